@@ -1,0 +1,1 @@
+"""tirconst: first-class non-scalar constants in TIR, on xDSL."""

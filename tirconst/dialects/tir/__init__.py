@@ -1,0 +1,141 @@
+"""The `tir` dialect: TVM TIR with first-class non-scalar constants.
+
+One dialect, split by meaning: `types` (the buffer type), `buffers`
+(allocation, constants, views, loads and stores), `structure` (functions,
+loops, conditionals), `scalar` (TIR-specific scalar ops) and `operators`
+(typed TFLite-int8 operator ops over buffers).
+"""
+
+from xdsl.ir import Dialect
+
+from tirconst.dialects.tir.buffers import (
+    AllocateConstOp,
+    AllocateOp,
+    BufferLoadOp,
+    BufferStoreOp,
+    ConstantOp,
+    DeclBufferOp,
+    ReshapeOp,
+    lookup_constant,
+)
+from tirconst.dialects.tir.constant_data import (
+    dense_from_numpy,
+    eliding_constants,
+    numpy_of,
+)
+from tirconst.dialects.tir.operators import (
+    AddOp,
+    AvgPool2DOp,
+    Conv2DOp,
+    CopyOp,
+    DepthwiseConv2DOp,
+    DequantizeOp,
+    FullyConnectedOp,
+    LogisticOp,
+    MaxPool2DOp,
+    MeanOp,
+    MulOp,
+    OperatorOp,
+    PadOp,
+    QuantizeOp,
+    SoftmaxOp,
+    SubOp,
+)
+from tirconst.dialects.tir.scalar import (
+    CastOp,
+    FloorDivOp,
+    FloorModOp,
+    MaxOp,
+    MinOp,
+    SelectOp,
+)
+from tirconst.dialects.tir.structure import (
+    AssertOp,
+    CallExternOp,
+    ForKind,
+    ForOp,
+    FuncOp,
+    IfOp,
+)
+from tirconst.dialects.tir.types import BufferType, element_type_of, numpy_dtype
+
+STRUCTURE_OPS = [FuncOp, ForOp, IfOp, AssertOp, CallExternOp]
+BUFFER_OPS = [
+    ConstantOp,
+    AllocateOp,
+    AllocateConstOp,
+    DeclBufferOp,
+    ReshapeOp,
+    BufferLoadOp,
+    BufferStoreOp,
+]
+SCALAR_OPS = [FloorDivOp, FloorModOp, MinOp, MaxOp, SelectOp, CastOp]
+OPERATOR_OPS = [
+    Conv2DOp,
+    DepthwiseConv2DOp,
+    FullyConnectedOp,
+    AvgPool2DOp,
+    MaxPool2DOp,
+    AddOp,
+    SubOp,
+    MulOp,
+    PadOp,
+    MeanOp,
+    SoftmaxOp,
+    LogisticOp,
+    QuantizeOp,
+    DequantizeOp,
+    CopyOp,
+]
+
+Tir = Dialect(
+    "tir",
+    [*STRUCTURE_OPS, *BUFFER_OPS, *SCALAR_OPS, *OPERATOR_OPS],
+    [BufferType],
+)
+
+__all__ = [
+    "Tir",
+    "AddOp",
+    "AllocateConstOp",
+    "AllocateOp",
+    "AssertOp",
+    "AvgPool2DOp",
+    "BufferLoadOp",
+    "BufferStoreOp",
+    "BufferType",
+    "CallExternOp",
+    "CastOp",
+    "ConstantOp",
+    "Conv2DOp",
+    "CopyOp",
+    "DeclBufferOp",
+    "DepthwiseConv2DOp",
+    "DequantizeOp",
+    "FloorDivOp",
+    "FloorModOp",
+    "ForKind",
+    "ForOp",
+    "FullyConnectedOp",
+    "FuncOp",
+    "IfOp",
+    "LogisticOp",
+    "MaxOp",
+    "MaxPool2DOp",
+    "MeanOp",
+    "MinOp",
+    "MulOp",
+    "OperatorOp",
+    "PadOp",
+    "QuantizeOp",
+    "ReshapeOp",
+    "SelectOp",
+    "SoftmaxOp",
+    "SubOp",
+    "dense_from_numpy",
+    "element_type_of",
+    "eliding_constants",
+    "lookup_constant",
+    "numpy_dtype",
+    "numpy_of",
+]

@@ -1,0 +1,478 @@
+"""Buffers and constants: allocate, allocate_const, module constants, views, loads
+and stores (TVM's Allocate, AllocateConst, DeclBuffer, BufferLoad, BufferStore)."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.dialects.builtin import (
+    I64,
+    DenseIntOrFPElementsAttr,
+    IndexType,
+    IntegerAttr,
+    StringAttr,
+    SymbolRefAttr,
+    TensorType,
+)
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.irdl import (
+    IRDLOperation,
+    irdl_op_definition,
+    operand_def,
+    opt_prop_def,
+    prop_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+)
+from xdsl.parser import Parser
+from xdsl.printer import Printer
+from xdsl.traits import (
+    MemoryAllocEffect,
+    MemoryReadEffect,
+    MemoryWriteEffect,
+    NoMemoryEffect,
+    SymbolOpInterface,
+    SymbolTable,
+)
+from xdsl.utils.exceptions import VerifyException
+
+from tirconst.dialects.tir.constant_data import (
+    check_data_fits,
+    dense_from_numpy,
+    make_data,
+    numpy_of,
+    parse_raw_data,
+    print_data,
+)
+from tirconst.dialects.tir.types import BufferType
+
+
+@irdl_op_definition
+class AllocateOp(IRDLOperation):
+    """A workspace buffer (TIR `Allocate`): uninitialized storage of the result type.
+
+    Its contents are undefined until stored to. A memory planner may place it
+    with `pool` and `offset` (bytes) attributes; the interpreter then keeps it
+    inside that pool's flat memory.
+    """
+
+    name = "tir.allocate"
+
+    buffer = result_def(BufferType)
+
+    traits = traits_def(MemoryAllocEffect())
+
+    assembly_format = "attr-dict `:` type($buffer)"
+
+    def __init__(self, buffer_type: BufferType, name: str | None = None):
+        super().__init__(result_types=[buffer_type])
+        if name is not None:
+            self.buffer.name_hint = name
+
+
+class ConstantResolveError(VerifyException):
+    pass
+
+
+# Module -> {symbol name -> tir.constant}; entries are re-checked on each hit, so
+# an IR change can only cause a rebuild, never a wrong answer.
+_symbol_index: weakref.WeakKeyDictionary[Operation, dict[str, Operation]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def lookup_constant(user: Operation, symbol: str) -> ConstantOp | None:
+    """The `tir.constant` named `symbol` in the symbol table around `user`."""
+    anchor = user.parent_op()
+    while anchor is not None and not anchor.has_trait(SymbolTable):
+        anchor = anchor.parent_op()
+    if anchor is None:
+        return None
+    index = _symbol_index.get(anchor)
+    found = index.get(symbol) if index is not None else None
+    if found is None or found.parent_op() is not anchor or (
+        isinstance(found, ConstantOp) and found.sym_name.data != symbol
+    ):
+        index = {}
+        for o in anchor.regions[0].block.ops:
+            sym = o.properties.get("sym_name") or o.attributes.get("sym_name")
+            if isinstance(sym, StringAttr):
+                index.setdefault(sym.data, o)
+        _symbol_index[anchor] = index
+        found = index.get(symbol)
+    return found if isinstance(found, ConstantOp) else None
+
+
+@irdl_op_definition
+class ConstantOp(IRDLOperation):
+    """A module-level constant (TVM's module constant storage), named by a symbol.
+
+    `allocate_const @name` reads it. Keeping data here lets several functions
+    share one copy. Syntax: `tir.constant @w = dense<...> : tensor<4xi8>`.
+    """
+
+    name = "tir.constant"
+
+    sym_name = prop_def(StringAttr)
+    value = prop_def(DenseIntOrFPElementsAttr)
+
+    traits = traits_def(SymbolOpInterface(), NoMemoryEffect())
+
+    def __init__(self, sym_name: str, value: DenseIntOrFPElementsAttr | np.ndarray):
+        if isinstance(value, np.ndarray):
+            value = dense_from_numpy(value)
+        super().__init__(properties={"sym_name": StringAttr(sym_name), "value": value})
+
+    @property
+    def data(self) -> np.ndarray:
+        """The data as a read-only numpy array (a view, not a copy)."""
+        return numpy_of(self.value)
+
+    def set_data(self, array: np.ndarray) -> None:
+        self.value = dense_from_numpy(array)
+
+    def verify_(self) -> None:
+        check_data_fits(
+            self.value, self.value.get_shape(), self.value.get_element_type()
+        )
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_symbol_name(self.sym_name.data)
+        printer.print_string(" = ")
+        print_data(printer, self.value)
+        printer.print_string(" : ")
+        printer.print_attribute(self.value.type)
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ConstantOp:
+        name = parser.parse_symbol_name().data
+        parser.parse_punctuation("=")
+        pos = parser.pos
+        raw = parse_raw_data(parser)
+        parser.parse_punctuation(":")
+        tensor_type = parser.parse_type()
+        if not isinstance(tensor_type, TensorType):
+            parser.raise_error("tir.constant data must have a tensor type", pos)
+        op = cls(name, make_data(parser, raw, tensor_type, pos))
+        op.attributes |= parser.parse_optional_attr_dict()
+        return op
+
+
+@irdl_op_definition
+class AllocateConstOp(IRDLOperation):
+    """A buffer holding constant data (TIR `AllocateConst`, RFC 0022).
+
+    The data is either inline (`tir.allocate_const dense<...> : !tir.buffer<..>`)
+    or the module-level `tir.constant` it names (`tir.allocate_const @w : ...`).
+    Exactly one of the two is set; both are lossless in text at any size.
+    """
+
+    name = "tir.allocate_const"
+
+    value = opt_prop_def(DenseIntOrFPElementsAttr)
+    symbol = opt_prop_def(SymbolRefAttr)
+    buffer = result_def(BufferType)
+
+    traits = traits_def(NoMemoryEffect())
+
+    def __init__(
+        self,
+        data: np.ndarray | DenseIntOrFPElementsAttr | str | SymbolRefAttr,
+        buffer_type: BufferType | None = None,
+        name: str | None = None,
+    ):
+        props: dict[str, Attribute] = {}
+        if isinstance(data, str | SymbolRefAttr):
+            props["symbol"] = SymbolRefAttr(data) if isinstance(data, str) else data
+            if buffer_type is None:
+                raise ValueError("a symbol reference needs an explicit buffer type")
+        else:
+            if isinstance(data, np.ndarray):
+                data = dense_from_numpy(data)
+            props["value"] = data
+            if buffer_type is None:
+                buffer_type = BufferType(data.get_shape(), data.get_element_type())
+        super().__init__(properties=props, result_types=[buffer_type])
+        if name is not None:
+            self.buffer.name_hint = name
+
+    @property
+    def buffer_type(self) -> BufferType:
+        assert isinstance(self.buffer.type, BufferType)
+        return self.buffer.type
+
+    def constant_op(self) -> ConstantOp | None:
+        """The module constant this op reads, if it reads one."""
+        if self.symbol is None:
+            return None
+        return lookup_constant(self, self.symbol.root_reference.data)
+
+    def dense(self) -> DenseIntOrFPElementsAttr:
+        """The data attribute, inline or from the module constant."""
+        if self.value is not None:
+            return self.value
+        const = self.constant_op()
+        if const is None:
+            raise ConstantResolveError(f"constant {self.symbol} not found")
+        return const.value
+
+    @property
+    def data(self) -> np.ndarray:
+        """The data as a read-only numpy array (a view, not a copy)."""
+        return numpy_of(self.dense())
+
+    def set_data(self, array: np.ndarray) -> None:
+        """Replace the data inline (a module constant it named is left as is)."""
+        if tuple(array.shape) != self.buffer_type.get_shape():
+            raise ValueError(
+                f"new data has shape {array.shape}, buffer is "
+                f"{self.buffer_type.get_shape()}"
+            )
+        self.value = dense_from_numpy(array.astype(self.buffer_type.dtype, copy=False))
+        self.symbol = None
+
+    def verify_(self) -> None:
+        if (self.value is None) == (self.symbol is None):
+            raise VerifyException(
+                "tir.allocate_const needs exactly one of inline data or a symbol"
+            )
+        bt = self.buffer_type
+        if self.value is not None:
+            check_data_fits(self.value, bt.get_shape(), bt.element_type)
+            return
+        assert self.symbol is not None
+        name = self.symbol.root_reference.data
+        const = self.constant_op()
+        if const is None:
+            raise VerifyException(f"'@{name}' does not name a tir.constant")
+        try:
+            check_data_fits(const.value, bt.get_shape(), bt.element_type)
+        except VerifyException as e:
+            raise VerifyException(f"'@{name}': {e}") from None
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        if self.symbol is not None:
+            printer.print_attribute(self.symbol)
+        else:
+            assert self.value is not None
+            print_data(printer, self.value)
+        printer.print_string(" : ")
+        printer.print_attribute(self.buffer.type)
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> AllocateConstOp:
+        pos = parser.pos
+        symbol = parser.parse_optional_symbol_name()
+        raw = None if symbol is not None else parse_raw_data(parser)
+        parser.parse_punctuation(":")
+        buffer_type = parser.parse_type()
+        if not isinstance(buffer_type, BufferType):
+            parser.raise_error("tir.allocate_const must produce a !tir.buffer", pos)
+        if symbol is not None:
+            op = cls(SymbolRefAttr(symbol), buffer_type)
+        else:
+            assert raw is not None
+            op = cls(make_data(parser, raw, buffer_type.tensor_type(), pos), buffer_type)
+        op.attributes |= parser.parse_optional_attr_dict()
+        return op
+
+
+@irdl_op_definition
+class DeclBufferOp(IRDLOperation):
+    """A view of a buffer (TIR `DeclBuffer`): same storage from element `offset`
+    on, seen with the result's shape. Writes through the view write the source."""
+
+    name = "tir.decl_buffer"
+
+    source = operand_def(BufferType)
+    offset = prop_def(IntegerAttr[I64])
+    view = result_def(BufferType)
+
+    traits = traits_def(NoMemoryEffect())
+
+    assembly_format = (
+        "$source `[` $offset `]` attr-dict `:` type($source) `->` type($view)"
+    )
+
+    def __init__(self, source: SSAValue, offset: int, view_type: BufferType):
+        super().__init__(
+            operands=[source],
+            properties={"offset": IntegerAttr(offset, 64)},
+            result_types=[view_type],
+        )
+
+    def verify_(self) -> None:
+        src, view = self.source.type, self.view.type
+        assert isinstance(src, BufferType) and isinstance(view, BufferType)
+        if src.element_type != view.element_type:
+            raise VerifyException(
+                f"view element type {view.element_type} differs from the source's "
+                f"{src.element_type}"
+            )
+        off = self.offset.value.data
+        if off < 0 or off + view.num_elements > src.num_elements:
+            raise VerifyException(
+                f"view of {view.num_elements} elements at offset {off} exceeds the "
+                f"source's {src.num_elements} elements"
+            )
+
+
+@irdl_op_definition
+class ReshapeOp(IRDLOperation):
+    """TFLite RESHAPE/SQUEEZE as a view: the same elements in row-major order,
+    seen with another shape. `%r = tir.reshape %x : T -> T2`."""
+
+    name = "tir.reshape"
+
+    source = operand_def(BufferType)
+    view = result_def(BufferType)
+
+    traits = traits_def(NoMemoryEffect())
+
+    assembly_format = "$source attr-dict `:` type($source) `->` type($view)"
+
+    def __init__(self, source: SSAValue, view_type: BufferType):
+        super().__init__(operands=[source], result_types=[view_type])
+
+    def verify_(self) -> None:
+        src, view = self.source.type, self.view.type
+        assert isinstance(src, BufferType) and isinstance(view, BufferType)
+        if src.element_type != view.element_type or src.num_elements != view.num_elements:
+            raise VerifyException(
+                f"reshape must keep the element type and count: {src} -> {view}"
+            )
+
+
+def _print_indexed(printer: Printer, buffer: SSAValue, indices: Sequence[SSAValue]):
+    printer.print_ssa_value(buffer)
+    printer.print_string("[")
+    printer.print_list(indices, printer.print_ssa_value)
+    printer.print_string("]")
+
+
+def _parse_indexed(parser: Parser):
+    buf = parser.parse_unresolved_operand()
+    indices = parser.parse_comma_separated_list(
+        Parser.Delimiter.SQUARE, parser.parse_unresolved_operand
+    )
+    return buf, indices
+
+
+def _check_indices(buffer: SSAValue, indices: Sequence[SSAValue]) -> BufferType:
+    bt = buffer.type
+    assert isinstance(bt, BufferType)
+    if len(indices) != len(bt.shape):
+        raise VerifyException(
+            f"{len(indices)} indices given for a rank-{len(bt.shape)} buffer"
+        )
+    return bt
+
+
+@irdl_op_definition
+class BufferLoadOp(IRDLOperation):
+    """Read one element (TIR `BufferLoad`): `%v = tir.buffer_load %b[%i, %j] : T`.
+
+    Indices are `index` values; the result has the buffer's element type.
+    """
+
+    name = "tir.buffer_load"
+
+    buffer = operand_def(BufferType)
+    indices = var_operand_def(IndexType)
+    result = result_def()
+
+    traits = traits_def(MemoryReadEffect())
+
+    def __init__(self, buffer: SSAValue, indices: Sequence[SSAValue]):
+        bt = buffer.type
+        assert isinstance(bt, BufferType)
+        super().__init__(operands=[buffer, indices], result_types=[bt.element_type])
+
+    def verify_(self) -> None:
+        bt = _check_indices(self.buffer, self.indices)
+        if self.result.type != bt.element_type:
+            raise VerifyException(
+                f"result type {self.result.type} differs from the buffer's element "
+                f"type {bt.element_type}"
+            )
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        _print_indexed(printer, self.buffer, self.indices)
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.buffer.type)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> BufferLoadOp:
+        pos = parser.pos
+        buf, indices = _parse_indexed(parser)
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        bt = parser.parse_type()
+        if not isinstance(bt, BufferType):
+            parser.raise_error("expected a !tir.buffer type", pos)
+        buffer = parser.resolve_operand(buf, bt)
+        idx = [parser.resolve_operand(i, IndexType()) for i in indices]
+        op = cls(buffer, idx)
+        op.attributes |= attrs
+        return op
+
+
+@irdl_op_definition
+class BufferStoreOp(IRDLOperation):
+    """Write one element (TIR `BufferStore`): `tir.buffer_store %v, %b[%i] : T`."""
+
+    name = "tir.buffer_store"
+
+    value = operand_def()
+    buffer = operand_def(BufferType)
+    indices = var_operand_def(IndexType)
+
+    traits = traits_def(MemoryWriteEffect())
+
+    def __init__(self, value: SSAValue, buffer: SSAValue, indices: Sequence[SSAValue]):
+        super().__init__(operands=[value, buffer, indices])
+
+    def verify_(self) -> None:
+        bt = _check_indices(self.buffer, self.indices)
+        if self.value.type != bt.element_type:
+            raise VerifyException(
+                f"stored value has type {self.value.type}, but the buffer holds "
+                f"{bt.element_type}"
+            )
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_ssa_value(self.value)
+        printer.print_string(", ")
+        _print_indexed(printer, self.buffer, self.indices)
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.buffer.type)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> BufferStoreOp:
+        pos = parser.pos
+        value = parser.parse_unresolved_operand()
+        parser.parse_punctuation(",")
+        buf, indices = _parse_indexed(parser)
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        bt = parser.parse_type()
+        if not isinstance(bt, BufferType):
+            parser.raise_error("expected a !tir.buffer type", pos)
+        op = cls(
+            parser.resolve_operand(value, bt.element_type),
+            parser.resolve_operand(buf, bt),
+            [parser.resolve_operand(i, IndexType()) for i in indices],
+        )
+        op.attributes |= attrs
+        return op

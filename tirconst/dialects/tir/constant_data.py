@@ -1,0 +1,202 @@
+"""Constant data: numpy in and out without copies, and a lossless text form.
+
+Data is a builtin `DenseIntOrFPElementsAttr` whose bytes are the array in
+row-major little-endian order (bool: one byte per element). In text it is
+`dense<[1, 2, 3]>` for a few elements and `dense<"0x0102...">` (MLIR's raw hex
+form) otherwise, so the text is never cut and parses in a single pass.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, TensorType
+from xdsl.ir import Attribute
+from xdsl.parser import AttrParser, Parser
+from xdsl.printer import Printer
+from xdsl.utils.exceptions import VerifyException
+
+from tirconst.dialects.tir.types import element_type_of, numpy_dtype
+
+LIST_LIMIT = 16
+"""Data with at most this many elements prints as a literal list."""
+
+_elide_above: ContextVar[int | None] = ContextVar("tir_elide_above", default=None)
+
+
+@contextlib.contextmanager
+def eliding_constants(above_bytes: int) -> Iterator[None]:
+    """Print constant data larger than `above_bytes` as `elided<N bytes>`.
+
+    Elided text is for reading only: the parser refuses it.
+    """
+    token = _elide_above.set(above_bytes)
+    try:
+        yield
+    finally:
+        _elide_above.reset(token)
+
+
+def dense_from_numpy(
+    array: np.ndarray, shape: Sequence[int] | None = None
+) -> DenseIntOrFPElementsAttr:
+    """Wrap numpy data as a dense attribute, from its bytes (no per-element work)."""
+    array = np.asarray(array)
+    element_type = element_type_of(array.dtype)
+    if shape is None:
+        shape = array.shape
+    data = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False)
+    return DenseIntOrFPElementsAttr(
+        TensorType(element_type, shape), BytesAttr(data.tobytes())
+    )
+
+
+def numpy_of(attr: DenseIntOrFPElementsAttr) -> np.ndarray:
+    """A read-only numpy view of dense data: no copy."""
+    dtype = numpy_dtype(attr.get_element_type())
+    flat = np.frombuffer(attr.data.data, dtype=dtype.newbyteorder("<"))
+    return flat.reshape(attr.get_shape())
+
+
+def check_data_fits(
+    data: DenseIntOrFPElementsAttr, shape: Sequence[int], element_type: Attribute
+) -> None:
+    """Raise VerifyException unless `data` holds exactly `shape` x `element_type`."""
+    if data.get_element_type() != element_type:
+        raise VerifyException(
+            f"constant data has element type {data.get_element_type()}, "
+            f"but the buffer holds {element_type}"
+        )
+    if tuple(data.get_shape()) != tuple(shape):
+        raise VerifyException(
+            f"constant data has shape {list(data.get_shape())}, "
+            f"but the buffer has shape {list(shape)}"
+        )
+    dtype = numpy_dtype(element_type)
+    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if len(data.data.data) != expected:
+        raise VerifyException(
+            f"constant data has {len(data.data.data)} bytes, expected {expected} "
+            f"for {list(shape)} x {element_type}"
+        )
+
+
+# ----------------------------------------------------------------------------- text
+
+
+def print_data(printer: Printer, data: DenseIntOrFPElementsAttr) -> None:
+    raw = data.data.data
+    limit = _elide_above.get()
+    if limit is not None and len(raw) > limit:
+        printer.print_string(f"elided<{len(raw)} bytes>")
+        return
+    values = numpy_of(data).reshape(-1)
+    if values.size <= LIST_LIMIT and _all_finite(values):
+        printer.print_string("dense<[" + ", ".join(_literal(v) for v in values) + "]>")
+    else:
+        printer.print_string('dense<"0x')
+        printer.print_string(raw.hex())
+        printer.print_string('">')
+
+
+def _all_finite(values: np.ndarray) -> bool:
+    # nan and inf have no decimal literal; such data prints as hex.
+    return values.dtype.kind != "f" or bool(np.isfinite(values).all())
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, np.floating):
+        return repr(float(value))
+    return str(int(value))
+
+
+RawData = bytes | list[Any]
+
+
+def parse_raw_data(parser: AttrParser) -> RawData:
+    """Parse `dense<...>` before the element type is known (it follows)."""
+    if parser.parse_optional_keyword("elided"):
+        parser.raise_error(
+            "constant data was elided when this text was printed; elided text is "
+            "for reading only and cannot be parsed back"
+        )
+    parser.parse_keyword("dense")
+    with parser.in_angle_brackets():
+        pos = parser.pos
+        if (hex_text := parser.parse_optional_str_literal()) is not None:
+            if not hex_text.startswith(("0x", "0X")):
+                parser.raise_error("expected a hex string \"0x...\"", pos)
+            try:
+                return bytes.fromhex(hex_text[2:])
+            except ValueError:
+                parser.raise_error("malformed hex constant data", pos)
+        return _parse_list(parser)
+
+
+def _parse_list(parser: AttrParser) -> list[Any]:
+    values: list[Any] = []
+
+    def element() -> None:
+        if parser.parse_optional_punctuation("["):
+            if parser.parse_optional_punctuation("]"):
+                return
+            element()
+            while parser.parse_optional_punctuation(","):
+                element()
+            parser.parse_punctuation("]")
+            return
+        if (b := parser.parse_optional_boolean()) is not None:
+            values.append(b)
+            return
+        values.append(parser.parse_number())
+
+    element()
+    return values
+
+
+def make_data(
+    parser: Parser | AttrParser, raw: RawData, tensor_type: TensorType, pos: int
+) -> DenseIntOrFPElementsAttr:
+    """Build the dense attribute of `raw` for `tensor_type`, or report at `pos`."""
+    try:
+        dtype = numpy_dtype(tensor_type.element_type)
+    except VerifyException as e:
+        parser.raise_error(str(e), pos)
+    shape = tensor_type.get_shape()
+    count = int(np.prod(shape, dtype=np.int64))
+    if isinstance(raw, bytes):
+        if len(raw) != count * dtype.itemsize:
+            parser.raise_error(
+                f"constant data has {len(raw)} bytes, but {list(shape)} x "
+                f"{tensor_type.element_type} needs {count * dtype.itemsize}",
+                pos,
+            )
+        return DenseIntOrFPElementsAttr(tensor_type, BytesAttr(raw))
+    if len(raw) != count:
+        parser.raise_error(
+            f"constant data has {len(raw)} elements, but shape {list(shape)} "
+            f"holds {count}",
+            pos,
+        )
+    array = _array_from_literals(parser, raw, dtype, pos)
+    return DenseIntOrFPElementsAttr(tensor_type, BytesAttr(array.tobytes()))
+
+
+def _array_from_literals(
+    parser: Parser | AttrParser, raw: list[Any], dtype: np.dtype, pos: int
+) -> np.ndarray:
+    if dtype.kind == "f":
+        return np.array([float(v) for v in raw], dtype=dtype)
+    if dtype.kind == "b":
+        return np.array([bool(v) for v in raw], dtype=dtype)
+    info = np.iinfo(dtype)
+    for v in raw:
+        if isinstance(v, float) or not info.min <= int(v) <= info.max:
+            parser.raise_error(f"value {v} does not fit in {dtype}", pos)
+    return np.array(raw, dtype=dtype)

@@ -1,0 +1,138 @@
+"""Scalar expressions where TIR's semantics differ from `arith`.
+
+`arith` covers add/sub/mul, comparisons and bitwise ops with the same
+wraparound semantics as TIR. These ops cover the rest: TIR's floor division and
+floor modulo, min/max/select over any dtype (signedness from the type, so
+`ui8` values compare unsigned), and `cast` between any two TIR dtypes.
+"""
+
+from __future__ import annotations
+
+from xdsl.dialects.builtin import AnyFloat, IndexType, IntegerType
+from typing import ClassVar
+
+from xdsl.ir import Attribute, SSAValue
+from xdsl.irdl import (
+    AnyAttr,
+    IRDLOperation,
+    VarConstraint,
+    irdl_op_definition,
+    operand_def,
+    result_def,
+    traits_def,
+)
+from xdsl.traits import Pure, SameOperandsAndResultType
+from xdsl.utils.exceptions import VerifyException
+
+
+def _is_scalar(t: Attribute) -> bool:
+    return isinstance(t, IntegerType | IndexType | AnyFloat)
+
+
+class _BinaryOp(IRDLOperation):
+    T: ClassVar = VarConstraint("T", AnyAttr())
+
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    result = result_def(T)
+
+    traits = traits_def(Pure(), SameOperandsAndResultType())
+
+    assembly_format = "$lhs `,` $rhs attr-dict `:` type($result)"
+
+    def __init__(self, lhs: SSAValue, rhs: SSAValue):
+        super().__init__(operands=[lhs, rhs], result_types=[lhs.type])
+
+    def verify_(self) -> None:
+        if not _is_scalar(self.result.type):
+            raise VerifyException(f"expected a scalar type, got {self.result.type}")
+
+
+class _IntegerBinaryOp(_BinaryOp):
+    def verify_(self) -> None:
+        if not isinstance(self.result.type, IntegerType | IndexType):
+            raise VerifyException(
+                f"expected an integer or index type, got {self.result.type}"
+            )
+
+
+@irdl_op_definition
+class FloorDivOp(_IntegerBinaryOp):
+    """TIR `FloorDiv`: division rounding toward negative infinity (-7 / 2 = -4).
+    Division by zero is an error."""
+
+    name = "tir.floordiv"
+
+
+@irdl_op_definition
+class FloorModOp(_IntegerBinaryOp):
+    """TIR `FloorMod`: the remainder of floordiv; it has the divisor's sign
+    (-7 mod 2 = 1)."""
+
+    name = "tir.floormod"
+
+
+@irdl_op_definition
+class MinOp(_BinaryOp):
+    """TIR `Min` of two scalars; integers compare by their type's signedness."""
+
+    name = "tir.min"
+
+
+@irdl_op_definition
+class MaxOp(_BinaryOp):
+    """TIR `Max` of two scalars; integers compare by their type's signedness."""
+
+    name = "tir.max"
+
+
+@irdl_op_definition
+class SelectOp(IRDLOperation):
+    """TIR `Select`: `true_value` if the i1 condition holds, else `false_value`.
+    Both values are evaluated (unlike `if_then_else`)."""
+
+    name = "tir.select"
+
+    T: ClassVar = VarConstraint("T", AnyAttr())
+
+    cond = operand_def(IntegerType(1))
+    true_value = operand_def(T)
+    false_value = operand_def(T)
+    result = result_def(T)
+
+    traits = traits_def(Pure())
+
+    assembly_format = "$cond `,` $true_value `,` $false_value attr-dict `:` type($result)"
+
+    def __init__(self, cond: SSAValue, true_value: SSAValue, false_value: SSAValue):
+        super().__init__(
+            operands=[cond, true_value, false_value], result_types=[true_value.type]
+        )
+
+
+@irdl_op_definition
+class CastOp(IRDLOperation):
+    """TIR `Cast` between scalar dtypes, with C semantics as TVM generates them.
+
+    Integer to integer wraps to the target width (sign- or zero-extending by the
+    source's signedness); float to integer truncates toward zero and must be in
+    range; integer to float rounds to nearest; float to float rounds to nearest;
+    to `i1` means "!= 0".
+    """
+
+    name = "tir.cast"
+
+    input = operand_def()
+    result = result_def()
+
+    traits = traits_def(Pure())
+
+    assembly_format = "$input attr-dict `:` type($input) `to` type($result)"
+
+    def __init__(self, input: SSAValue, result_type: Attribute):
+        super().__init__(operands=[input], result_types=[result_type])
+
+    def verify_(self) -> None:
+        for t in (self.input.type, self.result.type):
+            if not _is_scalar(t):
+                raise VerifyException(f"tir.cast needs scalar types, got {t}")

@@ -1,0 +1,336 @@
+"""Control structure: functions, loops, conditionals, asserts and extern calls
+(TVM's PrimFunc, For, IfThenElse, AssertStmt, Evaluate(Call))."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import auto
+
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    IndexType,
+    IntegerType,
+    StringAttr,
+)
+from xdsl.ir import Attribute, Block, Region, SSAValue
+from xdsl.irdl import (
+    IRDLOperation,
+    irdl_op_definition,
+    operand_def,
+    opt_region_def,
+    prop_def,
+    region_def,
+    traits_def,
+    var_operand_def,
+    var_result_def,
+)
+from xdsl.parser import Parser
+from xdsl.printer import Printer
+from xdsl.traits import (
+    IsolatedFromAbove,
+    NoTerminator,
+    RecursiveMemoryEffect,
+    SymbolOpInterface,
+)
+from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.str_enum import StrEnum
+
+from tirconst.dialects.tir.types import BufferType
+
+
+@irdl_op_definition
+class FuncOp(IRDLOperation):
+    """A TIR PrimFunc: a function whose parameters are named buffers.
+
+    `tir.func @main(%input0 : !tir.buffer<4xi8>, %output0 : !tir.buffer<4xi8>)`.
+    The parameter names are part of the function (property `param_names`):
+    tools use them as the keys of inputs and outputs. A function returns
+    nothing; it computes by writing its buffer parameters.
+    """
+
+    name = "tir.func"
+
+    sym_name = prop_def(StringAttr)
+    param_names = prop_def(ArrayAttr[StringAttr])
+    body = region_def("single_block")
+
+    traits = traits_def(
+        SymbolOpInterface(), IsolatedFromAbove(), NoTerminator(), RecursiveMemoryEffect()
+    )
+
+    def __init__(
+        self,
+        name: str,
+        params: Sequence[tuple[str, BufferType]],
+        body: Region | None = None,
+    ):
+        if body is None:
+            body = Region(Block(arg_types=[t for _, t in params]))
+        for arg, (pname, _) in zip(body.block.args, params):
+            arg.name_hint = pname
+        super().__init__(
+            properties={
+                "sym_name": StringAttr(name),
+                "param_names": ArrayAttr(StringAttr(n) for n, _ in params),
+            },
+            regions=[body],
+        )
+
+    @property
+    def args(self) -> tuple[SSAValue, ...]:
+        return tuple(self.body.block.args)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(n.data for n in self.param_names.data)
+
+    def param(self, name: str) -> SSAValue:
+        """The block argument of the parameter called `name`."""
+        try:
+            return self.body.block.args[self.names.index(name)]
+        except ValueError:
+            raise KeyError(
+                f"@{self.sym_name.data} has no parameter {name!r} "
+                f"(it has {', '.join(self.names) or 'none'})"
+            ) from None
+
+    def verify_(self) -> None:
+        args = self.body.block.args
+        if len(args) != len(self.param_names):
+            raise VerifyException(
+                f"{len(self.param_names)} parameter names for {len(args)} parameters"
+            )
+        seen: set[str] = set()
+        for n, a in zip(self.names, args):
+            if not n.isidentifier():
+                raise VerifyException(f"parameter name {n!r} is not an identifier")
+            if n in seen:
+                raise VerifyException(f"duplicate parameter name {n!r}")
+            seen.add(n)
+            if not isinstance(a.type, BufferType):
+                raise VerifyException(
+                    f"parameter {n!r} has type {a.type}; parameters must be buffers"
+                )
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_symbol_name(self.sym_name.data)
+        printer.print_string("(")
+        for i, (n, arg) in enumerate(zip(self.names, self.body.block.args)):
+            if i:
+                printer.print_string(", ")
+            arg.name_hint = n
+            printer.print_block_argument(arg)
+        printer.print_string(")")
+        printer.print_op_attributes(self.attributes, print_keyword=True)
+        printer.print_string(" ")
+        printer.print_region(
+            self.body, print_entry_block_args=False, print_empty_block=False
+        )
+
+    @classmethod
+    def parse(cls, parser: Parser) -> FuncOp:
+        name = parser.parse_symbol_name().data
+        pos = parser.pos
+        args = parser.parse_comma_separated_list(
+            Parser.Delimiter.PAREN, lambda: parser.parse_argument(expect_type=True)
+        )
+        names = []
+        for a in args:
+            if a.name.text[1:].isdigit() or not a.name.text[1:].isidentifier():
+                parser.raise_error(
+                    f"parameter {a.name.text} needs a name (tools use it as a key)",
+                    pos,
+                )
+            names.append(a.name.text[1:])
+        attrs = parser.parse_optional_attr_dict_with_keyword()
+        params = [(n, a.type) for n, a in zip(names, args)]
+        body = parser.parse_region(args)
+        if not body.blocks:
+            body = None
+        op = cls(name, params, body)  # type: ignore[arg-type]
+        if attrs is not None:
+            op.attributes |= attrs.data
+        return op
+
+
+class ForKind(StrEnum):
+    """TIR ForKind."""
+
+    SERIAL = auto()
+    PARALLEL = auto()
+    VECTORIZED = auto()
+    UNROLLED = auto()
+
+
+@irdl_op_definition
+class ForOp(IRDLOperation):
+    """A TIR `For` loop: runs its body for `%i` in [`lb`, `ub`) step 1.
+
+    `tir.for %i = %lb to %ub {...}`; a kind other than serial is written after
+    the bounds: `tir.for %i = %c0 to %c4 unrolled {...}`. The kinds do not change
+    the result; they are scheduling hints for code generation.
+    """
+
+    name = "tir.for"
+
+    lb = operand_def(IndexType)
+    ub = operand_def(IndexType)
+    kind = prop_def(StringAttr)
+    """serial, parallel, vectorized or unrolled (TIR ForKind)."""
+    body = region_def("single_block")
+
+    traits = traits_def(NoTerminator(), RecursiveMemoryEffect())
+
+    def __init__(
+        self,
+        lb: SSAValue,
+        ub: SSAValue,
+        body: Region | None = None,
+        kind: ForKind = ForKind.SERIAL,
+    ):
+        if body is None:
+            body = Region(Block(arg_types=[IndexType()]))
+        super().__init__(
+            operands=[lb, ub], properties={"kind": StringAttr(kind)}, regions=[body]
+        )
+
+    @property
+    def induction_var(self) -> SSAValue:
+        return self.body.block.args[0]
+
+    @property
+    def for_kind(self) -> ForKind:
+        return ForKind(self.kind.data)
+
+    def verify_(self) -> None:
+        if self.kind.data not in set(ForKind):
+            raise VerifyException(
+                f"unknown loop kind {self.kind.data!r} (expected one of "
+                f"{', '.join(ForKind)})"
+            )
+        args = self.body.block.args
+        if len(args) != 1 or not isinstance(args[0].type, IndexType):
+            raise VerifyException("tir.for body must take one index argument")
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_block_argument(self.induction_var, print_type=False)
+        printer.print_string(" = ")
+        printer.print_ssa_value(self.lb)
+        printer.print_string(" to ")
+        printer.print_ssa_value(self.ub)
+        if self.kind.data != ForKind.SERIAL:
+            printer.print_string(f" {self.kind.data}")
+        printer.print_string(" ")
+        printer.print_region(
+            self.body, print_entry_block_args=False, print_empty_block=False
+        )
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ForOp:
+        iv = parser.parse_argument(expect_type=False)
+        parser.parse_punctuation("=")
+        lb = parser.resolve_operand(parser.parse_unresolved_operand(), IndexType())
+        parser.parse_keyword("to")
+        ub = parser.resolve_operand(parser.parse_unresolved_operand(), IndexType())
+        kind = ForKind.SERIAL
+        if (word := parser.parse_optional_keyword_in(list(ForKind))) is not None:
+            kind = ForKind(word)
+        body = parser.parse_region([iv.resolve(IndexType())])
+        op = cls(lb, ub, body if body.blocks else None, kind)
+        op.attributes |= parser.parse_optional_attr_dict()
+        return op
+
+
+@irdl_op_definition
+class IfOp(IRDLOperation):
+    """TIR `IfThenElse`: runs `then` if the i1 condition holds, else `else`."""
+
+    name = "tir.if"
+
+    cond = operand_def(IntegerType(1))
+    then_region = region_def("single_block")
+    else_region = opt_region_def("single_block")
+
+    traits = traits_def(NoTerminator(), RecursiveMemoryEffect())
+
+    def __init__(
+        self, cond: SSAValue, then_region: Region, else_region: Region | None = None
+    ):
+        super().__init__(
+            operands=[cond],
+            regions=[then_region, else_region if else_region is not None else []],
+        )
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_ssa_value(self.cond)
+        printer.print_string(" ")
+        printer.print_region(self.then_region)
+        if self.else_region is not None and self.else_region.blocks:
+            printer.print_string(" else ")
+            printer.print_region(self.else_region)
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> IfOp:
+        cond = parser.resolve_operand(parser.parse_unresolved_operand(), IntegerType(1))
+        then_region = parser.parse_region()
+        else_region = None
+        if parser.parse_optional_keyword("else"):
+            else_region = parser.parse_region()
+        for r in (then_region, else_region):
+            if r is not None and not r.blocks:
+                r.add_block(Block())
+        op = cls(cond, then_region, else_region)
+        op.attributes |= parser.parse_optional_attr_dict()
+        return op
+
+
+@irdl_op_definition
+class AssertOp(IRDLOperation):
+    """TIR `AssertStmt`: stops the program with `message` if the condition is false."""
+
+    name = "tir.assert"
+
+    cond = operand_def(IntegerType(1))
+    message = prop_def(StringAttr)
+
+    assembly_format = "$cond `,` $message attr-dict"
+
+    def __init__(self, cond: SSAValue, message: str):
+        super().__init__(operands=[cond], properties={"message": StringAttr(message)})
+
+
+@irdl_op_definition
+class CallExternOp(IRDLOperation):
+    """TIR `Evaluate(Call(extern))`: calls an external function by name.
+
+    `tir.call_extern "fn"(%a, %b) : (!tir.buffer<4xi8>, i32) -> ()`. The callee
+    may read and write buffer arguments. The interpreter runs callees registered
+    with it by name.
+    """
+
+    name = "tir.call_extern"
+
+    callee = prop_def(StringAttr)
+    args = var_operand_def()
+    res = var_result_def()
+
+    assembly_format = (
+        "$callee `(` $args `)` attr-dict `:` functional-type($args, $res)"
+    )
+
+    def __init__(
+        self,
+        callee: str,
+        args: Sequence[SSAValue],
+        result_types: Sequence[Attribute] = (),
+    ):
+        super().__init__(
+            operands=[args],
+            properties={"callee": StringAttr(callee)},
+            result_types=[result_types],
+        )

@@ -1,0 +1,153 @@
+"""The `!tir.buffer` type and the TIR dtypes it admits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    IntAttr,
+    IntegerType,
+    Signedness,
+    StringAttr,
+    TensorType,
+)
+from xdsl.ir import Attribute, ParametrizedAttribute, TypeAttribute
+from xdsl.irdl import irdl_attr_definition
+from xdsl.parser import AttrParser
+from xdsl.printer import Printer
+from xdsl.utils.exceptions import VerifyException
+
+i1 = IntegerType(1)
+i8 = IntegerType(8)
+i16 = IntegerType(16)
+i32 = IntegerType(32)
+i64 = IntegerType(64)
+ui8 = IntegerType(8, Signedness.UNSIGNED)
+ui16 = IntegerType(16, Signedness.UNSIGNED)
+ui32 = IntegerType(32, Signedness.UNSIGNED)
+f16 = Float16Type()
+f32 = Float32Type()
+f64 = Float64Type()
+
+# TIR dtype name -> (MLIR element type, numpy dtype). Signless iN is TIR's intN.
+DTYPES: dict[str, tuple[Attribute, np.dtype]] = {
+    "bool": (i1, np.dtype(np.bool_)),
+    "int8": (i8, np.dtype(np.int8)),
+    "int16": (i16, np.dtype(np.int16)),
+    "int32": (i32, np.dtype(np.int32)),
+    "int64": (i64, np.dtype(np.int64)),
+    "uint8": (ui8, np.dtype(np.uint8)),
+    "uint16": (ui16, np.dtype(np.uint16)),
+    "uint32": (ui32, np.dtype(np.uint32)),
+    "float16": (f16, np.dtype(np.float16)),
+    "float32": (f32, np.dtype(np.float32)),
+    "float64": (f64, np.dtype(np.float64)),
+}
+_NUMPY_OF = {str(t): dt for t, dt in DTYPES.values()}
+_ELEMENT_OF = {dt: t for t, dt in DTYPES.values()}
+
+
+def numpy_dtype(element_type: Attribute) -> np.dtype:
+    """The numpy dtype of a TIR element type; raises VerifyException otherwise."""
+    try:
+        return _NUMPY_OF[str(element_type)]
+    except KeyError:
+        raise VerifyException(
+            f"{element_type} is not a TIR dtype (expected one of "
+            f"{', '.join(str(t) for t, _ in DTYPES.values())})"
+        ) from None
+
+
+def element_type_of(dtype: np.dtype | type) -> Attribute:
+    """The TIR element type of a numpy dtype."""
+    dt = np.dtype(dtype)
+    if dt not in _ELEMENT_OF:
+        raise ValueError(f"numpy dtype {dt} has no TIR equivalent")
+    return _ELEMENT_OF[dt]
+
+
+def scalar_type(element_type: Attribute) -> Attribute:
+    """The SSA type of a loaded element: signless, as `arith` requires."""
+    if isinstance(element_type, IntegerType):
+        return IntegerType(element_type.width.data)
+    return element_type
+
+
+@irdl_attr_definition
+class BufferType(ParametrizedAttribute, TypeAttribute):
+    """A TIR Buffer: a dense row-major array of `element_type` in a memory scope.
+
+    Syntax: `!tir.buffer<4x4xi8>` or `!tir.buffer<4x4xi8, "shared">`. The scope
+    defaults to "global". Rank 0 (`!tir.buffer<i32>`) holds one scalar.
+    """
+
+    name = "tir.buffer"
+
+    shape: ArrayAttr[IntAttr]
+    element_type: Attribute
+    scope: StringAttr
+
+    def __init__(
+        self,
+        shape: Sequence[int],
+        element_type: Attribute,
+        scope: str | StringAttr = "global",
+    ):
+        if isinstance(scope, str):
+            scope = StringAttr(scope)
+        super().__init__(ArrayAttr(IntAttr(d) for d in shape), element_type, scope)
+
+    def get_shape(self) -> tuple[int, ...]:
+        return tuple(d.data for d in self.shape.data)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return numpy_dtype(self.element_type)
+
+    @property
+    def num_elements(self) -> int:
+        return int(np.prod(self.get_shape(), dtype=np.int64))
+
+    @property
+    def size_in_bytes(self) -> int:
+        return self.num_elements * self.dtype.itemsize
+
+    def tensor_type(self) -> TensorType:
+        """The tensor type of constant data filling this buffer."""
+        return TensorType(self.element_type, self.get_shape())
+
+    def verify(self) -> None:
+        numpy_dtype(self.element_type)
+        for d in self.get_shape():
+            if d < 0:
+                raise VerifyException(f"buffer dimension must be >= 0, got {d}")
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            shape, element_type = parser.parse_ranked_shape()
+            scope = "global"
+            if parser.parse_optional_punctuation(","):
+                scope = parser.parse_str_literal("memory scope")
+        if any(d < 0 for d in shape):
+            parser.raise_error("tir.buffer dimensions must be static")
+        return (
+            ArrayAttr(IntAttr(d) for d in shape),
+            element_type,
+            StringAttr(scope),
+        )
+
+    def print_parameters(self, printer: Printer) -> None:
+        printer.print_string("<")
+        for d in self.get_shape():
+            printer.print_string(f"{d}x")
+        printer.print_attribute(self.element_type)
+        if self.scope.data != "global":
+            printer.print_string(", ")
+            printer.print_string_literal(self.scope.data)
+        printer.print_string(">")

@@ -1,0 +1,64 @@
+"""Helpers shared by the kernels (not part of the public kernel API)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .fixedpoint import multiply_by_quantized_multiplier
+
+
+def requantize_to_int8(
+    acc: np.ndarray,
+    multiplier: np.ndarray | int,
+    shift: np.ndarray | int,
+    output_zp: int,
+    act_min: int,
+    act_max: int,
+) -> np.ndarray:
+    """``clamp(MultiplyByQuantizedMultiplier(acc, m, s) + zp, act_min, act_max)``.
+
+    The common epilogue of the conv / depthwise / fully-connected reference
+    kernels; ``acc`` is the int32 accumulator (as int64 values).
+    """
+    out = multiply_by_quantized_multiplier(acc, multiplier, shift) + output_zp
+    return np.clip(out, act_min, act_max).astype(np.int8)
+
+
+def window_output_size(size: int, k: int, stride: int, dilation: int, p0: int, p1: int) -> int:
+    """Output extent of a strided, dilated window over a padded axis."""
+    eff = (k - 1) * dilation + 1
+    n = (size + p0 + p1 - eff) // stride + 1
+    if n <= 0:
+        raise ValueError(
+            f"window of effective size {eff} does not fit an axis of {size} "
+            f"padded by ({p0}, {p1})"
+        )
+    return n
+
+
+def check_pair(name: str, value: tuple[int, ...] | list[int], n: int) -> tuple[int, ...]:
+    """Validate a tuple parameter of length ``n``."""
+    t = tuple(int(v) for v in value)
+    if len(t) != n:
+        raise ValueError(f"{name} must have {n} entries, got {value!r}")
+    return t
+
+
+def taps(
+    x: np.ndarray,
+    kh: int,
+    kw: int,
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+    oh: int,
+    ow: int,
+):
+    """Yield ``(ky, kx, view)`` where view is the [N, OH, OW, C] input slice
+    that filter tap (ky, kx) multiplies, for an already padded NHWC ``x``."""
+    sh, sw = stride
+    dh, dw = dilation
+    for ky in range(kh):
+        y0 = ky * dh
+        for kx in range(kw):
+            x0 = kx * dw
+            yield ky, kx, x[:, y0 : y0 + sh * (oh - 1) + 1 : sh, x0 : x0 + sw * (ow - 1) + 1 : sw, :]

@@ -1,0 +1,108 @@
+"""gemmlowp / TFLite fixed-point arithmetic, vectorised over int64 numpy arrays.
+
+Every function takes and returns ``np.int64`` arrays (or anything numpy can
+broadcast) whose values lie in the int32 range, and reproduces the int32 C++
+semantics exactly, including the wrap-around of ``x * (1 << left_shift)``
+that the reference kernels perform in int32.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "INT32_MIN",
+    "INT32_MAX",
+    "wrap_int32",
+    "saturating_rounding_doubling_high_mul",
+    "rounding_divide_by_pot",
+    "multiply_by_quantized_multiplier",
+    "multiply_by_quantized_multiplier_greater_than_one",
+    "saturating_rounding_multiply_by_pot",
+]
+
+INT32_MIN = -(2**31)
+INT32_MAX = 2**31 - 1
+
+
+def _i64(x: object) -> np.ndarray:
+    return np.asarray(x, dtype=np.int64)
+
+
+def wrap_int32(x: np.ndarray) -> np.ndarray:
+    """Two's-complement wrap of int64 values to the int32 range (C++ int32 overflow)."""
+    return (_i64(x) + 2**31 & 0xFFFFFFFF) - 2**31
+
+
+def saturating_rounding_doubling_high_mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """gemmlowp ``SaturatingRoundingDoublingHighMul`` for int32.
+
+    ``(a * b + nudge) / 2**31`` with C++ truncating division, where nudge is
+    ``2**30`` for non-negative products and ``1 - 2**30`` otherwise; the single
+    overflow case ``a == b == INT32_MIN`` saturates to ``INT32_MAX``.
+    """
+    a = _i64(a)
+    b = _i64(b)
+    ab = a * b
+    s = ab + np.where(ab >= 0, 1 << 30, 1 - (1 << 30))
+    q = np.where(s >= 0, s >> 31, -((-s) >> 31))
+    return np.where((a == b) & (a == INT32_MIN), INT32_MAX, q)
+
+
+def rounding_divide_by_pot(x: np.ndarray, exponent: np.ndarray | int) -> np.ndarray:
+    """gemmlowp ``RoundingDivideByPOT``: ``x / 2**exponent`` rounded half away from 0.
+
+    ``exponent`` may be an array broadcasting against ``x`` (0 <= exponent <= 31).
+    """
+    x = _i64(x)
+    e = _i64(exponent)
+    mask = (np.int64(1) << e) - 1
+    remainder = x & mask
+    threshold = (mask >> 1) + (x < 0)
+    return (x >> e) + (remainder > threshold)
+
+
+def multiply_by_quantized_multiplier(
+    x: np.ndarray, multiplier: np.ndarray | int, shift: np.ndarray | int
+) -> np.ndarray:
+    """TFLite ``MultiplyByQuantizedMultiplier(int32 x, int32 m, int shift)``.
+
+    The double-rounding (gemmlowp) form, which is what TFLite builds without
+    ``TFLITE_SINGLE_ROUNDING`` use: shift > 0 is a left shift applied to ``x``
+    (wrapping in int32) before the high multiply, shift < 0 a rounding right
+    shift after it. ``multiplier`` / ``shift`` may be per-channel arrays that
+    broadcast against ``x``.
+    """
+    s = _i64(shift)
+    left = np.maximum(s, 0)
+    right = np.maximum(-s, 0)
+    xs = wrap_int32(_i64(x) << left)
+    return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(xs, multiplier), right)
+
+
+def multiply_by_quantized_multiplier_greater_than_one(
+    x: np.ndarray, multiplier: np.ndarray | int, left_shift: np.ndarray | int
+) -> np.ndarray:
+    """TFLite ``MultiplyByQuantizedMultiplierGreaterThanOne``.
+
+    ``SaturatingRoundingDoublingHighMul(x * (1 << left_shift), multiplier)``.
+    """
+    xs = wrap_int32(_i64(x) << _i64(left_shift))
+    return saturating_rounding_doubling_high_mul(xs, multiplier)
+
+
+def saturating_rounding_multiply_by_pot(x: np.ndarray, exponent: int) -> np.ndarray:
+    """gemmlowp ``SaturatingRoundingMultiplyByPOT<exponent>`` for int32.
+
+    Positive exponents shift left with saturation, negative ones are a
+    :func:`rounding_divide_by_pot`.
+    """
+    x = _i64(x)
+    if exponent == 0:
+        return x
+    if exponent < 0:
+        return rounding_divide_by_pot(x, -exponent)
+    limit = np.int64(1) << (31 - exponent)
+    return np.where(
+        x >= limit, INT32_MAX, np.where(x <= -limit, INT32_MIN, x << exponent)
+    )

@@ -1,0 +1,157 @@
+"""One-line diagnostics for the command-line tools.
+
+Every tool reports bad input as `location: error: message` on stderr and exits
+non-zero, never with a Python traceback. Parsed ops remember where they came
+from (`LocatingParser`) so a verifier error can point at the source line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+import sys
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
+from xdsl.parser import Parser
+from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
+from xdsl.utils.lexer import Span
+
+# op -> (input, offset, first line): line and column are computed when reported.
+_locations: weakref.WeakKeyDictionary[Operation, tuple[Any, int, int]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+class ToolError(Exception):
+    """An error a tool reports in one line and exits with status 1."""
+
+
+class LocatingParser(Parser):
+    """A parser that records each op's source location for diagnostics.
+
+    `line_offset` is the line the text starts at in its file (for
+    `--split-input-file` chunks)."""
+
+    line_offset: int = 0
+
+    def parse_operation(self) -> Operation:
+        start = self.pos
+        op = super().parse_operation()
+        _locations[op] = (self.lexer.input, start, self.line_offset)
+        return op
+
+
+def location_of(op: Operation) -> str | None:
+    """Where `op` was parsed from, or the nearest parsed ancestor."""
+    node: Operation | None = op
+    while node is not None:
+        if node in _locations:
+            source, start, line_offset = _locations[node]
+            return str(Span(start, start + 1, source, line_offset).get_location())
+        node = node.parent_op()
+    return None
+
+
+def describe(op: Operation) -> str:
+    """`'tir.conv2d' op in @main`: the op and its enclosing symbol."""
+    where = ""
+    parent = op.parent_op()
+    while parent is not None:
+        sym = parent.properties.get("sym_name") or parent.attributes.get("sym_name")
+        if sym is not None:
+            where = f" in @{sym.data}"  # type: ignore[attr-defined]
+            break
+        parent = parent.parent_op()
+    return f"'{op.name}' op{where}"
+
+
+def op_error(op: Operation, message: str) -> ToolError:
+    loc = location_of(op)
+    prefix = f"{loc}: " if loc else ""
+    return ToolError(f"{prefix}error: {describe(op)}: {message}")
+
+
+def verify_located(module: ModuleOp) -> None:
+    """Verify `module`, raising a one-line ToolError at the first bad op."""
+    for op in module.walk():
+        try:
+            op.verify_()
+        except VerifyException as e:
+            raise op_error(op, first_line(str(e))) from None
+    try:
+        module.verify()
+    except DiagnosticException as e:
+        raise ToolError(f"error: {first_line(str(e))}") from None
+
+
+def first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "unknown error"
+
+
+def parse_error_line(e: ParseError) -> str:
+    return f"{e.span.get_location()}: error: {e.msg}"
+
+
+def parse_module(
+    ctx: Context, text: str | bytes, name: str, line_offset: int = 0
+) -> ModuleOp:
+    """Parse with locations; a parse error becomes a one-line ToolError."""
+    parser = LocatingParser(ctx, text, name)
+    parser.line_offset = line_offset
+    try:
+        return parser.parse_module()
+    except ParseError as e:
+        e.span = dataclasses.replace(e.span, line_offset=line_offset)
+        raise ToolError(parse_error_line(e)) from None
+    except VerifyException as e:
+        raise ToolError(f"{name}: error: {first_line(str(e))}") from None
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(tool: str) -> Callable[[F], F]:
+    """Run a tool's main: expected errors print one line and exit 1; anything
+    else is an internal error, also one line (set TIRCONST_DEBUG=1 to see the
+    traceback)."""
+
+    def wrap(main: F) -> F:
+        @functools.wraps(main)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return main(*args, **kwargs)
+            except ToolError as e:
+                print(str(e), file=sys.stderr)
+                sys.exit(1)
+            except ParseError as e:
+                print(parse_error_line(e), file=sys.stderr)
+                sys.exit(1)
+            except DiagnosticException as e:
+                print(f"{tool}: error: {first_line(str(e))}", file=sys.stderr)
+                sys.exit(1)
+            except (OSError, ValueError, KeyError) as e:
+                if os.environ.get("TIRCONST_DEBUG"):
+                    raise
+                print(f"{tool}: error: {e}", file=sys.stderr)
+                sys.exit(1)
+            except KeyboardInterrupt:
+                sys.exit(130)
+            except Exception as e:  # noqa: BLE001 - last line of defence
+                if os.environ.get("TIRCONST_DEBUG"):
+                    raise
+                print(
+                    f"{tool}: internal error: {type(e).__name__}: {e} "
+                    "(set TIRCONST_DEBUG=1 for a traceback)",
+                    file=sys.stderr,
+                )
+                sys.exit(2)
+
+        return run  # type: ignore[return-value]
+
+    return wrap
