@@ -79,14 +79,15 @@ def op_error(op: Operation, message: str) -> ToolError:
 
 def verify_located(module: ModuleOp) -> None:
     """Verify `module`, raising a one-line ToolError at the first bad op."""
-    for op in module.walk():
-        try:
-            op.verify_()
-        except VerifyException as e:
-            raise op_error(op, first_line(str(e))) from None
     try:
         module.verify()
     except DiagnosticException as e:
+        # Find the op that failed, to name it and its source location.
+        for op in module.walk():
+            try:
+                op.verify_()
+            except VerifyException as inner:
+                raise op_error(op, first_line(str(inner))) from None
         raise ToolError(f"error: {first_line(str(e))}") from None
 
 

@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from typing import IO
 
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.utils.exceptions import DiagnosticException, ParseError
+from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from tirconst.dialects.tir.constant_data import eliding_constants
@@ -47,10 +47,11 @@ class TirconstOptMain(xDSLOptMain):
         )
 
     def apply_passes(self, prog: ModuleOp) -> None:
-        if not self.args.disable_verify:
-            verify_located(prog)
         try:
-            super().apply_passes(prog)
+            super().apply_passes(prog)  # verifies before and after each pass
+        except VerifyException as e:
+            verify_located(prog)  # names the first bad op and its location
+            raise ToolError(f"error: {first_line(str(e))}") from None
         except DiagnosticException as e:
             raise ToolError(f"error: {first_line(str(e))}") from None
 

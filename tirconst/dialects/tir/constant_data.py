@@ -50,9 +50,21 @@ def dense_from_numpy(
     if shape is None:
         shape = array.shape
     data = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False)
-    return DenseIntOrFPElementsAttr(
-        TensorType(element_type, shape), BytesAttr(data.tobytes())
-    )
+    return dense_from_bytes(TensorType(element_type, shape), data.tobytes())
+
+
+def dense_from_bytes(tensor_type: TensorType, raw: bytes) -> DenseIntOrFPElementsAttr:
+    """A dense attribute over `raw`, whose size the caller has checked.
+
+    Skips xDSL's generic constraint check, which dominated the time to build
+    thousands of constants; the type is a tensor type by construction and
+    `check_data_fits` verifies the size.
+    """
+    attr = DenseIntOrFPElementsAttr.__new__(DenseIntOrFPElementsAttr)
+    object.__setattr__(attr, "type", tensor_type)
+    object.__setattr__(attr, "data", BytesAttr(raw))
+    attr.verify()
+    return attr
 
 
 def numpy_of(attr: DenseIntOrFPElementsAttr) -> np.ndarray:
@@ -117,6 +129,7 @@ def _literal(value: Any) -> str:
 
 
 RawData = bytes | list[Any]
+_HEX_OPEN = 'dense<"0x'
 
 
 def parse_raw_data(parser: AttrParser) -> RawData:
@@ -126,6 +139,18 @@ def parse_raw_data(parser: AttrParser) -> RawData:
             "constant data was elided when this text was printed; elided text is "
             "for reading only and cannot be parsed back"
         )
+    # Fast path: `dense<"0x...">` read straight from the text, not token by token.
+    text, start = parser.lexer.input.content, parser.pos
+    if text.startswith(_HEX_OPEN, start):
+        begin = start + len(_HEX_OPEN)
+        end = text.find('"', begin)
+        if end != -1 and text.startswith('">', end):
+            try:
+                raw = bytes.fromhex(text[begin:end])
+            except ValueError:
+                parser.raise_error("malformed hex constant data", start)
+            parser._resume_from(end + 2)  # pyright: ignore[reportPrivateUsage]
+            return raw
     parser.parse_keyword("dense")
     with parser.in_angle_brackets():
         pos = parser.pos
@@ -177,7 +202,7 @@ def make_data(
                 f"{tensor_type.element_type} needs {count * dtype.itemsize}",
                 pos,
             )
-        return DenseIntOrFPElementsAttr(tensor_type, BytesAttr(raw))
+        return dense_from_bytes(tensor_type, raw)
     if len(raw) != count:
         parser.raise_error(
             f"constant data has {len(raw)} elements, but shape {list(shape)} "
@@ -185,7 +210,7 @@ def make_data(
             pos,
         )
     array = _array_from_literals(parser, raw, dtype, pos)
-    return DenseIntOrFPElementsAttr(tensor_type, BytesAttr(array.tobytes()))
+    return dense_from_bytes(tensor_type, array.tobytes())
 
 
 def _array_from_literals(

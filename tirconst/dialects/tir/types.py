@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -117,10 +118,6 @@ class BufferType(ParametrizedAttribute, TypeAttribute):
     def size_in_bytes(self) -> int:
         return self.num_elements * self.dtype.itemsize
 
-    def tensor_type(self) -> TensorType:
-        """The tensor type of constant data filling this buffer."""
-        return TensorType(self.element_type, self.get_shape())
-
     def verify(self) -> None:
         numpy_dtype(self.element_type)
         for d in self.get_shape():
@@ -128,7 +125,17 @@ class BufferType(ParametrizedAttribute, TypeAttribute):
                 raise VerifyException(f"buffer dimension must be >= 0, got {d}")
 
     @classmethod
+    def new(cls, params: Sequence[Attribute]) -> BufferType:
+        # Buffer types repeat a lot in big modules; share one immutable instance.
+        key = tuple(params)
+        if (cached := _INSTANCES.get(key)) is None:
+            cached = _INSTANCES[key] = super().new(params)
+        return cached
+
+    @classmethod
     def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        if (fast := _parse_common_form(parser)) is not None:
+            return fast
         with parser.in_angle_brackets():
             shape, element_type = parser.parse_ranked_shape()
             scope = "global"
@@ -142,6 +149,14 @@ class BufferType(ParametrizedAttribute, TypeAttribute):
             StringAttr(scope),
         )
 
+    def tensor_type(self) -> TensorType:
+        """The tensor type of constant data filling this buffer."""
+        if (cached := _TENSOR_TYPES.get(self)) is None:
+            cached = _TENSOR_TYPES[self] = TensorType(
+                self.element_type, self.get_shape()
+            )
+        return cached
+
     def print_parameters(self, printer: Printer) -> None:
         printer.print_string("<")
         for d in self.get_shape():
@@ -151,3 +166,36 @@ class BufferType(ParametrizedAttribute, TypeAttribute):
             printer.print_string(", ")
             printer.print_string_literal(self.scope.data)
         printer.print_string(">")
+
+
+_INSTANCES: dict[tuple[Attribute, ...], BufferType] = {}
+_TENSOR_TYPES: dict[BufferType, TensorType] = {}
+_PARAMS_OF_TEXT: dict[str, tuple[Attribute, ...]] = {}
+_COMMON_FORM = re.compile(r'<((?:\d+x)*)(i\d+|ui\d+|f16|f32|f64)(?:, "(\w*)")?>')
+
+
+def _parse_common_form(parser: AttrParser) -> tuple[Attribute, ...] | None:
+    """Parse `<4x4xi8>` / `<4xi8, "scope">` straight from the text, memoized.
+
+    Parsing types token by token dominated the time to read modules with
+    thousands of constants; anything unusual falls back to the full parser.
+    """
+    start = parser.pos  # the `<`
+    match = _COMMON_FORM.match(parser.lexer.input.content, start)
+    if match is None:
+        return None
+    text = match.group(0)
+    params = _PARAMS_OF_TEXT.get(text)
+    if params is None:
+        dims, element, scope = match.groups()
+        element_type = {str(t): t for t, _ in DTYPES.values()}.get(element)
+        if element_type is None:
+            return None
+        shape = [int(d) for d in dims.split("x")[:-1]]
+        params = _PARAMS_OF_TEXT[text] = (
+            ArrayAttr(IntAttr(d) for d in shape),
+            element_type,
+            StringAttr(scope if scope is not None else "global"),
+        )
+    parser._resume_from(match.end())  # pyright: ignore[reportPrivateUsage]
+    return params

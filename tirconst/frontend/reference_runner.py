@@ -1,0 +1,172 @@
+"""Run a :class:`TFLiteModel` op by op with the bit-exact numpy kernels.
+
+Used to check the kernels and parameters against LiteRT and to locate the
+first operator whose output differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tirconst.interpreter import kernels
+
+from .tflite_params import op_params
+from .tflite_reader import TFLiteImportError, TFLiteModel, TFLiteOperator
+
+__all__ = [
+    "KERNELS",
+    "PreparedOp",
+    "ReferenceRunner",
+    "first_mismatch",
+    "run_reference",
+]
+
+# opcode -> (kernel, number of leading operator inputs passed positionally).
+# Inputs past that count (paddings, axes, shape) are folded into the params.
+KERNELS: dict[str, tuple[Callable[..., np.ndarray], int]] = {
+    "CONV_2D": (kernels.conv2d, 3),
+    "DEPTHWISE_CONV_2D": (kernels.depthwise_conv2d, 3),
+    "FULLY_CONNECTED": (kernels.fully_connected, 3),
+    "AVERAGE_POOL_2D": (kernels.avg_pool2d, 1),
+    "MAX_POOL_2D": (kernels.max_pool2d, 1),
+    "ADD": (kernels.add, 2),
+    "SUB": (kernels.sub, 2),
+    "MUL": (kernels.mul, 2),
+    "PAD": (kernels.pad, 1),
+    "MEAN": (kernels.mean, 1),
+    "RESHAPE": (kernels.reshape, 1),
+    "SQUEEZE": (kernels.squeeze, 1),
+    "SOFTMAX": (kernels.softmax, 1),
+    "LOGISTIC": (kernels.logistic, 1),
+    "QUANTIZE": (kernels.quantize, 1),
+    "DEQUANTIZE": (kernels.dequantize, 1),
+}
+
+
+@dataclass
+class PreparedOp:
+    """An operator with its kernel and integer parameters."""
+
+    op: TFLiteOperator
+    kernel: Callable[..., np.ndarray]
+    n_args: int
+    params: dict[str, Any]
+
+
+class ReferenceRunner:
+    """Interprets subgraph 0 of a model with :mod:`tirconst.interpreter.kernels`.
+
+    Parameters are computed once at construction (like TFLite's Prepare), so
+    unsupported operators raise :class:`TFLiteImportError` here.
+    """
+
+    def __init__(self, model: TFLiteModel) -> None:
+        self.model = model
+        self.ops: list[PreparedOp] = []
+        for op in model.operators:
+            entry = KERNELS.get(op.opcode)
+            params = op_params(model, op)  # raises for unsupported operators
+            if entry is None or len(op.outputs) != 1:
+                raise TFLiteImportError(
+                    f"operator {op.index} ({op.opcode}): not supported by the runner"
+                )
+            self.ops.append(PreparedOp(op, entry[0], entry[1], params))
+
+    def __call__(
+        self, inputs: Sequence[np.ndarray] | Mapping[int, np.ndarray]
+    ) -> dict[int, np.ndarray]:
+        """Run the graph; returns every computed or constant tensor by index.
+
+        ``inputs`` is a sequence in subgraph-input order or a mapping from
+        tensor index to array; dtypes and shapes must match the model.
+        """
+        m = self.model
+        feeds = (
+            dict(inputs)
+            if isinstance(inputs, Mapping)
+            else dict(zip(m.inputs, inputs, strict=True))
+        )
+        values: dict[int, np.ndarray] = {
+            t.index: t.data for t in m.tensors if t.data is not None
+        }
+        for idx in m.inputs:
+            if idx not in feeds:
+                raise ValueError(f"missing input tensor {idx} '{m.tensors[idx].name}'")
+        for idx, arr in feeds.items():
+            t = m.tensors[idx]
+            a = np.asarray(arr)
+            if a.dtype != t.dtype or a.shape != t.shape:
+                raise ValueError(
+                    f"input tensor {idx} '{t.name}' expects {t.dtype}{list(t.shape)}, "
+                    f"got {a.dtype}{list(a.shape)}"
+                )
+            values[idx] = a
+        for p in self.ops:
+            args = [
+                values[i] if i >= 0 else None for i in p.op.inputs[: p.n_args]
+            ]
+            args += [None] * (p.n_args - len(args))  # absent trailing optionals
+            out = p.kernel(*args, **p.params)
+            t = m.tensors[p.op.outputs[0]]
+            if out.dtype != t.dtype or out.shape != t.shape:
+                raise RuntimeError(
+                    f"operator {p.op.index} ({p.op.opcode}) produced "
+                    f"{out.dtype}{list(out.shape)}, tensor {t.index} '{t.name}' is "
+                    f"{t.dtype}{list(t.shape)}"
+                )
+            values[t.index] = out
+        return values
+
+    def outputs(self, values: Mapping[int, np.ndarray]) -> list[np.ndarray]:
+        """The subgraph outputs from a result of :meth:`__call__`."""
+        return [values[i] for i in self.model.outputs]
+
+
+def run_reference(
+    model: TFLiteModel, inputs: Sequence[np.ndarray] | Mapping[int, np.ndarray]
+) -> dict[int, np.ndarray]:
+    """One-shot :class:`ReferenceRunner` call."""
+    return ReferenceRunner(model)(inputs)
+
+
+def first_mismatch(
+    model: TFLiteModel,
+    ours: Mapping[int, np.ndarray],
+    expected: Mapping[int, np.ndarray],
+) -> str | None:
+    """Describe the first operator (execution order) whose output differs.
+
+    Returns None when every operator output present in both mappings is
+    bit-identical (float outputs compared bitwise, NaNs included).
+    """
+    for op in model.operators:
+        for idx in op.outputs:
+            if idx < 0 or idx not in ours or idx not in expected:
+                continue
+            a = np.asarray(ours[idx])
+            b = np.asarray(expected[idx])
+            t = model.tensors[idx]
+            if a.shape != b.shape or a.dtype != b.dtype:
+                return (
+                    f"operator {op.index} ({op.opcode}) output tensor {idx} "
+                    f"'{t.name}': {a.dtype}{list(a.shape)} vs {b.dtype}{list(b.shape)}"
+                )
+            raw = f"u{a.dtype.itemsize}"
+            bad = np.ascontiguousarray(a).reshape(-1).view(raw) != np.ascontiguousarray(
+                b
+            ).reshape(-1).view(raw)
+            if bad.any():
+                diff = np.abs(
+                    a.reshape(-1)[bad].astype(np.float64)
+                    - b.reshape(-1)[bad].astype(np.float64)
+                )
+                return (
+                    f"operator {op.index} ({op.opcode}) output tensor {idx} "
+                    f"'{t.name}': {int(bad.sum())} of {a.size} elements differ "
+                    f"(max |diff| {float(np.nanmax(diff)) if diff.size else 0:g})"
+                )
+    return None

@@ -1,0 +1,622 @@
+"""Integer operator parameters, computed as TFLite's Prepare/Eval compute them.
+
+:func:`op_params` maps one :class:`~tirconst.frontend.tflite_reader.TFLiteOperator`
+to a plain dict whose keys are the keyword arguments of the matching kernel in
+:mod:`tirconst.interpreter.kernels` (and the properties of the matching IR op).
+The numbers replicate the int8 paths that LiteRT's ``BUILTIN_REF`` resolver
+runs (verified bit-exactly against LiteRT, see ``tests/test_tflite_litert.py``).
+
+Conventions: multipliers/shifts follow ``QuantizeMultiplier`` (shift > 0 is a
+left shift); ``act_min``/``act_max`` are in the output's quantised domain;
+2-D ``pad`` is ``(top, left, bottom, right)``; per-channel arrays are np.int32.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .tflite_reader import TFLiteImportError, TFLiteModel, TFLiteOperator, TFLiteTensor
+
+__all__ = [
+    "SUPPORTED_OPCODES",
+    "quantize_multiplier",
+    "quantize_multiplier_smaller_than_one_exp",
+    "calculate_activation_range_quantized",
+    "compute_padding",
+    "softmax_exp_table",
+    "logistic_table",
+    "op_params",
+]
+
+INT8_MIN = -128
+INT8_MAX = 127
+
+
+# --------------------------------------------------------------------------
+# quantization_util.cc / kernel_util.cc helpers
+
+
+def _round_half_away(v: float) -> float:
+    # std::round / TfLiteRound on one value, exact for doubles.
+    t = math.trunc(v)
+    return t + math.copysign(1.0, v) if abs(v - t) >= 0.5 else float(t)
+
+
+def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
+    """Mirror of ``tflite::QuantizeMultiplier`` (double-rounding build).
+
+    Returns ``(multiplier, shift)`` with ``real ~= multiplier * 2**(shift - 31)``:
+    ``frexp`` splits the value, the fraction is rounded (``std::round``) to Q31;
+    a fraction that rounds up to 2**31 is halved with ``shift + 1``; shifts below
+    -31 flush to ``(0, 0)``.
+    """
+    if real_multiplier == 0.0:
+        return 0, 0
+    q, shift = math.frexp(real_multiplier)
+    q_fixed = int(_round_half_away(q * (1 << 31)))
+    if q_fixed == (1 << 31):
+        q_fixed //= 2
+        shift += 1
+    if shift < -31:
+        return 0, 0
+    return q_fixed, shift
+
+
+def quantize_multiplier_smaller_than_one_exp(real_multiplier: float) -> tuple[int, int]:
+    """Mirror of ``tflite::QuantizeMultiplierSmallerThanOneExp`` (0 < m < 1)."""
+    if not 0.0 < real_multiplier < 1.0:
+        raise ValueError(f"multiplier {real_multiplier} not in (0, 1)")
+    return quantize_multiplier(real_multiplier)
+
+
+def calculate_activation_range_quantized(
+    activation: str, scale: float, zero_point: int, qmin: int = INT8_MIN, qmax: int = INT8_MAX
+) -> tuple[int, int]:
+    """Mirror of ``tflite::CalculateActivationRangeQuantized``.
+
+    ``quantize(f) = zero_point + (int)round(f / scale)`` in float32 for the
+    fused activation's real bounds (0, 6, -1, 1), intersected with
+    ``[qmin, qmax]``.
+    """
+
+    def q(f: float) -> int:
+        v = float(np.float32(f) / np.float32(scale))
+        return int(zero_point) + int(_round_half_away(v))
+
+    if activation == "NONE":
+        return qmin, qmax
+    if activation == "RELU":
+        return max(qmin, q(0.0)), qmax
+    if activation == "RELU6":
+        return max(qmin, q(0.0)), min(qmax, q(6.0))
+    if activation == "RELU_N1_TO_1":
+        return max(qmin, q(-1.0)), min(qmax, q(1.0))
+    raise ValueError(f"unsupported fused activation {activation}")
+
+
+def compute_padding(
+    padding: str,
+    in_hw: tuple[int, int],
+    filter_hw: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int] = (1, 1),
+) -> tuple[tuple[int, int, int, int], tuple[int, int]]:
+    """Mirror of ``tflite::ComputePaddingHeightWidth``.
+
+    Returns ``((top, left, bottom, right), (out_h, out_w))``. TFLite keeps the
+    top/left padding and an ``offset`` (odd total padding goes to the
+    bottom/right); the reference kernels realise bottom/right implicitly by
+    clipping windows to the image, which is ``bottom = top + offset``.
+    """
+    out: list[int] = []
+    before: list[int] = []
+    after: list[int] = []
+    for size, k, s, d in zip(in_hw, filter_hw, stride, dilation):
+        eff = (k - 1) * d + 1
+        if s <= 0:
+            raise ValueError("stride must be positive")
+        if padding == "SAME":
+            o = (size + s - 1) // s
+        elif padding == "VALID":
+            o = (size + s - eff) // s
+        else:
+            raise ValueError(f"unsupported padding {padding}")
+        total = max((o - 1) * s + eff - size, 0)
+        out.append(o)
+        before.append(total // 2)
+        after.append(total // 2 + total % 2)
+    return (before[0], before[1], after[0], after[1]), (out[0], out[1])
+
+
+# --------------------------------------------------------------------------
+# Lookup tables (activations.cc)
+
+
+def _load_expf() -> Callable[[np.ndarray], np.ndarray]:
+    # LiteRT calls glibc's expf; numpy's float32 exp may differ by an ulp.
+    name = ctypes.util.find_library("m")
+    try:
+        libm = ctypes.CDLL(name) if name else None
+        fn = libm.expf if libm is not None else None
+    except (OSError, AttributeError):
+        fn = None
+    if fn is None:
+        return lambda a: np.exp(np.asarray(a, np.float32))
+    fn.restype = ctypes.c_float
+    fn.argtypes = [ctypes.c_float]
+
+    def expf(a: np.ndarray) -> np.ndarray:
+        a = np.asarray(a, np.float32)
+        return np.array([fn(float(v)) for v in a.ravel()], np.float32).reshape(a.shape)
+
+    return expf
+
+
+_expf = _load_expf()
+
+
+def softmax_exp_table(input_scale: float, beta: float) -> np.ndarray:
+    """Mirror of ``optimized_ops::PopulateSoftmaxLookupTable``, index reversed.
+
+    Returns float32[256] with ``table[d] = expf((-input_scale * beta) * d)``
+    (float32 arithmetic); TFLite stores it as ``table[255 - d]``.
+    """
+    scale = np.float32(-np.float32(input_scale) * np.float32(beta))
+    return _expf(scale * np.arange(256, dtype=np.float32))
+
+
+def logistic_table(
+    input_scale: float, input_zp: int, output_scale: float, output_zp: int
+) -> np.ndarray:
+    """Mirror of ``LUTPopulate<int8_t>`` with ``1 / (1 + expf(-x))``.
+
+    Returns int8[256], ``table[i]`` = output for input value ``i - 128``:
+    ``clamp((int)(round(sigmoid(input_scale * (v - input_zp)) / output_scale)
+    + output_zp))`` with every step in float32.
+    """
+    v = np.arange(-128, 128, dtype=np.int32)
+    deq = np.float32(input_scale) * (v - int(input_zp)).astype(np.float32)
+    sig = np.float32(1.0) / (np.float32(1.0) + _expf(-deq))
+    inv = np.float32(1.0) / np.float32(output_scale)
+    t = sig * inv
+    r = np.trunc(t)
+    r = np.where(np.abs(t - r) >= 0.5, r + np.sign(t), r).astype(np.float32)
+    q = (r + np.float32(output_zp)).astype(np.int64)
+    return np.clip(q, INT8_MIN, INT8_MAX).astype(np.int8)
+
+
+# --------------------------------------------------------------------------
+# Per-operator parameters
+
+
+class _Ctx:
+    """One operator being converted; produces uniform error messages."""
+
+    def __init__(self, model: TFLiteModel, op: TFLiteOperator) -> None:
+        self.model = model
+        self.op = op
+
+    def fail(self, msg: str, tensor: TFLiteTensor | None = None) -> TFLiteImportError:
+        where = f"operator {self.op.index} ({self.op.opcode})"
+        if tensor is not None:
+            where += f", tensor {tensor.index} '{tensor.name}'"
+        return TFLiteImportError(f"{where}: {msg}")
+
+    def input(self, i: int, required: bool = True) -> TFLiteTensor | None:
+        if i >= len(self.op.inputs) or self.op.inputs[i] < 0:
+            if required:
+                raise self.fail(f"missing input {i}")
+            return None
+        return self.model.tensors[self.op.inputs[i]]
+
+    def output(self, i: int = 0) -> TFLiteTensor:
+        if i >= len(self.op.outputs) or self.op.outputs[i] < 0:
+            raise self.fail(f"missing output {i}")
+        return self.model.tensors[self.op.outputs[i]]
+
+    def int8(self, t: TFLiteTensor, what: str) -> tuple[float, int]:
+        """(scale, zero point) of a per-tensor quantised int8 tensor."""
+        if t.dtype != np.int8:
+            raise self.fail(f"{what} must be int8, got {t.dtype}", t)
+        q = t.quantization
+        if q is None:
+            raise self.fail(f"{what} has no quantization parameters", t)
+        if q.per_axis or q.zero_points.size > 1:
+            raise self.fail(
+                f"{what} has per-axis quantization (axis {q.quantized_dimension}); "
+                "only per-tensor is supported here",
+                t,
+            )
+        if not q.scale > 0 or not math.isfinite(q.scale):
+            raise self.fail(f"{what} has invalid scale {q.scale}", t)
+        return q.scale, q.zero_point
+
+    def const(self, t: TFLiteTensor, what: str) -> np.ndarray:
+        if t.data is None:
+            raise self.fail(f"{what} must be a constant tensor", t)
+        return t.data
+
+    def activation(self, scale: float, zp: int) -> tuple[int, int]:
+        act = self.op.options.get("fused_activation", "NONE")
+        try:
+            return calculate_activation_range_quantized(act, scale, zp)
+        except ValueError:
+            raise self.fail(f"unsupported fused activation {act}") from None
+
+    def check_shape(self, t: TFLiteTensor, expected: tuple[int, ...]) -> None:
+        if tuple(t.shape) != tuple(expected):
+            raise self.fail(f"shape {list(t.shape)} but expected {list(expected)}", t)
+
+
+def _filter_scales(
+    ctx: _Ctx, f: TFLiteTensor, axis: int, channels: int
+) -> np.ndarray:
+    """Per-channel filter scales (broadcasting a per-tensor scale), zp == 0."""
+    if f.dtype != np.int8:
+        raise ctx.fail(f"filter must be int8, got {f.dtype}", f)
+    q = f.quantization
+    if q is None:
+        raise ctx.fail("filter has no quantization parameters", f)
+    if q.per_axis:
+        if q.quantized_dimension != axis:
+            raise ctx.fail(
+                f"filter is quantized per axis {q.quantized_dimension}; only axis "
+                f"{axis} is supported",
+                f,
+            )
+        if q.scales.size != channels:
+            raise ctx.fail(f"filter has {q.scales.size} scales for {channels} channels", f)
+    if np.any(q.zero_points != 0):
+        raise ctx.fail("filter zero points must be 0 (symmetric int8 weights)", f)
+    return np.broadcast_to(q.scales.astype(np.float32), (channels,))
+
+
+def _bias(ctx: _Ctx, idx: int, channels: int) -> None:
+    b = ctx.input(idx, required=False)
+    if b is None:
+        return
+    if b.dtype != np.int32:
+        raise ctx.fail(f"bias must be int32, got {b.dtype}", b)
+    ctx.const(b, "bias")
+    if b.shape != (channels,):
+        raise ctx.fail(f"bias has shape {list(b.shape)}, expected [{channels}]", b)
+
+
+def _per_channel_multipliers(
+    input_scale: float, filter_scales: np.ndarray, output_scale: float
+) -> tuple[np.ndarray, np.ndarray]:
+    # PopulateConvolutionQuantizationParams: double(in) * double(f) / double(out).
+    mult = np.empty(filter_scales.size, np.int32)
+    shift = np.empty(filter_scales.size, np.int32)
+    for i, fs in enumerate(filter_scales):
+        real = float(np.float32(input_scale)) * float(fs) / float(np.float32(output_scale))
+        mult[i], shift[i] = quantize_multiplier(real)
+    return mult, shift
+
+
+def _conv_common(ctx: _Ctx, depthwise: bool) -> dict[str, Any]:
+    x, f, y = ctx.input(0), ctx.input(1), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.const(f, "filter")
+    if len(x.shape) != 4 or len(f.shape) != 4:
+        raise ctx.fail(f"expects 4-D input and filter, got {list(x.shape)}, {list(f.shape)}")
+    co = f.shape[3] if depthwise else f.shape[0]
+    scales = _filter_scales(ctx, f, 3 if depthwise else 0, co)
+    _bias(ctx, 2, co)
+    o = ctx.op.options
+    stride = o.get("stride", (1, 1))
+    dilation = o.get("dilation", (1, 1))
+    pad, (oh, ow) = compute_padding(
+        o.get("padding", "VALID"), x.shape[1:3], f.shape[1:3], stride, dilation
+    )
+    if depthwise:
+        dm = int(o.get("depth_multiplier", 1))
+        if f.shape[0] != 1 or dm <= 0 or x.shape[3] * dm != co:
+            # TFLite derives the multiplier from the shapes when they disagree
+            # with the option (depthwise_conv.cc), so do the same.
+            if f.shape[0] != 1 or co % x.shape[3]:
+                raise ctx.fail(
+                    f"filter {list(f.shape)} does not match input depth {x.shape[3]}", f
+                )
+            dm = co // x.shape[3]
+    elif x.shape[3] % f.shape[3] or co % (x.shape[3] // f.shape[3]):
+        raise ctx.fail(f"filter {list(f.shape)} does not match input depth {x.shape[3]}", f)
+    ctx.check_shape(y, (x.shape[0], oh, ow, co))
+    mult, shift = _per_channel_multipliers(in_s, scales, out_s)
+    act_min, act_max = ctx.activation(out_s, out_zp)
+    p: dict[str, Any] = {
+        "stride": tuple(int(s) for s in stride),
+        "dilation": tuple(int(d) for d in dilation),
+        "pad": pad,
+    }
+    if depthwise:
+        p["depth_multiplier"] = dm
+    p.update(
+        input_zp=in_zp,
+        output_zp=out_zp,
+        multiplier=mult,
+        shift=shift,
+        act_min=act_min,
+        act_max=act_max,
+    )
+    return p
+
+
+def _conv2d(ctx: _Ctx) -> dict[str, Any]:
+    return _conv_common(ctx, depthwise=False)
+
+
+def _depthwise(ctx: _Ctx) -> dict[str, Any]:
+    return _conv_common(ctx, depthwise=True)
+
+
+def _fully_connected(ctx: _Ctx) -> dict[str, Any]:
+    x, f, y = ctx.input(0), ctx.input(1), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.const(f, "filter")
+    if ctx.op.options.get("weights_format", 0) != 0:
+        raise ctx.fail("shuffled FULLY_CONNECTED weights are not supported", f)
+    if len(f.shape) != 2:
+        raise ctx.fail(f"filter must be 2-D, got {list(f.shape)}", f)
+    co, k = f.shape
+    if f.dtype != np.int8 or f.quantization is None:
+        raise ctx.fail("filter must be quantized int8", f)
+    fq = f.quantization
+    _bias(ctx, 2, co)
+    n = int(np.prod(x.shape, dtype=np.int64))
+    if k == 0 or n % k:
+        raise ctx.fail(f"input size {n} is not a multiple of the filter depth {k}", x)
+    if int(np.prod(y.shape, dtype=np.int64)) != n // k * co or y.shape[-1:] != (co,):
+        raise ctx.fail(f"output shape {list(y.shape)} does not match [{n // k}, {co}]", y)
+    if fq.per_axis:
+        scales = _filter_scales(ctx, f, 0, co)
+        mult, shift = _per_channel_multipliers(in_s, scales, out_s)
+        filter_zp = 0
+    else:
+        # GetQuantizedConvolutionMultipler: the scale product is a float32
+        # product, widened to double before the division.
+        real = float(np.float32(in_s) * np.float32(fq.scale)) / float(np.float32(out_s))
+        m, s = quantize_multiplier(real)
+        mult = np.array([m], np.int32)
+        shift = np.array([s], np.int32)
+        filter_zp = fq.zero_point
+    act_min, act_max = ctx.activation(out_s, out_zp)
+    return {
+        "input_zp": in_zp,
+        "filter_zp": filter_zp,
+        "output_zp": out_zp,
+        "multiplier": mult,
+        "shift": shift,
+        "act_min": act_min,
+        "act_max": act_max,
+        "output_shape": tuple(y.shape),
+    }
+
+
+def _pool(ctx: _Ctx) -> dict[str, Any]:
+    x, y = ctx.input(0), ctx.output()
+    ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    if len(x.shape) != 4:
+        raise ctx.fail(f"expects a 4-D input, got {list(x.shape)}", x)
+    o = ctx.op.options
+    window = o.get("filter_size", (1, 1))
+    stride = o.get("stride", (1, 1))
+    pad, (oh, ow) = compute_padding(
+        o.get("padding", "VALID"), x.shape[1:3], window, stride
+    )
+    ctx.check_shape(y, (x.shape[0], oh, ow, x.shape[3]))
+    act_min, act_max = ctx.activation(out_s, out_zp)
+    return {
+        "window": tuple(int(v) for v in window),
+        "stride": tuple(int(v) for v in stride),
+        "pad": pad,
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+
+
+def _add_sub(ctx: _Ctx) -> dict[str, Any]:
+    a, b, y = ctx.input(0), ctx.input(1), ctx.output()
+    a_s, a_zp = ctx.int8(a, "lhs")
+    b_s, b_zp = ctx.int8(b, "rhs")
+    out_s, out_zp = ctx.int8(y, "output")
+    _check_broadcast(ctx, a, b, y)
+    left_shift = 20
+    # add.cc / sub.cc general 8-bit path; all products below are exact in
+    # double, so float32 scales widened to double give TFLite's values.
+    a_s64, b_s64, o_s64 = (float(np.float32(v)) for v in (a_s, b_s, out_s))
+    twice_max = 2.0 * max(a_s64, b_s64)
+    lm, ls = quantize_multiplier_smaller_than_one_exp(a_s64 / twice_max)
+    rm, rs = quantize_multiplier_smaller_than_one_exp(b_s64 / twice_max)
+    om, os_ = quantize_multiplier_smaller_than_one_exp(
+        twice_max / ((1 << left_shift) * o_s64)
+    )
+    act_min, act_max = ctx.activation(out_s, out_zp)
+    return {
+        "lhs_zp": a_zp,
+        "rhs_zp": b_zp,
+        "output_zp": out_zp,
+        "left_shift": left_shift,
+        "lhs_multiplier": lm,
+        "lhs_shift": ls,
+        "rhs_multiplier": rm,
+        "rhs_shift": rs,
+        "output_multiplier": om,
+        "output_shift": os_,
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+
+
+def _check_broadcast(ctx: _Ctx, a: TFLiteTensor, b: TFLiteTensor, y: TFLiteTensor) -> None:
+    try:
+        shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
+    except ValueError:
+        raise ctx.fail(f"shapes {list(a.shape)} and {list(b.shape)} do not broadcast") from None
+    ctx.check_shape(y, shape)
+
+
+def _mul(ctx: _Ctx) -> dict[str, Any]:
+    a, b, y = ctx.input(0), ctx.input(1), ctx.output()
+    a_s, a_zp = ctx.int8(a, "lhs")
+    b_s, b_zp = ctx.int8(b, "rhs")
+    out_s, out_zp = ctx.int8(y, "output")
+    _check_broadcast(ctx, a, b, y)
+    real = float(np.float32(a_s)) * float(np.float32(b_s)) / float(np.float32(out_s))
+    m, s = quantize_multiplier(real)
+    act_min, act_max = ctx.activation(out_s, out_zp)
+    return {
+        "lhs_zp": a_zp,
+        "rhs_zp": b_zp,
+        "output_zp": out_zp,
+        "output_multiplier": m,
+        "output_shift": s,
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+
+
+def _pad(ctx: _Ctx) -> dict[str, Any]:
+    x, pads_t, y = ctx.input(0), ctx.input(1), ctx.output()
+    ctx.int8(x, "input")
+    _, out_zp = ctx.int8(y, "output")
+    pads = np.asarray(ctx.const(pads_t, "paddings"), dtype=np.int64)
+    if pads.shape != (len(x.shape), 2):
+        raise ctx.fail(f"paddings shape {list(pads.shape)} for a rank-{len(x.shape)} input")
+    if (pads < 0).any():
+        raise ctx.fail("negative paddings are not supported", pads_t)
+    ctx.check_shape(y, tuple(int(d + p0 + p1) for d, (p0, p1) in zip(x.shape, pads)))
+    # pad.cc: without a constant_values input the fill is the output zero point.
+    return {"padding": tuple(int(v) for v in pads.reshape(-1)), "pad_value": out_zp}
+
+
+def _mean(ctx: _Ctx) -> dict[str, Any]:
+    x, axes_t, y = ctx.input(0), ctx.input(1), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    rank = len(x.shape)
+    axes_raw = np.asarray(ctx.const(axes_t, "axis"), dtype=np.int64).reshape(-1)
+    if any(not -rank <= a < rank for a in axes_raw):
+        raise ctx.fail(f"axis {axes_raw.tolist()} out of range for rank {rank}", axes_t)
+    axes = tuple(sorted({int(a) % rank for a in axes_raw}))
+    keep = bool(ctx.op.options.get("keep_dims", False))
+    expected = tuple(1 if i in axes else d for i, d in enumerate(x.shape) if keep or i not in axes)
+    ctx.check_shape(y, expected)
+    m, s = quantize_multiplier(float(np.float32(in_s)) / float(np.float32(out_s)))
+    return {
+        "axes": axes,
+        "input_zp": in_zp,
+        "output_zp": out_zp,
+        "multiplier": m,
+        "shift": s,
+        "output_shape": tuple(y.shape),
+    }
+
+
+def _reshape(ctx: _Ctx) -> dict[str, Any]:
+    x, y = ctx.input(0), ctx.output()
+    if x.dtype != y.dtype:
+        raise ctx.fail(f"input {x.dtype} and output {y.dtype} differ", y)
+    if int(np.prod(x.shape, dtype=np.int64)) != int(np.prod(y.shape, dtype=np.int64)):
+        raise ctx.fail(f"cannot reshape {list(x.shape)} to {list(y.shape)}", y)
+    return {"output_shape": tuple(y.shape)}
+
+
+def _softmax(ctx: _Ctx) -> dict[str, Any]:
+    x, y = ctx.input(0), ctx.output()
+    in_s, _ = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.check_shape(y, tuple(x.shape))
+    # SoftmaxPrepare's int8 requirements.
+    if out_zp != -128 or abs(out_s - 1 / 256) > 0.001 / 256:
+        raise ctx.fail(
+            f"int8 softmax output must have scale 1/256 and zero point -128, got "
+            f"{out_s} / {out_zp}",
+            y,
+        )
+    beta = float(ctx.op.options.get("beta", 1.0))
+    return {
+        "exp_table": softmax_exp_table(in_s, beta),
+        "output_scale": float(np.float32(out_s)),
+        "output_zp": out_zp,
+    }
+
+
+def _logistic(ctx: _Ctx) -> dict[str, Any]:
+    x, y = ctx.input(0), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.check_shape(y, tuple(x.shape))
+    return {"table": logistic_table(in_s, in_zp, out_s, out_zp)}
+
+
+def _quantize(ctx: _Ctx) -> dict[str, Any]:
+    x, y = ctx.input(0), ctx.output()
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.check_shape(y, tuple(x.shape))
+    if x.dtype == np.float32:
+        return {"scale": float(np.float32(out_s)), "zero_point": out_zp}
+    if x.dtype == np.int8:
+        in_s, in_zp = ctx.int8(x, "input")
+        m, s = quantize_multiplier(float(np.float32(in_s)) / float(np.float32(out_s)))
+        return {
+            "scale": float(np.float32(out_s)),
+            "zero_point": out_zp,
+            "input_zp": in_zp,
+            "multiplier": m,
+            "shift": s,
+        }
+    raise ctx.fail(f"QUANTIZE from {x.dtype} is not supported", x)
+
+
+def _dequantize(ctx: _Ctx) -> dict[str, Any]:
+    x, y = ctx.input(0), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    if y.dtype != np.float32:
+        raise ctx.fail(f"DEQUANTIZE to {y.dtype} is not supported", y)
+    ctx.check_shape(y, tuple(x.shape))
+    return {"scale": float(np.float32(in_s)), "zero_point": in_zp}
+
+
+_HANDLERS: dict[str, Callable[[_Ctx], dict[str, Any]]] = {
+    "CONV_2D": _conv2d,
+    "DEPTHWISE_CONV_2D": _depthwise,
+    "FULLY_CONNECTED": _fully_connected,
+    "AVERAGE_POOL_2D": _pool,
+    "MAX_POOL_2D": _pool,
+    "ADD": _add_sub,
+    "SUB": _add_sub,
+    "MUL": _mul,
+    "PAD": _pad,
+    "MEAN": _mean,
+    "RESHAPE": _reshape,
+    "SQUEEZE": _reshape,
+    "SOFTMAX": _softmax,
+    "LOGISTIC": _logistic,
+    "QUANTIZE": _quantize,
+    "DEQUANTIZE": _dequantize,
+}
+
+SUPPORTED_OPCODES: frozenset[str] = frozenset(_HANDLERS)
+
+
+def op_params(model: TFLiteModel, op: TFLiteOperator) -> dict[str, Any]:
+    """Integer parameters of one operator, keyed by the kernel keyword names.
+
+    Raises :class:`TFLiteImportError` naming the operator index, opcode and
+    offending tensor for unsupported operators, types or quantization.
+    """
+    ctx = _Ctx(model, op)
+    handler = _HANDLERS.get(op.opcode)
+    if handler is None:
+        raise ctx.fail("operator is not supported")
+    return handler(ctx)

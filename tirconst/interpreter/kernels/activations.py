@@ -1,0 +1,73 @@
+"""int8 SOFTMAX / LOGISTIC kernels as LiteRT's BUILTIN_REF resolver runs them.
+
+For int8, TFLite's ``activations.cc`` does not use the gemmlowp fixed-point
+reference kernels for these operators, not even with the reference resolver:
+SOFTMAX runs ``optimized_ops::Softmax`` on a float ``expf`` table built by
+``PopulateSoftmaxLookupTable``, LOGISTIC a 256-entry int8 table built by
+``LUTPopulate`` / ``PopulateLookupTable``. The tables are computed at import
+time (see :mod:`tirconst.frontend.tflite_params`); these kernels apply them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["softmax", "logistic", "round_half_away_from_zero"]
+
+
+def round_half_away_from_zero(v: np.ndarray) -> np.ndarray:
+    """``std::round`` on floating-point arrays (exact; ties away from zero)."""
+    v = np.asarray(v)
+    t = np.trunc(v)
+    return np.where(np.abs(v - t) >= 0.5, t + np.sign(v), t)
+
+
+def softmax(
+    input: np.ndarray,
+    *,
+    exp_table: np.ndarray,
+    output_scale: float,
+    output_zp: int,
+) -> np.ndarray:
+    """int8 softmax over the last axis using a float exponential table.
+
+    Mirrors ``tflite::optimized_ops::Softmax(const SoftmaxParams&, ...)`` (the
+    table variant, which LiteRT's int8 SOFTMAX runs under BUILTIN_REF):
+    per row, ``e[j] = exp_table[max(row) - x[j]]`` (float32), the float32 sum
+    is accumulated left to right, ``inv = 1 / (sum * output_scale)``, and the
+    output is ``round(e[j] * inv) + output_zp`` clamped to int8.
+    ``exp_table[d]`` is ``expf(-input_scale * beta * d)`` for d in 0..255.
+    """
+    x = np.asarray(input)
+    if x.dtype != np.int8:
+        raise TypeError(f"input must be int8, got {x.dtype}")
+    table = np.asarray(exp_table, dtype=np.float32).reshape(-1)
+    if table.size != 256:
+        raise ValueError(f"exp_table must have 256 entries, got {table.size}")
+    depth = x.shape[-1] if x.ndim else 1
+    rows = x.reshape(-1, depth).astype(np.int32)
+    e = table[rows.max(axis=1, keepdims=True) - rows]
+    total = np.zeros(rows.shape[0], dtype=np.float32)
+    for j in range(depth):  # sequential float32 accumulation, as in C++
+        total += e[:, j]
+    inv = np.float32(1.0) / (total * np.float32(output_scale))
+    prob = e * inv[:, None]
+    out = round_half_away_from_zero(prob).astype(np.int64) + int(output_zp)
+    return np.clip(out, -128, 127).astype(np.int8).reshape(x.shape)
+
+
+def logistic(input: np.ndarray, *, table: np.ndarray) -> np.ndarray:
+    """int8 logistic through a 256-entry lookup table.
+
+    Mirrors ``EvalUsingLookupTable`` / ``LUTLookup`` of activations.cc:
+    ``output = table[input + 128]`` (``table[i]`` is the result for the
+    input value ``i - 128``; TFLite stores the same table rotated, indexed by
+    ``uint8(input)``).
+    """
+    x = np.asarray(input)
+    if x.dtype != np.int8:
+        raise TypeError(f"input must be int8, got {x.dtype}")
+    t = np.asarray(table, dtype=np.int8).reshape(-1)
+    if t.size != 256:
+        raise ValueError(f"table must have 256 entries, got {t.size}")
+    return t[x.astype(np.int32) + 128]

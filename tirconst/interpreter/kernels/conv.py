@@ -1,0 +1,216 @@
+"""int8 convolution kernels (TFLite reference_integer_ops conv / depthwise / FC).
+
+The int32 accumulations are computed as float64 matrix products: every
+partial sum is an integer of magnitude < 2**53, so BLAS gives the exact
+result in any summation order; the int64 result is then wrapped to int32 like
+the C++ accumulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._common import check_pair, requantize_to_int8, taps, window_output_size
+from .fixedpoint import wrap_int32
+
+__all__ = ["conv2d", "depthwise_conv2d", "fully_connected"]
+
+
+def _as_int8(name: str, a: np.ndarray, ndim: int | None = None) -> np.ndarray:
+    a = np.asarray(a)
+    if a.dtype != np.int8:
+        raise TypeError(f"{name} must be int8, got {a.dtype}")
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {a.shape}")
+    return a
+
+
+def _per_channel(name: str, v: np.ndarray | int | Sequence[int], n: int) -> np.ndarray:
+    a = np.asarray(v, dtype=np.int64).reshape(-1)
+    if a.size not in (1, n):
+        raise ValueError(f"{name} must have 1 or {n} entries, got {a.size}")
+    return a
+
+
+def _add_bias(acc: np.ndarray, bias: np.ndarray | None, n: int) -> np.ndarray:
+    acc = wrap_int32(acc)
+    if bias is None:
+        return acc
+    b = np.asarray(bias)
+    if b.shape != (n,):
+        raise ValueError(f"bias must have shape ({n},), got {b.shape}")
+    return wrap_int32(acc + b.astype(np.int64))
+
+
+def _padded(
+    x: np.ndarray, input_zp: int, pad: tuple[int, int, int, int], dtype: type
+) -> np.ndarray:
+    # The reference kernels skip taps outside the image; with the zero point
+    # subtracted first that is the same as padding with zeros.
+    top, left, bottom, right = pad
+    n, h, w, c = x.shape
+    xp = np.zeros((n, h + top + bottom, w + left + right, c), dtype=dtype)
+    xp[:, top : top + h, left : left + w, :] = x.astype(dtype) - dtype(input_zp)
+    return xp
+
+
+def conv2d(
+    input: np.ndarray,
+    filter: np.ndarray,
+    bias: np.ndarray | None,
+    *,
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+    pad: tuple[int, int, int, int],
+    input_zp: int,
+    output_zp: int,
+    multiplier: np.ndarray,
+    shift: np.ndarray,
+    act_min: int,
+    act_max: int,
+) -> np.ndarray:
+    """int8 2-D convolution, NHWC input, OHWI filter, per-channel requantisation.
+
+    Mirrors ``tflite::reference_integer_ops::ConvPerChannel`` (including
+    grouped convolution when ``Ci`` is a multiple of the filter's input depth):
+    ``acc = sum(filter * (input - input_zp)) + bias`` in int32, then
+    ``MultiplyByQuantizedMultiplier(acc, multiplier[oc], shift[oc]) +
+    output_zp`` clamped to ``[act_min, act_max]``. ``pad`` is
+    ``(top, left, bottom, right)``; the output size follows from it.
+    """
+    x = _as_int8("input", input, 4)
+    w = _as_int8("filter", filter, 4)
+    sh, sw = check_pair("stride", stride, 2)
+    dh, dw = check_pair("dilation", dilation, 2)
+    pad4 = check_pair("pad", pad, 4)
+    n, h, wd, c = x.shape
+    co, kh, kw, cf = w.shape
+    if cf == 0 or c % cf or co % (c // cf):
+        raise ValueError(f"input depth {c} does not match filter shape {w.shape}")
+    groups = c // cf
+    oh = window_output_size(h, kh, sh, dh, pad4[0], pad4[2])
+    ow = window_output_size(wd, kw, sw, dw, pad4[1], pad4[3])
+    xp = _padded(x, input_zp, pad4, np.float64)
+    cols = np.empty((n, oh, ow, kh * kw, c), dtype=np.float64)
+    for ky, kx, view in taps(xp, kh, kw, (sh, sw), (dh, dw), oh, ow):
+        cols[:, :, :, ky * kw + kx, :] = view
+    wf = w.astype(np.float64)
+    if groups == 1:
+        acc = cols.reshape(-1, kh * kw * c) @ wf.reshape(co, -1).T
+    else:
+        fpg = co // groups
+        acc = np.empty((n * oh * ow, co), dtype=np.float64)
+        for g in range(groups):
+            xg = cols[..., g * cf : (g + 1) * cf].reshape(-1, kh * kw * cf)
+            acc[:, g * fpg : (g + 1) * fpg] = xg @ wf[g * fpg : (g + 1) * fpg].reshape(fpg, -1).T
+    acc = _add_bias(acc.astype(np.int64), bias, co)
+    out = requantize_to_int8(
+        acc,
+        _per_channel("multiplier", multiplier, co),
+        _per_channel("shift", shift, co),
+        output_zp,
+        act_min,
+        act_max,
+    )
+    return out.reshape(n, oh, ow, co)
+
+
+def depthwise_conv2d(
+    input: np.ndarray,
+    filter: np.ndarray,
+    bias: np.ndarray | None,
+    *,
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+    pad: tuple[int, int, int, int],
+    depth_multiplier: int,
+    input_zp: int,
+    output_zp: int,
+    multiplier: np.ndarray,
+    shift: np.ndarray,
+    act_min: int,
+    act_max: int,
+) -> np.ndarray:
+    """int8 depthwise convolution, NHWC input, filter ``[1, KH, KW, Ci * dm]``.
+
+    Mirrors ``tflite::reference_integer_ops::DepthwiseConvPerChannel``:
+    output channel ``oc = ic * depth_multiplier + m`` accumulates
+    ``filter[.., oc] * (input[.., ic] - input_zp)`` over the window, adds
+    ``bias[oc]`` and requantises with ``multiplier[oc]`` / ``shift[oc]``.
+    """
+    x = _as_int8("input", input, 4)
+    w = _as_int8("filter", filter, 4)
+    sh, sw = check_pair("stride", stride, 2)
+    dh, dw = check_pair("dilation", dilation, 2)
+    pad4 = check_pair("pad", pad, 4)
+    dm = int(depth_multiplier)
+    n, h, wd, c = x.shape
+    one, kh, kw, co = w.shape
+    if one != 1 or co != c * dm:
+        raise ValueError(
+            f"depthwise filter {w.shape} does not match input depth {c} x "
+            f"depth_multiplier {dm}"
+        )
+    oh = window_output_size(h, kh, sh, dh, pad4[0], pad4[2])
+    ow = window_output_size(wd, kw, sw, dw, pad4[1], pad4[3])
+    xp = _padded(x, input_zp, pad4, np.int32)
+    if dm > 1:
+        xp = np.repeat(xp, dm, axis=3)
+    wi = w[0].astype(np.int32)
+    acc = np.zeros((n, oh, ow, co), dtype=np.int32)  # int32 wraps like C++
+    for ky, kx, view in taps(xp, kh, kw, (sh, sw), (dh, dw), oh, ow):
+        acc += view * wi[ky, kx]
+    acc64 = _add_bias(acc.astype(np.int64), bias, co)
+    return requantize_to_int8(
+        acc64,
+        _per_channel("multiplier", multiplier, co),
+        _per_channel("shift", shift, co),
+        output_zp,
+        act_min,
+        act_max,
+    )
+
+
+def fully_connected(
+    input: np.ndarray,
+    filter: np.ndarray,
+    bias: np.ndarray | None,
+    *,
+    input_zp: int,
+    filter_zp: int,
+    output_zp: int,
+    multiplier: np.ndarray | int,
+    shift: np.ndarray | int,
+    act_min: int,
+    act_max: int,
+    output_shape: Sequence[int] | None = None,
+) -> np.ndarray:
+    """int8 fully-connected layer, filter ``[Co, K]``.
+
+    Mirrors ``tflite::reference_integer_ops::FullyConnected`` (per-tensor,
+    ``multiplier``/``shift`` of length 1) and ``FullyConnectedPerChannel``
+    (length ``Co``). The input is flattened to ``[size / K, K]``; the result
+    is ``[size / K, Co]`` reshaped to ``output_shape`` when given
+    (``keep_num_dims``).
+    """
+    x = _as_int8("input", input)
+    w = _as_int8("filter", filter, 2)
+    co, k = w.shape
+    if k == 0 or x.size % k:
+        raise ValueError(f"input of {x.size} elements is not a multiple of depth {k}")
+    x2 = x.reshape(-1, k).astype(np.float64) - float(input_zp)
+    wf = w.astype(np.float64) - float(filter_zp)
+    acc = _add_bias((x2 @ wf.T).astype(np.int64), bias, co)
+    out = requantize_to_int8(
+        acc,
+        _per_channel("multiplier", multiplier, co),
+        _per_channel("shift", shift, co),
+        output_zp,
+        act_min,
+        act_max,
+    )
+    if output_shape is not None:
+        out = out.reshape(tuple(int(d) for d in output_shape))
+    return out

@@ -1,0 +1,128 @@
+"""int8 binary elementwise kernels with numpy broadcasting (TFLite ADD/SUB/MUL)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .fixedpoint import multiply_by_quantized_multiplier, wrap_int32
+
+__all__ = ["add", "sub", "mul"]
+
+
+def _operands(lhs: np.ndarray, rhs: np.ndarray, lhs_zp: int, rhs_zp: int):
+    a = np.asarray(lhs)
+    b = np.asarray(rhs)
+    if a.dtype != np.int8 or b.dtype != np.int8:
+        raise TypeError(f"operands must be int8, got {a.dtype} and {b.dtype}")
+    a64, b64 = np.broadcast_arrays(a.astype(np.int64) - lhs_zp, b.astype(np.int64) - rhs_zp)
+    return a64, b64
+
+
+def _add_or_sub(
+    lhs: np.ndarray,
+    rhs: np.ndarray,
+    sign: int,
+    lhs_zp: int,
+    rhs_zp: int,
+    output_zp: int,
+    left_shift: int,
+    lhs_multiplier: int,
+    lhs_shift: int,
+    rhs_multiplier: int,
+    rhs_shift: int,
+    output_multiplier: int,
+    output_shift: int,
+    act_min: int,
+    act_max: int,
+) -> np.ndarray:
+    a, b = _operands(lhs, rhs, lhs_zp, rhs_zp)
+    sa = multiply_by_quantized_multiplier(wrap_int32(a << left_shift), lhs_multiplier, lhs_shift)
+    sb = multiply_by_quantized_multiplier(wrap_int32(b << left_shift), rhs_multiplier, rhs_shift)
+    raw = wrap_int32(sa + sign * sb)
+    out = multiply_by_quantized_multiplier(raw, output_multiplier, output_shift) + output_zp
+    return np.clip(out, act_min, act_max).astype(np.int8)
+
+
+def add(
+    lhs: np.ndarray,
+    rhs: np.ndarray,
+    *,
+    lhs_zp: int,
+    rhs_zp: int,
+    output_zp: int,
+    left_shift: int,
+    lhs_multiplier: int,
+    lhs_shift: int,
+    rhs_multiplier: int,
+    rhs_shift: int,
+    output_multiplier: int,
+    output_shift: int,
+    act_min: int,
+    act_max: int,
+) -> np.ndarray:
+    """int8 addition with broadcasting.
+
+    Mirrors ``tflite::reference_integer_ops::AddFunc`` (and the broadcast
+    variants, which apply the same function per element): each operand is
+    offset by its zero point, shifted left by ``left_shift`` (20 for int8) and
+    rescaled with ``MultiplyByQuantizedMultiplierSmallerThanOneExp``; the sum
+    is rescaled with the output multiplier, offset and clamped.
+    """
+    return _add_or_sub(
+        lhs, rhs, 1, lhs_zp, rhs_zp, output_zp, left_shift, lhs_multiplier,
+        lhs_shift, rhs_multiplier, rhs_shift, output_multiplier, output_shift,
+        act_min, act_max,
+    )  # fmt: skip
+
+
+def sub(
+    lhs: np.ndarray,
+    rhs: np.ndarray,
+    *,
+    lhs_zp: int,
+    rhs_zp: int,
+    output_zp: int,
+    left_shift: int,
+    lhs_multiplier: int,
+    lhs_shift: int,
+    rhs_multiplier: int,
+    rhs_shift: int,
+    output_multiplier: int,
+    output_shift: int,
+    act_min: int,
+    act_max: int,
+) -> np.ndarray:
+    """int8 subtraction with broadcasting.
+
+    Mirrors ``tflite::reference_ops::SubFunc`` for int8 (the general
+    quantised path of sub.cc): as :func:`add` with the rescaled right operand
+    subtracted.
+    """
+    return _add_or_sub(
+        lhs, rhs, -1, lhs_zp, rhs_zp, output_zp, left_shift, lhs_multiplier,
+        lhs_shift, rhs_multiplier, rhs_shift, output_multiplier, output_shift,
+        act_min, act_max,
+    )  # fmt: skip
+
+
+def mul(
+    lhs: np.ndarray,
+    rhs: np.ndarray,
+    *,
+    lhs_zp: int,
+    rhs_zp: int,
+    output_zp: int,
+    output_multiplier: int,
+    output_shift: int,
+    act_min: int,
+    act_max: int,
+) -> np.ndarray:
+    """int8 multiplication with broadcasting.
+
+    Mirrors ``tflite::reference_integer_ops::MulElementwise``:
+    ``MultiplyByQuantizedMultiplier((lhs - lhs_zp) * (rhs - rhs_zp), m, s) +
+    output_zp`` clamped to ``[act_min, act_max]``.
+    """
+    a, b = _operands(lhs, rhs, lhs_zp, rhs_zp)
+    out = multiply_by_quantized_multiplier(a * b, output_multiplier, output_shift)
+    return np.clip(out + output_zp, act_min, act_max).astype(np.int8)

@@ -1,0 +1,60 @@
+"""int8 MEAN kernel (TFLite reduce.cc, reference path)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .fixedpoint import multiply_by_quantized_multiplier, wrap_int32
+
+__all__ = ["mean", "mean_readapted_multiplier"]
+
+
+def mean_readapted_multiplier(multiplier: int, shift: int, count: int) -> tuple[int, int]:
+    """Fold ``1 / count`` into ``(multiplier, shift)`` like ``QuantizedMeanOrSum``.
+
+    ``s = min(floor(log2(count)), 32, 31 + shift)``; the multiplier becomes
+    ``(multiplier << s) / count`` (int64 division) and the shift ``shift - s``.
+    """
+    s = min(int(count).bit_length() - 1, 32, 31 + int(shift))
+    return int((int(multiplier) << s) // int(count)), int(shift) - s
+
+
+def mean(
+    input: np.ndarray,
+    *,
+    axes: Sequence[int],
+    input_zp: int,
+    output_zp: int,
+    multiplier: int,
+    shift: int,
+    output_shape: Sequence[int],
+) -> np.ndarray:
+    """int8 mean over ``axes``.
+
+    Mirrors ``tflite::reference_ops::QuantizedMeanOrSum(compute_sum=false)``,
+    the path LiteRT 2.x runs for every int8 MEAN under BUILTIN_REF (also when
+    input and output quantisation are equal and for keep_dims spatial means):
+    ``sum`` of the raw values over the axes (int32), ``multiplier`` / ``shift``
+    (``QuantizeMultiplier(input_scale / output_scale)``) readapted by
+    :func:`mean_readapted_multiplier`, then
+    ``MultiplyByQuantizedMultiplier(sum - input_zp * count, m', s') +
+    output_zp`` clamped to int8. ``output_shape`` gives keep_dims or not.
+    """
+    x = np.asarray(input)
+    if x.dtype != np.int8:
+        raise TypeError(f"input must be int8, got {x.dtype}")
+    ax = tuple(sorted({int(a) % x.ndim for a in axes})) if x.ndim else ()
+    count = int(np.prod([x.shape[a] for a in ax], dtype=np.int64))
+    oshape = tuple(int(d) for d in output_shape)
+    if count == 0:
+        return np.zeros(oshape, dtype=np.int8)
+    total = x.astype(np.int64).sum(axis=ax)
+    m, s = mean_readapted_multiplier(multiplier, shift, count)
+    shifted = wrap_int32(total - int(input_zp) * count)
+    out = multiply_by_quantized_multiplier(shifted, m, s) + int(output_zp)
+    out = np.clip(out, -128, 127).astype(np.int8)
+    if out.size != int(np.prod(oshape, dtype=np.int64)):
+        raise ValueError(f"output_shape {oshape} does not match reduced shape {out.shape}")
+    return out.reshape(oshape)
