@@ -92,13 +92,12 @@ class OperatorOp(IRDLOperation):
         **params: Any,
     ) -> OperatorOp:
         """Build from SSA values and plain Python parameter values."""
-        defs = cls.get_irdl_definition()
         props: dict[str, Attribute] = {}
-        for name, _ in defs.properties.items():
+        for name in cls.PARAM_KINDS:
             if name not in params:
                 raise TypeError(f"{cls.name} needs parameter {name!r}")
         for name, value in params.items():
-            if name not in defs.properties:
+            if name not in cls.PARAM_KINDS:
                 raise TypeError(f"{cls.name} has no parameter {name!r}")
             props[name] = to_attr(name, value, cls.PARAM_KINDS[name])
         operands: list[Any] = [[v] if v is not None else [] for v in inputs]
@@ -575,39 +574,40 @@ class MeanOp(OperatorOp):
             )
 
 
-class _UnaryInt8Op(OperatorOp):
+class _TableOp(OperatorOp):
+    """An int8 activation through a constant lookup table (a first-class constant
+    buffer, so passes see, share and place it like any weight)."""
+
     input = operand_def(BufferType)
+    table = operand_def(BufferType)
     output = operand_def(BufferType)
+
+    TABLE_DTYPE: ClassVar[str] = "int8"
 
     def verify_(self) -> None:
         for role, v in (("input", self.input), ("output", self.output)):
             self.expect_dtype(role, v, "int8")
         self.expect_shape("output", self.output, self.shape(self.input))
+        self.expect_dtype("table", self.table, self.TABLE_DTYPE)
+        self.expect_shape("table", self.table, [256])
 
 
-_SOFTMAX = {"beta_multiplier": Int, "beta_left_shift": Int, "diff_min": Int}
-
-
-@operator_op(("input",), _SOFTMAX)
-class SoftmaxOp(_UnaryInt8Op):
-    """TFLite int8 SOFTMAX along the last axis; the output has scale 1/256 and
-    zero point -128, as TFLite requires."""
+@operator_op(("input", "table"), {"output_scale": Float, "output_zp": Int})
+class SoftmaxOp(_TableOp):
+    """TFLite int8 SOFTMAX along the last axis, as LiteRT's reference resolver
+    runs it: `table[i]` is exp(-i * input_scale * beta) in float32; per row,
+    e = table[max - x], out = round(e / (sum(e) * output_scale)) + output_zp,
+    saturated to int8. TFLite requires output scale 1/256 and zero point -128."""
 
     name = "tir.softmax"
 
-
-_LOGISTIC = {
-    "input_zp": Int,
-    "input_range_radius": Int,
-    "input_multiplier": Int,
-    "input_left_shift": Int,
-}
+    TABLE_DTYPE: ClassVar[str] = "float32"
 
 
-@operator_op(("input",), _LOGISTIC)
-class LogisticOp(_UnaryInt8Op):
-    """TFLite int8 LOGISTIC (sigmoid); the output has scale 1/256 and zero point
-    -128, as TFLite requires."""
+@operator_op(("input", "table"), {})
+class LogisticOp(_TableOp):
+    """TFLite int8 LOGISTIC (sigmoid) through its 256-entry table:
+    output = table[input + 128]."""
 
     name = "tir.logistic"
 

@@ -1,0 +1,230 @@
+"""TFLite int8 model -> tir module, with weights as first-class constants.
+
+The module has one function `@main(input0, ..., output0, ...)` in the model's
+input and output order. Every constant tensor an operator reads as a buffer
+(weights, biases, constant operands, lookup tables) becomes a module-level
+`tir.constant`, read through one `tir.allocate_const` however many operators
+share it. Intermediate tensors become `tir.allocate`; RESHAPE and SQUEEZE
+become views. Each operator op carries TFLite's integer parameters and the
+attributes `tflite.index` / `tflite.name` (operator index, output tensor
+name), so IR maps back to the model.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, StringAttr, i64
+from xdsl.ir import Operation, SSAValue
+
+from tirconst.dialects import tir
+from tirconst.frontend.tflite_params import SUPPORTED_OPCODES, op_params
+from tirconst.frontend.tflite_reader import (
+    TFLiteImportError,
+    TFLiteModel,
+    TFLiteOperator,
+    TFLiteTensor,
+    read_tflite,
+)
+
+# Which operator inputs are buffers (the rest are parameters such as shapes),
+# and the tir op each opcode becomes.
+_BUFFER_INPUTS: dict[str, tuple[int, ...]] = {
+    "CONV_2D": (0, 1, 2),
+    "DEPTHWISE_CONV_2D": (0, 1, 2),
+    "FULLY_CONNECTED": (0, 1, 2),
+    "ADD": (0, 1),
+    "SUB": (0, 1),
+    "MUL": (0, 1),
+    "AVERAGE_POOL_2D": (0,),
+    "MAX_POOL_2D": (0,),
+    "PAD": (0,),
+    "MEAN": (0,),
+    "SOFTMAX": (0,),
+    "LOGISTIC": (0,),
+    "QUANTIZE": (0,),
+    "DEQUANTIZE": (0,),
+    "RESHAPE": (0,),
+    "SQUEEZE": (0,),
+}
+_OPS: dict[str, type[tir.OperatorOp]] = {
+    "CONV_2D": tir.Conv2DOp,
+    "DEPTHWISE_CONV_2D": tir.DepthwiseConv2DOp,
+    "FULLY_CONNECTED": tir.FullyConnectedOp,
+    "ADD": tir.AddOp,
+    "SUB": tir.SubOp,
+    "MUL": tir.MulOp,
+    "AVERAGE_POOL_2D": tir.AvgPool2DOp,
+    "MAX_POOL_2D": tir.MaxPool2DOp,
+    "PAD": tir.PadOp,
+    "MEAN": tir.MeanOp,
+    "SOFTMAX": tir.SoftmaxOp,
+    "LOGISTIC": tir.LogisticOp,
+    "QUANTIZE": tir.QuantizeOp,
+    "DEQUANTIZE": tir.DequantizeOp,
+}
+# Lookup tables computed at import time become constant buffer operands.
+_TABLE_PARAM = {"SOFTMAX": "exp_table", "LOGISTIC": "table"}
+_VIEWS = ("RESHAPE", "SQUEEZE")
+
+
+def import_tflite(model: TFLiteModel | str | os.PathLike[str]) -> ModuleOp:
+    """Import an int8 TFLite model; raises TFLiteImportError on anything
+    unsupported, after checking the whole model (nothing is half-built)."""
+    if not isinstance(model, TFLiteModel):
+        model = read_tflite(model)
+    check_supported(model)
+    params = [op_params(model, op) for op in model.operators]
+    return _Builder(model).build(params)
+
+
+def check_supported(model: TFLiteModel) -> None:
+    """Fail listing every unsupported operator, with its index and name."""
+    bad = [op for op in model.operators if op.opcode not in SUPPORTED_OPCODES]
+    if bad:
+        kinds = sorted({op.opcode for op in bad})
+        listing = ", ".join(
+            f"#{op.index} {op.opcode} ({_output_name(model, op)})" for op in bad
+        )
+        raise TFLiteImportError(
+            f"unsupported operator kind(s) {', '.join(kinds)}: {listing}"
+        )
+    for t in model.inputs + model.outputs:
+        tensor = model.tensor(t)
+        if tensor.data is not None:
+            raise TFLiteImportError(
+                f"model input/output tensor {t} '{tensor.name}' is a constant"
+            )
+
+
+def _output_name(model: TFLiteModel, op: TFLiteOperator) -> str:
+    outs = [o for o in op.outputs if o >= 0]
+    return model.tensor(outs[0]).name if outs else "no output"
+
+
+def _buffer_type(t: TFLiteTensor) -> tir.BufferType:
+    try:
+        element = tir.element_type_of(t.dtype)
+    except ValueError:
+        raise TFLiteImportError(
+            f"tensor {t.index} '{t.name}' has dtype {t.dtype}, which tir cannot hold"
+        ) from None
+    return tir.BufferType(t.shape, element)
+
+
+def _identifier(name: str) -> str:
+    ident = re.sub(r"\W+", "_", name).strip("_") or "t"
+    return ident if not ident[0].isdigit() else f"t_{ident}"
+
+
+class _Builder:
+    def __init__(self, model: TFLiteModel):
+        self.model = model
+        self.values: dict[int, SSAValue] = {}  # tensor index -> buffer value
+        self.constants: list[Operation] = []
+        self.symbols: set[str] = set()
+        self.body: list[Operation] = []
+
+    def build(self, params: Sequence[dict]) -> ModuleOp:
+        m = self.model
+        names = [(f"input{i}", t) for i, t in enumerate(m.inputs)]
+        names += [(f"output{i}", t) for i, t in enumerate(m.outputs)]
+        func = tir.FuncOp("main", [(n, _buffer_type(m.tensor(t))) for n, t in names])
+        for arg, (_, t) in zip(func.args, names):
+            if t in self.values:  # a tensor that is both input and output
+                raise TFLiteImportError(
+                    f"tensor {t} '{m.tensor(t).name}' is both a model input and output"
+                )
+            self.values[t] = arg
+        for op, p in zip(m.operators, params):
+            self.emit(op, dict(p))
+        func.body.block.add_ops(self.body)
+        return ModuleOp([*self.constants, func])
+
+    def symbol(self, base: str) -> str:
+        name, n = _identifier(base), 1
+        while name in self.symbols:
+            n += 1
+            name = f"{_identifier(base)}_{n}"
+        self.symbols.add(name)
+        return name
+
+    def constant(self, data: np.ndarray, name: str, tensor: int | None) -> SSAValue:
+        """A module constant and the one allocate_const reading it."""
+        if tensor is not None and tensor in self.values:
+            return self.values[tensor]
+        sym = self.symbol(name)
+        const = tir.ConstantOp(sym, np.ascontiguousarray(data))
+        if tensor is not None:
+            const.attributes["tflite.tensor"] = StringAttr(self.model.tensor(tensor).name)
+        self.constants.append(const)
+        bt = tir.BufferType(data.shape, tir.element_type_of(data.dtype))
+        alloc = tir.AllocateConstOp(sym, bt, name=sym)
+        self.body.append(alloc)
+        if tensor is not None:
+            self.values[tensor] = alloc.buffer
+        return alloc.buffer
+
+    def tensor_value(self, index: int, name: str) -> SSAValue:
+        if index in self.values:
+            return self.values[index]
+        t = self.model.tensor(index)
+        if t.data is not None:
+            return self.constant(t.data, name, index)
+        raise TFLiteImportError(
+            f"tensor {index} '{t.name}' is read before any operator writes it"
+        )
+
+    def output_value(self, index: int, name: str) -> SSAValue:
+        if index in self.values:  # a function parameter (model output)
+            return self.values[index]
+        alloc = tir.AllocateOp(_buffer_type(self.model.tensor(index)), name=name)
+        self.body.append(alloc)
+        self.values[index] = alloc.buffer
+        return alloc.buffer
+
+    def emit(self, op: TFLiteOperator, params: dict) -> None:
+        # `op3_conv_2d` names operator 3's output, `op3_conv_2d_filter` its weights
+        # (xDSL's printer drops a trailing `_<number>` from names).
+        stem = f"op{op.index}_{op.opcode.lower()}"
+        roles = _OPS[op.opcode].INPUTS if op.opcode in _OPS else ("input",)
+        inputs: list[SSAValue | None] = []
+        for pos, role in zip(_BUFFER_INPUTS[op.opcode], roles):
+            idx = op.inputs[pos] if pos < len(op.inputs) else -1
+            inputs.append(self.tensor_value(idx, f"{stem}_{role}") if idx >= 0 else None)
+        out_index = op.outputs[0]
+        attrs = {
+            "tflite.index": IntegerAttr(op.index, i64),
+            "tflite.name": StringAttr(self.model.tensor(out_index).name),
+        }
+        if op.opcode in _VIEWS:
+            self.emit_view(inputs[0], out_index, attrs, stem)
+            return
+        if op.opcode in _TABLE_PARAM:
+            table = np.asarray(params.pop(_TABLE_PARAM[op.opcode]))
+            inputs.append(self.constant(table, f"{stem}_table", None))
+        cls = _OPS[op.opcode]
+        wanted = {k: v for k, v in params.items() if k in cls.PARAM_KINDS}
+        ir_op = cls.create_op(inputs, self.output_value(out_index, stem), **wanted)
+        ir_op.attributes.update(attrs)
+        self.body.append(ir_op)
+
+    def emit_view(
+        self, source: SSAValue | None, out_index: int, attrs: dict, stem: str
+    ) -> None:
+        assert source is not None
+        bt = _buffer_type(self.model.tensor(out_index))
+        if out_index in self.values:  # the model's output: copy into it
+            view = tir.ReshapeOp(source, bt)
+            copy = tir.CopyOp.create_op([view.view], self.values[out_index])
+            copy.attributes.update(attrs)
+            self.body += [view, copy]
+            return
+        view = tir.ReshapeOp(source, bt)
+        view.attributes.update(attrs)
+        view.view.name_hint = stem
+        self.body.append(view)
+        self.values[out_index] = view.view

@@ -1,0 +1,80 @@
+"""`tirconst-import MODEL.tflite [-o OUT.mlir] [--summary]`: import an int8
+TFLite model as a tir program, and show what it became."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.printer import Printer
+
+from tirconst.dialects import tir
+from tirconst.frontend.importer import import_tflite
+from tirconst.frontend.tflite_reader import TFLiteImportError
+from tirconst.tools.diagnostics import ToolError, reports_errors
+
+
+def summary(module: ModuleOp, largest: int = 5) -> str:
+    """The function signature, a constant report and operator counts."""
+    lines: list[str] = []
+    consts = [op for op in module.ops if isinstance(op, tir.ConstantOp)]
+    for func in (op for op in module.ops if isinstance(op, tir.FuncOp)):
+        params = ", ".join(f"{n}: {a.type}" for n, a in zip(func.names, func.args))
+        lines.append(f"function @{func.sym_name.data}({params})")
+        ops = Counter(
+            op.name for op in func.walk() if isinstance(op, tir.OperatorOp)
+        )
+        lines.append(
+            "operators: "
+            + ", ".join(f"{name} x{n}" for name, n in sorted(ops.items()))
+        )
+        workspace = sum(
+            op.buffer.type.size_in_bytes  # type: ignore[attr-defined]
+            for op in func.walk()
+            if isinstance(op, tir.AllocateOp)
+        )
+        lines.append(f"workspace: {workspace:,} bytes in intermediate buffers")
+    sizes = sorted(
+        ((len(c.value.data.data), c) for c in consts), key=lambda x: -x[0]
+    )
+    total = sum(n for n, _ in sizes)
+    lines.append(f"constants: {len(consts)}, {total:,} bytes")
+    for n, c in sizes[:largest]:
+        shape = "x".join(str(d) for d in c.value.get_shape())
+        dtype = np.dtype(tir.numpy_dtype(c.value.get_element_type())).name
+        lines.append(f"  @{c.sym_name.data}: {dtype}[{shape}], {n:,} bytes")
+    return "\n".join(lines)
+
+
+@reports_errors("tirconst-import")
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="tirconst-import", description=__doc__)
+    ap.add_argument("model", type=Path, help="an int8 .tflite model")
+    ap.add_argument("-o", "--output", type=Path, help="write the tir module here")
+    ap.add_argument(
+        "--summary",
+        action="store_true",
+        help="print the function, a constant report and operator counts",
+    )
+    args = ap.parse_args(argv)
+    try:
+        module = import_tflite(args.model)
+    except TFLiteImportError as e:
+        raise ToolError(f"{args.model}: error: {e}") from None
+    if args.output is not None:
+        with open(args.output, "w") as out:
+            Printer(stream=out).print_op(module)
+            out.write("\n")
+    elif not args.summary:
+        Printer(stream=sys.stdout).print_op(module)
+        print()
+    if args.summary:
+        print(summary(module))
+
+
+if __name__ == "__main__":
+    main()
