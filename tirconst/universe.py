@@ -22,9 +22,52 @@ def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
     return {"tir": _tir}
 
 
+def _bind_params() -> type[ModulePass]:
+    from tirconst.transforms.bind_params import BindParamsPass
+
+    return BindParamsPass
+
+
+def _extract_constants() -> type[ModulePass]:
+    from tirconst.transforms.extract_constants import ExtractConstantsPass
+
+    return ExtractConstantsPass
+
+
+def _inline_constants() -> type[ModulePass]:
+    from tirconst.transforms.inline_constants import InlineConstantsPass
+
+    return InlineConstantsPass
+
+
+def _fold_constants() -> type[ModulePass]:
+    from tirconst.transforms.fold_constants import FoldConstantsPass
+
+    return FoldConstantsPass
+
+
+def _slice_constants() -> type[ModulePass]:
+    from tirconst.transforms.slice_constants import SliceConstantsPass
+
+    return SliceConstantsPass
+
+
+def _constant_report() -> type[ModulePass]:
+    from tirconst.transforms.constant_report import ConstantReportPass
+
+    return ConstantReportPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> loader (one module per pass under tirconst.transforms)."""
-    return {}
+    return {
+        "tir-bind-params": _bind_params,
+        "tir-extract-constants": _extract_constants,
+        "tir-inline-constants": _inline_constants,
+        "tir-fold-constants": _fold_constants,
+        "tir-slice-constants": _slice_constants,
+        "tir-constant-report": _constant_report,
+    }
 
 
 TIRCONST_UNIVERSE = Universe(

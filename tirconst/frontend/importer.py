@@ -207,7 +207,15 @@ class _Builder:
             table = np.asarray(params.pop(_TABLE_PARAM[op.opcode]))
             inputs.append(self.constant(table, f"{stem}_table", None))
         cls = _OPS[op.opcode]
+        if op.opcode == "QUANTIZE" and "multiplier" in params:  # int8 -> int8
+            cls = tir.RequantizeOp
         wanted = {k: v for k, v in params.items() if k in cls.PARAM_KINDS}
+        dropped = set(params) - set(wanted) - {"output_shape"}
+        if dropped:  # never lose a parameter silently
+            raise TFLiteImportError(
+                f"operator {op.index} ({op.opcode}): {cls.name} cannot carry "
+                f"parameters {sorted(dropped)}"
+            )
         ir_op = cls.create_op(inputs, self.output_value(out_index, stem), **wanted)
         ir_op.attributes.update(attrs)
         self.body.append(ir_op)

@@ -106,9 +106,7 @@ class ReferenceRunner:
                 )
             values[idx] = a
         for p in self.ops:
-            args = [
-                values[i] if i >= 0 else None for i in p.op.inputs[: p.n_args]
-            ]
+            args = [values[i] if i >= 0 else None for i in p.op.inputs[: p.n_args]]
             args += [None] * (p.n_args - len(args))  # absent trailing optionals
             out = p.kernel(*args, **p.params)
             t = m.tensors[p.op.outputs[0]]

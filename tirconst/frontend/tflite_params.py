@@ -76,7 +76,11 @@ def quantize_multiplier_smaller_than_one_exp(real_multiplier: float) -> tuple[in
 
 
 def calculate_activation_range_quantized(
-    activation: str, scale: float, zero_point: int, qmin: int = INT8_MIN, qmax: int = INT8_MAX
+    activation: str,
+    scale: float,
+    zero_point: int,
+    qmin: int = INT8_MIN,
+    qmax: int = INT8_MAX,
 ) -> tuple[int, int]:
     """Mirror of ``tflite::CalculateActivationRangeQuantized``.
 
@@ -117,7 +121,7 @@ def compute_padding(
     out: list[int] = []
     before: list[int] = []
     after: list[int] = []
-    for size, k, s, d in zip(in_hw, filter_hw, stride, dilation):
+    for size, k, s, d in zip(in_hw, filter_hw, stride, dilation, strict=True):
         eff = (k - 1) * d + 1
         if s <= 0:
             raise ValueError("stride must be positive")
@@ -208,12 +212,16 @@ class _Ctx:
             where += f", tensor {tensor.index} '{tensor.name}'"
         return TFLiteImportError(f"{where}: {msg}")
 
-    def input(self, i: int, required: bool = True) -> TFLiteTensor | None:
+    def optional_input(self, i: int) -> TFLiteTensor | None:
         if i >= len(self.op.inputs) or self.op.inputs[i] < 0:
-            if required:
-                raise self.fail(f"missing input {i}")
             return None
         return self.model.tensors[self.op.inputs[i]]
+
+    def input(self, i: int) -> TFLiteTensor:
+        t = self.optional_input(i)
+        if t is None:
+            raise self.fail(f"missing input {i}")
+        return t
 
     def output(self, i: int = 0) -> TFLiteTensor:
         if i >= len(self.op.outputs) or self.op.outputs[i] < 0:
@@ -254,9 +262,7 @@ class _Ctx:
             raise self.fail(f"shape {list(t.shape)} but expected {list(expected)}", t)
 
 
-def _filter_scales(
-    ctx: _Ctx, f: TFLiteTensor, axis: int, channels: int
-) -> np.ndarray:
+def _filter_scales(ctx: _Ctx, f: TFLiteTensor, axis: int, channels: int) -> np.ndarray:
     """Per-channel filter scales (broadcasting a per-tensor scale), zp == 0."""
     if f.dtype != np.int8:
         raise ctx.fail(f"filter must be int8, got {f.dtype}", f)
@@ -271,14 +277,16 @@ def _filter_scales(
                 f,
             )
         if q.scales.size != channels:
-            raise ctx.fail(f"filter has {q.scales.size} scales for {channels} channels", f)
+            raise ctx.fail(
+                f"filter has {q.scales.size} scales for {channels} channels", f
+            )
     if np.any(q.zero_points != 0):
         raise ctx.fail("filter zero points must be 0 (symmetric int8 weights)", f)
     return np.broadcast_to(q.scales.astype(np.float32), (channels,))
 
 
 def _bias(ctx: _Ctx, idx: int, channels: int) -> None:
-    b = ctx.input(idx, required=False)
+    b = ctx.optional_input(idx)
     if b is None:
         return
     if b.dtype != np.int32:
@@ -295,7 +303,9 @@ def _per_channel_multipliers(
     mult = np.empty(filter_scales.size, np.int32)
     shift = np.empty(filter_scales.size, np.int32)
     for i, fs in enumerate(filter_scales):
-        real = float(np.float32(input_scale)) * float(fs) / float(np.float32(output_scale))
+        real = (
+            float(np.float32(input_scale)) * float(fs) / float(np.float32(output_scale))
+        )
         mult[i], shift[i] = quantize_multiplier(real)
     return mult, shift
 
@@ -306,7 +316,9 @@ def _conv_common(ctx: _Ctx, depthwise: bool) -> dict[str, Any]:
     out_s, out_zp = ctx.int8(y, "output")
     ctx.const(f, "filter")
     if len(x.shape) != 4 or len(f.shape) != 4:
-        raise ctx.fail(f"expects 4-D input and filter, got {list(x.shape)}, {list(f.shape)}")
+        raise ctx.fail(
+            f"expects 4-D input and filter, got {list(x.shape)}, {list(f.shape)}"
+        )
     co = f.shape[3] if depthwise else f.shape[0]
     scales = _filter_scales(ctx, f, 3 if depthwise else 0, co)
     _bias(ctx, 2, co)
@@ -327,7 +339,9 @@ def _conv_common(ctx: _Ctx, depthwise: bool) -> dict[str, Any]:
                 )
             dm = co // x.shape[3]
     elif x.shape[3] % f.shape[3] or co % (x.shape[3] // f.shape[3]):
-        raise ctx.fail(f"filter {list(f.shape)} does not match input depth {x.shape[3]}", f)
+        raise ctx.fail(
+            f"filter {list(f.shape)} does not match input depth {x.shape[3]}", f
+        )
     ctx.check_shape(y, (x.shape[0], oh, ow, co))
     mult, shift = _per_channel_multipliers(in_s, scales, out_s)
     act_min, act_max = ctx.activation(out_s, out_zp)
@@ -375,19 +389,21 @@ def _fully_connected(ctx: _Ctx) -> dict[str, Any]:
     if k == 0 or n % k:
         raise ctx.fail(f"input size {n} is not a multiple of the filter depth {k}", x)
     if int(np.prod(y.shape, dtype=np.int64)) != n // k * co or y.shape[-1:] != (co,):
-        raise ctx.fail(f"output shape {list(y.shape)} does not match [{n // k}, {co}]", y)
+        raise ctx.fail(
+            f"output shape {list(y.shape)} does not match [{n // k}, {co}]", y
+        )
     if fq.per_axis:
         scales = _filter_scales(ctx, f, 0, co)
-        mult, shift = _per_channel_multipliers(in_s, scales, out_s)
         filter_zp = 0
     else:
-        # GetQuantizedConvolutionMultipler: the scale product is a float32
-        # product, widened to double before the division.
-        real = float(np.float32(in_s) * np.float32(fq.scale)) / float(np.float32(out_s))
-        m, s = quantize_multiplier(real)
-        mult = np.array([m], np.int32)
-        shift = np.array([s], np.int32)
+        # GetQuantizedConvolutionMultipler; the double product matches LiteRT.
+        scales = fq.scales.astype(np.float32)
         filter_zp = fq.zero_point
+    mult, shift = _per_channel_multipliers(in_s, scales, out_s)
+    if int(shift.max()) > 30:
+        # The single-rounding requantisation FULLY_CONNECTED uses cannot
+        # express it (TFLITE_SINGLE_ROUNDING builds clamp it).
+        raise ctx.fail(f"effective output scale too large (shift {int(shift.max())})")
     act_min, act_max = ctx.activation(out_s, out_zp)
     return {
         "input_zp": in_zp,
@@ -435,11 +451,14 @@ def _add_sub(ctx: _Ctx) -> dict[str, Any]:
     # double, so float32 scales widened to double give TFLite's values.
     a_s64, b_s64, o_s64 = (float(np.float32(v)) for v in (a_s, b_s, out_s))
     twice_max = 2.0 * max(a_s64, b_s64)
-    lm, ls = quantize_multiplier_smaller_than_one_exp(a_s64 / twice_max)
-    rm, rs = quantize_multiplier_smaller_than_one_exp(b_s64 / twice_max)
-    om, os_ = quantize_multiplier_smaller_than_one_exp(
-        twice_max / ((1 << left_shift) * o_s64)
-    )
+    try:
+        lm, ls = quantize_multiplier_smaller_than_one_exp(a_s64 / twice_max)
+        rm, rs = quantize_multiplier_smaller_than_one_exp(b_s64 / twice_max)
+        om, os_ = quantize_multiplier_smaller_than_one_exp(
+            twice_max / ((1 << left_shift) * o_s64)
+        )
+    except ValueError as e:  # TFLite fails Prepare with a CHECK here
+        raise ctx.fail(f"unsupported scales: {e}", y) from None
     act_min, act_max = ctx.activation(out_s, out_zp)
     return {
         "lhs_zp": a_zp,
@@ -457,11 +476,15 @@ def _add_sub(ctx: _Ctx) -> dict[str, Any]:
     }
 
 
-def _check_broadcast(ctx: _Ctx, a: TFLiteTensor, b: TFLiteTensor, y: TFLiteTensor) -> None:
+def _check_broadcast(
+    ctx: _Ctx, a: TFLiteTensor, b: TFLiteTensor, y: TFLiteTensor
+) -> None:
     try:
         shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
     except ValueError:
-        raise ctx.fail(f"shapes {list(a.shape)} and {list(b.shape)} do not broadcast") from None
+        raise ctx.fail(
+            f"shapes {list(a.shape)} and {list(b.shape)} do not broadcast"
+        ) from None
     ctx.check_shape(y, shape)
 
 
@@ -471,7 +494,9 @@ def _mul(ctx: _Ctx) -> dict[str, Any]:
     b_s, b_zp = ctx.int8(b, "rhs")
     out_s, out_zp = ctx.int8(y, "output")
     _check_broadcast(ctx, a, b, y)
-    real = float(np.float32(a_s)) * float(np.float32(b_s)) / float(np.float32(out_s))
+    # mul.cc evaluates ``in1.scale * in2.scale / out.scale`` in float32
+    # (measured: the double quotient disagrees with LiteRT).
+    real = float(np.float32(np.float32(a_s) * np.float32(b_s)) / np.float32(out_s))
     m, s = quantize_multiplier(real)
     act_min, act_max = ctx.activation(out_s, out_zp)
     return {
@@ -491,10 +516,14 @@ def _pad(ctx: _Ctx) -> dict[str, Any]:
     _, out_zp = ctx.int8(y, "output")
     pads = np.asarray(ctx.const(pads_t, "paddings"), dtype=np.int64)
     if pads.shape != (len(x.shape), 2):
-        raise ctx.fail(f"paddings shape {list(pads.shape)} for a rank-{len(x.shape)} input")
+        raise ctx.fail(
+            f"paddings shape {list(pads.shape)} for a rank-{len(x.shape)} input"
+        )
     if (pads < 0).any():
         raise ctx.fail("negative paddings are not supported", pads_t)
-    ctx.check_shape(y, tuple(int(d + p0 + p1) for d, (p0, p1) in zip(x.shape, pads)))
+    ctx.check_shape(
+        y, tuple(int(d + p0 + p1) for d, (p0, p1) in zip(x.shape, pads, strict=True))
+    )
     # pad.cc: without a constant_values input the fill is the output zero point.
     return {"padding": tuple(int(v) for v in pads.reshape(-1)), "pad_value": out_zp}
 
@@ -509,7 +538,9 @@ def _mean(ctx: _Ctx) -> dict[str, Any]:
         raise ctx.fail(f"axis {axes_raw.tolist()} out of range for rank {rank}", axes_t)
     axes = tuple(sorted({int(a) % rank for a in axes_raw}))
     keep = bool(ctx.op.options.get("keep_dims", False))
-    expected = tuple(1 if i in axes else d for i, d in enumerate(x.shape) if keep or i not in axes)
+    expected = tuple(
+        1 if i in axes else d for i, d in enumerate(x.shape) if keep or i not in axes
+    )
     ctx.check_shape(y, expected)
     m, s = quantize_multiplier(float(np.float32(in_s)) / float(np.float32(out_s)))
     return {

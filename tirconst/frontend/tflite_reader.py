@@ -182,8 +182,10 @@ def read_tflite_bytes(data: bytes | bytearray) -> TFLiteModel:
     except TFLiteImportError:
         raise
     except Exception as e:  # the flatbuffers accessors raise many kinds
-        msg = f"{type(e).__name__}: {e}".splitlines()[0]
-        raise TFLiteImportError(f"not a valid TFLite flatbuffer: {msg}") from e
+        detail = (str(e).splitlines() or [type(e).__name__])[0]
+        raise TFLiteImportError(
+            f"not a valid TFLite flatbuffer: truncated or corrupt data ({detail})"
+        ) from e
 
 
 def _read_model(data: bytes) -> TFLiteModel:
@@ -203,10 +205,11 @@ def _read_model(data: bytes) -> TFLiteModel:
     sg = fb.Subgraphs(0)
     buffers = [fb.Buffers(i) for i in range(fb.BuffersLength())]
     tensors = [
-        _read_tensor(sg.Tensors(i), i, buffers, data)
-        for i in range(sg.TensorsLength())
+        _read_tensor(sg.Tensors(i), i, buffers, data) for i in range(sg.TensorsLength())
     ]
-    opcodes = [_read_opcode(fb.OperatorCodes(i)) for i in range(fb.OperatorCodesLength())]
+    opcodes = [
+        _read_opcode(fb.OperatorCodes(i)) for i in range(fb.OperatorCodesLength())
+    ]
     n_t = len(tensors)
     operators = []
     for i in range(sg.OperatorsLength()):
@@ -355,7 +358,8 @@ def _read_quantization(q: Any, index: int, name: str) -> TFLiteQuantization | No
 
 
 def _snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+    # "DilationHFactor" -> "dilation_h_factor", "PotScaleInt16" -> "pot_scale_int16"
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
 def _read_operator(

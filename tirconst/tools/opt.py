@@ -9,6 +9,7 @@ from contextlib import nullcontext
 from typing import IO
 
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.targets.mlir import MLIRTarget
 from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
@@ -43,7 +44,8 @@ class TirconstOptMain(xDSLOptMain):
         if file_extension != "mlir":
             return super().parse_chunk(chunk, file_extension, start_offset)
         return parse_module(
-            self.ctx, chunk.read(), self.get_input_name(), start_offset
+            # Decode at once so the raw bytes are freed before parsing.
+            self.ctx, chunk.read().decode("utf-8"), self.get_input_name(), start_offset
         )
 
     def apply_passes(self, prog: ModuleOp) -> None:
@@ -60,6 +62,22 @@ class TirconstOptMain(xDSLOptMain):
         with eliding_constants(limit) if limit is not None else nullcontext():
             return super().output_resulting_program(prog)
 
+    def write_resulting_program(self, prog: ModuleOp, output: IO[str]) -> None:
+        """Print straight to `output`: the text of a module with large
+        constants is never held in memory as one string."""
+        if self.args.target != "mlir":
+            output.write(self.output_resulting_program(prog))
+            return
+        target = MLIRTarget(
+            print_generic_format=self.args.print_op_generic,
+            print_properties_as_attributes=self.args.print_no_properties,
+            print_debuginfo=self.args.print_debuginfo,
+            syntax_highlight=self.args.syntax_highlight,
+        )
+        limit = self.args.elide_constants_above
+        with eliding_constants(limit) if limit is not None else nullcontext():
+            target.emit(self.ctx, prog, output)
+
     def run(self) -> None:
         chunks, file_extension = self.prepare_input()
         output = self.prepare_output()
@@ -72,7 +90,7 @@ class TirconstOptMain(xDSLOptMain):
                     module = self.parse_chunk(chunk, file_extension, offset)
                     if module is not None:
                         self.apply_passes(module)
-                        output.write(self.output_resulting_program(module))
+                        self.write_resulting_program(module, output)
                 except ParseError as e:
                     if not diagnostics_mode:
                         raise

@@ -38,6 +38,7 @@ from tirconst.dialects.tir.operators import (
     OperatorOp,
     PadOp,
     QuantizeOp,
+    RequantizeOp,
     SoftmaxOp,
     SubOp,
 )
@@ -84,6 +85,7 @@ OPERATOR_OPS = [
     SoftmaxOp,
     LogisticOp,
     QuantizeOp,
+    RequantizeOp,
     DequantizeOp,
     CopyOp,
 ]
@@ -128,6 +130,7 @@ __all__ = [
     "OperatorOp",
     "PadOp",
     "QuantizeOp",
+    "RequantizeOp",
     "ReshapeOp",
     "SelectOp",
     "SoftmaxOp",

@@ -54,9 +54,17 @@ from tirconst.dialects.tir.types import BufferType
 class AllocateOp(IRDLOperation):
     """A workspace buffer (TIR `Allocate`): uninitialized storage of the result type.
 
-    Its contents are undefined until stored to. A memory planner may place it
-    with `pool` and `offset` (bytes) attributes; the interpreter then keeps it
-    inside that pool's flat memory.
+    Its contents are undefined until stored to. A memory planner places it in
+    flat memory with two attributes, both or neither: `pool = "sram"` (the
+    pool's name) and `offset = 64` (bytes from the pool's start), as in
+    `tir.allocate {pool = "sram", offset = 64} : !tir.buffer<16xi8>`. The
+    interpreter then keeps its bytes in that pool, where overlapping buffers
+    share bytes (docs/interpreter.md, "Flat memory").
+
+    Example:
+        tir.func @f() {
+          %scratch = tir.allocate : !tir.buffer<64xi32, "shared">
+        }
     """
 
     name = "tir.allocate"
@@ -111,7 +119,14 @@ class ConstantOp(IRDLOperation):
     """A module-level constant (TVM's module constant storage), named by a symbol.
 
     `allocate_const @name` reads it. Keeping data here lets several functions
-    share one copy. Syntax: `tir.constant @w = dense<...> : tensor<4xi8>`.
+    share one copy. Data of up to 16 elements prints as a list, larger data as
+    hex; both are exact.
+
+    Syntax:
+        tir.constant @name = dense<[...] | "0x..."> : tensor<...> [{attrs}]
+
+    Example:
+        tir.constant @weights = dense<[1, -2, 3, -4]> : tensor<2x2xi8>
     """
 
     name = "tir.constant"
@@ -167,9 +182,20 @@ class ConstantOp(IRDLOperation):
 class AllocateConstOp(IRDLOperation):
     """A buffer holding constant data (TIR `AllocateConst`, RFC 0022).
 
-    The data is either inline (`tir.allocate_const dense<...> : !tir.buffer<..>`)
-    or the module-level `tir.constant` it names (`tir.allocate_const @w : ...`).
+    The data is either inline or the module-level `tir.constant` it names.
     Exactly one of the two is set; both are lossless in text at any size.
+    Like `tir.allocate`, it may be placed with `pool` and `offset` attributes.
+
+    Syntax:
+        %buf = tir.allocate_const dense<[...] | "0x..."> : !tir.buffer<...>
+        %buf = tir.allocate_const @name : !tir.buffer<...>
+
+    Example:
+        tir.constant @w = dense<"0x000102030405060708090a0b0c0d0e0f10"> : tensor<17xi8>
+        tir.func @f() {
+          %w = tir.allocate_const @w : !tir.buffer<17xi8>
+          %bias = tir.allocate_const dense<[100, -100]> : !tir.buffer<2xi32>
+        }
     """
 
     name = "tir.allocate_const"
@@ -246,6 +272,10 @@ class AllocateConstOp(IRDLOperation):
             check_data_fits(self.value, bt.get_shape(), bt.element_type)
             return
         assert self.symbol is not None
+        if self.symbol.nested_references.data:
+            raise VerifyException(
+                f"{self.symbol} must name a tir.constant of this module directly"
+            )
         name = self.symbol.root_reference.data
         const = self.constant_op()
         if const is None:
@@ -287,7 +317,13 @@ class AllocateConstOp(IRDLOperation):
 @irdl_op_definition
 class DeclBufferOp(IRDLOperation):
     """A view of a buffer (TIR `DeclBuffer`): same storage from element `offset`
-    on, seen with the result's shape. Writes through the view write the source."""
+    on, seen with the result's shape. Writes through the view write the source.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<4x4xi8>) {
+          %row1 = tir.decl_buffer %x[4] : !tir.buffer<4x4xi8> -> !tir.buffer<4xi8>
+        }
+    """
 
     name = "tir.decl_buffer"
 
@@ -327,7 +363,13 @@ class DeclBufferOp(IRDLOperation):
 @irdl_op_definition
 class ReshapeOp(IRDLOperation):
     """TFLite RESHAPE/SQUEEZE as a view: the same elements in row-major order,
-    seen with another shape. `%r = tir.reshape %x : T -> T2`."""
+    seen with another shape.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x4x4x2xi8>) {
+          %flat = tir.reshape %x : !tir.buffer<1x4x4x2xi8> -> !tir.buffer<32xi8>
+        }
+    """
 
     name = "tir.reshape"
 
@@ -377,9 +419,19 @@ def _check_indices(buffer: SSAValue, indices: Sequence[SSAValue]) -> BufferType:
 
 @irdl_op_definition
 class BufferLoadOp(IRDLOperation):
-    """Read one element (TIR `BufferLoad`): `%v = tir.buffer_load %b[%i, %j] : T`.
+    """Read one element (TIR `BufferLoad`).
 
-    Indices are `index` values; the result has the buffer's element type.
+    Indices are `index` values, one per dimension; the result has the buffer's
+    element type.
+
+    Syntax:
+        %v = tir.buffer_load %buffer[%i, ...] [{attrs}] : !tir.buffer<...>
+
+    Example:
+        tir.func @f(%x : !tir.buffer<4x4xi8>) {
+          %c1 = arith.constant 1 : index
+          %v = tir.buffer_load %x[%c1, %c1] : !tir.buffer<4x4xi8>
+        }
     """
 
     name = "tir.buffer_load"
@@ -428,7 +480,18 @@ class BufferLoadOp(IRDLOperation):
 
 @irdl_op_definition
 class BufferStoreOp(IRDLOperation):
-    """Write one element (TIR `BufferStore`): `tir.buffer_store %v, %b[%i] : T`."""
+    """Write one element (TIR `BufferStore`); the value has the element type.
+
+    Syntax:
+        tir.buffer_store %value, %buffer[%i, ...] [{attrs}] : !tir.buffer<...>
+
+    Example:
+        tir.func @f(%x : !tir.buffer<4x4xi8>) {
+          %c1 = arith.constant 1 : index
+          %v = arith.constant -7 : i8
+          tir.buffer_store %v, %x[%c1, %c1] : !tir.buffer<4x4xi8>
+        }
+    """
 
     name = "tir.buffer_store"
 

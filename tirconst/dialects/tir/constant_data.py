@@ -9,9 +9,10 @@ form) otherwise, so the text is never cut and parses in a single pass.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, TensorType
@@ -78,6 +79,8 @@ def check_data_fits(
     data: DenseIntOrFPElementsAttr, shape: Sequence[int], element_type: Attribute
 ) -> None:
     """Raise VerifyException unless `data` holds exactly `shape` x `element_type`."""
+    if not isinstance(data.type, TensorType):
+        raise VerifyException(f"constant data must have a tensor type, got {data.type}")
     if data.get_element_type() != element_type:
         raise VerifyException(
             f"constant data has element type {data.get_element_type()}, "
@@ -110,6 +113,9 @@ def print_data(printer: Printer, data: DenseIntOrFPElementsAttr) -> None:
     if values.size <= LIST_LIMIT and _all_finite(values):
         printer.print_string("dense<[" + ", ".join(_literal(v) for v in values) + "]>")
     else:
+        if values.dtype.kind == "b":
+            # One byte per bool, written 0 or 1 (xDSL's own parser stores true as 0xff).
+            raw = (np.frombuffer(raw, np.uint8) != 0).tobytes()
         printer.print_string('dense<"0x')
         printer.print_string(raw.hex())
         printer.print_string('">')
@@ -124,11 +130,21 @@ def _literal(value: Any) -> str:
     if isinstance(value, np.bool_):
         return "true" if value else "false"
     if isinstance(value, np.floating):
-        return repr(float(value))
+        text = repr(float(value))
+        # MLIR float literals need a '.': `1e-05` must read `1.0e-05`.
+        mantissa, e, exponent = text.partition("e")
+        return f"{mantissa}.0{e}{exponent}" if e and "." not in mantissa else text
     return str(int(value))
 
 
-RawData = bytes | list[Any]
+class Literals(NamedTuple):
+    """A `dense<[...]>` literal list: flat values and the nesting's shape."""
+
+    values: list[Any]
+    shape: tuple[int, ...]
+
+
+RawData = bytes | Literals
 _HEX_OPEN = 'dense<"0x'
 
 
@@ -164,25 +180,34 @@ def parse_raw_data(parser: AttrParser) -> RawData:
         return _parse_list(parser)
 
 
-def _parse_list(parser: AttrParser) -> list[Any]:
+def _parse_list(parser: AttrParser) -> Literals:
     values: list[Any] = []
 
-    def element() -> None:
+    def element() -> tuple[int, ...]:
+        """Parse one element or nested list; return its shape."""
         if parser.parse_optional_punctuation("["):
             if parser.parse_optional_punctuation("]"):
-                return
-            element()
+                return (0,)
+            inner = element()
+            count = 1
             while parser.parse_optional_punctuation(","):
-                element()
+                pos = parser.pos
+                if element() != inner:
+                    parser.raise_error(
+                        "nested lists of constant data must all have the same shape",
+                        pos,
+                    )
+                count += 1
             parser.parse_punctuation("]")
-            return
+            return (count, *inner)
         if (b := parser.parse_optional_boolean()) is not None:
             values.append(b)
-            return
-        values.append(parser.parse_number())
+        else:
+            values.append(parser.parse_number())
+        return ()
 
-    element()
-    return values
+    shape = element()
+    return Literals(values, shape)
 
 
 def make_data(
@@ -194,6 +219,8 @@ def make_data(
     except VerifyException as e:
         parser.raise_error(str(e), pos)
     shape = tensor_type.get_shape()
+    if any(d < 0 for d in shape):
+        parser.raise_error("constant data must have a static shape", pos)
     count = int(np.prod(shape, dtype=np.int64))
     if isinstance(raw, bytes):
         if len(raw) != count * dtype.itemsize:
@@ -203,23 +230,45 @@ def make_data(
                 pos,
             )
         return dense_from_bytes(tensor_type, raw)
-    if len(raw) != count:
+    # A flat list fills any shape (it is what the printer writes); a nested one
+    # must have the type's shape.
+    if len(raw.shape) > 1 and raw.shape != tuple(shape):
         parser.raise_error(
-            f"constant data has {len(raw)} elements, but shape {list(shape)} "
+            f"constant data has shape {list(raw.shape)}, but the type has shape "
+            f"{list(shape)}",
+            pos,
+        )
+    if len(raw.values) != count:
+        parser.raise_error(
+            f"constant data has {len(raw.values)} elements, but shape {list(shape)} "
             f"holds {count}",
             pos,
         )
-    array = _array_from_literals(parser, raw, dtype, pos)
+    array = _array_from_literals(parser, raw.values, dtype, pos)
     return dense_from_bytes(tensor_type, array.tobytes())
 
 
 def _array_from_literals(
     parser: Parser | AttrParser, raw: list[Any], dtype: np.dtype, pos: int
 ) -> np.ndarray:
-    if dtype.kind == "f":
-        return np.array([float(v) for v in raw], dtype=dtype)
     if dtype.kind == "b":
+        for v in raw:
+            if not (isinstance(v, bool) or (isinstance(v, int) and v in (0, 1))):
+                parser.raise_error(f"value {v} is not a bool (true/false, 0/1)", pos)
         return np.array([bool(v) for v in raw], dtype=dtype)
+    for v in raw:
+        if isinstance(v, bool):
+            parser.raise_error(f"boolean {str(v).lower()} in {dtype} data", pos)
+    if dtype.kind == "f":
+        values = [float(v) for v in raw]
+        with np.errstate(over="ignore"):
+            array = np.array(values, dtype=dtype)
+        for v, x in zip(values, array, strict=True):
+            # Decimal literals are finite: inf here means the value overflowed.
+            if not (math.isfinite(v) and math.isfinite(x)):
+                shown = f"value {v}" if math.isfinite(v) else "a value"
+                parser.raise_error(f"{shown} is out of range for {dtype}", pos)
+        return array
     info = np.iinfo(dtype)
     for v in raw:
         if isinstance(v, float) or not info.min <= int(v) <= info.max:

@@ -294,9 +294,21 @@ class Conv2DOp(OperatorOp):
     """TFLite int8 CONV_2D: NHWC input, OHWI filter, per-channel requantization.
 
     output[n, y, x, o] = clamp(output_zp + requant_o(bias[o] + sum over (ky, kx,
-    i) of (input[n, y*sh - top + ky*dh, x*sw - left + kx*dw, i] + ... - input_zp)
-    * filter[o, ky, kx, i])), with out-of-bounds input positions contributing 0
+    i) of (input[n, y*sh - top + ky*dh, x*sw - left + kx*dw, i] + ... - input_zp) *
+    filter[o, ky, kx, i])), with out-of-bounds input positions contributing 0
     (i.e. padding with the input zero point). `pad` is (top, left, bottom, right).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x4x4x2xi8>, %w : !tir.buffer<1x3x3x2xi8>,
+                    %b : !tir.buffer<1xi32>, %y : !tir.buffer<1x2x2x1xi8>) {
+          tir.conv2d ins(%x, %w, %b : !tir.buffer<1x4x4x2xi8>,
+              !tir.buffer<1x3x3x2xi8>, !tir.buffer<1xi32>)
+              outs(%y : !tir.buffer<1x2x2x1xi8>)
+              {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>,
+               pad = array<i64: 0, 0, 0, 0>, input_zp = -1, output_zp = 2,
+               multiplier = array<i32: 1073741824>, shift = array<i32: -3>,
+               act_min = -128, act_max = 127}
+        }
     """
 
     name = "tir.conv2d"
@@ -327,7 +339,20 @@ class Conv2DOp(OperatorOp):
 @operator_op(("input", "filter", "bias"), {**_CONV, "depth_multiplier": Int}, optional_last=True)
 class DepthwiseConv2DOp(OperatorOp):
     """TFLite int8 DEPTHWISE_CONV_2D: filter (1, KH, KW, C*depth_multiplier);
-    output channel o reads input channel o // depth_multiplier only."""
+    output channel o reads input channel o // depth_multiplier only.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x3x3x2xi8>, %w : !tir.buffer<1x3x3x2xi8>,
+                    %y : !tir.buffer<1x1x1x2xi8>) {
+          tir.depthwise_conv2d ins(%x, %w : !tir.buffer<1x3x3x2xi8>,
+              !tir.buffer<1x3x3x2xi8>) outs(%y : !tir.buffer<1x1x1x2xi8>)
+              {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>,
+               pad = array<i64: 0, 0, 0, 0>, input_zp = 0, output_zp = 0,
+               multiplier = array<i32: 1073741824, 1073741824>,
+               shift = array<i32: 0, 0>, act_min = -128, act_max = 127,
+               depth_multiplier = 1}
+        }
+    """
 
     name = "tir.depthwise_conv2d"
 
@@ -371,7 +396,18 @@ _FC = {
 @operator_op(("input", "filter", "bias"), _FC, optional_last=True)
 class FullyConnectedOp(OperatorOp):
     """TFLite int8 FULLY_CONNECTED: rows of the input (last dim K) times the
-    (Co, K) filter, requantized per tensor (1 multiplier) or per channel."""
+    (Co, K) filter, requantized per tensor (1 multiplier) or per channel.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<2x8xi8>, %w : !tir.buffer<4x8xi8>,
+                    %b : !tir.buffer<4xi32>, %y : !tir.buffer<2x4xi8>) {
+          tir.fully_connected ins(%x, %w, %b : !tir.buffer<2x8xi8>,
+              !tir.buffer<4x8xi8>, !tir.buffer<4xi32>) outs(%y : !tir.buffer<2x4xi8>)
+              {input_zp = 1, filter_zp = 0, output_zp = -3,
+               multiplier = array<i32: 1518500250>, shift = array<i32: -7>,
+               act_min = -128, act_max = 127}
+        }
+    """
 
     name = "tir.fully_connected"
 
@@ -426,14 +462,32 @@ class _PoolOp(OperatorOp):
 @operator_op(("input",), _POOL)
 class AvgPool2DOp(_PoolOp):
     """TFLite int8 AVERAGE_POOL_2D: the rounded mean of the in-bounds window
-    elements (padding is not counted); input and output share quantization."""
+    elements (padding is not counted); input and output share quantization.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x4x4x8xi8>, %y : !tir.buffer<1x2x2x8xi8>) {
+          tir.avg_pool2d ins(%x : !tir.buffer<1x4x4x8xi8>)
+              outs(%y : !tir.buffer<1x2x2x8xi8>)
+              {window = array<i64: 2, 2>, stride = array<i64: 2, 2>,
+               pad = array<i64: 0, 0, 0, 0>, act_min = -128, act_max = 127}
+        }
+    """
 
     name = "tir.avg_pool2d"
 
 
 @operator_op(("input",), _POOL)
 class MaxPool2DOp(_PoolOp):
-    """TFLite int8 MAX_POOL_2D: the maximum of the in-bounds window elements."""
+    """TFLite int8 MAX_POOL_2D: the maximum of the in-bounds window elements.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x4x4x8xi8>, %y : !tir.buffer<1x2x2x8xi8>) {
+          tir.max_pool2d ins(%x : !tir.buffer<1x4x4x8xi8>)
+              outs(%y : !tir.buffer<1x2x2x8xi8>)
+              {window = array<i64: 3, 3>, stride = array<i64: 2, 2>,
+               pad = array<i64: 1, 1, 0, 0>, act_min = 0, act_max = 127}
+        }
+    """
 
     name = "tir.max_pool2d"
 
@@ -483,14 +537,40 @@ _ADD_SUB = {
 @operator_op(("lhs", "rhs"), _ADD_SUB)
 class AddOp(_BinaryElementwiseOp):
     """TFLite int8 ADD with numpy broadcasting: both inputs are rescaled to a
-    common scale (shifted left by `left_shift`), added, and requantized."""
+    common scale (shifted left by `left_shift`), added, and requantized.
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>,
+                    %y : !tir.buffer<2x3xi8>) {
+          tir.add ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>)
+              outs(%y : !tir.buffer<2x3xi8>)
+              {lhs_zp = -5, rhs_zp = 3, output_zp = 0, left_shift = 20,
+               lhs_multiplier = 1073741824, lhs_shift = 0,
+               rhs_multiplier = 1073741824, rhs_shift = 0,
+               output_multiplier = 1073741824, output_shift = -19,
+               act_min = -128, act_max = 127}
+        }
+    """
 
     name = "tir.add"
 
 
 @operator_op(("lhs", "rhs"), _ADD_SUB)
 class SubOp(_BinaryElementwiseOp):
-    """TFLite int8 SUB: as `tir.add`, subtracting `rhs`."""
+    """TFLite int8 SUB: as `tir.add`, subtracting `rhs`.
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>,
+                    %y : !tir.buffer<2x3xi8>) {
+          tir.sub ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>)
+              outs(%y : !tir.buffer<2x3xi8>)
+              {lhs_zp = -5, rhs_zp = 3, output_zp = 0, left_shift = 20,
+               lhs_multiplier = 1073741824, lhs_shift = 0,
+               rhs_multiplier = 1073741824, rhs_shift = 0,
+               output_multiplier = 1073741824, output_shift = -19,
+               act_min = -128, act_max = 127}
+        }
+    """
 
     name = "tir.sub"
 
@@ -507,7 +587,18 @@ _MUL = {
 
 @operator_op(("lhs", "rhs"), _MUL)
 class MulOp(_BinaryElementwiseOp):
-    """TFLite int8 MUL: (lhs - lhs_zp) * (rhs - rhs_zp), requantized."""
+    """TFLite int8 MUL: (lhs - lhs_zp) * (rhs - rhs_zp), requantized.
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>,
+                    %y : !tir.buffer<2x3xi8>) {
+          tir.mul ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>)
+              outs(%y : !tir.buffer<2x3xi8>)
+              {lhs_zp = 0, rhs_zp = 0, output_zp = 0,
+               output_multiplier = 1073741824, output_shift = -6,
+               act_min = -128, act_max = 127}
+        }
+    """
 
     name = "tir.mul"
 
@@ -518,7 +609,14 @@ class MulOp(_BinaryElementwiseOp):
 @operator_op(("input",), {"padding": Ints, "pad_value": Int})
 class PadOp(OperatorOp):
     """TFLite PAD: copies the input into the middle of the output and fills the
-    border with `pad_value`. `padding` is (before0, after0, before1, ...)."""
+    border with `pad_value`. `padding` is (before0, after0, before1, ...).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<4x4xi8>) {
+          tir.pad ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<4x4xi8>)
+              {padding = array<i64: 1, 1, 0, 1>, pad_value = -128}
+        }
+    """
 
     name = "tir.pad"
 
@@ -552,7 +650,15 @@ _MEAN = {
 @operator_op(("input",), _MEAN)
 class MeanOp(OperatorOp):
     """TFLite int8 MEAN over `axes`, requantized from the input to the output
-    quantization; the output keeps reduced axes as 1 or drops them."""
+    quantization; the output keeps reduced axes as 1 or drops them.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x4x4x8xi8>, %y : !tir.buffer<1x8xi8>) {
+          tir.mean ins(%x : !tir.buffer<1x4x4x8xi8>) outs(%y : !tir.buffer<1x8xi8>)
+              {axes = array<i64: 1, 2>, input_zp = 0, output_zp = 0,
+               multiplier = 1073741824, shift = -3}
+        }
+    """
 
     name = "tir.mean"
 
@@ -597,7 +703,16 @@ class SoftmaxOp(_TableOp):
     """TFLite int8 SOFTMAX along the last axis, as LiteRT's reference resolver
     runs it: `table[i]` is exp(-i * input_scale * beta) in float32; per row,
     e = table[max - x], out = round(e / (sum(e) * output_scale)) + output_zp,
-    saturated to int8. TFLite requires output scale 1/256 and zero point -128."""
+    saturated to int8. TFLite requires output scale 1/256 and zero point -128.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x10xi8>, %exp : !tir.buffer<256xf32>,
+                    %y : !tir.buffer<1x10xi8>) {
+          tir.softmax ins(%x, %exp : !tir.buffer<1x10xi8>, !tir.buffer<256xf32>)
+              outs(%y : !tir.buffer<1x10xi8>)
+              {output_scale = 0.00390625 : f32, output_zp = -128}
+        }
+    """
 
     name = "tir.softmax"
 
@@ -607,15 +722,64 @@ class SoftmaxOp(_TableOp):
 @operator_op(("input", "table"), {})
 class LogisticOp(_TableOp):
     """TFLite int8 LOGISTIC (sigmoid) through its 256-entry table:
-    output = table[input + 128]."""
+    output = table[input + 128].
+
+    Example:
+        tir.func @f(%x : !tir.buffer<16xi8>, %sigmoid : !tir.buffer<256xi8>,
+                    %y : !tir.buffer<16xi8>) {
+          tir.logistic ins(%x, %sigmoid : !tir.buffer<16xi8>, !tir.buffer<256xi8>)
+              outs(%y : !tir.buffer<16xi8>)
+        }
+    """
 
     name = "tir.logistic"
+
+
+@operator_op(
+    ("input",),
+    {
+        "scale": Float,
+        "zero_point": Int,
+        "input_zp": Int,
+        "multiplier": Int,
+        "shift": Int,
+    },
+)
+class RequantizeOp(OperatorOp):
+    """TFLite QUANTIZE from int8 to int8: rescales from the input quantization
+    (`input_zp`) to the output's (`scale`, `zero_point`) with the fixed-point
+    `multiplier`/`shift` of input_scale / scale.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
+          tir.requantize ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi8>)
+              {scale = 0.5 : f32, zero_point = -1, input_zp = 3,
+               multiplier = 1073741824, shift = 1}
+        }
+    """
+
+    name = "tir.requantize"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        self.expect_dtype("input", self.input, "int8")
+        self.expect_dtype("output", self.output, "int8")
+        self.expect_shape("output", self.output, self.shape(self.input))
 
 
 @operator_op(("input",), {"scale": Float, "zero_point": Int})
 class QuantizeOp(OperatorOp):
     """TFLite QUANTIZE of float32 data: round(x / scale) + zero_point, saturated
-    to the output dtype."""
+    to the output dtype.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xf32>, %y : !tir.buffer<8xi8>) {
+          tir.quantize ins(%x : !tir.buffer<8xf32>) outs(%y : !tir.buffer<8xi8>)
+              {scale = 0.5 : f32, zero_point = -1}
+        }
+    """
 
     name = "tir.quantize"
 
@@ -630,7 +794,14 @@ class QuantizeOp(OperatorOp):
 
 @operator_op(("input",), {"scale": Float, "zero_point": Int})
 class DequantizeOp(OperatorOp):
-    """TFLite DEQUANTIZE to float32: (x - zero_point) * scale."""
+    """TFLite DEQUANTIZE to float32: (x - zero_point) * scale.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xf32>) {
+          tir.dequantize ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xf32>)
+              {scale = 0.5 : f32, zero_point = -1}
+        }
+    """
 
     name = "tir.dequantize"
 
@@ -646,7 +817,13 @@ class DequantizeOp(OperatorOp):
 @operator_op(("input",), {})
 class CopyOp(OperatorOp):
     """Copies the input buffer into the output buffer, element by element in
-    row-major order (TVM's ethosu_copy); shapes may differ if sizes agree."""
+    row-major order (TVM's ethosu_copy); shapes may differ if sizes agree.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<2x8xi8>, %y : !tir.buffer<16xi8>) {
+          tir.copy ins(%x : !tir.buffer<2x8xi8>) outs(%y : !tir.buffer<16xi8>)
+        }
+    """
 
     name = "tir.copy"
 

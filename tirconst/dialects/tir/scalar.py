@@ -59,7 +59,13 @@ class _IntegerBinaryOp(_BinaryOp):
 @irdl_op_definition
 class FloorDivOp(_IntegerBinaryOp):
     """TIR `FloorDiv`: division rounding toward negative infinity (-7 / 2 = -4).
-    Division by zero is an error."""
+    Division by zero is an error.
+
+    Example:
+        %a = arith.constant -7 : i32
+        %b = arith.constant 2 : i32
+        %q = tir.floordiv %a, %b : i32  // -4
+    """
 
     name = "tir.floordiv"
 
@@ -67,21 +73,39 @@ class FloorDivOp(_IntegerBinaryOp):
 @irdl_op_definition
 class FloorModOp(_IntegerBinaryOp):
     """TIR `FloorMod`: the remainder of floordiv; it has the divisor's sign
-    (-7 mod 2 = 1)."""
+    (-7 mod 2 = 1).
+
+    Example:
+        %a = arith.constant -7 : i32
+        %b = arith.constant 2 : i32
+        %r = tir.floormod %a, %b : i32  // 1
+    """
 
     name = "tir.floormod"
 
 
 @irdl_op_definition
 class MinOp(_BinaryOp):
-    """TIR `Min` of two scalars; integers compare by their type's signedness."""
+    """TIR `Min` of two scalars; integers compare by their type's signedness.
+
+    Example:
+        %a = arith.constant 1.5 : f32
+        %b = arith.constant -2.0 : f32
+        %m = tir.min %a, %b : f32  // -2.0
+    """
 
     name = "tir.min"
 
 
 @irdl_op_definition
 class MaxOp(_BinaryOp):
-    """TIR `Max` of two scalars; integers compare by their type's signedness."""
+    """TIR `Max` of two scalars; integers compare by their type's signedness.
+
+    Example:
+        %a = arith.constant -3 : i8
+        %b = arith.constant 5 : i8
+        %m = tir.max %a, %b : i8  // 5
+    """
 
     name = "tir.max"
 
@@ -89,7 +113,14 @@ class MaxOp(_BinaryOp):
 @irdl_op_definition
 class SelectOp(IRDLOperation):
     """TIR `Select`: `true_value` if the i1 condition holds, else `false_value`.
-    Both values are evaluated (unlike `if_then_else`)."""
+    Both values are evaluated (unlike `if_then_else`).
+
+    Example:
+        %c = arith.constant true
+        %a = arith.constant 1 : i16
+        %b = arith.constant 2 : i16
+        %r = tir.select %c, %a, %b : i16  // 1
+    """
 
     name = "tir.select"
 
@@ -118,6 +149,11 @@ class CastOp(IRDLOperation):
     source's signedness); float to integer truncates toward zero and must be in
     range; integer to float rounds to nearest; float to float rounds to nearest;
     to `i1` means "!= 0".
+
+    Example:
+        %x = arith.constant 300 : i32
+        %y = tir.cast %x : i32 to i8  // 44
+        %f = tir.cast %y : i8 to f16  // 44.0
     """
 
     name = "tir.cast"

@@ -42,10 +42,24 @@ from tirconst.dialects.tir.types import BufferType
 class FuncOp(IRDLOperation):
     """A TIR PrimFunc: a function whose parameters are named buffers.
 
-    `tir.func @main(%input0 : !tir.buffer<4xi8>, %output0 : !tir.buffer<4xi8>)`.
     The parameter names are part of the function (property `param_names`):
     tools use them as the keys of inputs and outputs. A function returns
     nothing; it computes by writing its buffer parameters.
+
+    Flat memory: the attribute `param_placement = {input0 = {pool = "sram",
+    offset = 0}}` places parameters in pools (offsets in bytes), as `pool` and
+    `offset` place a `tir.allocate`; `pool_sizes = {sram = 4096}` optionally
+    declares pool sizes in bytes, which every placement must then fit.
+
+    Syntax:
+        tir.func @name(%param : !tir.buffer<...>, ...) [attributes {...}] {...}
+
+    Example:
+        tir.func @main(%input0 : !tir.buffer<4xi8>, %output0 : !tir.buffer<4xi8>) {
+          %c0 = arith.constant 0 : index
+          %x = tir.buffer_load %input0[%c0] : !tir.buffer<4xi8>
+          tir.buffer_store %x, %output0[%c0] : !tir.buffer<4xi8>
+        }
     """
 
     name = "tir.func"
@@ -167,9 +181,21 @@ class ForKind(StrEnum):
 class ForOp(IRDLOperation):
     """A TIR `For` loop: runs its body for `%i` in [`lb`, `ub`) step 1.
 
-    `tir.for %i = %lb to %ub {...}`; a kind other than serial is written after
-    the bounds: `tir.for %i = %c0 to %c4 unrolled {...}`. The kinds do not change
-    the result; they are scheduling hints for code generation.
+    A kind other than serial is written after the bounds. The kinds do not
+    change the result; they are scheduling hints for code generation.
+
+    Syntax:
+        tir.for %i = %lb to %ub [parallel | vectorized | unrolled] {...}
+
+    Example:
+        tir.func @zero(%out : !tir.buffer<8xi32>) {
+          %c0 = arith.constant 0 : index
+          %c8 = arith.constant 8 : index
+          %zero = arith.constant 0 : i32
+          tir.for %i = %c0 to %c8 unrolled {
+            tir.buffer_store %zero, %out[%i] : !tir.buffer<8xi32>
+          }
+        }
     """
 
     name = "tir.for"
@@ -236,7 +262,15 @@ class ForOp(IRDLOperation):
         parser.parse_keyword("to")
         ub = parser.resolve_operand(parser.parse_unresolved_operand(), IndexType())
         kind = ForKind.SERIAL
-        if (word := parser.parse_optional_keyword_in(list(ForKind))) is not None:
+        pos = parser.pos
+        if (word := parser.parse_optional_identifier()) is not None:
+            if word not in set(ForKind):
+                parser.raise_error(
+                    f"unknown loop kind {word!r} (expected one of "
+                    f"{', '.join(ForKind)})",
+                    pos,
+                    parser.pos,
+                )
             kind = ForKind(word)
         body = parser.parse_region([iv.resolve(IndexType())])
         op = cls(lb, ub, body if body.blocks else None, kind)
@@ -246,7 +280,23 @@ class ForOp(IRDLOperation):
 
 @irdl_op_definition
 class IfOp(IRDLOperation):
-    """TIR `IfThenElse`: runs `then` if the i1 condition holds, else `else`."""
+    """TIR `IfThenElse`: runs `then` if the i1 condition holds, else `else`.
+
+    Syntax:
+        tir.if %cond {...} [else {...}]
+
+    Example:
+        tir.func @relu(%x : !tir.buffer<i32>) {
+          %v = tir.buffer_load %x[] : !tir.buffer<i32>
+          %zero = arith.constant 0 : i32
+          %negative = arith.cmpi slt, %v, %zero : i32
+          tir.if %negative {
+            tir.buffer_store %zero, %x[] : !tir.buffer<i32>
+          } else {
+            tir.buffer_store %v, %x[] : !tir.buffer<i32>
+          }
+        }
+    """
 
     name = "tir.if"
 
@@ -291,7 +341,16 @@ class IfOp(IRDLOperation):
 
 @irdl_op_definition
 class AssertOp(IRDLOperation):
-    """TIR `AssertStmt`: stops the program with `message` if the condition is false."""
+    """TIR `AssertStmt`: stops the program with `message` if the condition is false.
+
+    Example:
+        tir.func @check(%n : !tir.buffer<i32>) {
+          %v = tir.buffer_load %n[] : !tir.buffer<i32>
+          %zero = arith.constant 0 : i32
+          %positive = arith.cmpi sgt, %v, %zero : i32
+          tir.assert %positive, "n must be positive"
+        }
+    """
 
     name = "tir.assert"
 
@@ -311,6 +370,12 @@ class CallExternOp(IRDLOperation):
     `tir.call_extern "fn"(%a, %b) : (!tir.buffer<4xi8>, i32) -> ()`. The callee
     may read and write buffer arguments. The interpreter runs callees registered
     with it by name.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<16xi8>) {
+          %n = arith.constant 16 : i32
+          tir.call_extern "my_kernel"(%x, %n) : (!tir.buffer<16xi8>, i32) -> ()
+        }
     """
 
     name = "tir.call_extern"

@@ -83,8 +83,16 @@ def scalar_type(element_type: Attribute) -> Attribute:
 class BufferType(ParametrizedAttribute, TypeAttribute):
     """A TIR Buffer: a dense row-major array of `element_type` in a memory scope.
 
-    Syntax: `!tir.buffer<4x4xi8>` or `!tir.buffer<4x4xi8, "shared">`. The scope
-    defaults to "global". Rank 0 (`!tir.buffer<i32>`) holds one scalar.
+    The scope defaults to "global". Rank 0 (`!tir.buffer<i32>`) holds one
+    scalar. The element type is a TIR dtype: i1 (bool), i8, i16, i32, i64, ui8,
+    ui16, ui32, f16, f32 or f64.
+
+    Syntax:
+        !tir.buffer<DIMxDIMx...xDTYPE[, "scope"]>
+
+    Example:
+        tir.func @f(%x : !tir.buffer<4x4xi8>, %s : !tir.buffer<i32, "shared">) {
+        }
     """
 
     name = "tir.buffer"
@@ -137,10 +145,15 @@ class BufferType(ParametrizedAttribute, TypeAttribute):
         if (fast := _parse_common_form(parser)) is not None:
             return fast
         with parser.in_angle_brackets():
+            pos = parser.pos
             shape, element_type = parser.parse_ranked_shape()
+            try:
+                numpy_dtype(element_type)
+            except VerifyException as e:
+                parser.raise_error(str(e), pos, parser.pos)
             scope = "global"
             if parser.parse_optional_punctuation(","):
-                scope = parser.parse_str_literal("memory scope")
+                scope = parser.parse_str_literal(" for the memory scope")
         if any(d < 0 for d in shape):
             parser.raise_error("tir.buffer dimensions must be static")
         return (

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .fixedpoint import multiply_by_quantized_multiplier
+from .fixedpoint import (
+    multiply_by_quantized_multiplier,
+    multiply_by_quantized_multiplier_single_round,
+)
 
 
 def requantize_to_int8(
@@ -14,17 +17,25 @@ def requantize_to_int8(
     output_zp: int,
     act_min: int,
     act_max: int,
+    single_round: bool = False,
 ) -> np.ndarray:
     """``clamp(MultiplyByQuantizedMultiplier(acc, m, s) + zp, act_min, act_max)``.
 
     The common epilogue of the conv / depthwise / fully-connected reference
     kernels; ``acc`` is the int32 accumulator (as int64 values).
     """
-    out = multiply_by_quantized_multiplier(acc, multiplier, shift) + output_zp
+    fn = (
+        multiply_by_quantized_multiplier_single_round
+        if single_round
+        else multiply_by_quantized_multiplier
+    )
+    out = fn(acc, multiplier, shift) + output_zp
     return np.clip(out, act_min, act_max).astype(np.int8)
 
 
-def window_output_size(size: int, k: int, stride: int, dilation: int, p0: int, p1: int) -> int:
+def window_output_size(
+    size: int, k: int, stride: int, dilation: int, p0: int, p1: int
+) -> int:
     """Output extent of a strided, dilated window over a padded axis."""
     eff = (k - 1) * dilation + 1
     n = (size + p0 + p1 - eff) // stride + 1
@@ -36,7 +47,9 @@ def window_output_size(size: int, k: int, stride: int, dilation: int, p0: int, p
     return n
 
 
-def check_pair(name: str, value: tuple[int, ...] | list[int], n: int) -> tuple[int, ...]:
+def check_pair(
+    name: str, value: tuple[int, ...] | list[int], n: int
+) -> tuple[int, ...]:
     """Validate a tuple parameter of length ``n``."""
     t = tuple(int(v) for v in value)
     if len(t) != n:
@@ -61,4 +74,13 @@ def taps(
         y0 = ky * dh
         for kx in range(kw):
             x0 = kx * dw
-            yield ky, kx, x[:, y0 : y0 + sh * (oh - 1) + 1 : sh, x0 : x0 + sw * (ow - 1) + 1 : sw, :]
+            yield (
+                ky,
+                kx,
+                x[
+                    :,
+                    y0 : y0 + sh * (oh - 1) + 1 : sh,
+                    x0 : x0 + sw * (ow - 1) + 1 : sw,
+                    :,
+                ],
+            )

@@ -1,9 +1,10 @@
 """int8 convolution kernels (TFLite reference_integer_ops conv / depthwise / FC).
 
-The int32 accumulations are computed as float64 matrix products: every
-partial sum is an integer of magnitude < 2**53, so BLAS gives the exact
-result in any summation order; the int64 result is then wrapped to int32 like
-the C++ accumulator.
+conv2d / fully_connected compute the int32 accumulations as float64 matrix
+products (im2col for conv): every partial sum is an integer of magnitude
+< 2**53, so BLAS gives the exact result in any summation order; the int64
+result is then wrapped to int32 like the C++ accumulator. depthwise_conv2d
+accumulates per filter tap in (wrapping) int32 numpy arrays.
 """
 
 from __future__ import annotations
@@ -104,7 +105,9 @@ def conv2d(
         acc = np.empty((n * oh * ow, co), dtype=np.float64)
         for g in range(groups):
             xg = cols[..., g * cf : (g + 1) * cf].reshape(-1, kh * kw * cf)
-            acc[:, g * fpg : (g + 1) * fpg] = xg @ wf[g * fpg : (g + 1) * fpg].reshape(fpg, -1).T
+            acc[:, g * fpg : (g + 1) * fpg] = (
+                xg @ wf[g * fpg : (g + 1) * fpg].reshape(fpg, -1).T
+            )
     acc = _add_bias(acc.astype(np.int64), bias, co)
     out = requantize_to_int8(
         acc,
@@ -189,10 +192,14 @@ def fully_connected(
 ) -> np.ndarray:
     """int8 fully-connected layer, filter ``[Co, K]``.
 
-    Mirrors ``tflite::reference_integer_ops::FullyConnected`` (per-tensor,
-    ``multiplier``/``shift`` of length 1) and ``FullyConnectedPerChannel``
-    (length ``Co``). The input is flattened to ``[size / K, K]``; the result
-    is ``[size / K, Co]`` reshaped to ``output_shape`` when given
+    Computes what LiteRT's int8 FULLY_CONNECTED produces under BUILTIN_REF:
+    ``reference_integer_ops::FullyConnected`` (per-tensor, ``multiplier`` /
+    ``shift`` of length 1) / ``FullyConnectedPerChannel`` (length ``Co``),
+    except that the requantisation rounds ONCE
+    (:func:`~.fixedpoint.multiply_by_quantized_multiplier_single_round`), not
+    with gemmlowp's double rounding used by conv: measured against LiteRT.
+    The input is flattened to ``[size / K, K]``; the result is
+    ``[size / K, Co]``, reshaped to ``output_shape`` when given
     (``keep_num_dims``).
     """
     x = _as_int8("input", input)
@@ -210,6 +217,7 @@ def fully_connected(
         output_zp,
         act_min,
         act_max,
+        single_round=True,
     )
     if output_shape is not None:
         out = out.reshape(tuple(int(d) for d in output_shape))

@@ -14,7 +14,9 @@ def _operands(lhs: np.ndarray, rhs: np.ndarray, lhs_zp: int, rhs_zp: int):
     b = np.asarray(rhs)
     if a.dtype != np.int8 or b.dtype != np.int8:
         raise TypeError(f"operands must be int8, got {a.dtype} and {b.dtype}")
-    a64, b64 = np.broadcast_arrays(a.astype(np.int64) - lhs_zp, b.astype(np.int64) - rhs_zp)
+    a64, b64 = np.broadcast_arrays(
+        a.astype(np.int64) - lhs_zp, b.astype(np.int64) - rhs_zp
+    )
     return a64, b64
 
 
@@ -36,10 +38,17 @@ def _add_or_sub(
     act_max: int,
 ) -> np.ndarray:
     a, b = _operands(lhs, rhs, lhs_zp, rhs_zp)
-    sa = multiply_by_quantized_multiplier(wrap_int32(a << left_shift), lhs_multiplier, lhs_shift)
-    sb = multiply_by_quantized_multiplier(wrap_int32(b << left_shift), rhs_multiplier, rhs_shift)
+    sa = multiply_by_quantized_multiplier(
+        wrap_int32(a << left_shift), lhs_multiplier, lhs_shift
+    )
+    sb = multiply_by_quantized_multiplier(
+        wrap_int32(b << left_shift), rhs_multiplier, rhs_shift
+    )
     raw = wrap_int32(sa + sign * sb)
-    out = multiply_by_quantized_multiplier(raw, output_multiplier, output_shift) + output_zp
+    out = (
+        multiply_by_quantized_multiplier(raw, output_multiplier, output_shift)
+        + output_zp
+    )
     return np.clip(out, act_min, act_max).astype(np.int8)
 
 

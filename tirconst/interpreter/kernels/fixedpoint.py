@@ -17,6 +17,7 @@ __all__ = [
     "saturating_rounding_doubling_high_mul",
     "rounding_divide_by_pot",
     "multiply_by_quantized_multiplier",
+    "multiply_by_quantized_multiplier_single_round",
     "multiply_by_quantized_multiplier_greater_than_one",
     "saturating_rounding_multiply_by_pot",
 ]
@@ -31,7 +32,7 @@ def _i64(x: object) -> np.ndarray:
 
 def wrap_int32(x: np.ndarray) -> np.ndarray:
     """Two's-complement wrap of int64 values to the int32 range (C++ int32 overflow)."""
-    return (_i64(x) + 2**31 & 0xFFFFFFFF) - 2**31
+    return ((_i64(x) + 2**31) & 0xFFFFFFFF) - 2**31
 
 
 def saturating_rounding_doubling_high_mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -77,7 +78,25 @@ def multiply_by_quantized_multiplier(
     left = np.maximum(s, 0)
     right = np.maximum(-s, 0)
     xs = wrap_int32(_i64(x) << left)
-    return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(xs, multiplier), right)
+    return rounding_divide_by_pot(
+        saturating_rounding_doubling_high_mul(xs, multiplier), right
+    )
+
+
+def multiply_by_quantized_multiplier_single_round(
+    x: np.ndarray, multiplier: np.ndarray | int, shift: np.ndarray | int
+) -> np.ndarray:
+    """Single-rounding ``MultiplyByQuantizedMultiplier`` (``TFLITE_SINGLE_ROUNDING``).
+
+    ``(x * multiplier + 2**(30 - shift)) >> (31 - shift)`` in int64, i.e. one
+    rounding, ties towards +inf, result wrapped to int32. This is also ruy's
+    ``MultiplyByQuantizedMultiplier``. Requires ``shift <= 30``.
+    """
+    total = 31 - _i64(shift)
+    if np.any(total < 1):
+        raise ValueError("single-rounding multiplier needs shift <= 30")
+    r = (_i64(x) * _i64(multiplier) + (np.int64(1) << (total - 1))) >> total
+    return wrap_int32(r)
 
 
 def multiply_by_quantized_multiplier_greater_than_one(

@@ -11,7 +11,9 @@ from .fixedpoint import multiply_by_quantized_multiplier, wrap_int32
 __all__ = ["mean", "mean_readapted_multiplier"]
 
 
-def mean_readapted_multiplier(multiplier: int, shift: int, count: int) -> tuple[int, int]:
+def mean_readapted_multiplier(
+    multiplier: int, shift: int, count: int
+) -> tuple[int, int]:
     """Fold ``1 / count`` into ``(multiplier, shift)`` like ``QuantizedMeanOrSum``.
 
     ``s = min(floor(log2(count)), 32, 31 + shift)``; the multiplier becomes
@@ -56,5 +58,7 @@ def mean(
     out = multiply_by_quantized_multiplier(shifted, m, s) + int(output_zp)
     out = np.clip(out, -128, 127).astype(np.int8)
     if out.size != int(np.prod(oshape, dtype=np.int64)):
-        raise ValueError(f"output_shape {oshape} does not match reduced shape {out.shape}")
+        raise ValueError(
+            f"output_shape {oshape} does not match reduced shape {out.shape}"
+        )
     return out.reshape(oshape)

@@ -30,4 +30,6 @@ def pad(input: np.ndarray, *, padding: Sequence[int], pad_value: int) -> np.ndar
     if len(p) != 2 * x.ndim or min(p, default=0) < 0:
         raise ValueError(f"padding {tuple(p)} does not fit a rank-{x.ndim} input")
     pairs = [(p[2 * i], p[2 * i + 1]) for i in range(x.ndim)]
-    return np.pad(x, pairs, mode="constant", constant_values=np.array(pad_value, x.dtype))
+    return np.pad(
+        x, pairs, mode="constant", constant_values=np.array(pad_value, x.dtype)
+    )

@@ -1,0 +1,414 @@
+"""Which ops read which region of a constant.
+
+A constant is held by a `tir.allocate_const` (inline data, or a reference to a
+module-level `tir.constant`). Its buffer reaches readers directly or through
+views (`tir.decl_buffer`, `tir.reshape`). For each op that touches the data this
+module gives the region touched, as a `Box` in the constant's own index space:
+
+- `tir.buffer_load` reads the box spanned by its indices' intervals (see
+  `index_ranges`); a load at an index the analysis cannot bound is *dynamic*
+  (`box is None`, `reason` says why);
+- operator ops, `tir.call_extern` and unknown users take the whole view they are
+  given;
+- `tir.buffer_store` into a constant, or a constant as an operator's output, is
+  a *write*: the IR is then not treating it as a constant, and passes leave it
+  alone.
+
+Through a view the box is the bounding box of the flat element range touched,
+so it may be larger than the exact set (never smaller). Nothing here copies
+constant data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation, SSAValue
+
+from tirconst.analysis.index_ranges import DynamicIndex, IndexRanges
+from tirconst.dialects.tir.buffers import (
+    AllocateConstOp,
+    BufferLoadOp,
+    BufferStoreOp,
+    ConstantOp,
+    DeclBufferOp,
+    ReshapeOp,
+)
+from tirconst.dialects.tir.operators import OperatorOp
+from tirconst.dialects.tir.structure import CallExternOp, FuncOp
+from tirconst.dialects.tir.types import BufferType
+
+
+@dataclass(frozen=True)
+class Box:
+    """The elements `lo[d] <= i[d] < hi[d]` of a row-major array."""
+
+    lo: tuple[int, ...]
+    hi: tuple[int, ...]
+
+    @staticmethod
+    def whole(shape: Sequence[int]) -> Box:
+        return Box(tuple(0 for _ in shape), tuple(shape))
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(h - lo for lo, h in zip(self.lo, self.hi))
+
+    @property
+    def size(self) -> int:
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+    def slices(self) -> tuple[slice, ...]:
+        """Index a numpy array with this: `array[box.slices()]` (a view)."""
+        return tuple(slice(lo, h) for lo, h in zip(self.lo, self.hi))
+
+    def overlaps(self, other: Box) -> bool:
+        return all(a < d and c < b for a, b, c, d in zip(self.lo, self.hi, other.lo, other.hi))
+
+    def union(self, other: Box) -> Box:
+        """The bounding box of both."""
+        return Box(
+            tuple(map(min, self.lo, other.lo)), tuple(map(max, self.hi, other.hi))
+        )
+
+    def contains(self, other: Box) -> bool:
+        return all(
+            a <= c and d <= b for a, b, c, d in zip(self.lo, self.hi, other.lo, other.hi)
+        )
+
+    def format(self, shape: Sequence[int] | None = None) -> str:
+        """numpy slice text, `[4:8, :]`; `:` for a whole dimension of `shape`."""
+        parts = []
+        for d, (lo, h) in enumerate(zip(self.lo, self.hi)):
+            if shape is not None and lo == 0 and h == shape[d]:
+                parts.append(":")
+            elif h == lo + 1:
+                parts.append(str(lo))
+            else:
+                parts.append(f"{lo}:{h}")
+        return "[" + ", ".join(parts) + "]"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def row_major_offset(shape: Sequence[int], index: Sequence[int]) -> int:
+    offset = 0
+    for d, i in zip(shape, index):
+        offset = offset * d + i
+    return offset
+
+
+def unravel(shape: Sequence[int], offset: int) -> tuple[int, ...]:
+    index = []
+    for d in reversed(shape):
+        offset, i = divmod(offset, d)
+        index.append(i)
+    return tuple(reversed(index))
+
+
+def box_of_flat_range(shape: Sequence[int], first: int, last: int) -> Box:
+    """The bounding box of the flat elements `first..last` (inclusive).
+
+    Dimensions after the first one where the two ends differ are taken whole:
+    a flat range crossing a row covers them (all but at the ends), and a box
+    of that form is itself contiguous, which slicing relies on.
+    """
+    a, b = unravel(shape, first), unravel(shape, last)
+    for d in range(len(shape)):
+        if a[d] != b[d]:
+            return Box(
+                (*a[:d], a[d], *(0 for _ in shape[d + 1 :])),
+                (*(i + 1 for i in a[:d]), b[d] + 1, *shape[d + 1 :]),
+            )
+    return Box(a, tuple(i + 1 for i in a))
+
+
+@dataclass(frozen=True)
+class ConstantRead:
+    """One op touching a constant's data."""
+
+    op: Operation
+    """The op that reads (or writes) the data."""
+    holder: AllocateConstOp
+    """The `tir.allocate_const` whose buffer the op reaches."""
+    box: Box | None
+    """The region touched, in the constant's index space; None when dynamic."""
+    views: tuple[Operation, ...] = ()
+    """The `decl_buffer`/`reshape` chain between the holder and `op`."""
+    writes: bool = False
+    """The op writes, or may write, the buffer (a constant must not be)."""
+    reason: str = ""
+    """Why `box` is None."""
+
+    @property
+    def is_dynamic(self) -> bool:
+        return self.box is None
+
+    def describe(self, shape: Sequence[int]) -> str:
+        """`tir.conv2d[4:8, :, :, :]`, `tir.buffer_load[?]`; no region if whole."""
+        if self.box is None:
+            region = "[?]"
+        elif self.box == Box.whole(shape):
+            region = ""
+        else:
+            region = self.box.format(shape)
+        return f"{self.op.name}{region}" + (" (may write)" if self.writes else "")
+
+
+@dataclass(frozen=True)
+class DirectUse:
+    """An op using the holder's buffer directly, with all it needs of it.
+
+    For a view the need is the whole view, whatever is read through it: a
+    rewrite that replaces the constant must keep every view valid.
+    """
+
+    op: Operation
+    box: Box | None
+    reads: tuple[ConstantRead, ...] = field(default=())
+    reason: str = ""
+
+    @property
+    def writes(self) -> bool:
+        return any(r.writes for r in self.reads)
+
+
+@dataclass
+class _View:
+    """A buffer value as a flat window of the holder: start and shape."""
+
+    base: int
+    shape: tuple[int, ...]
+    path: tuple[Operation, ...]
+
+    def box_of(self, holder_shape: tuple[int, ...], inner: Box) -> Box:
+        if not self.path:
+            return inner
+        first = self.base + row_major_offset(self.shape, inner.lo)
+        last = self.base + row_major_offset(self.shape, [h - 1 for h in inner.hi])
+        return box_of_flat_range(holder_shape, first, last)
+
+
+class ConstantUses:
+    """The analysis: reads of holders, sharing one interval cache.
+
+    Use one instance per query batch; rebuild after rewriting the IR.
+    """
+
+    def __init__(self, order: dict[Operation, int] | None = None) -> None:
+        self.ranges = IndexRanges()
+        self.order = order
+        """Op -> position (see `ir_order`): results are sorted by it if given."""
+
+    def reads(self, holder: AllocateConstOp) -> list[ConstantRead]:
+        """Every op that touches `holder`'s data."""
+        reads = [r for use in self.direct_uses(holder) for r in use.reads]
+        if self.order is not None:
+            reads.sort(key=lambda r: self.order.get(r.op, -1))  # type: ignore[union-attr]
+        return reads
+
+    def direct_uses(self, holder: AllocateConstOp) -> list[DirectUse]:
+        """The direct users of `holder`'s buffer and what each needs."""
+        shape = holder.buffer_type.get_shape()
+        root = _View(0, shape, ())
+        out: list[DirectUse] = []
+        for use in list(holder.buffer.uses):
+            op = use.operation
+            reads = tuple(self._reads_via(holder, shape, op, use.index, root))
+            if isinstance(op, DeclBufferOp | ReshapeOp):
+                view = _window(root, op)
+                n = _numel(view.shape)
+                box = (
+                    box_of_flat_range(shape, view.base, view.base + n - 1)
+                    if n
+                    else Box.whole(shape)
+                )
+                out.append(DirectUse(op, box, reads))
+            else:
+                assert len(reads) == 1
+                r = reads[0]
+                out.append(DirectUse(op, r.box, reads, r.reason))
+        if self.order is not None:
+            out.sort(key=lambda u: self.order.get(u.op, -1))  # type: ignore[union-attr]
+        return out
+
+    def read_of_load(self, load: BufferLoadOp) -> ConstantRead | None:
+        """The read of a `buffer_load` whose buffer views a constant; None if
+        the buffer is not a constant's."""
+        traced = trace_to_holder(load.buffer)
+        if traced is None:
+            return None
+        holder, path = traced
+        view = _View(0, holder.buffer_type.get_shape(), ())
+        for v in path:
+            view = _window(view, v)  # type: ignore[arg-type]
+        shape = holder.buffer_type.get_shape()
+        try:
+            inner = self._index_box(load.indices, view.shape)
+        except DynamicIndex as e:
+            return ConstantRead(load, holder, None, view.path, reason=str(e))
+        return ConstantRead(load, holder, view.box_of(shape, inner), view.path)
+
+    def _reads_via(
+        self,
+        holder: AllocateConstOp,
+        shape: tuple[int, ...],
+        op: Operation,
+        operand_index: int,
+        view: _View,
+    ) -> Iterator[ConstantRead]:
+        if isinstance(op, DeclBufferOp | ReshapeOp):
+            inner = _window(view, op)
+            for use in list(op.view.uses):
+                yield from self._reads_via(
+                    holder, shape, use.operation, use.index, inner
+                )
+            return
+        whole = view.box_of(shape, Box.whole(view.shape))
+        if isinstance(op, BufferLoadOp):
+            try:
+                inner = self._index_box(op.indices, view.shape)
+            except DynamicIndex as e:
+                yield ConstantRead(op, holder, None, view.path, reason=str(e))
+                return
+            yield ConstantRead(op, holder, view.box_of(shape, inner), view.path)
+        elif isinstance(op, BufferStoreOp) and op.buffer is op.operands[operand_index]:
+            yield ConstantRead(op, holder, whole, view.path, writes=True)
+        elif isinstance(op, OperatorOp):
+            out = op.output  # type: ignore[attr-defined]
+            writes = out is op.operands[operand_index]
+            yield ConstantRead(op, holder, whole, view.path, writes=writes)
+        elif isinstance(op, CallExternOp):
+            yield ConstantRead(op, holder, whole, view.path)
+        else:
+            # Unknown users (a store of the buffer value itself, other dialects):
+            # assume they may touch everything, and may write it.
+            yield ConstantRead(
+                op, holder, whole, view.path, writes=True,
+                reason=f"'{op.name}' is not a known reader",
+            )
+
+    def _index_box(self, indices: Sequence[SSAValue], shape: tuple[int, ...]) -> Box:
+        lo, hi = [], []
+        for d, (index, extent) in enumerate(zip(indices, shape)):
+            r = self.ranges.range_of(index)
+            # Out-of-bounds reads are undefined, so a correct program reads
+            # only the in-bounds part of the interval.
+            a, b = max(r.lo, 0), min(r.hi, extent - 1)
+            if a > b:
+                raise DynamicIndex(
+                    f"index {d} ranges over {r}, outside the buffer's [0, {extent - 1}]"
+                )
+            lo.append(a)
+            hi.append(b + 1)
+        return Box(tuple(lo), tuple(hi))
+
+
+def _numel(shape: Sequence[int]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def _window(view: _View, op: DeclBufferOp | ReshapeOp) -> _View:
+    vt = op.view.type
+    assert isinstance(vt, BufferType)
+    offset = op.offset.value.data if isinstance(op, DeclBufferOp) else 0
+    return _View(view.base + offset, vt.get_shape(), (*view.path, op))
+
+
+def writers_of(buffer: SSAValue) -> list[Operation]:
+    """The ops that write, or may write, `buffer` (directly or through views)."""
+    out: list[Operation] = []
+    for use in buffer.uses:
+        op = use.operation
+        if isinstance(op, DeclBufferOp | ReshapeOp):
+            out += writers_of(op.view)
+        elif isinstance(op, BufferLoadOp | CallExternOp):
+            continue
+        elif isinstance(op, BufferStoreOp):
+            if use.index == 1:
+                out.append(op)
+        elif isinstance(op, OperatorOp):
+            if op.operands[use.index] is op.output:  # type: ignore[attr-defined]
+                out.append(op)
+        else:
+            out.append(op)
+    return out
+
+
+def trace_to_holder(
+    buffer: SSAValue,
+) -> tuple[AllocateConstOp, tuple[Operation, ...]] | None:
+    """The `tir.allocate_const` a buffer value views, and the views between."""
+    views: list[Operation] = []
+    value = buffer
+    while True:
+        owner = value.owner
+        if isinstance(owner, AllocateConstOp):
+            return owner, tuple(reversed(views))
+        if isinstance(owner, DeclBufferOp | ReshapeOp):
+            views.append(owner)
+            value = owner.source
+            continue
+        return None
+
+
+# ----------------------------------------------------------- module-level queries
+
+
+def find_constant(module: ModuleOp, name: str) -> ConstantOp:
+    """The module-level `tir.constant @name`; KeyError if there is none."""
+    for op in module.body.block.ops:
+        if isinstance(op, ConstantOp) and op.sym_name.data == name:
+            return op
+    raise KeyError(f"no tir.constant @{name} in the module")
+
+
+def holders(module: ModuleOp) -> list[AllocateConstOp]:
+    """Every `tir.allocate_const` in the module, in IR order."""
+    return [op for op in module.walk() if isinstance(op, AllocateConstOp)]
+
+
+def holders_by_symbol(module: ModuleOp) -> dict[str, list[AllocateConstOp]]:
+    """Module constant name -> the `tir.allocate_const`s that reference it."""
+    out: dict[str, list[AllocateConstOp]] = {}
+    for op in holders(module):
+        if op.symbol is not None:
+            out.setdefault(op.symbol.root_reference.data, []).append(op)
+    return out
+
+
+def ir_order(root: Operation) -> dict[Operation, int]:
+    """Op -> its position in a walk of `root` (to list results in IR order)."""
+    return {op: i for i, op in enumerate(root.walk())}
+
+
+def reads_of(target: AllocateConstOp | ConstantOp) -> list[ConstantRead]:
+    """Every op touching the data of a holder, or of a module constant through
+    all the holders that reference it, in IR order."""
+    module = target.parent_op()
+    while module is not None and not isinstance(module, ModuleOp):
+        module = module.parent_op()
+    uses = ConstantUses(ir_order(module) if module is not None else None)
+    if isinstance(target, AllocateConstOp):
+        return uses.reads(target)
+    if module is None:
+        return []
+    name = target.sym_name.data
+    refs = holders_by_symbol(module).get(name, [])
+    return [r for h in refs for r in uses.reads(h)]
+
+
+def function_of(op: Operation) -> FuncOp | None:
+    parent = op.parent_op()
+    while parent is not None and not isinstance(parent, FuncOp):
+        parent = parent.parent_op()
+    return parent
