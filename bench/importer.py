@@ -49,19 +49,21 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|")
     for path in sorted(MODELS.glob("*.tflite")):
-        t_import, module = best_of(lambda: import_tflite(path))
+        t_import, module = best_of(lambda p=path: import_tflite(p))
         consts = sum(
             len(c.value.data.data) for c in module.ops if isinstance(c, tir.ConstantOp)
         )
         inputs = {
-            k: v for k, v in random_inputs(module, seed=0).items() if k.startswith("input")
+            k: v
+            for k, v in random_inputs(module, seed=0).items()
+            if k.startswith("input")
         }
         program = Program(module)
         start = time.perf_counter()
         fn = program.function("main")
         fn(inputs)
         t_first = time.perf_counter() - start
-        t_run, outputs = best_of(lambda: fn(inputs))
+        t_run, outputs = best_of(lambda f=fn, x=inputs: f(x))
         expected = litert_outputs(path, inputs)
         exact = all(
             np.array_equal(outputs[f"output{i}"], e) for i, e in enumerate(expected)

@@ -80,11 +80,13 @@ def main() -> None:
             text = print_text(module)
             path = Path(tmp, "m.mlir")
             path.write_text(text)
-            t_print = timed(lambda: print_text(module))
-            t_parse = timed(lambda: parse_module(ctx, text, "m.mlir"))
-            t_default = timed(lambda: print_text(module, generic=True), repeat=1)
+            t_print = timed(lambda m=module: print_text(m))
+            t_parse = timed(lambda t=text: parse_module(ctx, t, "m.mlir"))
+            t_default = timed(lambda m=module: print_text(m, generic=True), repeat=1)
             t_tool = tool_seconds(path) - startup
-            rows.append((label, len(text), t_print, t_parse, t_default, t_tool, targets))
+            rows.append(
+                (label, len(text), t_print, t_parse, t_default, t_tool, targets)
+            )
     print(f"tirconst-opt startup (empty module): {startup:.2f} s\n")
     head = (
         "| module | text MB | print s (target) | parse s (target) "

@@ -35,7 +35,7 @@ def test_import_structure(name: str) -> None:
         [f"input{i}" for i in range(len(model.inputs))]
         + [f"output{i}" for i in range(len(model.outputs))]
     )
-    for arg, t in zip(func.args, model.inputs + model.outputs):
+    for arg, t in zip(func.args, model.inputs + model.outputs, strict=False):
         assert arg.type.get_shape() == model.tensor(t).shape
         assert arg.type.dtype == model.tensor(t).dtype
 
@@ -88,22 +88,29 @@ def test_shared_weight_stays_one_constant() -> None:
     func = _func(module)
     shared = model.tensor(first.inputs[1]).name
     (const,) = [
-        c for c in module.ops
+        c
+        for c in module.ops
         if isinstance(c, tir.ConstantOp)
         and c.attributes.get("tflite.tensor") == StringAttr(shared)
     ]
     (read,) = [
-        op for op in func.walk()
+        op
+        for op in func.walk()
         if isinstance(op, tir.AllocateConstOp)
         and op.symbol.root_reference.data == const.sym_name.data
     ]
-    users = {use.operation.attributes["tflite.index"].value.data for use in read.buffer.uses}
+    users = {
+        use.operation.attributes["tflite.index"].value.data for use in read.buffer.uses
+    }
     assert users == {seen[key], i}
 
 
 def test_unsupported_operators_are_all_listed(tmp_path: Path) -> None:
-    data = with_opcode(model_bytes("audio_example1"), tflite.BuiltinOperator.MAX_POOL_2D,
-                       tflite.BuiltinOperator.TANH)
+    data = with_opcode(
+        model_bytes("audio_example1"),
+        tflite.BuiltinOperator.MAX_POOL_2D,
+        tflite.BuiltinOperator.TANH,
+    )
     path = tmp_path / "tanh.tflite"
     path.write_bytes(data)
     with pytest.raises(TFLiteImportError) as err:
@@ -172,9 +179,14 @@ def test_truncated_file(tmp_path: Path) -> None:
 
 def test_summary_names_function_constants_and_operators() -> None:
     run = subprocess.run(
-        ["tirconst-import", str(MODELS / "keyword_spotting_mobilenetv2.tflite"),
-         "--summary"],
-        capture_output=True, text=True, check=True,
+        [
+            "tirconst-import",
+            str(MODELS / "keyword_spotting_mobilenetv2.tflite"),
+            "--summary",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "function @main(input0: !tir.buffer<1x59x49x1xi8>" in run.stdout
     assert "tir.conv2d x35" in run.stdout and "tir.depthwise_conv2d x17" in run.stdout

@@ -61,7 +61,9 @@ def expose_intermediates(module: ModuleOp) -> dict[str, int]:
 
 
 def first_difference(
-    model: TFLiteModel, interp: Interpreter, ours: dict[str, np.ndarray],
+    model: TFLiteModel,
+    interp: Interpreter,
+    ours: dict[str, np.ndarray],
     exposed: dict[str, int],
 ) -> str | None:
     for name, index in sorted(exposed.items(), key=lambda kv: kv[1]):
@@ -112,9 +114,7 @@ def test_a_wrong_operator_is_named() -> None:
     }
     interp = litert(path, inputs)
     exposed = expose_intermediates(module)
-    (fc,) = [
-        op for op in module.walk() if isinstance(op, tir.FullyConnectedOp)
-    ]
+    (fc,) = [op for op in module.walk() if isinstance(op, tir.FullyConnectedOp)]
     fc.properties["output_zp"] = fc.properties["output_zp"].__class__(
         fc.params()["output_zp"] + 1, 64
     )

@@ -133,13 +133,13 @@ class _Builder:
         names = [(f"input{i}", t) for i, t in enumerate(m.inputs)]
         names += [(f"output{i}", t) for i, t in enumerate(m.outputs)]
         func = tir.FuncOp("main", [(n, _buffer_type(m.tensor(t))) for n, t in names])
-        for arg, (_, t) in zip(func.args, names):
+        for arg, (_, t) in zip(func.args, names, strict=False):
             if t in self.values:  # a tensor that is both input and output
                 raise TFLiteImportError(
                     f"tensor {t} '{m.tensor(t).name}' is both a model input and output"
                 )
             self.values[t] = arg
-        for op, p in zip(m.operators, params):
+        for op, p in zip(m.operators, params, strict=False):
             self.emit(op, dict(p))
         func.body.block.add_ops(self.body)
         return ModuleOp([*self.constants, func])
@@ -159,7 +159,9 @@ class _Builder:
         sym = self.symbol(name)
         const = tir.ConstantOp(sym, np.ascontiguousarray(data))
         if tensor is not None:
-            const.attributes["tflite.tensor"] = StringAttr(self.model.tensor(tensor).name)
+            const.attributes["tflite.tensor"] = StringAttr(
+                self.model.tensor(tensor).name
+            )
         self.constants.append(const)
         bt = tir.BufferType(data.shape, tir.element_type_of(data.dtype))
         alloc = tir.AllocateConstOp(sym, bt, name=sym)
@@ -192,9 +194,11 @@ class _Builder:
         stem = f"op{op.index}_{op.opcode.lower()}"
         roles = _OPS[op.opcode].INPUTS if op.opcode in _OPS else ("input",)
         inputs: list[SSAValue | None] = []
-        for pos, role in zip(_BUFFER_INPUTS[op.opcode], roles):
+        for pos, role in zip(_BUFFER_INPUTS[op.opcode], roles, strict=False):
             idx = op.inputs[pos] if pos < len(op.inputs) else -1
-            inputs.append(self.tensor_value(idx, f"{stem}_{role}") if idx >= 0 else None)
+            inputs.append(
+                self.tensor_value(idx, f"{stem}_{role}") if idx >= 0 else None
+            )
         out_index = op.outputs[0]
         attrs = {
             "tflite.index": IntegerAttr(op.index, i64),

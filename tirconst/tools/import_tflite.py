@@ -23,14 +23,12 @@ def summary(module: ModuleOp, largest: int = 5) -> str:
     lines: list[str] = []
     consts = [op for op in module.ops if isinstance(op, tir.ConstantOp)]
     for func in (op for op in module.ops if isinstance(op, tir.FuncOp)):
-        params = ", ".join(f"{n}: {a.type}" for n, a in zip(func.names, func.args))
+        args = zip(func.names, func.args, strict=True)
+        params = ", ".join(f"{n}: {a.type}" for n, a in args)
         lines.append(f"function @{func.sym_name.data}({params})")
-        ops = Counter(
-            op.name for op in func.walk() if isinstance(op, tir.OperatorOp)
-        )
+        ops = Counter(op.name for op in func.walk() if isinstance(op, tir.OperatorOp))
         lines.append(
-            "operators: "
-            + ", ".join(f"{name} x{n}" for name, n in sorted(ops.items()))
+            "operators: " + ", ".join(f"{name} x{n}" for name, n in sorted(ops.items()))
         )
         workspace = sum(
             op.buffer.type.size_in_bytes  # type: ignore[attr-defined]
@@ -38,9 +36,7 @@ def summary(module: ModuleOp, largest: int = 5) -> str:
             if isinstance(op, tir.AllocateOp)
         )
         lines.append(f"workspace: {workspace:,} bytes in intermediate buffers")
-    sizes = sorted(
-        ((len(c.value.data.data), c) for c in consts), key=lambda x: -x[0]
-    )
+    sizes = sorted(((len(c.value.data.data), c) for c in consts), key=lambda x: -x[0])
     total = sum(n for n, _ in sizes)
     lines.append(f"constants: {len(consts)}, {total:,} bytes")
     for n, c in sizes[:largest]:

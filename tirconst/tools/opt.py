@@ -45,7 +45,10 @@ class TirconstOptMain(xDSLOptMain):
             return super().parse_chunk(chunk, file_extension, start_offset)
         return parse_module(
             # Decode at once so the raw bytes are freed before parsing.
-            self.ctx, chunk.read().decode("utf-8"), self.get_input_name(), start_offset
+            self.ctx,
+            chunk.read().decode("utf-8"),
+            self.get_input_name(),
+            start_offset,
         )
 
     def apply_passes(self, prog: ModuleOp) -> None:
