@@ -29,7 +29,9 @@ import numpy as np
 DTYPES = [("i8", np.int8), ("i32", np.int32), ("f32", np.float32)]
 
 
-def generate(path: str, constants: int, total: int, duplicates: float, seed: int) -> dict:
+def generate(
+    path: str, constants: int, total: int, duplicates: float, seed: int
+) -> dict:
     """Write the module; return its figures (data bytes, unique constants)."""
     rng = np.random.default_rng(seed)
     unique = constants - int(round(constants * duplicates))
@@ -132,7 +134,10 @@ def main() -> None:
     with open(out) as f:
         text = f.read()
     constants_out = text.count("tir.constant @")
-    print(f"after extract only: {constants_out} module constants (expect {figures['unique']})")
+    print(
+        f"after extract only: {constants_out} module constants "
+        f"(expect {figures['unique']})"
+    )
     if not args.keep:
         shutil.rmtree(tmp)
 

@@ -139,13 +139,15 @@ def format_table(entries: list[ConstantEntry], columns: Sequence[Column]) -> str
         for i, c in enumerate(columns)
     ]
     table = [[c.header for c in columns], *rows, totals]
-    numeric = [all(isinstance(r[i], int) for r in rows) and rows for i in range(len(columns))]
+    numeric = [
+        all(isinstance(r[i], int) for r in rows) and rows for i in range(len(columns))
+    ]
     widths = [max(len(str(r[i])) for r in table) for i in range(len(columns))]
     lines = []
     for r in table:
         cells = [
             str(v).rjust(w) if numeric[i] else str(v).ljust(w)
-            for i, (v, w) in enumerate(zip(r, widths))
+            for i, (v, w) in enumerate(zip(r, widths, strict=True))
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines) + "\n"
@@ -153,4 +155,6 @@ def format_table(entries: list[ConstantEntry], columns: Sequence[Column]) -> str
 
 def constant_report(module: ModuleOp, columns: Sequence[Column] | None = None) -> str:
     """The table for `module` with `columns` (default: all registered)."""
-    return format_table(constant_entries(module), COLUMNS if columns is None else columns)
+    return format_table(
+        constant_entries(module), COLUMNS if columns is None else columns
+    )

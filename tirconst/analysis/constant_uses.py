@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Operation, SSAValue
 
 from tirconst.analysis.index_ranges import DynamicIndex, IndexRanges
@@ -54,7 +54,7 @@ class Box:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return tuple(h - lo for lo, h in zip(self.lo, self.hi))
+        return tuple(h - lo for lo, h in zip(self.lo, self.hi, strict=True))
 
     @property
     def size(self) -> int:
@@ -65,10 +65,13 @@ class Box:
 
     def slices(self) -> tuple[slice, ...]:
         """Index a numpy array with this: `array[box.slices()]` (a view)."""
-        return tuple(slice(lo, h) for lo, h in zip(self.lo, self.hi))
+        return tuple(slice(lo, h) for lo, h in zip(self.lo, self.hi, strict=True))
 
     def overlaps(self, other: Box) -> bool:
-        return all(a < d and c < b for a, b, c, d in zip(self.lo, self.hi, other.lo, other.hi))
+        return all(
+            a < d and c < b
+            for a, b, c, d in zip(self.lo, self.hi, other.lo, other.hi, strict=True)
+        )
 
     def union(self, other: Box) -> Box:
         """The bounding box of both."""
@@ -78,13 +81,14 @@ class Box:
 
     def contains(self, other: Box) -> bool:
         return all(
-            a <= c and d <= b for a, b, c, d in zip(self.lo, self.hi, other.lo, other.hi)
+            a <= c and d <= b
+            for a, b, c, d in zip(self.lo, self.hi, other.lo, other.hi, strict=True)
         )
 
     def format(self, shape: Sequence[int] | None = None) -> str:
         """numpy slice text, `[4:8, :]`; `:` for a whole dimension of `shape`."""
         parts = []
-        for d, (lo, h) in enumerate(zip(self.lo, self.hi)):
+        for d, (lo, h) in enumerate(zip(self.lo, self.hi, strict=True)):
             if shape is not None and lo == 0 and h == shape[d]:
                 parts.append(":")
             elif h == lo + 1:
@@ -99,7 +103,7 @@ class Box:
 
 def row_major_offset(shape: Sequence[int], index: Sequence[int]) -> int:
     offset = 0
-    for d, i in zip(shape, index):
+    for d, i in zip(shape, index, strict=True):
         offset = offset * d + i
     return offset
 
@@ -188,8 +192,11 @@ class _View:
     path: tuple[Operation, ...]
 
     def box_of(self, holder_shape: tuple[int, ...], inner: Box) -> Box:
+        """The holder's box spanned by `inner`, a box of this window."""
         if not self.path:
             return inner
+        if inner.size == 0:  # an empty view reads nothing; claim the lot
+            return Box.whole(holder_shape)
         first = self.base + row_major_offset(self.shape, inner.lo)
         last = self.base + row_major_offset(self.shape, [h - 1 for h in inner.hi])
         return box_of_flat_range(holder_shape, first, last)
@@ -287,16 +294,20 @@ class ConstantUses:
         elif isinstance(op, CallExternOp):
             yield ConstantRead(op, holder, whole, view.path)
         else:
-            # Unknown users (a store of the buffer value itself, other dialects):
-            # assume they may touch everything, and may write it.
+            # An op this analysis does not know (another dialect's): it may
+            # touch everything, and may write it.
             yield ConstantRead(
-                op, holder, whole, view.path, writes=True,
+                op,
+                holder,
+                whole,
+                view.path,
+                writes=True,
                 reason=f"'{op.name}' is not a known reader",
             )
 
     def _index_box(self, indices: Sequence[SSAValue], shape: tuple[int, ...]) -> Box:
         lo, hi = [], []
-        for d, (index, extent) in enumerate(zip(indices, shape)):
+        for d, (index, extent) in enumerate(zip(indices, shape, strict=True)):
             r = self.ranges.range_of(index)
             # Out-of-bounds reads are undefined, so a correct program reads
             # only the in-bounds part of the interval.
@@ -362,6 +373,12 @@ def trace_to_holder(
 
 
 # ----------------------------------------------------------- module-level queries
+
+
+def symbol_name(op: Operation) -> str | None:
+    """The `sym_name` of a symbol op (a constant, a function), else None."""
+    sym = op.properties.get("sym_name") or op.attributes.get("sym_name")
+    return sym.data if isinstance(sym, StringAttr) else None
 
 
 def find_constant(module: ModuleOp, name: str) -> ConstantOp:

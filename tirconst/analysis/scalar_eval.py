@@ -10,6 +10,7 @@ evaluated: `evaluate` returns None and the op stays.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -197,6 +198,39 @@ def _float_binary(fn: Callable[[np.floating, np.floating], np.floating]):
     return rule
 
 
+def _maximumf(a: np.floating, b: np.floating) -> float:
+    """NaN if either is; +0 > -0 (numpy leaves the sign of zero unspecified)."""
+    x, y = float(a), float(b)
+    if x != x or y != y:
+        return math.nan
+    if x == y == 0.0:
+        return y if math.copysign(1.0, x) < 0 else x
+    return x if x > y else y
+
+
+def _minimumf(a: np.floating, b: np.floating) -> float:
+    """NaN if either is; -0 < +0."""
+    x, y = float(a), float(b)
+    if x != x or y != y:
+        return math.nan
+    if x == y == 0.0:
+        return x if math.copysign(1.0, x) < 0 else y
+    return x if x < y else y
+
+
+def _num(pick: Callable[[np.floating, np.floating], float]):
+    """IEEE maxNum/minNum: the other operand when one is NaN."""
+
+    def fn(a: np.floating, b: np.floating) -> float:
+        if a != a:
+            return float(b)
+        if b != b:
+            return float(a)
+        return pick(a, b)
+
+    return fn
+
+
 def _negf(op: Operation, args: list[Scalar]) -> Scalar | None:
     dt = float_dtype(op.results[0].type)
     return None if dt is None else float(-dt(args[0]))
@@ -248,7 +282,8 @@ def cast(value: Scalar, source: Attribute, target: Attribute) -> Scalar | None:
     if src_w is not None and dst_w is not None:
         return wrap(int(value), dst_w)
     if src_w is not None and dst_f is not None:
-        return float(np.array(int(value), dtype=np.int64).astype(dst_f))
+        with np.errstate(over="ignore"):  # past the float's range: inf
+            return float(np.array(int(value), dtype=np.int64).astype(dst_f))
     if src_f is not None and dst_f is not None:
         with np.errstate(all="ignore"):
             return float(dst_f(value))
@@ -281,7 +316,8 @@ def _uitofp(op: Operation, args: list[Scalar]) -> Scalar | None:
     src, dt = int_width(op.operands[0].type), float_dtype(op.results[0].type)
     if src is None or dt is None:
         return None
-    return float(np.array(unsigned(int(args[0]), src), dtype=np.uint64).astype(dt))
+    with np.errstate(over="ignore"):
+        return float(np.array(unsigned(int(args[0]), src), dtype=np.uint64).astype(dt))
 
 
 def _fptoui(op: Operation, args: list[Scalar]) -> Scalar | None:
@@ -292,14 +328,18 @@ def _fptoui(op: Operation, args: list[Scalar]) -> Scalar | None:
     return wrap(int(v), dst)
 
 
-def _minmax(pick: Callable[..., Scalar], fpick: Callable[..., np.floating]):
-    """TIR min/max: signed for signless ints, NaN-propagating for floats."""
+def _minmax(pick: Callable[..., Scalar], first_if: Callable[[float, float], bool]):
+    """TIR min/max: signed for signless ints; for floats C's `a < b ? a : b`
+    (so NaN and the sign of zero follow the operand order)."""
 
     def rule(op: Operation, args: list[Scalar]) -> Scalar | None:
         if int_width(op.results[0].type) is not None:
             return pick(int(args[0]), int(args[1]))
         dt = float_dtype(op.results[0].type)
-        return None if dt is None else float(fpick(dt(args[0]), dt(args[1])))
+        if dt is None:
+            return None
+        a, b = float(dt(args[0])), float(dt(args[1]))
+        return a if first_if(a, b) else b
 
     return rule
 
@@ -329,7 +369,9 @@ _RULES: dict[type[Operation], Callable[[Operation, list[Scalar]], Scalar | None]
     arith.ShRSIOp: _int_binary(_shift("arith"), signed=True),
     arith.ShRUIOp: _int_binary(_shift("logical")),
     arith.DivSIOp: _int_binary(_signed_div(_trunc_div), signed=True),
-    arith.RemSIOp: _int_binary(_signed_div(lambda a, b: a - b * _trunc_div(a, b)), signed=True),
+    arith.RemSIOp: _int_binary(
+        _signed_div(lambda a, b: a - b * _trunc_div(a, b)), signed=True
+    ),
     arith.FloorDivSIOp: _int_binary(_signed_div(lambda a, b: a // b), signed=True),
     arith.CeilDivSIOp: _int_binary(_signed_div(_ceil_div), signed=True),
     arith.DivUIOp: _int_binary(_unsigned_div(lambda a, b: a // b)),
@@ -344,10 +386,10 @@ _RULES: dict[type[Operation], Callable[[Operation, list[Scalar]], Scalar | None]
     arith.SubfOp: _float_binary(lambda a, b: a - b),
     arith.MulfOp: _float_binary(lambda a, b: a * b),
     arith.DivfOp: _float_binary(lambda a, b: a / b),
-    arith.MinimumfOp: _float_binary(np.minimum),
-    arith.MaximumfOp: _float_binary(np.maximum),
-    arith.MinnumfOp: _float_binary(np.fmin),
-    arith.MaxnumfOp: _float_binary(np.fmax),
+    arith.MinimumfOp: _float_binary(_minimumf),
+    arith.MaximumfOp: _float_binary(_maximumf),
+    arith.MinnumfOp: _float_binary(_num(_minimumf)),
+    arith.MaxnumfOp: _float_binary(_num(_maximumf)),
     arith.NegfOp: _negf,
     arith.CmpfOp: _cmpf,
     arith.SelectOp: _select,
@@ -363,8 +405,8 @@ _RULES: dict[type[Operation], Callable[[Operation, list[Scalar]], Scalar | None]
     arith.TruncFOp: _cast_rule,
     FloorDivOp: _int_binary(_signed_div(lambda a, b: a // b)),
     FloorModOp: _int_binary(_signed_div(lambda a, b: a % b)),
-    MinOp: _minmax(min, np.minimum),
-    MaxOp: _minmax(max, np.maximum),
+    MinOp: _minmax(min, lambda a, b: a < b),
+    MaxOp: _minmax(max, lambda a, b: a > b),
     SelectOp: _select,
     CastOp: _tir_cast,
 }

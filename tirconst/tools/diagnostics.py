@@ -19,7 +19,12 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.parser import Parser
-from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
+from xdsl.utils.exceptions import (
+    ArgSpecParseError,
+    DiagnosticException,
+    ParseError,
+    VerifyException,
+)
 from xdsl.utils.lexer import Span
 
 # op -> (input, offset, first line): line and column are computed when reported.
@@ -140,6 +145,11 @@ def reports_errors(tool: str) -> Callable[[F], F]:
                 if os.environ.get("TIRCONST_DEBUG"):
                     raise
                 print(f"{tool}: error: {e}", file=sys.stderr)
+                sys.exit(1)
+            except ArgSpecParseError as e:
+                # A BaseException whose message is the spec, a caret and the error.
+                lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+                print(f"{tool}: error: {lines[1]}: {lines[-1]}", file=sys.stderr)
                 sys.exit(1)
             except KeyboardInterrupt:
                 sys.exit(130)

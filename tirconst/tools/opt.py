@@ -13,7 +13,7 @@ from xdsl.targets.mlir import MLIRTarget
 from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
-from tirconst.dialects.tir.constant_data import eliding_constants
+from tirconst.dialects.tir.constant_data import eliding_constants, lift_hex
 from tirconst.tools.diagnostics import (
     ToolError,
     first_line,
@@ -43,13 +43,10 @@ class TirconstOptMain(xDSLOptMain):
     ) -> ModuleOp | None:
         if file_extension != "mlir":
             return super().parse_chunk(chunk, file_extension, start_offset)
-        return parse_module(
-            # Decode at once so the raw bytes are freed before parsing.
-            self.ctx,
-            chunk.read().decode("utf-8"),
-            self.get_input_name(),
-            start_offset,
-        )
+        # Large hex constants are decoded line by line as the text is read,
+        # so the module's text is never held whole.
+        with lift_hex(chunk) as text:
+            return parse_module(self.ctx, text, self.get_input_name(), start_offset)
 
     def apply_passes(self, prog: ModuleOp) -> None:
         try:

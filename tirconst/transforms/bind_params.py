@@ -102,7 +102,7 @@ class BindFuncParams(RewritePattern):
                 bt = arg.type
                 assert isinstance(bt, BufferType)
                 const = AllocateConstOp(dense_from_numpy(self.params[name]), bt, name)
-                rewriter.insert_op(const, where)
+                rewriter.insert(const, where)
                 where = InsertPoint.after(const)
                 rewriter.replace_all_uses_with(arg, const.buffer)
             kept = [n for n in op.names if n != name]
@@ -136,7 +136,9 @@ class BindParamsPass(ModulePass):
         if self.func is not None:
             funcs = [f for f in funcs if f.sym_name.data == self.func]
             if not funcs:
-                raise PassFailedException(f"{NAME}: no tir.func @{self.func} in the module")
+                raise PassFailedException(
+                    f"{NAME}: no tir.func @{self.func} in the module"
+                )
         source = os.path.basename(self.file)
         matched: set[str] = set()
         for f in funcs:

@@ -39,4 +39,6 @@ class ConstantReportPass(ModulePass):
             with open(self.file, "w") as f:
                 f.write(text)
         except OSError as e:
-            raise PassFailedException(f"{NAME}: cannot write {self.file!r}: {e}") from None
+            raise PassFailedException(
+                f"{NAME}: cannot write {self.file!r}: {e}"
+            ) from None

@@ -10,7 +10,6 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
     ModuleOp,
-    StringAttr,
     SymbolRefAttr,
 )
 from xdsl.ir import Attribute, Operation
@@ -24,7 +23,7 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from tirconst.analysis.constant_uses import function_of
+from tirconst.analysis.constant_uses import function_of, symbol_name
 from tirconst.dialects.tir.buffers import AllocateConstOp, ConstantOp
 
 NAME = "tir-extract-constants"
@@ -48,11 +47,6 @@ def same_content(a: DenseIntOrFPElementsAttr, b: DenseIntOrFPElementsAttr) -> bo
     )
 
 
-def symbol_name(op: Operation) -> str | None:
-    sym = op.properties.get("sym_name") or op.attributes.get("sym_name")
-    return sym.data if isinstance(sym, StringAttr) else None
-
-
 @dataclass
 class ConstantTable:
     """The module's constants by content, and the names already taken."""
@@ -72,7 +66,9 @@ class ConstantTable:
             if name is not None:
                 self.symbols.setdefault(name, op)
 
-    def find(self, data: DenseIntOrFPElementsAttr) -> tuple[ConstantOp | None, ContentKey]:
+    def find(
+        self, data: DenseIntOrFPElementsAttr
+    ) -> tuple[ConstantOp | None, ContentKey]:
         """The constant holding `data`, if any, and the key to `add` it under."""
         key = content_key(data)
         for const in self.by_content.get(key, ()):
@@ -129,7 +125,7 @@ class ExtractConstant(RewritePattern):
                 if self.table.last is not None
                 else InsertPoint.at_start(self.table.module.body.block)
             )
-            rewriter.insert_op(const, where)
+            rewriter.insert(const, where)
             self.table.last = const
             self.table.add(const, key)
         # In place: creating and replacing thousands of ops costs more.

@@ -3,6 +3,7 @@ on constants."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,8 +35,7 @@ NAME = "tir-fold-constants"
 
 def uniform_value(region: np.ndarray) -> Scalar | None:
     """The one value every element of `region` holds, bit for bit; None if
-    they differ or the value does not survive the trip through a Python
-    scalar (NaN payloads)."""
+    they differ or it is a NaN."""
     flat = np.ascontiguousarray(region).reshape(-1)
     if flat.size == 0:
         return None
@@ -44,9 +44,12 @@ def uniform_value(region: np.ndarray) -> Scalar | None:
         return None
     first = flat[0]
     value: Scalar = float(first) if flat.dtype.kind == "f" else int(first)
-    if np.array(value, dtype=flat.dtype).tobytes() != first.tobytes():
-        return None
-    return value
+    return None if is_nan(value) else value
+
+
+def is_nan(value: Scalar) -> bool:
+    # A NaN's sign and payload do not survive the text of an arith.constant.
+    return isinstance(value, float) and math.isnan(value)
 
 
 @dataclass
@@ -92,7 +95,7 @@ class FoldConstantLoad(RewritePattern):
         if value is None:
             return
         self.state.note_operands(op)
-        rewriter.replace_op(op, make_constant(value, op.result.type))
+        rewriter.replace(op, make_constant(value, op.result.type))
 
 
 @dataclass
@@ -105,10 +108,10 @@ class FoldScalar(RewritePattern):
         if len(op.results) != 1 or not is_representable(op.results[0].type):
             return
         value = evaluate(op)
-        if value is None:
+        if value is None or is_nan(value):
             return
         self.state.note_operands(op)
-        rewriter.replace_op(op, make_constant(value, op.results[0].type))
+        rewriter.replace(op, make_constant(value, op.results[0].type))
 
 
 def erase_orphans(module: ModuleOp, candidates: list[Operation]) -> None:

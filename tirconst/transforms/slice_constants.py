@@ -26,6 +26,7 @@ from tirconst.analysis.constant_uses import (
     DirectUse,
     function_of,
     row_major_offset,
+    symbol_name,
     unravel,
 )
 from tirconst.dialects.tir.buffers import (
@@ -36,7 +37,6 @@ from tirconst.dialects.tir.buffers import (
 )
 from tirconst.dialects.tir.constant_data import dense_from_numpy
 from tirconst.dialects.tir.types import BufferType
-from tirconst.transforms.extract_constants import symbol_name
 
 NAME = "tir-slice-constants"
 
@@ -73,7 +73,7 @@ def holder_label(holder: AllocateConstOp) -> str:
     return f"%{holder.buffer.name_hint or '?'} ({what}){where}"
 
 
-def why_whole(holder: AllocateConstOp, uses: list[DirectUse]) -> str | None:
+def why_whole(uses: list[DirectUse]) -> str | None:
     """Why the constant must stay whole, for the note; None if it need not."""
     for u in uses:
         if u.writes:
@@ -83,7 +83,9 @@ def why_whole(holder: AllocateConstOp, uses: list[DirectUse]) -> str | None:
     return None
 
 
-def view_offset(view: DeclBufferOp, holder_shape: tuple[int, ...], box: Box) -> int | None:
+def view_offset(
+    view: DeclBufferOp, holder_shape: tuple[int, ...], box: Box
+) -> int | None:
     """The view's offset in the slice `box`, or None if the view's elements are
     not contiguous there (then it cannot stay a view)."""
     vt = view.view.type
@@ -92,7 +94,9 @@ def view_offset(view: DeclBufferOp, holder_shape: tuple[int, ...], box: Box) -> 
 
     def moved(flat: int) -> int:
         index = unravel(holder_shape, flat)
-        return row_major_offset(box.shape, [i - lo for i, lo in zip(index, box.lo)])
+        return row_major_offset(
+            box.shape, [i - lo for i, lo in zip(index, box.lo, strict=True)]
+        )
 
     start = moved(off)
     if n and moved(off + n - 1) != start + n - 1:
@@ -137,9 +141,11 @@ class SliceState:
         return self.slice_names[key]
 
 
-def _index_constant(value: int, rewriter: PatternRewriter, before: Operation) -> SSAValue:
+def _index_constant(
+    value: int, rewriter: PatternRewriter, before: Operation
+) -> SSAValue:
     c = arith.ConstantOp(IntegerAttr(value, IndexType()))
-    rewriter.insert_op(c, InsertPoint.before(before))
+    rewriter.insert(c, InsertPoint.before(before))
     return c.result
 
 
@@ -162,7 +168,7 @@ class SliceConstant(RewritePattern):
         uses = self.state.uses.direct_uses(op)
         if not uses:
             return
-        reason = why_whole(op, uses)
+        reason = why_whole(uses)
         if reason is not None:
             self.state.notes.append(f"{holder_label(op)} left whole: {reason}")
             return
@@ -182,11 +188,11 @@ class SliceConstant(RewritePattern):
                     raise AssertionError(f"'{u.op.name}' needs the whole constant")
         for k, g in enumerate(groups):
             new = self._slice_holder(op, g.box, k)
-            rewriter.insert_op(new, InsertPoint.before(op))
+            rewriter.insert(new, InsertPoint.before(op))
             for u in g.uses:
                 self._retarget(u.op, op, new, g.box, rewriter)
         if not op.buffer.uses:
-            rewriter.erase_op(op)
+            rewriter.erase(op)
 
     def _slice_holder(self, op: AllocateConstOp, box: Box, k: int) -> AllocateConstOp:
         bt = BufferType(box.shape, op.buffer_type.element_type, op.buffer_type.scope)
@@ -211,15 +217,15 @@ class SliceConstant(RewritePattern):
             offset = view_offset(user, old.buffer_type.get_shape(), box)
             assert offset is not None
             if offset == 0 and user.view.type == new.buffer.type:
-                rewriter.replace_op(user, [], [new.buffer])
+                rewriter.replace(user, [], [new.buffer])
                 return
             view = DeclBufferOp(new.buffer, offset, user.view.type)  # type: ignore[arg-type]
             view.attributes |= user.attributes
-            rewriter.replace_op(user, view)
+            rewriter.replace(user, view)
             return
         assert isinstance(user, BufferLoadOp)
         indices: list[SSAValue] = []
-        for index, lo in zip(user.indices, box.lo):
+        for index, lo in zip(user.indices, box.lo, strict=True):
             if lo == 0:
                 indices.append(index)
                 continue
@@ -228,11 +234,11 @@ class SliceConstant(RewritePattern):
                 indices.append(_index_constant(r.lo - lo, rewriter, user))
             else:
                 sub = arith.SubiOp(index, _index_constant(lo, rewriter, user))
-                rewriter.insert_op(sub, InsertPoint.before(user))
+                rewriter.insert(sub, InsertPoint.before(user))
                 indices.append(sub.result)
         load = BufferLoadOp(new.buffer, indices)
         load.attributes |= user.attributes
-        rewriter.replace_op(user, load)
+        rewriter.replace(user, load)
 
 
 def erase_unreferenced_symbols(module: ModuleOp, names: set[str]) -> None:

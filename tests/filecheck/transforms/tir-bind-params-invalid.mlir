@@ -17,6 +17,14 @@
 // RUN: tirconst-opt %s --verify-diagnostics -p 'tir-bind-params{file="%t.missing.npz"}' | filecheck %s --check-prefix=NOFILE
 // NOFILE: error: tir-bind-params: cannot read '{{.*}}.missing.npz': [Errno 2] No such file or directory
 
+// Bad options: one line each, no traceback. A path must be quoted in a
+// pipeline: file="a/b.npz".
+// RUN: not tirconst-opt %s -p 'tir-bind-params{file=%t.ok.npz}' 2>&1 | filecheck %s --check-prefix=UNQUOTED
+// UNQUOTED: tirconst-opt: error: pass-pipeline:1:22: Unknown token
+// UNQUOTED-NOT: Traceback
+// RUN: not tirconst-opt %s -p 'tir-bind-params{path="x.npz"}' 2>&1 | filecheck %s --check-prefix=OPTION
+// OPTION: tirconst-opt: error: Provided arguments ["path"] not found in expected arguments ["file", "func", "param"]
+
 // Outside diagnostics mode: one line on stderr, exit status 1, no IR.
 // RUN: not tirconst-opt %s -p 'tir-bind-params{file="%t.dtype.npz"}' 2>&1 | filecheck %s --check-prefix=EXIT
 // EXIT: error: tir-bind-params: @main parameter 'w'

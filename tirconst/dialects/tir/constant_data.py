@@ -8,9 +8,11 @@ form) otherwise, so the text is never cut and parses in a single pass.
 
 from __future__ import annotations
 
+import binascii
 import contextlib
+import secrets
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any, NamedTuple
 
@@ -147,6 +149,61 @@ class Literals(NamedTuple):
 RawData = bytes | Literals
 _HEX_OPEN = 'dense<"0x'
 
+# Hex payloads already decoded by `lift_hex` while reading: (marker, blobs).
+_lifted: ContextVar[tuple[str, list[bytes]] | None] = ContextVar(
+    "tir_lifted_hex", default=None
+)
+LIFT_ABOVE = 4096
+"""Hex payloads of at least this many digits are decoded while reading."""
+
+
+@contextlib.contextmanager
+def lift_hex(lines: Iterable[bytes]) -> Iterator[str]:
+    """Read MLIR text line by line, decoding large `dense<"0x...">` payloads to
+    bytes on the way; yields the remaining text, to parse in the `with` block.
+
+    The whole hex text of a module is never held in memory (it is twice the
+    size of the data), and the parser takes the decoded bytes as they are.
+    """
+    marker = f"#lifted-{secrets.token_hex(6)}-"
+    blobs: list[bytes] = []
+    parts: list[str] = []
+    opening = _HEX_OPEN.encode()
+    for line in lines:
+        pos = 0
+        pieces: list[bytes] = []
+        while (start := line.find(opening, pos)) != -1:
+            begin = start + len(opening)
+            end = line.find(b'"', begin)
+            if end == -1:
+                break
+            if end - begin >= LIFT_ABOVE:
+                try:
+                    blob = binascii.unhexlify(line[begin:end])
+                except binascii.Error:
+                    blob = None  # left in the text for the parser to report
+                if blob is not None:
+                    pieces += [line[pos:begin], f"{marker}{len(blobs)}".encode()]
+                    blobs.append(blob)
+                    pos = end
+                    continue
+            pieces.append(line[pos:end])
+            pos = end
+        pieces.append(line[pos:])
+        parts.append(b"".join(pieces).decode("utf-8"))
+    token = _lifted.set((marker, blobs))
+    try:
+        yield "".join(parts)
+    finally:
+        _lifted.reset(token)
+
+
+def _lifted_blob(text: str, begin: int, end: int) -> bytes | None:
+    table = _lifted.get()
+    if table is None or not text.startswith(table[0], begin):
+        return None
+    return table[1][int(text[begin + len(table[0]) : end])]
+
 
 def parse_raw_data(parser: AttrParser) -> RawData:
     """Parse `dense<...>` before the element type is known (it follows)."""
@@ -161,10 +218,12 @@ def parse_raw_data(parser: AttrParser) -> RawData:
         begin = start + len(_HEX_OPEN)
         end = text.find('"', begin)
         if end != -1 and text.startswith('">', end):
-            try:
-                raw = bytes.fromhex(text[begin:end])
-            except ValueError:
-                parser.raise_error("malformed hex constant data", start)
+            raw = _lifted_blob(text, begin, end)
+            if raw is None:
+                try:
+                    raw = bytes.fromhex(text[begin:end])
+                except ValueError:
+                    parser.raise_error("malformed hex constant data", start)
             parser._resume_from(end + 2)  # pyright: ignore[reportPrivateUsage]
             return raw
     parser.parse_keyword("dense")

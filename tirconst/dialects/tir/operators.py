@@ -170,7 +170,9 @@ class OperatorOp(IRDLOperation):
         printer.print_string(" : ")
         printer.print_attribute(out.type)
         printer.print_string(")")
-        shown = {k: v for k, v in self.properties.items() if k in self.PARAM_KINDS}
+        # In definition order, whatever order the properties were given in.
+        props = self.properties
+        shown = {k: props[k] for k in self.PARAM_KINDS if k in props}
         printer.print_op_attributes(shown | dict(self.attributes))
 
     @classmethod

@@ -65,8 +65,8 @@ def numpy_dtype(element_type: Attribute) -> np.dtype:
 
 
 def element_type_of(dtype: np.dtype | type) -> Attribute:
-    """The TIR element type of a numpy dtype."""
-    dt = np.dtype(dtype)
+    """The TIR element type of a numpy dtype (of either byte order)."""
+    dt = np.dtype(dtype).newbyteorder("=")
     if dt not in _ELEMENT_OF:
         raise ValueError(f"numpy dtype {dt} has no TIR equivalent")
     return _ELEMENT_OF[dt]

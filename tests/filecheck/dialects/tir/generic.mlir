@@ -190,6 +190,8 @@
     "tir.quantize"(%fl, %lhs) <{scale = 5.000000e-01 : f32, zero_point = -1 : i64}> : (!tir.buffer<2x3xf32>, !tir.buffer<2x3xi8>) -> ()
     // CHECK-NEXT: "tir.dequantize"(%lhs, %fl) <{scale = 5.000000e-01 : f32, zero_point = -1 : i64}> : (!tir.buffer<2x3xi8>, !tir.buffer<2x3xf32>) -> ()
     "tir.dequantize"(%lhs, %fl) <{scale = 5.000000e-01 : f32, zero_point = -1 : i64}> : (!tir.buffer<2x3xi8>, !tir.buffer<2x3xf32>) -> ()
+    // CHECK-NEXT: "tir.requantize"(%lhs, %lhs) <{scale = 2.500000e-01 : f32, zero_point = 5 : i64, input_zp = -3 : i64, multiplier = 1073741824 : i64, shift = -1 : i64}> : (!tir.buffer<2x3xi8>, !tir.buffer<2x3xi8>) -> ()
+    "tir.requantize"(%lhs, %lhs) <{scale = 2.500000e-01 : f32, zero_point = 5 : i64, input_zp = -3 : i64, multiplier = 1073741824 : i64, shift = -1 : i64}> : (!tir.buffer<2x3xi8>, !tir.buffer<2x3xi8>) -> ()
     // CHECK-NEXT: "tir.copy"(%lhs, %flat) : (!tir.buffer<2x3xi8>, !tir.buffer<6xi8>) -> ()
     "tir.copy"(%lhs, %flat) : (!tir.buffer<2x3xi8>, !tir.buffer<6xi8>) -> ()
   // CHECK-NEXT: }) : () -> ()

@@ -38,7 +38,7 @@
 
 // tir.constant: symbols are unique in the module
 // CHECK-NEXT: {{^}}// {{-{5}$}}
-// CHECK-NEXT: {{^}}error: 'builtin.module' op: Redefinition of symbol "w"
+// CHECK-NEXT: {{.*}}error: 'builtin.module' op: Redefinition of symbol "w"
 tir.constant @w = dense<[1]> : tensor<1xi8>
 tir.constant @w = dense<[2]> : tensor<1xi8>
 
@@ -1099,6 +1099,33 @@ tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xf64>) {
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.dequantize' op in @f: output must have shape [8], got [4]
 tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<4xf32>) {
   tir.dequantize ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<4xf32>) {scale = 0.5 : f32, zero_point = 0}
+}
+
+// -----
+
+// tir.requantize: int8 input
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.requantize' op in @f: input must be int8, got uint8
+tir.func @f(%x : !tir.buffer<8xui8>, %y : !tir.buffer<8xi8>) {
+  tir.requantize ins(%x : !tir.buffer<8xui8>) outs(%y : !tir.buffer<8xi8>) {scale = 0.5 : f32, zero_point = 0, input_zp = 0, multiplier = 1073741824, shift = 0}
+}
+
+// -----
+
+// tir.requantize: int8 output
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.requantize' op in @f: output must be int8, got int16
+tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi16>) {
+  tir.requantize ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi16>) {scale = 0.5 : f32, zero_point = 0, input_zp = 0, multiplier = 1073741824, shift = 0}
+}
+
+// -----
+
+// tir.requantize: the output has the input's shape
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.requantize' op in @f: output must have shape [8], got [2, 4]
+tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<2x4xi8>) {
+  tir.requantize ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<2x4xi8>) {scale = 0.5 : f32, zero_point = 0, input_zp = 0, multiplier = 1073741824, shift = 0}
 }
 
 // -----

@@ -169,6 +169,8 @@ builtin.module {
     tir.quantize ins(%fl : !tir.buffer<2x3xf32>) outs(%lhs : !tir.buffer<2x3xi8>) {scale = 5.000000e-01 : f32, zero_point = -1 : i64}
     // CHECK-NEXT: tir.dequantize ins(%lhs : !tir.buffer<2x3xi8>) outs(%fl : !tir.buffer<2x3xf32>) {scale = 5.000000e-01 : f32, zero_point = -1 : i64}
     tir.dequantize ins(%lhs : !tir.buffer<2x3xi8>) outs(%fl : !tir.buffer<2x3xf32>) {scale = 5.000000e-01 : f32, zero_point = -1 : i64}
+    // CHECK-NEXT: tir.requantize ins(%lhs : !tir.buffer<2x3xi8>) outs(%lhs : !tir.buffer<2x3xi8>) {scale = 2.500000e-01 : f32, zero_point = 5 : i64, input_zp = -3 : i64, multiplier = 1073741824 : i64, shift = -1 : i64}
+    tir.requantize ins(%lhs : !tir.buffer<2x3xi8>) outs(%lhs : !tir.buffer<2x3xi8>) {scale = 2.500000e-01 : f32, zero_point = 5 : i64, input_zp = -3 : i64, multiplier = 1073741824 : i64, shift = -1 : i64}
     // CHECK-NEXT: tir.copy ins(%lhs : !tir.buffer<2x3xi8>) outs(%flat : !tir.buffer<6xi8>)
     tir.copy ins(%lhs : !tir.buffer<2x3xi8>) outs(%flat : !tir.buffer<6xi8>)
   // CHECK-NEXT: }
