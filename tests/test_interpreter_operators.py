@@ -312,6 +312,18 @@ def test_quantize_and_dequantize():
     assert out_of(d, {"x": i8([-128, -1, 0, 127])}).tolist() == [-63.5, 0.0, 0.5, 64.0]
 
 
+def test_requantize():
+    # (x - 3) * 1.0 (multiplier 2**30, shift 1) - 1, saturated to int8.
+    src = func(
+        {"x": "4xi8", "y": "4xi8"},
+        """
+  tir.requantize ins(%x : !tir.buffer<4xi8>) outs(%y : !tir.buffer<4xi8>)
+      {scale = 0.5 : f32, zero_point = -1, input_zp = 3,
+       multiplier = 1073741824, shift = 1}""",
+    )
+    assert out_of(src, {"x": i8([3, 10, -128, 127])}).tolist() == [-1, 6, -128, 123]
+
+
 def test_copy_and_reshape():
     src = func(
         {"x": "2x3xi8", "y": "3x2xi8"},

@@ -430,6 +430,17 @@ def test_per_channel_parameters_are_int32_arrays():
     )
 
 
+def test_parameters_print_in_definition_order():
+    """The text of an op does not depend on the order its parameters came in."""
+    ins, out, params = OPERATOR_CASES[AddOp]
+    func = FuncOp("f", [("a", ins[0]), ("b", ins[1]), ("y", out)])
+    reverse = dict(reversed(params.items()))
+    op = AddOp.create_op(list(func.args[:2]), func.args[2], **reverse)
+    assert list(op.properties) == list(reverse)
+    printed = re.findall(r"(\w+) = ", text_of(op))
+    assert printed == list(AddOp.PARAM_KINDS)
+
+
 def test_create_op_names_missing_and_unknown_parameters():
     ins, out, params = OPERATOR_CASES[MulOp]
     func = FuncOp("f", [("a", ins[0]), ("b", ins[1]), ("y", out)])

@@ -37,9 +37,13 @@ if TYPE_CHECKING:
 KERNEL_MODULE = "tirconst.interpreter.kernels"
 
 
+_KERNEL_OF = {"tir.requantize": "quantize"}
+"""Ops whose kernel is named otherwise (quantize also does int8 -> int8)."""
+
+
 def kernel_name(op: OperatorOp) -> str:
     """`tir.conv2d` -> `conv2d`."""
-    return op.name.split(".", 1)[1]
+    return _KERNEL_OF.get(op.name, op.name.split(".", 1)[1])
 
 
 def _find_kernel(op: OperatorOp) -> Callable[..., Any]:

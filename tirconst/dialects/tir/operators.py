@@ -774,7 +774,7 @@ class RequantizeOp(OperatorOp):
 @operator_op(("input",), {"scale": Float, "zero_point": Int})
 class QuantizeOp(OperatorOp):
     """TFLite QUANTIZE of float32 data: round(x / scale) + zero_point, saturated
-    to the output dtype.
+    to int8.
 
     Example:
         tir.func @f(%x : !tir.buffer<8xf32>, %y : !tir.buffer<8xi8>) {
@@ -790,7 +790,7 @@ class QuantizeOp(OperatorOp):
 
     def verify_(self) -> None:
         self.expect_dtype("input", self.input, "float32")
-        self.expect_dtype("output", self.output, "int8", "uint8", "int16")
+        self.expect_dtype("output", self.output, "int8")
         self.expect_shape("output", self.output, self.shape(self.input))
 
 
@@ -811,7 +811,7 @@ class DequantizeOp(OperatorOp):
     output = operand_def(BufferType)
 
     def verify_(self) -> None:
-        self.expect_dtype("input", self.input, "int8", "uint8", "int16")
+        self.expect_dtype("input", self.input, "int8")
         self.expect_dtype("output", self.output, "float32")
         self.expect_shape("output", self.output, self.shape(self.input))
 

@@ -1058,9 +1058,9 @@ tir.func @f(%x : !tir.buffer<8xf16>, %y : !tir.buffer<8xi8>) {
 
 // -----
 
-// tir.quantize: an int8, uint8 or int16 output
+// tir.quantize: an int8 output
 // CHECK-NEXT: {{^}}// {{-{5}$}}
-// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.quantize' op in @f: output must be int8 or uint8 or int16, got int32
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.quantize' op in @f: output must be int8, got int32
 tir.func @f(%x : !tir.buffer<8xf32>, %y : !tir.buffer<8xi32>) {
   tir.quantize ins(%x : !tir.buffer<8xf32>) outs(%y : !tir.buffer<8xi32>) {scale = 0.5 : f32, zero_point = 0}
 }
@@ -1076,9 +1076,9 @@ tir.func @f(%x : !tir.buffer<8xf32>, %y : !tir.buffer<2x4xi8>) {
 
 // -----
 
-// tir.dequantize: an int8, uint8 or int16 input
+// tir.dequantize: an int8 input
 // CHECK-NEXT: {{^}}// {{-{5}$}}
-// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.dequantize' op in @f: input must be int8 or uint8 or int16, got int32
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.dequantize' op in @f: input must be int8, got int32
 tir.func @f(%x : !tir.buffer<8xi32>, %y : !tir.buffer<8xf32>) {
   tir.dequantize ins(%x : !tir.buffer<8xi32>) outs(%y : !tir.buffer<8xf32>) {scale = 0.5 : f32, zero_point = 0}
 }
