@@ -31,3 +31,14 @@ def test_pass_example_runs() -> None:
     (const,) = [op for op in module.walk() if isinstance(op, tir.AllocateConstOp)]
     assert const.data.tolist() == [0, 0, 2, -3]
     assert isinstance(const.data, np.ndarray)
+
+
+def test_constant_api_example_runs(monkeypatch, capsys) -> None:
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    example = next(b for b in blocks if "find_constant" in b)
+    monkeypatch.chdir(README.parent)
+    namespace: dict = {}
+    exec(compile(example, "README.md", "exec"), namespace)
+    out = capsys.readouterr().out
+    assert "tir.conv2d [0:4, :, :, :]\ntir.conv2d [4:8, :, :, :]" in out
+    assert "@w_slice0" in out and "@w_slice1" in out

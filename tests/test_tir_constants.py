@@ -207,6 +207,55 @@ def test_big_data_prints_and_parses_bit_exact(dtype):
         assert const.value.data.data == array.tobytes()
 
 
+def _tirconst_opt(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tirconst.tools.opt", str(path)],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "TIRCONST_DEBUG"},
+    )
+
+
+def test_big_data_through_the_command_line(tmp_path: Path):
+    """tirconst-opt reads big hex payloads as it streams its input: the bytes it
+    prints back are the bytes it was given, for every dtype."""
+    rng = np.random.default_rng(2)
+    arrays = {}
+    for dtype in NUMPY_DTYPES:
+        raw = rng.integers(0, 256, 3000 * dtype.itemsize, np.uint8)
+        arrays[dtype.name] = (raw != 0) if dtype.kind == "b" else raw.view(dtype)
+    ops = [ConstantOp(name, array.reshape(-1, 30)) for name, array in arrays.items()]
+    func = FuncOp("f", [])
+    func.body.block.add_op(AllocateConstOp(arrays["float16"][:2048]))
+    source = tmp_path / "big.mlir"
+    source.write_text(print_ir(ModuleOp([*ops, func])))
+    once = _tirconst_opt(source)
+    assert once.returncode == 0, once.stderr
+    again = tmp_path / "again.mlir"
+    again.write_text(once.stdout)
+    twice = _tirconst_opt(again)
+    assert twice.stdout == once.stdout
+    assert once.stdout.rstrip() == source.read_text().rstrip()
+    back = parse_ir(twice.stdout)
+    for op in back.walk():
+        if isinstance(op, ConstantOp):
+            assert_bit_exact(op.data, arrays[op.sym_name.data].reshape(-1, 30))
+    assert_bit_exact(data_of(back), arrays["float16"][:2048])
+
+
+def test_malformed_big_hex_is_located(tmp_path: Path):
+    digits = "ab" * 3000 + "x"
+    source = tmp_path / "bad.mlir"
+    source.write_text(
+        "tir.func @f() {\n"
+        f'  %w = tir.allocate_const dense<"0x{digits}"> : !tir.buffer<3000xi8>\n'
+        "}\n"
+    )
+    run = _tirconst_opt(source)
+    assert run.returncode == 1
+    assert run.stderr == f"{source}:2:27: error: malformed hex constant data\n"
+
+
 # Random data: any dtype, any shape up to rank 3 (zero-size included), any bit
 # pattern (so nan payloads and subnormals), module-level or inline.
 @st.composite
@@ -301,12 +350,7 @@ def test_elided_inline_data_is_refused():
 
 @pytest.mark.parametrize("path", sorted(INPUTS.glob("*.mlir")), ids=lambda p: p.stem)
 def test_bad_input_exits_1_with_one_located_line(path: Path):
-    run = subprocess.run(
-        [sys.executable, "-m", "tirconst.tools.opt", str(path)],
-        capture_output=True,
-        text=True,
-        env={k: v for k, v in os.environ.items() if k != "TIRCONST_DEBUG"},
-    )
+    run = _tirconst_opt(path)
     assert run.returncode == 1, run.stderr
     assert run.stdout == ""
     lines = run.stderr.splitlines()

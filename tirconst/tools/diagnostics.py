@@ -135,6 +135,10 @@ def reports_errors(tool: str) -> Callable[[F], F]:
             except ToolError as e:
                 print(str(e), file=sys.stderr)
                 sys.exit(1)
+            except BrokenPipeError:
+                # `tool | head`: the reader left; stop quietly as Unix tools do.
+                sys.stderr.close()
+                sys.exit(0)
             except ParseError as e:
                 print(parse_error_line(e), file=sys.stderr)
                 sys.exit(1)
