@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import AnyFloat, ModuleOp
 from xdsl.ir import Operation
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import (
@@ -37,6 +37,17 @@ class ToolError(Exception):
     """An error a tool reports in one line and exits with status 1."""
 
 
+class _HexFloatElement(Parser._TensorLiteralElement):
+    """A hex literal in a dense list: for a float type it is the bit pattern
+    (MLIR's `0x7FC00000` is nan), not an integer to convert."""
+
+    def to_type(self, parser, type):  # type: ignore[override]
+        if isinstance(type, AnyFloat) and isinstance(self.value, int):
+            raw = self.value.to_bytes(type.compile_time_size, "little")
+            return type.unpack(raw, 1)[0]
+        return super().to_type(parser, type)
+
+
 class LocatingParser(Parser):
     """A parser that records each op's source location for diagnostics.
 
@@ -44,6 +55,13 @@ class LocatingParser(Parser):
     `--split-input-file` chunks)."""
 
     line_offset: int = 0
+
+    def _parse_tensor_literal_element(self):  # type: ignore[override]
+        element = super()._parse_tensor_literal_element()
+        text = element.span.text.lstrip("-").lower()
+        if not isinstance(element.value, bool) and text.startswith("0x"):
+            return _HexFloatElement(element.is_negative, element.value, element.span)
+        return element
 
     def parse_operation(self) -> Operation:
         start = self.pos
@@ -97,7 +115,14 @@ def verify_located(module: ModuleOp) -> None:
 
 
 def first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else "unknown error"
+    """The message of an exception as one line.
+
+    xDSL continues some messages on a second line (the reason after a
+    "does not verify:"); notes after a blank line (the printed IR) are dropped.
+    """
+    head = text.strip().split("\n\n")[0]
+    lines = [line.strip() for line in head.splitlines() if line.strip()]
+    return " ".join(lines) if lines else "unknown error"
 
 
 def parse_error_line(e: ParseError) -> str:
