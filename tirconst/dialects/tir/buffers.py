@@ -101,8 +101,10 @@ def lookup_constant(user: Operation, symbol: str) -> ConstantOp | None:
         return None
     index = _symbol_index.get(anchor)
     found = index.get(symbol) if index is not None else None
-    if found is None or found.parent_op() is not anchor or (
-        isinstance(found, ConstantOp) and found.sym_name.data != symbol
+    if (
+        found is None
+        or found.parent_op() is not anchor
+        or (isinstance(found, ConstantOp) and found.sym_name.data != symbol)
     ):
         index = {}
         for o in anchor.regions[0].block.ops:
@@ -309,7 +311,9 @@ class AllocateConstOp(IRDLOperation):
             op = cls(SymbolRefAttr(symbol), buffer_type)
         else:
             assert raw is not None
-            op = cls(make_data(parser, raw, buffer_type.tensor_type(), pos), buffer_type)
+            op = cls(
+                make_data(parser, raw, buffer_type.tensor_type(), pos), buffer_type
+            )
         op.attributes |= parser.parse_optional_attr_dict()
         return op
 
@@ -386,7 +390,10 @@ class ReshapeOp(IRDLOperation):
     def verify_(self) -> None:
         src, view = self.source.type, self.view.type
         assert isinstance(src, BufferType) and isinstance(view, BufferType)
-        if src.element_type != view.element_type or src.num_elements != view.num_elements:
+        if (
+            src.element_type != view.element_type
+            or src.num_elements != view.num_elements
+        ):
             raise VerifyException(
                 f"reshape must keep the element type and count: {src} -> {view}"
             )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import binascii
 import contextlib
-import secrets
 import math
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any, NamedTuple
@@ -231,7 +231,7 @@ def parse_raw_data(parser: AttrParser) -> RawData:
         pos = parser.pos
         if (hex_text := parser.parse_optional_str_literal()) is not None:
             if not hex_text.startswith(("0x", "0X")):
-                parser.raise_error("expected a hex string \"0x...\"", pos)
+                parser.raise_error('expected a hex string "0x..."', pos)
             try:
                 return bytes.fromhex(hex_text[2:])
             except ValueError:

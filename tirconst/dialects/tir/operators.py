@@ -21,7 +21,6 @@ from xdsl.dialects.builtin import (
     Float32Type,
     FloatAttr,
     IntegerAttr,
-    IntegerType,
     i32,
     i64,
 )
@@ -109,7 +108,9 @@ class OperatorOp(IRDLOperation):
 
     def params(self) -> dict[str, Any]:
         """The parameters as plain Python values (ints, floats, tuples, arrays)."""
-        return {k: from_attr(v) for k, v in self.properties.items() if k in self.PARAM_KINDS}
+        return {
+            k: from_attr(v) for k, v in self.properties.items() if k in self.PARAM_KINDS
+        }
 
     def input_values(self) -> list[SSAValue]:
         return [v for name in self.INPUTS if (v := getattr(self, name)) is not None]
@@ -134,7 +135,9 @@ class OperatorOp(IRDLOperation):
     def expect_rank(self, role: str, value: SSAValue | None, rank: int) -> None:
         shape = self.shape(value)
         if len(shape) != rank:
-            raise VerifyException(f"{role} must have rank {rank}, got shape {list(shape)}")
+            raise VerifyException(
+                f"{role} must have rank {rank}, got shape {list(shape)}"
+            )
 
     def expect_len(self, name: str, n: int, positive: bool = False) -> None:
         values = self.p(name)
@@ -228,7 +231,11 @@ def operator_op(
         for name, kind in params.items():
             setattr(cls, name, prop_def(kind))
         op = irdl_op_definition(cls)
-        op.INPUTS, op.PARAM_KINDS, op.OPTIONAL_LAST = inputs, dict(params), optional_last
+        op.INPUTS, op.PARAM_KINDS, op.OPTIONAL_LAST = (
+            inputs,
+            dict(params),
+            optional_last,
+        )
         return op
 
     return define
@@ -242,7 +249,9 @@ def _conv_out_dim(size: int, k: int, stride: int, dilation: int, lo: int, hi: in
     return (size + lo + hi - ((k - 1) * dilation + 1)) // stride + 1
 
 
-def _verify_window(op: OperatorOp, kh: int, kw: int, dilation=(1, 1)) -> tuple[int, int]:
+def _verify_window(
+    op: OperatorOp, kh: int, kw: int, dilation=(1, 1)
+) -> tuple[int, int]:
     op.expect_len("stride", 2, positive=True)
     op.expect_len("pad", 4)
     top, left, bottom, right = op.p("pad")
@@ -254,7 +263,8 @@ def _verify_window(op: OperatorOp, kh: int, kw: int, dilation=(1, 1)) -> tuple[i
     ow = _conv_out_dim(w, kw, sw, dilation[1], left, right)
     if oh < 1 or ow < 1:
         raise VerifyException(
-            f"a {kh}x{kw} window does not fit the {h}x{w} input with pad {[top, left, bottom, right]}"
+            f"a {kh}x{kw} window does not fit the {h}x{w} input with pad "
+            f"{[top, left, bottom, right]}"
         )
     return oh, ow
 
@@ -323,7 +333,11 @@ class Conv2DOp(OperatorOp):
     irdl_options = (AttrSizedOperandSegments(as_property=True),)
 
     def verify_(self) -> None:
-        for role, v in (("input", self.input), ("filter", self.filter), ("output", self.output)):
+        for role, v in (
+            ("input", self.input),
+            ("filter", self.filter),
+            ("output", self.output),
+        ):
             self.expect_rank(role, v, 4)
             self.expect_dtype(role, v, "int8")
         n, _, _, ci = self.shape(self.input)
@@ -338,7 +352,9 @@ class Conv2DOp(OperatorOp):
         self.expect_clamp()
 
 
-@operator_op(("input", "filter", "bias"), {**_CONV, "depth_multiplier": Int}, optional_last=True)
+@operator_op(
+    ("input", "filter", "bias"), {**_CONV, "depth_multiplier": Int}, optional_last=True
+)
 class DepthwiseConv2DOp(OperatorOp):
     """TFLite int8 DEPTHWISE_CONV_2D: filter (1, KH, KW, C*depth_multiplier);
     output channel o reads input channel o // depth_multiplier only.
@@ -366,7 +382,11 @@ class DepthwiseConv2DOp(OperatorOp):
     irdl_options = (AttrSizedOperandSegments(as_property=True),)
 
     def verify_(self) -> None:
-        for role, v in (("input", self.input), ("filter", self.filter), ("output", self.output)):
+        for role, v in (
+            ("input", self.input),
+            ("filter", self.filter),
+            ("output", self.output),
+        ):
             self.expect_rank(role, v, 4)
             self.expect_dtype(role, v, "int8")
         n, _, _, ci = self.shape(self.input)
@@ -421,7 +441,11 @@ class FullyConnectedOp(OperatorOp):
     irdl_options = (AttrSizedOperandSegments(as_property=True),)
 
     def verify_(self) -> None:
-        for role, v in (("input", self.input), ("filter", self.filter), ("output", self.output)):
+        for role, v in (
+            ("input", self.input),
+            ("filter", self.filter),
+            ("output", self.output),
+        ):
             self.expect_dtype(role, v, "int8")
         self.expect_rank("filter", self.filter, 2)
         co, k = self.shape(self.filter)
@@ -429,7 +453,11 @@ class FullyConnectedOp(OperatorOp):
         if k == 0 or numel % k:
             raise VerifyException(f"input of {numel} elements is not rows of {k}")
         out = self.shape(self.output)
-        if not out or out[-1] != co or self.buffer_type(self.output).num_elements != numel // k * co:
+        if (
+            not out
+            or out[-1] != co
+            or self.buffer_type(self.output).num_elements != numel // k * co
+        ):
             raise VerifyException(
                 f"output must hold {numel // k} rows of {co}, got shape {list(out)}"
             )
@@ -445,7 +473,6 @@ _POOL = {"window": Ints, **_WINDOW2D, **_CLAMP}
 
 
 class _PoolOp(OperatorOp):
-
     input = operand_def(BufferType)
     output = operand_def(BufferType)
 
@@ -498,7 +525,6 @@ class MaxPool2DOp(_PoolOp):
 
 
 class _BinaryElementwiseOp(OperatorOp):
-
     lhs = operand_def(BufferType)
     rhs = operand_def(BufferType)
     output = operand_def(BufferType)
@@ -631,13 +657,22 @@ class PadOp(OperatorOp):
         pads = self.p("padding")
         if min(pads, default=0) < 0:
             raise VerifyException(f"padding must be >= 0, got {list(pads)}")
-        if self.buffer_type(self.input).element_type != self.buffer_type(self.output).element_type:
+        if (
+            self.buffer_type(self.input).element_type
+            != self.buffer_type(self.output).element_type
+        ):
             raise VerifyException("input and output element types differ")
         expect = [d + pads[2 * i] + pads[2 * i + 1] for i, d in enumerate(shape)]
         self.expect_shape("output", self.output, expect)
-        info = np.iinfo(self.buffer_type(self.output).dtype) if self.buffer_type(self.output).dtype.kind in "iu" else None
+        info = (
+            np.iinfo(self.buffer_type(self.output).dtype)
+            if self.buffer_type(self.output).dtype.kind in "iu"
+            else None
+        )
         if info is not None and not info.min <= self.p("pad_value") <= info.max:
-            raise VerifyException(f"pad_value {self.p('pad_value')} does not fit {info.dtype}")
+            raise VerifyException(
+                f"pad_value {self.p('pad_value')} does not fit {info.dtype}"
+            )
 
 
 _MEAN = {
@@ -673,12 +708,15 @@ class MeanOp(OperatorOp):
         shape = self.shape(self.input)
         axes = sorted({a % len(shape) for a in self.p("axes")}) if shape else []
         if any(not -len(shape) <= a < len(shape) for a in self.p("axes")):
-            raise VerifyException(f"axes {list(self.p('axes'))} out of range for rank {len(shape)}")
+            raise VerifyException(
+                f"axes {list(self.p('axes'))} out of range for rank {len(shape)}"
+            )
         kept = [1 if i in axes else d for i, d in enumerate(shape)]
         dropped = [d for i, d in enumerate(shape) if i not in axes]
         if self.shape(self.output) not in (tuple(kept), tuple(dropped)):
             raise VerifyException(
-                f"output must have shape {kept} or {dropped}, got {list(self.shape(self.output))}"
+                f"output must have shape {kept} or {dropped}, "
+                f"got {list(self.shape(self.output))}"
             )
 
 

@@ -8,9 +8,9 @@ floor modulo, min/max/select over any dtype (signedness from the type, so
 
 from __future__ import annotations
 
-from xdsl.dialects.builtin import AnyFloat, IndexType, IntegerType
 from typing import ClassVar
 
+from xdsl.dialects.builtin import AnyFloat, IndexType, IntegerType
 from xdsl.ir import Attribute, SSAValue
 from xdsl.irdl import (
     AnyAttr,
@@ -133,7 +133,9 @@ class SelectOp(IRDLOperation):
 
     traits = traits_def(Pure())
 
-    assembly_format = "$cond `,` $true_value `,` $false_value attr-dict `:` type($result)"
+    assembly_format = (
+        "$cond `,` $true_value `,` $false_value attr-dict `:` type($result)"
+    )
 
     def __init__(self, cond: SSAValue, true_value: SSAValue, false_value: SSAValue):
         super().__init__(

@@ -69,7 +69,10 @@ class FuncOp(IRDLOperation):
     body = region_def("single_block")
 
     traits = traits_def(
-        SymbolOpInterface(), IsolatedFromAbove(), NoTerminator(), RecursiveMemoryEffect()
+        SymbolOpInterface(),
+        IsolatedFromAbove(),
+        NoTerminator(),
+        RecursiveMemoryEffect(),
     )
 
     def __init__(
@@ -80,7 +83,7 @@ class FuncOp(IRDLOperation):
     ):
         if body is None:
             body = Region(Block(arg_types=[t for _, t in params]))
-        for arg, (pname, _) in zip(body.block.args, params):
+        for arg, (pname, _) in zip(body.block.args, params, strict=True):
             arg.name_hint = pname
         super().__init__(
             properties={
@@ -115,7 +118,7 @@ class FuncOp(IRDLOperation):
                 f"{len(self.param_names)} parameter names for {len(args)} parameters"
             )
         seen: set[str] = set()
-        for n, a in zip(self.names, args):
+        for n, a in zip(self.names, args, strict=True):
             if not n.isidentifier():
                 raise VerifyException(f"parameter name {n!r} is not an identifier")
             if n in seen:
@@ -130,7 +133,8 @@ class FuncOp(IRDLOperation):
         printer.print_string(" ")
         printer.print_symbol_name(self.sym_name.data)
         printer.print_string("(")
-        for i, (n, arg) in enumerate(zip(self.names, self.body.block.args)):
+        names_and_args = zip(self.names, self.body.block.args, strict=True)
+        for i, (n, arg) in enumerate(names_and_args):
             if i:
                 printer.print_string(", ")
             arg.name_hint = n
@@ -158,7 +162,7 @@ class FuncOp(IRDLOperation):
                 )
             names.append(a.name.text[1:])
         attrs = parser.parse_optional_attr_dict_with_keyword()
-        params = [(n, a.type) for n, a in zip(names, args)]
+        params = [(n, a.type) for n, a in zip(names, args, strict=True)]
         body = parser.parse_region(args)
         if not body.blocks:
             body = None
@@ -384,9 +388,7 @@ class CallExternOp(IRDLOperation):
     args = var_operand_def()
     res = var_result_def()
 
-    assembly_format = (
-        "$callee `(` $args `)` attr-dict `:` functional-type($args, $res)"
-    )
+    assembly_format = "$callee `(` $args `)` attr-dict `:` functional-type($args, $res)"
 
     def __init__(
         self,
