@@ -59,13 +59,17 @@ def place(size: int, align: int, busy: Sequence[tuple[int, int]], rule: str) -> 
 def size_order(inst: Instance) -> list[int]:
     """Largest first; ties: more conflicts first, then input order (as TVM)."""
     conflicts = inst.conflicts
-    return sorted(range(len(inst)), key=lambda i: (-inst.sizes[i], -len(conflicts[i]), i))
+    return sorted(
+        range(len(inst)), key=lambda i: (-inst.sizes[i], -len(conflicts[i]), i)
+    )
 
 
 def conflict_order(inst: Instance) -> list[int]:
     """Most conflicts first; ties: larger first, then input order (as TVM)."""
     conflicts = inst.conflicts
-    return sorted(range(len(inst)), key=lambda i: (-len(conflicts[i]), -inst.sizes[i], i))
+    return sorted(
+        range(len(inst)), key=lambda i: (-len(conflicts[i]), -inst.sizes[i], i)
+    )
 
 
 def place_in_order(inst: Instance, order: Sequence[int], rule: str) -> list[int]:
@@ -74,7 +78,9 @@ def place_in_order(inst: Instance, order: Sequence[int], rule: str) -> list[int]
     conflicts = inst.conflicts
     sizes = inst.sizes
     for i in order:
-        busy = [(offsets[j], offsets[j] + sizes[j]) for j in conflicts[i] if offsets[j] >= 0]
+        busy = [
+            (offsets[j], offsets[j] + sizes[j]) for j in conflicts[i] if offsets[j] >= 0
+        ]
         offsets[i] = place(sizes[i], inst.aligns[i], busy, rule)
     return offsets
 

@@ -25,6 +25,7 @@ __all__ = [
     "Pool",
     "PlanningError",
     "capacity_from_filename",
+    "check_unique_ids",
     "is_power_of_two",
     "read_csv",
     "parse_csv",
@@ -160,7 +161,14 @@ def parse_csv(text: str, name: str = "<input>") -> list[Buffer]:
         pools = tuple(p.strip() for p in (row.get("pools") or "").split(";"))
         try:
             buffers.append(
-                Buffer(buffer_id, lower, upper, size, alignment, tuple(p for p in pools if p))
+                Buffer(
+                    buffer_id,
+                    lower,
+                    upper,
+                    size,
+                    alignment,
+                    tuple(p for p in pools if p),
+                )
             )
         except PlanningError as error:
             raise PlanningError(f"{where}: {error}") from None
