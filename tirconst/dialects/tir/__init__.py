@@ -3,7 +3,8 @@
 One dialect, split by meaning: `types` (the buffer type), `buffers`
 (allocation, constants, views, loads and stores), `structure` (functions,
 loops, conditionals), `scalar` (TIR-specific scalar ops) and `operators`
-(typed TFLite-int8 operator ops over buffers).
+(the typed TFLite-int8 operator ops' shared base), `convolution_ops` and
+`elementwise_ops` (the operator ops themselves).
 """
 
 from xdsl.ir import Dialect
@@ -23,25 +24,27 @@ from tirconst.dialects.tir.constant_data import (
     eliding_constants,
     numpy_of,
 )
-from tirconst.dialects.tir.operators import (
-    AddOp,
+from tirconst.dialects.tir.convolution_ops import (
     AvgPool2DOp,
     Conv2DOp,
-    CopyOp,
     DepthwiseConv2DOp,
-    DequantizeOp,
     FullyConnectedOp,
-    LogisticOp,
     MaxPool2DOp,
+)
+from tirconst.dialects.tir.elementwise_ops import (
+    AddOp,
+    CopyOp,
+    DequantizeOp,
+    LogisticOp,
     MeanOp,
     MulOp,
-    OperatorOp,
     PadOp,
     QuantizeOp,
     RequantizeOp,
     SoftmaxOp,
     SubOp,
 )
+from tirconst.dialects.tir.operators import OperatorOp
 from tirconst.dialects.tir.scalar import (
     CastOp,
     FloorDivOp,

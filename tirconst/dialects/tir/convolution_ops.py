@@ -1,0 +1,253 @@
+"""TFLite int8 convolutions, fully connected layers and pooling as tir
+operator ops (see `operators` for the conventions they share)."""
+
+from __future__ import annotations
+
+from xdsl.irdl import AttrSizedOperandSegments, operand_def, opt_operand_def
+from xdsl.utils.exceptions import VerifyException
+
+from tirconst.dialects.tir.operators import (
+    CLAMP,
+    WINDOW2D,
+    Int,
+    Ints,
+    OperatorOp,
+    operator_op,
+    verify_bias,
+    verify_per_channel,
+    verify_window,
+)
+from tirconst.dialects.tir.types import BufferType
+
+# ------------------------------------------------------------------ convolutions
+
+_CONV = {
+    "stride": Ints,
+    "dilation": Ints,
+    "pad": Ints,
+    "input_zp": Int,
+    "output_zp": Int,
+    "multiplier": Ints,
+    "shift": Ints,
+    **CLAMP,
+}
+
+
+@operator_op(("input", "filter", "bias"), _CONV, optional_last=True)
+class Conv2DOp(OperatorOp):
+    """TFLite int8 CONV_2D: NHWC input, OHWI filter, per-channel requantization.
+
+    output[n, y, x, o] = clamp(output_zp + requant_o(bias[o] + sum over (ky, kx,
+    i) of (input[n, y*sh - top + ky*dh, x*sw - left + kx*dw, i] + ... - input_zp) *
+    filter[o, ky, kx, i])), with out-of-bounds input positions contributing 0
+    (i.e. padding with the input zero point). `pad` is (top, left, bottom, right).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x4x4x2xi8>, %w : !tir.buffer<1x3x3x2xi8>,
+                    %b : !tir.buffer<1xi32>, %y : !tir.buffer<1x2x2x1xi8>) {
+          tir.conv2d ins(%x, %w, %b : !tir.buffer<1x4x4x2xi8>,
+              !tir.buffer<1x3x3x2xi8>, !tir.buffer<1xi32>)
+              outs(%y : !tir.buffer<1x2x2x1xi8>)
+              {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>,
+               pad = array<i64: 0, 0, 0, 0>, input_zp = -1, output_zp = 2,
+               multiplier = array<i32: 1073741824>, shift = array<i32: -3>,
+               act_min = -128, act_max = 127}
+        }
+    """
+
+    name = "tir.conv2d"
+
+    input = operand_def(BufferType)
+    filter = operand_def(BufferType)
+    bias = opt_operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    def verify_(self) -> None:
+        for role, v in (
+            ("input", self.input),
+            ("filter", self.filter),
+            ("output", self.output),
+        ):
+            self.expect_rank(role, v, 4)
+            self.expect_dtype(role, v, "int8")
+        n, _, _, ci = self.shape(self.input)
+        co, kh, kw, fi = self.shape(self.filter)
+        if fi != ci:
+            raise VerifyException(f"filter has {fi} input channels, input has {ci}")
+        self.expect_len("dilation", 2, positive=True)
+        oh, ow = verify_window(self, kh, kw, self.p("dilation"))
+        self.expect_shape("output", self.output, [n, oh, ow, co])
+        verify_bias(self, co)
+        verify_per_channel(self, co)
+        self.expect_clamp()
+
+
+@operator_op(
+    ("input", "filter", "bias"), {**_CONV, "depth_multiplier": Int}, optional_last=True
+)
+class DepthwiseConv2DOp(OperatorOp):
+    """TFLite int8 DEPTHWISE_CONV_2D: filter (1, KH, KW, C*depth_multiplier);
+    output channel o reads input channel o // depth_multiplier only.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x3x3x2xi8>, %w : !tir.buffer<1x3x3x2xi8>,
+                    %y : !tir.buffer<1x1x1x2xi8>) {
+          tir.depthwise_conv2d ins(%x, %w : !tir.buffer<1x3x3x2xi8>,
+              !tir.buffer<1x3x3x2xi8>) outs(%y : !tir.buffer<1x1x1x2xi8>)
+              {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>,
+               pad = array<i64: 0, 0, 0, 0>, input_zp = 0, output_zp = 0,
+               multiplier = array<i32: 1073741824, 1073741824>,
+               shift = array<i32: 0, 0>, act_min = -128, act_max = 127,
+               depth_multiplier = 1}
+        }
+    """
+
+    name = "tir.depthwise_conv2d"
+
+    input = operand_def(BufferType)
+    filter = operand_def(BufferType)
+    bias = opt_operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    def verify_(self) -> None:
+        for role, v in (
+            ("input", self.input),
+            ("filter", self.filter),
+            ("output", self.output),
+        ):
+            self.expect_rank(role, v, 4)
+            self.expect_dtype(role, v, "int8")
+        n, _, _, ci = self.shape(self.input)
+        one, kh, kw, co = self.shape(self.filter)
+        dm = self.p("depth_multiplier")
+        if one != 1 or co != ci * dm:
+            raise VerifyException(
+                f"filter must have shape [1, KH, KW, {ci * dm}] for {ci} channels x "
+                f"depth multiplier {dm}, got {list(self.shape(self.filter))}"
+            )
+        self.expect_len("dilation", 2, positive=True)
+        oh, ow = verify_window(self, kh, kw, self.p("dilation"))
+        self.expect_shape("output", self.output, [n, oh, ow, co])
+        verify_bias(self, co)
+        verify_per_channel(self, co)
+        self.expect_clamp()
+
+
+_FC = {
+    "input_zp": Int,
+    "filter_zp": Int,
+    "output_zp": Int,
+    "multiplier": Ints,
+    "shift": Ints,
+    **CLAMP,
+}
+
+
+@operator_op(("input", "filter", "bias"), _FC, optional_last=True)
+class FullyConnectedOp(OperatorOp):
+    """TFLite int8 FULLY_CONNECTED: rows of the input (last dim K) times the
+    (Co, K) filter, requantized per tensor (1 multiplier) or per channel.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<2x8xi8>, %w : !tir.buffer<4x8xi8>,
+                    %b : !tir.buffer<4xi32>, %y : !tir.buffer<2x4xi8>) {
+          tir.fully_connected ins(%x, %w, %b : !tir.buffer<2x8xi8>,
+              !tir.buffer<4x8xi8>, !tir.buffer<4xi32>) outs(%y : !tir.buffer<2x4xi8>)
+              {input_zp = 1, filter_zp = 0, output_zp = -3,
+               multiplier = array<i32: 1518500250>, shift = array<i32: -7>,
+               act_min = -128, act_max = 127}
+        }
+    """
+
+    name = "tir.fully_connected"
+
+    input = operand_def(BufferType)
+    filter = operand_def(BufferType)
+    bias = opt_operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    def verify_(self) -> None:
+        for role, v in (
+            ("input", self.input),
+            ("filter", self.filter),
+            ("output", self.output),
+        ):
+            self.expect_dtype(role, v, "int8")
+        self.expect_rank("filter", self.filter, 2)
+        co, k = self.shape(self.filter)
+        numel = self.buffer_type(self.input).num_elements
+        if k == 0 or numel % k:
+            raise VerifyException(f"input of {numel} elements is not rows of {k}")
+        out = self.shape(self.output)
+        if (
+            not out
+            or out[-1] != co
+            or self.buffer_type(self.output).num_elements != numel // k * co
+        ):
+            raise VerifyException(
+                f"output must hold {numel // k} rows of {co}, got shape {list(out)}"
+            )
+        verify_bias(self, co)
+        verify_per_channel(self, co, allow_single=True)
+        self.expect_clamp()
+
+
+# ---------------------------------------------------------------------- pooling
+
+
+_POOL = {"window": Ints, **WINDOW2D, **CLAMP}
+
+
+class _PoolOp(OperatorOp):
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        for role, v in (("input", self.input), ("output", self.output)):
+            self.expect_rank(role, v, 4)
+            self.expect_dtype(role, v, "int8")
+        self.expect_len("window", 2, positive=True)
+        kh, kw = self.p("window")
+        oh, ow = verify_window(self, kh, kw)
+        n, _, _, c = self.shape(self.input)
+        self.expect_shape("output", self.output, [n, oh, ow, c])
+        self.expect_clamp()
+
+
+@operator_op(("input",), _POOL)
+class AvgPool2DOp(_PoolOp):
+    """TFLite int8 AVERAGE_POOL_2D: the rounded mean of the in-bounds window
+    elements (padding is not counted); input and output share quantization.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x4x4x8xi8>, %y : !tir.buffer<1x2x2x8xi8>) {
+          tir.avg_pool2d ins(%x : !tir.buffer<1x4x4x8xi8>)
+              outs(%y : !tir.buffer<1x2x2x8xi8>)
+              {window = array<i64: 2, 2>, stride = array<i64: 2, 2>,
+               pad = array<i64: 0, 0, 0, 0>, act_min = -128, act_max = 127}
+        }
+    """
+
+    name = "tir.avg_pool2d"
+
+
+@operator_op(("input",), _POOL)
+class MaxPool2DOp(_PoolOp):
+    """TFLite int8 MAX_POOL_2D: the maximum of the in-bounds window elements.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x4x4x8xi8>, %y : !tir.buffer<1x2x2x8xi8>) {
+          tir.max_pool2d ins(%x : !tir.buffer<1x4x4x8xi8>)
+              outs(%y : !tir.buffer<1x2x2x8xi8>)
+              {window = array<i64: 3, 3>, stride = array<i64: 2, 2>,
+               pad = array<i64: 1, 1, 0, 0>, act_min = 0, act_max = 127}
+        }
+    """
+
+    name = "tir.max_pool2d"

@@ -1,0 +1,377 @@
+"""TFLite int8 elementwise arithmetic, lookup-table activations,
+quantization, pad, mean and copy as tir operator ops (see `operators` for the
+conventions they share)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from xdsl.irdl import operand_def
+from xdsl.utils.exceptions import VerifyException
+
+from tirconst.dialects.tir.operators import (
+    CLAMP,
+    Float,
+    Int,
+    Ints,
+    OperatorOp,
+    operator_op,
+)
+from tirconst.dialects.tir.types import BufferType
+
+# ------------------------------------------------------------------ elementwise
+
+
+class _BinaryElementwiseOp(OperatorOp):
+    lhs = operand_def(BufferType)
+    rhs = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        for role, v in (("lhs", self.lhs), ("rhs", self.rhs), ("output", self.output)):
+            self.expect_dtype(role, v, "int8")
+        out = self.shape(self.output)
+        try:
+            shape = np.broadcast_shapes(self.shape(self.lhs), self.shape(self.rhs))
+        except ValueError:
+            raise VerifyException(
+                f"shapes {list(self.shape(self.lhs))} and {list(self.shape(self.rhs))} "
+                "do not broadcast"
+            ) from None
+        if tuple(shape) != out:
+            raise VerifyException(
+                f"output must have the broadcast shape {list(shape)}, got {list(out)}"
+            )
+        self.expect_clamp()
+
+
+_ADD_SUB = {
+    "lhs_zp": Int,
+    "rhs_zp": Int,
+    "output_zp": Int,
+    "left_shift": Int,
+    "lhs_multiplier": Int,
+    "lhs_shift": Int,
+    "rhs_multiplier": Int,
+    "rhs_shift": Int,
+    "output_multiplier": Int,
+    "output_shift": Int,
+    **CLAMP,
+}
+
+
+@operator_op(("lhs", "rhs"), _ADD_SUB)
+class AddOp(_BinaryElementwiseOp):
+    """TFLite int8 ADD with numpy broadcasting: both inputs are rescaled to a
+    common scale (shifted left by `left_shift`), added, and requantized.
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>,
+                    %y : !tir.buffer<2x3xi8>) {
+          tir.add ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>)
+              outs(%y : !tir.buffer<2x3xi8>)
+              {lhs_zp = -5, rhs_zp = 3, output_zp = 0, left_shift = 20,
+               lhs_multiplier = 1073741824, lhs_shift = 0,
+               rhs_multiplier = 1073741824, rhs_shift = 0,
+               output_multiplier = 1073741824, output_shift = -19,
+               act_min = -128, act_max = 127}
+        }
+    """
+
+    name = "tir.add"
+
+
+@operator_op(("lhs", "rhs"), _ADD_SUB)
+class SubOp(_BinaryElementwiseOp):
+    """TFLite int8 SUB: as `tir.add`, subtracting `rhs`.
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>,
+                    %y : !tir.buffer<2x3xi8>) {
+          tir.sub ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>)
+              outs(%y : !tir.buffer<2x3xi8>)
+              {lhs_zp = -5, rhs_zp = 3, output_zp = 0, left_shift = 20,
+               lhs_multiplier = 1073741824, lhs_shift = 0,
+               rhs_multiplier = 1073741824, rhs_shift = 0,
+               output_multiplier = 1073741824, output_shift = -19,
+               act_min = -128, act_max = 127}
+        }
+    """
+
+    name = "tir.sub"
+
+
+_MUL = {
+    "lhs_zp": Int,
+    "rhs_zp": Int,
+    "output_zp": Int,
+    "output_multiplier": Int,
+    "output_shift": Int,
+    **CLAMP,
+}
+
+
+@operator_op(("lhs", "rhs"), _MUL)
+class MulOp(_BinaryElementwiseOp):
+    """TFLite int8 MUL: (lhs - lhs_zp) * (rhs - rhs_zp), requantized.
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>,
+                    %y : !tir.buffer<2x3xi8>) {
+          tir.mul ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>)
+              outs(%y : !tir.buffer<2x3xi8>)
+              {lhs_zp = 0, rhs_zp = 0, output_zp = 0,
+               output_multiplier = 1073741824, output_shift = -6,
+               act_min = -128, act_max = 127}
+        }
+    """
+
+    name = "tir.mul"
+
+
+# ------------------------------------------------------------- shape and others
+
+
+@operator_op(("input",), {"padding": Ints, "pad_value": Int})
+class PadOp(OperatorOp):
+    """TFLite PAD: copies the input into the middle of the output and fills the
+    border with `pad_value`. `padding` is (before0, after0, before1, ...).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<4x4xi8>) {
+          tir.pad ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<4x4xi8>)
+              {padding = array<i64: 1, 1, 0, 1>, pad_value = -128}
+        }
+    """
+
+    name = "tir.pad"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        shape = self.shape(self.input)
+        self.expect_len("padding", 2 * len(shape))
+        pads = self.p("padding")
+        if min(pads, default=0) < 0:
+            raise VerifyException(f"padding must be >= 0, got {list(pads)}")
+        if (
+            self.buffer_type(self.input).element_type
+            != self.buffer_type(self.output).element_type
+        ):
+            raise VerifyException("input and output element types differ")
+        expect = [d + pads[2 * i] + pads[2 * i + 1] for i, d in enumerate(shape)]
+        self.expect_shape("output", self.output, expect)
+        info = (
+            np.iinfo(self.buffer_type(self.output).dtype)
+            if self.buffer_type(self.output).dtype.kind in "iu"
+            else None
+        )
+        if info is not None and not info.min <= self.p("pad_value") <= info.max:
+            raise VerifyException(
+                f"pad_value {self.p('pad_value')} does not fit {info.dtype}"
+            )
+
+
+_MEAN = {
+    "axes": Ints,
+    "input_zp": Int,
+    "output_zp": Int,
+    "multiplier": Int,
+    "shift": Int,
+}
+
+
+@operator_op(("input",), _MEAN)
+class MeanOp(OperatorOp):
+    """TFLite int8 MEAN over `axes`, requantized from the input to the output
+    quantization; the output keeps reduced axes as 1 or drops them.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x4x4x8xi8>, %y : !tir.buffer<1x8xi8>) {
+          tir.mean ins(%x : !tir.buffer<1x4x4x8xi8>) outs(%y : !tir.buffer<1x8xi8>)
+              {axes = array<i64: 1, 2>, input_zp = 0, output_zp = 0,
+               multiplier = 1073741824, shift = -3}
+        }
+    """
+
+    name = "tir.mean"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        for role, v in (("input", self.input), ("output", self.output)):
+            self.expect_dtype(role, v, "int8")
+        shape = self.shape(self.input)
+        axes = sorted({a % len(shape) for a in self.p("axes")}) if shape else []
+        if any(not -len(shape) <= a < len(shape) for a in self.p("axes")):
+            raise VerifyException(
+                f"axes {list(self.p('axes'))} out of range for rank {len(shape)}"
+            )
+        kept = [1 if i in axes else d for i, d in enumerate(shape)]
+        dropped = [d for i, d in enumerate(shape) if i not in axes]
+        if self.shape(self.output) not in (tuple(kept), tuple(dropped)):
+            raise VerifyException(
+                f"output must have shape {kept} or {dropped}, "
+                f"got {list(self.shape(self.output))}"
+            )
+
+
+class _TableOp(OperatorOp):
+    """An int8 activation through a constant lookup table (a first-class constant
+    buffer, so passes see, share and place it like any weight)."""
+
+    input = operand_def(BufferType)
+    table = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    TABLE_DTYPE: ClassVar[str] = "int8"
+
+    def verify_(self) -> None:
+        for role, v in (("input", self.input), ("output", self.output)):
+            self.expect_dtype(role, v, "int8")
+        self.expect_shape("output", self.output, self.shape(self.input))
+        self.expect_dtype("table", self.table, self.TABLE_DTYPE)
+        self.expect_shape("table", self.table, [256])
+
+
+@operator_op(("input", "table"), {"output_scale": Float, "output_zp": Int})
+class SoftmaxOp(_TableOp):
+    """TFLite int8 SOFTMAX along the last axis, as LiteRT's reference resolver
+    runs it: `table[i]` is exp(-i * input_scale * beta) in float32; per row,
+    e = table[max - x], out = round(e / (sum(e) * output_scale)) + output_zp,
+    saturated to int8. TFLite requires output scale 1/256 and zero point -128.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x10xi8>, %exp : !tir.buffer<256xf32>,
+                    %y : !tir.buffer<1x10xi8>) {
+          tir.softmax ins(%x, %exp : !tir.buffer<1x10xi8>, !tir.buffer<256xf32>)
+              outs(%y : !tir.buffer<1x10xi8>)
+              {output_scale = 0.00390625 : f32, output_zp = -128}
+        }
+    """
+
+    name = "tir.softmax"
+
+    TABLE_DTYPE: ClassVar[str] = "float32"
+
+
+@operator_op(("input", "table"), {})
+class LogisticOp(_TableOp):
+    """TFLite int8 LOGISTIC (sigmoid) through its 256-entry table:
+    output = table[input + 128].
+
+    Example:
+        tir.func @f(%x : !tir.buffer<16xi8>, %sigmoid : !tir.buffer<256xi8>,
+                    %y : !tir.buffer<16xi8>) {
+          tir.logistic ins(%x, %sigmoid : !tir.buffer<16xi8>, !tir.buffer<256xi8>)
+              outs(%y : !tir.buffer<16xi8>)
+        }
+    """
+
+    name = "tir.logistic"
+
+
+@operator_op(
+    ("input",),
+    {
+        "scale": Float,
+        "zero_point": Int,
+        "input_zp": Int,
+        "multiplier": Int,
+        "shift": Int,
+    },
+)
+class RequantizeOp(OperatorOp):
+    """TFLite QUANTIZE from int8 to int8: rescales from the input quantization
+    (`input_zp`) to the output's (`scale`, `zero_point`) with the fixed-point
+    `multiplier`/`shift` of input_scale / scale.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
+          tir.requantize ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi8>)
+              {scale = 0.5 : f32, zero_point = -1, input_zp = 3,
+               multiplier = 1073741824, shift = 1}
+        }
+    """
+
+    name = "tir.requantize"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        self.expect_dtype("input", self.input, "int8")
+        self.expect_dtype("output", self.output, "int8")
+        self.expect_shape("output", self.output, self.shape(self.input))
+
+
+@operator_op(("input",), {"scale": Float, "zero_point": Int})
+class QuantizeOp(OperatorOp):
+    """TFLite QUANTIZE of float32 data: round(x / scale) + zero_point, saturated
+    to int8.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xf32>, %y : !tir.buffer<8xi8>) {
+          tir.quantize ins(%x : !tir.buffer<8xf32>) outs(%y : !tir.buffer<8xi8>)
+              {scale = 0.5 : f32, zero_point = -1}
+        }
+    """
+
+    name = "tir.quantize"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        self.expect_dtype("input", self.input, "float32")
+        self.expect_dtype("output", self.output, "int8")
+        self.expect_shape("output", self.output, self.shape(self.input))
+
+
+@operator_op(("input",), {"scale": Float, "zero_point": Int})
+class DequantizeOp(OperatorOp):
+    """TFLite DEQUANTIZE to float32: (x - zero_point) * scale.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xf32>) {
+          tir.dequantize ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xf32>)
+              {scale = 0.5 : f32, zero_point = -1}
+        }
+    """
+
+    name = "tir.dequantize"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        self.expect_dtype("input", self.input, "int8")
+        self.expect_dtype("output", self.output, "float32")
+        self.expect_shape("output", self.output, self.shape(self.input))
+
+
+@operator_op(("input",), {})
+class CopyOp(OperatorOp):
+    """Copies the input buffer into the output buffer, element by element in
+    row-major order (TVM's ethosu_copy); shapes may differ if sizes agree.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<2x8xi8>, %y : !tir.buffer<16xi8>) {
+          tir.copy ins(%x : !tir.buffer<2x8xi8>) outs(%y : !tir.buffer<16xi8>)
+        }
+    """
+
+    name = "tir.copy"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        src, dst = self.buffer_type(self.input), self.buffer_type(self.output)
+        if src.element_type != dst.element_type or src.num_elements != dst.num_elements:
+            raise VerifyException(
+                f"copy needs equal element types and sizes, got {src} and {dst}"
+            )
