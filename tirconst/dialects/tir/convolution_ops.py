@@ -21,6 +21,47 @@ from tirconst.dialects.tir.types import BufferType
 
 # ------------------------------------------------------------------ convolutions
 
+
+class _WeightedOp(OperatorOp):
+    """An operator with weights: ins(input, filter, bias?) outs(output), int8."""
+
+    input = operand_def(BufferType)
+    filter = operand_def(BufferType)
+    bias = opt_operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    def expect_int8(self, rank: int | None = None) -> None:
+        for role, v in (
+            ("input", self.input),
+            ("filter", self.filter),
+            ("output", self.output),
+        ):
+            if rank is not None:
+                self.expect_rank(role, v, rank)
+            self.expect_dtype(role, v, "int8")
+
+
+class _ConvOp(_WeightedOp):
+    """A 2-D convolution over NHWC; subclasses check their filter layout."""
+
+    def verify_filter(self, ci: int) -> tuple[int, int, int]:
+        """Check the filter against `ci` input channels; return (Co, KH, KW)."""
+        raise NotImplementedError
+
+    def verify_(self) -> None:
+        self.expect_int8(rank=4)
+        n, _, _, ci = self.shape(self.input)
+        co, kh, kw = self.verify_filter(ci)
+        self.expect_len("dilation", 2, positive=True)
+        oh, ow = verify_window(self, kh, kw, self.p("dilation"))
+        self.expect_shape("output", self.output, [n, oh, ow, co])
+        verify_bias(self, co)
+        verify_per_channel(self, co)
+        self.expect_clamp()
+
+
 _CONV = {
     "stride": Ints,
     "dilation": Ints,
@@ -34,7 +75,7 @@ _CONV = {
 
 
 @operator_op(("input", "filter", "bias"), _CONV, optional_last=True)
-class Conv2DOp(OperatorOp):
+class Conv2DOp(_ConvOp):
     """TFLite int8 CONV_2D: NHWC input, OHWI filter, per-channel requantization.
 
     output[n, y, x, o] = clamp(output_zp + requant_o(bias[o] + sum over (ky, kx,
@@ -57,37 +98,17 @@ class Conv2DOp(OperatorOp):
 
     name = "tir.conv2d"
 
-    input = operand_def(BufferType)
-    filter = operand_def(BufferType)
-    bias = opt_operand_def(BufferType)
-    output = operand_def(BufferType)
-
-    irdl_options = (AttrSizedOperandSegments(as_property=True),)
-
-    def verify_(self) -> None:
-        for role, v in (
-            ("input", self.input),
-            ("filter", self.filter),
-            ("output", self.output),
-        ):
-            self.expect_rank(role, v, 4)
-            self.expect_dtype(role, v, "int8")
-        n, _, _, ci = self.shape(self.input)
+    def verify_filter(self, ci: int) -> tuple[int, int, int]:
         co, kh, kw, fi = self.shape(self.filter)
         if fi != ci:
             raise VerifyException(f"filter has {fi} input channels, input has {ci}")
-        self.expect_len("dilation", 2, positive=True)
-        oh, ow = verify_window(self, kh, kw, self.p("dilation"))
-        self.expect_shape("output", self.output, [n, oh, ow, co])
-        verify_bias(self, co)
-        verify_per_channel(self, co)
-        self.expect_clamp()
+        return co, kh, kw
 
 
 @operator_op(
     ("input", "filter", "bias"), {**_CONV, "depth_multiplier": Int}, optional_last=True
 )
-class DepthwiseConv2DOp(OperatorOp):
+class DepthwiseConv2DOp(_ConvOp):
     """TFLite int8 DEPTHWISE_CONV_2D: filter (1, KH, KW, C*depth_multiplier);
     output channel o reads input channel o // depth_multiplier only.
 
@@ -106,22 +127,7 @@ class DepthwiseConv2DOp(OperatorOp):
 
     name = "tir.depthwise_conv2d"
 
-    input = operand_def(BufferType)
-    filter = operand_def(BufferType)
-    bias = opt_operand_def(BufferType)
-    output = operand_def(BufferType)
-
-    irdl_options = (AttrSizedOperandSegments(as_property=True),)
-
-    def verify_(self) -> None:
-        for role, v in (
-            ("input", self.input),
-            ("filter", self.filter),
-            ("output", self.output),
-        ):
-            self.expect_rank(role, v, 4)
-            self.expect_dtype(role, v, "int8")
-        n, _, _, ci = self.shape(self.input)
+    def verify_filter(self, ci: int) -> tuple[int, int, int]:
         one, kh, kw, co = self.shape(self.filter)
         dm = self.p("depth_multiplier")
         if one != 1 or co != ci * dm:
@@ -129,12 +135,7 @@ class DepthwiseConv2DOp(OperatorOp):
                 f"filter must have shape [1, KH, KW, {ci * dm}] for {ci} channels x "
                 f"depth multiplier {dm}, got {list(self.shape(self.filter))}"
             )
-        self.expect_len("dilation", 2, positive=True)
-        oh, ow = verify_window(self, kh, kw, self.p("dilation"))
-        self.expect_shape("output", self.output, [n, oh, ow, co])
-        verify_bias(self, co)
-        verify_per_channel(self, co)
-        self.expect_clamp()
+        return co, kh, kw
 
 
 _FC = {
@@ -148,7 +149,7 @@ _FC = {
 
 
 @operator_op(("input", "filter", "bias"), _FC, optional_last=True)
-class FullyConnectedOp(OperatorOp):
+class FullyConnectedOp(_WeightedOp):
     """TFLite int8 FULLY_CONNECTED: rows of the input (last dim K) times the
     (Co, K) filter, requantized per tensor (1 multiplier) or per channel.
 
@@ -165,20 +166,8 @@ class FullyConnectedOp(OperatorOp):
 
     name = "tir.fully_connected"
 
-    input = operand_def(BufferType)
-    filter = operand_def(BufferType)
-    bias = opt_operand_def(BufferType)
-    output = operand_def(BufferType)
-
-    irdl_options = (AttrSizedOperandSegments(as_property=True),)
-
     def verify_(self) -> None:
-        for role, v in (
-            ("input", self.input),
-            ("filter", self.filter),
-            ("output", self.output),
-        ):
-            self.expect_dtype(role, v, "int8")
+        self.expect_int8()
         self.expect_rank("filter", self.filter, 2)
         co, k = self.shape(self.filter)
         numel = self.buffer_type(self.input).num_elements
