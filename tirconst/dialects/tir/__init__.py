@@ -44,7 +44,11 @@ from tirconst.dialects.tir.elementwise_ops import (
     SoftmaxOp,
     SubOp,
 )
-from tirconst.dialects.tir.operators import OperatorOp
+from tirconst.dialects.tir.operators import (
+    OperatorOp,
+    PerChannelData,
+    slice_output_channels,
+)
 from tirconst.dialects.tir.scalar import (
     CastOp,
     FloorDivOp,
@@ -131,6 +135,8 @@ __all__ = [
     "MinOp",
     "MulOp",
     "OperatorOp",
+    "PerChannelData",
+    "slice_output_channels",
     "PadOp",
     "QuantizeOp",
     "RequantizeOp",
