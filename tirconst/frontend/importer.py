@@ -23,6 +23,7 @@ from xdsl.dialects.builtin import IntegerAttr, ModuleOp, StringAttr, i64
 from xdsl.ir import Operation, SSAValue
 
 from tirconst.dialects import tir
+from tirconst.frontend.graph_checks import check_graph
 from tirconst.frontend.tflite_params import (
     SUPPORTED_OPCODES,
     op_params,
@@ -82,6 +83,7 @@ def import_tflite(model: TFLiteModel | str | os.PathLike[str]) -> ModuleOp:
     unsupported, after checking the whole model (nothing is half-built)."""
     if not isinstance(model, TFLiteModel):
         model = read_tflite(model)
+    check_graph(model)
     check_supported(model)
     params = [
         {**op_params(model, op), **op_quantization(model, op)} for op in model.operators
