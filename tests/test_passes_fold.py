@@ -331,3 +331,15 @@ def test_undefined_ops_stay():
     ]:
         after = fold(program(consts, f"%r = {name} {operands} : i8", "%r", "i8"))
         assert [op.name for op in after.walk() if op.name == name] == [name]
+
+
+@pytest.mark.parametrize("t, w", [("i8", 8), ("i32", 32), ("i64", 64)])
+def test_min_floormod_minus_one_folds_to_zero(t, w):
+    # Defined (0) for the interpreter, unlike MIN floordiv -1: so it folds.
+    text = program(
+        [(str(-(1 << (w - 1))), t), ("-1", t)],
+        f"%r = tir.floormod %k0, %k1 : {t}",
+        "%r",
+        t,
+    )
+    folds_like_the_interpreter(text)
