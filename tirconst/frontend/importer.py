@@ -1,7 +1,9 @@
 """TFLite int8 model -> tir module, with weights as first-class constants.
 
-The module has one function `@main(input0, ..., output0, ...)` in the model's
-input and output order. Every constant tensor an operator reads as a buffer
+Operators computable from static data alone (shape arithmetic feeding a
+RESHAPE, ...) are evaluated first (`static_fold`). The module has one
+function `@main(input0, ..., output0, ...)` in the model's input and output
+order. Every constant tensor an operator reads as a buffer
 (weights, biases, constant operands, lookup tables) becomes a module-level
 `tir.constant`, read through one `tir.allocate_const` however many operators
 share it. Intermediate tensors become `tir.allocate`; RESHAPE and SQUEEZE
@@ -24,6 +26,7 @@ from xdsl.ir import Operation, SSAValue
 
 from tirconst.dialects import tir
 from tirconst.frontend.graph_checks import check_graph
+from tirconst.frontend.static_fold import fold_static
 from tirconst.frontend.tflite_params import (
     SUPPORTED_OPCODES,
     op_params,
@@ -84,6 +87,7 @@ def import_tflite(model: TFLiteModel | str | os.PathLike[str]) -> ModuleOp:
     if not isinstance(model, TFLiteModel):
         model = read_tflite(model)
     check_graph(model)
+    model = fold_static(model)  # shape computations become constants
     check_supported(model)
     params = [
         {**op_params(model, op), **op_quantization(model, op)} for op in model.operators
