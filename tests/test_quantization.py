@@ -15,6 +15,7 @@ from tirconst.dialects import tir
 from tirconst.dialects.tir.quantization import conv_multipliers
 from tirconst.frontend.importer import import_tflite
 from tirconst.interpreter import run_function
+from tirconst.tools.dialect_docs import split_docstring
 
 MODELS = sorted((Path(__file__).resolve().parents[1] / "models").glob("*.tflite"))
 
@@ -141,3 +142,17 @@ def test_create_op_builds_checked_scales():
     bad = tir.Conv2DOp.create_op([op.input, op.filter, op.bias], op.output, **params)
     with pytest.raises(VerifyException, match=r"multiplier\[0\] = .* disagrees"):
         bad.verify_()
+
+
+def test_per_channel_of_depthwise_and_fully_connected():
+    from tirconst.interpreter.program import load
+
+    for cls in (tir.DepthwiseConv2DOp, tir.FullyConnectedOp):
+        module = load(split_docstring(cls).example)
+        op = next(o for o in module.walk() if isinstance(o, cls))
+        pc = op.per_channel()
+        axis = 3 if cls is tir.DepthwiseConv2DOp else 0
+        assert pc.operands["filter"] == axis
+        assert pc.channels == op.shape(op.filter)[axis]
+        assert ("bias" in pc.operands) == (op.bias is not None)
+    assert tir.AddOp.per_channel(None) is None  # type: ignore[arg-type]

@@ -50,6 +50,10 @@ class _WeightedOp(OperatorOp):
         return {"multiplier": mult, "shift": shift}
 
     def per_channel(self) -> PerChannelData:
+        """Filter (along FILTER_CHANNEL_AXIS), bias, multiplier, shift and
+        filter_scales are indexed by output channel. (A depthwise output channel
+        o also reads only input channel o // depth_multiplier: a tiler slicing
+        channels slices the input there too.)"""
         co = self.shape(self.filter)[self.FILTER_CHANNEL_AXIS]
         operands = {"filter": self.FILTER_CHANNEL_AXIS}
         if self.bias is not None:
