@@ -36,12 +36,15 @@ def test_issue_17_fallback_pool_takes_the_overflow(algorithm):
     assert result.fits, result.table()
     assert result.status != "over-capacity"
     assert result.pool_peaks["p1"] <= 25
-    assert check_plan(
-        ISSUE_17_BUFFERS,
-        result.offsets,
-        pools=ISSUE_17_POOLS,
-        assignment=result.assignment,
-    ) == []
+    assert (
+        check_plan(
+            ISSUE_17_BUFFERS,
+            result.offsets,
+            pools=ISSUE_17_POOLS,
+            assignment=result.assignment,
+        )
+        == []
+    )
 
 
 def test_issue_17_the_greedy_really_overflows_alone():
@@ -50,7 +53,9 @@ def test_issue_17_the_greedy_really_overflows_alone():
     inside = [b for b in ISSUE_17_BUFFERS if b.size]
     assert plan(inside, algorithm="greedy_by_conflicts", capacity=25).peak == 26
     assert plan(inside, algorithm="best_fit", capacity=25).peak == 25
-    moved = plan(ISSUE_17_BUFFERS, pools=ISSUE_17_POOLS, algorithm="greedy_by_conflicts")
+    moved = plan(
+        ISSUE_17_BUFFERS, pools=ISSUE_17_POOLS, algorithm="greedy_by_conflicts"
+    )
     assert moved.assignment["5"] == "p2"
     kept = plan(ISSUE_17_BUFFERS, pools=ISSUE_17_POOLS, algorithm="best_fit")
     assert kept.assignment["5"] == "p1"
@@ -168,9 +173,9 @@ def _fits_alone(buffers: tuple[Buffer, ...], pool: Pool) -> bool:
                 if offsets[j] >= 0
             ]
             offsets[i] = place(inst.sizes[i], inst.aligns[i], busy, "first")
-        if max((o + s for o, s in zip(offsets, inst.sizes) if s), default=0) <= (
-            pool.capacity
-        ):
+        if max(
+            (o + s for o, s in zip(offsets, inst.sizes, strict=True) if s), default=0
+        ) <= (pool.capacity):
             return True
     return False
 
@@ -182,7 +187,12 @@ def some_assignment_fits(buffers: list[Buffer], pools: list[Pool]) -> bool:
     choices = [b.pools or tuple(names) for b in buffers]
     for assignment in itertools.product(*choices):
         if all(
-            fits(tuple(b for b, a in zip(buffers, assignment) if a == p.name), p)
+            fits(
+                tuple(
+                    b for b, a in zip(buffers, assignment, strict=True) if a == p.name
+                ),
+                p,
+            )
             for p in pools
         ):
             return True

@@ -81,9 +81,7 @@ def lower_bound(
         for t in times:
             total = 0
             for group in groups:
-                total += max(
-                    (b.size for b in group if b.start <= t < b.end), default=0
-                )
+                total += max((b.size for b in group if b.start <= t < b.end), default=0)
             best = max(best, total)
         return best
     peak = 0

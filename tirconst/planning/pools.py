@@ -229,32 +229,34 @@ def plan_pools(
         pool = by_name[name]
         members = [b for b in buffers if candidates[b.id][choice[b.id]] == name]
 
-        def move(i: int) -> None:
+        def move(members: list[Buffer], i: int) -> None:
             b = members.pop(i)
             choice[b.id] += 1
             target = candidates[b.id][choice[b.id]]
             if target not in queue:
                 queue.append(target)
 
-        def movable() -> list[bool]:
+        def movable(members: list[Buffer]) -> list[bool]:
             return [choice[b.id] + 1 < len(candidates[b.id]) for b in members]
 
         # No placement can fit while the live bytes exceed the capacity.
         while pool.capacity is not None:
-            i = _crowded(members, pool.capacity, movable())
+            i = _crowded(members, pool.capacity, movable(members))
             if i < 0:
                 break
-            move(i)
+            move(members, i)
         placed = _place(pool, members, algorithm, share(len(queue)))
         while not placed.fits:
             assert pool.capacity is not None
             inst = Instance.from_buffers(members, pool.alignment)
-            spilled = _spill_choice(inst, placed.outcome, pool.capacity, movable())
+            spilled = _spill_choice(
+                inst, placed.outcome, pool.capacity, movable(members)
+            )
             if not spilled:
                 if placed.algorithm != "exact":
                     placed = _fits_exactly(pool, members, share(len(queue))) or placed
                 break
-            move(spilled[0])
+            move(members, spilled[0])
             placed = _place(pool, members, algorithm, share(len(queue)))
         results[name] = placed
     if not all(r.fits for r in results.values()):

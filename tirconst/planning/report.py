@@ -58,9 +58,7 @@ def pool_report(
     live: list[Buffer] = []
     if sized:
         top = max(sized, key=lambda b: (offsets[b.id] + b.size, b.size))
-        times = {top.start} | {
-            b.start for b in sized if top.start <= b.start < top.end
-        }
+        times = {top.start} | {b.start for b in sized if top.start <= b.start < top.end}
 
         def live_at(t: int) -> list[Buffer]:
             return [b for b in sized if b.start <= t < b.end]

@@ -59,7 +59,10 @@ def merge_shares(
             continue
         union = ga + gb
         clash = any(
-            x.size and y.size and x.lives_with(y) and frozenset((x.id, y.id)) not in declared
+            x.size
+            and y.size
+            and x.lives_with(y)
+            and frozenset((x.id, y.id)) not in declared
             for k, x in enumerate(union)
             for y in union[k + 1 :]
         )
