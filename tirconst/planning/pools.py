@@ -7,20 +7,24 @@ packing the algorithm did not produce:
 
 1. every buffer starts in its first candidate pool; pools are planned in the
    order given (a pool that receives buffers is planned again);
-2. while the algorithm's plan of a pool exceeds its capacity, buffers that
-   still have a next candidate move on: first those the plan puts beyond the
-   capacity, else the largest one live together with such a buffer, else the
-   largest movable one; the pool is then planned again;
-3. a pool whose buffers all stay and still do not fit is packed by ``exact``
+2. while a pool's live bytes exceed its capacity (no placement can fit),
+   a buffer live at the most crowded time that still has a next candidate
+   moves on: the smallest whose move removes the excess, else the largest;
+3. while the algorithm's plan of the pool exceeds its capacity, one buffer
+   that still has a next candidate moves on: the largest of those the plan
+   puts beyond the capacity, else of those live together with such a buffer,
+   else of all; the pool is then planned again;
+4. a pool whose buffers all stay and still do not fit is packed by ``exact``
    against its capacity (the pool's report then names ``exact``);
-4. if some pool is still over capacity, a search over the assignments the
+5. if some pool is still over capacity, a search over the assignments the
    candidate lists allow (largest buffer first, pruned by each pool's live
    bytes, each pool decided by ``exact``) looks for one that fits, within the
-   time limit.
+   time limit; each pool of the assignment found keeps the algorithm's own
+   placement if it fits, else ``exact``'s.
 
 So a plan is over capacity only when no allowed assignment fits (or the time
 limit cut the search short). Cost: the algorithm's, once per round of moves
-per pool; step 4 is exponential at worst but runs only on failure. The time
+per pool; step 5 is exponential at worst but runs only on failure. The time
 limit is shared among the pools.
 """
 
@@ -31,7 +35,7 @@ from collections import deque
 from collections.abc import Sequence
 
 from .algorithms import Outcome, lookup, run
-from .bounds import lower_bound
+from .bounds import live_profile, lower_bound
 from .core import Instance
 from .problem import Buffer, PlanningError, Pool
 
@@ -97,8 +101,7 @@ def _crowded(members: Sequence[Buffer], capacity: int, movable: Sequence[bool]) 
     the excess (so large buffers stay in the preferred pool), else the
     largest."""
     worst, when = capacity, None
-    for t in sorted({b.start for b in members}):
-        live = sum(b.size for b in members if b.start <= t < b.end)
+    for t, live in live_profile(members):
         if live > worst:
             worst, when = live, t
     if when is None:
