@@ -165,3 +165,36 @@ def test_every_algorithm_honours_pairs(algorithm, case):
     if algorithm == "exact":
         # Never worse than ignoring the pairs.
         assert result.peak <= plan(buffers, time_limit=5).peak
+
+
+@pytest.mark.parametrize("algorithm", list(ALGORITHMS))
+@settings(max_examples=80, deadline=None)
+@given(
+    case=shared_instances(),
+    capacity=st.integers(0, 120),
+    candidates=st.lists(st.sampled_from([(), ("sram",), ("dram",)]), max_size=9),
+)
+def test_pairs_with_pools_stay_valid(algorithm, case, capacity, candidates):
+    buffers, pairs = case
+    buffers = [
+        Buffer(b.id, b.start, b.end, b.size, b.alignment, c)
+        for b, c in zip(buffers, candidates + [()] * len(buffers), strict=False)
+    ]
+    pools = [Pool("sram", capacity, alignment=8), Pool("dram")]
+    result = plan(buffers, pools=pools, algorithm=algorithm, shares=pairs, time_limit=5)
+    unbounded = [Pool("sram", None, 8), Pool("dram")]
+    assert (
+        check_plan(
+            buffers,
+            result.offsets,
+            pools=unbounded,
+            assignment=result.assignment,
+            shares=pairs,
+        )
+        == []
+    )
+    for a, b in result.shared:
+        assert result.assignment[a] == result.assignment[b]
+    if all("sram" not in b.pools for b in buffers if b.pools):
+        # dram is a candidate of every buffer, so everything fits.
+        assert result.fits

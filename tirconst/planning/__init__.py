@@ -16,7 +16,7 @@ checker), :mod:`.greedy` (baselines), :mod:`.exact` (branch-and-bound),
 
 from .algorithms import ALGORITHMS, DEFAULT_ALGORITHM, algorithm_names
 from .bounds import check_plan, live_profile, lower_bound, share_groups
-from .constants import ConstantPacking, pack_constants
+from .constants import NPU_CONSTANT_ALIGNMENT, ConstantPacking, pack_constants
 from .planner import DEFAULT_POOL, DEFAULT_TIME_LIMIT, InvalidPlanError, Plan, plan
 from .problem import (
     Buffer,
@@ -40,6 +40,7 @@ __all__ = [
     "Buffer",
     "ConstantPacking",
     "InvalidPlanError",
+    "NPU_CONSTANT_ALIGNMENT",
     "Plan",
     "PlanningError",
     "Pool",

@@ -34,6 +34,7 @@ import time
 from collections import deque
 from collections.abc import Sequence
 
+from . import exact, greedy
 from .algorithms import Outcome, lookup, run
 from .bounds import live_profile, lower_bound
 from .core import Instance
@@ -130,9 +131,31 @@ def _place(
 def _fits_exactly(
     pool: Pool, members: list[Buffer], seconds: float
 ) -> PoolPlacement | None:
-    """An ``exact`` placement of ``members`` within the pool's capacity, if any."""
-    placed = _place(pool, members, "exact", seconds)
-    return placed if placed.fits else None
+    """An ``exact`` placement of ``members`` within the pool's capacity, or
+    None if there is none (or none was found in ``seconds``): a decision, so
+    a proof that it cannot fit stops the search."""
+    if pool.capacity is None:
+        return _place(pool, members, "exact", seconds)
+    lower = lower_bound(members)
+    if lower > pool.capacity:
+        return None
+    inst = Instance.from_buffers(members, pool.alignment)
+    start = min([greedy.best_fit(inst), greedy.first_fit(inst)], key=inst.peak)
+    peak = inst.peak(start)
+    outcome = Outcome(start, peak, peak == lower)
+    if peak > pool.capacity:
+        found = exact.solve(
+            inst,
+            lower,
+            peak,
+            capacity=pool.capacity,
+            deadline=time.perf_counter() + seconds,
+            minimise_unfit=False,
+        )
+        if found.offsets is None or found.peak > pool.capacity:
+            return None
+        outcome = Outcome(found.offsets, found.peak, found.optimal, found.nodes)
+    return PoolPlacement(pool, members, outcome, "exact")
 
 
 def _search(
