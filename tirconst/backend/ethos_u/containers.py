@@ -211,7 +211,7 @@ def read_tflite(path: str | Path) -> StreamFile:
         model = tflite.Model.GetRootAsModel(data, 0)
         subgraphs = [model.Subgraphs(i) for i in range(model.SubgraphsLength())]
     except Exception as e:  # noqa: BLE001 - flatbuffers raises anything on junk
-        raise StreamError(f"not a readable .tflite: {type(e).__name__}") from None
+        raise StreamError(f"not a readable .tflite ({type(e).__name__}: {e})") from None
     for sg_index, sg in enumerate(subgraphs):
         for k in range(sg.OperatorsLength()):
             op = sg.Operators(k)
