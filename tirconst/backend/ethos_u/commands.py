@@ -140,10 +140,11 @@ def format_listing(commands: list[Command]) -> str:
     for c in commands:
         payload = f"0x{c.payload:08x}" if c.payload is not None else ""
         fields = c.fields()
-        shown = "" if list(fields) == ["param"] else " ".join(
-            f"{k}={v}" for k, v in fields.items()
+        shown = (
+            ""
+            if list(fields) == ["param"]
+            else " ".join(f"{k}={v}" for k, v in fields.items())
         )
-        lines.append(
-            f"{c.offset:>6}  {c.name:<28} 0x{c.param:04x} {payload:>10}  {shown}".rstrip()
-        )
+        line = f"{c.offset:>6}  {c.name:<28} 0x{c.param:04x} {payload:>10}  {shown}"
+        lines.append(line.rstrip())
     return "\n".join(lines)

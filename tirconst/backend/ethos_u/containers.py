@@ -30,6 +30,9 @@ from tirconst.backend.ethos_u.commands import StreamError
 _MAGIC = b"COP1"
 # Driver-action tag ids (bits 0-7 of a tag word; bits 8-15 extend a length,
 # bits 16-31 are the parameter), as the driver reads them.
+# TFLite tensor type -> element size (FLOAT32, FLOAT16, INT32, UINT8, INT64,
+# INT16, INT8).
+_TFLITE_ELEM_SIZE = {0: 4, 1: 2, 2: 4, 3: 1, 4: 8, 7: 2, 9: 1}
 _TAG_CONFIG, _TAG_CMDSTREAM, _TAG_READAPB, _TAG_DUMPSHRAM, _TAG_NOP = 1, 2, 3, 4, 5
 
 
@@ -86,7 +89,9 @@ def accelerator_of(config_word: int) -> NpuAccelerator | None:
 def read_payload(data: bytes, kind: str = "payload") -> StreamFile:
     """Parse a driver payload; StreamError names the word offset."""
     if len(data) % 4:
-        raise StreamError(f"payload size {len(data)} is not a multiple of 4", len(data) // 4)
+        raise StreamError(
+            f"payload size {len(data)} is not a multiple of 4", len(data) // 4
+        )
     if data[:4] != _MAGIC:
         raise StreamError(f"bad payload header {data[:4]!r} (expected b'COP1')", 0)
     words = np.frombuffer(data, dtype="<u4")
@@ -212,53 +217,58 @@ def read_tflite(path: str | Path) -> StreamFile:
         subgraphs = [model.Subgraphs(i) for i in range(model.SubgraphsLength())]
     except Exception as e:  # noqa: BLE001 - flatbuffers raises anything on junk
         raise StreamError(f"not a readable .tflite ({type(e).__name__}: {e})") from None
+    found = None
     for sg_index, sg in enumerate(subgraphs):
         for k in range(sg.OperatorsLength()):
             op = sg.Operators(k)
-            code = model.OperatorCodes(op.OpcodeIndex())
-            if code.CustomCode() != b"ethos-u":
-                continue
-            inputs = [int(t) for t in op.InputsAsNumpy()]
-            if len(inputs) < 3:
-                raise StreamError(
-                    f"ethos-u operator {k} has {len(inputs)} inputs (expected >= 3)"
-                )
+            if model.OperatorCodes(op.OpcodeIndex()).CustomCode() == b"ethos-u":
+                found = (sg_index, sg, k, op)
+                break
+        if found:
+            break
+    if found is None:
+        raise StreamError("no ethos-u custom operator in the model")
+    sg_index, sg, k, op = found
+    inputs = [int(t) for t in op.InputsAsNumpy()]
+    if len(inputs) < 3:
+        raise StreamError(
+            f"ethos-u operator {k} has {len(inputs)} inputs (expected >= 3)"
+        )
 
-            def tensor_bytes(t: int) -> bytes:
-                buf = model.Buffers(sg.Tensors(t).Buffer())
-                if buf.DataLength() == 0 and buf.Offset() > 1:
-                    return data[buf.Offset() : buf.Offset() + buf.Size()]
-                return bytes(buf.DataAsNumpy()) if buf.DataLength() else b""
+    def tensor_bytes(t: int) -> bytes:
+        buf = model.Buffers(sg.Tensors(t).Buffer())
+        if buf.DataLength() == 0 and buf.Offset() > 1:
+            return data[buf.Offset() : buf.Offset() + buf.Size()]
+        return bytes(buf.DataAsNumpy()) if buf.DataLength() else b""
 
-            def size(t: int) -> int:
-                return int(np.prod(sg.Tensors(t).ShapeAsNumpy()))
+    def size(t: int) -> int:
+        return int(np.prod(sg.Tensors(t).ShapeAsNumpy()))
 
-            payload = tensor_bytes(inputs[0])
-            if not payload:
-                raise StreamError(f"ethos-u operator {k} has an empty command stream")
-            stream = read_payload(payload, "tflite")
-            stream.flash = tensor_bytes(inputs[1])
-            stream.region_sizes = {0: len(stream.flash), 1: size(inputs[2])}
-            if len(inputs) > 3:
-                stream.region_sizes[2] = size(inputs[3])
-            offsets = _offline_offsets(model) if sg_index == 0 else {}
+    payload = tensor_bytes(inputs[0])
+    if not payload:
+        raise StreamError(f"ethos-u operator {k} has an empty command stream")
+    stream = read_payload(payload, "tflite")
+    stream.flash = tensor_bytes(inputs[1])
+    stream.region_sizes = {0: len(stream.flash), 1: size(inputs[2])}
+    if len(inputs) > 3:
+        stream.region_sizes[2] = size(inputs[3])
+    offsets = _offline_offsets(model) if sg_index == 0 else {}
 
-            def place(t: int) -> TensorPlacement:
-                tensor = sg.Tensors(t)
-                elem = {0: 4, 2: 4, 3: 1, 7: 2, 9: 1, 4: 8}.get(tensor.Type(), 1)
-                offset = offsets.get(t)
-                return TensorPlacement(
-                    tensor.Name().decode(errors="replace"),
-                    tuple(int(d) for d in tensor.ShapeAsNumpy()),
-                    elem,
-                    1 if offset is not None else None,
-                    offset,
-                )
+    def place(t: int) -> TensorPlacement:
+        tensor = sg.Tensors(t)
+        elem = _TFLITE_ELEM_SIZE.get(tensor.Type(), 1)
+        offset = offsets.get(t)
+        return TensorPlacement(
+            tensor.Name().decode(errors="replace"),
+            tuple(int(d) for d in tensor.ShapeAsNumpy()),
+            elem,
+            1 if offset is not None else None,
+            offset,
+        )
 
-            stream.inputs = [place(t) for t in inputs[4:]]
-            stream.outputs = [place(int(t)) for t in op.OutputsAsNumpy()]
-            return stream
-    raise StreamError("no ethos-u custom operator in the model")
+    stream.inputs = [place(t) for t in inputs[4:]]
+    stream.outputs = [place(int(t)) for t in op.OutputsAsNumpy()]
+    return stream
 
 
 def read_stream_file(path: str | Path) -> StreamFile:

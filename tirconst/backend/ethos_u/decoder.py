@@ -383,9 +383,11 @@ def _block_op(
     if elementwise and r.has(cmd1.NPU_SET_OPA_SCALE):
         c = r.values[cmd1.NPU_SET_OPA_SCALE]
         d.opa_scale = (c.payload or 0, c.param)
-        d.opb_scale = r.values[cmd1.NPU_SET_OPB_SCALE].payload if r.has(
-            cmd1.NPU_SET_OPB_SCALE
-        ) else None
+        d.opb_scale = (
+            r.values[cmd1.NPU_SET_OPB_SCALE].payload
+            if r.has(cmd1.NPU_SET_OPB_SCALE)
+            else None
+        )
     return op
 
 

@@ -102,7 +102,9 @@ def format_operation(d: DecodedOp) -> str:
     parts.append(f"act={name} clamp=[{d.activation_min},{d.activation_max}]")
     if d.activation_clip:
         parts.append(f"clip_range={d.activation_clip}")
-    if d.ofm_scale is not None and (d.global_scale or isinstance(op, NpuElementWiseOperation)):
+    if d.ofm_scale is not None and (
+        d.global_scale or isinstance(op, NpuElementWiseOperation)
+    ):
         parts.append(f"ofm_scale={d.ofm_scale[0]}>>{d.ofm_scale[1]}")
     if d.opa_scale is not None:
         parts.append(
@@ -116,13 +118,16 @@ def format_operation(d: DecodedOp) -> str:
         parts.append(f"upscale={op.ifm_upscale.name.lower()}")
     parts.append(f"acc={d.acc_format}")
     parts.append(
-        "shram=" + ",".join(f"{k}:{v}" for k, v in d.shram.items())
+        "shram="
+        + ",".join(f"{k}:{v}" for k, v in d.shram.items())
         + f" blockdep={d.blockdep}"
     )
     return " ".join(parts) + waits
 
 
-def constant_ranges(ops: list[DecodedOp], flash_region: int = 0) -> list[NpuAddressRange]:
+def constant_ranges(
+    ops: list[DecodedOp], flash_region: int = 0
+) -> list[NpuAddressRange]:
     """The flash ranges the ops read (weights, biases, DMA sources), sorted
     and deduplicated: the encoded constants of the stream."""
     seen: set[NpuAddressRange] = set()

@@ -129,8 +129,18 @@ def op_accesses(d: DecodedOp) -> list[Access]:
             out.append(Access(d.index, what, write, region, iv))
 
     if isinstance(op, NpuDmaOperation):
-        add("src", False, op.src.region, ((op.src.address, op.src.address + op.src.length),))
-        add("dst", True, op.dest.region, ((op.dest.address, op.dest.address + op.dest.length),))
+        add(
+            "src",
+            False,
+            op.src.region,
+            ((op.src.address, op.src.address + op.src.length),),
+        )
+        add(
+            "dst",
+            True,
+            op.dest.region,
+            ((op.dest.address, op.dest.address + op.dest.length),),
+        )
         return out
     assert isinstance(op, NpuBlockOperation) and op.ifm and op.ofm
     add("ifm", False, op.ifm.region, feature_map_intervals(op.ifm))
@@ -187,7 +197,9 @@ def check_memory(
         for t in ts:
             if t.region in region_sizes and t.offset is not None:
                 n = int(np.prod(t.shape)) * t.elem_size
-                out.append((t.region, t.offset, min(t.offset + n, region_sizes[t.region])))
+                out.append(
+                    (t.region, t.offset, min(t.offset + n, region_sizes[t.region]))
+                )
         return out
 
     for region, s, e in placed(inputs):
@@ -202,7 +214,10 @@ def check_memory(
         m = _mask(len(writer[region]), intervals)
         hit = m & (clobberer[region] >= 0)
         if hit.any():
-            pairs = {(int(victim[region][b]), int(clobberer[region][b])) for b in np.flatnonzero(hit)}
+            pairs = {
+                (int(victim[region][b]), int(clobberer[region][b]))
+                for b in np.flatnonzero(hit)
+            }
             for k, i in sorted(pairs):
                 # Only a reader that also reads k's surviving bytes expected
                 # k's value; one reading i's bytes alone is i's consumer.
@@ -212,7 +227,11 @@ def check_memory(
                 a, b = _runs(sel)[0][0], _runs(sel)[-1][1]
                 findings.append(
                     Finding(
-                        "clobber", region, a, b, (k, i, j),
+                        "clobber",
+                        region,
+                        a,
+                        b,
+                        (k, i, j),
                         f"{name(i)} overwrites region {region} [{a:#x}, {b:#x}) "
                         f"written by {name(k)} before any read; {name(j)} reads it",
                     )
@@ -223,7 +242,11 @@ def check_memory(
             runs = _runs(cold)
             findings.append(
                 Finding(
-                    "uninitialised", region, runs[0][0], runs[-1][1], (j,),
+                    "uninitialised",
+                    region,
+                    runs[0][0],
+                    runs[-1][1],
+                    (j,),
                     f"{name(j)} reads region {region} [{runs[0][0]:#x}, "
                     f"{runs[-1][1]:#x}) that no op wrote and no input holds",
                 )
@@ -239,16 +262,28 @@ def check_memory(
         if size is None:
             s, e = a.span
             findings.append(
-                Finding("outside", a.region, s, e, (j,),
-                        f"{name(j)} {verb} {a.what} in undeclared region {a.region}")
+                Finding(
+                    "outside",
+                    a.region,
+                    s,
+                    e,
+                    (j,),
+                    f"{name(j)} {verb} {a.what} in undeclared region {a.region}",
+                )
             )
             return []
         lo, hi = a.span
         if lo < 0 or hi > size:
             findings.append(
-                Finding("outside", a.region, lo, hi, (j,),
-                        f"{name(j)} {verb} {a.what} at region {a.region} "
-                        f"[{lo:#x}, {hi:#x}) beyond its {size} bytes")
+                Finding(
+                    "outside",
+                    a.region,
+                    lo,
+                    hi,
+                    (j,),
+                    f"{name(j)} {verb} {a.what} at region {a.region} "
+                    f"[{lo:#x}, {hi:#x}) beyond its {size} bytes",
+                )
             )
         return [(max(s, 0), min(e, size)) for s, e in a.intervals if s < size and e > 0]
 
