@@ -81,7 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         ops = decode_operations(commands)
     except StreamError as e:
-        raise ToolError(f"{args.file}: error: {e}") from None
+        where = f"{args.file}: {e.location}" if e.word is not None else args.file
+        raise ToolError(f"{where}: error: {e.message}") from None
     if args.check_memory:
         report = check_memory(ops, stream.region_sizes, stream.inputs, stream.outputs)
         lines = [format_accesses(report)]

@@ -35,14 +35,22 @@ OPERATION_COMMANDS = frozenset(
 
 
 class StreamError(ValueError):
-    """A malformed command stream or container; `word` is the word offset
-    in the command stream (or in the container, for header errors)."""
+    """A malformed command stream or container. `word` is a word offset:
+    in the command stream (`frame` "stream", the listing's offsets) or in
+    the driver payload (`frame` "payload", for header errors)."""
 
-    def __init__(self, message: str, word: int | None = None) -> None:
+    def __init__(
+        self, message: str, word: int | None = None, frame: str = "stream"
+    ) -> None:
         self.message = message
         self.word = word
-        where = f"word {word}: " if word is not None else ""
-        super().__init__(f"{where}{message}")
+        self.frame = frame
+        super().__init__(f"{self.location}: {message}" if word is not None else message)
+
+    @property
+    def location(self) -> str:
+        """`stream word 12` or `payload word 0` ('' without an offset)."""
+        return f"{self.frame} word {self.word}" if self.word is not None else ""
 
 
 @dataclass(frozen=True)

@@ -90,10 +90,14 @@ def read_payload(data: bytes, kind: str = "payload") -> StreamFile:
     """Parse a driver payload; StreamError names the word offset."""
     if len(data) % 4:
         raise StreamError(
-            f"payload size {len(data)} is not a multiple of 4", len(data) // 4
+            f"payload size {len(data)} is not a multiple of 4",
+            len(data) // 4,
+            "payload",
         )
     if data[:4] != _MAGIC:
-        raise StreamError(f"bad payload header {data[:4]!r} (expected b'COP1')", 0)
+        raise StreamError(
+            f"bad payload header {data[:4]!r} (expected b'COP1')", 0, "payload"
+        )
     words = np.frombuffer(data, dtype="<u4")
     n = len(words)
     i = 1
@@ -103,7 +107,7 @@ def read_payload(data: bytes, kind: str = "payload") -> StreamFile:
         tid, high, param = tag & 0xFF, (tag >> 8) & 0xFF, tag >> 16
         if tid == _TAG_CONFIG:
             if i + 2 >= n:
-                raise StreamError("config tag truncated", i)
+                raise StreamError("config tag truncated", i, "payload")
             config, ident = int(words[i + 1]), int(words[i + 2])
             i += 3
         elif tid == _TAG_NOP or tid == _TAG_DUMPSHRAM:
@@ -115,7 +119,9 @@ def read_payload(data: bytes, kind: str = "payload") -> StreamFile:
             start = i + 1
             if start + length > n:
                 raise StreamError(
-                    f"command stream of {length} words truncated to {n - start}", n
+                    f"command stream of {length} words truncated to {n - start}",
+                    n,
+                    "payload",
                 )
             stream = StreamFile(
                 kind,
@@ -128,8 +134,8 @@ def read_payload(data: bytes, kind: str = "payload") -> StreamFile:
                 stream.accelerator = accelerator_of(config)
             return stream
         else:
-            raise StreamError(f"unknown driver action tag 0x{tag:08x}", i)
-    raise StreamError("payload has no command stream", n)
+            raise StreamError(f"unknown driver action tag 0x{tag:08x}", i, "payload")
+    raise StreamError("payload has no command stream", n, "payload")
 
 
 def _npz_bytes(arrays: np.lib.npyio.NpzFile, key: str) -> bytes:
