@@ -65,5 +65,22 @@ def test_tflite_and_raw_hold_the_same_stream(compiled, core: str) -> None:  # ty
             continue
         a, b = read_stream_file(tfl.path), read_stream_file(raw.path)
         assert a.words.tolist() == b.words.tolist(), m.stem
+        assert a.flash == b.flash, m.stem
         pairs += 1
     assert pairs >= 3
+
+
+@pytest.mark.parametrize("core", list(CORES))
+def test_u65_512_two_weight_streams(tmp_path: Path, core: str) -> None:
+    model = next(m for m in bundled_models() if m.stem == "tflite_micro_speech")
+    result = compile_model(model, core, "tflite", tmp_path, "ethos-u65-512")
+    assert result.path is not None, result.error
+    stream = read_stream_file(result.path)
+    assert stream.accelerator == NpuAccelerator.Ethos_U65_512
+    ops = decode_operations(decode_words(stream.words))
+    weighted = [d.op for d in ops if getattr(d.op, "weights", None)]
+    # Output channels are dealt to two cores: two weight and scale streams.
+    assert weighted and all(len(op.weights) == 2 for op in weighted)
+    assert all(len(op.biases) == 2 for op in weighted)
+    report = check_memory(ops, stream.region_sizes, stream.inputs, stream.outputs)
+    assert report.findings == []

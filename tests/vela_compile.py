@@ -27,7 +27,9 @@ def bundled_models() -> list[Path]:
     return sorted(MODELS.glob("*.tflite"))
 
 
-def compile_model(model: Path, core: str, fmt: str, out: Path) -> Compiled:
+def compile_model(
+    model: Path, core: str, fmt: str, out: Path, accelerator: str = ACCELERATOR
+) -> Compiled:
     """Run `vela` on `model`; the output file, or vela's last error line."""
     out.mkdir(parents=True, exist_ok=True)
     cmd = [
@@ -36,7 +38,7 @@ def compile_model(model: Path, core: str, fmt: str, out: Path) -> Compiled:
         "ethosu.vela",
         str(model),
         "--accelerator-config",
-        ACCELERATOR,
+        accelerator,
         "--output-format",
         fmt,
         "--output-dir",
