@@ -89,3 +89,10 @@ def test_nhcwb16_intervals_skip_padding_channels() -> None:
     # Brick 0 (16 channels) of x0, x1 is [0x100, 0x120); brick 1 holds 4 real
     # channels of 16 per x: [0x120, 0x124) and [0x130, 0x134).
     assert feature_map_intervals(fm) == ((0x100, 0x124), (0x130, 0x134))
+
+
+def test_undeclared_regions_still_find_clobbers() -> None:
+    ops = [copy(0, 0x400), copy(0, 0x480), copy(0x400, 0x800)]
+    decoded = decode_operations(decode_words(read_payload(generate(ops)).words))
+    report = check_memory(decoded, None, None)
+    assert [(f.kind, f.ops) for f in report.findings] == [("clobber", (0, 1, 2))]

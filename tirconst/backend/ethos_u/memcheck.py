@@ -174,16 +174,27 @@ class MemoryReport:
 
 def check_memory(
     ops: Sequence[DecodedOp],
-    region_sizes: dict[int, int],
-    inputs: Sequence[TensorPlacement] = (),
+    region_sizes: dict[int, int] | None,
+    inputs: Sequence[TensorPlacement] | None = (),
     outputs: Sequence[TensorPlacement] = (),
     flash_region: int | None = 0,
 ) -> MemoryReport:
     """Replay `ops` over the declared regions and report findings.
 
-    `region_sizes` are the declared sizes; `inputs`/`outputs` with a region
-    and offset count as written before the stream / read after it;
-    `flash_region` is initialised (the constant blob)."""
+    `region_sizes` are the declared sizes; None (a bare payload declares
+    none) sizes each region by its highest access and reports no `outside`
+    finding. `inputs`/`outputs` with a region and offset count as written
+    before the stream / read after it; `inputs` None (unknown) turns the
+    `uninitialised` check off; `flash_region` is initialised (the
+    constant blob)."""
+    all_accesses = [op_accesses(d) for d in ops]
+    if region_sizes is None:
+        region_sizes = {}
+        for accesses in all_accesses:
+            for a in accesses:
+                if a.region < INTERNAL_REGION:
+                    end = max(a.span[1], region_sizes.get(a.region, 0))
+                    region_sizes[a.region] = end
     writer = {r: np.full(n, -1, dtype=np.int32) for r, n in region_sizes.items()}
     read = {r: np.zeros(n, dtype=bool) for r, n in region_sizes.items()}
     victim = {r: np.full(n, -1, dtype=np.int32) for r, n in region_sizes.items()}
@@ -202,10 +213,9 @@ def check_memory(
                 )
         return out
 
-    for region, s, e in placed(inputs):
+    for region, s, e in placed(inputs or ()):
         init[region][s:e] = True
     findings: list[Finding] = []
-    all_accesses = [op_accesses(d) for d in ops]
 
     def name(i: int) -> str:
         return "the host" if i >= len(ops) else f"op {i} ({ops[i].command.name[7:]})"
@@ -238,7 +248,7 @@ def check_memory(
                 )
             clobberer[region][hit] = -1
         cold = m & (writer[region] < 0) & ~init[region]
-        if cold.any() and j < len(ops):
+        if cold.any() and j < len(ops) and inputs is not None:
             runs = _runs(cold)
             findings.append(
                 Finding(
@@ -290,7 +300,9 @@ def check_memory(
     for j, accesses in enumerate(all_accesses):
         for a in accesses:
             if not a.write:
-                do_read(j, a.region, bounded(j, a))
+                iv = bounded(j, a)
+                if iv:
+                    do_read(j, a.region, iv)
         for a in accesses:
             if a.write:
                 iv = bounded(j, a)
