@@ -39,7 +39,12 @@ from tests.npu_api_ops import (
     out_extent,
     pick_block_config,
 )
-from tirconst.backend.ethos_u import decode_operations, decode_words, read_payload
+from tirconst.backend.ethos_u import (
+    decode_operations,
+    decode_words,
+    disassemble,
+    read_payload,
+)
 from tirconst.backend.ethos_u.commands import cmd0
 
 LUT_REGION, LUT_ADDRESS = 0x103, 0x5800  # U55-128's lookup memory
@@ -314,3 +319,19 @@ def test_other_accelerators(accelerator: str, monkeypatch) -> None:  # type: ign
     if accelerator == "Ethos_U65_512":
         # Two cores: the second core's weight stream is written with length 0.
         assert "NPU_SET_WEIGHT1_LENGTH" in decoded[0].written
+
+
+def test_disassemble_file_and_register_snapshots(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    a, b = pool(NpuPoolingOp.MAX), pool(NpuPoolingOp.MAX)
+    b.ofm.tiles = b.ofm.tiles._replace(addresses=[0x6000, 0, 0, 0])
+    f = tmp_path / "two.bin"
+    f.write_bytes(generate([a, b]))
+    d = disassemble(f)
+    assert [x.command for x in d.ops] == [cmd0.NPU_OP_POOL] * 2
+    # The second op repeats every register but the OFM base: only that is
+    # written, and its snapshot still holds the rest.
+    assert "NPU_SET_OFM_BASE0" in d.ops[1].written
+    assert "NPU_SET_IFM_BASE0" not in d.ops[1].written
+    assert d.ops[1].registers["NPU_SET_OFM_BASE0"] == 0x6000
+    assert d.ops[1].registers["NPU_SET_IFM_BASE0"] == 0x100
+    assert d.ops[1].op.ifm.tiles.addresses[0] == 0x100

@@ -15,16 +15,23 @@ from tirconst.backend.ethos_u.containers import (
     read_stream_file,
     read_tflite,
 )
-from tirconst.backend.ethos_u.decoder import DecodedOp, decode_operations
+from tirconst.backend.ethos_u.decoder import (
+    DecodedOp,
+    Disassembly,
+    decode_operations,
+    disassemble,
+)
 
 __all__ = [
     "Command",
     "DecodedOp",
+    "Disassembly",
     "StreamError",
     "StreamFile",
     "TensorPlacement",
     "decode_operations",
     "decode_words",
+    "disassemble",
     "format_listing",
     "read_npz",
     "read_payload",

@@ -31,6 +31,7 @@ from __future__ import annotations
 import ctypes
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from ethosu.vela.api import (
     NpuAccumulatorType,
@@ -76,7 +77,9 @@ from tirconst.backend.ethos_u.commands import (
     OPERATION_COMMANDS,
     Command,
     StreamError,
+    decode_words,
 )
+from tirconst.backend.ethos_u.containers import StreamFile, read_stream_file
 
 _DTYPES = {
     "U8": NpuDataType.UINT8,
@@ -143,6 +146,9 @@ class DecodedOp:
     acc_format: str | None = None
     blockdep: int | None = None
     shram: dict[str, int] = field(default_factory=dict)
+    #: Every register written so far (name -> value, addresses 64-bit): the
+    #: state the hardware starts this op from.
+    registers: dict[str, int] = field(default_factory=dict)
 
 
 class _Registers:
@@ -425,6 +431,7 @@ def decode_operations(commands: list[Command]) -> list[DecodedOp]:
             else:
                 d.op = _block_op(command, c.param, r, c.offset, d)
             d.written, d.waits = tuple(written), tuple(waits)
+            d.registers = {k.name: v.value for k, v in r.values.items()}
             ops.append(d)
             written, waits = [], []
         elif command in (cmd0.NPU_OP_KERNEL_WAIT, cmd0.NPU_OP_DMA_WAIT):
@@ -433,3 +440,20 @@ def decode_operations(commands: list[Command]) -> list[DecodedOp]:
             r.values[command] = c
             written.append(command.name)
     return ops
+
+
+@dataclass
+class Disassembly:
+    """A file read back: its container facts, commands and operations."""
+
+    stream: StreamFile
+    commands: list[Command]
+    ops: list[DecodedOp]
+
+
+def disassemble(path: str | Path) -> Disassembly:
+    """Read a payload, raw `.npz` or `.tflite` and decode it (StreamError on
+    a malformed file)."""
+    stream = read_stream_file(path)
+    commands = decode_words(stream.words)
+    return Disassembly(stream, commands, decode_operations(commands))
