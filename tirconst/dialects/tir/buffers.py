@@ -47,6 +47,13 @@ from tirconst.dialects.tir.constant_data import (
     parse_raw_data,
     print_data,
 )
+from tirconst.dialects.tir.memory import (
+    PlacementAttr,
+    check_placement,
+    parse_placement,
+    print_placement,
+    refuse_legacy_placement,
+)
 from tirconst.dialects.tir.types import BufferType
 
 
@@ -55,11 +62,11 @@ class AllocateOp(IRDLOperation):
     """A workspace buffer (TIR `Allocate`): uninitialized storage of the result type.
 
     Its contents are undefined until stored to. A memory planner places it in
-    flat memory with two attributes, both or neither: `pool = "sram"` (the
-    pool's name) and `offset = 64` (bytes from the pool's start), as in
-    `tir.allocate {pool = "sram", offset = 64} : !tir.buffer<16xi8>`. The
-    interpreter then keeps its bytes in that pool, where overlapping buffers
-    share bytes (docs/interpreter.md, "Flat memory").
+    flat memory with the `placement` property: a read-write `tir.pool` and a
+    byte offset, as in `tir.allocate at <@sram, 64> : !tir.buffer<16xi8>`.
+    The verifier checks the pool exists, the offset is aligned and the buffer
+    fits. The interpreter then keeps its bytes in that pool, where overlapping
+    buffers share bytes (docs/interpreter.md, "Flat memory").
 
     Example:
         tir.func @f() {
@@ -69,16 +76,34 @@ class AllocateOp(IRDLOperation):
 
     name = "tir.allocate"
 
+    placement = opt_prop_def(PlacementAttr)
     buffer = result_def(BufferType)
 
     traits = traits_def(MemoryAllocEffect())
 
-    assembly_format = "attr-dict `:` type($buffer)"
+    assembly_format = "(`at` $placement^)? attr-dict `:` type($buffer)"
 
-    def __init__(self, buffer_type: BufferType, name: str | None = None):
-        super().__init__(result_types=[buffer_type])
+    def __init__(
+        self,
+        buffer_type: BufferType,
+        name: str | None = None,
+        placement: PlacementAttr | None = None,
+    ):
+        super().__init__(
+            result_types=[buffer_type],
+            properties={} if placement is None else {"placement": placement},
+        )
         if name is not None:
             self.buffer.name_hint = name
+
+    def verify_(self) -> None:
+        refuse_legacy_placement(self)
+        if self.placement is not None:
+            bt = self.buffer.type
+            assert isinstance(bt, BufferType)
+            check_placement(
+                self, self.placement, bt.size_in_bytes, "workspace", constant=False
+            )
 
 
 class ConstantResolveError(VerifyException):
@@ -124,17 +149,23 @@ class ConstantOp(IRDLOperation):
     share one copy. Data of up to 16 elements prints as a list, larger data as
     hex; both are exact.
 
+    It may be placed in a read-only `tir.pool` (`at <@flash, 0>`, offset in
+    bytes); the verifier checks the pool, the alignment and the fit.
+
     Syntax:
-        tir.constant @name = dense<[...] | "0x..."> : tensor<...> [{attrs}]
+        tir.constant @name = dense<[...] | "0x..."> : tensor<...>
+            [at <@pool, offset>] [{attrs}]
 
     Example:
-        tir.constant @weights = dense<[1, -2, 3, -4]> : tensor<2x2xi8>
+        tir.pool @flash read_only
+        tir.constant @weights = dense<[1, -2, 3, -4]> : tensor<2x2xi8> at <@flash, 0>
     """
 
     name = "tir.constant"
 
     sym_name = prop_def(StringAttr)
     value = prop_def(DenseIntOrFPElementsAttr)
+    placement = opt_prop_def(PlacementAttr)
 
     traits = traits_def(SymbolOpInterface(), NoMemoryEffect())
 
@@ -155,6 +186,10 @@ class ConstantOp(IRDLOperation):
         check_data_fits(
             self.value, self.value.get_shape(), self.value.get_element_type()
         )
+        refuse_legacy_placement(self)
+        if self.placement is not None:
+            nbytes = numpy_of(self.value).nbytes
+            check_placement(self, self.placement, nbytes, "constant", constant=True)
 
     def print(self, printer: Printer) -> None:
         printer.print_string(" ")
@@ -163,6 +198,7 @@ class ConstantOp(IRDLOperation):
         print_data(printer, self.value)
         printer.print_string(" : ")
         printer.print_attribute(self.value.type)
+        print_placement(printer, self.placement)
         printer.print_op_attributes(self.attributes)
 
     @classmethod
@@ -176,6 +212,7 @@ class ConstantOp(IRDLOperation):
         if not isinstance(tensor_type, TensorType):
             parser.raise_error("tir.constant data must have a tensor type", pos)
         op = cls(name, make_data(parser, raw, tensor_type, pos))
+        op.placement = parse_placement(parser)
         op.attributes |= parser.parse_optional_attr_dict()
         return op
 
@@ -186,11 +223,14 @@ class AllocateConstOp(IRDLOperation):
 
     The data is either inline or the module-level `tir.constant` it names.
     Exactly one of the two is set; both are lossless in text at any size.
-    Like `tir.allocate`, it may be placed with `pool` and `offset` attributes.
+    It may be placed in a read-only `tir.pool` (`at <@flash, 64>`); one that
+    names a placed `tir.constant` is where that constant is, so a placement
+    of its own must agree.
 
     Syntax:
         %buf = tir.allocate_const dense<[...] | "0x..."> : !tir.buffer<...>
-        %buf = tir.allocate_const @name : !tir.buffer<...>
+            [at <@pool, offset>] [{attrs}]
+        %buf = tir.allocate_const @name : !tir.buffer<...> [at <@pool, offset>]
 
     Example:
         tir.constant @w = dense<"0x000102030405060708090a0b0c0d0e0f10"> : tensor<17xi8>
@@ -204,6 +244,7 @@ class AllocateConstOp(IRDLOperation):
 
     value = opt_prop_def(DenseIntOrFPElementsAttr)
     symbol = opt_prop_def(SymbolRefAttr)
+    placement = opt_prop_def(PlacementAttr)
     buffer = result_def(BufferType)
 
     traits = traits_def(NoMemoryEffect())
@@ -264,12 +305,24 @@ class AllocateConstOp(IRDLOperation):
         self.value = dense_from_numpy(array.astype(self.buffer_type.dtype, copy=False))
         self.symbol = None
 
+    def effective_placement(self) -> PlacementAttr | None:
+        """Its own placement, else that of the module constant it names."""
+        if self.placement is not None or self.symbol is None:
+            return self.placement
+        const = self.constant_op()
+        return None if const is None else const.placement
+
     def verify_(self) -> None:
         if (self.value is None) == (self.symbol is None):
             raise VerifyException(
                 "tir.allocate_const needs exactly one of inline data or a symbol"
             )
+        refuse_legacy_placement(self)
         bt = self.buffer_type
+        if self.placement is not None:
+            check_placement(
+                self, self.placement, bt.size_in_bytes, "constant", constant=True
+            )
         if self.value is not None:
             check_data_fits(self.value, bt.get_shape(), bt.element_type)
             return
@@ -286,6 +339,12 @@ class AllocateConstOp(IRDLOperation):
             check_data_fits(const.value, bt.get_shape(), bt.element_type)
         except VerifyException as e:
             raise VerifyException(f"'@{name}': {e}") from None
+        if None not in (self.placement, const.placement) and (
+            self.placement != const.placement
+        ):
+            raise VerifyException(
+                f"placed at {self.placement}, but '@{name}' is at {const.placement}"
+            )
 
     def print(self, printer: Printer) -> None:
         printer.print_string(" ")
@@ -296,6 +355,7 @@ class AllocateConstOp(IRDLOperation):
             print_data(printer, self.value)
         printer.print_string(" : ")
         printer.print_attribute(self.buffer.type)
+        print_placement(printer, self.placement)
         printer.print_op_attributes(self.attributes)
 
     @classmethod
@@ -314,6 +374,7 @@ class AllocateConstOp(IRDLOperation):
             op = cls(
                 make_data(parser, raw, buffer_type.tensor_type(), pos), buffer_type
             )
+        op.placement = parse_placement(parser)
         op.attributes |= parser.parse_optional_attr_dict()
         return op
 
