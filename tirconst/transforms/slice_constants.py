@@ -29,6 +29,7 @@ from tirconst.analysis.constant_uses import (
     symbol_name,
     unravel,
 )
+from tirconst.analysis.symbol_uses import referenced_symbols
 from tirconst.dialects.tir.buffers import (
     AllocateConstOp,
     BufferLoadOp,
@@ -242,11 +243,7 @@ class SliceConstant(RewritePattern):
 
 
 def erase_unreferenced_symbols(module: ModuleOp, names: set[str]) -> None:
-    still = {
-        h.symbol.root_reference.data
-        for h in module.walk()
-        if isinstance(h, AllocateConstOp) and h.symbol is not None
-    }
+    still = referenced_symbols(module)
     for op in list(module.body.block.ops):
         if isinstance(op, ConstantOp) and op.sym_name.data in names - still:
             Rewriter.erase_op(op)
