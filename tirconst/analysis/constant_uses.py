@@ -10,9 +10,10 @@ module gives the region touched, as a `Box` in the constant's own index space:
   (`box is None`, `reason` says why);
 - operator ops, `tir.call_extern` and unknown users take the whole view they are
   given;
-- `tir.buffer_store` into a constant, or a constant as an operator's output, is
-  a *write*: the IR is then not treating it as a constant, and passes leave it
-  alone.
+- an op whose declared effects (`operand_effects`, per operand) write the
+  constant, such as `tir.buffer_store` into it or an operator op with it as
+  output, is a *write*: the IR is then not treating it as a constant, and
+  passes leave it alone. An op that declares no effects may write it.
 
 Through a view the box is the bounding box of the flat element range touched,
 so it may be larger than the exact set (never smaller). Nothing here copies
@@ -31,12 +32,11 @@ from tirconst.analysis.index_ranges import DynamicIndex, IndexRanges
 from tirconst.dialects.tir.buffers import (
     AllocateConstOp,
     BufferLoadOp,
-    BufferStoreOp,
     ConstantOp,
     DeclBufferOp,
     ReshapeOp,
 )
-from tirconst.dialects.tir.operators import OperatorOp
+from tirconst.dialects.tir.memory import Effect, effect_on
 from tirconst.dialects.tir.structure import CallExternOp, FuncOp
 from tirconst.dialects.tir.types import BufferType
 
@@ -285,14 +285,12 @@ class ConstantUses:
                 yield ConstantRead(op, holder, None, view.path, reason=str(e))
                 return
             yield ConstantRead(op, holder, view.box_of(shape, inner), view.path)
-        elif isinstance(op, BufferStoreOp) and op.buffer is op.operands[operand_index]:
-            yield ConstantRead(op, holder, whole, view.path, writes=True)
-        elif isinstance(op, OperatorOp):
-            out = op.output  # type: ignore[attr-defined]
-            writes = out is op.operands[operand_index]
-            yield ConstantRead(op, holder, whole, view.path, writes=writes)
         elif isinstance(op, CallExternOp):
+            # A callee sees a constant read-only (a write fails at run time).
             yield ConstantRead(op, holder, whole, view.path)
+        elif effect := effect_on(op, op.operands[operand_index]):
+            writes = bool(effect & Effect.WRITE)
+            yield ConstantRead(op, holder, whole, view.path, writes=writes)
         else:
             # An op this analysis does not know (another dialect's): it may
             # touch everything, and may write it.
@@ -342,16 +340,12 @@ def writers_of(buffer: SSAValue) -> list[Operation]:
         op = use.operation
         if isinstance(op, DeclBufferOp | ReshapeOp):
             out += writers_of(op.view)
-        elif isinstance(op, BufferLoadOp | CallExternOp):
-            continue
-        elif isinstance(op, BufferStoreOp):
-            if use.index == 1:
-                out.append(op)
-        elif isinstance(op, OperatorOp):
-            if op.operands[use.index] is op.output:  # type: ignore[attr-defined]
-                out.append(op)
+        elif isinstance(op, CallExternOp):
+            continue  # constants are passed read-only
         else:
-            out.append(op)
+            effect = effect_on(op, op.operands[use.index])
+            if effect is None or effect & Effect.WRITE:
+                out.append(op)
     return out
 
 

@@ -48,6 +48,8 @@ from tirconst.dialects.tir.constant_data import (
     print_data,
 )
 from tirconst.dialects.tir.memory import (
+    Effect,
+    Effects,
     PlacementAttr,
     check_placement,
     parse_placement,
@@ -515,6 +517,9 @@ class BufferLoadOp(IRDLOperation):
         assert isinstance(bt, BufferType)
         super().__init__(operands=[buffer, indices], result_types=[bt.element_type])
 
+    def effects(self) -> Effects:
+        return [(self.buffer, Effect.READ)]
+
     def verify_(self) -> None:
         bt = _check_indices(self.buffer, self.indices)
         if self.result.type != bt.element_type:
@@ -571,6 +576,9 @@ class BufferStoreOp(IRDLOperation):
 
     def __init__(self, value: SSAValue, buffer: SSAValue, indices: Sequence[SSAValue]):
         super().__init__(operands=[value, buffer, indices])
+
+    def effects(self) -> Effects:
+        return [(self.buffer, Effect.WRITE)]
 
     def verify_(self) -> None:
         bt = _check_indices(self.buffer, self.indices)

@@ -1,4 +1,5 @@
-"""Memory as part of the IR: pools (`tir.pool`) and placements (`#tir.place`).
+"""Memory as part of the IR: pools (`tir.pool`), placements (`#tir.place`) and
+per-operand memory effects (`operand_effects`).
 
 A pool is a module-level symbol: one flat memory of the target (SRAM, flash),
 with an optional size, an alignment and an access kind. A placement names a
@@ -11,6 +12,8 @@ trust it.
 
 from __future__ import annotations
 
+from enum import IntFlag
+
 from xdsl.dialects.builtin import (
     I64,
     IntAttr,
@@ -19,7 +22,7 @@ from xdsl.dialects.builtin import (
     SymbolRefAttr,
     UnitAttr,
 )
-from xdsl.ir import Operation, ParametrizedAttribute
+from xdsl.ir import Operation, ParametrizedAttribute, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
     irdl_attr_definition,
@@ -30,8 +33,16 @@ from xdsl.irdl import (
 )
 from xdsl.parser import AttrParser, Parser
 from xdsl.printer import Printer
-from xdsl.traits import SymbolOpInterface, SymbolTable
+from xdsl.traits import (
+    MemoryAllocEffect,
+    NoMemoryEffect,
+    RecursiveMemoryEffect,
+    SymbolOpInterface,
+    SymbolTable,
+)
 from xdsl.utils.exceptions import VerifyException
+
+from tirconst.dialects.tir.types import BufferType
 
 
 @irdl_attr_definition
@@ -235,3 +246,65 @@ def parse_placement(parser: Parser) -> PlacementAttr | None:
     if parser.parse_optional_keyword("at") is None:
         return None
     return PlacementAttr(*PlacementAttr.parse_parameters(parser))
+
+
+class Effect(IntFlag):
+    """What an op does to the buffer behind one of its operands."""
+
+    READ = 1
+    WRITE = 2
+
+
+Effects = list[tuple[SSAValue, Effect]]
+
+
+def operand_effects(op: Operation) -> Effects | None:
+    """(operand, READ|WRITE) pairs: what `op` reads and writes, per operand.
+
+    An op declares its own with a method `effects()` (tir's loads, stores,
+    operator ops and extern calls do; so can any dialect's). A `tir.for`,
+    `tir.if` or `tir.func` has the effects of the ops in its body on values
+    defined outside it. An op with the `NoMemoryEffect` trait (views,
+    allocations) or without buffer operands (scalars) touches no buffer.
+    None: unknown, so an analysis
+    must assume every buffer operand is read and written.
+    """
+    declared = getattr(op, "effects", None)
+    if callable(declared):
+        return list(declared())
+    if op.regions and op.has_trait(RecursiveMemoryEffect):
+        out: Effects = []
+        for inner in op.walk():
+            if inner is op or inner.regions:
+                continue
+            effects = operand_effects(inner)
+            if effects is None:
+                return None
+            out += [(v, e) for v, e in effects if not op.is_ancestor(_owner(v))]
+        return out
+    if op.has_trait(NoMemoryEffect) or op.has_trait(MemoryAllocEffect):
+        return []
+    if not op.regions and not any(isinstance(v.type, BufferType) for v in op.operands):
+        return []  # buffers are reached only through operands
+    return None
+
+
+def _owner(v: SSAValue) -> Operation:
+    owner = v.owner
+    if isinstance(owner, Operation):
+        return owner
+    parent = owner.parent_op()
+    assert parent is not None
+    return parent
+
+
+def effect_on(op: Operation, value: SSAValue) -> Effect | None:
+    """The union of `op`'s effects on `value`; None when `op` is unknown."""
+    effects = operand_effects(op)
+    if effects is None:
+        return None
+    out = Effect(0)
+    for v, e in effects:
+        if v is value:
+            out |= e
+    return out

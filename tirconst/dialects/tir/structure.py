@@ -38,7 +38,13 @@ from xdsl.traits import (
 from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.str_enum import StrEnum
 
-from tirconst.dialects.tir.memory import PlacementAttr, check_placement, lookup_pool
+from tirconst.dialects.tir.memory import (
+    Effect,
+    Effects,
+    PlacementAttr,
+    check_placement,
+    lookup_pool,
+)
 from tirconst.dialects.tir.types import BufferType
 
 _FUNC_PROPS = ("param_placement", "pool_sizes")
@@ -461,8 +467,9 @@ class CallExternOp(IRDLOperation):
     """TIR `Evaluate(Call(extern))`: calls an external function by name.
 
     `tir.call_extern "fn"(%a, %b) : (!tir.buffer<4xi8>, i32) -> ()`. The callee
-    may read and write buffer arguments. The interpreter runs callees registered
-    with it by name.
+    may read and write buffer arguments (its effects: READ|WRITE on each
+    buffer argument; a constant is passed read-only). The interpreter runs
+    callees registered with it by name.
 
     Example:
         tir.func @f(%x : !tir.buffer<16xi8>) {
@@ -490,3 +497,10 @@ class CallExternOp(IRDLOperation):
             properties={"callee": StringAttr(callee)},
             result_types=[result_types],
         )
+
+    def effects(self) -> Effects:
+        return [
+            (a, Effect.READ | Effect.WRITE)
+            for a in self.args
+            if isinstance(a.type, BufferType)
+        ]
