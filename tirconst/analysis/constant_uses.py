@@ -190,15 +190,23 @@ class _View:
     base: int
     shape: tuple[int, ...]
     path: tuple[Operation, ...]
+    strides: tuple[int, ...] | None = None
+    """A strided view's element strides (non-negative); None: row-major."""
+
+    def offset_of(self, index: Sequence[int]) -> int:
+        if self.strides is None:
+            return row_major_offset(self.shape, index)
+        return sum(i * s for i, s in zip(index, self.strides, strict=True))
 
     def box_of(self, holder_shape: tuple[int, ...], inner: Box) -> Box:
-        """The holder's box spanned by `inner`, a box of this window."""
+        """The holder's box spanned by `inner`, a box of this window (for a
+        strided view: the flat range from its first to its last element)."""
         if not self.path:
             return inner
         if inner.size == 0:  # an empty view reads nothing; claim the lot
             return Box.whole(holder_shape)
-        first = self.base + row_major_offset(self.shape, inner.lo)
-        last = self.base + row_major_offset(self.shape, [h - 1 for h in inner.hi])
+        first = self.base + self.offset_of(inner.lo)
+        last = self.base + self.offset_of([h - 1 for h in inner.hi])
         return box_of_flat_range(holder_shape, first, last)
 
 
@@ -232,9 +240,7 @@ class ConstantUses:
                 view = _window(root, op)
                 n = _numel(view.shape)
                 box = (
-                    box_of_flat_range(shape, view.base, view.base + n - 1)
-                    if n
-                    else Box.whole(shape)
+                    view.box_of(shape, Box.whole(view.shape)) if n else Box.whole(shape)
                 )
                 out.append(DirectUse(op, box, reads))
             else:
@@ -330,7 +336,11 @@ def _window(view: _View, op: DeclBufferOp | ReshapeOp) -> _View:
     vt = op.view.type
     assert isinstance(vt, BufferType)
     offset = op.offset.value.data if isinstance(op, DeclBufferOp) else 0
-    return _View(view.base + offset, vt.get_shape(), (*view.path, op))
+    strides = None
+    if isinstance(op, DeclBufferOp) and op.is_strided:
+        # The verifier keeps strided views off strided sources.
+        strides = op.element_strides()
+    return _View(view.base + offset, vt.get_shape(), (*view.path, op), strides)
 
 
 def writers_of(buffer: SSAValue) -> list[Operation]:

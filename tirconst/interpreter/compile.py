@@ -63,9 +63,13 @@ class BufInfo:
     marks: bool
     """Writes mark the element defined."""
     readonly: bool
+    elem_strides: tuple[int, ...] | None = None
+    """A strided view's element strides (None: row-major)."""
 
     @property
     def strides(self) -> tuple[int, ...]:
+        if self.elem_strides is not None:
+            return self.elem_strides
         out, step = [], 1
         for d in reversed(self.shape):
             out.append(step)
@@ -345,10 +349,19 @@ class FunctionEmitter:
         t = op.view.type
         assert isinstance(t, BufferType)
         offset = op.offset.value.data if isinstance(op, DeclBufferOp) else 0
+        strides = (
+            op.element_strides()
+            if isinstance(op, DeclBufferOp) and op.is_strided
+            else None
+        )
         var = self.fresh("b")
         name = op.view.name_hint or "view"
-        self.emit(f"{var} = {src.var}.view({offset}, {t.get_shape()!r}, {name!r})")
+        self.emit(
+            f"{var} = {src.var}.view({offset}, {t.get_shape()!r}, {name!r}, "
+            f"{strides!r})"
+        )
         self.bind_buffer(op.view, var, src.checked, src.marks, src.readonly)
+        self.bufs[op.view].elem_strides = strides
 
     def linear_index(
         self, op: Operation, info: BufInfo, indices: Sequence[SSAValue]

@@ -246,6 +246,13 @@ def _call_function(
             f"@{op.callee.data} takes {len(target.args)} buffers and returns nothing",
         )
     _check_types(op, target, args)
+    for name, buf in zip(target.names, args, strict=True):
+        if buf.strides is not None:
+            raise op_failure(
+                op,
+                f"argument for {name!r} of @{op.callee.data} is a strided view; "
+                "a tir.func takes contiguous buffers",
+            )
     program.function(op.callee.data).invoke_with(frame, args)
     return ()
 

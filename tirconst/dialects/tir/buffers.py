@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from xdsl.dialects.builtin import (
     I64,
+    DenseArrayBase,
     DenseIntOrFPElementsAttr,
     IndexType,
     IntegerAttr,
@@ -381,14 +382,38 @@ class AllocateConstOp(IRDLOperation):
         return op
 
 
+def row_major_strides(shape: Sequence[int]) -> tuple[int, ...]:
+    out, step = [], 1
+    for d in reversed(shape):
+        out.append(step)
+        step *= d
+    return tuple(reversed(out))
+
+
+def is_strided_view(value: SSAValue) -> bool:
+    """Whether `value` is a `tir.decl_buffer` view with non-row-major strides."""
+    owner = value.owner
+    return isinstance(owner, DeclBufferOp) and owner.is_strided
+
+
 @irdl_op_definition
 class DeclBufferOp(IRDLOperation):
-    """A view of a buffer (TIR `DeclBuffer`): same storage from element `offset`
-    on, seen with the result's shape. Writes through the view write the source.
+    """A view of a buffer (TIR `DeclBuffer`): the source's storage from element
+    `offset` on, seen with the result's shape. Writes through the view write
+    the source.
+
+    With `strides` (one per view dimension, in elements of the source), view
+    element `[i, j, ...]` is source element `offset + i * s0 + j * s1 + ...`
+    in row-major order: a height stripe or a channel slice of an NHWC tensor
+    is a view, not a copy. The verifier checks the view's last element lies
+    inside the source. A strided view is not itself the source of another
+    view or a reshape (view the original buffer instead).
 
     Example:
         tir.func @f(%x : !tir.buffer<4x4xi8>) {
           %row1 = tir.decl_buffer %x[4] : !tir.buffer<4x4xi8> -> !tir.buffer<4xi8>
+          %col2 = tir.decl_buffer %x[2] strides [4]
+              : !tir.buffer<4x4xi8> -> !tir.buffer<4xi8>
         }
     """
 
@@ -396,20 +421,41 @@ class DeclBufferOp(IRDLOperation):
 
     source = operand_def(BufferType)
     offset = prop_def(IntegerAttr[I64])
+    strides = opt_prop_def(DenseArrayBase.constr(I64))
     view = result_def(BufferType)
 
     traits = traits_def(NoMemoryEffect())
 
     assembly_format = (
-        "$source `[` $offset `]` attr-dict `:` type($source) `->` type($view)"
+        "$source `[` $offset `]` (`strides` $strides^)? attr-dict `:` type($source) "
+        "`->` type($view)"
     )
 
-    def __init__(self, source: SSAValue, offset: int, view_type: BufferType):
-        super().__init__(
-            operands=[source],
-            properties={"offset": IntegerAttr(offset, 64)},
-            result_types=[view_type],
-        )
+    def __init__(
+        self,
+        source: SSAValue,
+        offset: int,
+        view_type: BufferType,
+        strides: Sequence[int] | None = None,
+    ):
+        props: dict[str, Attribute] = {"offset": IntegerAttr(offset, 64)}
+        if strides is not None:
+            props["strides"] = DenseArrayBase.from_list(I64, list(strides))
+        super().__init__(operands=[source], properties=props, result_types=[view_type])
+
+    def element_strides(self) -> tuple[int, ...]:
+        """The view's strides in source elements (row-major without `strides`)."""
+        if self.strides is None:
+            view = self.view.type
+            assert isinstance(view, BufferType)
+            return row_major_strides(view.get_shape())
+        return tuple(self.strides.get_values())
+
+    @property
+    def is_strided(self) -> bool:
+        view = self.view.type
+        assert isinstance(view, BufferType)
+        return self.element_strides() != row_major_strides(view.get_shape())
 
     def verify_(self) -> None:
         src, view = self.source.type, self.view.type
@@ -420,10 +466,24 @@ class DeclBufferOp(IRDLOperation):
                 f"{src.element_type}"
             )
         off = self.offset.value.data
-        if off < 0 or off + view.num_elements > src.num_elements:
+        strides = self.element_strides()
+        shape = view.get_shape()
+        if len(strides) != len(shape):
+            raise VerifyException(
+                f"{len(strides)} strides given for a rank-{len(shape)} view"
+            )
+        if any(st < 0 for st in strides):
+            raise VerifyException(f"strides {list(strides)} must not be negative")
+        if self.is_strided and is_strided_view(self.source):
+            raise VerifyException(
+                "the source is itself a strided view; view its source instead"
+            )
+        last = off + sum((d - 1) * st for d, st in zip(shape, strides, strict=True))
+        if off < 0 or (view.num_elements and last >= src.num_elements):
             raise VerifyException(
                 f"view of {view.num_elements} elements at offset {off} exceeds the "
                 f"source's {src.num_elements} elements"
+                + (f" (its last element is {last})" if self.strides else "")
             )
 
 
@@ -459,6 +519,10 @@ class ReshapeOp(IRDLOperation):
         ):
             raise VerifyException(
                 f"reshape must keep the element type and count: {src} -> {view}"
+            )
+        if is_strided_view(self.source):
+            raise VerifyException(
+                "cannot reshape a strided view (its elements are not contiguous)"
             )
 
 

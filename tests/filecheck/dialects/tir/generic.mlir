@@ -98,6 +98,10 @@
     %p = "tir.allocate_const"() <{symbol = @placed, placement = #tir.place<@flash, 64>}> : () -> !tir.buffer<2xi16>
     // CHECK-NEXT: %q = "tir.allocate_const"() <{value = dense<[7, 8]> : tensor<2xi8>, placement = #tir.place<@flash, 0>}> {tir.note = "q"} : () -> !tir.buffer<2xi8>
     %q = "tir.allocate_const"() <{value = dense<[7, 8]> : tensor<2xi8>, placement = #tir.place<@flash, 0>}> {tir.note = "q"} : () -> !tir.buffer<2xi8>
+    // CHECK-NEXT: %col = "tir.decl_buffer"(%x) <{offset = 1 : i64, strides = array<i64: 4>}> : (!tir.buffer<4x4xi8>) -> !tir.buffer<3xi8>
+    %col = "tir.decl_buffer"(%x) <{offset = 1 : i64, strides = array<i64: 4>}> : (!tir.buffer<4x4xi8>) -> !tir.buffer<3xi8>
+    // CHECK-NEXT: %box = "tir.decl_buffer"(%x) <{offset = 5 : i64, strides = array<i64: 4, 1>}> {tir.note = "2x2"} : (!tir.buffer<4x4xi8>) -> !tir.buffer<2x2xi8>
+    %box = "tir.decl_buffer"(%x) <{offset = 5 : i64, strides = array<i64: 4, 1>}> {tir.note = "2x2"} : (!tir.buffer<4x4xi8>) -> !tir.buffer<2x2xi8>
     // CHECK-NEXT: %w = "tir.allocate_const"() <{symbol = @w}> : () -> !tir.buffer<4xi8>
     %w = "tir.allocate_const"() <{symbol = @w}> : () -> !tir.buffer<4xi8>
     // CHECK-NEXT: %tab = "tir.allocate_const"() <{symbol = @table}> : () -> !tir.buffer<17xi8>

@@ -1,5 +1,5 @@
 // Every verifier rule of flat memory (tir.pool, placements, param_placement,
-// pool_sizes), one case each: a one-line diagnostic naming the line, the op
+// pool_sizes) and of strided views, one case each: a one-line diagnostic naming the line, the op
 // and its function.
 // RUN: tirconst-opt --split-input-file --verify-diagnostics %s | filecheck %s
 // RUN: tirconst-opt --split-input-file --verify-diagnostics %s 2>&1 \
@@ -203,4 +203,51 @@ tir.func @f() attributes {pool_sizes = {sram = 16}} {
 tir.pool @sram
 tir.func @f(%a : !tir.buffer<4xi8>) attributes {param_placement = {a = #tir.place<@sram, 0>}, pool_sizes = {sram = 8}} {
   %t = tir.allocate at <@sram, 4> : !tir.buffer<8xi8>
+}
+
+// -----
+
+// strided view: one stride per view dimension
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+// CHECK-NEXT: {{.*}}invalid_memory.mlir:[[# @LINE + 2]]:3: error: 'tir.decl_buffer' op in @f: 2 strides given for a rank-1 view
+tir.func @f(%x : !tir.buffer<4x4xi8>) {
+  %v = tir.decl_buffer %x[0] strides [4, 1] : !tir.buffer<4x4xi8> -> !tir.buffer<4xi8>
+}
+
+// -----
+
+// strided view: strides are not negative
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+// CHECK-NEXT: {{.*}}invalid_memory.mlir:[[# @LINE + 2]]:3: error: 'tir.decl_buffer' op in @f: strides [-4] must not be negative
+tir.func @f(%x : !tir.buffer<4x4xi8>) {
+  %v = tir.decl_buffer %x[12] strides [-4] : !tir.buffer<4x4xi8> -> !tir.buffer<4xi8>
+}
+
+// -----
+
+// strided view: the last element stays inside the source
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+// CHECK-NEXT: {{.*}}invalid_memory.mlir:[[# @LINE + 2]]:3: error: 'tir.decl_buffer' op in @f: view of 4 elements at offset 1 exceeds the source's 16 elements (its last element is 16)
+tir.func @f(%x : !tir.buffer<4x4xi8>) {
+  %v = tir.decl_buffer %x[1] strides [5] : !tir.buffer<4x4xi8> -> !tir.buffer<4xi8>
+}
+
+// -----
+
+// strided view: not a view of a strided view
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+// CHECK-NEXT: {{.*}}invalid_memory.mlir:[[# @LINE + 3]]:3: error: 'tir.decl_buffer' op in @f: the source is itself a strided view; view its source instead
+tir.func @f(%x : !tir.buffer<4x4xi8>) {
+  %v = tir.decl_buffer %x[0] strides [4, 1] : !tir.buffer<4x4xi8> -> !tir.buffer<2x2xi8>
+  %w = tir.decl_buffer %v[0] strides [2] : !tir.buffer<2x2xi8> -> !tir.buffer<2xi8>
+}
+
+// -----
+
+// strided view: not reshaped
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+// CHECK-NEXT: {{.*}}invalid_memory.mlir:[[# @LINE + 3]]:3: error: 'tir.reshape' op in @f: cannot reshape a strided view (its elements are not contiguous)
+tir.func @f(%x : !tir.buffer<4x4xi8>) {
+  %v = tir.decl_buffer %x[0] strides [4, 1] : !tir.buffer<4x4xi8> -> !tir.buffer<2x2xi8>
+  %w = tir.reshape %v : !tir.buffer<2x2xi8> -> !tir.buffer<4xi8>
 }

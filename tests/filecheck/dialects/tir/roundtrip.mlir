@@ -81,6 +81,10 @@ builtin.module {
     %p = tir.allocate_const @placed : !tir.buffer<2xi16> at <@flash, 64>
     // CHECK-NEXT: %q = tir.allocate_const dense<[7, 8]> : !tir.buffer<2xi8> at <@flash, 0> {tir.note = "q"}
     %q = tir.allocate_const dense<[7, 8]> : !tir.buffer<2xi8> at <@flash, 0> {tir.note = "q"}
+    // CHECK-NEXT: %col = tir.decl_buffer %x[1] strides [4] : !tir.buffer<4x4xi8> -> !tir.buffer<3xi8>
+    %col = tir.decl_buffer %x[1] strides [4] : !tir.buffer<4x4xi8> -> !tir.buffer<3xi8>
+    // CHECK-NEXT: %box = tir.decl_buffer %x[5] strides [4, 1] {tir.note = "2x2"} : !tir.buffer<4x4xi8> -> !tir.buffer<2x2xi8>
+    %box = tir.decl_buffer %x[5] strides [4, 1] {tir.note = "2x2"} : !tir.buffer<4x4xi8> -> !tir.buffer<2x2xi8>
     // CHECK-NEXT: %w = tir.allocate_const @w : !tir.buffer<4xi8>
     %w = tir.allocate_const @w : !tir.buffer<4xi8>
     // CHECK-NEXT: %tab = tir.allocate_const @table : !tir.buffer<17xi8>
