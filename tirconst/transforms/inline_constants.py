@@ -44,6 +44,8 @@ class InlineConstant(RewritePattern):
         # In place: creating and replacing thousands of ops costs more.
         op.value = const.value
         op.symbol = None
+        if op.placement is None:  # the data stays where the constant was
+            op.placement = const.placement
         rewriter.notify_op_modified(op)
         self.inlined.add(const.sym_name.data)
 
@@ -65,7 +67,8 @@ class InlineConstantsPass(ModulePass):
     """Inline module constants into every `tir.allocate_const` that names one.
 
     Each reference gets its own inline copy of the data, so a function can be
-    moved, sliced or compressed on its own. Constants that were referenced
+    moved, sliced or compressed on its own. A placed constant's placement
+    goes with its data. Constants that were referenced
     before and no longer are, are removed; constants that nothing referenced
     to begin with are left as they are.
     """

@@ -276,7 +276,9 @@ class SliceConstantsPass(ModulePass):
     streamed separately (TVM's Ethos-U DivideConstants). Loads are re-indexed
     into the slice; views get their offset in it. A module constant is sliced
     into new module constants `@<name>_slice<k>`, shared by the functions
-    reading the same region, and is removed once nothing references it.
+    reading the same region, and is removed once nothing references it (by
+    any op: `symbol_uses`). Slices are unplaced (a memory planner places them:
+    the original offset would put all slices on the same bytes).
 
     A constant read at an index the analysis cannot bound (or one something
     writes) is left whole, and a note on stderr says so (`quiet=true` to
