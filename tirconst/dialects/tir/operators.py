@@ -53,6 +53,7 @@ from xdsl.printer import Printer
 from xdsl.traits import MemoryReadEffect, MemoryWriteEffect
 from xdsl.utils.exceptions import VerifyException
 
+from tirconst.dialects.tir.memory import Effect, Effects
 from tirconst.dialects.tir.types import BufferType
 
 INT8_MIN, INT8_MAX = -128, 127
@@ -308,6 +309,11 @@ class OperatorOp(IRDLOperation):
 
     def input_values(self) -> list[SSAValue]:
         return [v for name in self.INPUTS if (v := getattr(self, name)) is not None]
+
+    def effects(self) -> Effects:
+        """Every input is read whole; the output is written whole."""
+        out = self.output  # type: ignore[attr-defined]
+        return [(v, Effect.READ) for v in self.input_values()] + [(out, Effect.WRITE)]
 
     def buffer_type(self, value: SSAValue | None) -> BufferType:
         assert value is not None and isinstance(value.type, BufferType)
