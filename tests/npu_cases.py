@@ -1,0 +1,95 @@
+"""Build the same operator as a tir kernel call and as an npu command stream
+(weights encoded through Vela's API), for the npu interpreter's tests."""
+
+from __future__ import annotations
+
+import numpy as np
+from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, StringAttr, i64
+
+from tirconst.dialects.npu import (
+    Conv2DOp,
+    DepthwiseConv2DOp,
+    KernelAttr,
+    PaddingAttr,
+    PoolingOp,
+)
+from tirconst.dialects.npu.build import StreamBuilder
+from tirconst.formats.ethos_u import WeightEncoding
+
+
+def block(h: int, w: int, c: int) -> DenseArrayBase:
+    return DenseArrayBase.from_list(i64, [h, w, c])
+
+
+def conv_stream(
+    x_shape, w, bias, multiplier, shift, *, stride=(1, 1), dilation=(1, 1),
+    pad=(0, 0, 0, 0), input_zp=0, output_zp=0, depthwise=False, rounding="tfl",
+    block_depth=16, traversal="depth_first", act=None, accelerator="ethos-u55-128",
+):  # fmt: skip
+    """A conv (OHWI `w`) or depthwise (`w` as (C, KH, KW, 1)) stream."""
+    from tirconst.dialects.npu import ActivationAttr  # noqa: F401
+    from tirconst.dialects.npu.geometry import window_output
+
+    b = StreamBuilder(accelerator)
+    _, h, wd, c = x_shape
+    co, kh, kw, _ = w.shape
+    kernel = KernelAttr.make(size=(kh, kw), stride=stride, dilation=dilation)
+    oh, ow = window_output((h, wd), kernel, pad)
+    ifm = b.tensor("input0", "input", x_shape, zero_point=input_zp)
+    ofm = b.tensor("output0", "output", (1, oh, ow, co), zero_point=output_zp)
+    enc = WeightEncoding(
+        accelerator, block_depth, traversal, dilation[1], dilation[0], depthwise,
+        tuple(w.shape),
+    )  # fmt: skip
+    wr = b.weights(w, enc)
+    br = b.biases(bias, multiplier, [31 - int(s) for s in shift])
+    props = {
+        "ifm": ifm,
+        "ofm": ofm,
+        "kernel": kernel,
+        "padding": PaddingAttr.make(pad=pad),
+        "block_config": block(1, 1, block_depth),
+        "rounding_mode": StringAttr(rounding),
+        "weights": ArrayAttr([wr]),
+        "biases": ArrayAttr([br]),
+    }
+    if act is not None:
+        props["activation"] = act
+    if depthwise:
+        b.add(DepthwiseConv2DOp.create(properties=props))
+    else:
+        props["block_traversal"] = StringAttr(traversal)
+        b.add(Conv2DOp.create(properties=props))
+    return b.module()
+
+
+def pool_stream(x_shape, kind, window, stride, pad=(0, 0, 0, 0), zp=0, scale=0.5):
+    b = StreamBuilder()
+    _, h, wd, c = x_shape
+    kernel = KernelAttr.make(size=window, stride=stride)
+    from tirconst.dialects.npu.geometry import window_output
+
+    oh, ow = window_output((h, wd), kernel, pad)
+    ifm = b.tensor("input0", "input", x_shape, scale=scale, zero_point=zp)
+    ofm = b.tensor("output0", "output", (1, oh, ow, c), scale=scale, zero_point=zp)
+    b.add(
+        PoolingOp.create(
+            properties={
+                "pool_type": StringAttr(kind),
+                "ifm": ifm,
+                "ofm": ofm,
+                "kernel": kernel,
+                "padding": PaddingAttr.make(pad=pad),
+                "block_config": block(1, 1, 16),
+            }
+        )
+    )
+    return b.module()
+
+
+def random_conv(rng: np.random.Generator, co, kh, kw, ci):
+    w = rng.integers(-127, 128, (co, kh, kw, ci)).astype(np.int8)
+    bias = rng.integers(-5000, 5000, co).astype(np.int32)
+    multiplier = rng.integers(2**30, 2**31 - 1, co)
+    shift = rng.integers(-10, -5, co)
+    return w, bias, multiplier, shift
