@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the docstring examples hold one-line hex constants)
 """The NPU operations, one per class of Vela's API: `npu.conv2d`
 (NpuConv2DOperation), `npu.depthwise_conv2d` (NpuConvDepthWiseOperation),
 `npu.pooling` (NpuPoolingOperation), `npu.elementwise`
@@ -270,9 +271,15 @@ class Conv2DOp(WeightedOp):
 
     Example:
         npu.command_stream @s "ethos-u55-128" {
-          npu.region 0 constant size 176 streams [#npu.weight_stream<16, 160, #npu.weight_encoding<"ethos-u55-128", [1, 1, 1, 16]>>] = dense<"0x00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"> : tensor<176xui8>
-          npu.region 1 scratch size 32
-          npu.conv2d {ifm = #npu.feature_map<int8, [1, 1, 16], region = 1>, ofm = #npu.feature_map<int8, [1, 1, 1], region = 1, address = 16>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 16>, weights = [#npu.range<0, 16, 160>], biases = [#npu.range<0, 0, 10>]}
+          npu.region 0 constant size 64 streams [#npu.weight_stream<0, 32, #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8>>] = dense<"0x30005c71061f53c914010f7739650080f3ff8fff1ffeffffffffffffffffffff64000000009a79825a279cffffffff9a79825a27000000000000000000000000"> : tensor<64xui8>
+          npu.region 3 input size 16
+          npu.region 4 output size 16
+          npu.tensor "input0" input region 3 offset 0 : tensor<1x2x2x4xi8>
+          npu.tensor "output0" output region 4 offset 0 : tensor<1x2x2x2xi8>
+          npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 3>,
+                      ofm = #npu.feature_map<int8, [2, 2, 2], region = 4>,
+                      kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>,
+                      weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 20>]}
         }
     """
 
@@ -296,8 +303,13 @@ class DepthwiseConv2DOp(WeightedOp):
 
     Example:
         npu.command_stream @s "ethos-u55-128" {
-          npu.region 0 constant size 1024
+          npu.region 0 constant size 80 streams [#npu.weight_stream<0, 48, #npu.weight_encoding<"ethos-u55-128", [2, 3, 3, 1], block_depth = 8, depthwise = true>>] = dense<"0x81006c11376584cf35b65442c71432c4ff70ce000070cec15d4ec10de45c39051c00600080050007f0ffffffffffffff00000000009a79825a250a000000009a79825a25000000000000000000000000"> : tensor<80xui8>
           npu.region 1 scratch size 64
+          npu.depthwise_conv2d {ifm = #npu.feature_map<int8, [3, 3, 2], region = 1>,
+                                ofm = #npu.feature_map<int8, [3, 3, 2], region = 1, address = 32>,
+                                kernel = #npu.kernel<[3, 3]>, padding = #npu.padding<[1, 1, 1, 1]>,
+                                block_config = array<i64: 1, 1, 8>,
+                                weights = [#npu.range<0, 0, 48>], biases = [#npu.range<0, 48, 20>]}
         }
     """
 
@@ -324,7 +336,11 @@ class PoolingOp(WindowOp):
     Example:
         npu.command_stream @s "ethos-u55-128" {
           npu.region 1 scratch size 80
-          npu.pooling {pool_type = "max", ifm = #npu.feature_map<int8, [4, 4, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 4], region = 1, address = 64>, kernel = #npu.kernel<[2, 2], stride = [2, 2]>, block_config = array<i64: 2, 2, 8>}
+          npu.pooling {pool_type = "max",
+                       ifm = #npu.feature_map<int8, [4, 4, 4], region = 1>,
+                       ofm = #npu.feature_map<int8, [2, 2, 4], region = 1, address = 64>,
+                       kernel = #npu.kernel<[2, 2], stride = [2, 2]>,
+                       block_config = array<i64: 2, 2, 8>}
         }
     """
 
@@ -359,7 +375,8 @@ ELEMENTWISE_TYPES = ("add", "sub", "mul", "min", "max", "abs")
 @irdl_op_definition
 class ElementwiseOp(BlockOp):
     """Elementwise arithmetic (Vela's NpuElementWiseOperation): IFM `op` IFM2
-    (or the real scalar `ifm2_scalar`), IFM2 broadcast along its dimensions of
+    (or, with `ifm2_scalar`, that real value quantized with IFM2's scale and
+    zero point, as Vela does), IFM2 broadcast along its dimensions of
     extent 1; `reversed_operands` swaps them. add, sub and mul rescale with
     the operand and OFM float scales the way TFLite's integer kernels do
     (Vela derives its registers from the same float32 scales); min, max and
@@ -368,7 +385,11 @@ class ElementwiseOp(BlockOp):
     Example:
         npu.command_stream @s "ethos-u55-128" {
           npu.region 1 scratch size 48
-          npu.elementwise {op_type = "add", ifm = #npu.feature_map<int8, [1, 1, 16], region = 1, scale = 0.5>, ifm2 = #npu.feature_map<int8, [1, 1, 16], region = 1, address = 16, scale = 0.25>, ofm = #npu.feature_map<int8, [1, 1, 16], region = 1, address = 32, scale = 1.0>, block_config = array<i64: 1, 1, 16>}
+          npu.elementwise {op_type = "add",
+                           ifm = #npu.feature_map<int8, [1, 1, 16], region = 1, scale = 0.5>,
+                           ifm2 = #npu.feature_map<int8, [1, 1, 16], region = 1, address = 16, scale = 0.25>,
+                           ofm = #npu.feature_map<int8, [1, 1, 16], region = 1, address = 32, scale = 1.0>,
+                           block_config = array<i64: 1, 1, 16>}
         }
     """
 
@@ -386,12 +407,12 @@ class ElementwiseOp(BlockOp):
             )
         self.verify_common()
         unary = kind == "abs"
-        has2 = self.ifm2 is not None or self.ifm2_scalar is not None
-        if unary == has2 or (self.ifm2 is not None and self.ifm2_scalar is not None):
+        if unary == (self.ifm2 is not None):
             raise VerifyException(
-                f"{kind} takes {'no' if unary else 'exactly one'} second operand "
-                "(ifm2 or ifm2_scalar)"
+                f"{kind} takes {'no' if unary else 'an'} IFM2"
             )
+        if self.ifm2_scalar is not None and unary:
+            raise VerifyException(f"{kind} takes no scalar operand")
         out = self.shape(self.ofm)
         if self.shape(self.ifm) != out:
             raise VerifyException(
