@@ -20,6 +20,7 @@ for depthwise). Positions outside the tensor hold zero.
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -230,18 +231,53 @@ def stream_index_map(encoding: WeightEncoding) -> np.ndarray:
     return index
 
 
+def _decode_isolated(stream: bytes) -> np.ndarray:
+    """`ethosu.mlw_codec.decode` in a forked child: on a truncated or corrupt
+    stream the C codec calls exit(), which must not end this process."""
+    from ethosu import mlw_codec
+
+    if not hasattr(os, "fork"):
+        return np.asarray(mlw_codec.decode(bytearray(stream)), dtype=np.int16)
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: decode, send the values, never return
+        status = 1
+        try:
+            os.close(read_fd)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            values = np.asarray(mlw_codec.decode(bytearray(stream)), dtype=np.int16)
+            view = memoryview(values.tobytes())
+            while view:
+                view = view[os.write(write_fd, view) :]
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    chunks = []
+    with os.fdopen(read_fd, "rb") as pipe:
+        while chunk := pipe.read(1 << 20):
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise WeightFormatError(
+            "weight stream does not decode (the codec stops: truncated or corrupt)"
+        )
+    return np.frombuffer(b"".join(chunks), dtype=np.int16)
+
+
 def decode_stream_values(stream: bytes | bytearray, encoding: WeightEncoding):
     """The OHWI volume of the values the stream holds (`weight - zero_point`),
     as int16. Raises WeightFormatError if the stream does not decode or does
     not fit the encoding."""
-    from ethosu import mlw_codec
-
-    try:
-        values = mlw_codec.decode(bytearray(stream))
-    except Exception as e:  # the C codec raises bare ValueError/RuntimeError
-        raise WeightFormatError(f"weight stream does not decode: {e}") from None
+    if len(stream) == 0 or len(stream) % 16:
+        raise WeightFormatError(
+            f"a weight stream is a non-empty multiple of 16 bytes, got {len(stream)}"
+        )
+    values = _decode_isolated(bytes(stream))
     index = stream_index_map(encoding)
-    decoded = np.asarray(values, dtype=np.int16)
+    decoded = values
     if decoded.size < index.size:
         raise WeightFormatError(
             f"weight stream holds {decoded.size} values but the encoding of "
