@@ -188,7 +188,7 @@ class WeightedOp(WindowOp):
         found = region.stream_at(r["address"], r["length"])
         if found is None:
             raise VerifyException(
-                f"weight range #npu.range{r['region']}, {r['address']}, "
+                f"weight range #npu.range<{r['region']}, {r['address']}, "
                 f"{r['length']}> does not point at a weight stream of region "
                 f"{r['region']}"
             )
