@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the tir text templates hold long lines)
 """Build the same operator as a tir kernel call and as an npu command stream
 (weights encoded through Vela's API), for the npu interpreter's tests."""
 

@@ -148,7 +148,9 @@ def test_strides_and_tile_boxes():
     at = {0: (0, 0, 0), 128: (0, 0, 2), 256: (1, 0, 0), 384: (3, 0, 2)}
     for offset, (row, row0, col) in at.items():
         del row0
-        np.testing.assert_array_equal(mem[offset : offset + 4], data[0, row, col : col + 2].reshape(-1))
+        np.testing.assert_array_equal(
+            mem[offset : offset + 4], data[0, row, col : col + 2].reshape(-1)
+        )
     # tile 2 (rows >= 1, columns < 2): row 2 of the tensor is tile-2 row 1
     np.testing.assert_array_equal(mem[256 + 32 : 256 + 36], data[0, 2, 0:2].reshape(-1))
 
@@ -192,12 +194,16 @@ def test_dma_copies_bytes():
         DmaOp.create(
             properties={
                 "src": AddressRangeAttr.make(region=3, address=x["address"], length=32),
-                "dest": AddressRangeAttr.make(region=4, address=y["address"], length=32),
+                "dest": AddressRangeAttr.make(
+                    region=4, address=y["address"], length=32
+                ),
             }
         )
     )
     data = np.arange(32, dtype=np.int8)
-    np.testing.assert_array_equal(run_stream(b.module(), {"input0": data})["output0"], data)
+    np.testing.assert_array_equal(
+        run_stream(b.module(), {"input0": data})["output0"], data
+    )
 
 
 @pytest.mark.parametrize("kind", ["add", "mul"])
@@ -223,7 +229,13 @@ def test_elementwise_matches_tflite(kind: str):
     out = run_stream(b.module(), {"input0": xa, "input1": xc})["output0"]
     from tirconst.frontend.tflite_params import quantize_multiplier
 
-    common = {"lhs_zp": 3, "rhs_zp": -7, "output_zp": 1, "act_min": -128, "act_max": 127}
+    common = {
+        "lhs_zp": 3,
+        "rhs_zp": -7,
+        "output_zp": 1,
+        "act_min": -128,
+        "act_max": 127,
+    }
     s = [float(np.float32(v)) for v in (0.05, 0.02, 0.07)]
     if kind == "mul":
         m, sh = quantize_multiplier(

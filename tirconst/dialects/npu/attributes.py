@@ -43,7 +43,8 @@ class FeatureMapAttr(StructAttr):
                          strides = [Y, X, C], scale = S, zero_point = Z>
 
     Example:
-        #npu.feature_map<int8, [8, 8, 16], region = 1, address = 256, scale = 0.5, zero_point = -3>
+        #npu.feature_map<int8, [8, 8, 16], region = 1, address = 256,
+                         scale = 0.5, zero_point = -3>
     """
 
     name = "npu.feature_map"
@@ -243,7 +244,7 @@ class WeightEncodingAttr(StructAttr):
         if len(self["dilation"]) != 2:
             raise VerifyException("#npu.weight_encoding: dilation must be [y, x]")
         try:
-            self.encoding
+            _ = self.encoding
         except (WeightFormatError, TypeError) as e:
             raise VerifyException(f"#npu.weight_encoding: {e}") from None
 
@@ -282,7 +283,8 @@ class WeightStreamAttr(StructAttr):
     length in bytes) and how it was encoded.
 
     Example:
-        #npu.weight_stream<64, 160, #npu.weight_encoding<"ethos-u55-128", [16, 1, 1, 8]>>
+        #npu.weight_stream<64, 160,
+            #npu.weight_encoding<"ethos-u55-128", [16, 1, 1, 8]>>
     """
 
     name = "npu.weight_stream"

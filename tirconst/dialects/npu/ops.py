@@ -408,9 +408,7 @@ class ElementwiseOp(BlockOp):
         self.verify_common()
         unary = kind == "abs"
         if unary == (self.ifm2 is not None):
-            raise VerifyException(
-                f"{kind} takes {'no' if unary else 'an'} IFM2"
-            )
+            raise VerifyException(f"{kind} takes {'no' if unary else 'an'} IFM2")
         if self.ifm2_scalar is not None and unary:
             raise VerifyException(f"{kind} takes no scalar operand")
         out = self.shape(self.ofm)

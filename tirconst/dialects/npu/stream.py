@@ -293,7 +293,8 @@ class TensorOp(IRDLOperation):
     Example:
         npu.command_stream @s "ethos-u55-128" {
           npu.region 3 input size 64
-          npu.tensor "input0" input region 3 offset 0 : tensor<1x4x4x4xi8> scale 0.5 zero_point -1
+          npu.tensor "input0" input region 3 offset 0 : tensor<1x4x4x4xi8>
+              scale 0.5 zero_point -1
         }
     """
 
@@ -347,29 +348,30 @@ class TensorOp(IRDLOperation):
             raise VerifyException(
                 f"tensor kind must be input or output, got {self.kind.data!r}"
             )
-        self.dtype  # raises for an element type without a numpy dtype
+        _ = self.dtype  # raises for an element type without a numpy dtype
         stream = stream_of(self)
         if stream is None:
             return
-        region = stream.regions_by_index().get(self.region.value.data)
+        name, index = self.tensor_name.data, self.region.value.data
+        region = stream.regions_by_index().get(index)
         if region is None:
             raise VerifyException(
-                f"tensor {self.tensor_name.data!r} is in region {self.region.value.data}, "
-                "which the stream does not declare"
+                f"tensor {name!r} is in region {index}, which the stream does not "
+                "declare"
             )
-        end = self.offset.value.data + self.nbytes
-        if self.offset.value.data < 0 or end > region.size.value.data:
+        offset, size = self.offset.value.data, region.size.value.data
+        end = offset + self.nbytes
+        if offset < 0 or end > size:
             raise VerifyException(
-                f"tensor {self.tensor_name.data!r} (bytes {self.offset.value.data}..{end}) "
-                f"lies outside region {self.region.value.data} of {region.size.value.data} bytes"
+                f"tensor {name!r} (bytes {offset}..{end}) lies outside region {index} "
+                f"of {size} bytes"
             )
 
     def print(self, printer: Printer) -> None:
         printer.print_string(" ")
         printer.print_string_literal(self.tensor_name.data)
-        printer.print_string(
-            f" {self.kind.data} region {self.region.value.data} offset {self.offset.value.data} : "
-        )
+        region, offset = self.region.value.data, self.offset.value.data
+        printer.print_string(f" {self.kind.data} region {region} offset {offset} : ")
         printer.print_attribute(self.type)
         if self.scale is not None:
             printer.print_string(f" scale {float_text(self.scale.value.data)}")
