@@ -57,11 +57,26 @@ def conv_stream(
     if act is not None:
         props["activation"] = act
     if depthwise:
-        b.add(DepthwiseConv2DOp.create(properties=props))
+        op = DepthwiseConv2DOp.create(properties=props)
     else:
         props["block_traversal"] = StringAttr(traversal)
-        b.add(Conv2DOp.create(properties=props))
+        op = Conv2DOp.create(properties=props)
+    _fit_block(op, accelerator, block_depth)
+    b.add(op)
     return b.module()
+
+
+def _fit_block(op, accelerator: str, depth: int | None) -> None:
+    """Give the op a block config Vela accepts, of the encoded depth when
+    there is one (an OFM shallower than the block depth keeps the encoded
+    depth: the interpreter does not care, and the weights need it)."""
+    from tirconst.backend.ethos_u.vela_ops import pick_block_config
+
+    try:
+        h, w, c = pick_block_config(op, accelerator, depth)
+    except ValueError:
+        return
+    op.properties["block_config"] = block(h, w, c)
 
 
 def pool_stream(x_shape, kind, window, stride, pad=(0, 0, 0, 0), zp=0, scale=0.5):
@@ -73,18 +88,18 @@ def pool_stream(x_shape, kind, window, stride, pad=(0, 0, 0, 0), zp=0, scale=0.5
     oh, ow = window_output((h, wd), kernel, pad)
     ifm = b.tensor("input0", "input", x_shape, scale=scale, zero_point=zp)
     ofm = b.tensor("output0", "output", (1, oh, ow, c), scale=scale, zero_point=zp)
-    b.add(
-        PoolingOp.create(
-            properties={
-                "pool_type": StringAttr(kind),
-                "ifm": ifm,
-                "ofm": ofm,
-                "kernel": kernel,
-                "padding": PaddingAttr.make(pad=pad),
-                "block_config": block(1, 1, 16),
-            }
-        )
+    op = PoolingOp.create(
+        properties={
+            "pool_type": StringAttr(kind),
+            "ifm": ifm,
+            "ofm": ofm,
+            "kernel": kernel,
+            "padding": PaddingAttr.make(pad=pad),
+            "block_config": block(1, 1, 16),
+        }
     )
+    _fit_block(op, "ethos-u55-128", None)
+    b.add(op)
     return b.module()
 
 

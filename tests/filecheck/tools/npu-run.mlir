@@ -28,6 +28,6 @@ builtin.module {
     npu.region 4 output size 144
     npu.tensor "input0" input region 3 offset 0 : tensor<1x7x6x5xi8> zero_point 3
     npu.tensor "output0" output region 4 offset 0 : tensor<1x4x3x12xi8> zero_point -2
-    npu.conv2d {ifm = #npu.feature_map<int8, [7, 6, 5], region = 3, zero_point = 3>, ofm = #npu.feature_map<int8, [4, 3, 12], region = 4, zero_point = -2>, kernel = #npu.kernel<[3, 3], stride = [2, 2]>, padding = #npu.padding<[1, 1, 1, 1]>, block_config = array<i64: 1, 1, 16>, weights = [#npu.range<0, 0, 720>], biases = [#npu.range<0, 720, 120>], block_traversal = "part_kernel_first"}
+    npu.conv2d {ifm = #npu.feature_map<int8, [7, 6, 5], region = 3, zero_point = 3>, ofm = #npu.feature_map<int8, [4, 3, 12], region = 4, zero_point = -2>, kernel = #npu.kernel<[3, 3], stride = [2, 2]>, padding = #npu.padding<[1, 1, 1, 1]>, block_config = array<i64: 4, 4, 16>, weights = [#npu.range<0, 0, 720>], biases = [#npu.range<0, 720, 128>], block_traversal = "part_kernel_first"}
   }
 }

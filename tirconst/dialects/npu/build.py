@@ -80,7 +80,9 @@ class StreamBuilder:
         return r
 
     def biases(self, bias: Sequence[int], scale: Sequence[int], shift: Sequence[int]):
-        return self.constant(encode_bias(bias, scale, shift))
+        """Bias/scale records, the range padded to 16 bytes as Vela requires."""
+        data = encode_bias(bias, scale, shift)
+        return self.constant(data + b"\0" * (_align(len(data)) - len(data)))
 
     def space(self, region: int, nbytes: int) -> int:
         """Reserve 16-aligned bytes in region 1, 3 or 4; their offset."""

@@ -211,6 +211,10 @@ class WeightedOp(WindowOp):
             raise VerifyException(
                 f"scale/bias base {b['address']} is not 16-byte aligned"
             )
+        if b["length"] % 16:
+            raise VerifyException(
+                f"scale/bias length {b['length']} is not a multiple of 16"
+            )
         _, _, oc = self.shape(self.ofm)
         if b["length"] < oc * RECORD_BYTES:
             raise VerifyException(
@@ -279,7 +283,7 @@ class Conv2DOp(WeightedOp):
           npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 3>,
                       ofm = #npu.feature_map<int8, [2, 2, 2], region = 4>,
                       kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>,
-                      weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 20>]}
+                      weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 32>]}
         }
     """
 
@@ -309,7 +313,7 @@ class DepthwiseConv2DOp(WeightedOp):
                                 ofm = #npu.feature_map<int8, [3, 3, 2], region = 1, address = 32>,
                                 kernel = #npu.kernel<[3, 3]>, padding = #npu.padding<[1, 1, 1, 1]>,
                                 block_config = array<i64: 1, 1, 8>,
-                                weights = [#npu.range<0, 0, 48>], biases = [#npu.range<0, 48, 20>]}
+                                weights = [#npu.range<0, 0, 48>], biases = [#npu.range<0, 48, 32>]}
         }
     """
 

@@ -13,7 +13,7 @@ npu.command_stream @s "ethos-u55-128" {
   npu.region 0 constant size 64 streams [#npu.weight_stream<0, 32, #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8>>] = dense<"0x30005c71061f53c914010f7739650080f3ff8fff1ffeffffffffffffffffffff64000000009a79825a279cffffffff9a79825a27000000000000000000000000"> : tensor<64xui8>
   npu.region 1 scratch size 64
 // CHECK: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.conv2d' op in @s: OFM is 2x1 but IFM 2x2, kernel, stride and padding give 2x2
-  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 1, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 20>]}
+  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 1, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 32>]}
 }
 
 // -----
@@ -34,7 +34,7 @@ npu.command_stream @s "ethos-u55-128" {
   npu.region 0 constant size 64 streams [#npu.weight_stream<0, 32, #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8>>] = dense<"0x30005c71061f53c914010f7739650080f3ff8fff1ffeffffffffffffffffffff64000000009a79825a279cffffffff9a79825a27000000000000000000000000"> : tensor<64xui8>
   npu.region 1 scratch size 64
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.conv2d' op in @s: dilation [3, 1] exceeds the hardware limit of 2
-  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1], dilation = [3, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 20>]}
+  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1], dilation = [3, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 32>]}
 }
 
 // -----
@@ -45,7 +45,7 @@ npu.command_stream @s "ethos-u55-128" {
   npu.region 0 constant size 64 streams [#npu.weight_stream<0, 32, #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8>>] = dense<"0x30005c71061f53c914010f7739650080f3ff8fff1ffeffffffffffffffffffff64000000009a79825a279cffffffff9a79825a27000000000000000000000000"> : tensor<64xui8>
   npu.region 1 scratch size 600
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.conv2d' op in @s: dilated kernel 65x1 exceeds the hardware limits (height 64, area 4096)
-  npu.conv2d {ifm = #npu.feature_map<int8, [66, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 560>, kernel = #npu.kernel<[33, 1], dilation = [2, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 20>]}
+  npu.conv2d {ifm = #npu.feature_map<int8, [66, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 560>, kernel = #npu.kernel<[33, 1], dilation = [2, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 32>]}
 }
 
 // -----
@@ -81,13 +81,24 @@ npu.command_stream @s "ethos-u55-128" {
 
 // -----
 
+// scale/bias length a multiple of 16
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+npu.command_stream @s "ethos-u55-128" {
+  npu.region 0 constant size 64 streams [#npu.weight_stream<0, 32, #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8>>] = dense<"0x30005c71061f53c914010f7739650080f3ff8fff1ffeffffffffffffffffffff64000000009a79825a279cffffffff9a79825a27000000000000000000000000"> : tensor<64xui8>
+  npu.region 1 scratch size 64
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.conv2d' op in @s: scale/bias length 20 is not a multiple of 16
+  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 20>]}
+}
+
+// -----
+
 // IFM depth matches the weights
 // CHECK-NEXT: {{^}}// {{-{5}$}}
 npu.command_stream @s "ethos-u55-128" {
   npu.region 0 constant size 64 streams [#npu.weight_stream<0, 32, #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8>>] = dense<"0x30005c71061f53c914010f7739650080f3ff8fff1ffeffffffffffffffffffff64000000009a79825a279cffffffff9a79825a27000000000000000000000000"> : tensor<64xui8>
   npu.region 1 scratch size 128
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.conv2d' op in @s: IFM depth 8 does not match the weights' input depth 4
-  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 8], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 64>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 20>]}
+  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 8], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 64>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 32>]}
 }
 
 // -----
@@ -98,7 +109,7 @@ npu.command_stream @s "ethos-u55-128" {
   npu.region 0 constant size 64 streams [#npu.weight_stream<0, 32, #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8>>] = dense<"0x30005c71061f53c914010f7739650080f3ff8fff1ffeffffffffffffffffffff64000000009a79825a279cffffffff9a79825a27000000000000000000000000"> : tensor<64xui8>
   npu.region 1 scratch size 64
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.conv2d' op in @s: block depth 16 but the weights were encoded with block depth 8
-  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 16>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 20>]}
+  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 16>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 32>]}
 }
 
 // -----
@@ -109,7 +120,7 @@ npu.command_stream @s "ethos-u55-128" {
   npu.region 0 constant size 64 streams [#npu.weight_stream<0, 32, #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8>>] = dense<"0x30005c71061f53c914010f7739650080f3ff8fff1ffeffffffffffffffffffff64000000009a79825a279cffffffff9a79825a27000000000000000000000000"> : tensor<64xui8>
   npu.region 1 scratch size 64
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.conv2d' op in @s: block traversal part_kernel_first but the weights were encoded depth_first
-  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 20>], block_traversal = "part_kernel_first"}
+  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 32>], block_traversal = "part_kernel_first"}
 }
 
 // -----
@@ -120,7 +131,7 @@ npu.command_stream @s "ethos-u55-128" {
   npu.region 0 constant size 64 streams [#npu.weight_stream<0, 32, #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8>>] = dense<"0x30005c71061f53c914010f7739650080f3ff8fff1ffeffffffffffffffffffff64000000009a79825a279cffffffff9a79825a27000000000000000000000000"> : tensor<64xui8>
   npu.region 1 scratch size 64
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.conv2d' op in @s: weight range #npu.range<0, 16, 16> does not point at a weight stream of region 0
-  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 16, 16>], biases = [#npu.range<0, 32, 20>]}
+  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 16, 16>], biases = [#npu.range<0, 32, 32>]}
 }
 
 // -----
@@ -151,7 +162,7 @@ npu.command_stream @s "ethos-u55-128" {
   npu.region 0 constant size 64 streams [#npu.weight_stream<0, 32, #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8>>] = dense<"0x30005c71061f53c914010f7739650080f3ff8fff1ffeffffffffffffffffffff64000000009a79825a279cffffffff9a79825a27000000000000000000000000"> : tensor<64xui8>
   npu.region 1 scratch size 36
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.conv2d' op in @s: OFM (bytes 32..40) lies outside region 1 of 36 bytes
-  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 20>]}
+  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 32>]}
 }
 
 // -----
