@@ -130,3 +130,14 @@ def test_bias_records_match_vela():
         encode_bias([2**39], [0], [0])
     with pytest.raises(WeightFormatError, match="fewer than"):
         decode_bias(data[:15], 2)
+
+
+def test_docs_example_runs():
+    """The Python example of docs/npu.md runs as written."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / "npu.md").read_text()
+    (code,) = re.findall(r"```python\n(.*?)```", text, re.S)
+    w = np.random.default_rng(4).integers(-127, 128, (16, 3, 3, 8)).astype(np.int8)
+    exec(compile(code, "docs/npu.md", "exec"), {"w": w})
