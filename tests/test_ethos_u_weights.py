@@ -141,3 +141,20 @@ def test_docs_example_runs():
     (code,) = re.findall(r"```python\n(.*?)```", text, re.S)
     w = np.random.default_rng(4).integers(-127, 128, (16, 3, 3, 8)).astype(np.int8)
     exec(compile(code, "docs/npu.md", "exec"), {"w": w})
+
+
+def test_encoding_attribute_round_trips():
+    from xdsl.utils.exceptions import VerifyException
+
+    from tirconst.dialects.npu import WeightEncodingAttr
+
+    enc = WeightEncoding(
+        "ethos-u55-64", 32, "part_kernel_first", 2, 1, False, (9, 3, 3, 5), -4
+    )
+    attr = WeightEncodingAttr.of(enc)
+    assert attr.encoding == enc
+    assert attr["dilation"] == (1, 2)  # [y, x]
+    with pytest.raises(VerifyException, match="block depth"):
+        WeightEncodingAttr.make(
+            accelerator="ethos-u55-64", shape=(9, 3, 3, 5), block_depth=12
+        )

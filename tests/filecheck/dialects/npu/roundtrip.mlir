@@ -52,4 +52,8 @@ npu.command_stream @dw "ethos-u55-64" {
   npu.depthwise_conv2d {ifm = #npu.feature_map<int8, [3, 3, 2], region = 1>, ofm = #npu.feature_map<int8, [3, 3, 2], region = 1, address = 32>, kernel = #npu.kernel<[3, 3]>, padding = #npu.padding<[1, 1, 1, 1]>, block_config = array<i64: 1, 1, 8>, weights = [#npu.range<0, 0, 48>], biases = [#npu.range<0, 48, 32>]}
 // CHECK-NEXT: }
 }
+// The encoding description also rides on a tir constant (what the
+// weight-encoding pass produces):
+// CHECK-NEXT: tir.constant @w_enc = dense<[48, 0, 92, 113, 6, 31, 83, 201, 20, 1, 15, 119, 57, 101, 0, 128]> : tensor<16xui8> {npu.encoding = #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8, traversal = part_kernel_first, dilation = [2, 1]>}
+tir.constant @w_enc = dense<"0x30005c71061f53c914010f7739650080"> : tensor<16xui8> {npu.encoding = #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8, traversal = part_kernel_first, dilation = [2, 1]>}
 // CHECK-NEXT: }
