@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, StringAttr, i64
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseArrayBase,
+    Float64Type,
+    FloatAttr,
+    StringAttr,
+    i64,
+)
 
 from tests.npu_cases import (
     block,
@@ -423,3 +430,44 @@ def test_unused_names_are_quiet():
     # the block_config helper and ArrayAttr/DenseArrayBase imports stay in use
     assert isinstance(block(1, 1, 8), DenseArrayBase) and ArrayAttr([]) is not None
     assert i64 is not None
+
+
+def test_pooling_rescale_by_hand():
+    """A 1x1 average pool with an explicit (scale, shift) is a requantize:
+    (x - zp_in) * 2^30 >> 31, truncated, + zp_out."""
+    b = StreamBuilder()
+    x = b.tensor("input0", "input", (1, 1, 1, 4), scale=0.5, zero_point=1)
+    y = b.tensor("output0", "output", (1, 1, 1, 4), scale=1.0, zero_point=-2)
+    op = _copy_pool(x, y)
+    op.properties["pool_type"] = StringAttr("average")
+    op.properties["rescale"] = DenseArrayBase.from_list(i64, [2**30, 31])
+    op.properties["rounding_mode"] = StringAttr("truncate")
+    b.add(op)
+    data = np.array([[[[6, -6, 1, 127]]]], np.int8)
+    out = run_stream(b.module(), {"input0": data})["output0"]
+    # (5, -7, 0, 126) / 2 truncated = (2, -3, 0, 63), + (-2)
+    assert out.reshape(-1).tolist() == [0, -5, -2, 61]
+
+
+def test_elementwise_scalar_min_max_by_hand():
+    b = StreamBuilder()
+    x = b.tensor("input0", "input", (1, 1, 1, 4))
+    y = b.tensor("output0", "output", (1, 1, 1, 4))
+    z = b.tensor("output1", "output", (1, 1, 1, 4))
+    scalar = FeatureMapAttr.make(dtype="int8", shape=(1, 1, 1), region=3,
+                                 scale=0.5, zero_point=1)  # fmt: skip
+    for kind, out in (("max", y), ("min", z)):
+        props = {
+            "op_type": StringAttr(kind),
+            "ifm": x,
+            "ifm2": scalar,
+            "ifm2_scalar": FloatAttr(1.25, Float64Type()),
+            "ofm": out,
+            "block_config": block(1, 1, 8),
+        }
+        b.add(ElementwiseOp.create(properties=props))
+    data = np.array([[[[-5, 3, 4, 100]]]], np.int8)
+    out = run_stream(b.module(), {"input0": data})
+    # 1.25 / 0.5 = 2.5, rounded away from zero = 3, + zp 1 = 4
+    assert out["output0"].reshape(-1).tolist() == [4, 4, 4, 100]
+    assert out["output1"].reshape(-1).tolist() == [-5, 3, 4, 4]

@@ -72,7 +72,7 @@ class Memory:
         buf, idx = self._indices(fm, what)
         dt = numpy_dtype(fm)
         raw = np.ascontiguousarray(values.astype(dt)).view(np.uint8)
-        buf[idx.reshape(-1) if dt.itemsize == 1 else idx.reshape(-1)] = raw.reshape(-1)
+        buf[idx.reshape(-1)] = raw.reshape(-1)
 
     def read_range(self, r: AddressRangeAttr, what: str) -> np.ndarray:
         buf = self.region(r["region"], what)

@@ -34,6 +34,7 @@ from tirconst.interpreter.npu.arithmetic import (
     ArithmeticError_,
     activation_range,
     dtype_range,
+    quantise,
     scale_accumulator,
 )
 from tirconst.interpreter.npu.memory import Memory, MemoryFault
@@ -276,11 +277,8 @@ def run_elementwise(op: ElementwiseOp, mem: Memory) -> None:
     ifm2 = op.ifm2
     assert ifm2 is not None
     if op.ifm2_scalar is not None:
-        q = ifm2["zero_point"] + int(
-            np.round(
-                np.float32(op.ifm2_scalar.value.data) / np.float32(ifm2["scale"] or 1.0)
-            )
-        )
+        # quantized with IFM2's scale and zero point, as Vela does
+        q = quantise(op.ifm2_scalar.value.data, ifm2)
         lo, hi = dtype_range(ifm2)
         b = np.full((1, 1, 1), np.clip(q, lo, hi), dtype=a.dtype)
     else:
