@@ -4,7 +4,7 @@
 `npu.pooling` (NpuPoolingOperation), `npu.elementwise`
 (NpuElementWiseOperation) and `npu.dma` (NpuDmaOperation). They live in an
 `npu.command_stream` and address its regions; the verifier checks what Vela's
-generator silently accepts (docs: ETHOS-U facts in `dialects/npu.md`)."""
+generator silently accepts (the list: docs/npu.md)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,6 @@ from tirconst.dialects.npu.attributes import (
     WeightEncodingAttr,
 )
 from tirconst.dialects.npu.geometry import byte_span, window_output
-from tirconst.dialects.npu.stream import LUT_REGION as LUT_REGION
 from tirconst.dialects.npu.stream import CommandStreamOp, RegionOp, stream_of
 from tirconst.formats.ethos_u.bias import RECORD_BYTES
 
