@@ -471,3 +471,17 @@ def test_elementwise_scalar_min_max_by_hand():
     # 1.25 / 0.5 = 2.5, rounded away from zero = 3, + zp 1 = 4
     assert out["output0"].reshape(-1).tolist() == [4, 4, 4, 100]
     assert out["output1"].reshape(-1).tolist() == [-5, 3, 4, 4]
+
+
+def test_reduce_sum_to_int32_by_hand():
+    b = StreamBuilder()
+    x = b.tensor("input0", "input", (1, 2, 2, 3), zero_point=2)
+    y = b.tensor("output0", "output", (1, 1, 1, 3), "int32")
+    op = _copy_pool(x, y)
+    op.properties["pool_type"] = StringAttr("reduce_sum")
+    op.properties["kernel"] = KernelAttr.make(size=(2, 2))
+    b.add(op)
+    data = np.array([100, -100, 1, 100, -100, 2, 100, -100, 3, 127, -128, 4], np.int8)
+    out = run_stream(b.module(), {"input0": data.reshape(1, 2, 2, 3)})["output0"]
+    # sums of (x - 2): 427 - 8, -428 - 8, 10 - 8
+    assert out.reshape(-1).tolist() == [419, -436, 2]
