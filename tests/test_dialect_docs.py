@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from xdsl.irdl import IRDLOperation
 
+from tirconst.dialects.npu import Npu
 from tirconst.dialects.tir import Tir
 from tirconst.tools.diagnostics import ToolError, parse_module, verify_located
 from tirconst.tools.dialect_docs import (
@@ -25,7 +26,7 @@ from tirconst.tools.dialect_docs import (
 from tirconst.tools.opt import TirconstOptMain
 
 REFERENCE = DEFAULT_OUTPUT_DIR / "tir.md"
-OPS = list(Tir.operations)
+OPS = list(Tir.operations) + list(Npu.operations)
 CTX = TirconstOptMain(args=[]).ctx
 
 
@@ -41,6 +42,13 @@ def test_reference_is_current():
     assert REFERENCE.exists(), "run `python -m tirconst.tools.dialect_docs`"
     assert REFERENCE.read_text() == render(Tir), (
         "dialects/tir.md is stale: run `python -m tirconst.tools.dialect_docs`"
+    )
+
+
+def test_npu_reference_is_current():
+    path = DEFAULT_OUTPUT_DIR / "npu.md"
+    assert path.exists() and path.read_text() == render(Npu), (
+        "dialects/npu.md is stale: run `python -m tirconst.tools.dialect_docs`"
     )
 
 
@@ -69,7 +77,7 @@ def test_unknown_dialect_is_one_line_error(tmp_path: Path):
     run = run_docs("--output-dir", str(tmp_path), "nope")
     assert run.returncode == 1
     assert run.stderr.strip() == (
-        "dialect_docs: error: unknown dialect 'nope' (known: tir)"
+        "dialect_docs: error: unknown dialect 'nope' (known: npu, tir)"
     )
     assert "Traceback" not in run.stderr
 

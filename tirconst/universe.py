@@ -17,9 +17,15 @@ def _tir() -> Dialect:
     return Tir
 
 
+def _npu() -> Dialect:
+    from tirconst.dialects.npu import Npu
+
+    return Npu
+
+
 def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
     """Dialect name -> loader."""
-    return {"tir": _tir}
+    return {"tir": _tir, "npu": _npu}
 
 
 def _bind_params() -> type[ModulePass]:

@@ -1,5 +1,5 @@
-"""`tirconst-run`: run a tir function on numpy data, or check that two programs
-compute the same thing.
+"""`tirconst-run`: run a tir function or an npu command stream on numpy data, or
+check that two programs (tir or npu) compute the same thing.
 
     tirconst-run prog.mlir --inputs in.npz --outputs out.npz [--function main]
     tirconst-run prog.mlir --random-inputs 7          # prints the outputs
@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from tirconst.interpreter import Program, check_equivalent
+from tirconst.interpreter.npu import program_of
 from tirconst.interpreter.program import context
 from tirconst.tools.diagnostics import ToolError, parse_module, reports_errors
 
@@ -82,10 +83,10 @@ def _chunks(path: str, split: bool) -> list[Program]:
     text = _read(path)
     name = "<stdin>" if path == "-" else path
     if not split:
-        return [Program(parse_module(context(), text, name), name)]
+        return [program_of(parse_module(context(), text, name), name)]
     programs, line = [], 0
     for chunk in _SPLIT.split(text):
-        programs.append(Program(parse_module(context(), chunk, name, line), name))
+        programs.append(program_of(parse_module(context(), chunk, name, line), name))
         line += chunk.count("\n")
     return programs
 

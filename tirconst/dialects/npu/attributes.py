@@ -1,0 +1,315 @@
+"""Attributes of the npu dialect: what Vela's API classes hold (`NpuFeatureMap`,
+`NpuKernel`, `NpuPadding`, `NpuActivation`, `NpuAddressRange`) and how a weight
+stream was encoded (`#npu.weight_encoding`, usable on `tir.constant` too)."""
+
+from __future__ import annotations
+
+from xdsl.dialects.builtin import ArrayAttr, IntAttr, StringAttr
+from xdsl.ir import Attribute
+from xdsl.irdl import irdl_attr_definition
+from xdsl.utils.exceptions import VerifyException
+
+from tirconst.dialects.npu.fields import Field, StructAttr
+from tirconst.formats.ethos_u.weights import (
+    ACCELERATORS,
+    TRAVERSALS,
+    WeightEncoding,
+    WeightFormatError,
+)
+
+DTYPES = {"int8": 1, "uint8": 1, "int16": 2, "uint16": 2, "int32": 4}
+LAYOUTS = ("nhwc", "nhcwb16")
+ROUNDING_MODES = ("tfl", "natural", "truncate")
+
+
+@irdl_attr_definition
+class FeatureMapAttr(StructAttr):
+    """An IFM, IFM2 or OFM (Vela's `NpuFeatureMap`): element type, the H×W×C
+    shape of this op's sub-volume, region, base address, NHWC or NHCWB16
+    layout, byte strides [y, x, c] (empty: Vela's defaults for a dense
+    tensor of this shape), and quantization (`scale` none = unquantized).
+
+    `tiles = [h0, h1, w0, a1, a2, a3]` splits it into up to four tiles as
+    Vela's `NpuTileBox` does: tile 0 (rows < h0, columns < w0) at `address`,
+    tile 1 (rows < h1, columns >= w0) at a1, tile 2 (rows >= h0, columns < w0)
+    at a2, tile 3 (rows >= h1, columns >= w0) at a3. Empty: one tile.
+    In NHWC the channel step is the element size and `strides[2]` is unused;
+    in NHCWB16 the column step is 16 elements and `strides[2]` steps bricks
+    of 16 channels (as the hardware addresses them).
+
+    Syntax:
+        #npu.feature_map<DTYPE, [H, W, C], region = R, address = A,
+                         tiles = [...], layout = nhwc|nhcwb16,
+                         strides = [Y, X, C], scale = S, zero_point = Z>
+
+    Example:
+        #npu.feature_map<int8, [8, 8, 16], region = 1, address = 256,
+                         scale = 0.5, zero_point = -3>
+    """
+
+    name = "npu.feature_map"
+    dtype: StringAttr
+    shape: ArrayAttr[IntAttr]
+    region: IntAttr
+    address: IntAttr
+    tiles: ArrayAttr[IntAttr]
+    layout: StringAttr
+    strides: ArrayAttr[IntAttr]
+    scale: Attribute
+    zero_point: IntAttr
+
+    FIELDS = (
+        Field("dtype", "word", positional=True, choices=tuple(DTYPES)),
+        Field("shape", "ints", positional=True),
+        Field("region", "int", default=0),
+        Field("address", "int", default=0),
+        Field("tiles", "ints", default=()),
+        Field("layout", "word", default="nhwc", choices=LAYOUTS),
+        Field("strides", "ints", default=()),
+        Field("scale", "float?", default=None),
+        Field("zero_point", "int", default=0),
+    )
+
+    def verify(self) -> None:
+        super().verify()
+        shape = self["shape"]
+        if len(shape) != 3 or any(d < 1 for d in shape):
+            raise VerifyException(
+                f"#npu.feature_map: shape must be [H, W, C] > 0, got {list(shape)}"
+            )
+        if len(self["tiles"]) not in (0, 6):
+            raise VerifyException(
+                "#npu.feature_map: tiles must be [h0, h1, w0, a1, a2, a3] or empty"
+            )
+        if len(self["strides"]) not in (0, 3):
+            raise VerifyException("#npu.feature_map: strides must be [y, x, c]")
+
+    @property
+    def element_size(self) -> int:
+        return DTYPES[self["dtype"]]
+
+    def byte_strides(self) -> tuple[int, int, int]:
+        """[y, x, c] strides, Vela's defaults when none are given."""
+        if self["strides"]:
+            return tuple(self["strides"])  # type: ignore[return-value]
+        h, w, c = self["shape"]
+        e = self.element_size
+        if self["layout"] == "nhwc":
+            return (w * c * e, c * e, e)
+        return (w * (-(-c // 16) * 16) * e, 16 * e, 16 * w * e)
+
+    def tile_box(self) -> tuple[int, int, int, tuple[int, int, int, int]]:
+        """(h0, h1, w0, four base addresses) as Vela's `NpuTileBox`."""
+        h, w, _ = self["shape"]
+        if not self["tiles"]:
+            return h, 0, w, (self["address"], 0, 0, 0)
+        h0, h1, w0, a1, a2, a3 = self["tiles"]
+        return h0, h1, w0, (self["address"], a1, a2, a3)
+
+
+@irdl_attr_definition
+class KernelAttr(StructAttr):
+    """A kernel (Vela's `NpuKernel`): size [height, width], stride [y, x],
+    dilation [y, x].
+
+    Example:
+        #npu.kernel<[3, 3], stride = [2, 2]>
+    """
+
+    name = "npu.kernel"
+    size: ArrayAttr[IntAttr]
+    stride: ArrayAttr[IntAttr]
+    dilation: ArrayAttr[IntAttr]
+
+    FIELDS = (
+        Field("size", "ints", positional=True),
+        Field("stride", "ints", default=(1, 1)),
+        Field("dilation", "ints", default=(1, 1)),
+    )
+
+    def verify(self) -> None:
+        for f in ("size", "stride", "dilation"):
+            v = self[f]
+            if len(v) != 2 or any(d < 1 for d in v):
+                raise VerifyException(f"#npu.kernel: {f} must be two positive ints")
+
+    def dilated(self) -> tuple[int, int]:
+        (kh, kw), (dy, dx) = self["size"], self["dilation"]
+        return (kh - 1) * dy + 1, (kw - 1) * dx + 1
+
+
+@irdl_attr_definition
+class PaddingAttr(StructAttr):
+    """Padding [top, left, bottom, right] (Vela's `NpuPadding`); padded
+    positions read as the IFM zero point.
+
+    Example:
+        #npu.padding<[1, 1, 1, 1]>
+    """
+
+    name = "npu.padding"
+    pad: ArrayAttr[IntAttr]
+    FIELDS = (Field("pad", "ints", positional=True),)
+
+    def verify(self) -> None:
+        if len(self["pad"]) != 4 or any(p < 0 for p in self["pad"]):
+            raise VerifyException("#npu.padding: four non-negative ints expected")
+
+
+@irdl_attr_definition
+class ActivationAttr(StructAttr):
+    """The activation (Vela's `NpuActivation`): `clamp` to real `min`/`max`
+    (re-quantized with the OFM scale; none = the type's range), or `table`,
+    a lookup in table slot `slot` (0-7) of the NPU's lookup-table memory,
+    then the clamp.
+
+    Example:
+        #npu.activation<clamp, min = 0.0, max = 6.0>
+    """
+
+    name = "npu.activation"
+    kind: StringAttr
+    min: Attribute
+    max: Attribute
+    slot: IntAttr
+    FIELDS = (
+        Field("kind", "word", positional=True, choices=("clamp", "table")),
+        Field("min", "float?", default=None),
+        Field("max", "float?", default=None),
+        Field("slot", "int", default=0),
+    )
+
+
+@irdl_attr_definition
+class AddressRangeAttr(StructAttr):
+    """A byte range in a region (Vela's `NpuAddressRange`): region, address,
+    length.
+
+    Example:
+        #npu.range<0, 64, 96>
+    """
+
+    name = "npu.range"
+    region: IntAttr
+    address: IntAttr
+    length: IntAttr
+    FIELDS = (
+        Field("region", "int", positional=True),
+        Field("address", "int", positional=True),
+        Field("length", "int", positional=True),
+    )
+
+    def verify(self) -> None:
+        if self["address"] < 0 or self["length"] < 0:
+            raise VerifyException("#npu.range: address and length must be >= 0")
+
+
+@irdl_attr_definition
+class WeightEncodingAttr(StructAttr):
+    """How a weight stream was encoded (`WeightEncoding` of
+    `tirconst.formats.ethos_u`): accelerator, the OHWI shape given to the
+    encoder (depthwise: [C, KH, KW, 1]), OFM block depth, traversal,
+    dilation [y, x], depthwise or not, weight zero point, IFM bit depth.
+
+    Example:
+        #npu.weight_encoding<"ethos-u55-128", [16, 3, 3, 8], block_depth = 16>
+    """
+
+    name = "npu.weight_encoding"
+    accelerator: StringAttr
+    shape: ArrayAttr[IntAttr]
+    block_depth: IntAttr
+    traversal: StringAttr
+    dilation: ArrayAttr[IntAttr]
+    depthwise: IntAttr
+    zero_point: IntAttr
+    ifm_bitdepth: IntAttr
+    FIELDS = (
+        Field("accelerator", "str", positional=True),
+        Field("shape", "ints", positional=True),
+        Field("block_depth", "int", default=16),
+        Field("traversal", "word", default="depth_first", choices=TRAVERSALS),
+        Field("dilation", "ints", default=(1, 1)),
+        Field("depthwise", "bool", default=False),
+        Field("zero_point", "int", default=0),
+        Field("ifm_bitdepth", "int", default=8),
+    )
+
+    def verify(self) -> None:
+        super().verify()
+        if self["accelerator"] not in ACCELERATORS:
+            raise VerifyException(
+                f"#npu.weight_encoding: unknown accelerator {self['accelerator']!r}"
+            )
+        if len(self["dilation"]) != 2:
+            raise VerifyException("#npu.weight_encoding: dilation must be [y, x]")
+        try:
+            _ = self.encoding
+        except (WeightFormatError, TypeError) as e:
+            raise VerifyException(f"#npu.weight_encoding: {e}") from None
+
+    @property
+    def encoding(self) -> WeightEncoding:
+        dy, dx = self["dilation"]
+        return WeightEncoding(
+            self["accelerator"],
+            self["block_depth"],
+            self["traversal"],
+            dx,
+            dy,
+            self["depthwise"],
+            tuple(self["shape"]),  # type: ignore[arg-type]
+            self["zero_point"],
+            self["ifm_bitdepth"],
+        )
+
+    @classmethod
+    def of(cls, e: WeightEncoding) -> WeightEncodingAttr:
+        return cls.make(
+            accelerator=e.accelerator,
+            shape=e.shape,
+            block_depth=e.block_depth,
+            traversal=e.traversal,
+            dilation=(e.dilation_y, e.dilation_x),
+            depthwise=e.is_depthwise,
+            zero_point=e.zero_point,
+            ifm_bitdepth=e.ifm_bitdepth,
+        )
+
+
+@irdl_attr_definition
+class WeightStreamAttr(StructAttr):
+    """Where an encoded weight stream lies in a constant region (address and
+    length in bytes) and how it was encoded.
+
+    Example:
+        #npu.weight_stream<64, 160,
+            #npu.weight_encoding<"ethos-u55-128", [16, 1, 1, 8]>>
+    """
+
+    name = "npu.weight_stream"
+    address: IntAttr
+    length: IntAttr
+    encoding: Attribute
+    FIELDS = (
+        Field("address", "int", positional=True),
+        Field("length", "int", positional=True),
+        Field("encoding", "attr", positional=True),
+    )
+
+    def verify(self) -> None:
+        if not isinstance(self.encoding, WeightEncodingAttr):
+            raise VerifyException(
+                "#npu.weight_stream: the encoding must be #npu.weight_encoding"
+            )
+
+
+ATTRIBUTES = [
+    FeatureMapAttr,
+    KernelAttr,
+    PaddingAttr,
+    ActivationAttr,
+    AddressRangeAttr,
+    WeightEncodingAttr,
+    WeightStreamAttr,
+]

@@ -1,0 +1,469 @@
+# ruff: noqa: E501  (the docstring examples hold one-line hex constants)
+"""The NPU operations, one per class of Vela's API: `npu.conv2d`
+(NpuConv2DOperation), `npu.depthwise_conv2d` (NpuConvDepthWiseOperation),
+`npu.pooling` (NpuPoolingOperation), `npu.elementwise`
+(NpuElementWiseOperation) and `npu.dma` (NpuDmaOperation). They live in an
+`npu.command_stream` and address its regions; the verifier checks what Vela's
+generator silently accepts (the list: docs/npu.md)."""
+
+from __future__ import annotations
+
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseArrayBase,
+    FloatAttr,
+    StringAttr,
+    UnitAttr,
+)
+from xdsl.irdl import (
+    IRDLOperation,
+    ParsePropInAttrDict,
+    irdl_op_definition,
+    opt_prop_def,
+    prop_def,
+    traits_def,
+)
+from xdsl.traits import HasParent
+from xdsl.utils.exceptions import VerifyException
+
+from tirconst.dialects.npu.attributes import (
+    ROUNDING_MODES,
+    ActivationAttr,
+    AddressRangeAttr,
+    FeatureMapAttr,
+    KernelAttr,
+    PaddingAttr,
+    WeightEncodingAttr,
+)
+from tirconst.dialects.npu.geometry import byte_span, window_output
+from tirconst.dialects.npu.stream import CommandStreamOp, RegionOp, stream_of
+from tirconst.formats.ethos_u.bias import RECORD_BYTES
+
+# Hardware limits of convolutions (ETHOS-U.md).
+MAX_STRIDE = 3
+MAX_DILATION = 2
+MAX_KERNEL_HEIGHT = 64
+MAX_KERNEL_AREA = 4096
+MAX_POOL_KERNEL = 256
+
+
+def _region(op: IRDLOperation, index: int, what: str) -> RegionOp | None:
+    stream = stream_of(op)
+    if stream is None:
+        return None
+    region = stream.regions_by_index().get(index)
+    if region is None:
+        raise VerifyException(f"{what} is in region {index}, which is not declared")
+    return region
+
+
+def check_range(op: IRDLOperation, r: AddressRangeAttr, what: str) -> RegionOp | None:
+    """Check that `r` lies inside its region; return the region."""
+    region = _region(op, r["region"], what)
+    if region is not None and r["address"] + r["length"] > region.size.value.data:
+        raise VerifyException(
+            f"{what} (bytes {r['address']}..{r['address'] + r['length']}) lies "
+            f"outside region {r['region']} of {region.size.value.data} bytes"
+        )
+    return region
+
+
+def check_feature_map(op: IRDLOperation, fm: FeatureMapAttr, what: str) -> None:
+    region = _region(op, fm["region"], what)
+    if region is None:
+        return
+    first, end = byte_span(fm)
+    if first < 0 or end > region.size.value.data:
+        raise VerifyException(
+            f"{what} (bytes {first}..{end}) lies outside region {fm['region']} of "
+            f"{region.size.value.data} bytes"
+        )
+    if fm["layout"] == "nhcwb16" and fm["address"] % 16:
+        raise VerifyException(f"{what}: an NHCWB16 base must be 16-byte aligned")
+
+
+class BlockOp(IRDLOperation):
+    """What every op that produces an OFM holds (Vela's NpuBlockOperation)."""
+
+    ifm = prop_def(FeatureMapAttr)
+    ofm = prop_def(FeatureMapAttr)
+    activation = opt_prop_def(ActivationAttr)
+    block_config = prop_def(DenseArrayBase)
+    rounding_mode = prop_def(StringAttr, default_value=StringAttr("tfl"))
+    traits = traits_def(HasParent(CommandStreamOp))
+    assembly_format = "attr-dict"
+    irdl_options = (ParsePropInAttrDict(),)
+
+    def shape(self, fm: FeatureMapAttr) -> tuple[int, int, int]:
+        return tuple(fm["shape"])  # type: ignore[return-value]
+
+    def verify_common(self) -> None:
+        if self.rounding_mode.data not in ROUNDING_MODES:
+            raise VerifyException(
+                f"rounding_mode must be one of {', '.join(ROUNDING_MODES)}, got "
+                f"{self.rounding_mode.data!r}"
+            )
+        block = self.block_config.get_values()
+        if len(block) != 3 or any(int(b) < 1 for b in block):
+            raise VerifyException("block_config must be [height, width, depth] > 0")
+        act = self.activation
+        if act is not None:
+            lo, hi = act["min"], act["max"]
+            if lo is not None and hi is not None and lo > hi:
+                raise VerifyException(f"activation min {lo} is greater than max {hi}")
+            if act["kind"] == "table" and not 0 <= act["slot"] < 8:
+                raise VerifyException("a lookup-table slot is 0-7")
+        for what in ("ifm", "ifm2", "ofm"):
+            fm = getattr(self, what, None)
+            if fm is not None:
+                check_feature_map(self, fm, what.upper())
+
+    @property
+    def block_depth(self) -> int:
+        return int(self.block_config.get_values()[2])
+
+
+class WindowOp(BlockOp):
+    """A block op sliding a kernel over the IFM."""
+
+    kernel = prop_def(KernelAttr)
+    padding = opt_prop_def(PaddingAttr)
+
+    @property
+    def pad(self) -> tuple[int, int, int, int]:
+        return tuple(self.padding["pad"]) if self.padding else (0, 0, 0, 0)  # type: ignore
+
+    def verify_window(self, conv_limits: bool) -> None:
+        k = self.kernel
+        (sy, sx), (dy, dx) = k["stride"], k["dilation"]
+        dkh, dkw = k.dilated()
+        if sy > MAX_STRIDE or sx > MAX_STRIDE:
+            raise VerifyException(
+                f"stride [{sy}, {sx}] exceeds the hardware limit of {MAX_STRIDE}"
+            )
+        if conv_limits:
+            if dy > MAX_DILATION or dx > MAX_DILATION:
+                raise VerifyException(
+                    f"dilation [{dy}, {dx}] exceeds the hardware limit of "
+                    f"{MAX_DILATION}"
+                )
+            if dkh > MAX_KERNEL_HEIGHT or dkh * dkw > MAX_KERNEL_AREA:
+                raise VerifyException(
+                    f"dilated kernel {dkh}x{dkw} exceeds the hardware limits "
+                    f"(height {MAX_KERNEL_HEIGHT}, area {MAX_KERNEL_AREA})"
+                )
+        elif max(k["size"]) > MAX_POOL_KERNEL or (dy, dx) != (1, 1):
+            raise VerifyException(
+                f"pooling kernels are at most {MAX_POOL_KERNEL} wide, undilated"
+            )
+        top, left, bottom, right = self.pad
+        if max(top, bottom) >= dkh or max(left, right) >= dkw:
+            raise VerifyException(
+                f"padding {list(self.pad)} is not smaller than the kernel {dkh}x{dkw}"
+            )
+        ih, iw, _ = self.shape(self.ifm)
+        oh, ow, _ = self.shape(self.ofm)
+        eh, ew = window_output((ih, iw), k, self.pad)
+        if (oh, ow) != (eh, ew):
+            raise VerifyException(
+                f"OFM is {oh}x{ow} but IFM {ih}x{iw}, kernel, stride and padding "
+                f"give {eh}x{ew}"
+            )
+
+
+class WeightedOp(WindowOp):
+    """A convolution: weights (an encoded stream) and bias/scale records, one
+    range of each per core, in the constant region."""
+
+    weights = prop_def(ArrayAttr[AddressRangeAttr])
+    biases = prop_def(ArrayAttr[AddressRangeAttr])
+
+    def weight_encoding(self) -> WeightEncodingAttr | None:
+        """The encoding of the stream the (first) weight range points at."""
+        r = self.weights.data[0]
+        region = check_range(self, r, "weight range")
+        if region is None:
+            return None
+        found = region.stream_at(r["address"], r["length"])
+        if found is None:
+            raise VerifyException(
+                f"weight range #npu.range<{r['region']}, {r['address']}, "
+                f"{r['length']}> does not point at a weight stream of region "
+                f"{r['region']}"
+            )
+        enc = found.encoding
+        assert isinstance(enc, WeightEncodingAttr)
+        return enc
+
+    def verify_weighted(self, depthwise: bool) -> WeightEncodingAttr | None:
+        self.verify_common()
+        self.verify_window(conv_limits=True)
+        if len(self.weights.data) != 1 or len(self.biases.data) != 1:
+            raise VerifyException(
+                "one weight and one bias range expected (one core; multi-core "
+                "streams are not supported)"
+            )
+        w, b = self.weights.data[0], self.biases.data[0]
+        if w["address"] % 16 or w["length"] % 16:
+            raise VerifyException("a weight range must be 16-byte aligned and sized")
+        if b["address"] % 16:
+            raise VerifyException(
+                f"scale/bias base {b['address']} is not 16-byte aligned"
+            )
+        if b["length"] % 16:
+            raise VerifyException(
+                f"scale/bias length {b['length']} is not a multiple of 16"
+            )
+        _, _, oc = self.shape(self.ofm)
+        if b["length"] < oc * RECORD_BYTES:
+            raise VerifyException(
+                f"bias range of {b['length']} bytes holds fewer than {oc} records"
+            )
+        check_range(self, b, "bias range")
+        enc = self.weight_encoding()
+        if enc is None:
+            return None
+        e = enc.encoding
+        _, _, ic = self.shape(self.ifm)
+        if e.is_depthwise != depthwise:
+            what = "depthwise" if e.is_depthwise else "non-depthwise"
+            raise VerifyException(f"the weights were encoded {what}")
+        in_depth = e.shape[0] if depthwise else e.shape[3]
+        if ic != in_depth:
+            raise VerifyException(
+                f"IFM depth {ic} does not match the weights' input depth {in_depth}"
+            )
+        if e.shape[0] != oc:
+            raise VerifyException(
+                f"OFM depth {oc} does not match the weights' output depth {e.shape[0]}"
+            )
+        if tuple(e.shape[1:3]) != tuple(self.kernel["size"]):
+            raise VerifyException(
+                f"kernel {list(self.kernel['size'])} does not match the weights' "
+                f"{list(e.shape[1:3])}"
+            )
+        if (e.dilation_y, e.dilation_x) != tuple(self.kernel["dilation"]):
+            raise VerifyException(
+                "the weights were encoded for dilation "
+                f"[{e.dilation_y}, {e.dilation_x}], the kernel has "
+                f"{list(self.kernel['dilation'])}"
+            )
+        if self.block_depth != e.block_depth:
+            raise VerifyException(
+                f"block depth {self.block_depth} but the weights were encoded with "
+                f"block depth {e.block_depth}"
+            )
+        if stream_of(self) is not None:
+            acc = stream_of(self).accelerator.data  # type: ignore[union-attr]
+            if e.accelerator != acc:
+                raise VerifyException(
+                    f"the weights were encoded for {e.accelerator}, the stream is "
+                    f"for {acc}"
+                )
+        return enc
+
+
+@irdl_op_definition
+class Conv2DOp(WeightedOp):
+    """A 2-D convolution (Vela's NpuConv2DOperation): for each OFM element,
+    the 40-bit bias plus the sum over the kernel window of (IFM − IFM zero
+    point) · weight, scaled by the channel's (scale, shift) with the rounding
+    mode, plus the OFM zero point, clamped by the activation. Padding reads as
+    the IFM zero point. `block_traversal` must be the traversal the weights
+    were encoded with.
+
+    Example:
+        npu.command_stream @s "ethos-u55-128" {
+          npu.region 0 constant size 64 streams [#npu.weight_stream<0, 32, #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8>>] = dense<"0x30005c71061f53c914010f7739650080f3ff8fff1ffeffffffffffffffffffff64000000009a79825a279cffffffff9a79825a27000000000000000000000000"> : tensor<64xui8>
+          npu.region 3 input size 16
+          npu.region 4 output size 16
+          npu.tensor "input0" input region 3 offset 0 : tensor<1x2x2x4xi8>
+          npu.tensor "output0" output region 4 offset 0 : tensor<1x2x2x2xi8>
+          npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 3>,
+                      ofm = #npu.feature_map<int8, [2, 2, 2], region = 4>,
+                      kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 8>,
+                      weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 32>]}
+        }
+    """
+
+    name = "npu.conv2d"
+    block_traversal = prop_def(StringAttr, default_value=StringAttr("depth_first"))
+
+    def verify_(self) -> None:
+        enc = self.verify_weighted(depthwise=False)
+        if enc is not None and enc["traversal"] != self.block_traversal.data:
+            raise VerifyException(
+                f"block traversal {self.block_traversal.data} but the weights were "
+                f"encoded {enc['traversal']}"
+            )
+
+
+@irdl_op_definition
+class DepthwiseConv2DOp(WeightedOp):
+    """A depthwise convolution (Vela's NpuConvDepthWiseOperation): as
+    `npu.conv2d`, but OFM channel c reads only IFM channel c; weights encoded
+    depthwise as [C, KH, KW, 1], depth first.
+
+    Example:
+        npu.command_stream @s "ethos-u55-128" {
+          npu.region 0 constant size 80 streams [#npu.weight_stream<0, 48, #npu.weight_encoding<"ethos-u55-128", [2, 3, 3, 1], block_depth = 8, depthwise = true>>] = dense<"0x81006c11376584cf35b65442c71432c4ff70ce000070cec15d4ec10de45c39051c00600080050007f0ffffffffffffff00000000009a79825a250a000000009a79825a25000000000000000000000000"> : tensor<80xui8>
+          npu.region 1 scratch size 64
+          npu.depthwise_conv2d {ifm = #npu.feature_map<int8, [3, 3, 2], region = 1>,
+                                ofm = #npu.feature_map<int8, [3, 3, 2], region = 1, address = 32>,
+                                kernel = #npu.kernel<[3, 3]>, padding = #npu.padding<[1, 1, 1, 1]>,
+                                block_config = array<i64: 1, 1, 8>,
+                                weights = [#npu.range<0, 0, 48>], biases = [#npu.range<0, 48, 32>]}
+        }
+    """
+
+    name = "npu.depthwise_conv2d"
+
+    def verify_(self) -> None:
+        self.verify_weighted(depthwise=True)
+        if self.shape(self.ifm)[2] != self.shape(self.ofm)[2]:
+            raise VerifyException("a depthwise convolution keeps the depth")
+
+
+POOL_TYPES = ("max", "average", "reduce_sum")
+
+
+@irdl_op_definition
+class PoolingOp(WindowOp):
+    """Pooling (Vela's NpuPoolingOperation): `max` over the window (padding
+    ignored), `average` (the sum of the window's IFM values divided by the
+    kernel area, rounded half away from zero, as TFLite's reference does;
+    unpadded only), or `reduce_sum` (to int32). The OFM is then rescaled by
+    `rescale` = [scale, shift] if given, else by IFM scale / OFM scale as Vela
+    quantises it, plus the OFM zero point, and clamped.
+
+    Example:
+        npu.command_stream @s "ethos-u55-128" {
+          npu.region 1 scratch size 80
+          npu.pooling {pool_type = "max",
+                       ifm = #npu.feature_map<int8, [4, 4, 4], region = 1>,
+                       ofm = #npu.feature_map<int8, [2, 2, 4], region = 1, address = 64>,
+                       kernel = #npu.kernel<[2, 2], stride = [2, 2]>,
+                       block_config = array<i64: 2, 2, 8>}
+        }
+    """
+
+    name = "npu.pooling"
+    pool_type = prop_def(StringAttr)
+    rescale = opt_prop_def(DenseArrayBase)
+
+    def verify_(self) -> None:
+        if self.pool_type.data not in POOL_TYPES:
+            raise VerifyException(
+                f"pool_type must be one of {', '.join(POOL_TYPES)}, got "
+                f"{self.pool_type.data!r}"
+            )
+        self.verify_common()
+        self.verify_window(conv_limits=False)
+        if self.shape(self.ifm)[2] != self.shape(self.ofm)[2]:
+            raise VerifyException(
+                f"pooling keeps the depth: IFM {self.shape(self.ifm)[2]}, OFM "
+                f"{self.shape(self.ofm)[2]}"
+            )
+        if self.pool_type.data == "average" and any(self.pad):
+            raise VerifyException(
+                "padded average pooling is not bit-exact with TFLite; pad first"
+            )
+        if self.rescale is not None and len(self.rescale.get_values()) != 2:
+            raise VerifyException("rescale is [scale, shift]")
+
+
+ELEMENTWISE_TYPES = ("add", "sub", "mul", "min", "max", "abs")
+
+
+@irdl_op_definition
+class ElementwiseOp(BlockOp):
+    """Elementwise arithmetic (Vela's NpuElementWiseOperation): IFM `op` IFM2
+    (or, with `ifm2_scalar`, that real value quantized with IFM2's scale and
+    zero point, as Vela does), IFM2 broadcast along its dimensions of
+    extent 1; `reversed_operands` swaps them. add, sub and mul rescale with
+    the operand and OFM float scales the way TFLite's integer kernels do
+    (Vela derives its registers from the same float32 scales); min, max and
+    abs work on the raw values with equal scales.
+
+    Example:
+        npu.command_stream @s "ethos-u55-128" {
+          npu.region 1 scratch size 48
+          npu.elementwise {op_type = "add",
+                           ifm = #npu.feature_map<int8, [1, 1, 16], region = 1, scale = 0.5>,
+                           ifm2 = #npu.feature_map<int8, [1, 1, 16], region = 1, address = 16, scale = 0.25>,
+                           ofm = #npu.feature_map<int8, [1, 1, 16], region = 1, address = 32, scale = 1.0>,
+                           block_config = array<i64: 1, 1, 16>}
+        }
+    """
+
+    name = "npu.elementwise"
+    op_type = prop_def(StringAttr)
+    ifm2 = opt_prop_def(FeatureMapAttr)
+    ifm2_scalar = opt_prop_def(FloatAttr)
+    reversed_operands = opt_prop_def(UnitAttr)
+
+    def verify_(self) -> None:
+        kind = self.op_type.data
+        if kind not in ELEMENTWISE_TYPES:
+            raise VerifyException(
+                f"op_type must be one of {', '.join(ELEMENTWISE_TYPES)}, got {kind!r}"
+            )
+        self.verify_common()
+        unary = kind == "abs"
+        if unary == (self.ifm2 is not None):
+            raise VerifyException(f"{kind} takes {'no' if unary else 'an'} IFM2")
+        if self.ifm2_scalar is not None and unary:
+            raise VerifyException(f"{kind} takes no scalar operand")
+        out = self.shape(self.ofm)
+        if self.shape(self.ifm) != out:
+            raise VerifyException(
+                f"OFM shape {list(out)} differs from IFM {list(self.shape(self.ifm))}"
+            )
+        if self.ifm2 is not None:
+            s2 = self.shape(self.ifm2)
+            if any(a not in (1, b) for a, b in zip(s2, out, strict=True)):
+                raise VerifyException(
+                    f"IFM2 shape {list(s2)} does not broadcast to {list(out)}"
+                )
+        if kind in ("add", "sub", "mul"):
+            for what in ("ifm", "ifm2", "ofm"):
+                fm = getattr(self, what)
+                if fm is not None and fm["scale"] is None:
+                    raise VerifyException(f"{kind} needs the {what.upper()} scale")
+
+
+@irdl_op_definition
+class DmaOp(IRDLOperation):
+    """A copy of `src` to `dest` (Vela's NpuDmaOperation); into region 0x103
+    it loads a lookup table. Addresses and the length are 16-byte aligned.
+
+    Example:
+        npu.command_stream @s "ethos-u55-128" {
+          npu.region 1 scratch size 32
+          npu.dma {src = #npu.range<1, 0, 16>, dest = #npu.range<1, 16, 16>}
+        }
+    """
+
+    name = "npu.dma"
+    src = prop_def(AddressRangeAttr)
+    dest = prop_def(AddressRangeAttr)
+    traits = traits_def(HasParent(CommandStreamOp))
+    assembly_format = "attr-dict"
+    irdl_options = (ParsePropInAttrDict(),)
+
+    def verify_(self) -> None:
+        s, d = self.src, self.dest
+        if s["length"] != d["length"]:
+            raise VerifyException(
+                f"DMA source of {s['length']} bytes but destination of {d['length']}"
+            )
+        for what, r in (("source", s), ("destination", d)):
+            if r["address"] % 16 or r["length"] % 16:
+                raise VerifyException(
+                    f"DMA {what} address {r['address']} and length {r['length']} "
+                    "must be multiples of 16"
+                )
+            check_range(self, r, f"DMA {what}")
+
+
+OPS = [Conv2DOp, DepthwiseConv2DOp, PoolingOp, ElementwiseOp, DmaOp]

@@ -1,0 +1,1 @@
+"""Binary formats of targets, independent of any IR (the lowest layer above numpy)."""

@@ -1,0 +1,313 @@
+"""What each npu op does to memory, vectorized with numpy.
+
+`IMPLEMENTATIONS` maps each op class to its function `(op, memory, ctx)`, so
+a dispatch registry can take them over as they are.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import numpy as np
+
+from tirconst.dialects.npu import (
+    LUT_REGION,
+    Conv2DOp,
+    DepthwiseConv2DOp,
+    DmaOp,
+    ElementwiseOp,
+    FeatureMapAttr,
+    PoolingOp,
+)
+from tirconst.dialects.npu.ops import BlockOp, WeightedOp, WindowOp
+from tirconst.formats.ethos_u.bias import decode_bias
+from tirconst.formats.ethos_u.weights import (
+    WeightEncoding,
+    WeightFormatError,
+    decode_stream_values,
+)
+from tirconst.interpreter.kernels.elementwise import add as tfl_add
+from tirconst.interpreter.kernels.elementwise import mul as tfl_mul
+from tirconst.interpreter.kernels.elementwise import sub as tfl_sub
+from tirconst.interpreter.npu.arithmetic import (
+    ArithmeticError_,
+    activation_range,
+    dtype_range,
+    quantise,
+    scale_accumulator,
+)
+from tirconst.interpreter.npu.memory import Memory, MemoryFault
+
+# The start of the lookup-table memory in region 0x103 (Vela's
+# shram_lut_address) per accelerator; 8 slots of 256 bytes follow.
+LUT_ADDRESS = {
+    "ethos-u55-32": 0x3800,
+    "ethos-u55-64": 0x3800,
+    "ethos-u55-128": 0x5800,
+    "ethos-u55-256": 0xB800,
+    "ethos-u65-256": 0xB800,
+    "ethos-u65-512": 0xB800,
+}
+LUT_SLOT_BYTES = 256
+
+
+class OpError(Exception):
+    """An op cannot run (the message says why); the caller names the op."""
+
+
+@functools.lru_cache(maxsize=64)
+def _decoded(stream: bytes, encoding: WeightEncoding) -> np.ndarray:
+    return decode_stream_values(stream, encoding)
+
+
+def weights_of(op: WeightedOp, mem: Memory) -> np.ndarray:
+    """The OHWI values the hardware multiplies (weight - zero point), int64."""
+    enc = op.weight_encoding()
+    if enc is None:
+        raise OpError("is not inside an npu.command_stream")
+    raw = mem.read_range(op.weights.data[0], "the weight range").tobytes()
+    try:
+        return _decoded(raw, enc.encoding).astype(np.int64)
+    except WeightFormatError as e:
+        raise OpError(str(e)) from None
+
+
+def _padded(x: np.ndarray, pad: tuple[int, int, int, int], fill: int) -> np.ndarray:
+    top, left, bottom, right = pad
+    h, w, c = x.shape
+    out = np.full((h + top + bottom, w + left + right, c), fill, dtype=x.dtype)
+    out[top : top + h, left : left + w] = x
+    return out
+
+
+def _taps(op: WindowOp, xp: np.ndarray, oh: int, ow: int):
+    """(ky, kx, view) for each kernel tap: the IFM values it meets, (OH, OW, C)."""
+    (kh, kw), (sy, sx), (dy, dx) = (
+        op.kernel["size"],
+        op.kernel["stride"],
+        op.kernel["dilation"],
+    )
+    for ky in range(kh):
+        for kx in range(kw):
+            y0, x0 = ky * dy, kx * dx
+            yield (
+                ky,
+                kx,
+                xp[y0 : y0 + (oh - 1) * sy + 1 : sy, x0 : x0 + (ow - 1) * sx + 1 : sx],
+            )
+
+
+def _finish(op: BlockOp, mem: Memory, acc: np.ndarray, scale, shift) -> None:
+    """Scale, add the OFM zero point, activate, clamp, store."""
+    ofm = op.ofm
+    try:
+        out = scale_accumulator(acc, scale, shift, op.rounding_mode.data)
+    except ArithmeticError_ as e:
+        raise OpError(str(e)) from None
+    out = out + ofm["zero_point"]
+    store(op, mem, out)
+
+
+def store(op: BlockOp, mem: Memory, out: np.ndarray) -> None:
+    """Activation (lookup table, then clamp) and the store to the OFM."""
+    ofm = op.ofm
+    act = op.activation
+    lo, hi = dtype_range(ofm)
+    if act is not None and act["kind"] == "table":
+        table = mem.read_bytes(
+            LUT_REGION,
+            LUT_ADDRESS[_accelerator(op)] + act["slot"] * LUT_SLOT_BYTES,
+            LUT_SLOT_BYTES,
+            f"lookup-table slot {act['slot']}",
+        ).view(np.int8)
+        out = table[np.clip(out, -128, 127) + 128].astype(np.int64)
+    qmin, qmax = activation_range(act, ofm)
+    out = np.clip(out, max(qmin, lo), min(qmax, hi))
+    mem.write(ofm, out, "the OFM")
+
+
+def _accelerator(op: BlockOp) -> str:
+    parent = op.parent_op()
+    return parent.accelerator.data  # type: ignore[union-attr]
+
+
+def _bias(op: WeightedOp, mem: Memory, channels: int):
+    data = mem.read_range(op.biases.data[0], "the bias range")
+    try:
+        rec = decode_bias(data.tobytes(), channels)
+    except WeightFormatError as e:
+        raise OpError(str(e)) from None
+    return rec.bias, rec.scale, rec.shift
+
+
+def _ifm(op: BlockOp, mem: Memory) -> np.ndarray:
+    x = mem.read(op.ifm, "the IFM").astype(np.int64)
+    return x - op.ifm["zero_point"]
+
+
+def run_conv2d(op: Conv2DOp, mem: Memory) -> None:
+    """acc = bias + Σ (ifm − zp) · w over the window, as an exact float64
+    matrix product (every partial sum is an integer below 2^53)."""
+    w = weights_of(op, mem)
+    co, kh, kw, ci = w.shape
+    oh, ow, _ = op.shape(op.ofm)
+    xp = _padded(_ifm(op, mem).astype(np.float64), op.pad, 0)
+    cols = np.empty((oh, ow, kh * kw, ci), dtype=np.float64)
+    for ky, kx, view in _taps(op, xp, oh, ow):
+        cols[:, :, ky * kw + kx, :] = view
+    acc = cols.reshape(oh * ow, -1) @ w.reshape(co, -1).T.astype(np.float64)
+    bias, scale, shift = _bias(op, mem, co)
+    acc = acc.astype(np.int64).reshape(oh, ow, co) + bias
+    _finish(op, mem, acc, scale, shift)
+
+
+def run_depthwise(op: DepthwiseConv2DOp, mem: Memory) -> None:
+    w = weights_of(op, mem)[..., 0]  # (C, KH, KW)
+    oh, ow, c = op.shape(op.ofm)
+    xp = _padded(_ifm(op, mem), op.pad, 0)
+    acc = np.zeros((oh, ow, c), dtype=np.int64)
+    for ky, kx, view in _taps(op, xp, oh, ow):
+        acc += view * w[:, ky, kx]
+    bias, scale, shift = _bias(op, mem, c)
+    _finish(op, mem, acc + bias, scale, shift)
+
+
+def _quantize_multiplier(real: float) -> tuple[int, int]:
+    """TFLite's QuantizeMultiplier: real ≈ m · 2^(s − 31), m in [2^30, 2^31)."""
+    if real == 0.0:
+        return 0, 0
+    q, s = np.frexp(real)
+    m = int(np.sign(q) * np.floor(abs(q) * 2.0**31 + 0.5))
+    if m == 2**31:
+        m //= 2
+        s += 1
+    if s < -31:
+        return 0, 0
+    return m, int(s)
+
+
+def _same_quant(a: FeatureMapAttr, b: FeatureMapAttr) -> bool:
+    return a["scale"] == b["scale"] and a["zero_point"] == b["zero_point"]
+
+
+def run_pooling(op: PoolingOp, mem: Memory) -> None:
+    """max / average / reduce_sum over the window. Without `rescale` and with
+    equal IFM and OFM quantization no zero point is applied (as Vela sets it
+    up), so average pooling is TFLite's rounded division of raw values."""
+    kind = op.pool_type.data
+    oh, ow, c = op.shape(op.ofm)
+    (kh, kw) = op.kernel["size"]
+    raw = mem.read(op.ifm, "the IFM").astype(np.int64)
+    plain = op.rescale is None and _same_quant(op.ifm, op.ofm)
+    zp_in = 0 if plain else op.ifm["zero_point"]
+    zp_out = 0 if plain else op.ofm["zero_point"]
+    x = raw - zp_in
+    if kind == "max":
+        xp = _padded(x, op.pad, np.iinfo(np.int64).min)
+        acc = None
+        for _, _, view in _taps(op, xp, oh, ow):
+            acc = view.copy() if acc is None else np.maximum(acc, view)
+    else:
+        xp = _padded(x, op.pad, 0)
+        acc = np.zeros((oh, ow, c), dtype=np.int64)
+        for _, _, view in _taps(op, xp, oh, ow):
+            acc += view
+        if kind == "average":
+            n = kh * kw
+            q = (np.abs(acc) + n // 2) // n
+            acc = np.where(acc > 0, q, -q)
+    assert acc is not None
+    if op.rescale is not None:
+        scale, shift = (int(v) for v in op.rescale.get_values())
+    elif plain or op.ifm["scale"] is None or op.ofm["scale"] is None:
+        scale, shift = 1, 0
+    else:
+        m, s = _quantize_multiplier(
+            float(np.float64(np.float32(op.ifm["scale"])) / np.float32(op.ofm["scale"]))
+        )
+        scale, shift = m, 31 - s
+    acc_scaled = acc if (scale, shift) == (1, 0) else None
+    if acc_scaled is None:
+        try:
+            acc_scaled = scale_accumulator(acc, scale, shift, op.rounding_mode.data)
+        except ArithmeticError_ as e:
+            raise OpError(str(e)) from None
+    store(op, mem, acc_scaled + zp_out)
+
+
+def _tfl_binary(op: ElementwiseOp, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """add / sub / mul with the integers TFLite derives from the float32
+    scales (the NPU's registers equal them: ETHOS-U.md)."""
+    ifm, ifm2, ofm = op.ifm, op.ifm2, op.ofm
+    assert ifm2 is not None
+    sa, sb, so = (np.float32(fm["scale"]) for fm in (ifm, ifm2, ofm))
+    lo, hi = activation_range(op.activation, ofm)
+    common = {
+        "lhs_zp": ifm["zero_point"],
+        "rhs_zp": ifm2["zero_point"],
+        "output_zp": ofm["zero_point"],
+        "act_min": lo,
+        "act_max": hi,
+    }
+    if op.reversed_operands is not None:
+        a, b = b, a
+        common["lhs_zp"], common["rhs_zp"] = common["rhs_zp"], common["lhs_zp"]
+        sa, sb = sb, sa
+    if op.op_type.data == "mul":
+        m, s = _quantize_multiplier(float(np.float32(sa * sb) / so))
+        return tfl_mul(a, b, output_multiplier=m, output_shift=s, **common)
+    twice = 2.0 * max(float(sa), float(sb))
+    lm, ls = _quantize_multiplier(float(sa) / twice)
+    rm, rs = _quantize_multiplier(float(sb) / twice)
+    om, os_ = _quantize_multiplier(twice / ((1 << 20) * float(so)))
+    fn = tfl_add if op.op_type.data == "add" else tfl_sub
+    return fn(
+        a, b, left_shift=20, lhs_multiplier=lm, lhs_shift=ls, rhs_multiplier=rm,
+        rhs_shift=rs, output_multiplier=om, output_shift=os_, **common,
+    )  # fmt: skip
+
+
+def run_elementwise(op: ElementwiseOp, mem: Memory) -> None:
+    kind = op.op_type.data
+    a = mem.read(op.ifm, "the IFM")
+    if kind == "abs":
+        store(op, mem, np.abs(a.astype(np.int64)))
+        return
+    ifm2 = op.ifm2
+    assert ifm2 is not None
+    if op.ifm2_scalar is not None:
+        # quantized with IFM2's scale and zero point, as Vela does
+        q = quantise(op.ifm2_scalar.value.data, ifm2)
+        lo, hi = dtype_range(ifm2)
+        b = np.full((1, 1, 1), np.clip(q, lo, hi), dtype=a.dtype)
+    else:
+        b = mem.read(ifm2, "IFM2")
+    if kind in ("add", "sub", "mul"):
+        if a.dtype != np.int8 or b.dtype != np.int8:
+            raise OpError(f"{kind} is modelled for int8 operands only")
+        out = _tfl_binary(op, a, b)
+        mem.write(op.ofm, out, "the OFM")
+        return
+    x, y = np.broadcast_arrays(a.astype(np.int64), b.astype(np.int64))
+    if op.reversed_operands is not None:
+        x, y = y, x
+    store(op, mem, np.minimum(x, y) if kind == "min" else np.maximum(x, y))
+
+
+def run_dma(op: DmaOp, mem: Memory) -> None:
+    data = mem.read_range(op.src, "the DMA source").copy()
+    dest = mem.read_range(op.dest, "the DMA destination")
+    dest[:] = data
+
+
+Implementation = Callable[..., None]
+IMPLEMENTATIONS: dict[type, Implementation] = {
+    Conv2DOp: run_conv2d,
+    DepthwiseConv2DOp: run_depthwise,
+    PoolingOp: run_pooling,
+    ElementwiseOp: run_elementwise,
+    DmaOp: run_dma,
+}
+
+__all__ = ["IMPLEMENTATIONS", "LUT_ADDRESS", "MemoryFault", "OpError"]
