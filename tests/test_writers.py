@@ -35,7 +35,9 @@ def vela_out(tmp_path_factory):
     def get(model: str, fmt: str = "tflite", core: str = "regor") -> Path:
         key = (model, fmt, core)
         if key not in cache:
-            done = compile_model(MODELS / f"{model}.tflite", core, fmt, root / "-".join(key))
+            done = compile_model(
+                MODELS / f"{model}.tflite", core, fmt, root / "-".join(key)
+            )
             assert done.path is not None, done.error
             cache[key] = done.path
         return cache[key]
@@ -47,7 +49,11 @@ def _diff(a: dict, b: dict) -> list[str]:
     out = []
     for k in a:
         if isinstance(a[k], list) and len(a[k]) == len(b[k]):
-            out += [f"{k}[{i}]: {x!r:.200} != {y!r:.200}" for i, (x, y) in enumerate(zip(a[k], b[k])) if x != y]
+            out += [
+                f"{k}[{i}]: {x!r:.200} != {y!r:.200}"
+                for i, (x, y) in enumerate(zip(a[k], b[k], strict=True))
+                if x != y
+            ]
         elif a[k] != b[k]:
             out.append(f"{k}: {a[k]!r:.200} != {b[k]!r:.200}")
     return out
@@ -58,13 +64,19 @@ def test_rewrite_of_vela_segments_is_vela_file(model, vela_out, tmp_path):
     vela = vela_out(model).read_bytes()
     segments, arena = segments_from_vela(MODELS / f"{model}.tflite", vela)
     assert segments
-    ours = write_tflite(output_path(model, tmp_path), MODELS / f"{model}.tflite", segments, arena)
+    ours = write_tflite(
+        output_path(model, tmp_path), MODELS / f"{model}.tflite", segments, arena
+    )
     assert ours.name == f"{model}_tirconst.tflite"
     assert _diff(describe(vela), describe(ours.read_bytes())) == []
     # the reader sees the same stream, memory and placements in both
     a, b = read_tflite(vela_out(model)), read_tflite(ours)
     assert np.array_equal(a.words, b.words) and a.flash == b.flash
-    assert (a.region_sizes, a.inputs, a.outputs) == (b.region_sizes, b.inputs, b.outputs)
+    assert (a.region_sizes, a.inputs, a.outputs) == (
+        b.region_sizes,
+        b.inputs,
+        b.outputs,
+    )
     assert a.accelerator == b.accelerator
 
 
@@ -77,12 +89,18 @@ def test_no_segments_keeps_every_operator(model):
     def named(view: dict) -> list:
         names = [t[0] for t in view["tensors"]]
         return [
-            (code, [names[i] if i >= 0 else None for i in ins], [names[i] for i in outs], *rest)
+            (
+                code,
+                [names[i] if i >= 0 else None for i in ins],
+                [names[i] for i in outs],
+                *rest,
+            )
             for code, ins, outs, *rest in view["operators"]
         ]
 
     a, b = describe(original), describe(tflite_bytes(original, []))
     assert named(a) == named(b)
+
     # (the original gives each activation an empty buffer of its own, we
     # share buffer 0 as Vela does: compare all but that flag)
     def fields(view: dict) -> list:
@@ -95,9 +113,11 @@ def test_no_segments_keeps_every_operator(model):
 def _run(model: bytes, x: list[np.ndarray]) -> list[np.ndarray]:
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-    it = Interpreter(model_content=model, experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+    it = Interpreter(
+        model_content=model, experimental_op_resolver_type=OpResolverType.BUILTIN_REF
+    )
     it.allocate_tensors()
-    for d, v in zip(it.get_input_details(), x):
+    for d, v in zip(it.get_input_details(), x, strict=True):
         it.set_tensor(d["index"], v)
     it.invoke()
     return [it.get_tensor(d["index"]) for d in it.get_output_details()]
@@ -115,11 +135,13 @@ def test_no_segments_runs_like_the_original(model):
     for d in Interpreter(model_content=original).get_input_details():
         if np.issubdtype(d["dtype"], np.integer):
             info = np.iinfo(d["dtype"])
-            inputs.append(rng.integers(info.min, info.max + 1, d["shape"]).astype(d["dtype"]))
+            inputs.append(
+                rng.integers(info.min, info.max + 1, d["shape"]).astype(d["dtype"])
+            )
         else:
             inputs.append(rng.standard_normal(d["shape"]).astype(d["dtype"]))
     ours = tflite_bytes(original, [])
-    for a, b in zip(_run(original, inputs), _run(ours, inputs)):
+    for a, b in zip(_run(original, inputs), _run(ours, inputs), strict=True):
         assert a.dtype == b.dtype and np.array_equal(a, b)
 
 
@@ -131,16 +153,22 @@ def test_litert_resolves_cpu_ops_of_mixed_file(model, vela_out):
 
     vela = vela_out(model).read_bytes()
     segments, arena = segments_from_vela(MODELS / f"{model}.tflite", vela)
-    it = Interpreter(model_content=tflite_bytes(MODELS / f"{model}.tflite", segments, arena))
+    it = Interpreter(
+        model_content=tflite_bytes(MODELS / f"{model}.tflite", segments, arena)
+    )
     with pytest.raises(RuntimeError, match="unresolved custom op: ethos-u") as err:
         it.allocate_tensors()
     assert "Node number 1 (ethos-u)" in str(err.value)
 
 
-@pytest.mark.parametrize("model", ["keyword_spotting_mobilenetv2", "tflite_micro_speech"])
+@pytest.mark.parametrize(
+    "model", ["keyword_spotting_mobilenetv2", "tflite_micro_speech"]
+)
 def test_npz_matches_vela_raw(model, vela_out, tmp_path):
     raw = vela_out(model, "raw")
-    segments, _ = segments_from_vela(MODELS / f"{model}.tflite", vela_out(model).read_bytes())
+    segments, _ = segments_from_vela(
+        MODELS / f"{model}.tflite", vela_out(model).read_bytes()
+    )
     # the raw file's own placements (same compile, same plan)
     theirs = np.load(raw, allow_pickle=True)
     seg = segments[0]
@@ -149,11 +177,26 @@ def test_npz_matches_vela_raw(model, vela_out, tmp_path):
         theirs["cmd_data"].tobytes(),
         theirs["weight_data"].tobytes(),
         int(theirs["scratch_size"]),
-        tuple(SegmentTensor(t.tensor, int(r), int(o)) for t, r, o in zip(seg.inputs, theirs["input_region"], theirs["input_offset"])),
-        tuple(SegmentTensor(t.tensor, int(r), int(o)) for t, r, o in zip(seg.outputs, theirs["output_region"], theirs["output_offset"])),
+        tuple(
+            SegmentTensor(t.tensor, int(r), int(o))
+            for t, r, o in zip(
+                seg.inputs, theirs["input_region"], theirs["input_offset"], strict=True
+            )
+        ),
+        tuple(
+            SegmentTensor(t.tensor, int(r), int(o))
+            for t, r, o in zip(
+                seg.outputs,
+                theirs["output_region"],
+                theirs["output_offset"],
+                strict=True,
+            )
+        ),
         int(theirs["scratch_fast_size"]),
     )
-    path = write_npz(output_path(model, tmp_path, "raw"), MODELS / f"{model}.tflite", seg)
+    path = write_npz(
+        output_path(model, tmp_path, "raw"), MODELS / f"{model}.tflite", seg
+    )
     assert path.name == f"{model}_tirconst.npz"
     ours = np.load(path, allow_pickle=True)
     assert ours.files == theirs.files
@@ -161,7 +204,7 @@ def test_npz_matches_vela_raw(model, vela_out, tmp_path):
         a, b = theirs[key], ours[key]
         assert (a.dtype, a.shape) == (b.dtype, b.shape), key
         if a.dtype == object:
-            for x, y in zip(a, b):
+            for x, y in zip(a, b, strict=True):
                 assert x.keys() == y.keys() and x["quant_type"] == y["quant_type"]
                 for k in ("scale", "zero_point"):
                     assert x[k].dtype == y[k].dtype and np.array_equal(x[k], y[k]), key
@@ -169,7 +212,11 @@ def test_npz_matches_vela_raw(model, vela_out, tmp_path):
             assert a.tobytes() == b.tobytes(), key
     a, b = read_npz(raw), read_npz(path)
     assert np.array_equal(a.words, b.words) and a.flash == b.flash
-    assert (a.region_sizes, a.inputs, a.outputs) == (b.region_sizes, b.inputs, b.outputs)
+    assert (a.region_sizes, a.inputs, a.outputs) == (
+        b.region_sizes,
+        b.inputs,
+        b.outputs,
+    )
 
 
 def _segment(**kw) -> NpuSegment:
@@ -188,12 +235,21 @@ def _segment(**kw) -> NpuSegment:
 @pytest.mark.parametrize(
     "segments, message",
     [
-        ([_segment(operators=frozenset({99}))], "segment 0: operator 99 is not in the model"),
+        (
+            [_segment(operators=frozenset({99}))],
+            "segment 0: operator 99 is not in the model",
+        ),
         ([_segment(), _segment()], "operator 0 is in segments 0 and 1"),
         ([_segment(payload=b"junk")], "segment 0: payload is not a driver payload"),
         ([_segment(operators=frozenset())], "segment 0 replaces no operator"),
-        ([_segment(inputs=(SegmentTensor(999),))], "segment 0: tensor 999 is not in the model"),
-        ([_segment(outputs=(SegmentTensor(6, 0, 0),))], "tensor 6 at region 0 offset 0 is not in the arena"),
+        (
+            [_segment(inputs=(SegmentTensor(999),))],
+            "segment 0: tensor 999 is not in the model",
+        ),
+        (
+            [_segment(outputs=(SegmentTensor(6, 0, 0),))],
+            "tensor 6 at region 0 offset 0 is not in the arena",
+        ),
     ],
 )
 def test_bad_segments_write_nothing(segments, message, tmp_path):

@@ -45,7 +45,11 @@ def describe(data: bytes) -> dict:
     sg = m.Subgraphs(0)
 
     def buf(index: int) -> bytes:
-        return m.Buffers(index).DataAsNumpy().tobytes() if m.Buffers(index).DataLength() else b""
+        return (
+            m.Buffers(index).DataAsNumpy().tobytes()
+            if m.Buffers(index).DataLength()
+            else b""
+        )
 
     tensors = []
     for t in range(sg.TensorsLength()):
@@ -54,7 +58,9 @@ def describe(data: bytes) -> dict:
         quant = None
         if q is not None:
             quant = tuple(
-                tuple(getattr(q, f"{n}AsNumpy")().tolist()) if getattr(q, f"{n}Length")() else ()
+                tuple(getattr(q, f"{n}AsNumpy")().tolist())
+                if getattr(q, f"{n}Length")()
+                else ()
                 for n in ("Min", "Max", "Scale", "ZeroPoint")
             ) + (q.QuantizedDimension(),)
         tensors.append(
@@ -99,8 +105,14 @@ def describe(data: bytes) -> dict:
             (
                 s.SignatureKey(),
                 s.SubgraphIndex(),
-                tuple((s.Inputs(j).Name(), s.Inputs(j).TensorIndex()) for j in range(s.InputsLength())),
-                tuple((s.Outputs(j).Name(), s.Outputs(j).TensorIndex()) for j in range(s.OutputsLength())),
+                tuple(
+                    (s.Inputs(j).Name(), s.Inputs(j).TensorIndex())
+                    for j in range(s.InputsLength())
+                ),
+                tuple(
+                    (s.Outputs(j).Name(), s.Outputs(j).TensorIndex())
+                    for j in range(s.OutputsLength())
+                ),
             )
         )
     return {
@@ -108,7 +120,11 @@ def describe(data: bytes) -> dict:
         "opcodes": [
             _opcode(m.OperatorCodes(i)) for i in range(m.OperatorCodesLength())
         ],
-        "subgraph": (sg.Name(), tuple(_ints(sg.InputsAsNumpy, sg.InputsLength)), tuple(_ints(sg.OutputsAsNumpy, sg.OutputsLength))),
+        "subgraph": (
+            sg.Name(),
+            tuple(_ints(sg.InputsAsNumpy, sg.InputsLength)),
+            tuple(_ints(sg.OutputsAsNumpy, sg.OutputsLength)),
+        ),
         "tensors": tensors,
         "operators": ops,
         "buffers": [buf(i) for i in range(m.BuffersLength())],
@@ -117,7 +133,9 @@ def describe(data: bytes) -> dict:
     }
 
 
-def segments_from_vela(original: Path, vela: bytes) -> tuple[list[NpuSegment], dict[int, int]]:
+def segments_from_vela(
+    original: Path, vela: bytes
+) -> tuple[list[NpuSegment], dict[int, int]]:
     """The segments (and CPU tensors' arena offsets) that Vela's output
     encodes, in terms of the original model's operators and tensors."""
     om = tflite.Model.GetRootAsModel(original.read_bytes(), 0)
@@ -148,6 +166,7 @@ def segments_from_vela(original: Path, vela: bytes) -> tuple[list[NpuSegment], d
     npu_ops = set(range(osg.OperatorsLength())) - cpu_ops
     segments = []
     for ins, outs in raw:
+
         def data(t: int) -> bytes:
             return m.Buffers(sg.Tensors(t).Buffer()).DataAsNumpy().tobytes()
 

@@ -108,7 +108,12 @@ def _buffer_data(data: bytes, model, index: int) -> bytes:  # type: ignore[no-un
 def _opcode_key(model, op) -> tuple[int, int, str, int]:  # type: ignore[no-untyped-def]
     c = model.OperatorCodes(op.OpcodeIndex())
     code = c.CustomCode().decode() if c.CustomCode() else ""
-    return (max(c.BuiltinCode(), c.DeprecatedBuiltinCode()), c.DeprecatedBuiltinCode(), code, c.Version())
+    return (
+        max(c.BuiltinCode(), c.DeprecatedBuiltinCode()),
+        c.DeprecatedBuiltinCode(),
+        code,
+        c.Version(),
+    )
 
 
 @dataclass
@@ -137,9 +142,7 @@ def _check_segments(n_ops: int, n_tensors: int, segments: Sequence[NpuSegment]) 
             if not 0 <= i < n_ops:
                 raise OutputError(f"segment {s}: operator {i} is not in the model")
             if i in seen:
-                raise OutputError(
-                    f"operator {i} is in segments {seen[i]} and {s}"
-                )
+                raise OutputError(f"operator {i} is in segments {seen[i]} and {s}")
             seen[i] = s
         if not seg.payload[:4] == b"COP1":
             raise OutputError(f"segment {s}: payload is not a driver payload (COP1)")
@@ -155,7 +158,9 @@ def _check_segments(n_ops: int, n_tensors: int, segments: Sequence[NpuSegment]) 
                 )
 
 
-def _plan(data: bytes, model, segments: Sequence[NpuSegment], arena_offsets: Mapping[int, int]):  # type: ignore[no-untyped-def]
+def _plan(
+    data: bytes, model, segments: Sequence[NpuSegment], arena_offsets: Mapping[int, int]
+):  # type: ignore[no-untyped-def]
     """New tensors and operators, in the order Vela's default core writes
     them: operators in original order (a segment where its first operator
     was), tensors in order of first use (inputs, then outputs)."""
@@ -181,7 +186,9 @@ def _plan(data: bytes, model, segments: Sequence[NpuSegment], arena_offsets: Map
             )
         return by_original[t]
 
-    def own_tensor(name: str, data_: bytes = b"", size: int = 0, offset: int = -1) -> int:
+    def own_tensor(
+        name: str, data_: bytes = b"", size: int = 0, offset: int = -1
+    ) -> int:
         tensors.append(_NewTensor(name, None, data_, size or len(data_), offset))
         return len(tensors) - 1
 
@@ -199,7 +206,9 @@ def _plan(data: bytes, model, segments: Sequence[NpuSegment], arena_offsets: Map
             flash = own_tensor(f"read_only{suffix}", seg.flash)
             scratch = own_tensor(f"scratch{suffix}", size=seg.scratch_size, offset=0)
             fast = (
-                own_tensor(f"scratch_fast{suffix}", size=seg.scratch_fast_size, offset=0)
+                own_tensor(
+                    f"scratch_fast{suffix}", size=seg.scratch_fast_size, offset=0
+                )
                 if seg.scratch_fast_size
                 else scratch
             )
@@ -221,10 +230,21 @@ def _plan(data: bytes, model, segments: Sequence[NpuSegment], arena_offsets: Map
             )
         else:
             op = sg.Operators(i)
-            ins = [original_tensor(int(t)) for t in op.InputsAsNumpy()] if op.InputsLength() else []
-            outs = [original_tensor(int(t)) for t in op.OutputsAsNumpy()] if op.OutputsLength() else []
+            ins = (
+                [original_tensor(int(t)) for t in op.InputsAsNumpy()]
+                if op.InputsLength()
+                else []
+            )
+            outs = (
+                [original_tensor(int(t)) for t in op.OutputsAsNumpy()]
+                if op.OutputsLength()
+                else []
+            )
             ops.append(_NewOp(_opcode_key(model, op), ins, outs, i))
-    for t in [*_ints(sg.InputsAsNumpy, sg.InputsLength), *_ints(sg.OutputsAsNumpy, sg.OutputsLength)]:
+    for t in [
+        *_ints(sg.InputsAsNumpy, sg.InputsLength),
+        *_ints(sg.OutputsAsNumpy, sg.OutputsLength),
+    ]:
         original_tensor(t)
     return tensors, ops, by_original
 
@@ -250,7 +270,12 @@ def _write_quantization(builder: flatbuffers.Builder, q) -> int | None:  # type:
     if q.DetailsType():
         raise OutputError("custom quantization details are not supported")
     vecs = {}
-    for name, dtype in (("Min", "<f4"), ("Max", "<f4"), ("Scale", "<f4"), ("ZeroPoint", "<i8")):
+    for name, dtype in (
+        ("Min", "<f4"),
+        ("Max", "<f4"),
+        ("Scale", "<f4"),
+        ("ZeroPoint", "<i8"),
+    ):
         if getattr(q, f"{name}Length")():
             vecs[name] = builder.CreateNumpyVector(
                 getattr(q, f"{name}AsNumpy")().astype(dtype)
@@ -277,7 +302,9 @@ def _write_tensor(builder: flatbuffers.Builder, sg, t: _NewTensor, buffer: int) 
         raise OutputError(f"tensor '{t.name}': sparse tensors are not supported")
     shape = _vector(builder, _ints(src.ShapeAsNumpy, src.ShapeLength), "<i4")
     signature = (
-        _vector(builder, _ints(src.ShapeSignatureAsNumpy, src.ShapeSignatureLength), "<i4")
+        _vector(
+            builder, _ints(src.ShapeSignatureAsNumpy, src.ShapeSignatureLength), "<i4"
+        )
         if src.ShapeSignatureLength()
         else None
     )
@@ -310,7 +337,9 @@ def _write_options(builder: flatbuffers.Builder, model, src, index: int):  # typ
     entry = builtin_operator_map.get(code)
     serializer = entry[1] if entry else None
     if serializer is None or isinstance(serializer, CustomOptionsSerializer):
-        raise OutputError(f"operator {index}: cannot copy the options of builtin {code}")
+        raise OutputError(
+            f"operator {index}: cannot copy the options of builtin {code}"
+        )
     attrs = serializer.deserialize(src)
     if attrs["attribute_read_error"]:
         raise OutputError(
@@ -339,7 +368,9 @@ def tflite_bytes(
     m = _read_model(data)
     sg = m.Subgraphs(0)
     tensors, ops, by_original = _plan(data, m, segments, arena_offsets or {})
-    builder = flatbuffers.Builder(len(data) + sum(len(s.payload) + len(s.flash) for s in segments) + 1024)
+    builder = flatbuffers.Builder(
+        len(data) + sum(len(s.payload) + len(s.flash) for s in segments) + 1024
+    )
 
     # Buffers: 0 is the empty buffer, constants in tensor order, then metadata.
     buffer_data: list[bytes] = [b""]
@@ -377,7 +408,9 @@ def tflite_bytes(
         OperatorCode.AddBuiltinCode(builder, builtin)
         code_offsets.append(OperatorCode.End(builder))
 
-    tensor_offsets = [_write_tensor(builder, sg, t, tensor_buffer[i]) for i, t in enumerate(tensors)]
+    tensor_offsets = [
+        _write_tensor(builder, sg, t, tensor_buffer[i]) for i, t in enumerate(tensors)
+    ]
     op_offsets = []
     for op in ops:
         ins = _vector(builder, op.inputs, "<i4")
@@ -388,7 +421,9 @@ def tflite_bytes(
                 np.array(CustomOptionsSerializer.CUSTOM_OPTIONS_NPU_OP, dtype=np.uint8)
             )
         else:
-            opt_type, opt, custom, custom_fmt = _write_options(builder, m, sg.Operators(op.original), op.original)
+            opt_type, opt, custom, custom_fmt = _write_options(
+                builder, m, sg.Operators(op.original), op.original
+            )
         Operator.Start(builder)
         Operator.AddOpcodeIndex(builder, opcodes.index(op.opcode))
         Operator.AddInputs(builder, ins)
@@ -403,8 +438,16 @@ def tflite_bytes(
 
     sg_name = builder.CreateString(sg.Name().decode()) if sg.Name() else None
     t_vec = _offsets(builder, SubGraph.StartTensorsVector, tensor_offsets)
-    in_vec = _vector(builder, [by_original[t] for t in _ints(sg.InputsAsNumpy, sg.InputsLength)], "<i4")
-    out_vec = _vector(builder, [by_original[t] for t in _ints(sg.OutputsAsNumpy, sg.OutputsLength)], "<i4")
+    in_vec = _vector(
+        builder,
+        [by_original[t] for t in _ints(sg.InputsAsNumpy, sg.InputsLength)],
+        "<i4",
+    )
+    out_vec = _vector(
+        builder,
+        [by_original[t] for t in _ints(sg.OutputsAsNumpy, sg.OutputsLength)],
+        "<i4",
+    )
     op_vec = _offsets(builder, SubGraph.StartOperatorsVector, op_offsets)
     SubGraph.Start(builder)
     SubGraph.AddTensors(builder, t_vec)
@@ -417,7 +460,11 @@ def tflite_bytes(
 
     buffer_offsets = []
     for blob in buffer_data:
-        vec = builder.CreateNumpyVector(np.frombuffer(blob, dtype=np.uint8)) if blob else None
+        vec = (
+            builder.CreateNumpyVector(np.frombuffer(blob, dtype=np.uint8))
+            if blob
+            else None
+        )
         Buffer.Start(builder)
         if vec is not None:
             Buffer.AddData(builder, vec)
@@ -429,14 +476,21 @@ def tflite_bytes(
         Metadata.AddName(builder, n)
         Metadata.AddBuffer(builder, buf)
         meta_offsets.append(Metadata.End(builder))
-    sig_offsets = [_write_signature(builder, m.SignatureDefs(i), by_original) for i in range(m.SignatureDefsLength())]
+    sig_offsets = [
+        _write_signature(builder, m.SignatureDefs(i), by_original)
+        for i in range(m.SignatureDefsLength())
+    ]
 
     codes_vec = _offsets(builder, Model.StartOperatorCodesVector, code_offsets)
     sgs_vec = _offsets(builder, Model.StartSubgraphsVector, [sg_off])
     desc = builder.CreateString(description)
     bufs_vec = _offsets(builder, Model.StartBuffersVector, buffer_offsets)
     meta_vec = _offsets(builder, Model.StartMetadataVector, meta_offsets)
-    sigs_vec = _offsets(builder, Model.StartSignatureDefsVector, sig_offsets) if sig_offsets else None
+    sigs_vec = (
+        _offsets(builder, Model.StartSignatureDefsVector, sig_offsets)
+        if sig_offsets
+        else None
+    )
     Model.Start(builder)
     Model.AddVersion(builder, m.Version())
     Model.AddOperatorCodes(builder, codes_vec)
@@ -450,7 +504,9 @@ def tflite_bytes(
     return bytes(builder.Output())
 
 
-def _write_signature(builder: flatbuffers.Builder, sig, by_original: Mapping[int, int]) -> int:  # type: ignore[no-untyped-def]
+def _write_signature(
+    builder: flatbuffers.Builder, sig, by_original: Mapping[int, int]
+) -> int:  # type: ignore[no-untyped-def]
     def maps(n: int, get) -> int:  # type: ignore[no-untyped-def]
         offs = []
         for j in range(n):
@@ -462,9 +518,17 @@ def _write_signature(builder: flatbuffers.Builder, sig, by_original: Mapping[int
             offs.append(TensorMap.End(builder))
         return offs
 
-    ins = _offsets(builder, SignatureDef.StartInputsVector, maps(sig.InputsLength(), sig.Inputs))
-    outs = _offsets(builder, SignatureDef.StartOutputsVector, maps(sig.OutputsLength(), sig.Outputs))
-    key = builder.CreateString(sig.SignatureKey().decode()) if sig.SignatureKey() else None
+    ins = _offsets(
+        builder, SignatureDef.StartInputsVector, maps(sig.InputsLength(), sig.Inputs)
+    )
+    outs = _offsets(
+        builder, SignatureDef.StartOutputsVector, maps(sig.OutputsLength(), sig.Outputs)
+    )
+    key = (
+        builder.CreateString(sig.SignatureKey().decode())
+        if sig.SignatureKey()
+        else None
+    )
     SignatureDef.Start(builder)
     SignatureDef.AddInputs(builder, ins)
     SignatureDef.AddOutputs(builder, outs)
@@ -503,7 +567,10 @@ def write_tflite(
 def output_path(model: str | Path, out_dir: str | Path, kind: str = "tflite") -> Path:
     """`OUT/MODEL_tirconst.tflite` (or `.npz`): Vela's `MODEL_vela.*` names
     with our tool's name."""
-    return Path(out_dir) / f"{Path(model).stem}_tirconst.{'npz' if kind == 'raw' else kind}"
+    return (
+        Path(out_dir)
+        / f"{Path(model).stem}_tirconst.{'npz' if kind == 'raw' else kind}"
+    )
 
 
 def _padded(shape: Sequence[int], rank: int = 6) -> list[int]:
@@ -512,9 +579,21 @@ def _padded(shape: Sequence[int], rank: int = 6) -> list[int]:
 
 def _quantization(sg, t: int) -> dict:  # type: ignore[no-untyped-def]
     q = sg.Tensors(t).Quantization()
-    scale = q.ScaleAsNumpy().astype(np.float32) if q is not None and q.ScaleLength() else np.zeros(0, np.float32)
-    zp = q.ZeroPointAsNumpy().astype(np.int32) if q is not None and q.ZeroPointLength() else np.zeros(0, np.int32)
-    return {"quant_type": "per_tensor" if len(scale) <= 1 else "per_axis", "scale": scale, "zero_point": zp}
+    scale = (
+        q.ScaleAsNumpy().astype(np.float32)
+        if q is not None and q.ScaleLength()
+        else np.zeros(0, np.float32)
+    )
+    zp = (
+        q.ZeroPointAsNumpy().astype(np.int32)
+        if q is not None and q.ZeroPointLength()
+        else np.zeros(0, np.int32)
+    )
+    return {
+        "quant_type": "per_tensor" if len(scale) <= 1 else "per_axis",
+        "scale": scale,
+        "zero_point": zp,
+    }
 
 
 def npz_arrays(model: bytes | str | Path, segment: NpuSegment) -> dict[str, np.ndarray]:
@@ -530,13 +609,23 @@ def npz_arrays(model: bytes | str | Path, segment: NpuSegment) -> dict[str, np.n
     i64 = np.int64
 
     def fms(prefix: str, items: tuple[SegmentTensor, ...]) -> dict[str, np.ndarray]:
-        shapes = [_padded(_ints(sg.Tensors(t.tensor).ShapeAsNumpy, sg.Tensors(t.tensor).ShapeLength)) for t in items]
+        shapes = [
+            _padded(
+                _ints(
+                    sg.Tensors(t.tensor).ShapeAsNumpy, sg.Tensors(t.tensor).ShapeLength
+                )
+            )
+            for t in items
+        ]
         quant = np.empty(len(items), dtype=object)
         for k, t in enumerate(items):
             quant[k] = _quantization(sg, t.tensor)
         return {
             f"{prefix}_shape": np.array(shapes, dtype=i64).reshape(len(items), 6),
-            f"{prefix}_elem_size": np.array([_TFLITE_ELEM_SIZE.get(sg.Tensors(t.tensor).Type(), 1) for t in items], dtype=i64),
+            f"{prefix}_elem_size": np.array(
+                [_TFLITE_ELEM_SIZE.get(sg.Tensors(t.tensor).Type(), 1) for t in items],
+                dtype=i64,
+            ),
             f"{prefix}_region": np.array([t.region for t in items], dtype=i64),
             f"{prefix}_offset": np.array([t.offset for t in items], dtype=i64),
         }, quant
