@@ -126,3 +126,36 @@ def test_bench_vela_side(capsys):
     rows = [line for line in out.splitlines() if line.startswith("tflite_micro_speech")]
     assert [r.split()[1] for r in rows] == ["regor", "legacy"]
     assert all(float(r.split()[3]) > 0 for r in rows)  # SRAM KiB
+
+
+def test_bench_tirconst_columns(monkeypatch, capsys, tmp_path):
+    """With a compile_model in place, the table carries its figures and the
+    ratios: here Vela's own segments re-packed by our writer, so SRAM and
+    flash equal the default core's (ratio 1.00)."""
+    sys.path.insert(0, str(MODELS.parent))
+    import bench.compile as bench
+    from tests.tflite_structure import segments_from_vela
+    from tests.vela_compile import compile_model as vela
+    from tirconst.backend.ethos_u.writers import output_path, write_tflite
+
+    def repack(path, out_dir, accelerator):  # type: ignore[no-untyped-def]
+        done = vela(path, "regor", "tflite", tmp_path / "v", accelerator)
+        segments, arena = segments_from_vela(path, done.path.read_bytes())
+        ours = write_tflite(output_path(path, out_dir), path, segments, arena)
+        return CompileResult(
+            path.stem,
+            accelerator,
+            segments[0].scratch_size,
+            bench.flash_bytes(ours),
+            len(bench.disassemble(ours).ops),
+            bench.cpu_ops(ours),
+            0.0,
+        )
+
+    monkeypatch.setattr(bench, "tirconst_side", lambda: (repack, ""))
+    assert bench.main(["--models", "autoencoder_example"]) == 0
+    rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith("auto")]
+    regor = rows[0].split("|")
+    assert regor[1].split()[:4] == regor[2].split()[:4]  # SRAM, flash, NPU, CPU
+    assert regor[3].split()[:2] == ["1.00", "1.00"]
+    assert "note" not in rows[-1]
