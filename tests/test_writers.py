@@ -259,6 +259,65 @@ def test_bad_segments_write_nothing(segments, message, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_segment_must_be_convex_and_placed_once(tmp_path):
+    """micro_speech is CONV, RESHAPE, FC, SOFTMAX (tensors 0 -> 6 -> 7 -> 8
+    -> 9): a segment {0, 2} would read RESHAPE's output before it runs."""
+    model = MODELS / "tflite_micro_speech.tflite"
+    seg = _segment(
+        operators=frozenset({0, 2}),
+        inputs=(SegmentTensor(0, 1, 0), SegmentTensor(7, 1, 0)),
+        outputs=(SegmentTensor(6, 1, 0), SegmentTensor(8, 1, 0)),
+    )
+    with pytest.raises(
+        OutputError, match="ethos-u operator reads tensor .* before it is written"
+    ):
+        tflite_bytes(model, [seg])
+    undeclared = _segment(operators=frozenset({0, 1, 2, 3}), inputs=())
+    with pytest.raises(
+        OutputError,
+        match="segment 0: operator 0 reads tensor 0 'input_1_int8' that is not a "
+        "segment input",
+    ):
+        tflite_bytes(model, [undeclared])
+    hidden = _segment(operators=frozenset({0}), outputs=())
+    with pytest.raises(
+        OutputError,
+        match="segment 0: tensor 6 .* is read by operator 1 but is not a segment "
+        "output",
+    ):
+        tflite_bytes(model, [hidden])
+    last = _segment(operators=frozenset({3}), inputs=(SegmentTensor(8),), outputs=())
+    with pytest.raises(
+        OutputError,
+        match="segment 0: graph output 9 'Identity_int8' is not a segment output",
+    ):
+        tflite_bytes(model, [last])
+    twice = _segment(
+        operators=frozenset({0}),
+        inputs=(SegmentTensor(0, 1, 0),),
+        outputs=(SegmentTensor(6, 1, 64),),
+    )
+    again = _segment(
+        operators=frozenset({1, 2, 3}),
+        inputs=(SegmentTensor(6, 1, 32),),
+        outputs=(SegmentTensor(9, 1, 0),),
+    )
+    with pytest.raises(
+        OutputError, match="segment 1: tensor 6 at offset 32, already placed at 64"
+    ):
+        tflite_bytes(model, [twice, again])
+
+
+def test_failed_write_keeps_existing_file(tmp_path):
+    out = tmp_path / "m_tirconst.tflite"
+    out.write_bytes(b"previous")
+    with pytest.raises(OutputError):
+        write_tflite(
+            out, MODELS / "tflite_micro_speech.tflite", [_segment(payload=b"")]
+        )
+    assert out.read_bytes() == b"previous" and len(list(tmp_path.iterdir())) == 1
+
+
 def test_not_a_model(tmp_path):
     with pytest.raises(OutputError, match="not a .tflite model"):
         write_tflite(tmp_path / "x.tflite", b"\0" * 64, [])

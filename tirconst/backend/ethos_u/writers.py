@@ -167,6 +167,7 @@ def _plan(
     sg = model.Subgraphs(0)
     _check_segments(sg.OperatorsLength(), sg.TensorsLength(), segments)
     owner = {i: s for s, seg in enumerate(segments) for i in seg.operators}
+    _check_boundaries(data, model, segments, owner)
     tensors: list[_NewTensor] = []
     by_original: dict[int, int] = {}
 
@@ -192,6 +193,18 @@ def _plan(
         tensors.append(_NewTensor(name, None, data_, size or len(data_), offset))
         return len(tensors) - 1
 
+    placed: dict[int, int] = {}
+
+    def place(s: int, t: SegmentTensor) -> int:
+        new = original_tensor(t.tensor)
+        if placed.get(t.tensor, t.offset) != t.offset:
+            raise OutputError(
+                f"segment {s}: tensor {t.tensor} at offset {t.offset}, "
+                f"already placed at {placed[t.tensor]}"
+            )
+        placed[t.tensor] = tensors[new].offset = t.offset
+        return new
+
     ops: list[_NewOp] = []
     emitted: set[int] = set()
     for i in range(sg.OperatorsLength()):
@@ -212,14 +225,8 @@ def _plan(
                 if seg.scratch_fast_size
                 else scratch
             )
-            fm_in = []
-            for t in seg.inputs:
-                fm_in.append(original_tensor(t.tensor))
-                tensors[fm_in[-1]].offset = t.offset
-            fm_out = []
-            for t in seg.outputs:
-                fm_out.append(original_tensor(t.tensor))
-                tensors[fm_out[-1]].offset = t.offset
+            fm_in = [place(s, t) for t in seg.inputs]
+            fm_out = [place(s, t) for t in seg.outputs]
             ops.append(
                 _NewOp(
                     (_BUILTIN_CUSTOM, _BUILTIN_CUSTOM, CUSTOM_CODE, 1),
@@ -246,7 +253,84 @@ def _plan(
         *_ints(sg.OutputsAsNumpy, sg.OutputsLength),
     ]:
         original_tensor(t)
+    _check_order(sg, tensors, ops)
     return tensors, ops, by_original
+
+
+def _check_boundaries(
+    data: bytes, model, segments: Sequence[NpuSegment], owner: Mapping[int, int]
+) -> None:  # type: ignore[no-untyped-def]
+    """A segment declares every activation it reads from outside and every
+    one it writes that is used outside (by a CPU operator, another segment
+    or as a graph output)."""
+    sg = model.Subgraphs(0)
+    graph_out = set(_ints(sg.OutputsAsNumpy, sg.OutputsLength))
+    producer: dict[int, int] = {}
+    for i in range(sg.OperatorsLength()):
+        for t in _ints(sg.Operators(i).OutputsAsNumpy, sg.Operators(i).OutputsLength):
+            producer[t] = i
+    for i in range(sg.OperatorsLength()):
+        op = sg.Operators(i)
+        me = owner.get(i)
+        for t in _ints(op.InputsAsNumpy, op.InputsLength):
+            if t < 0 or _buffer_data(data, model, sg.Tensors(t).Buffer()):
+                continue
+            src = owner.get(producer[t]) if t in producer else None
+            name = sg.Tensors(t).Name().decode()
+            if (
+                me is not None
+                and src != me
+                and t not in {x.tensor for x in segments[me].inputs}
+            ):
+                raise OutputError(
+                    f"segment {me}: operator {i} reads tensor {t} '{name}' "
+                    "that is not a segment input"
+                )
+            if (
+                src is not None
+                and src != me
+                and t not in {x.tensor for x in segments[src].outputs}
+            ):
+                raise OutputError(
+                    f"segment {src}: tensor {t} '{name}' is read by operator {i} "
+                    "but is not a segment output"
+                )
+    for t in graph_out:
+        src = owner.get(producer.get(t, -1))
+        if src is not None and t not in {x.tensor for x in segments[src].outputs}:
+            raise OutputError(
+                f"segment {src}: graph output {t} '{sg.Tensors(t).Name().decode()}' "
+                "is not a segment output"
+            )
+
+
+def _check_order(sg, tensors: list[_NewTensor], ops: list[_NewOp]) -> None:  # type: ignore[no-untyped-def]
+    """Each operator reads only graph inputs, constants and tensors written
+    by an operator before it (a segment sits where its first operator was,
+    so a segment that is not convex cannot be written)."""
+    ready = {
+        t
+        for t, x in enumerate(tensors)
+        if x.original is None or x.data or sg.Tensors(x.original).IsVariable()
+    }
+    ready |= {
+        i
+        for i, x in enumerate(tensors)
+        if x.original in set(_ints(sg.InputsAsNumpy, sg.InputsLength))
+    }
+    for op in ops:
+        for t in op.inputs:
+            if t >= 0 and t not in ready:
+                where = (
+                    "ethos-u operator"
+                    if op.original is None
+                    else f"operator {op.original}"
+                )
+                raise OutputError(
+                    f"{where} reads tensor '{tensors[t].name}' before it is written "
+                    "(segments must be convex)"
+                )
+        ready.update(op.outputs)
 
 
 def _ints(as_numpy, length) -> list[int]:  # type: ignore[no-untyped-def]
@@ -636,7 +720,10 @@ def npz_arrays(model: bytes | str | Path, segment: NpuSegment) -> dict[str, np.n
     fast = segment.scratch_fast_size
     return {
         "cmd_data": np.array(segment.payload, dtype=f"S{len(segment.payload)}"),
-        "weight_data": np.array(segment.flash, dtype=f"S{max(len(segment.flash), 1)}"),
+        # an empty blob cannot be a bytes scalar (S0): an empty uint8 array
+        "weight_data": np.array(segment.flash, dtype=f"S{len(segment.flash)}")
+        if segment.flash
+        else np.zeros(0, np.uint8),
         "weight_region": np.array(FLASH_REGION, dtype=i64),
         "scratch_shape": np.array([segment.scratch_size], dtype=i64),
         "scratch_region": np.array(SCRATCH_REGION, dtype=i64),
