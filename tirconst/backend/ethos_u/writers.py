@@ -4,19 +4,15 @@
   segment replaced by one `ethos-u` custom operator, CPU operators kept as
   they were, laid out as Vela 5.2's default core writes `MODEL_vela.tflite`
   (what TensorFlow Lite Micro's Ethos-U kernel runs).
-- `write_npz`: Vela's `--output-format raw` `.npz` (default-core keys,
-  dtypes and key order).
+- `write_npz` (module `raw`, re-exported): Vela's `--output-format raw`
+  `.npz`.
 
-IR-independent: a segment is bytes and tensor indices of the original model,
-so the compile tool, a test, or a script re-packing Vela's own output can
-all fill it. Files are written atomically (temp file + rename), only on
-success.
+The inputs are `segments.NpuSegment`s (re-exported here). Files are written
+atomically (temp file + rename), only on success.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,72 +33,28 @@ from ethosu.vela.tflite import (
 )
 from ethosu.vela.tflite_mapping import CustomOptionsSerializer, builtin_operator_map
 
+from tirconst.backend.ethos_u.segments import (
+    FLASH_REGION,
+    SCRATCH_FAST_REGION,
+    SCRATCH_REGION,
+    NpuSegment,
+    OutputError,
+    SegmentTensor,
+    _buffer_data,
+    _check_boundaries,
+    _check_segments,
+    _ints,
+    _read_model,
+    model_bytes,
+    output_path,
+    write_atomic,
+)
+
 CUSTOM_CODE = "ethos-u"
 _BUILTIN_CUSTOM = 32  # BuiltinOperator.CUSTOM
 _UINT8 = 3  # TensorType.UINT8
 _OFFLINE = "OfflineMemoryAllocation"
 DESCRIPTION = "Vela Optimised"  # what Vela 5.2's default core writes
-# Region numbers the Ethos-U driver gives the custom operator's inputs.
-FLASH_REGION, SCRATCH_REGION, SCRATCH_FAST_REGION = 0, 1, 2
-
-
-class OutputError(ValueError):
-    """The model or the segments cannot be written; names the operator or
-    tensor at fault."""
-
-
-@dataclass(frozen=True)
-class SegmentTensor:
-    """An original tensor the NPU reads or writes: `tensor` is its index in
-    the original subgraph 0, `offset` its byte offset in `region`."""
-
-    tensor: int
-    region: int = SCRATCH_REGION
-    offset: int = 0
-
-
-@dataclass(frozen=True)
-class NpuSegment:
-    """Original operators run as one command stream.
-
-    `payload` is `npu_create_driver_payload`'s bytes, `flash` the read-only
-    blob (region 0), `scratch_size` the arena region (1) the stream uses;
-    `scratch_fast_size` > 0 gives the fast scratch (region 2) its own tensor,
-    else the scratch tensor is passed twice (as Vela's default core does)."""
-
-    operators: frozenset[int]
-    payload: bytes
-    flash: bytes
-    scratch_size: int
-    inputs: tuple[SegmentTensor, ...]
-    outputs: tuple[SegmentTensor, ...]
-    scratch_fast_size: int = 0
-
-
-def model_bytes(model: bytes | str | Path) -> bytes:
-    return model if isinstance(model, bytes) else Path(model).read_bytes()
-
-
-def _read_model(data: bytes):  # type: ignore[no-untyped-def]
-    import tflite
-
-    if data[4:8] != b"TFL3":
-        raise OutputError("not a .tflite model (no TFL3 identifier)")
-    model = tflite.Model.GetRootAsModel(data, 0)
-    if model.SubgraphsLength() != 1:
-        raise OutputError(
-            f"model has {model.SubgraphsLength()} subgraphs (only 1 is supported)"
-        )
-    return model
-
-
-def _buffer_data(data: bytes, model, index: int) -> bytes:  # type: ignore[no-untyped-def]
-    buf = model.Buffers(index)
-    if buf.DataLength():
-        return buf.DataAsNumpy().tobytes()
-    if buf.Offset() > 1:  # large models keep data past the flatbuffer
-        return data[buf.Offset() : buf.Offset() + buf.Size()]
-    return b""
 
 
 def _opcode_key(model, op) -> tuple[int, int, str, int]:  # type: ignore[no-untyped-def]
@@ -131,31 +83,6 @@ class _NewOp:
     inputs: list[int]  # new tensor indices (-1: optional input absent)
     outputs: list[int]
     original: int | None  # original operator index (CPU ops)
-
-
-def _check_segments(n_ops: int, n_tensors: int, segments: Sequence[NpuSegment]) -> None:
-    seen: dict[int, int] = {}
-    for s, seg in enumerate(segments):
-        if not seg.operators:
-            raise OutputError(f"segment {s} replaces no operator")
-        for i in seg.operators:
-            if not 0 <= i < n_ops:
-                raise OutputError(f"segment {s}: operator {i} is not in the model")
-            if i in seen:
-                raise OutputError(f"operator {i} is in segments {seen[i]} and {s}")
-            seen[i] = s
-        if not seg.payload[:4] == b"COP1":
-            raise OutputError(f"segment {s}: payload is not a driver payload (COP1)")
-        if seg.scratch_size < 0 or seg.scratch_fast_size < 0:
-            raise OutputError(f"segment {s}: negative scratch size")
-        for t in (*seg.inputs, *seg.outputs):
-            if not 0 <= t.tensor < n_tensors:
-                raise OutputError(f"segment {s}: tensor {t.tensor} is not in the model")
-            if t.region not in (SCRATCH_REGION, SCRATCH_FAST_REGION) or t.offset < 0:
-                raise OutputError(
-                    f"segment {s}: tensor {t.tensor} at region {t.region} offset "
-                    f"{t.offset} is not in the arena (region 1 or 2, offset >= 0)"
-                )
 
 
 def _plan(
@@ -257,53 +184,6 @@ def _plan(
     return tensors, ops, by_original
 
 
-def _check_boundaries(
-    data: bytes, model, segments: Sequence[NpuSegment], owner: Mapping[int, int]
-) -> None:  # type: ignore[no-untyped-def]
-    """A segment declares every activation it reads from outside and every
-    one it writes that is used outside (by a CPU operator, another segment
-    or as a graph output)."""
-    sg = model.Subgraphs(0)
-    graph_out = set(_ints(sg.OutputsAsNumpy, sg.OutputsLength))
-    producer: dict[int, int] = {}
-    for i in range(sg.OperatorsLength()):
-        for t in _ints(sg.Operators(i).OutputsAsNumpy, sg.Operators(i).OutputsLength):
-            producer[t] = i
-    for i in range(sg.OperatorsLength()):
-        op = sg.Operators(i)
-        me = owner.get(i)
-        for t in _ints(op.InputsAsNumpy, op.InputsLength):
-            if t < 0 or _buffer_data(data, model, sg.Tensors(t).Buffer()):
-                continue
-            src = owner.get(producer[t]) if t in producer else None
-            name = sg.Tensors(t).Name().decode()
-            if (
-                me is not None
-                and src != me
-                and t not in {x.tensor for x in segments[me].inputs}
-            ):
-                raise OutputError(
-                    f"segment {me}: operator {i} reads tensor {t} '{name}' "
-                    "that is not a segment input"
-                )
-            if (
-                src is not None
-                and src != me
-                and t not in {x.tensor for x in segments[src].outputs}
-            ):
-                raise OutputError(
-                    f"segment {src}: tensor {t} '{name}' is read by operator {i} "
-                    "but is not a segment output"
-                )
-    for t in graph_out:
-        src = owner.get(producer.get(t, -1))
-        if src is not None and t not in {x.tensor for x in segments[src].outputs}:
-            raise OutputError(
-                f"segment {src}: graph output {t} '{sg.Tensors(t).Name().decode()}' "
-                "is not a segment output"
-            )
-
-
 def _check_order(sg, tensors: list[_NewTensor], ops: list[_NewOp]) -> None:  # type: ignore[no-untyped-def]
     """Each operator reads only graph inputs, constants and tensors written
     by an operator before it (a segment sits where its first operator was,
@@ -331,10 +211,6 @@ def _check_order(sg, tensors: list[_NewTensor], ops: list[_NewOp]) -> None:  # t
                     "(segments must be convex)"
                 )
         ready.update(op.outputs)
-
-
-def _ints(as_numpy, length) -> list[int]:  # type: ignore[no-untyped-def]
-    return [int(x) for x in as_numpy()] if length() else []
 
 
 def _vector(builder: flatbuffers.Builder, values: Iterable[int], dtype: str) -> int:
@@ -622,21 +498,6 @@ def _write_signature(
     return SignatureDef.End(builder)
 
 
-def write_atomic(path: str | Path, write) -> Path:  # type: ignore[no-untyped-def]
-    """Call `write(file)` on a temp file next to `path`, then rename it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_tflite(
     path: str | Path,
     model: bytes | str | Path,
@@ -648,102 +509,23 @@ def write_tflite(
     return write_atomic(path, lambda f: f.write(blob))
 
 
-def output_path(model: str | Path, out_dir: str | Path, kind: str = "tflite") -> Path:
-    """`OUT/MODEL_tirconst.tflite` (or `.npz`): Vela's `MODEL_vela.*` names
-    with our tool's name."""
-    return (
-        Path(out_dir)
-        / f"{Path(model).stem}_tirconst.{'npz' if kind == 'raw' else kind}"
-    )
+# The raw writer lives in its own module; one import point for both formats.
+from tirconst.backend.ethos_u.raw import npz_arrays, write_npz  # noqa: E402
 
-
-def _padded(shape: Sequence[int], rank: int = 6) -> list[int]:
-    return [1] * (rank - len(shape)) + list(shape)
-
-
-def _quantization(sg, t: int) -> dict:  # type: ignore[no-untyped-def]
-    q = sg.Tensors(t).Quantization()
-    scale = (
-        q.ScaleAsNumpy().astype(np.float32)
-        if q is not None and q.ScaleLength()
-        else np.zeros(0, np.float32)
-    )
-    zp = (
-        q.ZeroPointAsNumpy().astype(np.int32)
-        if q is not None and q.ZeroPointLength()
-        else np.zeros(0, np.int32)
-    )
-    return {
-        "quant_type": "per_tensor" if len(scale) <= 1 else "per_axis",
-        "scale": scale,
-        "zero_point": zp,
-    }
-
-
-def npz_arrays(model: bytes | str | Path, segment: NpuSegment) -> dict[str, np.ndarray]:
-    """Vela's raw-output arrays for one segment, in the default core's key
-    order and dtypes: payload and flash as 0-d bytes arrays, int64 scalars,
-    shapes padded to rank 6, quantization as object arrays of dicts."""
-    from tirconst.backend.ethos_u.containers import _TFLITE_ELEM_SIZE
-
-    data = model_bytes(model)
-    m = _read_model(data)
-    sg = m.Subgraphs(0)
-    _check_segments(sg.OperatorsLength(), sg.TensorsLength(), [segment])
-    i64 = np.int64
-
-    def fms(prefix: str, items: tuple[SegmentTensor, ...]) -> dict[str, np.ndarray]:
-        shapes = [
-            _padded(
-                _ints(
-                    sg.Tensors(t.tensor).ShapeAsNumpy, sg.Tensors(t.tensor).ShapeLength
-                )
-            )
-            for t in items
-        ]
-        quant = np.empty(len(items), dtype=object)
-        for k, t in enumerate(items):
-            quant[k] = _quantization(sg, t.tensor)
-        return {
-            f"{prefix}_shape": np.array(shapes, dtype=i64).reshape(len(items), 6),
-            f"{prefix}_elem_size": np.array(
-                [_TFLITE_ELEM_SIZE.get(sg.Tensors(t.tensor).Type(), 1) for t in items],
-                dtype=i64,
-            ),
-            f"{prefix}_region": np.array([t.region for t in items], dtype=i64),
-            f"{prefix}_offset": np.array([t.offset for t in items], dtype=i64),
-        }, quant
-
-    ins, in_q = fms("input", segment.inputs)
-    outs, out_q = fms("output", segment.outputs)
-    empty = np.zeros(0, dtype=np.float64)
-    fast = segment.scratch_fast_size
-    return {
-        "cmd_data": np.array(segment.payload, dtype=f"S{len(segment.payload)}"),
-        # an empty blob cannot be a bytes scalar (S0): an empty uint8 array
-        "weight_data": np.array(segment.flash, dtype=f"S{len(segment.flash)}")
-        if segment.flash
-        else np.zeros(0, np.uint8),
-        "weight_region": np.array(FLASH_REGION, dtype=i64),
-        "scratch_shape": np.array([segment.scratch_size], dtype=i64),
-        "scratch_region": np.array(SCRATCH_REGION, dtype=i64),
-        "scratch_size": np.array(segment.scratch_size, dtype=i64),
-        "scratch_fast_shape": np.array([fast], dtype=i64),
-        "scratch_fast_region": np.array(SCRATCH_FAST_REGION if fast else 0, dtype=i64),
-        "scratch_fast_size": np.array(fast, dtype=i64),
-        **ins,
-        **outs,
-        "variable_shape": empty,
-        "variable_elem_size": empty,
-        "variable_region": empty,
-        "variable_offset": empty,
-        "input_quantization": in_q,
-        "output_quantization": out_q,
-        "variable_quantization": empty,
-    }
-
-
-def write_npz(path: str | Path, model: bytes | str | Path, segment: NpuSegment) -> Path:
-    """Vela's `--output-format raw` file for one segment, atomically."""
-    arrays = npz_arrays(model, segment)
-    return write_atomic(path, lambda f: np.savez(f, **arrays))
+__all__ = [
+    "CUSTOM_CODE",
+    "DESCRIPTION",
+    "FLASH_REGION",
+    "SCRATCH_FAST_REGION",
+    "SCRATCH_REGION",
+    "NpuSegment",
+    "OutputError",
+    "SegmentTensor",
+    "model_bytes",
+    "npz_arrays",
+    "output_path",
+    "tflite_bytes",
+    "write_atomic",
+    "write_npz",
+    "write_tflite",
+]
