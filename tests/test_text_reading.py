@@ -14,10 +14,10 @@ def _module(big: np.ndarray, small: np.ndarray, payload: str | None = None) -> s
     hex_big = payload if payload is not None else big.tobytes().hex()
     return (
         f'// dense<"0x{"ab" * LIFT_ABOVE}"> in a comment is left alone\n'
-        f"tir.constant @big = dense<\"0x{hex_big}\"> : tensor<{big.size}xi16>\n"
-        f"tir.constant @small = dense<\"0x{small.tobytes().hex()}\"> "
+        f'tir.constant @big = dense<"0x{hex_big}"> : tensor<{big.size}xi16>\n'
+        f'tir.constant @small = dense<"0x{small.tobytes().hex()}"> '
         f": tensor<{small.size}xi8>\n"
-        f"tir.constant @big2 = dense<\"0x{hex_big}\"> : tensor<{big.size}xi16>\n"
+        f'tir.constant @big2 = dense<"0x{hex_big}"> : tensor<{big.size}xi16>\n'
     )
 
 

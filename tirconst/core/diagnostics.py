@@ -1,4 +1,4 @@
-"""One-line diagnostics for the command-line tools.
+"""One-line diagnostics, below the tools and the interpreter.
 
 Every tool reports bad input as `location: error: message` on stderr and exits
 non-zero, never with a Python traceback. Parsed ops remember where they came
@@ -8,19 +8,14 @@ from (`LocatingParser`) so a verifier error can point at the source line.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import os
-import sys
 import weakref
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import AnyFloat, ModuleOp
 from xdsl.ir import Operation
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import (
-    ArgSpecParseError,
     DiagnosticException,
     ParseError,
     VerifyException,
@@ -142,56 +137,3 @@ def parse_module(
         raise ToolError(parse_error_line(e)) from None
     except VerifyException as e:
         raise ToolError(f"{name}: error: {first_line(str(e))}") from None
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reports_errors(tool: str) -> Callable[[F], F]:
-    """Run a tool's main: expected errors print one line and exit 1; anything
-    else is an internal error, also one line (set TIRCONST_DEBUG=1 to see the
-    traceback)."""
-
-    def wrap(main: F) -> F:
-        @functools.wraps(main)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return main(*args, **kwargs)
-            except ToolError as e:
-                print(str(e), file=sys.stderr)
-                sys.exit(1)
-            except BrokenPipeError:
-                # `tool | head`: the reader left; stop quietly as Unix tools do.
-                sys.stderr.close()
-                sys.exit(0)
-            except ParseError as e:
-                print(parse_error_line(e), file=sys.stderr)
-                sys.exit(1)
-            except DiagnosticException as e:
-                print(f"{tool}: error: {first_line(str(e))}", file=sys.stderr)
-                sys.exit(1)
-            except (OSError, ValueError, KeyError) as e:
-                if os.environ.get("TIRCONST_DEBUG"):
-                    raise
-                print(f"{tool}: error: {e}", file=sys.stderr)
-                sys.exit(1)
-            except ArgSpecParseError as e:
-                # A BaseException whose message is the spec, a caret and the error.
-                lines = [line.strip() for line in str(e).splitlines() if line.strip()]
-                print(f"{tool}: error: {lines[1]}: {lines[-1]}", file=sys.stderr)
-                sys.exit(1)
-            except KeyboardInterrupt:
-                sys.exit(130)
-            except Exception as e:  # noqa: BLE001 - last line of defence
-                if os.environ.get("TIRCONST_DEBUG"):
-                    raise
-                print(
-                    f"{tool}: internal error: {type(e).__name__}: {e} "
-                    "(set TIRCONST_DEBUG=1 for a traceback)",
-                    file=sys.stderr,
-                )
-                sys.exit(2)
-
-        return run  # type: ignore[return-value]
-
-    return wrap

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from xdsl.ir import Block, Operation, SSAValue
 
+from tirconst.core.diagnostics import location_of
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
@@ -39,7 +40,6 @@ from tirconst.interpreter.errors import InterpreterError, format_index, op_failu
 from tirconst.interpreter.memory import CONSTANT, PARAM, WORKSPACE, Buffer, Frame
 from tirconst.interpreter.placement import op_placement, param_placements
 from tirconst.interpreter.scalar import HELPERS, Fault, IntType, int_type
-from tirconst.tools.diagnostics import location_of
 
 if TYPE_CHECKING:
     from tirconst.interpreter.program import Program

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from tirconst.interpreter.compile import BufInfo
     from tirconst.interpreter.program import Program
 
-KERNEL_MODULE = "tirconst.interpreter.kernels"
+KERNEL_MODULE = "tirconst.kernels"
 
 
 _KERNEL_OF = {"tir.requantize": "quantize"}

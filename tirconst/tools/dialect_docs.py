@@ -58,8 +58,9 @@ from xdsl.irdl.operations import (
     VarSingleBlockRegionDef,
 )
 
+from tirconst.core.diagnostics import ToolError
 from tirconst.dialects.tir.operators import OperatorOp, to_attr
-from tirconst.tools.diagnostics import ToolError, reports_errors
+from tirconst.tools.driver import reports_errors
 from tirconst.universe import get_all_dialects
 
 DEFAULT_OUTPUT_DIR = Path(__file__).resolve().parents[2] / "dialects"

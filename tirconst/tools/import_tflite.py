@@ -12,10 +12,11 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
 
+from tirconst.core.diagnostics import ToolError
 from tirconst.dialects import tir
 from tirconst.frontend.importer import import_tflite
 from tirconst.frontend.tflite_reader import TFLiteImportError
-from tirconst.tools.diagnostics import ToolError, reports_errors
+from tirconst.tools.driver import reports_errors
 
 
 def summary(module: ModuleOp, largest: int = 5) -> str:

@@ -13,15 +13,15 @@ from xdsl.targets.mlir import MLIRTarget
 from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
-from tirconst.dialects.tir.constant_data import eliding_constants, lift_hex
-from tirconst.tools.diagnostics import (
+from tirconst.core.diagnostics import (
     ToolError,
     first_line,
     parse_error_line,
     parse_module,
-    reports_errors,
     verify_located,
 )
+from tirconst.dialects.tir.constant_data import eliding_constants, lift_hex
+from tirconst.tools.driver import reports_errors
 
 
 class TirconstOptMain(xDSLOptMain):

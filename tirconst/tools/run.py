@@ -19,9 +19,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from tirconst.core.context import context
+from tirconst.core.diagnostics import ToolError, parse_module
 from tirconst.interpreter import Program, check_equivalent
-from tirconst.interpreter.program import context
-from tirconst.tools.diagnostics import ToolError, parse_module, reports_errors
+from tirconst.tools.driver import reports_errors
 
 TOOL = "tirconst-run"
 _SPLIT = re.compile(r"^// -----\s*$", re.MULTILINE)
