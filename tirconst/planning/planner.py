@@ -1,66 +1,21 @@
-"""The planner's entry point: :func:`plan` and its result, :class:`Plan`."""
+"""The planner's entry point: :func:`plan` (its result is :class:`Plan`)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from .algorithms import DEFAULT_ALGORITHM, lookup, run
 from .bounds import check_plan, lower_bound
 from .core import Instance
+from .pools import plan_pools
 from .problem import Buffer, PlanningError, Pool, check_unique_ids
+from .result import InvalidPlanError, Plan
 
 __all__ = ["Plan", "plan", "InvalidPlanError", "DEFAULT_TIME_LIMIT"]
 
 #: Seconds the exact algorithm may search by default.
 DEFAULT_TIME_LIMIT = 60.0
-
-
-class InvalidPlanError(AssertionError):
-    """An algorithm produced a plan that the checker rejects (a bug)."""
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Offsets (and pools) for every buffer, with how good they are.
-
-    ``peak`` is the highest address used; with several pools it is the sum of
-    the pools' peaks (``pool_peaks``). ``lower_bound`` is the peak of live
-    bytes: no plan has a lower peak. ``optimal`` says the peak is proven
-    minimal; ``fits`` that every pool's capacity holds.
-    """
-
-    buffers: tuple[Buffer, ...]
-    offsets: dict[str, int]
-    lower_bound: int
-    peak: int
-    algorithm: str
-    optimal: bool
-    fits: bool
-    seconds: float
-    capacity: int | None = None
-    assignment: dict[str, str] | None = None
-    pool_peaks: dict[str, int] | None = None
-
-    @property
-    def ratio(self) -> float:
-        """``peak / lower_bound`` (1.0 when both are 0)."""
-        return self.peak / self.lower_bound if self.lower_bound else 1.0
-
-    @property
-    def status(self) -> str:
-        """``"optimal"``, ``"feasible"`` or ``"over-capacity"``."""
-        if not self.fits:
-            return "over-capacity"
-        return "optimal" if self.optimal else "feasible"
-
-    def summary(self) -> str:
-        """The one-line summary printed by ``tirconst-plan``."""
-        return (
-            f"peak {self.peak} lower-bound {self.lower_bound} ratio {self.ratio:.4f} "
-            f"seconds {self.seconds:.2f} {self.status} ({self.algorithm})"
-        )
 
 
 def plan(
@@ -90,8 +45,6 @@ def plan(
     if capacity is not None and capacity < 0:
         raise PlanningError(f"negative capacity {capacity}")
     if pools:
-        from .pools import plan_pools
-
         return plan_pools(buffers, pools, algorithm, time_limit, started)
     for b in buffers:
         if b.pools:

@@ -27,8 +27,8 @@ from .algorithms import Outcome, lookup, run
 from .bounds import check_plan, lower_bound
 from .core import Instance
 from .greedy import place, size_order
-from .planner import InvalidPlanError, Plan
 from .problem import Buffer, PlanningError, Pool
+from .result import InvalidPlanError, Plan
 
 __all__ = ["plan_pools"]
 
