@@ -11,8 +11,6 @@ import ast
 import importlib
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent / "tirconst"
 
 # Lower layers never import higher ones; the same rank may not import across
