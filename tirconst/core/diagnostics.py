@@ -8,6 +8,7 @@ from (`LocatingParser`) so a verifier error can point at the source line.
 from __future__ import annotations
 
 import dataclasses
+import re
 import weakref
 from typing import Any
 
@@ -20,7 +21,7 @@ from xdsl.utils.exceptions import (
     ParseError,
     VerifyException,
 )
-from xdsl.utils.lexer import Span
+from xdsl.utils.lexer import Input, Span
 
 # op -> (input, offset, first line): line and column are computed when reported.
 _locations: weakref.WeakKeyDictionary[Operation, tuple[Any, int, int]] = (
@@ -124,14 +125,54 @@ def parse_error_line(e: ParseError) -> str:
     return f"{e.span.get_location()}: error: {e.msg}"
 
 
+# A string literal as xDSL's lexer reads it, but without its nested repeat
+# (`(?:[^"...]+|...)*`), which backtracks exponentially on an unterminated
+# string: this form is linear, and `"` that does not end the match marks a
+# string cut off (or a bad escape). Comments are skipped as the lexer does.
+_STRING_OR_COMMENT = re.compile(
+    r'//[^\n]*|"(?:[^"\\\n\v\f]|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*("?)'
+)
+
+
+def check_strings(text: str, name: str, line_offset: int = 0) -> None:
+    """Refuse text with an unterminated string literal, in linear time, before
+    xDSL's lexer sees it (it would take exponential time: xDSL 0.74's string
+    regex backtracks)."""
+    if '"' not in text:
+        return
+    for m in _STRING_OR_COMMENT.finditer(text):
+        if m.group(1) == "" and m.group(0).startswith('"'):
+            end = m.end()
+            bad = text[end : end + 1]
+            what = (
+                "string literal is not terminated"
+                if bad in ("", "\n", "\v", "\f")
+                else f"invalid escape in string literal: {text[end : end + 2]!r}"
+            )
+            span = Span(m.start(), m.start() + 1, Input(text, name), line_offset)
+            raise ToolError(f"{span.get_location()}: error: {what}")
+
+
 def parse_module(
-    ctx: Context, text: str | bytes, name: str, line_offset: int = 0
+    ctx: Context,
+    text: str | bytes,
+    name: str,
+    line_offset: int = 0,
+    implicit_module: bool = True,
 ) -> ModuleOp:
     """Parse with locations; a parse error becomes a one-line ToolError."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise ToolError(
+                f"{name}: error: not UTF-8 text: {e.reason} at byte {e.start}"
+            ) from None
+    check_strings(text, name, line_offset)
     parser = LocatingParser(ctx, text, name)
     parser.line_offset = line_offset
     try:
-        return parser.parse_module()
+        return parser.parse_module(implicit_module)
     except ParseError as e:
         e.span = dataclasses.replace(e.span, line_offset=line_offset)
         raise ToolError(parse_error_line(e)) from None

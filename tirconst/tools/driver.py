@@ -7,10 +7,12 @@ exits 1; any other exception becomes one line naming the input being read
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from xdsl.utils.exceptions import (
@@ -23,17 +25,71 @@ from tirconst.core.diagnostics import ToolError, first_line, parse_error_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Deeply nested IR (150 `tir.for`, a 3000-deep list) recurses in xDSL's parser
+# and printer: tools run on a thread with a large stack and a high limit.
+STACK_BYTES = 512 * 1024 * 1024
+RECURSION_LIMIT = 60_000
+
+_inputs: list[str] = []
+
+
+@contextlib.contextmanager
+def reading(name: str) -> Iterator[None]:
+    """Name the input being worked on, for a message about an unexpected error."""
+    _inputs.append(name)
+    try:
+        yield
+    finally:
+        _inputs.pop()
+
+
+def _where(tool: str) -> str:
+    return _inputs[-1] if _inputs else tool
+
+
+def in_deep_stack(fn: Callable[[], Any]) -> Any:
+    """Run `fn` on a thread with a large stack; its exception is re-raised."""
+    result: list[Any] = []
+    failure: list[BaseException] = []
+
+    def body() -> None:
+        try:
+            result.append(fn())
+        except BaseException as e:  # noqa: BLE001 - handed to the caller
+            failure.append(e)
+
+    old_size = threading.stack_size()
+    old_limit = sys.getrecursionlimit()
+    try:
+        threading.stack_size(STACK_BYTES)
+        worker = threading.Thread(target=body, daemon=True)
+        worker.start()
+    except (RuntimeError, ValueError, MemoryError):
+        return fn()  # no big stack on this platform: run as it is
+    finally:
+        threading.stack_size(old_size)
+    sys.setrecursionlimit(max(old_limit, RECURSION_LIMIT))
+    try:
+        while worker.is_alive():
+            worker.join(0.1)  # a short wait keeps Ctrl-C working
+    finally:
+        sys.setrecursionlimit(old_limit)
+    if failure:
+        raise failure[0]
+    return result[0] if result else None
+
 
 def reports_errors(tool: str) -> Callable[[F], F]:
     """Run a tool's main: expected errors print one line and exit 1; anything
-    else is an internal error, also one line (set TIRCONST_DEBUG=1 to see the
-    traceback)."""
+    else is an internal error, also one line naming the input being read (set
+    TIRCONST_DEBUG=1 to see the traceback). Returns what `main` returns."""
 
     def wrap(main: F) -> F:
         @functools.wraps(main)
         def run(*args: Any, **kwargs: Any) -> Any:
+            del _inputs[:]
             try:
-                return main(*args, **kwargs)
+                return in_deep_stack(lambda: main(*args, **kwargs))
             except ToolError as e:
                 print(str(e), file=sys.stderr)
                 sys.exit(1)
@@ -45,12 +101,21 @@ def reports_errors(tool: str) -> Callable[[F], F]:
                 print(parse_error_line(e), file=sys.stderr)
                 sys.exit(1)
             except DiagnosticException as e:
-                print(f"{tool}: error: {first_line(str(e))}", file=sys.stderr)
+                print(f"{_where(tool)}: error: {first_line(str(e))}", file=sys.stderr)
+                sys.exit(1)
+            except RecursionError:
+                print(
+                    f"{_where(tool)}: error: nested too deeply to handle",
+                    file=sys.stderr,
+                )
+                sys.exit(1)
+            except MemoryError:
+                print(f"{_where(tool)}: error: out of memory", file=sys.stderr)
                 sys.exit(1)
             except (OSError, ValueError, KeyError) as e:
                 if os.environ.get("TIRCONST_DEBUG"):
                     raise
-                print(f"{tool}: error: {e}", file=sys.stderr)
+                print(f"{_where(tool)}: error: {first_line(str(e))}", file=sys.stderr)
                 sys.exit(1)
             except ArgSpecParseError as e:
                 # A BaseException whose message is the spec, a caret and the error.
@@ -63,11 +128,13 @@ def reports_errors(tool: str) -> Callable[[F], F]:
                 if os.environ.get("TIRCONST_DEBUG"):
                     raise
                 print(
-                    f"{tool}: internal error: {type(e).__name__}: {e} "
-                    "(set TIRCONST_DEBUG=1 for a traceback)",
+                    f"{_where(tool)}: internal error: {type(e).__name__}: "
+                    f"{first_line(str(e))} (set TIRCONST_DEBUG=1 for a traceback)",
                     file=sys.stderr,
                 )
                 sys.exit(2)
+            finally:
+                del _inputs[:]
 
         return run  # type: ignore[return-value]
 
