@@ -37,7 +37,14 @@ from tirconst.dialects.tir import (
 from tirconst.interpreter import operators
 from tirconst.interpreter.emit_scalar import RULES, Interval
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
-from tirconst.interpreter.memory import CONSTANT, PARAM, WORKSPACE, Buffer, Frame
+from tirconst.interpreter.memory import (
+    CONSTANT,
+    PARAM,
+    WORKSPACE,
+    Buffer,
+    Frame,
+    storage_problem,
+)
 from tirconst.interpreter.placement import op_placement, param_placements
 from tirconst.interpreter.scalar import HELPERS, Fault, IntType, int_type
 
@@ -279,6 +286,8 @@ class FunctionEmitter:
         placed = op_placement(op)
         if placed is None:
             shape, dtype = t.get_shape(), t.dtype
+            if problem := storage_problem(t.size_in_bytes):
+                raise op_failure(op, f"the buffer {problem}")
 
             def make(frame: Frame) -> Buffer:
                 return Buffer.fresh(name, shape, dtype, WORKSPACE, origin)

@@ -18,7 +18,7 @@ from tirconst.core.context import load
 from tirconst.dialects.tir import BufferType, FuncOp
 from tirconst.interpreter.compile import CompiledCode, FunctionEmitter
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
-from tirconst.interpreter.memory import PARAM, Buffer, Frame
+from tirconst.interpreter.memory import PARAM, Buffer, Frame, storage_problem
 from tirconst.interpreter.placement import param_placements, pool_sizes
 from tirconst.interpreter.scalar import Fault
 
@@ -67,6 +67,19 @@ class CompiledFunction:
         self.placements = param_placements(func)
         self.pool_sizes = pool_sizes(program.module, func)
         self._code: dict[frozenset[str], CompiledCode] = {}
+        self._check_storage()
+
+    def _check_storage(self) -> None:
+        """Refuse parameters and pools larger than the machine's memory."""
+        total = sum(self.pool_sizes.values())
+        for n, t in self.params:
+            if n not in self.placements:
+                nbytes = t.size_in_bytes
+                if problem := storage_problem(nbytes):
+                    raise op_failure(self.func, f"parameter %{n} {problem}")
+                total += nbytes
+        if problem := storage_problem(total):
+            raise op_failure(self.func, f"parameters and pools together {problem}")
 
     def code(self, tracked: frozenset[str]) -> CompiledCode:
         """The compiled code when the parameters in `tracked` are not given."""

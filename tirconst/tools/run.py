@@ -21,8 +21,9 @@ import numpy as np
 
 from tirconst.core.context import context
 from tirconst.core.diagnostics import ToolError, parse_module
+from tirconst.core.files import atomic_output
 from tirconst.interpreter import Program, check_equivalent
-from tirconst.tools.driver import reports_errors
+from tirconst.tools.driver import reading, reports_errors
 
 TOOL = "tirconst-run"
 _SPLIT = re.compile(r"^// -----\s*$", re.MULTILINE)
@@ -73,15 +74,20 @@ def _arguments() -> _Parser:
 
 def _read(path: str) -> str:
     if path == "-":
-        return sys.stdin.read()
+        return sys.stdin.buffer.read().decode("utf-8")
     with open(path, encoding="utf-8") as f:
         return f.read()
 
 
 def _chunks(path: str, split: bool) -> list[Program]:
     """The programs in a file: one, or one per `// -----` chunk."""
-    text = _read(path)
     name = "<stdin>" if path == "-" else path
+    try:
+        text = _read(path)
+    except UnicodeDecodeError as e:
+        raise ToolError(f"{name}: error: not UTF-8 text: {e.reason}") from None
+    except OSError as e:
+        raise ToolError(f"{name}: error: cannot read: {e.strerror}") from None
     if not split:
         return [Program(parse_module(context(), text, name), name)]
     programs, line = [], 0
@@ -92,12 +98,22 @@ def _chunks(path: str, split: bool) -> list[Program]:
 
 
 def _load_inputs(path: str) -> dict[str, np.ndarray]:
+    """The arrays of an .npz archive; anything else is a one-line error."""
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise ToolError(f"{path}: error: not an .npz archive")
-            return {k: data[k] for k in data.files}
+        data = np.load(path, allow_pickle=False)
+    except EOFError:
+        raise ToolError(f"{path}: error: cannot read inputs: empty file") from None
     except (OSError, ValueError, zipfile.BadZipFile) as e:
+        raise ToolError(f"{path}: error: cannot read inputs: {e}") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ToolError(
+            f"{path}: error: not an .npz archive (a single .npy array has no "
+            "parameter names; save with numpy.savez(path, name=array))"
+        )
+    try:
+        with data:
+            return {k: data[k] for k in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
         raise ToolError(f"{path}: error: cannot read inputs: {e}") from None
 
 
@@ -119,12 +135,14 @@ def _run(args: argparse.Namespace) -> None:
     if len(args.files) != 1:
         raise ToolError(f"{TOOL}: error: expected one FILE (or --check-equivalent A B)")
     programs = _chunks(args.files[0], args.split_input_file)
+    if args.inputs is not None:
+        given = _load_inputs(args.inputs)
     saved: dict[str, np.ndarray] = {}
     for i, program in enumerate(programs):
         name = args.function or _default_function(program)
         fn = program.function(name)
         if args.inputs is not None:
-            inputs = _load_inputs(args.inputs)
+            inputs = given
         elif args.random_inputs is not None:
             from tirconst.interpreter.program import inputs_for
 
@@ -139,12 +157,9 @@ def _run(args: argparse.Namespace) -> None:
         prefix = f"{i}/" if len(programs) > 1 else ""
         saved.update({prefix + k: v for k, v in outputs.items()})
     if args.outputs is not None:
-        try:
-            np.savez(args.outputs, **saved)
-        except OSError as e:
-            raise ToolError(
-                f"{args.outputs}: error: cannot write outputs: {e}"
-            ) from None
+        # Exactly the path given (numpy would add `.npz` to a name), whole.
+        with atomic_output(args.outputs, binary=True) as out:
+            np.savez(out, **saved)
 
 
 def _default_function(program: Program) -> str:
@@ -184,10 +199,11 @@ def _check(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of `tirconst-run`."""
     args = _arguments().parse_args(argv)
-    if args.check_equivalent:
-        _check(args)
-    else:
-        _run(args)
+    with reading(args.files[0] if len(args.files) == 1 else " ".join(args.files)):
+        if args.check_equivalent:
+            _check(args)
+        else:
+            _run(args)
 
 
 if __name__ == "__main__":
