@@ -18,6 +18,15 @@ from typing import IO, Any
 from tirconst.core.diagnostics import ToolError
 
 
+class OutputError(ToolError):
+    """An output file that cannot be written; `path` and `reason` say why."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: error: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 def _mode_for(path: str) -> int:
     """The permissions of the file being replaced, else the umask's default."""
     try:
@@ -34,18 +43,18 @@ def atomic_output(
 ) -> Iterator[IO[Any]]:
     """Open `path` for writing; it is replaced only if the block succeeds.
 
-    Raises a one-line ToolError when `path` is a directory or its directory
+    Raises a one-line OutputError (a ToolError) when `path` is a directory or its directory
     cannot be written."""
     target = os.fspath(path)
     if os.path.isdir(target):
-        raise ToolError(f"{target}: error: is a directory, not an output file")
+        raise OutputError(target, "is a directory, not an output file")
     directory = os.path.dirname(os.path.abspath(target))
     try:
         fd, temporary = tempfile.mkstemp(
             prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory
         )
     except OSError as e:
-        raise ToolError(f"{target}: error: cannot write: {e.strerror}") from None
+        raise OutputError(target, f"cannot write: {e.strerror}") from None
     try:
         mode = "wb" if binary else "w"
         encoding = None if binary else "utf-8"
@@ -58,5 +67,5 @@ def atomic_output(
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         if isinstance(e, OSError):
-            raise ToolError(f"{target}: error: cannot write: {e}") from None
+            raise OutputError(target, f"cannot write: {e.strerror or e}") from None
         raise

@@ -59,6 +59,7 @@ from xdsl.irdl.operations import (
 )
 
 from tirconst.core.diagnostics import ToolError
+from tirconst.core.files import atomic_output
 from tirconst.dialects.tir.operators import OperatorOp, to_attr
 from tirconst.tools.driver import reports_errors
 from tirconst.universe import get_all_dialects
@@ -424,7 +425,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 stale.append(str(path))
         elif current != text:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
+            with atomic_output(path) as out:
+                out.write(text)
             print(f"wrote {path}")
     if stale:
         print(
