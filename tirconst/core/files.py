@@ -43,7 +43,7 @@ def atomic_output(
 ) -> Iterator[IO[Any]]:
     """Open `path` for writing; it is replaced only if the block succeeds.
 
-    Raises a one-line OutputError (a ToolError) when `path` is a directory or its directory
+    Raises a one-line OutputError (a ToolError) when `path` is a directory or
     cannot be written."""
     target = os.fspath(path)
     if os.path.isdir(target):

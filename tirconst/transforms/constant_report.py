@@ -40,6 +40,7 @@ class ConstantReportPass(ModulePass):
             with atomic_output(self.file) as f:
                 f.write(text)
         except OutputError as e:
+            reason = e.reason.removeprefix("cannot write: ")
             raise PassFailedException(
-                f"{NAME}: cannot write {self.file!r}: {e.reason.removeprefix('cannot write: ')}"
+                f"{NAME}: cannot write {self.file!r}: {reason}"
             ) from None
