@@ -12,7 +12,6 @@ from xdsl.universe import Universe
 
 from tirconst.universe import TIRCONST_UNIVERSE, get_all_dialects, get_all_passes
 
-
 # Hyphenated names in our dialects' namespaces, and conversions between them.
 PASS_NAME = re.compile(
     r"(?:tir|npu)(?:-[a-z0-9]+)+|convert-(?:tir|npu)-to-(?:tir|npu|[a-z0-9]+)"

@@ -118,11 +118,21 @@ def first_line(text: str) -> str:
     """
     head = text.strip().split("\n\n")[0]
     lines = [line.strip() for line in head.splitlines() if line.strip()]
-    return " ".join(lines) if lines else "unknown error"
+    return clip(" ".join(lines)) if lines else "unknown error"
+
+
+MESSAGE_LIMIT = 400
+"""Characters of a message shown (a 3000-deep shape is not worth reading)."""
+
+
+def clip(message: str) -> str:
+    if len(message) <= MESSAGE_LIMIT:
+        return message
+    return message[: MESSAGE_LIMIT - 20] + f"... ({len(message):,} characters)"
 
 
 def parse_error_line(e: ParseError) -> str:
-    return f"{e.span.get_location()}: error: {e.msg}"
+    return f"{e.span.get_location()}: error: {clip(e.msg)}"
 
 
 # A string literal as xDSL's lexer reads it, but without its nested repeat

@@ -35,12 +35,12 @@ _inputs: list[str] = []
 
 @contextlib.contextmanager
 def reading(name: str) -> Iterator[None]:
-    """Name the input being worked on, for a message about an unexpected error."""
+    """Name the input being worked on, for a message about an unexpected error.
+
+    On an exception the name stays, for `reports_errors` to report."""
     _inputs.append(name)
-    try:
-        yield
-    finally:
-        _inputs.pop()
+    yield
+    _inputs.pop()
 
 
 def _where(tool: str) -> str:

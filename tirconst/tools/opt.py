@@ -70,14 +70,22 @@ class TirconstOptMain(xDSLOptMain):
             return super().parse_chunk(chunk, file_extension, start_offset)
         # Large hex constants are decoded line by line as the text is read,
         # so the module's text is never held whole.
-        with lift_hex(chunk) as text:
-            return parse_module(
-                self.ctx,
-                text,
-                self.get_input_name(),
-                start_offset,
-                implicit_module=not self.args.no_implicit_module,
-            )
+        try:
+            with lift_hex(chunk) as text:
+                return self._parse_text(text, start_offset)
+        except UnicodeDecodeError as e:
+            raise ToolError(
+                f"{self.get_input_name()}: error: not UTF-8 text: {e.reason}"
+            ) from None
+
+    def _parse_text(self, text: str, start_offset: int) -> ModuleOp:
+        return parse_module(
+            self.ctx,
+            text,
+            self.get_input_name(),
+            start_offset,
+            implicit_module=not self.args.no_implicit_module,
+        )
 
     def apply_passes(self, prog: ModuleOp) -> None:
         try:

@@ -112,9 +112,14 @@ def _load_inputs(path: str) -> dict[str, np.ndarray]:
         )
     try:
         with data:
-            return {k: data[k] for k in data.files}
+            arrays = {k: data[k] for k in data.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
         raise ToolError(f"{path}: error: cannot read inputs: {e}") from None
+    for key, array in arrays.items():
+        # numpy hands back the raw bytes of a member that is not an .npy array.
+        if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
+            raise ToolError(f"{path}: error: {key!r} is not a numeric array")
+    return arrays
 
 
 def format_array(a: np.ndarray) -> str:
