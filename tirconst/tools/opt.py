@@ -63,6 +63,14 @@ class TirconstOptMain(xDSLOptMain):
             "(for reading; such text is refused as input)",
         )
 
+    def get_input_stream(self) -> tuple[IO[bytes], str]:
+        try:
+            return super().get_input_stream()
+        except OSError as e:
+            raise ToolError(
+                f"{self.get_input_name()}: error: cannot read: {e.strerror}"
+            ) from None
+
     def parse_chunk(
         self, chunk: IO[bytes], file_extension: str, start_offset: int = 0
     ) -> ModuleOp | None:
