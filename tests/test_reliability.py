@@ -419,3 +419,56 @@ def test_every_xdsl_opt_flag_is_offered() -> None:
     assert theirs <= ours
     assert {"--no-implicit-module", "--shrink"} <= ours
     assert issubclass(TirconstOptMain, xDSLOptMain)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--random-inputs", "-1"], "--random-inputs: must be >= 0"),
+        (["--random-inputs", "1_0"], "not an integer: '1_0'"),
+    ],
+)
+def test_run_counts_are_plain_integers(tmp_path: Path, args, message) -> None:
+    src = tmp_path / "a.mlir"
+    src.write_text(DENSE)
+    status, _, err = call("tirconst-run", str(src), *args)
+    assert status == 2 and message in err
+
+
+def test_zero_trials_is_not_equivalence(tmp_path: Path) -> None:
+    src = tmp_path / "a.mlir"
+    src.write_text(DENSE)
+    status, _, err = call(
+        "tirconst-run", "--check-equivalent", str(src), str(src), "--trials", "0"
+    )
+    assert status == 2 and "--trials: must be >= 1" in err
+
+
+# -- one error path: an unexpected exception is one line naming the input -------
+
+
+@pytest.mark.parametrize("tool", ["tirconst-opt", "tirconst-run", "tirconst-import"])
+def test_unexpected_exception_names_the_input(
+    tmp_path: Path, monkeypatch, tool: str
+) -> None:
+    import tirconst.core.diagnostics as diagnostics
+    import tirconst.frontend.importer as importer
+    import tirconst.tools.import_tflite as import_tool
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    if tool == "tirconst-import":
+        monkeypatch.setattr(import_tool, "import_tflite", boom)
+        assert importer.import_tflite is not boom
+        src = MODEL
+    else:
+        monkeypatch.setattr(diagnostics.LocatingParser, "parse_module", boom)
+        src = tmp_path / "a.mlir"
+        src.write_text(DENSE)
+    status, _, err = call(tool, str(src))
+    assert status == 2
+    assert err.strip().splitlines() == [
+        f"{src}: internal error: RuntimeError: boom "
+        "(set TIRCONST_DEBUG=1 for a traceback)"
+    ]

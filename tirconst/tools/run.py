@@ -35,6 +35,19 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+def _at_least(minimum: int):
+    """An argparse type: a plain decimal integer >= minimum."""
+
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"-?[0-9]+", text, re.ASCII):
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}")
+        if int(text) < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {text}")
+        return int(text)
+
+    return parse
+
+
 def _arguments() -> _Parser:
     p = _Parser(prog=TOOL, description=__doc__.split("\n\n")[0])
     p.add_argument("files", nargs="+", metavar="FILE", help="input .mlir ('-' = stdin)")
@@ -46,7 +59,10 @@ def _arguments() -> _Parser:
         "--inputs", metavar="IN.npz", help="inputs keyed by parameter name"
     )
     src.add_argument(
-        "--random-inputs", type=int, metavar="SEED", help="seeded random inputs"
+        "--random-inputs",
+        type=_at_least(0),
+        metavar="SEED",
+        help="seeded random inputs",
     )
     p.add_argument(
         "--outputs", metavar="OUT.npz", help="write every parameter's result"
@@ -62,8 +78,12 @@ def _arguments() -> _Parser:
         help="FILE is BEFORE AFTER: run both on the same random inputs and compare "
         "every parameter bit for bit (all functions of BEFORE unless --function)",
     )
-    p.add_argument("--seed", type=int, default=0, help="first trial's seed (default 0)")
-    p.add_argument("--trials", type=int, default=3, help="random trials (default 3)")
+    p.add_argument(
+        "--seed", type=_at_least(0), default=0, help="first trial's seed (default 0)"
+    )
+    p.add_argument(
+        "--trials", type=_at_least(1), default=3, help="random trials (default 3)"
+    )
     p.add_argument(
         "--split-input-file",
         action="store_true",
