@@ -60,16 +60,18 @@ def in_deep_stack(fn: Callable[[], Any]) -> Any:
 
     old_size = threading.stack_size()
     old_limit = sys.getrecursionlimit()
-    try:
-        threading.stack_size(STACK_BYTES)
-        worker = threading.Thread(target=body, daemon=True)
-        worker.start()
-    except (RuntimeError, ValueError, MemoryError):
-        return fn()  # no big stack on this platform: run as it is
-    finally:
-        threading.stack_size(old_size)
+    worker = threading.Thread(target=body, daemon=True)
+    # The limit is per process: raise it before the worker starts recursing.
     sys.setrecursionlimit(max(old_limit, RECURSION_LIMIT))
     try:
+        try:
+            threading.stack_size(STACK_BYTES)  # read when the thread starts
+            worker.start()
+        except (RuntimeError, ValueError, MemoryError):
+            sys.setrecursionlimit(old_limit)
+            return fn()  # no big stack to be had: run as it is
+        finally:
+            threading.stack_size(old_size)
         while worker.is_alive():
             worker.join(0.1)  # a short wait keeps Ctrl-C working
     finally:
