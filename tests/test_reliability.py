@@ -472,3 +472,43 @@ def test_unexpected_exception_names_the_input(
         f"{src}: internal error: RuntimeError: boom "
         "(set TIRCONST_DEBUG=1 for a traceback)"
     ]
+
+
+def _xdsl_opt(*args: str) -> tuple[int, str]:
+    """Plain xdsl-opt, in-process: (status, stdout)."""
+    import contextlib
+    import io
+
+    from xdsl.xdsl_opt_main import xDSLOptMain
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        try:
+            xDSLOptMain(args=list(args)).run()
+            status = 0
+        except SystemExit as e:
+            status = int(e.code or 0)
+    return status, out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        [],
+        ["--print-op-generic"],
+        ["--print-no-properties"],
+        ["--split-input-file"],
+        ["--allow-unregistered-dialect"],
+        ["--disable-verify"],
+        ["-f", "mlir"],
+        ["-p", "tir-fold-constants", "--print-between-passes"],
+        ["-p", "tir-extract-constants,tir-inline-constants", "--print-between-passes"],
+        ["--shrink"],
+    ],
+)
+def test_flags_behave_as_in_xdsl_opt(tmp_path: Path, flags: list[str]) -> None:
+    src = tmp_path / "a.mlir"
+    src.write_text(DENSE + "// -----\n" + DENSE.replace("@main", "@other"))
+    theirs = _xdsl_opt(str(src), *flags)
+    status, out, err = call("tirconst-opt", str(src), *flags)
+    assert (status, out) == theirs, err
