@@ -149,3 +149,30 @@ def test_fuzz_plan(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> Non
         assert check_plan(planned, offsets) == []
     else:
         assert not out.exists()
+
+
+def _npz_seed() -> bytes:
+    import io
+
+    import numpy as np
+
+    buffer = io.BytesIO()
+    np.savez(buffer, input0=np.arange(4, dtype=np.int8))
+    return buffer.getvalue()
+
+
+@FUZZ
+@given(data=mutated([_npz_seed()]))
+def test_fuzz_run_inputs(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    inputs = tmp_path_factory.mktemp("inputs") / "in.npz"
+    inputs.write_bytes(data)
+    program = str(MLIR_SEEDS[0])  # examples/dense_layer.mlir: one input, int8[4]
+    status, out, err = call("tirconst-run", program, "--inputs", str(inputs))
+    _check(status, err)
+    if status == 0:
+        # The values run are those the archive holds.
+        import numpy as np
+
+        with np.load(inputs) as given:
+            shown = ", ".join(str(v) for v in given["input0"].tolist())
+        assert f"%input0 = [{shown}] : int8" in out

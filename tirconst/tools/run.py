@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import zipfile
 from collections.abc import Sequence
 
 import numpy as np
@@ -119,11 +118,14 @@ def _chunks(path: str, split: bool) -> list[Program]:
 
 def _load_inputs(path: str) -> dict[str, np.ndarray]:
     """The arrays of an .npz archive; anything else is a one-line error."""
+    # numpy and zipfile raise many kinds for a damaged archive (EOFError,
+    # BadZipFile, NotImplementedError for a compression method, RuntimeError
+    # for encryption, zlib.error...): each is the file's fault.
     try:
         data = np.load(path, allow_pickle=False)
     except EOFError:
         raise ToolError(f"{path}: error: cannot read inputs: empty file") from None
-    except (OSError, ValueError, zipfile.BadZipFile) as e:
+    except Exception as e:  # noqa: BLE001 - see above
         raise ToolError(f"{path}: error: cannot read inputs: {e}") from None
     if not isinstance(data, np.lib.npyio.NpzFile):
         raise ToolError(
@@ -133,7 +135,7 @@ def _load_inputs(path: str) -> dict[str, np.ndarray]:
     try:
         with data:
             arrays = {k: data[k] for k in data.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+    except Exception as e:  # noqa: BLE001 - a damaged member, as above
         raise ToolError(f"{path}: error: cannot read inputs: {e}") from None
     for key, array in arrays.items():
         # numpy hands back the raw bytes of a member that is not an .npy array.
