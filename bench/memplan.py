@@ -7,7 +7,12 @@ others without a capacity (the peak is minimised). Then it checks the targets
 of the default algorithm.
 
     python bench/memplan.py [--algorithms exact,best_fit] [--time-limit 60]
-                            [--suite small] [--markdown]
+                            [--suite small] [--markdown] [--pools]
+
+``--pools`` instead plans every challenging instance over three pools
+(``sram`` 256 KiB aligned to 16, ``fast`` 128 KiB, unbounded ``dram``), the
+layout of the NPU memory-planning pass, and checks that every algorithm
+fits (a buffer that does not fit a pool falls back to the next).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from pathlib import Path
 from tirconst.planning import (
     ALGORITHMS,
     DEFAULT_ALGORITHM,
+    Pool,
     capacity_from_filename,
     check_plan,
     plan,
@@ -27,6 +33,7 @@ from tirconst.planning import (
 )
 
 HERE = Path(__file__).resolve().parent / "memplan"
+POOLS = (Pool("sram", 256 * 1024, 16), Pool("fast", 128 * 1024), Pool("dram"))
 SUITES = ("minimalloc-challenging", "small")
 
 
@@ -36,8 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--suite", choices=SUITES, action="append")
     parser.add_argument("--markdown", action="store_true", help="a Markdown table")
+    parser.add_argument("--pools", action="store_true", help="plan over 3 pools")
     args = parser.parse_args(argv)
     algorithms = [a.strip() for a in args.algorithms.split(",") if a.strip()]
+    if args.pools:
+        return _pools(algorithms, args.time_limit)
     suites = args.suite or list(SUITES)
 
     columns = [
@@ -99,6 +109,40 @@ def main(argv: list[str] | None = None) -> int:
                 if algorithm == DEFAULT_ALGORITHM:
                     default[suite].append((path.stem, result))
     return _targets(default)
+
+
+def _pools(algorithms: list[str], time_limit: float) -> int:
+    """Plan the challenging instances over :data:`POOLS`; every one must fit."""
+    names = [p.name for p in POOLS]
+    print(
+        f"{'instance':<12}{'algorithm':<21}"
+        + "".join(f"{n:>10}" for n in names)
+        + f"{'total':>10}{'lower':>10}{'seconds':>9}  status"
+    )
+    failures = 0
+    for path in sorted((HERE / "minimalloc-challenging").glob("*.csv")):
+        buffers = read_csv(path)
+        for algorithm in algorithms:
+            result = plan(
+                buffers, algorithm=algorithm, pools=POOLS, time_limit=time_limit
+            )
+            errors = check_plan(
+                buffers, result.offsets, pools=POOLS, assignment=result.assignment
+            )
+            assert not result.fits or not errors, errors
+            failures += not result.fits
+            peaks = result.pool_peaks or {}
+            print(
+                f"{path.stem:<12}{result.algorithm:<21}"
+                + "".join(f"{peaks[n]:>10}" for n in names)
+                + f"{result.peak:>10}{result.lower_bound:>10}"
+                f"{result.seconds:>9.2f}  {result.status}",
+                flush=True,
+            )
+    print(
+        f"\npools: {failures} plans over capacity -> {'NOT met' if failures else 'met'}"
+    )
+    return 1 if failures else 0
 
 
 def _targets(default: dict) -> int:

@@ -109,7 +109,8 @@ def test_greedy_baselines_differ_as_documented():
     ]
     peaks = {name: plan(buffers, algorithm=name).peak for name in ALGORITHMS}
     assert peaks["exact"] == lower_bound(buffers) == 70
-    assert peaks["greedy_by_size"] >= peaks["best_fit"]
+    # Strictly: a test that passes when two baselines are the same proves nothing.
+    assert peaks["greedy_by_size"] == 100 > peaks["best_fit"] == 70
 
 
 @pytest.mark.parametrize("path", sorted((BENCH / "small").glob("*.csv")), ids=str)

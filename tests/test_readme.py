@@ -42,3 +42,18 @@ def test_constant_api_example_runs(monkeypatch, capsys) -> None:
     out = capsys.readouterr().out
     assert "tir.conv2d [0:4, :, :, :]\ntir.conv2d [4:8, :, :, :]" in out
     assert "@w_slice0" in out and "@w_slice1" in out
+
+
+def test_quantization_example_runs(monkeypatch) -> None:
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    example = next(b for b in blocks if "slice_output_channels" in b)
+    monkeypatch.chdir(README.parent)
+    namespace: dict = {}
+    exec(compile(example, "README.md", "exec"), namespace)
+    assert namespace["pc"] == tir.PerChannelData(
+        4, {"filter": 0, "bias": 0}, ("multiplier", "shift", "filter_scales")
+    )
+    props = namespace["props"]
+    assert len(props["multiplier"].get_values()) == 2
+    assert props["filter_scales"].get_values() == (0.5, 0.5)
+    assert namespace["conv"].quantization()["output_scale"] == 1.0

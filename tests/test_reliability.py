@@ -306,14 +306,14 @@ def test_deep_list_literal_is_one_line(tmp_path: Path) -> None:
     "decl",
     [
         "%a = tir.allocate : !tir.buffer<1000000000000000xi32>",
-        '%a = tir.allocate {pool = "sram", offset = 1000000000000000 : i64}'
-        " : !tir.buffer<4xi32>",
+        "%a = tir.allocate at <@sram, 1000000000000000> : !tir.buffer<4xi32>",
     ],
 )
 def test_huge_buffers_name_the_op(tmp_path: Path, decl: str) -> None:
     src = tmp_path / "h.mlir"
     ty = decl.rsplit(": ", 1)[1]
     src.write_text(
+        "tir.pool @sram\n"
         "tir.func @main(%y : !tir.buffer<1xi32>) {\n"
         "  %c0 = arith.constant 0 : index\n"
         f"  {decl}\n"

@@ -20,6 +20,7 @@ from xdsl.dialects.builtin import (
     BytesAttr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
+    DictionaryAttr,
     FloatAttr,
     IndexType,
     IntegerAttr,
@@ -70,6 +71,8 @@ from tirconst.dialects.tir import (
     MulOp,
     OperatorOp,
     PadOp,
+    PlacementAttr,
+    PoolOp,
     QuantizeOp,
     RequantizeOp,
     ReshapeOp,
@@ -206,6 +209,25 @@ def test_constants_allocations_views_loads_stores():
     assert isinstance(by_symbol, AllocateConstOp)
     assert by_symbol.constant_op() is module_constant
     np.testing.assert_array_equal(by_symbol.data, weights)
+
+
+def test_pools_and_placements():
+    sram, flash = PoolOp("sram", size=256, alignment=8), PoolOp("flash", read_only=True)
+    w = ConstantOp("w", np.arange(4, dtype=np.int8))
+    w.placement = PlacementAttr("flash", 16)
+
+    def body(b: Builder, func: FuncOp) -> None:
+        b.insert(AllocateOp(buf([8]), name="t", placement=PlacementAttr("sram", 8)))
+        b.insert(AllocateConstOp("w", buf([4])))
+
+    func_params = [("x", buf([4]))]
+    module, func = build_func(func_params, body, sram, flash, w)
+    func.param_placement = DictionaryAttr({"x": PlacementAttr("sram", 0)})
+    module.verify()
+    assert func.placements() == {"x": PlacementAttr("sram", 0)}
+    assert "tir.pool @sram size 256 alignment 8" in text_of(module)
+    assert text_of(reparse(module)) == text_of(module)
+    assert (sram.size_bytes, sram.align, flash.read_only is not None) == (256, 8, True)
 
 
 def test_allocate_const_from_dense_attribute_and_set_data():
@@ -475,6 +497,7 @@ def test_every_op_is_built():
         test_constants_allocations_views_loads_stores,
         test_allocate_const_from_dense_attribute_and_set_data,
         test_scalar_ops,
+        test_pools_and_placements,
     ):
         build()
     missing = {op.name for op in Tir.operations if not issubclass(op, OperatorOp)}
@@ -490,4 +513,9 @@ def test_every_op_is_built():
 def test_op_names_match_text():
     """Each Python class is the op its name says (guards copy-paste slips)."""
     for op in Tir.operations:
-        assert re.fullmatch(r"tir\.[a-z0-9_]+", op.name), op.name
+        # Conv2DOp -> conv2d, AllocateConstOp -> allocate_const: the class name
+        # in snake case; TVM spells floordiv/floormod as one word.
+        stem = op.__name__.removesuffix("Op")
+        snake = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", stem).lower()
+        snake = {"floor_div": "floordiv", "floor_mod": "floormod"}.get(snake, snake)
+        assert op.name == f"tir.{snake}", (op.__name__, op.name)

@@ -10,9 +10,10 @@ module gives the region touched, as a `Box` in the constant's own index space:
   (`box is None`, `reason` says why);
 - operator ops, `tir.call_extern` and unknown users take the whole view they are
   given;
-- `tir.buffer_store` into a constant, or a constant as an operator's output, is
-  a *write*: the IR is then not treating it as a constant, and passes leave it
-  alone.
+- an op whose declared effects (`operand_effects`, per operand) write the
+  constant, such as `tir.buffer_store` into it or an operator op with it as
+  output, is a *write*: the IR is then not treating it as a constant, and
+  passes leave it alone. An op that declares no effects may write it.
 
 Through a view the box is the bounding box of the flat element range touched,
 so it may be larger than the exact set (never smaller). Nothing here copies
@@ -31,12 +32,11 @@ from tirconst.analysis.index_ranges import DynamicIndex, IndexRanges
 from tirconst.dialects.tir.buffers import (
     AllocateConstOp,
     BufferLoadOp,
-    BufferStoreOp,
     ConstantOp,
     DeclBufferOp,
     ReshapeOp,
 )
-from tirconst.dialects.tir.operators import OperatorOp
+from tirconst.dialects.tir.memory import Effect, effect_on
 from tirconst.dialects.tir.structure import CallExternOp, FuncOp
 from tirconst.dialects.tir.types import BufferType
 
@@ -190,15 +190,23 @@ class _View:
     base: int
     shape: tuple[int, ...]
     path: tuple[Operation, ...]
+    strides: tuple[int, ...] | None = None
+    """A strided view's element strides (non-negative); None: row-major."""
+
+    def offset_of(self, index: Sequence[int]) -> int:
+        if self.strides is None:
+            return row_major_offset(self.shape, index)
+        return sum(i * s for i, s in zip(index, self.strides, strict=True))
 
     def box_of(self, holder_shape: tuple[int, ...], inner: Box) -> Box:
-        """The holder's box spanned by `inner`, a box of this window."""
+        """The holder's box spanned by `inner`, a box of this window (for a
+        strided view: the flat range from its first to its last element)."""
         if not self.path:
             return inner
         if inner.size == 0:  # an empty view reads nothing; claim the lot
             return Box.whole(holder_shape)
-        first = self.base + row_major_offset(self.shape, inner.lo)
-        last = self.base + row_major_offset(self.shape, [h - 1 for h in inner.hi])
+        first = self.base + self.offset_of(inner.lo)
+        last = self.base + self.offset_of([h - 1 for h in inner.hi])
         return box_of_flat_range(holder_shape, first, last)
 
 
@@ -232,9 +240,7 @@ class ConstantUses:
                 view = _window(root, op)
                 n = _numel(view.shape)
                 box = (
-                    box_of_flat_range(shape, view.base, view.base + n - 1)
-                    if n
-                    else Box.whole(shape)
+                    view.box_of(shape, Box.whole(view.shape)) if n else Box.whole(shape)
                 )
                 out.append(DirectUse(op, box, reads))
             else:
@@ -285,14 +291,12 @@ class ConstantUses:
                 yield ConstantRead(op, holder, None, view.path, reason=str(e))
                 return
             yield ConstantRead(op, holder, view.box_of(shape, inner), view.path)
-        elif isinstance(op, BufferStoreOp) and op.buffer is op.operands[operand_index]:
-            yield ConstantRead(op, holder, whole, view.path, writes=True)
-        elif isinstance(op, OperatorOp):
-            out = op.output  # type: ignore[attr-defined]
-            writes = out is op.operands[operand_index]
-            yield ConstantRead(op, holder, whole, view.path, writes=writes)
         elif isinstance(op, CallExternOp):
+            # A callee sees a constant read-only (a write fails at run time).
             yield ConstantRead(op, holder, whole, view.path)
+        elif effect := effect_on(op, op.operands[operand_index]):
+            writes = bool(effect & Effect.WRITE)
+            yield ConstantRead(op, holder, whole, view.path, writes=writes)
         else:
             # An op this analysis does not know (another dialect's): it may
             # touch everything, and may write it.
@@ -332,7 +336,11 @@ def _window(view: _View, op: DeclBufferOp | ReshapeOp) -> _View:
     vt = op.view.type
     assert isinstance(vt, BufferType)
     offset = op.offset.value.data if isinstance(op, DeclBufferOp) else 0
-    return _View(view.base + offset, vt.get_shape(), (*view.path, op))
+    strides = None
+    if isinstance(op, DeclBufferOp) and op.is_strided:
+        # The verifier keeps strided views off strided sources.
+        strides = op.element_strides()
+    return _View(view.base + offset, vt.get_shape(), (*view.path, op), strides)
 
 
 def writers_of(buffer: SSAValue) -> list[Operation]:
@@ -342,16 +350,12 @@ def writers_of(buffer: SSAValue) -> list[Operation]:
         op = use.operation
         if isinstance(op, DeclBufferOp | ReshapeOp):
             out += writers_of(op.view)
-        elif isinstance(op, BufferLoadOp | CallExternOp):
-            continue
-        elif isinstance(op, BufferStoreOp):
-            if use.index == 1:
-                out.append(op)
-        elif isinstance(op, OperatorOp):
-            if op.operands[use.index] is op.output:  # type: ignore[attr-defined]
-                out.append(op)
+        elif isinstance(op, CallExternOp):
+            continue  # constants are passed read-only
         else:
-            out.append(op)
+            effect = effect_on(op, op.operands[use.index])
+            if effect is None or effect & Effect.WRITE:
+                out.append(op)
     return out
 
 

@@ -404,7 +404,8 @@ _RULES: dict[type[Operation], Callable[[Operation, list[Scalar]], Scalar | None]
     arith.ExtFOp: _cast_rule,
     arith.TruncFOp: _cast_rule,
     FloorDivOp: _int_binary(_signed_div(lambda a, b: a // b)),
-    FloorModOp: _int_binary(_signed_div(lambda a, b: a % b)),
+    # A modulo cannot overflow: MIN floormod -1 is 0 (as the interpreter says).
+    FloorModOp: _int_binary(lambda a, b, w: None if b == 0 else a % b),
     MinOp: _minmax(min, lambda a, b: a < b),
     MaxOp: _minmax(max, lambda a, b: a > b),
     SelectOp: _select,

@@ -1,13 +1,17 @@
 """TFLite int8 model -> tir module, with weights as first-class constants.
 
-The module has one function `@main(input0, ..., output0, ...)` in the model's
-input and output order. Every constant tensor an operator reads as a buffer
+Operators computable from static data alone (shape arithmetic feeding a
+RESHAPE, ...) are evaluated first (`static_fold`). The module has one
+function `@main(input0, ..., output0, ...)` in the model's input and output
+order. Every constant tensor an operator reads as a buffer
 (weights, biases, constant operands, lookup tables) becomes a module-level
 `tir.constant`, read through one `tir.allocate_const` however many operators
 share it. Intermediate tensors become `tir.allocate`; RESHAPE and SQUEEZE
 become views. Each operator op carries TFLite's integer parameters and the
 attributes `tflite.index` / `tflite.name` (operator index, output tensor
-name), so IR maps back to the model.
+name), so IR maps back to the model, and the float32 scales of the tensors it
+touches (`input_scale`, `filter_scales`, ...), which the verifier checks against
+the integers.
 """
 
 from __future__ import annotations
@@ -21,7 +25,13 @@ from xdsl.dialects.builtin import IntegerAttr, ModuleOp, StringAttr, i64
 from xdsl.ir import Operation, SSAValue
 
 from tirconst.dialects import tir
-from tirconst.frontend.tflite_params import SUPPORTED_OPCODES, op_params
+from tirconst.frontend.graph_checks import check_graph
+from tirconst.frontend.static_fold import fold_static
+from tirconst.frontend.tflite_params import (
+    SUPPORTED_OPCODES,
+    op_params,
+    op_quantization,
+)
 from tirconst.frontend.tflite_reader import (
     TFLiteImportError,
     TFLiteModel,
@@ -76,8 +86,12 @@ def import_tflite(model: TFLiteModel | str | os.PathLike[str]) -> ModuleOp:
     unsupported, after checking the whole model (nothing is half-built)."""
     if not isinstance(model, TFLiteModel):
         model = read_tflite(model)
+    check_graph(model)
+    model = fold_static(model)  # shape computations become constants
     check_supported(model)
-    params = [op_params(model, op) for op in model.operators]
+    params = [
+        {**op_params(model, op), **op_quantization(model, op)} for op in model.operators
+    ]
     return _Builder(model).build(params)
 
 
@@ -213,7 +227,8 @@ class _Builder:
         cls = _OPS[op.opcode]
         if op.opcode == "QUANTIZE" and "multiplier" in params:  # int8 -> int8
             cls = tir.RequantizeOp
-        wanted = {k: v for k, v in params.items() if k in cls.PARAM_KINDS}
+        kinds = {**cls.PARAM_KINDS, **cls.QUANT_KINDS}
+        wanted = {k: v for k, v in params.items() if k in kinds}
         dropped = set(params) - set(wanted) - {"output_shape"}
         if dropped:  # never lose a parameter silently
             raise TFLiteImportError(

@@ -21,6 +21,16 @@ from typing import Any
 
 import numpy as np
 
+from tirconst.dialects.tir.quantization import (
+    add_sub_integers,
+    conv_multipliers,
+    mul_integers,
+    quantize_multiplier,
+    quantize_multiplier_smaller_than_one_exp,
+    rescale_integers,
+    round_half_away,
+)
+
 from .tflite_reader import TFLiteImportError, TFLiteModel, TFLiteOperator, TFLiteTensor
 
 __all__ = [
@@ -32,6 +42,7 @@ __all__ = [
     "softmax_exp_table",
     "logistic_table",
     "op_params",
+    "op_quantization",
 ]
 
 INT8_MIN = -128
@@ -40,39 +51,6 @@ INT8_MAX = 127
 
 # --------------------------------------------------------------------------
 # quantization_util.cc / kernel_util.cc helpers
-
-
-def _round_half_away(v: float) -> float:
-    # std::round / TfLiteRound on one value, exact for doubles.
-    t = math.trunc(v)
-    return t + math.copysign(1.0, v) if abs(v - t) >= 0.5 else float(t)
-
-
-def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
-    """Mirror of ``tflite::QuantizeMultiplier`` (double-rounding build).
-
-    Returns ``(multiplier, shift)`` with ``real ~= multiplier * 2**(shift - 31)``:
-    ``frexp`` splits the value, the fraction is rounded (``std::round``) to Q31;
-    a fraction that rounds up to 2**31 is halved with ``shift + 1``; shifts below
-    -31 flush to ``(0, 0)``.
-    """
-    if real_multiplier == 0.0:
-        return 0, 0
-    q, shift = math.frexp(real_multiplier)
-    q_fixed = int(_round_half_away(q * (1 << 31)))
-    if q_fixed == (1 << 31):
-        q_fixed //= 2
-        shift += 1
-    if shift < -31:
-        return 0, 0
-    return q_fixed, shift
-
-
-def quantize_multiplier_smaller_than_one_exp(real_multiplier: float) -> tuple[int, int]:
-    """Mirror of ``tflite::QuantizeMultiplierSmallerThanOneExp`` (0 < m < 1)."""
-    if not 0.0 < real_multiplier < 1.0:
-        raise ValueError(f"multiplier {real_multiplier} not in (0, 1)")
-    return quantize_multiplier(real_multiplier)
 
 
 def calculate_activation_range_quantized(
@@ -91,7 +69,7 @@ def calculate_activation_range_quantized(
 
     def q(f: float) -> int:
         v = float(np.float32(f) / np.float32(scale))
-        return int(zero_point) + int(_round_half_away(v))
+        return int(zero_point) + int(round_half_away(v))
 
     if activation == "NONE":
         return qmin, qmax
@@ -296,20 +274,6 @@ def _bias(ctx: _Ctx, idx: int, channels: int) -> None:
         raise ctx.fail(f"bias has shape {list(b.shape)}, expected [{channels}]", b)
 
 
-def _per_channel_multipliers(
-    input_scale: float, filter_scales: np.ndarray, output_scale: float
-) -> tuple[np.ndarray, np.ndarray]:
-    # PopulateConvolutionQuantizationParams: double(in) * double(f) / double(out).
-    mult = np.empty(filter_scales.size, np.int32)
-    shift = np.empty(filter_scales.size, np.int32)
-    for i, fs in enumerate(filter_scales):
-        real = (
-            float(np.float32(input_scale)) * float(fs) / float(np.float32(output_scale))
-        )
-        mult[i], shift[i] = quantize_multiplier(real)
-    return mult, shift
-
-
 def _conv_common(ctx: _Ctx, depthwise: bool) -> dict[str, Any]:
     x, f, y = ctx.input(0), ctx.input(1), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")
@@ -343,7 +307,7 @@ def _conv_common(ctx: _Ctx, depthwise: bool) -> dict[str, Any]:
             f"filter {list(f.shape)} does not match input depth {x.shape[3]}", f
         )
     ctx.check_shape(y, (x.shape[0], oh, ow, co))
-    mult, shift = _per_channel_multipliers(in_s, scales, out_s)
+    mult, shift = conv_multipliers(in_s, scales, out_s)
     act_min, act_max = ctx.activation(out_s, out_zp)
     p: dict[str, Any] = {
         "stride": tuple(int(s) for s in stride),
@@ -399,7 +363,7 @@ def _fully_connected(ctx: _Ctx) -> dict[str, Any]:
         # GetQuantizedConvolutionMultipler; the double product matches LiteRT.
         scales = fq.scales.astype(np.float32)
         filter_zp = fq.zero_point
-    mult, shift = _per_channel_multipliers(in_s, scales, out_s)
+    mult, shift = conv_multipliers(in_s, scales, out_s)
     if int(shift.max()) > 30:
         # The single-rounding requantisation FULLY_CONNECTED uses cannot
         # express it (TFLITE_SINGLE_ROUNDING builds clamp it).
@@ -446,17 +410,8 @@ def _add_sub(ctx: _Ctx) -> dict[str, Any]:
     b_s, b_zp = ctx.int8(b, "rhs")
     out_s, out_zp = ctx.int8(y, "output")
     _check_broadcast(ctx, a, b, y)
-    left_shift = 20
-    # add.cc / sub.cc general 8-bit path; all products below are exact in
-    # double, so float32 scales widened to double give TFLite's values.
-    a_s64, b_s64, o_s64 = (float(np.float32(v)) for v in (a_s, b_s, out_s))
-    twice_max = 2.0 * max(a_s64, b_s64)
     try:
-        lm, ls = quantize_multiplier_smaller_than_one_exp(a_s64 / twice_max)
-        rm, rs = quantize_multiplier_smaller_than_one_exp(b_s64 / twice_max)
-        om, os_ = quantize_multiplier_smaller_than_one_exp(
-            twice_max / ((1 << left_shift) * o_s64)
-        )
+        integers = add_sub_integers(a_s, b_s, out_s)
     except ValueError as e:  # TFLite fails Prepare with a CHECK here
         raise ctx.fail(f"unsupported scales: {e}", y) from None
     act_min, act_max = ctx.activation(out_s, out_zp)
@@ -464,13 +419,7 @@ def _add_sub(ctx: _Ctx) -> dict[str, Any]:
         "lhs_zp": a_zp,
         "rhs_zp": b_zp,
         "output_zp": out_zp,
-        "left_shift": left_shift,
-        "lhs_multiplier": lm,
-        "lhs_shift": ls,
-        "rhs_multiplier": rm,
-        "rhs_shift": rs,
-        "output_multiplier": om,
-        "output_shift": os_,
+        **integers,
         "act_min": act_min,
         "act_max": act_max,
     }
@@ -494,17 +443,13 @@ def _mul(ctx: _Ctx) -> dict[str, Any]:
     b_s, b_zp = ctx.int8(b, "rhs")
     out_s, out_zp = ctx.int8(y, "output")
     _check_broadcast(ctx, a, b, y)
-    # mul.cc evaluates ``in1.scale * in2.scale / out.scale`` in float32
-    # (measured: the double quotient disagrees with LiteRT).
-    real = float(np.float32(np.float32(a_s) * np.float32(b_s)) / np.float32(out_s))
-    m, s = quantize_multiplier(real)
+    integers = mul_integers(a_s, b_s, out_s)
     act_min, act_max = ctx.activation(out_s, out_zp)
     return {
         "lhs_zp": a_zp,
         "rhs_zp": b_zp,
         "output_zp": out_zp,
-        "output_multiplier": m,
-        "output_shift": s,
+        **integers,
         "act_min": act_min,
         "act_max": act_max,
     }
@@ -542,7 +487,7 @@ def _mean(ctx: _Ctx) -> dict[str, Any]:
         1 if i in axes else d for i, d in enumerate(x.shape) if keep or i not in axes
     )
     ctx.check_shape(y, expected)
-    m, s = quantize_multiplier(float(np.float32(in_s)) / float(np.float32(out_s)))
+    m, s = rescale_integers(in_s, out_s)
     return {
         "axes": axes,
         "input_zp": in_zp,
@@ -598,7 +543,7 @@ def _quantize(ctx: _Ctx) -> dict[str, Any]:
         return {"scale": float(np.float32(out_s)), "zero_point": out_zp}
     if x.dtype == np.int8:
         in_s, in_zp = ctx.int8(x, "input")
-        m, s = quantize_multiplier(float(np.float32(in_s)) / float(np.float32(out_s)))
+        m, s = rescale_integers(in_s, out_s)
         return {
             "scale": float(np.float32(out_s)),
             "zero_point": out_zp,
@@ -651,3 +596,52 @@ def op_params(model: TFLiteModel, op: TFLiteOperator) -> dict[str, Any]:
     if handler is None:
         raise ctx.fail("operator is not supported")
     return handler(ctx)
+
+
+def op_quantization(model: TFLiteModel, op: TFLiteOperator) -> dict[str, Any]:
+    """The float32 scales (and, where the kernel has none, zero points) of the
+    tensors one operator touches, keyed by the IR op's quantization property
+    names (``input_scale``, ``filter_scales``, ...). Call after :func:`op_params`
+    succeeded for the operator (it checks the tensors)."""
+    ctx = _Ctx(model, op)
+
+    def scale(i: int, output: bool = False) -> float:
+        t = ctx.output() if output else ctx.input(i)
+        return float(np.float32(ctx.int8(t, "tensor")[0]))
+
+    def zp(i: int, output: bool = False) -> int:
+        return int(ctx.int8(ctx.output() if output else ctx.input(i), "tensor")[1])
+
+    code = op.opcode
+    if code in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"):
+        f = ctx.input(1)
+        co = f.shape[3] if code == "DEPTHWISE_CONV_2D" else f.shape[0]
+        assert f.quantization is not None
+        fs = f.quantization.scales.astype(np.float32).reshape(-1)
+        if fs.size == 1 and code != "FULLY_CONNECTED":
+            fs = np.broadcast_to(fs, (co,))
+        return {
+            "input_scale": scale(0),
+            "filter_scales": np.ascontiguousarray(fs),
+            "output_scale": scale(0, True),
+        }
+    if code in ("ADD", "SUB", "MUL"):
+        return {
+            "lhs_scale": scale(0),
+            "rhs_scale": scale(1),
+            "output_scale": scale(0, True),
+        }
+    if code == "MEAN":
+        return {"input_scale": scale(0), "output_scale": scale(0, True)}
+    if code == "QUANTIZE" and ctx.input(0).dtype == np.int8:
+        return {"input_scale": scale(0)}
+    if code in ("AVERAGE_POOL_2D", "MAX_POOL_2D", "LOGISTIC"):
+        return {
+            "input_scale": scale(0),
+            "input_zp": zp(0),
+            "output_scale": scale(0, True),
+            "output_zp": zp(0, True),
+        }
+    if code == "SOFTMAX":
+        return {"input_scale": scale(0), "input_zp": zp(0)}
+    return {}

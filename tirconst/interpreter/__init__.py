@@ -6,7 +6,8 @@
 
 Each `tir.func` is compiled once into Python (see `compile`), with TIR's
 integer semantics (`scalar`), buffers with init tracking and flat-memory pools
-(`memory`, `placement`), and operator ops running the numpy TFLite kernels
+(`memory`, `placement`), and every other op through the class registry
+(`registry`), where tir's operator ops run the numpy TFLite kernels
 (`operators`, `kernels`). docs/interpreter.md describes the semantics.
 """
 

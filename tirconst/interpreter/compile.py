@@ -31,9 +31,9 @@ from tirconst.dialects.tir import (
     ForOp,
     FuncOp,
     IfOp,
-    OperatorOp,
     ReshapeOp,
 )
+from tirconst.dialects.tir.memory import Effect, operand_effects
 from tirconst.interpreter import operators
 from tirconst.interpreter.emit_scalar import RULES, Interval
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
@@ -46,6 +46,7 @@ from tirconst.interpreter.memory import (
     storage_problem,
 )
 from tirconst.interpreter.placement import op_placement, param_placements
+from tirconst.interpreter.registry import Implementation, implementation_of
 from tirconst.interpreter.scalar import HELPERS, Fault, IntType, int_type
 
 if TYPE_CHECKING:
@@ -69,9 +70,13 @@ class BufInfo:
     marks: bool
     """Writes mark the element defined."""
     readonly: bool
+    elem_strides: tuple[int, ...] | None = None
+    """A strided view's element strides (None: row-major)."""
 
     @property
     def strides(self) -> tuple[int, ...]:
+        if self.elem_strides is not None:
+            return self.elem_strides
         out, step = [], 1
         for d in reversed(self.shape):
             out.append(step)
@@ -222,10 +227,15 @@ class FunctionEmitter:
         if handler is not None:
             handler(self, op)
             return
-        if isinstance(op, OperatorOp):
-            self.operator(op)
+        factory = implementation_of(op)
+        if factory is not None:
+            self.registered(op, factory)
             return
-        raise self.unsupported(op, "the interpreter has no semantics for this op")
+        raise self.unsupported(
+            op,
+            "the interpreter has no semantics for this op (no implementation "
+            "is registered for its class)",
+        )
 
     def nested(self, body: Callable[[], None]) -> None:
         """Emit an indented block; `pass` if it came out empty."""
@@ -348,10 +358,19 @@ class FunctionEmitter:
         t = op.view.type
         assert isinstance(t, BufferType)
         offset = op.offset.value.data if isinstance(op, DeclBufferOp) else 0
+        strides = (
+            op.element_strides()
+            if isinstance(op, DeclBufferOp) and op.is_strided
+            else None
+        )
         var = self.fresh("b")
         name = op.view.name_hint or "view"
-        self.emit(f"{var} = {src.var}.view({offset}, {t.get_shape()!r}, {name!r})")
+        self.emit(
+            f"{var} = {src.var}.view({offset}, {t.get_shape()!r}, {name!r}, "
+            f"{strides!r})"
+        )
         self.bind_buffer(op.view, var, src.checked, src.marks, src.readonly)
+        self.bufs[op.view].elem_strides = strides
 
     def linear_index(
         self, op: Operation, info: BufInfo, indices: Sequence[SSAValue]
@@ -432,19 +451,39 @@ class FunctionEmitter:
         for r, n in zip(results, names, strict=True):
             self.names[r] = n
 
-    def operator(self, op: OperatorOp) -> None:
-        out = self.bufs[op.output]  # type: ignore[attr-defined]
-        if out.readonly:
-            k = self.fault_site(op)
-            self.emit(
-                f"raise _Fault({k}, 'writes into %' + {out.var}.name + ', a "
-                "constant buffer')"
+    def registered(self, op: Operation, factory: Implementation) -> None:
+        """An op implemented in the registry: checks from its declared effects."""
+        effects = operand_effects(op)
+        if effects is None:
+            raise self.unsupported(
+                op, "declares no memory effects, so it cannot run (add `effects()`)"
             )
-            return
-        ins = [self.bufs[v] for v in op.input_values()]
-        run = operators.make_operator(op, [i.checked for i in ins])
-        args = ", ".join(i.var for i in [*ins, out])
-        self.emit(f"{self.constant(run, '_op')}({args})")
+        reads = {v for v, e in effects if e & Effect.READ and v in self.bufs}
+        writes = {v for v, e in effects if e & Effect.WRITE and v in self.bufs}
+        for v in writes:
+            if self.bufs[v].readonly:
+                k = self.fault_site(op)
+                self.emit(
+                    f"raise _Fault({k}, 'writes into %' + {self.bufs[v].var}.name + "
+                    "', a constant buffer')"
+                )
+                return
+        operands = list(op.operands)
+        check = [
+            i for i, v in enumerate(operands) if v in reads and self.bufs[v].checked
+        ]
+        marks = [i for i, v in enumerate(operands) if v in writes]
+        run = factory(op)
+
+        def call(*args: Any) -> None:
+            for i in check:
+                operators.check_defined(op, args[i])
+            run(*args)
+            for i in marks:
+                args[i].mark_initialized()
+
+        args = ", ".join(self.value(v) for v in operands)
+        self.emit(f"{self.constant(call, '_op')}({args})")
 
 
 def _full(v: SSAValue) -> int:

@@ -3,7 +3,10 @@
 Every buffer is a window onto a byte array (`raw`) with a parallel byte array
 (`rawinit`) that says which bytes hold defined data (1) and which do not (0).
 Views (`tir.decl_buffer`, `tir.reshape`) are windows onto the same two arrays,
-so writes through a view are seen through its source, and the reverse.
+so writes through a view are seen through its source, and the reverse. A
+strided view (`tir.decl_buffer ... strides [...]`) is the window from its first
+to its last element, with element strides: `array()` is then a numpy
+`as_strided` view of the window, and init tracking touches only its elements.
 
 Flat-memory mode: a buffer placed with `pool = "name", offset = N` (bytes) is a
 window onto that pool's single byte array instead of storage of its own. Two
@@ -120,6 +123,7 @@ class Buffer:
         "full",
         "pool",
         "offset",
+        "strides",
     )
 
     def __init__(
@@ -134,6 +138,7 @@ class Buffer:
         origin: str,
         pool: str | None = None,
         offset: int = 0,
+        strides: tuple[int, ...] | None = None,
     ):
         self.name = name
         self.shape = tuple(shape)
@@ -151,6 +156,8 @@ class Buffer:
         self.full = FULL[size]
         self.pool = pool
         self.offset = offset
+        self.strides = strides
+        """Element strides of a strided view; None: row-major, contiguous."""
 
     @classmethod
     def fresh(
@@ -172,15 +179,25 @@ class Buffer:
     def size(self) -> int:
         return int(np.prod(self.shape, dtype=np.int64))
 
+    def _shaped(self, flat: np.ndarray) -> np.ndarray:
+        """`flat` (one item per storage element) seen with the buffer's shape."""
+        if self.strides is None:
+            return flat.reshape(self.shape)
+        step = flat.itemsize
+        return np.lib.stride_tricks.as_strided(
+            flat, self.shape, tuple(s * step for s in self.strides)
+        )
+
+    def _init_words(self) -> np.ndarray:
+        return self._shaped(self.rawinit.view(np.dtype(f"<u{self.dtype.itemsize}")))
+
     def array(self) -> np.ndarray:
         """The contents as a writable numpy array of the buffer's shape (a view)."""
-        return self.raw.view(self.dtype).reshape(self.shape)
+        return self._shaped(self.raw.view(self.dtype))
 
     def initialized(self) -> np.ndarray:
         """Per element: does it hold defined data? (bool array of the shape)."""
-        size = self.dtype.itemsize
-        words = self.rawinit.view(np.dtype(f"<u{size}"))
-        return (words == self.full).reshape(self.shape)
+        return self._init_words() == self.full
 
     def first_undefined(self) -> tuple[int, ...] | None:
         """The row-major first element without defined data, or None."""
@@ -189,28 +206,46 @@ class Buffer:
         flat = np.flatnonzero(~self.initialized().reshape(-1))
         if flat.size == 0:
             return None
-        return self.unravel(int(flat[0]))
+        return tuple(int(i) for i in np.unravel_index(int(flat[0]), self.shape))
 
     def unravel(self, linear: int) -> tuple[int, ...]:
-        return (
-            tuple(int(i) for i in np.unravel_index(linear, self.shape))
-            if (self.shape)
-            else ()
-        )
+        """The index of storage element `linear` (the generated code's index)."""
+        if not self.shape:
+            return ()
+        if self.strides is None:
+            return tuple(int(i) for i in np.unravel_index(linear, self.shape))
+        index = [0] * len(self.shape)
+        for k in sorted(range(len(self.shape)), key=lambda k: -self.strides[k]):
+            if self.strides[k]:
+                index[k], linear = divmod(linear, self.strides[k])
+        return tuple(index)
 
     def mark_initialized(self) -> None:
-        self.rawinit[:] = 1
+        if self.strides is None:
+            self.rawinit[:] = 1
+        else:
+            self._init_words()[...] = self.full
 
     def fill(self, array: np.ndarray) -> None:
         """Copy `array` (same dtype and size) in and mark it all defined."""
-        self.raw[:] = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
-        self.rawinit[:] = 1
+        self.array()[...] = np.asarray(array).reshape(self.shape)
+        self.mark_initialized()
 
-    def view(self, elem_offset: int, shape: Sequence[int], name: str) -> Buffer:
-        """A window onto this buffer's bytes from element `elem_offset` on."""
+    def view(
+        self,
+        elem_offset: int,
+        shape: Sequence[int],
+        name: str,
+        strides: tuple[int, ...] | None = None,
+    ) -> Buffer:
+        """A window onto this buffer's bytes from element `elem_offset` on;
+        with `strides`, a strided view (elements apart by `strides`)."""
+        assert strides is None or self.strides is None  # the verifier's rule
         start = elem_offset * self.dtype.itemsize
-        nbytes = int(np.prod(shape, dtype=np.int64)) * self.dtype.itemsize
-        end = start + nbytes
+        n = int(np.prod(shape, dtype=np.int64))
+        if strides is not None and n:
+            n = 1 + sum((d - 1) * s for d, s in zip(shape, strides, strict=True))
+        end = start + n * self.dtype.itemsize
         return Buffer(
             name,
             shape,
@@ -221,6 +256,7 @@ class Buffer:
             origin=self.origin,
             pool=self.pool,
             offset=self.offset + start,
+            strides=strides,
         )
 
     def describe(self) -> str:

@@ -1,12 +1,13 @@
 """Operator ops and extern calls at run time.
 
-An operator op (`tir.conv2d ins(...) outs(%y)`) runs its numpy kernel from
+tir's implementations in the interpreter's registry (`registry.implements`):
+an operator op (`tir.conv2d ins(...) outs(%y)`) runs its numpy kernel from
 `tirconst.interpreter.kernels` (the function named like the op) on its input
 buffers (by position, or by keyword where the kernel takes them so), with the
-op's parameters (`op.params()`) as keyword arguments, and
-writes the result into its output buffer, which becomes fully defined. Inputs
-whose reads are tracked must be fully defined first. `tir.copy` needs no
-kernel: it copies the elements in row-major order.
+op's parameters (`op.params()`) as keyword arguments, and writes the result
+into its output buffer. `tir.copy` needs no kernel: it copies the elements in
+row-major order. Definedness of inputs and outputs follows the ops' declared
+effects (see `registry`).
 
 `tir.call_extern "name"(...)` calls `externs["name"]` with numpy arrays for
 buffer arguments (read-only for constants; writes go into the buffer) and
@@ -23,11 +24,12 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from xdsl.ir import SSAValue
+from xdsl.ir import Operation, SSAValue
 
 from tirconst.dialects.tir import BufferType, CallExternOp, CopyOp, FuncOp, OperatorOp
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
 from tirconst.interpreter.memory import CONSTANT, Buffer, Frame
+from tirconst.interpreter.registry import implements
 from tirconst.interpreter.scalar import f16, f32, float_bits, int_type
 
 if TYPE_CHECKING:
@@ -106,11 +108,9 @@ class _Binding:
         return fn(*inputs[: self.positional], **extra, **self.kwargs)
 
 
-def make_operator(op: OperatorOp, checked: list[bool]) -> Callable[..., None]:
-    """The run-time function of an operator op: `run(*inputs, output)`;
-    `checked[i]` says whether input i must be checked for undefined elements."""
-    if isinstance(op, CopyOp):
-        return _make_copy(op, checked[0])
+@implements(OperatorOp)
+def kernel_operator(op: OperatorOp) -> Callable[..., None]:
+    """tir's operator ops: `run(*inputs, output)` calls the op's kernel."""
     slots = [getattr(op, n) is not None for n in op.INPUTS]
     state: dict[str, Any] = {}
 
@@ -119,9 +119,7 @@ def make_operator(op: OperatorOp, checked: list[bool]) -> Callable[..., None]:
         if "fn" not in state:  # looked up at first use: kernels may be missing
             state["fn"] = _find_kernel(op)
             state["binding"] = _Binding(op, state["fn"])
-        arrays = iter(
-            [_defined_input(op, b, c) for b, c in zip(ins, checked, strict=True)]
-        )
+        arrays = iter([b.array() for b in ins])
         args = [next(arrays) if present else None for present in slots]
         try:
             result = np.asarray(state["binding"].call(state["fn"], args))
@@ -134,30 +132,30 @@ def make_operator(op: OperatorOp, checked: list[bool]) -> Callable[..., None]:
                 f", but the output is {out.dtype} {list(out.shape)}",
             )
         out.array()[...] = result.reshape(out.shape)
-        out.mark_initialized()
 
     return run
 
 
-def _defined_input(op: OperatorOp, buf: Buffer, checked: bool) -> np.ndarray:
-    if checked:
-        idx = buf.first_undefined()
-        if idx is not None:
-            raise op_failure(
-                op,
-                f"reads {format_index(idx)} of {buf.describe()}, which has not "
-                "been written",
-            )
-    return buf.array()
+@implements(CopyOp)
+def copy_operator(op: CopyOp) -> Callable[..., None]:
+    """`tir.copy`: the elements in row-major order (a copy first: in flat
+    memory the two may overlap)."""
 
-
-def _make_copy(op: CopyOp, checked: bool) -> Callable[..., None]:
     def run(src: Buffer, dst: Buffer) -> None:
-        data = _defined_input(op, src, checked).reshape(-1).copy()
-        dst.array().reshape(-1)[...] = data
-        dst.mark_initialized()
+        dst.array().reshape(-1)[...] = src.array().reshape(-1).copy()
 
     return run
+
+
+def check_defined(op: Operation, buf: Buffer) -> None:
+    """Fail (naming `op`) unless every element of `buf` is defined."""
+    idx = buf.first_undefined()
+    if idx is not None:
+        raise op_failure(
+            op,
+            f"reads {format_index(idx)} of {buf.describe()}, which has not "
+            "been written",
+        )
 
 
 # ---------------------------------------------------------------- call_extern
@@ -248,6 +246,13 @@ def _call_function(
             f"@{op.callee.data} takes {len(target.args)} buffers and returns nothing",
         )
     _check_types(op, target, args)
+    for name, buf in zip(target.names, args, strict=True):
+        if buf.strides is not None:
+            raise op_failure(
+                op,
+                f"argument for {name!r} of @{op.callee.data} is a strided view; "
+                "a tir.func takes contiguous buffers",
+            )
     program.function(op.callee.data).invoke_with(frame, args)
     return ()
 

@@ -7,11 +7,17 @@ from first principles (it shares no code with the algorithms).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from .problem import Buffer, Pool
 
-__all__ = ["live_profile", "lower_bound", "check_plan", "plan_peak"]
+__all__ = [
+    "live_profile",
+    "lower_bound",
+    "check_plan",
+    "plan_peak",
+    "share_groups",
+]
 
 
 def live_profile(buffers: Sequence[Buffer]) -> list[tuple[int, int]]:
@@ -37,8 +43,47 @@ def live_profile(buffers: Sequence[Buffer]) -> list[tuple[int, int]]:
     return profile
 
 
-def lower_bound(buffers: Sequence[Buffer]) -> int:
-    """The peak of the live bytes: a lower bound on the peak of any plan."""
+def share_groups(
+    buffers: Sequence[Buffer], shares: Iterable[tuple[str, str]]
+) -> list[list[Buffer]]:
+    """The buffers grouped by declared in-place pairs (connected components)."""
+    parent = {b.id: b.id for b in buffers}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in shares:
+        parent[root(a)] = root(b)
+    groups: dict[str, list[Buffer]] = {}
+    for b in buffers:
+        groups.setdefault(root(b.id), []).append(b)
+    return list(groups.values())
+
+
+def lower_bound(
+    buffers: Sequence[Buffer], shares: Iterable[tuple[str, str]] = ()
+) -> int:
+    """The peak of the live bytes: a lower bound on the peak of any plan.
+
+    With in-place pairs, the buffers of a group (see :func:`share_groups`)
+    may overlap one another but nothing else, so a group live at ``t`` holds
+    at least the size of its largest member live at ``t``; the bound is the
+    peak over ``t`` of those sums. Cost: O(n log n), O(n t) with pairs.
+    """
+    shares = list(shares)
+    if shares:
+        times = sorted({b.start for b in buffers})
+        best = 0
+        groups = share_groups(buffers, shares)
+        for t in times:
+            total = 0
+            for group in groups:
+                total += max((b.size for b in group if b.start <= t < b.end), default=0)
+            best = max(best, total)
+        return best
     peak = 0
     live = 0
     events = sorted(
@@ -62,6 +107,7 @@ def check_plan(
     capacity: int | None = None,
     pools: Sequence[Pool] = (),
     assignment: Mapping[str, str] | None = None,
+    shares: Iterable[tuple[str, str]] = (),
 ) -> list[str]:
     """Every violation of a plan, as one-line messages (empty: the plan is valid).
 
@@ -69,7 +115,9 @@ def check_plan(
     its alignment (and of its pool's), that it fits the capacity (``capacity``
     for a single pool, else the capacity of its pool in ``assignment``, which
     must be one of its candidate pools), and that no two buffers live at the
-    same time overlap in the same pool. Zero-size buffers occupy no bytes.
+    same time overlap in the same pool, except a declared in-place pair
+    ``(a, b)`` in ``shares`` placed at the same offset of the same pool (any
+    other overlap of a pair is an error). Zero-size buffers occupy no bytes.
     Cost: O(n log n + k) for k pairs of buffers live together.
     """
     errors: list[str] = []
@@ -104,6 +152,7 @@ def check_plan(
     placed = sorted(
         (b for b in buffers if b.size > 0), key=lambda b: (b.start, b.end, b.id)
     )
+    declared = {frozenset(pair) for pair in shares}
     live: list[Buffer] = []
     for b in placed:
         live = [a for a in live if a.end > b.start]
@@ -113,6 +162,8 @@ def check_plan(
             if assignment is not None and assignment.get(a.id) != pool:
                 continue
             if offsets[a.id] < hi and lo < offsets[a.id] + a.size:
+                if offsets[a.id] == lo and frozenset((a.id, b.id)) in declared:
+                    continue
                 errors.append(
                     f"buffers {a.id} and {b.id} are live together and overlap"
                 )

@@ -295,6 +295,7 @@ def solve(
     capacity: int | None,
     deadline: float,
     heuristics: Sequence[str] = HEURISTICS,
+    minimise_unfit: bool = True,
 ) -> SolveResult:
     """Anytime search for a plan whose peak is below ``upper``.
 
@@ -305,7 +306,9 @@ def solve(
     fits (after one round at ``lower`` if ``upper`` already fits). Otherwise it
     minimises the peak, bisecting between the proven bound and the best peak,
     until it is proven optimal or ``deadline`` (a ``time.perf_counter()``
-    value) passes. Returns the best plan found below ``upper`` (offsets None
+    value) passes. With ``minimise_unfit`` False, a search proving that
+    ``capacity`` cannot be reached stops there instead of minimising (a
+    decision: "does it fit?"). Returns the best plan found below ``upper`` (offsets None
     if there is none) and whether ``upper`` or its peak is proven optimal.
     """
     index = [i for i in range(len(inst)) if inst.sizes[i] > 0]
@@ -371,6 +374,8 @@ def solve(
                     for stale in [t for t in caches if not proven <= t < best_peak]:
                         del caches[stale]
                     if fit and capacity is not None and capacity < proven:
+                        if not minimise_unfit:
+                            return finish()
                         fit = False  # it cannot fit: minimise instead
                     if fit and capacity is not None:
                         if target >= capacity:

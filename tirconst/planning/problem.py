@@ -28,6 +28,7 @@ __all__ = [
     "PlanningError",
     "capacity_from_filename",
     "check_unique_ids",
+    "check_shares",
     "is_power_of_two",
     "read_csv",
     "parse_csv",
@@ -104,6 +105,38 @@ def check_unique_ids(buffers: Sequence[Buffer]) -> None:
         if buffer.id in seen:
             raise PlanningError(f"duplicate buffer id {buffer.id!r}")
         seen.add(buffer.id)
+
+
+def check_shares(
+    buffers: Sequence[Buffer], shares: Iterable[tuple[str, str]]
+) -> tuple[tuple[str, str], ...]:
+    """Validate in-place pairs ``(a, b)``: ``b`` may reuse ``a``'s bytes.
+
+    Both ids must name buffers, and ``a`` must be born no later than ``b`` and
+    die no later than ``b``, no earlier than ``b`` is born (``a``'s lifetime
+    ends where ``b``'s begins, as for an op whose output reuses its input).
+    Returns the pairs as a tuple; raises :class:`PlanningError` otherwise.
+    """
+    by_id = {b.id: b for b in buffers}
+    pairs = []
+    for pair in shares:
+        if len(pair) != 2:
+            raise PlanningError(f"share {pair!r}: expected a pair of buffer ids")
+        a_id, b_id = pair
+        where = f"share {a_id} -> {b_id}"
+        if a_id == b_id:
+            raise PlanningError(f"{where}: a buffer cannot share with itself")
+        for name in (a_id, b_id):
+            if name not in by_id:
+                raise PlanningError(f"{where}: unknown buffer {name!r}")
+        a, b = by_id[a_id], by_id[b_id]
+        if not (a.start <= b.start <= a.end <= b.end):
+            raise PlanningError(
+                f"{where}: {a_id} [{a.start}, {a.end}) must end where "
+                f"{b_id} [{b.start}, {b.end}) begins"
+            )
+        pairs.append((a_id, b_id))
+    return tuple(pairs)
 
 
 def capacity_from_filename(path: str | Path) -> int | None:

@@ -1,45 +1,49 @@
 """Draw a plan as SVG (written by hand, no plotting dependency).
 
-Time runs across, addresses up; each buffer is a rectangle ``[start, end) x
-[offset, offset + size)``. The lower bound is a dashed red line, the capacity
-(if any) a dotted black one. With several pools there is one panel per pool.
+One lane per pool: time runs across, addresses up; each buffer is a
+rectangle ``[start, end) x [offset, offset + size)`` labelled with its id
+where the label fits, and always with a ``<title>`` tooltip (id, lifetime,
+size, offset). The lower bound is a dashed red line, the capacity (if any)
+a dotted black one; the lane title gives the pool's peak and status.
 """
 
 from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from .bounds import lower_bound
 from .planner import Plan
+from .report import PoolReport
 
 __all__ = ["plan_svg"]
 
-WIDTH = 960  # plot area, pixels
-HEIGHT = 480  # per panel
-LEFT, RIGHT, TOP, GAP = 90, 20, 40, 60
+WIDTH = 1200  # plot area, pixels
+HEIGHT = 480  # per lane
+LEFT, RIGHT, TOP, GAP = 100, 20, 40, 70
+FONT = 10  # label size; a character is about 0.6 * FONT wide
+CHAR = 0.6 * FONT
 
 
-def _panel(plan: Plan, pool: str | None, top: float, out: list[str]) -> None:
-    buffers = [
-        b for b in plan.buffers if pool is None or (plan.assignment or {})[b.id] == pool
-    ]
+def _lane(plan: Plan, report: PoolReport, top: float, out: list[str]) -> None:
+    names = set(report.buffers)
+    buffers = [b for b in plan.buffers if b.id in names]
     offsets = plan.offsets
-    lower = plan.lower_bound if pool is None else lower_bound(buffers)
-    peak = max((offsets[b.id] + b.size for b in buffers), default=0)
-    capacity = plan.capacity
-    if pool is not None:
-        capacity = None  # pool capacities are not kept in the plan
     t0 = min((b.start for b in plan.buffers), default=0)
     t1 = max((b.end for b in plan.buffers), default=1)
-    ymax = max(peak, lower, capacity or 0, 1)
+    ymax = max(report.peak, report.lower_bound, report.capacity or 0, 1)
     sx = WIDTH / max(t1 - t0, 1)
     sy = HEIGHT / ymax
 
     def y(address: float) -> float:
         return top + HEIGHT - address * sy
 
-    title = f"pool {pool}: " if pool is not None else ""
-    title += f"peak {peak}, lower bound {lower}"
+    held = "unbounded" if report.capacity is None else f"capacity {report.capacity:,}"
+    status = "over capacity" if not report.fits else ""
+    title = (
+        f"pool {report.name} ({held}): peak {report.peak:,}, lower bound "
+        f"{report.lower_bound:,}, {len(buffers)} buffers, {report.algorithm}"
+    )
+    if status:
+        title += f", {status}"
     out.append(
         f'<text x="{LEFT}" y="{top - 10:.1f}" font-size="14">{escape(title)}</text>'
     )
@@ -47,20 +51,29 @@ def _panel(plan: Plan, pool: str | None, top: float, out: list[str]) -> None:
         f'<rect x="{LEFT}" y="{top}" width="{WIDTH}" height="{HEIGHT}" '
         'fill="none" stroke="#999"/>'
     )
+    labels: list[str] = []
     for k, b in enumerate(buffers):
         x = LEFT + (b.start - t0) * sx
         o = offsets[b.id]
+        w = max((b.end - b.start) * sx, 0.5)
+        h = max(b.size * sy, 0.5)
         hue = (k * 137) % 360
-        tip = f"{b.id}: [{b.start}, {b.end}) size {b.size} offset {o}"
+        tip = f"{b.id}: [{b.start}, {b.end}) size {b.size:,} offset {o:,}"
         out.append(
-            f'<rect x="{x:.2f}" y="{y(o + b.size):.2f}" '
-            f'width="{max((b.end - b.start) * sx, 0.5):.2f}" '
-            f'height="{max(b.size * sy, 0.5):.2f}" fill="hsl({hue},60%,70%)" '
-            f'stroke="#333" stroke-width="0.3"><title>{escape(tip)}</title></rect>'
+            f'<rect x="{x:.2f}" y="{y(o + b.size):.2f}" width="{w:.2f}" '
+            f'height="{h:.2f}" fill="hsl({hue},60%,72%)" stroke="#333" '
+            f'stroke-width="0.3"><title>{escape(tip)}</title></rect>'
         )
-    lines = [(lower, "lower bound", "red", "6,4")]
-    if capacity is not None:
-        lines.append((capacity, "capacity", "black", "2,3"))
+        if w >= CHAR * len(b.id) + 4 and h >= FONT + 2:
+            labels.append(
+                f'<text x="{x + w / 2:.2f}" y="{y(o + b.size / 2) + FONT / 3:.2f}" '
+                f'font-size="{FONT}" text-anchor="middle" pointer-events="none">'
+                f"{escape(b.id)}</text>"
+            )
+    out.extend(labels)  # above every rectangle
+    lines = [(report.lower_bound, "lower bound", "red", "6,4")]
+    if report.capacity is not None:
+        lines.append((report.capacity, "capacity", "black", "2,3"))
     for value, label, color, dash in lines:
         out.append(
             f'<line x1="{LEFT}" x2="{LEFT + WIDTH}" y1="{y(value):.2f}" '
@@ -68,30 +81,27 @@ def _panel(plan: Plan, pool: str | None, top: float, out: list[str]) -> None:
         )
         out.append(
             f'<text x="{LEFT - 5}" y="{y(value) + 4:.2f}" font-size="11" '
-            f'text-anchor="end" fill="{color}">{label} {value}</text>'
+            f'text-anchor="end" fill="{color}">{label} {value:,}</text>'
         )
     out.append(
         f'<text x="{LEFT - 5}" y="{y(0):.2f}" font-size="11" text-anchor="end">0</text>'
     )
+    bottom = top + HEIGHT + 16
+    out.append(f'<text x="{LEFT}" y="{bottom:.1f}" font-size="11">{t0}</text>')
     out.append(
-        f'<text x="{LEFT}" y="{top + HEIGHT + 16:.1f}" font-size="11">{t0}</text>'
-    )
-    out.append(
-        f'<text x="{LEFT + WIDTH}" y="{top + HEIGHT + 16:.1f}" font-size="11" '
+        f'<text x="{LEFT + WIDTH}" y="{bottom:.1f}" font-size="11" '
         f'text-anchor="end">{t1}</text>'
     )
     out.append(
-        f'<text x="{LEFT + WIDTH / 2}" y="{top + HEIGHT + 16:.1f}" font-size="11" '
+        f'<text x="{LEFT + WIDTH / 2}" y="{bottom:.1f}" font-size="11" '
         'text-anchor="middle">time</text>'
     )
 
 
 def plan_svg(plan: Plan) -> str:
-    """The SVG text of ``plan``."""
-    pools: list[str | None] = [None]
-    if plan.assignment is not None:
-        pools = list(dict.fromkeys(plan.assignment.values())) or [None]
-    height = TOP + len(pools) * (HEIGHT + GAP)
+    """The SVG text of ``plan``: one lane per pool of ``plan.pools``."""
+    lanes = list(plan.pools)
+    height = TOP + max(len(lanes), 1) * (HEIGHT + GAP)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{LEFT + WIDTH + RIGHT}" '
@@ -99,7 +109,7 @@ def plan_svg(plan: Plan) -> str:
         f"<title>{escape(plan.summary())}</title>",
         '<rect width="100%" height="100%" fill="white"/>',
     ]
-    for k, pool in enumerate(pools):
-        _panel(plan, pool, TOP + k * (HEIGHT + GAP), out)
+    for k, report in enumerate(lanes):
+        _lane(plan, report, TOP + k * (HEIGHT + GAP), out)
     out.append("</svg>")
     return "\n".join(out) + "\n"

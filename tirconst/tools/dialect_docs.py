@@ -60,7 +60,7 @@ from xdsl.irdl.operations import (
 
 from tirconst.core.diagnostics import ToolError
 from tirconst.core.files import atomic_output
-from tirconst.dialects.tir.operators import OperatorOp, to_attr
+from tirconst.dialects.tir.operators import Ints, OperatorOp, Scales
 from tirconst.tools.driver import reports_errors
 from tirconst.universe import get_all_dialects
 
@@ -187,6 +187,7 @@ def _operator_syntax(cls: type[OperatorOp]) -> str:
         "    outs(%output : type(%output))",
     ]
     params = [f"{name} = {_param_kind(cls, name)[0]}" for name in cls.PARAM_KINDS]
+    params += [f"[{name} = {_param_kind(cls, name)[0]}]" for name in cls.QUANT_KINDS]
     line = "    {"
     for i, param in enumerate(params):
         item = param + (", " if i < len(params) - 1 else "}")
@@ -243,17 +244,21 @@ def op_syntax(cls: type[IRDLOperation], doc: Docstring) -> str:
 
 
 def _param_kind(cls: type[OperatorOp], name: str) -> tuple[str, str]:
-    """How an operator parameter is written, and the attribute it is stored as."""
-    kind = cls.PARAM_KINDS[name]
-    attr = to_attr(name, [0] if kind is DenseArrayBase else 0, kind)
+    """How an operator parameter is written, and what it must be."""
+    kind = {**cls.PARAM_KINDS, **cls.QUANT_KINDS}[name]
+    attr = kind.build([0.5] if issubclass(kind, Ints | Scales) else 0.5)
     if isinstance(attr, DenseArrayBase):
-        text = f"array<{attr.elt_type}: ...>"
-        return text, f"dense array (`{text}`)"
-    if isinstance(attr, FloatAttr):
-        return f"FLOAT : {attr.type}", f"float (`{attr.type}`)"
-    if isinstance(attr, IntegerAttr):
-        return "INT", f"integer (`{attr.type}`)"
-    return "...", f"`{attr}`"
+        written = f"array<{attr.elt_type}: ...>"
+    elif isinstance(attr, FloatAttr):
+        written = f"FLOAT : {attr.type}"
+    elif isinstance(attr, IntegerAttr):
+        written = "INT"
+    else:  # pragma: no cover - every Kind builds one of the above
+        written = "..."
+    text = re.sub(r"(array<[^>]*>)", r"`\1`", kind.text)
+    if name in cls.QUANT_KINDS:
+        text += " (quantization: optional, all or none of them)"
+    return written, text
 
 
 def _table(title: str, header: tuple[str, str], rows: Sequence[tuple[str, str]]):
@@ -294,7 +299,8 @@ def render_op(cls: type[IRDLOperation]) -> str:
             name,
             (
                 _param_kind(cls, name)[1]
-                if issubclass(cls, OperatorOp) and name in cls.PARAM_KINDS
+                if issubclass(cls, OperatorOp)
+                and (name in cls.PARAM_KINDS or name in cls.QUANT_KINDS)
                 else constraint_text(d.constr)
             )
             + _arity(d),

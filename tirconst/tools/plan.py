@@ -5,6 +5,9 @@ column (``-o``), draws the plan (``--plot``), and prints one summary line::
 
     peak 1048576 lower-bound 1048576 ratio 1.0000 seconds 1.23 optimal (exact)
 
+then, with ``--pool``, the per-pool table; a pool over capacity gets a
+one-line error on stderr naming its largest buffers live at its peak.
+
 Exit status: 0 when the plan fits, 1 when it exceeds the capacity (the plan
 is then not written), 2 on bad input, 3 if an algorithm produced an invalid
 plan (a bug; nothing is written).
@@ -145,26 +148,14 @@ def _plan(args: argparse.Namespace) -> int:
         return 3
     print(result.summary())
     if result.pool_peaks is not None:
-        by_name = {p.name: p for p in args.pool}
-        for name, peak in result.pool_peaks.items():
-            count = sum(
-                1 for pool in (result.assignment or {}).values() if pool == name
-            )
-            limit = by_name[name].capacity
-            print(
-                f"pool {name}: peak {peak} capacity "
-                f"{'none' if limit is None else limit} buffers {count}"
-            )
+        print(result.table(), end="")
     try:
         if args.plot:
             with atomic_output(args.plot) as out:
                 out.write(plan_svg(result))
         if not result.fits:
-            limit = "a pool's capacity" if result.capacity is None else result.capacity
-            print(
-                f"{PROG}: error: over capacity: best peak {result.peak} > {limit}",
-                file=sys.stderr,
-            )
+            for line in result.over_capacity():
+                print(f"{PROG}: error: over capacity: {line}", file=sys.stderr)
             return 1
         if args.output:
             write_csv(args.output, result.buffers, result.offsets, result.assignment)

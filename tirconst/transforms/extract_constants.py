@@ -24,6 +24,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.constant_uses import function_of, symbol_name
+from tirconst.analysis.symbol_uses import rename_symbols
 from tirconst.dialects.tir.buffers import AllocateConstOp, ConstantOp
 
 NAME = "tir-extract-constants"
@@ -144,17 +145,14 @@ def merge_duplicate_constants(module: ModuleOp, table: ConstantTable) -> None:
         first, key = table.find(op.value)
         if first is None:
             table.add(op, key)
+        elif first.placement != op.placement:
+            continue  # the same bytes in two places are two constants
         else:
             renamed[op.sym_name.data] = first.sym_name.data
             table.symbols.pop(op.sym_name.data, None)
             Rewriter.erase_op(op)
-    if not renamed:
-        return
-    for holder in module.walk():
-        if isinstance(holder, AllocateConstOp) and holder.symbol is not None:
-            target = renamed.get(holder.symbol.root_reference.data)
-            if target is not None:
-                holder.symbol = SymbolRefAttr(target)
+    if renamed:
+        rename_symbols(module, renamed)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from tirconst.analysis.scalar_eval import (
     is_representable,
     make_constant,
 )
+from tirconst.analysis.symbol_uses import referenced_symbols
 from tirconst.dialects.tir.buffers import AllocateConstOp, BufferLoadOp, ConstantOp
 
 NAME = "tir-fold-constants"
@@ -131,11 +132,7 @@ def erase_orphans(module: ModuleOp, candidates: list[Operation]) -> None:
         work += [v.owner for v in op.operands if isinstance(v.owner, Operation)]
         Rewriter.erase_op(op)
     if symbols:
-        still = {
-            h.symbol.root_reference.data
-            for h in module.walk()
-            if isinstance(h, AllocateConstOp) and h.symbol is not None
-        }
+        still = referenced_symbols(module)
         for op in list(module.body.block.ops):
             if isinstance(op, ConstantOp) and op.sym_name.data in symbols - still:
                 Rewriter.erase_op(op)

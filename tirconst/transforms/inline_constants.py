@@ -3,17 +3,12 @@ inline copy of the data (the inverse of `tir-extract-constants`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import (
-    ArrayAttr,
-    DictionaryAttr,
     ModuleOp,
-    SymbolRefAttr,
 )
-from xdsl.ir import Attribute
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
@@ -24,29 +19,10 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
+from tirconst.analysis.symbol_uses import referenced_symbols
 from tirconst.dialects.tir.buffers import AllocateConstOp, ConstantOp
 
 NAME = "tir-inline-constants"
-
-
-def _symbols_in(attr: Attribute) -> Iterator[str]:
-    if isinstance(attr, SymbolRefAttr):
-        yield attr.root_reference.data
-    elif isinstance(attr, ArrayAttr):
-        for a in attr.data:
-            yield from _symbols_in(a)
-    elif isinstance(attr, DictionaryAttr):
-        for a in attr.data.values():
-            yield from _symbols_in(a)
-
-
-def referenced_symbols(module: ModuleOp) -> set[str]:
-    """Every symbol name some op in `module` refers to (properties, attributes)."""
-    found: set[str] = set()
-    for op in module.walk():
-        for attr in (*op.properties.values(), *op.attributes.values()):
-            found.update(_symbols_in(attr))
-    return found
 
 
 @dataclass
@@ -68,6 +44,8 @@ class InlineConstant(RewritePattern):
         # In place: creating and replacing thousands of ops costs more.
         op.value = const.value
         op.symbol = None
+        if op.placement is None:  # the data stays where the constant was
+            op.placement = const.placement
         rewriter.notify_op_modified(op)
         self.inlined.add(const.sym_name.data)
 
@@ -89,7 +67,8 @@ class InlineConstantsPass(ModulePass):
     """Inline module constants into every `tir.allocate_const` that names one.
 
     Each reference gets its own inline copy of the data, so a function can be
-    moved, sliced or compressed on its own. Constants that were referenced
+    moved, sliced or compressed on its own. A placed constant's placement
+    goes with its data. Constants that were referenced
     before and no longer are, are removed; constants that nothing referenced
     to begin with are left as they are.
     """

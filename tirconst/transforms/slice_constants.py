@@ -29,6 +29,7 @@ from tirconst.analysis.constant_uses import (
     symbol_name,
     unravel,
 )
+from tirconst.analysis.symbol_uses import referenced_symbols
 from tirconst.dialects.tir.buffers import (
     AllocateConstOp,
     BufferLoadOp,
@@ -90,6 +91,8 @@ def view_offset(
     not contiguous there (then it cannot stay a view)."""
     vt = view.view.type
     assert isinstance(vt, BufferType)
+    if view.is_strided:
+        return None  # keep it simple: a strided view keeps its constant whole
     off, n = view.offset.value.data, vt.num_elements
 
     def moved(flat: int) -> int:
@@ -242,11 +245,7 @@ class SliceConstant(RewritePattern):
 
 
 def erase_unreferenced_symbols(module: ModuleOp, names: set[str]) -> None:
-    still = {
-        h.symbol.root_reference.data
-        for h in module.walk()
-        if isinstance(h, AllocateConstOp) and h.symbol is not None
-    }
+    still = referenced_symbols(module)
     for op in list(module.body.block.ops):
         if isinstance(op, ConstantOp) and op.sym_name.data in names - still:
             Rewriter.erase_op(op)
@@ -277,7 +276,9 @@ class SliceConstantsPass(ModulePass):
     streamed separately (TVM's Ethos-U DivideConstants). Loads are re-indexed
     into the slice; views get their offset in it. A module constant is sliced
     into new module constants `@<name>_slice<k>`, shared by the functions
-    reading the same region, and is removed once nothing references it.
+    reading the same region, and is removed once nothing references it (by
+    any op: `symbol_uses`). Slices are unplaced (a memory planner places them:
+    the original offset would put all slices on the same bytes).
 
     A constant read at an index the analysis cannot bound (or one something
     writes) is left whole, and a note on stderr says so (`quiet=true` to

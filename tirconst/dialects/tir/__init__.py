@@ -1,7 +1,8 @@
 """The `tir` dialect: TVM TIR with first-class non-scalar constants.
 
 One dialect, split by meaning: `types` (the buffer type), `buffers`
-(allocation, constants, views, loads and stores), `structure` (functions,
+(allocation, constants, views, loads and stores), `memory` (pools and
+placements), `structure` (functions,
 loops, conditionals), `scalar` (TIR-specific scalar ops) and `operators`
 (the typed TFLite-int8 operator ops' shared base), `convolution_ops` and
 `elementwise_ops` (the operator ops themselves).
@@ -44,7 +45,12 @@ from tirconst.dialects.tir.elementwise_ops import (
     SoftmaxOp,
     SubOp,
 )
-from tirconst.dialects.tir.operators import OperatorOp
+from tirconst.dialects.tir.memory import PlacementAttr, PoolOp, lookup_pool
+from tirconst.dialects.tir.operators import (
+    OperatorOp,
+    PerChannelData,
+    slice_output_channels,
+)
 from tirconst.dialects.tir.scalar import (
     CastOp,
     FloorDivOp,
@@ -64,6 +70,7 @@ from tirconst.dialects.tir.structure import (
 from tirconst.dialects.tir.types import BufferType, element_type_of, numpy_dtype
 
 STRUCTURE_OPS = [FuncOp, ForOp, IfOp, AssertOp, CallExternOp]
+MEMORY_OPS = [PoolOp]
 BUFFER_OPS = [
     ConstantOp,
     AllocateOp,
@@ -95,8 +102,8 @@ OPERATOR_OPS = [
 
 Tir = Dialect(
     "tir",
-    [*STRUCTURE_OPS, *BUFFER_OPS, *SCALAR_OPS, *OPERATOR_OPS],
-    [BufferType],
+    [*STRUCTURE_OPS, *MEMORY_OPS, *BUFFER_OPS, *SCALAR_OPS, *OPERATOR_OPS],
+    [BufferType, PlacementAttr],
 )
 
 __all__ = [
@@ -131,7 +138,11 @@ __all__ = [
     "MinOp",
     "MulOp",
     "OperatorOp",
+    "PerChannelData",
+    "slice_output_channels",
     "PadOp",
+    "PlacementAttr",
+    "PoolOp",
     "QuantizeOp",
     "RequantizeOp",
     "ReshapeOp",
@@ -142,6 +153,7 @@ __all__ = [
     "element_type_of",
     "eliding_constants",
     "lookup_constant",
+    "lookup_pool",
     "numpy_dtype",
     "numpy_of",
 ]

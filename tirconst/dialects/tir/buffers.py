@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from xdsl.dialects.builtin import (
     I64,
+    DenseArrayBase,
     DenseIntOrFPElementsAttr,
     IndexType,
     IntegerAttr,
@@ -47,6 +48,15 @@ from tirconst.dialects.tir.constant_data import (
     parse_raw_data,
     print_data,
 )
+from tirconst.dialects.tir.memory import (
+    Effect,
+    Effects,
+    PlacementAttr,
+    check_placement,
+    parse_placement,
+    print_placement,
+    refuse_legacy_placement,
+)
 from tirconst.dialects.tir.types import BufferType
 
 
@@ -55,11 +65,11 @@ class AllocateOp(IRDLOperation):
     """A workspace buffer (TIR `Allocate`): uninitialized storage of the result type.
 
     Its contents are undefined until stored to. A memory planner places it in
-    flat memory with two attributes, both or neither: `pool = "sram"` (the
-    pool's name) and `offset = 64` (bytes from the pool's start), as in
-    `tir.allocate {pool = "sram", offset = 64} : !tir.buffer<16xi8>`. The
-    interpreter then keeps its bytes in that pool, where overlapping buffers
-    share bytes (docs/interpreter.md, "Flat memory").
+    flat memory with the `placement` property: a read-write `tir.pool` and a
+    byte offset, as in `tir.allocate at <@sram, 64> : !tir.buffer<16xi8>`.
+    The verifier checks the pool exists, the offset is aligned and the buffer
+    fits. The interpreter then keeps its bytes in that pool, where overlapping
+    buffers share bytes (docs/interpreter.md, "Flat memory").
 
     Example:
         tir.func @f() {
@@ -69,16 +79,34 @@ class AllocateOp(IRDLOperation):
 
     name = "tir.allocate"
 
+    placement = opt_prop_def(PlacementAttr)
     buffer = result_def(BufferType)
 
     traits = traits_def(MemoryAllocEffect())
 
-    assembly_format = "attr-dict `:` type($buffer)"
+    assembly_format = "(`at` $placement^)? attr-dict `:` type($buffer)"
 
-    def __init__(self, buffer_type: BufferType, name: str | None = None):
-        super().__init__(result_types=[buffer_type])
+    def __init__(
+        self,
+        buffer_type: BufferType,
+        name: str | None = None,
+        placement: PlacementAttr | None = None,
+    ):
+        super().__init__(
+            result_types=[buffer_type],
+            properties={} if placement is None else {"placement": placement},
+        )
         if name is not None:
             self.buffer.name_hint = name
+
+    def verify_(self) -> None:
+        refuse_legacy_placement(self)
+        if self.placement is not None:
+            bt = self.buffer.type
+            assert isinstance(bt, BufferType)
+            check_placement(
+                self, self.placement, bt.size_in_bytes, "workspace", constant=False
+            )
 
 
 class ConstantResolveError(VerifyException):
@@ -124,17 +152,23 @@ class ConstantOp(IRDLOperation):
     share one copy. Data of up to 16 elements prints as a list, larger data as
     hex; both are exact.
 
+    It may be placed in a read-only `tir.pool` (`at <@flash, 0>`, offset in
+    bytes); the verifier checks the pool, the alignment and the fit.
+
     Syntax:
-        tir.constant @name = dense<[...] | "0x..."> : tensor<...> [{attrs}]
+        tir.constant @name = dense<[...] | "0x..."> : tensor<...>
+            [at <@pool, offset>] [{attrs}]
 
     Example:
-        tir.constant @weights = dense<[1, -2, 3, -4]> : tensor<2x2xi8>
+        tir.pool @flash read_only
+        tir.constant @weights = dense<[1, -2, 3, -4]> : tensor<2x2xi8> at <@flash, 0>
     """
 
     name = "tir.constant"
 
     sym_name = prop_def(StringAttr)
     value = prop_def(DenseIntOrFPElementsAttr)
+    placement = opt_prop_def(PlacementAttr)
 
     traits = traits_def(SymbolOpInterface(), NoMemoryEffect())
 
@@ -155,6 +189,10 @@ class ConstantOp(IRDLOperation):
         check_data_fits(
             self.value, self.value.get_shape(), self.value.get_element_type()
         )
+        refuse_legacy_placement(self)
+        if self.placement is not None:
+            nbytes = numpy_of(self.value).nbytes
+            check_placement(self, self.placement, nbytes, "constant", constant=True)
 
     def print(self, printer: Printer) -> None:
         printer.print_string(" ")
@@ -163,6 +201,7 @@ class ConstantOp(IRDLOperation):
         print_data(printer, self.value)
         printer.print_string(" : ")
         printer.print_attribute(self.value.type)
+        print_placement(printer, self.placement)
         printer.print_op_attributes(self.attributes)
 
     @classmethod
@@ -176,6 +215,7 @@ class ConstantOp(IRDLOperation):
         if not isinstance(tensor_type, TensorType):
             parser.raise_error("tir.constant data must have a tensor type", pos)
         op = cls(name, make_data(parser, raw, tensor_type, pos))
+        op.placement = parse_placement(parser)
         op.attributes |= parser.parse_optional_attr_dict()
         return op
 
@@ -186,11 +226,14 @@ class AllocateConstOp(IRDLOperation):
 
     The data is either inline or the module-level `tir.constant` it names.
     Exactly one of the two is set; both are lossless in text at any size.
-    Like `tir.allocate`, it may be placed with `pool` and `offset` attributes.
+    It may be placed in a read-only `tir.pool` (`at <@flash, 64>`); one that
+    names a placed `tir.constant` is where that constant is, so a placement
+    of its own must agree.
 
     Syntax:
         %buf = tir.allocate_const dense<[...] | "0x..."> : !tir.buffer<...>
-        %buf = tir.allocate_const @name : !tir.buffer<...>
+            [at <@pool, offset>] [{attrs}]
+        %buf = tir.allocate_const @name : !tir.buffer<...> [at <@pool, offset>]
 
     Example:
         tir.constant @w = dense<"0x000102030405060708090a0b0c0d0e0f10"> : tensor<17xi8>
@@ -204,6 +247,7 @@ class AllocateConstOp(IRDLOperation):
 
     value = opt_prop_def(DenseIntOrFPElementsAttr)
     symbol = opt_prop_def(SymbolRefAttr)
+    placement = opt_prop_def(PlacementAttr)
     buffer = result_def(BufferType)
 
     traits = traits_def(NoMemoryEffect())
@@ -264,12 +308,24 @@ class AllocateConstOp(IRDLOperation):
         self.value = dense_from_numpy(array.astype(self.buffer_type.dtype, copy=False))
         self.symbol = None
 
+    def effective_placement(self) -> PlacementAttr | None:
+        """Its own placement, else that of the module constant it names."""
+        if self.placement is not None or self.symbol is None:
+            return self.placement
+        const = self.constant_op()
+        return None if const is None else const.placement
+
     def verify_(self) -> None:
         if (self.value is None) == (self.symbol is None):
             raise VerifyException(
                 "tir.allocate_const needs exactly one of inline data or a symbol"
             )
+        refuse_legacy_placement(self)
         bt = self.buffer_type
+        if self.placement is not None:
+            check_placement(
+                self, self.placement, bt.size_in_bytes, "constant", constant=True
+            )
         if self.value is not None:
             check_data_fits(self.value, bt.get_shape(), bt.element_type)
             return
@@ -286,6 +342,12 @@ class AllocateConstOp(IRDLOperation):
             check_data_fits(const.value, bt.get_shape(), bt.element_type)
         except VerifyException as e:
             raise VerifyException(f"'@{name}': {e}") from None
+        if None not in (self.placement, const.placement) and (
+            self.placement != const.placement
+        ):
+            raise VerifyException(
+                f"placed at {self.placement}, but '@{name}' is at {const.placement}"
+            )
 
     def print(self, printer: Printer) -> None:
         printer.print_string(" ")
@@ -296,6 +358,7 @@ class AllocateConstOp(IRDLOperation):
             print_data(printer, self.value)
         printer.print_string(" : ")
         printer.print_attribute(self.buffer.type)
+        print_placement(printer, self.placement)
         printer.print_op_attributes(self.attributes)
 
     @classmethod
@@ -314,18 +377,43 @@ class AllocateConstOp(IRDLOperation):
             op = cls(
                 make_data(parser, raw, buffer_type.tensor_type(), pos), buffer_type
             )
+        op.placement = parse_placement(parser)
         op.attributes |= parser.parse_optional_attr_dict()
         return op
 
 
+def row_major_strides(shape: Sequence[int]) -> tuple[int, ...]:
+    out, step = [], 1
+    for d in reversed(shape):
+        out.append(step)
+        step *= d
+    return tuple(reversed(out))
+
+
+def is_strided_view(value: SSAValue) -> bool:
+    """Whether `value` is a `tir.decl_buffer` view with non-row-major strides."""
+    owner = value.owner
+    return isinstance(owner, DeclBufferOp) and owner.is_strided
+
+
 @irdl_op_definition
 class DeclBufferOp(IRDLOperation):
-    """A view of a buffer (TIR `DeclBuffer`): same storage from element `offset`
-    on, seen with the result's shape. Writes through the view write the source.
+    """A view of a buffer (TIR `DeclBuffer`): the source's storage from element
+    `offset` on, seen with the result's shape. Writes through the view write
+    the source.
+
+    With `strides` (one per view dimension, in elements of the source), view
+    element `[i, j, ...]` is source element `offset + i * s0 + j * s1 + ...`
+    in row-major order: a height stripe or a channel slice of an NHWC tensor
+    is a view, not a copy. The verifier checks the view's last element lies
+    inside the source. A strided view is not itself the source of another
+    view or a reshape (view the original buffer instead).
 
     Example:
         tir.func @f(%x : !tir.buffer<4x4xi8>) {
           %row1 = tir.decl_buffer %x[4] : !tir.buffer<4x4xi8> -> !tir.buffer<4xi8>
+          %col2 = tir.decl_buffer %x[2] strides [4]
+              : !tir.buffer<4x4xi8> -> !tir.buffer<4xi8>
         }
     """
 
@@ -333,20 +421,41 @@ class DeclBufferOp(IRDLOperation):
 
     source = operand_def(BufferType)
     offset = prop_def(IntegerAttr[I64])
+    strides = opt_prop_def(DenseArrayBase.constr(I64))
     view = result_def(BufferType)
 
     traits = traits_def(NoMemoryEffect())
 
     assembly_format = (
-        "$source `[` $offset `]` attr-dict `:` type($source) `->` type($view)"
+        "$source `[` $offset `]` (`strides` $strides^)? attr-dict `:` type($source) "
+        "`->` type($view)"
     )
 
-    def __init__(self, source: SSAValue, offset: int, view_type: BufferType):
-        super().__init__(
-            operands=[source],
-            properties={"offset": IntegerAttr(offset, 64)},
-            result_types=[view_type],
-        )
+    def __init__(
+        self,
+        source: SSAValue,
+        offset: int,
+        view_type: BufferType,
+        strides: Sequence[int] | None = None,
+    ):
+        props: dict[str, Attribute] = {"offset": IntegerAttr(offset, 64)}
+        if strides is not None:
+            props["strides"] = DenseArrayBase.from_list(I64, list(strides))
+        super().__init__(operands=[source], properties=props, result_types=[view_type])
+
+    def element_strides(self) -> tuple[int, ...]:
+        """The view's strides in source elements (row-major without `strides`)."""
+        if self.strides is None:
+            view = self.view.type
+            assert isinstance(view, BufferType)
+            return row_major_strides(view.get_shape())
+        return tuple(self.strides.get_values())
+
+    @property
+    def is_strided(self) -> bool:
+        view = self.view.type
+        assert isinstance(view, BufferType)
+        return self.element_strides() != row_major_strides(view.get_shape())
 
     def verify_(self) -> None:
         src, view = self.source.type, self.view.type
@@ -357,10 +466,24 @@ class DeclBufferOp(IRDLOperation):
                 f"{src.element_type}"
             )
         off = self.offset.value.data
-        if off < 0 or off + view.num_elements > src.num_elements:
+        strides = self.element_strides()
+        shape = view.get_shape()
+        if len(strides) != len(shape):
+            raise VerifyException(
+                f"{len(strides)} strides given for a rank-{len(shape)} view"
+            )
+        if any(st < 0 for st in strides):
+            raise VerifyException(f"strides {list(strides)} must not be negative")
+        if self.is_strided and is_strided_view(self.source):
+            raise VerifyException(
+                "the source is itself a strided view; view its source instead"
+            )
+        last = off + sum((d - 1) * st for d, st in zip(shape, strides, strict=True))
+        if off < 0 or (view.num_elements and last >= src.num_elements):
             raise VerifyException(
                 f"view of {view.num_elements} elements at offset {off} exceeds the "
                 f"source's {src.num_elements} elements"
+                + (f" (its last element is {last})" if self.strides else "")
             )
 
 
@@ -396,6 +519,10 @@ class ReshapeOp(IRDLOperation):
         ):
             raise VerifyException(
                 f"reshape must keep the element type and count: {src} -> {view}"
+            )
+        if is_strided_view(self.source):
+            raise VerifyException(
+                "cannot reshape a strided view (its elements are not contiguous)"
             )
 
 
@@ -454,6 +581,9 @@ class BufferLoadOp(IRDLOperation):
         assert isinstance(bt, BufferType)
         super().__init__(operands=[buffer, indices], result_types=[bt.element_type])
 
+    def effects(self) -> Effects:
+        return [(self.buffer, Effect.READ)]
+
     def verify_(self) -> None:
         bt = _check_indices(self.buffer, self.indices)
         if self.result.type != bt.element_type:
@@ -510,6 +640,9 @@ class BufferStoreOp(IRDLOperation):
 
     def __init__(self, value: SSAValue, buffer: SSAValue, indices: Sequence[SSAValue]):
         super().__init__(operands=[value, buffer, indices])
+
+    def effects(self) -> Effects:
+        return [(self.buffer, Effect.WRITE)]
 
     def verify_(self) -> None:
         bt = _check_indices(self.buffer, self.indices)

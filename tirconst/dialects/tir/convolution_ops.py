@@ -3,6 +3,8 @@ operator ops (see `operators` for the conventions they share)."""
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from xdsl.irdl import AttrSizedOperandSegments, operand_def, opt_operand_def
 from xdsl.utils.exceptions import VerifyException
 
@@ -12,11 +14,17 @@ from tirconst.dialects.tir.operators import (
     Int,
     Ints,
     OperatorOp,
+    PerChannel,
+    PerChannelData,
+    Scale,
+    Scales,
+    ZeroPoint,
     operator_op,
     verify_bias,
     verify_per_channel,
     verify_window,
 )
+from tirconst.dialects.tir.quantization import conv_multipliers
 from tirconst.dialects.tir.types import BufferType
 
 # ------------------------------------------------------------------ convolutions
@@ -31,6 +39,26 @@ class _WeightedOp(OperatorOp):
     output = operand_def(BufferType)
 
     irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    FILTER_CHANNEL_AXIS: ClassVar[int] = 0
+    """The filter axis that holds the output channel."""
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        mult, shift = conv_multipliers(
+            q["input_scale"], q["filter_scales"], q["output_scale"]
+        )
+        return {"multiplier": mult, "shift": shift}
+
+    def per_channel(self) -> PerChannelData:
+        """Filter (along FILTER_CHANNEL_AXIS), bias, multiplier, shift and
+        filter_scales are indexed by output channel. (A depthwise output channel
+        o also reads only input channel o // depth_multiplier: a tiler slicing
+        channels slices the input there too.)"""
+        co = self.shape(self.filter)[self.FILTER_CHANNEL_AXIS]
+        operands = {"filter": self.FILTER_CHANNEL_AXIS}
+        if self.bias is not None:
+            operands["bias"] = 0
+        return PerChannelData(co, operands, ("multiplier", "shift", "filter_scales"))
 
     def expect_int8(self, rank: int | None = None) -> None:
         for role, v in (
@@ -66,15 +94,18 @@ _CONV = {
     "stride": Ints,
     "dilation": Ints,
     "pad": Ints,
-    "input_zp": Int,
-    "output_zp": Int,
-    "multiplier": Ints,
-    "shift": Ints,
+    "input_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
+    "multiplier": PerChannel,
+    "shift": PerChannel,
     **CLAMP,
 }
+WEIGHTED_QUANT = {"input_scale": Scale, "filter_scales": Scales, "output_scale": Scale}
+"""Scales of a weighted op: multiplier[o], shift[o] = QuantizeMultiplier(
+input_scale * filter_scales[o] / output_scale), in double."""
 
 
-@operator_op(("input", "filter", "bias"), _CONV, optional_last=True)
+@operator_op(("input", "filter", "bias"), _CONV, True, WEIGHTED_QUANT)
 class Conv2DOp(_ConvOp):
     """TFLite int8 CONV_2D: NHWC input, OHWI filter, per-channel requantization.
 
@@ -92,7 +123,8 @@ class Conv2DOp(_ConvOp):
               {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>,
                pad = array<i64: 0, 0, 0, 0>, input_zp = -1, output_zp = 2,
                multiplier = array<i32: 1073741824>, shift = array<i32: -3>,
-               act_min = -128, act_max = 127}
+               act_min = -128, act_max = 127, input_scale = 0.5 : f32,
+               filter_scales = array<f32: 0.125>, output_scale = 1.0 : f32}
         }
     """
 
@@ -106,7 +138,10 @@ class Conv2DOp(_ConvOp):
 
 
 @operator_op(
-    ("input", "filter", "bias"), {**_CONV, "depth_multiplier": Int}, optional_last=True
+    ("input", "filter", "bias"),
+    {**_CONV, "depth_multiplier": Int},
+    True,
+    WEIGHTED_QUANT,
 )
 class DepthwiseConv2DOp(_ConvOp):
     """TFLite int8 DEPTHWISE_CONV_2D: filter (1, KH, KW, C*depth_multiplier);
@@ -121,11 +156,14 @@ class DepthwiseConv2DOp(_ConvOp):
                pad = array<i64: 0, 0, 0, 0>, input_zp = 0, output_zp = 0,
                multiplier = array<i32: 1073741824, 1073741824>,
                shift = array<i32: 0, 0>, act_min = -128, act_max = 127,
-               depth_multiplier = 1}
+               depth_multiplier = 1, input_scale = 1.0 : f32,
+               filter_scales = array<f32: 0.5, 0.5>, output_scale = 1.0 : f32}
         }
     """
 
     name = "tir.depthwise_conv2d"
+
+    FILTER_CHANNEL_AXIS: ClassVar[int] = 3
 
     def verify_filter(self, ci: int) -> tuple[int, int, int]:
         one, kh, kw, co = self.shape(self.filter)
@@ -139,16 +177,16 @@ class DepthwiseConv2DOp(_ConvOp):
 
 
 _FC = {
-    "input_zp": Int,
-    "filter_zp": Int,
-    "output_zp": Int,
-    "multiplier": Ints,
-    "shift": Ints,
+    "input_zp": ZeroPoint,
+    "filter_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
+    "multiplier": PerChannel,
+    "shift": PerChannel,
     **CLAMP,
 }
 
 
-@operator_op(("input", "filter", "bias"), _FC, optional_last=True)
+@operator_op(("input", "filter", "bias"), _FC, True, WEIGHTED_QUANT)
 class FullyConnectedOp(_WeightedOp):
     """TFLite int8 FULLY_CONNECTED: rows of the input (last dim K) times the
     (Co, K) filter, requantized per tensor (1 multiplier) or per channel.
@@ -159,8 +197,9 @@ class FullyConnectedOp(_WeightedOp):
           tir.fully_connected ins(%x, %w, %b : !tir.buffer<2x8xi8>,
               !tir.buffer<4x8xi8>, !tir.buffer<4xi32>) outs(%y : !tir.buffer<2x4xi8>)
               {input_zp = 1, filter_zp = 0, output_zp = -3,
-               multiplier = array<i32: 1518500250>, shift = array<i32: -7>,
-               act_min = -128, act_max = 127}
+               multiplier = array<i32: 1073741824>, shift = array<i32: -6>,
+               act_min = -128, act_max = 127, input_scale = 0.25 : f32,
+               filter_scales = array<f32: 0.0625>, output_scale = 2.0 : f32}
         }
     """
 
@@ -191,6 +230,14 @@ class FullyConnectedOp(_WeightedOp):
 
 
 _POOL = {"window": Ints, **WINDOW2D, **CLAMP}
+POOL_QUANT = {
+    "input_scale": Scale,
+    "input_zp": ZeroPoint,
+    "output_scale": Scale,
+    "output_zp": ZeroPoint,
+}
+"""TFLite pools keep the quantization: input and output scales and zero points
+must be equal (the kernels take none of them)."""
 
 
 class _PoolOp(OperatorOp):
@@ -208,8 +255,17 @@ class _PoolOp(OperatorOp):
         self.expect_shape("output", self.output, [n, oh, ow, c])
         self.expect_clamp()
 
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        if (q["input_scale"], q["input_zp"]) != (q["output_scale"], q["output_zp"]):
+            raise ValueError(
+                f"a pool keeps its quantization, but input ({q['input_scale']}, "
+                f"{q['input_zp']}) differs from output ({q['output_scale']}, "
+                f"{q['output_zp']})"
+            )
+        return {}
 
-@operator_op(("input",), _POOL)
+
+@operator_op(("input",), _POOL, quant=POOL_QUANT)
 class AvgPool2DOp(_PoolOp):
     """TFLite int8 AVERAGE_POOL_2D: the rounded mean of the in-bounds window
     elements (padding is not counted); input and output share quantization.
@@ -219,14 +275,16 @@ class AvgPool2DOp(_PoolOp):
           tir.avg_pool2d ins(%x : !tir.buffer<1x4x4x8xi8>)
               outs(%y : !tir.buffer<1x2x2x8xi8>)
               {window = array<i64: 2, 2>, stride = array<i64: 2, 2>,
-               pad = array<i64: 0, 0, 0, 0>, act_min = -128, act_max = 127}
+               pad = array<i64: 0, 0, 0, 0>, act_min = -128, act_max = 127,
+               input_scale = 0.5 : f32, input_zp = 0, output_scale = 0.5 : f32,
+               output_zp = 0}
         }
     """
 
     name = "tir.avg_pool2d"
 
 
-@operator_op(("input",), _POOL)
+@operator_op(("input",), _POOL, quant=POOL_QUANT)
 class MaxPool2DOp(_PoolOp):
     """TFLite int8 MAX_POOL_2D: the maximum of the in-bounds window elements.
 

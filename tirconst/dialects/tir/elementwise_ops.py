@@ -4,7 +4,7 @@ conventions they share)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from xdsl.irdl import operand_def
@@ -12,11 +12,17 @@ from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.tir.operators import (
     CLAMP,
-    Float,
     Int,
     Ints,
     OperatorOp,
+    Scale,
+    ZeroPoint,
     operator_op,
+)
+from tirconst.dialects.tir.quantization import (
+    add_sub_integers,
+    mul_integers,
+    rescale_integers,
 )
 from tirconst.dialects.tir.types import BufferType
 
@@ -46,10 +52,12 @@ class _BinaryElementwiseOp(OperatorOp):
         self.expect_clamp()
 
 
+BINARY_QUANT = {"lhs_scale": Scale, "rhs_scale": Scale, "output_scale": Scale}
+
 _ADD_SUB = {
-    "lhs_zp": Int,
-    "rhs_zp": Int,
-    "output_zp": Int,
+    "lhs_zp": ZeroPoint,
+    "rhs_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
     "left_shift": Int,
     "lhs_multiplier": Int,
     "lhs_shift": Int,
@@ -61,8 +69,13 @@ _ADD_SUB = {
 }
 
 
-@operator_op(("lhs", "rhs"), _ADD_SUB)
-class AddOp(_BinaryElementwiseOp):
+class _AddSubOp(_BinaryElementwiseOp):
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        return add_sub_integers(q["lhs_scale"], q["rhs_scale"], q["output_scale"])
+
+
+@operator_op(("lhs", "rhs"), _ADD_SUB, quant=BINARY_QUANT)
+class AddOp(_AddSubOp):
     """TFLite int8 ADD with numpy broadcasting: both inputs are rescaled to a
     common scale (shifted left by `left_shift`), added, and requantized.
 
@@ -75,15 +88,16 @@ class AddOp(_BinaryElementwiseOp):
                lhs_multiplier = 1073741824, lhs_shift = 0,
                rhs_multiplier = 1073741824, rhs_shift = 0,
                output_multiplier = 1073741824, output_shift = -19,
-               act_min = -128, act_max = 127}
+               act_min = -128, act_max = 127, lhs_scale = 0.5 : f32,
+               rhs_scale = 0.5 : f32, output_scale = 1.0 : f32}
         }
     """
 
     name = "tir.add"
 
 
-@operator_op(("lhs", "rhs"), _ADD_SUB)
-class SubOp(_BinaryElementwiseOp):
+@operator_op(("lhs", "rhs"), _ADD_SUB, quant=BINARY_QUANT)
+class SubOp(_AddSubOp):
     """TFLite int8 SUB: as `tir.add`, subtracting `rhs`.
 
     Example:
@@ -95,7 +109,8 @@ class SubOp(_BinaryElementwiseOp):
                lhs_multiplier = 1073741824, lhs_shift = 0,
                rhs_multiplier = 1073741824, rhs_shift = 0,
                output_multiplier = 1073741824, output_shift = -19,
-               act_min = -128, act_max = 127}
+               act_min = -128, act_max = 127, lhs_scale = 0.5 : f32,
+               rhs_scale = 0.5 : f32, output_scale = 1.0 : f32}
         }
     """
 
@@ -103,16 +118,16 @@ class SubOp(_BinaryElementwiseOp):
 
 
 _MUL = {
-    "lhs_zp": Int,
-    "rhs_zp": Int,
-    "output_zp": Int,
+    "lhs_zp": ZeroPoint,
+    "rhs_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
     "output_multiplier": Int,
     "output_shift": Int,
     **CLAMP,
 }
 
 
-@operator_op(("lhs", "rhs"), _MUL)
+@operator_op(("lhs", "rhs"), _MUL, quant=BINARY_QUANT)
 class MulOp(_BinaryElementwiseOp):
     """TFLite int8 MUL: (lhs - lhs_zp) * (rhs - rhs_zp), requantized.
 
@@ -123,11 +138,15 @@ class MulOp(_BinaryElementwiseOp):
               outs(%y : !tir.buffer<2x3xi8>)
               {lhs_zp = 0, rhs_zp = 0, output_zp = 0,
                output_multiplier = 1073741824, output_shift = -6,
-               act_min = -128, act_max = 127}
+               act_min = -128, act_max = 127, lhs_scale = 0.5 : f32,
+               rhs_scale = 0.25 : f32, output_scale = 16.0 : f32}
         }
     """
 
     name = "tir.mul"
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        return mul_integers(q["lhs_scale"], q["rhs_scale"], q["output_scale"])
 
 
 # ------------------------------------------------------------- shape and others
@@ -176,14 +195,14 @@ class PadOp(OperatorOp):
 
 _MEAN = {
     "axes": Ints,
-    "input_zp": Int,
-    "output_zp": Int,
+    "input_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
     "multiplier": Int,
     "shift": Int,
 }
 
 
-@operator_op(("input",), _MEAN)
+@operator_op(("input",), _MEAN, quant={"input_scale": Scale, "output_scale": Scale})
 class MeanOp(OperatorOp):
     """TFLite int8 MEAN over `axes`, requantized from the input to the output
     quantization; the output keeps reduced axes as 1 or drops them.
@@ -192,11 +211,16 @@ class MeanOp(OperatorOp):
         tir.func @f(%x : !tir.buffer<1x4x4x8xi8>, %y : !tir.buffer<1x8xi8>) {
           tir.mean ins(%x : !tir.buffer<1x4x4x8xi8>) outs(%y : !tir.buffer<1x8xi8>)
               {axes = array<i64: 1, 2>, input_zp = 0, output_zp = 0,
-               multiplier = 1073741824, shift = -3}
+               multiplier = 1073741824, shift = -3, input_scale = 0.0625 : f32,
+               output_scale = 1.0 : f32}
         }
     """
 
     name = "tir.mean"
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        m, s = rescale_integers(q["input_scale"], q["output_scale"])
+        return {"multiplier": m, "shift": s}
 
     input = operand_def(BufferType)
     output = operand_def(BufferType)
@@ -237,7 +261,11 @@ class _TableOp(OperatorOp):
         self.expect_shape("table", self.table, [256])
 
 
-@operator_op(("input", "table"), {"output_scale": Float, "output_zp": Int})
+@operator_op(
+    ("input", "table"),
+    {"output_scale": Scale, "output_zp": ZeroPoint},
+    quant={"input_scale": Scale, "input_zp": ZeroPoint},
+)
 class SoftmaxOp(_TableOp):
     """TFLite int8 SOFTMAX along the last axis, as LiteRT's reference resolver
     runs it: `table[i]` is exp(-i * input_scale * beta) in float32; per row,
@@ -249,7 +277,8 @@ class SoftmaxOp(_TableOp):
                     %y : !tir.buffer<1x10xi8>) {
           tir.softmax ins(%x, %exp : !tir.buffer<1x10xi8>, !tir.buffer<256xf32>)
               outs(%y : !tir.buffer<1x10xi8>)
-              {output_scale = 0.00390625 : f32, output_zp = -128}
+              {output_scale = 0.00390625 : f32, output_zp = -128,
+               input_scale = 0.1 : f32, input_zp = 0}
         }
     """
 
@@ -258,7 +287,16 @@ class SoftmaxOp(_TableOp):
     TABLE_DTYPE: ClassVar[str] = "float32"
 
 
-@operator_op(("input", "table"), {})
+@operator_op(
+    ("input", "table"),
+    {},
+    quant={
+        "input_scale": Scale,
+        "input_zp": ZeroPoint,
+        "output_scale": Scale,
+        "output_zp": ZeroPoint,
+    },
+)
 class LogisticOp(_TableOp):
     """TFLite int8 LOGISTIC (sigmoid) through its 256-entry table:
     output = table[input + 128].
@@ -268,6 +306,8 @@ class LogisticOp(_TableOp):
                     %y : !tir.buffer<16xi8>) {
           tir.logistic ins(%x, %sigmoid : !tir.buffer<16xi8>, !tir.buffer<256xi8>)
               outs(%y : !tir.buffer<16xi8>)
+              {input_scale = 0.0625 : f32, input_zp = 0,
+               output_scale = 0.00390625 : f32, output_zp = -128}
         }
     """
 
@@ -277,12 +317,13 @@ class LogisticOp(_TableOp):
 @operator_op(
     ("input",),
     {
-        "scale": Float,
-        "zero_point": Int,
-        "input_zp": Int,
+        "scale": Scale,
+        "zero_point": ZeroPoint,
+        "input_zp": ZeroPoint,
         "multiplier": Int,
         "shift": Int,
     },
+    quant={"input_scale": Scale},
 )
 class RequantizeOp(OperatorOp):
     """TFLite QUANTIZE from int8 to int8: rescales from the input quantization
@@ -293,11 +334,15 @@ class RequantizeOp(OperatorOp):
         tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
           tir.requantize ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi8>)
               {scale = 0.5 : f32, zero_point = -1, input_zp = 3,
-               multiplier = 1073741824, shift = 1}
+               multiplier = 1073741824, shift = 1, input_scale = 0.5 : f32}
         }
     """
 
     name = "tir.requantize"
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        m, s = rescale_integers(q["input_scale"], self.p("scale"))
+        return {"multiplier": m, "shift": s}
 
     input = operand_def(BufferType)
     output = operand_def(BufferType)
@@ -308,7 +353,7 @@ class RequantizeOp(OperatorOp):
         self.expect_shape("output", self.output, self.shape(self.input))
 
 
-@operator_op(("input",), {"scale": Float, "zero_point": Int})
+@operator_op(("input",), {"scale": Scale, "zero_point": ZeroPoint})
 class QuantizeOp(OperatorOp):
     """TFLite QUANTIZE of float32 data: round(x / scale) + zero_point, saturated
     to int8.
@@ -331,7 +376,7 @@ class QuantizeOp(OperatorOp):
         self.expect_shape("output", self.output, self.shape(self.input))
 
 
-@operator_op(("input",), {"scale": Float, "zero_point": Int})
+@operator_op(("input",), {"scale": Scale, "zero_point": ZeroPoint})
 class DequantizeOp(OperatorOp):
     """TFLite DEQUANTIZE to float32: (x - zero_point) * scale.
 

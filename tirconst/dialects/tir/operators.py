@@ -4,8 +4,16 @@ Each op reads its `ins` buffers and writes its `outs` buffer (destination
 passing, as TVM's Ethos-U extern calls did). Quantization parameters are the
 integers TFLite's int8 reference kernels use: zero points, fixed-point
 multipliers and shifts (shift > 0 is a left shift), and the fused activation
-clamp `[act_min, act_max]` in the output's quantized domain. These ops are what
-tiling splits and what lowers to `npu` operations.
+clamp `[act_min, act_max]` in the output's quantized domain. Next to them an
+op carries the real quantization of the tensors it touches, as float32 scales
+(`input_scale`, `filter_scales` per output channel, `output_scale`, `lhs_scale`,
+...; see each op's `QUANT_KINDS`), which the NPU needs: all of them or none,
+and when given the verifier recomputes the integers from them
+(`tirconst.dialects.tir.quantization`, TFLite's rounding) and requires exact
+agreement. What is indexed by output channel (filter and bias axes,
+multiplier, shift, filter_scales) is named by `op.per_channel()` and sliced
+together by `slice_output_channels`. These ops are what tiling splits and what
+lowers to `npu` operations.
 
 Syntax: `tir.conv2d ins(%x, %w, %b : T1, T2, T3) outs(%y : T4) {params}`.
 
@@ -17,7 +25,9 @@ arithmetic, lookup-table activations, quantization, pad, mean, copy).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -26,6 +36,7 @@ from xdsl.dialects.builtin import (
     Float32Type,
     FloatAttr,
     IntegerAttr,
+    f32,
     i32,
     i64,
 )
@@ -33,6 +44,7 @@ from xdsl.ir import Attribute, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
     irdl_op_definition,
+    opt_prop_def,
     prop_def,
     traits_def,
 )
@@ -41,30 +53,130 @@ from xdsl.printer import Printer
 from xdsl.traits import MemoryReadEffect, MemoryWriteEffect
 from xdsl.utils.exceptions import VerifyException
 
+from tirconst.dialects.tir.memory import Effect, Effects
 from tirconst.dialects.tir.types import BufferType
-
-Int = IntegerAttr
-Ints = DenseArrayBase  # array<i64: ...> or, for per-channel values, array<i32: ...>
-Float = FloatAttr
 
 INT8_MIN, INT8_MAX = -128, 127
 
 
-def to_attr(name: str, value: Any, kind: type) -> Attribute:
-    """Build the property attribute for a Python value."""
-    if kind is Int:
+class Kind:
+    """How one property of an operator op is typed: its attribute class, how a
+    Python value becomes the attribute, and the one-line check of its type."""
+
+    attr: ClassVar[type[Attribute]]
+    text: ClassVar[str]
+
+    @staticmethod
+    def build(value: Any) -> Attribute:
+        raise NotImplementedError
+
+    @classmethod
+    def check(cls, name: str, attr: Attribute) -> None:
+        if not cls.accepts(attr):
+            raise VerifyException(f"{name} must be {cls.text}, got {attr}")
+
+    @staticmethod
+    def accepts(attr: Attribute) -> bool:
+        raise NotImplementedError
+
+
+class Int(Kind):
+    """An i64 integer (`stride = 2` in text)."""
+
+    attr, text = IntegerAttr, "an i64 integer"
+
+    @staticmethod
+    def build(value: Any) -> Attribute:
         return IntegerAttr(int(value), i64)
-    if kind is Float:
-        return FloatAttr(float(value), Float32Type())
-    values = [int(v) for v in np.asarray(value).reshape(-1)]
-    per_channel = name.endswith(("multiplier", "shift")) and not name.endswith(
-        "left_shift"
-    )
-    return DenseArrayBase.from_list(i32 if per_channel else i64, values)
+
+    @staticmethod
+    def accepts(attr: Attribute) -> bool:
+        return isinstance(attr, IntegerAttr) and attr.type == i64
+
+
+class ZeroPoint(Int):
+    """An int8 zero point: an i64 integer in [-128, 127]."""
+
+    text = "an i64 integer in [-128, 127]"
+
+    @staticmethod
+    def accepts(attr: Attribute) -> bool:
+        return Int.accepts(attr) and INT8_MIN <= attr.value.data <= INT8_MAX  # type: ignore[attr-defined]
+
+
+class Ints(Kind):
+    """An array<i64: ...> (strides, padding, axes)."""
+
+    attr, text = DenseArrayBase, "array<i64: ...>"
+    elt: ClassVar[Attribute] = i64
+
+    @classmethod
+    def build(cls, value: Any) -> Attribute:
+        values = [int(v) for v in np.asarray(value).reshape(-1)]
+        return DenseArrayBase.from_list(cls.elt, values)  # type: ignore[arg-type]
+
+    @classmethod
+    def accepts(cls, attr: Attribute) -> bool:
+        return isinstance(attr, DenseArrayBase) and attr.elt_type == cls.elt
+
+
+class PerChannel(Ints):
+    """An array<i32: ...> of per-output-channel integers (multiplier, shift)."""
+
+    text, elt = "array<i32: ...>", i32
+
+
+class Float(Kind):
+    """A float32 value (`scale = 0.5 : f32`)."""
+
+    attr, text = FloatAttr, "an f32 float"
+
+    @staticmethod
+    def build(value: Any) -> Attribute:
+        return FloatAttr(float(np.float32(value)), Float32Type())
+
+    @staticmethod
+    def accepts(attr: Attribute) -> bool:
+        return isinstance(attr, FloatAttr) and isinstance(attr.type, Float32Type)
+
+
+class Scale(Float):
+    """A quantization scale: a finite f32 > 0."""
+
+    text = "a finite f32 > 0"
+
+    @staticmethod
+    def accepts(attr: Attribute) -> bool:
+        return Float.accepts(attr) and 0 < attr.value.data < math.inf  # type: ignore[attr-defined]
+
+
+class Scales(Kind):
+    """Per-output-channel quantization scales: array<f32: ...>, each finite > 0."""
+
+    attr, text = DenseArrayBase, "array<f32: ...> of finite values > 0"
+
+    @staticmethod
+    def build(value: Any) -> Attribute:
+        values = [float(v) for v in np.asarray(value, np.float32).reshape(-1)]
+        return DenseArrayBase.from_list(f32, values)
+
+    @staticmethod
+    def accepts(attr: Attribute) -> bool:
+        return (
+            isinstance(attr, DenseArrayBase)
+            and attr.elt_type == f32
+            and all(0 < v < math.inf for v in attr.get_values())  # type: ignore[operator]
+        )
+
+
+def to_attr(name: str, value: Any, kind: type[Kind]) -> Attribute:
+    """Build the property attribute for a Python value."""
+    return kind.build(value)
 
 
 def from_attr(attr: Attribute) -> Any:
-    """The Python value of a property: int, float, tuple or int32 array."""
+    """The Python value of a property: int, float, tuple, or an int32 (per-channel
+    integers) or float32 (per-channel scales) array."""
     if isinstance(attr, IntegerAttr):
         return attr.value.data
     if isinstance(attr, FloatAttr):
@@ -73,8 +185,21 @@ def from_attr(attr: Attribute) -> Any:
         values = attr.get_values()
         if attr.elt_type == i32:
             return np.array(values, dtype=np.int32)
+        if attr.elt_type == f32:
+            return np.array(values, dtype=np.float32)
         return tuple(values)
     raise TypeError(f"unexpected parameter attribute {attr}")
+
+
+@dataclass(frozen=True)
+class PerChannelData:
+    """What an operator op indexes by output channel: `operands` maps an
+    operand name to the axis holding the output channel, `properties` names
+    the per-channel property arrays (each of length `channels`)."""
+
+    channels: int
+    operands: Mapping[str, int]
+    properties: tuple[str, ...]
 
 
 class OperatorOp(IRDLOperation):
@@ -97,25 +222,98 @@ class OperatorOp(IRDLOperation):
         for name in cls.PARAM_KINDS:
             if name not in params:
                 raise TypeError(f"{cls.name} needs parameter {name!r}")
+        kinds = {**cls.PARAM_KINDS, **cls.QUANT_KINDS}
         for name, value in params.items():
-            if name not in cls.PARAM_KINDS:
+            if name not in kinds:
                 raise TypeError(f"{cls.name} has no parameter {name!r}")
-            props[name] = to_attr(name, value, cls.PARAM_KINDS[name])
+            props[name] = to_attr(name, value, kinds[name])
         operands: list[Any] = [[v] if v is not None else [] for v in inputs]
         operands += [[]] * (len(cls.INPUTS) - len(inputs))
         return cls(operands=[*operands, [output]], properties=props)
 
-    PARAM_KINDS: ClassVar[Mapping[str, type]] = {}
-    """Parameter name -> property kind (Int, Ints or Float)."""
+    PARAM_KINDS: ClassVar[Mapping[str, type[Kind]]] = {}
+    """Kernel parameter name -> property kind (required properties)."""
+
+    QUANT_KINDS: ClassVar[Mapping[str, type[Kind]]] = {}
+    """Quantization property name -> kind: the float32 scales (and zero points
+    the kernel does not take) of the tensors the op touches. Given all together
+    or not at all; when given, the verifier recomputes the kernel integers from
+    them and requires exact agreement."""
 
     def params(self) -> dict[str, Any]:
-        """The parameters as plain Python values (ints, floats, tuples, arrays)."""
+        """The kernel parameters as plain Python values (ints, floats, tuples,
+        arrays): the op's kernel takes exactly these."""
         return {
             k: from_attr(v) for k, v in self.properties.items() if k in self.PARAM_KINDS
         }
 
+    def quantization(self) -> dict[str, Any] | None:
+        """The quantization properties as Python values, or None without them."""
+        if not self.QUANT_KINDS or next(iter(self.QUANT_KINDS)) not in self.properties:
+            return None
+        return {k: from_attr(self.properties[k]) for k in self.QUANT_KINDS}
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        """The kernel integers the scales `q` give (see `quantization`); an op
+        whose integers depend on its scales overrides this."""
+        return {}
+
+    def per_channel(self) -> PerChannelData | None:
+        """What this op indexes by output channel (None: nothing)."""
+        return None
+
+    # -- verification of the properties ----------------------------------------
+
+    def verify_properties(self) -> None:
+        for name, kind in self.PARAM_KINDS.items():
+            kind.check(name, self.properties[name])
+        given = [k for k in self.QUANT_KINDS if k in self.properties]
+        if given and len(given) != len(self.QUANT_KINDS):
+            missing = [k for k in self.QUANT_KINDS if k not in self.properties]
+            raise VerifyException(
+                f"quantization {', '.join(given)} given without {', '.join(missing)}"
+            )
+        for name in given:
+            self.QUANT_KINDS[name].check(name, self.properties[name])
+
+    def verify_quantization(self) -> None:
+        q = self.quantization()
+        if q is None:
+            return
+        if "filter_scales" in q and len(q["filter_scales"]) != len(
+            self.p("multiplier")
+        ):
+            raise VerifyException(
+                f"filter_scales has {len(q['filter_scales'])} values for "
+                f"{len(self.p('multiplier'))} multipliers"
+            )
+        try:
+            expected = self.derived_integers(q)
+        except ValueError as e:
+            raise VerifyException(f"the scales give no integers: {e}") from None
+        for name, want in expected.items():
+            got = self.p(name)
+            if np.ndim(want):
+                want, got = np.asarray(want), np.asarray(got)
+                bad = np.flatnonzero(want != got)
+                if bad.size:
+                    i = int(bad[0])
+                    raise VerifyException(
+                        f"{name}[{i}] = {int(got[i])} disagrees with the scales, "
+                        f"which give {int(want[i])}"
+                    )
+            elif got != want:
+                raise VerifyException(
+                    f"{name} = {got} disagrees with the scales, which give {want}"
+                )
+
     def input_values(self) -> list[SSAValue]:
         return [v for name in self.INPUTS if (v := getattr(self, name)) is not None]
+
+    def effects(self) -> Effects:
+        """Every input is read whole; the output is written whole."""
+        out = self.output  # type: ignore[attr-defined]
+        return [(v, Effect.READ) for v in self.input_values()] + [(out, Effect.WRITE)]
 
     def buffer_type(self, value: SSAValue | None) -> BufferType:
         assert value is not None and isinstance(value.type, BufferType)
@@ -177,7 +375,8 @@ class OperatorOp(IRDLOperation):
         printer.print_string(")")
         # In definition order, whatever order the properties were given in.
         props = self.properties
-        shown = {k: props[k] for k in self.PARAM_KINDS if k in props}
+        names = [*self.PARAM_KINDS, *self.QUANT_KINDS]
+        shown = {k: props[k] for k in names if k in props}
         printer.print_op_attributes(shown | dict(self.attributes))
 
     @classmethod
@@ -210,7 +409,11 @@ class OperatorOp(IRDLOperation):
         out = parser.resolve_operand(out_name, parser.parse_type())
         parser.parse_punctuation(")")
         attrs = dict(parser.parse_optional_attr_dict())
-        props = {k: attrs.pop(k) for k in list(attrs) if k in cls.PARAM_KINDS}
+        props = {
+            k: attrs.pop(k)
+            for k in list(attrs)
+            if k in cls.PARAM_KINDS or k in cls.QUANT_KINDS
+        }
         missing = [k for k in cls.PARAM_KINDS if k not in props]
         if missing:
             parser.raise_error(f"{cls.name} is missing {', '.join(missing)}", pos)
@@ -224,23 +427,62 @@ class OperatorOp(IRDLOperation):
 
 
 def operator_op(
-    inputs: tuple[str, ...], params: Mapping[str, type], optional_last: bool = False
+    inputs: tuple[str, ...],
+    params: Mapping[str, type[Kind]],
+    optional_last: bool = False,
+    quant: Mapping[str, type[Kind]] | None = None,
 ):
-    """`irdl_op_definition` for an operator op: one property per `params` entry
-    (name -> Int, Ints or Float), `ins` operands named by `inputs`."""
+    """`irdl_op_definition` for an operator op: one required property per
+    `params` entry (name -> Kind), one optional property per `quant` entry,
+    `ins` operands named by `inputs`. The op's `verify_` runs after the
+    property checks, then the scales are checked against the integers."""
 
     def define(cls: type[OperatorOp]) -> type[OperatorOp]:
         for name, kind in params.items():
-            setattr(cls, name, prop_def(kind))
+            setattr(cls, name, prop_def(kind.attr))
+        for name, kind in (quant or {}).items():
+            setattr(cls, name, opt_prop_def(kind.attr))
+        custom = cls.verify_  # xDSL runs it after the IRDL constraints
+
+        def verify_(self: OperatorOp) -> None:
+            self.verify_properties()
+            custom(self)
+            self.verify_quantization()
+
+        cls.verify_ = verify_  # type: ignore[method-assign]
         op = irdl_op_definition(cls)
-        op.INPUTS, op.PARAM_KINDS, op.OPTIONAL_LAST = (
+        op.INPUTS, op.PARAM_KINDS, op.QUANT_KINDS, op.OPTIONAL_LAST = (
             inputs,
             dict(params),
+            dict(quant or {}),
             optional_last,
         )
         return op
 
     return define
+
+
+def slice_output_channels(
+    op: OperatorOp, start: int, stop: int
+) -> dict[str, Attribute]:
+    """The properties of `op` restricted to output channels [start, stop): every
+    per-channel property array (see `OperatorOp.per_channel`) is sliced, the rest
+    is kept. A per-tensor value (one multiplier for all channels) stays whole.
+    The caller slices the per-channel operands along their axes the same way."""
+    pc = op.per_channel()
+    if pc is None:
+        raise ValueError(f"{op.name} has no per-channel data")
+    if not 0 <= start < stop <= pc.channels:
+        raise ValueError(
+            f"channels [{start}, {stop}) are not within the {pc.channels} of {op.name}"
+        )
+    props = dict(op.properties)
+    for name in pc.properties:
+        attr = props.get(name)
+        if isinstance(attr, DenseArrayBase) and len(attr.get_values()) == pc.channels:
+            values = list(attr.get_values())[start:stop]
+            props[name] = DenseArrayBase.from_list(attr.elt_type, values)  # type: ignore[arg-type]
+    return props
 
 
 CLAMP = {"act_min": Int, "act_max": Int}
@@ -270,7 +512,9 @@ def verify_window(op: OperatorOp, kh: int, kw: int, dilation=(1, 1)) -> tuple[in
 
 
 def verify_per_channel(op: OperatorOp, channels: int, allow_single: bool = False):
-    for name in ("multiplier", "shift"):
+    for name in ("multiplier", "shift", "filter_scales"):
+        if name not in op.properties:
+            continue
         n = len(op.p(name))
         if n != channels and not (allow_single and n == 1):
             raise VerifyException(

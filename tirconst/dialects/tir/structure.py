@@ -8,7 +8,9 @@ from enum import auto
 
 from xdsl.dialects.builtin import (
     ArrayAttr,
+    DictionaryAttr,
     IndexType,
+    IntegerAttr,
     IntegerType,
     StringAttr,
 )
@@ -17,6 +19,7 @@ from xdsl.irdl import (
     IRDLOperation,
     irdl_op_definition,
     operand_def,
+    opt_prop_def,
     opt_region_def,
     prop_def,
     region_def,
@@ -35,7 +38,16 @@ from xdsl.traits import (
 from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.str_enum import StrEnum
 
+from tirconst.dialects.tir.memory import (
+    Effect,
+    Effects,
+    PlacementAttr,
+    check_placement,
+    lookup_pool,
+)
 from tirconst.dialects.tir.types import BufferType
+
+_FUNC_PROPS = ("param_placement", "pool_sizes")
 
 
 @irdl_op_definition
@@ -46,10 +58,13 @@ class FuncOp(IRDLOperation):
     tools use them as the keys of inputs and outputs. A function returns
     nothing; it computes by writing its buffer parameters.
 
-    Flat memory: the attribute `param_placement = {input0 = {pool = "sram",
-    offset = 0}}` places parameters in pools (offsets in bytes), as `pool` and
-    `offset` place a `tir.allocate`; `pool_sizes = {sram = 4096}` optionally
-    declares pool sizes in bytes, which every placement must then fit.
+    Flat memory: the property `param_placement = {input0 = #tir.place<@sram,
+    0>}` places parameters in read-write `tir.pool`s (offsets in bytes), as
+    `placement` places a `tir.allocate`; every key must name a parameter.
+    `pool_sizes = {sram = 4096}` records the function's peak use of each pool
+    in bytes (a memory planner fills it): every placement in the function in
+    a listed pool must end within it, and it must fit the pool's size. Both print inside
+    `attributes {...}`.
 
     Syntax:
         tir.func @name(%param : !tir.buffer<...>, ...) [attributes {...}] {...}
@@ -66,6 +81,8 @@ class FuncOp(IRDLOperation):
 
     sym_name = prop_def(StringAttr)
     param_names = prop_def(ArrayAttr[StringAttr])
+    param_placement = opt_prop_def(DictionaryAttr)
+    pool_sizes = opt_prop_def(DictionaryAttr)
     body = region_def("single_block")
 
     traits = traits_def(
@@ -128,6 +145,76 @@ class FuncOp(IRDLOperation):
                 raise VerifyException(
                     f"parameter {n!r} has type {a.type}; parameters must be buffers"
                 )
+        for n, p in self.placements().items():
+            t = self.param(n).type
+            assert isinstance(t, BufferType)
+            check_placement(
+                self, p, t.size_in_bytes, f"parameter {n!r}", constant=False
+            )
+        self._verify_pool_sizes()
+
+    def placements(self) -> dict[str, PlacementAttr]:
+        """Parameter name -> placement (verified: every key names a parameter)."""
+        if self.param_placement is None:
+            return {}
+        out: dict[str, PlacementAttr] = {}
+        for n, p in self.param_placement.data.items():
+            if n not in self.names:
+                raise VerifyException(f"param_placement names no parameter {n!r}")
+            if not isinstance(p, PlacementAttr):
+                raise VerifyException(
+                    f"param_placement of {n!r} must be a #tir.place<@pool, offset>"
+                )
+            out[n] = p
+        return out
+
+    def peaks(self) -> dict[str, int]:
+        """Pool name -> recorded peak bytes (`pool_sizes`), verified integers."""
+        if self.pool_sizes is None:
+            return {}
+        out: dict[str, int] = {}
+        for n, v in self.pool_sizes.data.items():
+            if not isinstance(v, IntegerAttr) or v.value.data < 0:
+                raise VerifyException(f"pool_sizes entry {n!r} must be a size in bytes")
+            out[n] = v.value.data
+        return out
+
+    def _verify_pool_sizes(self) -> None:
+        peaks = self.peaks()
+        for n, peak in peaks.items():
+            pool = lookup_pool(self, n)
+            if pool is None:
+                raise VerifyException(f"pool_sizes names no tir.pool '@{n}'")
+            if pool.size_bytes is not None and peak > pool.size_bytes:
+                raise VerifyException(
+                    f"pool_sizes records {peak} bytes of '@{n}', which holds "
+                    f"{pool.size_bytes}"
+                )
+        if not peaks:
+            return
+        for what, p, nbytes in self._placed():
+            end = p.byte_offset + nbytes
+            if p.pool_name in peaks and end > peaks[p.pool_name]:
+                raise VerifyException(
+                    f"{what} ends at byte {end} of '@{p.pool_name}', beyond its "
+                    f"pool_sizes entry of {peaks[p.pool_name]} bytes"
+                )
+
+    def _placed(self) -> list[tuple[str, PlacementAttr, int]]:
+        """Every placement in this function: (what, placement, bytes)."""
+        out = []
+        for n, p in self.placements().items():
+            t = self.param(n).type
+            assert isinstance(t, BufferType)
+            out.append((f"parameter {n!r}", p, t.size_in_bytes))
+        for op in self.body.walk():
+            p = getattr(op, "effective_placement", None)
+            p = p() if p is not None else op.properties.get("placement")
+            if isinstance(p, PlacementAttr) and op.results:
+                t = op.results[0].type
+                assert isinstance(t, BufferType)
+                out.append((f"'{op.name}'", p, t.size_in_bytes))
+        return out
 
     def print(self, printer: Printer) -> None:
         printer.print_string(" ")
@@ -140,7 +227,11 @@ class FuncOp(IRDLOperation):
             arg.name_hint = n
             printer.print_block_argument(arg)
         printer.print_string(")")
-        printer.print_op_attributes(self.attributes, print_keyword=True)
+        shown = dict(self.attributes)
+        for key in _FUNC_PROPS:
+            if key in self.properties:
+                shown[key] = self.properties[key]
+        printer.print_op_attributes(shown, print_keyword=True)
         printer.print_string(" ")
         printer.print_region(
             self.body, print_entry_block_args=False, print_empty_block=False
@@ -168,7 +259,11 @@ class FuncOp(IRDLOperation):
             body = None
         op = cls(name, params, body)  # type: ignore[arg-type]
         if attrs is not None:
-            op.attributes |= attrs.data
+            for key, value in attrs.data.items():
+                if key in _FUNC_PROPS:
+                    op.properties[key] = value
+                else:
+                    op.attributes[key] = value
         return op
 
 
@@ -372,8 +467,9 @@ class CallExternOp(IRDLOperation):
     """TIR `Evaluate(Call(extern))`: calls an external function by name.
 
     `tir.call_extern "fn"(%a, %b) : (!tir.buffer<4xi8>, i32) -> ()`. The callee
-    may read and write buffer arguments. The interpreter runs callees registered
-    with it by name.
+    may read and write buffer arguments (its effects: READ|WRITE on each
+    buffer argument; a constant is passed read-only). The interpreter runs
+    callees registered with it by name.
 
     Example:
         tir.func @f(%x : !tir.buffer<16xi8>) {
@@ -401,3 +497,10 @@ class CallExternOp(IRDLOperation):
             properties={"callee": StringAttr(callee)},
             result_types=[result_types],
         )
+
+    def effects(self) -> Effects:
+        return [
+            (a, Effect.READ | Effect.WRITE)
+            for a in self.args
+            if isinstance(a.type, BufferType)
+        ]

@@ -10,8 +10,16 @@
 
 // CHECK: "builtin.module"() ({
 "builtin.module"() ({
+  // CHECK-NEXT: "tir.pool"() <{sym_name = "sram", alignment = 16 : i64, size = 4096 : i64}> : () -> ()
+  "tir.pool"() <{sym_name = "sram", alignment = 16 : i64, size = 4096 : i64}> : () -> ()
+  // CHECK-NEXT: "tir.pool"() <{sym_name = "flash", alignment = 1 : i64, read_only}> {tir.note = "xip"} : () -> ()
+  "tir.pool"() <{sym_name = "flash", alignment = 1 : i64, read_only}> {tir.note = "xip"} : () -> ()
+  // CHECK-NEXT: "tir.pool"() <{sym_name = "dram", alignment = 1 : i64}> : () -> ()
+  "tir.pool"() <{sym_name = "dram", alignment = 1 : i64}> : () -> ()
   // CHECK-NEXT: "tir.constant"() <{sym_name = "w", value = dense<[1, -2, 3, 4]> : tensor<4xi8>}> : () -> ()
   "tir.constant"() <{sym_name = "w", value = dense<[1, -2, 3, 4]> : tensor<4xi8>}> : () -> ()
+  // CHECK-NEXT: "tir.constant"() <{sym_name = "placed", value = dense<[5, 6]> : tensor<2xi16>, placement = #tir.place<@flash, 64>}> {tir.note = "b"} : () -> ()
+  "tir.constant"() <{sym_name = "placed", value = dense<[5, 6]> : tensor<2xi16>, placement = #tir.place<@flash, 64>}> {tir.note = "b"} : () -> ()
   // CHECK-NEXT: "tir.constant"() <{sym_name = "table", value = dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]> : tensor<17xi8>}> {tir.note = "shared"} : () -> ()
   "tir.constant"() <{sym_name = "table", value = dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]> : tensor<17xi8>}> {tir.note = "shared"} : () -> ()
   // CHECK-NEXT: "tir.func"() <{sym_name = "structure", param_names = ["input0", "output0"]}> ({
@@ -76,16 +84,24 @@
     %r = "tir.call_extern"() <{callee = "bar"}> {tir.pure} : () -> i32
   // CHECK-NEXT: }) {tir.noalias} : () -> ()
   }) {tir.noalias} : () -> ()
-  // CHECK-NEXT: "tir.func"() <{sym_name = "buffers", param_names = ["x", "s"]}> ({
-  "tir.func"() <{sym_name = "buffers", param_names = ["x", "s"]}> ({
+  // CHECK-NEXT: "tir.func"() <{sym_name = "buffers", param_names = ["x", "s"], param_placement = {x = #tir.place<@sram, 0>}, pool_sizes = {sram = 96 : i64}}> ({
+  "tir.func"() <{sym_name = "buffers", param_names = ["x", "s"], param_placement = {x = #tir.place<@sram, 0>}, pool_sizes = {sram = 96 : i64}}> ({
   // CHECK-NEXT: ^bb0(%x: !tir.buffer<4x4xi8>, %s: !tir.buffer<i32>):
   ^bb0(%x: !tir.buffer<4x4xi8>, %s: !tir.buffer<i32>):
     // CHECK-NEXT: %c1 = "arith.constant"() <{value = 1 : index}> : () -> index
     %c1 = "arith.constant"() <{value = 1 : index}> : () -> index
     // CHECK-NEXT: %a = "tir.allocate"() : () -> !tir.buffer<16xi32>
     %a = "tir.allocate"() : () -> !tir.buffer<16xi32>
-    // CHECK-NEXT: %b = "tir.allocate"() {offset = 64 : i64, pool = "sram"} : () -> !tir.buffer<2x8xi16, "shared">
-    %b = "tir.allocate"() {offset = 64 : i64, pool = "sram"} : () -> !tir.buffer<2x8xi16, "shared">
+    // CHECK-NEXT: %b = "tir.allocate"() <{placement = #tir.place<@sram, 64>}> : () -> !tir.buffer<2x8xi16, "shared">
+    %b = "tir.allocate"() <{placement = #tir.place<@sram, 64>}> : () -> !tir.buffer<2x8xi16, "shared">
+    // CHECK-NEXT: %p = "tir.allocate_const"() <{symbol = @placed, placement = #tir.place<@flash, 64>}> : () -> !tir.buffer<2xi16>
+    %p = "tir.allocate_const"() <{symbol = @placed, placement = #tir.place<@flash, 64>}> : () -> !tir.buffer<2xi16>
+    // CHECK-NEXT: %q = "tir.allocate_const"() <{value = dense<[7, 8]> : tensor<2xi8>, placement = #tir.place<@flash, 0>}> {tir.note = "q"} : () -> !tir.buffer<2xi8>
+    %q = "tir.allocate_const"() <{value = dense<[7, 8]> : tensor<2xi8>, placement = #tir.place<@flash, 0>}> {tir.note = "q"} : () -> !tir.buffer<2xi8>
+    // CHECK-NEXT: %col = "tir.decl_buffer"(%x) <{offset = 1 : i64, strides = array<i64: 4>}> : (!tir.buffer<4x4xi8>) -> !tir.buffer<3xi8>
+    %col = "tir.decl_buffer"(%x) <{offset = 1 : i64, strides = array<i64: 4>}> : (!tir.buffer<4x4xi8>) -> !tir.buffer<3xi8>
+    // CHECK-NEXT: %box = "tir.decl_buffer"(%x) <{offset = 5 : i64, strides = array<i64: 4, 1>}> {tir.note = "2x2"} : (!tir.buffer<4x4xi8>) -> !tir.buffer<2x2xi8>
+    %box = "tir.decl_buffer"(%x) <{offset = 5 : i64, strides = array<i64: 4, 1>}> {tir.note = "2x2"} : (!tir.buffer<4x4xi8>) -> !tir.buffer<2x2xi8>
     // CHECK-NEXT: %w = "tir.allocate_const"() <{symbol = @w}> : () -> !tir.buffer<4xi8>
     %w = "tir.allocate_const"() <{symbol = @w}> : () -> !tir.buffer<4xi8>
     // CHECK-NEXT: %tab = "tir.allocate_const"() <{symbol = @table}> : () -> !tir.buffer<17xi8>
@@ -110,8 +126,8 @@
     %n = "tir.buffer_load"(%s) : (!tir.buffer<i32>) -> i32
     // CHECK-NEXT: "tir.buffer_store"(%n, %s) {tir.note = "store"} : (i32, !tir.buffer<i32>) -> ()
     "tir.buffer_store"(%n, %s) {tir.note = "store"} : (i32, !tir.buffer<i32>) -> ()
-  // CHECK-NEXT: }) : () -> ()
-  }) : () -> ()
+  // CHECK-NEXT: }) {tir.note = "p"} : () -> ()
+  }) {tir.note = "p"} : () -> ()
   // CHECK-NEXT: "tir.func"() <{sym_name = "scalar", param_names = ["ub"]}> ({
   "tir.func"() <{sym_name = "scalar", param_names = ["ub"]}> ({
   // CHECK-NEXT: ^bb0(%ub: !tir.buffer<ui8>):

@@ -7,8 +7,16 @@
 
 // CHECK: builtin.module {
 builtin.module {
+  // CHECK-NEXT: tir.pool @sram size 4096 alignment 16
+  tir.pool @sram size 4096 alignment 16
+  // CHECK-NEXT: tir.pool @flash read_only {tir.note = "xip"}
+  tir.pool @flash read_only {tir.note = "xip"}
+  // CHECK-NEXT: tir.pool @dram
+  tir.pool @dram
   // CHECK-NEXT: tir.constant @w = dense<[1, -2, 3, 4]> : tensor<4xi8>
   tir.constant @w = dense<[1, -2, 3, 4]> : tensor<4xi8>
+  // CHECK-NEXT: tir.constant @placed = dense<[5, 6]> : tensor<2xi16> at <@flash, 64> {tir.note = "b"}
+  tir.constant @placed = dense<[5, 6]> : tensor<2xi16> at <@flash, 64> {tir.note = "b"}
   // CHECK-NEXT: tir.constant @table = dense<"0x000102030405060708090a0b0c0d0e0f10"> : tensor<17xi8> {tir.note = "shared"}
   tir.constant @table = dense<"0x000102030405060708090a0b0c0d0e0f10"> : tensor<17xi8> {tir.note = "shared"}
   // CHECK-NEXT: tir.func @structure(%input0: !tir.buffer<4xi8>, %output0: !tir.buffer<4xi32, "shared">) attributes {tir.noalias} {
@@ -61,14 +69,22 @@ builtin.module {
     %r = tir.call_extern "bar"() {tir.pure} : () -> i32
   // CHECK-NEXT: }
   }
-  // CHECK-NEXT: tir.func @buffers(%x: !tir.buffer<4x4xi8>, %s: !tir.buffer<i32>) {
-  tir.func @buffers(%x: !tir.buffer<4x4xi8>, %s: !tir.buffer<i32>) {
+  // CHECK-NEXT: tir.func @buffers(%x: !tir.buffer<4x4xi8>, %s: !tir.buffer<i32>) attributes {tir.note = "p", param_placement = {x = #tir.place<@sram, 0>}, pool_sizes = {sram = 96 : i64}} {
+  tir.func @buffers(%x: !tir.buffer<4x4xi8>, %s: !tir.buffer<i32>) attributes {param_placement = {x = #tir.place<@sram, 0>}, pool_sizes = {sram = 96}, tir.note = "p"} {
     // CHECK-NEXT: %c1 = arith.constant 1 : index
     %c1 = arith.constant 1 : index
     // CHECK-NEXT: %a = tir.allocate : !tir.buffer<16xi32>
     %a = tir.allocate : !tir.buffer<16xi32>
-    // CHECK-NEXT: %b = tir.allocate {offset = 64 : i64, pool = "sram"} : !tir.buffer<2x8xi16, "shared">
-    %b = tir.allocate {offset = 64 : i64, pool = "sram"} : !tir.buffer<2x8xi16, "shared">
+    // CHECK-NEXT: %b = tir.allocate at <@sram, 64> : !tir.buffer<2x8xi16, "shared">
+    %b = tir.allocate at <@sram, 64> : !tir.buffer<2x8xi16, "shared">
+    // CHECK-NEXT: %p = tir.allocate_const @placed : !tir.buffer<2xi16> at <@flash, 64>
+    %p = tir.allocate_const @placed : !tir.buffer<2xi16> at <@flash, 64>
+    // CHECK-NEXT: %q = tir.allocate_const dense<[7, 8]> : !tir.buffer<2xi8> at <@flash, 0> {tir.note = "q"}
+    %q = tir.allocate_const dense<[7, 8]> : !tir.buffer<2xi8> at <@flash, 0> {tir.note = "q"}
+    // CHECK-NEXT: %col = tir.decl_buffer %x[1] strides [4] : !tir.buffer<4x4xi8> -> !tir.buffer<3xi8>
+    %col = tir.decl_buffer %x[1] strides [4] : !tir.buffer<4x4xi8> -> !tir.buffer<3xi8>
+    // CHECK-NEXT: %box = tir.decl_buffer %x[5] strides [4, 1] {tir.note = "2x2"} : !tir.buffer<4x4xi8> -> !tir.buffer<2x2xi8>
+    %box = tir.decl_buffer %x[5] strides [4, 1] {tir.note = "2x2"} : !tir.buffer<4x4xi8> -> !tir.buffer<2x2xi8>
     // CHECK-NEXT: %w = tir.allocate_const @w : !tir.buffer<4xi8>
     %w = tir.allocate_const @w : !tir.buffer<4xi8>
     // CHECK-NEXT: %tab = tir.allocate_const @table : !tir.buffer<17xi8>

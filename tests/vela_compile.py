@@ -1,0 +1,63 @@
+"""Compile the bundled models with the installed `vela` (both cores, both
+output formats) into a directory, for the disassembler tests and benchmark."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+ACCELERATOR = "ethos-u55-128"
+CORES = {"regor": [], "legacy": ["--debug-force-legacy-core"]}
+FORMATS = ("tflite", "raw")
+
+
+@dataclass(frozen=True)
+class Compiled:
+    model: str
+    core: str
+    fmt: str
+    path: Path | None  # None when vela refused (message in `error`)
+    error: str = ""
+
+
+def bundled_models() -> list[Path]:
+    return sorted(MODELS.glob("*.tflite"))
+
+
+def compile_model(
+    model: Path, core: str, fmt: str, out: Path, accelerator: str = ACCELERATOR
+) -> Compiled:
+    """Run `vela` on `model`; the output file, or vela's last error line."""
+    out.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "ethosu.vela",
+        str(model),
+        "--accelerator-config",
+        accelerator,
+        "--output-format",
+        fmt,
+        "--output-dir",
+        str(out),
+        *CORES[core],
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    pattern = "*_vela.tflite" if fmt == "tflite" else "*.npz"
+    files = sorted(out.glob(pattern))
+    if done.returncode != 0 or not files:
+        lines = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
+        return Compiled(model.stem, core, fmt, None, lines[-1])
+    return Compiled(model.stem, core, fmt, files[0])
+
+
+def compile_all(root: Path) -> list[Compiled]:
+    return [
+        compile_model(m, core, fmt, root / f"{m.stem}-{core}-{fmt}")
+        for m in bundled_models()
+        for core in CORES
+        for fmt in FORMATS
+    ]

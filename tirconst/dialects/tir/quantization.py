@@ -1,0 +1,118 @@
+"""The integers TFLite's int8 kernels use, derived from the float scales.
+
+This is the one place the derivation lives: the importer calls it to build the
+operator ops, and the verifier calls it to check that an op's integers
+(multiplier, shift, left_shift, ...) agree exactly with its float32 scales.
+Each function reproduces the arithmetic LiteRT's Prepare step performs (which
+products are taken in double and which in float32 was measured against LiteRT,
+see ``tests/test_tflite_litert.py``).
+
+Conventions: ``real ~= multiplier * 2**(shift - 31)``, shift > 0 is a left shift;
+scales are float32 values (taken as ``np.float32`` first, whatever is passed).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+ADD_SUB_LEFT_SHIFT = 20
+"""add.cc / sub.cc: int8 inputs are shifted left by 20 before rescaling."""
+
+
+def round_half_away(v: float) -> float:
+    """``std::round`` on one double: halves round away from zero."""
+    t = math.trunc(v)
+    return t + math.copysign(1.0, v) if abs(v - t) >= 0.5 else float(t)
+
+
+def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
+    """Mirror of ``tflite::QuantizeMultiplier`` (double-rounding build).
+
+    Returns ``(multiplier, shift)`` with ``real ~= multiplier * 2**(shift - 31)``:
+    ``frexp`` splits the value, the fraction is rounded (``std::round``) to Q31;
+    a fraction that rounds up to 2**31 is halved with ``shift + 1``; shifts below
+    -31 flush to ``(0, 0)``.
+    """
+    if real_multiplier == 0.0:
+        return 0, 0
+    q, shift = math.frexp(real_multiplier)
+    q_fixed = int(round_half_away(q * (1 << 31)))
+    if q_fixed == (1 << 31):
+        q_fixed //= 2
+        shift += 1
+    if shift < -31:
+        return 0, 0
+    return q_fixed, shift
+
+
+def quantize_multiplier_smaller_than_one_exp(real_multiplier: float) -> tuple[int, int]:
+    """Mirror of ``tflite::QuantizeMultiplierSmallerThanOneExp`` (0 < m < 1)."""
+    if not 0.0 < real_multiplier < 1.0:
+        raise ValueError(f"multiplier {real_multiplier} not in (0, 1)")
+    return quantize_multiplier(real_multiplier)
+
+
+def _f64(scale: float) -> float:
+    return float(np.float32(scale))
+
+
+def conv_multipliers(
+    input_scale: float, filter_scales: Sequence[float] | np.ndarray, output_scale: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: per filter scale,
+    ``QuantizeMultiplier(double(in) * double(filter) / double(out))``
+    (PopulateConvolutionQuantizationParams, GetQuantizedConvolutionMultipler).
+    Returns int32 arrays (multiplier, shift), one entry per filter scale."""
+    fs = np.asarray(filter_scales, np.float32).reshape(-1)
+    mult = np.empty(fs.size, np.int32)
+    shift = np.empty(fs.size, np.int32)
+    for i, f in enumerate(fs):
+        real = _f64(input_scale) * float(f) / _f64(output_scale)
+        mult[i], shift[i] = quantize_multiplier(real)
+    return mult, shift
+
+
+def add_sub_integers(
+    lhs_scale: float, rhs_scale: float, output_scale: float
+) -> dict[str, int]:
+    """ADD and SUB (general 8-bit path): the inputs are rescaled to twice the
+    larger input scale, the sum back to the output scale; all products are exact
+    in double. Raises ValueError where TFLite's Prepare fails its CHECK."""
+    a, b, o = _f64(lhs_scale), _f64(rhs_scale), _f64(output_scale)
+    twice_max = 2.0 * max(a, b)
+    lm, ls = quantize_multiplier_smaller_than_one_exp(a / twice_max)
+    rm, rs = quantize_multiplier_smaller_than_one_exp(b / twice_max)
+    om, os_ = quantize_multiplier_smaller_than_one_exp(
+        twice_max / ((1 << ADD_SUB_LEFT_SHIFT) * o)
+    )
+    return {
+        "left_shift": ADD_SUB_LEFT_SHIFT,
+        "lhs_multiplier": lm,
+        "lhs_shift": ls,
+        "rhs_multiplier": rm,
+        "rhs_shift": rs,
+        "output_multiplier": om,
+        "output_shift": os_,
+    }
+
+
+def mul_integers(
+    lhs_scale: float, rhs_scale: float, output_scale: float
+) -> dict[str, int]:
+    """MUL: ``lhs * rhs / out`` evaluated in float32 (mul.cc; the double
+    quotient disagrees with LiteRT)."""
+    real = float(
+        np.float32(np.float32(lhs_scale) * np.float32(rhs_scale))
+        / np.float32(output_scale)
+    )
+    m, s = quantize_multiplier(real)
+    return {"output_multiplier": m, "output_shift": s}
+
+
+def rescale_integers(input_scale: float, output_scale: float) -> tuple[int, int]:
+    """MEAN and int8 -> int8 QUANTIZE: ``QuantizeMultiplier(double(in) /
+    double(out))``."""
+    return quantize_multiplier(_f64(input_scale) / _f64(output_scale))

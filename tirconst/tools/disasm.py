@@ -1,0 +1,103 @@
+"""`tirconst-disasm`: read an Ethos-U command stream back.
+
+    tirconst-disasm FILE                 # one line per NPU operation
+    tirconst-disasm FILE --registers     # offset, command, parameter, payload
+    tirconst-disasm FILE --check-memory  # per-op byte ranges and findings
+
+FILE is a driver payload (COP1), a Vela raw `.npz` or a `.tflite` holding an
+`ethos-u` custom operator. A malformed file prints one line naming the word
+offset and exits 1; `--check-memory` exits 1 when it finds a problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from tirconst.backend.ethos_u import (
+    StreamError,
+    decode_operations,
+    decode_words,
+    format_listing,
+    read_stream_file,
+)
+from tirconst.backend.ethos_u.listing import format_operations
+from tirconst.backend.ethos_u.memcheck import check_memory, format_accesses
+from tirconst.core.diagnostics import ToolError
+from tirconst.core.files import atomic_output
+from tirconst.tools.driver import reports_errors
+
+TOOL = "tirconst-disasm"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        print(f"{TOOL}: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _arguments() -> _Parser:
+    p = _Parser(prog=TOOL, description=__doc__.split("\n\n")[0])
+    p.add_argument("file", metavar="FILE", help="payload, .npz or .tflite")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--registers", action="store_true", help="print the register-level listing"
+    )
+    mode.add_argument(
+        "--check-memory",
+        action="store_true",
+        help="print each op's byte ranges and check them (exit 1 on a finding)",
+    )
+    p.add_argument("-o", "--output", metavar="OUT", help="write the listing to OUT")
+    return p
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text + "\n")
+        return
+    # Atomic: a partial listing never replaces a previous one.
+    with atomic_output(output) as f:
+        f.write(text + "\n")
+
+
+@reports_errors(TOOL)
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _arguments().parse_args(argv)
+    try:
+        stream = read_stream_file(args.file)
+        commands = decode_words(stream.words)
+        if args.registers:
+            _write(format_listing(commands), args.output)
+            return 0
+        ops = decode_operations(commands)
+    except StreamError as e:
+        where = f"{args.file}: {e.location}" if e.word is not None else args.file
+        raise ToolError(f"{where}: error: {e.message}") from None
+    if args.check_memory:
+        # A bare payload declares no regions and no inputs: check overlaps,
+        # not bounds or uninitialised reads.
+        bare = not stream.region_sizes
+        report = check_memory(
+            ops,
+            None if bare else stream.region_sizes,
+            None if bare else stream.inputs,
+            stream.outputs,
+        )
+        lines = [format_accesses(report)]
+        if bare:
+            lines.append(
+                "// bare payload: no regions or inputs declared, "
+                "bounds and uninitialised reads not checked"
+            )
+        lines += [f"{f.kind}: {f.message}" for f in report.findings]
+        lines.append(f"// {len(report.findings)} findings")
+        _write("\n".join(lines), args.output)
+        return 1 if report.findings else 0
+    _write(format_operations(ops, stream), args.output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
