@@ -26,7 +26,7 @@ from tirconst.backend.ethos_u.listing import format_operations
 from tirconst.backend.ethos_u.memcheck import check_memory, format_accesses
 from tirconst.core.diagnostics import ToolError
 from tirconst.core.files import atomic_output
-from tirconst.tools.driver import reports_errors
+from tirconst.tools.driver import reading, reports_errors
 
 TOOL = "tirconst-disasm"
 
@@ -65,6 +65,11 @@ def _write(text: str, output: str | None) -> None:
 @reports_errors(TOOL)
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments().parse_args(argv)
+    with reading(args.file):
+        return _disassemble(args)
+
+
+def _disassemble(args: argparse.Namespace) -> int:
     try:
         stream = read_stream_file(args.file)
         commands = decode_words(stream.words)
