@@ -38,11 +38,11 @@ from tirconst.dialects.npu import (
 )
 from tirconst.dialects.npu.build import LUT_REGION, SCRATCH, StreamBuilder
 from tirconst.interpreter import InterpreterError, check_equivalent
-from tirconst.interpreter.kernels import add, mul
+from tirconst.kernels import add, mul
 from tirconst.interpreter.npu import NpuProgram, run_stream
 from tirconst.interpreter.npu.arithmetic import scale_accumulator
 from tirconst.interpreter.npu.ops import LUT_ADDRESS
-from tirconst.tools.diagnostics import ToolError
+from tirconst.core.diagnostics import ToolError
 
 # ------------------------------------------------------------- arithmetic
 

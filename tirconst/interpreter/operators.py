@@ -2,7 +2,7 @@
 
 tir's implementations in the interpreter's registry (`registry.implements`):
 an operator op (`tir.conv2d ins(...) outs(%y)`) runs its numpy kernel from
-`tirconst.interpreter.kernels` (the function named like the op) on its input
+`tirconst.kernels` (the function named like the op) on its input
 buffers (by position, or by keyword where the kernel takes them so), with the
 op's parameters (`op.params()`) as keyword arguments, and writes the result
 into its output buffer. `tir.copy` needs no kernel: it copies the elements in
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from tirconst.interpreter.compile import BufInfo
     from tirconst.interpreter.program import Program
 
-KERNEL_MODULE = "tirconst.interpreter.kernels"
+KERNEL_MODULE = "tirconst.kernels"
 
 
 _KERNEL_OF = {"tir.requantize": "quantize"}

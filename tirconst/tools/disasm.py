@@ -12,11 +12,8 @@ offset and exits 1; `--check-memory` exits 1 when it finds a problem.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
 from tirconst.backend.ethos_u import (
     StreamError,
@@ -27,7 +24,9 @@ from tirconst.backend.ethos_u import (
 )
 from tirconst.backend.ethos_u.listing import format_operations
 from tirconst.backend.ethos_u.memcheck import check_memory, format_accesses
-from tirconst.tools.diagnostics import ToolError, reports_errors
+from tirconst.core.diagnostics import ToolError
+from tirconst.core.files import atomic_output
+from tirconst.tools.driver import reading, reports_errors
 
 TOOL = "tirconst-disasm"
 
@@ -59,20 +58,18 @@ def _write(text: str, output: str | None) -> None:
         sys.stdout.write(text + "\n")
         return
     # Atomic: a partial listing never replaces a previous one.
-    target = Path(output)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with atomic_output(output) as f:
+        f.write(text + "\n")
 
 
 @reports_errors(TOOL)
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments().parse_args(argv)
+    with reading(args.file):
+        return _disassemble(args)
+
+
+def _disassemble(args: argparse.Namespace) -> int:
     try:
         stream = read_stream_file(args.file)
         commands = decode_words(stream.words)

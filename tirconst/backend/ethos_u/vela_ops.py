@@ -27,7 +27,7 @@ from tirconst.dialects.npu import (
     WeightedOp,
 )
 from tirconst.formats.ethos_u.weights import ACCELERATORS
-from tirconst.tools.diagnostics import ToolError, describe
+from tirconst.core.diagnostics import ToolError, describe
 
 _DATA_TYPES = {
     "int8": api.NpuDataType.INT8,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from tirconst.dialects.npu import ActivationAttr, FeatureMapAttr
-from tirconst.interpreter.kernels.fixedpoint import (
+from tirconst.kernels.fixedpoint import (
     multiply_by_quantized_multiplier,
 )
 

@@ -27,9 +27,9 @@ from tirconst.formats.ethos_u.weights import (
     WeightFormatError,
     decode_stream_values,
 )
-from tirconst.interpreter.kernels.elementwise import add as tfl_add
-from tirconst.interpreter.kernels.elementwise import mul as tfl_mul
-from tirconst.interpreter.kernels.elementwise import sub as tfl_sub
+from tirconst.kernels.elementwise import add as tfl_add
+from tirconst.kernels.elementwise import mul as tfl_mul
+from tirconst.kernels.elementwise import sub as tfl_sub
 from tirconst.interpreter.npu.arithmetic import (
     ArithmeticError_,
     activation_range,
