@@ -193,85 +193,124 @@ def core_depths(block_depth: int, cores: int) -> list[int]:
     return [(block_depth + cores - 1 - k) // cores for k in range(cores)]
 
 
-def encode(
-    prep: Prepared, accelerator: str, cand: Candidate
-) -> tuple[bytes, EncodedWeightsAttr] | None:
-    """The bytes and attribute of one candidate (None if the encoding is not
-    possible: a per-core block depth that is no multiple of 8)."""
+def stream_depths(prep: Prepared, accelerator: str, block_depth: int):
+    """The block depth each core's stream is encoded with, or None if the
+    encoder cannot (a core's depth that is no multiple of 8 and does not
+    cover its channels). A depth covering all of a core's channels gives the
+    same stream as any larger one, so it is normalised to the smallest
+    multiple of 8 that does (candidates then encode each stream once)."""
     ncores = ACCELERATORS[accelerator].cores
     co = prep.ohwi.shape[0]
-    cores = min(ncores, co)
-    depths = core_depths(cand.block_config[2], ncores)[:cores]
-    if any(d % 8 for d in depths):
-        return None
-    data = bytearray()
-    sections = []
+    out = []
+    for k, d in enumerate(core_depths(block_depth, ncores)[: min(ncores, co)]):
+        channels = len(range(k, co, ncores))
+        if d >= channels:
+            d = -(-channels // 8) * 8
+        elif d % 8:
+            return None
+        out.append(d)
+    return tuple(out)
+
+
+def records(prep: Prepared, accelerator: str) -> list[bytes]:
+    """Each core's bias/scale records (`npu_encode_bias`, shift 31 - s)."""
+    ncores = ACCELERATORS[accelerator].cores
     record_shift = 31 - prep.shift
     if record_shift.min() < 0 or record_shift.max() > 63:
         raise WeightFormatError(
             f"shift {int(prep.shift.min())}..{int(prep.shift.max())} gives a record "
             "shift outside 0..63"
         )
-    for k in range(cores):
-        channels = slice(k, None, ncores)
-        records = encode_bias(
-            prep.bias[channels], prep.multiplier[channels], record_shift[channels]
+    cores = min(ncores, prep.ohwi.shape[0])
+    return [
+        encode_bias(
+            prep.bias[k::ncores], prep.multiplier[k::ncores], record_shift[k::ncores]
         )
-        bias_offset = len(data)
-        data += records + bytes(-len(records) % 16)
-        vol = np.ascontiguousarray(prep.ohwi[channels])
-        h, w = prep.geometry.dilation
+        for k in range(cores)
+    ]
+
+
+def streams(
+    prep: Prepared, accelerator: str, depths: tuple[int, ...], traversal: str
+) -> list[tuple[bytes, WeightEncoding]]:
+    """Each core's weight stream (core k: output channels k, k + cores, ...)."""
+    ncores = ACCELERATORS[accelerator].cores
+    dy, dx = prep.geometry.dilation
+    out = []
+    for k, d in enumerate(depths):
+        vol = np.ascontiguousarray(prep.ohwi[k::ncores])
         enc = WeightEncoding(
             accelerator,
-            depths[k],
-            cand.traversal,
-            w,
-            h,
+            d,
+            traversal,
+            dx,
+            dy,
             prep.depthwise,
-            tuple(int(d) for d in vol.shape),  # type: ignore[arg-type]
+            tuple(int(v) for v in vol.shape),  # type: ignore[arg-type]
             prep.zero_point,
         )
-        stream = encode_weights(vol, enc)
+        out.append((encode_weights(vol, enc), enc))
+    return out
+
+
+def assemble(
+    block_config: tuple[int, int, int],
+    recs: list[bytes],
+    parts: list[tuple[bytes, WeightEncoding]],
+) -> tuple[bytes, EncodedWeightsAttr]:
+    """Per core `[records | pad to 16 | stream | pad to 16]`, and its attribute."""
+    data = bytearray()
+    sections = []
+    for rec, (stream, enc) in zip(recs, parts, strict=True):
+        bias_offset = len(data)
+        data += rec + bytes(-len(rec) % 16)
         weight_offset = len(data)
         data += stream + bytes(-len(stream) % 16)
         sections.append(
             CoreSection(
                 bias_offset,
-                len(records),
+                len(rec),
                 weight_offset,
                 len(stream),
                 WeightEncodingAttr.of(enc),
             )
         )
-    return bytes(data), EncodedWeightsAttr.make(cand.block_config, sections)
+    return bytes(data), EncodedWeightsAttr.make(block_config, sections)
 
 
 def choose(
     prep: Prepared, accelerator: str, policy: str, label: str
 ) -> tuple[bytes, EncodedWeightsAttr, int]:
-    """The policy's encoding of the op, and the bytes Vela's choice takes."""
+    """The policy's encoding of the op, and the stream bytes of Vela's choice
+    (-1 if the encoder cannot encode Vela's choice)."""
     cands, vela = candidates(prep, accelerator, policy, label)
-    best: tuple[bytes, EncodedWeightsAttr] | None = None
-    vela_bytes = -1
-    for c in cands:
-        try:
-            got = encode(prep, accelerator, c)
-        except WeightFormatError as e:
-            raise EncodeRefused(f"{NAME}: {label}: {e}") from None
-        if got is None:
-            continue
-        if c == vela:
-            vela_bytes = len(got[0])
-        if best is None or len(got[0]) < len(best[0]) or (
-            len(got[0]) == len(best[0]) and c == vela
-        ):
-            best = got
+    try:
+        recs = records(prep, accelerator)
+        tried: dict[tuple[tuple[int, ...], str], list] = {}
+        best: tuple[int, Candidate, list] | None = None
+        vela_bytes = -1
+        for c in cands:
+            depths = stream_depths(prep, accelerator, c.block_config[2])
+            if depths is None:
+                continue
+            key = (depths, c.traversal)
+            if key not in tried:
+                tried[key] = streams(prep, accelerator, depths, c.traversal)
+            parts = tried[key]
+            size = sum(-(-len(s) // 16) * 16 for s, _ in parts)
+            if c == vela:
+                vela_bytes = size
+            if best is None or size < best[0] or (size == best[0] and c == vela):
+                best = (size, c, parts)
+    except WeightFormatError as e:
+        raise EncodeRefused(f"{NAME}: {label}: {e}") from None
     if best is None:
         raise EncodeRefused(
             f"{NAME}: {label}: the NPU cannot run it (no block depth the "
             f"{ncores_text(accelerator)} can encode)"
         )
-    return best[0], best[1], vela_bytes
+    data, attr = assemble(best[1].block_config, recs, best[2])
+    return data, attr, vela_bytes
 
 
 def ncores_text(accelerator: str) -> str:

@@ -81,8 +81,12 @@ def vela_operation(g: Geometry, traversal: str = "depth_first"):
     return op
 
 
-def block_configs(g: Geometry, accelerator: str, traversal: str = "depth_first"):
-    """Every (height, width, depth) block config Vela accepts for the op."""
+@functools.lru_cache(maxsize=1024)
+def block_configs(
+    g: Geometry, accelerator: str, traversal: str = "depth_first"
+) -> tuple[BlockConfig, ...]:
+    """Every (height, width, depth) block config Vela accepts for the op
+    (cached: tiles of one op share their geometry)."""
     from ethosu.vela.api import npu_find_block_configs
 
     if traversal not in TRAVERSALS:
@@ -91,7 +95,7 @@ def block_configs(g: Geometry, accelerator: str, traversal: str = "depth_first")
         found = npu_find_block_configs(
             vela_operation(g, traversal), _accelerator(accelerator)
         )
-    return [(b.height, b.width, b.depth) for b in found]
+    return tuple((b.height, b.width, b.depth) for b in found)
 
 
 def vela_traversal(g: Geometry) -> str:
@@ -120,6 +124,7 @@ def _arch(accelerator: str):
         return create_default_arch(acc)
 
 
+@functools.lru_cache(maxsize=1024)
 def vela_choice(g: Geometry, accelerator: str) -> tuple[BlockConfig, str] | None:
     """The block config and traversal Vela's scheduler would use for this op
     alone, or None if it finds none."""
