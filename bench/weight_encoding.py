@@ -62,7 +62,9 @@ def encoded_figures(module) -> tuple[int, int]:
     """(weight-stream bytes, all encoded bytes) of the unique encoded constants."""
     streams, total = 0, 0
     for op in module.body.block.ops:
-        attr = op.attributes.get("encoded_weights") if isinstance(op, ConstantOp) else None
+        attr = (
+            op.attributes.get("encoded_weights") if isinstance(op, ConstantOp) else None
+        )
         if isinstance(attr, EncodedWeightsAttr):
             streams += sum(c.weight_length for c in attr.cores)
             total += op.data.size

@@ -42,7 +42,9 @@ def weighted(module: ModuleOp) -> list[WeightedOp]:
     return [o for o in module.walk() if isinstance(o, WeightedOp)]
 
 
-def expected_of(op: WeightedOp) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def expected_of(
+    op: WeightedOp,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     w = constant_of(op.filter)
     b = constant_of(op.bias)
     assert w is not None
@@ -134,7 +136,9 @@ def _corrupted(model: Path, where: str) -> ModuleOp:
 
 
 def test_corrupt_stream_is_an_error_naming_the_op() -> None:
-    with pytest.raises(InterpreterError, match=r"'tir\.\w+' op in @main: encoded weights: "):
+    with pytest.raises(
+        InterpreterError, match=r"'tir\.\w+' op in @main: encoded weights: "
+    ):
         check_equivalent(imported(MODELS[0]), _corrupted(MODELS[0], "stream"), trials=1)
 
 

@@ -46,11 +46,17 @@ def ratio(encoded: Cell, raw: Cell) -> Cell:
 def encoded_columns(entries: Sequence[ConstantEntry]) -> list[Column]:
     """raw, encoded, ratio (the totals' ratio is over the encoded constants)."""
     enc = [e for e in entries if is_encoded(e)]
-    total_ratio = ratio(sum_of([e.nbytes for e in enc]), sum_of([raw_bytes(e) for e in enc]))
+    total_ratio = ratio(
+        sum_of([e.nbytes for e in enc]), sum_of([raw_bytes(e) for e in enc])
+    )
     return [
         Column("raw", raw_bytes, sum_of),
         Column("encoded", encoded_bytes, sum_of),
-        Column("ratio", lambda e: ratio(encoded_bytes(e), raw_bytes(e)), lambda _: total_ratio),
+        Column(
+            "ratio",
+            lambda e: ratio(encoded_bytes(e), raw_bytes(e)),
+            lambda _: total_ratio,
+        ),
     ]
 
 
@@ -69,7 +75,9 @@ def layer_rows(module: ModuleOp) -> list[dict[str, Cell]]:
             {
                 "layer": f"@{func.sym_name.data if func else '?'}: {op.name} "
                 f"%{out.name_hint or '?'}",
-                "constant": f"@{const.sym_name.data}" if const is not None else "(copy)",
+                "constant": f"@{const.sym_name.data}"
+                if const is not None
+                else "(copy)",
                 "raw": raw.value.data if raw is not None else "-",  # type: ignore[attr-defined]
                 "encoded": op.shape(op.filter)[0],  # type: ignore[attr-defined]
                 "block": "x".join(map(str, attr.block)),
@@ -95,7 +103,9 @@ def layer_table(module: ModuleOp) -> str:
         Column("constant", lambda e: e.r["constant"]),
         Column("raw", lambda e: e.r["raw"], sum_of),
         Column("encoded", lambda e: e.r["encoded"], sum_of),
-        Column("ratio", lambda e: ratio(e.r["encoded"], e.r["raw"]), lambda _: total_ratio),
+        Column(
+            "ratio", lambda e: ratio(e.r["encoded"], e.r["raw"]), lambda _: total_ratio
+        ),
         Column("block", lambda e: e.r["block"]),
         Column("traversal", lambda e: e.r["traversal"]),
     ]

@@ -73,7 +73,9 @@ def _decode(op: OperatorOp, raw: bytes, attr: EncodedWeightsAttr) -> DecodedWeig
     shift = np.zeros(co, np.int64)
     for k, c in enumerate(cores):
         enc = c.encoding.encoding  # type: ignore[attr-defined]
-        records = decode_bias(raw[c.bias_offset : c.bias_offset + c.bias_length], c.channels)
+        records = decode_bias(
+            raw[c.bias_offset : c.bias_offset + c.bias_length], c.channels
+        )
         stream = raw[c.weight_offset : c.weight_offset + c.weight_length]
         part = decode_weights(stream, enc)
         channels = slice(k, None, step)

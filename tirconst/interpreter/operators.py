@@ -110,7 +110,9 @@ class _Binding:
         overrides: Mapping[str, Any] | None = None,
     ) -> Any:
         extra = dict(zip(self.input_keywords, inputs[self.positional :], strict=True))
-        return fn(*inputs[: self.positional], **extra, **{**self.kwargs, **(overrides or {})})
+        return fn(
+            *inputs[: self.positional], **extra, **{**self.kwargs, **(overrides or {})}
+        )
 
 
 @implements(OperatorOp)

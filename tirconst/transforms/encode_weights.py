@@ -176,7 +176,9 @@ def candidates(
     chosen = Candidate(*vela)
     if policy == "vela":
         return [chosen], chosen
-    traversals = ["depth_first"] if g.depthwise else ["depth_first", "part_kernel_first"]
+    traversals = (
+        ["depth_first"] if g.depthwise else ["depth_first", "part_kernel_first"]
+    )
     out: list[Candidate] = []
     for t in traversals:
         by_depth: dict[int, tuple[int, int, int]] = {}
@@ -413,9 +415,7 @@ def encode_module(
         raise PassFailedException(
             f"{NAME}: unknown policy {policy!r} (known: {', '.join(POLICIES)})"
         )
-    taken = {
-        o.sym_name.data for o in module.body.block.ops if hasattr(o, "sym_name")
-    }
+    taken = {o.sym_name.data for o in module.body.block.ops if hasattr(o, "sym_name")}
     last_const = None
     for o in module.body.block.ops:
         if isinstance(o, ConstantOp):

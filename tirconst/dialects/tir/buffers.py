@@ -153,7 +153,8 @@ def verify_encoded_constant(op: ConstantOp) -> None:
     data = numpy_of(op.value)
     if data.dtype != np.uint8 or data.ndim != 1:
         raise VerifyException(
-            f"an encoded weight constant is 1-D ui8, got {data.dtype} {list(data.shape)}"
+            "an encoded weight constant is 1-D ui8, got "
+            f"{data.dtype} {list(data.shape)}"
         )
     if data.size < enc.nbytes:
         raise VerifyException(

@@ -81,7 +81,9 @@ class _WeightedOp(OperatorOp):
                 f"{self.shape(self.filter)[0]}"
             )
         zp = self.p(self.ENCODED_ZERO_POINT) if self.ENCODED_ZERO_POINT else 0
-        dilation = tuple(self.p("dilation")) if "dilation" in self.properties else (1, 1)
+        dilation = (
+            tuple(self.p("dilation")) if "dilation" in self.properties else (1, 1)
+        )
         ref = enc.weight_encodings()[0]
         for e in enc.weight_encodings():
             if e.zero_point != zp:

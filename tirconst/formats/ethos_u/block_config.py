@@ -108,7 +108,9 @@ def vela_traversal(g: Geometry) -> str:
     kernel = g.kernel[0] * g.kernel[1]
     depth_util = depth / (-(-depth // 32) * 32)
     part_util = (depth / (-(-depth // 8) * 8)) * (kernel / (-(-kernel // 4) * 4))
-    return "part_kernel_first" if part_util >= depth_util or depth <= 8 else "depth_first"
+    return (
+        "part_kernel_first" if part_util >= depth_util or depth <= 8 else "depth_first"
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -118,8 +120,9 @@ def _arch(accelerator: str):
     from ethosu.vela.architecture_features import Accelerator, create_default_arch
 
     acc = Accelerator.from_npu_accelerator(_accelerator(accelerator))
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(
-        io.StringIO()
+    with (
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
     ):
         return create_default_arch(acc)
 
@@ -128,8 +131,8 @@ def _arch(accelerator: str):
 def vela_choice(g: Geometry, accelerator: str) -> tuple[BlockConfig, str] | None:
     """The block config and traversal Vela's scheduler would use for this op
     alone, or None if it finds none."""
-    from ethosu.vela.architecture_allocator import find_block_config
     from ethosu.vela.api import NpuResamplingMode
+    from ethosu.vela.architecture_allocator import find_block_config
     from ethosu.vela.operation import Kernel, NpuBlockType
     from ethosu.vela.register_command_stream_generator import resampling_mode_map
     from ethosu.vela.shape4d import Shape4D
@@ -138,7 +141,9 @@ def vela_choice(g: Geometry, accelerator: str) -> tuple[BlockConfig, str] | None
     (kh, kw), (sy, sx), (dy, dx) = g.kernel, g.stride, g.dilation
     kernel = Kernel(kw, kh, sx, sy, dx, dy)
     block_type = (
-        NpuBlockType.ConvolutionDepthWise if g.depthwise else NpuBlockType.ConvolutionMxN
+        NpuBlockType.ConvolutionDepthWise
+        if g.depthwise
+        else NpuBlockType.ConvolutionMxN
     )
     found = find_block_config(
         arch,
