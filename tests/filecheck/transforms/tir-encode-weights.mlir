@@ -43,21 +43,21 @@
 // Two cores: output channels 0, 2, ... in core 0's records and stream, 1, 3, ... in core 1's.
 // U65: tir.constant @w1_enc = dense<"0x{{[0-9a-f]+}}"> : tensor<544xui8> {encoded_weights = #tir.encoded_weights<block_config = [6, 6, 8], core(bias = [0, 40], weights = [48, 224], #npu.weight_encoding<"ethos-u65-512", [4, 3, 3, 4], block_depth = 8, traversal = part_kernel_first>), core(bias = [272, 40], weights = [320, 224], #npu.weight_encoding<"ethos-u65-512", [4, 3, 3, 4], block_depth = 8, traversal = part_kernel_first>)>, tir.raw_bytes = 320 : i64}
 
-// REPORT:      name       dtype  shape  bytes  users  raw  encoded  ratio  reads
-// REPORT-NEXT: @w1_enc    uint8  464      464      1  320      464  1.450  @main: tir.conv2d
-// REPORT-NEXT: @w2_enc    uint8  176      176      2   96      176  1.833  @main: tir.conv2d x2
-// REPORT-NEXT: @dw_enc    uint8  208      208      1   72      208  2.889  @main: tir.depthwise_conv2d
-// REPORT-NEXT: @fc_enc    uint8  224      224      2  144      224  1.556  @main: tir.fully_connected x2
-// REPORT-NEXT: total (4)                 1072      6  632     1072  1.696
+//      REPORT:name       dtype  shape  bytes  users  raw  encoded  ratio  reads
+// REPORT-NEXT:@w1_enc    uint8  464      464      1  320      464  1.450  @main: tir.conv2d
+// REPORT-NEXT:@w2_enc    uint8  176      176      2   96      176  1.833  @main: tir.conv2d x2
+// REPORT-NEXT:@dw_enc    uint8  208      208      1   72      208  2.889  @main: tir.depthwise_conv2d
+// REPORT-NEXT:@fc_enc    uint8  224      224      2  144      224  1.556  @main: tir.fully_connected x2
+// REPORT-NEXT:total (4)                 1072      6  632     1072  1.696
 // REPORT-EMPTY:
-// REPORT-NEXT: layer                           constant  raw  encoded  ratio  block  traversal
-// REPORT-NEXT: @main: tir.conv2d %y            @w1_enc   320      464  1.450  6x6x8  part_kernel_first
-// REPORT-NEXT: @main: tir.conv2d %t0           @w2_enc    96      176  1.833  6x6x8  part_kernel_first
-// REPORT-NEXT: @main: tir.conv2d %t1           @w2_enc    96      176  1.833  6x6x8  part_kernel_first
-// REPORT-NEXT: @main: tir.depthwise_conv2d %d  @dw_enc    72      208  2.889  4x4x8  depth_first
-// REPORT-NEXT: @main: tir.fully_connected %f   @fc_enc   144      224  1.556  2x2x8  depth_first
-// REPORT-NEXT: @main: tir.fully_connected %g   @fc_enc   144      224  1.556  2x2x8  depth_first
-// REPORT-NEXT: total (6 layers)                          872     1472  1.688
+// REPORT-NEXT:layer                           constant  raw  encoded  ratio  block  traversal
+// REPORT-NEXT:@main: tir.conv2d %y            @w1_enc   320      464  1.450  6x6x8  part_kernel_first
+// REPORT-NEXT:@main: tir.conv2d %t0           @w2_enc    96      176  1.833  6x6x8  part_kernel_first
+// REPORT-NEXT:@main: tir.conv2d %t1           @w2_enc    96      176  1.833  6x6x8  part_kernel_first
+// REPORT-NEXT:@main: tir.depthwise_conv2d %d  @dw_enc    72      208  2.889  4x4x8  depth_first
+// REPORT-NEXT:@main: tir.fully_connected %f   @fc_enc   144      224  1.556  2x2x8  depth_first
+// REPORT-NEXT:@main: tir.fully_connected %g   @fc_enc   144      224  1.556  2x2x8  depth_first
+// REPORT-NEXT:total (6 layers)                          872     1472  1.688
 
 
 builtin.module {

@@ -14,11 +14,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tirconst.formats.ethos_u.weights import ACCELERATORS, TRAVERSALS
 
-__all__ = ["Geometry", "block_configs", "vela_choice", "vela_traversal"]
+__all__ = [
+    "Geometry",
+    "block_configs",
+    "find_block_configs",
+    "largest",
+    "vela_choice",
+    "vela_traversal",
+]
 
 BlockConfig = tuple[int, int, int]
 
@@ -81,21 +89,33 @@ def vela_operation(g: Geometry, traversal: str = "depth_first"):
     return op
 
 
+def find_block_configs(vela_op, accelerator: str) -> list[BlockConfig]:
+    """(height, width, depth) of every block config
+    `npu_find_block_configs` accepts for an `ethosu.vela.api` operation."""
+    from ethosu.vela.api import npu_find_block_configs
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        found = npu_find_block_configs(vela_op, _accelerator(accelerator))
+    return [(b.height, b.width, b.depth) for b in found]
+
+
+def largest(
+    configs: Sequence[BlockConfig], depth: int | None = None
+) -> BlockConfig | None:
+    """The largest config (by volume) of block depth `depth` if given."""
+    fit = [c for c in configs if depth is None or c[2] == depth]
+    return max(fit, key=lambda c: (c[0] * c[1] * c[2], c)) if fit else None
+
+
 @functools.lru_cache(maxsize=1024)
 def block_configs(
     g: Geometry, accelerator: str, traversal: str = "depth_first"
 ) -> tuple[BlockConfig, ...]:
     """Every (height, width, depth) block config Vela accepts for the op
     (cached: tiles of one op share their geometry)."""
-    from ethosu.vela.api import npu_find_block_configs
-
     if traversal not in TRAVERSALS:
         raise ValueError(f"traversal must be one of {TRAVERSALS}")
-    with contextlib.redirect_stdout(io.StringIO()):
-        found = npu_find_block_configs(
-            vela_operation(g, traversal), _accelerator(accelerator)
-        )
-    return tuple((b.height, b.width, b.depth) for b in found)
+    return tuple(find_block_configs(vela_operation(g, traversal), accelerator))
 
 
 def vela_traversal(g: Geometry) -> str:
@@ -165,8 +185,8 @@ def vela_choice(g: Geometry, accelerator: str) -> tuple[BlockConfig, str] | None
     config = (b.height, b.width, b.depth)
     valid = block_configs(g, accelerator, traversal)
     if config not in valid:  # the scheduler's block must also pass the API check
-        same = [c for c in valid if c[2] == config[2]] or valid
-        if not same:
+        best = largest(valid, config[2]) or largest(valid)
+        if best is None:
             return None
-        config = max(same, key=lambda c: (c[0] * c[1] * c[2], c))
+        config = best
     return config, traversal
