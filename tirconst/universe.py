@@ -64,6 +64,12 @@ def _constant_report() -> type[ModulePass]:
     return ConstantReportPass
 
 
+def _plan_memory() -> type[ModulePass]:
+    from tirconst.transforms.plan_memory import PlanMemoryPass
+
+    return PlanMemoryPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> loader (one module per pass under tirconst.transforms)."""
     return {
@@ -73,6 +79,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-fold-constants": _fold_constants,
         "tir-slice-constants": _slice_constants,
         "tir-constant-report": _constant_report,
+        "tir-plan-memory": _plan_memory,
     }
 
 
