@@ -40,7 +40,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from tirconst.analysis.liveness import Lifetime, Liveness, analyze
+from tirconst.analysis.liveness import Liveness, analyze
 from tirconst.dialects.tir.buffers import (
     AllocateConstOp,
     AllocateOp,
