@@ -99,7 +99,7 @@ class PlanMemoryPass(ModulePass):
     flash_pool: str | None = None
     pools: str | None = None
     algorithm: str = "exact"
-    time_limit: float = 60.0
+    time_limit: int | float = 60
     place_io: bool = True
     reuse_io: bool = False
     in_place: bool = True
@@ -233,6 +233,7 @@ class PlanMemoryPass(ModulePass):
             buffers.append(
                 Buffer(ids[value], life.start, life.end, life.size, 1, pool_names)
             )
+        buffers = _compress_time(buffers)
         shares = _in_place_pairs(live, ids) if self.in_place else []
         pools = [Pool(p.sym_name.data, p.size_bytes, p.align) for p in rw]
         try:
@@ -280,6 +281,20 @@ class PlanMemoryPass(ModulePass):
             if used
             else None
         )
+
+
+def _compress_time(buffers: list[Buffer]) -> list[Buffer]:
+    """Renumber time by the distinct lifetime end points (steps): the same
+    overlaps, so the same plans, and a plot whose time axis is not mostly ops
+    that touch no buffer."""
+    rank = {
+        t: k
+        for k, t in enumerate(sorted({t for b in buffers for t in (b.start, b.end)}))
+    }
+    return [
+        Buffer(b.id, rank[b.start], rank[b.end], b.size, b.alignment, b.pools)
+        for b in buffers
+    ]
 
 
 def _sink_allocations(func: FuncOp) -> None:
