@@ -218,3 +218,47 @@ def test_errors_are_one_line() -> None:
     assert "no tir.pool '@fast'" in fails(pools="fast")
     assert "unknown algorithm" in fails(algorithm="magic")
     assert "power of two" in fails(sram_alignment=3)
+
+
+STAGED = """
+tir.constant @w = dense<[3, -1, 4, 1, -5, 9, 2, -6]> : tensor<8xi8>
+tir.func @main(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %e = tir.allocate_const @w : !tir.buffer<8xi8>
+  %s = tir.allocate : !tir.buffer<8xi8>
+  tir.copy ins(%e : !tir.buffer<8xi8>) outs(%s : !tir.buffer<8xi8>)
+  tir.for %i = %c0 to %c8 {
+    %a = tir.buffer_load %x[%i] : !tir.buffer<8xi8>
+    %b = tir.buffer_load %s[%i] : !tir.buffer<8xi8>
+    %c = arith.muli %a, %b : i8
+    tir.buffer_store %c, %y[%i] : !tir.buffer<8xi8>
+  }
+}
+"""
+
+
+def test_staged_weights_copy_goes_to_sram_constant_to_flash() -> None:
+    before = load(STAGED)
+    after = before.clone()
+    PlanMemoryPass().run(after)
+    text = str(after)
+    assert "tir.constant @w = dense<" in text and "at <@flash, 0>" in text
+    assert "%s = tir.allocate at <@sram," in text
+    _independent_check(after)
+    assert_equivalent(before, after)
+
+
+def test_plot_is_written_only_on_success(tmp_path: Path) -> None:
+    model = next(m for m in MODELS if m.stem == "image_example1")
+    svg = tmp_path / "plan.svg"
+    PlanMemoryPass(plot=str(svg)).run(import_tflite(model))
+    text = svg.read_text()
+    assert text.startswith("<?xml") and "</svg>" in text
+    assert "hsl(" not in text  # hex colours: every renderer reads them
+    assert ">op1_conv_2d</text>" in text  # labelled with its IR name
+    failed = tmp_path / "over.svg"
+    with pytest.raises(PassFailedException):
+        PlanMemoryPass(plot=str(failed), sram_size=1024).run(import_tflite(model))
+    assert not failed.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.svg"]  # no temp left
