@@ -215,7 +215,7 @@ def test_errors_are_one_line() -> None:
     assert "holds 64" in fails(sram_size=64)
     assert "largest live at" in fails(sram_size=64)
     assert "no tir.pool '@rom'" in fails(flash_pool="rom")
-    assert "no tir.pool '@fast'" in fails(pools="fast")
+    assert "no tir.pool '@fast'" in fails(pools=("fast",))
     assert "unknown algorithm" in fails(algorithm="magic")
     assert "power of two" in fails(sram_alignment=3)
 

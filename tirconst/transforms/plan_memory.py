@@ -82,7 +82,7 @@ class PlanMemoryPass(ModulePass):
 
     Options: `sram-size` (bytes of the default `sram` pool; none: unbounded),
     `sram-alignment` (16), `flash-pool` (the read-only pool for constants;
-    default: the first declared, else a new `flash`), `pools` (comma-separated
+    default: the first declared, else a new `flash`), `pools` (a list of
     read-write pools buffers may use, in order of preference; default: all
     declared), `algorithm` (`exact` or a greedy baseline), `time-limit`
     (seconds for `exact`), `place-io`, `reuse-io` (parameters live only while
@@ -97,7 +97,7 @@ class PlanMemoryPass(ModulePass):
     sram_size: int | None = None
     sram_alignment: int = 16
     flash_pool: str | None = None
-    pools: str | None = None
+    pools: tuple[str, ...] = ()
     algorithm: str = "exact"
     time_limit: int | float = 60
     place_io: bool = True
@@ -159,9 +159,9 @@ class PlanMemoryPass(ModulePass):
                 f"{NAME}: sram-size applies only to the pool the pass creates; "
                 "the module declares its pools (give them a size)"
             )
-        if self.pools is not None:
+        if self.pools:
             rw = []
-            for n in (s.strip() for s in self.pools.split(",")):
+            for n in (s.strip() for p in self.pools for s in p.split(",")):
                 pool = by_name.get(n)
                 if pool is None:
                     raise PassFailedException(_no_pool(n, by_name))
