@@ -114,12 +114,12 @@ class PlanMemoryPass(ModulePass):
         self._check_options()
         plans: dict[str, Plan] = {}
         rw, flash = self._pools(op)
-        self._place_constants(op, flash)
+        constants = self._place_constants(op, flash)
         funcs = [f for f in op.ops if isinstance(f, FuncOp)]
         _refuse_calls(funcs)
         svgs: list[str] = []
         for func in funcs:
-            p = self._plan_function(func, rw)
+            p = self._plan_function(func, rw, constants)
             plans[func.sym_name.data] = p
             svgs.append(plan_svg(p))
             if self.report:
@@ -194,7 +194,8 @@ class PlanMemoryPass(ModulePass):
 
     # -- constants ---------------------------------------------------------------
 
-    def _place_constants(self, module: ModuleOp, flash: PoolOp) -> None:
+    def _place_constants(self, module: ModuleOp, flash: PoolOp) -> dict[str, int]:
+        """Pack the constants; {flash pool: bytes used} (empty: no constants)."""
         items: list[tuple[str, int, Operation]] = []
         for o in module.walk():
             if isinstance(o, ConstantOp):
@@ -205,7 +206,7 @@ class PlanMemoryPass(ModulePass):
                 else:
                     o.placement = None  # where its constant is
         if not items:
-            return
+            return {}
         name = flash.sym_name.data
         try:
             packing = pack_constants(
@@ -218,10 +219,13 @@ class PlanMemoryPass(ModulePass):
             raise PassFailedException(f"{NAME}: {e}") from None
         for key, _, o in items:
             o.placement = PlacementAttr(name, packing.offsets[key])  # type: ignore[attr-defined]
+        return {name: packing.size}
 
     # -- workspaces and parameters ----------------------------------------------
 
-    def _plan_function(self, func: FuncOp, rw: list[PoolOp]) -> Plan:
+    def _plan_function(
+        self, func: FuncOp, rw: list[PoolOp], constants: dict[str, int]
+    ) -> Plan:
         _sink_allocations(func)
         live = analyze(func, "use" if self.reuse_io else "call")
         ids = _buffer_ids(func, live)
@@ -249,10 +253,17 @@ class PlanMemoryPass(ModulePass):
         over = result.over_capacity()
         if over:
             raise PassFailedException(f"{NAME}: @{func.sym_name.data}: {over[0]}")
-        self._write(func, live, ids, result)
+        self._write(func, live, ids, result, constants)
         return result
 
-    def _write(self, func: FuncOp, live: Liveness, ids: dict[SSAValue, str], p: Plan):
+    def _write(
+        self,
+        func: FuncOp,
+        live: Liveness,
+        ids: dict[SSAValue, str],
+        p: Plan,
+        constants: dict[str, int],
+    ) -> None:
         by_id = {i: v for v, i in ids.items()}
         shared = {b: a for a, b in p.shared}
         params: dict[str, PlacementAttr] = {}
@@ -275,7 +286,7 @@ class PlanMemoryPass(ModulePass):
             else:
                 owner.placement = placement
         func.param_placement = DictionaryAttr(params) if params else None
-        used = {r.name: r.peak for r in p.pools if r.buffers}
+        used = {r.name: r.peak for r in p.pools if r.buffers} | constants
         func.pool_sizes = (
             DictionaryAttr({k: IntegerAttr(v, 64) for k, v in used.items()})
             if used

@@ -15,7 +15,7 @@
 // CHECK:      tir.pool @sram alignment 16
 // CHECK-NEXT: tir.pool @flash read_only alignment 16
 // CHECK-NEXT: tir.constant @w = dense<{{.*}}> : tensor<8xi8> at <@flash, 0>
-// CHECK-NEXT: tir.func @main(%a: !tir.buffer<8xi8>, %out: !tir.buffer<8xi8>) attributes {param_placement = {a = #tir.place<@sram, [[A:[0-9]+]]>, out = #tir.place<@sram, [[OUT:[0-9]+]]>}, pool_sizes = {sram = 56 : i64}} {
+// CHECK-NEXT: tir.func @main(%a: !tir.buffer<8xi8>, %out: !tir.buffer<8xi8>) attributes {param_placement = {a = #tir.place<@sram, [[A:[0-9]+]]>, out = #tir.place<@sram, [[OUT:[0-9]+]]>}, pool_sizes = {sram = 56 : i64, flash = 8 : i64}} {
 // CHECK:        %w = tir.allocate_const @w : !tir.buffer<8xi8>
 // CHECK-NEXT:   %t1 = tir.allocate at <@sram, [[T1:[0-9]+]]> : !tir.buffer<8xi8>
 // CHECK-NEXT:   tir.for
@@ -29,7 +29,7 @@
 // SVG-DAG: <title>t1: [{{[0-9]+}}, {{[0-9]+}}) size 8 offset {{[0-9]+}}</title>
 // SVG-DAG: <title>t3: [{{[0-9]+}}, {{[0-9]+}}) size 8 offset {{[0-9]+}}</title>
 
-// NOIO:     tir.func @main(%a: !tir.buffer<8xi8>, %out: !tir.buffer<8xi8>) attributes {pool_sizes = {sram = 24 : i64}} {
+// NOIO:     tir.func @main(%a: !tir.buffer<8xi8>, %out: !tir.buffer<8xi8>) attributes {pool_sizes = {sram = 24 : i64, flash = 8 : i64}} {
 // NOIO-NOT: param_placement
 
 tir.constant @w = dense<[1, 2, 3, 4, 5, 6, 7, 8]> : tensor<8xi8>
