@@ -70,6 +70,12 @@ def _encode_weights() -> type[ModulePass]:
     return EncodeWeightsPass
 
 
+def _plan_memory() -> type[ModulePass]:
+    from tirconst.transforms.plan_memory import PlanMemoryPass
+
+    return PlanMemoryPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> loader (one module per pass under tirconst.transforms)."""
     return {
@@ -80,6 +86,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-slice-constants": _slice_constants,
         "tir-constant-report": _constant_report,
         "tir-encode-weights": _encode_weights,
+        "tir-plan-memory": _plan_memory,
     }
 
 
