@@ -64,6 +64,18 @@ def _constant_report() -> type[ModulePass]:
     return ConstantReportPass
 
 
+def _tile() -> type[ModulePass]:
+    from tirconst.transforms.tile import TilePass
+
+    return TilePass
+
+
+def _stage_weights() -> type[ModulePass]:
+    from tirconst.transforms.stage_weights import StageWeightsPass
+
+    return StageWeightsPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> loader (one module per pass under tirconst.transforms)."""
     return {
@@ -73,6 +85,8 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-fold-constants": _fold_constants,
         "tir-slice-constants": _slice_constants,
         "tir-constant-report": _constant_report,
+        "tir-tile": _tile,
+        "tir-stage-weights": _stage_weights,
     }
 
 
