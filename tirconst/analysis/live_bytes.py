@@ -60,11 +60,20 @@ def _touches(value: SSAValue, body_ops: dict[Operation, int]) -> list[int]:
     return out
 
 
-def live_bytes(func: FuncOp) -> LiveBytes:
-    """The live bytes at every top-level op of `func` (see the module doc)."""
-    ops = tuple(func.body.block.ops)
-    index = {op: i for i, op in enumerate(ops)}
-    per_op = [0] * len(ops)
+@dataclass(frozen=True)
+class Interval:
+    """A workspace buffer live over top-level ops [first, last]."""
+
+    alloc: AllocateOp
+    first: int
+    last: int
+    size: int
+
+
+def intervals(func: FuncOp) -> list[Interval]:
+    """The lifetime of every workspace buffer of `func` that something touches."""
+    index = {op: i for i, op in enumerate(func.body.block.ops)}
+    out: list[Interval] = []
     for op in func.walk():
         if not isinstance(op, AllocateOp):
             continue
@@ -73,6 +82,15 @@ def live_bytes(func: FuncOp) -> LiveBytes:
             continue
         bt = op.buffer.type
         assert isinstance(bt, BufferType)
-        for i in range(min(touched), max(touched) + 1):
-            per_op[i] += bt.size_in_bytes
+        out.append(Interval(op, min(touched), max(touched), bt.size_in_bytes))
+    return out
+
+
+def live_bytes(func: FuncOp) -> LiveBytes:
+    """The live bytes at every top-level op of `func` (see the module doc)."""
+    ops = tuple(func.body.block.ops)
+    per_op = [0] * len(ops)
+    for iv in intervals(func):
+        for i in range(iv.first, iv.last + 1):
+            per_op[i] += iv.size
     return LiveBytes(tuple(per_op), ops)

@@ -378,6 +378,20 @@ def choose(
 ) -> dict[tuple[str, int], Setting]:
     """Greedy: while the peak is over `budget`, move the unit at the peak one
     step down its ladder. Fails (one line) when that unit has no step left."""
+    settings, peak, where = search(module, cascade, budget, weights)
+    if peak > budget:
+        raise PassFailedException(
+            f"{NAME}: budget={budget} bytes does not fit: the smallest tiling "
+            f"found needs {peak} bytes ({peak - budget} over) at {where}"
+        )
+    return settings
+
+
+def search(
+    module: ModuleOp, cascade: bool, budget: int, weights: str
+) -> tuple[dict[tuple[str, int], Setting], int, str]:
+    """The greedy search of `choose`: (settings, peak, where) at the first
+    fit, or where it got stuck (budget=0: the smallest it reaches)."""
     ladders = {
         (f.sym_name.data, i): ladder(c)
         for f in functions(module)
@@ -387,13 +401,8 @@ def choose(
     while True:
         settings = {u: ladders[u][k] for u, k in step.items()}
         peak, where, unit = measure(module, cascade, settings, weights)
-        if peak <= budget:
-            return settings
-        if unit is None or step[unit] + 1 >= len(ladders[unit]):
-            raise PassFailedException(
-                f"{NAME}: budget={budget} bytes does not fit: the smallest tiling "
-                f"found needs {peak} bytes ({peak - budget} over) at {where}"
-            )
+        if peak <= budget or unit is None or step[unit] + 1 >= len(ladders[unit]):
+            return settings, peak, where
         step[unit] += 1
 
 
