@@ -119,6 +119,7 @@ class Tiler:
     state: SliceState = field(init=False)
     holders: dict[tuple[int, Box], AllocateConstOp] = field(default_factory=dict)
     sliced: list[AllocateConstOp] = field(default_factory=list)
+    last_slice: dict[int, AllocateConstOp] = field(default_factory=dict)
     costs: list[TileCost] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -164,7 +165,9 @@ class Tiler:
         if key not in self.holders:
             k = sum(1 for h, _ in self.holders if h == id(holder))
             new = SliceConstant(self.state)._slice_holder(holder, box, k)
-            Rewriter.insert_op(new, InsertPoint.after(holder))
+            after = self.last_slice.get(id(holder), holder)
+            Rewriter.insert_op(new, InsertPoint.after(after))
+            self.last_slice[id(holder)] = new
             self.holders[key] = new
             if holder not in self.sliced:
                 self.sliced.append(holder)
