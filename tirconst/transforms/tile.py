@@ -110,6 +110,33 @@ class Setting:
     depth: int = 0
 
 
+def reads_input(chain: list[OperatorOp], rows: tuple[int, int]) -> bool:
+    """Whether output rows `rows` of the chain read at least one real row of
+    each input (not only padding): a stripe must, to be an op."""
+    for op in reversed(chain):
+        if not isinstance(op, WINDOWED):
+            return True
+        win = input_rows(op, *rows)
+        if win.hi <= win.lo:
+            return False
+        rows = (win.lo, win.hi)
+    return True
+
+
+def merge_empty(
+    chain: list[OperatorOp], stripes: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Merge each stripe reading only padding into its neighbour."""
+    out: list[tuple[int, int]] = []
+    for y0, y1 in stripes:
+        if out and (
+            not reads_input(chain, (y0, y1)) or not reads_input(chain, out[-1])
+        ):
+            y0 = out.pop()[0]
+        out.append((y0, y1))
+    return out
+
+
 @dataclass
 class Tiler:
     """Rewrites units into tiles, slicing constants with `tir-slice-constants`'
@@ -253,6 +280,7 @@ class Tiler:
         height = oshape[1] if spatial else 1
         depth = oshape[-1]
         stripes = split(height, s.rows) if s.rows and height > 1 else [(0, height)]
+        stripes = merge_empty(chain, stripes)
         if len(chain) > 1 or last.per_channel() is None and not tileable(last):
             slices = [(0, depth)]
         else:
