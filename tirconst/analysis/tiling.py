@@ -15,14 +15,16 @@ from tirconst.dialects.tir.convolution_ops import (
     FullyConnectedOp,
     MaxPool2DOp,
 )
-from tirconst.dialects.tir.elementwise_ops import AddOp, MulOp, SubOp
+from tirconst.dialects.tir.elementwise_ops import AddOp, MulOp, PadOp, SubOp
 from tirconst.dialects.tir.operators import OperatorOp
 
 DEPTH_GRANULE = 16
 """Ethos-U: an op covering less than the whole OFM depth starts and ends its
 depth at multiples of 16 (the micro-block depth); the last slice takes the rest."""
 
-WINDOWED = (Conv2DOp, DepthwiseConv2DOp, AvgPool2DOp, MaxPool2DOp)
+WINDOWED = (Conv2DOp, DepthwiseConv2DOp, AvgPool2DOp, MaxPool2DOp, PadOp)
+"""Ops whose output rows read a window of input rows (a 4-D pad: a window of
+one row, its height padding acting as the window's)."""
 ELEMENTWISE = (AddOp, SubOp, MulOp)
 WEIGHTED = (Conv2DOp, DepthwiseConv2DOp, FullyConnectedOp)
 
@@ -32,8 +34,19 @@ def window(op: OperatorOp) -> tuple[int, int, int]:
     if isinstance(op, Conv2DOp | DepthwiseConv2DOp):
         kh = op.shape(op.filter)[1]
         return kh, op.p("stride")[0], op.p("dilation")[0]
+    if isinstance(op, PadOp):
+        return 1, 1, 1
     assert isinstance(op, AvgPool2DOp | MaxPool2DOp)
     return op.p("window")[0], op.p("stride")[0], 1
+
+
+def pad_rows(op: OperatorOp) -> tuple[int, int]:
+    """(top, bottom) padding of a windowed op's input height."""
+    if isinstance(op, PadOp):
+        p = op.p("padding")
+        return p[2], p[3]
+    p = op.p("pad")
+    return p[0], p[2]
 
 
 @dataclass(frozen=True)
@@ -53,7 +66,7 @@ def input_rows(op: OperatorOp, y0: int, y1: int) -> RowWindow:
     bottom of the last)."""
     kh, sh, dh = window(op)
     height = op.shape(op.input)[1]  # type: ignore[attr-defined]
-    top = op.p("pad")[0]
+    top = pad_rows(op)[0]
     start = y0 * sh - top
     stop = (y1 - 1) * sh - top + (kh - 1) * dh + 1
     lo, hi = max(start, 0), min(stop, height)

@@ -34,6 +34,7 @@ from tirconst.dialects.tir.convolution_ops import (
     DepthwiseConv2DOp,
     FullyConnectedOp,
 )
+from tirconst.dialects.tir.elementwise_ops import PadOp
 from tirconst.dialects.tir.operators import OperatorOp, slice_output_channels
 from tirconst.dialects.tir.structure import FuncOp
 from tirconst.dialects.tir.types import BufferType
@@ -56,6 +57,9 @@ def _shape(v: SSAValue) -> tuple[int, ...]:
 def tileable(op: Operation) -> bool:
     """Ops `tir-tile` splits: windowed ops and FC over 4-D/2-D int8 tensors,
     elementwise ops whose operands all have the output's shape."""
+    if isinstance(op, PadOp):
+        p = op.p("padding")
+        return len(_shape(op.output)) == 4 and p[0] == p[1] == 0
     if isinstance(op, WINDOWED):
         return len(_shape(op.output)) == 4
     if isinstance(op, FullyConnectedOp):
@@ -230,13 +234,16 @@ class Tiler:
             if isinstance(op, DepthwiseConv2DOp):
                 dm = op.p("depth_multiplier")
                 i0, i1 = c0 // dm, c1 // dm
-            elif pc is None:
+            elif pc is None and not isinstance(op, PadOp):
                 i0, i1 = c0, c1
             else:
                 i0, i1 = 0, ci
-            pad = list(op.p("pad"))
-            pad[0], pad[2] = win.top, win.bottom
-            props = {**props, "pad": DenseArrayBase.from_list(i64, pad)}
+            key, at0, at1 = (
+                ("padding", 2, 3) if isinstance(op, PadOp) else ("pad", 0, 2)
+            )
+            pad = list(op.p(key))
+            pad[at0], pad[at1] = win.top, win.bottom
+            props = {**props, key: DenseArrayBase.from_list(i64, pad)}
             if k > 0:
                 bt = x.type
                 assert isinstance(bt, BufferType)
@@ -281,7 +288,7 @@ class Tiler:
         depth = oshape[-1]
         stripes = split(height, s.rows) if s.rows and height > 1 else [(0, height)]
         stripes = merge_empty(chain, stripes)
-        if len(chain) > 1 or last.per_channel() is None and not tileable(last):
+        if len(chain) > 1 or isinstance(last, PadOp):
             slices = [(0, depth)]
         else:
             slices = depth_slices(depth, s.depth)
