@@ -56,7 +56,10 @@ def _shape(v: SSAValue) -> tuple[int, ...]:
 
 def tileable(op: Operation) -> bool:
     """Ops `tir-tile` splits: windowed ops and FC over 4-D/2-D int8 tensors,
-    elementwise ops whose operands all have the output's shape."""
+    elementwise ops whose operands all have the output's shape. Ops reading
+    encoded weights are not split (tile before `tir-encode-weights`)."""
+    if "encoded_weights" in op.properties or "encoded_weights" in op.attributes:
+        return False
     if isinstance(op, PadOp):
         p = op.p("padding")
         return len(_shape(op.output)) == 4 and p[0] == p[1] == 0

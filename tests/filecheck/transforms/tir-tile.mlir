@@ -5,6 +5,8 @@
 // RUN: tirconst-run --check-equivalent %s %t1
 // RUN: tirconst-opt %s -p 'tir-tile{rows=3 depth=16 cascade=true},tir-stage-weights{fc=stage}' -o %t2
 // RUN: tirconst-run --check-equivalent %s %t2
+// RUN: tirconst-opt %s -p 'tir-tile{rows=2},tir-tile{depth=16}' -o %t3
+// RUN: tirconst-run --check-equivalent %s %t3
 
 // Each op kind tiled over OFM height (rows=2) and depth (depth=16): tiles
 // read strided views of the whole input (the window of their rows, with
