@@ -76,6 +76,18 @@ def _plan_memory() -> type[ModulePass]:
     return PlanMemoryPass
 
 
+def _tile() -> type[ModulePass]:
+    from tirconst.transforms.tile import TilePass
+
+    return TilePass
+
+
+def _stage_weights() -> type[ModulePass]:
+    from tirconst.transforms.stage_weights import StageWeightsPass
+
+    return StageWeightsPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> loader (one module per pass under tirconst.transforms)."""
     return {
@@ -87,6 +99,8 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-constant-report": _constant_report,
         "tir-encode-weights": _encode_weights,
         "tir-plan-memory": _plan_memory,
+        "tir-tile": _tile,
+        "tir-stage-weights": _stage_weights,
     }
 
 

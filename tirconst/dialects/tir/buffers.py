@@ -16,6 +16,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     SymbolRefAttr,
     TensorType,
+    i64,
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.irdl import (
@@ -464,7 +465,7 @@ class DeclBufferOp(IRDLOperation):
     ):
         props: dict[str, Attribute] = {"offset": IntegerAttr(offset, 64)}
         if strides is not None:
-            props["strides"] = DenseArrayBase.from_list(I64, list(strides))
+            props["strides"] = DenseArrayBase.from_list(i64, list(strides))
         super().__init__(operands=[source], properties=props, result_types=[view_type])
 
     def element_strides(self) -> tuple[int, ...]:
