@@ -64,6 +64,18 @@ def _constant_report() -> type[ModulePass]:
     return ConstantReportPass
 
 
+def _legalize_npu() -> type[ModulePass]:
+    from tirconst.transforms.legalize_npu import LegalizeNpuPass
+
+    return LegalizeNpuPass
+
+
+def _convert_tir_to_npu() -> type[ModulePass]:
+    from tirconst.transforms.convert_tir_to_npu import ConvertTirToNpuPass
+
+    return ConvertTirToNpuPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> loader (one module per pass under tirconst.transforms)."""
     return {
@@ -73,6 +85,8 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-fold-constants": _fold_constants,
         "tir-slice-constants": _slice_constants,
         "tir-constant-report": _constant_report,
+        "tir-legalize-npu": _legalize_npu,
+        "convert-tir-to-npu": _convert_tir_to_npu,
     }
 
 
