@@ -12,13 +12,13 @@ import re
 import numpy as np
 import pytest
 from xdsl.context import Context
-from xdsl.utils.exceptions import PassFailedException
 
 from tests.helpers import assert_equivalent
 from tests.npu_encode import encode_module
 from tirconst.backend.ethos_u.vela_ops import driver_payload
 from tirconst.dialects.npu import CommandStreamOp, InvokeOp
 from tirconst.interpreter.program import Program
+from tirconst.tools.diagnostics import ToolError
 from tirconst.transforms.convert_tir_to_npu import ConvertTirToNpuPass
 
 
@@ -154,14 +154,14 @@ def test_wrong_rounding_is_caught() -> None:
 
 
 def test_unencoded_weights_are_an_error() -> None:
-    with pytest.raises(PassFailedException, match="weights are not encoded"):
+    with pytest.raises(ToolError, match="weights are not encoded"):
         _lower(conv_chain(), encode=False)
 
 
 def test_unplaced_buffer_is_an_error() -> None:
     text = re.sub(r"%y1 = tir.allocate at <@sram, \d+>", "%y1 = tir.allocate", conv_chain())
     assert "%y1 = tir.allocate :" in text
-    with pytest.raises(PassFailedException, match=r"'tir.conv2d' op in @main: .*%y1 has no placement"):
+    with pytest.raises(ToolError, match=r"'tir.conv2d' op in @main: .*%y1 has no placement"):
         _lower(text)
 
 

@@ -66,7 +66,7 @@ from tirconst.dialects.tir import (
 )
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 from tirconst.interpreter.npu.ops import LUT_ADDRESS, LUT_SLOT_BYTES
-from tirconst.tools.diagnostics import describe, location_of
+from tirconst.tools.diagnostics import ToolError, describe, op_error
 
 NAME = "convert-tir-to-npu"
 TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp, arith.ConstantOp)
@@ -78,11 +78,9 @@ class StaysOnCpu(Exception):
     """The op cannot be lowered with this memory plan (the message says why)."""
 
 
-def fail(op: Operation, message: str) -> PassFailedException:
-    loc = location_of(op)
-    return PassFailedException(
-        f"{loc + ': ' if loc else ''}{describe(op)}: {NAME}: {message}"
-    )
+def fail(op: Operation, message: str) -> ToolError:
+    """`FILE:L:C: error: 'tir.x' op in @f: convert-tir-to-npu: message`."""
+    return op_error(op, f"{NAME}: {message}")
 
 
 # ------------------------------------------------------------------ placement
