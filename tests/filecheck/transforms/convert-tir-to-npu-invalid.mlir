@@ -1,6 +1,6 @@
 // RUN: tirconst-opt %s --split-input-file --verify-diagnostics -p convert-tir-to-npu | filecheck %s
 // RUN: not tirconst-opt %s --split-input-file -p convert-tir-to-npu 2>&1 | filecheck %s --check-prefix=EXIT
-// RUN: not tirconst-opt %s -p 'convert-tir-to-npu{accelerator=ethos-u99}' 2>&1 | filecheck %s --check-prefix=ACC
+// RUN: not tirconst-opt %s --split-input-file -p 'convert-tir-to-npu{accelerator=ethos-u99}' 2>&1 | filecheck %s --check-prefix=ACC
 
 // ACC: error: convert-tir-to-npu: unknown accelerator 'ethos-u99' (known: ethos-u55-32,
 
