@@ -17,7 +17,15 @@ import contextlib
 import io
 
 import numpy as np
-from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, IntAttr, ModuleOp, i32, i64
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseArrayBase,
+    DictionaryAttr,
+    IntAttr,
+    ModuleOp,
+    i32,
+    i64,
+)
 from xdsl.dialects.builtin import IntegerType, Signedness
 from xdsl.ir import ParametrizedAttribute
 from xdsl.irdl import irdl_attr_definition
@@ -25,8 +33,11 @@ from xdsl.irdl import irdl_attr_definition
 from tirconst.backend.ethos_u.vela_ops import pick_block_config
 from tirconst.dialects import npu
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
+from tirconst.analysis.npu_support import npu_reason
 from tirconst.dialects.tir import (
     AllocateConstOp,
+    AllocateOp,
+    FuncOp,
     ConstantOp,
     Conv2DOp,
     DepthwiseConv2DOp,
@@ -99,6 +110,36 @@ def _block_config(op, ohwi_shape, accelerator: str) -> tuple[int, int, int]:
         return pick_block_config(built, accelerator)
 
 
+def place_all(module: ModuleOp) -> ModuleOp:
+    """A trivial memory plan (no reuse): pools @flash and @sram, every
+    constant in flash and every workspace and parameter in SRAM, each
+    16-aligned after the last. Stands in for tir-plan-memory in tests."""
+    block = module.body.block
+    first = block.first_op
+    for pool in (PoolOp("flash", alignment=16, read_only=True), PoolOp("sram", alignment=16)):
+        block.insert_op_before(pool, first)  # type: ignore[arg-type]
+    ends = {"flash": 0, "sram": 0}
+
+    def take(pool: str, nbytes: int) -> PlacementAttr:
+        at = _align(ends[pool])
+        ends[pool] = at + nbytes
+        return PlacementAttr(pool, at)
+
+    for op in list(module.walk()):
+        if isinstance(op, ConstantOp):
+            op.placement = take("flash", op.data.nbytes)
+        elif isinstance(op, AllocateOp):
+            op.placement = take("sram", op.buffer.type.size_in_bytes)
+        elif isinstance(op, FuncOp):
+            op.param_placement = DictionaryAttr(
+                {
+                    n: take("sram", a.type.size_in_bytes)
+                    for n, a in zip(op.names, op.args, strict=True)
+                }
+            )
+    return module
+
+
 def encode_module(module: ModuleOp, accelerator: str = "ethos-u55-128") -> ModuleOp:
     """Rewrite `module` in place into the encoded form; returns it."""
     flash = next(p for p in module.ops if isinstance(p, PoolOp) and p.read_only)
@@ -113,6 +154,8 @@ def encode_module(module: ModuleOp, accelerator: str = "ethos-u55-128") -> Modul
     for op in list(module.walk()):
         if not isinstance(op, Conv2DOp | DepthwiseConv2DOp | FullyConnectedOp):
             continue
+        if npu_reason(op) is not None:
+            continue  # stays on the CPU with its raw weights
         w = op.filter.owner.data  # type: ignore[union-attr]
         co = w.shape[3] if isinstance(op, DepthwiseConv2DOp) else w.shape[0]
         bias = (

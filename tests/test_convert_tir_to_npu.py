@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +21,7 @@ from tirconst.dialects.npu import CommandStreamOp, InvokeOp
 from tirconst.interpreter.program import Program
 from tirconst.tools.diagnostics import ToolError
 from tirconst.transforms.convert_tir_to_npu import ConvertTirToNpuPass
+from tirconst.transforms.legalize_npu import LegalizeNpuPass
 
 
 def _hex(a: np.ndarray) -> str:
@@ -170,3 +172,42 @@ def test_invoke_reads_and_writes() -> None:
     inv = next(op for op in lowered.walk() if isinstance(op, InvokeOp))
     assert [v.name_hint for v in inv.outs] == ["output0"]
     assert inv.ins[0].name_hint == "input0"
+
+
+MODELS = Path(__file__).parent.parent / "models"
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "tflite_micro_speech",
+        "tflite_micro_magic_wand",
+        "audio_example1",
+        "rock_paper_scissors",
+        "autoencoder_example",
+        "image_example1",
+        "fingerprint_signature_generator",
+        "keyword_spotting_mobilenetv2",
+    ],
+)
+def test_bundled_model_lowered_equals_tir(model: str) -> None:
+    """A bundled model, imported, legalized, trivially placed and encoded by
+    the test helpers (standing in for tir-plan-memory and tir-encode-weights),
+    then lowered: bit for bit the imported program, and Vela accepts the
+    streams."""
+    from tests.npu_encode import place_all
+    from tirconst.frontend.importer import import_tflite
+
+    before = import_tflite(MODELS / f"{model}.tflite")
+    module = before.clone()
+    LegalizeNpuPass().apply(Context(), module)
+    place_all(module)
+    encode_module(module)
+    with contextlib.redirect_stderr(io.StringIO()):
+        ConvertTirToNpuPass().apply(Context(), module)
+    module.verify()
+    names = [op.name for op in module.walk()]
+    assert "npu.invoke" in names
+    assert not {"tir.conv2d", "tir.depthwise_conv2d"} & set(names)
+    assert_equivalent(before, module, trials=1)
+    assert all(p[:4] == b"COP1" for p in _payloads(module))
