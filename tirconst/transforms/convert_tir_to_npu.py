@@ -24,6 +24,7 @@ from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
+    IntegerAttr,
     ModuleOp,
     StringAttr,
     UnitAttr,
@@ -647,6 +648,11 @@ class ConvertTirToNpuPass(ModulePass):
                 f"{', '.join(ACCELERATORS)})"
             )
         regions, kinds, sizes = _pool_layout(op)
+        # Buffers only the NPU uses leave the tir function, so a pool without
+        # a declared size would shrink: fix each to the plan's extent.
+        for pool in op.ops:
+            if isinstance(pool, PoolOp) and pool.size is None:
+                pool.size = IntegerAttr(sizes[pool.sym_name.data], 64)
         lowerer = Lowerer(op, self.accelerator, regions, kinds, sizes)
         for func in [f for f in op.ops if isinstance(f, FuncOp)]:
             lowerer.run(func)

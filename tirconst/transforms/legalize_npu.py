@@ -6,6 +6,10 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   equal to that op's input zero point, folds into the op's `pad` (the NPU
   pads with the IFM zero point, and a padded position then contributes
   nothing, exactly as the explicit pad did). The pad and its workspace go.
+- A spatial `tir.mean` (axes 1 and 2 of NHWC) becomes the depthwise sum it
+  is on the NPU: a `tir.depthwise_conv2d` of an all-ones filter whose
+  per-channel multiplier is the mean's readapted one (ETHOS-U.md's "depthwise
+  sum then multiply", the multiply folded into the requantization).
 - A `tir.depthwise_conv2d` of one input channel with depth multiplier M
   (ETHOS-U.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
@@ -31,9 +35,13 @@ from tirconst.dialects.tir import (
     Conv2DOp,
     DepthwiseConv2DOp,
     FuncOp,
+    MeanOp,
     PadOp,
+    ReshapeOp,
 )
+from tirconst.dialects.npu.ops import MAX_KERNEL_AREA, MAX_KERNEL_HEIGHT
 from tirconst.dialects.tir.buffers import ConstantOp
+from tirconst.interpreter.kernels.reduce import mean_readapted_multiplier
 from tirconst.dialects.tir.types import BufferType
 
 NAME = "tir-legalize-npu"
@@ -94,11 +102,7 @@ def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:
         return False
     symbol = src.properties.get("symbol")
     base = f"{symbol.root_reference.data}_ohwi" if symbol else "dw_ohwi"  # type: ignore[attr-defined]
-    names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
-    name, k = base, 0
-    while name in names:
-        k += 1
-        name = f"{base}{k}"
+    name = _fresh_name(module, base)
     const = ConstantOp(name, ohwi)
     module.body.block.insert_op_before(const, module.body.block.first_op)  # type: ignore[arg-type]
     alloc = AllocateConstOp(name, BufferType(ohwi.shape, src.buffer_type.element_type))
@@ -120,12 +124,78 @@ def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:
     return True
 
 
+def _mean_as_depthwise(op: MeanOp) -> bool:
+    """A spatial int8 mean (axes 1, 2 of NHWC) as the depthwise sum it is on
+    the NPU: a depthwise conv of an all-ones H×W filter, no bias, whose
+    per-channel requantization is the mean's readapted multiplier (TFLite's
+    QuantizedMeanOrSum folds 1/count into it): MultiplyByQuantizedMultiplier(
+    Σ (x − input_zp), m', s') + output_zp, exactly the mean's integers."""
+    shape = op.input.type.get_shape()  # type: ignore[union-attr]
+    if len(shape) != 4 or shape[0] != 1:
+        return False
+    axes = {a % 4 for a in op.p("axes")}
+    if axes != {1, 2}:
+        return False
+    _, h, w, c = shape
+    count = h * w
+    if h > MAX_KERNEL_HEIGHT or count > MAX_KERNEL_AREA or count * 256 >= 2**31:
+        return False  # a kernel the NPU cannot run, or an int32 wrap
+    m, sh = mean_readapted_multiplier(op.p("multiplier"), op.p("shift"), count)
+    if not 0 <= 31 - sh <= 63 or not 0 <= m < 2**31:
+        return False  # outside the NPU's 32-bit scale and 6-bit shift
+    module = op.get_toplevel_object()
+    if not isinstance(module, ModuleOp):
+        return False
+    name = _fresh_name(module, "mean_ones")
+    ones = np.ones((1, h, w, c), np.int8)
+    const = ConstantOp(name, ones)
+    module.body.block.insert_op_before(const, module.body.block.first_op)  # type: ignore[arg-type]
+    block = op.parent_block()
+    assert block is not None
+    alloc = AllocateConstOp(name, BufferType(ones.shape, op.input.type.element_type))  # type: ignore[union-attr]
+    block.insert_op_before(alloc, op)
+    out = op.output
+    if tuple(out.type.get_shape()) != (1, 1, 1, c):  # type: ignore[union-attr]
+        view = ReshapeOp(out, BufferType((1, 1, 1, c), out.type.element_type))  # type: ignore[union-attr]
+        block.insert_op_before(view, op)
+        out = view.view
+    conv = DepthwiseConv2DOp.create_op(
+        [op.input, alloc.results[0], None],
+        out,
+        stride=(1, 1),
+        dilation=(1, 1),
+        pad=(0, 0, 0, 0),
+        input_zp=op.p("input_zp"),
+        output_zp=op.p("output_zp"),
+        multiplier=[m] * c,
+        shift=[sh] * c,
+        act_min=-128,
+        act_max=127,
+        depth_multiplier=1,
+    )
+    conv.attributes |= dict(op.attributes)
+    block.insert_op_before(conv, op)
+    op.detach()
+    op.erase()
+    return True
+
+
+def _fresh_name(module: ModuleOp, base: str) -> str:
+    names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
+    name, k = base, 0
+    while name in names:
+        k += 1
+        name = f"{base}{k}"
+    return name
+
+
 @dataclass(frozen=True)
 class LegalizeNpuPass(ModulePass):
     """Folds a `tir.pad` into the following conv or depthwise conv (when its
     value is the conv's input zero point and the result fits the NPU's
-    padding) and turns a one-channel depthwise conv with a depth multiplier
-    into a plain `tir.conv2d`, so that tiling, weight encoding and planning
+    padding), rewrites a spatial `tir.mean` as a depthwise sum with the
+    mean's readapted multiplier, and turns a one-channel depthwise conv with
+    a depth multiplier into a plain `tir.conv2d`, so that tiling, weight encoding and planning
     see the ops the NPU will run. Other ops are left as they are."""
 
     name = NAME
@@ -136,6 +206,9 @@ class LegalizeNpuPass(ModulePass):
             for o in ops:
                 if isinstance(o, DepthwiseConv2DOp) and o.parent is not None:
                     _depthwise_as_conv(o)
+            for o in list(func.walk()):
+                if isinstance(o, MeanOp) and o.parent is not None:
+                    _mean_as_depthwise(o)
             for o in list(func.walk()):
                 if isinstance(o, PadOp) and o.parent is not None:
                     _fold_pad(o)

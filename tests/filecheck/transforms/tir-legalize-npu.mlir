@@ -1,12 +1,12 @@
 // tir-legalize-npu: a pad of height and width by the conv's input zero point
-// folds into the conv's padding; a pad of another value, or of channels,
-// stays; a one-channel depthwise with a depth multiplier becomes a conv2d.
+// folds into the conv's padding; a pad of another value stays; a spatial mean
+// becomes a depthwise sum; a one-channel depthwise with a depth multiplier becomes a conv2d.
 // Every rewrite is equivalent.
 //
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu | filecheck %s
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-3: equivalent: @main
+// SAME-COUNT-4: equivalent: @main
 
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.pad
@@ -64,4 +64,21 @@ tir.func @main(%input0 : !tir.buffer<1x4x4x1xi8>, %output0 : !tir.buffer<1x2x2x4
       {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>,
        input_zp = 2, output_zp = -1, multiplier = array<i32: 1500000000, 1300000000, 1200000000, 1100000000>,
        shift = array<i32: -7, -7, -7, -7>, act_min = -128, act_max = 127, depth_multiplier = 4}
+}
+
+// -----
+
+// A spatial mean is the NPU's depthwise sum: an all-ones filter, the mean's
+// readapted multiplier (1/count folded in: count 4, shift 2 -> shift 0).
+// CHECK-LABEL: tir.constant @mean_ones = dense<{{.*}}> : tensor<1x2x2x3xi8>
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.mean
+// CHECK:         %[[V:.*]] = tir.reshape %output0 {{.*}} -> !tir.buffer<1x1x1x3xi8>
+// CHECK:         tir.depthwise_conv2d ins(%input0, %{{.*}} : !tir.buffer<1x2x2x3xi8>, !tir.buffer<1x2x2x3xi8>) outs(%[[V]] : !tir.buffer<1x1x1x3xi8>)
+// CHECK-SAME:      input_zp = -128 : i64, output_zp = -128 : i64, multiplier = array<i32: 1299877167, 1299877167, 1299877167>, shift = array<i32: 0, 0, 0>
+tir.func @main(%input0 : !tir.buffer<1x2x2x3xi8>, %output0 : !tir.buffer<1x3xi8>) {
+  tir.mean ins(%input0 : !tir.buffer<1x2x2x3xi8>) outs(%output0 : !tir.buffer<1x3xi8>)
+      {axes = array<i64: 1, 2>, input_zp = -128, output_zp = -128,
+       multiplier = 1299877167, shift = 2, input_scale = 0.022939343 : f32,
+       output_scale = 0.00947433058 : f32}
 }
