@@ -22,32 +22,33 @@ from xdsl.dialects.builtin import (
     DenseArrayBase,
     DictionaryAttr,
     IntAttr,
+    IntegerType,
     ModuleOp,
+    Signedness,
     i32,
     i64,
 )
-from xdsl.dialects.builtin import IntegerType, Signedness
 from xdsl.ir import ParametrizedAttribute
 from xdsl.irdl import irdl_attr_definition
 
+from tirconst.analysis.npu_support import npu_reason
 from tirconst.backend.ethos_u.vela_ops import pick_block_config
 from tirconst.dialects import npu
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
-from tirconst.analysis.npu_support import npu_reason
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
-    FuncOp,
     ConstantOp,
     Conv2DOp,
     DepthwiseConv2DOp,
     FullyConnectedOp,
+    FuncOp,
     PlacementAttr,
     PoolOp,
 )
+from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.bias import encode_bias
 from tirconst.formats.ethos_u.weights import WeightEncoding, encode_weights
-from tirconst.dialects.tir.types import BufferType
 
 
 @irdl_attr_definition
@@ -116,7 +117,10 @@ def place_all(module: ModuleOp) -> ModuleOp:
     16-aligned after the last. Stands in for tir-plan-memory in tests."""
     block = module.body.block
     first = block.first_op
-    for pool in (PoolOp("flash", alignment=16, read_only=True), PoolOp("sram", alignment=16)):
+    for pool in (
+        PoolOp("flash", alignment=16, read_only=True),
+        PoolOp("sram", alignment=16),
+    ):
         block.insert_op_before(pool, first)  # type: ignore[arg-type]
     ends = {"flash": 0, "sram": 0}
 

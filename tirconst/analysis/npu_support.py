@@ -97,16 +97,12 @@ def _field(attr: Any, *names: str) -> Any:
     for name in names:
         if hasattr(attr, name):
             return _py(getattr(attr, name))
-    raise ValueError(
-        f"#tir.encoded_weights has none of the fields {', '.join(names)}"
-    )
+    raise ValueError(f"#tir.encoded_weights has none of the fields {', '.join(names)}")
 
 
 def encoded_attr(op: Operation) -> Attribute | None:
     """The op's `encoded_weights` (a property or an attribute), or None."""
-    return op.properties.get("encoded_weights") or op.attributes.get(
-        "encoded_weights"
-    )
+    return op.properties.get("encoded_weights") or op.attributes.get("encoded_weights")
 
 
 def encoded_layout(op: Operation) -> EncodedLayout:
@@ -212,7 +208,8 @@ def npu_reason(op: Operation) -> str | None:
     if not isinstance(op, OperatorOp):
         return f"{op.name}: not an operator the NPU runs"
     if not all(
-        isinstance(v.type, BufferType) for v in [*op.input_values(), op.output]  # type: ignore[attr-defined]
+        isinstance(v.type, BufferType)
+        for v in [*op.input_values(), op.output]  # type: ignore[attr-defined]
     ):
         return "operands are not buffers"
     if isinstance(op, Conv2DOp | DepthwiseConv2DOp):
@@ -245,10 +242,15 @@ def npu_reason(op: Operation) -> str | None:
                 "padded average pool: the NPU's padded average is not TFLite's "
                 "(which does not count the padding)"
             )
-        return _window_reason(op.p("window"), op.p("stride"), (1, 1), op.p("pad"), False)
+        return _window_reason(
+            op.p("window"), op.p("stride"), (1, 1), op.p("pad"), False
+        )
     if isinstance(op, AddOp | SubOp | MulOp):
         if op.quantization() is None:
-            return f"{op.name[4:]} without float scales (Vela derives its registers from them)"
+            return (
+                f"{op.name[4:]} without float scales (Vela derives its registers "
+                "from them)"
+            )
         why = _shapes_reason(op, [op.lhs, op.rhs, op.output])
         return why or binary_broadcast(op)[1]
     if isinstance(op, RequantizeOp):

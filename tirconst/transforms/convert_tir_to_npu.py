@@ -61,8 +61,8 @@ from tirconst.dialects.tir import (
     MulOp,
     OperatorOp,
     PoolOp,
-    ReshapeOp,
     RequantizeOp,
+    ReshapeOp,
     SubOp,
 )
 from tirconst.formats.ethos_u.weights import ACCELERATORS
@@ -205,7 +205,9 @@ class Lowerer:
             zero_point=int(zero_point),
         )
 
-    def byte_range(self, op: Operation, v: SSAValue, at: int, n: int) -> npu.AddressRangeAttr:
+    def byte_range(
+        self, op: Operation, v: SSAValue, at: int, n: int
+    ) -> npu.AddressRangeAttr:
         p = self.place(op, v)
         if p.strides is not None:
             raise StaysOnCpu("a strided view cannot be a DMA or weight range")
@@ -328,7 +330,9 @@ class Lowerer:
         ifm = self.feature_map(op, op.input, scale, zp)
         ofm = self.feature_map(op, op.output, scale, zp)
         props = {
-            "pool_type": StringAttr("max" if isinstance(op, MaxPool2DOp) else "average"),
+            "pool_type": StringAttr(
+                "max" if isinstance(op, MaxPool2DOp) else "average"
+            ),
             "ifm": ifm,
             "ofm": ofm,
             "kernel": npu.KernelAttr.make(
@@ -381,7 +385,9 @@ class Lowerer:
             "op_type": StringAttr(op.name[4:]),
             "ifm": self.feature_map(op, a[0], a[1], a[2], tuple(out_shape)),
             "ifm2": self.feature_map(op, b[0], b[1], b[2], b_shape),
-            "ofm": self.feature_map(op, op.output, q["output_scale"], op.p("output_zp")),
+            "ofm": self.feature_map(
+                op, op.output, q["output_scale"], op.p("output_zp")
+            ),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
         }
         if swap:
@@ -545,7 +551,11 @@ def _real_bound(q: int, ofm: npu.FeatureMapAttr) -> float:
     scale = np.float32(1.0 if ofm["scale"] is None else ofm["scale"])
     zp = ofm["zero_point"]
     value = np.float32(q - zp) * scale
-    for cand in (value, np.nextafter(value, np.float32(np.inf)), np.nextafter(value, np.float32(-np.inf))):
+    for cand in (
+        value,
+        np.nextafter(value, np.float32(np.inf)),
+        np.nextafter(value, np.float32(-np.inf)),
+    ):
         x = np.float32(cand) / scale
         back = zp + int(np.sign(x) * np.floor(np.abs(x) + np.float32(0.5)))
         if back == q:
@@ -592,7 +602,9 @@ def _erase_unused(root: SSAValue) -> None:
             v.owner.erase()
 
 
-def _pool_layout(module: ModuleOp) -> tuple[dict[str, int], dict[str, str], dict[str, int]]:
+def _pool_layout(
+    module: ModuleOp,
+) -> tuple[dict[str, int], dict[str, str], dict[str, int]]:
     """Region per pool (read-only pools from 0, then read-write ones), region
     kinds, and each pool's size (declared, or the furthest placed byte)."""
     pools = [op for op in module.ops if isinstance(op, PoolOp)]
@@ -616,7 +628,9 @@ def _pool_layout(module: ModuleOp) -> tuple[dict[str, int], dict[str, str], dict
                 end = p.offset + _btype(v).size_in_bytes
                 reach[p.pool] = max(reach.get(p.pool, 0), end)
     sizes = {
-        p.sym_name.data: p.size_bytes if p.size_bytes is not None else reach.get(p.sym_name.data, 0)
+        p.sym_name.data: p.size_bytes
+        if p.size_bytes is not None
+        else reach.get(p.sym_name.data, 0)
         for p in pools
     }
     return regions, kinds, sizes

@@ -29,6 +29,7 @@ from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
+from tirconst.dialects.npu.ops import MAX_KERNEL_AREA, MAX_KERNEL_HEIGHT
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
@@ -39,10 +40,9 @@ from tirconst.dialects.tir import (
     PadOp,
     ReshapeOp,
 )
-from tirconst.dialects.npu.ops import MAX_KERNEL_AREA, MAX_KERNEL_HEIGHT
 from tirconst.dialects.tir.buffers import ConstantOp
-from tirconst.interpreter.kernels.reduce import mean_readapted_multiplier
 from tirconst.dialects.tir.types import BufferType
+from tirconst.interpreter.kernels.reduce import mean_readapted_multiplier
 
 NAME = "tir-legalize-npu"
 
@@ -58,7 +58,9 @@ def _fold_pad(pad: PadOp) -> bool:
     conv = users[0]
     if conv.input is not out or conv.filter is out or conv.bias is out:
         return False
-    if conv.parent_block() is not pad.parent_block() or not pad.is_before_in_block(conv):
+    if conv.parent_block() is not pad.parent_block() or not pad.is_before_in_block(
+        conv
+    ):
         return False
     p = pad.p("padding")
     if len(p) != 8 or p[0] or p[1] or p[6] or p[7]:
@@ -195,8 +197,9 @@ class LegalizeNpuPass(ModulePass):
     value is the conv's input zero point and the result fits the NPU's
     padding), rewrites a spatial `tir.mean` as a depthwise sum with the
     mean's readapted multiplier, and turns a one-channel depthwise conv with
-    a depth multiplier into a plain `tir.conv2d`, so that tiling, weight encoding and planning
-    see the ops the NPU will run. Other ops are left as they are."""
+    a depth multiplier into a plain `tir.conv2d`, so that tiling, weight
+    encoding and planning see the ops the NPU will run. Other ops are left
+    as they are."""
 
     name = NAME
 

@@ -38,9 +38,7 @@ from tirconst.dialects.npu.stream import (
     TensorOp,
 )
 
-Npu = Dialect(
-    "npu", [CommandStreamOp, RegionOp, TensorOp, *OPS, InvokeOp], ATTRIBUTES
-)
+Npu = Dialect("npu", [CommandStreamOp, RegionOp, TensorOp, *OPS, InvokeOp], ATTRIBUTES)
 
 __all__ = [
     "LUT_REGION",

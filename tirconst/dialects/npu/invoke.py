@@ -114,7 +114,8 @@ class InvokeOp(IRDLOperation):
             parser.parse_punctuation("(")
             pos = parser.pos
             names = parser.parse_optional_undelimited_comma_separated_list(
-                parser.parse_optional_unresolved_operand, parser.parse_unresolved_operand
+                parser.parse_optional_unresolved_operand,
+                parser.parse_unresolved_operand,
             )
             values: list[SSAValue] = []
             if names:
