@@ -260,3 +260,38 @@ def test_whole_chain_on_bundled_model(model: str, tmp_path: Path) -> None:
     assert "npu.invoke" in text and "tir.conv2d" not in text
     assert_equivalent(src.read_text(), text, trials=1)
     assert all(p[:4] == b"COP1" for p in _payloads(Program(text).module))
+
+
+def test_plan_reusing_a_dead_input_inside_a_run() -> None:
+    """%q, which a CPU op reads later, reuses the bytes of %input0 (dead after
+    the first pool): its allocation stays in the function and runs before the
+    invoke, so %input0 is read by the stream but is not a checked operand;
+    still one run, and equal to the placed tir program."""
+    exp = np.exp(-np.arange(256) * 0.1).astype(np.float32)
+    text = f"""
+tir.pool @flash read_only alignment 16
+tir.pool @sram alignment 16
+tir.constant @exp = dense<{_hex(exp)}> : tensor<256xf32> at <@flash, 0>
+tir.func @main(%input0 : !tir.buffer<1x4x4x16xi8>, %output0 : !tir.buffer<1x16xi8>)
+    attributes {{param_placement = {{input0 = #tir.place<@sram, 0>,
+                 output0 = #tir.place<@sram, 512>}}}} {{
+  %p = tir.allocate at <@sram, 256> : !tir.buffer<1x2x2x16xi8>
+  tir.max_pool2d ins(%input0 : !tir.buffer<1x4x4x16xi8>) outs(%p : !tir.buffer<1x2x2x16xi8>)
+      {{window = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>,
+       act_min = -128, act_max = 127}}
+  %q = tir.allocate at <@sram, 0> : !tir.buffer<1x1x1x16xi8>
+  tir.max_pool2d ins(%p : !tir.buffer<1x2x2x16xi8>) outs(%q : !tir.buffer<1x1x1x16xi8>)
+      {{window = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>,
+       act_min = -128, act_max = 127}}
+  %row = tir.reshape %q : !tir.buffer<1x1x1x16xi8> -> !tir.buffer<1x16xi8>
+  %e = tir.allocate_const @exp : !tir.buffer<256xf32>
+  tir.softmax ins(%row, %e : !tir.buffer<1x16xi8>, !tir.buffer<256xf32>) outs(%output0 : !tir.buffer<1x16xi8>)
+      {{output_scale = 0.00390625 : f32, output_zp = -128, input_scale = 0.1 : f32, input_zp = -128}}
+}}
+"""
+    with contextlib.redirect_stderr(io.StringIO()):
+        lowered = _lower(text, encode=False)
+    invokes = [op for op in lowered.walk() if isinstance(op, InvokeOp)]
+    assert len(invokes) == 1
+    assert [v.name_hint for v in invokes[0].outs] == ["q"]
+    assert_equivalent(text, lowered)

@@ -138,12 +138,12 @@ def _btype(v: SSAValue) -> BufferType:
 @dataclass
 class Segment:
     """A contiguous run of lowered ops: the tir ops, their npu ops, and the
-    bytes read so far (to end the segment before an allocation overlaps them)."""
+    allocations among them (which run before the invoke that replaces them)."""
 
     ops: list[Operation] = field(default_factory=list)
     npu_ops: list[Operation] = field(default_factory=list)
     streams: dict[str, list[npu.WeightStreamAttr]] = field(default_factory=dict)
-    read_spans: list[tuple[str, int, int]] = field(default_factory=list)
+    late_allocs: list[Operation] = field(default_factory=list)
     uses_lut: bool = False
     slots: int = 0
 
@@ -442,9 +442,8 @@ class Lowerer:
         seg = Segment()
         for op in list(func.body.block.ops):
             if isinstance(op, TRANSPARENT):
-                if seg.ops and self._overlaps_reads(op, seg):
-                    self.close(func, seg)
-                    seg = Segment()
+                if seg.ops and isinstance(op, AllocateOp | AllocateConstOp):
+                    seg.late_allocs.append(op)
                 continue
             if not isinstance(op, OperatorOp):
                 self.close(func, seg)
@@ -465,22 +464,7 @@ class Lowerer:
                 continue
             seg.ops.append(op)
             seg.npu_ops += lowered
-            for v in op.input_values():
-                p = place_of(v)
-                if p is not None:
-                    seg.read_spans.append(
-                        (p.pool, p.offset, p.offset + _btype(v).size_in_bytes)
-                    )
         self.close(func, seg)
-
-    def _overlaps_reads(self, op: Operation, seg: Segment) -> bool:
-        """An allocation whose bytes the segment read: running it (which makes
-        its bytes undefined) before the invoke would hide those reads."""
-        p = place_of(op.results[0]) if op.results else None
-        if p is None or isinstance(op, DeclBufferOp | ReshapeOp | arith.ConstantOp):
-            return False
-        lo, hi = p.offset, p.offset + _btype(op.results[0]).size_in_bytes
-        return any(q == p.pool and a < hi and lo < b for q, a, b in seg.read_spans)
 
     def close(self, func: FuncOp, seg: Segment) -> None:
         if not seg.ops:
@@ -498,6 +482,20 @@ class Lowerer:
                 written.append(root)
         outs = [r for r in written if _used_outside(r, in_seg)]
         internal = [r for r in written if r not in outs]
+        # An allocation among the run's ops that stays runs before the invoke
+        # and marks its bytes undefined: an input whose bytes it reuses (a
+        # plan reusing a dead input) is still read by the stream, where it
+        # lies, but cannot be an operand the interpreter checks as defined.
+        clobbered = [
+            (a.results[0], _span(a.results[0]))
+            for a in seg.late_allocs
+            if a.results[0] not in internal
+        ]
+        ins = [
+            r
+            for r in ins
+            if not any(v is not r and _overlap(_span(r), c) for v, c in clobbered)
+        ]
         pools = {self._pool_of(r) for r in ins + outs}
         for r in internal:  # a region must be reachable through an operand
             if self._pool_of(r) not in pools:
@@ -543,6 +541,16 @@ class Lowerer:
         p = place_of(root)
         assert p is not None
         return p.pool
+
+
+def _span(v: SSAValue) -> tuple[str, int, int]:
+    p = place_of(v)
+    assert p is not None
+    return p.pool, p.offset, p.offset + _btype(v).size_in_bytes
+
+
+def _overlap(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
+    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
 
 
 def _real_bound(q: int, ofm: npu.FeatureMapAttr) -> float:
