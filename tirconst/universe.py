@@ -88,6 +88,18 @@ def _stage_weights() -> type[ModulePass]:
     return StageWeightsPass
 
 
+def _legalize_npu() -> type[ModulePass]:
+    from tirconst.transforms.legalize_npu import LegalizeNpuPass
+
+    return LegalizeNpuPass
+
+
+def _convert_tir_to_npu() -> type[ModulePass]:
+    from tirconst.transforms.convert_tir_to_npu import ConvertTirToNpuPass
+
+    return ConvertTirToNpuPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> loader (one module per pass under tirconst.transforms)."""
     return {
@@ -101,6 +113,8 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-plan-memory": _plan_memory,
         "tir-tile": _tile,
         "tir-stage-weights": _stage_weights,
+        "tir-legalize-npu": _legalize_npu,
+        "convert-tir-to-npu": _convert_tir_to_npu,
     }
 
 

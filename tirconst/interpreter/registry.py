@@ -27,7 +27,10 @@ from xdsl.ir import Operation
 
 Implementation = Callable[[Any], Callable[..., None]]
 
-PROVIDERS: dict[str, str] = {"tir": "tirconst.interpreter.operators"}
+PROVIDERS: dict[str, str] = {
+    "tir": "tirconst.interpreter.operators",
+    "npu": "tirconst.interpreter.npu.invoke",
+}
 """Dialect name -> the module whose import registers its implementations."""
 
 _IMPLEMENTATIONS: dict[type[Operation], Implementation] = {}

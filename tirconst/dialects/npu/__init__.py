@@ -20,6 +20,7 @@ from tirconst.dialects.npu.attributes import (
     WeightEncodingAttr,
     WeightStreamAttr,
 )
+from tirconst.dialects.npu.invoke import InvokeOp
 from tirconst.dialects.npu.ops import (
     OPS,
     BlockOp,
@@ -37,7 +38,7 @@ from tirconst.dialects.npu.stream import (
     TensorOp,
 )
 
-Npu = Dialect("npu", [CommandStreamOp, RegionOp, TensorOp, *OPS], ATTRIBUTES)
+Npu = Dialect("npu", [CommandStreamOp, RegionOp, TensorOp, *OPS, InvokeOp], ATTRIBUTES)
 
 __all__ = [
     "LUT_REGION",
@@ -50,6 +51,7 @@ __all__ = [
     "DmaOp",
     "ElementwiseOp",
     "FeatureMapAttr",
+    "InvokeOp",
     "KernelAttr",
     "Npu",
     "PaddingAttr",

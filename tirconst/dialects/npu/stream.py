@@ -13,6 +13,7 @@ from xdsl.dialects.builtin import (
     FloatAttr,
     IntegerAttr,
     StringAttr,
+    SymbolRefAttr,
     TensorType,
     i64,
 )
@@ -148,11 +149,17 @@ class RegionOp(IRDLOperation):
     0-7, or 0x103 for the internal lookup-table memory): its kind, its size in
     bytes and, for the constant (flash) region, its data and where the
     encoded weight streams in it lie (`#npu.weight_stream`, so the verifier
-    and the interpreter know how each stream was encoded). Scratch, input and
-    output regions start zeroed.
+    and the interpreter know how each stream was encoded; a scratch region
+    may declare streams too: staged copies of encoded weights). Scratch,
+    input and output regions start zeroed.
+
+    In a stream that a tir function runs (`npu.invoke`), `pool @NAME` makes
+    the region that `tir.pool`: its bytes are the pool's at run time (the
+    constant region then holds no data of its own).
 
     Syntax:
-        npu.region INDEX KIND size BYTES [streams [#npu.weight_stream<...>, ...]]
+        npu.region INDEX KIND size BYTES [pool @POOL]
+                   [streams [#npu.weight_stream<...>, ...]]
                    [= dense<...> : tensor<BYTESxui8>]
 
     Example:
@@ -168,6 +175,7 @@ class RegionOp(IRDLOperation):
     size = prop_def(IntegerAttr)
     data = opt_prop_def(DenseIntOrFPElementsAttr)
     streams = opt_prop_def(ArrayAttr[WeightStreamAttr])
+    pool = opt_prop_def(SymbolRefAttr)
     traits = traits_def(HasParent(CommandStreamOp))
 
     def __init__(
@@ -177,6 +185,7 @@ class RegionOp(IRDLOperation):
         size: int,
         data: bytes | np.ndarray | None = None,
         streams: list[WeightStreamAttr] | None = None,
+        pool: str | None = None,
     ):
         props: dict[str, Attribute] = {
             "index": _int(index),
@@ -192,7 +201,14 @@ class RegionOp(IRDLOperation):
             props["data"] = dense_from_numpy(np.asarray(arr, dtype=np.uint8))
         if streams:
             props["streams"] = ArrayAttr(streams)
+        if pool is not None:
+            props["pool"] = SymbolRefAttr(pool)
         super().__init__(properties=props)
+
+    @property
+    def pool_name(self) -> str | None:
+        """The tir.pool this region is (in a stream run by npu.invoke)."""
+        return None if self.pool is None else self.pool.root_reference.data
 
     @property
     def bytes(self) -> np.ndarray | None:
@@ -228,8 +244,10 @@ class RegionOp(IRDLOperation):
                     f"region is {self.size.value.data} bytes"
                 )
         for s in self.streams.data if self.streams else ():
-            if kind != "constant":
-                raise VerifyException("weight streams lie in a constant region")
+            if kind not in ("constant", "scratch"):
+                raise VerifyException(
+                    "weight streams lie in a constant or scratch region"
+                )
             if s["address"] + s["length"] > self.size.value.data:
                 raise VerifyException(
                     f"weight stream at {s['address']} of {s['length']} bytes ends "
@@ -240,6 +258,9 @@ class RegionOp(IRDLOperation):
         printer.print_string(
             f" {self.index.value.data} {self.kind.data} size {self.size.value.data}"
         )
+        if self.pool is not None:
+            printer.print_string(" pool ")
+            printer.print_symbol_name(self.pool.root_reference.data)
         if self.streams:
             printer.print_string(" streams [")
             printer.print_list(self.streams.data, printer.print_attribute)
@@ -257,6 +278,9 @@ class RegionOp(IRDLOperation):
         kind = parser.parse_identifier(" (the region kind)")
         parser.parse_keyword("size")
         size = parser.parse_integer(allow_boolean=False, allow_negative=False)
+        pool = None
+        if parser.parse_optional_keyword("pool"):
+            pool = parser.parse_symbol_name().data
         streams = None
         if parser.parse_optional_keyword("streams"):
             pos = parser.pos
@@ -266,7 +290,7 @@ class RegionOp(IRDLOperation):
             if not all(isinstance(s, WeightStreamAttr) for s in items):
                 parser.raise_error("streams must be #npu.weight_stream", pos)
             streams = items
-        op = cls(index, kind, size, streams=streams)  # type: ignore[arg-type]
+        op = cls(index, kind, size, streams=streams, pool=pool)  # type: ignore[arg-type]
         if parser.parse_optional_punctuation("="):
             pos = parser.pos
             raw = parse_raw_data(parser)

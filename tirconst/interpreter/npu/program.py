@@ -12,6 +12,7 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
 from tirconst.dialects.npu import CommandStreamOp, TensorOp
+from tirconst.dialects.tir import FuncOp
 from tirconst.dialects.tir.types import BufferType
 from tirconst.interpreter.errors import InterpreterError, op_failure
 from tirconst.interpreter.npu.memory import Memory, MemoryFault
@@ -20,8 +21,11 @@ from tirconst.interpreter.program import Program
 
 
 def holds_npu(module: ModuleOp) -> bool:
-    """Whether the module holds an npu.command_stream."""
-    return any(isinstance(op, CommandStreamOp) for op in module.ops)
+    """Whether the module is npu command streams only (no tir.func: a tir
+    function that invokes streams runs as a tir Program)."""
+    return any(isinstance(op, CommandStreamOp) for op in module.ops) and not any(
+        isinstance(op, FuncOp) for op in module.ops
+    )
 
 
 class StreamFunction:

@@ -1,0 +1,84 @@
+// tir-legalize-npu: a pad of height and width by the conv's input zero point
+// folds into the conv's padding; a pad of another value stays; a spatial mean
+// becomes a depthwise sum; a one-channel depthwise with a depth multiplier becomes a conv2d.
+// Every rewrite is equivalent.
+//
+// RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu | filecheck %s
+// RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
+
+// SAME-COUNT-4: equivalent: @main
+
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.pad
+// CHECK-NOT:     tir.allocate :
+// CHECK:         tir.conv2d ins(%input0, %w, %b
+// CHECK-SAME:      pad = array<i64: 2, 1, 1, 2>
+tir.constant @w = dense<"0x2865382B6E2B944E75194C85A5B5554E402D86F8BFE06C03F684D721FCC7AAC96D90427A8AE74E8D0F82A6C705F6A4E244A3B912B23311E84EB50DA135A7178B340AC28025E2FB8C103898A601814A7FD5B664B0FF298127ED779040CE5C88BC3D35C0C88839D8EF3F0AE3C3B0C4E479C3A8FFADA1B34E6559D5B54CF8069F588EFF209D5021F4E4D31746202D41B6FE"> : tensor<4x3x3x4xi8>
+tir.constant @b = dense<"0xE303000024040000D1030000B4F5FFFF"> : tensor<4xi32>
+tir.func @main(%input0 : !tir.buffer<1x5x5x4xi8>, %output0 : !tir.buffer<1x6x6x4xi8>) {
+  %p = tir.allocate : !tir.buffer<1x6x6x4xi8>
+  tir.pad ins(%input0 : !tir.buffer<1x5x5x4xi8>) outs(%p : !tir.buffer<1x6x6x4xi8>)
+      {padding = array<i64: 0, 0, 1, 0, 0, 1, 0, 0>, pad_value = -7}
+  %w = tir.allocate_const @w : !tir.buffer<4x3x3x4xi8>
+  %b = tir.allocate_const @b : !tir.buffer<4xi32>
+  tir.conv2d ins(%p, %w, %b : !tir.buffer<1x6x6x4xi8>, !tir.buffer<4x3x3x4xi8>, !tir.buffer<4xi32>)
+      outs(%output0 : !tir.buffer<1x6x6x4xi8>)
+      {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>,
+       input_zp = -7, output_zp = 3, multiplier = array<i32: 1500000000, 1300000000, 1200000000, 1100000000>,
+       shift = array<i32: -9, -9, -9, -9>, act_min = -128, act_max = 127}
+}
+
+// -----
+
+// The pad value is not the input zero point: the pad stays.
+// CHECK-LABEL: tir.func @main
+// CHECK:         tir.pad
+// CHECK:         tir.conv2d ins(%p,
+// CHECK-SAME:      pad = array<i64: 1, 1, 1, 1>
+tir.constant @w = dense<"0x2865382B6E2B944E75194C85A5B5554E402D86F8BFE06C03F684D721FCC7AAC96D90427A8AE74E8D0F82A6C705F6A4E244A3B912B23311E84EB50DA135A7178B340AC28025E2FB8C103898A601814A7FD5B664B0FF298127ED779040CE5C88BC3D35C0C88839D8EF3F0AE3C3B0C4E479C3A8FFADA1B34E6559D5B54CF8069F588EFF209D5021F4E4D31746202D41B6FE"> : tensor<4x3x3x4xi8>
+tir.func @main(%input0 : !tir.buffer<1x5x5x4xi8>, %output0 : !tir.buffer<1x6x6x4xi8>) {
+  %p = tir.allocate : !tir.buffer<1x6x6x4xi8>
+  tir.pad ins(%input0 : !tir.buffer<1x5x5x4xi8>) outs(%p : !tir.buffer<1x6x6x4xi8>)
+      {padding = array<i64: 0, 0, 1, 0, 0, 1, 0, 0>, pad_value = 0}
+  %w = tir.allocate_const @w : !tir.buffer<4x3x3x4xi8>
+  tir.conv2d ins(%p, %w : !tir.buffer<1x6x6x4xi8>, !tir.buffer<4x3x3x4xi8>)
+      outs(%output0 : !tir.buffer<1x6x6x4xi8>)
+      {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>,
+       input_zp = -7, output_zp = 3, multiplier = array<i32: 1500000000, 1300000000, 1200000000, 1100000000>,
+       shift = array<i32: -9, -9, -9, -9>, act_min = -128, act_max = 127}
+}
+
+// -----
+
+// CHECK-LABEL: tir.constant @dw_ohwi = {{.*}} : tensor<4x3x3x1xi8>
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.depthwise_conv2d
+// CHECK:         %{{.*}} = tir.allocate_const @dw_ohwi : !tir.buffer<4x3x3x1xi8>
+// CHECK:         tir.conv2d
+// CHECK-NOT:       depth_multiplier
+tir.constant @dw = dense<"0x0A0907758F0CBB0E7C0CCC67B35AFDC517F50CDC3D51B061C75958AFFCDBF090ADD838DF"> : tensor<1x3x3x4xi8>
+tir.func @main(%input0 : !tir.buffer<1x4x4x1xi8>, %output0 : !tir.buffer<1x2x2x4xi8>) {
+  %w = tir.allocate_const @dw : !tir.buffer<1x3x3x4xi8>
+  tir.depthwise_conv2d ins(%input0, %w : !tir.buffer<1x4x4x1xi8>, !tir.buffer<1x3x3x4xi8>)
+      outs(%output0 : !tir.buffer<1x2x2x4xi8>)
+      {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>,
+       input_zp = 2, output_zp = -1, multiplier = array<i32: 1500000000, 1300000000, 1200000000, 1100000000>,
+       shift = array<i32: -7, -7, -7, -7>, act_min = -128, act_max = 127, depth_multiplier = 4}
+}
+
+// -----
+
+// A spatial mean is the NPU's depthwise sum: an all-ones filter, the mean's
+// readapted multiplier (1/count folded in: count 4, shift 2 -> shift 0).
+// CHECK-LABEL: tir.constant @mean_ones = dense<{{.*}}> : tensor<1x2x2x3xi8>
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.mean
+// CHECK:         %[[V:.*]] = tir.reshape %output0 {{.*}} -> !tir.buffer<1x1x1x3xi8>
+// CHECK:         tir.depthwise_conv2d ins(%input0, %{{.*}} : !tir.buffer<1x2x2x3xi8>, !tir.buffer<1x2x2x3xi8>) outs(%[[V]] : !tir.buffer<1x1x1x3xi8>)
+// CHECK-SAME:      input_zp = -128 : i64, output_zp = -128 : i64, multiplier = array<i32: 1299877167, 1299877167, 1299877167>, shift = array<i32: 0, 0, 0>
+tir.func @main(%input0 : !tir.buffer<1x2x2x3xi8>, %output0 : !tir.buffer<1x3xi8>) {
+  tir.mean ins(%input0 : !tir.buffer<1x2x2x3xi8>) outs(%output0 : !tir.buffer<1x3xi8>)
+      {axes = array<i64: 1, 2>, input_zp = -128, output_zp = -128,
+       multiplier = 1299877167, shift = 2, input_scale = 0.022939343 : f32,
+       output_scale = 0.00947433058 : f32}
+}

@@ -1,0 +1,265 @@
+"""Which tir operator ops the Ethos-U NPU can run exactly, and why not.
+
+`npu_reason(op)` is None for an op that `convert-tir-to-npu` lowers (given a
+memory plan, and encoded weights for weighted ops), else the one-line reason
+it stays on the CPU. The same answer serves `tir-legalize-npu`, the weight
+encoder (only ops that go to the NPU need encoded weights) and the remark
+convert-tir-to-npu prints. The facts are ETHOS-U.md's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, IntAttr, IntegerAttr
+from xdsl.ir import Attribute, Operation, SSAValue
+
+from tirconst.dialects.npu.attributes import WeightEncodingAttr
+from tirconst.dialects.npu.ops import (
+    MAX_DILATION,
+    MAX_KERNEL_AREA,
+    MAX_KERNEL_HEIGHT,
+    MAX_POOL_KERNEL,
+    MAX_STRIDE,
+)
+from tirconst.dialects.tir import (
+    AddOp,
+    AvgPool2DOp,
+    Conv2DOp,
+    CopyOp,
+    DepthwiseConv2DOp,
+    DequantizeOp,
+    FullyConnectedOp,
+    LogisticOp,
+    MaxPool2DOp,
+    MeanOp,
+    MulOp,
+    OperatorOp,
+    PadOp,
+    QuantizeOp,
+    RequantizeOp,
+    SoftmaxOp,
+    SubOp,
+)
+from tirconst.dialects.tir.types import BufferType
+
+WEIGHTED = (Conv2DOp, DepthwiseConv2DOp, FullyConnectedOp)
+MAX_DIM = 65536
+
+
+# ------------------------------------------------- encoded weights (ENCODED.md)
+
+
+@dataclass(frozen=True)
+class CoreLayout:
+    """One core's section of an encoded weight buffer: byte offset and length
+    of the bias/scale records and of the weight stream, and how the stream
+    was encoded (an `#npu.weight_encoding`)."""
+
+    records_offset: int
+    records_length: int
+    weights_offset: int
+    weights_length: int
+    encoding: WeightEncodingAttr
+
+
+@dataclass(frozen=True)
+class EncodedLayout:
+    """What `#tir.encoded_weights` says (ENCODED.md): per core a section, and
+    the block config [h, w, depth] the op must run with."""
+
+    cores: tuple[CoreLayout, ...]
+    block_config: tuple[int, int, int]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The OHWI shape given to the encoder (depthwise (C,KH,KW,1), FC
+        (Co,1,1,K))."""
+        return tuple(self.cores[0].encoding.encoding.shape)
+
+
+def _py(attr: Any) -> Any:
+    if isinstance(attr, IntAttr):
+        return attr.data
+    if isinstance(attr, IntegerAttr):
+        return attr.value.data
+    if isinstance(attr, DenseArrayBase):
+        return tuple(int(v) for v in attr.get_values())
+    if isinstance(attr, ArrayAttr):
+        return tuple(_py(a) for a in attr.data)
+    return attr
+
+
+def _field(attr: Any, *names: str) -> Any:
+    for name in names:
+        if hasattr(attr, name):
+            return _py(getattr(attr, name))
+    raise ValueError(f"#tir.encoded_weights has none of the fields {', '.join(names)}")
+
+
+def encoded_attr(op: Operation) -> Attribute | None:
+    """The op's `encoded_weights` (a property or an attribute), or None."""
+    return op.properties.get("encoded_weights") or op.attributes.get("encoded_weights")
+
+
+def encoded_layout(op: Operation) -> EncodedLayout:
+    """The op's `#tir.encoded_weights` read into an EncodedLayout (ValueError
+    if it has no such attribute or lacks a field)."""
+    attr = encoded_attr(op)
+    if attr is None:
+        raise ValueError("has no encoded_weights")
+    cores = _field(attr, "cores") if hasattr(attr, "cores") else (attr,)
+    out = []
+    for core in cores:
+        enc = _field(core, "encoding", "weight_encoding")
+        if not isinstance(enc, WeightEncodingAttr):
+            raise ValueError("its encoding is not an #npu.weight_encoding")
+        out.append(
+            CoreLayout(
+                int(_field(core, "records_offset", "bias_offset", "scale_offset")),
+                int(_field(core, "records_length", "bias_length", "scale_length")),
+                int(_field(core, "weights_offset", "stream_offset")),
+                int(_field(core, "weights_length", "stream_length")),
+                enc,
+            )
+        )
+    block = tuple(int(v) for v in _field(attr, "block_config"))
+    if len(block) != 3:
+        raise ValueError(f"block_config {list(block)} is not [h, w, depth]")
+    return EncodedLayout(tuple(out), block)  # type: ignore[arg-type]
+
+
+def hwc(shape: Sequence[int]) -> tuple[int, int, int] | None:
+    """A tensor as the NPU's H×W×C (leading 1s added; batch must be 1); None
+    when it does not fit (rank > 4, batch > 1, a zero or too large extent)."""
+    if len(shape) > 4:
+        return None
+    full = (1,) * (4 - len(shape)) + tuple(int(d) for d in shape)
+    if full[0] != 1 or any(d < 1 or d > MAX_DIM for d in full[1:]):
+        return None
+    return full[1], full[2], full[3]
+
+
+def _shape(v: SSAValue) -> tuple[int, ...]:
+    assert isinstance(v.type, BufferType)
+    return tuple(v.type.get_shape())
+
+
+def _window_reason(
+    kernel: Sequence[int],
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    pad: Sequence[int],
+    conv: bool,
+) -> str | None:
+    (kh, kw), (sy, sx), (dy, dx) = kernel, stride, dilation
+    if max(sy, sx) > MAX_STRIDE:
+        return f"stride {[sy, sx]} exceeds the NPU's limit of {MAX_STRIDE}"
+    dkh, dkw = (kh - 1) * dy + 1, (kw - 1) * dx + 1
+    if conv:
+        if max(dy, dx) > MAX_DILATION:
+            return f"dilation {[dy, dx]} exceeds the NPU's limit of {MAX_DILATION}"
+        if dkh > MAX_KERNEL_HEIGHT or dkh * dkw > MAX_KERNEL_AREA:
+            return f"dilated kernel {dkh}x{dkw} exceeds the NPU's limits"
+    elif max(kh, kw) > MAX_POOL_KERNEL:
+        return f"pooling window {[kh, kw]} exceeds the NPU's {MAX_POOL_KERNEL}"
+    top, left, bottom, right = pad
+    if max(top, bottom) >= dkh or max(left, right) >= dkw:
+        return f"padding {list(pad)} is not smaller than the kernel {dkh}x{dkw}"
+    return None
+
+
+def _shapes_reason(op: OperatorOp, values: Sequence[SSAValue]) -> str | None:
+    for v in values:
+        if hwc(_shape(v)) is None:
+            return f"shape {list(_shape(v))} is not an NPU feature map (H×W×C, batch 1)"
+    return None
+
+
+def binary_broadcast(op: OperatorOp) -> tuple[bool, str | None]:
+    """(swap operands?, reason): the NPU broadcasts IFM2 only, so the full-shape
+    operand must be IFM; with both broadcasting the op stays on the CPU."""
+    lhs, rhs, out = _shape(op.lhs), _shape(op.rhs), _shape(op.output)  # type: ignore[attr-defined]
+    rank = len(out)
+    pad = lambda s: (1,) * (rank - len(s)) + s  # noqa: E731
+    if pad(lhs) == out:
+        return False, None
+    if pad(rhs) == out:
+        return True, None
+    return False, "both operands broadcast (the NPU broadcasts only its second)"
+
+
+def npu_reason(op: Operation) -> str | None:
+    """None if the NPU can run `op` exactly, else why it stays on the CPU."""
+    if isinstance(op, SoftmaxOp):
+        return (
+            "softmax: LiteRT's reference softmax is a float-table algorithm, not "
+            "bit-exact on the NPU"
+        )
+    if isinstance(op, QuantizeOp | DequantizeOp):
+        return f"{op.name[4:]}: float data (the NPU has no float support)"
+    if isinstance(op, MeanOp):
+        return "mean: not lowered (a depthwise sum then a multiply is not implemented)"
+    if isinstance(op, PadOp):
+        return "pad: not folded into a following convolution (tir-legalize-npu)"
+    if not isinstance(op, OperatorOp):
+        return f"{op.name}: not an operator the NPU runs"
+    if not all(
+        isinstance(v.type, BufferType)
+        for v in [*op.input_values(), op.output]  # type: ignore[attr-defined]
+    ):
+        return "operands are not buffers"
+    if isinstance(op, Conv2DOp | DepthwiseConv2DOp):
+        if isinstance(op, DepthwiseConv2DOp) and op.p("depth_multiplier") != 1:
+            return "depthwise with a depth multiplier other than 1"
+        why = _shapes_reason(op, [op.input, op.output])
+        if why:
+            return why
+        if op.filter is not None and len(_shape(op.filter)) == 4:
+            kh, kw = _shape(op.filter)[1:3]
+        else:
+            if encoded_attr(op) is None:
+                return None  # nothing to check the kernel against
+            kh, kw = encoded_layout(op).shape[1:3]
+        return _window_reason(
+            (kh, kw), op.p("stride"), op.p("dilation"), op.p("pad"), conv=True
+        )
+    if isinstance(op, FullyConnectedOp):
+        rows = _shape(op.output)[-1]
+        numel = int(np.prod(_shape(op.output)))
+        if numel // rows > MAX_DIM:
+            return "more rows than an NPU feature map is wide"
+        return None
+    if isinstance(op, MaxPool2DOp | AvgPool2DOp):
+        why = _shapes_reason(op, [op.input, op.output])
+        if why:
+            return why
+        if isinstance(op, AvgPool2DOp) and any(op.p("pad")):
+            return (
+                "padded average pool: the NPU's padded average is not TFLite's "
+                "(which does not count the padding)"
+            )
+        return _window_reason(
+            op.p("window"), op.p("stride"), (1, 1), op.p("pad"), False
+        )
+    if isinstance(op, AddOp | SubOp | MulOp):
+        if op.quantization() is None:
+            return (
+                f"{op.name[4:]} without float scales (Vela derives its registers "
+                "from them)"
+            )
+        why = _shapes_reason(op, [op.lhs, op.rhs, op.output])
+        return why or binary_broadcast(op)[1]
+    if isinstance(op, RequantizeOp):
+        shift = 31 - op.p("shift")
+        if not 0 <= shift <= 63:
+            return f"requantize shift {op.p('shift')} is out of the NPU's range"
+        return _shapes_reason(op, [op.input, op.output])
+    if isinstance(op, LogisticOp):
+        return _shapes_reason(op, [op.input, op.output])
+    if isinstance(op, CopyOp):
+        return None  # alignment is checked against the memory plan
+    return f"{op.name}: no NPU lowering"

@@ -1,0 +1,688 @@
+"""`convert-tir-to-npu`: lower the tir operator ops the Ethos-U can run to npu
+ops at the addresses the memory plan gave; the rest stays tir, on the CPU.
+
+Each contiguous run of NPU work in a function's body becomes one module-level
+`npu.command_stream @<func>_npu<k>` and, in its place, one `npu.invoke` of it
+(docs/lowering.md). The stream's regions are the module's `tir.pool`s:
+read-only pools (flash) first from region 0, then the read-write pools, each
+region naming its pool, so both interpreters see the same planned bytes and
+`tirconst-run --check-equivalent before.mlir after.mlir` compares them bit
+for bit. Ops that stay on the CPU get an `npu_cpu = "reason"` attribute and
+a remark on stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseArrayBase,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    UnitAttr,
+    i64,
+)
+from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.utils.exceptions import PassFailedException
+
+from tirconst.analysis.npu_support import (
+    WEIGHTED,
+    binary_broadcast,
+    encoded_attr,
+    encoded_layout,
+    hwc,
+    npu_reason,
+)
+from tirconst.dialects import npu
+from tirconst.dialects.npu.build import SHRAM_BYTES
+from tirconst.dialects.npu.invoke import InvokeOp
+from tirconst.dialects.tir import (
+    AddOp,
+    AllocateConstOp,
+    AllocateOp,
+    AvgPool2DOp,
+    BufferType,
+    CopyOp,
+    DeclBufferOp,
+    DepthwiseConv2DOp,
+    FullyConnectedOp,
+    FuncOp,
+    LogisticOp,
+    MaxPool2DOp,
+    MulOp,
+    OperatorOp,
+    PoolOp,
+    RequantizeOp,
+    ReshapeOp,
+    SubOp,
+)
+from tirconst.formats.ethos_u.weights import ACCELERATORS
+from tirconst.interpreter.npu.ops import LUT_ADDRESS, LUT_SLOT_BYTES
+from tirconst.tools.diagnostics import ToolError, describe, op_error
+
+NAME = "convert-tir-to-npu"
+TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp, arith.ConstantOp)
+"""Ops that neither compute nor touch bytes: they do not end an NPU segment."""
+CPU_ATTR = "npu_cpu"
+
+
+class StaysOnCpu(Exception):
+    """The op cannot be lowered with this memory plan (the message says why)."""
+
+
+def fail(op: Operation, message: str) -> ToolError:
+    """`FILE:L:C: error: 'tir.x' op in @f: convert-tir-to-npu: message`."""
+    return op_error(op, f"{NAME}: {message}")
+
+
+# ------------------------------------------------------------------ placement
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a buffer value's elements lie: pool, byte offset of element 0,
+    element strides (None: dense row-major) and the allocation it views."""
+
+    pool: str
+    offset: int
+    strides: tuple[int, ...] | None
+    root: SSAValue
+
+
+def place_of(v: SSAValue) -> Place | None:
+    """The placement of `v` through views and reshapes; None if unplaced."""
+    owner = v.owner
+    if isinstance(owner, Block):
+        func = owner.parent_op()
+        if not isinstance(func, FuncOp) or not isinstance(v, BlockArgument):
+            return None
+        p = func.placements().get(func.names[v.index])
+        return None if p is None else Place(p.pool_name, p.byte_offset, None, v)
+    if isinstance(owner, AllocateConstOp):
+        p = owner.effective_placement()
+        return None if p is None else Place(p.pool_name, p.byte_offset, None, v)
+    if isinstance(owner, AllocateOp):
+        p = owner.placement
+        return None if p is None else Place(p.pool_name, p.byte_offset, None, v)
+    if isinstance(owner, DeclBufferOp | ReshapeOp):
+        src = place_of(owner.source)
+        if src is None:
+            return None
+        if isinstance(owner, ReshapeOp):
+            return src
+        t = owner.source.type
+        assert isinstance(t, BufferType)
+        start = src.offset + owner.offset.value.data * t.dtype.itemsize
+        strides = owner.element_strides() if owner.is_strided else None
+        return Place(src.pool, start, strides, src.root)
+    return None
+
+
+def _btype(v: SSAValue) -> BufferType:
+    assert isinstance(v.type, BufferType)
+    return v.type
+
+
+# ------------------------------------------------------------ one function
+
+
+@dataclass
+class Segment:
+    """A contiguous run of lowered ops: the tir ops, their npu ops, and the
+    allocations among them (which run before the invoke that replaces them)."""
+
+    ops: list[Operation] = field(default_factory=list)
+    npu_ops: list[Operation] = field(default_factory=list)
+    streams: dict[str, list[npu.WeightStreamAttr]] = field(default_factory=dict)
+    late_allocs: list[Operation] = field(default_factory=list)
+    uses_lut: bool = False
+    slots: int = 0
+
+
+@dataclass
+class Lowerer:
+    module: ModuleOp
+    accelerator: str
+    regions: dict[str, int]
+    kinds: dict[str, str]
+    sizes: dict[str, int]
+    remarks: list[str] = field(default_factory=list)
+    streams: list[npu.CommandStreamOp] = field(default_factory=list)
+
+    # -- feature maps and ranges ------------------------------------------
+
+    def place(self, op: Operation, v: SSAValue) -> Place:
+        p = place_of(v)
+        if p is None:
+            name = v.name_hint or "operand"
+            raise fail(
+                op,
+                f"buffer %{name} has no placement (run tir-plan-memory first: "
+                "the NPU addresses planned memory)",
+            )
+        return p
+
+    def feature_map(
+        self,
+        op: Operation,
+        v: SSAValue,
+        scale: float | None,
+        zero_point: int,
+        shape: tuple[int, ...] | None = None,
+    ) -> npu.FeatureMapAttr:
+        t = _btype(v)
+        p = self.place(op, v)
+        dims = hwc(shape if shape is not None else t.get_shape())
+        if dims is None:
+            raise StaysOnCpu(f"shape {list(t.get_shape())} is not an NPU feature map")
+        dtype = str(t.dtype)
+        if dtype not in ("int8", "uint8", "int16", "uint16", "int32"):
+            raise StaysOnCpu(f"{dtype} data")
+        e = t.dtype.itemsize
+        strides: tuple[int, ...] = ()
+        if p.strides is not None:
+            full = (0,) * (4 - len(p.strides)) + tuple(p.strides)
+            sy, sx, sc = full[1:]
+            if sc != 1:
+                raise StaysOnCpu("a strided view whose channels are not contiguous")
+            strides = (sy * e, sx * e, e)
+        return npu.FeatureMapAttr.make(
+            dtype=dtype,
+            shape=dims,
+            region=self.regions[p.pool],
+            address=p.offset,
+            strides=strides,
+            scale=None if scale is None else float(np.float32(scale)),
+            zero_point=int(zero_point),
+        )
+
+    def byte_range(
+        self, op: Operation, v: SSAValue, at: int, n: int
+    ) -> npu.AddressRangeAttr:
+        p = self.place(op, v)
+        if p.strides is not None:
+            raise StaysOnCpu("a strided view cannot be a DMA or weight range")
+        return npu.AddressRangeAttr.make(
+            region=self.regions[p.pool], address=p.offset + at, length=n
+        )
+
+    # -- ops ------------------------------------------------------------
+
+    def lower(self, op: OperatorOp, seg: Segment) -> list[Operation]:
+        if isinstance(op, WEIGHTED):
+            return self.weighted(op, seg)
+        if isinstance(op, MaxPool2DOp | AvgPool2DOp):
+            return [self.pool(op)]
+        if isinstance(op, RequantizeOp):
+            return [self.requantize(op)]
+        if isinstance(op, AddOp | SubOp | MulOp):
+            return [self.elementwise(op)]
+        if isinstance(op, LogisticOp):
+            return self.logistic(op, seg)
+        if isinstance(op, CopyOp):
+            return [self.copy(op)]
+        raise StaysOnCpu(f"{op.name}: no NPU lowering")
+
+    def block_config(self, built: Operation, depth: int | None = None) -> Operation:
+        from tirconst.backend.ethos_u.vela_ops import pick_block_config
+
+        try:  # Vela prints configuration warnings on stdout: keep the IR clean
+            with contextlib.redirect_stdout(io.StringIO()):
+                h, w, d = pick_block_config(built, self.accelerator, depth)  # type: ignore[arg-type]
+        except ValueError as e:
+            raise StaysOnCpu(str(e)) from None
+        built.properties["block_config"] = DenseArrayBase.from_list(i64, [h, w, d])
+        return built
+
+    def weighted(self, op: OperatorOp, seg: Segment) -> list[Operation]:
+        if encoded_attr(op) is None:
+            raise fail(
+                op,
+                "its weights are not encoded (run tir-encode-weights first: the "
+                "NPU reads encoded weight streams)",
+            )
+        try:
+            layout = encoded_layout(op)
+        except ValueError as e:
+            raise fail(op, f"encoded_weights: {e}") from None
+        if len(layout.cores) != 1:
+            raise StaysOnCpu("multi-core weight streams are not lowered")
+        core = layout.cores[0]
+        q = op.quantization() or {}
+        filt = op.filter  # type: ignore[attr-defined]
+        wrange = self.byte_range(op, filt, core.weights_offset, core.weights_length)
+        brange = self.byte_range(op, filt, core.records_offset, core.records_length)
+        pool = self.place(op, filt).pool
+        seg.streams.setdefault(pool, []).append(
+            npu.WeightStreamAttr.make(
+                address=wrange["address"],
+                length=wrange["length"],
+                encoding=core.encoding,
+            )
+        )
+        in_zp, out_zp = op.p("input_zp"), op.p("output_zp")
+        ifm_shape = ofm_shape = None
+        if isinstance(op, FullyConnectedOp):
+            k = layout.shape[3]
+            rows = _btype(op.input).num_elements // k
+            ifm_shape, ofm_shape = (1, rows, k), (1, rows, layout.shape[0])
+        ifm = self.feature_map(op, op.input, q.get("input_scale"), in_zp, ifm_shape)  # type: ignore[attr-defined]
+        ofm = self.feature_map(op, op.output, q.get("output_scale"), out_zp, ofm_shape)  # type: ignore[attr-defined]
+        if isinstance(op, FullyConnectedOp):
+            kernel = npu.KernelAttr.make(size=(1, 1))
+            pad = (0, 0, 0, 0)
+        else:
+            kernel = npu.KernelAttr.make(
+                size=tuple(layout.shape[1:3]),
+                stride=tuple(op.p("stride")),
+                dilation=tuple(op.p("dilation")),
+            )
+            pad = tuple(op.p("pad"))
+        props = {
+            "ifm": ifm,
+            "ofm": ofm,
+            "kernel": kernel,
+            "block_config": DenseArrayBase.from_list(i64, list(layout.block_config)),
+            "weights": ArrayAttr([wrange]),
+            "biases": ArrayAttr([brange]),
+            # ETHOS-U.md: FC rounds once (NATURAL); conv and depthwise as TFL.
+            "rounding_mode": StringAttr(
+                "natural" if isinstance(op, FullyConnectedOp) else "tfl"
+            ),
+        }
+        if any(pad):
+            props["padding"] = npu.PaddingAttr.make(pad=pad)
+        act = self.activation(op, ofm)
+        if act is not None:
+            props["activation"] = act
+        if isinstance(op, DepthwiseConv2DOp):
+            return [npu.DepthwiseConv2DOp.create(properties=props)]
+        props["block_traversal"] = StringAttr(core.encoding["traversal"])
+        return [npu.Conv2DOp.create(properties=props)]
+
+    def activation(
+        self, op: OperatorOp, ofm: npu.FeatureMapAttr
+    ) -> npu.ActivationAttr | None:
+        """The clamp [act_min, act_max] as the real bounds Vela re-quantizes
+        with the OFM scale (each bound checked to come back exactly)."""
+        lo, hi = op.p("act_min"), op.p("act_max")
+        bounds = {}
+        for key, q, full in (("min", lo, -128), ("max", hi, 127)):
+            if q == full:
+                continue
+            bounds[key] = _real_bound(q, ofm)
+        if not bounds:
+            return None
+        return npu.ActivationAttr.make(kind="clamp", **bounds)
+
+    def pool(self, op: MaxPool2DOp | AvgPool2DOp) -> Operation:
+        q = op.quantization()
+        scale, zp = (q["input_scale"], q["input_zp"]) if q else (None, 0)
+        ifm = self.feature_map(op, op.input, scale, zp)
+        ofm = self.feature_map(op, op.output, scale, zp)
+        props = {
+            "pool_type": StringAttr(
+                "max" if isinstance(op, MaxPool2DOp) else "average"
+            ),
+            "ifm": ifm,
+            "ofm": ofm,
+            "kernel": npu.KernelAttr.make(
+                size=tuple(op.p("window")), stride=tuple(op.p("stride"))
+            ),
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+        }
+        if any(op.p("pad")):
+            props["padding"] = npu.PaddingAttr.make(pad=tuple(op.p("pad")))
+        act = self.activation(op, ofm)
+        if act is not None:
+            props["activation"] = act
+        return self.block_config(npu.PoolingOp.create(properties=props))
+
+    def requantize(self, op: RequantizeOp) -> Operation:
+        """A 1×1 average pool with the explicit scale (multiplier, 31 − shift)."""
+        q = op.quantization()
+        ifm = self.feature_map(
+            op, op.input, q["input_scale"] if q else None, op.p("input_zp")
+        )
+        ofm = self.feature_map(op, op.output, op.p("scale"), op.p("zero_point"))
+        props = {
+            "pool_type": StringAttr("average"),
+            "ifm": ifm,
+            "ofm": ofm,
+            "kernel": npu.KernelAttr.make(size=(1, 1)),
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+            "rescale": DenseArrayBase.from_list(
+                i64, [op.p("multiplier"), 31 - op.p("shift")]
+            ),
+        }
+        return self.block_config(npu.PoolingOp.create(properties=props))
+
+    def elementwise(self, op: AddOp | SubOp | MulOp) -> Operation:
+        q = op.quantization()
+        assert q is not None
+        swap, why = binary_broadcast(op)
+        if why:
+            raise StaysOnCpu(why)
+        a = (op.lhs, q["lhs_scale"], op.p("lhs_zp"))
+        b = (op.rhs, q["rhs_scale"], op.p("rhs_zp"))
+        if swap:
+            a, b = b, a
+        out_shape = _btype(op.output).get_shape()
+        rank = len(out_shape)
+        b_shape = (1,) * (rank - len(_btype(b[0]).get_shape())) + tuple(
+            _btype(b[0]).get_shape()
+        )
+        props = {
+            "op_type": StringAttr(op.name[4:]),
+            "ifm": self.feature_map(op, a[0], a[1], a[2], tuple(out_shape)),
+            "ifm2": self.feature_map(op, b[0], b[1], b[2], b_shape),
+            "ofm": self.feature_map(
+                op, op.output, q["output_scale"], op.p("output_zp")
+            ),
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+        }
+        if swap:
+            props["reversed_operands"] = UnitAttr()
+        act = self.activation(op, props["ofm"])  # type: ignore[arg-type]
+        if act is not None:
+            props["activation"] = act
+        return self.block_config(npu.ElementwiseOp.create(properties=props))
+
+    def logistic(self, op: LogisticOp, seg: Segment) -> list[Operation]:
+        """The table DMA'd into a lookup-table slot, then a 1×1 identity pool
+        (IFM and OFM quantized alike, so no rescale) with the lookup."""
+        slot = seg.slots % 8
+        seg.slots += 1
+        seg.uses_lut = True
+        src = self.byte_range(op, op.table, 0, 256)
+        if src["address"] % 16:
+            raise StaysOnCpu(f"its table at byte {src['address']} is not 16-aligned")
+        dest = npu.AddressRangeAttr.make(
+            region=npu.LUT_REGION,
+            address=LUT_ADDRESS[self.accelerator] + slot * LUT_SLOT_BYTES,
+            length=256,
+        )
+        dma = npu.DmaOp.create(properties={"src": src, "dest": dest})
+        fm_in = self.feature_map(op, op.input, None, 0)
+        fm_out = self.feature_map(op, op.output, None, 0)
+        props = {
+            "pool_type": StringAttr("average"),
+            "ifm": fm_in,
+            "ofm": fm_out,
+            "kernel": npu.KernelAttr.make(size=(1, 1)),
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+            "activation": npu.ActivationAttr.make(kind="table", slot=slot),
+        }
+        return [dma, self.block_config(npu.PoolingOp.create(properties=props))]
+
+    def copy(self, op: CopyOp) -> Operation:
+        n = _btype(op.input).size_in_bytes
+        src = self.byte_range(op, op.input, 0, n)
+        dest = self.byte_range(op, op.output, 0, n)
+        for what, r in (("source", src), ("destination", dest)):
+            if r["address"] % 16 or n % 16:
+                raise StaysOnCpu(
+                    f"DMA {what} at byte {r['address']} of {n} bytes: the NPU's "
+                    "DMA needs 16-byte aligned addresses and lengths"
+                )
+        return npu.DmaOp.create(properties={"src": src, "dest": dest})
+
+    # -- segments ----------------------------------------------------------
+
+    def run(self, func: FuncOp) -> None:
+        seg = Segment()
+        for op in list(func.body.block.ops):
+            if isinstance(op, TRANSPARENT):
+                if seg.ops and isinstance(op, AllocateOp | AllocateConstOp):
+                    seg.late_allocs.append(op)
+                continue
+            if not isinstance(op, OperatorOp):
+                self.close(func, seg)
+                seg = Segment()
+                continue
+            reason = npu_reason(op)
+            lowered: list[Operation] = []
+            if reason is None:
+                try:
+                    lowered = self.lower(op, seg)
+                except StaysOnCpu as e:
+                    reason = str(e)
+            if reason is not None:
+                self.close(func, seg)
+                seg = Segment()
+                op.attributes[CPU_ATTR] = StringAttr(reason)
+                self.remarks.append(f"{describe(op)} stays on the CPU: {reason}")
+                continue
+            seg.ops.append(op)
+            seg.npu_ops += lowered
+        self.close(func, seg)
+
+    def close(self, func: FuncOp, seg: Segment) -> None:
+        if not seg.ops:
+            return
+        in_seg = set(seg.ops)
+        written: list[SSAValue] = []
+        ins: list[SSAValue] = []
+        for op in seg.ops:
+            for v in op.input_values():  # type: ignore[attr-defined]
+                root = place_of(v).root  # type: ignore[union-attr]
+                if root not in written and root not in ins:
+                    ins.append(root)
+            root = place_of(op.output).root  # type: ignore[attr-defined,union-attr]
+            if root not in written:
+                written.append(root)
+        outs = [r for r in written if _used_outside(r, in_seg)]
+        internal = [r for r in written if r not in outs]
+        # An allocation among the run's ops that stays runs before the invoke
+        # and marks its bytes undefined: an input whose bytes it reuses (a
+        # plan reusing a dead input) is still read by the stream, where it
+        # lies, but cannot be an operand the interpreter checks as defined.
+        clobbered = [
+            (a.results[0], _span(a.results[0]))
+            for a in seg.late_allocs
+            if a.results[0] not in internal
+        ]
+        ins = [
+            r
+            for r in ins
+            if not any(v is not r and _overlap(_span(r), c) for v, c in clobbered)
+        ]
+        pools = {self._pool_of(r) for r in ins + outs}
+        for r in internal:  # a region must be reachable through an operand
+            if self._pool_of(r) not in pools:
+                outs.append(r)
+                pools.add(self._pool_of(r))
+        internal = [r for r in internal if r not in outs]
+        used = {r for op in seg.npu_ops for r in _regions_of(op)}
+        for p in list(self.regions):
+            if self.regions[p] in used and p not in pools:
+                raise fail(seg.ops[0], f"no operand buffer lies in pool '{p}'")
+        k = len(self.streams)
+        name = f"{func.sym_name.data}_npu{k}"
+        regions: list[Operation] = []
+        for pool, index in sorted(self.regions.items(), key=lambda kv: kv[1]):
+            if index in used:
+                regions.append(
+                    npu.RegionOp(
+                        index,
+                        self.kinds[pool],
+                        self.sizes[pool],
+                        streams=seg.streams.get(pool) or None,
+                        pool=pool,
+                    )
+                )
+        if seg.uses_lut:
+            regions.append(
+                npu.RegionOp(npu.LUT_REGION, "lut", SHRAM_BYTES[self.accelerator])
+            )
+        stream = npu.CommandStreamOp(
+            name, self.accelerator, Region(Block([*regions, *seg.npu_ops]))
+        )
+        self.streams.append(stream)
+        last = seg.ops[-1]
+        invoke = InvokeOp(name, ins, outs)
+        last.parent_block().insert_op_after(invoke, last)  # type: ignore[union-attr]
+        for op in seg.ops:
+            op.detach()
+            op.erase()
+        for r in internal:
+            _erase_unused(r)
+
+    def _pool_of(self, root: SSAValue) -> str:
+        p = place_of(root)
+        assert p is not None
+        return p.pool
+
+
+def _span(v: SSAValue) -> tuple[str, int, int]:
+    p = place_of(v)
+    assert p is not None
+    return p.pool, p.offset, p.offset + _btype(v).size_in_bytes
+
+
+def _overlap(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
+    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
+
+
+def _real_bound(q: int, ofm: npu.FeatureMapAttr) -> float:
+    """A real value that Vela's re-quantization (zp + round(value / scale))
+    maps back to q."""
+    scale = np.float32(1.0 if ofm["scale"] is None else ofm["scale"])
+    zp = ofm["zero_point"]
+    value = np.float32(q - zp) * scale
+    for cand in (
+        value,
+        np.nextafter(value, np.float32(np.inf)),
+        np.nextafter(value, np.float32(-np.inf)),
+    ):
+        x = np.float32(cand) / scale
+        back = zp + int(np.sign(x) * np.floor(np.abs(x) + np.float32(0.5)))
+        if back == q:
+            return float(cand)
+    raise StaysOnCpu(f"the clamp bound {q} has no real value Vela maps back to it")
+
+
+def _regions_of(op: Operation) -> set[int]:
+    out: set[int] = set()
+    for attr in op.properties.values():
+        items = attr.data if isinstance(attr, ArrayAttr) else (attr,)
+        for a in items:
+            if isinstance(a, npu.FeatureMapAttr | npu.AddressRangeAttr):
+                out.add(a["region"])
+    out.discard(npu.LUT_REGION)
+    return out
+
+
+def _views_of(v: SSAValue) -> list[SSAValue]:
+    out = [v]
+    for use in list(v.uses):
+        if isinstance(use.operation, DeclBufferOp | ReshapeOp):
+            out += _views_of(use.operation.results[0])
+    return out
+
+
+def _used_outside(root: SSAValue, ops: set[Operation]) -> bool:
+    if isinstance(root, BlockArgument):
+        return True  # a parameter: its contents are the function's result
+    for v in _views_of(root):
+        for use in v.uses:
+            user = use.operation
+            if user not in ops and not isinstance(user, DeclBufferOp | ReshapeOp):
+                return True
+    return False
+
+
+def _erase_unused(root: SSAValue) -> None:
+    """Erase an allocation only the lowered ops used, with its views."""
+    views = _views_of(root)
+    for v in reversed(views):
+        if not v.uses and isinstance(v.owner, Operation):
+            v.owner.detach()
+            v.owner.erase()
+
+
+def _pool_layout(
+    module: ModuleOp,
+) -> tuple[dict[str, int], dict[str, str], dict[str, int]]:
+    """Region per pool (read-only pools from 0, then read-write ones), region
+    kinds, and each pool's size (declared, or the furthest placed byte)."""
+    pools = [op for op in module.ops if isinstance(op, PoolOp)]
+    ordered = [p for p in pools if p.read_only] + [p for p in pools if not p.read_only]
+    if len(ordered) > 8:
+        raise PassFailedException(
+            f"{NAME}: {len(ordered)} pools, but the NPU has 8 regions"
+        )
+    regions = {p.sym_name.data: i for i, p in enumerate(ordered)}
+    kinds = {p.sym_name.data: "constant" if p.read_only else "scratch" for p in pools}
+    reach: dict[str, int] = {}
+    for op in module.walk():
+        values: list[SSAValue] = []
+        if isinstance(op, AllocateOp | AllocateConstOp):
+            values = [op.results[0]]
+        elif isinstance(op, FuncOp):
+            values = list(op.args)
+        for v in values:
+            p = place_of(v)
+            if p is not None:
+                end = p.offset + _btype(v).size_in_bytes
+                reach[p.pool] = max(reach.get(p.pool, 0), end)
+    sizes = {
+        p.sym_name.data: p.size_bytes
+        if p.size_bytes is not None
+        else reach.get(p.sym_name.data, 0)
+        for p in pools
+    }
+    return regions, kinds, sizes
+
+
+@dataclass(frozen=True)
+class ConvertTirToNpuPass(ModulePass):
+    """Lowers every tir operator op the NPU can run exactly to npu ops at the
+    planned addresses (conv and depthwise with TFL rounding, fully connected
+    as a 1×1 conv with NATURAL rounding, pools, requantize as a 1×1 average
+    pool with an explicit scale, logistic as a table DMA plus a lookup, add,
+    sub and mul with their float scales, copy as a DMA; reshape and views are
+    addresses). Each contiguous run becomes an `npu.command_stream` run by an
+    `npu.invoke` in its place; the rest stays tir on the CPU, marked
+    `npu_cpu = "reason"` and listed on stderr (`remarks=false` to silence).
+    Needs a memory plan (every buffer placed) and encoded weights for the
+    weighted ops: a one-line error names the op otherwise. Why: the NPU
+    computes on flat memory from encoded weights; keeping the CPU part as tir
+    lets both interpreters check the lowering bit for bit."""
+
+    name = NAME
+    accelerator: str = "ethos-u55-128"
+    remarks: bool = True
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.accelerator not in ACCELERATORS:
+            raise PassFailedException(
+                f"{NAME}: unknown accelerator {self.accelerator!r} (known: "
+                f"{', '.join(ACCELERATORS)})"
+            )
+        regions, kinds, sizes = _pool_layout(op)
+        # Buffers only the NPU uses leave the tir function, so a pool without
+        # a declared size would shrink: fix each to the plan's extent.
+        for pool in op.ops:
+            if isinstance(pool, PoolOp) and pool.size is None:
+                pool.size = IntegerAttr(sizes[pool.sym_name.data], 64)
+        lowerer = Lowerer(op, self.accelerator, regions, kinds, sizes)
+        for func in [f for f in op.ops if isinstance(f, FuncOp)]:
+            lowerer.run(func)
+        for stream in lowerer.streams:
+            op.body.block.add_op(stream)
+        if self.remarks:
+            for line in lowerer.remarks:
+                print(f"{NAME}: remark: {line}", file=sys.stderr)
+
+
+__all__ = ["CPU_ATTR", "ConvertTirToNpuPass", "Place", "place_of"]
