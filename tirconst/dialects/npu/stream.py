@@ -148,7 +148,8 @@ class RegionOp(IRDLOperation):
     0-7, or 0x103 for the internal lookup-table memory): its kind, its size in
     bytes and, for the constant (flash) region, its data and where the
     encoded weight streams in it lie (`#npu.weight_stream`, so the verifier
-    and the interpreter know how each stream was encoded). Scratch, input and
+    and the interpreter know how each stream was encoded); a scratch region
+    may list the streams a DMA copies into it. Scratch, input and
     output regions start zeroed.
 
     Syntax:
@@ -228,8 +229,10 @@ class RegionOp(IRDLOperation):
                     f"region is {self.size.value.data} bytes"
                 )
         for s in self.streams.data if self.streams else ():
-            if kind != "constant":
-                raise VerifyException("weight streams lie in a constant region")
+            if kind not in ("constant", "scratch"):
+                raise VerifyException(
+                    "weight streams lie in a constant or scratch region"
+                )
             if s["address"] + s["length"] > self.size.value.data:
                 raise VerifyException(
                     f"weight stream at {s['address']} of {s['length']} bytes ends "
