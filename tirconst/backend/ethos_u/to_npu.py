@@ -193,14 +193,55 @@ class _Streams:
         return found or None
 
 
+def _with(fm: FeatureMapAttr, **changes: object) -> FeatureMapAttr:
+    return FeatureMapAttr.make(**({f.name: fm[f.name] for f in fm.FIELDS} | changes))
+
+
+def _window_extent(
+    op: api.NpuBlockOperation, ifm: FeatureMapAttr
+) -> tuple[FeatureMapAttr, tuple[int, int, int, int]]:
+    """The IFM rows and columns a window op reads and its effective padding.
+
+    The decoder's extent counts the bottom/right padding registers as read;
+    Vela writes the padding of the whole tensor, which a stride that skips
+    the last rows never reaches. Within the IFM tile box (the tensor's
+    height and, with no tiles to the right, its width) the rows are in
+    memory, so they are read as real rows and only the rest is padding."""
+    k, p = op.kernel, op.padding
+    top, left = (p.top, p.left) if p else (0, 0)
+    bottom, right = (p.bottom, p.right) if p else (0, 0)
+    h, w, c = ifm["shape"]
+    oh, ow = op.ofm.shape.height, op.ofm.shape.width
+    reach_h = (oh - 1) * k.stride_y + (k.height - 1) * k.dilation_y + 1 - top
+    reach_w = (ow - 1) * k.stride_x + (k.width - 1) * k.dilation_x + 1 - left
+    t = op.ifm.tiles
+    box_h = max(t.height_0, t.height_1)
+    no_right_tiles = t.addresses[1] == 0 and t.addresses[3] == 0
+    box_w = t.width_0 if no_right_tiles else w
+    h = max(h, min(reach_h, box_h))
+    w = max(w, min(reach_w, box_w))
+    bottom = min(bottom, max(0, reach_h - h))
+    right = min(right, max(0, reach_w - w))
+    return _with(ifm, shape=(h, w, c)), (top, left, bottom, right)
+
+
 def _block_props(d: DecodedOp, streams: _Streams) -> dict:  # type: ignore[type-arg]
     op = d.op
     if op.ifm_upscale != api.NpuResamplingMode.NONE:
         raise ConversionError(f"error: {_what(d)}: IFM upscaling has no npu form")
     b = op.block_config
+    ofm = feature_map(op.ofm)
+    if ofm["dtype"] == "int32":
+        # A 32-bit OFM is the raw scaled result: its zero-point register is
+        # not applied (the legacy core leaves a stale one there).
+        ofm = _with(ofm, zero_point=0)
+    ifm = feature_map(op.ifm)
+    pad = None
+    if op.kernel is not None and not isinstance(op, api.NpuElementWiseOperation):
+        ifm, pad = _window_extent(op, ifm)
     props = {
-        "ifm": feature_map(op.ifm),
-        "ofm": feature_map(op.ofm),
+        "ifm": ifm,
+        "ofm": ofm,
         "block_config": _ints((b.height, b.width, b.depth)),
         "rounding_mode": StringAttr(_ROUNDING[op.rounding_mode]),
     }
@@ -214,9 +255,7 @@ def _block_props(d: DecodedOp, streams: _Streams) -> dict:  # type: ignore[type-
             stride=(k.stride_y, k.stride_x),
             dilation=(k.dilation_y, k.dilation_x),
         )
-        p = op.padding
-        pad = (p.top, p.left, p.bottom, p.right) if p else (0, 0, 0, 0)
-        if any(pad):
+        if pad is not None and any(pad):
             props["padding"] = PaddingAttr.make(pad=pad)
     if isinstance(op, (api.NpuConv2DOperation, api.NpuConvDepthWiseOperation)):
         if len(op.weights) != 1 or len(op.biases) != 1:

@@ -246,8 +246,9 @@ def _scaled(op: BlockOp, v: np.ndarray, scale: int, shift: int) -> np.ndarray:
         np.abs(v).max(initial=0) >= 2**31 or scale >= 2**31
     ):
         # beyond TFLite's 32-bit datapath (int32 mul, pooling scales of
-        # 2^31): exact, half up
-        return scale_accumulator(v, scale, shift, "natural")
+        # 2^31): exact, half away from zero as TFLite's rounding is
+        mag = scale_accumulator(np.abs(v), scale, shift, "natural")
+        return np.where(v < 0, -mag, mag)
     try:
         return scale_accumulator(v, scale, shift, op.rounding_mode.data)
     except ArithmeticError_ as e:
