@@ -78,3 +78,46 @@ def compare(original: Path, compiled: Path, seed: int) -> list[Agreement]:
             Agreement(name, diff.size, int((diff == 0).sum()), int(diff.max()))
         )
     return result
+
+
+def op_agreement(original: Path, compiled: Path, seed: int) -> list[tuple[str, str]]:
+    """(op kind, verdict) per block op of the decoded stream: its OFM
+    `equal` to a LiteRT tensor of the same size and type, `differs` from
+    every such tensor, or `internal` (none: a step Vela adds, a stripe)."""
+    from tirconst.dialects.npu.ops import BlockOp
+    from tirconst.interpreter.npu.memory import Memory
+    from tirconst.interpreter.npu.ops import IMPLEMENTATIONS
+
+    module = npu_module(disassemble(compiled))
+    stream = module.ops.first
+    reference = litert_tensors(original, seed)
+    mem = Memory(stream)
+    for t in stream.tensors():
+        if t.kind.data == "input":
+            data = reference[t.tensor_name.data].reshape(-1).view(np.uint8)
+            off = t.offset.value.data
+            mem.regions[t.region.value.data][off : off + t.nbytes] = data
+    by_size: dict[tuple[int, str], list[np.ndarray]] = {}
+    for value in reference.values():
+        by_size.setdefault((value.size, value.dtype.str), []).append(value.reshape(-1))
+    verdicts = []
+    for op in stream.body.block.ops:
+        impl = IMPLEMENTATIONS.get(type(op))
+        if impl is None:
+            continue
+        impl(op, mem)
+        if not isinstance(op, BlockOp):
+            continue
+        kind = op.name.removeprefix("npu.")
+        sub = getattr(op, "op_type", None) or getattr(op, "pool_type", None)
+        if sub is not None:
+            kind += "." + sub.data
+        out = mem.read(op.ofm, "the OFM").reshape(-1)
+        same = by_size.get((out.size, out.dtype.str), [])
+        if not same:
+            verdicts.append((kind, "internal"))
+        elif any(np.array_equal(out, v) for v in same):
+            verdicts.append((kind, "equal"))
+        else:
+            verdicts.append((kind, "differs"))
+    return verdicts

@@ -20,6 +20,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from xdsl.printer import Printer
+from xdsl.utils.exceptions import VerifyException
+
 from tirconst.backend.ethos_u import (
     StreamError,
     decode_operations,
@@ -27,9 +30,6 @@ from tirconst.backend.ethos_u import (
     format_listing,
     read_stream_file,
 )
-from xdsl.printer import Printer
-from xdsl.utils.exceptions import VerifyException
-
 from tirconst.backend.ethos_u.decoder import Disassembly
 from tirconst.backend.ethos_u.listing import format_operations
 from tirconst.backend.ethos_u.memcheck import check_memory, format_accesses
@@ -124,7 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         module.verify()
     except VerifyException as e:
         first = str(e).strip().splitlines()[0]
-        raise ToolError(f"{args.file}: error: decoded IR does not verify: {first}")
+        raise ToolError(
+            f"{args.file}: error: decoded IR does not verify: {first}"
+        ) from None
     text = io.StringIO()
     Printer(stream=text).print_op(module)
     _write(text.getvalue().rstrip("\n"), args.output)

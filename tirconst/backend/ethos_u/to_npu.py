@@ -273,9 +273,7 @@ def npu_op(d: DecodedOp, streams: _Streams) -> Operation:
     """The npu op of one decoded operation."""
     op = d.op
     if isinstance(op, api.NpuDmaOperation):
-        return DmaOp.create(
-            properties={"src": _range(op.src), "dest": _range(op.dest)}
-        )
+        return DmaOp.create(properties={"src": _range(op.src), "dest": _range(op.dest)})
     props = _block_props(d, streams)
     if isinstance(op, api.NpuConv2DOperation):
         traversal = (
@@ -367,8 +365,13 @@ def _tensors(stream: StreamFile, ops: list[DecodedOp]) -> list[TensorOp]:
             shape = list(p.shape) or [1]
             out.append(
                 TensorOp(
-                    name, kind, p.region, p.offset,
-                    TensorType(DTYPES[dtype][0], shape), None, zp,
+                    name,
+                    kind,
+                    p.region,
+                    p.offset,
+                    TensorType(DTYPES[dtype][0], shape),
+                    None,
+                    zp,
                 )  # fmt: skip
             )
     return out
@@ -388,7 +391,8 @@ def npu_module(dis: Disassembly, name: str = "main") -> ModuleOp:
     flash = stream.flash
     if 0 in sizes or flash:
         size = max(len(flash), sizes.get(0, 0))
-        data = flash + b"\0" * (size - len(flash))
+        # A bare payload has no flash blob: region 0 is declared, without data.
+        data = flash + b"\0" * (size - len(flash)) if flash else None
         regions.append(RegionOp(0, "constant", size, data, streams.of(0)))
     for index in sorted(sizes):
         if index != 0 and 0 < index < 8:
