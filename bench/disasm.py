@@ -13,6 +13,9 @@ the npu interpreter on LiteRT's values of the NPU segment's inputs (seed 0):
 seconds to build the IR (`ir s`, best of 3) and to run it (`run s`, best of
 3), LiteRT's BUILTIN_REF time for the whole original model side by side
 (`litert s`), and how many output elements equal LiteRT's (tests/vela_litert.py).
+A third table counts, per op kind over all compiled models, the ops whose
+OFM equals a tensor LiteRT computes for the original graph (unmatched ops
+are Vela's own steps, stripes of split ops, or disagreements).
 
     python bench/disasm.py
 """
@@ -96,6 +99,25 @@ def main() -> None:
         )
         print()
         run_table(compiled)  # while the compiled files exist
+        print()
+        kind_table(compiled)
+
+
+def kind_table(compiled) -> None:  # type: ignore[no-untyped-def]
+    from collections import Counter
+
+    from tests.vela_litert import op_agreement
+
+    counts: Counter[tuple[str, str]] = Counter()
+    for model, _core, path in compiled:
+        counts.update(op_agreement(model, path, 0))
+    kinds = sorted({k for k, _ in counts})
+    header = f"{'op kind':<22} {'ops':>5} {'OFM = a LiteRT tensor':>22}"
+    print(header)
+    print("-" * len(header))
+    for kind in kinds:
+        n = counts[(kind, "equal")] + counts[(kind, "unmatched")]
+        print(f"{kind:<22} {n:>5} {counts[(kind, 'equal')]:>22}")
 
 
 def run_table(compiled) -> None:  # type: ignore[no-untyped-def]

@@ -26,7 +26,8 @@ class ArithmeticError_(ValueError):
 
 def _exact_product(acc: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """acc * scale, exactly: int64 when it fits, Python integers otherwise."""
-    big = np.abs(acc).max(initial=0) * int(np.max(scale, initial=0))
+    # Python integers: the bound itself may not fit in int64
+    big = int(np.abs(acc).max(initial=0)) * int(np.max(np.abs(scale), initial=0))
     if big < 2**62:
         return acc * scale
     return acc.astype(object) * scale.astype(object)
