@@ -239,16 +239,30 @@ def run_pooling(op: PoolingOp, mem: Memory) -> None:
     store(op, mem, acc_scaled + zp_out)
 
 
+def _double_round(v: np.ndarray, scale: int, shift: int) -> np.ndarray:
+    """TFLite's double rounding carried to products beyond 32 bits (int32
+    mul, pooling scales of 2^31): round v·scale half away from zero at bit
+    31, then again at `shift` − 31, on exact Python integers."""
+    p = v.astype(object) * scale
+    sign = np.where(v < 0, -1, 1).astype(object)
+    mag = np.abs(p)
+    if shift >= 31:
+        mag = (mag + (1 << 30)) >> 31
+        k = shift - 31
+        if k:
+            mag = (mag + (1 << (k - 1))) >> k
+    elif shift:
+        mag = (mag + (1 << (shift - 1))) >> shift
+    return np.asarray(sign * mag).astype(np.int64)
+
+
 def _scaled(op: BlockOp, v: np.ndarray, scale: int, shift: int) -> np.ndarray:
     if (scale, shift) == (1, 0):
         return v
     if op.rounding_mode.data == "tfl" and (
         np.abs(v).max(initial=0) >= 2**31 or scale >= 2**31
     ):
-        # beyond TFLite's 32-bit datapath (int32 mul, pooling scales of
-        # 2^31): exact, half away from zero as TFLite's rounding is
-        mag = scale_accumulator(np.abs(v), scale, shift, "natural")
-        return np.where(v < 0, -mag, mag)
+        return _double_round(v, scale, shift)
     try:
         return scale_accumulator(v, scale, shift, op.rounding_mode.data)
     except ArithmeticError_ as e:
