@@ -422,8 +422,9 @@ class ElementwiseOp(BlockOp):
     and otherwise multiply a by opa_scale and b by opb_scale; the sum then
     times ofm_scale. Every scaling rounds with the rounding mode. This is a
     model: the exact datapath is not public (docs/disasm.md reports how often
-    it agrees with TFLite). Products beyond 32 bits (int32 mul) are scaled
-    exactly, rounding half up.
+    it agrees with TFLite). Under TFL rounding, products beyond 32 bits
+    (int32 mul) are rounded as TFLite's double rounding would on exact
+    integers: half away from zero at bit 31, then at shift − 31.
 
     `shl` and `shr` shift IFM by IFM2 (0-31; shr rounds with the rounding
     mode: natural adds half), `clz` counts the leading zeros of the IFM as
