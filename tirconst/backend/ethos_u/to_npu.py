@@ -231,9 +231,13 @@ def _block_props(d: DecodedOp, streams: _Streams) -> dict:  # type: ignore[type-
         raise ConversionError(f"error: {_what(d)}: IFM upscaling has no npu form")
     b = op.block_config
     ofm = feature_map(op.ofm)
-    if ofm["dtype"] == "int32":
+    table = op.activation is not None and (
+        op.activation.op_type == api.NpuActivationOp.TABLE_LOOKUP
+    )
+    if ofm["dtype"] == "int32" and not table:
         # A 32-bit OFM is the raw scaled result: its zero-point register is
-        # not applied (the legacy core leaves a stale one there).
+        # not applied (the legacy core leaves a stale one there); before a
+        # 32-bit lookup table it offsets the index (Vela's softmax exp).
         ofm = _with(ofm, zero_point=0)
     ifm = feature_map(op.ifm)
     pad = None

@@ -114,6 +114,19 @@ def store(op: BlockOp, mem: Memory, out: np.ndarray) -> None:
     ofm = op.ofm
     act = op.activation
     lo, hi = dtype_range(ofm)
+    if act is not None and act["kind"] == "table" and ofm["dtype"] == "int32":
+        # A 32-bit table (Vela's softmax exp): 256 int32 entries over four
+        # slots, indexed by the clamped 8-bit value; no clamp after it.
+        qmin, qmax = activation_range(act, ofm)
+        table32 = mem.read_bytes(
+            LUT_REGION,
+            LUT_ADDRESS[_accelerator(op)] + act["slot"] * LUT_SLOT_BYTES,
+            4 * LUT_SLOT_BYTES,
+            f"32-bit lookup table at slot {act['slot']}",
+        ).view("<i4")
+        index = np.clip(np.clip(out, max(qmin, -128), min(qmax, 127)), -128, 127)
+        mem.write(ofm, table32[index + 128].astype(np.int64), "the OFM")
+        return
     if act is not None and act["kind"] == "table":
         table = mem.read_bytes(
             LUT_REGION,
