@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tirconst.tools.diagnostics import ToolError
 from xdsl.context import Context
 
 from tests.helpers import assert_equivalent
@@ -20,7 +21,6 @@ from tests.npu_encode import encode_module
 from tirconst.backend.ethos_u.vela_ops import driver_payload
 from tirconst.dialects.npu import CommandStreamOp, InvokeOp
 from tirconst.interpreter.program import Program
-from tirconst.tools.diagnostics import ToolError
 from tirconst.transforms.convert_tir_to_npu import ConvertTirToNpuPass
 from tirconst.transforms.legalize_npu import LegalizeNpuPass
 

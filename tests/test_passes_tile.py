@@ -15,7 +15,7 @@ from tests.tflite_patch import MODELS
 from tirconst.analysis.live_bytes import live_bytes
 from tirconst.dialects.tir import FuncOp
 from tirconst.frontend.importer import import_tflite
-from tirconst.interpreter.program import context, load
+from tirconst.core.context import context, load
 from tirconst.transforms.stage_weights import StageWeightsPass
 from tirconst.transforms.tile import TilePass, functions, search
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ethosu.vela import api
 
+from tirconst.core.diagnostics import ToolError, describe
 from tirconst.dialects.npu import (
     ActivationAttr,
     AddressRangeAttr,
@@ -28,7 +29,6 @@ from tirconst.dialects.npu import (
 )
 from tirconst.formats.ethos_u.block_config import find_block_configs, largest
 from tirconst.formats.ethos_u.weights import ACCELERATORS
-from tirconst.core.diagnostics import ToolError, describe
 
 _DATA_TYPES = {
     "int8": api.NpuDataType.INT8,

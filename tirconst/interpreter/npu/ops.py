@@ -27,9 +27,6 @@ from tirconst.formats.ethos_u.weights import (
     WeightFormatError,
     decode_stream_values,
 )
-from tirconst.kernels.elementwise import add as tfl_add
-from tirconst.kernels.elementwise import mul as tfl_mul
-from tirconst.kernels.elementwise import sub as tfl_sub
 from tirconst.interpreter.npu.arithmetic import (
     ArithmeticError_,
     activation_range,
@@ -38,6 +35,9 @@ from tirconst.interpreter.npu.arithmetic import (
     scale_accumulator,
 )
 from tirconst.interpreter.npu.memory import Memory, MemoryFault
+from tirconst.kernels.elementwise import add as tfl_add
+from tirconst.kernels.elementwise import mul as tfl_mul
+from tirconst.kernels.elementwise import sub as tfl_sub
 
 # The start of the lookup-table memory in region 0x103 (Vela's
 # shram_lut_address) per accelerator; 8 slots of 256 bytes follow.
