@@ -38,8 +38,8 @@ from pathlib import Path
 
 from xdsl.passes import PassPipeline
 
-from tirconst.frontend.importer import import_tflite
 from tirconst.core.context import context
+from tirconst.frontend.importer import import_tflite
 from tirconst.transforms.plan_memory import PlanMemoryPass
 from tirconst.universe import get_all_passes
 

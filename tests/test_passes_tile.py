@@ -13,9 +13,9 @@ from xdsl.utils.exceptions import PassFailedException
 from tests.helpers import assert_equivalent
 from tests.tflite_patch import MODELS
 from tirconst.analysis.live_bytes import live_bytes
+from tirconst.core.context import context, load
 from tirconst.dialects.tir import FuncOp
 from tirconst.frontend.importer import import_tflite
-from tirconst.core.context import context, load
 from tirconst.transforms.stage_weights import StageWeightsPass
 from tirconst.transforms.tile import TilePass, functions, search
 

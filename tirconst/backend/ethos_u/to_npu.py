@@ -37,6 +37,7 @@ from xdsl.ir import Block, Operation, Region
 from tirconst.backend.ethos_u.containers import StreamFile, TensorPlacement
 from tirconst.backend.ethos_u.decoder import DecodedOp, Disassembly
 from tirconst.backend.ethos_u.memcheck import feature_map_intervals, op_accesses
+from tirconst.core.diagnostics import ToolError
 from tirconst.dialects.npu import (
     LUT_REGION,
     ActivationAttr,
@@ -58,7 +59,6 @@ from tirconst.dialects.npu import (
 from tirconst.dialects.npu.build import SHRAM_BYTES
 from tirconst.dialects.tir.types import DTYPES
 from tirconst.formats.ethos_u.weights import ACCELERATORS, WeightEncoding
-from tirconst.tools.diagnostics import ToolError
 
 _DTYPE_NAMES = {
     api.NpuDataType.INT8: "int8",
