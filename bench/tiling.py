@@ -29,6 +29,7 @@ from pathlib import Path
 from xdsl.dialects.builtin import ModuleOp
 
 from tirconst.analysis.live_bytes import intervals
+from tirconst.dialects.tir.operators import OperatorOp
 from tirconst.frontend.importer import import_tflite
 from tirconst.planning import Buffer, plan
 from tirconst.transforms.stage_weights import stage_block
@@ -77,6 +78,26 @@ def smallest(module: ModuleOp, cascade: bool | None, weights: str) -> tuple[int,
     return low, planned
 
 
+def trade_off(name: str, module: ModuleOp) -> None:
+    """Budgets from the untiled peak down to the smallest reachable (cascade,
+    Vela's policy): the peak reached and what it costs (the cost model)."""
+    whole, _ = smallest(module, None, "conv")
+    _, low, _ = search(module, True, 0, "conv")
+    for k in range(5):
+        budget = whole - (whole - low) * k // 4
+        settings, peak, _ = search(module, True, budget, "conv")
+        work = module.clone()
+        costs = apply_settings(work, True, settings)
+        ops = sum(
+            1 for f in functions(work) for o in f.walk() if isinstance(o, OperatorOp)
+        )
+        print(
+            f"| {name} | {budget / 1024:.2f} | {peak / 1024:.2f} | {ops} | "
+            f"{sum(c.recomputed_rows for c in costs)} | "
+            f"{sum(c.extra_weight_bytes for c in costs)} |"
+        )
+
+
 def main(argv: list[str]) -> int:
     names = argv or sorted(VELA_KIB)
     heads = [c[0] for c in CONFIGS]
@@ -98,8 +119,13 @@ def main(argv: list[str]) -> int:
         print(f"  ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     print(
         "\nKiB: live-bytes lower bound / planned peak (16-byte aligned) of the "
-        "workspace buffers (feature maps, stripe buffers, staged weights)."
+        "workspace buffers (feature maps, stripe buffers, staged weights).\n"
     )
+    print("Trade-off (cascade, conv weights staged): budget -> peak and its cost")
+    print("| model | budget KiB | peak KiB | ops | recomputed rows | extra weight B |")
+    print("|---|---|---|---|---|---|")
+    for name in names:
+        trade_off(name, import_tflite(MODELS / f"{name}.tflite"))
     return 0
 
 
