@@ -32,9 +32,9 @@ from xdsl.ir import ParametrizedAttribute
 from xdsl.irdl import irdl_attr_definition
 
 from tirconst.analysis.npu_support import npu_reason
-from tirconst.backend.ethos_u.vela_ops import pick_block_config
 from tirconst.dialects import npu
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
+from tirconst.dialects.npu.vela_api import pick_block_config
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,

@@ -233,7 +233,7 @@ class Lowerer:
         raise StaysOnCpu(f"{op.name}: no NPU lowering")
 
     def block_config(self, built: Operation, depth: int | None = None) -> Operation:
-        from tirconst.backend.ethos_u.vela_ops import pick_block_config
+        from tirconst.dialects.npu.vela_api import pick_block_config
 
         try:  # Vela prints configuration warnings on stdout: keep the IR clean
             with contextlib.redirect_stdout(io.StringIO()):
