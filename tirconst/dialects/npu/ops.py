@@ -255,7 +255,10 @@ class WeightedOp(WindowOp):
                 f"[{e.dilation_y}, {e.dilation_x}], the kernel has "
                 f"{list(self.kernel['dilation'])}"
             )
-        if self.block_depth != e.block_depth:
+        # One OFM block covering every output channel reads the weights in
+        # one piece whatever its depth, so any two such depths give one stream.
+        whole = min(self.block_depth, e.block_depth) >= e.shape[0]
+        if self.block_depth != e.block_depth and not whole:
             raise VerifyException(
                 f"block depth {self.block_depth} but the weights were encoded with "
                 f"block depth {e.block_depth}"
