@@ -213,9 +213,8 @@ def compile_model(
     compiler = Compiler(
         path, accelerator, sram_budget, Path(dump_ir) if dump_ir else None, progress
     )
+    _check_writable(out, compiler.dump_ir)
     module, pkg = compiler.run()
-    for reason in _cpu_reasons(module):
-        (remark or (lambda _: None))(reason)
     network = path.stem
     try:
         if output_format == "raw":
@@ -255,14 +254,30 @@ def compile_model(
         out / f"{network}_memory.svg": compiler.svg,
         **compiler.dumps,
     }
-    _check_writable(out, compiler.dump_ir)
+    _make_dirs(out, compiler.dump_ir)
     for target, data in files.items():
         _write(target, data)
     result.outputs.update({t.name: t for t in files})
+    for reason in _cpu_reasons(module):
+        (remark or (lambda _: None))(reason)
     return result
 
 
 def _check_writable(*dirs: Path | None) -> None:
+    """Fail before any work if a directory cannot be made or written."""
+    for d in dirs:
+        if d is None:
+            continue
+        probe = d
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        if not probe.is_dir():
+            raise ToolError(f"{d}: error: cannot create: {probe} is not a directory")
+        if not os.access(probe, os.W_OK):
+            raise ToolError(f"{d}: error: not writable")
+
+
+def _make_dirs(*dirs: Path | None) -> None:
     for d in dirs:
         if d is None:
             continue
@@ -270,8 +285,6 @@ def _check_writable(*dirs: Path | None) -> None:
             d.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise ToolError(f"{d}: error: cannot create: {e.strerror}") from None
-        if not os.access(d, os.W_OK):
-            raise ToolError(f"{d}: error: not writable")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -280,8 +293,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--accelerator-config",
         default="ethos-u55-128",
-        choices=sorted(ACCELERATORS),
-        help="the NPU (Vela's names)",
+        help=f"the NPU, by Vela's names: {', '.join(ACCELERATORS)}",
     )
     p.add_argument("--output-dir", default="output", help="where the files go")
     p.add_argument("--output-format", choices=("tflite", "raw"), default="tflite")

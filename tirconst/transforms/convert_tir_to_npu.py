@@ -52,6 +52,7 @@ from tirconst.dialects.tir import (
     AllocateOp,
     AvgPool2DOp,
     BufferType,
+    ConstantOp,
     CopyOp,
     DeclBufferOp,
     DepthwiseConv2DOp,
@@ -626,7 +627,11 @@ def _pool_layout(
     reach: dict[str, int] = {}
     for op in module.walk():
         values: list[SSAValue] = []
-        if isinstance(op, AllocateOp | AllocateConstOp):
+        if isinstance(op, ConstantOp) and op.placement is not None:
+            end = op.placement.byte_offset + op.data.nbytes
+            name = op.placement.pool_name
+            reach[name] = max(reach.get(name, 0), end)
+        elif isinstance(op, AllocateOp | AllocateConstOp):
             values = [op.results[0]]
         elif isinstance(op, FuncOp):
             values = list(op.args)

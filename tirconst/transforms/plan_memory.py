@@ -197,16 +197,24 @@ class PlanMemoryPass(ModulePass):
     def _place_constants(self, module: ModuleOp, flash: PoolOp) -> dict[str, int]:
         """Pack the constants; {flash pool: bytes used} (empty: no constants)."""
         items: list[tuple[str, int, Operation]] = []
-        for o in module.walk():
+        walked = list(module.walk())
+        first_use: dict[str, int] = {}  # constant -> first allocate_const naming it
+        for i, o in enumerate(walked):
             if isinstance(o, ConstantOp):
                 items.append((f"@{o.sym_name.data}", o.data.nbytes, o))
             elif isinstance(o, AllocateConstOp):
                 if o.symbol is None:
                     items.append((f"%{o.buffer.name_hint}#{len(items)}", _nbytes(o), o))
+                    first_use[items[-1][0]] = i
                 else:
                     o.placement = None  # where its constant is
+                    first_use.setdefault(f"@{o.symbol.root_reference.data}", i)
         if not items:
             return {}
+        # In order of first use (unused ones last): what the program reads
+        # last, such as a CPU op's table after the NPU's weights, ends the
+        # flash image.
+        items.sort(key=lambda it: first_use.get(it[0], len(walked)))
         name = flash.sym_name.data
         try:
             packing = pack_constants(

@@ -82,9 +82,9 @@ def _pool_size(pool: PoolOp, func: FuncOp) -> int:
     return int(size)
 
 
-def _flash_blob(module: ModuleOp, flash: PoolOp, read: set[str]) -> bytes:
+def _flash_blob(module: ModuleOp, flash: PoolOp, cpu_only: set[str]) -> bytes:
     """The flash pool's bytes up to the last constant a command stream reads
-    (constants only the CPU reads lie after them, or are left as zeros)."""
+    (constants only the CPU reads are left out: zeros, or cut off the end)."""
     name = flash.sym_name.data
     placed = [
         op
@@ -96,29 +96,38 @@ def _flash_blob(module: ModuleOp, flash: PoolOp, read: set[str]) -> bytes:
     ends = [
         c.placement.byte_offset + c.data.nbytes  # type: ignore[union-attr]
         for c in placed
-        if c.sym_name.data in read
+        if c.sym_name.data not in cpu_only
     ]
     blob = bytearray(max(ends, default=0))
     for c in placed:
-        if c.sym_name.data not in read:
+        if c.sym_name.data in cpu_only:
             continue
         at = c.placement.byte_offset  # type: ignore[union-attr]
         blob[at : at + c.data.nbytes] = np.ascontiguousarray(c.data).tobytes()
     return bytes(blob)
 
 
-def _constants_read(invokes: list[InvokeOp]) -> set[str]:
+def _cpu_only_constants(func: FuncOp) -> set[str]:
+    """Constants that only ops staying on the CPU read: the NPU never needs
+    their bytes (a softmax's table)."""
     from tirconst.dialects.tir import AllocateConstOp
 
-    names = set()
-    for inv in invokes:
-        for v in inv.ins:
-            owner = v.owner
-            while isinstance(owner, DeclBufferOp | ReshapeOp):
-                owner = owner.operands[0].owner
-            if isinstance(owner, AllocateConstOp) and owner.symbol is not None:
-                names.add(owner.symbol.root_reference.data)
-    return names
+    out = set()
+    for op in func.walk():
+        if not isinstance(op, AllocateConstOp) or op.symbol is None:
+            continue
+        users, todo = [], [op.buffer]
+        while todo:
+            for use in todo.pop().uses:
+                if isinstance(use.operation, DeclBufferOp | ReshapeOp):
+                    todo.extend(use.operation.results)
+                else:
+                    users.append(use.operation)
+        if users and all(
+            isinstance(u, OperatorOp) and "npu_cpu" in u.attributes for u in users
+        ):
+            out.add(op.symbol.root_reference.data)
+    return out
 
 
 class _Places:
@@ -164,9 +173,7 @@ class _Places:
         for i, t in enumerate(model.outputs):
             if t == tensor:
                 return self.offset(self.params[f"output{i}"], what)
-        writer = next(
-            (op for op in model.operators if tensor in op.outputs), None
-        )
+        writer = next((op for op in model.operators if tensor in op.outputs), None)
         if writer is None:
             raise OutputError(f"{what} is written by no operator")
         name = f"op{writer.index}_{writer.opcode.lower()}"
@@ -207,7 +214,7 @@ def package(module: ModuleOp, model: TFLiteModel) -> Package:
             f"{len(invokes)} npu.invoke but {len(runs)} runs of NPU operators in "
             "the model (operators between them stay on the CPU)"
         )
-    flash = _flash_blob(module, flash_pool, _constants_read(invokes))
+    flash = _flash_blob(module, flash_pool, _cpu_only_constants(func))
     scratch = _pool_size(sram_pool, func)
     places = _Places(func, sram)
     segments, npu_ops, payload_bytes = [], 0, 0
@@ -227,10 +234,7 @@ def package(module: ModuleOp, model: TFLiteModel) -> Package:
             if t >= 0 and model.tensor(t).data is None
         }
         used_outside = {
-            t
-            for op in model.operators
-            if op.index not in members
-            for t in op.inputs
+            t for op in model.operators if op.index not in members for t in op.inputs
         } | set(model.outputs)
         ins = sorted(read - written)
         outs = sorted(written & used_outside)
