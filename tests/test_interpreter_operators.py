@@ -373,7 +373,9 @@ def test_operator_writing_a_constant():
 
 
 def test_kernel_problems_are_reported_on_the_op(monkeypatch):
-    from tirconst import kernels
+    from tirconst.dialects.tir import MulOp
+    from tirconst.interpreter import operators
+    from tirconst.interpreter.registry import _IMPLEMENTATIONS
 
     src = func(
         {"a": "5xi8", "b": "5xi8", "y": "5xi8"},
@@ -386,10 +388,10 @@ def test_kernel_problems_are_reported_on_the_op(monkeypatch):
     )
     x = {"a": i8([1] * 5), "b": i8([1] * 5)}
 
-    def wrong_shape(lhs, rhs, **params):
+    def mul(lhs, rhs, **params):
         return np.zeros(4, np.int8)
 
-    monkeypatch.setattr(kernels, "mul", wrong_shape)
+    monkeypatch.setitem(operators.KERNELS, MulOp, operators.Kernel(mul))
     with pytest.raises(
         InterpreterError, match=r"kernel mul returned int8 \[4\], but the"
     ):
@@ -398,10 +400,10 @@ def test_kernel_problems_are_reported_on_the_op(monkeypatch):
     def wrong_params(lhs, rhs, *, scale):
         return lhs
 
-    monkeypatch.setattr(kernels, "mul", wrong_params)
-    with pytest.raises(InterpreterError, match="the kernel mul does not match the op"):
+    monkeypatch.setitem(operators.KERNELS, MulOp, operators.Kernel(wrong_params))
+    with pytest.raises(InterpreterError, match="kernel wrong_params: .*unexpected"):
         run_function(src, x)
 
-    monkeypatch.delattr(kernels, "mul")
-    with pytest.raises(InterpreterError, match="no kernel tirconst.kernels.mul"):
+    monkeypatch.delitem(_IMPLEMENTATIONS, MulOp)
+    with pytest.raises(InterpreterError, match="no implementation is registered"):
         run_function(src, x)

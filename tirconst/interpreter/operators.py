@@ -1,11 +1,10 @@
 """Operator ops and extern calls at run time.
 
 tir's implementations in the interpreter's registry (`registry.implements`):
-an operator op (`tir.conv2d ins(...) outs(%y)`) runs its numpy kernel from
-`tirconst.kernels` (the function named like the op) on its input
-buffers (by position, or by keyword where the kernel takes them so), with the
-op's parameters (`op.params()`) as keyword arguments, and writes the result
-into its output buffer. `tir.copy` needs no kernel: it copies the elements in
+an operator op (`tir.conv2d ins(...) outs(%y)`) runs the numpy kernel of
+`tirconst.kernels` that `KERNELS` binds to its class, on its input buffers,
+with the op's parameters (`op.params()`) as keyword arguments, and writes the
+result into its output buffer. `tir.copy` needs no kernel: it copies the elements in
 row-major order. Definedness of inputs and outputs follows the ops' declared
 effects (see `registry`).
 
@@ -18,15 +17,36 @@ the buffers.
 
 from __future__ import annotations
 
-import importlib
-import inspect
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from xdsl.ir import Operation, SSAValue
 
-from tirconst.dialects.tir import BufferType, CallExternOp, CopyOp, FuncOp, OperatorOp
+from tirconst import kernels
+from tirconst.dialects.tir import (
+    AddOp,
+    AvgPool2DOp,
+    BufferType,
+    CallExternOp,
+    Conv2DOp,
+    CopyOp,
+    DepthwiseConv2DOp,
+    DequantizeOp,
+    FullyConnectedOp,
+    FuncOp,
+    LogisticOp,
+    MaxPool2DOp,
+    MeanOp,
+    MulOp,
+    OperatorOp,
+    PadOp,
+    QuantizeOp,
+    RequantizeOp,
+    SoftmaxOp,
+    SubOp,
+)
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
 from tirconst.interpreter.memory import CONSTANT, Buffer, Frame
 from tirconst.interpreter.registry import implements
@@ -36,112 +56,75 @@ if TYPE_CHECKING:
     from tirconst.interpreter.compile import BufInfo
     from tirconst.interpreter.program import Program
 
-KERNEL_MODULE = "tirconst.kernels"
+
+@dataclass(frozen=True)
+class Kernel:
+    """How a tir operator op calls its kernel in `tirconst.kernels`: the op's
+    inputs by position, except the last `keywords` ones, passed by those
+    names; the op's parameters (`op.params()`, exactly the kernel's keyword
+    arguments) as keywords; and `output_shape` where the kernel needs it."""
+
+    fn: Callable[..., Any]
+    keywords: tuple[str, ...] = ()
+    output_shape: bool = False
+
+    def call(self, op: OperatorOp, inputs: list[Any], params: dict[str, Any]) -> Any:
+        n = len(inputs) - len(self.keywords)
+        extra = dict(zip(self.keywords, inputs[n:], strict=True))
+        if self.output_shape:
+            extra["output_shape"] = op.shape(op.output)  # type: ignore[attr-defined]
+        return self.fn(*inputs[:n], **extra, **params)
 
 
-_KERNEL_OF = {"tir.requantize": "quantize"}
-"""Ops whose kernel is named otherwise (quantize also does int8 -> int8)."""
+KERNELS: dict[type[OperatorOp], Kernel] = {
+    Conv2DOp: Kernel(kernels.conv2d),
+    DepthwiseConv2DOp: Kernel(kernels.depthwise_conv2d),
+    FullyConnectedOp: Kernel(kernels.fully_connected, output_shape=True),
+    AddOp: Kernel(kernels.add),
+    SubOp: Kernel(kernels.sub),
+    MulOp: Kernel(kernels.mul),
+    AvgPool2DOp: Kernel(kernels.avg_pool2d),
+    MaxPool2DOp: Kernel(kernels.max_pool2d),
+    PadOp: Kernel(kernels.pad),
+    MeanOp: Kernel(kernels.mean, output_shape=True),
+    SoftmaxOp: Kernel(kernels.softmax, keywords=("exp_table",)),
+    LogisticOp: Kernel(kernels.logistic, keywords=("table",)),
+    QuantizeOp: Kernel(kernels.quantize),
+    RequantizeOp: Kernel(kernels.quantize),  # int8 -> int8: TFLite's QUANTIZE
+    DequantizeOp: Kernel(kernels.dequantize),
+}
+"""Each tir operator op class and its kernel (registered below, by class)."""
 
 
-def kernel_name(op: OperatorOp) -> str:
-    """`tir.conv2d` -> `conv2d`."""
-    return _KERNEL_OF.get(op.name, op.name.split(".", 1)[1])
-
-
-def _find_kernel(op: OperatorOp) -> Callable[..., Any]:
-    name = kernel_name(op)
-    try:
-        kernels = importlib.import_module(KERNEL_MODULE)
-    except ImportError as e:
-        raise op_failure(op, f"cannot load the kernels ({e})") from None
-    fn = getattr(kernels, name, None)
-    if fn is None:
-        raise op_failure(op, f"no kernel {KERNEL_MODULE}.{name} to run it")
-    return fn
-
-
-_INPUT_KEYWORD = {"tir.softmax": {"table": "exp_table"}}
-"""Op input -> kernel keyword, where the kernel names an input differently."""
-
-
-_ANY = inspect.Parameter("any", inspect.Parameter.KEYWORD_ONLY, default=None)
-
-
-class _Binding:
-    """How an op's inputs and parameters become a kernel call: the first
-    `positional` inputs by position, the others by keyword (`input_keywords`),
-    the parameters (and `output_shape`, for kernels that ask) as `kwargs`."""
-
-    def __init__(self, op: OperatorOp, fn: Callable[..., Any]):
-        sig = inspect.signature(fn)
-        positional = [
-            n for n, p in sig.parameters.items() if p.kind is p.POSITIONAL_OR_KEYWORD
-        ]
-        keyword = {n: p for n, p in sig.parameters.items() if p.kind is p.KEYWORD_ONLY}
-        if any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()):
-            keyword.update(
-                (n, _ANY) for n in [*op.params(), *op.INPUTS, "output_shape"]
-            )
-        self.positional = min(len(positional), len(op.INPUTS))
-        renames = _INPUT_KEYWORD.get(op.name, {})
-        self.input_keywords = [renames.get(n, n) for n in op.INPUTS[self.positional :]]
-        params = op.params()
-        self.kwargs = {k: v for k, v in params.items() if k in keyword}
-        if "output_shape" in keyword:
-            self.kwargs["output_shape"] = op.shape(op.output)  # type: ignore[attr-defined]
-        given = set(self.kwargs) | set(self.input_keywords)
-        missing = [
-            n for n, p in keyword.items() if p.default is p.empty and n not in given
-        ]
-        unused = [k for k in params if k not in keyword]
-        unused += [k for k in self.input_keywords if k not in keyword]
-        if missing or unused:
-            raise op_failure(
-                op,
-                f"the kernel {kernel_name(op)} does not match the op (the kernel also "
-                f"needs {', '.join(missing) or 'nothing'}; the op also has "
-                f"{', '.join(unused) or 'nothing'})",
-            )
-
-    def call(
-        self,
-        fn: Callable[..., Any],
-        inputs: list[np.ndarray | None],
-        overrides: Mapping[str, Any] | None = None,
-    ) -> Any:
-        extra = dict(zip(self.input_keywords, inputs[self.positional :], strict=True))
-        return fn(
-            *inputs[: self.positional], **extra, **{**self.kwargs, **(overrides or {})}
-        )
-
-
-@implements(OperatorOp)
 def kernel_operator(op: OperatorOp) -> Callable[..., None]:
     """tir's operator ops: `run(*inputs, output)` calls the op's kernel."""
+    kernel = KERNELS[type(op)]
     slots = [getattr(op, n) is not None for n in op.INPUTS]
-    state: dict[str, Any] = {}
+    params = op.params()
+    label = kernel.fn.__name__
 
     def run(*bufs: Buffer) -> None:
         *ins, out = bufs
-        if "fn" not in state:  # looked up at first use: kernels may be missing
-            state["fn"] = _find_kernel(op)
-            state["binding"] = _Binding(op, state["fn"])
         arrays = iter([b.array() for b in ins])
         args = [next(arrays) if present else None for present in slots]
         overrides = _decoded_weights(op, args)
         try:
-            result = np.asarray(state["binding"].call(state["fn"], args, overrides))
+            result = np.asarray(kernel.call(op, args, {**params, **(overrides or {})}))
         except (ValueError, TypeError, ArithmeticError, IndexError) as e:
-            raise op_failure(op, f"kernel {kernel_name(op)}: {e}") from None
+            raise op_failure(op, f"kernel {label}: {e}") from None
         if result.dtype != out.dtype or result.size != out.size:
             raise op_failure(
                 op,
-                f"kernel {kernel_name(op)} returned {result.dtype} {list(result.shape)}"
+                f"kernel {label} returned {result.dtype} {list(result.shape)}"
                 f", but the output is {out.dtype} {list(out.shape)}",
             )
         out.array()[...] = result.reshape(out.shape)
 
     return run
+
+
+for _cls in KERNELS:
+    implements(_cls)(kernel_operator)
 
 
 def _decoded_weights(op: OperatorOp, args: list[Any]) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ order, one per `npu.invoke`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
@@ -37,7 +38,9 @@ from tirconst.dialects.tir import (
     PoolOp,
     ReshapeOp,
 )
-from tirconst.frontend.tflite_reader import TFLiteModel
+
+if TYPE_CHECKING:  # the frontend's reader: the caller imported the model with it
+    from tirconst.frontend.tflite_reader import TFLiteModel
 
 NPU_OPS = ("npu.conv2d", "npu.depthwise_conv2d", "npu.pooling", "npu.elementwise")
 
