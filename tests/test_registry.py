@@ -17,7 +17,7 @@ def test_pass_key_is_the_pass_name(key: str):
     cls = get_all_passes()[key]()
     assert issubclass(cls, ModulePass)
     assert cls.name == key
-    assert key.startswith("tir-")
+    assert key.startswith(("tir-", "npu-", "convert-"))
     assert dataclasses.is_dataclass(cls)
     assert cls.__doc__ and len(cls.__doc__.strip()) > 80, "say what and why"
 

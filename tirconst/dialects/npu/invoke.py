@@ -57,8 +57,17 @@ class InvokeOp(IRDLOperation):
         npu.invoke @STREAM ins(%a, ... : T, ...) outs(%b, ... : T, ...)
 
     Example:
-        npu.invoke @main_npu0 ins(%input0 : !tir.buffer<1x4x4x16xi8>)
-            outs(%output0 : !tir.buffer<1x2x2x16xi8>)
+        tir.pool @sram size 32 alignment 16
+        tir.func @f(%input0 : !tir.buffer<16xi8>, %output0 : !tir.buffer<16xi8>)
+            attributes {param_placement = {input0 = #tir.place<@sram, 0>,
+                                           output0 = #tir.place<@sram, 16>}} {
+          npu.invoke @f_npu0 ins(%input0 : !tir.buffer<16xi8>)
+              outs(%output0 : !tir.buffer<16xi8>)
+        }
+        npu.command_stream @f_npu0 "ethos-u55-128" {
+          npu.region 1 scratch size 32 pool @sram
+          npu.dma {src = #npu.range<1, 0, 16>, dest = #npu.range<1, 16, 16>}
+        }
     """
 
     name = "npu.invoke"
