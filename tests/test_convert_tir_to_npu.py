@@ -342,3 +342,29 @@ def test_fully_connected_needs_natural_rounding() -> None:
                     assert op.rounding_mode.data == "natural"
                     op.rounding_mode = StringAttr("tfl")
     assert_not_equivalent(text, lowered, trials=1)
+
+
+def test_staged_weights_in_a_reused_sram_buffer() -> None:
+    """Every encoded weight buffer copied into the same SRAM bytes before its
+    op (staging): the copies are DMAs, the ops read the staged streams from
+    the scratch region, and equal bit for bit."""
+    from tests.npu_encode import stage_all
+
+    text = conv_chain(4)
+    module = Program(text).module.clone()
+    encode_module(module)
+    stage_all(module)
+    ConvertTirToNpuPass().apply(Context(), module)
+    names = [op.name for op in module.walk()]
+    assert names.count("npu.dma") == 3
+    assert "tir.copy" not in names
+    streams = [op for op in module.ops if isinstance(op, CommandStreamOp)]
+    scratch = [
+        r
+        for s in streams
+        for r in s.regions_by_index().values()
+        if r.kind.data == "scratch" and r.streams
+    ]
+    assert scratch, "the staged streams are declared in the scratch region"
+    assert_equivalent(text, module)
+    assert all(p[:4] == b"COP1" for p in _payloads(module))
