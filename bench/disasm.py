@@ -8,6 +8,15 @@ decode the words and replay the registers into API ops (`decode s`), best of
 and findings; and, side by side, vela's compile time for the same model and
 its ratio to read + decode (the anchor: producing the stream vs reading it).
 
+A second table disassembles each compiled model into npu IR and runs it in
+the npu interpreter on LiteRT's values of the NPU segment's inputs (seed 0):
+seconds to build the IR (`ir s`, best of 3) and to run it (`run s`, best of
+3), LiteRT's BUILTIN_REF time for the whole original model side by side
+(`litert s`), and how many output elements equal LiteRT's (tests/vela_litert.py).
+A third table counts, per op kind over all compiled models, the ops whose
+OFM equals a tensor LiteRT computes for the original graph (unmatched ops
+are Vela's own steps, stripes of split ops, or disagreements).
+
     python bench/disasm.py
 """
 
@@ -47,6 +56,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     total_cmds = total_time = 0.0
+    compiled = []
     with tempfile.TemporaryDirectory() as tmp:
         for model in bundled_models():
             for core in CORES:
@@ -59,6 +69,7 @@ def main() -> None:
                     print(f"{model.stem:<34} {core:<6} vela failed: {result.error}")
                     continue
                 path = result.path
+                compiled.append((model, core, path))
                 read_s, stream = best_of(lambda p=path: read_stream_file(p))
 
                 def decode(words=stream.words):  # type: ignore[no-untyped-def]
@@ -81,11 +92,66 @@ def main() -> None:
                     f"{check_s:>9.3f} {len(report.findings):>4} {vela_s:>7.2f} "
                     f"{vela_s / (read_s + seconds):>8.0f}"
                 )
+        print("-" * len(header))
+        print(
+            f"total: {total_cmds:.0f} commands decoded in {total_time:.3f} s "
+            f"= {total_cmds / total_time:.0f} commands/s"
+        )
+        print()
+        run_table(compiled)  # while the compiled files exist
+        print()
+        kind_table(compiled)
+
+
+def kind_table(compiled) -> None:  # type: ignore[no-untyped-def]
+    from collections import Counter
+
+    from tests.vela_litert import op_agreement
+
+    counts: Counter[tuple[str, str]] = Counter()
+    for model, _core, path in compiled:
+        counts.update(op_agreement(model, path, 0))
+    kinds = sorted({k for k, _ in counts})
+    header = f"{'op kind':<22} {'ops':>5} {'OFM = a LiteRT tensor':>22}"
+    print(header)
     print("-" * len(header))
-    print(
-        f"total: {total_cmds:.0f} commands decoded in {total_time:.3f} s "
-        f"= {total_cmds / total_time:.0f} commands/s"
+    for kind in kinds:
+        n = counts[(kind, "equal")] + counts[(kind, "unmatched")]
+        print(f"{kind:<22} {n:>5} {counts[(kind, 'equal')]:>22}")
+
+
+def run_table(compiled) -> None:  # type: ignore[no-untyped-def]
+    from tests.vela_litert import litert_tensors
+    from tirconst.backend.ethos_u import disassemble
+    from tirconst.backend.ethos_u.to_npu import npu_module
+    from tirconst.interpreter.npu import run_stream
+
+    header = (
+        f"{'model':<34} {'core':<6} {'ir s':>7} {'run s':>7} {'litert s':>8} "
+        f"{'equal':>11}"
     )
+    print(header)
+    print("-" * len(header))
+    for model, core, path in compiled:
+        ir_s, module = best_of(lambda p=path: npu_module(disassemble(p)), repeat=3)
+        litert_s, reference = best_of(lambda m=model: litert_tensors(m, 0), repeat=3)
+        tensors = module.ops.first.tensors()
+        inputs = {
+            t.tensor_name.data: reference[t.tensor_name.data].reshape(t.shape)
+            for t in tensors
+            if t.kind.data == "input"
+        }
+        run_s, got = best_of(lambda m=module, i=inputs: run_stream(m, i), repeat=3)
+        equal = size = 0
+        for t in tensors:
+            if t.kind.data == "output":
+                want = reference[t.tensor_name.data].reshape(t.shape)
+                equal += int((got[t.tensor_name.data] == want).sum())
+                size += want.size
+        print(
+            f"{model.stem:<34} {core:<6} {ir_s:>7.3f} {run_s:>7.3f} "
+            f"{litert_s:>8.3f} {f'{equal}/{size}':>11}"
+        )
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
 
+from tirconst.core.diagnostics import parse_module
 from tirconst.dialects.tir import AllocateConstOp, BufferType, FuncOp, element_type_of
-from tirconst.tools.diagnostics import parse_module
 from tirconst.tools.opt import TirconstOptMain
 
 

@@ -18,9 +18,9 @@ from xdsl.context import Context
 from tests.helpers import assert_equivalent
 from tests.npu_encode import encode_module
 from tirconst.backend.ethos_u.vela_ops import driver_payload
+from tirconst.core.diagnostics import ToolError
 from tirconst.dialects.npu import CommandStreamOp, InvokeOp
 from tirconst.interpreter.program import Program
-from tirconst.tools.diagnostics import ToolError
 from tirconst.transforms.convert_tir_to_npu import ConvertTirToNpuPass
 from tirconst.transforms.legalize_npu import LegalizeNpuPass
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from xdsl.irdl import IRDLOperation
 
+from tirconst.core.diagnostics import ToolError, parse_module, verify_located
 from tirconst.dialects.npu import Npu
 from tirconst.dialects.tir import Tir
-from tirconst.tools.diagnostics import ToolError, parse_module, verify_located
 from tirconst.tools.dialect_docs import (
     DEFAULT_OUTPUT_DIR,
     main,

@@ -46,9 +46,12 @@ def run(tmp_path: Path, data: bytes, capsys, *flags: str, name="bad.bin") -> str
 def test_good_payload_lists(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     f = tmp_path / "ok.bin"
     f.write_bytes(payload())
-    assert main([str(f)]) == 0
+    assert main([str(f), "--listing"]) == 0
     out = capsys.readouterr().out
     assert " pool max " in out and " pool average " in out
+    assert main([str(f)]) == 0  # npu IR by default
+    out = capsys.readouterr().out
+    assert 'pool_type = "max"' in out and 'pool_type = "average"' in out
     assert main([str(f), "--registers"]) == 0
     out = capsys.readouterr().out
     assert "NPU_OP_POOL" in out and out.rstrip().endswith("mask=65535")
@@ -125,5 +128,5 @@ def test_output_written_only_on_success(tmp_path: Path, capsys) -> None:  # type
     assert out.read_text() == "previous\n"
     good = tmp_path / "ok.bin"
     good.write_bytes(payload())
-    assert main([str(good), "-o", str(out)]) == 0
+    assert main([str(good), "-o", str(out), "--listing"]) == 0
     assert "pool max" in out.read_text()

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from tests.helpers import assert_equivalent, assert_not_equivalent
+from tirconst.core.diagnostics import ToolError
 from tirconst.interpreter import InterpreterError, Program, run_function
-from tirconst.tools.diagnostics import ToolError
 
 # t1 = a + 1; t2[i] = t1[i] + t1[7 - i] (t1 is read while t2 is written);
 # t3 = t2 * 2 (t1 is dead by then); out = t3.

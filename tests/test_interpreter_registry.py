@@ -13,13 +13,13 @@ from xdsl.ir import Dialect
 from xdsl.irdl import IRDLOperation, irdl_op_definition, operand_def
 
 from tirconst.analysis.constant_uses import ConstantUses, writers_of
+from tirconst.core.context import context
+from tirconst.core.diagnostics import parse_module
 from tirconst.dialects.tir import AllocateConstOp, BufferType, ForOp
 from tirconst.dialects.tir.memory import Effect, Effects, operand_effects
 from tirconst.interpreter import InterpreterError, run_function
 from tirconst.interpreter.memory import Buffer
-from tirconst.interpreter.program import context
 from tirconst.interpreter.registry import implementation_of, implements
-from tirconst.tools.diagnostics import parse_module
 
 
 @irdl_op_definition

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tirconst import kernels as K
 from tirconst.frontend.tflite_params import (
     calculate_activation_range_quantized,
     compute_padding,
@@ -16,9 +17,8 @@ from tirconst.frontend.tflite_params import (
     quantize_multiplier,
     softmax_exp_table,
 )
-from tirconst.interpreter import kernels as K
-from tirconst.interpreter.kernels import fixedpoint as fp
-from tirconst.interpreter.kernels.reduce import mean_readapted_multiplier
+from tirconst.kernels import fixedpoint as fp
+from tirconst.kernels.reduce import mean_readapted_multiplier
 
 I32_MIN, I32_MAX = -(2**31), 2**31 - 1
 HALF = 1 << 30  # 0.5 as a Q31 multiplier

@@ -15,15 +15,15 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from tirconst import kernels as K
 from tirconst.frontend.tflite_params import (
     compute_padding,
     logistic_table,
     quantize_multiplier,
     softmax_exp_table,
 )
-from tirconst.interpreter import kernels as K
-from tirconst.interpreter.kernels import fixedpoint as fp
-from tirconst.interpreter.kernels.reduce import mean_readapted_multiplier
+from tirconst.kernels import fixedpoint as fp
+from tirconst.kernels.reduce import mean_readapted_multiplier
 
 I32_MIN, I32_MAX = -(2**31), 2**31 - 1
 HALF = Fraction(1, 2)

@@ -18,9 +18,9 @@ import pytest
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
 
+from tirconst.core.diagnostics import parse_module, verify_located
 from tirconst.dialects.tir import AllocateConstOp, ConstantOp, Tir
 from tirconst.dialects.tir.types import numpy_dtype
-from tirconst.tools.diagnostics import parse_module, verify_located
 from tirconst.tools.dialect_docs import split_docstring
 from tirconst.tools.opt import TirconstOptMain
 

@@ -27,6 +27,7 @@ from tests.npu_cases import (
     tir_fc_text,
     tir_pool_text,
 )
+from tirconst.core.diagnostics import ToolError
 from tirconst.dialects.npu import (
     ActivationAttr,
     AddressRangeAttr,
@@ -38,11 +39,10 @@ from tirconst.dialects.npu import (
 )
 from tirconst.dialects.npu.build import LUT_REGION, SCRATCH, StreamBuilder
 from tirconst.interpreter import InterpreterError, check_equivalent
-from tirconst.interpreter.kernels import add, mul
 from tirconst.interpreter.npu import NpuProgram, run_stream
 from tirconst.interpreter.npu.arithmetic import scale_accumulator
 from tirconst.interpreter.npu.ops import LUT_ADDRESS
-from tirconst.tools.diagnostics import ToolError
+from tirconst.kernels import add, mul
 
 # ------------------------------------------------------------- arithmetic
 

@@ -22,8 +22,8 @@ from tirconst.analysis.constant_uses import (
     row_major_offset,
 )
 from tirconst.analysis.index_ranges import DynamicIndex, IndexRanges
+from tirconst.core.context import context, load
 from tirconst.dialects.tir import AllocateConstOp, BufferLoadOp
-from tirconst.interpreter.program import context, load
 from tirconst.transforms.constant_report import ConstantReportPass
 from tirconst.transforms.slice_constants import SliceConstantsPass
 

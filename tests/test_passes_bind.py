@@ -9,8 +9,8 @@ import pytest
 from xdsl.utils.exceptions import PassFailedException
 
 from tests.helpers import run
+from tirconst.core.context import context, load
 from tirconst.dialects.tir import AllocateConstOp, FuncOp
-from tirconst.interpreter.program import context, load
 from tirconst.transforms.bind_params import BindParamsPass
 
 ADD = """

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from xdsl.utils.exceptions import PassFailedException
 
 from tests.helpers import assert_equivalent
+from tirconst.core.context import context, load
 from tirconst.dialects.tir import AllocateConstOp, ConstantOp
-from tirconst.interpreter.program import context, load
 from tirconst.transforms import extract_constants
 from tirconst.transforms.extract_constants import ExtractConstantsPass
 from tirconst.transforms.inline_constants import InlineConstantsPass

@@ -12,8 +12,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import assert_equivalent
+from tirconst.core.context import context, load
 from tirconst.dialects.tir import AllocateConstOp, BufferLoadOp, ConstantOp
-from tirconst.interpreter.program import context, load, run_function
+from tirconst.interpreter.program import run_function
 from tirconst.transforms.fold_constants import FoldConstantsPass
 
 

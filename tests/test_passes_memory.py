@@ -6,8 +6,8 @@ different places stay two constants. Each rewrite is interpreter-equivalent."""
 from __future__ import annotations
 
 from tests.helpers import assert_equivalent
+from tirconst.core.context import context, load
 from tirconst.dialects.tir import AllocateConstOp, ConstantOp, PlacementAttr
-from tirconst.interpreter.program import context, load
 from tirconst.transforms.extract_constants import ExtractConstantsPass
 from tirconst.transforms.fold_constants import FoldConstantsPass
 from tirconst.transforms.inline_constants import InlineConstantsPass

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import assert_equivalent, assert_not_equivalent
+from tirconst.core.context import context, load
 from tirconst.dialects.tir import AllocateConstOp, ConstantOp
-from tirconst.interpreter.program import context, load
 from tirconst.transforms.slice_constants import SliceConstantsPass, slice_constants
 
 CONV = (

@@ -62,7 +62,7 @@ def conv(co: int, seed: int, bias: bool = True) -> tuple[str, dict]:
 
 
 def _conv_op(text: str) -> tir.Conv2DOp:
-    from tirconst.interpreter.program import load
+    from tirconst.core.context import load
 
     module = load(text)
     module.verify()
@@ -125,7 +125,7 @@ def test_a_per_tensor_multiplier_is_kept_whole():
            act_min = -128, act_max = 127, input_scale = 0.25 : f32,
            filter_scales = array<f32: 0.0625>, output_scale = 2.0 : f32}
     }"""
-    from tirconst.interpreter.program import load
+    from tirconst.core.context import load
 
     module = load(text)
     op = next(o for o in module.walk() if isinstance(o, tir.FullyConnectedOp))
@@ -145,7 +145,7 @@ def test_create_op_builds_checked_scales():
 
 
 def test_per_channel_of_depthwise_and_fully_connected():
-    from tirconst.interpreter.program import load
+    from tirconst.core.context import load
 
     for cls in (tir.DepthwiseConv2DOp, tir.FullyConnectedOp):
         module = load(split_docstring(cls).example)

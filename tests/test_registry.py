@@ -4,6 +4,7 @@ itself, and every pass is reachable from `xdsl-opt -p`."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from xdsl.passes import ModulePass
@@ -11,13 +12,32 @@ from xdsl.universe import Universe
 
 from tirconst.universe import TIRCONST_UNIVERSE, get_all_dialects, get_all_passes
 
+# Hyphenated names in our dialects' namespaces, and conversions between them.
+PASS_NAME = re.compile(
+    r"(?:tir|npu)(?:-[a-z0-9]+)+|convert-(?:tir|npu)-to-(?:tir|npu|[a-z0-9]+)"
+)
+
+
+@pytest.mark.parametrize(
+    "name", ["tir-fold-constants", "npu-encode-weights", "convert-tir-to-npu"]
+)
+def test_pass_name_rule_accepts_our_namespaces(name: str):
+    assert PASS_NAME.fullmatch(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["fold-constants", "tir_fold", "tir-", "npu", "Tir-x", "convert-tir"]
+)
+def test_pass_name_rule_rejects_others(name: str):
+    assert not PASS_NAME.fullmatch(name)
+
 
 @pytest.mark.parametrize("key", sorted(get_all_passes()))
 def test_pass_key_is_the_pass_name(key: str):
     cls = get_all_passes()[key]()
     assert issubclass(cls, ModulePass)
     assert cls.name == key
-    assert key.startswith(("tir-", "npu-", "convert-"))
+    assert PASS_NAME.fullmatch(key), f"{key}: not tir-..., npu-... or convert-..."
     assert dataclasses.is_dataclass(cls)
     assert cls.__doc__ and len(cls.__doc__.strip()) > 80, "say what and why"
 

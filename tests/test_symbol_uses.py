@@ -10,8 +10,8 @@ from tirconst.analysis.symbol_uses import (
     rename_symbols,
     symbol_uses,
 )
+from tirconst.core.context import context, load
 from tirconst.dialects.tir import CallExternOp, ConstantOp
-from tirconst.interpreter.program import context, load
 from tirconst.transforms.extract_constants import ExtractConstantsPass
 from tirconst.transforms.fold_constants import FoldConstantsPass
 from tirconst.transforms.slice_constants import SliceConstantsPass

@@ -24,7 +24,7 @@ from tflite.BuiltinOptions import BuiltinOptions
 from tflite.TensorType import TensorType
 from tflite.utils import BUILTIN_OPCODE2NAME
 
-from tirconst.frontend.reference_runner import ReferenceRunner, first_mismatch
+from tests.tflite_reference_runner import ReferenceRunner, first_mismatch
 from tirconst.frontend.tflite_params import op_params
 from tirconst.frontend.tflite_reader import (
     TFLiteImportError,

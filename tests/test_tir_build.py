@@ -38,6 +38,7 @@ from xdsl.printer import Printer
 from xdsl.rewriter import InsertPoint
 from xdsl.utils.exceptions import VerifyException
 
+from tirconst.core.diagnostics import parse_module, verify_located
 from tirconst.dialects.tir import (
     AddOp,
     AllocateConstOp,
@@ -80,7 +81,6 @@ from tirconst.dialects.tir import (
     SubOp,
     Tir,
 )
-from tirconst.tools.diagnostics import parse_module, verify_located
 from tirconst.tools.opt import TirconstOptMain
 
 BUILT: set[type[Operation]] = set()

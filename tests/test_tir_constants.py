@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
 
+from tirconst.core.diagnostics import ToolError, parse_module, verify_located
 from tirconst.dialects.tir import (
     AllocateConstOp,
     BufferType,
@@ -31,7 +32,6 @@ from tirconst.dialects.tir import (
 )
 from tirconst.dialects.tir.constant_data import LIST_LIMIT
 from tirconst.dialects.tir.types import DTYPES
-from tirconst.tools.diagnostics import ToolError, parse_module, verify_located
 from tirconst.tools.opt import TirconstOptMain
 
 NUMPY_DTYPES = [dt for _, dt in DTYPES.values()]

@@ -64,6 +64,30 @@ def _constant_report() -> type[ModulePass]:
     return ConstantReportPass
 
 
+def _encode_weights() -> type[ModulePass]:
+    from tirconst.transforms.encode_weights import EncodeWeightsPass
+
+    return EncodeWeightsPass
+
+
+def _plan_memory() -> type[ModulePass]:
+    from tirconst.transforms.plan_memory import PlanMemoryPass
+
+    return PlanMemoryPass
+
+
+def _tile() -> type[ModulePass]:
+    from tirconst.transforms.tile import TilePass
+
+    return TilePass
+
+
+def _stage_weights() -> type[ModulePass]:
+    from tirconst.transforms.stage_weights import StageWeightsPass
+
+    return StageWeightsPass
+
+
 def _legalize_npu() -> type[ModulePass]:
     from tirconst.transforms.legalize_npu import LegalizeNpuPass
 
@@ -85,6 +109,10 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-fold-constants": _fold_constants,
         "tir-slice-constants": _slice_constants,
         "tir-constant-report": _constant_report,
+        "tir-encode-weights": _encode_weights,
+        "tir-plan-memory": _plan_memory,
+        "tir-tile": _tile,
+        "tir-stage-weights": _stage_weights,
         "tir-legalize-npu": _legalize_npu,
         "convert-tir-to-npu": _convert_tir_to_npu,
     }

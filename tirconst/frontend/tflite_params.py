@@ -2,7 +2,7 @@
 
 :func:`op_params` maps one :class:`~tirconst.frontend.tflite_reader.TFLiteOperator`
 to a plain dict whose keys are the keyword arguments of the matching kernel in
-:mod:`tirconst.interpreter.kernels` (and the properties of the matching IR op).
+:mod:`tirconst.kernels` (and the properties of the matching IR op).
 The numbers replicate the int8 paths that LiteRT's ``BUILTIN_REF`` resolver
 runs (verified bit-exactly against LiteRT, see ``tests/test_tflite_litert.py``).
 

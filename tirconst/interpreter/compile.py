@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from xdsl.ir import Block, Operation, SSAValue
 
+from tirconst.core.diagnostics import location_of
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
@@ -36,11 +37,17 @@ from tirconst.dialects.tir.memory import Effect, operand_effects
 from tirconst.interpreter import operators
 from tirconst.interpreter.emit_scalar import RULES, Interval
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
-from tirconst.interpreter.memory import CONSTANT, PARAM, WORKSPACE, Buffer, Frame
+from tirconst.interpreter.memory import (
+    CONSTANT,
+    PARAM,
+    WORKSPACE,
+    Buffer,
+    Frame,
+    storage_problem,
+)
 from tirconst.interpreter.placement import op_placement, param_placements
 from tirconst.interpreter.registry import Implementation, implementation_of
 from tirconst.interpreter.scalar import HELPERS, Fault, IntType, int_type
-from tirconst.tools.diagnostics import location_of
 
 if TYPE_CHECKING:
     from tirconst.interpreter.program import Program
@@ -289,6 +296,8 @@ class FunctionEmitter:
         placed = op_placement(op)
         if placed is None:
             shape, dtype = t.get_shape(), t.dtype
+            if problem := storage_problem(t.size_in_bytes):
+                raise op_failure(op, f"the buffer {problem}")
 
             def make(frame: Frame) -> Buffer:
                 return Buffer.fresh(name, shape, dtype, WORKSPACE, origin)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from xdsl.ir import Operation
 
-from tirconst.tools.diagnostics import ToolError, describe, location_of
+from tirconst.core.diagnostics import ToolError, describe, location_of
 
 
 class InterpreterError(ToolError):

@@ -22,6 +22,7 @@ an element is defined iff that integer equals `Buffer.full` (all bytes 1).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,6 +45,36 @@ FULL = {n: int.from_bytes(b"\x01" * n, "little") for n in _INIT_FORMAT}
 """Itemsize -> the init integer of a fully defined element."""
 
 PARAM, WORKSPACE, CONSTANT = "parameter", "workspace", "constant"
+
+
+def available_bytes() -> int:
+    """Memory the machine can give now (Linux's MemAvailable, else free pages)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):
+        return 1 << 62  # unknown: let numpy decide
+
+
+def storage_problem(nbytes: int) -> str | None:
+    """Why `nbytes` of buffer cannot be held (data plus init bytes), or None.
+
+    Checked before allocating, so a huge shape is an error naming its op
+    rather than a MemoryError (or the machine swapping) in the middle."""
+    need = 2 * nbytes
+    have = available_bytes()
+    if need <= have:
+        return None
+    return (
+        f"needs {nbytes:,} bytes (twice that with init tracking), more than the "
+        f"{have:,} bytes of memory available"
+    )
 
 
 class _HalfAccessor:

@@ -2,7 +2,7 @@
 
 tir's implementations in the interpreter's registry (`registry.implements`):
 an operator op (`tir.conv2d ins(...) outs(%y)`) runs its numpy kernel from
-`tirconst.interpreter.kernels` (the function named like the op) on its input
+`tirconst.kernels` (the function named like the op) on its input
 buffers (by position, or by keyword where the kernel takes them so), with the
 op's parameters (`op.params()`) as keyword arguments, and writes the result
 into its output buffer. `tir.copy` needs no kernel: it copies the elements in
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from tirconst.interpreter.compile import BufInfo
     from tirconst.interpreter.program import Program
 
-KERNEL_MODULE = "tirconst.interpreter.kernels"
+KERNEL_MODULE = "tirconst.kernels"
 
 
 _KERNEL_OF = {"tir.requantize": "quantize"}
@@ -103,9 +103,16 @@ class _Binding:
                 f"{', '.join(unused) or 'nothing'})",
             )
 
-    def call(self, fn: Callable[..., Any], inputs: list[np.ndarray | None]) -> Any:
+    def call(
+        self,
+        fn: Callable[..., Any],
+        inputs: list[np.ndarray | None],
+        overrides: Mapping[str, Any] | None = None,
+    ) -> Any:
         extra = dict(zip(self.input_keywords, inputs[self.positional :], strict=True))
-        return fn(*inputs[: self.positional], **extra, **self.kwargs)
+        return fn(
+            *inputs[: self.positional], **extra, **{**self.kwargs, **(overrides or {})}
+        )
 
 
 @implements(OperatorOp)
@@ -121,8 +128,9 @@ def kernel_operator(op: OperatorOp) -> Callable[..., None]:
             state["binding"] = _Binding(op, state["fn"])
         arrays = iter([b.array() for b in ins])
         args = [next(arrays) if present else None for present in slots]
+        overrides = _decoded_weights(op, args)
         try:
-            result = np.asarray(state["binding"].call(state["fn"], args))
+            result = np.asarray(state["binding"].call(state["fn"], args, overrides))
         except (ValueError, TypeError, ArithmeticError, IndexError) as e:
             raise op_failure(op, f"kernel {kernel_name(op)}: {e}") from None
         if result.dtype != out.dtype or result.size != out.size:
@@ -134,6 +142,22 @@ def kernel_operator(op: OperatorOp) -> Callable[..., None]:
         out.array()[...] = result.reshape(out.shape)
 
     return run
+
+
+def _decoded_weights(op: OperatorOp, args: list[Any]) -> dict[str, Any] | None:
+    """For an op with encoded weights: decode the bytes it reads into its
+    filter and bias (in `args`) and the multiplier and shift to use."""
+    if getattr(op, "encoded_weights", None) is None:
+        return None
+    from tirconst.formats.ethos_u import WeightFormatError
+    from tirconst.interpreter.encoded import decode_encoded
+
+    try:
+        d = decode_encoded(op, args[1])
+    except WeightFormatError as e:
+        raise op_failure(op, f"encoded weights: {e}") from None
+    args[1], args[2] = d.filter, d.bias
+    return {"multiplier": d.multiplier, "shift": d.shift}
 
 
 @implements(CopyOp)

@@ -8,45 +8,21 @@ parameters given, so running many trials compiles once.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
+from tirconst.core.context import load
 from tirconst.dialects.tir import BufferType, FuncOp
 from tirconst.interpreter.compile import CompiledCode, FunctionEmitter
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
-from tirconst.interpreter.memory import PARAM, Buffer, Frame
+from tirconst.interpreter.memory import PARAM, Buffer, Frame, storage_problem
 from tirconst.interpreter.placement import param_placements, pool_sizes
 from tirconst.interpreter.scalar import Fault
-from tirconst.tools.diagnostics import parse_module, verify_located
 
 Externs = Mapping[str, Any]
-
-
-@functools.cache
-def context() -> Context:
-    """A context with every dialect `xdsl-opt` knows, tir included (lazily)."""
-    from xdsl.universe import Universe
-
-    ctx = Context()
-    for name, factory in Universe.get_multiverse().all_dialects.items():
-        ctx.register_dialect(name, factory)
-    return ctx
-
-
-def load(source: str | ModuleOp, name: str = "<string>") -> ModuleOp:
-    """Parse (if text) and verify a module; errors are one-line ToolErrors."""
-    module = (
-        source
-        if isinstance(source, ModuleOp)
-        else parse_module(context(), source, name)
-    )
-    verify_located(module)
-    return module
 
 
 class Program:
@@ -91,6 +67,19 @@ class CompiledFunction:
         self.placements = param_placements(func)
         self.pool_sizes = pool_sizes(program.module, func)
         self._code: dict[frozenset[str], CompiledCode] = {}
+        self._check_storage()
+
+    def _check_storage(self) -> None:
+        """Refuse parameters and pools larger than the machine's memory."""
+        total = sum(self.pool_sizes.values())
+        for n, t in self.params:
+            if n not in self.placements:
+                nbytes = t.size_in_bytes
+                if problem := storage_problem(nbytes):
+                    raise op_failure(self.func, f"parameter %{n} {problem}")
+                total += nbytes
+        if problem := storage_problem(total):
+            raise op_failure(self.func, f"parameters and pools together {problem}")
 
     def code(self, tracked: frozenset[str]) -> CompiledCode:
         """The compiled code when the parameters in `tracked` are not given."""

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tirconst.core.files import atomic_output
+
 __all__ = [
     "Buffer",
     "Pool",
@@ -139,16 +141,20 @@ def check_shares(
 
 def capacity_from_filename(path: str | Path) -> int | None:
     """The capacity encoded in a MiniMalloc file name such as ``A.1048576.csv``."""
-    match = re.fullmatch(r".*\.(\d+)\.csv", Path(path).name)
+    match = re.fullmatch(r".*\.([0-9]+)\.csv", Path(path).name)
     return int(match.group(1)) if match else None
+
+
+# Plain ASCII decimal integers only: Python's int() also takes `1_0` (as 10)
+# and non-ASCII digits, which would read a different number than was written.
+_INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 
 
 def _int_field(row: Mapping[str, str], column: str, where: str) -> int:
     text = (row.get(column) or "").strip()
-    try:
-        return int(text)
-    except ValueError:
-        raise PlanningError(f"{where}: malformed {column} {text!r}") from None
+    if not _INTEGER.fullmatch(text):
+        raise PlanningError(f"{where}: malformed {column} {text!r}")
+    return int(text)
 
 
 def parse_csv(text: str, name: str = "<input>") -> list[Buffer]:
@@ -157,7 +163,8 @@ def parse_csv(text: str, name: str = "<input>") -> list[Buffer]:
     Every error is a :class:`PlanningError` whose message names the file and
     line (``name:line: ...``).
     """
-    reader = csv.reader(io.StringIO(text))
+    # A UTF-8 byte-order mark (spreadsheet exports) is not part of the header.
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
     try:
         header = [column.strip() for column in next(reader)]
     except StopIteration:
@@ -172,7 +179,9 @@ def parse_csv(text: str, name: str = "<input>") -> list[Buffer]:
         where = f"{name}:{line}"
         if not cells or all(not cell.strip() for cell in cells):
             continue
-        if len(cells) < len(header):
+        if len(cells) != len(header):
+            # Too few or too many: a field would be read from the wrong column
+            # or silently dropped.
             raise PlanningError(
                 f"{where}: expected {len(header)} columns, found {len(cells)}"
             )
@@ -211,7 +220,7 @@ def parse_csv(text: str, name: str = "<input>") -> list[Buffer]:
 def read_csv(path: str | Path) -> list[Buffer]:
     """Read a MiniMalloc CSV file (see :func:`parse_csv`)."""
     try:
-        text = Path(path).read_text()
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise PlanningError(f"{path}: cannot read: {error.strerror}") from None
     except UnicodeDecodeError:
@@ -255,5 +264,6 @@ def write_csv(
     offsets: Mapping[str, int],
     pools: Mapping[str, str] | None = None,
 ) -> None:
-    """Write :func:`format_csv` to ``path``."""
-    Path(path).write_text(format_csv(buffers, offsets, pools))
+    """Write :func:`format_csv` to ``path`` atomically (whole, or not at all)."""
+    with atomic_output(path) as out:
+        out.write(format_csv(buffers, offsets, pools))

@@ -9,6 +9,7 @@ a dotted black one; the lane title gives the pool's peak and status.
 
 from __future__ import annotations
 
+import colorsys
 from xml.sax.saxutils import escape
 
 from .planner import Plan
@@ -16,11 +17,34 @@ from .report import PoolReport
 
 __all__ = ["plan_svg"]
 
-WIDTH = 1200  # plot area, pixels
+WIDTH = 1200  # plot area, pixels (at least; more for long programs)
+STEP = 24  # pixels per distinct time, so lifetimes stay wide enough to label
+MAX_WIDTH = 6000
 HEIGHT = 480  # per lane
-LEFT, RIGHT, TOP, GAP = 100, 20, 40, 70
+LEFT, RIGHT, TOP, GAP = 150, 20, 40, 70
 FONT = 10  # label size; a character is about 0.6 * FONT wide
 CHAR = 0.6 * FONT
+
+
+def _width(plan: Plan) -> int:
+    times = {t for b in plan.buffers for t in (b.start, b.end)}
+    return max(WIDTH, min(MAX_WIDTH, STEP * len(times)))
+
+
+def _color(k: int) -> str:
+    """A light colour per buffer, as hex (hsl() is not read by every renderer)."""
+    r, g, b = colorsys.hls_to_rgb(((k * 137) % 360) / 360, 0.72, 0.6)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+def _label(name: str, w: float, h: float) -> str | None:
+    """The id if it fits the rectangle, else its first characters and '…'."""
+    if h < FONT + 2:
+        return None
+    if w >= CHAR * len(name) + 4:
+        return name
+    keep = int((w - 4) / CHAR) - 1
+    return name[:keep] + "…" if keep >= 3 else None
 
 
 def _lane(plan: Plan, report: PoolReport, top: float, out: list[str]) -> None:
@@ -30,7 +54,8 @@ def _lane(plan: Plan, report: PoolReport, top: float, out: list[str]) -> None:
     t0 = min((b.start for b in plan.buffers), default=0)
     t1 = max((b.end for b in plan.buffers), default=1)
     ymax = max(report.peak, report.lower_bound, report.capacity or 0, 1)
-    sx = WIDTH / max(t1 - t0, 1)
+    width = _width(plan)
+    sx = width / max(t1 - t0, 1)
     sy = HEIGHT / ymax
 
     def y(address: float) -> float:
@@ -48,7 +73,7 @@ def _lane(plan: Plan, report: PoolReport, top: float, out: list[str]) -> None:
         f'<text x="{LEFT}" y="{top - 10:.1f}" font-size="14">{escape(title)}</text>'
     )
     out.append(
-        f'<rect x="{LEFT}" y="{top}" width="{WIDTH}" height="{HEIGHT}" '
+        f'<rect x="{LEFT}" y="{top}" width="{width}" height="{HEIGHT}" '
         'fill="none" stroke="#999"/>'
     )
     labels: list[str] = []
@@ -57,18 +82,18 @@ def _lane(plan: Plan, report: PoolReport, top: float, out: list[str]) -> None:
         o = offsets[b.id]
         w = max((b.end - b.start) * sx, 0.5)
         h = max(b.size * sy, 0.5)
-        hue = (k * 137) % 360
         tip = f"{b.id}: [{b.start}, {b.end}) size {b.size:,} offset {o:,}"
         out.append(
             f'<rect x="{x:.2f}" y="{y(o + b.size):.2f}" width="{w:.2f}" '
-            f'height="{h:.2f}" fill="hsl({hue},60%,72%)" stroke="#333" '
+            f'height="{h:.2f}" fill="{_color(k)}" stroke="#333" '
             f'stroke-width="0.3"><title>{escape(tip)}</title></rect>'
         )
-        if w >= CHAR * len(b.id) + 4 and h >= FONT + 2:
+        text = _label(b.id, w, h)
+        if text is not None:
             labels.append(
                 f'<text x="{x + w / 2:.2f}" y="{y(o + b.size / 2) + FONT / 3:.2f}" '
                 f'font-size="{FONT}" text-anchor="middle" pointer-events="none">'
-                f"{escape(b.id)}</text>"
+                f"{escape(text)}</text>"
             )
     out.extend(labels)  # above every rectangle
     lines = [(report.lower_bound, "lower bound", "red", "6,4")]
@@ -76,7 +101,7 @@ def _lane(plan: Plan, report: PoolReport, top: float, out: list[str]) -> None:
         lines.append((report.capacity, "capacity", "black", "2,3"))
     for value, label, color, dash in lines:
         out.append(
-            f'<line x1="{LEFT}" x2="{LEFT + WIDTH}" y1="{y(value):.2f}" '
+            f'<line x1="{LEFT}" x2="{LEFT + width}" y1="{y(value):.2f}" '
             f'y2="{y(value):.2f}" stroke="{color}" stroke-dasharray="{dash}"/>'
         )
         out.append(
@@ -89,11 +114,11 @@ def _lane(plan: Plan, report: PoolReport, top: float, out: list[str]) -> None:
     bottom = top + HEIGHT + 16
     out.append(f'<text x="{LEFT}" y="{bottom:.1f}" font-size="11">{t0}</text>')
     out.append(
-        f'<text x="{LEFT + WIDTH}" y="{bottom:.1f}" font-size="11" '
+        f'<text x="{LEFT + width}" y="{bottom:.1f}" font-size="11" '
         f'text-anchor="end">{t1}</text>'
     )
     out.append(
-        f'<text x="{LEFT + WIDTH / 2}" y="{bottom:.1f}" font-size="11" '
+        f'<text x="{LEFT + width / 2}" y="{bottom:.1f}" font-size="11" '
         'text-anchor="middle">time</text>'
     )
 
@@ -104,7 +129,8 @@ def plan_svg(plan: Plan) -> str:
     height = TOP + max(len(lanes), 1) * (HEIGHT + GAP)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{LEFT + WIDTH + RIGHT}" '
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        f'width="{LEFT + _width(plan) + RIGHT}" '
         f'height="{height}" font-family="sans-serif">',
         f"<title>{escape(plan.summary())}</title>",
         '<rect width="100%" height="100%" fill="white"/>',

@@ -58,8 +58,10 @@ from xdsl.irdl.operations import (
     VarSingleBlockRegionDef,
 )
 
+from tirconst.core.diagnostics import ToolError
+from tirconst.core.files import atomic_output
 from tirconst.dialects.tir.operators import Ints, OperatorOp, Scales
-from tirconst.tools.diagnostics import ToolError, reports_errors
+from tirconst.tools.driver import reports_errors
 from tirconst.universe import get_all_dialects
 
 DEFAULT_OUTPUT_DIR = Path(__file__).resolve().parents[2] / "dialects"
@@ -429,7 +431,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 stale.append(str(path))
         elif current != text:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
+            with atomic_output(path) as out:
+                out.write(text)
             print(f"wrote {path}")
     if stale:
         print(

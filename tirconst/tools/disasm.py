@@ -1,6 +1,7 @@
 """`tirconst-disasm`: read an Ethos-U command stream back.
 
-    tirconst-disasm FILE                 # one line per NPU operation
+    tirconst-disasm FILE                 # npu dialect IR (runs in tirconst-run)
+    tirconst-disasm FILE --listing       # one line per NPU operation
     tirconst-disasm FILE --registers     # offset, command, parameter, payload
     tirconst-disasm FILE --check-memory  # per-op byte ranges and findings
 
@@ -12,11 +13,12 @@ offset and exits 1; `--check-memory` exits 1 when it finds a problem.
 from __future__ import annotations
 
 import argparse
-import os
+import io
 import sys
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
+
+from xdsl.printer import Printer
+from xdsl.utils.exceptions import VerifyException
 
 from tirconst.backend.ethos_u import (
     StreamError,
@@ -25,9 +27,13 @@ from tirconst.backend.ethos_u import (
     format_listing,
     read_stream_file,
 )
+from tirconst.backend.ethos_u.decoder import Disassembly
 from tirconst.backend.ethos_u.listing import format_operations
 from tirconst.backend.ethos_u.memcheck import check_memory, format_accesses
-from tirconst.tools.diagnostics import ToolError, reports_errors
+from tirconst.backend.ethos_u.to_npu import ConversionError, npu_module
+from tirconst.core.diagnostics import ToolError
+from tirconst.core.files import atomic_output
+from tirconst.tools.driver import reading, reports_errors
 
 TOOL = "tirconst-disasm"
 
@@ -46,6 +52,9 @@ def _arguments() -> _Parser:
         "--registers", action="store_true", help="print the register-level listing"
     )
     mode.add_argument(
+        "--listing", action="store_true", help="print one line per NPU operation"
+    )
+    mode.add_argument(
         "--check-memory",
         action="store_true",
         help="print each op's byte ranges and check them (exit 1 on a finding)",
@@ -59,20 +68,18 @@ def _write(text: str, output: str | None) -> None:
         sys.stdout.write(text + "\n")
         return
     # Atomic: a partial listing never replaces a previous one.
-    target = Path(output)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with atomic_output(output) as f:
+        f.write(text + "\n")
 
 
 @reports_errors(TOOL)
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments().parse_args(argv)
+    with reading(args.file):
+        return _disassemble(args)
+
+
+def _disassemble(args: argparse.Namespace) -> int:
     try:
         stream = read_stream_file(args.file)
         commands = decode_words(stream.words)
@@ -103,7 +110,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines.append(f"// {len(report.findings)} findings")
         _write("\n".join(lines), args.output)
         return 1 if report.findings else 0
-    _write(format_operations(ops, stream), args.output)
+    if args.listing:
+        _write(format_operations(ops, stream), args.output)
+        return 0
+    try:
+        module = npu_module(Disassembly(stream, commands, ops))
+    except ConversionError as e:
+        raise ToolError(f"{args.file}: {e}") from None
+    try:
+        module.verify()
+    except VerifyException as e:
+        first = str(e).strip().splitlines()[0]
+        raise ToolError(
+            f"{args.file}: error: decoded IR does not verify: {first}"
+        ) from None
+    text = io.StringIO()
+    Printer(stream=text).print_op(module)
+    _write(text.getvalue().rstrip("\n"), args.output)
     return 0
 
 

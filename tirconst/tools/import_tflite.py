@@ -12,10 +12,12 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
 
+from tirconst.core.diagnostics import ToolError
+from tirconst.core.files import atomic_output
 from tirconst.dialects import tir
 from tirconst.frontend.importer import import_tflite
 from tirconst.frontend.tflite_reader import TFLiteImportError
-from tirconst.tools.diagnostics import ToolError, reports_errors
+from tirconst.tools.driver import reading, reports_errors
 
 
 def summary(module: ModuleOp, largest: int = 5) -> str:
@@ -57,12 +59,17 @@ def main(argv: list[str] | None = None) -> None:
         help="print the function, a constant report and operator counts",
     )
     args = ap.parse_args(argv)
+    with reading(str(args.model)):
+        _import(args)
+
+
+def _import(args: argparse.Namespace) -> None:
     try:
         module = import_tflite(args.model)
     except TFLiteImportError as e:
         raise ToolError(f"{args.model}: error: {e}") from None
     if args.output is not None:
-        with open(args.output, "w") as out:
+        with atomic_output(args.output) as out:
             Printer(stream=out).print_op(module)
             out.write("\n")
     elif not args.summary:

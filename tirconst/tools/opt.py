@@ -1,5 +1,12 @@
 """`tirconst-opt`: xdsl-opt with tirconst's dialects and passes, one-line
-diagnostics, and an option to elide large constants when reading IR."""
+diagnostics, safe output, and an option to elide large constants.
+
+It subclasses xDSL's driver (`xDSLOptMain`), so every xdsl-opt flag works;
+what it changes: the whole input is read and every chunk handled before the
+output file is replaced (atomically, and only on success), bad input gives a
+one-line error naming the op and location, and targets that cannot print tir
+ops refuse them instead of crashing or printing nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +17,36 @@ from typing import IO
 
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.targets.mlir import MLIRTarget
-from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
+from xdsl.utils.arg_spec import parse_spec
+from xdsl.utils.exceptions import (
+    DiagnosticException,
+    ParseError,
+    ShrinkException,
+    VerifyException,
+)
 from xdsl.xdsl_opt_main import xDSLOptMain
 
-from tirconst.dialects.tir.constant_data import eliding_constants, lift_hex
-from tirconst.tools.diagnostics import (
+from tirconst.core.diagnostics import (
     ToolError,
     first_line,
+    location_of,
     parse_error_line,
     parse_module,
-    reports_errors,
     verify_located,
 )
+from tirconst.core.files import atomic_output
+from tirconst.dialects.tir.constant_data import eliding_constants, lift_hex
+from tirconst.tools.driver import reading, reports_errors
+
+
+def _byte_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a byte count is not negative: {value}")
+    return value
 
 
 class TirconstOptMain(xDSLOptMain):
@@ -31,12 +56,20 @@ class TirconstOptMain(xDSLOptMain):
         super().register_all_arguments(arg_parser)
         arg_parser.add_argument(
             "--elide-constants-above",
-            type=int,
+            type=_byte_count,
             metavar="BYTES",
             default=None,
             help="print constant data larger than BYTES as `elided<N bytes>` "
             "(for reading; such text is refused as input)",
         )
+
+    def get_input_stream(self) -> tuple[IO[bytes], str]:
+        try:
+            return super().get_input_stream()
+        except OSError as e:
+            raise ToolError(
+                f"{self.get_input_name()}: error: cannot read: {e.strerror}"
+            ) from None
 
     def parse_chunk(
         self, chunk: IO[bytes], file_extension: str, start_offset: int = 0
@@ -45,8 +78,22 @@ class TirconstOptMain(xDSLOptMain):
             return super().parse_chunk(chunk, file_extension, start_offset)
         # Large hex constants are decoded line by line as the text is read,
         # so the module's text is never held whole.
-        with lift_hex(chunk) as text:
-            return parse_module(self.ctx, text, self.get_input_name(), start_offset)
+        try:
+            with lift_hex(chunk) as text:
+                return self._parse_text(text, start_offset)
+        except UnicodeDecodeError as e:
+            raise ToolError(
+                f"{self.get_input_name()}: error: not UTF-8 text: {e.reason}"
+            ) from None
+
+    def _parse_text(self, text: str, start_offset: int) -> ModuleOp:
+        return parse_module(
+            self.ctx,
+            text,
+            self.get_input_name(),
+            start_offset,
+            implicit_module=not self.args.no_implicit_module,
+        )
 
     def apply_passes(self, prog: ModuleOp) -> None:
         try:
@@ -62,11 +109,38 @@ class TirconstOptMain(xDSLOptMain):
         with eliding_constants(limit) if limit is not None else nullcontext():
             return super().output_resulting_program(prog)
 
+    def _emit_other_target(self, prog: ModuleOp, output: IO[str]) -> None:
+        """A non-MLIR target: refused for tir ops (no target lowers them), and
+        its own failures become one-line errors."""
+        name = parse_spec(self.args.target).name
+        tir_op = next((op for op in prog.walk() if op.name.startswith("tir.")), None)
+        if tir_op is not None:
+            where = location_of(tir_op)
+            raise ToolError(
+                f"{where + ': ' if where else ''}error: target '{name}' cannot "
+                f"emit '{tir_op.name}' (only -t mlir prints tir ops)"
+            )
+        try:
+            text = self.output_resulting_program(prog)
+        except (ToolError, DiagnosticException):
+            raise
+        except Exception as e:  # noqa: BLE001 - a target's own failure
+            raise ToolError(
+                f"{self.get_input_name()}: error: target '{name}' failed: "
+                f"{type(e).__name__}: {first_line(str(e))}"
+            ) from None
+        if not text.strip() and any(True for _ in prog.body.walk()):
+            raise ToolError(
+                f"{self.get_input_name()}: error: target '{name}' emitted nothing "
+                "for this module (it holds no ops the target prints)"
+            )
+        output.write(text)
+
     def write_resulting_program(self, prog: ModuleOp, output: IO[str]) -> None:
         """Print straight to `output`: the text of a module with large
         constants is never held in memory as one string."""
-        if self.args.target != "mlir":
-            output.write(self.output_resulting_program(prog))
+        if parse_spec(self.args.target).name != "mlir":
+            self._emit_other_target(prog, output)
             return
         target = MLIRTarget(
             print_generic_format=self.args.print_op_generic,
@@ -78,9 +152,11 @@ class TirconstOptMain(xDSLOptMain):
         with eliding_constants(limit) if limit is not None else nullcontext():
             target.emit(self.ctx, prog, output)
 
-    def run(self) -> None:
+    def prepare_output(self) -> IO[str]:
+        raise AssertionError("run() writes through atomic_output")
+
+    def _run_chunks(self, output: IO[str]) -> None:
         chunks, file_extension = self.prepare_input()
-        output = self.prepare_output()
         diagnostics_mode = self.args.verify_diagnostics or self.args.parsing_diagnostics
         try:
             for i, (chunk, offset) in enumerate(chunks):
@@ -99,17 +175,36 @@ class TirconstOptMain(xDSLOptMain):
                     if not diagnostics_mode:
                         raise
                     print(e)
-                finally:
-                    chunk.close()
                 output.flush()
         finally:
-            if output is not sys.stdout:
-                output.close()
+            for chunk, _ in chunks:
+                chunk.close()
+
+    def run(self) -> None:
+        name = self.get_input_name()
+        with reading(name):
+            try:
+                if self.args.output_file is None:
+                    self._run_chunks(sys.stdout)
+                else:
+                    # Everything is read and done before the file is replaced:
+                    # `-o` naming the input, or a failed run, loses nothing.
+                    with atomic_output(self.args.output_file) as out:
+                        self._run_chunks(out)
+            except ShrinkException:
+                # `--shrink` (for shrinkray): a pass found what it looks for.
+                if not self.args.shrink:
+                    raise
+                print("Success, can shrink")
+                sys.exit(0)
+        if self.args.shrink:
+            print("Failure, can't shrink")
+            sys.exit(1)
 
 
 @reports_errors("tirconst-opt")
-def main() -> None:
-    TirconstOptMain().run()
+def main(argv: list[str] | None = None) -> None:
+    TirconstOptMain(args=argv).run()
 
 
 if __name__ == "__main__":

@@ -16,9 +16,11 @@ plan (a bug; nothing is written).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
-from pathlib import Path
 
+from tirconst.core.diagnostics import ToolError
+from tirconst.core.files import atomic_output
 from tirconst.planning import (
     DEFAULT_ALGORITHM,
     DEFAULT_TIME_LIMIT,
@@ -32,6 +34,7 @@ from tirconst.planning import (
     read_csv,
     write_csv,
 )
+from tirconst.tools.driver import reading, reports_errors
 
 PROG = "tirconst-plan"
 
@@ -39,12 +42,16 @@ PROG = "tirconst-plan"
 def _capacity(text: str) -> int | None:
     if text.lower() == "none":
         return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    return _nonnegative(text, "capacity")
+
+
+def _nonnegative(text: str, what: str) -> int:
+    """A plain ASCII decimal (int() would also take `1_0` and other digits)."""
+    if not re.fullmatch(r"-?[0-9]+", text, re.ASCII):
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}")
+    value = int(text)
     if value < 0:
-        raise argparse.ArgumentTypeError(f"negative capacity {value}")
+        raise argparse.ArgumentTypeError(f"negative {what} {value}")
     return value
 
 
@@ -66,7 +73,7 @@ def _pool(text: str) -> Pool:
         )
     capacity = _capacity(parts[1]) if len(parts) > 1 and parts[1] else None
     try:
-        alignment = int(parts[2]) if len(parts) > 2 else 1
+        alignment = _nonnegative(parts[2], "alignment") if len(parts) > 2 else 1
         return Pool(parts[0], capacity, alignment)
     except (ValueError, PlanningError) as error:
         raise argparse.ArgumentTypeError(f"bad pool {text!r}: {error}") from None
@@ -114,9 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@reports_errors(PROG)
 def main(argv: list[str] | None = None) -> int:
     """Run ``tirconst-plan``; returns the exit status."""
     args = build_parser().parse_args(argv)
+    with reading(args.instance):
+        return _plan(args)
+
+
+def _plan(args: argparse.Namespace) -> int:
     try:
         buffers = read_csv(args.instance)
         capacity = getattr(args, "capacity", capacity_from_filename(args.instance))
@@ -138,15 +151,16 @@ def main(argv: list[str] | None = None) -> int:
         print(result.table(), end="")
     try:
         if args.plot:
-            Path(args.plot).write_text(plan_svg(result))
+            with atomic_output(args.plot) as out:
+                out.write(plan_svg(result))
         if not result.fits:
             for line in result.over_capacity():
                 print(f"{PROG}: error: over capacity: {line}", file=sys.stderr)
             return 1
         if args.output:
             write_csv(args.output, result.buffers, result.offsets, result.assignment)
-    except OSError as error:
-        print(f"{PROG}: error: cannot write: {error}", file=sys.stderr)
+    except ToolError as error:
+        print(error, file=sys.stderr)
         return 2
     return 0
 

@@ -14,15 +14,16 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import zipfile
 from collections.abc import Sequence
 
 import numpy as np
 
+from tirconst.core.context import context
+from tirconst.core.diagnostics import ToolError, parse_module
+from tirconst.core.files import atomic_output
 from tirconst.interpreter import Program, check_equivalent
 from tirconst.interpreter.npu import program_of
-from tirconst.interpreter.program import context
-from tirconst.tools.diagnostics import ToolError, parse_module, reports_errors
+from tirconst.tools.driver import reading, reports_errors
 
 TOOL = "tirconst-run"
 _SPLIT = re.compile(r"^// -----\s*$", re.MULTILINE)
@@ -32,6 +33,19 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # type: ignore[override]
         print(f"{TOOL}: error: {message}", file=sys.stderr)
         sys.exit(2)
+
+
+def _at_least(minimum: int):
+    """An argparse type: a plain decimal integer >= minimum."""
+
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"-?[0-9]+", text, re.ASCII):
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}")
+        if int(text) < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {text}")
+        return int(text)
+
+    return parse
 
 
 def _arguments() -> _Parser:
@@ -45,7 +59,10 @@ def _arguments() -> _Parser:
         "--inputs", metavar="IN.npz", help="inputs keyed by parameter name"
     )
     src.add_argument(
-        "--random-inputs", type=int, metavar="SEED", help="seeded random inputs"
+        "--random-inputs",
+        type=_at_least(0),
+        metavar="SEED",
+        help="seeded random inputs",
     )
     p.add_argument(
         "--outputs", metavar="OUT.npz", help="write every parameter's result"
@@ -61,8 +78,12 @@ def _arguments() -> _Parser:
         help="FILE is BEFORE AFTER: run both on the same random inputs and compare "
         "every parameter bit for bit (all functions of BEFORE unless --function)",
     )
-    p.add_argument("--seed", type=int, default=0, help="first trial's seed (default 0)")
-    p.add_argument("--trials", type=int, default=3, help="random trials (default 3)")
+    p.add_argument(
+        "--seed", type=_at_least(0), default=0, help="first trial's seed (default 0)"
+    )
+    p.add_argument(
+        "--trials", type=_at_least(1), default=3, help="random trials (default 3)"
+    )
     p.add_argument(
         "--split-input-file",
         action="store_true",
@@ -73,15 +94,20 @@ def _arguments() -> _Parser:
 
 def _read(path: str) -> str:
     if path == "-":
-        return sys.stdin.read()
+        return sys.stdin.buffer.read().decode("utf-8")
     with open(path, encoding="utf-8") as f:
         return f.read()
 
 
 def _chunks(path: str, split: bool) -> list[Program]:
     """The programs in a file: one, or one per `// -----` chunk."""
-    text = _read(path)
     name = "<stdin>" if path == "-" else path
+    try:
+        text = _read(path)
+    except UnicodeDecodeError as e:
+        raise ToolError(f"{name}: error: not UTF-8 text: {e.reason}") from None
+    except OSError as e:
+        raise ToolError(f"{name}: error: cannot read: {e.strerror}") from None
     if not split:
         return [program_of(parse_module(context(), text, name), name)]
     programs, line = [], 0
@@ -92,13 +118,31 @@ def _chunks(path: str, split: bool) -> list[Program]:
 
 
 def _load_inputs(path: str) -> dict[str, np.ndarray]:
+    """The arrays of an .npz archive; anything else is a one-line error."""
+    # numpy and zipfile raise many kinds for a damaged archive (EOFError,
+    # BadZipFile, NotImplementedError for a compression method, RuntimeError
+    # for encryption, zlib.error...): each is the file's fault.
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise ToolError(f"{path}: error: not an .npz archive")
-            return {k: data[k] for k in data.files}
-    except (OSError, ValueError, zipfile.BadZipFile) as e:
+        data = np.load(path, allow_pickle=False)
+    except EOFError:
+        raise ToolError(f"{path}: error: cannot read inputs: empty file") from None
+    except Exception as e:  # noqa: BLE001 - see above
         raise ToolError(f"{path}: error: cannot read inputs: {e}") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ToolError(
+            f"{path}: error: not an .npz archive (a single .npy array has no "
+            "parameter names; save with numpy.savez(path, name=array))"
+        )
+    try:
+        with data:
+            arrays = {k: data[k] for k in data.files}
+    except Exception as e:  # noqa: BLE001 - a damaged member, as above
+        raise ToolError(f"{path}: error: cannot read inputs: {e}") from None
+    for key, array in arrays.items():
+        # numpy hands back the raw bytes of a member that is not an .npy array.
+        if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
+            raise ToolError(f"{path}: error: {key!r} is not a numeric array")
+    return arrays
 
 
 def format_array(a: np.ndarray) -> str:
@@ -119,12 +163,14 @@ def _run(args: argparse.Namespace) -> None:
     if len(args.files) != 1:
         raise ToolError(f"{TOOL}: error: expected one FILE (or --check-equivalent A B)")
     programs = _chunks(args.files[0], args.split_input_file)
+    if args.inputs is not None:
+        given = _load_inputs(args.inputs)
     saved: dict[str, np.ndarray] = {}
     for i, program in enumerate(programs):
         name = args.function or _default_function(program)
         fn = program.function(name)
         if args.inputs is not None:
-            inputs = _load_inputs(args.inputs)
+            inputs = given
         elif args.random_inputs is not None:
             from tirconst.interpreter.program import inputs_for
 
@@ -139,12 +185,9 @@ def _run(args: argparse.Namespace) -> None:
         prefix = f"{i}/" if len(programs) > 1 else ""
         saved.update({prefix + k: v for k, v in outputs.items()})
     if args.outputs is not None:
-        try:
-            np.savez(args.outputs, **saved)
-        except OSError as e:
-            raise ToolError(
-                f"{args.outputs}: error: cannot write outputs: {e}"
-            ) from None
+        # Exactly the path given (numpy would add `.npz` to a name), whole.
+        with atomic_output(args.outputs, binary=True) as out:
+            np.savez(out, **saved)
 
 
 def _default_function(program: Program) -> str:
@@ -184,10 +227,11 @@ def _check(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of `tirconst-run`."""
     args = _arguments().parse_args(argv)
-    if args.check_equivalent:
-        _check(args)
-    else:
-        _run(args)
+    with reading(args.files[0] if len(args.files) == 1 else " ".join(args.files)):
+        if args.check_equivalent:
+            _check(args)
+        else:
+            _run(args)
 
 
 if __name__ == "__main__":

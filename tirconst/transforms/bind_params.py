@@ -44,9 +44,13 @@ def load_params(path: str, param: str | None = None) -> dict[str, np.ndarray]:
         raise PassFailedException(f"{NAME}: param= is for an .npy; {path!r} is an .npz")
     try:
         with loaded:
-            return {k: loaded[k] for k in loaded.files}
+            arrays = {k: loaded[k] for k in loaded.files}
     except Exception as e:
         raise PassFailedException(f"{NAME}: cannot read {path!r}: {e}") from None
+    if not arrays:
+        # Binding nothing is never what was meant: say so instead of a no-op.
+        raise PassFailedException(f"{NAME}: {path!r} holds no arrays")
+    return arrays
 
 
 def check_binding(func: FuncOp, name: str, array: np.ndarray, source: str) -> None:

@@ -11,6 +11,7 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.constant_report import constant_report
+from tirconst.core.files import OutputError, atomic_output
 
 NAME = "tir-constant-report"
 
@@ -36,9 +37,10 @@ class ConstantReportPass(ModulePass):
             sys.stderr.write(text)
             return
         try:
-            with open(self.file, "w") as f:
+            with atomic_output(self.file) as f:
                 f.write(text)
-        except OSError as e:
+        except OutputError as e:
+            reason = e.reason.removeprefix("cannot write: ")
             raise PassFailedException(
-                f"{NAME}: cannot write {self.file!r}: {e}"
+                f"{NAME}: cannot write {self.file!r}: {reason}"
             ) from None

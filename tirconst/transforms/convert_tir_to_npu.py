@@ -42,6 +42,7 @@ from tirconst.analysis.npu_support import (
     hwc,
     npu_reason,
 )
+from tirconst.core.diagnostics import ToolError, describe, op_error
 from tirconst.dialects import npu
 from tirconst.dialects.npu.build import SHRAM_BYTES
 from tirconst.dialects.npu.invoke import InvokeOp
@@ -67,7 +68,6 @@ from tirconst.dialects.tir import (
 )
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 from tirconst.interpreter.npu.ops import LUT_ADDRESS, LUT_SLOT_BYTES
-from tirconst.tools.diagnostics import ToolError, describe, op_error
 
 NAME = "convert-tir-to-npu"
 TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp, arith.ConstantOp)

@@ -42,7 +42,7 @@ from tirconst.dialects.tir import (
 )
 from tirconst.dialects.tir.buffers import ConstantOp
 from tirconst.dialects.tir.types import BufferType
-from tirconst.interpreter.kernels.reduce import mean_readapted_multiplier
+from tirconst.kernels.reduce import mean_readapted_multiplier
 
 NAME = "tir-legalize-npu"
 

@@ -14,6 +14,11 @@
 // RUN: tirconst-opt %s --verify-diagnostics -p 'tir-bind-params{file="%t.shape.npz"}' | filecheck %s --check-prefix=SHAPE
 // SHAPE: error: tir-bind-params: @main parameter 'w' is !tir.buffer<2x2xi8>, but {{.*}}.shape.npz['w'] has shape [4]
 
+// An archive with no arrays binds nothing: an error, not a silent no-op.
+// RUN: python -c "import numpy as np; np.savez('%t.empty.npz')"
+// RUN: tirconst-opt %s --verify-diagnostics -p 'tir-bind-params{file="%t.empty.npz"}' | filecheck %s --check-prefix=EMPTY
+// EMPTY: error: tir-bind-params: '{{.*}}.empty.npz' holds no arrays
+
 // RUN: tirconst-opt %s --verify-diagnostics -p 'tir-bind-params{file="%t.missing.npz"}' | filecheck %s --check-prefix=NOFILE
 // NOFILE: error: tir-bind-params: cannot read '{{.*}}.missing.npz': [Errno 2] No such file or directory
 

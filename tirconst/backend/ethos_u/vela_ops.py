@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ethosu.vela import api
 
+from tirconst.core.diagnostics import ToolError, describe
 from tirconst.dialects.npu import (
     ActivationAttr,
     AddressRangeAttr,
@@ -26,8 +27,8 @@ from tirconst.dialects.npu import (
     PoolingOp,
     WeightedOp,
 )
+from tirconst.formats.ethos_u.block_config import find_block_configs, largest
 from tirconst.formats.ethos_u.weights import ACCELERATORS
-from tirconst.tools.diagnostics import ToolError, describe
 
 _DATA_TYPES = {
     "int8": api.NpuDataType.INT8,
@@ -196,10 +197,7 @@ def driver_payload(stream: CommandStreamOp) -> bytes:
 def block_configs(op: BlockOp, stream_accelerator: str) -> list[tuple[int, int, int]]:
     """The (height, width, depth) block configs Vela's `npu_find_block_configs`
     finds for the op (its own block_config is ignored)."""
-    acc = api.NpuAccelerator[ACCELERATORS[stream_accelerator].vela_name]
-    vela_op = vela_operation(op)
-    found = api.npu_find_block_configs(vela_op, acc)
-    return [(b.height, b.width, b.depth) for b in found]
+    return find_block_configs(vela_operation(op), stream_accelerator)
 
 
 def pick_block_config(
@@ -207,11 +205,7 @@ def pick_block_config(
 ) -> tuple[int, int, int]:
     """The largest block config Vela accepts, of block depth `depth` if given
     (the depth weights were encoded with); ValueError if there is none."""
-    configs = [
-        c
-        for c in block_configs(op, stream_accelerator)
-        if depth is None or c[2] == depth
-    ]
-    if not configs:
+    best = largest(block_configs(op, stream_accelerator), depth)
+    if best is None:
         raise ValueError(f"{op.name}: no block config of depth {depth} fits")
-    return max(configs, key=lambda c: (c[0] * c[1] * c[2], c))
+    return best

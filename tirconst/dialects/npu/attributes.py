@@ -161,7 +161,9 @@ class ActivationAttr(StructAttr):
     """The activation (Vela's `NpuActivation`): `clamp` to real `min`/`max`
     (re-quantized with the OFM scale; none = the type's range), or `table`,
     a lookup in table slot `slot` (0-7) of the NPU's lookup-table memory,
-    then the clamp.
+    then the clamp. For an int32 OFM the table is 256 int32 entries over
+    four slots, indexed by the value clamped to [min, max] and to 8 bits,
+    with no clamp after it (Vela's softmax exp).
 
     Example:
         #npu.activation<clamp, min = 0.0, max = 6.0>

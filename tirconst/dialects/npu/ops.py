@@ -82,6 +82,13 @@ def check_feature_map(op: IRDLOperation, fm: FeatureMapAttr, what: str) -> None:
         raise VerifyException(f"{what}: an NHCWB16 base must be 16-byte aligned")
 
 
+def check_scale(scale: DenseArrayBase) -> None:
+    """An integer [scale, shift] as the OFM_SCALE register holds it."""
+    values = [int(v) for v in scale.get_values()]
+    if len(values) != 2 or not 0 <= values[1] < 64:
+        raise VerifyException("ofm_scale is [scale, shift], shift 0-63")
+
+
 class BlockOp(IRDLOperation):
     """What every op that produces an OFM holds (Vela's NpuBlockOperation)."""
 
@@ -332,9 +339,17 @@ class PoolingOp(WindowOp):
     """Pooling (Vela's NpuPoolingOperation): `max` over the window (padding
     ignored), `average` (the sum of the window's IFM values divided by the
     kernel area, rounded half away from zero, as TFLite's reference does;
-    unpadded only), or `reduce_sum` (to int32). The OFM is then rescaled by
+    unpadded only), or `reduce_sum` (to int32; to an OFM of depth 1 it also
+    sums the channels, as the hardware's REDUCE_SUM does in Vela's softmax). The OFM is then rescaled by
     `rescale` = [scale, shift] if given, else by IFM scale / OFM scale as Vela
     quantises it, plus the OFM zero point, and clamped.
+
+    `ofm_scale` = [scale, shift] is the stream's OFM_SCALE register as a
+    decoded stream holds it (tirconst-disasm): the window's max or sum of
+    (IFM − IFM zero point) times scale >> shift with the rounding mode, plus
+    the OFM zero point; for `average` the register includes the division by
+    the kernel area (Vela's quantise_pooling_scale), so no division is done.
+    It excludes `rescale`.
 
     Example:
         npu.command_stream @s "ethos-u55-128" {
@@ -350,6 +365,7 @@ class PoolingOp(WindowOp):
     name = "npu.pooling"
     pool_type = prop_def(StringAttr)
     rescale = opt_prop_def(DenseArrayBase)
+    ofm_scale = opt_prop_def(DenseArrayBase)
 
     def verify_(self) -> None:
         if self.pool_type.data not in POOL_TYPES:
@@ -359,20 +375,31 @@ class PoolingOp(WindowOp):
             )
         self.verify_common()
         self.verify_window(conv_limits=False)
-        if self.shape(self.ifm)[2] != self.shape(self.ofm)[2]:
+        channels_summed = (
+            self.pool_type.data == "reduce_sum" and self.shape(self.ofm)[2] == 1
+        )
+        if self.shape(self.ifm)[2] != self.shape(self.ofm)[2] and not channels_summed:
             raise VerifyException(
                 f"pooling keeps the depth: IFM {self.shape(self.ifm)[2]}, OFM "
                 f"{self.shape(self.ofm)[2]}"
             )
-        if self.pool_type.data == "average" and any(self.pad):
+        if (
+            self.pool_type.data == "average"
+            and any(self.pad)
+            and self.ofm_scale is None
+        ):
             raise VerifyException(
                 "padded average pooling is not bit-exact with TFLite; pad first"
             )
         if self.rescale is not None and len(self.rescale.get_values()) != 2:
             raise VerifyException("rescale is [scale, shift]")
+        if self.ofm_scale is not None:
+            if self.rescale is not None:
+                raise VerifyException("ofm_scale and rescale exclude each other")
+            check_scale(self.ofm_scale)
 
 
-ELEMENTWISE_TYPES = ("add", "sub", "mul", "min", "max", "abs")
+ELEMENTWISE_TYPES = ("add", "sub", "mul", "min", "max", "abs", "shl", "shr", "clz")
 
 
 @irdl_op_definition
@@ -384,6 +411,24 @@ class ElementwiseOp(BlockOp):
     the operand and OFM float scales the way TFLite's integer kernels do
     (Vela derives its registers from the same float32 scales); min, max and
     abs work on the raw values with equal scales.
+
+    A decoded stream (tirconst-disasm) has no float scales but the registers:
+    `ofm_scale` = [scale, shift] and, for add/sub, `operand_scales` =
+    [opa_scale, opa_shift, opb_scale, op_to_scale]. Then, with a and b the
+    operands minus their zero points (swapped by `reversed_operands`): mul
+    is (a·b)·ofm_scale; add/sub with opb_scale = 0 (Vela's advanced scaling)
+    scale operand `op_to_scale` (1: a, 2: b) by opa_scale >> opa_shift
+    from a 2^20 (int8) or 2^15 (int16) fixed point, the other one by a half,
+    and otherwise multiply a by opa_scale and b by opb_scale; the sum then
+    times ofm_scale. Every scaling rounds with the rounding mode. This is a
+    model: the exact datapath is not public (docs/disasm.md reports how often
+    it agrees with TFLite). Under TFL rounding, products beyond 32 bits
+    (int32 mul) are rounded as TFLite's double rounding would on exact
+    integers: half away from zero at bit 31, then at shift − 31.
+
+    `shl` and `shr` shift IFM by IFM2 (0-31; shr rounds with the rounding
+    mode: natural adds half), `clz` counts the leading zeros of the IFM as
+    32 bits: the integer steps of Vela's softmax.
 
     Example:
         npu.command_stream @s "ethos-u55-128" {
@@ -401,6 +446,8 @@ class ElementwiseOp(BlockOp):
     ifm2 = opt_prop_def(FeatureMapAttr)
     ifm2_scalar = opt_prop_def(FloatAttr)
     reversed_operands = opt_prop_def(UnitAttr)
+    ofm_scale = opt_prop_def(DenseArrayBase)
+    operand_scales = opt_prop_def(DenseArrayBase)
 
     def verify_(self) -> None:
         kind = self.op_type.data
@@ -409,7 +456,7 @@ class ElementwiseOp(BlockOp):
                 f"op_type must be one of {', '.join(ELEMENTWISE_TYPES)}, got {kind!r}"
             )
         self.verify_common()
-        unary = kind == "abs"
+        unary = kind in ("abs", "clz")
         if unary == (self.ifm2 is not None):
             raise VerifyException(f"{kind} takes {'no' if unary else 'an'} IFM2")
         if self.ifm2_scalar is not None and unary:
@@ -425,7 +472,16 @@ class ElementwiseOp(BlockOp):
                 raise VerifyException(
                     f"IFM2 shape {list(s2)} does not broadcast to {list(out)}"
                 )
-        if kind in ("add", "sub", "mul"):
+        if self.ofm_scale is not None:
+            check_scale(self.ofm_scale)
+        if self.operand_scales is not None:
+            if kind not in ("add", "sub") or self.ofm_scale is None:
+                raise VerifyException("operand_scales go with ofm_scale on add/sub")
+            if len(self.operand_scales.get_values()) != 4:
+                raise VerifyException(
+                    "operand_scales is [opa_scale, opa_shift, opb_scale, op_to_scale]"
+                )
+        if kind in ("add", "sub", "mul") and self.ofm_scale is None:
             for what in ("ifm", "ifm2", "ofm"):
                 fm = getattr(self, what)
                 if fm is not None and fm["scale"] is None:

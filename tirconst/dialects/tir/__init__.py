@@ -45,6 +45,7 @@ from tirconst.dialects.tir.elementwise_ops import (
     SoftmaxOp,
     SubOp,
 )
+from tirconst.dialects.tir.encoded import CoreSection, EncodedWeightsAttr
 from tirconst.dialects.tir.memory import PlacementAttr, PoolOp, lookup_pool
 from tirconst.dialects.tir.operators import (
     OperatorOp,
@@ -103,7 +104,7 @@ OPERATOR_OPS = [
 Tir = Dialect(
     "tir",
     [*STRUCTURE_OPS, *MEMORY_OPS, *BUFFER_OPS, *SCALAR_OPS, *OPERATOR_OPS],
-    [BufferType, PlacementAttr],
+    [BufferType, PlacementAttr, EncodedWeightsAttr],
 )
 
 __all__ = [
@@ -119,6 +120,8 @@ __all__ = [
     "CallExternOp",
     "CastOp",
     "ConstantOp",
+    "CoreSection",
+    "EncodedWeightsAttr",
     "Conv2DOp",
     "CopyOp",
     "DeclBufferOp",

@@ -16,6 +16,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     SymbolRefAttr,
     TensorType,
+    i64,
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.irdl import (
@@ -48,6 +49,7 @@ from tirconst.dialects.tir.constant_data import (
     parse_raw_data,
     print_data,
 )
+from tirconst.dialects.tir.encoded import EncodedWeightsAttr
 from tirconst.dialects.tir.memory import (
     Effect,
     Effects,
@@ -144,6 +146,23 @@ def lookup_constant(user: Operation, symbol: str) -> ConstantOp | None:
     return found if isinstance(found, ConstantOp) else None
 
 
+def verify_encoded_constant(op: ConstantOp) -> None:
+    """An encoded weight constant is 1-D ui8 bytes its sections fit in."""
+    enc = op.attributes["encoded_weights"]
+    if not isinstance(enc, EncodedWeightsAttr):
+        raise VerifyException("encoded_weights must be a #tir.encoded_weights")
+    data = numpy_of(op.value)
+    if data.dtype != np.uint8 or data.ndim != 1:
+        raise VerifyException(
+            "an encoded weight constant is 1-D ui8, got "
+            f"{data.dtype} {list(data.shape)}"
+        )
+    if data.size < enc.nbytes:
+        raise VerifyException(
+            f"encoded weights span {enc.nbytes} bytes but the constant has {data.size}"
+        )
+
+
 @irdl_op_definition
 class ConstantOp(IRDLOperation):
     """A module-level constant (TVM's module constant storage), named by a symbol.
@@ -154,6 +173,10 @@ class ConstantOp(IRDLOperation):
 
     It may be placed in a read-only `tir.pool` (`at <@flash, 0>`, offset in
     bytes); the verifier checks the pool, the alignment and the fit.
+
+    An Ethos-U encoded weight constant (made by `tir-encode-weights`) is 1-D
+    ui8 with `{encoded_weights = #tir.encoded_weights<...>}`, which says how its
+    bytes were encoded; the verifier checks that they fit.
 
     Syntax:
         tir.constant @name = dense<[...] | "0x..."> : tensor<...>
@@ -193,6 +216,8 @@ class ConstantOp(IRDLOperation):
         if self.placement is not None:
             nbytes = numpy_of(self.value).nbytes
             check_placement(self, self.placement, nbytes, "constant", constant=True)
+        if "encoded_weights" in self.attributes:
+            verify_encoded_constant(self)
 
     def print(self, printer: Printer) -> None:
         printer.print_string(" ")
@@ -440,7 +465,7 @@ class DeclBufferOp(IRDLOperation):
     ):
         props: dict[str, Attribute] = {"offset": IntegerAttr(offset, 64)}
         if strides is not None:
-            props["strides"] = DenseArrayBase.from_list(I64, list(strides))
+            props["strides"] = DenseArrayBase.from_list(i64, list(strides))
         super().__init__(operands=[source], properties=props, result_types=[view_type])
 
     def element_strides(self) -> tuple[int, ...]:

@@ -139,6 +139,11 @@ def _literal(value: Any) -> str:
     return str(int(value))
 
 
+class HexBits(int):
+    """An integer literal written in hex (`0x7FC00000`): for a float type it is
+    the element's bit pattern, as MLIR reads it, not a number to convert."""
+
+
 class Literals(NamedTuple):
     """A `dense<[...]>` literal list: flat values and the nesting's shape."""
 
@@ -261,8 +266,13 @@ def _parse_list(parser: AttrParser) -> Literals:
             return (count, *inner)
         if (b := parser.parse_optional_boolean()) is not None:
             values.append(b)
-        else:
-            values.append(parser.parse_number())
+            return ()
+        start = parser.pos
+        value = parser.parse_number()
+        text = parser.lexer.input.content[start : parser.pos].strip()
+        if isinstance(value, int) and text.lstrip("-").lower().startswith("0x"):
+            value = HexBits(value)
+        values.append(value)
         return ()
 
     shape = element()
@@ -307,6 +317,31 @@ def make_data(
     return dense_from_bytes(tensor_type, array.tobytes())
 
 
+def _floats_with_bit_patterns(
+    parser: Parser | AttrParser, raw: list[Any], dtype: np.dtype, pos: int
+) -> np.ndarray:
+    """Float data where hex literals are bit patterns (nan, inf, exact values)."""
+    array = np.zeros(len(raw), dtype)
+    bits = array.view(np.dtype(f"u{dtype.itemsize}"))
+    width = 8 * dtype.itemsize
+    for i, v in enumerate(raw):
+        if isinstance(v, HexBits):
+            if not 0 <= v < 1 << width:
+                parser.raise_error(
+                    f"hex literal {v:#x} is not a {width}-bit pattern for {dtype}"
+                    + (" (a bit pattern has no sign)" if v < 0 else ""),
+                    pos,
+                )
+            bits[i] = int(v)
+            continue
+        with np.errstate(over="ignore"):
+            x = dtype.type(float(v))
+        if not (math.isfinite(float(v)) and math.isfinite(x)):
+            parser.raise_error(f"value {v} is out of range for {dtype}", pos)
+        array[i] = x
+    return array
+
+
 def _array_from_literals(
     parser: Parser | AttrParser, raw: list[Any], dtype: np.dtype, pos: int
 ) -> np.ndarray:
@@ -319,6 +354,8 @@ def _array_from_literals(
         if isinstance(v, bool):
             parser.raise_error(f"boolean {str(v).lower()} in {dtype} data", pos)
     if dtype.kind == "f":
+        if any(isinstance(v, HexBits) for v in raw):
+            return _floats_with_bit_patterns(parser, raw, dtype, pos)
         values = [float(v) for v in raw]
         with np.errstate(over="ignore"):
             array = np.array(values, dtype=dtype)

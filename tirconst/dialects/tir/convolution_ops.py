@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from xdsl.irdl import AttrSizedOperandSegments, operand_def, opt_operand_def
+from xdsl.irdl import (
+    AttrSizedOperandSegments,
+    operand_def,
+    opt_operand_def,
+    opt_prop_def,
+)
 from xdsl.utils.exceptions import VerifyException
 
+from tirconst.dialects.tir.encoded import EncodedWeightsAttr
 from tirconst.dialects.tir.operators import (
     CLAMP,
     WINDOW2D,
@@ -31,17 +37,77 @@ from tirconst.dialects.tir.types import BufferType
 
 
 class _WeightedOp(OperatorOp):
-    """An operator with weights: ins(input, filter, bias?) outs(output), int8."""
+    """An operator with weights: ins(input, filter, bias?) outs(output), int8.
+
+    With `encoded_weights = #tir.encoded_weights<...>` (`tir-encode-weights`)
+    the filter is the 1-D ui8 buffer of the Ethos-U encoded bytes and there is
+    no bias: weights and bias come from the bytes; the other properties stay.
+    """
 
     input = operand_def(BufferType)
     filter = operand_def(BufferType)
     bias = opt_operand_def(BufferType)
     output = operand_def(BufferType)
+    encoded_weights = opt_prop_def(EncodedWeightsAttr)
 
     irdl_options = (AttrSizedOperandSegments(as_property=True),)
 
+    EXTRA_PROPS: ClassVar[tuple[str, ...]] = ("encoded_weights",)
+
     FILTER_CHANNEL_AXIS: ClassVar[int] = 0
     """The filter axis that holds the output channel."""
+
+    ENCODED_ZERO_POINT: ClassVar[str | None] = None
+    """The property that is the weights' zero point (None: 0)."""
+
+    def encoded_filter_shape(self) -> tuple[int, ...]:
+        """The logical filter shape the encoded bytes hold."""
+        raise NotImplementedError
+
+    def verify_encoded(self) -> None:
+        """The encoded filter is 1-D ui8 bytes the sections fit in, no bias,
+        and the encodings agree with the op (dilation, zero point, depthwise)."""
+        enc = self.encoded_weights
+        assert enc is not None
+        self.expect_rank("encoded filter", self.filter, 1)
+        self.expect_dtype("encoded filter", self.filter, "uint8")
+        if self.bias is not None:
+            raise VerifyException(
+                "an op with encoded weights takes no bias (it is in the records)"
+            )
+        if self.shape(self.filter)[0] < enc.nbytes:
+            raise VerifyException(
+                f"encoded weights span {enc.nbytes} bytes, the filter has "
+                f"{self.shape(self.filter)[0]}"
+            )
+        zp = self.p(self.ENCODED_ZERO_POINT) if self.ENCODED_ZERO_POINT else 0
+        dilation = (
+            tuple(self.p("dilation")) if "dilation" in self.properties else (1, 1)
+        )
+        ref = enc.weight_encodings()[0]
+        for e in enc.weight_encodings():
+            if e.zero_point != zp:
+                raise VerifyException(
+                    f"weights encoded with zero point {e.zero_point}, the op has {zp}"
+                )
+            if (e.dilation_y, e.dilation_x) != dilation:
+                raise VerifyException(
+                    f"weights encoded for dilation {[e.dilation_y, e.dilation_x]}, "
+                    f"the op has {list(dilation)}"
+                )
+            if e.shape[1:] != ref.shape[1:] or e.accelerator != ref.accelerator:
+                raise VerifyException("the cores' encodings disagree")
+            if e.block_depth > enc.block[2]:
+                raise VerifyException(
+                    f"block depth {e.block_depth} exceeds the block config's "
+                    f"{enc.block[2]}"
+                )
+
+    def filter_shape(self) -> tuple[int, ...]:
+        """The (logical) filter shape: the encoded one when encoded."""
+        if self.encoded_weights is not None:
+            return self.encoded_filter_shape()
+        return self.shape(self.filter)
 
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
         mult, shift = conv_multipliers(
@@ -49,11 +115,13 @@ class _WeightedOp(OperatorOp):
         )
         return {"multiplier": mult, "shift": shift}
 
-    def per_channel(self) -> PerChannelData:
+    def per_channel(self) -> PerChannelData | None:
         """Filter (along FILTER_CHANNEL_AXIS), bias, multiplier, shift and
         filter_scales are indexed by output channel. (A depthwise output channel
         o also reads only input channel o // depth_multiplier: a tiler slicing
         channels slices the input there too.)"""
+        if self.encoded_weights is not None:
+            return None  # the bytes cannot be sliced by channel
         co = self.shape(self.filter)[self.FILTER_CHANNEL_AXIS]
         operands = {"filter": self.FILTER_CHANNEL_AXIS}
         if self.bias is not None:
@@ -61,11 +129,10 @@ class _WeightedOp(OperatorOp):
         return PerChannelData(co, operands, ("multiplier", "shift", "filter_scales"))
 
     def expect_int8(self, rank: int | None = None) -> None:
-        for role, v in (
-            ("input", self.input),
-            ("filter", self.filter),
-            ("output", self.output),
-        ):
+        roles = [("input", self.input), ("output", self.output)]
+        if self.encoded_weights is None:
+            roles.insert(1, ("filter", self.filter))
+        for role, v in roles:
             if rank is not None:
                 self.expect_rank(role, v, rank)
             self.expect_dtype(role, v, "int8")
@@ -78,9 +145,17 @@ class _ConvOp(_WeightedOp):
         """Check the filter against `ci` input channels; return (Co, KH, KW)."""
         raise NotImplementedError
 
+    def encoded_filter_shape(self) -> tuple[int, ...]:
+        enc = self.encoded_weights
+        assert enc is not None
+        _, kh, kw, ci = enc.weight_encodings()[0].shape
+        return (enc.channels, kh, kw, ci)
+
     def verify_(self) -> None:
         self.expect_int8(rank=4)
         n, _, _, ci = self.shape(self.input)
+        if self.encoded_weights is not None:
+            self.verify_encoded()
         co, kh, kw = self.verify_filter(ci)
         self.expect_len("dilation", 2, positive=True)
         oh, ow = verify_window(self, kh, kw, self.p("dilation"))
@@ -131,7 +206,11 @@ class Conv2DOp(_ConvOp):
     name = "tir.conv2d"
 
     def verify_filter(self, ci: int) -> tuple[int, int, int]:
-        co, kh, kw, fi = self.shape(self.filter)
+        co, kh, kw, fi = self.filter_shape()
+        if self.encoded_weights is not None and any(
+            e.is_depthwise for e in self.encoded_weights.weight_encodings()
+        ):
+            raise VerifyException("a conv2d's weights are not encoded depthwise")
         if fi != ci:
             raise VerifyException(f"filter has {fi} input channels, input has {ci}")
         return co, kh, kw
@@ -165,9 +244,24 @@ class DepthwiseConv2DOp(_ConvOp):
 
     FILTER_CHANNEL_AXIS: ClassVar[int] = 3
 
+    def encoded_filter_shape(self) -> tuple[int, ...]:
+        enc = self.encoded_weights
+        assert enc is not None
+        _, kh, kw, _ = enc.weight_encodings()[0].shape
+        return (1, kh, kw, enc.channels)
+
     def verify_filter(self, ci: int) -> tuple[int, int, int]:
-        one, kh, kw, co = self.shape(self.filter)
+        one, kh, kw, co = self.filter_shape()
         dm = self.p("depth_multiplier")
+        if self.encoded_weights is not None:
+            # Encoded as (C, KH, KW, 1): depthwise, or (one input channel, any
+            # depth multiplier) as the plain conv the NPU runs it as.
+            for e in self.encoded_weights.weight_encodings():
+                if e.shape[3] != 1 or not (e.is_depthwise or ci == 1):
+                    raise VerifyException(
+                        "depthwise weights are encoded as (C, KH, KW, 1), "
+                        "depthwise unless there is one input channel"
+                    )
         if one != 1 or co != ci * dm:
             raise VerifyException(
                 f"filter must have shape [1, KH, KW, {ci * dm}] for {ci} channels x "
@@ -205,10 +299,25 @@ class FullyConnectedOp(_WeightedOp):
 
     name = "tir.fully_connected"
 
+    ENCODED_ZERO_POINT: ClassVar[str | None] = "filter_zp"
+
+    def encoded_filter_shape(self) -> tuple[int, ...]:
+        enc = self.encoded_weights
+        assert enc is not None
+        return (enc.channels, enc.weight_encodings()[0].shape[3])
+
     def verify_(self) -> None:
         self.expect_int8()
-        self.expect_rank("filter", self.filter, 2)
-        co, k = self.shape(self.filter)
+        if self.encoded_weights is not None:
+            self.verify_encoded()
+            for e in self.encoded_weights.weight_encodings():
+                if e.shape[1:3] != (1, 1) or e.is_depthwise:
+                    raise VerifyException(
+                        "fully connected weights are encoded as (Co, 1, 1, K)"
+                    )
+        else:
+            self.expect_rank("filter", self.filter, 2)
+        co, k = self.filter_shape()
         numel = self.buffer_type(self.input).num_elements
         if k == 0 or numel % k:
             raise VerifyException(f"input of {numel} elements is not rows of {k}")

@@ -375,7 +375,7 @@ class OperatorOp(IRDLOperation):
         printer.print_string(")")
         # In definition order, whatever order the properties were given in.
         props = self.properties
-        names = [*self.PARAM_KINDS, *self.QUANT_KINDS]
+        names = [*self.PARAM_KINDS, *self.QUANT_KINDS, *self.EXTRA_PROPS]
         shown = {k: props[k] for k in names if k in props}
         printer.print_op_attributes(shown | dict(self.attributes))
 
@@ -412,7 +412,7 @@ class OperatorOp(IRDLOperation):
         props = {
             k: attrs.pop(k)
             for k in list(attrs)
-            if k in cls.PARAM_KINDS or k in cls.QUANT_KINDS
+            if k in cls.PARAM_KINDS or k in cls.QUANT_KINDS or k in cls.EXTRA_PROPS
         }
         missing = [k for k in cls.PARAM_KINDS if k not in props]
         if missing:
@@ -424,6 +424,10 @@ class OperatorOp(IRDLOperation):
 
     OPTIONAL_LAST: ClassVar[bool] = False
     """Whether the last of INPUTS may be absent (a conv without bias)."""
+
+    EXTRA_PROPS: ClassVar[tuple[str, ...]] = ()
+    """Optional properties other than parameters and quantization (printed
+    after them): `encoded_weights` on the weighted ops."""
 
 
 def operator_op(

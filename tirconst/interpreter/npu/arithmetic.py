@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from tirconst.dialects.npu import ActivationAttr, FeatureMapAttr
-from tirconst.interpreter.kernels.fixedpoint import (
+from tirconst.kernels.fixedpoint import (
     multiply_by_quantized_multiplier,
 )
 
@@ -26,7 +26,8 @@ class ArithmeticError_(ValueError):
 
 def _exact_product(acc: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """acc * scale, exactly: int64 when it fits, Python integers otherwise."""
-    big = np.abs(acc).max(initial=0) * int(np.max(scale, initial=0))
+    # Python integers: the bound itself may not fit in int64
+    big = int(np.abs(acc).max(initial=0)) * int(np.max(np.abs(scale), initial=0))
     if big < 2**62:
         return acc * scale
     return acc.astype(object) * scale.astype(object)
@@ -45,6 +46,10 @@ def scale_accumulator(
     scale = np.asarray(scale, dtype=np.int64)
     shift = np.asarray(shift, dtype=np.int64)
     if mode == "tfl":
+        if np.all(scale == 1) and np.all(shift == 0):
+            # The unscaled setting (Vela's legacy core writes it for a raw
+            # int32 OFM): the identity, not TFLite's 2^-31 multiplier.
+            return acc
         if np.any(scale >= 2**31) or np.any(shift > 62):
             raise ArithmeticError_("TFL rounding needs scales below 2^31")
         if np.any(np.abs(acc) >= 2**31):

@@ -27,9 +27,6 @@ from tirconst.formats.ethos_u.weights import (
     WeightFormatError,
     decode_stream_values,
 )
-from tirconst.interpreter.kernels.elementwise import add as tfl_add
-from tirconst.interpreter.kernels.elementwise import mul as tfl_mul
-from tirconst.interpreter.kernels.elementwise import sub as tfl_sub
 from tirconst.interpreter.npu.arithmetic import (
     ArithmeticError_,
     activation_range,
@@ -38,6 +35,9 @@ from tirconst.interpreter.npu.arithmetic import (
     scale_accumulator,
 )
 from tirconst.interpreter.npu.memory import Memory, MemoryFault
+from tirconst.kernels.elementwise import add as tfl_add
+from tirconst.kernels.elementwise import mul as tfl_mul
+from tirconst.kernels.elementwise import sub as tfl_sub
 
 # The start of the lookup-table memory in region 0x103 (Vela's
 # shram_lut_address) per accelerator; 8 slots of 256 bytes follow.
@@ -114,6 +114,19 @@ def store(op: BlockOp, mem: Memory, out: np.ndarray) -> None:
     ofm = op.ofm
     act = op.activation
     lo, hi = dtype_range(ofm)
+    if act is not None and act["kind"] == "table" and ofm["dtype"] == "int32":
+        # A 32-bit table (Vela's softmax exp): 256 int32 entries over four
+        # slots, indexed by the clamped 8-bit value; no clamp after it.
+        qmin, qmax = activation_range(act, ofm)
+        table32 = mem.read_bytes(
+            LUT_REGION,
+            LUT_ADDRESS[_accelerator(op)] + act["slot"] * LUT_SLOT_BYTES,
+            4 * LUT_SLOT_BYTES,
+            f"32-bit lookup table at slot {act['slot']}",
+        ).view("<i4")
+        index = np.clip(np.clip(out, max(qmin, -128), min(qmax, 127)), -128, 127)
+        mem.write(ofm, table32[index + 128].astype(np.int64), "the OFM")
+        return
     if act is not None and act["kind"] == "table":
         table = mem.read_bytes(
             LUT_REGION,
@@ -199,6 +212,9 @@ def run_pooling(op: PoolingOp, mem: Memory) -> None:
     oh, ow, c = op.shape(op.ofm)
     (kh, kw) = op.kernel["size"]
     raw = mem.read(op.ifm, "the IFM").astype(np.int64)
+    if op.ofm_scale is not None:
+        _pool_registers(op, mem, raw)
+        return
     plain = op.rescale is None and _same_quant(op.ifm, op.ofm)
     zp_in = 0 if plain else op.ifm["zero_point"]
     zp_out = 0 if plain else op.ofm["zero_point"]
@@ -236,6 +252,88 @@ def run_pooling(op: PoolingOp, mem: Memory) -> None:
     store(op, mem, acc_scaled + zp_out)
 
 
+def _double_round(v: np.ndarray, scale: int, shift: int) -> np.ndarray:
+    """TFLite's double rounding carried to products beyond 32 bits (int32
+    mul, pooling scales of 2^31): round v·scale half away from zero at bit
+    31, then again at `shift` − 31, on exact Python integers."""
+    p = v.astype(object) * scale
+    sign = np.where(v < 0, -1, 1).astype(object)
+    mag = np.abs(p)
+    if shift >= 31:
+        mag = (mag + (1 << 30)) >> 31
+        k = shift - 31
+        if k:
+            mag = (mag + (1 << (k - 1))) >> k
+    elif shift:
+        mag = (mag + (1 << (shift - 1))) >> shift
+    return np.asarray(sign * mag).astype(np.int64)
+
+
+def _scaled(op: BlockOp, v: np.ndarray, scale: int, shift: int) -> np.ndarray:
+    if (scale, shift) == (1, 0):
+        return v
+    if op.rounding_mode.data == "tfl" and (
+        np.abs(v).max(initial=0) >= 2**31 or scale >= 2**31
+    ):
+        return _double_round(v, scale, shift)
+    try:
+        return scale_accumulator(v, scale, shift, op.rounding_mode.data)
+    except ArithmeticError_ as e:
+        raise OpError(str(e)) from None
+
+
+def _pool_registers(op: PoolingOp, mem: Memory, raw: np.ndarray) -> None:
+    """Pooling with the OFM_SCALE register (a decoded stream): max or sum of
+    (IFM - zero point), times the register (average: it holds 1 / area)."""
+    assert op.ofm_scale is not None
+    oh, ow, c = op.shape(op.ofm)
+    x = raw - op.ifm["zero_point"]
+    if op.pool_type.data == "max":
+        xp = _padded(x, op.pad, np.iinfo(np.int64).min)
+        acc = None
+        for _, _, view in _taps(op, xp, oh, ow):
+            acc = view.copy() if acc is None else np.maximum(acc, view)
+    else:
+        xp = _padded(x, op.pad, 0)
+        acc = np.zeros((oh, ow, x.shape[2]), dtype=np.int64)
+        for _, _, view in _taps(op, xp, oh, ow):
+            acc += view
+        if c == 1 and acc.shape[2] > 1:  # reduce_sum over the channels
+            acc = acc.sum(axis=2, keepdims=True)
+    assert acc is not None
+    scale, shift = (int(v) for v in op.ofm_scale.get_values())
+    store(op, mem, _scaled(op, acc, scale, shift) + op.ofm["zero_point"])
+
+
+def _elementwise_registers(op: ElementwiseOp, a: np.ndarray, b: np.ndarray):
+    """add / sub / mul from the scale registers (docs of npu.elementwise)."""
+    assert op.ofm_scale is not None and op.ifm2 is not None
+    x = a.astype(np.int64) - op.ifm["zero_point"]
+    y = b.astype(np.int64) - op.ifm2["zero_point"]
+    x, y = np.broadcast_arrays(x, y)
+    if op.reversed_operands is not None:
+        x, y = y, x
+    kind = op.op_type.data
+    if kind == "mul":
+        acc = x * y
+    else:
+        assert op.operand_scales is not None
+        opa, opa_shift, opb, to_scale = (int(v) for v in op.operand_scales.get_values())
+        if opb == 0 and to_scale in (1, 2):
+            # Vela's advanced scaling: the other operand is held at half of
+            # the 2^20 (8-bit) or 2^15 (16-bit) fixed point.
+            half = 19 if op.ifm["dtype"] in ("int8", "uint8") else 14
+            if to_scale == 1:
+                x, y = _scaled(op, x, opa, opa_shift), y << half
+            else:
+                x, y = x << half, _scaled(op, y, opa, opa_shift)
+        else:
+            x, y = x * opa, y * opb
+        acc = x + y if kind == "add" else x - y
+    scale, shift = (int(v) for v in op.ofm_scale.get_values())
+    return _scaled(op, acc, scale, shift) + op.ofm["zero_point"]
+
+
 def _tfl_binary(op: ElementwiseOp, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """add / sub / mul with the integers TFLite derives from the float32
     scales (the NPU's registers equal them: ETHOS-U.md)."""
@@ -268,9 +366,35 @@ def _tfl_binary(op: ElementwiseOp, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     )  # fmt: skip
 
 
+def _shift_op(op: ElementwiseOp, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    x, y = np.broadcast_arrays(a.astype(np.int64), b.astype(np.int64))
+    if op.reversed_operands is not None:
+        x, y = y, x
+    y = np.clip(y, 0, 31)
+    if op.op_type.data == "shl":
+        return np.clip(x << y, -(2**31), 2**31 - 1)
+    if op.rounding_mode.data == "natural":
+        return (x + ((np.int64(1) << y) >> 1)) >> y
+    if op.rounding_mode.data == "truncate":
+        return np.where(x < 0, -((-x) >> y), x >> y)
+    return (x + ((np.int64(1) << y) >> 1) - (x < 0)) >> y  # tfl: half away
+
+
+def _scale_out(op: ElementwiseOp, out: np.ndarray) -> np.ndarray:
+    if op.ofm_scale is None:
+        return out
+    scale, shift = (int(v) for v in op.ofm_scale.get_values())
+    return _scaled(op, out, scale, shift)
+
+
 def run_elementwise(op: ElementwiseOp, mem: Memory) -> None:
     kind = op.op_type.data
     a = mem.read(op.ifm, "the IFM")
+    if kind == "clz":
+        u = a.astype(np.int64) & 0xFFFFFFFF
+        bits = sum(((u >> k) > 0).astype(np.int64) for k in range(32))
+        store(op, mem, _scale_out(op, 32 - bits))
+        return
     if kind == "abs":
         store(op, mem, np.abs(a.astype(np.int64)))
         return
@@ -283,6 +407,12 @@ def run_elementwise(op: ElementwiseOp, mem: Memory) -> None:
         b = np.full((1, 1, 1), np.clip(q, lo, hi), dtype=a.dtype)
     else:
         b = mem.read(ifm2, "IFM2")
+    if kind in ("shl", "shr"):
+        store(op, mem, _scale_out(op, _shift_op(op, a, b)) + op.ofm["zero_point"])
+        return
+    if kind in ("add", "sub", "mul") and op.ofm_scale is not None:
+        store(op, mem, _elementwise_registers(op, a, b))
+        return
     if kind in ("add", "sub", "mul"):
         if a.dtype != np.int8 or b.dtype != np.int8:
             raise OpError(f"{kind} is modelled for int8 operands only")

@@ -38,5 +38,5 @@
 // ELIDED-NOT: {{.}}
 
 // MISSING-NOT: Traceback
-// MISSING: {{^}}tirconst-opt: error: {{.*}}no_such_file.mlir{{.*$}}
+// MISSING: {{^.*}}no_such_file.mlir: error: cannot read: No such file or directory{{$}}
 // MISSING-NOT: {{.}}

@@ -1,4 +1,4 @@
-"""One-line diagnostics for the command-line tools.
+"""One-line diagnostics, below the tools and the interpreter.
 
 Every tool reports bad input as `location: error: message` on stderr and exits
 non-zero, never with a Python traceback. Parsed ops remember where they came
@@ -8,24 +8,20 @@ from (`LocatingParser`) so a verifier error can point at the source line.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import os
-import sys
+import re
 import weakref
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import AnyFloat, ModuleOp
 from xdsl.ir import Operation
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import (
-    ArgSpecParseError,
     DiagnosticException,
     ParseError,
     VerifyException,
 )
-from xdsl.utils.lexer import Span
+from xdsl.utils.lexer import Input, Span
 
 # op -> (input, offset, first line): line and column are computed when reported.
 _locations: weakref.WeakKeyDictionary[Operation, tuple[Any, int, int]] = (
@@ -122,76 +118,73 @@ def first_line(text: str) -> str:
     """
     head = text.strip().split("\n\n")[0]
     lines = [line.strip() for line in head.splitlines() if line.strip()]
-    return " ".join(lines) if lines else "unknown error"
+    return clip(" ".join(lines)) if lines else "unknown error"
+
+
+MESSAGE_LIMIT = 400
+"""Characters of a message shown (a 3000-deep shape is not worth reading)."""
+
+
+def clip(message: str) -> str:
+    if len(message) <= MESSAGE_LIMIT:
+        return message
+    return message[: MESSAGE_LIMIT - 20] + f"... ({len(message):,} characters)"
 
 
 def parse_error_line(e: ParseError) -> str:
-    return f"{e.span.get_location()}: error: {e.msg}"
+    return f"{e.span.get_location()}: error: {clip(e.msg)}"
+
+
+# A string literal as xDSL's lexer reads it, but without its nested repeat
+# (`(?:[^"...]+|...)*`), which backtracks exponentially on an unterminated
+# string: this form is linear, and `"` that does not end the match marks a
+# string cut off (or a bad escape). Comments are skipped as the lexer does.
+_STRING_OR_COMMENT = re.compile(
+    r'//[^\n]*|"(?:[^"\\\n\v\f]|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*("?)'
+)
+
+
+def check_strings(text: str, name: str, line_offset: int = 0) -> None:
+    """Refuse text with an unterminated string literal, in linear time, before
+    xDSL's lexer sees it (it would take exponential time: xDSL 0.74's string
+    regex backtracks)."""
+    if '"' not in text:
+        return
+    for m in _STRING_OR_COMMENT.finditer(text):
+        if m.group(1) == "" and m.group(0).startswith('"'):
+            end = m.end()
+            bad = text[end : end + 1]
+            what = (
+                "string literal is not terminated"
+                if bad in ("", "\n", "\v", "\f")
+                else f"invalid escape in string literal: {text[end : end + 2]!r}"
+            )
+            span = Span(m.start(), m.start() + 1, Input(text, name), line_offset)
+            raise ToolError(f"{span.get_location()}: error: {what}")
 
 
 def parse_module(
-    ctx: Context, text: str | bytes, name: str, line_offset: int = 0
+    ctx: Context,
+    text: str | bytes,
+    name: str,
+    line_offset: int = 0,
+    implicit_module: bool = True,
 ) -> ModuleOp:
     """Parse with locations; a parse error becomes a one-line ToolError."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise ToolError(
+                f"{name}: error: not UTF-8 text: {e.reason} at byte {e.start}"
+            ) from None
+    check_strings(text, name, line_offset)
     parser = LocatingParser(ctx, text, name)
     parser.line_offset = line_offset
     try:
-        return parser.parse_module()
+        return parser.parse_module(implicit_module)
     except ParseError as e:
         e.span = dataclasses.replace(e.span, line_offset=line_offset)
         raise ToolError(parse_error_line(e)) from None
     except VerifyException as e:
         raise ToolError(f"{name}: error: {first_line(str(e))}") from None
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reports_errors(tool: str) -> Callable[[F], F]:
-    """Run a tool's main: expected errors print one line and exit 1; anything
-    else is an internal error, also one line (set TIRCONST_DEBUG=1 to see the
-    traceback)."""
-
-    def wrap(main: F) -> F:
-        @functools.wraps(main)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return main(*args, **kwargs)
-            except ToolError as e:
-                print(str(e), file=sys.stderr)
-                sys.exit(1)
-            except BrokenPipeError:
-                # `tool | head`: the reader left; stop quietly as Unix tools do.
-                sys.stderr.close()
-                sys.exit(0)
-            except ParseError as e:
-                print(parse_error_line(e), file=sys.stderr)
-                sys.exit(1)
-            except DiagnosticException as e:
-                print(f"{tool}: error: {first_line(str(e))}", file=sys.stderr)
-                sys.exit(1)
-            except (OSError, ValueError, KeyError) as e:
-                if os.environ.get("TIRCONST_DEBUG"):
-                    raise
-                print(f"{tool}: error: {e}", file=sys.stderr)
-                sys.exit(1)
-            except ArgSpecParseError as e:
-                # A BaseException whose message is the spec, a caret and the error.
-                lines = [line.strip() for line in str(e).splitlines() if line.strip()]
-                print(f"{tool}: error: {lines[1]}: {lines[-1]}", file=sys.stderr)
-                sys.exit(1)
-            except KeyboardInterrupt:
-                sys.exit(130)
-            except Exception as e:  # noqa: BLE001 - last line of defence
-                if os.environ.get("TIRCONST_DEBUG"):
-                    raise
-                print(
-                    f"{tool}: internal error: {type(e).__name__}: {e} "
-                    "(set TIRCONST_DEBUG=1 for a traceback)",
-                    file=sys.stderr,
-                )
-                sys.exit(2)
-
-        return run  # type: ignore[return-value]
-
-    return wrap

@@ -12,10 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from tirconst.interpreter import kernels
-
-from .tflite_params import op_params
-from .tflite_reader import TFLiteImportError, TFLiteModel, TFLiteOperator
+from tirconst import kernels
+from tirconst.frontend.tflite_params import op_params
+from tirconst.frontend.tflite_reader import (
+    TFLiteImportError,
+    TFLiteModel,
+    TFLiteOperator,
+)
 
 __all__ = [
     "KERNELS",
@@ -58,7 +61,7 @@ class PreparedOp:
 
 
 class ReferenceRunner:
-    """Interprets subgraph 0 of a model with :mod:`tirconst.interpreter.kernels`.
+    """Interprets subgraph 0 of a model with :mod:`tirconst.kernels`.
 
     Parameters are computed once at construction (like TFLite's Prepare), so
     unsupported operators raise :class:`TFLiteImportError` here.

@@ -1,0 +1,207 @@
+"""tirconst-compile against Vela, per bundled model, in one run.
+
+Vela side: the installed `vela --accelerator-config ethos-u55-128` in a temp
+dir, default core (regor) and `--debug-force-legacy-core`; wall time of the
+process; SRAM used from its summary CSV (`sram_memory_used`); flash used =
+the `ethos-u` operator's read-only blob + driver payload (encoded weights,
+biases, LUTs + command stream) read back from `MODEL_vela.tflite` (Vela's CSV
+`off_chip_flash_memory_used` counts the command stream with the legacy core
+only, so the file is the common measure); NPU ops = operations in the
+decoded command stream; CPU ops = TFLite operators other than `ethos-u`.
+
+tirconst side: `tirconst.tools.compile.compile_model(path, out_dir,
+accelerator) -> CompileResult`, measured the same way, and the ratios to
+each Vela row (goals: SRAM <= 1, flash <= 1, time <= 2). Until that tool
+exists the Vela side is printed alone, with a note.
+
+    python bench/compile.py [--models NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.vela_compile import CORES, bundled_models  # noqa: E402
+from tirconst.backend.ethos_u import disassemble, read_tflite  # noqa: E402
+from tirconst.backend.ethos_u.summary import KIB, CompileResult, read_summary  # noqa: E402
+
+ACCELERATOR = "ethos-u55-128"
+
+
+@dataclass(frozen=True)
+class VelaRow:
+    model: str
+    core: str
+    sram_bytes: int
+    flash_bytes: int
+    npu_ops: int
+    cpu_ops: int
+    seconds: float
+    error: str = ""
+
+
+def cpu_ops(path: Path) -> int:
+    import tflite
+
+    m = tflite.Model.GetRootAsModel(path.read_bytes(), 0)
+    n = 0
+    for s in range(m.SubgraphsLength()):
+        sg = m.Subgraphs(s)
+        for k in range(sg.OperatorsLength()):
+            if (
+                m.OperatorCodes(sg.Operators(k).OpcodeIndex()).CustomCode()
+                != b"ethos-u"
+            ):
+                n += 1
+    return n
+
+
+def flash_bytes(path: Path) -> int:
+    """Read-only blob + driver payload of the file's `ethos-u` operator."""
+    stream = read_tflite(path)
+    return len(stream.flash) + 4 * (stream.words_offset + len(stream.words))
+
+
+def run_vela(model: Path, core: str, out: Path) -> VelaRow:
+    cmd = [
+        sys.executable,
+        "-m",
+        "ethosu.vela",
+        str(model),
+        "--accelerator-config",
+        ACCELERATOR,
+        "--output-dir",
+        str(out),
+        *CORES[core],
+    ]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    tfl = out / f"{model.stem}_vela.tflite"
+    summaries = sorted(out.glob(f"{model.stem}_summary_*.csv"))
+    if done.returncode or not tfl.exists() or not summaries:
+        last = (done.stderr or done.stdout or "no output").strip().splitlines()[-1]
+        return VelaRow(model.stem, core, 0, 0, 0, 0, seconds, last)
+    sram = round(float(read_summary(summaries[0])["sram_memory_used"]) * KIB)
+    return VelaRow(
+        model.stem,
+        core,
+        sram,
+        flash_bytes(tfl),
+        len(disassemble(tfl).ops),
+        cpu_ops(tfl),
+        seconds,
+    )
+
+
+def tirconst_side():  # type: ignore[no-untyped-def]
+    try:
+        from tirconst.tools.compile import compile_model
+    except ImportError as e:
+        return None, f"tirconst.tools.compile not available ({e}): Vela side only"
+    return compile_model, ""
+
+
+def kib(n: int) -> str:
+    return f"{n / KIB:.1f}"
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "-"
+
+
+# (header, width) of the three column groups: Vela, tirconst, ratios.
+VELA_COLS = [("SRAM KiB", 8), ("flash KiB", 9), ("NPU", 4), ("CPU", 3), ("s", 5)]
+OURS_COLS = [("tc SRAM", 8), ("tc flash", 8), ("NPU", 4), ("CPU", 3), ("s", 5)]
+RATIO_COLS = [("SRAM x", 6), ("flash x", 7), ("time x", 6)]
+
+
+def cells(values: list[str], cols: list[tuple[str, int]]) -> str:
+    return " ".join(f"{v:>{w}}" for v, (_, w) in zip(values, cols, strict=True))
+
+
+def line(model: str, core: str, *groups: str) -> str:
+    return f"{model:34} {core:6} | " + " | ".join(groups)
+
+
+def blank(cols: list[tuple[str, int]]) -> str:
+    return cells([""] * len(cols), cols)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--models", nargs="*", help="model stems (default: all bundled)")
+    args = ap.parse_args(argv)
+    models = [m for m in bundled_models() if not args.models or m.stem in args.models]
+    compile_model, note = tirconst_side()
+    head = line(
+        "model",
+        "core",
+        *(cells([h for h, _ in c], c) for c in (VELA_COLS, OURS_COLS, RATIO_COLS)),
+    )
+    print(f"Vela {ACCELERATOR} (left) vs tirconst-compile; ratios tirconst/Vela")
+    print(head)
+    print("-" * len(head))
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for model in models:
+            ours: CompileResult | None = None
+            ours_err, wall = "", 0.0
+            if compile_model is not None:
+                start = time.perf_counter()
+                try:
+                    ours = compile_model(
+                        model, Path(tmp) / f"{model.stem}-tirconst", ACCELERATOR
+                    )
+                except Exception as e:  # noqa: BLE001 - one model's failure is a row
+                    ours_err = f"{type(e).__name__}: {e}"
+                wall = time.perf_counter() - start
+            for core in CORES:
+                v = run_vela(model, core, Path(tmp) / f"{model.stem}-{core}")
+                if v.error:
+                    failures += 1
+                    print(line(model.stem, core, f"vela failed: {v.error}"))
+                    continue
+                left = cells(
+                    [kib(v.sram_bytes), kib(v.flash_bytes), str(v.npu_ops)]
+                    + [str(v.cpu_ops), f"{v.seconds:.2f}"],
+                    VELA_COLS,
+                )
+                if ours is not None:
+                    mid = cells(
+                        [kib(ours.sram_bytes), kib(ours.flash_bytes)]
+                        + [str(ours.npu_ops), str(ours.cpu_ops), f"{wall:.2f}"],
+                        OURS_COLS,
+                    )
+                    right = cells(
+                        [
+                            ratio(ours.sram_bytes, v.sram_bytes),
+                            ratio(ours.flash_bytes, v.flash_bytes),
+                            ratio(wall, v.seconds),
+                        ],
+                        RATIO_COLS,
+                    )
+                    print(line(model.stem, core, left, mid, right))
+                elif ours_err:
+                    print(line(model.stem, core, left, f"tirconst failed: {ours_err}"))
+                else:
+                    print(
+                        line(
+                            model.stem, core, left, blank(OURS_COLS), blank(RATIO_COLS)
+                        )
+                    )
+    if note:
+        print(f"note: {note}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""`tir-encode-weights` on every bundled model: each op's bytes decode to the
+slice, bias and integers it came from, the module stays equivalent, and the
+refusals are one-line errors naming the op."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from xdsl.dialects.builtin import ModuleOp
+
+from tests.helpers import assert_equivalent
+from tirconst.dialects.tir import (
+    AllocateConstOp,
+    BufferType,
+    EncodedWeightsAttr,
+    FullyConnectedOp,
+    FuncOp,
+)
+from tirconst.dialects.tir.types import i8
+from tirconst.frontend.importer import import_tflite
+from tirconst.interpreter import InterpreterError, NotEquivalentError, check_equivalent
+from tirconst.interpreter.encoded import decode_encoded
+from tirconst.transforms.encode_weights import (
+    EncodeRefused,
+    WeightedOp,
+    constant_of,
+    encode_module,
+)
+
+MODELS = sorted((Path(__file__).resolve().parent.parent / "models").glob("*.tflite"))
+
+
+@functools.cache
+def imported(model: Path) -> ModuleOp:
+    return import_tflite(model)
+
+
+def weighted(module: ModuleOp) -> list[WeightedOp]:
+    return [o for o in module.walk() if isinstance(o, WeightedOp)]
+
+
+def expected_of(
+    op: WeightedOp,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    w = constant_of(op.filter)
+    b = constant_of(op.bias)
+    assert w is not None
+    co = op.per_channel().channels  # type: ignore[union-attr]
+    p = op.params()
+    return (
+        np.array(w),
+        np.zeros(co, np.int32) if b is None else np.array(b),
+        np.broadcast_to(p["multiplier"], (co,)),
+        np.broadcast_to(p["shift"], (co,)),
+    )
+
+
+@pytest.mark.parametrize("accelerator", ["ethos-u55-128", "ethos-u65-512"])
+@pytest.mark.parametrize("model", MODELS, ids=[m.stem for m in MODELS])
+def test_every_op_decodes_to_its_slice(model: Path, accelerator: str) -> None:
+    before = imported(model)
+    expected = [expected_of(o) for o in weighted(before)]
+    after = before.clone()
+    encode_module(after, accelerator, "min-size")
+    after.verify()
+    ops = weighted(after)
+    assert len(ops) == len(expected) > 0
+    for op, (w, b, m, s) in zip(ops, expected, strict=True):
+        attr = op.encoded_weights
+        assert isinstance(attr, EncodedWeightsAttr)
+        assert attr.weight_encodings()[0].accelerator == accelerator
+        holder = op.filter.owner
+        assert isinstance(holder, AllocateConstOp)
+        got = decode_encoded(op, holder.data)
+        np.testing.assert_array_equal(got.filter, w)
+        np.testing.assert_array_equal(got.bias, b)  # records hold the op's ints
+        np.testing.assert_array_equal(got.multiplier, m)
+        np.testing.assert_array_equal(got.shift, s)
+        assert holder.data.size % 16 == 0
+
+
+@pytest.mark.parametrize("model", MODELS, ids=[m.stem for m in MODELS])
+def test_equivalent_on_every_model(model: Path) -> None:
+    before = imported(model)
+    after = before.clone()
+    encode_module(after, "ethos-u55-128", "vela")
+    assert_equivalent(before, after, trials=1)
+
+
+def test_min_size_never_larger_than_vela() -> None:
+    for model in MODELS:
+        sizes = {}
+        for policy in ("vela", "min-size"):
+            m = imported(model).clone()
+            stats = encode_module(m, "ethos-u55-128", policy)
+            sizes[policy] = sum(enc for _, _, enc, _ in stats.layers)
+        assert sizes["min-size"] <= sizes["vela"], model.stem
+
+
+def test_identical_streams_stored_once() -> None:
+    # Two ops reading the same slice share one encoded constant.
+    module = imported(MODELS[0]).clone()
+    func = next(o for o in module.walk() if isinstance(o, FuncOp))
+    op = weighted(module)[0]
+    twin = op.clone()
+    func.body.block.insert_op_after(twin, op)  # same operands: same slice
+    encode_module(module)
+    a, b = weighted(module)[:2]
+    assert a.filter.owner.symbol == b.filter.owner.symbol  # type: ignore[union-attr]
+
+
+def _corrupted(model: Path, where: str) -> ModuleOp:
+    after = imported(model).clone()
+    encode_module(after)
+    op = weighted(after)[0]
+    holder = op.filter.owner
+    assert isinstance(holder, AllocateConstOp)
+    const = holder.constant_op()
+    assert const is not None
+    data = np.array(const.data)
+    core = op.encoded_weights.cores[0]  # type: ignore[union-attr]
+    if where == "stream":
+        data[core.weight_offset : core.end] = 0xFF
+    else:
+        # every record's scale divided by 2**24: a different requantization
+        records = slice(core.bias_offset, core.bias_offset + core.bias_length)
+        view = data[records].reshape(-1, 10)
+        view[:, 5:8] = view[:, 6:9]
+        view[:, 8] = 0
+        data[records] = view.reshape(-1)
+    const.set_data(data)
+    return after
+
+
+def test_corrupt_stream_is_an_error_naming_the_op() -> None:
+    with pytest.raises(
+        InterpreterError, match=r"'tir\.\w+' op in @main: encoded weights: "
+    ):
+        check_equivalent(imported(MODELS[0]), _corrupted(MODELS[0], "stream"), trials=1)
+
+
+def test_corrupt_record_is_not_equivalent() -> None:
+    with pytest.raises(NotEquivalentError):
+        check_equivalent(imported(MODELS[0]), _corrupted(MODELS[0], "bias"), trials=1)
+
+
+def test_weights_beyond_255_are_refused() -> None:
+    # Verified int8 tir cannot hold them; a 16-bit filter (unverified) can.
+    module = ModuleOp([])
+    func = FuncOp("f", [("x", BufferType([1, 4], i8)), ("y", BufferType([1, 2], i8))])
+    module.body.block.add_op(func)
+    x, y = func.body.block.args
+    w = AllocateConstOp(np.array([[300, 0, 0, 0], [1, 2, 3, 4]], np.int16), name="w")
+    fc = FullyConnectedOp.create_op(
+        [x, w.buffer],
+        y,
+        input_zp=0,
+        filter_zp=0,
+        output_zp=0,
+        multiplier=[1 << 30],
+        shift=[0],
+        act_min=-128,
+        act_max=127,
+    )
+    func.body.block.add_ops([w, fc])
+    with pytest.raises(EncodeRefused, match=r"'tir.fully_connected'.*\[0, 300\]"):
+        encode_module(module)

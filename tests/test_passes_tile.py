@@ -1,0 +1,166 @@
+"""tir-tile and tir-stage-weights: same bits on every bundled model and on
+random convolutions, pools and depthwise ops; the SRAM peak falls with the
+budget; the budget error is one line."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from xdsl.utils.exceptions import PassFailedException
+
+from tests.helpers import assert_equivalent
+from tests.tflite_patch import MODELS
+from tirconst.analysis.live_bytes import live_bytes
+from tirconst.core.context import context, load
+from tirconst.dialects.tir import FuncOp
+from tirconst.frontend.importer import import_tflite
+from tirconst.transforms.stage_weights import StageWeightsPass
+from tirconst.transforms.tile import TilePass, functions, search
+
+ALL_MODELS = sorted(p.stem for p in MODELS.glob("*.tflite"))
+
+
+def tiled(module, *passes):
+    out = module.clone()
+    for p in passes:
+        p.apply(context(), out)
+    out.verify()
+    return out
+
+
+def peak(module, weights: str = "conv") -> int:
+    work = module.clone()
+    if weights != "flash":
+        StageWeightsPass(fc="stage" if weights == "all" else "flash").apply(
+            context(), work
+        )
+    return max(live_bytes(f).peak for f in functions(work))
+
+
+@pytest.fixture(scope="module", params=ALL_MODELS)
+def model(request):
+    return import_tflite(MODELS / f"{request.param}.tflite")
+
+
+@pytest.mark.parametrize(
+    "passes",
+    [
+        (TilePass(rows=4),),
+        (TilePass(depth=16),),
+        (TilePass(rows=3, depth=32, cascade=True), StageWeightsPass()),
+        (TilePass(rows=1, cascade=True), StageWeightsPass(fc="stage")),
+    ],
+    ids=["rows4", "depth16", "cascade-rows3-depth32-staged", "cascade-rows1-fc"],
+)
+def test_every_model_keeps_its_bits(model, passes):
+    assert_equivalent(model, tiled(model, *passes), trials=1)
+
+
+def test_the_peak_falls_with_the_budget(model):
+    """Budgets between the untiled peak and the smallest reachable: each
+    tiled program fits its budget, computes the same bits, and a smaller
+    budget never gives a larger peak."""
+    whole = peak(model)
+    _, smallest, _ = search(model, True, 0, "conv")
+    assert smallest <= whole
+    peaks = []
+    for budget in sorted({whole, (whole + smallest) // 2, smallest}, reverse=True):
+        out = tiled(model, TilePass(budget=budget, cascade=True))
+        p = peak(out)
+        assert p <= budget
+        peaks.append(p)
+        if budget == smallest:
+            assert_equivalent(model, out, trials=1)
+    assert peaks == sorted(peaks, reverse=True)
+
+
+def test_cascading_cuts_sram_on_a_conv_pool_model():
+    m = import_tflite(MODELS / "tflite_micro_magic_wand.tflite")
+    assert search(m, True, 0, "conv")[1] < search(m, False, 0, "conv")[1] / 2
+
+
+def test_nothing_fits_is_one_line():
+    m = import_tflite(MODELS / "tflite_micro_magic_wand.tflite")
+    with pytest.raises(PassFailedException) as info:
+        tiled(m, TilePass(budget=64, cascade=True))
+    msg = str(info.value)
+    assert "\n" not in msg and msg.startswith("tir-tile: budget=64 bytes does not fit")
+    assert "over) at 'tir." in msg
+
+
+# ------------------------------------------------------------ random tilings
+
+
+def _arr(kind: str, values) -> str:
+    return f"array<{kind}: " + ", ".join(str(int(v)) for v in values) + ">"
+
+
+@st.composite
+def windowed_programs(draw):
+    kind = draw(st.sampled_from(["conv", "depthwise", "max", "avg"]))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    sh, sw = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    dh = draw(st.integers(1, 2)) if kind in ("conv", "depthwise") else 1
+    pad = [draw(st.integers(0, 2)) for _ in range(4)]
+    h = draw(st.integers((kh - 1) * dh + 1, 12))
+    w = draw(st.integers(kw, 6))
+    ci = (
+        draw(st.integers(1, 3))
+        if kind == "conv"
+        else draw(st.sampled_from([4, 20, 33]))
+    )
+    co = draw(st.sampled_from([3, 17, 40])) if kind == "conv" else ci
+    oh = (h + pad[0] + pad[2] - ((kh - 1) * dh + 1)) // sh + 1
+    ow = (w + pad[1] + pad[3] - kw) // sw + 1
+    if min(oh, ow) < 1 or (
+        kind in ("max", "avg")
+        and (max(pad[0], pad[2]) >= kh or max(pad[1], pad[3]) >= kw)
+    ):
+        pad = [0, 0, 0, 0]
+        oh = (h - ((kh - 1) * dh + 1)) // sh + 1
+        ow = (w - kw) // sw + 1
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    x, y = f"!tir.buffer<1x{h}x{w}x{ci}xi8>", f"!tir.buffer<1x{oh}x{ow}x{co}xi8>"
+    window = (
+        f"stride = array<i64: {sh}, {sw}>, pad = {_arr('i64', pad)}, "
+        "act_min = -128 : i64, act_max = 127 : i64"
+    )
+    if kind in ("max", "avg"):
+        body = (
+            f"tir.{kind}_pool2d ins(%x : {x}) outs(%y : {y}) "
+            f"{{window = array<i64: {kh}, {kw}>, {window}}}"
+        )
+    else:
+        shape = [co, kh, kw, ci] if kind == "conv" else [1, kh, kw, co]
+        wt = "!tir.buffer<" + "x".join(map(str, shape)) + "xi8>"
+        data = rng.integers(-8, 8, shape, dtype=np.int8).tobytes().hex()
+        mult = rng.integers(1 << 29, (1 << 31) - 1, co)
+        shift = rng.integers(-6, 0, co)
+        op = "conv2d" if kind == "conv" else "depthwise_conv2d"
+        extra = "" if kind == "conv" else ", depth_multiplier = 1 : i64"
+        body = (
+            f'%w = tir.allocate_const dense<"0x{data}"> : {wt}\n    '
+            f"tir.{op} ins(%x, %w : {x}, {wt}) outs(%y : {y}) {{{window}, "
+            f"dilation = array<i64: {dh}, 1>, input_zp = -5 : i64, "
+            f"output_zp = 3 : i64, multiplier = {_arr('i32', mult)}, "
+            f"shift = {_arr('i32', shift)}{extra}}}"
+        )
+    text = (
+        f"builtin.module {{\n  tir.func @f(%x : {x}, %y : {y}) {{\n    {body}\n  }}\n}}"
+    )
+    rows = draw(st.integers(0, oh))
+    depth = draw(st.sampled_from([0, 16, 32]))
+    return text, rows, depth
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(windowed_programs())
+def test_any_tiling_computes_the_same_bits(case):
+    text, rows, depth = case
+    module = load(text)
+    out = tiled(module, TilePass(rows=rows, depth=depth))
+    assert_equivalent(text, out, trials=2)
+    f = next(o for o in out.walk() if isinstance(o, FuncOp))
+    assert f.body.block.ops

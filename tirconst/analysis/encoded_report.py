@@ -1,0 +1,112 @@
+"""The constant report's figures for Ethos-U encoded weights.
+
+Shown when a module holds encoded constants (`tir-encode-weights`): per
+constant, raw bytes (what it replaced: the weight slice and its bias, the
+`tir.raw_bytes` attribute; a raw constant is its own size), encoded bytes
+and their ratio, with totals; then one row per layer (weighted op) reading
+encoded weights: its constant, raw and encoded bytes, ratio, block config
+and traversal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import ModuleOp
+
+from tirconst.analysis.constant_report import (
+    Cell,
+    Column,
+    ConstantEntry,
+    format_table,
+    sum_of,
+)
+from tirconst.analysis.constant_uses import function_of
+from tirconst.dialects.tir import AllocateConstOp, EncodedWeightsAttr, OperatorOp
+
+
+def is_encoded(e: ConstantEntry) -> bool:
+    return isinstance(e.op.attributes.get("encoded_weights"), EncodedWeightsAttr)
+
+
+def raw_bytes(e: ConstantEntry) -> Cell:
+    return e.attr_int("tir.raw_bytes") if is_encoded(e) else e.nbytes
+
+
+def encoded_bytes(e: ConstantEntry) -> Cell:
+    return e.nbytes if is_encoded(e) else "-"
+
+
+def ratio(encoded: Cell, raw: Cell) -> Cell:
+    if isinstance(encoded, int) and isinstance(raw, int) and raw:
+        return f"{encoded / raw:.3f}"
+    return "-"
+
+
+def encoded_columns(entries: Sequence[ConstantEntry]) -> list[Column]:
+    """raw, encoded, ratio (the totals' ratio is over the encoded constants)."""
+    enc = [e for e in entries if is_encoded(e)]
+    total_ratio = ratio(
+        sum_of([e.nbytes for e in enc]), sum_of([raw_bytes(e) for e in enc])
+    )
+    return [
+        Column("raw", raw_bytes, sum_of),
+        Column("encoded", encoded_bytes, sum_of),
+        Column(
+            "ratio",
+            lambda e: ratio(encoded_bytes(e), raw_bytes(e)),
+            lambda _: total_ratio,
+        ),
+    ]
+
+
+def layer_rows(module: ModuleOp) -> list[dict[str, Cell]]:
+    rows: list[dict[str, Cell]] = []
+    for op in module.walk():
+        attr = getattr(op, "encoded_weights", None)
+        if not isinstance(op, OperatorOp) or not isinstance(attr, EncodedWeightsAttr):
+            continue
+        holder = op.filter.owner  # type: ignore[attr-defined]
+        const = holder.constant_op() if isinstance(holder, AllocateConstOp) else None
+        raw = const.attributes.get("tir.raw_bytes") if const is not None else None
+        func = function_of(op)
+        out = op.output  # type: ignore[attr-defined]
+        rows.append(
+            {
+                "layer": f"@{func.sym_name.data if func else '?'}: {op.name} "
+                f"%{out.name_hint or '?'}",
+                "constant": f"@{const.sym_name.data}"
+                if const is not None
+                else "(copy)",
+                "raw": raw.value.data if raw is not None else "-",  # type: ignore[attr-defined]
+                "encoded": op.shape(op.filter)[0],  # type: ignore[attr-defined]
+                "block": "x".join(map(str, attr.block)),
+                "traversal": attr.weight_encodings()[0].traversal,
+            }
+        )
+    return rows
+
+
+def layer_table(module: ModuleOp) -> str:
+    """One row per weighted op reading encoded weights, with totals."""
+    rows = layer_rows(module)
+
+    class _Row:
+        def __init__(self, r: dict[str, Cell]):
+            self.r = r
+
+    total_ratio = ratio(
+        sum_of([r["encoded"] for r in rows]), sum_of([r["raw"] for r in rows])
+    )
+    columns = [
+        Column("layer", lambda e: e.r["layer"], lambda c: f"total ({len(c)} layers)"),
+        Column("constant", lambda e: e.r["constant"]),
+        Column("raw", lambda e: e.r["raw"], sum_of),
+        Column("encoded", lambda e: e.r["encoded"], sum_of),
+        Column(
+            "ratio", lambda e: ratio(e.r["encoded"], e.r["raw"]), lambda _: total_ratio
+        ),
+        Column("block", lambda e: e.r["block"]),
+        Column("traversal", lambda e: e.r["traversal"]),
+    ]
+    return format_table([_Row(r) for r in rows], columns)  # type: ignore[arg-type]

@@ -1,0 +1,108 @@
+"""What a tile of an operator op reads: the input window of an output-row
+stripe, the hardware's depth-slice rule, and the cost model `tir-tile` uses.
+
+All sizes are in elements of NHWC tensors (int8: bytes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tirconst.dialects.tir.convolution_ops import (
+    AvgPool2DOp,
+    Conv2DOp,
+    DepthwiseConv2DOp,
+    FullyConnectedOp,
+    MaxPool2DOp,
+)
+from tirconst.dialects.tir.elementwise_ops import AddOp, MulOp, PadOp, SubOp
+from tirconst.dialects.tir.operators import OperatorOp
+
+DEPTH_GRANULE = 16
+"""Ethos-U: an op covering less than the whole OFM depth starts and ends its
+depth at multiples of 16 (the micro-block depth); the last slice takes the rest."""
+
+WINDOWED = (Conv2DOp, DepthwiseConv2DOp, AvgPool2DOp, MaxPool2DOp, PadOp)
+"""Ops whose output rows read a window of input rows (a 4-D pad: a window of
+one row, its height padding acting as the window's)."""
+ELEMENTWISE = (AddOp, SubOp, MulOp)
+WEIGHTED = (Conv2DOp, DepthwiseConv2DOp, FullyConnectedOp)
+
+
+def window(op: OperatorOp) -> tuple[int, int, int]:
+    """(kernel height, stride height, dilation height) of a windowed op."""
+    if isinstance(op, Conv2DOp | DepthwiseConv2DOp):
+        kh = op.shape(op.filter)[1]
+        return kh, op.p("stride")[0], op.p("dilation")[0]
+    if isinstance(op, PadOp):
+        return 1, 1, 1
+    assert isinstance(op, AvgPool2DOp | MaxPool2DOp)
+    return op.p("window")[0], op.p("stride")[0], 1
+
+
+def pad_rows(op: OperatorOp) -> tuple[int, int]:
+    """(top, bottom) padding of a windowed op's input height."""
+    if isinstance(op, PadOp):
+        p = op.p("padding")
+        return p[2], p[3]
+    p = op.p("pad")
+    return p[0], p[2]
+
+
+@dataclass(frozen=True)
+class RowWindow:
+    """The input rows [lo, hi) output rows [y0, y1) read, and the padding the
+    stripe keeps above and below them."""
+
+    lo: int
+    hi: int
+    top: int
+    bottom: int
+
+
+def input_rows(op: OperatorOp, y0: int, y1: int) -> RowWindow:
+    """The input window of output rows [y0, y1) of a windowed op: padding stays
+    only where the window leaves the input (the top of the first stripe, the
+    bottom of the last)."""
+    kh, sh, dh = window(op)
+    height = op.shape(op.input)[1]  # type: ignore[attr-defined]
+    top = pad_rows(op)[0]
+    start = y0 * sh - top
+    stop = (y1 - 1) * sh - top + (kh - 1) * dh + 1
+    lo, hi = max(start, 0), min(stop, height)
+    return RowWindow(lo, hi, lo - start, stop - hi)
+
+
+def split(n: int, size: int) -> list[tuple[int, int]]:
+    """[0, n) in pieces of `size` (the last takes the rest)."""
+    size = max(1, min(size, n))
+    return [(s, min(s + size, n)) for s in range(0, n, size)]
+
+
+def depth_slices(depth: int, size: int) -> list[tuple[int, int]]:
+    """OFM depth in slices of `size` rounded up to the hardware's granule (one
+    slice when that covers the depth)."""
+    if size <= 0 or size >= depth:
+        return [(0, depth)]
+    size = -(-size // DEPTH_GRANULE) * DEPTH_GRANULE
+    return split(depth, size)
+
+
+@dataclass
+class TileCost:
+    """What tiling one op costs over computing it whole (the cost model):
+    `ops` tiles, `recomputed_rows` input rows read more than once (window
+    overlap between stripes, and producer rows computed again by a cascade),
+    `extra_weight_bytes` weights read again (each height stripe reads its
+    weight slice once more)."""
+
+    name: str
+    ops: int = 0
+    recomputed_rows: int = 0
+    extra_weight_bytes: int = 0
+
+    def format(self) -> str:
+        return (
+            f"{self.name}: {self.ops} tiles, {self.recomputed_rows} recomputed "
+            f"input rows, {self.extra_weight_bytes} extra weight bytes"
+        )

@@ -1,0 +1,219 @@
+"""What a compile produced, as records and as Vela's CSV files.
+
+`CompileResult` is what `tirconst.tools.compile.compile_model` returns (and
+what `bench/compile.py` tabulates); `LayerRecord` is one row of the
+per-layer CSV. Both are plain data, filled by the compile tool from its IR.
+The CSVs use Vela 5.2's column names (`MODEL_summary_<system>.csv`,
+`MODEL_per-layer.csv`), with the columns we cannot know left empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tirconst.backend.ethos_u.writers import write_atomic
+
+KIB = 1024
+
+# Vela 5.2's summary header, in its order (stats_writer.py).
+SUMMARY_COLUMNS = (
+    "experiment,network,accelerator_configuration,system_config,memory_mode,"
+    "core_clock,arena_cache_size,sram_bandwidth,dram_bandwidth,"
+    "on_chip_flash_bandwidth,off_chip_flash_bandwidth,weights_storage_area,"
+    "feature_map_storage_area,inferences_per_second,batch_size,inference_time,"
+    "passes_before_fusing,passes_after_fusing,sram_memory_used,dram_memory_used,"
+    "on_chip_flash_memory_used,off_chip_flash_memory_used,total_original_weights,"
+    "total_npu_encoded_weights,sram_feature_map_read_bytes,"
+    "sram_feature_map_write_bytes,sram_weight_read_bytes,sram_weight_write_bytes,"
+    "sram_total_bytes,dram_feature_map_read_bytes,dram_feature_map_write_bytes,"
+    "dram_weight_read_bytes,dram_weight_write_bytes,dram_total_bytes,"
+    "on_chip_flash_feature_map_read_bytes,on_chip_flash_feature_map_write_bytes,"
+    "on_chip_flash_weight_read_bytes,on_chip_flash_weight_write_bytes,"
+    "on_chip_flash_total_bytes,off_chip_flash_feature_map_read_bytes,"
+    "off_chip_flash_feature_map_write_bytes,off_chip_flash_weight_read_bytes,"
+    "off_chip_flash_weight_write_bytes,off_chip_flash_total_bytes,nn_macs,nn_tops,"
+    "cycles_npu,cycles_sram_access,cycles_dram_access,cycles_on_chip_flash_access,"
+    "cycles_off_chip_flash_access,cycles_total"
+).split(",")
+
+# Vela 5.2's per-layer header (`--verbose-performance`), then ours.
+LAYER_COLUMNS = [
+    "Original Operator",
+    "NNG Operator",
+    "Target",
+    "Staging Usage",
+    "Peak% (Staging)",
+    "Op Cycles",
+    "Network% (cycles)",
+    "NPU",
+    "SRAM AC",
+    "DRAM AC",
+    "OnFlash AC",
+    "OffFlash AC",
+    "MAC Count",
+    "Network% (MAC)",
+    "Util% (MAC)",
+    "Name",
+    "Tile",
+    "Weights Raw",
+    "Weights Encoded",
+]
+
+
+@dataclass(frozen=True)
+class LayerRecord:
+    """One NPU or CPU operation: `original_op` the TFLite operator it comes
+    from (`Conv2D`), `op` what runs (`Conv2D`, `Passthrough` for CPU),
+    `target` `NPU` or `CPU`, `sram_bytes` the SRAM live while it runs,
+    `tile` e.g. `1x8x8x16` (empty if untiled), weights as in the model and
+    as encoded for the NPU, `cycles` if estimated."""
+
+    name: str
+    original_op: str
+    op: str
+    target: str
+    sram_bytes: int = 0
+    tile: str = ""
+    weights_raw_bytes: int = 0
+    weights_encoded_bytes: int = 0
+    macs: int = 0
+    cycles: int | None = None
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    """The figures of one compile, in bytes, and its output files.
+
+    `sram_bytes` is the arena the network needs (Vela's sram_memory_used),
+    `flash_bytes` the read-only blob plus the driver payload (encoded
+    weights, biases, LUTs and the command stream); `npu_ops` counts the
+    command stream's operations, `cpu_ops` the TFLite operators kept."""
+
+    network: str
+    accelerator: str
+    sram_bytes: int
+    flash_bytes: int
+    npu_ops: int
+    cpu_ops: int
+    seconds: float
+    weights_raw_bytes: int = 0
+    weights_encoded_bytes: int = 0
+    command_stream_bytes: int = 0
+    macs: int = 0
+    layers: tuple[LayerRecord, ...] = ()
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def accelerator_label(accelerator: str) -> str:
+    """`ethos-u55-128` -> `Ethos_U55_128`, as Vela's CSV writes it."""
+    head, _, rest = accelerator.partition("-")
+    return f"{head.capitalize()}_{rest.replace('-', '_').upper()}"
+
+
+def summary_row(
+    result: CompileResult, system_config: str = "", memory_mode: str = ""
+) -> dict[str, str]:
+    row = dict.fromkeys(SUMMARY_COLUMNS, "")
+    row.update(
+        experiment="default",
+        network=result.network,
+        accelerator_configuration=accelerator_label(result.accelerator),
+        system_config=system_config,
+        memory_mode=memory_mode,
+        batch_size="1",
+        passes_before_fusing=str(result.npu_ops + result.cpu_ops),
+        passes_after_fusing=str(result.npu_ops + result.cpu_ops),
+        sram_memory_used=repr(result.sram_bytes / KIB),
+        dram_memory_used="0.0",
+        on_chip_flash_memory_used="0.0",
+        off_chip_flash_memory_used=repr(result.flash_bytes / KIB),
+        total_original_weights=str(result.weights_raw_bytes),
+        total_npu_encoded_weights=str(result.weights_encoded_bytes),
+        nn_macs=str(result.macs),
+    )
+    return row
+
+
+def summary_csv(
+    result: CompileResult, system_config: str = "", memory_mode: str = ""
+) -> str:
+    """Vela's summary CSV: memory in KiB as Vela writes it, figures we do not
+    compute (bandwidths, cycles, per-memory traffic) left empty."""
+    out = io.StringIO()
+    w = csv.DictWriter(out, SUMMARY_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerow(summary_row(result, system_config, memory_mode))
+    return out.getvalue()
+
+
+def layers_csv(layers: Sequence[LayerRecord]) -> str:
+    """Vela's per-layer CSV columns plus Tile and weight sizes."""
+    peak = max((r.sram_bytes for r in layers), default=0)
+    macs = sum(r.macs for r in layers)
+    cycles = sum(r.cycles or 0 for r in layers)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(LAYER_COLUMNS)
+    for r in layers:
+        w.writerow(
+            [
+                r.original_op,
+                r.op,
+                r.target,
+                r.sram_bytes,
+                100.0 * r.sram_bytes / peak if peak else 0.0,
+                "" if r.cycles is None else r.cycles,
+                ""
+                if r.cycles is None
+                else (100.0 * r.cycles / cycles if cycles else 0.0),
+                "" if r.cycles is None or r.target != "NPU" else r.cycles,
+                "",
+                "",
+                "",
+                "",
+                r.macs,
+                100.0 * r.macs / macs if macs else 0.0,
+                "",
+                r.name,
+                r.tile,
+                r.weights_raw_bytes,
+                r.weights_encoded_bytes,
+            ]
+        )
+    return out.getvalue()
+
+
+def summary_path(out_dir: str | Path, network: str, system_config: str) -> Path:
+    return Path(out_dir) / f"{network}_summary_{system_config}.csv"
+
+
+def layers_path(out_dir: str | Path, network: str) -> Path:
+    return Path(out_dir) / f"{network}_per-layer.csv"
+
+
+def write_summary(
+    path: str | Path,
+    result: CompileResult,
+    system_config: str = "",
+    memory_mode: str = "",
+) -> Path:
+    text = summary_csv(result, system_config, memory_mode).encode()
+    return write_atomic(path, lambda f: f.write(text))
+
+
+def write_layers(path: str | Path, layers: Sequence[LayerRecord]) -> Path:
+    text = layers_csv(layers).encode()
+    return write_atomic(path, lambda f: f.write(text))
+
+
+def read_summary(path: str | Path) -> dict[str, str]:
+    """The single row of a summary CSV (Vela's or ours)."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if len(rows) != 1:
+        raise ValueError(f"{path}: expected one summary row, found {len(rows)}")
+    return rows[0]

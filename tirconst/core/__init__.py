@@ -1,0 +1,3 @@
+"""The layer below the tools and the interpreter: one-line diagnostics with
+source locations (`diagnostics`), the shared parsing context (`context`) and
+atomic file output (`files`)."""

@@ -1,0 +1,192 @@
+"""Block configs of a weighted Ethos-U op, from its geometry alone.
+
+The weight stream depends on the OFM block depth and the traversal, so they
+are chosen before encoding, where no npu op exists yet: `Geometry` is what
+Vela needs of a conv, depthwise conv or fully connected op (a 1x1 conv on a
+1 x rows x K input). `block_configs` lists every config
+`ethosu.vela.api.npu_find_block_configs` accepts; `vela_choice` is what Vela's
+own scheduler picks (`architecture_allocator.find_block_config` for the
+block, the weight compressor's utilisation rule for the traversal).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tirconst.formats.ethos_u.weights import ACCELERATORS, TRAVERSALS
+
+__all__ = [
+    "Geometry",
+    "block_configs",
+    "find_block_configs",
+    "largest",
+    "vela_choice",
+    "vela_traversal",
+]
+
+BlockConfig = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """IFM (H, W, C), OFM (H, W, C), kernel (KH, KW), stride (y, x), dilation
+    (y, x), pad (top, left, bottom, right) of one op; `depthwise` for a
+    depthwise conv."""
+
+    ifm: tuple[int, int, int]
+    ofm: tuple[int, int, int]
+    kernel: tuple[int, int]
+    stride: tuple[int, int] = (1, 1)
+    dilation: tuple[int, int] = (1, 1)
+    pad: tuple[int, int, int, int] = (0, 0, 0, 0)
+    depthwise: bool = False
+
+
+def _accelerator(name: str):
+    from ethosu.vela.api import NpuAccelerator
+
+    if name not in ACCELERATORS:
+        raise ValueError(
+            f"unknown accelerator {name!r} (known: {', '.join(ACCELERATORS)})"
+        )
+    return NpuAccelerator[ACCELERATORS[name].vela_name]
+
+
+def _fm(shape: tuple[int, int, int]):
+    from ethosu.vela import api
+
+    fm = api.NpuFeatureMap()
+    fm.data_type = api.NpuDataType.INT8
+    h, w, c = shape
+    fm.shape = api.NpuShape3D(height=h, width=w, depth=c)
+    fm.quantization = api.NpuQuantization(scale_f32=1.0, zero_point=0)
+    fm.layout = api.NpuLayout.NHWC
+    return fm
+
+
+def vela_operation(g: Geometry, traversal: str = "depth_first"):
+    """The `ethosu.vela.api` operation of the geometry (no addresses)."""
+    from ethosu.vela import api
+
+    if g.depthwise:
+        op = api.NpuConvDepthWiseOperation()
+    else:
+        op = api.NpuConv2DOperation()
+        op.block_traversal = (
+            api.NpuBlockTraversal.PART_KERNEL_FIRST
+            if traversal == "part_kernel_first"
+            else api.NpuBlockTraversal.DEPTH_FIRST
+        )
+    op.ifm, op.ofm = _fm(g.ifm), _fm(g.ofm)
+    (kh, kw), (sy, sx), (dy, dx) = g.kernel, g.stride, g.dilation
+    op.kernel = api.NpuKernel(kw, kh, sx, sy, dx, dy)
+    top, left, bottom, right = g.pad
+    op.padding = api.NpuPadding(top=top, left=left, bottom=bottom, right=right)
+    return op
+
+
+def find_block_configs(vela_op, accelerator: str) -> list[BlockConfig]:
+    """(height, width, depth) of every block config
+    `npu_find_block_configs` accepts for an `ethosu.vela.api` operation."""
+    from ethosu.vela.api import npu_find_block_configs
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        found = npu_find_block_configs(vela_op, _accelerator(accelerator))
+    return [(b.height, b.width, b.depth) for b in found]
+
+
+def largest(
+    configs: Sequence[BlockConfig], depth: int | None = None
+) -> BlockConfig | None:
+    """The largest config (by volume) of block depth `depth` if given."""
+    fit = [c for c in configs if depth is None or c[2] == depth]
+    return max(fit, key=lambda c: (c[0] * c[1] * c[2], c)) if fit else None
+
+
+@functools.lru_cache(maxsize=1024)
+def block_configs(
+    g: Geometry, accelerator: str, traversal: str = "depth_first"
+) -> tuple[BlockConfig, ...]:
+    """Every (height, width, depth) block config Vela accepts for the op
+    (cached: tiles of one op share their geometry)."""
+    if traversal not in TRAVERSALS:
+        raise ValueError(f"traversal must be one of {TRAVERSALS}")
+    return tuple(find_block_configs(vela_operation(g, traversal), accelerator))
+
+
+def vela_traversal(g: Geometry) -> str:
+    """The traversal Vela's weight compressor encodes with: part-kernel-first
+    when its DPU utilisation is at least depth-first's, or IFM depth <= 8
+    (depthwise: depth first)."""
+    if g.depthwise:
+        return "depth_first"
+    depth = g.ifm[2]
+    kernel = g.kernel[0] * g.kernel[1]
+    depth_util = depth / (-(-depth // 32) * 32)
+    part_util = (depth / (-(-depth // 8) * 8)) * (kernel / (-(-kernel // 4) * 4))
+    return (
+        "part_kernel_first" if part_util >= depth_util or depth <= 8 else "depth_first"
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _arch(accelerator: str):
+    """Vela's default architecture (its "no configuration file" warnings, on
+    stdout, silenced)."""
+    from ethosu.vela.architecture_features import Accelerator, create_default_arch
+
+    acc = Accelerator.from_npu_accelerator(_accelerator(accelerator))
+    with (
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
+        return create_default_arch(acc)
+
+
+@functools.lru_cache(maxsize=1024)
+def vela_choice(g: Geometry, accelerator: str) -> tuple[BlockConfig, str] | None:
+    """The block config and traversal Vela's scheduler would use for this op
+    alone, or None if it finds none."""
+    from ethosu.vela.api import NpuResamplingMode
+    from ethosu.vela.architecture_allocator import find_block_config
+    from ethosu.vela.operation import Kernel, NpuBlockType
+    from ethosu.vela.register_command_stream_generator import resampling_mode_map
+    from ethosu.vela.shape4d import Shape4D
+
+    arch = _arch(accelerator)
+    (kh, kw), (sy, sx), (dy, dx) = g.kernel, g.stride, g.dilation
+    kernel = Kernel(kw, kh, sx, sy, dx, dy)
+    block_type = (
+        NpuBlockType.ConvolutionDepthWise
+        if g.depthwise
+        else NpuBlockType.ConvolutionMxN
+    )
+    found = find_block_config(
+        arch,
+        block_type,
+        Shape4D(1, *g.ofm),
+        Shape4D(1, *g.ifm),
+        None,
+        False,
+        8,
+        kernel,
+        0,
+        True,
+        resampling_mode_map[NpuResamplingMode.NONE],
+    )
+    if found is None:
+        return None
+    traversal = vela_traversal(g)
+    b = found.ofm_block
+    config = (b.height, b.width, b.depth)
+    valid = block_configs(g, accelerator, traversal)
+    if config not in valid:  # the scheduler's block must also pass the API check
+        best = largest(valid, config[2]) or largest(valid)
+        if best is None:
+            return None
+        config = best
+    return config, traversal

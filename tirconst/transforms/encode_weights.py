@@ -1,0 +1,478 @@
+"""`tir-encode-weights`: every weight slice becomes an Ethos-U encoded constant.
+
+For each conv2d, depthwise conv2d and fully connected op (whole or tiled: a
+tile reads its own slice constant, or a contiguous view of one) whose filter
+and bias are constants, the weights, bias and per-channel requantization
+become one 1-D ui8 `tir.constant` of the bytes Vela's encoder makes
+(`npu_encode_weights`, `npu_encode_bias`), with `#tir.encoded_weights`
+saying how; the op reads it instead (no bias operand). Identical bytes are
+stored once. The raw constants nothing reads any more are removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.utils.exceptions import PassFailedException
+
+from tirconst.analysis.constant_uses import function_of
+from tirconst.analysis.symbol_uses import referenced_symbols
+from tirconst.dialects.npu.attributes import WeightEncodingAttr
+from tirconst.dialects.tir import (
+    AllocateConstOp,
+    BufferType,
+    ConstantOp,
+    Conv2DOp,
+    CoreSection,
+    DeclBufferOp,
+    DepthwiseConv2DOp,
+    EncodedWeightsAttr,
+    FullyConnectedOp,
+)
+from tirconst.dialects.tir.types import ui8
+from tirconst.formats.ethos_u import (
+    ACCELERATORS,
+    WeightEncoding,
+    WeightFormatError,
+    encode_bias,
+    encode_weights,
+)
+from tirconst.formats.ethos_u.block_config import (
+    Geometry,
+    block_configs,
+    vela_choice,
+)
+
+NAME = "tir-encode-weights"
+POLICIES = ("min-size", "vela")
+WeightedOp = Conv2DOp | DepthwiseConv2DOp | FullyConnectedOp
+
+
+class EncodeRefused(PassFailedException):
+    """An op whose weights cannot be encoded (the message names it)."""
+
+
+def _label(op: Operation) -> str:
+    func = function_of(op)
+    where = f" in @{func.sym_name.data}" if func is not None else ""
+    out = op.results[0] if op.results else getattr(op, "output", None)
+    name = f" (output %{out.name_hint})" if out is not None and out.name_hint else ""
+    return f"'{op.name}'{name}{where}"
+
+
+def constant_of(value: SSAValue | None) -> np.ndarray | None:
+    """The data `value` holds if it is a constant or a contiguous view of one."""
+    if value is None:
+        return None
+    owner = value.owner
+    if isinstance(owner, AllocateConstOp):
+        return owner.data
+    if isinstance(owner, DeclBufferOp) and not owner.is_strided:
+        source = constant_of(owner.source)
+        vt = owner.view.type
+        assert isinstance(vt, BufferType)
+        if source is None:
+            return None
+        off = owner.offset.value.data
+        flat = source.reshape(-1)[off : off + vt.num_elements]
+        return flat.reshape(vt.get_shape())
+    return None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the encoder needs of one op."""
+
+    ohwi: np.ndarray  # encoder input, raw values
+    zero_point: int
+    depthwise: bool  # encoded depthwise
+    bias: np.ndarray
+    multiplier: np.ndarray
+    shift: np.ndarray
+    geometry: Geometry
+    raw_bytes: int
+
+
+def prepare(op: WeightedOp) -> Prepared:
+    """The encoder's view of the op; EncodeRefused if the NPU cannot run it."""
+    w = constant_of(op.filter)
+    assert w is not None
+    p = op.params()
+    if isinstance(op, FullyConnectedOp):
+        co, k = w.shape
+        ohwi = w.reshape(co, 1, 1, k)
+        rows = op.buffer_type(op.input).num_elements // k
+        geometry = Geometry((1, rows, k), (1, rows, co), (1, 1))
+        zp, depthwise = int(p["filter_zp"]), False
+    else:
+        _, h, wd, ci = op.shape(op.input)
+        _, oh, ow, co = op.shape(op.output)
+        stride, dilation = tuple(p["stride"]), tuple(p["dilation"])
+        pad = tuple(p["pad"])
+        if isinstance(op, DepthwiseConv2DOp):
+            ohwi = np.transpose(w, (3, 1, 2, 0))
+            dm = int(p["depth_multiplier"])
+            depthwise = ci > 1 or dm == 1
+            if dm != 1 and ci > 1:
+                raise EncodeRefused(
+                    f"{NAME}: {_label(op)}: the NPU cannot run it (depth multiplier "
+                    f"{dm} with {ci} input channels)"
+                )
+        else:
+            ohwi, depthwise = w, False
+        kh, kw = ohwi.shape[1:3]
+        if max(stride) > 3 or max(dilation) > 2 or max(kh, kw) > 64:
+            raise EncodeRefused(
+                f"{NAME}: {_label(op)}: the NPU cannot run it (stride {list(stride)}, "
+                f"dilation {list(dilation)}, kernel {kh}x{kw}; at most 3, 2, 64)"
+            )
+        geometry = Geometry(
+            (h, wd, ci),
+            (oh, ow, co),
+            (kh, kw),
+            stride,  # type: ignore[arg-type]
+            dilation,  # type: ignore[arg-type]
+            pad,  # type: ignore[arg-type]
+            depthwise,
+        )
+        zp = 0
+    co = ohwi.shape[0]
+    values = ohwi.astype(np.int64) - zp
+    if values.size and (values.min() < -255 or values.max() > 255):
+        raise EncodeRefused(
+            f"{NAME}: {_label(op)}: weights minus zero point {zp} lie in "
+            f"[{values.min()}, {values.max()}], outside [-255, 255] (Vela would "
+            "corrupt them)"
+        )
+    b = constant_of(op.bias)
+    bias = np.zeros(co, np.int64) if b is None else b.astype(np.int64).reshape(-1)
+    mult = np.broadcast_to(np.asarray(p["multiplier"], np.int64), (co,))
+    shift = np.broadcast_to(np.asarray(p["shift"], np.int64), (co,))
+    raw = w.nbytes + (0 if b is None else b.nbytes)
+    return Prepared(ohwi, zp, depthwise, bias, mult, shift, geometry, raw)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    block_config: tuple[int, int, int]
+    traversal: str
+
+
+def candidates(
+    prep: Prepared, accelerator: str, policy: str, label: str
+) -> tuple[list[Candidate], Candidate]:
+    """The (block config, traversal) pairs the policy tries, and Vela's choice
+    (`policy=vela` tries only that one)."""
+    g = prep.geometry
+    vela = vela_choice(g, accelerator)
+    if vela is None:
+        raise EncodeRefused(f"{NAME}: {label}: the NPU cannot run it (no block config)")
+    chosen = Candidate(*vela)
+    if policy == "vela":
+        return [chosen], chosen
+    traversals = (
+        ["depth_first"] if g.depthwise else ["depth_first", "part_kernel_first"]
+    )
+    out: list[Candidate] = []
+    for t in traversals:
+        by_depth: dict[int, tuple[int, int, int]] = {}
+        for c in block_configs(g, accelerator, t):
+            best = by_depth.get(c[2])
+            if best is None or (c[0] * c[1], c) > (best[0] * best[1], best):
+                by_depth[c[2]] = c
+        out += [Candidate(c, t) for _, c in sorted(by_depth.items())]
+    return out, chosen
+
+
+def core_depths(block_depth: int, cores: int) -> list[int]:
+    """Vela's per-core block depth: core k gets ceil((depth - k) / cores)."""
+    return [(block_depth + cores - 1 - k) // cores for k in range(cores)]
+
+
+def stream_depths(prep: Prepared, accelerator: str, block_depth: int):
+    """The block depth each core's stream is encoded with, or None if the
+    encoder cannot (a core's depth that is no multiple of 8 and does not
+    cover its channels). A depth covering all of a core's channels gives the
+    same stream as any larger one, so it is normalised to the smallest
+    multiple of 8 that does (candidates then encode each stream once)."""
+    ncores = ACCELERATORS[accelerator].cores
+    co = prep.ohwi.shape[0]
+    out = []
+    for k, d in enumerate(core_depths(block_depth, ncores)[: min(ncores, co)]):
+        channels = len(range(k, co, ncores))
+        if d >= channels:
+            d = -(-channels // 8) * 8
+        elif d % 8:
+            return None
+        out.append(d)
+    return tuple(out)
+
+
+def records(prep: Prepared, accelerator: str) -> list[bytes]:
+    """Each core's bias/scale records (`npu_encode_bias`, shift 31 - s)."""
+    ncores = ACCELERATORS[accelerator].cores
+    record_shift = 31 - prep.shift
+    if record_shift.min() < 0 or record_shift.max() > 63:
+        raise WeightFormatError(
+            f"shift {int(prep.shift.min())}..{int(prep.shift.max())} gives a record "
+            "shift outside 0..63"
+        )
+    cores = min(ncores, prep.ohwi.shape[0])
+    return [
+        encode_bias(
+            prep.bias[k::ncores], prep.multiplier[k::ncores], record_shift[k::ncores]
+        )
+        for k in range(cores)
+    ]
+
+
+def streams(
+    prep: Prepared, accelerator: str, depths: tuple[int, ...], traversal: str
+) -> list[tuple[bytes, WeightEncoding]]:
+    """Each core's weight stream (core k: output channels k, k + cores, ...)."""
+    ncores = ACCELERATORS[accelerator].cores
+    dy, dx = prep.geometry.dilation
+    out = []
+    for k, d in enumerate(depths):
+        vol = np.ascontiguousarray(prep.ohwi[k::ncores])
+        enc = WeightEncoding(
+            accelerator,
+            d,
+            traversal,
+            dx,
+            dy,
+            prep.depthwise,
+            tuple(int(v) for v in vol.shape),  # type: ignore[arg-type]
+            prep.zero_point,
+        )
+        out.append((encode_weights(vol, enc), enc))
+    return out
+
+
+def assemble(
+    block_config: tuple[int, int, int],
+    recs: list[bytes],
+    parts: list[tuple[bytes, WeightEncoding]],
+) -> tuple[bytes, EncodedWeightsAttr]:
+    """Per core `[records | pad to 16 | stream | pad to 16]`, and its attribute."""
+    data = bytearray()
+    sections = []
+    for rec, (stream, enc) in zip(recs, parts, strict=True):
+        bias_offset = len(data)
+        data += rec + bytes(-len(rec) % 16)
+        weight_offset = len(data)
+        data += stream + bytes(-len(stream) % 16)
+        sections.append(
+            CoreSection(
+                bias_offset,
+                len(rec),
+                weight_offset,
+                len(stream),
+                WeightEncodingAttr.of(enc),
+            )
+        )
+    return bytes(data), EncodedWeightsAttr.make(block_config, sections)
+
+
+def choose(
+    prep: Prepared, accelerator: str, policy: str, label: str
+) -> tuple[bytes, EncodedWeightsAttr, int]:
+    """The policy's encoding of the op, and the stream bytes of Vela's choice
+    (-1 if the encoder cannot encode Vela's choice)."""
+    cands, vela = candidates(prep, accelerator, policy, label)
+    try:
+        recs = records(prep, accelerator)
+        tried: dict[tuple[tuple[int, ...], str], list] = {}
+        best: tuple[int, Candidate, list] | None = None
+        vela_bytes = -1
+        for c in cands:
+            depths = stream_depths(prep, accelerator, c.block_config[2])
+            if depths is None:
+                continue
+            key = (depths, c.traversal)
+            if key not in tried:
+                tried[key] = streams(prep, accelerator, depths, c.traversal)
+            parts = tried[key]
+            size = sum(-(-len(s) // 16) * 16 for s, _ in parts)
+            if c == vela:
+                vela_bytes = size
+            if best is None or size < best[0] or (size == best[0] and c == vela):
+                best = (size, c, parts)
+    except WeightFormatError as e:
+        raise EncodeRefused(f"{NAME}: {label}: {e}") from None
+    if best is None:
+        raise EncodeRefused(
+            f"{NAME}: {label}: the NPU cannot run it (no block depth the "
+            f"{ncores_text(accelerator)} can encode)"
+        )
+    data, attr = assemble(best[1].block_config, recs, best[2])
+    return data, attr, vela_bytes
+
+
+def ncores_text(accelerator: str) -> str:
+    n = ACCELERATORS[accelerator].cores
+    return f"{accelerator}'s {n} core{'s' if n > 1 else ''}"
+
+
+@dataclass
+class _State:
+    module: ModuleOp
+    accelerator: str
+    policy: str
+    by_bytes: dict[tuple[bytes, EncodedWeightsAttr], ConstantOp]
+    taken: set[str]
+    last: Operation | None = None
+
+    def symbol_for(
+        self, base: str, data: bytes, attr: EncodedWeightsAttr, raw: int
+    ) -> ConstantOp:
+        key = (data, attr)
+        if key in self.by_bytes:
+            return self.by_bytes[key]
+        k = 0
+        while (name := f"{base}_enc{k if k else ''}") in self.taken:
+            k += 1
+        self.taken.add(name)
+        const = ConstantOp(name, np.frombuffer(data, np.uint8).copy())
+        const.attributes["encoded_weights"] = attr
+        const.attributes["tir.raw_bytes"] = IntegerAttr(raw, i64)
+        block = self.module.body.block
+        if self.last is None:
+            first = block.first_op
+            if first is None:
+                block.add_op(const)
+            else:
+                Rewriter.insert_op(const, InsertPoint.before(first))
+                # after the other module constants: keep the text readable
+        else:
+            Rewriter.insert_op(const, InsertPoint.after(self.last))
+        self.last = const
+        self.by_bytes[key] = const
+        return const
+
+
+def _base_name(op: WeightedOp) -> str:
+    owner = op.filter.owner
+    while isinstance(owner, DeclBufferOp):
+        owner = owner.source.owner
+    if isinstance(owner, AllocateConstOp) and owner.symbol is not None:
+        return owner.symbol.root_reference.data
+    hint = op.filter.name_hint
+    return hint or "weights"
+
+
+@dataclass(frozen=True)
+class EncodeWeightsPass(ModulePass):
+    """Encode every constant weight slice of a conv2d, depthwise conv2d or
+    fully connected op, with its bias and requantization, into an Ethos-U
+    weight stream and bias/scale records made by Vela (`#tir.encoded_weights`
+    on the new 1-D ui8 `tir.constant` and on the op, which reads it instead).
+
+    `accelerator` is Vela's name (`ethos-u55-32` ... `ethos-u65-512`; on
+    U65-512 output channels are dealt to two cores' streams). `policy`
+    chooses the block depth and traversal the stream is encoded for (and
+    the op must run with): `min-size` tries every block config
+    `npu_find_block_configs` accepts and keeps the smallest bytes, `vela`
+    takes Vela's own choice. Why here: the stream depends on both, so the
+    block config is fixed when the weights are encoded.
+
+    Refuses, naming the op: weights outside ±255 after zero-point removal,
+    an op the NPU cannot run, an unknown accelerator or policy.
+    """
+
+    name = NAME
+
+    accelerator: str = "ethos-u55-128"
+    policy: str = "min-size"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        encode_module(op, self.accelerator, self.policy)
+
+
+@dataclass
+class EncodeStats:
+    """Per op: label, raw bytes, encoded bytes, bytes under Vela's choice."""
+
+    layers: list[tuple[str, int, int, int]]
+
+
+def encode_module(
+    module: ModuleOp, accelerator: str = "ethos-u55-128", policy: str = "min-size"
+) -> EncodeStats:
+    """Run the rewrite; return what it did per op (for benchmarks)."""
+    if accelerator not in ACCELERATORS:
+        raise PassFailedException(
+            f"{NAME}: unknown accelerator {accelerator!r} (known: "
+            f"{', '.join(ACCELERATORS)})"
+        )
+    if policy not in POLICIES:
+        raise PassFailedException(
+            f"{NAME}: unknown policy {policy!r} (known: {', '.join(POLICIES)})"
+        )
+    taken = {o.sym_name.data for o in module.body.block.ops if hasattr(o, "sym_name")}
+    last_const = None
+    for o in module.body.block.ops:
+        if isinstance(o, ConstantOp):
+            last_const = o
+    state = _State(module, accelerator, policy, {}, taken, last_const)
+    stats = EncodeStats([])
+    touched: list[Operation] = []
+    ops = [
+        o
+        for o in module.walk()
+        if isinstance(o, WeightedOp)
+        and o.encoded_weights is None
+        and constant_of(o.filter) is not None
+        and (o.bias is None or constant_of(o.bias) is not None)
+    ]
+    for o in ops:
+        label = _label(o)
+        prep = prepare(o)
+        data, attr, vela_bytes = choose(prep, accelerator, policy, label)
+        const = state.symbol_for(_base_name(o), data, attr, prep.raw_bytes)
+        holder = AllocateConstOp(
+            const.sym_name.data,
+            BufferType([len(data)], ui8),
+            name=f"{_base_name(o)}_enc",
+        )
+        Rewriter.insert_op(holder, InsertPoint.before(o))
+        props = dict(o.properties)
+        props["encoded_weights"] = attr
+        props.pop("operandSegmentSizes", None)
+        new = type(o)(
+            operands=[[o.input], [holder.buffer], [], [o.output]],
+            properties=props,
+            attributes=dict(o.attributes),
+        )
+        touched += [v.owner for v in (o.filter, o.bias) if v is not None]
+        Rewriter.replace_op(o, new, new_results=[])
+        stats.layers.append((label, prep.raw_bytes, len(data), vela_bytes))
+    _remove_dead(module, touched)
+    return stats
+
+
+def _remove_dead(module: ModuleOp, touched: list[Operation]) -> None:
+    """Erase the raw constants (views, holders, module constants) that
+    nothing reads any more."""
+    symbols: set[str] = set()
+    work = list(touched)
+    while work:
+        o = work.pop()
+        if o.parent is None or any(r.uses for r in o.results):
+            continue
+        if isinstance(o, DeclBufferOp):
+            work.append(o.source.owner)  # type: ignore[arg-type]
+        if isinstance(o, AllocateConstOp) and o.symbol is not None:
+            symbols.add(o.symbol.root_reference.data)
+        if isinstance(o, DeclBufferOp | AllocateConstOp):
+            Rewriter.erase_op(o)
+    still = referenced_symbols(module)
+    for o in list(module.body.block.ops):
+        if isinstance(o, ConstantOp) and o.sym_name.data in symbols - still:
+            Rewriter.erase_op(o)

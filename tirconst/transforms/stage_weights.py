@@ -1,0 +1,107 @@
+"""`tir-stage-weights`: copy each op's weights from flash into an SRAM
+workspace one op ahead of the op (double buffering, CopyComputeReordering)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Block, Operation
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.utils.exceptions import PassFailedException
+
+from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
+from tirconst.dialects.tir.convolution_ops import FullyConnectedOp
+from tirconst.dialects.tir.elementwise_ops import CopyOp
+from tirconst.dialects.tir.operators import OperatorOp
+from tirconst.dialects.tir.structure import FuncOp
+from tirconst.dialects.tir.types import BufferType
+
+NAME = "tir-stage-weights"
+WEIGHT_OPERANDS = ("filter", "bias")
+"""The operands staged: whatever constant an op reads as filter (raw weights,
+a slice of them, or encoded `ui8` bytes) and bias (absent once encoded)."""
+
+
+def _computes(op: Operation) -> bool:
+    return isinstance(op, OperatorOp) and not isinstance(op, CopyOp)
+
+
+def _before(a: Operation, b: Operation) -> bool:
+    """Whether `a` comes before `b` in their block."""
+    cur = a.next_op
+    while cur is not None:
+        if cur is b:
+            return True
+        cur = cur.next_op
+    return False
+
+
+def stage_block(block: Block, fc: bool) -> int:
+    """Stage the weights of the ops of `block`; returns how many copies."""
+    copies = 0
+    previous: Operation | None = None
+    for op in list(block.ops):
+        if not _computes(op):
+            continue
+        anchor = previous if previous is not None else op
+        previous = op
+        if isinstance(op, FullyConnectedOp) and not fc:
+            continue
+        for name in WEIGHT_OPERANDS:
+            value = getattr(op, name, None)
+            if value is None or not isinstance(value.owner, AllocateConstOp):
+                continue
+            holder = value.owner
+            bt = value.type
+            assert isinstance(bt, BufferType)
+            if holder.parent_block() is block and not _before(holder, anchor):
+                # The constant must be defined before its copy.
+                holder.detach()
+                Rewriter.insert_op(holder, InsertPoint.before(anchor))
+            buf = AllocateOp(
+                BufferType(bt.get_shape(), bt.element_type, bt.scope),
+                f"{value.name_hint or name}_staged",
+            )
+            copy = CopyOp.create_op([value], buf.buffer)
+            Rewriter.insert_op([buf, copy], InsertPoint.before(anchor))
+            for i, operand in enumerate(op.operands):
+                if operand is value:
+                    op.operands[i] = buf.buffer
+            copies += 1
+    return copies
+
+
+@dataclass(frozen=True)
+class StageWeightsPass(ModulePass):
+    """Stage weights from flash into SRAM, one op ahead.
+
+    For each operator op reading a constant as its filter or bias (raw
+    weights, a slice made by `tir-tile`, or encoded bytes), a `tir.allocate`
+    workspace of the same type and a `tir.copy` of the constant into it are
+    inserted before the previous computing op, and the op reads the copy. The
+    copy of op i+1 then runs while op i computes (TVM's Ethos-U
+    CopyComputeReordering with a distance of one op); since every staged
+    slice is its own allocate, a memory planner overlaps at most two of them
+    at a time: double buffering. `fc=flash` (the default, as Vela) leaves
+    fully-connected weights in flash, where the NPU reads them directly;
+    `fc=stage` stages them too. `enable=false` leaves every weight in flash.
+    """
+
+    name = NAME
+
+    fc: str = "flash"
+    enable: bool = True
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.fc not in ("flash", "stage"):
+            raise PassFailedException(
+                f"{NAME}: fc must be flash or stage, got {self.fc!r}"
+            )
+        if not self.enable:
+            return
+        for func in op.body.block.ops:
+            if isinstance(func, FuncOp):
+                stage_block(func.body.block, self.fc == "stage")

@@ -1,0 +1,519 @@
+"""`tir-tile`: stripe operator ops over OFM height and depth, slice their
+constants, and cascade chains of ops so intermediates never exist whole."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, StringAttr, i64
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.utils.exceptions import PassFailedException
+
+from tirconst.analysis.constant_uses import Box
+from tirconst.analysis.live_bytes import live_bytes
+from tirconst.analysis.tiling import (
+    DEPTH_GRANULE,
+    ELEMENTWISE,
+    WINDOWED,
+    TileCost,
+    depth_slices,
+    input_rows,
+    split,
+)
+from tirconst.dialects.tir.buffers import (
+    AllocateConstOp,
+    AllocateOp,
+    DeclBufferOp,
+    row_major_strides,
+)
+from tirconst.dialects.tir.convolution_ops import (
+    DepthwiseConv2DOp,
+    FullyConnectedOp,
+)
+from tirconst.dialects.tir.elementwise_ops import PadOp
+from tirconst.dialects.tir.operators import OperatorOp, slice_output_channels
+from tirconst.dialects.tir.structure import FuncOp
+from tirconst.dialects.tir.types import BufferType
+from tirconst.transforms.slice_constants import (
+    SliceConstant,
+    SliceState,
+    erase_unreferenced_symbols,
+)
+
+NAME = "tir-tile"
+UNIT = "tile.unit"
+"""Attribute naming the unit a tile came from (only while choosing)."""
+
+
+def _shape(v: SSAValue) -> tuple[int, ...]:
+    assert isinstance(v.type, BufferType)
+    return v.type.get_shape()
+
+
+def tileable(op: Operation) -> bool:
+    """Ops `tir-tile` splits: windowed ops and FC over 4-D/2-D int8 tensors,
+    elementwise ops whose operands all have the output's shape. Ops reading
+    encoded weights are not split (tile before `tir-encode-weights`)."""
+    if "encoded_weights" in op.properties or "encoded_weights" in op.attributes:
+        return False
+    if isinstance(op, PadOp):
+        p = op.p("padding")
+        return len(_shape(op.output)) == 4 and p[0] == p[1] == 0
+    if isinstance(op, WINDOWED):
+        return len(_shape(op.output)) == 4
+    if isinstance(op, FullyConnectedOp):
+        return True
+    if isinstance(op, ELEMENTWISE):
+        out = _shape(op.output)
+        return len(out) == 4 and _shape(op.lhs) == out == _shape(op.rhs)
+    return False
+
+
+def _cascade_link(producer: Operation, consumer: Operation) -> bool:
+    """Whether `consumer` can compute `producer`'s output stripe by stripe: the
+    intermediate is a workspace only these two touch."""
+    if not (isinstance(producer, WINDOWED) and isinstance(consumer, WINDOWED)):
+        return False
+    t = producer.output
+    if t is not consumer.input or not isinstance(t.owner, AllocateOp):
+        return False
+    users = [u.operation for u in t.uses]
+    return sorted(map(id, users)) == sorted((id(producer), id(consumer)))
+
+
+def units(func: FuncOp, cascade: bool) -> list[list[OperatorOp]]:
+    """The tileable ops of `func`, grouped into cascade chains (producer
+    first) when `cascade`, else one op each; in program order of their ends."""
+    chain_of: dict[Operation, list[OperatorOp]] = {}
+    out: list[list[OperatorOp]] = []
+    for op in func.body.block.ops:
+        if not isinstance(op, OperatorOp) or not tileable(op):
+            continue
+        chain: list[OperatorOp] = [op]
+        prod = op.input.owner if isinstance(op, WINDOWED) else None  # type: ignore[attr-defined]
+        if cascade and isinstance(prod, AllocateOp):
+            producer = next(
+                (u.operation for u in op.input.uses if u.operation.output is op.input),  # type: ignore[attr-defined]
+                None,
+            )
+            if producer in chain_of and _cascade_link(producer, op):
+                chain = chain_of.pop(producer) + [op]
+                out.remove(chain[:-1])
+        chain_of[op] = chain
+        out.append(chain)
+    return out
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How one unit is tiled: output rows per stripe and OFM depth per slice
+    (0: whole)."""
+
+    rows: int = 0
+    depth: int = 0
+
+
+def reads_input(chain: list[OperatorOp], rows: tuple[int, int]) -> bool:
+    """Whether output rows `rows` of the chain read at least one real row of
+    each input (not only padding): a stripe must, to be an op."""
+    for op in reversed(chain):
+        if not isinstance(op, WINDOWED):
+            return True
+        win = input_rows(op, *rows)
+        if win.hi <= win.lo:
+            return False
+        rows = (win.lo, win.hi)
+    return True
+
+
+def merge_empty(
+    chain: list[OperatorOp], stripes: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Merge each stripe reading only padding into its neighbour."""
+    out: list[tuple[int, int]] = []
+    for y0, y1 in stripes:
+        if out and (
+            not reads_input(chain, (y0, y1)) or not reads_input(chain, out[-1])
+        ):
+            y0 = out.pop()[0]
+        out.append((y0, y1))
+    return out
+
+
+@dataclass
+class Tiler:
+    """Rewrites units into tiles, slicing constants with `tir-slice-constants`'
+    machinery (one module constant per constant and box)."""
+
+    module: ModuleOp
+    state: SliceState = field(init=False)
+    holders: dict[tuple[int, Box], AllocateConstOp] = field(default_factory=dict)
+    sliced: list[AllocateConstOp] = field(default_factory=list)
+    last_slice: dict[int, AllocateConstOp] = field(default_factory=dict)
+    costs: list[TileCost] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.state = SliceState(self.module)
+
+    # -- views and slices --------------------------------------------------------
+
+    def view(
+        self, buf: SSAValue, lo: tuple[int, ...], shape: tuple[int, ...], at: Operation
+    ) -> SSAValue:
+        """A view of `buf` (of its base, if `buf` is a view) of `shape` from `lo`."""
+        src = _shape(buf)
+        if tuple(shape) == src:
+            return buf
+        base, start, strides = buf, 0, row_major_strides(src)
+        if isinstance(buf.owner, DeclBufferOp):
+            base, start = buf.owner.source, buf.owner.offset.value.data
+            strides = buf.owner.element_strides()
+        off = start + sum(i * s for i, s in zip(lo, strides, strict=True))
+        bt = buf.type
+        assert isinstance(bt, BufferType)
+        vt = BufferType(list(shape), bt.element_type, bt.scope)
+        plain = tuple(strides) == row_major_strides(shape)
+        v = DeclBufferOp(base, off, vt, None if plain else strides)
+        Rewriter.insert_op(v, InsertPoint.before(at))
+        v.view.name_hint = buf.name_hint
+        return v.view
+
+    def channel_slice(
+        self, v: SSAValue, axis: int, c0: int, c1: int, at: Operation
+    ) -> SSAValue:
+        """Channels [c0, c1) of `v` along `axis`: a new constant if `v` is one."""
+        shape = _shape(v)
+        lo = tuple(c0 if d == axis else 0 for d in range(len(shape)))
+        hi = tuple(c1 if d == axis else n for d, n in enumerate(shape))
+        box = Box(lo, hi)
+        if box == Box.whole(shape):
+            return v
+        holder = v.owner
+        if not isinstance(holder, AllocateConstOp):
+            return self.view(v, lo, box.shape, at)
+        key = (id(holder), box)
+        if key not in self.holders:
+            k = sum(1 for h, _ in self.holders if h == id(holder))
+            new = SliceConstant(self.state)._slice_holder(holder, box, k)
+            after = self.last_slice.get(id(holder), holder)
+            Rewriter.insert_op(new, InsertPoint.after(after))
+            self.last_slice[id(holder)] = new
+            self.holders[key] = new
+            if holder not in self.sliced:
+                self.sliced.append(holder)
+        return self.holders[key].buffer
+
+    # -- one tile ----------------------------------------------------------------
+
+    def emit(
+        self,
+        chain: list[OperatorOp],
+        k: int,
+        rows: tuple[int, int],
+        chans: tuple[int, int],
+        out: SSAValue,
+        at: Operation,
+        cost: TileCost,
+    ) -> None:
+        """Emit chain[k] computing output rows and channels into `out`,
+        preceded by the producer tiles its input window needs."""
+        op = chain[k]
+        (y0, y1), (c0, c1) = rows, chans
+        props = dict(op.properties)
+        values: dict[str, SSAValue] = {}
+        pc = op.per_channel()
+        if pc is not None and (c0, c1) != (0, pc.channels):
+            props = slice_output_channels(op, c0, c1)
+            for name, axis in pc.operands.items():
+                values[name] = self.channel_slice(getattr(op, name), axis, c0, c1, at)
+        if isinstance(op, WINDOWED):
+            x = op.input
+            n, _, w, ci = _shape(x)
+            win = input_rows(op, y0, y1)
+            if isinstance(op, DepthwiseConv2DOp):
+                dm = op.p("depth_multiplier")
+                i0, i1 = c0 // dm, c1 // dm
+            elif pc is None and not isinstance(op, PadOp):
+                i0, i1 = c0, c1
+            else:
+                i0, i1 = 0, ci
+            key, at0, at1 = (
+                ("padding", 2, 3) if isinstance(op, PadOp) else ("pad", 0, 2)
+            )
+            pad = list(op.p(key))
+            pad[at0], pad[at1] = win.top, win.bottom
+            props = {**props, key: DenseArrayBase.from_list(i64, pad)}
+            if k > 0:
+                bt = x.type
+                assert isinstance(bt, BufferType)
+                tmp = AllocateOp(
+                    BufferType([n, win.hi - win.lo, w, ci], bt.element_type, bt.scope),
+                    f"{x.name_hint or 'stripe'}_rows{win.lo}",
+                )
+                Rewriter.insert_op(tmp, InsertPoint.before(at))
+                self.emit(chain, k - 1, (win.lo, win.hi), (0, ci), tmp.buffer, at, cost)
+                values["input"] = tmp.buffer
+            else:
+                values["input"] = self.view(
+                    x, (0, win.lo, 0, i0), (n, win.hi - win.lo, w, i1 - i0), at
+                )
+            cost.recomputed_rows += win.hi - win.lo
+        elif isinstance(op, ELEMENTWISE):
+            n, _, w, _ = _shape(op.output)
+            for name in ("lhs", "rhs"):
+                values[name] = self.view(
+                    getattr(op, name), (0, y0, 0, c0), (n, y1 - y0, w, c1 - c0), at
+                )
+        new = op.clone()
+        operands = [
+            values.get(name, v)
+            for name in op.INPUTS
+            if (v := getattr(op, name)) is not None
+        ]
+        new.operands = [*operands, out]
+        new.properties = props
+        if UNIT in op.attributes:
+            new.attributes[UNIT] = op.attributes[UNIT]
+        Rewriter.insert_op(new, InsertPoint.before(at))
+        cost.ops += 1
+
+    def tile(self, chain: list[OperatorOp], s: Setting) -> None:
+        """Replace `chain` (a cascade, or one op) by its tiles."""
+        last = chain[-1]
+        out = last.output  # type: ignore[attr-defined]
+        oshape = _shape(out)
+        spatial = len(oshape) == 4 and not isinstance(last, FullyConnectedOp)
+        height = oshape[1] if spatial else 1
+        depth = oshape[-1]
+        stripes = split(height, s.rows) if s.rows and height > 1 else [(0, height)]
+        stripes = merge_empty(chain, stripes)
+        if len(chain) > 1 or isinstance(last, PadOp):
+            slices = [(0, depth)]
+        else:
+            slices = depth_slices(depth, s.depth)
+            if isinstance(last, DepthwiseConv2DOp):
+                dm = last.p("depth_multiplier")
+                if any(c % dm for c0c1 in slices for c in c0c1):
+                    slices = [(0, depth)]
+        if len(stripes) == 1 and len(slices) == 1:
+            return
+        cost = TileCost(", ".join(f"'{o.name}' %{o.output.name_hint}" for o in chain))  # type: ignore[attr-defined]
+        whole_rows = sum(
+            _shape(o.input)[1]
+            for o in chain
+            if isinstance(o, WINDOWED)  # type: ignore[attr-defined]
+        )
+        weights = sum(
+            o.filter.type.size_in_bytes  # type: ignore[attr-defined]
+            for o in chain
+            if o.per_channel() is not None
+        )
+        for y0, y1 in stripes:
+            for c0, c1 in slices:
+                if len(oshape) == 4 and not isinstance(last, FullyConnectedOp):
+                    lo, shp = (0, y0, 0, c0), (oshape[0], y1 - y0, oshape[2], c1 - c0)
+                else:
+                    lo = tuple(0 for _ in oshape[:-1]) + (c0,)
+                    shp = (*oshape[:-1], c1 - c0)
+                view = self.view(out, lo, shp, last)
+                self.emit(chain, len(chain) - 1, (y0, y1), (c0, c1), view, last, cost)
+        cost.recomputed_rows = max(0, cost.recomputed_rows - whole_rows * len(slices))
+        cost.extra_weight_bytes = weights * (len(stripes) - 1)
+        self.costs.append(cost)
+        intermediates = [o.input.owner for o in chain[1:]]  # type: ignore[attr-defined]
+        for o in reversed(chain):
+            Rewriter.erase_op(o)
+        for t in intermediates:
+            if isinstance(t, AllocateOp) and not t.buffer.uses:
+                Rewriter.erase_op(t)
+
+    def finish(self) -> None:
+        """Drop constants nothing reads any more."""
+        for holder in self.sliced:
+            if not holder.buffer.uses:
+                Rewriter.erase_op(holder)
+        erase_unreferenced_symbols(self.module, self.state.sliced_symbols)
+
+
+def functions(module: ModuleOp) -> list[FuncOp]:
+    return [op for op in module.body.block.ops if isinstance(op, FuncOp)]
+
+
+def apply_settings(
+    module: ModuleOp, cascade: bool, settings: dict[tuple[str, int], Setting]
+) -> list[TileCost]:
+    """Tile every unit of every function as `settings` says (keyed by function
+    name and unit index; missing: untiled)."""
+    tiler = Tiler(module)
+    for func in functions(module):
+        for i, chain in enumerate(units(func, cascade)):
+            s = settings.get((func.sym_name.data, i))
+            if s is not None and (s.rows or s.depth):
+                tiler.tile(chain, s)
+    tiler.finish()
+    return tiler.costs
+
+
+def ladder(chain: list[OperatorOp]) -> list[Setting]:
+    """The settings tried for a unit, least extra work first: for a cascade,
+    fewer rows per stripe; for a weighted op, thinner depth slices (smaller
+    staged weight slices). Other single ops gain nothing from tiling (their
+    whole input and output stay live)."""
+    last = chain[-1]
+    out = _shape(last.output)  # type: ignore[attr-defined]
+    steps = [Setting()]
+    if len(chain) > 1:
+        r = out[1]
+        while r > 1:
+            r = -(-r // 2)
+            steps.append(Setting(rows=r))
+    elif last.per_channel() is not None:
+        d = out[-1]
+        while d > DEPTH_GRANULE:
+            d = max(DEPTH_GRANULE, -(-d // 2 // DEPTH_GRANULE) * DEPTH_GRANULE)
+            steps.append(Setting(depth=d))
+    return steps
+
+
+def measure(
+    module: ModuleOp,
+    cascade: bool,
+    settings: dict[tuple[str, int], Setting],
+    weights: str,
+) -> tuple[int, str, tuple[str, int] | None]:
+    """(peak live bytes, where, unit at the peak) of the tiled (and, unless
+    weights=flash, staged) program, on a copy of `module`."""
+    from tirconst.transforms.stage_weights import stage_block
+
+    work = module.clone()
+    for func in functions(work):
+        for i, chain in enumerate(units(func, cascade)):
+            for o in chain:
+                o.attributes[UNIT] = StringAttr(f"{func.sym_name.data}#{i}")
+    apply_settings(work, cascade, settings)
+    best: tuple[int, str, tuple[str, int] | None] = (0, "", None)
+    for func in functions(work):
+        if weights != "flash":
+            stage_block(func.body.block, weights == "all")
+        lb = live_bytes(func)
+        if lb.peak < best[0] or lb.peak_op is None:
+            continue
+        ops = list(lb.ops)
+        at = lb.per_op.index(lb.peak)
+        unit = None
+        for j in [*range(at, len(ops)), *range(at, -1, -1)]:
+            if (u := ops[j].attributes.get(UNIT)) is not None:
+                fname, idx = u.data.rsplit("#", 1)  # type: ignore[attr-defined]
+                unit = (fname, int(idx))
+                break
+        best = (lb.peak, f"'{ops[at].name}' in @{func.sym_name.data}", unit)
+    return best
+
+
+def choose(
+    module: ModuleOp, cascade: bool, budget: int, weights: str
+) -> dict[tuple[str, int], Setting]:
+    """Greedy: while the peak is over `budget`, move the unit at the peak one
+    step down its ladder. Fails (one line) when that unit has no step left."""
+    settings, peak, where = search(module, cascade, budget, weights)
+    if peak > budget:
+        raise PassFailedException(
+            f"{NAME}: budget={budget} bytes does not fit: the smallest tiling "
+            f"found needs {peak} bytes ({peak - budget} over) at {where}"
+        )
+    return settings
+
+
+def search(
+    module: ModuleOp, cascade: bool, budget: int, weights: str
+) -> tuple[dict[tuple[str, int], Setting], int, str]:
+    """The greedy search of `choose`: (settings, peak, where) at the first
+    fit, or where it got stuck (budget=0: the smallest it reaches)."""
+    ladders = {
+        (f.sym_name.data, i): ladder(c)
+        for f in functions(module)
+        for i, c in enumerate(units(f, cascade))
+    }
+    step = dict.fromkeys(ladders, 0)
+    while True:
+        settings = {u: ladders[u][k] for u, k in step.items()}
+        peak, where, unit = measure(module, cascade, settings, weights)
+        if peak <= budget or unit is None or step[unit] + 1 >= len(ladders[unit]):
+            return settings, peak, where
+        step[unit] += 1
+
+
+@dataclass(frozen=True)
+class TilePass(ModulePass):
+    """Split operator ops into tiles over OFM height and depth.
+
+    Conv, depthwise, pooling (height and depth), fully connected (depth) and
+    same-shape elementwise ops (height and depth) become one op per tile: the
+    tile reads a `tir.decl_buffer` strided view of the whole input (its input
+    window: padding stays at the top only on the first stripe and at the
+    bottom only on the last) and writes a strided view of the whole output.
+    A depth slice reads only its output channels' weights and bias, which
+    become new constants (`tir-slice-constants`' machinery: `@w_slice<k>`),
+    and its per-channel requantization (`slice_output_channels`); depthwise
+    slices also view their input channels. Depth slices are multiples of 16
+    (Ethos-U's OFM depth granule), the last taking the rest, so each tile can
+    become one NPU op.
+
+    `cascade=true` computes chains of windowed ops (each intermediate a
+    workspace read only by the next op) stripe by stripe: for each stripe of
+    the last op, each producer computes just the rows its consumer's window
+    needs into its own small `tir.allocate` (overlap rows are recomputed), so
+    the intermediate never exists whole and each stripe buffer is live only
+    between its producer and consumer tiles.
+
+    Explicit: `rows=R` output rows per stripe (for a cascade, of its last op),
+    `depth=D` channels per slice (0: whole). Or `budget=B` bytes: the pass
+    chooses, per unit (op or cascade), the least tiling whose live-bytes
+    lower bound fits (see `choose`), with weights staged as `weights=` says
+    (`conv`: all but FC, as Vela; `all`; `flash`: none); `report=true`
+    prints the per-unit cost (tiles, recomputed rows, extra weight reads).
+    When nothing fits, a one-line error says by how much.
+    """
+
+    name = NAME
+
+    rows: int = 0
+    depth: int = 0
+    cascade: bool = False
+    budget: int = 0
+    weights: str = "conv"
+    report: bool = False
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.rows < 0 or self.depth < 0 or self.budget < 0:
+            raise PassFailedException(f"{NAME}: rows, depth and budget must be >= 0")
+        if self.depth % DEPTH_GRANULE:
+            raise PassFailedException(
+                f"{NAME}: depth={self.depth} is not a multiple of {DEPTH_GRANULE} "
+                "(the Ethos-U OFM depth granule)"
+            )
+        if self.weights not in ("conv", "all", "flash"):
+            raise PassFailedException(
+                f"{NAME}: weights must be conv, all or flash, got {self.weights!r}"
+            )
+        if self.budget:
+            if self.rows or self.depth:
+                raise PassFailedException(
+                    f"{NAME}: give budget or rows/depth, not both"
+                )
+            settings = choose(op, self.cascade, self.budget, self.weights)
+        else:
+            s = Setting(self.rows, self.depth)
+            settings = {
+                (f.sym_name.data, i): s
+                for f in functions(op)
+                for i, _ in enumerate(units(f, self.cascade))
+            }
+        costs = apply_settings(op, self.cascade, settings)
+        if self.report:
+            for c in costs:
+                print(f"{NAME}: {c.format()}", file=sys.stderr)
