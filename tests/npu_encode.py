@@ -5,9 +5,8 @@ tested before that pass exists.
 Each conv2d / depthwise_conv2d / fully_connected gets one `tir.constant` of
 `[bias/scale records | pad to 16 | weight stream]` (ui8, placed at the end
 of the flash pool, 16-aligned), read through a `tir.allocate_const` in place
-of its filter; the bias operand goes; the op carries `encoded_weights`, an
-attribute with the fields convert-tir-to-npu reads (`cores`: records and
-weights offsets and lengths and the `#npu.weight_encoding`; `block_config`).
+of its filter; the bias operand goes; the op carries `encoded_weights`
+(`#tir.encoded_weights`, one core).
 The block config is the largest Vela's `npu_find_block_configs` offers.
 """
 
@@ -21,15 +20,12 @@ from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
     DictionaryAttr,
-    IntAttr,
     IntegerType,
     ModuleOp,
     Signedness,
     i32,
     i64,
 )
-from xdsl.ir import ParametrizedAttribute
-from xdsl.irdl import irdl_attr_definition
 
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.backend.ethos_u.vela_ops import pick_block_config
@@ -47,27 +43,10 @@ from tirconst.dialects.tir import (
     PlacementAttr,
     PoolOp,
 )
+from tirconst.dialects.tir.encoded import CoreSection, EncodedWeightsAttr
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.bias import encode_bias
 from tirconst.formats.ethos_u.weights import WeightEncoding, encode_weights
-
-
-@irdl_attr_definition
-class CoreSection(ParametrizedAttribute):
-    name = "test.core_section"
-    records_offset: IntAttr
-    records_length: IntAttr
-    weights_offset: IntAttr
-    weights_length: IntAttr
-    encoding: WeightEncodingAttr
-
-
-@irdl_attr_definition
-class EncodedWeights(ParametrizedAttribute):
-    name = "test.encoded_weights"
-    cores: ArrayAttr[CoreSection]
-    block_config: ArrayAttr[IntAttr]
-
 
 ui8 = IntegerType(8, Signedness.UNSIGNED)
 
@@ -196,15 +175,9 @@ def encode_module(module: ModuleOp, accelerator: str = "ethos-u55-128") -> Modul
         data = records + b"\0" * (rec_len - len(records)) + stream
         data += b"\0" * (_align(len(data)) - len(data))
         section = CoreSection(
-            IntAttr(0),
-            IntAttr(rec_len),
-            IntAttr(rec_len),
-            IntAttr(len(stream)),
-            WeightEncodingAttr.of(enc),
+            0, rec_len, rec_len, len(stream), WeightEncodingAttr.of(enc)
         )
-        attr = EncodedWeights(
-            ArrayAttr([section]), ArrayAttr([IntAttr(b) for b in block])
-        )
+        attr = EncodedWeightsAttr.make(block, [section])
         end = _align(end)
         name = f"w_enc{k}"
         k += 1
@@ -219,7 +192,7 @@ def encode_module(module: ModuleOp, accelerator: str = "ethos-u55-128") -> Modul
         op.properties["operandSegmentSizes"] = DenseArrayBase.from_list(
             i32, [1, 1, 0, 1]
         )
-        op.attributes["encoded_weights"] = attr
+        op.properties["encoded_weights"] = attr
         for v in old:
             if not v.uses and isinstance(v.owner, AllocateConstOp):
                 v.owner.detach()  # type: ignore[union-attr]
@@ -241,7 +214,7 @@ def stage_all(module: ModuleOp) -> ModuleOp:
                 end = max(end, p.byte_offset + op.param(n).type.size_in_bytes)
     at = _align(end)
     for op in list(module.walk()):
-        if "encoded_weights" not in op.attributes:
+        if "encoded_weights" not in op.properties:
             continue
         encoded = op.operands[1]
         staged = AllocateOp(encoded.type, "staged", PlacementAttr("sram", at))

@@ -121,8 +121,8 @@ def encoded_layout(op: Operation) -> EncodedLayout:
             CoreLayout(
                 int(_field(core, "records_offset", "bias_offset", "scale_offset")),
                 int(_field(core, "records_length", "bias_length", "scale_length")),
-                int(_field(core, "weights_offset", "stream_offset")),
-                int(_field(core, "weights_length", "stream_length")),
+                int(_field(core, "weight_offset", "weights_offset", "stream_offset")),
+                int(_field(core, "weight_length", "weights_length", "stream_length")),
                 enc,
             )
         )
