@@ -70,7 +70,7 @@ def _fit_block(op, accelerator: str, depth: int | None) -> None:
     """Give the op a block config Vela accepts, of the encoded depth when
     there is one (an OFM shallower than the block depth keeps the encoded
     depth: the interpreter does not care, and the weights need it)."""
-    from tirconst.backend.ethos_u.vela_ops import pick_block_config
+    from tirconst.dialects.npu.vela_api import pick_block_config
 
     try:
         h, w, c = pick_block_config(op, accelerator, depth)

@@ -15,9 +15,7 @@ from tests.npu_cases import block, conv_stream, pool_stream, random_conv
 from tirconst.backend.ethos_u.vela_ops import (
     VelaRefused,
     driver_payload,
-    feature_map,
     register_command_stream,
-    vela_operations,
 )
 from tirconst.dialects.npu import (
     CommandStreamOp,
@@ -25,6 +23,7 @@ from tirconst.dialects.npu import (
     FeatureMapAttr,
 )
 from tirconst.dialects.npu.build import StreamBuilder
+from tirconst.dialects.npu.vela_api import feature_map, vela_operations
 from tirconst.interpreter.npu import NpuProgram
 
 

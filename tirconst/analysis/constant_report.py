@@ -154,16 +154,9 @@ def format_table(entries: list[ConstantEntry], columns: Sequence[Column]) -> str
 
 
 def constant_report(module: ModuleOp, columns: Sequence[Column] | None = None) -> str:
-    """The table for `module` with `columns` (default: all registered; with
-    Ethos-U encoded constants, also raw/encoded/ratio columns and a table per
-    layer, see `encoded_report`)."""
-    from tirconst.analysis import encoded_report
-
-    entries = constant_entries(module)
-    if columns is not None:
-        return format_table(entries, columns)
-    if not any(encoded_report.is_encoded(e) for e in entries):
-        return format_table(entries, COLUMNS)
-    extra = encoded_report.encoded_columns(entries)
-    table = format_table(entries, [*COLUMNS[:-1], *extra, COLUMNS[-1]])
-    return table + "\n" + encoded_report.layer_table(module)
+    """The table for `module` with `columns` (default: all registered). With
+    Ethos-U encoded constants, `encoded_report.report` adds raw/encoded/ratio
+    columns and a table per layer."""
+    return format_table(
+        constant_entries(module), COLUMNS if columns is None else columns
+    )

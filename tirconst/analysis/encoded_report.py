@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from xdsl.dialects.builtin import ModuleOp
 
 from tirconst.analysis.constant_report import (
+    COLUMNS,
     Cell,
     Column,
     ConstantEntry,
+    constant_entries,
     format_table,
     sum_of,
 )
@@ -110,3 +112,15 @@ def layer_table(module: ModuleOp) -> str:
         Column("traversal", lambda e: e.r["traversal"]),
     ]
     return format_table([_Row(r) for r in rows], columns)  # type: ignore[arg-type]
+
+
+def report(module: ModuleOp) -> str:
+    """`tir-constant-report`'s text: the constant table with every registered
+    column; with encoded constants, also raw, encoded and ratio columns and
+    the per-layer table."""
+    entries = constant_entries(module)
+    if not any(is_encoded(e) for e in entries):
+        return format_table(entries, COLUMNS)
+    extra = encoded_columns(entries)
+    table = format_table(entries, [*COLUMNS[:-1], *extra, COLUMNS[-1]])
+    return table + "\n" + layer_table(module)

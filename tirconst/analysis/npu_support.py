@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, IntAttr, IntegerAttr
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
@@ -32,6 +30,7 @@ from tirconst.dialects.tir import (
     CopyOp,
     DepthwiseConv2DOp,
     DequantizeOp,
+    EncodedWeightsAttr,
     FullyConnectedOp,
     LogisticOp,
     MaxPool2DOp,
@@ -81,55 +80,33 @@ class EncodedLayout:
         return tuple(self.cores[0].encoding.encoding.shape)
 
 
-def _py(attr: Any) -> Any:
-    if isinstance(attr, IntAttr):
-        return attr.data
-    if isinstance(attr, IntegerAttr):
-        return attr.value.data
-    if isinstance(attr, DenseArrayBase):
-        return tuple(int(v) for v in attr.get_values())
-    if isinstance(attr, ArrayAttr):
-        return tuple(_py(a) for a in attr.data)
-    return attr
-
-
-def _field(attr: Any, *names: str) -> Any:
-    for name in names:
-        if hasattr(attr, name):
-            return _py(getattr(attr, name))
-    raise ValueError(f"#tir.encoded_weights has none of the fields {', '.join(names)}")
-
-
 def encoded_attr(op: Operation) -> Attribute | None:
     """The op's `encoded_weights` (a property or an attribute), or None."""
     return op.properties.get("encoded_weights") or op.attributes.get("encoded_weights")
 
 
 def encoded_layout(op: Operation) -> EncodedLayout:
-    """The op's `#tir.encoded_weights` read into an EncodedLayout (ValueError
-    if it has no such attribute or lacks a field)."""
+    """The op's `#tir.encoded_weights` as an EncodedLayout (ValueError if it
+    has none, or a core's encoding is not an `#npu.weight_encoding`)."""
     attr = encoded_attr(op)
-    if attr is None:
-        raise ValueError("has no encoded_weights")
-    cores = _field(attr, "cores") if hasattr(attr, "cores") else (attr,)
+    if not isinstance(attr, EncodedWeightsAttr):
+        raise ValueError("has no #tir.encoded_weights")
     out = []
-    for core in cores:
-        enc = _field(core, "encoding", "weight_encoding")
-        if not isinstance(enc, WeightEncodingAttr):
+    for core in attr.cores:
+        if not isinstance(core.encoding, WeightEncodingAttr):
             raise ValueError("its encoding is not an #npu.weight_encoding")
         out.append(
             CoreLayout(
-                int(_field(core, "records_offset", "bias_offset", "scale_offset")),
-                int(_field(core, "records_length", "bias_length", "scale_length")),
-                int(_field(core, "weight_offset", "weights_offset", "stream_offset")),
-                int(_field(core, "weight_length", "weights_length", "stream_length")),
-                enc,
+                core.bias_offset,
+                # The records section is padded to 16 bytes, which is the
+                # length the NPU's scale range must have.
+                -(-core.bias_length // 16) * 16,
+                core.weight_offset,
+                core.weight_length,
+                core.encoding,
             )
         )
-    block = tuple(int(v) for v in _field(attr, "block_config"))
-    if len(block) != 3:
-        raise ValueError(f"block_config {list(block)} is not [h, w, depth]")
-    return EncodedLayout(tuple(out), block)  # type: ignore[arg-type]
+    return EncodedLayout(tuple(out), attr.block)
 
 
 def hwc(shape: Sequence[int]) -> tuple[int, int, int] | None:

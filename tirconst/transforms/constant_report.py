@@ -10,7 +10,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
-from tirconst.analysis.constant_report import constant_report
+from tirconst.analysis.encoded_report import report
 from tirconst.core.files import OutputError, atomic_output
 
 NAME = "tir-constant-report"
@@ -32,7 +32,7 @@ class ConstantReportPass(ModulePass):
     file: str | None = None
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        text = constant_report(op)
+        text = report(op)
         if self.file is None:
             sys.stderr.write(text)
             return

@@ -13,6 +13,8 @@ a remark on stderr.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 from dataclasses import dataclass, field
 
@@ -64,7 +66,6 @@ from tirconst.dialects.tir import (
     ReshapeOp,
     SubOp,
 )
-from tirconst.formats.ethos_u.block_config import find_block_configs, largest
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 from tirconst.interpreter.npu.ops import LUT_ADDRESS, LUT_SLOT_BYTES
 
@@ -236,13 +237,15 @@ class Lowerer:
             return [self.copy(op)]
         raise StaysOnCpu(f"{op.name}: no NPU lowering")
 
-    def block_config(self, built: Operation) -> Operation:
-        """The largest block config Vela's `npu_find_block_configs` accepts
-        for a pooling or elementwise op (weighted ops use the recorded one)."""
-        found = largest(find_block_configs(_vela_shape_op(built), self.accelerator))
-        if found is None:
-            raise StaysOnCpu(f"{built.name}: Vela finds no block config that fits")
-        built.properties["block_config"] = DenseArrayBase.from_list(i64, list(found))
+    def block_config(self, built: Operation, depth: int | None = None) -> Operation:
+        from tirconst.dialects.npu.vela_api import pick_block_config
+
+        try:  # Vela prints configuration warnings on stdout: keep the IR clean
+            with contextlib.redirect_stdout(io.StringIO()):
+                h, w, d = pick_block_config(built, self.accelerator, depth)  # type: ignore[arg-type]
+        except ValueError as e:
+            raise StaysOnCpu(str(e)) from None
+        built.properties["block_config"] = DenseArrayBase.from_list(i64, [h, w, d])
         return built
 
     def weighted(self, op: OperatorOp, seg: Segment) -> list[Operation]:
@@ -561,58 +564,6 @@ class Lowerer:
         p = place_of(root)
         assert p is not None
         return p.pool
-
-
-_VELA_DTYPES = ("int8", "uint8", "int16", "uint16", "int32")
-
-
-def _vela_shape_op(op: Operation):
-    """What `npu_find_block_configs` needs of a pooling or elementwise npu op
-    (types, shapes, kernel, padding, activation kind), as an
-    `ethosu.vela.api` operation without addresses."""
-    from ethosu.vela import api
-
-    def fm(attr: npu.FeatureMapAttr):
-        out = api.NpuFeatureMap()
-        out.data_type = getattr(api.NpuDataType, attr["dtype"].upper())
-        h, w, c = attr["shape"]
-        out.shape = api.NpuShape3D(height=h, width=w, depth=c)
-        out.quantization = api.NpuQuantization(
-            scale_f32=attr["scale"], zero_point=attr["zero_point"]
-        )
-        out.layout = api.NpuLayout.NHWC
-        return out
-
-    if isinstance(op, npu.PoolingOp):
-        kind = {
-            "max": api.NpuPoolingOp.MAX,
-            "average": api.NpuPoolingOp.AVERAGE,
-            "reduce_sum": api.NpuPoolingOp.REDUCE_SUM,
-        }[op.pool_type.data]
-        out = api.NpuPoolingOperation(kind)
-        (kh, kw), (sy, sx) = op.kernel["size"], op.kernel["stride"]
-        out.kernel = api.NpuKernel(kw, kh, sx, sy)
-        top, left, bottom, right = op.pad
-        out.padding = api.NpuPadding(top=top, left=left, bottom=bottom, right=right)
-    else:
-        assert isinstance(op, npu.ElementwiseOp)
-        out = api.NpuElementWiseOperation(
-            getattr(api.NpuElementWiseOp, op.op_type.data.upper())
-        )
-        if op.ifm2 is not None:
-            out.ifm2 = fm(op.ifm2)
-    out.ifm, out.ofm = fm(op.ifm), fm(op.ofm)
-    act = op.activation
-    if act is not None:
-        table = act["kind"] == "table"
-        out.activation = api.NpuActivation(
-            api.NpuActivationOp.TABLE_LOOKUP
-            if table
-            else api.NpuActivationOp.NONE_OR_RELU
-        )
-        if table:
-            out.activation.lookup_table_index = act["slot"]
-    return out
 
 
 def _span(v: SSAValue) -> tuple[str, int, int]:

@@ -476,7 +476,9 @@ class TilePass(ModulePass):
     lower bound fits (see `choose`), with weights staged as `weights=` says
     (`conv`: all but FC, as Vela; `all`; `flash`: none); `report=true`
     prints the per-unit cost (tiles, recomputed rows, extra weight reads).
-    When nothing fits, a one-line error says by how much.
+    When nothing fits, a one-line error says by how much. `smallest=true`
+    runs that search to its end: the least SRAM it reaches, whatever the
+    extra work (what `tirconst-compile` does without `--sram-budget`).
     """
 
     name = NAME
@@ -485,6 +487,7 @@ class TilePass(ModulePass):
     depth: int = 0
     cascade: bool = False
     budget: int = 0
+    smallest: bool = False
     weights: str = "conv"
     report: bool = False
 
@@ -500,11 +503,13 @@ class TilePass(ModulePass):
             raise PassFailedException(
                 f"{NAME}: weights must be conv, all or flash, got {self.weights!r}"
             )
-        if self.budget:
-            if self.rows or self.depth:
-                raise PassFailedException(
-                    f"{NAME}: give budget or rows/depth, not both"
-                )
+        if (self.budget or self.smallest) and (self.rows or self.depth):
+            raise PassFailedException(
+                f"{NAME}: give budget, smallest or rows/depth, not several"
+            )
+        if self.smallest:  # the search run to its end: the least SRAM it finds
+            settings, _, _ = search(op, self.cascade, 0, self.weights)
+        elif self.budget:
             settings = choose(op, self.cascade, self.budget, self.weights)
         else:
             s = Setting(self.rows, self.depth)

@@ -191,16 +191,24 @@ class WeightedOp(WindowOp):
         region = check_range(self, r, "weight range")
         if region is None:
             return None
-        found = region.stream_at(r["address"], r["length"])
-        if found is None:
+        found = region.streams_at(r["address"], r["length"])
+        if not found:
             raise VerifyException(
                 f"weight range #npu.range<{r['region']}, {r['address']}, "
                 f"{r['length']}> does not point at a weight stream of region "
                 f"{r['region']}"
             )
-        enc = found.encoding
-        assert isinstance(enc, WeightEncodingAttr)
-        return enc
+        encodings = [s.encoding for s in found]
+        assert all(isinstance(e, WeightEncodingAttr) for e in encodings)
+        # Shared bytes: the entry this op reads them with, if there is one.
+        for enc in encodings:
+            e = enc.encoding  # type: ignore[union-attr]
+            traversal = getattr(self, "block_traversal", None)
+            if e.block_depth == self.block_depth and (
+                traversal is None or traversal.data == e.traversal
+            ):
+                return enc  # type: ignore[return-value]
+        return encodings[0]  # type: ignore[return-value]
 
     def verify_weighted(self, depthwise: bool) -> WeightEncodingAttr | None:
         self.verify_common()
@@ -255,7 +263,10 @@ class WeightedOp(WindowOp):
                 f"[{e.dilation_y}, {e.dilation_x}], the kernel has "
                 f"{list(self.kernel['dilation'])}"
             )
-        if self.block_depth != e.block_depth:
+        # One OFM block covering every output channel reads the weights in
+        # one piece whatever its depth, so any two such depths give one stream.
+        whole = min(self.block_depth, e.block_depth) >= e.shape[0]
+        if self.block_depth != e.block_depth and not whole:
             raise VerifyException(
                 f"block depth {self.block_depth} but the weights were encoded with "
                 f"block depth {e.block_depth}"

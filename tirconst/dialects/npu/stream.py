@@ -216,10 +216,17 @@ class RegionOp(IRDLOperation):
         return None if self.data is None else numpy_of(self.data).reshape(-1)
 
     def stream_at(self, address: int, length: int) -> WeightStreamAttr | None:
-        for s in self.streams.data if self.streams else ():
-            if s["address"] == address and s["length"] == length:
-                return s
-        return None
+        found = self.streams_at(address, length)
+        return found[0] if found else None
+
+    def streams_at(self, address: int, length: int) -> list[WeightStreamAttr]:
+        """Every stream recorded at exactly these bytes (identical bytes may
+        serve several ops, each reading them with its own encoding)."""
+        return [
+            s
+            for s in (self.streams.data if self.streams else ())
+            if s["address"] == address and s["length"] == length
+        ]
 
     def verify_(self) -> None:
         idx, kind = self.index.value.data, self.kind.data

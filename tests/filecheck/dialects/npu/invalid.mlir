@@ -103,13 +103,14 @@ npu.command_stream @s "ethos-u55-128" {
 
 // -----
 
-// block depth = the encoded block depth
+// block depth = the encoded block depth (unless one block covers every output
+// channel either way: then the stream is the same)
 // CHECK-NEXT: {{^}}// {{-{5}$}}
 npu.command_stream @s "ethos-u55-128" {
-  npu.region 0 constant size 64 streams [#npu.weight_stream<0, 32, #npu.weight_encoding<"ethos-u55-128", [2, 1, 1, 4], block_depth = 8>>] = dense<"0x30005c71061f53c914010f7739650080f3ff8fff1ffeffffffffffffffffffff64000000009a79825a279cffffffff9a79825a27000000000000000000000000"> : tensor<64xui8>
-  npu.region 1 scratch size 64
+  npu.region 0 constant size 256 streams [#npu.weight_stream<0, 96, #npu.weight_encoding<"ethos-u55-128", [16, 1, 1, 4], block_depth = 8>>] = dense<"0xd0006451729793e7e18399e73dbd198ec30b8e1bc0c31b8ff8ffffffffffffffffffffffffffffffffffffffffffffff7f8001005200000c6400529ef334739e0f2ff338f2f0381e4f00f88007004800f0ffef1f80ffffffffffffffffffffff00000000009a79825a2601000000009a79825a2602000000009a79825a2603000000009a79825a2604000000009a79825a2605000000009a79825a2606000000009a79825a2607000000009a79825a2608000000009a79825a2609000000009a79825a260a000000009a79825a260b000000009a79825a260c000000009a79825a260d000000009a79825a260e000000009a79825a260f000000009a79825a26"> : tensor<256xui8>
+  npu.region 1 scratch size 96
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.conv2d' op in @s: block depth 16 but the weights were encoded with block depth 8
-  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 32>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 16>, weights = [#npu.range<0, 0, 32>], biases = [#npu.range<0, 32, 32>]}
+  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 16], region = 1, address = 32>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 1, 1, 16>, weights = [#npu.range<0, 0, 96>], biases = [#npu.range<0, 96, 160>]}
 }
 
 // -----
