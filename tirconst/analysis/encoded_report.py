@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from xdsl.dialects.builtin import ModuleOp
 
+from tirconst.analysis import constant_report
 from tirconst.analysis.constant_report import (
-    COLUMNS,
     Cell,
     Column,
     ConstantEntry,
@@ -119,8 +119,9 @@ def report(module: ModuleOp) -> str:
     column; with encoded constants, also raw, encoded and ratio columns and
     the per-layer table."""
     entries = constant_entries(module)
+    columns = constant_report.COLUMNS  # read now: passes may register more
     if not any(is_encoded(e) for e in entries):
-        return format_table(entries, COLUMNS)
+        return format_table(entries, columns)
     extra = encoded_columns(entries)
-    table = format_table(entries, [*COLUMNS[:-1], *extra, COLUMNS[-1]])
+    table = format_table(entries, [*columns[:-1], *extra, columns[-1]])
     return table + "\n" + layer_table(module)

@@ -12,6 +12,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
+from tirconst.analysis.npu_support import npu_reason
 from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
 from tirconst.dialects.tir.convolution_ops import FullyConnectedOp
 from tirconst.dialects.tir.elementwise_ops import CopyOp
@@ -46,7 +47,10 @@ def stage_block(block: Block, fc: bool) -> int:
     for op in list(block.ops):
         if not _computes(op):
             continue
-        anchor = previous if previous is not None else op
+        # One op ahead, but not above an op the NPU cannot run: the copy (a
+        # DMA) would then need a command stream of its own before the CPU op.
+        ahead = previous is not None and npu_reason(previous) is None
+        anchor = previous if ahead else op
         previous = op
         if isinstance(op, FullyConnectedOp) and not fc:
             continue

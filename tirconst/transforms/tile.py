@@ -478,7 +478,9 @@ class TilePass(ModulePass):
     prints the per-unit cost (tiles, recomputed rows, extra weight reads).
     When nothing fits, a one-line error says by how much. `smallest=true`
     runs that search to its end: the least SRAM it reaches, whatever the
-    extra work (what `tirconst-compile` does without `--sram-budget`).
+    extra work; with `slack=P` it keeps the first tiling of the search within
+    P% of that least SRAM instead, which needs far fewer tiles (what
+    `tirconst-compile` does without `--sram-budget`).
     """
 
     name = NAME
@@ -488,12 +490,15 @@ class TilePass(ModulePass):
     cascade: bool = False
     budget: int = 0
     smallest: bool = False
+    slack: int = 0
     weights: str = "conv"
     report: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if self.rows < 0 or self.depth < 0 or self.budget < 0:
-            raise PassFailedException(f"{NAME}: rows, depth and budget must be >= 0")
+        if min(self.rows, self.depth, self.budget, self.slack) < 0:
+            raise PassFailedException(
+                f"{NAME}: rows, depth, budget and slack must be >= 0"
+            )
         if self.depth % DEPTH_GRANULE:
             raise PassFailedException(
                 f"{NAME}: depth={self.depth} is not a multiple of {DEPTH_GRANULE} "
@@ -508,7 +513,10 @@ class TilePass(ModulePass):
                 f"{NAME}: give budget, smallest or rows/depth, not several"
             )
         if self.smallest:  # the search run to its end: the least SRAM it finds
-            settings, _, _ = search(op, self.cascade, 0, self.weights)
+            settings, least, _ = search(op, self.cascade, 0, self.weights)
+            if self.slack:  # the first tiling within slack% of it: less work
+                budget = least + least * self.slack // 100
+                settings = choose(op, self.cascade, budget, self.weights)
         elif self.budget:
             settings = choose(op, self.cascade, self.budget, self.weights)
         else:

@@ -1,0 +1,252 @@
+"""A lowered module (after `convert-tir-to-npu`) as what goes to the device:
+per `npu.invoke`, the driver payload Vela generates for its command stream,
+and the original model's operators and tensors it replaces, with the byte
+offsets the plan gave them (`NpuSegment`, for `writers` and `raw`).
+
+The tir program was imported from that model, so its names say which tensor
+a buffer is: parameters `input<i>` / `output<i>` are the model's inputs and
+outputs, and operator `k`'s output buffer is named `op<k>_<opcode>` (see
+`frontend.importer`); operator ops keep `tflite.index`. A segment is the run
+of the model's operators between two operators that stay on the CPU, in
+order, one per `npu.invoke`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import BlockArgument, SSAValue
+
+from tirconst.backend.ethos_u.segments import (
+    FLASH_REGION,
+    SCRATCH_REGION,
+    NpuSegment,
+    OutputError,
+    SegmentTensor,
+)
+from tirconst.backend.ethos_u.vela_ops import driver_payload
+from tirconst.dialects.npu import CommandStreamOp, InvokeOp
+from tirconst.dialects.tir import (
+    AllocateOp,
+    ConstantOp,
+    DeclBufferOp,
+    FuncOp,
+    OperatorOp,
+    PoolOp,
+    ReshapeOp,
+)
+from tirconst.frontend.tflite_reader import TFLiteModel
+
+NPU_OPS = ("npu.conv2d", "npu.depthwise_conv2d", "npu.pooling", "npu.elementwise")
+
+
+@dataclass(frozen=True)
+class Package:
+    """What the compile writes: the segments, and the figures of the summary."""
+
+    segments: tuple[NpuSegment, ...]
+    flash: bytes  # region 0: the encoded weights, biases and tables the NPU reads
+    scratch_size: int  # region 1: the planned SRAM pool
+    npu_ops: int  # block operations and DMAs in the command streams
+    cpu_ops: int
+    payload_bytes: int
+
+
+def _main(module: ModuleOp) -> FuncOp:
+    funcs = [op for op in module.ops if isinstance(op, FuncOp)]
+    for f in funcs:
+        if f.sym_name.data == "main":
+            return f
+    raise OutputError("the module has no tir.func @main")
+
+
+def _pools(module: ModuleOp) -> tuple[PoolOp, PoolOp]:
+    pools = [op for op in module.ops if isinstance(op, PoolOp)]
+    flash = [p for p in pools if p.read_only]
+    sram = [p for p in pools if not p.read_only]
+    if len(flash) != 1 or len(sram) != 1:
+        raise OutputError(
+            "the device format has one flash pool (region 0) and one SRAM pool "
+            f"(region 1); the module has {len(flash)} read-only and {len(sram)} "
+            "read-write pools"
+        )
+    return flash[0], sram[0]
+
+
+def _pool_size(pool: PoolOp, func: FuncOp) -> int:
+    size = func.peaks().get(pool.sym_name.data, pool.size_bytes)
+    if size is None:
+        raise OutputError(f"pool @{pool.sym_name.data} has no size (plan it first)")
+    return int(size)
+
+
+def _flash_blob(module: ModuleOp, flash: PoolOp, read: set[str]) -> bytes:
+    """The flash pool's bytes up to the last constant a command stream reads
+    (constants only the CPU reads lie after them, or are left as zeros)."""
+    name = flash.sym_name.data
+    placed = [
+        op
+        for op in module.ops
+        if isinstance(op, ConstantOp)
+        and op.placement is not None
+        and op.placement.pool_name == name
+    ]
+    ends = [
+        c.placement.byte_offset + c.data.nbytes  # type: ignore[union-attr]
+        for c in placed
+        if c.sym_name.data in read
+    ]
+    blob = bytearray(max(ends, default=0))
+    for c in placed:
+        if c.sym_name.data not in read:
+            continue
+        at = c.placement.byte_offset  # type: ignore[union-attr]
+        blob[at : at + c.data.nbytes] = np.ascontiguousarray(c.data).tobytes()
+    return bytes(blob)
+
+
+def _constants_read(invokes: list[InvokeOp]) -> set[str]:
+    from tirconst.dialects.tir import AllocateConstOp
+
+    names = set()
+    for inv in invokes:
+        for v in inv.ins:
+            owner = v.owner
+            while isinstance(owner, DeclBufferOp | ReshapeOp):
+                owner = owner.operands[0].owner
+            if isinstance(owner, AllocateConstOp) and owner.symbol is not None:
+                names.add(owner.symbol.root_reference.data)
+    return names
+
+
+class _Places:
+    """Byte offset in the SRAM pool of each buffer, by name (through views)."""
+
+    def __init__(self, func: FuncOp, sram: str):
+        self.sram = sram
+        self.params = {n: a for n, a in zip(func.names, func.args, strict=True)}
+        self.placements = func.placements()
+        self.named: dict[str, SSAValue] = {}
+        for op in func.walk():
+            for r in op.results:
+                if r.name_hint and r.name_hint not in self.named:
+                    self.named[r.name_hint] = r
+
+    def offset(self, value: SSAValue, what: str) -> int:
+        if isinstance(value, BlockArgument):
+            name = list(self.params)[value.index]
+            p = self.placements.get(name)
+            if p is None or p.pool_name != self.sram:
+                raise OutputError(f"{what} (parameter {name}) is not in SRAM")
+            return p.byte_offset
+        owner = value.owner
+        if isinstance(owner, AllocateOp):
+            p = owner.placement
+            if p is None or p.pool_name != self.sram:
+                raise OutputError(f"{what} is not placed in SRAM")
+            return p.byte_offset
+        if isinstance(owner, DeclBufferOp):
+            itemsize = value.type.dtype.itemsize  # type: ignore[attr-defined]
+            return self.offset(owner.operands[0], what) + (
+                owner.offset.value.data * itemsize
+            )
+        if isinstance(owner, ReshapeOp):
+            return self.offset(owner.operands[0], what)
+        raise OutputError(f"{what} has no place the device can address")
+
+    def tensor_offset(self, model: TFLiteModel, tensor: int) -> int:
+        what = f"tensor {tensor} '{model.tensor(tensor).name}'"
+        for i, t in enumerate(model.inputs):
+            if t == tensor:
+                return self.offset(self.params[f"input{i}"], what)
+        for i, t in enumerate(model.outputs):
+            if t == tensor:
+                return self.offset(self.params[f"output{i}"], what)
+        writer = next(
+            (op for op in model.operators if tensor in op.outputs), None
+        )
+        if writer is None:
+            raise OutputError(f"{what} is written by no operator")
+        name = f"op{writer.index}_{writer.opcode.lower()}"
+        value = self.named.get(name)
+        if value is None:
+            raise OutputError(f"{what}: no buffer %{name} in the lowered program")
+        return self.offset(value, what)
+
+
+def _runs(model: TFLiteModel, cpu: set[int]) -> list[list[int]]:
+    runs: list[list[int]] = [[]]
+    for op in model.operators:
+        if op.index in cpu:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(op.index)
+    return [r for r in runs if r]
+
+
+def package(module: ModuleOp, model: TFLiteModel) -> Package:
+    """The segments of a lowered, planned module imported from `model`."""
+    func = _main(module)
+    flash_pool, sram_pool = _pools(module)
+    sram = sram_pool.sym_name.data
+    streams = {
+        op.sym_name.data: op for op in module.ops if isinstance(op, CommandStreamOp)
+    }
+    invokes = [op for op in func.walk() if isinstance(op, InvokeOp)]
+    cpu = {
+        op.attributes["tflite.index"].value.data  # type: ignore[attr-defined]
+        for op in func.walk()
+        if isinstance(op, OperatorOp) and "tflite.index" in op.attributes
+    }
+    runs = _runs(model, cpu)
+    if len(runs) != len(invokes):
+        raise OutputError(
+            f"{len(invokes)} npu.invoke but {len(runs)} runs of NPU operators in "
+            "the model (operators between them stay on the CPU)"
+        )
+    flash = _flash_blob(module, flash_pool, _constants_read(invokes))
+    scratch = _pool_size(sram_pool, func)
+    places = _Places(func, sram)
+    segments, npu_ops, payload_bytes = [], 0, 0
+    for run, inv in zip(runs, invokes, strict=True):
+        stream = streams[inv.stream.root_reference.data]
+        payload = driver_payload(stream)
+        payload_bytes += len(payload)
+        npu_ops += sum(
+            1 for op in stream.body.block.ops if op.name in (*NPU_OPS, "npu.dma")
+        )
+        members = set(run)
+        written = {t for k in run for t in model.operators[k].outputs}
+        read = {
+            t
+            for k in run
+            for t in model.operators[k].inputs
+            if t >= 0 and model.tensor(t).data is None
+        }
+        used_outside = {
+            t
+            for op in model.operators
+            if op.index not in members
+            for t in op.inputs
+        } | set(model.outputs)
+        ins = sorted(read - written)
+        outs = sorted(written & used_outside)
+
+        def at(t: int) -> SegmentTensor:
+            return SegmentTensor(t, SCRATCH_REGION, places.tensor_offset(model, t))
+
+        segments.append(
+            NpuSegment(
+                operators=frozenset(run),
+                payload=payload,
+                flash=flash,
+                scratch_size=scratch,
+                inputs=tuple(at(t) for t in ins),
+                outputs=tuple(at(t) for t in outs),
+            )
+        )
+    assert FLASH_REGION == 0
+    return Package(tuple(segments), flash, scratch, npu_ops, len(cpu), payload_bytes)
