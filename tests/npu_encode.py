@@ -10,6 +10,7 @@ from xdsl.dialects.builtin import DictionaryAttr, ModuleOp
 from tirconst.dialects.tir import (
     AllocateOp,
     ConstantOp,
+    CopyOp,
     FuncOp,
     PlacementAttr,
     PoolOp,
@@ -73,4 +74,30 @@ def encode_module(module: ModuleOp, accelerator: str = "ethos-u55-128") -> Modul
         if c.placement is None:
             c.placement = PlacementAttr(pool, _align(end))
             end = _align(end) + c.data.nbytes
+    return module
+
+
+def stage_all(module: ModuleOp) -> ModuleOp:
+    """Stage every encoded weight buffer into SRAM, as tir-stage-weights will:
+    a `tir.allocate` (all at one SRAM offset past the plan, each its own
+    allocation: a reused staging buffer) and a `tir.copy` just before the op,
+    which then reads the copy."""
+    end = 0
+    for op in module.walk():
+        if isinstance(op, AllocateOp) and op.placement is not None:
+            end = max(end, op.placement.byte_offset + op.buffer.type.size_in_bytes)
+        if isinstance(op, FuncOp):
+            for n, p in op.placements().items():
+                end = max(end, p.byte_offset + op.param(n).type.size_in_bytes)
+    at = _align(end)
+    for op in list(module.walk()):
+        if "encoded_weights" not in op.properties:
+            continue
+        encoded = op.operands[1]
+        staged = AllocateOp(encoded.type, "staged", PlacementAttr("sram", at))
+        copy = CopyOp.create_op([encoded], staged.results[0])
+        block = op.parent_block()
+        block.insert_op_before(staged, op)
+        block.insert_op_before(copy, op)
+        op.operands = [op.operands[0], staged.results[0], *op.operands[2:]]
     return module

@@ -76,6 +76,11 @@ TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp, arith.Const
 CPU_ATTR = "npu_cpu"
 
 
+class NewSegment(Exception):
+    """The op cannot join the open run (a weight stream it declares clashes
+    with one the run already declares at the same bytes): start another."""
+
+
 class StaysOnCpu(Exception):
     """The op cannot be lowered with this memory plan (the message says why)."""
 
@@ -261,15 +266,28 @@ class Lowerer:
         q = op.quantization() or {}
         filt = op.filter  # type: ignore[attr-defined]
         wrange = self.byte_range(op, filt, core.weights_offset, core.weights_length)
-        brange = self.byte_range(op, filt, core.records_offset, core.records_length)
+        # Vela takes whole 16-byte units of records; the layout pads them to
+        # 16 before the weight stream, so the padded range is still records.
+        rec_len = -(-core.records_length // 16) * 16
+        if core.records_offset + rec_len > core.weights_offset >= core.records_offset:
+            raise fail(op, "encoded_weights: the records are not padded to 16 bytes")
+        brange = self.byte_range(op, filt, core.records_offset, rec_len)
         pool = self.place(op, filt).pool
-        seg.streams.setdefault(pool, []).append(
-            npu.WeightStreamAttr.make(
-                address=wrange["address"],
-                length=wrange["length"],
-                encoding=core.encoding,
-            )
+        stream = npu.WeightStreamAttr.make(
+            address=wrange["address"], length=wrange["length"], encoding=core.encoding
         )
+        declared = seg.streams.setdefault(pool, [])
+        for known in declared:
+            same = (known["address"], known["length"]) == (
+                wrange["address"],
+                wrange["length"],
+            )
+            if same and known.encoding != core.encoding:
+                # A reused staging buffer: a region says how one stream at
+                # these bytes was encoded, so the op starts a new run.
+                raise NewSegment()
+        if stream not in declared:
+            declared.append(stream)
         in_zp, out_zp = op.p("input_zp"), op.p("output_zp")
         ifm_shape = ofm_shape = None
         if isinstance(op, FullyConnectedOp):
@@ -454,7 +472,12 @@ class Lowerer:
             lowered: list[Operation] = []
             if reason is None:
                 try:
-                    lowered = self.lower(op, seg)
+                    try:
+                        lowered = self.lower(op, seg)
+                    except NewSegment:
+                        self.close(func, seg)
+                        seg = Segment()
+                        lowered = self.lower(op, seg)
                 except StaysOnCpu as e:
                     reason = str(e)
             if reason is not None:
