@@ -76,11 +76,6 @@ TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp, arith.Const
 CPU_ATTR = "npu_cpu"
 
 
-class NewSegment(Exception):
-    """The op cannot join the open run (a weight stream it declares clashes
-    with one the run already declares at the same bytes): start another."""
-
-
 class StaysOnCpu(Exception):
     """The op cannot be lowered with this memory plan (the message says why)."""
 
@@ -276,16 +271,9 @@ class Lowerer:
         stream = npu.WeightStreamAttr.make(
             address=wrange["address"], length=wrange["length"], encoding=core.encoding
         )
+        # A staging buffer reused by several ops holds several streams over
+        # time: each is declared, and each op finds the one it reads.
         declared = seg.streams.setdefault(pool, [])
-        for known in declared:
-            same = (known["address"], known["length"]) == (
-                wrange["address"],
-                wrange["length"],
-            )
-            if same and known.encoding != core.encoding:
-                # A reused staging buffer: a region says how one stream at
-                # these bytes was encoded, so the op starts a new run.
-                raise NewSegment()
         if stream not in declared:
             declared.append(stream)
         in_zp, out_zp = op.p("input_zp"), op.p("output_zp")
@@ -472,12 +460,7 @@ class Lowerer:
             lowered: list[Operation] = []
             if reason is None:
                 try:
-                    try:
-                        lowered = self.lower(op, seg)
-                    except NewSegment:
-                        self.close(func, seg)
-                        seg = Segment()
-                        lowered = self.lower(op, seg)
+                    lowered = self.lower(op, seg)
                 except StaysOnCpu as e:
                     reason = str(e)
             if reason is not None:

@@ -200,15 +200,29 @@ class WeightedOp(WindowOp):
             )
         encodings = [s.encoding for s in found]
         assert all(isinstance(e, WeightEncodingAttr) for e in encodings)
-        # Shared bytes: the entry this op reads them with, if there is one.
+        # Shared bytes (identical streams, or a staging buffer reused by
+        # several ops): the entry that fits this op, if there is one; else the
+        # first, and the verifier says how it does not fit.
         for enc in encodings:
-            e = enc.encoding  # type: ignore[union-attr]
-            traversal = getattr(self, "block_traversal", None)
-            if e.block_depth == self.block_depth and (
-                traversal is None or traversal.data == e.traversal
-            ):
+            if self._fits(enc.encoding):  # type: ignore[union-attr]
                 return enc  # type: ignore[return-value]
         return encodings[0]  # type: ignore[return-value]
+
+    def _fits(self, e) -> bool:  # type: ignore[no-untyped-def]
+        """Whether encoding `e` is one this op can read its weights with."""
+        _, _, ic = self.shape(self.ifm)
+        _, _, oc = self.shape(self.ofm)
+        depthwise = e.is_depthwise
+        in_depth = e.shape[0] if depthwise else e.shape[3]
+        traversal = getattr(self, "block_traversal", None)
+        whole = min(self.block_depth, e.block_depth) >= e.shape[0]
+        return (
+            e.shape[0] == oc
+            and in_depth == ic
+            and tuple(e.shape[1:3]) == tuple(self.kernel["size"])
+            and (e.block_depth == self.block_depth or whole)
+            and (traversal is None or depthwise or traversal.data == e.traversal)
+        )
 
     def verify_weighted(self, depthwise: bool) -> WeightEncodingAttr | None:
         self.verify_common()
