@@ -27,6 +27,7 @@ ALL_MODELS = sorted(p.stem for p in MODELS.glob("*.tflite"))
 DEVICE_EXACT = [
     "audio_example1",
     "autoencoder_example",
+    "keyword_spotting_mobilenetv2",
     "rock_paper_scissors",
     "tflite_micro_magic_wand",
     "tflite_micro_speech",

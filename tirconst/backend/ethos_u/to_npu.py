@@ -153,7 +153,7 @@ class _Streams:
 
     def __init__(self, accelerator: str):
         self.accelerator = accelerator
-        self.found: dict[tuple[int, int, int], WeightStreamAttr] = {}
+        self.found: dict[tuple[int, int, int], list[WeightStreamAttr]] = {}
 
     def add(self, d: DecodedOp, r: api.NpuAddressRange) -> None:
         op = d.op
@@ -179,17 +179,20 @@ class _Streams:
         attr = WeightStreamAttr.make(
             address=r.address, length=r.length, encoding=WeightEncodingAttr.of(enc)
         )
+        # Bytes read with several encodings (identical streams shared, or a
+        # staging buffer reused): each is declared, each op reads its own.
         key = (r.region, r.address, r.length)
-        old = self.found.get(key)
-        if old is not None and old != attr:
-            raise ConversionError(
-                f"error: {_what(d)}: weight range at {r.address} is read with "
-                "another encoding by an earlier op"
-            )
-        self.found[key] = attr
+        known = self.found.setdefault(key, [])
+        if attr not in known:
+            known.append(attr)
 
     def of(self, region: int) -> list[WeightStreamAttr] | None:
-        found = [a for (r, *_), a in sorted(self.found.items()) if r == region]
+        found = [
+            a
+            for (r, *_), attrs in sorted(self.found.items())
+            if r == region
+            for a in attrs
+        ]
         return found or None
 
 
