@@ -188,3 +188,22 @@ def test_printing_keeps_every_byte():
     text = module_text([[data]])
     after = load(str(apply(load(text), ExtractConstantsPass())))
     assert constants(after)[0].data.tobytes() == data.tobytes()
+
+
+def test_nested_modules_get_their_own_constants():
+    """Each module is a symbol table: a nested module's function names a
+    constant of that module (found by the fuzz test: a file of two modules)."""
+    body = """
+  tir.func @{f}(%y : !tir.buffer<4xi32>) {{
+    %b = tir.allocate_const dense<[1, 2, 3, 4]> : !tir.buffer<4xi32>
+    tir.copy ins(%b : !tir.buffer<4xi32>) outs(%y : !tir.buffer<4xi32>)
+  }}"""
+    text = "".join("builtin.module {" + body.format(f=f) + "\n}\n" for f in ("f", "g"))
+    module = load(text)
+    extract_constants.ExtractConstantsPass().apply(context(), module)
+    module.verify()
+    inner = [m for m in module.body.block.ops]
+    assert [
+        [op.name for op in m.body.block.ops]
+        for m in inner  # type: ignore[attr-defined]
+    ] == [["tir.constant", "tir.func"]] * 2

@@ -26,6 +26,7 @@ from xdsl.utils.exceptions import PassFailedException
 from tirconst.analysis.constant_uses import function_of, symbol_name
 from tirconst.analysis.symbol_uses import rename_symbols
 from tirconst.dialects.tir.buffers import AllocateConstOp, ConstantOp
+from tirconst.dialects.tir.structure import FuncOp
 
 NAME = "tir-extract-constants"
 
@@ -174,11 +175,16 @@ class ExtractConstantsPass(ModulePass):
     prefix: str = ""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        table = ConstantTable(op, self.prefix)
-        merge_duplicate_constants(op, table)
-        for const in op.body.block.ops:
-            if isinstance(const, ConstantOp):
-                table.last = const
-        PatternRewriteWalker(
-            ExtractConstant(table), apply_recursively=False
-        ).rewrite_module(op)
+        # Each module is a symbol table of its own: a nested module's
+        # functions get constants in that module, not in the outer one.
+        for module in [m for m in op.walk() if isinstance(m, ModuleOp)]:
+            table = ConstantTable(module, self.prefix)
+            merge_duplicate_constants(module, table)
+            for const in module.body.block.ops:
+                if isinstance(const, ConstantOp):
+                    table.last = const
+            walker = PatternRewriteWalker(
+                ExtractConstant(table), apply_recursively=False
+            )
+            for func in [f for f in module.body.block.ops if isinstance(f, FuncOp)]:
+                walker.rewrite_region(func.body)

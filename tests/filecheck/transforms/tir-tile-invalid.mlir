@@ -11,7 +11,7 @@
 // BUDGET: error: tir-tile: budget=100 bytes does not fit: the smallest tiling found needs 136 bytes (36 over) at 'tir.max_pool2d' in @main
 // BUDGET-NOT: Traceback
 // DEPTH: error: tir-tile: depth=24 is not a multiple of 16 (the Ethos-U OFM depth granule)
-// BOTH: error: tir-tile: give budget or rows/depth, not both
+// BOTH: error: tir-tile: give budget, smallest or rows/depth, not several
 // WEIGHTS: error: tir-tile: weights must be conv, all or flash, got 'sram'
 
 builtin.module {
