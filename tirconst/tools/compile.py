@@ -72,7 +72,7 @@ def pipeline_text(
             "tir-legalize-npu",
             f"tir-tile{{cascade=true {tile}}}",
             f"tir-encode-weights{{accelerator={accelerator}}}",
-            "tir-stage-weights",
+            "tir-stage-weights{keep-peak=true}",
             f"tir-plan-memory{{time-limit={time_limit:g} reuse-io=true}}",
             f"convert-tir-to-npu{{accelerator={accelerator}}}",
         ]

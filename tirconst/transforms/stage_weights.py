@@ -12,6 +12,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
+from tirconst.analysis.live_bytes import live_bytes
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
 from tirconst.dialects.tir.convolution_ops import FullyConnectedOp
@@ -40,10 +41,14 @@ def _before(a: Operation, b: Operation) -> bool:
     return False
 
 
-def stage_block(block: Block, fc: bool) -> int:
-    """Stage the weights of the ops of `block`; returns how many copies."""
+def stage_block(block: Block, fc: bool, keep_peak: bool = False) -> int:
+    """Stage the weights of the ops of `block`; returns how many copies. With
+    `keep_peak`, an op's copies are undone when they raise the function's
+    SRAM peak (its live bytes): that op reads its weights from flash."""
     copies = 0
     previous: Operation | None = None
+    func = block.parent_op()
+    peak = live_bytes(func).peak if keep_peak and isinstance(func, FuncOp) else 0
     for op in list(block.ops):
         if not _computes(op):
             continue
@@ -74,6 +79,15 @@ def stage_block(block: Block, fc: bool) -> int:
             for i, operand in enumerate(op.operands):
                 if operand is value:
                     op.operands[i] = buf.buffer
+            if keep_peak and isinstance(func, FuncOp):
+                now = live_bytes(func).peak
+                if now > peak:  # undo: this copy would raise the peak
+                    for i, operand in enumerate(op.operands):
+                        if operand is buf.buffer:
+                            op.operands[i] = value
+                    Rewriter.erase_op(copy)
+                    Rewriter.erase_op(buf)
+                    continue
             copies += 1
     return copies
 
@@ -92,12 +106,17 @@ class StageWeightsPass(ModulePass):
     at a time: double buffering. `fc=flash` (the default, as Vela) leaves
     fully-connected weights in flash, where the NPU reads them directly;
     `fc=stage` stages them too. `enable=false` leaves every weight in flash.
+    `keep-peak=true` stages a weight only where its copy does not raise the
+    program's SRAM peak (the live bytes of `tirconst.analysis.live_bytes`), as
+    Vela buffers weights where SRAM allows: staging is for speed, and need
+    not cost memory.
     """
 
     name = NAME
 
     fc: str = "flash"
     enable: bool = True
+    keep_peak: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.fc not in ("flash", "stage"):
@@ -108,4 +127,4 @@ class StageWeightsPass(ModulePass):
             return
         for func in op.body.block.ops:
             if isinstance(func, FuncOp):
-                stage_block(func.body.block, self.fc == "stage")
+                stage_block(func.body.block, self.fc == "stage", self.keep_peak)
