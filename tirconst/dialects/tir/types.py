@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -53,10 +54,17 @@ _NUMPY_OF = {str(t): dt for t, dt in DTYPES.values()}
 _ELEMENT_OF = {dt: t for t, dt in DTYPES.values()}
 
 
+_DTYPE_OF_ATTR: dict[Attribute, np.dtype] = {}  # printing an attribute is slow
+
+
 def numpy_dtype(element_type: Attribute) -> np.dtype:
     """The numpy dtype of a TIR element type; raises VerifyException otherwise."""
+    found = _DTYPE_OF_ATTR.get(element_type)
+    if found is not None:
+        return found
     try:
-        return _NUMPY_OF[str(element_type)]
+        found = _DTYPE_OF_ATTR[element_type] = _NUMPY_OF[str(element_type)]
+        return found
     except KeyError:
         raise VerifyException(
             f"{element_type} is not a TIR dtype (expected one of "
@@ -120,7 +128,7 @@ class BufferType(ParametrizedAttribute, TypeAttribute):
 
     @property
     def num_elements(self) -> int:
-        return int(np.prod(self.get_shape(), dtype=np.int64))
+        return math.prod(self.get_shape())  # Python ints: no overflow, fast
 
     @property
     def size_in_bytes(self) -> int:
