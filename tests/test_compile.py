@@ -156,3 +156,28 @@ def test_unwritable_output_dir_is_one_line(tmp_path: Path) -> None:
     )
     assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert blocker.read_text() == "x"
+
+
+def test_random_inputs_skip_a_parameter_on_reused_bytes(tmp_path: Path) -> None:
+    """The README's run of a compiled program: the plan puts output0 on
+    input0's bytes, so random inputs fill input0 only, and the run works."""
+    model = MODELS / "keyword_spotting_mobilenetv2.tflite"
+    module, _ = Compiler(model, "ethos-u55-128", None).run()
+    inputs = random_inputs(module, seed=0)
+    assert "input0" in inputs and "output0" not in inputs
+    src = tmp_path / "m.mlir"
+    src.write_text(str(module))
+    r = subprocess.run(
+        [
+            BIN / "tirconst-run",
+            src,
+            "--random-inputs",
+            "0",
+            "--outputs",
+            tmp_path / "o.npz",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "output0" in np.load(tmp_path / "o.npz")

@@ -192,10 +192,24 @@ def random_inputs(
 ) -> dict[str, np.ndarray]:
     """Seeded random data for every parameter of `function`, of its dtype and
     shape: integers over the dtype's whole range, bools, and standard-normal
-    floats. The same seed always gives the same data."""
+    floats. The same seed always gives the same data. A parameter placed on
+    bytes an earlier one holds (a plan that reuses an input for an output)
+    gets none: its contents are the earlier one's."""
     program = source if isinstance(source, Program) else Program(source)
     fn = program.function(function)
-    return inputs_for(fn.params, seed)
+    data = inputs_for(fn.params, seed)
+    placements = getattr(fn, "placements", {})  # npu streams have none
+    taken: list[tuple[str, int, int]] = []
+    for name, t in fn.params:
+        if name not in placements:
+            continue
+        pool, start = placements[name]
+        end = start + t.size_in_bytes
+        if any(p == pool and s < end and start < e for p, s, e in taken):
+            del data[name]
+        else:
+            taken.append((pool, start, end))
+    return data
 
 
 def inputs_for(

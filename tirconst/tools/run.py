@@ -172,9 +172,9 @@ def _run(args: argparse.Namespace) -> None:
         if args.inputs is not None:
             inputs = given
         elif args.random_inputs is not None:
-            from tirconst.interpreter.program import inputs_for
+            from tirconst.interpreter.program import random_inputs
 
-            inputs = inputs_for(fn.params, args.random_inputs)
+            inputs = random_inputs(program, name, args.random_inputs)
         else:
             inputs = {}
         outputs = fn(inputs)
