@@ -179,7 +179,10 @@ def npu_reason(op: Operation) -> str | None:
     if isinstance(op, QuantizeOp | DequantizeOp):
         return f"{op.name[4:]}: float data (the NPU has no float support)"
     if isinstance(op, MeanOp):
-        return "mean: not lowered (a depthwise sum then a multiply is not implemented)"
+        return (
+            "mean: only a spatial mean (axes 1 and 2) is lowered, as "
+            "tir-legalize-npu's depthwise sum"
+        )
     if isinstance(op, PadOp):
         return "pad: not folded into a following convolution (tir-legalize-npu)"
     if not isinstance(op, OperatorOp):

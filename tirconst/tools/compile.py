@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import PassFailedException
@@ -224,8 +225,6 @@ def compile_model(
                     f"{len(pkg.segments)}"
                 )
             buf = io.BytesIO()
-            import numpy as np
-
             np.savez(buf, **npz_arrays(path, pkg.segments[0]))
             model_out: bytes = buf.getvalue()
         else:

@@ -21,7 +21,6 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import BlockArgument, SSAValue
 
 from tirconst.backend.ethos_u.segments import (
-    FLASH_REGION,
     SCRATCH_REGION,
     NpuSegment,
     OutputError,
@@ -255,5 +254,4 @@ def package(module: ModuleOp, model: TFLiteModel) -> Package:
                 outputs=tuple(at(t) for t in outs),
             )
         )
-    assert FLASH_REGION == 0
     return Package(tuple(segments), flash, scratch, npu_ops, len(cpu), payload_bytes)
