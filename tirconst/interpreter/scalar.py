@@ -143,10 +143,16 @@ ROUND = {16: "_f16", 32: "_f32", 64: ""}
 
 
 def fdiv(a: float, b: float) -> float:
-    """IEEE division (Python raises on a zero divisor; IEEE gives inf or nan)."""
+    """IEEE division (Python raises on a zero divisor; IEEE gives inf or nan).
+
+    0/0 is the machine's default nan, computed as `inf - inf` is, so its bits
+    are the ones compiled code gets (TVM's, checked: negative on x86); a nan
+    dividend passes through."""
     if b == 0.0:
-        if a != a or a == 0.0:
-            return math.nan
+        if a != a:
+            return a
+        if a == 0.0:
+            return math.inf - math.inf
         return math.copysign(math.inf, a) * math.copysign(1.0, b)
     return a / b
 

@@ -1,5 +1,6 @@
-"""`tirconst-import MODEL.tflite [-o OUT.mlir] [--summary]`: import an int8
-TFLite model as a tir program, and show what it became."""
+"""`tirconst-import MODEL.tflite|PROGRAM.py [-o OUT.mlir] [--summary]`: import
+an int8 TFLite model, or the TVMScript PrimFuncs and IRModules a `.py` file
+defines (TVM 0.27), as a tir program, and show what it became."""
 
 from __future__ import annotations
 
@@ -51,7 +52,9 @@ def summary(module: ModuleOp, largest: int = 5) -> str:
 @reports_errors("tirconst-import")
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="tirconst-import", description=__doc__)
-    ap.add_argument("model", type=Path, help="an int8 .tflite model")
+    ap.add_argument(
+        "model", type=Path, help="an int8 .tflite model or a TVMScript .py file"
+    )
     ap.add_argument("-o", "--output", type=Path, help="write the tir module here")
     ap.add_argument(
         "--summary",
@@ -65,7 +68,15 @@ def main(argv: list[str] | None = None) -> None:
 
 def _import(args: argparse.Namespace) -> None:
     try:
-        module = import_tflite(args.model)
+        if args.model.suffix == ".py":
+            from tirconst.frontend.tvm import TVMImportError, import_tvmscript
+
+            try:
+                module = import_tvmscript(args.model)
+            except TVMImportError as e:
+                raise ToolError(f"{args.model}: error: {e}") from None
+        else:
+            module = import_tflite(args.model)
     except TFLiteImportError as e:
         raise ToolError(f"{args.model}: error: {e}") from None
     if args.output is not None:
