@@ -34,12 +34,13 @@ def run_tvm(func: Any, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray
     lib = tvm.compile(func, target="llvm")
     tensors = []
     for name, shape, dtype in _params(func):
-        data = np.ascontiguousarray(np.asarray(inputs[name], dtype=dtype))
-        assert data.shape == shape, (name, data.shape, shape)
-        tensors.append(tvm.runtime.tensor(data.copy()))
+        data = np.array(inputs[name], dtype=dtype)
+        assert data.size == int(np.prod(shape)), (name, data.shape, shape)
+        tensors.append(tvm.runtime.tensor(data.reshape(shape).copy()))
     lib(*tensors)
     return {
-        name: t.numpy() for (name, _, _), t in zip(_params(func), tensors, strict=True)
+        name: t.numpy().reshape(shape)
+        for (name, shape, _), t in zip(_params(func), tensors, strict=True)
     }
 
 
@@ -94,3 +95,18 @@ def assert_same_as_tvm(
     theirs = run_tvm(func, inputs)
     assert_same_results(ours, theirs)
     return module
+
+
+def tvm_objects(text: str, directory) -> list[Any]:
+    """The PrimFuncs and IRModules a TVMScript text defines, as TVM parses it."""
+    import runpy
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".py", dir=directory, delete=False
+    ) as f:
+        f.write(text)
+    namespace = runpy.run_path(f.name)
+    return [
+        v for v in namespace.values() if type(v).__name__ in ("PrimFunc", "IRModule")
+    ]

@@ -118,6 +118,19 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     }
 
 
+def _tvmscript_target() -> type:
+    from tirconst.backend.tvmscript import TVMScriptTarget
+
+    return TVMScriptTarget
+
+
+def get_all_targets() -> dict[str, Callable[[], type]]:
+    """Target name -> loader (`-t tvmscript`: tirconst.backend.tvmscript)."""
+    return {"tvmscript": _tvmscript_target}
+
+
 TIRCONST_UNIVERSE = Universe(
-    all_dialects=get_all_dialects(), all_passes=get_all_passes()
+    all_dialects=get_all_dialects(),
+    all_passes=get_all_passes(),
+    all_targets=get_all_targets(),
 )

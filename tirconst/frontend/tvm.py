@@ -340,6 +340,8 @@ class _FuncImporter:
         v = self.expr(e)
         if not isinstance(v.type, IntegerType) or v.type.width.data == 1:
             raise self.fail(f"index {e} is not an integer")
+        if _is_unsigned(v.type):  # arith.index_cast would sign-extend
+            return self.add(tir.CastOp(v, IndexType()))
         return self.add(arith.IndexCastOp(v, IndexType()))
 
     def expr(self, e: Any) -> SSAValue:

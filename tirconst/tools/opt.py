@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import nullcontext
+from pathlib import Path
 from typing import IO
 
 from xdsl.dialects.builtin import ModuleOp
@@ -112,7 +113,11 @@ class TirconstOptMain(xDSLOptMain):
     def _emit_other_target(self, prog: ModuleOp, output: IO[str]) -> None:
         """A non-MLIR target: refused for tir ops (no target lowers them), and
         its own failures become one-line errors."""
-        name = parse_spec(self.args.target).name
+        spec = parse_spec(self.args.target)
+        name = spec.name
+        if name == "tvmscript":
+            self._emit_tvmscript(prog, output, spec.parameters.get("params"))
+            return
         tir_op = next((op for op in prog.walk() if op.name.startswith("tir.")), None)
         if tir_op is not None:
             where = location_of(tir_op)
@@ -135,6 +140,19 @@ class TirconstOptMain(xDSLOptMain):
                 "for this module (it holds no ops the target prints)"
             )
         output.write(text)
+
+    def _emit_tvmscript(self, prog: ModuleOp, output: IO[str], params) -> None:
+        """`-t tvmscript`: TVMScript for TVM 0.27; constants' data goes to
+        `tvmscript{params=F.npz}`, else beside `-o OUT.py` as `OUT.npz`."""
+        from tirconst.backend.tvmscript import TVMScriptExportError, write_tvmscript
+
+        path = str(params[0]) if params else None
+        if path is None and self.args.output_file is not None:
+            path = str(Path(self.args.output_file).with_suffix(".npz"))
+        try:
+            write_tvmscript(prog, output, path)
+        except TVMScriptExportError as e:
+            raise ToolError(f"{self.get_input_name()}: error: {e}") from None
 
     def write_resulting_program(self, prog: ModuleOp, output: IO[str]) -> None:
         """Print straight to `output`: the text of a module with large
