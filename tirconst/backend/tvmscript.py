@@ -9,9 +9,11 @@ says so. `tirconst-opt -t tvmscript` prints it (`tvmscript{params=F.npz}`
 names the data file; with `-o OUT.py` it defaults to `OUT.npz`).
 
 The mapping is the inverse of `tirconst.frontend.tvm`'s: an SSA value used
-once, in the same block, is written inline in its user's expression; any
-other becomes `name = T.bind(...)` (a TVM let), so nothing is computed twice
-or moved across a store. `index` values are TVM's int32 index expressions
+once, defined right before its user (its ops contiguous, in the order an
+importer emits an expression's), is written inline in its user's expression;
+any other becomes `name = T.bind(...)` (a TVM let), so nothing is computed
+twice or moved across a store, and importing the text gives back the same
+ops in the same order. `index` values are TVM's int32 index expressions
 (a tir index is 64-bit: index arithmetic that leaves int32 differs in TVM).
 Ops with no TVMScript form (placements, pools, operator ops, `tir.reshape` of
 a strided view) are refused with a one-line `TVMScriptExportError` naming them.
@@ -142,6 +144,7 @@ class _FuncExporter:
         self.dtypes: dict[SSAValue, str] = {}
         """Index value -> the TVM dtype of its expression text."""
         self.used: set[str] = set(_RESERVED)
+        self.inlined: set[Operation] = set()
         self.extra_params: list[tuple[str, tir.BufferType, str]] = []
 
     def fail(self, op: Operation, message: str) -> TVMScriptExportError:
@@ -208,8 +211,44 @@ class _FuncExporter:
     # -- statements --------------------------------------------------------
 
     def block(self, block: Block) -> None:
+        self.plan_inlining(block)
         for op in block.ops:
             self.op(op)
+
+    def plan_inlining(self, block: Block) -> None:
+        """Which values are written inline: an operand whose single-use
+        definition sits right before its user (after the user's later
+        operands' own inline definitions), so that the ops of an inline
+        expression are contiguous and in the order an importer emits them
+        (operands first, left to right). Everything else is bound by name."""
+        ops = list(block.ops)
+
+        def claim(op: Operation, cursor: int) -> int:
+            for x in reversed(op.operands):
+                d = x.owner
+                if (
+                    cursor >= 0
+                    and ops[cursor] is d
+                    and isinstance(d, Operation)
+                    and self.candidate(d)
+                ):
+                    self.inlined.add(d)
+                    cursor = claim(d, cursor - 1)
+            return cursor
+
+        k = len(ops) - 1
+        while k >= 0:
+            k = claim(ops[k], k - 1)
+
+    def candidate(self, op: Operation) -> bool:
+        if len(op.results) != 1 or op.regions:
+            return False
+        if not (self.is_scalar(op) or isinstance(op, tir.CallExternOp)):
+            return False
+        v = op.results[0]
+        if not v.has_one_use():
+            return False
+        return next(iter(v.uses)).operation.parent_block() is op.parent_block()
 
     def nested(self, block: Block) -> None:
         self.indent += 1
@@ -341,21 +380,7 @@ class _FuncExporter:
         )
 
     def inlinable(self, op: Operation) -> bool:
-        """Used once, later in the same block, with nothing between that
-        writes memory or binds (so writing it at its use reads the same)."""
-        v = op.results[0]
-        if v.uses.get_length() != 1:
-            return False
-        user = next(iter(v.uses)).operation
-        if user.parent_block() is not op.parent_block():
-            return False
-        pure = not op.name.startswith("tir.call_extern")
-        node = op.next_op
-        while node is not None and node is not user:
-            if not (pure and self.is_scalar(node) and not node.regions):
-                return False
-            node = node.next_op
-        return node is user
+        return op in self.inlined
 
     def scalar(self, op: Operation) -> None:
         v = op.results[0]
