@@ -61,11 +61,60 @@ def _run_binary(dtype: str, expr: str, keep=None, out: str | None = None) -> Non
     assert_same_as_tvm(func, inputs)
 
 
+def _fits(dtype: str, op: str):
+    info = np.iinfo(dtype)
+
+    def keep(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        exact = {"+": a + b, "-": a - b, "*": a * b}.get(op)
+        if exact is None or dtype.startswith("u") or info.bits < 32:
+            return np.ones(a.shape, bool)
+        big = [int(x) for x in a], [int(x) for x in b]
+        exact = [eval(f"x {op} y") for x, y in zip(*big, strict=True)]
+        return np.array([info.min <= v <= info.max for v in exact])
+
+    return keep
+
+
 @pytest.mark.parametrize("dtype", INT_DTYPES)
 @pytest.mark.parametrize("op", ["+", "-", "*", "&", "|", "^"])
-def test_wrapping_arithmetic(dtype: str, op: str) -> None:
-    """+ - * wrap at the dtype's width (int8 + int8 is int8: no promotion)."""
-    _run_binary(dtype, f"a[i] {op} b[i]")
+def test_integer_arithmetic(dtype: str, op: str) -> None:
+    """int8 + int8 is int8 (no promotion); int8/int16 and unsigned + - * wrap;
+    int32/int64 + - * are compared where they do not overflow (TVM's rule:
+    they never do)."""
+    _run_binary(dtype, f"a[i] {op} b[i]", keep=_fits(dtype, op))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64"])
+def test_signed_overflow(dtype: str) -> None:
+    """TVM's rule: int32/int64 + - * never overflow (LLVM `nsw` in its code,
+    and its simplifier computes them in the integers: floormod(MIN - x, 5)
+    becomes floormod(MIN % 5 - x, 5)); int8/int16 wrap. So an import marks
+    int32/int64 + - * `overflow<nsw>` and our interpreter refuses their
+    overflow, while int8/int16 wrap as in TVM."""
+    from tests.tvm_oracle import run_tvm
+    from tirconst.frontend.tvm import import_tvm
+    from tirconst.interpreter import InterpreterError, run_function
+
+    info = np.iinfo(dtype)
+    func = _func(
+        f"for i in range(2):\n"
+        f"    c[i] = T.floormod(T.{dtype}({info.min}) - a[i], T.{dtype}(5))",
+        f'a: T.Buffer((2,), "{dtype}"), c: T.Buffer((2,), "{dtype}")',
+    )
+    a = np.array([0, 3], dtype)
+    inputs = {"a": a, "c": np.zeros(2, dtype)}
+    theirs = run_tvm(func, inputs)["c"]
+    if info.bits < 32:
+        wrapped = [
+            (int(info.min) - int(x) - info.min) % (1 << info.bits) + info.min for x in a
+        ]
+        assert theirs.tolist() == [w % 5 for w in wrapped]
+        assert_same_as_tvm(func, inputs)
+        return
+    assert theirs.tolist() == [(int(info.min) - int(x)) % 5 for x in a]
+    assert "overflow<nsw>" in str(import_tvm(func))
+    with pytest.raises(InterpreterError, match=r"signed overflow \(nsw\)"):
+        run_function(import_tvm(func), inputs)
 
 
 def _divisible(a: np.ndarray, b: np.ndarray, dtype: str) -> np.ndarray:

@@ -45,12 +45,16 @@ def run_tvm(func: Any, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray
 
 
 def random_inputs(func: Any, seed: int = 0) -> dict[str, np.ndarray]:
-    """Seeded data for every parameter: full-range integers, small floats."""
+    """Seeded data for every parameter: full-range integers up to 16 bits,
+    moderate int32/int64 (whose overflow is undefined), small floats."""
     rng = np.random.default_rng(seed)
     out = {}
     for name, shape, dtype in _params(func):
         if dtype == np.bool_:
             out[name] = rng.integers(0, 2, shape).astype(np.bool_)
+        elif dtype.kind == "i" and dtype.itemsize >= 4:
+            # int32/int64 arithmetic must not overflow (TVM's rule): moderate data
+            out[name] = rng.integers(-(1 << 12), 1 << 12, shape).astype(dtype)
         elif dtype.kind in "iu":
             info = np.iinfo(dtype)
             out[name] = rng.integers(

@@ -15,6 +15,8 @@ any other becomes `name = T.bind(...)` (a TVM let), so nothing is computed
 twice or moved across a store, and importing the text gives back the same
 ops in the same order. `index` values are TVM's int32 index expressions
 (a tir index is 64-bit: index arithmetic that leaves int32 differs in TVM).
+int32/int64 `+ - *` flagged `overflow<nsw>` are TVM's own (which assume no
+overflow); unflagged ones wrap, so they go out through the unsigned type.
 Ops with no TVMScript form (placements, pools, operator ops, `tir.reshape` of
 a strided view) are refused with a one-line `TVMScriptExportError` naming them.
 """
@@ -88,6 +90,9 @@ _KIND_CALL = {
     tir.ForKind.VECTORIZED: "T.vectorized",
     tir.ForKind.UNROLLED: "T.unroll",
 }
+MAX_NESTING = 24
+"""Inline expressions nest at most this deep (Python's parser stops at 200
+parentheses); a deeper one is bound to a name."""
 _RESERVED = {"T", "I", "np", "range", "True", "False", "None"}
 
 
@@ -223,7 +228,10 @@ class _FuncExporter:
         (operands first, left to right). Everything else is bound by name."""
         ops = list(block.ops)
 
+        depth: dict[Operation, int] = {}
+
         def claim(op: Operation, cursor: int) -> int:
+            depth[op] = 1
             for x in reversed(op.operands):
                 d = x.owner
                 if (
@@ -232,8 +240,11 @@ class _FuncExporter:
                     and isinstance(d, Operation)
                     and self.candidate(d)
                 ):
-                    self.inlined.add(d)
                     cursor = claim(d, cursor - 1)
+                    if depth[d] >= MAX_NESTING:
+                        break  # d is bound; what precedes it must be too
+                    self.inlined.add(d)
+                    depth[op] = max(depth[op], depth[d] + 1)
             return cursor
 
         k = len(ops) - 1
@@ -413,10 +424,13 @@ class _FuncExporter:
         ):
             return self.index_cast(op)
         if isinstance(op, tir.CastOp):
+            src_t = op.input.type
             if (
                 isinstance(op.input.owner, arith.ConstantOp)
-                and isinstance(t, IntegerType)
-                and op.input.uses.get_length() == 1
+                and _is_unsigned(t)
+                and isinstance(src_t, IntegerType)
+                and src_t.width == t.width  # type: ignore[union-attr]
+                and op.input.has_one_use()
             ):
                 value = op.input.owner.value
                 assert isinstance(value, IntegerAttr)
@@ -445,7 +459,22 @@ class _FuncExporter:
                 ):
                     return f"T.Not({a})"
                 return f"({a} != {b})"
-            return f"({a} {_ARITH_SYMBOL[name]} {b})"
+            sym = _ARITH_SYMBOL[name]
+            flags = getattr(op, "overflow_flags", None)
+            if (
+                name in ("arith.addi", "arith.subi", "arith.muli")
+                and isinstance(t, IntegerType)
+                and not _is_unsigned(t)
+                and t.width.data >= 32
+                and "nsw" not in {str(f) for f in (flags.data if flags else ())}
+            ):
+                # wraps: TVM's int32/int64 + - * may not overflow; unsigned wrap
+                u = _other_signedness(t)
+                return (
+                    f'T.Cast("{dtype_name(t)}", (T.Cast("{u}", {a}) {sym} '
+                    f'T.Cast("{u}", {b})))'
+                )
+            return f"({a} {sym} {b})"
         if name in _CALLS:
             return f"{_CALLS[name]}({ops[0]}, {ops[1]})"
         if name in _SIGNED_CALLS:

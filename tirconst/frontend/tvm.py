@@ -20,7 +20,8 @@ The mapping, node by node (docs/tvm.md has the table):
   an `arith.index_cast` of its TVM expression (a bare loop variable is the
   loop's `index` directly);
 - integer `+ - * & | ^ << >>` and comparisons -> `arith` (signedness from the
-  dtype), `Div`/`Mod` (TVM's truncdiv/truncmod) -> `arith.divsi`/`remsi`
+  dtype; int32/int64 `+ - *` carry `overflow<nsw>`: TVM assumes they do not
+  overflow, its simplifier rewrites them as integers; int8/int16 wrap), `Div`/`Mod` (TVM's truncdiv/truncmod) -> `arith.divsi`/`remsi`
   (`divui`/`remui` for unsigned), `FloorDiv`/`FloorMod`/`Min`/`Max`/`Select`/
   `Cast` -> `tir.floordiv`/`floormod`/`min`/`max`/`select`/`cast`; float
   arithmetic and comparisons -> `arith`'s float ops; every comparison is
@@ -410,6 +411,11 @@ class _FuncImporter:
             cls = _INT_BINARY.get(kind)
             if cls is None:
                 raise self.fail(f"TVM expression {kind} ({e}) is not supported")
+        if kind in ("Add", "Sub", "Mul") and not unsigned and t.width.data >= 32:
+            # TVM's rule: int32/int64 arithmetic does not overflow (its code is
+            # LLVM `nsw`, its simplifier computes in the integers): nsw
+            nsw = arith.IntegerOverflowAttr([arith.IntegerOverflowFlag.NSW])
+            return self.add(cls(a, b, overflow=nsw))
         return self.add(cls(a, b))
 
     def compare(self, kind: str, ea: Any, eb: Any) -> SSAValue:

@@ -68,9 +68,27 @@ def _operands(em: FunctionEmitter, op: Operation):
 
 
 def _binary(compute: Callable[[Interval, Interval], Interval], symbol: str) -> Rule:
+    """addi/subi/muli. With `overflow<nsw>` (`nuw`) a result out of the signed
+    (unsigned) range is undefined, as LLVM's poison and TVM's rule for signed
+    arithmetic (its simplifier computes in the integers): a Fault."""
+
     def rule(em: FunctionEmitter, op: Operation) -> None:
         a, b, ra, rb, t = _operands(em, op)
         assert t is not None
+        flags = getattr(op, "overflow_flags", None)
+        for flag in sorted(str(f) for f in (flags.data if flags else ())):
+            signed = flag == "nsw"
+            view = _signed_view if signed else _unsigned_view
+            (va, ia), (vb, ib) = view(t, a, ra), view(t, b, rb)
+            lo, hi = (-(1 << (t.width - 1)), (1 << (t.width - 1)) - 1) if signed else (
+                0,
+                t.mask,
+            )
+            exact = compute(ia, ib)
+            if lo <= exact[0] and exact[1] <= hi:
+                continue  # proven not to overflow
+            k = em.fault_site(op)
+            em.emit(f"_ovf({va} {symbol} {vb}, {lo}, {hi}, {k}, {flag!r})")
         em.int_result(op.results[0], f"{a} {symbol} {b}", compute(ra, rb), t)
 
     return rule

@@ -5,8 +5,10 @@ signed for signless `iN` (N > 1), `siN` and `index` (64-bit); unsigned for
 `uiN` and `i1` (0 or 1). Every operation wraps its result to that range (two's
 complement, at the type's width), unless range analysis proves it is already
 there. Ops whose result TIR leaves undefined (division by zero, overflowing
-division, shifts by the width or more, float-to-int out of range) raise
-`Fault`, which the caller turns into an error naming the op.
+division, shifts by the width or more, float-to-int out of range, and signed
+or unsigned overflow of an `arith` op flagged `overflow<nsw>` or `<nuw>`, as
+TVM's signed arithmetic is) raise `Fault`, which the caller turns into an
+error naming the op.
 
 Floats are Python floats rounded to their type after every operation (f16 and
 f32 through `struct`, which rounds to nearest even; an IEEE f64 result rounded
@@ -285,6 +287,13 @@ def shift_amount(b: int, width: int, k: int) -> int:
     return b
 
 
+def no_overflow(v: int, lo: int, hi: int, k: int, flag: str) -> None:
+    """An `overflow<nsw|nuw>` op's exact result must be in [lo, hi]."""
+    if not lo <= v <= hi:
+        kind = "signed" if flag == "nsw" else "unsigned"
+        raise Fault(k, f"{kind} overflow ({flag}): {v} is outside [{lo}, {hi}]")
+
+
 HELPERS = {
     "_f32": f32,
     "_f16": f16,
@@ -303,6 +312,7 @@ HELPERS = {
     "_fmod": mod_floor,
     "_cdiv": div_ceil,
     "_shamt": shift_amount,
+    "_ovf": no_overflow,
     "_inf": math.inf,
     "_nan": math.nan,
 }
