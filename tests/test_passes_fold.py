@@ -102,6 +102,26 @@ def test_nans_do_not_fold_but_infinities_do():
     assert_equivalent(text, load(str(after)))  # through the text, bit for bit
 
 
+def test_overflowing_nsw_ops_stay_for_run_time():
+    """`overflow<nsw>` (TVM's int32 rule): an overflowing fold is undefined,
+    so it stays (the interpreter then reports it); one that fits folds."""
+    text = """
+    tir.func @main(%y : !tir.buffer<2xi32>) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %big = arith.constant 2147483647 : i32
+      %one = arith.constant 1 : i32
+      %two = arith.constant 2 : i32
+      %a = arith.addi %big, %one overflow<nsw> : i32
+      %b = arith.addi %one, %two overflow<nsw> : i32
+      tir.buffer_store %a, %y[%c0] : !tir.buffer<2xi32>
+      tir.buffer_store %b, %y[%c1] : !tir.buffer<2xi32>
+    }"""
+    after = str(fold(text))
+    assert "arith.addi %big, %one overflow<nsw>" in after
+    assert "%one, %two" not in after and "arith.constant 3 : i32" in after
+
+
 # --------------------------------------------- scalar folds vs the interpreter
 
 INT_TYPES = {"i8": 8, "i32": 32, "i64": 64}

@@ -63,7 +63,9 @@ class Gen:
         self.draw = data.draw
         self.block: Block = Block()
         self.buffers: list[tuple[SSAValue, str]] = []  # (buffer, dtype)
-        self.scalars: list[tuple[SSAValue, str]] = []  # lets and loop variables
+        self.scalars: list[tuple[SSAValue, str, bool]] = []
+        """Lets and loop variables: value, dtype, safe in an index."""
+        self.tainted = False  # a value-changing integer cast was drawn
         self.budget = 40  # statements left
         self.nesting = 0  # indices being drawn
 
@@ -104,7 +106,7 @@ class Gen:
         if dim == 1:  # TVM folds floormod(e, 1) to 0
             return self.add(arith.ConstantOp(IntegerAttr(0, IndexType())))
         if self.nesting:  # an index inside an index: a name or a constant
-            names = [v for v, dt in self.scalars if dt == "int32"]
+            names = [v for v, dt, safe in self.scalars if dt == "int32" and safe]
             if not names:
                 k = self.draw(st.integers(0, dim - 1))
                 return self.add(arith.ConstantOp(IntegerAttr(k, IndexType())))
@@ -129,7 +131,11 @@ class Gen:
     def leaf(self, dtype: str, literal: bool = True) -> SSAValue:
         """A let, a load or (if `literal`) a constant of `dtype`."""
         kind = self.draw(st.integers(0, 2))
-        lets = [v for v, dt in self.scalars if dt == dtype]
+        lets = [
+            v
+            for v, dt, safe in self.scalars
+            if dt == dtype and (safe or not self.nesting)
+        ]
         if kind == 0 and lets:
             return self.pick(lets)
         if kind <= 1 or not literal:
@@ -144,8 +150,27 @@ class Gen:
         ints = [dt for _, dt in self.buffers if not dt.startswith("float")]
         if not ints:
             return self.clamped_cast(self.load(self.buffers[0][1]), dtype)
-        v = self.load(self.pick(ints))
-        return self.add(tir.CastOp(v, _type(dtype)))
+        src = self.pick(ints)
+        if dtype.startswith("float"):
+            return self.add(tir.CastOp(self.load(src), _type(dtype)))
+        return self.int_cast(self.load(src), src, dtype)
+
+    def int_cast(self, v: SSAValue, src: str, dst: str) -> SSAValue:
+        """An integer cast. TVM's simplifier takes an integer Cast to keep the
+        value (a uint32 above 2**31 cast to int32 counts as non-negative, so
+        floormod becomes truncmod): in an index a cast is clamped into the
+        target's range first; elsewhere it may wrap (TVM's code wraps)."""
+        si, di = np.iinfo(src), np.iinfo(dst)
+        if self.nesting and not (di.min <= si.min and si.max <= di.max):
+            if si.max > di.max:
+                hi = self.const_value(src, int(di.max))
+                v = self.add(tir.MinOp(v, hi))
+            if si.min < di.min:
+                lo = self.const_value(src, int(di.min))
+                v = self.add(tir.MaxOp(v, lo))
+        elif not (di.min <= si.min and si.max <= di.max):
+            self.tainted = True
+        return self.add(tir.CastOp(v, _type(dst)))
 
     def clamped_cast(self, v: SSAValue, dtype: str) -> SSAValue:
         """A float cast to `dtype`, clamped into range first if an integer."""
@@ -184,7 +209,9 @@ class Gen:
             v = self.expr(src, depth - 1, literal=False)
             if src.startswith("float"):
                 return self.clamped_cast(v, dtype)
-            return self.add(tir.CastOp(v, t))
+            if is_float:
+                return self.add(tir.CastOp(v, t))
+            return self.int_cast(v, src, dtype)
         if kind == 1:  # select
             c = self.cond(depth - 1)
             a = self.expr(dtype, depth - 1)
@@ -314,7 +341,9 @@ class Gen:
             self.add(tir.BufferStoreOp(value, buf, idx))
         elif kind == 2:  # a let, visible to later statements of this block
             dtype = self.draw(st.sampled_from(INTS + FLOATS))
-            self.scalars.append((self.expr(dtype, 2, literal=False), dtype))
+            self.tainted = False
+            v = self.expr(dtype, 2, literal=False)
+            self.scalars.append((v, dtype, not self.tainted))
         elif kind == 3:  # a loop
             lo = self.draw(st.integers(0, 2))
             n = self.draw(st.integers(1, 4))
@@ -339,7 +368,7 @@ class Gen:
 
     def loop_body(self, op: tir.ForOp) -> None:
         v = self.add(arith.IndexCastOp(op.induction_var, IntegerType(32)))
-        self.scalars.append((v, "int32"))
+        self.scalars.append((v, "int32", True))
         self.stmts(2)
 
     def nest(self, block: Block, depth: int, body) -> None:
@@ -462,6 +491,9 @@ def test_random_programs_match_tvm(data: st.DataObject, tmp_path_factory) -> Non
         if "overflow (nsw)" not in str(e):
             raise
         reject()  # undefined in TVM too: int32/int64 overflow
+    if os.environ.get("TIRCONST_TVM_DUMP"):  # the program TVM may crash on
+        with open(os.environ["TIRCONST_TVM_DUMP"], "w") as f:
+            f.write(script.text)
     try:
         theirs = run_tvm(func, inputs)
     except Exception as e:  # noqa: BLE001 - show the program TVM failed on

@@ -380,3 +380,21 @@ def test_tvm_refuses_constant_shifts_beyond_the_width() -> None:
             "for i in range(2):\n    c[i] = a[i] << T.int32(33)",
             'a: T.Buffer((2,), "int32"), c: T.Buffer((2,), "int32")',
         )
+
+
+def test_tvm_takes_integer_casts_to_keep_the_value() -> None:
+    """TVM's rule, found by the random programs: its simplifier treats an
+    integer Cast as value-preserving, so `floormod(int32(x_u32), 2)` becomes a
+    truncating `%` (an int32 of a uint32 counts as non-negative). A cast that
+    wraps (which tir.cast does, like C and TVM's code) is only safe where TVM
+    does not reason about it; the random programs clamp casts in indices."""
+    import tvm
+
+    func = _func(
+        'c[T.floormod(T.Cast("int32", a[0]), T.int32(2))] = T.int32(1)',
+        'a: T.Buffer((1,), "uint32"), c: T.Buffer((2,), "int32")',
+    )
+    with tvm.target.Target("llvm"):
+        simple = tvm.tirx.transform.StmtSimplify()(tvm.IRModule({"main": func}))
+    text = simple["main"].script()
+    assert '% 2] = 1' in text and 'floormod' not in text

@@ -115,9 +115,27 @@ def _int_binary(fn: Callable[[int, int, int], int | None], signed: bool = False)
             return None
         a, b = int(args[0]), int(args[1])
         result = fn(a, b, width)
+        if result is not None and _overflows(op, fn, a, b, width):
+            return None  # undefined (overflow<nsw|nuw>): left for run time
         return None if result is None else wrap(result, width)
 
     return rule
+
+
+def _overflows(op: Operation, fn, a: int, b: int, width: int) -> bool:
+    """Whether an `overflow<nsw>` (`<nuw>`) op's exact result leaves the
+    signed (unsigned) range."""
+    flags = getattr(op, "overflow_flags", None)
+    for flag in flags.data if flags is not None else ():
+        if str(flag) == "nsw":
+            exact = fn(wrap(a, width), wrap(b, width), width)
+            lo, hi = -(1 << (width - 1)), (1 << (width - 1)) - 1
+        else:
+            exact = fn(unsigned(a, width), unsigned(b, width), width)
+            lo, hi = 0, (1 << width) - 1
+        if exact is None or not lo <= exact <= hi:
+            return True
+    return False
 
 
 def _trunc_div(a: int, b: int) -> int:

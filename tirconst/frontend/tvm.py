@@ -21,7 +21,8 @@ The mapping, node by node (docs/tvm.md has the table):
   loop's `index` directly);
 - integer `+ - * & | ^ << >>` and comparisons -> `arith` (signedness from the
   dtype; int32/int64 `+ - *` carry `overflow<nsw>`: TVM assumes they do not
-  overflow, its simplifier rewrites them as integers; int8/int16 wrap), `Div`/`Mod` (TVM's truncdiv/truncmod) -> `arith.divsi`/`remsi`
+  overflow, its simplifier rewrites them as integers; int8/int16 wrap),
+  `Div`/`Mod` (TVM's truncdiv/truncmod) -> `arith.divsi`/`remsi`
   (`divui`/`remui` for unsigned), `FloorDiv`/`FloorMod`/`Min`/`Max`/`Select`/
   `Cast` -> `tir.floordiv`/`floormod`/`min`/`max`/`select`/`cast`; float
   arithmetic and comparisons -> `arith`'s float ops; every comparison is

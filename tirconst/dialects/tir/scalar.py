@@ -59,7 +59,10 @@ class _IntegerBinaryOp(_BinaryOp):
 @irdl_op_definition
 class FloorDivOp(_IntegerBinaryOp):
     """TIR `FloorDiv`: division rounding toward negative infinity (-7 / 2 = -4).
-    Division by zero is an error.
+    An unsigned type divides unsigned. Division by zero and `MIN / -1` are
+    undefined (TVM's code traps on them): an error here. Checked bit for bit
+    against TVM 0.27's compiled code on every integer dtype, negative
+    divisors and constant (strength-reduced) divisors included.
 
     Example:
         %a = arith.constant -7 : i32
@@ -73,7 +76,8 @@ class FloorDivOp(_IntegerBinaryOp):
 @irdl_op_definition
 class FloorModOp(_IntegerBinaryOp):
     """TIR `FloorMod`: the remainder of floordiv; it has the divisor's sign
-    (-7 mod 2 = 1).
+    (-7 mod 2 = 1). A zero divisor is undefined (an error here); checked
+    against TVM's compiled code as `tir.floordiv` is.
 
     Example:
         %a = arith.constant -7 : i32
@@ -87,6 +91,8 @@ class FloorModOp(_IntegerBinaryOp):
 @irdl_op_definition
 class MinOp(_BinaryOp):
     """TIR `Min` of two scalars; integers compare by their type's signedness.
+    Floats follow TVM's code, `a < b ? a : b`: min(nan, x) is x, min(x, nan)
+    is nan, min(-0.0, 0.0) is 0.0 (checked against TVM's compiled code).
 
     Example:
         %a = arith.constant 1.5 : f32
@@ -100,6 +106,8 @@ class MinOp(_BinaryOp):
 @irdl_op_definition
 class MaxOp(_BinaryOp):
     """TIR `Max` of two scalars; integers compare by their type's signedness.
+    Floats follow TVM's code, `a > b ? a : b`: max(nan, x) is x, max(x, nan)
+    is nan (checked against TVM's compiled code).
 
     Example:
         %a = arith.constant -3 : i8
@@ -113,7 +121,10 @@ class MaxOp(_BinaryOp):
 @irdl_op_definition
 class SelectOp(IRDLOperation):
     """TIR `Select`: `true_value` if the i1 condition holds, else `false_value`.
-    Both values are evaluated (unlike `if_then_else`).
+    Both values are evaluated (unlike `if_then_else`): TVM's rule is that
+    Select may compute both, so an undefined operation in the branch not
+    taken (a division by zero) is an error here, even where TVM's compiled
+    code happens to branch around it.
 
     Example:
         %c = arith.constant true
@@ -149,8 +160,10 @@ class CastOp(IRDLOperation):
 
     Integer to integer wraps to the target width (sign- or zero-extending by the
     source's signedness); float to integer truncates toward zero and must be in
-    range; integer to float rounds to nearest; float to float rounds to nearest;
-    to `i1` means "!= 0".
+    range (out of range or nan is undefined: LLVM poison in TVM's code, which
+    gives 44 for 300.0 to int8; an error here); integer to float rounds to
+    nearest; float to float rounds to nearest; to `i1` means "!= 0", so nan is
+    true. Every pair of TVM dtypes checked bit for bit against TVM 0.27.
 
     Example:
         %x = arith.constant 300 : i32
