@@ -41,47 +41,60 @@ def _pairs(dtype: str, n: int = 64) -> tuple[np.ndarray, np.ndarray]:
     return a[: n * 4], b[: n * 4]
 
 
-def _binary(dtype: str, expr: str, out: str | None = None, n: int = 256):
-    out = out or dtype
+def _binary(dtype: str, exprs: list[str], out: str, n: int):
+    body = "".join(f"\n    c[{k}, i] = {e}" for k, e in enumerate(exprs))
     return _func(
-        f"for i in range({n}):\n    c[i] = {expr}",
+        f"for i in range({n}):{body}",
         f'a: T.Buffer(({n},), "{dtype}"), b: T.Buffer(({n},), "{dtype}"), '
-        f'c: T.Buffer(({n},), "{out}")',
+        f'c: T.Buffer(({len(exprs)}, {n}), "{out}")',
     )
 
 
-def _run_binary(dtype: str, expr: str, keep=None, out: str | None = None) -> None:
+def _run_binary(dtype: str, exprs: list[str], keep=None, out: str | None = None):
+    """One PrimFunc computing every expression on every pair of corners (that
+    `keep` keeps): one TVM compile per dtype, not per expression."""
+    out = out or dtype
     a, b = _pairs(dtype)
     if keep is not None:
         ok = keep(a.astype(np.int64), b.astype(np.int64))
         a, b = a[ok], b[ok]
     n = len(a)
-    func = _binary(dtype, expr, out, n)
-    inputs = {"a": a, "b": b, "c": np.zeros(n, dtype=out or dtype)}
+    func = _binary(dtype, exprs, out, n)
+    inputs = {"a": a, "b": b, "c": np.zeros((len(exprs), n), dtype=out)}
     assert_same_as_tvm(func, inputs)
 
 
-def _fits(dtype: str, op: str):
+def _fits(dtype: str):
+    """Pairs whose + - * do not overflow (int32/int64: TVM's rule)."""
     info = np.iinfo(dtype)
 
     def keep(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        exact = {"+": a + b, "-": a - b, "*": a * b}.get(op)
-        if exact is None or dtype.startswith("u") or info.bits < 32:
+        if dtype.startswith("u") or info.bits < 32:
             return np.ones(a.shape, bool)
-        big = [int(x) for x in a], [int(x) for x in b]
-        exact = [eval(f"x {op} y") for x, y in zip(*big, strict=True)]
-        return np.array([info.min <= v <= info.max for v in exact])
+        pairs = zip((int(x) for x in a), (int(y) for y in b), strict=True)
+        return np.array(
+            [
+                all(info.min <= v <= info.max for v in (x + y, x - y, x * y))
+                for x, y in pairs
+            ]
+        )
 
     return keep
 
 
 @pytest.mark.parametrize("dtype", INT_DTYPES)
-@pytest.mark.parametrize("op", ["+", "-", "*", "&", "|", "^"])
-def test_integer_arithmetic(dtype: str, op: str) -> None:
+def test_integer_arithmetic(dtype: str) -> None:
     """int8 + int8 is int8 (no promotion); int8/int16 and unsigned + - * wrap;
     int32/int64 + - * are compared where they do not overflow (TVM's rule:
-    they never do)."""
-    _run_binary(dtype, f"a[i] {op} b[i]", keep=_fits(dtype, op))
+    they never do). min/max and comparisons by the dtype's signedness."""
+    ops = ["+", "-", "*", "&", "|", "^"]
+    exprs = [f"a[i] {op} b[i]" for op in ops]
+    exprs += ["T.min(a[i], b[i])", "T.max(a[i], b[i])", "~a[i]"]
+    exprs += [
+        f"T.Select(a[i] {op} b[i], T.{dtype}(1), T.{dtype}(0))"
+        for op in ["<", "<=", ">", ">=", "==", "!="]
+    ]
+    _run_binary(dtype, exprs, keep=_fits(dtype))
 
 
 @pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64"])
@@ -124,52 +137,32 @@ def _divisible(a: np.ndarray, b: np.ndarray, dtype: str) -> np.ndarray:
 
 
 @pytest.mark.parametrize("dtype", INT_DTYPES)
-@pytest.mark.parametrize(
-    "expr",
-    [
-        "T.floordiv(a[i], b[i])",
-        "T.floormod(a[i], b[i])",
-        "T.truncdiv(a[i], b[i])",
-        "T.truncmod(a[i], b[i])",
-    ],
-)
-def test_division(dtype: str, expr: str) -> None:
+def test_division(dtype: str) -> None:
     """floordiv/floormod round toward -inf (remainder has the divisor's sign),
     truncdiv/truncmod toward zero (remainder has the dividend's sign)."""
-    _run_binary(dtype, expr, keep=lambda a, b: _divisible(a, b, dtype))
+    exprs = [
+        f"T.{f}(a[i], b[i])" for f in ("floordiv", "floormod", "truncdiv", "truncmod")
+    ]
+    _run_binary(dtype, exprs, keep=lambda a, b: _divisible(a, b, dtype))
 
 
 @pytest.mark.parametrize("dtype", ["int8", "int32", "uint8"])
-@pytest.mark.parametrize("divisor", [1, 2, 3, 8, 7, -1, -2, -8, -7])
-def test_division_by_constants(dtype: str, divisor: int) -> None:
+def test_division_by_constants(dtype: str) -> None:
     """Constant divisors take TVM's strength-reduced paths (shifts, masks)."""
-    if dtype.startswith("u") and divisor < 0:
-        return
-    exprs = ["T.floordiv", "T.floormod", "T.truncdiv", "T.truncmod"]
-    body = "\n".join(
-        f"    c[{k}, i] = {e}(a[i], T.{dtype}({divisor}))" for k, e in enumerate(exprs)
-    )
+    divisors = [1, 2, 3, 8, 7]
+    if not dtype.startswith("u"):
+        divisors += [-1, -2, -8, -7]
+    fns = ["T.floordiv", "T.floormod", "T.truncdiv", "T.truncmod"]
+    exprs = [f"{f}(a[i], T.{dtype}({d}))" for d in divisors for f in fns]
+    body = "".join(f"\n    c[{k}, i] = {e}" for k, e in enumerate(exprs))
     a = _corners(dtype, 64)
-    if divisor == -1:
-        a = a[a != np.iinfo(dtype).min]
+    a = a[a != np.iinfo(dtype).min] if -1 in divisors else a  # MIN / -1
     n = len(a)
     func = _func(
-        f"for i in range({n}):\n{body}",
-        f'a: T.Buffer(({n},), "{dtype}"), c: T.Buffer((4, {n}), "{dtype}")',
+        f"for i in range({n}):{body}",
+        f'a: T.Buffer(({n},), "{dtype}"), c: T.Buffer(({len(exprs)}, {n}), "{dtype}")',
     )
-    assert_same_as_tvm(func, {"a": a, "c": np.zeros((4, n), dtype)})
-
-
-@pytest.mark.parametrize("dtype", INT_DTYPES)
-@pytest.mark.parametrize("op", ["T.min", "T.max"])
-def test_min_max_by_signedness(dtype: str, op: str) -> None:
-    _run_binary(dtype, f"{op}(a[i], b[i])")
-
-
-@pytest.mark.parametrize("dtype", INT_DTYPES)
-@pytest.mark.parametrize("op", ["<", "<=", ">", ">=", "==", "!="])
-def test_comparisons(dtype: str, op: str) -> None:
-    _run_binary(dtype, f"T.Select(a[i] {op} b[i], T.int8(1), T.int8(0))", out="int8")
+    assert_same_as_tvm(func, {"a": a, "c": np.zeros((len(exprs), n), dtype)})
 
 
 @pytest.mark.parametrize("dtype", INT_DTYPES)
@@ -179,18 +172,21 @@ def test_shifts_in_range(dtype: str) -> None:
     width = np.dtype(dtype).itemsize * 8
     a = _corners(dtype, 64)
     n = len(a)
+    exprs = ["a[i] << b[i]", "a[i] >> b[i]"]
     for amount in (0, 1, width // 2, width - 1):
-        func = _func(
-            f"for i in range({n}):\n"
-            f"    c[0, i] = T.shift_left(a[i], T.{dtype}({amount}))\n"
-            f"    c[1, i] = T.shift_right(a[i], T.{dtype}({amount}))\n"
-            f"    c[2, i] = a[i] << b[i]\n"
-            f"    c[3, i] = a[i] >> b[i]",
-            f'a: T.Buffer(({n},), "{dtype}"), b: T.Buffer(({n},), "{dtype}"), '
-            f'c: T.Buffer((4, {n}), "{dtype}")',
-        )
-        b = (np.arange(n) % width).astype(dtype)
-        assert_same_as_tvm(func, {"a": a, "b": b, "c": np.zeros((4, n), dtype)})
+        exprs += [
+            f"T.shift_left(a[i], T.{dtype}({amount}))",
+            f"T.shift_right(a[i], T.{dtype}({amount}))",
+        ]
+    body = "".join(f"\n    c[{k}, i] = {e}" for k, e in enumerate(exprs))
+    func = _func(
+        f"for i in range({n}):{body}",
+        f'a: T.Buffer(({n},), "{dtype}"), b: T.Buffer(({n},), "{dtype}"), '
+        f'c: T.Buffer(({len(exprs)}, {n}), "{dtype}")',
+    )
+    b = (np.arange(n) % width).astype(dtype)
+    shape = (len(exprs), n)
+    assert_same_as_tvm(func, {"a": a, "b": b, "c": np.zeros(shape, dtype)})
 
 
 CAST_DTYPES = [*INT_DTYPES, "bool", "float16", "float32", "float64"]
@@ -243,39 +239,41 @@ def _cast_sources(src: str, dst: str) -> np.ndarray:
     return _corners(src, 32)
 
 
-@pytest.mark.parametrize("dst", CAST_DTYPES)
 @pytest.mark.parametrize("src", CAST_DTYPES)
-def test_casts(src: str, dst: str) -> None:
+def test_casts(src: str) -> None:
     """Integer to integer wraps (sign- or zero-extending by the source), to bool
-    is != 0, float to integer truncates toward zero, to float rounds to nearest."""
-    a = _cast_sources(src, dst)
-    n = len(a)
-    func = _func(
-        f'for i in range({n}):\n    c[i] = T.Cast("{dst}", a[i])',
-        f'a: T.Buffer(({n},), "{src}"), c: T.Buffer(({n},), "{dst}")',
-    )
-    assert_same_as_tvm(func, {"a": a, "c": np.zeros(n, dst)})
+    is != 0 (nan is true), float to integer truncates toward zero, to float
+    rounds to nearest: `src` to every dtype, one PrimFunc."""
+    params, body, inputs = [], [], {}
+    for k, dst in enumerate(CAST_DTYPES):
+        a = _cast_sources(src, dst)
+        n = len(a)
+        params += [
+            f'a{k}: T.Buffer(({n},), "{src}")',
+            f'c{k}: T.Buffer(({n},), "{dst}")',
+        ]
+        body.append(f'for i in range({n}):\n    c{k}[i] = T.Cast("{dst}", a{k}[i])')
+        inputs |= {f"a{k}": a, f"c{k}": np.zeros(n, dst)}
+    func = _func("\n".join(body), ", ".join(params))
+    assert_same_as_tvm(func, inputs)
 
 
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
-@pytest.mark.parametrize(
-    "expr",
-    [
+def test_float_arithmetic(dtype: str) -> None:
+    """IEEE arithmetic rounded to the dtype; min/max/compare with nan and
+    signed zeros as TVM's code does them (every comparison is ordered)."""
+    exprs = [
         "a[i] + b[i]",
         "a[i] - b[i]",
         "a[i] * b[i]",
         "a[i] / b[i]",
         "T.min(a[i], b[i])",
         "T.max(a[i], b[i])",
-        "T.Select(a[i] < b[i], a[i], b[i])",
-        "T.Select(a[i] != b[i], a[i], b[i])",
-        "T.Select(a[i] == b[i], a[i], b[i])",
-        "T.Select(a[i] >= b[i], a[i], b[i])",
-    ],
-)
-def test_float_arithmetic(dtype: str, expr: str) -> None:
-    """IEEE arithmetic rounded to the dtype; min/max/compare with nan and
-    signed zeros as TVM's code does them."""
+    ]
+    exprs += [
+        f"T.Select(a[i] {op} b[i], a[i], b[i])"
+        for op in ["<", "<=", ">", ">=", "==", "!="]
+    ]
     vals = np.array(
         [0.0, -0.0, 1.0, -1.0, 0.1, 3.0, np.inf, -np.inf, np.nan, 1e-3, 65504.0, 1e30],
         dtype=np.float64,
@@ -285,8 +283,9 @@ def test_float_arithmetic(dtype: str, expr: str) -> None:
     a, b = np.meshgrid(vals, vals)
     a, b = a.ravel(), b.ravel()
     n = len(a)
-    func = _binary(dtype, expr, n=n)
-    assert_same_as_tvm(func, {"a": a, "b": b, "c": np.zeros(n, dtype)})
+    func = _binary(dtype, exprs, dtype, n)
+    inputs = {"a": a, "b": b, "c": np.zeros((len(exprs), n), dtype)}
+    assert_same_as_tvm(func, inputs)
 
 
 def test_select_takes_the_right_branch() -> None:
@@ -397,4 +396,4 @@ def test_tvm_takes_integer_casts_to_keep_the_value() -> None:
     with tvm.target.Target("llvm"):
         simple = tvm.tirx.transform.StmtSimplify()(tvm.IRModule({"main": func}))
     text = simple["main"].script()
-    assert '% 2] = 1' in text and 'floormod' not in text
+    assert "% 2] = 1" in text and "floormod" not in text

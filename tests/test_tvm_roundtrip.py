@@ -193,3 +193,22 @@ tir.func @main(%x : !tir.buffer<4xi8>, %y : !tir.buffer<4xi8>) {
 """)
     with pytest.raises(TVMScriptExportError, match="'tir.copy' has no TVMScript form"):
         to_tvmscript(op)
+
+
+def test_readme_tvmscript_commands_run(tmp_path: Path) -> None:
+    """README "Using it": import a TVMScript file, bind its weights, export."""
+    import re
+    import shutil
+
+    blocks = re.findall(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    (block,) = [b for b in blocks if "tvm_scale.py" in b]
+    (tmp_path / "examples").mkdir()
+    shutil.copy(ROOT / "examples/tvm_scale.py", tmp_path / "examples")
+    for line in block.strip().splitlines():
+        subprocess.run(line.split("#")[0], shell=True, cwd=tmp_path, check=True)
+    (back,) = tvm_objects((tmp_path / "bound.py").read_text(), tmp_path)
+    params = dict(np.load(tmp_path / "bound.npz"))
+    x = np.arange(32, dtype=np.int8).reshape(4, 8) - 16
+    theirs = run_tvm(back, {"x": x, "y": np.zeros((4, 8), np.int8), **params})
+    ours = run_function(load((tmp_path / "bound.mlir").read_text()), {"x": x}, "scale")
+    assert_same_results({"y": ours["y"]}, {"y": theirs["y"]})

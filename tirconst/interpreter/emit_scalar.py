@@ -80,10 +80,10 @@ def _binary(compute: Callable[[Interval, Interval], Interval], symbol: str) -> R
             signed = flag == "nsw"
             view = _signed_view if signed else _unsigned_view
             (va, ia), (vb, ib) = view(t, a, ra), view(t, b, rb)
-            lo, hi = (-(1 << (t.width - 1)), (1 << (t.width - 1)) - 1) if signed else (
-                0,
-                t.mask,
-            )
+            if signed:
+                lo, hi = -(1 << (t.width - 1)), (1 << (t.width - 1)) - 1
+            else:
+                lo, hi = 0, t.mask
             exact = compute(ia, ib)
             if lo <= exact[0] and exact[1] <= hi:
                 continue  # proven not to overflow
