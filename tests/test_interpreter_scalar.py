@@ -116,6 +116,40 @@ def test_c_division_truncates_toward_zero():
 
 
 @pytest.mark.parametrize(
+    ("flag", "a", "b", "ok"),
+    [
+        ("nsw", [2147483647], [1], False),
+        ("nsw", [-2147483648], [-1], False),
+        ("nsw", [2147483646], [1], True),
+        ("nuw", [-1], [1], False),  # 4294967295 + 1 unsigned
+        ("nuw", [-2], [1], True),
+        ("nsw, nuw", [-1], [-1], False),  # signed fine, unsigned overflows
+    ],
+)
+def test_overflow_flags_make_overflow_an_error(flag, a, b, ok):
+    """`overflow<nsw>` / `<nuw>` (TVM's int32 rule): overflow is undefined."""
+    text = f"""
+    tir.func @main(%a : !tir.buffer<1xi32>, %b : !tir.buffer<1xi32>,
+                   %r : !tir.buffer<1xi32>) {{
+      %c0 = arith.constant 0 : index
+      %x = tir.buffer_load %a[%c0] : !tir.buffer<1xi32>
+      %y = tir.buffer_load %b[%c0] : !tir.buffer<1xi32>
+      %s = arith.addi %x, %y overflow<{flag}> : i32
+      tir.buffer_store %s, %r[%c0] : !tir.buffer<1xi32>
+    }}"""
+    from tirconst.interpreter import run_function
+
+    inputs = {"a": np.array(a, np.int32), "b": np.array(b, np.int32)}
+    if ok:
+        assert run_function(text, inputs)["r"].tolist() == [a[0] + b[0]]
+        return
+    with pytest.raises(
+        InterpreterError, match=r"'arith.addi' op in @main: \w+ overflow"
+    ):
+        run_function(text, inputs)
+
+
+@pytest.mark.parametrize(
     "op, t, a, b, message",
     [
         ("arith.divsi", "i8", [INT8_MIN], [-1], r"division overflow \(-128 / -1\)"),
