@@ -40,7 +40,7 @@ from tirconst.dialects.tir.types import DTYPES
 from tirconst.frontend.tvm import import_tvm
 from tirconst.interpreter import InterpreterError, run_function
 
-EXAMPLES = int(os.environ.get("TIRCONST_TVM_EXAMPLES", "120"))
+EXAMPLES = int(os.environ.get("TIRCONST_TVM_EXAMPLES", "60"))
 INTS = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32"]
 FLOATS = ["float32", "float64", "float16"]
 NSW = arith.IntegerOverflowAttr([arith.IntegerOverflowFlag.NSW])
@@ -84,16 +84,13 @@ class Gen:
             v = self.draw(st.sampled_from([-1.5, 0.1, 3.0, 100.0, 1e-3, 2.5]))
             return self.add(arith.ConstantOp(FloatAttr(v, t)))  # type: ignore[arg-type]
         info = np.iinfo(dtype)
-        v = self.draw(
-            st.one_of(
-                st.integers(-3, 9)
-                .filter(lambda x: info.min <= x <= info.max)
-                .filter(lambda x: x not in (0, 1)),
-                st.sampled_from([int(info.min), int(info.max)]).filter(
-                    lambda x: x != 0 and (info.bits < 32 or dtype.startswith("u"))
-                ),
-            )
-        )
+        # no 0 or 1 (TVM folds x * 1, x + 0 as it builds the IR); extremes
+        # only where overflow wraps (int32/int64 overflow is undefined)
+        values = [x for x in range(-3, 10) if info.min <= x <= info.max]
+        values = [x for x in values if x not in (0, 1)]
+        if info.bits < 32 or dtype.startswith("u"):
+            values += [x for x in (int(info.min), int(info.max)) if x]
+        v = self.draw(st.sampled_from(values))
         if _is_unsigned(t):
             w = np.dtype(dtype).itemsize * 8
             bits = v - (1 << w) if v >= 1 << (w - 1) else v
@@ -406,7 +403,8 @@ def program(data: st.DataObject) -> ModuleOp:
 
 
 def drop_dead_scalars(module: ModuleOp) -> None:
-    """Erase unused scalar ops and loads, which the export leaves out."""
+    """Erase unused scalar ops and loads, which the export leaves out (and an
+    else block that leaves empty)."""
     changed = True
     while changed:
         changed = False
@@ -424,6 +422,11 @@ def drop_dead_scalars(module: ModuleOp) -> None:
                 op.detach()
                 op.erase()
                 changed = True
+    for op in module.walk():  # an else left empty: TVMScript has no such thing
+        if isinstance(op, tir.IfOp) and op.else_region is not None:
+            blocks = op.else_region.blocks
+            if blocks and blocks[0].first_op is None:
+                op.else_region.detach_block(blocks[0]).erase()
 
 
 SCALAR_OPS = {
@@ -445,7 +448,7 @@ def _inputs(module: ModuleOp, seed: int) -> dict[str, np.ndarray]:
         bt = arg.type
         dt, shape = bt.dtype, bt.get_shape()
         if dt.kind == "i" and dt.itemsize >= 4:  # their overflow is undefined
-            out[name] = rng.integers(-(1 << 12), 1 << 12, shape).astype(dt)
+            out[name] = rng.integers(-64, 65, shape).astype(dt)
         elif dt.kind in "iu":
             info = np.iinfo(dt)
             small = rng.integers(-20, 21, shape).clip(info.min, info.max).astype(dt)
@@ -497,6 +500,10 @@ def test_random_programs_match_tvm(data: st.DataObject, tmp_path_factory) -> Non
     try:
         theirs = run_tvm(func, inputs)
     except Exception as e:  # noqa: BLE001 - show the program TVM failed on
+        if "which will cause a negative uint" in str(e):
+            # TVM's own limit: compiling some unsigned arithmetic its
+            # simplifier makes `0u - c` and refuses it; nothing to compare
+            reject()
         raise AssertionError(f"TVM failed on\n{script.text}\n{e}") from None
     assert_same_results(ours, theirs, f"{script.text}\n")
     COMPARED.append(2)
