@@ -397,3 +397,25 @@ def test_tvm_takes_integer_casts_to_keep_the_value() -> None:
         simple = tvm.tirx.transform.StmtSimplify()(tvm.IRModule({"main": func}))
     text = simple["main"].script()
     assert "% 2] = 1" in text and "floormod" not in text
+
+
+def test_tvm_floormod_in_an_index_becomes_truncmod() -> None:
+    """A TVM 0.27 bug the random programs found: with i in [1, 4), its
+    simplifier rewrites the index floormod(2 - i, 3) into the truncating
+    `(2 - i) % 3`, which is -1 at i = 3 (TVM's code then writes out of
+    bounds). Our interpreter gives floormod's 2; the random programs keep
+    index arguments non-negative so that TVM can judge them."""
+    import tvm
+
+    func = _func(
+        "for i in T.serial(1, 4):\n    p[T.floormod(T.int32(2) - i, T.int32(3))] = i",
+        'p: T.Buffer((3,), "int32")',
+    )
+    with tvm.target.Target("llvm"):
+        simple = tvm.tirx.transform.StmtSimplify()(tvm.IRModule({"main": func}))
+    assert "p[(2 - i) % 3] = i" in simple["main"].script()
+    from tirconst.frontend.tvm import import_tvm
+    from tirconst.interpreter import run_function
+
+    out = run_function(import_tvm(func), {"p": np.zeros(3, np.int32)})["p"]
+    assert out.tolist() == [2, 1, 3]  # p[1] = 1, p[0] = 2, p[2] = 3

@@ -281,7 +281,10 @@ class ForOp(IRDLOperation):
     """A TIR `For` loop: runs its body for `%i` in [`lb`, `ub`) step 1.
 
     A kind other than serial is written after the bounds. The kinds do not
-    change the result; they are scheduling hints for code generation.
+    change the result; they are scheduling hints for code generation. TVM's
+    rule: a parallel loop runs its iterations on threads, so they must not
+    depend on each other (TVM's result is undefined otherwise; here they run
+    in order), and TVM vectorizes no loop holding a let or an if.
 
     Syntax:
         tir.for %i = %lb to %ub [parallel | vectorized | unrolled] {...}
