@@ -332,14 +332,20 @@ class Lowerer:
         return npu.ActivationAttr.make(kind="clamp", **bounds)
 
     def pool(self, op: MaxPool2DOp | AvgPool2DOp) -> Operation:
+        """Max: the window's max of raw values. Average: TFLite sums the raw
+        values and divides rounding half away from zero, which the NPU does
+        in Vela's zero-point-transparent form: zero points 0 (the sum is the
+        raw sum), equal scales (OFM_SCALE is 1/area plus 2^-shift) and
+        natural rounding, so every tie rounds away from zero (ETHOS-U.md)."""
         q = op.quantization()
+        average = isinstance(op, AvgPool2DOp)
         scale, zp = (q["input_scale"], q["input_zp"]) if q else (None, 0)
+        if average:
+            scale, zp = (1.0 if scale is None else scale), 0
         ifm = self.feature_map(op, op.input, scale, zp)
         ofm = self.feature_map(op, op.output, scale, zp)
         props = {
-            "pool_type": StringAttr(
-                "max" if isinstance(op, MaxPool2DOp) else "average"
-            ),
+            "pool_type": StringAttr("average" if average else "max"),
             "ifm": ifm,
             "ofm": ofm,
             "kernel": npu.KernelAttr.make(
@@ -347,6 +353,8 @@ class Lowerer:
             ),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
         }
+        if average:
+            props["rounding_mode"] = StringAttr("natural")
         if any(op.p("pad")):
             props["padding"] = npu.PaddingAttr.make(pad=tuple(op.p("pad")))
         act = self.activation(op, ofm)
