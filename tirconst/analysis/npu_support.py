@@ -198,6 +198,13 @@ def npu_reason(op: Operation) -> str | None:
         why = _shapes_reason(op, [op.input, op.output])
         if why:
             return why
+        if isinstance(op, Conv2DOp) and op.filter is not None:
+            ci, fi = _shape(op.input)[-1], _shape(op.filter)[-1]
+            if len(_shape(op.filter)) == 4 and ci != fi:
+                return (
+                    f"grouped convolution ({ci} input channels, {fi} per filter): "
+                    "the NPU convolves every input channel"
+                )
         if op.filter is not None and len(_shape(op.filter)) == 4:
             kh, kw = _shape(op.filter)[1:3]
         else:

@@ -84,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _disassemble(args: argparse.Namespace) -> int:
     try:
         streams = read_stream_files(args.file)
+        if not streams:
+            raise StreamError("no ethos-u custom operator in the model")
         segments = [(st, decode_words(st.words)) for st in streams]
         if args.registers:
             _write(_joined([format_listing(c) for _, c in segments]), args.output)

@@ -217,12 +217,16 @@ def _offline_offsets(model) -> dict[int, int]:  # type: ignore[no-untyped-def]
 
 def read_tflite(path: str | Path) -> StreamFile:
     """Read the first `ethos-u` custom operator of a `.tflite` file."""
-    return read_tflite_segments(path)[0]
+    found = read_tflite_segments(path)
+    if not found:
+        raise StreamError("no ethos-u custom operator in the model")
+    return found[0]
 
 
 def read_tflite_segments(path: str | Path) -> list[StreamFile]:
     """Every `ethos-u` custom operator of a `.tflite` file (the NPU segments,
-    in operator order), each with its own payload, flash and tensors."""
+    in operator order; none when every operator runs on the CPU), each with
+    its own payload, flash and tensors."""
     import tflite
 
     data = Path(path).read_bytes()
@@ -237,8 +241,6 @@ def read_tflite_segments(path: str | Path) -> list[StreamFile]:
         for k in range(sg.OperatorsLength())
         if model.OperatorCodes(sg.Operators(k).OpcodeIndex()).CustomCode() == b"ethos-u"
     ]
-    if not found:
-        raise StreamError("no ethos-u custom operator in the model")
     return found
 
 
