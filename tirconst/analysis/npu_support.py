@@ -193,8 +193,13 @@ def npu_reason(op: Operation) -> str | None:
     ):
         return "operands are not buffers"
     if isinstance(op, Conv2DOp | DepthwiseConv2DOp):
-        if isinstance(op, DepthwiseConv2DOp) and op.p("depth_multiplier") != 1:
-            return "depthwise with a depth multiplier other than 1"
+        if (
+            isinstance(op, DepthwiseConv2DOp)
+            and op.p("depth_multiplier") != 1
+            and _shape(op.input)[-1] != 1
+        ):
+            # With one input channel it is a plain conv (tir-legalize-npu).
+            return "depthwise with a depth multiplier and several input channels"
         why = _shapes_reason(op, [op.input, op.output])
         if why:
             return why

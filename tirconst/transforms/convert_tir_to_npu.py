@@ -55,7 +55,6 @@ from tirconst.dialects.tir import (
     ConstantOp,
     CopyOp,
     DeclBufferOp,
-    DepthwiseConv2DOp,
     FullyConnectedOp,
     FuncOp,
     LogisticOp,
@@ -311,7 +310,7 @@ class Lowerer:
         act = self.activation(op, ofm)
         if act is not None:
             props["activation"] = act
-        if isinstance(op, DepthwiseConv2DOp):
+        if core.encoding["depthwise"]:  # a one-channel multiplier is a conv
             return [npu.DepthwiseConv2DOp.create(properties=props)]
         props["block_traversal"] = StringAttr(core.encoding["traversal"])
         return [npu.Conv2DOp.create(properties=props)]
