@@ -4,7 +4,7 @@
 memory plan, and encoded weights for weighted ops), else the one-line reason
 it stays on the CPU. The same answer serves `tir-legalize-npu`, the weight
 encoder (only ops that go to the NPU need encoded weights) and the remark
-convert-tir-to-npu prints. The facts are ETHOS-U.md's.
+convert-tir-to-npu prints. The facts are docs/ethos-u.md's.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ WEIGHTED = (Conv2DOp, DepthwiseConv2DOp, FullyConnectedOp)
 MAX_DIM = 65536
 
 
-# ------------------------------------------------- encoded weights (ENCODED.md)
+# --------------------------- encoded weights (docs/lowering.md, "Encoded weights")
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,9 @@ class CoreLayout:
 
 @dataclass(frozen=True)
 class EncodedLayout:
-    """What `#tir.encoded_weights` says (ENCODED.md): per core a section, and
-    the block config [h, w, depth] the op must run with."""
+    """What `#tir.encoded_weights` says (docs/lowering.md, "Encoded
+    weights"): per core a section, and the block config [h, w, depth] the op
+    must run with."""
 
     cores: tuple[CoreLayout, ...]
     block_config: tuple[int, int, int]

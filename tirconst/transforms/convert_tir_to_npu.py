@@ -300,7 +300,7 @@ class Lowerer:
             "block_config": DenseArrayBase.from_list(i64, list(layout.block_config)),
             "weights": ArrayAttr([wrange]),
             "biases": ArrayAttr([brange]),
-            # ETHOS-U.md: FC rounds once (NATURAL); conv and depthwise as TFL.
+            # docs/ethos-u.md: FC rounds once (NATURAL); conv and depthwise as TFL.
             "rounding_mode": StringAttr(
                 "natural" if isinstance(op, FullyConnectedOp) else "tfl"
             ),
@@ -335,7 +335,7 @@ class Lowerer:
         values and divides rounding half away from zero, which the NPU does
         in Vela's zero-point-transparent form: zero points 0 (the sum is the
         raw sum), equal scales (OFM_SCALE is 1/area plus 2^-shift) and
-        natural rounding, so every tie rounds away from zero (ETHOS-U.md)."""
+        natural rounding, so every tie rounds away from zero (docs/ethos-u.md)."""
         q = op.quantization()
         average = isinstance(op, AvgPool2DOp)
         scale, zp = (q["input_scale"], q["input_zp"]) if q else (None, 0)

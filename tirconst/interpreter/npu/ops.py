@@ -285,7 +285,7 @@ def _elementwise_registers(op: ElementwiseOp, a: np.ndarray, b: np.ndarray):
 
 def _tfl_binary(op: ElementwiseOp, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """add / sub / mul with the integers TFLite derives from the float32
-    scales (the NPU's registers equal them: ETHOS-U.md)."""
+    scales (the NPU's registers equal them: docs/ethos-u.md)."""
     ifm, ifm2, ofm = op.ifm, op.ifm2, op.ofm
     assert ifm2 is not None
     sa, sb, so = (np.float32(fm["scale"]) for fm in (ifm, ifm2, ofm))
