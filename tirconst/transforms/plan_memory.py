@@ -2,7 +2,8 @@
 (static memory planning, TVM's Unified Static Memory Planner, RFC 0009).
 
 What it rewrites and why: the program already says when each buffer is live
-(`tirconst.analysis.liveness`), so the pass hands those lifetimes to the
+(`tirconst.analysis.liveness`; the problem is built by `tirconst.analysis.sram`,
+whose measure tiling and staging use), so the pass hands those lifetimes to the
 planner (`tirconst.planning`) and writes the result into the IR, where the
 flat-memory interpreter, the verifier and the backend read it:
 
