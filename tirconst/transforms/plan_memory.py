@@ -66,6 +66,7 @@ from tirconst.planning import (
 
 NAME = "tir-plan-memory"
 
+
 @dataclass(frozen=True)
 class PlanMemoryPass(ModulePass):
     """Place workspaces, parameters and constants in pools (see the module doc).
