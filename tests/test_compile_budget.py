@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+import tirconst.transforms.tile as tile
 from tests.tflite_patch import MODELS
+from tirconst.analysis.sram import SramPeak, sram_peak
 from tirconst.core.diagnostics import ToolError
 from tirconst.tools.compile import Compiler, compile_model, main
 
@@ -77,3 +79,23 @@ def test_below_the_least_is_one_line_naming_it(
     assert not out.exists() or not list(out.iterdir())
     result = compile_model(MODELS / f"{model}.tflite", out, sram_budget=low)
     assert result.sram_bytes <= low
+
+
+def test_a_plan_over_the_budget_fails_not_reports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Should the planner not reach the measure the tiler chose by, the
+    compile fails in one line rather than report more SRAM than the budget
+    (simulated: a tiler measuring 1 KiB too little)."""
+
+    def short(func, reuse_io=False):
+        m = sram_peak(func, reuse_io)
+        return SramPeak(max(0, m.bytes - 1024), m.op, m.index)
+
+    monkeypatch.setattr(tile, "sram_peak", short)
+    budget = sram(ALL_MODELS[0], None) - 512
+    with pytest.raises(ToolError) as info:
+        sram(ALL_MODELS[0], budget)
+    msg = str(info.value)
+    assert "\n" not in msg
+    assert f"over --sram-budget {budget}" in msg and "tir-plan-memory:" in msg

@@ -16,7 +16,11 @@ budget search, `tir-stage-weights{keep-peak=true}`) and for the figure
   at each moment, the buffers live then laid out at aligned offsets need at
   least their sizes rounded up to the alignment, less the largest rounding
   of one of them (the one on top); an in-place group counts once. No plan
-  can be below it; the exact planner reaches it on every bundled model, and
+  can be below it. The exact planner reaches it at every tiling of every
+  bundled model tested with inputs and outputs placed as `tirconst-compile`
+  places them (`tests/test_sram_measure.py`); it is a bound, not a plan,
+  so it may not (keyword_spotting_mobilenetv2's smallest tiling with
+  parameters live for the whole call plans 8 bytes above), and
   `tirconst-compile` checks the plan against a budget all the same.
 """
 
