@@ -317,7 +317,9 @@ def _parser() -> argparse.ArgumentParser:
         "--sram-budget",
         type=int,
         metavar="BYTES",
-        help="tile to fit this SRAM (default: the least SRAM the tiler finds)",
+        help="tile to fit this SRAM, inputs and outputs included as the summary "
+        "counts it; below the least the tiler reaches is an error naming it "
+        "(default: within 2x of that least)",
     )
     p.add_argument("--dump-ir", metavar="DIR", help="write the IR after every pass")
     p.add_argument(
