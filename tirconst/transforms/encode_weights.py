@@ -1,12 +1,14 @@
 """`tir-encode-weights`: every weight slice becomes an Ethos-U encoded constant.
 
-For each conv2d, depthwise conv2d and fully connected op (whole or tiled: a
-tile reads its own slice constant, or a contiguous view of one) whose filter
-and bias are constants, the weights, bias and per-channel requantization
-become one 1-D ui8 `tir.constant` of the bytes Vela's encoder makes
-(`npu_encode_weights`, `npu_encode_bias`), with `#tir.encoded_weights`
-saying how; the op reads it instead (no bias operand). Identical bytes are
-stored once. The raw constants nothing reads any more are removed.
+For each conv2d, depthwise conv2d and fully connected op the NPU runs
+(`analysis.npu_support`; the others stay on the CPU with their raw
+weights), whole or tiled (a tile reads its own slice constant, or a
+contiguous view of one), whose filter and bias are constants, the weights,
+bias and per-channel requantization become one 1-D ui8 `tir.constant` of
+the bytes Vela's encoder makes (`npu_encode_weights`, `npu_encode_bias`),
+with `#tir.encoded_weights` saying how; the op reads it instead (no bias
+operand). Identical bytes are stored once. The raw constants nothing reads
+any more are removed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.constant_uses import function_of
+from tirconst.analysis.npu_support import npu_reason
 from tirconst.analysis.symbol_uses import referenced_symbols
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
 from tirconst.dialects.tir import (
@@ -430,6 +433,7 @@ def encode_module(
         and o.encoded_weights is None
         and constant_of(o.filter) is not None
         and (o.bias is None or constant_of(o.bias) is not None)
+        and npu_reason(o) is None  # what stays on the CPU keeps its weights
     ]
     for o in ops:
         label = _label(o)

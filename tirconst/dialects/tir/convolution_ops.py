@@ -188,6 +188,9 @@ class Conv2DOp(_ConvOp):
     i) of (input[n, y*sh - top + ky*dh, x*sw - left + kx*dw, i] + ... - input_zp) *
     filter[o, ky, kx, i])), with out-of-bounds input positions contributing 0
     (i.e. padding with the input zero point). `pad` is (top, left, bottom, right).
+    Grouped (TFLite's grouped CONV_2D) when the input depth is G times the
+    filter's: output channel o then sums over input channels
+    (o // (Co / G)) * Ci_f + i only.
 
     Example:
         tir.func @f(%x : !tir.buffer<1x4x4x2xi8>, %w : !tir.buffer<1x3x3x2xi8>,
@@ -211,8 +214,16 @@ class Conv2DOp(_ConvOp):
             e.is_depthwise for e in self.encoded_weights.weight_encodings()
         ):
             raise VerifyException("a conv2d's weights are not encoded depthwise")
-        if fi != ci:
-            raise VerifyException(f"filter has {fi} input channels, input has {ci}")
+        if self.encoded_weights is not None and fi != ci:
+            raise VerifyException(
+                f"weights encoded for {fi} input channels, input has {ci} (the "
+                "NPU runs no grouped convolution)"
+            )
+        if ci % fi or co % (ci // fi):
+            raise VerifyException(
+                f"filter has {fi} input channels and {co} outputs, input has {ci} "
+                "(a grouped convolution needs both divisible by the groups)"
+            )
         return co, kh, kw
 
 
