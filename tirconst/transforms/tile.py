@@ -17,12 +17,11 @@ from tirconst.analysis.constant_uses import Box
 from tirconst.analysis.sram import sram_peak
 from tirconst.analysis.tiling import (
     DEPTH_GRANULE,
-    ELEMENTWISE,
-    WINDOWED,
     TileCost,
     depth_slices,
     input_rows,
     split,
+    windowed,
 )
 from tirconst.dialects.tir.buffers import (
     AllocateConstOp,
@@ -30,13 +29,10 @@ from tirconst.dialects.tir.buffers import (
     DeclBufferOp,
     row_major_strides,
 )
-from tirconst.dialects.tir.convolution_ops import (
-    DepthwiseConv2DOp,
-    FullyConnectedOp,
-)
-from tirconst.dialects.tir.elementwise_ops import PadOp
+from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.operators import OperatorOp, slice_output_channels
 from tirconst.dialects.tir.structure import FuncOp
+from tirconst.dialects.tir.traits import Elementwise
 from tirconst.dialects.tir.types import BufferType
 from tirconst.transforms.slice_constants import (
     SliceConstant,
@@ -55,28 +51,31 @@ def _shape(v: SSAValue) -> tuple[int, ...]:
 
 
 def tileable(op: Operation) -> bool:
-    """Ops `tir-tile` splits: windowed ops and FC over 4-D/2-D int8 tensors,
-    elementwise ops whose operands all have the output's shape. Ops reading
-    encoded weights are not split (tile before `tir-encode-weights`)."""
+    """Ops `tir-tile` splits: windowed over a 4-D tensor keeping its batch
+    (`Windowed`), reading weights (`WeightedOp`: a fully connected op in
+    depth slices), or elementwise with every aligned operand an int8 tensor
+    of the output's 4-D shape (`Elementwise`). Ops reading encoded weights
+    are not split (tile before `tir-encode-weights`)."""
     if "encoded_weights" in op.properties or "encoded_weights" in op.attributes:
         return False
-    if isinstance(op, PadOp):
-        p = op.p("padding")
-        return len(_shape(op.output)) == 4 and p[0] == p[1] == 0
-    if isinstance(op, WINDOWED):
-        return len(_shape(op.output)) == 4
-    if isinstance(op, FullyConnectedOp):
+    if not isinstance(op, OperatorOp):
+        return False
+    out = _shape(op.output)  # type: ignore[attr-defined]
+    if windowed(op) is not None:
+        return len(out) == 4 and _shape(op.input)[0] == out[0]  # type: ignore[attr-defined]
+    if isinstance(op, WeightedOp):
         return True
-    if isinstance(op, ELEMENTWISE):
-        out = _shape(op.output)
-        return len(out) == 4 and _shape(op.lhs) == out == _shape(op.rhs)
-    return False
+    ew = op.get_trait(Elementwise)
+    if ew is None or len(out) != 4:
+        return False
+    aligned = [getattr(op, n) for n in ew.operands] + [op.output]  # type: ignore[attr-defined]
+    return all(_shape(v) == out and str(v.type.element_type) == "i8" for v in aligned)
 
 
 def _cascade_link(producer: Operation, consumer: Operation) -> bool:
     """Whether `consumer` can compute `producer`'s output stripe by stripe: the
     intermediate is a workspace only these two touch."""
-    if not (isinstance(producer, WINDOWED) and isinstance(consumer, WINDOWED)):
+    if windowed(producer) is None or windowed(consumer) is None:
         return False
     t = producer.output
     if t is not consumer.input or not isinstance(t.owner, AllocateOp):
@@ -94,7 +93,7 @@ def units(func: FuncOp, cascade: bool) -> list[list[OperatorOp]]:
         if not isinstance(op, OperatorOp) or not tileable(op):
             continue
         chain: list[OperatorOp] = [op]
-        prod = op.input.owner if isinstance(op, WINDOWED) else None  # type: ignore[attr-defined]
+        prod = op.input.owner if windowed(op) is not None else None  # type: ignore[attr-defined]
         if cascade and isinstance(prod, AllocateOp):
             producer = next(
                 (u.operation for u in op.input.uses if u.operation.output is op.input),  # type: ignore[attr-defined]
@@ -121,7 +120,7 @@ def reads_input(chain: list[OperatorOp], rows: tuple[int, int]) -> bool:
     """Whether output rows `rows` of the chain read at least one real row of
     each input (not only padding): a stripe must, to be an op."""
     for op in reversed(chain):
-        if not isinstance(op, WINDOWED):
+        if windowed(op) is None:
             return True
         win = input_rows(op, *rows)
         if win.hi <= win.lo:
@@ -230,23 +229,14 @@ class Tiler:
             props = slice_output_channels(op, c0, c1)
             for name, axis in pc.operands.items():
                 values[name] = self.channel_slice(getattr(op, name), axis, c0, c1, at)
-        if isinstance(op, WINDOWED):
-            x = op.input
+        trait = windowed(op)
+        if trait is not None:
+            x = op.input  # type: ignore[attr-defined]
             n, _, w, ci = _shape(x)
             win = input_rows(op, y0, y1)
-            if isinstance(op, DepthwiseConv2DOp):
-                dm = op.p("depth_multiplier")
-                i0, i1 = c0 // dm, c1 // dm
-            elif pc is None and not isinstance(op, PadOp):
-                i0, i1 = c0, c1
-            else:
-                i0, i1 = 0, ci
-            key, at0, at1 = (
-                ("padding", 2, 3) if isinstance(op, PadOp) else ("pad", 0, 2)
-            )
-            pad = list(op.p(key))
-            pad[at0], pad[at1] = win.top, win.bottom
-            props = {**props, key: DenseArrayBase.from_list(i64, pad)}
+            i0, i1 = trait.input_channels(op, c0, c1, ci)
+            pad = trait.with_pad_rows(op, win.top, win.bottom)
+            props = {**props, trait.padding: DenseArrayBase.from_list(i64, pad)}
             if k > 0:
                 bt = x.type
                 assert isinstance(bt, BufferType)
@@ -262,9 +252,9 @@ class Tiler:
                     x, (0, win.lo, 0, i0), (n, win.hi - win.lo, w, i1 - i0), at
                 )
             cost.recomputed_rows += win.hi - win.lo
-        elif isinstance(op, ELEMENTWISE):
-            n, _, w, _ = _shape(op.output)
-            for name in ("lhs", "rhs"):
+        elif (ew := op.get_trait(Elementwise)) is not None:
+            n, _, w, _ = _shape(op.output)  # type: ignore[attr-defined]
+            for name in ew.operands:
                 values[name] = self.view(
                     getattr(op, name), (0, y0, 0, c0), (n, y1 - y0, w, c1 - c0), at
                 )
@@ -286,27 +276,27 @@ class Tiler:
         last = chain[-1]
         out = last.output  # type: ignore[attr-defined]
         oshape = _shape(out)
-        spatial = len(oshape) == 4 and not isinstance(last, FullyConnectedOp)
+        # Stripes of rows: windowed and elementwise ops (a fully connected
+        # op's rows are its batch: it is sliced in depth only).
+        spatial = len(oshape) == 4 and (
+            windowed(last) is not None or last.has_trait(Elementwise)
+        )
         height = oshape[1] if spatial else 1
         depth = oshape[-1]
         stripes = split(height, s.rows) if s.rows and height > 1 else [(0, height)]
         stripes = merge_empty(chain, stripes)
-        if len(chain) > 1 or isinstance(last, PadOp):
+        trait = windowed(last)
+        if len(chain) > 1 or (trait is not None and not trait.depth_slices):
             slices = [(0, depth)]
         else:
             slices = depth_slices(depth, s.depth)
-            if isinstance(last, DepthwiseConv2DOp):
-                dm = last.p("depth_multiplier")
-                if any(c % dm for c0c1 in slices for c in c0c1):
-                    slices = [(0, depth)]
+            step = trait.slice_step(last) if trait is not None else 1
+            if any(c % step for c0c1 in slices for c in c0c1):
+                slices = [(0, depth)]
         if len(stripes) == 1 and len(slices) == 1:
             return
         cost = TileCost(", ".join(f"'{o.name}' %{o.output.name_hint}" for o in chain))  # type: ignore[attr-defined]
-        whole_rows = sum(
-            _shape(o.input)[1]
-            for o in chain
-            if isinstance(o, WINDOWED)  # type: ignore[attr-defined]
-        )
+        whole_rows = sum(_shape(o.input)[1] for o in chain if windowed(o) is not None)
         weights = sum(
             o.filter.type.size_in_bytes  # type: ignore[attr-defined]
             for o in chain
@@ -314,7 +304,7 @@ class Tiler:
         )
         for y0, y1 in stripes:
             for c0, c1 in slices:
-                if len(oshape) == 4 and not isinstance(last, FullyConnectedOp):
+                if spatial:
                     lo, shp = (0, y0, 0, c0), (oshape[0], y1 - y0, oshape[2], c1 - c0)
                 else:
                     lo = tuple(0 for _ in oshape[:-1]) + (c0,)

@@ -12,6 +12,7 @@ from xdsl.irdl import (
     operand_def,
     opt_operand_def,
     opt_prop_def,
+    traits_def,
 )
 from xdsl.utils.exceptions import VerifyException
 
@@ -33,6 +34,7 @@ from tirconst.dialects.tir.operators import (
     verify_window,
 )
 from tirconst.dialects.tir.quantization import conv_multipliers
+from tirconst.dialects.tir.traits import Windowed
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.block_config import Geometry as NpuGeometry
 
@@ -240,6 +242,8 @@ class Conv2DOp(_ConvOp):
         }
     """
 
+    traits = traits_def(Windowed(kernel="filter", channels="all"))
+
     name = "tir.conv2d"
 
     def verify_filter(self, ci: int) -> tuple[int, int, int]:
@@ -284,6 +288,8 @@ class DepthwiseConv2DOp(_ConvOp):
                filter_scales = array<f32: 0.5, 0.5>, output_scale = 1.0 : f32}
         }
     """
+
+    traits = traits_def(Windowed(kernel="filter", channels="multiplier"))
 
     name = "tir.depthwise_conv2d"
 
@@ -421,6 +427,8 @@ must be equal (the kernels take none of them)."""
 
 
 class _PoolOp(OperatorOp):
+    traits = traits_def(Windowed(kernel="window", channels="same"))
+
     input = operand_def(BufferType)
     output = operand_def(BufferType)
 

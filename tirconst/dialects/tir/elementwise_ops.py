@@ -24,7 +24,7 @@ from tirconst.dialects.tir.quantization import (
     mul_integers,
     rescale_integers,
 )
-from tirconst.dialects.tir.traits import Elementwise
+from tirconst.dialects.tir.traits import Elementwise, Windowed
 from tirconst.dialects.tir.types import BufferType
 
 # ------------------------------------------------------------------ elementwise
@@ -94,7 +94,7 @@ class AddOp(_AddSubOp):
         }
     """
 
-    traits = traits_def(Elementwise())
+    traits = traits_def(Elementwise(("lhs", "rhs")))
 
     name = "tir.add"
 
@@ -117,7 +117,7 @@ class SubOp(_AddSubOp):
         }
     """
 
-    traits = traits_def(Elementwise())
+    traits = traits_def(Elementwise(("lhs", "rhs")))
 
     name = "tir.sub"
 
@@ -148,7 +148,7 @@ class MulOp(_BinaryElementwiseOp):
         }
     """
 
-    traits = traits_def(Elementwise())
+    traits = traits_def(Elementwise(("lhs", "rhs")))
 
     name = "tir.mul"
 
@@ -170,6 +170,10 @@ class PadOp(OperatorOp):
               {padding = array<i64: 1, 1, 0, 1>, pad_value = -128}
         }
     """
+
+    traits = traits_def(
+        Windowed(kernel=None, padding="padding", top=2, bottom=3, depth_slices=False)
+    )
 
     name = "tir.pad"
 
