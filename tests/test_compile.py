@@ -13,8 +13,13 @@ import numpy as np
 import pytest
 
 from tests.test_importer_litert import litert
+from tests.test_tflite_litert import Op, T, build_tflite
 from tests.tflite_patch import MODELS
-from tirconst.backend.ethos_u.containers import read_tflite
+from tirconst.backend.ethos_u.containers import (
+    read_tflite,
+    read_tflite_segments,
+    tflite_flash_bytes,
+)
 from tirconst.backend.ethos_u.summary import read_summary
 from tirconst.backend.ethos_u.verify import verify_compiled
 from tirconst.interpreter import random_inputs, run_function
@@ -72,6 +77,91 @@ def test_device_bytes_equal_litert(name: str, compiled: Path) -> None:
         assert checks
         for c in checks:
             assert c.exact, f"{name} seed {seed}: {c.line()}"
+
+
+def two_segment_model(seed: int = 0) -> bytes:
+    """CONV_2D -> SOFTMAX -> CONV_2D: the softmax stays on the CPU, so the
+    compile has two NPU segments with a CPU operator between them."""
+    rng = np.random.default_rng(seed)
+
+    def conv(c_in: int, c_out: int) -> list[T]:
+        w = rng.integers(-127, 128, (c_out, 3, 3, c_in)).astype(np.int8)
+        b = rng.integers(-3000, 3000, c_out).astype(np.int32)
+        return [
+            T(w.shape, np.int8, 0.02, 0, data=w),
+            T(b.shape, np.int32, 1e-3, 0, data=b),
+        ]
+
+    opts = (
+        "Conv2DOptions",
+        {
+            "Padding": 0,
+            "StrideW": 1,
+            "StrideH": 1,
+            "FusedActivationFunction": 0,
+            "DilationWFactor": 1,
+            "DilationHFactor": 1,
+        },
+    )
+    tensors = [
+        T((1, 8, 8, 4), np.int8, 0.05, 3),
+        *conv(4, 8),
+        T((1, 8, 8, 8), np.int8, 0.1, -5),
+        T((1, 8, 8, 8), np.int8, 1 / 256, -128),
+        *conv(8, 6),
+        T((1, 8, 8, 6), np.int8, 0.08, 2),
+    ]
+    ops = [
+        Op("CONV_2D", [0, 1, 2], [3], opts),
+        Op("SOFTMAX", [3], [4], ("SoftmaxOptions", {"Beta": 1.0})),
+        Op("CONV_2D", [4, 5, 6], [7], opts),
+    ]
+    return build_tflite(tensors, ops, [0], [7])
+
+
+def test_two_segments_carry_the_flash_once(tmp_path: Path) -> None:
+    """Two NPU segments read one `read_only` tensor (region 0 is read-only
+    and TFLM's ethos-u operator takes any constant tensor as a region), so
+    the file holds the blob once and the summary's flash is the file's; each
+    segment, disassembled from the file and run, equals LiteRT."""
+    import tflite
+
+    model = tmp_path / "two.tflite"
+    model.write_bytes(two_segment_model())
+    result = compile_model(model, tmp_path / "out")
+    written = tmp_path / "out" / "two_tirconst.tflite"
+    m = tflite.Model.GetRootAsModel(written.read_bytes(), 0)
+    sg = m.Subgraphs(0)
+    ethos = [
+        sg.Operators(k)
+        for k in range(sg.OperatorsLength())
+        if m.OperatorCodes(sg.Operators(k).OpcodeIndex()).CustomCode() == b"ethos-u"
+    ]
+    assert len(ethos) == 2
+    assert ethos[0].Inputs(1) == ethos[1].Inputs(1)
+    names = [sg.Tensors(t).Name().decode() for t in range(sg.TensorsLength())]
+    assert sum(n.startswith("read_only") for n in names) == 1
+    streams = read_tflite_segments(written)
+    assert streams[0].flash == streams[1].flash
+    payloads = sum(4 * (s.words_offset + len(s.words)) for s in streams)
+    assert tflite_flash_bytes(written) == len(streams[0].flash) + payloads
+    summary = read_summary(tmp_path / "out" / "two_summary_tirconst.csv")
+    flash_kib = float(summary["off_chip_flash_memory_used"])
+    assert flash_kib * 1024 == result.flash_bytes == tflite_flash_bytes(written)
+    for seed in (0, 1, 2):
+        checks = verify_compiled(model, written, seed)
+        assert len(checks) == 2
+        for c in checks:
+            assert c.exact, f"seed {seed}: {c.line()}"
+
+
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_summary_flash_is_the_file(name: str, compiled: Path) -> None:
+    """The summary's off_chip_flash_memory_used is what the written `.tflite`
+    holds for the NPU: its ethos-u payloads and read-only tensors."""
+    summary = read_summary(compiled / f"{name}_summary_tirconst.csv")
+    in_file = tflite_flash_bytes(compiled / f"{name}_tirconst.tflite")
+    assert float(summary["off_chip_flash_memory_used"]) * 1024 == in_file
 
 
 def test_raw_output_reads_back(tmp_path: Path) -> None:
