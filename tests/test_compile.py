@@ -164,6 +164,86 @@ def test_summary_flash_is_the_file(name: str, compiled: Path) -> None:
     assert float(summary["off_chip_flash_memory_used"]) * 1024 == in_file
 
 
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_flash_at_or_below_vela(name: str, compiled: Path, tmp_path: Path) -> None:
+    """Flash as the files hold it (ethos-u payloads + read-only blobs), ours
+    at or below Vela's default core on every bundled model."""
+    from tests.vela_compile import compile_model as vela
+
+    done = vela(MODELS / f"{name}.tflite", "regor", "tflite", tmp_path)
+    assert done.path is not None, done.error
+    ours = tflite_flash_bytes(compiled / f"{name}_tirconst.tflite")
+    assert ours <= tflite_flash_bytes(done.path)
+
+
+def _vela_layers(model: Path, out: Path) -> tuple[dict[str, str], list[dict]]:
+    """Vela's summary row and per-layer rows (`--verbose-performance`)."""
+    import csv
+
+    subprocess.run(
+        [sys.executable, "-m", "ethosu.vela", str(model), "--output-dir", str(out)]
+        + ["--accelerator-config", "ethos-u55-128", "--verbose-performance"],
+        check=True,
+        capture_output=True,
+    )
+    (summary,) = out.glob(f"{model.stem}_summary_*.csv")
+    with open(out / f"{model.stem}_per-layer.csv", newline="") as f:
+        return read_summary(summary), list(csv.DictReader(f))
+
+
+def _key(op: str) -> str:
+    """An operator kind in Vela's (`MaxPool`) and our (`MAX_POOL2D`) names."""
+    return op.replace("_", "").lower().removesuffix("2d")
+
+
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_macs_are_vela_s(name: str, compiled: Path, tmp_path: Path) -> None:
+    """MAC Count per operator as Vela counts it: an operator the tiler left
+    whole has Vela's count (rows matched by name); a tiled one the sum of its
+    tiles (rows a tile recomputes or that no one reads make it differ). With
+    no operator tiled, nn_macs is Vela's less what Vela runs on the NPU
+    that we leave on the CPU (softmax)."""
+    import csv
+    from collections import Counter
+
+    theirs, vela_rows = _vela_layers(MODELS / f"{name}.tflite", tmp_path)
+    with open(compiled / f"{name}_per-layer.csv", newline="") as f:
+        ours = list(csv.DictReader(f))
+    summary = read_summary(compiled / f"{name}_summary_tirconst.csv")
+    assert int(summary["nn_macs"]) == sum(int(r["MAC Count"]) for r in ours) > 0
+    vela_by_name, rows_by_name = Counter(), Counter()
+    for r in vela_rows:
+        vela_by_name[r["Name"], _key(r["Original Operator"])] += int(r["MAC Count"])
+    for r in ours:
+        rows_by_name[r["Name"]] += 1
+    matched = 0
+    for r in ours:
+        key = r["Name"], _key(r["Original Operator"])
+        if r["Target"] == "CPU":
+            assert int(r["MAC Count"]) == 0
+        elif rows_by_name[r["Name"]] == 1 and key in vela_by_name:
+            assert int(r["MAC Count"]) == vela_by_name[key], r["Name"]
+            matched += 1
+    assert matched >= 1
+    if all(r["Tile"] == "" for r in ours):
+        cpu = {_key(r["Original Operator"]) for r in ours if r["Target"] == "CPU"}
+        on_our_cpu = sum(
+            int(r["MAC Count"])
+            for r in vela_rows
+            if _key(r["Original Operator"]) in cpu
+        )
+        assert int(summary["nn_macs"]) == int(theirs["nn_macs"]) - on_our_cpu
+
+
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_weight_totals_are_the_blob_s(name: str, compiled: Path) -> None:
+    """total_npu_encoded_weights counts each encoded constant once (tiles
+    of one operator share it), so it is at most the flash blob."""
+    summary = read_summary(compiled / f"{name}_summary_tirconst.csv")
+    blob = read_tflite(compiled / f"{name}_tirconst.tflite").flash
+    assert 0 < int(summary["total_npu_encoded_weights"]) <= len(blob)
+
+
 def test_raw_output_reads_back(tmp_path: Path) -> None:
     from tirconst.backend.ethos_u.containers import read_npz
 

@@ -6,6 +6,9 @@ At each op the live bytes are the sum of the sizes of the buffers live there;
 no placement can use less memory than their maximum, so it is a lower bound
 on what a memory planner reaches (a planner such as `tir-plan-memory` gives
 the upper side). Constants (flash) and function parameters are not counted.
+
+`pool_bytes_at` is the other side, after planning: the bytes a pool holds
+at each op (its placed workspaces and parameters that are live there).
 """
 
 from __future__ import annotations
@@ -94,3 +97,30 @@ def live_bytes(func: FuncOp) -> LiveBytes:
         for i in range(iv.first, iv.last + 1):
             per_op[i] += iv.size
     return LiveBytes(tuple(per_op), ops)
+
+
+def pool_bytes_at(func: FuncOp, pool: str, params: str = "use") -> dict[Operation, int]:
+    """The bytes of the buffers placed in `pool` that are live at each op of
+    a planned `func` (every op, pre-order): what the pool holds while the op
+    runs. Lifetimes are `liveness.analyze(func, params)`'s (`"use"`: inputs
+    and outputs live only from or to their use, as `tir-plan-memory
+    {reuse-io=true}` plans them); a view shares its root's bytes."""
+    from tirconst.analysis.liveness import analyze
+
+    live = analyze(func, params)
+    names = dict(zip(func.args, func.names, strict=True))
+    params_at = func.placements()
+    spans: list[tuple[int, int, int]] = []
+    for value, life in live.lifetimes.items():
+        if life.kind == "param":
+            place = params_at.get(names[value])
+        elif isinstance(value.owner, AllocateOp):
+            place = value.owner.placement
+        else:
+            continue  # constants live in flash
+        if place is not None and place.pool_name == pool:
+            spans.append((life.start, life.end, life.size))
+    return {
+        op: sum(size for start, end, size in spans if start <= t < end)
+        for op, t in live.order.items()
+    }
