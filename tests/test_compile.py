@@ -156,12 +156,31 @@ def test_two_segments_carry_the_flash_once(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ALL_MODELS)
-def test_summary_flash_is_the_file(name: str, compiled: Path) -> None:
-    """The summary's off_chip_flash_memory_used is what the written `.tflite`
-    holds for the NPU: its ethos-u payloads and read-only tensors."""
+def test_summary_is_the_file(name: str, compiled: Path) -> None:
+    """The summary's figures are what the written `.tflite` holds: flash its
+    ethos-u payloads and read-only tensors, SRAM its scratch tensor, passes
+    the decoded NPU operations plus the CPU operators."""
+    import tflite
+
+    from tirconst.backend.ethos_u import disassemble_segments
+
     summary = read_summary(compiled / f"{name}_summary_tirconst.csv")
-    in_file = tflite_flash_bytes(compiled / f"{name}_tirconst.tflite")
-    assert float(summary["off_chip_flash_memory_used"]) * 1024 == in_file
+    written = compiled / f"{name}_tirconst.tflite"
+    assert float(summary["off_chip_flash_memory_used"]) * 1024 == (
+        tflite_flash_bytes(written)
+    )
+    streams = read_tflite_segments(written)
+    assert {float(summary["sram_memory_used"]) * 1024} == {
+        s.region_sizes[1] for s in streams
+    }
+    m = tflite.Model.GetRootAsModel(written.read_bytes(), 0)
+    sg = m.Subgraphs(0)
+    cpu = sum(
+        m.OperatorCodes(sg.Operators(k).OpcodeIndex()).CustomCode() != b"ethos-u"
+        for k in range(sg.OperatorsLength())
+    )
+    npu = sum(len(d.ops) for d in disassemble_segments(written))
+    assert int(summary["passes_before_fusing"]) == npu + cpu
 
 
 @pytest.mark.parametrize("name", ALL_MODELS)
