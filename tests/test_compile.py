@@ -13,8 +13,13 @@ import numpy as np
 import pytest
 
 from tests.test_importer_litert import litert
+from tests.test_tflite_litert import Op, T, build_tflite
 from tests.tflite_patch import MODELS
-from tirconst.backend.ethos_u.containers import read_tflite
+from tirconst.backend.ethos_u.containers import (
+    read_tflite,
+    read_tflite_segments,
+    tflite_flash_bytes,
+)
 from tirconst.backend.ethos_u.summary import read_summary
 from tirconst.backend.ethos_u.verify import verify_compiled
 from tirconst.interpreter import random_inputs, run_function
@@ -72,6 +77,190 @@ def test_device_bytes_equal_litert(name: str, compiled: Path) -> None:
         assert checks
         for c in checks:
             assert c.exact, f"{name} seed {seed}: {c.line()}"
+
+
+def two_segment_model(seed: int = 0) -> bytes:
+    """CONV_2D -> SOFTMAX -> CONV_2D: the softmax stays on the CPU, so the
+    compile has two NPU segments with a CPU operator between them."""
+    rng = np.random.default_rng(seed)
+
+    def conv(c_in: int, c_out: int) -> list[T]:
+        w = rng.integers(-127, 128, (c_out, 3, 3, c_in)).astype(np.int8)
+        b = rng.integers(-3000, 3000, c_out).astype(np.int32)
+        return [
+            T(w.shape, np.int8, 0.02, 0, data=w),
+            T(b.shape, np.int32, 1e-3, 0, data=b),
+        ]
+
+    opts = (
+        "Conv2DOptions",
+        {
+            "Padding": 0,
+            "StrideW": 1,
+            "StrideH": 1,
+            "FusedActivationFunction": 0,
+            "DilationWFactor": 1,
+            "DilationHFactor": 1,
+        },
+    )
+    tensors = [
+        T((1, 8, 8, 4), np.int8, 0.05, 3),
+        *conv(4, 8),
+        T((1, 8, 8, 8), np.int8, 0.1, -5),
+        T((1, 8, 8, 8), np.int8, 1 / 256, -128),
+        *conv(8, 6),
+        T((1, 8, 8, 6), np.int8, 0.08, 2),
+    ]
+    ops = [
+        Op("CONV_2D", [0, 1, 2], [3], opts),
+        Op("SOFTMAX", [3], [4], ("SoftmaxOptions", {"Beta": 1.0})),
+        Op("CONV_2D", [4, 5, 6], [7], opts),
+    ]
+    return build_tflite(tensors, ops, [0], [7])
+
+
+def test_two_segments_carry_the_flash_once(tmp_path: Path) -> None:
+    """Two NPU segments read one `read_only` tensor (region 0 is read-only
+    and TFLM's ethos-u operator takes any constant tensor as a region), so
+    the file holds the blob once and the summary's flash is the file's; each
+    segment, disassembled from the file and run, equals LiteRT."""
+    import tflite
+
+    model = tmp_path / "two.tflite"
+    model.write_bytes(two_segment_model())
+    result = compile_model(model, tmp_path / "out")
+    written = tmp_path / "out" / "two_tirconst.tflite"
+    m = tflite.Model.GetRootAsModel(written.read_bytes(), 0)
+    sg = m.Subgraphs(0)
+    ethos = [
+        sg.Operators(k)
+        for k in range(sg.OperatorsLength())
+        if m.OperatorCodes(sg.Operators(k).OpcodeIndex()).CustomCode() == b"ethos-u"
+    ]
+    assert len(ethos) == 2
+    assert ethos[0].Inputs(1) == ethos[1].Inputs(1)
+    names = [sg.Tensors(t).Name().decode() for t in range(sg.TensorsLength())]
+    assert sum(n.startswith("read_only") for n in names) == 1
+    streams = read_tflite_segments(written)
+    assert streams[0].flash == streams[1].flash
+    payloads = sum(4 * (s.words_offset + len(s.words)) for s in streams)
+    assert tflite_flash_bytes(written) == len(streams[0].flash) + payloads
+    summary = read_summary(tmp_path / "out" / "two_summary_tirconst.csv")
+    flash_kib = float(summary["off_chip_flash_memory_used"])
+    assert flash_kib * 1024 == result.flash_bytes == tflite_flash_bytes(written)
+    for seed in (0, 1, 2):
+        checks = verify_compiled(model, written, seed)
+        assert len(checks) == 2
+        for c in checks:
+            assert c.exact, f"seed {seed}: {c.line()}"
+
+
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_summary_is_the_file(name: str, compiled: Path) -> None:
+    """The summary's figures are what the written `.tflite` holds: flash its
+    ethos-u payloads and read-only tensors, SRAM its scratch tensor, passes
+    the decoded NPU operations plus the CPU operators."""
+    import tflite
+
+    from tirconst.backend.ethos_u import disassemble_segments
+
+    summary = read_summary(compiled / f"{name}_summary_tirconst.csv")
+    written = compiled / f"{name}_tirconst.tflite"
+    assert float(summary["off_chip_flash_memory_used"]) * 1024 == (
+        tflite_flash_bytes(written)
+    )
+    streams = read_tflite_segments(written)
+    assert {float(summary["sram_memory_used"]) * 1024} == {
+        s.region_sizes[1] for s in streams
+    }
+    m = tflite.Model.GetRootAsModel(written.read_bytes(), 0)
+    sg = m.Subgraphs(0)
+    cpu = sum(
+        m.OperatorCodes(sg.Operators(k).OpcodeIndex()).CustomCode() != b"ethos-u"
+        for k in range(sg.OperatorsLength())
+    )
+    npu = sum(len(d.ops) for d in disassemble_segments(written))
+    assert int(summary["passes_before_fusing"]) == npu + cpu
+
+
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_flash_at_or_below_vela(name: str, compiled: Path, tmp_path: Path) -> None:
+    """Flash as the files hold it (ethos-u payloads + read-only blobs), ours
+    at or below Vela's default core on every bundled model."""
+    from tests.vela_compile import compile_model as vela
+
+    done = vela(MODELS / f"{name}.tflite", "regor", "tflite", tmp_path)
+    assert done.path is not None, done.error
+    ours = tflite_flash_bytes(compiled / f"{name}_tirconst.tflite")
+    assert ours <= tflite_flash_bytes(done.path)
+
+
+def _vela_layers(model: Path, out: Path) -> tuple[dict[str, str], list[dict]]:
+    """Vela's summary row and per-layer rows (`--verbose-performance`)."""
+    import csv
+
+    subprocess.run(
+        [sys.executable, "-m", "ethosu.vela", str(model), "--output-dir", str(out)]
+        + ["--accelerator-config", "ethos-u55-128", "--verbose-performance"],
+        check=True,
+        capture_output=True,
+    )
+    (summary,) = out.glob(f"{model.stem}_summary_*.csv")
+    with open(out / f"{model.stem}_per-layer.csv", newline="") as f:
+        return read_summary(summary), list(csv.DictReader(f))
+
+
+def _key(op: str) -> str:
+    """An operator kind in Vela's (`MaxPool`) and our (`MAX_POOL2D`) names."""
+    return op.replace("_", "").lower().removesuffix("2d")
+
+
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_macs_are_vela_s(name: str, compiled: Path, tmp_path: Path) -> None:
+    """MAC Count per operator as Vela counts it: an operator the tiler left
+    whole has Vela's count (rows matched by name); a tiled one the sum of its
+    tiles (rows a tile recomputes or that no one reads make it differ). With
+    no operator tiled, nn_macs is Vela's less what Vela runs on the NPU
+    that we leave on the CPU (softmax)."""
+    import csv
+    from collections import Counter
+
+    theirs, vela_rows = _vela_layers(MODELS / f"{name}.tflite", tmp_path)
+    with open(compiled / f"{name}_per-layer.csv", newline="") as f:
+        ours = list(csv.DictReader(f))
+    summary = read_summary(compiled / f"{name}_summary_tirconst.csv")
+    assert int(summary["nn_macs"]) == sum(int(r["MAC Count"]) for r in ours) > 0
+    vela_by_name, rows_by_name = Counter(), Counter()
+    for r in vela_rows:
+        vela_by_name[r["Name"], _key(r["Original Operator"])] += int(r["MAC Count"])
+    for r in ours:
+        rows_by_name[r["Name"]] += 1
+    matched = 0
+    for r in ours:
+        key = r["Name"], _key(r["Original Operator"])
+        if r["Target"] == "CPU":
+            assert int(r["MAC Count"]) == 0
+        elif rows_by_name[r["Name"]] == 1 and key in vela_by_name:
+            assert int(r["MAC Count"]) == vela_by_name[key], r["Name"]
+            matched += 1
+    assert matched >= 1
+    if all(r["Tile"] == "" for r in ours):
+        cpu = {_key(r["Original Operator"]) for r in ours if r["Target"] == "CPU"}
+        on_our_cpu = sum(
+            int(r["MAC Count"])
+            for r in vela_rows
+            if _key(r["Original Operator"]) in cpu
+        )
+        assert int(summary["nn_macs"]) == int(theirs["nn_macs"]) - on_our_cpu
+
+
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_weight_totals_are_the_blob_s(name: str, compiled: Path) -> None:
+    """total_npu_encoded_weights counts each encoded constant once (tiles
+    of one operator share it), so it is at most the flash blob."""
+    summary = read_summary(compiled / f"{name}_summary_tirconst.csv")
+    blob = read_tflite(compiled / f"{name}_tirconst.tflite").flash
+    assert 0 < int(summary["total_npu_encoded_weights"]) <= len(blob)
 
 
 def test_raw_output_reads_back(tmp_path: Path) -> None:

@@ -175,3 +175,28 @@ def _buffer_ids(func: FuncOp, live: Liveness) -> dict[SSAValue, str]:
         seen.add(name)
         ids[value] = name
     return ids
+
+
+def pool_bytes_at(func: FuncOp, pool: str, params: str = "use") -> dict[Operation, int]:
+    """The bytes of the buffers placed in `pool` that are live at each op of
+    a planned `func` (every op, pre-order): what the pool holds while the op
+    runs. Lifetimes are `liveness.analyze(func, params)`'s (`"use"`: inputs
+    and outputs live only from or to their use, as `tir-plan-memory
+    {reuse-io=true}` plans them); a view shares its root's bytes."""
+    live = analyze(func, params)
+    names = dict(zip(func.args, func.names, strict=True))
+    params_at = func.placements()
+    spans: list[tuple[int, int, int]] = []
+    for value, life in live.lifetimes.items():
+        if life.kind == "param":
+            place = params_at.get(names[value])
+        elif isinstance(value.owner, AllocateOp):
+            place = value.owner.placement
+        else:
+            continue  # constants live in flash
+        if place is not None and place.pool_name == pool:
+            spans.append((life.start, life.end, life.size))
+    return {
+        op: sum(size for start, end, size in spans if start <= t < end)
+        for op, t in live.order.items()
+    }

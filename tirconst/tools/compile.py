@@ -24,14 +24,19 @@ import math
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import PassFailedException
 
+from tirconst.analysis.liveness import root_of
+from tirconst.analysis.sram import pool_bytes_at
 from tirconst.backend.ethos_u.package import Package, package
 from tirconst.backend.ethos_u.raw import npz_arrays
 from tirconst.backend.ethos_u.segments import OutputError, output_path
@@ -48,7 +53,15 @@ from tirconst.backend.ethos_u.writers import tflite_bytes
 from tirconst.core.context import context
 from tirconst.core.diagnostics import ToolError
 from tirconst.core.files import atomic_output
-from tirconst.dialects.tir import EncodedWeightsAttr, OperatorOp
+from tirconst.dialects.tir import (
+    AllocateConstOp,
+    AllocateOp,
+    CopyOp,
+    EncodedWeightsAttr,
+    FuncOp,
+    OperatorOp,
+    PoolOp,
+)
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 from tirconst.frontend.importer import import_tflite
 from tirconst.frontend.tflite_reader import TFLiteImportError, read_tflite
@@ -95,9 +108,22 @@ def _cpu_reasons(module: ModuleOp) -> list[str]:
     return out
 
 
-def _layers(module: ModuleOp) -> tuple[LayerRecord, ...]:
-    """One row per operator op of the compiled program (before conversion:
-    the tiles, with their encoded weights)."""
+def _layers(
+    module: ModuleOp, weights: dict[str, tuple[int, int]]
+) -> list[tuple[int, LayerRecord]]:
+    """One row per operator op of the planned program (before conversion:
+    the tiles, with their encoded weights), with its model operator index:
+    its MACs (`OperatorOp.macs`), the SRAM pool bytes live while it runs
+    (`pool_bytes_at`) and, for a tile of an operator the tiler split, its
+    output shape. `weights` gets (raw, encoded) bytes per weight constant,
+    each once (tiles share them)."""
+    staging: dict[Operation, int] = {}
+    sram = [
+        p.sym_name.data for p in module.ops if isinstance(p, PoolOp) and not p.read_only
+    ]
+    for func in module.ops:
+        if isinstance(func, FuncOp) and len(sram) == 1:
+            staging.update(pool_bytes_at(func, sram[0]))
     rows = []
     for op in module.walk():
         if not isinstance(op, OperatorOp) or "tflite.index" not in op.attributes:
@@ -107,17 +133,59 @@ def _layers(module: ModuleOp) -> tuple[LayerRecord, ...]:
         raw = 0
         if isinstance(enc, EncodedWeightsAttr):  # int8 weights: a byte each
             raw = math.prod(op.filter_shape())  # type: ignore[attr-defined]
-        rows.append(
-            LayerRecord(
-                name=op.attributes["tflite.name"].data,  # type: ignore[attr-defined]
-                original_op=op.name.removeprefix("tir.").upper(),
-                op=op.name,
-                target="CPU" if "npu_cpu" in op.attributes else "NPU",
-                weights_raw_bytes=raw,
-                weights_encoded_bytes=encoded,
-            )
+        index = op.attributes["tflite.index"].value.data  # type: ignore[attr-defined]
+        record = LayerRecord(
+            name=op.attributes["tflite.name"].data,  # type: ignore[attr-defined]
+            original_op=op.name.removeprefix("tir.").upper(),
+            op=op.name,
+            target="NPU",
+            sram_bytes=staging.get(op, 0),
+            weights_raw_bytes=raw,
+            weights_encoded_bytes=encoded,
+            macs=op.macs(),
         )
-    return tuple(rows)
+        shape = op.output.type.get_shape()  # type: ignore[attr-defined]
+        rows.append((index, record, "x".join(str(d) for d in shape)))
+        if isinstance(enc, EncodedWeightsAttr):
+            weights.setdefault(_weight_constant(op), (raw, encoded))
+    tiles = Counter(index for index, _, _ in rows)
+    return [
+        (index, replace(r, tile=tile) if tiles[index] > 1 else r)
+        for index, r, tile in rows
+    ]
+
+
+def _weight_constant(op: OperatorOp) -> str:
+    """The flash constant an encoded op's filter is (through views and the
+    SRAM copy `tir-stage-weights` makes of it): tiles of one operator read
+    the same one."""
+    value = root_of(op.filter)  # type: ignore[attr-defined]
+    if isinstance(value.owner, AllocateOp):  # staged: the copy's source
+        for use in value.uses:
+            if isinstance(use.operation, CopyOp) and use.index == 1:
+                value = root_of(use.operation.operands[0])
+                break
+    owner = value.owner
+    if isinstance(owner, AllocateConstOp) and owner.symbol is not None:
+        return owner.symbol.root_reference.data
+    raise OutputError(f"{op.name}: its encoded weights are no flash constant")
+
+
+def _on_cpu(
+    rows: list[tuple[int, LayerRecord]], module: ModuleOp
+) -> tuple[LayerRecord, ...]:
+    """The rows with the operators `convert-tir-to-npu` left on the CPU
+    (`npu_cpu`) as Vela writes a CPU operator: target CPU, no NPU MACs."""
+    cpu = {
+        op.attributes["tflite.index"].value.data  # type: ignore[attr-defined]
+        for op in module.walk()
+        if isinstance(op, OperatorOp)
+        and "npu_cpu" in op.attributes
+        and "tflite.index" in op.attributes
+    }
+    return tuple(
+        replace(r, target="CPU", macs=0) if index in cpu else r for index, r in rows
+    )
 
 
 class Compiler:
@@ -146,6 +214,7 @@ class Compiler:
         self.dumps: dict[Path, str] = {}
         self.svg = ""
         self.layers: tuple[LayerRecord, ...] = ()
+        self.weights: dict[str, tuple[int, int]] = {}  # constant -> raw, encoded
 
     def _stage(self, name: str, module: ModuleOp, index: int) -> None:
         if self.dump_ir is not None:
@@ -164,6 +233,7 @@ class Compiler:
         self._stage("import", module, 0)
         ctx = context()
         text = pipeline_text(self.accelerator, self.sram_budget)
+        rows: list[tuple[int, LayerRecord]] = []
         for i, p in enumerate(_passes(text), start=1):
             self.progress(p.name)
             try:
@@ -180,9 +250,13 @@ class Compiler:
                 if not msg.startswith(f"{p.name}:"):  # name the pass once
                     msg = f"{p.name}: {msg}"
                 raise ToolError(f"{name}: error: {msg}") from None
-            if p.name == "tir-encode-weights":
-                self.layers = _layers(module)
+            if p.name == "tir-plan-memory":
+                try:
+                    rows = _layers(module, self.weights)
+                except OutputError as e:
+                    raise ToolError(f"{name}: error: {e}") from None
             self._stage(p.name, module, i)
+        self.layers = _on_cpu(rows, module)
         self.progress("command stream")
         try:
             with contextlib.redirect_stdout(io.StringIO()):
@@ -250,7 +324,8 @@ def compile_model(
     except OutputError as e:
         raise ToolError(f"{path}: error: {e}") from None
     seconds = time.perf_counter() - start
-    encoded = sum(r.weights_encoded_bytes for r in compiler.layers)
+    raw = sum(r for r, _ in compiler.weights.values())
+    encoded = sum(e for _, e in compiler.weights.values())
     result = CompileResult(
         network=network,
         accelerator=accelerator,
@@ -259,9 +334,10 @@ def compile_model(
         npu_ops=pkg.npu_ops,
         cpu_ops=pkg.cpu_ops,
         seconds=seconds,
-        weights_raw_bytes=sum(r.weights_raw_bytes for r in compiler.layers),
+        weights_raw_bytes=raw,
         weights_encoded_bytes=encoded,
         command_stream_bytes=pkg.payload_bytes,
+        macs=sum(r.macs for r in compiler.layers),
         layers=compiler.layers,
     )
     files: dict[Path, bytes | str] = {

@@ -290,6 +290,37 @@ def _segment(model, data: bytes, sg_index: int, sg, k: int) -> StreamFile:  # ty
     return stream
 
 
+def tflite_flash_bytes(path: str | Path) -> int:
+    """The bytes a `.tflite` ships for the NPU: its `ethos-u` operators'
+    driver payloads and read-only blobs (inputs 0 and 1), each tensor once
+    however many operators read it (segments may share one blob)."""
+    import tflite
+
+    data = Path(path).read_bytes()
+    try:
+        model = tflite.Model.GetRootAsModel(data, 0)
+        found = {
+            (s, int(t))
+            for s in range(model.SubgraphsLength())
+            for k in range(model.Subgraphs(s).OperatorsLength())
+            if model.OperatorCodes(
+                model.Subgraphs(s).Operators(k).OpcodeIndex()
+            ).CustomCode()
+            == b"ethos-u"
+            for t in model.Subgraphs(s).Operators(k).InputsAsNumpy()[:2]
+        }
+    except Exception as e:  # noqa: BLE001 - flatbuffers raises anything on junk
+        raise StreamError(f"not a readable .tflite ({type(e).__name__}: {e})") from None
+    total = 0  # none when every operator runs on the CPU
+    for s, t in found:
+        buf = model.Buffers(model.Subgraphs(s).Tensors(t).Buffer())
+        if buf.DataLength() == 0 and buf.Offset() > 1:
+            total += buf.Size()  # data past the flatbuffer
+        else:
+            total += buf.DataLength()
+    return total
+
+
 def read_stream_files(path: str | Path) -> list[StreamFile]:
     """Every command stream of a file: each `ethos-u` operator of a `.tflite`
     (its NPU segments, in order), else the one of a payload or `.npz`."""

@@ -134,6 +134,10 @@ def _plan(
 
     ops: list[_NewOp] = []
     emitted: set[int] = set()
+    # Region 0 is read-only: segments whose blobs are equal read one tensor
+    # (TFLM's ethos-u kernel passes each input's data pointer as a region
+    # base, and a constant tensor may feed any number of operators).
+    flash_tensor: dict[bytes, int] = {}
     for i in range(sg.OperatorsLength()):
         if i in owner:
             s = owner[i]
@@ -143,7 +147,10 @@ def _plan(
             seg = segments[s]
             suffix = f"_{s}" if s else ""
             cms = own_tensor(f"ethos_u_command_stream{suffix}", seg.payload)
-            flash = own_tensor(f"read_only{suffix}", seg.flash)
+            flash = flash_tensor.get(seg.flash)
+            if flash is None:
+                flash = own_tensor(f"read_only{suffix}", seg.flash)
+                flash_tensor[seg.flash] = flash
             scratch = own_tensor(f"scratch{suffix}", size=seg.scratch_size, offset=0)
             fast = (
                 own_tensor(

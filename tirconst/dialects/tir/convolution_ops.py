@@ -4,6 +4,7 @@ operator ops (see `operators` for the conventions they share)."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any, ClassVar
 
 import numpy as np
@@ -246,6 +247,11 @@ class Conv2DOp(_ConvOp):
 
     name = "tir.conv2d"
 
+    def macs(self) -> int:
+        """Output elements times the KH*KW*Ci taps each reads."""
+        taps = math.prod(self.filter_shape()[1:])
+        return self.buffer_type(self.output).num_elements * taps
+
     def verify_filter(self, ci: int) -> tuple[int, int, int]:
         co, kh, kw, fi = self.filter_shape()
         if self.encoded_weights is not None and any(
@@ -292,6 +298,12 @@ class DepthwiseConv2DOp(_ConvOp):
     traits = traits_def(Windowed(kernel="filter", channels="multiplier"))
 
     name = "tir.depthwise_conv2d"
+
+    def macs(self) -> int:
+        """Output elements times the KH*KW taps each reads (one input channel
+        per output channel)."""
+        _, kh, kw, _ = self.filter_shape()
+        return self.buffer_type(self.output).num_elements * kh * kw
 
     FILTER_CHANNEL_AXIS: ClassVar[int] = 3
 
@@ -383,6 +395,10 @@ class FullyConnectedOp(WeightedOp):
         assert enc is not None
         return (enc.channels, enc.weight_encodings()[0].shape[3])
 
+    def macs(self) -> int:
+        """Output elements times the row length K."""
+        return self.buffer_type(self.output).num_elements * self.filter_shape()[1]
+
     def verify_(self) -> None:
         self.expect_int8()
         if self.encoded_weights is not None:
@@ -431,6 +447,11 @@ class _PoolOp(OperatorOp):
 
     input = operand_def(BufferType)
     output = operand_def(BufferType)
+
+    def macs(self) -> int:
+        """Output elements times the window (Vela counts a pool's taps)."""
+        kh, kw = self.p("window")
+        return self.buffer_type(self.output).num_elements * kh * kw
 
     def verify_(self) -> None:
         for role, v in (("input", self.input), ("output", self.output)):

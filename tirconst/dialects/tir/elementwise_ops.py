@@ -229,6 +229,11 @@ class MeanOp(OperatorOp):
 
     name = "tir.mean"
 
+    def macs(self) -> int:
+        """One accumulate per input element (Vela runs a mean as a
+        depthwise convolution over the reduced axes)."""
+        return self.buffer_type(self.input).num_elements
+
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
         m, s = rescale_integers(q["input_scale"], q["output_scale"])
         return {"multiplier": m, "shift": s}

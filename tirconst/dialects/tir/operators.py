@@ -308,6 +308,12 @@ class OperatorOp(IRDLOperation):
                     f"{name} = {got} disagrees with the scales, which give {want}"
                 )
 
+    def macs(self) -> int:
+        """Multiply-accumulates one run performs, as Vela's per-layer CSV
+        counts them (`MAC Count`): a kernel tap on one output element is one;
+        an op without a kernel (elementwise, tables, copies) none."""
+        return 0
+
     def input_values(self) -> list[SSAValue]:
         return [v for name in self.INPUTS if (v := getattr(self, name)) is not None]
 
