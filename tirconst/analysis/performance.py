@@ -868,7 +868,6 @@ def stream_cost(stream: CommandStreamOp, cfg: SystemConfig) -> StreamCost:
         last = next((c for c in reversed(costs) if c.kind != "dma"), None)
         if last is not None:
             last.cycles += tail
-            last.stall += tail
         elif costs:
             costs[-1].cycles += tail
     return StreamCost(stream.sym_name.data, costs)
