@@ -645,7 +645,12 @@ def block_op_cost(
     """Compute cycles, MACs, traffic and access cycles of one block op."""
     acc = cfg.accelerator
     q = _query(op, acc)
-    cost = OpCost(index, q.kind, op.name)
+    detail = ""
+    if isinstance(op, ElementwiseOp):
+        detail = f":{op.op_type.data}"
+    elif isinstance(op, PoolingOp):
+        detail = f":{op.pool_type.data}"
+    cost = OpCost(index, q.kind, op.name + detail)
     kh, kw = q.kernel
     c_in, c_out = _min_memory_cycles(op, q, acc, mem, cfg)
     per = _output_cycles_per_element(
@@ -927,3 +932,37 @@ def estimate(
         acc = streams[0].accelerator.data if streams else "ethos-u55-128"
         cfg = SystemConfig.load(acc if acc in ACCELERATORS else "ethos-u55-128")
     return Estimate(cfg, [stream_cost(s, cfg) for s in streams])
+
+
+def report(e: Estimate) -> str:
+    """The per-op table `npu-estimate-performance` prints: per op its
+    compute, DMA, stall, access cycles per memory and the cycles it adds;
+    then the totals and the inference time."""
+    cfg = e.config
+    mems = [m for m in MEMORIES if any(c.access.get(m) for c in e.ops)]
+    head = (
+        f"{'#':>4}  {'op':24} {'MACs':>9} {'compute':>9} {'dma':>7} {'stall':>7}"
+        + "".join(f" {m + ' AC':>15}" for m in mems)
+        + f" {'cycles':>9}"
+    )
+    lines = [
+        f"{cfg.accelerator.name}, {cfg.system_config} / {cfg.memory_mode}, "
+        f"{cfg.core_clock / 1e6:g} MHz",
+        head,
+    ]
+    for s in e.streams:
+        lines.append(f"@{s.name}")
+        for c in s.ops:
+            what = c.name.removeprefix("npu.")
+            lines.append(
+                f"{c.index:>4}  {what:24} {c.macs:>9} {c.compute:>9.0f} "
+                f"{c.dma:>7.0f} {c.stall:>7.0f}"
+                + "".join(f" {c.access.get(m, 0.0):>15.0f}" for m in mems)
+                + f" {c.cycles:>9.0f}"
+            )
+    lines.append(
+        f"total: {e.cycles:.0f} cycles, {1e6 * e.seconds:.2f} us per inference, "
+        f"{e.macs} MACs, NPU {e.npu_cycles:.0f}"
+        + "".join(f", {m} {e.access_cycles(m):.0f}" for m in mems)
+    )
+    return "\n".join(lines) + "\n"
