@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import math
 import os
@@ -32,6 +33,12 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import PassFailedException
 
+from tirconst.analysis.performance import (
+    ConfigError,
+    Estimate,
+    SystemConfig,
+    estimate,
+)
 from tirconst.backend.ethos_u.package import Package, package
 from tirconst.backend.ethos_u.raw import npz_arrays
 from tirconst.backend.ethos_u.segments import OutputError, output_path
@@ -120,6 +127,63 @@ def _layers(module: ModuleOp) -> tuple[LayerRecord, ...]:
     return tuple(rows)
 
 
+def _with_performance(
+    layers: tuple[LayerRecord, ...], module: ModuleOp, perf: Estimate
+) -> tuple[LayerRecord, ...]:
+    """The layer rows with the model's figures: the ops that stayed on the
+    CPU marked so, then the NPU rows in order against the streams' block ops
+    in order (each lowered operator op is one block op). The rows keep no
+    figures when the two do not pair up one to one."""
+    cpu = {
+        (op.name, op.attributes["tflite.name"].data)  # type: ignore[attr-defined]
+        for op in module.walk()
+        if isinstance(op, OperatorOp)
+        and "npu_cpu" in op.attributes
+        and "tflite.name" in op.attributes
+    }
+    rows = [
+        dataclasses.replace(r, target="CPU") if (r.op, r.name) in cpu else r
+        for r in layers
+    ]
+    blocks = [c for c in perf.ops if c.kind != "dma"]
+    npu = [i for i, r in enumerate(rows) if r.target == "NPU"]
+    if len(npu) != len(blocks):
+        return tuple(rows)
+    acc = perf.config.accelerator
+    for i, c in zip(npu, blocks, strict=True):
+        capacity = c.cycles * acc.macs * acc.cores
+        rows[i] = dataclasses.replace(
+            rows[i],
+            cycles=round(c.cycles),
+            macs=rows[i].macs or c.macs,
+            npu_cycles=c.npu,
+            access_cycles=tuple(  # type: ignore[arg-type]
+                c.access.get(m, 0.0)
+                for m in ("Sram", "Dram", "OnChipFlash", "OffChipFlash")
+            ),
+            mac_util=100.0 * c.macs / capacity if capacity else 0.0,
+        )
+    return tuple(rows)
+
+
+def system_config(
+    accelerator: str,
+    system: str | None = None,
+    memory_mode: str | None = None,
+    config_files: Sequence[str | Path] | None = None,
+    arena_cache_size: int | None = None,
+    optimise: str = "Performance",
+) -> SystemConfig:
+    """The system the compile estimates for (Vela's ini files and defaults);
+    a ToolError names a bad option."""
+    try:
+        return SystemConfig.load(
+            accelerator, system, memory_mode, config_files, arena_cache_size, optimise
+        )
+    except ConfigError as e:
+        raise ToolError(f"{TOOL}: error: {e}") from None
+
+
 class Compiler:
     """One compile: the passes over the imported module, then the package."""
 
@@ -204,14 +268,23 @@ def compile_model(
     dump_ir: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
     remark: Callable[[str], None] | None = None,
+    config: SystemConfig | None = None,
 ) -> CompileResult:
     """Compile `path` into `out_dir` (the model file, summary and per-layer
-    CSVs, the memory plan as SVG); return the figures. `remark` hears which
-    ops stay on the CPU and why."""
+    CSVs, the memory plan as SVG); return the figures, with the performance
+    model's estimate for `config` (default: Vela's default system for the
+    accelerator). `remark` hears which ops stay on the CPU and why."""
     start = time.perf_counter()
     path, out = Path(path), Path(out_dir)
     if output_format not in ("tflite", "raw"):
         raise ToolError(f"{TOOL}: error: --output-format must be tflite or raw")
+    if config is None and accelerator in ACCELERATORS:
+        config = system_config(accelerator)
+    if config is not None and config.accelerator.name != accelerator:
+        raise ToolError(
+            f"{TOOL}: error: the system config is for {config.accelerator.name}, "
+            f"the compile for {accelerator}"
+        )
     compiler = Compiler(
         path, accelerator, sram_budget, Path(dump_ir) if dump_ir else None, progress
     )
@@ -232,8 +305,11 @@ def compile_model(
             model_out = tflite_bytes(path, pkg.segments)
     except OutputError as e:
         raise ToolError(f"{path}: error: {e}") from None
+    assert config is not None
+    perf = estimate(module, config)
+    layers = _with_performance(compiler.layers, module, perf)
     seconds = time.perf_counter() - start
-    encoded = sum(r.weights_encoded_bytes for r in compiler.layers)
+    encoded = sum(r.weights_encoded_bytes for r in layers)
     result = CompileResult(
         network=network,
         accelerator=accelerator,
@@ -242,10 +318,11 @@ def compile_model(
         npu_ops=pkg.npu_ops,
         cpu_ops=pkg.cpu_ops,
         seconds=seconds,
-        weights_raw_bytes=sum(r.weights_raw_bytes for r in compiler.layers),
+        weights_raw_bytes=sum(r.weights_raw_bytes for r in layers),
         weights_encoded_bytes=encoded,
         command_stream_bytes=pkg.payload_bytes,
-        layers=compiler.layers,
+        layers=layers,
+        performance=perf,
     )
     files: dict[Path, bytes | str] = {
         output_path(path, out, output_format): model_out,
@@ -303,6 +380,37 @@ def _parser() -> argparse.ArgumentParser:
         metavar="BYTES",
         help="tile to fit this SRAM (default: the least SRAM the tiler finds)",
     )
+    p.add_argument(
+        "--config",
+        action="append",
+        metavar="FILE.ini",
+        help="Vela configuration file(s) with the system configs and memory "
+        "modes (default: the ones the installed Vela ships)",
+    )
+    p.add_argument(
+        "--system-config",
+        help="the System_Config section for the estimate (default: Vela's, "
+        "Ethos_U55_High_End_Embedded for a U55, Ethos_U65_Client_Server for a U65)",
+    )
+    p.add_argument(
+        "--memory-mode",
+        help="the Memory_Mode section (default: Vela's, Shared_Sram for a U55, "
+        "Dedicated_Sram_384KB for a U65)",
+    )
+    p.add_argument(
+        "--optimise",
+        choices=("Performance", "Size"),
+        default="Performance",
+        help="Vela's optimisation goal, recorded with the estimate (the "
+        "compile's decisions do not use it yet)",
+    )
+    p.add_argument(
+        "--arena-cache-size",
+        type=int,
+        metavar="BYTES",
+        help="Vela's arena cache size, recorded in the summary (default: the "
+        "memory mode's, else 4 GiB)",
+    )
     p.add_argument("--dump-ir", metavar="DIR", help="write the IR after every pass")
     p.add_argument(
         "--verify",
@@ -334,6 +442,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if tty:
             print(f"{TOOL}: {stage}", file=sys.stderr)
 
+    config = system_config(
+        args.accelerator_config,
+        args.system_config,
+        args.memory_mode,
+        args.config,
+        args.arena_cache_size,
+        args.optimise,
+    )
     with reading(args.model):
         result = compile_model(
             args.model,
@@ -344,12 +460,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             dump_ir=args.dump_ir,
             progress=progress,
             remark=lambda r: print(f"{TOOL}: remark: {r}", file=sys.stderr),
+            config=config,
+        )
+    perf = result.performance
+    timing = ""
+    if perf is not None:
+        timing = (
+            f"; {perf.cycles:,.0f} cycles, {1e3 * perf.seconds:.3f} ms per "
+            f"inference ({perf.config.system_config}, {perf.config.memory_mode})"
         )
     print(
         f"{result.network}: {result.npu_ops} NPU ops, {result.cpu_ops} CPU ops; "
         f"SRAM {result.sram_bytes / 1024:.2f} KiB, flash "
         f"{result.flash_bytes / 1024:.2f} KiB (command stream "
-        f"{result.command_stream_bytes:,} B); {result.seconds:.2f} s"
+        f"{result.command_stream_bytes:,} B){timing}; {result.seconds:.2f} s"
     )
     for name in sorted(result.outputs):
         print(f"  wrote {result.outputs[name]}")
