@@ -26,7 +26,8 @@ Vela's facts kept as they are: staged (DMA'd) weights read from SRAM cost no
 access cycles (their traffic is counted), the lookup-table memory is not a
 bottleneck, a relu and "no activation" are one clamp in a stream (the clamp
 is taken as relu). The system configuration (clock, memories, bandwidths,
-latencies) is data: Vela's own ini files (`SystemConfig.load`).
+latencies) is data: Vela's own ini files (`SystemConfig.load`). Facts:
+docs/ethos-u.md ("Inference time"); validation: docs/performance.md.
 """
 
 from __future__ import annotations
