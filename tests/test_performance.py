@@ -147,7 +147,7 @@ def test_conv_by_hand() -> None:
 
 
 def test_dma_before_an_op_that_reads_it_stalls_it() -> None:
-    # A DMA of 48 flash bytes into the IFM: 48 + 64 latency = 112 cycles,
+    # A DMA of 16 flash bytes into the IFM: 16 + 64 latency = 80 cycles,
     # and the op reading it waits for it.
     dma = "npu.dma {src = #npu.range<0, 0, 16>, dest = #npu.range<1, 0, 16>}"
     e = estimate(parse(CONV.replace("%DMA%", dma)))
@@ -159,6 +159,8 @@ def test_dma_before_an_op_that_reads_it_stalls_it() -> None:
     far = "npu.dma {src = #npu.range<0, 0, 16>, dest = #npu.range<1, 48, 16>}"
     e = estimate(parse(CONV.replace("%DMA%", far)))
     assert e.ops[1].stall == 0 and e.cycles == 80  # the DMA is the tail
+    with pytest.raises(ConfigError, match="@s is for ethos-u55-128, the system"):
+        estimate(parse(CONV.replace("%DMA%", "")), SystemConfig.load("ethos-u65-256"))
 
 
 @pytest.fixture(scope="module")

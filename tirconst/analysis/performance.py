@@ -823,14 +823,9 @@ def stream_cost(stream: CommandStreamOp, cfg: SystemConfig) -> StreamCost:
     if stream.accelerator.data not in ACCELERATORS:
         raise ConfigError(f"no performance model for {stream.accelerator.data}")
     if stream.accelerator.data != cfg.accelerator.name:
-        cfg = SystemConfig.load(
-            stream.accelerator.data,
-            cfg.system_config
-            if cfg.accelerator.family in stream.accelerator.data
-            else None,
-            cfg.memory_mode
-            if cfg.accelerator.family in stream.accelerator.data
-            else None,
+        raise ConfigError(
+            f"@{stream.sym_name.data} is for {stream.accelerator.data}, the "
+            f"system config for {cfg.accelerator.name}"
         )
     mem = region_memories(stream, cfg)
     costs: list[OpCost] = []
