@@ -14,7 +14,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.constant_uses import Box
-from tirconst.analysis.live_bytes import live_bytes
+from tirconst.analysis.sram import sram_peak
 from tirconst.analysis.tiling import (
     DEPTH_GRANULE,
     ELEMENTWISE,
@@ -358,11 +358,12 @@ def apply_settings(
     return tiler.costs
 
 
-def ladder(chain: list[OperatorOp]) -> list[Setting]:
+def ladder(chain: list[OperatorOp], weights: str = "conv") -> list[Setting]:
     """The settings tried for a unit, least extra work first: for a cascade,
-    fewer rows per stripe; for a weighted op, thinner depth slices (smaller
-    staged weight slices). Other single ops gain nothing from tiling (their
-    whole input and output stay live)."""
+    fewer rows per stripe; for a weighted op whose weights are staged
+    (`weights` not `flash`), thinner depth slices (smaller staged weight
+    slices). Other single ops gain nothing from tiling (their whole input and
+    output stay live)."""
     last = chain[-1]
     out = _shape(last.output)  # type: ignore[attr-defined]
     steps = [Setting()]
@@ -371,7 +372,7 @@ def ladder(chain: list[OperatorOp]) -> list[Setting]:
         while r > 1:
             r = -(-r // 2)
             steps.append(Setting(rows=r))
-    elif last.per_channel() is not None:
+    elif last.per_channel() is not None and weights != "flash":
         d = out[-1]
         while d > DEPTH_GRANULE:
             d = max(DEPTH_GRANULE, -(-d // 2 // DEPTH_GRANULE) * DEPTH_GRANULE)
@@ -379,14 +380,27 @@ def ladder(chain: list[OperatorOp]) -> list[Setting]:
     return steps
 
 
+@dataclass(frozen=True)
+class Step:
+    """One point of the search: the settings, the SRAM they need (the
+    measure of `tirconst.analysis.sram`, the largest over the functions),
+    where that peak is, and the unit there (None: no unit near it)."""
+
+    settings: dict[tuple[str, int], Setting]
+    peak: int
+    where: str
+    unit: tuple[str, int] | None
+
+
 def measure(
     module: ModuleOp,
     cascade: bool,
     settings: dict[tuple[str, int], Setting],
     weights: str,
-) -> tuple[int, str, tuple[str, int] | None]:
-    """(peak live bytes, where, unit at the peak) of the tiled (and, unless
-    weights=flash, staged) program, on a copy of `module`."""
+    reuse_io: bool = False,
+) -> Step:
+    """The SRAM the tiled (and, unless weights=flash, staged) program needs
+    as `tir-plan-memory` places it, on a copy of `module`."""
     from tirconst.transforms.stage_weights import stage_block
 
     work = module.clone()
@@ -395,56 +409,77 @@ def measure(
             for o in chain:
                 o.attributes[UNIT] = StringAttr(f"{func.sym_name.data}#{i}")
     apply_settings(work, cascade, settings)
-    best: tuple[int, str, tuple[str, int] | None] = (0, "", None)
+    best = Step(settings, 0, "", None)
     for func in functions(work):
         if weights != "flash":
             stage_block(func.body.block, weights == "all")
-        lb = live_bytes(func)
-        if lb.peak < best[0] or lb.peak_op is None:
+        m = sram_peak(func, reuse_io)
+        if m.bytes < best.peak or m.op is None:
             continue
-        ops = list(lb.ops)
-        at = lb.per_op.index(lb.peak)
+        ops = list(func.body.block.ops)
         unit = None
-        for j in [*range(at, len(ops)), *range(at, -1, -1)]:
+        for j in [*range(m.index, len(ops)), *range(m.index, -1, -1)]:
             if (u := ops[j].attributes.get(UNIT)) is not None:
                 fname, idx = u.data.rsplit("#", 1)  # type: ignore[attr-defined]
                 unit = (fname, int(idx))
                 break
-        best = (lb.peak, f"'{ops[at].name}' in @{func.sym_name.data}", unit)
+        best = Step(settings, m.bytes, f"'{m.op.name}' in @{func.sym_name.data}", unit)
     return best
 
 
-def choose(
-    module: ModuleOp, cascade: bool, budget: int, weights: str
-) -> dict[tuple[str, int], Setting]:
-    """Greedy: while the peak is over `budget`, move the unit at the peak one
-    step down its ladder. Fails (one line) when that unit has no step left."""
-    settings, peak, where = search(module, cascade, budget, weights)
-    if peak > budget:
-        raise PassFailedException(
-            f"{NAME}: budget={budget} bytes does not fit: the smallest tiling "
-            f"found needs {peak} bytes ({peak - budget} over) at {where}"
-        )
-    return settings
-
-
-def search(
-    module: ModuleOp, cascade: bool, budget: int, weights: str
-) -> tuple[dict[tuple[str, int], Setting], int, str]:
-    """The greedy search of `choose`: (settings, peak, where) at the first
-    fit, or where it got stuck (budget=0: the smallest it reaches)."""
+def path(
+    module: ModuleOp, cascade: bool, budget: int, weights: str, reuse_io: bool = False
+) -> list[Step]:
+    """The one search, greedy: from untiled, while the peak is over `budget`
+    (0: always), move the unit at the peak one step down its ladder; stop at
+    the first step that fits or when that unit has no step left. The path
+    does not depend on `budget` (it only says where to stop), so every budget
+    at or above a step's peak stops at or before that step."""
     ladders = {
-        (f.sym_name.data, i): ladder(c)
+        (f.sym_name.data, i): ladder(c, weights)
         for f in functions(module)
         for i, c in enumerate(units(f, cascade))
     }
     step = dict.fromkeys(ladders, 0)
+    steps: list[Step] = []
     while True:
         settings = {u: ladders[u][k] for u, k in step.items()}
-        peak, where, unit = measure(module, cascade, settings, weights)
+        steps.append(measure(module, cascade, settings, weights, reuse_io))
+        peak, unit = steps[-1].peak, steps[-1].unit
         if peak <= budget or unit is None or step[unit] + 1 >= len(ladders[unit]):
-            return settings, peak, where
+            return steps
         step[unit] += 1
+
+
+def least(steps: list[Step]) -> Step:
+    """The first step of a path that needs the least SRAM."""
+    return min(steps, key=lambda s: s.peak)
+
+
+def choose(
+    module: ModuleOp, cascade: bool, budget: int, weights: str, reuse_io: bool = False
+) -> dict[tuple[str, int], Setting]:
+    """The first step of the search that fits `budget`. Fails (one line,
+    naming the least SRAM the search reaches) when none does."""
+    steps = path(module, cascade, budget, weights, reuse_io)
+    if steps[-1].peak > budget:
+        low = least(steps)
+        raise PassFailedException(
+            f"{NAME}: budget={budget} bytes does not fit: the least SRAM the "
+            f"tiling search reaches is {low.peak} bytes ({low.peak - budget} over, "
+            f"peak at {low.where})"
+        )
+    return steps[-1].settings
+
+
+def search(
+    module: ModuleOp, cascade: bool, budget: int, weights: str, reuse_io: bool = False
+) -> tuple[dict[tuple[str, int], Setting], int, str]:
+    """(settings, peak, where) of the first step that fits `budget`, else of
+    the least SRAM the search reaches (budget=0: that least)."""
+    steps = path(module, cascade, budget, weights, reuse_io)
+    s = steps[-1] if steps[-1].peak <= budget else least(steps)
+    return s.settings, s.peak, s.where
 
 
 @dataclass(frozen=True)
@@ -472,15 +507,19 @@ class TilePass(ModulePass):
 
     Explicit: `rows=R` output rows per stripe (for a cascade, of its last op),
     `depth=D` channels per slice (0: whole). Or `budget=B` bytes: the pass
-    chooses, per unit (op or cascade), the least tiling whose live-bytes
-    lower bound fits (see `choose`), with weights staged as `weights=` says
-    (`conv`: all but FC, as Vela; `all`; `flash`: none); `report=true`
-    prints the per-unit cost (tiles, recomputed rows, extra weight reads).
-    When nothing fits, a one-line error says by how much. `smallest=true`
-    runs that search to its end: the least SRAM it reaches, whatever the
-    extra work; with `slack=P` it keeps the first tiling of the search within
-    P% of that least SRAM instead, which needs far fewer tiles (what
-    `tirconst-compile` does without `--sram-budget`).
+    keeps the first tiling of its one greedy search (see `path`) whose SRAM
+    fits, measured as `tir-plan-memory` places the program
+    (`tirconst.analysis.sram`: workspaces, and the inputs and outputs as
+    placed, live only while used with `reuse-io=true`), with weights staged
+    as `weights=` says (`conv`: all but FC, as Vela; `all`; `flash`: none,
+    which is also the measure to use before `tir-stage-weights{keep-peak=true}`,
+    whose copies never raise it); `report=true` prints the per-unit cost
+    (tiles, recomputed rows, extra weight reads). When no step fits, a
+    one-line error names the least SRAM the search reaches. `smallest=true`
+    keeps the first tiling reaching that least, whatever the extra work;
+    with `slack=P` the first within P% of it instead, which needs far fewer
+    tiles (what `tirconst-compile` does without `--sram-budget`). Every
+    budget at or above the SRAM of the tiling `smallest` keeps is met.
     """
 
     name = NAME
@@ -492,6 +531,7 @@ class TilePass(ModulePass):
     smallest: bool = False
     slack: int = 0
     weights: str = "conv"
+    reuse_io: bool = False
     report: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
@@ -513,12 +553,15 @@ class TilePass(ModulePass):
                 f"{NAME}: give budget, smallest or rows/depth, not several"
             )
         if self.smallest:  # the search run to its end: the least SRAM it finds
-            settings, least, _ = search(op, self.cascade, 0, self.weights)
-            if self.slack:  # the first tiling within slack% of it: less work
-                budget = least + least * self.slack // 100
-                settings = choose(op, self.cascade, budget, self.weights)
+            steps = path(op, self.cascade, 0, self.weights, self.reuse_io)
+            low = least(steps).peak
+            # with slack, the first tiling within slack% of it: less work
+            target = low + low * self.slack // 100
+            settings = next(s for s in steps if s.peak <= target).settings
         elif self.budget:
-            settings = choose(op, self.cascade, self.budget, self.weights)
+            settings = choose(
+                op, self.cascade, self.budget, self.weights, self.reuse_io
+            )
         else:
             s = Setting(self.rows, self.depth)
             settings = {
