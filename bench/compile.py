@@ -7,12 +7,15 @@ the `ethos-u` operator's read-only blob + driver payload (encoded weights,
 biases, LUTs + command stream) read back from `MODEL_vela.tflite` (Vela's CSV
 `off_chip_flash_memory_used` counts the command stream with the legacy core
 only, so the file is the common measure); NPU ops = operations in the
-decoded command stream; CPU ops = TFLite operators other than `ethos-u`.
+decoded command stream; CPU ops = TFLite operators other than `ethos-u`;
+cycles = Vela's own estimate (`cycles_total` of its summary CSV).
 
 tirconst side: `tirconst.tools.compile.compile_model(path, out_dir,
 accelerator) -> CompileResult`, measured the same way (flash read back from
-the written `.tflite`; a summary that says otherwise is a failure), and the ratios to
-each Vela row (goals: SRAM <= 1, flash <= 1, time <= 2). Until that tool
+the written `.tflite`; a summary that says otherwise is a failure), cycles
+from our performance model (docs/performance.md) for Vela's default system
+config, and the ratios to each Vela row (goals: SRAM <= 1, flash <= 1, time
+<= 2; cycles: issue 24). Until that tool
 exists the Vela side is printed alone, with a note.
 
     python bench/compile.py [--models NAME ...]
@@ -50,6 +53,7 @@ class VelaRow:
     cpu_ops: int
     seconds: float
     error: str = ""
+    cycles: float = 0.0
 
 
 def cpu_ops(path: Path) -> int:
@@ -94,7 +98,8 @@ def run_vela(model: Path, core: str, out: Path) -> VelaRow:
     if done.returncode or not tfl.exists() or not summaries:
         last = (done.stderr or done.stdout or "no output").strip().splitlines()[-1]
         return VelaRow(model.stem, core, 0, 0, 0, 0, seconds, last)
-    sram = round(float(read_summary(summaries[0])["sram_memory_used"]) * KIB)
+    summary = read_summary(summaries[0])
+    sram = round(float(summary["sram_memory_used"]) * KIB)
     return VelaRow(
         model.stem,
         core,
@@ -103,6 +108,7 @@ def run_vela(model: Path, core: str, out: Path) -> VelaRow:
         sum(len(d.ops) for d in disassemble_segments(tfl)),
         cpu_ops(tfl),
         seconds,
+        cycles=float(summary["cycles_total"]),
     )
 
 
@@ -123,9 +129,23 @@ def ratio(a: float, b: float) -> str:
 
 
 # (header, width) of the three column groups: Vela, tirconst, ratios.
-VELA_COLS = [("SRAM KiB", 8), ("flash KiB", 9), ("NPU", 4), ("CPU", 3), ("s", 5)]
-OURS_COLS = [("tc SRAM", 8), ("tc flash", 8), ("NPU", 4), ("CPU", 3), ("s", 5)]
-RATIO_COLS = [("SRAM x", 6), ("flash x", 7), ("time x", 6)]
+VELA_COLS = [
+    ("SRAM KiB", 8),
+    ("flash KiB", 9),
+    ("NPU", 4),
+    ("CPU", 3),
+    ("cycles", 8),
+    ("s", 5),
+]
+OURS_COLS = [
+    ("tc SRAM", 8),
+    ("tc flash", 8),
+    ("NPU", 4),
+    ("CPU", 3),
+    ("tc cycles", 9),
+    ("s", 5),
+]
+RATIO_COLS = [("SRAM x", 6), ("flash x", 7), ("cyc x", 6), ("time x", 6)]
 
 
 def cells(values: list[str], cols: list[tuple[str, int]]) -> str:
@@ -185,19 +205,22 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 left = cells(
                     [kib(v.sram_bytes), kib(v.flash_bytes), str(v.npu_ops)]
-                    + [str(v.cpu_ops), f"{v.seconds:.2f}"],
+                    + [str(v.cpu_ops), f"{v.cycles:.0f}", f"{v.seconds:.2f}"],
                     VELA_COLS,
                 )
                 if ours is not None:
+                    cyc = ours.performance.cycles if ours.performance else 0.0
                     mid = cells(
                         [kib(ours.sram_bytes), kib(ours.flash_bytes)]
-                        + [str(ours.npu_ops), str(ours.cpu_ops), f"{wall:.2f}"],
+                        + [str(ours.npu_ops), str(ours.cpu_ops), f"{cyc:.0f}"]
+                        + [f"{wall:.2f}"],
                         OURS_COLS,
                     )
                     right = cells(
                         [
                             ratio(ours.sram_bytes, v.sram_bytes),
                             ratio(ours.flash_bytes, v.flash_bytes),
+                            ratio(cyc, v.cycles),
                             ratio(wall, v.seconds),
                         ],
                         RATIO_COLS,

@@ -5,6 +5,7 @@ disassembled and run, too; bad input is one line and leaves nothing."""
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from tests.test_importer_litert import litert
 from tests.test_tflite_litert import Op, T, build_tflite
 from tests.tflite_patch import MODELS
+from tests.vela_compile import estimate_file
 from tirconst.backend.ethos_u.containers import (
     read_tflite,
     read_tflite_segments,
@@ -263,6 +265,68 @@ def test_weight_totals_are_the_blob_s(name: str, compiled: Path) -> None:
     assert 0 < int(summary["total_npu_encoded_weights"]) <= len(blob)
 
 
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_summary_and_layers_carry_the_estimate(name: str, compiled: Path) -> None:
+    """Vela's cycle, time, bandwidth and traffic columns are filled and agree:
+    the per-layer Op Cycles sum to cycles_total (as in Vela), the time is the
+    cycles over the clock, and the written bytes, read back, cost the same."""
+    s = read_summary(compiled / f"{name}_summary_tirconst.csv")
+    with open(compiled / f"{name}_per-layer.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    total = float(s["cycles_total"])
+    npu = [r for r in rows if r["Target"] == "NPU"]
+    assert npu and all(r["Op Cycles"] and r["SRAM AC"] for r in npu)
+    assert all(r["Op Cycles"] == "" for r in rows if r["Target"] == "CPU")
+    assert sum(float(r["Op Cycles"]) for r in npu) == pytest.approx(total, abs=len(npu))
+    assert sum(float(r["Network% (cycles)"]) for r in npu) == pytest.approx(100.0)
+    assert all(0 <= float(r["Util% (MAC)"]) <= 100 for r in npu)
+    assert (s["system_config"], s["memory_mode"]) == (
+        "Ethos_U55_High_End_Embedded",
+        "Shared_Sram",
+    )
+    clock = float(s["core_clock"])
+    assert clock == 500e6
+    assert float(s["inference_time"]) == pytest.approx(total / clock)
+    assert float(s["inferences_per_second"]) == pytest.approx(clock / total)
+    assert float(s["off_chip_flash_bandwidth"]) == pytest.approx(500e6 / 2**30)
+    for mem in ("sram", "off_chip_flash"):
+        parts = [
+            float(s[f"{mem}_{what}_{d}_bytes"])
+            for what in ("feature_map", "weight")
+            for d in ("read", "write")
+        ]
+        assert float(s[f"{mem}_total_bytes"]) == pytest.approx(sum(parts))
+        assert sum(parts) > 0
+    assert float(s["cycles_npu"]) > 0 and float(s["cycles_sram_access"]) > 0
+    assert total >= float(s["cycles_off_chip_flash_access"]) > 0
+    written = estimate_file(compiled / f"{name}_tirconst.tflite")
+    assert written.cycles == pytest.approx(total, rel=0.01)
+
+
+def test_system_config_options(tmp_path: Path) -> None:
+    r = _run(
+        str(MODELS / "tflite_micro_magic_wand.tflite"),
+        "--output-dir",
+        str(tmp_path),
+        "--system-config",
+        "Ethos_U55_Deep_Embedded",
+        "--arena-cache-size",
+        "65536",
+        "--optimise",
+        "Size",
+    )
+    assert r.returncode == 0, r.stderr
+    assert "cycles" in r.stdout and "ms per inference (Ethos_U55_Deep_Embedded" in (
+        r.stdout
+    )
+    s = read_summary(tmp_path / "tflite_micro_magic_wand_summary_tirconst.csv")
+    assert float(s["core_clock"]) == 200e6
+    assert float(s["arena_cache_size"]) == 65536
+    assert float(s["off_chip_flash_bandwidth"]) == pytest.approx(
+        8 * 0.0625 * 200e6 / 2**30
+    )
+
+
 def test_raw_output_reads_back(tmp_path: Path) -> None:
     from tirconst.backend.ethos_u.containers import read_npz
 
@@ -306,6 +370,15 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         (["--accelerator-config", "ethos-u99"], "unknown accelerator"),
         (["--sram-budget", "64"], "does not fit"),
         (["--sram-budget", "0"], "positive"),
+        (["--system-config", "Nope"], "no section [System_Config.Nope]"),
+        (["--memory-mode", "Nope"], "no section [Memory_Mode.Nope]"),
+        (["--config", "missing.ini"], "missing.ini: not a readable Vela .ini"),
+        (["--arena-cache-size", "-1"], "--arena-cache-size must be >= 0"),
+        (
+            ["--system-config", "Ethos_U55_High_End_Embedded", "--memory-mode"]
+            + ["Dedicated_Sram"],
+            "the arena must be SRAM or DRAM",
+        ),
     ],
 )
 def test_bad_options_are_one_line(tmp_path: Path, args: list[str], expect: str) -> None:

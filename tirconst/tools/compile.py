@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import math
 import os
@@ -36,6 +37,12 @@ from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.liveness import root_of
+from tirconst.analysis.performance import (
+    ConfigError,
+    Estimate,
+    SystemConfig,
+    estimate,
+)
 from tirconst.analysis.sram import pool_bytes_at
 from tirconst.backend.ethos_u.package import Package, package
 from tirconst.backend.ethos_u.raw import npz_arrays
@@ -72,20 +79,37 @@ from tirconst.universe import get_all_passes
 TOOL = "tirconst-compile"
 SYSTEM_CONFIG = "tirconst"
 PLAN_TIME_LIMIT = 2  # seconds per pool for the exact planner (then its best)
-SLACK = 100  # tile until SRAM is within 100% of the least the tiler finds
+OPTIMISE = ("Performance", "Size")
 
 
 def pipeline_text(
     accelerator: str = "ethos-u55-128",
     sram_budget: int | None = None,
     time_limit: float = PLAN_TIME_LIMIT,
+    optimise: str = "Performance",
 ) -> str:
-    """The compile as one `tirconst-opt -p` pipeline."""
-    tile = f"budget={sram_budget}" if sram_budget else f"smallest=true slack={SLACK}"
+    """The compile as one `tirconst-opt -p` pipeline.
+
+    As Vela's `--optimise`: `Performance` spends SRAM for speed, so the
+    program is tiled only as far as `sram_budget` (the SRAM limit: the
+    budget, else the arena cache size) needs (tiles re-read weights and
+    overlapping rows and add operations, and none is faster than the whole
+    op); `Size` takes the least SRAM the tiling search reaches (within the
+    budget, if one is given)."""
+    if optimise not in OPTIMISE:
+        raise ToolError(f"{TOOL}: error: --optimise must be Performance or Size")
+    if optimise == "Size":
+        tile = "smallest=true"
+    elif sram_budget:
+        tile = f"budget={sram_budget}"
+    else:
+        tile = None
+    passes = ["tir-legalize-npu"]
+    if tile is not None:
+        passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")
     return ",".join(
-        [
-            "tir-legalize-npu",
-            f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}",
+        passes
+        + [
             f"tir-encode-weights{{accelerator={accelerator}}}",
             "tir-stage-weights{keep-peak=true reuse-io=true}",
             f"tir-plan-memory{{time-limit={time_limit:g} reuse-io=true}}",
@@ -188,6 +212,51 @@ def _on_cpu(
     )
 
 
+def _with_performance(
+    layers: tuple[LayerRecord, ...], module: ModuleOp, perf: Estimate
+) -> tuple[LayerRecord, ...]:
+    """The layer rows with the model's figures: the NPU rows in order against
+    the streams' block ops in order (each lowered operator op is one block
+    op). The rows keep no figures when the two do not pair up one to one."""
+    rows = list(layers)
+    blocks = [c for c in perf.ops if c.kind != "dma"]
+    npu = [i for i, r in enumerate(rows) if r.target == "NPU"]
+    if len(npu) != len(blocks):
+        return tuple(rows)
+    acc = perf.config.accelerator
+    for i, c in zip(npu, blocks, strict=True):
+        capacity = c.cycles * acc.macs * acc.cores
+        rows[i] = dataclasses.replace(
+            rows[i],
+            cycles=round(c.cycles),
+            npu_cycles=c.npu,
+            access_cycles=tuple(  # type: ignore[arg-type]
+                c.access.get(m, 0.0)
+                for m in ("Sram", "Dram", "OnChipFlash", "OffChipFlash")
+            ),
+            mac_util=100.0 * c.macs / capacity if capacity else 0.0,
+        )
+    return tuple(rows)
+
+
+def system_config(
+    accelerator: str,
+    system: str | None = None,
+    memory_mode: str | None = None,
+    config_files: Sequence[str | Path] | None = None,
+    arena_cache_size: int | None = None,
+    optimise: str = "Performance",
+) -> SystemConfig:
+    """The system the compile estimates for (Vela's ini files and defaults);
+    a ToolError names a bad option."""
+    try:
+        return SystemConfig.load(
+            accelerator, system, memory_mode, config_files, arena_cache_size, optimise
+        )
+    except ConfigError as e:
+        raise ToolError(f"{TOOL}: error: {e}") from None
+
+
 class Compiler:
     """One compile: the passes over the imported module, then the package."""
 
@@ -198,6 +267,7 @@ class Compiler:
         sram_budget: int | None,
         dump_ir: Path | None = None,
         progress: Callable[[str], None] | None = None,
+        optimise: str = "Performance",
     ):
         if accelerator not in ACCELERATORS:
             raise ToolError(
@@ -209,6 +279,7 @@ class Compiler:
         self.model_path = model_path
         self.accelerator = accelerator
         self.sram_budget = sram_budget
+        self.optimise = optimise
         self.dump_ir = dump_ir
         self.progress = progress or (lambda _: None)
         self.dumps: dict[Path, str] = {}
@@ -232,7 +303,7 @@ class Compiler:
             raise ToolError(f"{name}: error: cannot read: {e.strerror}") from None
         self._stage("import", module, 0)
         ctx = context()
-        text = pipeline_text(self.accelerator, self.sram_budget)
+        text = pipeline_text(self.accelerator, self.sram_budget, optimise=self.optimise)
         rows: list[tuple[int, LayerRecord]] = []
         for i, p in enumerate(_passes(text), start=1):
             self.progress(p.name)
@@ -295,16 +366,33 @@ def compile_model(
     dump_ir: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
     remark: Callable[[str], None] | None = None,
+    config: SystemConfig | None = None,
 ) -> CompileResult:
     """Compile `path` into `out_dir` (the model file, summary and per-layer
-    CSVs, the memory plan as SVG); return the figures. `remark` hears which
-    ops stay on the CPU and why."""
+    CSVs, the memory plan as SVG); return the figures, with the performance
+    model's estimate for `config` (default: Vela's default system for the
+    accelerator). `remark` hears which ops stay on the CPU and why."""
     start = time.perf_counter()
     path, out = Path(path), Path(out_dir)
     if output_format not in ("tflite", "raw"):
         raise ToolError(f"{TOOL}: error: --output-format must be tflite or raw")
+    if config is None and accelerator in ACCELERATORS:
+        config = system_config(accelerator)
+    if config is not None and config.accelerator.name != accelerator:
+        raise ToolError(
+            f"{TOOL}: error: the system config is for {config.accelerator.name}, "
+            f"the compile for {accelerator}"
+        )
+    optimise = config.optimise if config is not None else "Performance"
+    if sram_budget is None and config is not None and config.arena_cache_size < 2**32:
+        sram_budget = config.arena_cache_size  # the SRAM limit, as Vela's
     compiler = Compiler(
-        path, accelerator, sram_budget, Path(dump_ir) if dump_ir else None, progress
+        path,
+        accelerator,
+        sram_budget,
+        Path(dump_ir) if dump_ir else None,
+        progress,
+        optimise=optimise,
     )
     _check_writable(out, compiler.dump_ir)
     module, pkg = compiler.run()
@@ -323,6 +411,9 @@ def compile_model(
             model_out = tflite_bytes(path, pkg.segments)
     except OutputError as e:
         raise ToolError(f"{path}: error: {e}") from None
+    assert config is not None
+    perf = estimate(module, config)
+    layers = _with_performance(compiler.layers, module, perf)
     seconds = time.perf_counter() - start
     raw = sum(r for r, _ in compiler.weights.values())
     encoded = sum(e for _, e in compiler.weights.values())
@@ -337,8 +428,9 @@ def compile_model(
         weights_raw_bytes=raw,
         weights_encoded_bytes=encoded,
         command_stream_bytes=pkg.payload_bytes,
-        macs=sum(r.macs for r in compiler.layers),
-        layers=compiler.layers,
+        macs=sum(r.macs for r in layers),
+        layers=layers,
+        performance=perf,
     )
     files: dict[Path, bytes | str] = {
         output_path(path, out, output_format): model_out,
@@ -398,6 +490,37 @@ def _parser() -> argparse.ArgumentParser:
         "counts it; below the least the tiler reaches is an error naming it "
         "(default: within 2x of that least)",
     )
+    p.add_argument(
+        "--config",
+        action="append",
+        metavar="FILE.ini",
+        help="Vela configuration file(s) with the system configs and memory "
+        "modes (default: the ones the installed Vela ships)",
+    )
+    p.add_argument(
+        "--system-config",
+        help="the System_Config section for the estimate (default: Vela's, "
+        "Ethos_U55_High_End_Embedded for a U55, Ethos_U65_Client_Server for a U65)",
+    )
+    p.add_argument(
+        "--memory-mode",
+        help="the Memory_Mode section (default: Vela's, Shared_Sram for a U55, "
+        "Dedicated_Sram_384KB for a U65)",
+    )
+    p.add_argument(
+        "--optimise",
+        choices=("Performance", "Size"),
+        default="Performance",
+        help="Vela's optimisation goal, recorded with the estimate (the "
+        "compile's decisions do not use it yet)",
+    )
+    p.add_argument(
+        "--arena-cache-size",
+        type=int,
+        metavar="BYTES",
+        help="Vela's arena cache size, recorded in the summary (default: the "
+        "memory mode's, else 4 GiB)",
+    )
     p.add_argument("--dump-ir", metavar="DIR", help="write the IR after every pass")
     p.add_argument(
         "--verify",
@@ -419,7 +542,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.print_pipeline:
-        print(pipeline_text(args.accelerator_config, args.sram_budget))
+        print(
+            pipeline_text(
+                args.accelerator_config, args.sram_budget, optimise=args.optimise
+            )
+        )
         return 0
     if args.model is None:
         raise ToolError(f"{TOOL}: error: give a .tflite model")
@@ -429,6 +556,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if tty:
             print(f"{TOOL}: {stage}", file=sys.stderr)
 
+    config = system_config(
+        args.accelerator_config,
+        args.system_config,
+        args.memory_mode,
+        args.config,
+        args.arena_cache_size,
+        args.optimise,
+    )
     with reading(args.model):
         result = compile_model(
             args.model,
@@ -439,12 +574,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             dump_ir=args.dump_ir,
             progress=progress,
             remark=lambda r: print(f"{TOOL}: remark: {r}", file=sys.stderr),
+            config=config,
+        )
+    perf = result.performance
+    timing = ""
+    if perf is not None:
+        timing = (
+            f"; {perf.cycles:,.0f} cycles, {1e3 * perf.seconds:.3f} ms per "
+            f"inference ({perf.config.system_config}, {perf.config.memory_mode})"
         )
     print(
         f"{result.network}: {result.npu_ops} NPU ops, {result.cpu_ops} CPU ops; "
         f"SRAM {result.sram_bytes / 1024:.2f} KiB, flash "
         f"{result.flash_bytes / 1024:.2f} KiB (command stream "
-        f"{result.command_stream_bytes:,} B); {result.seconds:.2f} s"
+        f"{result.command_stream_bytes:,} B){timing}; {result.seconds:.2f} s"
     )
     for name in sorted(result.outputs):
         print(f"  wrote {result.outputs[name]}")
