@@ -17,7 +17,7 @@ from tests.vela_compile import CORES, bundled_models, compile_model
 from tirconst.backend.ethos_u import decode_operations, decode_words, read_payload
 from tirconst.backend.ethos_u.containers import TensorPlacement
 from tirconst.backend.ethos_u.decoder import Disassembly
-from tirconst.backend.ethos_u.to_npu import npu_module
+from tirconst.backend.ethos_u.disasm_ir import npu_module
 from tirconst.backend.ethos_u.vela_ops import VelaRefused, driver_payload
 from tirconst.backend.ethos_u.verify import verify_compiled
 from tirconst.dialects.npu import Conv2DOp, DepthwiseConv2DOp, ElementwiseOp, PoolingOp

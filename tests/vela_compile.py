@@ -75,6 +75,6 @@ def estimate_file(path: Path, config=None):  # type: ignore[no-untyped-def]
     (Vela's or ours), as the disassembler reads it back."""
     from tirconst.analysis.performance import estimate
     from tirconst.backend.ethos_u.decoder import disassemble_segments
-    from tirconst.backend.ethos_u.to_npu import npu_segments_module
+    from tirconst.backend.ethos_u.disasm_ir import npu_segments_module
 
     return estimate(npu_segments_module(disassemble_segments(path)), config)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from tirconst.backend.ethos_u import disassemble
-from tirconst.backend.ethos_u.to_npu import npu_module
+from tirconst.backend.ethos_u.disasm_ir import npu_module
 from tirconst.backend.ethos_u.verify import litert_tensors
 
 

@@ -30,9 +30,9 @@ from tirconst.backend.ethos_u import (
 )
 from tirconst.backend.ethos_u.containers import read_stream_files
 from tirconst.backend.ethos_u.decoder import Disassembly
+from tirconst.backend.ethos_u.disasm_ir import ConversionError, npu_segments_module
 from tirconst.backend.ethos_u.listing import format_operations
 from tirconst.backend.ethos_u.memcheck import check_memory, format_accesses
-from tirconst.backend.ethos_u.to_npu import ConversionError, npu_segments_module
 from tirconst.core.diagnostics import ToolError
 from tirconst.core.files import atomic_output
 from tirconst.tools.driver import reading, reports_errors

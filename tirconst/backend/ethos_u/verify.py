@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from tirconst.backend.ethos_u.decoder import disassemble_segments
-from tirconst.backend.ethos_u.to_npu import npu_module
+from tirconst.backend.ethos_u.disasm_ir import npu_module
 
 
 @dataclass(frozen=True)
