@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.test_compile import two_segment_model
 from tests.test_importer_litert import litert
 from tests.test_tflite_litert import CASES, Op, T, build_tflite
 from tirconst.backend.ethos_u import verify
@@ -45,47 +46,6 @@ def assert_device_exact(model: Path, written: Path, seeds=SEEDS) -> int:
     return len(read_tflite_segments(written))
 
 
-def two_segments(seed: int) -> bytes:
-    """CONV_2D -> SOFTMAX (CPU) -> CONV_2D: two NPU segments."""
-    rng = np.random.default_rng(seed)
-    h, c = 6, 8
-    opts = {
-        "Padding": 0,
-        "StrideW": 1,
-        "StrideH": 1,
-        "FusedActivationFunction": 0,
-        "DilationWFactor": 1,
-        "DilationHFactor": 1,
-    }
-
-    def weights(co: int, ci: int, s_in: float) -> list[T]:
-        return [
-            T(
-                (co, 3, 3, ci),
-                np.int8,
-                0.01,
-                0,
-                data=rng.integers(-128, 128, (co, 3, 3, ci)),
-            ),
-            T((co,), np.int32, s_in * 0.01, 0, data=rng.integers(-999, 999, co)),
-        ]
-
-    tensors = [
-        T((1, h, h, c), np.int8, 0.05, -3),  # 0 input
-        *weights(c, c, 0.05),  # 1, 2
-        T((1, h, h, c), np.int8, 0.1, 4),  # 3 conv out
-        T((1, h, h, c), np.int8, 1 / 256, -128),  # 4 softmax out
-        *weights(c, c, 1 / 256),  # 5, 6
-        T((1, h, h, c), np.int8, 0.03, 1),  # 7 output
-    ]
-    ops = [
-        Op("CONV_2D", [0, 1, 2], [3], ("Conv2DOptions", opts)),
-        Op("SOFTMAX", [3], [4], ("SoftmaxOptions", {"Beta": 1.0})),
-        Op("CONV_2D", [4, 5, 6], [7], ("Conv2DOptions", opts)),
-    ]
-    return build_tflite(tensors, ops, [0], [7])
-
-
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_built_model_device_exact(tmp_path: Path, case: str, seed: int) -> None:
@@ -110,7 +70,7 @@ def test_built_model_device_exact(tmp_path: Path, case: str, seed: int) -> None:
 
 
 def test_split_model_device_exact(tmp_path: Path) -> None:
-    model, written, remarks = compiled(tmp_path, "split", two_segments(0))
+    model, written, remarks = compiled(tmp_path, "split", two_segment_model(0))
     assert assert_device_exact(model, written) == 2
     assert any("softmax" in r for r in remarks)
 
@@ -220,7 +180,7 @@ def test_a_difference_names_op_index_got_want(tmp_path: Path) -> None:
 
 def test_verify_option(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     model = tmp_path / "split.tflite"
-    model.write_bytes(two_segments(1))
+    model.write_bytes(two_segment_model(1))
     out = tmp_path / "out"
     assert (
         compile_tool.main(
