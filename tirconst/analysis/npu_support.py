@@ -241,7 +241,7 @@ def _pad(op: PadOp) -> str | None:
 def _conv(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
     if (
         isinstance(op, DepthwiseConv2DOp)
-        and op.p("depth_multiplier") != 1
+        and op.depth_multiplier != 1
         and _shape(op.input)[-1] != 1
     ):
         # With one input channel it is a plain conv (tir-legalize-npu).
@@ -262,9 +262,7 @@ def _conv(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
         if encoded_attr(op) is None:
             return None  # nothing to check the kernel against
         kh, kw = encoded_layout(op).shape[1:3]
-    return _window_reason(
-        (kh, kw), op.p("stride"), op.p("dilation"), op.p("pad"), conv=True
-    )
+    return _window_reason((kh, kw), op.stride, op.dilation, op.pad, conv=True)
 
 
 @npu_support(FullyConnectedOp)
@@ -281,12 +279,12 @@ def _pool(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
     why = _shapes_reason(op, [op.input, op.output])
     if why:
         return why
-    if isinstance(op, AvgPool2DOp) and any(op.p("pad")):
+    if isinstance(op, AvgPool2DOp) and any(op.pad):
         return (
             "padded average pool: the NPU's padded average is not TFLite's "
             "(which does not count the padding)"
         )
-    return _window_reason(op.p("window"), op.p("stride"), (1, 1), op.p("pad"), False)
+    return _window_reason(op.window, op.stride, (1, 1), op.pad, False)
 
 
 @npu_support(AddOp, SubOp, MulOp)
@@ -301,9 +299,9 @@ def _binary(op: AddOp | SubOp | MulOp) -> str | None:
 
 @npu_support(RequantizeOp)
 def _requantize(op: RequantizeOp) -> str | None:
-    shift = 31 - op.p("shift")
+    shift = 31 - op.shift
     if not 0 <= shift <= 63:
-        return f"requantize shift {op.p('shift')} is out of the NPU's range"
+        return f"requantize shift {op.shift} is out of the NPU's range"
     return _shapes_reason(op, [op.input, op.output])
 
 

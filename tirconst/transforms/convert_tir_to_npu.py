@@ -269,7 +269,7 @@ class Lowerer:
         declared = seg.streams.setdefault(pool, [])
         if stream not in declared:
             declared.append(stream)
-        in_zp, out_zp = op.p("input_zp"), op.p("output_zp")
+        in_zp, out_zp = op.input_zp, op.output_zp
         ifm_shape = ofm_shape = None
         if isinstance(op, FullyConnectedOp):
             k = layout.shape[3]
@@ -283,10 +283,10 @@ class Lowerer:
         else:
             kernel = npu.KernelAttr.make(
                 size=tuple(layout.shape[1:3]),
-                stride=tuple(op.p("stride")),
-                dilation=tuple(op.p("dilation")),
+                stride=tuple(op.stride),
+                dilation=tuple(op.dilation),
             )
-            pad = tuple(op.p("pad"))
+            pad = tuple(op.pad)
         props = {
             "ifm": ifm,
             "ofm": ofm,
@@ -314,7 +314,7 @@ class Lowerer:
     ) -> npu.ActivationAttr | None:
         """The clamp [act_min, act_max] as the real bounds Vela re-quantizes
         with the OFM scale (each bound checked to come back exactly)."""
-        lo, hi = op.p("act_min"), op.p("act_max")
+        lo, hi = op.act_min, op.act_max
         bounds = {}
         for key, q, full in (("min", lo, -128), ("max", hi, 127)):
             if q == full:
@@ -342,14 +342,14 @@ class Lowerer:
             "ifm": ifm,
             "ofm": ofm,
             "kernel": npu.KernelAttr.make(
-                size=tuple(op.p("window")), stride=tuple(op.p("stride"))
+                size=tuple(op.window), stride=tuple(op.stride)
             ),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
         }
         if average:
             props["rounding_mode"] = StringAttr("natural")
-        if any(op.p("pad")):
-            props["padding"] = npu.PaddingAttr.make(pad=tuple(op.p("pad")))
+        if any(op.pad):
+            props["padding"] = npu.PaddingAttr.make(pad=tuple(op.pad))
         act = self.activation(op, ofm)
         if act is not None:
             props["activation"] = act
@@ -359,18 +359,16 @@ class Lowerer:
         """A 1×1 average pool with the explicit scale (multiplier, 31 − shift)."""
         q = op.quantization()
         ifm = self.feature_map(
-            op, op.input, q["input_scale"] if q else None, op.p("input_zp")
+            op, op.input, q["input_scale"] if q else None, op.input_zp
         )
-        ofm = self.feature_map(op, op.output, op.p("scale"), op.p("zero_point"))
+        ofm = self.feature_map(op, op.output, op.scale, op.zero_point)
         props = {
             "pool_type": StringAttr("average"),
             "ifm": ifm,
             "ofm": ofm,
             "kernel": npu.KernelAttr.make(size=(1, 1)),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-            "rescale": DenseArrayBase.from_list(
-                i64, [op.p("multiplier"), 31 - op.p("shift")]
-            ),
+            "rescale": DenseArrayBase.from_list(i64, [op.multiplier, 31 - op.shift]),
         }
         return [self.block_config(npu.PoolingOp.create(properties=props))]
 
@@ -380,8 +378,8 @@ class Lowerer:
         swap, why = binary_broadcast(op)
         if why:
             raise StaysOnCpu(why)
-        a = (op.lhs, q["lhs_scale"], op.p("lhs_zp"))
-        b = (op.rhs, q["rhs_scale"], op.p("rhs_zp"))
+        a = (op.lhs, q["lhs_scale"], op.lhs_zp)
+        b = (op.rhs, q["rhs_scale"], op.rhs_zp)
         if swap:
             a, b = b, a
         out_shape = _btype(op.output).get_shape()
@@ -393,9 +391,7 @@ class Lowerer:
             "op_type": StringAttr(op.name[4:]),
             "ifm": self.feature_map(op, a[0], a[1], a[2], tuple(out_shape)),
             "ifm2": self.feature_map(op, b[0], b[1], b[2], b_shape),
-            "ofm": self.feature_map(
-                op, op.output, q["output_scale"], op.p("output_zp")
-            ),
+            "ofm": self.feature_map(op, op.output, q["output_scale"], op.output_zp),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
         }
         if swap:

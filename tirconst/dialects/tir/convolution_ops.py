@@ -87,9 +87,7 @@ class WeightedOp(OperatorOp):
                 f"{self.shape(self.filter)[0]}"
             )
         zp = self.p(self.ENCODED_ZERO_POINT) if self.ENCODED_ZERO_POINT else 0
-        dilation = (
-            tuple(self.p("dilation")) if "dilation" in self.properties else (1, 1)
-        )
+        dilation = tuple(self.dilation) if "dilation" in self.properties else (1, 1)
         ref = enc.weight_encodings()[0]
         for e in enc.weight_encodings():
             if e.zero_point != zp:
@@ -134,9 +132,9 @@ class WeightedOp(OperatorOp):
             (h, w, ci),
             (oh, ow, co),
             (kh, kw),
-            tuple(self.p("stride")),  # type: ignore[arg-type]
-            tuple(self.p("dilation")),  # type: ignore[arg-type]
-            tuple(self.p("pad")),  # type: ignore[arg-type]
+            tuple(self.stride),  # type: ignore[arg-type]
+            tuple(self.dilation),  # type: ignore[arg-type]
+            tuple(self.pad),  # type: ignore[arg-type]
             False,
         )
 
@@ -195,7 +193,7 @@ class _ConvOp(WeightedOp):
             self.verify_encoded()
         co, kh, kw = self.verify_filter(ci)
         self.expect_len("dilation", 2, positive=True)
-        oh, ow = verify_window(self, kh, kw, self.p("dilation"))
+        oh, ow = verify_window(self, kh, kw, self.dilation)
         self.expect_shape("output", self.output, [n, oh, ow, co])
         verify_bias(self, co)
         verify_per_channel(self, co)
@@ -317,7 +315,7 @@ class DepthwiseConv2DOp(_ConvOp):
         """Depthwise, unless one input channel with a depth multiplier makes
         it the plain conv the NPU runs it as."""
         g = super().npu_geometry()
-        depthwise = g.ifm[2] > 1 or self.p("depth_multiplier") == 1
+        depthwise = g.ifm[2] > 1 or self.depth_multiplier == 1
         return dataclasses.replace(g, depthwise=depthwise)
 
     def encoded_filter_shape(self) -> tuple[int, ...]:
@@ -328,7 +326,7 @@ class DepthwiseConv2DOp(_ConvOp):
 
     def verify_filter(self, ci: int) -> tuple[int, int, int]:
         one, kh, kw, co = self.filter_shape()
-        dm = self.p("depth_multiplier")
+        dm = self.depth_multiplier
         if self.encoded_weights is not None:
             # Encoded as (C, KH, KW, 1): depthwise, or (one input channel, any
             # depth multiplier) as the plain conv the NPU runs it as.
@@ -450,7 +448,7 @@ class _PoolOp(OperatorOp):
 
     def macs(self) -> int:
         """Output elements times the window (Vela counts a pool's taps)."""
-        kh, kw = self.p("window")
+        kh, kw = self.window
         return self.buffer_type(self.output).num_elements * kh * kw
 
     def verify_(self) -> None:
@@ -458,7 +456,7 @@ class _PoolOp(OperatorOp):
             self.expect_rank(role, v, 4)
             self.expect_dtype(role, v, "int8")
         self.expect_len("window", 2, positive=True)
-        kh, kw = self.p("window")
+        kh, kw = self.window
         oh, ow = verify_window(self, kh, kw)
         n, _, _, c = self.shape(self.input)
         self.expect_shape("output", self.output, [n, oh, ow, c])

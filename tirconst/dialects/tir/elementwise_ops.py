@@ -183,7 +183,7 @@ class PadOp(OperatorOp):
     def verify_(self) -> None:
         shape = self.shape(self.input)
         self.expect_len("padding", 2 * len(shape))
-        pads = self.p("padding")
+        pads = self.padding
         if min(pads, default=0) < 0:
             raise VerifyException(f"padding must be >= 0, got {list(pads)}")
         if (
@@ -198,9 +198,9 @@ class PadOp(OperatorOp):
             if self.buffer_type(self.output).dtype.kind in "iu"
             else None
         )
-        if info is not None and not info.min <= self.p("pad_value") <= info.max:
+        if info is not None and not info.min <= self.pad_value <= info.max:
             raise VerifyException(
-                f"pad_value {self.p('pad_value')} does not fit {info.dtype}"
+                f"pad_value {self.pad_value} does not fit {info.dtype}"
             )
 
 
@@ -245,10 +245,10 @@ class MeanOp(OperatorOp):
         for role, v in (("input", self.input), ("output", self.output)):
             self.expect_dtype(role, v, "int8")
         shape = self.shape(self.input)
-        axes = sorted({a % len(shape) for a in self.p("axes")}) if shape else []
-        if any(not -len(shape) <= a < len(shape) for a in self.p("axes")):
+        axes = sorted({a % len(shape) for a in self.axes}) if shape else []
+        if any(not -len(shape) <= a < len(shape) for a in self.axes):
             raise VerifyException(
-                f"axes {list(self.p('axes'))} out of range for rank {len(shape)}"
+                f"axes {list(self.axes)} out of range for rank {len(shape)}"
             )
         kept = [1 if i in axes else d for i, d in enumerate(shape)]
         dropped = [d for i, d in enumerate(shape) if i not in axes]
@@ -361,7 +361,7 @@ class RequantizeOp(OperatorOp):
     name = "tir.requantize"
 
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
-        m, s = rescale_integers(q["input_scale"], self.p("scale"))
+        m, s = rescale_integers(q["input_scale"], self.scale)
         return {"multiplier": m, "shift": s}
 
     input = operand_def(BufferType)

@@ -281,12 +281,10 @@ class OperatorOp(IRDLOperation):
         q = self.quantization()
         if q is None:
             return
-        if "filter_scales" in q and len(q["filter_scales"]) != len(
-            self.p("multiplier")
-        ):
+        if "filter_scales" in q and len(q["filter_scales"]) != len(self.multiplier):
             raise VerifyException(
                 f"filter_scales has {len(q['filter_scales'])} values for "
-                f"{len(self.p('multiplier'))} multipliers"
+                f"{len(self.multiplier)} multipliers"
             )
         try:
             expected = self.derived_integers(q)
@@ -354,7 +352,7 @@ class OperatorOp(IRDLOperation):
             raise VerifyException(f"{name} values must be >= 1, got {list(values)}")
 
     def expect_clamp(self) -> None:
-        lo, hi = self.p("act_min"), self.p("act_max")
+        lo, hi = self.act_min, self.act_max
         if not INT8_MIN <= lo <= hi <= INT8_MAX:
             raise VerifyException(
                 f"activation clamp [{lo}, {hi}] must be a non-empty range in int8"
@@ -437,6 +435,15 @@ class OperatorOp(IRDLOperation):
     after them): `encoded_weights` on the weighted ops."""
 
 
+def _accessor(name: str, required: bool) -> property:
+    def get(self: OperatorOp) -> Any:
+        attr = self.properties.get(name)
+        return from_attr(attr) if attr is not None or required else None
+
+    get.__doc__ = f"The `{name}` parameter as a Python value."
+    return property(get)
+
+
 def operator_op(
     inputs: tuple[str, ...],
     params: Mapping[str, type[Kind]],
@@ -462,6 +469,13 @@ def operator_op(
 
         cls.verify_ = verify_  # type: ignore[method-assign]
         op = irdl_op_definition(cls)
+        # Typed accessors: `op.stride` is the parameter's Python value (the
+        # attribute stays in `op.properties`); a quantization property is
+        # None when the op has none.
+        for name in params:
+            setattr(op, name, _accessor(name, required=True))
+        for name in quant or {}:
+            setattr(op, name, _accessor(name, required=False))
         op.INPUTS, op.PARAM_KINDS, op.QUANT_KINDS, op.OPTIONAL_LAST = (
             inputs,
             dict(params),
@@ -503,11 +517,11 @@ WINDOW2D = {"stride": Ints, "pad": Ints}
 def verify_window(op: OperatorOp, kh: int, kw: int, dilation=(1, 1)) -> tuple[int, int]:
     op.expect_len("stride", 2, positive=True)
     op.expect_len("pad", 4)
-    top, left, bottom, right = op.p("pad")
+    top, left, bottom, right = op.pad
     if min(top, left, bottom, right) < 0:
-        raise VerifyException(f"pad values must be >= 0, got {list(op.p('pad'))}")
+        raise VerifyException(f"pad values must be >= 0, got {list(op.pad)}")
     n, h, w, _ = op.shape(op.input)  # type: ignore[attr-defined]
-    sh, sw = op.p("stride")
+    sh, sw = op.stride
     oh = window_extent(h, kh, sh, dilation[0], top, bottom)
     ow = window_extent(w, kw, sw, dilation[1], left, right)
     if oh < 1 or ow < 1:
