@@ -90,10 +90,20 @@ def describe(op: Operation) -> str:
     return f"'{op.name}' op{where}"
 
 
+def error_line(message: str, where: str | None = None) -> str:
+    """The one form of every diagnostic: `where: error: message` (`where` is a
+    file, a location or a tool; without it, `error: message`)."""
+    return f"{where}: error: {message}" if where else f"error: {message}"
+
+
+def op_error_line(op: Operation, message: str) -> str:
+    """`FILE:L:C: error: 'tir.x' op in @f: message` (no location if `op` was
+    not parsed from text)."""
+    return error_line(f"{describe(op)}: {message}", location_of(op))
+
+
 def op_error(op: Operation, message: str) -> ToolError:
-    loc = location_of(op)
-    prefix = f"{loc}: " if loc else ""
-    return ToolError(f"{prefix}error: {describe(op)}: {message}")
+    return ToolError(op_error_line(op, message))
 
 
 def verify_located(module: ModuleOp) -> None:

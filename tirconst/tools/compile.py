@@ -85,13 +85,44 @@ def _passes(text: str) -> list[ModulePass]:
     return list(PassPipeline.parse_spec(available, text).passes)
 
 
+def _cpu_ops(module: ModuleOp) -> list[OperatorOp]:
+    """The operator ops convert-tir-to-npu left on the CPU."""
+    return [
+        op
+        for op in module.walk()
+        if isinstance(op, OperatorOp) and "npu_cpu" in op.attributes
+    ]
+
+
 def _cpu_reasons(module: ModuleOp) -> list[str]:
     out = []
-    for op in module.walk():
-        if isinstance(op, OperatorOp) and "npu_cpu" in op.attributes:
-            reason = op.attributes["npu_cpu"].data  # type: ignore[attr-defined]
-            out.append(f"{op.name} stays on the CPU: {reason}")
+    for op in _cpu_ops(module):
+        reason = op.attributes["npu_cpu"].data  # type: ignore[attr-defined]
+        out.append(f"{op.name} stays on the CPU: {reason}")
     return out
+
+
+def _check_raw(module: ModuleOp) -> None:
+    """Refuse raw output for a model with CPU operators, as Vela does
+    ("RawWriter expects a graph without passthrough/CPU operations"): the
+    `.npz` holds one command stream, so its "output" would be an
+    intermediate tensor of the model with nothing saying so."""
+    cpu = _cpu_ops(module)
+    if not cpu:
+        return
+    names = []
+    for op in cpu:
+        index = op.attributes.get("tflite.index")
+        kind = op.name.removeprefix("tir.").upper()
+        names.append(
+            f"{kind} (operator {index.value.data})"  # type: ignore[attr-defined]
+            if index is not None
+            else kind
+        )
+    raise OutputError(
+        "--output-format raw holds the NPU command stream alone, but operators "
+        f"stay on the CPU: {', '.join(names)} (use --output-format tflite)"
+    )
 
 
 def _layers(module: ModuleOp) -> tuple[LayerRecord, ...]:
@@ -219,6 +250,7 @@ def compile_model(
     network = path.stem
     try:
         if output_format == "raw":
+            _check_raw(module)
             if len(pkg.segments) != 1:
                 raise OutputError(
                     f"raw output holds one NPU segment, the model has "
