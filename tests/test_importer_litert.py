@@ -178,3 +178,34 @@ def test_rank0_constant_operand(opcode: str, side: str, tmp_path: Path) -> None:
         assert np.array_equal(run_function(module, inputs)["output0"], expected)
         got = run_function(compiled, inputs)["output0"]
         assert np.array_equal(got.reshape(expected.shape), expected), seed
+
+
+def test_import_tool_writes_only_ir_that_verifies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tirconst-import verifies what it made before writing it: an importer
+    bug (here the rank-0 one, data of another shape than its buffer) is one
+    line naming the op, exit 1, and no file."""
+    from tests.tool_runner import call
+    from tirconst.tools import import_tflite as tool
+
+    original = tool.import_tflite
+
+    def broken(path: Path) -> ModuleOp:
+        module = original(path)
+        const = next(op for op in module.ops if isinstance(op, tir.ConstantOp))
+        const.set_data(const.data.reshape(-1)[:1].copy())
+        return module
+
+    monkeypatch.setattr(tool, "import_tflite", broken)
+    model = MODELS / "tflite_micro_speech.tflite"
+    out = tmp_path / "m.mlir"
+    status, _, err = call("tirconst-import", str(model), "-o", str(out))
+    assert status == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(
+        f"{model}: error: after import: 'tir.allocate_const' op in @main: "
+    ), lines[0]
+    assert "constant data has shape [1]" in lines[0]
+    assert not out.exists()

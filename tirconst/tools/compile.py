@@ -45,7 +45,14 @@ from tirconst.backend.ethos_u.summary import (
 )
 from tirconst.backend.ethos_u.writers import tflite_bytes
 from tirconst.core.context import context
-from tirconst.core.diagnostics import ToolError
+from tirconst.core.diagnostics import (
+    PassFailedAt,
+    ToolError,
+    diagnostic_line,
+    error_line,
+    first_line,
+    verify_after,
+)
 from tirconst.core.files import atomic_output
 from tirconst.dialects.tir import EncodedWeightsAttr, OperatorOp
 from tirconst.formats.ethos_u.weights import ACCELERATORS
@@ -150,6 +157,17 @@ def _layers(module: ModuleOp) -> tuple[LayerRecord, ...]:
     return tuple(rows)
 
 
+def _pass_failure(pass_name: str, e: PassFailedException, where: str) -> str:
+    """`where: error: PASS: message`, the pass named once (our passes start
+    their messages with their name), or at the op a PassFailedAt names."""
+    if isinstance(e, PassFailedAt):
+        return diagnostic_line(e, where)
+    message = first_line(str(e))
+    if not message.startswith(f"{pass_name}:"):
+        message = f"{pass_name}: {message}"
+    return error_line(message, where)
+
+
 class Compiler:
     """One compile: the passes over the imported module, then the package."""
 
@@ -163,11 +181,14 @@ class Compiler:
     ):
         if accelerator not in ACCELERATORS:
             raise ToolError(
-                f"{TOOL}: error: unknown accelerator {accelerator!r} (known: "
-                f"{', '.join(ACCELERATORS)})"
+                error_line(
+                    f"unknown accelerator {accelerator!r} (known: "
+                    f"{', '.join(ACCELERATORS)})",
+                    TOOL,
+                )
             )
         if sram_budget is not None and sram_budget <= 0:
-            raise ToolError(f"{TOOL}: error: --sram-budget must be a positive size")
+            raise ToolError(error_line("--sram-budget must be a positive size", TOOL))
         self.model_path = model_path
         self.accelerator = accelerator
         self.sram_budget = sram_budget
@@ -188,9 +209,10 @@ class Compiler:
             model = read_tflite(self.model_path)
             module = import_tflite(model)
         except TFLiteImportError as e:
-            raise ToolError(f"{name}: error: {e}") from None
+            raise ToolError(error_line(str(e), name)) from None
         except OSError as e:
-            raise ToolError(f"{name}: error: cannot read: {e.strerror}") from None
+            raise ToolError(error_line(f"cannot read: {e.strerror}", name)) from None
+        verify_after(module, "import", name)
         self._stage("import", module, 0)
         ctx = context()
         text = pipeline_text(self.accelerator, self.sram_budget)
@@ -205,8 +227,10 @@ class Compiler:
                     else:
                         p.apply(ctx, module)
             except PassFailedException as e:
-                msg = str(e).strip().splitlines()[0] if str(e).strip() else p.name
-                raise ToolError(f"{name}: error: {p.name}: {msg}") from None
+                raise ToolError(_pass_failure(p.name, e, name)) from None
+            # As xdsl-opt does between passes: a pass that broke the IR is a
+            # one-line error naming it, not a program that means something else.
+            verify_after(module, p.name, name)
             if p.name == "tir-encode-weights":
                 self.layers = _layers(module)
             self._stage(p.name, module, i)
@@ -215,7 +239,7 @@ class Compiler:
             with contextlib.redirect_stdout(io.StringIO()):
                 return module, package(module, model)
         except OutputError as e:
-            raise ToolError(f"{name}: error: {e}") from None
+            raise ToolError(error_line(str(e), name)) from None
 
 
 def _write(path: Path, data: bytes | str) -> None:
@@ -241,7 +265,7 @@ def compile_model(
     start = time.perf_counter()
     path, out = Path(path), Path(out_dir)
     if output_format not in ("tflite", "raw"):
-        raise ToolError(f"{TOOL}: error: --output-format must be tflite or raw")
+        raise ToolError(error_line("--output-format must be tflite or raw", TOOL))
     compiler = Compiler(
         path, accelerator, sram_budget, Path(dump_ir) if dump_ir else None, progress
     )
@@ -262,7 +286,7 @@ def compile_model(
         else:
             model_out = tflite_bytes(path, pkg.segments)
     except OutputError as e:
-        raise ToolError(f"{path}: error: {e}") from None
+        raise ToolError(error_line(str(e), str(path))) from None
     seconds = time.perf_counter() - start
     encoded = sum(r.weights_encoded_bytes for r in compiler.layers)
     result = CompileResult(
@@ -303,9 +327,11 @@ def _check_writable(*dirs: Path | None) -> None:
         while not probe.exists() and probe != probe.parent:
             probe = probe.parent
         if not probe.is_dir():
-            raise ToolError(f"{d}: error: cannot create: {probe} is not a directory")
+            raise ToolError(
+                error_line(f"cannot create: {probe} is not a directory", str(d))
+            )
         if not os.access(probe, os.W_OK):
-            raise ToolError(f"{d}: error: not writable")
+            raise ToolError(error_line("not writable", str(d)))
 
 
 def _make_dirs(*dirs: Path | None) -> None:
@@ -315,7 +341,9 @@ def _make_dirs(*dirs: Path | None) -> None:
         try:
             d.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise ToolError(f"{d}: error: cannot create: {e.strerror}") from None
+            raise ToolError(
+                error_line(f"cannot create: {e.strerror}", str(d))
+            ) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -350,7 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(pipeline_text(args.accelerator_config, args.sram_budget))
         return 0
     if args.model is None:
-        raise ToolError(f"{TOOL}: error: give a .tflite model")
+        raise ToolError(error_line("give a .tflite model", TOOL))
     tty = sys.stderr.isatty()
 
     def progress(stage: str) -> None:
