@@ -3,7 +3,7 @@ stream, with Vela's flag names and output formats.
 
     tirconst-compile MODEL.tflite [--accelerator-config ethos-u55-128]
         [--output-dir OUT] [--output-format tflite|raw] [--sram-budget BYTES]
-        [--dump-ir DIR] [--print-pipeline]
+        [--dump-ir DIR] [--print-pipeline] [--verify [--seed N]]
 
 The chain is the passes of `pipeline_text()`, the same string `tirconst-opt
 -p` runs, so a user can stop after any pass: import, tir-legalize-npu,
@@ -43,6 +43,7 @@ from tirconst.backend.ethos_u.summary import (
     summary_csv,
     summary_path,
 )
+from tirconst.backend.ethos_u.verify import verify_compiled
 from tirconst.backend.ethos_u.writers import tflite_bytes
 from tirconst.core.context import context
 from tirconst.core.diagnostics import (
@@ -364,6 +365,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--dump-ir", metavar="DIR", help="write the IR after every pass")
     p.add_argument(
+        "--verify",
+        action="store_true",
+        help="read the written model back, run each NPU segment from its bytes "
+        "and compare with LiteRT's reference kernels on random inputs (exit 1 "
+        "on a difference)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="the random inputs of --verify")
+    p.add_argument(
         "--print-pipeline",
         action="store_true",
         help="print the same compile as a tirconst-opt -p string and exit",
@@ -404,6 +413,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for name in sorted(result.outputs):
         print(f"  wrote {result.outputs[name]}")
+    if args.verify:
+        written = output_path(
+            Path(args.model), Path(args.output_dir), args.output_format
+        )
+        checks = verify_compiled(args.model, written, args.seed)
+        if not checks:
+            print("verify: no NPU segment (every operator runs on the CPU)")
+        for check in checks:
+            print(f"verify (seed {args.seed}): {check.line()}")
+        if not all(c.exact for c in checks):
+            return 1
     return 0
 
 

@@ -47,16 +47,9 @@ from tirconst.dialects.tir.buffers import (
     ConstantOp,
     DeclBufferOp,
 )
-from tirconst.dialects.tir.elementwise_ops import (
-    AddOp,
-    LogisticOp,
-    MulOp,
-    QuantizeOp,
-    RequantizeOp,
-    SubOp,
-)
 from tirconst.dialects.tir.memory import PlacementAttr, PoolOp
 from tirconst.dialects.tir.structure import CallExternOp, FuncOp
+from tirconst.dialects.tir.traits import Elementwise
 from tirconst.dialects.tir.types import BufferType
 from tirconst.planning import (
     ALGORITHMS,
@@ -71,9 +64,6 @@ from tirconst.planning import (
 )
 
 NAME = "tir-plan-memory"
-
-IN_PLACE_OPS = (AddOp, SubOp, MulOp, RequantizeOp, QuantizeOp, LogisticOp)
-"""Ops whose output element i depends only on input element i."""
 
 
 @dataclass(frozen=True)
@@ -350,7 +340,7 @@ def _in_place_pairs(live: Liveness, ids: dict[SSAValue, str]) -> list[tuple[str,
     pairs: list[tuple[str, str]] = []
     taken: set[str] = set()
     for op in live.order:
-        if not isinstance(op, IN_PLACE_OPS):
+        if not op.has_trait(Elementwise):  # output i reads inputs at i only
             continue
         out = op.output  # type: ignore[attr-defined]
         if out.owner is not None and not isinstance(out.owner, AllocateOp):

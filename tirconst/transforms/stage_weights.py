@@ -15,7 +15,7 @@ from xdsl.utils.exceptions import PassFailedException
 from tirconst.analysis.live_bytes import live_bytes
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
-from tirconst.dialects.tir.convolution_ops import FullyConnectedOp
+from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.elementwise_ops import CopyOp
 from tirconst.dialects.tir.operators import OperatorOp
 from tirconst.dialects.tir.structure import FuncOp
@@ -57,7 +57,7 @@ def stage_block(block: Block, fc: bool, keep_peak: bool = False) -> int:
         ahead = previous is not None and npu_reason(previous) is None
         anchor = previous if ahead else op
         previous = op
-        if isinstance(op, FullyConnectedOp) and not fc:
+        if isinstance(op, WeightedOp) and not op.WEIGHTS_REUSED and not fc:
             continue
         for name in WEIGHT_OPERANDS:
             value = getattr(op, name, None)

@@ -301,6 +301,7 @@ def _write_options(builder: flatbuffers.Builder, model, src, index: int):  # typ
             f"operator {index}: cannot copy the options of builtin {code}"
         )
     attrs = serializer.deserialize(src)
+    _absent_vectors_empty(serializer, src, attrs)
     if attrs["attribute_read_error"]:
         raise OutputError(
             f"operator {index}: unreadable options {attrs['attribute_read_error']}"
@@ -311,6 +312,19 @@ def _write_options(builder: flatbuffers.Builder, model, src, index: int):  # typ
             f"operator {index}: options not written {attrs['attribute_write_error']}"
         )
     return serializer.builtin_opt_type, offset, custom, src.CustomOptionsFormat()
+
+
+def _absent_vectors_empty(serializer, src, attrs: dict) -> None:  # type: ignore[no-untyped-def]
+    """An absent options vector (a SQUEEZE without squeeze_dims) reads as the
+    int 0, which Vela's deserializer refuses: it means an empty vector."""
+    table = src.BuiltinOptions()
+    options = serializer.cls()
+    options.Init(table.Bytes, table.Pos)
+    for name, camel, _, _, is_vector in serializer.members:
+        if name in attrs["attribute_read_error"] and is_vector:
+            if getattr(options, camel + "Length")() == 0:
+                attrs[name] = []
+                attrs["attribute_read_error"].remove(name)
 
 
 def tflite_bytes(

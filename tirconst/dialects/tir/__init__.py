@@ -31,6 +31,7 @@ from tirconst.dialects.tir.convolution_ops import (
     DepthwiseConv2DOp,
     FullyConnectedOp,
     MaxPool2DOp,
+    WeightedOp,
 )
 from tirconst.dialects.tir.elementwise_ops import (
     AddOp,
@@ -132,6 +133,7 @@ __all__ = [
     "ForKind",
     "ForOp",
     "FullyConnectedOp",
+    "WeightedOp",
     "FuncOp",
     "IfOp",
     "LogisticOp",

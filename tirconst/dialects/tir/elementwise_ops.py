@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-from xdsl.irdl import operand_def
+from xdsl.irdl import operand_def, traits_def
 from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.tir.operators import (
@@ -24,6 +24,7 @@ from tirconst.dialects.tir.quantization import (
     mul_integers,
     rescale_integers,
 )
+from tirconst.dialects.tir.traits import Elementwise
 from tirconst.dialects.tir.types import BufferType
 
 # ------------------------------------------------------------------ elementwise
@@ -93,6 +94,8 @@ class AddOp(_AddSubOp):
         }
     """
 
+    traits = traits_def(Elementwise())
+
     name = "tir.add"
 
 
@@ -113,6 +116,8 @@ class SubOp(_AddSubOp):
                rhs_scale = 0.5 : f32, output_scale = 1.0 : f32}
         }
     """
+
+    traits = traits_def(Elementwise())
 
     name = "tir.sub"
 
@@ -142,6 +147,8 @@ class MulOp(_BinaryElementwiseOp):
                rhs_scale = 0.25 : f32, output_scale = 16.0 : f32}
         }
     """
+
+    traits = traits_def(Elementwise())
 
     name = "tir.mul"
 
@@ -311,6 +318,8 @@ class LogisticOp(_TableOp):
         }
     """
 
+    traits = traits_def(Elementwise())
+
     name = "tir.logistic"
 
 
@@ -338,6 +347,8 @@ class RequantizeOp(OperatorOp):
         }
     """
 
+    traits = traits_def(Elementwise())
+
     name = "tir.requantize"
 
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
@@ -364,6 +375,8 @@ class QuantizeOp(OperatorOp):
               {scale = 0.5 : f32, zero_point = -1}
         }
     """
+
+    traits = traits_def(Elementwise())
 
     name = "tir.quantize"
 
