@@ -12,6 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
 
 from tests.test_importer_litert import litert
 from tests.test_tflite_litert import Op, T, build_tflite
@@ -24,8 +27,12 @@ from tirconst.backend.ethos_u.containers import (
 )
 from tirconst.backend.ethos_u.summary import read_summary
 from tirconst.backend.ethos_u.verify import verify_compiled
+from tirconst.dialects import tir
 from tirconst.interpreter import random_inputs, run_function
+from tirconst.tools import compile as compile_tool
 from tirconst.tools.compile import Compiler, compile_model, pipeline_text
+from tirconst.transforms.encode_weights import EncodeWeightsPass
+from tirconst.transforms.tile import TilePass
 
 ALL_MODELS = sorted(p.stem for p in MODELS.glob("*.tflite"))
 BIN = Path(sys.executable).parent
@@ -328,10 +335,13 @@ def test_system_config_options(tmp_path: Path) -> None:
 
 
 def test_raw_output_reads_back(tmp_path: Path) -> None:
+    """Raw output of a model that runs wholly on the NPU (the only bundled
+    one: the others keep a softmax or a float (de)quantize on the CPU)."""
     from tirconst.backend.ethos_u.containers import read_npz
 
-    compile_model(MODELS / "tflite_micro_speech.tflite", tmp_path, output_format="raw")
-    stream = read_npz(tmp_path / "tflite_micro_speech_tirconst.npz")
+    name = "fingerprint_signature_generator"
+    compile_model(MODELS / f"{name}.tflite", tmp_path, output_format="raw")
+    stream = read_npz(tmp_path / f"{name}_tirconst.npz")
     assert stream.words.size > 0
 
 
@@ -368,7 +378,8 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     "args, expect",
     [
         (["--accelerator-config", "ethos-u99"], "unknown accelerator"),
-        (["--sram-budget", "64"], "does not fit"),
+        # The pass is named once (not "tir-tile: tir-tile:").
+        (["--sram-budget", "64"], "tflite: error: tir-tile: budget=64 bytes does not"),
         (["--sram-budget", "0"], "positive"),
         (["--system-config", "Nope"], "no section [System_Config.Nope]"),
         (["--memory-mode", "Nope"], "no section [Memory_Mode.Nope]"),
@@ -378,6 +389,12 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
             ["--system-config", "Ethos_U55_High_End_Embedded", "--memory-mode"]
             + ["Dedicated_Sram"],
             "the arena must be SRAM or DRAM",
+        ),
+        # The softmax stays on the CPU: a raw .npz would hold the logits as
+        # the model's "output". Vela refuses it too.
+        (
+            ["--output-format", "raw"],
+            "but operators stay on the CPU: SOFTMAX (operator 3)",
         ),
     ],
 )
@@ -434,3 +451,51 @@ def test_random_inputs_skip_a_parameter_on_reused_bytes(tmp_path: Path) -> None:
     )
     assert r.returncode == 0, r.stderr
     assert "output0" in np.load(tmp_path / "o.npz")
+
+
+def _break_a_constant(module: ModuleOp) -> None:
+    """What the rank-0 import bug did: constant data of another shape than
+    the buffer that reads it."""
+    const = next(op for op in module.ops if isinstance(op, tir.ConstantOp))
+    flat = const.data.reshape(-1)
+    const.set_data(np.append(flat, flat[:1]))
+
+
+@pytest.mark.parametrize("stage", ["import", "tir-tile", "tir-encode-weights"])
+def test_a_stage_that_breaks_the_ir_is_named(
+    stage: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The module is verified after the import and after every pass: IR a
+    stage broke is one line naming the stage and the op, and nothing is
+    written (never a program that silently means something else)."""
+    if stage == "import":
+        original_import = compile_tool.import_tflite
+
+        def broken_import(path: Path) -> ModuleOp:
+            module = original_import(path)
+            _break_a_constant(module)
+            return module
+
+        monkeypatch.setattr(compile_tool, "import_tflite", broken_import)
+    else:
+        cls = {"tir-tile": TilePass, "tir-encode-weights": EncodeWeightsPass}[stage]
+        original_apply = cls.apply
+
+        def broken_apply(self: ModulePass, ctx: Context, module: ModuleOp) -> None:
+            original_apply(self, ctx, module)
+            _break_a_constant(module)
+
+        monkeypatch.setattr(cls, "apply", broken_apply)
+    out = tmp_path / "out"
+    model = MODELS / "tflite_micro_speech.tflite"
+    with pytest.raises(SystemExit) as exit_:
+        # Size: the pipeline tiles (Performance tiles only to an SRAM limit).
+        compile_tool.main([str(model), "--output-dir", str(out), "--optimise", "Size"])
+    assert exit_.value.code == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{model}: error: after {stage}: 'tir."), lines[0]
+    assert not out.exists()

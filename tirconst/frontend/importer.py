@@ -171,7 +171,9 @@ class _Builder:
         if tensor is not None and tensor in self.values:
             return self.values[tensor]
         sym = self.symbol(name)
-        const = tir.ConstantOp(sym, np.ascontiguousarray(data))
+        # dense_from_numpy copies it contiguous; np.ascontiguousarray here
+        # would make a rank-0 tensor (a Keras Rescaling scale) rank 1.
+        const = tir.ConstantOp(sym, data)
         if tensor is not None:
             const.attributes["tflite.tensor"] = StringAttr(
                 self.model.tensor(tensor).name

@@ -58,7 +58,14 @@ from tirconst.backend.ethos_u.summary import (
 from tirconst.backend.ethos_u.verify import verify_compiled
 from tirconst.backend.ethos_u.writers import tflite_bytes
 from tirconst.core.context import context
-from tirconst.core.diagnostics import ToolError
+from tirconst.core.diagnostics import (
+    PassFailedAt,
+    ToolError,
+    diagnostic_line,
+    error_line,
+    first_line,
+    verify_after,
+)
 from tirconst.core.files import atomic_output
 from tirconst.dialects.tir import (
     AllocateConstOp,
@@ -123,13 +130,44 @@ def _passes(text: str) -> list[ModulePass]:
     return list(PassPipeline.parse_spec(available, text).passes)
 
 
+def _cpu_ops(module: ModuleOp) -> list[OperatorOp]:
+    """The operator ops convert-tir-to-npu left on the CPU."""
+    return [
+        op
+        for op in module.walk()
+        if isinstance(op, OperatorOp) and "npu_cpu" in op.attributes
+    ]
+
+
 def _cpu_reasons(module: ModuleOp) -> list[str]:
     out = []
-    for op in module.walk():
-        if isinstance(op, OperatorOp) and "npu_cpu" in op.attributes:
-            reason = op.attributes["npu_cpu"].data  # type: ignore[attr-defined]
-            out.append(f"{op.name} stays on the CPU: {reason}")
+    for op in _cpu_ops(module):
+        reason = op.attributes["npu_cpu"].data  # type: ignore[attr-defined]
+        out.append(f"{op.name} stays on the CPU: {reason}")
     return out
+
+
+def _check_raw(module: ModuleOp) -> None:
+    """Refuse raw output for a model with CPU operators, as Vela does
+    ("RawWriter expects a graph without passthrough/CPU operations"): the
+    `.npz` holds one command stream, so its "output" would be an
+    intermediate tensor of the model with nothing saying so."""
+    cpu = _cpu_ops(module)
+    if not cpu:
+        return
+    names = []
+    for op in cpu:
+        index = op.attributes.get("tflite.index")
+        kind = op.name.removeprefix("tir.").upper()
+        names.append(
+            f"{kind} (operator {index.value.data})"  # type: ignore[attr-defined]
+            if index is not None
+            else kind
+        )
+    raise OutputError(
+        "--output-format raw holds the NPU command stream alone, but operators "
+        f"stay on the CPU: {', '.join(names)} (use --output-format tflite)"
+    )
 
 
 def _layers(
@@ -257,6 +295,17 @@ def system_config(
         raise ToolError(f"{TOOL}: error: {e}") from None
 
 
+def _pass_failure(pass_name: str, e: PassFailedException, where: str) -> str:
+    """`where: error: PASS: message`, the pass named once (our passes start
+    their messages with their name), or at the op a PassFailedAt names."""
+    if isinstance(e, PassFailedAt):
+        return diagnostic_line(e, where)
+    message = first_line(str(e))
+    if not message.startswith(f"{pass_name}:"):
+        message = f"{pass_name}: {message}"
+    return error_line(message, where)
+
+
 class Compiler:
     """One compile: the passes over the imported module, then the package."""
 
@@ -271,11 +320,14 @@ class Compiler:
     ):
         if accelerator not in ACCELERATORS:
             raise ToolError(
-                f"{TOOL}: error: unknown accelerator {accelerator!r} (known: "
-                f"{', '.join(ACCELERATORS)})"
+                error_line(
+                    f"unknown accelerator {accelerator!r} (known: "
+                    f"{', '.join(ACCELERATORS)})",
+                    TOOL,
+                )
             )
         if sram_budget is not None and sram_budget <= 0:
-            raise ToolError(f"{TOOL}: error: --sram-budget must be a positive size")
+            raise ToolError(error_line("--sram-budget must be a positive size", TOOL))
         self.model_path = model_path
         self.accelerator = accelerator
         self.sram_budget = sram_budget
@@ -298,9 +350,10 @@ class Compiler:
             model = read_tflite(self.model_path)
             module = import_tflite(model)
         except TFLiteImportError as e:
-            raise ToolError(f"{name}: error: {e}") from None
+            raise ToolError(error_line(str(e), name)) from None
         except OSError as e:
-            raise ToolError(f"{name}: error: cannot read: {e.strerror}") from None
+            raise ToolError(error_line(f"cannot read: {e.strerror}", name)) from None
+        verify_after(module, "import", name)
         self._stage("import", module, 0)
         ctx = context()
         text = pipeline_text(self.accelerator, self.sram_budget, optimise=self.optimise)
@@ -317,15 +370,15 @@ class Compiler:
                     else:
                         p.apply(ctx, module)
             except PassFailedException as e:
-                msg = str(e).strip().splitlines()[0] if str(e).strip() else p.name
-                if not msg.startswith(f"{p.name}:"):  # name the pass once
-                    msg = f"{p.name}: {msg}"
-                raise ToolError(f"{name}: error: {msg}") from None
+                raise ToolError(_pass_failure(p.name, e, name)) from None
+            # As xdsl-opt does between passes: a pass that broke the IR is a
+            # one-line error naming it, not a program that means something else.
+            verify_after(module, p.name, name)
             if p.name == "tir-plan-memory":
                 try:
                     rows = _layers(module, self.weights)
                 except OutputError as e:
-                    raise ToolError(f"{name}: error: {e}") from None
+                    raise ToolError(error_line(str(e), name)) from None
             self._stage(p.name, module, i)
         self.layers = _on_cpu(rows, module)
         self.progress("command stream")
@@ -333,7 +386,7 @@ class Compiler:
             with contextlib.redirect_stdout(io.StringIO()):
                 return module, package(module, model)
         except OutputError as e:
-            raise ToolError(f"{name}: error: {e}") from None
+            raise ToolError(error_line(str(e), name)) from None
 
     def _check_budget(self, name: str, plans: dict) -> None:
         """The budget is a promise: tir-tile chose a tiling whose SRAM
@@ -375,7 +428,7 @@ def compile_model(
     start = time.perf_counter()
     path, out = Path(path), Path(out_dir)
     if output_format not in ("tflite", "raw"):
-        raise ToolError(f"{TOOL}: error: --output-format must be tflite or raw")
+        raise ToolError(error_line("--output-format must be tflite or raw", TOOL))
     if config is None and accelerator in ACCELERATORS:
         config = system_config(accelerator)
     if config is not None and config.accelerator.name != accelerator:
@@ -399,6 +452,7 @@ def compile_model(
     network = path.stem
     try:
         if output_format == "raw":
+            _check_raw(module)
             if len(pkg.segments) != 1:
                 raise OutputError(
                     f"raw output holds one NPU segment, the model has "
@@ -410,7 +464,7 @@ def compile_model(
         else:
             model_out = tflite_bytes(path, pkg.segments)
     except OutputError as e:
-        raise ToolError(f"{path}: error: {e}") from None
+        raise ToolError(error_line(str(e), str(path))) from None
     assert config is not None
     perf = estimate(module, config)
     layers = _with_performance(compiler.layers, module, perf)
@@ -457,9 +511,11 @@ def _check_writable(*dirs: Path | None) -> None:
         while not probe.exists() and probe != probe.parent:
             probe = probe.parent
         if not probe.is_dir():
-            raise ToolError(f"{d}: error: cannot create: {probe} is not a directory")
+            raise ToolError(
+                error_line(f"cannot create: {probe} is not a directory", str(d))
+            )
         if not os.access(probe, os.W_OK):
-            raise ToolError(f"{d}: error: not writable")
+            raise ToolError(error_line("not writable", str(d)))
 
 
 def _make_dirs(*dirs: Path | None) -> None:
@@ -469,7 +525,9 @@ def _make_dirs(*dirs: Path | None) -> None:
         try:
             d.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise ToolError(f"{d}: error: cannot create: {e.strerror}") from None
+            raise ToolError(
+                error_line(f"cannot create: {e.strerror}", str(d))
+            ) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -549,7 +607,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 0
     if args.model is None:
-        raise ToolError(f"{TOOL}: error: give a .tflite model")
+        raise ToolError(error_line("give a .tflite model", TOOL))
     tty = sys.stderr.isatty()
 
     def progress(stage: str) -> None:

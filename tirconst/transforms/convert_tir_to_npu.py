@@ -43,7 +43,7 @@ from tirconst.analysis.npu_support import (
     hwc,
     npu_reason,
 )
-from tirconst.core.diagnostics import ToolError, describe, op_error
+from tirconst.core.diagnostics import PassFailedAt, describe
 from tirconst.dialects import npu
 from tirconst.dialects.npu.build import SHRAM_BYTES
 from tirconst.dialects.npu.invoke import InvokeOp
@@ -82,9 +82,9 @@ class StaysOnCpu(Exception):
     """The op cannot be lowered with this memory plan (the message says why)."""
 
 
-def fail(op: Operation, message: str) -> ToolError:
+def fail(op: Operation, message: str) -> PassFailedAt:
     """`FILE:L:C: error: 'tir.x' op in @f: convert-tir-to-npu: message`."""
-    return op_error(op, f"{NAME}: {message}")
+    return PassFailedAt(op, f"{NAME}: {message}")
 
 
 # ------------------------------------------------------------------ placement

@@ -53,7 +53,7 @@ def _region(op: IRDLOperation, index: int, what: str) -> RegionOp | None:
     stream = stream_of(op)
     if stream is None:
         return None
-    region = stream.regions_by_index().get(index)
+    region = stream.region(index)
     if region is None:
         raise VerifyException(f"{what} is in region {index}, which is not declared")
     return region
