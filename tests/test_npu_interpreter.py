@@ -37,11 +37,15 @@ from tirconst.dialects.npu import (
     KernelAttr,
     PoolingOp,
 )
-from tirconst.dialects.npu.build import LUT_REGION, SCRATCH, StreamBuilder
+from tirconst.dialects.npu.build import (
+    LUT_REGION,
+    SCRATCH,
+    StreamBuilder,
+)
+from tirconst.formats.ethos_u.hardware import LUT_ADDRESS
 from tirconst.interpreter import InterpreterError, check_equivalent, run_function
 from tirconst.interpreter.npu import NpuProgram, run_stream
 from tirconst.interpreter.npu.arithmetic import scale_accumulator
-from tirconst.interpreter.npu.ops import LUT_ADDRESS
 from tirconst.kernels import add, mul
 
 # ------------------------------------------------------------- arithmetic

@@ -20,13 +20,6 @@ import numpy as np
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
-from tirconst.dialects.npu.ops import (
-    MAX_DILATION,
-    MAX_KERNEL_AREA,
-    MAX_KERNEL_HEIGHT,
-    MAX_POOL_KERNEL,
-    MAX_STRIDE,
-)
 from tirconst.dialects.tir import (
     AddOp,
     AvgPool2DOp,
@@ -48,9 +41,14 @@ from tirconst.dialects.tir import (
     SubOp,
 )
 from tirconst.dialects.tir.types import BufferType
-
-MAX_DIM = 65536
-
+from tirconst.formats.ethos_u.hardware import (
+    MAX_DILATION,
+    MAX_DIM,
+    MAX_KERNEL_AREA,
+    MAX_KERNEL_HEIGHT,
+    MAX_POOL_KERNEL,
+    MAX_STRIDE,
+)
 
 # --------------------------- encoded weights (docs/lowering.md, "Encoded weights")
 

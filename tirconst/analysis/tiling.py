@@ -12,10 +12,7 @@ from xdsl.ir import Operation
 
 from tirconst.dialects.tir.operators import OperatorOp
 from tirconst.dialects.tir.traits import Windowed
-
-DEPTH_GRANULE = 16
-"""Ethos-U: an op covering less than the whole OFM depth starts and ends its
-depth at multiples of 16 (the micro-block depth); the last slice takes the rest."""
+from tirconst.formats.ethos_u.hardware import DEPTH_GRANULE
 
 
 def windowed(op: Operation) -> Windowed | None:

@@ -45,7 +45,6 @@ from tirconst.analysis.npu_support import (
 )
 from tirconst.core.diagnostics import PassFailedAt, describe
 from tirconst.dialects import npu
-from tirconst.dialects.npu.build import SHRAM_BYTES
 from tirconst.dialects.npu.invoke import InvokeOp
 from tirconst.dialects.tir import (
     AddOp,
@@ -69,8 +68,8 @@ from tirconst.dialects.tir import (
     ReshapeOp,
     SubOp,
 )
+from tirconst.formats.ethos_u.hardware import LUT_ADDRESS, LUT_SLOT_BYTES, SHRAM_BYTES
 from tirconst.formats.ethos_u.weights import ACCELERATORS
-from tirconst.interpreter.npu.ops import LUT_ADDRESS, LUT_SLOT_BYTES
 
 NAME = "convert-tir-to-npu"
 TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp, arith.ConstantOp)

@@ -49,6 +49,11 @@ from tirconst.formats.ethos_u.block_config import (
     block_configs,
     vela_choice,
 )
+from tirconst.formats.ethos_u.hardware import (
+    MAX_DILATION,
+    MAX_KERNEL_HEIGHT,
+    MAX_STRIDE,
+)
 
 NAME = "tir-encode-weights"
 POLICIES = ("min-size", "vela")
@@ -110,17 +115,17 @@ def prepare(op: WeightedOp) -> Prepared:
     zp = int(p[op.ENCODED_ZERO_POINT]) if op.ENCODED_ZERO_POINT else 0
     kh, kw = geometry.kernel
     if (
-        max(geometry.stride) > 3
-        or max(geometry.dilation) > 2
-        or max(kh, kw) > 64
+        max(geometry.stride) > MAX_STRIDE
+        or max(geometry.dilation) > MAX_DILATION
+        or max(kh, kw) > MAX_KERNEL_HEIGHT
         or (not geometry.depthwise and ohwi.shape[3] != geometry.ifm[2])
         or (geometry.depthwise and ohwi.shape[0] != geometry.ifm[2])
     ):
         raise EncodeRefused(
             f"{NAME}: {_label(op)}: the NPU cannot run it (stride "
             f"{list(geometry.stride)}, dilation {list(geometry.dilation)}, kernel "
-            f"{kh}x{kw}, {geometry.ifm[2]} input channels; at most 3, 2, 64, and "
-            "the filter's)"
+            f"{kh}x{kw}, {geometry.ifm[2]} input channels; at most {MAX_STRIDE}, "
+            f"{MAX_DILATION}, {MAX_KERNEL_HEIGHT}, and the filter's)"
         )
     depthwise = geometry.depthwise
     co = ohwi.shape[0]

@@ -29,7 +29,6 @@ from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
-from tirconst.dialects.npu.ops import MAX_KERNEL_AREA, MAX_KERNEL_HEIGHT
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
@@ -42,6 +41,7 @@ from tirconst.dialects.tir import (
 )
 from tirconst.dialects.tir.buffers import ConstantOp
 from tirconst.dialects.tir.types import BufferType
+from tirconst.formats.ethos_u.hardware import MAX_KERNEL_AREA, MAX_KERNEL_HEIGHT
 from tirconst.kernels.reduce import mean_readapted_multiplier
 
 NAME = "tir-legalize-npu"

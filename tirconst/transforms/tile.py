@@ -16,7 +16,6 @@ from xdsl.utils.exceptions import PassFailedException
 from tirconst.analysis.constant_uses import Box
 from tirconst.analysis.sram import sram_peak
 from tirconst.analysis.tiling import (
-    DEPTH_GRANULE,
     TileCost,
     depth_slices,
     input_rows,
@@ -34,6 +33,7 @@ from tirconst.dialects.tir.operators import OperatorOp, slice_output_channels
 from tirconst.dialects.tir.structure import FuncOp
 from tirconst.dialects.tir.traits import Elementwise
 from tirconst.dialects.tir.types import BufferType
+from tirconst.formats.ethos_u.hardware import DEPTH_GRANULE
 from tirconst.transforms.slice_constants import (
     SliceConstant,
     SliceState,
@@ -62,7 +62,10 @@ def tileable(op: Operation) -> bool:
         return False
     out = _shape(op.output)  # type: ignore[attr-defined]
     if windowed(op) is not None:
-        return len(out) == 4 and _shape(op.input)[0] == out[0]  # type: ignore[attr-defined]
+        if len(out) != 4 or _shape(op.input)[0] != out[0]:  # type: ignore[attr-defined]
+            return False
+        win = input_rows(op, 0, out[1])
+        return win.hi > win.lo  # an op that reads only padding stays whole
     if isinstance(op, WeightedOp):
         return True
     ew = op.get_trait(Elementwise)

@@ -58,8 +58,8 @@ from tirconst.dialects.npu import (
     WeightEncodingAttr,
     WeightStreamAttr,
 )
-from tirconst.dialects.npu.build import SHRAM_BYTES
 from tirconst.dialects.tir.types import DTYPES
+from tirconst.formats.ethos_u.hardware import SHRAM_BYTES
 from tirconst.formats.ethos_u.weights import ACCELERATORS, WeightEncoding
 
 _DTYPE_NAMES = {

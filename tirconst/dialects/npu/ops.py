@@ -40,13 +40,13 @@ from tirconst.dialects.npu.attributes import (
 from tirconst.dialects.npu.geometry import byte_span, window_output
 from tirconst.dialects.npu.stream import CommandStreamOp, RegionOp, stream_of
 from tirconst.formats.ethos_u.bias import RECORD_BYTES
-
-# Hardware limits of convolutions (docs/ethos-u.md).
-MAX_STRIDE = 3
-MAX_DILATION = 2
-MAX_KERNEL_HEIGHT = 64
-MAX_KERNEL_AREA = 4096
-MAX_POOL_KERNEL = 256
+from tirconst.formats.ethos_u.hardware import (
+    MAX_DILATION,
+    MAX_KERNEL_AREA,
+    MAX_KERNEL_HEIGHT,
+    MAX_POOL_KERNEL,
+    MAX_STRIDE,
+)
 
 
 def _region(op: IRDLOperation, index: int, what: str) -> RegionOp | None:

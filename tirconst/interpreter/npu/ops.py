@@ -22,6 +22,7 @@ from tirconst.dialects.npu import (
 from tirconst.dialects.npu.ops import BlockOp, WeightedOp, WindowOp
 from tirconst.dialects.tir.quantization import quantize_multiplier
 from tirconst.formats.ethos_u.bias import decode_bias
+from tirconst.formats.ethos_u.hardware import LUT_ADDRESS, LUT_SLOT_BYTES
 from tirconst.formats.ethos_u.weights import (
     WeightEncoding,
     WeightFormatError,
@@ -38,18 +39,6 @@ from tirconst.interpreter.npu.memory import Memory, MemoryFault
 from tirconst.kernels.elementwise import add as tfl_add
 from tirconst.kernels.elementwise import mul as tfl_mul
 from tirconst.kernels.elementwise import sub as tfl_sub
-
-# The start of the lookup-table memory in region 0x103 (Vela's
-# shram_lut_address) per accelerator; 8 slots of 256 bytes follow.
-LUT_ADDRESS = {
-    "ethos-u55-32": 0x3800,
-    "ethos-u55-64": 0x3800,
-    "ethos-u55-128": 0x5800,
-    "ethos-u55-256": 0xB800,
-    "ethos-u65-256": 0xB800,
-    "ethos-u65-512": 0xB800,
-}
-LUT_SLOT_BYTES = 256
 
 
 class OpError(Exception):
@@ -376,4 +365,4 @@ IMPLEMENTATIONS: dict[type, Implementation] = {
     DmaOp: run_dma,
 }
 
-__all__ = ["IMPLEMENTATIONS", "LUT_ADDRESS", "MemoryFault", "OpError"]
+__all__ = ["IMPLEMENTATIONS", "MemoryFault", "OpError"]
