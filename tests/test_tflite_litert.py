@@ -25,7 +25,7 @@ from tflite.TensorType import TensorType
 from tflite.utils import BUILTIN_OPCODE2NAME
 
 from tests.tflite_reference_runner import ReferenceRunner, first_mismatch
-from tirconst.frontend.tflite_params import op_params
+from tirconst.frontend.operator_table import op_params
 from tirconst.frontend.tflite_reader import (
     TFLiteImportError,
     TFLiteModel,

@@ -13,41 +13,37 @@ from typing import Any
 import numpy as np
 
 from tirconst import kernels
-from tirconst.frontend.tflite_params import op_params
+from tirconst.frontend.operator_table import OPERATORS, op_params
 from tirconst.frontend.tflite_reader import (
     TFLiteImportError,
     TFLiteModel,
     TFLiteOperator,
 )
+from tirconst.interpreter.operators import KERNELS
 
 __all__ = [
-    "KERNELS",
     "PreparedOp",
     "ReferenceRunner",
     "first_mismatch",
     "run_reference",
 ]
 
-# opcode -> (kernel, number of leading operator inputs passed positionally).
-# Inputs past that count (paddings, axes, shape) are folded into the params.
-KERNELS: dict[str, tuple[Callable[..., np.ndarray], int]] = {
-    "CONV_2D": (kernels.conv2d, 3),
-    "DEPTHWISE_CONV_2D": (kernels.depthwise_conv2d, 3),
-    "FULLY_CONNECTED": (kernels.fully_connected, 3),
-    "AVERAGE_POOL_2D": (kernels.avg_pool2d, 1),
-    "MAX_POOL_2D": (kernels.max_pool2d, 1),
-    "ADD": (kernels.add, 2),
-    "SUB": (kernels.sub, 2),
-    "MUL": (kernels.mul, 2),
-    "PAD": (kernels.pad, 1),
-    "MEAN": (kernels.mean, 1),
-    "RESHAPE": (kernels.reshape, 1),
-    "SQUEEZE": (kernels.squeeze, 1),
-    "SOFTMAX": (kernels.softmax, 1),
-    "LOGISTIC": (kernels.logistic, 1),
-    "QUANTIZE": (kernels.quantize, 1),
-    "DEQUANTIZE": (kernels.dequantize, 1),
-}
+
+def _kernel(
+    model: TFLiteModel, op: TFLiteOperator, params: dict[str, Any]
+) -> tuple[Callable[..., np.ndarray], int]:
+    """(kernel, number of leading operator inputs passed positionally), from
+    the importer's table and the interpreter's kernel registry. Inputs past
+    that count (paddings, axes, shape) are folded into the params."""
+    entry = OPERATORS[op.opcode]
+    n = len(op.inputs) if entry.buffers is None else len(entry.buffers)
+    cls = entry.op_class(params)
+    if cls is None:  # a view
+        return kernels.reshape, n
+    kernel = KERNELS[cls]
+    if kernel.output_shape:
+        params["output_shape"] = model.tensors[op.outputs[0]].shape
+    return kernel.fn, n
 
 
 @dataclass
@@ -71,13 +67,13 @@ class ReferenceRunner:
         self.model = model
         self.ops: list[PreparedOp] = []
         for op in model.operators:
-            entry = KERNELS.get(op.opcode)
             params = op_params(model, op)  # raises for unsupported operators
-            if entry is None or len(op.outputs) != 1:
+            if len(op.outputs) != 1:
                 raise TFLiteImportError(
                     f"operator {op.index} ({op.opcode}): not supported by the runner"
                 )
-            self.ops.append(PreparedOp(op, entry[0], entry[1], params))
+            kernel, n = _kernel(model, op, params)
+            self.ops.append(PreparedOp(op, kernel, n, params))
 
     def __call__(
         self, inputs: Sequence[np.ndarray] | Mapping[int, np.ndarray]

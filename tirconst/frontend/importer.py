@@ -26,12 +26,14 @@ from xdsl.ir import Operation, SSAValue
 
 from tirconst.dialects import tir
 from tirconst.frontend.graph_checks import check_graph
-from tirconst.frontend.static_fold import fold_static
-from tirconst.frontend.tflite_params import (
-    SUPPORTED_OPCODES,
+from tirconst.frontend.operator_table import (
+    OPERATORS,
     op_params,
     op_quantization,
+    table_value,
+    unsupported_operators,
 )
+from tirconst.frontend.static_fold import fold_static
 from tirconst.frontend.tflite_reader import (
     TFLiteImportError,
     TFLiteModel,
@@ -39,46 +41,6 @@ from tirconst.frontend.tflite_reader import (
     TFLiteTensor,
     read_tflite,
 )
-
-# Which operator inputs are buffers (the rest are parameters such as shapes),
-# and the tir op each opcode becomes.
-_BUFFER_INPUTS: dict[str, tuple[int, ...]] = {
-    "CONV_2D": (0, 1, 2),
-    "DEPTHWISE_CONV_2D": (0, 1, 2),
-    "FULLY_CONNECTED": (0, 1, 2),
-    "ADD": (0, 1),
-    "SUB": (0, 1),
-    "MUL": (0, 1),
-    "AVERAGE_POOL_2D": (0,),
-    "MAX_POOL_2D": (0,),
-    "PAD": (0,),
-    "MEAN": (0,),
-    "SOFTMAX": (0,),
-    "LOGISTIC": (0,),
-    "QUANTIZE": (0,),
-    "DEQUANTIZE": (0,),
-    "RESHAPE": (0,),
-    "SQUEEZE": (0,),
-}
-_OPS: dict[str, type[tir.OperatorOp]] = {
-    "CONV_2D": tir.Conv2DOp,
-    "DEPTHWISE_CONV_2D": tir.DepthwiseConv2DOp,
-    "FULLY_CONNECTED": tir.FullyConnectedOp,
-    "ADD": tir.AddOp,
-    "SUB": tir.SubOp,
-    "MUL": tir.MulOp,
-    "AVERAGE_POOL_2D": tir.AvgPool2DOp,
-    "MAX_POOL_2D": tir.MaxPool2DOp,
-    "PAD": tir.PadOp,
-    "MEAN": tir.MeanOp,
-    "SOFTMAX": tir.SoftmaxOp,
-    "LOGISTIC": tir.LogisticOp,
-    "QUANTIZE": tir.QuantizeOp,
-    "DEQUANTIZE": tir.DequantizeOp,
-}
-# Lookup tables computed at import time become constant buffer operands.
-_TABLE_PARAM = {"SOFTMAX": "exp_table", "LOGISTIC": "table"}
-_VIEWS = ("RESHAPE", "SQUEEZE")
 
 
 def import_tflite(model: TFLiteModel | str | os.PathLike[str]) -> ModuleOp:
@@ -97,7 +59,7 @@ def import_tflite(model: TFLiteModel | str | os.PathLike[str]) -> ModuleOp:
 
 def check_supported(model: TFLiteModel) -> None:
     """Fail listing every unsupported operator, with its index and name."""
-    bad = [op for op in model.operators if op.opcode not in SUPPORTED_OPCODES]
+    bad = unsupported_operators(model)
     if bad:
         kinds = sorted({op.opcode for op in bad})
         listing = ", ".join(
@@ -206,9 +168,15 @@ class _Builder:
         # `op3_conv_2d` names operator 3's output, `op3_conv_2d_filter` its weights
         # (xDSL's printer drops a trailing `_<number>` from names).
         stem = f"op{op.index}_{op.opcode.lower()}"
-        roles = _OPS[op.opcode].INPUTS if op.opcode in _OPS else ("input",)
+        entry = OPERATORS[op.opcode]
+        cls = entry.op_class(params)
+        roles = cls.INPUTS if cls is not None else ("input",)
+        positions = entry.buffers
+        if positions is None:  # variadic: every input
+            positions = tuple(range(len(op.inputs)))
+            roles = tuple(f"{roles[0]}{i}" for i in range(len(positions)))
         inputs: list[SSAValue | None] = []
-        for pos, role in zip(_BUFFER_INPUTS[op.opcode], roles, strict=False):
+        for pos, role in zip(positions, roles, strict=False):
             idx = op.inputs[pos] if pos < len(op.inputs) else -1
             inputs.append(
                 self.tensor_value(idx, f"{stem}_{role}") if idx >= 0 else None
@@ -218,15 +186,12 @@ class _Builder:
             "tflite.index": IntegerAttr(op.index, i64),
             "tflite.name": StringAttr(self.model.tensor(out_index).name),
         }
-        if op.opcode in _VIEWS:
+        if cls is None:
             self.emit_view(inputs[0], out_index, attrs, stem)
             return
-        if op.opcode in _TABLE_PARAM:
-            table = np.asarray(params.pop(_TABLE_PARAM[op.opcode]))
+        table = table_value(params, entry)
+        if table is not None:
             inputs.append(self.constant(table, f"{stem}_table", None))
-        cls = _OPS[op.opcode]
-        if op.opcode == "QUANTIZE" and "multiplier" in params:  # int8 -> int8
-            cls = tir.RequantizeOp
         kinds = {**cls.PARAM_KINDS, **cls.QUANT_KINDS}
         wanted = {k: v for k, v in params.items() if k in kinds}
         dropped = set(params) - set(wanted) - {"output_shape"}

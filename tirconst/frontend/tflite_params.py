@@ -1,8 +1,11 @@
 """Integer operator parameters, computed as TFLite's Prepare/Eval compute them.
 
-:func:`op_params` maps one :class:`~tirconst.frontend.tflite_reader.TFLiteOperator`
-to a plain dict whose keys are the keyword arguments of the matching kernel in
-:mod:`tirconst.kernels` (and the properties of the matching IR op).
+:class:`Ctx` is one :class:`~tirconst.frontend.tflite_reader.TFLiteOperator` being
+read; each ``*_params(ctx)`` reader maps it to a plain dict whose keys are the
+keyword arguments of the matching kernel in :mod:`tirconst.kernels` (and the
+properties of the matching IR op), each ``*_scales(ctx)`` reader to the float32
+scales the IR op carries. Which reader serves which TFLite operator is
+:mod:`tirconst.frontend.operators`' table.
 The numbers replicate the int8 paths that LiteRT's ``BUILTIN_REF`` resolver
 runs (verified bit-exactly against LiteRT, see ``tests/test_tflite_litert.py``).
 
@@ -34,15 +37,13 @@ from tirconst.dialects.tir.quantization import (
 from .tflite_reader import TFLiteImportError, TFLiteModel, TFLiteOperator, TFLiteTensor
 
 __all__ = [
-    "SUPPORTED_OPCODES",
+    "Ctx",
     "quantize_multiplier",
     "quantize_multiplier_smaller_than_one_exp",
     "calculate_activation_range_quantized",
     "compute_padding",
     "softmax_exp_table",
     "logistic_table",
-    "op_params",
-    "op_quantization",
 ]
 
 INT8_MIN = -128
@@ -177,7 +178,7 @@ def logistic_table(
 # Per-operator parameters
 
 
-class _Ctx:
+class Ctx:
     """One operator being converted; produces uniform error messages."""
 
     def __init__(self, model: TFLiteModel, op: TFLiteOperator) -> None:
@@ -240,7 +241,7 @@ class _Ctx:
             raise self.fail(f"shape {list(t.shape)} but expected {list(expected)}", t)
 
 
-def _filter_scales(ctx: _Ctx, f: TFLiteTensor, axis: int, channels: int) -> np.ndarray:
+def _filter_scales(ctx: Ctx, f: TFLiteTensor, axis: int, channels: int) -> np.ndarray:
     """Per-channel filter scales (broadcasting a per-tensor scale), zp == 0."""
     if f.dtype != np.int8:
         raise ctx.fail(f"filter must be int8, got {f.dtype}", f)
@@ -263,7 +264,7 @@ def _filter_scales(ctx: _Ctx, f: TFLiteTensor, axis: int, channels: int) -> np.n
     return np.broadcast_to(q.scales.astype(np.float32), (channels,))
 
 
-def _bias(ctx: _Ctx, idx: int, channels: int) -> None:
+def _bias(ctx: Ctx, idx: int, channels: int) -> None:
     b = ctx.optional_input(idx)
     if b is None:
         return
@@ -274,7 +275,7 @@ def _bias(ctx: _Ctx, idx: int, channels: int) -> None:
         raise ctx.fail(f"bias has shape {list(b.shape)}, expected [{channels}]", b)
 
 
-def _conv_common(ctx: _Ctx, depthwise: bool) -> dict[str, Any]:
+def _conv_common(ctx: Ctx, depthwise: bool) -> dict[str, Any]:
     x, f, y = ctx.input(0), ctx.input(1), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
@@ -327,15 +328,15 @@ def _conv_common(ctx: _Ctx, depthwise: bool) -> dict[str, Any]:
     return p
 
 
-def _conv2d(ctx: _Ctx) -> dict[str, Any]:
+def conv2d_params(ctx: Ctx) -> dict[str, Any]:
     return _conv_common(ctx, depthwise=False)
 
 
-def _depthwise(ctx: _Ctx) -> dict[str, Any]:
+def depthwise_params(ctx: Ctx) -> dict[str, Any]:
     return _conv_common(ctx, depthwise=True)
 
 
-def _fully_connected(ctx: _Ctx) -> dict[str, Any]:
+def fully_connected_params(ctx: Ctx) -> dict[str, Any]:
     x, f, y = ctx.input(0), ctx.input(1), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
@@ -381,7 +382,7 @@ def _fully_connected(ctx: _Ctx) -> dict[str, Any]:
     }
 
 
-def _pool(ctx: _Ctx) -> dict[str, Any]:
+def pool_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
     ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
@@ -404,7 +405,7 @@ def _pool(ctx: _Ctx) -> dict[str, Any]:
     }
 
 
-def _add_sub(ctx: _Ctx) -> dict[str, Any]:
+def add_sub_params(ctx: Ctx) -> dict[str, Any]:
     a, b, y = ctx.input(0), ctx.input(1), ctx.output()
     a_s, a_zp = ctx.int8(a, "lhs")
     b_s, b_zp = ctx.int8(b, "rhs")
@@ -426,7 +427,7 @@ def _add_sub(ctx: _Ctx) -> dict[str, Any]:
 
 
 def _check_broadcast(
-    ctx: _Ctx, a: TFLiteTensor, b: TFLiteTensor, y: TFLiteTensor
+    ctx: Ctx, a: TFLiteTensor, b: TFLiteTensor, y: TFLiteTensor
 ) -> None:
     try:
         shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
@@ -437,7 +438,7 @@ def _check_broadcast(
     ctx.check_shape(y, shape)
 
 
-def _mul(ctx: _Ctx) -> dict[str, Any]:
+def mul_params(ctx: Ctx) -> dict[str, Any]:
     a, b, y = ctx.input(0), ctx.input(1), ctx.output()
     a_s, a_zp = ctx.int8(a, "lhs")
     b_s, b_zp = ctx.int8(b, "rhs")
@@ -455,7 +456,7 @@ def _mul(ctx: _Ctx) -> dict[str, Any]:
     }
 
 
-def _pad(ctx: _Ctx) -> dict[str, Any]:
+def pad_params(ctx: Ctx) -> dict[str, Any]:
     x, pads_t, y = ctx.input(0), ctx.input(1), ctx.output()
     ctx.int8(x, "input")
     _, out_zp = ctx.int8(y, "output")
@@ -473,7 +474,7 @@ def _pad(ctx: _Ctx) -> dict[str, Any]:
     return {"padding": tuple(int(v) for v in pads.reshape(-1)), "pad_value": out_zp}
 
 
-def _mean(ctx: _Ctx) -> dict[str, Any]:
+def mean_params(ctx: Ctx) -> dict[str, Any]:
     x, axes_t, y = ctx.input(0), ctx.input(1), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
@@ -498,7 +499,7 @@ def _mean(ctx: _Ctx) -> dict[str, Any]:
     }
 
 
-def _reshape(ctx: _Ctx) -> dict[str, Any]:
+def reshape_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
     if x.dtype != y.dtype:
         raise ctx.fail(f"input {x.dtype} and output {y.dtype} differ", y)
@@ -507,7 +508,7 @@ def _reshape(ctx: _Ctx) -> dict[str, Any]:
     return {"output_shape": tuple(y.shape)}
 
 
-def _softmax(ctx: _Ctx) -> dict[str, Any]:
+def softmax_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
     in_s, _ = ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
@@ -527,7 +528,7 @@ def _softmax(ctx: _Ctx) -> dict[str, Any]:
     }
 
 
-def _logistic(ctx: _Ctx) -> dict[str, Any]:
+def logistic_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
@@ -535,7 +536,7 @@ def _logistic(ctx: _Ctx) -> dict[str, Any]:
     return {"table": logistic_table(in_s, in_zp, out_s, out_zp)}
 
 
-def _quantize(ctx: _Ctx) -> dict[str, Any]:
+def quantize_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
     out_s, out_zp = ctx.int8(y, "output")
     ctx.check_shape(y, tuple(x.shape))
@@ -554,7 +555,7 @@ def _quantize(ctx: _Ctx) -> dict[str, Any]:
     raise ctx.fail(f"QUANTIZE from {x.dtype} is not supported", x)
 
 
-def _dequantize(ctx: _Ctx) -> dict[str, Any]:
+def dequantize_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")
     if y.dtype != np.float32:
@@ -563,85 +564,76 @@ def _dequantize(ctx: _Ctx) -> dict[str, Any]:
     return {"scale": float(np.float32(in_s)), "zero_point": in_zp}
 
 
-_HANDLERS: dict[str, Callable[[_Ctx], dict[str, Any]]] = {
-    "CONV_2D": _conv2d,
-    "DEPTHWISE_CONV_2D": _depthwise,
-    "FULLY_CONNECTED": _fully_connected,
-    "AVERAGE_POOL_2D": _pool,
-    "MAX_POOL_2D": _pool,
-    "ADD": _add_sub,
-    "SUB": _add_sub,
-    "MUL": _mul,
-    "PAD": _pad,
-    "MEAN": _mean,
-    "RESHAPE": _reshape,
-    "SQUEEZE": _reshape,
-    "SOFTMAX": _softmax,
-    "LOGISTIC": _logistic,
-    "QUANTIZE": _quantize,
-    "DEQUANTIZE": _dequantize,
-}
-
-SUPPORTED_OPCODES: frozenset[str] = frozenset(_HANDLERS)
+# --------------------------------------------------------------------------
+# Float32 scales (and zero points the kernel does not take) of the tensors an
+# operator touches, keyed by the IR op's quantization property names. Called
+# after the operator's parameter reader succeeded (it checks the tensors).
 
 
-def op_params(model: TFLiteModel, op: TFLiteOperator) -> dict[str, Any]:
-    """Integer parameters of one operator, keyed by the kernel keyword names.
-
-    Raises :class:`TFLiteImportError` naming the operator index, opcode and
-    offending tensor for unsupported operators, types or quantization.
-    """
-    ctx = _Ctx(model, op)
-    handler = _HANDLERS.get(op.opcode)
-    if handler is None:
-        raise ctx.fail("operator is not supported")
-    return handler(ctx)
+def _scale(ctx: Ctx, t: TFLiteTensor) -> float:
+    return float(np.float32(ctx.int8(t, "tensor")[0]))
 
 
-def op_quantization(model: TFLiteModel, op: TFLiteOperator) -> dict[str, Any]:
-    """The float32 scales (and, where the kernel has none, zero points) of the
-    tensors one operator touches, keyed by the IR op's quantization property
-    names (``input_scale``, ``filter_scales``, ...). Call after :func:`op_params`
-    succeeded for the operator (it checks the tensors)."""
-    ctx = _Ctx(model, op)
+def _zp(ctx: Ctx, t: TFLiteTensor) -> int:
+    return int(ctx.int8(t, "tensor")[1])
 
-    def scale(i: int, output: bool = False) -> float:
-        t = ctx.output() if output else ctx.input(i)
-        return float(np.float32(ctx.int8(t, "tensor")[0]))
 
-    def zp(i: int, output: bool = False) -> int:
-        return int(ctx.int8(ctx.output() if output else ctx.input(i), "tensor")[1])
+def weighted_scales(ctx: Ctx) -> dict[str, Any]:
+    """CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: input, per-channel filter
+    (a per-tensor conv filter scale broadcast to every channel), output."""
+    f = ctx.input(1)
+    code = ctx.op.opcode
+    co = f.shape[3] if code == "DEPTHWISE_CONV_2D" else f.shape[0]
+    assert f.quantization is not None
+    fs = f.quantization.scales.astype(np.float32).reshape(-1)
+    if fs.size == 1 and code != "FULLY_CONNECTED":
+        fs = np.broadcast_to(fs, (co,))
+    return {
+        "input_scale": _scale(ctx, ctx.input(0)),
+        "filter_scales": np.ascontiguousarray(fs),
+        "output_scale": _scale(ctx, ctx.output()),
+    }
 
-    code = op.opcode
-    if code in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"):
-        f = ctx.input(1)
-        co = f.shape[3] if code == "DEPTHWISE_CONV_2D" else f.shape[0]
-        assert f.quantization is not None
-        fs = f.quantization.scales.astype(np.float32).reshape(-1)
-        if fs.size == 1 and code != "FULLY_CONNECTED":
-            fs = np.broadcast_to(fs, (co,))
-        return {
-            "input_scale": scale(0),
-            "filter_scales": np.ascontiguousarray(fs),
-            "output_scale": scale(0, True),
-        }
-    if code in ("ADD", "SUB", "MUL"):
-        return {
-            "lhs_scale": scale(0),
-            "rhs_scale": scale(1),
-            "output_scale": scale(0, True),
-        }
-    if code == "MEAN":
-        return {"input_scale": scale(0), "output_scale": scale(0, True)}
-    if code == "QUANTIZE" and ctx.input(0).dtype == np.int8:
-        return {"input_scale": scale(0)}
-    if code in ("AVERAGE_POOL_2D", "MAX_POOL_2D", "LOGISTIC"):
-        return {
-            "input_scale": scale(0),
-            "input_zp": zp(0),
-            "output_scale": scale(0, True),
-            "output_zp": zp(0, True),
-        }
-    if code == "SOFTMAX":
-        return {"input_scale": scale(0), "input_zp": zp(0)}
-    return {}
+
+def binary_scales(ctx: Ctx) -> dict[str, Any]:
+    """Two operands and the output."""
+    return {
+        "lhs_scale": _scale(ctx, ctx.input(0)),
+        "rhs_scale": _scale(ctx, ctx.input(1)),
+        "output_scale": _scale(ctx, ctx.output()),
+    }
+
+
+def in_out_scales(ctx: Ctx) -> dict[str, Any]:
+    """Input and output scales."""
+    return {
+        "input_scale": _scale(ctx, ctx.input(0)),
+        "output_scale": _scale(ctx, ctx.output()),
+    }
+
+
+def in_out_quantization(ctx: Ctx) -> dict[str, Any]:
+    """Input and output scales and zero points."""
+    x, y = ctx.input(0), ctx.output()
+    return {
+        "input_scale": _scale(ctx, x),
+        "input_zp": _zp(ctx, x),
+        "output_scale": _scale(ctx, y),
+        "output_zp": _zp(ctx, y),
+    }
+
+
+def input_quantization(ctx: Ctx) -> dict[str, Any]:
+    """Input scale and zero point."""
+    return {
+        "input_scale": _scale(ctx, ctx.input(0)),
+        "input_zp": _zp(ctx, ctx.input(0)),
+    }
+
+
+def requantize_scales(ctx: Ctx) -> dict[str, Any]:
+    """QUANTIZE int8 -> int8: the input scale (the output's is a parameter);
+    nothing for float input."""
+    if ctx.input(0).dtype != np.int8:
+        return {}
+    return {"input_scale": _scale(ctx, ctx.input(0))}
