@@ -529,6 +529,227 @@ def _quantize_case(rng: np.random.Generator, kind: str) -> Case:
     )
 
 
+def _shape(rng: np.random.Generator, lo: int = 1, hi: int = 5) -> tuple[int, ...]:
+    rank = int(rng.integers(lo, hi))
+    return tuple(int(v) for v in rng.integers(1, 6, rank))
+
+
+def _dtype(rng: np.random.Generator) -> Any:
+    return np.int16 if rng.integers(0, 4) == 0 else np.int8
+
+
+def _concat_case(rng: np.random.Generator) -> Case:
+    shape = _shape(rng)
+    axis = int(rng.integers(0, len(shape)))
+    n = int(rng.integers(1, 5))
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    parts = []
+    for _ in range(n):
+        p = list(shape)
+        p[axis] = int(rng.integers(1, 5))
+        parts.append(T(tuple(p), dt, s, zp))
+    out = list(shape)
+    out[axis] = sum(t.shape[axis] for t in parts)
+    tensors = [*parts, T(tuple(out), dt, s, zp)]
+    neg = axis - len(shape) if rng.integers(0, 2) else axis
+    op = Op(
+        "CONCATENATION", list(range(n)), [n], ("ConcatenationOptions", {"Axis": neg})
+    )
+    return tensors, [op], list(range(n)), [n]
+
+
+def _split_case(rng: np.random.Generator, opcode: str) -> Case:
+    shape = list(_shape(rng))
+    axis = int(rng.integers(0, len(shape)))
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    if opcode == "SPLIT":
+        n = int(rng.integers(1, 4))
+        shape[axis] *= n
+        sizes = [shape[axis] // n] * n
+    elif opcode == "SPLIT_V":
+        sizes = [int(v) for v in rng.integers(1, 4, int(rng.integers(1, 4)))]
+        shape[axis] = sum(sizes)
+    else:  # UNPACK
+        sizes = [1] * shape[axis]
+    outs = []
+    for n in sizes:
+        o = list(shape)
+        o[axis] = n
+        if opcode == "UNPACK":
+            del o[axis]
+        outs.append(T(tuple(o), dt, s, zp))
+    neg = axis - len(shape) if rng.integers(0, 2) else axis
+    x = T(tuple(shape), dt, s, zp)
+    k = len(sizes)
+    if opcode == "SPLIT":
+        tensors = [T((1,), np.int32, data=np.array([neg], np.int32)), x, *outs]
+        op = Op(
+            "SPLIT", [0, 1], list(range(2, 2 + k)), ("SplitOptions", {"NumSplits": k})
+        )
+        return tensors, [op], [1], list(range(2, 2 + k))
+    if opcode == "SPLIT_V":
+        given = list(sizes)
+        if rng.integers(0, 2):
+            given[int(rng.integers(0, k))] = -1
+        tensors = [
+            x,
+            T((k,), np.int32, data=np.array(given, np.int32)),
+            T((1,), np.int32, data=np.array([neg], np.int32)),
+            *outs,
+        ]
+        outputs = list(range(3, 3 + k))
+        op = Op("SPLIT_V", [0, 1, 2], outputs, ("SplitVOptions", {"NumSplits": k}))
+        return tensors, [op], [0], outputs
+    opts = ("UnpackOptions", {"Num": k, "Axis": neg})
+    return (
+        [x, *outs],
+        [Op("UNPACK", [0], list(range(1, 1 + k)), opts)],
+        [0],
+        list(range(1, 1 + k)),
+    )
+
+
+def _slice_case(rng: np.random.Generator) -> Case:
+    shape = _shape(rng)
+    begin = [int(rng.integers(0, d)) for d in shape]
+    size = [int(rng.integers(1, d - b + 1)) for d, b in zip(shape, begin, strict=True)]
+    given = [-1 if rng.integers(0, 4) == 0 else n for n in size]
+    size = [
+        d - b if g == -1 else g for d, b, g in zip(shape, begin, given, strict=True)
+    ]
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    r = len(shape)
+    tensors = [
+        T(shape, dt, s, zp),
+        T((r,), np.int32, data=np.array(begin, np.int32)),
+        T((r,), np.int32, data=np.array(given, np.int32)),
+        T(tuple(size), dt, s, zp),
+    ]
+    return tensors, [Op("SLICE", [0, 1, 2], [3], ("SliceOptions", {}))], [0], [3]
+
+
+def _strided_slice_case(rng: np.random.Generator) -> Case:
+    shape = _shape(rng)
+    r = len(shape)
+    begin, end, strides, out = [], [], [], []
+    bm = em = sm = 0
+    for i, d in enumerate(shape):
+        stride = int(rng.choice([1, 1, 2, 3, -1, -2]))
+        shrink = d > 0 and rng.integers(0, 5) == 0
+        b = int(rng.integers(-d, d))
+        e = int(rng.integers(-d - 1, d + 1))
+        if rng.integers(0, 4) == 0:
+            bm |= 1 << i
+        if rng.integers(0, 4) == 0:
+            em |= 1 << i
+        if shrink:
+            sm |= 1 << i
+            stride = 1
+        begin.append(b)
+        end.append(e)
+        strides.append(stride)
+        # TFLite's range logic, to know the output shape.
+        start = 0 if bm >> i & 1 and stride > 0 else (d - 1 if bm >> i & 1 else b)
+        if not bm >> i & 1:
+            start = start + d if start < 0 else start
+            start = min(max(start, 0), d) if stride > 0 else min(max(start, -1), d - 1)
+        if shrink:
+            stop = start + 1
+        elif em >> i & 1:
+            stop = d if stride > 0 else -1
+        else:
+            stop = e + d if e < 0 else e
+            stop = min(max(stop, 0), d) if stride > 0 else min(max(stop, -1), d - 1)
+        span, step = (stop - start, stride) if stride > 0 else (start - stop, -stride)
+        n = max(0, -(-span // step))
+        if n == 0 or (shrink and not 0 <= start < d):
+            return _strided_slice_case(rng)  # empty: draw again
+        if not shrink:
+            out.append(n)
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    tensors = [
+        T(shape, dt, s, zp),
+        T((r,), np.int32, data=np.array(begin, np.int32)),
+        T((r,), np.int32, data=np.array(end, np.int32)),
+        T((r,), np.int32, data=np.array(strides, np.int32)),
+        T(tuple(out), dt, s, zp),
+    ]
+    opts = {"BeginMask": bm, "EndMask": em, "ShrinkAxisMask": sm}
+    op = Op("STRIDED_SLICE", [0, 1, 2, 3], [4], ("StridedSliceOptions", opts))
+    return tensors, [op], [0], [4]
+
+
+def _transpose_case(rng: np.random.Generator) -> Case:
+    shape = _shape(rng, 1, 6) if rng.integers(0, 2) else _shape(rng)
+    perm = [int(p) for p in rng.permutation(len(shape))]
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    tensors = [
+        T(shape, dt, s, zp),
+        T((len(shape),), np.int32, data=np.array(perm, np.int32)),
+        T(tuple(shape[p] for p in perm), dt, s, zp),
+    ]
+    return tensors, [Op("TRANSPOSE", [0, 1], [2], ("TransposeOptions", {}))], [0], [2]
+
+
+def _unary_case(rng: np.random.Generator, opcode: str) -> Case:
+    shape = _shape(rng)
+    s_in, z_in = _q(rng, 0.01, 0.2)
+    s_out, z_out = (s_in, z_in) if rng.integers(0, 3) == 0 else _q(rng, 0.005, 0.1)
+    if opcode == "TANH" and rng.integers(0, 2):
+        s_out, z_out = 1 / 128, 0
+    tensors = [T(shape, np.int8, s_in, z_in), T(shape, np.int8, s_out, z_out)]
+    opts = None
+    if opcode == "LEAKY_RELU":
+        alpha = _f32(rng.choice([0.1, 0.2, 0.01, rng.uniform(0.0, 1.0)]))
+        opts = ("LeakyReluOptions", {"Alpha": alpha})
+    return tensors, [Op(opcode, [0], [1], opts)], [0], [1]
+
+
+def _min_max_case(rng: np.random.Generator, opcode: str) -> Case:
+    rank = int(rng.integers(1, 5))
+    shape = [int(v) for v in rng.integers(1, 6, rank)]
+    sa = [d if rng.integers(0, 3) else 1 for d in shape]
+    sb = [d if rng.integers(0, 3) else 1 for d in shape]
+    if rng.integers(0, 2):
+        sb = sb[int(rng.integers(0, rank)) :]
+    out = np.broadcast_shapes(tuple(sa), tuple(sb))
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    tensors = [T(tuple(sa), dt, s, zp), T(tuple(sb), dt, s, zp), T(out, dt, s, zp)]
+    op = Op(opcode, [0, 1], [2], ("MaximumMinimumOptions", {}))
+    return tensors, [op], [0, 1], [2]
+
+
+def _expand_dims_case(rng: np.random.Generator) -> Case:
+    shape = _shape(rng)
+    axis = int(rng.integers(-len(shape) - 1, len(shape) + 1))
+    out = list(shape)
+    out.insert(axis % (len(shape) + 1), 1)
+    s, zp = _q(rng)
+    tensors = [
+        T(shape, np.int8, s, zp),
+        T((1,), np.int32, data=np.array([axis], np.int32)),
+        T(tuple(out), np.int8, s, zp),
+    ]
+    return (
+        tensors,
+        [Op("EXPAND_DIMS", [0, 1], [2], ("ExpandDimsOptions", {}))],
+        [0],
+        [2],
+    )
+
+
 CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "conv2d": lambda r: _conv_case(r, "plain"),
     "conv2d_grouped": lambda r: _conv_case(r, "grouped"),
@@ -548,6 +769,22 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "quantize_float": lambda r: _quantize_case(r, "float"),
     "quantize_int8": lambda r: _quantize_case(r, "int8"),
     "dequantize": lambda r: _quantize_case(r, "dequantize"),
+    "concatenation": _concat_case,
+    "split": lambda r: _split_case(r, "SPLIT"),
+    "split_v": lambda r: _split_case(r, "SPLIT_V"),
+    "unpack": lambda r: _split_case(r, "UNPACK"),
+    "slice": _slice_case,
+    "strided_slice": _strided_slice_case,
+    "transpose": _transpose_case,
+    "expand_dims": _expand_dims_case,
+    "relu": lambda r: _unary_case(r, "RELU"),
+    "relu6": lambda r: _unary_case(r, "RELU6"),
+    "relu_n1_to_1": lambda r: _unary_case(r, "RELU_N1_TO_1"),
+    "relu_0_to_1": lambda r: _unary_case(r, "RELU_0_TO_1"),
+    "leaky_relu": lambda r: _unary_case(r, "LEAKY_RELU"),
+    "tanh": lambda r: _unary_case(r, "TANH"),
+    "maximum": lambda r: _min_max_case(r, "MAXIMUM"),
+    "minimum": lambda r: _min_max_case(r, "MINIMUM"),
 }
 
 _SPECIAL_FLOATS = np.array(
@@ -558,6 +795,8 @@ _SPECIAL_FLOATS = np.array(
 def _synthetic_feed(
     t: T, rng: np.random.Generator, consumer_scale: float | None
 ) -> np.ndarray:
+    if np.dtype(t.dtype) == np.int16:
+        return rng.integers(-32768, 32768, t.shape).astype(np.int16)
     if np.dtype(t.dtype) != np.float32:
         return _i8(rng, t.shape)
     v = rng.normal(0, 3, t.shape).astype(np.float32)
@@ -809,8 +1048,10 @@ def test_unsupported_activation_and_operator_rejected() -> None:
     m = read_tflite_bytes(build_tflite(tensors, [op], [0, 1], [2]))
     with pytest.raises(TFLiteImportError, match="unsupported fused activation TANH"):
         op_params(m, m.operators[0])
-    m = read_tflite_bytes(build_tflite(tensors[:2], [Op("TANH", [0], [1])], [0], [1]))
-    with pytest.raises(TFLiteImportError, match=r"operator 0 \(TANH\)"):
+    m = read_tflite_bytes(build_tflite(tensors[:2], [Op("FLOOR", [0], [1])], [0], [1]))
+    with pytest.raises(
+        TFLiteImportError, match=r"operator 0 \(FLOOR\): operator is not supported"
+    ):
         op_params(m, m.operators[0])
 
 

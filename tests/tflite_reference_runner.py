@@ -29,31 +29,41 @@ __all__ = [
 ]
 
 
-def _kernel(
-    model: TFLiteModel, op: TFLiteOperator, params: dict[str, Any]
-) -> tuple[Callable[..., np.ndarray], int]:
-    """(kernel, number of leading operator inputs passed positionally), from
-    the importer's table and the interpreter's kernel registry. Inputs past
-    that count (paddings, axes, shape) are folded into the params."""
+def _prepared(model: TFLiteModel, op: TFLiteOperator) -> list[PreparedOp]:
+    """The operator's kernel calls, from the importer's table and the
+    interpreter's kernel registry: one per output of a `per_output` operator.
+    Inputs that are not buffers (paddings, axes, shape) are folded into the
+    params."""
     entry = OPERATORS[op.opcode]
-    n = len(op.inputs) if entry.buffers is None else len(entry.buffers)
-    cls = entry.op_class(params)
-    if cls is None:  # a view
-        return kernels.reshape, n
-    kernel = KERNELS[cls]
-    if kernel.output_shape:
-        params["output_shape"] = model.tensors[op.outputs[0]].shape
-    return kernel.fn, n
+    params = op_params(model, op)  # raises for unsupported operators
+    per_output = params if entry.per_output else [params]
+    if len(per_output) != len(op.outputs):
+        raise TFLiteImportError(
+            f"operator {op.index} ({op.opcode}): not supported by the runner"
+        )
+    positions = tuple(range(len(op.inputs))) if entry.buffers is None else entry.buffers
+    out = []
+    for position, p in enumerate(per_output):
+        cls = entry.op_class(p)
+        fn: Callable[..., np.ndarray] = kernels.reshape
+        if cls is not None:
+            kernel = KERNELS[cls]
+            fn = kernel.fn
+            if kernel.output_shape:
+                p["output_shape"] = model.tensors[op.outputs[position]].shape
+        out.append(PreparedOp(op, fn, positions, p, op.outputs[position]))
+    return out
 
 
 @dataclass
 class PreparedOp:
-    """An operator with its kernel and integer parameters."""
+    """An operator's kernel call writing one of its outputs."""
 
     op: TFLiteOperator
     kernel: Callable[..., np.ndarray]
-    n_args: int
+    positions: tuple[int, ...]  # the operator inputs passed positionally
     params: dict[str, Any]
+    output: int  # tensor index
 
 
 class ReferenceRunner:
@@ -67,13 +77,7 @@ class ReferenceRunner:
         self.model = model
         self.ops: list[PreparedOp] = []
         for op in model.operators:
-            params = op_params(model, op)  # raises for unsupported operators
-            if len(op.outputs) != 1:
-                raise TFLiteImportError(
-                    f"operator {op.index} ({op.opcode}): not supported by the runner"
-                )
-            kernel, n = _kernel(model, op, params)
-            self.ops.append(PreparedOp(op, kernel, n, params))
+            self.ops += _prepared(model, op)
 
     def __call__(
         self, inputs: Sequence[np.ndarray] | Mapping[int, np.ndarray]
@@ -105,10 +109,13 @@ class ReferenceRunner:
                 )
             values[idx] = a
         for p in self.ops:
-            args = [values[i] if i >= 0 else None for i in p.op.inputs[: p.n_args]]
-            args += [None] * (p.n_args - len(args))  # absent trailing optionals
+            ins = p.op.inputs
+            args = [
+                values[ins[k]] if k < len(ins) and ins[k] >= 0 else None
+                for k in p.positions
+            ]
             out = p.kernel(*args, **p.params)
-            t = m.tensors[p.op.outputs[0]]
+            t = m.tensors[p.output]
             if out.dtype != t.dtype or out.shape != t.shape:
                 raise RuntimeError(
                     f"operator {p.op.index} ({p.op.opcode}) produced "

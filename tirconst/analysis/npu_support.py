@@ -249,4 +249,4 @@ def npu_reason(op: Operation) -> str | None:
         return _shapes_reason(op, [op.input, op.output])
     if isinstance(op, CopyOp):
         return None  # alignment is checked against the memory plan
-    return f"{op.name}: no NPU lowering"
+    return f"{op.name[4:]}: no NPU lowering yet"

@@ -51,10 +51,25 @@ def import_tflite(model: TFLiteModel | str | os.PathLike[str]) -> ModuleOp:
     check_graph(model)
     model = fold_static(model)  # shape computations become constants
     check_supported(model)
-    params = [
-        {**op_params(model, op), **op_quantization(model, op)} for op in model.operators
-    ]
-    return _Builder(model).build(params)
+    return _Builder(model).build([_params(model, op) for op in model.operators])
+
+
+def _params(model: TFLiteModel, op: TFLiteOperator) -> list[dict]:
+    """One parameter dict per op to emit: one per output of a `per_output`
+    operator, else one (with the quantization properties)."""
+    p = op_params(model, op)
+    if OPERATORS[op.opcode].per_output:
+        return [dict(d) for d in p]
+    return [{**p, **op_quantization(model, op)}]
+
+
+def output_buffer_name(index: int, opcode: str, position: int = 0) -> str:
+    """The name of operator `index`'s output buffer `position`:
+    `op3_conv_2d`, and `op5_split_out1` for a second output (the packager
+    finds a tensor's buffer by it). xDSL's printer drops a trailing
+    `_<number>` from names, hence `out1`."""
+    stem = f"op{index}_{opcode.lower()}"
+    return stem if position == 0 else f"{stem}_out{position}"
 
 
 def check_supported(model: TFLiteModel) -> None:
@@ -104,7 +119,7 @@ class _Builder:
         self.symbols: set[str] = set()
         self.body: list[Operation] = []
 
-    def build(self, params: Sequence[dict]) -> ModuleOp:
+    def build(self, params: Sequence[list[dict]]) -> ModuleOp:
         m = self.model
         names = [(f"input{i}", t) for i, t in enumerate(m.inputs)]
         names += [(f"output{i}", t) for i, t in enumerate(m.outputs)]
@@ -115,8 +130,9 @@ class _Builder:
                     f"tensor {t} '{m.tensor(t).name}' is both a model input and output"
                 )
             self.values[t] = arg
-        for op, p in zip(m.operators, params, strict=False):
-            self.emit(op, dict(p))
+        for op, ps in zip(m.operators, params, strict=False):
+            for position, p in enumerate(ps):
+                self.emit(op, dict(p), position)
         func.body.block.add_ops(self.body)
         return ModuleOp([*self.constants, func])
 
@@ -164,10 +180,11 @@ class _Builder:
         self.values[index] = alloc.buffer
         return alloc.buffer
 
-    def emit(self, op: TFLiteOperator, params: dict) -> None:
+    def emit(self, op: TFLiteOperator, params: dict, position: int = 0) -> None:
+        """The op writing output `position` of the operator `op`."""
         # `op3_conv_2d` names operator 3's output, `op3_conv_2d_filter` its weights
         # (xDSL's printer drops a trailing `_<number>` from names).
-        stem = f"op{op.index}_{op.opcode.lower()}"
+        stem = output_buffer_name(op.index, op.opcode, position)
         entry = OPERATORS[op.opcode]
         cls = entry.op_class(params)
         roles = cls.INPUTS if cls is not None else ("input",)
@@ -181,7 +198,7 @@ class _Builder:
             inputs.append(
                 self.tensor_value(idx, f"{stem}_{role}") if idx >= 0 else None
             )
-        out_index = op.outputs[0]
+        out_index = op.outputs[position]
         attrs = {
             "tflite.index": IntegerAttr(op.index, i64),
             "tflite.name": StringAttr(self.model.tensor(out_index).name),

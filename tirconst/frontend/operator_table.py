@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from tirconst.dialects import tir
+from tirconst.frontend import params_ops as po
 from tirconst.frontend import tflite_params as tp
 from tirconst.frontend.tflite_params import Ctx
 from tirconst.frontend.tflite_reader import (
@@ -28,7 +29,7 @@ from tirconst.frontend.tflite_reader import (
     TFLiteOperator,
 )
 
-Reader = Callable[[Ctx], dict[str, Any]]
+Reader = Callable[[Ctx], Any]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class TFLiteOp:
     buffer, the op's last input.
     `variant`: picks the op class from the parameters (QUANTIZE int8->int8
     is `tir.requantize`).
+    `per_output`: the operator has several outputs; `params` returns one
+    dict per output and the importer emits one op per output, each writing
+    that output (SPLIT: one `tir.strided_slice` per part).
     """
 
     op: type[tir.OperatorOp] | None
@@ -52,6 +56,7 @@ class TFLiteOp:
     scales: Reader | None = None
     table: str | None = None
     variant: Callable[[dict[str, Any]], type[tir.OperatorOp]] | None = None
+    per_output: bool = False
 
     def op_class(self, params: dict[str, Any]) -> type[tir.OperatorOp] | None:
         return self.variant(params) if self.variant is not None else self.op
@@ -101,6 +106,26 @@ OPERATORS: dict[str, TFLiteOp] = {
     "DEQUANTIZE": TFLiteOp(tir.DequantizeOp, tp.dequantize_params),
     "RESHAPE": TFLiteOp(None, tp.reshape_params),
     "SQUEEZE": TFLiteOp(None, tp.reshape_params),
+    "EXPAND_DIMS": TFLiteOp(None, tp.reshape_params),
+    "CONCATENATION": TFLiteOp(tir.ConcatenationOp, po.concatenation_params, None),
+    "SPLIT": TFLiteOp(tir.StridedSliceOp, po.split_params, (1,), per_output=True),
+    "SPLIT_V": TFLiteOp(tir.StridedSliceOp, po.split_v_params, per_output=True),
+    "UNPACK": TFLiteOp(tir.StridedSliceOp, po.unpack_params, per_output=True),
+    "SLICE": TFLiteOp(tir.StridedSliceOp, po.slice_params),
+    "STRIDED_SLICE": TFLiteOp(tir.StridedSliceOp, po.strided_slice_params),
+    "TRANSPOSE": TFLiteOp(tir.TransposeOp, po.transpose_params),
+    "RELU": TFLiteOp(tir.ReluOp, po.relu_params, scales=tp.in_out_scales),
+    "RELU6": TFLiteOp(tir.ReluOp, po.relu_params, scales=tp.in_out_scales),
+    "RELU_N1_TO_1": TFLiteOp(tir.ReluOp, po.relu_params, scales=tp.in_out_scales),
+    "RELU_0_TO_1": TFLiteOp(tir.ReluOp, po.relu_params, scales=tp.in_out_scales),
+    "LEAKY_RELU": TFLiteOp(
+        tir.LeakyReluOp, po.leaky_relu_params, scales=po.leaky_relu_scales
+    ),
+    "TANH": TFLiteOp(
+        tir.TanhOp, po.tanh_params, scales=tp.in_out_quantization, table="table"
+    ),
+    "MAXIMUM": TFLiteOp(tir.MaximumOp, po.min_max_params, (0, 1)),
+    "MINIMUM": TFLiteOp(tir.MinimumOp, po.min_max_params, (0, 1)),
 }
 """TFLite builtin operator name -> how it is imported."""
 
@@ -115,8 +140,9 @@ def unsupported_operators(model: TFLiteModel) -> list[TFLiteOperator]:
     return [op for op in model.operators if op.opcode not in OPERATORS]
 
 
-def op_params(model: TFLiteModel, op: TFLiteOperator) -> dict[str, Any]:
-    """Integer parameters of one operator, keyed by the kernel keyword names.
+def op_params(model: TFLiteModel, op: TFLiteOperator) -> Any:
+    """Integer parameters of one operator, keyed by the kernel keyword names
+    (for a `per_output` operator, a list: one dict per output).
 
     Raises :class:`TFLiteImportError` naming the operator index, opcode and
     offending tensor for unsupported operators, types or quantization.

@@ -44,6 +44,8 @@ __all__ = [
     "compute_padding",
     "softmax_exp_table",
     "logistic_table",
+    "lut_table",
+    "tanh_table",
 ]
 
 INT8_MIN = -128
@@ -121,27 +123,29 @@ def compute_padding(
 # Lookup tables (activations.cc)
 
 
-def _load_expf() -> Callable[[np.ndarray], np.ndarray]:
-    # LiteRT calls glibc's expf; numpy's float32 exp may differ by an ulp.
-    name = ctypes.util.find_library("m")
+def _libm_float(name: str, fallback: Callable[[np.ndarray], np.ndarray]):  # type: ignore[no-untyped-def]
+    """glibc's float32 function `name` (expf, tanhf, ...) on arrays: LiteRT
+    calls it, and numpy's float32 versions may differ by an ulp."""
+    lib = ctypes.util.find_library("m")
     try:
-        libm = ctypes.CDLL(name) if name else None
-        fn = libm.expf if libm is not None else None
+        libm = ctypes.CDLL(lib) if lib else None
+        fn = getattr(libm, name) if libm is not None else None
     except (OSError, AttributeError):
         fn = None
     if fn is None:
-        return lambda a: np.exp(np.asarray(a, np.float32))
+        return lambda a: fallback(np.asarray(a, np.float32)).astype(np.float32)
     fn.restype = ctypes.c_float
     fn.argtypes = [ctypes.c_float]
 
-    def expf(a: np.ndarray) -> np.ndarray:
+    def apply(a: np.ndarray) -> np.ndarray:
         a = np.asarray(a, np.float32)
         return np.array([fn(float(v)) for v in a.ravel()], np.float32).reshape(a.shape)
 
-    return expf
+    return apply
 
 
-_expf = _load_expf()
+_expf = _libm_float("expf", np.exp)
+_tanhf = _libm_float("tanhf", np.tanh)
 
 
 def softmax_exp_table(input_scale: float, beta: float) -> np.ndarray:
@@ -154,24 +158,45 @@ def softmax_exp_table(input_scale: float, beta: float) -> np.ndarray:
     return _expf(scale * np.arange(256, dtype=np.float32))
 
 
-def logistic_table(
-    input_scale: float, input_zp: int, output_scale: float, output_zp: int
+def lut_table(
+    transform: Callable[[np.ndarray], np.ndarray],
+    input_scale: float,
+    input_zp: int,
+    output_scale: float,
+    output_zp: int,
 ) -> np.ndarray:
-    """Mirror of ``LUTPopulate<int8_t>`` with ``1 / (1 + expf(-x))``.
+    """Mirror of ``LUTPopulate<int8_t>`` for a float32 function `transform`.
 
     Returns int8[256], ``table[i]`` = output for input value ``i - 128``:
-    ``clamp((int)(round(sigmoid(input_scale * (v - input_zp)) / output_scale)
-    + output_zp))`` with every step in float32.
+    ``clamp((int)(round(transform(input_scale * (v - input_zp)) * (1 /
+    output_scale)) + output_zp))`` with every step in float32.
     """
     v = np.arange(-128, 128, dtype=np.int32)
     deq = np.float32(input_scale) * (v - int(input_zp)).astype(np.float32)
-    sig = np.float32(1.0) / (np.float32(1.0) + _expf(-deq))
     inv = np.float32(1.0) / np.float32(output_scale)
-    t = sig * inv
+    t = np.asarray(transform(deq), np.float32) * inv
     r = np.trunc(t)
     r = np.where(np.abs(t - r) >= 0.5, r + np.sign(t), r).astype(np.float32)
     q = (r + np.float32(output_zp)).astype(np.int64)
     return np.clip(q, INT8_MIN, INT8_MAX).astype(np.int8)
+
+
+def logistic_table(
+    input_scale: float, input_zp: int, output_scale: float, output_zp: int
+) -> np.ndarray:
+    """LOGISTIC's table: :func:`lut_table` of ``1 / (1 + expf(-x))``."""
+
+    def sigmoid(x: np.ndarray) -> np.ndarray:
+        return np.float32(1.0) / (np.float32(1.0) + _expf(-x))
+
+    return lut_table(sigmoid, input_scale, input_zp, output_scale, output_zp)
+
+
+def tanh_table(
+    input_scale: float, input_zp: int, output_scale: float, output_zp: int
+) -> np.ndarray:
+    """TANH's table: :func:`lut_table` of ``tanhf``."""
+    return lut_table(_tanhf, input_scale, input_zp, output_scale, output_zp)
 
 
 # --------------------------------------------------------------------------

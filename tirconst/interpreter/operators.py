@@ -30,22 +30,30 @@ from tirconst.dialects.tir import (
     AvgPool2DOp,
     BufferType,
     CallExternOp,
+    ConcatenationOp,
     Conv2DOp,
     CopyOp,
     DepthwiseConv2DOp,
     DequantizeOp,
     FullyConnectedOp,
     FuncOp,
+    LeakyReluOp,
     LogisticOp,
+    MaximumOp,
     MaxPool2DOp,
     MeanOp,
+    MinimumOp,
     MulOp,
     OperatorOp,
     PadOp,
     QuantizeOp,
+    ReluOp,
     RequantizeOp,
     SoftmaxOp,
+    StridedSliceOp,
     SubOp,
+    TanhOp,
+    TransposeOp,
 )
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
 from tirconst.interpreter.memory import CONSTANT, Buffer, Frame
@@ -92,6 +100,14 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     QuantizeOp: Kernel(kernels.quantize),
     RequantizeOp: Kernel(kernels.quantize),  # int8 -> int8: TFLite's QUANTIZE
     DequantizeOp: Kernel(kernels.dequantize),
+    ConcatenationOp: Kernel(kernels.concatenation),
+    StridedSliceOp: Kernel(kernels.strided_slice, output_shape=True),
+    TransposeOp: Kernel(kernels.transpose),
+    ReluOp: Kernel(kernels.relu),
+    LeakyReluOp: Kernel(kernels.leaky_relu),
+    TanhOp: Kernel(kernels.tanh, keywords=("table",)),
+    MaximumOp: Kernel(kernels.maximum),
+    MinimumOp: Kernel(kernels.minimum),
 }
 """Each tir operator op class and its kernel (registered below, by class)."""
 
@@ -99,7 +115,11 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
 def kernel_operator(op: OperatorOp) -> Callable[..., None]:
     """tir's operator ops: `run(*inputs, output)` calls the op's kernel."""
     kernel = KERNELS[type(op)]
-    slots = [getattr(op, n) is not None for n in op.INPUTS]
+    slots = (
+        [True] * len(op.input_values())
+        if op.VARIADIC
+        else [getattr(op, n) is not None for n in op.INPUTS]
+    )
     params = op.params()
     label = kernel.fn.__name__
 

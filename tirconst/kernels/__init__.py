@@ -5,29 +5,37 @@ under LiteRT's ``BUILTIN_REF`` op resolver, with the integer parameters of
 :mod:`tirconst.frontend.tflite_params` passed as keyword arguments.
 """
 
-from .activations import logistic, softmax
+from .activations import leaky_relu, logistic, relu, softmax, tanh
 from .conv import conv2d, depthwise_conv2d, fully_connected
-from .elementwise import add, mul, sub
+from .elementwise import add, maximum, minimum, mul, sub
 from .pooling import avg_pool2d, max_pool2d
 from .quantize import dequantize, quantize
 from .reduce import mean
-from .shape import pad, reshape, squeeze
+from .shape import concatenation, pad, reshape, squeeze, strided_slice, transpose
 
 __all__ = [
     "add",
     "avg_pool2d",
+    "concatenation",
     "conv2d",
     "depthwise_conv2d",
     "dequantize",
     "fully_connected",
+    "leaky_relu",
     "logistic",
     "max_pool2d",
+    "maximum",
     "mean",
+    "minimum",
     "mul",
     "pad",
     "quantize",
+    "relu",
     "reshape",
     "softmax",
     "squeeze",
+    "strided_slice",
     "sub",
+    "tanh",
+    "transpose",
 ]

@@ -12,7 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["softmax", "logistic", "round_half_away_from_zero"]
+from .fixedpoint import multiply_by_quantized_multiplier
+
+__all__ = [
+    "leaky_relu",
+    "logistic",
+    "relu",
+    "round_half_away_from_zero",
+    "softmax",
+    "tanh",
+]
 
 
 def round_half_away_from_zero(v: np.ndarray) -> np.ndarray:
@@ -71,3 +80,55 @@ def logistic(input: np.ndarray, *, table: np.ndarray) -> np.ndarray:
     if t.size != 256:
         raise ValueError(f"table must have 256 entries, got {t.size}")
     return t[x.astype(np.int32) + 128]
+
+
+def tanh(input: np.ndarray, *, table: np.ndarray) -> np.ndarray:
+    """int8 tanh through a 256-entry lookup table (``EvalUsingLookupTable``,
+    which LiteRT's int8 TANH runs under BUILTIN_REF): as :func:`logistic`."""
+    return logistic(input, table=table)
+
+
+def relu(
+    input: np.ndarray,
+    *,
+    input_zp: int,
+    output_zp: int,
+    multiplier: int,
+    shift: int,
+    act_min: int,
+    act_max: int,
+) -> np.ndarray:
+    """int8 RELU / RELU6 / RELU_N1_TO_1 / RELU_0_TO_1 (``ReluX``):
+    ``clamp(output_zp + MultiplyByQuantizedMultiplier(x - input_zp,
+    multiplier, shift), act_min, act_max)``."""
+    x = np.asarray(input)
+    if x.dtype != np.int8:
+        raise TypeError(f"input must be int8, got {x.dtype}")
+    v = multiply_by_quantized_multiplier(
+        x.astype(np.int64) - int(input_zp), multiplier, shift
+    ) + int(output_zp)
+    return np.clip(v, act_min, act_max).astype(np.int8)
+
+
+def leaky_relu(
+    input: np.ndarray,
+    *,
+    input_zp: int,
+    output_zp: int,
+    alpha_multiplier: int,
+    alpha_shift: int,
+    identity_multiplier: int,
+    identity_shift: int,
+) -> np.ndarray:
+    """int8 LEAKY_RELU (``reference_ops::QuantizeLeakyRelu``): with
+    ``d = x - input_zp``, ``output_zp + MultiplyByQuantizedMultiplier(d, m, s)``
+    with the identity multiplier for ``d >= 0`` and the alpha one otherwise,
+    saturated to int8."""
+    x = np.asarray(input)
+    if x.dtype != np.int8:
+        raise TypeError(f"input must be int8, got {x.dtype}")
+    d = x.astype(np.int64) - int(input_zp)
+    pos = multiply_by_quantized_multiplier(d, identity_multiplier, identity_shift)
+    neg = multiply_by_quantized_multiplier(d, alpha_multiplier, alpha_shift)
+    v = np.where(d >= 0, pos, neg) + int(output_zp)
+    return np.clip(v, -128, 127).astype(np.int8)

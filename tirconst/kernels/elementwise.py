@@ -1,4 +1,5 @@
-"""int8 binary elementwise kernels with numpy broadcasting (TFLite ADD/SUB/MUL)."""
+"""int8 binary elementwise kernels with numpy broadcasting (TFLite ADD, SUB,
+MUL, MAXIMUM, MINIMUM)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 
 from .fixedpoint import multiply_by_quantized_multiplier, wrap_int32
 
-__all__ = ["add", "sub", "mul"]
+__all__ = ["add", "sub", "mul", "maximum", "minimum"]
 
 
 def _operands(lhs: np.ndarray, rhs: np.ndarray, lhs_zp: int, rhs_zp: int):
@@ -135,3 +136,21 @@ def mul(
     a, b = _operands(lhs, rhs, lhs_zp, rhs_zp)
     out = multiply_by_quantized_multiplier(a * b, output_multiplier, output_shift)
     return np.clip(out + output_zp, act_min, act_max).astype(np.int8)
+
+
+def _min_max(lhs: np.ndarray, rhs: np.ndarray, fn) -> np.ndarray:  # type: ignore[no-untyped-def]
+    a, b = np.asarray(lhs), np.asarray(rhs)
+    if a.dtype != b.dtype or a.dtype not in (np.int8, np.int16):
+        raise TypeError(f"operands must be int8 or int16, got {a.dtype}, {b.dtype}")
+    return fn(a, b)
+
+
+def maximum(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """MAXIMUM (``MaximumMinimumBroadcastSlow``): the larger stored value,
+    with numpy broadcasting; no rescaling."""
+    return _min_max(lhs, rhs, np.maximum)
+
+
+def minimum(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """MINIMUM: the smaller stored value (see :func:`maximum`)."""
+    return _min_max(lhs, rhs, np.minimum)

@@ -10,6 +10,13 @@ loops, conditionals), `scalar` (TIR-specific scalar ops) and `operators`
 
 from xdsl.ir import Dialect
 
+from tirconst.dialects.tir.activation_ops import (
+    LeakyReluOp,
+    MaximumOp,
+    MinimumOp,
+    ReluOp,
+    TanhOp,
+)
 from tirconst.dialects.tir.buffers import (
     AllocateConstOp,
     AllocateOp,
@@ -31,6 +38,11 @@ from tirconst.dialects.tir.convolution_ops import (
     DepthwiseConv2DOp,
     FullyConnectedOp,
     MaxPool2DOp,
+)
+from tirconst.dialects.tir.data_ops import (
+    ConcatenationOp,
+    StridedSliceOp,
+    TransposeOp,
 )
 from tirconst.dialects.tir.elementwise_ops import (
     AddOp,
@@ -99,6 +111,14 @@ OPERATOR_OPS = [
     RequantizeOp,
     DequantizeOp,
     CopyOp,
+    ConcatenationOp,
+    StridedSliceOp,
+    TransposeOp,
+    ReluOp,
+    LeakyReluOp,
+    TanhOp,
+    MaximumOp,
+    MinimumOp,
 ]
 
 Tir = Dialect(
@@ -120,6 +140,7 @@ __all__ = [
     "CallExternOp",
     "CastOp",
     "ConstantOp",
+    "ConcatenationOp",
     "CoreSection",
     "EncodedWeightsAttr",
     "Conv2DOp",
@@ -134,9 +155,12 @@ __all__ = [
     "FullyConnectedOp",
     "FuncOp",
     "IfOp",
+    "LeakyReluOp",
     "LogisticOp",
     "MaxOp",
     "MaxPool2DOp",
+    "MaximumOp",
+    "MinimumOp",
     "MeanOp",
     "MinOp",
     "MulOp",
@@ -147,11 +171,15 @@ __all__ = [
     "PlacementAttr",
     "PoolOp",
     "QuantizeOp",
+    "ReluOp",
     "RequantizeOp",
     "ReshapeOp",
     "SelectOp",
     "SoftmaxOp",
+    "StridedSliceOp",
     "SubOp",
+    "TanhOp",
+    "TransposeOp",
     "dense_from_numpy",
     "element_type_of",
     "eliding_constants",

@@ -116,3 +116,26 @@ def rescale_integers(input_scale: float, output_scale: float) -> tuple[int, int]
     """MEAN and int8 -> int8 QUANTIZE: ``QuantizeMultiplier(double(in) /
     double(out))``."""
     return quantize_multiplier(_f64(input_scale) / _f64(output_scale))
+
+
+def relu_integers(input_scale: float, output_scale: float) -> tuple[int, int]:
+    """RELU, RELU6, RELU_N1_TO_1, RELU_0_TO_1 (ReluPrepare):
+    ``QuantizeMultiplier(in / out)`` with the quotient taken in float32."""
+    real = float(np.float32(input_scale) / np.float32(output_scale))
+    return quantize_multiplier(real)
+
+
+def leaky_relu_integers(
+    input_scale: float, alpha: float, output_scale: float
+) -> dict[str, int]:
+    """LEAKY_RELU (LeakyReluPrepare): ``QuantizeMultiplier(in * alpha / out)``
+    and ``QuantizeMultiplier(in / out)``, both quotients in float32."""
+    i, a, o = np.float32(input_scale), np.float32(alpha), np.float32(output_scale)
+    am, ash = quantize_multiplier(float(np.float32(i * a) / o))
+    im, ish = quantize_multiplier(float(i / o))
+    return {
+        "alpha_multiplier": am,
+        "alpha_shift": ash,
+        "identity_multiplier": im,
+        "identity_shift": ish,
+    }

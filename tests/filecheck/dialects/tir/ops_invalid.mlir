@@ -1,0 +1,149 @@
+// The verifier rules of the data-movement and activation operator ops, one
+// case each: a one-line diagnostic naming the line, the op and its function.
+// RUN: tirconst-opt --split-input-file --verify-diagnostics %s | filecheck %s
+// RUN: tirconst-opt --split-input-file --verify-diagnostics %s 2>&1 \
+// RUN:   | filecheck %s --check-prefix=CLEAN
+
+// CLEAN-NOT: Traceback
+// CLEAN-NOT: internal error
+
+// concatenation: axis out of range
+tir.func @f(%a : !tir.buffer<1x2x4xi8>, %b : !tir.buffer<1x2x3xi8>, %c : !tir.buffer<1x2x7xi8>) {
+// CHECK: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.concatenation' op in @f: axis 3 is out of range for rank 3
+  tir.concatenation ins(%a, %b : !tir.buffer<1x2x4xi8>, !tir.buffer<1x2x3xi8>) outs(%c : !tir.buffer<1x2x7xi8>) {axis = 3}
+}
+
+// -----
+
+// concatenation: extents off the axis differ
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<1x2x4xi8>, %b : !tir.buffer<1x3x3xi8>, %c : !tir.buffer<1x2x7xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.concatenation' op in @f: input shapes [[1, 2, 4], [1, 3, 3]] differ off axis 2
+  tir.concatenation ins(%a, %b : !tir.buffer<1x2x4xi8>, !tir.buffer<1x3x3xi8>) outs(%c : !tir.buffer<1x2x7xi8>) {axis = 2}
+}
+
+// -----
+
+// concatenation: element types differ
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<1x2x4xi8>, %b : !tir.buffer<1x2x3xi16>, %c : !tir.buffer<1x2x7xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.concatenation' op in @f: inputs and output must have one element type
+  tir.concatenation ins(%a, %b : !tir.buffer<1x2x4xi8>, !tir.buffer<1x2x3xi16>) outs(%c : !tir.buffer<1x2x7xi8>) {axis = 2}
+}
+
+// -----
+
+// concatenation: wrong output shape
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<1x2x4xi8>, %b : !tir.buffer<1x2x3xi8>, %c : !tir.buffer<1x2x8xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.concatenation' op in @f: output must have shape [1, 2, 7], got [1, 2, 8]
+  tir.concatenation ins(%a, %b : !tir.buffer<1x2x4xi8>, !tir.buffer<1x2x3xi8>) outs(%c : !tir.buffer<1x2x8xi8>) {axis = 2}
+}
+
+// -----
+
+// concatenation: no inputs
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%c : !tir.buffer<1x2x7xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:26: error: operand expected
+  tir.concatenation ins( : ) outs(%c : !tir.buffer<1x2x7xi8>) {axis = 2}
+}
+
+// -----
+
+// strided_slice: the slice leaves the input
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%c : !tir.buffer<1x2x7xi8>, %s : !tir.buffer<1x1x3xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.strided_slice' op in @f: axis 2: 3 elements from 2 by 3 leave [0, 7)
+  tir.strided_slice ins(%c : !tir.buffer<1x2x7xi8>) outs(%s : !tir.buffer<1x1x3xi8>) {begin = array<i64: 0, 1, 2>, strides = array<i64: 1, 1, 3>, size = array<i64: 1, 1, 3>}
+}
+
+// -----
+
+// strided_slice: output is not the slice shape
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%c : !tir.buffer<1x2x7xi8>, %s : !tir.buffer<2x1xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.strided_slice' op in @f: output shape [2, 1] is not the slice shape [1, 1, 3] (up to axes of extent 1)
+  tir.strided_slice ins(%c : !tir.buffer<1x2x7xi8>) outs(%s : !tir.buffer<2x1xi8>) {begin = array<i64: 0, 1, 0>, strides = array<i64: 1, 1, 1>, size = array<i64: 1, 1, 3>}
+}
+
+// -----
+
+// strided_slice: one value per axis
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%c : !tir.buffer<1x2x7xi8>, %s : !tir.buffer<1x1x3xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.strided_slice' op in @f: begin must have 3 values, got 2
+  tir.strided_slice ins(%c : !tir.buffer<1x2x7xi8>) outs(%s : !tir.buffer<1x1x3xi8>) {begin = array<i64: 0, 1>, strides = array<i64: 1, 1>, size = array<i64: 1, 3>}
+}
+
+// -----
+
+// transpose: perm is not a permutation
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%c : !tir.buffer<1x2x7xi8>, %t : !tir.buffer<7x2x1xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.transpose' op in @f: perm [2, 2, 0] is not a permutation of 3 axes
+  tir.transpose ins(%c : !tir.buffer<1x2x7xi8>) outs(%t : !tir.buffer<7x2x1xi8>) {perm = array<i64: 2, 2, 0>}
+}
+
+// -----
+
+// transpose: wrong output shape
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%c : !tir.buffer<1x2x7xi8>, %t : !tir.buffer<7x1x2xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.transpose' op in @f: output must have shape [7, 2, 1], got [7, 1, 2]
+  tir.transpose ins(%c : !tir.buffer<1x2x7xi8>) outs(%t : !tir.buffer<7x1x2xi8>) {perm = array<i64: 2, 1, 0>}
+}
+
+// -----
+
+// relu: empty clamp
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<8xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.relu' op in @f: activation clamp [5, 4] must be a non-empty range in int8
+  tir.relu ins(%a : !tir.buffer<8xi8>) outs(%a : !tir.buffer<8xi8>) {input_zp = 3, output_zp = 0, multiplier = 1073741824, shift = 1, act_min = 5, act_max = 4}
+}
+
+// -----
+
+// relu: integers disagree with the scales
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<8xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.relu' op in @f: shift = 0 disagrees with the scales, which give 1
+  tir.relu ins(%a : !tir.buffer<8xi8>) outs(%a : !tir.buffer<8xi8>) {input_zp = 3, output_zp = 0, multiplier = 1073741824, shift = 0, act_min = 0, act_max = 127, input_scale = 0.1 : f32, output_scale = 0.1 : f32}
+}
+
+// -----
+
+// leaky_relu: alpha multiplier disagrees with the scales
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<8xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.leaky_relu' op in @f: alpha_multiplier = 1 disagrees with the scales, which give 1717987072
+  tir.leaky_relu ins(%a : !tir.buffer<8xi8>) outs(%a : !tir.buffer<8xi8>) {input_zp = 0, output_zp = 0, alpha_multiplier = 1, alpha_shift = -2, identity_multiplier = 1073741824, identity_shift = 1, input_scale = 0.1 : f32, output_scale = 0.1 : f32, alpha = 0.2 : f32}
+}
+
+// -----
+
+// tanh: the table has 256 entries
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<8xi8>, %tab : !tir.buffer<128xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.tanh' op in @f: table must have shape [256], got [128]
+  tir.tanh ins(%a, %tab : !tir.buffer<8xi8>, !tir.buffer<128xi8>) outs(%a : !tir.buffer<8xi8>)
+}
+
+// -----
+
+// maximum: element types differ
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi16>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.maximum' op in @f: operands must have one element type
+  tir.maximum ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi16>) outs(%a : !tir.buffer<2x3xi8>)
+}
+
+// -----
+
+// minimum: shapes do not broadcast
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<2xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.minimum' op in @f: shapes [2, 3] and [2] do not broadcast
+  tir.minimum ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<2xi8>) outs(%a : !tir.buffer<2x3xi8>)
+}

@@ -1,0 +1,26 @@
+// The data-movement and activation operator ops print as they parse (the
+// variadic ins of tir.concatenation included), twice the same.
+// RUN: tirconst-opt %s | tirconst-opt | filecheck %s
+// RUN: tirconst-opt %s > %t.once.mlir
+// RUN: tirconst-opt %t.once.mlir > %t.twice.mlir
+// RUN: diff %t.once.mlir %t.twice.mlir
+
+// CHECK: tir.func @ops
+tir.func @ops(%a : !tir.buffer<1x2x4xi8>, %b : !tir.buffer<1x2x3xi8>, %c : !tir.buffer<1x2x7xi8>, %s : !tir.buffer<1x1x2xi8>, %t : !tir.buffer<7x2x1xi8>, %tab : !tir.buffer<256xi8>, %h : !tir.buffer<2x3xi16>, %h3 : !tir.buffer<3xi16>) {
+  // CHECK-NEXT: tir.concatenation ins(%a, %b : !tir.buffer<1x2x4xi8>, !tir.buffer<1x2x3xi8>) outs(%c : !tir.buffer<1x2x7xi8>) {axis = 2 : i64}
+  tir.concatenation ins(%a, %b : !tir.buffer<1x2x4xi8>, !tir.buffer<1x2x3xi8>) outs(%c : !tir.buffer<1x2x7xi8>) {axis = 2}
+  // CHECK-NEXT: tir.strided_slice ins(%c : !tir.buffer<1x2x7xi8>) outs(%s : !tir.buffer<1x1x2xi8>) {begin = array<i64: 0, 1, 6>, strides = array<i64: 1, 1, -3>, size = array<i64: 1, 1, 2>}
+  tir.strided_slice ins(%c : !tir.buffer<1x2x7xi8>) outs(%s : !tir.buffer<1x1x2xi8>) {begin = array<i64: 0, 1, 6>, strides = array<i64: 1, 1, -3>, size = array<i64: 1, 1, 2>}
+  // CHECK-NEXT: tir.transpose ins(%c : !tir.buffer<1x2x7xi8>) outs(%t : !tir.buffer<7x2x1xi8>) {perm = array<i64: 2, 1, 0>}
+  tir.transpose ins(%c : !tir.buffer<1x2x7xi8>) outs(%t : !tir.buffer<7x2x1xi8>) {perm = array<i64: 2, 1, 0>}
+  // CHECK-NEXT: tir.relu ins(%a : !tir.buffer<1x2x4xi8>) outs(%a : !tir.buffer<1x2x4xi8>) {input_zp = 3 : i64, output_zp = -128 : i64, multiplier = 1073741824 : i64, shift = 1 : i64, act_min = -128 : i64, act_max = 127 : i64, input_scale = 1.000000e-01 : f32, output_scale = 1.000000e-01 : f32}
+  tir.relu ins(%a : !tir.buffer<1x2x4xi8>) outs(%a : !tir.buffer<1x2x4xi8>) {input_zp = 3, output_zp = -128, multiplier = 1073741824, shift = 1, act_min = -128, act_max = 127, input_scale = 0.1 : f32, output_scale = 0.1 : f32}
+  // CHECK-NEXT: tir.leaky_relu ins(%a : !tir.buffer<1x2x4xi8>) outs(%a : !tir.buffer<1x2x4xi8>) {input_zp = 0 : i64, output_zp = 0 : i64, alpha_multiplier = 1717986944 : i64, alpha_shift = -2 : i64, identity_multiplier = 1073741824 : i64, identity_shift = 1 : i64}
+  tir.leaky_relu ins(%a : !tir.buffer<1x2x4xi8>) outs(%a : !tir.buffer<1x2x4xi8>) {input_zp = 0, output_zp = 0, alpha_multiplier = 1717986944, alpha_shift = -2, identity_multiplier = 1073741824, identity_shift = 1}
+  // CHECK-NEXT: tir.tanh ins(%a, %tab : !tir.buffer<1x2x4xi8>, !tir.buffer<256xi8>) outs(%a : !tir.buffer<1x2x4xi8>)
+  tir.tanh ins(%a, %tab : !tir.buffer<1x2x4xi8>, !tir.buffer<256xi8>) outs(%a : !tir.buffer<1x2x4xi8>)
+  // CHECK-NEXT: tir.maximum ins(%h, %h3 : !tir.buffer<2x3xi16>, !tir.buffer<3xi16>) outs(%h : !tir.buffer<2x3xi16>)
+  tir.maximum ins(%h, %h3 : !tir.buffer<2x3xi16>, !tir.buffer<3xi16>) outs(%h : !tir.buffer<2x3xi16>)
+  // CHECK-NEXT: tir.minimum ins(%h, %h3 : !tir.buffer<2x3xi16>, !tir.buffer<3xi16>) outs(%h : !tir.buffer<2x3xi16>)
+  tir.minimum ins(%h, %h3 : !tir.buffer<2x3xi16>, !tir.buffer<3xi16>) outs(%h : !tir.buffer<2x3xi16>)
+}

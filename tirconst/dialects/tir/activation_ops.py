@@ -1,0 +1,192 @@
+"""TFLite activations and elementwise selections as tir operator ops: the
+ReLU family, LEAKY_RELU, TANH (a lookup table, as LOGISTIC), MAXIMUM and
+MINIMUM (see `operators` for the conventions they share)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from xdsl.irdl import operand_def
+from xdsl.utils.exceptions import VerifyException
+
+from tirconst.dialects.tir.elementwise_ops import _TableOp
+from tirconst.dialects.tir.operators import (
+    CLAMP,
+    Float,
+    Int,
+    OperatorOp,
+    Scale,
+    ZeroPoint,
+    operator_op,
+)
+from tirconst.dialects.tir.quantization import leaky_relu_integers, relu_integers
+from tirconst.dialects.tir.types import BufferType
+
+
+class _UnaryOp(OperatorOp):
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        for role, v in (("input", self.input), ("output", self.output)):
+            self.expect_dtype(role, v, "int8")
+        self.expect_shape("output", self.output, self.shape(self.input))
+
+
+_RELU = {
+    "input_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
+    "multiplier": Int,
+    "shift": Int,
+    **CLAMP,
+}
+
+
+@operator_op(("input",), _RELU, quant={"input_scale": Scale, "output_scale": Scale})
+class ReluOp(_UnaryOp):
+    """TFLite int8 RELU, RELU6, RELU_N1_TO_1 and RELU_0_TO_1 (ReluX):
+    output = clamp(output_zp + MultiplyByQuantizedMultiplier(input - input_zp,
+    multiplier, shift), act_min, act_max), the double-rounding fixed-point
+    multiply (shift > 0 left). `multiplier`/`shift` are QuantizeMultiplier of
+    input_scale / output_scale (float32 quotient); the clamp is
+    output_zp + roundf(bound / output_scale) for the operator's real bounds
+    (0/inf, 0/6, -1/1, 0/1), within int8.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
+          tir.relu ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi8>)
+              {input_zp = 3, output_zp = -128, multiplier = 1073741824,
+               shift = 1, act_min = -128, act_max = 127,
+               input_scale = 0.1 : f32, output_scale = 0.1 : f32}
+        }
+    """
+
+    name = "tir.relu"
+
+    def verify_(self) -> None:
+        super().verify_()
+        self.expect_clamp()
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        m, s = relu_integers(q["input_scale"], q["output_scale"])
+        return {"multiplier": m, "shift": s}
+
+
+_LEAKY = {
+    "input_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
+    "alpha_multiplier": Int,
+    "alpha_shift": Int,
+    "identity_multiplier": Int,
+    "identity_shift": Int,
+}
+
+
+@operator_op(
+    ("input",),
+    _LEAKY,
+    quant={"input_scale": Scale, "output_scale": Scale, "alpha": Float},
+)
+class LeakyReluOp(_UnaryOp):
+    """TFLite int8 LEAKY_RELU (QuantizeLeakyRelu): with d = input - input_zp,
+    output = output_zp + MultiplyByQuantizedMultiplier(d, identity_multiplier,
+    identity_shift) for d >= 0, else with alpha_multiplier/alpha_shift,
+    saturated to int8. The multipliers are QuantizeMultiplier of
+    input_scale / output_scale and input_scale * alpha / output_scale
+    (float32 arithmetic).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
+          tir.leaky_relu ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi8>)
+              {input_zp = 0, output_zp = 0, alpha_multiplier = 1717986944,
+               alpha_shift = -2, identity_multiplier = 1073741824,
+               identity_shift = 1}
+        }
+    """
+
+    name = "tir.leaky_relu"
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        return leaky_relu_integers(q["input_scale"], q["alpha"], q["output_scale"])
+
+
+@operator_op(
+    ("input", "table"),
+    {},
+    quant={
+        "input_scale": Scale,
+        "input_zp": ZeroPoint,
+        "output_scale": Scale,
+        "output_zp": ZeroPoint,
+    },
+)
+class TanhOp(_TableOp):
+    """TFLite int8 TANH through its 256-entry table: output = table[input +
+    128], where table[i] = clamp(round(tanhf(input_scale * (i - 128 -
+    input_zp)) / output_scale) + output_zp) in float32 (LiteRT's int8 TANH,
+    also under the reference resolver, is this table).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<16xi8>, %tanh : !tir.buffer<256xi8>,
+                    %y : !tir.buffer<16xi8>) {
+          tir.tanh ins(%x, %tanh : !tir.buffer<16xi8>, !tir.buffer<256xi8>)
+              outs(%y : !tir.buffer<16xi8>)
+              {input_scale = 0.0625 : f32, input_zp = 0,
+               output_scale = 0.0078125 : f32, output_zp = 0}
+        }
+    """
+
+    name = "tir.tanh"
+
+
+class _MinMaxOp(OperatorOp):
+    lhs = operand_def(BufferType)
+    rhs = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        for role, v in (("lhs", self.lhs), ("rhs", self.rhs), ("output", self.output)):
+            self.expect_dtype(role, v, "int8", "int16")
+        if len({str(self.buffer_type(v).dtype) for v in self.operands}) != 1:
+            raise VerifyException("operands must have one element type")
+        try:
+            shape = np.broadcast_shapes(self.shape(self.lhs), self.shape(self.rhs))
+        except ValueError:
+            raise VerifyException(
+                f"shapes {list(self.shape(self.lhs))} and {list(self.shape(self.rhs))} "
+                "do not broadcast"
+            ) from None
+        self.expect_shape("output", self.output, shape)
+
+
+@operator_op(("lhs", "rhs"), {})
+class MaximumOp(_MinMaxOp):
+    """TFLite MAXIMUM: the elementwise larger of the two quantized values
+    (numpy broadcasting), compared as stored, no rescaling (LiteRT's kernel
+    compares raw values).
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>,
+                    %y : !tir.buffer<2x3xi8>) {
+          tir.maximum ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>)
+              outs(%y : !tir.buffer<2x3xi8>)
+        }
+    """
+
+    name = "tir.maximum"
+
+
+@operator_op(("lhs", "rhs"), {})
+class MinimumOp(_MinMaxOp):
+    """TFLite MINIMUM: as `tir.maximum`, the smaller value.
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>,
+                    %y : !tir.buffer<2x3xi8>) {
+          tir.minimum ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>)
+              outs(%y : !tir.buffer<2x3xi8>)
+        }
+    """
+
+    name = "tir.minimum"

@@ -1,0 +1,149 @@
+"""TFLite data movement as tir operator ops: concatenation, strided slices
+(SLICE, STRIDED_SLICE, SPLIT, SPLIT_V, UNPACK), transpose. They move
+elements without arithmetic: int8 (and int16) values are copied as they
+are, which is what LiteRT's reference kernels do for these operators (the
+importer checks where TFLite requires equal quantization). See `operators`
+for the conventions every operator op shares.
+
+A TFLite operator with several outputs (SPLIT, UNPACK) becomes one op per
+output, each a `tir.strided_slice` writing one buffer: every op keeps the one
+`outs` buffer of the operator ops.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar
+
+from xdsl.irdl import operand_def, var_operand_def
+from xdsl.utils.exceptions import VerifyException
+
+from tirconst.dialects.tir.operators import Int, Ints, OperatorOp, operator_op
+from tirconst.dialects.tir.types import BufferType
+
+
+def _same_element_type(op: OperatorOp, *values) -> None:  # type: ignore[no-untyped-def]
+    types = {op.buffer_type(v).element_type for v in values}
+    if len(types) != 1:
+        raise VerifyException("inputs and output must have one element type")
+
+
+@operator_op(("inputs",), {"axis": Int})
+class ConcatenationOp(OperatorOp):
+    """TFLite CONCATENATION: the inputs joined along `axis` (0 <= axis <
+    rank), in operand order; every other extent must agree. Values are
+    copied unchanged (TFLite's int8 kernel requires every input to have the
+    output's scale and zero point, and no fused activation).
+
+    Example:
+        tir.func @f(%a : !tir.buffer<1x2x4xi8>, %b : !tir.buffer<1x2x3xi8>,
+                    %y : !tir.buffer<1x2x7xi8>) {
+          tir.concatenation ins(%a, %b : !tir.buffer<1x2x4xi8>,
+              !tir.buffer<1x2x3xi8>) outs(%y : !tir.buffer<1x2x7xi8>) {axis = 2}
+        }
+    """
+
+    name = "tir.concatenation"
+    VARIADIC: ClassVar[bool] = True
+
+    inputs = var_operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        ins = self.input_values()
+        if not ins:
+            raise VerifyException("needs at least one input")
+        _same_element_type(self, *ins, self.output)
+        rank = len(self.shape(ins[0]))
+        axis = self.p("axis")
+        if not 0 <= axis < rank:
+            raise VerifyException(f"axis {axis} is out of range for rank {rank}")
+        shapes = [self.shape(v) for v in ins]
+        for s in shapes:
+            if len(s) != rank or any(
+                a != b
+                for i, (a, b) in enumerate(zip(s, shapes[0], strict=True))
+                if i != axis
+            ):
+                raise VerifyException(
+                    f"input shapes {[list(s) for s in shapes]} differ off axis {axis}"
+                )
+        expect = list(shapes[0])
+        expect[axis] = sum(s[axis] for s in shapes)
+        self.expect_shape("output", self.output, expect)
+
+
+@operator_op(("input",), {"begin": Ints, "strides": Ints, "size": Ints})
+class StridedSliceOp(OperatorOp):
+    """A strided slice of the input: along each axis i, `size[i]` elements
+    starting at `begin[i]`, `strides[i]` apart (a stride may be negative:
+    elements in reverse order). The output holds the slice in row-major
+    order; its shape is `size` with axes of extent 1 optionally dropped
+    (TFLite's shrink_axis_mask, UNPACK) -- the element count is the same.
+    TFLite's SLICE, STRIDED_SLICE, SPLIT, SPLIT_V and UNPACK (one op per
+    output) are this op; values are copied unchanged.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<4x6xi8>, %y : !tir.buffer<2x3xi8>) {
+          tir.strided_slice ins(%x : !tir.buffer<4x6xi8>)
+              outs(%y : !tir.buffer<2x3xi8>)
+              {begin = array<i64: 1, 0>, strides = array<i64: 2, 2>,
+               size = array<i64: 2, 3>}
+        }
+    """
+
+    name = "tir.strided_slice"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        _same_element_type(self, self.input, self.output)
+        shape = self.shape(self.input)
+        for name in ("begin", "strides", "size"):
+            self.expect_len(name, len(shape))
+        begin, strides, size = self.p("begin"), self.p("strides"), self.p("size")
+        for i, (d, b, s, n) in enumerate(zip(shape, begin, strides, size, strict=True)):
+            if s == 0 or n < 1:
+                raise VerifyException(f"axis {i}: stride {s}, size {n}")
+            last = b + (n - 1) * s
+            if not (0 <= b < d and 0 <= last < d):
+                raise VerifyException(
+                    f"axis {i}: {n} elements from {b} by {s} leave [0, {d})"
+                )
+        out = self.shape(self.output)
+        if [d for d in out if d != 1] != [d for d in size if d != 1] or math.prod(
+            out
+        ) != math.prod(size):
+            raise VerifyException(
+                f"output shape {list(out)} is not the slice shape {list(size)} "
+                "(up to axes of extent 1)"
+            )
+
+
+@operator_op(("input",), {"perm": Ints})
+class TransposeOp(OperatorOp):
+    """TFLite TRANSPOSE: output axis i is input axis `perm[i]` (a
+    permutation of 0..rank-1); values are copied unchanged.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<3x2xi8>) {
+          tir.transpose ins(%x : !tir.buffer<2x3xi8>)
+              outs(%y : !tir.buffer<3x2xi8>) {perm = array<i64: 1, 0>}
+        }
+    """
+
+    name = "tir.transpose"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        _same_element_type(self, self.input, self.output)
+        shape = self.shape(self.input)
+        perm = self.p("perm")
+        if sorted(perm) != list(range(len(shape))):
+            raise VerifyException(
+                f"perm {list(perm)} is not a permutation of {len(shape)} axes"
+            )
+        self.expect_shape("output", self.output, [shape[a] for a in perm])

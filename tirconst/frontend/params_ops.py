@@ -1,0 +1,323 @@
+"""Parameter readers of the data-movement and activation operators
+(CONCATENATION, SPLIT, SPLIT_V, SLICE, STRIDED_SLICE, UNPACK, TRANSPOSE,
+RELU..., LEAKY_RELU, TANH, MAXIMUM, MINIMUM), as TFLite's Prepare computes
+them; see `tflite_params` for the conventions and `operator_table` for which
+reader serves which operator.
+
+A reader of an operator with several outputs (SPLIT, SPLIT_V, UNPACK) returns
+one parameter dict per output: the importer emits one `tir.strided_slice`
+per output.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from tirconst.dialects.tir.quantization import (
+    leaky_relu_integers,
+    relu_integers,
+    round_half_away,
+)
+from tirconst.frontend.tflite_params import Ctx, tanh_table
+from tirconst.frontend.tflite_reader import TFLiteTensor
+
+_MOVABLE = (np.dtype(np.int8), np.dtype(np.int16))
+
+
+def _movable(ctx: Ctx, t: TFLiteTensor, what: str) -> None:
+    if t.dtype not in _MOVABLE:
+        raise ctx.fail(f"{what} must be int8 or int16, got {t.dtype}", t)
+
+
+def _same_dtype(ctx: Ctx, x: TFLiteTensor, *outs: TFLiteTensor) -> None:
+    _movable(ctx, x, "input")
+    for y in outs:
+        if y.dtype != x.dtype:
+            raise ctx.fail(f"input {x.dtype} and output {y.dtype} differ", y)
+
+
+def _ints(ctx: Ctx, t: TFLiteTensor, what: str) -> list[int]:
+    return [int(v) for v in np.asarray(ctx.const(t, what)).reshape(-1)]
+
+
+def _axis(ctx: Ctx, axis: int, rank: int) -> int:
+    if not -rank <= axis < rank:
+        raise ctx.fail(f"axis {axis} is out of range for rank {rank}")
+    return axis % rank
+
+
+def _no_activation(ctx: Ctx) -> None:
+    act = ctx.op.options.get("fused_activation", "NONE")
+    if act != "NONE":
+        raise ctx.fail(f"fused activation {act} is not supported")
+
+
+# ------------------------------------------------------------ data movement
+
+
+def concatenation_params(ctx: Ctx) -> dict[str, Any]:
+    """concatenation.cc: the int8/int16 kernel copies, so every input must
+    have the output's scale and zero point; no fused activation."""
+    y = ctx.output()
+    xs = [ctx.input(i) for i in range(len(ctx.op.inputs))]
+    if not xs:
+        raise ctx.fail("needs at least one input")
+    _same_dtype(ctx, xs[0], y, *xs[1:])
+    _no_activation(ctx)
+    rank = len(y.shape)
+    axis = _axis(ctx, int(ctx.op.options.get("axis", 0)), rank)
+    qy = y.quantization
+    for x in xs:
+        qx = x.quantization
+        if len(x.shape) != rank:
+            raise ctx.fail(f"rank {len(x.shape)}, the output's is {rank}", x)
+        same = (qx is None and qy is None) or (
+            qx is not None
+            and qy is not None
+            and not qx.per_axis
+            and not qy.per_axis
+            and np.float32(qx.scale) == np.float32(qy.scale)
+            and qx.zero_point == qy.zero_point
+        )
+        if not same:
+            raise ctx.fail(
+                "input quantization differs from the output's (TFLite's integer "
+                "concatenation does not rescale)",
+                x,
+            )
+    expect = list(xs[0].shape)
+    expect[axis] = sum(x.shape[axis] for x in xs)
+    ctx.check_shape(y, tuple(expect))
+    return {"axis": axis}
+
+
+def _slice_params(
+    x: TFLiteTensor, y: TFLiteTensor, begin: list[int], size: list[int], strides=None
+) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {
+        "begin": tuple(begin),
+        "strides": tuple(strides or [1] * len(begin)),
+        "size": tuple(size),
+        "output_shape": tuple(y.shape),
+    }
+
+
+def _check_slice(ctx: Ctx, y: TFLiteTensor, size: list[int]) -> None:
+    if any(n < 1 for n in size):
+        raise ctx.fail(f"empty slice {size} is not supported", y)
+    if [d for d in y.shape if d != 1] != [n for n in size if n != 1] or math.prod(
+        y.shape
+    ) != math.prod(size):
+        raise ctx.fail(f"shape {list(y.shape)} but the slice is {size}", y)
+
+
+def _split_along(
+    ctx: Ctx, x: TFLiteTensor, axis: int, sizes: list[int]
+) -> list[dict[str, Any]]:
+    outs = [ctx.output(i) for i in range(len(ctx.op.outputs))]
+    if len(outs) != len(sizes):
+        raise ctx.fail(f"{len(outs)} outputs for {len(sizes)} splits")
+    _same_dtype(ctx, x, *outs)
+    result, at = [], 0
+    for y, n in zip(outs, sizes, strict=True):
+        begin = [0] * len(x.shape)
+        begin[axis] = at
+        size = list(x.shape)
+        size[axis] = n
+        _check_slice(ctx, y, size)
+        result.append(_slice_params(x, y, begin, size))
+        at += n
+    return result
+
+
+def split_params(ctx: Ctx) -> list[dict[str, Any]]:
+    """SPLIT(axis, input): `num_splits` equal parts along the axis."""
+    axis_t, x = ctx.input(0), ctx.input(1)
+    (axis,) = _ints(ctx, axis_t, "axis") or [0]
+    axis = _axis(ctx, axis, len(x.shape))
+    n = int(ctx.op.options.get("num_splits", len(ctx.op.outputs)))
+    if n < 1 or x.shape[axis] % n:
+        raise ctx.fail(f"axis {axis} of {list(x.shape)} does not split in {n}", x)
+    return _split_along(ctx, x, axis, [x.shape[axis] // n] * n)
+
+
+def split_v_params(ctx: Ctx) -> list[dict[str, Any]]:
+    """SPLIT_V(input, size_splits, axis): parts of the given sizes (one may
+    be -1: the rest)."""
+    x, sizes_t, axis_t = ctx.input(0), ctx.input(1), ctx.input(2)
+    (axis,) = _ints(ctx, axis_t, "axis") or [0]
+    axis = _axis(ctx, axis, len(x.shape))
+    sizes = _ints(ctx, sizes_t, "size_splits")
+    if sizes.count(-1) == 1:
+        sizes[sizes.index(-1)] = x.shape[axis] - (sum(sizes) + 1)
+    if any(s < 0 for s in sizes) or sum(sizes) != x.shape[axis]:
+        raise ctx.fail(f"size_splits {sizes} do not add up to {x.shape[axis]}")
+    return _split_along(ctx, x, axis, sizes)
+
+
+def unpack_params(ctx: Ctx) -> list[dict[str, Any]]:
+    """UNPACK: the input's `num` slices along `axis`, that axis dropped."""
+    x = ctx.input(0)
+    axis = _axis(ctx, int(ctx.op.options.get("axis", 0)), len(x.shape))
+    return _split_along(ctx, x, axis, [1] * x.shape[axis])
+
+
+def slice_params(ctx: Ctx) -> dict[str, Any]:
+    """SLICE(input, begin, size): size -1 means to the end."""
+    x, y = ctx.input(0), ctx.output()
+    _same_dtype(ctx, x, y)
+    begin = _ints(ctx, ctx.input(1), "begin")
+    size = _ints(ctx, ctx.input(2), "size")
+    if len(begin) != len(x.shape) or len(size) != len(x.shape):
+        raise ctx.fail(f"begin {begin} / size {size} for a rank-{len(x.shape)} input")
+    size = [
+        d - b if n == -1 else n for d, b, n in zip(x.shape, begin, size, strict=True)
+    ]
+    for d, b, n in zip(x.shape, begin, size, strict=True):
+        if b < 0 or b + n > d:
+            raise ctx.fail(f"slice from {begin} of size {size} leaves {list(x.shape)}")
+    _check_slice(ctx, y, size)
+    return _slice_params(x, y, begin, size)
+
+
+def strided_slice_params(ctx: Ctx) -> dict[str, Any]:
+    """STRIDED_SLICE(input, begin, end, strides) with begin/end/shrink-axis
+    masks, as strided_slice_logic.h's StartForAxis / StopForAxis compute the
+    range (negative indices count from the end, then clamped); ellipsis and
+    new-axis masks are not supported."""
+    x, y = ctx.input(0), ctx.output()
+    _same_dtype(ctx, x, y)
+    o = ctx.op.options
+    for key in ("ellipsis_mask", "new_axis_mask"):
+        if int(o.get(key, 0)):
+            raise ctx.fail(f"{key} is not supported")
+    if o.get("offset", False):
+        raise ctx.fail("offset strided slices are not supported")
+    rank = len(x.shape)
+    begin = _ints(ctx, ctx.input(1), "begin")
+    end = _ints(ctx, ctx.input(2), "end")
+    strides = _ints(ctx, ctx.input(3), "strides")
+    if not len(begin) == len(end) == len(strides) == rank:
+        raise ctx.fail(f"begin/end/strides for a rank-{rank} input")
+    bm, em = int(o.get("begin_mask", 0)), int(o.get("end_mask", 0))
+    sm = int(o.get("shrink_axis_mask", 0))
+    starts, sizes = [], []
+    for i, (d, s) in enumerate(zip(x.shape, strides, strict=True)):
+        if s == 0:
+            raise ctx.fail("stride 0")
+        if bm >> i & 1:
+            start = 0 if s > 0 else d - 1
+        else:
+            start = begin[i] + d if begin[i] < 0 else begin[i]
+            start = min(max(start, 0), d) if s > 0 else min(max(start, -1), d - 1)
+        if sm >> i & 1:
+            stop = start + 1
+        elif em >> i & 1:
+            stop = d if s > 0 else -1
+        else:
+            stop = end[i] + d if end[i] < 0 else end[i]
+            stop = min(max(stop, 0), d) if s > 0 else min(max(stop, -1), d - 1)
+        span, step = (stop - start, s) if s > 0 else (start - stop, -s)
+        n = max(0, -(-span // step))
+        starts.append(start)
+        sizes.append(n)
+    _check_slice(ctx, y, sizes)
+    return _slice_params(x, y, starts, sizes, strides)
+
+
+def transpose_params(ctx: Ctx) -> dict[str, Any]:
+    """TRANSPOSE(input, perm)."""
+    x, y = ctx.input(0), ctx.output()
+    _same_dtype(ctx, x, y)
+    perm = _ints(ctx, ctx.input(1), "perm")
+    rank = len(x.shape)
+    perm = [p + rank if p < 0 else p for p in perm]
+    if sorted(perm) != list(range(rank)):
+        raise ctx.fail(f"perm {perm} is not a permutation of {rank} axes")
+    ctx.check_shape(y, tuple(x.shape[p] for p in perm))
+    return {"perm": tuple(perm)}
+
+
+# -------------------------------------------------------------- activations
+
+_RELU_BOUNDS = {
+    "RELU": (0.0, math.inf),
+    "RELU6": (0.0, 6.0),
+    "RELU_N1_TO_1": (-1.0, 1.0),
+    "RELU_0_TO_1": (0.0, 1.0),
+}
+
+
+def relu_params(ctx: Ctx) -> dict[str, Any]:
+    """RELU, RELU6, RELU_N1_TO_1, RELU_0_TO_1 (ReluPrepare, QuantizedReluX):
+    the clamp is ``output_zp + roundf(bound / output_scale)`` in float32,
+    within int8 (an infinite upper bound is 127)."""
+    x, y = ctx.input(0), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.check_shape(y, tuple(x.shape))
+    lo, hi = _RELU_BOUNDS[ctx.op.opcode]
+
+    def q(bound: float) -> int:
+        v = float(np.float32(bound) / np.float32(out_s))
+        return out_zp + int(round_half_away(v))
+
+    m, s = relu_integers(in_s, out_s)
+    return {
+        "input_zp": in_zp,
+        "output_zp": out_zp,
+        "multiplier": m,
+        "shift": s,
+        "act_min": max(-128, q(lo)),
+        "act_max": 127 if math.isinf(hi) else min(127, q(hi)),
+    }
+
+
+def leaky_relu_params(ctx: Ctx) -> dict[str, Any]:
+    """LEAKY_RELU (LeakyReluPrepare)."""
+    x, y = ctx.input(0), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.check_shape(y, tuple(x.shape))
+    alpha = float(np.float32(ctx.op.options.get("alpha", 0.0)))
+    try:
+        integers = leaky_relu_integers(in_s, alpha, out_s)
+    except ValueError as e:
+        raise ctx.fail(f"unsupported alpha {alpha}: {e}") from None
+    return {"input_zp": in_zp, "output_zp": out_zp, **integers}
+
+
+def leaky_relu_scales(ctx: Ctx) -> dict[str, Any]:
+    """Input and output scales and alpha."""
+    x, y = ctx.input(0), ctx.output()
+    return {
+        "input_scale": float(np.float32(ctx.int8(x, "input")[0])),
+        "output_scale": float(np.float32(ctx.int8(y, "output")[0])),
+        "alpha": float(np.float32(ctx.op.options.get("alpha", 0.0))),
+    }
+
+
+def tanh_params(ctx: Ctx) -> dict[str, Any]:
+    """TANH int8: the 256-entry table LiteRT builds in Prepare."""
+    x, y = ctx.input(0), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.check_shape(y, tuple(x.shape))
+    return {"table": tanh_table(in_s, in_zp, out_s, out_zp)}
+
+
+def min_max_params(ctx: Ctx) -> dict[str, Any]:
+    """MAXIMUM, MINIMUM: stored values compared, numpy broadcasting."""
+    a, b, y = ctx.input(0), ctx.input(1), ctx.output()
+    _same_dtype(ctx, a, b, y)
+    try:
+        shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
+    except ValueError:
+        raise ctx.fail(
+            f"shapes {list(a.shape)} and {list(b.shape)} do not broadcast"
+        ) from None
+    ctx.check_shape(y, tuple(shape))
+    return {}
