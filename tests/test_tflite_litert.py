@@ -783,6 +783,7 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "relu_0_to_1": lambda r: _unary_case(r, "RELU_0_TO_1"),
     "leaky_relu": lambda r: _unary_case(r, "LEAKY_RELU"),
     "tanh": lambda r: _unary_case(r, "TANH"),
+    "hard_swish": lambda r: _unary_case(r, "HARD_SWISH"),
     "maximum": lambda r: _min_max_case(r, "MAXIMUM"),
     "minimum": lambda r: _min_max_case(r, "MINIMUM"),
 }

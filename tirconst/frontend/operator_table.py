@@ -121,6 +121,9 @@ OPERATORS: dict[str, TFLiteOp] = {
     "LEAKY_RELU": TFLiteOp(
         tir.LeakyReluOp, po.leaky_relu_params, scales=po.leaky_relu_scales
     ),
+    "HARD_SWISH": TFLiteOp(
+        tir.HardSwishOp, po.hard_swish_params, scales=tp.in_out_scales
+    ),
     "TANH": TFLiteOp(
         tir.TanhOp, po.tanh_params, scales=tp.in_out_quantization, table="table"
     ),

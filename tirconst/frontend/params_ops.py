@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from tirconst.dialects.tir.quantization import (
+    hard_swish_integers,
     leaky_relu_integers,
     relu_integers,
     round_half_away,
@@ -321,3 +322,16 @@ def min_max_params(ctx: Ctx) -> dict[str, Any]:
         ) from None
     ctx.check_shape(y, tuple(shape))
     return {}
+
+
+def hard_swish_params(ctx: Ctx) -> dict[str, Any]:
+    """HARD_SWISH int8 (HardSwishPrepare)."""
+    x, y = ctx.input(0), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.check_shape(y, tuple(x.shape))
+    try:
+        integers = hard_swish_integers(in_s, out_s)
+    except ValueError as e:  # TFLite's Prepare fails here
+        raise ctx.fail(f"unsupported scales: {e}", y) from None
+    return {"input_zp": in_zp, "output_zp": out_zp, **integers}

@@ -5,7 +5,7 @@ under LiteRT's ``BUILTIN_REF`` op resolver, with the integer parameters of
 :mod:`tirconst.frontend.tflite_params` passed as keyword arguments.
 """
 
-from .activations import leaky_relu, logistic, relu, softmax, tanh
+from .activations import hard_swish, leaky_relu, logistic, relu, softmax, tanh
 from .conv import conv2d, depthwise_conv2d, fully_connected
 from .elementwise import add, maximum, minimum, mul, sub
 from .pooling import avg_pool2d, max_pool2d
@@ -21,6 +21,7 @@ __all__ = [
     "depthwise_conv2d",
     "dequantize",
     "fully_connected",
+    "hard_swish",
     "leaky_relu",
     "logistic",
     "max_pool2d",

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .fixedpoint import multiply_by_quantized_multiplier
+from .fixedpoint import multiply_by_quantized_multiplier, rounding_divide_by_pot
 
 __all__ = [
+    "hard_swish",
     "leaky_relu",
     "logistic",
     "relu",
@@ -132,3 +133,59 @@ def leaky_relu(
     neg = multiply_by_quantized_multiplier(d, alpha_multiplier, alpha_shift)
     v = np.where(d >= 0, pos, neg) + int(output_zp)
     return np.clip(v, -128, 127).astype(np.int8)
+
+
+def _wrap16(x: np.ndarray) -> np.ndarray:
+    return ((np.asarray(x, np.int64) + 2**15) & 0xFFFF) - 2**15
+
+
+def _srdhm16(a: np.ndarray, b: np.ndarray | int) -> np.ndarray:
+    """gemmlowp ``SaturatingRoundingDoublingHighMul`` on int16."""
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    ab = a * b
+    s = ab + np.where(ab >= 0, 1 << 14, 1 - (1 << 14))
+    q = np.where(s >= 0, s >> 15, -((-s) >> 15))
+    return np.where((a == b) & (a == -(2**15)), 2**15 - 1, q)
+
+
+def _sdhm16(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``SaturatingDoublingHighMul`` on int16: the product / 2^15 truncated."""
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    ab = a * b
+    q = np.where(ab >= 0, ab >> 15, -((-ab) >> 15))
+    return np.where((a == b) & (a == -(2**15)), 2**15 - 1, q)
+
+
+def _saturating_left_shift16(x: np.ndarray, amount: int) -> np.ndarray:
+    return np.clip(np.asarray(x, np.int64) << amount, -(2**15), 2**15 - 1)
+
+
+def hard_swish(
+    input: np.ndarray,
+    *,
+    input_zp: int,
+    output_zp: int,
+    output_multiplier: int,
+    output_shift: int,
+    reluish_multiplier: int,
+    reluish_shift: int,
+) -> np.ndarray:
+    """int8 HARD_SWISH as ``reference_ops::HardSwish`` computes it in 16-bit
+    fixed point (see `tir.hard_swish`)."""
+    x = np.asarray(input)
+    if x.dtype != np.int8:
+        raise TypeError(f"input must be int8, got {x.dtype}")
+    hires = _wrap16((x.astype(np.int64) - int(input_zp)) * 128)
+    preshift = _srdhm16(hires, output_multiplier)
+    r = hires
+    if reluish_shift > 0:
+        r = _saturating_left_shift16(r, reluish_shift - 1)
+    r = _srdhm16(r, reluish_multiplier)
+    if reluish_shift > 0:
+        r = _saturating_left_shift16(r, 1)
+    if reluish_shift < 0:
+        r = rounding_divide_by_pot(r, -reluish_shift)
+    r = (r + (1 << 15)) >> 1
+    out = rounding_divide_by_pot(_sdhm16(r, preshift), -int(output_shift))
+    out = _wrap16(out + int(output_zp))
+    return np.clip(out, -128, 127).astype(np.int8)

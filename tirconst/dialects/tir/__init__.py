@@ -11,6 +11,7 @@ loops, conditionals), `scalar` (TIR-specific scalar ops) and `operators`
 from xdsl.ir import Dialect
 
 from tirconst.dialects.tir.activation_ops import (
+    HardSwishOp,
     LeakyReluOp,
     MaximumOp,
     MinimumOp,
@@ -116,6 +117,7 @@ OPERATOR_OPS = [
     TransposeOp,
     ReluOp,
     LeakyReluOp,
+    HardSwishOp,
     TanhOp,
     MaximumOp,
     MinimumOp,
@@ -154,6 +156,7 @@ __all__ = [
     "ForOp",
     "FullyConnectedOp",
     "FuncOp",
+    "HardSwishOp",
     "IfOp",
     "LeakyReluOp",
     "LogisticOp",

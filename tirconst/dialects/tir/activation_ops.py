@@ -1,6 +1,6 @@
 """TFLite activations and elementwise selections as tir operator ops: the
-ReLU family, LEAKY_RELU, TANH (a lookup table, as LOGISTIC), MAXIMUM and
-MINIMUM (see `operators` for the conventions they share)."""
+ReLU family, LEAKY_RELU, HARD_SWISH, TANH (a lookup table, as LOGISTIC),
+MAXIMUM and MINIMUM (see `operators` for the conventions they share)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,11 @@ from tirconst.dialects.tir.operators import (
     ZeroPoint,
     operator_op,
 )
-from tirconst.dialects.tir.quantization import leaky_relu_integers, relu_integers
+from tirconst.dialects.tir.quantization import (
+    hard_swish_integers,
+    leaky_relu_integers,
+    relu_integers,
+)
 from tirconst.dialects.tir.types import BufferType
 
 
@@ -109,6 +113,54 @@ class LeakyReluOp(_UnaryOp):
 
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
         return leaky_relu_integers(q["input_scale"], q["alpha"], q["output_scale"])
+
+
+_HARD_SWISH = {
+    "input_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
+    "output_multiplier": Int,
+    "output_shift": Int,
+    "reluish_multiplier": Int,
+    "reluish_shift": Int,
+}
+
+
+@operator_op(
+    ("input",), _HARD_SWISH, quant={"input_scale": Scale, "output_scale": Scale}
+)
+class HardSwishOp(_UnaryOp):
+    """TFLite int8 HARD_SWISH, x * relu6(x + 3) / 6, in TFLite's 16-bit fixed
+    point (reference_ops::HardSwish): v = (input - input_zp) * 128 (int16);
+    p = SaturatingRoundingDoublingHighMul16(v, output_multiplier); the
+    "reluish" factor r = v rescaled by reluish_multiplier * 2^reluish_shift
+    with saturating left shifts (all but the last bit before the multiply) or
+    a rounding right shift, mapped from [-1, 1] to [0, 1] as (r + 2^15) >> 1;
+    output = RoundingDivideByPOT(SaturatingDoublingHighMul16(r, p),
+    -output_shift) + output_zp, saturated to int8. The Q15 multipliers are
+    QuantizeMultiplier of (input_scale / 128) / output_scale and of
+    (input_scale / 128) / (3 / 32768), rounded to 16 bits; output_shift <= 0.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
+          tir.hard_swish ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi8>)
+              {input_zp = 0, output_zp = 0, output_multiplier = 16384,
+               output_shift = -6, reluish_multiplier = 21845,
+               reluish_shift = -5}
+        }
+    """
+
+    name = "tir.hard_swish"
+
+    def verify_(self) -> None:
+        super().verify_()
+        if self.p("output_shift") > 0:
+            raise VerifyException(f"output_shift {self.p('output_shift')} must be <= 0")
+        for name in ("output_multiplier", "reluish_multiplier"):
+            if not 0 <= self.p(name) < 2**15:
+                raise VerifyException(f"{name} must be a Q15 value in [0, 2^15)")
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        return hard_swish_integers(q["input_scale"], q["output_scale"])
 
 
 @operator_op(

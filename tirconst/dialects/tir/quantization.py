@@ -139,3 +139,29 @@ def leaky_relu_integers(
         "identity_multiplier": im,
         "identity_shift": ish,
     }
+
+
+def _int16_multiplier(multiplier: int) -> int:
+    """``DownScaleInt32ToInt16Multiplier``: the Q31 multiplier rounded to Q15."""
+    if multiplier >= 2**31 - 1 - (1 << 15):
+        return 2**15 - 1
+    return (multiplier + (1 << 15)) >> 16
+
+
+def hard_swish_integers(input_scale: float, output_scale: float) -> dict[str, int]:
+    """HARD_SWISH int8 (HardSwishPrepare): the input on a scale 128 times
+    finer (``hires = input_scale / 128``), ``QuantizeMultiplier`` of
+    ``hires / output_scale`` and of ``hires / (3 / 32768)`` (float32
+    quotients), each multiplier rounded to Q15. Raises ValueError where
+    TFLite's Prepare fails (an output multiplier exponent above 0)."""
+    hires = np.float32(1.0 / 128.0) * np.float32(input_scale)
+    om, oe = quantize_multiplier(float(hires / np.float32(output_scale)))
+    if oe > 0:
+        raise ValueError(f"output multiplier exponent {oe} > 0")
+    rm, re = quantize_multiplier(float(hires / np.float32(3.0 / 32768.0)))
+    return {
+        "output_multiplier": _int16_multiplier(om),
+        "output_shift": oe,
+        "reluish_multiplier": _int16_multiplier(rm),
+        "reluish_shift": re,
+    }

@@ -147,3 +147,12 @@ tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<2xi8>) {
 // CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.minimum' op in @f: shapes [2, 3] and [2] do not broadcast
   tir.minimum ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<2xi8>) outs(%a : !tir.buffer<2x3xi8>)
 }
+
+// -----
+
+// hard_swish: the output shift is a right shift
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<8xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.hard_swish' op in @f: output_shift 1 must be <= 0
+  tir.hard_swish ins(%a : !tir.buffer<8xi8>) outs(%a : !tir.buffer<8xi8>) {input_zp = 0, output_zp = 0, output_multiplier = 16384, output_shift = 1, reluish_multiplier = 21845, reluish_shift = -5}
+}

@@ -17,6 +17,8 @@ tir.func @ops(%a : !tir.buffer<1x2x4xi8>, %b : !tir.buffer<1x2x3xi8>, %c : !tir.
   tir.relu ins(%a : !tir.buffer<1x2x4xi8>) outs(%a : !tir.buffer<1x2x4xi8>) {input_zp = 3, output_zp = -128, multiplier = 1073741824, shift = 1, act_min = -128, act_max = 127, input_scale = 0.1 : f32, output_scale = 0.1 : f32}
   // CHECK-NEXT: tir.leaky_relu ins(%a : !tir.buffer<1x2x4xi8>) outs(%a : !tir.buffer<1x2x4xi8>) {input_zp = 0 : i64, output_zp = 0 : i64, alpha_multiplier = 1717986944 : i64, alpha_shift = -2 : i64, identity_multiplier = 1073741824 : i64, identity_shift = 1 : i64}
   tir.leaky_relu ins(%a : !tir.buffer<1x2x4xi8>) outs(%a : !tir.buffer<1x2x4xi8>) {input_zp = 0, output_zp = 0, alpha_multiplier = 1717986944, alpha_shift = -2, identity_multiplier = 1073741824, identity_shift = 1}
+  // CHECK-NEXT: tir.hard_swish ins(%a : !tir.buffer<1x2x4xi8>) outs(%a : !tir.buffer<1x2x4xi8>) {input_zp = 0 : i64, output_zp = 0 : i64, output_multiplier = 16384 : i64, output_shift = -6 : i64, reluish_multiplier = 21845 : i64, reluish_shift = -5 : i64}
+  tir.hard_swish ins(%a : !tir.buffer<1x2x4xi8>) outs(%a : !tir.buffer<1x2x4xi8>) {input_zp = 0, output_zp = 0, output_multiplier = 16384, output_shift = -6, reluish_multiplier = 21845, reluish_shift = -5}
   // CHECK-NEXT: tir.tanh ins(%a, %tab : !tir.buffer<1x2x4xi8>, !tir.buffer<256xi8>) outs(%a : !tir.buffer<1x2x4xi8>)
   tir.tanh ins(%a, %tab : !tir.buffer<1x2x4xi8>, !tir.buffer<256xi8>) outs(%a : !tir.buffer<1x2x4xi8>)
   // CHECK-NEXT: tir.maximum ins(%h, %h3 : !tir.buffer<2x3xi16>, !tir.buffer<3xi16>) outs(%h : !tir.buffer<2x3xi16>)
