@@ -426,14 +426,14 @@ def _binary_case(rng: np.random.Generator, opcode: str) -> Case:
         sb = sb[int(rng.integers(0, rank)) :]  # lower-rank right operand
     out = np.broadcast_shapes(tuple(sa), tuple(sb))
     (s1, z1), (s2, z2), (so, zo) = _q(rng), _q(rng), _q(rng)
-    cls = {"ADD": "AddOptions", "SUB": "SubOptions", "MUL": "MulOptions"}[opcode]
+    cls = {"ADD": "AddOptions", "SUB": "SubOptions", "MUL": "MulOptions"}.get(opcode)
     tensors = [
         T(tuple(sa), np.int8, s1, z1),
         T(tuple(sb), np.int8, s2, z2),
         T(tuple(out), np.int8, so, zo),
     ]
-    op = Op(opcode, [0, 1], [2], (cls, {"FusedActivationFunction": _act(rng)}))
-    return tensors, [op], [0, 1], [2]
+    opts = (cls, {"FusedActivationFunction": _act(rng)}) if cls else None
+    return tensors, [Op(opcode, [0, 1], [2], opts)], [0, 1], [2]
 
 
 def _pad_case(rng: np.random.Generator) -> Case:
@@ -785,6 +785,9 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "tanh": lambda r: _unary_case(r, "TANH"),
     "hard_swish": lambda r: _unary_case(r, "HARD_SWISH"),
     "maximum": lambda r: _min_max_case(r, "MAXIMUM"),
+    "abs": lambda r: _unary_case(r, "ABS"),
+    "neg": lambda r: _unary_case(r, "NEG"),
+    "squared_difference": lambda r: _binary_case(r, "SQUARED_DIFFERENCE"),
     "minimum": lambda r: _min_max_case(r, "MINIMUM"),
 }
 

@@ -127,6 +127,14 @@ OPERATORS: dict[str, TFLiteOp] = {
     "TANH": TFLiteOp(
         tir.TanhOp, po.tanh_params, scales=tp.in_out_quantization, table="table"
     ),
+    "ABS": TFLiteOp(tir.AbsOp, po.abs_params, scales=tp.in_out_scales),
+    "NEG": TFLiteOp(tir.NegOp, po.neg_params),
+    "SQUARED_DIFFERENCE": TFLiteOp(
+        tir.SquaredDifferenceOp,
+        po.squared_difference_params,
+        (0, 1),
+        tp.binary_scales,
+    ),
     "MAXIMUM": TFLiteOp(tir.MaximumOp, po.min_max_params, (0, 1)),
     "MINIMUM": TFLiteOp(tir.MinimumOp, po.min_max_params, (0, 1)),
 }

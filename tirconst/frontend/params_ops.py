@@ -21,6 +21,7 @@ from tirconst.dialects.tir.quantization import (
     leaky_relu_integers,
     relu_integers,
     round_half_away,
+    squared_difference_integers,
 )
 from tirconst.frontend.tflite_params import Ctx, tanh_table
 from tirconst.frontend.tflite_reader import TFLiteTensor
@@ -335,3 +336,41 @@ def hard_swish_params(ctx: Ctx) -> dict[str, Any]:
     except ValueError as e:  # TFLite's Prepare fails here
         raise ctx.fail(f"unsupported scales: {e}", y) from None
     return {"input_zp": in_zp, "output_zp": out_zp, **integers}
+
+
+def abs_params(ctx: Ctx) -> dict[str, Any]:
+    """ABS int8 (elementwise.cc AbsPrepare)."""
+    x, y = ctx.input(0), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.check_shape(y, tuple(x.shape))
+    m, s = relu_integers(in_s, out_s)
+    return {"input_zp": in_zp, "output_zp": out_zp, "multiplier": m, "shift": s}
+
+
+def neg_params(ctx: Ctx) -> dict[str, Any]:
+    """NEG: the stored values negated (no parameters)."""
+    x, y = ctx.input(0), ctx.output()
+    _same_dtype(ctx, x, y)
+    ctx.check_shape(y, tuple(x.shape))
+    return {}
+
+
+def squared_difference_params(ctx: Ctx) -> dict[str, Any]:
+    """SQUARED_DIFFERENCE int8 (squared_difference.cc Prepare)."""
+    a, b, y = ctx.input(0), ctx.input(1), ctx.output()
+    a_s, a_zp = ctx.int8(a, "lhs")
+    b_s, b_zp = ctx.int8(b, "rhs")
+    out_s, out_zp = ctx.int8(y, "output")
+    try:
+        shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
+    except ValueError:
+        raise ctx.fail(
+            f"shapes {list(a.shape)} and {list(b.shape)} do not broadcast"
+        ) from None
+    ctx.check_shape(y, tuple(shape))
+    try:
+        integers = squared_difference_integers(a_s, b_s, out_s)
+    except ValueError as e:
+        raise ctx.fail(f"unsupported scales: {e}", y) from None
+    return {"lhs_zp": a_zp, "rhs_zp": b_zp, "output_zp": out_zp, **integers}

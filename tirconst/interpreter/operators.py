@@ -26,6 +26,7 @@ from xdsl.ir import Operation, SSAValue
 
 from tirconst import kernels
 from tirconst.dialects.tir import (
+    AbsOp,
     AddOp,
     AvgPool2DOp,
     BufferType,
@@ -45,12 +46,14 @@ from tirconst.dialects.tir import (
     MeanOp,
     MinimumOp,
     MulOp,
+    NegOp,
     OperatorOp,
     PadOp,
     QuantizeOp,
     ReluOp,
     RequantizeOp,
     SoftmaxOp,
+    SquaredDifferenceOp,
     StridedSliceOp,
     SubOp,
     TanhOp,
@@ -110,6 +113,9 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     TanhOp: Kernel(kernels.tanh, keywords=("table",)),
     MaximumOp: Kernel(kernels.maximum),
     MinimumOp: Kernel(kernels.minimum),
+    AbsOp: Kernel(kernels.abs),
+    NegOp: Kernel(kernels.neg),
+    SquaredDifferenceOp: Kernel(kernels.squared_difference),
 }
 """Each tir operator op class and its kernel (registered below, by class)."""
 

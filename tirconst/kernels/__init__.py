@@ -7,13 +7,25 @@ under LiteRT's ``BUILTIN_REF`` op resolver, with the integer parameters of
 
 from .activations import hard_swish, leaky_relu, logistic, relu, softmax, tanh
 from .conv import conv2d, depthwise_conv2d, fully_connected
-from .elementwise import add, maximum, minimum, mul, sub
+from .elementwise import (
+    abs,
+    add,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    squared_difference,
+    sub,
+)
 from .pooling import avg_pool2d, max_pool2d
 from .quantize import dequantize, quantize
 from .reduce import mean
 from .shape import concatenation, pad, reshape, squeeze, strided_slice, transpose
 
 __all__ = [
+    "abs",
+    "neg",
+    "squared_difference",
     "add",
     "avg_pool2d",
     "concatenation",

@@ -46,16 +46,19 @@ from tirconst.dialects.tir.data_ops import (
     TransposeOp,
 )
 from tirconst.dialects.tir.elementwise_ops import (
+    AbsOp,
     AddOp,
     CopyOp,
     DequantizeOp,
     LogisticOp,
     MeanOp,
     MulOp,
+    NegOp,
     PadOp,
     QuantizeOp,
     RequantizeOp,
     SoftmaxOp,
+    SquaredDifferenceOp,
     SubOp,
 )
 from tirconst.dialects.tir.encoded import CoreSection, EncodedWeightsAttr
@@ -121,6 +124,9 @@ OPERATOR_OPS = [
     TanhOp,
     MaximumOp,
     MinimumOp,
+    AbsOp,
+    NegOp,
+    SquaredDifferenceOp,
 ]
 
 Tir = Dialect(
@@ -131,6 +137,7 @@ Tir = Dialect(
 
 __all__ = [
     "Tir",
+    "AbsOp",
     "AddOp",
     "AllocateConstOp",
     "AllocateOp",
@@ -167,6 +174,7 @@ __all__ = [
     "MeanOp",
     "MinOp",
     "MulOp",
+    "NegOp",
     "OperatorOp",
     "PerChannelData",
     "slice_output_channels",
@@ -179,6 +187,7 @@ __all__ = [
     "ReshapeOp",
     "SelectOp",
     "SoftmaxOp",
+    "SquaredDifferenceOp",
     "StridedSliceOp",
     "SubOp",
     "TanhOp",

@@ -165,3 +165,31 @@ def hard_swish_integers(input_scale: float, output_scale: float) -> dict[str, in
         "reluish_multiplier": _int16_multiplier(rm),
         "reluish_shift": re,
     }
+
+
+SQUARED_DIFFERENCE_LEFT_SHIFT = 7
+"""squared_difference.cc: int8 inputs are shifted left by 7 before rescaling."""
+
+
+def squared_difference_integers(
+    lhs_scale: float, rhs_scale: float, output_scale: float
+) -> dict[str, int]:
+    """SQUARED_DIFFERENCE int8 (squared_difference.cc Prepare): the inputs
+    rescaled to twice the larger input scale, the squared difference from
+    its square over 2^14 to the output scale; double arithmetic."""
+    a, b, o = _f64(lhs_scale), _f64(rhs_scale), _f64(output_scale)
+    twice_max = 2.0 * max(a, b)
+    lm, ls = quantize_multiplier_smaller_than_one_exp(a / twice_max)
+    rm, rs = quantize_multiplier_smaller_than_one_exp(b / twice_max)
+    om, os_ = quantize_multiplier(
+        twice_max * twice_max / ((1 << (2 * SQUARED_DIFFERENCE_LEFT_SHIFT)) * o)
+    )
+    return {
+        "left_shift": SQUARED_DIFFERENCE_LEFT_SHIFT,
+        "lhs_multiplier": lm,
+        "lhs_shift": ls,
+        "rhs_multiplier": rm,
+        "rhs_shift": rs,
+        "output_multiplier": om,
+        "output_shift": os_,
+    }

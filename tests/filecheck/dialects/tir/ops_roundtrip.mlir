@@ -26,3 +26,21 @@ tir.func @ops(%a : !tir.buffer<1x2x4xi8>, %b : !tir.buffer<1x2x3xi8>, %c : !tir.
   // CHECK-NEXT: tir.minimum ins(%h, %h3 : !tir.buffer<2x3xi16>, !tir.buffer<3xi16>) outs(%h : !tir.buffer<2x3xi16>)
   tir.minimum ins(%h, %h3 : !tir.buffer<2x3xi16>, !tir.buffer<3xi16>) outs(%h : !tir.buffer<2x3xi16>)
 }
+
+// CHECK: tir.func @abs_0
+tir.func @abs_0(%x : !tir.buffer<8xi8>) {
+  // CHECK-NEXT: tir.abs ins(%x : !tir.buffer<8xi8>) outs(%x : !tir.buffer<8xi8>) {input_zp = 3 : i64, output_zp = -128 : i64, multiplier = 1073741824 : i64, shift = 1 : i64, input_scale = 1.000000e-01 : f32, output_scale = 1.000000e-01 : f32}
+  tir.abs ins(%x : !tir.buffer<8xi8>) outs(%x : !tir.buffer<8xi8>) {input_zp = 3, output_zp = -128, multiplier = 1073741824, shift = 1, input_scale = 0.1 : f32, output_scale = 0.1 : f32}
+}
+
+// CHECK: tir.func @neg_1
+tir.func @neg_1(%x : !tir.buffer<8xi16>) {
+  // CHECK-NEXT: tir.neg ins(%x : !tir.buffer<8xi16>) outs(%x : !tir.buffer<8xi16>)
+  tir.neg ins(%x : !tir.buffer<8xi16>) outs(%x : !tir.buffer<8xi16>)
+}
+
+// CHECK: tir.func @squared_difference_2
+tir.func @squared_difference_2(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>) {
+  // CHECK-NEXT: tir.squared_difference ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>) outs(%a : !tir.buffer<2x3xi8>) {lhs_zp = 0 : i64, rhs_zp = 0 : i64, output_zp = -128 : i64, left_shift = 7 : i64, lhs_multiplier = 1073741824 : i64, lhs_shift = 0 : i64, rhs_multiplier = 1073741824 : i64, rhs_shift = 0 : i64, output_multiplier = 1073741824 : i64, output_shift = -11 : i64}
+  tir.squared_difference ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>) outs(%a : !tir.buffer<2x3xi8>) {lhs_zp = 0, rhs_zp = 0, output_zp = -128, left_shift = 7, lhs_multiplier = 1073741824, lhs_shift = 0, rhs_multiplier = 1073741824, rhs_shift = 0, output_multiplier = 1073741824, output_shift = -11}
+}
