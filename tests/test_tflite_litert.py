@@ -731,6 +731,46 @@ def _min_max_case(rng: np.random.Generator, opcode: str) -> Case:
     return tensors, [op], [0, 1], [2]
 
 
+def _pad_like_case(rng: np.random.Generator, opcode: str) -> Case:
+    shape = _shape(rng)
+    dt = np.int8 if opcode == "PADV2" else _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    x = T(shape, dt, s, zp)
+    r = len(shape)
+    if opcode in ("PADV2", "MIRROR_PAD"):
+        mode = int(rng.integers(0, 2))
+        hi = [d - 1 + mode if opcode == "MIRROR_PAD" else 3 for d in shape]
+        pads = np.array(
+            [[rng.integers(0, h + 1) for _ in range(2)] for h in hi], np.int32
+        )
+        out = tuple(int(d + p.sum()) for d, p in zip(shape, pads, strict=True))
+        tensors = [x, T((r, 2), np.int32, data=pads)]
+        if opcode == "PADV2":
+            fill = np.array([rng.integers(-128, 128)], np.int8)
+            tensors.append(T((1,), np.int8, s, zp, data=fill))
+            return (
+                [*tensors, T(out, dt, s, zp)],
+                [Op("PADV2", [0, 1, 2], [3])],
+                [0],
+                [3],
+            )
+        opts = ("MirrorPadOptions", {"Mode": mode})
+        return [*tensors, T(out, dt, s, zp)], [Op(opcode, [0, 1], [2], opts)], [0], [2]
+    if opcode == "TILE":
+        m = [int(v) for v in rng.integers(1, 4, r)]
+        out = tuple(d * k for d, k in zip(shape, m, strict=True))
+        tensors = [x, T((r,), np.int32, data=np.array(m, np.int32)), T(out, dt, s, zp)]
+        return tensors, [Op("TILE", [0, 1], [2])], [0], [2]
+    axis = int(rng.integers(-r, r))
+    tensors = [
+        x,
+        T((1,), np.int32, data=np.array([axis], np.int32)),
+        T(shape, dt, s, zp),
+    ]
+    return tensors, [Op("REVERSE_V2", [0, 1], [2])], [0], [2]
+
+
 def _expand_dims_case(rng: np.random.Generator) -> Case:
     shape = _shape(rng)
     axis = int(rng.integers(-len(shape) - 1, len(shape) + 1))
@@ -777,6 +817,10 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "strided_slice": _strided_slice_case,
     "transpose": _transpose_case,
     "expand_dims": _expand_dims_case,
+    "padv2": lambda r: _pad_like_case(r, "PADV2"),
+    "mirror_pad": lambda r: _pad_like_case(r, "MIRROR_PAD"),
+    "tile": lambda r: _pad_like_case(r, "TILE"),
+    "reverse_v2": lambda r: _pad_like_case(r, "REVERSE_V2"),
     "relu": lambda r: _unary_case(r, "RELU"),
     "relu6": lambda r: _unary_case(r, "RELU6"),
     "relu_n1_to_1": lambda r: _unary_case(r, "RELU_N1_TO_1"),

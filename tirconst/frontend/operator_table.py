@@ -84,6 +84,10 @@ OPERATORS: dict[str, TFLiteOp] = {
         tir.MaxPool2DOp, tp.pool_params, scales=tp.in_out_quantization
     ),
     "PAD": TFLiteOp(tir.PadOp, tp.pad_params),
+    "PADV2": TFLiteOp(tir.PadOp, po.padv2_params),
+    "MIRROR_PAD": TFLiteOp(tir.MirrorPadOp, po.mirror_pad_params),
+    "TILE": TFLiteOp(tir.TileOp, po.tile_params),
+    "REVERSE_V2": TFLiteOp(tir.ReverseOp, po.reverse_params),
     "MEAN": TFLiteOp(tir.MeanOp, tp.mean_params, scales=tp.in_out_scales),
     "SOFTMAX": TFLiteOp(
         tir.SoftmaxOp,

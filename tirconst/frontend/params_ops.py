@@ -243,6 +243,76 @@ def transpose_params(ctx: Ctx) -> dict[str, Any]:
     return {"perm": tuple(perm)}
 
 
+def _paddings(ctx: Ctx, x: TFLiteTensor) -> list[int]:
+    pads = np.asarray(ctx.const(ctx.input(1), "paddings"), dtype=np.int64)
+    if pads.shape != (len(x.shape), 2):
+        raise ctx.fail(
+            f"paddings shape {list(pads.shape)} for a rank-{len(x.shape)} input"
+        )
+    if (pads < 0).any():
+        raise ctx.fail("negative paddings are not supported", ctx.input(1))
+    return [int(v) for v in pads.reshape(-1)]
+
+
+def _padded(x: TFLiteTensor, pads: list[int]) -> tuple[int, ...]:
+    return tuple(d + pads[2 * i] + pads[2 * i + 1] for i, d in enumerate(x.shape))
+
+
+def padv2_params(ctx: Ctx) -> dict[str, Any]:
+    """PADV2(input, paddings, constant_values): the fill is the stored
+    constant value (pad.cc copies it unchanged; without it, the output zero
+    point)."""
+    x, y = ctx.input(0), ctx.output()
+    _same_dtype(ctx, x, y)
+    pads = _paddings(ctx, x)
+    ctx.check_shape(y, _padded(x, pads))
+    c = ctx.optional_input(2)
+    if c is None:
+        q = y.quantization
+        return {"padding": tuple(pads), "pad_value": q.zero_point if q else 0}
+    if c.dtype != x.dtype:
+        raise ctx.fail(f"constant_values must be {x.dtype}, got {c.dtype}", c)
+    values = np.asarray(ctx.const(c, "constant_values")).reshape(-1)
+    if values.size != 1:
+        raise ctx.fail("constant_values must hold one value", c)
+    return {"padding": tuple(pads), "pad_value": int(values[0])}
+
+
+def mirror_pad_params(ctx: Ctx) -> dict[str, Any]:
+    """MIRROR_PAD(input, paddings), mode REFLECT (0) or SYMMETRIC (1)."""
+    x, y = ctx.input(0), ctx.output()
+    _same_dtype(ctx, x, y)
+    pads = _paddings(ctx, x)
+    mode = int(ctx.op.options.get("mode", 0))
+    for i, d in enumerate(x.shape):
+        if max(pads[2 * i : 2 * i + 2]) > d - 1 + mode:
+            raise ctx.fail(f"axis {i}: padding {pads[2 * i : 2 * i + 2]} exceeds {d}")
+    ctx.check_shape(y, _padded(x, pads))
+    return {"padding": tuple(pads), "mode": mode}
+
+
+def tile_params(ctx: Ctx) -> dict[str, Any]:
+    """TILE(input, multiples)."""
+    x, y = ctx.input(0), ctx.output()
+    _same_dtype(ctx, x, y)
+    m = _ints(ctx, ctx.input(1), "multiples")
+    if len(m) != len(x.shape) or min(m, default=1) < 1:
+        raise ctx.fail(f"multiples {m} for a rank-{len(x.shape)} input")
+    ctx.check_shape(y, tuple(d * k for d, k in zip(x.shape, m, strict=True)))
+    return {"multiples": tuple(m)}
+
+
+def reverse_params(ctx: Ctx) -> dict[str, Any]:
+    """REVERSE_V2(input, axis)."""
+    x, y = ctx.input(0), ctx.output()
+    _same_dtype(ctx, x, y)
+    axes = [_axis(ctx, a, len(x.shape)) for a in _ints(ctx, ctx.input(1), "axis")]
+    if len(set(axes)) != len(axes):
+        raise ctx.fail(f"axes {axes} repeat")
+    ctx.check_shape(y, tuple(x.shape))
+    return {"axes": tuple(axes)}
+
+
 # -------------------------------------------------------------- activations
 
 _RELU_BOUNDS = {

@@ -45,6 +45,7 @@ from tirconst.dialects.tir import (
     MaxPool2DOp,
     MeanOp,
     MinimumOp,
+    MirrorPadOp,
     MulOp,
     NegOp,
     OperatorOp,
@@ -52,11 +53,13 @@ from tirconst.dialects.tir import (
     QuantizeOp,
     ReluOp,
     RequantizeOp,
+    ReverseOp,
     SoftmaxOp,
     SquaredDifferenceOp,
     StridedSliceOp,
     SubOp,
     TanhOp,
+    TileOp,
     TransposeOp,
 )
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
@@ -116,6 +119,9 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     AbsOp: Kernel(kernels.abs),
     NegOp: Kernel(kernels.neg),
     SquaredDifferenceOp: Kernel(kernels.squared_difference),
+    MirrorPadOp: Kernel(kernels.mirror_pad),
+    TileOp: Kernel(kernels.tile),
+    ReverseOp: Kernel(kernels.reverse),
 }
 """Each tir operator op class and its kernel (registered below, by class)."""
 

@@ -20,9 +20,22 @@ from .elementwise import (
 from .pooling import avg_pool2d, max_pool2d
 from .quantize import dequantize, quantize
 from .reduce import mean
-from .shape import concatenation, pad, reshape, squeeze, strided_slice, transpose
+from .shape import (
+    concatenation,
+    mirror_pad,
+    pad,
+    reshape,
+    reverse,
+    squeeze,
+    strided_slice,
+    tile,
+    transpose,
+)
 
 __all__ = [
+    "mirror_pad",
+    "reverse",
+    "tile",
     "abs",
     "neg",
     "squared_difference",

@@ -1,5 +1,6 @@
 """Data-movement kernels: RESHAPE, SQUEEZE, PAD, CONCATENATION, strided
-slices (SLICE, STRIDED_SLICE, SPLIT, SPLIT_V, UNPACK), TRANSPOSE."""
+slices (SLICE, STRIDED_SLICE, SPLIT, SPLIT_V, UNPACK), TRANSPOSE, MIRROR_PAD,
+TILE, REVERSE_V2."""
 
 from __future__ import annotations
 
@@ -7,7 +8,17 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["reshape", "squeeze", "pad", "concatenation", "strided_slice", "transpose"]
+__all__ = [
+    "concatenation",
+    "mirror_pad",
+    "pad",
+    "reshape",
+    "reverse",
+    "squeeze",
+    "strided_slice",
+    "tile",
+    "transpose",
+]
 
 
 def reshape(input: np.ndarray, *, output_shape: Sequence[int]) -> np.ndarray:
@@ -77,3 +88,24 @@ def transpose(input: np.ndarray, *, perm: Sequence[int]) -> np.ndarray:
     """TRANSPOSE: output axis i is input axis ``perm[i]``
     (``reference_ops::Transpose``, values unchanged)."""
     return np.ascontiguousarray(np.transpose(np.asarray(input), [int(p) for p in perm]))
+
+
+def mirror_pad(input: np.ndarray, *, padding: Sequence[int], mode: int) -> np.ndarray:
+    """MIRROR_PAD (``mirror_pad.cc``): mode 0 REFLECT, 1 SYMMETRIC;
+    ``padding = (before0, after0, ...)``; values unchanged."""
+    x = np.asarray(input)
+    p = [int(v) for v in padding]
+    if len(p) != 2 * x.ndim:
+        raise ValueError(f"padding {tuple(p)} does not fit a rank-{x.ndim} input")
+    pairs = [(p[2 * i], p[2 * i + 1]) for i in range(x.ndim)]
+    return np.pad(x, pairs, mode="symmetric" if int(mode) else "reflect")
+
+
+def tile(input: np.ndarray, *, multiples: Sequence[int]) -> np.ndarray:
+    """TILE (``tile.cc``): the input repeated along each axis."""
+    return np.tile(np.asarray(input), [int(m) for m in multiples])
+
+
+def reverse(input: np.ndarray, *, axes: Sequence[int]) -> np.ndarray:
+    """REVERSE_V2 (``reverse.cc``): the order along ``axes`` reversed."""
+    return np.ascontiguousarray(np.flip(np.asarray(input), [int(a) for a in axes]))

@@ -42,7 +42,10 @@ from tirconst.dialects.tir.convolution_ops import (
 )
 from tirconst.dialects.tir.data_ops import (
     ConcatenationOp,
+    MirrorPadOp,
+    ReverseOp,
     StridedSliceOp,
+    TileOp,
     TransposeOp,
 )
 from tirconst.dialects.tir.elementwise_ops import (
@@ -127,6 +130,9 @@ OPERATOR_OPS = [
     AbsOp,
     NegOp,
     SquaredDifferenceOp,
+    MirrorPadOp,
+    TileOp,
+    ReverseOp,
 ]
 
 Tir = Dialect(
@@ -171,6 +177,7 @@ __all__ = [
     "MaxPool2DOp",
     "MaximumOp",
     "MinimumOp",
+    "MirrorPadOp",
     "MeanOp",
     "MinOp",
     "MulOp",
@@ -185,12 +192,14 @@ __all__ = [
     "ReluOp",
     "RequantizeOp",
     "ReshapeOp",
+    "ReverseOp",
     "SelectOp",
     "SoftmaxOp",
     "SquaredDifferenceOp",
     "StridedSliceOp",
     "SubOp",
     "TanhOp",
+    "TileOp",
     "TransposeOp",
     "dense_from_numpy",
     "element_type_of",

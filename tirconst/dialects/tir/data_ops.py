@@ -147,3 +147,96 @@ class TransposeOp(OperatorOp):
                 f"perm {list(perm)} is not a permutation of {len(shape)} axes"
             )
         self.expect_shape("output", self.output, [shape[a] for a in perm])
+
+
+@operator_op(("input",), {"padding": Ints, "mode": Int})
+class MirrorPadOp(OperatorOp):
+    """TFLite MIRROR_PAD: pads each axis with its own mirror image;
+    `padding` is (before0, after0, before1, ...), `mode` 0 is REFLECT (the
+    edge element not repeated, padding < extent) and 1 SYMMETRIC (the edge
+    repeated, padding <= extent). Values are copied unchanged.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<4x4xi8>) {
+          tir.mirror_pad ins(%x : !tir.buffer<2x3xi8>)
+              outs(%y : !tir.buffer<4x4xi8>)
+              {padding = array<i64: 1, 1, 0, 1>, mode = 0}
+        }
+    """
+
+    name = "tir.mirror_pad"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        _same_element_type(self, self.input, self.output)
+        shape = self.shape(self.input)
+        self.expect_len("padding", 2 * len(shape))
+        pads, mode = self.p("padding"), self.p("mode")
+        if mode not in (0, 1):
+            raise VerifyException(
+                f"mode must be 0 (REFLECT) or 1 (SYMMETRIC), got {mode}"
+            )
+        for i, d in enumerate(shape):
+            for p in pads[2 * i : 2 * i + 2]:
+                if p < 0 or p > d - 1 + mode:
+                    raise VerifyException(
+                        f"axis {i}: padding {p} does not mirror an extent of {d}"
+                    )
+        expect = [d + pads[2 * i] + pads[2 * i + 1] for i, d in enumerate(shape)]
+        self.expect_shape("output", self.output, expect)
+
+
+@operator_op(("input",), {"multiples": Ints})
+class TileOp(OperatorOp):
+    """TFLite TILE: the input repeated `multiples[i]` (>= 1) times along each
+    axis i; values are copied unchanged.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<2x9xi8>) {
+          tir.tile ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x9xi8>)
+              {multiples = array<i64: 1, 3>}
+        }
+    """
+
+    name = "tir.tile"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        _same_element_type(self, self.input, self.output)
+        shape = self.shape(self.input)
+        self.expect_len("multiples", len(shape), positive=True)
+        self.expect_shape(
+            "output",
+            self.output,
+            [d * m for d, m in zip(shape, self.p("multiples"), strict=True)],
+        )
+
+
+@operator_op(("input",), {"axes": Ints})
+class ReverseOp(OperatorOp):
+    """TFLite REVERSE_V2: the input with the element order of each axis in
+    `axes` (distinct, 0 <= axis < rank) reversed; values copied unchanged.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<2x3xi8>) {
+          tir.reverse ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x3xi8>)
+              {axes = array<i64: 1>}
+        }
+    """
+
+    name = "tir.reverse"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        _same_element_type(self, self.input, self.output)
+        rank = len(self.shape(self.input))
+        axes = list(self.p("axes"))
+        if len(set(axes)) != len(axes) or any(not 0 <= a < rank for a in axes):
+            raise VerifyException(f"axes {axes} are not distinct axes of rank {rank}")
+        self.expect_shape("output", self.output, self.shape(self.input))

@@ -156,3 +156,30 @@ tir.func @f(%a : !tir.buffer<8xi8>) {
 // CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.hard_swish' op in @f: output_shift 1 must be <= 0
   tir.hard_swish ins(%a : !tir.buffer<8xi8>) outs(%a : !tir.buffer<8xi8>) {input_zp = 0, output_zp = 0, output_multiplier = 16384, output_shift = 1, reluish_multiplier = 21845, reluish_shift = -5}
 }
+
+// -----
+
+// mirror_pad: REFLECT padding must be below the extent
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<6x3xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.mirror_pad' op in @f: axis 0: padding 2 does not mirror an extent of 2
+  tir.mirror_pad ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<6x3xi8>) {padding = array<i64: 2, 2, 0, 0>, mode = 0}
+}
+
+// -----
+
+// tile: multiples are >= 1
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<2x3xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.tile' op in @f: multiples values must be >= 1, got [1, 0]
+  tir.tile ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x3xi8>) {multiples = array<i64: 1, 0>}
+}
+
+// -----
+
+// reverse: distinct axes
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<2x3xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.reverse' op in @f: axes [1, 1] are not distinct axes of rank 2
+  tir.reverse ins(%x : !tir.buffer<2x3xi8>) outs(%x : !tir.buffer<2x3xi8>) {axes = array<i64: 1, 1>}
+}

@@ -44,3 +44,21 @@ tir.func @squared_difference_2(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>)
   // CHECK-NEXT: tir.squared_difference ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>) outs(%a : !tir.buffer<2x3xi8>) {lhs_zp = 0 : i64, rhs_zp = 0 : i64, output_zp = -128 : i64, left_shift = 7 : i64, lhs_multiplier = 1073741824 : i64, lhs_shift = 0 : i64, rhs_multiplier = 1073741824 : i64, rhs_shift = 0 : i64, output_multiplier = 1073741824 : i64, output_shift = -11 : i64}
   tir.squared_difference ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>) outs(%a : !tir.buffer<2x3xi8>) {lhs_zp = 0, rhs_zp = 0, output_zp = -128, left_shift = 7, lhs_multiplier = 1073741824, lhs_shift = 0, rhs_multiplier = 1073741824, rhs_shift = 0, output_multiplier = 1073741824, output_shift = -11}
 }
+
+// CHECK: tir.func @mirror_pad_0
+tir.func @mirror_pad_0(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<4x4xi8>) {
+  // CHECK-NEXT: tir.mirror_pad ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<4x4xi8>) {padding = array<i64: 1, 1, 0, 1>, mode = 0 : i64}
+  tir.mirror_pad ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<4x4xi8>) {padding = array<i64: 1, 1, 0, 1>, mode = 0}
+}
+
+// CHECK: tir.func @tile_1
+tir.func @tile_1(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<2x9xi8>) {
+  // CHECK-NEXT: tir.tile ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x9xi8>) {multiples = array<i64: 1, 3>}
+  tir.tile ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x9xi8>) {multiples = array<i64: 1, 3>}
+}
+
+// CHECK: tir.func @reverse_2
+tir.func @reverse_2(%x : !tir.buffer<2x3xi16>) {
+  // CHECK-NEXT: tir.reverse ins(%x : !tir.buffer<2x3xi16>) outs(%x : !tir.buffer<2x3xi16>) {axes = array<i64: 0, 1>}
+  tir.reverse ins(%x : !tir.buffer<2x3xi16>) outs(%x : !tir.buffer<2x3xi16>) {axes = array<i64: 0, 1>}
+}
