@@ -128,6 +128,7 @@ _TENSOR_TYPE = {
     np.dtype(np.int8): TensorType.INT8,
     np.dtype(np.int16): TensorType.INT16,
     np.dtype(np.int32): TensorType.INT32,
+    np.dtype(np.int64): TensorType.INT64,
     np.dtype(np.uint8): TensorType.UINT8,
 }
 _ACT = {"NONE": 0, "RELU": 1, "RELU_N1_TO_1": 2, "RELU6": 3, "TANH": 4}
@@ -771,6 +772,40 @@ def _pad_like_case(rng: np.random.Generator, opcode: str) -> Case:
     return tensors, [Op("REVERSE_V2", [0, 1], [2])], [0], [2]
 
 
+def _reduce_case(rng: np.random.Generator, opcode: str) -> Case:
+    shape = _shape(rng)
+    rank = len(shape)
+    dt = np.int8 if opcode == "ARG_MAX" else _dtype(rng)
+    s_in, z_in = _q(rng)
+    z_in = 0 if dt == np.int16 else z_in
+    if opcode == "ARG_MAX":
+        axis = int(rng.integers(-rank, rank))
+        out_dt = np.int32 if rng.integers(0, 2) else np.int64
+        out = tuple(d for i, d in enumerate(shape) if i != axis % rank)
+        tensors = [
+            T(shape, dt, s_in, z_in),
+            T((1,), np.int32, data=np.array([axis], np.int32)),
+            T(out, out_dt),
+        ]
+        opts = ("ArgMaxOptions", {"OutputType": 2 if out_dt == np.int32 else 4})
+        return tensors, [Op("ARG_MAX", [0, 1], [2], opts)], [0], [2]
+    axes = sorted(rng.choice(rank, int(rng.integers(1, rank + 1)), replace=False))
+    axes = [int(a) - rank if rng.integers(0, 2) else int(a) for a in axes]
+    keep = bool(rng.integers(0, 2))
+    red = {a % rank for a in axes}
+    out = tuple(
+        1 if i in red else d for i, d in enumerate(shape) if keep or i not in red
+    )
+    s_out, z_out = (s_in, z_in)
+    tensors = [
+        T(shape, dt, s_in, z_in),
+        T((len(axes),), np.int32, data=np.array(axes, np.int32)),
+        T(out, dt, s_out, z_out),
+    ]
+    op = Op(opcode, [0, 1], [2], ("ReducerOptions", {"KeepDims": keep}))
+    return tensors, [op], [0], [2]
+
+
 def _expand_dims_case(rng: np.random.Generator) -> Case:
     shape = _shape(rng)
     axis = int(rng.integers(-len(shape) - 1, len(shape) + 1))
@@ -817,6 +852,9 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "strided_slice": _strided_slice_case,
     "transpose": _transpose_case,
     "expand_dims": _expand_dims_case,
+    "reduce_max": lambda r: _reduce_case(r, "REDUCE_MAX"),
+    "reduce_min": lambda r: _reduce_case(r, "REDUCE_MIN"),
+    "arg_max": lambda r: _reduce_case(r, "ARG_MAX"),
     "padv2": lambda r: _pad_like_case(r, "PADV2"),
     "mirror_pad": lambda r: _pad_like_case(r, "MIRROR_PAD"),
     "tile": lambda r: _pad_like_case(r, "TILE"),

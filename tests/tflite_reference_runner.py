@@ -51,6 +51,8 @@ def _prepared(model: TFLiteModel, op: TFLiteOperator) -> list[PreparedOp]:
             fn = kernel.fn
             if kernel.output_shape:
                 p["output_shape"] = model.tensors[op.outputs[position]].shape
+            if kernel.output_dtype:
+                p["output_dtype"] = model.tensors[op.outputs[position]].dtype
         out.append(PreparedOp(op, fn, positions, p, op.outputs[position]))
     return out
 

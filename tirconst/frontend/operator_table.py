@@ -89,6 +89,9 @@ OPERATORS: dict[str, TFLiteOp] = {
     "TILE": TFLiteOp(tir.TileOp, po.tile_params),
     "REVERSE_V2": TFLiteOp(tir.ReverseOp, po.reverse_params),
     "MEAN": TFLiteOp(tir.MeanOp, tp.mean_params, scales=tp.in_out_scales),
+    "REDUCE_MAX": TFLiteOp(tir.ReduceMaxOp, po.reduce_extremum_params),
+    "REDUCE_MIN": TFLiteOp(tir.ReduceMinOp, po.reduce_extremum_params),
+    "ARG_MAX": TFLiteOp(tir.ArgMaxOp, po.arg_max_params),
     "SOFTMAX": TFLiteOp(
         tir.SoftmaxOp,
         tp.softmax_params,

@@ -313,6 +313,57 @@ def reverse_params(ctx: Ctx) -> dict[str, Any]:
     return {"axes": tuple(axes)}
 
 
+# --------------------------------------------------------------- reductions
+
+
+def _reduced(ctx: Ctx, x: TFLiteTensor, y: TFLiteTensor) -> tuple[int, ...]:
+    rank = len(x.shape)
+    raw = _ints(ctx, ctx.input(1), "axis")
+    axes = tuple(sorted({_axis(ctx, a, rank) for a in raw}))
+    keep = bool(ctx.op.options.get("keep_dims", False))
+    ctx.check_shape(
+        y,
+        tuple(
+            1 if i in axes else d
+            for i, d in enumerate(x.shape)
+            if keep or i not in axes
+        ),
+    )
+    return axes
+
+
+def reduce_extremum_params(ctx: Ctx) -> dict[str, Any]:
+    """REDUCE_MAX, REDUCE_MIN: reduce.cc requires equal input and output
+    quantization and compares stored values."""
+    x, y = ctx.input(0), ctx.output()
+    _same_dtype(ctx, x, y)
+    qx, qy = x.quantization, y.quantization
+    if (qx is None) != (qy is None) or (
+        qx is not None
+        and qy is not None
+        and (
+            np.float32(qx.scales[0]) != np.float32(qy.scales[0])
+            or qx.zero_point != qy.zero_point
+        )
+    ):
+        raise ctx.fail("output quantization differs from the input's", y)
+    return {"axes": _reduced(ctx, x, y), "output_shape": tuple(y.shape)}
+
+
+def arg_max_params(ctx: Ctx) -> dict[str, Any]:
+    """ARG_MAX(input, axis): int32 or int64 indices of int8 data (LiteRT's
+    kernel has no int16 case)."""
+    x, y = ctx.input(0), ctx.output()
+    if x.dtype != np.int8:
+        raise ctx.fail(f"input must be int8, got {x.dtype}", x)
+    if y.dtype not in (np.dtype(np.int32), np.dtype(np.int64)):
+        raise ctx.fail(f"output must be int32 or int64, got {y.dtype}", y)
+    (axis,) = _ints(ctx, ctx.input(1), "axis")[:1] or [0]
+    axis = _axis(ctx, axis, len(x.shape))
+    ctx.check_shape(y, tuple(d for i, d in enumerate(x.shape) if i != axis))
+    return {"axis": axis}
+
+
 # -------------------------------------------------------------- activations
 
 _RELU_BOUNDS = {

@@ -28,6 +28,7 @@ from tirconst import kernels
 from tirconst.dialects.tir import (
     AbsOp,
     AddOp,
+    ArgMaxOp,
     AvgPool2DOp,
     BufferType,
     CallExternOp,
@@ -51,6 +52,8 @@ from tirconst.dialects.tir import (
     OperatorOp,
     PadOp,
     QuantizeOp,
+    ReduceMaxOp,
+    ReduceMinOp,
     ReluOp,
     RequantizeOp,
     ReverseOp,
@@ -77,17 +80,21 @@ class Kernel:
     """How a tir operator op calls its kernel in `tirconst.kernels`: the op's
     inputs by position, except the last `keywords` ones, passed by those
     names; the op's parameters (`op.params()`, exactly the kernel's keyword
-    arguments) as keywords; and `output_shape` where the kernel needs it."""
+    arguments) as keywords; and `output_shape` / `output_dtype` where the
+    kernel needs them."""
 
     fn: Callable[..., Any]
     keywords: tuple[str, ...] = ()
     output_shape: bool = False
+    output_dtype: bool = False
 
     def call(self, op: OperatorOp, inputs: list[Any], params: dict[str, Any]) -> Any:
         n = len(inputs) - len(self.keywords)
         extra = dict(zip(self.keywords, inputs[n:], strict=True))
         if self.output_shape:
             extra["output_shape"] = op.shape(op.output)  # type: ignore[attr-defined]
+        if self.output_dtype:
+            extra["output_dtype"] = op.buffer_type(op.output).dtype  # type: ignore[attr-defined]
         return self.fn(*inputs[:n], **extra, **params)
 
 
@@ -122,6 +129,9 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     MirrorPadOp: Kernel(kernels.mirror_pad),
     TileOp: Kernel(kernels.tile),
     ReverseOp: Kernel(kernels.reverse),
+    ReduceMaxOp: Kernel(kernels.reduce_max, output_shape=True),
+    ReduceMinOp: Kernel(kernels.reduce_min, output_shape=True),
+    ArgMaxOp: Kernel(kernels.arg_max, output_shape=True, output_dtype=True),
 }
 """Each tir operator op class and its kernel (registered below, by class)."""
 

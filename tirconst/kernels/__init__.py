@@ -19,7 +19,7 @@ from .elementwise import (
 )
 from .pooling import avg_pool2d, max_pool2d
 from .quantize import dequantize, quantize
-from .reduce import mean
+from .reduce import arg_max, mean, reduce_max, reduce_min
 from .shape import (
     concatenation,
     mirror_pad,
@@ -33,6 +33,9 @@ from .shape import (
 )
 
 __all__ = [
+    "arg_max",
+    "reduce_max",
+    "reduce_min",
     "mirror_pad",
     "reverse",
     "tile",

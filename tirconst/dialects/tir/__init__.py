@@ -71,6 +71,11 @@ from tirconst.dialects.tir.operators import (
     PerChannelData,
     slice_output_channels,
 )
+from tirconst.dialects.tir.reduce_ops import (
+    ArgMaxOp,
+    ReduceMaxOp,
+    ReduceMinOp,
+)
 from tirconst.dialects.tir.scalar import (
     CastOp,
     FloorDivOp,
@@ -133,6 +138,9 @@ OPERATOR_OPS = [
     MirrorPadOp,
     TileOp,
     ReverseOp,
+    ReduceMaxOp,
+    ReduceMinOp,
+    ArgMaxOp,
 ]
 
 Tir = Dialect(
@@ -147,6 +155,7 @@ __all__ = [
     "AddOp",
     "AllocateConstOp",
     "AllocateOp",
+    "ArgMaxOp",
     "AssertOp",
     "AvgPool2DOp",
     "BufferLoadOp",
@@ -189,6 +198,8 @@ __all__ = [
     "PlacementAttr",
     "PoolOp",
     "QuantizeOp",
+    "ReduceMaxOp",
+    "ReduceMinOp",
     "ReluOp",
     "RequantizeOp",
     "ReshapeOp",

@@ -183,3 +183,21 @@ tir.func @f(%x : !tir.buffer<2x3xi8>) {
 // CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.reverse' op in @f: axes [1, 1] are not distinct axes of rank 2
   tir.reverse ins(%x : !tir.buffer<2x3xi8>) outs(%x : !tir.buffer<2x3xi8>) {axes = array<i64: 1, 1>}
 }
+
+// -----
+
+// reduce_max: the output keeps or drops the reduced axes
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<3xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.reduce_max' op in @f: output must have shape [2, 1] or [2], got [3]
+  tir.reduce_max ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<3xi8>) {axes = array<i64: 1>}
+}
+
+// -----
+
+// arg_max: indices are int32 or int64
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<2xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.arg_max' op in @f: output must be int32 or int64, got int8
+  tir.arg_max ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2xi8>) {axis = 1}
+}

@@ -62,3 +62,21 @@ tir.func @reverse_2(%x : !tir.buffer<2x3xi16>) {
   // CHECK-NEXT: tir.reverse ins(%x : !tir.buffer<2x3xi16>) outs(%x : !tir.buffer<2x3xi16>) {axes = array<i64: 0, 1>}
   tir.reverse ins(%x : !tir.buffer<2x3xi16>) outs(%x : !tir.buffer<2x3xi16>) {axes = array<i64: 0, 1>}
 }
+
+// CHECK: tir.func @reduce_max_0
+tir.func @reduce_max_0(%x : !tir.buffer<2x3xi16>, %y : !tir.buffer<2xi16>) {
+  // CHECK-NEXT: tir.reduce_max ins(%x : !tir.buffer<2x3xi16>) outs(%y : !tir.buffer<2xi16>) {axes = array<i64: 1>}
+  tir.reduce_max ins(%x : !tir.buffer<2x3xi16>) outs(%y : !tir.buffer<2xi16>) {axes = array<i64: 1>}
+}
+
+// CHECK: tir.func @reduce_min_1
+tir.func @reduce_min_1(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<2x1xi8>) {
+  // CHECK-NEXT: tir.reduce_min ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x1xi8>) {axes = array<i64: -1>}
+  tir.reduce_min ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x1xi8>) {axes = array<i64: -1>}
+}
+
+// CHECK: tir.func @arg_max_2
+tir.func @arg_max_2(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<3xi64>) {
+  // CHECK-NEXT: tir.arg_max ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<3xi64>) {axis = 0 : i64}
+  tir.arg_max ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<3xi64>) {axis = 0}
+}
