@@ -710,6 +710,8 @@ def _unary_case(rng: np.random.Generator, opcode: str) -> Case:
         s_out, z_out = 1 / 128, 0
     tensors = [T(shape, np.int8, s_in, z_in), T(shape, np.int8, s_out, z_out)]
     opts = None
+    if opcode == "GELU":
+        opts = ("GeluOptions", {"Approximate": bool(rng.integers(0, 2))})
     if opcode == "LEAKY_RELU":
         alpha = _f32(rng.choice([0.1, 0.2, 0.01, rng.uniform(0.0, 1.0)]))
         opts = ("LeakyReluOptions", {"Alpha": alpha})
@@ -866,6 +868,9 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "leaky_relu": lambda r: _unary_case(r, "LEAKY_RELU"),
     "tanh": lambda r: _unary_case(r, "TANH"),
     "hard_swish": lambda r: _unary_case(r, "HARD_SWISH"),
+    "exp": lambda r: _unary_case(r, "EXP"),
+    "log": lambda r: _unary_case(r, "LOG"),
+    "gelu": lambda r: _unary_case(r, "GELU"),
     "maximum": lambda r: _min_max_case(r, "MAXIMUM"),
     "abs": lambda r: _unary_case(r, "ABS"),
     "neg": lambda r: _unary_case(r, "NEG"),

@@ -142,6 +142,15 @@ OPERATORS: dict[str, TFLiteOp] = {
         (0, 1),
         tp.binary_scales,
     ),
+    "EXP": TFLiteOp(
+        tir.ExpOp, po.exp_params, scales=tp.in_out_quantization, table="table"
+    ),
+    "LOG": TFLiteOp(
+        tir.LogOp, po.log_params, scales=tp.in_out_quantization, table="table"
+    ),
+    "GELU": TFLiteOp(
+        tir.GeluOp, po.gelu_params, scales=tp.in_out_quantization, table="table"
+    ),
     "MAXIMUM": TFLiteOp(tir.MaximumOp, po.min_max_params, (0, 1)),
     "MINIMUM": TFLiteOp(tir.MinimumOp, po.min_max_params, (0, 1)),
 }

@@ -23,7 +23,13 @@ from tirconst.dialects.tir.quantization import (
     round_half_away,
     squared_difference_integers,
 )
-from tirconst.frontend.tflite_params import Ctx, tanh_table
+from tirconst.frontend.tflite_params import (
+    Ctx,
+    exp_table,
+    gelu_table,
+    log_table,
+    tanh_table,
+)
 from tirconst.frontend.tflite_reader import TFLiteTensor
 
 _MOVABLE = (np.dtype(np.int8), np.dtype(np.int16))
@@ -423,13 +429,33 @@ def leaky_relu_scales(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def tanh_params(ctx: Ctx) -> dict[str, Any]:
-    """TANH int8: the 256-entry table LiteRT builds in Prepare."""
+def _lut_params(ctx: Ctx, build) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     x, y = ctx.input(0), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
     ctx.check_shape(y, tuple(x.shape))
-    return {"table": tanh_table(in_s, in_zp, out_s, out_zp)}
+    return {"table": build(in_s, in_zp, out_s, out_zp)}
+
+
+def tanh_params(ctx: Ctx) -> dict[str, Any]:
+    """TANH int8: the 256-entry table LiteRT builds in Prepare."""
+    return _lut_params(ctx, tanh_table)
+
+
+def exp_params(ctx: Ctx) -> dict[str, Any]:
+    """EXP int8: the table of expf."""
+    return _lut_params(ctx, exp_table)
+
+
+def log_params(ctx: Ctx) -> dict[str, Any]:
+    """LOG int8: the table of logf."""
+    return _lut_params(ctx, log_table)
+
+
+def gelu_params(ctx: Ctx) -> dict[str, Any]:
+    """GELU int8: the table of the exact or (option) approximate GELU."""
+    approximate = bool(ctx.op.options.get("approximate", False))
+    return _lut_params(ctx, lambda *q: gelu_table(*q, approximate=approximate))
 
 
 def min_max_params(ctx: Ctx) -> dict[str, Any]:

@@ -46,6 +46,9 @@ __all__ = [
     "logistic_table",
     "lut_table",
     "tanh_table",
+    "exp_table",
+    "log_table",
+    "gelu_table",
 ]
 
 INT8_MIN = -128
@@ -146,6 +149,8 @@ def _libm_float(name: str, fallback: Callable[[np.ndarray], np.ndarray]):  # typ
 
 _expf = _libm_float("expf", np.exp)
 _tanhf = _libm_float("tanhf", np.tanh)
+_erff = _libm_float("erff", np.vectorize(math.erf, otypes=[np.float64]))
+_logf = _libm_float("logf", np.log)
 
 
 def softmax_exp_table(input_scale: float, beta: float) -> np.ndarray:
@@ -174,10 +179,13 @@ def lut_table(
     v = np.arange(-128, 128, dtype=np.int32)
     deq = np.float32(input_scale) * (v - int(input_zp)).astype(np.float32)
     inv = np.float32(1.0) / np.float32(output_scale)
-    t = np.asarray(transform(deq), np.float32) * inv
-    r = np.trunc(t)
-    r = np.where(np.abs(t - r) >= 0.5, r + np.sign(t), r).astype(np.float32)
-    q = (r + np.float32(output_zp)).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        t = np.asarray(transform(deq), np.float32) * inv
+        r = np.trunc(t)
+        r = np.where(np.abs(t - r) >= 0.5, r + np.sign(t), r).astype(np.float32)
+        # NaN (LOG of 0 or less) converts to the lowest integer, as LiteRT's
+        # float -> int conversion does on x86: the clamp makes it -128.
+        q = (r + np.float32(output_zp)).astype(np.int64)
     return np.clip(q, INT8_MIN, INT8_MAX).astype(np.int8)
 
 
@@ -190,6 +198,45 @@ def logistic_table(
         return np.float32(1.0) / (np.float32(1.0) + _expf(-x))
 
     return lut_table(sigmoid, input_scale, input_zp, output_scale, output_zp)
+
+
+def exp_table(
+    input_scale: float, input_zp: int, output_scale: float, output_zp: int
+) -> np.ndarray:
+    """EXP's table (exp.cc): :func:`lut_table` of ``expf``."""
+    return lut_table(_expf, input_scale, input_zp, output_scale, output_zp)
+
+
+def log_table(
+    input_scale: float, input_zp: int, output_scale: float, output_zp: int
+) -> np.ndarray:
+    """LOG's table: :func:`lut_table` of ``logf``."""
+    return lut_table(_logf, input_scale, input_zp, output_scale, output_zp)
+
+
+def gelu_table(
+    input_scale: float,
+    input_zp: int,
+    output_scale: float,
+    output_zp: int,
+    approximate: bool,
+) -> np.ndarray:
+    """GELU's table (GeluPrepare, reference_ops::GeluTransform[Approximate]),
+    float32 throughout: ``0.5 * x * (1 + erff(x * float(1/sqrt 2)))``, or
+    with `approximate` ``0.5 * x * (1 + tanhf(float(sqrt(2/pi)) * (x +
+    0.044715 * x * x * x)))``."""
+    f = np.float32
+    half, one = f(0.5), f(1.0)
+
+    def exact(x: np.ndarray) -> np.ndarray:
+        return half * x * (one + _erff(x * f(math.sqrt(0.5))))
+
+    def approx(x: np.ndarray) -> np.ndarray:
+        k = f(2.0 / math.sqrt(math.pi) * math.sqrt(0.5))
+        return half * x * (one + _tanhf(k * (x + f(0.044715) * x * x * x)))
+
+    fn = approx if approximate else exact
+    return lut_table(fn, input_scale, input_zp, output_scale, output_zp)
 
 
 def tanh_table(

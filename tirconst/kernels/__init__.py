@@ -5,7 +5,7 @@ under LiteRT's ``BUILTIN_REF`` op resolver, with the integer parameters of
 :mod:`tirconst.frontend.tflite_params` passed as keyword arguments.
 """
 
-from .activations import hard_swish, leaky_relu, logistic, relu, softmax, tanh
+from .activations import hard_swish, leaky_relu, logistic, lookup, relu, softmax
 from .conv import conv2d, depthwise_conv2d, fully_connected
 from .elementwise import (
     abs,
@@ -65,6 +65,6 @@ __all__ = [
     "squeeze",
     "strided_slice",
     "sub",
-    "tanh",
+    "lookup",
     "transpose",
 ]

@@ -21,7 +21,7 @@ __all__ = [
     "relu",
     "round_half_away_from_zero",
     "softmax",
-    "tanh",
+    "lookup",
 ]
 
 
@@ -83,9 +83,10 @@ def logistic(input: np.ndarray, *, table: np.ndarray) -> np.ndarray:
     return t[x.astype(np.int32) + 128]
 
 
-def tanh(input: np.ndarray, *, table: np.ndarray) -> np.ndarray:
-    """int8 tanh through a 256-entry lookup table (``EvalUsingLookupTable``,
-    which LiteRT's int8 TANH runs under BUILTIN_REF): as :func:`logistic`."""
+def lookup(input: np.ndarray, *, table: np.ndarray) -> np.ndarray:
+    """An int8 activation through its 256-entry lookup table
+    (``EvalUsingLookupTable`` / ``LookupTable``, which LiteRT's int8 TANH,
+    EXP, LOG and GELU run under BUILTIN_REF): as :func:`logistic`."""
     return logistic(input, table=table)
 
 

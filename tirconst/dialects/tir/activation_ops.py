@@ -1,6 +1,10 @@
 """TFLite activations and elementwise selections as tir operator ops: the
-ReLU family, LEAKY_RELU, HARD_SWISH, TANH (a lookup table, as LOGISTIC),
-MAXIMUM and MINIMUM (see `operators` for the conventions they share)."""
+ReLU family, LEAKY_RELU, HARD_SWISH, the lookup-table activations TANH,
+EXP, LOG and GELU (as LOGISTIC), MAXIMUM and MINIMUM (see `operators` for
+the conventions they share).
+
+ELU is not imported: LiteRT's BUILTIN_REF resolver has no ELU kernel, so
+nothing can check ours bit for bit."""
 
 from __future__ import annotations
 
@@ -163,16 +167,15 @@ class HardSwishOp(_UnaryOp):
         return hard_swish_integers(q["input_scale"], q["output_scale"])
 
 
-@operator_op(
-    ("input", "table"),
-    {},
-    quant={
-        "input_scale": Scale,
-        "input_zp": ZeroPoint,
-        "output_scale": Scale,
-        "output_zp": ZeroPoint,
-    },
-)
+_LUT_QUANT = {
+    "input_scale": Scale,
+    "input_zp": ZeroPoint,
+    "output_scale": Scale,
+    "output_zp": ZeroPoint,
+}
+
+
+@operator_op(("input", "table"), {}, quant=_LUT_QUANT)
 class TanhOp(_TableOp):
     """TFLite int8 TANH through its 256-entry table: output = table[input +
     128], where table[i] = clamp(round(tanhf(input_scale * (i - 128 -
@@ -190,6 +193,57 @@ class TanhOp(_TableOp):
     """
 
     name = "tir.tanh"
+
+
+@operator_op(("input", "table"), {}, quant=_LUT_QUANT)
+class ExpOp(_TableOp):
+    """TFLite int8 EXP through its 256-entry table: output = table[input +
+    128], table[i] = clamp(round(expf(input_scale * (i - 128 - input_zp)) /
+    output_scale) + output_zp) in float32 (exp.cc's LUTPopulate).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<16xi8>, %t : !tir.buffer<256xi8>,
+                    %y : !tir.buffer<16xi8>) {
+          tir.exp ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>)
+              outs(%y : !tir.buffer<16xi8>)
+        }
+    """
+
+    name = "tir.exp"
+
+
+@operator_op(("input", "table"), {}, quant=_LUT_QUANT)
+class LogOp(_TableOp):
+    """TFLite int8 LOG through its 256-entry table of logf, built as
+    `tir.exp`'s.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<16xi8>, %t : !tir.buffer<256xi8>,
+                    %y : !tir.buffer<16xi8>) {
+          tir.log ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>)
+              outs(%y : !tir.buffer<16xi8>)
+        }
+    """
+
+    name = "tir.log"
+
+
+@operator_op(("input", "table"), {}, quant=_LUT_QUANT)
+class GeluOp(_TableOp):
+    """TFLite int8 GELU through its 256-entry table of 0.5 x (1 + erf(x /
+    sqrt 2)) (or, for the operator's `approximate` option, the tanh form),
+    in float32 as reference_ops::GeluTransform computes it, built as
+    `tir.exp`'s.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<16xi8>, %t : !tir.buffer<256xi8>,
+                    %y : !tir.buffer<16xi8>) {
+          tir.gelu ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>)
+              outs(%y : !tir.buffer<16xi8>)
+        }
+    """
+
+    name = "tir.gelu"
 
 
 class _MinMaxOp(OperatorOp):

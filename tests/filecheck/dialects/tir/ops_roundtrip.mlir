@@ -80,3 +80,21 @@ tir.func @arg_max_2(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<3xi64>) {
   // CHECK-NEXT: tir.arg_max ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<3xi64>) {axis = 0 : i64}
   tir.arg_max ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<3xi64>) {axis = 0}
 }
+
+// CHECK: tir.func @exp_0
+tir.func @exp_0(%x : !tir.buffer<16xi8>, %t : !tir.buffer<256xi8>) {
+  // CHECK-NEXT: tir.exp ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>) outs(%x : !tir.buffer<16xi8>) {input_scale = 6.250000e-02 : f32, input_zp = 0 : i64, output_scale = 5.000000e-01 : f32, output_zp = -128 : i64}
+  tir.exp ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>) outs(%x : !tir.buffer<16xi8>) {input_scale = 0.0625 : f32, input_zp = 0, output_scale = 0.5 : f32, output_zp = -128}
+}
+
+// CHECK: tir.func @log_1
+tir.func @log_1(%x : !tir.buffer<16xi8>, %t : !tir.buffer<256xi8>) {
+  // CHECK-NEXT: tir.log ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>) outs(%x : !tir.buffer<16xi8>)
+  tir.log ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>) outs(%x : !tir.buffer<16xi8>)
+}
+
+// CHECK: tir.func @gelu_2
+tir.func @gelu_2(%x : !tir.buffer<16xi8>, %t : !tir.buffer<256xi8>) {
+  // CHECK-NEXT: tir.gelu ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>) outs(%x : !tir.buffer<16xi8>)
+  tir.gelu ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>) outs(%x : !tir.buffer<16xi8>)
+}
