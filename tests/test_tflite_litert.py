@@ -808,6 +808,26 @@ def _reduce_case(rng: np.random.Generator, opcode: str) -> Case:
     return tensors, [op], [0], [2]
 
 
+def _resize_case(rng: np.random.Generator, opcode: str) -> Case:
+    n, h, w, c = (int(v) for v in rng.integers(1, 6, 4))
+    oh, ow = (int(v) for v in rng.integers(1, 13, 2))
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    mode = int(rng.integers(0, 3))  # plain, align_corners, half_pixel_centers
+    cls = {
+        "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions",
+        "RESIZE_BILINEAR": "ResizeBilinearOptions",
+    }[opcode]
+    opts = {"AlignCorners": mode == 1, "HalfPixelCenters": mode == 2}
+    tensors = [
+        T((n, h, w, c), dt, s, zp),
+        T((2,), np.int32, data=np.array([oh, ow], np.int32)),
+        T((n, oh, ow, c), dt, s, zp),
+    ]
+    return tensors, [Op(opcode, [0, 1], [2], (cls, opts))], [0], [2]
+
+
 def _expand_dims_case(rng: np.random.Generator) -> Case:
     shape = _shape(rng)
     axis = int(rng.integers(-len(shape) - 1, len(shape) + 1))
@@ -854,6 +874,8 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "strided_slice": _strided_slice_case,
     "transpose": _transpose_case,
     "expand_dims": _expand_dims_case,
+    "resize_nearest": lambda r: _resize_case(r, "RESIZE_NEAREST_NEIGHBOR"),
+    "resize_bilinear": lambda r: _resize_case(r, "RESIZE_BILINEAR"),
     "reduce_max": lambda r: _reduce_case(r, "REDUCE_MAX"),
     "reduce_min": lambda r: _reduce_case(r, "REDUCE_MIN"),
     "arg_max": lambda r: _reduce_case(r, "ARG_MAX"),

@@ -121,6 +121,8 @@ OPERATORS: dict[str, TFLiteOp] = {
     "SLICE": TFLiteOp(tir.StridedSliceOp, po.slice_params),
     "STRIDED_SLICE": TFLiteOp(tir.StridedSliceOp, po.strided_slice_params),
     "TRANSPOSE": TFLiteOp(tir.TransposeOp, po.transpose_params),
+    "RESIZE_NEAREST_NEIGHBOR": TFLiteOp(tir.ResizeNearestOp, po.resize_params),
+    "RESIZE_BILINEAR": TFLiteOp(tir.ResizeBilinearOp, po.resize_params),
     "RELU": TFLiteOp(tir.ReluOp, po.relu_params, scales=tp.in_out_scales),
     "RELU6": TFLiteOp(tir.ReluOp, po.relu_params, scales=tp.in_out_scales),
     "RELU_N1_TO_1": TFLiteOp(tir.ReluOp, po.relu_params, scales=tp.in_out_scales),

@@ -319,6 +319,39 @@ def reverse_params(ctx: Ctx) -> dict[str, Any]:
     return {"axes": tuple(axes)}
 
 
+def resize_params(ctx: Ctx) -> dict[str, Any]:
+    """RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR(input, size): NHWC, the
+    output's height and width from the constant size; bilinear needs equal
+    input and output quantization (its integer kernel does not rescale)."""
+    x, y = ctx.input(0), ctx.output()
+    _same_dtype(ctx, x, y)
+    if len(x.shape) != 4:
+        raise ctx.fail(f"expects a 4-D input, got {list(x.shape)}", x)
+    size = _ints(ctx, ctx.input(1), "size")
+    if len(size) != 2 or min(size) < 1:
+        raise ctx.fail(f"size {size} must be two positive extents", ctx.input(1))
+    ctx.check_shape(y, (x.shape[0], size[0], size[1], x.shape[3]))
+    o = ctx.op.options
+    align, half = (
+        bool(o.get("align_corners", False)),
+        bool(o.get("half_pixel_centers", False)),
+    )
+    if align and half:
+        raise ctx.fail("align_corners with half_pixel_centers is not supported")
+    if ctx.op.opcode == "RESIZE_BILINEAR":
+        qx, qy = x.quantization, y.quantization
+        if (
+            qx is None
+            or qy is None
+            or (
+                np.float32(qx.scales[0]) != np.float32(qy.scales[0])
+                or qx.zero_point != qy.zero_point
+            )
+        ):
+            raise ctx.fail("output quantization differs from the input's", y)
+    return {"align_corners": int(align), "half_pixel_centers": int(half)}
+
+
 # --------------------------------------------------------------- reductions
 
 

@@ -59,6 +59,8 @@ from tirconst.dialects.tir import (
     ReduceMinOp,
     ReluOp,
     RequantizeOp,
+    ResizeBilinearOp,
+    ResizeNearestOp,
     ReverseOp,
     SoftmaxOp,
     SquaredDifferenceOp,
@@ -138,6 +140,8 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     ReduceMaxOp: Kernel(kernels.reduce_max, output_shape=True),
     ReduceMinOp: Kernel(kernels.reduce_min, output_shape=True),
     ArgMaxOp: Kernel(kernels.arg_max, output_shape=True, output_dtype=True),
+    ResizeNearestOp: Kernel(kernels.resize_nearest, output_shape=True),
+    ResizeBilinearOp: Kernel(kernels.resize_bilinear, output_shape=True),
 }
 """Each tir operator op class and its kernel (registered below, by class)."""
 

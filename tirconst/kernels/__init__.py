@@ -25,6 +25,8 @@ from .shape import (
     mirror_pad,
     pad,
     reshape,
+    resize_bilinear,
+    resize_nearest,
     reverse,
     squeeze,
     strided_slice,
@@ -33,6 +35,8 @@ from .shape import (
 )
 
 __all__ = [
+    "resize_bilinear",
+    "resize_nearest",
     "arg_max",
     "reduce_max",
     "reduce_min",

@@ -1,6 +1,6 @@
 """Data-movement kernels: RESHAPE, SQUEEZE, PAD, CONCATENATION, strided
 slices (SLICE, STRIDED_SLICE, SPLIT, SPLIT_V, UNPACK), TRANSPOSE, MIRROR_PAD,
-TILE, REVERSE_V2."""
+TILE, REVERSE_V2, RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ __all__ = [
     "mirror_pad",
     "pad",
     "reshape",
+    "resize_bilinear",
+    "resize_nearest",
     "reverse",
     "squeeze",
     "strided_slice",
@@ -109,3 +111,83 @@ def tile(input: np.ndarray, *, multiples: Sequence[int]) -> np.ndarray:
 def reverse(input: np.ndarray, *, axes: Sequence[int]) -> np.ndarray:
     """REVERSE_V2 (``reverse.cc``): the order along ``axes`` reversed."""
     return np.ascontiguousarray(np.flip(np.asarray(input), [int(a) for a in axes]))
+
+
+def _nearest(size: int, out: int, align: bool, half: bool) -> np.ndarray:
+    f = np.float32
+    scale = f(size - 1) / f(out - 1) if align and out > 1 else f(size) / f(out)
+    v = (np.arange(out).astype(np.float32) + f(0.5 if half else 0.0)) * scale
+    if align:
+        t = np.trunc(v)
+        idx = np.where(np.abs(v - t) >= 0.5, t + np.sign(v), t)
+    else:
+        idx = np.floor(v)
+    idx = np.minimum(idx.astype(np.int64), size - 1)
+    return np.maximum(idx, 0) if half else idx
+
+
+def resize_nearest(
+    input: np.ndarray,
+    *,
+    align_corners: int,
+    half_pixel_centers: int,
+    output_shape: Sequence[int],
+) -> np.ndarray:
+    """RESIZE_NEAREST_NEIGHBOR (``reference_ops::ResizeNearestNeighbor``,
+    ``GetNearestNeighbor`` in float32) of an NHWC input."""
+    x = np.asarray(input)
+    _, oh, ow, _ = (int(d) for d in output_shape)
+    rows = _nearest(x.shape[1], oh, bool(align_corners), bool(half_pixel_centers))
+    cols = _nearest(x.shape[2], ow, bool(align_corners), bool(half_pixel_centers))
+    return np.ascontiguousarray(x[:, rows][:, :, cols])
+
+
+def _bilinear_axis(size: int, out: int, align: bool, half: bool):  # type: ignore[no-untyped-def]
+    def tdiv(a, b):  # type: ignore[no-untyped-def]
+        return np.where(a >= 0, a // b, -((-a) // b))
+
+    scale = ((1 << 10) * size + out // 2) // out
+    if align and out > 1:
+        scale = ((1 << 10) * (size - 1) + (out - 1) // 2) // (out - 1)
+    v = np.arange(out, dtype=np.int64) * scale
+    if half:
+        v = v + scale // 2 - (1 << 9)
+    lo = np.maximum(tdiv(v, 1 << 10), 0)
+    hi = np.minimum(tdiv(v + (1 << 10) - 1, 1 << 10), size - 1)
+    return v, lo, hi
+
+
+def resize_bilinear(
+    input: np.ndarray,
+    *,
+    align_corners: int,
+    half_pixel_centers: int,
+    output_shape: Sequence[int],
+) -> np.ndarray:
+    """int8/int16 RESIZE_BILINEAR (``reference_ops::ResizeBilinearInteger``,
+    10-bit fixed point, the 20-bit sum rounded half away from zero)."""
+    x = np.asarray(input)
+    if x.dtype not in (np.int8, np.int16):
+        raise TypeError(f"input must be int8 or int16, got {x.dtype}")
+    _, oh, ow, _ = (int(d) for d in output_shape)
+    a, h = bool(align_corners), bool(half_pixel_centers)
+    vy, y0, y1 = _bilinear_axis(x.shape[1], oh, a, h)
+    vx, x0, x1 = _bilinear_axis(x.shape[2], ow, a, h)
+    dy = (vy - (1 << 10) * y0)[None, :, None, None]
+    dx = (vx - (1 << 10) * x0)[None, None, :, None]
+    one = 1 << 10
+    xi = x.astype(np.int64)
+
+    def at(r, c):  # type: ignore[no-untyped-def]
+        return xi[:, r][:, :, c]
+
+    total = (
+        at(y0, x0) * (one - dy) * (one - dx)
+        + at(y1, x0) * dy * (one - dx)
+        + at(y0, x1) * (one - dy) * dx
+        + at(y1, x1) * dy * dx
+    )
+    r = np.where(total > 0, 1 << 19, -(1 << 19))
+    s = total + r
+    out = np.where(s >= 0, s >> 20, -((-s) >> 20))
+    return out.astype(x.dtype)

@@ -46,6 +46,8 @@ from tirconst.dialects.tir.convolution_ops import (
 from tirconst.dialects.tir.data_ops import (
     ConcatenationOp,
     MirrorPadOp,
+    ResizeBilinearOp,
+    ResizeNearestOp,
     ReverseOp,
     StridedSliceOp,
     TileOp,
@@ -147,6 +149,8 @@ OPERATOR_OPS = [
     ReduceMaxOp,
     ReduceMinOp,
     ArgMaxOp,
+    ResizeNearestOp,
+    ResizeBilinearOp,
 ]
 
 Tir = Dialect(
@@ -212,6 +216,8 @@ __all__ = [
     "ReluOp",
     "RequantizeOp",
     "ReshapeOp",
+    "ResizeBilinearOp",
+    "ResizeNearestOp",
     "ReverseOp",
     "SelectOp",
     "SoftmaxOp",

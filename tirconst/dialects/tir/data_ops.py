@@ -240,3 +240,76 @@ class ReverseOp(OperatorOp):
         if len(set(axes)) != len(axes) or any(not 0 <= a < rank for a in axes):
             raise VerifyException(f"axes {axes} are not distinct axes of rank {rank}")
         self.expect_shape("output", self.output, self.shape(self.input))
+
+
+class _ResizeOp(OperatorOp):
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        _same_element_type(self, self.input, self.output)
+        self.expect_rank("input", self.input, 4)
+        self.expect_rank("output", self.output, 4)
+        (n, _, _, c), (n2, oh, ow, c2) = self.shape(self.input), self.shape(self.output)
+        if (n, c) != (n2, c2) or oh < 1 or ow < 1:
+            raise VerifyException(
+                f"output {list(self.shape(self.output))} must keep the batch and "
+                f"channels of {list(self.shape(self.input))}"
+            )
+        for name in ("align_corners", "half_pixel_centers"):
+            if self.p(name) not in (0, 1):
+                raise VerifyException(f"{name} must be 0 or 1")
+        if self.p("align_corners") and self.p("half_pixel_centers"):
+            raise VerifyException(
+                "align_corners and half_pixel_centers exclude each other"
+            )
+
+
+_RESIZE = {"align_corners": Int, "half_pixel_centers": Int}
+
+
+@operator_op(("input",), _RESIZE)
+class ResizeNearestOp(_ResizeOp):
+    """TFLite RESIZE_NEAREST_NEIGHBOR of an NHWC input to the output's height
+    and width: output row y reads input row min(floor((y + o) * s), H - 1)
+    (round instead of floor with align_corners), with o = 0.5 for
+    half_pixel_centers (then at least 0) else 0, and s = H / OH, or
+    (H - 1) / (OH - 1) with align_corners, in float32; columns alike.
+    Values are copied unchanged.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x2x2x3xi8>, %y : !tir.buffer<1x4x4x3xi8>) {
+          tir.resize_nearest ins(%x : !tir.buffer<1x2x2x3xi8>)
+              outs(%y : !tir.buffer<1x4x4x3xi8>)
+              {align_corners = 0, half_pixel_centers = 1}
+        }
+    """
+
+    name = "tir.resize_nearest"
+
+
+@operator_op(("input",), _RESIZE)
+class ResizeBilinearOp(_ResizeOp):
+    """TFLite RESIZE_BILINEAR of an int8 NHWC input to the output's height
+    and width, in TFLite's 10-bit fixed point (ResizeBilinearInteger): the
+    scale s = (1024 H + OH / 2) / OH (align_corners: (1024 (H - 1) +
+    (OH - 1) / 2) / (OH - 1)); output row y sits at v = y s (half pixel
+    centers: y s + s / 2 - 512), between rows max(v / 1024, 0) and min((v +
+    1023) / 1024, H - 1) (truncating divisions); columns alike; the four
+    neighbours weighted by their 10-bit distances sum to a 20-bit value,
+    rounded half away from zero to the output (no requantization: TFLite
+    requires equal input and output quantization).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x2x2x3xi8>, %y : !tir.buffer<1x4x4x3xi8>) {
+          tir.resize_bilinear ins(%x : !tir.buffer<1x2x2x3xi8>)
+              outs(%y : !tir.buffer<1x4x4x3xi8>)
+              {align_corners = 0, half_pixel_centers = 0}
+        }
+    """
+
+    name = "tir.resize_bilinear"
+
+    def verify_(self) -> None:
+        super().verify_()
+        self.expect_dtype("input", self.input, "int8", "int16")

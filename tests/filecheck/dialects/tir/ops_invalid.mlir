@@ -201,3 +201,21 @@ tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<2xi8>) {
 // CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.arg_max' op in @f: output must be int32 or int64, got int8
   tir.arg_max ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2xi8>) {axis = 1}
 }
+
+// -----
+
+// resize: batch and channels are kept
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<1x2x2x3xi8>, %y : !tir.buffer<1x4x4x2xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.resize_nearest' op in @f: output [1, 4, 4, 2] must keep the batch and channels of [1, 2, 2, 3]
+  tir.resize_nearest ins(%x : !tir.buffer<1x2x2x3xi8>) outs(%y : !tir.buffer<1x4x4x2xi8>) {align_corners = 0, half_pixel_centers = 0}
+}
+
+// -----
+
+// resize: align_corners excludes half_pixel_centers
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<1x2x2x3xi8>, %y : !tir.buffer<1x4x4x3xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.resize_bilinear' op in @f: align_corners and half_pixel_centers exclude each other
+  tir.resize_bilinear ins(%x : !tir.buffer<1x2x2x3xi8>) outs(%y : !tir.buffer<1x4x4x3xi8>) {align_corners = 1, half_pixel_centers = 1}
+}

@@ -98,3 +98,15 @@ tir.func @gelu_2(%x : !tir.buffer<16xi8>, %t : !tir.buffer<256xi8>) {
   // CHECK-NEXT: tir.gelu ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>) outs(%x : !tir.buffer<16xi8>)
   tir.gelu ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>) outs(%x : !tir.buffer<16xi8>)
 }
+
+// CHECK: tir.func @resize_nearest_0
+tir.func @resize_nearest_0(%x : !tir.buffer<1x2x2x3xi8>, %y : !tir.buffer<1x4x4x3xi8>) {
+  // CHECK-NEXT: tir.resize_nearest ins(%x : !tir.buffer<1x2x2x3xi8>) outs(%y : !tir.buffer<1x4x4x3xi8>) {align_corners = 0 : i64, half_pixel_centers = 1 : i64}
+  tir.resize_nearest ins(%x : !tir.buffer<1x2x2x3xi8>) outs(%y : !tir.buffer<1x4x4x3xi8>) {align_corners = 0, half_pixel_centers = 1}
+}
+
+// CHECK: tir.func @resize_bilinear_1
+tir.func @resize_bilinear_1(%x : !tir.buffer<1x2x2x3xi16>, %y : !tir.buffer<1x3x5x3xi16>) {
+  // CHECK-NEXT: tir.resize_bilinear ins(%x : !tir.buffer<1x2x2x3xi16>) outs(%y : !tir.buffer<1x3x5x3xi16>) {align_corners = 1 : i64, half_pixel_centers = 0 : i64}
+  tir.resize_bilinear ins(%x : !tir.buffer<1x2x2x3xi16>) outs(%y : !tir.buffer<1x3x5x3xi16>) {align_corners = 1, half_pixel_centers = 0}
+}
