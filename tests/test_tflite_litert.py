@@ -828,6 +828,21 @@ def _resize_case(rng: np.random.Generator, opcode: str) -> Case:
     return tensors, [Op(opcode, [0, 1], [2], (cls, opts))], [0], [2]
 
 
+def _prelu_case(rng: np.random.Generator) -> Case:
+    shape = tuple(int(v) for v in rng.integers(1, 6, int(rng.integers(1, 5))))
+    ashape = tuple(d if rng.integers(0, 2) else 1 for d in shape)
+    ashape = ashape[int(rng.integers(0, len(ashape))) :]
+    s_in, z_in = _q(rng, 0.01, 0.2)
+    s_a, z_a = _q(rng, 0.001, 0.02)
+    s_out, z_out = _q(rng, 0.005, 0.1)
+    tensors = [
+        T(shape, np.int8, s_in, z_in),
+        T(ashape, np.int8, s_a, z_a, data=_i8(rng, ashape)),
+        T(shape, np.int8, s_out, z_out),
+    ]
+    return tensors, [Op("PRELU", [0, 1], [2])], [0], [2]
+
+
 def _expand_dims_case(rng: np.random.Generator) -> Case:
     shape = _shape(rng)
     axis = int(rng.integers(-len(shape) - 1, len(shape) + 1))
@@ -874,6 +889,7 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "strided_slice": _strided_slice_case,
     "transpose": _transpose_case,
     "expand_dims": _expand_dims_case,
+    "prelu": _prelu_case,
     "resize_nearest": lambda r: _resize_case(r, "RESIZE_NEAREST_NEIGHBOR"),
     "resize_bilinear": lambda r: _resize_case(r, "RESIZE_BILINEAR"),
     "reduce_max": lambda r: _reduce_case(r, "REDUCE_MAX"),

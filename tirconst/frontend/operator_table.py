@@ -130,6 +130,7 @@ OPERATORS: dict[str, TFLiteOp] = {
     "LEAKY_RELU": TFLiteOp(
         tir.LeakyReluOp, po.leaky_relu_params, scales=po.leaky_relu_scales
     ),
+    "PRELU": TFLiteOp(tir.PreluOp, po.prelu_params, (0, 1), po.prelu_scales),
     "HARD_SWISH": TFLiteOp(
         tir.HardSwishOp, po.hard_swish_params, scales=tp.in_out_scales
     ),

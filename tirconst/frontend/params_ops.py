@@ -19,6 +19,7 @@ import numpy as np
 from tirconst.dialects.tir.quantization import (
     hard_swish_integers,
     leaky_relu_integers,
+    prelu_integers,
     relu_integers,
     round_half_away,
     squared_difference_integers,
@@ -554,3 +555,33 @@ def squared_difference_params(ctx: Ctx) -> dict[str, Any]:
     except ValueError as e:
         raise ctx.fail(f"unsupported scales: {e}", y) from None
     return {"lhs_zp": a_zp, "rhs_zp": b_zp, "output_zp": out_zp, **integers}
+
+
+def prelu_params(ctx: Ctx) -> dict[str, Any]:
+    """PRELU(input, alpha) int8 (PreluPrepare)."""
+    x, a, y = ctx.input(0), ctx.input(1), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    a_s, a_zp = ctx.int8(a, "alpha")
+    out_s, out_zp = ctx.int8(y, "output")
+    try:
+        shape = np.broadcast_shapes(tuple(x.shape), tuple(a.shape))
+    except ValueError:
+        shape = None
+    if shape != tuple(x.shape):
+        raise ctx.fail(f"alpha {list(a.shape)} does not broadcast to the input", a)
+    ctx.check_shape(y, tuple(x.shape))
+    return {
+        "input_zp": in_zp,
+        "alpha_zp": a_zp,
+        "output_zp": out_zp,
+        **prelu_integers(in_s, a_s, out_s),
+    }
+
+
+def prelu_scales(ctx: Ctx) -> dict[str, Any]:
+    """Input, alpha and output scales."""
+    return {
+        "input_scale": float(np.float32(ctx.int8(ctx.input(0), "input")[0])),
+        "alpha_scale": float(np.float32(ctx.int8(ctx.input(1), "alpha")[0])),
+        "output_scale": float(np.float32(ctx.int8(ctx.output(), "output")[0])),
+    }

@@ -5,7 +5,15 @@ under LiteRT's ``BUILTIN_REF`` op resolver, with the integer parameters of
 :mod:`tirconst.frontend.tflite_params` passed as keyword arguments.
 """
 
-from .activations import hard_swish, leaky_relu, logistic, lookup, relu, softmax
+from .activations import (
+    hard_swish,
+    leaky_relu,
+    logistic,
+    lookup,
+    prelu,
+    relu,
+    softmax,
+)
 from .conv import conv2d, depthwise_conv2d, fully_connected
 from .elementwise import (
     abs,
@@ -35,6 +43,7 @@ from .shape import (
 )
 
 __all__ = [
+    "prelu",
     "resize_bilinear",
     "resize_nearest",
     "arg_max",

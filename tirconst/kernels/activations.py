@@ -18,6 +18,7 @@ __all__ = [
     "hard_swish",
     "leaky_relu",
     "logistic",
+    "prelu",
     "relu",
     "round_half_away_from_zero",
     "softmax",
@@ -189,4 +190,31 @@ def hard_swish(
     r = (r + (1 << 15)) >> 1
     out = rounding_divide_by_pot(_sdhm16(r, preshift), -int(output_shift))
     out = _wrap16(out + int(output_zp))
+    return np.clip(out, -128, 127).astype(np.int8)
+
+
+def prelu(
+    input: np.ndarray,
+    alpha: np.ndarray,
+    *,
+    input_zp: int,
+    alpha_zp: int,
+    output_zp: int,
+    identity_multiplier: int,
+    identity_shift: int,
+    alpha_multiplier: int,
+    alpha_shift: int,
+) -> np.ndarray:
+    """int8 PRELU (``reference_ops::BroadcastPrelu4DSlow``): with ``d = x -
+    input_zp``, ``MultiplyByQuantizedMultiplier(d, identity)`` for ``d >= 0``
+    else ``MultiplyByQuantizedMultiplier(d * (alpha - alpha_zp), alpha)``,
+    plus ``output_zp``, saturated to int8; alpha broadcasts."""
+    x, a = np.asarray(input), np.asarray(alpha)
+    if x.dtype != np.int8 or a.dtype != np.int8:
+        raise TypeError(f"input and alpha must be int8, got {x.dtype}, {a.dtype}")
+    d = x.astype(np.int64) - int(input_zp)
+    av = np.broadcast_to(a.astype(np.int64) - int(alpha_zp), d.shape)
+    pos = multiply_by_quantized_multiplier(d, identity_multiplier, identity_shift)
+    neg = multiply_by_quantized_multiplier(d * av, alpha_multiplier, alpha_shift)
+    out = np.where(d >= 0, pos, neg) + int(output_zp)
     return np.clip(out, -128, 127).astype(np.int8)

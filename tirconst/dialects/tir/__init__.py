@@ -18,6 +18,7 @@ from tirconst.dialects.tir.activation_ops import (
     LogOp,
     MaximumOp,
     MinimumOp,
+    PreluOp,
     ReluOp,
     TanhOp,
 )
@@ -138,6 +139,7 @@ OPERATOR_OPS = [
     ExpOp,
     LogOp,
     GeluOp,
+    PreluOp,
     MaximumOp,
     MinimumOp,
     AbsOp,
@@ -210,6 +212,7 @@ __all__ = [
     "PadOp",
     "PlacementAttr",
     "PoolOp",
+    "PreluOp",
     "QuantizeOp",
     "ReduceMaxOp",
     "ReduceMinOp",

@@ -1,5 +1,5 @@
 """TFLite activations and elementwise selections as tir operator ops: the
-ReLU family, LEAKY_RELU, HARD_SWISH, the lookup-table activations TANH,
+ReLU family, LEAKY_RELU, PRELU, HARD_SWISH, the lookup-table activations TANH,
 EXP, LOG and GELU (as LOGISTIC), MAXIMUM and MINIMUM (see `operators` for
 the conventions they share).
 
@@ -27,6 +27,7 @@ from tirconst.dialects.tir.operators import (
 from tirconst.dialects.tir.quantization import (
     hard_swish_integers,
     leaky_relu_integers,
+    prelu_integers,
     relu_integers,
 )
 from tirconst.dialects.tir.types import BufferType
@@ -117,6 +118,70 @@ class LeakyReluOp(_UnaryOp):
 
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
         return leaky_relu_integers(q["input_scale"], q["alpha"], q["output_scale"])
+
+
+_PRELU = {
+    "input_zp": ZeroPoint,
+    "alpha_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
+    "identity_multiplier": Int,
+    "identity_shift": Int,
+    "alpha_multiplier": Int,
+    "alpha_shift": Int,
+}
+
+
+@operator_op(
+    ("input", "alpha"),
+    _PRELU,
+    quant={"input_scale": Scale, "alpha_scale": Scale, "output_scale": Scale},
+)
+class PreluOp(OperatorOp):
+    """TFLite int8 PRELU, alpha broadcast against the input (numpy rules):
+    with d = input - input_zp, output = output_zp +
+    MultiplyByQuantizedMultiplier(d, identity_multiplier, identity_shift) for
+    d >= 0, else MultiplyByQuantizedMultiplier(d * (alpha - alpha_zp),
+    alpha_multiplier, alpha_shift), saturated to int8. The multipliers are
+    QuantizeMultiplier of input_scale / output_scale and input_scale *
+    alpha_scale / output_scale (float32 arithmetic).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x2x2x3xi8>, %a : !tir.buffer<3xi8>,
+                    %y : !tir.buffer<1x2x2x3xi8>) {
+          tir.prelu ins(%x, %a : !tir.buffer<1x2x2x3xi8>, !tir.buffer<3xi8>)
+              outs(%y : !tir.buffer<1x2x2x3xi8>)
+              {input_zp = 0, alpha_zp = 0, output_zp = 0,
+               identity_multiplier = 1073741824, identity_shift = 1,
+               alpha_multiplier = 1073741824, alpha_shift = -6}
+        }
+    """
+
+    name = "tir.prelu"
+
+    input = operand_def(BufferType)
+    alpha = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        for role, v in (
+            ("input", self.input),
+            ("alpha", self.alpha),
+            ("output", self.output),
+        ):
+            self.expect_dtype(role, v, "int8")
+        try:
+            shape = np.broadcast_shapes(self.shape(self.input), self.shape(self.alpha))
+        except ValueError:
+            shape = None
+        if shape != self.shape(self.input):
+            raise VerifyException(
+                f"alpha {list(self.shape(self.alpha))} must broadcast to the input "
+                f"{list(self.shape(self.input))}"
+            )
+        self.expect_shape("output", self.output, self.shape(self.input))
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        return prelu_integers(q["input_scale"], q["alpha_scale"], q["output_scale"])
 
 
 _HARD_SWISH = {

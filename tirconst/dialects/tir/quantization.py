@@ -193,3 +193,19 @@ def squared_difference_integers(
         "output_multiplier": om,
         "output_shift": os_,
     }
+
+
+def prelu_integers(
+    input_scale: float, alpha_scale: float, output_scale: float
+) -> dict[str, int]:
+    """PRELU int8 (PreluPrepare): ``QuantizeMultiplier(in / out)`` and
+    ``QuantizeMultiplier(in * alpha / out)``, the quotients in float32."""
+    i, a, o = np.float32(input_scale), np.float32(alpha_scale), np.float32(output_scale)
+    im, ish = quantize_multiplier(float(i / o))
+    am, ash = quantize_multiplier(float(np.float32(i * a) / o))
+    return {
+        "identity_multiplier": im,
+        "identity_shift": ish,
+        "alpha_multiplier": am,
+        "alpha_shift": ash,
+    }

@@ -219,3 +219,12 @@ tir.func @f(%x : !tir.buffer<1x2x2x3xi8>, %y : !tir.buffer<1x4x4x3xi8>) {
 // CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.resize_bilinear' op in @f: align_corners and half_pixel_centers exclude each other
   tir.resize_bilinear ins(%x : !tir.buffer<1x2x2x3xi8>) outs(%y : !tir.buffer<1x4x4x3xi8>) {align_corners = 1, half_pixel_centers = 1}
 }
+
+// -----
+
+// prelu: alpha broadcasts to the input
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<2x3xi8>, %a : !tir.buffer<2xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.prelu' op in @f: alpha [2] must broadcast to the input [2, 3]
+  tir.prelu ins(%x, %a : !tir.buffer<2x3xi8>, !tir.buffer<2xi8>) outs(%x : !tir.buffer<2x3xi8>) {input_zp = 0, alpha_zp = 0, output_zp = 0, identity_multiplier = 1073741824, identity_shift = 1, alpha_multiplier = 1073741824, alpha_shift = -6}
+}

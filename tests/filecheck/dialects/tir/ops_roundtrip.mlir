@@ -110,3 +110,9 @@ tir.func @resize_bilinear_1(%x : !tir.buffer<1x2x2x3xi16>, %y : !tir.buffer<1x3x
   // CHECK-NEXT: tir.resize_bilinear ins(%x : !tir.buffer<1x2x2x3xi16>) outs(%y : !tir.buffer<1x3x5x3xi16>) {align_corners = 1 : i64, half_pixel_centers = 0 : i64}
   tir.resize_bilinear ins(%x : !tir.buffer<1x2x2x3xi16>) outs(%y : !tir.buffer<1x3x5x3xi16>) {align_corners = 1, half_pixel_centers = 0}
 }
+
+// CHECK: tir.func @prelu_0
+tir.func @prelu_0(%x : !tir.buffer<1x2x2x3xi8>, %a : !tir.buffer<3xi8>) {
+  // CHECK-NEXT: tir.prelu ins(%x, %a : !tir.buffer<1x2x2x3xi8>, !tir.buffer<3xi8>) outs(%x : !tir.buffer<1x2x2x3xi8>) {input_zp = 0 : i64, alpha_zp = 0 : i64, output_zp = 0 : i64, identity_multiplier = 1073741824 : i64, identity_shift = 1 : i64, alpha_multiplier = 1073741824 : i64, alpha_shift = -6 : i64}
+  tir.prelu ins(%x, %a : !tir.buffer<1x2x2x3xi8>, !tir.buffer<3xi8>) outs(%x : !tir.buffer<1x2x2x3xi8>) {input_zp = 0, alpha_zp = 0, output_zp = 0, identity_multiplier = 1073741824, identity_shift = 1, alpha_multiplier = 1073741824, alpha_shift = -6}
+}
