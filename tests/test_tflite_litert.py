@@ -843,6 +843,37 @@ def _prelu_case(rng: np.random.Generator) -> Case:
     return tensors, [Op("PRELU", [0, 1], [2])], [0], [2]
 
 
+def _transpose_conv_case(rng: np.random.Generator) -> Case:
+    n, h, w = (int(v) for v in rng.integers(1, 5, 3))
+    ci, co = (int(v) for v in rng.integers(1, 6, 2))
+    kh, kw = (int(v) for v in rng.integers(1, 5, 2))
+    sh, sw = (int(v) for v in rng.integers(1, 4, 2))
+    padding = int(rng.integers(0, 2))
+    if padding == _SAME:
+        oh, ow = h * sh, w * sw
+    else:
+        oh, ow = (h - 1) * sh + kh, (w - 1) * sw + kw
+    in_s, in_zp = _q(rng)
+    out_s, out_zp = _q(rng, 0.02, 0.5)
+    per_channel = bool(rng.integers(0, 2))
+    fs = [_f32(v) for v in rng.uniform(0.001, 0.05, co if per_channel else 1)]
+    tensors = [
+        T((4,), np.int32, data=np.array([n, oh, ow, co], np.int32)),
+        T((co, kh, kw, ci), np.int8, fs, 0, 0, data=_i8(rng, (co, kh, kw, ci))),
+        T((n, h, w, ci), np.int8, in_s, in_zp),
+    ]
+    inputs = [0, 1, 2]
+    if rng.integers(0, 2):
+        bias = rng.integers(-5000, 5000, co).astype(np.int32)
+        tensors.append(T((co,), np.int32, [_f32(in_s * s) for s in fs], 0, data=bias))
+        inputs.append(3)
+    tensors.append(T((n, oh, ow, co), np.int8, out_s, out_zp))
+    out = len(tensors) - 1
+    opts = {"Padding": padding, "StrideW": sw, "StrideH": sh}
+    op = Op("TRANSPOSE_CONV", inputs, [out], ("TransposeConvOptions", opts))
+    return tensors, [op], [2], [out]
+
+
 def _expand_dims_case(rng: np.random.Generator) -> Case:
     shape = _shape(rng)
     axis = int(rng.integers(-len(shape) - 1, len(shape) + 1))
@@ -889,6 +920,7 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "strided_slice": _strided_slice_case,
     "transpose": _transpose_case,
     "expand_dims": _expand_dims_case,
+    "transpose_conv": _transpose_conv_case,
     "prelu": _prelu_case,
     "resize_nearest": lambda r: _resize_case(r, "RESIZE_NEAREST_NEIGHBOR"),
     "resize_bilinear": lambda r: _resize_case(r, "RESIZE_BILINEAR"),

@@ -74,6 +74,12 @@ OPERATORS: dict[str, TFLiteOp] = {
     "FULLY_CONNECTED": TFLiteOp(
         tir.FullyConnectedOp, tp.fully_connected_params, (0, 1, 2), tp.weighted_scales
     ),
+    "TRANSPOSE_CONV": TFLiteOp(
+        tir.TransposeConv2DOp,
+        tp.transpose_conv_params,
+        (2, 1, 3),
+        tp.transpose_conv_scales,
+    ),
     "ADD": TFLiteOp(tir.AddOp, tp.add_sub_params, (0, 1), tp.binary_scales),
     "SUB": TFLiteOp(tir.SubOp, tp.add_sub_params, (0, 1), tp.binary_scales),
     "MUL": TFLiteOp(tir.MulOp, tp.mul_params, (0, 1), tp.binary_scales),

@@ -408,6 +408,65 @@ def depthwise_params(ctx: Ctx) -> dict[str, Any]:
     return _conv_common(ctx, depthwise=True)
 
 
+def transpose_conv_params(ctx: Ctx) -> dict[str, Any]:
+    """TRANSPOSE_CONV(output_shape, weights, input, bias?) int8
+    (transpose_conv.cc Prepare): per-channel multipliers as CONV_2D's, the
+    padding computed from the output size as a convolution's (its top/left
+    is the output window's offset)."""
+    f, x, y = ctx.input(1), ctx.input(2), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.const(f, "filter")
+    if len(x.shape) != 4 or len(f.shape) != 4:
+        raise ctx.fail(
+            f"expects 4-D input and filter, got {list(x.shape)}, {list(f.shape)}"
+        )
+    co = f.shape[0]
+    scales = _filter_scales(ctx, f, 0, co)
+    _bias(ctx, 3, co)
+    if f.shape[3] != x.shape[3]:
+        raise ctx.fail(f"filter {list(f.shape)} does not match input depth", f)
+    shape = [int(v) for v in np.asarray(ctx.const(ctx.input(0), "output_shape"))]
+    ctx.check_shape(y, tuple(shape))
+    if shape[0] != x.shape[0] or shape[3] != co:
+        raise ctx.fail(f"output shape {shape} does not fit the input and filter", y)
+    o = ctx.op.options
+    stride = o.get("stride", (1, 1))
+    (top, left, _, _), (ih, iw) = compute_padding(
+        o.get("padding", "VALID"), tuple(shape[1:3]), f.shape[1:3], stride
+    )
+    if (ih, iw) != tuple(x.shape[1:3]):
+        raise ctx.fail(
+            f"input {list(x.shape)} is not what a convolution of the output "
+            f"{shape} gives ({ih}x{iw})",
+            x,
+        )
+    mult, shift = conv_multipliers(in_s, scales, out_s)
+    act_min, act_max = ctx.activation(out_s, out_zp)
+    return {
+        "stride": tuple(int(s) for s in stride),
+        "pad": (top, left),
+        "input_zp": in_zp,
+        "output_zp": out_zp,
+        "multiplier": mult,
+        "shift": shift,
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+
+
+def transpose_conv_scales(ctx: Ctx) -> dict[str, Any]:
+    """Input, per-channel filter and output scales of TRANSPOSE_CONV."""
+    f = ctx.input(1)
+    assert f.quantization is not None
+    fs = f.quantization.scales.astype(np.float32).reshape(-1)
+    return {
+        "input_scale": _scale(ctx, ctx.input(2)),
+        "filter_scales": np.ascontiguousarray(np.broadcast_to(fs, (f.shape[0],))),
+        "output_scale": _scale(ctx, ctx.output()),
+    }
+
+
 def fully_connected_params(ctx: Ctx) -> dict[str, Any]:
     x, f, y = ctx.input(0), ctx.input(1), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")

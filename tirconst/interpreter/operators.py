@@ -69,6 +69,7 @@ from tirconst.dialects.tir import (
     SubOp,
     TanhOp,
     TileOp,
+    TransposeConv2DOp,
     TransposeOp,
 )
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
@@ -144,6 +145,7 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     ArgMaxOp: Kernel(kernels.arg_max, output_shape=True, output_dtype=True),
     ResizeNearestOp: Kernel(kernels.resize_nearest, output_shape=True),
     ResizeBilinearOp: Kernel(kernels.resize_bilinear, output_shape=True),
+    TransposeConv2DOp: Kernel(kernels.transpose_conv2d, output_shape=True),
 }
 """Each tir operator op class and its kernel (registered below, by class)."""
 

@@ -14,7 +14,7 @@ from .activations import (
     relu,
     softmax,
 )
-from .conv import conv2d, depthwise_conv2d, fully_connected
+from .conv import conv2d, depthwise_conv2d, fully_connected, transpose_conv2d
 from .elementwise import (
     abs,
     add,
@@ -43,6 +43,7 @@ from .shape import (
 )
 
 __all__ = [
+    "transpose_conv2d",
     "prelu",
     "resize_bilinear",
     "resize_nearest",

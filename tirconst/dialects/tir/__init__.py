@@ -43,6 +43,7 @@ from tirconst.dialects.tir.convolution_ops import (
     DepthwiseConv2DOp,
     FullyConnectedOp,
     MaxPool2DOp,
+    TransposeConv2DOp,
 )
 from tirconst.dialects.tir.data_ops import (
     ConcatenationOp,
@@ -153,6 +154,7 @@ OPERATOR_OPS = [
     ArgMaxOp,
     ResizeNearestOp,
     ResizeBilinearOp,
+    TransposeConv2DOp,
 ]
 
 Tir = Dialect(
@@ -229,6 +231,7 @@ __all__ = [
     "SubOp",
     "TanhOp",
     "TileOp",
+    "TransposeConv2DOp",
     "TransposeOp",
     "dense_from_numpy",
     "element_type_of",

@@ -418,3 +418,76 @@ class MaxPool2DOp(_PoolOp):
     """
 
     name = "tir.max_pool2d"
+
+
+_TRANSPOSE_CONV = {
+    "stride": Ints,
+    "pad": Ints,
+    "input_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
+    "multiplier": PerChannel,
+    "shift": PerChannel,
+    **CLAMP,
+}
+
+
+@operator_op(("input", "filter", "bias"), _TRANSPOSE_CONV, True, WEIGHTED_QUANT)
+class TransposeConv2DOp(OperatorOp):
+    """TFLite int8 TRANSPOSE_CONV (reference_integer_ops::TransposeConv): NHWC
+    input, OHWI filter, per-channel requantization. Every input element
+    (n, y, x, i) scatters (input - input_zp) * filter[o, ky, kx, i] into the
+    int32 accumulator at output (n, y*sh - top + ky, x*sw - left + kx, o)
+    where that lies inside the output; then output = clamp(output_zp +
+    MultiplyByQuantizedMultiplier(acc + bias[o], multiplier[o], shift[o]),
+    act_min, act_max). `pad` is (top, left) of the output window (TFLite's
+    padding computed from the output size as for a convolution).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x2x2x1xi8>, %w : !tir.buffer<2x3x3x1xi8>,
+                    %y : !tir.buffer<1x4x4x2xi8>) {
+          tir.transpose_conv2d ins(%x, %w : !tir.buffer<1x2x2x1xi8>,
+              !tir.buffer<2x3x3x1xi8>) outs(%y : !tir.buffer<1x4x4x2xi8>)
+              {stride = array<i64: 2, 2>, pad = array<i64: 0, 0>, input_zp = 0,
+               output_zp = 0, multiplier = array<i32: 1073741824, 1073741824>,
+               shift = array<i32: -3, -3>, act_min = -128, act_max = 127}
+        }
+    """
+
+    name = "tir.transpose_conv2d"
+
+    input = operand_def(BufferType)
+    filter = operand_def(BufferType)
+    bias = opt_operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    def verify_(self) -> None:
+        for role, v in (("input", self.input), ("filter", self.filter)):
+            self.expect_rank(role, v, 4)
+            self.expect_dtype(role, v, "int8")
+        self.expect_rank("output", self.output, 4)
+        self.expect_dtype("output", self.output, "int8")
+        n, _, _, ci = self.shape(self.input)
+        co, _, _, fi = self.shape(self.filter)
+        if fi != ci:
+            raise VerifyException(f"filter has {fi} input channels, input has {ci}")
+        on, _, _, oc = self.shape(self.output)
+        if (on, oc) != (n, co):
+            raise VerifyException(
+                f"output {list(self.shape(self.output))} must have batch {n} and "
+                f"{co} channels"
+            )
+        self.expect_len("stride", 2, positive=True)
+        self.expect_len("pad", 2)
+        if min(self.p("pad")) < 0:
+            raise VerifyException(f"pad must be >= 0, got {list(self.p('pad'))}")
+        verify_bias(self, co)
+        verify_per_channel(self, co)
+        self.expect_clamp()
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        mult, shift = conv_multipliers(
+            q["input_scale"], q["filter_scales"], q["output_scale"]
+        )
+        return {"multiplier": mult, "shift": shift}

@@ -228,3 +228,12 @@ tir.func @f(%x : !tir.buffer<2x3xi8>, %a : !tir.buffer<2xi8>) {
 // CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.prelu' op in @f: alpha [2] must broadcast to the input [2, 3]
   tir.prelu ins(%x, %a : !tir.buffer<2x3xi8>, !tir.buffer<2xi8>) outs(%x : !tir.buffer<2x3xi8>) {input_zp = 0, alpha_zp = 0, output_zp = 0, identity_multiplier = 1073741824, identity_shift = 1, alpha_multiplier = 1073741824, alpha_shift = -6}
 }
+
+// -----
+
+// transpose_conv2d: the output has the filter's channels
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<1x2x2x1xi8>, %w : !tir.buffer<2x3x3x1xi8>, %y : !tir.buffer<1x4x4x3xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.transpose_conv2d' op in @f: output [1, 4, 4, 3] must have batch 1 and 2 channels
+  tir.transpose_conv2d ins(%x, %w : !tir.buffer<1x2x2x1xi8>, !tir.buffer<2x3x3x1xi8>) outs(%y : !tir.buffer<1x4x4x3xi8>) {stride = array<i64: 2, 2>, pad = array<i64: 0, 0>, input_zp = 0, output_zp = 0, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: -3, -3>, act_min = -128, act_max = 127}
+}
