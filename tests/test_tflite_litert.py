@@ -874,6 +874,28 @@ def _transpose_conv_case(rng: np.random.Generator) -> Case:
     return tensors, [op], [2], [out]
 
 
+def _batch_matmul_case(rng: np.random.Generator) -> Case:
+    m, k, n = (int(v) for v in rng.integers(1, 9, 3))
+    batch = tuple(int(v) for v in rng.integers(1, 4, int(rng.integers(0, 3))))
+    ba = tuple(d if rng.integers(0, 2) else 1 for d in batch)
+    bb = tuple(d if rng.integers(0, 2) else 1 for d in batch)
+    adj_x, adj_y = bool(rng.integers(0, 2)), bool(rng.integers(0, 2))
+    sa = ba + ((k, m) if adj_x else (m, k))
+    sb = bb + ((n, k) if adj_y else (k, n))
+    out = np.broadcast_shapes(ba, bb) + (m, n)
+    (s1, z1), (s2, z2) = _q(rng, 0.01, 0.1), _q(rng, 0.01, 0.1)
+    so, zo = _q(rng, 0.05, 1.0)
+    const_rhs = bool(rng.integers(0, 2))
+    tensors = [
+        T(sa, np.int8, s1, z1),
+        T(sb, np.int8, s2, z2, data=_i8(rng, sb) if const_rhs else None),
+        T(out, np.int8, so, zo),
+    ]
+    opts = ("BatchMatMulOptions", {"AdjX": adj_x, "AdjY": adj_y})
+    inputs = [0] if const_rhs else [0, 1]
+    return tensors, [Op("BATCH_MATMUL", [0, 1], [2], opts)], inputs, [2]
+
+
 def _expand_dims_case(rng: np.random.Generator) -> Case:
     shape = _shape(rng)
     axis = int(rng.integers(-len(shape) - 1, len(shape) + 1))
@@ -920,6 +942,7 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "strided_slice": _strided_slice_case,
     "transpose": _transpose_case,
     "expand_dims": _expand_dims_case,
+    "batch_matmul": _batch_matmul_case,
     "transpose_conv": _transpose_conv_case,
     "prelu": _prelu_case,
     "resize_nearest": lambda r: _resize_case(r, "RESIZE_NEAREST_NEIGHBOR"),

@@ -80,6 +80,9 @@ OPERATORS: dict[str, TFLiteOp] = {
         (2, 1, 3),
         tp.transpose_conv_scales,
     ),
+    "BATCH_MATMUL": TFLiteOp(
+        tir.BatchMatMulOp, po.batch_matmul_params, (0, 1), tp.binary_scales
+    ),
     "ADD": TFLiteOp(tir.AddOp, tp.add_sub_params, (0, 1), tp.binary_scales),
     "SUB": TFLiteOp(tir.SubOp, tp.add_sub_params, (0, 1), tp.binary_scales),
     "MUL": TFLiteOp(tir.MulOp, tp.mul_params, (0, 1), tp.binary_scales),

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from tirconst.dialects.tir.quantization import (
+    conv_multipliers,
     hard_swish_integers,
     leaky_relu_integers,
     prelu_integers,
@@ -584,4 +585,36 @@ def prelu_scales(ctx: Ctx) -> dict[str, Any]:
         "input_scale": float(np.float32(ctx.int8(ctx.input(0), "input")[0])),
         "alpha_scale": float(np.float32(ctx.int8(ctx.input(1), "alpha")[0])),
         "output_scale": float(np.float32(ctx.int8(ctx.output(), "output")[0])),
+    }
+
+
+def batch_matmul_params(ctx: Ctx) -> dict[str, Any]:
+    """BATCH_MATMUL int8 (batch_matmul.cc Prepare): QuantizeMultiplier of
+    lhs_scale * rhs_scale / output_scale in double; no activation."""
+    a, b, y = ctx.input(0), ctx.input(1), ctx.output()
+    a_s, a_zp = ctx.int8(a, "lhs")
+    b_s, b_zp = ctx.int8(b, "rhs")
+    out_s, out_zp = ctx.int8(y, "output")
+    if len(a.shape) < 2 or len(b.shape) < 2:
+        raise ctx.fail("lhs and rhs need at least 2 axes")
+    o = ctx.op.options
+    adj_x, adj_y = int(bool(o.get("adj_x", False))), int(bool(o.get("adj_y", False)))
+    m, k = (a.shape[-1], a.shape[-2]) if adj_x else (a.shape[-2], a.shape[-1])
+    k2, n = (b.shape[-1], b.shape[-2]) if adj_y else (b.shape[-2], b.shape[-1])
+    if k != k2:
+        raise ctx.fail(f"lhs depth {k} and rhs depth {k2} differ")
+    try:
+        batch = np.broadcast_shapes(tuple(a.shape[:-2]), tuple(b.shape[:-2]))
+    except ValueError:
+        raise ctx.fail("batch axes do not broadcast") from None
+    ctx.check_shape(y, (*batch, m, n))
+    mult, shift = conv_multipliers(a_s, [b_s], out_s)
+    return {
+        "adj_x": adj_x,
+        "adj_y": adj_y,
+        "lhs_zp": a_zp,
+        "rhs_zp": b_zp,
+        "output_zp": out_zp,
+        "multiplier": int(mult[0]),
+        "shift": int(shift[0]),
     }

@@ -14,7 +14,13 @@ from .activations import (
     relu,
     softmax,
 )
-from .conv import conv2d, depthwise_conv2d, fully_connected, transpose_conv2d
+from .conv import (
+    batch_matmul,
+    conv2d,
+    depthwise_conv2d,
+    fully_connected,
+    transpose_conv2d,
+)
 from .elementwise import (
     abs,
     add,
@@ -43,6 +49,7 @@ from .shape import (
 )
 
 __all__ = [
+    "batch_matmul",
     "transpose_conv2d",
     "prelu",
     "resize_bilinear",

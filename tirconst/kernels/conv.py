@@ -14,9 +14,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._common import check_pair, requantize_to_int8, taps, window_output_size
-from .fixedpoint import wrap_int32
+from .fixedpoint import multiply_by_quantized_multiplier, wrap_int32
 
-__all__ = ["conv2d", "depthwise_conv2d", "fully_connected", "transpose_conv2d"]
+__all__ = [
+    "batch_matmul",
+    "conv2d",
+    "depthwise_conv2d",
+    "fully_connected",
+    "transpose_conv2d",
+]
 
 
 def _as_int8(name: str, a: np.ndarray, ndim: int | None = None) -> np.ndarray:
@@ -268,3 +274,33 @@ def transpose_conv2d(
     if bias is not None:
         acc = wrap_int32(acc + np.asarray(bias, np.int64))
     return requantize_to_int8(acc, multiplier, shift, output_zp, act_min, act_max)
+
+
+def batch_matmul(
+    lhs: np.ndarray,
+    rhs: np.ndarray,
+    *,
+    adj_x: int,
+    adj_y: int,
+    lhs_zp: int,
+    rhs_zp: int,
+    output_zp: int,
+    multiplier: int,
+    shift: int,
+) -> np.ndarray:
+    """int8 BATCH_MATMUL (``reference_ops::BatchMatMul``): the int32 sum of
+    ``(lhs - lhs_zp) * (rhs - rhs_zp)`` over the depth, batch axes
+    broadcast, ``MultiplyByQuantizedMultiplier`` plus ``output_zp``,
+    saturated to int8."""
+    a, b = np.asarray(lhs), np.asarray(rhs)
+    if a.dtype != np.int8 or b.dtype != np.int8:
+        raise TypeError(f"operands must be int8, got {a.dtype}, {b.dtype}")
+    a64 = a.astype(np.int64) - int(lhs_zp)
+    b64 = b.astype(np.int64) - int(rhs_zp)
+    if adj_x:
+        a64 = np.swapaxes(a64, -1, -2)
+    if adj_y:
+        b64 = np.swapaxes(b64, -1, -2)
+    acc = wrap_int32(np.matmul(a64, b64))
+    out = multiply_by_quantized_multiplier(acc, multiplier, shift) + int(output_zp)
+    return np.clip(out, -128, 127).astype(np.int8)

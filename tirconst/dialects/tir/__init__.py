@@ -39,6 +39,7 @@ from tirconst.dialects.tir.constant_data import (
 )
 from tirconst.dialects.tir.convolution_ops import (
     AvgPool2DOp,
+    BatchMatMulOp,
     Conv2DOp,
     DepthwiseConv2DOp,
     FullyConnectedOp,
@@ -155,6 +156,7 @@ OPERATOR_OPS = [
     ResizeNearestOp,
     ResizeBilinearOp,
     TransposeConv2DOp,
+    BatchMatMulOp,
 ]
 
 Tir = Dialect(
@@ -172,6 +174,7 @@ __all__ = [
     "ArgMaxOp",
     "AssertOp",
     "AvgPool2DOp",
+    "BatchMatMulOp",
     "BufferLoadOp",
     "BufferStoreOp",
     "BufferType",

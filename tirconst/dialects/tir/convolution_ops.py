@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     operand_def,
@@ -491,3 +492,77 @@ class TransposeConv2DOp(OperatorOp):
             q["input_scale"], q["filter_scales"], q["output_scale"]
         )
         return {"multiplier": mult, "shift": shift}
+
+
+_BATCH_MATMUL = {
+    "adj_x": Int,
+    "adj_y": Int,
+    "lhs_zp": ZeroPoint,
+    "rhs_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
+    "multiplier": Int,
+    "shift": Int,
+}
+
+
+def _matrix_dims(shape: tuple[int, ...], adjoint: int) -> tuple[int, int]:
+    rows, cols = shape[-2], shape[-1]
+    return (cols, rows) if adjoint else (rows, cols)
+
+
+@operator_op(
+    ("lhs", "rhs"),
+    _BATCH_MATMUL,
+    quant={"lhs_scale": Scale, "rhs_scale": Scale, "output_scale": Scale},
+)
+class BatchMatMulOp(OperatorOp):
+    """TFLite int8 BATCH_MATMUL (reference_ops::BatchMatMul): lhs [..., M, K]
+    and rhs [..., K, N] (each transposed in its last two axes first when
+    adj_x / adj_y is 1), leading axes broadcast; output[..., i, j] =
+    clamp(MultiplyByQuantizedMultiplier(sum over k of (lhs[..., i, k] -
+    lhs_zp) * (rhs[..., k, j] - rhs_zp), multiplier, shift) + output_zp) to
+    int8, the sum in int32. multiplier/shift are QuantizeMultiplier(lhs_scale
+    * rhs_scale / output_scale), in double.
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3x4xi8>, %b : !tir.buffer<4x5xi8>,
+                    %y : !tir.buffer<2x3x5xi8>) {
+          tir.batch_matmul ins(%a, %b : !tir.buffer<2x3x4xi8>, !tir.buffer<4x5xi8>)
+              outs(%y : !tir.buffer<2x3x5xi8>)
+              {adj_x = 0, adj_y = 0, lhs_zp = 0, rhs_zp = 0, output_zp = 0,
+               multiplier = 1073741824, shift = -5}
+        }
+    """
+
+    name = "tir.batch_matmul"
+
+    lhs = operand_def(BufferType)
+    rhs = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        for role, v in (("lhs", self.lhs), ("rhs", self.rhs), ("output", self.output)):
+            self.expect_dtype(role, v, "int8")
+        a, b = self.shape(self.lhs), self.shape(self.rhs)
+        if len(a) < 2 or len(b) < 2:
+            raise VerifyException("lhs and rhs need at least 2 axes")
+        for name in ("adj_x", "adj_y"):
+            if self.p(name) not in (0, 1):
+                raise VerifyException(f"{name} must be 0 or 1")
+        m, k = _matrix_dims(a, self.p("adj_x"))
+        k2, n = _matrix_dims(b, self.p("adj_y"))
+        if k != k2:
+            raise VerifyException(f"lhs has depth {k}, rhs {k2}")
+        try:
+            batch = np.broadcast_shapes(a[:-2], b[:-2])
+        except ValueError:
+            raise VerifyException(
+                f"batch axes {list(a[:-2])} and {list(b[:-2])} do not broadcast"
+            ) from None
+        self.expect_shape("output", self.output, [*batch, m, n])
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        mult, shift = conv_multipliers(
+            q["lhs_scale"], [q["rhs_scale"]], q["output_scale"]
+        )
+        return {"multiplier": int(mult[0]), "shift": int(shift[0])}

@@ -237,3 +237,12 @@ tir.func @f(%x : !tir.buffer<1x2x2x1xi8>, %w : !tir.buffer<2x3x3x1xi8>, %y : !ti
 // CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.transpose_conv2d' op in @f: output [1, 4, 4, 3] must have batch 1 and 2 channels
   tir.transpose_conv2d ins(%x, %w : !tir.buffer<1x2x2x1xi8>, !tir.buffer<2x3x3x1xi8>) outs(%y : !tir.buffer<1x4x4x3xi8>) {stride = array<i64: 2, 2>, pad = array<i64: 0, 0>, input_zp = 0, output_zp = 0, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: -3, -3>, act_min = -128, act_max = 127}
 }
+
+// -----
+
+// batch_matmul: the depths agree
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<3x4xi8>, %b : !tir.buffer<5x4xi8>, %y : !tir.buffer<3x4xi8>) {
+// CHECK-NEXT: {{.*}}ops_invalid.mlir:[[# @LINE + 1]]:3: error: 'tir.batch_matmul' op in @f: lhs has depth 4, rhs 5
+  tir.batch_matmul ins(%a, %b : !tir.buffer<3x4xi8>, !tir.buffer<5x4xi8>) outs(%y : !tir.buffer<3x4xi8>) {adj_x = 0, adj_y = 0, lhs_zp = 0, rhs_zp = 0, output_zp = 0, multiplier = 1073741824, shift = -5}
+}

@@ -122,3 +122,9 @@ tir.func @transpose_conv2d_0(%x : !tir.buffer<1x2x2x1xi8>, %w : !tir.buffer<2x3x
   // CHECK-NEXT: tir.transpose_conv2d ins(%x, %w, %b : !tir.buffer<1x2x2x1xi8>, !tir.buffer<2x3x3x1xi8>, !tir.buffer<2xi32>) outs(%y : !tir.buffer<1x4x4x2xi8>) {stride = array<i64: 2, 2>, pad = array<i64: 0, 0>, input_zp = 0 : i64, output_zp = 0 : i64, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: -3, -3>, act_min = -128 : i64, act_max = 127 : i64, input_scale = 5.000000e-01 : f32, filter_scales = array<f32: 1.250000e-01, 1.250000e-01>, output_scale = 1.000000e+00 : f32}
   tir.transpose_conv2d ins(%x, %w, %b : !tir.buffer<1x2x2x1xi8>, !tir.buffer<2x3x3x1xi8>, !tir.buffer<2xi32>) outs(%y : !tir.buffer<1x4x4x2xi8>) {stride = array<i64: 2, 2>, pad = array<i64: 0, 0>, input_zp = 0, output_zp = 0, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: -3, -3>, act_min = -128, act_max = 127, input_scale = 0.5 : f32, filter_scales = array<f32: 0.125, 0.125>, output_scale = 1.0 : f32}
 }
+
+// CHECK: tir.func @batch_matmul_0
+tir.func @batch_matmul_0(%a : !tir.buffer<2x3x4xi8>, %b : !tir.buffer<5x4xi8>, %y : !tir.buffer<2x3x5xi8>) {
+  // CHECK-NEXT: tir.batch_matmul ins(%a, %b : !tir.buffer<2x3x4xi8>, !tir.buffer<5x4xi8>) outs(%y : !tir.buffer<2x3x5xi8>) {adj_x = 0 : i64, adj_y = 1 : i64, lhs_zp = 0 : i64, rhs_zp = 0 : i64, output_zp = 0 : i64, multiplier = 1073741824 : i64, shift = -5 : i64}
+  tir.batch_matmul ins(%a, %b : !tir.buffer<2x3x4xi8>, !tir.buffer<5x4xi8>) outs(%y : !tir.buffer<2x3x5xi8>) {adj_x = 0, adj_y = 1, lhs_zp = 0, rhs_zp = 0, output_zp = 0, multiplier = 1073741824, shift = -5}
+}
