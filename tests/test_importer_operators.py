@@ -167,3 +167,13 @@ def test_unsupported_operators_listed_from_the_table() -> None:
         match=r"unsupported operator kind\(s\) GATHER: #0 GATHER \(t2\)",
     ):
         import_tflite(read_tflite_bytes(data))
+
+
+def test_readme_lists_the_table() -> None:
+    """The README's operator list is the table's (regenerate it when adding
+    an entry)."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    start = readme.index("<!-- operators:")
+    block = readme[readme.index("\n", start) : readme.index("<!-- end operators -->")]
+    listed = [n.strip().strip("`") for n in block.replace("\n", " ").split(",")]
+    assert listed == sorted(OPERATORS)

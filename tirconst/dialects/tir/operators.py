@@ -19,8 +19,12 @@ Syntax: `tir.conv2d ins(%x, %w, %b : T1, T2, T3) outs(%y : T4) {params}`.
 
 This module holds what every operator op shares (the base class, parameter
 conversion, common verifier rules); the ops are in `convolution_ops`
-(convolutions, fully connected, pooling) and `elementwise_ops` (elementwise
-arithmetic, lookup-table activations, quantization, pad, mean, copy).
+(convolutions, transpose convolution, fully connected, batch matmul,
+pooling), `elementwise_ops` (elementwise arithmetic, softmax and logistic,
+quantization, pad, mean, copy), `data_ops` (concatenation, strided slices,
+transpose, mirror pad, tile, reverse, resize), `activation_ops` (ReLU
+family, leaky ReLU, PReLU, hard swish, table activations, maximum, minimum)
+and `reduce_ops` (reduce max/min, arg max).
 """
 
 from __future__ import annotations
