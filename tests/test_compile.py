@@ -149,9 +149,10 @@ def test_unwritable_output_dir_is_one_line(tmp_path: Path) -> None:
 
 
 def test_random_inputs_skip_a_parameter_on_reused_bytes(tmp_path: Path) -> None:
-    """The README's run of a compiled program: the plan puts output0 on
-    input0's bytes, so random inputs fill input0 only, and the run works."""
-    model = MODELS / "keyword_spotting_mobilenetv2.tflite"
+    """A run of a compiled program as the README's: the plan puts output0 on
+    input0's bytes (image_example1's does), so random inputs fill input0
+    only, and the run works."""
+    model = MODELS / "image_example1.tflite"
     module, _ = Compiler(model, "ethos-u55-128", None).run()
     inputs = random_inputs(module, seed=0)
     assert "input0" in inputs and "output0" not in inputs

@@ -1,6 +1,6 @@
 # ruff: noqa: E501  (the MLIR templates hold long lines)
 """convert-tir-to-npu on hand-placed programs: conv, depthwise and fully
-connected with encoded weights (tests/npu_encode.py makes ENCODED.md's form),
+connected with encoded weights (tests/npu_encode.py makes the form docs/lowering.md's "Encoded weights" gives),
 a mixed CPU/NPU function; the lowered program equals the tir one bit for bit
 in the interpreters, and Vela's generator accepts every stream."""
 
@@ -325,7 +325,7 @@ tir.func @main(%input0 : !tir.buffer<{rows}x{k}xi8>, %output0 : !tir.buffer<{row
 def test_fully_connected_needs_natural_rounding() -> None:
     """2048 rows of a fully connected layer: NATURAL rounding (the importer's
     single rounding) is equal bit for bit; TFL's double rounding, right for
-    conv, differs on a fraction of the outputs (ETHOS-U.md: 0.01-3%)."""
+    conv, differs on a fraction of the outputs (docs/ethos-u.md: 0.01-3%)."""
     from xdsl.dialects.builtin import StringAttr
 
     from tests.helpers import assert_not_equivalent

@@ -357,7 +357,7 @@ def test_random_pool_tir_equals_npu(kind, kh, kw, sy, sx, c, data):
     tir = tir_pool_text(x_shape, kind, (kh, kw), (sy, sx), pad)
     if kind == "max":
         npu = pool_stream(x_shape, kind, (kh, kw), (sy, sx), pad, zp=zp)
-    else:  # the zero-point-transparent form (ETHOS-U.md)
+    else:  # the zero-point-transparent form (docs/ethos-u.md)
         npu = pool_stream(x_shape, kind, (kh, kw), (sy, sx), pad, rounding="natural")
     check_equivalent(tir, NpuProgram(npu), trials=2)
 

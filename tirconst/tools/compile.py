@@ -72,9 +72,9 @@ def pipeline_text(
     return ",".join(
         [
             "tir-legalize-npu",
-            f"tir-tile{{cascade=true {tile}}}",
+            f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}",
             f"tir-encode-weights{{accelerator={accelerator}}}",
-            "tir-stage-weights{keep-peak=true}",
+            "tir-stage-weights{keep-peak=true reuse-io=true}",
             f"tir-plan-memory{{time-limit={time_limit:g} reuse-io=true}}",
             f"convert-tir-to-npu{{accelerator={accelerator}}}",
         ]
@@ -172,11 +172,14 @@ class Compiler:
                         plans = p.run(module)  # type: ignore[attr-defined]
                         main = plans.get("main")
                         self.svg = plan_svg(main) if main is not None else ""
+                        self._check_budget(name, plans)
                     else:
                         p.apply(ctx, module)
             except PassFailedException as e:
                 msg = str(e).strip().splitlines()[0] if str(e).strip() else p.name
-                raise ToolError(f"{name}: error: {p.name}: {msg}") from None
+                if not msg.startswith(f"{p.name}:"):  # name the pass once
+                    msg = f"{p.name}: {msg}"
+                raise ToolError(f"{name}: error: {msg}") from None
             if p.name == "tir-encode-weights":
                 self.layers = _layers(module)
             self._stage(p.name, module, i)
@@ -186,6 +189,20 @@ class Compiler:
                 return module, package(module, model)
         except OutputError as e:
             raise ToolError(f"{name}: error: {e}") from None
+
+    def _check_budget(self, name: str, plans: dict) -> None:
+        """The budget is a promise: tir-tile chose a tiling whose SRAM
+        measure fits it; should the planner not reach that measure, fail
+        rather than report more SRAM than the budget."""
+        if self.sram_budget is None:
+            return
+        for func, plan in plans.items():
+            if plan.peak > self.sram_budget:
+                raise ToolError(
+                    f"{name}: error: tir-plan-memory: @{func} is planned in "
+                    f"{plan.peak} bytes of SRAM, over --sram-budget "
+                    f"{self.sram_budget} (the tiling needs {plan.lower_bound} at least)"
+                )
 
 
 def _write(path: Path, data: bytes | str) -> None:
@@ -301,7 +318,9 @@ def _parser() -> argparse.ArgumentParser:
         "--sram-budget",
         type=int,
         metavar="BYTES",
-        help="tile to fit this SRAM (default: the least SRAM the tiler finds)",
+        help="tile to fit this SRAM, inputs and outputs included as the summary "
+        "counts it; below the least the tiler reaches is an error naming it "
+        "(default: within 2x of that least)",
     )
     p.add_argument("--dump-ir", metavar="DIR", help="write the IR after every pass")
     p.add_argument(

@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from xdsl.context import Context
@@ -35,7 +37,6 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.npu_support import (
-    WEIGHTED,
     binary_broadcast,
     encoded_attr,
     encoded_layout,
@@ -53,6 +54,7 @@ from tirconst.dialects.tir import (
     AvgPool2DOp,
     BufferType,
     ConstantOp,
+    Conv2DOp,
     CopyOp,
     DeclBufferOp,
     DepthwiseConv2DOp,
@@ -219,19 +221,10 @@ class Lowerer:
     # -- ops ------------------------------------------------------------
 
     def lower(self, op: OperatorOp, seg: Segment) -> list[Operation]:
-        if isinstance(op, WEIGHTED):
-            return self.weighted(op, seg)
-        if isinstance(op, MaxPool2DOp | AvgPool2DOp):
-            return [self.pool(op)]
-        if isinstance(op, RequantizeOp):
-            return [self.requantize(op)]
-        if isinstance(op, AddOp | SubOp | MulOp):
-            return [self.elementwise(op)]
-        if isinstance(op, LogisticOp):
-            return self.logistic(op, seg)
-        if isinstance(op, CopyOp):
-            return [self.copy(op)]
-        raise StaysOnCpu(f"{op.name}: no NPU lowering")
+        lowering = LOWERINGS.get(type(op))
+        if lowering is None:
+            raise StaysOnCpu(f"{op.name}: no NPU lowering")
+        return lowering(self, op, seg)
 
     def block_config(self, built: Operation, depth: int | None = None) -> Operation:
         from tirconst.dialects.npu.vela_api import pick_block_config
@@ -301,7 +294,7 @@ class Lowerer:
             "block_config": DenseArrayBase.from_list(i64, list(layout.block_config)),
             "weights": ArrayAttr([wrange]),
             "biases": ArrayAttr([brange]),
-            # ETHOS-U.md: FC rounds once (NATURAL); conv and depthwise as TFL.
+            # docs/ethos-u.md: FC rounds once (NATURAL); conv and depthwise as TFL.
             "rounding_mode": StringAttr(
                 "natural" if isinstance(op, FullyConnectedOp) else "tfl"
             ),
@@ -311,7 +304,7 @@ class Lowerer:
         act = self.activation(op, ofm)
         if act is not None:
             props["activation"] = act
-        if isinstance(op, DepthwiseConv2DOp):
+        if core.encoding["depthwise"]:  # a one-channel multiplier is a conv
             return [npu.DepthwiseConv2DOp.create(properties=props)]
         props["block_traversal"] = StringAttr(core.encoding["traversal"])
         return [npu.Conv2DOp.create(properties=props)]
@@ -331,12 +324,12 @@ class Lowerer:
             return None
         return npu.ActivationAttr.make(kind="clamp", **bounds)
 
-    def pool(self, op: MaxPool2DOp | AvgPool2DOp) -> Operation:
+    def pool(self, op: MaxPool2DOp | AvgPool2DOp, seg: Segment) -> list[Operation]:
         """Max: the window's max of raw values. Average: TFLite sums the raw
         values and divides rounding half away from zero, which the NPU does
         in Vela's zero-point-transparent form: zero points 0 (the sum is the
         raw sum), equal scales (OFM_SCALE is 1/area plus 2^-shift) and
-        natural rounding, so every tie rounds away from zero (ETHOS-U.md)."""
+        natural rounding, so every tie rounds away from zero (docs/ethos-u.md)."""
         q = op.quantization()
         average = isinstance(op, AvgPool2DOp)
         scale, zp = (q["input_scale"], q["input_zp"]) if q else (None, 0)
@@ -360,9 +353,9 @@ class Lowerer:
         act = self.activation(op, ofm)
         if act is not None:
             props["activation"] = act
-        return self.block_config(npu.PoolingOp.create(properties=props))
+        return [self.block_config(npu.PoolingOp.create(properties=props))]
 
-    def requantize(self, op: RequantizeOp) -> Operation:
+    def requantize(self, op: RequantizeOp, seg: Segment) -> list[Operation]:
         """A 1×1 average pool with the explicit scale (multiplier, 31 − shift)."""
         q = op.quantization()
         ifm = self.feature_map(
@@ -379,9 +372,9 @@ class Lowerer:
                 i64, [op.p("multiplier"), 31 - op.p("shift")]
             ),
         }
-        return self.block_config(npu.PoolingOp.create(properties=props))
+        return [self.block_config(npu.PoolingOp.create(properties=props))]
 
-    def elementwise(self, op: AddOp | SubOp | MulOp) -> Operation:
+    def elementwise(self, op: AddOp | SubOp | MulOp, seg: Segment) -> list[Operation]:
         q = op.quantization()
         assert q is not None
         swap, why = binary_broadcast(op)
@@ -410,7 +403,7 @@ class Lowerer:
         act = self.activation(op, props["ofm"])  # type: ignore[arg-type]
         if act is not None:
             props["activation"] = act
-        return self.block_config(npu.ElementwiseOp.create(properties=props))
+        return [self.block_config(npu.ElementwiseOp.create(properties=props))]
 
     def logistic(self, op: LogisticOp, seg: Segment) -> list[Operation]:
         """The table DMA'd into a lookup-table slot, then a 1×1 identity pool
@@ -439,7 +432,7 @@ class Lowerer:
         }
         return [dma, self.block_config(npu.PoolingOp.create(properties=props))]
 
-    def copy(self, op: CopyOp) -> Operation:
+    def copy(self, op: CopyOp, seg: Segment) -> list[Operation]:
         n = _btype(op.input).size_in_bytes
         src = self.byte_range(op, op.input, 0, n)
         dest = self.byte_range(op, op.output, 0, n)
@@ -449,7 +442,7 @@ class Lowerer:
                     f"DMA {what} at byte {r['address']} of {n} bytes: the NPU's "
                     "DMA needs 16-byte aligned addresses and lengths"
                 )
-        return npu.DmaOp.create(properties={"src": src, "dest": dest})
+        return [npu.DmaOp.create(properties={"src": src, "dest": dest})]
 
     # -- segments ----------------------------------------------------------
 
@@ -603,6 +596,25 @@ def _views_of(v: SSAValue) -> list[SSAValue]:
         if isinstance(use.operation, DeclBufferOp | ReshapeOp):
             out += _views_of(use.operation.results[0])
     return out
+
+
+Lowering = Callable[[Lowerer, Any, Segment], list[Operation]]
+LOWERINGS: dict[type[OperatorOp], Lowering] = {
+    Conv2DOp: Lowerer.weighted,
+    DepthwiseConv2DOp: Lowerer.weighted,
+    FullyConnectedOp: Lowerer.weighted,
+    MaxPool2DOp: Lowerer.pool,
+    AvgPool2DOp: Lowerer.pool,
+    RequantizeOp: Lowerer.requantize,
+    AddOp: Lowerer.elementwise,
+    SubOp: Lowerer.elementwise,
+    MulOp: Lowerer.elementwise,
+    LogisticOp: Lowerer.logistic,
+    CopyOp: Lowerer.copy,
+}
+"""Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,
+raising StaysOnCpu when this op cannot go (analysis.npu_support's SUPPORT
+says which ops may). A user's pass registers its own operator here."""
 
 
 def _used_outside(root: SSAValue, ops: set[Operation]) -> bool:

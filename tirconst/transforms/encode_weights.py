@@ -31,12 +31,10 @@ from tirconst.dialects.tir import (
     AllocateConstOp,
     BufferType,
     ConstantOp,
-    Conv2DOp,
     CoreSection,
     DeclBufferOp,
-    DepthwiseConv2DOp,
     EncodedWeightsAttr,
-    FullyConnectedOp,
+    WeightedOp,
 )
 from tirconst.dialects.tir.types import ui8
 from tirconst.formats.ethos_u import (
@@ -54,7 +52,6 @@ from tirconst.formats.ethos_u.block_config import (
 
 NAME = "tir-encode-weights"
 POLICIES = ("min-size", "vela")
-WeightedOp = Conv2DOp | DepthwiseConv2DOp | FullyConnectedOp
 
 
 class EncodeRefused(PassFailedException):
@@ -103,48 +100,29 @@ class Prepared:
 
 
 def prepare(op: WeightedOp) -> Prepared:
-    """The encoder's view of the op; EncodeRefused if the NPU cannot run it."""
+    """The encoder's view of the op (its NPU geometry and OHWI weights, as the
+    op's weighted interface gives them); EncodeRefused if the NPU cannot run
+    it."""
     w = constant_of(op.filter)
     assert w is not None
     p = op.params()
-    if isinstance(op, FullyConnectedOp):
-        co, k = w.shape
-        ohwi = w.reshape(co, 1, 1, k)
-        rows = op.buffer_type(op.input).num_elements // k
-        geometry = Geometry((1, rows, k), (1, rows, co), (1, 1))
-        zp, depthwise = int(p["filter_zp"]), False
-    else:
-        _, h, wd, ci = op.shape(op.input)
-        _, oh, ow, co = op.shape(op.output)
-        stride, dilation = tuple(p["stride"]), tuple(p["dilation"])
-        pad = tuple(p["pad"])
-        if isinstance(op, DepthwiseConv2DOp):
-            ohwi = np.transpose(w, (3, 1, 2, 0))
-            dm = int(p["depth_multiplier"])
-            depthwise = ci > 1 or dm == 1
-            if dm != 1 and ci > 1:
-                raise EncodeRefused(
-                    f"{NAME}: {_label(op)}: the NPU cannot run it (depth multiplier "
-                    f"{dm} with {ci} input channels)"
-                )
-        else:
-            ohwi, depthwise = w, False
-        kh, kw = ohwi.shape[1:3]
-        if max(stride) > 3 or max(dilation) > 2 or max(kh, kw) > 64:
-            raise EncodeRefused(
-                f"{NAME}: {_label(op)}: the NPU cannot run it (stride {list(stride)}, "
-                f"dilation {list(dilation)}, kernel {kh}x{kw}; at most 3, 2, 64)"
-            )
-        geometry = Geometry(
-            (h, wd, ci),
-            (oh, ow, co),
-            (kh, kw),
-            stride,  # type: ignore[arg-type]
-            dilation,  # type: ignore[arg-type]
-            pad,  # type: ignore[arg-type]
-            depthwise,
+    ohwi, geometry = op.ohwi(w), op.npu_geometry()
+    zp = int(p[op.ENCODED_ZERO_POINT]) if op.ENCODED_ZERO_POINT else 0
+    kh, kw = geometry.kernel
+    if (
+        max(geometry.stride) > 3
+        or max(geometry.dilation) > 2
+        or max(kh, kw) > 64
+        or (not geometry.depthwise and ohwi.shape[3] != geometry.ifm[2])
+        or (geometry.depthwise and ohwi.shape[0] != geometry.ifm[2])
+    ):
+        raise EncodeRefused(
+            f"{NAME}: {_label(op)}: the NPU cannot run it (stride "
+            f"{list(geometry.stride)}, dilation {list(geometry.dilation)}, kernel "
+            f"{kh}x{kw}, {geometry.ifm[2]} input channels; at most 3, 2, 64, and "
+            "the filter's)"
         )
-        zp = 0
+    depthwise = geometry.depthwise
     co = ohwi.shape[0]
     values = ohwi.astype(np.int64) - zp
     if values.size and (values.min() < -255 or values.max() > 255):

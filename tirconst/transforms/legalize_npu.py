@@ -8,10 +8,10 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   nothing, exactly as the explicit pad did). The pad and its workspace go.
 - A spatial `tir.mean` (axes 1 and 2 of NHWC) becomes the depthwise sum it
   is on the NPU: a `tir.depthwise_conv2d` of an all-ones filter whose
-  per-channel multiplier is the mean's readapted one (ETHOS-U.md's "depthwise
+  per-channel multiplier is the mean's readapted one (docs/ethos-u.md's "depthwise
   sum then multiply", the multiply folded into the requantization).
 - A `tir.depthwise_conv2d` of one input channel with depth multiplier M
-  (ETHOS-U.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
+  (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
 
 Fully connected stays `tir.fully_connected`: convert-tir-to-npu lowers it to

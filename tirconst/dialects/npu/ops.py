@@ -41,7 +41,7 @@ from tirconst.dialects.npu.geometry import byte_span, window_output
 from tirconst.dialects.npu.stream import CommandStreamOp, RegionOp, stream_of
 from tirconst.formats.ethos_u.bias import RECORD_BYTES
 
-# Hardware limits of convolutions (ETHOS-U.md).
+# Hardware limits of convolutions (docs/ethos-u.md).
 MAX_STRIDE = 3
 MAX_DILATION = 2
 MAX_KERNEL_HEIGHT = 64

@@ -45,6 +45,7 @@ from tirconst.dialects.tir.convolution_ops import (
     FullyConnectedOp,
     MaxPool2DOp,
     TransposeConv2DOp,
+    WeightedOp,
 )
 from tirconst.dialects.tir.data_ops import (
     ConcatenationOp,
@@ -195,6 +196,7 @@ __all__ = [
     "ForKind",
     "ForOp",
     "FullyConnectedOp",
+    "WeightedOp",
     "FuncOp",
     "GeluOp",
     "HardSwishOp",

@@ -3,6 +3,7 @@ operator ops (see `operators` for the conventions they share)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar
 
 import numpy as np
@@ -11,6 +12,7 @@ from xdsl.irdl import (
     operand_def,
     opt_operand_def,
     opt_prop_def,
+    traits_def,
 )
 from xdsl.utils.exceptions import VerifyException
 
@@ -32,12 +34,14 @@ from tirconst.dialects.tir.operators import (
     verify_window,
 )
 from tirconst.dialects.tir.quantization import conv_multipliers
+from tirconst.dialects.tir.traits import Windowed
 from tirconst.dialects.tir.types import BufferType
+from tirconst.formats.ethos_u.block_config import Geometry as NpuGeometry
 
 # ------------------------------------------------------------------ convolutions
 
 
-class _WeightedOp(OperatorOp):
+class WeightedOp(OperatorOp):
     """An operator with weights: ins(input, filter, bias?) outs(output), int8.
 
     With `encoded_weights = #tir.encoded_weights<...>` (`tir-encode-weights`)
@@ -104,6 +108,37 @@ class _WeightedOp(OperatorOp):
                     f"{enc.block[2]}"
                 )
 
+    # -- the interface passes ask (weight encoding, decoding, staging) ------
+
+    WEIGHTS_REUSED: ClassVar[bool] = True
+    """Whether the NPU reads each weight for many OFM positions (a conv's
+    kernel slides); a fully connected op reads each once per row block, so
+    staging its weights in SRAM buys little (Vela reads them from flash)."""
+
+    def ohwi(self, w: np.ndarray) -> np.ndarray:
+        """The filter as the NPU reads it: (output channel, kernel height,
+        kernel width, input channel)."""
+        return w
+
+    def from_ohwi(self, ohwi: np.ndarray) -> np.ndarray:
+        """The op's own filter layout from OHWI (inverse of `ohwi`)."""
+        return ohwi
+
+    def npu_geometry(self) -> NpuGeometry:
+        """The op as the NPU's window op over H×W×C feature maps."""
+        _, h, w, ci = self.shape(self.input)
+        _, oh, ow, co = self.shape(self.output)
+        kh, kw = self.filter_shape()[1:3]
+        return NpuGeometry(
+            (h, w, ci),
+            (oh, ow, co),
+            (kh, kw),
+            tuple(self.p("stride")),  # type: ignore[arg-type]
+            tuple(self.p("dilation")),  # type: ignore[arg-type]
+            tuple(self.p("pad")),  # type: ignore[arg-type]
+            False,
+        )
+
     def filter_shape(self) -> tuple[int, ...]:
         """The (logical) filter shape: the encoded one when encoded."""
         if self.encoded_weights is not None:
@@ -139,7 +174,7 @@ class _WeightedOp(OperatorOp):
             self.expect_dtype(role, v, "int8")
 
 
-class _ConvOp(_WeightedOp):
+class _ConvOp(WeightedOp):
     """A 2-D convolution over NHWC; subclasses check their filter layout."""
 
     def verify_filter(self, ci: int) -> tuple[int, int, int]:
@@ -207,6 +242,8 @@ class Conv2DOp(_ConvOp):
         }
     """
 
+    traits = traits_def(Windowed(kernel="filter", channels="all"))
+
     name = "tir.conv2d"
 
     def verify_filter(self, ci: int) -> tuple[int, int, int]:
@@ -252,9 +289,24 @@ class DepthwiseConv2DOp(_ConvOp):
         }
     """
 
+    traits = traits_def(Windowed(kernel="filter", channels="multiplier"))
+
     name = "tir.depthwise_conv2d"
 
     FILTER_CHANNEL_AXIS: ClassVar[int] = 3
+
+    def ohwi(self, w: np.ndarray) -> np.ndarray:
+        return np.transpose(w, (3, 1, 2, 0))  # (1, KH, KW, C) -> (C, KH, KW, 1)
+
+    def from_ohwi(self, ohwi: np.ndarray) -> np.ndarray:
+        return np.transpose(ohwi, (3, 1, 2, 0))
+
+    def npu_geometry(self) -> NpuGeometry:
+        """Depthwise, unless one input channel with a depth multiplier makes
+        it the plain conv the NPU runs it as."""
+        g = super().npu_geometry()
+        depthwise = g.ifm[2] > 1 or self.p("depth_multiplier") == 1
+        return dataclasses.replace(g, depthwise=depthwise)
 
     def encoded_filter_shape(self) -> tuple[int, ...]:
         enc = self.encoded_weights
@@ -293,7 +345,7 @@ _FC = {
 
 
 @operator_op(("input", "filter", "bias"), _FC, True, WEIGHTED_QUANT)
-class FullyConnectedOp(_WeightedOp):
+class FullyConnectedOp(WeightedOp):
     """TFLite int8 FULLY_CONNECTED: rows of the input (last dim K) times the
     (Co, K) filter, requantized per tensor (1 multiplier) or per channel.
 
@@ -312,6 +364,19 @@ class FullyConnectedOp(_WeightedOp):
     name = "tir.fully_connected"
 
     ENCODED_ZERO_POINT: ClassVar[str | None] = "filter_zp"
+    WEIGHTS_REUSED: ClassVar[bool] = False
+
+    def ohwi(self, w: np.ndarray) -> np.ndarray:
+        return w.reshape(w.shape[0], 1, 1, w.shape[1])
+
+    def from_ohwi(self, ohwi: np.ndarray) -> np.ndarray:
+        return ohwi.reshape(ohwi.shape[0], -1)
+
+    def npu_geometry(self) -> NpuGeometry:
+        """A 1×1 conv over the rows: IFM 1×rows×K, OFM 1×rows×Co."""
+        co, k = self.filter_shape()
+        rows = self.buffer_type(self.input).num_elements // k
+        return NpuGeometry((1, rows, k), (1, rows, co), (1, 1))
 
     def encoded_filter_shape(self) -> tuple[int, ...]:
         enc = self.encoded_weights
@@ -362,6 +427,8 @@ must be equal (the kernels take none of them)."""
 
 
 class _PoolOp(OperatorOp):
+    traits = traits_def(Windowed(kernel="window", channels="same"))
+
     input = operand_def(BufferType)
     output = operand_def(BufferType)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-from xdsl.irdl import operand_def
+from xdsl.irdl import operand_def, traits_def
 from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.tir.operators import (
@@ -26,6 +26,7 @@ from tirconst.dialects.tir.quantization import (
     rescale_integers,
     squared_difference_integers,
 )
+from tirconst.dialects.tir.traits import Elementwise, Windowed
 from tirconst.dialects.tir.types import BufferType
 
 # ------------------------------------------------------------------ elementwise
@@ -95,6 +96,8 @@ class AddOp(_AddSubOp):
         }
     """
 
+    traits = traits_def(Elementwise(("lhs", "rhs")))
+
     name = "tir.add"
 
 
@@ -115,6 +118,8 @@ class SubOp(_AddSubOp):
                rhs_scale = 0.5 : f32, output_scale = 1.0 : f32}
         }
     """
+
+    traits = traits_def(Elementwise(("lhs", "rhs")))
 
     name = "tir.sub"
 
@@ -144,6 +149,8 @@ class MulOp(_BinaryElementwiseOp):
                rhs_scale = 0.25 : f32, output_scale = 16.0 : f32}
         }
     """
+
+    traits = traits_def(Elementwise(("lhs", "rhs")))
 
     name = "tir.mul"
 
@@ -268,6 +275,10 @@ class PadOp(OperatorOp):
               {padding = array<i64: 1, 1, 0, 1>, pad_value = -128}
         }
     """
+
+    traits = traits_def(
+        Windowed(kernel=None, padding="padding", top=2, bottom=3, depth_slices=False)
+    )
 
     name = "tir.pad"
 
@@ -416,6 +427,8 @@ class LogisticOp(_TableOp):
         }
     """
 
+    traits = traits_def(Elementwise())
+
     name = "tir.logistic"
 
 
@@ -443,6 +456,8 @@ class RequantizeOp(OperatorOp):
         }
     """
 
+    traits = traits_def(Elementwise())
+
     name = "tir.requantize"
 
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
@@ -469,6 +484,8 @@ class QuantizeOp(OperatorOp):
               {scale = 0.5 : f32, zero_point = -1}
         }
     """
+
+    traits = traits_def(Elementwise())
 
     name = "tir.quantize"
 

@@ -59,6 +59,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.tir.memory import Effect, Effects
 from tirconst.dialects.tir.types import BufferType
+from tirconst.kernels._common import window_extent
 
 INT8_MIN, INT8_MAX = -128, 127
 
@@ -508,10 +509,6 @@ CLAMP = {"act_min": Int, "act_max": Int}
 WINDOW2D = {"stride": Ints, "pad": Ints}
 
 
-def conv_out_dim(size: int, k: int, stride: int, dilation: int, lo: int, hi: int):
-    return (size + lo + hi - ((k - 1) * dilation + 1)) // stride + 1
-
-
 def verify_window(op: OperatorOp, kh: int, kw: int, dilation=(1, 1)) -> tuple[int, int]:
     op.expect_len("stride", 2, positive=True)
     op.expect_len("pad", 4)
@@ -520,8 +517,8 @@ def verify_window(op: OperatorOp, kh: int, kw: int, dilation=(1, 1)) -> tuple[in
         raise VerifyException(f"pad values must be >= 0, got {list(op.p('pad'))}")
     n, h, w, _ = op.shape(op.input)  # type: ignore[attr-defined]
     sh, sw = op.p("stride")
-    oh = conv_out_dim(h, kh, sh, dilation[0], top, bottom)
-    ow = conv_out_dim(w, kw, sw, dilation[1], left, right)
+    oh = window_extent(h, kh, sh, dilation[0], top, bottom)
+    ow = window_extent(w, kw, sw, dilation[1], left, right)
     if oh < 1 or ow < 1:
         raise VerifyException(
             f"a {kh}x{kw} window does not fit the {h}x{w} input with pad "

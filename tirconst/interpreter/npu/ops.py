@@ -20,6 +20,7 @@ from tirconst.dialects.npu import (
     PoolingOp,
 )
 from tirconst.dialects.npu.ops import BlockOp, WeightedOp, WindowOp
+from tirconst.dialects.tir.quantization import quantize_multiplier
 from tirconst.formats.ethos_u.bias import decode_bias
 from tirconst.formats.ethos_u.weights import (
     WeightEncoding,
@@ -185,20 +186,6 @@ def run_depthwise(op: DepthwiseConv2DOp, mem: Memory) -> None:
     _finish(op, mem, acc + bias, scale, shift)
 
 
-def _quantize_multiplier(real: float) -> tuple[int, int]:
-    """TFLite's QuantizeMultiplier: real ≈ m · 2^(s − 31), m in [2^30, 2^31)."""
-    if real == 0.0:
-        return 0, 0
-    q, s = np.frexp(real)
-    m = int(np.sign(q) * np.floor(abs(q) * 2.0**31 + 0.5))
-    if m == 2**31:
-        m //= 2
-        s += 1
-    if s < -31:
-        return 0, 0
-    return m, int(s)
-
-
 def run_pooling(op: PoolingOp, mem: Memory) -> None:
     """What the registers say (npu.pooling): the window's max or sum of
     (IFM − zero point), scaled by the OFM_SCALE register where the op has
@@ -285,7 +272,7 @@ def _elementwise_registers(op: ElementwiseOp, a: np.ndarray, b: np.ndarray):
 
 def _tfl_binary(op: ElementwiseOp, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """add / sub / mul with the integers TFLite derives from the float32
-    scales (the NPU's registers equal them: ETHOS-U.md)."""
+    scales (the NPU's registers equal them: docs/ethos-u.md)."""
     ifm, ifm2, ofm = op.ifm, op.ifm2, op.ofm
     assert ifm2 is not None
     sa, sb, so = (np.float32(fm["scale"]) for fm in (ifm, ifm2, ofm))
@@ -302,12 +289,12 @@ def _tfl_binary(op: ElementwiseOp, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         common["lhs_zp"], common["rhs_zp"] = common["rhs_zp"], common["lhs_zp"]
         sa, sb = sb, sa
     if op.op_type.data == "mul":
-        m, s = _quantize_multiplier(float(np.float32(sa * sb) / so))
+        m, s = quantize_multiplier(float(np.float32(sa * sb) / so))
         return tfl_mul(a, b, output_multiplier=m, output_shift=s, **common)
     twice = 2.0 * max(float(sa), float(sb))
-    lm, ls = _quantize_multiplier(float(sa) / twice)
-    rm, rs = _quantize_multiplier(float(sb) / twice)
-    om, os_ = _quantize_multiplier(twice / ((1 << 20) * float(so)))
+    lm, ls = quantize_multiplier(float(sa) / twice)
+    rm, rs = quantize_multiplier(float(sb) / twice)
+    om, os_ = quantize_multiplier(twice / ((1 << 20) * float(so)))
     fn = tfl_add if op.op_type.data == "add" else tfl_sub
     return fn(
         a, b, left_shift=20, lhs_multiplier=lm, lhs_shift=ls, rhs_multiplier=rm,
