@@ -81,7 +81,7 @@ OPERATORS: dict[str, TFLiteOp] = {
         tp.transpose_conv_scales,
     ),
     "BATCH_MATMUL": TFLiteOp(
-        tir.BatchMatMulOp, po.batch_matmul_params, (0, 1), tp.binary_scales
+        tir.BatchMatmulOp, po.batch_matmul_params, (0, 1), tp.binary_scales
     ),
     "ADD": TFLiteOp(tir.AddOp, tp.add_sub_params, (0, 1), tp.binary_scales),
     "SUB": TFLiteOp(tir.SubOp, tp.add_sub_params, (0, 1), tp.binary_scales),

@@ -30,7 +30,7 @@ from tirconst.dialects.tir import (
     AddOp,
     ArgMaxOp,
     AvgPool2DOp,
-    BatchMatMulOp,
+    BatchMatmulOp,
     BufferType,
     CallExternOp,
     ConcatenationOp,
@@ -147,7 +147,7 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     ResizeNearestOp: Kernel(kernels.resize_nearest, output_shape=True),
     ResizeBilinearOp: Kernel(kernels.resize_bilinear, output_shape=True),
     TransposeConv2DOp: Kernel(kernels.transpose_conv2d, output_shape=True),
-    BatchMatMulOp: Kernel(kernels.batch_matmul),
+    BatchMatmulOp: Kernel(kernels.batch_matmul),
 }
 """Each tir operator op class and its kernel (registered below, by class)."""
 

@@ -39,7 +39,7 @@ from tirconst.dialects.tir.constant_data import (
 )
 from tirconst.dialects.tir.convolution_ops import (
     AvgPool2DOp,
-    BatchMatMulOp,
+    BatchMatmulOp,
     Conv2DOp,
     DepthwiseConv2DOp,
     FullyConnectedOp,
@@ -157,7 +157,7 @@ OPERATOR_OPS = [
     ResizeNearestOp,
     ResizeBilinearOp,
     TransposeConv2DOp,
-    BatchMatMulOp,
+    BatchMatmulOp,
 ]
 
 Tir = Dialect(
@@ -175,7 +175,7 @@ __all__ = [
     "ArgMaxOp",
     "AssertOp",
     "AvgPool2DOp",
-    "BatchMatMulOp",
+    "BatchMatmulOp",
     "BufferLoadOp",
     "BufferStoreOp",
     "BufferType",

@@ -582,7 +582,7 @@ def _matrix_dims(shape: tuple[int, ...], adjoint: int) -> tuple[int, int]:
     _BATCH_MATMUL,
     quant={"lhs_scale": Scale, "rhs_scale": Scale, "output_scale": Scale},
 )
-class BatchMatMulOp(OperatorOp):
+class BatchMatmulOp(OperatorOp):
     """TFLite int8 BATCH_MATMUL (reference_ops::BatchMatMul): lhs [..., M, K]
     and rhs [..., K, N] (each transposed in its last two axes first when
     adj_x / adj_y is 1), leading axes broadcast; output[..., i, j] =
