@@ -4,7 +4,7 @@
 memory plan, and encoded weights for weighted ops), else the one-line reason
 it stays on the CPU. Each operator registers its rule (`@npu_support(Op)`,
 the `SUPPORT` table, as xDSL's `@impl` registers an implementation); an
-operator without one stays on the CPU ("no NPU lowering"). The same answer
+operator without one stays on the CPU ("no NPU lowering yet"). The same answer
 serves `tir-legalize-npu`, the weight encoder (only ops that go to the NPU
 need encoded weights) and the remark convert-tir-to-npu prints. The facts
 are docs/ethos-u.md's.
@@ -197,7 +197,7 @@ def npu_reason(op: Operation) -> str | None:
         return f"{op.name}: not an operator the NPU runs"
     rule = SUPPORT.get(type(op))
     if rule is None:
-        return f"{op.name}: no NPU lowering"
+        return f"{op.name[4:]}: no NPU lowering yet"
     if not all(
         isinstance(v.type, BufferType)
         for v in [*op.input_values(), op.output]  # type: ignore[attr-defined]

@@ -505,3 +505,150 @@ class MaxPool2DOp(_PoolOp):
     """
 
     name = "tir.max_pool2d"
+
+
+_TRANSPOSE_CONV = {
+    "stride": Ints,
+    "pad": Ints,
+    "input_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
+    "multiplier": PerChannel,
+    "shift": PerChannel,
+    **CLAMP,
+}
+
+
+@operator_op(("input", "filter", "bias"), _TRANSPOSE_CONV, True, WEIGHTED_QUANT)
+class TransposeConv2DOp(OperatorOp):
+    """TFLite int8 TRANSPOSE_CONV (reference_integer_ops::TransposeConv): NHWC
+    input, OHWI filter, per-channel requantization. Every input element
+    (n, y, x, i) scatters (input - input_zp) * filter[o, ky, kx, i] into the
+    int32 accumulator at output (n, y*sh - top + ky, x*sw - left + kx, o)
+    where that lies inside the output; then output = clamp(output_zp +
+    MultiplyByQuantizedMultiplier(acc + bias[o], multiplier[o], shift[o]),
+    act_min, act_max). `pad` is (top, left) of the output window (TFLite's
+    padding computed from the output size as for a convolution).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x2x2x1xi8>, %w : !tir.buffer<2x3x3x1xi8>,
+                    %y : !tir.buffer<1x4x4x2xi8>) {
+          tir.transpose_conv2d ins(%x, %w : !tir.buffer<1x2x2x1xi8>,
+              !tir.buffer<2x3x3x1xi8>) outs(%y : !tir.buffer<1x4x4x2xi8>)
+              {stride = array<i64: 2, 2>, pad = array<i64: 0, 0>, input_zp = 0,
+               output_zp = 0, multiplier = array<i32: 1073741824, 1073741824>,
+               shift = array<i32: -3, -3>, act_min = -128, act_max = 127}
+        }
+    """
+
+    name = "tir.transpose_conv2d"
+
+    input = operand_def(BufferType)
+    filter = operand_def(BufferType)
+    bias = opt_operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    def verify_(self) -> None:
+        for role, v in (("input", self.input), ("filter", self.filter)):
+            self.expect_rank(role, v, 4)
+            self.expect_dtype(role, v, "int8")
+        self.expect_rank("output", self.output, 4)
+        self.expect_dtype("output", self.output, "int8")
+        n, _, _, ci = self.shape(self.input)
+        co, _, _, fi = self.shape(self.filter)
+        if fi != ci:
+            raise VerifyException(f"filter has {fi} input channels, input has {ci}")
+        on, _, _, oc = self.shape(self.output)
+        if (on, oc) != (n, co):
+            raise VerifyException(
+                f"output {list(self.shape(self.output))} must have batch {n} and "
+                f"{co} channels"
+            )
+        self.expect_len("stride", 2, positive=True)
+        self.expect_len("pad", 2)
+        if min(self.p("pad")) < 0:
+            raise VerifyException(f"pad must be >= 0, got {list(self.p('pad'))}")
+        verify_bias(self, co)
+        verify_per_channel(self, co)
+        self.expect_clamp()
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        mult, shift = conv_multipliers(
+            q["input_scale"], q["filter_scales"], q["output_scale"]
+        )
+        return {"multiplier": mult, "shift": shift}
+
+
+_BATCH_MATMUL = {
+    "adj_x": Int,
+    "adj_y": Int,
+    "lhs_zp": ZeroPoint,
+    "rhs_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
+    "multiplier": Int,
+    "shift": Int,
+}
+
+
+def _matrix_dims(shape: tuple[int, ...], adjoint: int) -> tuple[int, int]:
+    rows, cols = shape[-2], shape[-1]
+    return (cols, rows) if adjoint else (rows, cols)
+
+
+@operator_op(
+    ("lhs", "rhs"),
+    _BATCH_MATMUL,
+    quant={"lhs_scale": Scale, "rhs_scale": Scale, "output_scale": Scale},
+)
+class BatchMatmulOp(OperatorOp):
+    """TFLite int8 BATCH_MATMUL (reference_ops::BatchMatMul): lhs [..., M, K]
+    and rhs [..., K, N] (each transposed in its last two axes first when
+    adj_x / adj_y is 1), leading axes broadcast; output[..., i, j] =
+    clamp(MultiplyByQuantizedMultiplier(sum over k of (lhs[..., i, k] -
+    lhs_zp) * (rhs[..., k, j] - rhs_zp), multiplier, shift) + output_zp) to
+    int8, the sum in int32. multiplier/shift are QuantizeMultiplier(lhs_scale
+    * rhs_scale / output_scale), in double.
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3x4xi8>, %b : !tir.buffer<4x5xi8>,
+                    %y : !tir.buffer<2x3x5xi8>) {
+          tir.batch_matmul ins(%a, %b : !tir.buffer<2x3x4xi8>, !tir.buffer<4x5xi8>)
+              outs(%y : !tir.buffer<2x3x5xi8>)
+              {adj_x = 0, adj_y = 0, lhs_zp = 0, rhs_zp = 0, output_zp = 0,
+               multiplier = 1073741824, shift = -5}
+        }
+    """
+
+    name = "tir.batch_matmul"
+
+    lhs = operand_def(BufferType)
+    rhs = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        for role, v in (("lhs", self.lhs), ("rhs", self.rhs), ("output", self.output)):
+            self.expect_dtype(role, v, "int8")
+        a, b = self.shape(self.lhs), self.shape(self.rhs)
+        if len(a) < 2 or len(b) < 2:
+            raise VerifyException("lhs and rhs need at least 2 axes")
+        for name in ("adj_x", "adj_y"):
+            if self.p(name) not in (0, 1):
+                raise VerifyException(f"{name} must be 0 or 1")
+        m, k = _matrix_dims(a, self.p("adj_x"))
+        k2, n = _matrix_dims(b, self.p("adj_y"))
+        if k != k2:
+            raise VerifyException(f"lhs has depth {k}, rhs {k2}")
+        try:
+            batch = np.broadcast_shapes(a[:-2], b[:-2])
+        except ValueError:
+            raise VerifyException(
+                f"batch axes {list(a[:-2])} and {list(b[:-2])} do not broadcast"
+            ) from None
+        self.expect_shape("output", self.output, [*batch, m, n])
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        mult, shift = conv_multipliers(
+            q["lhs_scale"], [q["rhs_scale"]], q["output_scale"]
+        )
+        return {"multiplier": int(mult[0]), "shift": int(shift[0])}

@@ -22,7 +22,9 @@ from tirconst.dialects.tir.operators import (
 from tirconst.dialects.tir.quantization import (
     add_sub_integers,
     mul_integers,
+    relu_integers,
     rescale_integers,
+    squared_difference_integers,
 )
 from tirconst.dialects.tir.traits import Elementwise, Windowed
 from tirconst.dialects.tir.types import BufferType
@@ -154,6 +156,109 @@ class MulOp(_BinaryElementwiseOp):
 
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
         return mul_integers(q["lhs_scale"], q["rhs_scale"], q["output_scale"])
+
+
+_SQUARED_DIFFERENCE = {k: v for k, v in _ADD_SUB.items() if k not in CLAMP}
+
+
+@operator_op(("lhs", "rhs"), _SQUARED_DIFFERENCE, quant=BINARY_QUANT)
+class SquaredDifferenceOp(_BinaryElementwiseOp):
+    """TFLite int8 SQUARED_DIFFERENCE with numpy broadcasting: each operand
+    offset by its zero point, shifted left by `left_shift` (7) and rescaled
+    with its multiplier to twice the larger input scale; the difference
+    squared (int32), MultiplyByQuantizedMultiplier by the output multiplier,
+    plus output_zp, saturated to int8.
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>,
+                    %y : !tir.buffer<2x3xi8>) {
+          tir.squared_difference ins(%a, %b : !tir.buffer<2x3xi8>,
+              !tir.buffer<3xi8>) outs(%y : !tir.buffer<2x3xi8>)
+              {lhs_zp = 0, rhs_zp = 0, output_zp = -128, left_shift = 7,
+               lhs_multiplier = 1073741824, lhs_shift = 0,
+               rhs_multiplier = 1073741824, rhs_shift = 0,
+               output_multiplier = 1073741824, output_shift = -11}
+        }
+    """
+
+    name = "tir.squared_difference"
+
+    def verify_(self) -> None:
+        for role, v in (("lhs", self.lhs), ("rhs", self.rhs), ("output", self.output)):
+            self.expect_dtype(role, v, "int8")
+        try:
+            shape = np.broadcast_shapes(self.shape(self.lhs), self.shape(self.rhs))
+        except ValueError:
+            raise VerifyException(
+                f"shapes {list(self.shape(self.lhs))} and {list(self.shape(self.rhs))} "
+                "do not broadcast"
+            ) from None
+        self.expect_shape("output", self.output, shape)
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        return squared_difference_integers(
+            q["lhs_scale"], q["rhs_scale"], q["output_scale"]
+        )
+
+
+@operator_op(
+    ("input",),
+    {"input_zp": ZeroPoint, "output_zp": ZeroPoint, "multiplier": Int, "shift": Int},
+    quant={"input_scale": Scale, "output_scale": Scale},
+)
+class AbsOp(OperatorOp):
+    """TFLite int8 ABS: clamp(MultiplyByQuantizedMultiplier(|input -
+    input_zp|, multiplier, shift) + output_zp) to int8; multiplier/shift are
+    QuantizeMultiplier of input_scale / output_scale (float32 quotient).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
+          tir.abs ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi8>)
+              {input_zp = 3, output_zp = -128, multiplier = 1073741824,
+               shift = 1}
+        }
+    """
+
+    name = "tir.abs"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        self.expect_dtype("input", self.input, "int8")
+        self.expect_dtype("output", self.output, "int8")
+        self.expect_shape("output", self.output, self.shape(self.input))
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        m, s = relu_integers(q["input_scale"], q["output_scale"])
+        return {"multiplier": m, "shift": s}
+
+
+@operator_op(("input",), {})
+class NegOp(OperatorOp):
+    """TFLite NEG on quantized data: output = -input on the stored values,
+    wrapped to the element type (int8: -(-128) is -128), no rescaling
+    (LiteRT's reference Negate ignores the quantization).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
+          tir.neg ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi8>)
+        }
+    """
+
+    name = "tir.neg"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        self.expect_dtype("input", self.input, "int8", "int16")
+        if (
+            self.buffer_type(self.input).element_type
+            != self.buffer_type(self.output).element_type
+        ):
+            raise VerifyException("input and output element types differ")
+        self.expect_shape("output", self.output, self.shape(self.input))
 
 
 # ------------------------------------------------------------- shape and others

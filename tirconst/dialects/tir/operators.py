@@ -19,8 +19,12 @@ Syntax: `tir.conv2d ins(%x, %w, %b : T1, T2, T3) outs(%y : T4) {params}`.
 
 This module holds what every operator op shares (the base class, parameter
 conversion, common verifier rules); the ops are in `convolution_ops`
-(convolutions, fully connected, pooling) and `elementwise_ops` (elementwise
-arithmetic, lookup-table activations, quantization, pad, mean, copy).
+(convolutions, transpose convolution, fully connected, batch matmul,
+pooling), `elementwise_ops` (elementwise arithmetic, softmax and logistic,
+quantization, pad, mean, copy), `data_ops` (concatenation, strided slices,
+transpose, mirror pad, tile, reverse, resize), `activation_ops` (ReLU
+family, leaky ReLU, PReLU, hard swish, table activations, maximum, minimum)
+and `reduce_ops` (reduce max/min, arg max).
 """
 
 from __future__ import annotations
@@ -228,8 +232,11 @@ class OperatorOp(IRDLOperation):
             if name not in kinds:
                 raise TypeError(f"{cls.name} has no parameter {name!r}")
             props[name] = to_attr(name, value, kinds[name])
-        operands: list[Any] = [[v] if v is not None else [] for v in inputs]
-        operands += [[]] * (len(cls.INPUTS) - len(inputs))
+        if cls.VARIADIC:
+            operands: list[Any] = [[v for v in inputs if v is not None]]
+        else:
+            operands = [[v] if v is not None else [] for v in inputs]
+            operands += [[]] * (len(cls.INPUTS) - len(inputs))
         return cls(operands=[*operands, [output]], properties=props)
 
     PARAM_KINDS: ClassVar[Mapping[str, type[Kind]]] = {}
@@ -313,6 +320,8 @@ class OperatorOp(IRDLOperation):
         return 0
 
     def input_values(self) -> list[SSAValue]:
+        if self.VARIADIC:
+            return list(getattr(self, self.INPUTS[0]))
         return [v for name in self.INPUTS if (v := getattr(self, name)) is not None]
 
     def effects(self) -> Effects:
@@ -400,7 +409,9 @@ class OperatorOp(IRDLOperation):
         if len(names) != len(types):
             parser.raise_error(f"{len(names)} operands but {len(types)} types", pos)
         required = len(cls.INPUTS) - int(cls.OPTIONAL_LAST)
-        if not required <= len(names) <= len(cls.INPUTS):
+        if cls.VARIADIC and not names:
+            parser.raise_error(f"{cls.name} takes ins(%{cls.INPUTS[0]}, ...)", pos)
+        if not cls.VARIADIC and not required <= len(names) <= len(cls.INPUTS):
             parser.raise_error(
                 f"{cls.name} takes ins({', '.join(cls.INPUTS)})"
                 + (" (the last is optional)" if cls.OPTIONAL_LAST else ""),
@@ -422,13 +433,17 @@ class OperatorOp(IRDLOperation):
         missing = [k for k in cls.PARAM_KINDS if k not in props]
         if missing:
             parser.raise_error(f"{cls.name} is missing {', '.join(missing)}", pos)
-        operands: list[Any] = [[v] for v in ins]
-        operands += [[]] * (len(cls.INPUTS) - len(ins))
+        operands: list[Any] = [list(ins)] if cls.VARIADIC else [[v] for v in ins]
+        operands += [[]] * (len(cls.INPUTS) - len(operands))
         op = cls(operands=[*operands, [out]], properties=props, attributes=attrs)
         return op
 
     OPTIONAL_LAST: ClassVar[bool] = False
     """Whether the last of INPUTS may be absent (a conv without bias)."""
+
+    VARIADIC: ClassVar[bool] = False
+    """Whether the one name in INPUTS is a variadic operand (any number of
+    inputs, as `tir.concatenation` takes)."""
 
     EXTRA_PROPS: ClassVar[tuple[str, ...]] = ()
     """Optional properties other than parameters and quantization (printed
