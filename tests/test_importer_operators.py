@@ -111,7 +111,7 @@ def test_cpu_operator_between_segments(tmp_path: Path, build, seed: int) -> None
 def test_split_is_one_slice_per_output() -> None:
     module = import_tflite(read_tflite_bytes(split_model(0)))
     slices = [op for op in module.walk() if isinstance(op, tir.StridedSliceOp)]
-    assert [op.p("begin") for op in slices] == [(0, 0, 0, 0), (0, 0, 0, 4)]
+    assert [op.begin for op in slices] == [(0, 0, 0, 0), (0, 0, 0, 4)]
     assert [op.output.name_hint for op in slices] == ["output0", "op1_split_out1"]
     assert {op.attributes["tflite.index"].value.data for op in slices} == {1}  # type: ignore[attr-defined]
 

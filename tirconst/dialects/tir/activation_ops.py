@@ -222,7 +222,7 @@ class HardSwishOp(_UnaryOp):
 
     def verify_(self) -> None:
         super().verify_()
-        if self.p("output_shift") > 0:
+        if self.output_shift > 0:
             raise VerifyException(f"output_shift {self.p('output_shift')} must be <= 0")
         for name in ("output_multiplier", "reluish_multiplier"):
             if not 0 <= self.p(name) < 2**15:

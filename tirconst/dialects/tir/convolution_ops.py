@@ -567,7 +567,7 @@ class TransposeConv2DOp(OperatorOp):
             )
         self.expect_len("stride", 2, positive=True)
         self.expect_len("pad", 2)
-        if min(self.p("pad")) < 0:
+        if min(self.pad) < 0:
             raise VerifyException(f"pad must be >= 0, got {list(self.p('pad'))}")
         verify_bias(self, co)
         verify_per_channel(self, co)
@@ -635,8 +635,8 @@ class BatchMatmulOp(OperatorOp):
         for name in ("adj_x", "adj_y"):
             if self.p(name) not in (0, 1):
                 raise VerifyException(f"{name} must be 0 or 1")
-        m, k = _matrix_dims(a, self.p("adj_x"))
-        k2, n = _matrix_dims(b, self.p("adj_y"))
+        m, k = _matrix_dims(a, self.adj_x)
+        k2, n = _matrix_dims(b, self.adj_y)
         if k != k2:
             raise VerifyException(f"lhs has depth {k}, rhs {k2}")
         try:

@@ -55,7 +55,7 @@ class ConcatenationOp(OperatorOp):
             raise VerifyException("needs at least one input")
         _same_element_type(self, *ins, self.output)
         rank = len(self.shape(ins[0]))
-        axis = self.p("axis")
+        axis = self.axis
         if not 0 <= axis < rank:
             raise VerifyException(f"axis {axis} is out of range for rank {rank}")
         shapes = [self.shape(v) for v in ins]
@@ -102,7 +102,7 @@ class StridedSliceOp(OperatorOp):
         shape = self.shape(self.input)
         for name in ("begin", "strides", "size"):
             self.expect_len(name, len(shape))
-        begin, strides, size = self.p("begin"), self.p("strides"), self.p("size")
+        begin, strides, size = self.begin, self.strides, self.size
         for i, (d, b, s, n) in enumerate(zip(shape, begin, strides, size, strict=True)):
             if s == 0 or n < 1:
                 raise VerifyException(f"axis {i}: stride {s}, size {n}")
@@ -141,7 +141,7 @@ class TransposeOp(OperatorOp):
     def verify_(self) -> None:
         _same_element_type(self, self.input, self.output)
         shape = self.shape(self.input)
-        perm = self.p("perm")
+        perm = self.perm
         if sorted(perm) != list(range(len(shape))):
             raise VerifyException(
                 f"perm {list(perm)} is not a permutation of {len(shape)} axes"
@@ -173,7 +173,7 @@ class MirrorPadOp(OperatorOp):
         _same_element_type(self, self.input, self.output)
         shape = self.shape(self.input)
         self.expect_len("padding", 2 * len(shape))
-        pads, mode = self.p("padding"), self.p("mode")
+        pads, mode = self.padding, self.mode
         if mode not in (0, 1):
             raise VerifyException(
                 f"mode must be 0 (REFLECT) or 1 (SYMMETRIC), got {mode}"
@@ -212,7 +212,7 @@ class TileOp(OperatorOp):
         self.expect_shape(
             "output",
             self.output,
-            [d * m for d, m in zip(shape, self.p("multiples"), strict=True)],
+            [d * m for d, m in zip(shape, self.multiples, strict=True)],
         )
 
 
@@ -236,7 +236,7 @@ class ReverseOp(OperatorOp):
     def verify_(self) -> None:
         _same_element_type(self, self.input, self.output)
         rank = len(self.shape(self.input))
-        axes = list(self.p("axes"))
+        axes = list(self.axes)
         if len(set(axes)) != len(axes) or any(not 0 <= a < rank for a in axes):
             raise VerifyException(f"axes {axes} are not distinct axes of rank {rank}")
         self.expect_shape("output", self.output, self.shape(self.input))
@@ -259,7 +259,7 @@ class _ResizeOp(OperatorOp):
         for name in ("align_corners", "half_pixel_centers"):
             if self.p(name) not in (0, 1):
                 raise VerifyException(f"{name} must be 0 or 1")
-        if self.p("align_corners") and self.p("half_pixel_centers"):
+        if self.align_corners and self.half_pixel_centers:
             raise VerifyException(
                 "align_corners and half_pixel_centers exclude each other"
             )

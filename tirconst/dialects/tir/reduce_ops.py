@@ -19,9 +19,9 @@ def verify_reduced_shape(op: OperatorOp) -> None:
     output keeps them as extent 1 or drops them."""
     shape = op.shape(op.input)  # type: ignore[attr-defined]
     rank = len(shape)
-    if any(not -rank <= a < rank for a in op.p("axes")):
+    if any(not -rank <= a < rank for a in op.axes):
         raise VerifyException(f"axes {list(op.p('axes'))} out of range for rank {rank}")
-    axes = {a % rank for a in op.p("axes")} if rank else set()
+    axes = {a % rank for a in op.axes} if rank else set()
     kept = [1 if i in axes else d for i, d in enumerate(shape)]
     dropped = [d for i, d in enumerate(shape) if i not in axes]
     if op.shape(op.output) not in (tuple(kept), tuple(dropped)):  # type: ignore[attr-defined]
@@ -96,7 +96,7 @@ class ArgMaxOp(OperatorOp):
         self.expect_dtype("input", self.input, "int8")
         self.expect_dtype("output", self.output, "int32", "int64")
         shape = self.shape(self.input)
-        axis = self.p("axis")
+        axis = self.axis
         if not 0 <= axis < len(shape):
             raise VerifyException(f"axis {axis} is out of range for rank {len(shape)}")
         self.expect_shape(
