@@ -7,11 +7,15 @@ the `ethos-u` operator's read-only blob + driver payload (encoded weights,
 biases, LUTs + command stream) read back from `MODEL_vela.tflite` (Vela's CSV
 `off_chip_flash_memory_used` counts the command stream with the legacy core
 only, so the file is the common measure); NPU ops = operations in the
-decoded command stream; CPU ops = TFLite operators other than `ethos-u`.
+decoded command stream; CPU ops = TFLite operators other than `ethos-u`;
+cycles = Vela's own estimate (`cycles_total` of its summary CSV).
 
 tirconst side: `tirconst.tools.compile.compile_model(path, out_dir,
-accelerator) -> CompileResult`, measured the same way, and the ratios to
-each Vela row (goals: SRAM <= 1, flash <= 1, time <= 2). Until that tool
+accelerator) -> CompileResult`, measured the same way (flash read back from
+the written `.tflite`; a summary that says otherwise is a failure), cycles
+from our performance model (docs/performance.md) for Vela's default system
+config, and the ratios to each Vela row (goals: SRAM <= 1, flash <= 1, time
+<= 2; cycles: issue 24). Until that tool
 exists the Vela side is printed alone, with a note.
 
     python bench/compile.py [--models NAME ...]
@@ -24,13 +28,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.vela_compile import CORES, bundled_models  # noqa: E402
-from tirconst.backend.ethos_u import disassemble, read_tflite  # noqa: E402
+from tirconst.backend.ethos_u import (  # noqa: E402
+    disassemble_segments,
+    tflite_flash_bytes,
+)
 from tirconst.backend.ethos_u.summary import KIB, CompileResult, read_summary  # noqa: E402
 
 ACCELERATOR = "ethos-u55-128"
@@ -46,6 +53,7 @@ class VelaRow:
     cpu_ops: int
     seconds: float
     error: str = ""
+    cycles: float = 0.0
 
 
 def cpu_ops(path: Path) -> int:
@@ -65,9 +73,9 @@ def cpu_ops(path: Path) -> int:
 
 
 def flash_bytes(path: Path) -> int:
-    """Read-only blob + driver payload of the file's `ethos-u` operator."""
-    stream = read_tflite(path)
-    return len(stream.flash) + 4 * (stream.words_offset + len(stream.words))
+    """Read-only blobs + driver payloads of the file's `ethos-u` operators
+    (each tensor once)."""
+    return tflite_flash_bytes(path)
 
 
 def run_vela(model: Path, core: str, out: Path) -> VelaRow:
@@ -90,15 +98,17 @@ def run_vela(model: Path, core: str, out: Path) -> VelaRow:
     if done.returncode or not tfl.exists() or not summaries:
         last = (done.stderr or done.stdout or "no output").strip().splitlines()[-1]
         return VelaRow(model.stem, core, 0, 0, 0, 0, seconds, last)
-    sram = round(float(read_summary(summaries[0])["sram_memory_used"]) * KIB)
+    summary = read_summary(summaries[0])
+    sram = round(float(summary["sram_memory_used"]) * KIB)
     return VelaRow(
         model.stem,
         core,
         sram,
         flash_bytes(tfl),
-        len(disassemble(tfl).ops),
+        sum(len(d.ops) for d in disassemble_segments(tfl)),
         cpu_ops(tfl),
         seconds,
+        cycles=float(summary["cycles_total"]),
     )
 
 
@@ -119,9 +129,23 @@ def ratio(a: float, b: float) -> str:
 
 
 # (header, width) of the three column groups: Vela, tirconst, ratios.
-VELA_COLS = [("SRAM KiB", 8), ("flash KiB", 9), ("NPU", 4), ("CPU", 3), ("s", 5)]
-OURS_COLS = [("tc SRAM", 8), ("tc flash", 8), ("NPU", 4), ("CPU", 3), ("s", 5)]
-RATIO_COLS = [("SRAM x", 6), ("flash x", 7), ("time x", 6)]
+VELA_COLS = [
+    ("SRAM KiB", 8),
+    ("flash KiB", 9),
+    ("NPU", 4),
+    ("CPU", 3),
+    ("cycles", 8),
+    ("s", 5),
+]
+OURS_COLS = [
+    ("tc SRAM", 8),
+    ("tc flash", 8),
+    ("NPU", 4),
+    ("CPU", 3),
+    ("tc cycles", 9),
+    ("s", 5),
+]
+RATIO_COLS = [("SRAM x", 6), ("flash x", 7), ("cyc x", 6), ("time x", 6)]
 
 
 def cells(values: list[str], cols: list[tuple[str, int]]) -> str:
@@ -164,6 +188,15 @@ def main(argv: list[str] | None = None) -> int:
                 except Exception as e:  # noqa: BLE001 - one model's failure is a row
                     ours_err = f"{type(e).__name__}: {e}"
                 wall = time.perf_counter() - start
+            if ours is not None:  # flash as the file holds it, as on Vela's side
+                in_file = flash_bytes(ours.outputs[f"{model.stem}_tirconst.tflite"])
+                if in_file != ours.flash_bytes:
+                    failures += 1
+                    print(
+                        f"{model.stem}: summary says {ours.flash_bytes} B of flash, "
+                        f"the file holds {in_file} B"
+                    )
+                ours = replace(ours, flash_bytes=in_file)
             for core in CORES:
                 v = run_vela(model, core, Path(tmp) / f"{model.stem}-{core}")
                 if v.error:
@@ -172,19 +205,22 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 left = cells(
                     [kib(v.sram_bytes), kib(v.flash_bytes), str(v.npu_ops)]
-                    + [str(v.cpu_ops), f"{v.seconds:.2f}"],
+                    + [str(v.cpu_ops), f"{v.cycles:.0f}", f"{v.seconds:.2f}"],
                     VELA_COLS,
                 )
                 if ours is not None:
+                    cyc = ours.performance.cycles if ours.performance else 0.0
                     mid = cells(
                         [kib(ours.sram_bytes), kib(ours.flash_bytes)]
-                        + [str(ours.npu_ops), str(ours.cpu_ops), f"{wall:.2f}"],
+                        + [str(ours.npu_ops), str(ours.cpu_ops), f"{cyc:.0f}"]
+                        + [f"{wall:.2f}"],
                         OURS_COLS,
                     )
                     right = cells(
                         [
                             ratio(ours.sram_bytes, v.sram_bytes),
                             ratio(ours.flash_bytes, v.flash_bytes),
+                            ratio(cyc, v.cycles),
                             ratio(wall, v.seconds),
                         ],
                         RATIO_COLS,

@@ -123,7 +123,7 @@ def kind_table(compiled) -> None:  # type: ignore[no-untyped-def]
 def run_table(compiled) -> None:  # type: ignore[no-untyped-def]
     from tests.vela_litert import litert_tensors
     from tirconst.backend.ethos_u import disassemble
-    from tirconst.backend.ethos_u.to_npu import npu_module
+    from tirconst.backend.ethos_u.disasm_ir import npu_module
     from tirconst.interpreter.npu import run_stream
 
     header = (

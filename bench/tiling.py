@@ -4,10 +4,12 @@ model, against Vela's SRAM figure.
     python bench/tiling.py [model ...]
 
 For each model and configuration, the greedy search of `tir-tile{budget=...}`
-(`tirconst.transforms.tile.search` with budget 0) is run until it cannot
-shrink the peak any more; the table gives the live-bytes lower bound of the
-tiled, staged program (KiB), then the peak of the planner's placement of the
-same buffers (16-byte aligned, `tirconst.planning.plan`, exact within 5 s).
+(`tirconst.transforms.tile.search` with budget 0) is run to its end and
+its least SRAM kept; the table gives the SRAM measure of the tiled, staged
+program (`tirconst.analysis.sram`, inputs and outputs placed as
+`tirconst-compile` places them: live only while used; KiB), then the peak
+of the planner's placement of the same buffers (16-byte aligned,
+`tirconst.planning.plan`, exact within 5 s).
 
 Configurations: `whole` (no tiling, conv weights staged), `stripe` (tiling
 without cascades), `cascade` (with cascades), each at Vela's policy (conv
@@ -28,10 +30,10 @@ from pathlib import Path
 
 from xdsl.dialects.builtin import ModuleOp
 
-from tirconst.analysis.live_bytes import intervals
+from tirconst.analysis.sram import problem, sram_peak
 from tirconst.dialects.tir.operators import OperatorOp
 from tirconst.frontend.importer import import_tflite
-from tirconst.planning import Buffer, plan
+from tirconst.planning import Pool, plan
 from tirconst.transforms.stage_weights import stage_block
 from tirconst.transforms.tile import apply_settings, functions, search
 
@@ -58,23 +60,25 @@ CONFIGS = [
 
 
 def smallest(module: ModuleOp, cascade: bool | None, weights: str) -> tuple[int, int]:
-    """(live-bytes lower bound, planned peak) of the smallest tiling found."""
+    """(SRAM measure, planned peak) of the smallest tiling found."""
     work = module.clone()
     if cascade is not None:
-        settings, _, _ = search(module, cascade, 0, weights)
+        settings, _, _ = search(module, cascade, 0, weights, reuse_io=True)
         apply_settings(work, cascade, settings)
     low = planned = 0
     for func in functions(work):
         if weights != "flash":
             stage_block(func.body.block, weights == "all")
-        ivs = intervals(func)
-        buffers = [
-            Buffer(f"b{k}", iv.first, iv.last + 1, iv.size, 16)
-            for k, iv in enumerate(ivs)
-        ]
-        if buffers:
-            p = plan(buffers, time_limit=5.0)
-            low, planned = max(low, p.lower_bound), max(planned, p.peak)
+        prob = problem(func, reuse_io=True, pools=("sram",))
+        if prob.buffers:
+            p = plan(
+                prob.buffers,
+                shares=prob.shares,
+                pools=[Pool("sram", None, 16)],
+                time_limit=5.0,
+            )
+            low = max(low, sram_peak(func, reuse_io=True).bytes)
+            planned = max(planned, p.peak)
     return low, planned
 
 
@@ -82,10 +86,10 @@ def trade_off(name: str, module: ModuleOp) -> None:
     """Budgets from the untiled peak down to the smallest reachable (cascade,
     Vela's policy): the peak reached and what it costs (the cost model)."""
     whole, _ = smallest(module, None, "conv")
-    _, low, _ = search(module, True, 0, "conv")
+    _, low, _ = search(module, True, 0, "conv", reuse_io=True)
     for k in range(5):
         budget = whole - (whole - low) * k // 4
-        settings, peak, _ = search(module, True, budget, "conv")
+        settings, peak, _ = search(module, True, budget, "conv", reuse_io=True)
         work = module.clone()
         costs = apply_settings(work, True, settings)
         ops = sum(
@@ -118,8 +122,9 @@ def main(argv: list[str]) -> int:
         )
         print(f"  ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     print(
-        "\nKiB: live-bytes lower bound / planned peak (16-byte aligned) of the "
-        "workspace buffers (feature maps, stripe buffers, staged weights).\n"
+        "\nKiB: SRAM measure / planned peak (16-byte aligned) of the buffers "
+        "(inputs and outputs while used, feature maps, stripe buffers, staged "
+        "weights).\n"
     )
     print("Trade-off (cascade, conv weights staged): budget -> peak and its cost")
     print("| model | budget KiB | peak KiB | ops | recomputed rows | extra weight B |")

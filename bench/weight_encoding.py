@@ -13,7 +13,7 @@ off-chip flash (encoded weights, biases and command stream). Throughput is
 the model's weights over the time of Vela's encoder alone (`codec`, one
 stream per op) and over the pass's wall time per policy (the block-config
 search dominates it; min-size encodes each op once per distinct stream).
-ETHOS-U.md's anchors: Vela 0.942 of raw at block depth 16, order-0 entropy
+docs/ethos-u.md's anchors: Vela 0.942 of raw at block depth 16, order-0 entropy
 0.803. Where Vela's raw weights
 differ from ours by more than 5% it rewrote the graph (fingerprint: MEAN as a
 depthwise conv of generated weights), so min/Vela is marked `*` and left out

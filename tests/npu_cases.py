@@ -79,7 +79,9 @@ def _fit_block(op, accelerator: str, depth: int | None) -> None:
     op.properties["block_config"] = block(h, w, c)
 
 
-def pool_stream(x_shape, kind, window, stride, pad=(0, 0, 0, 0), zp=0, scale=0.5):
+def pool_stream(
+    x_shape, kind, window, stride, pad=(0, 0, 0, 0), zp=0, scale=0.5, rounding="tfl"
+):
     b = StreamBuilder()
     _, h, wd, c = x_shape
     kernel = KernelAttr.make(size=window, stride=stride)
@@ -96,6 +98,7 @@ def pool_stream(x_shape, kind, window, stride, pad=(0, 0, 0, 0), zp=0, scale=0.5
             "kernel": kernel,
             "padding": PaddingAttr.make(pad=pad),
             "block_config": block(1, 1, 16),
+            "rounding_mode": StringAttr(rounding),
         }
     )
     _fit_block(op, "ethos-u55-128", None)

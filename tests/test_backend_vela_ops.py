@@ -104,3 +104,55 @@ def test_refused_block_config_is_one_line():
         register_command_stream(stream)
     text = str(e.value)
     assert "\n" not in text and "'npu.pooling' op" in text and "Vela refuses" in text
+
+
+def _fm(h: int, w: int, c: int) -> api.NpuFeatureMap:
+    fm = api.NpuFeatureMap()
+    fm.shape = api.NpuShape3D(height=h, width=w, depth=c)
+    fm.strides = api.NpuShape3D(height=w * c, width=c, depth=1)
+    return fm
+
+
+def _pool(ifm: tuple[int, int, int], ofm: tuple[int, int, int]):
+    op = api.NpuPoolingOperation(api.NpuPoolingOp.MAX)
+    op.ifm, op.ofm = _fm(*ifm), _fm(*ofm)
+    return op
+
+
+def test_unused_strides_keep_the_register_value():
+    """A y (x) stride of a map one row high (column wide) is never multiplied
+    by anything but 0: it takes the value its register already holds, so
+    Vela writes no stride between 1x1 maps; used strides, channel strides
+    and a broadcast elementwise IFM are left alone."""
+    from tirconst.backend.ethos_u.vela_ops import keep_unused_strides
+
+    first = _pool((1, 1, 32), (1, 1, 16))
+    second = _pool((1, 1, 16), (1, 1, 8))
+    tall = _pool((4, 1, 8), (4, 1, 8))
+    add = api.NpuElementWiseOperation(api.NpuElementWiseOp.ADD)
+    add.ifm, add.ofm = _fm(1, 1, 8), _fm(4, 1, 8)
+    dma = api.NpuDmaOperation(
+        api.NpuAddressRange(0, 0, 16), api.NpuAddressRange(1, 0, 16)
+    )
+    keep_unused_strides([first, dma, second, tall, add])
+    S = api.NpuShape3D
+    assert first.ifm.strides == S(32, 32, 1) and first.ofm.strides == S(16, 16, 1)
+    assert second.ifm.strides == S(32, 32, 1) and second.ofm.strides == S(16, 16, 1)
+    assert tall.ifm.strides == S(8, 32, 1)  # y used (4 rows), x the register's
+    assert tall.ofm.strides == S(8, 16, 1)
+    assert add.ifm.strides == S(8, 8, 1)  # broadcast: as given
+    assert add.ofm.strides == S(8, 16, 1)
+
+
+def test_fully_connected_chain_writes_strides_once(tmp_path):
+    """autoencoder_example is six fully connected layers on 1x1 maps: after
+    the first op no IFM/OFM y or x stride is written again."""
+    from tests.tflite_patch import MODELS
+    from tirconst.backend.ethos_u import disassemble
+    from tirconst.tools.compile import compile_model
+
+    compile_model(MODELS / "autoencoder_example.tflite", tmp_path)
+    ops = disassemble(tmp_path / "autoencoder_example_tirconst.tflite").ops
+    strides = {f"NPU_SET_{m}_STRIDE_{d}" for m in ("IFM", "OFM") for d in "XY"}
+    assert strides <= set(ops[0].written)
+    assert not any(strides & set(op.written) for op in ops[1:])

@@ -1,6 +1,6 @@
 # ruff: noqa: E501  (the MLIR templates hold long lines)
 """convert-tir-to-npu on hand-placed programs: conv, depthwise and fully
-connected with encoded weights (tests/npu_encode.py makes ENCODED.md's form),
+connected with encoded weights (tests/npu_encode.py makes the form docs/lowering.md's "Encoded weights" gives),
 a mixed CPU/NPU function; the lowered program equals the tir one bit for bit
 in the interpreters, and Vela's generator accepts every stream."""
 
@@ -14,11 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from xdsl.context import Context
+from xdsl.utils.exceptions import PassFailedException
 
 from tests.helpers import assert_equivalent
 from tests.npu_encode import encode_module
 from tirconst.backend.ethos_u.vela_ops import driver_payload
-from tirconst.core.diagnostics import ToolError
+from tirconst.core.diagnostics import PassFailedAt
 from tirconst.dialects.npu import CommandStreamOp, InvokeOp
 from tirconst.interpreter.program import Program
 from tirconst.transforms.convert_tir_to_npu import ConvertTirToNpuPass
@@ -161,8 +162,12 @@ def test_wrong_rounding_is_caught() -> None:
 
 
 def test_unencoded_weights_are_an_error() -> None:
-    with pytest.raises(ToolError, match="weights are not encoded"):
+    # xDSL's pass failure (so xdsl-opt reports it as for its own passes),
+    # naming the op.
+    with pytest.raises(PassFailedAt, match="weights are not encoded") as e:
         _lower(conv_chain(), encode=False)
+    assert isinstance(e.value, PassFailedException)
+    assert e.value.what.startswith("'tir.conv2d' op in @main: convert-tir-to-npu: ")
 
 
 def test_unplaced_buffer_is_an_error() -> None:
@@ -171,7 +176,7 @@ def test_unplaced_buffer_is_an_error() -> None:
     )
     assert "%y1 = tir.allocate :" in text
     with pytest.raises(
-        ToolError, match=r"'tir.conv2d' op in @main: .*%y1 has no placement"
+        PassFailedAt, match=r"'tir.conv2d' op in @main: .*%y1 has no placement"
     ):
         _lower(text)
 
@@ -325,7 +330,7 @@ tir.func @main(%input0 : !tir.buffer<{rows}x{k}xi8>, %output0 : !tir.buffer<{row
 def test_fully_connected_needs_natural_rounding() -> None:
     """2048 rows of a fully connected layer: NATURAL rounding (the importer's
     single rounding) is equal bit for bit; TFL's double rounding, right for
-    conv, differs on a fraction of the outputs (ETHOS-U.md: 0.01-3%)."""
+    conv, differs on a fraction of the outputs (docs/ethos-u.md: 0.01-3%)."""
     from xdsl.dialects.builtin import StringAttr
 
     from tests.helpers import assert_not_equivalent

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from tests.npu_cases import conv_stream, pool_stream, random_conv
 from tests.vela_compile import CORES, bundled_models, compile_model
-from tests.vela_litert import compare
 from tirconst.backend.ethos_u import decode_operations, decode_words, read_payload
 from tirconst.backend.ethos_u.containers import TensorPlacement
 from tirconst.backend.ethos_u.decoder import Disassembly
-from tirconst.backend.ethos_u.to_npu import npu_module
+from tirconst.backend.ethos_u.disasm_ir import npu_module
 from tirconst.backend.ethos_u.vela_ops import VelaRefused, driver_payload
+from tirconst.backend.ethos_u.verify import verify_compiled
 from tirconst.dialects.npu import Conv2DOp, DepthwiseConv2DOp, ElementwiseOp, PoolingOp
 from tirconst.interpreter.npu import run_stream
 from tirconst.tools import disasm, run
@@ -51,13 +51,10 @@ def test_vela_model_runs_as_npu_ir(compiled, model: Path, core: str) -> None:  #
     module.verify()
     exact = not any(isinstance(op, ElementwiseOp) for op in module.walk())
     for seed in (0, 1, 2):
-        agreements = compare(model, result.path, seed)
-        assert agreements
-        for a in agreements:
-            if exact:
-                assert a.equal == a.size, (a, seed)
-            else:
-                assert 0 <= a.equal <= a.size
+        checks = verify_compiled(model, result.path, seed)
+        assert checks and all(c.outputs for c in checks)
+        for c in checks:
+            assert c.exact or not exact, f"seed {seed}: {c.line()}"
 
 
 def test_cli_disasm_then_run(compiled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

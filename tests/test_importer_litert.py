@@ -8,6 +8,8 @@ operator whose output differs, by comparing every intermediate tensor.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
@@ -121,3 +123,89 @@ def test_a_wrong_operator_is_named() -> None:
     ours = run_function(module, inputs)
     message = first_difference(read_tflite(path), interp, ours, exposed)
     assert message is not None and message.startswith("operator 2 (FULLY_CONNECTED")
+
+
+@pytest.mark.parametrize("side", ["rhs", "lhs"])
+@pytest.mark.parametrize("opcode", ["MUL", "ADD", "SUB"])
+def test_rank0_constant_operand(opcode: str, side: str, tmp_path: Path) -> None:
+    """A binary op with a rank-0 constant operand (a Keras `Rescaling`
+    multiplier or offset): the imported text keeps shape [] for both data and
+    buffer, so tirconst-import exits 0 with IR its own tools accept, and the
+    program (imported, and compiled) equals LiteRT bit for bit."""
+    from tests.test_tflite_litert import Op, T, build_tflite
+    from tests.tool_runner import call
+    from tirconst.core.context import context
+    from tirconst.core.diagnostics import parse_module
+    from tirconst.tools.compile import Compiler
+
+    x = T((1, 4, 4, 8), np.int8, 0.05, -3)
+    c = T((), np.int8, 0.02, 4, data=np.array(-77, np.int8))
+    tensors = (
+        [x, c, T((1, 4, 4, 8), np.int8, 0.07, 5)]
+        if side == "rhs"
+        else [
+            c,
+            x,
+            T((1, 4, 4, 8), np.int8, 0.07, 5),
+        ]
+    )
+    model_input = 0 if side == "rhs" else 1
+    options = f"{opcode.capitalize()}Options", {"FusedActivationFunction": 0}
+    path = tmp_path / "rank0.tflite"
+    path.write_bytes(
+        build_tflite(tensors, [Op(opcode, [0, 1], [2], options)], [model_input], [2])
+    )
+    out = tmp_path / "rank0.mlir"
+    status, _, err = call("tirconst-import", str(path), "-o", str(out))
+    assert status == 0, err
+    text = out.read_text()
+    assert "dense<-77> : tensor<i8>" in text
+    status, _, err = call("tirconst-opt", str(out))
+    assert status == 0, err
+    module = parse_module(context(), text, str(out))
+    module.verify()
+    (const,) = [op for op in module.ops if isinstance(op, tir.ConstantOp)]
+    assert const.data.shape == ()
+    compiled, _ = Compiler(path, "ethos-u55-128", None).run()
+    for seed in SEEDS:
+        inputs = {
+            k: v
+            for k, v in random_inputs(module, seed=seed).items()
+            if k.startswith("input")
+        }
+        want = litert(path, inputs)
+        expected = want.get_tensor(want.get_output_details()[0]["index"])
+        assert np.array_equal(run_function(module, inputs)["output0"], expected)
+        got = run_function(compiled, inputs)["output0"]
+        assert np.array_equal(got.reshape(expected.shape), expected), seed
+
+
+def test_import_tool_writes_only_ir_that_verifies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tirconst-import verifies what it made before writing it: an importer
+    bug (here the rank-0 one, data of another shape than its buffer) is one
+    line naming the op, exit 1, and no file."""
+    from tests.tool_runner import call
+    from tirconst.tools import import_tflite as tool
+
+    original = tool.import_tflite
+
+    def broken(path: Path) -> ModuleOp:
+        module = original(path)
+        const = next(op for op in module.ops if isinstance(op, tir.ConstantOp))
+        const.set_data(const.data.reshape(-1)[:1].copy())
+        return module
+
+    monkeypatch.setattr(tool, "import_tflite", broken)
+    model = MODELS / "tflite_micro_speech.tflite"
+    out = tmp_path / "m.mlir"
+    status, _, err = call("tirconst-import", str(model), "-o", str(out))
+    assert status == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(
+        f"{model}: error: after import: 'tir.allocate_const' op in @main: "
+    ), lines[0]
+    assert "constant data has shape [1]" in lines[0]
+    assert not out.exists()

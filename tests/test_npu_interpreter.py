@@ -37,11 +37,15 @@ from tirconst.dialects.npu import (
     KernelAttr,
     PoolingOp,
 )
-from tirconst.dialects.npu.build import LUT_REGION, SCRATCH, StreamBuilder
-from tirconst.interpreter import InterpreterError, check_equivalent
+from tirconst.dialects.npu.build import (
+    LUT_REGION,
+    SCRATCH,
+    StreamBuilder,
+)
+from tirconst.formats.ethos_u.hardware import LUT_ADDRESS
+from tirconst.interpreter import InterpreterError, check_equivalent, run_function
 from tirconst.interpreter.npu import NpuProgram, run_stream
 from tirconst.interpreter.npu.arithmetic import scale_accumulator
-from tirconst.interpreter.npu.ops import LUT_ADDRESS
 from tirconst.kernels import add, mul
 
 # ------------------------------------------------------------- arithmetic
@@ -355,8 +359,26 @@ def test_random_pool_tir_equals_npu(kind, kh, kw, sy, sx, c, data):
     zp = data.draw(st.integers(-10, 10))
     x_shape = (1, h, w, c)
     tir = tir_pool_text(x_shape, kind, (kh, kw), (sy, sx), pad)
-    npu = pool_stream(x_shape, kind, (kh, kw), (sy, sx), pad, zp=zp)
+    if kind == "max":
+        npu = pool_stream(x_shape, kind, (kh, kw), (sy, sx), pad, zp=zp)
+    else:  # the zero-point-transparent form (docs/ethos-u.md)
+        npu = pool_stream(x_shape, kind, (kh, kw), (sy, sx), pad, rounding="natural")
     check_equivalent(tir, NpuProgram(npu), trials=2)
+
+
+@pytest.mark.parametrize("zp", [-128, -3])
+def test_average_pool_with_zero_points_rounds_ties_up(zp):
+    """With negative zero points in the registers the NPU sums x − zp ≥ 0, so
+    a negative tie rounds toward +∞: not TFLite, and the interpreter says so
+    (it runs the registers, not the float scale). -1 -1 0 0 averages to
+    -0.5, which TFLite rounds to -1."""
+    tir = tir_pool_text((1, 2, 2, 1), "average", (2, 2), (2, 2))
+    npu = pool_stream((1, 2, 2, 1), "average", (2, 2), (2, 2), zp=zp)
+    x = np.array([-1, -1, 0, 0], np.int8).reshape(1, 2, 2, 1)
+    assert run_function(tir, {"input0": x})["output0"].reshape(-1)[0] == -1
+    assert run_stream(npu, {"input0": x})["output0"].reshape(-1)[0] == 0
+    fixed = pool_stream((1, 2, 2, 1), "average", (2, 2), (2, 2), rounding="natural")
+    assert run_stream(fixed, {"input0": x})["output0"].reshape(-1)[0] == -1
 
 
 # ------------------------------------------------------------- bad input

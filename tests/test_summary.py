@@ -147,9 +147,10 @@ def test_bench_tirconst_columns(monkeypatch, capsys, tmp_path):
             accelerator,
             segments[0].scratch_size,
             bench.flash_bytes(ours),
-            len(bench.disassemble(ours).ops),
+            sum(len(d.ops) for d in bench.disassemble_segments(ours)),
             bench.cpu_ops(ours),
             0.0,
+            outputs={ours.name: ours},
         )
 
     monkeypatch.setattr(bench, "tirconst_side", lambda: (repack, ""))

@@ -25,7 +25,7 @@ from tflite.TensorType import TensorType
 from tflite.utils import BUILTIN_OPCODE2NAME
 
 from tests.tflite_reference_runner import ReferenceRunner, first_mismatch
-from tirconst.frontend.tflite_params import op_params
+from tirconst.frontend.operator_table import op_params
 from tirconst.frontend.tflite_reader import (
     TFLiteImportError,
     TFLiteModel,
@@ -128,6 +128,7 @@ _TENSOR_TYPE = {
     np.dtype(np.int8): TensorType.INT8,
     np.dtype(np.int16): TensorType.INT16,
     np.dtype(np.int32): TensorType.INT32,
+    np.dtype(np.int64): TensorType.INT64,
     np.dtype(np.uint8): TensorType.UINT8,
 }
 _ACT = {"NONE": 0, "RELU": 1, "RELU_N1_TO_1": 2, "RELU6": 3, "TANH": 4}
@@ -426,14 +427,14 @@ def _binary_case(rng: np.random.Generator, opcode: str) -> Case:
         sb = sb[int(rng.integers(0, rank)) :]  # lower-rank right operand
     out = np.broadcast_shapes(tuple(sa), tuple(sb))
     (s1, z1), (s2, z2), (so, zo) = _q(rng), _q(rng), _q(rng)
-    cls = {"ADD": "AddOptions", "SUB": "SubOptions", "MUL": "MulOptions"}[opcode]
+    cls = {"ADD": "AddOptions", "SUB": "SubOptions", "MUL": "MulOptions"}.get(opcode)
     tensors = [
         T(tuple(sa), np.int8, s1, z1),
         T(tuple(sb), np.int8, s2, z2),
         T(tuple(out), np.int8, so, zo),
     ]
-    op = Op(opcode, [0, 1], [2], (cls, {"FusedActivationFunction": _act(rng)}))
-    return tensors, [op], [0, 1], [2]
+    opts = (cls, {"FusedActivationFunction": _act(rng)}) if cls else None
+    return tensors, [Op(opcode, [0, 1], [2], opts)], [0, 1], [2]
 
 
 def _pad_case(rng: np.random.Generator) -> Case:
@@ -529,6 +530,391 @@ def _quantize_case(rng: np.random.Generator, kind: str) -> Case:
     )
 
 
+def _shape(rng: np.random.Generator, lo: int = 1, hi: int = 5) -> tuple[int, ...]:
+    rank = int(rng.integers(lo, hi))
+    return tuple(int(v) for v in rng.integers(1, 6, rank))
+
+
+def _dtype(rng: np.random.Generator) -> Any:
+    return np.int16 if rng.integers(0, 4) == 0 else np.int8
+
+
+def _concat_case(rng: np.random.Generator) -> Case:
+    shape = _shape(rng)
+    axis = int(rng.integers(0, len(shape)))
+    n = int(rng.integers(1, 5))
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    parts = []
+    for _ in range(n):
+        p = list(shape)
+        p[axis] = int(rng.integers(1, 5))
+        parts.append(T(tuple(p), dt, s, zp))
+    out = list(shape)
+    out[axis] = sum(t.shape[axis] for t in parts)
+    tensors = [*parts, T(tuple(out), dt, s, zp)]
+    neg = axis - len(shape) if rng.integers(0, 2) else axis
+    op = Op(
+        "CONCATENATION", list(range(n)), [n], ("ConcatenationOptions", {"Axis": neg})
+    )
+    return tensors, [op], list(range(n)), [n]
+
+
+def _split_case(rng: np.random.Generator, opcode: str) -> Case:
+    shape = list(_shape(rng))
+    axis = int(rng.integers(0, len(shape)))
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    if opcode == "SPLIT":
+        n = int(rng.integers(1, 4))
+        shape[axis] *= n
+        sizes = [shape[axis] // n] * n
+    elif opcode == "SPLIT_V":
+        sizes = [int(v) for v in rng.integers(1, 4, int(rng.integers(1, 4)))]
+        shape[axis] = sum(sizes)
+    else:  # UNPACK
+        sizes = [1] * shape[axis]
+    outs = []
+    for n in sizes:
+        o = list(shape)
+        o[axis] = n
+        if opcode == "UNPACK":
+            del o[axis]
+        outs.append(T(tuple(o), dt, s, zp))
+    neg = axis - len(shape) if rng.integers(0, 2) else axis
+    x = T(tuple(shape), dt, s, zp)
+    k = len(sizes)
+    if opcode == "SPLIT":
+        tensors = [T((1,), np.int32, data=np.array([neg], np.int32)), x, *outs]
+        op = Op(
+            "SPLIT", [0, 1], list(range(2, 2 + k)), ("SplitOptions", {"NumSplits": k})
+        )
+        return tensors, [op], [1], list(range(2, 2 + k))
+    if opcode == "SPLIT_V":
+        given = list(sizes)
+        if rng.integers(0, 2):
+            given[int(rng.integers(0, k))] = -1
+        tensors = [
+            x,
+            T((k,), np.int32, data=np.array(given, np.int32)),
+            T((1,), np.int32, data=np.array([neg], np.int32)),
+            *outs,
+        ]
+        outputs = list(range(3, 3 + k))
+        op = Op("SPLIT_V", [0, 1, 2], outputs, ("SplitVOptions", {"NumSplits": k}))
+        return tensors, [op], [0], outputs
+    opts = ("UnpackOptions", {"Num": k, "Axis": neg})
+    return (
+        [x, *outs],
+        [Op("UNPACK", [0], list(range(1, 1 + k)), opts)],
+        [0],
+        list(range(1, 1 + k)),
+    )
+
+
+def _slice_case(rng: np.random.Generator) -> Case:
+    shape = _shape(rng)
+    begin = [int(rng.integers(0, d)) for d in shape]
+    size = [int(rng.integers(1, d - b + 1)) for d, b in zip(shape, begin, strict=True)]
+    given = [-1 if rng.integers(0, 4) == 0 else n for n in size]
+    size = [
+        d - b if g == -1 else g for d, b, g in zip(shape, begin, given, strict=True)
+    ]
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    r = len(shape)
+    tensors = [
+        T(shape, dt, s, zp),
+        T((r,), np.int32, data=np.array(begin, np.int32)),
+        T((r,), np.int32, data=np.array(given, np.int32)),
+        T(tuple(size), dt, s, zp),
+    ]
+    return tensors, [Op("SLICE", [0, 1, 2], [3], ("SliceOptions", {}))], [0], [3]
+
+
+def _strided_slice_case(rng: np.random.Generator) -> Case:
+    shape = _shape(rng)
+    r = len(shape)
+    begin, end, strides, out = [], [], [], []
+    bm = em = sm = 0
+    for i, d in enumerate(shape):
+        stride = int(rng.choice([1, 1, 2, 3, -1, -2]))
+        shrink = d > 0 and rng.integers(0, 5) == 0
+        b = int(rng.integers(-d, d))
+        e = int(rng.integers(-d - 1, d + 1))
+        if rng.integers(0, 4) == 0:
+            bm |= 1 << i
+        if rng.integers(0, 4) == 0:
+            em |= 1 << i
+        if shrink:
+            sm |= 1 << i
+            stride = 1
+        begin.append(b)
+        end.append(e)
+        strides.append(stride)
+        # TFLite's range logic, to know the output shape.
+        start = 0 if bm >> i & 1 and stride > 0 else (d - 1 if bm >> i & 1 else b)
+        if not bm >> i & 1:
+            start = start + d if start < 0 else start
+            start = min(max(start, 0), d) if stride > 0 else min(max(start, -1), d - 1)
+        if shrink:
+            stop = start + 1
+        elif em >> i & 1:
+            stop = d if stride > 0 else -1
+        else:
+            stop = e + d if e < 0 else e
+            stop = min(max(stop, 0), d) if stride > 0 else min(max(stop, -1), d - 1)
+        span, step = (stop - start, stride) if stride > 0 else (start - stop, -stride)
+        n = max(0, -(-span // step))
+        if n == 0 or (shrink and not 0 <= start < d):
+            return _strided_slice_case(rng)  # empty: draw again
+        if not shrink:
+            out.append(n)
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    tensors = [
+        T(shape, dt, s, zp),
+        T((r,), np.int32, data=np.array(begin, np.int32)),
+        T((r,), np.int32, data=np.array(end, np.int32)),
+        T((r,), np.int32, data=np.array(strides, np.int32)),
+        T(tuple(out), dt, s, zp),
+    ]
+    opts = {"BeginMask": bm, "EndMask": em, "ShrinkAxisMask": sm}
+    op = Op("STRIDED_SLICE", [0, 1, 2, 3], [4], ("StridedSliceOptions", opts))
+    return tensors, [op], [0], [4]
+
+
+def _transpose_case(rng: np.random.Generator) -> Case:
+    shape = _shape(rng, 1, 6) if rng.integers(0, 2) else _shape(rng)
+    perm = [int(p) for p in rng.permutation(len(shape))]
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    tensors = [
+        T(shape, dt, s, zp),
+        T((len(shape),), np.int32, data=np.array(perm, np.int32)),
+        T(tuple(shape[p] for p in perm), dt, s, zp),
+    ]
+    return tensors, [Op("TRANSPOSE", [0, 1], [2], ("TransposeOptions", {}))], [0], [2]
+
+
+def _unary_case(rng: np.random.Generator, opcode: str) -> Case:
+    shape = _shape(rng)
+    s_in, z_in = _q(rng, 0.01, 0.2)
+    s_out, z_out = (s_in, z_in) if rng.integers(0, 3) == 0 else _q(rng, 0.005, 0.1)
+    if opcode == "TANH" and rng.integers(0, 2):
+        s_out, z_out = 1 / 128, 0
+    tensors = [T(shape, np.int8, s_in, z_in), T(shape, np.int8, s_out, z_out)]
+    opts = None
+    if opcode == "GELU":
+        opts = ("GeluOptions", {"Approximate": bool(rng.integers(0, 2))})
+    if opcode == "LEAKY_RELU":
+        alpha = _f32(rng.choice([0.1, 0.2, 0.01, rng.uniform(0.0, 1.0)]))
+        opts = ("LeakyReluOptions", {"Alpha": alpha})
+    return tensors, [Op(opcode, [0], [1], opts)], [0], [1]
+
+
+def _min_max_case(rng: np.random.Generator, opcode: str) -> Case:
+    rank = int(rng.integers(1, 5))
+    shape = [int(v) for v in rng.integers(1, 6, rank)]
+    sa = [d if rng.integers(0, 3) else 1 for d in shape]
+    sb = [d if rng.integers(0, 3) else 1 for d in shape]
+    if rng.integers(0, 2):
+        sb = sb[int(rng.integers(0, rank)) :]
+    out = np.broadcast_shapes(tuple(sa), tuple(sb))
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    tensors = [T(tuple(sa), dt, s, zp), T(tuple(sb), dt, s, zp), T(out, dt, s, zp)]
+    op = Op(opcode, [0, 1], [2], ("MaximumMinimumOptions", {}))
+    return tensors, [op], [0, 1], [2]
+
+
+def _pad_like_case(rng: np.random.Generator, opcode: str) -> Case:
+    shape = _shape(rng)
+    dt = np.int8 if opcode == "PADV2" else _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    x = T(shape, dt, s, zp)
+    r = len(shape)
+    if opcode in ("PADV2", "MIRROR_PAD"):
+        mode = int(rng.integers(0, 2))
+        hi = [d - 1 + mode if opcode == "MIRROR_PAD" else 3 for d in shape]
+        pads = np.array(
+            [[rng.integers(0, h + 1) for _ in range(2)] for h in hi], np.int32
+        )
+        out = tuple(int(d + p.sum()) for d, p in zip(shape, pads, strict=True))
+        tensors = [x, T((r, 2), np.int32, data=pads)]
+        if opcode == "PADV2":
+            fill = np.array([rng.integers(-128, 128)], np.int8)
+            tensors.append(T((1,), np.int8, s, zp, data=fill))
+            return (
+                [*tensors, T(out, dt, s, zp)],
+                [Op("PADV2", [0, 1, 2], [3])],
+                [0],
+                [3],
+            )
+        opts = ("MirrorPadOptions", {"Mode": mode})
+        return [*tensors, T(out, dt, s, zp)], [Op(opcode, [0, 1], [2], opts)], [0], [2]
+    if opcode == "TILE":
+        m = [int(v) for v in rng.integers(1, 4, r)]
+        out = tuple(d * k for d, k in zip(shape, m, strict=True))
+        tensors = [x, T((r,), np.int32, data=np.array(m, np.int32)), T(out, dt, s, zp)]
+        return tensors, [Op("TILE", [0, 1], [2])], [0], [2]
+    axis = int(rng.integers(-r, r))
+    tensors = [
+        x,
+        T((1,), np.int32, data=np.array([axis], np.int32)),
+        T(shape, dt, s, zp),
+    ]
+    return tensors, [Op("REVERSE_V2", [0, 1], [2])], [0], [2]
+
+
+def _reduce_case(rng: np.random.Generator, opcode: str) -> Case:
+    shape = _shape(rng)
+    rank = len(shape)
+    dt = np.int8 if opcode == "ARG_MAX" else _dtype(rng)
+    s_in, z_in = _q(rng)
+    z_in = 0 if dt == np.int16 else z_in
+    if opcode == "ARG_MAX":
+        axis = int(rng.integers(-rank, rank))
+        out_dt = np.int32 if rng.integers(0, 2) else np.int64
+        out = tuple(d for i, d in enumerate(shape) if i != axis % rank)
+        tensors = [
+            T(shape, dt, s_in, z_in),
+            T((1,), np.int32, data=np.array([axis], np.int32)),
+            T(out, out_dt),
+        ]
+        opts = ("ArgMaxOptions", {"OutputType": 2 if out_dt == np.int32 else 4})
+        return tensors, [Op("ARG_MAX", [0, 1], [2], opts)], [0], [2]
+    axes = sorted(rng.choice(rank, int(rng.integers(1, rank + 1)), replace=False))
+    axes = [int(a) - rank if rng.integers(0, 2) else int(a) for a in axes]
+    keep = bool(rng.integers(0, 2))
+    red = {a % rank for a in axes}
+    out = tuple(
+        1 if i in red else d for i, d in enumerate(shape) if keep or i not in red
+    )
+    s_out, z_out = (s_in, z_in)
+    tensors = [
+        T(shape, dt, s_in, z_in),
+        T((len(axes),), np.int32, data=np.array(axes, np.int32)),
+        T(out, dt, s_out, z_out),
+    ]
+    op = Op(opcode, [0, 1], [2], ("ReducerOptions", {"KeepDims": keep}))
+    return tensors, [op], [0], [2]
+
+
+def _resize_case(rng: np.random.Generator, opcode: str) -> Case:
+    n, h, w, c = (int(v) for v in rng.integers(1, 6, 4))
+    oh, ow = (int(v) for v in rng.integers(1, 13, 2))
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    mode = int(rng.integers(0, 3))  # plain, align_corners, half_pixel_centers
+    cls = {
+        "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions",
+        "RESIZE_BILINEAR": "ResizeBilinearOptions",
+    }[opcode]
+    opts = {"AlignCorners": mode == 1, "HalfPixelCenters": mode == 2}
+    tensors = [
+        T((n, h, w, c), dt, s, zp),
+        T((2,), np.int32, data=np.array([oh, ow], np.int32)),
+        T((n, oh, ow, c), dt, s, zp),
+    ]
+    return tensors, [Op(opcode, [0, 1], [2], (cls, opts))], [0], [2]
+
+
+def _prelu_case(rng: np.random.Generator) -> Case:
+    shape = tuple(int(v) for v in rng.integers(1, 6, int(rng.integers(1, 5))))
+    ashape = tuple(d if rng.integers(0, 2) else 1 for d in shape)
+    ashape = ashape[int(rng.integers(0, len(ashape))) :]
+    s_in, z_in = _q(rng, 0.01, 0.2)
+    s_a, z_a = _q(rng, 0.001, 0.02)
+    s_out, z_out = _q(rng, 0.005, 0.1)
+    tensors = [
+        T(shape, np.int8, s_in, z_in),
+        T(ashape, np.int8, s_a, z_a, data=_i8(rng, ashape)),
+        T(shape, np.int8, s_out, z_out),
+    ]
+    return tensors, [Op("PRELU", [0, 1], [2])], [0], [2]
+
+
+def _transpose_conv_case(rng: np.random.Generator) -> Case:
+    n, h, w = (int(v) for v in rng.integers(1, 5, 3))
+    ci, co = (int(v) for v in rng.integers(1, 6, 2))
+    kh, kw = (int(v) for v in rng.integers(1, 5, 2))
+    sh, sw = (int(v) for v in rng.integers(1, 4, 2))
+    padding = int(rng.integers(0, 2))
+    if padding == _SAME:
+        oh, ow = h * sh, w * sw
+    else:
+        oh, ow = (h - 1) * sh + kh, (w - 1) * sw + kw
+    in_s, in_zp = _q(rng)
+    out_s, out_zp = _q(rng, 0.02, 0.5)
+    per_channel = bool(rng.integers(0, 2))
+    fs = [_f32(v) for v in rng.uniform(0.001, 0.05, co if per_channel else 1)]
+    tensors = [
+        T((4,), np.int32, data=np.array([n, oh, ow, co], np.int32)),
+        T((co, kh, kw, ci), np.int8, fs, 0, 0, data=_i8(rng, (co, kh, kw, ci))),
+        T((n, h, w, ci), np.int8, in_s, in_zp),
+    ]
+    inputs = [0, 1, 2]
+    if rng.integers(0, 2):
+        bias = rng.integers(-5000, 5000, co).astype(np.int32)
+        tensors.append(T((co,), np.int32, [_f32(in_s * s) for s in fs], 0, data=bias))
+        inputs.append(3)
+    tensors.append(T((n, oh, ow, co), np.int8, out_s, out_zp))
+    out = len(tensors) - 1
+    opts = {"Padding": padding, "StrideW": sw, "StrideH": sh}
+    op = Op("TRANSPOSE_CONV", inputs, [out], ("TransposeConvOptions", opts))
+    return tensors, [op], [2], [out]
+
+
+def _batch_matmul_case(rng: np.random.Generator) -> Case:
+    m, k, n = (int(v) for v in rng.integers(1, 9, 3))
+    batch = tuple(int(v) for v in rng.integers(1, 4, int(rng.integers(0, 3))))
+    ba = tuple(d if rng.integers(0, 2) else 1 for d in batch)
+    bb = tuple(d if rng.integers(0, 2) else 1 for d in batch)
+    adj_x, adj_y = bool(rng.integers(0, 2)), bool(rng.integers(0, 2))
+    sa = ba + ((k, m) if adj_x else (m, k))
+    sb = bb + ((n, k) if adj_y else (k, n))
+    out = np.broadcast_shapes(ba, bb) + (m, n)
+    (s1, z1), (s2, z2) = _q(rng, 0.01, 0.1), _q(rng, 0.01, 0.1)
+    so, zo = _q(rng, 0.05, 1.0)
+    const_rhs = bool(rng.integers(0, 2))
+    tensors = [
+        T(sa, np.int8, s1, z1),
+        T(sb, np.int8, s2, z2, data=_i8(rng, sb) if const_rhs else None),
+        T(out, np.int8, so, zo),
+    ]
+    opts = ("BatchMatMulOptions", {"AdjX": adj_x, "AdjY": adj_y})
+    inputs = [0] if const_rhs else [0, 1]
+    return tensors, [Op("BATCH_MATMUL", [0, 1], [2], opts)], inputs, [2]
+
+
+def _expand_dims_case(rng: np.random.Generator) -> Case:
+    shape = _shape(rng)
+    axis = int(rng.integers(-len(shape) - 1, len(shape) + 1))
+    out = list(shape)
+    out.insert(axis % (len(shape) + 1), 1)
+    s, zp = _q(rng)
+    tensors = [
+        T(shape, np.int8, s, zp),
+        T((1,), np.int32, data=np.array([axis], np.int32)),
+        T(tuple(out), np.int8, s, zp),
+    ]
+    return (
+        tensors,
+        [Op("EXPAND_DIMS", [0, 1], [2], ("ExpandDimsOptions", {}))],
+        [0],
+        [2],
+    )
+
+
 CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "conv2d": lambda r: _conv_case(r, "plain"),
     "conv2d_grouped": lambda r: _conv_case(r, "grouped"),
@@ -548,6 +934,41 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "quantize_float": lambda r: _quantize_case(r, "float"),
     "quantize_int8": lambda r: _quantize_case(r, "int8"),
     "dequantize": lambda r: _quantize_case(r, "dequantize"),
+    "concatenation": _concat_case,
+    "split": lambda r: _split_case(r, "SPLIT"),
+    "split_v": lambda r: _split_case(r, "SPLIT_V"),
+    "unpack": lambda r: _split_case(r, "UNPACK"),
+    "slice": _slice_case,
+    "strided_slice": _strided_slice_case,
+    "transpose": _transpose_case,
+    "expand_dims": _expand_dims_case,
+    "batch_matmul": _batch_matmul_case,
+    "transpose_conv": _transpose_conv_case,
+    "prelu": _prelu_case,
+    "resize_nearest": lambda r: _resize_case(r, "RESIZE_NEAREST_NEIGHBOR"),
+    "resize_bilinear": lambda r: _resize_case(r, "RESIZE_BILINEAR"),
+    "reduce_max": lambda r: _reduce_case(r, "REDUCE_MAX"),
+    "reduce_min": lambda r: _reduce_case(r, "REDUCE_MIN"),
+    "arg_max": lambda r: _reduce_case(r, "ARG_MAX"),
+    "padv2": lambda r: _pad_like_case(r, "PADV2"),
+    "mirror_pad": lambda r: _pad_like_case(r, "MIRROR_PAD"),
+    "tile": lambda r: _pad_like_case(r, "TILE"),
+    "reverse_v2": lambda r: _pad_like_case(r, "REVERSE_V2"),
+    "relu": lambda r: _unary_case(r, "RELU"),
+    "relu6": lambda r: _unary_case(r, "RELU6"),
+    "relu_n1_to_1": lambda r: _unary_case(r, "RELU_N1_TO_1"),
+    "relu_0_to_1": lambda r: _unary_case(r, "RELU_0_TO_1"),
+    "leaky_relu": lambda r: _unary_case(r, "LEAKY_RELU"),
+    "tanh": lambda r: _unary_case(r, "TANH"),
+    "hard_swish": lambda r: _unary_case(r, "HARD_SWISH"),
+    "exp": lambda r: _unary_case(r, "EXP"),
+    "log": lambda r: _unary_case(r, "LOG"),
+    "gelu": lambda r: _unary_case(r, "GELU"),
+    "maximum": lambda r: _min_max_case(r, "MAXIMUM"),
+    "abs": lambda r: _unary_case(r, "ABS"),
+    "neg": lambda r: _unary_case(r, "NEG"),
+    "squared_difference": lambda r: _binary_case(r, "SQUARED_DIFFERENCE"),
+    "minimum": lambda r: _min_max_case(r, "MINIMUM"),
 }
 
 _SPECIAL_FLOATS = np.array(
@@ -558,6 +979,8 @@ _SPECIAL_FLOATS = np.array(
 def _synthetic_feed(
     t: T, rng: np.random.Generator, consumer_scale: float | None
 ) -> np.ndarray:
+    if np.dtype(t.dtype) == np.int16:
+        return rng.integers(-32768, 32768, t.shape).astype(np.int16)
     if np.dtype(t.dtype) != np.float32:
         return _i8(rng, t.shape)
     v = rng.normal(0, 3, t.shape).astype(np.float32)
@@ -809,8 +1232,10 @@ def test_unsupported_activation_and_operator_rejected() -> None:
     m = read_tflite_bytes(build_tflite(tensors, [op], [0, 1], [2]))
     with pytest.raises(TFLiteImportError, match="unsupported fused activation TANH"):
         op_params(m, m.operators[0])
-    m = read_tflite_bytes(build_tflite(tensors[:2], [Op("TANH", [0], [1])], [0], [1]))
-    with pytest.raises(TFLiteImportError, match=r"operator 0 \(TANH\)"):
+    m = read_tflite_bytes(build_tflite(tensors[:2], [Op("FLOOR", [0], [1])], [0], [1]))
+    with pytest.raises(
+        TFLiteImportError, match=r"operator 0 \(FLOOR\): operator is not supported"
+    ):
         op_params(m, m.operators[0])
 
 

@@ -322,3 +322,36 @@ def test_not_a_model(tmp_path):
     with pytest.raises(OutputError, match="not a .tflite model"):
         write_tflite(tmp_path / "x.tflite", b"\0" * 64, [])
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_segments_with_one_blob_share_one_read_only_tensor(same, tmp_path):
+    """Region 0 is read-only: two segments whose blobs are equal read one
+    `read_only` tensor (the file holds the blob once); different blobs get
+    a tensor each. The file's flash is each tensor once."""
+    from tirconst.backend.ethos_u import tflite_flash_bytes
+
+    first = _segment(flash=bytes(range(48)), outputs=(SegmentTensor(6, 1, 64),))
+    second = _segment(
+        operators=frozenset({1, 2, 3}),
+        payload=b"COP1" + bytes(20),
+        flash=first.flash if same else bytes(40),
+        inputs=(SegmentTensor(6, 1, 64),),
+        outputs=(SegmentTensor(9, 1, 0),),
+    )
+    path = write_tflite(
+        tmp_path / "m.tflite", MODELS / "tflite_micro_speech.tflite", [first, second]
+    )
+    d = describe(path.read_bytes())
+    names = [t[0] for t in d["tensors"]]
+    ethos = [o for o in d["operators"] if o[0][2] == "ethos-u"]
+    assert len(ethos) == 2
+    flash = [names[o[1][1]] for o in ethos]
+    assert flash == (
+        ["read_only", "read_only"] if same else ["read_only", "read_only_1"]
+    )
+    assert sum(n.startswith("read_only") for n in names) == (1 if same else 2)
+    assert [d["tensors"][o[1][1]][-1] for o in ethos] == [first.flash, second.flash]
+    payloads = len(first.payload) + len(second.payload)
+    blobs = len(first.flash) + (0 if same else len(second.flash))
+    assert tflite_flash_bytes(path) == payloads + blobs

@@ -13,51 +13,59 @@ from typing import Any
 import numpy as np
 
 from tirconst import kernels
-from tirconst.frontend.tflite_params import op_params
+from tirconst.frontend.operator_table import OPERATORS, op_params
 from tirconst.frontend.tflite_reader import (
     TFLiteImportError,
     TFLiteModel,
     TFLiteOperator,
 )
+from tirconst.interpreter.operators import KERNELS
 
 __all__ = [
-    "KERNELS",
     "PreparedOp",
     "ReferenceRunner",
     "first_mismatch",
     "run_reference",
 ]
 
-# opcode -> (kernel, number of leading operator inputs passed positionally).
-# Inputs past that count (paddings, axes, shape) are folded into the params.
-KERNELS: dict[str, tuple[Callable[..., np.ndarray], int]] = {
-    "CONV_2D": (kernels.conv2d, 3),
-    "DEPTHWISE_CONV_2D": (kernels.depthwise_conv2d, 3),
-    "FULLY_CONNECTED": (kernels.fully_connected, 3),
-    "AVERAGE_POOL_2D": (kernels.avg_pool2d, 1),
-    "MAX_POOL_2D": (kernels.max_pool2d, 1),
-    "ADD": (kernels.add, 2),
-    "SUB": (kernels.sub, 2),
-    "MUL": (kernels.mul, 2),
-    "PAD": (kernels.pad, 1),
-    "MEAN": (kernels.mean, 1),
-    "RESHAPE": (kernels.reshape, 1),
-    "SQUEEZE": (kernels.squeeze, 1),
-    "SOFTMAX": (kernels.softmax, 1),
-    "LOGISTIC": (kernels.logistic, 1),
-    "QUANTIZE": (kernels.quantize, 1),
-    "DEQUANTIZE": (kernels.dequantize, 1),
-}
+
+def _prepared(model: TFLiteModel, op: TFLiteOperator) -> list[PreparedOp]:
+    """The operator's kernel calls, from the importer's table and the
+    interpreter's kernel registry: one per output of a `per_output` operator.
+    Inputs that are not buffers (paddings, axes, shape) are folded into the
+    params."""
+    entry = OPERATORS[op.opcode]
+    params = op_params(model, op)  # raises for unsupported operators
+    per_output = params if entry.per_output else [params]
+    if len(per_output) != len(op.outputs):
+        raise TFLiteImportError(
+            f"operator {op.index} ({op.opcode}): not supported by the runner"
+        )
+    positions = tuple(range(len(op.inputs))) if entry.buffers is None else entry.buffers
+    out = []
+    for position, p in enumerate(per_output):
+        cls = entry.op_class(p)
+        fn: Callable[..., np.ndarray] = kernels.reshape
+        if cls is not None:
+            kernel = KERNELS[cls]
+            fn = kernel.fn
+            if kernel.output_shape:
+                p["output_shape"] = model.tensors[op.outputs[position]].shape
+            if kernel.output_dtype:
+                p["output_dtype"] = model.tensors[op.outputs[position]].dtype
+        out.append(PreparedOp(op, fn, positions, p, op.outputs[position]))
+    return out
 
 
 @dataclass
 class PreparedOp:
-    """An operator with its kernel and integer parameters."""
+    """An operator's kernel call writing one of its outputs."""
 
     op: TFLiteOperator
     kernel: Callable[..., np.ndarray]
-    n_args: int
+    positions: tuple[int, ...]  # the operator inputs passed positionally
     params: dict[str, Any]
+    output: int  # tensor index
 
 
 class ReferenceRunner:
@@ -71,13 +79,7 @@ class ReferenceRunner:
         self.model = model
         self.ops: list[PreparedOp] = []
         for op in model.operators:
-            entry = KERNELS.get(op.opcode)
-            params = op_params(model, op)  # raises for unsupported operators
-            if entry is None or len(op.outputs) != 1:
-                raise TFLiteImportError(
-                    f"operator {op.index} ({op.opcode}): not supported by the runner"
-                )
-            self.ops.append(PreparedOp(op, entry[0], entry[1], params))
+            self.ops += _prepared(model, op)
 
     def __call__(
         self, inputs: Sequence[np.ndarray] | Mapping[int, np.ndarray]
@@ -109,10 +111,13 @@ class ReferenceRunner:
                 )
             values[idx] = a
         for p in self.ops:
-            args = [values[i] if i >= 0 else None for i in p.op.inputs[: p.n_args]]
-            args += [None] * (p.n_args - len(args))  # absent trailing optionals
+            ins = p.op.inputs
+            args = [
+                values[ins[k]] if k < len(ins) and ins[k] >= 0 else None
+                for k in p.positions
+            ]
             out = p.kernel(*args, **p.params)
-            t = m.tensors[p.op.outputs[0]]
+            t = m.tensors[p.output]
             if out.dtype != t.dtype or out.shape != t.shape:
                 raise RuntimeError(
                     f"operator {p.op.index} ({p.op.opcode}) produced "

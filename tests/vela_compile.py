@@ -61,3 +61,20 @@ def compile_all(root: Path) -> list[Compiled]:
         for core in CORES
         for fmt in FORMATS
     ]
+
+
+def vela_cycles(out: Path) -> float:
+    """`cycles_total` of the summary CSV Vela wrote into `out`."""
+    from tirconst.backend.ethos_u.summary import read_summary
+
+    return float(read_summary(next(out.glob("*_summary_*.csv")))["cycles_total"])
+
+
+def estimate_file(path: Path, config=None):  # type: ignore[no-untyped-def]
+    """The performance model applied to every NPU segment of a compiled file
+    (Vela's or ours), as the disassembler reads it back."""
+    from tirconst.analysis.performance import estimate
+    from tirconst.backend.ethos_u.decoder import disassemble_segments
+    from tirconst.backend.ethos_u.disasm_ir import npu_segments_module
+
+    return estimate(npu_segments_module(disassemble_segments(path)), config)

@@ -100,6 +100,12 @@ def _convert_tir_to_npu() -> type[ModulePass]:
     return ConvertTirToNpuPass
 
 
+def _estimate_performance() -> type[ModulePass]:
+    from tirconst.transforms.estimate_performance import EstimatePerformancePass
+
+    return EstimatePerformancePass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> loader (one module per pass under tirconst.transforms)."""
     return {
@@ -115,6 +121,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-stage-weights": _stage_weights,
         "tir-legalize-npu": _legalize_npu,
         "convert-tir-to-npu": _convert_tir_to_npu,
+        "npu-estimate-performance": _estimate_performance,
     }
 
 

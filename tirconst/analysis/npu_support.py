@@ -2,27 +2,24 @@
 
 `npu_reason(op)` is None for an op that `convert-tir-to-npu` lowers (given a
 memory plan, and encoded weights for weighted ops), else the one-line reason
-it stays on the CPU. The same answer serves `tir-legalize-npu`, the weight
-encoder (only ops that go to the NPU need encoded weights) and the remark
-convert-tir-to-npu prints. The facts are ETHOS-U.md's.
+it stays on the CPU. Each operator registers its rule (`@npu_support(Op)`,
+the `SUPPORT` table, as xDSL's `@impl` registers an implementation); an
+operator without one stays on the CPU ("no NPU lowering yet"). The same answer
+serves `tir-legalize-npu`, the weight encoder (only ops that go to the NPU
+need encoded weights) and the remark convert-tir-to-npu prints. The facts
+are docs/ethos-u.md's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
-from tirconst.dialects.npu.ops import (
-    MAX_DILATION,
-    MAX_KERNEL_AREA,
-    MAX_KERNEL_HEIGHT,
-    MAX_POOL_KERNEL,
-    MAX_STRIDE,
-)
 from tirconst.dialects.tir import (
     AddOp,
     AvgPool2DOp,
@@ -44,12 +41,16 @@ from tirconst.dialects.tir import (
     SubOp,
 )
 from tirconst.dialects.tir.types import BufferType
+from tirconst.formats.ethos_u.hardware import (
+    MAX_DILATION,
+    MAX_DIM,
+    MAX_KERNEL_AREA,
+    MAX_KERNEL_HEIGHT,
+    MAX_POOL_KERNEL,
+    MAX_STRIDE,
+)
 
-WEIGHTED = (Conv2DOp, DepthwiseConv2DOp, FullyConnectedOp)
-MAX_DIM = 65536
-
-
-# ------------------------------------------------- encoded weights (ENCODED.md)
+# --------------------------- encoded weights (docs/lowering.md, "Encoded weights")
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,9 @@ class CoreLayout:
 
 @dataclass(frozen=True)
 class EncodedLayout:
-    """What `#tir.encoded_weights` says (ENCODED.md): per core a section, and
-    the block config [h, w, depth] the op must run with."""
+    """What `#tir.encoded_weights` says (docs/lowering.md, "Encoded
+    weights"): per core a section, and the block config [h, w, depth] the op
+    must run with."""
 
     cores: tuple[CoreLayout, ...]
     block_config: tuple[int, int, int]
@@ -169,77 +171,143 @@ def binary_broadcast(op: OperatorOp) -> tuple[bool, str | None]:
     return False, "both operands broadcast (the NPU broadcasts only its second)"
 
 
+SupportRule = Callable[[Any], "str | None"]
+SUPPORT: dict[type[Operation], SupportRule] = {}
+"""Operator op class -> its rule: None if the NPU runs the op exactly (and
+convert-tir-to-npu has its lowering), else why it stays on the CPU. One
+registration per operator (`npu_support`); a class without one stays on the
+CPU."""
+
+
+def npu_support(*classes: type[Operation]) -> Callable[[SupportRule], SupportRule]:
+    """Register the decorated rule for `classes` (a user's pass may add its
+    own operator's)."""
+
+    def register(rule: SupportRule) -> SupportRule:
+        for cls in classes:
+            SUPPORT[cls] = rule
+        return rule
+
+    return register
+
+
 def npu_reason(op: Operation) -> str | None:
     """None if the NPU can run `op` exactly, else why it stays on the CPU."""
-    if isinstance(op, SoftmaxOp):
-        return (
-            "softmax: LiteRT's reference softmax is a float-table algorithm, not "
-            "bit-exact on the NPU"
-        )
-    if isinstance(op, QuantizeOp | DequantizeOp):
-        return f"{op.name[4:]}: float data (the NPU has no float support)"
-    if isinstance(op, MeanOp):
-        return (
-            "mean: only a spatial mean (axes 1 and 2) is lowered, as "
-            "tir-legalize-npu's depthwise sum"
-        )
-    if isinstance(op, PadOp):
-        return "pad: not folded into a following convolution (tir-legalize-npu)"
     if not isinstance(op, OperatorOp):
         return f"{op.name}: not an operator the NPU runs"
+    rule = SUPPORT.get(type(op))
+    if rule is None:
+        return f"{op.name[4:]}: no NPU lowering yet"
     if not all(
         isinstance(v.type, BufferType)
         for v in [*op.input_values(), op.output]  # type: ignore[attr-defined]
     ):
         return "operands are not buffers"
-    if isinstance(op, Conv2DOp | DepthwiseConv2DOp):
-        if isinstance(op, DepthwiseConv2DOp) and op.p("depth_multiplier") != 1:
-            return "depthwise with a depth multiplier other than 1"
-        why = _shapes_reason(op, [op.input, op.output])
-        if why:
-            return why
-        if op.filter is not None and len(_shape(op.filter)) == 4:
-            kh, kw = _shape(op.filter)[1:3]
-        else:
-            if encoded_attr(op) is None:
-                return None  # nothing to check the kernel against
-            kh, kw = encoded_layout(op).shape[1:3]
-        return _window_reason(
-            (kh, kw), op.p("stride"), op.p("dilation"), op.p("pad"), conv=True
-        )
-    if isinstance(op, FullyConnectedOp):
-        rows = _shape(op.output)[-1]
-        numel = int(np.prod(_shape(op.output)))
-        if numel // rows > MAX_DIM:
-            return "more rows than an NPU feature map is wide"
-        return None
-    if isinstance(op, MaxPool2DOp | AvgPool2DOp):
-        why = _shapes_reason(op, [op.input, op.output])
-        if why:
-            return why
-        if isinstance(op, AvgPool2DOp) and any(op.p("pad")):
+    return rule(op)
+
+
+# ---------------------------------------------------------------- the rules
+
+
+@npu_support(SoftmaxOp)
+def _softmax(op: SoftmaxOp) -> str | None:
+    return (
+        "softmax: LiteRT's reference softmax is a float-table algorithm, not "
+        "bit-exact on the NPU"
+    )
+
+
+@npu_support(QuantizeOp, DequantizeOp)
+def _float(op: QuantizeOp | DequantizeOp) -> str | None:
+    return f"{op.name[4:]}: float data (the NPU has no float support)"
+
+
+@npu_support(MeanOp)
+def _mean(op: MeanOp) -> str | None:
+    return (
+        "mean: only a spatial mean (axes 1 and 2) is lowered, as "
+        "tir-legalize-npu's depthwise sum"
+    )
+
+
+@npu_support(PadOp)
+def _pad(op: PadOp) -> str | None:
+    return "pad: not folded into a following convolution (tir-legalize-npu)"
+
+
+@npu_support(Conv2DOp, DepthwiseConv2DOp)
+def _conv(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
+    if (
+        isinstance(op, DepthwiseConv2DOp)
+        and op.depth_multiplier != 1
+        and _shape(op.input)[-1] != 1
+    ):
+        # With one input channel it is a plain conv (tir-legalize-npu).
+        return "depthwise with a depth multiplier and several input channels"
+    why = _shapes_reason(op, [op.input, op.output])
+    if why:
+        return why
+    if isinstance(op, Conv2DOp) and op.filter is not None:
+        ci, fi = _shape(op.input)[-1], _shape(op.filter)[-1]
+        if len(_shape(op.filter)) == 4 and ci != fi:
             return (
-                "padded average pool: the NPU's padded average is not TFLite's "
-                "(which does not count the padding)"
+                f"grouped convolution ({ci} input channels, {fi} per filter): "
+                "the NPU convolves every input channel"
             )
-        return _window_reason(
-            op.p("window"), op.p("stride"), (1, 1), op.p("pad"), False
+    if op.filter is not None and len(_shape(op.filter)) == 4:
+        kh, kw = _shape(op.filter)[1:3]
+    else:
+        if encoded_attr(op) is None:
+            return None  # nothing to check the kernel against
+        kh, kw = encoded_layout(op).shape[1:3]
+    return _window_reason((kh, kw), op.stride, op.dilation, op.pad, conv=True)
+
+
+@npu_support(FullyConnectedOp)
+def _fully_connected(op: FullyConnectedOp) -> str | None:
+    rows = _shape(op.output)[-1]
+    numel = int(np.prod(_shape(op.output)))
+    if numel // rows > MAX_DIM:
+        return "more rows than an NPU feature map is wide"
+    return None
+
+
+@npu_support(MaxPool2DOp, AvgPool2DOp)
+def _pool(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
+    why = _shapes_reason(op, [op.input, op.output])
+    if why:
+        return why
+    if isinstance(op, AvgPool2DOp) and any(op.pad):
+        return (
+            "padded average pool: the NPU's padded average is not TFLite's "
+            "(which does not count the padding)"
         )
-    if isinstance(op, AddOp | SubOp | MulOp):
-        if op.quantization() is None:
-            return (
-                f"{op.name[4:]} without float scales (Vela derives its registers "
-                "from them)"
-            )
-        why = _shapes_reason(op, [op.lhs, op.rhs, op.output])
-        return why or binary_broadcast(op)[1]
-    if isinstance(op, RequantizeOp):
-        shift = 31 - op.p("shift")
-        if not 0 <= shift <= 63:
-            return f"requantize shift {op.p('shift')} is out of the NPU's range"
-        return _shapes_reason(op, [op.input, op.output])
-    if isinstance(op, LogisticOp):
-        return _shapes_reason(op, [op.input, op.output])
-    if isinstance(op, CopyOp):
-        return None  # alignment is checked against the memory plan
-    return f"{op.name}: no NPU lowering"
+    return _window_reason(op.window, op.stride, (1, 1), op.pad, False)
+
+
+@npu_support(AddOp, SubOp, MulOp)
+def _binary(op: AddOp | SubOp | MulOp) -> str | None:
+    if op.quantization() is None:
+        return (
+            f"{op.name[4:]} without float scales (Vela derives its registers from them)"
+        )
+    why = _shapes_reason(op, [op.lhs, op.rhs, op.output])
+    return why or binary_broadcast(op)[1]
+
+
+@npu_support(RequantizeOp)
+def _requantize(op: RequantizeOp) -> str | None:
+    shift = 31 - op.shift
+    if not 0 <= shift <= 63:
+        return f"requantize shift {op.shift} is out of the NPU's range"
+    return _shapes_reason(op, [op.input, op.output])
+
+
+@npu_support(LogisticOp)
+def _logistic(op: LogisticOp) -> str | None:
+    return _shapes_reason(op, [op.input, op.output])
+
+
+@npu_support(CopyOp)
+def _copy(op: CopyOp) -> str | None:
+    return None  # alignment is checked against the memory plan

@@ -8,45 +8,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tirconst.dialects.tir.convolution_ops import (
-    AvgPool2DOp,
-    Conv2DOp,
-    DepthwiseConv2DOp,
-    FullyConnectedOp,
-    MaxPool2DOp,
-)
-from tirconst.dialects.tir.elementwise_ops import AddOp, MulOp, PadOp, SubOp
+from xdsl.ir import Operation
+
 from tirconst.dialects.tir.operators import OperatorOp
+from tirconst.dialects.tir.traits import Windowed
+from tirconst.formats.ethos_u.hardware import DEPTH_GRANULE
 
-DEPTH_GRANULE = 16
-"""Ethos-U: an op covering less than the whole OFM depth starts and ends its
-depth at multiples of 16 (the micro-block depth); the last slice takes the rest."""
 
-WINDOWED = (Conv2DOp, DepthwiseConv2DOp, AvgPool2DOp, MaxPool2DOp, PadOp)
-"""Ops whose output rows read a window of input rows (a 4-D pad: a window of
-one row, its height padding acting as the window's)."""
-ELEMENTWISE = (AddOp, SubOp, MulOp)
-WEIGHTED = (Conv2DOp, DepthwiseConv2DOp, FullyConnectedOp)
+def windowed(op: Operation) -> Windowed | None:
+    """The op's row window (a windowed op's trait), or None."""
+    return op.get_trait(Windowed)
 
 
 def window(op: OperatorOp) -> tuple[int, int, int]:
     """(kernel height, stride height, dilation height) of a windowed op."""
-    if isinstance(op, Conv2DOp | DepthwiseConv2DOp):
-        kh = op.shape(op.filter)[1]
-        return kh, op.p("stride")[0], op.p("dilation")[0]
-    if isinstance(op, PadOp):
-        return 1, 1, 1
-    assert isinstance(op, AvgPool2DOp | MaxPool2DOp)
-    return op.p("window")[0], op.p("stride")[0], 1
+    trait = windowed(op)
+    assert trait is not None
+    return trait.rows(op)
 
 
 def pad_rows(op: OperatorOp) -> tuple[int, int]:
     """(top, bottom) padding of a windowed op's input height."""
-    if isinstance(op, PadOp):
-        p = op.p("padding")
-        return p[2], p[3]
-    p = op.p("pad")
-    return p[0], p[2]
+    trait = windowed(op)
+    assert trait is not None
+    return trait.pad_rows(op)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from xdsl.parser import Parser
 from xdsl.utils.exceptions import (
     DiagnosticException,
     ParseError,
+    PassFailedException,
     VerifyException,
 )
 from xdsl.utils.lexer import Input, Span
@@ -90,14 +91,49 @@ def describe(op: Operation) -> str:
     return f"'{op.name}' op{where}"
 
 
+def error_line(message: str, where: str | None = None) -> str:
+    """The one form of every diagnostic: `where: error: message` (`where` is a
+    file, a location or a tool; without it, `error: message`)."""
+    return f"{where}: error: {message}" if where else f"error: {message}"
+
+
+def op_error_line(op: Operation, message: str) -> str:
+    """`FILE:L:C: error: 'tir.x' op in @f: message` (no location if `op` was
+    not parsed from text)."""
+    return error_line(f"{describe(op)}: {message}", location_of(op))
+
+
 def op_error(op: Operation, message: str) -> ToolError:
-    loc = location_of(op)
-    prefix = f"{loc}: " if loc else ""
-    return ToolError(f"{prefix}error: {describe(op)}: {message}")
+    return ToolError(op_error_line(op, message))
 
 
-def verify_located(module: ModuleOp) -> None:
-    """Verify `module`, raising a one-line ToolError at the first bad op."""
+class PassFailedAt(PassFailedException):
+    """A pass failed at `op`, the xDSL way (a PassFailedException, so
+    `xdsl-opt --verify-diagnostics` prints it as one line too).
+
+    `str()` is the whole diagnostic, `FILE:L:C: error: 'tir.x' op in @f:
+    message`; `what` is the part after `error: ` and `location` the op's
+    source location (None for an op not parsed from text), for a tool that
+    names its input itself. Both are taken when raised: the op may be erased
+    later."""
+
+    def __init__(self, op: Operation, message: str):
+        self.location = location_of(op)
+        self.what = f"{describe(op)}: {message}"
+        super().__init__(error_line(self.what, self.location))
+
+
+def diagnostic_line(e: DiagnosticException, where: str | None = None) -> str:
+    """A verifier or pass failure as one `error:` line: at the failing op's
+    source location if it has one, else at `where` (the tool or input)."""
+    if isinstance(e, PassFailedAt):
+        return error_line(e.what, e.location or where)
+    return error_line(first_line(str(e)), where)
+
+
+def _first_failure(module: ModuleOp) -> tuple[Operation | None, str] | None:
+    """None if `module` verifies; else the op that fails (None if no single
+    op's own verifier does) and the message, as one line."""
     try:
         module.verify()
     except DiagnosticException as e:
@@ -106,8 +142,31 @@ def verify_located(module: ModuleOp) -> None:
             try:
                 op.verify_()
             except VerifyException as inner:
-                raise op_error(op, first_line(str(inner))) from None
-        raise ToolError(f"error: {first_line(str(e))}") from None
+                return op, first_line(str(inner))
+        return None, first_line(str(e))
+    return None
+
+
+def verify_located(module: ModuleOp) -> None:
+    """Verify `module`, raising a one-line ToolError at the first bad op."""
+    failure = _first_failure(module)
+    if failure is None:
+        return
+    op, message = failure
+    raise (op_error(op, message) if op is not None else ToolError(error_line(message)))
+
+
+def verify_after(module: ModuleOp, stage: str, where: str | None = None) -> None:
+    """Verify the module a tool made, before it goes on or is written: a bug in
+    the import or in a pass is then a one-line ToolError naming the stage,
+    `where: error: after STAGE: 'tir.x' op in @f: message`, never a program
+    that silently means something else."""
+    failure = _first_failure(module)
+    if failure is None:
+        return
+    op, message = failure
+    what = f"{describe(op)}: {message}" if op is not None else message
+    raise ToolError(error_line(f"after {stage}: {what}", where))
 
 
 def first_line(text: str) -> str:
@@ -132,7 +191,7 @@ def clip(message: str) -> str:
 
 
 def parse_error_line(e: ParseError) -> str:
-    return f"{e.span.get_location()}: error: {clip(e.msg)}"
+    return error_line(clip(e.msg), str(e.span.get_location()))
 
 
 # A string literal as xDSL's lexer reads it, but without its nested repeat
@@ -160,7 +219,7 @@ def check_strings(text: str, name: str, line_offset: int = 0) -> None:
                 else f"invalid escape in string literal: {text[end : end + 2]!r}"
             )
             span = Span(m.start(), m.start() + 1, Input(text, name), line_offset)
-            raise ToolError(f"{span.get_location()}: error: {what}")
+            raise ToolError(error_line(what, str(span.get_location())))
 
 
 def parse_module(
@@ -176,7 +235,7 @@ def parse_module(
             text = text.decode("utf-8")
         except UnicodeDecodeError as e:
             raise ToolError(
-                f"{name}: error: not UTF-8 text: {e.reason} at byte {e.start}"
+                error_line(f"not UTF-8 text: {e.reason} at byte {e.start}", name)
             ) from None
     check_strings(text, name, line_offset)
     parser = LocatingParser(ctx, text, name)
@@ -187,4 +246,4 @@ def parse_module(
         e.span = dataclasses.replace(e.span, line_offset=line_offset)
         raise ToolError(parse_error_line(e)) from None
     except VerifyException as e:
-        raise ToolError(f"{name}: error: {first_line(str(e))}") from None
+        raise ToolError(error_line(first_line(str(e)), name)) from None

@@ -26,12 +26,14 @@ from xdsl.ir import Operation, SSAValue
 
 from tirconst.dialects import tir
 from tirconst.frontend.graph_checks import check_graph
-from tirconst.frontend.static_fold import fold_static
-from tirconst.frontend.tflite_params import (
-    SUPPORTED_OPCODES,
+from tirconst.frontend.operator_table import (
+    OPERATORS,
     op_params,
     op_quantization,
+    table_value,
+    unsupported_operators,
 )
+from tirconst.frontend.static_fold import fold_static
 from tirconst.frontend.tflite_reader import (
     TFLiteImportError,
     TFLiteModel,
@@ -39,46 +41,6 @@ from tirconst.frontend.tflite_reader import (
     TFLiteTensor,
     read_tflite,
 )
-
-# Which operator inputs are buffers (the rest are parameters such as shapes),
-# and the tir op each opcode becomes.
-_BUFFER_INPUTS: dict[str, tuple[int, ...]] = {
-    "CONV_2D": (0, 1, 2),
-    "DEPTHWISE_CONV_2D": (0, 1, 2),
-    "FULLY_CONNECTED": (0, 1, 2),
-    "ADD": (0, 1),
-    "SUB": (0, 1),
-    "MUL": (0, 1),
-    "AVERAGE_POOL_2D": (0,),
-    "MAX_POOL_2D": (0,),
-    "PAD": (0,),
-    "MEAN": (0,),
-    "SOFTMAX": (0,),
-    "LOGISTIC": (0,),
-    "QUANTIZE": (0,),
-    "DEQUANTIZE": (0,),
-    "RESHAPE": (0,),
-    "SQUEEZE": (0,),
-}
-_OPS: dict[str, type[tir.OperatorOp]] = {
-    "CONV_2D": tir.Conv2DOp,
-    "DEPTHWISE_CONV_2D": tir.DepthwiseConv2DOp,
-    "FULLY_CONNECTED": tir.FullyConnectedOp,
-    "ADD": tir.AddOp,
-    "SUB": tir.SubOp,
-    "MUL": tir.MulOp,
-    "AVERAGE_POOL_2D": tir.AvgPool2DOp,
-    "MAX_POOL_2D": tir.MaxPool2DOp,
-    "PAD": tir.PadOp,
-    "MEAN": tir.MeanOp,
-    "SOFTMAX": tir.SoftmaxOp,
-    "LOGISTIC": tir.LogisticOp,
-    "QUANTIZE": tir.QuantizeOp,
-    "DEQUANTIZE": tir.DequantizeOp,
-}
-# Lookup tables computed at import time become constant buffer operands.
-_TABLE_PARAM = {"SOFTMAX": "exp_table", "LOGISTIC": "table"}
-_VIEWS = ("RESHAPE", "SQUEEZE")
 
 
 def import_tflite(model: TFLiteModel | str | os.PathLike[str]) -> ModuleOp:
@@ -89,15 +51,30 @@ def import_tflite(model: TFLiteModel | str | os.PathLike[str]) -> ModuleOp:
     check_graph(model)
     model = fold_static(model)  # shape computations become constants
     check_supported(model)
-    params = [
-        {**op_params(model, op), **op_quantization(model, op)} for op in model.operators
-    ]
-    return _Builder(model).build(params)
+    return _Builder(model).build([_params(model, op) for op in model.operators])
+
+
+def _params(model: TFLiteModel, op: TFLiteOperator) -> list[dict]:
+    """One parameter dict per op to emit: one per output of a `per_output`
+    operator, else one (with the quantization properties)."""
+    p = op_params(model, op)
+    if OPERATORS[op.opcode].per_output:
+        return [dict(d) for d in p]
+    return [{**p, **op_quantization(model, op)}]
+
+
+def output_buffer_name(index: int, opcode: str, position: int = 0) -> str:
+    """The name of operator `index`'s output buffer `position`:
+    `op3_conv_2d`, and `op5_split_out1` for a second output (the packager
+    finds a tensor's buffer by it). xDSL's printer drops a trailing
+    `_<number>` from names, hence `out1`."""
+    stem = f"op{index}_{opcode.lower()}"
+    return stem if position == 0 else f"{stem}_out{position}"
 
 
 def check_supported(model: TFLiteModel) -> None:
     """Fail listing every unsupported operator, with its index and name."""
-    bad = [op for op in model.operators if op.opcode not in SUPPORTED_OPCODES]
+    bad = unsupported_operators(model)
     if bad:
         kinds = sorted({op.opcode for op in bad})
         listing = ", ".join(
@@ -142,7 +119,7 @@ class _Builder:
         self.symbols: set[str] = set()
         self.body: list[Operation] = []
 
-    def build(self, params: Sequence[dict]) -> ModuleOp:
+    def build(self, params: Sequence[list[dict]]) -> ModuleOp:
         m = self.model
         names = [(f"input{i}", t) for i, t in enumerate(m.inputs)]
         names += [(f"output{i}", t) for i, t in enumerate(m.outputs)]
@@ -153,8 +130,9 @@ class _Builder:
                     f"tensor {t} '{m.tensor(t).name}' is both a model input and output"
                 )
             self.values[t] = arg
-        for op, p in zip(m.operators, params, strict=False):
-            self.emit(op, dict(p))
+        for op, ps in zip(m.operators, params, strict=False):
+            for position, p in enumerate(ps):
+                self.emit(op, dict(p), position)
         func.body.block.add_ops(self.body)
         return ModuleOp([*self.constants, func])
 
@@ -171,7 +149,9 @@ class _Builder:
         if tensor is not None and tensor in self.values:
             return self.values[tensor]
         sym = self.symbol(name)
-        const = tir.ConstantOp(sym, np.ascontiguousarray(data))
+        # dense_from_numpy copies it contiguous; np.ascontiguousarray here
+        # would make a rank-0 tensor (a Keras Rescaling scale) rank 1.
+        const = tir.ConstantOp(sym, data)
         if tensor is not None:
             const.attributes["tflite.tensor"] = StringAttr(
                 self.model.tensor(tensor).name
@@ -202,31 +182,35 @@ class _Builder:
         self.values[index] = alloc.buffer
         return alloc.buffer
 
-    def emit(self, op: TFLiteOperator, params: dict) -> None:
+    def emit(self, op: TFLiteOperator, params: dict, position: int = 0) -> None:
+        """The op writing output `position` of the operator `op`."""
         # `op3_conv_2d` names operator 3's output, `op3_conv_2d_filter` its weights
         # (xDSL's printer drops a trailing `_<number>` from names).
-        stem = f"op{op.index}_{op.opcode.lower()}"
-        roles = _OPS[op.opcode].INPUTS if op.opcode in _OPS else ("input",)
+        stem = output_buffer_name(op.index, op.opcode, position)
+        entry = OPERATORS[op.opcode]
+        cls = entry.op_class(params)
+        roles = cls.INPUTS if cls is not None else ("input",)
+        positions = entry.buffers
+        if positions is None:  # variadic: every input
+            positions = tuple(range(len(op.inputs)))
+            roles = tuple(f"{roles[0]}{i}" for i in range(len(positions)))
         inputs: list[SSAValue | None] = []
-        for pos, role in zip(_BUFFER_INPUTS[op.opcode], roles, strict=False):
+        for pos, role in zip(positions, roles, strict=False):
             idx = op.inputs[pos] if pos < len(op.inputs) else -1
             inputs.append(
                 self.tensor_value(idx, f"{stem}_{role}") if idx >= 0 else None
             )
-        out_index = op.outputs[0]
+        out_index = op.outputs[position]
         attrs = {
             "tflite.index": IntegerAttr(op.index, i64),
             "tflite.name": StringAttr(self.model.tensor(out_index).name),
         }
-        if op.opcode in _VIEWS:
+        if cls is None:
             self.emit_view(inputs[0], out_index, attrs, stem)
             return
-        if op.opcode in _TABLE_PARAM:
-            table = np.asarray(params.pop(_TABLE_PARAM[op.opcode]))
+        table = table_value(params, entry)
+        if table is not None:
             inputs.append(self.constant(table, f"{stem}_table", None))
-        cls = _OPS[op.opcode]
-        if op.opcode == "QUANTIZE" and "multiplier" in params:  # int8 -> int8
-            cls = tir.RequantizeOp
         kinds = {**cls.PARAM_KINDS, **cls.QUANT_KINDS}
         wanted = {k: v for k, v in params.items() if k in kinds}
         dropped = set(params) - set(wanted) - {"output_shape"}

@@ -1,8 +1,11 @@
 """Integer operator parameters, computed as TFLite's Prepare/Eval compute them.
 
-:func:`op_params` maps one :class:`~tirconst.frontend.tflite_reader.TFLiteOperator`
-to a plain dict whose keys are the keyword arguments of the matching kernel in
-:mod:`tirconst.kernels` (and the properties of the matching IR op).
+:class:`Ctx` is one :class:`~tirconst.frontend.tflite_reader.TFLiteOperator` being
+read; each ``*_params(ctx)`` reader maps it to a plain dict whose keys are the
+keyword arguments of the matching kernel in :mod:`tirconst.kernels` (and the
+properties of the matching IR op), each ``*_scales(ctx)`` reader to the float32
+scales the IR op carries. Which reader serves which TFLite operator is
+:mod:`tirconst.frontend.operators`' table.
 The numbers replicate the int8 paths that LiteRT's ``BUILTIN_REF`` resolver
 runs (verified bit-exactly against LiteRT, see ``tests/test_tflite_litert.py``).
 
@@ -34,15 +37,18 @@ from tirconst.dialects.tir.quantization import (
 from .tflite_reader import TFLiteImportError, TFLiteModel, TFLiteOperator, TFLiteTensor
 
 __all__ = [
-    "SUPPORTED_OPCODES",
+    "Ctx",
     "quantize_multiplier",
     "quantize_multiplier_smaller_than_one_exp",
     "calculate_activation_range_quantized",
     "compute_padding",
     "softmax_exp_table",
     "logistic_table",
-    "op_params",
-    "op_quantization",
+    "lut_table",
+    "tanh_table",
+    "exp_table",
+    "log_table",
+    "gelu_table",
 ]
 
 INT8_MIN = -128
@@ -120,27 +126,31 @@ def compute_padding(
 # Lookup tables (activations.cc)
 
 
-def _load_expf() -> Callable[[np.ndarray], np.ndarray]:
-    # LiteRT calls glibc's expf; numpy's float32 exp may differ by an ulp.
-    name = ctypes.util.find_library("m")
+def _libm_float(name: str, fallback: Callable[[np.ndarray], np.ndarray]):  # type: ignore[no-untyped-def]
+    """glibc's float32 function `name` (expf, tanhf, ...) on arrays: LiteRT
+    calls it, and numpy's float32 versions may differ by an ulp."""
+    lib = ctypes.util.find_library("m")
     try:
-        libm = ctypes.CDLL(name) if name else None
-        fn = libm.expf if libm is not None else None
+        libm = ctypes.CDLL(lib) if lib else None
+        fn = getattr(libm, name) if libm is not None else None
     except (OSError, AttributeError):
         fn = None
     if fn is None:
-        return lambda a: np.exp(np.asarray(a, np.float32))
+        return lambda a: fallback(np.asarray(a, np.float32)).astype(np.float32)
     fn.restype = ctypes.c_float
     fn.argtypes = [ctypes.c_float]
 
-    def expf(a: np.ndarray) -> np.ndarray:
+    def apply(a: np.ndarray) -> np.ndarray:
         a = np.asarray(a, np.float32)
         return np.array([fn(float(v)) for v in a.ravel()], np.float32).reshape(a.shape)
 
-    return expf
+    return apply
 
 
-_expf = _load_expf()
+_expf = _libm_float("expf", np.exp)
+_tanhf = _libm_float("tanhf", np.tanh)
+_erff = _libm_float("erff", np.vectorize(math.erf, otypes=[np.float64]))
+_logf = _libm_float("logf", np.log)
 
 
 def softmax_exp_table(input_scale: float, beta: float) -> np.ndarray:
@@ -153,31 +163,94 @@ def softmax_exp_table(input_scale: float, beta: float) -> np.ndarray:
     return _expf(scale * np.arange(256, dtype=np.float32))
 
 
-def logistic_table(
-    input_scale: float, input_zp: int, output_scale: float, output_zp: int
+def lut_table(
+    transform: Callable[[np.ndarray], np.ndarray],
+    input_scale: float,
+    input_zp: int,
+    output_scale: float,
+    output_zp: int,
 ) -> np.ndarray:
-    """Mirror of ``LUTPopulate<int8_t>`` with ``1 / (1 + expf(-x))``.
+    """Mirror of ``LUTPopulate<int8_t>`` for a float32 function `transform`.
 
     Returns int8[256], ``table[i]`` = output for input value ``i - 128``:
-    ``clamp((int)(round(sigmoid(input_scale * (v - input_zp)) / output_scale)
-    + output_zp))`` with every step in float32.
+    ``clamp((int)(round(transform(input_scale * (v - input_zp)) * (1 /
+    output_scale)) + output_zp))`` with every step in float32.
     """
     v = np.arange(-128, 128, dtype=np.int32)
     deq = np.float32(input_scale) * (v - int(input_zp)).astype(np.float32)
-    sig = np.float32(1.0) / (np.float32(1.0) + _expf(-deq))
     inv = np.float32(1.0) / np.float32(output_scale)
-    t = sig * inv
-    r = np.trunc(t)
-    r = np.where(np.abs(t - r) >= 0.5, r + np.sign(t), r).astype(np.float32)
-    q = (r + np.float32(output_zp)).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        t = np.asarray(transform(deq), np.float32) * inv
+        r = np.trunc(t)
+        r = np.where(np.abs(t - r) >= 0.5, r + np.sign(t), r).astype(np.float32)
+        # NaN (LOG of 0 or less) converts to the lowest integer, as LiteRT's
+        # float -> int conversion does on x86: the clamp makes it -128.
+        q = (r + np.float32(output_zp)).astype(np.int64)
     return np.clip(q, INT8_MIN, INT8_MAX).astype(np.int8)
+
+
+def logistic_table(
+    input_scale: float, input_zp: int, output_scale: float, output_zp: int
+) -> np.ndarray:
+    """LOGISTIC's table: :func:`lut_table` of ``1 / (1 + expf(-x))``."""
+
+    def sigmoid(x: np.ndarray) -> np.ndarray:
+        return np.float32(1.0) / (np.float32(1.0) + _expf(-x))
+
+    return lut_table(sigmoid, input_scale, input_zp, output_scale, output_zp)
+
+
+def exp_table(
+    input_scale: float, input_zp: int, output_scale: float, output_zp: int
+) -> np.ndarray:
+    """EXP's table (exp.cc): :func:`lut_table` of ``expf``."""
+    return lut_table(_expf, input_scale, input_zp, output_scale, output_zp)
+
+
+def log_table(
+    input_scale: float, input_zp: int, output_scale: float, output_zp: int
+) -> np.ndarray:
+    """LOG's table: :func:`lut_table` of ``logf``."""
+    return lut_table(_logf, input_scale, input_zp, output_scale, output_zp)
+
+
+def gelu_table(
+    input_scale: float,
+    input_zp: int,
+    output_scale: float,
+    output_zp: int,
+    approximate: bool,
+) -> np.ndarray:
+    """GELU's table (GeluPrepare, reference_ops::GeluTransform[Approximate]),
+    float32 throughout: ``0.5 * x * (1 + erff(x * float(1/sqrt 2)))``, or
+    with `approximate` ``0.5 * x * (1 + tanhf(float(sqrt(2/pi)) * (x +
+    0.044715 * x * x * x)))``."""
+    f = np.float32
+    half, one = f(0.5), f(1.0)
+
+    def exact(x: np.ndarray) -> np.ndarray:
+        return half * x * (one + _erff(x * f(math.sqrt(0.5))))
+
+    def approx(x: np.ndarray) -> np.ndarray:
+        k = f(2.0 / math.sqrt(math.pi) * math.sqrt(0.5))
+        return half * x * (one + _tanhf(k * (x + f(0.044715) * x * x * x)))
+
+    fn = approx if approximate else exact
+    return lut_table(fn, input_scale, input_zp, output_scale, output_zp)
+
+
+def tanh_table(
+    input_scale: float, input_zp: int, output_scale: float, output_zp: int
+) -> np.ndarray:
+    """TANH's table: :func:`lut_table` of ``tanhf``."""
+    return lut_table(_tanhf, input_scale, input_zp, output_scale, output_zp)
 
 
 # --------------------------------------------------------------------------
 # Per-operator parameters
 
 
-class _Ctx:
+class Ctx:
     """One operator being converted; produces uniform error messages."""
 
     def __init__(self, model: TFLiteModel, op: TFLiteOperator) -> None:
@@ -240,7 +313,7 @@ class _Ctx:
             raise self.fail(f"shape {list(t.shape)} but expected {list(expected)}", t)
 
 
-def _filter_scales(ctx: _Ctx, f: TFLiteTensor, axis: int, channels: int) -> np.ndarray:
+def _filter_scales(ctx: Ctx, f: TFLiteTensor, axis: int, channels: int) -> np.ndarray:
     """Per-channel filter scales (broadcasting a per-tensor scale), zp == 0."""
     if f.dtype != np.int8:
         raise ctx.fail(f"filter must be int8, got {f.dtype}", f)
@@ -263,7 +336,7 @@ def _filter_scales(ctx: _Ctx, f: TFLiteTensor, axis: int, channels: int) -> np.n
     return np.broadcast_to(q.scales.astype(np.float32), (channels,))
 
 
-def _bias(ctx: _Ctx, idx: int, channels: int) -> None:
+def _bias(ctx: Ctx, idx: int, channels: int) -> None:
     b = ctx.optional_input(idx)
     if b is None:
         return
@@ -274,7 +347,7 @@ def _bias(ctx: _Ctx, idx: int, channels: int) -> None:
         raise ctx.fail(f"bias has shape {list(b.shape)}, expected [{channels}]", b)
 
 
-def _conv_common(ctx: _Ctx, depthwise: bool) -> dict[str, Any]:
+def _conv_common(ctx: Ctx, depthwise: bool) -> dict[str, Any]:
     x, f, y = ctx.input(0), ctx.input(1), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
@@ -327,15 +400,74 @@ def _conv_common(ctx: _Ctx, depthwise: bool) -> dict[str, Any]:
     return p
 
 
-def _conv2d(ctx: _Ctx) -> dict[str, Any]:
+def conv2d_params(ctx: Ctx) -> dict[str, Any]:
     return _conv_common(ctx, depthwise=False)
 
 
-def _depthwise(ctx: _Ctx) -> dict[str, Any]:
+def depthwise_params(ctx: Ctx) -> dict[str, Any]:
     return _conv_common(ctx, depthwise=True)
 
 
-def _fully_connected(ctx: _Ctx) -> dict[str, Any]:
+def transpose_conv_params(ctx: Ctx) -> dict[str, Any]:
+    """TRANSPOSE_CONV(output_shape, weights, input, bias?) int8
+    (transpose_conv.cc Prepare): per-channel multipliers as CONV_2D's, the
+    padding computed from the output size as a convolution's (its top/left
+    is the output window's offset)."""
+    f, x, y = ctx.input(1), ctx.input(2), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.const(f, "filter")
+    if len(x.shape) != 4 or len(f.shape) != 4:
+        raise ctx.fail(
+            f"expects 4-D input and filter, got {list(x.shape)}, {list(f.shape)}"
+        )
+    co = f.shape[0]
+    scales = _filter_scales(ctx, f, 0, co)
+    _bias(ctx, 3, co)
+    if f.shape[3] != x.shape[3]:
+        raise ctx.fail(f"filter {list(f.shape)} does not match input depth", f)
+    shape = [int(v) for v in np.asarray(ctx.const(ctx.input(0), "output_shape"))]
+    ctx.check_shape(y, tuple(shape))
+    if shape[0] != x.shape[0] or shape[3] != co:
+        raise ctx.fail(f"output shape {shape} does not fit the input and filter", y)
+    o = ctx.op.options
+    stride = o.get("stride", (1, 1))
+    (top, left, _, _), (ih, iw) = compute_padding(
+        o.get("padding", "VALID"), tuple(shape[1:3]), f.shape[1:3], stride
+    )
+    if (ih, iw) != tuple(x.shape[1:3]):
+        raise ctx.fail(
+            f"input {list(x.shape)} is not what a convolution of the output "
+            f"{shape} gives ({ih}x{iw})",
+            x,
+        )
+    mult, shift = conv_multipliers(in_s, scales, out_s)
+    act_min, act_max = ctx.activation(out_s, out_zp)
+    return {
+        "stride": tuple(int(s) for s in stride),
+        "pad": (top, left),
+        "input_zp": in_zp,
+        "output_zp": out_zp,
+        "multiplier": mult,
+        "shift": shift,
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+
+
+def transpose_conv_scales(ctx: Ctx) -> dict[str, Any]:
+    """Input, per-channel filter and output scales of TRANSPOSE_CONV."""
+    f = ctx.input(1)
+    assert f.quantization is not None
+    fs = f.quantization.scales.astype(np.float32).reshape(-1)
+    return {
+        "input_scale": _scale(ctx, ctx.input(2)),
+        "filter_scales": np.ascontiguousarray(np.broadcast_to(fs, (f.shape[0],))),
+        "output_scale": _scale(ctx, ctx.output()),
+    }
+
+
+def fully_connected_params(ctx: Ctx) -> dict[str, Any]:
     x, f, y = ctx.input(0), ctx.input(1), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
@@ -381,7 +513,7 @@ def _fully_connected(ctx: _Ctx) -> dict[str, Any]:
     }
 
 
-def _pool(ctx: _Ctx) -> dict[str, Any]:
+def pool_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
     ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
@@ -404,7 +536,7 @@ def _pool(ctx: _Ctx) -> dict[str, Any]:
     }
 
 
-def _add_sub(ctx: _Ctx) -> dict[str, Any]:
+def add_sub_params(ctx: Ctx) -> dict[str, Any]:
     a, b, y = ctx.input(0), ctx.input(1), ctx.output()
     a_s, a_zp = ctx.int8(a, "lhs")
     b_s, b_zp = ctx.int8(b, "rhs")
@@ -426,7 +558,7 @@ def _add_sub(ctx: _Ctx) -> dict[str, Any]:
 
 
 def _check_broadcast(
-    ctx: _Ctx, a: TFLiteTensor, b: TFLiteTensor, y: TFLiteTensor
+    ctx: Ctx, a: TFLiteTensor, b: TFLiteTensor, y: TFLiteTensor
 ) -> None:
     try:
         shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
@@ -437,7 +569,7 @@ def _check_broadcast(
     ctx.check_shape(y, shape)
 
 
-def _mul(ctx: _Ctx) -> dict[str, Any]:
+def mul_params(ctx: Ctx) -> dict[str, Any]:
     a, b, y = ctx.input(0), ctx.input(1), ctx.output()
     a_s, a_zp = ctx.int8(a, "lhs")
     b_s, b_zp = ctx.int8(b, "rhs")
@@ -455,7 +587,7 @@ def _mul(ctx: _Ctx) -> dict[str, Any]:
     }
 
 
-def _pad(ctx: _Ctx) -> dict[str, Any]:
+def pad_params(ctx: Ctx) -> dict[str, Any]:
     x, pads_t, y = ctx.input(0), ctx.input(1), ctx.output()
     ctx.int8(x, "input")
     _, out_zp = ctx.int8(y, "output")
@@ -473,7 +605,7 @@ def _pad(ctx: _Ctx) -> dict[str, Any]:
     return {"padding": tuple(int(v) for v in pads.reshape(-1)), "pad_value": out_zp}
 
 
-def _mean(ctx: _Ctx) -> dict[str, Any]:
+def mean_params(ctx: Ctx) -> dict[str, Any]:
     x, axes_t, y = ctx.input(0), ctx.input(1), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
@@ -498,7 +630,7 @@ def _mean(ctx: _Ctx) -> dict[str, Any]:
     }
 
 
-def _reshape(ctx: _Ctx) -> dict[str, Any]:
+def reshape_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
     if x.dtype != y.dtype:
         raise ctx.fail(f"input {x.dtype} and output {y.dtype} differ", y)
@@ -507,7 +639,7 @@ def _reshape(ctx: _Ctx) -> dict[str, Any]:
     return {"output_shape": tuple(y.shape)}
 
 
-def _softmax(ctx: _Ctx) -> dict[str, Any]:
+def softmax_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
     in_s, _ = ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
@@ -527,7 +659,7 @@ def _softmax(ctx: _Ctx) -> dict[str, Any]:
     }
 
 
-def _logistic(ctx: _Ctx) -> dict[str, Any]:
+def logistic_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
@@ -535,7 +667,7 @@ def _logistic(ctx: _Ctx) -> dict[str, Any]:
     return {"table": logistic_table(in_s, in_zp, out_s, out_zp)}
 
 
-def _quantize(ctx: _Ctx) -> dict[str, Any]:
+def quantize_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
     out_s, out_zp = ctx.int8(y, "output")
     ctx.check_shape(y, tuple(x.shape))
@@ -554,7 +686,7 @@ def _quantize(ctx: _Ctx) -> dict[str, Any]:
     raise ctx.fail(f"QUANTIZE from {x.dtype} is not supported", x)
 
 
-def _dequantize(ctx: _Ctx) -> dict[str, Any]:
+def dequantize_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")
     if y.dtype != np.float32:
@@ -563,85 +695,76 @@ def _dequantize(ctx: _Ctx) -> dict[str, Any]:
     return {"scale": float(np.float32(in_s)), "zero_point": in_zp}
 
 
-_HANDLERS: dict[str, Callable[[_Ctx], dict[str, Any]]] = {
-    "CONV_2D": _conv2d,
-    "DEPTHWISE_CONV_2D": _depthwise,
-    "FULLY_CONNECTED": _fully_connected,
-    "AVERAGE_POOL_2D": _pool,
-    "MAX_POOL_2D": _pool,
-    "ADD": _add_sub,
-    "SUB": _add_sub,
-    "MUL": _mul,
-    "PAD": _pad,
-    "MEAN": _mean,
-    "RESHAPE": _reshape,
-    "SQUEEZE": _reshape,
-    "SOFTMAX": _softmax,
-    "LOGISTIC": _logistic,
-    "QUANTIZE": _quantize,
-    "DEQUANTIZE": _dequantize,
-}
-
-SUPPORTED_OPCODES: frozenset[str] = frozenset(_HANDLERS)
+# --------------------------------------------------------------------------
+# Float32 scales (and zero points the kernel does not take) of the tensors an
+# operator touches, keyed by the IR op's quantization property names. Called
+# after the operator's parameter reader succeeded (it checks the tensors).
 
 
-def op_params(model: TFLiteModel, op: TFLiteOperator) -> dict[str, Any]:
-    """Integer parameters of one operator, keyed by the kernel keyword names.
-
-    Raises :class:`TFLiteImportError` naming the operator index, opcode and
-    offending tensor for unsupported operators, types or quantization.
-    """
-    ctx = _Ctx(model, op)
-    handler = _HANDLERS.get(op.opcode)
-    if handler is None:
-        raise ctx.fail("operator is not supported")
-    return handler(ctx)
+def _scale(ctx: Ctx, t: TFLiteTensor) -> float:
+    return float(np.float32(ctx.int8(t, "tensor")[0]))
 
 
-def op_quantization(model: TFLiteModel, op: TFLiteOperator) -> dict[str, Any]:
-    """The float32 scales (and, where the kernel has none, zero points) of the
-    tensors one operator touches, keyed by the IR op's quantization property
-    names (``input_scale``, ``filter_scales``, ...). Call after :func:`op_params`
-    succeeded for the operator (it checks the tensors)."""
-    ctx = _Ctx(model, op)
+def _zp(ctx: Ctx, t: TFLiteTensor) -> int:
+    return int(ctx.int8(t, "tensor")[1])
 
-    def scale(i: int, output: bool = False) -> float:
-        t = ctx.output() if output else ctx.input(i)
-        return float(np.float32(ctx.int8(t, "tensor")[0]))
 
-    def zp(i: int, output: bool = False) -> int:
-        return int(ctx.int8(ctx.output() if output else ctx.input(i), "tensor")[1])
+def weighted_scales(ctx: Ctx) -> dict[str, Any]:
+    """CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: input, per-channel filter
+    (a per-tensor conv filter scale broadcast to every channel), output."""
+    f = ctx.input(1)
+    code = ctx.op.opcode
+    co = f.shape[3] if code == "DEPTHWISE_CONV_2D" else f.shape[0]
+    assert f.quantization is not None
+    fs = f.quantization.scales.astype(np.float32).reshape(-1)
+    if fs.size == 1 and code != "FULLY_CONNECTED":
+        fs = np.broadcast_to(fs, (co,))
+    return {
+        "input_scale": _scale(ctx, ctx.input(0)),
+        "filter_scales": np.ascontiguousarray(fs),
+        "output_scale": _scale(ctx, ctx.output()),
+    }
 
-    code = op.opcode
-    if code in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"):
-        f = ctx.input(1)
-        co = f.shape[3] if code == "DEPTHWISE_CONV_2D" else f.shape[0]
-        assert f.quantization is not None
-        fs = f.quantization.scales.astype(np.float32).reshape(-1)
-        if fs.size == 1 and code != "FULLY_CONNECTED":
-            fs = np.broadcast_to(fs, (co,))
-        return {
-            "input_scale": scale(0),
-            "filter_scales": np.ascontiguousarray(fs),
-            "output_scale": scale(0, True),
-        }
-    if code in ("ADD", "SUB", "MUL"):
-        return {
-            "lhs_scale": scale(0),
-            "rhs_scale": scale(1),
-            "output_scale": scale(0, True),
-        }
-    if code == "MEAN":
-        return {"input_scale": scale(0), "output_scale": scale(0, True)}
-    if code == "QUANTIZE" and ctx.input(0).dtype == np.int8:
-        return {"input_scale": scale(0)}
-    if code in ("AVERAGE_POOL_2D", "MAX_POOL_2D", "LOGISTIC"):
-        return {
-            "input_scale": scale(0),
-            "input_zp": zp(0),
-            "output_scale": scale(0, True),
-            "output_zp": zp(0, True),
-        }
-    if code == "SOFTMAX":
-        return {"input_scale": scale(0), "input_zp": zp(0)}
-    return {}
+
+def binary_scales(ctx: Ctx) -> dict[str, Any]:
+    """Two operands and the output."""
+    return {
+        "lhs_scale": _scale(ctx, ctx.input(0)),
+        "rhs_scale": _scale(ctx, ctx.input(1)),
+        "output_scale": _scale(ctx, ctx.output()),
+    }
+
+
+def in_out_scales(ctx: Ctx) -> dict[str, Any]:
+    """Input and output scales."""
+    return {
+        "input_scale": _scale(ctx, ctx.input(0)),
+        "output_scale": _scale(ctx, ctx.output()),
+    }
+
+
+def in_out_quantization(ctx: Ctx) -> dict[str, Any]:
+    """Input and output scales and zero points."""
+    x, y = ctx.input(0), ctx.output()
+    return {
+        "input_scale": _scale(ctx, x),
+        "input_zp": _zp(ctx, x),
+        "output_scale": _scale(ctx, y),
+        "output_zp": _zp(ctx, y),
+    }
+
+
+def input_quantization(ctx: Ctx) -> dict[str, Any]:
+    """Input scale and zero point."""
+    return {
+        "input_scale": _scale(ctx, ctx.input(0)),
+        "input_zp": _zp(ctx, ctx.input(0)),
+    }
+
+
+def requantize_scales(ctx: Ctx) -> dict[str, Any]:
+    """QUANTIZE int8 -> int8: the input scale (the output's is a parameter);
+    nothing for float input."""
+    if ctx.input(0).dtype != np.int8:
+        return {}
+    return {"input_scale": _scale(ctx, ctx.input(0))}

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from tirconst.dialects.tir import (
-    DepthwiseConv2DOp,
     EncodedWeightsAttr,
-    FullyConnectedOp,
-    OperatorOp,
+    WeightedOp,
 )
 from tirconst.formats.ethos_u import (
     ACCELERATORS,
@@ -45,7 +43,7 @@ _CACHE: dict[tuple[bytes, EncodedWeightsAttr, str], DecodedWeights] = {}
 _CACHE_LIMIT = 4096
 
 
-def decode_encoded(op: OperatorOp, data: np.ndarray) -> DecodedWeights:
+def decode_encoded(op: WeightedOp, data: np.ndarray) -> DecodedWeights:
     """Decode the bytes `data` the op reads; WeightFormatError if they do not
     decode to int8 weights and int32 biases the op's integers can hold."""
     attr = op.encoded_weights  # type: ignore[attr-defined]
@@ -61,7 +59,7 @@ def decode_encoded(op: OperatorOp, data: np.ndarray) -> DecodedWeights:
     return hit
 
 
-def _decode(op: OperatorOp, raw: bytes, attr: EncodedWeightsAttr) -> DecodedWeights:
+def _decode(op: WeightedOp, raw: bytes, attr: EncodedWeightsAttr) -> DecodedWeights:
     cores = attr.cores
     first = attr.weight_encodings()[0]
     step = ACCELERATORS[first.accelerator].cores
@@ -94,12 +92,7 @@ def _decode(op: OperatorOp, raw: bytes, attr: EncodedWeightsAttr) -> DecodedWeig
     if scale.size and scale.max() >= 2**31:
         raise WeightFormatError("a decoded scale does not fit int32")
     w8 = weights.astype(np.int8)
-    if isinstance(op, DepthwiseConv2DOp):
-        logical = np.transpose(w8, (3, 1, 2, 0))  # (C, KH, KW, 1) -> (1, KH, KW, C)
-    elif isinstance(op, FullyConnectedOp):
-        logical = w8.reshape(co, ci)
-    else:
-        logical = w8
+    logical = op.from_ohwi(w8)  # the op's own layout
     out = DecodedWeights(
         np.ascontiguousarray(logical),
         bias.astype(np.int32),

@@ -26,26 +26,52 @@ from xdsl.ir import Operation, SSAValue
 
 from tirconst import kernels
 from tirconst.dialects.tir import (
+    AbsOp,
     AddOp,
+    ArgMaxOp,
     AvgPool2DOp,
+    BatchMatmulOp,
     BufferType,
     CallExternOp,
+    ConcatenationOp,
     Conv2DOp,
     CopyOp,
     DepthwiseConv2DOp,
     DequantizeOp,
+    ExpOp,
     FullyConnectedOp,
     FuncOp,
+    GeluOp,
+    HardSwishOp,
+    LeakyReluOp,
     LogisticOp,
+    LogOp,
+    MaximumOp,
     MaxPool2DOp,
     MeanOp,
+    MinimumOp,
+    MirrorPadOp,
     MulOp,
+    NegOp,
     OperatorOp,
     PadOp,
+    PreluOp,
     QuantizeOp,
+    ReduceMaxOp,
+    ReduceMinOp,
+    ReluOp,
     RequantizeOp,
+    ResizeBilinearOp,
+    ResizeNearestOp,
+    ReverseOp,
     SoftmaxOp,
+    SquaredDifferenceOp,
+    StridedSliceOp,
     SubOp,
+    TanhOp,
+    TileOp,
+    TransposeConv2DOp,
+    TransposeOp,
 )
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
 from tirconst.interpreter.memory import CONSTANT, Buffer, Frame
@@ -62,17 +88,21 @@ class Kernel:
     """How a tir operator op calls its kernel in `tirconst.kernels`: the op's
     inputs by position, except the last `keywords` ones, passed by those
     names; the op's parameters (`op.params()`, exactly the kernel's keyword
-    arguments) as keywords; and `output_shape` where the kernel needs it."""
+    arguments) as keywords; and `output_shape` / `output_dtype` where the
+    kernel needs them."""
 
     fn: Callable[..., Any]
     keywords: tuple[str, ...] = ()
     output_shape: bool = False
+    output_dtype: bool = False
 
     def call(self, op: OperatorOp, inputs: list[Any], params: dict[str, Any]) -> Any:
         n = len(inputs) - len(self.keywords)
         extra = dict(zip(self.keywords, inputs[n:], strict=True))
         if self.output_shape:
             extra["output_shape"] = op.shape(op.output)  # type: ignore[attr-defined]
+        if self.output_dtype:
+            extra["output_dtype"] = op.buffer_type(op.output).dtype  # type: ignore[attr-defined]
         return self.fn(*inputs[:n], **extra, **params)
 
 
@@ -92,6 +122,32 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     QuantizeOp: Kernel(kernels.quantize),
     RequantizeOp: Kernel(kernels.quantize),  # int8 -> int8: TFLite's QUANTIZE
     DequantizeOp: Kernel(kernels.dequantize),
+    ConcatenationOp: Kernel(kernels.concatenation),
+    StridedSliceOp: Kernel(kernels.strided_slice, output_shape=True),
+    TransposeOp: Kernel(kernels.transpose),
+    ReluOp: Kernel(kernels.relu),
+    LeakyReluOp: Kernel(kernels.leaky_relu),
+    PreluOp: Kernel(kernels.prelu),
+    HardSwishOp: Kernel(kernels.hard_swish),
+    TanhOp: Kernel(kernels.lookup, keywords=("table",)),
+    ExpOp: Kernel(kernels.lookup, keywords=("table",)),
+    LogOp: Kernel(kernels.lookup, keywords=("table",)),
+    GeluOp: Kernel(kernels.lookup, keywords=("table",)),
+    MaximumOp: Kernel(kernels.maximum),
+    MinimumOp: Kernel(kernels.minimum),
+    AbsOp: Kernel(kernels.abs),
+    NegOp: Kernel(kernels.neg),
+    SquaredDifferenceOp: Kernel(kernels.squared_difference),
+    MirrorPadOp: Kernel(kernels.mirror_pad),
+    TileOp: Kernel(kernels.tile),
+    ReverseOp: Kernel(kernels.reverse),
+    ReduceMaxOp: Kernel(kernels.reduce_max, output_shape=True),
+    ReduceMinOp: Kernel(kernels.reduce_min, output_shape=True),
+    ArgMaxOp: Kernel(kernels.arg_max, output_shape=True, output_dtype=True),
+    ResizeNearestOp: Kernel(kernels.resize_nearest, output_shape=True),
+    ResizeBilinearOp: Kernel(kernels.resize_bilinear, output_shape=True),
+    TransposeConv2DOp: Kernel(kernels.transpose_conv2d, output_shape=True),
+    BatchMatmulOp: Kernel(kernels.batch_matmul),
 }
 """Each tir operator op class and its kernel (registered below, by class)."""
 
@@ -99,7 +155,11 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
 def kernel_operator(op: OperatorOp) -> Callable[..., None]:
     """tir's operator ops: `run(*inputs, output)` calls the op's kernel."""
     kernel = KERNELS[type(op)]
-    slots = [getattr(op, n) is not None for n in op.INPUTS]
+    slots = (
+        [True] * len(op.input_values())
+        if op.VARIADIC
+        else [getattr(op, n) is not None for n in op.INPUTS]
+    )
     params = op.params()
     label = kernel.fn.__name__
 

@@ -5,29 +5,87 @@ under LiteRT's ``BUILTIN_REF`` op resolver, with the integer parameters of
 :mod:`tirconst.frontend.tflite_params` passed as keyword arguments.
 """
 
-from .activations import logistic, softmax
-from .conv import conv2d, depthwise_conv2d, fully_connected
-from .elementwise import add, mul, sub
+from .activations import (
+    hard_swish,
+    leaky_relu,
+    logistic,
+    lookup,
+    prelu,
+    relu,
+    softmax,
+)
+from .conv import (
+    batch_matmul,
+    conv2d,
+    depthwise_conv2d,
+    fully_connected,
+    transpose_conv2d,
+)
+from .elementwise import (
+    abs,
+    add,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    squared_difference,
+    sub,
+)
 from .pooling import avg_pool2d, max_pool2d
 from .quantize import dequantize, quantize
-from .reduce import mean
-from .shape import pad, reshape, squeeze
+from .reduce import arg_max, mean, reduce_max, reduce_min
+from .shape import (
+    concatenation,
+    mirror_pad,
+    pad,
+    reshape,
+    resize_bilinear,
+    resize_nearest,
+    reverse,
+    squeeze,
+    strided_slice,
+    tile,
+    transpose,
+)
 
 __all__ = [
+    "batch_matmul",
+    "transpose_conv2d",
+    "prelu",
+    "resize_bilinear",
+    "resize_nearest",
+    "arg_max",
+    "reduce_max",
+    "reduce_min",
+    "mirror_pad",
+    "reverse",
+    "tile",
+    "abs",
+    "neg",
+    "squared_difference",
     "add",
     "avg_pool2d",
+    "concatenation",
     "conv2d",
     "depthwise_conv2d",
     "dequantize",
     "fully_connected",
+    "hard_swish",
+    "leaky_relu",
     "logistic",
     "max_pool2d",
+    "maximum",
     "mean",
+    "minimum",
     "mul",
     "pad",
     "quantize",
+    "relu",
     "reshape",
     "softmax",
     "squeeze",
+    "strided_slice",
     "sub",
+    "lookup",
+    "transpose",
 ]

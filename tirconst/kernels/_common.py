@@ -33,12 +33,21 @@ def requantize_to_int8(
     return np.clip(out, act_min, act_max).astype(np.int8)
 
 
+def window_extent(
+    size: int, k: int, stride: int, dilation: int, p0: int, p1: int
+) -> int:
+    """Output extent of a strided, dilated window over a padded axis (the one
+    formula: kernels, the tir verifier and the npu dialect use it); <= 0
+    when the window does not fit."""
+    return (size + p0 + p1 - ((k - 1) * dilation + 1)) // stride + 1
+
+
 def window_output_size(
     size: int, k: int, stride: int, dilation: int, p0: int, p1: int
 ) -> int:
-    """Output extent of a strided, dilated window over a padded axis."""
+    """`window_extent`, or ValueError when the window does not fit."""
     eff = (k - 1) * dilation + 1
-    n = (size + p0 + p1 - eff) // stride + 1
+    n = window_extent(size, k, stride, dilation, p0, p1)
     if n <= 0:
         raise ValueError(
             f"window of effective size {eff} does not fit an axis of {size} "

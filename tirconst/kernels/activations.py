@@ -12,7 +12,18 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["softmax", "logistic", "round_half_away_from_zero"]
+from .fixedpoint import multiply_by_quantized_multiplier, rounding_divide_by_pot
+
+__all__ = [
+    "hard_swish",
+    "leaky_relu",
+    "logistic",
+    "prelu",
+    "relu",
+    "round_half_away_from_zero",
+    "softmax",
+    "lookup",
+]
 
 
 def round_half_away_from_zero(v: np.ndarray) -> np.ndarray:
@@ -71,3 +82,139 @@ def logistic(input: np.ndarray, *, table: np.ndarray) -> np.ndarray:
     if t.size != 256:
         raise ValueError(f"table must have 256 entries, got {t.size}")
     return t[x.astype(np.int32) + 128]
+
+
+def lookup(input: np.ndarray, *, table: np.ndarray) -> np.ndarray:
+    """An int8 activation through its 256-entry lookup table
+    (``EvalUsingLookupTable`` / ``LookupTable``, which LiteRT's int8 TANH,
+    EXP, LOG and GELU run under BUILTIN_REF): as :func:`logistic`."""
+    return logistic(input, table=table)
+
+
+def relu(
+    input: np.ndarray,
+    *,
+    input_zp: int,
+    output_zp: int,
+    multiplier: int,
+    shift: int,
+    act_min: int,
+    act_max: int,
+) -> np.ndarray:
+    """int8 RELU / RELU6 / RELU_N1_TO_1 / RELU_0_TO_1 (``ReluX``):
+    ``clamp(output_zp + MultiplyByQuantizedMultiplier(x - input_zp,
+    multiplier, shift), act_min, act_max)``."""
+    x = np.asarray(input)
+    if x.dtype != np.int8:
+        raise TypeError(f"input must be int8, got {x.dtype}")
+    v = multiply_by_quantized_multiplier(
+        x.astype(np.int64) - int(input_zp), multiplier, shift
+    ) + int(output_zp)
+    return np.clip(v, act_min, act_max).astype(np.int8)
+
+
+def leaky_relu(
+    input: np.ndarray,
+    *,
+    input_zp: int,
+    output_zp: int,
+    alpha_multiplier: int,
+    alpha_shift: int,
+    identity_multiplier: int,
+    identity_shift: int,
+) -> np.ndarray:
+    """int8 LEAKY_RELU (``reference_ops::QuantizeLeakyRelu``): with
+    ``d = x - input_zp``, ``output_zp + MultiplyByQuantizedMultiplier(d, m, s)``
+    with the identity multiplier for ``d >= 0`` and the alpha one otherwise,
+    saturated to int8."""
+    x = np.asarray(input)
+    if x.dtype != np.int8:
+        raise TypeError(f"input must be int8, got {x.dtype}")
+    d = x.astype(np.int64) - int(input_zp)
+    pos = multiply_by_quantized_multiplier(d, identity_multiplier, identity_shift)
+    neg = multiply_by_quantized_multiplier(d, alpha_multiplier, alpha_shift)
+    v = np.where(d >= 0, pos, neg) + int(output_zp)
+    return np.clip(v, -128, 127).astype(np.int8)
+
+
+def _wrap16(x: np.ndarray) -> np.ndarray:
+    return ((np.asarray(x, np.int64) + 2**15) & 0xFFFF) - 2**15
+
+
+def _srdhm16(a: np.ndarray, b: np.ndarray | int) -> np.ndarray:
+    """gemmlowp ``SaturatingRoundingDoublingHighMul`` on int16."""
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    ab = a * b
+    s = ab + np.where(ab >= 0, 1 << 14, 1 - (1 << 14))
+    q = np.where(s >= 0, s >> 15, -((-s) >> 15))
+    return np.where((a == b) & (a == -(2**15)), 2**15 - 1, q)
+
+
+def _sdhm16(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``SaturatingDoublingHighMul`` on int16: the product / 2^15 truncated."""
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    ab = a * b
+    q = np.where(ab >= 0, ab >> 15, -((-ab) >> 15))
+    return np.where((a == b) & (a == -(2**15)), 2**15 - 1, q)
+
+
+def _saturating_left_shift16(x: np.ndarray, amount: int) -> np.ndarray:
+    return np.clip(np.asarray(x, np.int64) << amount, -(2**15), 2**15 - 1)
+
+
+def hard_swish(
+    input: np.ndarray,
+    *,
+    input_zp: int,
+    output_zp: int,
+    output_multiplier: int,
+    output_shift: int,
+    reluish_multiplier: int,
+    reluish_shift: int,
+) -> np.ndarray:
+    """int8 HARD_SWISH as ``reference_ops::HardSwish`` computes it in 16-bit
+    fixed point (see `tir.hard_swish`)."""
+    x = np.asarray(input)
+    if x.dtype != np.int8:
+        raise TypeError(f"input must be int8, got {x.dtype}")
+    hires = _wrap16((x.astype(np.int64) - int(input_zp)) * 128)
+    preshift = _srdhm16(hires, output_multiplier)
+    r = hires
+    if reluish_shift > 0:
+        r = _saturating_left_shift16(r, reluish_shift - 1)
+    r = _srdhm16(r, reluish_multiplier)
+    if reluish_shift > 0:
+        r = _saturating_left_shift16(r, 1)
+    if reluish_shift < 0:
+        r = rounding_divide_by_pot(r, -reluish_shift)
+    r = (r + (1 << 15)) >> 1
+    out = rounding_divide_by_pot(_sdhm16(r, preshift), -int(output_shift))
+    out = _wrap16(out + int(output_zp))
+    return np.clip(out, -128, 127).astype(np.int8)
+
+
+def prelu(
+    input: np.ndarray,
+    alpha: np.ndarray,
+    *,
+    input_zp: int,
+    alpha_zp: int,
+    output_zp: int,
+    identity_multiplier: int,
+    identity_shift: int,
+    alpha_multiplier: int,
+    alpha_shift: int,
+) -> np.ndarray:
+    """int8 PRELU (``reference_ops::BroadcastPrelu4DSlow``): with ``d = x -
+    input_zp``, ``MultiplyByQuantizedMultiplier(d, identity)`` for ``d >= 0``
+    else ``MultiplyByQuantizedMultiplier(d * (alpha - alpha_zp), alpha)``,
+    plus ``output_zp``, saturated to int8; alpha broadcasts."""
+    x, a = np.asarray(input), np.asarray(alpha)
+    if x.dtype != np.int8 or a.dtype != np.int8:
+        raise TypeError(f"input and alpha must be int8, got {x.dtype}, {a.dtype}")
+    d = x.astype(np.int64) - int(input_zp)
+    av = np.broadcast_to(a.astype(np.int64) - int(alpha_zp), d.shape)
+    pos = multiply_by_quantized_multiplier(d, identity_multiplier, identity_shift)
+    neg = multiply_by_quantized_multiplier(d * av, alpha_multiplier, alpha_shift)
+    out = np.where(d >= 0, pos, neg) + int(output_zp)
+    return np.clip(out, -128, 127).astype(np.int8)

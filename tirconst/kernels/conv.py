@@ -14,9 +14,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._common import check_pair, requantize_to_int8, taps, window_output_size
-from .fixedpoint import wrap_int32
+from .fixedpoint import multiply_by_quantized_multiplier, wrap_int32
 
-__all__ = ["conv2d", "depthwise_conv2d", "fully_connected"]
+__all__ = [
+    "batch_matmul",
+    "conv2d",
+    "depthwise_conv2d",
+    "fully_connected",
+    "transpose_conv2d",
+]
 
 
 def _as_int8(name: str, a: np.ndarray, ndim: int | None = None) -> np.ndarray:
@@ -222,3 +228,79 @@ def fully_connected(
     if output_shape is not None:
         out = out.reshape(tuple(int(d) for d in output_shape))
     return out
+
+
+def transpose_conv2d(
+    input: np.ndarray,
+    filter: np.ndarray,
+    bias: np.ndarray | None = None,
+    *,
+    stride: Sequence[int],
+    pad: Sequence[int],
+    input_zp: int,
+    output_zp: int,
+    multiplier: np.ndarray,
+    shift: np.ndarray,
+    act_min: int,
+    act_max: int,
+    output_shape: Sequence[int],
+) -> np.ndarray:
+    """int8 TRANSPOSE_CONV (``reference_integer_ops::TransposeConv``): each
+    input element scatters ``(x - input_zp) * filter[o, ky, kx, i]`` into the
+    int32 accumulator at ``(y * sh - top + ky, x * sw - left + kx)`` where
+    that is inside the output; bias added, per-channel
+    ``MultiplyByQuantizedMultiplier``, ``output_zp``, clamped."""
+    x = np.asarray(input)
+    w = np.asarray(filter)
+    if x.dtype != np.int8 or w.dtype != np.int8:
+        raise TypeError(f"input and filter must be int8, got {x.dtype}, {w.dtype}")
+    n, h, wd, _ = x.shape
+    co, kh, kw, _ = w.shape
+    sh, sw = check_pair("stride", stride, 2)
+    top, left = check_pair("pad", pad, 2)
+    _, oh, ow, _ = (int(d) for d in output_shape)
+    full_h = max((h - 1) * sh + kh, top + oh)
+    full_w = max((wd - 1) * sw + kw, left + ow)
+    acc = np.zeros((n, full_h, full_w, co), np.int64)
+    xs = x.astype(np.int64) - int(input_zp)
+    w64 = w.astype(np.int64)
+    for ky in range(kh):
+        for kx in range(kw):
+            contrib = np.einsum("nyxi,oi->nyxo", xs, w64[:, ky, kx, :])
+            acc[
+                :, ky : ky + (h - 1) * sh + 1 : sh, kx : kx + (wd - 1) * sw + 1 : sw
+            ] += contrib
+    acc = wrap_int32(acc[:, top : top + oh, left : left + ow, :])
+    if bias is not None:
+        acc = wrap_int32(acc + np.asarray(bias, np.int64))
+    return requantize_to_int8(acc, multiplier, shift, output_zp, act_min, act_max)
+
+
+def batch_matmul(
+    lhs: np.ndarray,
+    rhs: np.ndarray,
+    *,
+    adj_x: int,
+    adj_y: int,
+    lhs_zp: int,
+    rhs_zp: int,
+    output_zp: int,
+    multiplier: int,
+    shift: int,
+) -> np.ndarray:
+    """int8 BATCH_MATMUL (``reference_ops::BatchMatMul``): the int32 sum of
+    ``(lhs - lhs_zp) * (rhs - rhs_zp)`` over the depth, batch axes
+    broadcast, ``MultiplyByQuantizedMultiplier`` plus ``output_zp``,
+    saturated to int8."""
+    a, b = np.asarray(lhs), np.asarray(rhs)
+    if a.dtype != np.int8 or b.dtype != np.int8:
+        raise TypeError(f"operands must be int8, got {a.dtype}, {b.dtype}")
+    a64 = a.astype(np.int64) - int(lhs_zp)
+    b64 = b.astype(np.int64) - int(rhs_zp)
+    if adj_x:
+        a64 = np.swapaxes(a64, -1, -2)
+    if adj_y:
+        b64 = np.swapaxes(b64, -1, -2)
+    acc = wrap_int32(np.matmul(a64, b64))
+    out = multiply_by_quantized_multiplier(acc, multiplier, shift) + int(output_zp)
+    return np.clip(out, -128, 127).astype(np.int8)

@@ -1,4 +1,5 @@
-"""int8 binary elementwise kernels with numpy broadcasting (TFLite ADD/SUB/MUL)."""
+"""int8 binary elementwise kernels with numpy broadcasting (TFLite ADD, SUB,
+MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE) and the unary ABS and NEG."""
 
 from __future__ import annotations
 
@@ -6,7 +7,16 @@ import numpy as np
 
 from .fixedpoint import multiply_by_quantized_multiplier, wrap_int32
 
-__all__ = ["add", "sub", "mul"]
+__all__ = [
+    "abs",
+    "add",
+    "maximum",
+    "minimum",
+    "mul",
+    "neg",
+    "squared_difference",
+    "sub",
+]
 
 
 def _operands(lhs: np.ndarray, rhs: np.ndarray, lhs_zp: int, rhs_zp: int):
@@ -135,3 +145,72 @@ def mul(
     a, b = _operands(lhs, rhs, lhs_zp, rhs_zp)
     out = multiply_by_quantized_multiplier(a * b, output_multiplier, output_shift)
     return np.clip(out + output_zp, act_min, act_max).astype(np.int8)
+
+
+def _min_max(lhs: np.ndarray, rhs: np.ndarray, fn) -> np.ndarray:  # type: ignore[no-untyped-def]
+    a, b = np.asarray(lhs), np.asarray(rhs)
+    if a.dtype != b.dtype or a.dtype not in (np.int8, np.int16):
+        raise TypeError(f"operands must be int8 or int16, got {a.dtype}, {b.dtype}")
+    return fn(a, b)
+
+
+def maximum(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """MAXIMUM (``MaximumMinimumBroadcastSlow``): the larger stored value,
+    with numpy broadcasting; no rescaling."""
+    return _min_max(lhs, rhs, np.maximum)
+
+
+def minimum(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """MINIMUM: the smaller stored value (see :func:`maximum`)."""
+    return _min_max(lhs, rhs, np.minimum)
+
+
+def abs(
+    input: np.ndarray, *, input_zp: int, output_zp: int, multiplier: int, shift: int
+) -> np.ndarray:
+    """int8 ABS (elementwise.cc): ``clamp(MultiplyByQuantizedMultiplier(
+    |x - input_zp|, multiplier, shift) + output_zp)`` (with equal scales
+    LiteRT skips the multiply, which QuantizeMultiplier(1) leaves exact)."""
+    x = np.asarray(input)
+    if x.dtype != np.int8:
+        raise TypeError(f"input must be int8, got {x.dtype}")
+    v = np.abs(x.astype(np.int64) - int(input_zp))
+    out = multiply_by_quantized_multiplier(v, multiplier, shift) + int(output_zp)
+    return np.clip(out, -128, 127).astype(np.int8)
+
+
+def neg(input: np.ndarray) -> np.ndarray:
+    """NEG (``reference_ops::Negate``): ``-x`` on the stored value, in the
+    input's type (int8 -(-128) wraps to -128); no rescaling."""
+    x = np.asarray(input)
+    if x.dtype not in (np.int8, np.int16):
+        raise TypeError(f"input must be int8 or int16, got {x.dtype}")
+    return (-x.astype(np.int64)).astype(x.dtype)
+
+
+def squared_difference(
+    lhs: np.ndarray,
+    rhs: np.ndarray,
+    *,
+    lhs_zp: int,
+    rhs_zp: int,
+    output_zp: int,
+    left_shift: int,
+    lhs_multiplier: int,
+    lhs_shift: int,
+    rhs_multiplier: int,
+    rhs_shift: int,
+    output_multiplier: int,
+    output_shift: int,
+) -> np.ndarray:
+    """int8 SQUARED_DIFFERENCE with broadcasting (squared_difference.cc):
+    each operand offset by its zero point, shifted left by ``left_shift`` (7)
+    and rescaled with its multiplier (``MultiplyByQuantizedMultiplier``); the
+    difference squared (int32) and rescaled to the output, clamped to int8."""
+    a, b = _operands(lhs, rhs, lhs_zp, rhs_zp)
+    sa = multiply_by_quantized_multiplier(a << left_shift, lhs_multiplier, lhs_shift)
+    sb = multiply_by_quantized_multiplier(b << left_shift, rhs_multiplier, rhs_shift)
+    d = sa - sb
+    raw = wrap_int32(d * d)
+    out = multiply_by_quantized_multiplier(raw, output_multiplier, output_shift)
+    return np.clip(out + int(output_zp), -128, 127).astype(np.int8)

@@ -1,4 +1,5 @@
-"""int8 MEAN kernel (TFLite reduce.cc, reference path)."""
+"""int8 reductions (TFLite reduce.cc and arg_min_max.cc, reference paths):
+MEAN, REDUCE_MAX, REDUCE_MIN, ARG_MAX."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ import numpy as np
 
 from .fixedpoint import multiply_by_quantized_multiplier, wrap_int32
 
-__all__ = ["mean", "mean_readapted_multiplier"]
+__all__ = [
+    "arg_max",
+    "mean",
+    "mean_readapted_multiplier",
+    "reduce_max",
+    "reduce_min",
+]
 
 
 def mean_readapted_multiplier(
@@ -62,3 +69,34 @@ def mean(
             f"output_shape {oshape} does not match reduced shape {out.shape}"
         )
     return out.reshape(oshape)
+
+
+def _reduce(x: np.ndarray, axes: Sequence[int], fn, output_shape) -> np.ndarray:  # type: ignore[no-untyped-def]
+    x = np.asarray(x)
+    ax = tuple(sorted({int(a) % x.ndim for a in axes})) if x.ndim else ()
+    return np.asarray(fn(x, axis=ax)).reshape(tuple(int(d) for d in output_shape))
+
+
+def reduce_max(
+    input: np.ndarray, *, axes: Sequence[int], output_shape: Sequence[int]
+) -> np.ndarray:
+    """REDUCE_MAX on the stored values (reduce.cc requires the output's
+    quantization to be the input's)."""
+    return _reduce(input, axes, np.max, output_shape)
+
+
+def reduce_min(
+    input: np.ndarray, *, axes: Sequence[int], output_shape: Sequence[int]
+) -> np.ndarray:
+    """REDUCE_MIN on the stored values (see :func:`reduce_max`)."""
+    return _reduce(input, axes, np.min, output_shape)
+
+
+def arg_max(
+    input: np.ndarray, *, axis: int, output_shape: Sequence[int], output_dtype
+) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """ARG_MAX (``reference_ops::ArgMinMax`` with ``std::greater``): the
+    index of the first largest stored value along ``axis``."""
+    x = np.asarray(input)
+    out = np.argmax(x, axis=int(axis)).astype(output_dtype)
+    return out.reshape(tuple(int(d) for d in output_shape))

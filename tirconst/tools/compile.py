@@ -3,7 +3,7 @@ stream, with Vela's flag names and output formats.
 
     tirconst-compile MODEL.tflite [--accelerator-config ethos-u55-128]
         [--output-dir OUT] [--output-format tflite|raw] [--sram-budget BYTES]
-        [--dump-ir DIR] [--print-pipeline]
+        [--dump-ir DIR] [--print-pipeline] [--verify [--seed N]]
 
 The chain is the passes of `pipeline_text()`, the same string `tirconst-opt
 -p` runs, so a user can stop after any pass: import, tir-legalize-npu,
@@ -19,19 +19,31 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import math
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import PassFailedException
 
+from tirconst.analysis.liveness import root_of
+from tirconst.analysis.performance import (
+    ConfigError,
+    Estimate,
+    SystemConfig,
+    estimate,
+)
+from tirconst.analysis.sram import pool_bytes_at
 from tirconst.backend.ethos_u.package import Package, package
 from tirconst.backend.ethos_u.raw import npz_arrays
 from tirconst.backend.ethos_u.segments import OutputError, output_path
@@ -43,11 +55,27 @@ from tirconst.backend.ethos_u.summary import (
     summary_csv,
     summary_path,
 )
+from tirconst.backend.ethos_u.verify import verify_compiled
 from tirconst.backend.ethos_u.writers import tflite_bytes
 from tirconst.core.context import context
-from tirconst.core.diagnostics import ToolError
+from tirconst.core.diagnostics import (
+    PassFailedAt,
+    ToolError,
+    diagnostic_line,
+    error_line,
+    first_line,
+    verify_after,
+)
 from tirconst.core.files import atomic_output
-from tirconst.dialects.tir import EncodedWeightsAttr, OperatorOp
+from tirconst.dialects.tir import (
+    AllocateConstOp,
+    AllocateOp,
+    CopyOp,
+    EncodedWeightsAttr,
+    FuncOp,
+    OperatorOp,
+    PoolOp,
+)
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 from tirconst.frontend.importer import import_tflite
 from tirconst.frontend.tflite_reader import TFLiteImportError, read_tflite
@@ -58,22 +86,39 @@ from tirconst.universe import get_all_passes
 TOOL = "tirconst-compile"
 SYSTEM_CONFIG = "tirconst"
 PLAN_TIME_LIMIT = 2  # seconds per pool for the exact planner (then its best)
-SLACK = 100  # tile until SRAM is within 100% of the least the tiler finds
+OPTIMISE = ("Performance", "Size")
 
 
 def pipeline_text(
     accelerator: str = "ethos-u55-128",
     sram_budget: int | None = None,
     time_limit: float = PLAN_TIME_LIMIT,
+    optimise: str = "Performance",
 ) -> str:
-    """The compile as one `tirconst-opt -p` pipeline."""
-    tile = f"budget={sram_budget}" if sram_budget else f"smallest=true slack={SLACK}"
+    """The compile as one `tirconst-opt -p` pipeline.
+
+    As Vela's `--optimise`: `Performance` spends SRAM for speed, so the
+    program is tiled only as far as `sram_budget` (the SRAM limit: the
+    budget, else the arena cache size) needs (tiles re-read weights and
+    overlapping rows and add operations, and none is faster than the whole
+    op); `Size` takes the least SRAM the tiling search reaches (within the
+    budget, if one is given)."""
+    if optimise not in OPTIMISE:
+        raise ToolError(f"{TOOL}: error: --optimise must be Performance or Size")
+    if optimise == "Size":
+        tile = "smallest=true"
+    elif sram_budget:
+        tile = f"budget={sram_budget}"
+    else:
+        tile = None
+    passes = ["tir-legalize-npu"]
+    if tile is not None:
+        passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")
     return ",".join(
-        [
-            "tir-legalize-npu",
-            f"tir-tile{{cascade=true {tile}}}",
+        passes
+        + [
             f"tir-encode-weights{{accelerator={accelerator}}}",
-            "tir-stage-weights{keep-peak=true}",
+            "tir-stage-weights{keep-peak=true reuse-io=true}",
             f"tir-plan-memory{{time-limit={time_limit:g} reuse-io=true}}",
             f"convert-tir-to-npu{{accelerator={accelerator}}}",
         ]
@@ -85,18 +130,62 @@ def _passes(text: str) -> list[ModulePass]:
     return list(PassPipeline.parse_spec(available, text).passes)
 
 
+def _cpu_ops(module: ModuleOp) -> list[OperatorOp]:
+    """The operator ops convert-tir-to-npu left on the CPU."""
+    return [
+        op
+        for op in module.walk()
+        if isinstance(op, OperatorOp) and "npu_cpu" in op.attributes
+    ]
+
+
 def _cpu_reasons(module: ModuleOp) -> list[str]:
     out = []
-    for op in module.walk():
-        if isinstance(op, OperatorOp) and "npu_cpu" in op.attributes:
-            reason = op.attributes["npu_cpu"].data  # type: ignore[attr-defined]
-            out.append(f"{op.name} stays on the CPU: {reason}")
+    for op in _cpu_ops(module):
+        reason = op.attributes["npu_cpu"].data  # type: ignore[attr-defined]
+        out.append(f"{op.name} stays on the CPU: {reason}")
     return out
 
 
-def _layers(module: ModuleOp) -> tuple[LayerRecord, ...]:
-    """One row per operator op of the compiled program (before conversion:
-    the tiles, with their encoded weights)."""
+def _check_raw(module: ModuleOp) -> None:
+    """Refuse raw output for a model with CPU operators, as Vela does
+    ("RawWriter expects a graph without passthrough/CPU operations"): the
+    `.npz` holds one command stream, so its "output" would be an
+    intermediate tensor of the model with nothing saying so."""
+    cpu = _cpu_ops(module)
+    if not cpu:
+        return
+    names = []
+    for op in cpu:
+        index = op.attributes.get("tflite.index")
+        kind = op.name.removeprefix("tir.").upper()
+        names.append(
+            f"{kind} (operator {index.value.data})"  # type: ignore[attr-defined]
+            if index is not None
+            else kind
+        )
+    raise OutputError(
+        "--output-format raw holds the NPU command stream alone, but operators "
+        f"stay on the CPU: {', '.join(names)} (use --output-format tflite)"
+    )
+
+
+def _layers(
+    module: ModuleOp, weights: dict[str, tuple[int, int]]
+) -> list[tuple[int, LayerRecord]]:
+    """One row per operator op of the planned program (before conversion:
+    the tiles, with their encoded weights), with its model operator index:
+    its MACs (`OperatorOp.macs`), the SRAM pool bytes live while it runs
+    (`pool_bytes_at`) and, for a tile of an operator the tiler split, its
+    output shape. `weights` gets (raw, encoded) bytes per weight constant,
+    each once (tiles share them)."""
+    staging: dict[Operation, int] = {}
+    sram = [
+        p.sym_name.data for p in module.ops if isinstance(p, PoolOp) and not p.read_only
+    ]
+    for func in module.ops:
+        if isinstance(func, FuncOp) and len(sram) == 1:
+            staging.update(pool_bytes_at(func, sram[0]))
     rows = []
     for op in module.walk():
         if not isinstance(op, OperatorOp) or "tflite.index" not in op.attributes:
@@ -106,17 +195,115 @@ def _layers(module: ModuleOp) -> tuple[LayerRecord, ...]:
         raw = 0
         if isinstance(enc, EncodedWeightsAttr):  # int8 weights: a byte each
             raw = math.prod(op.filter_shape())  # type: ignore[attr-defined]
-        rows.append(
-            LayerRecord(
-                name=op.attributes["tflite.name"].data,  # type: ignore[attr-defined]
-                original_op=op.name.removeprefix("tir.").upper(),
-                op=op.name,
-                target="CPU" if "npu_cpu" in op.attributes else "NPU",
-                weights_raw_bytes=raw,
-                weights_encoded_bytes=encoded,
-            )
+        index = op.attributes["tflite.index"].value.data  # type: ignore[attr-defined]
+        record = LayerRecord(
+            name=op.attributes["tflite.name"].data,  # type: ignore[attr-defined]
+            original_op=op.name.removeprefix("tir.").upper(),
+            op=op.name,
+            target="NPU",
+            sram_bytes=staging.get(op, 0),
+            weights_raw_bytes=raw,
+            weights_encoded_bytes=encoded,
+            macs=op.macs(),
+        )
+        shape = op.output.type.get_shape()  # type: ignore[attr-defined]
+        rows.append((index, record, "x".join(str(d) for d in shape)))
+        if isinstance(enc, EncodedWeightsAttr):
+            weights.setdefault(_weight_constant(op), (raw, encoded))
+    tiles = Counter(index for index, _, _ in rows)
+    return [
+        (index, replace(r, tile=tile) if tiles[index] > 1 else r)
+        for index, r, tile in rows
+    ]
+
+
+def _weight_constant(op: OperatorOp) -> str:
+    """The flash constant an encoded op's filter is (through views and the
+    SRAM copy `tir-stage-weights` makes of it): tiles of one operator read
+    the same one."""
+    value = root_of(op.filter)  # type: ignore[attr-defined]
+    if isinstance(value.owner, AllocateOp):  # staged: the copy's source
+        for use in value.uses:
+            if isinstance(use.operation, CopyOp) and use.index == 1:
+                value = root_of(use.operation.operands[0])
+                break
+    owner = value.owner
+    if isinstance(owner, AllocateConstOp) and owner.symbol is not None:
+        return owner.symbol.root_reference.data
+    raise OutputError(f"{op.name}: its encoded weights are no flash constant")
+
+
+def _on_cpu(
+    rows: list[tuple[int, LayerRecord]], module: ModuleOp
+) -> tuple[LayerRecord, ...]:
+    """The rows with the operators `convert-tir-to-npu` left on the CPU
+    (`npu_cpu`) as Vela writes a CPU operator: target CPU, no NPU MACs."""
+    cpu = {
+        op.attributes["tflite.index"].value.data  # type: ignore[attr-defined]
+        for op in module.walk()
+        if isinstance(op, OperatorOp)
+        and "npu_cpu" in op.attributes
+        and "tflite.index" in op.attributes
+    }
+    return tuple(
+        replace(r, target="CPU", macs=0) if index in cpu else r for index, r in rows
+    )
+
+
+def _with_performance(
+    layers: tuple[LayerRecord, ...], module: ModuleOp, perf: Estimate
+) -> tuple[LayerRecord, ...]:
+    """The layer rows with the model's figures: the NPU rows in order against
+    the streams' block ops in order (each lowered operator op is one block
+    op). The rows keep no figures when the two do not pair up one to one."""
+    rows = list(layers)
+    blocks = [c for c in perf.ops if c.kind != "dma"]
+    npu = [i for i, r in enumerate(rows) if r.target == "NPU"]
+    if len(npu) != len(blocks):
+        return tuple(rows)
+    acc = perf.config.accelerator
+    for i, c in zip(npu, blocks, strict=True):
+        capacity = c.cycles * acc.macs * acc.cores
+        rows[i] = dataclasses.replace(
+            rows[i],
+            cycles=round(c.cycles),
+            npu_cycles=c.npu,
+            access_cycles=tuple(  # type: ignore[arg-type]
+                c.access.get(m, 0.0)
+                for m in ("Sram", "Dram", "OnChipFlash", "OffChipFlash")
+            ),
+            mac_util=100.0 * c.macs / capacity if capacity else 0.0,
         )
     return tuple(rows)
+
+
+def system_config(
+    accelerator: str,
+    system: str | None = None,
+    memory_mode: str | None = None,
+    config_files: Sequence[str | Path] | None = None,
+    arena_cache_size: int | None = None,
+    optimise: str = "Performance",
+) -> SystemConfig:
+    """The system the compile estimates for (Vela's ini files and defaults);
+    a ToolError names a bad option."""
+    try:
+        return SystemConfig.load(
+            accelerator, system, memory_mode, config_files, arena_cache_size, optimise
+        )
+    except ConfigError as e:
+        raise ToolError(f"{TOOL}: error: {e}") from None
+
+
+def _pass_failure(pass_name: str, e: PassFailedException, where: str) -> str:
+    """`where: error: PASS: message`, the pass named once (our passes start
+    their messages with their name), or at the op a PassFailedAt names."""
+    if isinstance(e, PassFailedAt):
+        return diagnostic_line(e, where)
+    message = first_line(str(e))
+    if not message.startswith(f"{pass_name}:"):
+        message = f"{pass_name}: {message}"
+    return error_line(message, where)
 
 
 class Compiler:
@@ -129,22 +316,28 @@ class Compiler:
         sram_budget: int | None,
         dump_ir: Path | None = None,
         progress: Callable[[str], None] | None = None,
+        optimise: str = "Performance",
     ):
         if accelerator not in ACCELERATORS:
             raise ToolError(
-                f"{TOOL}: error: unknown accelerator {accelerator!r} (known: "
-                f"{', '.join(ACCELERATORS)})"
+                error_line(
+                    f"unknown accelerator {accelerator!r} (known: "
+                    f"{', '.join(ACCELERATORS)})",
+                    TOOL,
+                )
             )
         if sram_budget is not None and sram_budget <= 0:
-            raise ToolError(f"{TOOL}: error: --sram-budget must be a positive size")
+            raise ToolError(error_line("--sram-budget must be a positive size", TOOL))
         self.model_path = model_path
         self.accelerator = accelerator
         self.sram_budget = sram_budget
+        self.optimise = optimise
         self.dump_ir = dump_ir
         self.progress = progress or (lambda _: None)
         self.dumps: dict[Path, str] = {}
         self.svg = ""
         self.layers: tuple[LayerRecord, ...] = ()
+        self.weights: dict[str, tuple[int, int]] = {}  # constant -> raw, encoded
 
     def _stage(self, name: str, module: ModuleOp, index: int) -> None:
         if self.dump_ir is not None:
@@ -157,12 +350,14 @@ class Compiler:
             model = read_tflite(self.model_path)
             module = import_tflite(model)
         except TFLiteImportError as e:
-            raise ToolError(f"{name}: error: {e}") from None
+            raise ToolError(error_line(str(e), name)) from None
         except OSError as e:
-            raise ToolError(f"{name}: error: cannot read: {e.strerror}") from None
+            raise ToolError(error_line(f"cannot read: {e.strerror}", name)) from None
+        verify_after(module, "import", name)
         self._stage("import", module, 0)
         ctx = context()
-        text = pipeline_text(self.accelerator, self.sram_budget)
+        text = pipeline_text(self.accelerator, self.sram_budget, optimise=self.optimise)
+        rows: list[tuple[int, LayerRecord]] = []
         for i, p in enumerate(_passes(text), start=1):
             self.progress(p.name)
             try:
@@ -171,20 +366,41 @@ class Compiler:
                         plans = p.run(module)  # type: ignore[attr-defined]
                         main = plans.get("main")
                         self.svg = plan_svg(main) if main is not None else ""
+                        self._check_budget(name, plans)
                     else:
                         p.apply(ctx, module)
             except PassFailedException as e:
-                msg = str(e).strip().splitlines()[0] if str(e).strip() else p.name
-                raise ToolError(f"{name}: error: {p.name}: {msg}") from None
-            if p.name == "tir-encode-weights":
-                self.layers = _layers(module)
+                raise ToolError(_pass_failure(p.name, e, name)) from None
+            # As xdsl-opt does between passes: a pass that broke the IR is a
+            # one-line error naming it, not a program that means something else.
+            verify_after(module, p.name, name)
+            if p.name == "tir-plan-memory":
+                try:
+                    rows = _layers(module, self.weights)
+                except OutputError as e:
+                    raise ToolError(error_line(str(e), name)) from None
             self._stage(p.name, module, i)
+        self.layers = _on_cpu(rows, module)
         self.progress("command stream")
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 return module, package(module, model)
         except OutputError as e:
-            raise ToolError(f"{name}: error: {e}") from None
+            raise ToolError(error_line(str(e), name)) from None
+
+    def _check_budget(self, name: str, plans: dict) -> None:
+        """The budget is a promise: tir-tile chose a tiling whose SRAM
+        measure fits it; should the planner not reach that measure, fail
+        rather than report more SRAM than the budget."""
+        if self.sram_budget is None:
+            return
+        for func, plan in plans.items():
+            if plan.peak > self.sram_budget:
+                raise ToolError(
+                    f"{name}: error: tir-plan-memory: @{func} is planned in "
+                    f"{plan.peak} bytes of SRAM, over --sram-budget "
+                    f"{self.sram_budget} (the tiling needs {plan.lower_bound} at least)"
+                )
 
 
 def _write(path: Path, data: bytes | str) -> None:
@@ -203,22 +419,40 @@ def compile_model(
     dump_ir: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
     remark: Callable[[str], None] | None = None,
+    config: SystemConfig | None = None,
 ) -> CompileResult:
     """Compile `path` into `out_dir` (the model file, summary and per-layer
-    CSVs, the memory plan as SVG); return the figures. `remark` hears which
-    ops stay on the CPU and why."""
+    CSVs, the memory plan as SVG); return the figures, with the performance
+    model's estimate for `config` (default: Vela's default system for the
+    accelerator). `remark` hears which ops stay on the CPU and why."""
     start = time.perf_counter()
     path, out = Path(path), Path(out_dir)
     if output_format not in ("tflite", "raw"):
-        raise ToolError(f"{TOOL}: error: --output-format must be tflite or raw")
+        raise ToolError(error_line("--output-format must be tflite or raw", TOOL))
+    if config is None and accelerator in ACCELERATORS:
+        config = system_config(accelerator)
+    if config is not None and config.accelerator.name != accelerator:
+        raise ToolError(
+            f"{TOOL}: error: the system config is for {config.accelerator.name}, "
+            f"the compile for {accelerator}"
+        )
+    optimise = config.optimise if config is not None else "Performance"
+    if sram_budget is None and config is not None and config.arena_cache_size < 2**32:
+        sram_budget = config.arena_cache_size  # the SRAM limit, as Vela's
     compiler = Compiler(
-        path, accelerator, sram_budget, Path(dump_ir) if dump_ir else None, progress
+        path,
+        accelerator,
+        sram_budget,
+        Path(dump_ir) if dump_ir else None,
+        progress,
+        optimise=optimise,
     )
     _check_writable(out, compiler.dump_ir)
     module, pkg = compiler.run()
     network = path.stem
     try:
         if output_format == "raw":
+            _check_raw(module)
             if len(pkg.segments) != 1:
                 raise OutputError(
                     f"raw output holds one NPU segment, the model has "
@@ -230,9 +464,13 @@ def compile_model(
         else:
             model_out = tflite_bytes(path, pkg.segments)
     except OutputError as e:
-        raise ToolError(f"{path}: error: {e}") from None
+        raise ToolError(error_line(str(e), str(path))) from None
+    assert config is not None
+    perf = estimate(module, config)
+    layers = _with_performance(compiler.layers, module, perf)
     seconds = time.perf_counter() - start
-    encoded = sum(r.weights_encoded_bytes for r in compiler.layers)
+    raw = sum(r for r, _ in compiler.weights.values())
+    encoded = sum(e for _, e in compiler.weights.values())
     result = CompileResult(
         network=network,
         accelerator=accelerator,
@@ -241,10 +479,12 @@ def compile_model(
         npu_ops=pkg.npu_ops,
         cpu_ops=pkg.cpu_ops,
         seconds=seconds,
-        weights_raw_bytes=sum(r.weights_raw_bytes for r in compiler.layers),
+        weights_raw_bytes=raw,
         weights_encoded_bytes=encoded,
         command_stream_bytes=pkg.payload_bytes,
-        layers=compiler.layers,
+        macs=sum(r.macs for r in layers),
+        layers=layers,
+        performance=perf,
     )
     files: dict[Path, bytes | str] = {
         output_path(path, out, output_format): model_out,
@@ -271,9 +511,11 @@ def _check_writable(*dirs: Path | None) -> None:
         while not probe.exists() and probe != probe.parent:
             probe = probe.parent
         if not probe.is_dir():
-            raise ToolError(f"{d}: error: cannot create: {probe} is not a directory")
+            raise ToolError(
+                error_line(f"cannot create: {probe} is not a directory", str(d))
+            )
         if not os.access(probe, os.W_OK):
-            raise ToolError(f"{d}: error: not writable")
+            raise ToolError(error_line("not writable", str(d)))
 
 
 def _make_dirs(*dirs: Path | None) -> None:
@@ -283,7 +525,9 @@ def _make_dirs(*dirs: Path | None) -> None:
         try:
             d.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise ToolError(f"{d}: error: cannot create: {e.strerror}") from None
+            raise ToolError(
+                error_line(f"cannot create: {e.strerror}", str(d))
+            ) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -300,9 +544,50 @@ def _parser() -> argparse.ArgumentParser:
         "--sram-budget",
         type=int,
         metavar="BYTES",
-        help="tile to fit this SRAM (default: the least SRAM the tiler finds)",
+        help="tile to fit this SRAM, inputs and outputs included as the summary "
+        "counts it; below the least the tiler reaches is an error naming it "
+        "(default: within 2x of that least)",
+    )
+    p.add_argument(
+        "--config",
+        action="append",
+        metavar="FILE.ini",
+        help="Vela configuration file(s) with the system configs and memory "
+        "modes (default: the ones the installed Vela ships)",
+    )
+    p.add_argument(
+        "--system-config",
+        help="the System_Config section for the estimate (default: Vela's, "
+        "Ethos_U55_High_End_Embedded for a U55, Ethos_U65_Client_Server for a U65)",
+    )
+    p.add_argument(
+        "--memory-mode",
+        help="the Memory_Mode section (default: Vela's, Shared_Sram for a U55, "
+        "Dedicated_Sram_384KB for a U65)",
+    )
+    p.add_argument(
+        "--optimise",
+        choices=("Performance", "Size"),
+        default="Performance",
+        help="Vela's optimisation goal, recorded with the estimate (the "
+        "compile's decisions do not use it yet)",
+    )
+    p.add_argument(
+        "--arena-cache-size",
+        type=int,
+        metavar="BYTES",
+        help="Vela's arena cache size, recorded in the summary (default: the "
+        "memory mode's, else 4 GiB)",
     )
     p.add_argument("--dump-ir", metavar="DIR", help="write the IR after every pass")
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="read the written model back, run each NPU segment from its bytes "
+        "and compare with LiteRT's reference kernels on random inputs (exit 1 "
+        "on a difference)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="the random inputs of --verify")
     p.add_argument(
         "--print-pipeline",
         action="store_true",
@@ -315,16 +600,28 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.print_pipeline:
-        print(pipeline_text(args.accelerator_config, args.sram_budget))
+        print(
+            pipeline_text(
+                args.accelerator_config, args.sram_budget, optimise=args.optimise
+            )
+        )
         return 0
     if args.model is None:
-        raise ToolError(f"{TOOL}: error: give a .tflite model")
+        raise ToolError(error_line("give a .tflite model", TOOL))
     tty = sys.stderr.isatty()
 
     def progress(stage: str) -> None:
         if tty:
             print(f"{TOOL}: {stage}", file=sys.stderr)
 
+    config = system_config(
+        args.accelerator_config,
+        args.system_config,
+        args.memory_mode,
+        args.config,
+        args.arena_cache_size,
+        args.optimise,
+    )
     with reading(args.model):
         result = compile_model(
             args.model,
@@ -335,15 +632,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             dump_ir=args.dump_ir,
             progress=progress,
             remark=lambda r: print(f"{TOOL}: remark: {r}", file=sys.stderr),
+            config=config,
+        )
+    perf = result.performance
+    timing = ""
+    if perf is not None:
+        timing = (
+            f"; {perf.cycles:,.0f} cycles, {1e3 * perf.seconds:.3f} ms per "
+            f"inference ({perf.config.system_config}, {perf.config.memory_mode})"
         )
     print(
         f"{result.network}: {result.npu_ops} NPU ops, {result.cpu_ops} CPU ops; "
         f"SRAM {result.sram_bytes / 1024:.2f} KiB, flash "
         f"{result.flash_bytes / 1024:.2f} KiB (command stream "
-        f"{result.command_stream_bytes:,} B); {result.seconds:.2f} s"
+        f"{result.command_stream_bytes:,} B){timing}; {result.seconds:.2f} s"
     )
     for name in sorted(result.outputs):
         print(f"  wrote {result.outputs[name]}")
+    if args.verify:
+        written = output_path(
+            Path(args.model), Path(args.output_dir), args.output_format
+        )
+        checks = verify_compiled(args.model, written, args.seed)
+        if not checks:
+            print("verify: no NPU segment (every operator runs on the CPU)")
+        for check in checks:
+            print(f"verify (seed {args.seed}): {check.line()}")
+        if not all(c.exact for c in checks):
+            return 1
     return 0
 
 

@@ -177,7 +177,10 @@ def _arity(definition: object) -> str:
 
 def _operator_syntax(cls: type[OperatorOp]) -> str:
     names, types = [], []
-    for i, name in enumerate(cls.INPUTS):
+    if cls.VARIADIC:
+        (name,) = cls.INPUTS
+        names, types = [f"%{name}0, ..."], [f"type(%{name}0), ..."]
+    for i, name in enumerate(() if cls.VARIADIC else cls.INPUTS):
         optional = cls.OPTIONAL_LAST and i == len(cls.INPUTS) - 1
         sep = ", " if i else ""
         names.append(f"[{sep}%{name}]" if optional else f"{sep}%{name}")

@@ -5,9 +5,11 @@
     tirconst-disasm FILE --registers     # offset, command, parameter, payload
     tirconst-disasm FILE --check-memory  # per-op byte ranges and findings
 
-FILE is a driver payload (COP1), a Vela raw `.npz` or a `.tflite` holding an
-`ethos-u` custom operator. A malformed file prints one line naming the word
-offset and exits 1; `--check-memory` exits 1 when it finds a problem.
+FILE is a driver payload (COP1), a Vela raw `.npz` or a `.tflite` holding
+`ethos-u` custom operators: each is an NPU segment, printed in order (as
+`npu.command_stream`s @main, @main_1, ... in the IR). A malformed file
+prints one line naming the word offset and exits 1; `--check-memory` exits
+1 when it finds a problem.
 """
 
 from __future__ import annotations
@@ -25,12 +27,12 @@ from tirconst.backend.ethos_u import (
     decode_operations,
     decode_words,
     format_listing,
-    read_stream_file,
 )
+from tirconst.backend.ethos_u.containers import read_stream_files
 from tirconst.backend.ethos_u.decoder import Disassembly
+from tirconst.backend.ethos_u.disasm_ir import ConversionError, npu_segments_module
 from tirconst.backend.ethos_u.listing import format_operations
 from tirconst.backend.ethos_u.memcheck import check_memory, format_accesses
-from tirconst.backend.ethos_u.to_npu import ConversionError, npu_module
 from tirconst.core.diagnostics import ToolError
 from tirconst.core.files import atomic_output
 from tirconst.tools.driver import reading, reports_errors
@@ -81,40 +83,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _disassemble(args: argparse.Namespace) -> int:
     try:
-        stream = read_stream_file(args.file)
-        commands = decode_words(stream.words)
+        streams = read_stream_files(args.file)
+        if not streams:
+            raise StreamError("no ethos-u custom operator in the model")
+        segments = [(st, decode_words(st.words)) for st in streams]
         if args.registers:
-            _write(format_listing(commands), args.output)
+            _write(_joined([format_listing(c) for _, c in segments]), args.output)
             return 0
-        ops = decode_operations(commands)
+        dis = [Disassembly(st, c, decode_operations(c)) for st, c in segments]
     except StreamError as e:
         where = f"{args.file}: {e.location}" if e.word is not None else args.file
         raise ToolError(f"{where}: error: {e.message}") from None
     if args.check_memory:
-        # A bare payload declares no regions and no inputs: check overlaps,
-        # not bounds or uninitialised reads.
-        bare = not stream.region_sizes
-        report = check_memory(
-            ops,
-            None if bare else stream.region_sizes,
-            None if bare else stream.inputs,
-            stream.outputs,
-        )
-        lines = [format_accesses(report)]
-        if bare:
-            lines.append(
-                "// bare payload: no regions or inputs declared, "
-                "bounds and uninitialised reads not checked"
-            )
-        lines += [f"{f.kind}: {f.message}" for f in report.findings]
-        lines.append(f"// {len(report.findings)} findings")
-        _write("\n".join(lines), args.output)
-        return 1 if report.findings else 0
+        texts, found = zip(*(_memory_report(d) for d in dis), strict=True)
+        _write(_joined(list(texts)), args.output)
+        return 1 if any(found) else 0
     if args.listing:
-        _write(format_operations(ops, stream), args.output)
+        _write(_joined([format_operations(d.ops, d.stream) for d in dis]), args.output)
         return 0
     try:
-        module = npu_module(Disassembly(stream, commands, ops))
+        module = npu_segments_module(dis)
     except ConversionError as e:
         raise ToolError(f"{args.file}: {e}") from None
     try:
@@ -128,6 +116,35 @@ def _disassemble(args: argparse.Namespace) -> int:
     Printer(stream=text).print_op(module)
     _write(text.getvalue().rstrip("\n"), args.output)
     return 0
+
+
+def _joined(texts: list[str]) -> str:
+    """One text per NPU segment; several are headed by their number."""
+    if len(texts) == 1:
+        return texts[0]
+    return "\n".join(f"// segment {k}\n{t}" for k, t in enumerate(texts))
+
+
+def _memory_report(d: Disassembly) -> tuple[str, bool]:
+    stream = d.stream
+    # A bare payload declares no regions and no inputs: check overlaps,
+    # not bounds or uninitialised reads.
+    bare = not stream.region_sizes
+    report = check_memory(
+        d.ops,
+        None if bare else stream.region_sizes,
+        None if bare else stream.inputs,
+        stream.outputs,
+    )
+    lines = [format_accesses(report)]
+    if bare:
+        lines.append(
+            "// bare payload: no regions or inputs declared, "
+            "bounds and uninitialised reads not checked"
+        )
+    lines += [f"{f.kind}: {f.message}" for f in report.findings]
+    lines.append(f"// {len(report.findings)} findings")
+    return "\n".join(lines), bool(report.findings)
 
 
 if __name__ == "__main__":

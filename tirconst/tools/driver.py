@@ -21,7 +21,13 @@ from xdsl.utils.exceptions import (
     ParseError,
 )
 
-from tirconst.core.diagnostics import ToolError, first_line, parse_error_line
+from tirconst.core.diagnostics import (
+    ToolError,
+    diagnostic_line,
+    error_line,
+    first_line,
+    parse_error_line,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,26 +109,26 @@ def reports_errors(tool: str) -> Callable[[F], F]:
                 print(parse_error_line(e), file=sys.stderr)
                 sys.exit(1)
             except DiagnosticException as e:
-                print(f"{_where(tool)}: error: {first_line(str(e))}", file=sys.stderr)
+                print(diagnostic_line(e, _where(tool)), file=sys.stderr)
                 sys.exit(1)
             except RecursionError:
                 print(
-                    f"{_where(tool)}: error: nested too deeply to handle",
+                    error_line("nested too deeply to handle", _where(tool)),
                     file=sys.stderr,
                 )
                 sys.exit(1)
             except MemoryError:
-                print(f"{_where(tool)}: error: out of memory", file=sys.stderr)
+                print(error_line("out of memory", _where(tool)), file=sys.stderr)
                 sys.exit(1)
             except (OSError, ValueError, KeyError) as e:
                 if os.environ.get("TIRCONST_DEBUG"):
                     raise
-                print(f"{_where(tool)}: error: {first_line(str(e))}", file=sys.stderr)
+                print(error_line(first_line(str(e)), _where(tool)), file=sys.stderr)
                 sys.exit(1)
             except ArgSpecParseError as e:
                 # A BaseException whose message is the spec, a caret and the error.
                 lines = [line.strip() for line in str(e).splitlines() if line.strip()]
-                print(f"{tool}: error: {lines[1]}: {lines[-1]}", file=sys.stderr)
+                print(error_line(f"{lines[1]}: {lines[-1]}", tool), file=sys.stderr)
                 sys.exit(1)
             except KeyboardInterrupt:
                 sys.exit(130)

@@ -13,7 +13,7 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
 
-from tirconst.core.diagnostics import ToolError
+from tirconst.core.diagnostics import ToolError, error_line, verify_after
 from tirconst.core.files import atomic_output
 from tirconst.dialects import tir
 from tirconst.frontend.importer import import_tflite
@@ -78,7 +78,10 @@ def _import(args: argparse.Namespace) -> None:
         else:
             module = import_tflite(args.model)
     except TFLiteImportError as e:
-        raise ToolError(f"{args.model}: error: {e}") from None
+        raise ToolError(error_line(str(e), str(args.model))) from None
+    # Never write IR the other tools would reject (a bug in the importer is a
+    # one-line error, not a file that means something else).
+    verify_after(module, "import", str(args.model))
     if args.output is not None:
         with atomic_output(args.output) as out:
             Printer(stream=out).print_op(module)

@@ -29,6 +29,8 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 
 from tirconst.core.diagnostics import (
     ToolError,
+    diagnostic_line,
+    error_line,
     first_line,
     location_of,
     parse_error_line,
@@ -69,7 +71,7 @@ class TirconstOptMain(xDSLOptMain):
             return super().get_input_stream()
         except OSError as e:
             raise ToolError(
-                f"{self.get_input_name()}: error: cannot read: {e.strerror}"
+                error_line(f"cannot read: {e.strerror}", self.get_input_name())
             ) from None
 
     def parse_chunk(
@@ -84,7 +86,7 @@ class TirconstOptMain(xDSLOptMain):
                 return self._parse_text(text, start_offset)
         except UnicodeDecodeError as e:
             raise ToolError(
-                f"{self.get_input_name()}: error: not UTF-8 text: {e.reason}"
+                error_line(f"not UTF-8 text: {e.reason}", self.get_input_name())
             ) from None
 
     def _parse_text(self, text: str, start_offset: int) -> ModuleOp:
@@ -101,9 +103,9 @@ class TirconstOptMain(xDSLOptMain):
             super().apply_passes(prog)  # verifies before and after each pass
         except VerifyException as e:
             verify_located(prog)  # names the first bad op and its location
-            raise ToolError(f"error: {first_line(str(e))}") from None
+            raise ToolError(diagnostic_line(e)) from None
         except DiagnosticException as e:
-            raise ToolError(f"error: {first_line(str(e))}") from None
+            raise ToolError(diagnostic_line(e)) from None
 
     def output_resulting_program(self, prog: ModuleOp) -> str:
         limit = self.args.elide_constants_above
@@ -120,10 +122,12 @@ class TirconstOptMain(xDSLOptMain):
             return
         tir_op = next((op for op in prog.walk() if op.name.startswith("tir.")), None)
         if tir_op is not None:
-            where = location_of(tir_op)
             raise ToolError(
-                f"{where + ': ' if where else ''}error: target '{name}' cannot "
-                f"emit '{tir_op.name}' (only -t mlir prints tir ops)"
+                error_line(
+                    f"target '{name}' cannot emit '{tir_op.name}' (only -t mlir "
+                    "prints tir ops)",
+                    location_of(tir_op),
+                )
             )
         try:
             text = self.output_resulting_program(prog)
@@ -131,13 +135,18 @@ class TirconstOptMain(xDSLOptMain):
             raise
         except Exception as e:  # noqa: BLE001 - a target's own failure
             raise ToolError(
-                f"{self.get_input_name()}: error: target '{name}' failed: "
-                f"{type(e).__name__}: {first_line(str(e))}"
+                error_line(
+                    f"target '{name}' failed: {type(e).__name__}: {first_line(str(e))}",
+                    self.get_input_name(),
+                )
             ) from None
         if not text.strip() and any(True for _ in prog.body.walk()):
             raise ToolError(
-                f"{self.get_input_name()}: error: target '{name}' emitted nothing "
-                "for this module (it holds no ops the target prints)"
+                error_line(
+                    f"target '{name}' emitted nothing for this module (it holds "
+                    "no ops the target prints)",
+                    self.get_input_name(),
+                )
             )
         output.write(text)
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from xdsl.context import Context
@@ -35,16 +37,14 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.npu_support import (
-    WEIGHTED,
     binary_broadcast,
     encoded_attr,
     encoded_layout,
     hwc,
     npu_reason,
 )
-from tirconst.core.diagnostics import ToolError, describe, op_error
+from tirconst.core.diagnostics import PassFailedAt, describe
 from tirconst.dialects import npu
-from tirconst.dialects.npu.build import SHRAM_BYTES
 from tirconst.dialects.npu.invoke import InvokeOp
 from tirconst.dialects.tir import (
     AddOp,
@@ -53,6 +53,7 @@ from tirconst.dialects.tir import (
     AvgPool2DOp,
     BufferType,
     ConstantOp,
+    Conv2DOp,
     CopyOp,
     DeclBufferOp,
     DepthwiseConv2DOp,
@@ -67,8 +68,8 @@ from tirconst.dialects.tir import (
     ReshapeOp,
     SubOp,
 )
+from tirconst.formats.ethos_u.hardware import LUT_ADDRESS, LUT_SLOT_BYTES, SHRAM_BYTES
 from tirconst.formats.ethos_u.weights import ACCELERATORS
-from tirconst.interpreter.npu.ops import LUT_ADDRESS, LUT_SLOT_BYTES
 
 NAME = "convert-tir-to-npu"
 TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp, arith.ConstantOp)
@@ -80,9 +81,9 @@ class StaysOnCpu(Exception):
     """The op cannot be lowered with this memory plan (the message says why)."""
 
 
-def fail(op: Operation, message: str) -> ToolError:
+def fail(op: Operation, message: str) -> PassFailedAt:
     """`FILE:L:C: error: 'tir.x' op in @f: convert-tir-to-npu: message`."""
-    return op_error(op, f"{NAME}: {message}")
+    return PassFailedAt(op, f"{NAME}: {message}")
 
 
 # ------------------------------------------------------------------ placement
@@ -219,19 +220,10 @@ class Lowerer:
     # -- ops ------------------------------------------------------------
 
     def lower(self, op: OperatorOp, seg: Segment) -> list[Operation]:
-        if isinstance(op, WEIGHTED):
-            return self.weighted(op, seg)
-        if isinstance(op, MaxPool2DOp | AvgPool2DOp):
-            return [self.pool(op)]
-        if isinstance(op, RequantizeOp):
-            return [self.requantize(op)]
-        if isinstance(op, AddOp | SubOp | MulOp):
-            return [self.elementwise(op)]
-        if isinstance(op, LogisticOp):
-            return self.logistic(op, seg)
-        if isinstance(op, CopyOp):
-            return [self.copy(op)]
-        raise StaysOnCpu(f"{op.name}: no NPU lowering")
+        lowering = LOWERINGS.get(type(op))
+        if lowering is None:
+            raise StaysOnCpu(f"{op.name}: no NPU lowering")
+        return lowering(self, op, seg)
 
     def block_config(self, built: Operation, depth: int | None = None) -> Operation:
         from tirconst.dialects.npu.vela_api import pick_block_config
@@ -276,7 +268,7 @@ class Lowerer:
         declared = seg.streams.setdefault(pool, [])
         if stream not in declared:
             declared.append(stream)
-        in_zp, out_zp = op.p("input_zp"), op.p("output_zp")
+        in_zp, out_zp = op.input_zp, op.output_zp
         ifm_shape = ofm_shape = None
         if isinstance(op, FullyConnectedOp):
             k = layout.shape[3]
@@ -290,10 +282,10 @@ class Lowerer:
         else:
             kernel = npu.KernelAttr.make(
                 size=tuple(layout.shape[1:3]),
-                stride=tuple(op.p("stride")),
-                dilation=tuple(op.p("dilation")),
+                stride=tuple(op.stride),
+                dilation=tuple(op.dilation),
             )
-            pad = tuple(op.p("pad"))
+            pad = tuple(op.pad)
         props = {
             "ifm": ifm,
             "ofm": ofm,
@@ -301,7 +293,7 @@ class Lowerer:
             "block_config": DenseArrayBase.from_list(i64, list(layout.block_config)),
             "weights": ArrayAttr([wrange]),
             "biases": ArrayAttr([brange]),
-            # ETHOS-U.md: FC rounds once (NATURAL); conv and depthwise as TFL.
+            # docs/ethos-u.md: FC rounds once (NATURAL); conv and depthwise as TFL.
             "rounding_mode": StringAttr(
                 "natural" if isinstance(op, FullyConnectedOp) else "tfl"
             ),
@@ -311,7 +303,7 @@ class Lowerer:
         act = self.activation(op, ofm)
         if act is not None:
             props["activation"] = act
-        if isinstance(op, DepthwiseConv2DOp):
+        if core.encoding["depthwise"]:  # a one-channel multiplier is a conv
             return [npu.DepthwiseConv2DOp.create(properties=props)]
         props["block_traversal"] = StringAttr(core.encoding["traversal"])
         return [npu.Conv2DOp.create(properties=props)]
@@ -321,7 +313,7 @@ class Lowerer:
     ) -> npu.ActivationAttr | None:
         """The clamp [act_min, act_max] as the real bounds Vela re-quantizes
         with the OFM scale (each bound checked to come back exactly)."""
-        lo, hi = op.p("act_min"), op.p("act_max")
+        lo, hi = op.act_min, op.act_max
         bounds = {}
         for key, q, full in (("min", lo, -128), ("max", hi, 127)):
             if q == full:
@@ -331,56 +323,62 @@ class Lowerer:
             return None
         return npu.ActivationAttr.make(kind="clamp", **bounds)
 
-    def pool(self, op: MaxPool2DOp | AvgPool2DOp) -> Operation:
+    def pool(self, op: MaxPool2DOp | AvgPool2DOp, seg: Segment) -> list[Operation]:
+        """Max: the window's max of raw values. Average: TFLite sums the raw
+        values and divides rounding half away from zero, which the NPU does
+        in Vela's zero-point-transparent form: zero points 0 (the sum is the
+        raw sum), equal scales (OFM_SCALE is 1/area plus 2^-shift) and
+        natural rounding, so every tie rounds away from zero (docs/ethos-u.md)."""
         q = op.quantization()
+        average = isinstance(op, AvgPool2DOp)
         scale, zp = (q["input_scale"], q["input_zp"]) if q else (None, 0)
+        if average:
+            scale, zp = (1.0 if scale is None else scale), 0
         ifm = self.feature_map(op, op.input, scale, zp)
         ofm = self.feature_map(op, op.output, scale, zp)
         props = {
-            "pool_type": StringAttr(
-                "max" if isinstance(op, MaxPool2DOp) else "average"
-            ),
+            "pool_type": StringAttr("average" if average else "max"),
             "ifm": ifm,
             "ofm": ofm,
             "kernel": npu.KernelAttr.make(
-                size=tuple(op.p("window")), stride=tuple(op.p("stride"))
+                size=tuple(op.window), stride=tuple(op.stride)
             ),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
         }
-        if any(op.p("pad")):
-            props["padding"] = npu.PaddingAttr.make(pad=tuple(op.p("pad")))
+        if average:
+            props["rounding_mode"] = StringAttr("natural")
+        if any(op.pad):
+            props["padding"] = npu.PaddingAttr.make(pad=tuple(op.pad))
         act = self.activation(op, ofm)
         if act is not None:
             props["activation"] = act
-        return self.block_config(npu.PoolingOp.create(properties=props))
+        return [self.block_config(npu.PoolingOp.create(properties=props))]
 
-    def requantize(self, op: RequantizeOp) -> Operation:
+    def requantize(self, op: RequantizeOp, seg: Segment) -> list[Operation]:
         """A 1×1 average pool with the explicit scale (multiplier, 31 − shift)."""
         q = op.quantization()
         ifm = self.feature_map(
-            op, op.input, q["input_scale"] if q else None, op.p("input_zp")
+            op, op.input, q["input_scale"] if q else None, op.input_zp
         )
-        ofm = self.feature_map(op, op.output, op.p("scale"), op.p("zero_point"))
+        ofm = self.feature_map(op, op.output, op.scale, op.zero_point)
         props = {
             "pool_type": StringAttr("average"),
             "ifm": ifm,
             "ofm": ofm,
             "kernel": npu.KernelAttr.make(size=(1, 1)),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-            "rescale": DenseArrayBase.from_list(
-                i64, [op.p("multiplier"), 31 - op.p("shift")]
-            ),
+            "rescale": DenseArrayBase.from_list(i64, [op.multiplier, 31 - op.shift]),
         }
-        return self.block_config(npu.PoolingOp.create(properties=props))
+        return [self.block_config(npu.PoolingOp.create(properties=props))]
 
-    def elementwise(self, op: AddOp | SubOp | MulOp) -> Operation:
+    def elementwise(self, op: AddOp | SubOp | MulOp, seg: Segment) -> list[Operation]:
         q = op.quantization()
         assert q is not None
         swap, why = binary_broadcast(op)
         if why:
             raise StaysOnCpu(why)
-        a = (op.lhs, q["lhs_scale"], op.p("lhs_zp"))
-        b = (op.rhs, q["rhs_scale"], op.p("rhs_zp"))
+        a = (op.lhs, q["lhs_scale"], op.lhs_zp)
+        b = (op.rhs, q["rhs_scale"], op.rhs_zp)
         if swap:
             a, b = b, a
         out_shape = _btype(op.output).get_shape()
@@ -392,9 +390,7 @@ class Lowerer:
             "op_type": StringAttr(op.name[4:]),
             "ifm": self.feature_map(op, a[0], a[1], a[2], tuple(out_shape)),
             "ifm2": self.feature_map(op, b[0], b[1], b[2], b_shape),
-            "ofm": self.feature_map(
-                op, op.output, q["output_scale"], op.p("output_zp")
-            ),
+            "ofm": self.feature_map(op, op.output, q["output_scale"], op.output_zp),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
         }
         if swap:
@@ -402,7 +398,7 @@ class Lowerer:
         act = self.activation(op, props["ofm"])  # type: ignore[arg-type]
         if act is not None:
             props["activation"] = act
-        return self.block_config(npu.ElementwiseOp.create(properties=props))
+        return [self.block_config(npu.ElementwiseOp.create(properties=props))]
 
     def logistic(self, op: LogisticOp, seg: Segment) -> list[Operation]:
         """The table DMA'd into a lookup-table slot, then a 1×1 identity pool
@@ -431,7 +427,7 @@ class Lowerer:
         }
         return [dma, self.block_config(npu.PoolingOp.create(properties=props))]
 
-    def copy(self, op: CopyOp) -> Operation:
+    def copy(self, op: CopyOp, seg: Segment) -> list[Operation]:
         n = _btype(op.input).size_in_bytes
         src = self.byte_range(op, op.input, 0, n)
         dest = self.byte_range(op, op.output, 0, n)
@@ -441,7 +437,7 @@ class Lowerer:
                     f"DMA {what} at byte {r['address']} of {n} bytes: the NPU's "
                     "DMA needs 16-byte aligned addresses and lengths"
                 )
-        return npu.DmaOp.create(properties={"src": src, "dest": dest})
+        return [npu.DmaOp.create(properties={"src": src, "dest": dest})]
 
     # -- segments ----------------------------------------------------------
 
@@ -595,6 +591,25 @@ def _views_of(v: SSAValue) -> list[SSAValue]:
         if isinstance(use.operation, DeclBufferOp | ReshapeOp):
             out += _views_of(use.operation.results[0])
     return out
+
+
+Lowering = Callable[[Lowerer, Any, Segment], list[Operation]]
+LOWERINGS: dict[type[OperatorOp], Lowering] = {
+    Conv2DOp: Lowerer.weighted,
+    DepthwiseConv2DOp: Lowerer.weighted,
+    FullyConnectedOp: Lowerer.weighted,
+    MaxPool2DOp: Lowerer.pool,
+    AvgPool2DOp: Lowerer.pool,
+    RequantizeOp: Lowerer.requantize,
+    AddOp: Lowerer.elementwise,
+    SubOp: Lowerer.elementwise,
+    MulOp: Lowerer.elementwise,
+    LogisticOp: Lowerer.logistic,
+    CopyOp: Lowerer.copy,
+}
+"""Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,
+raising StaysOnCpu when this op cannot go (analysis.npu_support's SUPPORT
+says which ops may). A user's pass registers its own operator here."""
 
 
 def _used_outside(root: SSAValue, ops: set[Operation]) -> bool:

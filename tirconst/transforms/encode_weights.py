@@ -1,12 +1,14 @@
 """`tir-encode-weights`: every weight slice becomes an Ethos-U encoded constant.
 
-For each conv2d, depthwise conv2d and fully connected op (whole or tiled: a
-tile reads its own slice constant, or a contiguous view of one) whose filter
-and bias are constants, the weights, bias and per-channel requantization
-become one 1-D ui8 `tir.constant` of the bytes Vela's encoder makes
-(`npu_encode_weights`, `npu_encode_bias`), with `#tir.encoded_weights`
-saying how; the op reads it instead (no bias operand). Identical bytes are
-stored once. The raw constants nothing reads any more are removed.
+For each conv2d, depthwise conv2d and fully connected op the NPU runs
+(`analysis.npu_support`; the others stay on the CPU with their raw
+weights), whole or tiled (a tile reads its own slice constant, or a
+contiguous view of one), whose filter and bias are constants, the weights,
+bias and per-channel requantization become one 1-D ui8 `tir.constant` of
+the bytes Vela's encoder makes (`npu_encode_weights`, `npu_encode_bias`),
+with `#tir.encoded_weights` saying how; the op reads it instead (no bias
+operand). Identical bytes are stored once. The raw constants nothing reads
+any more are removed.
 """
 
 from __future__ import annotations
@@ -22,18 +24,17 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.constant_uses import function_of
+from tirconst.analysis.npu_support import npu_reason
 from tirconst.analysis.symbol_uses import referenced_symbols
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
 from tirconst.dialects.tir import (
     AllocateConstOp,
     BufferType,
     ConstantOp,
-    Conv2DOp,
     CoreSection,
     DeclBufferOp,
-    DepthwiseConv2DOp,
     EncodedWeightsAttr,
-    FullyConnectedOp,
+    WeightedOp,
 )
 from tirconst.dialects.tir.types import ui8
 from tirconst.formats.ethos_u import (
@@ -48,10 +49,14 @@ from tirconst.formats.ethos_u.block_config import (
     block_configs,
     vela_choice,
 )
+from tirconst.formats.ethos_u.hardware import (
+    MAX_DILATION,
+    MAX_KERNEL_HEIGHT,
+    MAX_STRIDE,
+)
 
 NAME = "tir-encode-weights"
 POLICIES = ("min-size", "vela")
-WeightedOp = Conv2DOp | DepthwiseConv2DOp | FullyConnectedOp
 
 
 class EncodeRefused(PassFailedException):
@@ -100,48 +105,29 @@ class Prepared:
 
 
 def prepare(op: WeightedOp) -> Prepared:
-    """The encoder's view of the op; EncodeRefused if the NPU cannot run it."""
+    """The encoder's view of the op (its NPU geometry and OHWI weights, as the
+    op's weighted interface gives them); EncodeRefused if the NPU cannot run
+    it."""
     w = constant_of(op.filter)
     assert w is not None
     p = op.params()
-    if isinstance(op, FullyConnectedOp):
-        co, k = w.shape
-        ohwi = w.reshape(co, 1, 1, k)
-        rows = op.buffer_type(op.input).num_elements // k
-        geometry = Geometry((1, rows, k), (1, rows, co), (1, 1))
-        zp, depthwise = int(p["filter_zp"]), False
-    else:
-        _, h, wd, ci = op.shape(op.input)
-        _, oh, ow, co = op.shape(op.output)
-        stride, dilation = tuple(p["stride"]), tuple(p["dilation"])
-        pad = tuple(p["pad"])
-        if isinstance(op, DepthwiseConv2DOp):
-            ohwi = np.transpose(w, (3, 1, 2, 0))
-            dm = int(p["depth_multiplier"])
-            depthwise = ci > 1 or dm == 1
-            if dm != 1 and ci > 1:
-                raise EncodeRefused(
-                    f"{NAME}: {_label(op)}: the NPU cannot run it (depth multiplier "
-                    f"{dm} with {ci} input channels)"
-                )
-        else:
-            ohwi, depthwise = w, False
-        kh, kw = ohwi.shape[1:3]
-        if max(stride) > 3 or max(dilation) > 2 or max(kh, kw) > 64:
-            raise EncodeRefused(
-                f"{NAME}: {_label(op)}: the NPU cannot run it (stride {list(stride)}, "
-                f"dilation {list(dilation)}, kernel {kh}x{kw}; at most 3, 2, 64)"
-            )
-        geometry = Geometry(
-            (h, wd, ci),
-            (oh, ow, co),
-            (kh, kw),
-            stride,  # type: ignore[arg-type]
-            dilation,  # type: ignore[arg-type]
-            pad,  # type: ignore[arg-type]
-            depthwise,
+    ohwi, geometry = op.ohwi(w), op.npu_geometry()
+    zp = int(p[op.ENCODED_ZERO_POINT]) if op.ENCODED_ZERO_POINT else 0
+    kh, kw = geometry.kernel
+    if (
+        max(geometry.stride) > MAX_STRIDE
+        or max(geometry.dilation) > MAX_DILATION
+        or max(kh, kw) > MAX_KERNEL_HEIGHT
+        or (not geometry.depthwise and ohwi.shape[3] != geometry.ifm[2])
+        or (geometry.depthwise and ohwi.shape[0] != geometry.ifm[2])
+    ):
+        raise EncodeRefused(
+            f"{NAME}: {_label(op)}: the NPU cannot run it (stride "
+            f"{list(geometry.stride)}, dilation {list(geometry.dilation)}, kernel "
+            f"{kh}x{kw}, {geometry.ifm[2]} input channels; at most {MAX_STRIDE}, "
+            f"{MAX_DILATION}, {MAX_KERNEL_HEIGHT}, and the filter's)"
         )
-        zp = 0
+    depthwise = geometry.depthwise
     co = ohwi.shape[0]
     values = ohwi.astype(np.int64) - zp
     if values.size and (values.min() < -255 or values.max() > 255):
@@ -430,6 +416,7 @@ def encode_module(
         and o.encoded_weights is None
         and constant_of(o.filter) is not None
         and (o.bias is None or constant_of(o.bias) is not None)
+        and npu_reason(o) is None  # what stays on the CPU keeps its weights
     ]
     for o in ops:
         label = _label(o)

@@ -8,10 +8,10 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   nothing, exactly as the explicit pad did). The pad and its workspace go.
 - A spatial `tir.mean` (axes 1 and 2 of NHWC) becomes the depthwise sum it
   is on the NPU: a `tir.depthwise_conv2d` of an all-ones filter whose
-  per-channel multiplier is the mean's readapted one (ETHOS-U.md's "depthwise
+  per-channel multiplier is the mean's readapted one (docs/ethos-u.md's "depthwise
   sum then multiply", the multiply folded into the requantization).
 - A `tir.depthwise_conv2d` of one input channel with depth multiplier M
-  (ETHOS-U.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
+  (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
 
 Fully connected stays `tir.fully_connected`: convert-tir-to-npu lowers it to
@@ -29,7 +29,6 @@ from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
-from tirconst.dialects.npu.ops import MAX_KERNEL_AREA, MAX_KERNEL_HEIGHT
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
@@ -42,6 +41,7 @@ from tirconst.dialects.tir import (
 )
 from tirconst.dialects.tir.buffers import ConstantOp
 from tirconst.dialects.tir.types import BufferType
+from tirconst.formats.ethos_u.hardware import MAX_KERNEL_AREA, MAX_KERNEL_HEIGHT
 from tirconst.kernels.reduce import mean_readapted_multiplier
 
 NAME = "tir-legalize-npu"
@@ -62,19 +62,19 @@ def _fold_pad(pad: PadOp) -> bool:
         conv
     ):
         return False
-    p = pad.p("padding")
+    p = pad.padding
     if len(p) != 8 or p[0] or p[1] or p[6] or p[7]:
         return False  # only height and width padding is hardware padding
-    if pad.p("pad_value") != conv.p("input_zp"):
+    if pad.pad_value != conv.input_zp:
         return False  # hardware padding reads as the input zero point
-    top, left, bottom, right = conv.p("pad")
+    top, left, bottom, right = conv.pad
     new = (top + p[2], left + p[4], bottom + p[3], right + p[5])
     kh, kw = (
         conv.filter.type.get_shape()[1:3]  # type: ignore[union-attr]
         if isinstance(conv.filter.type, BufferType)
         else (0, 0)
     )
-    dy, dx = conv.p("dilation")
+    dy, dx = conv.dilation
     dkh, dkw = (kh - 1) * dy + 1, (kw - 1) * dx + 1
     if max(new[0], new[2]) >= dkh or max(new[1], new[3]) >= dkw:
         return False  # the NPU's padding must be smaller than the kernel
@@ -92,7 +92,7 @@ def _fold_pad(pad: PadOp) -> bool:
 def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:
     """A one-channel depthwise with a depth multiplier: a plain conv."""
     ci = op.input.type.get_shape()[3]  # type: ignore[union-attr]
-    if ci != 1 or op.p("depth_multiplier") == 1:
+    if ci != 1 or op.depth_multiplier == 1:
         return False
     src = op.filter.owner
     if not isinstance(src, AllocateConstOp):
@@ -135,14 +135,14 @@ def _mean_as_depthwise(op: MeanOp) -> bool:
     shape = op.input.type.get_shape()  # type: ignore[union-attr]
     if len(shape) != 4 or shape[0] != 1:
         return False
-    axes = {a % 4 for a in op.p("axes")}
+    axes = {a % 4 for a in op.axes}
     if axes != {1, 2}:
         return False
     _, h, w, c = shape
     count = h * w
     if h > MAX_KERNEL_HEIGHT or count > MAX_KERNEL_AREA or count * 256 >= 2**31:
         return False  # a kernel the NPU cannot run, or an int32 wrap
-    m, sh = mean_readapted_multiplier(op.p("multiplier"), op.p("shift"), count)
+    m, sh = mean_readapted_multiplier(op.multiplier, op.shift, count)
     if not 0 <= 31 - sh <= 63 or not 0 <= m < 2**31:
         return False  # outside the NPU's 32-bit scale and 6-bit shift
     module = op.get_toplevel_object()
@@ -167,8 +167,8 @@ def _mean_as_depthwise(op: MeanOp) -> bool:
         stride=(1, 1),
         dilation=(1, 1),
         pad=(0, 0, 0, 0),
-        input_zp=op.p("input_zp"),
-        output_zp=op.p("output_zp"),
+        input_zp=op.input_zp,
+        output_zp=op.output_zp,
         multiplier=[m] * c,
         shift=[sh] * c,
         act_min=-128,

@@ -2,7 +2,8 @@
 (static memory planning, TVM's Unified Static Memory Planner, RFC 0009).
 
 What it rewrites and why: the program already says when each buffer is live
-(`tirconst.analysis.liveness`), so the pass hands those lifetimes to the
+(`tirconst.analysis.liveness`; the problem is built by `tirconst.analysis.sram`,
+whose measure tiling and staging use), so the pass hands those lifetimes to the
 planner (`tirconst.planning`) and writes the result into the IR, where the
 flat-memory interpreter, the verifier and the backend read it:
 
@@ -40,20 +41,13 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from tirconst.analysis.liveness import Liveness, analyze
+from tirconst.analysis.liveness import Liveness
+from tirconst.analysis.sram import problem
 from tirconst.dialects.tir.buffers import (
     AllocateConstOp,
     AllocateOp,
     ConstantOp,
     DeclBufferOp,
-)
-from tirconst.dialects.tir.elementwise_ops import (
-    AddOp,
-    LogisticOp,
-    MulOp,
-    QuantizeOp,
-    RequantizeOp,
-    SubOp,
 )
 from tirconst.dialects.tir.memory import PlacementAttr, PoolOp
 from tirconst.dialects.tir.structure import CallExternOp, FuncOp
@@ -71,9 +65,6 @@ from tirconst.planning import (
 )
 
 NAME = "tir-plan-memory"
-
-IN_PLACE_OPS = (AddOp, SubOp, MulOp, RequantizeOp, QuantizeOp, LogisticOp)
-"""Ops whose output element i depends only on input element i."""
 
 
 @dataclass(frozen=True)
@@ -235,18 +226,10 @@ class PlanMemoryPass(ModulePass):
         self, func: FuncOp, rw: list[PoolOp], constants: dict[str, int]
     ) -> Plan:
         _sink_allocations(func)
-        live = analyze(func, "use" if self.reuse_io else "call")
-        ids = _buffer_ids(func, live)
         pool_names = tuple(p.sym_name.data for p in rw)
-        buffers: list[Buffer] = []
-        for value, life in live.lifetimes.items():
-            if life.kind == "constant" or (life.kind == "param" and not self.place_io):
-                continue
-            buffers.append(
-                Buffer(ids[value], life.start, life.end, life.size, 1, pool_names)
-            )
-        buffers = _compress_time(buffers)
-        shares = _in_place_pairs(live, ids) if self.in_place else []
+        prob = problem(func, self.reuse_io, self.place_io, self.in_place, pool_names)
+        live, ids, shares = prob.live, prob.ids, prob.shares
+        buffers = _compress_time(prob.buffers)
         pools = [Pool(p.sym_name.data, p.size_bytes, p.align) for p in rw]
         try:
             result = plan(
@@ -343,52 +326,6 @@ def _alias(alloc: AllocateOp, source: SSAValue) -> SSAValue:
     view.view.name_hint = alloc.buffer.name_hint
     Rewriter.replace_op(alloc, view)
     return view.view
-
-
-def _in_place_pairs(live: Liveness, ids: dict[SSAValue, str]) -> list[tuple[str, str]]:
-    """(input, output) pairs an elementwise op may compute in place."""
-    pairs: list[tuple[str, str]] = []
-    taken: set[str] = set()
-    for op in live.order:
-        if not isinstance(op, IN_PLACE_OPS):
-            continue
-        out = op.output  # type: ignore[attr-defined]
-        if out.owner is not None and not isinstance(out.owner, AllocateOp):
-            continue  # the output is a view or a parameter
-        b = live.lifetimes.get(out)
-        if b is None or b.kind != "workspace":
-            continue
-        for v in op.input_values():
-            if v.type != out.type or not isinstance(v.owner, AllocateOp):
-                continue
-            a = live.lifetimes[v]
-            if a.end != live.order[op] + 1 or ids[v] in taken:
-                continue  # read later: not dead here
-            if v.owner.parent_block() is not out.owner.parent_block():
-                continue
-            if a.start <= b.start <= a.end <= b.end:
-                pairs.append((ids[v], ids[out]))
-                taken.add(ids[v])
-                break
-    return pairs
-
-
-def _buffer_ids(func: FuncOp, live: Liveness) -> dict[SSAValue, str]:
-    """A unique, readable id per root: its IR name (`%name`)."""
-    ids: dict[SSAValue, str] = {}
-    seen: set[str] = set()
-    for value, life in live.lifetimes.items():
-        if life.kind == "param":
-            base = func.names[func.args.index(value)]
-        else:
-            base = value.name_hint or f"buf{len(ids)}"
-        name, k = base, 1
-        while name in seen:
-            k += 1
-            name = f"{base}_{k}"
-        seen.add(name)
-        ids[value] = name
-    return ids
 
 
 def _refuse_calls(funcs: list[FuncOp]) -> None:

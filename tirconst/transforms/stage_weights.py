@@ -12,10 +12,10 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from tirconst.analysis.live_bytes import live_bytes
 from tirconst.analysis.npu_support import npu_reason
+from tirconst.analysis.sram import sram_peak
 from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
-from tirconst.dialects.tir.convolution_ops import FullyConnectedOp
+from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.elementwise_ops import CopyOp
 from tirconst.dialects.tir.operators import OperatorOp
 from tirconst.dialects.tir.structure import FuncOp
@@ -41,14 +41,18 @@ def _before(a: Operation, b: Operation) -> bool:
     return False
 
 
-def stage_block(block: Block, fc: bool, keep_peak: bool = False) -> int:
+def stage_block(
+    block: Block, fc: bool, keep_peak: bool = False, reuse_io: bool = False
+) -> int:
     """Stage the weights of the ops of `block`; returns how many copies. With
     `keep_peak`, an op's copies are undone when they raise the function's
-    SRAM peak (its live bytes): that op reads its weights from flash."""
+    SRAM peak (`tirconst.analysis.sram`, parameters placed as `reuse_io`
+    says): that op reads its weights from flash."""
     copies = 0
     previous: Operation | None = None
     func = block.parent_op()
-    peak = live_bytes(func).peak if keep_peak and isinstance(func, FuncOp) else 0
+    keep_peak = keep_peak and isinstance(func, FuncOp)
+    peak = sram_peak(func, reuse_io).bytes if keep_peak else 0  # type: ignore[arg-type]
     for op in list(block.ops):
         if not _computes(op):
             continue
@@ -57,7 +61,7 @@ def stage_block(block: Block, fc: bool, keep_peak: bool = False) -> int:
         ahead = previous is not None and npu_reason(previous) is None
         anchor = previous if ahead else op
         previous = op
-        if isinstance(op, FullyConnectedOp) and not fc:
+        if isinstance(op, WeightedOp) and not op.WEIGHTS_REUSED and not fc:
             continue
         for name in WEIGHT_OPERANDS:
             value = getattr(op, name, None)
@@ -79,8 +83,8 @@ def stage_block(block: Block, fc: bool, keep_peak: bool = False) -> int:
             for i, operand in enumerate(op.operands):
                 if operand is value:
                     op.operands[i] = buf.buffer
-            if keep_peak and isinstance(func, FuncOp):
-                now = live_bytes(func).peak
+            if keep_peak:
+                now = sram_peak(func, reuse_io).bytes  # type: ignore[arg-type]
                 if now > peak:  # undo: this copy would raise the peak
                     for i, operand in enumerate(op.operands):
                         if operand is buf.buffer:
@@ -107,9 +111,11 @@ class StageWeightsPass(ModulePass):
     fully-connected weights in flash, where the NPU reads them directly;
     `fc=stage` stages them too. `enable=false` leaves every weight in flash.
     `keep-peak=true` stages a weight only where its copy does not raise the
-    program's SRAM peak (the live bytes of `tirconst.analysis.live_bytes`), as
-    Vela buffers weights where SRAM allows: staging is for speed, and need
-    not cost memory.
+    program's SRAM peak as `tir-plan-memory` places it
+    (`tirconst.analysis.sram`: inputs and outputs included, live only while
+    used with `reuse-io=true`, as `tir-plan-memory{reuse-io=true}` places
+    them), as Vela buffers weights where SRAM allows: staging is for speed,
+    and need not cost memory (nor break `tir-tile`'s budget).
     """
 
     name = NAME
@@ -117,6 +123,7 @@ class StageWeightsPass(ModulePass):
     fc: str = "flash"
     enable: bool = True
     keep_peak: bool = False
+    reuse_io: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.fc not in ("flash", "stage"):
@@ -127,4 +134,6 @@ class StageWeightsPass(ModulePass):
             return
         for func in op.body.block.ops:
             if isinstance(func, FuncOp):
-                stage_block(func.body.block, self.fc == "stage", self.keep_peak)
+                stage_block(
+                    func.body.block, self.fc == "stage", self.keep_peak, self.reuse_io
+                )

@@ -14,15 +14,13 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.constant_uses import Box
-from tirconst.analysis.live_bytes import live_bytes
+from tirconst.analysis.sram import sram_peak
 from tirconst.analysis.tiling import (
-    DEPTH_GRANULE,
-    ELEMENTWISE,
-    WINDOWED,
     TileCost,
     depth_slices,
     input_rows,
     split,
+    windowed,
 )
 from tirconst.dialects.tir.buffers import (
     AllocateConstOp,
@@ -30,14 +28,12 @@ from tirconst.dialects.tir.buffers import (
     DeclBufferOp,
     row_major_strides,
 )
-from tirconst.dialects.tir.convolution_ops import (
-    DepthwiseConv2DOp,
-    FullyConnectedOp,
-)
-from tirconst.dialects.tir.elementwise_ops import PadOp
+from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.operators import OperatorOp, slice_output_channels
 from tirconst.dialects.tir.structure import FuncOp
+from tirconst.dialects.tir.traits import Elementwise
 from tirconst.dialects.tir.types import BufferType
+from tirconst.formats.ethos_u.hardware import DEPTH_GRANULE
 from tirconst.transforms.slice_constants import (
     SliceConstant,
     SliceState,
@@ -55,28 +51,34 @@ def _shape(v: SSAValue) -> tuple[int, ...]:
 
 
 def tileable(op: Operation) -> bool:
-    """Ops `tir-tile` splits: windowed ops and FC over 4-D/2-D int8 tensors,
-    elementwise ops whose operands all have the output's shape. Ops reading
-    encoded weights are not split (tile before `tir-encode-weights`)."""
+    """Ops `tir-tile` splits: windowed over a 4-D tensor keeping its batch
+    (`Windowed`), reading weights (`WeightedOp`: a fully connected op in
+    depth slices), or elementwise with every aligned operand an int8 tensor
+    of the output's 4-D shape (`Elementwise`). Ops reading encoded weights
+    are not split (tile before `tir-encode-weights`)."""
     if "encoded_weights" in op.properties or "encoded_weights" in op.attributes:
         return False
-    if isinstance(op, PadOp):
-        p = op.p("padding")
-        return len(_shape(op.output)) == 4 and p[0] == p[1] == 0
-    if isinstance(op, WINDOWED):
-        return len(_shape(op.output)) == 4
-    if isinstance(op, FullyConnectedOp):
+    if not isinstance(op, OperatorOp):
+        return False
+    out = _shape(op.output)  # type: ignore[attr-defined]
+    if windowed(op) is not None:
+        if len(out) != 4 or _shape(op.input)[0] != out[0]:  # type: ignore[attr-defined]
+            return False
+        win = input_rows(op, 0, out[1])
+        return win.hi > win.lo  # an op that reads only padding stays whole
+    if isinstance(op, WeightedOp):
         return True
-    if isinstance(op, ELEMENTWISE):
-        out = _shape(op.output)
-        return len(out) == 4 and _shape(op.lhs) == out == _shape(op.rhs)
-    return False
+    ew = op.get_trait(Elementwise)
+    if ew is None or len(out) != 4:
+        return False
+    aligned = [getattr(op, n) for n in ew.operands] + [op.output]  # type: ignore[attr-defined]
+    return all(_shape(v) == out and str(v.type.element_type) == "i8" for v in aligned)
 
 
 def _cascade_link(producer: Operation, consumer: Operation) -> bool:
     """Whether `consumer` can compute `producer`'s output stripe by stripe: the
     intermediate is a workspace only these two touch."""
-    if not (isinstance(producer, WINDOWED) and isinstance(consumer, WINDOWED)):
+    if windowed(producer) is None or windowed(consumer) is None:
         return False
     t = producer.output
     if t is not consumer.input or not isinstance(t.owner, AllocateOp):
@@ -94,7 +96,7 @@ def units(func: FuncOp, cascade: bool) -> list[list[OperatorOp]]:
         if not isinstance(op, OperatorOp) or not tileable(op):
             continue
         chain: list[OperatorOp] = [op]
-        prod = op.input.owner if isinstance(op, WINDOWED) else None  # type: ignore[attr-defined]
+        prod = op.input.owner if windowed(op) is not None else None  # type: ignore[attr-defined]
         if cascade and isinstance(prod, AllocateOp):
             producer = next(
                 (u.operation for u in op.input.uses if u.operation.output is op.input),  # type: ignore[attr-defined]
@@ -121,7 +123,7 @@ def reads_input(chain: list[OperatorOp], rows: tuple[int, int]) -> bool:
     """Whether output rows `rows` of the chain read at least one real row of
     each input (not only padding): a stripe must, to be an op."""
     for op in reversed(chain):
-        if not isinstance(op, WINDOWED):
+        if windowed(op) is None:
             return True
         win = input_rows(op, *rows)
         if win.hi <= win.lo:
@@ -230,23 +232,14 @@ class Tiler:
             props = slice_output_channels(op, c0, c1)
             for name, axis in pc.operands.items():
                 values[name] = self.channel_slice(getattr(op, name), axis, c0, c1, at)
-        if isinstance(op, WINDOWED):
-            x = op.input
+        trait = windowed(op)
+        if trait is not None:
+            x = op.input  # type: ignore[attr-defined]
             n, _, w, ci = _shape(x)
             win = input_rows(op, y0, y1)
-            if isinstance(op, DepthwiseConv2DOp):
-                dm = op.p("depth_multiplier")
-                i0, i1 = c0 // dm, c1 // dm
-            elif pc is None and not isinstance(op, PadOp):
-                i0, i1 = c0, c1
-            else:
-                i0, i1 = 0, ci
-            key, at0, at1 = (
-                ("padding", 2, 3) if isinstance(op, PadOp) else ("pad", 0, 2)
-            )
-            pad = list(op.p(key))
-            pad[at0], pad[at1] = win.top, win.bottom
-            props = {**props, key: DenseArrayBase.from_list(i64, pad)}
+            i0, i1 = trait.input_channels(op, c0, c1, ci)
+            pad = trait.with_pad_rows(op, win.top, win.bottom)
+            props = {**props, trait.padding: DenseArrayBase.from_list(i64, pad)}
             if k > 0:
                 bt = x.type
                 assert isinstance(bt, BufferType)
@@ -262,9 +255,9 @@ class Tiler:
                     x, (0, win.lo, 0, i0), (n, win.hi - win.lo, w, i1 - i0), at
                 )
             cost.recomputed_rows += win.hi - win.lo
-        elif isinstance(op, ELEMENTWISE):
-            n, _, w, _ = _shape(op.output)
-            for name in ("lhs", "rhs"):
+        elif (ew := op.get_trait(Elementwise)) is not None:
+            n, _, w, _ = _shape(op.output)  # type: ignore[attr-defined]
+            for name in ew.operands:
                 values[name] = self.view(
                     getattr(op, name), (0, y0, 0, c0), (n, y1 - y0, w, c1 - c0), at
                 )
@@ -286,27 +279,27 @@ class Tiler:
         last = chain[-1]
         out = last.output  # type: ignore[attr-defined]
         oshape = _shape(out)
-        spatial = len(oshape) == 4 and not isinstance(last, FullyConnectedOp)
+        # Stripes of rows: windowed and elementwise ops (a fully connected
+        # op's rows are its batch: it is sliced in depth only).
+        spatial = len(oshape) == 4 and (
+            windowed(last) is not None or last.has_trait(Elementwise)
+        )
         height = oshape[1] if spatial else 1
         depth = oshape[-1]
         stripes = split(height, s.rows) if s.rows and height > 1 else [(0, height)]
         stripes = merge_empty(chain, stripes)
-        if len(chain) > 1 or isinstance(last, PadOp):
+        trait = windowed(last)
+        if len(chain) > 1 or (trait is not None and not trait.depth_slices):
             slices = [(0, depth)]
         else:
             slices = depth_slices(depth, s.depth)
-            if isinstance(last, DepthwiseConv2DOp):
-                dm = last.p("depth_multiplier")
-                if any(c % dm for c0c1 in slices for c in c0c1):
-                    slices = [(0, depth)]
+            step = trait.slice_step(last) if trait is not None else 1
+            if any(c % step for c0c1 in slices for c in c0c1):
+                slices = [(0, depth)]
         if len(stripes) == 1 and len(slices) == 1:
             return
         cost = TileCost(", ".join(f"'{o.name}' %{o.output.name_hint}" for o in chain))  # type: ignore[attr-defined]
-        whole_rows = sum(
-            _shape(o.input)[1]
-            for o in chain
-            if isinstance(o, WINDOWED)  # type: ignore[attr-defined]
-        )
+        whole_rows = sum(_shape(o.input)[1] for o in chain if windowed(o) is not None)
         weights = sum(
             o.filter.type.size_in_bytes  # type: ignore[attr-defined]
             for o in chain
@@ -314,7 +307,7 @@ class Tiler:
         )
         for y0, y1 in stripes:
             for c0, c1 in slices:
-                if len(oshape) == 4 and not isinstance(last, FullyConnectedOp):
+                if spatial:
                     lo, shp = (0, y0, 0, c0), (oshape[0], y1 - y0, oshape[2], c1 - c0)
                 else:
                     lo = tuple(0 for _ in oshape[:-1]) + (c0,)
@@ -358,11 +351,12 @@ def apply_settings(
     return tiler.costs
 
 
-def ladder(chain: list[OperatorOp]) -> list[Setting]:
+def ladder(chain: list[OperatorOp], weights: str = "conv") -> list[Setting]:
     """The settings tried for a unit, least extra work first: for a cascade,
-    fewer rows per stripe; for a weighted op, thinner depth slices (smaller
-    staged weight slices). Other single ops gain nothing from tiling (their
-    whole input and output stay live)."""
+    fewer rows per stripe; for a weighted op whose weights are staged
+    (`weights` not `flash`), thinner depth slices (smaller staged weight
+    slices). Other single ops gain nothing from tiling (their whole input and
+    output stay live)."""
     last = chain[-1]
     out = _shape(last.output)  # type: ignore[attr-defined]
     steps = [Setting()]
@@ -371,7 +365,7 @@ def ladder(chain: list[OperatorOp]) -> list[Setting]:
         while r > 1:
             r = -(-r // 2)
             steps.append(Setting(rows=r))
-    elif last.per_channel() is not None:
+    elif last.per_channel() is not None and weights != "flash":
         d = out[-1]
         while d > DEPTH_GRANULE:
             d = max(DEPTH_GRANULE, -(-d // 2 // DEPTH_GRANULE) * DEPTH_GRANULE)
@@ -379,14 +373,27 @@ def ladder(chain: list[OperatorOp]) -> list[Setting]:
     return steps
 
 
+@dataclass(frozen=True)
+class Step:
+    """One point of the search: the settings, the SRAM they need (the
+    measure of `tirconst.analysis.sram`, the largest over the functions),
+    where that peak is, and the unit there (None: no unit near it)."""
+
+    settings: dict[tuple[str, int], Setting]
+    peak: int
+    where: str
+    unit: tuple[str, int] | None
+
+
 def measure(
     module: ModuleOp,
     cascade: bool,
     settings: dict[tuple[str, int], Setting],
     weights: str,
-) -> tuple[int, str, tuple[str, int] | None]:
-    """(peak live bytes, where, unit at the peak) of the tiled (and, unless
-    weights=flash, staged) program, on a copy of `module`."""
+    reuse_io: bool = False,
+) -> Step:
+    """The SRAM the tiled (and, unless weights=flash, staged) program needs
+    as `tir-plan-memory` places it, on a copy of `module`."""
     from tirconst.transforms.stage_weights import stage_block
 
     work = module.clone()
@@ -395,56 +402,77 @@ def measure(
             for o in chain:
                 o.attributes[UNIT] = StringAttr(f"{func.sym_name.data}#{i}")
     apply_settings(work, cascade, settings)
-    best: tuple[int, str, tuple[str, int] | None] = (0, "", None)
+    best = Step(settings, 0, "", None)
     for func in functions(work):
         if weights != "flash":
             stage_block(func.body.block, weights == "all")
-        lb = live_bytes(func)
-        if lb.peak < best[0] or lb.peak_op is None:
+        m = sram_peak(func, reuse_io)
+        if m.bytes < best.peak or m.op is None:
             continue
-        ops = list(lb.ops)
-        at = lb.per_op.index(lb.peak)
+        ops = list(func.body.block.ops)
         unit = None
-        for j in [*range(at, len(ops)), *range(at, -1, -1)]:
+        for j in [*range(m.index, len(ops)), *range(m.index, -1, -1)]:
             if (u := ops[j].attributes.get(UNIT)) is not None:
                 fname, idx = u.data.rsplit("#", 1)  # type: ignore[attr-defined]
                 unit = (fname, int(idx))
                 break
-        best = (lb.peak, f"'{ops[at].name}' in @{func.sym_name.data}", unit)
+        best = Step(settings, m.bytes, f"'{m.op.name}' in @{func.sym_name.data}", unit)
     return best
 
 
-def choose(
-    module: ModuleOp, cascade: bool, budget: int, weights: str
-) -> dict[tuple[str, int], Setting]:
-    """Greedy: while the peak is over `budget`, move the unit at the peak one
-    step down its ladder. Fails (one line) when that unit has no step left."""
-    settings, peak, where = search(module, cascade, budget, weights)
-    if peak > budget:
-        raise PassFailedException(
-            f"{NAME}: budget={budget} bytes does not fit: the smallest tiling "
-            f"found needs {peak} bytes ({peak - budget} over) at {where}"
-        )
-    return settings
-
-
-def search(
-    module: ModuleOp, cascade: bool, budget: int, weights: str
-) -> tuple[dict[tuple[str, int], Setting], int, str]:
-    """The greedy search of `choose`: (settings, peak, where) at the first
-    fit, or where it got stuck (budget=0: the smallest it reaches)."""
+def path(
+    module: ModuleOp, cascade: bool, budget: int, weights: str, reuse_io: bool = False
+) -> list[Step]:
+    """The one search, greedy: from untiled, while the peak is over `budget`
+    (0: always), move the unit at the peak one step down its ladder; stop at
+    the first step that fits or when that unit has no step left. The path
+    does not depend on `budget` (it only says where to stop), so every budget
+    at or above a step's peak stops at or before that step."""
     ladders = {
-        (f.sym_name.data, i): ladder(c)
+        (f.sym_name.data, i): ladder(c, weights)
         for f in functions(module)
         for i, c in enumerate(units(f, cascade))
     }
     step = dict.fromkeys(ladders, 0)
+    steps: list[Step] = []
     while True:
         settings = {u: ladders[u][k] for u, k in step.items()}
-        peak, where, unit = measure(module, cascade, settings, weights)
+        steps.append(measure(module, cascade, settings, weights, reuse_io))
+        peak, unit = steps[-1].peak, steps[-1].unit
         if peak <= budget or unit is None or step[unit] + 1 >= len(ladders[unit]):
-            return settings, peak, where
+            return steps
         step[unit] += 1
+
+
+def least(steps: list[Step]) -> Step:
+    """The first step of a path that needs the least SRAM."""
+    return min(steps, key=lambda s: s.peak)
+
+
+def choose(
+    module: ModuleOp, cascade: bool, budget: int, weights: str, reuse_io: bool = False
+) -> dict[tuple[str, int], Setting]:
+    """The first step of the search that fits `budget`. Fails (one line,
+    naming the least SRAM the search reaches) when none does."""
+    steps = path(module, cascade, budget, weights, reuse_io)
+    if steps[-1].peak > budget:
+        low = least(steps)
+        raise PassFailedException(
+            f"{NAME}: budget={budget} bytes does not fit: the least SRAM the "
+            f"tiling search reaches is {low.peak} bytes ({low.peak - budget} over, "
+            f"peak at {low.where})"
+        )
+    return steps[-1].settings
+
+
+def search(
+    module: ModuleOp, cascade: bool, budget: int, weights: str, reuse_io: bool = False
+) -> tuple[dict[tuple[str, int], Setting], int, str]:
+    """(settings, peak, where) of the first step that fits `budget`, else of
+    the least SRAM the search reaches (budget=0: that least)."""
+    steps = path(module, cascade, budget, weights, reuse_io)
+    s = steps[-1] if steps[-1].peak <= budget else least(steps)
+    return s.settings, s.peak, s.where
 
 
 @dataclass(frozen=True)
@@ -472,15 +500,19 @@ class TilePass(ModulePass):
 
     Explicit: `rows=R` output rows per stripe (for a cascade, of its last op),
     `depth=D` channels per slice (0: whole). Or `budget=B` bytes: the pass
-    chooses, per unit (op or cascade), the least tiling whose live-bytes
-    lower bound fits (see `choose`), with weights staged as `weights=` says
-    (`conv`: all but FC, as Vela; `all`; `flash`: none); `report=true`
-    prints the per-unit cost (tiles, recomputed rows, extra weight reads).
-    When nothing fits, a one-line error says by how much. `smallest=true`
-    runs that search to its end: the least SRAM it reaches, whatever the
-    extra work; with `slack=P` it keeps the first tiling of the search within
-    P% of that least SRAM instead, which needs far fewer tiles (what
-    `tirconst-compile` does without `--sram-budget`).
+    keeps the first tiling of its one greedy search (see `path`) whose SRAM
+    fits, measured as `tir-plan-memory` places the program
+    (`tirconst.analysis.sram`: workspaces, and the inputs and outputs as
+    placed, live only while used with `reuse-io=true`), with weights staged
+    as `weights=` says (`conv`: all but FC, as Vela; `all`; `flash`: none,
+    which is also the measure to use before `tir-stage-weights{keep-peak=true}`,
+    whose copies never raise it); `report=true` prints the per-unit cost
+    (tiles, recomputed rows, extra weight reads). When no step fits, a
+    one-line error names the least SRAM the search reaches. `smallest=true`
+    keeps the first tiling reaching that least, whatever the extra work;
+    with `slack=P` the first within P% of it instead, which needs far fewer
+    tiles (what `tirconst-compile` does without `--sram-budget`). Every
+    budget at or above the SRAM of the tiling `smallest` keeps is met.
     """
 
     name = NAME
@@ -492,6 +524,7 @@ class TilePass(ModulePass):
     smallest: bool = False
     slack: int = 0
     weights: str = "conv"
+    reuse_io: bool = False
     report: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
@@ -513,12 +546,15 @@ class TilePass(ModulePass):
                 f"{NAME}: give budget, smallest or rows/depth, not several"
             )
         if self.smallest:  # the search run to its end: the least SRAM it finds
-            settings, least, _ = search(op, self.cascade, 0, self.weights)
-            if self.slack:  # the first tiling within slack% of it: less work
-                budget = least + least * self.slack // 100
-                settings = choose(op, self.cascade, budget, self.weights)
+            steps = path(op, self.cascade, 0, self.weights, self.reuse_io)
+            low = least(steps).peak
+            # with slack, the first tiling within slack% of it: less work
+            target = low + low * self.slack // 100
+            settings = next(s for s in steps if s.peak <= target).settings
         elif self.budget:
-            settings = choose(op, self.cascade, self.budget, self.weights)
+            settings = choose(
+                op, self.cascade, self.budget, self.weights, self.reuse_io
+            )
         else:
             s = Setting(self.rows, self.depth)
             settings = {

@@ -2,10 +2,20 @@
 // RUN: not tirconst-opt %s --split-input-file -p convert-tir-to-npu 2>&1 | filecheck %s --check-prefix=EXIT
 // RUN: not tirconst-opt %s --split-input-file -p 'convert-tir-to-npu{accelerator=ethos-u99}' 2>&1 | filecheck %s --check-prefix=ACC
 
+// Plain xdsl-opt: the pass fails the xDSL way (a PassFailedException naming
+// the op), so --verify-diagnostics prints it as one line, as for xDSL's own
+// passes. (Without that flag xdsl-opt shows a traceback for every
+// diagnostic, its own verifier's included; tirconst-opt prints one line.)
+// RUN: xdsl-opt %s --split-input-file --verify-diagnostics -p convert-tir-to-npu 2>&1 | filecheck %s --check-prefix=XDSL
+// RUN: not xdsl-opt %s --split-input-file -p convert-tir-to-npu 2>&1 | filecheck %s --check-prefix=XDSL-RAISE
+
 // ACC: error: convert-tir-to-npu: unknown accelerator 'ethos-u99' (known: ethos-u55-32,
 
 // The NPU addresses planned memory: an unplaced buffer of an op that would
 // go to the NPU is an error naming the op and the buffer.
+// XDSL-NOT: Traceback
+// XDSL: {{^}}error: 'tir.max_pool2d' op in @main: convert-tir-to-npu: buffer %p has no placement (run tir-plan-memory first: the NPU addresses planned memory)
+// XDSL-RAISE: {{^}}tirconst.core.diagnostics.PassFailedAt: error: 'tir.max_pool2d' op in @main: convert-tir-to-npu: buffer %p has no placement
 // CHECK: convert-tir-to-npu-invalid.mlir:[[# @LINE + 7]]:3: error: 'tir.max_pool2d' op in @main: convert-tir-to-npu: buffer %p has no placement (run tir-plan-memory first: the NPU addresses planned memory)
 // EXIT: error: 'tir.max_pool2d' op in @main: convert-tir-to-npu: buffer %p has no placement
 // EXIT-NOT: Traceback
@@ -22,6 +32,9 @@ tir.func @main(%input0 : !tir.buffer<1x4x4x16xi8>, %output0 : !tir.buffer<1x2x2x
 // -----
 
 // A convolution the NPU could run, with raw weights: run tir-encode-weights.
+// XDSL-NOT: Traceback
+// XDSL: {{^}}error: 'tir.conv2d' op in @main: convert-tir-to-npu: its weights are not encoded
+// XDSL-NOT: Traceback
 // CHECK: convert-tir-to-npu-invalid.mlir:[[# @LINE + 7]]:3: error: 'tir.conv2d' op in @main: convert-tir-to-npu: its weights are not encoded (run tir-encode-weights first: the NPU reads encoded weight streams)
 tir.pool @flash read_only alignment 16
 tir.pool @sram alignment 16

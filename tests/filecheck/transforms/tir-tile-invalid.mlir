@@ -6,9 +6,11 @@
 // However the conv -> pool cascade is striped, %a (64 bytes) is live until
 // the last conv stripe and %u (32) from the first pool stripe; with a
 // one-row pool stripe's 2 conv rows (32) and the staged weights (8), 136
-// bytes are live at once: the error says it is 36 over.
+// bytes of workspace are live at once, with the parameters %x (64) and %y
+// (32), placed in SRAM for the whole call: 232 is the least SRAM the search
+// reaches, and the error names it.
 
-// BUDGET: error: tir-tile: budget=100 bytes does not fit: the smallest tiling found needs 136 bytes (36 over) at 'tir.max_pool2d' in @main
+// BUDGET: error: tir-tile: budget=100 bytes does not fit: the least SRAM the tiling search reaches is 232 bytes (132 over, peak at 'tir.max_pool2d' in @main)
 // BUDGET-NOT: Traceback
 // DEPTH: error: tir-tile: depth=24 is not a multiple of 16 (the Ethos-U OFM depth granule)
 // BOTH: error: tir-tile: give budget, smallest or rows/depth, not several

@@ -14,12 +14,15 @@ from tirconst.backend.ethos_u.containers import (
     read_payload,
     read_stream_file,
     read_tflite,
+    read_tflite_segments,
+    tflite_flash_bytes,
 )
 from tirconst.backend.ethos_u.decoder import (
     DecodedOp,
     Disassembly,
     decode_operations,
     disassemble,
+    disassemble_segments,
 )
 
 __all__ = [
@@ -32,9 +35,12 @@ __all__ = [
     "decode_operations",
     "decode_words",
     "disassemble",
+    "disassemble_segments",
     "format_listing",
     "read_npz",
     "read_payload",
     "read_stream_file",
     "read_tflite",
+    "read_tflite_segments",
+    "tflite_flash_bytes",
 ]

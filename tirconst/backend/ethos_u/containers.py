@@ -54,7 +54,8 @@ class StreamFile:
     `words` are the command words (no payload header); `region_sizes` maps
     a region to its declared size in bytes (0: the flash blob, 1: scratch,
     2: fast scratch); `accelerator` is read from the payload's config word
-    when it names exactly one configuration."""
+    when it names exactly one configuration; `operator` is the custom
+    operator's index when read from a `.tflite`."""
 
     kind: str
     words: np.ndarray
@@ -66,6 +67,7 @@ class StreamFile:
     config_word: int | None = None
     id_word: int | None = None
     accelerator: NpuAccelerator | None = None
+    operator: int | None = None  # the ethos-u operator's index in a .tflite
 
 
 @cache
@@ -215,6 +217,16 @@ def _offline_offsets(model) -> dict[int, int]:  # type: ignore[no-untyped-def]
 
 def read_tflite(path: str | Path) -> StreamFile:
     """Read the first `ethos-u` custom operator of a `.tflite` file."""
+    found = read_tflite_segments(path)
+    if not found:
+        raise StreamError("no ethos-u custom operator in the model")
+    return found[0]
+
+
+def read_tflite_segments(path: str | Path) -> list[StreamFile]:
+    """Every `ethos-u` custom operator of a `.tflite` file (the NPU segments,
+    in operator order; none when every operator runs on the CPU), each with
+    its own payload, flash and tensors."""
     import tflite
 
     data = Path(path).read_bytes()
@@ -223,18 +235,18 @@ def read_tflite(path: str | Path) -> StreamFile:
         subgraphs = [model.Subgraphs(i) for i in range(model.SubgraphsLength())]
     except Exception as e:  # noqa: BLE001 - flatbuffers raises anything on junk
         raise StreamError(f"not a readable .tflite ({type(e).__name__}: {e})") from None
-    found = None
-    for sg_index, sg in enumerate(subgraphs):
-        for k in range(sg.OperatorsLength()):
-            op = sg.Operators(k)
-            if model.OperatorCodes(op.OpcodeIndex()).CustomCode() == b"ethos-u":
-                found = (sg_index, sg, k, op)
-                break
-        if found:
-            break
-    if found is None:
-        raise StreamError("no ethos-u custom operator in the model")
-    sg_index, sg, k, op = found
+    found = [
+        _segment(model, data, sg_index, sg, k)
+        for sg_index, sg in enumerate(subgraphs)
+        for k in range(sg.OperatorsLength())
+        if model.OperatorCodes(sg.Operators(k).OpcodeIndex()).CustomCode() == b"ethos-u"
+    ]
+    return found
+
+
+def _segment(model, data: bytes, sg_index: int, sg, k: int) -> StreamFile:  # type: ignore[no-untyped-def]
+    """The StreamFile of operator `k` of subgraph `sg`, an ethos-u operator."""
+    op = sg.Operators(k)
     inputs = [int(t) for t in op.InputsAsNumpy()]
     if len(inputs) < 3:
         raise StreamError(
@@ -254,6 +266,7 @@ def read_tflite(path: str | Path) -> StreamFile:
     if not payload:
         raise StreamError(f"ethos-u operator {k} has an empty command stream")
     stream = read_payload(payload, "tflite")
+    stream.operator = k
     stream.flash = tensor_bytes(inputs[1])
     stream.region_sizes = {0: len(stream.flash), 1: size(inputs[2])}
     if len(inputs) > 3:
@@ -275,6 +288,46 @@ def read_tflite(path: str | Path) -> StreamFile:
     stream.inputs = [place(t) for t in inputs[4:]]
     stream.outputs = [place(int(t)) for t in op.OutputsAsNumpy()]
     return stream
+
+
+def tflite_flash_bytes(path: str | Path) -> int:
+    """The bytes a `.tflite` ships for the NPU: its `ethos-u` operators'
+    driver payloads and read-only blobs (inputs 0 and 1), each tensor once
+    however many operators read it (segments may share one blob)."""
+    import tflite
+
+    data = Path(path).read_bytes()
+    try:
+        model = tflite.Model.GetRootAsModel(data, 0)
+        found = {
+            (s, int(t))
+            for s in range(model.SubgraphsLength())
+            for k in range(model.Subgraphs(s).OperatorsLength())
+            if model.OperatorCodes(
+                model.Subgraphs(s).Operators(k).OpcodeIndex()
+            ).CustomCode()
+            == b"ethos-u"
+            for t in model.Subgraphs(s).Operators(k).InputsAsNumpy()[:2]
+        }
+    except Exception as e:  # noqa: BLE001 - flatbuffers raises anything on junk
+        raise StreamError(f"not a readable .tflite ({type(e).__name__}: {e})") from None
+    total = 0  # none when every operator runs on the CPU
+    for s, t in found:
+        buf = model.Buffers(model.Subgraphs(s).Tensors(t).Buffer())
+        if buf.DataLength() == 0 and buf.Offset() > 1:
+            total += buf.Size()  # data past the flatbuffer
+        else:
+            total += buf.DataLength()
+    return total
+
+
+def read_stream_files(path: str | Path) -> list[StreamFile]:
+    """Every command stream of a file: each `ethos-u` operator of a `.tflite`
+    (its NPU segments, in order), else the one of a payload or `.npz`."""
+    p = Path(path)
+    if p.read_bytes()[4:8] == b"TFL3":
+        return read_tflite_segments(p)
+    return [read_stream_file(p)]
 
 
 def read_stream_file(path: str | Path) -> StreamFile:

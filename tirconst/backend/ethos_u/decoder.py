@@ -79,7 +79,11 @@ from tirconst.backend.ethos_u.commands import (
     StreamError,
     decode_words,
 )
-from tirconst.backend.ethos_u.containers import StreamFile, read_stream_file
+from tirconst.backend.ethos_u.containers import (
+    StreamFile,
+    read_stream_file,
+    read_stream_files,
+)
 
 _DTYPES = {
     "U8": NpuDataType.UINT8,
@@ -454,6 +458,15 @@ class Disassembly:
 def disassemble(path: str | Path) -> Disassembly:
     """Read a payload, raw `.npz` or `.tflite` and decode it (StreamError on
     a malformed file)."""
-    stream = read_stream_file(path)
+    return _disassembled(read_stream_file(path))
+
+
+def disassemble_segments(path: str | Path) -> list[Disassembly]:
+    """Every command stream of a file: each `ethos-u` operator of a `.tflite`
+    (its NPU segments, in order), else the one stream of a payload or `.npz`."""
+    return [_disassembled(s) for s in read_stream_files(path)]
+
+
+def _disassembled(stream: StreamFile) -> Disassembly:
     commands = decode_words(stream.words)
     return Disassembly(stream, commands, decode_operations(commands))

@@ -178,7 +178,10 @@ class _Places:
         writer = next((op for op in model.operators if tensor in op.outputs), None)
         if writer is None:
             raise OutputError(f"{what} is written by no operator")
+        # frontend.importer.output_buffer_name: `op<k>_<opcode>`, `..._out<i>`
+        position = list(writer.outputs).index(tensor)
         name = f"op{writer.index}_{writer.opcode.lower()}"
+        name += f"_out{position}" if position else ""
         value = self.named.get(name)
         if value is None:
             raise OutputError(f"{what}: no buffer %{name} in the lowered program")

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tirconst.analysis.performance import Estimate
 from tirconst.backend.ethos_u.writers import write_atomic
 
 KIB = 1024
@@ -82,6 +83,12 @@ class LayerRecord:
     weights_encoded_bytes: int = 0
     macs: int = 0
     cycles: int | None = None
+    # The performance model's figures (None: not estimated): cycles of the
+    # NPU (compute and DMA wait), access cycles of SRAM, DRAM, on-chip and
+    # off-chip flash, and the share of the MAC array's capacity used.
+    npu_cycles: float | None = None
+    access_cycles: tuple[float, float, float, float] | None = None
+    mac_util: float | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,7 @@ class CompileResult:
     macs: int = 0
     layers: tuple[LayerRecord, ...] = ()
     outputs: dict[str, Path] = field(default_factory=dict)
+    performance: Estimate | None = None
 
 
 def accelerator_label(accelerator: str) -> str:
@@ -135,14 +143,61 @@ def summary_row(
         total_npu_encoded_weights=str(result.weights_encoded_bytes),
         nn_macs=str(result.macs),
     )
+    if result.performance is not None:
+        row.update(performance_columns(result.performance))
+    return row
+
+
+# Vela's memory names: the model's, the CSV's column prefix, its display name.
+MEMORY_COLUMNS = (
+    ("Sram", "sram", "SRAM"),
+    ("Dram", "dram", "DRAM"),
+    ("OnChipFlash", "on_chip_flash", "On-chip Flash"),
+    ("OffChipFlash", "off_chip_flash", "Off-chip Flash"),
+)
+
+
+def performance_columns(e: Estimate) -> dict[str, str]:
+    """The summary columns the performance model fills, as Vela defines
+    them: bandwidths in GiB/s, bytes per memory and purpose, access cycles
+    per memory, `cycles_total` the stream's cycles (the sum of the per-layer
+    `Op Cycles`), `inference_time` in seconds."""
+    cfg = e.config
+    names = {m: label for m, _, label in MEMORY_COLUMNS}
+    seconds = e.seconds
+    per_second = 1 / seconds if seconds else 0.0
+    row = {
+        "system_config": cfg.system_config,
+        "memory_mode": cfg.memory_mode,
+        "core_clock": repr(cfg.core_clock),
+        "arena_cache_size": repr(float(cfg.arena_cache_size)),
+        "weights_storage_area": names[cfg.const_memory],
+        "feature_map_storage_area": names[cfg.arena_memory],
+        "inferences_per_second": repr(per_second),
+        "inference_time": repr(seconds),
+        "nn_tops": repr(e.macs * 2 * per_second / 1e12),
+        "cycles_npu": repr(e.npu_cycles),
+        "cycles_total": repr(e.cycles),
+    }
+    for m, key, _ in MEMORY_COLUMNS:
+        row[f"{key}_bandwidth"] = repr(
+            cfg.memories[m].bandwidth * cfg.core_clock / 2**30
+        )
+        for purpose, what in (("fm", "feature_map"), ("weights", "weight")):
+            for direction in ("read", "write"):
+                n = e.traffic(m, purpose, direction)
+                row[f"{key}_{what}_{direction}_bytes"] = repr(n)
+        row[f"{key}_total_bytes"] = repr(e.traffic(m))
+        row[f"cycles_{key}_access"] = repr(e.access_cycles(m))
     return row
 
 
 def summary_csv(
     result: CompileResult, system_config: str = "", memory_mode: str = ""
 ) -> str:
-    """Vela's summary CSV: memory in KiB as Vela writes it, figures we do not
-    compute (bandwidths, cycles, per-memory traffic) left empty."""
+    """Vela's summary CSV: memory in KiB as Vela writes it; bandwidths,
+    cycles, inference time and per-memory traffic from the performance model
+    when the result has its estimate."""
     out = io.StringIO()
     w = csv.DictWriter(out, SUMMARY_COLUMNS, lineterminator="\n")
     w.writeheader()
@@ -170,14 +225,11 @@ def layers_csv(layers: Sequence[LayerRecord]) -> str:
                 ""
                 if r.cycles is None
                 else (100.0 * r.cycles / cycles if cycles else 0.0),
-                "" if r.cycles is None or r.target != "NPU" else r.cycles,
-                "",
-                "",
-                "",
-                "",
+                _npu_cell(r),
+                *(("",) * 4 if r.access_cycles is None else r.access_cycles),
                 r.macs,
                 100.0 * r.macs / macs if macs else 0.0,
-                "",
+                "" if r.mac_util is None else r.mac_util,
                 r.name,
                 r.tile,
                 r.weights_raw_bytes,
@@ -185,6 +237,12 @@ def layers_csv(layers: Sequence[LayerRecord]) -> str:
             ]
         )
     return out.getvalue()
+
+
+def _npu_cell(r: LayerRecord) -> float | int | str:
+    if r.npu_cycles is not None:
+        return r.npu_cycles
+    return "" if r.cycles is None or r.target != "NPU" else r.cycles
 
 
 def summary_path(out_dir: str | Path, network: str, system_config: str) -> Path:

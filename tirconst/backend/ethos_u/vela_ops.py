@@ -41,7 +41,37 @@ def register_command_stream(stream: CommandStreamOp) -> list[int]:
                 f"error: {describe(op)}: Vela refuses it: {reason}"
             ) from None
         ops.append(vela_op)
+    keep_unused_strides(ops)
     return api.npu_generate_register_command_stream(ops, acc)
+
+
+def keep_unused_strides(ops: list[api.NpuOperation]) -> None:
+    """Give a feature map's y (x) stride the value its register already
+    holds when the map is one row (column) high (wide): the NPU only reads
+    coordinate 0 of such a dimension (padding is decided from the height
+    and width), so the stride is never multiplied by anything but 0, and
+    Vela's generator writes a register only when its value changes. This
+    drops the stride writes between a chain of 1x1 maps (fully connected
+    layers). Left alone: IFM2 and an elementwise IFM whose shape is not the
+    OFM's (broadcast), and channel strides."""
+    last: dict[str, api.NpuShape3D] = {}
+    for op in ops:
+        if not isinstance(op, api.NpuBlockOperation):
+            continue
+        for kind, fm in (("ifm", op.ifm), ("ofm", op.ofm)):
+            broadcast = (
+                kind == "ifm"
+                and isinstance(op, api.NpuElementWiseOperation)
+                and fm.shape != op.ofm.shape
+            )
+            prev = last.get(kind)
+            if prev is not None and not broadcast:
+                fm.strides = api.NpuShape3D(
+                    height=prev.height if fm.shape.height == 1 else fm.strides.height,
+                    width=prev.width if fm.shape.width == 1 else fm.strides.width,
+                    depth=fm.strides.depth,
+                )
+            last[kind] = fm.strides
 
 
 def driver_payload(stream: CommandStreamOp) -> bytes:

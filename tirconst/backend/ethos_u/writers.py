@@ -134,6 +134,10 @@ def _plan(
 
     ops: list[_NewOp] = []
     emitted: set[int] = set()
+    # Region 0 is read-only: segments whose blobs are equal read one tensor
+    # (TFLM's ethos-u kernel passes each input's data pointer as a region
+    # base, and a constant tensor may feed any number of operators).
+    flash_tensor: dict[bytes, int] = {}
     for i in range(sg.OperatorsLength()):
         if i in owner:
             s = owner[i]
@@ -143,7 +147,10 @@ def _plan(
             seg = segments[s]
             suffix = f"_{s}" if s else ""
             cms = own_tensor(f"ethos_u_command_stream{suffix}", seg.payload)
-            flash = own_tensor(f"read_only{suffix}", seg.flash)
+            flash = flash_tensor.get(seg.flash)
+            if flash is None:
+                flash = own_tensor(f"read_only{suffix}", seg.flash)
+                flash_tensor[seg.flash] = flash
             scratch = own_tensor(f"scratch{suffix}", size=seg.scratch_size, offset=0)
             fast = (
                 own_tensor(
@@ -301,6 +308,7 @@ def _write_options(builder: flatbuffers.Builder, model, src, index: int):  # typ
             f"operator {index}: cannot copy the options of builtin {code}"
         )
     attrs = serializer.deserialize(src)
+    _absent_vectors_empty(serializer, src, attrs)
     if attrs["attribute_read_error"]:
         raise OutputError(
             f"operator {index}: unreadable options {attrs['attribute_read_error']}"
@@ -311,6 +319,19 @@ def _write_options(builder: flatbuffers.Builder, model, src, index: int):  # typ
             f"operator {index}: options not written {attrs['attribute_write_error']}"
         )
     return serializer.builtin_opt_type, offset, custom, src.CustomOptionsFormat()
+
+
+def _absent_vectors_empty(serializer, src, attrs: dict) -> None:  # type: ignore[no-untyped-def]
+    """An absent options vector (a SQUEEZE without squeeze_dims) reads as the
+    int 0, which Vela's deserializer refuses: it means an empty vector."""
+    table = src.BuiltinOptions()
+    options = serializer.cls()
+    options.Init(table.Bytes, table.Pos)
+    for name, camel, _, _, is_vector in serializer.members:
+        if name in attrs["attribute_read_error"] and is_vector:
+            if getattr(options, camel + "Length")() == 0:
+                attrs[name] = []
+                attrs["attribute_read_error"].remove(name)
 
 
 def tflite_bytes(

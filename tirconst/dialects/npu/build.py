@@ -28,17 +28,10 @@ from tirconst.dialects.npu.attributes import (
 from tirconst.dialects.npu.stream import LUT_REGION, CommandStreamOp, RegionOp, TensorOp
 from tirconst.dialects.tir.types import DTYPES
 from tirconst.formats.ethos_u.bias import encode_bias
+from tirconst.formats.ethos_u.hardware import SHRAM_BYTES
 from tirconst.formats.ethos_u.weights import WeightEncoding, encode_weights
 
 CONSTANT, SCRATCH, INPUT, OUTPUT = 0, 1, 3, 4
-SHRAM_BYTES = {
-    "ethos-u55-32": 16384,
-    "ethos-u55-64": 16384,
-    "ethos-u55-128": 24576,
-    "ethos-u55-256": 49152,
-    "ethos-u65-256": 49152,
-    "ethos-u65-512": 49152,
-}
 
 
 def _align(n: int) -> int:

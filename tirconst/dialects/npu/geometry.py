@@ -9,6 +9,7 @@ import functools
 import numpy as np
 
 from tirconst.dialects.npu.attributes import FeatureMapAttr, KernelAttr
+from tirconst.kernels._common import window_extent
 
 BRICK = 16
 
@@ -50,10 +51,13 @@ def window_output(
     ifm: tuple[int, int], kernel: KernelAttr, pad: tuple[int, int, int, int]
 ) -> tuple[int, int]:
     """OFM (height, width) of a window op over an IFM of (height, width)."""
-    dkh, dkw = kernel.dilated()
-    sy, sx = kernel["stride"]
+    (kh, kw), (sy, sx), (dy, dx) = (
+        kernel["size"],
+        kernel["stride"],
+        kernel["dilation"],
+    )
     top, left, bottom, right = pad
     return (
-        (ifm[0] + top + bottom - dkh) // sy + 1,
-        (ifm[1] + left + right - dkw) // sx + 1,
+        window_extent(ifm[0], kh, sy, dy, top, bottom),
+        window_extent(ifm[1], kw, sx, dx, left, right),
     )

@@ -8,6 +8,8 @@ generator silently accepts (the list: docs/npu.md)."""
 
 from __future__ import annotations
 
+import math
+
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
@@ -38,20 +40,20 @@ from tirconst.dialects.npu.attributes import (
 from tirconst.dialects.npu.geometry import byte_span, window_output
 from tirconst.dialects.npu.stream import CommandStreamOp, RegionOp, stream_of
 from tirconst.formats.ethos_u.bias import RECORD_BYTES
-
-# Hardware limits of convolutions (ETHOS-U.md).
-MAX_STRIDE = 3
-MAX_DILATION = 2
-MAX_KERNEL_HEIGHT = 64
-MAX_KERNEL_AREA = 4096
-MAX_POOL_KERNEL = 256
+from tirconst.formats.ethos_u.hardware import (
+    MAX_DILATION,
+    MAX_KERNEL_AREA,
+    MAX_KERNEL_HEIGHT,
+    MAX_POOL_KERNEL,
+    MAX_STRIDE,
+)
 
 
 def _region(op: IRDLOperation, index: int, what: str) -> RegionOp | None:
     stream = stream_of(op)
     if stream is None:
         return None
-    region = stream.regions_by_index().get(index)
+    region = stream.region(index)
     if region is None:
         raise VerifyException(f"{what} is in region {index}, which is not declared")
     return region
@@ -359,22 +361,48 @@ class DepthwiseConv2DOp(WeightedOp):
 POOL_TYPES = ("max", "average", "reduce_sum")
 
 
+def pooling_scale(
+    area: int, ifm_scale: float | None, ofm_scale: float | None
+) -> tuple[int, int]:
+    """OFM_SCALE of an unpadded average or sum over `area` elements, as
+    Vela's generator derives it: 1/area (quantise_pooling_scale: a 31-bit
+    mantissa plus 2^-shift, so ties round away from zero) times IFM scale /
+    OFM scale (for a 1×1 kernel the mantissa leaves room for the rescale's
+    bits); (1, 0) without float scales."""
+    if ifm_scale is None or ofm_scale is None:
+        return 1, 0
+    rescale = ifm_scale / ofm_scale
+    bits = 0
+    if area == 1 and rescale > 1:
+        bits = len(bin(math.ceil(rescale))) - 2 + 1
+    elif area == 1 and rescale < 1:
+        bits = -(len(bin(math.ceil(1 / rescale))) - 2 - 1)
+    k = math.frexp(area - 1)[1]
+    shift = 31 - bits + k
+    scale = ((1 << shift) + (1 << k)) // area
+    product = scale * rescale
+    return int(math.trunc(product + (-0.5 if product < 0 else 0.5))), shift
+
+
 @irdl_op_definition
 class PoolingOp(WindowOp):
-    """Pooling (Vela's NpuPoolingOperation): `max` over the window (padding
-    ignored), `average` (the sum of the window's IFM values divided by the
-    kernel area, rounded half away from zero, as TFLite's reference does;
-    unpadded only), or `reduce_sum` (to int32; to an OFM of depth 1 it also
-    sums the channels, as the hardware's REDUCE_SUM does in Vela's softmax). The OFM is then rescaled by
-    `rescale` = [scale, shift] if given, else by IFM scale / OFM scale as Vela
-    quantises it, plus the OFM zero point, and clamped.
+    """Pooling (Vela's NpuPoolingOperation), as the registers Vela writes for
+    it say: the window's `max` (padding ignored), or the window's sum of
+    (IFM − IFM zero point) for `average` and `reduce_sum` (to int32; to an
+    OFM of depth 1 it also sums the channels, as the hardware's REDUCE_SUM
+    does in Vela's softmax); then, where the op uses the global OFM scale
+    (`scale_register()`), times scale >> shift with the rounding mode; plus
+    the OFM zero point; clamped.
 
-    `ofm_scale` = [scale, shift] is the stream's OFM_SCALE register as a
-    decoded stream holds it (tirconst-disasm): the window's max or sum of
-    (IFM − IFM zero point) times scale >> shift with the rounding mode, plus
-    the OFM zero point; for `average` the register includes the division by
-    the kernel area (Vela's quantise_pooling_scale), so no division is done.
-    It excludes `rescale`.
+    The OFM_SCALE register is `ofm_scale` = [scale, shift] when given (a
+    decoded stream holds it: tirconst-disasm), else `rescale` = [scale,
+    shift] when given, else what Vela's generator derives for an unpadded
+    average or reduce_sum: the reciprocal of the kernel area times IFM
+    scale / OFM scale (Vela's quantise_pooling_scale), (1, 0) without float
+    scales. So `average` is a rounded division only through that register:
+    TFLite's average (raw sum, ties away from zero) is the
+    zero-point-transparent form, IFM and OFM zero points 0 and `natural`
+    rounding (docs/lowering.md).
 
     Example:
         npu.command_stream @s "ethos-u55-128" {
@@ -422,6 +450,21 @@ class PoolingOp(WindowOp):
             if self.rescale is not None:
                 raise VerifyException("ofm_scale and rescale exclude each other")
             check_scale(self.ofm_scale)
+
+    def scale_register(self) -> tuple[int, int] | None:
+        """The (scale, shift) of the OFM_SCALE register the op runs with, or
+        None where Vela programs no global scale (max pooling, padded
+        average) and the window's value passes unscaled."""
+        if self.ofm_scale is not None:
+            scale, shift = (int(v) for v in self.ofm_scale.get_values())
+            return scale, shift
+        if self.rescale is not None:
+            scale, shift = (int(v) for v in self.rescale.get_values())
+            return scale, shift
+        if self.pool_type.data == "max" or any(self.pad):
+            return None
+        kh, kw = self.kernel["size"]
+        return pooling_scale(kh * kw, self.ifm["scale"], self.ofm["scale"])
 
 
 ELEMENTWISE_TYPES = ("add", "sub", "mul", "min", "max", "abs", "shl", "shr", "clz")

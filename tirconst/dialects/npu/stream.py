@@ -95,6 +95,14 @@ class CommandStreamOp(IRDLOperation):
             if isinstance(op, RegionOp)
         }
 
+    def region(self, index: int) -> RegionOp | None:
+        """The `npu.region` with this index (the regions come first: an op's
+        verifier finds its region without walking the whole stream)."""
+        for op in self.body.block.ops:
+            if isinstance(op, RegionOp) and op.index.value.data == index:
+                return op
+        return None
+
     def tensors(self) -> list[TensorOp]:
         return [op for op in self.body.block.ops if isinstance(op, TensorOp)]
 
@@ -384,7 +392,7 @@ class TensorOp(IRDLOperation):
         if stream is None:
             return
         name, index = self.tensor_name.data, self.region.value.data
-        region = stream.regions_by_index().get(index)
+        region = stream.region(index)
         if region is None:
             raise VerifyException(
                 f"tensor {name!r} is in region {index}, which the stream does not "

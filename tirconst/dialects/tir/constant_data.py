@@ -2,8 +2,9 @@
 
 Data is a builtin `DenseIntOrFPElementsAttr` whose bytes are the array in
 row-major little-endian order (bool: one byte per element). In text it is
-`dense<[1, 2, 3]>` for a few elements and `dense<"0x0102...">` (MLIR's raw hex
-form) otherwise, so the text is never cut and parses in a single pass.
+`dense<[1, 2, 3]>` for a few elements (`dense<42>` for rank 0, as MLIR writes
+it) and `dense<"0x0102...">` (MLIR's raw hex form) otherwise, so the text is
+never cut and parses in a single pass.
 """
 
 from __future__ import annotations
@@ -113,6 +114,9 @@ def print_data(printer: Printer, data: DenseIntOrFPElementsAttr) -> None:
         return
     values = numpy_of(data).reshape(-1)
     if values.size <= LIST_LIMIT and _all_finite(values):
+        if not data.get_shape():  # rank 0: `dense<42> : tensor<i32>`, as in MLIR
+            printer.print_string(f"dense<{_literal(values[0])}>")
+            return
         printer.print_string("dense<[" + ", ".join(_literal(v) for v in values) + "]>")
     else:
         if values.dtype.kind == "b":

@@ -3,13 +3,17 @@ operator ops (see `operators` for the conventions they share)."""
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from typing import Any, ClassVar
 
+import numpy as np
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     operand_def,
     opt_operand_def,
     opt_prop_def,
+    traits_def,
 )
 from xdsl.utils.exceptions import VerifyException
 
@@ -31,12 +35,14 @@ from tirconst.dialects.tir.operators import (
     verify_window,
 )
 from tirconst.dialects.tir.quantization import conv_multipliers
+from tirconst.dialects.tir.traits import Windowed
 from tirconst.dialects.tir.types import BufferType
+from tirconst.formats.ethos_u.block_config import Geometry as NpuGeometry
 
 # ------------------------------------------------------------------ convolutions
 
 
-class _WeightedOp(OperatorOp):
+class WeightedOp(OperatorOp):
     """An operator with weights: ins(input, filter, bias?) outs(output), int8.
 
     With `encoded_weights = #tir.encoded_weights<...>` (`tir-encode-weights`)
@@ -81,9 +87,7 @@ class _WeightedOp(OperatorOp):
                 f"{self.shape(self.filter)[0]}"
             )
         zp = self.p(self.ENCODED_ZERO_POINT) if self.ENCODED_ZERO_POINT else 0
-        dilation = (
-            tuple(self.p("dilation")) if "dilation" in self.properties else (1, 1)
-        )
+        dilation = tuple(self.dilation) if "dilation" in self.properties else (1, 1)
         ref = enc.weight_encodings()[0]
         for e in enc.weight_encodings():
             if e.zero_point != zp:
@@ -102,6 +106,37 @@ class _WeightedOp(OperatorOp):
                     f"block depth {e.block_depth} exceeds the block config's "
                     f"{enc.block[2]}"
                 )
+
+    # -- the interface passes ask (weight encoding, decoding, staging) ------
+
+    WEIGHTS_REUSED: ClassVar[bool] = True
+    """Whether the NPU reads each weight for many OFM positions (a conv's
+    kernel slides); a fully connected op reads each once per row block, so
+    staging its weights in SRAM buys little (Vela reads them from flash)."""
+
+    def ohwi(self, w: np.ndarray) -> np.ndarray:
+        """The filter as the NPU reads it: (output channel, kernel height,
+        kernel width, input channel)."""
+        return w
+
+    def from_ohwi(self, ohwi: np.ndarray) -> np.ndarray:
+        """The op's own filter layout from OHWI (inverse of `ohwi`)."""
+        return ohwi
+
+    def npu_geometry(self) -> NpuGeometry:
+        """The op as the NPU's window op over H×W×C feature maps."""
+        _, h, w, ci = self.shape(self.input)
+        _, oh, ow, co = self.shape(self.output)
+        kh, kw = self.filter_shape()[1:3]
+        return NpuGeometry(
+            (h, w, ci),
+            (oh, ow, co),
+            (kh, kw),
+            tuple(self.stride),  # type: ignore[arg-type]
+            tuple(self.dilation),  # type: ignore[arg-type]
+            tuple(self.pad),  # type: ignore[arg-type]
+            False,
+        )
 
     def filter_shape(self) -> tuple[int, ...]:
         """The (logical) filter shape: the encoded one when encoded."""
@@ -138,7 +173,7 @@ class _WeightedOp(OperatorOp):
             self.expect_dtype(role, v, "int8")
 
 
-class _ConvOp(_WeightedOp):
+class _ConvOp(WeightedOp):
     """A 2-D convolution over NHWC; subclasses check their filter layout."""
 
     def verify_filter(self, ci: int) -> tuple[int, int, int]:
@@ -158,7 +193,7 @@ class _ConvOp(_WeightedOp):
             self.verify_encoded()
         co, kh, kw = self.verify_filter(ci)
         self.expect_len("dilation", 2, positive=True)
-        oh, ow = verify_window(self, kh, kw, self.p("dilation"))
+        oh, ow = verify_window(self, kh, kw, self.dilation)
         self.expect_shape("output", self.output, [n, oh, ow, co])
         verify_bias(self, co)
         verify_per_channel(self, co)
@@ -188,6 +223,9 @@ class Conv2DOp(_ConvOp):
     i) of (input[n, y*sh - top + ky*dh, x*sw - left + kx*dw, i] + ... - input_zp) *
     filter[o, ky, kx, i])), with out-of-bounds input positions contributing 0
     (i.e. padding with the input zero point). `pad` is (top, left, bottom, right).
+    Grouped (TFLite's grouped CONV_2D) when the input depth is G times the
+    filter's: output channel o then sums over input channels
+    (o // (Co / G)) * Ci_f + i only.
 
     Example:
         tir.func @f(%x : !tir.buffer<1x4x4x2xi8>, %w : !tir.buffer<1x3x3x2xi8>,
@@ -203,7 +241,14 @@ class Conv2DOp(_ConvOp):
         }
     """
 
+    traits = traits_def(Windowed(kernel="filter", channels="all"))
+
     name = "tir.conv2d"
+
+    def macs(self) -> int:
+        """Output elements times the KH*KW*Ci taps each reads."""
+        taps = math.prod(self.filter_shape()[1:])
+        return self.buffer_type(self.output).num_elements * taps
 
     def verify_filter(self, ci: int) -> tuple[int, int, int]:
         co, kh, kw, fi = self.filter_shape()
@@ -211,8 +256,16 @@ class Conv2DOp(_ConvOp):
             e.is_depthwise for e in self.encoded_weights.weight_encodings()
         ):
             raise VerifyException("a conv2d's weights are not encoded depthwise")
-        if fi != ci:
-            raise VerifyException(f"filter has {fi} input channels, input has {ci}")
+        if self.encoded_weights is not None and fi != ci:
+            raise VerifyException(
+                f"weights encoded for {fi} input channels, input has {ci} (the "
+                "NPU runs no grouped convolution)"
+            )
+        if ci % fi or co % (ci // fi):
+            raise VerifyException(
+                f"filter has {fi} input channels and {co} outputs, input has {ci} "
+                "(a grouped convolution needs both divisible by the groups)"
+            )
         return co, kh, kw
 
 
@@ -240,9 +293,30 @@ class DepthwiseConv2DOp(_ConvOp):
         }
     """
 
+    traits = traits_def(Windowed(kernel="filter", channels="multiplier"))
+
     name = "tir.depthwise_conv2d"
 
+    def macs(self) -> int:
+        """Output elements times the KH*KW taps each reads (one input channel
+        per output channel)."""
+        _, kh, kw, _ = self.filter_shape()
+        return self.buffer_type(self.output).num_elements * kh * kw
+
     FILTER_CHANNEL_AXIS: ClassVar[int] = 3
+
+    def ohwi(self, w: np.ndarray) -> np.ndarray:
+        return np.transpose(w, (3, 1, 2, 0))  # (1, KH, KW, C) -> (C, KH, KW, 1)
+
+    def from_ohwi(self, ohwi: np.ndarray) -> np.ndarray:
+        return np.transpose(ohwi, (3, 1, 2, 0))
+
+    def npu_geometry(self) -> NpuGeometry:
+        """Depthwise, unless one input channel with a depth multiplier makes
+        it the plain conv the NPU runs it as."""
+        g = super().npu_geometry()
+        depthwise = g.ifm[2] > 1 or self.depth_multiplier == 1
+        return dataclasses.replace(g, depthwise=depthwise)
 
     def encoded_filter_shape(self) -> tuple[int, ...]:
         enc = self.encoded_weights
@@ -252,7 +326,7 @@ class DepthwiseConv2DOp(_ConvOp):
 
     def verify_filter(self, ci: int) -> tuple[int, int, int]:
         one, kh, kw, co = self.filter_shape()
-        dm = self.p("depth_multiplier")
+        dm = self.depth_multiplier
         if self.encoded_weights is not None:
             # Encoded as (C, KH, KW, 1): depthwise, or (one input channel, any
             # depth multiplier) as the plain conv the NPU runs it as.
@@ -281,7 +355,7 @@ _FC = {
 
 
 @operator_op(("input", "filter", "bias"), _FC, True, WEIGHTED_QUANT)
-class FullyConnectedOp(_WeightedOp):
+class FullyConnectedOp(WeightedOp):
     """TFLite int8 FULLY_CONNECTED: rows of the input (last dim K) times the
     (Co, K) filter, requantized per tensor (1 multiplier) or per channel.
 
@@ -300,11 +374,28 @@ class FullyConnectedOp(_WeightedOp):
     name = "tir.fully_connected"
 
     ENCODED_ZERO_POINT: ClassVar[str | None] = "filter_zp"
+    WEIGHTS_REUSED: ClassVar[bool] = False
+
+    def ohwi(self, w: np.ndarray) -> np.ndarray:
+        return w.reshape(w.shape[0], 1, 1, w.shape[1])
+
+    def from_ohwi(self, ohwi: np.ndarray) -> np.ndarray:
+        return ohwi.reshape(ohwi.shape[0], -1)
+
+    def npu_geometry(self) -> NpuGeometry:
+        """A 1×1 conv over the rows: IFM 1×rows×K, OFM 1×rows×Co."""
+        co, k = self.filter_shape()
+        rows = self.buffer_type(self.input).num_elements // k
+        return NpuGeometry((1, rows, k), (1, rows, co), (1, 1))
 
     def encoded_filter_shape(self) -> tuple[int, ...]:
         enc = self.encoded_weights
         assert enc is not None
         return (enc.channels, enc.weight_encodings()[0].shape[3])
+
+    def macs(self) -> int:
+        """Output elements times the row length K."""
+        return self.buffer_type(self.output).num_elements * self.filter_shape()[1]
 
     def verify_(self) -> None:
         self.expect_int8()
@@ -350,15 +441,22 @@ must be equal (the kernels take none of them)."""
 
 
 class _PoolOp(OperatorOp):
+    traits = traits_def(Windowed(kernel="window", channels="same"))
+
     input = operand_def(BufferType)
     output = operand_def(BufferType)
+
+    def macs(self) -> int:
+        """Output elements times the window (Vela counts a pool's taps)."""
+        kh, kw = self.window
+        return self.buffer_type(self.output).num_elements * kh * kw
 
     def verify_(self) -> None:
         for role, v in (("input", self.input), ("output", self.output)):
             self.expect_rank(role, v, 4)
             self.expect_dtype(role, v, "int8")
         self.expect_len("window", 2, positive=True)
-        kh, kw = self.p("window")
+        kh, kw = self.window
         oh, ow = verify_window(self, kh, kw)
         n, _, _, c = self.shape(self.input)
         self.expect_shape("output", self.output, [n, oh, ow, c])
@@ -407,3 +505,150 @@ class MaxPool2DOp(_PoolOp):
     """
 
     name = "tir.max_pool2d"
+
+
+_TRANSPOSE_CONV = {
+    "stride": Ints,
+    "pad": Ints,
+    "input_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
+    "multiplier": PerChannel,
+    "shift": PerChannel,
+    **CLAMP,
+}
+
+
+@operator_op(("input", "filter", "bias"), _TRANSPOSE_CONV, True, WEIGHTED_QUANT)
+class TransposeConv2DOp(OperatorOp):
+    """TFLite int8 TRANSPOSE_CONV (reference_integer_ops::TransposeConv): NHWC
+    input, OHWI filter, per-channel requantization. Every input element
+    (n, y, x, i) scatters (input - input_zp) * filter[o, ky, kx, i] into the
+    int32 accumulator at output (n, y*sh - top + ky, x*sw - left + kx, o)
+    where that lies inside the output; then output = clamp(output_zp +
+    MultiplyByQuantizedMultiplier(acc + bias[o], multiplier[o], shift[o]),
+    act_min, act_max). `pad` is (top, left) of the output window (TFLite's
+    padding computed from the output size as for a convolution).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x2x2x1xi8>, %w : !tir.buffer<2x3x3x1xi8>,
+                    %y : !tir.buffer<1x4x4x2xi8>) {
+          tir.transpose_conv2d ins(%x, %w : !tir.buffer<1x2x2x1xi8>,
+              !tir.buffer<2x3x3x1xi8>) outs(%y : !tir.buffer<1x4x4x2xi8>)
+              {stride = array<i64: 2, 2>, pad = array<i64: 0, 0>, input_zp = 0,
+               output_zp = 0, multiplier = array<i32: 1073741824, 1073741824>,
+               shift = array<i32: -3, -3>, act_min = -128, act_max = 127}
+        }
+    """
+
+    name = "tir.transpose_conv2d"
+
+    input = operand_def(BufferType)
+    filter = operand_def(BufferType)
+    bias = opt_operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    def verify_(self) -> None:
+        for role, v in (("input", self.input), ("filter", self.filter)):
+            self.expect_rank(role, v, 4)
+            self.expect_dtype(role, v, "int8")
+        self.expect_rank("output", self.output, 4)
+        self.expect_dtype("output", self.output, "int8")
+        n, _, _, ci = self.shape(self.input)
+        co, _, _, fi = self.shape(self.filter)
+        if fi != ci:
+            raise VerifyException(f"filter has {fi} input channels, input has {ci}")
+        on, _, _, oc = self.shape(self.output)
+        if (on, oc) != (n, co):
+            raise VerifyException(
+                f"output {list(self.shape(self.output))} must have batch {n} and "
+                f"{co} channels"
+            )
+        self.expect_len("stride", 2, positive=True)
+        self.expect_len("pad", 2)
+        if min(self.pad) < 0:
+            raise VerifyException(f"pad must be >= 0, got {list(self.p('pad'))}")
+        verify_bias(self, co)
+        verify_per_channel(self, co)
+        self.expect_clamp()
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        mult, shift = conv_multipliers(
+            q["input_scale"], q["filter_scales"], q["output_scale"]
+        )
+        return {"multiplier": mult, "shift": shift}
+
+
+_BATCH_MATMUL = {
+    "adj_x": Int,
+    "adj_y": Int,
+    "lhs_zp": ZeroPoint,
+    "rhs_zp": ZeroPoint,
+    "output_zp": ZeroPoint,
+    "multiplier": Int,
+    "shift": Int,
+}
+
+
+def _matrix_dims(shape: tuple[int, ...], adjoint: int) -> tuple[int, int]:
+    rows, cols = shape[-2], shape[-1]
+    return (cols, rows) if adjoint else (rows, cols)
+
+
+@operator_op(
+    ("lhs", "rhs"),
+    _BATCH_MATMUL,
+    quant={"lhs_scale": Scale, "rhs_scale": Scale, "output_scale": Scale},
+)
+class BatchMatmulOp(OperatorOp):
+    """TFLite int8 BATCH_MATMUL (reference_ops::BatchMatMul): lhs [..., M, K]
+    and rhs [..., K, N] (each transposed in its last two axes first when
+    adj_x / adj_y is 1), leading axes broadcast; output[..., i, j] =
+    clamp(MultiplyByQuantizedMultiplier(sum over k of (lhs[..., i, k] -
+    lhs_zp) * (rhs[..., k, j] - rhs_zp), multiplier, shift) + output_zp) to
+    int8, the sum in int32. multiplier/shift are QuantizeMultiplier(lhs_scale
+    * rhs_scale / output_scale), in double.
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3x4xi8>, %b : !tir.buffer<4x5xi8>,
+                    %y : !tir.buffer<2x3x5xi8>) {
+          tir.batch_matmul ins(%a, %b : !tir.buffer<2x3x4xi8>, !tir.buffer<4x5xi8>)
+              outs(%y : !tir.buffer<2x3x5xi8>)
+              {adj_x = 0, adj_y = 0, lhs_zp = 0, rhs_zp = 0, output_zp = 0,
+               multiplier = 1073741824, shift = -5}
+        }
+    """
+
+    name = "tir.batch_matmul"
+
+    lhs = operand_def(BufferType)
+    rhs = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        for role, v in (("lhs", self.lhs), ("rhs", self.rhs), ("output", self.output)):
+            self.expect_dtype(role, v, "int8")
+        a, b = self.shape(self.lhs), self.shape(self.rhs)
+        if len(a) < 2 or len(b) < 2:
+            raise VerifyException("lhs and rhs need at least 2 axes")
+        for name in ("adj_x", "adj_y"):
+            if self.p(name) not in (0, 1):
+                raise VerifyException(f"{name} must be 0 or 1")
+        m, k = _matrix_dims(a, self.adj_x)
+        k2, n = _matrix_dims(b, self.adj_y)
+        if k != k2:
+            raise VerifyException(f"lhs has depth {k}, rhs {k2}")
+        try:
+            batch = np.broadcast_shapes(a[:-2], b[:-2])
+        except ValueError:
+            raise VerifyException(
+                f"batch axes {list(a[:-2])} and {list(b[:-2])} do not broadcast"
+            ) from None
+        self.expect_shape("output", self.output, [*batch, m, n])
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        mult, shift = conv_multipliers(
+            q["lhs_scale"], [q["rhs_scale"]], q["output_scale"]
+        )
+        return {"multiplier": int(mult[0]), "shift": int(shift[0])}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-from xdsl.irdl import operand_def
+from xdsl.irdl import operand_def, traits_def
 from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.tir.operators import (
@@ -22,8 +22,11 @@ from tirconst.dialects.tir.operators import (
 from tirconst.dialects.tir.quantization import (
     add_sub_integers,
     mul_integers,
+    relu_integers,
     rescale_integers,
+    squared_difference_integers,
 )
+from tirconst.dialects.tir.traits import Elementwise, Windowed
 from tirconst.dialects.tir.types import BufferType
 
 # ------------------------------------------------------------------ elementwise
@@ -93,6 +96,8 @@ class AddOp(_AddSubOp):
         }
     """
 
+    traits = traits_def(Elementwise(("lhs", "rhs")))
+
     name = "tir.add"
 
 
@@ -113,6 +118,8 @@ class SubOp(_AddSubOp):
                rhs_scale = 0.5 : f32, output_scale = 1.0 : f32}
         }
     """
+
+    traits = traits_def(Elementwise(("lhs", "rhs")))
 
     name = "tir.sub"
 
@@ -143,10 +150,115 @@ class MulOp(_BinaryElementwiseOp):
         }
     """
 
+    traits = traits_def(Elementwise(("lhs", "rhs")))
+
     name = "tir.mul"
 
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
         return mul_integers(q["lhs_scale"], q["rhs_scale"], q["output_scale"])
+
+
+_SQUARED_DIFFERENCE = {k: v for k, v in _ADD_SUB.items() if k not in CLAMP}
+
+
+@operator_op(("lhs", "rhs"), _SQUARED_DIFFERENCE, quant=BINARY_QUANT)
+class SquaredDifferenceOp(_BinaryElementwiseOp):
+    """TFLite int8 SQUARED_DIFFERENCE with numpy broadcasting: each operand
+    offset by its zero point, shifted left by `left_shift` (7) and rescaled
+    with its multiplier to twice the larger input scale; the difference
+    squared (int32), MultiplyByQuantizedMultiplier by the output multiplier,
+    plus output_zp, saturated to int8.
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>,
+                    %y : !tir.buffer<2x3xi8>) {
+          tir.squared_difference ins(%a, %b : !tir.buffer<2x3xi8>,
+              !tir.buffer<3xi8>) outs(%y : !tir.buffer<2x3xi8>)
+              {lhs_zp = 0, rhs_zp = 0, output_zp = -128, left_shift = 7,
+               lhs_multiplier = 1073741824, lhs_shift = 0,
+               rhs_multiplier = 1073741824, rhs_shift = 0,
+               output_multiplier = 1073741824, output_shift = -11}
+        }
+    """
+
+    name = "tir.squared_difference"
+
+    def verify_(self) -> None:
+        for role, v in (("lhs", self.lhs), ("rhs", self.rhs), ("output", self.output)):
+            self.expect_dtype(role, v, "int8")
+        try:
+            shape = np.broadcast_shapes(self.shape(self.lhs), self.shape(self.rhs))
+        except ValueError:
+            raise VerifyException(
+                f"shapes {list(self.shape(self.lhs))} and {list(self.shape(self.rhs))} "
+                "do not broadcast"
+            ) from None
+        self.expect_shape("output", self.output, shape)
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        return squared_difference_integers(
+            q["lhs_scale"], q["rhs_scale"], q["output_scale"]
+        )
+
+
+@operator_op(
+    ("input",),
+    {"input_zp": ZeroPoint, "output_zp": ZeroPoint, "multiplier": Int, "shift": Int},
+    quant={"input_scale": Scale, "output_scale": Scale},
+)
+class AbsOp(OperatorOp):
+    """TFLite int8 ABS: clamp(MultiplyByQuantizedMultiplier(|input -
+    input_zp|, multiplier, shift) + output_zp) to int8; multiplier/shift are
+    QuantizeMultiplier of input_scale / output_scale (float32 quotient).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
+          tir.abs ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi8>)
+              {input_zp = 3, output_zp = -128, multiplier = 1073741824,
+               shift = 1}
+        }
+    """
+
+    name = "tir.abs"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        self.expect_dtype("input", self.input, "int8")
+        self.expect_dtype("output", self.output, "int8")
+        self.expect_shape("output", self.output, self.shape(self.input))
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        m, s = relu_integers(q["input_scale"], q["output_scale"])
+        return {"multiplier": m, "shift": s}
+
+
+@operator_op(("input",), {})
+class NegOp(OperatorOp):
+    """TFLite NEG on quantized data: output = -input on the stored values,
+    wrapped to the element type (int8: -(-128) is -128), no rescaling
+    (LiteRT's reference Negate ignores the quantization).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
+          tir.neg ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi8>)
+        }
+    """
+
+    name = "tir.neg"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        self.expect_dtype("input", self.input, "int8", "int16")
+        if (
+            self.buffer_type(self.input).element_type
+            != self.buffer_type(self.output).element_type
+        ):
+            raise VerifyException("input and output element types differ")
+        self.expect_shape("output", self.output, self.shape(self.input))
 
 
 # ------------------------------------------------------------- shape and others
@@ -164,6 +276,10 @@ class PadOp(OperatorOp):
         }
     """
 
+    traits = traits_def(
+        Windowed(kernel=None, padding="padding", top=2, bottom=3, depth_slices=False)
+    )
+
     name = "tir.pad"
 
     input = operand_def(BufferType)
@@ -172,7 +288,7 @@ class PadOp(OperatorOp):
     def verify_(self) -> None:
         shape = self.shape(self.input)
         self.expect_len("padding", 2 * len(shape))
-        pads = self.p("padding")
+        pads = self.padding
         if min(pads, default=0) < 0:
             raise VerifyException(f"padding must be >= 0, got {list(pads)}")
         if (
@@ -187,9 +303,9 @@ class PadOp(OperatorOp):
             if self.buffer_type(self.output).dtype.kind in "iu"
             else None
         )
-        if info is not None and not info.min <= self.p("pad_value") <= info.max:
+        if info is not None and not info.min <= self.pad_value <= info.max:
             raise VerifyException(
-                f"pad_value {self.p('pad_value')} does not fit {info.dtype}"
+                f"pad_value {self.pad_value} does not fit {info.dtype}"
             )
 
 
@@ -218,6 +334,11 @@ class MeanOp(OperatorOp):
 
     name = "tir.mean"
 
+    def macs(self) -> int:
+        """One accumulate per input element (Vela runs a mean as a
+        depthwise convolution over the reduced axes)."""
+        return self.buffer_type(self.input).num_elements
+
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
         m, s = rescale_integers(q["input_scale"], q["output_scale"])
         return {"multiplier": m, "shift": s}
@@ -229,10 +350,10 @@ class MeanOp(OperatorOp):
         for role, v in (("input", self.input), ("output", self.output)):
             self.expect_dtype(role, v, "int8")
         shape = self.shape(self.input)
-        axes = sorted({a % len(shape) for a in self.p("axes")}) if shape else []
-        if any(not -len(shape) <= a < len(shape) for a in self.p("axes")):
+        axes = sorted({a % len(shape) for a in self.axes}) if shape else []
+        if any(not -len(shape) <= a < len(shape) for a in self.axes):
             raise VerifyException(
-                f"axes {list(self.p('axes'))} out of range for rank {len(shape)}"
+                f"axes {list(self.axes)} out of range for rank {len(shape)}"
             )
         kept = [1 if i in axes else d for i, d in enumerate(shape)]
         dropped = [d for i, d in enumerate(shape) if i not in axes]
@@ -311,6 +432,8 @@ class LogisticOp(_TableOp):
         }
     """
 
+    traits = traits_def(Elementwise())
+
     name = "tir.logistic"
 
 
@@ -338,10 +461,12 @@ class RequantizeOp(OperatorOp):
         }
     """
 
+    traits = traits_def(Elementwise())
+
     name = "tir.requantize"
 
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
-        m, s = rescale_integers(q["input_scale"], self.p("scale"))
+        m, s = rescale_integers(q["input_scale"], self.scale)
         return {"multiplier": m, "shift": s}
 
     input = operand_def(BufferType)
@@ -364,6 +489,8 @@ class QuantizeOp(OperatorOp):
               {scale = 0.5 : f32, zero_point = -1}
         }
     """
+
+    traits = traits_def(Elementwise())
 
     name = "tir.quantize"
 

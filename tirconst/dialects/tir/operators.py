@@ -19,8 +19,12 @@ Syntax: `tir.conv2d ins(%x, %w, %b : T1, T2, T3) outs(%y : T4) {params}`.
 
 This module holds what every operator op shares (the base class, parameter
 conversion, common verifier rules); the ops are in `convolution_ops`
-(convolutions, fully connected, pooling) and `elementwise_ops` (elementwise
-arithmetic, lookup-table activations, quantization, pad, mean, copy).
+(convolutions, transpose convolution, fully connected, batch matmul,
+pooling), `elementwise_ops` (elementwise arithmetic, softmax and logistic,
+quantization, pad, mean, copy), `data_ops` (concatenation, strided slices,
+transpose, mirror pad, tile, reverse, resize), `activation_ops` (ReLU
+family, leaky ReLU, PReLU, hard swish, table activations, maximum, minimum)
+and `reduce_ops` (reduce max/min, arg max).
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.tir.memory import Effect, Effects
 from tirconst.dialects.tir.types import BufferType
+from tirconst.kernels._common import window_extent
 
 INT8_MIN, INT8_MAX = -128, 127
 
@@ -227,8 +232,11 @@ class OperatorOp(IRDLOperation):
             if name not in kinds:
                 raise TypeError(f"{cls.name} has no parameter {name!r}")
             props[name] = to_attr(name, value, kinds[name])
-        operands: list[Any] = [[v] if v is not None else [] for v in inputs]
-        operands += [[]] * (len(cls.INPUTS) - len(inputs))
+        if cls.VARIADIC:
+            operands: list[Any] = [[v for v in inputs if v is not None]]
+        else:
+            operands = [[v] if v is not None else [] for v in inputs]
+            operands += [[]] * (len(cls.INPUTS) - len(inputs))
         return cls(operands=[*operands, [output]], properties=props)
 
     PARAM_KINDS: ClassVar[Mapping[str, type[Kind]]] = {}
@@ -280,12 +288,10 @@ class OperatorOp(IRDLOperation):
         q = self.quantization()
         if q is None:
             return
-        if "filter_scales" in q and len(q["filter_scales"]) != len(
-            self.p("multiplier")
-        ):
+        if "filter_scales" in q and len(q["filter_scales"]) != len(self.multiplier):
             raise VerifyException(
                 f"filter_scales has {len(q['filter_scales'])} values for "
-                f"{len(self.p('multiplier'))} multipliers"
+                f"{len(self.multiplier)} multipliers"
             )
         try:
             expected = self.derived_integers(q)
@@ -307,7 +313,15 @@ class OperatorOp(IRDLOperation):
                     f"{name} = {got} disagrees with the scales, which give {want}"
                 )
 
+    def macs(self) -> int:
+        """Multiply-accumulates one run performs, as Vela's per-layer CSV
+        counts them (`MAC Count`): a kernel tap on one output element is one;
+        an op without a kernel (elementwise, tables, copies) none."""
+        return 0
+
     def input_values(self) -> list[SSAValue]:
+        if self.VARIADIC:
+            return list(getattr(self, self.INPUTS[0]))
         return [v for name in self.INPUTS if (v := getattr(self, name)) is not None]
 
     def effects(self) -> Effects:
@@ -347,7 +361,7 @@ class OperatorOp(IRDLOperation):
             raise VerifyException(f"{name} values must be >= 1, got {list(values)}")
 
     def expect_clamp(self) -> None:
-        lo, hi = self.p("act_min"), self.p("act_max")
+        lo, hi = self.act_min, self.act_max
         if not INT8_MIN <= lo <= hi <= INT8_MAX:
             raise VerifyException(
                 f"activation clamp [{lo}, {hi}] must be a non-empty range in int8"
@@ -395,7 +409,9 @@ class OperatorOp(IRDLOperation):
         if len(names) != len(types):
             parser.raise_error(f"{len(names)} operands but {len(types)} types", pos)
         required = len(cls.INPUTS) - int(cls.OPTIONAL_LAST)
-        if not required <= len(names) <= len(cls.INPUTS):
+        if cls.VARIADIC and not names:
+            parser.raise_error(f"{cls.name} takes ins(%{cls.INPUTS[0]}, ...)", pos)
+        if not cls.VARIADIC and not required <= len(names) <= len(cls.INPUTS):
             parser.raise_error(
                 f"{cls.name} takes ins({', '.join(cls.INPUTS)})"
                 + (" (the last is optional)" if cls.OPTIONAL_LAST else ""),
@@ -417,17 +433,30 @@ class OperatorOp(IRDLOperation):
         missing = [k for k in cls.PARAM_KINDS if k not in props]
         if missing:
             parser.raise_error(f"{cls.name} is missing {', '.join(missing)}", pos)
-        operands: list[Any] = [[v] for v in ins]
-        operands += [[]] * (len(cls.INPUTS) - len(ins))
+        operands: list[Any] = [list(ins)] if cls.VARIADIC else [[v] for v in ins]
+        operands += [[]] * (len(cls.INPUTS) - len(operands))
         op = cls(operands=[*operands, [out]], properties=props, attributes=attrs)
         return op
 
     OPTIONAL_LAST: ClassVar[bool] = False
     """Whether the last of INPUTS may be absent (a conv without bias)."""
 
+    VARIADIC: ClassVar[bool] = False
+    """Whether the one name in INPUTS is a variadic operand (any number of
+    inputs, as `tir.concatenation` takes)."""
+
     EXTRA_PROPS: ClassVar[tuple[str, ...]] = ()
     """Optional properties other than parameters and quantization (printed
     after them): `encoded_weights` on the weighted ops."""
+
+
+def _accessor(name: str, required: bool) -> property:
+    def get(self: OperatorOp) -> Any:
+        attr = self.properties.get(name)
+        return from_attr(attr) if attr is not None or required else None
+
+    get.__doc__ = f"The `{name}` parameter as a Python value."
+    return property(get)
 
 
 def operator_op(
@@ -455,6 +484,13 @@ def operator_op(
 
         cls.verify_ = verify_  # type: ignore[method-assign]
         op = irdl_op_definition(cls)
+        # Typed accessors: `op.stride` is the parameter's Python value (the
+        # attribute stays in `op.properties`); a quantization property is
+        # None when the op has none.
+        for name in params:
+            setattr(op, name, _accessor(name, required=True))
+        for name in quant or {}:
+            setattr(op, name, _accessor(name, required=False))
         op.INPUTS, op.PARAM_KINDS, op.QUANT_KINDS, op.OPTIONAL_LAST = (
             inputs,
             dict(params),
@@ -493,20 +529,16 @@ CLAMP = {"act_min": Int, "act_max": Int}
 WINDOW2D = {"stride": Ints, "pad": Ints}
 
 
-def conv_out_dim(size: int, k: int, stride: int, dilation: int, lo: int, hi: int):
-    return (size + lo + hi - ((k - 1) * dilation + 1)) // stride + 1
-
-
 def verify_window(op: OperatorOp, kh: int, kw: int, dilation=(1, 1)) -> tuple[int, int]:
     op.expect_len("stride", 2, positive=True)
     op.expect_len("pad", 4)
-    top, left, bottom, right = op.p("pad")
+    top, left, bottom, right = op.pad
     if min(top, left, bottom, right) < 0:
-        raise VerifyException(f"pad values must be >= 0, got {list(op.p('pad'))}")
+        raise VerifyException(f"pad values must be >= 0, got {list(op.pad)}")
     n, h, w, _ = op.shape(op.input)  # type: ignore[attr-defined]
-    sh, sw = op.p("stride")
-    oh = conv_out_dim(h, kh, sh, dilation[0], top, bottom)
-    ow = conv_out_dim(w, kw, sw, dilation[1], left, right)
+    sh, sw = op.stride
+    oh = window_extent(h, kh, sh, dilation[0], top, bottom)
+    ow = window_extent(w, kw, sw, dilation[1], left, right)
     if oh < 1 or ow < 1:
         raise VerifyException(
             f"a {kh}x{kw} window does not fit the {h}x{w} input with pad "

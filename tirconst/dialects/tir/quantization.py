@@ -116,3 +116,96 @@ def rescale_integers(input_scale: float, output_scale: float) -> tuple[int, int]
     """MEAN and int8 -> int8 QUANTIZE: ``QuantizeMultiplier(double(in) /
     double(out))``."""
     return quantize_multiplier(_f64(input_scale) / _f64(output_scale))
+
+
+def relu_integers(input_scale: float, output_scale: float) -> tuple[int, int]:
+    """RELU, RELU6, RELU_N1_TO_1, RELU_0_TO_1 (ReluPrepare):
+    ``QuantizeMultiplier(in / out)`` with the quotient taken in float32."""
+    real = float(np.float32(input_scale) / np.float32(output_scale))
+    return quantize_multiplier(real)
+
+
+def leaky_relu_integers(
+    input_scale: float, alpha: float, output_scale: float
+) -> dict[str, int]:
+    """LEAKY_RELU (LeakyReluPrepare): ``QuantizeMultiplier(in * alpha / out)``
+    and ``QuantizeMultiplier(in / out)``, both quotients in float32."""
+    i, a, o = np.float32(input_scale), np.float32(alpha), np.float32(output_scale)
+    am, ash = quantize_multiplier(float(np.float32(i * a) / o))
+    im, ish = quantize_multiplier(float(i / o))
+    return {
+        "alpha_multiplier": am,
+        "alpha_shift": ash,
+        "identity_multiplier": im,
+        "identity_shift": ish,
+    }
+
+
+def _int16_multiplier(multiplier: int) -> int:
+    """``DownScaleInt32ToInt16Multiplier``: the Q31 multiplier rounded to Q15."""
+    if multiplier >= 2**31 - 1 - (1 << 15):
+        return 2**15 - 1
+    return (multiplier + (1 << 15)) >> 16
+
+
+def hard_swish_integers(input_scale: float, output_scale: float) -> dict[str, int]:
+    """HARD_SWISH int8 (HardSwishPrepare): the input on a scale 128 times
+    finer (``hires = input_scale / 128``), ``QuantizeMultiplier`` of
+    ``hires / output_scale`` and of ``hires / (3 / 32768)`` (float32
+    quotients), each multiplier rounded to Q15. Raises ValueError where
+    TFLite's Prepare fails (an output multiplier exponent above 0)."""
+    hires = np.float32(1.0 / 128.0) * np.float32(input_scale)
+    om, oe = quantize_multiplier(float(hires / np.float32(output_scale)))
+    if oe > 0:
+        raise ValueError(f"output multiplier exponent {oe} > 0")
+    rm, re = quantize_multiplier(float(hires / np.float32(3.0 / 32768.0)))
+    return {
+        "output_multiplier": _int16_multiplier(om),
+        "output_shift": oe,
+        "reluish_multiplier": _int16_multiplier(rm),
+        "reluish_shift": re,
+    }
+
+
+SQUARED_DIFFERENCE_LEFT_SHIFT = 7
+"""squared_difference.cc: int8 inputs are shifted left by 7 before rescaling."""
+
+
+def squared_difference_integers(
+    lhs_scale: float, rhs_scale: float, output_scale: float
+) -> dict[str, int]:
+    """SQUARED_DIFFERENCE int8 (squared_difference.cc Prepare): the inputs
+    rescaled to twice the larger input scale, the squared difference from
+    its square over 2^14 to the output scale; double arithmetic."""
+    a, b, o = _f64(lhs_scale), _f64(rhs_scale), _f64(output_scale)
+    twice_max = 2.0 * max(a, b)
+    lm, ls = quantize_multiplier_smaller_than_one_exp(a / twice_max)
+    rm, rs = quantize_multiplier_smaller_than_one_exp(b / twice_max)
+    om, os_ = quantize_multiplier(
+        twice_max * twice_max / ((1 << (2 * SQUARED_DIFFERENCE_LEFT_SHIFT)) * o)
+    )
+    return {
+        "left_shift": SQUARED_DIFFERENCE_LEFT_SHIFT,
+        "lhs_multiplier": lm,
+        "lhs_shift": ls,
+        "rhs_multiplier": rm,
+        "rhs_shift": rs,
+        "output_multiplier": om,
+        "output_shift": os_,
+    }
+
+
+def prelu_integers(
+    input_scale: float, alpha_scale: float, output_scale: float
+) -> dict[str, int]:
+    """PRELU int8 (PreluPrepare): ``QuantizeMultiplier(in / out)`` and
+    ``QuantizeMultiplier(in * alpha / out)``, the quotients in float32."""
+    i, a, o = np.float32(input_scale), np.float32(alpha_scale), np.float32(output_scale)
+    im, ish = quantize_multiplier(float(i / o))
+    am, ash = quantize_multiplier(float(np.float32(i * a) / o))
+    return {
+        "identity_multiplier": im,
+        "identity_shift": ish,
+        "alpha_multiplier": am,
+        "alpha_shift": ash,
+    }

@@ -6,7 +6,7 @@
 
 Regions are byte arrays (`memory`); ops read and write them at their feature
 maps' addresses, decode weight streams and bias records through
-`tirconst.formats.ethos_u`, and compute as ETHOS-U.md gives it
+`tirconst.formats.ethos_u`, and compute as docs/ethos-u.md gives it
 (`arithmetic`, `ops`). `ops.IMPLEMENTATIONS` maps op classes to functions.
 """
 

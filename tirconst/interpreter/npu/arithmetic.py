@@ -1,4 +1,4 @@
-"""The NPU's integer arithmetic (ETHOS-U.md): scaling an accumulator by a
+"""The NPU's integer arithmetic (docs/ethos-u.md): scaling an accumulator by a
 (scale, shift) pair with one of the three rounding modes, and the activation
 range Vela derives from real clamp values."""
 

@@ -17,11 +17,12 @@ from tirconst.dialects.npu import (
     DepthwiseConv2DOp,
     DmaOp,
     ElementwiseOp,
-    FeatureMapAttr,
     PoolingOp,
 )
 from tirconst.dialects.npu.ops import BlockOp, WeightedOp, WindowOp
+from tirconst.dialects.tir.quantization import quantize_multiplier
 from tirconst.formats.ethos_u.bias import decode_bias
+from tirconst.formats.ethos_u.hardware import LUT_ADDRESS, LUT_SLOT_BYTES
 from tirconst.formats.ethos_u.weights import (
     WeightEncoding,
     WeightFormatError,
@@ -38,18 +39,6 @@ from tirconst.interpreter.npu.memory import Memory, MemoryFault
 from tirconst.kernels.elementwise import add as tfl_add
 from tirconst.kernels.elementwise import mul as tfl_mul
 from tirconst.kernels.elementwise import sub as tfl_sub
-
-# The start of the lookup-table memory in region 0x103 (Vela's
-# shram_lut_address) per accelerator; 8 slots of 256 bytes follow.
-LUT_ADDRESS = {
-    "ethos-u55-32": 0x3800,
-    "ethos-u55-64": 0x3800,
-    "ethos-u55-128": 0x5800,
-    "ethos-u55-256": 0xB800,
-    "ethos-u65-256": 0xB800,
-    "ethos-u65-512": 0xB800,
-}
-LUT_SLOT_BYTES = 256
 
 
 class OpError(Exception):
@@ -186,70 +175,29 @@ def run_depthwise(op: DepthwiseConv2DOp, mem: Memory) -> None:
     _finish(op, mem, acc + bias, scale, shift)
 
 
-def _quantize_multiplier(real: float) -> tuple[int, int]:
-    """TFLite's QuantizeMultiplier: real ≈ m · 2^(s − 31), m in [2^30, 2^31)."""
-    if real == 0.0:
-        return 0, 0
-    q, s = np.frexp(real)
-    m = int(np.sign(q) * np.floor(abs(q) * 2.0**31 + 0.5))
-    if m == 2**31:
-        m //= 2
-        s += 1
-    if s < -31:
-        return 0, 0
-    return m, int(s)
-
-
-def _same_quant(a: FeatureMapAttr, b: FeatureMapAttr) -> bool:
-    return a["scale"] == b["scale"] and a["zero_point"] == b["zero_point"]
-
-
 def run_pooling(op: PoolingOp, mem: Memory) -> None:
-    """max / average / reduce_sum over the window. Without `rescale` and with
-    equal IFM and OFM quantization no zero point is applied (as Vela sets it
-    up), so average pooling is TFLite's rounded division of raw values."""
-    kind = op.pool_type.data
+    """What the registers say (npu.pooling): the window's max or sum of
+    (IFM − zero point), scaled by the OFM_SCALE register where the op has
+    one, plus the OFM zero point. No float scale is used."""
     oh, ow, c = op.shape(op.ofm)
-    (kh, kw) = op.kernel["size"]
-    raw = mem.read(op.ifm, "the IFM").astype(np.int64)
-    if op.ofm_scale is not None:
-        _pool_registers(op, mem, raw)
-        return
-    plain = op.rescale is None and _same_quant(op.ifm, op.ofm)
-    zp_in = 0 if plain else op.ifm["zero_point"]
-    zp_out = 0 if plain else op.ofm["zero_point"]
-    x = raw - zp_in
-    if kind == "max":
+    x = mem.read(op.ifm, "the IFM").astype(np.int64) - op.ifm["zero_point"]
+    if op.pool_type.data == "max":
         xp = _padded(x, op.pad, np.iinfo(np.int64).min)
         acc = None
         for _, _, view in _taps(op, xp, oh, ow):
             acc = view.copy() if acc is None else np.maximum(acc, view)
     else:
         xp = _padded(x, op.pad, 0)
-        acc = np.zeros((oh, ow, c), dtype=np.int64)
+        acc = np.zeros((oh, ow, x.shape[2]), dtype=np.int64)
         for _, _, view in _taps(op, xp, oh, ow):
             acc += view
-        if kind == "average":
-            n = kh * kw
-            q = (np.abs(acc) + n // 2) // n
-            acc = np.where(acc > 0, q, -q)
+        if c == 1 and acc.shape[2] > 1:  # reduce_sum over the channels
+            acc = acc.sum(axis=2, keepdims=True)
     assert acc is not None
-    if op.rescale is not None:
-        scale, shift = (int(v) for v in op.rescale.get_values())
-    elif plain or op.ifm["scale"] is None or op.ofm["scale"] is None:
-        scale, shift = 1, 0
-    else:
-        m, s = _quantize_multiplier(
-            float(np.float64(np.float32(op.ifm["scale"])) / np.float32(op.ofm["scale"]))
-        )
-        scale, shift = m, 31 - s
-    acc_scaled = acc if (scale, shift) == (1, 0) else None
-    if acc_scaled is None:
-        try:
-            acc_scaled = scale_accumulator(acc, scale, shift, op.rounding_mode.data)
-        except ArithmeticError_ as e:
-            raise OpError(str(e)) from None
-    store(op, mem, acc_scaled + zp_out)
+    register = op.scale_register()
+    if register is not None:
+        acc = _scaled(op, acc, *register)
+    store(op, mem, acc + op.ofm["zero_point"])
 
 
 def _double_round(v: np.ndarray, scale: int, shift: int) -> np.ndarray:
@@ -280,29 +228,6 @@ def _scaled(op: BlockOp, v: np.ndarray, scale: int, shift: int) -> np.ndarray:
         return scale_accumulator(v, scale, shift, op.rounding_mode.data)
     except ArithmeticError_ as e:
         raise OpError(str(e)) from None
-
-
-def _pool_registers(op: PoolingOp, mem: Memory, raw: np.ndarray) -> None:
-    """Pooling with the OFM_SCALE register (a decoded stream): max or sum of
-    (IFM - zero point), times the register (average: it holds 1 / area)."""
-    assert op.ofm_scale is not None
-    oh, ow, c = op.shape(op.ofm)
-    x = raw - op.ifm["zero_point"]
-    if op.pool_type.data == "max":
-        xp = _padded(x, op.pad, np.iinfo(np.int64).min)
-        acc = None
-        for _, _, view in _taps(op, xp, oh, ow):
-            acc = view.copy() if acc is None else np.maximum(acc, view)
-    else:
-        xp = _padded(x, op.pad, 0)
-        acc = np.zeros((oh, ow, x.shape[2]), dtype=np.int64)
-        for _, _, view in _taps(op, xp, oh, ow):
-            acc += view
-        if c == 1 and acc.shape[2] > 1:  # reduce_sum over the channels
-            acc = acc.sum(axis=2, keepdims=True)
-    assert acc is not None
-    scale, shift = (int(v) for v in op.ofm_scale.get_values())
-    store(op, mem, _scaled(op, acc, scale, shift) + op.ofm["zero_point"])
 
 
 def _elementwise_registers(op: ElementwiseOp, a: np.ndarray, b: np.ndarray):
@@ -336,7 +261,7 @@ def _elementwise_registers(op: ElementwiseOp, a: np.ndarray, b: np.ndarray):
 
 def _tfl_binary(op: ElementwiseOp, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """add / sub / mul with the integers TFLite derives from the float32
-    scales (the NPU's registers equal them: ETHOS-U.md)."""
+    scales (the NPU's registers equal them: docs/ethos-u.md)."""
     ifm, ifm2, ofm = op.ifm, op.ifm2, op.ofm
     assert ifm2 is not None
     sa, sb, so = (np.float32(fm["scale"]) for fm in (ifm, ifm2, ofm))
@@ -353,12 +278,12 @@ def _tfl_binary(op: ElementwiseOp, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         common["lhs_zp"], common["rhs_zp"] = common["rhs_zp"], common["lhs_zp"]
         sa, sb = sb, sa
     if op.op_type.data == "mul":
-        m, s = _quantize_multiplier(float(np.float32(sa * sb) / so))
+        m, s = quantize_multiplier(float(np.float32(sa * sb) / so))
         return tfl_mul(a, b, output_multiplier=m, output_shift=s, **common)
     twice = 2.0 * max(float(sa), float(sb))
-    lm, ls = _quantize_multiplier(float(sa) / twice)
-    rm, rs = _quantize_multiplier(float(sb) / twice)
-    om, os_ = _quantize_multiplier(twice / ((1 << 20) * float(so)))
+    lm, ls = quantize_multiplier(float(sa) / twice)
+    rm, rs = quantize_multiplier(float(sb) / twice)
+    om, os_ = quantize_multiplier(twice / ((1 << 20) * float(so)))
     fn = tfl_add if op.op_type.data == "add" else tfl_sub
     return fn(
         a, b, left_shift=20, lhs_multiplier=lm, lhs_shift=ls, rhs_multiplier=rm,
@@ -440,4 +365,4 @@ IMPLEMENTATIONS: dict[type, Implementation] = {
     DmaOp: run_dma,
 }
 
-__all__ = ["IMPLEMENTATIONS", "LUT_ADDRESS", "MemoryFault", "OpError"]
+__all__ = ["IMPLEMENTATIONS", "MemoryFault", "OpError"]

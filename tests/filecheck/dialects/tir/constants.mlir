@@ -154,7 +154,7 @@ builtin.module {
   // CHECK-NEXT: tir.constant @nested = dense<[1, 2, 3, 4, 5, 6]> : tensor<2x3xi16>
   tir.constant @nested = dense<[[1, 2, 3], [4, 5, 6]]> : tensor<2x3xi16>
   // Rank 0 and zero-size data.
-  // CHECK-NEXT: tir.constant @scalar = dense<[42]> : tensor<i32>
+  // CHECK-NEXT: tir.constant @scalar = dense<42> : tensor<i32>
   // CHECK-NEXT: tir.constant @empty = dense<[]> : tensor<0x4xf32>
   tir.constant @scalar = dense<42> : tensor<i32>
   tir.constant @empty = dense<[]> : tensor<0x4xf32>

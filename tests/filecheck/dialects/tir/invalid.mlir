@@ -563,9 +563,9 @@ tir.func @f(%x : !tir.buffer<1x4x4x2xi8>, %w : !tir.buffer<3x3x3x2xi8>, %b : !ti
 
 // -----
 
-// tir.conv2d: filter input channels match the input's
+// tir.conv2d: the input's channels are the filter's times the groups
 // CHECK-NEXT: {{^}}// {{-{5}$}}
-// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.conv2d' op in @f: filter has 4 input channels, input has 2
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.conv2d' op in @f: filter has 4 input channels and 3 outputs, input has 2 (a grouped convolution needs both divisible by the groups)
 tir.func @f(%x : !tir.buffer<1x4x4x2xi8>, %w : !tir.buffer<3x3x3x4xi8>, %b : !tir.buffer<3xi32>, %y : !tir.buffer<1x2x2x3xi8>) {
   tir.conv2d ins(%x, %w, %b : !tir.buffer<1x4x4x2xi8>, !tir.buffer<3x3x3x4xi8>, !tir.buffer<3xi32>) outs(%y : !tir.buffer<1x2x2x3xi8>) {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, input_zp = 0, output_zp = 0, multiplier = array<i32: 1, 1, 1>, shift = array<i32: 0, 0, 0>, act_min = -128, act_max = 127}
 }

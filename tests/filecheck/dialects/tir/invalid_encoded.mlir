@@ -67,7 +67,7 @@ builtin.module {
 
 // -----
 
-// CHECK: error: 'tir.conv2d' op{{.*}}filter has 32 input channels, input has 16
+// CHECK: error: 'tir.conv2d' op{{.*}}weights encoded for 32 input channels, input has 16
 builtin.module {
   tir.func @ci(%x : !tir.buffer<1x1x1x16xi8>, %w : !tir.buffer<224xui8>, %y : !tir.buffer<1x1x1x4xi8>) {
     tir.conv2d ins(%x, %w : !tir.buffer<1x1x1x16xi8>, !tir.buffer<224xui8>) outs(%y : !tir.buffer<1x1x1x4xi8>) {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, input_zp = 0 : i64, output_zp = 0 : i64, multiplier = array<i32: 1073741824, 1073741824, 1073741824, 1073741824>, shift = array<i32: 0, 0, 0, 0>, act_min = -128 : i64, act_max = 127 : i64, encoded_weights = #tir.encoded_weights<block_config = [2, 2, 8], core(bias = [0, 40], weights = [48, 176], #npu.weight_encoding<"ethos-u55-128", [4, 1, 1, 32], block_depth = 8>)>}

@@ -20,6 +20,8 @@ shifts, two-core weight streams) is a `ConversionError` naming the op.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ethosu.vela import api
 from xdsl.dialects.builtin import (
     ArrayAttr,
@@ -56,8 +58,8 @@ from tirconst.dialects.npu import (
     WeightEncodingAttr,
     WeightStreamAttr,
 )
-from tirconst.dialects.npu.build import SHRAM_BYTES
 from tirconst.dialects.tir.types import DTYPES
+from tirconst.formats.ethos_u.hardware import SHRAM_BYTES
 from tirconst.formats.ethos_u.weights import ACCELERATORS, WeightEncoding
 
 _DTYPE_NAMES = {
@@ -382,6 +384,18 @@ def _tensors(stream: StreamFile, ops: list[DecodedOp]) -> list[TensorOp]:
                 )  # fmt: skip
             )
     return out
+
+
+def npu_segments_module(segments: Sequence[Disassembly]) -> ModuleOp:
+    """The NPU segments of a file as one module: `npu.command_stream`s @main,
+    @main_1, @main_2, ... in segment order."""
+    streams = [
+        npu_module(d, "main" if k == 0 else f"main_{k}").ops.first
+        for k, d in enumerate(segments)
+    ]
+    for s in streams:
+        s.detach()  # type: ignore[union-attr]
+    return ModuleOp(streams)  # type: ignore[arg-type]
 
 
 def npu_module(dis: Disassembly, name: str = "main") -> ModuleOp:

@@ -1,0 +1,220 @@
+"""The bytes we ship, read back from the written file and run: every NPU
+segment of every model the tests build (each single-operator case, pools of
+every kind and size, a model split in two by a CPU operator) is compiled,
+disassembled from `MODEL_tirconst.tflite`, run in the npu interpreter on
+LiteRT's own input tensors and compared with LiteRT's outputs, bit for bit
+(`tirconst.backend.ethos_u.verify`); `tirconst-compile --verify` says so per
+segment. The bundled models get the same check in test_compile.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.test_compile import two_segment_model
+from tests.test_importer_litert import litert
+from tests.test_tflite_litert import CASES, Op, T, build_tflite
+from tirconst.backend.ethos_u import verify
+from tirconst.backend.ethos_u.containers import read_tflite_segments
+from tirconst.backend.ethos_u.verify import verify_compiled
+from tirconst.interpreter import random_inputs, run_function
+from tirconst.tools import compile as compile_tool
+from tirconst.tools.compile import Compiler, compile_model
+
+SEEDS = (0, 1, 2)
+
+
+def compiled(tmp: Path, name: str, data: bytes) -> tuple[Path, Path, list[str]]:
+    """Write the model, compile it; (model, written file, CPU remarks)."""
+    model = tmp / f"{name}.tflite"
+    model.write_bytes(data)
+    remarks: list[str] = []
+    compile_model(model, tmp / "out", remark=remarks.append)
+    return model, tmp / "out" / f"{name}_tirconst.tflite", remarks
+
+
+def assert_device_exact(model: Path, written: Path, seeds=SEEDS) -> int:
+    """Every segment exact on every seed; the number of segments."""
+    for seed in seeds:
+        checks = verify_compiled(model, written, seed)
+        for c in checks:
+            assert c.exact, f"{model.name} seed {seed}: {c.line()}"
+    return len(read_tflite_segments(written))
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_built_model_device_exact(tmp_path: Path, case: str, seed: int) -> None:
+    """Each single-operator case: on the NPU, exact from the file's bytes;
+    else on the CPU with a remark, and no segment in the file."""
+    rng = np.random.default_rng([seed, sorted(CASES).index(case), 7])
+    model, written, remarks = compiled(tmp_path, case, build_tflite(*CASES[case](rng)))
+    if assert_device_exact(model, written) == 0:
+        assert remarks, f"{case}: no NPU segment and no remark saying why"
+    # The whole compiled program (CPU part in the tir interpreter) too.
+    module, _ = Compiler(model, "ethos-u55-128", None).run()
+    inputs = {
+        k: v
+        for k, v in random_inputs(module, seed=seed).items()
+        if k.startswith("input")
+    }
+    ours = run_function(module, inputs)
+    interp = litert(model, inputs)
+    for i, d in enumerate(interp.get_output_details()):
+        want = interp.get_tensor(d["index"])
+        assert np.array_equal(ours[f"output{i}"].reshape(want.shape), want), case
+
+
+def test_split_model_device_exact(tmp_path: Path) -> None:
+    model, written, remarks = compiled(tmp_path, "split", two_segment_model(0))
+    assert assert_device_exact(model, written) == 2
+    assert any("softmax" in r for r in remarks)
+
+
+_POOL = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(["AVERAGE_POOL_2D", "MAX_POOL_2D"]),
+        "k": st.tuples(st.integers(1, 12), st.integers(1, 12)),
+        "stride": st.tuples(st.integers(1, 3), st.integers(1, 3)),
+        "same": st.booleans(),
+        "hw": st.tuples(st.integers(1, 16), st.integers(1, 16)),
+        "c": st.integers(1, 24),
+        "zp": st.integers(-128, 127),
+        "scale": st.floats(0.001, 1.0),
+        "act": st.sampled_from([0, 1, 2, 3]),
+    }
+)
+
+
+def pool_model(p: dict) -> bytes:
+    (kh, kw), (sy, sx) = p["k"], p["stride"]
+    h, w = p["hw"]
+    if not p["same"]:
+        h, w = max(h, kh), max(w, kw)
+        oh, ow = (h - kh) // sy + 1, (w - kw) // sx + 1
+    else:
+        oh, ow = -(-h // sy), -(-w // sx)
+    s = float(np.float32(p["scale"]))
+    opts = {
+        "Padding": 0 if p["same"] else 1,
+        "StrideW": sx,
+        "StrideH": sy,
+        "FilterWidth": kw,
+        "FilterHeight": kh,
+        "FusedActivationFunction": p["act"],
+    }
+    tensors = [
+        T((1, h, w, p["c"]), np.int8, s, p["zp"]),
+        T((1, oh, ow, p["c"]), np.int8, s, p["zp"]),
+    ]
+    return build_tflite(
+        tensors, [Op(p["kind"], [0], [1], ("Pool2DOptions", opts))], [0], [1]
+    )
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(p=_POOL)
+def test_random_pool_device_exact(tmp_path: Path, p: dict) -> None:
+    """Pools of every kind, padding and kernel size (1..12), any zero point:
+    npu IR -> Vela -> payload in the file -> disassembled -> run, equal to
+    LiteRT; what stays on the CPU says why."""
+    model, written, remarks = compiled(tmp_path, "pool", pool_model(p))
+    if assert_device_exact(model, written, seeds=(0,)) == 0:
+        assert remarks
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    s_in=st.floats(0.001, 1.0),
+    s_out=st.floats(0.001, 1.0),
+    z_in=st.integers(-128, 127),
+    z_out=st.integers(-128, 127),
+)
+def test_random_requantize_device_exact(
+    tmp_path_factory: pytest.TempPathFactory, s_in, s_out, z_in, z_out
+) -> None:
+    """int8 -> int8 QUANTIZE: a 1x1 average pool with an explicit OFM scale."""
+    tmp = tmp_path_factory.mktemp("q")
+    f32 = [float(np.float32(v)) for v in (s_in, s_out)]
+    tensors = [T((3, 40), np.int8, f32[0], z_in), T((3, 40), np.int8, f32[1], z_out)]
+    data = build_tflite(tensors, [Op("QUANTIZE", [0], [1])], [0], [1])
+    model, written, _ = compiled(tmp, "q", data)
+    assert assert_device_exact(model, written, seeds=(0,)) == 1
+
+
+def test_a_difference_names_op_index_got_want(tmp_path: Path) -> None:
+    """A segment output that is not LiteRT's reports where it first differs."""
+    rng = np.random.default_rng(1)
+    model, written, _ = compiled(
+        tmp_path, "fc", build_tflite(*CASES["fully_connected"](rng))
+    )
+    (check,) = verify_compiled(model, written, 0)
+    assert check.exact
+    real = verify.litert_tensors
+
+    def off_by_one(m, seed):
+        out = real(m, seed)
+        name = check.outputs[0].tensor
+        out[name] = out[name].copy()
+        out[name].reshape(-1)[3] += 1
+        return out
+
+    verify.litert_tensors = off_by_one
+    try:
+        (bad,) = verify_compiled(model, written, 0)
+    finally:
+        verify.litert_tensors = real
+    assert not bad.exact
+    assert bad.outputs[0].first is not None and bad.outputs[0].first[0] == 3
+    line = bad.line()
+    assert "FULLY_CONNECTED" in line and "element 3" in line and "1 of" in line
+
+
+def test_verify_option(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    model = tmp_path / "split.tflite"
+    model.write_bytes(two_segment_model(1))
+    out = tmp_path / "out"
+    assert (
+        compile_tool.main(
+            [str(model), "--output-dir", str(out), "--verify", "--seed", "4"]
+        )
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert text.count("verify (seed 4): segment") == 2 and "differs" not in text
+    # A wrong answer from a segment is exit 1 and a line saying where.
+    real = verify.litert_tensors
+
+    def wrong(m, seed):
+        out = real(m, seed)
+        out[list(out)[-1]] = out[list(out)[-1]] ^ np.int8(1)
+        return out
+
+    monkeypatch.setattr(verify, "litert_tensors", wrong)
+    assert compile_tool.main([str(model), "--output-dir", str(out), "--verify"]) == 1
+    assert "differs at #2 CONV_2D" in capsys.readouterr().out
+
+
+def test_verify_without_npu_segment(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    tensors = [T((2, 256), np.int8, 0.1, 0), T((2, 256), np.int8, 1 / 256, -128)]
+    model = tmp_path / "sm.tflite"
+    model.write_bytes(
+        build_tflite(
+            tensors,
+            [Op("SOFTMAX", [0], [1], ("SoftmaxOptions", {"Beta": 1.0}))],
+            [0],
+            [1],
+        )
+    )
+    assert (
+        compile_tool.main([str(model), "--output-dir", str(tmp_path), "--verify"]) == 0
+    )
+    assert "no NPU segment" in capsys.readouterr().out

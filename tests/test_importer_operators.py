@@ -1,0 +1,179 @@
+"""The operators added to the importer's table, in models: an operator with
+several outputs (SPLIT) and a variadic one (CONCATENATION) between NPU
+segments, compiled, exact at the device and in the tir interpreter against
+LiteRT; and the importer's errors for what TFLite's kernels refuse. The
+single-operator property cases are `test_tflite_litert.CASES` (LiteRT vs our
+kernels) and `test_device_bytes.test_built_model_device_exact` (compiled)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.test_device_bytes import assert_device_exact, compiled
+from tests.test_importer_litert import litert
+from tests.test_tflite_litert import Op, T, build_tflite
+from tirconst.dialects import tir
+from tirconst.frontend.importer import import_tflite
+from tirconst.frontend.operator_table import OPERATORS
+from tirconst.frontend.tflite_reader import TFLiteImportError, read_tflite_bytes
+from tirconst.interpreter import random_inputs, run_function
+from tirconst.tools.compile import Compiler
+
+_CONV = {
+    "Padding": 0,
+    "StrideW": 1,
+    "StrideH": 1,
+    "FusedActivationFunction": 0,
+    "DilationWFactor": 1,
+    "DilationHFactor": 1,
+}
+
+
+def _weights(rng: np.random.Generator, co: int, ci: int, s_in: float) -> list[T]:
+    return [
+        T(
+            (co, 3, 3, ci),
+            np.int8,
+            0.01,
+            0,
+            data=rng.integers(-128, 128, (co, 3, 3, ci)),
+        ),
+        T((co,), np.int32, s_in * 0.01, 0, data=rng.integers(-999, 999, co)),
+    ]
+
+
+def split_model(seed: int) -> bytes:
+    """CONV_2D -> SPLIT (CPU) -> CONV_2D on the second part; the first part
+    is a model output. The second NPU segment reads SPLIT's output 1."""
+    rng = np.random.default_rng(seed)
+    tensors = [
+        T((1, 6, 6, 4), np.int8, 0.05, -3),  # 0 input
+        *_weights(rng, 8, 4, 0.05),  # 1, 2
+        T((1, 6, 6, 8), np.int8, 0.1, 4),  # 3 conv out
+        T((1,), np.int32, data=np.array([3], np.int32)),  # 4 axis
+        T((1, 6, 6, 4), np.int8, 0.1, 4),  # 5 split out 0
+        T((1, 6, 6, 4), np.int8, 0.1, 4),  # 6 split out 1
+        *_weights(rng, 4, 4, 0.1),  # 7, 8
+        T((1, 6, 6, 4), np.int8, 0.03, 1),  # 9 output
+    ]
+    ops = [
+        Op("CONV_2D", [0, 1, 2], [3], ("Conv2DOptions", _CONV)),
+        Op("SPLIT", [4, 3], [5, 6], ("SplitOptions", {"NumSplits": 2})),
+        Op("CONV_2D", [6, 7, 8], [9], ("Conv2DOptions", _CONV)),
+    ]
+    return build_tflite(tensors, ops, [0], [5, 9])
+
+
+def concat_model(seed: int) -> bytes:
+    """Two CONV_2Ds -> CONCATENATION (CPU) -> CONV_2D."""
+    rng = np.random.default_rng(seed)
+    tensors = [
+        T((1, 5, 5, 3), np.int8, 0.05, -3),  # 0 input
+        *_weights(rng, 4, 3, 0.05),  # 1, 2
+        *_weights(rng, 2, 3, 0.05),  # 3, 4
+        T((1, 5, 5, 4), np.int8, 0.1, 2),  # 5
+        T((1, 5, 5, 2), np.int8, 0.1, 2),  # 6
+        T((1, 5, 5, 6), np.int8, 0.1, 2),  # 7 concatenated
+        *_weights(rng, 3, 6, 0.1),  # 8, 9
+        T((1, 5, 5, 3), np.int8, 0.04, 0),  # 10 output
+    ]
+    ops = [
+        Op("CONV_2D", [0, 1, 2], [5], ("Conv2DOptions", _CONV)),
+        Op("CONV_2D", [0, 3, 4], [6], ("Conv2DOptions", _CONV)),
+        Op("CONCATENATION", [5, 6], [7], ("ConcatenationOptions", {"Axis": 3})),
+        Op("CONV_2D", [7, 8, 9], [10], ("Conv2DOptions", _CONV)),
+    ]
+    return build_tflite(tensors, ops, [0], [10])
+
+
+@pytest.mark.parametrize("build", [split_model, concat_model])
+@pytest.mark.parametrize("seed", range(2))
+def test_cpu_operator_between_segments(tmp_path: Path, build, seed: int) -> None:  # type: ignore[no-untyped-def]
+    model, written, remarks = compiled(tmp_path, build.__name__, build(seed))
+    assert assert_device_exact(model, written) == 2
+    assert any("no NPU lowering yet" in r for r in remarks), remarks
+    module, _ = Compiler(model, "ethos-u55-128", None).run()
+    inputs = {
+        k: v
+        for k, v in random_inputs(module, seed=seed).items()
+        if k.startswith("input")
+    }
+    ours = run_function(module, inputs)
+    interp = litert(model, inputs)
+    for i, d in enumerate(interp.get_output_details()):
+        want = interp.get_tensor(d["index"])
+        assert np.array_equal(ours[f"output{i}"].reshape(want.shape), want)
+
+
+def test_split_is_one_slice_per_output() -> None:
+    module = import_tflite(read_tflite_bytes(split_model(0)))
+    slices = [op for op in module.walk() if isinstance(op, tir.StridedSliceOp)]
+    assert [op.begin for op in slices] == [(0, 0, 0, 0), (0, 0, 0, 4)]
+    assert [op.output.name_hint for op in slices] == ["output0", "op1_split_out1"]
+    assert {op.attributes["tflite.index"].value.data for op in slices} == {1}  # type: ignore[attr-defined]
+
+
+def _single(opcode: str, tensors: list[T], inputs: list[int], options=None) -> bytes:  # type: ignore[no-untyped-def]
+    out = len(tensors) - 1
+    return build_tflite(tensors, [Op(opcode, inputs, [out], options)], [0], [out])
+
+
+def test_concatenation_needs_equal_quantization() -> None:
+    data = build_tflite(
+        [
+            T((1, 2), np.int8, 0.1, 0),
+            T((1, 2), np.int8, 0.2, 0),
+            T((1, 4), np.int8, 0.1, 0),
+        ],
+        [Op("CONCATENATION", [0, 1], [2], ("ConcatenationOptions", {"Axis": 1}))],
+        [0, 1],
+        [2],
+    )
+    with pytest.raises(
+        TFLiteImportError,
+        match=r"^operator 0 \(CONCATENATION\), tensor 1 't1': input quantization "
+        "differs from the output's",
+    ):
+        import_tflite(read_tflite_bytes(data))
+
+
+def test_strided_slice_ellipsis_rejected() -> None:
+    x = T((2, 3), np.int8, 0.1, 0)
+    ints = [
+        T((2,), np.int32, data=np.array(v, np.int32)) for v in ([0, 0], [2, 3], [1, 1])
+    ]
+    opts = ("StridedSliceOptions", {"EllipsisMask": 1})
+    data = _single(
+        "STRIDED_SLICE", [x, *ints, T((2, 3), np.int8, 0.1, 0)], [0, 1, 2, 3], opts
+    )
+    with pytest.raises(
+        TFLiteImportError, match=r"STRIDED_SLICE\): ellipsis_mask is not"
+    ):
+        import_tflite(read_tflite_bytes(data))
+
+
+def test_unsupported_operators_listed_from_the_table() -> None:
+    assert "GATHER" not in OPERATORS
+    data = _single(
+        "GATHER",
+        [T((4,), np.int8, 0.1, 0), T((2,), np.int32), T((2,), np.int8, 0.1, 0)],
+        [0, 1],
+    )
+    with pytest.raises(
+        TFLiteImportError,
+        match=r"unsupported operator kind\(s\) GATHER: #0 GATHER \(t2\)",
+    ):
+        import_tflite(read_tflite_bytes(data))
+
+
+def test_readme_lists_the_table() -> None:
+    """The README's operator list is the table's (regenerate it when adding
+    an entry)."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    start = readme.index("<!-- operators:")
+    block = readme[readme.index("\n", start) : readme.index("<!-- end operators -->")]
+    listed = [n.strip().strip("`") for n in block.replace("\n", " ").split(",")]
+    assert listed == sorted(OPERATORS)

@@ -1,0 +1,167 @@
+"""The device bytes checked against the oracle: every NPU segment of a
+compiled `.tflite`, read back from the file, disassembled and run in the npu
+interpreter on LiteRT's own values of its input tensors, compared with
+LiteRT's values of its output tensors (BUILTIN_REF kernels), bit for bit.
+
+LiteRT runs the original model once per seed with every intermediate tensor
+kept; a segment's inputs and outputs are tensors of the original graph (the
+writer keeps their names), so each segment is checked on its own, and the
+model's outputs are checked where a segment writes them (the others come from
+CPU operators, which are LiteRT's own kernels in the written file too).
+
+    for check in verify_compiled("m.tflite", "out/m_tirconst.tflite", seed=0):
+        print(check.line())
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tirconst.backend.ethos_u.decoder import disassemble_segments
+from tirconst.backend.ethos_u.disasm_ir import npu_module
+
+
+@dataclass(frozen=True)
+class OutputCheck:
+    """One output tensor of a segment: how many elements equal LiteRT's, and
+    the first that does not (flat index, got, want)."""
+
+    tensor: str
+    producer: str  # the original operator that writes it, "#index OPCODE"
+    size: int
+    equal: int
+    first: tuple[int, int, int] | None
+
+    @property
+    def exact(self) -> bool:
+        return self.equal == self.size
+
+
+@dataclass(frozen=True)
+class SegmentCheck:
+    segment: int
+    operator: int  # the ethos-u operator's index in the compiled model
+    outputs: tuple[OutputCheck, ...]
+
+    @property
+    def exact(self) -> bool:
+        return all(o.exact for o in self.outputs)
+
+    def line(self) -> str:
+        head = f"segment {self.segment} (operator {self.operator})"
+        if self.exact:
+            n = sum(o.size for o in self.outputs)
+            return f"{head}: exact ({len(self.outputs)} outputs, {n} elements)"
+        bad = next(o for o in self.outputs if not o.exact)
+        assert bad.first is not None
+        index, got, want = bad.first
+        return (
+            f"{head}: differs at {bad.producer} '{bad.tensor}' element {index}: "
+            f"got {got}, want {want} ({bad.size - bad.equal} of {bad.size} differ)"
+        )
+
+
+def litert_tensors(model: str | Path, seed: int) -> dict[str, np.ndarray]:
+    """Every tensor of `model` by name after one LiteRT run (reference
+    kernels) on seeded random inputs over each input type's whole range."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    interp = Interpreter(
+        model_path=str(model),
+        experimental_op_resolver_type=OpResolverType.BUILTIN_REF,
+        experimental_preserve_all_tensors=True,
+    )
+    interp.allocate_tensors()
+    rng = np.random.default_rng(seed)
+    for d in interp.get_input_details():
+        if np.issubdtype(d["dtype"], np.integer):
+            info = np.iinfo(d["dtype"])
+            x = rng.integers(info.min, info.max + 1, d["shape"], dtype=d["dtype"])
+        else:
+            x = rng.standard_normal(d["shape"]).astype(d["dtype"])
+        interp.set_tensor(d["index"], x)
+    interp.invoke()
+    out = {}
+    for d in interp.get_tensor_details():
+        try:
+            out[d["name"]] = interp.get_tensor(d["index"])
+        except ValueError:
+            continue  # tensors LiteRT did not keep (constants, freed)
+    return out
+
+
+def _graph_names(model: str | Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(tensor name -> "#index OPCODE" of the operator that writes it, the
+    names a raw `.npz` gives the model's inputs and outputs -> tensor name)."""
+    import tflite
+
+    m = tflite.Model.GetRootAsModel(Path(model).read_bytes(), 0)
+    opcodes = {
+        v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")
+    }
+    sg = m.Subgraphs(0)
+
+    def name(t: int) -> str:
+        return sg.Tensors(int(t)).Name().decode(errors="replace")
+
+    producers = {}
+    for k in range(sg.OperatorsLength()):
+        op = sg.Operators(k)
+        code = m.OperatorCodes(op.OpcodeIndex())
+        kind = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
+        for t in op.OutputsAsNumpy():
+            producers[name(t)] = f"#{k} {opcodes.get(kind, kind)}"
+    raw = {f"input{i}": name(t) for i, t in enumerate(sg.InputsAsNumpy())}
+    raw |= {f"output{i}": name(t) for i, t in enumerate(sg.OutputsAsNumpy())}
+    return producers, raw
+
+
+def verify_compiled(
+    original: str | Path, compiled: str | Path, seed: int = 0
+) -> list[SegmentCheck]:
+    """Each NPU segment of `compiled` against LiteRT on `original`."""
+    from tirconst.interpreter.npu import run_stream
+
+    reference = litert_tensors(original, seed)
+    producers, raw_names = _graph_names(original)
+    checks = []
+    for segment, dis in enumerate(disassemble_segments(compiled)):
+        # A raw .npz names the model's inputs and outputs by position.
+        names = raw_names if dis.stream.kind == "npz" else {}
+        module = npu_module(dis)
+        tensors = module.ops.first.tensors()  # type: ignore[union-attr]
+        inputs = {
+            t.tensor_name.data: reference[
+                names.get(t.tensor_name.data, t.tensor_name.data)
+            ].reshape(t.shape)
+            for t in tensors
+            if t.kind.data == "input"
+        }
+        got = run_stream(module, inputs)
+        outputs = []
+        for t in tensors:
+            if t.kind.data != "output":
+                continue
+            name = names.get(t.tensor_name.data, t.tensor_name.data)
+            want = reference[name].reshape(-1).astype(np.int64)
+            have = got[t.tensor_name.data].reshape(-1).astype(np.int64)
+            wrong = np.flatnonzero(have != want)
+            first = None
+            if wrong.size:
+                i = int(wrong[0])
+                first = (i, int(have[i]), int(want[i]))
+            outputs.append(
+                OutputCheck(
+                    name,
+                    producers.get(name, "?"),
+                    want.size,
+                    want.size - wrong.size,
+                    first,
+                )
+            )
+        operator = dis.stream.operator or 0
+        checks.append(SegmentCheck(segment, operator, tuple(outputs)))
+    return checks

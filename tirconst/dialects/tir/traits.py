@@ -1,0 +1,97 @@
+"""What passes ask of an operator op, as xDSL traits (MLIR's op interfaces):
+a pass asks `op.get_trait(T)`, never the op's class, so a new operator that
+declares its traits needs no edit in tiling, staging or planning.
+
+The weighted interface (filter, bias, per-channel data, the filter as the
+NPU reads it, its NPU geometry) is the `WeightedOp` base class of
+`convolution_ops`; the traits here describe the data flow of an op's
+feature maps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xdsl.ir import Operation
+from xdsl.traits import OpTrait
+
+
+def _p(op: Operation, name: str) -> Any:
+    return op.p(name)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Elementwise(OpTrait):
+    """Output element i depends only on the elements at i of `operands`
+    (each of the output's shape, or broadcast to it); other operands (a
+    lookup table) are read whole. A tile of the output reads the same tile
+    of each full-size operand, and the output may take the bytes of such an
+    operand that dies at the op (in place)."""
+
+    operands: tuple[str, ...] = ("input",)
+
+    def verify(self, op: Operation) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class Windowed(OpTrait):
+    """NHWC `input` -> `output` where output rows [y0, y1) read a window of
+    input rows: the kernel height, stride and dilation along H come from
+    `kernel` ("filter": the filter's axis 1, with `stride` and `dilation`;
+    "window": the `window` property, with `stride`; None: one row, stride 1),
+    the rows' padding is `padding`[top], `padding`[bottom]. `channels` says
+    which input channels output channels [c0, c1) read: "same" (pooling),
+    "all" (a convolution), "multiplier" (depthwise: c // depth_multiplier);
+    `depth_slices`: whether the output may be computed in depth slices."""
+
+    kernel: str | None = "filter"
+    padding: str = "pad"
+    top: int = 0
+    bottom: int = 2
+    channels: str = "all"
+    depth_slices: bool = True
+
+    def verify(self, op: Operation) -> None:
+        return None
+
+    def rows(self, op: Operation) -> tuple[int, int, int]:
+        """(kernel height, stride, dilation) along H."""
+        if self.kernel == "filter":
+            kh = op.shape(op.filter)[1]  # type: ignore[attr-defined]
+            return kh, _p(op, "stride")[0], _p(op, "dilation")[0]
+        if self.kernel == "window":
+            return _p(op, "window")[0], _p(op, "stride")[0], 1
+        return 1, 1, 1
+
+    def pad_rows(self, op: Operation) -> tuple[int, int]:
+        """(top, bottom) padding of the input height."""
+        p = _p(op, self.padding)
+        return p[self.top], p[self.bottom]
+
+    def with_pad_rows(self, op: Operation, top: int, bottom: int) -> list[int]:
+        """The op's padding property with the height padding replaced."""
+        p = list(_p(op, self.padding))
+        p[self.top], p[self.bottom] = top, bottom
+        return p
+
+    def input_channels(
+        self, op: Operation, c0: int, c1: int, ci: int
+    ) -> tuple[int, int]:
+        """The input channels output channels [c0, c1) read."""
+        if self.channels == "same":
+            return c0, c1
+        if self.channels == "multiplier":
+            dm = _p(op, "depth_multiplier")
+            return c0 // dm, c1 // dm
+        return 0, ci
+
+    def slice_step(self, op: Operation) -> int:
+        """Depth slices must start at multiples of this (1: any)."""
+        if self.channels == "multiplier":
+            return _p(op, "depth_multiplier")
+        return 1
+
+
+__all__ = ["Elementwise", "Windowed"]
