@@ -43,7 +43,7 @@ from tirconst.dialects.tir.types import DTYPES
 from tirconst.frontend.tvm import import_tvm
 from tirconst.interpreter import InterpreterError, run_function
 
-EXAMPLES = int(os.environ.get("TIRCONST_TVM_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("TIRCONST_TVM_EXAMPLES", "40"))
 INTS = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32"]
 FLOATS = ["float32", "float64", "float16"]
 NSW = arith.IntegerOverflowAttr([arith.IntegerOverflowFlag.NSW])
@@ -69,7 +69,7 @@ class Gen:
         self.scalars: list[tuple[SSAValue, str, bool]] = []
         """Lets and loop variables: value, dtype, safe in an index."""
         self.tainted = False  # a value-changing integer cast was drawn
-        self.budget = 40  # statements left
+        self.budget = 16  # statements left
         self.nesting = 0  # indices being drawn
 
     def add(self, op: Operation) -> SSAValue:
