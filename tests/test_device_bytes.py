@@ -55,7 +55,12 @@ def test_built_model_device_exact(tmp_path: Path, case: str, seed: int) -> None:
     model, written, remarks = compiled(tmp_path, case, build_tflite(*CASES[case](rng)))
     if assert_device_exact(model, written) == 0:
         assert remarks, f"{case}: no NPU segment and no remark saying why"
-    # The whole compiled program (CPU part in the tir interpreter) too.
+    assert_program_equals_litert(model, seed)
+
+
+def assert_program_equals_litert(model: Path, seed: int) -> None:
+    """The whole compiled program (NPU part in the npu interpreter, CPU part
+    in the tir interpreter, on the planned bytes) equals LiteRT."""
     module, _ = Compiler(model, "ethos-u55-128", None).run()
     inputs = {
         k: v
@@ -66,7 +71,8 @@ def test_built_model_device_exact(tmp_path: Path, case: str, seed: int) -> None:
     interp = litert(model, inputs)
     for i, d in enumerate(interp.get_output_details()):
         want = interp.get_tensor(d["index"])
-        assert np.array_equal(ours[f"output{i}"].reshape(want.shape), want), case
+        got = ours[f"output{i}"].reshape(want.shape)
+        assert np.array_equal(got, want), f"{model.name} output{i}"
 
 
 def test_split_model_device_exact(tmp_path: Path) -> None:

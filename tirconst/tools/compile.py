@@ -3,11 +3,13 @@ stream, with Vela's flag names and output formats.
 
     tirconst-compile MODEL.tflite [--accelerator-config ethos-u55-128]
         [--output-dir OUT] [--output-format tflite|raw] [--sram-budget BYTES]
+        [--optimise Performance|Size] [--arena-cache-size BYTES]
         [--dump-ir DIR] [--print-pipeline] [--verify [--seed N]]
 
 The chain is the passes of `pipeline_text()`, the same string `tirconst-opt
 -p` runs, so a user can stop after any pass: import, tir-legalize-npu,
-tir-tile (cascaded, to the budget or to the least SRAM it finds),
+tir-tile (cascaded: Performance only as far as the SRAM limit needs, Size to
+the least SRAM it finds),
 tir-encode-weights, tir-stage-weights, tir-plan-memory, convert-tir-to-npu;
 then Vela's command-stream generator and the output files
 (`backend/ethos_u`: `package`, `writers`, `raw`, `summary`). Every output is
@@ -546,7 +548,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="BYTES",
         help="tile to fit this SRAM, inputs and outputs included as the summary "
         "counts it; below the least the tiler reaches is an error naming it "
-        "(default: within 2x of that least)",
+        "(default: --optimise Performance tiles only to --arena-cache-size)",
     )
     p.add_argument(
         "--config",
