@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
+from tirconst.core.diagnostics import error_line
 from tirconst.interpreter.errors import (
     InterpreterError,
     NotEquivalentError,
@@ -47,7 +48,7 @@ def check_equivalent(
     """
     pb, pa = _program(before, "before"), _program(after, "after")
     if trials < 1:
-        raise InterpreterError(f"error: trials must be >= 1, got {trials}")
+        raise InterpreterError(error_line(f"trials must be >= 1, got {trials}"))
     names = [function] if function else [f.sym_name.data for f in pb.functions()]
     if not names:
         raise InterpreterError(f"{pb.name}: error: no tir.func to compare")

@@ -58,7 +58,7 @@ from xdsl.irdl.operations import (
     VarSingleBlockRegionDef,
 )
 
-from tirconst.core.diagnostics import ToolError
+from tirconst.core.diagnostics import ToolError, error_line
 from tirconst.core.files import atomic_output
 from tirconst.dialects.tir.operators import Ints, OperatorOp, Scales
 from tirconst.tools.driver import reports_errors
@@ -238,8 +238,10 @@ def op_syntax(cls: type[IRDLOperation], doc: Docstring) -> str:
     if cls.parse.__func__ is Operation.parse.__func__:  # pyright: ignore
         return _generic_syntax(op_def)
     raise ToolError(
-        f"error: {cls.name} ({cls.__name__}) has a custom parser but no `Syntax:` "
-        "block in its docstring"
+        error_line(
+            f"{cls.name} ({cls.__name__}) has a custom parser but no `Syntax:` "
+            "block in its docstring"
+        )
     )
 
 
@@ -284,11 +286,12 @@ def render_op(cls: type[IRDLOperation]) -> str:
     """The reference section of one op; raises ToolError if its docs are lacking."""
     doc = split_docstring(cls)
     if not doc.meaning:
-        raise ToolError(f"error: {cls.name} ({cls.__name__}) has no docstring")
+        raise ToolError(error_line(f"{cls.name} ({cls.__name__}) has no docstring"))
     if doc.example is None:
         raise ToolError(
-            f"error: {cls.name} ({cls.__name__}) has no `Example:` block in its "
-            "docstring"
+            error_line(
+                f"{cls.name} ({cls.__name__}) has no `Example:` block in its docstring"
+            )
         )
     op_def = cls.get_irdl_definition()
     operands = [

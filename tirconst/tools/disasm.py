@@ -33,7 +33,7 @@ from tirconst.backend.ethos_u.decoder import Disassembly
 from tirconst.backend.ethos_u.disasm_ir import ConversionError, npu_segments_module
 from tirconst.backend.ethos_u.listing import format_operations
 from tirconst.backend.ethos_u.memcheck import check_memory, format_accesses
-from tirconst.core.diagnostics import ToolError
+from tirconst.core.diagnostics import ToolError, error_line
 from tirconst.core.files import atomic_output
 from tirconst.tools.driver import reading, reports_errors
 
@@ -42,7 +42,7 @@ TOOL = "tirconst-disasm"
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # type: ignore[override]
-        print(f"{TOOL}: error: {message}", file=sys.stderr)
+        print(error_line(message, TOOL), file=sys.stderr)
         sys.exit(2)
 
 
@@ -93,7 +93,7 @@ def _disassemble(args: argparse.Namespace) -> int:
         dis = [Disassembly(st, c, decode_operations(c)) for st, c in segments]
     except StreamError as e:
         where = f"{args.file}: {e.location}" if e.word is not None else args.file
-        raise ToolError(f"{where}: error: {e.message}") from None
+        raise ToolError(error_line(e.message, where)) from None
     if args.check_memory:
         texts, found = zip(*(_memory_report(d) for d in dis), strict=True)
         _write(_joined(list(texts)), args.output)
@@ -110,7 +110,7 @@ def _disassemble(args: argparse.Namespace) -> int:
     except VerifyException as e:
         first = str(e).strip().splitlines()[0]
         raise ToolError(
-            f"{args.file}: error: decoded IR does not verify: {first}"
+            error_line(f"decoded IR does not verify: {first}", args.file)
         ) from None
     text = io.StringIO()
     Printer(stream=text).print_op(module)

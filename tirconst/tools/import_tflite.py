@@ -74,7 +74,7 @@ def _import(args: argparse.Namespace) -> None:
             try:
                 module = import_tvmscript(args.model)
             except TVMImportError as e:
-                raise ToolError(f"{args.model}: error: {e}") from None
+                raise ToolError(error_line(e, args.model)) from None
         else:
             module = import_tflite(args.model)
     except TFLiteImportError as e:

@@ -161,7 +161,7 @@ class TirconstOptMain(xDSLOptMain):
         try:
             write_tvmscript(prog, output, path)
         except TVMScriptExportError as e:
-            raise ToolError(f"{self.get_input_name()}: error: {e}") from None
+            raise ToolError(error_line(e, self.get_input_name())) from None
 
     def write_resulting_program(self, prog: ModuleOp, output: IO[str]) -> None:
         """Print straight to `output`: the text of a module with large

@@ -19,7 +19,7 @@ import argparse
 import re
 import sys
 
-from tirconst.core.diagnostics import ToolError
+from tirconst.core.diagnostics import ToolError, error_line
 from tirconst.core.files import atomic_output
 from tirconst.planning import (
     DEFAULT_ALGORITHM,
@@ -141,7 +141,7 @@ def _plan(args: argparse.Namespace) -> int:
             pools=args.pool or None,
         )
     except (PlanningError, ValueError) as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        print(error_line(error, PROG), file=sys.stderr)
         return 2
     except InvalidPlanError as error:
         print(f"{PROG}: internal error: {error}", file=sys.stderr)
@@ -155,7 +155,7 @@ def _plan(args: argparse.Namespace) -> int:
                 out.write(plan_svg(result))
         if not result.fits:
             for line in result.over_capacity():
-                print(f"{PROG}: error: over capacity: {line}", file=sys.stderr)
+                print(error_line(f"over capacity: {line}", PROG), file=sys.stderr)
             return 1
         if args.output:
             write_csv(args.output, result.buffers, result.offsets, result.assignment)

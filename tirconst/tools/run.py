@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from tirconst.core.context import context
-from tirconst.core.diagnostics import ToolError, parse_module
+from tirconst.core.diagnostics import ToolError, error_line, parse_module
 from tirconst.core.files import atomic_output
 from tirconst.interpreter import Program, check_equivalent
 from tirconst.interpreter.npu import program_of
@@ -31,7 +31,7 @@ _SPLIT = re.compile(r"^// -----\s*$", re.MULTILINE)
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # type: ignore[override]
-        print(f"{TOOL}: error: {message}", file=sys.stderr)
+        print(error_line(message, TOOL), file=sys.stderr)
         sys.exit(2)
 
 
@@ -105,9 +105,9 @@ def _chunks(path: str, split: bool) -> list[Program]:
     try:
         text = _read(path)
     except UnicodeDecodeError as e:
-        raise ToolError(f"{name}: error: not UTF-8 text: {e.reason}") from None
+        raise ToolError(error_line(f"not UTF-8 text: {e.reason}", name)) from None
     except OSError as e:
-        raise ToolError(f"{name}: error: cannot read: {e.strerror}") from None
+        raise ToolError(error_line(f"cannot read: {e.strerror}", name)) from None
     if not split:
         return [program_of(parse_module(context(), text, name), name)]
     programs, line = [], 0
@@ -125,23 +125,26 @@ def _load_inputs(path: str) -> dict[str, np.ndarray]:
     try:
         data = np.load(path, allow_pickle=False)
     except EOFError:
-        raise ToolError(f"{path}: error: cannot read inputs: empty file") from None
+        raise ToolError(error_line("cannot read inputs: empty file", path)) from None
     except Exception as e:  # noqa: BLE001 - see above
-        raise ToolError(f"{path}: error: cannot read inputs: {e}") from None
+        raise ToolError(error_line(f"cannot read inputs: {e}", path)) from None
     if not isinstance(data, np.lib.npyio.NpzFile):
         raise ToolError(
-            f"{path}: error: not an .npz archive (a single .npy array has no "
-            "parameter names; save with numpy.savez(path, name=array))"
+            error_line(
+                "not an .npz archive (a single .npy array has no "
+                "parameter names; save with numpy.savez(path, name=array))",
+                path,
+            )
         )
     try:
         with data:
             arrays = {k: data[k] for k in data.files}
     except Exception as e:  # noqa: BLE001 - a damaged member, as above
-        raise ToolError(f"{path}: error: cannot read inputs: {e}") from None
+        raise ToolError(error_line(f"cannot read inputs: {e}", path)) from None
     for key, array in arrays.items():
         # numpy hands back the raw bytes of a member that is not an .npy array.
         if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
-            raise ToolError(f"{path}: error: {key!r} is not a numeric array")
+            raise ToolError(error_line(f"{key!r} is not a numeric array", path))
     return arrays
 
 
@@ -161,7 +164,9 @@ def _print(name: str, outputs: dict[str, np.ndarray]) -> None:
 
 def _run(args: argparse.Namespace) -> None:
     if len(args.files) != 1:
-        raise ToolError(f"{TOOL}: error: expected one FILE (or --check-equivalent A B)")
+        raise ToolError(
+            error_line("expected one FILE (or --check-equivalent A B)", TOOL)
+        )
     programs = _chunks(args.files[0], args.split_input_file)
     if args.inputs is not None:
         given = _load_inputs(args.inputs)
@@ -201,18 +206,21 @@ def _default_function(program: Program) -> str:
 def _check(args: argparse.Namespace) -> None:
     if len(args.files) != 2:
         raise ToolError(
-            f"{TOOL}: error: --check-equivalent takes two files, BEFORE AFTER"
+            error_line("--check-equivalent takes two files, BEFORE AFTER", TOOL)
         )
     if args.inputs is not None or args.random_inputs is not None or args.outputs:
         raise ToolError(
-            f"{TOOL}: error: --check-equivalent makes its own inputs (use --seed)"
+            error_line("--check-equivalent makes its own inputs (use --seed)", TOOL)
         )
     before = _chunks(args.files[0], args.split_input_file)
     after = _chunks(args.files[1], args.split_input_file)
     if len(before) != len(after):
         raise ToolError(
-            f"{TOOL}: error: {len(before)} chunks in {args.files[0]} but "
-            f"{len(after)} in {args.files[1]}"
+            error_line(
+                f"{len(before)} chunks in {args.files[0]} but "
+                f"{len(after)} in {args.files[1]}",
+                TOOL,
+            )
         )
     for b, a in zip(before, after, strict=True):
         result = check_equivalent(b, a, args.function, args.seed, args.trials)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ethosu.vela import api
 
-from tirconst.core.diagnostics import ToolError, describe
+from tirconst.core.diagnostics import ToolError, describe, error_line
 from tirconst.dialects.npu import CommandStreamOp
 from tirconst.dialects.npu.vela_api import _OPS, accelerator, vela_operation
 
@@ -38,7 +38,7 @@ def register_command_stream(stream: CommandStreamOp) -> list[int]:
                 str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             )
             raise VelaRefused(
-                f"error: {describe(op)}: Vela refuses it: {reason}"
+                error_line(f"{describe(op)}: Vela refuses it: {reason}")
             ) from None
         ops.append(vela_op)
     keep_unused_strides(ops)
