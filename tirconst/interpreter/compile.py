@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from xdsl.ir import Block, Operation, SSAValue
@@ -35,8 +35,9 @@ from tirconst.dialects.tir import (
 )
 from tirconst.dialects.tir.memory import Effect, operand_effects
 from tirconst.interpreter import operators
-from tirconst.interpreter.emit_scalar import RULES, Interval
+from tirconst.interpreter.emit_scalar import RULES
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
+from tirconst.interpreter.interfaces import BufInfo, Functions, Interval
 from tirconst.interpreter.memory import (
     CONSTANT,
     PARAM,
@@ -49,39 +50,9 @@ from tirconst.interpreter.placement import op_placement, param_placements
 from tirconst.interpreter.registry import Implementation, implementation_of
 from tirconst.interpreter.scalar import HELPERS, Fault, IntType, int_type
 
-if TYPE_CHECKING:
-    from tirconst.interpreter.program import Program
-
 LOOP_NEST_LIMIT = 12
 """Loops nested deeper go into a nested def (Python allows 20 nested blocks)."""
 INDENT_LIMIT = 48
-
-
-@dataclass
-class BufInfo:
-    """What the compiler knows about a buffer SSA value."""
-
-    var: str
-    data: str
-    init: str
-    shape: tuple[int, ...]
-    checked: bool
-    """Reads check that the element is defined."""
-    marks: bool
-    """Writes mark the element defined."""
-    readonly: bool
-    elem_strides: tuple[int, ...] | None = None
-    """A strided view's element strides (None: row-major)."""
-
-    @property
-    def strides(self) -> tuple[int, ...]:
-        if self.elem_strides is not None:
-            return self.elem_strides
-        out, step = [], 1
-        for d in reversed(self.shape):
-            out.append(step)
-            step *= d
-        return tuple(reversed(out))
 
 
 @dataclass
@@ -106,7 +77,7 @@ class FunctionEmitter:
     ones not given as inputs).
     """
 
-    def __init__(self, program: Program, func: FuncOp, tracked: frozenset[str]):
+    def __init__(self, program: Functions, func: FuncOp, tracked: frozenset[str]):
         self.program = program
         self.func = func
         self.tracked = tracked

@@ -11,20 +11,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import FloatAttr, IntegerAttr
 from xdsl.ir import Operation, SSAValue
 
 from tirconst.dialects.tir import scalar as tir_scalar
+from tirconst.interpreter.interfaces import Emitter, Interval
 from tirconst.interpreter.scalar import ROUND, IntType, float_bits, int_type
 
-if TYPE_CHECKING:
-    from tirconst.interpreter.compile import FunctionEmitter
-
-Interval = tuple[int, int]
-Rule = Callable[["FunctionEmitter", Operation], None]
+Rule = Callable[[Emitter, Operation], None]
 
 
 def _full(t: IntType) -> Interval:
@@ -40,7 +36,7 @@ def _mul(a: Interval, b: Interval) -> Interval:
     return (min(p), max(p))
 
 
-def _const(em: FunctionEmitter, v: SSAValue) -> int | None:
+def _const(em: Emitter, v: SSAValue) -> int | None:
     lo, hi = em.range(v)
     return lo if lo == hi else None
 
@@ -59,7 +55,7 @@ def _unsigned_view(t: IntType, expr: str, r: Interval) -> tuple[str, Interval]:
     return t.as_unsigned(expr), (0, t.mask)
 
 
-def _operands(em: FunctionEmitter, op: Operation):
+def _operands(em: Emitter, op: Operation):
     a, b = op.operands[0], op.operands[1]
     return em.value(a), em.value(b), em.range(a), em.range(b), int_type(a.type)
 
@@ -72,7 +68,7 @@ def _binary(compute: Callable[[Interval, Interval], Interval], symbol: str) -> R
     (unsigned) range is undefined, as LLVM's poison and TVM's rule for signed
     arithmetic (its simplifier computes in the integers): a Fault."""
 
-    def rule(em: FunctionEmitter, op: Operation) -> None:
+    def rule(em: Emitter, op: Operation) -> None:
         a, b, ra, rb, t = _operands(em, op)
         assert t is not None
         flags = getattr(op, "overflow_flags", None)
@@ -106,7 +102,7 @@ def _division(kind: str, signed: bool) -> Rule:
     """divsi/divui/remsi/remui/floordivsi/ceildivsi/ceildivui, and tir's
     floordiv/floormod, which read operands with their type's own signedness."""
 
-    def rule(em: FunctionEmitter, op: Operation) -> None:
+    def rule(em: Emitter, op: Operation) -> None:
         a, b, ra, rb, t = _operands(em, op)
         assert t is not None
         k = em.fault_site(op)
@@ -147,7 +143,7 @@ def _division(kind: str, signed: bool) -> Rule:
 def _minmax(pick_first_if: str, view: str) -> Rule:
     """min/max: the canonical operand chosen by comparing the views."""
 
-    def rule(em: FunctionEmitter, op: Operation) -> None:
+    def rule(em: Emitter, op: Operation) -> None:
         a, b = op.operands[0], op.operands[1]
         ea, eb = em.value(a), em.value(b)
         t = int_type(a.type)
@@ -171,7 +167,7 @@ def _minmax(pick_first_if: str, view: str) -> Rule:
 
 
 def _bitwise(symbol: str) -> Rule:
-    def rule(em: FunctionEmitter, op: Operation) -> None:
+    def rule(em: Emitter, op: Operation) -> None:
         a, b, ra, rb, t = _operands(em, op)
         assert t is not None
         r = _full(t)
@@ -186,7 +182,7 @@ def _bitwise(symbol: str) -> Rule:
 
 
 def _shift(kind: str) -> Rule:
-    def rule(em: FunctionEmitter, op: Operation) -> None:
+    def rule(em: Emitter, op: Operation) -> None:
         a, b, ra, rb, t = _operands(em, op)
         assert t is not None
         ub, rub = _unsigned_view(t, b, rb)
@@ -212,7 +208,7 @@ def _shift(kind: str) -> Rule:
 _CMPI = ["==", "!=", "<", "<=", ">", ">=", "<", "<=", ">", ">="]
 
 
-def _cmpi(em: FunctionEmitter, op: Operation) -> None:
+def _cmpi(em: Emitter, op: Operation) -> None:
     assert isinstance(op, arith.CmpiOp)
     pred = op.predicate.value.data
     t = int_type(op.lhs.type)
@@ -226,7 +222,7 @@ def _cmpi(em: FunctionEmitter, op: Operation) -> None:
     em.define(op.result, f"({a} {_CMPI[pred]} {b})", (0, 1))
 
 
-def _select(em: FunctionEmitter, op: Operation) -> None:
+def _select(em: Emitter, op: Operation) -> None:
     c, x, y = (em.value(v) for v in op.operands)
     r = None
     if int_type(op.results[0].type) is not None:
@@ -235,7 +231,7 @@ def _select(em: FunctionEmitter, op: Operation) -> None:
 
 
 def _extend(signed: bool) -> Rule:
-    def rule(em: FunctionEmitter, op: Operation) -> None:
+    def rule(em: Emitter, op: Operation) -> None:
         src, dst = int_type(op.operands[0].type), int_type(op.results[0].type)
         assert src is not None and dst is not None
         a, ra = em.value(op.operands[0]), em.range(op.operands[0])
@@ -246,7 +242,7 @@ def _extend(signed: bool) -> Rule:
     return rule
 
 
-def _truncate(em: FunctionEmitter, op: Operation) -> None:
+def _truncate(em: Emitter, op: Operation) -> None:
     dst = int_type(op.results[0].type)
     assert dst is not None
     em.int_result(
@@ -254,7 +250,7 @@ def _truncate(em: FunctionEmitter, op: Operation) -> None:
     )
 
 
-def _index_cast(em: FunctionEmitter, op: Operation) -> None:
+def _index_cast(em: Emitter, op: Operation) -> None:
     src = int_type(op.operands[0].type)
     dst = int_type(op.results[0].type)
     assert src is not None and dst is not None
@@ -271,7 +267,7 @@ def _round(bits: int, expr: str) -> str:
 
 
 def _float_binary(template: str) -> Rule:
-    def rule(em: FunctionEmitter, op: Operation) -> None:
+    def rule(em: Emitter, op: Operation) -> None:
         bits = float_bits(op.results[0].type)
         assert bits is not None
         a, b = em.value(op.operands[0]), em.value(op.operands[1])
@@ -281,7 +277,7 @@ def _float_binary(template: str) -> Rule:
 
 
 def _float_pick(helper: str) -> Rule:
-    def rule(em: FunctionEmitter, op: Operation) -> None:
+    def rule(em: Emitter, op: Operation) -> None:
         a, b = em.value(op.operands[0]), em.value(op.operands[1])
         em.define(op.results[0], f"{helper}({a}, {b})")
 
@@ -308,14 +304,14 @@ _CMPF = [
 ]
 
 
-def _cmpf(em: FunctionEmitter, op: Operation) -> None:
+def _cmpf(em: Emitter, op: Operation) -> None:
     assert isinstance(op, arith.CmpfOp)
     a, b = em.value(op.lhs), em.value(op.rhs)
     em.define(op.result, _CMPF[op.predicate.value.data].format(a=a, b=b), (0, 1))
 
 
 def _int_to_float(signed: bool) -> Rule:
-    def rule(em: FunctionEmitter, op: Operation) -> None:
+    def rule(em: Emitter, op: Operation) -> None:
         src = int_type(op.operands[0].type)
         bits = float_bits(op.results[0].type)
         assert src is not None and bits is not None
@@ -327,7 +323,7 @@ def _int_to_float(signed: bool) -> Rule:
 
 
 def _float_to_int(signed: bool) -> Rule:
-    def rule(em: FunctionEmitter, op: Operation) -> None:
+    def rule(em: Emitter, op: Operation) -> None:
         dst = int_type(op.results[0].type)
         assert dst is not None
         w = dst.width
@@ -339,14 +335,14 @@ def _float_to_int(signed: bool) -> Rule:
     return rule
 
 
-def _float_convert(em: FunctionEmitter, op: Operation) -> None:
+def _float_convert(em: Emitter, op: Operation) -> None:
     src, dst = float_bits(op.operands[0].type), float_bits(op.results[0].type)
     assert src is not None and dst is not None
     a = em.value(op.operands[0])
     em.define(op.results[0], a if dst >= src else _round(dst, a))
 
 
-def _bitcast(em: FunctionEmitter, op: Operation) -> None:
+def _bitcast(em: Emitter, op: Operation) -> None:
     src_t, dst_t = op.operands[0].type, op.results[0].type
     a = em.value(op.operands[0])
     si, di = int_type(src_t), int_type(dst_t)
@@ -374,7 +370,7 @@ def float_literal(value: float) -> str:
     return repr(value)
 
 
-def _constant(em: FunctionEmitter, op: Operation) -> None:
+def _constant(em: Emitter, op: Operation) -> None:
     assert isinstance(op, arith.ConstantOp)
     value = op.value
     t = int_type(op.result.type)
@@ -406,7 +402,7 @@ def _f16_const(x: float) -> float:
 # -------------------------------------------------------------- tir.cast
 
 
-def _cast(em: FunctionEmitter, op: Operation) -> None:
+def _cast(em: Emitter, op: Operation) -> None:
     src_t, dst_t = op.operands[0].type, op.results[0].type
     a = em.value(op.operands[0])
     si, di = int_type(src_t), int_type(dst_t)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from xdsl.ir import Operation, SSAValue
@@ -74,13 +74,10 @@ from tirconst.dialects.tir import (
     TransposeOp,
 )
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
+from tirconst.interpreter.interfaces import BufInfo, Functions
 from tirconst.interpreter.memory import CONSTANT, Buffer, Frame
 from tirconst.interpreter.registry import implements
 from tirconst.interpreter.scalar import f16, f32, float_bits, int_type
-
-if TYPE_CHECKING:
-    from tirconst.interpreter.compile import BufInfo
-    from tirconst.interpreter.program import Program
 
 
 @dataclass(frozen=True)
@@ -229,7 +226,7 @@ def check_defined(op: Operation, buf: Buffer) -> None:
 
 
 def make_extern_call(
-    program: Program, op: CallExternOp, bufs: Mapping[SSAValue, BufInfo]
+    program: Functions, op: CallExternOp, bufs: Mapping[SSAValue, BufInfo]
 ) -> Callable[..., Any]:
     """The run-time function of a `tir.call_extern`: `call(frame, *args)`."""
     callee = op.callee.data
@@ -294,7 +291,7 @@ def _results(op: CallExternOp, out: Any, types: list[Any]) -> tuple[Any, ...]:
 
 
 def _call_function(
-    program: Program,
+    program: Functions,
     op: CallExternOp,
     frame: Frame,
     args: list[Any],
