@@ -375,7 +375,7 @@ def test_operator_writing_a_constant():
 def test_kernel_problems_are_reported_on_the_op(monkeypatch):
     from tirconst.dialects.tir import MulOp
     from tirconst.interpreter import operators
-    from tirconst.interpreter.registry import _IMPLEMENTATIONS
+    from tirconst.interpreter.registry import _SEMANTICS
 
     src = func(
         {"a": "5xi8", "b": "5xi8", "y": "5xi8"},
@@ -404,6 +404,6 @@ def test_kernel_problems_are_reported_on_the_op(monkeypatch):
     with pytest.raises(InterpreterError, match="kernel wrong_params: .*unexpected"):
         run_function(src, x)
 
-    monkeypatch.delitem(_IMPLEMENTATIONS, MulOp)
+    monkeypatch.delitem(_SEMANTICS, MulOp)
     with pytest.raises(InterpreterError, match="no implementation is registered"):
         run_function(src, x)

@@ -134,7 +134,7 @@ tir.func @main(%x : !tir.buffer<4xi8>) {
 
 
 def test_registering_a_class_twice_is_refused():
-    with pytest.raises(ValueError, match="NegateOp already has an implementation"):
+    with pytest.raises(ValueError, match="NegateOp already has its semantics"):
         implements(NegateOp)(lambda op: lambda *a: None)
 
 
@@ -165,3 +165,25 @@ tir.func @main(%y : !tir.buffer<4xi8>) {
     uses = ConstantUses()
     assert [r.writes for r in uses.reads(w)] == [False]
     assert [r.writes for r in uses.reads(v)] == [True]
+
+
+def test_one_registry_for_tir_scalar_structure_and_npu_ops():
+    """Every op the interpreters run is found in the one class-keyed registry,
+    by kind: tir operators and npu.invoke are implemented, scalar and
+    structure ops emitted inline, npu block ops executed on NPU memory; a
+    class takes one semantics only, whatever its kind."""
+    from xdsl.dialects import arith
+
+    from tirconst.dialects import npu
+    from tirconst.dialects.tir import AddOp, CopyOp
+    from tirconst.interpreter.registry import emits, semantics_of
+
+    def kind(cls: type) -> str | None:
+        found = semantics_of(cls.__new__(cls))  # no operands needed to look up
+        return found[0] if found else None
+
+    assert kind(AddOp) == kind(CopyOp) == kind(npu.InvokeOp) == "implements"
+    assert kind(ForOp) == kind(arith.AddiOp) == "emits"
+    assert kind(npu.Conv2DOp) == kind(npu.DmaOp) == "executes"
+    with pytest.raises(ValueError, match="AddiOp already has its semantics"):
+        emits(arith.AddiOp)(lambda em, op: None)

@@ -34,8 +34,10 @@ from tirconst.dialects.tir import (
     ReshapeOp,
 )
 from tirconst.dialects.tir.memory import Effect, operand_effects
-from tirconst.interpreter import operators
-from tirconst.interpreter.emit_scalar import RULES
+from tirconst.interpreter import (
+    emit_scalar,  # noqa: F401 - registers the scalar rules
+    operators,
+)
 from tirconst.interpreter.errors import InterpreterError, format_index, op_failure
 from tirconst.interpreter.interfaces import BufInfo, Functions, Interval
 from tirconst.interpreter.memory import (
@@ -47,7 +49,7 @@ from tirconst.interpreter.memory import (
     storage_problem,
 )
 from tirconst.interpreter.placement import op_placement, param_placements
-from tirconst.interpreter.registry import Implementation, implementation_of
+from tirconst.interpreter.registry import Implementation, emits, semantics_of
 from tirconst.interpreter.scalar import HELPERS, Fault, IntType, int_type
 
 LOOP_NEST_LIMIT = 12
@@ -190,17 +192,12 @@ class FunctionEmitter:
             self.op(op)
 
     def op(self, op: Operation) -> None:
-        rule = RULES.get(op.name)
-        if rule is not None:
-            rule(self, op)
+        found = semantics_of(op)
+        if found is not None and found[0] == "emits":
+            found[1](self, op)
             return
-        handler = _HANDLERS.get(type(op))
-        if handler is not None:
-            handler(self, op)
-            return
-        factory = implementation_of(op)
-        if factory is not None:
-            self.registered(op, factory)
+        if found is not None and found[0] == "implements":
+            self.registered(op, found[1])
             return
         raise self.unsupported(
             op,
@@ -488,7 +485,7 @@ def undefined_message(buf: Buffer, linear: int) -> str:
     return f"reads {idx} of {buf.describe()}, which has not been written{hint}"
 
 
-_HANDLERS: dict[type, Callable[[FunctionEmitter, Any], None]] = {
+_STRUCTURE: dict[type[Operation], Callable[[FunctionEmitter, Any], None]] = {
     ForOp: FunctionEmitter.for_op,
     IfOp: FunctionEmitter.if_op,
     AssertOp: FunctionEmitter.assert_op,
@@ -500,3 +497,7 @@ _HANDLERS: dict[type, Callable[[FunctionEmitter, Any], None]] = {
     BufferStoreOp: FunctionEmitter.store,
     CallExternOp: FunctionEmitter.call_extern,
 }
+"""Loops, conditionals, buffer accesses, allocations and views: emitted inline."""
+
+for _cls, _rule in _STRUCTURE.items():
+    emits(_cls)(_rule)

@@ -20,8 +20,8 @@ from tirconst.dialects.npu import LUT_REGION, CommandStreamOp, InvokeOp
 from tirconst.interpreter.errors import InterpreterError, op_failure
 from tirconst.interpreter.memory import Buffer
 from tirconst.interpreter.npu.memory import Memory, MemoryFault
-from tirconst.interpreter.npu.ops import IMPLEMENTATIONS, OpError
-from tirconst.interpreter.registry import implements
+from tirconst.interpreter.npu.ops import OpError
+from tirconst.interpreter.registry import execution_of, implements
 
 
 def _pool_array(buf: Buffer) -> np.ndarray:
@@ -55,9 +55,9 @@ def invoke(op: InvokeOp) -> Callable[..., None]:
             )
     lut_size = regions[LUT_REGION].size.value.data if LUT_REGION in regions else 0
     steps = [
-        (o, IMPLEMENTATIONS[type(o)])
+        (o, impl)
         for o in stream.body.block.ops
-        if type(o) in IMPLEMENTATIONS
+        if (impl := execution_of(o)) is not None
     ]
 
     def run(*buffers: Buffer) -> None:

@@ -1,7 +1,8 @@
 """What each npu op does to memory, vectorized with numpy.
 
-`IMPLEMENTATIONS` maps each op class to its function `(op, memory, ctx)`, so
-a dispatch registry can take them over as they are.
+`IMPLEMENTATIONS` maps each op class to its function `(op, memory)`; each is
+registered with the interpreter's one registry (`registry.executes`), where
+the stream runners look them up.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from tirconst.interpreter.npu.arithmetic import (
     scale_accumulator,
 )
 from tirconst.interpreter.npu.memory import Memory, MemoryFault
+from tirconst.interpreter.registry import executes
 from tirconst.kernels.elementwise import add as tfl_add
 from tirconst.kernels.elementwise import mul as tfl_mul
 from tirconst.kernels.elementwise import sub as tfl_sub
@@ -364,5 +366,8 @@ IMPLEMENTATIONS: dict[type, Implementation] = {
     ElementwiseOp: run_elementwise,
     DmaOp: run_dma,
 }
+
+for _cls, _fn in IMPLEMENTATIONS.items():
+    executes(_cls)(_fn)
 
 __all__ = ["IMPLEMENTATIONS", "MemoryFault", "OpError"]

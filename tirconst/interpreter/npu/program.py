@@ -16,8 +16,9 @@ from tirconst.dialects.tir import FuncOp
 from tirconst.dialects.tir.types import BufferType
 from tirconst.interpreter.errors import InterpreterError, op_failure
 from tirconst.interpreter.npu.memory import Memory, MemoryFault
-from tirconst.interpreter.npu.ops import IMPLEMENTATIONS, OpError
+from tirconst.interpreter.npu.ops import OpError
 from tirconst.interpreter.program import Program
+from tirconst.interpreter.registry import execution_of
 
 
 def holds_npu(module: ModuleOp) -> bool:
@@ -72,7 +73,7 @@ class StreamFunction:
                 off = t.offset.value.data
                 buf[off : off + t.nbytes] = data.reshape(-1)
         for op in self.stream.body.block.ops:
-            impl = IMPLEMENTATIONS.get(type(op))
+            impl = execution_of(op)
             if impl is None:
                 continue  # regions and tensors: declarations
             try:
