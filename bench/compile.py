@@ -39,6 +39,7 @@ from tirconst.backend.ethos_u import (  # noqa: E402
     tflite_flash_bytes,
 )
 from tirconst.backend.ethos_u.summary import KIB, CompileResult, read_summary  # noqa: E402
+from tirconst.formats.tflite import read_tflite  # noqa: E402
 
 ACCELERATOR = "ethos-u55-128"
 
@@ -57,19 +58,8 @@ class VelaRow:
 
 
 def cpu_ops(path: Path) -> int:
-    import tflite
-
-    m = tflite.Model.GetRootAsModel(path.read_bytes(), 0)
-    n = 0
-    for s in range(m.SubgraphsLength()):
-        sg = m.Subgraphs(s)
-        for k in range(sg.OperatorsLength()):
-            if (
-                m.OperatorCodes(sg.Operators(k).OpcodeIndex()).CustomCode()
-                != b"ethos-u"
-            ):
-                n += 1
-    return n
+    """Operators of a written file that are not `ethos-u` segments."""
+    return sum(op.custom_code != "ethos-u" for op in read_tflite(path).operators)
 
 
 def flash_bytes(path: Path) -> int:

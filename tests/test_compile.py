@@ -499,3 +499,27 @@ def test_a_stage_that_breaks_the_ir_is_named(
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"{model}: error: after {stage}: 'tir."), lines[0]
     assert not out.exists()
+
+
+def test_segments_come_from_recorded_provenance(tmp_path: Path) -> None:
+    """The packager takes each segment's model operators from its
+    npu.invoke's `tflite.operators` (recorded by convert-tir-to-npu), not
+    from the model's order; an invoke that records none is a one-line error."""
+    from tirconst.backend.ethos_u.package import package
+    from tirconst.backend.ethos_u.segments import OutputError
+    from tirconst.dialects.npu import InvokeOp
+    from tirconst.dialects.tir.provenance import TFLITE_OPERATORS
+    from tirconst.formats.tflite import read_tflite
+
+    model = tmp_path / "two.tflite"
+    model.write_bytes(two_segment_model())
+    module, pkg = Compiler(model, "ethos-u55-128", None).run()
+    invokes = [op for op in module.walk() if isinstance(op, InvokeOp)]
+    recorded = [
+        frozenset(int(k) for k in inv.attributes[TFLITE_OPERATORS].get_values())  # type: ignore[attr-defined]
+        for inv in invokes
+    ]
+    assert recorded == [s.operators for s in pkg.segments]
+    del invokes[0].attributes[TFLITE_OPERATORS]
+    with pytest.raises(OutputError, match=r"npu.invoke @main_npu0 records no tflite"):
+        package(module, read_tflite(model))

@@ -11,7 +11,7 @@ import pytest
 
 from tests.test_tflite_litert import Op, T, _interpreter, build_tflite
 from tirconst.frontend.importer import import_tflite
-from tirconst.frontend.tflite_reader import TFLiteImportError, read_tflite_bytes
+from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite_bytes
 
 ADD = ("AddOptions", {"FusedActivationFunction": 0})
 

@@ -21,7 +21,7 @@ from tests.test_tflite_litert import Op, T, build_tflite
 from tirconst.dialects import tir
 from tirconst.frontend.importer import import_tflite
 from tirconst.frontend.operator_table import OPERATORS
-from tirconst.frontend.tflite_reader import TFLiteImportError, read_tflite_bytes
+from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite_bytes
 
 _CONV = {
     "Padding": 0,

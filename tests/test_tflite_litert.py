@@ -26,7 +26,7 @@ from tflite.utils import BUILTIN_OPCODE2NAME
 
 from tests.tflite_reference_runner import ReferenceRunner, first_mismatch
 from tirconst.frontend.operator_table import op_params
-from tirconst.frontend.tflite_reader import (
+from tirconst.formats.tflite.reader import (
     TFLiteImportError,
     TFLiteModel,
     read_tflite,

@@ -14,7 +14,7 @@ import numpy as np
 
 from tirconst import kernels
 from tirconst.frontend.operator_table import OPERATORS, op_params
-from tirconst.frontend.tflite_reader import (
+from tirconst.formats.tflite.reader import (
     TFLiteImportError,
     TFLiteModel,
     TFLiteOperator,

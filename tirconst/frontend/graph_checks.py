@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tirconst.frontend.tflite_reader import (
+from tirconst.formats.tflite.reader import (
     TFLiteImportError,
     TFLiteModel,
     TFLiteOperator,

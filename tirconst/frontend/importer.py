@@ -25,6 +25,14 @@ from xdsl.dialects.builtin import IntegerAttr, ModuleOp, StringAttr, i64
 from xdsl.ir import Operation, SSAValue
 
 from tirconst.dialects import tir
+from tirconst.dialects.tir.provenance import TFLITE_INDEX, TFLITE_NAME
+from tirconst.formats.tflite.reader import (
+    TFLiteImportError,
+    TFLiteModel,
+    TFLiteOperator,
+    TFLiteTensor,
+    read_tflite,
+)
 from tirconst.frontend.graph_checks import check_graph
 from tirconst.frontend.operator_table import (
     OPERATORS,
@@ -34,13 +42,6 @@ from tirconst.frontend.operator_table import (
     unsupported_operators,
 )
 from tirconst.frontend.static_fold import fold_static
-from tirconst.frontend.tflite_reader import (
-    TFLiteImportError,
-    TFLiteModel,
-    TFLiteOperator,
-    TFLiteTensor,
-    read_tflite,
-)
 
 
 def import_tflite(model: TFLiteModel | str | os.PathLike[str]) -> ModuleOp:
@@ -202,8 +203,8 @@ class _Builder:
             )
         out_index = op.outputs[position]
         attrs = {
-            "tflite.index": IntegerAttr(op.index, i64),
-            "tflite.name": StringAttr(self.model.tensor(out_index).name),
+            TFLITE_INDEX: IntegerAttr(op.index, i64),
+            TFLITE_NAME: StringAttr(self.model.tensor(out_index).name),
         }
         if cls is None:
             self.emit_view(inputs[0], out_index, attrs, stem)

@@ -20,14 +20,14 @@ from typing import Any
 import numpy as np
 
 from tirconst.dialects import tir
-from tirconst.frontend import params_ops as po
-from tirconst.frontend import tflite_params as tp
-from tirconst.frontend.tflite_params import Ctx
-from tirconst.frontend.tflite_reader import (
+from tirconst.formats.tflite.reader import (
     TFLiteImportError,
     TFLiteModel,
     TFLiteOperator,
 )
+from tirconst.frontend import params_ops as po
+from tirconst.frontend import tflite_params as tp
+from tirconst.frontend.tflite_params import Ctx
 
 Reader = Callable[[Ctx], Any]
 

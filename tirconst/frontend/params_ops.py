@@ -25,6 +25,7 @@ from tirconst.dialects.tir.quantization import (
     round_half_away,
     squared_difference_integers,
 )
+from tirconst.formats.tflite.reader import TFLiteTensor
 from tirconst.frontend.tflite_params import (
     Ctx,
     exp_table,
@@ -32,7 +33,6 @@ from tirconst.frontend.tflite_params import (
     log_table,
     tanh_table,
 )
-from tirconst.frontend.tflite_reader import TFLiteTensor
 
 _MOVABLE = (np.dtype(np.int8), np.dtype(np.int16))
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from tirconst.frontend.tflite_reader import (
+from tirconst.formats.tflite.reader import (
     TFLiteImportError,
     TFLiteModel,
     TFLiteOperator,

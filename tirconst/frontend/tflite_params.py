@@ -1,6 +1,6 @@
 """Integer operator parameters, computed as TFLite's Prepare/Eval compute them.
 
-:class:`Ctx` is one :class:`~tirconst.frontend.tflite_reader.TFLiteOperator` being
+:class:`Ctx` is one :class:`~tirconst.formats.tflite.reader.TFLiteOperator` being
 read; each ``*_params(ctx)`` reader maps it to a plain dict whose keys are the
 keyword arguments of the matching kernel in :mod:`tirconst.kernels` (and the
 properties of the matching IR op), each ``*_scales(ctx)`` reader to the float32
@@ -33,8 +33,12 @@ from tirconst.dialects.tir.quantization import (
     rescale_integers,
     round_half_away,
 )
-
-from .tflite_reader import TFLiteImportError, TFLiteModel, TFLiteOperator, TFLiteTensor
+from tirconst.formats.tflite.reader import (
+    TFLiteImportError,
+    TFLiteModel,
+    TFLiteOperator,
+    TFLiteTensor,
+)
 
 __all__ = [
     "Ctx",

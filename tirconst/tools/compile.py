@@ -78,9 +78,10 @@ from tirconst.dialects.tir import (
     OperatorOp,
     PoolOp,
 )
+from tirconst.dialects.tir.provenance import TFLITE_INDEX, TFLITE_NAME
 from tirconst.formats.ethos_u.weights import ACCELERATORS
+from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite
 from tirconst.frontend.importer import import_tflite
-from tirconst.frontend.tflite_reader import TFLiteImportError, read_tflite
 from tirconst.planning import plan_svg
 from tirconst.tools.driver import reading, reports_errors
 from tirconst.universe import get_all_passes
@@ -159,7 +160,7 @@ def _check_raw(module: ModuleOp) -> None:
         return
     names = []
     for op in cpu:
-        index = op.attributes.get("tflite.index")
+        index = op.attributes.get(TFLITE_INDEX)
         kind = op.name.removeprefix("tir.").upper()
         names.append(
             f"{kind} (operator {index.value.data})"  # type: ignore[attr-defined]
@@ -190,16 +191,16 @@ def _layers(
             staging.update(pool_bytes_at(func, sram[0]))
     rows = []
     for op in module.walk():
-        if not isinstance(op, OperatorOp) or "tflite.index" not in op.attributes:
+        if not isinstance(op, OperatorOp) or TFLITE_INDEX not in op.attributes:
             continue
         enc = op.properties.get("encoded_weights")
         encoded = enc.nbytes if isinstance(enc, EncodedWeightsAttr) else 0
         raw = 0
         if isinstance(enc, EncodedWeightsAttr):  # int8 weights: a byte each
             raw = math.prod(op.filter_shape())  # type: ignore[attr-defined]
-        index = op.attributes["tflite.index"].value.data  # type: ignore[attr-defined]
+        index = op.attributes[TFLITE_INDEX].value.data  # type: ignore[attr-defined]
         record = LayerRecord(
-            name=op.attributes["tflite.name"].data,  # type: ignore[attr-defined]
+            name=op.attributes[TFLITE_NAME].data,  # type: ignore[attr-defined]
             original_op=op.name.removeprefix("tir.").upper(),
             op=op.name,
             target="NPU",
@@ -241,11 +242,11 @@ def _on_cpu(
     """The rows with the operators `convert-tir-to-npu` left on the CPU
     (`npu_cpu`) as Vela writes a CPU operator: target CPU, no NPU MACs."""
     cpu = {
-        op.attributes["tflite.index"].value.data  # type: ignore[attr-defined]
+        op.attributes[TFLITE_INDEX].value.data  # type: ignore[attr-defined]
         for op in module.walk()
         if isinstance(op, OperatorOp)
         and "npu_cpu" in op.attributes
-        and "tflite.index" in op.attributes
+        and TFLITE_INDEX in op.attributes
     }
     return tuple(
         replace(r, target="CPU", macs=0) if index in cpu else r for index, r in rows

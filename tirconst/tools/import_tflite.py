@@ -16,8 +16,8 @@ from xdsl.printer import Printer
 from tirconst.core.diagnostics import ToolError, error_line, verify_after
 from tirconst.core.files import atomic_output
 from tirconst.dialects import tir
+from tirconst.formats.tflite.reader import TFLiteImportError
 from tirconst.frontend.importer import import_tflite
-from tirconst.frontend.tflite_reader import TFLiteImportError
 from tirconst.tools.driver import reading, reports_errors
 
 

@@ -8,7 +8,9 @@ read-only pools (flash) first from region 0, then the read-write pools, each
 region naming its pool, so both interpreters see the same planned bytes and
 `tirconst-run --check-equivalent before.mlir after.mlir` compares them bit
 for bit. Ops that stay on the CPU get an `npu_cpu = "reason"` attribute and
-a remark on stderr.
+a remark on stderr. Provenance is recorded, not reconstructed: each npu op
+keeps its operator op's `tflite.index`, and each `npu.invoke` lists the
+model operators it replaces in `tflite.operators`.
 """
 
 from __future__ import annotations
@@ -67,6 +69,11 @@ from tirconst.dialects.tir import (
     RequantizeOp,
     ReshapeOp,
     SubOp,
+)
+from tirconst.dialects.tir.provenance import (
+    TFLITE_INDEX,
+    model_operators,
+    set_operators,
 )
 from tirconst.formats.ethos_u.hardware import LUT_ADDRESS, LUT_SLOT_BYTES, SHRAM_BYTES
 from tirconst.formats.ethos_u.weights import ACCELERATORS
@@ -148,6 +155,9 @@ class Segment:
     late_allocs: list[Operation] = field(default_factory=list)
     uses_lut: bool = False
     slots: int = 0
+    views: list[Operation] = field(default_factory=list)
+    """Views of model operators (a RESHAPE) met while the run is open: the
+    segment replaces them too."""
 
 
 @dataclass
@@ -447,6 +457,8 @@ class Lowerer:
             if isinstance(op, TRANSPARENT):
                 if seg.ops and isinstance(op, AllocateOp | AllocateConstOp):
                     seg.late_allocs.append(op)
+                if model_operators(op):
+                    seg.views.append(op)
                 continue
             if not isinstance(op, OperatorOp):
                 self.close(func, seg)
@@ -465,6 +477,10 @@ class Lowerer:
                 op.attributes[CPU_ATTR] = StringAttr(reason)
                 self.remarks.append(f"{describe(op)} stays on the CPU: {reason}")
                 continue
+            index = op.attributes.get(TFLITE_INDEX)
+            if index is not None:  # provenance: which model operator it is
+                for npu_op in lowered:
+                    npu_op.attributes[TFLITE_INDEX] = index
             seg.ops.append(op)
             seg.npu_ops += lowered
         self.close(func, seg)
@@ -533,6 +549,7 @@ class Lowerer:
         self.streams.append(stream)
         last = seg.ops[-1]
         invoke = InvokeOp(name, ins, outs)
+        set_operators(invoke, [*seg.ops, *seg.views])
         last.parent_block().insert_op_after(invoke, last)  # type: ignore[union-attr]
         for op in seg.ops:
             op.detach()

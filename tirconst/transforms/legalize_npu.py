@@ -5,7 +5,8 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   following `tir.conv2d` or `tir.depthwise_conv2d` reads, with the pad value
   equal to that op's input zero point, folds into the op's `pad` (the NPU
   pads with the IFM zero point, and a padded position then contributes
-  nothing, exactly as the explicit pad did). The pad and its workspace go.
+  nothing, exactly as the explicit pad did). The pad and its workspace go;
+  the op records the pad's model operator (`tflite.fused`).
 - A spatial `tir.mean` (axes 1 and 2 of NHWC) becomes the depthwise sum it
   is on the NPU: a `tir.depthwise_conv2d` of an all-ones filter whose
   per-channel multiplier is the mean's readapted one (docs/ethos-u.md's "depthwise
@@ -40,6 +41,7 @@ from tirconst.dialects.tir import (
     ReshapeOp,
 )
 from tirconst.dialects.tir.buffers import ConstantOp
+from tirconst.dialects.tir.provenance import fuse_into
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.hardware import MAX_KERNEL_AREA, MAX_KERNEL_HEIGHT
 from tirconst.kernels.reduce import mean_readapted_multiplier
@@ -81,6 +83,7 @@ def _fold_pad(pad: PadOp) -> bool:
     conv.operands = [pad.input, *conv.operands[1:]]
     conv.properties["pad"] = DenseArrayBase.from_list(i64, list(new))
     alloc = out.owner
+    fuse_into(conv, pad)
     pad.detach()
     pad.erase()
     if not alloc.results[0].uses:

@@ -1,5 +1,5 @@
 // tir-legalize-npu: a pad of height and width by the conv's input zero point
-// folds into the conv's padding; a pad of another value stays; a spatial mean
+// folds into the conv's padding (the conv records the pad's model operator); a pad of another value stays; a spatial mean
 // becomes a depthwise sum; a one-channel depthwise with a depth multiplier becomes a conv2d.
 // Every rewrite is equivalent.
 //
@@ -13,19 +13,20 @@
 // CHECK-NOT:     tir.allocate :
 // CHECK:         tir.conv2d ins(%input0, %w, %b
 // CHECK-SAME:      pad = array<i64: 2, 1, 1, 2>
+// CHECK-SAME:      tflite.index = 1 : i64, tflite.fused = array<i64: 0>
 tir.constant @w = dense<"0x2865382B6E2B944E75194C85A5B5554E402D86F8BFE06C03F684D721FCC7AAC96D90427A8AE74E8D0F82A6C705F6A4E244A3B912B23311E84EB50DA135A7178B340AC28025E2FB8C103898A601814A7FD5B664B0FF298127ED779040CE5C88BC3D35C0C88839D8EF3F0AE3C3B0C4E479C3A8FFADA1B34E6559D5B54CF8069F588EFF209D5021F4E4D31746202D41B6FE"> : tensor<4x3x3x4xi8>
 tir.constant @b = dense<"0xE303000024040000D1030000B4F5FFFF"> : tensor<4xi32>
 tir.func @main(%input0 : !tir.buffer<1x5x5x4xi8>, %output0 : !tir.buffer<1x6x6x4xi8>) {
   %p = tir.allocate : !tir.buffer<1x6x6x4xi8>
   tir.pad ins(%input0 : !tir.buffer<1x5x5x4xi8>) outs(%p : !tir.buffer<1x6x6x4xi8>)
-      {padding = array<i64: 0, 0, 1, 0, 0, 1, 0, 0>, pad_value = -7}
+      {padding = array<i64: 0, 0, 1, 0, 0, 1, 0, 0>, pad_value = -7, tflite.index = 0 : i64}
   %w = tir.allocate_const @w : !tir.buffer<4x3x3x4xi8>
   %b = tir.allocate_const @b : !tir.buffer<4xi32>
   tir.conv2d ins(%p, %w, %b : !tir.buffer<1x6x6x4xi8>, !tir.buffer<4x3x3x4xi8>, !tir.buffer<4xi32>)
       outs(%output0 : !tir.buffer<1x6x6x4xi8>)
       {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>,
        input_zp = -7, output_zp = 3, multiplier = array<i32: 1500000000, 1300000000, 1200000000, 1100000000>,
-       shift = array<i32: -9, -9, -9, -9>, act_min = -128, act_max = 127}
+       shift = array<i32: -9, -9, -9, -9>, act_min = -128, act_max = 127, tflite.index = 1 : i64}
 }
 
 // -----

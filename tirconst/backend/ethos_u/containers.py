@@ -26,13 +26,18 @@ import numpy as np
 from ethosu.vela.api import NpuAccelerator, npu_create_driver_payload
 
 from tirconst.backend.ethos_u.commands import StreamError
+from tirconst.formats.tflite import (
+    TFLiteImportError,
+    TFLiteModel,
+    TFLiteOperator,
+    read_tflite_bytes,
+)
 
 _MAGIC = b"COP1"
 # Driver-action tag ids (bits 0-7 of a tag word; bits 8-15 extend a length,
 # bits 16-31 are the parameter), as the driver reads them.
 # TFLite tensor type -> element size (FLOAT32, FLOAT16, INT32, UINT8, INT64,
 # INT16, INT8).
-_TFLITE_ELEM_SIZE = {0: 4, 1: 2, 2: 4, 3: 1, 4: 8, 7: 2, 9: 1}
 _TAG_CONFIG, _TAG_CMDSTREAM, _TAG_READAPB, _TAG_DUMPSHRAM, _TAG_NOP = 1, 2, 3, 4, 5
 
 
@@ -202,17 +207,26 @@ def read_npz(path: str | Path) -> StreamFile:
     return stream
 
 
-def _offline_offsets(model) -> dict[int, int]:  # type: ignore[no-untyped-def]
+def _offline_offsets(model: TFLiteModel) -> dict[int, int]:
     """Tensor index -> arena offset from TFLM's `OfflineMemoryAllocation`
     metadata ([version, subgraph, count, offsets...], -1 = planned online)."""
-    for i in range(model.MetadataLength()):
-        meta = model.Metadata(i)
-        if meta.Name() == b"OfflineMemoryAllocation":
-            raw = model.Buffers(meta.Buffer()).DataAsNumpy()
-            values = np.frombuffer(bytes(raw), dtype="<i4")
-            count = int(values[2])
-            return {t: int(o) for t, o in enumerate(values[3 : 3 + count]) if o >= 0}
-    return {}
+    raw = model.metadata.get("OfflineMemoryAllocation")
+    if not raw:
+        return {}
+    values = np.frombuffer(raw, dtype="<i4")
+    count = int(values[2])
+    return {t: int(o) for t, o in enumerate(values[3 : 3 + count]) if o >= 0}
+
+
+def _model(path: str | Path) -> TFLiteModel:
+    try:
+        return read_tflite_bytes(Path(path).read_bytes())
+    except TFLiteImportError as e:
+        raise StreamError(f"not a readable .tflite ({e})") from None
+
+
+def _ethos_u_operators(model: TFLiteModel) -> list[TFLiteOperator]:
+    return [op for op in model.operators if op.custom_code == "ethos-u"]
 
 
 def read_tflite(path: str | Path) -> StreamFile:
@@ -227,66 +241,50 @@ def read_tflite_segments(path: str | Path) -> list[StreamFile]:
     """Every `ethos-u` custom operator of a `.tflite` file (the NPU segments,
     in operator order; none when every operator runs on the CPU), each with
     its own payload, flash and tensors."""
-    import tflite
-
-    data = Path(path).read_bytes()
-    try:
-        model = tflite.Model.GetRootAsModel(data, 0)
-        subgraphs = [model.Subgraphs(i) for i in range(model.SubgraphsLength())]
-    except Exception as e:  # noqa: BLE001 - flatbuffers raises anything on junk
-        raise StreamError(f"not a readable .tflite ({type(e).__name__}: {e})") from None
-    found = [
-        _segment(model, data, sg_index, sg, k)
-        for sg_index, sg in enumerate(subgraphs)
-        for k in range(sg.OperatorsLength())
-        if model.OperatorCodes(sg.Operators(k).OpcodeIndex()).CustomCode() == b"ethos-u"
-    ]
-    return found
+    model = _model(path)
+    return [_segment(model, op) for op in _ethos_u_operators(model)]
 
 
-def _segment(model, data: bytes, sg_index: int, sg, k: int) -> StreamFile:  # type: ignore[no-untyped-def]
-    """The StreamFile of operator `k` of subgraph `sg`, an ethos-u operator."""
-    op = sg.Operators(k)
-    inputs = [int(t) for t in op.InputsAsNumpy()]
+def _tensor_bytes(model: TFLiteModel, t: int) -> bytes:
+    data = model.tensor(t).data
+    return b"" if data is None else data.tobytes()
+
+
+def _segment(model: TFLiteModel, op: TFLiteOperator) -> StreamFile:
+    """The StreamFile of `op`, an ethos-u operator."""
+    k, inputs = op.index, list(op.inputs)
     if len(inputs) < 3:
         raise StreamError(
             f"ethos-u operator {k} has {len(inputs)} inputs (expected >= 3)"
         )
 
-    def tensor_bytes(t: int) -> bytes:
-        buf = model.Buffers(sg.Tensors(t).Buffer())
-        if buf.DataLength() == 0 and buf.Offset() > 1:
-            return data[buf.Offset() : buf.Offset() + buf.Size()]
-        return bytes(buf.DataAsNumpy()) if buf.DataLength() else b""
-
     def size(t: int) -> int:
-        return int(np.prod(sg.Tensors(t).ShapeAsNumpy()))
+        return int(np.prod(model.tensor(t).shape))
 
-    payload = tensor_bytes(inputs[0])
+    payload = _tensor_bytes(model, inputs[0])
     if not payload:
         raise StreamError(f"ethos-u operator {k} has an empty command stream")
     stream = read_payload(payload, "tflite")
     stream.operator = k
-    stream.flash = tensor_bytes(inputs[1])
+    stream.flash = _tensor_bytes(model, inputs[1])
     stream.region_sizes = {0: len(stream.flash), 1: size(inputs[2])}
     if len(inputs) > 3:
         stream.region_sizes[2] = size(inputs[3])
-    offsets = _offline_offsets(model) if sg_index == 0 else {}
+    offsets = _offline_offsets(model)
 
     def place(t: int) -> TensorPlacement:
-        tensor = sg.Tensors(t)
-        elem = _TFLITE_ELEM_SIZE.get(tensor.Type(), 1)
+        tensor = model.tensor(t)
         offset = offsets.get(t)
         return TensorPlacement(
-            tensor.Name().decode(errors="replace"),
-            tuple(int(d) for d in tensor.ShapeAsNumpy()),
-            elem,
+            tensor.name,
+            tensor.shape,
+            tensor.dtype.itemsize,
             1 if offset is not None else None,
             offset,
         )
 
     stream.inputs = [place(t) for t in inputs[4:]]
-    stream.outputs = [place(int(t)) for t in op.OutputsAsNumpy()]
+    stream.outputs = [place(t) for t in op.outputs]
     return stream
 
 
@@ -294,31 +292,9 @@ def tflite_flash_bytes(path: str | Path) -> int:
     """The bytes a `.tflite` ships for the NPU: its `ethos-u` operators'
     driver payloads and read-only blobs (inputs 0 and 1), each tensor once
     however many operators read it (segments may share one blob)."""
-    import tflite
-
-    data = Path(path).read_bytes()
-    try:
-        model = tflite.Model.GetRootAsModel(data, 0)
-        found = {
-            (s, int(t))
-            for s in range(model.SubgraphsLength())
-            for k in range(model.Subgraphs(s).OperatorsLength())
-            if model.OperatorCodes(
-                model.Subgraphs(s).Operators(k).OpcodeIndex()
-            ).CustomCode()
-            == b"ethos-u"
-            for t in model.Subgraphs(s).Operators(k).InputsAsNumpy()[:2]
-        }
-    except Exception as e:  # noqa: BLE001 - flatbuffers raises anything on junk
-        raise StreamError(f"not a readable .tflite ({type(e).__name__}: {e})") from None
-    total = 0  # none when every operator runs on the CPU
-    for s, t in found:
-        buf = model.Buffers(model.Subgraphs(s).Tensors(t).Buffer())
-        if buf.DataLength() == 0 and buf.Offset() > 1:
-            total += buf.Size()  # data past the flatbuffer
-        else:
-            total += buf.DataLength()
-    return total
+    model = _model(path)
+    found = {t for op in _ethos_u_operators(model) for t in op.inputs[:2]}
+    return sum(len(_tensor_bytes(model, t)) for t in found)
 
 
 def read_stream_files(path: str | Path) -> list[StreamFile]:

@@ -6,15 +6,14 @@ offsets the plan gave them (`NpuSegment`, for `writers` and `raw`).
 The tir program was imported from that model, so its names say which tensor
 a buffer is: parameters `input<i>` / `output<i>` are the model's inputs and
 outputs, and operator `k`'s output buffer is named `op<k>_<opcode>` (see
-`frontend.importer`); operator ops keep `tflite.index`. A segment is the run
-of the model's operators between two operators that stay on the CPU, in
-order, one per `npu.invoke`.
+`frontend.importer`). Which model operators a segment replaces is recorded
+by `convert-tir-to-npu` on its `npu.invoke` (`tflite.operators`), not
+reconstructed here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
@@ -37,9 +36,12 @@ from tirconst.dialects.tir import (
     PoolOp,
     ReshapeOp,
 )
-
-if TYPE_CHECKING:  # the frontend's reader: the caller imported the model with it
-    from tirconst.frontend.tflite_reader import TFLiteModel
+from tirconst.dialects.tir.provenance import (
+    TFLITE_INDEX,
+    TFLITE_OPERATORS,
+    model_operators,
+)
+from tirconst.formats.tflite import TFLiteModel
 
 NPU_OPS = ("npu.conv2d", "npu.depthwise_conv2d", "npu.pooling", "npu.elementwise")
 
@@ -188,17 +190,6 @@ class _Places:
         return self.offset(value, what)
 
 
-def _runs(model: TFLiteModel, cpu: set[int]) -> list[list[int]]:
-    runs: list[list[int]] = [[]]
-    for op in model.operators:
-        if op.index in cpu:
-            if runs[-1]:
-                runs.append([])
-        else:
-            runs[-1].append(op.index)
-    return [r for r in runs if r]
-
-
 def package(module: ModuleOp, model: TFLiteModel) -> Package:
     """The segments of a lowered, planned module imported from `model`."""
     func = _main(module)
@@ -208,17 +199,20 @@ def package(module: ModuleOp, model: TFLiteModel) -> Package:
         op.sym_name.data: op for op in module.ops if isinstance(op, CommandStreamOp)
     }
     invokes = [op for op in func.walk() if isinstance(op, InvokeOp)]
-    cpu = {
-        op.attributes["tflite.index"].value.data  # type: ignore[attr-defined]
+    cpu = {  # model operators that stay on the CPU
+        op.attributes[TFLITE_INDEX]
         for op in func.walk()
-        if isinstance(op, OperatorOp) and "tflite.index" in op.attributes
+        if isinstance(op, OperatorOp) and TFLITE_INDEX in op.attributes
     }
-    runs = _runs(model, cpu)
-    if len(runs) != len(invokes):
-        raise OutputError(
-            f"{len(invokes)} npu.invoke but {len(runs)} runs of NPU operators in "
-            "the model (operators between them stay on the CPU)"
-        )
+    runs = []
+    for inv in invokes:
+        replaced = model_operators(inv)
+        if not replaced:
+            raise OutputError(
+                f"npu.invoke @{inv.stream.root_reference.data} records no "
+                f"{TFLITE_OPERATORS} (the model operators it replaces)"
+            )
+        runs.append(sorted(replaced))
     flash = _flash_blob(module, flash_pool, _cpu_only_constants(func))
     scratch = _pool_size(sram_pool, func)
     places = _Places(func, sram)

@@ -8,37 +8,28 @@ from pathlib import Path
 
 import numpy as np
 
-from tirconst.backend.ethos_u.containers import _TFLITE_ELEM_SIZE
 from tirconst.backend.ethos_u.segments import (
     FLASH_REGION,
     SCRATCH_FAST_REGION,
     SCRATCH_REGION,
     NpuSegment,
+    OutputError,
     SegmentTensor,
     _check_segments,
-    _ints,
-    _read_model,
     model_bytes,
     write_atomic,
 )
+from tirconst.formats.tflite import TFLiteImportError, TFLiteTensor, read_tflite_bytes
 
 
 def _padded(shape: Sequence[int], rank: int = 6) -> list[int]:
     return [1] * (rank - len(shape)) + list(shape)
 
 
-def _quantization(sg, t: int) -> dict:  # type: ignore[no-untyped-def]
-    q = sg.Tensors(t).Quantization()
-    scale = (
-        q.ScaleAsNumpy().astype(np.float32)
-        if q is not None and q.ScaleLength()
-        else np.zeros(0, np.float32)
-    )
-    zp = (
-        q.ZeroPointAsNumpy().astype(np.int32)
-        if q is not None and q.ZeroPointLength()
-        else np.zeros(0, np.int32)
-    )
+def _quantization(tensor: TFLiteTensor) -> dict:
+    q = tensor.quantization
+    scale = q.scales.astype(np.float32) if q is not None else np.zeros(0, np.float32)
+    zp = q.zero_points.astype(np.int32) if q is not None else np.zeros(0, np.int32)
     return {
         "quant_type": "per_tensor" if len(scale) <= 1 else "per_axis",
         "scale": scale,
@@ -50,30 +41,25 @@ def npz_arrays(model: bytes | str | Path, segment: NpuSegment) -> dict[str, np.n
     """Vela's raw-output arrays for one segment, in the default core's key
     order and dtypes: payload and flash as 0-d bytes arrays, int64 scalars,
     shapes padded to rank 6, quantization as object arrays of dicts."""
-    data = model_bytes(model)
-    m = _read_model(data)
-    sg = m.Subgraphs(0)
-    _check_segments(sg.OperatorsLength(), sg.TensorsLength(), [segment])
+    try:
+        m = read_tflite_bytes(model_bytes(model))
+    except TFLiteImportError as e:
+        raise OutputError(f"the model: {e}") from None
+    _check_segments(len(m.operators), len(m.tensors), [segment])
     i64 = np.int64
 
     def fms(
         prefix: str, items: tuple[SegmentTensor, ...]
     ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        shapes = [
-            _padded(
-                _ints(
-                    sg.Tensors(t.tensor).ShapeAsNumpy, sg.Tensors(t.tensor).ShapeLength
-                )
-            )
-            for t in items
-        ]
+        tensors = [m.tensor(t.tensor) for t in items]
+        shapes = [_padded(t.shape) for t in tensors]
         quant = np.empty(len(items), dtype=object)
-        for k, t in enumerate(items):
-            quant[k] = _quantization(sg, t.tensor)
+        for k, t in enumerate(tensors):
+            quant[k] = _quantization(t)
         return {
             f"{prefix}_shape": np.array(shapes, dtype=i64).reshape(len(items), 6),
             f"{prefix}_elem_size": np.array(
-                [_TFLITE_ELEM_SIZE.get(sg.Tensors(t.tensor).Type(), 1) for t in items],
+                [t.dtype.itemsize for t in tensors],
                 dtype=i64,
             ),
             f"{prefix}_region": np.array([t.region for t in items], dtype=i64),

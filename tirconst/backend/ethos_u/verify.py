@@ -22,6 +22,7 @@ import numpy as np
 
 from tirconst.backend.ethos_u.decoder import disassemble_segments
 from tirconst.backend.ethos_u.disasm_ir import npu_module
+from tirconst.formats.tflite import read_tflite
 
 
 @dataclass(frozen=True)
@@ -96,26 +97,16 @@ def litert_tensors(model: str | Path, seed: int) -> dict[str, np.ndarray]:
 def _graph_names(model: str | Path) -> tuple[dict[str, str], dict[str, str]]:
     """(tensor name -> "#index OPCODE" of the operator that writes it, the
     names a raw `.npz` gives the model's inputs and outputs -> tensor name)."""
-    import tflite
-
-    m = tflite.Model.GetRootAsModel(Path(model).read_bytes(), 0)
-    opcodes = {
-        v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")
-    }
-    sg = m.Subgraphs(0)
+    m = read_tflite(model)
 
     def name(t: int) -> str:
-        return sg.Tensors(int(t)).Name().decode(errors="replace")
+        return m.tensor(t).name
 
-    producers = {}
-    for k in range(sg.OperatorsLength()):
-        op = sg.Operators(k)
-        code = m.OperatorCodes(op.OpcodeIndex())
-        kind = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
-        for t in op.OutputsAsNumpy():
-            producers[name(t)] = f"#{k} {opcodes.get(kind, kind)}"
-    raw = {f"input{i}": name(t) for i, t in enumerate(sg.InputsAsNumpy())}
-    raw |= {f"output{i}": name(t) for i, t in enumerate(sg.OutputsAsNumpy())}
+    producers = {
+        name(t): f"#{op.index} {op.opcode}" for op in m.operators for t in op.outputs
+    }
+    raw = {f"input{i}": name(t) for i, t in enumerate(m.inputs)}
+    raw |= {f"output{i}": name(t) for i, t in enumerate(m.outputs)}
     return producers, raw
 
 

@@ -5,7 +5,10 @@ generated Python accessors for ``tensorflow/compiler/mlir/lite/schema/schema.fbs
 this module only walks the accessors eagerly, converts everything to numpy /
 Python values, and reports problems as :class:`TFLiteImportError`.
 
-Only subgraph 0 is imported; models with more than one subgraph are rejected.
+Only subgraph 0 is read; models with more than one subgraph are rejected.
+One reader serves the whole project (`tirconst.formats.tflite`): the
+frontend's importer, the backend's packager and checker, and the
+disassembler's reading of written files.
 """
 
 from __future__ import annotations
@@ -147,6 +150,9 @@ class TFLiteModel:
     description: str = ""
     schema_version: int = 3
     name: str = ""
+    metadata: dict[str, bytes] = field(default_factory=dict)
+    """The model's metadata buffers by name (e.g. TFLM's
+    `OfflineMemoryAllocation`)."""
 
     def tensor(self, index: int) -> TFLiteTensor:
         """The tensor with the given index."""
@@ -230,6 +236,12 @@ def _read_model(data: bytes) -> TFLiteModel:
                 f"of {n_t}"
             )
     desc = fb.Description()
+    metadata = {}
+    for i in range(fb.MetadataLength()):
+        meta = fb.Metadata(i)
+        b = int(meta.Buffer())
+        raw = _buffer_bytes(buffers[b], data) if 0 <= b < len(buffers) else None
+        metadata[(meta.Name() or b"").decode("utf-8", "replace")] = raw or b""
     return TFLiteModel(
         tensors=tensors,
         operators=operators,
@@ -237,6 +249,7 @@ def _read_model(data: bytes) -> TFLiteModel:
         outputs=outputs,
         description=desc.decode("utf-8", "replace") if desc else "",
         schema_version=version,
+        metadata=metadata,
     )
 
 
