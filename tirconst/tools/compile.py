@@ -113,13 +113,16 @@ def pipeline_text(
         tile = f"budget={sram_budget}"
     else:
         tile = None
+    # Block configs: the fastest by the cycle model in Performance mode, the
+    # smallest weight streams in Size mode (staged weights take SRAM).
+    policy = "cycles" if optimise == "Performance" else "min-size"
     passes = ["tir-legalize-npu"]
     if tile is not None:
         passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")
     return ",".join(
         passes
         + [
-            f"tir-encode-weights{{accelerator={accelerator}}}",
+            f"tir-encode-weights{{accelerator={accelerator} policy={policy}}}",
             "tir-stage-weights{keep-peak=true reuse-io=true}",
             f"tir-plan-memory{{time-limit={time_limit:g} reuse-io=true}}",
             f"convert-tir-to-npu{{accelerator={accelerator}}}",
