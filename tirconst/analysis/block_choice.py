@@ -60,6 +60,23 @@ def memories(
     return mem, {r for r, k in kinds.items() if k == "constant"}
 
 
+def tightest(
+    configs: Iterable[BlockConfig], ofm: tuple[int, int, int]
+) -> list[BlockConfig]:
+    """Of the configs that cut an `ofm` into the same number of blocks along
+    each axis with the same block depth, the one with the smallest block
+    (fewest, then lowest, rows): a larger one covers the OFM in as many
+    blocks with more of them empty. The cycle model costs only these (the
+    compile's time is dominated by costing candidates otherwise)."""
+    best: dict[tuple[int, ...], BlockConfig] = {}
+    for c in configs:
+        key = (*(-(-o // b) for o, b in zip(ofm, c, strict=True)), c[2])
+        have = best.get(key)
+        if have is None or (c[0] * c[1], c) < (have[0] * have[1], have):
+            best[key] = c
+    return list(best.values())
+
+
 def block_cycles(
     op: BlockOp,
     block: BlockConfig,
@@ -69,8 +86,13 @@ def block_cycles(
     raw_weights: int | None = None,
 ) -> float:
     """The op's duration in cycles when run with `block` (which it keeps)."""
-    op.properties["block_config"] = DenseArrayBase.from_list(i64, list(block))
+    op.properties["block_config"] = _dense(block)
     return block_op_cost(op, 0, cfg, mem, constant, raw_weights).duration
+
+
+@functools.lru_cache(maxsize=4096)
+def _dense(block: BlockConfig) -> DenseArrayBase:
+    return DenseArrayBase.from_list(i64, list(block))
 
 
 def cheapest_block(
@@ -94,7 +116,7 @@ def cheapest_block(
             best = (key, c)
     if best is None:
         return None
-    op.properties["block_config"] = DenseArrayBase.from_list(i64, list(best[1]))
+    op.properties["block_config"] = _dense(best[1])
     return best[1], best[0][0]
 
 
@@ -141,6 +163,13 @@ def weighted_probe(
     return Conv2DOp.create(properties=props)
 
 
+def set_stream_lengths(op: BlockOp, weights_length: int, records_length: int) -> None:
+    """Point a probe's weight and record ranges at streams of these lengths."""
+    op.properties["weights"] = _ranges(weights_length)
+    op.properties["biases"] = _ranges(records_length)
+
+
+@functools.lru_cache(maxsize=4096)
 def _ranges(length: int) -> ArrayAttr[AddressRangeAttr]:
     return ArrayAttr(
         [AddressRangeAttr.make(region=CONSTANT_REGION, address=0, length=length)]
@@ -154,3 +183,40 @@ __all__ = [
     "memories",
     "weighted_probe",
 ]
+
+
+def staging_gain(op: object, accelerator: str, hidden: bool) -> float:
+    """Cycles saved by copying a weighted tir op's encoded weights into SRAM
+    before it runs instead of letting the NPU read them from the constant
+    memory (once per OFM block): its duration reading from flash minus its
+    duration reading from SRAM, minus the copy's cycles unless the copy is
+    `hidden` under earlier ops' compute. 0 for an op without encoded
+    weights."""
+    from tirconst.dialects.tir import EncodedWeightsAttr
+
+    attr = getattr(op, "encoded_weights", None)
+    if not isinstance(attr, EncodedWeightsAttr):
+        return 0.0
+    g = op.npu_geometry()  # type: ignore[attr-defined]
+    core = attr.cores[0]
+    enc = core.encoding
+    traversal, shape = enc["traversal"], enc["shape"]  # type: ignore[index]
+    dtypes = tuple(str(v.type.dtype) for v in (op.input, op.output))  # type: ignore[attr-defined]
+    probe = weighted_probe(
+        g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
+        traversal, core.weight_length, -(-core.bias_length // 16) * 16,
+        dtypes,  # type: ignore[arg-type]
+    )  # fmt: skip
+    cfg = default_config(accelerator)
+    raw = 1
+    for d in shape:
+        raw *= d
+    flash_mem, constant = memories(cfg)
+    sram_mem, _ = memories(cfg, {CONSTANT_REGION: "scratch", ARENA_REGION: "scratch"})
+    flash = block_cycles(probe, attr.block, cfg, flash_mem, constant, raw)
+    staged = block_cycles(probe, attr.block, cfg, sram_mem, set(), raw)
+    src = cfg.memories[cfg.const_memory]
+    dst = cfg.memories[cfg.arena_memory]
+    n = attr.nbytes
+    copy = max(n / src.bandwidth + src.read_latency, n / dst.bandwidth)
+    return flash - staged - (0.0 if hidden else copy)

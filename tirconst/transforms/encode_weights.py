@@ -27,6 +27,8 @@ from tirconst.analysis.block_choice import (
     block_cycles,
     default_config,
     memories,
+    set_stream_lengths,
+    tightest,
     weighted_probe,
 )
 from tirconst.analysis.constant_uses import function_of
@@ -159,24 +161,30 @@ class Candidate:
 
 def candidates(
     prep: Prepared, accelerator: str, policy: str, label: str
-) -> tuple[list[Candidate], Candidate]:
+) -> tuple[list[Candidate], Candidate | None]:
     """The (block config, traversal) pairs the policy tries, and Vela's choice
-    (`policy=vela` tries only that one)."""
+    (`policy=vela` tries only that one; None for `policy=cycles`, which does
+    not ask Vela's scheduler)."""
     g = prep.geometry
+    traversals = (
+        ["depth_first"] if g.depthwise else ["depth_first", "part_kernel_first"]
+    )
+    out: list[Candidate] = []
+    if policy == "cycles":  # the cycle model tells the configs apart
+        for t in traversals:
+            configs = tightest(block_configs(g, accelerator, t), g.ofm)
+            out += [Candidate(c, t) for c in configs]
+        if not out:
+            raise EncodeRefused(
+                f"{NAME}: {label}: the NPU cannot run it (no block config)"
+            )
+        return out, None
     vela = vela_choice(g, accelerator)
     if vela is None:
         raise EncodeRefused(f"{NAME}: {label}: the NPU cannot run it (no block config)")
     chosen = Candidate(*vela)
     if policy == "vela":
         return [chosen], chosen
-    traversals = (
-        ["depth_first"] if g.depthwise else ["depth_first", "part_kernel_first"]
-    )
-    out: list[Candidate] = []
-    if policy == "cycles":  # every config: the cycle model tells them apart
-        for t in traversals:
-            out += [Candidate(c, t) for c in block_configs(g, accelerator, t)]
-        return out, chosen
     for t in traversals:
         by_depth: dict[int, tuple[int, int, int]] = {}
         for c in block_configs(g, accelerator, t):
@@ -285,7 +293,8 @@ def choose(
     probe: ProbeFacts | None = None,
 ) -> tuple[bytes, EncodedWeightsAttr, int]:
     """The policy's encoding of the op, and the stream bytes of Vela's choice
-    (-1 if the encoder cannot encode Vela's choice). `min-size`: the fewest
+    (-1 if the encoder cannot encode Vela's choice or the policy does not
+    ask for it). `min-size`: the fewest
     bytes; `cycles`: the fewest cycles the cycle model estimates for the op
     with that block config and stream (`analysis.block_choice`), then the
     fewest bytes."""
@@ -293,7 +302,7 @@ def choose(
     try:
         recs = records(prep, accelerator)
         tried: dict[tuple[tuple[int, ...], str], list] = {}
-        probes: dict[tuple[tuple[int, ...], str], BlockOp] = {}
+        probes: dict[str, BlockOp] = {}
         best: tuple[tuple[float, int], Candidate, list] | None = None
         vela_bytes = -1
         for c in cands:
@@ -309,13 +318,16 @@ def choose(
                 vela_bytes = size
             cycles = 0.0
             if policy == "cycles":
-                if key not in probes:
-                    probes[key] = _probe(prep, c.traversal, parts, recs, probe)
+                if c.traversal not in probes:
+                    probes[c.traversal] = _probe(prep, c.traversal, parts, recs, probe)
+                set_stream_lengths(
+                    probes[c.traversal], len(parts[0][0]), -(-len(recs[0]) // 16) * 16
+                )
                 cfg = default_config(accelerator)
                 mem, constant = memories(cfg)
                 raw = int(np.prod(parts[0][1].shape))
                 cycles = block_cycles(
-                    probes[key], c.block_config, cfg, mem, constant, raw
+                    probes[c.traversal], c.block_config, cfg, mem, constant, raw
                 )
             score = (cycles, size)
             if best is None or score < best[0] or (score == best[0] and c == vela):
