@@ -24,6 +24,7 @@ exists the Vela side is printed alone, with a note.
 from __future__ import annotations
 
 import argparse
+import math
 import subprocess
 import sys
 import tempfile
@@ -165,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     print(head)
     print("-" * len(head))
     failures = 0
+    cycle_ratios: dict[str, list[float]] = {core: [] for core in CORES}
     with tempfile.TemporaryDirectory() as tmp:
         for model in models:
             ours: CompileResult | None = None
@@ -216,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
                         RATIO_COLS,
                     )
                     print(line(model.stem, core, left, mid, right))
+                    if cyc and v.cycles:
+                        cycle_ratios[core].append(cyc / v.cycles)
                 elif ours_err:
                     print(line(model.stem, core, left, f"tirconst failed: {ours_err}"))
                 else:
@@ -224,6 +228,13 @@ def main(argv: list[str] | None = None) -> int:
                             model.stem, core, left, blank(OURS_COLS), blank(RATIO_COLS)
                         )
                     )
+    for core, rs in cycle_ratios.items():
+        if rs:
+            geo = math.exp(sum(math.log(r) for r in rs) / len(rs))
+            print(
+                f"cycles tirconst/Vela {core}: geomean {geo:.3f}, "
+                f"range {min(rs):.2f}-{max(rs):.2f} ({len(rs)} models)"
+            )
     if note:
         print(f"note: {note}")
     return 1 if failures else 0

@@ -168,3 +168,49 @@ def test_weights_beyond_255_are_refused() -> None:
     func.body.block.add_ops([w, fc])
     with pytest.raises(EncodeRefused, match=r"'tir.fully_connected'.*\[0, 300\]"):
         encode_module(module)
+
+
+def _estimated_cycles(op: WeightedOp, attr: EncodedWeightsAttr) -> float:
+    """The cycle model's figure for `op` run with the encoding `attr`."""
+    from tirconst.analysis.block_choice import (
+        block_cycles,
+        default_config,
+        memories,
+        weighted_probe,
+    )
+    from tirconst.transforms.encode_weights import prepare, probe_facts
+
+    g, facts = prepare(op).geometry, probe_facts(op)
+    core = attr.cores[0]
+    enc = core.encoding
+    traversal, shape = enc["traversal"], enc["shape"]  # type: ignore[index]
+    probe = weighted_probe(
+        g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
+        traversal, core.weight_length, -(-core.bias_length // 16) * 16,
+        facts.dtypes, facts.activation,
+    )  # fmt: skip
+    cfg = default_config("ethos-u55-128")
+    mem, constant = memories(cfg)
+    raw = int(np.prod(shape))
+    return block_cycles(probe, attr.block, cfg, mem, constant, raw)
+
+
+@pytest.mark.parametrize("model", MODELS[2:5], ids=[m.stem for m in MODELS[2:5]])
+def test_cycles_policy_is_fastest_by_the_model(model: Path) -> None:
+    # Per op, the `cycles` policy's block config and stream cost at most the
+    # cycles of Vela's choice and of the smallest stream, and strictly less
+    # somewhere (a largest block leaves partly empty blocks).
+    from tirconst.transforms.encode_weights import choose, prepare, probe_facts
+
+    better = 0
+    for op in weighted(imported(model)):
+        prep = prepare(op)
+        got = {
+            p: _estimated_cycles(
+                op, choose(prep, "ethos-u55-128", p, "op", probe_facts(op))[1]
+            )
+            for p in ("cycles", "vela", "min-size")
+        }
+        assert got["cycles"] <= min(got["vela"], got["min-size"]), got
+        better += got["cycles"] < got["min-size"]
+    assert better > 0

@@ -641,10 +641,22 @@ def _fm_traffic(
 
 
 def block_op_cost(
-    op: BlockOp, index: int, cfg: SystemConfig, mem: dict[int, str]
+    op: BlockOp,
+    index: int,
+    cfg: SystemConfig,
+    mem: dict[int, str],
+    constant: set[int] | None = None,
+    raw_weights: int | None = None,
 ) -> OpCost:
-    """Compute cycles, MACs, traffic and access cycles of one block op."""
+    """Compute cycles, MACs, traffic and access cycles of one block op.
+
+    `constant` (the regions holding constants) and `raw_weights` (the
+    weight elements its stream encodes) default to what the op's command
+    stream says; given, the op need not be in a stream (a candidate the
+    compiler costs before it builds the stream)."""
     acc = cfg.accelerator
+    if constant is None:
+        constant = _constant_regions(op)
     q = _query(op, acc)
     detail = ""
     if isinstance(op, ElementwiseOp):
@@ -710,15 +722,17 @@ def block_op_cost(
             kernel_read = kh * kw * (1 if q.kind == "depthwise" else q.ifm[2])
             elements = kernel_read * block_depth * blocks
             w, b = op.weights.data[0], op.biases.data[0]
-            enc = op.weight_encoding()
-            shape = enc.encoding.shape if enc is not None else None  # type: ignore[union-attr]
-            raw = math.prod(shape) if shape else kh * kw * q.ifm[2] * q.ofm[2]
+            raw = raw_weights
+            if raw is None:
+                enc = op.weight_encoding()
+                shape = enc.encoding.shape if enc is not None else None  # type: ignore[union-attr]
+                raw = math.prod(shape) if shape else kh * kw * q.ifm[2] * q.ofm[2]
             wbytes = elements * w["length"] / raw
             bbytes = 10 * q.ofm[2]
             for r, n in ((w, wbytes), (b, bbytes)):
                 m = mem[r["region"]]
                 cost.add_traffic(m, "weights", "read", n)
-                if r["region"] in _constant_regions(op):
+                if r["region"] in constant:
                     mm = cfg.memories[m]
                     cost.access[m] = cost.access.get(m, 0.0) + n / mm.bandwidth
     _fm_traffic(

@@ -236,14 +236,25 @@ class Lowerer:
         return lowering(self, op, seg)
 
     def block_config(self, built: Operation, depth: int | None = None) -> Operation:
-        from tirconst.dialects.npu.vela_api import pick_block_config
+        """Give `built` the block config the cycle model estimates fastest
+        among those Vela accepts (`analysis.block_choice`; of depth `depth`
+        if given)."""
+        from tirconst.analysis.block_choice import (
+            cheapest_block,
+            default_config,
+            memories,
+        )
+        from tirconst.dialects.npu.vela_api import block_configs
 
-        try:  # Vela prints configuration warnings on stdout: keep the IR clean
-            with contextlib.redirect_stdout(io.StringIO()):
-                h, w, d = pick_block_config(built, self.accelerator, depth)  # type: ignore[arg-type]
-        except ValueError as e:
-            raise StaysOnCpu(str(e)) from None
-        built.properties["block_config"] = DenseArrayBase.from_list(i64, [h, w, d])
+        # Vela prints configuration warnings on stdout: keep the IR clean
+        with contextlib.redirect_stdout(io.StringIO()):
+            configs = block_configs(built, self.accelerator)  # type: ignore[arg-type]
+        configs = [c for c in configs if depth is None or c[2] == depth]
+        cfg = default_config(self.accelerator)
+        kinds = {i: self.kinds[p] for p, i in self.regions.items()}
+        mem, constant = memories(cfg, kinds)
+        if cheapest_block(built, configs, cfg, mem, constant) is None:  # type: ignore[arg-type]
+            raise StaysOnCpu(f"{built.name}: no block config of depth {depth} fits")
         return built
 
     def weighted(self, op: OperatorOp, seg: Segment) -> list[Operation]:

@@ -23,10 +23,19 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
+from tirconst.analysis.block_choice import (
+    block_cycles,
+    default_config,
+    memories,
+    set_stream_lengths,
+    tightest,
+    weighted_probe,
+)
 from tirconst.analysis.constant_uses import function_of
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.analysis.symbol_uses import referenced_symbols
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
+from tirconst.dialects.npu.ops import BlockOp
 from tirconst.dialects.tir import (
     AllocateConstOp,
     BufferType,
@@ -56,7 +65,7 @@ from tirconst.formats.ethos_u.hardware import (
 )
 
 NAME = "tir-encode-weights"
-POLICIES = ("min-size", "vela")
+POLICIES = ("min-size", "vela", "cycles")
 
 
 class EncodeRefused(PassFailedException):
@@ -152,20 +161,30 @@ class Candidate:
 
 def candidates(
     prep: Prepared, accelerator: str, policy: str, label: str
-) -> tuple[list[Candidate], Candidate]:
+) -> tuple[list[Candidate], Candidate | None]:
     """The (block config, traversal) pairs the policy tries, and Vela's choice
-    (`policy=vela` tries only that one)."""
+    (`policy=vela` tries only that one; None for `policy=cycles`, which does
+    not ask Vela's scheduler)."""
     g = prep.geometry
+    traversals = (
+        ["depth_first"] if g.depthwise else ["depth_first", "part_kernel_first"]
+    )
+    out: list[Candidate] = []
+    if policy == "cycles":  # the cycle model tells the configs apart
+        for t in traversals:
+            configs = tightest(block_configs(g, accelerator, t), g.ofm)
+            out += [Candidate(c, t) for c in configs]
+        if not out:
+            raise EncodeRefused(
+                f"{NAME}: {label}: the NPU cannot run it (no block config)"
+            )
+        return out, None
     vela = vela_choice(g, accelerator)
     if vela is None:
         raise EncodeRefused(f"{NAME}: {label}: the NPU cannot run it (no block config)")
     chosen = Candidate(*vela)
     if policy == "vela":
         return [chosen], chosen
-    traversals = (
-        ["depth_first"] if g.depthwise else ["depth_first", "part_kernel_first"]
-    )
-    out: list[Candidate] = []
     for t in traversals:
         by_depth: dict[int, tuple[int, int, int]] = {}
         for c in block_configs(g, accelerator, t):
@@ -267,15 +286,24 @@ def assemble(
 
 
 def choose(
-    prep: Prepared, accelerator: str, policy: str, label: str
+    prep: Prepared,
+    accelerator: str,
+    policy: str,
+    label: str,
+    probe: ProbeFacts | None = None,
 ) -> tuple[bytes, EncodedWeightsAttr, int]:
     """The policy's encoding of the op, and the stream bytes of Vela's choice
-    (-1 if the encoder cannot encode Vela's choice)."""
+    (-1 if the encoder cannot encode Vela's choice or the policy does not
+    ask for it). `min-size`: the fewest
+    bytes; `cycles`: the fewest cycles the cycle model estimates for the op
+    with that block config and stream (`analysis.block_choice`), then the
+    fewest bytes."""
     cands, vela = candidates(prep, accelerator, policy, label)
     try:
         recs = records(prep, accelerator)
         tried: dict[tuple[tuple[int, ...], str], list] = {}
-        best: tuple[int, Candidate, list] | None = None
+        probes: dict[str, BlockOp] = {}
+        best: tuple[tuple[float, int], Candidate, list] | None = None
         vela_bytes = -1
         for c in cands:
             depths = stream_depths(prep, accelerator, c.block_config[2])
@@ -288,8 +316,22 @@ def choose(
             size = sum(-(-len(s) // 16) * 16 for s, _ in parts)
             if c == vela:
                 vela_bytes = size
-            if best is None or size < best[0] or (size == best[0] and c == vela):
-                best = (size, c, parts)
+            cycles = 0.0
+            if policy == "cycles":
+                if c.traversal not in probes:
+                    probes[c.traversal] = _probe(prep, c.traversal, parts, recs, probe)
+                set_stream_lengths(
+                    probes[c.traversal], len(parts[0][0]), -(-len(recs[0]) // 16) * 16
+                )
+                cfg = default_config(accelerator)
+                mem, constant = memories(cfg)
+                raw = int(np.prod(parts[0][1].shape))
+                cycles = block_cycles(
+                    probes[c.traversal], c.block_config, cfg, mem, constant, raw
+                )
+            score = (cycles, size)
+            if best is None or score < best[0] or (score == best[0] and c == vela):
+                best = (score, c, parts)
     except WeightFormatError as e:
         raise EncodeRefused(f"{NAME}: {label}: {e}") from None
     if best is None:
@@ -299,6 +341,40 @@ def choose(
         )
     data, attr = assemble(best[1].block_config, recs, best[2])
     return data, attr, vela_bytes
+
+
+@dataclass(frozen=True)
+class ProbeFacts:
+    """What the cycle model needs of an op beyond its geometry: IFM and OFM
+    element types, and its activation ("clamp", "table" or None)."""
+
+    dtypes: tuple[str, str] = ("int8", "int8")
+    activation: str | None = None
+
+
+def probe_facts(op: WeightedOp) -> ProbeFacts:
+    dtypes = tuple(str(v.type.dtype) for v in (op.input, op.output))  # type: ignore[attr-defined]
+    lo, hi = op.act_min, op.act_max  # type: ignore[attr-defined]
+    info = np.iinfo(dtypes[1]) if dtypes[1] in ("int8", "int16") else None
+    clamp = info is None or (lo, hi) != (info.min, info.max)
+    return ProbeFacts(dtypes, "clamp" if clamp else None)  # type: ignore[arg-type]
+
+
+def _probe(
+    prep: Prepared,
+    traversal: str,
+    parts: list[tuple[bytes, WeightEncoding]],
+    recs: list[bytes],
+    probe: ProbeFacts | None,
+) -> BlockOp:
+    """The npu op the cycle model costs for this stream (core 0's)."""
+    g = prep.geometry
+    facts = probe or ProbeFacts()
+    return weighted_probe(
+        g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
+        traversal, len(parts[0][0]), -(-len(recs[0]) // 16) * 16,
+        facts.dtypes, facts.activation,
+    )  # fmt: skip
 
 
 def ncores_text(accelerator: str) -> str:
@@ -364,9 +440,11 @@ class EncodeWeightsPass(ModulePass):
     U65-512 output channels are dealt to two cores' streams). `policy`
     chooses the block depth and traversal the stream is encoded for (and
     the op must run with): `min-size` tries every block config
-    `npu_find_block_configs` accepts and keeps the smallest bytes, `vela`
-    takes Vela's own choice. Why here: the stream depends on both, so the
-    block config is fixed when the weights are encoded.
+    `npu_find_block_configs` accepts and keeps the smallest bytes, `cycles`
+    the one the cycle model (`analysis.block_choice`) estimates fastest
+    (then the smallest), `vela` takes Vela's own choice. Why here: the
+    stream depends on both, so the block config is fixed when the weights
+    are encoded.
 
     Refuses, naming the op: weights outside ±255 after zero-point removal,
     an op the NPU cannot run, an unknown accelerator or policy.
@@ -421,7 +499,9 @@ def encode_module(
     for o in ops:
         label = _label(o)
         prep = prepare(o)
-        data, attr, vela_bytes = choose(prep, accelerator, policy, label)
+        data, attr, vela_bytes = choose(
+            prep, accelerator, policy, label, probe_facts(o)
+        )
         const = state.symbol_for(_base_name(o), data, attr, prep.raw_bytes)
         holder = AllocateConstOp(
             const.sym_name.data,

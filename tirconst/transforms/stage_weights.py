@@ -12,14 +12,16 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
+from tirconst.analysis.block_choice import staging_gain
 from tirconst.analysis.npu_support import npu_reason
-from tirconst.analysis.sram import sram_peak
+from tirconst.analysis.sram import ALIGNMENT, sram_peak
 from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
 from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.elementwise_ops import CopyOp
 from tirconst.dialects.tir.operators import OperatorOp
 from tirconst.dialects.tir.structure import FuncOp
 from tirconst.dialects.tir.types import BufferType
+from tirconst.formats.ethos_u.weights import ACCELERATORS
 
 NAME = "tir-stage-weights"
 WEIGHT_OPERANDS = ("filter", "bias")
@@ -42,17 +44,27 @@ def _before(a: Operation, b: Operation) -> bool:
 
 
 def stage_block(
-    block: Block, fc: bool, keep_peak: bool = False, reuse_io: bool = False
+    block: Block,
+    fc: bool,
+    keep_peak: bool = False,
+    reuse_io: bool = False,
+    by_cost: str | None = None,
+    budget: int = 0,
 ) -> int:
     """Stage the weights of the ops of `block`; returns how many copies. With
     `keep_peak`, an op's copies are undone when they raise the function's
     SRAM peak (`tirconst.analysis.sram`, parameters placed as `reuse_io`
-    says): that op reads its weights from flash."""
+    says) above the larger of the peak before staging and `budget`: that op
+    reads its weights from flash. With `by_cost` (an accelerator), an op's
+    weights are staged only where the cycle model says the op is faster
+    for it (`analysis.block_choice.staging_gain`)."""
     copies = 0
     previous: Operation | None = None
     func = block.parent_op()
     keep_peak = keep_peak and isinstance(func, FuncOp)
     peak = sram_peak(func, reuse_io).bytes if keep_peak else 0  # type: ignore[arg-type]
+    limit = max(peak, budget)
+    grown = 0
     for op in list(block.ops):
         if not _computes(op):
             continue
@@ -62,6 +74,8 @@ def stage_block(
         anchor = previous if ahead else op
         previous = op
         if isinstance(op, WeightedOp) and not op.WEIGHTS_REUSED and not fc:
+            continue
+        if by_cost is not None and staging_gain(op, by_cost, ahead) <= 0:
             continue
         for name in WEIGHT_OPERANDS:
             value = getattr(op, name, None)
@@ -84,8 +98,14 @@ def stage_block(
                 if operand is value:
                     op.operands[i] = buf.buffer
             if keep_peak:
-                now = sram_peak(func, reuse_io).bytes  # type: ignore[arg-type]
-                if now > peak:  # undo: this copy would raise the peak
+                # The peak grows by at most the staged bytes (each rounded to
+                # the planner's alignment): measure only when that could pass
+                # the limit (measuring is the pass's cost).
+                grown += -(-bt.size_in_bytes // ALIGNMENT) * ALIGNMENT
+                within = peak + grown <= limit
+                if not within and sram_peak(func, reuse_io).bytes > limit:  # type: ignore[arg-type]
+                    # undo: this copy would raise the peak above the limit
+                    grown -= -(-bt.size_in_bytes // ALIGNMENT) * ALIGNMENT
                     for i, operand in enumerate(op.operands):
                         if operand is buf.buffer:
                             op.operands[i] = value
@@ -116,6 +136,12 @@ class StageWeightsPass(ModulePass):
     used with `reuse-io=true`, as `tir-plan-memory{reuse-io=true}` places
     them), as Vela buffers weights where SRAM allows: staging is for speed,
     and need not cost memory (nor break `tir-tile`'s budget).
+    `budget=N` lets the peak grow to N bytes (Performance: SRAM spent on
+    speed, within the SRAM limit). `by-cost=ACCELERATOR` stages an op's
+    weights only where the cycle model says it runs faster from SRAM,
+    counting the copy unless an earlier op hides it
+    (`analysis.block_choice.staging_gain`): weights the NPU reads once
+    (one OFM block) gain nothing from a copy that cannot be hidden.
     """
 
     name = NAME
@@ -124,16 +150,28 @@ class StageWeightsPass(ModulePass):
     enable: bool = True
     keep_peak: bool = False
     reuse_io: bool = False
+    budget: int = 0
+    by_cost: str = ""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.fc not in ("flash", "stage"):
             raise PassFailedException(
                 f"{NAME}: fc must be flash or stage, got {self.fc!r}"
             )
+        if self.by_cost and self.by_cost not in ACCELERATORS:
+            raise PassFailedException(
+                f"{NAME}: unknown accelerator {self.by_cost!r} for by-cost (known: "
+                f"{', '.join(ACCELERATORS)})"
+            )
         if not self.enable:
             return
         for func in op.body.block.ops:
             if isinstance(func, FuncOp):
                 stage_block(
-                    func.body.block, self.fc == "stage", self.keep_peak, self.reuse_io
+                    func.body.block,
+                    self.fc == "stage",
+                    self.keep_peak,
+                    self.reuse_io,
+                    self.by_cost or None,
+                    self.budget,
                 )

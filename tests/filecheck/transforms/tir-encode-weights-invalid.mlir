@@ -5,7 +5,7 @@
 // RUN: tirconst-opt %s --split-input-file --verify-diagnostics -p 'tir-encode-weights{accelerator=ethos-u99}' | filecheck %s --check-prefix=ACC
 // ACC: error: tir-encode-weights: unknown accelerator 'ethos-u99' (known: ethos-u55-32, ethos-u55-64, ethos-u55-128, ethos-u55-256, ethos-u65-256, ethos-u65-512)
 // RUN: tirconst-opt %s --split-input-file --verify-diagnostics -p 'tir-encode-weights{policy=smallest}' | filecheck %s --check-prefix=POLICY
-// POLICY: error: tir-encode-weights: unknown policy 'smallest' (known: min-size, vela)
+// POLICY: error: tir-encode-weights: unknown policy 'smallest' (known: min-size, vela, cycles)
 // CHECK-NOT: Traceback
 
 

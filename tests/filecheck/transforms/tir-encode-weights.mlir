@@ -1,3 +1,6 @@
+// RUN: tirconst-opt %s -p 'tir-encode-weights{policy=cycles}' -o %t.cycles.mlir
+// RUN: filecheck %s --input-file=%t.cycles.mlir --check-prefix=CYCLES
+// RUN: tirconst-run --check-equivalent %s %t.cycles.mlir
 // RUN: tirconst-opt %s -p tir-encode-weights -o %t.mlir
 // RUN: filecheck %s --input-file=%t.mlir
 // RUN: tirconst-run --check-equivalent %s %t.mlir
@@ -39,6 +42,10 @@
 // CHECK-NEXT: %fc_copy_enc = tir.allocate_const @fc_enc : !tir.buffer<224xui8>
 // CHECK-NEXT: tir.fully_connected ins(%r2, %fc_copy_enc :
 // CHECK-NOT: tir.constant
+
+// The fastest block by the cycle model: each 6x6 output in one block.
+// CYCLES: tir.constant @w1_enc = {{.*}}block_config = [6, 6, 8]
+// CYCLES: tir.constant @w2_enc = {{.*}}block_config = [6, 6, 8]
 
 // Two cores: output channels 0, 2, ... in core 0's records and stream, 1, 3, ... in core 1's.
 // U65: tir.constant @w1_enc = dense<"0x{{[0-9a-f]+}}"> : tensor<544xui8> {encoded_weights = #tir.encoded_weights<block_config = [6, 6, 8], core(bias = [0, 40], weights = [48, 224], #npu.weight_encoding<"ethos-u65-512", [4, 3, 3, 4], block_depth = 8, traversal = part_kernel_first>), core(bias = [272, 40], weights = [320, 224], #npu.weight_encoding<"ethos-u65-512", [4, 3, 3, 4], block_depth = 8, traversal = part_kernel_first>)>, tir.raw_bytes = 320 : i64}

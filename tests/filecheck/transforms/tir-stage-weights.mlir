@@ -1,3 +1,7 @@
+// RUN: tirconst-opt %s -p 'tir-encode-weights,tir-stage-weights{by-cost=ethos-u55-128}' | filecheck %s --check-prefix=COST
+// RUN: tirconst-opt %s -p 'tir-encode-weights,tir-stage-weights{by-cost=ethos-u55-128}' -o %t3
+// RUN: tirconst-run --check-equivalent %s %t3
+// RUN: not tirconst-opt %s -p 'tir-stage-weights{by-cost=ethos-u99}' 2>&1 | filecheck %s --check-prefix=BADACC
 // RUN: tirconst-opt %s -p tir-stage-weights | filecheck %s
 // RUN: tirconst-opt %s -p tir-stage-weights -o %t
 // RUN: tirconst-run --check-equivalent %s %t
@@ -31,6 +35,21 @@
 // FC-NEXT:       tir.fully_connected ins(%r, %[[FW]] :
 
 // OFF-NOT:       tir.copy
+
+// By cost (encoded weights): the first conv has no op to hide its copy
+// behind, and reads its weights once (one OFM block): the copy would only
+// add cycles, so it reads flash. The second conv's copy runs under the first
+// conv. The FC reads flash (fc=flash).
+// COST-LABEL: tir.func @main
+// COST:         %w0_enc = tir.allocate_const @w0_enc
+// COST-NEXT:    %w1_enc = tir.allocate_const @w1_enc
+// COST-NEXT:    %[[S:.*]] = tir.allocate : !tir.buffer<96xui8>
+// COST-NEXT:    tir.copy ins(%w1_enc : {{.*}}) outs(%[[S]] : {{.*}})
+// COST-NEXT:    tir.conv2d ins(%x, %w0_enc :
+// COST-NEXT:    tir.conv2d ins(%t, %[[S]] :
+// COST-NOT:     tir.copy
+
+// BADACC: tir-stage-weights: unknown accelerator 'ethos-u99' for by-cost
 
 // BAD: tir-stage-weights: fc must be flash or stage, got 'sram'
 

@@ -116,11 +116,19 @@ class StructAttr(ParametrizedAttribute):
         return cls(*params)
 
     def value(self, name: str) -> Any:
-        """A field's Python value."""
-        for f, attr in zip(self.FIELDS, self.parameters, strict=True):
-            if f.name == name:
-                return to_python(f, attr)
-        raise KeyError(name)
+        """A field's Python value (the values are immutable: computed once per
+        attribute, which is itself immutable, and kept beside it)."""
+        values = self.__dict__.get("_python_values")
+        if values is None:
+            values = {
+                f.name: to_python(f, attr)
+                for f, attr in zip(self.FIELDS, self.parameters, strict=True)
+            }
+            object.__setattr__(self, "_python_values", values)
+        try:
+            return values[name]
+        except KeyError:
+            raise KeyError(name) from None
 
     def __getitem__(self, name: str) -> Any:
         return self.value(name)

@@ -1,0 +1,222 @@
+"""Which block config an Ethos-U op runs with: the one the cycle model
+(`tirconst.analysis.performance`) says is fastest.
+
+The NPU produces an op's OFM in blocks of its block config; a block that
+overhangs the OFM costs as much as a full one, and every OFM block re-reads
+the op's weights and its IFM block, so the config decides much of an op's
+time. Both places that fix a block config call `cheapest_block`:
+`tir-encode-weights` for weighted ops (the weight stream is encoded for the
+block depth, so the choice is made there, on a probe op built from the
+op's geometry: `weighted_probe`) and `convert-tir-to-npu` for the others
+(pools, elementwise ops), on the npu op it built. The candidates are the
+configs Vela's `npu_find_block_configs` accepts (SHRAM limits included).
+
+The cost is the op's own duration (the slower of compute and its memories'
+access cycles) with its operands where they will be: feature maps in the
+arena, weights in the constant memory (`memories`), for the accelerator's
+default system config (`SystemConfig.load`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, StringAttr, i64
+
+from tirconst.analysis.performance import SystemConfig, block_op_cost
+from tirconst.dialects.npu.attributes import (
+    ActivationAttr,
+    AddressRangeAttr,
+    FeatureMapAttr,
+    KernelAttr,
+    PaddingAttr,
+)
+from tirconst.dialects.npu.ops import BlockOp, Conv2DOp, DepthwiseConv2DOp
+
+BlockConfig = tuple[int, int, int]
+CONSTANT_REGION = 0
+ARENA_REGION = 1
+
+
+@functools.lru_cache(maxsize=16)
+def default_config(accelerator: str) -> SystemConfig:
+    """The accelerator's default system config (Vela's), loaded once."""
+    return SystemConfig.load(accelerator)
+
+
+def memories(
+    cfg: SystemConfig, kinds: dict[int, str] | None = None
+) -> tuple[dict[int, str], set[int]]:
+    """(memory per region, the constant regions) for regions of the given
+    kinds ("constant" or anything else: the arena); default: region 0
+    constants, region 1 the arena."""
+    if kinds is None:
+        kinds = {CONSTANT_REGION: "constant", ARENA_REGION: "scratch"}
+    mem = {
+        r: cfg.const_memory if k == "constant" else cfg.arena_memory
+        for r, k in kinds.items()
+    }
+    return mem, {r for r, k in kinds.items() if k == "constant"}
+
+
+def tightest(
+    configs: Iterable[BlockConfig], ofm: tuple[int, int, int]
+) -> list[BlockConfig]:
+    """Of the configs that cut an `ofm` into the same number of blocks along
+    each axis with the same block depth, the one with the smallest block
+    (fewest, then lowest, rows): a larger one covers the OFM in as many
+    blocks with more of them empty. The cycle model costs only these (the
+    compile's time is dominated by costing candidates otherwise)."""
+    best: dict[tuple[int, ...], BlockConfig] = {}
+    for c in configs:
+        key = (*(-(-o // b) for o, b in zip(ofm, c, strict=True)), c[2])
+        have = best.get(key)
+        if have is None or (c[0] * c[1], c) < (have[0] * have[1], have):
+            best[key] = c
+    return list(best.values())
+
+
+def block_cycles(
+    op: BlockOp,
+    block: BlockConfig,
+    cfg: SystemConfig,
+    mem: dict[int, str],
+    constant: set[int],
+    raw_weights: int | None = None,
+) -> float:
+    """The op's duration in cycles when run with `block` (which it keeps)."""
+    op.properties["block_config"] = _dense(block)
+    return block_op_cost(op, 0, cfg, mem, constant, raw_weights).duration
+
+
+@functools.lru_cache(maxsize=4096)
+def _dense(block: BlockConfig) -> DenseArrayBase:
+    return DenseArrayBase.from_list(i64, list(block))
+
+
+def cheapest_block(
+    op: BlockOp,
+    configs: Iterable[BlockConfig],
+    cfg: SystemConfig,
+    mem: dict[int, str] | None = None,
+    constant: set[int] | None = None,
+    raw_weights: int | None = None,
+) -> tuple[BlockConfig, float] | None:
+    """The config of `configs` with the fewest estimated cycles and its
+    cycles (ties: the larger block, then the larger config), or None if
+    there is none; the op is left with that config."""
+    if mem is None or constant is None:
+        mem, constant = memories(cfg)
+    best: tuple[tuple[float, int, tuple[int, ...]], BlockConfig] | None = None
+    for c in configs:
+        cycles = block_cycles(op, c, cfg, mem, constant, raw_weights)
+        key = (cycles, -(c[0] * c[1] * c[2]), tuple(-v for v in c))
+        if best is None or key < best[0]:
+            best = (key, c)
+    if best is None:
+        return None
+    op.properties["block_config"] = _dense(best[1])
+    return best[1], best[0][0]
+
+
+def weighted_probe(
+    ifm: tuple[int, int, int],
+    ofm: tuple[int, int, int],
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+    pad: tuple[int, int, int, int],
+    depthwise: bool,
+    traversal: str,
+    weights_length: int,
+    records_length: int,
+    dtypes: tuple[str, str] = ("int8", "int8"),
+    activation: str | None = None,
+) -> BlockOp:
+    """A conv or depthwise npu op of this geometry, outside any stream, for
+    `cheapest_block`: feature maps in the arena region, a weight stream of
+    `weights_length` bytes and records of `records_length` in the constant
+    region, the activation's kind ("clamp", "table" or None)."""
+    props = {
+        "ifm": FeatureMapAttr.make(
+            dtype=dtypes[0], shape=ifm, region=ARENA_REGION, address=0
+        ),
+        "ofm": FeatureMapAttr.make(
+            dtype=dtypes[1], shape=ofm, region=ARENA_REGION, address=0
+        ),
+        "kernel": KernelAttr.make(size=kernel, stride=stride, dilation=dilation),
+        "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+        "weights": _ranges(weights_length),
+        "biases": _ranges(records_length),
+        "rounding_mode": StringAttr("tfl"),
+    }
+    if any(pad):
+        props["padding"] = PaddingAttr.make(pad=pad)
+    if activation == "table":
+        props["activation"] = ActivationAttr.make(kind="table", slot=0)
+    elif activation == "clamp":
+        props["activation"] = ActivationAttr.make(kind="clamp", min=0.0)
+    if depthwise:
+        return DepthwiseConv2DOp.create(properties=props)
+    props["block_traversal"] = StringAttr(traversal)
+    return Conv2DOp.create(properties=props)
+
+
+def set_stream_lengths(op: BlockOp, weights_length: int, records_length: int) -> None:
+    """Point a probe's weight and record ranges at streams of these lengths."""
+    op.properties["weights"] = _ranges(weights_length)
+    op.properties["biases"] = _ranges(records_length)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ranges(length: int) -> ArrayAttr[AddressRangeAttr]:
+    return ArrayAttr(
+        [AddressRangeAttr.make(region=CONSTANT_REGION, address=0, length=length)]
+    )
+
+
+__all__ = [
+    "block_cycles",
+    "cheapest_block",
+    "default_config",
+    "memories",
+    "weighted_probe",
+]
+
+
+def staging_gain(op: object, accelerator: str, hidden: bool) -> float:
+    """Cycles saved by copying a weighted tir op's encoded weights into SRAM
+    before it runs instead of letting the NPU read them from the constant
+    memory (once per OFM block): its duration reading from flash minus its
+    duration reading from SRAM, minus the copy's cycles unless the copy is
+    `hidden` under earlier ops' compute. 0 for an op without encoded
+    weights."""
+    from tirconst.dialects.tir import EncodedWeightsAttr
+
+    attr = getattr(op, "encoded_weights", None)
+    if not isinstance(attr, EncodedWeightsAttr):
+        return 0.0
+    g = op.npu_geometry()  # type: ignore[attr-defined]
+    core = attr.cores[0]
+    enc = core.encoding
+    traversal, shape = enc["traversal"], enc["shape"]  # type: ignore[index]
+    dtypes = tuple(str(v.type.dtype) for v in (op.input, op.output))  # type: ignore[attr-defined]
+    probe = weighted_probe(
+        g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
+        traversal, core.weight_length, -(-core.bias_length // 16) * 16,
+        dtypes,  # type: ignore[arg-type]
+    )  # fmt: skip
+    cfg = default_config(accelerator)
+    raw = 1
+    for d in shape:
+        raw *= d
+    flash_mem, constant = memories(cfg)
+    sram_mem, _ = memories(cfg, {CONSTANT_REGION: "scratch", ARENA_REGION: "scratch"})
+    flash = block_cycles(probe, attr.block, cfg, flash_mem, constant, raw)
+    staged = block_cycles(probe, attr.block, cfg, sram_mem, set(), raw)
+    src = cfg.memories[cfg.const_memory]
+    dst = cfg.memories[cfg.arena_memory]
+    n = attr.nbytes
+    copy = max(n / src.bandwidth + src.read_latency, n / dst.bandwidth)
+    return flash - staged - (0.0 if hidden else copy)
