@@ -272,6 +272,16 @@ def _fully_connected(op: FullyConnectedOp) -> str | None:
     return None
 
 
+def pool_stride(op: MaxPool2DOp | AvgPool2DOp) -> tuple[int, int]:
+    """The stride the NPU runs a pool with: along an axis with one output
+    element the stride moves nothing, so it is 1 there (a global pool, kernel
+    = input with a 1×1 output, has any stride in TFLite; docs/ethos-u.md,
+    "Average pooling")."""
+    _, oh, ow, _ = _shape(op.output)
+    sy, sx = op.stride
+    return (1 if oh == 1 else sy, 1 if ow == 1 else sx)
+
+
 @npu_support(MaxPool2DOp, AvgPool2DOp)
 def _pool(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
     why = _shapes_reason(op, [op.input, op.output])
@@ -282,7 +292,7 @@ def _pool(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
             "padded average pool: the NPU's padded average is not TFLite's "
             "(which does not count the padding)"
         )
-    return _window_reason(op.window, op.stride, (1, 1), op.pad, False)
+    return _window_reason(op.window, pool_stride(op), (1, 1), op.pad, False)
 
 
 @npu_support(AddOp, SubOp, MulOp)

@@ -42,6 +42,7 @@ from tirconst.analysis.npu_support import (
     encoded_layout,
     hwc,
     npu_reason,
+    pool_stride,
 )
 from tirconst.core.diagnostics import PassFailedAt, describe
 from tirconst.dialects import npu
@@ -328,7 +329,9 @@ class Lowerer:
         values and divides rounding half away from zero, which the NPU does
         in Vela's zero-point-transparent form: zero points 0 (the sum is the
         raw sum), equal scales (OFM_SCALE is 1/area plus 2^-shift) and
-        natural rounding, so every tie rounds away from zero (docs/ethos-u.md)."""
+        natural rounding, so every tie rounds away from zero (docs/ethos-u.md).
+        Along an axis with one output element the stride is 1 (`pool_stride`):
+        a global pool of any TFLite stride runs as one NPU pool."""
         q = op.quantization()
         average = isinstance(op, AvgPool2DOp)
         scale, zp = (q["input_scale"], q["input_zp"]) if q else (None, 0)
@@ -341,7 +344,7 @@ class Lowerer:
             "ifm": ifm,
             "ofm": ofm,
             "kernel": npu.KernelAttr.make(
-                size=tuple(op.window), stride=tuple(op.stride)
+                size=tuple(op.window), stride=pool_stride(op)
             ),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
         }

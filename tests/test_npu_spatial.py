@@ -1,0 +1,221 @@
+"""Spatial operators on the NPU, checked from the written file's bytes: global
+pools (kernel = input, a 1x1 output, any TFLite stride) and a ResNet-8 /
+DS-CNN-like network whose convolutions, global average pool and fully
+connected layer run as one NPU segment. Each model is compiled, its segments
+disassembled from `MODEL_tirconst.tflite` and run in the npu interpreter on
+LiteRT's inputs, equal to LiteRT bit for bit; the whole program (NPU and CPU
+parts) equals LiteRT too. Outside the NPU's constraints the op stays on the
+CPU with a remark."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.test_device_bytes import (
+    assert_device_exact,
+    assert_program_equals_litert,
+    compiled,
+)
+from tests.test_tflite_litert import Op, T, build_tflite
+
+
+def global_pool_model(
+    kind: str,
+    hw: tuple[int, int],
+    stride: tuple[int, int],
+    c: int,
+    zp: int,
+    scale: float,
+    act: int = 0,
+) -> bytes:
+    """One VALID pool whose window is the whole H×W input (a 1×1 output)."""
+    h, w = hw
+    opts = {
+        "Padding": 1,
+        "StrideW": stride[1],
+        "StrideH": stride[0],
+        "FilterWidth": w,
+        "FilterHeight": h,
+        "FusedActivationFunction": act,
+    }
+    s = float(np.float32(scale))
+    tensors = [T((1, h, w, c), np.int8, s, zp), T((1, 1, 1, c), np.int8, s, zp)]
+    return build_tflite(
+        tensors, [Op(kind, [0], [1], ("Pool2DOptions", opts))], [0], [1]
+    )
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    kind=st.sampled_from(["AVERAGE_POOL_2D", "MAX_POOL_2D"]),
+    hw=st.tuples(st.integers(1, 40), st.integers(1, 40)),
+    stride=st.tuples(st.integers(1, 50), st.integers(1, 50)),
+    c=st.integers(1, 40),
+    zp=st.integers(-128, 127),
+    scale=st.floats(0.001, 1.0),
+    act=st.sampled_from([0, 1, 3]),
+)
+def test_random_global_pool_device_exact(
+    tmp_path: Path, kind, hw, stride, c, zp, scale, act
+) -> None:
+    """A global pool of any size and stride is one NPU pool (stride 1 where
+    one output element leaves nothing to step over), exact from the file."""
+    model, written, remarks = compiled(
+        tmp_path, "gp", global_pool_model(kind, hw, stride, c, zp, scale, act)
+    )
+    assert not remarks, remarks
+    assert assert_device_exact(model, written, seeds=(0,)) == 1
+    assert_program_equals_litert(model, 0)
+
+
+@pytest.mark.parametrize(
+    ("hw", "stride"), [((200, 7), (200, 7)), ((256, 3), (9, 9)), ((25, 5), (25, 5))]
+)
+def test_large_global_average_pool_device_exact(
+    tmp_path: Path, hw: tuple[int, int], stride: tuple[int, int]
+) -> None:
+    """Windows up to the NPU's 256 rows: one pool, TFLite's rounded division
+    (1400 and 768 elements: ties and large sums of both signs)."""
+    data = global_pool_model("AVERAGE_POOL_2D", hw, stride, 5, -7, 0.03)
+    model, written, remarks = compiled(tmp_path, "gp", data)
+    assert not remarks
+    assert assert_device_exact(model, written) == 1
+
+
+def test_pool_one_output_row_any_row_stride(tmp_path: Path) -> None:
+    """One output row, several columns: the row stride (9) does not count,
+    the column stride (2) is the NPU's."""
+    opts = {
+        "Padding": 1,
+        "StrideW": 2,
+        "StrideH": 9,
+        "FilterWidth": 3,
+        "FilterHeight": 6,
+        "FusedActivationFunction": 0,
+    }
+    tensors = [T((1, 6, 9, 4), np.int8, 0.1, 3), T((1, 1, 4, 4), np.int8, 0.1, 3)]
+    data = build_tflite(
+        tensors, [Op("AVERAGE_POOL_2D", [0], [1], ("Pool2DOptions", opts))], [0], [1]
+    )
+    model, written, remarks = compiled(tmp_path, "row", data)
+    assert not remarks
+    assert assert_device_exact(model, written) == 1
+
+
+def test_pools_outside_the_npu_stay_on_the_cpu(tmp_path: Path) -> None:
+    """A window of 300 rows (the NPU pools at most 256) and a stride of 4
+    with several outputs: on the CPU, each with a remark, still exact."""
+    big = global_pool_model("AVERAGE_POOL_2D", (300, 2), (300, 2), 3, 1, 0.05)
+    opts = {
+        "Padding": 1,
+        "StrideW": 4,
+        "StrideH": 4,
+        "FilterWidth": 2,
+        "FilterHeight": 2,
+        "FusedActivationFunction": 0,
+    }
+    tensors = [T((1, 8, 8, 3), np.int8, 0.1, 0), T((1, 2, 2, 3), np.int8, 0.1, 0)]
+    strided = build_tflite(
+        tensors, [Op("MAX_POOL_2D", [0], [1], ("Pool2DOptions", opts))], [0], [1]
+    )
+    for name, data, why in (
+        ("big", big, "pooling window [300, 2]"),
+        ("strided", strided, "stride [4, 4]"),
+    ):
+        sub = tmp_path / name
+        sub.mkdir()
+        model, written, remarks = compiled(sub, name, data)
+        assert assert_device_exact(model, written, seeds=(0,)) == 0
+        assert len(remarks) == 1 and why in remarks[0], remarks
+        assert_program_equals_litert(model, 0)
+
+
+def small_classifier(seed: int = 0, softmax: bool = True) -> bytes:
+    """ResNet-8 / DS-CNN-like: CONV_2D 3x3 stride 2 -> DEPTHWISE 3x3 -> CONV_2D
+    1x1 -> AVERAGE_POOL_2D 8x8 stride 8 (global) -> RESHAPE -> FULLY_CONNECTED
+    -> SOFTMAX, random int8 weights and quantization."""
+    rng = np.random.default_rng(seed)
+
+    def weights(shape: tuple[int, ...], s_in: float) -> list[T]:
+        w = rng.integers(-127, 128, shape).astype(np.int8)
+        co = shape[0] if len(shape) != 4 or shape[0] != 1 else shape[3]
+        b = rng.integers(-3000, 3000, co).astype(np.int32)
+        return [
+            T(w.shape, np.int8, 0.01, 0, data=w),
+            T(b.shape, np.int32, float(np.float32(s_in * 0.01)), 0, data=b),
+        ]
+
+    def conv_opts(stride: int, act: int) -> dict:
+        return {
+            "Padding": 0,
+            "StrideW": stride,
+            "StrideH": stride,
+            "FusedActivationFunction": act,
+            "DilationWFactor": 1,
+            "DilationHFactor": 1,
+        }
+
+    pool = {
+        "Padding": 1,
+        "StrideW": 8,
+        "StrideH": 8,
+        "FilterWidth": 8,
+        "FilterHeight": 8,
+        "FusedActivationFunction": 0,
+    }
+    tensors = [
+        T((1, 16, 16, 3), np.int8, 0.05, 3),  # 0 input
+        *weights((8, 3, 3, 3), 0.05),  # 1, 2
+        T((1, 8, 8, 8), np.int8, 0.1, -20),  # 3
+        *weights((1, 3, 3, 8), 0.1),  # 4, 5
+        T((1, 8, 8, 8), np.int8, 0.12, -10),  # 6
+        *weights((16, 1, 1, 8), 0.12),  # 7, 8
+        T((1, 8, 8, 16), np.int8, 0.15, -30),  # 9
+        T((1, 1, 1, 16), np.int8, 0.15, -30),  # 10 pooled
+        T((2,), np.int32, data=np.array([1, 16], np.int32)),  # 11
+        T((1, 16), np.int8, 0.15, -30),  # 12
+        *weights((10, 16), 0.15),  # 13, 14
+        T((1, 10), np.int8, 0.2, 5),  # 15 logits
+        T((1, 10), np.int8, 1 / 256, -128),  # 16 probabilities
+    ]
+    ops = [
+        Op("CONV_2D", [0, 1, 2], [3], ("Conv2DOptions", conv_opts(2, 1))),
+        Op(
+            "DEPTHWISE_CONV_2D",
+            [3, 4, 5],
+            [6],
+            ("DepthwiseConv2DOptions", {**conv_opts(1, 3), "DepthMultiplier": 1}),
+        ),
+        Op("CONV_2D", [6, 7, 8], [9], ("Conv2DOptions", conv_opts(1, 1))),
+        Op("AVERAGE_POOL_2D", [9], [10], ("Pool2DOptions", pool)),
+        Op("RESHAPE", [10, 11], [12], ("ReshapeOptions", {"NewShape": [1, 16]})),
+        Op(
+            "FULLY_CONNECTED",
+            [12, 13, 14],
+            [15],
+            ("FullyConnectedOptions", {"FusedActivationFunction": 0}),
+        ),
+    ]
+    if softmax:
+        ops.append(Op("SOFTMAX", [15], [16], ("SoftmaxOptions", {"Beta": 1.0})))
+    return build_tflite(tensors, ops, [0], [16 if softmax else 15])
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_small_classifier_one_npu_segment(tmp_path: Path, seed: int) -> None:
+    """Convolutions, the global average pool and the fully connected layer
+    are one NPU segment (the pool used to split it in two); only the softmax
+    may stay on the CPU. Exact from the file's bytes and as a whole program."""
+    model, written, remarks = compiled(tmp_path, "net", small_classifier(seed))
+    assert all("softmax" in r for r in remarks), remarks
+    assert assert_device_exact(model, written) == 1
+    assert_program_equals_litert(model, seed)
