@@ -219,3 +219,165 @@ def test_small_classifier_one_npu_segment(tmp_path: Path, seed: int) -> None:
     assert all("softmax" in r for r in remarks), remarks
     assert assert_device_exact(model, written) == 1
     assert_program_equals_litert(model, seed)
+
+
+def reduce_model(
+    opcode: str,
+    shape: tuple[int, ...],
+    axes: list[int],
+    keep: bool,
+    q_in: tuple[float, int],
+    q_out: tuple[float, int],
+) -> bytes:
+    """One MEAN / REDUCE_MAX / REDUCE_MIN over `axes` (negative allowed)."""
+    rank = len(shape)
+    red = {a % rank for a in axes}
+    out = tuple(
+        1 if i in red else d for i, d in enumerate(shape) if keep or i not in red
+    )
+    f32 = [float(np.float32(q[0])) for q in (q_in, q_out)]
+    tensors = [
+        T(shape, np.int8, f32[0], q_in[1]),
+        T((len(axes),), np.int32, data=np.array(axes, np.int32)),
+        T(out, np.int8, f32[1], q_out[1]),
+    ]
+    op = Op(opcode, [0, 1], [2], ("ReducerOptions", {"KeepDims": keep}))
+    return build_tflite(tensors, [op], [0], [2])
+
+
+def contiguous(shape: tuple[int, ...], axes: list[int]) -> bool:
+    """Whether the reduced axes, extent-1 axes aside, are adjacent."""
+    red = {a % len(shape) for a in axes}
+    live = [i for i in range(len(shape)) if shape[i] > 1]
+    pos = [k for k, i in enumerate(live) if i in red]
+    return not pos or pos == list(range(pos[0], pos[-1] + 1))
+
+
+@st.composite
+def _reduction(draw: st.DrawFn) -> dict:
+    rank = draw(st.integers(1, 4))
+    shape = tuple(draw(st.lists(st.integers(1, 9), min_size=rank, max_size=rank)))
+    axes = draw(st.sets(st.integers(0, rank - 1), min_size=1))
+    axes = [a - rank if draw(st.booleans()) else a for a in sorted(axes)]
+    return {"shape": shape, "axes": axes, "keep": draw(st.booleans())}
+
+
+_Q = st.tuples(st.floats(0.005, 0.5), st.integers(-128, 127))
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(r=_reduction(), q_in=_Q, q_out=_Q, same=st.booleans())
+def test_random_mean_device_exact(tmp_path: Path, r: dict, q_in, q_out, same) -> None:
+    """MEAN over any axes, keep_dims or not: over contiguous axes (the
+    channels, H or W alone, H and W, any rank) one NPU depthwise sum, exact
+    from the file's bytes; otherwise the CPU with a remark."""
+    data = reduce_model("MEAN", **r, q_in=q_in, q_out=q_in if same else q_out)
+    model, written, remarks = compiled(tmp_path, "mean", data)
+    segments = assert_device_exact(model, written, seeds=(0,))
+    if contiguous(r["shape"], r["axes"]):
+        assert segments == 1 and not remarks, remarks
+    else:
+        assert segments == 0 and "not contiguous" in remarks[0], remarks
+    assert_program_equals_litert(model, 0)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(r=_reduction(), q=_Q, opcode=st.sampled_from(["REDUCE_MAX", "REDUCE_MIN"]))
+def test_random_reduce_max_min_device_exact(
+    tmp_path: Path, r: dict, q, opcode: str
+) -> None:
+    """REDUCE_MAX over contiguous axes is one NPU max pool, exact from the
+    file's bytes; REDUCE_MIN and non-contiguous axes stay on the CPU with a
+    remark."""
+    data = reduce_model(opcode, **r, q_in=q, q_out=q)
+    model, written, remarks = compiled(tmp_path, "red", data)
+    segments = assert_device_exact(model, written, seeds=(0,))
+    if opcode == "REDUCE_MAX" and contiguous(r["shape"], r["axes"]):
+        assert segments == 1 and not remarks, remarks
+    else:
+        assert segments == 0 and len(remarks) == 1, remarks
+    assert_program_equals_litert(model, 0)
+
+
+@pytest.mark.parametrize(
+    ("opcode", "shape", "axes"),
+    [
+        ("MEAN", (1, 100, 40, 3), [1, 2]),  # 4000 elements: a 50x80 window
+        ("MEAN", (1, 7, 9, 4096), [3]),  # a 1x4096 window, channels as columns
+        ("REDUCE_MAX", (1, 250, 250, 2), [1, 2]),  # a 250x250 pool
+        ("REDUCE_MAX", (1, 1000, 2), [1]),  # 1000 = 8 x 125
+    ],
+)
+def test_large_reductions_device_exact(
+    tmp_path: Path, opcode: str, shape: tuple[int, ...], axes: list[int]
+) -> None:
+    """Reductions at the NPU's window limits: one op, exact."""
+    data = reduce_model(opcode, shape, axes, True, (0.05, -3), (0.05, -3))
+    model, written, remarks = compiled(tmp_path, "big", data)
+    assert not remarks
+    assert assert_device_exact(model, written, seeds=(0,)) == 1
+
+
+@pytest.mark.parametrize(
+    ("opcode", "shape", "axes", "why"),
+    [
+        ("MEAN", (1, 70, 70, 2), [1, 2], "4900 reduced elements exceed"),
+        ("MEAN", (1, 3, 4, 5), [1, 3], "not contiguous"),
+        ("REDUCE_MAX", (1, 2, 257 * 3), [2], "fits no NPU window"),
+        ("REDUCE_MIN", (1, 3, 4, 5), [1, 2], "pools max and average only"),
+    ],
+)
+def test_reductions_outside_the_npu_remark(
+    tmp_path: Path, opcode: str, shape: tuple[int, ...], axes: list[int], why: str
+) -> None:
+    data = reduce_model(opcode, shape, axes, False, (0.05, 4), (0.05, 4))
+    model, written, remarks = compiled(tmp_path, "cpu", data)
+    assert assert_device_exact(model, written, seeds=(0,)) == 0
+    assert len(remarks) == 1 and why in remarks[0], remarks
+    assert_program_equals_litert(model, 0)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    k=st.tuples(st.integers(1, 9), st.integers(1, 9)),
+    stride=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    hw=st.tuples(st.integers(1, 14), st.integers(1, 14)),
+    c=st.integers(1, 20),
+    zp=st.integers(-128, 127),
+    act=st.sampled_from([0, 1, 3]),
+)
+def test_random_padded_average_pool_device_exact(
+    tmp_path: Path, k, stride, hw, c, zp, act
+) -> None:
+    """SAME average pools: one unpadded NPU pool per block of outputs whose
+    windows clip alike, so each divides by TFLite's in-bounds count; exact
+    from the file's bytes."""
+    (kh, kw), (sy, sx), (h, w) = k, stride, hw
+    opts = {
+        "Padding": 0,
+        "StrideW": sx,
+        "StrideH": sy,
+        "FilterWidth": kw,
+        "FilterHeight": kh,
+        "FusedActivationFunction": act,
+    }
+    oh, ow = -(-h // sy), -(-w // sx)
+    tensors = [T((1, h, w, c), np.int8, 0.04, zp), T((1, oh, ow, c), np.int8, 0.04, zp)]
+    data = build_tflite(
+        tensors, [Op("AVERAGE_POOL_2D", [0], [1], ("Pool2DOptions", opts))], [0], [1]
+    )
+    model, written, remarks = compiled(tmp_path, "same", data)
+    assert not remarks, remarks
+    assert assert_device_exact(model, written, seeds=(0,)) == 1

@@ -36,10 +36,13 @@ from tirconst.dialects.tir import (
     OperatorOp,
     PadOp,
     QuantizeOp,
+    ReduceMaxOp,
+    ReduceMinOp,
     RequantizeOp,
     SoftmaxOp,
     SubOp,
 )
+from tirconst.dialects.tir.buffers import is_strided_view
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.hardware import (
     MAX_DILATION,
@@ -222,11 +225,145 @@ def _float(op: QuantizeOp | DequantizeOp) -> str | None:
     return f"{op.name[4:]}: float data (the NPU has no float support)"
 
 
+# ------------------------------------------- reductions as one window op
+
+
+@dataclass(frozen=True)
+class ReductionWindow:
+    """A reduction over some axes of a dense tensor as one NPU window op:
+    the input seen as the NHWC feature map `view` (1, A, B, C), a `window`
+    (kh, kw) with stride 1 and no padding, the output seen as `out_view`
+    (1, A / kh, B / kw, C). Reshapes are free, so only the row-major order
+    matters: the reduced axes (extent-1 axes aside) must be contiguous."""
+
+    view: tuple[int, int, int, int]
+    window: tuple[int, int]
+
+    @property
+    def out_view(self) -> tuple[int, int, int, int]:
+        _, a, b, c = self.view
+        return (1, a // self.window[0], b // self.window[1], c)
+
+    @property
+    def count(self) -> int:
+        return self.window[0] * self.window[1]
+
+
+def reduction_window(
+    shape: Sequence[int],
+    axes: Sequence[int],
+    max_height: int,
+    max_width: int,
+    max_area: int,
+) -> ReductionWindow | str:
+    """The window op that reduces `axes` of `shape` (the reason it cannot
+    be one, else). Outer (kept) elements before the reduced axes become rows,
+    the reduced elements R a window, the kept elements after them channels:
+    (1, outer, R, inner) with a 1×R window; with outer = 1 the reduced
+    elements may fill rows and columns (1, a, b, inner) with an a×b window
+    (the first reduced axis as rows first, as a spatial mean of NHWC is),
+    so pools reach R = 256 × 256 within their 256 limits."""
+    rank = len(shape)
+    red = {int(a) % rank for a in axes} if rank else set()
+    live = [i for i in range(rank) if shape[i] > 1]
+    pos = [k for k, i in enumerate(live) if i in red]
+    if pos and pos != list(range(pos[0], pos[-1] + 1)):
+        return f"reduced axes {sorted(red)} of shape {list(shape)} are not contiguous"
+    first = pos[0] if pos else 0  # nothing to reduce: all channels
+    last = pos[-1] + 1 if pos else 0
+    outer = int(np.prod([shape[i] for i in live[:first]], dtype=np.int64))
+    r = int(np.prod([shape[i] for i in live[first:last]], dtype=np.int64))
+    inner = int(np.prod([shape[i] for i in live[last:]], dtype=np.int64))
+    if r > max_area:
+        return f"{r} reduced elements exceed the NPU's window of {max_area}"
+    candidates: list[tuple[int, int]] = []
+    if outer == 1 and pos:
+        lead = shape[live[first]]
+        candidates.append((lead, r // lead))
+        candidates += [(a, r // a) for a in range(max_height, 0, -1) if r % a == 0]
+    candidates.append((1, r))
+    for kh, kw in candidates:
+        view = (1, outer * kh, kw, inner)
+        if kh <= max_height and kw <= max_width and hwc(view) is not None:
+            return ReductionWindow(view, (kh, kw))
+    return (
+        f"reducing {r} elements of shape {list(shape)} fits no NPU window "
+        f"(at most {max_height} rows, {max_width} columns, extents {MAX_DIM})"
+    )
+
+
+def _view_reason(op: OperatorOp) -> str | None:
+    for v in (op.input, op.output):  # type: ignore[attr-defined]
+        if is_strided_view(v):
+            return "a strided view cannot be reshaped into an NPU window"
+    return None
+
+
+def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
+    """A mean as the NPU's depthwise sum (docs/ethos-u.md): its window,
+    and the readapted (multiplier, shift) with 1/count folded in; else why
+    not. `tir-legalize-npu` rewrites with it."""
+    from tirconst.kernels.reduce import mean_readapted_multiplier
+
+    why = _view_reason(op)
+    if why:
+        return f"mean: {why}"
+    plan = reduction_window(
+        _shape(op.input),
+        op.axes,
+        MAX_KERNEL_HEIGHT,
+        MAX_KERNEL_AREA,
+        MAX_KERNEL_AREA,
+    )
+    if isinstance(plan, str):
+        return f"mean: {plan}"
+    if plan.count * 256 >= 2**31:
+        return "mean: its sum could wrap int32"
+    m, sh = mean_readapted_multiplier(op.multiplier, op.shift, plan.count)
+    if not 0 <= 31 - sh <= 63 or not 0 <= m < 2**31:
+        return f"mean: its scale ({m}, {sh}) is outside the NPU's 32-bit scale"
+    return plan, m, sh
+
+
+def reduce_max_window(op: ReduceMaxOp) -> ReductionWindow | str:
+    """REDUCE_MAX as one max pool (docs/ethos-u.md); else why not.
+    `tir-legalize-npu` rewrites with it."""
+    if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
+        return "reduce_max: only int8 is pooled"
+    why = _view_reason(op)
+    if why:
+        return f"reduce_max: {why}"
+    plan = reduction_window(
+        _shape(op.input),
+        op.axes,
+        MAX_POOL_KERNEL,
+        MAX_POOL_KERNEL,
+        MAX_POOL_KERNEL * MAX_POOL_KERNEL,
+    )
+    return f"reduce_max: {plan}" if isinstance(plan, str) else plan
+
+
 @npu_support(MeanOp)
 def _mean(op: MeanOp) -> str | None:
+    plan = mean_window(op)
+    if isinstance(plan, str):
+        return plan
+    return "mean: run tir-legalize-npu (it becomes a depthwise sum there)"
+
+
+@npu_support(ReduceMaxOp)
+def _reduce_max(op: ReduceMaxOp) -> str | None:
+    plan = reduce_max_window(op)
+    if isinstance(plan, str):
+        return plan
+    return "reduce_max: run tir-legalize-npu (it becomes a max pool there)"
+
+
+@npu_support(ReduceMinOp)
+def _reduce_min(op: ReduceMinOp) -> str | None:
     return (
-        "mean: only a spatial mean (axes 1 and 2) is lowered, as "
-        "tir-legalize-npu's depthwise sum"
+        "reduce_min: the NPU pools max and average only, and min(x) = "
+        "-max(-x) does not fit int8 (-(-128))"
     )
 
 
@@ -282,16 +419,68 @@ def pool_stride(op: MaxPool2DOp | AvgPool2DOp) -> tuple[int, int]:
     return (1 if oh == 1 else sy, 1 if ow == 1 else sx)
 
 
+@dataclass(frozen=True)
+class PoolSpan:
+    """Outputs [o0, o1) along one axis whose windows, clipped to the input,
+    all have `k` elements: they read from input index `i0` on with the
+    pool's stride and no padding."""
+
+    o0: int
+    o1: int
+    i0: int
+    k: int
+
+
+def clipped_spans(size: int, k: int, stride: int, pad: int, out: int) -> list[PoolSpan]:
+    """Split `out` outputs of a padded window along one axis into runs whose
+    windows clip to the same in-bounds part (TFLite's padded average divides
+    by that in-bounds count)."""
+    spans: list[PoolSpan] = []
+    key = None
+    for o in range(out):
+        start = o * stride - pad
+        lo, hi = max(0, start), min(size, start + k)
+        if key == (hi - lo, lo - start):
+            spans[-1] = PoolSpan(spans[-1].o0, o + 1, spans[-1].i0, hi - lo)
+        else:
+            spans.append(PoolSpan(o, o + 1, lo, hi - lo))
+            key = (hi - lo, lo - start)
+    return spans
+
+
+def padded_average_blocks(
+    op: AvgPool2DOp,
+) -> list[tuple[PoolSpan, PoolSpan]]:
+    """A padded average pool as unpadded ones: each (rows, columns) block of
+    the output has one in-bounds window size, so each is an unpadded pool
+    dividing by exactly TFLite's count (docs/ethos-u.md, "Average
+    pooling")."""
+    _, h, w, _ = _shape(op.input)
+    _, oh, ow, _ = _shape(op.output)
+    (kh, kw), (sy, sx), (top, left, _, _) = op.window, op.stride, op.pad
+    rows = clipped_spans(h, kh, sy, top, oh)
+    cols = clipped_spans(w, kw, sx, left, ow)
+    return [(r, c) for r in rows for c in cols]
+
+
 @npu_support(MaxPool2DOp, AvgPool2DOp)
 def _pool(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
     why = _shapes_reason(op, [op.input, op.output])
     if why:
         return why
     if isinstance(op, AvgPool2DOp) and any(op.pad):
-        return (
-            "padded average pool: the NPU's padded average is not TFLite's "
-            "(which does not count the padding)"
-        )
+        blocks = padded_average_blocks(op)
+        if any(r.k < 1 or c.k < 1 for r, c in blocks):
+            return "padded average pool: a window reads only padding"
+        for r, c in blocks:
+            stride = (
+                1 if r.o1 - r.o0 == 1 else op.stride[0],
+                1 if c.o1 - c.o0 == 1 else op.stride[1],
+            )
+            why = _window_reason((r.k, c.k), stride, (1, 1), (0, 0, 0, 0), False)
+            if why:
+                return why
+        return None
     return _window_reason(op.window, pool_stride(op), (1, 1), op.pad, False)
 
 

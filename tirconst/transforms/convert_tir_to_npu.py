@@ -42,10 +42,12 @@ from tirconst.analysis.npu_support import (
     encoded_layout,
     hwc,
     npu_reason,
+    padded_average_blocks,
     pool_stride,
 )
 from tirconst.core.diagnostics import PassFailedAt, describe
 from tirconst.dialects import npu
+from tirconst.dialects.npu.attributes import DTYPES
 from tirconst.dialects.npu.invoke import InvokeOp
 from tirconst.dialects.tir import (
     AddOp,
@@ -350,12 +352,34 @@ class Lowerer:
         }
         if average:
             props["rounding_mode"] = StringAttr("natural")
-        if any(op.pad):
-            props["padding"] = npu.PaddingAttr.make(pad=tuple(op.pad))
         act = self.activation(op, ofm)
         if act is not None:
             props["activation"] = act
+        if average and any(op.pad):
+            return self.padded_average(op, props)
+        if any(op.pad):
+            props["padding"] = npu.PaddingAttr.make(pad=tuple(op.pad))
         return [self.block_config(npu.PoolingOp.create(properties=props))]
+
+    def padded_average(self, op: AvgPool2DOp, props: dict) -> list[Operation]:
+        """TFLite's padded average divides each window by its in-bounds
+        count: one unpadded pool per block of outputs whose windows clip
+        alike (`padded_average_blocks`), each reading its part of the IFM
+        and writing its part of the OFM through strided sub-maps, each exact
+        as an unpadded pool is."""
+        out: list[Operation] = []
+        for r, c in padded_average_blocks(op):
+            n_r, n_c = r.o1 - r.o0, c.o1 - c.o0
+            sy = 1 if n_r == 1 else op.stride[0]
+            sx = 1 if n_c == 1 else op.stride[1]
+            block = dict(props)
+            block["ifm"] = _sub_map(
+                props["ifm"], r.i0, c.i0, (n_r - 1) * sy + r.k, (n_c - 1) * sx + c.k
+            )
+            block["ofm"] = _sub_map(props["ofm"], r.o0, c.o0, n_r, n_c)
+            block["kernel"] = npu.KernelAttr.make(size=(r.k, c.k), stride=(sy, sx))
+            out.append(self.block_config(npu.PoolingOp.create(properties=block)))
+        return out
 
     def requantize(self, op: RequantizeOp, seg: Segment) -> list[Operation]:
         """A 1×1 average pool with the explicit scale (multiplier, 31 − shift)."""
@@ -575,6 +599,25 @@ def _real_bound(q: int, ofm: npu.FeatureMapAttr) -> float:
         if back == q:
             return float(cand)
     raise StaysOnCpu(f"the clamp bound {q} has no real value Vela maps back to it")
+
+
+def _sub_map(
+    fm: npu.FeatureMapAttr, y: int, x: int, h: int, w: int
+) -> npu.FeatureMapAttr:
+    """Rows [y, y + h) and columns [x, x + w) of an NHWC feature map, all
+    channels, as a strided feature map of its own."""
+    _, width, depth = fm["shape"]
+    e = DTYPES[fm["dtype"]]
+    strides = tuple(fm["strides"]) or (width * depth * e, depth * e, e)
+    return npu.FeatureMapAttr.make(
+        dtype=fm["dtype"],
+        shape=(h, w, depth),
+        region=fm["region"],
+        address=fm["address"] + y * strides[0] + x * strides[1],
+        strides=strides,
+        scale=fm["scale"],
+        zero_point=fm["zero_point"],
+    )
 
 
 def _regions_of(op: Operation) -> set[int]:

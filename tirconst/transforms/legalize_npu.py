@@ -6,10 +6,15 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   equal to that op's input zero point, folds into the op's `pad` (the NPU
   pads with the IFM zero point, and a padded position then contributes
   nothing, exactly as the explicit pad did). The pad and its workspace go.
-- A spatial `tir.mean` (axes 1 and 2 of NHWC) becomes the depthwise sum it
-  is on the NPU: a `tir.depthwise_conv2d` of an all-ones filter whose
-  per-channel multiplier is the mean's readapted one (docs/ethos-u.md's "depthwise
-  sum then multiply", the multiply folded into the requantization).
+- A `tir.mean` over contiguous axes (spatial, H or W only, the channels, any
+  rank, keep_dims or not) becomes the depthwise sum it is on the NPU: a
+  `tir.depthwise_conv2d` of an all-ones filter over reshaped views of its
+  input and output, whose per-channel multiplier is the mean's readapted one
+  (docs/ethos-u.md's "depthwise sum then multiply", the multiply folded into
+  the requantization).
+- An int8 `tir.reduce_max` over contiguous axes becomes one
+  `tir.max_pool2d` over reshaped views (the window covers the reduced
+  elements, at most 256 × 256).
 - A `tir.depthwise_conv2d` of one input channel with depth multiplier M
   (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
@@ -29,20 +34,21 @@ from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
+from tirconst.analysis.npu_support import mean_window, reduce_max_window
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
     Conv2DOp,
     DepthwiseConv2DOp,
     FuncOp,
+    MaxPool2DOp,
     MeanOp,
     PadOp,
+    ReduceMaxOp,
     ReshapeOp,
 )
 from tirconst.dialects.tir.buffers import ConstantOp
 from tirconst.dialects.tir.types import BufferType
-from tirconst.formats.ethos_u.hardware import MAX_KERNEL_AREA, MAX_KERNEL_HEIGHT
-from tirconst.kernels.reduce import mean_readapted_multiplier
 
 NAME = "tir-legalize-npu"
 
@@ -126,44 +132,40 @@ def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:
     return True
 
 
+def _view(block, op: Operation, v, shape: tuple[int, ...]):  # type: ignore[no-untyped-def]
+    """`v` seen with `shape` (itself if it has it): a `tir.reshape` before `op`."""
+    if tuple(v.type.get_shape()) == shape:
+        return v
+    view = ReshapeOp(v, BufferType(shape, v.type.element_type))
+    block.insert_op_before(view, op)
+    return view.view
+
+
 def _mean_as_depthwise(op: MeanOp) -> bool:
-    """A spatial int8 mean (axes 1, 2 of NHWC) as the depthwise sum it is on
-    the NPU: a depthwise conv of an all-ones H×W filter, no bias, whose
-    per-channel requantization is the mean's readapted multiplier (TFLite's
-    QuantizedMeanOrSum folds 1/count into it): MultiplyByQuantizedMultiplier(
-    Σ (x − input_zp), m', s') + output_zp, exactly the mean's integers."""
-    shape = op.input.type.get_shape()  # type: ignore[union-attr]
-    if len(shape) != 4 or shape[0] != 1:
-        return False
-    axes = {a % 4 for a in op.axes}
-    if axes != {1, 2}:
-        return False
-    _, h, w, c = shape
-    count = h * w
-    if h > MAX_KERNEL_HEIGHT or count > MAX_KERNEL_AREA or count * 256 >= 2**31:
-        return False  # a kernel the NPU cannot run, or an int32 wrap
-    m, sh = mean_readapted_multiplier(op.multiplier, op.shift, count)
-    if not 0 <= 31 - sh <= 63 or not 0 <= m < 2**31:
-        return False  # outside the NPU's 32-bit scale and 6-bit shift
+    """An int8 mean as the depthwise sum it is on the NPU, over the window
+    `npu_support.mean_window` finds (the input seen as (1, A, B, C), a
+    spatial mean's H×W, a channel mean's 1×C, ...): a depthwise conv of an
+    all-ones filter, no bias, whose per-channel requantization is the mean's
+    readapted multiplier (TFLite's QuantizedMeanOrSum folds 1/count into
+    it): MultiplyByQuantizedMultiplier(Σ (x − input_zp), m', s') +
+    output_zp, exactly the mean's integers."""
+    plan = mean_window(op)
     module = op.get_toplevel_object()
-    if not isinstance(module, ModuleOp):
+    if isinstance(plan, str) or not isinstance(module, ModuleOp):
         return False
+    win, m, sh = plan
+    c = win.view[3]
     name = _fresh_name(module, "mean_ones")
-    ones = np.ones((1, h, w, c), np.int8)
+    ones = np.ones((1, *win.window, c), np.int8)
     const = ConstantOp(name, ones)
     module.body.block.insert_op_before(const, module.body.block.first_op)  # type: ignore[arg-type]
     block = op.parent_block()
     assert block is not None
     alloc = AllocateConstOp(name, BufferType(ones.shape, op.input.type.element_type))  # type: ignore[union-attr]
     block.insert_op_before(alloc, op)
-    out = op.output
-    if tuple(out.type.get_shape()) != (1, 1, 1, c):  # type: ignore[union-attr]
-        view = ReshapeOp(out, BufferType((1, 1, 1, c), out.type.element_type))  # type: ignore[union-attr]
-        block.insert_op_before(view, op)
-        out = view.view
     conv = DepthwiseConv2DOp.create_op(
-        [op.input, alloc.results[0], None],
-        out,
+        [_view(block, op, op.input, win.view), alloc.results[0], None],
+        _view(block, op, op.output, win.out_view),
         stride=(1, 1),
         dilation=(1, 1),
         pad=(0, 0, 0, 0),
@@ -182,6 +184,32 @@ def _mean_as_depthwise(op: MeanOp) -> bool:
     return True
 
 
+def _reduce_max_as_pool(op: ReduceMaxOp) -> bool:
+    """An int8 REDUCE_MAX as one max pool over the window
+    `npu_support.reduce_max_window` finds (stride 1, no padding): the
+    largest stored value, as the reduction (input and output share their
+    quantization)."""
+    win = reduce_max_window(op)
+    if isinstance(win, str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    pool = MaxPool2DOp.create_op(
+        [_view(block, op, op.input, win.view)],
+        _view(block, op, op.output, win.out_view),
+        window=win.window,
+        stride=(1, 1),
+        pad=(0, 0, 0, 0),
+        act_min=-128,
+        act_max=127,
+    )
+    pool.attributes |= dict(op.attributes)
+    block.insert_op_before(pool, op)
+    op.detach()
+    op.erase()
+    return True
+
+
 def _fresh_name(module: ModuleOp, base: str) -> str:
     names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
     name, k = base, 0
@@ -195,8 +223,9 @@ def _fresh_name(module: ModuleOp, base: str) -> str:
 class LegalizeNpuPass(ModulePass):
     """Folds a `tir.pad` into the following conv or depthwise conv (when its
     value is the conv's input zero point and the result fits the NPU's
-    padding), rewrites a spatial `tir.mean` as a depthwise sum with the
-    mean's readapted multiplier, and turns a one-channel depthwise conv with
+    padding), rewrites a `tir.mean` over contiguous axes as a depthwise sum
+    with the mean's readapted multiplier and a `tir.reduce_max` as a max
+    pool (over reshaped views), and turns a one-channel depthwise conv with
     a depth multiplier into a plain `tir.conv2d`, so that tiling, weight
     encoding and planning see the ops the NPU will run. Other ops are left
     as they are."""
@@ -212,6 +241,8 @@ class LegalizeNpuPass(ModulePass):
             for o in list(func.walk()):
                 if isinstance(o, MeanOp) and o.parent is not None:
                     _mean_as_depthwise(o)
+                elif isinstance(o, ReduceMaxOp) and o.parent is not None:
+                    _reduce_max_as_pool(o)
             for o in list(func.walk()):
                 if isinstance(o, PadOp) and o.parent is not None:
                     _fold_pad(o)

@@ -1,12 +1,15 @@
 // tir-legalize-npu: a pad of height and width by the conv's input zero point
 // folds into the conv's padding; a pad of another value stays; a spatial mean
-// becomes a depthwise sum; a one-channel depthwise with a depth multiplier becomes a conv2d.
-// Every rewrite is equivalent.
+// becomes a depthwise sum, and so does a mean over the channels or over H
+// alone (over reshaped views); a mean over axes that are not adjacent stays;
+// a reduce_max becomes a max pool, a reduce_min stays; a one-channel
+// depthwise with a depth multiplier becomes a conv2d. Every rewrite is
+// equivalent.
 //
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu | filecheck %s
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-4: equivalent: @main
+// SAME-COUNT-9: equivalent: @main
 
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.pad
@@ -81,4 +84,72 @@ tir.func @main(%input0 : !tir.buffer<1x2x2x3xi8>, %output0 : !tir.buffer<1x3xi8>
       {axes = array<i64: 1, 2>, input_zp = -128, output_zp = -128,
        multiplier = 1299877167, shift = 2, input_scale = 0.022939343 : f32,
        output_scale = 0.00947433058 : f32}
+}
+
+// -----
+
+// A mean over the channels: rows are H·W, the channels a 1×C window, one
+// output channel (count 5: shift 2 -> 0, the multiplier times 4/5).
+// CHECK-LABEL: tir.constant @mean_ones = dense<[1, 1, 1, 1, 1]> : tensor<1x1x5x1xi8>
+// CHECK-LABEL: tir.func @main
+// CHECK:         %[[I:.*]] = tir.reshape %input0 : !tir.buffer<1x3x4x5xi8> -> !tir.buffer<1x12x5x1xi8>
+// CHECK:         %[[O:.*]] = tir.reshape %output0 : !tir.buffer<1x3x4xi8> -> !tir.buffer<1x12x1x1xi8>
+// CHECK:         tir.depthwise_conv2d ins(%[[I]], %{{.*}} : {{.*}}) outs(%[[O]] : !tir.buffer<1x12x1x1xi8>)
+// CHECK-SAME:      multiplier = array<i32: 1039901733>, shift = array<i32: 0>
+tir.func @main(%input0 : !tir.buffer<1x3x4x5xi8>, %output0 : !tir.buffer<1x3x4xi8>) {
+  tir.mean ins(%input0 : !tir.buffer<1x3x4x5xi8>) outs(%output0 : !tir.buffer<1x3x4xi8>)
+      {axes = array<i64: -1>, input_zp = -5, output_zp = 7,
+       multiplier = 1299877167, shift = 2, input_scale = 0.022939343 : f32,
+       output_scale = 0.00947433058 : f32}
+}
+
+// -----
+
+// A mean over H alone of a batch of 2: the batch is rows, H a 1×3 window
+// over columns, W·C the channels; keep_dims.
+// CHECK-LABEL: tir.func @main
+// CHECK:         tir.reshape %input0 : !tir.buffer<2x3x4x5xi8> -> !tir.buffer<1x2x3x20xi8>
+// CHECK:         tir.reshape %output0 : !tir.buffer<2x1x4x5xi8> -> !tir.buffer<1x2x1x20xi8>
+// CHECK:         tir.depthwise_conv2d
+tir.func @main(%input0 : !tir.buffer<2x3x4x5xi8>, %output0 : !tir.buffer<2x1x4x5xi8>) {
+  tir.mean ins(%input0 : !tir.buffer<2x3x4x5xi8>) outs(%output0 : !tir.buffer<2x1x4x5xi8>)
+      {axes = array<i64: 1>, input_zp = 3, output_zp = 3,
+       multiplier = 1073741824, shift = 1, input_scale = 0.5 : f32,
+       output_scale = 0.5 : f32}
+}
+
+// -----
+
+// Axes 1 and 3 of NHWC are not adjacent: the mean stays.
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.depthwise_conv2d
+// CHECK:         tir.mean
+tir.func @main(%input0 : !tir.buffer<1x3x4x5xi8>, %output0 : !tir.buffer<1x4xi8>) {
+  tir.mean ins(%input0 : !tir.buffer<1x3x4x5xi8>) outs(%output0 : !tir.buffer<1x4xi8>)
+      {axes = array<i64: 1, 3>, input_zp = 3, output_zp = 3,
+       multiplier = 1073741824, shift = 1, input_scale = 0.5 : f32,
+       output_scale = 0.5 : f32}
+}
+
+// -----
+
+// REDUCE_MAX over H and W: one max pool of the whole 3×4 window.
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.reduce_max
+// CHECK:         %[[O:.*]] = tir.reshape %output0 : !tir.buffer<1x5xi8> -> !tir.buffer<1x1x1x5xi8>
+// CHECK:         tir.max_pool2d ins(%input0 : !tir.buffer<1x3x4x5xi8>) outs(%[[O]] : !tir.buffer<1x1x1x5xi8>)
+// CHECK-SAME:      window = array<i64: 3, 4>, stride = array<i64: 1, 1>
+tir.func @main(%input0 : !tir.buffer<1x3x4x5xi8>, %output0 : !tir.buffer<1x5xi8>) {
+  tir.reduce_max ins(%input0 : !tir.buffer<1x3x4x5xi8>) outs(%output0 : !tir.buffer<1x5xi8>)
+      {axes = array<i64: 1, 2>}
+}
+
+// -----
+
+// REDUCE_MIN has no NPU pool: it stays.
+// CHECK-LABEL: tir.func @main
+// CHECK:         tir.reduce_min
+tir.func @main(%input0 : !tir.buffer<1x3x4x5xi8>, %output0 : !tir.buffer<1x5xi8>) {
+  tir.reduce_min ins(%input0 : !tir.buffer<1x3x4x5xi8>) outs(%output0 : !tir.buffer<1x5xi8>)
+      {axes = array<i64: 1, 2>}
 }
