@@ -381,3 +381,63 @@ def test_random_padded_average_pool_device_exact(
     model, written, remarks = compiled(tmp_path, "same", data)
     assert not remarks, remarks
     assert assert_device_exact(model, written, seeds=(0,)) == 1
+
+
+def resize_model(
+    hw: tuple[int, int], out: tuple[int, int], c: int, mode: int, dtype, zp: int
+) -> bytes:
+    """One RESIZE_NEAREST_NEIGHBOR (mode 0 plain, 1 align_corners, 2 half
+    pixel centers) of a batch-1 NHWC input."""
+    opts = {"AlignCorners": mode == 1, "HalfPixelCenters": mode == 2}
+    tensors = [
+        T((1, *hw, c), dtype, 0.1, zp),
+        T((2,), np.int32, data=np.array(out, np.int32)),
+        T((1, *out, c), dtype, 0.1, zp),
+    ]
+    op = Op(
+        "RESIZE_NEAREST_NEIGHBOR", [0, 1], [2], ("ResizeNearestNeighborOptions", opts)
+    )
+    return build_tflite(tensors, [op], [0], [2])
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    hw=st.tuples(st.integers(1, 9), st.integers(1, 9)),
+    factor=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    odd=st.booleans(),
+    c=st.integers(1, 20),
+    mode=st.integers(0, 2),
+    int16=st.booleans(),
+    zp=st.integers(-128, 127),
+)
+def test_random_resize_nearest_device_exact(
+    tmp_path: Path, hw, factor, odd, c, mode, int16, zp
+) -> None:
+    """RESIZE_NEAREST_NEIGHBOR upscales by integer factors (and, with `odd`,
+    to sizes that are not multiples): strided 1×1 copies when the index map
+    splits into a few arithmetic runs, exact from the file's bytes; else the
+    CPU with a remark. Plain integer upscales always go to the NPU."""
+    out = tuple(
+        d * f - (1 if odd and d * f > 1 else 0) for d, f in zip(hw, factor, strict=True)
+    )
+    dtype = np.int16 if int16 else np.int8
+    data = resize_model(hw, out, c, mode, dtype, 0 if int16 else zp)
+    model, written, remarks = compiled(tmp_path, "rn", data)
+    segments = assert_device_exact(model, written, seeds=(0,))
+    if not odd and mode != 1:
+        assert segments == 1 and not remarks, remarks
+    if segments == 0:
+        assert len(remarks) == 1 and "resize_nearest" in remarks[0], remarks
+    assert_program_equals_litert(model, 0)
+
+
+def test_resize_nearest_outside_the_npu_remark(tmp_path: Path) -> None:
+    """A 9x upscale is 81 copies, more than the 64 allowed: the CPU."""
+    data = resize_model((2, 2), (18, 18), 3, 0, np.int8, 1)
+    model, written, remarks = compiled(tmp_path, "rn", data)
+    assert assert_device_exact(model, written, seeds=(0,)) == 0
+    assert len(remarks) == 1 and "9x9 copies exceed 64" in remarks[0], remarks

@@ -39,6 +39,7 @@ from tirconst.dialects.tir import (
     ReduceMaxOp,
     ReduceMinOp,
     RequantizeOp,
+    ResizeNearestOp,
     SoftmaxOp,
     SubOp,
 )
@@ -510,3 +511,75 @@ def _logistic(op: LogisticOp) -> str | None:
 @npu_support(CopyOp)
 def _copy(op: CopyOp) -> str | None:
     return None  # alignment is checked against the memory plan
+
+
+# ------------------------------------------- nearest resize as strided copies
+
+MAX_RESIZE_OPS = 64
+"""A nearest resize is at most this many NPU copies (an 8×8 upscale)."""
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Outputs `out0`, `out0 + period`, ... (`count` of them) along one axis
+    read inputs `in0`, `in0 + step`, ...: one strided copy."""
+
+    out0: int
+    count: int
+    in0: int
+    step: int
+
+
+def nearest_phases(index: Sequence[int]) -> tuple[int, list[Phase]] | None:
+    """The fewest phases (period f) splitting an axis's output -> input
+    index map into arithmetic runs of step 1..3 (a pool stride), or None.
+    A 2× nearest upscale is two phases of step 1; a 2× downscale one phase
+    of step 2."""
+    out = len(index)
+    for period in range(1, min(out, MAX_RESIZE_OPS) + 1):
+        phases = []
+        for d in range(period):
+            run = [int(i) for i in index[d::period]]
+            step = run[1] - run[0] if len(run) > 1 else 1
+            if not 1 <= step <= MAX_STRIDE or any(
+                b - a != step for a, b in zip(run, run[1:], strict=False)
+            ):
+                break
+            phases.append(Phase(d, len(run), run[0], step))
+        else:
+            return period, phases
+    return None
+
+
+def resize_nearest_plan(
+    op: ResizeNearestOp,
+) -> tuple[tuple[int, list[Phase]], tuple[int, list[Phase]]] | str:
+    """RESIZE_NEAREST_NEIGHBOR as 1×1 max pools (identity copies), one per
+    (row phase, column phase), each writing every f-th row and column of
+    the output through strides (docs/ethos-u.md); else why not."""
+    from tirconst.kernels.shape import nearest_indices
+
+    why = _shapes_reason(op, [op.input, op.output])
+    if why:
+        return f"resize_nearest: {why}"
+    if str(op.input.type.dtype) not in ("int8", "int16"):  # type: ignore[attr-defined]
+        return "resize_nearest: only int8 and int16 are copied"
+    _, h, w, _ = _shape(op.input)
+    _, oh, ow, _ = _shape(op.output)
+    align, half = bool(op.align_corners), bool(op.half_pixel_centers)
+    rows = nearest_phases(nearest_indices(h, oh, align, half))
+    cols = nearest_phases(nearest_indices(w, ow, align, half))
+    if rows is None or cols is None:
+        return (
+            f"resize_nearest: {h}x{w} -> {oh}x{ow} is not a few strided copies "
+            f"(at most {MAX_RESIZE_OPS}, input steps 1..{MAX_STRIDE})"
+        )
+    if rows[0] * cols[0] > MAX_RESIZE_OPS:
+        return f"resize_nearest: {rows[0]}x{cols[0]} copies exceed {MAX_RESIZE_OPS}"
+    return rows, cols
+
+
+@npu_support(ResizeNearestOp)
+def _resize_nearest(op: ResizeNearestOp) -> str | None:
+    plan = resize_nearest_plan(op)
+    return plan if isinstance(plan, str) else None

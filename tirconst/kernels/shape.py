@@ -113,7 +113,9 @@ def reverse(input: np.ndarray, *, axes: Sequence[int]) -> np.ndarray:
     return np.ascontiguousarray(np.flip(np.asarray(input), [int(a) for a in axes]))
 
 
-def _nearest(size: int, out: int, align: bool, half: bool) -> np.ndarray:
+def nearest_indices(size: int, out: int, align: bool, half: bool) -> np.ndarray:
+    """The input index each of `out` outputs of RESIZE_NEAREST_NEIGHBOR
+    reads along an axis of `size` (TFLite's GetNearestNeighbor, float32)."""
     f = np.float32
     scale = f(size - 1) / f(out - 1) if align and out > 1 else f(size) / f(out)
     v = (np.arange(out).astype(np.float32) + f(0.5 if half else 0.0)) * scale
@@ -137,8 +139,9 @@ def resize_nearest(
     ``GetNearestNeighbor`` in float32) of an NHWC input."""
     x = np.asarray(input)
     _, oh, ow, _ = (int(d) for d in output_shape)
-    rows = _nearest(x.shape[1], oh, bool(align_corners), bool(half_pixel_centers))
-    cols = _nearest(x.shape[2], ow, bool(align_corners), bool(half_pixel_centers))
+    align, half = bool(align_corners), bool(half_pixel_centers)
+    rows = nearest_indices(x.shape[1], oh, align, half)
+    cols = nearest_indices(x.shape[2], ow, align, half)
     return np.ascontiguousarray(x[:, rows][:, :, cols])
 
 

@@ -44,6 +44,7 @@ from tirconst.analysis.npu_support import (
     npu_reason,
     padded_average_blocks,
     pool_stride,
+    resize_nearest_plan,
 )
 from tirconst.core.diagnostics import PassFailedAt, describe
 from tirconst.dialects import npu
@@ -69,6 +70,7 @@ from tirconst.dialects.tir import (
     PoolOp,
     RequantizeOp,
     ReshapeOp,
+    ResizeNearestOp,
     SubOp,
 )
 from tirconst.formats.ethos_u.hardware import LUT_ADDRESS, LUT_SLOT_BYTES, SHRAM_BYTES
@@ -381,6 +383,49 @@ class Lowerer:
             out.append(self.block_config(npu.PoolingOp.create(properties=block)))
         return out
 
+    def resize_nearest(self, op: ResizeNearestOp, seg: Segment) -> list[Operation]:
+        """One 1×1 max pool (an exact copy) per (row phase, column phase):
+        it reads every step-th input row and column from the phase's first
+        and writes every f-th output row and column through OFM strides
+        (`npu_support.resize_nearest_plan`), as Vela writes a resize with
+        strided OFMs."""
+        plan = resize_nearest_plan(op)
+        if isinstance(plan, str):
+            raise StaysOnCpu(plan)
+        (fy, rows), (fx, cols) = plan
+        ifm = self.feature_map(op, op.input, None, 0)
+        ofm = self.feature_map(op, op.output, None, 0)
+        _, ow, c = ofm["shape"]
+        e = DTYPES[ofm["dtype"]]
+        dense = (ow * c * e, c * e, e)
+        base = tuple(ofm["strides"]) or dense
+        out: list[Operation] = []
+        for r in rows:
+            for k in cols:
+                sub = _sub_map(ofm, r.out0, k.out0, r.count, k.count)
+                strided = npu.FeatureMapAttr.make(
+                    dtype=sub["dtype"],
+                    shape=tuple(sub["shape"]),
+                    region=sub["region"],
+                    address=sub["address"],
+                    strides=(base[0] * fy, base[1] * fx, base[2]),
+                )
+                props = {
+                    "pool_type": StringAttr("max"),
+                    "ifm": _sub_map(
+                        ifm,
+                        r.in0,
+                        k.in0,
+                        (r.count - 1) * r.step + 1,
+                        (k.count - 1) * k.step + 1,
+                    ),
+                    "ofm": strided,
+                    "kernel": npu.KernelAttr.make(size=(1, 1), stride=(r.step, k.step)),
+                    "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                }
+                out.append(self.block_config(npu.PoolingOp.create(properties=props)))
+        return out
+
     def requantize(self, op: RequantizeOp, seg: Segment) -> list[Operation]:
         """A 1×1 average pool with the explicit scale (multiplier, 31 − shift)."""
         q = op.quantization()
@@ -652,6 +697,7 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     MulOp: Lowerer.elementwise,
     LogisticOp: Lowerer.logistic,
     CopyOp: Lowerer.copy,
+    ResizeNearestOp: Lowerer.resize_nearest,
 }
 """Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,
 raising StaysOnCpu when this op cannot go (analysis.npu_support's SUPPORT
