@@ -441,3 +441,77 @@ def test_resize_nearest_outside_the_npu_remark(tmp_path: Path) -> None:
     model, written, remarks = compiled(tmp_path, "rn", data)
     assert assert_device_exact(model, written, seeds=(0,)) == 0
     assert len(remarks) == 1 and "9x9 copies exceed 64" in remarks[0], remarks
+
+
+def transpose_conv_model(
+    rng: np.random.Generator,
+    hw: tuple[int, int],
+    ci: int,
+    co: int,
+    k: tuple[int, int],
+    stride: tuple[int, int],
+    same: bool,
+    act: int = 0,
+) -> bytes:
+    """One TRANSPOSE_CONV with a bias, per-channel filter scales, output
+    size as TFLite's converter gives it (SAME: input × stride; VALID: input
+    × stride + max(kernel − stride, 0))."""
+    (h, w), (kh, kw), (sy, sx) = hw, k, stride
+    if same:
+        oh, ow = h * sy, w * sx
+    else:
+        oh, ow = h * sy + max(kh - sy, 0), w * sx + max(kw - sx, 0)
+    wt = rng.integers(-127, 128, (co, kh, kw, ci)).astype(np.int8)
+    fs = [float(np.float32(v)) for v in rng.uniform(0.002, 0.03, co)]
+    s_in = float(np.float32(rng.uniform(0.01, 0.1)))
+    tensors = [
+        T((4,), np.int32, data=np.array([1, oh, ow, co], np.int32)),
+        T((co, kh, kw, ci), np.int8, fs, 0, 0, data=wt),
+        T((1, h, w, ci), np.int8, s_in, int(rng.integers(-20, 20))),
+        T(
+            (co,),
+            np.int32,
+            [float(np.float32(s_in * f)) for f in fs],
+            0,
+            data=rng.integers(-3000, 3000, co).astype(np.int32),
+        ),
+        T((1, oh, ow, co), np.int8, 0.3, int(rng.integers(-20, 20))),
+    ]
+    opts = {"Padding": 0 if same else 1, "StrideW": sx, "StrideH": sy}
+    if act:
+        opts["FusedActivationFunction"] = act
+    op = Op("TRANSPOSE_CONV", [0, 1, 2, 3], [4], ("TransposeConvOptions", opts))
+    return build_tflite(tensors, [op], [2], [4])
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    seed=st.integers(0, 2**16),
+    hw=st.tuples(st.integers(1, 6), st.integers(1, 6)),
+    ci=st.integers(1, 6),
+    co=st.integers(1, 6),
+    k=st.tuples(st.integers(1, 5), st.integers(1, 5)),
+    stride=st.sampled_from([(1, 1), (2, 2), (1, 2), (2, 1), (3, 3)]),
+    same=st.booleans(),
+)
+def test_random_transpose_conv_device_exact(
+    tmp_path: Path, seed, hw, ci, co, k, stride, same
+) -> None:
+    """TRANSPOSE_CONV as one stride-1 convolution per output phase, each
+    writing every stride-th row and column: exact from the file's bytes. A
+    kernel smaller than its stride (outputs no tap reaches) stays on the CPU
+    with a remark."""
+    data = transpose_conv_model(
+        np.random.default_rng(seed), hw, ci, co, k, stride, same
+    )
+    model, written, remarks = compiled(tmp_path, "tc", data)
+    segments = assert_device_exact(model, written, seeds=(0,))
+    if k[0] >= stride[0] and k[1] >= stride[1]:
+        assert segments == 1 and not remarks, remarks
+    else:
+        assert segments == 0 and "smaller than stride" in remarks[0], remarks
+    assert_program_equals_litert(model, 0)

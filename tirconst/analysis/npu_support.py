@@ -42,6 +42,7 @@ from tirconst.dialects.tir import (
     ResizeNearestOp,
     SoftmaxOp,
     SubOp,
+    TransposeConv2DOp,
 )
 from tirconst.dialects.tir.buffers import is_strided_view
 from tirconst.dialects.tir.types import BufferType
@@ -583,3 +584,110 @@ def resize_nearest_plan(
 def _resize_nearest(op: ResizeNearestOp) -> str | None:
     plan = resize_nearest_plan(op)
     return plan if isinstance(plan, str) else None
+
+
+# ----------------------------------- transpose convolution as phase convolutions
+
+MAX_TRANSPOSE_PHASES = 16
+"""A transpose convolution is at most this many convolutions (stride 4×4)."""
+
+
+@dataclass(frozen=True)
+class ConvPhase:
+    """Along one axis, the outputs `out0`, `out0 + stride`, ... (`count`)
+    of a transpose convolution: a stride-1 convolution with the kernel taps
+    `taps` (reversed) over input rows [`in0`, `in0 + rows`) padded by
+    `before` and `after`."""
+
+    out0: int
+    count: int
+    taps: tuple[int, ...]
+    in0: int
+    rows: int
+    before: int
+    after: int
+
+
+def transpose_conv_axis(
+    size: int, out: int, k: int, stride: int, pad: int
+) -> list[ConvPhase] | str:
+    """Output q·stride + p − pad sums input q − j times tap p + j·stride
+    (TFLite's scatter, gathered): per phase p a correlation with those taps
+    reversed, reading rows q − J + 1 .. q (padding where outside)."""
+    phases = []
+    for p in range(stride):
+        taps = tuple(range(p, k, stride))
+        q_min = -((p - pad) // stride)
+        q_max = (out - 1 + pad - p) // stride
+        if q_max < q_min:
+            continue  # no output in this phase
+        if not taps:
+            return f"kernel {k} is smaller than stride {stride} (outputs with no taps)"
+        j = len(taps)
+        lo, hi = q_min - j + 1, q_max
+        first, last = max(lo, 0), min(hi, size - 1)
+        before, after = first - lo, hi - last
+        if last < first or before >= j or after >= j:
+            return "an output window reads only padding"
+        phases.append(
+            ConvPhase(
+                q_min * stride + p - pad,
+                q_max - q_min + 1,
+                taps,
+                first,
+                last - first + 1,
+                before,
+                after,
+            )
+        )
+    return phases
+
+
+def transpose_conv_plan(
+    op: TransposeConv2DOp,
+) -> list[tuple[ConvPhase, ConvPhase]] | str:
+    """TRANSPOSE_CONV as one stride-1 convolution per output phase (row
+    phase, column phase), each writing every stride-th output row and
+    column through a strided view: exactly TFLite's sums, requantized as a
+    convolution (docs/ethos-u.md); else why not. `tir-legalize-npu`
+    rewrites with it."""
+    why = _shapes_reason(op, [op.input, op.output])
+    if why:
+        return f"transpose_conv2d: {why}"
+    if op.filter is None or not isinstance(op.filter.type, BufferType):
+        return "transpose_conv2d: no filter"
+    _, h, w, _ = _shape(op.input)
+    _, oh, ow, _ = _shape(op.output)
+    _, kh, kw, _ = _shape(op.filter)
+    (sy, sx), (top, left) = op.stride, op.pad
+    if sy * sx > MAX_TRANSPOSE_PHASES:
+        return (
+            f"transpose_conv2d: stride {[sy, sx]} is more than "
+            f"{MAX_TRANSPOSE_PHASES} convolutions"
+        )
+    rows = transpose_conv_axis(h, oh, kh, sy, top)
+    cols = transpose_conv_axis(w, ow, kw, sx, left)
+    for axis in (rows, cols):
+        if isinstance(axis, str):
+            return f"transpose_conv2d: {axis}"
+    assert not isinstance(rows, str) and not isinstance(cols, str)
+    plan = [(r, c) for r in rows for c in cols]
+    for r, c in plan:
+        why = _window_reason(
+            (len(r.taps), len(c.taps)),
+            (1, 1),
+            (1, 1),
+            (r.before, c.before, r.after, c.after),
+            True,
+        )
+        if why:
+            return f"transpose_conv2d: {why}"
+    return plan
+
+
+@npu_support(TransposeConv2DOp)
+def _transpose_conv(op: TransposeConv2DOp) -> str | None:
+    plan = transpose_conv_plan(op)
+    if isinstance(plan, str):
+        return plan
+    return "transpose_conv2d: run tir-legalize-npu (it becomes convolutions there)"

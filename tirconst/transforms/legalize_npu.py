@@ -34,7 +34,11 @@ from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
-from tirconst.analysis.npu_support import mean_window, reduce_max_window
+from tirconst.analysis.npu_support import (
+    mean_window,
+    reduce_max_window,
+    transpose_conv_plan,
+)
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
@@ -46,8 +50,9 @@ from tirconst.dialects.tir import (
     PadOp,
     ReduceMaxOp,
     ReshapeOp,
+    TransposeConv2DOp,
 )
-from tirconst.dialects.tir.buffers import ConstantOp
+from tirconst.dialects.tir.buffers import ConstantOp, DeclBufferOp, row_major_strides
 from tirconst.dialects.tir.types import BufferType
 
 NAME = "tir-legalize-npu"
@@ -126,9 +131,7 @@ def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:
     op.parent_block().insert_op_before(conv, op)  # type: ignore[union-attr]
     op.detach()
     op.erase()
-    if not src.results[0].uses:
-        src.detach()
-        src.erase()
+    _drop_if_unused(module, src)
     return True
 
 
@@ -210,6 +213,115 @@ def _reduce_max_as_pool(op: ReduceMaxOp) -> bool:
     return True
 
 
+def _strided(block, at: Operation, buf, lo, shape, step):  # type: ignore[no-untyped-def]
+    """Elements lo + i·step of `buf` (through the view `buf` may be), a view
+    of `shape` inserted before `at`."""
+    base, start = buf, 0
+    strides = row_major_strides(tuple(buf.type.get_shape()))
+    if isinstance(buf.owner, DeclBufferOp):
+        base, start = buf.owner.source, buf.owner.offset.value.data
+        strides = buf.owner.element_strides()
+    off = start + sum(i * s for i, s in zip(lo, strides, strict=True))
+    new = tuple(s * k for s, k in zip(strides, step, strict=True))
+    t = BufferType(list(shape), buf.type.element_type, buf.type.scope)
+    plain = new == row_major_strides(tuple(shape))
+    if plain and off == 0 and tuple(shape) == tuple(base.type.get_shape()):
+        return base
+    view = DeclBufferOp(base, off, t, None if plain else new)
+    block.insert_op_before(view, at)
+    view.view.name_hint = buf.name_hint
+    return view.view
+
+
+def _transpose_conv_as_convs(op: TransposeConv2DOp) -> bool:
+    """TRANSPOSE_CONV as one stride-1 `tir.conv2d` per output phase
+    (`npu_support.transpose_conv_plan`): the phase's kernel taps, reversed,
+    as a new constant; its input rows and columns as a view, padded with the
+    input zero point (contributing nothing, as outside inputs do in
+    TFLite's scatter); its outputs, every stride-th row and column, as a
+    strided view of the output. Each output element is one phase's sum
+    (bias + Σ (x − zp)·w), requantized per channel as TFLite does."""
+    plan = transpose_conv_plan(op)
+    module = op.get_toplevel_object()
+    src = op.filter.owner
+    if isinstance(plan, str) or not isinstance(module, ModuleOp):
+        return False
+    if not isinstance(src, AllocateConstOp):
+        return False
+    w = src.data  # (Co, KH, KW, Ci)
+    block = op.parent_block()
+    assert block is not None
+    n, _, _, ci = op.input.type.get_shape()  # type: ignore[union-attr]
+    co = w.shape[0]
+    sy, sx = op.stride
+    symbol = src.properties.get("symbol")
+    stem = f"{symbol.root_reference.data}_phase" if symbol else "tconv_phase"  # type: ignore[attr-defined]
+    params = {k: v for k, v in op.params().items() if k not in ("stride", "pad")}
+    for r, c in plan:
+        sub = np.ascontiguousarray(
+            w[:, list(reversed(r.taps))][:, :, list(reversed(c.taps))]
+        )
+        name = _fresh_name(module, stem)
+        module.body.block.insert_op_before(
+            ConstantOp(name, sub), module.body.block.first_op
+        )  # type: ignore[arg-type]
+        alloc = AllocateConstOp(
+            name, BufferType(sub.shape, src.buffer_type.element_type)
+        )
+        block.insert_op_before(alloc, op)
+        x = _strided(
+            block,
+            op,
+            op.input,
+            (0, r.in0, c.in0, 0),
+            (n, r.rows, c.rows, ci),
+            (1, 1, 1, 1),
+        )
+        y = _strided(
+            block,
+            op,
+            op.output,
+            (0, r.out0, c.out0, 0),
+            (n, r.count, c.count, co),
+            (1, sy, sx, 1),
+        )
+        conv = Conv2DOp.create_op(
+            [x, alloc.results[0], op.bias],
+            y,
+            stride=(1, 1),
+            dilation=(1, 1),
+            pad=(r.before, c.before, r.after, c.after),
+            **params,
+            **(op.quantization() or {}),
+        )
+        conv.attributes |= dict(op.attributes)
+        block.insert_op_before(conv, op)
+    op.detach()
+    op.erase()
+    _drop_if_unused(module, src)
+    return True
+
+
+def _drop_if_unused(module: ModuleOp, alloc: AllocateConstOp) -> None:
+    """Erase `alloc` if nothing reads it, and its `tir.constant` if no other
+    allocation names it (so flash does not carry a filter the rewrite
+    replaced)."""
+    if alloc.results[0].uses:
+        return
+    symbol = alloc.properties.get("symbol")
+    alloc.detach()
+    alloc.erase()
+    if symbol is None:
+        return
+    for o in module.walk():
+        if isinstance(o, AllocateConstOp) and o.properties.get("symbol") == symbol:
+            return
+    for o in list(module.ops):
+        if isinstance(o, ConstantOp) and o.sym_name.data == symbol.root_reference.data:  # type: ignore[attr-defined]
+            o.detach()
+            o.erase()
+
+
 def _fresh_name(module: ModuleOp, base: str) -> str:
     names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
     name, k = base, 0
@@ -243,6 +355,8 @@ class LegalizeNpuPass(ModulePass):
                     _mean_as_depthwise(o)
                 elif isinstance(o, ReduceMaxOp) and o.parent is not None:
                     _reduce_max_as_pool(o)
+                elif isinstance(o, TransposeConv2DOp) and o.parent is not None:
+                    _transpose_conv_as_convs(o)
             for o in list(func.walk()):
                 if isinstance(o, PadOp) and o.parent is not None:
                     _fold_pad(o)

@@ -2,14 +2,15 @@
 // folds into the conv's padding; a pad of another value stays; a spatial mean
 // becomes a depthwise sum, and so does a mean over the channels or over H
 // alone (over reshaped views); a mean over axes that are not adjacent stays;
-// a reduce_max becomes a max pool, a reduce_min stays; a one-channel
+// a reduce_max becomes a max pool, a reduce_min stays; a stride-2 transpose
+// convolution becomes four phase convolutions into strided views; a one-channel
 // depthwise with a depth multiplier becomes a conv2d. Every rewrite is
 // equivalent.
 //
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu | filecheck %s
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-9: equivalent: @main
+// SAME-COUNT-10: equivalent: @main
 
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.pad
@@ -53,7 +54,9 @@ tir.func @main(%input0 : !tir.buffer<1x5x5x4xi8>, %output0 : !tir.buffer<1x6x6x4
 
 // -----
 
+// CHECK-NOT:   tir.constant @dw =
 // CHECK-LABEL: tir.constant @dw_ohwi = {{.*}} : tensor<4x3x3x1xi8>
+// CHECK-NOT:   tir.constant @dw =
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.depthwise_conv2d
 // CHECK:         %{{.*}} = tir.allocate_const @dw_ohwi : !tir.buffer<4x3x3x1xi8>
@@ -152,4 +155,38 @@ tir.func @main(%input0 : !tir.buffer<1x3x4x5xi8>, %output0 : !tir.buffer<1x5xi8>
 tir.func @main(%input0 : !tir.buffer<1x3x4x5xi8>, %output0 : !tir.buffer<1x5xi8>) {
   tir.reduce_min ins(%input0 : !tir.buffer<1x3x4x5xi8>) outs(%output0 : !tir.buffer<1x5xi8>)
       {axes = array<i64: 1, 2>}
+}
+
+// -----
+
+// A 3x3 stride-2 transpose convolution: four stride-1 convolutions, one
+// per output phase, with the phase's taps reversed (2x2, 2x1, 1x2, 1x1),
+// each writing every second row and column of the output through a view.
+// CHECK-DAG:   tir.constant @w_phase = dense<[9, 7, 3, 1, 90, 70, 30, 10]> : tensor<2x2x2x1xi8>
+// CHECK-DAG:   tir.constant @w_phase1 = dense<[8, 2, 80, 20]> : tensor<2x2x1x1xi8>
+// CHECK-DAG:   tir.constant @w_phase2 = dense<[6, 4, 60, 40]> : tensor<2x1x2x1xi8>
+// CHECK-DAG:   tir.constant @w_phase3 = dense<[5, 50]> : tensor<2x1x1x1xi8>
+// CHECK-NOT:   tir.constant @w =
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.transpose_conv2d
+// CHECK:         %[[Y0:.*]] = tir.decl_buffer %output0[0] strides [32, 16, 4, 1] {{.*}} -> !tir.buffer<1x2x2x2xi8>
+// CHECK:         tir.conv2d ins(%input0, %{{.*}} : !tir.buffer<1x2x2x1xi8>, !tir.buffer<2x2x2x1xi8>) outs(%[[Y0]] : !tir.buffer<1x2x2x2xi8>)
+// CHECK-SAME:      pad = array<i64: 1, 1, 0, 0>
+// CHECK:         %[[Y1:.*]] = tir.decl_buffer %output0[2] strides [32, 16, 4, 1]
+// CHECK:         tir.conv2d ins(%input0, %{{.*}} : {{.*}}, !tir.buffer<2x2x1x1xi8>) outs(%[[Y1]] : !tir.buffer<1x2x2x2xi8>)
+// CHECK-SAME:      pad = array<i64: 1, 0, 0, 0>
+// CHECK:         tir.decl_buffer %output0[8] strides [32, 16, 4, 1]
+// CHECK:         tir.conv2d
+// CHECK-SAME:      pad = array<i64: 0, 1, 0, 0>
+// CHECK:         tir.decl_buffer %output0[10] strides [32, 16, 4, 1]
+// CHECK:         tir.conv2d
+// CHECK-SAME:      pad = array<i64: 0, 0, 0, 0>
+tir.constant @w = dense<[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 30, 40, 50, 60, 70, 80, 90]> : tensor<2x3x3x1xi8>
+tir.func @main(%input0 : !tir.buffer<1x2x2x1xi8>, %output0 : !tir.buffer<1x4x4x2xi8>) {
+  %w = tir.allocate_const @w : !tir.buffer<2x3x3x1xi8>
+  tir.transpose_conv2d ins(%input0, %w : !tir.buffer<1x2x2x1xi8>, !tir.buffer<2x3x3x1xi8>)
+      outs(%output0 : !tir.buffer<1x4x4x2xi8>)
+      {stride = array<i64: 2, 2>, pad = array<i64: 0, 0>, input_zp = 3,
+       output_zp = -2, multiplier = array<i32: 1073741824, 1200000000>,
+       shift = array<i32: -6, -7>, act_min = -128, act_max = 127}
 }
