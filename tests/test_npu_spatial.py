@@ -515,3 +515,41 @@ def test_random_transpose_conv_device_exact(
     else:
         assert segments == 0 and "smaller than stride" in remarks[0], remarks
     assert_program_equals_litert(model, 0)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    hw=st.tuples(st.integers(1, 9), st.integers(1, 9)),
+    factor=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    c=st.integers(1, 20),
+    mode=st.integers(0, 2),
+    zp=st.integers(-128, 127),
+)
+def test_random_resize_bilinear_device_exact(
+    tmp_path: Path, hw, factor, c, mode, zp
+) -> None:
+    """RESIZE_BILINEAR by 1 or 2 per axis (neither align_corners nor half
+    pixel centers): average pools of 1, 2 or 4 values per output phase,
+    exact from the file's bytes; what stays on the CPU says why."""
+    out = (hw[0] * factor[0], hw[1] * factor[1])
+    opts = {"AlignCorners": mode == 1, "HalfPixelCenters": mode == 2}
+    tensors = [
+        T((1, *hw, c), np.int8, 0.1, zp),
+        T((2,), np.int32, data=np.array(out, np.int32)),
+        T((1, *out, c), np.int8, 0.1, zp),
+    ]
+    op = Op("RESIZE_BILINEAR", [0, 1], [2], ("ResizeBilinearOptions", opts))
+    model, written, remarks = compiled(
+        tmp_path, "rb", build_tflite(tensors, [op], [0], [2])
+    )
+    segments = assert_device_exact(model, written, seeds=(0,))
+    upscale = max(factor) <= 2 and (max(factor) == 1 or mode == 0)
+    if upscale:
+        assert segments == 1 and not remarks, remarks
+    elif segments == 0:  # (an extent of 1 may still resize by copies)
+        assert "resize_bilinear" in remarks[0], remarks
+    assert_program_equals_litert(model, 0)

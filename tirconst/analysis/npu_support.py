@@ -39,6 +39,7 @@ from tirconst.dialects.tir import (
     ReduceMaxOp,
     ReduceMinOp,
     RequantizeOp,
+    ResizeBilinearOp,
     ResizeNearestOp,
     SoftmaxOp,
     SubOp,
@@ -691,3 +692,67 @@ def _transpose_conv(op: TransposeConv2DOp) -> str | None:
     if isinstance(plan, str):
         return plan
     return "transpose_conv2d: run tir-legalize-npu (it becomes convolutions there)"
+
+
+# ------------------------------------- bilinear resize as padded average pools
+
+
+def bilinear_phases(size: int, out: int, align: bool, half: bool) -> list[int] | None:
+    """Along one axis of RESIZE_BILINEAR: when the output is the input
+    (factor 1) or twice it with outputs 2i at input i and 2i + 1 halfway
+    between i and i + 1 (the last clamped to itself), the window per output
+    phase (1: a copy, 2: the mean of two neighbours); else None."""
+    from tirconst.kernels.shape import bilinear_axis
+
+    if out not in (size, 2 * size):
+        return None
+    f = out // size
+    v, lo, hi = bilinear_axis(size, out, align, half)
+    frac = v - 1024 * lo
+    windows = []
+    for p in range(f):
+        fr = set(int(x) for x in frac[p::f])
+        if fr == {0} and list(lo[p::f]) == list(range(size)):
+            windows.append(1)
+        elif (
+            fr == {512}
+            and list(lo[p::f]) == list(range(size))
+            and list(hi[p::f]) == [min(i + 1, size - 1) for i in range(size)]
+        ):
+            windows.append(2)
+        else:
+            return None
+    return windows
+
+
+def resize_bilinear_plan(op: ResizeBilinearOp) -> tuple[list[int], list[int]] | str:
+    """RESIZE_BILINEAR by 1 or 2 along each axis (TFLite's positions then
+    fall on inputs or halfway between two): one average pool per output
+    phase, its window 1 or 2 along each axis with the far padding of 1
+    clamping the last, its sum rounded half away from zero over 1, 2 or 4
+    values exactly as TFLite's 20-bit interpolation is; else why not.
+    `tir-legalize-npu` rewrites with it."""
+    if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
+        return "resize_bilinear: only int8 is averaged"
+    why = _shapes_reason(op, [op.input, op.output])
+    if why:
+        return f"resize_bilinear: {why}"
+    _, h, w, _ = _shape(op.input)
+    _, oh, ow, _ = _shape(op.output)
+    align, half = bool(op.align_corners), bool(op.half_pixel_centers)
+    rows = bilinear_phases(h, oh, align, half)
+    cols = bilinear_phases(w, ow, align, half)
+    if rows is None or cols is None:
+        return (
+            f"resize_bilinear: {h}x{w} -> {oh}x{ow} is not a 1x or 2x resize whose "
+            "outputs fall on or halfway between inputs"
+        )
+    return rows, cols
+
+
+@npu_support(ResizeBilinearOp)
+def _resize_bilinear(op: ResizeBilinearOp) -> str | None:
+    plan = resize_bilinear_plan(op)
+    if isinstance(plan, str):
+        return plan
+    return "resize_bilinear: run tir-legalize-npu (it becomes average pools there)"

@@ -145,7 +145,11 @@ def resize_nearest(
     return np.ascontiguousarray(x[:, rows][:, :, cols])
 
 
-def _bilinear_axis(size: int, out: int, align: bool, half: bool):  # type: ignore[no-untyped-def]
+def bilinear_axis(size: int, out: int, align: bool, half: bool):  # type: ignore[no-untyped-def]
+    """Along one axis of RESIZE_BILINEAR (10-bit fixed point): each output's
+    position v (in 1024ths of an input step) and its two input neighbours
+    (lo, hi); the weight of hi is v - 1024 lo."""
+
     def tdiv(a, b):  # type: ignore[no-untyped-def]
         return np.where(a >= 0, a // b, -((-a) // b))
 
@@ -174,8 +178,8 @@ def resize_bilinear(
         raise TypeError(f"input must be int8 or int16, got {x.dtype}")
     _, oh, ow, _ = (int(d) for d in output_shape)
     a, h = bool(align_corners), bool(half_pixel_centers)
-    vy, y0, y1 = _bilinear_axis(x.shape[1], oh, a, h)
-    vx, x0, x1 = _bilinear_axis(x.shape[2], ow, a, h)
+    vy, y0, y1 = bilinear_axis(x.shape[1], oh, a, h)
+    vx, x0, x1 = bilinear_axis(x.shape[2], ow, a, h)
     dy = (vy - (1 << 10) * y0)[None, :, None, None]
     dx = (vx - (1 << 10) * x0)[None, None, :, None]
     one = 1 << 10

@@ -37,11 +37,13 @@ from xdsl.passes import ModulePass
 from tirconst.analysis.npu_support import (
     mean_window,
     reduce_max_window,
+    resize_bilinear_plan,
     transpose_conv_plan,
 )
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
+    AvgPool2DOp,
     Conv2DOp,
     DepthwiseConv2DOp,
     FuncOp,
@@ -50,6 +52,7 @@ from tirconst.dialects.tir import (
     PadOp,
     ReduceMaxOp,
     ReshapeOp,
+    ResizeBilinearOp,
     TransposeConv2DOp,
 )
 from tirconst.dialects.tir.buffers import ConstantOp, DeclBufferOp, row_major_strides
@@ -302,6 +305,40 @@ def _transpose_conv_as_convs(op: TransposeConv2DOp) -> bool:
     return True
 
 
+def _resize_bilinear_as_pools(op: ResizeBilinearOp) -> bool:
+    """RESIZE_BILINEAR by 1 or 2 per axis (`npu_support.resize_bilinear_plan`)
+    as one `tir.avg_pool2d` per output phase: window 1 (a copy) or 2 (the
+    mean of two neighbours) along each axis, padding 1 at the far end (the
+    last output clamps to the last input, which TFLite's average, not
+    counting padding, gives), writing every second output row or column
+    through a strided view."""
+    plan = resize_bilinear_plan(op)
+    if isinstance(plan, str):
+        return False
+    rows, cols = plan
+    block = op.parent_block()
+    assert block is not None
+    shape = tuple(op.input.type.get_shape())  # type: ignore[union-attr]
+    fy, fx = len(rows), len(cols)
+    for py, kh in enumerate(rows):
+        for px, kw in enumerate(cols):
+            y = _strided(block, op, op.output, (0, py, px, 0), shape, (1, fy, fx, 1))
+            pool = AvgPool2DOp.create_op(
+                [op.input],
+                y,
+                window=(kh, kw),
+                stride=(1, 1),
+                pad=(0, 0, kh - 1, kw - 1),
+                act_min=-128,
+                act_max=127,
+            )
+            pool.attributes |= dict(op.attributes)
+            block.insert_op_before(pool, op)
+    op.detach()
+    op.erase()
+    return True
+
+
 def _drop_if_unused(module: ModuleOp, alloc: AllocateConstOp) -> None:
     """Erase `alloc` if nothing reads it, and its `tir.constant` if no other
     allocation names it (so flash does not carry a filter the rewrite
@@ -357,6 +394,8 @@ class LegalizeNpuPass(ModulePass):
                     _reduce_max_as_pool(o)
                 elif isinstance(o, TransposeConv2DOp) and o.parent is not None:
                     _transpose_conv_as_convs(o)
+                elif isinstance(o, ResizeBilinearOp) and o.parent is not None:
+                    _resize_bilinear_as_pools(o)
             for o in list(func.walk()):
                 if isinstance(o, PadOp) and o.parent is not None:
                     _fold_pad(o)

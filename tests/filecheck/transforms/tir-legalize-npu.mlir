@@ -3,14 +3,15 @@
 // becomes a depthwise sum, and so does a mean over the channels or over H
 // alone (over reshaped views); a mean over axes that are not adjacent stays;
 // a reduce_max becomes a max pool, a reduce_min stays; a stride-2 transpose
-// convolution becomes four phase convolutions into strided views; a one-channel
+// convolution becomes four phase convolutions into strided views; a 2x
+// bilinear resize becomes four average pools, a half-pixel one stays; a one-channel
 // depthwise with a depth multiplier becomes a conv2d. Every rewrite is
 // equivalent.
 //
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu | filecheck %s
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-10: equivalent: @main
+// SAME-COUNT-12: equivalent: @main
 
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.pad
@@ -189,4 +190,38 @@ tir.func @main(%input0 : !tir.buffer<1x2x2x1xi8>, %output0 : !tir.buffer<1x4x4x2
       {stride = array<i64: 2, 2>, pad = array<i64: 0, 0>, input_zp = 3,
        output_zp = -2, multiplier = array<i32: 1073741824, 1200000000>,
        shift = array<i32: -6, -7>, act_min = -128, act_max = 127}
+}
+
+// -----
+
+// A 2x bilinear resize: per output phase an average pool of 1, 2 or 4
+// inputs, padded by one at the far end (the last output clamps), writing
+// every second row and column.
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.resize_bilinear
+// CHECK:         %[[A:.*]] = tir.decl_buffer %output0[0] strides [72, 36, 6, 1] {{.*}} -> !tir.buffer<1x2x3x3xi8>
+// CHECK:         tir.avg_pool2d ins(%input0 : !tir.buffer<1x2x3x3xi8>) outs(%[[A]] : !tir.buffer<1x2x3x3xi8>)
+// CHECK-SAME:      window = array<i64: 1, 1>, stride = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>
+// CHECK:         tir.decl_buffer %output0[3] strides [72, 36, 6, 1]
+// CHECK:         tir.avg_pool2d
+// CHECK-SAME:      window = array<i64: 1, 2>, stride = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 1>
+// CHECK:         tir.decl_buffer %output0[18] strides [72, 36, 6, 1]
+// CHECK:         tir.avg_pool2d
+// CHECK-SAME:      window = array<i64: 2, 1>, stride = array<i64: 1, 1>, pad = array<i64: 0, 0, 1, 0>
+// CHECK:         tir.decl_buffer %output0[21] strides [72, 36, 6, 1]
+// CHECK:         tir.avg_pool2d
+// CHECK-SAME:      window = array<i64: 2, 2>, stride = array<i64: 1, 1>, pad = array<i64: 0, 0, 1, 1>
+tir.func @main(%input0 : !tir.buffer<1x2x3x3xi8>, %output0 : !tir.buffer<1x4x6x3xi8>) {
+  tir.resize_bilinear ins(%input0 : !tir.buffer<1x2x3x3xi8>) outs(%output0 : !tir.buffer<1x4x6x3xi8>)
+      {align_corners = 0, half_pixel_centers = 0}
+}
+
+// -----
+
+// With half pixel centers the outputs sit a quarter between inputs: it stays.
+// CHECK-LABEL: tir.func @main
+// CHECK:         tir.resize_bilinear
+tir.func @main(%input0 : !tir.buffer<1x2x3x3xi8>, %output0 : !tir.buffer<1x4x6x3xi8>) {
+  tir.resize_bilinear ins(%input0 : !tir.buffer<1x2x3x3xi8>) outs(%output0 : !tir.buffer<1x4x6x3xi8>)
+      {align_corners = 0, half_pixel_centers = 1}
 }
