@@ -553,3 +553,55 @@ def test_random_resize_bilinear_device_exact(
     elif segments == 0:  # (an extent of 1 may still resize by copies)
         assert "resize_bilinear" in remarks[0], remarks
     assert_program_equals_litert(model, 0)
+
+
+def test_tiled_chain_through_a_reshaped_mean(tmp_path: Path) -> None:
+    """CONV_2D -> MEAN over the channels -> CONV_2D under an SRAM budget that
+    makes tir-tile stripe the convolutions: the mean's depthwise sum reads
+    and writes through reshape views (tiling used to fail on a view among
+    a workspace's users); exact from the file's bytes."""
+    from tirconst.tools.compile import compile_model
+
+    rng = np.random.default_rng(3)
+    conv = (
+        "Conv2DOptions",
+        {
+            "Padding": 0,
+            "StrideW": 1,
+            "StrideH": 1,
+            "FusedActivationFunction": 0,
+            "DilationWFactor": 1,
+            "DilationHFactor": 1,
+        },
+    )
+    w1 = rng.integers(-127, 128, (16, 1, 1, 16)).astype(np.int8)
+    w2 = rng.integers(-127, 128, (8, 1, 1, 1)).astype(np.int8)
+    tensors = [
+        T((1, 24, 24, 16), np.int8, 0.05, 1),
+        T(w1.shape, np.int8, 0.01, 0, data=w1),
+        T(
+            (16,),
+            np.int32,
+            float(np.float32(0.0005)),
+            0,
+            data=np.arange(16, dtype=np.int32),
+        ),
+        T((1, 24, 24, 16), np.int8, 0.1, -3),
+        T((1,), np.int32, data=np.array([3], np.int32)),
+        T((1, 24, 24, 1), np.int8, 0.07, 4),
+        T(w2.shape, np.int8, 0.01, 0, data=w2),
+        T((8,), np.int32, float(np.float32(0.0007)), 0, data=np.zeros(8, np.int32)),
+        T((1, 24, 24, 8), np.int8, 0.2, 0),
+    ]
+    ops = [
+        Op("CONV_2D", [0, 1, 2], [3], conv),
+        Op("MEAN", [3, 4], [5], ("ReducerOptions", {"KeepDims": True})),
+        Op("CONV_2D", [5, 6, 7], [8], conv),
+    ]
+    model = tmp_path / "chain.tflite"
+    model.write_bytes(build_tflite(tensors, ops, [0], [8]))
+    remarks: list[str] = []
+    compile_model(model, tmp_path / "out", sram_budget=30000, remark=remarks.append)
+    assert not remarks
+    written = tmp_path / "out" / "chain_tirconst.tflite"
+    assert assert_device_exact(model, written, seeds=(0,)) == 1
