@@ -32,8 +32,11 @@ def global_pool_model(
     zp: int,
     scale: float,
     act: int = 0,
+    extra: tuple[int, int] = (0, 0),
 ) -> bytes:
-    """One VALID pool whose window is the whole H×W input (a 1×1 output)."""
+    """One VALID pool of an H×W window with a 1×1 output: the input is the
+    window plus `extra` rows and columns (fewer than the stride, so no
+    second output)."""
     h, w = hw
     opts = {
         "Padding": 1,
@@ -44,7 +47,8 @@ def global_pool_model(
         "FusedActivationFunction": act,
     }
     s = float(np.float32(scale))
-    tensors = [T((1, h, w, c), np.int8, s, zp), T((1, 1, 1, c), np.int8, s, zp)]
+    shape = (1, h + extra[0], w + extra[1], c)
+    tensors = [T(shape, np.int8, s, zp), T((1, 1, 1, c), np.int8, s, zp)]
     return build_tflite(
         tensors, [Op(kind, [0], [1], ("Pool2DOptions", opts))], [0], [1]
     )
@@ -63,15 +67,17 @@ def global_pool_model(
     zp=st.integers(-128, 127),
     scale=st.floats(0.001, 1.0),
     act=st.sampled_from([0, 1, 3]),
+    extra=st.tuples(st.integers(0, 49), st.integers(0, 49)),
 )
 def test_random_global_pool_device_exact(
-    tmp_path: Path, kind, hw, stride, c, zp, scale, act
+    tmp_path: Path, kind, hw, stride, c, zp, scale, act, extra
 ) -> None:
-    """A global pool of any size and stride is one NPU pool (stride 1 where
-    one output element leaves nothing to step over), exact from the file."""
-    model, written, remarks = compiled(
-        tmp_path, "gp", global_pool_model(kind, hw, stride, c, zp, scale, act)
-    )
+    """A pool with one output of any window and stride is one NPU pool
+    (stride 1 where one output element leaves nothing to step over, the
+    input cropped to the window), exact from the file."""
+    extra = (extra[0] % stride[0], extra[1] % stride[1])
+    data = global_pool_model(kind, hw, stride, c, zp, scale, act, extra)
+    model, written, remarks = compiled(tmp_path, "gp", data)
     assert not remarks, remarks
     assert assert_device_exact(model, written, seeds=(0,)) == 1
     assert_program_equals_litert(model, 0)

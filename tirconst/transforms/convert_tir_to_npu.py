@@ -359,8 +359,21 @@ class Lowerer:
             props["activation"] = act
         if average and any(op.pad):
             return self.padded_average(op, props)
-        if any(op.pad):
-            props["padding"] = npu.PaddingAttr.make(pad=tuple(op.pad))
+        # With stride 1 along an axis of one output, the NPU derives the
+        # OFM extent from the IFM's: the IFM is cropped to the one window.
+        h, w, _ = ifm["shape"]
+        _, oh, ow, _ = _btype(op.output).get_shape()
+        (kh, kw), (top, left, bottom, right) = op.window, op.pad
+        if oh == 1:
+            h = min(h, kh - top)
+            bottom = kh - top - h
+        if ow == 1:
+            w = min(w, kw - left)
+            right = kw - left - w
+        if (h, w) != tuple(ifm["shape"][:2]):
+            props["ifm"] = _sub_map(ifm, 0, 0, h, w)
+        if any((top, left, bottom, right)):
+            props["padding"] = npu.PaddingAttr.make(pad=(top, left, bottom, right))
         return [self.block_config(npu.PoolingOp.create(properties=props))]
 
     def padded_average(self, op: AvgPool2DOp, props: dict) -> list[Operation]:
