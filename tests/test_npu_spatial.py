@@ -538,9 +538,10 @@ def test_random_transpose_conv_device_exact(
 def test_random_resize_bilinear_device_exact(
     tmp_path: Path, hw, factor, c, mode, zp
 ) -> None:
-    """RESIZE_BILINEAR by 1 or 2 per axis (neither align_corners nor half
-    pixel centers): average pools of 1, 2 or 4 values per output phase,
-    exact from the file's bytes; what stays on the CPU says why."""
+    """RESIZE_BILINEAR by 1 or 2 per axis: plain, average pools of 1, 2 or 4
+    values per output phase; with half-pixel centers, depthwise convolutions
+    of 16ths (weights 1, 3, 9 and the clamped ends); exact from the file's
+    bytes; what stays on the CPU (align_corners) says why."""
     out = (hw[0] * factor[0], hw[1] * factor[1])
     opts = {"AlignCorners": mode == 1, "HalfPixelCenters": mode == 2}
     tensors = [
@@ -553,7 +554,7 @@ def test_random_resize_bilinear_device_exact(
         tmp_path, "rb", build_tflite(tensors, [op], [0], [2])
     )
     segments = assert_device_exact(model, written, seeds=(0,))
-    upscale = max(factor) <= 2 and (max(factor) == 1 or mode == 0)
+    upscale = max(factor) <= 2 and (max(factor) == 1 or mode != 1)
     if upscale:
         assert segments == 1 and not remarks, remarks
     elif segments == 0:  # (an extent of 1 may still resize by copies)

@@ -750,9 +750,102 @@ def resize_bilinear_plan(op: ResizeBilinearOp) -> tuple[list[int], list[int]] | 
     return rows, cols
 
 
+BILINEAR_MULTIPLIER = (1 << 27) + 1
+"""With shift 0, MultiplyByQuantizedMultiplier(S, 2^27 + 1, 0) rounds S/16
+(plus S·2^-31, too little to cross a boundary for |S| < 2^26) once, half
+away from zero: TFLite's bilinear rounding of 16ths."""
+
+MAX_BILINEAR_OPS = 64
+"""A resize is at most this many depthwise convolutions."""
+
+
+@dataclass(frozen=True)
+class BilinearRun:
+    """Along one axis, outputs `out0`, `out0 + period`, ... (`count`) each
+    weighting inputs i, i + 1, ... (from `in0`, one further per output) by
+    `weights` quarters (summing to 4)."""
+
+    out0: int
+    count: int
+    in0: int
+    weights: tuple[int, ...]
+
+
+def bilinear_runs(
+    size: int, out: int, align: bool, half: bool
+) -> tuple[int, list[BilinearRun]] | None:
+    """An axis of RESIZE_BILINEAR whose positions fall on quarters of an
+    input step (a 2× resize with half-pixel centers: weights 1:3 and 3:1,
+    the ends clamped), as runs of outputs with one weighting each, or None.
+    The period is out / size (the output is a whole multiple)."""
+    from tirconst.kernels.shape import bilinear_axis
+
+    if out % size:
+        return None
+    period = out // size
+    v, lo, hi = bilinear_axis(size, out, align, half)
+    taps = []
+    for y in range(out):
+        frac = int(v[y]) - 1024 * int(lo[y])
+        if frac % 256:
+            return None
+        w: dict[int, int] = {}
+        for i, q in ((int(lo[y]), 4 - frac // 256), (int(hi[y]), frac // 256)):
+            w[i] = w.get(i, 0) + q
+        used = [i for i, q in w.items() if q]
+        first = min(used)
+        weights = tuple(w.get(i, 0) for i in range(first, max(used) + 1))
+        if min(weights) < 0:
+            return None
+        taps.append((first, weights))
+    runs: list[BilinearRun] = []
+    for p in range(period):
+        run: BilinearRun | None = None
+        for y in range(p, out, period):
+            first, weights = taps[y]
+            if run and run.weights == weights and first == run.in0 + run.count:
+                run = BilinearRun(run.out0, run.count + 1, run.in0, weights)
+                runs[-1] = run
+            else:
+                run = BilinearRun(y, 1, first, weights)
+                runs.append(run)
+    return period, runs
+
+
+def resize_bilinear_depthwise(
+    op: ResizeBilinearOp,
+) -> tuple[tuple[int, list[BilinearRun]], tuple[int, list[BilinearRun]]] | str:
+    """RESIZE_BILINEAR whose positions fall on quarter steps (a 2× resize
+    with half-pixel centers) as depthwise convolutions of raw values, one
+    per (row run, column run), weights the 16ths of TFLite's interpolation,
+    scaled by `BILINEAR_MULTIPLIER`; else why not."""
+    if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
+        return "resize_bilinear: only int8 is interpolated"
+    why = _shapes_reason(op, [op.input, op.output])
+    if why:
+        return f"resize_bilinear: {why}"
+    _, h, w, _ = _shape(op.input)
+    _, oh, ow, _ = _shape(op.output)
+    align, half = bool(op.align_corners), bool(op.half_pixel_centers)
+    rows = bilinear_runs(h, oh, align, half)
+    cols = bilinear_runs(w, ow, align, half)
+    if rows is None or cols is None:
+        return (
+            f"resize_bilinear: {h}x{w} -> {oh}x{ow} places outputs off the "
+            "quarters of an input step"
+        )
+    if len(rows[1]) * len(cols[1]) > MAX_BILINEAR_OPS:
+        return (
+            f"resize_bilinear: {len(rows[1])}x{len(cols[1])} convolutions "
+            f"exceed {MAX_BILINEAR_OPS}"
+        )
+    return rows, cols
+
+
 @npu_support(ResizeBilinearOp)
 def _resize_bilinear(op: ResizeBilinearOp) -> str | None:
-    plan = resize_bilinear_plan(op)
-    if isinstance(plan, str):
-        return plan
-    return "resize_bilinear: run tir-legalize-npu (it becomes average pools there)"
+    if isinstance(resize_bilinear_plan(op), str):
+        plan = resize_bilinear_depthwise(op)
+        if isinstance(plan, str):
+            return plan
+    return "resize_bilinear: run tir-legalize-npu (it becomes pools or convolutions)"

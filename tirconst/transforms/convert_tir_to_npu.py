@@ -574,10 +574,10 @@ class Lowerer:
         # and marks its bytes undefined: an input whose bytes it reuses (a
         # plan reusing a dead input) is still read by the stream, where it
         # lies, but cannot be an operand the interpreter checks as defined.
-        clobbered = [
+        clobbered = [  # (constants are read-only: allocating one clobbers nothing)
             (a.results[0], _span(a.results[0]))
             for a in seg.late_allocs
-            if a.results[0] not in internal
+            if isinstance(a, AllocateOp) and a.results[0] not in internal
         ]
         ins = [
             r

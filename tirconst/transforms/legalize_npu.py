@@ -31,12 +31,14 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
-from xdsl.ir import Operation
+from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from tirconst.analysis.npu_support import (
+    BILINEAR_MULTIPLIER,
     mean_window,
     reduce_max_window,
+    resize_bilinear_depthwise,
     resize_bilinear_plan,
     transpose_conv_plan,
 )
@@ -314,7 +316,7 @@ def _resize_bilinear_as_pools(op: ResizeBilinearOp) -> bool:
     through a strided view."""
     plan = resize_bilinear_plan(op)
     if isinstance(plan, str):
-        return False
+        return _resize_bilinear_as_depthwise(op)
     rows, cols = plan
     block = op.parent_block()
     assert block is not None
@@ -334,6 +336,76 @@ def _resize_bilinear_as_pools(op: ResizeBilinearOp) -> bool:
             )
             pool.attributes |= dict(op.attributes)
             block.insert_op_before(pool, op)
+    op.detach()
+    op.erase()
+    return True
+
+
+def _resize_bilinear_as_depthwise(op: ResizeBilinearOp) -> bool:
+    """RESIZE_BILINEAR on quarter steps (`npu_support.resize_bilinear_depthwise`)
+    as one `tir.depthwise_conv2d` per (row run, column run): raw values (zero
+    points 0), the runs' weights multiplied into 16ths as a new constant,
+    requantized by 1/16 rounding half away from zero as TFLite's 20-bit sum
+    is, writing every period-th output row and column through a view."""
+    plan = resize_bilinear_depthwise(op)
+    module = op.get_toplevel_object()
+    if isinstance(plan, str) or not isinstance(module, ModuleOp):
+        return False
+    (fy, rows), (fx, cols) = plan
+    block = op.parent_block()
+    assert block is not None
+    n, _, _, c = op.input.type.get_shape()  # type: ignore[union-attr]
+    filters: dict[tuple[bytes, tuple[int, ...]], SSAValue] = {}
+    for r in rows:
+        for k in cols:
+            kh, kw = len(r.weights), len(k.weights)
+            w = np.outer(r.weights, k.weights).astype(np.int8)
+            filt = np.ascontiguousarray(np.repeat(w[None, :, :, None], c, axis=3))
+            key = (filt.tobytes(), filt.shape)
+            if key not in filters:  # one constant per distinct weighting
+                name = _fresh_name(module, "bilinear_weights")
+                module.body.block.insert_op_before(
+                    ConstantOp(name, filt),
+                    module.body.block.first_op,  # type: ignore[arg-type]
+                )
+                alloc = AllocateConstOp(
+                    name,
+                    BufferType(filt.shape, op.input.type.element_type),  # type: ignore[union-attr]
+                )
+                block.insert_op_before(alloc, op)
+                filters[key] = alloc.results[0]
+            x = _strided(
+                block,
+                op,
+                op.input,
+                (0, r.in0, k.in0, 0),
+                (n, r.count + kh - 1, k.count + kw - 1, c),
+                (1, 1, 1, 1),
+            )
+            y = _strided(
+                block,
+                op,
+                op.output,
+                (0, r.out0, k.out0, 0),
+                (n, r.count, k.count, c),
+                (1, fy, fx, 1),
+            )
+            conv = DepthwiseConv2DOp.create_op(
+                [x, filters[key], None],
+                y,
+                stride=(1, 1),
+                dilation=(1, 1),
+                pad=(0, 0, 0, 0),
+                input_zp=0,
+                output_zp=0,
+                multiplier=[BILINEAR_MULTIPLIER] * c,
+                shift=[0] * c,
+                act_min=-128,
+                act_max=127,
+                depth_multiplier=1,
+            )
+            conv.attributes |= dict(op.attributes)
+            block.insert_op_before(conv, op)
     op.detach()
     op.erase()
     return True

@@ -4,14 +4,15 @@
 // alone (over reshaped views); a mean over axes that are not adjacent stays;
 // a reduce_max becomes a max pool, a reduce_min stays; a stride-2 transpose
 // convolution becomes four phase convolutions into strided views; a 2x
-// bilinear resize becomes four average pools, a half-pixel one stays; a one-channel
+// bilinear resize becomes four average pools, a half-pixel one depthwise
+// convolutions, an align_corners one stays; a one-channel
 // depthwise with a depth multiplier becomes a conv2d. Every rewrite is
 // equivalent.
 //
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu | filecheck %s
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-12: equivalent: @main
+// SAME-COUNT-13: equivalent: @main
 
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.pad
@@ -218,10 +219,26 @@ tir.func @main(%input0 : !tir.buffer<1x2x3x3xi8>, %output0 : !tir.buffer<1x4x6x3
 
 // -----
 
-// With half pixel centers the outputs sit a quarter between inputs: it stays.
+// With half pixel centers the outputs sit a quarter between inputs: per
+// axis the ends copy (weight 4) and the rest weigh 1:3 or 3:1, so 4x4 runs,
+// each a depthwise convolution of 16ths (one constant per distinct weighting).
+// CHECK-DAG:   tir.constant @bilinear_weights{{[0-9]*}} = dense<[16, 16, 16]> : tensor<1x1x1x3xi8>
+// CHECK-DAG:   tir.constant @bilinear_weights{{[0-9]*}} = dense<[1, 1, 1, 3, 3, 3, 3, 3, 3, 9, 9, 9]> : tensor<1x2x2x3xi8>
 // CHECK-LABEL: tir.func @main
-// CHECK:         tir.resize_bilinear
+// CHECK-NOT:     tir.resize_bilinear
+// CHECK:         tir.depthwise_conv2d
+// CHECK-SAME:      input_zp = 0 : i64, output_zp = 0 : i64, multiplier = array<i32: 134217729, 134217729, 134217729>, shift = array<i32: 0, 0, 0>
 tir.func @main(%input0 : !tir.buffer<1x2x3x3xi8>, %output0 : !tir.buffer<1x4x6x3xi8>) {
   tir.resize_bilinear ins(%input0 : !tir.buffer<1x2x3x3xi8>) outs(%output0 : !tir.buffer<1x4x6x3xi8>)
       {align_corners = 0, half_pixel_centers = 1}
+}
+
+// -----
+
+// With align_corners a 2x2 -> 4x4 resize puts outputs at thirds: it stays.
+// CHECK-LABEL: tir.func @main
+// CHECK:         tir.resize_bilinear
+tir.func @main(%input0 : !tir.buffer<1x2x2x3xi8>, %output0 : !tir.buffer<1x4x4x3xi8>) {
+  tir.resize_bilinear ins(%input0 : !tir.buffer<1x2x2x3xi8>) outs(%output0 : !tir.buffer<1x4x4x3xi8>)
+      {align_corners = 1, half_pixel_centers = 0}
 }
