@@ -612,3 +612,21 @@ def test_tiled_chain_through_a_reshaped_mean(tmp_path: Path) -> None:
     assert not remarks
     written = tmp_path / "out" / "chain_tirconst.tflite"
     assert assert_device_exact(model, written, seeds=(0,)) == 1
+
+
+def test_segment_whose_ops_all_read_one_constant(tmp_path: Path) -> None:
+    """A 1x1 -> 2x2 half-pixel resize is four depthwise copies reading one
+    weight constant (each allocating it): the segment still takes the flash
+    blob as an operand (a constant's allocation clobbers nothing)."""
+    opts = {"AlignCorners": False, "HalfPixelCenters": True}
+    tensors = [
+        T((1, 1, 1, 3), np.int8, 0.1, 0),
+        T((2,), np.int32, data=np.array([2, 2], np.int32)),
+        T((1, 2, 2, 3), np.int8, 0.1, 0),
+    ]
+    op = Op("RESIZE_BILINEAR", [0, 1], [2], ("ResizeBilinearOptions", opts))
+    model, written, remarks = compiled(
+        tmp_path, "rb", build_tflite(tensors, [op], [0], [2])
+    )
+    assert not remarks
+    assert assert_device_exact(model, written) == 1
