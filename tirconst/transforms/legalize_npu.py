@@ -15,6 +15,12 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
 - An int8 `tir.reduce_max` over contiguous axes becomes one
   `tir.max_pool2d` over reshaped views (the window covers the reduced
   elements, at most 256 × 256).
+- A `tir.transpose_conv2d` becomes one stride-1 `tir.conv2d` per output
+  phase (its kernel taps reversed, a new constant each) writing every
+  stride-th output row and column through a strided view.
+- A 2× `tir.resize_bilinear` becomes one `tir.avg_pool2d` per output phase
+  (outputs on or halfway between inputs), or with half-pixel centers one
+  `tir.depthwise_conv2d` of 16ths per run of outputs weighted alike.
 - A `tir.depthwise_conv2d` of one input channel with depth multiplier M
   (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
@@ -446,7 +452,9 @@ class LegalizeNpuPass(ModulePass):
     value is the conv's input zero point and the result fits the NPU's
     padding), rewrites a `tir.mean` over contiguous axes as a depthwise sum
     with the mean's readapted multiplier and a `tir.reduce_max` as a max
-    pool (over reshaped views), and turns a one-channel depthwise conv with
+    pool (over reshaped views), a `tir.transpose_conv2d` as one conv per
+    output phase and a 2× `tir.resize_bilinear` as pools or depthwise convs
+    (writing strided views of the output), and turns a one-channel depthwise conv with
     a depth multiplier into a plain `tir.conv2d`, so that tiling, weight
     encoding and planning see the ops the NPU will run. Other ops are left
     as they are."""
