@@ -36,10 +36,16 @@ from tirconst.dialects.tir import (
     OperatorOp,
     PadOp,
     QuantizeOp,
+    ReduceMaxOp,
+    ReduceMinOp,
     RequantizeOp,
+    ResizeBilinearOp,
+    ResizeNearestOp,
     SoftmaxOp,
     SubOp,
+    TransposeConv2DOp,
 )
+from tirconst.dialects.tir.buffers import is_strided_view
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.hardware import (
     MAX_DILATION,
@@ -222,11 +228,145 @@ def _float(op: QuantizeOp | DequantizeOp) -> str | None:
     return f"{op.name[4:]}: float data (the NPU has no float support)"
 
 
+# ------------------------------------------- reductions as one window op
+
+
+@dataclass(frozen=True)
+class ReductionWindow:
+    """A reduction over some axes of a dense tensor as one NPU window op:
+    the input seen as the NHWC feature map `view` (1, A, B, C), a `window`
+    (kh, kw) with stride 1 and no padding, the output seen as `out_view`
+    (1, A / kh, B / kw, C). Reshapes are free, so only the row-major order
+    matters: the reduced axes (extent-1 axes aside) must be contiguous."""
+
+    view: tuple[int, int, int, int]
+    window: tuple[int, int]
+
+    @property
+    def out_view(self) -> tuple[int, int, int, int]:
+        _, a, b, c = self.view
+        return (1, a // self.window[0], b // self.window[1], c)
+
+    @property
+    def count(self) -> int:
+        return self.window[0] * self.window[1]
+
+
+def reduction_window(
+    shape: Sequence[int],
+    axes: Sequence[int],
+    max_height: int,
+    max_width: int,
+    max_area: int,
+) -> ReductionWindow | str:
+    """The window op that reduces `axes` of `shape` (the reason it cannot
+    be one, else). Outer (kept) elements before the reduced axes become rows,
+    the reduced elements R a window, the kept elements after them channels:
+    (1, outer, R, inner) with a 1×R window; with outer = 1 the reduced
+    elements may fill rows and columns (1, a, b, inner) with an a×b window
+    (the first reduced axis as rows first, as a spatial mean of NHWC is),
+    so pools reach R = 256 × 256 within their 256 limits."""
+    rank = len(shape)
+    red = {int(a) % rank for a in axes} if rank else set()
+    live = [i for i in range(rank) if shape[i] > 1]
+    pos = [k for k, i in enumerate(live) if i in red]
+    if pos and pos != list(range(pos[0], pos[-1] + 1)):
+        return f"reduced axes {sorted(red)} of shape {list(shape)} are not contiguous"
+    first = pos[0] if pos else 0  # nothing to reduce: all channels
+    last = pos[-1] + 1 if pos else 0
+    outer = int(np.prod([shape[i] for i in live[:first]], dtype=np.int64))
+    r = int(np.prod([shape[i] for i in live[first:last]], dtype=np.int64))
+    inner = int(np.prod([shape[i] for i in live[last:]], dtype=np.int64))
+    if r > max_area:
+        return f"{r} reduced elements exceed the NPU's window of {max_area}"
+    candidates: list[tuple[int, int]] = []
+    if outer == 1 and pos:
+        lead = shape[live[first]]
+        candidates.append((lead, r // lead))
+        candidates += [(a, r // a) for a in range(max_height, 0, -1) if r % a == 0]
+    candidates.append((1, r))
+    for kh, kw in candidates:
+        view = (1, outer * kh, kw, inner)
+        if kh <= max_height and kw <= max_width and hwc(view) is not None:
+            return ReductionWindow(view, (kh, kw))
+    return (
+        f"reducing {r} elements of shape {list(shape)} fits no NPU window "
+        f"(at most {max_height} rows, {max_width} columns, extents {MAX_DIM})"
+    )
+
+
+def _view_reason(op: OperatorOp) -> str | None:
+    for v in (op.input, op.output):  # type: ignore[attr-defined]
+        if is_strided_view(v):
+            return "a strided view cannot be reshaped into an NPU window"
+    return None
+
+
+def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
+    """A mean as the NPU's depthwise sum (docs/ethos-u.md): its window,
+    and the readapted (multiplier, shift) with 1/count folded in; else why
+    not. `tir-legalize-npu` rewrites with it."""
+    from tirconst.kernels.reduce import mean_readapted_multiplier
+
+    why = _view_reason(op)
+    if why:
+        return f"mean: {why}"
+    plan = reduction_window(
+        _shape(op.input),
+        op.axes,
+        MAX_KERNEL_HEIGHT,
+        MAX_KERNEL_AREA,
+        MAX_KERNEL_AREA,
+    )
+    if isinstance(plan, str):
+        return f"mean: {plan}"
+    if plan.count * 256 >= 2**31:
+        return "mean: its sum could wrap int32"
+    m, sh = mean_readapted_multiplier(op.multiplier, op.shift, plan.count)
+    if not 0 <= 31 - sh <= 63 or not 0 <= m < 2**31:
+        return f"mean: its scale ({m}, {sh}) is outside the NPU's 32-bit scale"
+    return plan, m, sh
+
+
+def reduce_max_window(op: ReduceMaxOp) -> ReductionWindow | str:
+    """REDUCE_MAX as one max pool (docs/ethos-u.md); else why not.
+    `tir-legalize-npu` rewrites with it."""
+    if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
+        return "reduce_max: only int8 is pooled"
+    why = _view_reason(op)
+    if why:
+        return f"reduce_max: {why}"
+    plan = reduction_window(
+        _shape(op.input),
+        op.axes,
+        MAX_POOL_KERNEL,
+        MAX_POOL_KERNEL,
+        MAX_POOL_KERNEL * MAX_POOL_KERNEL,
+    )
+    return f"reduce_max: {plan}" if isinstance(plan, str) else plan
+
+
 @npu_support(MeanOp)
 def _mean(op: MeanOp) -> str | None:
+    plan = mean_window(op)
+    if isinstance(plan, str):
+        return plan
+    return "mean: run tir-legalize-npu (it becomes a depthwise sum there)"
+
+
+@npu_support(ReduceMaxOp)
+def _reduce_max(op: ReduceMaxOp) -> str | None:
+    plan = reduce_max_window(op)
+    if isinstance(plan, str):
+        return plan
+    return "reduce_max: run tir-legalize-npu (it becomes a max pool there)"
+
+
+@npu_support(ReduceMinOp)
+def _reduce_min(op: ReduceMinOp) -> str | None:
     return (
-        "mean: only a spatial mean (axes 1 and 2) is lowered, as "
-        "tir-legalize-npu's depthwise sum"
+        "reduce_min: the NPU pools max and average only, and min(x) = "
+        "-max(-x) does not fit int8 (-(-128))"
     )
 
 
@@ -272,17 +412,79 @@ def _fully_connected(op: FullyConnectedOp) -> str | None:
     return None
 
 
+def pool_stride(op: MaxPool2DOp | AvgPool2DOp) -> tuple[int, int]:
+    """The stride the NPU runs a pool with: along an axis with one output
+    element the stride moves nothing, so it is 1 there (a global pool, kernel
+    = input with a 1×1 output, has any stride in TFLite; docs/ethos-u.md,
+    "Average pooling")."""
+    _, oh, ow, _ = _shape(op.output)
+    sy, sx = op.stride
+    return (1 if oh == 1 else sy, 1 if ow == 1 else sx)
+
+
+@dataclass(frozen=True)
+class PoolSpan:
+    """Outputs [o0, o1) along one axis whose windows, clipped to the input,
+    all have `k` elements: they read from input index `i0` on with the
+    pool's stride and no padding."""
+
+    o0: int
+    o1: int
+    i0: int
+    k: int
+
+
+def clipped_spans(size: int, k: int, stride: int, pad: int, out: int) -> list[PoolSpan]:
+    """Split `out` outputs of a padded window along one axis into runs whose
+    windows clip to the same in-bounds part (TFLite's padded average divides
+    by that in-bounds count)."""
+    spans: list[PoolSpan] = []
+    key = None
+    for o in range(out):
+        start = o * stride - pad
+        lo, hi = max(0, start), min(size, start + k)
+        if key == (hi - lo, lo - start):
+            spans[-1] = PoolSpan(spans[-1].o0, o + 1, spans[-1].i0, hi - lo)
+        else:
+            spans.append(PoolSpan(o, o + 1, lo, hi - lo))
+            key = (hi - lo, lo - start)
+    return spans
+
+
+def padded_average_blocks(
+    op: AvgPool2DOp,
+) -> list[tuple[PoolSpan, PoolSpan]]:
+    """A padded average pool as unpadded ones: each (rows, columns) block of
+    the output has one in-bounds window size, so each is an unpadded pool
+    dividing by exactly TFLite's count (docs/ethos-u.md, "Average
+    pooling")."""
+    _, h, w, _ = _shape(op.input)
+    _, oh, ow, _ = _shape(op.output)
+    (kh, kw), (sy, sx), (top, left, _, _) = op.window, op.stride, op.pad
+    rows = clipped_spans(h, kh, sy, top, oh)
+    cols = clipped_spans(w, kw, sx, left, ow)
+    return [(r, c) for r in rows for c in cols]
+
+
 @npu_support(MaxPool2DOp, AvgPool2DOp)
 def _pool(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
     why = _shapes_reason(op, [op.input, op.output])
     if why:
         return why
     if isinstance(op, AvgPool2DOp) and any(op.pad):
-        return (
-            "padded average pool: the NPU's padded average is not TFLite's "
-            "(which does not count the padding)"
-        )
-    return _window_reason(op.window, op.stride, (1, 1), op.pad, False)
+        blocks = padded_average_blocks(op)
+        if any(r.k < 1 or c.k < 1 for r, c in blocks):
+            return "padded average pool: a window reads only padding"
+        for r, c in blocks:
+            stride = (
+                1 if r.o1 - r.o0 == 1 else op.stride[0],
+                1 if c.o1 - c.o0 == 1 else op.stride[1],
+            )
+            why = _window_reason((r.k, c.k), stride, (1, 1), (0, 0, 0, 0), False)
+            if why:
+                return why
+        return None
+    return _window_reason(op.window, pool_stride(op), (1, 1), op.pad, False)
 
 
 @npu_support(AddOp, SubOp, MulOp)
@@ -311,3 +513,339 @@ def _logistic(op: LogisticOp) -> str | None:
 @npu_support(CopyOp)
 def _copy(op: CopyOp) -> str | None:
     return None  # alignment is checked against the memory plan
+
+
+# ------------------------------------------- nearest resize as strided copies
+
+MAX_RESIZE_OPS = 64
+"""A nearest resize is at most this many NPU copies (an 8×8 upscale)."""
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Outputs `out0`, `out0 + period`, ... (`count` of them) along one axis
+    read inputs `in0`, `in0 + step`, ...: one strided copy."""
+
+    out0: int
+    count: int
+    in0: int
+    step: int
+
+
+def nearest_phases(index: Sequence[int]) -> tuple[int, list[Phase]] | None:
+    """The fewest phases (period f) splitting an axis's output -> input
+    index map into arithmetic runs of step 1..3 (a pool stride), or None.
+    A 2× nearest upscale is two phases of step 1; a 2× downscale one phase
+    of step 2."""
+    out = len(index)
+    for period in range(1, min(out, MAX_RESIZE_OPS) + 1):
+        phases = []
+        for d in range(period):
+            run = [int(i) for i in index[d::period]]
+            step = run[1] - run[0] if len(run) > 1 else 1
+            if not 1 <= step <= MAX_STRIDE or any(
+                b - a != step for a, b in zip(run, run[1:], strict=False)
+            ):
+                break
+            phases.append(Phase(d, len(run), run[0], step))
+        else:
+            return period, phases
+    return None
+
+
+def resize_nearest_plan(
+    op: ResizeNearestOp,
+) -> tuple[tuple[int, list[Phase]], tuple[int, list[Phase]]] | str:
+    """RESIZE_NEAREST_NEIGHBOR as 1×1 max pools (identity copies), one per
+    (row phase, column phase), each writing every f-th row and column of
+    the output through strides (docs/ethos-u.md); else why not."""
+    from tirconst.kernels.shape import nearest_indices
+
+    why = _shapes_reason(op, [op.input, op.output])
+    if why:
+        return f"resize_nearest: {why}"
+    if str(op.input.type.dtype) not in ("int8", "int16"):  # type: ignore[attr-defined]
+        return "resize_nearest: only int8 and int16 are copied"
+    _, h, w, _ = _shape(op.input)
+    _, oh, ow, _ = _shape(op.output)
+    align, half = bool(op.align_corners), bool(op.half_pixel_centers)
+    rows = nearest_phases(nearest_indices(h, oh, align, half))
+    cols = nearest_phases(nearest_indices(w, ow, align, half))
+    if rows is None or cols is None:
+        return (
+            f"resize_nearest: {h}x{w} -> {oh}x{ow} is not a few strided copies "
+            f"(at most {MAX_RESIZE_OPS}, input steps 1..{MAX_STRIDE})"
+        )
+    if rows[0] * cols[0] > MAX_RESIZE_OPS:
+        return f"resize_nearest: {rows[0]}x{cols[0]} copies exceed {MAX_RESIZE_OPS}"
+    return rows, cols
+
+
+@npu_support(ResizeNearestOp)
+def _resize_nearest(op: ResizeNearestOp) -> str | None:
+    plan = resize_nearest_plan(op)
+    return plan if isinstance(plan, str) else None
+
+
+# ----------------------------------- transpose convolution as phase convolutions
+
+MAX_TRANSPOSE_PHASES = 16
+"""A transpose convolution is at most this many convolutions (stride 4×4)."""
+
+
+@dataclass(frozen=True)
+class ConvPhase:
+    """Along one axis, the outputs `out0`, `out0 + stride`, ... (`count`)
+    of a transpose convolution: a stride-1 convolution with the kernel taps
+    `taps` (reversed) over input rows [`in0`, `in0 + rows`) padded by
+    `before` and `after`."""
+
+    out0: int
+    count: int
+    taps: tuple[int, ...]
+    in0: int
+    rows: int
+    before: int
+    after: int
+
+
+def transpose_conv_axis(
+    size: int, out: int, k: int, stride: int, pad: int
+) -> list[ConvPhase] | str:
+    """Output q·stride + p − pad sums input q − j times tap p + j·stride
+    (TFLite's scatter, gathered): per phase p a correlation with those taps
+    reversed, reading rows q − J + 1 .. q (padding where outside)."""
+    phases = []
+    for p in range(stride):
+        taps = tuple(range(p, k, stride))
+        q_min = -((p - pad) // stride)
+        q_max = (out - 1 + pad - p) // stride
+        if q_max < q_min:
+            continue  # no output in this phase
+        if not taps:
+            return f"kernel {k} is smaller than stride {stride} (outputs with no taps)"
+        j = len(taps)
+        lo, hi = q_min - j + 1, q_max
+        first, last = max(lo, 0), min(hi, size - 1)
+        before, after = first - lo, hi - last
+        if last < first or before >= j or after >= j:
+            return "an output window reads only padding"
+        phases.append(
+            ConvPhase(
+                q_min * stride + p - pad,
+                q_max - q_min + 1,
+                taps,
+                first,
+                last - first + 1,
+                before,
+                after,
+            )
+        )
+    return phases
+
+
+def transpose_conv_plan(
+    op: TransposeConv2DOp,
+) -> list[tuple[ConvPhase, ConvPhase]] | str:
+    """TRANSPOSE_CONV as one stride-1 convolution per output phase (row
+    phase, column phase), each writing every stride-th output row and
+    column through a strided view: exactly TFLite's sums, requantized as a
+    convolution (docs/ethos-u.md); else why not. `tir-legalize-npu`
+    rewrites with it."""
+    why = _shapes_reason(op, [op.input, op.output])
+    if why:
+        return f"transpose_conv2d: {why}"
+    if op.filter is None or not isinstance(op.filter.type, BufferType):
+        return "transpose_conv2d: no filter"
+    _, h, w, _ = _shape(op.input)
+    _, oh, ow, _ = _shape(op.output)
+    _, kh, kw, _ = _shape(op.filter)
+    (sy, sx), (top, left) = op.stride, op.pad
+    if sy * sx > MAX_TRANSPOSE_PHASES:
+        return (
+            f"transpose_conv2d: stride {[sy, sx]} is more than "
+            f"{MAX_TRANSPOSE_PHASES} convolutions"
+        )
+    rows = transpose_conv_axis(h, oh, kh, sy, top)
+    cols = transpose_conv_axis(w, ow, kw, sx, left)
+    for axis in (rows, cols):
+        if isinstance(axis, str):
+            return f"transpose_conv2d: {axis}"
+    assert not isinstance(rows, str) and not isinstance(cols, str)
+    plan = [(r, c) for r in rows for c in cols]
+    for r, c in plan:
+        why = _window_reason(
+            (len(r.taps), len(c.taps)),
+            (1, 1),
+            (1, 1),
+            (r.before, c.before, r.after, c.after),
+            True,
+        )
+        if why:
+            return f"transpose_conv2d: {why}"
+    return plan
+
+
+@npu_support(TransposeConv2DOp)
+def _transpose_conv(op: TransposeConv2DOp) -> str | None:
+    plan = transpose_conv_plan(op)
+    if isinstance(plan, str):
+        return plan
+    return "transpose_conv2d: run tir-legalize-npu (it becomes convolutions there)"
+
+
+# ------------------------------------- bilinear resize as padded average pools
+
+
+def bilinear_phases(size: int, out: int, align: bool, half: bool) -> list[int] | None:
+    """Along one axis of RESIZE_BILINEAR: when the output is the input
+    (factor 1) or twice it with outputs 2i at input i and 2i + 1 halfway
+    between i and i + 1 (the last clamped to itself), the window per output
+    phase (1: a copy, 2: the mean of two neighbours); else None."""
+    from tirconst.kernels.shape import bilinear_axis
+
+    if out not in (size, 2 * size):
+        return None
+    f = out // size
+    v, lo, hi = bilinear_axis(size, out, align, half)
+    frac = v - 1024 * lo
+    windows = []
+    for p in range(f):
+        fr = set(int(x) for x in frac[p::f])
+        if fr == {0} and list(lo[p::f]) == list(range(size)):
+            windows.append(1)
+        elif (
+            fr == {512}
+            and list(lo[p::f]) == list(range(size))
+            and list(hi[p::f]) == [min(i + 1, size - 1) for i in range(size)]
+        ):
+            windows.append(2)
+        else:
+            return None
+    return windows
+
+
+def resize_bilinear_plan(op: ResizeBilinearOp) -> tuple[list[int], list[int]] | str:
+    """RESIZE_BILINEAR by 1 or 2 along each axis (TFLite's positions then
+    fall on inputs or halfway between two): one average pool per output
+    phase, its window 1 or 2 along each axis with the far padding of 1
+    clamping the last, its sum rounded half away from zero over 1, 2 or 4
+    values exactly as TFLite's 20-bit interpolation is; else why not.
+    `tir-legalize-npu` rewrites with it."""
+    if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
+        return "resize_bilinear: only int8 is averaged"
+    why = _shapes_reason(op, [op.input, op.output])
+    if why:
+        return f"resize_bilinear: {why}"
+    _, h, w, _ = _shape(op.input)
+    _, oh, ow, _ = _shape(op.output)
+    align, half = bool(op.align_corners), bool(op.half_pixel_centers)
+    rows = bilinear_phases(h, oh, align, half)
+    cols = bilinear_phases(w, ow, align, half)
+    if rows is None or cols is None:
+        return (
+            f"resize_bilinear: {h}x{w} -> {oh}x{ow} is not a 1x or 2x resize whose "
+            "outputs fall on or halfway between inputs"
+        )
+    return rows, cols
+
+
+BILINEAR_MULTIPLIER = (1 << 27) + 1
+"""With shift 0, MultiplyByQuantizedMultiplier(S, 2^27 + 1, 0) rounds S/16
+(plus S·2^-31, too little to cross a boundary for |S| < 2^26) once, half
+away from zero: TFLite's bilinear rounding of 16ths."""
+
+MAX_BILINEAR_OPS = 64
+"""A resize is at most this many depthwise convolutions."""
+
+
+@dataclass(frozen=True)
+class BilinearRun:
+    """Along one axis, outputs `out0`, `out0 + period`, ... (`count`) each
+    weighting inputs i, i + 1, ... (from `in0`, one further per output) by
+    `weights` quarters (summing to 4)."""
+
+    out0: int
+    count: int
+    in0: int
+    weights: tuple[int, ...]
+
+
+def bilinear_runs(
+    size: int, out: int, align: bool, half: bool
+) -> tuple[int, list[BilinearRun]] | None:
+    """An axis of RESIZE_BILINEAR whose positions fall on quarters of an
+    input step (a 2× resize with half-pixel centers: weights 1:3 and 3:1,
+    the ends clamped), as runs of outputs with one weighting each, or None.
+    The period is out / size (the output is a whole multiple)."""
+    from tirconst.kernels.shape import bilinear_axis
+
+    if out % size:
+        return None
+    period = out // size
+    v, lo, hi = bilinear_axis(size, out, align, half)
+    taps = []
+    for y in range(out):
+        frac = int(v[y]) - 1024 * int(lo[y])
+        if frac % 256:
+            return None
+        w: dict[int, int] = {}
+        for i, q in ((int(lo[y]), 4 - frac // 256), (int(hi[y]), frac // 256)):
+            w[i] = w.get(i, 0) + q
+        used = [i for i, q in w.items() if q]
+        first = min(used)
+        weights = tuple(w.get(i, 0) for i in range(first, max(used) + 1))
+        if min(weights) < 0:
+            return None
+        taps.append((first, weights))
+    runs: list[BilinearRun] = []
+    for p in range(period):
+        run: BilinearRun | None = None
+        for y in range(p, out, period):
+            first, weights = taps[y]
+            if run and run.weights == weights and first == run.in0 + run.count:
+                run = BilinearRun(run.out0, run.count + 1, run.in0, weights)
+                runs[-1] = run
+            else:
+                run = BilinearRun(y, 1, first, weights)
+                runs.append(run)
+    return period, runs
+
+
+def resize_bilinear_depthwise(
+    op: ResizeBilinearOp,
+) -> tuple[tuple[int, list[BilinearRun]], tuple[int, list[BilinearRun]]] | str:
+    """RESIZE_BILINEAR whose positions fall on quarter steps (a 2× resize
+    with half-pixel centers) as depthwise convolutions of raw values, one
+    per (row run, column run), weights the 16ths of TFLite's interpolation,
+    scaled by `BILINEAR_MULTIPLIER`; else why not."""
+    if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
+        return "resize_bilinear: only int8 is interpolated"
+    why = _shapes_reason(op, [op.input, op.output])
+    if why:
+        return f"resize_bilinear: {why}"
+    _, h, w, _ = _shape(op.input)
+    _, oh, ow, _ = _shape(op.output)
+    align, half = bool(op.align_corners), bool(op.half_pixel_centers)
+    rows = bilinear_runs(h, oh, align, half)
+    cols = bilinear_runs(w, ow, align, half)
+    if rows is None or cols is None:
+        return (
+            f"resize_bilinear: {h}x{w} -> {oh}x{ow} places outputs off the "
+            "quarters of an input step"
+        )
+    if len(rows[1]) * len(cols[1]) > MAX_BILINEAR_OPS:
+        return (
+            f"resize_bilinear: {len(rows[1])}x{len(cols[1])} convolutions "
+            f"exceed {MAX_BILINEAR_OPS}"
+        )
+    return rows, cols
+
+
+@npu_support(ResizeBilinearOp)
+def _resize_bilinear(op: ResizeBilinearOp) -> str | None:
+    if isinstance(resize_bilinear_plan(op), str):
+        plan = resize_bilinear_depthwise(op)
+        if isinstance(plan, str):
+            return plan
+    return "resize_bilinear: run tir-legalize-npu (it becomes pools or convolutions)"

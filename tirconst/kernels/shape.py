@@ -113,7 +113,9 @@ def reverse(input: np.ndarray, *, axes: Sequence[int]) -> np.ndarray:
     return np.ascontiguousarray(np.flip(np.asarray(input), [int(a) for a in axes]))
 
 
-def _nearest(size: int, out: int, align: bool, half: bool) -> np.ndarray:
+def nearest_indices(size: int, out: int, align: bool, half: bool) -> np.ndarray:
+    """The input index each of `out` outputs of RESIZE_NEAREST_NEIGHBOR
+    reads along an axis of `size` (TFLite's GetNearestNeighbor, float32)."""
     f = np.float32
     scale = f(size - 1) / f(out - 1) if align and out > 1 else f(size) / f(out)
     v = (np.arange(out).astype(np.float32) + f(0.5 if half else 0.0)) * scale
@@ -137,12 +139,17 @@ def resize_nearest(
     ``GetNearestNeighbor`` in float32) of an NHWC input."""
     x = np.asarray(input)
     _, oh, ow, _ = (int(d) for d in output_shape)
-    rows = _nearest(x.shape[1], oh, bool(align_corners), bool(half_pixel_centers))
-    cols = _nearest(x.shape[2], ow, bool(align_corners), bool(half_pixel_centers))
+    align, half = bool(align_corners), bool(half_pixel_centers)
+    rows = nearest_indices(x.shape[1], oh, align, half)
+    cols = nearest_indices(x.shape[2], ow, align, half)
     return np.ascontiguousarray(x[:, rows][:, :, cols])
 
 
-def _bilinear_axis(size: int, out: int, align: bool, half: bool):  # type: ignore[no-untyped-def]
+def bilinear_axis(size: int, out: int, align: bool, half: bool):  # type: ignore[no-untyped-def]
+    """Along one axis of RESIZE_BILINEAR (10-bit fixed point): each output's
+    position v (in 1024ths of an input step) and its two input neighbours
+    (lo, hi); the weight of hi is v - 1024 lo."""
+
     def tdiv(a, b):  # type: ignore[no-untyped-def]
         return np.where(a >= 0, a // b, -((-a) // b))
 
@@ -171,8 +178,8 @@ def resize_bilinear(
         raise TypeError(f"input must be int8 or int16, got {x.dtype}")
     _, oh, ow, _ = (int(d) for d in output_shape)
     a, h = bool(align_corners), bool(half_pixel_centers)
-    vy, y0, y1 = _bilinear_axis(x.shape[1], oh, a, h)
-    vx, x0, x1 = _bilinear_axis(x.shape[2], ow, a, h)
+    vy, y0, y1 = bilinear_axis(x.shape[1], oh, a, h)
+    vx, x0, x1 = bilinear_axis(x.shape[2], ow, a, h)
     dy = (vy - (1 << 10) * y0)[None, :, None, None]
     dx = (vx - (1 << 10) * x0)[None, None, :, None]
     one = 1 << 10

@@ -44,9 +44,13 @@ from tirconst.analysis.npu_support import (
     encoded_layout,
     hwc,
     npu_reason,
+    padded_average_blocks,
+    pool_stride,
+    resize_nearest_plan,
 )
 from tirconst.core.diagnostics import PassFailedAt, describe
 from tirconst.dialects import npu
+from tirconst.dialects.npu.attributes import DTYPES
 from tirconst.dialects.npu.invoke import InvokeOp
 from tirconst.dialects.tir import (
     AddOp,
@@ -68,6 +72,7 @@ from tirconst.dialects.tir import (
     PoolOp,
     RequantizeOp,
     ReshapeOp,
+    ResizeNearestOp,
     SubOp,
 )
 from tirconst.dialects.tir.provenance import (
@@ -349,7 +354,9 @@ class Lowerer:
         values and divides rounding half away from zero, which the NPU does
         in Vela's zero-point-transparent form: zero points 0 (the sum is the
         raw sum), equal scales (OFM_SCALE is 1/area plus 2^-shift) and
-        natural rounding, so every tie rounds away from zero (docs/ethos-u.md)."""
+        natural rounding, so every tie rounds away from zero (docs/ethos-u.md).
+        Along an axis with one output element the stride is 1 (`pool_stride`):
+        a global pool of any TFLite stride runs as one NPU pool."""
         q = op.quantization()
         average = isinstance(op, AvgPool2DOp)
         scale, zp = (q["input_scale"], q["input_zp"]) if q else (None, 0)
@@ -362,18 +369,96 @@ class Lowerer:
             "ifm": ifm,
             "ofm": ofm,
             "kernel": npu.KernelAttr.make(
-                size=tuple(op.window), stride=tuple(op.stride)
+                size=tuple(op.window), stride=pool_stride(op)
             ),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
         }
         if average:
             props["rounding_mode"] = StringAttr("natural")
-        if any(op.pad):
-            props["padding"] = npu.PaddingAttr.make(pad=tuple(op.pad))
         act = self.activation(op, ofm)
         if act is not None:
             props["activation"] = act
+        if average and any(op.pad):
+            return self.padded_average(op, props)
+        # With stride 1 along an axis of one output, the NPU derives the
+        # OFM extent from the IFM's: the IFM is cropped to the one window.
+        h, w, _ = ifm["shape"]
+        _, oh, ow, _ = _btype(op.output).get_shape()
+        (kh, kw), (top, left, bottom, right) = op.window, op.pad
+        if oh == 1:
+            h = min(h, kh - top)
+            bottom = kh - top - h
+        if ow == 1:
+            w = min(w, kw - left)
+            right = kw - left - w
+        if (h, w) != tuple(ifm["shape"][:2]):
+            props["ifm"] = _sub_map(ifm, 0, 0, h, w)
+        if any((top, left, bottom, right)):
+            props["padding"] = npu.PaddingAttr.make(pad=(top, left, bottom, right))
         return [self.block_config(npu.PoolingOp.create(properties=props))]
+
+    def padded_average(self, op: AvgPool2DOp, props: dict) -> list[Operation]:
+        """TFLite's padded average divides each window by its in-bounds
+        count: one unpadded pool per block of outputs whose windows clip
+        alike (`padded_average_blocks`), each reading its part of the IFM
+        and writing its part of the OFM through strided sub-maps, each exact
+        as an unpadded pool is."""
+        out: list[Operation] = []
+        for r, c in padded_average_blocks(op):
+            n_r, n_c = r.o1 - r.o0, c.o1 - c.o0
+            sy = 1 if n_r == 1 else op.stride[0]
+            sx = 1 if n_c == 1 else op.stride[1]
+            block = dict(props)
+            block["ifm"] = _sub_map(
+                props["ifm"], r.i0, c.i0, (n_r - 1) * sy + r.k, (n_c - 1) * sx + c.k
+            )
+            block["ofm"] = _sub_map(props["ofm"], r.o0, c.o0, n_r, n_c)
+            block["kernel"] = npu.KernelAttr.make(size=(r.k, c.k), stride=(sy, sx))
+            out.append(self.block_config(npu.PoolingOp.create(properties=block)))
+        return out
+
+    def resize_nearest(self, op: ResizeNearestOp, seg: Segment) -> list[Operation]:
+        """One 1×1 max pool (an exact copy) per (row phase, column phase):
+        it reads every step-th input row and column from the phase's first
+        and writes every f-th output row and column through OFM strides
+        (`npu_support.resize_nearest_plan`), as Vela writes a resize with
+        strided OFMs."""
+        plan = resize_nearest_plan(op)
+        if isinstance(plan, str):
+            raise StaysOnCpu(plan)
+        (fy, rows), (fx, cols) = plan
+        ifm = self.feature_map(op, op.input, None, 0)
+        ofm = self.feature_map(op, op.output, None, 0)
+        _, ow, c = ofm["shape"]
+        e = DTYPES[ofm["dtype"]]
+        dense = (ow * c * e, c * e, e)
+        base = tuple(ofm["strides"]) or dense
+        out: list[Operation] = []
+        for r in rows:
+            for k in cols:
+                sub = _sub_map(ofm, r.out0, k.out0, r.count, k.count)
+                strided = npu.FeatureMapAttr.make(
+                    dtype=sub["dtype"],
+                    shape=tuple(sub["shape"]),
+                    region=sub["region"],
+                    address=sub["address"],
+                    strides=(base[0] * fy, base[1] * fx, base[2]),
+                )
+                props = {
+                    "pool_type": StringAttr("max"),
+                    "ifm": _sub_map(
+                        ifm,
+                        r.in0,
+                        k.in0,
+                        (r.count - 1) * r.step + 1,
+                        (k.count - 1) * k.step + 1,
+                    ),
+                    "ofm": strided,
+                    "kernel": npu.KernelAttr.make(size=(1, 1), stride=(r.step, k.step)),
+                    "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                }
+                out.append(self.block_config(npu.PoolingOp.create(properties=props)))
+        return out
 
     def requantize(self, op: RequantizeOp, seg: Segment) -> list[Operation]:
         """A 1×1 average pool with the explicit scale (multiplier, 31 − shift)."""
@@ -516,10 +601,10 @@ class Lowerer:
         # and marks its bytes undefined: an input whose bytes it reuses (a
         # plan reusing a dead input) is still read by the stream, where it
         # lies, but cannot be an operand the interpreter checks as defined.
-        clobbered = [
+        clobbered = [  # (constants are read-only: allocating one clobbers nothing)
             (a.results[0], _span(a.results[0]))
             for a in seg.late_allocs
-            if a.results[0] not in internal
+            if isinstance(a, AllocateOp) and a.results[0] not in internal
         ]
         ins = [
             r
@@ -602,6 +687,25 @@ def _real_bound(q: int, ofm: npu.FeatureMapAttr) -> float:
     raise StaysOnCpu(f"the clamp bound {q} has no real value Vela maps back to it")
 
 
+def _sub_map(
+    fm: npu.FeatureMapAttr, y: int, x: int, h: int, w: int
+) -> npu.FeatureMapAttr:
+    """Rows [y, y + h) and columns [x, x + w) of an NHWC feature map, all
+    channels, as a strided feature map of its own."""
+    _, width, depth = fm["shape"]
+    e = DTYPES[fm["dtype"]]
+    strides = tuple(fm["strides"]) or (width * depth * e, depth * e, e)
+    return npu.FeatureMapAttr.make(
+        dtype=fm["dtype"],
+        shape=(h, w, depth),
+        region=fm["region"],
+        address=fm["address"] + y * strides[0] + x * strides[1],
+        strides=strides,
+        scale=fm["scale"],
+        zero_point=fm["zero_point"],
+    )
+
+
 def _regions_of(op: Operation) -> set[int]:
     out: set[int] = set()
     for attr in op.properties.values():
@@ -634,6 +738,7 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     MulOp: Lowerer.elementwise,
     LogisticOp: Lowerer.logistic,
     CopyOp: Lowerer.copy,
+    ResizeNearestOp: Lowerer.resize_nearest,
 }
 """Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,
 raising StaysOnCpu when this op cannot go (analysis.npu_support's SUPPORT

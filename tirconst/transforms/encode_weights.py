@@ -60,6 +60,7 @@ from tirconst.formats.ethos_u.block_config import (
 )
 from tirconst.formats.ethos_u.hardware import (
     MAX_DILATION,
+    MAX_KERNEL_AREA,
     MAX_KERNEL_HEIGHT,
     MAX_STRIDE,
 )
@@ -126,7 +127,8 @@ def prepare(op: WeightedOp) -> Prepared:
     if (
         max(geometry.stride) > MAX_STRIDE
         or max(geometry.dilation) > MAX_DILATION
-        or max(kh, kw) > MAX_KERNEL_HEIGHT
+        or kh > MAX_KERNEL_HEIGHT
+        or kh * kw > MAX_KERNEL_AREA
         or (not geometry.depthwise and ohwi.shape[3] != geometry.ifm[2])
         or (geometry.depthwise and ohwi.shape[0] != geometry.ifm[2])
     ):
@@ -134,7 +136,8 @@ def prepare(op: WeightedOp) -> Prepared:
             f"{NAME}: {_label(op)}: the NPU cannot run it (stride "
             f"{list(geometry.stride)}, dilation {list(geometry.dilation)}, kernel "
             f"{kh}x{kw}, {geometry.ifm[2]} input channels; at most {MAX_STRIDE}, "
-            f"{MAX_DILATION}, {MAX_KERNEL_HEIGHT}, and the filter's)"
+            f"{MAX_DILATION}, height {MAX_KERNEL_HEIGHT} and area {MAX_KERNEL_AREA}, "
+            "and the filter's)"
         )
     depthwise = geometry.depthwise
     co = ohwi.shape[0]

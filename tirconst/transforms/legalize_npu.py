@@ -7,10 +7,21 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   pads with the IFM zero point, and a padded position then contributes
   nothing, exactly as the explicit pad did). The pad and its workspace go;
   the op records the pad's model operator (`tflite.fused`).
-- A spatial `tir.mean` (axes 1 and 2 of NHWC) becomes the depthwise sum it
-  is on the NPU: a `tir.depthwise_conv2d` of an all-ones filter whose
-  per-channel multiplier is the mean's readapted one (docs/ethos-u.md's "depthwise
-  sum then multiply", the multiply folded into the requantization).
+- A `tir.mean` over contiguous axes (spatial, H or W only, the channels, any
+  rank, keep_dims or not) becomes the depthwise sum it is on the NPU: a
+  `tir.depthwise_conv2d` of an all-ones filter over reshaped views of its
+  input and output, whose per-channel multiplier is the mean's readapted one
+  (docs/ethos-u.md's "depthwise sum then multiply", the multiply folded into
+  the requantization).
+- An int8 `tir.reduce_max` over contiguous axes becomes one
+  `tir.max_pool2d` over reshaped views (the window covers the reduced
+  elements, at most 256 × 256).
+- A `tir.transpose_conv2d` becomes one stride-1 `tir.conv2d` per output
+  phase (its kernel taps reversed, a new constant each) writing every
+  stride-th output row and column through a strided view.
+- A 2× `tir.resize_bilinear` becomes one `tir.avg_pool2d` per output phase
+  (outputs on or halfway between inputs), or with half-pixel centers one
+  `tir.depthwise_conv2d` of 16ths per run of outputs weighted alike.
 - A `tir.depthwise_conv2d` of one input channel with depth multiplier M
   (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
@@ -27,24 +38,35 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
-from xdsl.ir import Operation
+from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
+from tirconst.analysis.npu_support import (
+    BILINEAR_MULTIPLIER,
+    mean_window,
+    reduce_max_window,
+    resize_bilinear_depthwise,
+    resize_bilinear_plan,
+    transpose_conv_plan,
+)
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
+    AvgPool2DOp,
     Conv2DOp,
     DepthwiseConv2DOp,
     FuncOp,
+    MaxPool2DOp,
     MeanOp,
     PadOp,
+    ReduceMaxOp,
     ReshapeOp,
+    ResizeBilinearOp,
+    TransposeConv2DOp,
 )
-from tirconst.dialects.tir.buffers import ConstantOp
+from tirconst.dialects.tir.buffers import ConstantOp, DeclBufferOp, row_major_strides
 from tirconst.dialects.tir.provenance import fuse_into
 from tirconst.dialects.tir.types import BufferType
-from tirconst.formats.ethos_u.hardware import MAX_KERNEL_AREA, MAX_KERNEL_HEIGHT
-from tirconst.kernels.reduce import mean_readapted_multiplier
 
 NAME = "tir-legalize-npu"
 
@@ -123,50 +145,44 @@ def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:
     op.parent_block().insert_op_before(conv, op)  # type: ignore[union-attr]
     op.detach()
     op.erase()
-    if not src.results[0].uses:
-        src.detach()
-        src.erase()
+    _drop_if_unused(module, src)
     return True
 
 
+def _view(block, op: Operation, v, shape: tuple[int, ...]):  # type: ignore[no-untyped-def]
+    """`v` seen with `shape` (itself if it has it): a `tir.reshape` before `op`."""
+    if tuple(v.type.get_shape()) == shape:
+        return v
+    view = ReshapeOp(v, BufferType(shape, v.type.element_type))
+    block.insert_op_before(view, op)
+    return view.view
+
+
 def _mean_as_depthwise(op: MeanOp) -> bool:
-    """A spatial int8 mean (axes 1, 2 of NHWC) as the depthwise sum it is on
-    the NPU: a depthwise conv of an all-ones H×W filter, no bias, whose
-    per-channel requantization is the mean's readapted multiplier (TFLite's
-    QuantizedMeanOrSum folds 1/count into it): MultiplyByQuantizedMultiplier(
-    Σ (x − input_zp), m', s') + output_zp, exactly the mean's integers."""
-    shape = op.input.type.get_shape()  # type: ignore[union-attr]
-    if len(shape) != 4 or shape[0] != 1:
-        return False
-    axes = {a % 4 for a in op.axes}
-    if axes != {1, 2}:
-        return False
-    _, h, w, c = shape
-    count = h * w
-    if h > MAX_KERNEL_HEIGHT or count > MAX_KERNEL_AREA or count * 256 >= 2**31:
-        return False  # a kernel the NPU cannot run, or an int32 wrap
-    m, sh = mean_readapted_multiplier(op.multiplier, op.shift, count)
-    if not 0 <= 31 - sh <= 63 or not 0 <= m < 2**31:
-        return False  # outside the NPU's 32-bit scale and 6-bit shift
+    """An int8 mean as the depthwise sum it is on the NPU, over the window
+    `npu_support.mean_window` finds (the input seen as (1, A, B, C), a
+    spatial mean's H×W, a channel mean's 1×C, ...): a depthwise conv of an
+    all-ones filter, no bias, whose per-channel requantization is the mean's
+    readapted multiplier (TFLite's QuantizedMeanOrSum folds 1/count into
+    it): MultiplyByQuantizedMultiplier(Σ (x − input_zp), m', s') +
+    output_zp, exactly the mean's integers."""
+    plan = mean_window(op)
     module = op.get_toplevel_object()
-    if not isinstance(module, ModuleOp):
+    if isinstance(plan, str) or not isinstance(module, ModuleOp):
         return False
+    win, m, sh = plan
+    c = win.view[3]
     name = _fresh_name(module, "mean_ones")
-    ones = np.ones((1, h, w, c), np.int8)
+    ones = np.ones((1, *win.window, c), np.int8)
     const = ConstantOp(name, ones)
     module.body.block.insert_op_before(const, module.body.block.first_op)  # type: ignore[arg-type]
     block = op.parent_block()
     assert block is not None
     alloc = AllocateConstOp(name, BufferType(ones.shape, op.input.type.element_type))  # type: ignore[union-attr]
     block.insert_op_before(alloc, op)
-    out = op.output
-    if tuple(out.type.get_shape()) != (1, 1, 1, c):  # type: ignore[union-attr]
-        view = ReshapeOp(out, BufferType((1, 1, 1, c), out.type.element_type))  # type: ignore[union-attr]
-        block.insert_op_before(view, op)
-        out = view.view
     conv = DepthwiseConv2DOp.create_op(
-        [op.input, alloc.results[0], None],
-        out,
+        [_view(block, op, op.input, win.view), alloc.results[0], None],
+        _view(block, op, op.output, win.out_view),
         stride=(1, 1),
         dilation=(1, 1),
         pad=(0, 0, 0, 0),
@@ -185,6 +201,245 @@ def _mean_as_depthwise(op: MeanOp) -> bool:
     return True
 
 
+def _reduce_max_as_pool(op: ReduceMaxOp) -> bool:
+    """An int8 REDUCE_MAX as one max pool over the window
+    `npu_support.reduce_max_window` finds (stride 1, no padding): the
+    largest stored value, as the reduction (input and output share their
+    quantization)."""
+    win = reduce_max_window(op)
+    if isinstance(win, str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    pool = MaxPool2DOp.create_op(
+        [_view(block, op, op.input, win.view)],
+        _view(block, op, op.output, win.out_view),
+        window=win.window,
+        stride=(1, 1),
+        pad=(0, 0, 0, 0),
+        act_min=-128,
+        act_max=127,
+    )
+    pool.attributes |= dict(op.attributes)
+    block.insert_op_before(pool, op)
+    op.detach()
+    op.erase()
+    return True
+
+
+def _strided(block, at: Operation, buf, lo, shape, step):  # type: ignore[no-untyped-def]
+    """Elements lo + i·step of `buf` (through the view `buf` may be), a view
+    of `shape` inserted before `at`."""
+    base, start = buf, 0
+    strides = row_major_strides(tuple(buf.type.get_shape()))
+    if isinstance(buf.owner, DeclBufferOp):
+        base, start = buf.owner.source, buf.owner.offset.value.data
+        strides = buf.owner.element_strides()
+    off = start + sum(i * s for i, s in zip(lo, strides, strict=True))
+    new = tuple(s * k for s, k in zip(strides, step, strict=True))
+    t = BufferType(list(shape), buf.type.element_type, buf.type.scope)
+    plain = new == row_major_strides(tuple(shape))
+    if plain and off == 0 and tuple(shape) == tuple(base.type.get_shape()):
+        return base
+    view = DeclBufferOp(base, off, t, None if plain else new)
+    block.insert_op_before(view, at)
+    view.view.name_hint = buf.name_hint
+    return view.view
+
+
+def _transpose_conv_as_convs(op: TransposeConv2DOp) -> bool:
+    """TRANSPOSE_CONV as one stride-1 `tir.conv2d` per output phase
+    (`npu_support.transpose_conv_plan`): the phase's kernel taps, reversed,
+    as a new constant; its input rows and columns as a view, padded with the
+    input zero point (contributing nothing, as outside inputs do in
+    TFLite's scatter); its outputs, every stride-th row and column, as a
+    strided view of the output. Each output element is one phase's sum
+    (bias + Σ (x − zp)·w), requantized per channel as TFLite does."""
+    plan = transpose_conv_plan(op)
+    module = op.get_toplevel_object()
+    src = op.filter.owner
+    if isinstance(plan, str) or not isinstance(module, ModuleOp):
+        return False
+    if not isinstance(src, AllocateConstOp):
+        return False
+    w = src.data  # (Co, KH, KW, Ci)
+    block = op.parent_block()
+    assert block is not None
+    n, _, _, ci = op.input.type.get_shape()  # type: ignore[union-attr]
+    co = w.shape[0]
+    sy, sx = op.stride
+    symbol = src.properties.get("symbol")
+    stem = f"{symbol.root_reference.data}_phase" if symbol else "tconv_phase"  # type: ignore[attr-defined]
+    params = {k: v for k, v in op.params().items() if k not in ("stride", "pad")}
+    for r, c in plan:
+        sub = np.ascontiguousarray(
+            w[:, list(reversed(r.taps))][:, :, list(reversed(c.taps))]
+        )
+        name = _fresh_name(module, stem)
+        module.body.block.insert_op_before(
+            ConstantOp(name, sub), module.body.block.first_op
+        )  # type: ignore[arg-type]
+        alloc = AllocateConstOp(
+            name, BufferType(sub.shape, src.buffer_type.element_type)
+        )
+        block.insert_op_before(alloc, op)
+        x = _strided(
+            block,
+            op,
+            op.input,
+            (0, r.in0, c.in0, 0),
+            (n, r.rows, c.rows, ci),
+            (1, 1, 1, 1),
+        )
+        y = _strided(
+            block,
+            op,
+            op.output,
+            (0, r.out0, c.out0, 0),
+            (n, r.count, c.count, co),
+            (1, sy, sx, 1),
+        )
+        conv = Conv2DOp.create_op(
+            [x, alloc.results[0], op.bias],
+            y,
+            stride=(1, 1),
+            dilation=(1, 1),
+            pad=(r.before, c.before, r.after, c.after),
+            **params,
+            **(op.quantization() or {}),
+        )
+        conv.attributes |= dict(op.attributes)
+        block.insert_op_before(conv, op)
+    op.detach()
+    op.erase()
+    _drop_if_unused(module, src)
+    return True
+
+
+def _resize_bilinear_as_pools(op: ResizeBilinearOp) -> bool:
+    """RESIZE_BILINEAR by 1 or 2 per axis (`npu_support.resize_bilinear_plan`)
+    as one `tir.avg_pool2d` per output phase: window 1 (a copy) or 2 (the
+    mean of two neighbours) along each axis, padding 1 at the far end (the
+    last output clamps to the last input, which TFLite's average, not
+    counting padding, gives), writing every second output row or column
+    through a strided view."""
+    plan = resize_bilinear_plan(op)
+    if isinstance(plan, str):
+        return _resize_bilinear_as_depthwise(op)
+    rows, cols = plan
+    block = op.parent_block()
+    assert block is not None
+    shape = tuple(op.input.type.get_shape())  # type: ignore[union-attr]
+    fy, fx = len(rows), len(cols)
+    for py, kh in enumerate(rows):
+        for px, kw in enumerate(cols):
+            y = _strided(block, op, op.output, (0, py, px, 0), shape, (1, fy, fx, 1))
+            pool = AvgPool2DOp.create_op(
+                [op.input],
+                y,
+                window=(kh, kw),
+                stride=(1, 1),
+                pad=(0, 0, kh - 1, kw - 1),
+                act_min=-128,
+                act_max=127,
+            )
+            pool.attributes |= dict(op.attributes)
+            block.insert_op_before(pool, op)
+    op.detach()
+    op.erase()
+    return True
+
+
+def _resize_bilinear_as_depthwise(op: ResizeBilinearOp) -> bool:
+    """RESIZE_BILINEAR on quarter steps (`npu_support.resize_bilinear_depthwise`)
+    as one `tir.depthwise_conv2d` per (row run, column run): raw values (zero
+    points 0), the runs' weights multiplied into 16ths as a new constant,
+    requantized by 1/16 rounding half away from zero as TFLite's 20-bit sum
+    is, writing every period-th output row and column through a view."""
+    plan = resize_bilinear_depthwise(op)
+    module = op.get_toplevel_object()
+    if isinstance(plan, str) or not isinstance(module, ModuleOp):
+        return False
+    (fy, rows), (fx, cols) = plan
+    block = op.parent_block()
+    assert block is not None
+    n, _, _, c = op.input.type.get_shape()  # type: ignore[union-attr]
+    filters: dict[tuple[bytes, tuple[int, ...]], SSAValue] = {}
+    for r in rows:
+        for k in cols:
+            kh, kw = len(r.weights), len(k.weights)
+            w = np.outer(r.weights, k.weights).astype(np.int8)
+            filt = np.ascontiguousarray(np.repeat(w[None, :, :, None], c, axis=3))
+            key = (filt.tobytes(), filt.shape)
+            if key not in filters:  # one constant per distinct weighting
+                name = _fresh_name(module, "bilinear_weights")
+                module.body.block.insert_op_before(
+                    ConstantOp(name, filt),
+                    module.body.block.first_op,  # type: ignore[arg-type]
+                )
+                alloc = AllocateConstOp(
+                    name,
+                    BufferType(filt.shape, op.input.type.element_type),  # type: ignore[union-attr]
+                )
+                block.insert_op_before(alloc, op)
+                filters[key] = alloc.results[0]
+            x = _strided(
+                block,
+                op,
+                op.input,
+                (0, r.in0, k.in0, 0),
+                (n, r.count + kh - 1, k.count + kw - 1, c),
+                (1, 1, 1, 1),
+            )
+            y = _strided(
+                block,
+                op,
+                op.output,
+                (0, r.out0, k.out0, 0),
+                (n, r.count, k.count, c),
+                (1, fy, fx, 1),
+            )
+            conv = DepthwiseConv2DOp.create_op(
+                [x, filters[key], None],
+                y,
+                stride=(1, 1),
+                dilation=(1, 1),
+                pad=(0, 0, 0, 0),
+                input_zp=0,
+                output_zp=0,
+                multiplier=[BILINEAR_MULTIPLIER] * c,
+                shift=[0] * c,
+                act_min=-128,
+                act_max=127,
+                depth_multiplier=1,
+            )
+            conv.attributes |= dict(op.attributes)
+            block.insert_op_before(conv, op)
+    op.detach()
+    op.erase()
+    return True
+
+
+def _drop_if_unused(module: ModuleOp, alloc: AllocateConstOp) -> None:
+    """Erase `alloc` if nothing reads it, and its `tir.constant` if no other
+    allocation names it (so flash does not carry a filter the rewrite
+    replaced)."""
+    if alloc.results[0].uses:
+        return
+    symbol = alloc.properties.get("symbol")
+    alloc.detach()
+    alloc.erase()
+    if symbol is None:
+        return
+    for o in module.walk():
+        if isinstance(o, AllocateConstOp) and o.properties.get("symbol") == symbol:
+            return
+    for o in list(module.ops):
+        if isinstance(o, ConstantOp) and o.sym_name.data == symbol.root_reference.data:  # type: ignore[attr-defined]
+            o.detach()
+            o.erase()
+
+
 def _fresh_name(module: ModuleOp, base: str) -> str:
     names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
     name, k = base, 0
@@ -198,8 +453,11 @@ def _fresh_name(module: ModuleOp, base: str) -> str:
 class LegalizeNpuPass(ModulePass):
     """Folds a `tir.pad` into the following conv or depthwise conv (when its
     value is the conv's input zero point and the result fits the NPU's
-    padding), rewrites a spatial `tir.mean` as a depthwise sum with the
-    mean's readapted multiplier, and turns a one-channel depthwise conv with
+    padding), rewrites a `tir.mean` over contiguous axes as a depthwise sum
+    with the mean's readapted multiplier and a `tir.reduce_max` as a max
+    pool (over reshaped views), a `tir.transpose_conv2d` as one conv per
+    output phase and a 2× `tir.resize_bilinear` as pools or depthwise convs
+    (writing strided views of the output), and turns a one-channel depthwise conv with
     a depth multiplier into a plain `tir.conv2d`, so that tiling, weight
     encoding and planning see the ops the NPU will run. Other ops are left
     as they are."""
@@ -215,6 +473,12 @@ class LegalizeNpuPass(ModulePass):
             for o in list(func.walk()):
                 if isinstance(o, MeanOp) and o.parent is not None:
                     _mean_as_depthwise(o)
+                elif isinstance(o, ReduceMaxOp) and o.parent is not None:
+                    _reduce_max_as_pool(o)
+                elif isinstance(o, TransposeConv2DOp) and o.parent is not None:
+                    _transpose_conv_as_convs(o)
+                elif isinstance(o, ResizeBilinearOp) and o.parent is not None:
+                    _resize_bilinear_as_pools(o)
             for o in list(func.walk()):
                 if isinstance(o, PadOp) and o.parent is not None:
                     _fold_pad(o)

@@ -1,12 +1,18 @@
 // tir-legalize-npu: a pad of height and width by the conv's input zero point
 // folds into the conv's padding (the conv records the pad's model operator); a pad of another value stays; a spatial mean
-// becomes a depthwise sum; a one-channel depthwise with a depth multiplier becomes a conv2d.
-// Every rewrite is equivalent.
+// becomes a depthwise sum, and so does a mean over the channels or over H
+// alone (over reshaped views); a mean over axes that are not adjacent stays;
+// a reduce_max becomes a max pool, a reduce_min stays; a stride-2 transpose
+// convolution becomes four phase convolutions into strided views; a 2x
+// bilinear resize becomes four average pools, a half-pixel one depthwise
+// convolutions, an align_corners one stays; a one-channel
+// depthwise with a depth multiplier becomes a conv2d. Every rewrite is
+// equivalent.
 //
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu | filecheck %s
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-4: equivalent: @main
+// SAME-COUNT-13: equivalent: @main
 
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.pad
@@ -51,7 +57,9 @@ tir.func @main(%input0 : !tir.buffer<1x5x5x4xi8>, %output0 : !tir.buffer<1x6x6x4
 
 // -----
 
+// CHECK-NOT:   tir.constant @dw =
 // CHECK-LABEL: tir.constant @dw_ohwi = {{.*}} : tensor<4x3x3x1xi8>
+// CHECK-NOT:   tir.constant @dw =
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.depthwise_conv2d
 // CHECK:         %{{.*}} = tir.allocate_const @dw_ohwi : !tir.buffer<4x3x3x1xi8>
@@ -82,4 +90,156 @@ tir.func @main(%input0 : !tir.buffer<1x2x2x3xi8>, %output0 : !tir.buffer<1x3xi8>
       {axes = array<i64: 1, 2>, input_zp = -128, output_zp = -128,
        multiplier = 1299877167, shift = 2, input_scale = 0.022939343 : f32,
        output_scale = 0.00947433058 : f32}
+}
+
+// -----
+
+// A mean over the channels: rows are H·W, the channels a 1×C window, one
+// output channel (count 5: shift 2 -> 0, the multiplier times 4/5).
+// CHECK-LABEL: tir.constant @mean_ones = dense<[1, 1, 1, 1, 1]> : tensor<1x1x5x1xi8>
+// CHECK-LABEL: tir.func @main
+// CHECK:         %[[I:.*]] = tir.reshape %input0 : !tir.buffer<1x3x4x5xi8> -> !tir.buffer<1x12x5x1xi8>
+// CHECK:         %[[O:.*]] = tir.reshape %output0 : !tir.buffer<1x3x4xi8> -> !tir.buffer<1x12x1x1xi8>
+// CHECK:         tir.depthwise_conv2d ins(%[[I]], %{{.*}} : {{.*}}) outs(%[[O]] : !tir.buffer<1x12x1x1xi8>)
+// CHECK-SAME:      multiplier = array<i32: 1039901733>, shift = array<i32: 0>
+tir.func @main(%input0 : !tir.buffer<1x3x4x5xi8>, %output0 : !tir.buffer<1x3x4xi8>) {
+  tir.mean ins(%input0 : !tir.buffer<1x3x4x5xi8>) outs(%output0 : !tir.buffer<1x3x4xi8>)
+      {axes = array<i64: -1>, input_zp = -5, output_zp = 7,
+       multiplier = 1299877167, shift = 2, input_scale = 0.022939343 : f32,
+       output_scale = 0.00947433058 : f32}
+}
+
+// -----
+
+// A mean over H alone of a batch of 2: the batch is rows, H a 1×3 window
+// over columns, W·C the channels; keep_dims.
+// CHECK-LABEL: tir.func @main
+// CHECK:         tir.reshape %input0 : !tir.buffer<2x3x4x5xi8> -> !tir.buffer<1x2x3x20xi8>
+// CHECK:         tir.reshape %output0 : !tir.buffer<2x1x4x5xi8> -> !tir.buffer<1x2x1x20xi8>
+// CHECK:         tir.depthwise_conv2d
+tir.func @main(%input0 : !tir.buffer<2x3x4x5xi8>, %output0 : !tir.buffer<2x1x4x5xi8>) {
+  tir.mean ins(%input0 : !tir.buffer<2x3x4x5xi8>) outs(%output0 : !tir.buffer<2x1x4x5xi8>)
+      {axes = array<i64: 1>, input_zp = 3, output_zp = 3,
+       multiplier = 1073741824, shift = 1, input_scale = 0.5 : f32,
+       output_scale = 0.5 : f32}
+}
+
+// -----
+
+// Axes 1 and 3 of NHWC are not adjacent: the mean stays.
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.depthwise_conv2d
+// CHECK:         tir.mean
+tir.func @main(%input0 : !tir.buffer<1x3x4x5xi8>, %output0 : !tir.buffer<1x4xi8>) {
+  tir.mean ins(%input0 : !tir.buffer<1x3x4x5xi8>) outs(%output0 : !tir.buffer<1x4xi8>)
+      {axes = array<i64: 1, 3>, input_zp = 3, output_zp = 3,
+       multiplier = 1073741824, shift = 1, input_scale = 0.5 : f32,
+       output_scale = 0.5 : f32}
+}
+
+// -----
+
+// REDUCE_MAX over H and W: one max pool of the whole 3×4 window.
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.reduce_max
+// CHECK:         %[[O:.*]] = tir.reshape %output0 : !tir.buffer<1x5xi8> -> !tir.buffer<1x1x1x5xi8>
+// CHECK:         tir.max_pool2d ins(%input0 : !tir.buffer<1x3x4x5xi8>) outs(%[[O]] : !tir.buffer<1x1x1x5xi8>)
+// CHECK-SAME:      window = array<i64: 3, 4>, stride = array<i64: 1, 1>
+tir.func @main(%input0 : !tir.buffer<1x3x4x5xi8>, %output0 : !tir.buffer<1x5xi8>) {
+  tir.reduce_max ins(%input0 : !tir.buffer<1x3x4x5xi8>) outs(%output0 : !tir.buffer<1x5xi8>)
+      {axes = array<i64: 1, 2>}
+}
+
+// -----
+
+// REDUCE_MIN has no NPU pool: it stays.
+// CHECK-LABEL: tir.func @main
+// CHECK:         tir.reduce_min
+tir.func @main(%input0 : !tir.buffer<1x3x4x5xi8>, %output0 : !tir.buffer<1x5xi8>) {
+  tir.reduce_min ins(%input0 : !tir.buffer<1x3x4x5xi8>) outs(%output0 : !tir.buffer<1x5xi8>)
+      {axes = array<i64: 1, 2>}
+}
+
+// -----
+
+// A 3x3 stride-2 transpose convolution: four stride-1 convolutions, one
+// per output phase, with the phase's taps reversed (2x2, 2x1, 1x2, 1x1),
+// each writing every second row and column of the output through a view.
+// CHECK-DAG:   tir.constant @w_phase = dense<[9, 7, 3, 1, 90, 70, 30, 10]> : tensor<2x2x2x1xi8>
+// CHECK-DAG:   tir.constant @w_phase1 = dense<[8, 2, 80, 20]> : tensor<2x2x1x1xi8>
+// CHECK-DAG:   tir.constant @w_phase2 = dense<[6, 4, 60, 40]> : tensor<2x1x2x1xi8>
+// CHECK-DAG:   tir.constant @w_phase3 = dense<[5, 50]> : tensor<2x1x1x1xi8>
+// CHECK-NOT:   tir.constant @w =
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.transpose_conv2d
+// CHECK:         %[[Y0:.*]] = tir.decl_buffer %output0[0] strides [32, 16, 4, 1] {{.*}} -> !tir.buffer<1x2x2x2xi8>
+// CHECK:         tir.conv2d ins(%input0, %{{.*}} : !tir.buffer<1x2x2x1xi8>, !tir.buffer<2x2x2x1xi8>) outs(%[[Y0]] : !tir.buffer<1x2x2x2xi8>)
+// CHECK-SAME:      pad = array<i64: 1, 1, 0, 0>
+// CHECK:         %[[Y1:.*]] = tir.decl_buffer %output0[2] strides [32, 16, 4, 1]
+// CHECK:         tir.conv2d ins(%input0, %{{.*}} : {{.*}}, !tir.buffer<2x2x1x1xi8>) outs(%[[Y1]] : !tir.buffer<1x2x2x2xi8>)
+// CHECK-SAME:      pad = array<i64: 1, 0, 0, 0>
+// CHECK:         tir.decl_buffer %output0[8] strides [32, 16, 4, 1]
+// CHECK:         tir.conv2d
+// CHECK-SAME:      pad = array<i64: 0, 1, 0, 0>
+// CHECK:         tir.decl_buffer %output0[10] strides [32, 16, 4, 1]
+// CHECK:         tir.conv2d
+// CHECK-SAME:      pad = array<i64: 0, 0, 0, 0>
+tir.constant @w = dense<[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 30, 40, 50, 60, 70, 80, 90]> : tensor<2x3x3x1xi8>
+tir.func @main(%input0 : !tir.buffer<1x2x2x1xi8>, %output0 : !tir.buffer<1x4x4x2xi8>) {
+  %w = tir.allocate_const @w : !tir.buffer<2x3x3x1xi8>
+  tir.transpose_conv2d ins(%input0, %w : !tir.buffer<1x2x2x1xi8>, !tir.buffer<2x3x3x1xi8>)
+      outs(%output0 : !tir.buffer<1x4x4x2xi8>)
+      {stride = array<i64: 2, 2>, pad = array<i64: 0, 0>, input_zp = 3,
+       output_zp = -2, multiplier = array<i32: 1073741824, 1200000000>,
+       shift = array<i32: -6, -7>, act_min = -128, act_max = 127}
+}
+
+// -----
+
+// A 2x bilinear resize: per output phase an average pool of 1, 2 or 4
+// inputs, padded by one at the far end (the last output clamps), writing
+// every second row and column.
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.resize_bilinear
+// CHECK:         %[[A:.*]] = tir.decl_buffer %output0[0] strides [72, 36, 6, 1] {{.*}} -> !tir.buffer<1x2x3x3xi8>
+// CHECK:         tir.avg_pool2d ins(%input0 : !tir.buffer<1x2x3x3xi8>) outs(%[[A]] : !tir.buffer<1x2x3x3xi8>)
+// CHECK-SAME:      window = array<i64: 1, 1>, stride = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>
+// CHECK:         tir.decl_buffer %output0[3] strides [72, 36, 6, 1]
+// CHECK:         tir.avg_pool2d
+// CHECK-SAME:      window = array<i64: 1, 2>, stride = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 1>
+// CHECK:         tir.decl_buffer %output0[18] strides [72, 36, 6, 1]
+// CHECK:         tir.avg_pool2d
+// CHECK-SAME:      window = array<i64: 2, 1>, stride = array<i64: 1, 1>, pad = array<i64: 0, 0, 1, 0>
+// CHECK:         tir.decl_buffer %output0[21] strides [72, 36, 6, 1]
+// CHECK:         tir.avg_pool2d
+// CHECK-SAME:      window = array<i64: 2, 2>, stride = array<i64: 1, 1>, pad = array<i64: 0, 0, 1, 1>
+tir.func @main(%input0 : !tir.buffer<1x2x3x3xi8>, %output0 : !tir.buffer<1x4x6x3xi8>) {
+  tir.resize_bilinear ins(%input0 : !tir.buffer<1x2x3x3xi8>) outs(%output0 : !tir.buffer<1x4x6x3xi8>)
+      {align_corners = 0, half_pixel_centers = 0}
+}
+
+// -----
+
+// With half pixel centers the outputs sit a quarter between inputs: per
+// axis the ends copy (weight 4) and the rest weigh 1:3 or 3:1, so 4x4 runs,
+// each a depthwise convolution of 16ths (one constant per distinct weighting).
+// CHECK-DAG:   tir.constant @bilinear_weights{{[0-9]*}} = dense<[16, 16, 16]> : tensor<1x1x1x3xi8>
+// CHECK-DAG:   tir.constant @bilinear_weights{{[0-9]*}} = dense<[1, 1, 1, 3, 3, 3, 3, 3, 3, 9, 9, 9]> : tensor<1x2x2x3xi8>
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.resize_bilinear
+// CHECK:         tir.depthwise_conv2d
+// CHECK-SAME:      input_zp = 0 : i64, output_zp = 0 : i64, multiplier = array<i32: 134217729, 134217729, 134217729>, shift = array<i32: 0, 0, 0>
+tir.func @main(%input0 : !tir.buffer<1x2x3x3xi8>, %output0 : !tir.buffer<1x4x6x3xi8>) {
+  tir.resize_bilinear ins(%input0 : !tir.buffer<1x2x3x3xi8>) outs(%output0 : !tir.buffer<1x4x6x3xi8>)
+      {align_corners = 0, half_pixel_centers = 1}
+}
+
+// -----
+
+// With align_corners a 2x2 -> 4x4 resize puts outputs at thirds: it stays.
+// CHECK-LABEL: tir.func @main
+// CHECK:         tir.resize_bilinear
+tir.func @main(%input0 : !tir.buffer<1x2x2x3xi8>, %output0 : !tir.buffer<1x4x4x3xi8>) {
+  tir.resize_bilinear ins(%input0 : !tir.buffer<1x2x2x3xi8>) outs(%output0 : !tir.buffer<1x4x4x3xi8>)
+      {align_corners = 1, half_pixel_centers = 0}
 }
