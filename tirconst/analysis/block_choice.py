@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, StringAttr, i64
 
-from tirconst.analysis.performance import SystemConfig, block_op_cost
+from tirconst.analysis.performance import OpCost, SystemConfig, block_op_cost
 from tirconst.dialects.npu.attributes import (
     ActivationAttr,
     AddressRangeAttr,
@@ -86,8 +86,20 @@ def block_cycles(
     raw_weights: int | None = None,
 ) -> float:
     """The op's duration in cycles when run with `block` (which it keeps)."""
+    return block_cost(op, block, cfg, mem, constant, raw_weights).duration
+
+
+def block_cost(
+    op: BlockOp,
+    block: BlockConfig,
+    cfg: SystemConfig,
+    mem: dict[int, str],
+    constant: set[int],
+    raw_weights: int | None = None,
+) -> OpCost:
+    """The model's figures for the op run with `block` (which it keeps)."""
     op.properties["block_config"] = _dense(block)
-    return block_op_cost(op, 0, cfg, mem, constant, raw_weights).duration
+    return block_op_cost(op, 0, cfg, mem, constant, raw_weights)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -104,14 +116,16 @@ def cheapest_block(
     raw_weights: int | None = None,
 ) -> tuple[BlockConfig, float] | None:
     """The config of `configs` with the fewest estimated cycles and its
-    cycles (ties: the larger block, then the larger config), or None if
-    there is none; the op is left with that config."""
+    cycles (ties: the fewer compute cycles, what the op takes once its
+    memory traffic is relieved, e.g. its weights staged; then the larger
+    block, then the larger config), or None if there is none; the op is
+    left with that config."""
     if mem is None or constant is None:
         mem, constant = memories(cfg)
-    best: tuple[tuple[float, int, tuple[int, ...]], BlockConfig] | None = None
+    best: tuple[tuple[float, float, int, tuple[int, ...]], BlockConfig] | None = None
     for c in configs:
-        cycles = block_cycles(op, c, cfg, mem, constant, raw_weights)
-        key = (cycles, -(c[0] * c[1] * c[2]), tuple(-v for v in c))
+        cost = block_cost(op, c, cfg, mem, constant, raw_weights)
+        key = (cost.duration, cost.compute, -(c[0] * c[1] * c[2]), tuple(-v for v in c))
         if best is None or key < best[0]:
             best = (key, c)
     if best is None:

@@ -24,7 +24,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.block_choice import (
-    block_cycles,
+    block_cost,
     default_config,
     memories,
     set_stream_lengths,
@@ -300,13 +300,14 @@ def choose(
     ask for it). `min-size`: the fewest
     bytes; `cycles`: the fewest cycles the cycle model estimates for the op
     with that block config and stream (`analysis.block_choice`), then the
-    fewest bytes."""
+    fewest compute cycles (what is left once the weights are staged), then
+    the fewest bytes."""
     cands, vela = candidates(prep, accelerator, policy, label)
     try:
         recs = records(prep, accelerator)
         tried: dict[tuple[tuple[int, ...], str], list] = {}
         probes: dict[str, BlockOp] = {}
-        best: tuple[tuple[float, int], Candidate, list] | None = None
+        best: tuple[tuple[float, float, int], Candidate, list] | None = None
         vela_bytes = -1
         for c in cands:
             depths = stream_depths(prep, accelerator, c.block_config[2])
@@ -319,7 +320,7 @@ def choose(
             size = sum(-(-len(s) // 16) * 16 for s, _ in parts)
             if c == vela:
                 vela_bytes = size
-            cycles = 0.0
+            cycles = compute = 0.0
             if policy == "cycles":
                 if c.traversal not in probes:
                     probes[c.traversal] = _probe(prep, c.traversal, parts, recs, probe)
@@ -329,10 +330,11 @@ def choose(
                 cfg = default_config(accelerator)
                 mem, constant = memories(cfg)
                 raw = int(np.prod(parts[0][1].shape))
-                cycles = block_cycles(
+                cost = block_cost(
                     probes[c.traversal], c.block_config, cfg, mem, constant, raw
                 )
-            score = (cycles, size)
+                cycles, compute = cost.duration, cost.compute
+            score = (cycles, compute, size)
             if best is None or score < best[0] or (score == best[0] and c == vela):
                 best = (score, c, parts)
     except WeightFormatError as e:
