@@ -30,6 +30,7 @@ from tirconst.dialects.tir import (
     EncodedWeightsAttr,
     FullyConnectedOp,
     LogisticOp,
+    LookupOp,
     MaxPool2DOp,
     MeanOp,
     MulOp,
@@ -120,6 +121,17 @@ def hwc(shape: Sequence[int]) -> tuple[int, int, int] | None:
     if full[0] != 1 or any(d < 1 or d > MAX_DIM for d in full[1:]):
         return None
     return full[1], full[2], full[3]
+
+
+def pointwise_hwc(shape: Sequence[int]) -> tuple[int, int, int] | None:
+    """A dense tensor an elementwise op reads and writes alike as an NPU
+    feature map: `hwc`, or with batch and leading axes folded into the
+    height (element order is all that matters); None when too large."""
+    dims = hwc(shape)
+    if dims is not None or len(shape) < 4:
+        return dims
+    h = int(np.prod(shape[:-2]))
+    return hwc((h, *shape[-2:]))
 
 
 def _shape(v: SSAValue) -> tuple[int, ...]:
@@ -303,9 +315,11 @@ def _requantize(op: RequantizeOp) -> str | None:
     return _shapes_reason(op, [op.input, op.output])
 
 
-@npu_support(LogisticOp)
-def _logistic(op: LogisticOp) -> str | None:
-    return _shapes_reason(op, [op.input, op.output])
+@npu_support(LogisticOp, LookupOp)
+def _lookup(op: LogisticOp | LookupOp) -> str | None:
+    if pointwise_hwc(_shape(op.input)) is None:
+        return f"shape {list(_shape(op.input))} is too large for an NPU feature map"
+    return None
 
 
 @npu_support(CopyOp)

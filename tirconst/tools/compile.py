@@ -113,7 +113,7 @@ def pipeline_text(
         tile = f"budget={sram_budget}"
     else:
         tile = None
-    passes = ["tir-legalize-npu"]
+    passes = ["tir-tabulate", "tir-legalize-npu"]
     if tile is not None:
         passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")
     return ",".join(

@@ -42,6 +42,7 @@ from tirconst.analysis.npu_support import (
     encoded_layout,
     hwc,
     npu_reason,
+    pointwise_hwc,
 )
 from tirconst.core.diagnostics import PassFailedAt, describe
 from tirconst.dialects import npu
@@ -60,6 +61,7 @@ from tirconst.dialects.tir import (
     FullyConnectedOp,
     FuncOp,
     LogisticOp,
+    LookupOp,
     MaxPool2DOp,
     MulOp,
     OperatorOp,
@@ -68,7 +70,13 @@ from tirconst.dialects.tir import (
     ReshapeOp,
     SubOp,
 )
-from tirconst.formats.ethos_u.hardware import LUT_ADDRESS, LUT_SLOT_BYTES, SHRAM_BYTES
+from tirconst.formats.ethos_u.hardware import (
+    LUT_ADDRESS,
+    LUT_APART,
+    LUT_SLOT_BYTES,
+    LUT_SLOTS,
+    SHRAM_BYTES,
+)
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 
 NAME = "convert-tir-to-npu"
@@ -148,6 +156,10 @@ class Segment:
     late_allocs: list[Operation] = field(default_factory=list)
     uses_lut: bool = False
     slots: int = 0
+    tables: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(region, address) of a table -> the LUT slot now holding it."""
+    lowered_by: dict[Operation, Operation] = field(default_factory=dict)
+    """npu op -> the tir op it lowers."""
 
 
 @dataclass
@@ -400,32 +412,113 @@ class Lowerer:
             props["activation"] = act
         return [self.block_config(npu.ElementwiseOp.create(properties=props))]
 
-    def logistic(self, op: LogisticOp, seg: Segment) -> list[Operation]:
-        """The table DMA'd into a lookup-table slot, then a 1×1 identity pool
-        (IFM and OFM quantized alike, so no rescale) with the lookup."""
-        slot = seg.slots % 8
-        seg.slots += 1
-        seg.uses_lut = True
+    def lookup(self, op: LookupOp | LogisticOp, seg: Segment) -> list[Operation]:
+        """An int8 table op (output = table[input + 128]): the table DMA'd
+        into a lookup-table slot (unless the slot still holds it), then the
+        lookup as the activation of the NPU op before it when that op's
+        output is read by nothing else (`_fuse_table`), else of a 1×1
+        identity pool (IFM and OFM quantized alike, so no rescale)."""
         src = self.byte_range(op, op.table, 0, 256)
         if src["address"] % 16:
             raise StaysOnCpu(f"its table at byte {src['address']} is not 16-aligned")
-        dest = npu.AddressRangeAttr.make(
-            region=npu.LUT_REGION,
-            address=LUT_ADDRESS[self.accelerator] + slot * LUT_SLOT_BYTES,
-            length=256,
-        )
-        dma = npu.DmaOp.create(properties={"src": src, "dest": dest})
-        fm_in = self.feature_map(op, op.input, None, 0)
-        fm_out = self.feature_map(op, op.output, None, 0)
+        slot, dma = self._table_slot(seg, src)
+        act = npu.ActivationAttr.make(kind="table", slot=slot)
+        fused = self._fuse_table(op, seg, act, dma)
+        if fused:
+            return []
+        shape = _btype(op.input).get_shape()
+        if hwc(shape) is None:  # batch > 1: fold it into the height
+            dims = pointwise_hwc(shape)
+            dense = all(
+                self.place(op, v).strides is None for v in (op.input, op.output)
+            )
+            if dims is None or not dense:
+                raise StaysOnCpu(f"shape {list(shape)} is not an NPU feature map")
+            shape = (1, *dims)
+        fm_in = self.feature_map(op, op.input, None, 0, shape)
+        fm_out = self.feature_map(op, op.output, None, 0, shape)
         props = {
             "pool_type": StringAttr("average"),
             "ifm": fm_in,
             "ofm": fm_out,
             "kernel": npu.KernelAttr.make(size=(1, 1)),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-            "activation": npu.ActivationAttr.make(kind="table", slot=slot),
+            "activation": act,
         }
-        return [dma, self.block_config(npu.PoolingOp.create(properties=props))]
+        return [*dma, self.block_config(npu.PoolingOp.create(properties=props))]
+
+    def _table_slot(
+        self, seg: Segment, src: npu.AddressRangeAttr
+    ) -> tuple[int, list[Operation]]:
+        """The LUT slot for the table at `src` and the DMA that loads it
+        (none when the slot still holds it: only where the table memory is
+        apart from the accumulators, hardware.LUT_APART)."""
+        key = (src["region"], src["address"])
+        seg.uses_lut = True
+        if self.accelerator in LUT_APART and key in seg.tables:
+            return seg.tables[key], []
+        slot = seg.slots % LUT_SLOTS
+        seg.slots += 1
+        seg.tables = {k: v for k, v in seg.tables.items() if v != slot}
+        seg.tables[key] = slot
+        dest = npu.AddressRangeAttr.make(
+            region=npu.LUT_REGION,
+            address=LUT_ADDRESS[self.accelerator] + slot * LUT_SLOT_BYTES,
+            length=256,
+        )
+        return slot, [npu.DmaOp.create(properties={"src": src, "dest": dest})]
+
+    def _fuse_table(
+        self,
+        op: LookupOp | LogisticOp,
+        seg: Segment,
+        act: npu.ActivationAttr,
+        dma: list[Operation],
+    ) -> bool:
+        """Make the table the activation of the NPU op that wrote `op`'s
+        input, writing `op`'s output directly (Vela's
+        fuse_activation_function_with_prev): the op before in the segment,
+        lowered to one block op without an activation, whose output is a
+        workspace only it and `op` touch, and only where the table memory
+        is apart from the accumulators (LUT_APART). Its OFM keeps its
+        quantization (the table's input); only where it is stored changes,
+        so the result is the same bytes. Not when the output's bytes
+        overlap what that op reads (the plan may have reused a dead input
+        there, which the op would then overwrite while reading it)."""
+        if self.accelerator not in LUT_APART or not seg.ops or not seg.npu_ops:
+            return False
+        prev, last = seg.ops[-1], seg.npu_ops[-1]
+        mid = op.input
+        if getattr(prev, "output", None) is not mid or not isinstance(
+            mid.owner, AllocateOp
+        ):
+            return False
+        if {u.operation for u in mid.uses} != {prev, op}:
+            return False
+        block = (npu.Conv2DOp, npu.DepthwiseConv2DOp, npu.PoolingOp, npu.ElementwiseOp)
+        if not isinstance(last, block) or "activation" in last.properties:
+            return False
+        if seg.lowered_by.get(last) is not prev:
+            return False
+        out = _span(op.output)
+        if any(_overlap(_span(v), out) for v in prev.input_values()):  # type: ignore[attr-defined]
+            return False
+        ofm = last.properties["ofm"]
+        assert isinstance(ofm, npu.FeatureMapAttr)
+        shape = (1, *ofm["shape"])
+        p = self.place(op, op.output)
+        if p.strides is not None and hwc(_btype(op.output).get_shape()) != tuple(
+            ofm["shape"]
+        ):
+            return False
+        fm = self.feature_map(op, op.output, ofm["scale"], ofm["zero_point"], shape)
+        last.properties["ofm"] = fm
+        last.properties["activation"] = act
+        if isinstance(last, npu.PoolingOp | npu.ElementwiseOp):
+            self.block_config(last)
+        at = seg.npu_ops.index(last)
+        seg.npu_ops[at:at] = dma
+        return True
 
     def copy(self, op: CopyOp, seg: Segment) -> list[Operation]:
         n = _btype(op.input).size_in_bytes
@@ -467,6 +560,7 @@ class Lowerer:
                 continue
             seg.ops.append(op)
             seg.npu_ops += lowered
+            seg.lowered_by.update((n, op) for n in lowered)
         self.close(func, seg)
 
     def close(self, func: FuncOp, seg: Segment) -> None:
@@ -604,7 +698,8 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     AddOp: Lowerer.elementwise,
     SubOp: Lowerer.elementwise,
     MulOp: Lowerer.elementwise,
-    LogisticOp: Lowerer.logistic,
+    LogisticOp: Lowerer.lookup,
+    LookupOp: Lowerer.lookup,
     CopyOp: Lowerer.copy,
 }
 """Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,

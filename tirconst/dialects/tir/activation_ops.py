@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from xdsl.irdl import operand_def
+from xdsl.irdl import operand_def, traits_def
 from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.tir.elementwise_ops import _TableOp
@@ -30,6 +30,7 @@ from tirconst.dialects.tir.quantization import (
     prelu_integers,
     relu_integers,
 )
+from tirconst.dialects.tir.traits import Elementwise, Pointwise
 from tirconst.dialects.tir.types import BufferType
 
 
@@ -70,6 +71,8 @@ class ReluOp(_UnaryOp):
                input_scale = 0.1 : f32, output_scale = 0.1 : f32}
         }
     """
+
+    traits = traits_def(Pointwise())
 
     name = "tir.relu"
 
@@ -113,6 +116,8 @@ class LeakyReluOp(_UnaryOp):
                identity_shift = 1}
         }
     """
+
+    traits = traits_def(Pointwise())
 
     name = "tir.leaky_relu"
 
@@ -218,6 +223,8 @@ class HardSwishOp(_UnaryOp):
         }
     """
 
+    traits = traits_def(Pointwise())
+
     name = "tir.hard_swish"
 
     def verify_(self) -> None:
@@ -257,6 +264,8 @@ class TanhOp(_TableOp):
         }
     """
 
+    traits = traits_def(Pointwise())
+
     name = "tir.tanh"
 
 
@@ -274,6 +283,8 @@ class ExpOp(_TableOp):
         }
     """
 
+    traits = traits_def(Pointwise())
+
     name = "tir.exp"
 
 
@@ -289,6 +300,8 @@ class LogOp(_TableOp):
               outs(%y : !tir.buffer<16xi8>)
         }
     """
+
+    traits = traits_def(Pointwise())
 
     name = "tir.log"
 
@@ -307,6 +320,8 @@ class GeluOp(_TableOp):
               outs(%y : !tir.buffer<16xi8>)
         }
     """
+
+    traits = traits_def(Pointwise())
 
     name = "tir.gelu"
 
@@ -345,6 +360,8 @@ class MaximumOp(_MinMaxOp):
         }
     """
 
+    traits = traits_def(Elementwise(("lhs", "rhs")))
+
     name = "tir.maximum"
 
 
@@ -359,5 +376,7 @@ class MinimumOp(_MinMaxOp):
               outs(%y : !tir.buffer<2x3xi8>)
         }
     """
+
+    traits = traits_def(Elementwise(("lhs", "rhs")))
 
     name = "tir.minimum"

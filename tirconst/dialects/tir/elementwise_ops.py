@@ -26,7 +26,7 @@ from tirconst.dialects.tir.quantization import (
     rescale_integers,
     squared_difference_integers,
 )
-from tirconst.dialects.tir.traits import Elementwise, Windowed
+from tirconst.dialects.tir.traits import Elementwise, Pointwise, Windowed
 from tirconst.dialects.tir.types import BufferType
 
 # ------------------------------------------------------------------ elementwise
@@ -219,6 +219,8 @@ class AbsOp(OperatorOp):
         }
     """
 
+    traits = traits_def(Pointwise())
+
     name = "tir.abs"
 
     input = operand_def(BufferType)
@@ -245,6 +247,8 @@ class NegOp(OperatorOp):
           tir.neg ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi8>)
         }
     """
+
+    traits = traits_def(Pointwise())
 
     name = "tir.neg"
 
@@ -432,9 +436,29 @@ class LogisticOp(_TableOp):
         }
     """
 
-    traits = traits_def(Elementwise())
+    traits = traits_def(Pointwise())
 
     name = "tir.logistic"
+
+
+@operator_op(("input", "table"), {})
+class LookupOp(_TableOp):
+    """An int8 -> int8 function of each element given by its 256-entry int8
+    table: output = table[input + 128]. What every int8 pointwise operator
+    is (tir-tabulate makes it from any of them, the table their kernel on
+    the 256 int8 values) and what the NPU runs as a table activation.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<16xi8>, %t : !tir.buffer<256xi8>,
+                    %y : !tir.buffer<16xi8>) {
+          tir.lookup ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>)
+              outs(%y : !tir.buffer<16xi8>)
+        }
+    """
+
+    traits = traits_def(Pointwise())
+
+    name = "tir.lookup"
 
 
 @operator_op(
@@ -461,7 +485,7 @@ class RequantizeOp(OperatorOp):
         }
     """
 
-    traits = traits_def(Elementwise())
+    traits = traits_def(Pointwise())
 
     name = "tir.requantize"
 
