@@ -479,7 +479,8 @@ class Lowerer:
         input, writing `op`'s output directly (Vela's
         fuse_activation_function_with_prev): the op before in the segment,
         lowered to one block op without an activation, whose output is a
-        workspace only it and `op` touch, and only where the table memory
+        workspace only it and `op` touch (and `op`'s output, if the plan
+        put it in place), and only where the table memory
         is apart from the accumulators (LUT_APART). Its OFM keeps its
         quantization (the table's input); only where it is stored changes,
         so the result is the same bytes. Not when the output's bytes
@@ -493,7 +494,10 @@ class Lowerer:
             mid.owner, AllocateOp
         ):
             return False
-        if {u.operation for u in mid.uses} != {prev, op}:
+        # Besides the two, only the view the plan made of `op`'s output when
+        # it gave it the input's bytes (in place) may use the input.
+        out_view = op.output.owner
+        if {u.operation for u in mid.uses} - {out_view} != {prev, op}:
             return False
         block = (npu.Conv2DOp, npu.DepthwiseConv2DOp, npu.PoolingOp, npu.ElementwiseOp)
         if not isinstance(last, block) or "activation" in last.properties:
@@ -501,8 +505,9 @@ class Lowerer:
         if seg.lowered_by.get(last) is not prev:
             return False
         out = _span(op.output)
-        if any(_overlap(_span(v), out) for v in prev.input_values()):  # type: ignore[attr-defined]
-            return False
+        for v in prev.input_values():  # type: ignore[attr-defined]
+            if _overlap(_span(v), out) and not _in_place(last, v, op.output):
+                return False
         ofm = last.properties["ofm"]
         assert isinstance(ofm, npu.FeatureMapAttr)
         shape = (1, *ofm["shape"])
@@ -666,6 +671,36 @@ def _real_bound(q: int, ofm: npu.FeatureMapAttr) -> float:
         if back == q:
             return float(cand)
     raise StaysOnCpu(f"the clamp bound {q} has no real value Vela maps back to it")
+
+
+def _in_place(op: Operation, src: SSAValue, dst: SSAValue) -> bool:
+    """Whether `op` may write `dst` over its input `src`: the same bytes
+    (place and shape), and each output element reads only the input element
+    at its place (an elementwise op, a 1×1 unpadded pool of stride 1)."""
+    a, b = place_of(src), place_of(dst)
+    if (
+        a is None
+        or b is None
+        or (a.pool, a.offset, a.strides)
+        != (
+            b.pool,
+            b.offset,
+            b.strides,
+        )
+    ):
+        return False
+    if _btype(src) != _btype(dst):
+        return False
+    if isinstance(op, npu.ElementwiseOp):
+        return True
+    if isinstance(op, npu.PoolingOp):
+        k = op.properties["kernel"]
+        return (
+            tuple(k["size"]) == (1, 1)  # type: ignore[index]
+            and tuple(k["stride"]) == (1, 1)  # type: ignore[index]
+            and "padding" not in op.properties
+        )
+    return False
 
 
 def _regions_of(op: Operation) -> set[int]:

@@ -14,6 +14,13 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
 
+- A `tir.lookup` (or `tir.logistic`) whose input only the op just before
+  it writes and nothing else reads gets its output's `tir.allocate` moved
+  before that op: the output is then live while that op runs, so the plan
+  keeps it apart from that op's inputs and convert-tir-to-npu can fuse the
+  table into that op as its activation (the op writing the lookup's
+  output), as Vela does; the intermediate then goes.
+
 Fully connected stays `tir.fully_connected`: convert-tir-to-npu lowers it to
 a 1×1 conv itself, because its rounding (NATURAL) is not tir.conv2d's (TFL).
 Everything the pass does not fold is left as it was (docs/lowering.md).
@@ -35,7 +42,10 @@ from tirconst.dialects.tir import (
     Conv2DOp,
     DepthwiseConv2DOp,
     FuncOp,
+    LogisticOp,
+    LookupOp,
     MeanOp,
+    OperatorOp,
     PadOp,
     ReshapeOp,
 )
@@ -182,6 +192,30 @@ def _mean_as_depthwise(op: MeanOp) -> bool:
     return True
 
 
+def _hoist_table_output(op: LookupOp | LogisticOp) -> bool:
+    """Move the lookup's output allocation before the op that writes its
+    input, when that op is just before it and the input is a workspace only
+    the two touch (the table can then be that op's activation)."""
+    mid, out = op.input, op.output
+    alloc, made = out.owner, mid.owner
+    if not isinstance(alloc, AllocateOp) or not isinstance(made, AllocateOp):
+        return False
+    prev = op.prev_op
+    while isinstance(prev, AllocateOp | AllocateConstOp):
+        prev = prev.prev_op
+    if not isinstance(prev, OperatorOp) or getattr(prev, "output", None) is not mid:
+        return False
+    if {u.operation for u in mid.uses} != {prev, op}:
+        return False
+    if alloc.parent_block() is not prev.parent_block() or alloc.is_before_in_block(
+        prev
+    ):
+        return False
+    alloc.detach()
+    prev.parent_block().insert_op_before(alloc, prev)  # type: ignore[union-attr]
+    return True
+
+
 def _fresh_name(module: ModuleOp, base: str) -> str:
     names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
     name, k = base, 0
@@ -196,10 +230,12 @@ class LegalizeNpuPass(ModulePass):
     """Folds a `tir.pad` into the following conv or depthwise conv (when its
     value is the conv's input zero point and the result fits the NPU's
     padding), rewrites a spatial `tir.mean` as a depthwise sum with the
-    mean's readapted multiplier, and turns a one-channel depthwise conv with
-    a depth multiplier into a plain `tir.conv2d`, so that tiling, weight
-    encoding and planning see the ops the NPU will run. Other ops are left
-    as they are."""
+    mean's readapted multiplier, turns a one-channel depthwise conv with
+    a depth multiplier into a plain `tir.conv2d`, and allocates a table
+    lookup's output before the op whose result only it reads (so the plan
+    lets convert-tir-to-npu fuse the table into that op), so that tiling,
+    weight encoding and planning see the ops the NPU will run. Other ops
+    are left as they are."""
 
     name = NAME
 
@@ -215,6 +251,9 @@ class LegalizeNpuPass(ModulePass):
             for o in list(func.walk()):
                 if isinstance(o, PadOp) and o.parent is not None:
                     _fold_pad(o)
+            for o in list(func.walk()):
+                if isinstance(o, LookupOp | LogisticOp):
+                    _hoist_table_output(o)
 
 
 __all__ = ["LegalizeNpuPass"]
