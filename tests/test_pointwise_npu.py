@@ -3,7 +3,9 @@ table lowering): every one of them, on random shapes and quantization, alone
 or after an NPU op the table fuses into, is compiled, disassembled from the
 written file, run and equal to LiteRT, and the whole compiled program (NPU
 and CPU parts) equals LiteRT too; none stays on the CPU. The table of each,
-its own kernel on the 256 int8 values, equals LiteRT on every int8 value."""
+its own kernel on the 256 int8 values, equals LiteRT on every int8 value.
+MAXIMUM and MINIMUM run on the NPU within Vela's constraint (operands and
+output quantized alike) and stay on the CPU with a remark outside it."""
 
 from __future__ import annotations
 
@@ -175,3 +177,45 @@ def test_table_equals_litert_on_every_int8_value(tmp_path: Path, opcode: str) ->
     interp = litert(path, {"input0": x})
     want = interp.get_tensor(interp.get_output_details()[0]["index"])
     assert np.array_equal(got, want)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    opcode=st.sampled_from(["MAXIMUM", "MINIMUM"]),
+    shape=st.lists(st.integers(1, 9), min_size=1, max_size=3),
+    broadcast=st.lists(st.booleans(), min_size=3, max_size=3),
+    scale=_F32,
+    zp=_ZP,
+    alike=st.booleans(),
+)
+def test_random_min_max_device_exact(
+    tmp_path: Path, opcode, shape, broadcast, scale, zp, alike
+) -> None:
+    """MAXIMUM / MINIMUM (one operand broadcast, either side): with both
+    operands and the output quantized alike, on the NPU and exact; otherwise
+    on the CPU with a remark saying why (Vela's constraint), still exact."""
+    full = (1, *shape)
+    small = tuple(
+        1 if b else d for d, b in zip(full, [False, *broadcast], strict=False)
+    )
+    a, b = (small, full) if broadcast[0] else (full, small)
+    other = (scale, zp) if alike else (scale * 2, zp)
+    tensors = [
+        T(a, np.int8, scale, zp),
+        T(b, np.int8, *other),
+        T(full, np.int8, scale, zp),
+    ]
+    op = Op(opcode, [0, 1], [2], ("MaximumMinimumOptions", {}))
+    model, written, remarks = compiled(
+        tmp_path, opcode.lower(), build_tflite(tensors, [op], [0, 1], [2])
+    )
+    segments = assert_device_exact(model, written, seeds=(0,))
+    if alike:
+        assert segments == 1 and not remarks, remarks
+    else:
+        assert segments == 0 and "quantized unlike the output" in remarks[0]
+    assert_program_equals_litert(model, 0)

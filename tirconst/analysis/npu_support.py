@@ -31,8 +31,10 @@ from tirconst.dialects.tir import (
     FullyConnectedOp,
     LogisticOp,
     LookupOp,
+    MaximumOp,
     MaxPool2DOp,
     MeanOp,
+    MinimumOp,
     MulOp,
     OperatorOp,
     PadOp,
@@ -302,6 +304,24 @@ def _binary(op: AddOp | SubOp | MulOp) -> str | None:
     if op.quantization() is None:
         return (
             f"{op.name[4:]} without float scales (Vela derives its registers from them)"
+        )
+    why = _shapes_reason(op, [op.lhs, op.rhs, op.output])
+    return why or binary_broadcast(op)[1]
+
+
+@npu_support(MaximumOp, MinimumOp)
+def _min_max(op: MaximumOp | MinimumOp) -> str | None:
+    q = op.quantization()
+    what = op.name[4:]
+    if q is None:
+        return f"{what} without int8 quantization (the NPU compares int8 values)"
+    if not (
+        q["lhs_scale"] == q["rhs_scale"] == q["output_scale"]
+        and q["lhs_zp"] == q["rhs_zp"] == q["output_zp"]
+    ):
+        return (
+            f"{what} of operands quantized unlike the output (the NPU, as Vela, "
+            "needs one scale and zero point for all three)"
         )
     why = _shapes_reason(op, [op.lhs, op.rhs, op.output])
     return why or binary_broadcast(op)[1]

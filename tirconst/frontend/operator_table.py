@@ -163,8 +163,12 @@ OPERATORS: dict[str, TFLiteOp] = {
     "GELU": TFLiteOp(
         tir.GeluOp, po.gelu_params, scales=tp.in_out_quantization, table="table"
     ),
-    "MAXIMUM": TFLiteOp(tir.MaximumOp, po.min_max_params, (0, 1)),
-    "MINIMUM": TFLiteOp(tir.MinimumOp, po.min_max_params, (0, 1)),
+    "MAXIMUM": TFLiteOp(
+        tir.MaximumOp, po.min_max_params, (0, 1), po.min_max_quantization
+    ),
+    "MINIMUM": TFLiteOp(
+        tir.MinimumOp, po.min_max_params, (0, 1), po.min_max_quantization
+    ),
 }
 """TFLite builtin operator name -> how it is imported."""
 

@@ -507,6 +507,24 @@ def min_max_params(ctx: Ctx) -> dict[str, Any]:
     return {}
 
 
+def min_max_quantization(ctx: Ctx) -> dict[str, Any]:
+    """MAXIMUM, MINIMUM of per-tensor quantized int8: both operands' and the
+    output's scales and zero points (the kernel compares stored values and
+    needs none; the NPU runs the op only when all three are equal). None for
+    other data."""
+    tensors = (ctx.input(0), ctx.input(1), ctx.output())
+    out: dict[str, Any] = {}
+    for role, t in zip(("lhs", "rhs", "output"), tensors, strict=True):
+        q = t.quantization
+        if t.dtype != np.int8 or q is None or q.per_axis or q.zero_points.size > 1:
+            return {}
+        if not q.scale > 0 or not math.isfinite(q.scale):
+            return {}
+        out[f"{role}_scale"] = float(np.float32(q.scale))
+        out[f"{role}_zp"] = int(q.zero_point)
+    return out
+
+
 def hard_swish_params(ctx: Ctx) -> dict[str, Any]:
     """HARD_SWISH int8 (HardSwishPrepare)."""
     x, y = ctx.input(0), ctx.output()

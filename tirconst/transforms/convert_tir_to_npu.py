@@ -62,7 +62,9 @@ from tirconst.dialects.tir import (
     FuncOp,
     LogisticOp,
     LookupOp,
+    MaximumOp,
     MaxPool2DOp,
+    MinimumOp,
     MulOp,
     OperatorOp,
     PoolOp,
@@ -383,7 +385,12 @@ class Lowerer:
         }
         return [self.block_config(npu.PoolingOp.create(properties=props))]
 
-    def elementwise(self, op: AddOp | SubOp | MulOp, seg: Segment) -> list[Operation]:
+    def elementwise(
+        self, op: AddOp | SubOp | MulOp | MaximumOp | MinimumOp, seg: Segment
+    ) -> list[Operation]:
+        """add, sub and mul with their float scales; maximum and minimum as
+        max and min of the stored values (operands and output quantized
+        alike: npu_support), which is what TFLite compares."""
         q = op.quantization()
         assert q is not None
         swap, why = binary_broadcast(op)
@@ -398,8 +405,9 @@ class Lowerer:
         b_shape = (1,) * (rank - len(_btype(b[0]).get_shape())) + tuple(
             _btype(b[0]).get_shape()
         )
+        kind = {"maximum": "max", "minimum": "min"}.get(op.name[4:], op.name[4:])
         props = {
-            "op_type": StringAttr(op.name[4:]),
+            "op_type": StringAttr(kind),
             "ifm": self.feature_map(op, a[0], a[1], a[2], tuple(out_shape)),
             "ifm2": self.feature_map(op, b[0], b[1], b[2], b_shape),
             "ofm": self.feature_map(op, op.output, q["output_scale"], op.output_zp),
@@ -407,7 +415,11 @@ class Lowerer:
         }
         if swap:
             props["reversed_operands"] = UnitAttr()
-        act = self.activation(op, props["ofm"])  # type: ignore[arg-type]
+        act = (
+            self.activation(op, props["ofm"])  # type: ignore[arg-type]
+            if "act_min" in op.PARAM_KINDS
+            else None
+        )
         if act is not None:
             props["activation"] = act
         return [self.block_config(npu.ElementwiseOp.create(properties=props))]
@@ -733,6 +745,8 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     AddOp: Lowerer.elementwise,
     SubOp: Lowerer.elementwise,
     MulOp: Lowerer.elementwise,
+    MaximumOp: Lowerer.elementwise,
+    MinimumOp: Lowerer.elementwise,
     LogisticOp: Lowerer.lookup,
     LookupOp: Lowerer.lookup,
     CopyOp: Lowerer.copy,

@@ -346,11 +346,23 @@ class _MinMaxOp(OperatorOp):
         self.expect_shape("output", self.output, shape)
 
 
-@operator_op(("lhs", "rhs"), {})
+_MIN_MAX_QUANT = {
+    "lhs_scale": Scale,
+    "lhs_zp": ZeroPoint,
+    "rhs_scale": Scale,
+    "rhs_zp": ZeroPoint,
+    "output_scale": Scale,
+    "output_zp": ZeroPoint,
+}
+
+
+@operator_op(("lhs", "rhs"), {}, quant=_MIN_MAX_QUANT)
 class MaximumOp(_MinMaxOp):
     """TFLite MAXIMUM: the elementwise larger of the two quantized values
     (numpy broadcasting), compared as stored, no rescaling (LiteRT's kernel
-    compares raw values).
+    compares raw values). The optional quantization (int8 operands' and
+    output's scales and zero points) says whether that is also the larger
+    real value: the NPU runs the op when all three are equal.
 
     Example:
         tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>,
@@ -365,7 +377,7 @@ class MaximumOp(_MinMaxOp):
     name = "tir.maximum"
 
 
-@operator_op(("lhs", "rhs"), {})
+@operator_op(("lhs", "rhs"), {}, quant=_MIN_MAX_QUANT)
 class MinimumOp(_MinMaxOp):
     """TFLite MINIMUM: as `tir.maximum`, the smaller value.
 
