@@ -148,6 +148,7 @@ OPERATORS: dict[str, TFLiteOp] = {
     ),
     "ABS": TFLiteOp(tir.AbsOp, po.abs_params, scales=tp.in_out_scales),
     "NEG": TFLiteOp(tir.NegOp, po.neg_params),
+    "RSQRT": TFLiteOp(tir.RsqrtOp, po.rsqrt_params, scales=tp.in_out_scales),
     "SQUARED_DIFFERENCE": TFLiteOp(
         tir.SquaredDifferenceOp,
         po.squared_difference_params,

@@ -23,6 +23,7 @@ from tirconst.dialects.tir.quantization import (
     prelu_integers,
     relu_integers,
     round_half_away,
+    rsqrt_integers,
     squared_difference_integers,
 )
 from tirconst.frontend.tflite_params import (
@@ -545,6 +546,16 @@ def abs_params(ctx: Ctx) -> dict[str, Any]:
     out_s, out_zp = ctx.int8(y, "output")
     ctx.check_shape(y, tuple(x.shape))
     m, s = relu_integers(in_s, out_s)
+    return {"input_zp": in_zp, "output_zp": out_zp, "multiplier": m, "shift": s}
+
+
+def rsqrt_params(ctx: Ctx) -> dict[str, Any]:
+    """RSQRT int8 (elementwise.cc RsqrtPrepare)."""
+    x, y = ctx.input(0), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.check_shape(y, tuple(x.shape))
+    m, s = rsqrt_integers(in_s, out_s)
     return {"input_zp": in_zp, "output_zp": out_zp, "multiplier": m, "shift": s}
 
 

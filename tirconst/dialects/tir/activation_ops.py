@@ -3,8 +3,8 @@ ReLU family, LEAKY_RELU, PRELU, HARD_SWISH, the lookup-table activations TANH,
 EXP, LOG and GELU (as LOGISTIC), MAXIMUM and MINIMUM (see `operators` for
 the conventions they share).
 
-ELU is not imported: LiteRT's BUILTIN_REF resolver has no ELU kernel, so
-nothing can check ours bit for bit."""
+ELU is not imported: LiteRT's BUILTIN_REF resolver has no ELU kernel (at
+any version), so nothing can check ours bit for bit."""
 
 from __future__ import annotations
 
