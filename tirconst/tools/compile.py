@@ -83,6 +83,7 @@ from tirconst.frontend.importer import import_tflite
 from tirconst.frontend.tflite_reader import TFLiteImportError, read_tflite
 from tirconst.planning import plan_svg
 from tirconst.tools.driver import reading, reports_errors
+from tirconst.transforms.convert_tir_to_npu import FUSED_ATTR
 from tirconst.universe import get_all_passes
 
 TOOL = "tirconst-compile"
@@ -239,7 +240,9 @@ def _on_cpu(
     rows: list[tuple[int, LayerRecord]], module: ModuleOp
 ) -> tuple[LayerRecord, ...]:
     """The rows with the operators `convert-tir-to-npu` left on the CPU
-    (`npu_cpu`) as Vela writes a CPU operator: target CPU, no NPU MACs."""
+    (`npu_cpu`) as Vela writes a CPU operator: target CPU, no NPU MACs; an
+    operator fused into the NPU op before it (a table activation, `FUSED_ATTR`
+    on that npu op) has no row of its own, as in Vela's."""
     cpu = {
         op.attributes["tflite.index"].value.data  # type: ignore[attr-defined]
         for op in module.walk()
@@ -247,8 +250,15 @@ def _on_cpu(
         and "npu_cpu" in op.attributes
         and "tflite.index" in op.attributes
     }
+    fused = {
+        op.attributes[FUSED_ATTR].value.data  # type: ignore[attr-defined]
+        for op in module.walk()
+        if FUSED_ATTR in op.attributes
+    }
     return tuple(
-        replace(r, target="CPU", macs=0) if index in cpu else r for index, r in rows
+        replace(r, target="CPU", macs=0) if index in cpu else r
+        for index, r in rows
+        if index not in fused
     )
 
 

@@ -85,6 +85,8 @@ NAME = "convert-tir-to-npu"
 TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp, arith.ConstantOp)
 """Ops that neither compute nor touch bytes: they do not end an NPU segment."""
 CPU_ATTR = "npu_cpu"
+FUSED_ATTR = "tflite.fused"
+"""On an npu op: the model operator index of the table op fused into it."""
 
 
 class StaysOnCpu(Exception):
@@ -531,6 +533,8 @@ class Lowerer:
         fm = self.feature_map(op, op.output, ofm["scale"], ofm["zero_point"], shape)
         last.properties["ofm"] = fm
         last.properties["activation"] = act
+        if "tflite.index" in op.attributes:  # the model operator it absorbs
+            last.attributes[FUSED_ATTR] = op.attributes["tflite.index"]
         if isinstance(last, npu.PoolingOp | npu.ElementwiseOp):
             self.block_config(last)
         at = seg.npu_ops.index(last)
@@ -855,4 +859,4 @@ class ConvertTirToNpuPass(ModulePass):
                 print(f"{NAME}: remark: {line}", file=sys.stderr)
 
 
-__all__ = ["CPU_ATTR", "ConvertTirToNpuPass", "Place", "place_of"]
+__all__ = ["CPU_ATTR", "FUSED_ATTR", "ConvertTirToNpuPass", "Place", "place_of"]
