@@ -19,9 +19,9 @@ from tests.test_device_bytes import (
 )
 from tests.test_tflite_litert import Op, T, build_tflite
 from tirconst.dialects import tir
+from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite_bytes
 from tirconst.frontend.importer import import_tflite
 from tirconst.frontend.operator_table import OPERATORS
-from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite_bytes
 
 _CONV = {
     "Padding": 0,

@@ -25,13 +25,13 @@ from tflite.TensorType import TensorType
 from tflite.utils import BUILTIN_OPCODE2NAME
 
 from tests.tflite_reference_runner import ReferenceRunner, first_mismatch
-from tirconst.frontend.operator_table import op_params
 from tirconst.formats.tflite.reader import (
     TFLiteImportError,
     TFLiteModel,
     read_tflite,
     read_tflite_bytes,
 )
+from tirconst.frontend.operator_table import op_params
 
 litert = pytest.importorskip("ai_edge_litert.interpreter")
 
@@ -718,6 +718,16 @@ def _unary_case(rng: np.random.Generator, opcode: str) -> Case:
     return tensors, [Op(opcode, [0], [1], opts)], [0], [1]
 
 
+def _rsqrt_case(rng: np.random.Generator) -> Case:
+    """RSQRT with input zero point -128: every int8 input is >= 0 as a real
+    value (LiteRT refuses negative ones at run time)."""
+    shape = _shape(rng)
+    s_in, s_out = _f32(rng.uniform(0.001, 0.5)), _f32(rng.uniform(0.005, 0.1))
+    z_out = int(rng.integers(-128, 128))
+    tensors = [T(shape, np.int8, s_in, -128), T(shape, np.int8, s_out, z_out)]
+    return tensors, [Op("RSQRT", [0], [1])], [0], [1]
+
+
 def _min_max_case(rng: np.random.Generator, opcode: str) -> Case:
     rank = int(rng.integers(1, 5))
     shape = [int(v) for v in rng.integers(1, 6, rank)]
@@ -967,6 +977,7 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "maximum": lambda r: _min_max_case(r, "MAXIMUM"),
     "abs": lambda r: _unary_case(r, "ABS"),
     "neg": lambda r: _unary_case(r, "NEG"),
+    "rsqrt": _rsqrt_case,
     "squared_difference": lambda r: _binary_case(r, "SQUARED_DIFFERENCE"),
     "minimum": lambda r: _min_max_case(r, "MINIMUM"),
 }

@@ -30,8 +30,11 @@ from tirconst.dialects.tir import (
     EncodedWeightsAttr,
     FullyConnectedOp,
     LogisticOp,
+    LookupOp,
+    MaximumOp,
     MaxPool2DOp,
     MeanOp,
+    MinimumOp,
     MulOp,
     OperatorOp,
     PadOp,
@@ -126,6 +129,17 @@ def hwc(shape: Sequence[int]) -> tuple[int, int, int] | None:
     if full[0] != 1 or any(d < 1 or d > MAX_DIM for d in full[1:]):
         return None
     return full[1], full[2], full[3]
+
+
+def pointwise_hwc(shape: Sequence[int]) -> tuple[int, int, int] | None:
+    """A dense tensor an elementwise op reads and writes alike as an NPU
+    feature map: `hwc`, or with batch and leading axes folded into the
+    height (element order is all that matters); None when too large."""
+    dims = hwc(shape)
+    if dims is not None or len(shape) < 4:
+        return dims
+    h = int(np.prod(shape[:-2]))
+    return hwc((h, *shape[-2:]))
 
 
 def _shape(v: SSAValue) -> tuple[int, ...]:
@@ -497,6 +511,24 @@ def _binary(op: AddOp | SubOp | MulOp) -> str | None:
     return why or binary_broadcast(op)[1]
 
 
+@npu_support(MaximumOp, MinimumOp)
+def _min_max(op: MaximumOp | MinimumOp) -> str | None:
+    q = op.quantization()
+    what = op.name[4:]
+    if q is None:
+        return f"{what} without int8 quantization (the NPU compares int8 values)"
+    if not (
+        q["lhs_scale"] == q["rhs_scale"] == q["output_scale"]
+        and q["lhs_zp"] == q["rhs_zp"] == q["output_zp"]
+    ):
+        return (
+            f"{what} of operands quantized unlike the output (the NPU, as Vela, "
+            "needs one scale and zero point for all three)"
+        )
+    why = _shapes_reason(op, [op.lhs, op.rhs, op.output])
+    return why or binary_broadcast(op)[1]
+
+
 @npu_support(RequantizeOp)
 def _requantize(op: RequantizeOp) -> str | None:
     shift = 31 - op.shift
@@ -505,9 +537,11 @@ def _requantize(op: RequantizeOp) -> str | None:
     return _shapes_reason(op, [op.input, op.output])
 
 
-@npu_support(LogisticOp)
-def _logistic(op: LogisticOp) -> str | None:
-    return _shapes_reason(op, [op.input, op.output])
+@npu_support(LogisticOp, LookupOp)
+def _lookup(op: LogisticOp | LookupOp) -> str | None:
+    if pointwise_hwc(_shape(op.input)) is None:
+        return f"shape {list(_shape(op.input))} is too large for an NPU feature map"
+    return None
 
 
 @npu_support(CopyOp)

@@ -23,6 +23,7 @@ from tirconst.dialects.tir.quantization import (
     prelu_integers,
     relu_integers,
     round_half_away,
+    rsqrt_integers,
     squared_difference_integers,
 )
 from tirconst.formats.tflite.reader import TFLiteTensor
@@ -507,6 +508,24 @@ def min_max_params(ctx: Ctx) -> dict[str, Any]:
     return {}
 
 
+def min_max_quantization(ctx: Ctx) -> dict[str, Any]:
+    """MAXIMUM, MINIMUM of per-tensor quantized int8: both operands' and the
+    output's scales and zero points (the kernel compares stored values and
+    needs none; the NPU runs the op only when all three are equal). None for
+    other data."""
+    tensors = (ctx.input(0), ctx.input(1), ctx.output())
+    out: dict[str, Any] = {}
+    for role, t in zip(("lhs", "rhs", "output"), tensors, strict=True):
+        q = t.quantization
+        if t.dtype != np.int8 or q is None or q.per_axis or q.zero_points.size > 1:
+            return {}
+        if not q.scale > 0 or not math.isfinite(q.scale):
+            return {}
+        out[f"{role}_scale"] = float(np.float32(q.scale))
+        out[f"{role}_zp"] = int(q.zero_point)
+    return out
+
+
 def hard_swish_params(ctx: Ctx) -> dict[str, Any]:
     """HARD_SWISH int8 (HardSwishPrepare)."""
     x, y = ctx.input(0), ctx.output()
@@ -527,6 +546,16 @@ def abs_params(ctx: Ctx) -> dict[str, Any]:
     out_s, out_zp = ctx.int8(y, "output")
     ctx.check_shape(y, tuple(x.shape))
     m, s = relu_integers(in_s, out_s)
+    return {"input_zp": in_zp, "output_zp": out_zp, "multiplier": m, "shift": s}
+
+
+def rsqrt_params(ctx: Ctx) -> dict[str, Any]:
+    """RSQRT int8 (elementwise.cc RsqrtPrepare)."""
+    x, y = ctx.input(0), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.check_shape(y, tuple(x.shape))
+    m, s = rsqrt_integers(in_s, out_s)
     return {"input_zp": in_zp, "output_zp": out_zp, "multiplier": m, "shift": s}
 
 

@@ -28,6 +28,7 @@ from .elementwise import (
     minimum,
     mul,
     neg,
+    rsqrt,
     squared_difference,
     sub,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "tile",
     "abs",
     "neg",
+    "rsqrt",
     "squared_difference",
     "add",
     "avg_pool2d",
