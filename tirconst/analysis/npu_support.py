@@ -211,6 +211,7 @@ def npu_reason(op: Operation) -> str | None:
 
 @npu_support(SoftmaxOp)
 def _softmax(op: SoftmaxOp) -> str | None:
+    """Stays on the CPU (no NPU lowering of softmax yet)."""
     return (
         "softmax: LiteRT's reference softmax is a float-table algorithm, not "
         "bit-exact on the NPU"
@@ -219,11 +220,15 @@ def _softmax(op: SoftmaxOp) -> str | None:
 
 @npu_support(QuantizeOp, DequantizeOp)
 def _float(op: QuantizeOp | DequantizeOp) -> str | None:
+    """Float data stays on the CPU (the NPU has no float support)."""
     return f"{op.name[4:]}: float data (the NPU has no float support)"
 
 
 @npu_support(MeanOp)
 def _mean(op: MeanOp) -> str | None:
+    """A spatial mean (axes 1 and 2 of NHWC) runs on the NPU as the depthwise
+    sum tir-legalize-npu rewrites it to (with that depthwise's constraints);
+    any other mean stays on the CPU."""
     return (
         "mean: only a spatial mean (axes 1 and 2) is lowered, as "
         "tir-legalize-npu's depthwise sum"
@@ -232,11 +237,18 @@ def _mean(op: MeanOp) -> str | None:
 
 @npu_support(PadOp)
 def _pad(op: PadOp) -> str | None:
+    """A height/width pad by the IFM zero point that only a following
+    convolution reads folds into that convolution (tir-legalize-npu); any
+    other pad stays on the CPU."""
     return "pad: not folded into a following convolution (tir-legalize-npu)"
 
 
 @npu_support(Conv2DOp, DepthwiseConv2DOp)
 def _conv(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
+    """Input and output are NPU feature maps (batch 1, H, W, C each 1..65536);
+    no grouped convolution; depthwise with depth multiplier 1 (or one input
+    channel, then a plain conv); stride <= 3, dilation <= 2; dilated kernel
+    height <= 64 and area <= 4096; padding smaller than the dilated kernel."""
     if (
         isinstance(op, DepthwiseConv2DOp)
         and op.depth_multiplier != 1
@@ -265,6 +277,8 @@ def _conv(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
 
 @npu_support(FullyConnectedOp)
 def _fully_connected(op: FullyConnectedOp) -> str | None:
+    """Rows (output elements / output depth) fit an NPU feature map's width
+    (<= 65536)."""
     rows = _shape(op.output)[-1]
     numel = int(np.prod(_shape(op.output)))
     if numel // rows > MAX_DIM:
@@ -274,6 +288,9 @@ def _fully_connected(op: FullyConnectedOp) -> str | None:
 
 @npu_support(MaxPool2DOp, AvgPool2DOp)
 def _pool(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
+    """Input and output are NPU feature maps; no padded average pool (TFLite
+    does not count the padding, the NPU does); stride <= 3; window <= 256 in
+    each dimension; padding smaller than the window."""
     why = _shapes_reason(op, [op.input, op.output])
     if why:
         return why
@@ -287,6 +304,8 @@ def _pool(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
 
 @npu_support(AddOp, SubOp, MulOp)
 def _binary(op: AddOp | SubOp | MulOp) -> str | None:
+    """Float scales present; operands and output NPU feature maps; at most one
+    operand broadcasts (the NPU broadcasts only its second input)."""
     if op.quantization() is None:
         return (
             f"{op.name[4:]} without float scales (Vela derives its registers from them)"
@@ -297,6 +316,8 @@ def _binary(op: AddOp | SubOp | MulOp) -> str | None:
 
 @npu_support(RequantizeOp)
 def _requantize(op: RequantizeOp) -> str | None:
+    """int8 -> int8 QUANTIZE: its shift within the NPU's 0..63; input and
+    output NPU feature maps."""
     shift = 31 - op.shift
     if not 0 <= shift <= 63:
         return f"requantize shift {op.shift} is out of the NPU's range"
@@ -305,9 +326,11 @@ def _requantize(op: RequantizeOp) -> str | None:
 
 @npu_support(LogisticOp)
 def _logistic(op: LogisticOp) -> str | None:
+    """int8 LOGISTIC as a 256-entry LUT; input and output NPU feature maps."""
     return _shapes_reason(op, [op.input, op.output])
 
 
 @npu_support(CopyOp)
 def _copy(op: CopyOp) -> str | None:
+    """A copy is a DMA; alignment is checked against the memory plan."""
     return None  # alignment is checked against the memory plan
