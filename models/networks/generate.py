@@ -8,7 +8,8 @@ activations, int8 weights: TFLite's
 EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8).
 
 TensorFlow (with tf_keras for the LSTM) is an optional extra (`pip install
-'.[networks]'`, best in a separate virtual environment); the tests only read the committed files.
+'.[networks]'`, best in a separate virtual environment); the tests only
+read the committed files.
 
     python models/networks/generate.py [--out DIR] [NAME ...]
 """
@@ -349,8 +350,10 @@ def normalise(model, sample: np.ndarray) -> None:
     softmax refuses (it aborts)."""
     for layer in model.layers:
         weights = layer.get_weights()
-        if not weights or not hasattr(layer, "kernel") and not hasattr(
-            layer, "depthwise_kernel"
+        if (
+            not weights
+            or not hasattr(layer, "kernel")
+            and not hasattr(layer, "depthwise_kernel")
         ):
             continue
         if layer.__class__.__name__ in ("BatchNormalization", "LayerNormalization"):

@@ -180,8 +180,7 @@ def render(report: VelaReport | None = None) -> str:
         "",
         "## Vela's generic constraints",
         "",
-        "Every operator above must also meet these to be placed on the NPU by "
-        "Vela:",
+        "Every operator above must also meet these to be placed on the NPU by Vela:",
         "",
         *report.generic,
         "",

@@ -213,6 +213,16 @@ def package(module: ModuleOp, model: TFLiteModel) -> Package:
         for op in func.walk()
         if isinstance(op, OperatorOp) and "tflite.index" in op.attributes
     }
+    # A run of views only (RESHAPE between two CPU operators) has no NPU
+    # operation: it stays in the model as CPU operators.
+    views = {
+        op.attributes["tflite.index"].value.data  # type: ignore[attr-defined]
+        for op in func.walk()
+        if isinstance(op, ReshapeOp) and "tflite.index" in op.attributes
+    }
+    for run in _runs(model, cpu):
+        if set(run) <= views:
+            cpu |= set(run)
     runs = _runs(model, cpu)
     if len(runs) != len(invokes):
         raise OutputError(
