@@ -11,13 +11,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.test_device_bytes import (
     assert_device_exact,
     assert_program_equals_litert,
     compiled,
 )
-from tests.test_tflite_litert import Op, T, build_tflite
+from tests.test_tflite_litert import Op, T, build_tflite, pack_case
 from tirconst.dialects import tir
 from tirconst.frontend.importer import import_tflite
 from tirconst.frontend.operator_table import OPERATORS
@@ -168,3 +170,40 @@ def test_readme_lists_the_table() -> None:
     block = readme[readme.index("\n", start) : readme.index("<!-- end operators -->")]
     listed = [n.strip().strip("`") for n in block.replace("\n", " ").split(",")]
     assert listed == sorted(OPERATORS)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    shape=st.lists(st.integers(1, 6), min_size=1, max_size=3).map(tuple),
+    n=st.integers(1, 5),
+    axis_at=st.floats(0, 1),
+    negative=st.booleans(),
+    int16=st.booleans(),
+    scale=st.floats(0.001, 1.0),
+    zp=st.integers(-128, 127),
+    seed=st.integers(0, 3),
+)
+def test_random_pack_equals_litert(
+    tmp_path_factory: pytest.TempPathFactory,
+    shape: tuple[int, ...],
+    n: int,
+    axis_at: float,
+    negative: bool,
+    int16: bool,
+    scale: float,
+    zp: int,
+    seed: int,
+) -> None:
+    """PACK of any shape, count and axis (negative too), int8 or int16: the
+    compiled program equals LiteRT; it stays on the CPU with a remark (no
+    NPU lowering yet), so the file has no segment."""
+    axis = min(int(axis_at * (len(shape) + 1)), len(shape))
+    axis = axis - len(shape) - 1 if negative else axis
+    dt = np.int16 if int16 else np.int8
+    data = build_tflite(
+        *pack_case(shape, n, axis, dt, float(np.float32(scale)), 0 if int16 else zp)
+    )
+    model, written, remarks = compiled(tmp_path_factory.mktemp("pack"), "pack", data)
+    assert_program_equals_litert(model, seed)
+    if assert_device_exact(model, written, seeds=(0,)) == 0:
+        assert any("pack" in r for r in remarks), remarks

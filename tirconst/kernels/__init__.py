@@ -37,6 +37,7 @@ from .reduce import arg_max, mean, reduce_max, reduce_min
 from .shape import (
     concatenation,
     mirror_pad,
+    pack,
     pad,
     reshape,
     resize_bilinear,
@@ -66,6 +67,7 @@ __all__ = [
     "add",
     "avg_pool2d",
     "concatenation",
+    "pack",
     "conv2d",
     "depthwise_conv2d",
     "dequantize",
