@@ -207,3 +207,47 @@ def test_random_pack_equals_litert(
     assert_program_equals_litert(model, seed)
     if assert_device_exact(model, written, seeds=(0,)) == 0:
         assert any("pack" in r for r in remarks), remarks
+
+
+def _sum_model(same: bool) -> bytes:
+    q_in = (0.05, 3)
+    q_out = q_in if same else (0.3, -4)
+    tensors = [
+        T((1, 4, 5, 6), np.int8, *q_in),
+        T((2,), np.int32, data=np.array([1, 2], np.int32)),
+        T((1, 6), np.int8, *q_out),
+    ]
+    op = Op("SUM", [0, 1], [2], ("ReducerOptions", {"KeepDims": False}))
+    return build_tflite(tensors, [op], [0], [2])
+
+
+@pytest.mark.parametrize("same", [False, True], ids=["rescaled", "same_scale"])
+def test_litert_reference_sum_is_not_a_reference(same: bool) -> None:
+    """Why SUM is not imported (README, "TFLite operators"): LiteRT's
+    BUILTIN_REF int8 SUM is not the sum. Rescaled, it reads the int8 data as
+    uint8; with equal input and output quantization it returns values that
+    are not the (wrapped or saturated) sum. LiteRT's optimized kernel is the
+    float sum `round(sum * s_in/s_out - zp_in * s_in/s_out * n) + zp_out`,
+    saturated. When this test fails, the reference is fixed: import SUM."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    data = _sum_model(same)
+    x = np.random.default_rng(0).integers(-128, 128, (1, 4, 5, 6)).astype(np.int8)
+
+    def run(resolver) -> np.ndarray:  # type: ignore[no-untyped-def]
+        it = Interpreter(model_content=data, experimental_op_resolver_type=resolver)
+        it.allocate_tensors()
+        it.set_tensor(it.get_input_details()[0]["index"], x)
+        it.invoke()
+        return it.get_tensor(it.get_output_details()[0]["index"]).reshape(-1)
+
+    s_in, zp_in = np.float32(0.05), 3
+    s_out, zp_out = (s_in, zp_in) if same else (np.float32(0.3), -4)
+    scale = s_in / s_out
+    total = x.astype(np.int64).sum(axis=(1, 2)).reshape(-1).astype(np.float32)
+    value = total * scale + np.float32(-zp_in) * scale * np.float32(20)
+    want = np.clip(np.sign(value) * np.floor(np.abs(value) + 0.5) + zp_out, -128, 127)
+    assert np.array_equal(run(OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES), want)
+    assert not np.array_equal(run(OpResolverType.BUILTIN_REF), want)
+    with pytest.raises(TFLiteImportError, match=r"unsupported operator kind\(s\) SUM"):
+        import_tflite(read_tflite_bytes(data))
