@@ -18,7 +18,11 @@ config, and the ratios to each Vela row (goals: SRAM <= 1, flash <= 1, time
 <= 2; cycles: issue 24). Until that tool
 exists the Vela side is printed alone, with a note.
 
-    python bench/compile.py [--models NAME ...]
+`exact`: every NPU segment of our written file equals LiteRT from its bytes
+(`verify_compiled`, seed 0). `--networks` runs the generated networks of
+models/networks/ (issue 25) instead of the bundled models.
+
+    python bench/compile.py [--networks] [--models NAME ...]
 """
 
 from __future__ import annotations
@@ -34,13 +38,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.vela_compile import CORES, bundled_models  # noqa: E402
+from tests.vela_compile import (  # noqa: E402
+    CORES,
+    MODELS,
+    bundled_models,
+    cpu_operators,
+)
 from tirconst.backend.ethos_u import (  # noqa: E402
     disassemble_segments,
     tflite_flash_bytes,
 )
 from tirconst.backend.ethos_u.summary import KIB, CompileResult, read_summary  # noqa: E402
-from tirconst.formats.tflite import read_tflite  # noqa: E402
+from tirconst.backend.ethos_u.verify import verify_compiled  # noqa: E402
 
 ACCELERATOR = "ethos-u55-128"
 
@@ -59,8 +68,7 @@ class VelaRow:
 
 
 def cpu_ops(path: Path) -> int:
-    """Operators of a written file that are not `ethos-u` segments."""
-    return sum(op.custom_code != "ethos-u" for op in read_tflite(path).operators)
+    return len(cpu_operators(path))
 
 
 def flash_bytes(path: Path) -> int:
@@ -135,6 +143,7 @@ OURS_COLS = [
     ("CPU", 3),
     ("tc cycles", 9),
     ("s", 5),
+    ("exact", 5),
 ]
 RATIO_COLS = [("SRAM x", 6), ("flash x", 7), ("cyc x", 6), ("time x", 6)]
 
@@ -154,8 +163,18 @@ def blank(cols: list[tuple[str, int]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="*", help="model stems (default: all bundled)")
+    ap.add_argument(
+        "--networks",
+        action="store_true",
+        help="the generated networks of models/networks/ instead",
+    )
     args = ap.parse_args(argv)
-    models = [m for m in bundled_models() if not args.models or m.stem in args.models]
+    pool = (
+        sorted((MODELS / "networks").glob("*.tflite"))
+        if args.networks
+        else bundled_models()
+    )
+    models = [m for m in pool if not args.models or m.stem in args.models]
     compile_model, note = tirconst_side()
     head = line(
         "model",
@@ -180,8 +199,13 @@ def main(argv: list[str] | None = None) -> int:
                 except Exception as e:  # noqa: BLE001 - one model's failure is a row
                     ours_err = f"{type(e).__name__}: {e}"
                 wall = time.perf_counter() - start
+            exact = "-"
             if ours is not None:  # flash as the file holds it, as on Vela's side
-                in_file = flash_bytes(ours.outputs[f"{model.stem}_tirconst.tflite"])
+                written = ours.outputs[f"{model.stem}_tirconst.tflite"]
+                checks = verify_compiled(model, written, 0)
+                exact = "yes" if all(c.exact for c in checks) else "NO"
+                failures += exact == "NO"
+                in_file = flash_bytes(written)
                 if in_file != ours.flash_bytes:
                     failures += 1
                     print(
@@ -205,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
                     mid = cells(
                         [kib(ours.sram_bytes), kib(ours.flash_bytes)]
                         + [str(ours.npu_ops), str(ours.cpu_ops), f"{cyc:.0f}"]
-                        + [f"{wall:.2f}"],
+                        + [f"{wall:.2f}", exact],
                         OURS_COLS,
                     )
                     right = cells(

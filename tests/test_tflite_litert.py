@@ -561,6 +561,28 @@ def _concat_case(rng: np.random.Generator) -> Case:
     return tensors, [op], list(range(n)), [n]
 
 
+def pack_case(
+    shape: tuple[int, ...], n: int, axis: int, dt: Any, s: float, zp: int
+) -> Case:
+    """PACK of `n` inputs of `shape` along `axis` (-rank-1 <= axis <= rank)."""
+    out = list(shape)
+    out.insert(axis % (len(shape) + 1), n)
+    tensors = [T(shape, dt, s, zp) for _ in range(n)] + [T(tuple(out), dt, s, zp)]
+    op = Op(
+        "PACK", list(range(n)), [n], ("PackOptions", {"ValuesCount": n, "Axis": axis})
+    )
+    return tensors, [op], list(range(n)), [n]
+
+
+def _pack_case(rng: np.random.Generator) -> Case:
+    shape = _shape(rng, 1, 4)
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    axis = int(rng.integers(-len(shape) - 1, len(shape) + 1))
+    return pack_case(shape, int(rng.integers(1, 5)), axis, dt, s, zp)
+
+
 def _split_case(rng: np.random.Generator, opcode: str) -> Case:
     shape = list(_shape(rng))
     axis = int(rng.integers(0, len(shape)))
@@ -948,6 +970,7 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "split": lambda r: _split_case(r, "SPLIT"),
     "split_v": lambda r: _split_case(r, "SPLIT_V"),
     "unpack": lambda r: _split_case(r, "UNPACK"),
+    "pack": _pack_case,
     "slice": _slice_case,
     "strided_slice": _strided_slice_case,
     "transpose": _transpose_case,

@@ -84,6 +84,7 @@ from tirconst.dialects.tir import (
     MulOp,
     NegOp,
     OperatorOp,
+    PackOp,
     PadOp,
     PlacementAttr,
     PoolOp,
@@ -437,6 +438,7 @@ OPERATOR_CASES: dict[type[OperatorOp], tuple[list[BufferType], BufferType, dict]
     ),
     CopyOp: ([buf([2, 3])], buf([6]), {}),
     ConcatenationOp: ([buf([2, 3]), buf([2, 1])], buf([2, 4]), {"axis": 1}),
+    PackOp: ([buf([2, 3]), buf([2, 3])], buf([2, 2, 3]), {"axis": 1}),
     StridedSliceOp: (
         [buf([4, 6])],
         buf([2, 3]),

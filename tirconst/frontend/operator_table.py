@@ -124,6 +124,7 @@ OPERATORS: dict[str, TFLiteOp] = {
     "SQUEEZE": TFLiteOp(None, tp.reshape_params),
     "EXPAND_DIMS": TFLiteOp(None, tp.reshape_params),
     "CONCATENATION": TFLiteOp(tir.ConcatenationOp, po.concatenation_params, None),
+    "PACK": TFLiteOp(tir.PackOp, po.pack_params, None),
     "SPLIT": TFLiteOp(tir.StridedSliceOp, po.split_params, (1,), per_output=True),
     "SPLIT_V": TFLiteOp(tir.StridedSliceOp, po.split_v_params, per_output=True),
     "UNPACK": TFLiteOp(tir.StridedSliceOp, po.unpack_params, per_output=True),

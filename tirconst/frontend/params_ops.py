@@ -105,6 +105,41 @@ def concatenation_params(ctx: Ctx) -> dict[str, Any]:
     return {"axis": axis}
 
 
+def pack_params(ctx: Ctx) -> dict[str, Any]:
+    """PACK (pack.cc): `values_count` inputs of one shape and type stacked
+    along a new axis (negative counts from the end of the output); int8 and
+    int16 inputs must have the output's scale and zero point."""
+    y = ctx.output()
+    xs = [ctx.input(i) for i in range(len(ctx.op.inputs))]
+    if not xs:
+        raise ctx.fail("needs at least one input")
+    _same_dtype(ctx, xs[0], y, *xs[1:])
+    count = int(ctx.op.options.get("values_count", len(xs)))
+    if count != len(xs):
+        raise ctx.fail(f"values_count {count} but {len(xs)} inputs")
+    rank = len(xs[0].shape)
+    axis = _axis(ctx, int(ctx.op.options.get("axis", 0)), rank + 1)
+    qy = y.quantization
+    for x in xs:
+        if tuple(x.shape) != tuple(xs[0].shape):
+            raise ctx.fail(f"shape {list(x.shape)}, the first's is {xs[0].shape}", x)
+        qx = x.quantization
+        same = (qx is None and qy is None) or (
+            qx is not None
+            and qy is not None
+            and not qx.per_axis
+            and not qy.per_axis
+            and np.float32(qx.scale) == np.float32(qy.scale)
+            and qx.zero_point == qy.zero_point
+        )
+        if not same:
+            raise ctx.fail("input quantization differs from the output's", x)
+    expect = list(xs[0].shape)
+    expect.insert(axis, len(xs))
+    ctx.check_shape(y, tuple(expect))
+    return {"axis": axis}
+
+
 def _slice_params(
     x: TFLiteTensor, y: TFLiteTensor, begin: list[int], size: list[int], strides=None
 ) -> dict[str, Any]:  # type: ignore[no-untyped-def]

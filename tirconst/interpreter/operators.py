@@ -55,6 +55,7 @@ from tirconst.dialects.tir import (
     MulOp,
     NegOp,
     OperatorOp,
+    PackOp,
     PadOp,
     PreluOp,
     QuantizeOp,
@@ -122,6 +123,7 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     RequantizeOp: Kernel(kernels.quantize),  # int8 -> int8: TFLite's QUANTIZE
     DequantizeOp: Kernel(kernels.dequantize),
     ConcatenationOp: Kernel(kernels.concatenation),
+    PackOp: Kernel(kernels.pack),
     StridedSliceOp: Kernel(kernels.strided_slice, output_shape=True),
     TransposeOp: Kernel(kernels.transpose),
     ReluOp: Kernel(kernels.relu),

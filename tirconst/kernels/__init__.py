@@ -38,6 +38,7 @@ from .reduce import arg_max, mean, reduce_max, reduce_min
 from .shape import (
     concatenation,
     mirror_pad,
+    pack,
     pad,
     reshape,
     resize_bilinear,
@@ -68,6 +69,7 @@ __all__ = [
     "add",
     "avg_pool2d",
     "concatenation",
+    "pack",
     "conv2d",
     "depthwise_conv2d",
     "dequantize",

@@ -50,6 +50,7 @@ from tirconst.dialects.tir.convolution_ops import (
 from tirconst.dialects.tir.data_ops import (
     ConcatenationOp,
     MirrorPadOp,
+    PackOp,
     ResizeBilinearOp,
     ResizeNearestOp,
     ReverseOp,
@@ -137,6 +138,7 @@ OPERATOR_OPS = [
     DequantizeOp,
     CopyOp,
     ConcatenationOp,
+    PackOp,
     StridedSliceOp,
     TransposeOp,
     ReluOp,
@@ -187,6 +189,7 @@ __all__ = [
     "CastOp",
     "ConstantOp",
     "ConcatenationOp",
+    "PackOp",
     "CoreSection",
     "EncodedWeightsAttr",
     "Conv2DOp",
