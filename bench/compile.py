@@ -18,7 +18,10 @@ config, and the ratios to each Vela row (goals: SRAM <= 1, flash <= 1, time
 <= 2; cycles: issue 24). Until that tool
 exists the Vela side is printed alone, with a note.
 
-    python bench/compile.py [--models NAME ...]
+    python bench/compile.py [--models NAME ...] [--files MODEL.tflite ...]
+
+`--files` compiles the given models instead of the bundled ones (e.g. the
+data-movement models `bench/data_views.py` writes).
 """
 
 from __future__ import annotations
@@ -163,8 +166,11 @@ def blank(cols: list[tuple[str, int]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="*", help="model stems (default: all bundled)")
+    ap.add_argument("--files", nargs="*", default=[], help="other .tflite models")
     args = ap.parse_args(argv)
     models = [m for m in bundled_models() if not args.models or m.stem in args.models]
+    if args.files:
+        models = [Path(f) for f in args.files]
     compile_model, note = tirconst_side()
     head = line(
         "model",

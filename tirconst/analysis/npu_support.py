@@ -23,6 +23,7 @@ from tirconst.dialects.npu.attributes import WeightEncodingAttr
 from tirconst.dialects.tir import (
     AddOp,
     AvgPool2DOp,
+    ConcatenationOp,
     Conv2DOp,
     CopyOp,
     DepthwiseConv2DOp,
@@ -38,6 +39,7 @@ from tirconst.dialects.tir import (
     QuantizeOp,
     RequantizeOp,
     SoftmaxOp,
+    StridedSliceOp,
     SubOp,
 )
 from tirconst.dialects.tir.types import BufferType
@@ -311,3 +313,18 @@ def _logistic(op: LogisticOp) -> str | None:
 @npu_support(CopyOp)
 def _copy(op: CopyOp) -> str | None:
     return None  # alignment is checked against the memory plan
+
+
+@npu_support(ConcatenationOp, StridedSliceOp)
+def _data_movement(op: ConcatenationOp | StridedSliceOp) -> str | None:
+    """What `tir-data-views` leaves: it makes every other one addresses."""
+    name = op.name[4:]
+    dtype = str(op.buffer_type(op.output).dtype)
+    if dtype not in ("int8", "int16"):
+        return f"{name}: {dtype} data (the NPU copies int8 and int16 feature maps)"
+    if isinstance(op, StridedSliceOp) and any(s < 1 for s in op.strides):
+        return f"{name}: a negative stride (the NPU reads feature maps forwards)"
+    return (
+        f"{name}: a part is not an NPU feature map (batch 1, at most 4 axes, "
+        "channels contiguous), or tir-data-views did not run"
+    )

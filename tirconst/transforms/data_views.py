@@ -48,6 +48,7 @@ from tirconst.dialects.tir import (
     FullyConnectedOp,
     FuncOp,
     OperatorOp,
+    ReshapeOp,
     StridedSliceOp,
 )
 from tirconst.dialects.tir.buffers import row_major_strides
@@ -117,15 +118,25 @@ def _canonical(shape: Sequence[int], strides: Sequence[int]) -> tuple[int, ...]:
     )
 
 
+def _btype(v: SSAValue) -> BufferType:
+    t = v.type
+    assert isinstance(t, BufferType)
+    return t
+
+
 def _make_view(
     root: SSAValue,
     offset: int,
     strides: Sequence[int],
     like: SSAValue,
     at: Operation,
+    shape: Sequence[int] | None = None,
 ) -> SSAValue:
+    """A view of `root` with `like`'s type (or `shape`) and name."""
     t = like.type
     assert isinstance(t, BufferType)
+    if shape is not None:
+        t = BufferType(list(shape), t.element_type, t.scope)
     shape = tuple(t.get_shape())
     row = row_major_strides(shape)
     strides = _canonical(shape, strides)
@@ -244,8 +255,8 @@ def _producer(
 
 
 def _slice(op: StridedSliceOp) -> bool:
-    if any(s != 1 for s in op.strides):
-        return False
+    if any(s < 1 for s in op.strides):
+        return False  # the NPU reads forwards
     try:
         src = view_of(op.input)
     except ViewError:
@@ -254,45 +265,49 @@ def _slice(op: StridedSliceOp) -> bool:
         return False
     if not _copyable(op.output):
         return False
-    in_shape = _shape(op.input)
-    row = row_major_strides(in_shape)
+    row = row_major_strides(_shape(op.input))
     offset = src.offset + sum(b * s for b, s in zip(op.begin, row, strict=True))
-    # the output's axes are the slice's with axes of extent 1 dropped or kept
-    kept = [(n, s) for n, s in zip(op.size, row, strict=True) if n != 1]
-    out_shape = _shape(op.output)
-    strides: list[int] = []
-    for d in out_shape:
-        if d == 1:
-            strides.append(0)
-        else:
-            n, s = kept.pop(0)
-            assert n == d
-            strides.append(s)
-    strides_t = _canonical(out_shape, strides)
-    if not _addressable(out_shape, strides_t):
-        return False
+    # along axis i the slice steps strides[i] input rows of that axis
+    full = tuple(k * s for k, s in zip(op.strides, row, strict=True))
+    size = tuple(op.size)
     y = op.output
+    # the output's axes are the slice's with axes of extent 1 dropped or kept
+    kept = [(n, s) for n, s in zip(size, full, strict=True) if n != 1]
+    out_shape = _shape(y)
+    strides = _canonical(
+        out_shape, [0 if d == 1 else kept.pop(0)[1] for d in out_shape]
+    )
     alloc = y.owner
-    block = op.parent_block()
-    dense = strides_t == row_major_strides(out_shape)
-    in_place = (
-        isinstance(alloc, AllocateOp)
-        and alloc.parent_block() is block
+    dense = strides == row_major_strides(out_shape)
+    if (
+        _addressable(out_shape, strides)
+        and isinstance(alloc, AllocateOp)
+        and alloc.parent_block() is op.parent_block()
         and not any(is_view(u.operation) for u in y.uses)
         and _writers(y) == [op]
         and all(
             _reads_view(u.operation, dense) for u in y.uses if u.operation is not op
         )
         and _unwritten_after(src.root, op)
-    )
-    if in_place:
-        view = _make_view(src.root, offset, strides_t, y, op)
+    ):
+        view = _make_view(src.root, offset, strides, y, op)
         y.replace_all_uses_with(view)
         Rewriter.erase_op(op)
         Rewriter.erase_op(alloc)  # type: ignore[arg-type]
         return True
-    view = _make_view(src.root, offset, strides_t, y, op)
-    copy = CopyOp.create_op([view], y)
+    # a copy from the view, in the slice's own shape (an UNPACK's dropped
+    # channel axis kept, so the channels of the view are contiguous)
+    if _addressable(out_shape, strides):
+        src_view, dst = _make_view(src.root, offset, strides, y, op), y
+    elif _addressable(size, _canonical(size, full)):
+        src_view = _make_view(src.root, offset, full, y, op, size)
+        dst = ReshapeOp(
+            y, BufferType(list(size), _btype(y).element_type, _btype(y).scope)
+        ).view
+        Rewriter.insert_op(dst.owner, InsertPoint.before(op))  # type: ignore[arg-type]
+    else:
+        return False
+    copy = CopyOp.create_op([src_view], dst)
     _keep(op, copy)
     Rewriter.replace_op(op, copy)
     return True

@@ -99,7 +99,12 @@ def units(func: FuncOp, cascade: bool) -> list[list[OperatorOp]]:
         prod = op.input.owner if windowed(op) is not None else None  # type: ignore[attr-defined]
         if cascade and isinstance(prod, AllocateOp):
             producer = next(
-                (u.operation for u in op.input.uses if u.operation.output is op.input),  # type: ignore[attr-defined]
+                (
+                    u.operation
+                    for u in op.input.uses  # type: ignore[attr-defined]
+                    # a view's op (a concatenation's part) has no output
+                    if getattr(u.operation, "output", None) is op.input  # type: ignore[attr-defined]
+                ),
                 None,
             )
             if producer in chain_of and _cascade_link(producer, op):

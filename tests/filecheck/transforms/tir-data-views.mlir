@@ -10,7 +10,7 @@
 // RUN: tirconst-opt --split-input-file %s -p tir-data-views,tir-plan-memory,convert-tir-to-npu -o %t.npu 2>%t.err && filecheck %s --check-prefix=NPU < %t.npu
 // RUN: tirconst-run --check-equivalent --split-input-file %s %t.npu | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-5: equivalent: @main
+// SAME-COUNT-6: equivalent: @main
 
 // Channel concatenation of two pools, one reading a channel slice of the
 // input in place.
@@ -89,14 +89,33 @@ tir.func @main(%input0 : !tir.buffer<1x4x2x2xi8>, %output0 : !tir.buffer<1x1x1x2
 
 // -----
 
-// UNPACK along the channels: a part is not an NPU feature map (its channels
-// are not contiguous), so the slice stays.
+// UNPACK along the channels: the part is not a feature map in the output's
+// shape (its channels are not contiguous), so it is copied from a view in
+// the slice's own shape (1x2x2x1) into the output reshaped alike.
 // CHECK-LABEL: tir.func @main
-// CHECK:         tir.strided_slice
+// CHECK-NEXT:    %output0_1 = tir.decl_buffer %input0[1] strides [4, 6, 3, 1] : !tir.buffer<1x2x2x3xi8> -> !tir.buffer<1x2x2x1xi8>
+// CHECK-NEXT:    %0 = tir.reshape %output0 : !tir.buffer<1x2x2xi8> -> !tir.buffer<1x2x2x1xi8>
+// CHECK-NEXT:    tir.copy ins(%output0_1 : {{.*}}) outs(%0 : !tir.buffer<1x2x2x1xi8>)
 // NPU-LABEL: tir.func @main
-// NPU:         tir.strided_slice {{.*}}npu_cpu
+// NPU:         npu.pooling {pool_type = "max", ifm = #npu.feature_map<int8, [2, 2, 1], region = 1, address = 1, strides = [6, 3, 1]>
 tir.func @main(%input0 : !tir.buffer<1x2x2x3xi8>, %output0 : !tir.buffer<1x2x2xi8>) {
   tir.strided_slice ins(%input0 : !tir.buffer<1x2x2x3xi8>) outs(%output0 : !tir.buffer<1x2x2xi8>) {begin = array<i64: 0, 0, 0, 1>, strides = array<i64: 1, 1, 1, 1>, size = array<i64: 1, 2, 2, 1>}
+}
+
+// -----
+
+// A stride of 2 along the width is a feature-map stride; a reversed height
+// is not: that slice stays, and stays on the CPU.
+// CHECK-LABEL: tir.func @main
+// CHECK-NEXT:    %output0_1 = tir.decl_buffer %input0[0] strides [12, 8, 4, 1] : !tir.buffer<1x3x4x2xi8> -> !tir.buffer<1x3x2x2xi8>
+// CHECK-NEXT:    tir.copy
+// CHECK-NEXT:    tir.strided_slice
+// NPU-LABEL: tir.func @main
+// NPU:         tir.strided_slice {{.*}}npu_cpu = "strided_slice: a negative stride (the NPU reads feature maps forwards)"
+// NPU:         npu.pooling {pool_type = "max", ifm = #npu.feature_map<int8, [3, 2, 2], region = 1, strides = [8, 4, 1]>
+tir.func @main(%input0 : !tir.buffer<1x3x4x2xi8>, %output0 : !tir.buffer<1x3x2x2xi8>, %output1 : !tir.buffer<1x3x4x2xi8>) {
+  tir.strided_slice ins(%input0 : !tir.buffer<1x3x4x2xi8>) outs(%output0 : !tir.buffer<1x3x2x2xi8>) {begin = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1, 2, 1>, size = array<i64: 1, 3, 2, 2>}
+  tir.strided_slice ins(%input0 : !tir.buffer<1x3x4x2xi8>) outs(%output1 : !tir.buffer<1x3x4x2xi8>) {begin = array<i64: 0, 2, 0, 0>, strides = array<i64: 1, -1, 1, 1>, size = array<i64: 1, 3, 4, 2>}
 }
 
 // -----
@@ -104,6 +123,8 @@ tir.func @main(%input0 : !tir.buffer<1x2x2x3xi8>, %output0 : !tir.buffer<1x2x2xi
 // int32 data: the NPU does not copy it, the concatenation stays.
 // CHECK-LABEL: tir.func @main
 // CHECK:         tir.concatenation
+// NPU-LABEL: tir.func @main
+// NPU:         tir.concatenation {{.*}}npu_cpu = "concatenation: int32 data
 tir.func @main(%input0 : !tir.buffer<2x3xi32>, %input1 : !tir.buffer<2x3xi32>, %output0 : !tir.buffer<2x6xi32>) {
   tir.concatenation ins(%input0, %input1 : !tir.buffer<2x3xi32>, !tir.buffer<2x3xi32>) outs(%output0 : !tir.buffer<2x6xi32>) {axis = 1}
 }

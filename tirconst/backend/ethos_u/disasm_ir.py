@@ -278,6 +278,9 @@ def _block_props(d: DecodedOp, streams: _Streams) -> dict:  # type: ignore[type-
     return props
 
 
+_GLOBAL_SCALE = (api.NpuPoolingOp.AVERAGE, api.NpuPoolingOp.REDUCE_SUM)
+
+
 def npu_op(d: DecodedOp, streams: _Streams) -> Operation:
     """The npu op of one decoded operation."""
     op = d.op
@@ -297,7 +300,13 @@ def npu_op(d: DecodedOp, streams: _Streams) -> Operation:
     ofm_scale = d.ofm_scale if d.ofm_scale is not None else (1, 0)
     if isinstance(op, api.NpuPoolingOperation):
         props["pool_type"] = StringAttr(_POOL[op.sub_op_type])
-        props["ofm_scale"] = _ints(ofm_scale)
+        # Vela programs OFM_SCALE only for an unpadded average or sum (its
+        # use_global_scale); otherwise the register holds an earlier op's
+        # value, which the pooling does not use
+        pad = op.padding
+        padded = pad is not None and any((pad.top, pad.left, pad.bottom, pad.right))
+        if op.sub_op_type in _GLOBAL_SCALE and not padded:
+            props["ofm_scale"] = _ints(ofm_scale)
         return PoolingOp.create(properties=props)
     assert isinstance(op, api.NpuElementWiseOperation)
     kind = _ELEMENTWISE.get(op.sub_op_type)
