@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -321,3 +322,37 @@ def test_views_module() -> None:
         (96, 24, 6, 1),
     )
     assert place_of(w) is None and isinstance(w.owner, AllocateOp)
+
+
+def _softmax(g: Graph, x: int) -> int:
+    y = g.tensor(T(g.tensors[x].shape, np.int8, 1 / 256, -128))
+    g.ops.append(Op("SOFTMAX", [x], [y], ("SoftmaxOptions", {"Beta": 1.0})))
+    return y
+
+
+@pytest.mark.parametrize("where", ["between", "after"])
+def test_cpu_operator_beside_a_concatenation(tmp_path: Path, where: str) -> None:
+    """A CPU operator (SOFTMAX) between a part's producer and the
+    concatenation: the part crosses NPU segments as a model tensor, so it is
+    not written in place but copied; a CPU operator reading the
+    concatenated tensor reads it whole. Either way exact from the file."""
+    g = Graph(np.random.default_rng(3))
+    q = (1 / 256, -128)
+    qx = _q(g.rng)
+    x = g.input((1, 4, 4, 3), qx)
+    a = g.conv(x, qx, 5, q)
+    if where == "between":
+        b = _softmax(g, g.input((1, 4, 4, 2), _q(g.rng)))
+    else:
+        b = g.conv(x, qx, 2, q)
+    cat = g.tensor(T((1, 4, 4, 7), np.int8, *q))
+    opts = ("ConcatenationOptions", {"Axis": 3})
+    g.ops.append(Op("CONCATENATION", [a, b], [cat], opts))
+    last = g.conv(cat, q, 4, _q(g.rng)) if where == "between" else _softmax(g, cat)
+    model, written, remarks = compiled(tmp_path, where, g.build([last]))
+    assert remarks and all("softmax" in r for r in remarks)
+    assert assert_device_exact(model, written, seeds=(0, 1)) == (
+        2 if where == "between" else 1
+    )
+    assert_program_equals_litert(model, 0)
+    _no_data_ops(model)

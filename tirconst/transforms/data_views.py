@@ -248,6 +248,8 @@ def _producer(
             return None
     if sum(1 for u in x.uses if u.operation is concat) != 1:
         return None
+    if not _one_segment([u.operation for u in x.uses]):
+        return None
     return producer
 
 
@@ -289,6 +291,7 @@ def _slice(op: StridedSliceOp) -> bool:
             _reads_view(u.operation, dense) for u in y.uses if u.operation is not op
         )
         and _unwritten_after(src.root, op)
+        and _one_segment([u.operation for u in y.uses])
     ):
         view = _make_view(src.root, offset, strides, y, op)
         y.replace_all_uses_with(view)
@@ -310,6 +313,28 @@ def _slice(op: StridedSliceOp) -> bool:
     copy = CopyOp.create_op([src_view], dst)
     _keep(op, copy)
     Rewriter.replace_op(op, copy)
+    return True
+
+
+def _one_segment(ops: list[Operation]) -> bool:
+    """Whether `ops` (in one block) will run in one NPU segment: nothing
+    between the first and the last stays on the CPU. A tensor that crosses
+    segments is a model tensor the packager places densely, so a view of
+    another tensor's bytes must not cross."""
+    block = ops[0].parent_block()
+    if block is None or any(o.parent_block() is not block for o in ops):
+        return False
+    index = {o: i for i, o in enumerate(block.ops)}
+    lo, hi = min(index[o] for o in ops), max(index[o] for o in ops)
+    for o in list(block.ops)[lo : hi + 1]:
+        if isinstance(o, ConcatenationOp | StridedSliceOp):
+            continue  # this pass makes the others addresses or NPU copies
+        if isinstance(o, OperatorOp):
+            if o not in ops and npu_reason(o) is not None:
+                return False
+        elif not (is_view(o) or isinstance(o, AllocateOp | AllocateConstOp)):
+            if o.regions or any(isinstance(v.type, BufferType) for v in o.operands):
+                return False  # a loop, a load or store, a call: CPU work
     return True
 
 
