@@ -173,15 +173,17 @@ def test_concatenation_of_npu_ops(
 @given(
     seed=st.integers(0, 2**32 - 1),
     axis=st.integers(1, 3),
-    opcode=st.sampled_from(["SPLIT", "SPLIT_V", "SLICE", "STRIDED_SLICE"]),
+    opcode=st.sampled_from(["SPLIT", "SPLIT_V", "SLICE", "STRIDED_SLICE", "UNPACK"]),
     produced=st.booleans(),
 )
 def test_split_read_in_place(
     tmp_path: Path, seed: int, axis: int, opcode: str, produced: bool
 ) -> None:
-    """SPLIT, SPLIT_V, SLICE and STRIDED_SLICE (stride 1, or 2 across H/W)
-    of a model input or of an NPU op's result, each part read by an NPU op:
-    one NPU segment, the parts read in place, equal to LiteRT."""
+    """SPLIT, SPLIT_V, SLICE, STRIDED_SLICE (stride 1, or 2 across H/W) and
+    UNPACK of a model input or of an NPU op's result, each part read by an
+    NPU op (an UNPACK's 3-D parts by an ADD): one NPU segment, the parts
+    read in place (or, an UNPACK of the channels, copied by the NPU), equal
+    to LiteRT."""
     rng = np.random.default_rng(seed)
     g = Graph(rng)
     q = _q(rng)
@@ -189,7 +191,17 @@ def test_split_read_in_place(
     x = _producer(g, tuple(shape), q, "CONV_2D" if produced else "input")
     d = shape[axis]
     outs: list[int] = []
-    if opcode in ("SPLIT", "SPLIT_V"):
+    if opcode == "UNPACK":
+        parts = []
+        for _ in range(d):
+            p = list(shape)
+            del p[axis]
+            parts.append(g.tensor(T(tuple(p), np.int8, *q)))
+        opts = ("UnpackOptions", {"Num": d, "Axis": axis})
+        g.ops.append(Op("UNPACK", [x], parts, opts))
+        for p in parts:
+            outs.append(g.add(p, p, q, q, _q(rng)))
+    elif opcode in ("SPLIT", "SPLIT_V"):
         if opcode == "SPLIT":
             n = next(k for k in (3, 2, 1) if d % k == 0)
             sizes = [d // n] * n
@@ -234,7 +246,7 @@ def test_split_read_in_place(
             opts = ("StridedSliceOptions", {"BeginMask": 0, "EndMask": 0})
             g.ops.append(Op("STRIDED_SLICE", [x, b, e, st_], [part], opts))
         parts = [part]
-    for p in parts:
+    for p in parts if opcode != "UNPACK" else []:
         qo = _q(rng)
         if rng.integers(0, 2):
             outs.append(g.conv(p, q, int(rng.integers(1, 4)), qo))

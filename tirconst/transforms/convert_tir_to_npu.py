@@ -407,15 +407,26 @@ class Lowerer:
             return [npu.DmaOp.create(properties={"src": src, "dest": dest})]
         except StaysOnCpu as dma:
             why = str(dma)
-        shape = tuple(_btype(op.output).get_shape())
-        if tuple(_btype(op.input).get_shape()) != shape:
-            raise StaysOnCpu(f"{why}; and the shapes differ (no pooling copy)")
+        shape: tuple[int, ...] | None = tuple(_btype(op.output).get_shape())
+        if tuple(_btype(op.input).get_shape()) != shape or not hwc(shape):
+            # dense on both sides (a RESHAPE into a model output): the same
+            # bytes seen as one feature map shape
+            dense = all(self.place(op, v).strides is None for v in op.operands)
+            shapes: list[tuple[int, ...]] = []
+            for t in (_btype(op.output), _btype(op.input)):
+                dims = tuple(t.get_shape())
+                shapes.append(dims)  # either side's shape, or rows of its last
+                if dims:
+                    shapes.append((t.num_elements // dims[-1], dims[-1]))
+            shape = next((tuple(s) for s in shapes if hwc(s)), None)
+            if not dense or shape is None:
+                raise StaysOnCpu(f"{why}; and the shapes differ (no pooling copy)")
         if str(_btype(op.input).dtype) not in ("int8", "int16"):
             raise StaysOnCpu(f"{why}; and a pooling copy takes int8 or int16")
         props = {
             "pool_type": StringAttr("max"),
-            "ifm": self.feature_map(op, op.input, None, 0),
-            "ofm": self.feature_map(op, op.output, None, 0),
+            "ifm": self.feature_map(op, op.input, None, 0, shape),
+            "ofm": self.feature_map(op, op.output, None, 0, shape),
             "kernel": npu.KernelAttr.make(size=(1, 1)),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
         }
