@@ -22,7 +22,10 @@ exists the Vela side is printed alone, with a note.
 (`verify_compiled`, seed 0). `--networks` runs the generated networks of
 models/networks/ (issue 25) instead of the bundled models.
 
-    python bench/compile.py [--networks] [--models NAME ...]
+    python bench/compile.py [--networks] [--models NAME ...] [--files MODEL.tflite ...]
+
+`--files` compiles the given models instead of the bundled ones (e.g. the
+data-movement models `bench/data_views.py` writes).
 """
 
 from __future__ import annotations
@@ -168,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the generated networks of models/networks/ instead",
     )
+    ap.add_argument("--files", nargs="*", default=[], help="other .tflite models")
     args = ap.parse_args(argv)
     pool = (
         sorted((MODELS / "networks").glob("*.tflite"))
@@ -175,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         else bundled_models()
     )
     models = [m for m in pool if not args.models or m.stem in args.models]
+    if args.files:
+        models = [Path(f) for f in args.files]
     compile_model, note = tirconst_side()
     head = line(
         "model",
