@@ -932,7 +932,12 @@ def _resize_bilinear(op: ResizeBilinearOp) -> str | None:
 
 @npu_support(ConcatenationOp, StridedSliceOp)
 def _data_movement(op: ConcatenationOp | StridedSliceOp) -> str | None:
-    """What `tir-data-views` leaves: it makes every other one addresses."""
+    """int8/int16 concatenation and slices with positive strides (SPLIT,
+    SPLIT_V, SLICE, STRIDED_SLICE, UNPACK) of NPU feature maps become
+    addressing in tir-data-views: producers write their slice of the
+    concatenated tensor, consumers read theirs in place, else an NPU copy
+    between strided feature maps. 32-bit data, negative strides and parts
+    that are no NPU feature map stay on the CPU."""
     name = op.name[4:]
     dtype = str(op.buffer_type(op.output).dtype)
     if dtype not in ("int8", "int16"):

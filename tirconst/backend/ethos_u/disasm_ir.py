@@ -278,8 +278,6 @@ def _block_props(d: DecodedOp, streams: _Streams) -> dict:  # type: ignore[type-
     return props
 
 
-
-
 def npu_op(d: DecodedOp, streams: _Streams) -> Operation:
     """The npu op of one decoded operation."""
     op = d.op
