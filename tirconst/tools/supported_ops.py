@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tirconst.core.diagnostics import ToolError
+from tirconst.core.diagnostics import ToolError, error_line
 from tirconst.core.files import atomic_output
 
 COMMAND = "python -m tirconst.tools.supported_ops"
@@ -221,7 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         if current != text:
             print(
-                f"supported_ops: error: {args.output} is stale: run `{COMMAND}`",
+                error_line(
+                    f"{args.output} is stale: run `{COMMAND}`",
+                    "supported_ops",
+                ),
                 file=sys.stderr,
             )
             return 1
