@@ -211,10 +211,7 @@ def npu_reason(op: Operation) -> str | None:
 
 @npu_support(SoftmaxOp)
 def _softmax(op: SoftmaxOp) -> str | None:
-    return (
-        "softmax: LiteRT's reference softmax is a float-table algorithm, not "
-        "bit-exact on the NPU"
-    )
+    return "softmax: no NPU lowering yet"
 
 
 @npu_support(QuantizeOp, DequantizeOp)

@@ -388,15 +388,19 @@ class _TableOp(OperatorOp):
     quant={"input_scale": Scale, "input_zp": ZeroPoint},
 )
 class SoftmaxOp(_TableOp):
-    """TFLite int8 SOFTMAX along the last axis, as LiteRT's reference resolver
-    runs it: `table[i]` is exp(-i * input_scale * beta) in float32; per row,
-    e = table[max - x], out = round(e / (sum(e) * output_scale)) + output_zp,
-    saturated to int8. TFLite requires output scale 1/256 and zero point -128.
+    """TFLite int8 SOFTMAX along the last axis, as LiteRT's reference kernel
+    computes it (TFLite's integer algorithm, gemmlowp fixed point):
+    `table[i]` is exp((i − 255) · input_scale · beta) in Q0.31 (int32; 0
+    below the reference's diff_min); per row, e = table[x − max + 255], the
+    sum of e / 2^12 rounded (Q12.19), its fixed-point reciprocal, and
+    out = round(reciprocal · e / 2^(35 − clz(sum) + 31)) + output_zp,
+    saturated to int8 (kernels.softmax). TFLite requires output scale 1/256
+    and zero point −128. The table is what Vela's NPU softmax looks up.
 
     Example:
-        tir.func @f(%x : !tir.buffer<1x10xi8>, %exp : !tir.buffer<256xf32>,
+        tir.func @f(%x : !tir.buffer<1x10xi8>, %exp : !tir.buffer<256xi32>,
                     %y : !tir.buffer<1x10xi8>) {
-          tir.softmax ins(%x, %exp : !tir.buffer<1x10xi8>, !tir.buffer<256xf32>)
+          tir.softmax ins(%x, %exp : !tir.buffer<1x10xi8>, !tir.buffer<256xi32>)
               outs(%y : !tir.buffer<1x10xi8>)
               {output_scale = 0.00390625 : f32, output_zp = -128,
                input_scale = 0.1 : f32, input_zp = 0}
@@ -405,7 +409,7 @@ class SoftmaxOp(_TableOp):
 
     name = "tir.softmax"
 
-    TABLE_DTYPE: ClassVar[str] = "float32"
+    TABLE_DTYPE: ClassVar[str] = "int32"
 
 
 @operator_op(
