@@ -507,6 +507,7 @@ def _softmax_row_reference(row: list[int], exp_lut: list[int]) -> list[int]:
     ssm1 = i32((u << clz) - (1 << 31))
     s = ssm1 + (1 << 31) - 1
     half = (s + 1) // 2 if s >= 0 else -((1 - s) // 2)
+
     def mul(a: int, b: int) -> int:
         return int(vfp.saturating_rounding_mul32(a, b))
 
