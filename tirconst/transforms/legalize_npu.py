@@ -10,6 +10,9 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   is on the NPU: a `tir.depthwise_conv2d` of an all-ones filter whose
   per-channel multiplier is the mean's readapted one (docs/ethos-u.md's "depthwise
   sum then multiply", the multiply folded into the requantization).
+- A `tir.softmax` the NPU can run gets its NPU buffers: the table with the
+  NPU sequence's int32 constants appended, and a workspace allocation for
+  its int32 intermediates (planned like any buffer).
 - A `tir.depthwise_conv2d` of one input channel with depth multiplier M
   (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
@@ -25,10 +28,17 @@ from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
+from xdsl.dialects.builtin import DenseArrayBase, IntegerType, ModuleOp, i64
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
+from tirconst.analysis.npu_support import (
+    SOFTMAX_CONSTANTS,
+    SOFTMAX_TABLE_WORDS,
+    softmax_rows,
+    softmax_shape_reason,
+    softmax_workspace,
+)
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
@@ -38,6 +48,7 @@ from tirconst.dialects.tir import (
     MeanOp,
     PadOp,
     ReshapeOp,
+    SoftmaxOp,
 )
 from tirconst.dialects.tir.buffers import ConstantOp
 from tirconst.dialects.tir.types import BufferType
@@ -182,6 +193,63 @@ def _mean_as_depthwise(op: MeanOp) -> bool:
     return True
 
 
+def _softmax_for_npu(op: SoftmaxOp) -> bool:
+    """Give a softmax the NPU can run what its NPU sequence needs as tir
+    buffers: the table with the sequence's int32 constants appended (a new
+    flash constant) and a workspace allocation for its int32 intermediates,
+    which tiling and the memory planner see and place like any buffer (the
+    sequence itself is emitted by convert-tir-to-npu). True if done."""
+    if op.workspace is not None or softmax_shape_reason(op) is not None:
+        return False
+    src = op.table.owner
+    if not isinstance(src, AllocateConstOp) or src.constant_op() is None:
+        return False
+    table = np.asarray(src.data).reshape(-1)  # type: ignore[union-attr]
+    if table.size != 256:
+        return False
+    module = op.get_toplevel_object()
+    if not isinstance(module, ModuleOp):
+        return False
+    extra = np.array(SOFTMAX_CONSTANTS, np.int64).astype(np.int32)
+    data = np.concatenate([table.astype(np.int32), extra])
+    assert data.size == SOFTMAX_TABLE_WORDS
+    symbol = src.properties.get("symbol")
+    base = f"{symbol.root_reference.data}_npu" if symbol else "softmax_npu"  # type: ignore[attr-defined]
+    name = _fresh_name(module, base)
+    module.body.block.insert_op_before(
+        ConstantOp(name, data), module.body.block.first_op
+    )  # type: ignore[arg-type]
+    block = op.parent_block()
+    assert block is not None
+    alloc = AllocateConstOp(name, BufferType(data.shape, src.buffer_type.element_type))
+    block.insert_op_before(alloc, op)
+    rows, channels = softmax_rows(op)
+    size = softmax_workspace(rows, channels)[1]
+    ws = AllocateOp(BufferType((size,), IntegerType(8)))
+    block.insert_op_before(ws, op)
+    new = SoftmaxOp.create(
+        operands=[op.input, alloc.results[0], ws.results[0], op.output],
+        properties=dict(op.properties),
+        attributes=dict(op.attributes),
+    )
+    block.insert_op_before(new, op)
+    op.detach()
+    op.erase()
+    if not src.results[0].uses:
+        old = src.constant_op()
+        src.detach()
+        src.erase()
+        if old is not None and not any(
+            isinstance(o, AllocateConstOp)
+            and o.symbol is not None
+            and o.symbol.root_reference.data == old.sym_name.data
+            for o in module.walk()
+        ):
+            old.detach()
+            old.erase()
+    return True
+
+
 def _fresh_name(module: ModuleOp, base: str) -> str:
     names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
     name, k = base, 0
@@ -215,6 +283,9 @@ class LegalizeNpuPass(ModulePass):
             for o in list(func.walk()):
                 if isinstance(o, PadOp) and o.parent is not None:
                     _fold_pad(o)
+            for o in list(func.walk()):
+                if isinstance(o, SoftmaxOp) and o.parent is not None:
+                    _softmax_for_npu(o)
 
 
 __all__ = ["LegalizeNpuPass"]

@@ -2,7 +2,8 @@
 // pool (clamp as real bounds), requantize (1x1 average pool with an explicit
 // scale), add (the broadcast operand second: reversed), logistic (table DMA
 // into the lookup memory, then an identity pool with the table), then
-// softmax stays on the CPU and splits the function into two NPU segments; a
+// softmax without its NPU workspace (tir-legalize-npu did not run) stays on
+// the CPU and splits the function into two NPU segments; a
 // 16-byte copy is a DMA, an 8-byte one stays on the CPU. The lowered program
 // equals the tir one bit for bit, and Vela's generator accepts the streams
 // (tirconst-disasm reads them back: tested in pytest).
@@ -14,7 +15,7 @@
 // RUN: tirconst-opt %s -p 'convert-tir-to-npu{remarks=false}' -o /dev/null 2>%t.quiet && test ! -s %t.quiet
 
 // SAME: equivalent: @main
-// REMARK: convert-tir-to-npu: remark: 'tir.softmax' op in @main stays on the CPU: softmax: no NPU lowering yet
+// REMARK: convert-tir-to-npu: remark: 'tir.softmax' op in @main stays on the CPU: softmax: no NPU workspace and constants (run tir-legalize-npu)
 // REMARK-NEXT: convert-tir-to-npu: remark: 'tir.copy' op in @main stays on the CPU: DMA source at byte 584 of 8 bytes: the NPU's DMA needs 16-byte aligned addresses and lengths
 
 // CHECK:      tir.func @main
