@@ -54,9 +54,16 @@ def test_built_model_device_exact(tmp_path: Path, case: str, seed: int) -> None:
     else on the CPU with a remark, and no segment in the file."""
     rng = np.random.default_rng([seed, sorted(CASES).index(case), 7])
     model, written, remarks = compiled(tmp_path, case, build_tflite(*CASES[case](rng)))
-    if assert_device_exact(model, written) == 0:
+    segments = assert_device_exact(model, written)
+    if segments == 0:
         assert remarks, f"{case}: no NPU segment and no remark saying why"
+    if case in ON_THE_NPU:
+        assert segments == 1 and not remarks, f"{case}: {remarks}"
     assert_program_equals_litert(model, seed)
+
+
+ON_THE_NPU = {"softmax"}
+"""Cases that must run on the NPU, whole."""
 
 
 def assert_program_equals_litert(model: Path, seed: int) -> None:

@@ -117,6 +117,8 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     MaxPool2DOp: Kernel(kernels.max_pool2d),
     PadOp: Kernel(kernels.pad),
     MeanOp: Kernel(kernels.mean, output_shape=True),
+    # the NPU workspace, when present, goes to the kernel, which ignores it
+    SoftmaxOp: Kernel(kernels.softmax, keywords=("exp_table", "workspace")),
     LogisticOp: Kernel(kernels.logistic, keywords=("table",)),
     QuantizeOp: Kernel(kernels.quantize),
     RequantizeOp: Kernel(kernels.quantize),  # int8 -> int8: TFLite's QUANTIZE
@@ -184,26 +186,6 @@ def kernel_operator(op: OperatorOp) -> Callable[..., None]:
 
 for _cls in KERNELS:
     implements(_cls)(kernel_operator)
-
-
-@implements(SoftmaxOp)
-def softmax_operator(op: SoftmaxOp) -> Callable[..., None]:
-    """`tir.softmax`: the kernel on the input and the table's first 256
-    entries (the exponentials); an NPU workspace operand is not read, and
-    the output is written."""
-    params = op.params()
-
-    def run(*bufs: Buffer) -> None:
-        x, table, out = bufs[0], bufs[1], bufs[-1]
-        try:
-            result = kernels.softmax(
-                x.array(), exp_table=table.array().reshape(-1)[:256], **params
-            )
-        except (ValueError, TypeError) as e:
-            raise op_failure(op, f"kernel softmax: {e}") from None
-        out.array()[...] = result.reshape(out.shape)
-
-    return run
 
 
 def _decoded_weights(op: OperatorOp, args: list[Any]) -> dict[str, Any] | None:

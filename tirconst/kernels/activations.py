@@ -46,6 +46,7 @@ def softmax(
     exp_table: np.ndarray,
     output_scale: float,
     output_zp: int,
+    workspace: np.ndarray | None = None,
 ) -> np.ndarray:
     """int8 softmax over the last axis, TFLite's integer algorithm.
 
@@ -58,6 +59,10 @@ def softmax(
     ``RoundingDivideByPOT(SRDHM(reciprocal, e), 35 − clz(sum)) + output_zp``
     clamped to int8. The output quantization must be 1/256, −128.
 
+    ``exp_table`` may hold more than 256 entries (tir-legalize-npu appends
+    the NPU's constants): the first 256 are used. ``workspace`` (the NPU
+    lowering's scratch) is not used.
+
     Where the sum reaches 2^28 (512 or more channels at the maximum) the
     final shift exceeds 31: gemmlowp asserts (LiteRT aborts); this kernel
     shifts by the larger amount.
@@ -66,8 +71,9 @@ def softmax(
     if x.dtype != np.int8:
         raise TypeError(f"input must be int8, got {x.dtype}")
     table = np.asarray(exp_table).reshape(-1)
-    if table.size != 256:
+    if table.size < 256:
         raise ValueError(f"exp_table must have 256 entries, got {table.size}")
+    table = table[:256]
     depth = x.shape[-1] if x.ndim else 1
     rows = x.reshape(-1, depth).astype(np.int64)
     e = table.astype(np.int64)[rows - rows.max(axis=1, keepdims=True) + 255]
