@@ -21,6 +21,7 @@ from tests.npu_encode import encode_module
 from tirconst.backend.ethos_u.vela_ops import driver_payload
 from tirconst.core.diagnostics import PassFailedAt
 from tirconst.dialects.npu import CommandStreamOp, InvokeOp
+from tirconst.frontend.tflite_params import softmax_exp_table
 from tirconst.interpreter.program import Program
 from tirconst.transforms.convert_tir_to_npu import ConvertTirToNpuPass
 from tirconst.transforms.legalize_npu import LegalizeNpuPass
@@ -271,11 +272,11 @@ def test_plan_reusing_a_dead_input_inside_a_run() -> None:
     the first pool): its allocation stays in the function and runs before the
     invoke, so %input0 is read by the stream but is not a checked operand;
     still one run, and equal to the placed tir program."""
-    exp = np.exp(-np.arange(256) * 0.1).astype(np.float32)
+    exp = softmax_exp_table(0.1, 1.0)
     text = f"""
 tir.pool @flash read_only alignment 16
 tir.pool @sram alignment 16
-tir.constant @exp = dense<{_hex(exp)}> : tensor<256xf32> at <@flash, 0>
+tir.constant @exp = dense<{_hex(exp)}> : tensor<256xi32> at <@flash, 0>
 tir.func @main(%input0 : !tir.buffer<1x4x4x16xi8>, %output0 : !tir.buffer<1x16xi8>)
     attributes {{param_placement = {{input0 = #tir.place<@sram, 0>,
                  output0 = #tir.place<@sram, 512>}}}} {{
@@ -288,8 +289,8 @@ tir.func @main(%input0 : !tir.buffer<1x4x4x16xi8>, %output0 : !tir.buffer<1x16xi
       {{window = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>,
        act_min = -128, act_max = 127}}
   %row = tir.reshape %q : !tir.buffer<1x1x1x16xi8> -> !tir.buffer<1x16xi8>
-  %e = tir.allocate_const @exp : !tir.buffer<256xf32>
-  tir.softmax ins(%row, %e : !tir.buffer<1x16xi8>, !tir.buffer<256xf32>) outs(%output0 : !tir.buffer<1x16xi8>)
+  %e = tir.allocate_const @exp : !tir.buffer<256xi32>
+  tir.softmax ins(%row, %e : !tir.buffer<1x16xi8>, !tir.buffer<256xi32>) outs(%output0 : !tir.buffer<1x16xi8>)
       {{output_scale = 0.00390625 : f32, output_zp = -128, input_scale = 0.1 : f32, input_zp = -128}}
 }}
 """

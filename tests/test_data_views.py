@@ -344,7 +344,8 @@ def _softmax(g: Graph, x: int) -> int:
 
 @pytest.mark.parametrize("where", ["between", "after"])
 def test_cpu_operator_beside_a_concatenation(tmp_path: Path, where: str) -> None:
-    """A CPU operator (SOFTMAX) between a part's producer and the
+    """A CPU operator (a SOFTMAX over more than 256 channels, which the NPU
+    sequence does not take) between a part's producer and the
     concatenation: the part crosses NPU segments as a model tensor, so it is
     not written in place but copied; a CPU operator reading the
     concatenated tensor reads it whole. Either way exact from the file."""
@@ -353,11 +354,12 @@ def test_cpu_operator_beside_a_concatenation(tmp_path: Path, where: str) -> None
     qx = _q(g.rng)
     x = g.input((1, 4, 4, 3), qx)
     a = g.conv(x, qx, 5, q)
+    wide = 260  # channels: more than the NPU softmax's 256
     if where == "between":
-        b = _softmax(g, g.input((1, 4, 4, 2), _q(g.rng)))
+        b = _softmax(g, g.input((1, 4, 4, wide), _q(g.rng)))
     else:
-        b = g.conv(x, qx, 2, q)
-    cat = g.tensor(T((1, 4, 4, 7), np.int8, *q))
+        b = g.conv(x, qx, wide, q)
+    cat = g.tensor(T((1, 4, 4, 5 + wide), np.int8, *q))
     opts = ("ConcatenationOptions", {"Axis": 3})
     g.ops.append(Op("CONCATENATION", [a, b], [cat], opts))
     last = g.conv(cat, q, 4, _q(g.rng)) if where == "between" else _softmax(g, cat)

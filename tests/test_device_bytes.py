@@ -21,6 +21,7 @@ from tests.test_tflite_litert import CASES, Op, T, build_tflite
 from tirconst.backend.ethos_u import verify
 from tirconst.backend.ethos_u.containers import read_tflite_segments
 from tirconst.backend.ethos_u.verify import verify_compiled
+from tirconst.frontend.importer import import_tflite
 from tirconst.interpreter import random_inputs, run_function
 from tirconst.tools import compile as compile_tool
 from tirconst.tools.compile import Compiler, compile_model
@@ -53,9 +54,16 @@ def test_built_model_device_exact(tmp_path: Path, case: str, seed: int) -> None:
     else on the CPU with a remark, and no segment in the file."""
     rng = np.random.default_rng([seed, sorted(CASES).index(case), 7])
     model, written, remarks = compiled(tmp_path, case, build_tflite(*CASES[case](rng)))
-    if assert_device_exact(model, written) == 0:
+    segments = assert_device_exact(model, written)
+    if segments == 0:
         assert remarks, f"{case}: no NPU segment and no remark saying why"
+    if case in ON_THE_NPU:
+        assert segments == 1 and not remarks, f"{case}: {remarks}"
     assert_program_equals_litert(model, seed)
+
+
+ON_THE_NPU = {"softmax"}
+"""Cases that must run on the NPU, whole."""
 
 
 def assert_program_equals_litert(model: Path, seed: int) -> None:
@@ -137,6 +145,53 @@ def test_random_pool_device_exact(tmp_path: Path, p: dict) -> None:
         assert remarks
 
 
+_SOFTMAX = st.fixed_dictionaries(
+    {
+        "lead": st.lists(st.integers(1, 4), min_size=0, max_size=3),
+        "c": st.one_of(st.integers(1, 300), st.sampled_from([1, 16, 255, 256, 257])),
+        "beta": st.one_of(st.floats(0.05, 3.0), st.sampled_from([1.0, 0.5, 2.0])),
+        "scale": st.floats(0.001, 1.0),
+        "zp": st.integers(-128, 127),
+    }
+)
+
+
+def softmax_model(p: dict) -> bytes:
+    shape = (*p["lead"], p["c"])
+    s = float(np.float32(p["scale"]))
+    tensors = [T(shape, np.int8, s, p["zp"]), T(shape, np.int8, 1 / 256, -128)]
+    beta = float(np.float32(p["beta"]))
+    op = Op("SOFTMAX", [0], [1], ("SoftmaxOptions", {"Beta": beta}))
+    return build_tflite(tensors, [op], [0], [1])
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(p=_SOFTMAX)
+def test_random_softmax_device_exact(tmp_path: Path, p: dict) -> None:
+    """int8 SOFTMAX of rank 1..4, 1..300 channels, any beta, input scale and
+    zero point: on the NPU (Vela's integer sequence) up to 256 channels,
+    compiled, disassembled from the written file, run, equal to LiteRT on 3
+    seeds; the whole compiled program equals LiteRT, and the tir program
+    equals its lowering in the interpreters; over 256 channels it stays on
+    the CPU with a remark saying why."""
+    model, written, remarks = compiled(tmp_path, "sm", softmax_model(p))
+    segments = assert_device_exact(model, written)
+    if p["c"] <= 256:
+        assert segments == 1 and not remarks, remarks
+    else:
+        assert segments == 0 and any("softmax over" in r for r in remarks)
+    assert_program_equals_litert(model, 0)
+    source = import_tflite(model)
+    lowered, _ = Compiler(model, "ethos-u55-128", None).run()
+    inputs = random_inputs(source, seed=1)
+    want, got = run_function(source, inputs), run_function(lowered, inputs)
+    assert np.array_equal(want["output0"], got["output0"])
+
+
 @settings(max_examples=20, deadline=None)
 @given(
     s_in=st.floats(0.001, 1.0),
@@ -210,7 +265,8 @@ def test_verify_option(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ig
 
 
 def test_verify_without_npu_segment(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    tensors = [T((2, 256), np.int8, 0.1, 0), T((2, 256), np.int8, 1 / 256, -128)]
+    # Over 256 channels the softmax stays on the CPU.
+    tensors = [T((2, 300), np.int8, 0.1, 0), T((2, 300), np.int8, 1 / 256, -128)]
     model = tmp_path / "sm.tflite"
     model.write_bytes(
         build_tflite(

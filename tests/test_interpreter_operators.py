@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tirconst.frontend.tflite_params import softmax_exp_table
 from tirconst.interpreter import InterpreterError, run_function
 
 ONE = "multiplier = array<i32: 1073741824>, shift = array<i32: 1>"
@@ -257,22 +258,22 @@ def out_of(src, inputs):
 
 
 SOFTMAX = func(
-    {"x": "1x3xi8", "t": "256xf32", "y": "1x3xi8"},
+    {"x": "1x3xi8", "t": "256xi32", "y": "1x3xi8"},
     """
-  tir.softmax ins(%x, %t : !tir.buffer<1x3xi8>, !tir.buffer<256xf32>)
+  tir.softmax ins(%x, %t : !tir.buffer<1x3xi8>, !tir.buffer<256xi32>)
       outs(%y : !tir.buffer<1x3xi8>)
       {output_scale = 0.00390625 : f32, output_zp = -128}""",
 )
 
 
 def test_softmax():
-    table = np.exp(-np.arange(256, dtype=np.float32) / 4).astype(np.float32)
+    table = softmax_exp_table(0.25, 1.0)
     # Equal inputs: each gets 1/3, i.e. 256/3 = 85.3 -> 85, minus 128.
     assert out_of(SOFTMAX, {"x": i8([[7, 7, 7]]), "t": table}).tolist() == [[-43] * 3]
     # A table that is 0 beyond distance 0: the max takes everything (256 - 128
     # saturates to 127), the others get 0 - 128.
-    table = np.zeros(256, np.float32)
-    table[0] = 1
+    table = np.zeros(256, np.int32)
+    table[255] = 2**31 - 1
     assert out_of(SOFTMAX, {"x": i8([[5, 0, -3]]), "t": table}).tolist() == [
         [127, -128, -128]
     ]

@@ -563,8 +563,9 @@ def test_mean() -> None:
 
 def test_softmax_table() -> None:
     table = softmax_exp_table(0.1, 1.0)
-    assert table.dtype == np.float32 and table[0] == 1.0
-    assert np.all(np.diff(table) <= 0)
+    # int32 Q0.31 exponentials indexed by the difference to the row max + 255
+    assert table.dtype == np.int32 and table[255] == 2**31 - 1
+    assert np.all(np.diff(table.astype(np.int64)) >= 0)
     kw = dict(exp_table=table, output_scale=1 / 256, output_zp=-128)
     # 4 equal logits: 1 / (4 / 256) = 64 -> -128 + 64
     assert K.softmax(_i8([[9, 9, 9, 9]]), **kw).tolist() == [[-64] * 4]
@@ -572,6 +573,17 @@ def test_softmax_table() -> None:
     assert K.softmax(_i8([[127, -128]]), **kw).tolist() == [[127, -128]]
     # two equal + much smaller: 128 each -> 0
     assert K.softmax(_i8([[100, 100, -128]]), **kw).tolist() == [[0, 0, -128]]
+
+
+def test_softmax_is_the_integer_algorithm() -> None:
+    """A row where TFLite's float-table softmax (optimized kernels) gives 11
+    and the integer reference kernel, which LiteRT's BUILTIN_REF runs, 10."""
+    row = [32, -48, -16, 16, 80, -64, 16, 96, -48, -48, 16, -112, -96, 112, 16]
+    row += [32, -128, 0, 16, -16, -112, 48, -80, 0, 16, -80, 0, -32, -80, -32]
+    row += [-48, 0, -112, 16, 48]
+    table = softmax_exp_table(float(np.float32(0.1)), 0.5)
+    out = K.softmax(_i8([row]), exp_table=table, output_scale=1 / 256, output_zp=-128)
+    assert out[0, 13] == 10
 
 
 def test_logistic_table() -> None:

@@ -490,26 +490,61 @@ def test_mean(
     np.testing.assert_array_equal(got, want)
 
 
+def _softmax_row_reference(row: list[int], exp_lut: list[int]) -> list[int]:
+    """TFLite's integer int8 softmax of one row on Python integers, built
+    from Vela's independent gemmlowp helpers (ethosu.vela.fp_math)."""
+    from ethosu.vela import fp_math as vfp
+
+    def i32(v: int) -> int:
+        v = int(v) & 0xFFFFFFFF
+        return v - (1 << 32) if v >= 1 << 31 else v
+
+    mx = max(row)
+    exps = [i32(exp_lut[int(v) - mx + 255]) for v in row]
+    total = i32(sum(int(vfp.rounding_divide_by_pot(e, 12)) for e in exps))
+    u = total & 0xFFFFFFFF
+    clz = 32 - u.bit_length()
+    ssm1 = i32((u << clz) - (1 << 31))
+    s = ssm1 + (1 << 31) - 1
+    half = (s + 1) // 2 if s >= 0 else -((1 - s) // 2)
+
+    def mul(a: int, b: int) -> int:
+        return int(vfp.saturating_rounding_mul32(a, b))
+
+    def pot(a: int, n: int) -> int:
+        return int(vfp.saturating_rounding_multiply_by_pot(a, n))
+
+    x = i32(1515870810 + mul(half, -1010580540))
+    for _ in range(3):
+        one_minus = i32((1 << 29) - mul(half, x))
+        x = i32(x + pot(mul(x, one_minus), 2))
+    recip = pot(x, 1)
+    out = []
+    for e in exps:
+        p = mul(recip, e)  # Q0.31 product
+        n = 12 - clz + 31 - 8
+        q = (p + (1 << (n - 1))) >> n if p >= 0 else -((-p + (1 << (n - 1)) - 1) >> n)
+        out.append(clamp(q - 128, -128, 127))
+    return out
+
+
 @given(
     hnp.array_shapes(min_dims=1, max_dims=3, max_side=6).flatmap(arrays_i8),
     st.floats(0.01, 1.0),
     st.sampled_from([1.0, 0.5, 2.0]),
 )
 def test_softmax(x: np.ndarray, input_scale: float, beta: float) -> None:
+    from ethosu.vela.softmax import SoftMax
+
+    input_scale = float(np.float32(input_scale))
     table = softmax_exp_table(input_scale, beta)
+    # The int32 exponentials equal the table Vela builds for its NPU softmax.
+    vela = SoftMax(None).generate_exp_table(beta, input_scale)
+    assert table.tolist() == [v - (1 << 32) if v >= 1 << 31 else v for v in vela]
     got = K.softmax(x, exp_table=table, output_scale=1 / 256, output_zp=-128)
-    out_scale = np.float32(1 / 256)
     want = np.zeros_like(x)
     for idx in np.ndindex(*x.shape[:-1]):
-        row = [int(v) for v in x[idx]]
-        mx = max(row)
-        total = np.float32(0)
-        for v in row:  # float32, left to right
-            total = np.float32(total + table[mx - v])
-        inv = np.float32(np.float32(1) / np.float32(total * out_scale))
-        for j, v in enumerate(row):
-            prob = float(np.float32(table[mx - v] * inv))
-            want[idx + (j,)] = clamp(round_half_away(prob) - 128, -128, 127)
+        want[idx] = _softmax_row_reference([int(v) for v in x[idx]], vela)
     np.testing.assert_array_equal(got, want)
 
 

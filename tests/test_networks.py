@@ -43,16 +43,7 @@ BLOCKED = {
 """Network -> the operator the importer refuses (its error names it)."""
 
 MORE_CPU_THAN_VELA = {
-    "conv1d": "SOFTMAX",
-    "ds_cnn": "SOFTMAX",
-    "efficientnet_block": "SOFTMAX",
-    "gru": "SOFTMAX",
-    "mobilenet_v1": "SOFTMAX",
-    "mobilenet_v2": "SOFTMAX",
-    "mobilenet_v3": "SOFTMAX",
-    "resnet8": "SOFTMAX",
-    "shufflenet": "SOFTMAX, TRANSPOSE (the channel shuffle)",
-    "squeezenet": "SOFTMAX",
+    "shufflenet": "TRANSPOSE (the channel shuffle)",
 }
 """Network -> the NPU lowerings it still lacks to leave no more operators on
 the CPU than Vela (the test computes the comparison; this only names why)."""

@@ -490,7 +490,8 @@ def _reshape_case(rng: np.random.Generator, opcode: str) -> Case:
 
 def _softmax_case(rng: np.random.Generator) -> Case:
     shape = tuple(int(v) for v in rng.integers(1, 10, int(rng.integers(1, 4))))
-    shape = shape[:-1] + (int(rng.choice([shape[-1], 300])),)
+    # up to 256 channels: the NPU runs it (test_device_bytes checks it does)
+    shape = shape[:-1] + (int(rng.choice([shape[-1], 256])),)
     s, zp = _q(rng, 0.01, 0.5)
     beta = _f32(rng.choice([1.0, 0.5, 2.0, rng.uniform(0.1, 3)]))
     tensors = [T(shape, np.int8, s, zp), T(shape, np.int8, 1 / 256, -128)]

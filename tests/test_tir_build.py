@@ -417,7 +417,7 @@ OPERATOR_CASES: dict[type[OperatorOp], tuple[list[BufferType], BufferType, dict]
         },
     ),
     SoftmaxOp: (
-        [buf([1, 10]), buf([256], "f32")],
+        [buf([1, 10]), buf([256], "i32")],
         buf([1, 10]),
         {"output_scale": 1 / 256, "output_zp": -128},
     ),

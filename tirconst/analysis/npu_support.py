@@ -231,13 +231,69 @@ def npu_reason(op: Operation) -> str | None:
 # ---------------------------------------------------------------- the rules
 
 
+SOFTMAX_CONSTANTS = (12, 35, 1, 2**30, 2**31 - 1, -1010580540, 1515870810, 2**29, 4, 2)
+"""The int32 operands of the NPU softmax's elementwise steps (shift by 12,
+35 = 12 + 31 − 8, one, 2^30, Q0.31 one, −32/17 and 48/17 in Q2.29, Q2.29
+one, 4, 2), one word each after the 256 exponentials of the table (an
+int32 feature map needs 4-byte alignment): `tir-legalize-npu` appends them,
+convert-tir-to-npu reads them."""
+SOFTMAX_TABLE_WORDS = 256 + len(SOFTMAX_CONSTANTS)
+SOFTMAX_BLOCK_OPS = 31
+"""NPU block ops (not DMA) the softmax lowering emits."""
+
+
+def softmax_rows(op: SoftmaxOp) -> tuple[int, int]:
+    """(rows, channels): the softmax runs over the last axis of each row."""
+    shape = _shape(op.input)
+    c = shape[-1] if shape else 1
+    return int(np.prod(shape[:-1], dtype=np.int64)) if len(shape) > 1 else 1, c
+
+
+def softmax_shape_reason(op: SoftmaxOp) -> str | None:
+    """None if the NPU sequence can run a softmax of this shape exactly."""
+    rows, c = softmax_rows(op)
+    if c > MAX_POOL_KERNEL:
+        return (
+            f"softmax over {c} channels: the row maximum is one pooling window "
+            f"of at most {MAX_POOL_KERNEL}"
+        )
+    if rows > MAX_DIM - 1:
+        return f"softmax of {rows} rows exceeds the NPU's {MAX_DIM - 1}"
+    return None
+
+
+def softmax_workspace(rows: int, channels: int) -> tuple[dict[str, int], int]:
+    """Byte offsets of the NPU softmax's intermediates in its workspace, and
+    its size: the int8 row maxima, two int32 maps of the input's shape
+    (exponentials; shifted exponentials, later the scaled ones), and eight
+    int32 values per row, each 16-byte aligned."""
+
+    def up(n: int) -> int:
+        return -(-n // 16) * 16
+
+    offsets, at = {}, 0
+    for name, size in (("max", rows), ("exp", 4 * rows * channels),
+                       ("scaled", 4 * rows * channels)):  # fmt: skip
+        offsets[name], at = at, at + up(size)
+    for name in ("sum", "clz", "right_shift", "headroom", "half_denominator",
+                 "x", "a", "b"):  # fmt: skip
+        offsets[name], at = at, at + up(4 * rows)
+    return offsets, at
+
+
 @npu_support(SoftmaxOp)
 def _softmax(op: SoftmaxOp) -> str | None:
-    """Stays on the CPU (no NPU lowering of softmax yet)."""
-    return (
-        "softmax: LiteRT's reference softmax is a float-table algorithm, not "
-        "bit-exact on the NPU"
-    )
+    """Vela's int8 softmax sequence computes TFLite's integer softmax, which
+    tir.softmax is, exactly (docs/lowering.md)."""
+    why = softmax_shape_reason(op)
+    if why is not None:
+        return why
+    if op.workspace is None or _shape(op.table) != (SOFTMAX_TABLE_WORDS,):
+        return "softmax: no NPU workspace and constants (run tir-legalize-npu)"
+    rows, c = softmax_rows(op)
+    if _shape(op.workspace) != (softmax_workspace(rows, c)[1],):
+        return "softmax: its workspace does not have the NPU sequence's size"
+    return None
 
 
 @npu_support(QuantizeOp, DequantizeOp)

@@ -39,6 +39,11 @@ from tirconst.formats.tflite.reader import (
     TFLiteOperator,
     TFLiteTensor,
 )
+from tirconst.kernels.fixedpoint import (
+    exp_on_negative_values,
+    saturating_rounding_doubling_high_mul,
+    wrap_int32,
+)
 
 __all__ = [
     "Ctx",
@@ -158,13 +163,30 @@ _logf = _libm_float("logf", np.log)
 
 
 def softmax_exp_table(input_scale: float, beta: float) -> np.ndarray:
-    """Mirror of ``optimized_ops::PopulateSoftmaxLookupTable``, index reversed.
+    """The int32 exponentials of TFLite's integer int8 softmax (what LiteRT's
+    reference kernel computes per element; also the table Vela's NPU softmax
+    looks up): ``table[i]`` = exp(beta · input_scale · (i − 255)) in Q0.31
+    for the difference ``d = i − 255`` to the row maximum.
 
-    Returns float32[256] with ``table[d] = expf((-input_scale * beta) * d)``
-    (float32 arithmetic); TFLite stores it as ``table[255 - d]``.
+    ``PreprocessSoftmaxScaling``: the multiplier of beta · input_scale · 2^26
+    (capped at 2^31 − 1, quantized greater than one: left shift ``e``), the
+    difference rescaled to Q5.26 by ``SRDHM(d · 2^e, multiplier)``, then
+    gemmlowp's ``exp_on_negative_values``; differences below
+    ``diff_min = −floor(31 · 2^26 / 2^e)`` (``CalculateInputRadius``) give 0.
     """
-    scale = np.float32(-np.float32(input_scale) * np.float32(beta))
-    return _expf(scale * np.arange(256, dtype=np.float32))
+    real = min(float(beta) * float(input_scale) * float(1 << 26), float((1 << 31) - 1))
+    multiplier, left_shift = quantize_multiplier(real)
+    if left_shift < 0:
+        raise ValueError(
+            f"softmax beta * input scale {real / (1 << 26)} is below 2^-26"
+        )
+    diff_min = -math.floor(31.0 * (1 << 26) / (1 << left_shift))
+    diff = np.arange(-255, 1, dtype=np.int64)
+    scaled = saturating_rounding_doubling_high_mul(
+        wrap_int32(diff << left_shift), multiplier
+    )
+    table = exp_on_negative_values(scaled, 5)
+    return np.where(diff >= diff_min, table, 0).astype(np.int32)
 
 
 def lut_table(
@@ -656,8 +678,12 @@ def softmax_params(ctx: Ctx) -> dict[str, Any]:
             y,
         )
     beta = float(ctx.op.options.get("beta", 1.0))
+    try:  # TFLite fails Prepare with a CHECK here
+        table = softmax_exp_table(in_s, beta)
+    except ValueError as e:
+        raise ctx.fail(str(e), x) from None
     return {
-        "exp_table": softmax_exp_table(in_s, beta),
+        "exp_table": table,
         "output_scale": float(np.float32(out_s)),
         "output_zp": out_zp,
     }

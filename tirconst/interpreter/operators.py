@@ -117,7 +117,8 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     MaxPool2DOp: Kernel(kernels.max_pool2d),
     PadOp: Kernel(kernels.pad),
     MeanOp: Kernel(kernels.mean, output_shape=True),
-    SoftmaxOp: Kernel(kernels.softmax, keywords=("exp_table",)),
+    # the NPU workspace, when present, goes to the kernel, which ignores it
+    SoftmaxOp: Kernel(kernels.softmax, keywords=("exp_table", "workspace")),
     LogisticOp: Kernel(kernels.logistic, keywords=("table",)),
     QuantizeOp: Kernel(kernels.quantize),
     RequantizeOp: Kernel(kernels.quantize),  # int8 -> int8: TFLite's QUANTIZE

@@ -1,9 +1,9 @@
 """int8 SOFTMAX / LOGISTIC kernels as LiteRT's BUILTIN_REF resolver runs them.
 
-For int8, TFLite's ``activations.cc`` does not use the gemmlowp fixed-point
-reference kernels for these operators, not even with the reference resolver:
-SOFTMAX runs ``optimized_ops::Softmax`` on a float ``expf`` table built by
-``PopulateSoftmaxLookupTable``, LOGISTIC a 256-entry int8 table built by
+SOFTMAX is TFLite's gemmlowp integer algorithm (``reference_ops::Softmax``:
+LiteRT 2.3's BUILTIN_REF runs it for int8; the float-table variant of the
+optimized kernels rounds differently on about 1 element in 10^5), on an
+int32 exponential table; LOGISTIC a 256-entry int8 table built by
 ``LUTPopulate`` / ``PopulateLookupTable``. The tables are computed at import
 time (see :mod:`tirconst.frontend.tflite_params`); these kernels apply them.
 """
@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .fixedpoint import multiply_by_quantized_multiplier, rounding_divide_by_pot
+from .fixedpoint import (
+    INT32_MAX,
+    multiply_by_quantized_multiplier,
+    rounding_divide_by_pot,
+    saturating_rounding_doubling_high_mul,
+    saturating_rounding_multiply_by_pot,
+    wrap_int32,
+)
 
 __all__ = [
     "hard_swish",
@@ -39,32 +46,73 @@ def softmax(
     exp_table: np.ndarray,
     output_scale: float,
     output_zp: int,
+    workspace: np.ndarray | None = None,
 ) -> np.ndarray:
-    """int8 softmax over the last axis using a float exponential table.
+    """int8 softmax over the last axis, TFLite's integer algorithm.
 
-    Mirrors ``tflite::optimized_ops::Softmax(const SoftmaxParams&, ...)`` (the
-    table variant, which LiteRT's int8 SOFTMAX runs under BUILTIN_REF):
-    per row, ``e[j] = exp_table[max(row) - x[j]]`` (float32), the float32 sum
-    is accumulated left to right, ``inv = 1 / (sum * output_scale)``, and the
-    output is ``round(e[j] * inv) + output_zp`` clamped to int8.
-    ``exp_table[d]`` is ``expf(-input_scale * beta * d)`` for d in 0..255.
+    Mirrors ``reference_ops::Softmax`` for int8 (gemmlowp fixed point), which
+    LiteRT's int8 SOFTMAX runs under BUILTIN_REF. Per row, with
+    ``e[j] = exp_table[x[j] − max + 255]`` (Q0.31, 0 below diff_min): the
+    sum of ``RoundingDivideByPOT(e, 12)`` (Q12.19, int32), its reciprocal
+    by ``GetReciprocal`` (leading zeros, then three Newton-Raphson steps of
+    gemmlowp's ``one_over_one_plus_x_for_x_in_0_1``), and per element
+    ``RoundingDivideByPOT(SRDHM(reciprocal, e), 35 − clz(sum)) + output_zp``
+    clamped to int8. The output quantization must be 1/256, −128.
+
+    ``exp_table`` may hold more than 256 entries (tir-legalize-npu appends
+    the NPU's constants): the first 256 are used. ``workspace`` (the NPU
+    lowering's scratch) is not used.
+
+    Where the sum reaches 2^28 (512 or more channels at the maximum) the
+    final shift exceeds 31: gemmlowp asserts (LiteRT aborts); this kernel
+    shifts by the larger amount.
     """
     x = np.asarray(input)
     if x.dtype != np.int8:
         raise TypeError(f"input must be int8, got {x.dtype}")
-    table = np.asarray(exp_table, dtype=np.float32).reshape(-1)
-    if table.size != 256:
+    table = np.asarray(exp_table).reshape(-1)
+    if table.size < 256:
         raise ValueError(f"exp_table must have 256 entries, got {table.size}")
+    table = table[:256]
     depth = x.shape[-1] if x.ndim else 1
-    rows = x.reshape(-1, depth).astype(np.int32)
-    e = table[rows.max(axis=1, keepdims=True) - rows]
-    total = np.zeros(rows.shape[0], dtype=np.float32)
-    for j in range(depth):  # sequential float32 accumulation, as in C++
-        total += e[:, j]
-    inv = np.float32(1.0) / (total * np.float32(output_scale))
-    prob = e * inv[:, None]
-    out = round_half_away_from_zero(prob).astype(np.int64) + int(output_zp)
-    return np.clip(out, -128, 127).astype(np.int8).reshape(x.shape)
+    rows = x.reshape(-1, depth).astype(np.int64)
+    e = table.astype(np.int64)[rows - rows.max(axis=1, keepdims=True) + 255]
+    total = wrap_int32(rounding_divide_by_pot(e, 12).sum(axis=1, keepdims=True))
+    unsigned = total & 0xFFFFFFFF
+    clz = 32 - _bit_length(unsigned)
+    shifted_minus_one = wrap_int32((unsigned << clz) - (np.int64(1) << 31))
+    reciprocal = _one_over_one_plus_x(shifted_minus_one)
+    exponent = np.broadcast_to(12 - clz + 31 - 8, e.shape)
+    out = _rounding_shift(
+        saturating_rounding_doubling_high_mul(reciprocal, e), exponent
+    )
+    return np.clip(out + int(output_zp), -128, 127).astype(np.int8).reshape(x.shape)
+
+
+def _bit_length(u: np.ndarray) -> np.ndarray:
+    n = np.zeros(u.shape, dtype=np.int64)
+    for k in range(32):
+        n += (u >> k) > 0
+    return n
+
+
+def _rounding_shift(x: np.ndarray, exponent: np.ndarray) -> np.ndarray:
+    """RoundingDivideByPOT for exponents up to 62 (half away from zero)."""
+    mask = (np.int64(1) << exponent) - 1
+    return (x >> exponent) + ((x & mask) > (mask >> 1) + (x < 0))
+
+
+def _one_over_one_plus_x(a: np.ndarray) -> np.ndarray:
+    """gemmlowp ``one_over_one_plus_x_for_x_in_0_1`` on raw Q0.31 values:
+    1 / (1 + a) as Q0.31 (Q2.29 Newton-Raphson, then rescaled)."""
+    s = a + INT32_MAX  # RoundingHalfSum(a, One): (s ± 1) / 2 in C
+    half_denominator = np.where(s >= 0, (s + 1) // 2, -((1 - s) // 2))
+    srdhm = saturating_rounding_doubling_high_mul
+    x = wrap_int32(1515870810 + srdhm(half_denominator, -1010580540))  # 48/17 - 32/17 d
+    for _ in range(3):
+        one_minus = wrap_int32((1 << 29) - srdhm(half_denominator, x))
+        x = wrap_int32(x + saturating_rounding_multiply_by_pot(srdhm(x, one_minus), 2))
+    return saturating_rounding_multiply_by_pot(x, 1)
 
 
 def logistic(input: np.ndarray, *, table: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ __all__ = [
     "multiply_by_quantized_multiplier_single_round",
     "multiply_by_quantized_multiplier_greater_than_one",
     "saturating_rounding_multiply_by_pot",
+    "exp_on_negative_values",
 ]
 
 INT32_MIN = -(2**31)
@@ -125,3 +126,53 @@ def saturating_rounding_multiply_by_pot(x: np.ndarray, exponent: int) -> np.ndar
     return np.where(
         x >= limit, INT32_MAX, np.where(x <= -limit, INT32_MIN, x << exponent)
     )
+
+
+def _fx_mul(a: np.ndarray, b: np.ndarray | int) -> np.ndarray:
+    return saturating_rounding_doubling_high_mul(a, b)
+
+
+def exp_on_negative_values(a: np.ndarray, integer_bits: int) -> np.ndarray:
+    """gemmlowp ``exp_on_negative_values`` for int32: ``a`` (raw values of a
+    fixed point with ``integer_bits`` integer bits, a <= 0) to exp(a) as a
+    raw Q0.31 value.
+
+    exp(a mod 1/4 − 1/4) by a 4-term Taylor expansion around −1/8, times
+    exp(−2^k) for each set bit k of the remainder (a barrel shifter of
+    constants), 1 for a == 0. Fixed-point + is a raw int32 add, * is
+    SaturatingRoundingDoublingHighMul.
+    """
+    a = _i64(a)
+    frac = 31 - integer_bits
+    quarter = np.int64(1) << (frac - 2)
+    a_mod = (a & (quarter - 1)) - quarter  # in [-1/4, 0)
+    # Rescale<0>: to Q0.31 (a saturating left shift by integer_bits)
+    x0 = saturating_rounding_multiply_by_pot(a_mod, integer_bits)
+    # exp on [-1/4, 0): Taylor around -1/8
+    x = wrap_int32(x0 + (1 << 28))
+    x2 = _fx_mul(x, x)
+    x3 = _fx_mul(x2, x)
+    x4 = _fx_mul(x2, x2)
+    x4_over_4 = rounding_divide_by_pot(x4, 2)
+    poly = rounding_divide_by_pot(
+        wrap_int32(_fx_mul(wrap_int32(x4_over_4 + x3), 715827883) + x2), 1
+    )
+    constant_term = 1895147668  # exp(-1/8)
+    result = wrap_int32(constant_term + _fx_mul(constant_term, wrap_int32(x + poly)))
+    remainder = wrap_int32(a_mod - a)
+    for exponent, multiplier in (
+        (-2, 1672461947),  # exp(-1/4)
+        (-1, 1302514674),  # exp(-1/2)
+        (0, 790015084),  # exp(-1)
+        (1, 290630308),  # exp(-2)
+        (2, 39332535),  # exp(-4)
+        (3, 720401),  # exp(-8)
+        (4, 242),  # exp(-16)
+    ):
+        if integer_bits > exponent:
+            bit = (remainder >> (frac + exponent)) & 1
+            result = np.where(bit != 0, _fx_mul(result, multiplier), result)
+    if integer_bits > 5:
+        clamp = -(np.int64(1) << (frac + 5))  # exp(-32) is 0 in Q0.31
+        result = np.where(a < clamp, 0, result)
+    return np.where(a == 0, INT32_MAX, result)

@@ -39,6 +39,7 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import PassFailedException
 
+from tirconst.analysis.npu_support import SOFTMAX_BLOCK_OPS
 from tirconst.analysis.performance import (
     ConfigError,
     Estimate,
@@ -283,20 +284,25 @@ def _with_performance(
     rows = list(layers)
     blocks = [c for c in perf.ops if c.kind != "dma"]
     npu = [i for i, r in enumerate(rows) if r.target == "NPU"]
-    if len(npu) != len(blocks):
+    # A softmax is SOFTMAX_BLOCK_OPS block ops; every other operator one.
+    counts = [SOFTMAX_BLOCK_OPS if rows[i].op == "tir.softmax" else 1 for i in npu]
+    if sum(counts) != len(blocks):
         return tuple(rows)
     acc = perf.config.accelerator
-    for i, c in zip(npu, blocks, strict=True):
-        capacity = c.cycles * acc.macs * acc.cores
+    at = 0
+    for i, n in zip(npu, counts, strict=True):
+        group, at = blocks[at : at + n], at + n
+        cycles = sum(c.cycles for c in group)
+        capacity = cycles * acc.macs * acc.cores
         rows[i] = dataclasses.replace(
             rows[i],
-            cycles=round(c.cycles),
-            npu_cycles=c.npu,
+            cycles=round(cycles),
+            npu_cycles=sum(c.npu for c in group),
             access_cycles=tuple(  # type: ignore[arg-type]
-                c.access.get(m, 0.0)
+                sum(c.access.get(m, 0.0) for c in group)
                 for m in ("Sram", "Dram", "OnChipFlash", "OffChipFlash")
             ),
-            mac_util=100.0 * c.macs / capacity if capacity else 0.0,
+            mac_util=100.0 * sum(c.macs for c in group) / capacity if capacity else 0.0,
         )
     return tuple(rows)
 

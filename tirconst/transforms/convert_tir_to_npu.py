@@ -39,6 +39,8 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.npu_support import (
+    SOFTMAX_BLOCK_OPS,
+    SOFTMAX_CONSTANTS,
     binary_broadcast,
     encoded_attr,
     encoded_layout,
@@ -48,6 +50,8 @@ from tirconst.analysis.npu_support import (
     pointwise_hwc,
     pool_stride,
     resize_nearest_plan,
+    softmax_rows,
+    softmax_workspace,
 )
 from tirconst.analysis.views import Place, is_view, place_of, views_of
 from tirconst.core.diagnostics import PassFailedAt, describe
@@ -78,8 +82,10 @@ from tirconst.dialects.tir import (
     RequantizeOp,
     ReshapeOp,
     ResizeNearestOp,
+    SoftmaxOp,
     SubOp,
 )
+from tirconst.dialects.tir.memory import Effect
 from tirconst.dialects.tir.provenance import (
     TFLITE_INDEX,
     fuse_into,
@@ -607,6 +613,149 @@ class Lowerer:
         seg.npu_ops[at:at] = dma
         return True
 
+    def softmax(self, op: SoftmaxOp, seg: Segment) -> list[Operation]:
+        """Vela's int8 softmax sequence (its legacy `softmax.py`, the register
+        semantics of docs/npu.md), which computes TFLite's integer softmax
+        exactly as tir.softmax's kernel does, per row of C channels:
+
+        the 1024-byte exp table DMA'd into four lookup-table slots; the row
+        max (a 1×C max pool over the row laid out as width); x − max as an
+        int32 OFM with zero point 127 through the 32-bit table (the table's
+        index is x − max + 255): e; e >> 12 (natural) summed over the
+        channels (reduce_sum); clz of the sum; 35 − clz, the final shift;
+        (sum << (clz − 1)) − 2^30, << 1, + (2^31 − 1) with OFM scale (1, 1)
+        (RoundingHalfSum): the half denominator d; x = 48/17 − 32/17·d and
+        three Newton steps x += 4·x·(1 − d·x) (int32 MULs with (2^30, 31)
+        are SRDHM; ×4 and ×2 with (1, 0) saturate); then e · 2x (SRDHM)
+        >> (35 − clz) (natural) + output zero point, to int8.
+
+        The int32 intermediates live in the op's workspace, placed by the
+        memory planner; the constants follow the exponentials in the table
+        (tir-legalize-npu put both there)."""
+        rows, c = softmax_rows(op)
+        offsets, size = softmax_workspace(rows, c)
+        if op.workspace is None or _btype(op.workspace).num_elements != size:
+            raise StaysOnCpu("softmax: no NPU workspace (run tir-legalize-npu)")
+        ws = self.place(op, op.workspace)
+        tab = self.place(op, op.table)
+        if ws.strides is not None or tab.strides is not None:
+            raise StaysOnCpu("softmax: a strided workspace or table")
+        for v in (op.input, op.output):  # the sequence reads rows of channels
+            if self.place(op, v).strides is not None:
+                raise StaysOnCpu("softmax: a strided view (rows of channels)")
+        if ws.offset % 16 or tab.offset % 16:
+            raise StaysOnCpu("softmax: its workspace or table is not 16-aligned")
+        # four slots, 1 KiB aligned; a table loaded there is gone
+        base = (seg.slots + 3) // 4 * 4 % LUT_SLOTS
+        seg.slots = base + 4
+        seg.uses_lut = True
+        seg.tables = {k: v for k, v in seg.tables.items() if not base <= v < base + 4}
+        dma = npu.DmaOp.create(
+            properties={
+                "src": self.byte_range(op, op.table, 0, 1024),
+                "dest": npu.AddressRangeAttr.make(
+                    region=npu.LUT_REGION,
+                    address=LUT_ADDRESS[self.accelerator] + base * LUT_SLOT_BYTES,
+                    length=1024,
+                ),
+            }
+        )
+
+        def scratch(name: str, shape: tuple[int, int, int], dtype: str = "int32",
+                    zero_point: int = 0) -> npu.FeatureMapAttr:  # fmt: skip
+            return npu.FeatureMapAttr.make(
+                dtype=dtype, shape=shape, region=self.regions[ws.pool],
+                address=ws.offset + offsets[name], zero_point=zero_point,
+            )  # fmt: skip
+
+        def const(value: int) -> npu.FeatureMapAttr:
+            k = SOFTMAX_CONSTANTS.index(value)
+            return npu.FeatureMapAttr.make(
+                dtype="int32", shape=(1, 1, 1), region=self.regions[tab.pool],
+                address=tab.offset + 4 * (256 + k), zero_point=0,
+            )  # fmt: skip
+
+        def ew(kind, ifm, ifm2, ofm, scale=(1, 0), rounding="tfl", **extra):  # type: ignore[no-untyped-def]
+            props = {
+                "op_type": StringAttr(kind),
+                "ifm": ifm,
+                "ofm": ofm,
+                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                "ofm_scale": DenseArrayBase.from_list(i64, list(scale)),
+                "rounding_mode": StringAttr(rounding),
+                **extra,
+            }
+            if ifm2 is not None:
+                props["ifm2"] = ifm2
+            if kind in ("add", "sub"):
+                props["operand_scales"] = DenseArrayBase.from_list(i64, [1, 0, 1, 0])
+            return self.block_config(npu.ElementwiseOp.create(properties=props))
+
+        zp = op.input_zp or 0
+        row, col = (rows, 1, 1), (rows, 1, c)
+        mx = scratch("max", row, "int8", zp)
+        pool = self.block_config(
+            npu.PoolingOp.create(
+                properties={
+                    "pool_type": StringAttr("max"),
+                    "ifm": self.feature_map(op, op.input, None, zp, (rows, c, 1)),
+                    "ofm": mx,
+                    "kernel": npu.KernelAttr.make(size=(1, c)),
+                    "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                }
+            )
+        )
+        x_in = self.feature_map(op, op.input, None, zp, col)
+        exp = scratch("exp", col)
+        sums, clz = scratch("sum", row), scratch("clz", row)
+        shift, head = scratch("right_shift", row), scratch("headroom", row)
+        half, x = scratch("half_denominator", row), scratch("x", row)
+        a, b = scratch("a", row), scratch("b", row)
+        q31 = (2**30, 31)  # SRDHM of two int32 operands
+        ops: list[Operation] = [
+            dma,
+            pool,
+            ew("sub", x_in, mx, scratch("exp", col, zero_point=127),
+               activation=npu.ActivationAttr.make(kind="table", slot=base)),
+            ew("shr", exp, const(12), scratch("scaled", col), rounding="natural"),
+            self.block_config(
+                npu.PoolingOp.create(
+                    properties={
+                        "pool_type": StringAttr("reduce_sum"),
+                        "ifm": scratch("scaled", col),
+                        "ofm": sums,
+                        "kernel": npu.KernelAttr.make(size=(1, 1)),
+                        "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                    }
+                )
+            ),
+            ew("clz", sums, None, clz),
+            ew("sub", clz, const(35), shift, reversed_operands=UnitAttr()),
+            ew("sub", clz, const(1), head),
+            ew("shl", sums, head, a),
+            ew("sub", a, const(2**30), a),
+            ew("shl", a, const(1), a),
+            ew("add", a, const(2**31 - 1), half, scale=(1, 1)),
+            ew("mul", half, const(-1010580540), a, scale=q31),
+            ew("add", a, const(1515870810), x),
+        ]  # fmt: skip
+        for _ in range(3):
+            ops += [
+                ew("mul", half, x, a, scale=q31),
+                ew("sub", a, const(2**29), a, reversed_operands=UnitAttr()),
+                ew("mul", x, a, b, scale=q31),
+                ew("mul", b, const(4), b),
+                ew("add", x, b, x),
+            ]
+        out = self.feature_map(op, op.output, None, op.output_zp, col)
+        ops += [
+            ew("mul", x, const(2), x),
+            ew("mul", exp, x, scratch("scaled", col), scale=q31),
+            ew("shr", scratch("scaled", col), shift, out, rounding="natural"),
+        ]
+        assert len(ops) == 1 + SOFTMAX_BLOCK_OPS  # the DMA, then block ops
+        return ops
+
     def copy(self, op: CopyOp, seg: Segment) -> list[Operation]:
         """A DMA when both sides are dense, 16-byte aligned and a multiple of
         16 bytes long; otherwise, between feature maps of one shape (strided
@@ -695,13 +844,15 @@ class Lowerer:
         written: list[SSAValue] = []
         ins: list[SSAValue] = []
         for op in seg.ops:
-            for v in op.input_values():  # type: ignore[attr-defined]
+            effects = op.effects()  # type: ignore[attr-defined]
+            for v, e in effects:  # a workspace is only written
                 root = place_of(v).root  # type: ignore[union-attr]
-                if root not in written and root not in ins:
+                if e & Effect.READ and root not in written and root not in ins:
                     ins.append(root)
-            root = place_of(op.output).root  # type: ignore[attr-defined,union-attr]
-            if root not in written:
-                written.append(root)
+            for v, e in effects:
+                root = place_of(v).root  # type: ignore[union-attr]
+                if e & Effect.WRITE and root not in written:
+                    written.append(root)
         outs = [r for r in written if _used_outside(r, in_seg)]
         internal = [r for r in written if r not in outs]
         # An allocation among the run's ops that stays runs before the invoke
@@ -869,6 +1020,7 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     MinimumOp: Lowerer.elementwise,
     LogisticOp: Lowerer.lookup,
     LookupOp: Lowerer.lookup,
+    SoftmaxOp: Lowerer.softmax,
     CopyOp: Lowerer.copy,
     ResizeNearestOp: Lowerer.resize_nearest,
 }

@@ -49,6 +49,7 @@ from tirconst.dialects.tir import (
     FuncOp,
     OperatorOp,
     ReshapeOp,
+    SoftmaxOp,
     StridedSliceOp,
 )
 from tirconst.dialects.tir.buffers import row_major_strides
@@ -106,8 +107,9 @@ def _reads_view(op: Operation, dense: bool) -> bool:
     """Whether `op` (the NPU running it) can read or write a view in place."""
     if not isinstance(op, OperatorOp) or npu_reason(op) is not None:
         return False
-    # a fully connected op flattens its feature map: only a dense one
-    return dense or not isinstance(op, FullyConnectedOp)
+    # a fully connected op and a softmax flatten their feature maps (rows of
+    # channels): only a dense one
+    return dense or not isinstance(op, FullyConnectedOp | SoftmaxOp)
 
 
 def _canonical(shape: Sequence[int], strides: Sequence[int]) -> tuple[int, ...]:

@@ -22,6 +22,9 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
 - A 2× `tir.resize_bilinear` becomes one `tir.avg_pool2d` per output phase
   (outputs on or halfway between inputs), or with half-pixel centers one
   `tir.depthwise_conv2d` of 16ths per run of outputs weighted alike.
+- A `tir.softmax` the NPU can run gets its NPU buffers: the table with the
+  NPU sequence's int32 constants appended, and a workspace allocation for
+  its int32 intermediates (planned like any buffer).
 - A `tir.depthwise_conv2d` of one input channel with depth multiplier M
   (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
@@ -44,16 +47,21 @@ from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
+from xdsl.dialects.builtin import DenseArrayBase, IntegerType, ModuleOp, i64
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from tirconst.analysis.npu_support import (
     BILINEAR_MULTIPLIER,
+    SOFTMAX_CONSTANTS,
+    SOFTMAX_TABLE_WORDS,
     mean_window,
     reduce_max_window,
     resize_bilinear_depthwise,
     resize_bilinear_plan,
+    softmax_rows,
+    softmax_shape_reason,
+    softmax_workspace,
     transpose_conv_plan,
 )
 from tirconst.dialects.tir import (
@@ -72,6 +80,7 @@ from tirconst.dialects.tir import (
     ReduceMaxOp,
     ReshapeOp,
     ResizeBilinearOp,
+    SoftmaxOp,
     TransposeConv2DOp,
 )
 from tirconst.dialects.tir.buffers import ConstantOp, DeclBufferOp, row_major_strides
@@ -471,6 +480,62 @@ def _hoist_table_output(op: LookupOp | LogisticOp) -> bool:
         return False
     alloc.detach()
     prev.parent_block().insert_op_before(alloc, prev)  # type: ignore[union-attr]
+
+
+def _softmax_for_npu(op: SoftmaxOp) -> bool:
+    """Give a softmax the NPU can run what its NPU sequence needs as tir
+    buffers: the table with the sequence's int32 constants appended (a new
+    flash constant) and a workspace allocation for its int32 intermediates,
+    which tiling and the memory planner see and place like any buffer (the
+    sequence itself is emitted by convert-tir-to-npu). True if done."""
+    if op.workspace is not None or softmax_shape_reason(op) is not None:
+        return False
+    src = op.table.owner
+    if not isinstance(src, AllocateConstOp) or src.constant_op() is None:
+        return False
+    table = np.asarray(src.data).reshape(-1)  # type: ignore[union-attr]
+    if table.size != 256:
+        return False
+    module = op.get_toplevel_object()
+    if not isinstance(module, ModuleOp):
+        return False
+    extra = np.array(SOFTMAX_CONSTANTS, np.int64).astype(np.int32)
+    data = np.concatenate([table.astype(np.int32), extra])
+    assert data.size == SOFTMAX_TABLE_WORDS
+    symbol = src.properties.get("symbol")
+    base = f"{symbol.root_reference.data}_npu" if symbol else "softmax_npu"  # type: ignore[attr-defined]
+    name = _fresh_name(module, base)
+    module.body.block.insert_op_before(
+        ConstantOp(name, data), module.body.block.first_op
+    )  # type: ignore[arg-type]
+    block = op.parent_block()
+    assert block is not None
+    alloc = AllocateConstOp(name, BufferType(data.shape, src.buffer_type.element_type))
+    block.insert_op_before(alloc, op)
+    rows, channels = softmax_rows(op)
+    size = softmax_workspace(rows, channels)[1]
+    ws = AllocateOp(BufferType((size,), IntegerType(8)))
+    block.insert_op_before(ws, op)
+    new = SoftmaxOp.create(
+        operands=[op.input, alloc.results[0], ws.results[0], op.output],
+        properties=dict(op.properties),
+        attributes=dict(op.attributes),
+    )
+    block.insert_op_before(new, op)
+    op.detach()
+    op.erase()
+    if not src.results[0].uses:
+        old = src.constant_op()
+        src.detach()
+        src.erase()
+        if old is not None and not any(
+            isinstance(o, AllocateConstOp)
+            and o.symbol is not None
+            and o.symbol.root_reference.data == old.sym_name.data
+            for o in module.walk()
+        ):
+            old.detach()
+            old.erase()
     return True
 
 
@@ -521,6 +586,8 @@ class LegalizeNpuPass(ModulePass):
             for o in list(func.walk()):
                 if isinstance(o, LookupOp | LogisticOp):
                     _hoist_table_output(o)
+                if isinstance(o, SoftmaxOp) and o.parent is not None:
+                    _softmax_for_npu(o)
 
 
 __all__ = ["LegalizeNpuPass"]

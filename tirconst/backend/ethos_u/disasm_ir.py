@@ -298,7 +298,10 @@ def npu_op(d: DecodedOp, streams: _Streams) -> Operation:
     ofm_scale = d.ofm_scale if d.ofm_scale is not None else (1, 0)
     if isinstance(op, api.NpuPoolingOperation):
         props["pool_type"] = StringAttr(_POOL[op.sub_op_type])
-        if d.global_scale:  # else OFM_SCALE is a stale register the op ignores
+        if d.global_scale:
+            # Without OFM_PRECISION's global-scale bit a pooling op does not
+            # use OFM_SCALE (the register may hold a stale value: the legacy
+            # core leaves a mean's (1, 31) before softmax's max pool).
             props["ofm_scale"] = _ints(ofm_scale)
         return PoolingOp.create(properties=props)
     assert isinstance(op, api.NpuElementWiseOperation)

@@ -65,10 +65,17 @@ def keep_unused_strides(ops: list[api.NpuOperation]) -> None:
                 and fm.shape != op.ofm.shape
             )
             prev = last.get(kind)
-            if prev is not None and not broadcast:
+            # A stride must stay a multiple of the element size (an int32
+            # map after an int8 one keeps its own).
+            e = fm.data_type.size_in_bytes()
+            if prev is not None and not broadcast and fm.layout == api.NpuLayout.NHWC:
                 fm.strides = api.NpuShape3D(
-                    height=prev.height if fm.shape.height == 1 else fm.strides.height,
-                    width=prev.width if fm.shape.width == 1 else fm.strides.width,
+                    height=prev.height
+                    if fm.shape.height == 1 and prev.height % e == 0
+                    else fm.strides.height,
+                    width=prev.width
+                    if fm.shape.width == 1 and prev.width % e == 0
+                    else fm.strides.width,
                     depth=fm.strides.depth,
                 )
             last[kind] = fm.strides

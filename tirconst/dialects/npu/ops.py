@@ -492,7 +492,10 @@ class ElementwiseOp(BlockOp):
     model: the exact datapath is not public (docs/disasm.md reports how often
     it agrees with TFLite). Under TFL rounding, products beyond 32 bits
     (int32 mul) are rounded as TFLite's double rounding would on exact
-    integers: half away from zero at bit 31, then at shift − 31.
+    integers: half away from zero at bit 31, then at shift − 31. A mul of
+    int32 operands applies only the shift of `ofm_scale` (its multiplier is
+    not used: (2^30, 31) is SaturatingRoundingDoublingHighMul of the
+    operands), and an int32 OFM saturates without the clamp (docs/npu.md).
 
     `shl` and `shr` shift IFM by IFM2 (0-31; shr rounds with the rounding
     mode: natural adds half), `clz` counts the leading zeros of the IFM as

@@ -55,6 +55,9 @@ _ELEMENTWISE = {
     "min": api.NpuElementWiseOp.MIN,
     "max": api.NpuElementWiseOp.MAX,
     "abs": api.NpuElementWiseOp.ABS,
+    "shl": api.NpuElementWiseOp.SHL,
+    "shr": api.NpuElementWiseOp.SHR,
+    "clz": api.NpuElementWiseOp.CLZ,
 }
 _TRAVERSAL = {
     "depth_first": api.NpuBlockTraversal.DEPTH_FIRST,
@@ -149,6 +152,15 @@ def vela_operation(op) -> api.NpuOperation:
         if op.ifm2_scalar is not None:
             out.ifm2_scalar = op.ifm2_scalar.value.data
         out.reversed_operands = op.reversed_operands is not None
+        if op.ofm_scale is not None:
+            # Registers given (Vela's rescale sets OFM_SCALE; the operand
+            # scales stay at their default, no scaling).
+            if op.operand_scales is not None and tuple(
+                int(v) for v in op.operand_scales.get_values()
+            ) != (1, 0, 1, 0):
+                raise ValueError(f"{op.name}: operand scales other than (1, 0, 1, 0)")
+            scale, shift = (int(v) for v in op.ofm_scale.get_values())
+            out.rescale = (scale, shift)
         return out
     if isinstance(op, DmaOp):
         return api.NpuDmaOperation(address_range(op.src), address_range(op.dest))

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-from xdsl.irdl import operand_def, traits_def
+from xdsl.irdl import operand_def, opt_operand_def, traits_def
 from xdsl.utils.exceptions import VerifyException
 
+from tirconst.dialects.tir.memory import Effect, Effects
 from tirconst.dialects.tir.operators import (
     CLAMP,
     Int,
@@ -427,20 +428,31 @@ class _TableOp(OperatorOp):
 
 
 @operator_op(
-    ("input", "table"),
+    ("input", "table", "workspace"),
     {"output_scale": Scale, "output_zp": ZeroPoint},
+    optional_last=True,
     quant={"input_scale": Scale, "input_zp": ZeroPoint},
 )
-class SoftmaxOp(_TableOp):
-    """TFLite int8 SOFTMAX along the last axis, as LiteRT's reference resolver
-    runs it: `table[i]` is exp(-i * input_scale * beta) in float32; per row,
-    e = table[max - x], out = round(e / (sum(e) * output_scale)) + output_zp,
-    saturated to int8. TFLite requires output scale 1/256 and zero point -128.
+class SoftmaxOp(OperatorOp):
+    """TFLite int8 SOFTMAX along the last axis, as LiteRT's reference kernel
+    computes it (TFLite's integer algorithm, gemmlowp fixed point):
+    `table[i]` is exp((i − 255) · input_scale · beta) in Q0.31 (int32; 0
+    below the reference's diff_min); per row, e = table[x − max + 255], the
+    sum of e / 2^12 rounded (Q12.19), its fixed-point reciprocal, and
+    out = round(reciprocal · e / 2^(35 − clz(sum) + 31)) + output_zp,
+    saturated to int8 (kernels.softmax). TFLite requires output scale 1/256
+    and zero point −128. The table is what Vela's NPU softmax looks up.
+
+    For the NPU, `tir-legalize-npu` appends the int32 constants of the NPU
+    sequence to the table (entries after the first 256; the result does not
+    depend on them) and adds `workspace`, an int8 buffer the op may write
+    (its int32 intermediates on the NPU): the memory planner places it like
+    any buffer; its contents afterwards are unspecified.
 
     Example:
-        tir.func @f(%x : !tir.buffer<1x10xi8>, %exp : !tir.buffer<256xf32>,
+        tir.func @f(%x : !tir.buffer<1x10xi8>, %exp : !tir.buffer<256xi32>,
                     %y : !tir.buffer<1x10xi8>) {
-          tir.softmax ins(%x, %exp : !tir.buffer<1x10xi8>, !tir.buffer<256xf32>)
+          tir.softmax ins(%x, %exp : !tir.buffer<1x10xi8>, !tir.buffer<256xi32>)
               outs(%y : !tir.buffer<1x10xi8>)
               {output_scale = 0.00390625 : f32, output_zp = -128,
                input_scale = 0.1 : f32, input_zp = 0}
@@ -449,7 +461,38 @@ class SoftmaxOp(_TableOp):
 
     name = "tir.softmax"
 
-    TABLE_DTYPE: ClassVar[str] = "float32"
+    input = operand_def(BufferType)
+    table = operand_def(BufferType)
+    workspace = opt_operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        for role, v in (("input", self.input), ("output", self.output)):
+            self.expect_dtype(role, v, "int8")
+        self.expect_shape("output", self.output, self.shape(self.input))
+        self.expect_dtype("table", self.table, self.TABLE_DTYPE)
+        table = self.shape(self.table)
+        if len(table) != 1 or table[0] < 256:
+            raise VerifyException(
+                f"table must have shape [n] with n >= 256, got {list(table)}"
+            )
+        if self.workspace is not None:
+            self.expect_dtype("workspace", self.workspace, "int8")
+
+    def macs(self) -> int:
+        """Two per input element, as Vela counts its NPU softmax (the row
+        maximum's pooling window and the sum over the channels)."""
+        return 2 * self.buffer_type(self.input).num_elements
+
+    def effects(self) -> Effects:
+        """The input and table are read; the output and the workspace (an
+        operand of `ins`, but only written) are written."""
+        written = [self.output] + ([self.workspace] if self.workspace else [])
+        return [(self.input, Effect.READ), (self.table, Effect.READ)] + [
+            (v, Effect.WRITE) for v in written
+        ]
+
+    TABLE_DTYPE: ClassVar[str] = "int32"
 
 
 @operator_op(

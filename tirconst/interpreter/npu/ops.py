@@ -126,6 +126,12 @@ def store(op: BlockOp, mem: Memory, out: np.ndarray) -> None:
             f"lookup-table slot {act['slot']}",
         ).view(np.int8)
         out = table[np.clip(out, -128, 127) + 128].astype(np.int64)
+    if ofm["dtype"] == "int32":
+        # A 32-bit OFM saturates to int32; the clamp registers (16 bits) are
+        # not applied: Vela's legacy core leaves the int8 clamp -128..127 on
+        # every int32 step of its softmax, whose values span 32 bits.
+        mem.write(ofm, np.clip(out, lo, hi), "the OFM")
+        return
     qmin, qmax = activation_range(act, ofm)
     out = np.clip(out, max(qmin, lo), min(qmax, hi))
     mem.write(ofm, out, "the OFM")
@@ -223,7 +229,9 @@ def _scaled(op: BlockOp, v: np.ndarray, scale: int, shift: int) -> np.ndarray:
     if (scale, shift) == (1, 0):
         return v
     if op.rounding_mode.data == "tfl" and (
-        np.abs(v).max(initial=0) >= 2**31 or scale >= 2**31
+        np.abs(v).max(initial=0) >= 2**31
+        or scale >= 2**31
+        or op.ifm["dtype"] == "int32"
     ):
         return _double_round(v, scale, shift)
     try:
@@ -241,8 +249,14 @@ def _elementwise_registers(op: ElementwiseOp, a: np.ndarray, b: np.ndarray):
     if op.reversed_operands is not None:
         x, y = y, x
     kind = op.op_type.data
+    scale, shift = (int(v) for v in op.ofm_scale.get_values())
     if kind == "mul":
-        acc = x * y
+        acc = x * y  # int32 operands: the product fits in int64
+        if op.ifm["dtype"] == "int32":
+            # A 32-bit MUL applies the shift of OFM_SCALE only, not its
+            # multiplier (Vela: "32 bit Mul op do not scale the value";
+            # softmax's Q31 products are (2^30, 31): SRDHM of the operands).
+            return _double_round(acc, 1, shift) + op.ofm["zero_point"]
     else:
         assert op.operand_scales is not None
         opa, opa_shift, opb, to_scale = (int(v) for v in op.operand_scales.get_values())
@@ -257,7 +271,6 @@ def _elementwise_registers(op: ElementwiseOp, a: np.ndarray, b: np.ndarray):
         else:
             x, y = x * opa, y * opb
         acc = x + y if kind == "add" else x - y
-    scale, shift = (int(v) for v in op.ofm_scale.get_values())
     return _scaled(op, acc, scale, shift) + op.ofm["zero_point"]
 
 

@@ -1007,8 +1007,8 @@ tir.func @f(%x : !tir.buffer<1x4x4x2xi8>, %y : !tir.buffer<1x4x2xi8>) {
 // tir.softmax: int8 input
 // CHECK-NEXT: {{^}}// {{-{5}$}}
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.softmax' op in @f: input must be int8, got int16
-tir.func @f(%x : !tir.buffer<1x10xi16>, %t : !tir.buffer<256xf32>, %y : !tir.buffer<1x10xi8>) {
-  tir.softmax ins(%x, %t : !tir.buffer<1x10xi16>, !tir.buffer<256xf32>) outs(%y : !tir.buffer<1x10xi8>) {output_scale = 0.00390625 : f32, output_zp = -128}
+tir.func @f(%x : !tir.buffer<1x10xi16>, %t : !tir.buffer<256xi32>, %y : !tir.buffer<1x10xi8>) {
+  tir.softmax ins(%x, %t : !tir.buffer<1x10xi16>, !tir.buffer<256xi32>) outs(%y : !tir.buffer<1x10xi8>) {output_scale = 0.00390625 : f32, output_zp = -128}
 }
 
 // -----
@@ -1016,15 +1016,15 @@ tir.func @f(%x : !tir.buffer<1x10xi16>, %t : !tir.buffer<256xf32>, %y : !tir.buf
 // tir.softmax: the output has the input's shape
 // CHECK-NEXT: {{^}}// {{-{5}$}}
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.softmax' op in @f: output must have shape [1, 10], got [10]
-tir.func @f(%x : !tir.buffer<1x10xi8>, %t : !tir.buffer<256xf32>, %y : !tir.buffer<10xi8>) {
-  tir.softmax ins(%x, %t : !tir.buffer<1x10xi8>, !tir.buffer<256xf32>) outs(%y : !tir.buffer<10xi8>) {output_scale = 0.00390625 : f32, output_zp = -128}
+tir.func @f(%x : !tir.buffer<1x10xi8>, %t : !tir.buffer<256xi32>, %y : !tir.buffer<10xi8>) {
+  tir.softmax ins(%x, %t : !tir.buffer<1x10xi8>, !tir.buffer<256xi32>) outs(%y : !tir.buffer<10xi8>) {output_scale = 0.00390625 : f32, output_zp = -128}
 }
 
 // -----
 
-// tir.softmax: a float32 table
+// tir.softmax: an int32 table
 // CHECK-NEXT: {{^}}// {{-{5}$}}
-// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.softmax' op in @f: table must be float32, got int8
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.softmax' op in @f: table must be int32, got int8
 tir.func @f(%x : !tir.buffer<1x10xi8>, %t : !tir.buffer<256xi8>, %y : !tir.buffer<1x10xi8>) {
   tir.softmax ins(%x, %t : !tir.buffer<1x10xi8>, !tir.buffer<256xi8>) outs(%y : !tir.buffer<1x10xi8>) {output_scale = 0.00390625 : f32, output_zp = -128}
 }
