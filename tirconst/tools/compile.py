@@ -90,8 +90,6 @@ TOOL = "tirconst-compile"
 SYSTEM_CONFIG = "tirconst"
 PLAN_TIME_LIMIT = 2  # seconds per pool for the exact planner (then its best)
 OPTIMISE = ("Performance", "Size")
-STAGING_LIMIT = 1 << 31
-"""The SRAM staged weights may grow the peak to without an SRAM limit."""
 
 
 def pipeline_text(
@@ -119,11 +117,13 @@ def pipeline_text(
     # Block configs: the fastest by the cycle model in Performance mode, the
     # smallest weight streams in Size mode (staged weights take SRAM).
     policy = "cycles" if optimise == "Performance" else "min-size"
-    # Weights staged where the cycle model says it pays; in Performance mode
-    # the SRAM peak may grow for it up to the SRAM limit.
+    # Weights staged where the cycle model says it pays. Staging never grows
+    # the SRAM peak the unstaged plan needs (so SRAM stays at most Vela's),
+    # except in Performance mode with an SRAM limit given (--sram-budget,
+    # --arena-cache-size): then the peak may grow up to that limit.
     stage = f"by-cost={accelerator}"
-    if optimise == "Performance":
-        stage += f" budget={sram_budget or STAGING_LIMIT}"
+    if optimise == "Performance" and sram_budget:
+        stage += f" budget={sram_budget}"
     passes = ["tir-legalize-npu"]
     if tile is not None:
         passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")
