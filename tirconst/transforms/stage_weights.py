@@ -14,7 +14,7 @@ from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.block_choice import staging_gain
 from tirconst.analysis.npu_support import npu_reason
-from tirconst.analysis.sram import ALIGNMENT, sram_peak
+from tirconst.analysis.sram import ALIGNMENT, sram_by_op, sram_peak
 from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
 from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.elementwise_ops import CopyOp
@@ -43,6 +43,16 @@ def _before(a: Operation, b: Operation) -> bool:
     return False
 
 
+def _span(first: Operation, last: Operation) -> list[Operation]:
+    """The ops from `first` to `last` (both included) of one block."""
+    ops = [first]
+    while ops[-1] is not last:
+        nxt = ops[-1].next_op
+        assert nxt is not None
+        ops.append(nxt)
+    return ops
+
+
 def stage_block(
     block: Block,
     fc: bool,
@@ -65,6 +75,10 @@ def stage_block(
     peak = sram_peak(func, reuse_io).bytes if keep_peak else 0  # type: ignore[arg-type]
     limit = max(peak, budget)
     grown = 0
+    # The measure at each op before staging plus what staged buffers live
+    # there add: a bound on the measure, so a copy it keeps within the limit
+    # needs no measuring (measuring is the pass's cost).
+    bound = sram_by_op(func, reuse_io) if keep_peak else {}  # type: ignore[arg-type]
     for op in list(block.ops):
         if not _computes(op):
             continue
@@ -99,19 +113,28 @@ def stage_block(
                     op.operands[i] = buf.buffer
             if keep_peak:
                 # The peak grows by at most the staged bytes (each rounded to
-                # the planner's alignment): measure only when that could pass
-                # the limit (measuring is the pass's cost).
-                grown += -(-bt.size_in_bytes // ALIGNMENT) * ALIGNMENT
-                within = peak + grown <= limit
+                # the planner's alignment), and only at the ops the staged
+                # buffer lives across (the anchor to the op; the copies
+                # before the anchor need no more than the anchor): measure
+                # only when that could pass the limit.
+                rounded = -(-bt.size_in_bytes // ALIGNMENT) * ALIGNMENT
+                grown += rounded
+                span = _span(anchor, op)
+                within = peak + grown <= limit or all(
+                    bound[o] + rounded <= limit for o in span if o in bound
+                )
                 if not within and sram_peak(func, reuse_io).bytes > limit:  # type: ignore[arg-type]
                     # undo: this copy would raise the peak above the limit
-                    grown -= -(-bt.size_in_bytes // ALIGNMENT) * ALIGNMENT
+                    grown -= rounded
                     for i, operand in enumerate(op.operands):
                         if operand is buf.buffer:
                             op.operands[i] = value
                     Rewriter.erase_op(copy)
                     Rewriter.erase_op(buf)
                     continue
+                for o in span:
+                    if o in bound:
+                        bound[o] += rounded
             copies += 1
     return copies
 
