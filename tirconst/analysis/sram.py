@@ -20,7 +20,8 @@ budget search, `tir-stage-weights{keep-peak=true}`) and for the figure
   bundled model tested with inputs and outputs placed as `tirconst-compile`
   places them (`tests/test_sram_measure.py`); it is a bound, not a plan,
   so it may not (keyword_spotting_mobilenetv2's smallest tiling with
-  parameters live for the whole call plans 8 bytes above), and
+  parameters live for the whole call plans 8 bytes above, and
+  audio_example1's smallest tiling with weights staged in the measure), and
   `tirconst-compile` checks the plan against a budget all the same.
 """
 
