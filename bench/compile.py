@@ -22,7 +22,12 @@ and the ratios to each Vela row (issue 24's goals: SRAM <= 1 in both modes,
 cycles <= 1 and geomean <= 0.9 in Performance, compile time <= 1). Until
 that tool exists the Vela side is printed alone, with a note.
 
-    python bench/compile.py [--models NAME ...] [--modes Performance Size]
+`exact`: every NPU segment of our written file equals LiteRT from its bytes
+(`verify_compiled`, seed 0). `--networks` runs the generated networks of
+models/networks/ (issue 25) instead of the bundled models.
+
+    python bench/compile.py [--networks] [--models NAME ...]
+        [--modes Performance Size]
 """
 
 from __future__ import annotations
@@ -38,14 +43,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.vela_compile import CORES, bundled_models  # noqa: E402
+from tests.vela_compile import (  # noqa: E402
+    CORES,
+    MODELS,
+    bundled_models,
+    cpu_operators,
+)
 from tirconst.analysis.performance import SystemConfig  # noqa: E402
 from tirconst.backend.ethos_u import (  # noqa: E402
     disassemble_segments,
     tflite_flash_bytes,
 )
 from tirconst.backend.ethos_u.summary import KIB, CompileResult, read_summary  # noqa: E402
-from tirconst.formats.tflite import read_tflite  # noqa: E402
+from tirconst.backend.ethos_u.verify import verify_compiled  # noqa: E402
 
 ACCELERATOR = "ethos-u55-128"
 
@@ -65,8 +75,7 @@ class VelaRow:
 
 
 def cpu_ops(path: Path) -> int:
-    """Operators of a written file that are not `ethos-u` segments."""
-    return sum(op.custom_code != "ethos-u" for op in read_tflite(path).operators)
+    return len(cpu_operators(path))
 
 
 def flash_bytes(path: Path) -> int:
@@ -146,6 +155,7 @@ OURS_COLS = [
     ("tc cycles", 9),
     ("us", 7),
     ("s", 5),
+    ("exact", 5),
 ]
 RATIO_COLS = [
     ("SRAM x", 6),
@@ -177,10 +187,20 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="*", help="model stems (default: all bundled)")
     ap.add_argument(
+        "--networks",
+        action="store_true",
+        help="the generated networks of models/networks/ instead",
+    )
+    ap.add_argument(
         "--modes", nargs="*", choices=MODES, default=list(MODES), help="--optimise"
     )
     args = ap.parse_args(argv)
-    models = [m for m in bundled_models() if not args.models or m.stem in args.models]
+    pool = (
+        sorted((MODELS / "networks").glob("*.tflite"))
+        if args.networks
+        else bundled_models()
+    )
+    models = [m for m in pool if not args.models or m.stem in args.models]
     compile_model, note = tirconst_side()
     failures = 0
     for mode in args.modes:
@@ -223,8 +243,13 @@ def run_mode(models: list[Path], mode: str, compile_model) -> int:  # type: igno
                 except Exception as e:  # noqa: BLE001 - one model's failure is a row
                     ours_err = f"{type(e).__name__}: {e}"
                 wall = time.perf_counter() - start
+            exact = "-"
             if ours is not None:  # flash as the file holds it, as on Vela's side
-                in_file = flash_bytes(ours.outputs[f"{model.stem}_tirconst.tflite"])
+                written = ours.outputs[f"{model.stem}_tirconst.tflite"]
+                checks = verify_compiled(model, written, 0)
+                exact = "yes" if all(c.exact for c in checks) else "NO"
+                failures += exact == "NO"
+                in_file = flash_bytes(written)
                 if in_file != ours.flash_bytes:
                     failures += 1
                     print(
@@ -251,7 +276,7 @@ def run_mode(models: list[Path], mode: str, compile_model) -> int:  # type: igno
                     mid = cells(
                         [kib(ours.sram_bytes), kib(ours.flash_bytes)]
                         + [str(ours.npu_ops), str(ours.cpu_ops), f"{cyc:.0f}"]
-                        + [f"{us:.1f}", f"{wall:.2f}"],
+                        + [f"{us:.1f}", f"{wall:.2f}", exact],
                         OURS_COLS,
                     )
                     right = cells(

@@ -14,8 +14,8 @@ from xdsl.dialects.builtin import StringAttr
 
 from tests.tflite_patch import MODELS, model_bytes, with_opcode
 from tirconst.dialects import tir
-from tirconst.frontend.importer import import_tflite
 from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite
+from tirconst.frontend.importer import import_tflite
 
 ALL_MODELS = sorted(p.stem for p in MODELS.glob("*.tflite"))
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from tests.test_tflite_litert import Op, T, _interpreter, build_tflite
-from tirconst.frontend.importer import import_tflite
 from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite_bytes
+from tirconst.frontend.importer import import_tflite
 
 ADD = ("AddOptions", {"FusedActivationFunction": 0})
 

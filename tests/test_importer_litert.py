@@ -17,8 +17,8 @@ from xdsl.dialects.builtin import ModuleOp, StringAttr
 
 from tests.tflite_patch import MODELS
 from tirconst.dialects import tir
-from tirconst.frontend.importer import import_tflite
 from tirconst.formats.tflite.reader import TFLiteModel, read_tflite
+from tirconst.frontend.importer import import_tflite
 from tirconst.interpreter import random_inputs, run_function
 
 ALL_MODELS = sorted(p.stem for p in MODELS.glob("*.tflite"))

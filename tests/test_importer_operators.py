@@ -11,17 +11,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.test_device_bytes import (
     assert_device_exact,
     assert_program_equals_litert,
     compiled,
 )
-from tests.test_tflite_litert import Op, T, build_tflite
+from tests.test_tflite_litert import Op, T, build_tflite, pack_case
 from tirconst.dialects import tir
+from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite_bytes
 from tirconst.frontend.importer import import_tflite
 from tirconst.frontend.operator_table import OPERATORS
-from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite_bytes
 
 _CONV = {
     "Padding": 0,
@@ -168,3 +170,84 @@ def test_readme_lists_the_table() -> None:
     block = readme[readme.index("\n", start) : readme.index("<!-- end operators -->")]
     listed = [n.strip().strip("`") for n in block.replace("\n", " ").split(",")]
     assert listed == sorted(OPERATORS)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    shape=st.lists(st.integers(1, 6), min_size=1, max_size=3).map(tuple),
+    n=st.integers(1, 5),
+    axis_at=st.floats(0, 1),
+    negative=st.booleans(),
+    int16=st.booleans(),
+    scale=st.floats(0.001, 1.0),
+    zp=st.integers(-128, 127),
+    seed=st.integers(0, 3),
+)
+def test_random_pack_equals_litert(
+    tmp_path_factory: pytest.TempPathFactory,
+    shape: tuple[int, ...],
+    n: int,
+    axis_at: float,
+    negative: bool,
+    int16: bool,
+    scale: float,
+    zp: int,
+    seed: int,
+) -> None:
+    """PACK of any shape, count and axis (negative too), int8 or int16: the
+    compiled program equals LiteRT; it stays on the CPU with a remark (no
+    NPU lowering yet), so the file has no segment."""
+    axis = min(int(axis_at * (len(shape) + 1)), len(shape))
+    axis = axis - len(shape) - 1 if negative else axis
+    dt = np.int16 if int16 else np.int8
+    data = build_tflite(
+        *pack_case(shape, n, axis, dt, float(np.float32(scale)), 0 if int16 else zp)
+    )
+    model, written, remarks = compiled(tmp_path_factory.mktemp("pack"), "pack", data)
+    assert_program_equals_litert(model, seed)
+    if assert_device_exact(model, written, seeds=(0,)) == 0:
+        assert any("pack" in r for r in remarks), remarks
+
+
+def _sum_model(same: bool) -> bytes:
+    q_in = (0.05, 3)
+    q_out = q_in if same else (0.3, -4)
+    tensors = [
+        T((1, 4, 5, 6), np.int8, *q_in),
+        T((2,), np.int32, data=np.array([1, 2], np.int32)),
+        T((1, 6), np.int8, *q_out),
+    ]
+    op = Op("SUM", [0, 1], [2], ("ReducerOptions", {"KeepDims": False}))
+    return build_tflite(tensors, [op], [0], [2])
+
+
+@pytest.mark.parametrize("same", [False, True], ids=["rescaled", "same_scale"])
+def test_litert_reference_sum_is_not_a_reference(same: bool) -> None:
+    """Why SUM is not imported (README, "TFLite operators"): LiteRT's
+    BUILTIN_REF int8 SUM is not the sum. Rescaled, it reads the int8 data as
+    uint8; with equal input and output quantization it returns values that
+    are not the (wrapped or saturated) sum. LiteRT's optimized kernel is the
+    float sum `round(sum * s_in/s_out - zp_in * s_in/s_out * n) + zp_out`,
+    saturated. When this test fails, the reference is fixed: import SUM."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    data = _sum_model(same)
+    x = np.random.default_rng(0).integers(-128, 128, (1, 4, 5, 6)).astype(np.int8)
+
+    def run(resolver) -> np.ndarray:  # type: ignore[no-untyped-def]
+        it = Interpreter(model_content=data, experimental_op_resolver_type=resolver)
+        it.allocate_tensors()
+        it.set_tensor(it.get_input_details()[0]["index"], x)
+        it.invoke()
+        return it.get_tensor(it.get_output_details()[0]["index"]).reshape(-1)
+
+    s_in, zp_in = np.float32(0.05), 3
+    s_out, zp_out = (s_in, zp_in) if same else (np.float32(0.3), -4)
+    scale = s_in / s_out
+    total = x.astype(np.int64).sum(axis=(1, 2)).reshape(-1).astype(np.float32)
+    value = total * scale + np.float32(-zp_in) * scale * np.float32(20)
+    want = np.clip(np.sign(value) * np.floor(np.abs(value) + 0.5) + zp_out, -128, 127)
+    assert np.array_equal(run(OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES), want)
+    assert not np.array_equal(run(OpResolverType.BUILTIN_REF), want)
+    with pytest.raises(TFLiteImportError, match=r"unsupported operator kind\(s\) SUM"):
+        import_tflite(read_tflite_bytes(data))

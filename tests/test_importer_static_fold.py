@@ -12,9 +12,9 @@ import pytest
 
 from tests.test_tflite_litert import Op, T, _interpreter, build_tflite
 from tirconst.dialects import tir
+from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite_bytes
 from tirconst.frontend.importer import import_tflite
 from tirconst.frontend.static_fold import fold_static
-from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite_bytes
 from tirconst.interpreter import run_function
 
 I32 = np.int32

@@ -25,13 +25,13 @@ from tflite.TensorType import TensorType
 from tflite.utils import BUILTIN_OPCODE2NAME
 
 from tests.tflite_reference_runner import ReferenceRunner, first_mismatch
-from tirconst.frontend.operator_table import op_params
 from tirconst.formats.tflite.reader import (
     TFLiteImportError,
     TFLiteModel,
     read_tflite,
     read_tflite_bytes,
 )
+from tirconst.frontend.operator_table import op_params
 
 litert = pytest.importorskip("ai_edge_litert.interpreter")
 
@@ -561,6 +561,28 @@ def _concat_case(rng: np.random.Generator) -> Case:
     return tensors, [op], list(range(n)), [n]
 
 
+def pack_case(
+    shape: tuple[int, ...], n: int, axis: int, dt: Any, s: float, zp: int
+) -> Case:
+    """PACK of `n` inputs of `shape` along `axis` (-rank-1 <= axis <= rank)."""
+    out = list(shape)
+    out.insert(axis % (len(shape) + 1), n)
+    tensors = [T(shape, dt, s, zp) for _ in range(n)] + [T(tuple(out), dt, s, zp)]
+    op = Op(
+        "PACK", list(range(n)), [n], ("PackOptions", {"ValuesCount": n, "Axis": axis})
+    )
+    return tensors, [op], list(range(n)), [n]
+
+
+def _pack_case(rng: np.random.Generator) -> Case:
+    shape = _shape(rng, 1, 4)
+    dt = _dtype(rng)
+    s, zp = _q(rng)
+    zp = 0 if dt == np.int16 else zp
+    axis = int(rng.integers(-len(shape) - 1, len(shape) + 1))
+    return pack_case(shape, int(rng.integers(1, 5)), axis, dt, s, zp)
+
+
 def _split_case(rng: np.random.Generator, opcode: str) -> Case:
     shape = list(_shape(rng))
     axis = int(rng.integers(0, len(shape)))
@@ -716,6 +738,16 @@ def _unary_case(rng: np.random.Generator, opcode: str) -> Case:
         alpha = _f32(rng.choice([0.1, 0.2, 0.01, rng.uniform(0.0, 1.0)]))
         opts = ("LeakyReluOptions", {"Alpha": alpha})
     return tensors, [Op(opcode, [0], [1], opts)], [0], [1]
+
+
+def _rsqrt_case(rng: np.random.Generator) -> Case:
+    """RSQRT with input zero point -128: every int8 input is >= 0 as a real
+    value (LiteRT refuses negative ones at run time)."""
+    shape = _shape(rng)
+    s_in, s_out = _f32(rng.uniform(0.001, 0.5)), _f32(rng.uniform(0.005, 0.1))
+    z_out = int(rng.integers(-128, 128))
+    tensors = [T(shape, np.int8, s_in, -128), T(shape, np.int8, s_out, z_out)]
+    return tensors, [Op("RSQRT", [0], [1])], [0], [1]
 
 
 def _min_max_case(rng: np.random.Generator, opcode: str) -> Case:
@@ -938,6 +970,7 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "split": lambda r: _split_case(r, "SPLIT"),
     "split_v": lambda r: _split_case(r, "SPLIT_V"),
     "unpack": lambda r: _split_case(r, "UNPACK"),
+    "pack": _pack_case,
     "slice": _slice_case,
     "strided_slice": _strided_slice_case,
     "transpose": _transpose_case,
@@ -967,6 +1000,7 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "maximum": lambda r: _min_max_case(r, "MAXIMUM"),
     "abs": lambda r: _unary_case(r, "ABS"),
     "neg": lambda r: _unary_case(r, "NEG"),
+    "rsqrt": _rsqrt_case,
     "squared_difference": lambda r: _binary_case(r, "SQUARED_DIFFERENCE"),
     "minimum": lambda r: _min_max_case(r, "MINIMUM"),
 }

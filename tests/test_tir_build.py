@@ -73,6 +73,7 @@ from tirconst.dialects.tir import (
     LeakyReluOp,
     LogisticOp,
     LogOp,
+    LookupOp,
     MaximumOp,
     MaxOp,
     MaxPool2DOp,
@@ -83,6 +84,7 @@ from tirconst.dialects.tir import (
     MulOp,
     NegOp,
     OperatorOp,
+    PackOp,
     PadOp,
     PlacementAttr,
     PoolOp,
@@ -96,6 +98,7 @@ from tirconst.dialects.tir import (
     ResizeBilinearOp,
     ResizeNearestOp,
     ReverseOp,
+    RsqrtOp,
     SelectOp,
     SoftmaxOp,
     SquaredDifferenceOp,
@@ -419,6 +422,7 @@ OPERATOR_CASES: dict[type[OperatorOp], tuple[list[BufferType], BufferType, dict]
         {"output_scale": 1 / 256, "output_zp": -128},
     ),
     LogisticOp: ([buf([16]), buf([256])], buf([16]), {}),
+    LookupOp: ([buf([16]), buf([256])], buf([16]), {}),
     QuantizeOp: ([buf([8], "f32")], buf([8]), {"scale": 0.5, "zero_point": -1}),
     DequantizeOp: ([buf([8])], buf([8], "f32"), {"scale": 0.5, "zero_point": -1}),
     RequantizeOp: (
@@ -434,6 +438,7 @@ OPERATOR_CASES: dict[type[OperatorOp], tuple[list[BufferType], BufferType, dict]
     ),
     CopyOp: ([buf([2, 3])], buf([6]), {}),
     ConcatenationOp: ([buf([2, 3]), buf([2, 1])], buf([2, 4]), {"axis": 1}),
+    PackOp: ([buf([2, 3]), buf([2, 3])], buf([2, 2, 3]), {"axis": 1}),
     StridedSliceOp: (
         [buf([4, 6])],
         buf([2, 3]),
@@ -513,6 +518,11 @@ OPERATOR_CASES: dict[type[OperatorOp], tuple[list[BufferType], BufferType, dict]
         {"input_zp": 3, "output_zp": -128, "multiplier": 1 << 30, "shift": 1},
     ),
     NegOp: ([buf([8])], buf([8]), {}),
+    RsqrtOp: (
+        [buf([8])],
+        buf([8]),
+        {"input_zp": -128, "output_zp": 0, "multiplier": 1073741824, "shift": 1},
+    ),
     SquaredDifferenceOp: (
         [buf([2, 3]), buf([3])],
         buf([2, 3]),

@@ -13,12 +13,12 @@ from typing import Any
 import numpy as np
 
 from tirconst import kernels
-from tirconst.frontend.operator_table import OPERATORS, op_params
 from tirconst.formats.tflite.reader import (
     TFLiteImportError,
     TFLiteModel,
     TFLiteOperator,
 )
+from tirconst.frontend.operator_table import OPERATORS, op_params
 from tirconst.interpreter.operators import KERNELS
 
 __all__ = [

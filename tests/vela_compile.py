@@ -54,6 +54,23 @@ def compile_model(
     return Compiled(model.stem, core, fmt, files[0])
 
 
+def cpu_operators(path: Path) -> list[str]:
+    """The operators of a compiled `.tflite` (Vela's or ours) other than
+    `ethos-u`: what stays on the CPU, by name, in model order."""
+    import tflite
+    from tflite.utils import BUILTIN_OPCODE2NAME
+
+    m = tflite.Model.GetRootAsModel(path.read_bytes(), 0)
+    names = []
+    for s in range(m.SubgraphsLength()):
+        sg = m.Subgraphs(s)
+        for k in range(sg.OperatorsLength()):
+            code = m.OperatorCodes(sg.Operators(k).OpcodeIndex())
+            if code.CustomCode() != b"ethos-u":
+                names.append(BUILTIN_OPCODE2NAME.get(code.BuiltinCode(), "CUSTOM"))
+    return names
+
+
 def compile_all(root: Path) -> list[Compiled]:
     return [
         compile_model(m, core, fmt, root / f"{m.stem}-{core}-{fmt}")

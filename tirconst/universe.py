@@ -94,6 +94,12 @@ def _legalize_npu() -> type[ModulePass]:
     return LegalizeNpuPass
 
 
+def _tabulate() -> type[ModulePass]:
+    from tirconst.transforms.tabulate import TabulatePass
+
+    return TabulatePass
+
+
 def _convert_tir_to_npu() -> type[ModulePass]:
     from tirconst.transforms.convert_tir_to_npu import ConvertTirToNpuPass
 
@@ -120,6 +126,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-tile": _tile,
         "tir-stage-weights": _stage_weights,
         "tir-legalize-npu": _legalize_npu,
+        "tir-tabulate": _tabulate,
         "convert-tir-to-npu": _convert_tir_to_npu,
         "npu-estimate-performance": _estimate_performance,
     }

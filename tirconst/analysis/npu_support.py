@@ -30,8 +30,11 @@ from tirconst.dialects.tir import (
     EncodedWeightsAttr,
     FullyConnectedOp,
     LogisticOp,
+    LookupOp,
+    MaximumOp,
     MaxPool2DOp,
     MeanOp,
+    MinimumOp,
     MulOp,
     OperatorOp,
     PadOp,
@@ -128,6 +131,17 @@ def hwc(shape: Sequence[int]) -> tuple[int, int, int] | None:
     return full[1], full[2], full[3]
 
 
+def pointwise_hwc(shape: Sequence[int]) -> tuple[int, int, int] | None:
+    """A dense tensor an elementwise op reads and writes alike as an NPU
+    feature map: `hwc`, or with batch and leading axes folded into the
+    height (element order is all that matters); None when too large."""
+    dims = hwc(shape)
+    if dims is not None or len(shape) < 4:
+        return dims
+    h = int(np.prod(shape[:-2]))
+    return hwc((h, *shape[-2:]))
+
+
 def _shape(v: SSAValue) -> tuple[int, ...]:
     assert isinstance(v.type, BufferType)
     return tuple(v.type.get_shape())
@@ -217,6 +231,7 @@ def npu_reason(op: Operation) -> str | None:
 
 @npu_support(SoftmaxOp)
 def _softmax(op: SoftmaxOp) -> str | None:
+    """Stays on the CPU (no NPU lowering of softmax yet)."""
     return (
         "softmax: LiteRT's reference softmax is a float-table algorithm, not "
         "bit-exact on the NPU"
@@ -225,6 +240,7 @@ def _softmax(op: SoftmaxOp) -> str | None:
 
 @npu_support(QuantizeOp, DequantizeOp)
 def _float(op: QuantizeOp | DequantizeOp) -> str | None:
+    """Float data stays on the CPU (the NPU has no float support)."""
     return f"{op.name[4:]}: float data (the NPU has no float support)"
 
 
@@ -348,6 +364,9 @@ def reduce_max_window(op: ReduceMaxOp) -> ReductionWindow | str:
 
 @npu_support(MeanOp)
 def _mean(op: MeanOp) -> str | None:
+    """A mean over contiguous axes runs on the NPU as the depthwise sum
+    tir-legalize-npu rewrites it to (with that depthwise's constraints); a
+    mean over axes that are not adjacent stays on the CPU."""
     plan = mean_window(op)
     if isinstance(plan, str):
         return plan
@@ -356,6 +375,9 @@ def _mean(op: MeanOp) -> str | None:
 
 @npu_support(ReduceMaxOp)
 def _reduce_max(op: ReduceMaxOp) -> str | None:
+    """An int8 REDUCE_MAX over contiguous axes runs on the NPU as one max
+    pool over reshaped views (tir-legalize-npu), its window at most
+    256 × 256; other reductions stay on the CPU."""
     plan = reduce_max_window(op)
     if isinstance(plan, str):
         return plan
@@ -364,6 +386,8 @@ def _reduce_max(op: ReduceMaxOp) -> str | None:
 
 @npu_support(ReduceMinOp)
 def _reduce_min(op: ReduceMinOp) -> str | None:
+    """REDUCE_MIN stays on the CPU: the NPU pools max and average only, and
+    min(x) = -max(-x) does not fit int8."""
     return (
         "reduce_min: the NPU pools max and average only, and min(x) = "
         "-max(-x) does not fit int8 (-(-128))"
@@ -372,11 +396,18 @@ def _reduce_min(op: ReduceMinOp) -> str | None:
 
 @npu_support(PadOp)
 def _pad(op: PadOp) -> str | None:
+    """A height/width pad by the IFM zero point that only a following
+    convolution reads folds into that convolution (tir-legalize-npu); any
+    other pad stays on the CPU."""
     return "pad: not folded into a following convolution (tir-legalize-npu)"
 
 
 @npu_support(Conv2DOp, DepthwiseConv2DOp)
 def _conv(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
+    """Input and output are NPU feature maps (batch 1, H, W, C each 1..65536);
+    no grouped convolution; depthwise with depth multiplier 1 (or one input
+    channel, then a plain conv); stride <= 3, dilation <= 2; dilated kernel
+    height <= 64 and area <= 4096; padding smaller than the dilated kernel."""
     if (
         isinstance(op, DepthwiseConv2DOp)
         and op.depth_multiplier != 1
@@ -405,6 +436,8 @@ def _conv(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
 
 @npu_support(FullyConnectedOp)
 def _fully_connected(op: FullyConnectedOp) -> str | None:
+    """Rows (output elements / output depth) fit an NPU feature map's width
+    (<= 65536)."""
     rows = _shape(op.output)[-1]
     numel = int(np.prod(_shape(op.output)))
     if numel // rows > MAX_DIM:
@@ -468,6 +501,9 @@ def padded_average_blocks(
 
 @npu_support(MaxPool2DOp, AvgPool2DOp)
 def _pool(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
+    """Input and output are NPU feature maps; no padded average pool (TFLite
+    does not count the padding, the NPU does); stride <= 3; window <= 256 in
+    each dimension; padding smaller than the window."""
     why = _shapes_reason(op, [op.input, op.output])
     if why:
         return why
@@ -489,6 +525,8 @@ def _pool(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
 
 @npu_support(AddOp, SubOp, MulOp)
 def _binary(op: AddOp | SubOp | MulOp) -> str | None:
+    """Float scales present; operands and output NPU feature maps; at most one
+    operand broadcasts (the NPU broadcasts only its second input)."""
     if op.quantization() is None:
         return (
             f"{op.name[4:]} without float scales (Vela derives its registers from them)"
@@ -497,21 +535,51 @@ def _binary(op: AddOp | SubOp | MulOp) -> str | None:
     return why or binary_broadcast(op)[1]
 
 
+@npu_support(MaximumOp, MinimumOp)
+def _min_max(op: MaximumOp | MinimumOp) -> str | None:
+    """int8 MAXIMUM/MINIMUM as an elementwise max/min of raw values when
+    both operands and the output share one scale and zero point (Vela's
+    constraint); one operand may broadcast."""
+    q = op.quantization()
+    what = op.name[4:]
+    if q is None:
+        return f"{what} without int8 quantization (the NPU compares int8 values)"
+    if not (
+        q["lhs_scale"] == q["rhs_scale"] == q["output_scale"]
+        and q["lhs_zp"] == q["rhs_zp"] == q["output_zp"]
+    ):
+        return (
+            f"{what} of operands quantized unlike the output (the NPU, as Vela, "
+            "needs one scale and zero point for all three)"
+        )
+    why = _shapes_reason(op, [op.lhs, op.rhs, op.output])
+    return why or binary_broadcast(op)[1]
+
+
 @npu_support(RequantizeOp)
 def _requantize(op: RequantizeOp) -> str | None:
+    """int8 -> int8 QUANTIZE: its shift within the NPU's 0..63; input and
+    output NPU feature maps."""
     shift = 31 - op.shift
     if not 0 <= shift <= 63:
         return f"requantize shift {op.shift} is out of the NPU's range"
     return _shapes_reason(op, [op.input, op.output])
 
 
-@npu_support(LogisticOp)
-def _logistic(op: LogisticOp) -> str | None:
-    return _shapes_reason(op, [op.input, op.output])
+@npu_support(LogisticOp, LookupOp)
+def _lookup(op: LogisticOp | LookupOp) -> str | None:
+    """An int8 table lookup (LOGISTIC, or any pointwise op tir-tabulate made
+    a table of): a 256-byte table in a LUT slot and an identity op, or the
+    activation of the NPU op before it; its tensor folds into an NPU
+    feature map."""
+    if pointwise_hwc(_shape(op.input)) is None:
+        return f"shape {list(_shape(op.input))} is too large for an NPU feature map"
+    return None
 
 
 @npu_support(CopyOp)
 def _copy(op: CopyOp) -> str | None:
+    """A copy is a DMA; alignment is checked against the memory plan."""
     return None  # alignment is checked against the memory plan
 
 
@@ -583,6 +651,9 @@ def resize_nearest_plan(
 
 @npu_support(ResizeNearestOp)
 def _resize_nearest(op: ResizeNearestOp) -> str | None:
+    """RESIZE_NEAREST_NEIGHBOR (any align_corners / half-pixel centers) whose
+    output rows and columns are a few strided copies of the input (at most
+    MAX_RESIZE_OPS 1×1 pools, input steps 1..3), int8 or int16."""
     plan = resize_nearest_plan(op)
     return plan if isinstance(plan, str) else None
 
@@ -688,6 +759,9 @@ def transpose_conv_plan(
 
 @npu_support(TransposeConv2DOp)
 def _transpose_conv(op: TransposeConv2DOp) -> str | None:
+    """TRANSPOSE_CONV with stride at most 4 per axis runs on the NPU as one
+    stride-1 convolution per output phase (tir-legalize-npu), each within
+    the convolution's constraints."""
     plan = transpose_conv_plan(op)
     if isinstance(plan, str):
         return plan
@@ -844,6 +918,9 @@ def resize_bilinear_depthwise(
 
 @npu_support(ResizeBilinearOp)
 def _resize_bilinear(op: ResizeBilinearOp) -> str | None:
+    """RESIZE_BILINEAR by 1 or 2 per axis without align_corners (with or
+    without half-pixel centers) runs on the NPU as average pools or
+    depthwise convolutions into strided views (tir-legalize-npu)."""
     if isinstance(resize_bilinear_plan(op), str):
         plan = resize_bilinear_depthwise(op)
         if isinstance(plan, str):

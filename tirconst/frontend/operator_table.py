@@ -124,6 +124,7 @@ OPERATORS: dict[str, TFLiteOp] = {
     "SQUEEZE": TFLiteOp(None, tp.reshape_params),
     "EXPAND_DIMS": TFLiteOp(None, tp.reshape_params),
     "CONCATENATION": TFLiteOp(tir.ConcatenationOp, po.concatenation_params, None),
+    "PACK": TFLiteOp(tir.PackOp, po.pack_params, None),
     "SPLIT": TFLiteOp(tir.StridedSliceOp, po.split_params, (1,), per_output=True),
     "SPLIT_V": TFLiteOp(tir.StridedSliceOp, po.split_v_params, per_output=True),
     "UNPACK": TFLiteOp(tir.StridedSliceOp, po.unpack_params, per_output=True),
@@ -148,6 +149,7 @@ OPERATORS: dict[str, TFLiteOp] = {
     ),
     "ABS": TFLiteOp(tir.AbsOp, po.abs_params, scales=tp.in_out_scales),
     "NEG": TFLiteOp(tir.NegOp, po.neg_params),
+    "RSQRT": TFLiteOp(tir.RsqrtOp, po.rsqrt_params, scales=tp.in_out_scales),
     "SQUARED_DIFFERENCE": TFLiteOp(
         tir.SquaredDifferenceOp,
         po.squared_difference_params,
@@ -163,8 +165,12 @@ OPERATORS: dict[str, TFLiteOp] = {
     "GELU": TFLiteOp(
         tir.GeluOp, po.gelu_params, scales=tp.in_out_quantization, table="table"
     ),
-    "MAXIMUM": TFLiteOp(tir.MaximumOp, po.min_max_params, (0, 1)),
-    "MINIMUM": TFLiteOp(tir.MinimumOp, po.min_max_params, (0, 1)),
+    "MAXIMUM": TFLiteOp(
+        tir.MaximumOp, po.min_max_params, (0, 1), po.min_max_quantization
+    ),
+    "MINIMUM": TFLiteOp(
+        tir.MinimumOp, po.min_max_params, (0, 1), po.min_max_quantization
+    ),
 }
 """TFLite builtin operator name -> how it is imported."""
 

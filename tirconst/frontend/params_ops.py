@@ -23,6 +23,7 @@ from tirconst.dialects.tir.quantization import (
     prelu_integers,
     relu_integers,
     round_half_away,
+    rsqrt_integers,
     squared_difference_integers,
 )
 from tirconst.formats.tflite.reader import TFLiteTensor
@@ -100,6 +101,41 @@ def concatenation_params(ctx: Ctx) -> dict[str, Any]:
             )
     expect = list(xs[0].shape)
     expect[axis] = sum(x.shape[axis] for x in xs)
+    ctx.check_shape(y, tuple(expect))
+    return {"axis": axis}
+
+
+def pack_params(ctx: Ctx) -> dict[str, Any]:
+    """PACK (pack.cc): `values_count` inputs of one shape and type stacked
+    along a new axis (negative counts from the end of the output); int8 and
+    int16 inputs must have the output's scale and zero point."""
+    y = ctx.output()
+    xs = [ctx.input(i) for i in range(len(ctx.op.inputs))]
+    if not xs:
+        raise ctx.fail("needs at least one input")
+    _same_dtype(ctx, xs[0], y, *xs[1:])
+    count = int(ctx.op.options.get("values_count", len(xs)))
+    if count != len(xs):
+        raise ctx.fail(f"values_count {count} but {len(xs)} inputs")
+    rank = len(xs[0].shape)
+    axis = _axis(ctx, int(ctx.op.options.get("axis", 0)), rank + 1)
+    qy = y.quantization
+    for x in xs:
+        if tuple(x.shape) != tuple(xs[0].shape):
+            raise ctx.fail(f"shape {list(x.shape)}, the first's is {xs[0].shape}", x)
+        qx = x.quantization
+        same = (qx is None and qy is None) or (
+            qx is not None
+            and qy is not None
+            and not qx.per_axis
+            and not qy.per_axis
+            and np.float32(qx.scale) == np.float32(qy.scale)
+            and qx.zero_point == qy.zero_point
+        )
+        if not same:
+            raise ctx.fail("input quantization differs from the output's", x)
+    expect = list(xs[0].shape)
+    expect.insert(axis, len(xs))
     ctx.check_shape(y, tuple(expect))
     return {"axis": axis}
 
@@ -507,6 +543,24 @@ def min_max_params(ctx: Ctx) -> dict[str, Any]:
     return {}
 
 
+def min_max_quantization(ctx: Ctx) -> dict[str, Any]:
+    """MAXIMUM, MINIMUM of per-tensor quantized int8: both operands' and the
+    output's scales and zero points (the kernel compares stored values and
+    needs none; the NPU runs the op only when all three are equal). None for
+    other data."""
+    tensors = (ctx.input(0), ctx.input(1), ctx.output())
+    out: dict[str, Any] = {}
+    for role, t in zip(("lhs", "rhs", "output"), tensors, strict=True):
+        q = t.quantization
+        if t.dtype != np.int8 or q is None or q.per_axis or q.zero_points.size > 1:
+            return {}
+        if not q.scale > 0 or not math.isfinite(q.scale):
+            return {}
+        out[f"{role}_scale"] = float(np.float32(q.scale))
+        out[f"{role}_zp"] = int(q.zero_point)
+    return out
+
+
 def hard_swish_params(ctx: Ctx) -> dict[str, Any]:
     """HARD_SWISH int8 (HardSwishPrepare)."""
     x, y = ctx.input(0), ctx.output()
@@ -527,6 +581,16 @@ def abs_params(ctx: Ctx) -> dict[str, Any]:
     out_s, out_zp = ctx.int8(y, "output")
     ctx.check_shape(y, tuple(x.shape))
     m, s = relu_integers(in_s, out_s)
+    return {"input_zp": in_zp, "output_zp": out_zp, "multiplier": m, "shift": s}
+
+
+def rsqrt_params(ctx: Ctx) -> dict[str, Any]:
+    """RSQRT int8 (elementwise.cc RsqrtPrepare)."""
+    x, y = ctx.input(0), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    ctx.check_shape(y, tuple(x.shape))
+    m, s = rsqrt_integers(in_s, out_s)
     return {"input_zp": in_zp, "output_zp": out_zp, "multiplier": m, "shift": s}
 
 

@@ -28,6 +28,7 @@ from .elementwise import (
     minimum,
     mul,
     neg,
+    rsqrt,
     squared_difference,
     sub,
 )
@@ -37,6 +38,7 @@ from .reduce import arg_max, mean, reduce_max, reduce_min
 from .shape import (
     concatenation,
     mirror_pad,
+    pack,
     pad,
     reshape,
     resize_bilinear,
@@ -62,10 +64,12 @@ __all__ = [
     "tile",
     "abs",
     "neg",
+    "rsqrt",
     "squared_difference",
     "add",
     "avg_pool2d",
     "concatenation",
+    "pack",
     "conv2d",
     "depthwise_conv2d",
     "dequantize",

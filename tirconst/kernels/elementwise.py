@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .fixedpoint import multiply_by_quantized_multiplier, wrap_int32
+from .fixedpoint import (
+    INT32_MAX,
+    multiply_by_quantized_multiplier,
+    rounding_divide_by_pot,
+    saturating_rounding_doubling_high_mul,
+    saturating_rounding_multiply_by_pot,
+    wrap_int32,
+)
 
 __all__ = [
     "abs",
@@ -177,6 +184,68 @@ def abs(
     v = np.abs(x.astype(np.int64) - int(input_zp))
     out = multiply_by_quantized_multiplier(v, multiplier, shift) + int(output_zp)
     return np.clip(out, -128, 127).astype(np.int8)
+
+
+def _inv_sqrt_multiplier_exp(value: int) -> tuple[int, int]:
+    """TFLite ``GetInvSqrtQuantizedMultiplierExp(value, kReverseShift)``:
+    1/sqrt(value) as (multiplier, left shift), by gemmlowp's Newton-Raphson
+    in Q3 fixed point (five iterations from x = 1)."""
+    if value <= 1:
+        return INT32_MAX, 0
+    shift = 11
+    while value >= 1 << 29:
+        value //= 4
+        shift += 1
+    max_left = (32 - value.bit_length()) - 1  # CountLeadingZeros - 1
+    pairs = max_left // 2 - 1
+    shift -= pairs
+    value <<= 2 * pairs
+    srdhm = saturating_rounding_doubling_high_mul
+
+    def mul(a: int, b: int) -> int:
+        return int(srdhm(a, b))
+
+    def rescale(raw: int, exponent: int) -> int:  # SaturatingRoundingMultiplyByPOT
+        return int(saturating_rounding_multiply_by_pot(np.int64(raw), exponent))
+
+    x_in = value >> 1
+    half_in = int(rounding_divide_by_pot(x_in, 1))
+    half_three = (1 << 28) + (1 << 27)
+    x = 1 << 28  # F3::One()
+    for _ in range(5):
+        x3 = rescale(mul(mul(x, x), x), 6)  # F9 -> F3
+        x = rescale(int(wrap_int32(mul(half_three, x) - mul(half_in, x3))), 3)
+    x = mul(x, 1518500250)  # times sqrt(2)/2 (Q0)
+    if shift < 0:
+        x = int(wrap_int32(x << -shift))
+        shift = 0
+    return x, -shift
+
+
+def rsqrt(
+    input: np.ndarray, *, input_zp: int, output_zp: int, multiplier: int, shift: int
+) -> np.ndarray:
+    """int8 RSQRT (elementwise.cc RsqrtEvalQuantizedInt8): with v = input -
+    input_zp, (m, e) = GetInvSqrtQuantizedMultiplierExp(v), data =
+    MultiplyByQuantizedMultiplier(1, m, e + 20), output = clamp(
+    MultiplyByQuantizedMultiplier(data, multiplier, shift - 20) +
+    output_zp); v = 0 gives 127. LiteRT refuses v < 0 at run time
+    ("only defined for positive values"); here, as on the NPU (Vela's
+    table), it gives 127 as v = 0 does."""
+    x = np.asarray(input)
+    if x.dtype != np.int8:
+        raise TypeError(f"input must be int8, got {x.dtype}")
+    table = np.empty(256, np.int64)
+    for i, q in enumerate(range(-128, 128)):
+        v = q - int(input_zp)
+        if v <= 0:
+            table[i] = 127
+            continue
+        m, e = _inv_sqrt_multiplier_exp(v)
+        data = multiply_by_quantized_multiplier(1, m, e + 20)
+        out = multiply_by_quantized_multiplier(data, multiplier, shift - 20)
+        table[i] = np.clip(int(out) + int(output_zp), -128, 127)
+    return table[x.astype(np.int64) + 128].astype(np.int8)
 
 
 def neg(input: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ import numpy as np
 
 __all__ = [
     "concatenation",
+    "pack",
     "mirror_pad",
     "pad",
     "reshape",
@@ -57,6 +58,16 @@ def concatenation(*inputs: np.ndarray, axis: int) -> np.ndarray:
     if not inputs:
         raise ValueError("concatenation needs at least one input")
     return np.concatenate([np.asarray(x) for x in inputs], axis=int(axis))
+
+
+def pack(*inputs: np.ndarray, axis: int) -> np.ndarray:
+    """PACK: the inputs (one shape) stacked along a new axis ``axis``.
+
+    Mirrors ``reference_ops::Pack``, which copies values unchanged (TFLite's
+    int8 kernel requires the output's quantization on every input)."""
+    if not inputs:
+        raise ValueError("pack needs at least one input")
+    return np.stack([np.asarray(x) for x in inputs], axis=int(axis))
 
 
 def strided_slice(

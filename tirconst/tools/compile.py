@@ -78,7 +78,7 @@ from tirconst.dialects.tir import (
     OperatorOp,
     PoolOp,
 )
-from tirconst.dialects.tir.provenance import TFLITE_INDEX, TFLITE_NAME
+from tirconst.dialects.tir.provenance import TFLITE_FUSED, TFLITE_INDEX, TFLITE_NAME
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite
 from tirconst.frontend.importer import import_tflite
@@ -124,7 +124,7 @@ def pipeline_text(
     stage = f"by-cost={accelerator}"
     if optimise == "Performance" and sram_budget:
         stage += f" budget={sram_budget}"
-    passes = ["tir-legalize-npu"]
+    passes = ["tir-tabulate", "tir-legalize-npu"]
     if tile is not None:
         passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")
     return ",".join(
@@ -250,7 +250,9 @@ def _on_cpu(
     rows: list[tuple[int, LayerRecord]], module: ModuleOp
 ) -> tuple[LayerRecord, ...]:
     """The rows with the operators `convert-tir-to-npu` left on the CPU
-    (`npu_cpu`) as Vela writes a CPU operator: target CPU, no NPU MACs."""
+    (`npu_cpu`) as Vela writes a CPU operator: target CPU, no NPU MACs; an
+    operator fused into the NPU op before it (a table activation: `tflite.fused`
+    on that npu op) has no row of its own, as in Vela's."""
     cpu = {
         op.attributes[TFLITE_INDEX].value.data  # type: ignore[attr-defined]
         for op in module.walk()
@@ -258,8 +260,16 @@ def _on_cpu(
         and "npu_cpu" in op.attributes
         and TFLITE_INDEX in op.attributes
     }
+    fused = {
+        int(k)
+        for op in module.walk()
+        if TFLITE_FUSED in op.attributes
+        for k in op.attributes[TFLITE_FUSED].get_values()  # type: ignore[attr-defined]
+    }
     return tuple(
-        replace(r, target="CPU", macs=0) if index in cpu else r for index, r in rows
+        replace(r, target="CPU", macs=0) if index in cpu else r
+        for index, r in rows
+        if index not in fused
     )
 
 

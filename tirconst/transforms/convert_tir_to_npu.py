@@ -45,6 +45,7 @@ from tirconst.analysis.npu_support import (
     hwc,
     npu_reason,
     padded_average_blocks,
+    pointwise_hwc,
     pool_stride,
     resize_nearest_plan,
 )
@@ -66,7 +67,10 @@ from tirconst.dialects.tir import (
     FullyConnectedOp,
     FuncOp,
     LogisticOp,
+    LookupOp,
+    MaximumOp,
     MaxPool2DOp,
+    MinimumOp,
     MulOp,
     OperatorOp,
     PoolOp,
@@ -77,16 +81,24 @@ from tirconst.dialects.tir import (
 )
 from tirconst.dialects.tir.provenance import (
     TFLITE_INDEX,
+    fuse_into,
     model_operators,
     set_operators,
 )
-from tirconst.formats.ethos_u.hardware import LUT_ADDRESS, LUT_SLOT_BYTES, SHRAM_BYTES
+from tirconst.formats.ethos_u.hardware import (
+    LUT_ADDRESS,
+    LUT_APART,
+    LUT_SLOT_BYTES,
+    LUT_SLOTS,
+    SHRAM_BYTES,
+)
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 
 NAME = "convert-tir-to-npu"
 TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp, arith.ConstantOp)
 """Ops that neither compute nor touch bytes: they do not end an NPU segment."""
 CPU_ATTR = "npu_cpu"
+"""On an npu op: the model operator index of the table op fused into it."""
 
 
 class StaysOnCpu(Exception):
@@ -163,6 +175,10 @@ class Segment:
     views: list[Operation] = field(default_factory=list)
     """Views of model operators (a RESHAPE) met while the run is open: the
     segment replaces them too."""
+    tables: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(region, address) of a table -> the LUT slot now holding it."""
+    lowered_by: dict[Operation, Operation] = field(default_factory=dict)
+    """npu op -> the tir op it lowers."""
 
 
 @dataclass
@@ -477,7 +493,12 @@ class Lowerer:
         }
         return [self.block_config(npu.PoolingOp.create(properties=props))]
 
-    def elementwise(self, op: AddOp | SubOp | MulOp, seg: Segment) -> list[Operation]:
+    def elementwise(
+        self, op: AddOp | SubOp | MulOp | MaximumOp | MinimumOp, seg: Segment
+    ) -> list[Operation]:
+        """add, sub and mul with their float scales; maximum and minimum as
+        max and min of the stored values (operands and output quantized
+        alike: npu_support), which is what TFLite compares."""
         q = op.quantization()
         assert q is not None
         swap, why = binary_broadcast(op)
@@ -492,8 +513,9 @@ class Lowerer:
         b_shape = (1,) * (rank - len(_btype(b[0]).get_shape())) + tuple(
             _btype(b[0]).get_shape()
         )
+        kind = {"maximum": "max", "minimum": "min"}.get(op.name[4:], op.name[4:])
         props = {
-            "op_type": StringAttr(op.name[4:]),
+            "op_type": StringAttr(kind),
             "ifm": self.feature_map(op, a[0], a[1], a[2], tuple(out_shape)),
             "ifm2": self.feature_map(op, b[0], b[1], b[2], b_shape),
             "ofm": self.feature_map(op, op.output, q["output_scale"], op.output_zp),
@@ -501,37 +523,128 @@ class Lowerer:
         }
         if swap:
             props["reversed_operands"] = UnitAttr()
-        act = self.activation(op, props["ofm"])  # type: ignore[arg-type]
+        act = (
+            self.activation(op, props["ofm"])  # type: ignore[arg-type]
+            if "act_min" in op.PARAM_KINDS
+            else None
+        )
         if act is not None:
             props["activation"] = act
         return [self.block_config(npu.ElementwiseOp.create(properties=props))]
 
-    def logistic(self, op: LogisticOp, seg: Segment) -> list[Operation]:
-        """The table DMA'd into a lookup-table slot, then a 1×1 identity pool
-        (IFM and OFM quantized alike, so no rescale) with the lookup."""
-        slot = seg.slots % 8
-        seg.slots += 1
-        seg.uses_lut = True
+    def lookup(self, op: LookupOp | LogisticOp, seg: Segment) -> list[Operation]:
+        """An int8 table op (output = table[input + 128]): the table DMA'd
+        into a lookup-table slot (unless the slot still holds it), then the
+        lookup as the activation of the NPU op before it when that op's
+        output is read by nothing else (`_fuse_table`), else of a 1×1
+        identity pool (IFM and OFM quantized alike, so no rescale)."""
         src = self.byte_range(op, op.table, 0, 256)
         if src["address"] % 16:
             raise StaysOnCpu(f"its table at byte {src['address']} is not 16-aligned")
-        dest = npu.AddressRangeAttr.make(
-            region=npu.LUT_REGION,
-            address=LUT_ADDRESS[self.accelerator] + slot * LUT_SLOT_BYTES,
-            length=256,
-        )
-        dma = npu.DmaOp.create(properties={"src": src, "dest": dest})
-        fm_in = self.feature_map(op, op.input, None, 0)
-        fm_out = self.feature_map(op, op.output, None, 0)
+        slot, dma = self._table_slot(seg, src)
+        act = npu.ActivationAttr.make(kind="table", slot=slot)
+        fused = self._fuse_table(op, seg, act, dma)
+        if fused:
+            return []
+        shape = _btype(op.input).get_shape()
+        if hwc(shape) is None:  # batch > 1: fold it into the height
+            dims = pointwise_hwc(shape)
+            dense = all(
+                self.place(op, v).strides is None for v in (op.input, op.output)
+            )
+            if dims is None or not dense:
+                raise StaysOnCpu(f"shape {list(shape)} is not an NPU feature map")
+            shape = (1, *dims)
+        fm_in = self.feature_map(op, op.input, None, 0, shape)
+        fm_out = self.feature_map(op, op.output, None, 0, shape)
         props = {
             "pool_type": StringAttr("average"),
             "ifm": fm_in,
             "ofm": fm_out,
             "kernel": npu.KernelAttr.make(size=(1, 1)),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-            "activation": npu.ActivationAttr.make(kind="table", slot=slot),
+            "activation": act,
         }
-        return [dma, self.block_config(npu.PoolingOp.create(properties=props))]
+        return [*dma, self.block_config(npu.PoolingOp.create(properties=props))]
+
+    def _table_slot(
+        self, seg: Segment, src: npu.AddressRangeAttr
+    ) -> tuple[int, list[Operation]]:
+        """The LUT slot for the table at `src` and the DMA that loads it
+        (none when the slot still holds it: only where the table memory is
+        apart from the accumulators, hardware.LUT_APART)."""
+        key = (src["region"], src["address"])
+        seg.uses_lut = True
+        if self.accelerator in LUT_APART and key in seg.tables:
+            return seg.tables[key], []
+        slot = seg.slots % LUT_SLOTS
+        seg.slots += 1
+        seg.tables = {k: v for k, v in seg.tables.items() if v != slot}
+        seg.tables[key] = slot
+        dest = npu.AddressRangeAttr.make(
+            region=npu.LUT_REGION,
+            address=LUT_ADDRESS[self.accelerator] + slot * LUT_SLOT_BYTES,
+            length=256,
+        )
+        return slot, [npu.DmaOp.create(properties={"src": src, "dest": dest})]
+
+    def _fuse_table(
+        self,
+        op: LookupOp | LogisticOp,
+        seg: Segment,
+        act: npu.ActivationAttr,
+        dma: list[Operation],
+    ) -> bool:
+        """Make the table the activation of the NPU op that wrote `op`'s
+        input, writing `op`'s output directly (Vela's
+        fuse_activation_function_with_prev): the op before in the segment,
+        lowered to one block op without an activation, whose output is a
+        workspace only it and `op` touch (and `op`'s output, if the plan
+        put it in place), and only where the table memory
+        is apart from the accumulators (LUT_APART). Its OFM keeps its
+        quantization (the table's input); only where it is stored changes,
+        so the result is the same bytes. Not when the output's bytes
+        overlap what that op reads (the plan may have reused a dead input
+        there, which the op would then overwrite while reading it)."""
+        if self.accelerator not in LUT_APART or not seg.ops or not seg.npu_ops:
+            return False
+        prev, last = seg.ops[-1], seg.npu_ops[-1]
+        mid = op.input
+        if getattr(prev, "output", None) is not mid or not isinstance(
+            mid.owner, AllocateOp
+        ):
+            return False
+        # Besides the two, only the view the plan made of `op`'s output when
+        # it gave it the input's bytes (in place) may use the input.
+        out_view = op.output.owner
+        if {u.operation for u in mid.uses} - {out_view} != {prev, op}:
+            return False
+        block = (npu.Conv2DOp, npu.DepthwiseConv2DOp, npu.PoolingOp, npu.ElementwiseOp)
+        if not isinstance(last, block) or "activation" in last.properties:
+            return False
+        if seg.lowered_by.get(last) is not prev:
+            return False
+        out = _span(op.output)
+        for v in prev.input_values():  # type: ignore[attr-defined]
+            if _overlap(_span(v), out) and not _in_place(last, v, op.output):
+                return False
+        ofm = last.properties["ofm"]
+        assert isinstance(ofm, npu.FeatureMapAttr)
+        shape = (1, *ofm["shape"])
+        p = self.place(op, op.output)
+        if p.strides is not None and hwc(_btype(op.output).get_shape()) != tuple(
+            ofm["shape"]
+        ):
+            return False
+        fm = self.feature_map(op, op.output, ofm["scale"], ofm["zero_point"], shape)
+        last.properties["ofm"] = fm
+        last.properties["activation"] = act
+        fuse_into(last, op)  # the model operator it absorbs
+        if isinstance(last, npu.PoolingOp | npu.ElementwiseOp):
+            self.block_config(last)
+        at = seg.npu_ops.index(last)
+        seg.npu_ops[at:at] = dma
+        return True
 
     def copy(self, op: CopyOp, seg: Segment) -> list[Operation]:
         n = _btype(op.input).size_in_bytes
@@ -579,6 +692,7 @@ class Lowerer:
                     npu_op.attributes[TFLITE_INDEX] = index
             seg.ops.append(op)
             seg.npu_ops += lowered
+            seg.lowered_by.update((n, op) for n in lowered)
         self.close(func, seg)
 
     def close(self, func: FuncOp, seg: Segment) -> None:
@@ -706,6 +820,36 @@ def _sub_map(
     )
 
 
+def _in_place(op: Operation, src: SSAValue, dst: SSAValue) -> bool:
+    """Whether `op` may write `dst` over its input `src`: the same bytes
+    (place and shape), and each output element reads only the input element
+    at its place (an elementwise op, a 1×1 unpadded pool of stride 1)."""
+    a, b = place_of(src), place_of(dst)
+    if (
+        a is None
+        or b is None
+        or (a.pool, a.offset, a.strides)
+        != (
+            b.pool,
+            b.offset,
+            b.strides,
+        )
+    ):
+        return False
+    if _btype(src) != _btype(dst):
+        return False
+    if isinstance(op, npu.ElementwiseOp):
+        return True
+    if isinstance(op, npu.PoolingOp):
+        k = op.properties["kernel"]
+        return (
+            tuple(k["size"]) == (1, 1)  # type: ignore[index]
+            and tuple(k["stride"]) == (1, 1)  # type: ignore[index]
+            and "padding" not in op.properties
+        )
+    return False
+
+
 def _regions_of(op: Operation) -> set[int]:
     out: set[int] = set()
     for attr in op.properties.values():
@@ -736,7 +880,10 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     AddOp: Lowerer.elementwise,
     SubOp: Lowerer.elementwise,
     MulOp: Lowerer.elementwise,
-    LogisticOp: Lowerer.logistic,
+    MaximumOp: Lowerer.elementwise,
+    MinimumOp: Lowerer.elementwise,
+    LogisticOp: Lowerer.lookup,
+    LookupOp: Lowerer.lookup,
     CopyOp: Lowerer.copy,
     ResizeNearestOp: Lowerer.resize_nearest,
 }

@@ -26,6 +26,13 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
 
+- A `tir.lookup` (or `tir.logistic`) whose input only the op just before
+  it writes and nothing else reads gets its output's `tir.allocate` moved
+  before that op: the output is then live while that op runs, so the plan
+  keeps it apart from that op's inputs and convert-tir-to-npu can fuse the
+  table into that op as its activation (the op writing the lookup's
+  output), as Vela does; the intermediate then goes.
+
 Fully connected stays `tir.fully_connected`: convert-tir-to-npu lowers it to
 a 1×1 conv itself, because its rounding (NATURAL) is not tir.conv2d's (TFL).
 Everything the pass does not fold is left as it was (docs/lowering.md).
@@ -56,8 +63,11 @@ from tirconst.dialects.tir import (
     Conv2DOp,
     DepthwiseConv2DOp,
     FuncOp,
+    LogisticOp,
+    LookupOp,
     MaxPool2DOp,
     MeanOp,
+    OperatorOp,
     PadOp,
     ReduceMaxOp,
     ReshapeOp,
@@ -440,6 +450,30 @@ def _drop_if_unused(module: ModuleOp, alloc: AllocateConstOp) -> None:
             o.erase()
 
 
+def _hoist_table_output(op: LookupOp | LogisticOp) -> bool:
+    """Move the lookup's output allocation before the op that writes its
+    input, when that op is just before it and the input is a workspace only
+    the two touch (the table can then be that op's activation)."""
+    mid, out = op.input, op.output
+    alloc, made = out.owner, mid.owner
+    if not isinstance(alloc, AllocateOp) or not isinstance(made, AllocateOp):
+        return False
+    prev = op.prev_op
+    while isinstance(prev, AllocateOp | AllocateConstOp):
+        prev = prev.prev_op
+    if not isinstance(prev, OperatorOp) or getattr(prev, "output", None) is not mid:
+        return False
+    if {u.operation for u in mid.uses} != {prev, op}:
+        return False
+    if alloc.parent_block() is not prev.parent_block() or alloc.is_before_in_block(
+        prev
+    ):
+        return False
+    alloc.detach()
+    prev.parent_block().insert_op_before(alloc, prev)  # type: ignore[union-attr]
+    return True
+
+
 def _fresh_name(module: ModuleOp, base: str) -> str:
     names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
     name, k = base, 0
@@ -457,10 +491,12 @@ class LegalizeNpuPass(ModulePass):
     with the mean's readapted multiplier and a `tir.reduce_max` as a max
     pool (over reshaped views), a `tir.transpose_conv2d` as one conv per
     output phase and a 2× `tir.resize_bilinear` as pools or depthwise convs
-    (writing strided views of the output), and turns a one-channel depthwise conv with
-    a depth multiplier into a plain `tir.conv2d`, so that tiling, weight
-    encoding and planning see the ops the NPU will run. Other ops are left
-    as they are."""
+    (writing strided views of the output), turns a one-channel depthwise conv
+    with a depth multiplier into a plain `tir.conv2d`, and allocates a table
+    lookup's output before the op whose result only it reads (so the plan
+    lets convert-tir-to-npu fuse the table into that op), so that tiling,
+    weight encoding and planning see the ops the NPU will run. Other ops are
+    left as they are."""
 
     name = NAME
 
@@ -482,6 +518,9 @@ class LegalizeNpuPass(ModulePass):
             for o in list(func.walk()):
                 if isinstance(o, PadOp) and o.parent is not None:
                     _fold_pad(o)
+            for o in list(func.walk()):
+                if isinstance(o, LookupOp | LogisticOp):
+                    _hoist_table_output(o)
 
 
 __all__ = ["LegalizeNpuPass"]

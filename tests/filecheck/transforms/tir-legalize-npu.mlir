@@ -6,13 +6,14 @@
 // convolution becomes four phase convolutions into strided views; a 2x
 // bilinear resize becomes four average pools, a half-pixel one depthwise
 // convolutions, an align_corners one stays; a one-channel
-// depthwise with a depth multiplier becomes a conv2d. Every rewrite is
-// equivalent.
+// depthwise with a depth multiplier becomes a conv2d.
+// A table lookup's output is allocated before the op whose result only it
+// reads. Every rewrite is equivalent.
 //
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu | filecheck %s
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-13: equivalent: @main
+// SAME-COUNT-14: equivalent: @main
 
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.pad
@@ -242,4 +243,33 @@ tir.func @main(%input0 : !tir.buffer<1x2x3x3xi8>, %output0 : !tir.buffer<1x4x6x3
 tir.func @main(%input0 : !tir.buffer<1x2x2x3xi8>, %output0 : !tir.buffer<1x4x4x3xi8>) {
   tir.resize_bilinear ins(%input0 : !tir.buffer<1x2x2x3xi8>) outs(%output0 : !tir.buffer<1x4x4x3xi8>)
       {align_corners = 1, half_pixel_centers = 0}
+}
+
+// -----
+
+// A lookup whose input only the pool before it writes and reads: its output
+// is allocated before the pool (the plan keeps it apart from the pool's
+// input, so the table can be the pool's activation). A lookup whose input
+// is read twice keeps its allocation where it is.
+// CHECK-LABEL: tir.func @main
+// CHECK-NEXT:    %t = tir.allocate_const @t
+// CHECK-NEXT:    %p = tir.allocate
+// CHECK-NEXT:    %q = tir.allocate
+// CHECK-NEXT:    tir.max_pool2d
+// CHECK-NEXT:    tir.lookup ins(%p, %t
+// CHECK-NEXT:    %r = tir.allocate
+// CHECK-NEXT:    tir.lookup ins(%q, %t
+// CHECK-NEXT:    tir.lookup ins(%q, %t
+tir.constant @t = dense<"0x000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9FA0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBFC0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDFE0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF"> : tensor<256xi8>
+tir.func @main(%input0 : !tir.buffer<1x4x4x8xi8>, %output0 : !tir.buffer<1x2x2x8xi8>, %output1 : !tir.buffer<1x2x2x8xi8>) {
+  %t = tir.allocate_const @t : !tir.buffer<256xi8>
+  %p = tir.allocate : !tir.buffer<1x2x2x8xi8>
+  tir.max_pool2d ins(%input0 : !tir.buffer<1x4x4x8xi8>) outs(%p : !tir.buffer<1x2x2x8xi8>)
+      {window = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>,
+       act_min = -128, act_max = 127}
+  %q = tir.allocate : !tir.buffer<1x2x2x8xi8>
+  tir.lookup ins(%p, %t : !tir.buffer<1x2x2x8xi8>, !tir.buffer<256xi8>) outs(%q : !tir.buffer<1x2x2x8xi8>)
+  %r = tir.allocate : !tir.buffer<1x2x2x8xi8>
+  tir.lookup ins(%q, %t : !tir.buffer<1x2x2x8xi8>, !tir.buffer<256xi8>) outs(%output0 : !tir.buffer<1x2x2x8xi8>)
+  tir.lookup ins(%q, %t : !tir.buffer<1x2x2x8xi8>, !tir.buffer<256xi8>) outs(%output1 : !tir.buffer<1x2x2x8xi8>)
 }

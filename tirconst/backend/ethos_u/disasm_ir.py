@@ -297,7 +297,8 @@ def npu_op(d: DecodedOp, streams: _Streams) -> Operation:
     ofm_scale = d.ofm_scale if d.ofm_scale is not None else (1, 0)
     if isinstance(op, api.NpuPoolingOperation):
         props["pool_type"] = StringAttr(_POOL[op.sub_op_type])
-        props["ofm_scale"] = _ints(ofm_scale)
+        if d.global_scale:  # else OFM_SCALE is a stale register the op ignores
+            props["ofm_scale"] = _ints(ofm_scale)
         return PoolingOp.create(properties=props)
     assert isinstance(op, api.NpuElementWiseOperation)
     kind = _ELEMENTWISE.get(op.sub_op_type)

@@ -3,15 +3,15 @@ ReLU family, LEAKY_RELU, PRELU, HARD_SWISH, the lookup-table activations TANH,
 EXP, LOG and GELU (as LOGISTIC), MAXIMUM and MINIMUM (see `operators` for
 the conventions they share).
 
-ELU is not imported: LiteRT's BUILTIN_REF resolver has no ELU kernel, so
-nothing can check ours bit for bit."""
+ELU is not imported: LiteRT's BUILTIN_REF resolver has no ELU kernel (at
+any version), so nothing can check ours bit for bit."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
-from xdsl.irdl import operand_def
+from xdsl.irdl import operand_def, traits_def
 from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.tir.elementwise_ops import _TableOp
@@ -30,6 +30,7 @@ from tirconst.dialects.tir.quantization import (
     prelu_integers,
     relu_integers,
 )
+from tirconst.dialects.tir.traits import Elementwise, Pointwise
 from tirconst.dialects.tir.types import BufferType
 
 
@@ -70,6 +71,8 @@ class ReluOp(_UnaryOp):
                input_scale = 0.1 : f32, output_scale = 0.1 : f32}
         }
     """
+
+    traits = traits_def(Pointwise())
 
     name = "tir.relu"
 
@@ -113,6 +116,8 @@ class LeakyReluOp(_UnaryOp):
                identity_shift = 1}
         }
     """
+
+    traits = traits_def(Pointwise())
 
     name = "tir.leaky_relu"
 
@@ -218,6 +223,8 @@ class HardSwishOp(_UnaryOp):
         }
     """
 
+    traits = traits_def(Pointwise())
+
     name = "tir.hard_swish"
 
     def verify_(self) -> None:
@@ -257,6 +264,8 @@ class TanhOp(_TableOp):
         }
     """
 
+    traits = traits_def(Pointwise())
+
     name = "tir.tanh"
 
 
@@ -274,6 +283,8 @@ class ExpOp(_TableOp):
         }
     """
 
+    traits = traits_def(Pointwise())
+
     name = "tir.exp"
 
 
@@ -289,6 +300,8 @@ class LogOp(_TableOp):
               outs(%y : !tir.buffer<16xi8>)
         }
     """
+
+    traits = traits_def(Pointwise())
 
     name = "tir.log"
 
@@ -307,6 +320,8 @@ class GeluOp(_TableOp):
               outs(%y : !tir.buffer<16xi8>)
         }
     """
+
+    traits = traits_def(Pointwise())
 
     name = "tir.gelu"
 
@@ -331,11 +346,23 @@ class _MinMaxOp(OperatorOp):
         self.expect_shape("output", self.output, shape)
 
 
-@operator_op(("lhs", "rhs"), {})
+_MIN_MAX_QUANT = {
+    "lhs_scale": Scale,
+    "lhs_zp": ZeroPoint,
+    "rhs_scale": Scale,
+    "rhs_zp": ZeroPoint,
+    "output_scale": Scale,
+    "output_zp": ZeroPoint,
+}
+
+
+@operator_op(("lhs", "rhs"), {}, quant=_MIN_MAX_QUANT)
 class MaximumOp(_MinMaxOp):
     """TFLite MAXIMUM: the elementwise larger of the two quantized values
     (numpy broadcasting), compared as stored, no rescaling (LiteRT's kernel
-    compares raw values).
+    compares raw values). The optional quantization (int8 operands' and
+    output's scales and zero points) says whether that is also the larger
+    real value: the NPU runs the op when all three are equal.
 
     Example:
         tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>,
@@ -345,10 +372,12 @@ class MaximumOp(_MinMaxOp):
         }
     """
 
+    traits = traits_def(Elementwise(("lhs", "rhs")))
+
     name = "tir.maximum"
 
 
-@operator_op(("lhs", "rhs"), {})
+@operator_op(("lhs", "rhs"), {}, quant=_MIN_MAX_QUANT)
 class MinimumOp(_MinMaxOp):
     """TFLite MINIMUM: as `tir.maximum`, the smaller value.
 
@@ -359,5 +388,7 @@ class MinimumOp(_MinMaxOp):
               outs(%y : !tir.buffer<2x3xi8>)
         }
     """
+
+    traits = traits_def(Elementwise(("lhs", "rhs")))
 
     name = "tir.minimum"

@@ -73,6 +73,47 @@ class ConcatenationOp(OperatorOp):
         self.expect_shape("output", self.output, expect)
 
 
+@operator_op(("inputs",), {"axis": Int})
+class PackOp(OperatorOp):
+    """TFLite PACK: the inputs, all of one shape, stacked along a new axis
+    `axis` (0 <= axis <= input rank) in operand order: a concatenation of
+    the inputs each expanded by a 1 at `axis`. Values are copied unchanged
+    (TFLite's int8 kernel requires the output's scale and zero point).
+
+    Example:
+        tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<2x3xi8>,
+                    %y : !tir.buffer<2x2x3xi8>) {
+          tir.pack ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<2x3xi8>)
+              outs(%y : !tir.buffer<2x2x3xi8>) {axis = 1}
+        }
+    """
+
+    name = "tir.pack"
+    VARIADIC: ClassVar[bool] = True
+
+    inputs = var_operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        ins = self.input_values()
+        if not ins:
+            raise VerifyException("needs at least one input")
+        _same_element_type(self, *ins, self.output)
+        shapes = {self.shape(v) for v in ins}
+        if len(shapes) != 1:
+            raise VerifyException(
+                f"input shapes {sorted(list(s) for s in shapes)} differ"
+            )
+        (shape,) = shapes
+        if not 0 <= self.axis <= len(shape):
+            raise VerifyException(
+                f"axis {self.axis} is out of range for rank-{len(shape)} inputs"
+            )
+        expect = list(shape)
+        expect.insert(self.axis, len(ins))
+        self.expect_shape("output", self.output, expect)
+
+
 @operator_op(("input",), {"begin": Ints, "strides": Ints, "size": Ints})
 class StridedSliceOp(OperatorOp):
     """A strided slice of the input: along each axis i, `size[i]` elements

@@ -24,9 +24,10 @@ from tirconst.dialects.tir.quantization import (
     mul_integers,
     relu_integers,
     rescale_integers,
+    rsqrt_integers,
     squared_difference_integers,
 )
-from tirconst.dialects.tir.traits import Elementwise, Windowed
+from tirconst.dialects.tir.traits import Elementwise, Pointwise, Windowed
 from tirconst.dialects.tir.types import BufferType
 
 # ------------------------------------------------------------------ elementwise
@@ -219,6 +220,8 @@ class AbsOp(OperatorOp):
         }
     """
 
+    traits = traits_def(Pointwise())
+
     name = "tir.abs"
 
     input = operand_def(BufferType)
@@ -234,6 +237,45 @@ class AbsOp(OperatorOp):
         return {"multiplier": m, "shift": s}
 
 
+@operator_op(
+    ("input",),
+    {"input_zp": ZeroPoint, "output_zp": ZeroPoint, "multiplier": Int, "shift": Int},
+    quant={"input_scale": Scale, "output_scale": Scale},
+)
+class RsqrtOp(OperatorOp):
+    """TFLite int8 RSQRT: with v = input - input_zp, 1/sqrt(v) by TFLite's
+    fixed-point Newton-Raphson (GetInvSqrtQuantizedMultiplierExp, as a
+    20-bit fraction), MultiplyByQuantizedMultiplier by multiplier /
+    2^(20 - shift), plus output_zp, saturated to int8; v <= 0 gives 127
+    (LiteRT gives it for v = 0 and refuses v < 0 at run time). multiplier
+    and shift are QuantizeMultiplier of 1 / (sqrt(input_scale) *
+    output_scale).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
+          tir.rsqrt ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi8>)
+              {input_zp = -128, output_zp = 0, multiplier = 1073741824,
+               shift = 1}
+        }
+    """
+
+    traits = traits_def(Pointwise())
+
+    name = "tir.rsqrt"
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        self.expect_dtype("input", self.input, "int8")
+        self.expect_dtype("output", self.output, "int8")
+        self.expect_shape("output", self.output, self.shape(self.input))
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        m, s = rsqrt_integers(q["input_scale"], q["output_scale"])
+        return {"multiplier": m, "shift": s}
+
+
 @operator_op(("input",), {})
 class NegOp(OperatorOp):
     """TFLite NEG on quantized data: output = -input on the stored values,
@@ -245,6 +287,8 @@ class NegOp(OperatorOp):
           tir.neg ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi8>)
         }
     """
+
+    traits = traits_def(Pointwise())
 
     name = "tir.neg"
 
@@ -432,9 +476,29 @@ class LogisticOp(_TableOp):
         }
     """
 
-    traits = traits_def(Elementwise())
+    traits = traits_def(Pointwise())
 
     name = "tir.logistic"
+
+
+@operator_op(("input", "table"), {})
+class LookupOp(_TableOp):
+    """An int8 -> int8 function of each element given by its 256-entry int8
+    table: output = table[input + 128]. What every int8 pointwise operator
+    is (tir-tabulate makes it from any of them, the table their kernel on
+    the 256 int8 values) and what the NPU runs as a table activation.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<16xi8>, %t : !tir.buffer<256xi8>,
+                    %y : !tir.buffer<16xi8>) {
+          tir.lookup ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>)
+              outs(%y : !tir.buffer<16xi8>)
+        }
+    """
+
+    traits = traits_def(Pointwise())
+
+    name = "tir.lookup"
 
 
 @operator_op(
@@ -461,7 +525,7 @@ class RequantizeOp(OperatorOp):
         }
     """
 
-    traits = traits_def(Elementwise())
+    traits = traits_def(Pointwise())
 
     name = "tir.requantize"
 

@@ -142,6 +142,15 @@ def relu_integers(input_scale: float, output_scale: float) -> tuple[int, int]:
     return quantize_multiplier(real)
 
 
+def rsqrt_integers(input_scale: float, output_scale: float) -> tuple[int, int]:
+    """RSQRT (elementwise.cc RsqrtPrepare): ``QuantizeMultiplier(1 /
+    (sqrtf(in) * out))``, the product in float32, the quotient in double."""
+    real = 1.0 / float(
+        np.float32(np.sqrt(np.float32(input_scale))) * np.float32(output_scale)
+    )
+    return quantize_multiplier(real)
+
+
 def leaky_relu_integers(
     input_scale: float, alpha: float, output_scale: float
 ) -> dict[str, int]:

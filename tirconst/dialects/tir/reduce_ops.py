@@ -1,9 +1,8 @@
 """TFLite reductions other than MEAN as tir operator ops: REDUCE_MAX,
 REDUCE_MIN, ARG_MAX (see `operators` for the conventions they share).
 
-SUM is not imported: LiteRT's reference int8 SUM reads the int8 input and
-writes the output as uint8 (reduce.cc's reference branch of
-QuantizedMeanOrSum passes uint8 data), which no correct kernel reproduces."""
+SUM is not imported: LiteRT's reference int8 SUM is not the sum (README,
+"TFLite operators"; tests/test_importer_operators.py pins it)."""
 
 from __future__ import annotations
 

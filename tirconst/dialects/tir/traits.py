@@ -36,6 +36,19 @@ class Elementwise(OpTrait):
 
 
 @dataclass(frozen=True)
+class Pointwise(Elementwise):
+    """Elementwise with one input: output element i is a function of input
+    element i alone, the same function for every element (per-tensor
+    quantization: no parameter varies along an axis), and the op's
+    interpreter kernel computes that function. Other operands (a lookup
+    table) are constants the function reads whole. So an int8 -> int8
+    pointwise op is its 256-entry table: the kernel run on the 256 int8
+    values (tir-tabulate)."""
+
+    operands: tuple[str, ...] = ("input",)
+
+
+@dataclass(frozen=True)
 class Windowed(OpTrait):
     """NHWC `input` -> `output` where output rows [y0, y1) read a window of
     input rows: the kernel height, stride and dilation along H come from
@@ -94,4 +107,4 @@ class Windowed(OpTrait):
         return 1
 
 
-__all__ = ["Elementwise", "Windowed"]
+__all__ = ["Elementwise", "Pointwise", "Windowed"]

@@ -41,3 +41,12 @@ LUT_ADDRESS = {
 shram_lut_address) per accelerator; 8 slots of `LUT_SLOT_BYTES` follow."""
 LUT_SLOT_BYTES = 256
 LUT_SLOTS = 8
+LUT_APART = frozenset(
+    {"ethos-u55-128", "ethos-u55-256", "ethos-u65-256", "ethos-u65-512"}
+)
+"""Accelerators whose SHRAM keeps its last two banks for the lookup table
+(more than 16 banks; Vela's shram_reserved_unused_banks): there a loaded
+table stays across ops, and any block op may take a table activation (Vela
+fuses a table into the op before it only here). On the others (U55-32/64)
+the table shares the accumulator banks: an op without a table may
+overwrite it, and Vela runs a table only as its own elementwise op."""

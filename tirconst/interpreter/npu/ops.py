@@ -343,8 +343,7 @@ def run_elementwise(op: ElementwiseOp, mem: Memory) -> None:
     if kind in ("add", "sub", "mul"):
         if a.dtype != np.int8 or b.dtype != np.int8:
             raise OpError(f"{kind} is modelled for int8 operands only")
-        out = _tfl_binary(op, a, b)
-        mem.write(op.ofm, out, "the OFM")
+        store(op, mem, _tfl_binary(op, a, b).astype(np.int64))  # then a table
         return
     x, y = np.broadcast_arrays(a.astype(np.int64), b.astype(np.int64))
     if op.reversed_operands is not None:

@@ -246,3 +246,30 @@ tir.func @f(%a : !tir.buffer<3x4xi8>, %b : !tir.buffer<5x4xi8>, %y : !tir.buffer
 // CHECK-NEXT: {{.*}}invalid_ops.mlir:[[# @LINE + 1]]:3: error: 'tir.batch_matmul' op in @f: lhs has depth 4, rhs 5
   tir.batch_matmul ins(%a, %b : !tir.buffer<3x4xi8>, !tir.buffer<5x4xi8>) outs(%y : !tir.buffer<3x4xi8>) {adj_x = 0, adj_y = 0, lhs_zp = 0, rhs_zp = 0, output_zp = 0, multiplier = 1073741824, shift = -5}
 }
+
+// -----
+
+// pack: the inputs have one shape
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3x2xi8>, %y : !tir.buffer<2x2x3xi8>) {
+// CHECK-NEXT: {{.*}}invalid_ops.mlir:[[# @LINE + 1]]:3: error: 'tir.pack' op in @f: input shapes [[2, 3], [3, 2]] differ
+  tir.pack ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3x2xi8>) outs(%y : !tir.buffer<2x2x3xi8>) {axis = 0}
+}
+
+// -----
+
+// pack: the new axis is at most the inputs' rank
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<2x3xi8>, %y : !tir.buffer<2x3x1xi8>) {
+// CHECK-NEXT: {{.*}}invalid_ops.mlir:[[# @LINE + 1]]:3: error: 'tir.pack' op in @f: axis 3 is out of range for rank-2 inputs
+  tir.pack ins(%a : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x3x1xi8>) {axis = 3}
+}
+
+// -----
+
+// pack: the output has the new axis of extent len(inputs)
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<2x3xi8>, %y : !tir.buffer<2x3x1xi8>) {
+// CHECK-NEXT: {{.*}}invalid_ops.mlir:[[# @LINE + 1]]:3: error: 'tir.pack' op in @f: output must have shape [2, 3, 2], got [2, 3, 1]
+  tir.pack ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x3x1xi8>) {axis = 2}
+}

@@ -128,3 +128,9 @@ tir.func @batch_matmul_0(%a : !tir.buffer<2x3x4xi8>, %b : !tir.buffer<5x4xi8>, %
   // CHECK-NEXT: tir.batch_matmul ins(%a, %b : !tir.buffer<2x3x4xi8>, !tir.buffer<5x4xi8>) outs(%y : !tir.buffer<2x3x5xi8>) {adj_x = 0 : i64, adj_y = 1 : i64, lhs_zp = 0 : i64, rhs_zp = 0 : i64, output_zp = 0 : i64, multiplier = 1073741824 : i64, shift = -5 : i64}
   tir.batch_matmul ins(%a, %b : !tir.buffer<2x3x4xi8>, !tir.buffer<5x4xi8>) outs(%y : !tir.buffer<2x3x5xi8>) {adj_x = 0, adj_y = 1, lhs_zp = 0, rhs_zp = 0, output_zp = 0, multiplier = 1073741824, shift = -5}
 }
+
+// CHECK: tir.func @pack
+tir.func @pack(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<2x3xi8>, %y : !tir.buffer<2x3x2xi8>) {
+  // CHECK-NEXT: tir.pack ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x3x2xi8>) {axis = 2 : i64}
+  tir.pack ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x3x2xi8>) {axis = 2}
+}
