@@ -90,6 +90,9 @@ TOOL = "tirconst-compile"
 SYSTEM_CONFIG = "tirconst"
 PLAN_TIME_LIMIT = 2  # seconds per pool for the exact planner (then its best)
 OPTIMISE = ("Performance", "Size")
+DMA_DISTANCE = 4
+"""How many computing ops ahead `tir-stage-weights` may issue a copy without
+an SRAM limit (with one: one op ahead)."""
 
 
 def pipeline_text(
@@ -122,6 +125,11 @@ def pipeline_text(
     # except in Performance mode with an SRAM limit given (--sram-budget,
     # --arena-cache-size): then the peak may grow up to that limit.
     stage = f"by-cost={accelerator}"
+    # Copies issued several ops ahead live longer: the SRAM measure allows
+    # it, but the planner may then place the pool above the measure (the
+    # measure is a lower bound), which a budget (a promise) cannot take.
+    if DMA_DISTANCE > 1 and not sram_budget:
+        stage += f" distance={DMA_DISTANCE}"
     if optimise == "Performance" and sram_budget:
         stage += f" budget={sram_budget}"
     passes = ["tir-tabulate", "tir-legalize-npu"]
