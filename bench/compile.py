@@ -27,7 +27,10 @@ that tool exists the Vela side is printed alone, with a note.
 models/networks/ (issue 25) instead of the bundled models.
 
     python bench/compile.py [--networks] [--models NAME ...]
-        [--modes Performance Size]
+        [--files MODEL.tflite ...] [--modes Performance Size]
+
+`--files` compiles the given models instead of the bundled ones (e.g. the
+data-movement models `bench/data_views.py` writes).
 """
 
 from __future__ import annotations
@@ -191,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the generated networks of models/networks/ instead",
     )
+    ap.add_argument("--files", nargs="*", default=[], help="other .tflite models")
     ap.add_argument(
         "--modes", nargs="*", choices=MODES, default=list(MODES), help="--optimise"
     )
@@ -201,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         else bundled_models()
     )
     models = [m for m in pool if not args.models or m.stem in args.models]
+    if args.files:
+        models = [Path(f) for f in args.files]
     compile_model, note = tirconst_side()
     failures = 0
     for mode in args.modes:

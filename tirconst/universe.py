@@ -100,6 +100,12 @@ def _tabulate() -> type[ModulePass]:
     return TabulatePass
 
 
+def _data_views() -> type[ModulePass]:
+    from tirconst.transforms.data_views import DataViewsPass
+
+    return DataViewsPass
+
+
 def _convert_tir_to_npu() -> type[ModulePass]:
     from tirconst.transforms.convert_tir_to_npu import ConvertTirToNpuPass
 
@@ -127,6 +133,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-stage-weights": _stage_weights,
         "tir-legalize-npu": _legalize_npu,
         "tir-tabulate": _tabulate,
+        "tir-data-views": _data_views,
         "convert-tir-to-npu": _convert_tir_to_npu,
         "npu-estimate-performance": _estimate_performance,
     }

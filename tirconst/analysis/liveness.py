@@ -3,9 +3,9 @@
 Ops are numbered in a pre-order walk of the function body (the op order after
 tiling and staging is the order in the IR). A buffer is a *root*: a parameter,
 a `tir.allocate` or a `tir.allocate_const`; views (`tir.decl_buffer`) and
-reshapes (`tir.reshape`) alias their source, so a use of a view is a use of
-its root and keeps it alive. A root is live on the half-open interval
-`[start, end)`:
+reshapes (`tir.reshape`) alias their source (`tirconst.analysis.views`), so a
+use of a view is a use of its root and keeps it alive. A root is live on the
+half-open interval `[start, end)`:
 
 - a workspace from its `tir.allocate` (the flat-memory interpreter marks its
   bytes undefined there) to one past its last use;
@@ -29,12 +29,8 @@ from dataclasses import dataclass, field
 
 from xdsl.ir import BlockArgument, Operation, SSAValue
 
-from tirconst.dialects.tir.buffers import (
-    AllocateConstOp,
-    AllocateOp,
-    DeclBufferOp,
-    ReshapeOp,
-)
+from tirconst.analysis.views import is_view, root_of
+from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
 from tirconst.dialects.tir.memory import Effect, operand_effects
 from tirconst.dialects.tir.structure import ForOp, FuncOp
 from tirconst.dialects.tir.types import BufferType
@@ -78,13 +74,6 @@ class Liveness:
         return self.lifetimes[root_of(value)]
 
 
-def root_of(value: SSAValue) -> SSAValue:
-    """The buffer a view or reshape (possibly nested) aliases."""
-    while isinstance(value.owner, DeclBufferOp | ReshapeOp):
-        value = value.owner.source
-    return value
-
-
 def _span(op: Operation, order: dict[Operation, int]) -> tuple[int, int]:
     """[first, last + 1) of `op` and everything nested in it."""
     last = order[op]
@@ -111,7 +100,7 @@ def analyze(func: FuncOp, params: str = "call") -> Liveness:
             t = order[op]
             lifetimes[op.buffer] = Lifetime(op.buffer, kind, t, t + 1)
     for op in func.body.walk():
-        if isinstance(op, DeclBufferOp | ReshapeOp):
+        if is_view(op):
             continue  # a view is not a use; the ops using the view are
         for operand in op.operands:
             if not isinstance(operand.type, BufferType):

@@ -23,6 +23,7 @@ from tirconst.dialects.npu.attributes import WeightEncodingAttr
 from tirconst.dialects.tir import (
     AddOp,
     AvgPool2DOp,
+    ConcatenationOp,
     Conv2DOp,
     CopyOp,
     DepthwiseConv2DOp,
@@ -45,6 +46,7 @@ from tirconst.dialects.tir import (
     ResizeBilinearOp,
     ResizeNearestOp,
     SoftmaxOp,
+    StridedSliceOp,
     SubOp,
     TransposeConv2DOp,
 )
@@ -926,3 +928,23 @@ def _resize_bilinear(op: ResizeBilinearOp) -> str | None:
         if isinstance(plan, str):
             return plan
     return "resize_bilinear: run tir-legalize-npu (it becomes pools or convolutions)"
+
+
+@npu_support(ConcatenationOp, StridedSliceOp)
+def _data_movement(op: ConcatenationOp | StridedSliceOp) -> str | None:
+    """int8/int16 concatenation and slices with positive strides (SPLIT,
+    SPLIT_V, SLICE, STRIDED_SLICE, UNPACK) of NPU feature maps become
+    addressing in tir-data-views: producers write their slice of the
+    concatenated tensor, consumers read theirs in place, else an NPU copy
+    between strided feature maps. 32-bit data, negative strides and parts
+    that are no NPU feature map stay on the CPU."""
+    name = op.name[4:]
+    dtype = str(op.buffer_type(op.output).dtype)
+    if dtype not in ("int8", "int16"):
+        return f"{name}: {dtype} data (the NPU copies int8 and int16 feature maps)"
+    if isinstance(op, StridedSliceOp) and any(s < 1 for s in op.strides):
+        return f"{name}: a negative stride (the NPU reads feature maps forwards)"
+    return (
+        f"{name}: a part is not an NPU feature map (batch 1, at most 4 axes, "
+        "channels contiguous), or tir-data-views did not run"
+    )

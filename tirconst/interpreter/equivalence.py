@@ -57,14 +57,19 @@ def check_equivalent(
         fb = pb.function(name)
         if pa.find_function(name) is None:
             raise NotEquivalentError(
-                f"{pa.name}: error: not equivalent: it has no tir.func @{name}",
+                error_line(
+                    f"not equivalent: it has no tir.func @{name}",
+                    pa.name,
+                ),
                 function=name,
             )
         fa = pa.function(name)
         if fb.params != fa.params:
             raise NotEquivalentError(
-                f"error: not equivalent: @{name} has parameters {_sig(fb.params)} "
-                f"before and {_sig(fa.params)} after",
+                error_line(
+                    f"not equivalent: @{name} has parameters {_sig(fb.params)} "
+                    f"before and {_sig(fa.params)} after"
+                ),
                 function=name,
             )
         for t in range(trials):
@@ -93,9 +98,11 @@ def _compare(
     index = tuple(int(i) for i in np.unravel_index(flat, b.shape)) if b.shape else ()
     vb, va = b.reshape(-1)[flat].item(), a.reshape(-1)[flat].item()
     raise NotEquivalentError(
-        f"error: not equivalent: @{function}: {name}{format_index(index)} is {vb!r} "
-        f"before and {va!r} after ({differs.size} of {b.size} elements differ; "
-        f"trial {trial}, inputs seeded with {seed})",
+        error_line(
+            f"not equivalent: @{function}: {name}{format_index(index)} is {vb!r} "
+            f"before and {va!r} after ({differs.size} of {b.size} elements differ; "
+            f"trial {trial}, inputs seeded with {seed})"
+        ),
         function=function,
         buffer=name,
         index=index,

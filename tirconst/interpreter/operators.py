@@ -209,10 +209,12 @@ def _decoded_weights(op: OperatorOp, args: list[Any]) -> dict[str, Any] | None:
 @implements(CopyOp)
 def copy_operator(op: CopyOp) -> Callable[..., None]:
     """`tir.copy`: the elements in row-major order (a copy first: in flat
-    memory the two may overlap)."""
+    memory the two may overlap; a strided view is written through, not
+    through a flattened copy of it)."""
 
     def run(src: Buffer, dst: Buffer) -> None:
-        dst.array().reshape(-1)[...] = src.array().reshape(-1).copy()
+        out = dst.array()
+        out[...] = src.array().reshape(-1).copy().reshape(out.shape)
 
     return run
 

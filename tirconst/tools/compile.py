@@ -8,8 +8,9 @@ stream, with Vela's flag names and output formats.
 
 The chain is the passes of `pipeline_text()`, the same string `tirconst-opt
 -p` runs, so a user can stop after any pass: import, tir-legalize-npu,
-tir-tile (cascaded: Performance only as far as the SRAM limit needs, Size to
-the least SRAM it finds),
+tir-data-views (concatenations and slices as addressing), tir-tile
+(cascaded: Performance only as far as the SRAM limit needs, Size to the
+least SRAM it finds),
 tir-encode-weights, tir-stage-weights, tir-plan-memory, convert-tir-to-npu;
 then Vela's command-stream generator and the output files
 (`backend/ethos_u`: `package`, `writers`, `raw`, `summary`). Every output is
@@ -38,7 +39,6 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import PassFailedException
 
-from tirconst.analysis.liveness import root_of
 from tirconst.analysis.performance import (
     ConfigError,
     Estimate,
@@ -46,6 +46,7 @@ from tirconst.analysis.performance import (
     estimate,
 )
 from tirconst.analysis.sram import pool_bytes_at
+from tirconst.analysis.views import root_of
 from tirconst.backend.ethos_u.package import Package, package
 from tirconst.backend.ethos_u.raw import npz_arrays
 from tirconst.backend.ethos_u.segments import OutputError, output_path
@@ -132,7 +133,7 @@ def pipeline_text(
         stage += f" distance={DMA_DISTANCE}"
     if optimise == "Performance" and sram_budget:
         stage += f" budget={sram_budget}"
-    passes = ["tir-tabulate", "tir-legalize-npu"]
+    passes = ["tir-tabulate", "tir-legalize-npu", "tir-data-views"]
     if tile is not None:
         passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")
     return ",".join(

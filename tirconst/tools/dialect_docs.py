@@ -400,8 +400,10 @@ def load_dialect(name: str) -> Dialect:
     loaders = get_all_dialects()
     if name not in loaders:
         raise ToolError(
-            f"dialect_docs: error: unknown dialect {name!r} "
-            f"(known: {', '.join(sorted(loaders))})"
+            error_line(
+                f"unknown dialect {name!r} (known: {', '.join(sorted(loaders))})",
+                "dialect_docs",
+            )
         )
     return loaders[name]()
 
@@ -442,7 +444,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {path}")
     if stale:
         print(
-            f"dialect_docs: error: {', '.join(stale)} is stale; run `{COMMAND}`",
+            error_line(
+                f"{', '.join(stale)} is stale; run `{COMMAND}`",
+                "dialect_docs",
+            ),
             file=sys.stderr,
         )
         return 1

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tirconst.core.diagnostics import ToolError
+from tirconst.core.diagnostics import ToolError, error_line
 from tirconst.core.files import atomic_output
 
 COMMAND = "python -m tirconst.tools.supported_ops"
@@ -89,7 +89,7 @@ class Support:
     """What tirconst does with one TFLite operator."""
 
     imported: str  # the tir op(s) it becomes, "a view", or "" (not imported)
-    npu: str  # "yes", "no" or "rewritten" (tir-legalize-npu)
+    npu: str  # "yes", "no" or "rewritten" (by one of REWRITERS)
     constraints: str  # our rule's docstring, or why it stays on the CPU
 
 
@@ -107,9 +107,22 @@ def rule_text(rule) -> str:  # type: ignore[no-untyped-def]
     return " ".join(inspect.cleandoc(rule.__doc__ or "").split())
 
 
+REWRITERS = ("tir-legalize-npu", "tir-data-views", "tir-tabulate")
+"""The passes that rewrite an operator into ops convert-tir-to-npu lowers."""
+
+TABULATED = (
+    "int8 -> int8, per-tensor quantization: tir-tabulate makes it the "
+    "256-entry table its own kernel gives (exact by construction), run as a "
+    "table activation (see LOGISTIC), fused into the NPU op before it where "
+    "it can be."
+)
+"""What every `Pointwise` op without its own rule becomes."""
+
+
 def support(opcode: str) -> Support:
     """Read the registries for `opcode`."""
     from tirconst.analysis.npu_support import SUPPORT
+    from tirconst.dialects.tir.traits import Pointwise
     from tirconst.frontend.operator_table import OPERATORS
     from tirconst.transforms.convert_tir_to_npu import LOWERINGS
 
@@ -123,11 +136,13 @@ def support(opcode: str) -> Support:
     npu, texts = "no", []
     for c in classes:
         rule = SUPPORT.get(c)
+        text = rule_text(rule) if rule is not None else "no NPU lowering yet"
         if c in LOWERINGS and rule is not None:
             npu = "yes"
-        elif rule is not None and npu == "no" and "tir-legalize-npu" in rule_text(rule):
+        elif rule is None and Pointwise in {type(t) for t in c.traits.traits}:
+            npu, text = "rewritten", TABULATED
+        elif rule is not None and npu == "no" and any(p in text for p in REWRITERS):
             npu = "rewritten"
-        text = rule_text(rule) if rule is not None else "no NPU lowering yet"
         texts.append(f"`{c.name}`: {text}" if len(classes) > 1 else text)
     return Support(names, npu, " ".join(texts))
 
@@ -162,8 +177,9 @@ def render(report: VelaReport | None = None) -> str:
         "",
         "- **imported as**: the tir operator op it becomes (empty: the importer",
         "  refuses a model with it, naming the operator);",
-        "- **NPU**: yes (convert-tir-to-npu lowers it), rewritten (tir-legalize-npu",
-        "  turns it into an op that is lowered), no (it stays on the CPU);",
+        "- **NPU**: yes (convert-tir-to-npu lowers it), rewritten (tir-tabulate,",
+        "  tir-legalize-npu or tir-data-views turns it into ops that are",
+        "  lowered), no (it stays on the CPU);",
         "- **tirconst**: the docstring of its `@npu_support` rule",
         "  (tirconst/analysis/npu_support.py);",
         "- **Vela**: Vela's specific constraints for the operator, besides its",
@@ -205,7 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         if current != text:
             print(
-                f"supported_ops: error: {args.output} is stale: run `{COMMAND}`",
+                error_line(
+                    f"{args.output} is stale: run `{COMMAND}`",
+                    "supported_ops",
+                ),
                 file=sys.stderr,
             )
             return 1

@@ -49,6 +49,7 @@ from tirconst.analysis.npu_support import (
     pool_stride,
     resize_nearest_plan,
 )
+from tirconst.analysis.views import Place, is_view, place_of, views_of
 from tirconst.core.diagnostics import PassFailedAt, describe
 from tirconst.dialects import npu
 from tirconst.dialects.npu.attributes import DTYPES
@@ -111,46 +112,6 @@ def fail(op: Operation, message: str) -> PassFailedAt:
 
 
 # ------------------------------------------------------------------ placement
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a buffer value's elements lie: pool, byte offset of element 0,
-    element strides (None: dense row-major) and the allocation it views."""
-
-    pool: str
-    offset: int
-    strides: tuple[int, ...] | None
-    root: SSAValue
-
-
-def place_of(v: SSAValue) -> Place | None:
-    """The placement of `v` through views and reshapes; None if unplaced."""
-    owner = v.owner
-    if isinstance(owner, Block):
-        func = owner.parent_op()
-        if not isinstance(func, FuncOp) or not isinstance(v, BlockArgument):
-            return None
-        p = func.placements().get(func.names[v.index])
-        return None if p is None else Place(p.pool_name, p.byte_offset, None, v)
-    if isinstance(owner, AllocateConstOp):
-        p = owner.effective_placement()
-        return None if p is None else Place(p.pool_name, p.byte_offset, None, v)
-    if isinstance(owner, AllocateOp):
-        p = owner.placement
-        return None if p is None else Place(p.pool_name, p.byte_offset, None, v)
-    if isinstance(owner, DeclBufferOp | ReshapeOp):
-        src = place_of(owner.source)
-        if src is None:
-            return None
-        if isinstance(owner, ReshapeOp):
-            return src
-        t = owner.source.type
-        assert isinstance(t, BufferType)
-        start = src.offset + owner.offset.value.data * t.dtype.itemsize
-        strides = owner.element_strides() if owner.is_strided else None
-        return Place(src.pool, start, strides, src.root)
-    return None
 
 
 def _btype(v: SSAValue) -> BufferType:
@@ -647,16 +608,48 @@ class Lowerer:
         return True
 
     def copy(self, op: CopyOp, seg: Segment) -> list[Operation]:
+        """A DMA when both sides are dense, 16-byte aligned and a multiple of
+        16 bytes long; otherwise, between feature maps of one shape (strided
+        views: a slice of a concatenation, a split's part), a 1×1 max pool,
+        which is the identity on int8 and int16 (Vela copies with a 1×1
+        pool likewise)."""
         n = _btype(op.input).size_in_bytes
-        src = self.byte_range(op, op.input, 0, n)
-        dest = self.byte_range(op, op.output, 0, n)
-        for what, r in (("source", src), ("destination", dest)):
-            if r["address"] % 16 or n % 16:
-                raise StaysOnCpu(
-                    f"DMA {what} at byte {r['address']} of {n} bytes: the NPU's "
-                    "DMA needs 16-byte aligned addresses and lengths"
-                )
-        return [npu.DmaOp.create(properties={"src": src, "dest": dest})]
+        try:
+            src = self.byte_range(op, op.input, 0, n)
+            dest = self.byte_range(op, op.output, 0, n)
+            for what, r in (("source", src), ("destination", dest)):
+                if r["address"] % 16 or n % 16:
+                    raise StaysOnCpu(
+                        f"DMA {what} at byte {r['address']} of {n} bytes: the NPU's "
+                        "DMA needs 16-byte aligned addresses and lengths"
+                    )
+            return [npu.DmaOp.create(properties={"src": src, "dest": dest})]
+        except StaysOnCpu as dma:
+            why = str(dma)
+        shape: tuple[int, ...] | None = tuple(_btype(op.output).get_shape())
+        if tuple(_btype(op.input).get_shape()) != shape or not hwc(shape):
+            # dense on both sides (a RESHAPE into a model output): the same
+            # bytes seen as one feature map shape
+            dense = all(self.place(op, v).strides is None for v in op.operands)
+            shapes: list[tuple[int, ...]] = []
+            for t in (_btype(op.output), _btype(op.input)):
+                dims = tuple(t.get_shape())
+                shapes.append(dims)  # either side's shape, or rows of its last
+                if dims:
+                    shapes.append((t.num_elements // dims[-1], dims[-1]))
+            shape = next((tuple(s) for s in shapes if hwc(s)), None)
+            if not dense or shape is None:
+                raise StaysOnCpu(f"{why}; and the shapes differ (no pooling copy)")
+        if str(_btype(op.input).dtype) not in ("int8", "int16"):
+            raise StaysOnCpu(f"{why}; and a pooling copy takes int8 or int16")
+        props = {
+            "pool_type": StringAttr("max"),
+            "ifm": self.feature_map(op, op.input, None, 0, shape),
+            "ofm": self.feature_map(op, op.output, None, 0, shape),
+            "kernel": npu.KernelAttr.make(size=(1, 1)),
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+        }
+        return [self.block_config(npu.PoolingOp.create(properties=props))]
 
     # -- segments ----------------------------------------------------------
 
@@ -861,14 +854,6 @@ def _regions_of(op: Operation) -> set[int]:
     return out
 
 
-def _views_of(v: SSAValue) -> list[SSAValue]:
-    out = [v]
-    for use in list(v.uses):
-        if isinstance(use.operation, DeclBufferOp | ReshapeOp):
-            out += _views_of(use.operation.results[0])
-    return out
-
-
 Lowering = Callable[[Lowerer, Any, Segment], list[Operation]]
 LOWERINGS: dict[type[OperatorOp], Lowering] = {
     Conv2DOp: Lowerer.weighted,
@@ -895,17 +880,17 @@ says which ops may). A user's pass registers its own operator here."""
 def _used_outside(root: SSAValue, ops: set[Operation]) -> bool:
     if isinstance(root, BlockArgument):
         return True  # a parameter: its contents are the function's result
-    for v in _views_of(root):
+    for v in views_of(root):
         for use in v.uses:
             user = use.operation
-            if user not in ops and not isinstance(user, DeclBufferOp | ReshapeOp):
+            if user not in ops and not is_view(user):
                 return True
     return False
 
 
 def _erase_unused(root: SSAValue) -> None:
     """Erase an allocation only the lowered ops used, with its views."""
-    views = _views_of(root)
+    views = views_of(root)
     for v in reversed(views):
         if not v.uses and isinstance(v.owner, Operation):
             v.owner.detach()

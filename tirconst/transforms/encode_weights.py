@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
@@ -34,6 +34,7 @@ from tirconst.analysis.block_choice import (
 from tirconst.analysis.constant_uses import function_of
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.analysis.symbol_uses import referenced_symbols
+from tirconst.analysis.views import constant_of
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
 from tirconst.dialects.npu.ops import BlockOp
 from tirconst.dialects.tir import (
@@ -79,25 +80,6 @@ def _label(op: Operation) -> str:
     out = op.results[0] if op.results else getattr(op, "output", None)
     name = f" (output %{out.name_hint})" if out is not None and out.name_hint else ""
     return f"'{op.name}'{name}{where}"
-
-
-def constant_of(value: SSAValue | None) -> np.ndarray | None:
-    """The data `value` holds if it is a constant or a contiguous view of one."""
-    if value is None:
-        return None
-    owner = value.owner
-    if isinstance(owner, AllocateConstOp):
-        return owner.data
-    if isinstance(owner, DeclBufferOp) and not owner.is_strided:
-        source = constant_of(owner.source)
-        vt = owner.view.type
-        assert isinstance(vt, BufferType)
-        if source is None:
-            return None
-        off = owner.offset.value.data
-        flat = source.reshape(-1)[off : off + vt.num_elements]
-        return flat.reshape(vt.get_shape())
-    return None
 
 
 @dataclass(frozen=True)

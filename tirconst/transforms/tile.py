@@ -108,8 +108,8 @@ def units(func: FuncOp, cascade: bool) -> list[list[OperatorOp]]:
                 (
                     u.operation
                     for u in op.input.uses  # type: ignore[attr-defined]
-                    if isinstance(u.operation, OperatorOp)
-                    and u.operation.output is op.input  # type: ignore[attr-defined]
+                    # a view's op (a concatenation's part) has no output
+                    if getattr(u.operation, "output", None) is op.input  # type: ignore[attr-defined]
                 ),
                 None,
             )

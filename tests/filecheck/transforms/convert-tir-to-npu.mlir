@@ -4,7 +4,8 @@
 // into the lookup memory, the table the add's activation: the add writes the
 // logistic's output), then
 // softmax stays on the CPU and splits the function into two NPU segments; a
-// 16-byte copy is a DMA, an 8-byte one stays on the CPU. The lowered program
+// 16-byte copy is a DMA, an 8-byte one a 1x1 max pool, and an 8-byte one
+// from a strided view into another shape stays on the CPU. The lowered program
 // equals the tir one bit for bit, and Vela's generator accepts the streams
 // (tirconst-disasm reads them back: tested in pytest).
 //
@@ -16,7 +17,7 @@
 
 // SAME: equivalent: @main
 // REMARK: convert-tir-to-npu: remark: 'tir.softmax' op in @main stays on the CPU: softmax: LiteRT's reference softmax is a float-table algorithm, not bit-exact on the NPU
-// REMARK-NEXT: convert-tir-to-npu: remark: 'tir.copy' op in @main stays on the CPU: DMA source at byte 584 of 8 bytes: the NPU's DMA needs 16-byte aligned addresses and lengths
+// REMARK-NEXT: convert-tir-to-npu: remark: 'tir.copy' op in @main stays on the CPU: a strided view cannot be a DMA or weight range; and the shapes differ (no pooling copy)
 
 // CHECK:      tir.func @main
 // CHECK-NOT:    tir.max_pool2d
@@ -25,8 +26,9 @@
 // CHECK:        %t = tir.allocate_const @sigmoid
 // CHECK:        npu.invoke @main_npu0 ins(%input0, %b, %t : {{.*}}) outs(%output0 : !tir.buffer<1x2x2x16xi8>)
 // CHECK:        tir.softmax {{.*}}npu_cpu = "softmax: {{.*}}"
-// CHECK-NEXT:   npu.invoke @main_npu1 ins(%output1 : !tir.buffer<1x16xi8>) outs(%output2 : !tir.buffer<16xi8>)
-// CHECK:        tir.copy ins(%half {{.*}}npu_cpu = "DMA source
+// CHECK-NEXT:   %half = tir.decl_buffer
+// CHECK-NEXT:   npu.invoke @main_npu1 ins(%output1 : !tir.buffer<1x16xi8>) outs(%output2, %output3 : !tir.buffer<16xi8>, !tir.buffer<8xi8>)
+// CHECK:        tir.copy ins(%quarter {{.*}}npu_cpu = "a strided view
 // CHECK:      npu.command_stream @main_npu0 "ethos-u55-128" {
 // CHECK-NEXT:   npu.region 0 constant size 1296 pool @flash
 // CHECK-NEXT:   npu.region 1 scratch size 1024 pool @sram
@@ -39,6 +41,7 @@
 // CHECK:      npu.command_stream @main_npu1 "ethos-u55-128" {
 // CHECK-NEXT:   npu.region 1 scratch size 1024 pool @sram
 // CHECK-NEXT:   npu.dma {src = #npu.range<1, 576, 16>, dest = #npu.range<1, 592, 16>}
+// CHECK-NEXT:   npu.pooling {pool_type = "max", ifm = #npu.feature_map<int8, [1, 1, 8], region = 1, address = 584>, ofm = #npu.feature_map<int8, [1, 1, 8], region = 1, address = 608>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: {{.*}}>}
 // CHECK-NEXT: }
 
 tir.pool @flash read_only alignment 16
@@ -48,10 +51,11 @@ tir.constant @bias = dense<"0x0102030405060708F0F1F2F3F4F5F6F7"> : tensor<1x1x16
 tir.constant @exp = dense<"0x0000803F6DA3673F5798513F43A63D3F189A2B3F98451B3FEB7E0C3F6E40FE3E720EE63EE629D03EB25ABC3E146EAA3E21369A3E4A898B3EEA837C3E3C7C643EF6BD4E3E64113B3E1D44293E8428193E55950A3E70CAFA3DC4ECE23D8254CD3D56CAB93D2E1CA83DBF1C983D0BA3893DF913793D0760613D86ED4B3D8385383D45F6263DCE12173D69B2083D8160F73C00D6DF3CFE88CA3CE942B73C5DD2A53CAE0A963C6BC3873C02B0753CA94E5E3CE526493C8202363C74B0243C5B04153C10D6063C7702F43BFFC9DC3B38C7C73B4CC4B43B8690A33BD4FF933B53EA853BDC57723BFC475B3BF169463B4288333B9072223B14FD123B3200053B2AB0F03A9CC8D93A0C0FC53A604EB23A8D56A13A18FC913AAB17843A5D0B6F3ADB4B583A87B6433AA416313A7A3C203ADDFC103ABA30033A7069ED39B3D1D6395B60C23908E1AF3955249F3961FF8F395D4B82395DCA6B39205A5539860C41398AAD2E391A0E1E39A0030F3991670139202EEA381EE5D33803BBBF38257CAD38C5F99C3897098E3853858038B4946838A8725238CE6B3E38D64C2C3853E71B3843110D384249FF3713FEE637B902D137E31EBD379A1FAB37C1D69A37A11A8C37F08A7D373A6A65374E954F373ED43B376CF429370CC81937AF250B37A9CFFB3622D9E336622ACE36DB8BBA3649CBA83630BB983668328A366A177A36C84A6236F0C14C36B64539362EA427362AB01736CB4009362C62F83526BFE035F55BCB35CC01B835167FA635F7A69635D5508835EBAF763538365F356BF8493517C03635FF5B2535939F153582620735A100F534F9AFDD344F97C8349680B534E53AA434FC999434D075863449547334642C5C349C38473442433434C41B23342E961334BB8A0534DEAAF13375ABDA334EDCC5331A08B3339AFEA1332794923342A184335A047033262D59336282443319CF313362E32033E293113360B90333BA60EE3275B1D732D22AC3323B98B03219CA9F325E95903214D38232F7BF6C325B3856329BD541327C632F32BCB21E3297980F325BEE01320C22EB31D4C1D431B882C031D930AE31479D9D31899D8E31320B8131F6866931DC4D533126323F314E002D31B7891C3133A40D3195290031AEEEE7306EDCD130E0E3BD30D8D1AB300A789B3090AC8C3007937E302F596630876D5030E3973C3072A52A303A681A309EB60B30F3D5FC2F76C6E42F2001CF2F2A4EBB2F1A7BA92F465A992F5BC28A2FE91B7B2F7D36632F37974D2FB1063A2FCB52282F2A4E182FC2CF092FE464F92E3FA9E12EC72FCC2E75C1B82E832CA72EE243972ED2DE882EDFB0772EB81E602ECBCA4A2E727E372E3C08262E6C3B162E87EF072ED3FFF52DE296DE2D3F68C92DA43DB62DF5E5A42DC534952DDE01872DBD51742DBA115D2D1F08482D06FF342DAAC5232DE92F142D"> : tensor<256xf32> at <@flash, 272>
 tir.func @main(%input0 : !tir.buffer<1x4x4x16xi8>, %output0 : !tir.buffer<1x2x2x16xi8>,
                %output1 : !tir.buffer<1x16xi8>, %output2 : !tir.buffer<16xi8>,
-               %output3 : !tir.buffer<8xi8>)
+               %output3 : !tir.buffer<8xi8>, %output4 : !tir.buffer<8xi8>)
     attributes {param_placement = {input0 = #tir.place<@sram, 0>,
                  output0 = #tir.place<@sram, 512>, output1 = #tir.place<@sram, 576>,
-                 output2 = #tir.place<@sram, 592>, output3 = #tir.place<@sram, 608>}} {
+                 output2 = #tir.place<@sram, 592>, output3 = #tir.place<@sram, 608>,
+                 output4 = #tir.place<@sram, 624>}} {
   %p = tir.allocate at <@sram, 256> : !tir.buffer<1x2x2x16xi8>
   tir.max_pool2d ins(%input0 : !tir.buffer<1x4x4x16xi8>) outs(%p : !tir.buffer<1x2x2x16xi8>)
       {window = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>,
@@ -79,4 +83,6 @@ tir.func @main(%input0 : !tir.buffer<1x4x4x16xi8>, %output0 : !tir.buffer<1x2x2x
   tir.copy ins(%output1 : !tir.buffer<1x16xi8>) outs(%output2 : !tir.buffer<16xi8>)
   %half = tir.decl_buffer %output1[8] : !tir.buffer<1x16xi8> -> !tir.buffer<8xi8>
   tir.copy ins(%half : !tir.buffer<8xi8>) outs(%output3 : !tir.buffer<8xi8>)
+  %quarter = tir.decl_buffer %output1[4] strides [8, 1] : !tir.buffer<1x16xi8> -> !tir.buffer<2x4xi8>
+  tir.copy ins(%quarter : !tir.buffer<2x4xi8>) outs(%output4 : !tir.buffer<8xi8>)
 }

@@ -39,7 +39,7 @@ from xdsl.ir import Block, Operation, Region
 from tirconst.backend.ethos_u.containers import StreamFile, TensorPlacement
 from tirconst.backend.ethos_u.decoder import DecodedOp, Disassembly
 from tirconst.backend.ethos_u.memcheck import feature_map_intervals, op_accesses
-from tirconst.core.diagnostics import ToolError
+from tirconst.core.diagnostics import ToolError, error_line
 from tirconst.dialects.npu import (
     LUT_REGION,
     ActivationAttr,
@@ -102,7 +102,7 @@ def accelerator_name(acc: api.NpuAccelerator | None) -> str:
         if acc is not None and a.vela_name == acc.name:
             return name
     raise ConversionError(
-        "error: the payload's config word names no single accelerator"
+        error_line("the payload's config word names no single accelerator")
     )
 
 
@@ -143,7 +143,7 @@ def _activation(d: DecodedOp) -> ActivationAttr | None:
         )
     if act.op_type != api.NpuActivationOp.NONE_OR_RELU:
         raise ConversionError(
-            f"error: {_what(d)}: activation {act.op_type.name} has no npu form"
+            error_line(f"{_what(d)}: activation {act.op_type.name} has no npu form")
         )
     if act.min is None and act.max is None:
         return None
@@ -269,8 +269,9 @@ def _block_props(d: DecodedOp, streams: _Streams) -> dict:  # type: ignore[type-
     if isinstance(op, (api.NpuConv2DOperation, api.NpuConvDepthWiseOperation)):
         if len(op.weights) != 1 or len(op.biases) != 1:
             raise ConversionError(
-                f"error: {_what(d)}: {len(op.weights)} weight streams (one core "
-                "expected)"
+                error_line(
+                    f"{_what(d)}: {len(op.weights)} weight streams (one core expected)"
+                )
             )
         streams.add(d, op.weights[0])
         props["weights"] = ArrayAttr([_range(op.weights[0])])
@@ -304,7 +305,7 @@ def npu_op(d: DecodedOp, streams: _Streams) -> Operation:
     kind = _ELEMENTWISE.get(op.sub_op_type)
     if kind is None:
         raise ConversionError(
-            f"error: {_what(d)}: elementwise {op.sub_op_type.name} has no npu form"
+            error_line(f"{_what(d)}: elementwise {op.sub_op_type.name} has no npu form")
         )
     props["op_type"] = StringAttr(kind)
     props["ofm_scale"] = _ints(ofm_scale)
@@ -366,8 +367,10 @@ def _tensors(stream: StreamFile, ops: list[DecodedOp]) -> list[TensorOp]:
         for i, p in enumerate(places):
             if p.region is None or p.offset is None:
                 raise ConversionError(
-                    f"error: the container does not place {kind} {p.name!r} "
-                    "(no offline memory allocation)"
+                    error_line(
+                        f"the container does not place {kind} {p.name!r} "
+                        "(no offline memory allocation)"
+                    )
                 )
             dtype, zp = _tensor_type(p, ops, kind == "output")
             name = p.name if p.name and p.name not in names else f"{kind}{i}"

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import BlockArgument, SSAValue
+from xdsl.ir import SSAValue
 
+from tirconst.analysis import views
+from tirconst.analysis.views import place_of
 from tirconst.backend.ethos_u.segments import (
     SCRATCH_REGION,
     NpuSegment,
@@ -28,13 +30,10 @@ from tirconst.backend.ethos_u.segments import (
 from tirconst.backend.ethos_u.vela_ops import driver_payload
 from tirconst.dialects.npu import CommandStreamOp, InvokeOp
 from tirconst.dialects.tir import (
-    AllocateOp,
     ConstantOp,
-    DeclBufferOp,
     FuncOp,
     OperatorOp,
     PoolOp,
-    ReshapeOp,
 )
 from tirconst.dialects.tir.provenance import (
     TFLITE_INDEX,
@@ -120,13 +119,7 @@ def _cpu_only_constants(func: FuncOp) -> set[str]:
     for op in func.walk():
         if not isinstance(op, AllocateConstOp) or op.symbol is None:
             continue
-        users, todo = [], [op.buffer]
-        while todo:
-            for use in todo.pop().uses:
-                if isinstance(use.operation, DeclBufferOp | ReshapeOp):
-                    todo.extend(use.operation.results)
-                else:
-                    users.append(use.operation)
+        users = [u for u, _ in views.users(op.buffer)]
         if users and all(
             isinstance(u, OperatorOp) and "npu_cpu" in u.attributes for u in users
         ):
@@ -148,26 +141,14 @@ class _Places:
                     self.named[r.name_hint] = r
 
     def offset(self, value: SSAValue, what: str) -> int:
-        if isinstance(value, BlockArgument):
-            name = list(self.params)[value.index]
-            p = self.placements.get(name)
-            if p is None or p.pool_name != self.sram:
-                raise OutputError(f"{what} (parameter {name}) is not in SRAM")
-            return p.byte_offset
-        owner = value.owner
-        if isinstance(owner, AllocateOp):
-            p = owner.placement
-            if p is None or p.pool_name != self.sram:
-                raise OutputError(f"{what} is not placed in SRAM")
-            return p.byte_offset
-        if isinstance(owner, DeclBufferOp):
-            itemsize = value.type.dtype.itemsize  # type: ignore[attr-defined]
-            return self.offset(owner.operands[0], what) + (
-                owner.offset.value.data * itemsize
-            )
-        if isinstance(owner, ReshapeOp):
-            return self.offset(owner.operands[0], what)
-        raise OutputError(f"{what} has no place the device can address")
+        place = place_of(value)
+        if place is None:
+            raise OutputError(f"{what} has no place the device can address")
+        if place.pool != self.sram:
+            raise OutputError(f"{what} is not placed in SRAM")
+        if place.strides is not None:
+            raise OutputError(f"{what} is a strided view (not a dense tensor)")
+        return place.offset
 
     def tensor_offset(self, model: TFLiteModel, tensor: int) -> int:
         what = f"tensor {tensor} '{model.tensor(tensor).name}'"

@@ -59,6 +59,7 @@ from tirconst.dialects.tir.memory import (
     print_placement,
     refuse_legacy_placement,
 )
+from tirconst.dialects.tir.traits import ViewLike
 from tirconst.dialects.tir.types import BufferType
 
 
@@ -449,7 +450,7 @@ class DeclBufferOp(IRDLOperation):
     strides = opt_prop_def(DenseArrayBase.constr(I64))
     view = result_def(BufferType)
 
-    traits = traits_def(NoMemoryEffect())
+    traits = traits_def(NoMemoryEffect(), ViewLike())
 
     assembly_format = (
         "$source `[` $offset `]` (`strides` $strides^)? attr-dict `:` type($source) "
@@ -528,7 +529,7 @@ class ReshapeOp(IRDLOperation):
     source = operand_def(BufferType)
     view = result_def(BufferType)
 
-    traits = traits_def(NoMemoryEffect())
+    traits = traits_def(NoMemoryEffect(), ViewLike())
 
     assembly_format = "$source attr-dict `:` type($source) `->` type($view)"
 

@@ -107,4 +107,25 @@ class Windowed(OpTrait):
         return 1
 
 
-__all__ = ["Elementwise", "Pointwise", "Windowed"]
+@dataclass(frozen=True)
+class ViewLike(OpTrait):
+    """The op's one result is a view of its `source` operand (MLIR's
+    ViewLikeOpInterface): no bytes of its own, element `[i, j, ...]` is
+    source element `offset + i * s0 + j * s1 + ...` with (offset, strides)
+    from `layout` (strides None: the source's elements in row-major order,
+    reshaped). `tirconst.analysis.views` composes chains of views."""
+
+    def verify(self, op: Operation) -> None:
+        return None
+
+    def source(self, op: Operation) -> Any:
+        return op.source  # type: ignore[attr-defined]
+
+    def layout(self, op: Operation) -> tuple[int, tuple[int, ...] | None]:
+        """(element offset, element strides or None for a reshape)."""
+        if hasattr(op, "element_strides"):
+            return op.offset.value.data, op.element_strides()  # type: ignore[attr-defined]
+        return 0, None
+
+
+__all__ = ["Elementwise", "Pointwise", "ViewLike", "Windowed"]

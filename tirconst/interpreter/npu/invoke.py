@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from tirconst.core.diagnostics import error_line
 from tirconst.dialects.npu import LUT_REGION, CommandStreamOp, InvokeOp
 from tirconst.interpreter.errors import InterpreterError, op_failure
 from tirconst.interpreter.memory import Buffer
@@ -42,8 +43,10 @@ def invoke(op: InvokeOp) -> Callable[..., None]:
     stream = op.stream_op()
     if stream is None:
         raise InterpreterError(
-            f"error: npu.invoke: no npu.command_stream @"
-            f"{op.stream.root_reference.data} in the module"
+            error_line(
+                "npu.invoke: no npu.command_stream @"
+                f"{op.stream.root_reference.data} in the module"
+            )
         )
     assert isinstance(stream, CommandStreamOp)
     regions = stream.regions_by_index()

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
+from tirconst.core.diagnostics import error_line
 from tirconst.dialects.npu import CommandStreamOp, TensorOp
 from tirconst.dialects.tir import FuncOp
 from tirconst.dialects.tir.types import BufferType
@@ -49,14 +50,18 @@ class StreamFunction:
             t = types.get(key)
             if t is None:
                 raise InterpreterError(
-                    f"error: @{self.name} has no tensor {key!r} (its tensors: "
-                    f"{', '.join(types) or 'none'})"
+                    error_line(
+                        f"@{self.name} has no tensor {key!r} (its tensors: "
+                        f"{', '.join(types) or 'none'})"
+                    )
                 )
             a = np.asarray(value)
             if a.dtype != t.dtype or a.shape != t.shape:
                 raise InterpreterError(
-                    f"error: input {key!r} of @{self.name} is {a.dtype} "
-                    f"{list(a.shape)}, but the tensor is {t.dtype} {list(t.shape)}"
+                    error_line(
+                        f"input {key!r} of @{self.name} is {a.dtype} "
+                        f"{list(a.shape)}, but the tensor is {t.dtype} {list(t.shape)}"
+                    )
                 )
             out[key] = a
         return out
@@ -107,8 +112,10 @@ class NpuProgram(Program):
             if found is None:
                 have = ", ".join("@" + f.sym_name.data for f in self.functions())
                 raise InterpreterError(
-                    f"{self.name}: error: no npu.command_stream @{name} (it has "
-                    f"{have or 'none'})"
+                    error_line(
+                        f"no npu.command_stream @{name} (it has {have or 'none'})",
+                        self.name,
+                    )
                 )
             self._streams[name] = StreamFunction(found)
         return self._streams[name]
