@@ -1,28 +1,33 @@
 """tirconst-compile against Vela, per bundled model, in one run.
 
-Vela side: the installed `vela --accelerator-config ethos-u55-128` in a temp
-dir, default core (regor) and `--debug-force-legacy-core`; wall time of the
+Both modes (`--optimise Performance`, then `--optimise Size`), on both sides.
+Vela side: the installed `vela --accelerator-config ethos-u55-128 --optimise
+MODE` in a temp dir, default core (regor) and `--debug-force-legacy-core`;
+wall time of the
 process; SRAM used from its summary CSV (`sram_memory_used`); flash used =
 the `ethos-u` operator's read-only blob + driver payload (encoded weights,
 biases, LUTs + command stream) read back from `MODEL_vela.tflite` (Vela's CSV
 `off_chip_flash_memory_used` counts the command stream with the legacy core
 only, so the file is the common measure); NPU ops = operations in the
 decoded command stream; CPU ops = TFLite operators other than `ethos-u`;
-cycles = Vela's own estimate (`cycles_total` of its summary CSV).
+cycles = Vela's own estimate (`cycles_total` of its summary CSV), inference
+time its `inference_time` (microseconds here).
 
 tirconst side: `tirconst.tools.compile.compile_model(path, out_dir,
 accelerator) -> CompileResult`, measured the same way (flash read back from
 the written `.tflite`; a summary that says otherwise is a failure), cycles
 from our performance model (docs/performance.md) for Vela's default system
-config, and the ratios to each Vela row (goals: SRAM <= 1, flash <= 1, time
-<= 2; cycles: issue 24). Until that tool
-exists the Vela side is printed alone, with a note.
+config in the same mode, inference time = those cycles at its core clock,
+and the ratios to each Vela row (issue 24's goals: SRAM <= 1 in both modes,
+cycles <= 1 and geomean <= 0.9 in Performance, compile time <= 1). Until
+that tool exists the Vela side is printed alone, with a note.
 
 `exact`: every NPU segment of our written file equals LiteRT from its bytes
 (`verify_compiled`, seed 0). `--networks` runs the generated networks of
 models/networks/ (issue 25) instead of the bundled models.
 
-    python bench/compile.py [--networks] [--models NAME ...] [--files MODEL.tflite ...]
+    python bench/compile.py [--networks] [--models NAME ...]
+        [--files MODEL.tflite ...] [--modes Performance Size]
 
 `--files` compiles the given models instead of the bundled ones (e.g. the
 data-movement models `bench/data_views.py` writes).
@@ -47,6 +52,7 @@ from tests.vela_compile import (  # noqa: E402
     bundled_models,
     cpu_operators,
 )
+from tirconst.analysis.performance import SystemConfig  # noqa: E402
 from tirconst.backend.ethos_u import (  # noqa: E402
     disassemble_segments,
     tflite_flash_bytes,
@@ -68,6 +74,7 @@ class VelaRow:
     seconds: float
     error: str = ""
     cycles: float = 0.0
+    inference_us: float = 0.0
 
 
 def cpu_ops(path: Path) -> int:
@@ -80,7 +87,7 @@ def flash_bytes(path: Path) -> int:
     return tflite_flash_bytes(path)
 
 
-def run_vela(model: Path, core: str, out: Path) -> VelaRow:
+def run_vela(model: Path, core: str, out: Path, mode: str) -> VelaRow:
     cmd = [
         sys.executable,
         "-m",
@@ -90,6 +97,8 @@ def run_vela(model: Path, core: str, out: Path) -> VelaRow:
         ACCELERATOR,
         "--output-dir",
         str(out),
+        "--optimise",
+        mode,
         *CORES[core],
     ]
     start = time.perf_counter()
@@ -111,6 +120,7 @@ def run_vela(model: Path, core: str, out: Path) -> VelaRow:
         cpu_ops(tfl),
         seconds,
         cycles=float(summary["cycles_total"]),
+        inference_us=1e6 * float(summary["inference_time"]),
     )
 
 
@@ -137,6 +147,7 @@ VELA_COLS = [
     ("NPU", 4),
     ("CPU", 3),
     ("cycles", 8),
+    ("us", 7),
     ("s", 5),
 ]
 OURS_COLS = [
@@ -145,10 +156,18 @@ OURS_COLS = [
     ("NPU", 4),
     ("CPU", 3),
     ("tc cycles", 9),
+    ("us", 7),
     ("s", 5),
     ("exact", 5),
 ]
-RATIO_COLS = [("SRAM x", 6), ("flash x", 7), ("cyc x", 6), ("time x", 6)]
+RATIO_COLS = [
+    ("SRAM x", 6),
+    ("flash x", 7),
+    ("cyc x", 6),
+    ("inf x", 6),
+    ("time x", 6),
+]
+MODES = ("Performance", "Size")
 
 
 def cells(values: list[str], cols: list[tuple[str, int]]) -> str:
@@ -156,7 +175,11 @@ def cells(values: list[str], cols: list[tuple[str, int]]) -> str:
 
 
 def line(model: str, core: str, *groups: str) -> str:
-    return f"{model:34} {core:6} | " + " | ".join(groups)
+    return f"{model:32} {core:6} | " + " | ".join(groups)
+
+
+def geomean(rs: list[float]) -> float:
+    return math.exp(sum(math.log(r) for r in rs) / len(rs))
 
 
 def blank(cols: list[tuple[str, int]]) -> str:
@@ -172,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
         help="the generated networks of models/networks/ instead",
     )
     ap.add_argument("--files", nargs="*", default=[], help="other .tflite models")
+    ap.add_argument(
+        "--modes", nargs="*", choices=MODES, default=list(MODES), help="--optimise"
+    )
     args = ap.parse_args(argv)
     pool = (
         sorted((MODELS / "networks").glob("*.tflite"))
@@ -182,16 +208,31 @@ def main(argv: list[str] | None = None) -> int:
     if args.files:
         models = [Path(f) for f in args.files]
     compile_model, note = tirconst_side()
+    failures = 0
+    for mode in args.modes:
+        failures += run_mode(models, mode, compile_model)
+    if note:
+        print(f"note: {note}")
+    return 1 if failures else 0
+
+
+def run_mode(models: list[Path], mode: str, compile_model) -> int:  # type: ignore[no-untyped-def]
+    """Print one mode's table and summary lines; the number of failures."""
     head = line(
         "model",
         "core",
         *(cells([h for h, _ in c], c) for c in (VELA_COLS, OURS_COLS, RATIO_COLS)),
     )
-    print(f"Vela {ACCELERATOR} (left) vs tirconst-compile; ratios tirconst/Vela")
+    print(
+        f"\n--optimise {mode}: Vela {ACCELERATOR} (left) vs tirconst-compile; "
+        "ratios tirconst/Vela"
+    )
     print(head)
     print("-" * len(head))
     failures = 0
-    cycle_ratios: dict[str, list[float]] = {core: [] for core in CORES}
+    ratios: dict[str, dict[str, list[float]]] = {
+        core: {"SRAM": [], "cycles": [], "time": []} for core in CORES
+    }
     with tempfile.TemporaryDirectory() as tmp:
         for model in models:
             ours: CompileResult | None = None
@@ -200,7 +241,10 @@ def main(argv: list[str] | None = None) -> int:
                 start = time.perf_counter()
                 try:
                     ours = compile_model(
-                        model, Path(tmp) / f"{model.stem}-tirconst", ACCELERATOR
+                        model,
+                        Path(tmp) / f"{model.stem}-tirconst",
+                        ACCELERATOR,
+                        config=SystemConfig.load(ACCELERATOR, optimise=mode),
                     )
                 except Exception as e:  # noqa: BLE001 - one model's failure is a row
                     ours_err = f"{type(e).__name__}: {e}"
@@ -220,22 +264,25 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 ours = replace(ours, flash_bytes=in_file)
             for core in CORES:
-                v = run_vela(model, core, Path(tmp) / f"{model.stem}-{core}")
+                v = run_vela(model, core, Path(tmp) / f"{model.stem}-{core}", mode)
                 if v.error:
                     failures += 1
                     print(line(model.stem, core, f"vela failed: {v.error}"))
                     continue
                 left = cells(
                     [kib(v.sram_bytes), kib(v.flash_bytes), str(v.npu_ops)]
-                    + [str(v.cpu_ops), f"{v.cycles:.0f}", f"{v.seconds:.2f}"],
+                    + [str(v.cpu_ops), f"{v.cycles:.0f}", f"{v.inference_us:.1f}"]
+                    + [f"{v.seconds:.2f}"],
                     VELA_COLS,
                 )
                 if ours is not None:
-                    cyc = ours.performance.cycles if ours.performance else 0.0
+                    perf = ours.performance
+                    cyc = perf.cycles if perf else 0.0
+                    us = 1e6 * perf.seconds if perf else 0.0
                     mid = cells(
                         [kib(ours.sram_bytes), kib(ours.flash_bytes)]
                         + [str(ours.npu_ops), str(ours.cpu_ops), f"{cyc:.0f}"]
-                        + [f"{wall:.2f}", exact],
+                        + [f"{us:.1f}", f"{wall:.2f}", exact],
                         OURS_COLS,
                     )
                     right = cells(
@@ -243,13 +290,17 @@ def main(argv: list[str] | None = None) -> int:
                             ratio(ours.sram_bytes, v.sram_bytes),
                             ratio(ours.flash_bytes, v.flash_bytes),
                             ratio(cyc, v.cycles),
+                            ratio(us, v.inference_us),
                             ratio(wall, v.seconds),
                         ],
                         RATIO_COLS,
                     )
                     print(line(model.stem, core, left, mid, right))
                     if cyc and v.cycles:
-                        cycle_ratios[core].append(cyc / v.cycles)
+                        ratios[core]["cycles"].append(cyc / v.cycles)
+                    if v.sram_bytes:
+                        ratios[core]["SRAM"].append(ours.sram_bytes / v.sram_bytes)
+                    ratios[core]["time"].append(wall / v.seconds)
                 elif ours_err:
                     print(line(model.stem, core, left, f"tirconst failed: {ours_err}"))
                 else:
@@ -258,16 +309,14 @@ def main(argv: list[str] | None = None) -> int:
                             model.stem, core, left, blank(OURS_COLS), blank(RATIO_COLS)
                         )
                     )
-    for core, rs in cycle_ratios.items():
-        if rs:
-            geo = math.exp(sum(math.log(r) for r in rs) / len(rs))
-            print(
-                f"cycles tirconst/Vela {core}: geomean {geo:.3f}, "
-                f"range {min(rs):.2f}-{max(rs):.2f} ({len(rs)} models)"
-            )
-    if note:
-        print(f"note: {note}")
-    return 1 if failures else 0
+    for core, by in ratios.items():
+        for what, rs in by.items():
+            if rs:
+                print(
+                    f"{mode} {what} tirconst/Vela {core}: geomean {geomean(rs):.3f}, "
+                    f"range {min(rs):.2f}-{max(rs):.2f} ({len(rs)} models)"
+                )
+    return failures
 
 
 if __name__ == "__main__":

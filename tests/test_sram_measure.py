@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+import tirconst.transforms.stage_weights as stage_weights
 from tests.tflite_patch import MODELS
-from tirconst.analysis.sram import sram_peak
+from tirconst.analysis.sram import sram_by_op, sram_peak
 from tirconst.core.context import context, load
 from tirconst.frontend.importer import import_tflite
 from tirconst.transforms.legalize_npu import LegalizeNpuPass
@@ -37,9 +38,12 @@ def test_the_measure_is_the_planned_peak(model, tile, reuse_io) -> None:
     (func,) = functions(m)
     measure = sram_peak(func, reuse_io).bytes
     got = planned(m, reuse_io)
-    if reuse_io:
+    # Not reached (planned 8 bytes above): keyword_spotting's smallest tiling
+    # with parameters live for the whole call, and audio_example1's smallest
+    # tiling with weights staged as measured (its cascade cut in two).
+    if reuse_io and not (tile and model == "audio_example1"):
         assert got == measure
-    else:  # keyword_spotting's smallest tiling: planned 8 bytes above
+    else:
         assert measure <= got < measure + 16
 
 
@@ -63,3 +67,33 @@ builtin.module {
     # reuse-io: %x dies at the second copy, %y is born at the third
     assert sram_peak(func, reuse_io=True).bytes == 26
     assert planned(m, reuse_io=True) == 26
+
+
+@pytest.mark.parametrize(
+    "model", ["keyword_spotting_mobilenetv2", "rock_paper_scissors"]
+)
+def test_staging_by_the_bound_equals_staging_by_measuring(model, monkeypatch) -> None:
+    """`tir-stage-weights{keep-peak=true}` keeps a copy without measuring
+    when the measure per op (`sram_by_op`) plus the staged bytes stays
+    within the limit: the same program as measuring after every copy."""
+
+    def staged(budget: int) -> str:
+        m = import_tflite(MODELS / f"{model}.tflite")
+        LegalizeNpuPass().apply(context(), m)
+        (func,) = functions(m)
+        by_op = sram_by_op(func, reuse_io=True)
+        assert set(by_op) == set(func.body.block.ops)
+        assert max(by_op.values()) == sram_peak(func, reuse_io=True).bytes
+        StageWeightsPass(keep_peak=True, reuse_io=True, budget=budget).apply(
+            context(), m
+        )
+        return str(m)
+
+    fast = [staged(0), staged(150_000)]
+    # a bound that never allows: every copy is measured
+    monkeypatch.setattr(
+        stage_weights,
+        "sram_by_op",
+        lambda func, reuse_io: dict.fromkeys(func.body.block.ops, 1 << 40),
+    )
+    assert [staged(0), staged(150_000)] == fast

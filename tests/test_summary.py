@@ -124,8 +124,10 @@ def test_bench_vela_side(capsys):
     assert main(["--models", "tflite_micro_speech"]) == 0
     out = capsys.readouterr().out
     rows = [line for line in out.splitlines() if line.startswith("tflite_micro_speech")]
-    assert [r.split()[1] for r in rows] == ["regor", "legacy"]
+    # both modes, both cores
+    assert [r.split()[1] for r in rows] == ["regor", "legacy"] * 2
     assert all(float(r.split()[3]) > 0 for r in rows)  # SRAM KiB
+    assert "--optimise Size" in out and "Size cycles tirconst/Vela regor" in out
 
 
 def test_bench_tirconst_columns(monkeypatch, capsys, tmp_path):
@@ -138,7 +140,7 @@ def test_bench_tirconst_columns(monkeypatch, capsys, tmp_path):
     from tests.vela_compile import compile_model as vela
     from tirconst.backend.ethos_u.writers import output_path, write_tflite
 
-    def repack(path, out_dir, accelerator):  # type: ignore[no-untyped-def]
+    def repack(path, out_dir, accelerator, config=None):  # type: ignore[no-untyped-def]
         done = vela(path, "regor", "tflite", tmp_path / "v", accelerator)
         segments, arena = segments_from_vela(path, done.path.read_bytes())
         ours = write_tflite(output_path(path, out_dir), path, segments, arena)
@@ -154,7 +156,8 @@ def test_bench_tirconst_columns(monkeypatch, capsys, tmp_path):
         )
 
     monkeypatch.setattr(bench, "tirconst_side", lambda: (repack, ""))
-    assert bench.main(["--models", "autoencoder_example"]) == 0
+    args = ["--models", "autoencoder_example", "--modes", "Performance"]
+    assert bench.main(args) == 0
     rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith("auto")]
     regor = rows[0].split("|")
     assert regor[1].split()[:4] == regor[2].split()[:4]  # SRAM, flash, NPU, CPU

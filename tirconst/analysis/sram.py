@@ -20,7 +20,8 @@ budget search, `tir-stage-weights{keep-peak=true}`) and for the figure
   bundled model tested with inputs and outputs placed as `tirconst-compile`
   places them (`tests/test_sram_measure.py`); it is a bound, not a plan,
   so it may not (keyword_spotting_mobilenetv2's smallest tiling with
-  parameters live for the whole call plans 8 bytes above), and
+  parameters live for the whole call plans 8 bytes above, and
+  audio_example1's smallest tiling with weights staged in the measure), and
   `tirconst-compile` checks the plan against a budget all the same.
 """
 
@@ -89,6 +90,39 @@ def sram_peak(
     p = problem(func, reuse_io)
     if not p.buffers:
         return SramPeak(0, None, -1)
+    need = _need(p, alignment)
+    peak = max(need)
+    at = need.index(peak)
+    top = {op: i for i, op in enumerate(func.body.block.ops)}
+    op = next((o for o, t in p.live.order.items() if t == at), None)
+    while op is not None and op not in top:
+        op = op.parent_op()
+    return SramPeak(peak, op, top[op] if op is not None else -1)
+
+
+def sram_by_op(
+    func: FuncOp, reuse_io: bool = False, alignment: int = ALIGNMENT
+) -> dict[Operation, int]:
+    """The measure at each top-level op of `func` (the most it reaches
+    while the op runs, nested ops included): adding a buffer of `n` bytes
+    live across some ops raises the measure by at most `n` rounded up to
+    the alignment at those ops, so a pass can bound what a new buffer costs
+    without measuring again (`tir-stage-weights{keep-peak=true}`)."""
+    p = problem(func, reuse_io)
+    top = {op: 0 for op in func.body.block.ops}
+    if not p.buffers:
+        return top
+    need = _need(p, alignment)
+    for op, t in p.live.order.items():
+        while op is not None and op not in top:
+            op = op.parent_op()
+        if op is not None and t < len(need):
+            top[op] = max(top[op], need[t])
+    return top
+
+
+def _need(p: Problem, alignment: int) -> list[int]:
+    """The measure at each time of `p`."""
     span = p.live.end + 1
     total = [0] * span  # rounded sizes of the groups live at each time
     waste = [0] * span  # the largest rounding among them
@@ -110,14 +144,7 @@ def sram_peak(
                 most[t] = max(most.get(t, 0), b.size)
         for t, size in most.items():
             add(t, size)
-    need = [a - w for a, w in zip(total, waste, strict=True)]
-    peak = max(need)
-    at = need.index(peak)
-    top = {op: i for i, op in enumerate(func.body.block.ops)}
-    op = next((o for o, t in p.live.order.items() if t == at), None)
-    while op is not None and op not in top:
-        op = op.parent_op()
-    return SramPeak(peak, op, top[op] if op is not None else -1)
+    return [a - w for a, w in zip(total, waste, strict=True)]
 
 
 def _start(live: Liveness, value: SSAValue) -> int:

@@ -92,8 +92,9 @@ TOOL = "tirconst-compile"
 SYSTEM_CONFIG = "tirconst"
 PLAN_TIME_LIMIT = 2  # seconds per pool for the exact planner (then its best)
 OPTIMISE = ("Performance", "Size")
-STAGING_LIMIT = 1 << 31
-"""The SRAM staged weights may grow the peak to without an SRAM limit."""
+DMA_DISTANCE = 4
+"""How many computing ops ahead `tir-stage-weights` may issue a copy without
+an SRAM limit (with one: one op ahead)."""
 
 
 def pipeline_text(
@@ -121,11 +122,18 @@ def pipeline_text(
     # Block configs: the fastest by the cycle model in Performance mode, the
     # smallest weight streams in Size mode (staged weights take SRAM).
     policy = "cycles" if optimise == "Performance" else "min-size"
-    # Weights staged where the cycle model says it pays; in Performance mode
-    # the SRAM peak may grow for it up to the SRAM limit.
+    # Weights staged where the cycle model says it pays. Staging never grows
+    # the SRAM peak the unstaged plan needs (so SRAM stays at most Vela's),
+    # except in Performance mode with an SRAM limit given (--sram-budget,
+    # --arena-cache-size): then the peak may grow up to that limit.
     stage = f"by-cost={accelerator}"
-    if optimise == "Performance":
-        stage += f" budget={sram_budget or STAGING_LIMIT}"
+    # Copies issued several ops ahead live longer: the SRAM measure allows
+    # it, but the planner may then place the pool above the measure (the
+    # measure is a lower bound), which a budget (a promise) cannot take.
+    if DMA_DISTANCE > 1 and not sram_budget:
+        stage += f" distance={DMA_DISTANCE}"
+    if optimise == "Performance" and sram_budget:
+        stage += f" budget={sram_budget}"
     passes = ["tir-tabulate", "tir-legalize-npu", "tir-data-views"]
     if tile is not None:
         passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")

@@ -14,7 +14,7 @@ from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.block_choice import staging_gain
 from tirconst.analysis.npu_support import npu_reason
-from tirconst.analysis.sram import ALIGNMENT, sram_peak
+from tirconst.analysis.sram import ALIGNMENT, sram_by_op, sram_peak
 from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
 from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.elementwise_ops import CopyOp
@@ -43,6 +43,16 @@ def _before(a: Operation, b: Operation) -> bool:
     return False
 
 
+def _span(first: Operation, last: Operation) -> list[Operation]:
+    """The ops from `first` to `last` (both included) of one block."""
+    ops = [first]
+    while ops[-1] is not last:
+        nxt = ops[-1].next_op
+        assert nxt is not None
+        ops.append(nxt)
+    return ops
+
+
 def stage_block(
     block: Block,
     fc: bool,
@@ -50,6 +60,7 @@ def stage_block(
     reuse_io: bool = False,
     by_cost: str | None = None,
     budget: int = 0,
+    distance: int = 1,
 ) -> int:
     """Stage the weights of the ops of `block`; returns how many copies. With
     `keep_peak`, an op's copies are undone when they raise the function's
@@ -57,14 +68,24 @@ def stage_block(
     says) above the larger of the peak before staging and `budget`: that op
     reads its weights from flash. With `by_cost` (an accelerator), an op's
     weights are staged only where the cycle model says the op is faster
-    for it (`analysis.block_choice.staging_gain`)."""
+    for it (`analysis.block_choice.staging_gain`). With `distance` > 1, an
+    op's copies are then issued up to that many computing ops ahead (all
+    NPU ops, never before the previous op's copies, and with `keep_peak`
+    only where the SRAM bound allows without measuring): the copy of a large
+    weight then runs under several short ops instead of stalling its op."""
     copies = 0
     previous: Operation | None = None
+    run: list[Operation] = []  # the computing NPU ops since the last CPU op
+    floor: Operation | None = None  # where the previous op's copies went
     func = block.parent_op()
     keep_peak = keep_peak and isinstance(func, FuncOp)
     peak = sram_peak(func, reuse_io).bytes if keep_peak else 0  # type: ignore[arg-type]
     limit = max(peak, budget)
     grown = 0
+    # The measure at each op before staging plus what staged buffers live
+    # there add: a bound on the measure, so a copy it keeps within the limit
+    # needs no measuring (measuring is the pass's cost).
+    bound = sram_by_op(func, reuse_io) if keep_peak else {}  # type: ignore[arg-type]
     for op in list(block.ops):
         if not _computes(op):
             continue
@@ -73,10 +94,13 @@ def stage_block(
         ahead = previous is not None and npu_reason(previous) is None
         anchor = previous if ahead else op
         previous = op
+        earlier = run[::-1]  # the ops a copy may go before, nearest first
+        run = [*run, op] if npu_reason(op) is None else []
         if isinstance(op, WeightedOp) and not op.WEIGHTS_REUSED and not fc:
             continue
         if by_cost is not None and staging_gain(op, by_cost, ahead) <= 0:
             continue
+        made: list[tuple[Operation, Operation, int]] = []
         for name in WEIGHT_OPERANDS:
             value = getattr(op, name, None)
             if value is None or not isinstance(value.owner, AllocateConstOp):
@@ -99,21 +123,80 @@ def stage_block(
                     op.operands[i] = buf.buffer
             if keep_peak:
                 # The peak grows by at most the staged bytes (each rounded to
-                # the planner's alignment): measure only when that could pass
-                # the limit (measuring is the pass's cost).
-                grown += -(-bt.size_in_bytes // ALIGNMENT) * ALIGNMENT
-                within = peak + grown <= limit
+                # the planner's alignment), and only at the ops the staged
+                # buffer lives across (the anchor to the op; the copies
+                # before the anchor need no more than the anchor): measure
+                # only when that could pass the limit.
+                rounded = -(-bt.size_in_bytes // ALIGNMENT) * ALIGNMENT
+                grown += rounded
+                span = _span(anchor, op)
+                within = peak + grown <= limit or all(
+                    bound[o] + rounded <= limit for o in span if o in bound
+                )
                 if not within and sram_peak(func, reuse_io).bytes > limit:  # type: ignore[arg-type]
                     # undo: this copy would raise the peak above the limit
-                    grown -= -(-bt.size_in_bytes // ALIGNMENT) * ALIGNMENT
+                    grown -= rounded
                     for i, operand in enumerate(op.operands):
                         if operand is buf.buffer:
                             op.operands[i] = value
                     Rewriter.erase_op(copy)
                     Rewriter.erase_op(buf)
                     continue
+                for o in span:
+                    if o in bound:
+                        bound[o] += rounded
+            made.append((buf, copy, -(-bt.size_in_bytes // ALIGNMENT) * ALIGNMENT))
             copies += 1
+        if made and ahead and distance > 1:
+            floor = _issue_earlier(
+                made, anchor, earlier[1:distance], floor, bound, limit, keep_peak
+            )
+        elif made:
+            floor = anchor
     return copies
+
+
+def _issue_earlier(
+    made: list[tuple[Operation, Operation, int]],
+    anchor: Operation,
+    candidates: list[Operation],
+    floor: Operation | None,
+    bound: dict[Operation, int],
+    limit: int,
+    keep_peak: bool,
+) -> Operation:
+    """Move one op's copies (allocate, copy, rounded bytes), now before
+    `anchor`, before the farthest of `candidates` (computing ops before
+    `anchor`, nearest first) not before `floor` whose ops the staged bytes
+    fit beside (`bound`); returns where they went."""
+    total = sum(n for _, _, n in made)
+    best = anchor
+    for cand in candidates:
+        if floor is not None and _before(cand, floor):
+            break
+        extra = _span(cand, best)[:-1]
+        if keep_peak and any(bound[o] + total > limit for o in extra if o in bound):
+            break
+        best = cand
+    if best is anchor:
+        return anchor
+    for o in _span(best, anchor)[:-1]:
+        if o in bound:
+            bound[o] += total
+    for buf, copy, _ in made:
+        for operand in copy.operands:
+            holder = operand.owner
+            if (
+                isinstance(holder, AllocateConstOp)
+                and holder.parent_block() is best.parent_block()
+                and not _before(holder, best)
+            ):
+                holder.detach()
+                Rewriter.insert_op(holder, InsertPoint.before(best))
+        buf.detach()
+        copy.detach()
+        Rewriter.insert_op([buf, copy], InsertPoint.before(best))
+    return best
 
 
 @dataclass(frozen=True)
@@ -142,6 +225,10 @@ class StageWeightsPass(ModulePass):
     counting the copy unless an earlier op hides it
     (`analysis.block_choice.staging_gain`): weights the NPU reads once
     (one OFM block) gain nothing from a copy that cannot be hidden.
+    `distance=N` then issues an op's copies up to N computing ops ahead
+    (all NPU ops, in the order of the ops reading them, and with
+    `keep-peak` only where the SRAM bound per op allows): a large copy then
+    runs under several short ops rather than stalling its op.
     """
 
     name = NAME
@@ -152,11 +239,16 @@ class StageWeightsPass(ModulePass):
     reuse_io: bool = False
     budget: int = 0
     by_cost: str = ""
+    distance: int = 1
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.fc not in ("flash", "stage"):
             raise PassFailedException(
                 f"{NAME}: fc must be flash or stage, got {self.fc!r}"
+            )
+        if self.distance < 1:
+            raise PassFailedException(
+                f"{NAME}: distance must be at least 1, got {self.distance}"
             )
         if self.by_cost and self.by_cost not in ACCELERATORS:
             raise PassFailedException(
@@ -174,4 +266,5 @@ class StageWeightsPass(ModulePass):
                     self.reuse_io,
                     self.by_cost or None,
                     self.budget,
+                    self.distance,
                 )

@@ -3,6 +3,7 @@ constants, and cascade chains of ops so intermediates never exist whole."""
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field
 
@@ -77,8 +78,13 @@ def tileable(op: Operation) -> bool:
 
 def _cascade_link(producer: Operation, consumer: Operation) -> bool:
     """Whether `consumer` can compute `producer`'s output stripe by stripe: the
-    intermediate is a workspace only these two touch."""
+    intermediate is a workspace only these two touch, and the consumer has
+    more than one output row (a chain is striped over its last op's rows: one
+    ending in a global reduction, e.g. a MEAN as one whole-input window,
+    could not be striped at all, and would keep its producers whole too)."""
     if windowed(producer) is None or windowed(consumer) is None:
+        return False
+    if _shape(consumer.output)[1] < 2:  # type: ignore[attr-defined]
         return False
     t = producer.output
     if t is not consumer.input or not isinstance(t.owner, AllocateOp):
@@ -118,10 +124,16 @@ def units(func: FuncOp, cascade: bool) -> list[list[OperatorOp]]:
 @dataclass(frozen=True)
 class Setting:
     """How one unit is tiled: output rows per stripe and OFM depth per slice
-    (0: whole)."""
+    (0: whole); or, for a cascade cut in two (`parts`: the number of ops of
+    each part, producer first, with its own setting), each part as its own
+    cascade, the intermediate between them whole."""
 
     rows: int = 0
     depth: int = 0
+    parts: tuple[tuple[int, Setting], ...] = ()
+
+    def tiles(self) -> bool:
+        return bool(self.rows or self.depth or self.parts)
 
 
 def reads_input(chain: list[OperatorOp], rows: tuple[int, int]) -> bool:
@@ -350,15 +362,25 @@ def apply_settings(
     for func in functions(module):
         for i, chain in enumerate(units(func, cascade)):
             s = settings.get((func.sym_name.data, i))
-            if s is not None and (s.rows or s.depth):
+            if s is None or not s.tiles():
+                continue
+            if not s.parts:
                 tiler.tile(chain, s)
+                continue
+            first = 0
+            for n, part in s.parts:
+                if part.tiles():
+                    tiler.tile(chain[first : first + n], part)
+                first += n
     tiler.finish()
     return tiler.costs
 
 
 def ladder(chain: list[OperatorOp], weights: str = "conv") -> list[Setting]:
     """The settings tried for a unit, least extra work first: for a cascade,
-    fewer rows per stripe; for a weighted op whose weights are staged
+    fewer rows per stripe, then (three ops or more) the chain cut in two at
+    its smallest intermediate, both parts from untiled to one row per
+    stripe together; for a weighted op whose weights are staged
     (`weights` not `flash`), thinner depth slices (smaller staged weight
     slices). Other single ops gain nothing from tiling (their whole input and
     output stay live)."""
@@ -366,16 +388,39 @@ def ladder(chain: list[OperatorOp], weights: str = "conv") -> list[Setting]:
     out = _shape(last.output)  # type: ignore[attr-defined]
     steps = [Setting()]
     if len(chain) > 1:
-        r = out[1]
-        while r > 1:
-            r = -(-r // 2)
-            steps.append(Setting(rows=r))
+        steps += _halvings(out[1])
+        if len(chain) > 2:
+            # Then the cascade cut in two at its smallest intermediate, both parts
+            # stepped down together: stripe buffers of a long chain hold the rows
+            # every producer recomputes for one stripe of the last op (six ops with
+            # three 2x2 pools: 20 rows of the first output per output row), more
+            # than a whole small intermediate between two shorter chains.
+            sizes = [math.prod(_shape(o.output)) for o in chain[:-1]]  # type: ignore[attr-defined]
+            cut = sizes.index(min(sizes)) + 1
+            a, b = chain[:cut], chain[cut:]
+            last_a = _shape(a[-1].output)  # type: ignore[attr-defined]
+            rows_a = [Setting()] + (_halvings(last_a[1]) if len(a) > 1 else [])
+            rows_b = [Setting()] + (_halvings(out[1]) if len(b) > 1 else [])
+            for k in range(max(len(rows_a), len(rows_b))):
+                sa = rows_a[min(k, len(rows_a) - 1)]
+                sb = rows_b[min(k, len(rows_b) - 1)]
+                steps.append(Setting(parts=((len(a), sa), (len(b), sb))))
     elif last.per_channel() is not None and weights != "flash":
         d = out[-1]
         while d > DEPTH_GRANULE:
             d = max(DEPTH_GRANULE, -(-d // 2 // DEPTH_GRANULE) * DEPTH_GRANULE)
             steps.append(Setting(depth=d))
     return steps
+
+
+def _halvings(height: int) -> list[Setting]:
+    """Stripes of half the rows, then half again, down to one row."""
+    out = []
+    r = height
+    while r > 1:
+        r = -(-r // 2)
+        out.append(Setting(rows=r))
+    return out
 
 
 @dataclass(frozen=True)
@@ -501,7 +546,9 @@ class TilePass(ModulePass):
     the last op, each producer computes just the rows its consumer's window
     needs into its own small `tir.allocate` (overlap rows are recomputed), so
     the intermediate never exists whole and each stripe buffer is live only
-    between its producer and consumer tiles.
+    between its producer and consumer tiles. Chains end before an op with one
+    output row (a global reduction cannot be striped). The budget search may
+    cut a chain in two at its smallest intermediate (`ladder`).
 
     Explicit: `rows=R` output rows per stripe (for a cascade, of its last op),
     `depth=D` channels per slice (0: whole). Or `budget=B` bytes: the pass

@@ -10,6 +10,10 @@
 // RUN: tirconst-run --check-equivalent %s %t2
 // RUN: tirconst-opt %s -p 'tir-stage-weights{enable=false}' | filecheck %s --check-prefix=OFF
 // RUN: not tirconst-opt %s -p 'tir-stage-weights{fc=sram}' 2>&1 | filecheck %s --check-prefix=BAD
+// RUN: tirconst-opt %s -p 'tir-stage-weights{fc=stage distance=2}' | filecheck %s --check-prefix=FAR
+// RUN: tirconst-opt %s -p 'tir-stage-weights{fc=stage distance=2}' -o %t4
+// RUN: tirconst-run --check-equivalent %s %t4
+// RUN: not tirconst-opt %s -p 'tir-stage-weights{distance=0}' 2>&1 | filecheck %s --check-prefix=BADDIST
 
 // Each conv's weights and bias are copied into their own SRAM workspace one
 // op ahead (the second conv's copy runs before the first conv computes); the
@@ -52,6 +56,22 @@
 // BADACC: tir-stage-weights: unknown accelerator 'ethos-u99' for by-cost
 
 // BAD: tir-stage-weights: fc must be flash or stage, got 'sram'
+
+// distance=2: the FC's copy goes two computing ops ahead, before the first
+// conv (after the second conv's copy, which is there already: copies keep
+// the order of the ops that read them), so it runs under both convs.
+// FAR-LABEL: tir.func @main
+// FAR:         tir.copy ins(%w0
+// FAR:         tir.copy ins(%b0
+// FAR:         tir.copy ins(%w1
+// FAR-NEXT:    %[[FW:.*]] = tir.allocate : !tir.buffer<3x16xi8>
+// FAR-NEXT:    tir.copy ins(%fw : {{.*}}) outs(%[[FW]] : {{.*}})
+// FAR-NEXT:    tir.conv2d ins(%x,
+// FAR-NEXT:    tir.conv2d ins(%t,
+// FAR-NEXT:    tir.reshape
+// FAR-NEXT:    tir.fully_connected ins(%r, %[[FW]] :
+
+// BADDIST: tir-stage-weights: distance must be at least 1, got 0
 
 builtin.module {
   tir.func @main(%x : !tir.buffer<1x2x2x2xi8>, %y : !tir.buffer<1x3xi8>) {

@@ -13,6 +13,7 @@ scales are float32 values (taken as ``np.float32`` first, whatever is passed).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -65,14 +66,30 @@ def conv_multipliers(
     """CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: per filter scale,
     ``QuantizeMultiplier(double(in) * double(filter) / double(out))``
     (PopulateConvolutionQuantizationParams, GetQuantizedConvolutionMultipler).
-    Returns int32 arrays (multiplier, shift), one entry per filter scale."""
+    Returns int32 arrays (multiplier, shift), one entry per filter scale
+    (fresh arrays; the integers are computed once per scales: every op's
+    verifier asks again after each pass)."""
     fs = np.asarray(filter_scales, np.float32).reshape(-1)
+    mult, shift = _conv_multipliers(
+        float(input_scale), fs.tobytes(), float(output_scale)
+    )
+    return (
+        np.frombuffer(mult, np.int32).copy(),
+        np.frombuffer(shift, np.int32).copy(),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _conv_multipliers(
+    input_scale: float, filter_scales: bytes, output_scale: float
+) -> tuple[bytes, bytes]:
+    fs = np.frombuffer(filter_scales, np.float32)
     mult = np.empty(fs.size, np.int32)
     shift = np.empty(fs.size, np.int32)
     for i, f in enumerate(fs):
         real = _f64(input_scale) * float(f) / _f64(output_scale)
         mult[i], shift[i] = quantize_multiplier(real)
-    return mult, shift
+    return mult.tobytes(), shift.tobytes()
 
 
 def add_sub_integers(
