@@ -112,7 +112,7 @@ def pipeline_text(
     op); `Size` takes the least SRAM the tiling search reaches (within the
     budget, if one is given)."""
     if optimise not in OPTIMISE:
-        raise ToolError(f"{TOOL}: error: --optimise must be Performance or Size")
+        raise ToolError(error_line("--optimise must be Performance or Size", TOOL))
     if optimise == "Size":
         tile = "smallest=true"
     elif sram_budget:
@@ -330,7 +330,7 @@ def system_config(
             accelerator, system, memory_mode, config_files, arena_cache_size, optimise
         )
     except ConfigError as e:
-        raise ToolError(f"{TOOL}: error: {e}") from None
+        raise ToolError(error_line(str(e), TOOL)) from None
 
 
 def _pass_failure(pass_name: str, e: PassFailedException, where: str) -> str:
@@ -435,9 +435,12 @@ class Compiler:
         for func, plan in plans.items():
             if plan.peak > self.sram_budget:
                 raise ToolError(
-                    f"{name}: error: tir-plan-memory: @{func} is planned in "
-                    f"{plan.peak} bytes of SRAM, over --sram-budget "
-                    f"{self.sram_budget} (the tiling needs {plan.lower_bound} at least)"
+                    error_line(
+                        f"tir-plan-memory: @{func} is planned in {plan.peak} bytes "
+                        f"of SRAM, over --sram-budget {self.sram_budget} (the "
+                        f"tiling needs {plan.lower_bound} at least)",
+                        name,
+                    )
                 )
 
 
@@ -471,8 +474,11 @@ def compile_model(
         config = system_config(accelerator)
     if config is not None and config.accelerator.name != accelerator:
         raise ToolError(
-            f"{TOOL}: error: the system config is for {config.accelerator.name}, "
-            f"the compile for {accelerator}"
+            error_line(
+                f"the system config is for {config.accelerator.name}, "
+                f"the compile for {accelerator}",
+                TOOL,
+            )
         )
     optimise = config.optimise if config is not None else "Performance"
     if sram_budget is None and config is not None and config.arena_cache_size < 2**32:
