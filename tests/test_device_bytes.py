@@ -280,3 +280,37 @@ def test_verify_without_npu_segment(tmp_path: Path, capsys) -> None:  # type: ig
         compile_tool.main([str(model), "--output-dir", str(tmp_path), "--verify"]) == 0
     )
     assert "no NPU segment" in capsys.readouterr().out
+
+
+def test_softmax_evicts_cached_tables(tmp_path: Path) -> None:
+    """Five tables fill LUT slots 0-4, then a softmax loads its 1 KiB exp
+    table into slots 0-3; a later lookup of the first table must load it
+    again (its slot no longer holds it). The whole run is one NPU segment,
+    exact from the file's bytes."""
+    shape = (1, 4, 4, 8)
+    x = T(shape, np.int8, 0.05, 3)
+    tensors = [x]
+    ops = []
+
+    def unary(opcode: str, src: int, scale: float, zp: int, opts=None) -> int:  # type: ignore[no-untyped-def]
+        tensors.append(T(shape, np.int8, scale, zp))
+        ops.append(Op(opcode, [src], [len(tensors) - 1], opts))
+        return len(tensors) - 1
+
+    a = unary("TANH", 0, 1 / 128, 0)
+    b = unary("HARD_SWISH", a, 0.01, -20)
+    c = unary("EXP", b, 0.03, -100)
+    d = unary("LOG", c, 0.02, 10)
+    e = unary("LEAKY_RELU", d, 0.02, 5, ("LeakyReluOptions", {"Alpha": 0.2}))
+    tensors.append(T(shape, np.int8, 1 / 256, -128))
+    ops.append(
+        Op("SOFTMAX", [e], [len(tensors) - 1], ("SoftmaxOptions", {"Beta": 1.0}))
+    )
+    f = len(tensors) - 1
+    g = unary("TANH", 0, 1 / 128, 0)  # the first table again
+    model, written, remarks = compiled(
+        tmp_path, "evict", build_tflite(tensors, ops, [0], [f, g])
+    )
+    assert not remarks, remarks
+    assert assert_device_exact(model, written) == 1
+    assert_program_equals_litert(model, 0)
