@@ -417,8 +417,9 @@ def rewrite_function(func: FuncOp) -> int:
 class DataViewsPass(ModulePass):
     """Rewrites `tir.concatenation` and stride-1 `tir.strided_slice` into
     views that producers write and consumers read in place (or, where that
-    is impossible, into `tir.copy`s the NPU runs), so data movement costs no
-    copy and no CPU segment. Why: the Ethos-U addresses strided feature
+    is impossible, into `tir.copy`s the NPU runs), and int8/int16
+    `tir.transpose` into at most 64 `tir.copy`s between strided views, so
+    data movement costs no CPU segment. Why: the Ethos-U addresses strided feature
     maps, so a concatenation is where its inputs are written, and a split
     is where its consumers read."""
 
