@@ -370,8 +370,10 @@ def _transpose(op: TransposeOp) -> bool:
         src, dest = view_of(op.input), view_of(op.output)
     except ViewError:
         return False
-    if not (src.dense and dest.dense) or isinstance(dest.root.owner, AllocateConstOp):
-        return False
+    if not (src.dense and dest.dense) or any(
+        isinstance(v.root.owner, AllocateConstOp) for v in (src, dest)
+    ):
+        return False  # a constant's transpose is folded, not copied
     plan = transpose_copies(_shape(op.input), list(op.perm))
     if isinstance(plan, str):
         return False
