@@ -12,6 +12,7 @@ are docs/ethos-u.md's.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,7 @@ from tirconst.dialects.tir import (
     StridedSliceOp,
     SubOp,
     TransposeConv2DOp,
+    TransposeOp,
 )
 from tirconst.dialects.tir.buffers import is_strided_view
 from tirconst.dialects.tir.types import BufferType
@@ -1004,3 +1006,99 @@ def _data_movement(op: ConcatenationOp | StridedSliceOp) -> str | None:
         f"{name}: a part is not an NPU feature map (batch 1, at most 4 axes, "
         "channels contiguous), or tir-data-views did not run"
     )
+
+
+# ------------------------------------------------ transpose as strided copies
+
+MAX_TRANSPOSE_COPIES = 64
+"""At most this many NPU copies for one TRANSPOSE; more stay on the CPU."""
+
+
+@dataclass(frozen=True)
+class StridedCopy:
+    """One NPU copy of a transpose: an H×W×C box (`shape`) read from the
+    input at element `src_offset` with element strides `src_strides` and
+    written to the output at `dest_offset` with `dest_strides` (the channel
+    stride is 1 on both sides)."""
+
+    shape: tuple[int, int, int]
+    src_offset: int
+    src_strides: tuple[int, int, int]
+    dest_offset: int
+    dest_strides: tuple[int, int, int]
+
+
+def transpose_copies(
+    shape: Sequence[int], perm: Sequence[int]
+) -> list[StridedCopy] | str:
+    """A transpose of a dense row-major tensor of `shape` into a dense one as
+    NPU copies between strided feature maps, or why it is none. Output axes
+    that stay adjacent on both sides merge; the output's last axis is the
+    copies' channel axis if it is contiguous in the input too, else each copy
+    has one channel; two of the other axes (the longest) are H and W, the
+    rest are enumerated, at most MAX_TRANSPOSE_COPIES copies."""
+    rank = len(shape)
+    in_row = [1] * rank
+    for i in range(rank - 2, -1, -1):
+        in_row[i] = in_row[i + 1] * shape[i + 1]
+    out = [shape[a] for a in perm]
+    out_row = [1] * rank
+    for i in range(rank - 2, -1, -1):
+        out_row[i] = out_row[i + 1] * out[i + 1]
+    axes: list[tuple[int, int, int]] = []  # (extent, input stride, output stride)
+    for k in range(rank):
+        if out[k] == 1:
+            continue
+        e, si, so = out[k], in_row[perm[k]], out_row[k]
+        if axes and axes[-1][1] == si * e and axes[-1][2] == so * e:
+            e0 = axes.pop()[0]
+            e *= e0
+        axes.append((e, si, so))
+    channel = (1, 1, 1)
+    if axes and axes[-1][1] == 1 and axes[-1][2] == 1:
+        channel = axes.pop()
+    by_size = sorted(range(len(axes)), key=lambda i: -axes[i][0])
+    hw = sorted(by_size[:2])
+    rest = [axes[i] for i in sorted(by_size[2:])]
+    n = math.prod(a[0] for a in rest)
+    if n > MAX_TRANSPOSE_COPIES:
+        return (
+            f"transpose: {n} NPU copies (at most {MAX_TRANSPOSE_COPIES}; "
+            "more axes move than two strided feature map axes can address)"
+        )
+    box = [(1, 1, 1)] * (2 - len(hw)) + [axes[i] for i in hw] + [channel]
+    if any(a[0] > MAX_DIM for a in box):
+        return f"transpose: an axis longer than {MAX_DIM} (no NPU feature map)"
+    copies = []
+    for idx in np.ndindex(*(a[0] for a in rest)):
+        src = sum(i * a[1] for i, a in zip(idx, rest, strict=True))
+        dest = sum(i * a[2] for i, a in zip(idx, rest, strict=True))
+        copies.append(
+            StridedCopy(
+                (box[0][0], box[1][0], box[2][0]),
+                src,
+                (box[0][1], box[1][1], box[2][1]),
+                dest,
+                (box[0][2], box[1][2], box[2][2]),
+            )
+        )
+    return copies
+
+
+@npu_support(TransposeOp)
+def _transpose(op: TransposeOp) -> str | None:
+    """An int8/int16 TRANSPOSE runs on the NPU as at most 64 copies (1×1 max
+    pools) between strided feature maps, which tir-data-views rewrites it
+    into: the output's last axis is the copies' channels if it is the
+    input's last axis too, else each copy moves one channel; two more
+    output axes (after merging axes adjacent on both sides) are the copies'
+    H and W, the others are enumerated (a channel shuffle of g groups of
+    n channels is min(g, n) copies of one channel each, an H/W swap one
+    copy). Other transposes and 32-bit data stay on the CPU."""
+    dtype = str(op.buffer_type(op.output).dtype)
+    if dtype not in ("int8", "int16"):
+        return f"transpose: {dtype} data (the NPU copies int8 and int16 feature maps)"
+    plan = transpose_copies(_shape(op.input), list(op.perm))
+    if isinstance(plan, str):
+        return plan
+    return "transpose: its input or output is a view, or tir-data-views did not run"

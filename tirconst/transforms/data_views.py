@@ -16,6 +16,9 @@ them without copies where it can (issue 25, "Data movement without copies").
   place, when each consumer is an op the NPU runs and the input is not
   written again while they read; otherwise, when the slice is an NPU
   feature map, a `tir.copy` from the view (the NPU copies it).
+- A `tir.transpose` of int8/int16 data becomes at most 64 `tir.copy`s
+  between strided views of its input and its output (`transpose_copies`:
+  e.g. a channel shuffle, one copy per group of one channel each).
 
 Only what the NPU can address is rewritten: every view must be an NPU
 feature map (batch 1, at most 4 axes, channels contiguous); otherwise the
@@ -36,7 +39,7 @@ from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
-from tirconst.analysis.npu_support import hwc, npu_reason
+from tirconst.analysis.npu_support import hwc, npu_reason, transpose_copies
 from tirconst.analysis.views import ViewError, is_view, users, view_of
 from tirconst.dialects.tir import (
     AllocateConstOp,
@@ -51,6 +54,7 @@ from tirconst.dialects.tir import (
     ReshapeOp,
     SoftmaxOp,
     StridedSliceOp,
+    TransposeOp,
 )
 from tirconst.dialects.tir.buffers import row_major_strides
 from tirconst.dialects.tir.memory import Effect, operand_effects
@@ -356,13 +360,52 @@ def _unwritten_after(root: SSAValue, op: Operation) -> bool:
     return all(w.parent_block() is block and w.is_before_in_block(op) for w in writers)
 
 
+# --------------------------------------------------------------- transpose
+
+
+def _transpose(op: TransposeOp) -> bool:
+    if not _copyable(op.output):
+        return False
+    try:
+        src, dest = view_of(op.input), view_of(op.output)
+    except ViewError:
+        return False
+    if not (src.dense and dest.dense) or any(
+        isinstance(v.root.owner, AllocateConstOp) for v in (src, dest)
+    ):
+        return False  # a constant's transpose is folded, not copied
+    plan = transpose_copies(_shape(op.input), list(op.perm))
+    if isinstance(plan, str):
+        return False
+    for c in plan:
+        src_view = _make_view(
+            src.root, src.offset + c.src_offset, c.src_strides, op.input, op, c.shape
+        )
+        dest_view = _make_view(
+            dest.root,
+            dest.offset + c.dest_offset,
+            c.dest_strides,
+            op.output,
+            op,
+            c.shape,
+        )
+        copy = CopyOp.create_op([src_view], dest_view)
+        _keep(op, copy)
+        Rewriter.insert_op(copy, InsertPoint.before(op))  # keeps its tflite.index
+    Rewriter.erase_op(op)  # its input's views stay: they name model tensors
+    return True
+
+
 # --------------------------------------------------------------------- pass
 
 
 def rewrite_function(func: FuncOp) -> int:
-    """Rewrite the top-level concatenations, then the slices, of `func`;
+    """Rewrite the top-level transposes, concatenations, then slices of `func`;
     the number of ops rewritten."""
     done = 0
+    for op in list(func.body.block.ops):
+        if isinstance(op, TransposeOp):
+            done += _transpose(op)
     for op in list(func.body.block.ops):
         if isinstance(op, ConcatenationOp):
             done += _concat(op)
@@ -376,8 +419,9 @@ def rewrite_function(func: FuncOp) -> int:
 class DataViewsPass(ModulePass):
     """Rewrites `tir.concatenation` and stride-1 `tir.strided_slice` into
     views that producers write and consumers read in place (or, where that
-    is impossible, into `tir.copy`s the NPU runs), so data movement costs no
-    copy and no CPU segment. Why: the Ethos-U addresses strided feature
+    is impossible, into `tir.copy`s the NPU runs), and int8/int16
+    `tir.transpose` into at most 64 `tir.copy`s between strided views, so
+    data movement costs no CPU segment. Why: the Ethos-U addresses strided feature
     maps, so a concatenation is where its inputs are written, and a split
     is where its consumers read."""
 
