@@ -218,7 +218,7 @@ def staging_gain(op: object, accelerator: str, hidden: bool) -> float:
     dtypes = tuple(str(v.type.dtype) for v in (op.input, op.output))  # type: ignore[attr-defined]
     probe = weighted_probe(
         g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
-        traversal, core.weight_length, -(-core.bias_length // 16) * 16,
+        traversal, core.weight_length, core.records_length,
         dtypes,  # type: ignore[arg-type]
     )  # fmt: skip
     cfg = default_config(accelerator)

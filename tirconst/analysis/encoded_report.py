@@ -1,6 +1,7 @@
 """The constant report's figures for Ethos-U encoded weights.
 
-Shown when a module holds encoded constants (`tir-encode-weights`): per
+Shown when a module holds encoded constants (`tir-encode-weights`; a
+constant is encoded when a weighted op reading it has `encoded_weights`): per
 constant, raw bytes (what it replaced: the weight slice and its bias, the
 `tir.raw_bytes` attribute; a raw constant is its own size), encoded bytes
 and their ratio, with totals; then one row per layer (weighted op) reading
@@ -28,7 +29,13 @@ from tirconst.dialects.tir import AllocateConstOp, EncodedWeightsAttr, OperatorO
 
 
 def is_encoded(e: ConstantEntry) -> bool:
-    return isinstance(e.op.attributes.get("encoded_weights"), EncodedWeightsAttr)
+    """Whether the constant holds encoded weights: an op reading it as its
+    filter says so with its `encoded_weights` property (the constant itself
+    does not carry the encoding)."""
+    return any(
+        isinstance(getattr(r.op, "encoded_weights", None), EncodedWeightsAttr)
+        for r in e.reads
+    )
 
 
 def raw_bytes(e: ConstantEntry) -> Cell:

@@ -96,8 +96,8 @@ class EncodedLayout:
 
 
 def encoded_attr(op: Operation) -> Attribute | None:
-    """The op's `encoded_weights` (a property or an attribute), or None."""
-    return op.properties.get("encoded_weights") or op.attributes.get("encoded_weights")
+    """The op's `encoded_weights` property, or None."""
+    return op.properties.get("encoded_weights")
 
 
 def encoded_layout(op: Operation) -> EncodedLayout:
@@ -113,9 +113,7 @@ def encoded_layout(op: Operation) -> EncodedLayout:
         out.append(
             CoreLayout(
                 core.bias_offset,
-                # The records section is padded to 16 bytes, which is the
-                # length the NPU's scale range must have.
-                -(-core.bias_length // 16) * 16,
+                core.records_length,
                 core.weight_offset,
                 core.weight_length,
                 core.encoding,

@@ -262,12 +262,9 @@ class Lowerer:
         q = op.quantization() or {}
         filt = op.filter  # type: ignore[attr-defined]
         wrange = self.byte_range(op, filt, core.weights_offset, core.weights_length)
-        # Vela takes whole 16-byte units of records; the layout pads them to
-        # 16 before the weight stream, so the padded range is still records.
-        rec_len = -(-core.records_length // 16) * 16
-        if core.records_offset + rec_len > core.weights_offset >= core.records_offset:
-            raise fail(op, "encoded_weights: the records are not padded to 16 bytes")
-        brange = self.byte_range(op, filt, core.records_offset, rec_len)
+        # Vela takes whole 16-byte units of records: `records_length` is
+        # already padded (#tir.encoded_weights verifies the padding is records).
+        brange = self.byte_range(op, filt, core.records_offset, core.records_length)
         pool = self.place(op, filt).pool
         stream = npu.WeightStreamAttr.make(
             address=wrange["address"], length=wrange["length"], encoding=core.encoding

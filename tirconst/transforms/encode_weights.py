@@ -46,6 +46,7 @@ from tirconst.dialects.tir import (
     EncodedWeightsAttr,
     WeightedOp,
 )
+from tirconst.dialects.tir.encoded import pad16
 from tirconst.dialects.tir.types import ui8
 from tirconst.formats.ethos_u import (
     ACCELERATORS,
@@ -255,9 +256,9 @@ def assemble(
     sections = []
     for rec, (stream, enc) in zip(recs, parts, strict=True):
         bias_offset = len(data)
-        data += rec + bytes(-len(rec) % 16)
+        data += rec + bytes(pad16(len(rec)) - len(rec))
         weight_offset = len(data)
-        data += stream + bytes(-len(stream) % 16)
+        data += stream + bytes(pad16(len(stream)) - len(stream))
         sections.append(
             CoreSection(
                 bias_offset,
@@ -299,7 +300,7 @@ def choose(
             if key not in tried:
                 tried[key] = streams(prep, accelerator, depths, c.traversal)
             parts = tried[key]
-            size = sum(-(-len(s) // 16) * 16 for s, _ in parts)
+            size = sum(pad16(len(s)) for s, _ in parts)
             if c == vela:
                 vela_bytes = size
             cycles = compute = 0.0
@@ -307,7 +308,7 @@ def choose(
                 if c.traversal not in probes:
                     probes[c.traversal] = _probe(prep, c.traversal, parts, recs, probe)
                 set_stream_lengths(
-                    probes[c.traversal], len(parts[0][0]), -(-len(recs[0]) // 16) * 16
+                    probes[c.traversal], len(parts[0][0]), pad16(len(recs[0]))
                 )
                 cfg = default_config(accelerator)
                 mem, constant = memories(cfg)
@@ -359,7 +360,7 @@ def _probe(
     facts = probe or ProbeFacts()
     return weighted_probe(
         g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
-        traversal, len(parts[0][0]), -(-len(recs[0]) // 16) * 16,
+        traversal, len(parts[0][0]), pad16(len(recs[0])),
         facts.dtypes, facts.activation,
     )  # fmt: skip
 
@@ -389,7 +390,6 @@ class _State:
             k += 1
         self.taken.add(name)
         const = ConstantOp(name, np.frombuffer(data, np.uint8).copy())
-        const.attributes["encoded_weights"] = attr
         const.attributes["tir.raw_bytes"] = IntegerAttr(raw, i64)
         block = self.module.body.block
         if self.last is None:

@@ -57,7 +57,7 @@ def tileable(op: Operation) -> bool:
     depth slices), or elementwise with every aligned operand an int8 tensor
     of the output's 4-D shape (`Elementwise`). Ops reading encoded weights
     are not split (tile before `tir-encode-weights`)."""
-    if "encoded_weights" in op.properties or "encoded_weights" in op.attributes:
+    if "encoded_weights" in op.properties:
         return False
     if not isinstance(op, OperatorOp):
         return False

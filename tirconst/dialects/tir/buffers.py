@@ -49,7 +49,6 @@ from tirconst.dialects.tir.constant_data import (
     parse_raw_data,
     print_data,
 )
-from tirconst.dialects.tir.encoded import EncodedWeightsAttr
 from tirconst.dialects.tir.memory import (
     Effect,
     Effects,
@@ -147,23 +146,6 @@ def lookup_constant(user: Operation, symbol: str) -> ConstantOp | None:
     return found if isinstance(found, ConstantOp) else None
 
 
-def verify_encoded_constant(op: ConstantOp) -> None:
-    """An encoded weight constant is 1-D ui8 bytes its sections fit in."""
-    enc = op.attributes["encoded_weights"]
-    if not isinstance(enc, EncodedWeightsAttr):
-        raise VerifyException("encoded_weights must be a #tir.encoded_weights")
-    data = numpy_of(op.value)
-    if data.dtype != np.uint8 or data.ndim != 1:
-        raise VerifyException(
-            "an encoded weight constant is 1-D ui8, got "
-            f"{data.dtype} {list(data.shape)}"
-        )
-    if data.size < enc.nbytes:
-        raise VerifyException(
-            f"encoded weights span {enc.nbytes} bytes but the constant has {data.size}"
-        )
-
-
 @irdl_op_definition
 class ConstantOp(IRDLOperation):
     """A module-level constant (TVM's module constant storage), named by a symbol.
@@ -176,8 +158,10 @@ class ConstantOp(IRDLOperation):
     bytes); the verifier checks the pool, the alignment and the fit.
 
     An Ethos-U encoded weight constant (made by `tir-encode-weights`) is 1-D
-    ui8 with `{encoded_weights = #tir.encoded_weights<...>}`, which says how its
-    bytes were encoded; the verifier checks that they fit.
+    ui8 bytes, with `{tir.raw_bytes = N}` (the raw bytes it replaced). How the
+    bytes were encoded is the `encoded_weights` property of the weighted ops
+    that read them (whose verifier checks that the sections fit), not an
+    attribute here: the verifier refuses one.
 
     Syntax:
         tir.constant @name = dense<[...] | "0x..."> : tensor<...>
@@ -218,7 +202,10 @@ class ConstantOp(IRDLOperation):
             nbytes = numpy_of(self.value).nbytes
             check_placement(self, self.placement, nbytes, "constant", constant=True)
         if "encoded_weights" in self.attributes:
-            verify_encoded_constant(self)
+            raise VerifyException(
+                "encoded_weights belongs on the op reading the constant, not on "
+                "the constant"
+            )
 
     def print(self, printer: Printer) -> None:
         printer.print_string(" ")

@@ -23,6 +23,11 @@ RECORD_BYTES = 10
 """One bias/scale record per output channel (`npu_encode_bias`)."""
 
 
+def pad16(n: int) -> int:
+    """`n` bytes rounded up to the 16-byte unit the sections are aligned to."""
+    return -(-n // 16) * 16
+
+
 @dataclass(frozen=True)
 class CoreSection:
     """One core's share of the bytes: its bias/scale records at
@@ -35,6 +40,13 @@ class CoreSection:
     weight_offset: int
     weight_length: int
     encoding: Attribute
+
+    @property
+    def records_length(self) -> int:
+        """The records section padded to 16 bytes (`[records | pad to 16]`):
+        the length of the NPU's scale range. The verifier's alignment rules
+        make it end at or before the weight stream."""
+        return pad16(self.bias_length)
 
     @property
     def end(self) -> int:
