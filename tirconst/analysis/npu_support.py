@@ -460,29 +460,12 @@ def _pad(op: PadOp) -> str | None:
     return "pad: not folded into a following convolution (tir-legalize-npu)"
 
 
-@npu_support(Conv2DOp, DepthwiseConv2DOp)
-def _conv(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
-    """Input and output are NPU feature maps (batch 1, H, W, C each 1..65536);
-    no grouped convolution; depthwise with depth multiplier 1 (or one input
-    channel, then a plain conv); stride <= 3, dilation <= 2; dilated kernel
-    height <= 64 and area <= 4096; padding smaller than the dilated kernel."""
-    if (
-        isinstance(op, DepthwiseConv2DOp)
-        and op.depth_multiplier != 1
-        and _shape(op.input)[-1] != 1
-    ):
-        # With one input channel it is a plain conv (tir-legalize-npu).
-        return "depthwise with a depth multiplier and several input channels"
+def _window_of_weights(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
+    """The checks a convolution and a depthwise share: NPU feature maps and
+    the window's limits (the kernel from the filter, or from its encoding)."""
     why = _shapes_reason(op, [op.input, op.output])
     if why:
         return why
-    if isinstance(op, Conv2DOp) and op.filter is not None:
-        ci, fi = _shape(op.input)[-1], _shape(op.filter)[-1]
-        if len(_shape(op.filter)) == 4 and ci != fi:
-            return (
-                f"grouped convolution ({ci} input channels, {fi} per filter): "
-                "the NPU convolves every input channel"
-            )
     if op.filter is not None and len(_shape(op.filter)) == 4:
         kh, kw = _shape(op.filter)[1:3]
     else:
@@ -490,6 +473,34 @@ def _conv(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
             return None  # nothing to check the kernel against
         kh, kw = encoded_layout(op).shape[1:3]
     return _window_reason((kh, kw), op.stride, op.dilation, op.pad, conv=True)
+
+
+@npu_support(Conv2DOp)
+def _conv(op: Conv2DOp) -> str | None:
+    """Input and output are NPU feature maps (batch 1, H, W, C each 1..65536);
+    no grouped convolution; stride <= 3, dilation <= 2; dilated kernel
+    height <= 64 and area <= 4096; padding smaller than the dilated kernel."""
+    why = _shapes_reason(op, [op.input, op.output])
+    if why:
+        return why
+    if op.filter is not None and len(_shape(op.filter)) == 4:
+        ci, fi = _shape(op.input)[-1], _shape(op.filter)[-1]
+        if ci != fi:
+            return (
+                f"grouped convolution ({ci} input channels, {fi} per filter): "
+                "the NPU convolves every input channel"
+            )
+    return _window_of_weights(op)
+
+
+@npu_support(DepthwiseConv2DOp)
+def _depthwise(op: DepthwiseConv2DOp) -> str | None:
+    """As CONV_2D's window and feature maps; depth multiplier 1 (or one
+    input channel, then a plain conv)."""
+    if op.depth_multiplier != 1 and _shape(op.input)[-1] != 1:
+        # With one input channel it is a plain conv (tir-legalize-npu).
+        return "depthwise with a depth multiplier and several input channels"
+    return _window_of_weights(op)
 
 
 @npu_support(FullyConnectedOp)
@@ -557,28 +568,41 @@ def padded_average_blocks(
     return [(r, c) for r in rows for c in cols]
 
 
-@npu_support(MaxPool2DOp, AvgPool2DOp)
-def _pool(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
-    """Input and output are NPU feature maps; no padded average pool (TFLite
-    does not count the padding, the NPU does); stride <= 3; window <= 256 in
-    each dimension; padding smaller than the window."""
+@npu_support(MaxPool2DOp)
+def _max_pool(op: MaxPool2DOp) -> str | None:
+    """Input and output are NPU feature maps; stride <= 3 (1 along an axis
+    with one output); window <= 256 in each dimension; padding smaller than
+    the window."""
+    return _pool_window(op)
+
+
+def _pool_window(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
+    why = _shapes_reason(op, [op.input, op.output])
+    return why or _window_reason(op.window, pool_stride(op), (1, 1), op.pad, False)
+
+
+@npu_support(AvgPool2DOp)
+def _avg_pool(op: AvgPool2DOp) -> str | None:
+    """As MAX_POOL_2D; a padded average pool runs as one unpadded pool per
+    block of outputs whose windows clip alike (TFLite divides by the
+    in-bounds count), each within those limits."""
+    if not any(op.pad):
+        return _pool_window(op)
     why = _shapes_reason(op, [op.input, op.output])
     if why:
         return why
-    if isinstance(op, AvgPool2DOp) and any(op.pad):
-        blocks = padded_average_blocks(op)
-        if any(r.k < 1 or c.k < 1 for r, c in blocks):
-            return "padded average pool: a window reads only padding"
-        for r, c in blocks:
-            stride = (
-                1 if r.o1 - r.o0 == 1 else op.stride[0],
-                1 if c.o1 - c.o0 == 1 else op.stride[1],
-            )
-            why = _window_reason((r.k, c.k), stride, (1, 1), (0, 0, 0, 0), False)
-            if why:
-                return why
-        return None
-    return _window_reason(op.window, pool_stride(op), (1, 1), op.pad, False)
+    blocks = padded_average_blocks(op)
+    if any(r.k < 1 or c.k < 1 for r, c in blocks):
+        return "padded average pool: a window reads only padding"
+    for r, c in blocks:
+        stride = (
+            1 if r.o1 - r.o0 == 1 else op.stride[0],
+            1 if c.o1 - c.o0 == 1 else op.stride[1],
+        )
+        why = _window_reason((r.k, c.k), stride, (1, 1), (0, 0, 0, 0), False)
+        if why:
+            return why
+    return None
 
 
 @npu_support(AddOp, SubOp, MulOp)
@@ -864,22 +888,32 @@ def resize_bilinear_plan(op: ResizeBilinearOp) -> tuple[list[int], list[int]] | 
     clamping the last, its sum rounded half away from zero over 1, 2 or 4
     values exactly as TFLite's 20-bit interpolation is; else why not.
     `tir-legalize-npu` rewrites with it."""
-    if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
-        return "resize_bilinear: only int8 is averaged"
-    why = _shapes_reason(op, [op.input, op.output])
-    if why:
-        return f"resize_bilinear: {why}"
-    _, h, w, _ = _shape(op.input)
-    _, oh, ow, _ = _shape(op.output)
-    align, half = bool(op.align_corners), bool(op.half_pixel_centers)
-    rows = bilinear_phases(h, oh, align, half)
-    cols = bilinear_phases(w, ow, align, half)
+    axes = _bilinear_axes(op, "averaged", bilinear_phases)
+    if isinstance(axes, str):
+        return axes
+    rows, cols, (h, w, oh, ow) = axes
     if rows is None or cols is None:
         return (
             f"resize_bilinear: {h}x{w} -> {oh}x{ow} is not a 1x or 2x resize whose "
             "outputs fall on or halfway between inputs"
         )
     return rows, cols
+
+
+def _bilinear_axes(op: ResizeBilinearOp, verb: str, per_axis: Callable):  # type: ignore[type-arg, no-untyped-def]
+    """`per_axis(size, out, align, half)` for H and W, and the sizes; or why
+    the op is no int8 NPU feature map resize."""
+    if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
+        return f"resize_bilinear: only int8 is {verb}"
+    why = _shapes_reason(op, [op.input, op.output])
+    if why:
+        return f"resize_bilinear: {why}"
+    _, h, w, _ = _shape(op.input)
+    _, oh, ow, _ = _shape(op.output)
+    align, half = bool(op.align_corners), bool(op.half_pixel_centers)
+    rows = per_axis(h, oh, align, half)
+    cols = per_axis(w, ow, align, half)
+    return rows, cols, (h, w, oh, ow)
 
 
 BILINEAR_MULTIPLIER = (1 << 27) + 1
@@ -951,16 +985,10 @@ def resize_bilinear_depthwise(
     with half-pixel centers) as depthwise convolutions of raw values, one
     per (row run, column run), weights the 16ths of TFLite's interpolation,
     scaled by `BILINEAR_MULTIPLIER`; else why not."""
-    if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
-        return "resize_bilinear: only int8 is interpolated"
-    why = _shapes_reason(op, [op.input, op.output])
-    if why:
-        return f"resize_bilinear: {why}"
-    _, h, w, _ = _shape(op.input)
-    _, oh, ow, _ = _shape(op.output)
-    align, half = bool(op.align_corners), bool(op.half_pixel_centers)
-    rows = bilinear_runs(h, oh, align, half)
-    cols = bilinear_runs(w, ow, align, half)
+    axes = _bilinear_axes(op, "interpolated", bilinear_runs)
+    if isinstance(axes, str):
+        return axes
+    rows, cols, (h, w, oh, ow) = axes
     if rows is None or cols is None:
         return (
             f"resize_bilinear: {h}x{w} -> {oh}x{ow} places outputs off the "
@@ -986,24 +1014,36 @@ def _resize_bilinear(op: ResizeBilinearOp) -> str | None:
     return "resize_bilinear: run tir-legalize-npu (it becomes pools or convolutions)"
 
 
-@npu_support(ConcatenationOp, StridedSliceOp)
 def _data_movement(op: ConcatenationOp | StridedSliceOp) -> str | None:
-    """int8/int16 concatenation and slices with positive strides (SPLIT,
-    SPLIT_V, SLICE, STRIDED_SLICE, UNPACK) of NPU feature maps become
-    addressing in tir-data-views: producers write their slice of the
-    concatenated tensor, consumers read theirs in place, else an NPU copy
-    between strided feature maps. 32-bit data, negative strides and parts
-    that are no NPU feature map stay on the CPU."""
     name = op.name[4:]
     dtype = str(op.buffer_type(op.output).dtype)
     if dtype not in ("int8", "int16"):
         return f"{name}: {dtype} data (the NPU copies int8 and int16 feature maps)"
-    if isinstance(op, StridedSliceOp) and any(s < 1 for s in op.strides):
-        return f"{name}: a negative stride (the NPU reads feature maps forwards)"
     return (
         f"{name}: a part is not an NPU feature map (batch 1, at most 4 axes, "
         "channels contiguous), or tir-data-views did not run"
     )
+
+
+@npu_support(ConcatenationOp)
+def _concatenation(op: ConcatenationOp) -> str | None:
+    """int8/int16 concatenation of NPU feature maps becomes addressing in
+    tir-data-views: producers write their slice of the concatenated tensor,
+    else an NPU copy between strided feature maps. 32-bit data and parts
+    that are no NPU feature map stay on the CPU."""
+    return _data_movement(op)
+
+
+@npu_support(StridedSliceOp)
+def _slice(op: StridedSliceOp) -> str | None:
+    """int8/int16 slices with positive strides (SPLIT, SPLIT_V, SLICE,
+    STRIDED_SLICE, UNPACK) of NPU feature maps become addressing in
+    tir-data-views: consumers read their slice in place, else an NPU copy
+    between strided feature maps. 32-bit data, negative strides and parts
+    that are no NPU feature map stay on the CPU."""
+    if any(s < 1 for s in op.strides):
+        return f"{op.name[4:]}: a negative stride (the NPU reads feature maps forwards)"
+    return _data_movement(op)
 
 
 # ------------------------------------------------ transpose as strided copies
