@@ -14,7 +14,7 @@ import numpy as np
 from xdsl.irdl import operand_def, traits_def
 from xdsl.utils.exceptions import VerifyException
 
-from tirconst.dialects.tir.elementwise_ops import _TableOp
+from tirconst.dialects.tir.elementwise_ops import _TableOp, _UnaryOp
 from tirconst.dialects.tir.operators import (
     CLAMP,
     Float,
@@ -32,17 +32,6 @@ from tirconst.dialects.tir.quantization import (
 )
 from tirconst.dialects.tir.traits import Elementwise, Pointwise
 from tirconst.dialects.tir.types import BufferType
-
-
-class _UnaryOp(OperatorOp):
-    input = operand_def(BufferType)
-    output = operand_def(BufferType)
-
-    def verify_(self) -> None:
-        for role, v in (("input", self.input), ("output", self.output)):
-            self.expect_dtype(role, v, "int8")
-        self.expect_shape("output", self.output, self.shape(self.input))
-
 
 _RELU = {
     "input_zp": ZeroPoint,

@@ -34,6 +34,18 @@ from tirconst.dialects.tir.types import BufferType
 # ------------------------------------------------------------------ elementwise
 
 
+class _UnaryOp(OperatorOp):
+    """int8 `input` -> int8 `output` of the same shape."""
+
+    input = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        for role, v in (("input", self.input), ("output", self.output)):
+            self.expect_dtype(role, v, "int8")
+        self.expect_shape("output", self.output, self.shape(self.input))
+
+
 class _BinaryElementwiseOp(OperatorOp):
     lhs = operand_def(BufferType)
     rhs = operand_def(BufferType)
@@ -208,7 +220,7 @@ class SquaredDifferenceOp(_BinaryElementwiseOp):
     {"input_zp": ZeroPoint, "output_zp": ZeroPoint, "multiplier": Int, "shift": Int},
     quant={"input_scale": Scale, "output_scale": Scale},
 )
-class AbsOp(OperatorOp):
+class AbsOp(_UnaryOp):
     """TFLite int8 ABS: clamp(MultiplyByQuantizedMultiplier(|input -
     input_zp|, multiplier, shift) + output_zp) to int8; multiplier/shift are
     QuantizeMultiplier of input_scale / output_scale (float32 quotient).
@@ -225,14 +237,6 @@ class AbsOp(OperatorOp):
 
     name = "tir.abs"
 
-    input = operand_def(BufferType)
-    output = operand_def(BufferType)
-
-    def verify_(self) -> None:
-        self.expect_dtype("input", self.input, "int8")
-        self.expect_dtype("output", self.output, "int8")
-        self.expect_shape("output", self.output, self.shape(self.input))
-
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
         m, s = relu_integers(q["input_scale"], q["output_scale"])
         return {"multiplier": m, "shift": s}
@@ -243,7 +247,7 @@ class AbsOp(OperatorOp):
     {"input_zp": ZeroPoint, "output_zp": ZeroPoint, "multiplier": Int, "shift": Int},
     quant={"input_scale": Scale, "output_scale": Scale},
 )
-class RsqrtOp(OperatorOp):
+class RsqrtOp(_UnaryOp):
     """TFLite int8 RSQRT: with v = input - input_zp, 1/sqrt(v) by TFLite's
     fixed-point Newton-Raphson (GetInvSqrtQuantizedMultiplierExp, as a
     20-bit fraction), MultiplyByQuantizedMultiplier by multiplier /
@@ -263,14 +267,6 @@ class RsqrtOp(OperatorOp):
     traits = traits_def(Pointwise())
 
     name = "tir.rsqrt"
-
-    input = operand_def(BufferType)
-    output = operand_def(BufferType)
-
-    def verify_(self) -> None:
-        self.expect_dtype("input", self.input, "int8")
-        self.expect_dtype("output", self.output, "int8")
-        self.expect_shape("output", self.output, self.shape(self.input))
 
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
         m, s = rsqrt_integers(q["input_scale"], q["output_scale"])
@@ -555,7 +551,7 @@ class LookupOp(_TableOp):
     },
     quant={"input_scale": Scale},
 )
-class RequantizeOp(OperatorOp):
+class RequantizeOp(_UnaryOp):
     """TFLite QUANTIZE from int8 to int8: rescales from the input quantization
     (`input_zp`) to the output's (`scale`, `zero_point`) with the fixed-point
     `multiplier`/`shift` of input_scale / scale.
@@ -575,14 +571,6 @@ class RequantizeOp(OperatorOp):
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
         m, s = rescale_integers(q["input_scale"], self.scale)
         return {"multiplier": m, "shift": s}
-
-    input = operand_def(BufferType)
-    output = operand_def(BufferType)
-
-    def verify_(self) -> None:
-        self.expect_dtype("input", self.input, "int8")
-        self.expect_dtype("output", self.output, "int8")
-        self.expect_shape("output", self.output, self.shape(self.input))
 
 
 @operator_op(("input",), {"scale": Scale, "zero_point": ZeroPoint})
