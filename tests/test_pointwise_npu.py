@@ -158,13 +158,24 @@ def test_random_pointwise_device_exact(tmp_path: Path, case: tuple[str, bytes]) 
     assert_program_equals_litert(model, 0)
 
 
-@pytest.mark.parametrize("opcode", POINTWISE)
-def test_table_equals_litert_on_every_int8_value(tmp_path: Path, opcode: str) -> None:
+# EXP of 0.199 * (127 + 89) / 0.125 is about 4e19, past every integer type:
+# LiteRT's table says 127 (a conversion through int64 once gave -128).
+_BEYOND_INTEGERS = (0.19921875, -89, 0.125, 0)
+
+
+@pytest.mark.parametrize(
+    ("opcode", "quant"), [(o, None) for o in POINTWISE] + [("EXP", _BEYOND_INTEGERS)]
+)
+def test_table_equals_litert_on_every_int8_value(
+    tmp_path: Path, opcode: str, quant: tuple[float, int, float, int] | None
+) -> None:
     """Each operator, tabulated, on all 256 int8 values (the table's every
     entry) equals LiteRT's reference kernel."""
     rng = np.random.default_rng(POINTWISE.index(opcode))
     s_in, s_out = (float(np.float32(v)) for v in rng.uniform(0.01, 0.2, 2))
     z_in, z_out = (int(v) for v in rng.integers(-128, 128, 2))
+    if quant is not None:
+        s_in, z_in, s_out, z_out = quant
     if opcode == "LOGISTIC":
         s_out, z_out = 1 / 256, -128
     if opcode == "RSQRT":

@@ -209,10 +209,11 @@ def lut_table(
         t = np.asarray(transform(deq), np.float32) * inv
         r = np.trunc(t)
         r = np.where(np.abs(t - r) >= 0.5, r + np.sign(t), r).astype(np.float32)
-        # NaN (LOG of 0 or less) converts to the lowest integer, as LiteRT's
-        # float -> int conversion does on x86: the clamp makes it -128.
-        q = (r + np.float32(output_zp)).astype(np.int64)
-    return np.clip(q, INT8_MIN, INT8_MAX).astype(np.int8)
+        # Clamped as a float: a value past the integers (EXP's 4e19) is 127,
+        # as LiteRT gives; NaN (LOG of 0 or less) is -128, as LiteRT's float
+        # -> int conversion gives on x86.
+        q = np.clip(r + np.float32(output_zp), INT8_MIN, INT8_MAX)
+    return np.where(np.isnan(q), INT8_MIN, q).astype(np.int8)
 
 
 def logistic_table(
