@@ -21,6 +21,7 @@ from tests.test_tflite_litert import CASES, Op, T, build_tflite
 from tirconst.backend.ethos_u import verify
 from tirconst.backend.ethos_u.containers import read_tflite_segments
 from tirconst.backend.ethos_u.verify import verify_compiled
+from tirconst.formats.tflite.reader import read_tflite
 from tirconst.frontend.importer import import_tflite
 from tirconst.interpreter import random_inputs, run_function
 from tirconst.tools import compile as compile_tool
@@ -87,6 +88,49 @@ def test_split_model_device_exact(tmp_path: Path) -> None:
     model, written, remarks = compiled(tmp_path, "split", two_segment_model(0))
     assert assert_device_exact(model, written) == 2
     assert any("softmax" in r for r in remarks)
+
+
+def float_cpu_segment_model(seed: int) -> bytes:
+    """ADD -> DEQUANTIZE -> NEG -> QUANTIZE -> ADD (as a TF layer norm has
+    it): float32 tensors between two NPU segments, on the CPU."""
+    rng = np.random.default_rng(seed)
+    shape = (1, 4, 6, 8)
+    q = [(float(np.float32(rng.uniform(0.01, 0.1))), int(rng.integers(-20, 20)))]
+    q += [(float(np.float32(rng.uniform(0.01, 0.1))), int(rng.integers(-20, 20)))]
+    (sa, za), (sb, zb) = q
+    add = ("AddOptions", {"FusedActivationFunction": 0})
+    tensors = [
+        T(shape, np.int8, sa, za),
+        T(shape, np.int8, sb, zb),
+        T(shape, np.float32),
+        T(shape, np.float32),
+        T(shape, np.int8, sb, -zb),
+        T(shape, np.int8, sa, za),
+    ]
+    ops = [
+        Op("ADD", [0, 0], [1], add),
+        Op("DEQUANTIZE", [1], [2]),
+        Op("NEG", [2], [3]),
+        Op("QUANTIZE", [3], [4]),
+        Op("ADD", [4, 0], [5], add),
+    ]
+    return build_tflite(tensors, ops, [0], [5])
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_float_cpu_segment_device_exact(tmp_path: Path, seed: int) -> None:
+    """float32 data crossing a CPU segment: two NPU segments, each exact
+    from the bytes, the float32 tensors kept as the CPU operators' own
+    (4-byte elements), the whole program equal to LiteRT."""
+    model, written, remarks = compiled(tmp_path, "f", float_cpu_segment_model(seed))
+    assert assert_device_exact(model, written) == 2
+    assert sum("float data" in r for r in remarks) == 3, remarks
+    out = read_tflite(written)
+    cpu = [op.opcode for op in out.operators if op.opcode != "CUSTOM"]
+    assert cpu == ["DEQUANTIZE", "NEG", "QUANTIZE"]
+    floats = [t for t in out.tensors if t.dtype == np.float32]
+    assert len(floats) == 2 and all(t.shape == (1, 4, 6, 8) for t in floats)
+    assert_program_equals_litert(model, seed)
 
 
 _POOL = st.fixed_dictionaries(

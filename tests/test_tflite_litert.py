@@ -531,6 +531,28 @@ def _quantize_case(rng: np.random.Generator, kind: str) -> Case:
     )
 
 
+def _float_neg_case(rng: np.random.Generator, kind: str) -> Case:
+    """NEG of float32 data; `chain`: int8 -> DEQUANTIZE -> NEG -> QUANTIZE,
+    as the TF converter leaves it in a layer norm."""
+    shape = (*_shape(rng, 0, 3), 32)  # room for the special floats
+    if kind == "float":
+        tensors = [T(shape, np.float32), T(shape, np.float32)]
+        return tensors, [Op("NEG", [0], [1])], [0], [1]
+    (s_in, z_in), (s_out, z_out) = _q(rng), _q(rng)
+    tensors = [
+        T(shape, np.int8, s_in, z_in),
+        T(shape, np.float32),
+        T(shape, np.float32),
+        T(shape, np.int8, s_out, z_out),
+    ]
+    ops = [
+        Op("DEQUANTIZE", [0], [1]),
+        Op("NEG", [1], [2]),
+        Op("QUANTIZE", [2], [3]),
+    ]
+    return tensors, ops, [0], [3]
+
+
 def _shape(rng: np.random.Generator, lo: int = 1, hi: int = 5) -> tuple[int, ...]:
     rank = int(rng.integers(lo, hi))
     return tuple(int(v) for v in rng.integers(1, 6, rank))
@@ -1001,6 +1023,8 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "maximum": lambda r: _min_max_case(r, "MAXIMUM"),
     "abs": lambda r: _unary_case(r, "ABS"),
     "neg": lambda r: _unary_case(r, "NEG"),
+    "neg_float": lambda r: _float_neg_case(r, "float"),
+    "neg_float_chain": lambda r: _float_neg_case(r, "chain"),
     "rsqrt": _rsqrt_case,
     "squared_difference": lambda r: _binary_case(r, "SQUARED_DIFFERENCE"),
     "minimum": lambda r: _min_max_case(r, "MINIMUM"),

@@ -213,10 +213,20 @@ def npu_support(*classes: type[Operation]) -> Callable[[SupportRule], SupportRul
     return register
 
 
+def _has_float(op: OperatorOp) -> bool:
+    """Whether an operand of `op` holds float data (float32 NEG, ...)."""
+    return any(
+        isinstance(v.type, BufferType) and v.type.dtype.kind == "f"
+        for v in [*op.input_values(), op.output]  # type: ignore[attr-defined]
+    )
+
+
 def npu_reason(op: Operation) -> str | None:
     """None if the NPU can run `op` exactly, else why it stays on the CPU."""
     if not isinstance(op, OperatorOp):
         return f"{op.name}: not an operator the NPU runs"
+    if _has_float(op):
+        return _float(op)  # type: ignore[arg-type]
     rule = SUPPORT.get(type(op))
     if rule is None:
         return f"{op.name[4:]}: no NPU lowering yet"

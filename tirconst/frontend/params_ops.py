@@ -595,9 +595,15 @@ def rsqrt_params(ctx: Ctx) -> dict[str, Any]:
 
 
 def neg_params(ctx: Ctx) -> dict[str, Any]:
-    """NEG: the stored values negated (no parameters)."""
+    """NEG: the stored values negated (no parameters); int8, int16 or float32
+    (the float NEG the TF converter leaves between a DEQUANTIZE and a
+    QUANTIZE: a CPU op)."""
     x, y = ctx.input(0), ctx.output()
-    _same_dtype(ctx, x, y)
+    if x.dtype == np.float32:
+        if y.dtype != x.dtype:
+            raise ctx.fail(f"input {x.dtype} and output {y.dtype} differ", y)
+    else:
+        _same_dtype(ctx, x, y)
     ctx.check_shape(y, tuple(x.shape))
     return {}
 

@@ -250,10 +250,13 @@ def rsqrt(
 
 def neg(input: np.ndarray) -> np.ndarray:
     """NEG (``reference_ops::Negate``): ``-x`` on the stored value, in the
-    input's type (int8 -(-128) wraps to -128); no rescaling."""
+    input's type (int8 -(-128) wraps to -128); no rescaling. float32: the
+    float negation (the sign bit flipped, NaN and zeros included)."""
     x = np.asarray(input)
+    if x.dtype == np.float32:
+        return np.negative(x)
     if x.dtype not in (np.int8, np.int16):
-        raise TypeError(f"input must be int8 or int16, got {x.dtype}")
+        raise TypeError(f"input must be int8, int16 or float32, got {x.dtype}")
     return (-x.astype(np.int64)).astype(x.dtype)
 
 

@@ -55,15 +55,20 @@ tir.func @main(%input0 : !tir.buffer<2x8xi8>, %output0 : !tir.buffer<2x8xi8>) {
 
 // -----
 
-// int16 data and a table known only at run time stay; neg of int8 goes.
+// int16 and float32 data and a table known only at run time stay; neg of
+// int8 goes.
 // CHECK-LABEL: tir.func @main
 // CHECK:         tir.neg ins(%input0 : !tir.buffer<8xi16>)
+// CHECK:         tir.neg ins(%input3 : !tir.buffer<8xf32>)
 // CHECK:         tir.tanh ins(%input1, %input2
 // CHECK:         tir.allocate_const @neg_table
 // CHECK-NEXT:    tir.lookup ins(%input1,
 tir.func @main(%input0 : !tir.buffer<8xi16>, %input1 : !tir.buffer<8xi8>, %input2 : !tir.buffer<256xi8>,
-               %output0 : !tir.buffer<8xi16>, %output1 : !tir.buffer<8xi8>, %output2 : !tir.buffer<8xi8>) {
+               %input3 : !tir.buffer<8xf32>,
+               %output0 : !tir.buffer<8xi16>, %output1 : !tir.buffer<8xi8>, %output2 : !tir.buffer<8xi8>,
+               %output3 : !tir.buffer<8xf32>) {
   tir.neg ins(%input0 : !tir.buffer<8xi16>) outs(%output0 : !tir.buffer<8xi16>)
+  tir.neg ins(%input3 : !tir.buffer<8xf32>) outs(%output3 : !tir.buffer<8xf32>)
   tir.tanh ins(%input1, %input2 : !tir.buffer<8xi8>, !tir.buffer<256xi8>) outs(%output1 : !tir.buffer<8xi8>)
   tir.neg ins(%input1 : !tir.buffer<8xi8>) outs(%output2 : !tir.buffer<8xi8>)
 }

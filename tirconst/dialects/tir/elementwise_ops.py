@@ -275,9 +275,10 @@ class RsqrtOp(_UnaryOp):
 
 @operator_op(("input",), {})
 class NegOp(OperatorOp):
-    """TFLite NEG on quantized data: output = -input on the stored values,
-    wrapped to the element type (int8: -(-128) is -128), no rescaling
-    (LiteRT's reference Negate ignores the quantization).
+    """TFLite NEG: output = -input. On quantized data, the stored values
+    negated, wrapped to the element type (int8: -(-128) is -128), no
+    rescaling (LiteRT's reference Negate ignores the quantization); on
+    float32 data, the float negation (a CPU op: the NPU has no float).
 
     Example:
         tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
@@ -293,7 +294,7 @@ class NegOp(OperatorOp):
     output = operand_def(BufferType)
 
     def verify_(self) -> None:
-        self.expect_dtype("input", self.input, "int8", "int16")
+        self.expect_dtype("input", self.input, "int8", "int16", "float32")
         if (
             self.buffer_type(self.input).element_type
             != self.buffer_type(self.output).element_type

@@ -1076,6 +1076,24 @@ tir.func @f(%x : !tir.buffer<8xf32>, %y : !tir.buffer<2x4xi8>) {
 
 // -----
 
+// tir.neg: int8, int16 or float32 data
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.neg' op in @f: input must be int8 or int16 or float32, got float64
+tir.func @f(%x : !tir.buffer<8xf64>, %y : !tir.buffer<8xf64>) {
+  tir.neg ins(%x : !tir.buffer<8xf64>) outs(%y : !tir.buffer<8xf64>)
+}
+
+// -----
+
+// tir.neg: float32 in, float32 out
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.neg' op in @f: input and output element types differ
+tir.func @f(%x : !tir.buffer<8xf32>, %y : !tir.buffer<8xi8>) {
+  tir.neg ins(%x : !tir.buffer<8xf32>) outs(%y : !tir.buffer<8xi8>)
+}
+
+// -----
+
 // tir.dequantize: an int8 input
 // CHECK-NEXT: {{^}}// {{-{5}$}}
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.dequantize' op in @f: input must be int8, got int32

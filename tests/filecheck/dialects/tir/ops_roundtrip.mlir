@@ -39,6 +39,12 @@ tir.func @neg_1(%x : !tir.buffer<8xi16>) {
   tir.neg ins(%x : !tir.buffer<8xi16>) outs(%x : !tir.buffer<8xi16>)
 }
 
+// CHECK: tir.func @neg_float
+tir.func @neg_float(%x : !tir.buffer<8xf32>) {
+  // CHECK-NEXT: tir.neg ins(%x : !tir.buffer<8xf32>) outs(%x : !tir.buffer<8xf32>)
+  tir.neg ins(%x : !tir.buffer<8xf32>) outs(%x : !tir.buffer<8xf32>)
+}
+
 // CHECK: tir.func @squared_difference_2
 tir.func @squared_difference_2(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>) {
   // CHECK-NEXT: tir.squared_difference ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>) outs(%a : !tir.buffer<2x3xi8>) {lhs_zp = 0 : i64, rhs_zp = 0 : i64, output_zp = -128 : i64, left_shift = 7 : i64, lhs_multiplier = 1073741824 : i64, lhs_shift = 0 : i64, rhs_multiplier = 1073741824 : i64, rhs_shift = 0 : i64, output_multiplier = 1073741824 : i64, output_shift = -11 : i64}
