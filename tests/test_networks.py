@@ -36,7 +36,6 @@ NETWORKS_DIR = Path(__file__).resolve().parent.parent / "models" / "networks"
 NETWORKS = sorted(p.stem for p in NETWORKS_DIR.glob("*.tflite"))
 
 BLOCKED = {
-    "lstm": "UNIDIRECTIONAL_SEQUENCE_LSTM",
     "int16x8": "CONV_2D",  # int16 activations: the int8 conv kernel only
 }
 """Network -> the operator the importer refuses (its error names it)."""
@@ -44,6 +43,8 @@ BLOCKED = {
 MORE_CPU_THAN_VELA: dict[str, str] = {
     # Vela leaves the 6 float ops (DEQUANTIZE, NEG, QUANTIZE) on the CPU, as we do
     "transformer": "BATCH_MATMUL, SQUARED_DIFFERENCE, MUL of two broadcasts",
+    # Vela unrolls the LSTM into ~1100 NPU ops; ours runs it on the CPU
+    "lstm": "UNIDIRECTIONAL_SEQUENCE_LSTM",
 }
 """Network -> the NPU lowerings it still lacks to leave no more operators on
 the CPU than Vela (the test computes the comparison; this only names why)."""

@@ -146,6 +146,7 @@ class T:
     qdim: int = 0
     data: np.ndarray | None = None
     signature: tuple[int, ...] | None = None
+    variable: bool = False  # a state tensor (an LSTM's)
 
 
 @dataclass
@@ -154,6 +155,7 @@ class Op:
     inputs: list[int]
     outputs: list[int]
     options: tuple[str, dict[str, Any]] | None = None
+    intermediates: list[int] | None = None  # an integer LSTM's
 
 
 def _vector(b: flatbuffers.Builder, start: Callable, values: list, kind: str) -> int:
@@ -220,6 +222,8 @@ def build_tflite(
         tflite.TensorAddType(b, _TENSOR_TYPE[np.dtype(t.dtype)])
         tflite.TensorAddBuffer(b, tensor_buffer[i])
         tflite.TensorAddName(b, name)
+        if t.variable:
+            tflite.TensorAddIsVariable(b, True)
         if quant is not None:
             tflite.TensorAddQuantization(b, quant)
         tensor_offsets.append(tflite.TensorEnd(b))
@@ -247,10 +251,17 @@ def build_tflite(
             opt = getattr(tflite, f"{cls}End")(b)
         iv = _vector(b, tflite.OperatorStartInputsVector, o.inputs, "Int32")
         ov = _vector(b, tflite.OperatorStartOutputsVector, o.outputs, "Int32")
+        mv = None
+        if o.intermediates is not None:
+            mv = _vector(
+                b, tflite.OperatorStartIntermediatesVector, o.intermediates, "Int32"
+            )
         tflite.OperatorStart(b)
         tflite.OperatorAddOpcodeIndex(b, names.index(o.opcode))
         tflite.OperatorAddInputs(b, iv)
         tflite.OperatorAddOutputs(b, ov)
+        if mv is not None:
+            tflite.OperatorAddIntermediates(b, mv)
         if opt is not None:
             tflite.OperatorAddBuiltinOptionsType(b, getattr(BuiltinOptions, cls))
             tflite.OperatorAddBuiltinOptions(b, opt)

@@ -27,6 +27,7 @@ from tirconst.formats.tflite.reader import (
 )
 from tirconst.frontend import params_ops as po
 from tirconst.frontend import tflite_params as tp
+from tirconst.frontend.params_lstm import LSTM_BUFFERS, lstm_params
 from tirconst.frontend.tflite_params import Ctx
 
 Reader = Callable[[Ctx], Any]
@@ -170,6 +171,9 @@ OPERATORS: dict[str, TFLiteOp] = {
     ),
     "MINIMUM": TFLiteOp(
         tir.MinimumOp, po.min_max_params, (0, 1), po.min_max_quantization
+    ),
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": TFLiteOp(
+        tir.SequenceLstmOp, lstm_params, LSTM_BUFFERS
     ),
 }
 """TFLite builtin operator name -> how it is imported."""

@@ -67,6 +67,7 @@ from tirconst.dialects.tir import (
     ResizeNearestOp,
     ReverseOp,
     RsqrtOp,
+    SequenceLstmOp,
     SoftmaxOp,
     SquaredDifferenceOp,
     StridedSliceOp,
@@ -152,6 +153,7 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     ResizeBilinearOp: Kernel(kernels.resize_bilinear, output_shape=True),
     TransposeConv2DOp: Kernel(kernels.transpose_conv2d, output_shape=True),
     BatchMatmulOp: Kernel(kernels.batch_matmul),
+    SequenceLstmOp: Kernel(kernels.sequence_lstm),
 }
 """Each tir operator op class and its kernel (registered below, by class)."""
 

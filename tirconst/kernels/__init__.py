@@ -32,6 +32,7 @@ from .elementwise import (
     squared_difference,
     sub,
 )
+from .lstm import sequence_lstm
 from .pooling import avg_pool2d, max_pool2d
 from .quantize import dequantize, quantize
 from .reduce import arg_max, mean, reduce_max, reduce_min
@@ -52,6 +53,7 @@ from .shape import (
 
 __all__ = [
     "batch_matmul",
+    "sequence_lstm",
     "transpose_conv2d",
     "prelu",
     "resize_bilinear",

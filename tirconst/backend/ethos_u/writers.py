@@ -14,7 +14,7 @@ atomically (temp file + rename), only on success.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import flatbuffers
@@ -83,6 +83,7 @@ class _NewOp:
     inputs: list[int]  # new tensor indices (-1: optional input absent)
     outputs: list[int]
     original: int | None  # original operator index (CPU ops)
+    intermediates: list[int] = field(default_factory=list)  # an integer LSTM's
 
 
 def _plan(
@@ -181,7 +182,12 @@ def _plan(
                 if op.OutputsLength()
                 else []
             )
-            ops.append(_NewOp(_opcode_key(model, op), ins, outs, i))
+            inter = (
+                [original_tensor(int(t)) for t in op.IntermediatesAsNumpy()]
+                if op.IntermediatesLength()
+                else []
+            )
+            ops.append(_NewOp(_opcode_key(model, op), ins, outs, i, inter))
     for t in [
         *_ints(sg.InputsAsNumpy, sg.InputsLength),
         *_ints(sg.OutputsAsNumpy, sg.OutputsLength),
@@ -396,6 +402,7 @@ def tflite_bytes(
     for op in ops:
         ins = _vector(builder, op.inputs, "<i4")
         outs = _vector(builder, op.outputs, "<i4")
+        inter = _vector(builder, op.intermediates, "<i4") if op.intermediates else None
         if op.original is None:
             opt_type, opt, custom_fmt = 0, None, 0
             custom = builder.CreateNumpyVector(
@@ -409,6 +416,8 @@ def tflite_bytes(
         Operator.AddOpcodeIndex(builder, opcodes.index(op.opcode))
         Operator.AddInputs(builder, ins)
         Operator.AddOutputs(builder, outs)
+        if inter is not None:
+            Operator.AddIntermediates(builder, inter)
         if opt is not None:
             Operator.AddBuiltinOptionsType(builder, opt_type)
             Operator.AddBuiltinOptions(builder, opt)

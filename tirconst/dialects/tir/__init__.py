@@ -96,6 +96,7 @@ from tirconst.dialects.tir.scalar import (
     MinOp,
     SelectOp,
 )
+from tirconst.dialects.tir.sequence_ops import SequenceLstmOp
 from tirconst.dialects.tir.structure import (
     AssertOp,
     CallExternOp,
@@ -164,6 +165,7 @@ OPERATOR_OPS = [
     ResizeBilinearOp,
     TransposeConv2DOp,
     BatchMatmulOp,
+    SequenceLstmOp,
 ]
 
 Tir = Dialect(
@@ -239,6 +241,7 @@ __all__ = [
     "ResizeNearestOp",
     "ReverseOp",
     "SelectOp",
+    "SequenceLstmOp",
     "SoftmaxOp",
     "SquaredDifferenceOp",
     "StridedSliceOp",

@@ -127,7 +127,8 @@ class TFLiteOperator:
 
     ``inputs`` / ``outputs`` are tensor indices, -1 for an absent optional
     input. ``options`` holds the decoded builtin options with normalised keys
-    (see :func:`_decode_options`).
+    (see :func:`_decode_options`). ``intermediates``: the tensors whose
+    quantization an integer LSTM reads (its gates' and hidden state's).
     """
 
     index: int
@@ -137,6 +138,7 @@ class TFLiteOperator:
     options: dict[str, Any] = field(default_factory=dict)
     version: int = 1
     custom_code: str | None = None
+    intermediates: tuple[int, ...] = ()
 
 
 @dataclass
@@ -393,6 +395,7 @@ def _read_operator(
         options=options,
         version=version,
         custom_code=custom,
+        intermediates=_int_tuple(op.IntermediatesAsNumpy()),
     )
 
 

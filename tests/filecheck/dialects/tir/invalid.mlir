@@ -1094,6 +1094,24 @@ tir.func @f(%x : !tir.buffer<8xf32>, %y : !tir.buffer<8xi8>) {
 
 // -----
 
+// tir.sequence_lstm: int32 biases
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.sequence_lstm' op in @f: input_gate_bias must be int32, got int8
+tir.func @f(%x : !tir.buffer<1x3x2xi8>, %w : !tir.buffer<4x2xi8>, %r : !tir.buffer<4x4xi8>, %b : !tir.buffer<4xi8>, %y : !tir.buffer<1x3x4xi8>) {
+  tir.sequence_lstm ins(%x, %w, %w, %w, %w, %r, %r, %r, %r, %b, %b, %b, %b : !tir.buffer<1x3x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4xi8>, !tir.buffer<4xi8>, !tir.buffer<4xi8>, !tir.buffer<4xi8>) outs(%y : !tir.buffer<1x3x4xi8>) {time_major = 0, input_zp = 0, output_state_zp = -5, hidden_zp = -5, multiplier = array<i64: 1, 1, 1, 1, 1, 1, 1, 1>, shift = array<i64: 3, 3, 3, 3, 3, 3, 3, 3>, hidden_multiplier = 1, hidden_shift = -22, cell_scale_log2 = -15, cell_clip = 0}
+}
+
+// -----
+
+// tir.sequence_lstm: the cell scale is 2^-15 .. 2^-9
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.sequence_lstm' op in @f: cell_scale_log2 must be in [-15, -9], got -16
+tir.func @f(%x : !tir.buffer<1x3x2xi8>, %w : !tir.buffer<4x2xi8>, %r : !tir.buffer<4x4xi8>, %b : !tir.buffer<4xi32>, %y : !tir.buffer<1x3x4xi8>) {
+  tir.sequence_lstm ins(%x, %w, %w, %w, %w, %r, %r, %r, %r, %b, %b, %b, %b : !tir.buffer<1x3x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4xi32>, !tir.buffer<4xi32>, !tir.buffer<4xi32>, !tir.buffer<4xi32>) outs(%y : !tir.buffer<1x3x4xi8>) {time_major = 0, input_zp = 0, output_state_zp = -5, hidden_zp = -5, multiplier = array<i64: 1, 1, 1, 1, 1, 1, 1, 1>, shift = array<i64: 3, 3, 3, 3, 3, 3, 3, 3>, hidden_multiplier = 1, hidden_shift = -22, cell_scale_log2 = -16, cell_clip = 0}
+}
+
+// -----
+
 // tir.dequantize: an int8 input
 // CHECK-NEXT: {{^}}// {{-{5}$}}
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.dequantize' op in @f: input must be int8, got int32

@@ -45,6 +45,12 @@ tir.func @neg_float(%x : !tir.buffer<8xf32>) {
   tir.neg ins(%x : !tir.buffer<8xf32>) outs(%x : !tir.buffer<8xf32>)
 }
 
+// CHECK: tir.func @sequence_lstm
+tir.func @sequence_lstm(%x : !tir.buffer<1x3x2xi8>, %w : !tir.buffer<4x2xi8>, %r : !tir.buffer<4x4xi8>, %b : !tir.buffer<4xi32>, %y : !tir.buffer<1x3x4xi8>) {
+  // CHECK-NEXT: tir.sequence_lstm ins(%x, %w, %w, %w, %w, %r, %r, %r, %r, %b, %b, %b, %b : !tir.buffer<1x3x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4xi32>, !tir.buffer<4xi32>, !tir.buffer<4xi32>, !tir.buffer<4xi32>) outs(%y : !tir.buffer<1x3x4xi8>) {time_major = 0 : i64, input_zp = 0 : i64, output_state_zp = -5 : i64, hidden_zp = -5 : i64, multiplier = array<i64: 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824>, shift = array<i64: 3, 3, 3, 3, 3, 3, 3, 3>, hidden_multiplier = 1073741824 : i64, hidden_shift = -22 : i64, cell_scale_log2 = -15 : i64, cell_clip = 0 : i64}
+  tir.sequence_lstm ins(%x, %w, %w, %w, %w, %r, %r, %r, %r, %b, %b, %b, %b : !tir.buffer<1x3x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4xi32>, !tir.buffer<4xi32>, !tir.buffer<4xi32>, !tir.buffer<4xi32>) outs(%y : !tir.buffer<1x3x4xi8>) {time_major = 0, input_zp = 0, output_state_zp = -5, hidden_zp = -5, multiplier = array<i64: 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824>, shift = array<i64: 3, 3, 3, 3, 3, 3, 3, 3>, hidden_multiplier = 1073741824, hidden_shift = -22, cell_scale_log2 = -15, cell_clip = 0}
+}
+
 // CHECK: tir.func @squared_difference_2
 tir.func @squared_difference_2(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<3xi8>) {
   // CHECK-NEXT: tir.squared_difference ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<3xi8>) outs(%a : !tir.buffer<2x3xi8>) {lhs_zp = 0 : i64, rhs_zp = 0 : i64, output_zp = -128 : i64, left_shift = 7 : i64, lhs_multiplier = 1073741824 : i64, lhs_shift = 0 : i64, rhs_multiplier = 1073741824 : i64, rhs_shift = 0 : i64, output_multiplier = 1073741824 : i64, output_shift = -11 : i64}

@@ -1,0 +1,122 @@
+"""Recurrent TFLite operators as tir operator ops: UNIDIRECTIONAL_SEQUENCE_LSTM
+with int8 activations (see `operators` for the conventions they share)."""
+
+from __future__ import annotations
+
+from xdsl.irdl import operand_def
+from xdsl.utils.exceptions import VerifyException
+
+from tirconst.dialects.tir.operators import (
+    Int,
+    Ints,
+    OperatorOp,
+    ZeroPoint,
+    operator_op,
+)
+from tirconst.dialects.tir.types import BufferType
+
+LSTM_GATES = ("input", "forget", "cell", "output")
+
+_LSTM_INPUTS = (
+    "input",
+    *(f"input_to_{g}_weights" for g in LSTM_GATES),
+    *(f"recurrent_to_{g}_weights" for g in LSTM_GATES),
+    *(f"{g}_gate_bias" for g in LSTM_GATES),
+)
+
+_LSTM_PARAMS = {
+    "time_major": Int,
+    "input_zp": ZeroPoint,
+    "output_state_zp": ZeroPoint,
+    "hidden_zp": ZeroPoint,
+    "multiplier": Ints,
+    "shift": Ints,
+    "hidden_multiplier": Int,
+    "hidden_shift": Int,
+    "cell_scale_log2": Int,
+    "cell_clip": Int,
+}
+
+
+@operator_op(_LSTM_INPUTS, _LSTM_PARAMS)
+class SequenceLstmOp(OperatorOp):
+    """TFLite UNIDIRECTIONAL_SEQUENCE_LSTM with int8 activations (LiteRT's
+    integer 8x8->16 LSTM; kernel `tirconst.kernels.lstm.sequence_lstm`).
+
+    `input` is (batch, time, n_input), or (time, batch, n_input) when
+    `time_major` is 1; the output is the hidden state after every step,
+    int8, n_cell wide. Per gate (input, forget, cell, output): int8
+    (n_cell, n_input) input weights, int8 (n_cell, n_cell) recurrent
+    weights, an int32 bias. `multiplier` / `shift` are the eight gate
+    matmuls' requantization (input weights of the four gates, then the
+    recurrent weights) into Q3.12; `hidden_multiplier` / `hidden_shift`
+    requantize output gate × tanh(cell) to the int8 hidden state, plus
+    `hidden_zp`. The int16 cell state has scale 2^`cell_scale_log2` (in
+    [-15, -9]) and is clipped to ±`cell_clip` when it is positive. The hidden
+    state starts at `output_state_zp`, the cell state at 0, on every run (as
+    LiteRT resets its variable tensors). No CIFG, peephole, projection or
+    layer normalization.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x3x2xi8>, %w : !tir.buffer<4x2xi8>,
+                    %r : !tir.buffer<4x4xi8>, %b : !tir.buffer<4xi32>,
+                    %y : !tir.buffer<1x3x4xi8>) {
+          tir.sequence_lstm ins(%x, %w, %w, %w, %w, %r, %r, %r, %r, %b, %b, %b, %b
+              : !tir.buffer<1x3x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>,
+                !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x4xi8>,
+                !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>,
+                !tir.buffer<4xi32>, !tir.buffer<4xi32>, !tir.buffer<4xi32>,
+                !tir.buffer<4xi32>) outs(%y : !tir.buffer<1x3x4xi8>)
+              {time_major = 0, input_zp = 0, output_state_zp = -5,
+               hidden_zp = -5, multiplier = array<i64: 1073741824, 1073741824,
+               1073741824, 1073741824, 1073741824, 1073741824, 1073741824,
+               1073741824>, shift = array<i64: 3, 3, 3, 3, 3, 3, 3, 3>,
+               hidden_multiplier = 1073741824, hidden_shift = -22,
+               cell_scale_log2 = -15, cell_clip = 0}
+        }
+    """
+
+    name = "tir.sequence_lstm"
+
+    input = operand_def(BufferType)
+    input_to_input_weights = operand_def(BufferType)
+    input_to_forget_weights = operand_def(BufferType)
+    input_to_cell_weights = operand_def(BufferType)
+    input_to_output_weights = operand_def(BufferType)
+    recurrent_to_input_weights = operand_def(BufferType)
+    recurrent_to_forget_weights = operand_def(BufferType)
+    recurrent_to_cell_weights = operand_def(BufferType)
+    recurrent_to_output_weights = operand_def(BufferType)
+    input_gate_bias = operand_def(BufferType)
+    forget_gate_bias = operand_def(BufferType)
+    cell_gate_bias = operand_def(BufferType)
+    output_gate_bias = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        self.expect_dtype("input", self.input, "int8")
+        self.expect_dtype("output", self.output, "int8")
+        self.expect_rank("input", self.input, 3)
+        n_input = self.shape(self.input)[2]
+        n_cell = self.shape(self.input_to_output_weights)[0]
+        for g in LSTM_GATES:
+            for kind, cols in (("input", n_input), ("recurrent", n_cell)):
+                role = f"{kind}_to_{g}_weights"
+                self.expect_dtype(role, getattr(self, role), "int8")
+                self.expect_shape(role, getattr(self, role), (n_cell, cols))
+            role = f"{g}_gate_bias"
+            self.expect_dtype(role, getattr(self, role), "int32")
+            self.expect_shape(role, getattr(self, role), (n_cell,))
+        self.expect_shape("output", self.output, (*self.shape(self.input)[:2], n_cell))
+        if self.time_major not in (0, 1):
+            raise VerifyException(f"time_major must be 0 or 1, got {self.time_major}")
+        self.expect_len("multiplier", 8)
+        self.expect_len("shift", 8)
+        if not -15 <= self.cell_scale_log2 <= -9:
+            raise VerifyException(
+                f"cell_scale_log2 must be in [-15, -9], got {self.cell_scale_log2}"
+            )
+        if not 0 <= self.cell_clip <= 32767:
+            raise VerifyException(
+                f"cell_clip must be in [0, 32767], got {self.cell_clip}"
+            )
