@@ -23,8 +23,9 @@ conversion, common verifier rules); the ops are in `convolution_ops`
 pooling), `elementwise_ops` (elementwise arithmetic, softmax and logistic,
 quantization, pad, mean, copy), `data_ops` (concatenation, strided slices,
 transpose, mirror pad, tile, reverse, resize), `activation_ops` (ReLU
-family, leaky ReLU, PReLU, hard swish, table activations, maximum, minimum)
-and `reduce_ops` (reduce max/min, arg max).
+family, leaky ReLU, PReLU, hard swish, table activations, maximum, minimum),
+`reduce_ops` (reduce max/min, arg max) and `sequence_ops` (the integer
+LSTM).
 """
 
 from __future__ import annotations
