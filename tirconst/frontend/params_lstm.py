@@ -22,6 +22,7 @@ from tirconst.dialects.tir.quantization import quantize_multiplier
 from tirconst.dialects.tir.sequence_ops import LSTM_GATES
 from tirconst.formats.tflite.reader import TFLiteTensor
 from tirconst.frontend.tflite_params import Ctx
+from tirconst.kernels.lstm import CELL_SCALE_LOG2
 
 LSTM_BUFFERS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15)
 """The operator inputs `tir.sequence_lstm` reads as buffers, in its order."""
@@ -70,7 +71,7 @@ def lstm_params(ctx: Ctx) -> dict[str, Any]:
     effective scales ``weight_scale * input_scale / 2^-12`` per gate matmul,
     ``2^-15 / hidden_scale * 2^-15`` for the hidden state (in double, stored
     as float32), each QuantizeMultiplier'd; the cell scale must be a power of
-    two (CheckedLog2) in [2^-15, 2^-9]; the cell clip is
+    two (CheckedLog2) in [2^-30, 2]; the cell clip is
     ``(int16) clamp(cell_clip / cell_scale)`` in float32."""
     o = ctx.op.options
     x, y = ctx.input(0), ctx.output()
@@ -107,9 +108,11 @@ def lstm_params(ctx: Ctx) -> dict[str, Any]:
     if c.dtype != np.int16 or c.quantization is None or c.quantization.per_axis:
         raise ctx.fail("cell state must be int16, quantized per tensor", c)
     cell_log2 = math.log2(float(c.quantization.scale))
-    if cell_log2 != round(cell_log2) or not -15 <= cell_log2 <= -9:
+    lo, hi = CELL_SCALE_LOG2
+    if cell_log2 != round(cell_log2) or not lo <= cell_log2 <= hi:
         raise ctx.fail(
-            f"cell state scale {c.quantization.scale} is not 2^k, -15 <= k <= -9", c
+            f"cell state scale {c.quantization.scale} is not 2^k, {lo} <= k <= {hi}",
+            c,
         )
     ctx.int8(y, "output")
     ctx.check_shape(y, (*x.shape[:2], n_cell))

@@ -14,7 +14,10 @@ cell state c (Q(15 + cell_scale_log2) fixed point):
   clipped to ±cell_clip when cell_clip > 0 (rdpot: rounding divide by a
   power of two);
 - ``h = sat8(MBQM(o * tanh(c), hidden multiplier) + hidden_zp)``, which is
-  also the step's output.
+  also the step's output. tanh reads c as Q(15 + cell_scale_log2); LiteRT
+  has it for 0 to 6 integer bits only and otherwise leaves its scratch
+  buffer as it was: the step's input gate, which then stands for tanh(c)
+  (the converter does pick cell scales of 2^-16 for cells within ±0.5).
 
 The states start at the output-state zero point and 0 (LiteRT resets its
 variable tensors so), every invocation. No CIFG, peephole, projection or
@@ -34,6 +37,9 @@ from .fixedpoint import (
 __all__ = ["sequence_lstm", "sigmoid_q3_12", "tanh_int16"]
 
 _I16_MIN, _I16_MAX = -(2**15), 2**15 - 1
+CELL_SCALE_LOG2 = (-30, 1)
+"""The cell state scales 2^k LiteRT's arithmetic is defined for: the cell
+update divides by 2^(30 + k), a shift of 0 to 31 bits."""
 GATES = ("input", "forget", "cell", "output")
 """The gate order of the multiplier and shift arrays (input weights, then
 recurrent weights)."""
@@ -213,8 +219,10 @@ def sequence_lstm(
     x = np.asarray(input)
     if x.dtype != np.int8 or x.ndim != 3:
         raise TypeError(f"input must be rank-3 int8, got {x.dtype}{list(x.shape)}")
-    if not -15 <= cell_scale_log2 <= -9:
-        raise ValueError(f"cell_scale_log2 {cell_scale_log2} is not in [-15, -9]")
+    lo, hi = CELL_SCALE_LOG2
+    if not lo <= cell_scale_log2 <= hi:
+        raise ValueError(f"cell_scale_log2 {cell_scale_log2} is not in [{lo}, {hi}]")
+    tanh_bits = 15 + cell_scale_log2
     w_in = (
         input_to_input_weights,
         input_to_forget_weights,
@@ -251,8 +259,11 @@ def sequence_lstm(
         c = _sat16(forget + update)
         if cell_clip > 0:
             c = np.clip(c, -cell_clip, cell_clip)
+        # LiteRT's ApplyTanh dispatches 0..6 integer bits and otherwise
+        # writes nothing: its output buffer still holds the input gate.
+        t_c = tanh_int16(c, tanh_bits) if 0 <= tanh_bits <= 6 else i
         hidden = multiply_by_quantized_multiplier(
-            o * tanh_int16(c, 15 + cell_scale_log2), hidden_multiplier, hidden_shift
+            o * t_c, hidden_multiplier, hidden_shift
         )
         h = np.clip(hidden + hidden_zp, -128, 127)
         out[:, t] = h

@@ -14,6 +14,7 @@ from tirconst.dialects.tir.operators import (
     operator_op,
 )
 from tirconst.dialects.tir.types import BufferType
+from tirconst.kernels.lstm import CELL_SCALE_LOG2
 
 LSTM_GATES = ("input", "forget", "cell", "output")
 
@@ -52,7 +53,8 @@ class SequenceLstmOp(OperatorOp):
     recurrent weights) into Q3.12; `hidden_multiplier` / `hidden_shift`
     requantize output gate × tanh(cell) to the int8 hidden state, plus
     `hidden_zp`. The int16 cell state has scale 2^`cell_scale_log2` (in
-    [-15, -9]) and is clipped to ±`cell_clip` when it is positive. The hidden
+    [-30, 1]; outside [-15, -9] LiteRT's tanh of it is the input gate, see
+    the kernel) and is clipped to ±`cell_clip` when it is positive. The hidden
     state starts at `output_state_zp`, the cell state at 0, on every run (as
     LiteRT resets its variable tensors). No CIFG, peephole, projection or
     layer normalization.
@@ -112,9 +114,10 @@ class SequenceLstmOp(OperatorOp):
             raise VerifyException(f"time_major must be 0 or 1, got {self.time_major}")
         self.expect_len("multiplier", 8)
         self.expect_len("shift", 8)
-        if not -15 <= self.cell_scale_log2 <= -9:
+        lo, hi = CELL_SCALE_LOG2
+        if not lo <= self.cell_scale_log2 <= hi:
             raise VerifyException(
-                f"cell_scale_log2 must be in [-15, -9], got {self.cell_scale_log2}"
+                f"cell_scale_log2 must be in [{lo}, {hi}], got {self.cell_scale_log2}"
             )
         if not 0 <= self.cell_clip <= 32767:
             raise VerifyException(

@@ -1103,11 +1103,11 @@ tir.func @f(%x : !tir.buffer<1x3x2xi8>, %w : !tir.buffer<4x2xi8>, %r : !tir.buff
 
 // -----
 
-// tir.sequence_lstm: the cell scale is 2^-15 .. 2^-9
+// tir.sequence_lstm: the cell scale is 2^-30 .. 2^1
 // CHECK-NEXT: {{^}}// {{-{5}$}}
-// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.sequence_lstm' op in @f: cell_scale_log2 must be in [-15, -9], got -16
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.sequence_lstm' op in @f: cell_scale_log2 must be in [-30, 1], got -31
 tir.func @f(%x : !tir.buffer<1x3x2xi8>, %w : !tir.buffer<4x2xi8>, %r : !tir.buffer<4x4xi8>, %b : !tir.buffer<4xi32>, %y : !tir.buffer<1x3x4xi8>) {
-  tir.sequence_lstm ins(%x, %w, %w, %w, %w, %r, %r, %r, %r, %b, %b, %b, %b : !tir.buffer<1x3x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4xi32>, !tir.buffer<4xi32>, !tir.buffer<4xi32>, !tir.buffer<4xi32>) outs(%y : !tir.buffer<1x3x4xi8>) {time_major = 0, input_zp = 0, output_state_zp = -5, hidden_zp = -5, multiplier = array<i64: 1, 1, 1, 1, 1, 1, 1, 1>, shift = array<i64: 3, 3, 3, 3, 3, 3, 3, 3>, hidden_multiplier = 1, hidden_shift = -22, cell_scale_log2 = -16, cell_clip = 0}
+  tir.sequence_lstm ins(%x, %w, %w, %w, %w, %r, %r, %r, %r, %b, %b, %b, %b : !tir.buffer<1x3x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x2xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4x4xi8>, !tir.buffer<4xi32>, !tir.buffer<4xi32>, !tir.buffer<4xi32>, !tir.buffer<4xi32>) outs(%y : !tir.buffer<1x3x4xi8>) {time_major = 0, input_zp = 0, output_state_zp = -5, hidden_zp = -5, multiplier = array<i64: 1, 1, 1, 1, 1, 1, 1, 1>, shift = array<i64: 3, 3, 3, 3, 3, 3, 3, 3>, hidden_multiplier = 1, hidden_shift = -22, cell_scale_log2 = -31, cell_clip = 0}
 }
 
 // -----
