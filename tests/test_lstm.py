@@ -39,6 +39,7 @@ from tirconst.frontend.importer import import_tflite
 from tirconst.frontend.operator_table import op_params
 from tirconst.interpreter import run_function
 from tirconst.kernels.lstm import sigmoid_q3_12, tanh_int16
+from tirconst.tools.compile import compile_model
 
 _F32 = np.float32
 
@@ -204,6 +205,45 @@ def test_random_lstm_compiles_on_the_cpu(tmp_path: Path, p: dict[str, Any]) -> N
     (lstm,) = [op for op in back.operators if op.opcode.endswith("LSTM")]
     original = read_tflite_bytes(data)
     assert op_params(back, lstm) == op_params(original, original.operators[0])
+
+
+LSTM_MODELS = Path(__file__).resolve().parent.parent / "models" / "lstm"
+CONVERTED = sorted(p.stem for p in LSTM_MODELS.glob("*.tflite"))
+
+
+def test_the_converted_models_are_there() -> None:
+    assert CONVERTED == ["sequence_dense", "stacked", "wide_range"]
+    cells = {
+        name: [
+            op_params(m, op)["cell_scale_log2"]
+            for op in m.operators
+            if op.opcode == "UNIDIRECTIONAL_SEQUENCE_LSTM"
+        ]
+        for name in CONVERTED
+        for m in [read_tflite(LSTM_MODELS / f"{name}.tflite")]
+    }
+    # 2^-16: LiteRT's tanh of the cell is then the input gate (kernels/lstm.py)
+    want = {"sequence_dense": [-15], "stacked": [-15, -16], "wide_range": [-13]}
+    assert cells == want
+
+
+@pytest.mark.parametrize("name", CONVERTED)
+def test_converted_lstm_equals_litert(name: str, tmp_path: Path) -> None:
+    """The converter's LSTMs: every operator output equals LiteRT's; compiled,
+    the NPU segments are exact from the bytes and the whole program equals
+    LiteRT."""
+    path = LSTM_MODELS / f"{name}.tflite"
+    model = read_tflite(path)
+    for seed in range(3):
+        assert_bit_exact(path, model, _feeds(path.read_bytes(), seed), name)
+    written = tmp_path / "out" / f"{name}_tirconst.tflite"
+    remarks: list[str] = []
+    compile_model(path, tmp_path / "out", remark=remarks.append)
+    assert_device_exact(path, written, seeds=(0,))
+    assert sum("sequence_lstm" in r for r in remarks) == sum(
+        op.opcode == "UNIDIRECTIONAL_SEQUENCE_LSTM" for op in model.operators
+    )
+    assert_program_equals_litert(path, 0)
 
 
 def _variant(case: str) -> bytes:
