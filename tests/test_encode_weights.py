@@ -182,8 +182,8 @@ def _estimated_cycles(op: WeightedOp, attr: EncodedWeightsAttr) -> float:
 
     g, facts = prepare(op).geometry, probe_facts(op)
     core = attr.cores[0]
-    enc = core.encoding
-    traversal, shape = enc["traversal"], enc["shape"]  # type: ignore[index]
+    enc = attr.weight_encodings()[0]
+    traversal, shape = enc.traversal, enc.shape
     probe = weighted_probe(
         g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
         traversal, core.weight_length, -(-core.bias_length // 16) * 16,
