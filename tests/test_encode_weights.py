@@ -9,9 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i32
+from xdsl.utils.exceptions import VerifyException
 
 from tests.helpers import assert_equivalent
+from tirconst.core.diagnostics import ToolError
 from tirconst.dialects.tir import (
     AllocateConstOp,
     BufferType,
@@ -122,15 +124,17 @@ def _corrupted(model: Path, where: str) -> ModuleOp:
     assert const is not None
     data = np.array(const.data)
     core = op.encoded_weights.cores[0]  # type: ignore[union-attr]
+    records = slice(core.bias_offset, core.bias_offset + core.bias_length)
+    view = data[records].reshape(-1, 10)
     if where == "stream":
         data[core.weight_offset : core.end] = 0xFF
-    else:
-        # every record's scale divided by 2**24: a different requantization
-        records = slice(core.bias_offset, core.bias_offset + core.bias_length)
-        view = data[records].reshape(-1, 10)
+    elif where == "scale":
+        # every record's scale divided by 2**8: a different requantization
         view[:, 5:8] = view[:, 6:9]
         view[:, 8] = 0
-        data[records] = view.reshape(-1)
+    else:
+        view[:, 2] ^= 0x40  # every bias changed by 2**22
+    data[records] = view.reshape(-1)
     const.set_data(data)
     return after
 
@@ -142,9 +146,47 @@ def test_corrupt_stream_is_an_error_naming_the_op() -> None:
         check_equivalent(imported(MODELS[0]), _corrupted(MODELS[0], "stream"), trials=1)
 
 
-def test_corrupt_record_is_not_equivalent() -> None:
+def test_corrupt_record_scale_is_a_verify_error_naming_the_op() -> None:
+    """The op's multiplier and shift are checked against the records the bytes
+    hold (one line naming the op and the channel)."""
+    with pytest.raises(
+        ToolError,
+        match=r"^error: 'tir\.\w+' op in @main: multiplier of output channel 0 is "
+        r"\d+, the encoded bias record holds \d+$",
+    ):
+        check_equivalent(imported(MODELS[0]), _corrupted(MODELS[0], "scale"), trials=1)
+
+
+def test_corrupt_record_bias_is_not_equivalent() -> None:
+    # the bias is only in the records: nothing to check it against but the run
     with pytest.raises(NotEquivalentError):
         check_equivalent(imported(MODELS[0]), _corrupted(MODELS[0], "bias"), trials=1)
+
+
+@pytest.mark.parametrize("accelerator", ["ethos-u55-128", "ethos-u65-512"])
+def test_op_multipliers_checked_per_channel(accelerator: str) -> None:
+    """Each channel's multiplier and shift against its core's record: on
+    U65-512 channel o is in core o % 2. Changing one channel's shift is an
+    error naming that channel; the records read back are the op's integers."""
+    module = imported(MODELS[0]).clone()
+    encode_module(module, accelerator)
+    op = next(o for o in weighted(module) if len(o.p("multiplier")) > 2)
+    holder = op.filter.owner
+    assert isinstance(holder, AllocateConstOp)
+    attr = op.encoded_weights
+    assert isinstance(attr, EncodedWeightsAttr)
+    records = attr.records(holder.data)
+    np.testing.assert_array_equal(records.scale, op.p("multiplier"))
+    np.testing.assert_array_equal(records.tflite_shift, op.p("shift"))
+    shift = list(op.p("shift"))
+    shift[1] += 1
+    op.properties["shift"] = DenseArrayBase.from_list(i32, shift)
+    with pytest.raises(
+        VerifyException,
+        match=f"shift of output channel 1 is {shift[1]}, the encoded bias "
+        f"record holds {shift[1] - 1}\n",
+    ):
+        op.verify()
 
 
 def test_weights_beyond_255_are_refused() -> None:
@@ -182,8 +224,8 @@ def _estimated_cycles(op: WeightedOp, attr: EncodedWeightsAttr) -> float:
 
     g, facts = prepare(op).geometry, probe_facts(op)
     core = attr.cores[0]
-    enc = core.encoding
-    traversal, shape = enc["traversal"], enc["shape"]  # type: ignore[index]
+    enc = attr.weight_encodings()[0]
+    traversal, shape = enc.traversal, enc.shape
     probe = weighted_probe(
         g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
         traversal, core.weight_length, -(-core.bias_length // 16) * 16,

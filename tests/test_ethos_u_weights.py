@@ -153,7 +153,7 @@ def test_encoding_attribute_round_trips():
     )
     attr = WeightEncodingAttr.of(enc)
     assert attr.encoding == enc
-    assert attr["dilation"] == (1, 2)  # [y, x]
+    assert attr.dilation == (1, 2)  # [y, x]
     with pytest.raises(VerifyException, match="block depth"):
         WeightEncodingAttr.make(
             accelerator="ethos-u55-64", shape=(9, 3, 3, 5), block_depth=12

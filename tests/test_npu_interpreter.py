@@ -122,7 +122,7 @@ def test_nhcwb16_layout_and_back():
     y = b.tensor("output0", "output", (1, 2, 3, 20))
     raw = b.tensor("bricks", "output", (1, 2 * 3 * 32), region=SCRATCH)
     mid = FeatureMapAttr.make(
-        dtype="int8", shape=(2, 3, 20), region=SCRATCH, address=raw["address"],
+        dtype="int8", shape=(2, 3, 20), region=SCRATCH, address=raw.address,
         layout="nhcwb16",
     )  # fmt: skip
     b.add(_copy_pool(x, mid))
@@ -144,7 +144,7 @@ def test_strides_and_tile_boxes():
     x = b.tensor("input0", "input", (1, 4, 4, 2))
     y = b.tensor("output0", "output", (1, 4, 4, 2))
     store = b.tensor("store", "output", (1, 512), region=SCRATCH)
-    base = store["address"]
+    base = store.address
     # h0=1 (tile 0 has 1 row), h1=3 (tile 1 has 3 rows), w0=2; row stride 32 bytes
     tiled = FeatureMapAttr.make(
         dtype="int8", shape=(4, 4, 2), region=SCRATCH, address=base,
@@ -204,10 +204,8 @@ def test_dma_copies_bytes():
     b.add(
         DmaOp.create(
             properties={
-                "src": AddressRangeAttr.make(region=3, address=x["address"], length=32),
-                "dest": AddressRangeAttr.make(
-                    region=4, address=y["address"], length=32
-                ),
+                "src": AddressRangeAttr.make(region=3, address=x.address, length=32),
+                "dest": AddressRangeAttr.make(region=4, address=y.address, length=32),
             }
         )
     )
@@ -431,7 +429,7 @@ def test_malformed_bias_records_are_one_line():
     region = next(op for op in module.walk() if op.name == "npu.region")
     conv = next(op for op in module.walk() if op.name == "npu.conv2d")
     data = np.array(region.bytes)
-    data[conv.biases.data[0]["address"] + 9] = 0xFF  # reserved bits of a record
+    data[conv.biases.data[0].address + 9] = 0xFF  # reserved bits of a record
     region.data = type(region)(0, "constant", data.size, data).data  # type: ignore
     with pytest.raises(InterpreterError) as e:
         run_stream(module, {"input0": np.zeros((1, 1, 1, 8), np.int8)})

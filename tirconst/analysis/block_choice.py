@@ -213,8 +213,8 @@ def staging_gain(op: object, accelerator: str, hidden: bool) -> float:
         return 0.0
     g = op.npu_geometry()  # type: ignore[attr-defined]
     core = attr.cores[0]
-    enc = core.encoding
-    traversal, shape = enc["traversal"], enc["shape"]  # type: ignore[index]
+    enc = attr.weight_encodings()[0]
+    traversal, shape = enc.traversal, enc.shape
     dtypes = tuple(str(v.type.dtype) for v in (op.input, op.output))  # type: ignore[attr-defined]
     probe = weighted_probe(
         g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,

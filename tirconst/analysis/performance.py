@@ -357,14 +357,14 @@ def _bits(fm: FeatureMapAttr) -> int:
 
 
 def _shape(fm: FeatureMapAttr) -> tuple[int, int, int]:
-    h, w, c = fm["shape"]
+    h, w, c = fm.shape
     return h, w, c
 
 
 def _rounded(shape: tuple[int, int, int], fm: FeatureMapAttr) -> tuple[int, int, int]:
     """The shape as stored: NHCWB16 rounds the depth up to whole bricks."""
     h, w, c = shape
-    return (h, w, _round_up(c, BRICK)) if fm["layout"] == "nhcwb16" else (h, w, c)
+    return (h, w, _round_up(c, BRICK)) if fm.layout == "nhcwb16" else (h, w, c)
 
 
 def _elements(s: tuple[int, int, int]) -> int:
@@ -384,7 +384,7 @@ def _burst_bytes(
     allow, each costing a whole burst of the memory (Vela's transfer
     efficiency, its comparisons included)."""
     bits, (_, bw, bd) = _bits(fm), block
-    if fm["layout"] == "nhcwb16":
+    if fm.layout == "nhcwb16":
         if BRICK * shape[1] * bits / 8 == bd:
             burst = bits * bd * bw
         elif read:
@@ -407,7 +407,7 @@ def _ifm_block(
     """The IFM block that feeds an OFM block (Vela's block config)."""
     bh, bw, bd = ofm_block
     if isinstance(op, WindowOp):
-        (sy, sx), (kh, kw) = op.kernel["stride"], op.kernel.dilated()
+        (sy, sx), (kh, kw) = op.kernel.stride, op.kernel.dilated()
     else:
         sy = sx = kh = kw = 1
     h = _round_up((bh - 1) * sy + min(kh, SUB_KERNEL), acc.ofm_ublock[0])
@@ -460,7 +460,7 @@ def _output_cycles_per_element(
     else:
         index = 7
     act = op.activation
-    if act is not None and act["kind"] == "table":
+    if act is not None and act.kind == "table":
         act_index = 0
     elif act is not None:
         act_index = 1
@@ -491,7 +491,7 @@ def _min_memory_cycles(
     op: BlockOp, q: _Query, acc: Accelerator, mem: dict[int, str], cfg: SystemConfig
 ) -> tuple[float, float]:
     """Cycles to bring in one IFM block and write out one OFM block."""
-    im, om = cfg.memories[mem[op.ifm["region"]]], cfg.memories[mem[op.ofm["region"]]]
+    im, om = cfg.memories[mem[op.ifm.region]], cfg.memories[mem[op.ofm.region]]
     n_in = _elements(q.ifm_block)
     n_out = _elements(q.ofm_block)
     c_in = (
@@ -589,7 +589,7 @@ def _conv_cycles(
     )
     out = math.ceil(per_element * _elements(q.ofm_block))
     if isinstance(op, WeightedOp):
-        lat = cfg.memories[mem[op.biases.data[0]["region"]]].read_latency
+        lat = cfg.memories[mem[op.biases.data[0].region]].read_latency
         out = max(out, 10 * q.ofm_block[2] * lat / 256)
     c_in, c_out = _min_memory_cycles(op, q, acc, mem, cfg)
     cmd = (c_in + c_out + out + dpu) / 4
@@ -607,7 +607,7 @@ def _query(op: BlockOp, acc: Accelerator) -> _Query:
     block = tuple(int(b) for b in op.block_config.get_values())
     assert len(block) == 3
     cfg_ifm = _ifm_block(op, acc, block, part_kernel)  # type: ignore[arg-type]
-    kernel = tuple(op.kernel["size"]) if isinstance(op, WindowOp) else (1, 1)
+    kernel = op.kernel.size if isinstance(op, WindowOp) else (1, 1)
     return _Query(
         kind,
         acc40,
@@ -678,8 +678,8 @@ def block_op_cost(
     for m in mem.values():
         if m != LUT_MEMORY:
             cost.access.setdefault(m, 0.0)
-    ifm_mem = mem[op.ifm["region"]]
-    ofm_mem = mem[op.ofm["region"]]
+    ifm_mem = mem[op.ifm.region]
+    ofm_mem = mem[op.ofm.region]
     if q.kind == "elementwise":
         assert isinstance(op, ElementwiseOp)
         ofm_r = _elements(_rounded(q.ofm, op.ifm))
@@ -700,7 +700,7 @@ def block_op_cost(
         )
         if ifm2 is not None and n2:
             _fm_traffic(
-                cost, acc, cfg, mem[ifm2["region"]], True, ifm2,
+                cost, acc, cfg, mem[ifm2.region], True, ifm2,
                 q.config_ifm_block, _shape(ifm2), n2,
             )  # fmt: skip
     else:
@@ -727,12 +727,12 @@ def block_op_cost(
                 enc = op.weight_encoding()
                 shape = enc.encoding.shape if enc is not None else None  # type: ignore[union-attr]
                 raw = math.prod(shape) if shape else kh * kw * q.ifm[2] * q.ofm[2]
-            wbytes = elements * w["length"] / raw
+            wbytes = elements * w.length / raw
             bbytes = 10 * q.ofm[2]
             for r, n in ((w, wbytes), (b, bbytes)):
-                m = mem[r["region"]]
+                m = mem[r.region]
                 cost.add_traffic(m, "weights", "read", n)
-                if r["region"] in constant:
+                if r.region in constant:
                     mm = cfg.memories[m]
                     cost.access[m] = cost.access.get(m, 0.0) + n / mm.bandwidth
     _fm_traffic(
@@ -755,12 +755,12 @@ def _constant_regions(op: Operation) -> set[int]:
 
 def dma_cost(op: DmaOp, index: int, cfg: SystemConfig, mem: dict[int, str]) -> OpCost:
     """A copy: the slower of reading (plus latency) and writing its bytes."""
-    src, dst = mem[op.src["region"]], mem[op.dest["region"]]
-    n = op.src["length"]
+    src, dst = mem[op.src.region], mem[op.dest.region]
+    n = op.src.length
     ms, md = cfg.memories[src], cfg.memories[dst]
     cost = OpCost(index, "dma", op.name)
     cost.dma = max(n // ms.bandwidth + ms.read_latency, n // md.bandwidth)
-    purpose = "weights" if op.src["region"] in _constant_regions(op) else "fm"
+    purpose = "weights" if op.src.region in _constant_regions(op) else "fm"
     cost.add_traffic(src, purpose, "read", n)
     cost.add_traffic(dst, purpose, "write", n)
     return cost
@@ -779,12 +779,12 @@ def _ranges_read(op: BlockOp) -> list[tuple[int, int, int]]:
         fm = getattr(op, what, None)
         if fm is not None:
             first, end = byte_span(fm)
-            out.append((fm["region"], first, end))
+            out.append((fm.region, first, end))
     if isinstance(op, WeightedOp):
         for r in (*op.weights.data, *op.biases.data):
             out.append(_span(r))
     act = op.activation
-    if act is not None and act["kind"] == "table":
+    if act is not None and act.kind == "table":
         out.append((0x103, 0, 1 << 30))
     return out
 
@@ -793,11 +793,11 @@ def _ranges_written(op: BlockOp) -> list[tuple[int, int, int]]:
     from tirconst.dialects.npu.geometry import byte_span
 
     first, end = byte_span(op.ofm)
-    return [(op.ofm["region"], first, end)]
+    return [(op.ofm.region, first, end)]
 
 
 def _span(r: AddressRangeAttr) -> tuple[int, int, int]:
-    return r["region"], r["address"], r["address"] + r["length"]
+    return r.region, r.address, r.address + r.length
 
 
 def _overlaps(

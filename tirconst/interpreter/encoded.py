@@ -22,7 +22,6 @@ from tirconst.dialects.tir import (
 from tirconst.formats.ethos_u import (
     ACCELERATORS,
     WeightFormatError,
-    decode_bias,
     decode_weights,
 )
 
@@ -66,14 +65,9 @@ def _decode(op: WeightedOp, raw: bytes, attr: EncodedWeightsAttr) -> DecodedWeig
     co = attr.channels
     _, kh, kw, ci = first.shape
     weights = np.zeros((co, kh, kw, ci), np.int16)
-    bias = np.zeros(co, np.int64)
-    scale = np.zeros(co, np.int64)
-    shift = np.zeros(co, np.int64)
+    records = attr.records(raw)
     for k, c in enumerate(cores):
         enc = c.encoding.encoding  # type: ignore[attr-defined]
-        records = decode_bias(
-            raw[c.bias_offset : c.bias_offset + c.bias_length], c.channels
-        )
         stream = raw[c.weight_offset : c.weight_offset + c.weight_length]
         part = decode_weights(stream, enc)
         channels = slice(k, None, step)
@@ -83,8 +77,7 @@ def _decode(op: WeightedOp, raw: bytes, attr: EncodedWeightsAttr) -> DecodedWeig
                 f"{weights[channels].shape[0]}"
             )
         weights[channels] = part
-        bias[channels], scale[channels] = records.bias, records.scale
-        shift[channels] = 31 - records.shift
+    bias, scale, shift = records.bias, records.scale, records.tflite_shift
     if weights.size and (weights.min() < -128 or weights.max() > 127):
         raise WeightFormatError("decoded weights lie outside int8")
     if bias.size and (bias.min() < -(2**31) or bias.max() >= 2**31):

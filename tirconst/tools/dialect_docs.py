@@ -60,6 +60,7 @@ from xdsl.irdl.operations import (
 
 from tirconst.core.diagnostics import ToolError, error_line
 from tirconst.core.files import atomic_output
+from tirconst.dialects.npu.fields import Field, StructAttr
 from tirconst.dialects.tir.operators import Ints, OperatorOp, Scales
 from tirconst.tools.driver import reports_errors
 from tirconst.universe import get_all_dialects
@@ -329,6 +330,12 @@ def render_op(cls: type[IRDLOperation]) -> str:
     return "\n".join(lines)
 
 
+def _struct_field_text(f: Field) -> str:
+    if f.positional:
+        return f"{f.type_text} (positional)"
+    return f"{f.type_text} (default `{f.text(f.default)}`)"
+
+
 def _render_attr(cls: type[Attribute]) -> str:
     prefix = "!" if issubclass(cls, TypeAttribute) else "#"
     lines = [f"### `{prefix}{cls.name}`", ""]  # pyright: ignore[reportAttributeAccessIssue]
@@ -336,7 +343,16 @@ def _render_attr(cls: type[Attribute]) -> str:
     lines += [doc.meaning or "(undocumented)", ""]
     if doc.syntax is not None:
         lines += ["**Syntax:**", "", "```", doc.syntax, "```", ""]
-    if issubclass(cls, ParametrizedAttribute):
+    if issubclass(cls, StructAttr):
+        fields = [
+            (f.name, _struct_field_text(f).replace("|", "\\|")) for f in cls.FIELDS
+        ]
+        lines += _table(
+            "Fields (`attr.NAME` reads the Python value)",
+            ("Field", "Python value"),
+            fields,
+        )
+    elif issubclass(cls, ParametrizedAttribute):
         params = [
             (name, constraint_text(param.constr))
             for name, param in cls.get_irdl_definition().parameters

@@ -267,7 +267,7 @@ class Lowerer:
         brange = self.byte_range(op, filt, core.records_offset, core.records_length)
         pool = self.place(op, filt).pool
         stream = npu.WeightStreamAttr.make(
-            address=wrange["address"], length=wrange["length"], encoding=core.encoding
+            address=wrange.address, length=wrange.length, encoding=core.encoding
         )
         # A staging buffer reused by several ops holds several streams over
         # time: each is declared, and each op finds the one it reads.
@@ -309,7 +309,7 @@ class Lowerer:
         act = self.activation(op, ofm)
         if act is not None:
             props["activation"] = act
-        if core.encoding["depthwise"]:  # a one-channel multiplier is a conv
+        if core.encoding.depthwise:  # a one-channel multiplier is a conv
             return [npu.DepthwiseConv2DOp.create(properties=props)]
         props["block_traversal"] = StringAttr(core.encoding["traversal"])
         return [npu.Conv2DOp.create(properties=props)]
@@ -362,7 +362,7 @@ class Lowerer:
             return self.padded_average(op, props)
         # With stride 1 along an axis of one output, the NPU derives the
         # OFM extent from the IFM's: the IFM is cropped to the one window.
-        h, w, _ = ifm["shape"]
+        h, w, _ = ifm.shape
         _, oh, ow, _ = _btype(op.output).get_shape()
         (kh, kw), (top, left, bottom, right) = op.window, op.pad
         if oh == 1:
@@ -371,7 +371,7 @@ class Lowerer:
         if ow == 1:
             w = min(w, kw - left)
             right = kw - left - w
-        if (h, w) != tuple(ifm["shape"][:2]):
+        if (h, w) != ifm.shape[:2]:
             props["ifm"] = _sub_map(ifm, 0, 0, h, w)
         if any((top, left, bottom, right)):
             props["padding"] = npu.PaddingAttr.make(pad=(top, left, bottom, right))
@@ -409,19 +409,19 @@ class Lowerer:
         (fy, rows), (fx, cols) = plan
         ifm = self.feature_map(op, op.input, None, 0)
         ofm = self.feature_map(op, op.output, None, 0)
-        _, ow, c = ofm["shape"]
-        e = DTYPES[ofm["dtype"]]
+        _, ow, c = ofm.shape
+        e = DTYPES[ofm.dtype]
         dense = (ow * c * e, c * e, e)
-        base = tuple(ofm["strides"]) or dense
+        base = ofm.strides or dense
         out: list[Operation] = []
         for r in rows:
             for k in cols:
                 sub = _sub_map(ofm, r.out0, k.out0, r.count, k.count)
                 strided = npu.FeatureMapAttr.make(
-                    dtype=sub["dtype"],
-                    shape=tuple(sub["shape"]),
-                    region=sub["region"],
-                    address=sub["address"],
+                    dtype=sub.dtype,
+                    shape=sub.shape,
+                    region=sub.region,
+                    address=sub.address,
                     strides=(base[0] * fy, base[1] * fx, base[2]),
                 )
                 props = {
@@ -503,8 +503,8 @@ class Lowerer:
         output is read by nothing else (`_fuse_table`), else of a 1×1
         identity pool (IFM and OFM quantized alike, so no rescale)."""
         src = self.byte_range(op, op.table, 0, 256)
-        if src["address"] % 16:
-            raise StaysOnCpu(f"its table at byte {src['address']} is not 16-aligned")
+        if src.address % 16:
+            raise StaysOnCpu(f"its table at byte {src.address} is not 16-aligned")
         slot, dma = self._table_slot(seg, src)
         act = npu.ActivationAttr.make(kind="table", slot=slot)
         fused = self._fuse_table(op, seg, act, dma)
@@ -537,7 +537,7 @@ class Lowerer:
         """The LUT slot for the table at `src` and the DMA that loads it
         (none when the slot still holds it: only where the table memory is
         apart from the accumulators, hardware.LUT_APART)."""
-        key = (src["region"], src["address"])
+        key = (src.region, src.address)
         seg.uses_lut = True
         if self.accelerator in LUT_APART and key in seg.tables:
             return seg.tables[key], []
@@ -594,13 +594,13 @@ class Lowerer:
                 return False
         ofm = last.properties["ofm"]
         assert isinstance(ofm, npu.FeatureMapAttr)
-        shape = (1, *ofm["shape"])
+        shape = (1, *ofm.shape)
         p = self.place(op, op.output)
         if p.strides is not None and hwc(_btype(op.output).get_shape()) != tuple(
-            ofm["shape"]
+            ofm.shape
         ):
             return False
-        fm = self.feature_map(op, op.output, ofm["scale"], ofm["zero_point"], shape)
+        fm = self.feature_map(op, op.output, ofm.scale, ofm.zero_point, shape)
         last.properties["ofm"] = fm
         last.properties["activation"] = act
         fuse_into(last, op)  # the model operator it absorbs
@@ -764,9 +764,9 @@ class Lowerer:
             src = self.byte_range(op, op.input, 0, n)
             dest = self.byte_range(op, op.output, 0, n)
             for what, r in (("source", src), ("destination", dest)):
-                if r["address"] % 16 or n % 16:
+                if r.address % 16 or n % 16:
                     raise StaysOnCpu(
-                        f"DMA {what} at byte {r['address']} of {n} bytes: the NPU's "
+                        f"DMA {what} at byte {r.address} of {n} bytes: the NPU's "
                         "DMA needs 16-byte aligned addresses and lengths"
                     )
             return [npu.DmaOp.create(properties={"src": src, "dest": dest})]
@@ -927,8 +927,8 @@ def _overlap(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
 def _real_bound(q: int, ofm: npu.FeatureMapAttr) -> float:
     """A real value that Vela's re-quantization (zp + round(value / scale))
     maps back to q."""
-    scale = np.float32(1.0 if ofm["scale"] is None else ofm["scale"])
-    zp = ofm["zero_point"]
+    scale = np.float32(1.0 if ofm.scale is None else ofm.scale)
+    zp = ofm.zero_point
     value = np.float32(q - zp) * scale
     for cand in (
         value,
@@ -947,17 +947,17 @@ def _sub_map(
 ) -> npu.FeatureMapAttr:
     """Rows [y, y + h) and columns [x, x + w) of an NHWC feature map, all
     channels, as a strided feature map of its own."""
-    _, width, depth = fm["shape"]
-    e = DTYPES[fm["dtype"]]
-    strides = tuple(fm["strides"]) or (width * depth * e, depth * e, e)
+    _, width, depth = fm.shape
+    e = DTYPES[fm.dtype]
+    strides = fm.strides or (width * depth * e, depth * e, e)
     return npu.FeatureMapAttr.make(
-        dtype=fm["dtype"],
+        dtype=fm.dtype,
         shape=(h, w, depth),
-        region=fm["region"],
-        address=fm["address"] + y * strides[0] + x * strides[1],
+        region=fm.region,
+        address=fm.address + y * strides[0] + x * strides[1],
         strides=strides,
-        scale=fm["scale"],
-        zero_point=fm["zero_point"],
+        scale=fm.scale,
+        zero_point=fm.zero_point,
     )
 
 
@@ -982,10 +982,9 @@ def _in_place(op: Operation, src: SSAValue, dst: SSAValue) -> bool:
     if isinstance(op, npu.ElementwiseOp):
         return True
     if isinstance(op, npu.PoolingOp):
-        k = op.properties["kernel"]
         return (
-            tuple(k["size"]) == (1, 1)  # type: ignore[index]
-            and tuple(k["stride"]) == (1, 1)  # type: ignore[index]
+            op.kernel.size == (1, 1)
+            and op.kernel.stride == (1, 1)
             and "padding" not in op.properties
         )
     return False
@@ -997,7 +996,7 @@ def _regions_of(op: Operation) -> set[int]:
         items = attr.data if isinstance(attr, ArrayAttr) else (attr,)
         for a in items:
             if isinstance(a, npu.FeatureMapAttr | npu.AddressRangeAttr):
-                out.add(a["region"])
+                out.add(a.region)
     out.discard(npu.LUT_REGION)
     return out
 

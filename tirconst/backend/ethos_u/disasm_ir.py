@@ -198,10 +198,6 @@ class _Streams:
         return found or None
 
 
-def _with(fm: FeatureMapAttr, **changes: object) -> FeatureMapAttr:
-    return FeatureMapAttr.make(**({f.name: fm[f.name] for f in fm.FIELDS} | changes))
-
-
 def _window_extent(
     op: api.NpuBlockOperation, ifm: FeatureMapAttr
 ) -> tuple[FeatureMapAttr, tuple[int, int, int, int]]:
@@ -215,7 +211,7 @@ def _window_extent(
     k, p = op.kernel, op.padding
     top, left = (p.top, p.left) if p else (0, 0)
     bottom, right = (p.bottom, p.right) if p else (0, 0)
-    h, w, c = ifm["shape"]
+    h, w, c = ifm.shape
     oh, ow = op.ofm.shape.height, op.ofm.shape.width
     reach_h = (oh - 1) * k.stride_y + (k.height - 1) * k.dilation_y + 1 - top
     reach_w = (ow - 1) * k.stride_x + (k.width - 1) * k.dilation_x + 1 - left
@@ -227,7 +223,7 @@ def _window_extent(
     w = max(w, min(reach_w, box_w))
     bottom = min(bottom, max(0, reach_h - h))
     right = min(right, max(0, reach_w - w))
-    return _with(ifm, shape=(h, w, c)), (top, left, bottom, right)
+    return ifm.replace(shape=(h, w, c)), (top, left, bottom, right)
 
 
 def _block_props(d: DecodedOp, streams: _Streams) -> dict:  # type: ignore[type-arg]
@@ -239,11 +235,11 @@ def _block_props(d: DecodedOp, streams: _Streams) -> dict:  # type: ignore[type-
     table = op.activation is not None and (
         op.activation.op_type == api.NpuActivationOp.TABLE_LOOKUP
     )
-    if ofm["dtype"] == "int32" and not table:
+    if ofm.dtype == "int32" and not table:
         # A 32-bit OFM is the raw scaled result: its zero-point register is
         # not applied (the legacy core leaves a stale one there); before a
         # 32-bit lookup table it offsets the index (Vela's softmax exp).
-        ofm = _with(ofm, zero_point=0)
+        ofm = ofm.replace(zero_point=0)
     ifm = feature_map(op.ifm)
     pad = None
     if op.kernel is not None and not isinstance(op, api.NpuElementWiseOperation):

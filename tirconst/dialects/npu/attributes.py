@@ -4,12 +4,19 @@ stream was encoded (`#npu.weight_encoding`, usable on `tir.constant` too)."""
 
 from __future__ import annotations
 
-from xdsl.dialects.builtin import ArrayAttr, IntAttr, StringAttr
-from xdsl.ir import Attribute
-from xdsl.irdl import irdl_attr_definition
 from xdsl.utils.exceptions import VerifyException
 
-from tirconst.dialects.npu.fields import Field, StructAttr
+from tirconst.dialects.npu.fields import (
+    AttrField,
+    BoolField,
+    FloatField,
+    IntField,
+    IntsField,
+    StrField,
+    StructAttr,
+    WordField,
+    irdl_struct_definition,
+)
 from tirconst.formats.ethos_u.weights import (
     ACCELERATORS,
     TRAVERSALS,
@@ -22,7 +29,7 @@ LAYOUTS = ("nhwc", "nhcwb16")
 ROUNDING_MODES = ("tfl", "natural", "truncate")
 
 
-@irdl_attr_definition
+@irdl_struct_definition
 class FeatureMapAttr(StructAttr):
     """An IFM, IFM2 or OFM (Vela's `NpuFeatureMap`): element type, the H×W×C
     shape of this op's sub-volume, region, base address, NHWC or NHCWB16
@@ -48,66 +55,54 @@ class FeatureMapAttr(StructAttr):
     """
 
     name = "npu.feature_map"
-    dtype: StringAttr
-    shape: ArrayAttr[IntAttr]
-    region: IntAttr
-    address: IntAttr
-    tiles: ArrayAttr[IntAttr]
-    layout: StringAttr
-    strides: ArrayAttr[IntAttr]
-    scale: Attribute
-    zero_point: IntAttr
-
-    FIELDS = (
-        Field("dtype", "word", positional=True, choices=tuple(DTYPES)),
-        Field("shape", "ints", positional=True),
-        Field("region", "int", default=0),
-        Field("address", "int", default=0),
-        Field("tiles", "ints", default=()),
-        Field("layout", "word", default="nhwc", choices=LAYOUTS),
-        Field("strides", "ints", default=()),
-        Field("scale", "float?", default=None),
-        Field("zero_point", "int", default=0),
-    )
+    dtype = WordField(tuple(DTYPES), positional=True)
+    shape = IntsField(positional=True)
+    region = IntField(default=0)
+    address = IntField(default=0)
+    tiles = IntsField(default=())
+    layout = WordField(LAYOUTS, default="nhwc")
+    strides = IntsField(default=())
+    scale = FloatField()
+    zero_point = IntField(default=0)
 
     def verify(self) -> None:
         super().verify()
-        shape = self["shape"]
+        shape = self.shape
         if len(shape) != 3 or any(d < 1 for d in shape):
             raise VerifyException(
                 f"#npu.feature_map: shape must be [H, W, C] > 0, got {list(shape)}"
             )
-        if len(self["tiles"]) not in (0, 6):
+        if len(self.tiles) not in (0, 6):
             raise VerifyException(
                 "#npu.feature_map: tiles must be [h0, h1, w0, a1, a2, a3] or empty"
             )
-        if len(self["strides"]) not in (0, 3):
+        if len(self.strides) not in (0, 3):
             raise VerifyException("#npu.feature_map: strides must be [y, x, c]")
 
     @property
     def element_size(self) -> int:
-        return DTYPES[self["dtype"]]
+        return DTYPES[self.dtype]
 
     def byte_strides(self) -> tuple[int, int, int]:
         """[y, x, c] strides, Vela's defaults when none are given."""
-        if self["strides"]:
-            return tuple(self["strides"])  # type: ignore[return-value]
-        h, w, c = self["shape"]
+        if self.strides:
+            return self.strides  # type: ignore[return-value]
+        h, w, c = self.shape
         e = self.element_size
-        if self["layout"] == "nhwc":
+        if self.layout == "nhwc":
             return (w * c * e, c * e, e)
         return (w * (-(-c // 16) * 16) * e, 16 * e, 16 * w * e)
 
     def tile_box(self) -> tuple[int, int, int, tuple[int, int, int, int]]:
         """(h0, h1, w0, four base addresses) as Vela's `NpuTileBox`."""
-        h, w, _ = self["shape"]
-        if not self["tiles"]:
-            return h, 0, w, (self["address"], 0, 0, 0)
-        h0, h1, w0, a1, a2, a3 = self["tiles"]
-        return h0, h1, w0, (self["address"], a1, a2, a3)
+        h, w, _ = self.shape
+        if not self.tiles:
+            return h, 0, w, (self.address, 0, 0, 0)
+        h0, h1, w0, a1, a2, a3 = self.tiles
+        return h0, h1, w0, (self.address, a1, a2, a3)
 
 
-@irdl_attr_definition
+@irdl_struct_definition
 class KernelAttr(StructAttr):
     """A kernel (Vela's `NpuKernel`): size [height, width], stride [y, x],
     dilation [y, x].
@@ -117,28 +112,25 @@ class KernelAttr(StructAttr):
     """
 
     name = "npu.kernel"
-    size: ArrayAttr[IntAttr]
-    stride: ArrayAttr[IntAttr]
-    dilation: ArrayAttr[IntAttr]
-
-    FIELDS = (
-        Field("size", "ints", positional=True),
-        Field("stride", "ints", default=(1, 1)),
-        Field("dilation", "ints", default=(1, 1)),
-    )
+    size = IntsField(positional=True)
+    stride = IntsField(default=(1, 1))
+    dilation = IntsField(default=(1, 1))
 
     def verify(self) -> None:
-        for f in ("size", "stride", "dilation"):
-            v = self[f]
+        for f, v in (
+            ("size", self.size),
+            ("stride", self.stride),
+            ("dilation", self.dilation),
+        ):
             if len(v) != 2 or any(d < 1 for d in v):
                 raise VerifyException(f"#npu.kernel: {f} must be two positive ints")
 
     def dilated(self) -> tuple[int, int]:
-        (kh, kw), (dy, dx) = self["size"], self["dilation"]
+        (kh, kw), (dy, dx) = self.size, self.dilation
         return (kh - 1) * dy + 1, (kw - 1) * dx + 1
 
 
-@irdl_attr_definition
+@irdl_struct_definition
 class PaddingAttr(StructAttr):
     """Padding [top, left, bottom, right] (Vela's `NpuPadding`); padded
     positions read as the IFM zero point.
@@ -148,15 +140,14 @@ class PaddingAttr(StructAttr):
     """
 
     name = "npu.padding"
-    pad: ArrayAttr[IntAttr]
-    FIELDS = (Field("pad", "ints", positional=True),)
+    pad = IntsField(positional=True)
 
     def verify(self) -> None:
-        if len(self["pad"]) != 4 or any(p < 0 for p in self["pad"]):
+        if len(self.pad) != 4 or any(p < 0 for p in self.pad):
             raise VerifyException("#npu.padding: four non-negative ints expected")
 
 
-@irdl_attr_definition
+@irdl_struct_definition
 class ActivationAttr(StructAttr):
     """The activation (Vela's `NpuActivation`): `clamp` to real `min`/`max`
     (re-quantized with the OFM scale; none = the type's range), or `table`,
@@ -170,19 +161,13 @@ class ActivationAttr(StructAttr):
     """
 
     name = "npu.activation"
-    kind: StringAttr
-    min: Attribute
-    max: Attribute
-    slot: IntAttr
-    FIELDS = (
-        Field("kind", "word", positional=True, choices=("clamp", "table")),
-        Field("min", "float?", default=None),
-        Field("max", "float?", default=None),
-        Field("slot", "int", default=0),
-    )
+    kind = WordField(("clamp", "table"), positional=True)
+    min = FloatField()
+    max = FloatField()
+    slot = IntField(default=0)
 
 
-@irdl_attr_definition
+@irdl_struct_definition
 class AddressRangeAttr(StructAttr):
     """A byte range in a region (Vela's `NpuAddressRange`): region, address,
     length.
@@ -192,21 +177,16 @@ class AddressRangeAttr(StructAttr):
     """
 
     name = "npu.range"
-    region: IntAttr
-    address: IntAttr
-    length: IntAttr
-    FIELDS = (
-        Field("region", "int", positional=True),
-        Field("address", "int", positional=True),
-        Field("length", "int", positional=True),
-    )
+    region = IntField(positional=True)
+    address = IntField(positional=True)
+    length = IntField(positional=True)
 
     def verify(self) -> None:
-        if self["address"] < 0 or self["length"] < 0:
+        if self.address < 0 or self.length < 0:
             raise VerifyException("#npu.range: address and length must be >= 0")
 
 
-@irdl_attr_definition
+@irdl_struct_definition
 class WeightEncodingAttr(StructAttr):
     """How a weight stream was encoded (`WeightEncoding` of
     `tirconst.formats.ethos_u`): accelerator, the OHWI shape given to the
@@ -218,32 +198,22 @@ class WeightEncodingAttr(StructAttr):
     """
 
     name = "npu.weight_encoding"
-    accelerator: StringAttr
-    shape: ArrayAttr[IntAttr]
-    block_depth: IntAttr
-    traversal: StringAttr
-    dilation: ArrayAttr[IntAttr]
-    depthwise: IntAttr
-    zero_point: IntAttr
-    ifm_bitdepth: IntAttr
-    FIELDS = (
-        Field("accelerator", "str", positional=True),
-        Field("shape", "ints", positional=True),
-        Field("block_depth", "int", default=16),
-        Field("traversal", "word", default="depth_first", choices=TRAVERSALS),
-        Field("dilation", "ints", default=(1, 1)),
-        Field("depthwise", "bool", default=False),
-        Field("zero_point", "int", default=0),
-        Field("ifm_bitdepth", "int", default=8),
-    )
+    accelerator = StrField(positional=True)
+    shape = IntsField(positional=True)
+    block_depth = IntField(default=16)
+    traversal = WordField(TRAVERSALS, default="depth_first")
+    dilation = IntsField(default=(1, 1))
+    depthwise = BoolField(default=False)
+    zero_point = IntField(default=0)
+    ifm_bitdepth = IntField(default=8)
 
     def verify(self) -> None:
         super().verify()
-        if self["accelerator"] not in ACCELERATORS:
+        if self.accelerator not in ACCELERATORS:
             raise VerifyException(
-                f"#npu.weight_encoding: unknown accelerator {self['accelerator']!r}"
+                f"#npu.weight_encoding: unknown accelerator {self.accelerator!r}"
             )
-        if len(self["dilation"]) != 2:
+        if len(self.dilation) != 2:
             raise VerifyException("#npu.weight_encoding: dilation must be [y, x]")
         try:
             _ = self.encoding
@@ -252,17 +222,17 @@ class WeightEncodingAttr(StructAttr):
 
     @property
     def encoding(self) -> WeightEncoding:
-        dy, dx = self["dilation"]
+        dy, dx = self.dilation
         return WeightEncoding(
-            self["accelerator"],
-            self["block_depth"],
-            self["traversal"],
+            self.accelerator,
+            self.block_depth,
+            self.traversal,
             dx,
             dy,
-            self["depthwise"],
-            tuple(self["shape"]),  # type: ignore[arg-type]
-            self["zero_point"],
-            self["ifm_bitdepth"],
+            self.depthwise,
+            self.shape,  # type: ignore[arg-type]
+            self.zero_point,
+            self.ifm_bitdepth,
         )
 
     @classmethod
@@ -279,7 +249,7 @@ class WeightEncodingAttr(StructAttr):
         )
 
 
-@irdl_attr_definition
+@irdl_struct_definition
 class WeightStreamAttr(StructAttr):
     """Where an encoded weight stream lies in a constant region (address and
     length in bytes) and how it was encoded.
@@ -290,20 +260,9 @@ class WeightStreamAttr(StructAttr):
     """
 
     name = "npu.weight_stream"
-    address: IntAttr
-    length: IntAttr
-    encoding: Attribute
-    FIELDS = (
-        Field("address", "int", positional=True),
-        Field("length", "int", positional=True),
-        Field("encoding", "attr", positional=True),
-    )
-
-    def verify(self) -> None:
-        if not isinstance(self.encoding, WeightEncodingAttr):
-            raise VerifyException(
-                "#npu.weight_stream: the encoding must be #npu.weight_encoding"
-            )
+    address = IntField(positional=True)
+    length = IntField(positional=True)
+    encoding = AttrField(WeightEncodingAttr, positional=True)
 
 
 ATTRIBUTES = [

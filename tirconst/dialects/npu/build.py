@@ -65,8 +65,8 @@ class StreamBuilder:
         r = self.constant(stream)
         self.streams.append(
             WeightStreamAttr.make(
-                address=r["address"],
-                length=r["length"],
+                address=r.address,
+                length=r.length,
                 encoding=WeightEncodingAttr.of(encoding),
             )
         )

@@ -18,7 +18,7 @@ BRICK = 16
 def element_addresses(fm: FeatureMapAttr) -> np.ndarray:
     """Byte address of each element's first byte, an (H, W, C) int64 array
     (read-only, cached per attribute)."""
-    h, w, c = fm["shape"]
+    h, w, c = fm.shape
     h0, h1, w0, bases = fm.tile_box()
     sy, sx, sc = fm.byte_strides()
     e = fm.element_size
@@ -32,7 +32,7 @@ def element_addresses(fm: FeatureMapAttr) -> np.ndarray:
     yy = y - np.where(bottom, split, 0)
     xx = x - np.where(right, w0, 0)
     base = np.asarray(bases, dtype=np.int64)[tile]
-    if fm["layout"] == "nhwc":
+    if fm.layout == "nhwc":
         offset = yy * sy + xx * sx + ch * e
     else:
         offset = yy * sy + xx * (BRICK * e) + (ch // BRICK) * sc + (ch % BRICK) * e
@@ -52,9 +52,9 @@ def window_output(
 ) -> tuple[int, int]:
     """OFM (height, width) of a window op over an IFM of (height, width)."""
     (kh, kw), (sy, sx), (dy, dx) = (
-        kernel["size"],
-        kernel["stride"],
-        kernel["dilation"],
+        kernel.size,
+        kernel.stride,
+        kernel.dilation,
     )
     top, left, bottom, right = pad
     return (

@@ -61,26 +61,26 @@ def _region(op: IRDLOperation, index: int, what: str) -> RegionOp | None:
 
 def check_range(op: IRDLOperation, r: AddressRangeAttr, what: str) -> RegionOp | None:
     """Check that `r` lies inside its region; return the region."""
-    region = _region(op, r["region"], what)
-    if region is not None and r["address"] + r["length"] > region.size.value.data:
+    region = _region(op, r.region, what)
+    if region is not None and r.address + r.length > region.size.value.data:
         raise VerifyException(
-            f"{what} (bytes {r['address']}..{r['address'] + r['length']}) lies "
-            f"outside region {r['region']} of {region.size.value.data} bytes"
+            f"{what} (bytes {r.address}..{r.address + r.length}) lies "
+            f"outside region {r.region} of {region.size.value.data} bytes"
         )
     return region
 
 
 def check_feature_map(op: IRDLOperation, fm: FeatureMapAttr, what: str) -> None:
-    region = _region(op, fm["region"], what)
+    region = _region(op, fm.region, what)
     if region is None:
         return
     first, end = byte_span(fm)
     if first < 0 or end > region.size.value.data:
         raise VerifyException(
-            f"{what} (bytes {first}..{end}) lies outside region {fm['region']} of "
+            f"{what} (bytes {first}..{end}) lies outside region {fm.region} of "
             f"{region.size.value.data} bytes"
         )
-    if fm["layout"] == "nhcwb16" and fm["address"] % 16:
+    if fm.layout == "nhcwb16" and fm.address % 16:
         raise VerifyException(f"{what}: an NHCWB16 base must be 16-byte aligned")
 
 
@@ -104,7 +104,7 @@ class BlockOp(IRDLOperation):
     irdl_options = (ParsePropInAttrDict(),)
 
     def shape(self, fm: FeatureMapAttr) -> tuple[int, int, int]:
-        return tuple(fm["shape"])  # type: ignore[return-value]
+        return fm.shape  # type: ignore[return-value]
 
     def verify_common(self) -> None:
         if self.rounding_mode.data not in ROUNDING_MODES:
@@ -117,10 +117,10 @@ class BlockOp(IRDLOperation):
             raise VerifyException("block_config must be [height, width, depth] > 0")
         act = self.activation
         if act is not None:
-            lo, hi = act["min"], act["max"]
+            lo, hi = act.min, act.max
             if lo is not None and hi is not None and lo > hi:
                 raise VerifyException(f"activation min {lo} is greater than max {hi}")
-            if act["kind"] == "table" and not 0 <= act["slot"] < 8:
+            if act.kind == "table" and not 0 <= act.slot < 8:
                 raise VerifyException("a lookup-table slot is 0-7")
         for what in ("ifm", "ifm2", "ofm"):
             fm = getattr(self, what, None)
@@ -140,11 +140,11 @@ class WindowOp(BlockOp):
 
     @property
     def pad(self) -> tuple[int, int, int, int]:
-        return tuple(self.padding["pad"]) if self.padding else (0, 0, 0, 0)  # type: ignore
+        return self.padding.pad if self.padding else (0, 0, 0, 0)  # type: ignore
 
     def verify_window(self, conv_limits: bool) -> None:
         k = self.kernel
-        (sy, sx), (dy, dx) = k["stride"], k["dilation"]
+        (sy, sx), (dy, dx) = k.stride, k.dilation
         dkh, dkw = k.dilated()
         if sy > MAX_STRIDE or sx > MAX_STRIDE:
             raise VerifyException(
@@ -161,7 +161,7 @@ class WindowOp(BlockOp):
                     f"dilated kernel {dkh}x{dkw} exceeds the hardware limits "
                     f"(height {MAX_KERNEL_HEIGHT}, area {MAX_KERNEL_AREA})"
                 )
-        elif max(k["size"]) > MAX_POOL_KERNEL or (dy, dx) != (1, 1):
+        elif max(k.size) > MAX_POOL_KERNEL or (dy, dx) != (1, 1):
             raise VerifyException(
                 f"pooling kernels are at most {MAX_POOL_KERNEL} wide, undilated"
             )
@@ -193,12 +193,12 @@ class WeightedOp(WindowOp):
         region = check_range(self, r, "weight range")
         if region is None:
             return None
-        found = region.streams_at(r["address"], r["length"])
+        found = region.streams_at(r.address, r.length)
         if not found:
             raise VerifyException(
-                f"weight range #npu.range<{r['region']}, {r['address']}, "
-                f"{r['length']}> does not point at a weight stream of region "
-                f"{r['region']}"
+                f"weight range #npu.range<{r.region}, {r.address}, "
+                f"{r.length}> does not point at a weight stream of region "
+                f"{r.region}"
             )
         encodings = [s.encoding for s in found]
         assert all(isinstance(e, WeightEncodingAttr) for e in encodings)
@@ -221,7 +221,7 @@ class WeightedOp(WindowOp):
         return (
             e.shape[0] == oc
             and in_depth == ic
-            and tuple(e.shape[1:3]) == tuple(self.kernel["size"])
+            and tuple(e.shape[1:3]) == self.kernel.size
             and (e.block_depth == self.block_depth or whole)
             and (traversal is None or depthwise or traversal.data == e.traversal)
         )
@@ -235,20 +235,18 @@ class WeightedOp(WindowOp):
                 "streams are not supported)"
             )
         w, b = self.weights.data[0], self.biases.data[0]
-        if w["address"] % 16 or w["length"] % 16:
+        if w.address % 16 or w.length % 16:
             raise VerifyException("a weight range must be 16-byte aligned and sized")
-        if b["address"] % 16:
+        if b.address % 16:
+            raise VerifyException(f"scale/bias base {b.address} is not 16-byte aligned")
+        if b.length % 16:
             raise VerifyException(
-                f"scale/bias base {b['address']} is not 16-byte aligned"
-            )
-        if b["length"] % 16:
-            raise VerifyException(
-                f"scale/bias length {b['length']} is not a multiple of 16"
+                f"scale/bias length {b.length} is not a multiple of 16"
             )
         _, _, oc = self.shape(self.ofm)
-        if b["length"] < oc * RECORD_BYTES:
+        if b.length < oc * RECORD_BYTES:
             raise VerifyException(
-                f"bias range of {b['length']} bytes holds fewer than {oc} records"
+                f"bias range of {b.length} bytes holds fewer than {oc} records"
             )
         check_range(self, b, "bias range")
         enc = self.weight_encoding()
@@ -268,16 +266,16 @@ class WeightedOp(WindowOp):
             raise VerifyException(
                 f"OFM depth {oc} does not match the weights' output depth {e.shape[0]}"
             )
-        if tuple(e.shape[1:3]) != tuple(self.kernel["size"]):
+        if tuple(e.shape[1:3]) != self.kernel.size:
             raise VerifyException(
-                f"kernel {list(self.kernel['size'])} does not match the weights' "
+                f"kernel {list(self.kernel.size)} does not match the weights' "
                 f"{list(e.shape[1:3])}"
             )
-        if (e.dilation_y, e.dilation_x) != tuple(self.kernel["dilation"]):
+        if (e.dilation_y, e.dilation_x) != self.kernel.dilation:
             raise VerifyException(
                 "the weights were encoded for dilation "
                 f"[{e.dilation_y}, {e.dilation_x}], the kernel has "
-                f"{list(self.kernel['dilation'])}"
+                f"{list(self.kernel.dilation)}"
             )
         # One OFM block covering every output channel reads the weights in
         # one piece whatever its depth, so any two such depths give one stream.
@@ -325,10 +323,10 @@ class Conv2DOp(WeightedOp):
 
     def verify_(self) -> None:
         enc = self.verify_weighted(depthwise=False)
-        if enc is not None and enc["traversal"] != self.block_traversal.data:
+        if enc is not None and enc.traversal != self.block_traversal.data:
             raise VerifyException(
                 f"block traversal {self.block_traversal.data} but the weights were "
-                f"encoded {enc['traversal']}"
+                f"encoded {enc.traversal}"
             )
 
 
@@ -463,8 +461,8 @@ class PoolingOp(WindowOp):
             return scale, shift
         if self.pool_type.data == "max" or any(self.pad):
             return None
-        kh, kw = self.kernel["size"]
-        return pooling_scale(kh * kw, self.ifm["scale"], self.ofm["scale"])
+        kh, kw = self.kernel.size
+        return pooling_scale(kh * kw, self.ifm.scale, self.ofm.scale)
 
 
 ELEMENTWISE_TYPES = ("add", "sub", "mul", "min", "max", "abs", "shl", "shr", "clz")
@@ -555,7 +553,7 @@ class ElementwiseOp(BlockOp):
         if kind in ("add", "sub", "mul") and self.ofm_scale is None:
             for what in ("ifm", "ifm2", "ofm"):
                 fm = getattr(self, what)
-                if fm is not None and fm["scale"] is None:
+                if fm is not None and fm.scale is None:
                     raise VerifyException(f"{kind} needs the {what.upper()} scale")
 
 
@@ -580,14 +578,14 @@ class DmaOp(IRDLOperation):
 
     def verify_(self) -> None:
         s, d = self.src, self.dest
-        if s["length"] != d["length"]:
+        if s.length != d.length:
             raise VerifyException(
-                f"DMA source of {s['length']} bytes but destination of {d['length']}"
+                f"DMA source of {s.length} bytes but destination of {d.length}"
             )
         for what, r in (("source", s), ("destination", d)):
-            if r["address"] % 16 or r["length"] % 16:
+            if r.address % 16 or r.length % 16:
                 raise VerifyException(
-                    f"DMA {what} address {r['address']} and length {r['length']} "
+                    f"DMA {what} address {r.address} and length {r.length} "
                     "must be multiples of 16"
                 )
             check_range(self, r, f"DMA {what}")

@@ -233,7 +233,7 @@ class RegionOp(IRDLOperation):
         return [
             s
             for s in (self.streams.data if self.streams else ())
-            if s["address"] == address and s["length"] == length
+            if s.address == address and s.length == length
         ]
 
     def verify_(self) -> None:
@@ -263,9 +263,9 @@ class RegionOp(IRDLOperation):
                 raise VerifyException(
                     "weight streams lie in a constant or scratch region"
                 )
-            if s["address"] + s["length"] > self.size.value.data:
+            if s.address + s.length > self.size.value.data:
                 raise VerifyException(
-                    f"weight stream at {s['address']} of {s['length']} bytes ends "
+                    f"weight stream at {s.address} of {s.length} bytes ends "
                     f"outside region {idx} of {self.size.value.data} bytes"
                 )
 

@@ -71,38 +71,34 @@ def accelerator(stream: CommandStreamOp) -> api.NpuAccelerator:
 
 def feature_map(fm: FeatureMapAttr) -> api.NpuFeatureMap:
     out = api.NpuFeatureMap()
-    out.data_type = _DATA_TYPES[fm["dtype"]]
-    out.region = fm["region"]
-    h, w, c = fm["shape"]
+    out.data_type = _DATA_TYPES[fm.dtype]
+    out.region = fm.region
+    h, w, c = fm.shape
     out.shape = api.NpuShape3D(height=h, width=w, depth=c)
     h0, h1, w0, addresses = fm.tile_box()
     out.tiles = api.NpuTileBox(
         height_0=h0, height_1=h1, width_0=w0, addresses=list(addresses)
     )
-    out.quantization = api.NpuQuantization(
-        scale_f32=fm["scale"], zero_point=fm["zero_point"]
-    )
-    out.layout = api.NpuLayout.NHWC if fm["layout"] == "nhwc" else api.NpuLayout.NHCWB16
+    out.quantization = api.NpuQuantization(scale_f32=fm.scale, zero_point=fm.zero_point)
+    out.layout = api.NpuLayout.NHWC if fm.layout == "nhwc" else api.NpuLayout.NHCWB16
     sy, sx, sc = fm.byte_strides()
     out.strides = api.NpuShape3D(height=sy, width=sx, depth=sc)
     return out
 
 
 def address_range(r: AddressRangeAttr) -> api.NpuAddressRange:
-    return api.NpuAddressRange(
-        region=r["region"], address=r["address"], length=r["length"]
-    )
+    return api.NpuAddressRange(region=r.region, address=r.address, length=r.length)
 
 
 def activation(act: ActivationAttr | None) -> api.NpuActivation | None:
     if act is None:
         return None
-    if act["kind"] == "table":
+    if act.kind == "table":
         out = api.NpuActivation(api.NpuActivationOp.TABLE_LOOKUP)
-        out.lookup_table_index = act["slot"]
+        out.lookup_table_index = act.slot
     else:
         out = api.NpuActivation(api.NpuActivationOp.NONE_OR_RELU)
-    out.min, out.max = act["min"], act["max"]
+    out.min, out.max = act.min, act.max
     return out
 
 
@@ -116,9 +112,9 @@ def _block(op: BlockOp, out: api.NpuBlockOperation) -> api.NpuBlockOperation:
     kernel = getattr(op, "kernel", None)
     if kernel is not None:
         (kh, kw), (sy, sx), (dy, dx) = (
-            kernel["size"],
-            kernel["stride"],
-            kernel["dilation"],
+            kernel.size,
+            kernel.stride,
+            kernel.dilation,
         )
         out.kernel = api.NpuKernel(kw, kh, sx, sy, dx, dy)
         top, left, bottom, right = op.pad  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ import math
 from typing import Any, ClassVar
 
 import numpy as np
+from xdsl.ir import SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     operand_def,
@@ -17,6 +18,7 @@ from xdsl.irdl import (
 )
 from xdsl.utils.exceptions import VerifyException
 
+from tirconst.dialects.tir.buffers import AllocateConstOp, ConstantResolveError
 from tirconst.dialects.tir.encoded import EncodedWeightsAttr
 from tirconst.dialects.tir.operators import (
     CLAMP,
@@ -38,6 +40,7 @@ from tirconst.dialects.tir.quantization import conv_multipliers
 from tirconst.dialects.tir.traits import Windowed
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.block_config import Geometry as NpuGeometry
+from tirconst.formats.ethos_u.weights import WeightFormatError
 
 # ------------------------------------------------------------------ convolutions
 
@@ -48,6 +51,9 @@ class WeightedOp(OperatorOp):
     With `encoded_weights = #tir.encoded_weights<...>` (`tir-encode-weights`)
     the filter is the 1-D ui8 buffer of the Ethos-U encoded bytes and there is
     no bias: weights and bias come from the bytes; the other properties stay.
+    When the filter is a `tir.allocate_const`, the verifier checks each
+    channel's `multiplier` and `shift` against the bias/scale record in the
+    bytes (what the NPU and the interpreter use).
     """
 
     input = operand_def(BufferType)
@@ -105,6 +111,34 @@ class WeightedOp(OperatorOp):
                 raise VerifyException(
                     f"block depth {e.block_depth} exceeds the block config's "
                     f"{enc.block[2]}"
+                )
+        raw = _constant_bytes(self.filter)
+        if raw is not None:
+            self.verify_records(enc, raw)
+
+    def verify_records(self, enc: EncodedWeightsAttr, raw: np.ndarray) -> None:
+        """The op's per-channel multiplier and shift are those of the bias/scale
+        records in the encoded bytes (what the NPU and the interpreter use)."""
+        try:
+            records = enc.records(raw)
+        except WeightFormatError as e:
+            raise VerifyException(f"encoded bias records: {e}") from None
+        for name, held in (
+            ("multiplier", records.scale),
+            ("shift", records.tflite_shift),
+        ):
+            if name not in self.properties:
+                continue
+            ours = np.asarray(self.p(name), np.int64)
+            if ours.size not in (1, held.size):
+                return  # verify_per_channel says so
+            bad = np.flatnonzero(np.broadcast_to(ours, held.shape) != held)
+            if bad.size:
+                o = int(bad[0])
+                raise VerifyException(
+                    f"{name} of output channel {o} is "
+                    f"{int(ours[o if ours.size > 1 else 0])}, the encoded bias "
+                    f"record holds {int(held[o])}"
                 )
 
     # -- the interface passes ask (weight encoding, decoding, staging) ------
@@ -171,6 +205,21 @@ class WeightedOp(OperatorOp):
             if rank is not None:
                 self.expect_rank(role, v, rank)
             self.expect_dtype(role, v, "int8")
+
+
+def _constant_bytes(value: SSAValue) -> np.ndarray | None:
+    """The bytes of a 1-D ui8 `tir.allocate_const` `value` is (inline or a
+    module constant); None for any other value (bytes copied at run time)."""
+    owner = value.owner
+    if not isinstance(owner, AllocateConstOp):
+        return None
+    try:
+        data = owner.data
+    except ConstantResolveError:
+        return None  # the allocate_const's own verifier reports it
+    if data.dtype != np.uint8 or data.ndim != 1:
+        return None
+    return data
 
 
 class _ConvOp(WeightedOp):

@@ -12,12 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from xdsl.dialects.builtin import ArrayAttr, IntAttr
 from xdsl.ir import Attribute, ParametrizedAttribute
 from xdsl.irdl import irdl_attr_definition
 from xdsl.parser import AttrParser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
+
+from tirconst.formats.ethos_u.bias import BiasRecords, decode_bias
+from tirconst.formats.ethos_u.weights import ACCELERATORS, WeightFormatError
 
 RECORD_BYTES = 10
 """One bias/scale record per output channel (`npu_encode_bias`)."""
@@ -127,6 +131,30 @@ class EncodedWeightsAttr(ParametrizedAttribute):
     def nbytes(self) -> int:
         """The bytes the sections span (the constant may be no shorter)."""
         return max(c.end for c in self.cores)
+
+    def records(self, raw: bytes | np.ndarray) -> BiasRecords:
+        """Every output channel's bias/scale record, in channel order, from
+        the encoded bytes `raw` (core k holds channels k, k + cores, ...).
+        Raises WeightFormatError if the bytes do not hold them."""
+        step = ACCELERATORS[self.weight_encodings()[0].accelerator].cores
+        co = self.channels
+        bias, scale, shift = (np.zeros(co, np.int64) for _ in range(3))
+        for k, c in enumerate(self.cores):
+            channels = slice(k, None, step)
+            if bias[channels].size != c.channels:
+                raise WeightFormatError(
+                    f"core {k} holds {c.channels} channels, expected "
+                    f"{bias[channels].size}"
+                )
+            rec = decode_bias(
+                raw[c.bias_offset : c.bias_offset + c.bias_length], c.channels
+            )
+            bias[channels], scale[channels], shift[channels] = (
+                rec.bias,
+                rec.scale,
+                rec.shift,
+            )
+        return BiasRecords(bias, scale, shift)
 
     def weight_encodings(self) -> list:
         """The `WeightEncoding` of each core's stream."""

@@ -29,6 +29,11 @@ class BiasRecords:
     scale: np.ndarray
     shift: np.ndarray
 
+    @property
+    def tflite_shift(self) -> np.ndarray:
+        """TFLite's shift of each record (31 - the record's shift)."""
+        return 31 - self.shift
+
 
 def encode_bias(
     bias: Sequence[int] | np.ndarray,

@@ -78,30 +78,30 @@ def _round_away(x: np.float32) -> int:
 def quantise(value: float, fm: FeatureMapAttr) -> int:
     """A real value in the feature map's quantized domain, as Vela computes
     activation bounds: zp + round_away(float32(value) / float32(scale))."""
-    scale = 1.0 if fm["scale"] is None else fm["scale"]
+    scale = 1.0 if fm.scale is None else fm.scale
     q = np.float32(value) / np.float32(scale)
-    return fm["zero_point"] + _round_away(q)
+    return fm.zero_point + _round_away(q)
 
 
 def activation_range(
     act: ActivationAttr | None, ofm: FeatureMapAttr
 ) -> tuple[int, int]:
     """[min, max] of the OFM after the activation (as Vela sets the registers)."""
-    lo, hi = _RANGES[ofm["dtype"]]
+    lo, hi = _RANGES[ofm.dtype]
     qmin, qmax = lo, hi
-    if act is not None and act["min"] is not None:
-        qmin = quantise(act["min"], ofm)
-    if act is not None and act["max"] is not None:
-        qmax = quantise(act["max"], ofm)
+    if act is not None and act.min is not None:
+        qmin = quantise(act.min, ofm)
+    if act is not None and act.max is not None:
+        qmax = quantise(act.max, ofm)
     qmin = max(qmin, -32768, lo)
     qmax = min(qmax, 32767, hi)
-    if ofm["dtype"] == "int32":
+    if ofm.dtype == "int32":
         qmin, qmax = (
-            lo if act is None or act["min"] is None else qmin,
-            hi if act is None or act["max"] is None else qmax,
+            lo if act is None or act.min is None else qmin,
+            hi if act is None or act.max is None else qmax,
         )
     return qmin, qmax
 
 
 def dtype_range(fm: FeatureMapAttr) -> tuple[int, int]:
-    return _RANGES[fm["dtype"]]
+    return _RANGES[fm.dtype]

@@ -24,7 +24,7 @@ class MemoryFault(Exception):
 
 
 def numpy_dtype(fm: FeatureMapAttr) -> np.dtype:
-    return _DTYPES[fm["dtype"]]
+    return _DTYPES[fm.dtype]
 
 
 class Memory:
@@ -46,14 +46,14 @@ class Memory:
         return self.regions[index]
 
     def _indices(self, fm: FeatureMapAttr, what: str) -> tuple[np.ndarray, np.ndarray]:
-        buf = self.region(fm["region"], what)
+        buf = self.region(fm.region, what)
         addr = element_addresses(fm)
         size = fm.element_size
         lo, hi = int(addr.min()), int(addr.max()) + size
         if lo < 0 or hi > buf.size:
             raise MemoryFault(
                 f"{what} reads or writes bytes {lo}..{hi}, outside region "
-                f"{fm['region']} of {buf.size} bytes"
+                f"{fm.region} of {buf.size} bytes"
             )
         if size == 1:
             return buf, addr
@@ -75,11 +75,11 @@ class Memory:
         buf[idx.reshape(-1)] = raw.reshape(-1)
 
     def read_range(self, r: AddressRangeAttr, what: str) -> np.ndarray:
-        buf = self.region(r["region"], what)
-        a, n = r["address"], r["length"]
+        buf = self.region(r.region, what)
+        a, n = r.address, r.length
         if a < 0 or a + n > buf.size:
             raise MemoryFault(
-                f"{what} (bytes {a}..{a + n}) lies outside region {r['region']} of "
+                f"{what} (bytes {a}..{a + n}) lies outside region {r.region} of "
                 f"{buf.size} bytes"
             )
         return buf[a : a + n]

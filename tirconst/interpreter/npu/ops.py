@@ -75,9 +75,9 @@ def _padded(x: np.ndarray, pad: tuple[int, int, int, int], fill: int) -> np.ndar
 def _taps(op: WindowOp, xp: np.ndarray, oh: int, ow: int):
     """(ky, kx, view) for each kernel tap: the IFM values it meets, (OH, OW, C)."""
     (kh, kw), (sy, sx), (dy, dx) = (
-        op.kernel["size"],
-        op.kernel["stride"],
-        op.kernel["dilation"],
+        op.kernel.size,
+        op.kernel.stride,
+        op.kernel.dilation,
     )
     for ky in range(kh):
         for kx in range(kw):
@@ -96,7 +96,7 @@ def _finish(op: BlockOp, mem: Memory, acc: np.ndarray, scale, shift) -> None:
         out = scale_accumulator(acc, scale, shift, op.rounding_mode.data)
     except ArithmeticError_ as e:
         raise OpError(str(e)) from None
-    out = out + ofm["zero_point"]
+    out = out + ofm.zero_point
     store(op, mem, out)
 
 
@@ -105,28 +105,28 @@ def store(op: BlockOp, mem: Memory, out: np.ndarray) -> None:
     ofm = op.ofm
     act = op.activation
     lo, hi = dtype_range(ofm)
-    if act is not None and act["kind"] == "table" and ofm["dtype"] == "int32":
+    if act is not None and act.kind == "table" and ofm.dtype == "int32":
         # A 32-bit table (Vela's softmax exp): 256 int32 entries over four
         # slots, indexed by the clamped 8-bit value; no clamp after it.
         qmin, qmax = activation_range(act, ofm)
         table32 = mem.read_bytes(
             LUT_REGION,
-            LUT_ADDRESS[_accelerator(op)] + act["slot"] * LUT_SLOT_BYTES,
+            LUT_ADDRESS[_accelerator(op)] + act.slot * LUT_SLOT_BYTES,
             4 * LUT_SLOT_BYTES,
-            f"32-bit lookup table at slot {act['slot']}",
+            f"32-bit lookup table at slot {act.slot}",
         ).view("<i4")
         index = np.clip(np.clip(out, max(qmin, -128), min(qmax, 127)), -128, 127)
         mem.write(ofm, table32[index + 128].astype(np.int64), "the OFM")
         return
-    if act is not None and act["kind"] == "table":
+    if act is not None and act.kind == "table":
         table = mem.read_bytes(
             LUT_REGION,
-            LUT_ADDRESS[_accelerator(op)] + act["slot"] * LUT_SLOT_BYTES,
+            LUT_ADDRESS[_accelerator(op)] + act.slot * LUT_SLOT_BYTES,
             LUT_SLOT_BYTES,
-            f"lookup-table slot {act['slot']}",
+            f"lookup-table slot {act.slot}",
         ).view(np.int8)
         out = table[np.clip(out, -128, 127) + 128].astype(np.int64)
-    if ofm["dtype"] == "int32":
+    if ofm.dtype == "int32":
         # A 32-bit OFM saturates to int32; the clamp registers (16 bits) are
         # not applied: Vela's legacy core leaves the int8 clamp -128..127 on
         # every int32 step of its softmax, whose values span 32 bits.
@@ -153,7 +153,7 @@ def _bias(op: WeightedOp, mem: Memory, channels: int):
 
 def _ifm(op: BlockOp, mem: Memory) -> np.ndarray:
     x = mem.read(op.ifm, "the IFM").astype(np.int64)
-    return x - op.ifm["zero_point"]
+    return x - op.ifm.zero_point
 
 
 def run_conv2d(op: Conv2DOp, mem: Memory) -> None:
@@ -188,7 +188,7 @@ def run_pooling(op: PoolingOp, mem: Memory) -> None:
     (IFM − zero point), scaled by the OFM_SCALE register where the op has
     one, plus the OFM zero point. No float scale is used."""
     oh, ow, c = op.shape(op.ofm)
-    x = mem.read(op.ifm, "the IFM").astype(np.int64) - op.ifm["zero_point"]
+    x = mem.read(op.ifm, "the IFM").astype(np.int64) - op.ifm.zero_point
     if op.pool_type.data == "max":
         xp = _padded(x, op.pad, np.iinfo(np.int64).min)
         acc = None
@@ -205,7 +205,7 @@ def run_pooling(op: PoolingOp, mem: Memory) -> None:
     register = op.scale_register()
     if register is not None:
         acc = _scaled(op, acc, *register)
-    store(op, mem, acc + op.ofm["zero_point"])
+    store(op, mem, acc + op.ofm.zero_point)
 
 
 def _double_round(v: np.ndarray, scale: int, shift: int) -> np.ndarray:
@@ -229,9 +229,7 @@ def _scaled(op: BlockOp, v: np.ndarray, scale: int, shift: int) -> np.ndarray:
     if (scale, shift) == (1, 0):
         return v
     if op.rounding_mode.data == "tfl" and (
-        np.abs(v).max(initial=0) >= 2**31
-        or scale >= 2**31
-        or op.ifm["dtype"] == "int32"
+        np.abs(v).max(initial=0) >= 2**31 or scale >= 2**31 or op.ifm.dtype == "int32"
     ):
         return _double_round(v, scale, shift)
     try:
@@ -243,8 +241,8 @@ def _scaled(op: BlockOp, v: np.ndarray, scale: int, shift: int) -> np.ndarray:
 def _elementwise_registers(op: ElementwiseOp, a: np.ndarray, b: np.ndarray):
     """add / sub / mul from the scale registers (docs of npu.elementwise)."""
     assert op.ofm_scale is not None and op.ifm2 is not None
-    x = a.astype(np.int64) - op.ifm["zero_point"]
-    y = b.astype(np.int64) - op.ifm2["zero_point"]
+    x = a.astype(np.int64) - op.ifm.zero_point
+    y = b.astype(np.int64) - op.ifm2.zero_point
     x, y = np.broadcast_arrays(x, y)
     if op.reversed_operands is not None:
         x, y = y, x
@@ -252,18 +250,18 @@ def _elementwise_registers(op: ElementwiseOp, a: np.ndarray, b: np.ndarray):
     scale, shift = (int(v) for v in op.ofm_scale.get_values())
     if kind == "mul":
         acc = x * y  # int32 operands: the product fits in int64
-        if op.ifm["dtype"] == "int32":
+        if op.ifm.dtype == "int32":
             # A 32-bit MUL applies the shift of OFM_SCALE only, not its
             # multiplier (Vela: "32 bit Mul op do not scale the value";
             # softmax's Q31 products are (2^30, 31): SRDHM of the operands).
-            return _double_round(acc, 1, shift) + op.ofm["zero_point"]
+            return _double_round(acc, 1, shift) + op.ofm.zero_point
     else:
         assert op.operand_scales is not None
         opa, opa_shift, opb, to_scale = (int(v) for v in op.operand_scales.get_values())
         if opb == 0 and to_scale in (1, 2):
             # Vela's advanced scaling: the other operand is held at half of
             # the 2^20 (8-bit) or 2^15 (16-bit) fixed point.
-            half = 19 if op.ifm["dtype"] in ("int8", "uint8") else 14
+            half = 19 if op.ifm.dtype in ("int8", "uint8") else 14
             if to_scale == 1:
                 x, y = _scaled(op, x, opa, opa_shift), y << half
             else:
@@ -271,7 +269,7 @@ def _elementwise_registers(op: ElementwiseOp, a: np.ndarray, b: np.ndarray):
         else:
             x, y = x * opa, y * opb
         acc = x + y if kind == "add" else x - y
-    return _scaled(op, acc, scale, shift) + op.ofm["zero_point"]
+    return _scaled(op, acc, scale, shift) + op.ofm.zero_point
 
 
 def _tfl_binary(op: ElementwiseOp, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -279,12 +277,12 @@ def _tfl_binary(op: ElementwiseOp, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     scales (the NPU's registers equal them: docs/ethos-u.md)."""
     ifm, ifm2, ofm = op.ifm, op.ifm2, op.ofm
     assert ifm2 is not None
-    sa, sb, so = (np.float32(fm["scale"]) for fm in (ifm, ifm2, ofm))
+    sa, sb, so = (np.float32(fm.scale) for fm in (ifm, ifm2, ofm))
     lo, hi = activation_range(op.activation, ofm)
     common = {
-        "lhs_zp": ifm["zero_point"],
-        "rhs_zp": ifm2["zero_point"],
-        "output_zp": ofm["zero_point"],
+        "lhs_zp": ifm.zero_point,
+        "rhs_zp": ifm2.zero_point,
+        "output_zp": ofm.zero_point,
         "act_min": lo,
         "act_max": hi,
     }
@@ -348,7 +346,7 @@ def run_elementwise(op: ElementwiseOp, mem: Memory) -> None:
     else:
         b = mem.read(ifm2, "IFM2")
     if kind in ("shl", "shr"):
-        store(op, mem, _scale_out(op, _shift_op(op, a, b)) + op.ofm["zero_point"])
+        store(op, mem, _scale_out(op, _shift_op(op, a, b)) + op.ofm.zero_point)
         return
     if kind in ("add", "sub", "mul") and op.ofm_scale is not None:
         store(op, mem, _elementwise_registers(op, a, b))

@@ -107,3 +107,39 @@ builtin.module {
 builtin.module {
   tir.constant @w = dense<[0, 0]> : tensor<2xui8> {encoded_weights = #tir.encoded_weights<block_config = [2, 2, 8], core(bias = [0, 40], weights = [48, 176], #npu.weight_encoding<"ethos-u55-128", [4, 1, 1, 32], block_depth = 8>)>}
 }
+
+// -----
+
+// The bytes are a constant: the op's multiplier and shift are checked against
+// the bias/scale records in them (what the NPU and the interpreter use).
+// CHECK: tir.constant @fc_enc
+// CHECK: tir.fully_connected {{.*}}multiplier = array<i32: 1300000000>, shift = array<i32: -8>
+builtin.module {
+  tir.constant @fc_enc = dense<"0xebffffffff006d7c4d276300000000006d7c4d27c7ffffffff006d7c4d271900000000006d7c4d270000000000000000c80354f1ab803e813b988b15f2f4d9ea32591cce5eabcca4b1e84b99481dce6562b000f07ea2c6c3529626f284001059edf02324100ac08f01b89f0d892d69fe7f4e96c5daa40480ff37b35e75cced0f001a0030908f8128f42229f8323e60feff4d721525ffe8f87f7d3a87e12ff80f009030001059384763f14e6539f9299a23ff6f6ada201b16fe7f60ce1460fc3f00bc010700f23e64548eaf840a0000a07bd02f161b8c33004001800784ffffff"> : tensor<224xui8>
+  tir.func @records(%x : !tir.buffer<2x32xi8>, %y : !tir.buffer<2x4xi8>) {
+    %w = tir.allocate_const @fc_enc : !tir.buffer<224xui8>
+    tir.fully_connected ins(%x, %w : !tir.buffer<2x32xi8>, !tir.buffer<224xui8>) outs(%y : !tir.buffer<2x4xi8>) {input_zp = 1 : i64, filter_zp = 3 : i64, output_zp = -3 : i64, multiplier = array<i32: 1300000000>, shift = array<i32: -8>, act_min = -128 : i64, act_max = 127 : i64, encoded_weights = #tir.encoded_weights<block_config = [2, 2, 8], core(bias = [0, 40], weights = [48, 176], #npu.weight_encoding<"ethos-u55-128", [4, 1, 1, 32], block_depth = 8, zero_point = 3>)>}
+  }
+}
+
+// -----
+
+// CHECK: error: 'tir.fully_connected' op{{.*}}multiplier of output channel 0 is 1300000001, the encoded bias record holds 1300000000
+builtin.module {
+  tir.constant @fc_enc = dense<"0xebffffffff006d7c4d276300000000006d7c4d27c7ffffffff006d7c4d271900000000006d7c4d270000000000000000c80354f1ab803e813b988b15f2f4d9ea32591cce5eabcca4b1e84b99481dce6562b000f07ea2c6c3529626f284001059edf02324100ac08f01b89f0d892d69fe7f4e96c5daa40480ff37b35e75cced0f001a0030908f8128f42229f8323e60feff4d721525ffe8f87f7d3a87e12ff80f009030001059384763f14e6539f9299a23ff6f6ada201b16fe7f60ce1460fc3f00bc010700f23e64548eaf840a0000a07bd02f161b8c33004001800784ffffff"> : tensor<224xui8>
+  tir.func @multiplier(%x : !tir.buffer<2x32xi8>, %y : !tir.buffer<2x4xi8>) {
+    %w = tir.allocate_const @fc_enc : !tir.buffer<224xui8>
+    tir.fully_connected ins(%x, %w : !tir.buffer<2x32xi8>, !tir.buffer<224xui8>) outs(%y : !tir.buffer<2x4xi8>) {input_zp = 1 : i64, filter_zp = 3 : i64, output_zp = -3 : i64, multiplier = array<i32: 1300000001>, shift = array<i32: -8>, act_min = -128 : i64, act_max = 127 : i64, encoded_weights = #tir.encoded_weights<block_config = [2, 2, 8], core(bias = [0, 40], weights = [48, 176], #npu.weight_encoding<"ethos-u55-128", [4, 1, 1, 32], block_depth = 8, zero_point = 3>)>}
+  }
+}
+
+// -----
+
+// CHECK: error: 'tir.fully_connected' op{{.*}}shift of output channel 0 is -7, the encoded bias record holds -8
+builtin.module {
+  tir.constant @fc_enc = dense<"0xebffffffff006d7c4d276300000000006d7c4d27c7ffffffff006d7c4d271900000000006d7c4d270000000000000000c80354f1ab803e813b988b15f2f4d9ea32591cce5eabcca4b1e84b99481dce6562b000f07ea2c6c3529626f284001059edf02324100ac08f01b89f0d892d69fe7f4e96c5daa40480ff37b35e75cced0f001a0030908f8128f42229f8323e60feff4d721525ffe8f87f7d3a87e12ff80f009030001059384763f14e6539f9299a23ff6f6ada201b16fe7f60ce1460fc3f00bc010700f23e64548eaf840a0000a07bd02f161b8c33004001800784ffffff"> : tensor<224xui8>
+  tir.func @shift(%x : !tir.buffer<2x32xi8>, %y : !tir.buffer<2x4xi8>) {
+    %w = tir.allocate_const @fc_enc : !tir.buffer<224xui8>
+    tir.fully_connected ins(%x, %w : !tir.buffer<2x32xi8>, !tir.buffer<224xui8>) outs(%y : !tir.buffer<2x4xi8>) {input_zp = 1 : i64, filter_zp = 3 : i64, output_zp = -3 : i64, multiplier = array<i32: 1300000000>, shift = array<i32: -7>, act_min = -128 : i64, act_max = 127 : i64, encoded_weights = #tir.encoded_weights<block_config = [2, 2, 8], core(bias = [0, 40], weights = [48, 176], #npu.weight_encoding<"ethos-u55-128", [4, 1, 1, 32], block_depth = 8, zero_point = 3>)>}
+  }
+}
