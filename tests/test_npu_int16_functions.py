@@ -101,3 +101,40 @@ def test_vela_lstm_stream_runs(tmp_path: Path, model: Path) -> None:
     }
     out = run_stream(module, inputs)
     assert all(t.tensor_name.data in out for t in tensors if t.kind.data == "output")
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("opcode", ["ADD", "SUB", "MUL"])
+def test_vela_int16_elementwise_equals_litert(
+    tmp_path: Path, opcode: str, seed: int
+) -> None:
+    """int16 ADD/SUB/MUL as Vela emits them (the LSTM's cell update is
+    int16 MULs and an ADD): OFM_SCALE and operand scales with TFL rounding,
+    saturation to int16, equal to LiteRT on random scales and operands."""
+    rng = np.random.default_rng(seed)
+    s = [float(np.float32(rng.uniform(1e-5, 1e-3))) for _ in range(3)]
+    shape = (1, 4, 4, 8)
+    cls = {"ADD": "AddOptions", "SUB": "SubOptions", "MUL": "MulOptions"}[opcode]
+    act = int(rng.integers(0, 2)) if opcode != "SUB" else 0
+    model = build_tflite(
+        [T(shape, np.int16, s[0], 0), T(shape, np.int16, s[1], 0)]
+        + [T(shape, np.int16, s[2], 0)],
+        [Op(opcode, [0, 1], [2], (cls, {"FusedActivationFunction": act}))],
+        [0, 1],
+        [2],
+    )
+    path = tmp_path / "m.tflite"
+    path.write_bytes(model)
+    compiled = compile_model(path, "legacy", "tflite", tmp_path / "out")
+    assert compiled.path is not None, compiled.error
+    module = npu_module_of(compiled.path)
+    x = rng.integers(-32768, 32768, shape).astype(np.int16)
+    y = rng.integers(-32768, 32768, shape).astype(np.int16)
+    it = _interpreter(model)
+    it.allocate_tensors()
+    for d, v in zip(it.get_input_details(), (x, y), strict=True):
+        it.set_tensor(d["index"], v)
+    it.invoke()
+    want = it.get_tensor(it.get_output_details()[0]["index"])
+    got = run_stream(module, {"t0": x, "t1": y})["t2"].reshape(shape)
+    np.testing.assert_array_equal(got, want)
