@@ -99,7 +99,8 @@ def roundtrip(module):  # type: ignore[no-untyped-def]
     payload = driver_payload(stream_op)
     stream = read_payload(payload)
     regions = stream_op.regions_by_index()
-    stream.flash = bytes(regions[0].bytes) if 0 in regions else b""
+    flash = regions[0].bytes if 0 in regions else None
+    stream.flash = bytes(flash) if flash is not None else b""
     stream.region_sizes = {i: r.size.value.data for i, r in regions.items() if i < 8}
     stream.inputs = _placements(module, "input")
     stream.outputs = _placements(module, "output")

@@ -14,7 +14,7 @@ of the first op that reads (or the last that writes) their bytes.
 Ops keep the integer scales the registers hold: pooling and elementwise ops
 carry `ofm_scale` (and `operand_scales`) instead of float scales, and clamps
 are the registers' values (feature maps have no scale). What the stream
-cannot express in the dialect (hardware sigmoid/tanh, upscaling, LRELU, CLZ,
+cannot express in the dialect (upscaling, LRELU, CLZ,
 shifts, two-core weight streams) is a `ConversionError` naming the op.
 """
 
@@ -133,6 +133,12 @@ def _what(d: DecodedOp) -> str:
     return f"op {d.index} ({d.command.name} at stream word {d.offset})"
 
 
+_FUNCTIONS = {
+    api.NpuActivationOp.SIGMOID: "sigmoid",
+    api.NpuActivationOp.TANH: "tanh",
+}
+
+
 def _activation(d: DecodedOp) -> ActivationAttr | None:
     act = d.op.activation
     if act is None:
@@ -140,6 +146,10 @@ def _activation(d: DecodedOp) -> ActivationAttr | None:
     if act.op_type == api.NpuActivationOp.TABLE_LOOKUP:
         return ActivationAttr.make(
             kind="table", min=act.min, max=act.max, slot=act.lookup_table_index
+        )
+    if act.op_type in _FUNCTIONS:
+        return ActivationAttr.make(
+            kind=_FUNCTIONS[act.op_type], min=act.min, max=act.max
         )
     if act.op_type != api.NpuActivationOp.NONE_OR_RELU:
         raise ConversionError(

@@ -154,17 +154,39 @@ class ActivationAttr(StructAttr):
     a lookup in table slot `slot` (0-7) of the NPU's lookup-table memory,
     then the clamp. For an int32 OFM the table is 256 int32 entries over
     four slots, indexed by the value clamped to [min, max] and to 8 bits,
-    with no clamp after it (Vela's softmax exp).
+    with no clamp after it (Vela's softmax exp). `sigmoid` and `tanh` are
+    the hardware's int16 functions: the scaled value, on the scale
+    1/(3·4096), goes through LiteRT's int16 Logistic/Tanh
+    (tirconst.kernels.sigmoid16) to Q0.15, then the clamp (Vela's int16
+    LOGISTIC/TANH and its LSTM gates).
 
     Example:
         #npu.activation<clamp, min = 0.0, max = 6.0>
     """
 
     name = "npu.activation"
+<<<<<<< HEAD
     kind = WordField(("clamp", "table"), positional=True)
     min = FloatField()
     max = FloatField()
     slot = IntField(default=0)
+=======
+    kind: StringAttr
+    min: Attribute
+    max: Attribute
+    slot: IntAttr
+    FIELDS = (
+        Field(
+            "kind",
+            "word",
+            positional=True,
+            choices=("clamp", "table", "sigmoid", "tanh"),
+        ),
+        Field("min", "float?", default=None),
+        Field("max", "float?", default=None),
+        Field("slot", "int", default=0),
+    )
+>>>>>>> lstmnpu
 
 
 @irdl_struct_definition

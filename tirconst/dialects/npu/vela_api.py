@@ -90,12 +90,41 @@ def address_range(r: AddressRangeAttr) -> api.NpuAddressRange:
     return api.NpuAddressRange(region=r.region, address=r.address, length=r.length)
 
 
+_FUNCTIONS = {
+    "sigmoid": api.NpuActivationOp.SIGMOID,
+    "tanh": api.NpuActivationOp.TANH,
+}
+
+
+def function_input_scale(kind: str, scale: int, shift: int) -> float:
+    """An IFM scale from which Vela computes OFM_SCALE = (scale, shift) for a
+    pooling into the int16 sigmoid/tanh (register_command_stream_generator:
+    3 << k for the scales 2^-12 and, tanh, 2^-11; otherwise 0x3000 times the
+    scale doubled until above 16383.5, truncated)."""
+    exact = (3, 6) if kind == "tanh" else (3,)
+    if shift == 0 and scale in exact:
+        return 2.0 ** ((scale // 3).bit_length() - 1 - 12)
+    value = (scale + 0.5) / 2.0**shift / 0x3000
+    rescale, k = 0x3000 * value, 0
+    while rescale <= 32767 / 2 and k <= 30:
+        k, rescale = k + 1, rescale * 2
+    if (int(rescale), k) != (scale, shift):
+        raise ValueError(f"no IFM scale gives the {kind} input scaling {scale, shift}")
+    return value
+
+
 def activation(act: ActivationAttr | None) -> api.NpuActivation | None:
     if act is None:
         return None
     if act.kind == "table":
         out = api.NpuActivation(api.NpuActivationOp.TABLE_LOOKUP)
+<<<<<<< HEAD
         out.lookup_table_index = act.slot
+=======
+        out.lookup_table_index = act.slot
+    elif act.kind in _FUNCTIONS:
+        out = api.NpuActivation(_FUNCTIONS[act.kind])
+>>>>>>> lstmnpu
     else:
         out = api.NpuActivation(api.NpuActivationOp.NONE_OR_RELU)
     out.min, out.max = act.min, act.max
@@ -140,6 +169,14 @@ def vela_operation(op) -> api.NpuOperation:
 
             scale, shift = (int(v) for v in op.rescale.get_values())
             out.rescale = ExplicitScaling(False, [shift], [scale])
+        act = op.activation
+        if act is not None and act.kind in _FUNCTIONS and op.ofm_scale is not None:
+            # Vela derives OFM_SCALE from the IFM's float scale here.
+            scale, shift = (int(v) for v in op.ofm_scale.get_values())
+            out.ifm.quantization = api.NpuQuantization(
+                scale_f32=function_input_scale(act.kind, scale, shift),
+                zero_point=op.ifm.zero_point,
+            )
         return out
     if isinstance(op, ElementwiseOp):
         out = _block(op, api.NpuElementWiseOperation(_ELEMENTWISE[op.op_type.data]))

@@ -41,6 +41,7 @@ from tirconst.interpreter.registry import executes
 from tirconst.kernels.elementwise import add as tfl_add
 from tirconst.kernels.elementwise import mul as tfl_mul
 from tirconst.kernels.elementwise import sub as tfl_sub
+from tirconst.kernels.sigmoid16 import sigmoid16, tanh16
 
 
 class OpError(Exception):
@@ -126,6 +127,8 @@ def store(op: BlockOp, mem: Memory, out: np.ndarray) -> None:
             f"lookup-table slot {act.slot}",
         ).view(np.int8)
         out = table[np.clip(out, -128, 127) + 128].astype(np.int64)
+    if act is not None and act.kind in _FUNCTIONS:
+        out = _FUNCTIONS[act.kind](out)
     if ofm.dtype == "int32":
         # A 32-bit OFM saturates to int32; the clamp registers (16 bits) are
         # not applied: Vela's legacy core leaves the int8 clamp -128..127 on
@@ -135,6 +138,10 @@ def store(op: BlockOp, mem: Memory, out: np.ndarray) -> None:
     qmin, qmax = activation_range(act, ofm)
     out = np.clip(out, max(qmin, lo), min(qmax, hi))
     mem.write(ofm, out, "the OFM")
+
+
+# the hardware's int16 activation functions (npu.activation sigmoid / tanh)
+_FUNCTIONS = {"sigmoid": sigmoid16, "tanh": tanh16}
 
 
 def _accelerator(op: BlockOp) -> str:
@@ -228,6 +235,13 @@ def _double_round(v: np.ndarray, scale: int, shift: int) -> np.ndarray:
 def _scaled(op: BlockOp, v: np.ndarray, scale: int, shift: int) -> np.ndarray:
     if (scale, shift) == (1, 0):
         return v
+    act = op.activation
+    if act is not None and act.kind in _FUNCTIONS and shift < 31:
+        # Into the int16 sigmoid/tanh: v·scale >> shift rounded half up, as
+        # LiteRT's int16 Logistic/Tanh scale their input (equal to LiteRT on
+        # every int16 input of Vela's LOGISTIC/TANH streams; TFL rounding's
+        # half away from zero differs at ties).
+        return scale_accumulator(v, scale, shift, "natural")
     if op.rounding_mode.data == "tfl" and (
         np.abs(v).max(initial=0) >= 2**31 or scale >= 2**31 or op.ifm.dtype == "int32"
     ):
