@@ -165,28 +165,10 @@ class ActivationAttr(StructAttr):
     """
 
     name = "npu.activation"
-<<<<<<< HEAD
-    kind = WordField(("clamp", "table"), positional=True)
+    kind = WordField(("clamp", "table", "sigmoid", "tanh"), positional=True)
     min = FloatField()
     max = FloatField()
     slot = IntField(default=0)
-=======
-    kind: StringAttr
-    min: Attribute
-    max: Attribute
-    slot: IntAttr
-    FIELDS = (
-        Field(
-            "kind",
-            "word",
-            positional=True,
-            choices=("clamp", "table", "sigmoid", "tanh"),
-        ),
-        Field("min", "float?", default=None),
-        Field("max", "float?", default=None),
-        Field("slot", "int", default=0),
-    )
->>>>>>> lstmnpu
 
 
 @irdl_struct_definition

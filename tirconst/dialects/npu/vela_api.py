@@ -118,13 +118,9 @@ def activation(act: ActivationAttr | None) -> api.NpuActivation | None:
         return None
     if act.kind == "table":
         out = api.NpuActivation(api.NpuActivationOp.TABLE_LOOKUP)
-<<<<<<< HEAD
-        out.lookup_table_index = act.slot
-=======
         out.lookup_table_index = act.slot
     elif act.kind in _FUNCTIONS:
         out = api.NpuActivation(_FUNCTIONS[act.kind])
->>>>>>> lstmnpu
     else:
         out = api.NpuActivation(api.NpuActivationOp.NONE_OR_RELU)
     out.min, out.max = act.min, act.max
