@@ -231,6 +231,15 @@ def npu_reason(op: Operation) -> str | None:
 # ---------------------------------------------------------------- the rules
 
 
+def int16_reason(op: OperatorOp, what: str) -> str | None:
+    """Why a 16x8 operator (int16 feature maps) stays on the CPU: it has no
+    NPU lowering yet (None for int8 data)."""
+    values = [*op.input_values(), op.output]  # type: ignore[attr-defined]
+    if any(str(v.type.dtype) == "int16" for v in values):  # type: ignore[attr-defined]
+        return f"{what}: int16 data (no 16x8 NPU lowering yet)"
+    return None
+
+
 SOFTMAX_CONSTANTS = (12, 35, 1, 2**30, 2**31 - 1, -1010580540, 1515870810, 2**29, 4, 2)
 """The int32 operands of the NPU softmax's elementwise steps (shift by 12,
 35 = 12 + 31 − 8, one, 2^30, Q0.31 one, −32/17 and 48/17 in Q2.29, Q2.29
@@ -284,7 +293,8 @@ def softmax_workspace(rows: int, channels: int) -> tuple[dict[str, int], int]:
 @npu_support(SoftmaxOp)
 def _softmax(op: SoftmaxOp) -> str | None:
     """Vela's int8 softmax sequence computes TFLite's integer softmax, which
-    tir.softmax is, exactly (docs/lowering.md)."""
+    tir.softmax is, exactly (docs/lowering.md). An int16 SOFTMAX is
+    tir.softmax_int16, which stays on the CPU (no NPU lowering yet)."""
     why = softmax_shape_reason(op)
     if why is not None:
         return why
@@ -382,6 +392,9 @@ def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
     not. `tir-legalize-npu` rewrites with it."""
     from tirconst.kernels.reduce import mean_readapted_multiplier
 
+    why = int16_reason(op, "mean")
+    if why:
+        return why
     why = _view_reason(op)
     if why:
         return f"mean: {why}"
@@ -479,8 +492,9 @@ def _window_of_weights(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
 def _conv(op: Conv2DOp) -> str | None:
     """Input and output are NPU feature maps (batch 1, H, W, C each 1..65536);
     no grouped convolution; stride <= 3, dilation <= 2; dilated kernel
-    height <= 64 and area <= 4096; padding smaller than the dilated kernel."""
-    why = _shapes_reason(op, [op.input, op.output])
+    height <= 64 and area <= 4096; padding smaller than the dilated kernel.
+    int8 data."""
+    why = int16_reason(op, "conv2d") or _shapes_reason(op, [op.input, op.output])
     if why:
         return why
     if op.filter is not None and len(_shape(op.filter)) == 4:
@@ -496,7 +510,10 @@ def _conv(op: Conv2DOp) -> str | None:
 @npu_support(DepthwiseConv2DOp)
 def _depthwise(op: DepthwiseConv2DOp) -> str | None:
     """As CONV_2D's window and feature maps; depth multiplier 1 (or one
-    input channel, then a plain conv)."""
+    input channel, then a plain conv). int8 data."""
+    why = int16_reason(op, "depthwise_conv2d")
+    if why:
+        return why
     if op.depth_multiplier != 1 and _shape(op.input)[-1] != 1:
         # With one input channel it is a plain conv (tir-legalize-npu).
         return "depthwise with a depth multiplier and several input channels"
@@ -506,7 +523,10 @@ def _depthwise(op: DepthwiseConv2DOp) -> str | None:
 @npu_support(FullyConnectedOp)
 def _fully_connected(op: FullyConnectedOp) -> str | None:
     """Rows (output elements / output depth) fit an NPU feature map's width
-    (<= 65536)."""
+    (<= 65536). int8 data."""
+    why = int16_reason(op, "fully_connected")
+    if why:
+        return why
     rows = _shape(op.output)[-1]
     numel = int(np.prod(_shape(op.output)))
     if numel // rows > MAX_DIM:
@@ -577,7 +597,7 @@ def _max_pool(op: MaxPool2DOp) -> str | None:
 
 
 def _pool_window(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
-    why = _shapes_reason(op, [op.input, op.output])
+    why = int16_reason(op, op.name[4:]) or _shapes_reason(op, [op.input, op.output])
     return why or _window_reason(op.window, pool_stride(op), (1, 1), op.pad, False)
 
 
@@ -588,7 +608,7 @@ def _avg_pool(op: AvgPool2DOp) -> str | None:
     in-bounds count), each within those limits."""
     if not any(op.pad):
         return _pool_window(op)
-    why = _shapes_reason(op, [op.input, op.output])
+    why = int16_reason(op, "avg_pool2d") or _shapes_reason(op, [op.input, op.output])
     if why:
         return why
     blocks = padded_average_blocks(op)
@@ -642,6 +662,9 @@ def _min_max(op: MaximumOp | MinimumOp) -> str | None:
 def _requantize(op: RequantizeOp) -> str | None:
     """int8 -> int8 QUANTIZE: its shift within the NPU's 0..63; input and
     output NPU feature maps."""
+    why = int16_reason(op, "requantize")
+    if why:
+        return why
     shift = 31 - op.shift
     if not 0 <= shift <= 63:
         return f"requantize shift {op.shift} is out of the NPU's range"

@@ -45,6 +45,11 @@ from tirconst.formats.ethos_u.block_config import Geometry as NpuGeometry
 class WeightedOp(OperatorOp):
     """An operator with weights: ins(input, filter, bias?) outs(output), int8.
 
+    Or 16x8 (TFLite's int16x8 quantization): int16 input and output (zero
+    points 0), int8 filter, int64 bias; then the accumulator is 64-bit and the
+    requantization LiteRT's 64-bit MultiplyByQuantizedMultiplier (the
+    multiplier rounded to 15 bits, one rounding), see kernels.conv.
+
     With `encoded_weights = #tir.encoded_weights<...>` (`tir-encode-weights`)
     the filter is the 1-D ui8 buffer of the Ethos-U encoded bytes and there is
     no bias: weights and bias come from the bytes; the other properties stay.
@@ -164,13 +169,16 @@ class WeightedOp(OperatorOp):
         return PerChannelData(co, operands, ("multiplier", "shift", "filter_scales"))
 
     def expect_int8(self, rank: int | None = None) -> None:
-        roles = [("input", self.input), ("output", self.output)]
+        """int8 input, filter and output; or the 16x8 form: int16 input and
+        output, int8 filter (and an int64 bias, `verify_bias`)."""
+        act = "int16" if str(self.buffer_type(self.input).dtype) == "int16" else "int8"
+        roles = [("input", self.input, act), ("output", self.output, act)]
         if self.encoded_weights is None:
-            roles.insert(1, ("filter", self.filter))
-        for role, v in roles:
+            roles.insert(1, ("filter", self.filter, "int8"))
+        for role, v, dtype in roles:
             if rank is not None:
                 self.expect_rank(role, v, rank)
-            self.expect_dtype(role, v, "int8")
+            self.expect_dtype(role, v, dtype)
 
 
 class _ConvOp(WeightedOp):
@@ -441,6 +449,8 @@ must be equal (the kernels take none of them)."""
 
 
 class _PoolOp(OperatorOp):
+    """A pool over NHWC int8 data, or int16 (input and output alike)."""
+
     traits = traits_def(Windowed(kernel="window", channels="same"))
 
     input = operand_def(BufferType)
@@ -454,7 +464,9 @@ class _PoolOp(OperatorOp):
     def verify_(self) -> None:
         for role, v in (("input", self.input), ("output", self.output)):
             self.expect_rank(role, v, 4)
-            self.expect_dtype(role, v, "int8")
+            self.expect_dtype(role, v, "int8", "int16")
+        if self.buffer_type(self.input).dtype != self.buffer_type(self.output).dtype:
+            raise VerifyException("input and output must have one element type")
         self.expect_len("window", 2, positive=True)
         kh, kw = self.window
         oh, ow = verify_window(self, kh, kw)
