@@ -19,6 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.test_device_bytes import (
+    assert_device_exact,
+    assert_program_equals_litert,
+    compiled,
+)
 from tests.test_tflite_litert import (
     _SAME,
     _VALID,
@@ -31,6 +36,7 @@ from tests.test_tflite_litert import (
     litert_tensors,
 )
 from tirconst.analysis.npu_support import npu_reason
+from tirconst.backend.ethos_u.verify import verify_compiled
 from tirconst.dialects import tir
 from tirconst.formats.tflite.reader import (
     TFLiteImportError,
@@ -382,15 +388,110 @@ def test_int16_ops_verify_their_types() -> None:
         _conv_op(np.int64, np.int16, 40000).verify()
 
 
-@pytest.mark.parametrize("case", sorted(set(CASES16) - {"softmax"}))
+@pytest.mark.parametrize("case", ["mean", "quantize"])
 def test_int16_ops_stay_on_the_cpu_with_a_remark(case: str) -> None:
-    """No 16x8 NPU lowering yet: each says so (int8 ones are unaffected)."""
+    """No 16x8 NPU lowering yet for MEAN and QUANTIZE: each says so."""
     why = npu_reason(_imported(case))
     assert why is not None and "int16 data (no 16x8 NPU lowering yet)" in why
 
 
 def test_int16_softmax_has_no_npu_lowering() -> None:
     assert npu_reason(_imported("softmax")) == "softmax_int16: no NPU lowering yet"
+
+
+# ------------------------------------------------------------------ the NPU
+
+ON_THE_NPU = ("conv2d", "depthwise_conv2d", "fully_connected", "max_pool2d",
+              "avg_pool2d")  # fmt: skip
+
+
+@pytest.mark.parametrize("case", ON_THE_NPU)
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_int16_on_the_npu_device_exact(tmp_path_factory, case: str, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """16x8 conv, depthwise, fully connected and pools: compiled,
+    disassembled from the written file, run in the npu interpreter, equal to
+    LiteRT (2 seeds), and the whole compiled program equals LiteRT; what
+    stays on the CPU says why (batch 2, a depth multiplier, a sum that could
+    pass int32)."""
+    rng = np.random.default_rng([seed, sorted(CASES16).index(case), 3])
+    tmp = tmp_path_factory.mktemp(case)
+    model, written, remarks = compiled(tmp, case, build_tflite(*CASES16[case](rng)))
+    if assert_device_exact(model, written, seeds=(0, 1)) == 0:
+        assert remarks, f"{case}: no NPU segment and no remark saying why"
+    assert_program_equals_litert(model, 0)
+
+
+@pytest.mark.parametrize(
+    "case", ["conv2d", "depthwise_conv2d", "max_pool2d", "quantize"]
+)
+def test_vela_int16_streams_run_exactly(tmp_path, case: str) -> None:  # type: ignore[no-untyped-def]
+    """The npu interpreter on Vela's own 16x8 command streams (int16 feature
+    maps, 40-bit accumulators, reduced scales, 16-bit weight streams): equal
+    to LiteRT. This is what validates its int16 semantics."""
+    from tests.vela_compile import compile_model as vela
+
+    checked = 0
+    for seed in range(6):
+        rng = np.random.default_rng([seed, 5])
+        model = tmp_path / f"{case}{seed}.tflite"
+        model.write_bytes(build_tflite(*CASES16[case](rng)))
+        out = vela(model, "regor", "tflite", tmp_path / f"vela{seed}")
+        assert out.path is not None, out.error
+        checks = verify_compiled(model, out.path, 0)
+        for c in checks:
+            assert c.exact, f"{case} seed {seed}: {c.line()}"
+        checked += len(checks)
+    assert checked >= 3
+
+
+def _batch1(case: str) -> bytes:
+    """A case of batch 1, no depth multiplier, small biases (fits the NPU)."""
+    for seed in range(100):
+        rng = np.random.default_rng([seed, 17])
+        tensors, ops, inputs, outputs = CASES16[case](rng)
+        if tensors[0].shape[0] != 1:
+            continue
+        if ops[0].options and ops[0].options[1].get("DepthMultiplier", 1) != 1:
+            continue
+        if len(tensors) > 3 and tensors[2].data is not None:
+            tensors[2].data = tensors[2].data % 1000
+        return build_tflite(tensors, ops, inputs, outputs)
+    raise AssertionError("no such case")
+
+
+@pytest.mark.parametrize("case", ON_THE_NPU)
+def test_int16_runs_on_the_npu(tmp_path, case: str) -> None:  # type: ignore[no-untyped-def]
+    """Each 16x8 operator of batch 1 is one NPU segment, no CPU operator,
+    exact from the bytes."""
+    model, written, remarks = compiled(tmp_path, case, _batch1(case))
+    assert not remarks, remarks
+    assert assert_device_exact(model, written, seeds=(0,)) == 1
+
+
+def test_int16_sum_past_int32_stays_on_the_cpu() -> None:
+    """A bias that makes the scaled sum reach int32 (LiteRT wraps there, the
+    NPU saturates) keeps the op on the CPU, saying why; one past 40 bits
+    too."""
+    rng = np.random.default_rng([0, 17])
+    tensors, ops, inputs, outputs = _conv16(rng, False)
+    tensors[0].shape = (1, *tensors[0].shape[1:])
+    tensors[3].shape = (1, *tensors[3].shape[1:])
+    for bias, message in (
+        (2**38, "a scaled sum could pass int32"),
+        (2**39, "could pass the NPU's 40-bit accumulator"),
+    ):
+        tensors[2].data = np.full(tensors[2].shape, bias, np.int64)
+        module = import_tflite(
+            read_tflite_bytes(build_tflite(tensors, ops, inputs, outputs))
+        )
+        op = next(o for o in module.walk() if isinstance(o, tir.Conv2DOp))
+        why = npu_reason(op)
+        assert why is not None and message in why, why
 
 
 def test_same_padding_is_covered() -> None:

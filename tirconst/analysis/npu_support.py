@@ -473,6 +473,40 @@ def _pad(op: PadOp) -> str | None:
     return "pad: not folded into a following convolution (tir-legalize-npu)"
 
 
+def sixteen_by_eight_reason(op: Conv2DOp | DepthwiseConv2DOp | FullyConnectedOp):  # type: ignore[no-untyped-def]
+    """Why a 16x8 weighted op (int16 data, int8 weights, int64 bias) does not
+    run on the NPU exactly (None: it does, or it is int8). The NPU adds the
+    products in 40-bit accumulators and saturates its scaled result where
+    LiteRT wraps it to int32 (its int32 fully connected path wraps the sum
+    too): the op runs there only when no input can reach those limits, from
+    its constant weights and bias (|bias| + 32768 · Σ|w| per channel)."""
+    if op.ifm_bits() != 16 or op.encoded_weights is not None:
+        return None  # an encoded op passed this before it was encoded
+    from tirconst.analysis.views import constant_of
+
+    w = constant_of(op.filter)
+    b = constant_of(op.bias) if op.bias is not None else None
+    if w is None or (op.bias is not None and b is None):
+        return None  # not encodable: it stays on the CPU for that reason
+    ohwi = op.ohwi(w).astype(np.int64)
+    bias = np.zeros(ohwi.shape[0], np.int64) if b is None else b.astype(np.int64)
+    bound = np.abs(bias) + 32768 * np.abs(ohwi).reshape(ohwi.shape[0], -1).sum(1)
+    if bound.max(initial=0) >= 2**39:
+        return "16x8: a sum could pass the NPU's 40-bit accumulator"
+    mult = np.broadcast_to(np.asarray(op.multiplier, np.int64), bound.shape)
+    shift = np.broadcast_to(np.asarray(op.shift, np.int64), bound.shape)
+    if op.reduced_scale(b):
+        m = np.where(mult < 0x7FFF0000, (mult + (1 << 15)) >> 16, 0x7FFF)
+        scaled = (bound * m) >> (15 - shift)
+    else:
+        if bound.max(initial=0) >= 2**31:
+            return "16x8 fully connected: a sum could wrap LiteRT's int32 accumulator"
+        scaled = (bound * mult) >> (31 - shift)
+    if scaled.max(initial=0) >= 2**31 - 1:
+        return "16x8: a scaled sum could pass int32 (LiteRT wraps, the NPU saturates)"
+    return None
+
+
 def _window_of_weights(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
     """The checks a convolution and a depthwise share: NPU feature maps and
     the window's limits (the kernel from the filter, or from its encoding)."""
@@ -493,8 +527,8 @@ def _conv(op: Conv2DOp) -> str | None:
     """Input and output are NPU feature maps (batch 1, H, W, C each 1..65536);
     no grouped convolution; stride <= 3, dilation <= 2; dilated kernel
     height <= 64 and area <= 4096; padding smaller than the dilated kernel.
-    int8 data."""
-    why = int16_reason(op, "conv2d") or _shapes_reason(op, [op.input, op.output])
+    int8 data, or 16x8 within `sixteen_by_eight_reason`'s ranges."""
+    why = sixteen_by_eight_reason(op) or _shapes_reason(op, [op.input, op.output])
     if why:
         return why
     if op.filter is not None and len(_shape(op.filter)) == 4:
@@ -510,8 +544,8 @@ def _conv(op: Conv2DOp) -> str | None:
 @npu_support(DepthwiseConv2DOp)
 def _depthwise(op: DepthwiseConv2DOp) -> str | None:
     """As CONV_2D's window and feature maps; depth multiplier 1 (or one
-    input channel, then a plain conv). int8 data."""
-    why = int16_reason(op, "depthwise_conv2d")
+    input channel, then a plain conv). int8 data, or 16x8 as CONV_2D."""
+    why = sixteen_by_eight_reason(op)
     if why:
         return why
     if op.depth_multiplier != 1 and _shape(op.input)[-1] != 1:
@@ -523,8 +557,8 @@ def _depthwise(op: DepthwiseConv2DOp) -> str | None:
 @npu_support(FullyConnectedOp)
 def _fully_connected(op: FullyConnectedOp) -> str | None:
     """Rows (output elements / output depth) fit an NPU feature map's width
-    (<= 65536). int8 data."""
-    why = int16_reason(op, "fully_connected")
+    (<= 65536). int8 data, or 16x8 as CONV_2D."""
+    why = sixteen_by_eight_reason(op)
     if why:
         return why
     rows = _shape(op.output)[-1]
@@ -590,14 +624,14 @@ def padded_average_blocks(
 
 @npu_support(MaxPool2DOp)
 def _max_pool(op: MaxPool2DOp) -> str | None:
-    """Input and output are NPU feature maps; stride <= 3 (1 along an axis
-    with one output); window <= 256 in each dimension; padding smaller than
-    the window."""
+    """Input and output are NPU feature maps (int8 or int16); stride <= 3 (1
+    along an axis with one output); window <= 256 in each dimension; padding
+    smaller than the window."""
     return _pool_window(op)
 
 
 def _pool_window(op: MaxPool2DOp | AvgPool2DOp) -> str | None:
-    why = int16_reason(op, op.name[4:]) or _shapes_reason(op, [op.input, op.output])
+    why = _shapes_reason(op, [op.input, op.output])
     return why or _window_reason(op.window, pool_stride(op), (1, 1), op.pad, False)
 
 
@@ -608,7 +642,7 @@ def _avg_pool(op: AvgPool2DOp) -> str | None:
     in-bounds count), each within those limits."""
     if not any(op.pad):
         return _pool_window(op)
-    why = int16_reason(op, "avg_pool2d") or _shapes_reason(op, [op.input, op.output])
+    why = _shapes_reason(op, [op.input, op.output])
     if why:
         return why
     blocks = padded_average_blocks(op)

@@ -141,7 +141,29 @@ class WeightedOp(OperatorOp):
             tuple(self.dilation),  # type: ignore[arg-type]
             tuple(self.pad),  # type: ignore[arg-type]
             False,
+            self.ifm_bits(),
         )
+
+    def ifm_bits(self) -> int:
+        """16 for the 16x8 form (int16 input), else 8."""
+        return 16 if str(self.buffer_type(self.input).dtype) == "int16" else 8
+
+    def reduced_scale(self, bias: np.ndarray | None) -> bool:
+        """Whether the op requantizes with LiteRT's 64-bit reduced multiplier
+        (15 bits; the NPU's records hold it with a shift 16 less, as Vela's
+        `reduced_quantise_scale`): a 16x8 conv or depthwise always, a 16x8
+        fully connected only when a bias value does not fit int32 (else
+        LiteRT takes its int32 path: full multiplier, one rounding)."""
+        if self.ifm_bits() != 16:
+            return False
+        if not self.REDUCED_NEEDS_WIDE_BIAS:
+            return True
+        b = np.zeros(0, np.int64) if bias is None else np.asarray(bias, np.int64)
+        return bool(np.any((b < -(2**31)) | (b >= 2**31)))
+
+    REDUCED_NEEDS_WIDE_BIAS: ClassVar[bool] = False
+    """A fully connected op's 16x8 form requantizes reduced only with a bias
+    past int32 (`reduced_scale`)."""
 
     def filter_shape(self) -> tuple[int, ...]:
         """The (logical) filter shape: the encoded one when encoded."""
@@ -379,6 +401,8 @@ class FullyConnectedOp(WeightedOp):
         }
     """
 
+    REDUCED_NEEDS_WIDE_BIAS: ClassVar[bool] = True
+
     name = "tir.fully_connected"
 
     ENCODED_ZERO_POINT: ClassVar[str | None] = "filter_zp"
@@ -394,7 +418,9 @@ class FullyConnectedOp(WeightedOp):
         """A 1×1 conv over the rows: IFM 1×rows×K, OFM 1×rows×Co."""
         co, k = self.filter_shape()
         rows = self.buffer_type(self.input).num_elements // k
-        return NpuGeometry((1, rows, k), (1, rows, co), (1, 1))
+        return NpuGeometry(
+            (1, rows, k), (1, rows, co), (1, 1), ifm_bits=self.ifm_bits()
+        )
 
     def encoded_filter_shape(self) -> tuple[int, ...]:
         enc = self.encoded_weights
