@@ -388,10 +388,10 @@ def test_int16_ops_verify_their_types() -> None:
         _conv_op(np.int64, np.int16, 40000).verify()
 
 
-@pytest.mark.parametrize("case", ["mean", "quantize"])
-def test_int16_ops_stay_on_the_cpu_with_a_remark(case: str) -> None:
-    """No 16x8 NPU lowering yet for MEAN and QUANTIZE: each says so."""
-    why = npu_reason(_imported(case))
+def test_int16_mean_stays_on_the_cpu_with_a_remark() -> None:
+    """No 16x8 NPU lowering yet for MEAN (its depthwise form would round as
+    the 16x8 convolutions, not as MEAN's 32-bit requantization): it says so."""
+    why = npu_reason(_imported("mean"))
     assert why is not None and "int16 data (no 16x8 NPU lowering yet)" in why
 
 
@@ -402,7 +402,7 @@ def test_int16_softmax_has_no_npu_lowering() -> None:
 # ------------------------------------------------------------------ the NPU
 
 ON_THE_NPU = ("conv2d", "depthwise_conv2d", "fully_connected", "max_pool2d",
-              "avg_pool2d")  # fmt: skip
+              "avg_pool2d", "quantize")  # fmt: skip
 
 
 @pytest.mark.parametrize("case", ON_THE_NPU)

@@ -694,11 +694,8 @@ def _min_max(op: MaximumOp | MinimumOp) -> str | None:
 
 @npu_support(RequantizeOp)
 def _requantize(op: RequantizeOp) -> str | None:
-    """int8 -> int8 QUANTIZE: its shift within the NPU's 0..63; input and
-    output NPU feature maps."""
-    why = int16_reason(op, "requantize")
-    if why:
-        return why
+    """QUANTIZE int8/int16 -> int8/int16: its shift within the NPU's 0..63;
+    input and output NPU feature maps."""
     shift = 31 - op.shift
     if not 0 <= shift <= 63:
         return f"requantize shift {op.shift} is out of the NPU's range"
