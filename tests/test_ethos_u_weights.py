@@ -39,8 +39,11 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("bits", [8, 16])
 @pytest.mark.parametrize("kind,traversal,depth,dilation", CASES)
-def test_decode_inverts_vela_encoder(kind, traversal, depth, dilation):
+def test_decode_inverts_vela_encoder(kind, traversal, depth, dilation, bits):
+    """Every layout, for 8- and 16-bit IFMs (16-bit part-kernel-first pads
+    the sub-kernel elements to pairs, not fours)."""
     rng = np.random.default_rng(depth * 7 + dilation)
     for shape in SHAPES[kind]:
         zp = 0 if kind == "depthwise" else 3
@@ -54,6 +57,7 @@ def test_decode_inverts_vela_encoder(kind, traversal, depth, dilation):
             kind == "depthwise",
             shape,
             zp,
+            bits,
         )
         stream = encode_weights(w, enc)
         assert len(stream) % 16 == 0

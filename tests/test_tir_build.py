@@ -30,6 +30,7 @@ from xdsl.dialects.builtin import (
     f32,
     i1,
     i8,
+    i16,
     i32,
     i64,
 )
@@ -100,6 +101,7 @@ from tirconst.dialects.tir import (
     ReverseOp,
     RsqrtOp,
     SelectOp,
+    SoftmaxInt16Op,
     SoftmaxOp,
     SquaredDifferenceOp,
     StridedSliceOp,
@@ -117,7 +119,8 @@ BUILT: set[type[Operation]] = set()
 
 
 def buf(shape: Sequence[int], dtype: str = "i8", scope: str = "global") -> BufferType:
-    element = {"i8": i8, "i32": i32, "f32": f32, "f16": f16, "i1": i1}[dtype]
+    elements = {"i8": i8, "i16": i16, "i32": i32, "f32": f32, "f16": f16, "i1": i1}
+    element = elements[dtype]
     return BufferType(shape, element, scope)
 
 
@@ -420,6 +423,11 @@ OPERATOR_CASES: dict[type[OperatorOp], tuple[list[BufferType], BufferType, dict]
         [buf([1, 10]), buf([256], "i32")],
         buf([1, 10]),
         {"output_scale": 1 / 256, "output_zp": -128},
+    ),
+    SoftmaxInt16Op: (
+        [buf([1, 4], "i16"), buf([1026], "i16")],
+        buf([1, 4], "i16"),
+        {"input_multiplier": 1 << 30, "input_left_shift": 2},
     ),
     LogisticOp: ([buf([16]), buf([256])], buf([16]), {}),
     LookupOp: ([buf([16]), buf([256])], buf([16]), {}),

@@ -241,6 +241,15 @@ def npu_reason(op: Operation) -> str | None:
 # ---------------------------------------------------------------- the rules
 
 
+def int16_reason(op: OperatorOp, what: str) -> str | None:
+    """Why a 16x8 operator (int16 feature maps) stays on the CPU: it has no
+    NPU lowering yet (None for int8 data)."""
+    values = [*op.input_values(), op.output]  # type: ignore[attr-defined]
+    if any(str(v.type.dtype) == "int16" for v in values):  # type: ignore[attr-defined]
+        return f"{what}: int16 data (no 16x8 NPU lowering yet)"
+    return None
+
+
 SOFTMAX_CONSTANTS = (12, 35, 1, 2**30, 2**31 - 1, -1010580540, 1515870810, 2**29, 4, 2)
 """The int32 operands of the NPU softmax's elementwise steps (shift by 12,
 35 = 12 + 31 − 8, one, 2^30, Q0.31 one, −32/17 and 48/17 in Q2.29, Q2.29
@@ -294,7 +303,8 @@ def softmax_workspace(rows: int, channels: int) -> tuple[dict[str, int], int]:
 @npu_support(SoftmaxOp)
 def _softmax(op: SoftmaxOp) -> str | None:
     """Vela's int8 softmax sequence computes TFLite's integer softmax, which
-    tir.softmax is, exactly (docs/lowering.md)."""
+    tir.softmax is, exactly (docs/lowering.md). An int16 SOFTMAX is
+    tir.softmax_int16, which stays on the CPU (no NPU lowering yet)."""
     why = softmax_shape_reason(op)
     if why is not None:
         return why
@@ -392,6 +402,9 @@ def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
     not. `tir-legalize-npu` rewrites with it."""
     from tirconst.kernels.reduce import mean_readapted_multiplier
 
+    why = int16_reason(op, "mean")
+    if why:
+        return why
     why = _view_reason(op)
     if why:
         return f"mean: {why}"
@@ -470,6 +483,40 @@ def _pad(op: PadOp) -> str | None:
     return "pad: not folded into a following convolution (tir-legalize-npu)"
 
 
+def sixteen_by_eight_reason(op: Conv2DOp | DepthwiseConv2DOp | FullyConnectedOp):  # type: ignore[no-untyped-def]
+    """Why a 16x8 weighted op (int16 data, int8 weights, int64 bias) does not
+    run on the NPU exactly (None: it does, or it is int8). The NPU adds the
+    products in 40-bit accumulators and saturates its scaled result where
+    LiteRT wraps it to int32 (its int32 fully connected path wraps the sum
+    too): the op runs there only when no input can reach those limits, from
+    its constant weights and bias (|bias| + 32768 · Σ|w| per channel)."""
+    if op.ifm_bits() != 16 or op.encoded_weights is not None:
+        return None  # an encoded op passed this before it was encoded
+    from tirconst.analysis.views import constant_of
+
+    w = constant_of(op.filter)
+    b = constant_of(op.bias) if op.bias is not None else None
+    if w is None or (op.bias is not None and b is None):
+        return None  # not encodable: it stays on the CPU for that reason
+    ohwi = op.ohwi(w).astype(np.int64)
+    bias = np.zeros(ohwi.shape[0], np.int64) if b is None else b.astype(np.int64)
+    bound = np.abs(bias) + 32768 * np.abs(ohwi).reshape(ohwi.shape[0], -1).sum(1)
+    if bound.max(initial=0) >= 2**39:
+        return "16x8: a sum could pass the NPU's 40-bit accumulator"
+    mult = np.broadcast_to(np.asarray(op.multiplier, np.int64), bound.shape)
+    shift = np.broadcast_to(np.asarray(op.shift, np.int64), bound.shape)
+    if op.reduced_scale(b):
+        m = np.where(mult < 0x7FFF0000, (mult + (1 << 15)) >> 16, 0x7FFF)
+        scaled = (bound * m) >> (15 - shift)
+    else:
+        if bound.max(initial=0) >= 2**31:
+            return "16x8 fully connected: a sum could wrap LiteRT's int32 accumulator"
+        scaled = (bound * mult) >> (31 - shift)
+    if scaled.max(initial=0) >= 2**31 - 1:
+        return "16x8: a scaled sum could pass int32 (LiteRT wraps, the NPU saturates)"
+    return None
+
+
 def _window_of_weights(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
     """The checks a convolution and a depthwise share: NPU feature maps and
     the window's limits (the kernel from the filter, or from its encoding)."""
@@ -489,8 +536,9 @@ def _window_of_weights(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
 def _conv(op: Conv2DOp) -> str | None:
     """Input and output are NPU feature maps (batch 1, H, W, C each 1..65536);
     no grouped convolution; stride <= 3, dilation <= 2; dilated kernel
-    height <= 64 and area <= 4096; padding smaller than the dilated kernel."""
-    why = _shapes_reason(op, [op.input, op.output])
+    height <= 64 and area <= 4096; padding smaller than the dilated kernel.
+    int8 data, or 16x8 within `sixteen_by_eight_reason`'s ranges."""
+    why = sixteen_by_eight_reason(op) or _shapes_reason(op, [op.input, op.output])
     if why:
         return why
     if op.filter is not None and len(_shape(op.filter)) == 4:
@@ -506,7 +554,10 @@ def _conv(op: Conv2DOp) -> str | None:
 @npu_support(DepthwiseConv2DOp)
 def _depthwise(op: DepthwiseConv2DOp) -> str | None:
     """As CONV_2D's window and feature maps; depth multiplier 1 (or one
-    input channel, then a plain conv)."""
+    input channel, then a plain conv). int8 data, or 16x8 as CONV_2D."""
+    why = sixteen_by_eight_reason(op)
+    if why:
+        return why
     if op.depth_multiplier != 1 and _shape(op.input)[-1] != 1:
         # With one input channel it is a plain conv (tir-legalize-npu).
         return "depthwise with a depth multiplier and several input channels"
@@ -516,7 +567,10 @@ def _depthwise(op: DepthwiseConv2DOp) -> str | None:
 @npu_support(FullyConnectedOp)
 def _fully_connected(op: FullyConnectedOp) -> str | None:
     """Rows (output elements / output depth) fit an NPU feature map's width
-    (<= 65536)."""
+    (<= 65536). int8 data, or 16x8 as CONV_2D."""
+    why = sixteen_by_eight_reason(op)
+    if why:
+        return why
     rows = _shape(op.output)[-1]
     numel = int(np.prod(_shape(op.output)))
     if numel // rows > MAX_DIM:
@@ -580,9 +634,9 @@ def padded_average_blocks(
 
 @npu_support(MaxPool2DOp)
 def _max_pool(op: MaxPool2DOp) -> str | None:
-    """Input and output are NPU feature maps; stride <= 3 (1 along an axis
-    with one output); window <= 256 in each dimension; padding smaller than
-    the window."""
+    """Input and output are NPU feature maps (int8 or int16); stride <= 3 (1
+    along an axis with one output); window <= 256 in each dimension; padding
+    smaller than the window."""
     return _pool_window(op)
 
 
@@ -650,8 +704,8 @@ def _min_max(op: MaximumOp | MinimumOp) -> str | None:
 
 @npu_support(RequantizeOp)
 def _requantize(op: RequantizeOp) -> str | None:
-    """int8 -> int8 QUANTIZE: its shift within the NPU's 0..63; input and
-    output NPU feature maps."""
+    """QUANTIZE int8/int16 -> int8/int16: its shift within the NPU's 0..63;
+    input and output NPU feature maps."""
     shift = 31 - op.shift
     if not 0 <= shift <= 63:
         return f"requantize shift {op.shift} is out of the NPU's range"

@@ -45,7 +45,7 @@ class TFLiteOp:
     `table`: the parameter that is a lookup table; it becomes a constant
     buffer, the op's last input.
     `variant`: picks the op class from the parameters (QUANTIZE int8->int8
-    is `tir.requantize`).
+    is `tir.requantize`, an int16 SOFTMAX `tir.softmax_int16`).
     `per_output`: the operator has several outputs; `params` returns one
     dict per output and the importer emits one op per output, each writing
     that output (SPLIT: one `tir.strided_slice` per part).
@@ -65,6 +65,10 @@ class TFLiteOp:
 
 def _quantize_variant(params: dict[str, Any]) -> type[tir.OperatorOp]:
     return tir.RequantizeOp if "multiplier" in params else tir.QuantizeOp
+
+
+def _softmax_variant(params: dict[str, Any]) -> type[tir.OperatorOp]:
+    return tir.SoftmaxInt16Op if "input_multiplier" in params else tir.SoftmaxOp
 
 
 OPERATORS: dict[str, TFLiteOp] = {
@@ -105,8 +109,9 @@ OPERATORS: dict[str, TFLiteOp] = {
     "SOFTMAX": TFLiteOp(
         tir.SoftmaxOp,
         tp.softmax_params,
-        scales=tp.input_quantization,
+        scales=tp.softmax_scales,
         table="exp_table",
+        variant=_softmax_variant,
     ),
     "LOGISTIC": TFLiteOp(
         tir.LogisticOp,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -189,6 +190,63 @@ def softmax_exp_table(input_scale: float, beta: float) -> np.ndarray:
     return np.where(diff >= diff_min, table, 0).astype(np.int32)
 
 
+def _libm_double(name: str, fallback: Callable[[float], float]):  # type: ignore[no-untyped-def]
+    """glibc's double function `name` (exp, ...) on one value: LiteRT's
+    tables call it, and numpy's vectorized versions may differ by an ulp."""
+    lib = ctypes.util.find_library("m")
+    try:
+        fn = getattr(ctypes.CDLL(lib), name) if lib else None
+    except (OSError, AttributeError):
+        fn = None
+    if fn is None:
+        return fallback
+    fn.restype = ctypes.c_double
+    fn.argtypes = [ctypes.c_double]
+    return lambda v: float(fn(float(v)))
+
+
+_exp = _libm_double("exp", math.exp)
+
+
+def int16_lut(func: Callable[[float], float], lo: float, hi: float) -> np.ndarray:
+    """LiteRT's ``gen_lut<double, int16_t, int16_t>(func, lo, hi, -1, 1)``:
+    513 int16 entries for int16 inputs over [lo, hi] (512 steps, the last
+    entry only for the slope), outputs over [-1, 1] scaled by 32768. Each
+    sample is round(func · 32768) minus half its midpoint error (the linear
+    interpolation between it and the next sample against func at the
+    midpoint, rounded), clamped to int16; every step in double, ``round``
+    half away from zero."""
+    steps = 512
+    step = (hi - lo) / steps
+    half = step / 2
+    scale = 65536.0 / 2.0
+    out = np.empty(steps + 1, np.int16)
+    for i in range(steps):
+        val = func(lo + i * step)
+        mid = func(lo + i * step + half)
+        nxt = func(lo + (i + 1) * step)
+        sample = round_half_away(val * scale)
+        interp = round_half_away((nxt * scale + round_half_away(val * scale)) / 2)
+        bias = round_half_away((interp - round_half_away(mid * scale)) / 2)
+        out[i] = min(max(sample - bias, -32768.0), 32767.0)
+    out[steps] = min(max(round_half_away(func(hi) * scale), -32768.0), 32767.0)
+    return out
+
+
+@functools.cache
+def _softmax_int16_tables() -> bytes:
+    exp_lut = int16_lut(_exp, -10.0, 0.0)
+    recip_lut = int16_lut(lambda v: 1.0 / (1.0 + v), 0.0, 1.0)
+    return np.concatenate([exp_lut, recip_lut]).tobytes()
+
+
+def softmax_int16_tables() -> np.ndarray:
+    """The int16 SOFTMAX's two tables (SoftmaxPrepare), one after the other:
+    exp on [-10, 0] and 1 / (1 + x) on [0, 1], 513 entries each
+    (:func:`int16_lut`)."""
+    return np.frombuffer(_softmax_int16_tables(), np.int16).copy()
+
+
 def lut_table(
     transform: Callable[[np.ndarray], np.ndarray],
     input_scale: float,
@@ -323,15 +381,59 @@ class Ctx:
             raise self.fail(f"{what} has invalid scale {q.scale}", t)
         return q.scale, q.zero_point
 
+    def int16(self, t: TFLiteTensor, what: str) -> tuple[float, int]:
+        """(scale, 0) of a per-tensor quantised int16 tensor: TFLite's 16x8
+        kernels require the zero point 0."""
+        if t.dtype != np.int16:
+            raise self.fail(f"{what} must be int16, got {t.dtype}", t)
+        q = t.quantization
+        if q is None:
+            raise self.fail(f"{what} has no quantization parameters", t)
+        if q.per_axis or q.zero_points.size > 1:
+            raise self.fail(f"{what} has per-axis quantization", t)
+        if not q.scale > 0 or not math.isfinite(q.scale):
+            raise self.fail(f"{what} has invalid scale {q.scale}", t)
+        if q.zero_point != 0:
+            raise self.fail(
+                f"{what} is int16 with zero point {q.zero_point}; TFLite's int16 "
+                "kernels require 0",
+                t,
+            )
+        return q.scale, 0
+
+    def feature_map(self, t: TFLiteTensor, what: str) -> tuple[float, int]:
+        """(scale, zero point) of an int8 tensor or (16x8) int16 one."""
+        return self.int16(t, what) if t.dtype == np.int16 else self.int8(t, what)
+
+    def feature_maps(
+        self, x: TFLiteTensor, y: TFLiteTensor
+    ) -> tuple[float, int, float, int]:
+        """Input and output (scale, zero point) of an operator on int8 data,
+        or on int16 data in and out (its 16x8 form)."""
+        in_s, in_zp = self.feature_map(x, "input")
+        if x.dtype == np.int16 and y.dtype != np.int16:
+            raise self.fail(f"output must be int16 as the input, got {y.dtype}", y)
+        out_s, out_zp = self.feature_map(y, "output")
+        if y.dtype == np.int16 and x.dtype != np.int16:
+            raise self.fail(f"input must be int16 as the output, got {x.dtype}", x)
+        return in_s, in_zp, out_s, out_zp
+
     def const(self, t: TFLiteTensor, what: str) -> np.ndarray:
         if t.data is None:
             raise self.fail(f"{what} must be a constant tensor", t)
         return t.data
 
-    def activation(self, scale: float, zp: int) -> tuple[int, int]:
+    def activation(
+        self, scale: float, zp: int, dtype: np.dtype | None = None
+    ) -> tuple[int, int]:
+        """The fused activation's clamp in the output's quantized domain
+        (int8, or int16 when `dtype` is)."""
         act = self.op.options.get("fused_activation", "NONE")
+        info = np.iinfo(np.int8 if dtype is None else dtype)
         try:
-            return calculate_activation_range_quantized(act, scale, zp)
+            return calculate_activation_range_quantized(
+                act, scale, zp, int(info.min), int(info.max)
+            )
         except ValueError:
             raise self.fail(f"unsupported fused activation {act}") from None
 
@@ -363,12 +465,13 @@ def _filter_scales(ctx: Ctx, f: TFLiteTensor, axis: int, channels: int) -> np.nd
     return np.broadcast_to(q.scales.astype(np.float32), (channels,))
 
 
-def _bias(ctx: Ctx, idx: int, channels: int) -> None:
+def _bias(ctx: Ctx, idx: int, channels: int, dtype: type = np.int32) -> None:
+    """The optional constant bias: int32, int64 for the 16x8 kernels."""
     b = ctx.optional_input(idx)
     if b is None:
         return
-    if b.dtype != np.int32:
-        raise ctx.fail(f"bias must be int32, got {b.dtype}", b)
+    if b.dtype != dtype:
+        raise ctx.fail(f"bias must be {np.dtype(dtype)}, got {b.dtype}", b)
     ctx.const(b, "bias")
     if b.shape != (channels,):
         raise ctx.fail(f"bias has shape {list(b.shape)}, expected [{channels}]", b)
@@ -376,8 +479,7 @@ def _bias(ctx: Ctx, idx: int, channels: int) -> None:
 
 def _conv_common(ctx: Ctx, depthwise: bool) -> dict[str, Any]:
     x, f, y = ctx.input(0), ctx.input(1), ctx.output()
-    in_s, in_zp = ctx.int8(x, "input")
-    out_s, out_zp = ctx.int8(y, "output")
+    in_s, in_zp, out_s, out_zp = ctx.feature_maps(x, y)
     ctx.const(f, "filter")
     if len(x.shape) != 4 or len(f.shape) != 4:
         raise ctx.fail(
@@ -385,7 +487,7 @@ def _conv_common(ctx: Ctx, depthwise: bool) -> dict[str, Any]:
         )
     co = f.shape[3] if depthwise else f.shape[0]
     scales = _filter_scales(ctx, f, 3 if depthwise else 0, co)
-    _bias(ctx, 2, co)
+    _bias(ctx, 2, co, _bias_dtype(x))
     o = ctx.op.options
     stride = o.get("stride", (1, 1))
     dilation = o.get("dilation", (1, 1))
@@ -408,7 +510,7 @@ def _conv_common(ctx: Ctx, depthwise: bool) -> dict[str, Any]:
         )
     ctx.check_shape(y, (x.shape[0], oh, ow, co))
     mult, shift = conv_multipliers(in_s, scales, out_s)
-    act_min, act_max = ctx.activation(out_s, out_zp)
+    act_min, act_max = ctx.activation(out_s, out_zp, y.dtype)
     p: dict[str, Any] = {
         "stride": tuple(int(s) for s in stride),
         "dilation": tuple(int(d) for d in dilation),
@@ -425,6 +527,12 @@ def _conv_common(ctx: Ctx, depthwise: bool) -> dict[str, Any]:
         act_max=act_max,
     )
     return p
+
+
+def _bias_dtype(x: TFLiteTensor) -> type:
+    """The bias type of a weighted operator on `x`: int64 for int16 input
+    (the 16x8 kernels; LiteRT's int32-bias variant is not imported)."""
+    return np.int64 if x.dtype == np.int16 else np.int32
 
 
 def conv2d_params(ctx: Ctx) -> dict[str, Any]:
@@ -496,8 +604,7 @@ def transpose_conv_scales(ctx: Ctx) -> dict[str, Any]:
 
 def fully_connected_params(ctx: Ctx) -> dict[str, Any]:
     x, f, y = ctx.input(0), ctx.input(1), ctx.output()
-    in_s, in_zp = ctx.int8(x, "input")
-    out_s, out_zp = ctx.int8(y, "output")
+    in_s, in_zp, out_s, out_zp = ctx.feature_maps(x, y)
     ctx.const(f, "filter")
     if ctx.op.options.get("weights_format", 0) != 0:
         raise ctx.fail("shuffled FULLY_CONNECTED weights are not supported", f)
@@ -507,7 +614,7 @@ def fully_connected_params(ctx: Ctx) -> dict[str, Any]:
     if f.dtype != np.int8 or f.quantization is None:
         raise ctx.fail("filter must be quantized int8", f)
     fq = f.quantization
-    _bias(ctx, 2, co)
+    _bias(ctx, 2, co, _bias_dtype(x))
     n = int(np.prod(x.shape, dtype=np.int64))
     if k == 0 or n % k:
         raise ctx.fail(f"input size {n} is not a multiple of the filter depth {k}", x)
@@ -522,12 +629,14 @@ def fully_connected_params(ctx: Ctx) -> dict[str, Any]:
         # GetQuantizedConvolutionMultipler; the double product matches LiteRT.
         scales = fq.scales.astype(np.float32)
         filter_zp = fq.zero_point
+    if x.dtype == np.int16 and filter_zp != 0:
+        raise ctx.fail("a 16x8 FULLY_CONNECTED needs filter zero point 0", f)
     mult, shift = conv_multipliers(in_s, scales, out_s)
     if int(shift.max()) > 30:
         # The single-rounding requantisation FULLY_CONNECTED uses cannot
         # express it (TFLITE_SINGLE_ROUNDING builds clamp it).
         raise ctx.fail(f"effective output scale too large (shift {int(shift.max())})")
-    act_min, act_max = ctx.activation(out_s, out_zp)
+    act_min, act_max = ctx.activation(out_s, out_zp, y.dtype)
     return {
         "input_zp": in_zp,
         "filter_zp": filter_zp,
@@ -542,8 +651,7 @@ def fully_connected_params(ctx: Ctx) -> dict[str, Any]:
 
 def pool_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
-    ctx.int8(x, "input")
-    out_s, out_zp = ctx.int8(y, "output")
+    _, _, out_s, out_zp = ctx.feature_maps(x, y)
     if len(x.shape) != 4:
         raise ctx.fail(f"expects a 4-D input, got {list(x.shape)}", x)
     o = ctx.op.options
@@ -553,7 +661,7 @@ def pool_params(ctx: Ctx) -> dict[str, Any]:
         o.get("padding", "VALID"), x.shape[1:3], window, stride
     )
     ctx.check_shape(y, (x.shape[0], oh, ow, x.shape[3]))
-    act_min, act_max = ctx.activation(out_s, out_zp)
+    act_min, act_max = ctx.activation(out_s, out_zp, y.dtype)
     return {
         "window": tuple(int(v) for v in window),
         "stride": tuple(int(v) for v in stride),
@@ -634,8 +742,7 @@ def pad_params(ctx: Ctx) -> dict[str, Any]:
 
 def mean_params(ctx: Ctx) -> dict[str, Any]:
     x, axes_t, y = ctx.input(0), ctx.input(1), ctx.output()
-    in_s, in_zp = ctx.int8(x, "input")
-    out_s, out_zp = ctx.int8(y, "output")
+    in_s, in_zp, out_s, out_zp = ctx.feature_maps(x, y)
     rank = len(x.shape)
     axes_raw = np.asarray(ctx.const(axes_t, "axis"), dtype=np.int64).reshape(-1)
     if any(not -rank <= a < rank for a in axes_raw):
@@ -668,6 +775,8 @@ def reshape_params(ctx: Ctx) -> dict[str, Any]:
 
 def softmax_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
+    if x.dtype == np.int16 or y.dtype == np.int16:
+        return _softmax_int16_params(ctx)
     in_s, _ = ctx.int8(x, "input")
     out_s, out_zp = ctx.int8(y, "output")
     ctx.check_shape(y, tuple(x.shape))
@@ -690,6 +799,30 @@ def softmax_params(ctx: Ctx) -> dict[str, Any]:
     }
 
 
+def _softmax_int16_params(ctx: Ctx) -> dict[str, Any]:
+    """SoftmaxPrepare for int16 in and out (zero points 0): the two tables
+    (:func:`softmax_int16_tables`) and QuantizeMultiplier of input_scale ·
+    beta (a float product) / (10 / 65535), which maps a difference of
+    -65535 to -10.0 at the exp table's input."""
+    x, y = ctx.input(0), ctx.output()
+    in_s, _, _, _ = ctx.feature_maps(x, y)
+    ctx.check_shape(y, tuple(x.shape))
+    if not 1 <= len(x.shape) <= 4:
+        raise ctx.fail(f"int16 softmax takes 1 to 4 dimensions, got {len(x.shape)}", x)
+    beta = np.float32(ctx.op.options.get("beta", 1.0))
+    real = float(np.float32(in_s) * beta) / (10.0 / 65535.0)
+    if not real > 0 or not math.isfinite(real):
+        raise ctx.fail(f"input scale times beta {real} gives no multiplier", x)
+    multiplier, shift = quantize_multiplier(real)
+    if not -31 <= shift <= 30:
+        raise ctx.fail(f"input scale times beta {real} is out of range", x)
+    return {
+        "exp_table": softmax_int16_tables(),
+        "input_multiplier": multiplier,
+        "input_left_shift": shift,
+    }
+
+
 def logistic_params(ctx: Ctx) -> dict[str, Any]:
     x, y = ctx.input(0), ctx.output()
     in_s, in_zp = ctx.int8(x, "input")
@@ -699,13 +832,17 @@ def logistic_params(ctx: Ctx) -> dict[str, Any]:
 
 
 def quantize_params(ctx: Ctx) -> dict[str, Any]:
+    """QUANTIZE of float32 to int8, or the requantization of int8 or int16
+    to int8 or int16 (``reference_ops::Requantize``)."""
     x, y = ctx.input(0), ctx.output()
-    out_s, out_zp = ctx.int8(y, "output")
+    if x.dtype == np.float32 and y.dtype == np.int16:
+        raise ctx.fail("QUANTIZE from float32 to int16 is not supported", y)
+    out_s, out_zp = ctx.feature_map(y, "output")
     ctx.check_shape(y, tuple(x.shape))
     if x.dtype == np.float32:
         return {"scale": float(np.float32(out_s)), "zero_point": out_zp}
-    if x.dtype == np.int8:
-        in_s, in_zp = ctx.int8(x, "input")
+    if x.dtype in (np.int8, np.int16):
+        in_s, in_zp = ctx.feature_map(x, "input")
         m, s = rescale_integers(in_s, out_s)
         return {
             "scale": float(np.float32(out_s)),
@@ -733,11 +870,11 @@ def dequantize_params(ctx: Ctx) -> dict[str, Any]:
 
 
 def _scale(ctx: Ctx, t: TFLiteTensor) -> float:
-    return float(np.float32(ctx.int8(t, "tensor")[0]))
+    return float(np.float32(ctx.feature_map(t, "tensor")[0]))
 
 
 def _zp(ctx: Ctx, t: TFLiteTensor) -> int:
-    return int(ctx.int8(t, "tensor")[1])
+    return int(ctx.feature_map(t, "tensor")[1])
 
 
 def weighted_scales(ctx: Ctx) -> dict[str, Any]:
@@ -785,6 +922,14 @@ def in_out_quantization(ctx: Ctx) -> dict[str, Any]:
     }
 
 
+def softmax_scales(ctx: Ctx) -> dict[str, Any]:
+    """int8 SOFTMAX: the input scale and zero point; int16: input and output
+    scales."""
+    if ctx.input(0).dtype == np.int16:
+        return in_out_scales(ctx)
+    return input_quantization(ctx)
+
+
 def input_quantization(ctx: Ctx) -> dict[str, Any]:
     """Input scale and zero point."""
     return {
@@ -794,8 +939,8 @@ def input_quantization(ctx: Ctx) -> dict[str, Any]:
 
 
 def requantize_scales(ctx: Ctx) -> dict[str, Any]:
-    """QUANTIZE int8 -> int8: the input scale (the output's is a parameter);
-    nothing for float input."""
-    if ctx.input(0).dtype != np.int8:
+    """QUANTIZE int8/int16 -> int8/int16: the input scale (the output's is
+    a parameter); nothing for float input."""
+    if ctx.input(0).dtype not in (np.int8, np.int16):
         return {}
     return {"input_scale": _scale(ctx, ctx.input(0))}

@@ -30,7 +30,8 @@ __all__ = ["DecodedWeights", "decode_encoded"]
 
 @dataclass(frozen=True)
 class DecodedWeights:
-    """The op's logical filter (int8), bias (int32), multiplier and shift."""
+    """The op's logical filter (int8), bias (int32; int64 for 16x8),
+    multiplier and shift."""
 
     filter: np.ndarray
     bias: np.ndarray
@@ -80,15 +81,18 @@ def _decode(op: WeightedOp, raw: bytes, attr: EncodedWeightsAttr) -> DecodedWeig
     bias, scale, shift = records.bias, records.scale, records.tflite_shift
     if weights.size and (weights.min() < -128 or weights.max() > 127):
         raise WeightFormatError("decoded weights lie outside int8")
-    if bias.size and (bias.min() < -(2**31) or bias.max() >= 2**31):
+    wide = op.ifm_bits() == 16  # 16x8: an int64 bias (40 bits in the records)
+    if not wide and bias.size and (bias.min() < -(2**31) or bias.max() >= 2**31):
         raise WeightFormatError("a decoded bias does not fit int32")
+    if op.reduced_scale(bias):  # 15-bit records: back to the op's Q0.31 form
+        scale, shift = scale << 16, shift - 16
     if scale.size and scale.max() >= 2**31:
         raise WeightFormatError("a decoded scale does not fit int32")
     w8 = weights.astype(np.int8)
     logical = op.from_ohwi(w8)  # the op's own layout
     out = DecodedWeights(
         np.ascontiguousarray(logical),
-        bias.astype(np.int32),
+        bias if wide else bias.astype(np.int32),
         scale.astype(np.int32),
         shift.astype(np.int32),
     )

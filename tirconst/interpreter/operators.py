@@ -68,6 +68,7 @@ from tirconst.dialects.tir import (
     ReverseOp,
     RsqrtOp,
     SequenceLstmOp,
+    SoftmaxInt16Op,
     SoftmaxOp,
     SquaredDifferenceOp,
     StridedSliceOp,
@@ -121,8 +122,10 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     # the NPU workspace, when present, goes to the kernel, which ignores it
     SoftmaxOp: Kernel(kernels.softmax, keywords=("exp_table", "workspace")),
     LogisticOp: Kernel(kernels.logistic, keywords=("table",)),
+    SoftmaxInt16Op: Kernel(kernels.softmax_int16, keywords=("exp_table",)),
     QuantizeOp: Kernel(kernels.quantize),
-    RequantizeOp: Kernel(kernels.quantize),  # int8 -> int8: TFLite's QUANTIZE
+    # int8/int16 -> int8/int16: TFLite's QUANTIZE
+    RequantizeOp: Kernel(kernels.quantize, output_dtype=True),
     DequantizeOp: Kernel(kernels.dequantize),
     ConcatenationOp: Kernel(kernels.concatenation),
     PackOp: Kernel(kernels.pack),

@@ -13,6 +13,7 @@ from .activations import (
     prelu,
     relu,
     softmax,
+    softmax_int16,
 )
 from .conv import (
     batch_matmul,
@@ -89,6 +90,7 @@ __all__ = [
     "relu",
     "reshape",
     "softmax",
+    "softmax_int16",
     "squeeze",
     "strided_slice",
     "sub",

@@ -6,8 +6,33 @@ import numpy as np
 
 from .fixedpoint import (
     multiply_by_quantized_multiplier,
+    multiply_by_quantized_multiplier_int64,
     multiply_by_quantized_multiplier_single_round,
 )
+
+ACTIVATION_DTYPES = (np.dtype(np.int8), np.dtype(np.int16))
+"""The feature map types of the integer kernels: int8, and int16 of the
+16x8 kernels (int16 activations, int8 weights, 64-bit accumulators)."""
+
+
+def requantize_to_int16(
+    acc: np.ndarray,
+    multiplier: np.ndarray | int,
+    shift: np.ndarray | int,
+    output_zp: int,
+    act_min: int,
+    act_max: int,
+    overflow_to_min: bool = False,
+) -> np.ndarray:
+    """``clamp(MultiplyByQuantizedMultiplier(int64 acc, m, s) + zp, act_min,
+    act_max)`` as int16: the epilogue of the 16x8 conv / depthwise / fully
+    connected reference kernels (TFLite requires the zero point 0);
+    `overflow_to_min` as :func:`multiply_by_quantized_multiplier_int64`."""
+    out = multiply_by_quantized_multiplier_int64(
+        acc, multiplier, shift, overflow_to_min
+    )
+    out = out + output_zp
+    return np.clip(out, act_min, act_max).astype(np.int16)
 
 
 def requantize_to_int8(
@@ -18,11 +43,13 @@ def requantize_to_int8(
     act_min: int,
     act_max: int,
     single_round: bool = False,
+    dtype: np.dtype | type = np.int8,
 ) -> np.ndarray:
     """``clamp(MultiplyByQuantizedMultiplier(acc, m, s) + zp, act_min, act_max)``.
 
     The common epilogue of the conv / depthwise / fully-connected reference
-    kernels; ``acc`` is the int32 accumulator (as int64 values).
+    kernels; ``acc`` is the int32 accumulator (as int64 values); the result
+    is `dtype` (int8; int16 for the 16x8 fully connected's int32 path).
     """
     fn = (
         multiply_by_quantized_multiplier_single_round
@@ -30,7 +57,7 @@ def requantize_to_int8(
         else multiply_by_quantized_multiplier
     )
     out = fn(acc, multiplier, shift) + output_zp
-    return np.clip(out, act_min, act_max).astype(np.int8)
+    return np.clip(out, act_min, act_max).astype(dtype)
 
 
 def window_extent(

@@ -29,7 +29,9 @@ __all__ = [
     "relu",
     "round_half_away_from_zero",
     "softmax",
+    "softmax_int16",
     "lookup",
+    "lookup_int16",
 ]
 
 
@@ -113,6 +115,66 @@ def _one_over_one_plus_x(a: np.ndarray) -> np.ndarray:
         one_minus = wrap_int32((1 << 29) - srdhm(half_denominator, x))
         x = wrap_int32(x + saturating_rounding_multiply_by_pot(srdhm(x, one_minus), 2))
     return saturating_rounding_multiply_by_pot(x, 1)
+
+
+def lookup_int16(value: np.ndarray, lut: np.ndarray) -> np.ndarray:
+    """LiteRT's interpolating lookup of an int16 value in a 513-entry int16
+    table (``lut_lookup_with_interpolation`` / ``generic_int16_table_lookup``):
+    ``lut[256 + (v >> 7)]`` plus the slope to the next entry (int16) times
+    the low 7 bits, ``(slope * offset + 64) >> 7``; the sum as int16."""
+    v = np.asarray(value).astype(np.int32)
+    t = np.asarray(lut).astype(np.int32)
+    index = 256 + (v >> 7)
+    offset = v & 0x7F
+    base = t[index]
+    slope = (t[index + 1] - base).astype(np.int16).astype(np.int32)
+    delta = (slope * offset + 64) >> 7
+    return (base + delta).astype(np.int16)
+
+
+def softmax_int16(
+    input: np.ndarray,
+    *,
+    exp_table: np.ndarray,
+    input_multiplier: int,
+    input_left_shift: int,
+) -> np.ndarray:
+    """int16 softmax over the last axis: ``reference_ops::SoftmaxInt16``,
+    which LiteRT runs for int16 input and output (zero points 0).
+
+    ``exp_table`` is the two 513-entry int16 tables of SoftmaxPrepare, one after
+    the other: exp on [-10, 0] and 1 / (1 + x) on [0, 1], each mapping
+    [-1, 1] to [-32768, 32768] (:func:`lookup_int16`). Per row: the
+    difference to the row maximum scaled by ``MultiplyByQuantizedMultiplier(
+    d, input_multiplier, input_left_shift)`` (so -65535 is -10.0), plus
+    32767 saturated to int16, looked up in the exp table (Q0.15); their
+    int32 sum normalized by its leading zeros ``clz`` to
+    ``((sum << (clz - 1)) + 2^13) >> 14``, minus 3 · 2^15, saturated, looked
+    up in the 1 / (1 + x) table; each output ``(exp · reciprocal + 2^(30 −
+    clz)) >> (31 − clz)`` clamped to [0, 32767].
+    """
+    x = np.asarray(input)
+    if x.dtype != np.int16:
+        raise TypeError(f"input must be int16, got {x.dtype}")
+    t = np.asarray(exp_table).reshape(-1)
+    if t.size != 2 * 513:
+        raise ValueError(f"exp_table must have {2 * 513} entries, got {t.size}")
+    exp_lut, recip_lut = t[:513], t[513:]
+    if x.size == 0:
+        return x.copy()
+    v = x.astype(np.int64)
+    diff = v - v.max(axis=-1, keepdims=True)
+    scaled = multiply_by_quantized_multiplier(diff, input_multiplier, input_left_shift)
+    sym = np.clip(scaled + 32767, -32768, 32767)
+    e = lookup_int16(sym, exp_lut).astype(np.int64)
+    total = wrap_int32(e.sum(axis=-1, keepdims=True))
+    clz = 32 - _bit_length(total & 0xFFFFFFFF)
+    shifted = ((total << (clz - 1)) + (1 << 13)) >> 14
+    sym_sum = np.clip(shifted - ((1 << 15) + (1 << 16)), -32768, 32767)
+    recip = lookup_int16(sym_sum, recip_lut).astype(np.int64)
+    right = 31 - clz
+    out = (e * recip + (np.int64(1) << (right - 1))) >> right
+    return np.clip(out, 0, 32767).astype(np.int16)
 
 
 def logistic(input: np.ndarray, *, table: np.ndarray) -> np.ndarray:

@@ -1,10 +1,14 @@
-"""int8 convolution kernels (TFLite reference_integer_ops conv / depthwise / FC).
+"""int8 convolution kernels (TFLite reference_integer_ops conv / depthwise / FC),
+and their 16x8 forms (int16 input and output, int8 filter, int64 bias).
 
 conv2d / fully_connected compute the int32 accumulations as float64 matrix
 products (im2col for conv): every partial sum is an integer of magnitude
 < 2**53, so BLAS gives the exact result in any summation order; the int64
 result is then wrapped to int32 like the C++ accumulator. depthwise_conv2d
-accumulates per filter tap in (wrapping) int32 numpy arrays.
+accumulates per filter tap in (wrapping) int32 numpy arrays. The 16x8 kernels
+(int16 input) accumulate in int64 without wrapping (products < 2**22) and
+requantize with the 64-bit ``MultiplyByQuantizedMultiplier``
+(:func:`~._common.requantize_to_int16`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._common import check_pair, requantize_to_int8, taps, window_output_size
+from ._common import (
+    ACTIVATION_DTYPES,
+    check_pair,
+    requantize_to_int8,
+    requantize_to_int16,
+    taps,
+    window_output_size,
+)
 from .fixedpoint import multiply_by_quantized_multiplier, wrap_int32
 
 __all__ = [
@@ -32,6 +43,44 @@ def _as_int8(name: str, a: np.ndarray, ndim: int | None = None) -> np.ndarray:
     if ndim is not None and a.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got shape {a.shape}")
     return a
+
+
+def _activations(name: str, a: np.ndarray, ndim: int | None = None) -> np.ndarray:
+    """An int8 or int16 (16x8 kernels) feature map."""
+    a = np.asarray(a)
+    if a.dtype not in ACTIVATION_DTYPES:
+        raise TypeError(f"{name} must be int8 or int16, got {a.dtype}")
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {a.shape}")
+    return a
+
+
+def _epilogue16(
+    acc: np.ndarray,
+    bias: np.ndarray | None,
+    n: int,
+    multiplier: np.ndarray | int,
+    shift: np.ndarray | int,
+    output_zp: int,
+    act_min: int,
+    act_max: int,
+    overflow_to_min: bool = False,
+) -> np.ndarray:
+    """The 16x8 kernels' end: the int64 bias added to the int64 accumulator
+    (no wrapping), the 64-bit requantization, clamped to int16."""
+    if bias is not None:
+        b = np.asarray(bias)
+        if b.shape != (n,):
+            raise ValueError(f"bias must have shape ({n},), got {b.shape}")
+        acc = acc + b.astype(np.int64)
+    m = _per_channel("multiplier", multiplier, n)
+    s = _per_channel("shift", shift, n)
+    return requantize_to_int16(acc, m, s, output_zp, act_min, act_max, overflow_to_min)
+
+
+def _fits_int32(bias: np.ndarray) -> bool:
+    b = np.asarray(bias, np.int64)
+    return bool(np.all((b >= -(2**31)) & (b < 2**31)))
 
 
 def _per_channel(name: str, v: np.ndarray | int | Sequence[int], n: int) -> np.ndarray:
@@ -87,7 +136,7 @@ def conv2d(
     output_zp`` clamped to ``[act_min, act_max]``. ``pad`` is
     ``(top, left, bottom, right)``; the output size follows from it.
     """
-    x = _as_int8("input", input, 4)
+    x = _activations("input", input, 4)
     w = _as_int8("filter", filter, 4)
     sh, sw = check_pair("stride", stride, 2)
     dh, dw = check_pair("dilation", dilation, 2)
@@ -114,6 +163,12 @@ def conv2d(
             acc[:, g * fpg : (g + 1) * fpg] = (
                 xg @ wf[g * fpg : (g + 1) * fpg].reshape(fpg, -1).T
             )
+    if x.dtype == np.int16:
+        out = _epilogue16(
+            acc.astype(np.int64), bias, co, multiplier, shift, output_zp,
+            act_min, act_max,
+        )  # fmt: skip
+        return out.reshape(n, oh, ow, co)
     acc = _add_bias(acc.astype(np.int64), bias, co)
     out = requantize_to_int8(
         acc,
@@ -149,7 +204,7 @@ def depthwise_conv2d(
     ``filter[.., oc] * (input[.., ic] - input_zp)`` over the window, adds
     ``bias[oc]`` and requantises with ``multiplier[oc]`` / ``shift[oc]``.
     """
-    x = _as_int8("input", input, 4)
+    x = _activations("input", input, 4)
     w = _as_int8("filter", filter, 4)
     sh, sw = check_pair("stride", stride, 2)
     dh, dw = check_pair("dilation", dilation, 2)
@@ -164,13 +219,18 @@ def depthwise_conv2d(
         )
     oh = window_output_size(h, kh, sh, dh, pad4[0], pad4[2])
     ow = window_output_size(wd, kw, sw, dw, pad4[1], pad4[3])
-    xp = _padded(x, input_zp, pad4, np.int32)
+    wide = np.int64 if x.dtype == np.int16 else np.int32  # int32 wraps like C++
+    xp = _padded(x, input_zp, pad4, wide)
     if dm > 1:
         xp = np.repeat(xp, dm, axis=3)
-    wi = w[0].astype(np.int32)
-    acc = np.zeros((n, oh, ow, co), dtype=np.int32)  # int32 wraps like C++
+    wi = w[0].astype(wide)
+    acc = np.zeros((n, oh, ow, co), dtype=wide)
     for ky, kx, view in taps(xp, kh, kw, (sh, sw), (dh, dw), oh, ow):
         acc += view * wi[ky, kx]
+    if x.dtype == np.int16:
+        return _epilogue16(
+            acc, bias, co, multiplier, shift, output_zp, act_min, act_max
+        )
     acc64 = _add_bias(acc.astype(np.int64), bias, co)
     return requantize_to_int8(
         acc64,
@@ -207,14 +267,28 @@ def fully_connected(
     The input is flattened to ``[size / K, K]``; the result is
     ``[size / K, Co]``, reshaped to ``output_shape`` when given
     (``keep_num_dims``).
+
+    With int16 input (16x8) LiteRT (measured) runs the int32 accumulator
+    and the single-rounding requantization of int8, clamped to int16, when
+    there is no bias or every int64 bias value fits int32; else the int64
+    accumulator and requantization of the conv kernels, except that a
+    requantized value past int32 is INT32_MIN (the conv wraps).
     """
-    x = _as_int8("input", input)
+    x = _activations("input", input)
     w = _as_int8("filter", filter, 2)
     co, k = w.shape
     if k == 0 or x.size % k:
         raise ValueError(f"input of {x.size} elements is not a multiple of depth {k}")
     x2 = x.reshape(-1, k).astype(np.float64) - float(input_zp)
     wf = w.astype(np.float64) - float(filter_zp)
+    if x.dtype == np.int16 and bias is not None and not _fits_int32(bias):
+        out = _epilogue16(
+            (x2 @ wf.T).astype(np.int64), bias, co, multiplier, shift, output_zp,
+            act_min, act_max, overflow_to_min=True,
+        )  # fmt: skip
+        if output_shape is not None:
+            out = out.reshape(tuple(int(d) for d in output_shape))
+        return out
     acc = _add_bias((x2 @ wf.T).astype(np.int64), bias, co)
     out = requantize_to_int8(
         acc,
@@ -224,6 +298,7 @@ def fully_connected(
         act_min,
         act_max,
         single_round=True,
+        dtype=x.dtype,
     )
     if output_shape is not None:
         out = out.reshape(tuple(int(d) for d in output_shape))

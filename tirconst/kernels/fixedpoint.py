@@ -19,6 +19,7 @@ __all__ = [
     "multiply_by_quantized_multiplier",
     "multiply_by_quantized_multiplier_single_round",
     "multiply_by_quantized_multiplier_greater_than_one",
+    "multiply_by_quantized_multiplier_int64",
     "saturating_rounding_multiply_by_pot",
     "exp_on_negative_values",
 ]
@@ -97,6 +98,30 @@ def multiply_by_quantized_multiplier_single_round(
     if np.any(total < 1):
         raise ValueError("single-rounding multiplier needs shift <= 30")
     r = (_i64(x) * _i64(multiplier) + (np.int64(1) << (total - 1))) >> total
+    return wrap_int32(r)
+
+
+def multiply_by_quantized_multiplier_int64(
+    x: np.ndarray,
+    multiplier: np.ndarray | int,
+    shift: np.ndarray | int,
+    overflow_to_min: bool = False,
+) -> np.ndarray:
+    """TFLite ``MultiplyByQuantizedMultiplier(int64 x, int32 m, int shift)``,
+    the requantization of the 16x8 kernels' 64-bit accumulators: the
+    multiplier rounded to 15 bits (``(m + 2^15) >> 16``, 0x7FFF from
+    0x7FFF0000 on), then ``(x * m15 + 2^(14 - shift)) >> (15 - shift)`` in
+    int64 (one rounding, ties towards +inf), as int32: wrapped, or with
+    `overflow_to_min` INT32_MIN where it does not fit (what LiteRT's 16x8
+    FULLY_CONNECTED gives there, measured; its conv wraps)."""
+    m = _i64(multiplier)
+    reduced = np.where(m < 0x7FFF0000, (m + (1 << 15)) >> 16, 0x7FFF)
+    total = 15 - _i64(shift)
+    if np.any(total < 1):
+        raise ValueError("the 64-bit requantization needs shift <= 14")
+    r = (_i64(x) * reduced + (np.int64(1) << (total - 1))) >> total
+    if overflow_to_min:
+        return np.where((r < INT32_MIN) | (r > INT32_MAX), INT32_MIN, r)
     return wrap_int32(r)
 
 

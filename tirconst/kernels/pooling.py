@@ -1,10 +1,11 @@
-"""int8 pooling kernels (TFLite reference_integer_ops AveragePool / MaxPool)."""
+"""int8 and int16 pooling kernels (TFLite reference_integer_ops AveragePool /
+MaxPool, whose int16 overloads compute alike on int16 values)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._common import check_pair, taps, window_output_size
+from ._common import ACTIVATION_DTYPES, check_pair, taps, window_output_size
 
 __all__ = ["avg_pool2d", "max_pool2d"]
 
@@ -16,8 +17,10 @@ def _geometry(
     pad: tuple[int, int, int, int],
 ) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int, int, int], int, int]:
     x = np.asarray(x)
-    if x.dtype != np.int8 or x.ndim != 4:
-        raise TypeError(f"input must be a 4-D int8 array, got {x.dtype} {x.shape}")
+    if x.dtype not in ACTIVATION_DTYPES or x.ndim != 4:
+        raise TypeError(
+            f"input must be a 4-D int8 or int16 array, got {x.dtype} {x.shape}"
+        )
     kh, kw = check_pair("window", window, 2)
     sh, sw = check_pair("stride", stride, 2)
     pad4 = check_pair("pad", pad, 4)
@@ -69,7 +72,7 @@ def avg_pool2d(
     a = acc.astype(np.int64)
     q = (np.abs(a) + cnt // 2) // cnt
     out = np.where(a > 0, q, -q)
-    return np.clip(out, act_min, act_max).astype(np.int8)
+    return np.clip(out, act_min, act_max).astype(x.dtype)
 
 
 def max_pool2d(
@@ -90,12 +93,13 @@ def max_pool2d(
     x = np.asarray(input)
     n, h, w, c = x.shape
     top, left, bottom, right = pad4
-    # Padding below INT8_MIN never wins the max.
-    xp = np.full((n, h + top + bottom, w + left + right, c), -129, dtype=np.int16)
+    # Padding below the type's minimum never wins the max.
+    low = int(np.iinfo(x.dtype).min) - 1
+    xp = np.full((n, h + top + bottom, w + left + right, c), low, dtype=np.int32)
     xp[:, top : top + h, left : left + w, :] = x
-    out = np.full((n, oh, ow, c), -129, dtype=np.int16)
+    out = np.full((n, oh, ow, c), low, dtype=np.int32)
     for _, _, view in taps(xp, kh, kw, (sh, sw), (1, 1), oh, ow):
         np.maximum(out, view, out=out)
-    if (out == -129).any():
+    if (out == low).any():
         raise ValueError("max pool window without any input element")
-    return np.clip(out, act_min, act_max).astype(np.int8)
+    return np.clip(out, act_min, act_max).astype(x.dtype)

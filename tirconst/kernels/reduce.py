@@ -49,21 +49,24 @@ def mean(
     (``QuantizeMultiplier(input_scale / output_scale)``) readapted by
     :func:`mean_readapted_multiplier`, then
     ``MultiplyByQuantizedMultiplier(sum - input_zp * count, m', s') +
-    output_zp`` clamped to int8. ``output_shape`` gives keep_dims or not.
+    output_zp`` clamped to int8. An int16 MEAN (``EvalQuantizedMean<int16_t>``)
+    is the same on int16 values, clamped to int16. ``output_shape`` gives
+    keep_dims or not.
     """
     x = np.asarray(input)
-    if x.dtype != np.int8:
-        raise TypeError(f"input must be int8, got {x.dtype}")
+    if x.dtype not in (np.int8, np.int16):
+        raise TypeError(f"input must be int8 or int16, got {x.dtype}")
     ax = tuple(sorted({int(a) % x.ndim for a in axes})) if x.ndim else ()
     count = int(np.prod([x.shape[a] for a in ax], dtype=np.int64))
     oshape = tuple(int(d) for d in output_shape)
     if count == 0:
-        return np.zeros(oshape, dtype=np.int8)
+        return np.zeros(oshape, dtype=x.dtype)
     total = x.astype(np.int64).sum(axis=ax)
     m, s = mean_readapted_multiplier(multiplier, shift, count)
     shifted = wrap_int32(total - int(input_zp) * count)
     out = multiply_by_quantized_multiplier(shifted, m, s) + int(output_zp)
-    out = np.clip(out, -128, 127).astype(np.int8)
+    info = np.iinfo(x.dtype)
+    out = np.clip(out, info.min, info.max).astype(x.dtype)
     if out.size != int(np.prod(oshape, dtype=np.int64)):
         raise ValueError(
             f"output_shape {oshape} does not match reduced shape {out.shape}"

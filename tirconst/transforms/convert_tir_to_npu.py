@@ -299,9 +299,12 @@ class Lowerer:
             "block_config": DenseArrayBase.from_list(i64, list(layout.block_config)),
             "weights": ArrayAttr([wrange]),
             "biases": ArrayAttr([brange]),
-            # docs/ethos-u.md: FC rounds once (NATURAL); conv and depthwise as TFL.
+            # docs/ethos-u.md: FC rounds once (NATURAL); conv and depthwise as
+            # TFL; 16x8 ops once (NATURAL), as LiteRT's 64-bit requantization.
             "rounding_mode": StringAttr(
-                "natural" if isinstance(op, FullyConnectedOp) else "tfl"
+                "natural"
+                if isinstance(op, FullyConnectedOp) or op.ifm_bits() == 16  # type: ignore[attr-defined]
+                else "tfl"
             ),
         }
         if any(pad):
@@ -320,8 +323,9 @@ class Lowerer:
         """The clamp [act_min, act_max] as the real bounds Vela re-quantizes
         with the OFM scale (each bound checked to come back exactly)."""
         lo, hi = op.act_min, op.act_max
+        info = np.iinfo(np.dtype(ofm["dtype"]))  # int8, or int16 (16x8)
         bounds = {}
-        for key, q, full in (("min", lo, -128), ("max", hi, 127)):
+        for key, q, full in (("min", lo, int(info.min)), ("max", hi, int(info.max))):
             if q == full:
                 continue
             bounds[key] = _real_bound(q, ofm)

@@ -95,6 +95,10 @@ class Prepared:
     shift: np.ndarray
     geometry: Geometry
     raw_bytes: int
+    reduced_scale: bool = False
+    """16x8 with 64-bit requantization: records hold the multiplier rounded
+    to 15 bits (shift 16 less), as LiteRT's 64-bit MultiplyByQuantizedMultiplier
+    and Vela's `reduced_quantise_scale` use it."""
 
 
 def prepare(op: WeightedOp) -> Prepared:
@@ -136,7 +140,8 @@ def prepare(op: WeightedOp) -> Prepared:
     mult = np.broadcast_to(np.asarray(p["multiplier"], np.int64), (co,))
     shift = np.broadcast_to(np.asarray(p["shift"], np.int64), (co,))
     raw = w.nbytes + (0 if b is None else b.nbytes)
-    return Prepared(ohwi, zp, depthwise, bias, mult, shift, geometry, raw)
+    reduced = op.reduced_scale(b)
+    return Prepared(ohwi, zp, depthwise, bias, mult, shift, geometry, raw, reduced)
 
 
 @dataclass(frozen=True)
@@ -206,9 +211,15 @@ def stream_depths(prep: Prepared, accelerator: str, block_depth: int):
 
 
 def records(prep: Prepared, accelerator: str) -> list[bytes]:
-    """Each core's bias/scale records (`npu_encode_bias`, shift 31 - s)."""
+    """Each core's bias/scale records (`npu_encode_bias`, shift 31 - s; the
+    16x8 reduced scale with 15 - s)."""
     ncores = ACCELERATORS[accelerator].cores
     record_shift = 31 - prep.shift
+    multiplier = prep.multiplier
+    if prep.reduced_scale:  # 15-bit multiplier, 16 less shift
+        m = prep.multiplier
+        multiplier = np.where(m < 0x7FFF0000, (m + (1 << 15)) >> 16, 0x7FFF)
+        record_shift = record_shift - 16
     if record_shift.min() < 0 or record_shift.max() > 63:
         raise WeightFormatError(
             f"shift {int(prep.shift.min())}..{int(prep.shift.max())} gives a record "
@@ -217,7 +228,7 @@ def records(prep: Prepared, accelerator: str) -> list[bytes]:
     cores = min(ncores, prep.ohwi.shape[0])
     return [
         encode_bias(
-            prep.bias[k::ncores], prep.multiplier[k::ncores], record_shift[k::ncores]
+            prep.bias[k::ncores], multiplier[k::ncores], record_shift[k::ncores]
         )
         for k in range(cores)
     ]
@@ -241,6 +252,7 @@ def streams(
             prep.depthwise,
             tuple(int(v) for v in vol.shape),  # type: ignore[arg-type]
             prep.zero_point,
+            prep.geometry.ifm_bits,
         )
         out.append((encode_weights(vol, enc), enc))
     return out

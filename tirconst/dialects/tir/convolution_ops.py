@@ -48,6 +48,11 @@ from tirconst.formats.ethos_u.weights import WeightFormatError
 class WeightedOp(OperatorOp):
     """An operator with weights: ins(input, filter, bias?) outs(output), int8.
 
+    Or 16x8 (TFLite's int16x8 quantization): int16 input and output (zero
+    points 0), int8 filter, int64 bias; then the accumulator is 64-bit and the
+    requantization LiteRT's 64-bit MultiplyByQuantizedMultiplier (the
+    multiplier rounded to 15 bits, one rounding), see kernels.conv.
+
     With `encoded_weights = #tir.encoded_weights<...>` (`tir-encode-weights`)
     the filter is the 1-D ui8 buffer of the Ethos-U encoded bytes and there is
     no bias: weights and bias come from the bytes; the other properties stay.
@@ -170,7 +175,29 @@ class WeightedOp(OperatorOp):
             tuple(self.dilation),  # type: ignore[arg-type]
             tuple(self.pad),  # type: ignore[arg-type]
             False,
+            self.ifm_bits(),
         )
+
+    def ifm_bits(self) -> int:
+        """16 for the 16x8 form (int16 input), else 8."""
+        return 16 if str(self.buffer_type(self.input).dtype) == "int16" else 8
+
+    def reduced_scale(self, bias: np.ndarray | None) -> bool:
+        """Whether the op requantizes with LiteRT's 64-bit reduced multiplier
+        (15 bits; the NPU's records hold it with a shift 16 less, as Vela's
+        `reduced_quantise_scale`): a 16x8 conv or depthwise always, a 16x8
+        fully connected only when a bias value does not fit int32 (else
+        LiteRT takes its int32 path: full multiplier, one rounding)."""
+        if self.ifm_bits() != 16:
+            return False
+        if not self.REDUCED_NEEDS_WIDE_BIAS:
+            return True
+        b = np.zeros(0, np.int64) if bias is None else np.asarray(bias, np.int64)
+        return bool(np.any((b < -(2**31)) | (b >= 2**31)))
+
+    REDUCED_NEEDS_WIDE_BIAS: ClassVar[bool] = False
+    """A fully connected op's 16x8 form requantizes reduced only with a bias
+    past int32 (`reduced_scale`)."""
 
     def filter_shape(self) -> tuple[int, ...]:
         """The (logical) filter shape: the encoded one when encoded."""
@@ -198,13 +225,16 @@ class WeightedOp(OperatorOp):
         return PerChannelData(co, operands, ("multiplier", "shift", "filter_scales"))
 
     def expect_int8(self, rank: int | None = None) -> None:
-        roles = [("input", self.input), ("output", self.output)]
+        """int8 input, filter and output; or the 16x8 form: int16 input and
+        output, int8 filter (and an int64 bias, `verify_bias`)."""
+        act = "int16" if str(self.buffer_type(self.input).dtype) == "int16" else "int8"
+        roles = [("input", self.input, act), ("output", self.output, act)]
         if self.encoded_weights is None:
-            roles.insert(1, ("filter", self.filter))
-        for role, v in roles:
+            roles.insert(1, ("filter", self.filter, "int8"))
+        for role, v, dtype in roles:
             if rank is not None:
                 self.expect_rank(role, v, rank)
-            self.expect_dtype(role, v, "int8")
+            self.expect_dtype(role, v, dtype)
 
 
 def _constant_bytes(value: SSAValue) -> np.ndarray | None:
@@ -420,6 +450,8 @@ class FullyConnectedOp(WeightedOp):
         }
     """
 
+    REDUCED_NEEDS_WIDE_BIAS: ClassVar[bool] = True
+
     name = "tir.fully_connected"
 
     ENCODED_ZERO_POINT: ClassVar[str | None] = "filter_zp"
@@ -435,7 +467,9 @@ class FullyConnectedOp(WeightedOp):
         """A 1×1 conv over the rows: IFM 1×rows×K, OFM 1×rows×Co."""
         co, k = self.filter_shape()
         rows = self.buffer_type(self.input).num_elements // k
-        return NpuGeometry((1, rows, k), (1, rows, co), (1, 1))
+        return NpuGeometry(
+            (1, rows, k), (1, rows, co), (1, 1), ifm_bits=self.ifm_bits()
+        )
 
     def encoded_filter_shape(self) -> tuple[int, ...]:
         enc = self.encoded_weights
@@ -490,6 +524,8 @@ must be equal (the kernels take none of them)."""
 
 
 class _PoolOp(OperatorOp):
+    """A pool over NHWC int8 data, or int16 (input and output alike)."""
+
     traits = traits_def(Windowed(kernel="window", channels="same"))
 
     input = operand_def(BufferType)
@@ -503,7 +539,9 @@ class _PoolOp(OperatorOp):
     def verify_(self) -> None:
         for role, v in (("input", self.input), ("output", self.output)):
             self.expect_rank(role, v, 4)
-            self.expect_dtype(role, v, "int8")
+            self.expect_dtype(role, v, "int8", "int16")
+        if self.buffer_type(self.input).dtype != self.buffer_type(self.output).dtype:
+            raise VerifyException("input and output must have one element type")
         self.expect_len("window", 2, positive=True)
         kh, kw = self.window
         oh, ow = verify_window(self, kh, kw)

@@ -363,7 +363,8 @@ _MEAN = {
 @operator_op(("input",), _MEAN, quant={"input_scale": Scale, "output_scale": Scale})
 class MeanOp(OperatorOp):
     """TFLite int8 MEAN over `axes`, requantized from the input to the output
-    quantization; the output keeps reduced axes as 1 or drops them.
+    quantization; the output keeps reduced axes as 1 or drops them. int16
+    in and out alike (the same arithmetic, clamped to int16).
 
     Example:
         tir.func @f(%x : !tir.buffer<1x4x4x8xi8>, %y : !tir.buffer<1x8xi8>) {
@@ -390,7 +391,9 @@ class MeanOp(OperatorOp):
 
     def verify_(self) -> None:
         for role, v in (("input", self.input), ("output", self.output)):
-            self.expect_dtype(role, v, "int8")
+            self.expect_dtype(role, v, "int8", "int16")
+        if self.buffer_type(self.input).dtype != self.buffer_type(self.output).dtype:
+            raise VerifyException("input and output must have one element type")
         shape = self.shape(self.input)
         axes = sorted({a % len(shape) for a in self.axes}) if shape else []
         if any(not -len(shape) <= a < len(shape) for a in self.axes):
@@ -492,6 +495,62 @@ class SoftmaxOp(OperatorOp):
     TABLE_DTYPE: ClassVar[str] = "int32"
 
 
+SOFTMAX_INT16_TABLE = 2 * 513
+"""Entries of `tir.softmax_int16`'s table: LiteRT's two 513-entry int16 LUTs."""
+
+
+@operator_op(
+    ("input", "table"),
+    {"input_multiplier": Int, "input_left_shift": Int},
+    quant={"input_scale": Scale, "output_scale": Scale},
+)
+class SoftmaxInt16Op(OperatorOp):
+    """TFLite int16 SOFTMAX along the last axis (zero points 0), as LiteRT's
+    `reference_ops::SoftmaxInt16` computes it (kernels.softmax_int16).
+
+    `table` holds SoftmaxPrepare's two interpolated 513-entry int16 tables,
+    exp on [-10, 0] then 1 / (1 + x) on [0, 1] (1026 entries); the
+    difference of each element to its row maximum is scaled by
+    `input_multiplier` / `input_left_shift` (QuantizeMultiplier of
+    input_scale · beta · 65535 / 10) into the exp table's input, the row sum
+    of exponentials normalized into the reciprocal table's, and each output
+    is exp · reciprocal rounded to [0, 32767] (1.0 is 32768).
+
+    Example:
+        tir.func @f(%x : !tir.buffer<1x4xi16>, %t : !tir.buffer<1026xi16>,
+                    %y : !tir.buffer<1x4xi16>) {
+          tir.softmax_int16 ins(%x, %t : !tir.buffer<1x4xi16>,
+              !tir.buffer<1026xi16>) outs(%y : !tir.buffer<1x4xi16>)
+              {input_multiplier = 1717960704, input_left_shift = 0,
+               input_scale = 0.0001 : f32, output_scale = 3.0517578125e-05 : f32}
+        }
+    """
+
+    name = "tir.softmax_int16"
+
+    input = operand_def(BufferType)
+    table = operand_def(BufferType)
+    output = operand_def(BufferType)
+
+    def verify_(self) -> None:
+        for role, v in (("input", self.input), ("output", self.output)):
+            self.expect_dtype(role, v, "int16")
+        self.expect_shape("output", self.output, self.shape(self.input))
+        self.expect_dtype("table", self.table, "int16")
+        self.expect_shape("table", self.table, [SOFTMAX_INT16_TABLE])
+        if not 0 <= self.input_multiplier < 2**31:
+            raise VerifyException(
+                f"input_multiplier {self.input_multiplier} is not a Q0.31 value"
+            )
+        if not -31 <= self.input_left_shift <= 30:
+            raise VerifyException(
+                f"input_left_shift {self.input_left_shift} is outside [-31, 30]"
+            )
+
+    def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
+        return {}  # beta is folded into the multiplier, not a property
+
+
 @operator_op(
     ("input", "table"),
     {},
@@ -553,9 +612,9 @@ class LookupOp(_TableOp):
     quant={"input_scale": Scale},
 )
 class RequantizeOp(_UnaryOp):
-    """TFLite QUANTIZE from int8 to int8: rescales from the input quantization
-    (`input_zp`) to the output's (`scale`, `zero_point`) with the fixed-point
-    `multiplier`/`shift` of input_scale / scale.
+    """TFLite QUANTIZE from int8 or int16 to int8 or int16: rescales from the
+    input quantization (`input_zp`) to the output's (`scale`, `zero_point`)
+    with the fixed-point `multiplier`/`shift` of input_scale / scale.
 
     Example:
         tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi8>) {
@@ -568,6 +627,13 @@ class RequantizeOp(_UnaryOp):
     traits = traits_def(Pointwise())
 
     name = "tir.requantize"
+
+    def verify_(self) -> None:
+        """int8 or int16 in and out (QUANTIZE int8 <-> int16 is one), one
+        shape."""
+        for role, v in (("input", self.input), ("output", self.output)):
+            self.expect_dtype(role, v, "int8", "int16")
+        self.expect_shape("output", self.output, self.shape(self.input))
 
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
         m, s = rescale_integers(q["input_scale"], self.scale)

@@ -63,6 +63,7 @@ from tirconst.dialects.tir.types import BufferType
 from tirconst.kernels._common import window_extent
 
 INT8_MIN, INT8_MAX = -128, 127
+INT16_MIN, INT16_MAX = -32768, 32767
 
 
 class Kind:
@@ -362,10 +363,15 @@ class OperatorOp(IRDLOperation):
             raise VerifyException(f"{name} values must be >= 1, got {list(values)}")
 
     def expect_clamp(self) -> None:
+        """`[act_min, act_max]` is a non-empty range of the output's type
+        (int8, or int16 for a 16x8 operator)."""
         lo, hi = self.act_min, self.act_max
-        if not INT8_MIN <= lo <= hi <= INT8_MAX:
+        dt = str(self.buffer_type(self.output).dtype)  # type: ignore[attr-defined]
+        qmin, qmax = (INT16_MIN, INT16_MAX) if dt == "int16" else (INT8_MIN, INT8_MAX)
+        if not qmin <= lo <= hi <= qmax:
             raise VerifyException(
-                f"activation clamp [{lo}, {hi}] must be a non-empty range in int8"
+                f"activation clamp [{lo}, {hi}] must be a non-empty range in "
+                f"{'int16' if dt == 'int16' else 'int8'}"
             )
 
     def expect_shape(self, role: str, value: SSAValue | None, shape: Sequence[int]):
@@ -562,7 +568,10 @@ def verify_per_channel(op: OperatorOp, channels: int, allow_single: bool = False
 
 
 def verify_bias(op: OperatorOp, channels: int) -> None:
+    """The bias has one value per channel: int32, or int64 when the input is
+    int16 (the 16x8 kernels' 64-bit accumulators)."""
     bias = op.bias  # type: ignore[attr-defined]
     if bias is not None:
-        op.expect_dtype("bias", bias, "int32")
+        wide = str(op.buffer_type(op.input).dtype) == "int16"  # type: ignore[attr-defined]
+        op.expect_dtype("bias", bias, "int64" if wide else "int32")
         op.expect_shape("bias", bias, [channels])

@@ -35,7 +35,8 @@ BlockConfig = tuple[int, int, int]
 class Geometry:
     """IFM (H, W, C), OFM (H, W, C), kernel (KH, KW), stride (y, x), dilation
     (y, x), pad (top, left, bottom, right) of one op; `depthwise` for a
-    depthwise conv."""
+    depthwise conv; `ifm_bits` 16 for int16 feature maps (16x8: int16 IFM
+    and OFM, 40-bit accumulators), else 8."""
 
     ifm: tuple[int, int, int]
     ofm: tuple[int, int, int]
@@ -44,6 +45,7 @@ class Geometry:
     dilation: tuple[int, int] = (1, 1)
     pad: tuple[int, int, int, int] = (0, 0, 0, 0)
     depthwise: bool = False
+    ifm_bits: int = 8
 
 
 def _accelerator(name: str):
@@ -56,11 +58,11 @@ def _accelerator(name: str):
     return NpuAccelerator[ACCELERATORS[name].vela_name]
 
 
-def _fm(shape: tuple[int, int, int]):
+def _fm(shape: tuple[int, int, int], bits: int = 8):
     from ethosu.vela import api
 
     fm = api.NpuFeatureMap()
-    fm.data_type = api.NpuDataType.INT8
+    fm.data_type = api.NpuDataType.INT16 if bits == 16 else api.NpuDataType.INT8
     h, w, c = shape
     fm.shape = api.NpuShape3D(height=h, width=w, depth=c)
     fm.quantization = api.NpuQuantization(scale_f32=1.0, zero_point=0)
@@ -81,7 +83,7 @@ def vela_operation(g: Geometry, traversal: str = "depth_first"):
             if traversal == "part_kernel_first"
             else api.NpuBlockTraversal.DEPTH_FIRST
         )
-    op.ifm, op.ofm = _fm(g.ifm), _fm(g.ofm)
+    op.ifm, op.ofm = _fm(g.ifm, g.ifm_bits), _fm(g.ofm, g.ifm_bits)
     (kh, kw), (sy, sx), (dy, dx) = g.kernel, g.stride, g.dilation
     op.kernel = api.NpuKernel(kw, kh, sx, sy, dx, dy)
     top, left, bottom, right = g.pad
@@ -172,7 +174,7 @@ def vela_choice(g: Geometry, accelerator: str) -> tuple[BlockConfig, str] | None
         Shape4D(1, *g.ifm),
         None,
         False,
-        8,
+        g.ifm_bits,
         kernel,
         0,
         True,

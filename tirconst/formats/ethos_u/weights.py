@@ -209,8 +209,10 @@ def stream_index_map(encoding: WeightEncoding) -> np.ndarray:
                 for x0 in range(0, kw, sub_w):
                     sw = min(sub_w, kw - x0)
                     elements = sh * sw
-                    if pkf or depthwise:
+                    if depthwise or (pkf and encoding.ifm_bitdepth == 8):
                         elements = -(-elements // 4) * 4
+                    elif pkf:  # 16-bit IFM: part-kernel-first pads to pairs
+                        elements = -(-elements // 2) * 2
                     outer = range(0, ib_depth, ifm_ub) if pkf else range(1)
                     inner_n = 1 if pkf else ifm_block // ifm_ub
                     for iu_outer in outer:

@@ -752,9 +752,9 @@ tir.func @f(%x : !tir.buffer<1x4x4x2xi8>, %w : !tir.buffer<1x3x3x4xi8>, %y : !ti
 
 // -----
 
-// tir.fully_connected: int8 input
+// tir.fully_connected: int8 data, or int16 in and out (16x8)
 // CHECK-NEXT: {{^}}// {{-{5}$}}
-// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.fully_connected' op in @f: input must be int8, got int16
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.fully_connected' op in @f: output must be int16, got int8
 tir.func @f(%x : !tir.buffer<2x8xi16>, %w : !tir.buffer<4x8xi8>, %y : !tir.buffer<2x4xi8>) {
   tir.fully_connected ins(%x, %w : !tir.buffer<2x8xi16>, !tir.buffer<4x8xi8>) outs(%y : !tir.buffer<2x4xi8>) {input_zp = 0, filter_zp = 0, output_zp = 0, multiplier = array<i32: 1>, shift = array<i32: 0>, act_min = -128, act_max = 127}
 }
@@ -826,7 +826,7 @@ tir.func @f(%x : !tir.buffer<4x4x2xi8>, %y : !tir.buffer<1x2x2x2xi8>) {
 
 // tir.avg_pool2d: int8 data
 // CHECK-NEXT: {{^}}// {{-{5}$}}
-// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.avg_pool2d' op in @f: output must be int8, got int32
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.avg_pool2d' op in @f: output must be int8 or int16, got int32
 tir.func @f(%x : !tir.buffer<1x4x4x2xi8>, %y : !tir.buffer<1x2x2x2xi32>) {
   tir.avg_pool2d ins(%x : !tir.buffer<1x4x4x2xi8>) outs(%y : !tir.buffer<1x2x2x2xi32>) {window = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, act_min = -128, act_max = 127}
 }
@@ -979,7 +979,7 @@ tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<4x5xi8>) {
 
 // tir.mean: int8 data
 // CHECK-NEXT: {{^}}// {{-{5}$}}
-// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.mean' op in @f: input must be int8, got uint8
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.mean' op in @f: input must be int8 or int16, got uint8
 tir.func @f(%x : !tir.buffer<1x4x4x2xui8>, %y : !tir.buffer<1x2xi8>) {
   tir.mean ins(%x : !tir.buffer<1x4x4x2xui8>) outs(%y : !tir.buffer<1x2xi8>) {axes = array<i64: 1, 2>, input_zp = 0, output_zp = 0, multiplier = 1, shift = 0}
 }
@@ -1141,18 +1141,18 @@ tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<4xf32>) {
 
 // tir.requantize: int8 input
 // CHECK-NEXT: {{^}}// {{-{5}$}}
-// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.requantize' op in @f: input must be int8, got uint8
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.requantize' op in @f: input must be int8 or int16, got uint8
 tir.func @f(%x : !tir.buffer<8xui8>, %y : !tir.buffer<8xi8>) {
   tir.requantize ins(%x : !tir.buffer<8xui8>) outs(%y : !tir.buffer<8xi8>) {scale = 0.5 : f32, zero_point = 0, input_zp = 0, multiplier = 1073741824, shift = 0}
 }
 
 // -----
 
-// tir.requantize: int8 output
+// tir.requantize: int8 or int16 output
 // CHECK-NEXT: {{^}}// {{-{5}$}}
-// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.requantize' op in @f: output must be int8, got int16
-tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi16>) {
-  tir.requantize ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi16>) {scale = 0.5 : f32, zero_point = 0, input_zp = 0, multiplier = 1073741824, shift = 0}
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 2]]:3: error: 'tir.requantize' op in @f: output must be int8 or int16, got int32
+tir.func @f(%x : !tir.buffer<8xi8>, %y : !tir.buffer<8xi32>) {
+  tir.requantize ins(%x : !tir.buffer<8xi8>) outs(%y : !tir.buffer<8xi32>) {scale = 0.5 : f32, zero_point = 0, input_zp = 0, multiplier = 1073741824, shift = 0}
 }
 
 // -----
