@@ -152,7 +152,7 @@ def test_corrupt_record_scale_is_a_verify_error_naming_the_op() -> None:
     with pytest.raises(
         ToolError,
         match=r"^error: 'tir\.\w+' op in @main: multiplier of output channel 0 is "
-        r"\d+, the encoded bias record holds \d+$",
+        r"\d+: the record scale \d+, the encoded bias record holds \d+$",
     ):
         check_equivalent(imported(MODELS[0]), _corrupted(MODELS[0], "scale"), trials=1)
 
@@ -183,8 +183,8 @@ def test_op_multipliers_checked_per_channel(accelerator: str) -> None:
     op.properties["shift"] = DenseArrayBase.from_list(i32, shift)
     with pytest.raises(
         VerifyException,
-        match=f"shift of output channel 1 is {shift[1]}, the encoded bias "
-        f"record holds {shift[1] - 1}\n",
+        match=f"shift of output channel 1 is {shift[1]}: the record shift "
+        f"{31 - shift[1]}, the encoded bias record holds {32 - shift[1]}\n",
     ):
         op.verify()
 

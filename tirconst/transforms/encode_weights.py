@@ -55,6 +55,7 @@ from tirconst.formats.ethos_u import (
     encode_bias,
     encode_weights,
 )
+from tirconst.formats.ethos_u.bias import record_scale
 from tirconst.formats.ethos_u.block_config import (
     Geometry,
     block_configs,
@@ -214,12 +215,9 @@ def records(prep: Prepared, accelerator: str) -> list[bytes]:
     """Each core's bias/scale records (`npu_encode_bias`, shift 31 - s; the
     16x8 reduced scale with 15 - s)."""
     ncores = ACCELERATORS[accelerator].cores
-    record_shift = 31 - prep.shift
-    multiplier = prep.multiplier
-    if prep.reduced_scale:  # 15-bit multiplier, 16 less shift
-        m = prep.multiplier
-        multiplier = np.where(m < 0x7FFF0000, (m + (1 << 15)) >> 16, 0x7FFF)
-        record_shift = record_shift - 16
+    multiplier, record_shift = record_scale(
+        prep.multiplier, prep.shift, prep.reduced_scale
+    )
     if record_shift.min() < 0 or record_shift.max() > 63:
         raise WeightFormatError(
             f"shift {int(prep.shift.min())}..{int(prep.shift.max())} gives a record "

@@ -39,6 +39,7 @@ from tirconst.dialects.tir.operators import (
 from tirconst.dialects.tir.quantization import conv_multipliers
 from tirconst.dialects.tir.traits import Windowed
 from tirconst.dialects.tir.types import BufferType
+from tirconst.formats.ethos_u.bias import record_scale
 from tirconst.formats.ethos_u.block_config import Geometry as NpuGeometry
 from tirconst.formats.ethos_u.weights import WeightFormatError
 
@@ -128,22 +129,28 @@ class WeightedOp(OperatorOp):
             records = enc.records(raw)
         except WeightFormatError as e:
             raise VerifyException(f"encoded bias records: {e}") from None
-        for name, held in (
-            ("multiplier", records.scale),
-            ("shift", records.tflite_shift),
+        if "multiplier" not in self.properties or "shift" not in self.properties:
+            return
+        ours = [np.asarray(self.p(n), np.int64) for n in ("multiplier", "shift")]
+        if any(v.size not in (1, records.scale.size) for v in ours):
+            return  # verify_per_channel says so
+        ours = [np.broadcast_to(v, records.scale.shape) for v in ours]
+        expected = record_scale(*ours, self.reduced_scale(records.bias))
+        for prop, op_value, name, mine, held in zip(
+            ("multiplier", "shift"),
+            ours,
+            ("scale", "shift"),
+            expected,
+            (records.scale, records.shift),
+            strict=True,
         ):
-            if name not in self.properties:
-                continue
-            ours = np.asarray(self.p(name), np.int64)
-            if ours.size not in (1, held.size):
-                return  # verify_per_channel says so
-            bad = np.flatnonzero(np.broadcast_to(ours, held.shape) != held)
+            bad = np.flatnonzero(mine != held)
             if bad.size:
                 o = int(bad[0])
                 raise VerifyException(
-                    f"{name} of output channel {o} is "
-                    f"{int(ours[o if ours.size > 1 else 0])}, the encoded bias "
-                    f"record holds {int(held[o])}"
+                    f"{prop} of output channel {o} is {int(op_value[o])}: the "
+                    f"record {name} {int(mine[o])}, the encoded bias record holds "
+                    f"{int(held[o])}"
                 )
 
     # -- the interface passes ask (weight encoding, decoding, staging) ------

@@ -16,7 +16,13 @@ import numpy as np
 
 from tirconst.formats.ethos_u.weights import WeightFormatError
 
-__all__ = ["RECORD_BYTES", "BiasRecords", "decode_bias", "encode_bias"]
+__all__ = [
+    "RECORD_BYTES",
+    "BiasRecords",
+    "decode_bias",
+    "encode_bias",
+    "record_scale",
+]
 
 RECORD_BYTES = 10
 
@@ -33,6 +39,20 @@ class BiasRecords:
     def tflite_shift(self) -> np.ndarray:
         """TFLite's shift of each record (31 - the record's shift)."""
         return 31 - self.shift
+
+
+def record_scale(
+    multiplier: np.ndarray, shift: np.ndarray, reduced: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """The records' (scale, shift) of TFLite's per-channel (multiplier, shift):
+    (m, 31 - s); for the 16x8 reduced scale (LiteRT's 64-bit
+    MultiplyByQuantizedMultiplier, Vela's `reduced_quantise_scale`) the
+    15-bit multiplier with a shift 16 less."""
+    m = np.asarray(multiplier, np.int64)
+    record_shift = 31 - np.asarray(shift, np.int64)
+    if not reduced:
+        return m, record_shift
+    return np.where(m < 0x7FFF0000, (m + (1 << 15)) >> 16, 0x7FFF), record_shift - 16
 
 
 def encode_bias(

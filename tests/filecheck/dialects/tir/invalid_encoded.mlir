@@ -124,7 +124,7 @@ builtin.module {
 
 // -----
 
-// CHECK: error: 'tir.fully_connected' op{{.*}}multiplier of output channel 0 is 1300000001, the encoded bias record holds 1300000000
+// CHECK: error: 'tir.fully_connected' op{{.*}}multiplier of output channel 0 is 1300000001: the record scale 1300000001, the encoded bias record holds 1300000000
 builtin.module {
   tir.constant @fc_enc = dense<"0xebffffffff006d7c4d276300000000006d7c4d27c7ffffffff006d7c4d271900000000006d7c4d270000000000000000c80354f1ab803e813b988b15f2f4d9ea32591cce5eabcca4b1e84b99481dce6562b000f07ea2c6c3529626f284001059edf02324100ac08f01b89f0d892d69fe7f4e96c5daa40480ff37b35e75cced0f001a0030908f8128f42229f8323e60feff4d721525ffe8f87f7d3a87e12ff80f009030001059384763f14e6539f9299a23ff6f6ada201b16fe7f60ce1460fc3f00bc010700f23e64548eaf840a0000a07bd02f161b8c33004001800784ffffff"> : tensor<224xui8>
   tir.func @multiplier(%x : !tir.buffer<2x32xi8>, %y : !tir.buffer<2x4xi8>) {
@@ -135,7 +135,7 @@ builtin.module {
 
 // -----
 
-// CHECK: error: 'tir.fully_connected' op{{.*}}shift of output channel 0 is -7, the encoded bias record holds -8
+// CHECK: error: 'tir.fully_connected' op{{.*}}shift of output channel 0 is -7: the record shift 38, the encoded bias record holds 39
 builtin.module {
   tir.constant @fc_enc = dense<"0xebffffffff006d7c4d276300000000006d7c4d27c7ffffffff006d7c4d271900000000006d7c4d270000000000000000c80354f1ab803e813b988b15f2f4d9ea32591cce5eabcca4b1e84b99481dce6562b000f07ea2c6c3529626f284001059edf02324100ac08f01b89f0d892d69fe7f4e96c5daa40480ff37b35e75cced0f001a0030908f8128f42229f8323e60feff4d721525ffe8f87f7d3a87e12ff80f009030001059384763f14e6539f9299a23ff6f6ada201b16fe7f60ce1460fc3f00bc010700f23e64548eaf840a0000a07bd02f161b8c33004001800784ffffff"> : tensor<224xui8>
   tir.func @shift(%x : !tir.buffer<2x32xi8>, %y : !tir.buffer<2x4xi8>) {
