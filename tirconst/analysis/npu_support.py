@@ -144,8 +144,8 @@ def pointwise_hwc(shape: Sequence[int]) -> tuple[int, int, int] | None:
     return hwc((h, *shape[-2:]))
 
 
-def _shape(v: SSAValue) -> tuple[int, ...]:
-    assert isinstance(v.type, BufferType)
+def _shape(v: SSAValue | None) -> tuple[int, ...]:
+    assert v is not None and isinstance(v.type, BufferType)
     return tuple(v.type.get_shape())
 
 
@@ -183,7 +183,8 @@ def _shapes_reason(op: OperatorOp, values: Sequence[SSAValue]) -> str | None:
 def binary_broadcast(op: OperatorOp) -> tuple[bool, str | None]:
     """(swap operands?, reason): the NPU broadcasts IFM2 only, so the full-shape
     operand must be IFM; with both broadcasting the op stays on the CPU."""
-    lhs, rhs, out = _shape(op.lhs), _shape(op.rhs), _shape(op.output)  # type: ignore[attr-defined]
+    lhs, rhs = (_shape(op.input_named(n)) for n in ("lhs", "rhs"))
+    out = _shape(op.output)
     rank = len(out)
     pad = lambda s: (1,) * (rank - len(s)) + s  # noqa: E731
     if pad(lhs) == out:
@@ -220,10 +221,7 @@ def npu_reason(op: Operation) -> str | None:
     rule = SUPPORT.get(type(op))
     if rule is None:
         return f"{op.name[4:]}: no NPU lowering yet"
-    if not all(
-        isinstance(v.type, BufferType)
-        for v in [*op.input_values(), op.output]  # type: ignore[attr-defined]
-    ):
+    if not all(isinstance(v.type, BufferType) for v in [*op.input_values(), op.output]):
         return "operands are not buffers"
     return rule(op)
 
@@ -369,8 +367,8 @@ def reduction_window(
     )
 
 
-def _view_reason(op: OperatorOp) -> str | None:
-    for v in (op.input, op.output):  # type: ignore[attr-defined]
+def _view_reason(*values: SSAValue) -> str | None:
+    for v in values:
         if is_strided_view(v):
             return "a strided view cannot be reshaped into an NPU window"
     return None
@@ -382,7 +380,7 @@ def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
     not. `tir-legalize-npu` rewrites with it."""
     from tirconst.kernels.reduce import mean_readapted_multiplier
 
-    why = _view_reason(op)
+    why = _view_reason(op.input, op.output)
     if why:
         return f"mean: {why}"
     plan = reduction_window(
@@ -405,9 +403,9 @@ def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
 def reduce_max_window(op: ReduceMaxOp) -> ReductionWindow | str:
     """REDUCE_MAX as one max pool (docs/ethos-u.md); else why not.
     `tir-legalize-npu` rewrites with it."""
-    if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
+    if str(op.buffer_type(op.input).dtype) != "int8":
         return "reduce_max: only int8 is pooled"
-    why = _view_reason(op)
+    why = _view_reason(op.input, op.output)
     if why:
         return f"reduce_max: {why}"
     plan = reduction_window(
@@ -714,7 +712,7 @@ def resize_nearest_plan(
     why = _shapes_reason(op, [op.input, op.output])
     if why:
         return f"resize_nearest: {why}"
-    if str(op.input.type.dtype) not in ("int8", "int16"):  # type: ignore[attr-defined]
+    if str(op.buffer_type(op.input).dtype) not in ("int8", "int16"):
         return "resize_nearest: only int8 and int16 are copied"
     _, h, w, _ = _shape(op.input)
     _, oh, ow, _ = _shape(op.output)
@@ -903,7 +901,7 @@ def resize_bilinear_plan(op: ResizeBilinearOp) -> tuple[list[int], list[int]] | 
 def _bilinear_axes(op: ResizeBilinearOp, verb: str, per_axis: Callable):  # type: ignore[type-arg, no-untyped-def]
     """`per_axis(size, out, align, half)` for H and W, and the sizes; or why
     the op is no int8 NPU feature map resize."""
-    if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
+    if str(op.buffer_type(op.input).dtype) != "int8":
         return f"resize_bilinear: only int8 is {verb}"
     why = _shapes_reason(op, [op.input, op.output])
     if why:

@@ -46,7 +46,7 @@ _CACHE_LIMIT = 4096
 def decode_encoded(op: WeightedOp, data: np.ndarray) -> DecodedWeights:
     """Decode the bytes `data` the op reads; WeightFormatError if they do not
     decode to int8 weights and int32 biases the op's integers can hold."""
-    attr = op.encoded_weights  # type: ignore[attr-defined]
+    attr = op.encoded_weights
     assert isinstance(attr, EncodedWeightsAttr)
     raw = np.ascontiguousarray(data, dtype=np.uint8).tobytes()
     key = (hashlib.sha256(raw).digest(), attr, op.name)
@@ -70,7 +70,7 @@ def _decode(op: WeightedOp, raw: bytes, attr: EncodedWeightsAttr) -> DecodedWeig
     scale = np.zeros(co, np.int64)
     shift = np.zeros(co, np.int64)
     for k, c in enumerate(cores):
-        enc = c.encoding.encoding  # type: ignore[attr-defined]
+        enc = c.stream_encoding
         records = decode_bias(
             raw[c.bias_offset : c.bias_offset + c.bias_length], c.channels
         )

@@ -146,8 +146,8 @@ def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:
     module = op.get_toplevel_object()
     if not isinstance(module, ModuleOp):
         return False
-    symbol = src.properties.get("symbol")
-    base = f"{symbol.root_reference.data}_ohwi" if symbol else "dw_ohwi"  # type: ignore[attr-defined]
+    symbol = src.symbol
+    base = f"{symbol.root_reference.data}_ohwi" if symbol else "dw_ohwi"
     name = _fresh_name(module, base)
     const = ConstantOp(name, ohwi)
     module.body.block.insert_op_before(const, module.body.block.first_op)  # type: ignore[arg-type]
@@ -287,8 +287,8 @@ def _transpose_conv_as_convs(op: TransposeConv2DOp) -> bool:
     n, _, _, ci = op.input.type.get_shape()  # type: ignore[union-attr]
     co = w.shape[0]
     sy, sx = op.stride
-    symbol = src.properties.get("symbol")
-    stem = f"{symbol.root_reference.data}_phase" if symbol else "tconv_phase"  # type: ignore[attr-defined]
+    symbol = src.symbol
+    stem = f"{symbol.root_reference.data}_phase" if symbol else "tconv_phase"
     params = {k: v for k, v in op.params().items() if k not in ("stride", "pad")}
     for r, c in plan:
         sub = np.ascontiguousarray(
@@ -445,7 +445,7 @@ def _drop_if_unused(module: ModuleOp, alloc: AllocateConstOp) -> None:
     replaced)."""
     if alloc.results[0].uses:
         return
-    symbol = alloc.properties.get("symbol")
+    symbol = alloc.symbol
     alloc.detach()
     alloc.erase()
     if symbol is None:
@@ -454,7 +454,7 @@ def _drop_if_unused(module: ModuleOp, alloc: AllocateConstOp) -> None:
         if isinstance(o, AllocateConstOp) and o.properties.get("symbol") == symbol:
             return
     for o in list(module.ops):
-        if isinstance(o, ConstantOp) and o.sym_name.data == symbol.root_reference.data:  # type: ignore[attr-defined]
+        if isinstance(o, ConstantOp) and o.sym_name.data == symbol.root_reference.data:
             o.detach()
             o.erase()
 
@@ -502,8 +502,8 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
     extra = np.array(SOFTMAX_CONSTANTS, np.int64).astype(np.int32)
     data = np.concatenate([table.astype(np.int32), extra])
     assert data.size == SOFTMAX_TABLE_WORDS
-    symbol = src.properties.get("symbol")
-    base = f"{symbol.root_reference.data}_npu" if symbol else "softmax_npu"  # type: ignore[attr-defined]
+    symbol = src.symbol
+    base = f"{symbol.root_reference.data}_npu" if symbol else "softmax_npu"
     name = _fresh_name(module, base)
     module.body.block.insert_op_before(
         ConstantOp(name, data), module.body.block.first_op
