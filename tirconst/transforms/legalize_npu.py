@@ -64,6 +64,7 @@ from tirconst.analysis.npu_support import (
     softmax_workspace,
     transpose_conv_plan,
 )
+from tirconst.analysis.views import strided_parent
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
@@ -249,11 +250,7 @@ def _reduce_max_as_pool(op: ReduceMaxOp) -> bool:
 def _strided(block, at: Operation, buf, lo, shape, step):  # type: ignore[no-untyped-def]
     """Elements lo + i·step of `buf` (through the view `buf` may be), a view
     of `shape` inserted before `at`."""
-    base, start = buf, 0
-    strides = row_major_strides(tuple(buf.type.get_shape()))
-    if isinstance(buf.owner, DeclBufferOp):
-        base, start = buf.owner.source, buf.owner.offset.value.data
-        strides = buf.owner.element_strides()
+    base, start, strides = strided_parent(buf)
     off = start + sum(i * s for i, s in zip(lo, strides, strict=True))
     new = tuple(s * k for s, k in zip(strides, step, strict=True))
     t = BufferType(list(shape), buf.type.element_type, buf.type.scope)
