@@ -74,7 +74,6 @@ from tirconst.core.files import atomic_output
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
-    CopyOp,
     FuncOp,
     OperatorOp,
     PoolOp,
@@ -85,6 +84,7 @@ from tirconst.dialects.tir.provenance import (
     model_index,
     tensor_name,
 )
+from tirconst.dialects.tir.traits import CopyLike
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite
 from tirconst.frontend.importer import import_tflite
@@ -252,7 +252,7 @@ def _weight_constant(op: WeightedOp) -> str:
     value = root_of(op.filter)
     if isinstance(value.owner, AllocateOp):  # staged: the copy's source
         for use in value.uses:
-            if isinstance(use.operation, CopyOp) and use.index == 1:
+            if use.operation.has_trait(CopyLike) and use.index == 1:
                 value = root_of(use.operation.operands[0])
                 break
     owner = value.owner

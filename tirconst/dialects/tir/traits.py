@@ -135,6 +135,16 @@ class Windowed(OpTrait):
         return 1
 
 
+@dataclass(frozen=True)
+class CopyLike(OpTrait):
+    """The op copies its `input` into its `output` unchanged (MLIR's
+    CopyOpInterface): it moves data, computes nothing (weight staging copies
+    are such ops, and stage no weights of their own)."""
+
+    def verify(self, op: Operation) -> None:
+        _operator_only(self, op)
+
+
 @runtime_checkable
 class ViewOp(Protocol):
     """The methods a `ViewLike` op implements (the interface's methods)."""
@@ -167,4 +177,12 @@ class ViewLike(OpTrait):
         return cast(ViewOp, op).view_layout()  # checked by verify
 
 
-__all__ = ["Elementwise", "Pointwise", "ViewLike", "ViewOp", "Windowed", "operator"]
+__all__ = [
+    "CopyLike",
+    "Elementwise",
+    "Pointwise",
+    "ViewLike",
+    "ViewOp",
+    "Windowed",
+    "operator",
+]
