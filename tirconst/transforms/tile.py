@@ -8,14 +8,14 @@ import sys
 from dataclasses import dataclass, field
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, StringAttr, i64
+from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.constant_uses import Box
-from tirconst.analysis.sram import sram_peak
+from tirconst.analysis.tiled_sram import tiled_peak
 from tirconst.analysis.tiling import (
     Setting,
     TileCost,
@@ -25,6 +25,7 @@ from tirconst.analysis.tiling import (
     units,
     windowed,
 )
+from tirconst.analysis.views import strided_parent
 from tirconst.dialects.tir.buffers import (
     AllocateConstOp,
     AllocateOp,
@@ -36,14 +37,12 @@ from tirconst.dialects.tir.traits import Elementwise
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.hardware import DEPTH_GRANULE
 from tirconst.transforms.slice_constants import (
-    SliceConstant,
     SliceState,
     erase_unreferenced_symbols,
+    slice_holder,
 )
 
 NAME = "tir-tile"
-UNIT = "tile.unit"
-"""Attribute naming the unit a tile came from (only while choosing)."""
 
 
 def _shape(v: SSAValue) -> tuple[int, ...]:
@@ -75,10 +74,7 @@ class Tiler:
         src = _shape(buf)
         if tuple(shape) == src:
             return buf
-        base, start, strides = buf, 0, row_major_strides(src)
-        if isinstance(buf.owner, DeclBufferOp):
-            base, start = buf.owner.source, buf.owner.offset.value.data
-            strides = buf.owner.element_strides()
+        base, start, strides = strided_parent(buf)
         off = start + sum(i * s for i, s in zip(lo, strides, strict=True))
         bt = buf.type
         assert isinstance(bt, BufferType)
@@ -105,7 +101,7 @@ class Tiler:
         key = (id(holder), box)
         if key not in self.holders:
             k = sum(1 for h, _ in self.holders if h == id(holder))
-            new = SliceConstant(self.state)._slice_holder(holder, box, k)
+            new = slice_holder(self.state, holder, box, k)
             after = self.last_slice.get(id(holder), holder)
             Rewriter.insert_op(new, InsertPoint.after(after))
             self.last_slice[id(holder)] = new
@@ -174,8 +170,6 @@ class Tiler:
         ]
         new.operands = [*operands, out]
         new.properties = props
-        if UNIT in op.attributes:
-            new.attributes[UNIT] = op.attributes[UNIT]
         Rewriter.insert_op(new, InsertPoint.before(at))
         cost.ops += 1
 
@@ -318,31 +312,11 @@ def measure(
     reuse_io: bool = False,
 ) -> Step:
     """The SRAM the tiled (and, unless weights=flash, staged) program needs
-    as `tir-plan-memory` places it, on a copy of `module`."""
-    from tirconst.transforms.stage_weights import stage_block
-
-    work = module.clone()
-    for func in functions(work):
-        for i, chain in enumerate(units(func, cascade)):
-            for o in chain:
-                o.attributes[UNIT] = StringAttr(f"{func.sym_name.data}#{i}")
-    apply_settings(work, cascade, settings)
-    best = Step(settings, 0, "", None)
-    for func in functions(work):
-        if weights != "flash":
-            stage_block(func.body.block, weights == "all")
-        m = sram_peak(func, reuse_io)
-        if m.bytes < best.peak or m.op is None:
-            continue
-        ops = list(func.body.block.ops)
-        unit = None
-        for j in [*range(m.index, len(ops)), *range(m.index, -1, -1)]:
-            if isinstance(u := ops[j].attributes.get(UNIT), StringAttr):
-                fname, idx = u.data.rsplit("#", 1)
-                unit = (fname, int(idx))
-                break
-        best = Step(settings, m.bytes, f"'{m.op.name}' in @{func.sym_name.data}", unit)
-    return best
+    as `tir-plan-memory` places it: asked of `tirconst.analysis.tiled_sram`,
+    which measures the program these settings would give without making
+    it."""
+    m = tiled_peak(module, cascade, settings, weights, reuse_io)
+    return Step(settings, m.bytes, m.where, m.unit)
 
 
 def path(
