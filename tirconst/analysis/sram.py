@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from xdsl.ir import Operation, SSAValue
 
-from tirconst.analysis.liveness import Liveness, _extent, analyze
+from tirconst.analysis.liveness import Liveness, analyze, use_extent
 from tirconst.dialects.tir.buffers import AllocateOp
 from tirconst.dialects.tir.structure import FuncOp
 from tirconst.dialects.tir.traits import Elementwise, operator
@@ -160,7 +160,7 @@ def _start(live: Liveness, value: SSAValue) -> int:
     life = live.lifetimes[value]
     if life.kind != "workspace" or not life.uses:
         return life.start
-    return max(life.start, min(_extent(u, value, live.order)[0] for u in life.uses))
+    return max(life.start, min(use_extent(u, value, live.order)[0] for u in life.uses))
 
 
 def _in_place_pairs(

@@ -36,7 +36,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation, SSAValue
 
 from tirconst.analysis.constant_uses import Box
-from tirconst.analysis.liveness import _extent
+from tirconst.analysis.liveness import use_extent
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.analysis.sram import ALIGNMENT, need
 from tirconst.analysis.tiling import (
@@ -507,7 +507,7 @@ def _peak(func: FuncOp, ops: list[_Op], reuse_io: bool) -> tuple[int, int] | Non
                     life = lives.get(id(root))
                     if life is None:
                         continue
-                    lo, hi = _extent(inner, root, order)
+                    lo, hi = use_extent(inner, root, order)
                     use(life, lo, hi, order[inner], _effect(effects, root))
         t = times[i]
         for v, e in o.operands:  # a tile's, a copy's; a kept op's staged ones
