@@ -12,7 +12,8 @@ import pytest
 
 import tirconst.transforms.tile as tile
 from tests.tflite_patch import MODELS
-from tirconst.analysis.sram import SramPeak, sram_peak
+from tirconst.analysis.sram import sram_peak
+from tirconst.analysis.tiled_sram import TiledPeak, tiled_peak
 from tirconst.core.context import context
 from tirconst.core.diagnostics import ToolError
 from tirconst.tools.compile import Compiler, compile_model, main
@@ -108,14 +109,14 @@ def test_a_plan_over_the_budget_fails_not_reports(
     compile fails in one line rather than report more SRAM than the budget
     (simulated: a tiler measuring 1 KiB too little)."""
 
-    def short(func, reuse_io=False):
-        m = sram_peak(func, reuse_io)
-        return SramPeak(max(0, m.bytes - 1024), m.op, m.index)
+    def short(module, cascade, settings, weights, reuse_io=False):
+        m = tiled_peak(module, cascade, settings, weights, reuse_io)
+        return TiledPeak(max(0, m.bytes - 1024), m.where, m.unit)
 
     # Below the untiled program's SRAM with weights in flash (what the tiler
     # measures), so it must tile.
     budget = untiled_in_flash(ALL_MODELS[0]) - 512
-    monkeypatch.setattr(tile, "sram_peak", short)
+    monkeypatch.setattr(tile, "tiled_peak", short)
     with pytest.raises(ToolError) as info:
         sram(ALL_MODELS[0], budget)
     msg = str(info.value)

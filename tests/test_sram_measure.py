@@ -11,12 +11,14 @@ import pytest
 import tirconst.transforms.stage_weights as stage_weights
 from tests.tflite_patch import MODELS
 from tirconst.analysis.sram import sram_by_op, sram_peak
+from tirconst.analysis.tiled_sram import tiled_peak
+from tirconst.analysis.tiling import units
 from tirconst.core.context import context, load
 from tirconst.frontend.importer import import_tflite
 from tirconst.transforms.legalize_npu import LegalizeNpuPass
 from tirconst.transforms.plan_memory import PlanMemoryPass
 from tirconst.transforms.stage_weights import StageWeightsPass
-from tirconst.transforms.tile import TilePass, functions
+from tirconst.transforms.tile import TilePass, apply_settings, functions, path
 
 ALL_MODELS = sorted(p.stem for p in MODELS.glob("*.tflite"))
 
@@ -97,3 +99,61 @@ def test_staging_by_the_bound_equals_staging_by_measuring(model, monkeypatch) ->
         lambda func, reuse_io: dict.fromkeys(func.body.block.ops, 1 << 40),
     )
     assert [staged(0), staged(150_000)] == fast
+
+
+# -------------------------------------------- the measure of an unmade tiling
+
+UNIT = "test.unit"
+
+
+def made_and_measured(module, cascade, settings, weights, reuse_io):
+    """What `tiled_peak` predicts, by making the program: tile a copy with
+    `tir-tile`'s rewrite, stage it with `tir-stage-weights`' (unless weights
+    stay in flash), measure with `sram_peak`, and find the unit nearest the
+    peak by an attribute every tile of a unit carries."""
+    from xdsl.dialects.builtin import StringAttr
+
+    work = module.clone()
+    for func in functions(work):
+        for i, chain in enumerate(units(func, cascade)):
+            for o in chain:
+                o.attributes[UNIT] = StringAttr(f"{func.sym_name.data}#{i}")
+    apply_settings(work, cascade, settings)
+    best = (0, "", None)
+    for func in functions(work):
+        if weights != "flash":
+            stage_weights.stage_block(func.body.block, weights == "all")
+        m = sram_peak(func, reuse_io)
+        if m.bytes < best[0] or m.op is None:
+            continue
+        ops = list(func.body.block.ops)
+        unit = None
+        for j in [*range(m.index, len(ops)), *range(m.index, -1, -1)]:
+            u = ops[j].attributes.get(UNIT)
+            if isinstance(u, StringAttr):
+                fname, idx = u.data.rsplit("#", 1)
+                unit = (fname, int(idx))
+                break
+        best = (m.bytes, f"'{m.op.name}' in @{func.sym_name.data}", unit)
+    return best
+
+
+@pytest.mark.parametrize("model", ALL_MODELS)
+@pytest.mark.parametrize(
+    "cascade, weights, reuse_io",
+    [(True, "flash", True), (True, "conv", False), (False, "all", True)],
+)
+def test_the_measure_of_a_tiling_is_that_of_the_tiled_program(
+    model, cascade, weights, reuse_io
+) -> None:
+    """`tir-tile` measures each step of its search without tiling
+    (`tirconst.analysis.tiled_sram`): along the whole search, the figure,
+    where it peaks and the unit there are those of the program the rewrite
+    and the staging make."""
+    m = import_tflite(MODELS / f"{model}.tflite")
+    LegalizeNpuPass().apply(context(), m)
+    steps = path(m, cascade, 0, weights, reuse_io)
+    for step in steps:
+        want = made_and_measured(m, cascade, step.settings, weights, reuse_io)
+        got = tiled_peak(m, cascade, step.settings, weights, reuse_io)
+        assert (got.bytes, got.where, got.unit) == want

@@ -206,16 +206,18 @@ def staging_gain(op: object, accelerator: str, hidden: bool) -> float:
     duration reading from SRAM, minus the copy's cycles unless the copy is
     `hidden` under earlier ops' compute. 0 for an op without encoded
     weights."""
-    from tirconst.dialects.tir import EncodedWeightsAttr
+    from tirconst.dialects.tir import EncodedWeightsAttr, WeightedOp
 
-    attr = getattr(op, "encoded_weights", None)
+    if not isinstance(op, WeightedOp):
+        return 0.0
+    attr = op.encoded_weights
     if not isinstance(attr, EncodedWeightsAttr):
         return 0.0
-    g = op.npu_geometry()  # type: ignore[attr-defined]
+    g = op.npu_geometry()
     core = attr.cores[0]
     enc = attr.weight_encodings()[0]
     traversal, shape = enc.traversal, enc.shape
-    dtypes = tuple(str(v.type.dtype) for v in (op.input, op.output))  # type: ignore[attr-defined]
+    dtypes = tuple(str(op.buffer_type(v).dtype) for v in (op.input, op.output))
     probe = weighted_probe(
         g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
         traversal, core.weight_length, core.records_length,

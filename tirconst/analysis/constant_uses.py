@@ -29,12 +29,11 @@ from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Operation, SSAValue
 
 from tirconst.analysis.index_ranges import DynamicIndex, IndexRanges
+from tirconst.analysis.views import is_view, view_source, view_window
 from tirconst.dialects.tir.buffers import (
     AllocateConstOp,
     BufferLoadOp,
     ConstantOp,
-    DeclBufferOp,
-    ReshapeOp,
 )
 from tirconst.dialects.tir.memory import Effect, effect_on
 from tirconst.dialects.tir.structure import CallExternOp, FuncOp
@@ -236,7 +235,7 @@ class ConstantUses:
         for use in list(holder.buffer.uses):
             op = use.operation
             reads = tuple(self._reads_via(holder, shape, op, use.index, root))
-            if isinstance(op, DeclBufferOp | ReshapeOp):
+            if is_view(op):
                 view = _window(root, op)
                 n = _numel(view.shape)
                 box = (
@@ -260,7 +259,7 @@ class ConstantUses:
         holder, path = traced
         view = _View(0, holder.buffer_type.get_shape(), ())
         for v in path:
-            view = _window(view, v)  # type: ignore[arg-type]
+            view = _window(view, v)
         shape = holder.buffer_type.get_shape()
         try:
             inner = self._index_box(load.indices, view.shape)
@@ -276,9 +275,9 @@ class ConstantUses:
         operand_index: int,
         view: _View,
     ) -> Iterator[ConstantRead]:
-        if isinstance(op, DeclBufferOp | ReshapeOp):
+        if is_view(op):
             inner = _window(view, op)
-            for use in list(op.view.uses):
+            for use in list(op.results[0].uses):
                 yield from self._reads_via(
                     holder, shape, use.operation, use.index, inner
                 )
@@ -332,14 +331,11 @@ def _numel(shape: Sequence[int]) -> int:
     return n
 
 
-def _window(view: _View, op: DeclBufferOp | ReshapeOp) -> _View:
-    vt = op.view.type
+def _window(view: _View, op: Operation) -> _View:
+    vt = op.results[0].type
     assert isinstance(vt, BufferType)
-    offset = op.offset.value.data if isinstance(op, DeclBufferOp) else 0
-    strides = None
-    if isinstance(op, DeclBufferOp) and op.is_strided:
-        # The verifier keeps strided views off strided sources.
-        strides = op.element_strides()
+    # The verifier keeps strided views off strided sources.
+    offset, strides = view_window(op)
     return _View(view.base + offset, vt.get_shape(), (*view.path, op), strides)
 
 
@@ -348,8 +344,8 @@ def writers_of(buffer: SSAValue) -> list[Operation]:
     out: list[Operation] = []
     for use in buffer.uses:
         op = use.operation
-        if isinstance(op, DeclBufferOp | ReshapeOp):
-            out += writers_of(op.view)
+        if is_view(op):
+            out += writers_of(op.results[0])
         elif isinstance(op, CallExternOp):
             continue  # constants are passed read-only
         else:
@@ -369,9 +365,9 @@ def trace_to_holder(
         owner = value.owner
         if isinstance(owner, AllocateConstOp):
             return owner, tuple(reversed(views))
-        if isinstance(owner, DeclBufferOp | ReshapeOp):
+        if isinstance(owner, Operation) and is_view(owner):
             views.append(owner)
-            value = owner.source
+            value = view_source(owner)
             continue
         return None
 

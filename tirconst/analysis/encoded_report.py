@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp
 
 from tirconst.analysis import constant_report
 from tirconst.analysis.constant_report import (
@@ -25,7 +25,7 @@ from tirconst.analysis.constant_report import (
     sum_of,
 )
 from tirconst.analysis.constant_uses import function_of
-from tirconst.dialects.tir import AllocateConstOp, EncodedWeightsAttr, OperatorOp
+from tirconst.dialects.tir import AllocateConstOp, EncodedWeightsAttr, WeightedOp
 
 
 def is_encoded(e: ConstantEntry) -> bool:
@@ -72,14 +72,16 @@ def encoded_columns(entries: Sequence[ConstantEntry]) -> list[Column]:
 def layer_rows(module: ModuleOp) -> list[dict[str, Cell]]:
     rows: list[dict[str, Cell]] = []
     for op in module.walk():
-        attr = getattr(op, "encoded_weights", None)
-        if not isinstance(op, OperatorOp) or not isinstance(attr, EncodedWeightsAttr):
+        if not isinstance(op, WeightedOp):
             continue
-        holder = op.filter.owner  # type: ignore[attr-defined]
+        attr = op.encoded_weights
+        if not isinstance(attr, EncodedWeightsAttr):
+            continue
+        holder = op.filter.owner
         const = holder.constant_op() if isinstance(holder, AllocateConstOp) else None
         raw = const.attributes.get("tir.raw_bytes") if const is not None else None
         func = function_of(op)
-        out = op.output  # type: ignore[attr-defined]
+        out = op.output
         rows.append(
             {
                 "layer": f"@{func.sym_name.data if func else '?'}: {op.name} "
@@ -87,8 +89,8 @@ def layer_rows(module: ModuleOp) -> list[dict[str, Cell]]:
                 "constant": f"@{const.sym_name.data}"
                 if const is not None
                 else "(copy)",
-                "raw": raw.value.data if raw is not None else "-",  # type: ignore[attr-defined]
-                "encoded": op.shape(op.filter)[0],  # type: ignore[attr-defined]
+                "raw": raw.value.data if isinstance(raw, IntegerAttr) else "-",
+                "encoded": op.shape(op.filter)[0],
                 "block": "x".join(map(str, attr.block)),
                 "traversal": attr.weight_encodings()[0].traversal,
             }

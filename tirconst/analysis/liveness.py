@@ -109,7 +109,7 @@ def analyze(func: FuncOp, params: str = "call") -> Liveness:
             life = lifetimes.get(root)
             if life is None:
                 continue  # a buffer of an enclosing function: not ours
-            lo, hi = _extent(op, root, order)
+            lo, hi = use_extent(op, root, order)
             life.start = min(life.start, lo)
             life.end = max(life.end, hi)
             if op not in life.uses:
@@ -141,7 +141,7 @@ def _param_by_use(life: Lifetime, end: int, order: dict[Operation, int]) -> None
         life.end = max(end, 1)
         first = life.uses[0]
         if _effect(first, life.value) == Effect.WRITE:  # overwritten before read
-            life.start = _extent(first, life.value, order)[0]
+            life.start = use_extent(first, life.value, order)[0]
 
 
 def _effect(op: Operation, root: SSAValue) -> Effect | None:
@@ -162,7 +162,7 @@ def _definer(value: SSAValue) -> Operation | None:
     return owner if isinstance(owner, Operation) else None
 
 
-def _extent(
+def use_extent(
     use: Operation, root: SSAValue, order: dict[Operation, int]
 ) -> tuple[int, int]:
     """The times `use` keeps `root` live: the use itself, or the whole of the

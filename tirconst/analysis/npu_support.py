@@ -144,8 +144,8 @@ def pointwise_hwc(shape: Sequence[int]) -> tuple[int, int, int] | None:
     return hwc((h, *shape[-2:]))
 
 
-def _shape(v: SSAValue) -> tuple[int, ...]:
-    assert isinstance(v.type, BufferType)
+def _shape(v: SSAValue | None) -> tuple[int, ...]:
+    assert v is not None and isinstance(v.type, BufferType)
     return tuple(v.type.get_shape())
 
 
@@ -183,7 +183,8 @@ def _shapes_reason(op: OperatorOp, values: Sequence[SSAValue]) -> str | None:
 def binary_broadcast(op: OperatorOp) -> tuple[bool, str | None]:
     """(swap operands?, reason): the NPU broadcasts IFM2 only, so the full-shape
     operand must be IFM; with both broadcasting the op stays on the CPU."""
-    lhs, rhs, out = _shape(op.lhs), _shape(op.rhs), _shape(op.output)  # type: ignore[attr-defined]
+    lhs, rhs = (_shape(op.input_named(n)) for n in ("lhs", "rhs"))
+    out = _shape(op.output)
     rank = len(out)
     pad = lambda s: (1,) * (rank - len(s)) + s  # noqa: E731
     if pad(lhs) == out:
@@ -217,7 +218,7 @@ def _has_float(op: OperatorOp) -> bool:
     """Whether an operand of `op` holds float data (float32 NEG, ...)."""
     return any(
         isinstance(v.type, BufferType) and v.type.dtype.kind == "f"
-        for v in [*op.input_values(), op.output]  # type: ignore[attr-defined]
+        for v in [*op.input_values(), op.output]
     )
 
 
@@ -230,10 +231,7 @@ def npu_reason(op: Operation) -> str | None:
     rule = SUPPORT.get(type(op))
     if rule is None:
         return f"{op.name[4:]}: no NPU lowering yet"
-    if not all(
-        isinstance(v.type, BufferType)
-        for v in [*op.input_values(), op.output]  # type: ignore[attr-defined]
-    ):
+    if not all(isinstance(v.type, BufferType) for v in [*op.input_values(), op.output]):
         return "operands are not buffers"
     return rule(op)
 
@@ -244,8 +242,8 @@ def npu_reason(op: Operation) -> str | None:
 def int16_reason(op: OperatorOp, what: str) -> str | None:
     """Why a 16x8 operator (int16 feature maps) stays on the CPU: it has no
     NPU lowering yet (None for int8 data)."""
-    values = [*op.input_values(), op.output]  # type: ignore[attr-defined]
-    if any(str(v.type.dtype) == "int16" for v in values):  # type: ignore[attr-defined]
+    values = [*op.input_values(), op.output]
+    if any(str(op.buffer_type(v).dtype) == "int16" for v in values):
         return f"{what}: int16 data (no 16x8 NPU lowering yet)"
     return None
 
@@ -389,8 +387,8 @@ def reduction_window(
     )
 
 
-def _view_reason(op: OperatorOp) -> str | None:
-    for v in (op.input, op.output):  # type: ignore[attr-defined]
+def _view_reason(*values: SSAValue) -> str | None:
+    for v in values:
         if is_strided_view(v):
             return "a strided view cannot be reshaped into an NPU window"
     return None
@@ -405,7 +403,7 @@ def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
     why = int16_reason(op, "mean")
     if why:
         return why
-    why = _view_reason(op)
+    why = _view_reason(op.input, op.output)
     if why:
         return f"mean: {why}"
     plan = reduction_window(
@@ -428,9 +426,9 @@ def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
 def reduce_max_window(op: ReduceMaxOp) -> ReductionWindow | str:
     """REDUCE_MAX as one max pool (docs/ethos-u.md); else why not.
     `tir-legalize-npu` rewrites with it."""
-    if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
+    if str(op.buffer_type(op.input).dtype) != "int8":
         return "reduce_max: only int8 is pooled"
-    why = _view_reason(op)
+    why = _view_reason(op.input, op.output)
     if why:
         return f"reduce_max: {why}"
     plan = reduction_window(
@@ -778,7 +776,7 @@ def resize_nearest_plan(
     why = _shapes_reason(op, [op.input, op.output])
     if why:
         return f"resize_nearest: {why}"
-    if str(op.input.type.dtype) not in ("int8", "int16"):  # type: ignore[attr-defined]
+    if str(op.buffer_type(op.input).dtype) not in ("int8", "int16"):
         return "resize_nearest: only int8 and int16 are copied"
     _, h, w, _ = _shape(op.input)
     _, oh, ow, _ = _shape(op.output)
@@ -967,7 +965,7 @@ def resize_bilinear_plan(op: ResizeBilinearOp) -> tuple[list[int], list[int]] | 
 def _bilinear_axes(op: ResizeBilinearOp, verb: str, per_axis: Callable):  # type: ignore[type-arg, no-untyped-def]
     """`per_axis(size, out, align, half)` for H and W, and the sizes; or why
     the op is no int8 NPU feature map resize."""
-    if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
+    if str(op.buffer_type(op.input).dtype) != "int8":
         return f"resize_bilinear: only int8 is {verb}"
     why = _shapes_reason(op, [op.input, op.output])
     if why:

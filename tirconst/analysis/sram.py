@@ -31,10 +31,10 @@ from dataclasses import dataclass
 
 from xdsl.ir import Operation, SSAValue
 
-from tirconst.analysis.liveness import Liveness, _extent, analyze
+from tirconst.analysis.liveness import Liveness, analyze, use_extent
 from tirconst.dialects.tir.buffers import AllocateOp
 from tirconst.dialects.tir.structure import FuncOp
-from tirconst.dialects.tir.traits import Elementwise
+from tirconst.dialects.tir.traits import Elementwise, operator
 from tirconst.planning import Buffer
 from tirconst.planning.bounds import share_groups
 
@@ -123,7 +123,14 @@ def sram_by_op(
 
 def _need(p: Problem, alignment: int) -> list[int]:
     """The measure at each time of `p`."""
-    span = p.live.end + 1
+    return need(share_groups(p.buffers, p.shares), p.live.end, alignment)
+
+
+def need(groups: list[list[Buffer]], end: int, alignment: int) -> list[int]:
+    """The measure at each time 0..`end` of the buffers in in-place `groups`
+    (`share_groups`): the rounded sizes of the groups live then, less the
+    largest rounding among them."""
+    span = end + 1
     total = [0] * span  # rounded sizes of the groups live at each time
     waste = [0] * span  # the largest rounding among them
 
@@ -132,7 +139,7 @@ def _need(p: Problem, alignment: int) -> list[int]:
         total[t] += rounded
         waste[t] = max(waste[t], rounded - size)
 
-    for group in share_groups(p.buffers, p.shares):
+    for group in groups:
         if len(group) == 1:
             b = group[0]
             for t in range(b.start, b.end):
@@ -153,7 +160,7 @@ def _start(live: Liveness, value: SSAValue) -> int:
     life = live.lifetimes[value]
     if life.kind != "workspace" or not life.uses:
         return life.start
-    return max(life.start, min(_extent(u, value, live.order)[0] for u in life.uses))
+    return max(life.start, min(use_extent(u, value, live.order)[0] for u in life.uses))
 
 
 def _in_place_pairs(
@@ -165,7 +172,7 @@ def _in_place_pairs(
     for op in live.order:
         if not op.has_trait(Elementwise):  # output i reads inputs at i only
             continue
-        out = op.output  # type: ignore[attr-defined]
+        out = operator(op).output
         if out.owner is not None and not isinstance(out.owner, AllocateOp):
             continue  # the output is a view or a parameter
         b = live.lifetimes.get(out)

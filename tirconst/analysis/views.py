@@ -80,6 +80,35 @@ def view_source(op: Operation) -> SSAValue:
     return trait.source(op)
 
 
+def view_window(op: Operation) -> tuple[int, tuple[int, ...] | None]:
+    """(element offset, element strides) of a view op's elements in its
+    source; strides None when they are row-major (a reshape, a dense
+    `tir.decl_buffer`)."""
+    trait = op.get_trait(ViewLike)
+    assert trait is not None
+    offset, strides = trait.layout(op)
+    if strides is not None and tuple(strides) == row_major_strides(
+        _shape(op.results[0])
+    ):
+        strides = None
+    return offset, strides
+
+
+def strided_parent(value: SSAValue) -> tuple[SSAValue, int, tuple[int, ...]]:
+    """(buffer, element offset, element strides) where `value`'s elements lie
+    one view up: the source of a `tir.decl_buffer` (a view with strides);
+    else `value` itself, at 0, row-major. A new view of `value` is best
+    declared on that buffer (no view of a view)."""
+    owner = value.owner
+    if isinstance(owner, Operation) and is_view(owner):
+        trait = owner.get_trait(ViewLike)
+        assert trait is not None
+        offset, strides = trait.layout(owner)
+        if strides is not None:
+            return trait.source(owner), offset, tuple(strides)
+    return value, 0, row_major_strides(_shape(value))
+
+
 def root_of(value: SSAValue) -> SSAValue:
     """The root buffer a value (through any chain of views) aliases."""
     while isinstance(value.owner, Operation) and is_view(value.owner):
@@ -207,8 +236,10 @@ __all__ = [
     "place_of",
     "root_of",
     "root_placement",
+    "strided_parent",
     "users",
     "view_of",
     "view_source",
+    "view_window",
     "views_of",
 ]

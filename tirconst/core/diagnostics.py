@@ -13,7 +13,7 @@ import weakref
 from typing import Any
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import AnyFloat, ModuleOp
+from xdsl.dialects.builtin import AnyFloat, ModuleOp, StringAttr
 from xdsl.ir import Operation
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import (
@@ -84,8 +84,8 @@ def describe(op: Operation) -> str:
     parent = op.parent_op()
     while parent is not None:
         sym = parent.properties.get("sym_name") or parent.attributes.get("sym_name")
-        if sym is not None:
-            where = f" in @{sym.data}"  # type: ignore[attr-defined]
+        if isinstance(sym, StringAttr):
+            where = f" in @{sym.data}"
             break
         parent = parent.parent_op()
     return f"'{op.name}' op{where}"

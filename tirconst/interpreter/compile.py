@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from xdsl.ir import Block, Operation, SSAValue
 
+from tirconst.analysis.views import view_window
 from tirconst.core.diagnostics import location_of
 from tirconst.dialects.tir import (
     AllocateConstOp,
@@ -325,12 +326,7 @@ class FunctionEmitter:
         src = self.bufs[op.source]
         t = op.view.type
         assert isinstance(t, BufferType)
-        offset = op.offset.value.data if isinstance(op, DeclBufferOp) else 0
-        strides = (
-            op.element_strides()
-            if isinstance(op, DeclBufferOp) and op.is_strided
-            else None
-        )
+        offset, strides = view_window(op)
         var = self.fresh("b")
         name = op.view.name_hint or "view"
         self.emit(

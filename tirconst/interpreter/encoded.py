@@ -46,7 +46,7 @@ _CACHE_LIMIT = 4096
 def decode_encoded(op: WeightedOp, data: np.ndarray) -> DecodedWeights:
     """Decode the bytes `data` the op reads; WeightFormatError if they do not
     decode to int8 weights and int32 biases the op's integers can hold."""
-    attr = op.encoded_weights  # type: ignore[attr-defined]
+    attr = op.encoded_weights
     assert isinstance(attr, EncodedWeightsAttr)
     raw = np.ascontiguousarray(data, dtype=np.uint8).tobytes()
     key = (hashlib.sha256(raw).digest(), attr, op.name)
@@ -68,7 +68,7 @@ def _decode(op: WeightedOp, raw: bytes, attr: EncodedWeightsAttr) -> DecodedWeig
     weights = np.zeros((co, kh, kw, ci), np.int16)
     records = attr.records(raw)
     for k, c in enumerate(cores):
-        enc = c.encoding.encoding  # type: ignore[attr-defined]
+        enc = c.stream_encoding
         stream = raw[c.weight_offset : c.weight_offset + c.weight_length]
         part = decode_weights(stream, enc)
         channels = slice(k, None, step)

@@ -102,9 +102,9 @@ class Kernel:
         n = len(inputs) - len(self.keywords)
         extra = dict(zip(self.keywords, inputs[n:], strict=True))
         if self.output_shape:
-            extra["output_shape"] = op.shape(op.output)  # type: ignore[attr-defined]
+            extra["output_shape"] = op.shape(op.output)
         if self.output_dtype:
-            extra["output_dtype"] = op.buffer_type(op.output).dtype  # type: ignore[attr-defined]
+            extra["output_dtype"] = op.buffer_type(op.output).dtype
         return self.fn(*inputs[:n], **extra, **params)
 
 

@@ -34,7 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import PassFailedException
@@ -74,18 +74,23 @@ from tirconst.core.files import atomic_output
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
-    CopyOp,
-    EncodedWeightsAttr,
     FuncOp,
     OperatorOp,
     PoolOp,
+    WeightedOp,
 )
-from tirconst.dialects.tir.provenance import TFLITE_FUSED, TFLITE_INDEX, TFLITE_NAME
+from tirconst.dialects.tir.provenance import (
+    fused_operators,
+    model_index,
+    tensor_name,
+)
+from tirconst.dialects.tir.traits import CopyLike
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite
 from tirconst.frontend.importer import import_tflite
 from tirconst.planning import plan_svg
 from tirconst.tools.driver import reading, reports_errors
+from tirconst.transforms.plan_memory import PlanMemoryPass
 from tirconst.universe import get_all_passes
 
 TOOL = "tirconst-compile"
@@ -165,7 +170,8 @@ def _cpu_ops(module: ModuleOp) -> list[OperatorOp]:
 def _cpu_reasons(module: ModuleOp) -> list[str]:
     out = []
     for op in _cpu_ops(module):
-        reason = op.attributes["npu_cpu"].data  # type: ignore[attr-defined]
+        attr = op.attributes["npu_cpu"]
+        reason = attr.data if isinstance(attr, StringAttr) else attr
         out.append(f"{op.name} stays on the CPU: {reason}")
     return out
 
@@ -180,13 +186,9 @@ def _check_raw(module: ModuleOp) -> None:
         return
     names = []
     for op in cpu:
-        index = op.attributes.get(TFLITE_INDEX)
+        index = model_index(op)
         kind = op.name.removeprefix("tir.").upper()
-        names.append(
-            f"{kind} (operator {index.value.data})"  # type: ignore[attr-defined]
-            if index is not None
-            else kind
-        )
+        names.append(f"{kind} (operator {index})" if index is not None else kind)
     raise OutputError(
         "--output-format raw holds the NPU command stream alone, but operators "
         f"stay on the CPU: {', '.join(names)} (use --output-format tflite)"
@@ -211,16 +213,19 @@ def _layers(
             staging.update(pool_bytes_at(func, sram[0]))
     rows = []
     for op in module.walk():
-        if not isinstance(op, OperatorOp) or TFLITE_INDEX not in op.attributes:
+        index = model_index(op)
+        if not isinstance(op, OperatorOp) or index is None:
             continue
-        enc = op.properties.get("encoded_weights")
-        encoded = enc.nbytes if isinstance(enc, EncodedWeightsAttr) else 0
+        # encoded weights are a weighted op's
+        enc = op.encoded_weights if isinstance(op, WeightedOp) else None
+        encoded = enc.nbytes if enc is not None else 0
         raw = 0
-        if isinstance(enc, EncodedWeightsAttr):  # int8 weights: a byte each
-            raw = math.prod(op.filter_shape())  # type: ignore[attr-defined]
-        index = op.attributes[TFLITE_INDEX].value.data  # type: ignore[attr-defined]
+        if isinstance(op, WeightedOp) and enc is not None:  # int8: a byte each
+            raw = math.prod(op.filter_shape())
+        name = tensor_name(op)
+        assert name is not None  # the importer names every operator's output
         record = LayerRecord(
-            name=op.attributes[TFLITE_NAME].data,  # type: ignore[attr-defined]
+            name=name,
             original_op=op.name.removeprefix("tir.").upper(),
             op=op.name,
             target="NPU",
@@ -229,9 +234,9 @@ def _layers(
             weights_encoded_bytes=encoded,
             macs=op.macs(),
         )
-        shape = op.output.type.get_shape()  # type: ignore[attr-defined]
+        shape = op.shape(op.output)
         rows.append((index, record, "x".join(str(d) for d in shape)))
-        if isinstance(enc, EncodedWeightsAttr):
+        if isinstance(op, WeightedOp) and enc is not None:
             weights.setdefault(_weight_constant(op), (raw, encoded))
     tiles = Counter(index for index, _, _ in rows)
     return [
@@ -240,14 +245,14 @@ def _layers(
     ]
 
 
-def _weight_constant(op: OperatorOp) -> str:
+def _weight_constant(op: WeightedOp) -> str:
     """The flash constant an encoded op's filter is (through views and the
     SRAM copy `tir-stage-weights` makes of it): tiles of one operator read
     the same one."""
-    value = root_of(op.filter)  # type: ignore[attr-defined]
+    value = root_of(op.filter)
     if isinstance(value.owner, AllocateOp):  # staged: the copy's source
         for use in value.uses:
-            if isinstance(use.operation, CopyOp) and use.index == 1:
+            if use.operation.has_trait(CopyLike) and use.index == 1:
                 value = root_of(use.operation.operands[0])
                 break
     owner = value.owner
@@ -264,18 +269,13 @@ def _on_cpu(
     operator fused into the NPU op before it (a table activation: `tflite.fused`
     on that npu op) has no row of its own, as in Vela's."""
     cpu = {
-        op.attributes[TFLITE_INDEX].value.data  # type: ignore[attr-defined]
+        index
         for op in module.walk()
         if isinstance(op, OperatorOp)
         and "npu_cpu" in op.attributes
-        and TFLITE_INDEX in op.attributes
+        and (index := model_index(op)) is not None
     }
-    fused = {
-        int(k)
-        for op in module.walk()
-        if TFLITE_FUSED in op.attributes
-        for k in op.attributes[TFLITE_FUSED].get_values()  # type: ignore[attr-defined]
-    }
+    fused = {k for op in module.walk() for k in fused_operators(op)}
     return tuple(
         replace(r, target="CPU", macs=0) if index in cpu else r
         for index, r in rows
@@ -401,7 +401,8 @@ class Compiler:
             try:
                 with contextlib.redirect_stderr(io.StringIO()):
                     if p.name == "tir-plan-memory":
-                        plans = p.run(module)  # type: ignore[attr-defined]
+                        assert isinstance(p, PlanMemoryPass)  # by its name
+                        plans = p.run(module)
                         main = plans.get("main")
                         self.svg = plan_svg(main) if main is not None else ""
                         self._check_budget(name, plans)

@@ -34,7 +34,7 @@ def summary(module: ModuleOp, largest: int = 5) -> str:
             "operators: " + ", ".join(f"{name} x{n}" for name, n in sorted(ops.items()))
         )
         workspace = sum(
-            op.buffer.type.size_in_bytes  # type: ignore[attr-defined]
+            op.buffer_type.size_in_bytes
             for op in func.walk()
             if isinstance(op, tir.AllocateOp)
         )

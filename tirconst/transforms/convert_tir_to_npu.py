@@ -84,6 +84,7 @@ from tirconst.dialects.tir import (
     ResizeNearestOp,
     SoftmaxOp,
     SubOp,
+    WeightedOp,
 )
 from tirconst.dialects.tir.memory import Effect
 from tirconst.dialects.tir.provenance import (
@@ -133,7 +134,7 @@ class Segment:
     """A contiguous run of lowered ops: the tir ops, their npu ops, and the
     allocations among them (which run before the invoke that replaces them)."""
 
-    ops: list[Operation] = field(default_factory=list)
+    ops: list[OperatorOp] = field(default_factory=list)
     npu_ops: list[Operation] = field(default_factory=list)
     streams: dict[str, list[npu.WeightStreamAttr]] = field(default_factory=dict)
     late_allocs: list[Operation] = field(default_factory=list)
@@ -246,6 +247,7 @@ class Lowerer:
         return built
 
     def weighted(self, op: OperatorOp, seg: Segment) -> list[Operation]:
+        assert isinstance(op, WeightedOp)  # registered for weighted ops only
         if encoded_attr(op) is None:
             raise fail(
                 op,
@@ -260,7 +262,7 @@ class Lowerer:
             raise StaysOnCpu("multi-core weight streams are not lowered")
         core = layout.cores[0]
         q = op.quantization() or {}
-        filt = op.filter  # type: ignore[attr-defined]
+        filt = op.filter
         wrange = self.byte_range(op, filt, core.weights_offset, core.weights_length)
         # Vela takes whole 16-byte units of records: `records_length` is
         # already padded (#tir.encoded_weights verifies the padding is records).
@@ -280,8 +282,8 @@ class Lowerer:
             k = layout.shape[3]
             rows = _btype(op.input).num_elements // k
             ifm_shape, ofm_shape = (1, rows, k), (1, rows, layout.shape[0])
-        ifm = self.feature_map(op, op.input, q.get("input_scale"), in_zp, ifm_shape)  # type: ignore[attr-defined]
-        ofm = self.feature_map(op, op.output, q.get("output_scale"), out_zp, ofm_shape)  # type: ignore[attr-defined]
+        ifm = self.feature_map(op, op.input, q.get("input_scale"), in_zp, ifm_shape)
+        ofm = self.feature_map(op, op.output, q.get("output_scale"), out_zp, ofm_shape)
         if isinstance(op, FullyConnectedOp):
             kernel = npu.KernelAttr.make(size=(1, 1))
             pad = (0, 0, 0, 0)
@@ -303,7 +305,7 @@ class Lowerer:
             # TFL; 16x8 ops once (NATURAL), as LiteRT's 64-bit requantization.
             "rounding_mode": StringAttr(
                 "natural"
-                if isinstance(op, FullyConnectedOp) or op.ifm_bits() == 16  # type: ignore[attr-defined]
+                if isinstance(op, FullyConnectedOp) or op.ifm_bits() == 16
                 else "tfl"
             ),
         }
@@ -593,7 +595,7 @@ class Lowerer:
         if seg.lowered_by.get(last) is not prev:
             return False
         out = _span(op.output)
-        for v in prev.input_values():  # type: ignore[attr-defined]
+        for v in prev.input_values():
             if _overlap(_span(v), out) and not _in_place(last, v, op.output):
                 return False
         ofm = last.properties["ofm"]
@@ -845,7 +847,7 @@ class Lowerer:
         written: list[SSAValue] = []
         ins: list[SSAValue] = []
         for op in seg.ops:
-            effects = op.effects()  # type: ignore[attr-defined]
+            effects = op.effects()
             for v, e in effects:  # a workspace is only written
                 root = place_of(v).root  # type: ignore[union-attr]
                 if e & Effect.READ and root not in written and root not in ins:

@@ -351,8 +351,8 @@ class ProbeFacts:
 
 
 def probe_facts(op: WeightedOp) -> ProbeFacts:
-    dtypes = tuple(str(v.type.dtype) for v in (op.input, op.output))  # type: ignore[attr-defined]
-    lo, hi = op.act_min, op.act_max  # type: ignore[attr-defined]
+    dtypes = tuple(str(op.buffer_type(v).dtype) for v in (op.input, op.output))
+    lo, hi = op.act_min, op.act_max
     info = np.iinfo(dtypes[1]) if dtypes[1] in ("int8", "int16") else None
     clamp = info is None or (lo, hi) != (info.min, info.max)
     return ProbeFacts(dtypes, "clamp" if clamp else None)  # type: ignore[arg-type]

@@ -64,6 +64,7 @@ from tirconst.analysis.npu_support import (
     softmax_workspace,
     transpose_conv_plan,
 )
+from tirconst.analysis.views import strided_parent
 from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
@@ -146,8 +147,8 @@ def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:
     module = op.get_toplevel_object()
     if not isinstance(module, ModuleOp):
         return False
-    symbol = src.properties.get("symbol")
-    base = f"{symbol.root_reference.data}_ohwi" if symbol else "dw_ohwi"  # type: ignore[attr-defined]
+    symbol = src.symbol
+    base = f"{symbol.root_reference.data}_ohwi" if symbol else "dw_ohwi"
     name = _fresh_name(module, base)
     const = ConstantOp(name, ohwi)
     module.body.block.insert_op_before(const, module.body.block.first_op)  # type: ignore[arg-type]
@@ -249,11 +250,7 @@ def _reduce_max_as_pool(op: ReduceMaxOp) -> bool:
 def _strided(block, at: Operation, buf, lo, shape, step):  # type: ignore[no-untyped-def]
     """Elements lo + i·step of `buf` (through the view `buf` may be), a view
     of `shape` inserted before `at`."""
-    base, start = buf, 0
-    strides = row_major_strides(tuple(buf.type.get_shape()))
-    if isinstance(buf.owner, DeclBufferOp):
-        base, start = buf.owner.source, buf.owner.offset.value.data
-        strides = buf.owner.element_strides()
+    base, start, strides = strided_parent(buf)
     off = start + sum(i * s for i, s in zip(lo, strides, strict=True))
     new = tuple(s * k for s, k in zip(strides, step, strict=True))
     t = BufferType(list(shape), buf.type.element_type, buf.type.scope)
@@ -287,8 +284,8 @@ def _transpose_conv_as_convs(op: TransposeConv2DOp) -> bool:
     n, _, _, ci = op.input.type.get_shape()  # type: ignore[union-attr]
     co = w.shape[0]
     sy, sx = op.stride
-    symbol = src.properties.get("symbol")
-    stem = f"{symbol.root_reference.data}_phase" if symbol else "tconv_phase"  # type: ignore[attr-defined]
+    symbol = src.symbol
+    stem = f"{symbol.root_reference.data}_phase" if symbol else "tconv_phase"
     params = {k: v for k, v in op.params().items() if k not in ("stride", "pad")}
     for r, c in plan:
         sub = np.ascontiguousarray(
@@ -445,7 +442,7 @@ def _drop_if_unused(module: ModuleOp, alloc: AllocateConstOp) -> None:
     replaced)."""
     if alloc.results[0].uses:
         return
-    symbol = alloc.properties.get("symbol")
+    symbol = alloc.symbol
     alloc.detach()
     alloc.erase()
     if symbol is None:
@@ -454,7 +451,7 @@ def _drop_if_unused(module: ModuleOp, alloc: AllocateConstOp) -> None:
         if isinstance(o, AllocateConstOp) and o.properties.get("symbol") == symbol:
             return
     for o in list(module.ops):
-        if isinstance(o, ConstantOp) and o.sym_name.data == symbol.root_reference.data:  # type: ignore[attr-defined]
+        if isinstance(o, ConstantOp) and o.sym_name.data == symbol.root_reference.data:
             o.detach()
             o.erase()
 
@@ -502,8 +499,8 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
     extra = np.array(SOFTMAX_CONSTANTS, np.int64).astype(np.int32)
     data = np.concatenate([table.astype(np.int32), extra])
     assert data.size == SOFTMAX_TABLE_WORDS
-    symbol = src.properties.get("symbol")
-    base = f"{symbol.root_reference.data}_npu" if symbol else "softmax_npu"  # type: ignore[attr-defined]
+    symbol = src.symbol
+    base = f"{symbol.root_reference.data}_npu" if symbol else "softmax_npu"
     name = _fresh_name(module, base)
     module.body.block.insert_op_before(
         ConstantOp(name, data), module.body.block.first_op

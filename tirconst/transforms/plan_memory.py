@@ -187,7 +187,7 @@ class PlanMemoryPass(ModulePass):
 
     def _place_constants(self, module: ModuleOp, flash: PoolOp) -> dict[str, int]:
         """Pack the constants; {flash pool: bytes used} (empty: no constants)."""
-        items: list[tuple[str, int, Operation]] = []
+        items: list[tuple[str, int, ConstantOp | AllocateConstOp]] = []
         walked = list(module.walk())
         first_use: dict[str, int] = {}  # constant -> first allocate_const naming it
         for i, o in enumerate(walked):
@@ -217,7 +217,7 @@ class PlanMemoryPass(ModulePass):
         except PlanningError as e:
             raise PassFailedException(f"{NAME}: {e}") from None
         for key, _, o in items:
-            o.placement = PlacementAttr(name, packing.offsets[key])  # type: ignore[attr-defined]
+            o.placement = PlacementAttr(name, packing.offsets[key])
         return {name: packing.size}
 
     # -- workspaces and parameters ----------------------------------------------

@@ -152,6 +152,23 @@ def _index_constant(
     return c.result
 
 
+def slice_holder(
+    state: SliceState, op: AllocateConstOp, box: Box, k: int
+) -> AllocateConstOp:
+    """A new constant holding `box` of `op`'s (the `k`-th slice of it): a
+    module constant `@<name>_slice...` for a symbol, else inline data. Not
+    inserted anywhere (`tir-tile` slices weights by depth with it too)."""
+    bt = BufferType(box.shape, op.buffer_type.element_type, op.buffer_type.scope)
+    name = f"{op.buffer.name_hint or 'const'}_slice{k}"
+    if op.symbol is not None:
+        new = AllocateConstOp(state.slice_symbol(op, box), bt, name)
+    else:
+        data = np.ascontiguousarray(op.data[box.slices()])
+        new = AllocateConstOp(dense_from_numpy(data), bt, name)
+    new.attributes |= op.attributes
+    return new
+
+
 @dataclass
 class SliceConstant(RewritePattern):
     """Split an `allocate_const` into one slice per group of overlapping users.
@@ -190,23 +207,12 @@ class SliceConstant(RewritePattern):
                 elif not isinstance(u.op, BufferLoadOp):
                     raise AssertionError(f"'{u.op.name}' needs the whole constant")
         for k, g in enumerate(groups):
-            new = self._slice_holder(op, g.box, k)
+            new = slice_holder(self.state, op, g.box, k)
             rewriter.insert(new, InsertPoint.before(op))
             for u in g.uses:
                 self._retarget(u.op, op, new, g.box, rewriter)
         if not op.buffer.uses:
             rewriter.erase(op)
-
-    def _slice_holder(self, op: AllocateConstOp, box: Box, k: int) -> AllocateConstOp:
-        bt = BufferType(box.shape, op.buffer_type.element_type, op.buffer_type.scope)
-        name = f"{op.buffer.name_hint or 'const'}_slice{k}"
-        if op.symbol is not None:
-            new = AllocateConstOp(self.state.slice_symbol(op, box), bt, name)
-        else:
-            data = np.ascontiguousarray(op.data[box.slices()])
-            new = AllocateConstOp(dense_from_numpy(data), bt, name)
-        new.attributes |= op.attributes
-        return new
 
     def _retarget(
         self,

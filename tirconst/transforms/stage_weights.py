@@ -15,22 +15,18 @@ from xdsl.utils.exceptions import PassFailedException
 from tirconst.analysis.block_choice import staging_gain
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.analysis.sram import ALIGNMENT, sram_by_op, sram_peak
+from tirconst.analysis.tiled_sram import STAGED_OPERANDS, computes
 from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
 from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.elementwise_ops import CopyOp
-from tirconst.dialects.tir.operators import OperatorOp
 from tirconst.dialects.tir.structure import FuncOp
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 
 NAME = "tir-stage-weights"
-WEIGHT_OPERANDS = ("filter", "bias")
+WEIGHT_OPERANDS = STAGED_OPERANDS
 """The operands staged: whatever constant an op reads as filter (raw weights,
 a slice of them, or encoded `ui8` bytes) and bias (absent once encoded)."""
-
-
-def _computes(op: Operation) -> bool:
-    return isinstance(op, OperatorOp) and not isinstance(op, CopyOp)
 
 
 def _before(a: Operation, b: Operation) -> bool:
@@ -87,7 +83,7 @@ def stage_block(
     # needs no measuring (measuring is the pass's cost).
     bound = sram_by_op(func, reuse_io) if keep_peak else {}  # type: ignore[arg-type]
     for op in list(block.ops):
-        if not _computes(op):
+        if not computes(op):
             continue
         # One op ahead, but not above an op the NPU cannot run: the copy (a
         # DMA) would then need a command stream of its own before the CPU op.

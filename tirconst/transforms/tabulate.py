@@ -65,7 +65,7 @@ def table_of(op: OperatorOp) -> np.ndarray | None:
         return None
     (name,) = trait.operands
     x = getattr(op, name)
-    if not _int8(x) or not _int8(op.output):  # type: ignore[attr-defined]
+    if not _int8(x) or not _int8(op.output):
         return None
     args: list[np.ndarray | None] = []
     for slot in op.INPUTS:
@@ -125,10 +125,11 @@ def _tabulate(op: OperatorOp, tables: _Tables) -> bool:
     name = tables.name_for(table, f"{op.name[4:]}_table")
     block = op.parent_block()
     assert block is not None
-    alloc = AllocateConstOp(name, BufferType((256,), op.output.type.element_type))  # type: ignore[attr-defined]
+    out = op.buffer_type(op.output)
+    alloc = AllocateConstOp(name, BufferType((256,), out.element_type))
     block.insert_op_before(alloc, op)
     x = getattr(op, op.get_trait(Pointwise).operands[0])  # type: ignore[union-attr]
-    new = LookupOp.create_op([x, alloc.results[0]], op.output)  # type: ignore[attr-defined]
+    new = LookupOp.create_op([x, alloc.results[0]], op.output)
     new.attributes |= dict(op.attributes)
     block.insert_op_before(new, op)
     old_inputs = [v for v in op.input_values() if v is not x]
@@ -137,9 +138,8 @@ def _tabulate(op: OperatorOp, tables: _Tables) -> bool:
     for v in old_inputs:  # a table only this op read
         owner = v.owner
         if isinstance(owner, AllocateConstOp) and not v.uses:
-            symbol = owner.properties.get("symbol")
-            if symbol is not None:
-                tables.dropped.add(symbol.root_reference.data)  # type: ignore[attr-defined]
+            if owner.symbol is not None:
+                tables.dropped.add(owner.symbol.root_reference.data)
             owner.detach()
             owner.erase()
     return True
@@ -178,9 +178,9 @@ class TabulatePass(ModulePass):
 def _drop_unread(module: ModuleOp, names: set[str]) -> None:
     """The constants of `names` that no `tir.allocate_const` reads any more."""
     read = {
-        o.properties["symbol"].root_reference.data  # type: ignore[attr-defined]
+        o.symbol.root_reference.data
         for o in module.walk()
-        if isinstance(o, AllocateConstOp) and "symbol" in o.properties
+        if isinstance(o, AllocateConstOp) and o.symbol is not None
     }
     for o in list(module.ops):
         if isinstance(o, ConstantOp) and o.sym_name.data in names - read:

@@ -8,159 +8,46 @@ import sys
 from dataclasses import dataclass, field
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, StringAttr, i64
+from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.constant_uses import Box
-from tirconst.analysis.sram import sram_peak
+from tirconst.analysis.tiled_sram import tiled_peak
 from tirconst.analysis.tiling import (
+    Setting,
     TileCost,
-    depth_slices,
+    functions,
     input_rows,
-    split,
+    tile_grid,
+    units,
     windowed,
 )
+from tirconst.analysis.views import strided_parent
 from tirconst.dialects.tir.buffers import (
     AllocateConstOp,
     AllocateOp,
     DeclBufferOp,
     row_major_strides,
 )
-from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.operators import OperatorOp, slice_output_channels
-from tirconst.dialects.tir.structure import FuncOp
 from tirconst.dialects.tir.traits import Elementwise
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.hardware import DEPTH_GRANULE
 from tirconst.transforms.slice_constants import (
-    SliceConstant,
     SliceState,
     erase_unreferenced_symbols,
+    slice_holder,
 )
 
 NAME = "tir-tile"
-UNIT = "tile.unit"
-"""Attribute naming the unit a tile came from (only while choosing)."""
 
 
 def _shape(v: SSAValue) -> tuple[int, ...]:
     assert isinstance(v.type, BufferType)
     return v.type.get_shape()
-
-
-def tileable(op: Operation) -> bool:
-    """Ops `tir-tile` splits: windowed over a 4-D tensor keeping its batch
-    (`Windowed`), reading weights (`WeightedOp`: a fully connected op in
-    depth slices), or elementwise with every aligned operand an int8 tensor
-    of the output's 4-D shape (`Elementwise`). Ops reading encoded weights
-    are not split (tile before `tir-encode-weights`)."""
-    if "encoded_weights" in op.properties:
-        return False
-    if not isinstance(op, OperatorOp):
-        return False
-    out = _shape(op.output)  # type: ignore[attr-defined]
-    if windowed(op) is not None:
-        if len(out) != 4 or _shape(op.input)[0] != out[0]:  # type: ignore[attr-defined]
-            return False
-        win = input_rows(op, 0, out[1])
-        return win.hi > win.lo  # an op that reads only padding stays whole
-    if isinstance(op, WeightedOp):
-        return True
-    ew = op.get_trait(Elementwise)
-    if ew is None or len(out) != 4:
-        return False
-    aligned = [getattr(op, n) for n in ew.operands] + [op.output]  # type: ignore[attr-defined]
-    return all(_shape(v) == out and str(v.type.element_type) == "i8" for v in aligned)
-
-
-def _cascade_link(producer: Operation, consumer: Operation) -> bool:
-    """Whether `consumer` can compute `producer`'s output stripe by stripe: the
-    intermediate is a workspace only these two touch, and the consumer has
-    more than one output row (a chain is striped over its last op's rows: one
-    ending in a global reduction, e.g. a MEAN as one whole-input window,
-    could not be striped at all, and would keep its producers whole too)."""
-    if windowed(producer) is None or windowed(consumer) is None:
-        return False
-    if _shape(consumer.output)[1] < 2:  # type: ignore[attr-defined]
-        return False
-    t = producer.output
-    if t is not consumer.input or not isinstance(t.owner, AllocateOp):
-        return False
-    users = [u.operation for u in t.uses]
-    return sorted(map(id, users)) == sorted((id(producer), id(consumer)))
-
-
-def units(func: FuncOp, cascade: bool) -> list[list[OperatorOp]]:
-    """The tileable ops of `func`, grouped into cascade chains (producer
-    first) when `cascade`, else one op each; in program order of their ends."""
-    chain_of: dict[Operation, list[OperatorOp]] = {}
-    out: list[list[OperatorOp]] = []
-    for op in func.body.block.ops:
-        if not isinstance(op, OperatorOp) or not tileable(op):
-            continue
-        chain: list[OperatorOp] = [op]
-        prod = op.input.owner if windowed(op) is not None else None  # type: ignore[attr-defined]
-        if cascade and isinstance(prod, AllocateOp):
-            producer = next(
-                (
-                    u.operation
-                    for u in op.input.uses  # type: ignore[attr-defined]
-                    # a view's op (a concatenation's part) has no output
-                    if getattr(u.operation, "output", None) is op.input  # type: ignore[attr-defined]
-                ),
-                None,
-            )
-            if producer in chain_of and _cascade_link(producer, op):
-                chain = chain_of.pop(producer) + [op]
-                out.remove(chain[:-1])
-        chain_of[op] = chain
-        out.append(chain)
-    return out
-
-
-@dataclass(frozen=True)
-class Setting:
-    """How one unit is tiled: output rows per stripe and OFM depth per slice
-    (0: whole); or, for a cascade cut in two (`parts`: the number of ops of
-    each part, producer first, with its own setting), each part as its own
-    cascade, the intermediate between them whole."""
-
-    rows: int = 0
-    depth: int = 0
-    parts: tuple[tuple[int, Setting], ...] = ()
-
-    def tiles(self) -> bool:
-        return bool(self.rows or self.depth or self.parts)
-
-
-def reads_input(chain: list[OperatorOp], rows: tuple[int, int]) -> bool:
-    """Whether output rows `rows` of the chain read at least one real row of
-    each input (not only padding): a stripe must, to be an op."""
-    for op in reversed(chain):
-        if windowed(op) is None:
-            return True
-        win = input_rows(op, *rows)
-        if win.hi <= win.lo:
-            return False
-        rows = (win.lo, win.hi)
-    return True
-
-
-def merge_empty(
-    chain: list[OperatorOp], stripes: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """Merge each stripe reading only padding into its neighbour."""
-    out: list[tuple[int, int]] = []
-    for y0, y1 in stripes:
-        if out and (
-            not reads_input(chain, (y0, y1)) or not reads_input(chain, out[-1])
-        ):
-            y0 = out.pop()[0]
-        out.append((y0, y1))
-    return out
 
 
 @dataclass
@@ -187,10 +74,7 @@ class Tiler:
         src = _shape(buf)
         if tuple(shape) == src:
             return buf
-        base, start, strides = buf, 0, row_major_strides(src)
-        if isinstance(buf.owner, DeclBufferOp):
-            base, start = buf.owner.source, buf.owner.offset.value.data
-            strides = buf.owner.element_strides()
+        base, start, strides = strided_parent(buf)
         off = start + sum(i * s for i, s in zip(lo, strides, strict=True))
         bt = buf.type
         assert isinstance(bt, BufferType)
@@ -217,7 +101,7 @@ class Tiler:
         key = (id(holder), box)
         if key not in self.holders:
             k = sum(1 for h, _ in self.holders if h == id(holder))
-            new = SliceConstant(self.state)._slice_holder(holder, box, k)
+            new = slice_holder(self.state, holder, box, k)
             after = self.last_slice.get(id(holder), holder)
             Rewriter.insert_op(new, InsertPoint.after(after))
             self.last_slice[id(holder)] = new
@@ -251,7 +135,7 @@ class Tiler:
                 values[name] = self.channel_slice(getattr(op, name), axis, c0, c1, at)
         trait = windowed(op)
         if trait is not None:
-            x = op.input  # type: ignore[attr-defined]
+            x = trait.input(op)
             n, _, w, ci = _shape(x)
             win = input_rows(op, y0, y1)
             i0, i1 = trait.input_channels(op, c0, c1, ci)
@@ -273,10 +157,10 @@ class Tiler:
                 )
             cost.recomputed_rows += win.hi - win.lo
         elif (ew := op.get_trait(Elementwise)) is not None:
-            n, _, w, _ = _shape(op.output)  # type: ignore[attr-defined]
-            for name in ew.operands:
+            n, _, w, _ = _shape(op.output)
+            for name, v in zip(ew.operands, ew.values(op), strict=True):
                 values[name] = self.view(
-                    getattr(op, name), (0, y0, 0, c0), (n, y1 - y0, w, c1 - c0), at
+                    v, (0, y0, 0, c0), (n, y1 - y0, w, c1 - c0), at
                 )
         new = op.clone()
         operands = [
@@ -286,39 +170,24 @@ class Tiler:
         ]
         new.operands = [*operands, out]
         new.properties = props
-        if UNIT in op.attributes:
-            new.attributes[UNIT] = op.attributes[UNIT]
         Rewriter.insert_op(new, InsertPoint.before(at))
         cost.ops += 1
 
     def tile(self, chain: list[OperatorOp], s: Setting) -> None:
         """Replace `chain` (a cascade, or one op) by its tiles."""
         last = chain[-1]
-        out = last.output  # type: ignore[attr-defined]
+        out = last.output
         oshape = _shape(out)
-        # Stripes of rows: windowed and elementwise ops (a fully connected
-        # op's rows are its batch: it is sliced in depth only).
-        spatial = len(oshape) == 4 and (
-            windowed(last) is not None or last.has_trait(Elementwise)
-        )
-        height = oshape[1] if spatial else 1
-        depth = oshape[-1]
-        stripes = split(height, s.rows) if s.rows and height > 1 else [(0, height)]
-        stripes = merge_empty(chain, stripes)
-        trait = windowed(last)
-        if len(chain) > 1 or (trait is not None and not trait.depth_slices):
-            slices = [(0, depth)]
-        else:
-            slices = depth_slices(depth, s.depth)
-            step = trait.slice_step(last) if trait is not None else 1
-            if any(c % step for c0c1 in slices for c in c0c1):
-                slices = [(0, depth)]
-        if len(stripes) == 1 and len(slices) == 1:
+        grid = tile_grid(chain, s)
+        if grid is None:
             return
-        cost = TileCost(", ".join(f"'{o.name}' %{o.output.name_hint}" for o in chain))  # type: ignore[attr-defined]
-        whole_rows = sum(_shape(o.input)[1] for o in chain if windowed(o) is not None)
+        stripes, slices, spatial = grid.stripes, grid.slices, grid.spatial
+        cost = TileCost(", ".join(f"'{o.name}' %{o.output.name_hint}" for o in chain))
+        whole_rows = sum(
+            _shape(t.input(o))[1] for o in chain if (t := windowed(o)) is not None
+        )
         weights = sum(
-            o.filter.type.size_in_bytes  # type: ignore[attr-defined]
+            o.buffer_type(o.input_named("filter")).size_in_bytes
             for o in chain
             if o.per_channel() is not None
         )
@@ -334,7 +203,11 @@ class Tiler:
         cost.recomputed_rows = max(0, cost.recomputed_rows - whole_rows * len(slices))
         cost.extra_weight_bytes = weights * (len(stripes) - 1)
         self.costs.append(cost)
-        intermediates = [o.input.owner for o in chain[1:]]  # type: ignore[attr-defined]
+        # a cascade's ops past the first are windowed: their inputs are the
+        # intermediates
+        intermediates = [
+            t.input(o).owner for o in chain[1:] if (t := windowed(o)) is not None
+        ]
         for o in reversed(chain):
             Rewriter.erase_op(o)
         for t in intermediates:
@@ -347,10 +220,6 @@ class Tiler:
             if not holder.buffer.uses:
                 Rewriter.erase_op(holder)
         erase_unreferenced_symbols(self.module, self.state.sliced_symbols)
-
-
-def functions(module: ModuleOp) -> list[FuncOp]:
-    return [op for op in module.body.block.ops if isinstance(op, FuncOp)]
 
 
 def apply_settings(
@@ -385,7 +254,7 @@ def ladder(chain: list[OperatorOp], weights: str = "conv") -> list[Setting]:
     slices). Other single ops gain nothing from tiling (their whole input and
     output stay live)."""
     last = chain[-1]
-    out = _shape(last.output)  # type: ignore[attr-defined]
+    out = _shape(last.output)
     steps = [Setting()]
     if len(chain) > 1:
         steps += _halvings(out[1])
@@ -395,10 +264,10 @@ def ladder(chain: list[OperatorOp], weights: str = "conv") -> list[Setting]:
             # every producer recomputes for one stripe of the last op (six ops with
             # three 2x2 pools: 20 rows of the first output per output row), more
             # than a whole small intermediate between two shorter chains.
-            sizes = [math.prod(_shape(o.output)) for o in chain[:-1]]  # type: ignore[attr-defined]
+            sizes = [math.prod(_shape(o.output)) for o in chain[:-1]]
             cut = sizes.index(min(sizes)) + 1
             a, b = chain[:cut], chain[cut:]
-            last_a = _shape(a[-1].output)  # type: ignore[attr-defined]
+            last_a = _shape(a[-1].output)
             rows_a = [Setting()] + (_halvings(last_a[1]) if len(a) > 1 else [])
             rows_b = [Setting()] + (_halvings(out[1]) if len(b) > 1 else [])
             for k in range(max(len(rows_a), len(rows_b))):
@@ -443,31 +312,11 @@ def measure(
     reuse_io: bool = False,
 ) -> Step:
     """The SRAM the tiled (and, unless weights=flash, staged) program needs
-    as `tir-plan-memory` places it, on a copy of `module`."""
-    from tirconst.transforms.stage_weights import stage_block
-
-    work = module.clone()
-    for func in functions(work):
-        for i, chain in enumerate(units(func, cascade)):
-            for o in chain:
-                o.attributes[UNIT] = StringAttr(f"{func.sym_name.data}#{i}")
-    apply_settings(work, cascade, settings)
-    best = Step(settings, 0, "", None)
-    for func in functions(work):
-        if weights != "flash":
-            stage_block(func.body.block, weights == "all")
-        m = sram_peak(func, reuse_io)
-        if m.bytes < best.peak or m.op is None:
-            continue
-        ops = list(func.body.block.ops)
-        unit = None
-        for j in [*range(m.index, len(ops)), *range(m.index, -1, -1)]:
-            if (u := ops[j].attributes.get(UNIT)) is not None:
-                fname, idx = u.data.rsplit("#", 1)  # type: ignore[attr-defined]
-                unit = (fname, int(idx))
-                break
-        best = Step(settings, m.bytes, f"'{m.op.name}' in @{func.sym_name.data}", unit)
-    return best
+    as `tir-plan-memory` places it: asked of `tirconst.analysis.tiled_sram`,
+    which measures the program these settings would give without making
+    it."""
+    m = tiled_peak(module, cascade, settings, weights, reuse_io)
+    return Step(settings, m.bytes, m.where, m.unit)
 
 
 def path(

@@ -135,8 +135,10 @@ def constant_ranges(
         op = d.op
         if isinstance(op, NpuDmaOperation):
             ranges = [op.src]
-        else:
-            ranges = list(op.weights) + list(op.biases)  # type: ignore[attr-defined]
+        elif isinstance(op, NpuBlockOperation):
+            ranges = list(op.weights) + list(op.biases)
+        else:  # the decoder reads DMA and block operations only
+            raise TypeError(f"unexpected NPU operation {op!r}")
         seen.update(r for r in ranges if r.region == flash_region)
     return sorted(seen, key=lambda r: (r.address, r.length))
 

@@ -26,6 +26,7 @@ from tirconst.dialects.npu.ops import (
     ElementwiseOp,
     PoolingOp,
     WeightedOp,
+    WindowOp,
 )
 from tirconst.dialects.npu.stream import CommandStreamOp
 from tirconst.formats.ethos_u.block_config import find_block_configs, largest
@@ -134,15 +135,15 @@ def _block(op: BlockOp, out: api.NpuBlockOperation) -> api.NpuBlockOperation:
     h, w, c = (int(v) for v in op.block_config.get_values())
     out.block_config = api.NpuShape3D(height=h, width=w, depth=c)
     out.rounding_mode = _ROUNDING[op.rounding_mode.data]
-    kernel = getattr(op, "kernel", None)
-    if kernel is not None:
+    if isinstance(op, WindowOp):
+        kernel = op.kernel
         (kh, kw), (sy, sx), (dy, dx) = (
             kernel.size,
             kernel.stride,
             kernel.dilation,
         )
         out.kernel = api.NpuKernel(kw, kh, sx, sy, dx, dy)
-        top, left, bottom, right = op.pad  # type: ignore[attr-defined]
+        top, left, bottom, right = op.pad
         out.padding = api.NpuPadding(top=top, left=left, bottom=bottom, right=right)
     if isinstance(op, WeightedOp):
         out.weights = [address_range(r) for r in op.weights.data]

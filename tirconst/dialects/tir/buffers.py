@@ -101,6 +101,11 @@ class AllocateOp(IRDLOperation):
         if name is not None:
             self.buffer.name_hint = name
 
+    @property
+    def buffer_type(self) -> BufferType:
+        assert isinstance(self.buffer.type, BufferType)
+        return self.buffer.type
+
     def verify_(self) -> None:
         refuse_legacy_placement(self)
         if self.placement is not None:
@@ -456,6 +461,10 @@ class DeclBufferOp(IRDLOperation):
             props["strides"] = DenseArrayBase.from_list(i64, list(strides))
         super().__init__(operands=[source], properties=props, result_types=[view_type])
 
+    def view_layout(self) -> tuple[int, tuple[int, ...] | None]:
+        """(element offset, element strides): the `ViewLike` interface."""
+        return self.offset.value.data, self.element_strides()
+
     def element_strides(self) -> tuple[int, ...]:
         """The view's strides in source elements (row-major without `strides`)."""
         if self.strides is None:
@@ -522,6 +531,10 @@ class ReshapeOp(IRDLOperation):
 
     def __init__(self, source: SSAValue, view_type: BufferType):
         super().__init__(operands=[source], result_types=[view_type])
+
+    def view_layout(self) -> tuple[int, tuple[int, ...] | None]:
+        """(0, None): the source's elements in row-major order (`ViewLike`)."""
+        return 0, None
 
     def verify_(self) -> None:
         src, view = self.source.type, self.view.type

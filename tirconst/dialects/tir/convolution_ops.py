@@ -78,6 +78,17 @@ class WeightedOp(OperatorOp):
     ENCODED_ZERO_POINT: ClassVar[str | None] = None
     """The property that is the weights' zero point (None: 0)."""
 
+    # Every weighted op clamps its output (`CLAMP`): its accessors, typed.
+    @property
+    def act_min(self) -> int:
+        """The lower end of the activation clamp."""
+        return self.p("act_min")
+
+    @property
+    def act_max(self) -> int:
+        """The upper end of the activation clamp."""
+        return self.p("act_max")
+
     def encoded_filter_shape(self) -> tuple[int, ...]:
         """The logical filter shape the encoded bytes hold."""
         raise NotImplementedError
@@ -279,9 +290,9 @@ class _ConvOp(WeightedOp):
             self.verify_encoded()
         co, kh, kw = self.verify_filter(ci)
         self.expect_len("dilation", 2, positive=True)
-        oh, ow = verify_window(self, kh, kw, self.dilation)
+        oh, ow = verify_window(self, self.input, kh, kw, self.dilation)
         self.expect_shape("output", self.output, [n, oh, ow, co])
-        verify_bias(self, co)
+        verify_bias(self, self.bias, co)
         verify_per_channel(self, co)
         self.expect_clamp()
 
@@ -511,7 +522,7 @@ class FullyConnectedOp(WeightedOp):
             raise VerifyException(
                 f"output must hold {numel // k} rows of {co}, got shape {list(out)}"
             )
-        verify_bias(self, co)
+        verify_bias(self, self.bias, co)
         verify_per_channel(self, co, allow_single=True)
         self.expect_clamp()
 
@@ -551,7 +562,7 @@ class _PoolOp(OperatorOp):
             raise VerifyException("input and output must have one element type")
         self.expect_len("window", 2, positive=True)
         kh, kw = self.window
-        oh, ow = verify_window(self, kh, kw)
+        oh, ow = verify_window(self, self.input, kh, kw)
         n, _, _, c = self.shape(self.input)
         self.expect_shape("output", self.output, [n, oh, ow, c])
         self.expect_clamp()
@@ -663,7 +674,7 @@ class TransposeConv2DOp(OperatorOp):
         self.expect_len("pad", 2)
         if min(self.pad) < 0:
             raise VerifyException(f"pad must be >= 0, got {list(self.p('pad'))}")
-        verify_bias(self, co)
+        verify_bias(self, self.bias, co)
         verify_per_channel(self, co)
         self.expect_clamp()
 

@@ -28,7 +28,7 @@ from tirconst.dialects.tir.quantization import (
     rsqrt_integers,
     squared_difference_integers,
 )
-from tirconst.dialects.tir.traits import Elementwise, Pointwise, Windowed
+from tirconst.dialects.tir.traits import CopyLike, Elementwise, Pointwise, Windowed
 from tirconst.dialects.tir.types import BufferType
 
 # ------------------------------------------------------------------ elementwise
@@ -702,6 +702,8 @@ class CopyOp(OperatorOp):
 
     input = operand_def(BufferType)
     output = operand_def(BufferType)
+
+    traits = traits_def(CopyLike())
 
     def verify_(self) -> None:
         src, dst = self.buffer_type(self.input), self.buffer_type(self.output)

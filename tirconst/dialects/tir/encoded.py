@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from xdsl.dialects.builtin import ArrayAttr, IntAttr
@@ -21,7 +22,11 @@ from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
 from tirconst.formats.ethos_u.bias import BiasRecords, decode_bias
-from tirconst.formats.ethos_u.weights import ACCELERATORS, WeightFormatError
+from tirconst.formats.ethos_u.weights import (
+    ACCELERATORS,
+    WeightEncoding,
+    WeightFormatError,
+)
 
 RECORD_BYTES = 10
 """One bias/scale record per output channel (`npu_encode_bias`)."""
@@ -30,6 +35,15 @@ RECORD_BYTES = 10
 def pad16(n: int) -> int:
     """`n` bytes rounded up to the 16-byte unit the sections are aligned to."""
     return -(-n // 16) * 16
+
+
+@runtime_checkable
+class StreamEncoding(Protocol):
+    """What this dialect asks of a stream's encoding attribute (the npu
+    dialect's `#npu.weight_encoding`): the `WeightEncoding` it holds."""
+
+    @property
+    def encoding(self) -> WeightEncoding: ...
 
 
 @dataclass(frozen=True)
@@ -59,7 +73,14 @@ class CoreSection:
     @property
     def channels(self) -> int:
         """The output channels of this core (the encoder's O extent)."""
-        return int(self.encoding.encoding.shape[0])  # type: ignore[attr-defined]
+        return int(self.stream_encoding.shape[0])
+
+    @property
+    def stream_encoding(self) -> WeightEncoding:
+        """How the stream was encoded (`#tir.encoded_weights` verifies that
+        each core's encoding is a `#npu.weight_encoding`)."""
+        assert isinstance(self.encoding, StreamEncoding)
+        return self.encoding.encoding
 
 
 @irdl_attr_definition
@@ -156,9 +177,9 @@ class EncodedWeightsAttr(ParametrizedAttribute):
             )
         return BiasRecords(bias, scale, shift)
 
-    def weight_encodings(self) -> list:
+    def weight_encodings(self) -> list[WeightEncoding]:
         """The `WeightEncoding` of each core's stream."""
-        return [c.encoding.encoding for c in self.cores]  # type: ignore[attr-defined]
+        return [c.stream_encoding for c in self.cores]
 
     def verify(self) -> None:
         if len(self.block_config.data) != 3 or any(
@@ -178,7 +199,7 @@ class EncodedWeightsAttr(ParametrizedAttribute):
                 raise VerifyException(
                     "#tir.encoded_weights: a section is 4 non-negative ints"
                 )
-            if not hasattr(e, "encoding"):
+            if not isinstance(e, StreamEncoding):
                 raise VerifyException(
                     "#tir.encoded_weights: the encoding must be "
                     f"#npu.weight_encoding, got {e}"

@@ -108,7 +108,11 @@ class ZeroPoint(Int):
 
     @staticmethod
     def accepts(attr: Attribute) -> bool:
-        return Int.accepts(attr) and INT8_MIN <= attr.value.data <= INT8_MAX  # type: ignore[attr-defined]
+        return (
+            Int.accepts(attr)
+            and isinstance(attr, IntegerAttr)
+            and INT8_MIN <= attr.value.data <= INT8_MAX
+        )
 
 
 class Ints(Kind):
@@ -154,7 +158,11 @@ class Scale(Float):
 
     @staticmethod
     def accepts(attr: Attribute) -> bool:
-        return Float.accepts(attr) and 0 < attr.value.data < math.inf  # type: ignore[attr-defined]
+        return (
+            Float.accepts(attr)
+            and isinstance(attr, FloatAttr)
+            and 0 < attr.value.data < math.inf
+        )
 
 
 class Scales(Kind):
@@ -321,6 +329,19 @@ class OperatorOp(IRDLOperation):
         an op without a kernel (elementwise, tables, copies) none."""
         return 0
 
+    @property
+    def output(self) -> SSAValue:
+        """The buffer the op writes: `outs(%output)`, its last operand (each
+        operator class declares it as its `output` operand)."""
+        return self.operands[-1]
+
+    def input_named(self, name: str) -> SSAValue | None:
+        """The input operand `name` (one of `INPUTS`; None when an optional
+        one is absent)."""
+        v = getattr(self, name)
+        assert v is None or isinstance(v, SSAValue), f"{self.name} has no {name}"
+        return v
+
     def input_values(self) -> list[SSAValue]:
         if self.VARIADIC:
             return list(getattr(self, self.INPUTS[0]))
@@ -328,7 +349,7 @@ class OperatorOp(IRDLOperation):
 
     def effects(self) -> Effects:
         """Every input is read whole; the output is written whole."""
-        out = self.output  # type: ignore[attr-defined]
+        out = self.output
         return [(v, Effect.READ) for v in self.input_values()] + [(out, Effect.WRITE)]
 
     def buffer_type(self, value: SSAValue | None) -> BufferType:
@@ -366,7 +387,7 @@ class OperatorOp(IRDLOperation):
         """`[act_min, act_max]` is a non-empty range of the output's type
         (int8, or int16 for a 16x8 operator)."""
         lo, hi = self.act_min, self.act_max
-        dt = str(self.buffer_type(self.output).dtype)  # type: ignore[attr-defined]
+        dt = str(self.buffer_type(self.output).dtype)
         qmin, qmax = (INT16_MIN, INT16_MAX) if dt == "int16" else (INT8_MIN, INT8_MAX)
         if not qmin <= lo <= hi <= qmax:
             raise VerifyException(
@@ -389,7 +410,7 @@ class OperatorOp(IRDLOperation):
         printer.print_string(" : ")
         printer.print_list([v.type for v in ins], printer.print_attribute)
         printer.print_string(") outs(")
-        out = self.output  # type: ignore[attr-defined]
+        out = self.output
         printer.print_ssa_value(out)
         printer.print_string(" : ")
         printer.print_attribute(out.type)
@@ -536,13 +557,16 @@ CLAMP = {"act_min": Int, "act_max": Int}
 WINDOW2D = {"stride": Ints, "pad": Ints}
 
 
-def verify_window(op: OperatorOp, kh: int, kw: int, dilation=(1, 1)) -> tuple[int, int]:
+def verify_window(
+    op: OperatorOp, x: SSAValue, kh: int, kw: int, dilation=(1, 1)
+) -> tuple[int, int]:
+    """The output height and width of a `kh` x `kw` window over input `x`."""
     op.expect_len("stride", 2, positive=True)
     op.expect_len("pad", 4)
     top, left, bottom, right = op.pad
     if min(top, left, bottom, right) < 0:
         raise VerifyException(f"pad values must be >= 0, got {list(op.pad)}")
-    n, h, w, _ = op.shape(op.input)  # type: ignore[attr-defined]
+    n, h, w, _ = op.shape(x)
     sh, sw = op.stride
     oh = window_extent(h, kh, sh, dilation[0], top, bottom)
     ow = window_extent(w, kw, sw, dilation[1], left, right)
@@ -567,11 +591,11 @@ def verify_per_channel(op: OperatorOp, channels: int, allow_single: bool = False
             )
 
 
-def verify_bias(op: OperatorOp, channels: int) -> None:
+def verify_bias(op: OperatorOp, bias: SSAValue | None, channels: int) -> None:
     """The bias has one value per channel: int32, or int64 when the input is
     int16 (the 16x8 kernels' 64-bit accumulators)."""
-    bias = op.bias  # type: ignore[attr-defined]
     if bias is not None:
-        wide = str(op.buffer_type(op.input).dtype) == "int16"  # type: ignore[attr-defined]
+        x = op.input_named("input")
+        wide = x is not None and str(op.buffer_type(x).dtype) == "int16"
         op.expect_dtype("bias", bias, "int64" if wide else "int32")
         op.expect_shape("bias", bias, [channels])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from xdsl.dialects.builtin import DenseArrayBase, IntegerAttr, i64
+from xdsl.dialects.builtin import DenseArrayBase, IntegerAttr, StringAttr, i64
 from xdsl.ir import Operation
 
 TFLITE_INDEX = "tflite.index"
@@ -36,6 +36,28 @@ def model_operators(op: Operation) -> set[int]:
         if isinstance(found, DenseArrayBase):
             out.update(int(k) for k in found.get_values())
     return out
+
+
+def model_index(op: Operation) -> int | None:
+    """The op's `tflite.index`: the model operator it computes (None: none)."""
+    index = op.attributes.get(TFLITE_INDEX)
+    return index.value.data if isinstance(index, IntegerAttr) else None
+
+
+def fused_operators(op: Operation) -> list[int]:
+    """The op's `tflite.fused`: the model operators folded into it."""
+    found = op.attributes.get(TFLITE_FUSED)
+    return (
+        [int(k) for k in found.get_values()]
+        if isinstance(found, DenseArrayBase)
+        else []
+    )
+
+
+def tensor_name(op: Operation) -> str | None:
+    """The op's `tflite.name`: the model tensor it writes (None: unnamed)."""
+    name = op.attributes.get(TFLITE_NAME)
+    return name.data if isinstance(name, StringAttr) else None
 
 
 def fuse_into(target: Operation, erased: Operation) -> None:

@@ -6,6 +6,7 @@ SUM is not imported: LiteRT's reference int8 SUM is not the sum (README,
 
 from __future__ import annotations
 
+from xdsl.ir import SSAValue
 from xdsl.irdl import operand_def
 from xdsl.utils.exceptions import VerifyException
 
@@ -13,20 +14,20 @@ from tirconst.dialects.tir.operators import Int, Ints, OperatorOp, operator_op
 from tirconst.dialects.tir.types import BufferType
 
 
-def verify_reduced_shape(op: OperatorOp) -> None:
-    """`axes` are axes of the input (negative counting from the end); the
+def verify_reduced_shape(op: OperatorOp, x: SSAValue) -> None:
+    """`axes` are axes of the input `x` (negative counting from the end); the
     output keeps them as extent 1 or drops them."""
-    shape = op.shape(op.input)  # type: ignore[attr-defined]
+    shape = op.shape(x)
     rank = len(shape)
     if any(not -rank <= a < rank for a in op.axes):
         raise VerifyException(f"axes {list(op.p('axes'))} out of range for rank {rank}")
     axes = {a % rank for a in op.axes} if rank else set()
     kept = [1 if i in axes else d for i, d in enumerate(shape)]
     dropped = [d for i, d in enumerate(shape) if i not in axes]
-    if op.shape(op.output) not in (tuple(kept), tuple(dropped)):  # type: ignore[attr-defined]
+    if op.shape(op.output) not in (tuple(kept), tuple(dropped)):
         raise VerifyException(
             f"output must have shape {kept} or {dropped}, "
-            f"got {list(op.shape(op.output))}"  # type: ignore[attr-defined]
+            f"got {list(op.shape(op.output))}"
         )
 
 
@@ -41,7 +42,7 @@ class _ExtremumOp(OperatorOp):
             != self.buffer_type(self.output).element_type
         ):
             raise VerifyException("input and output element types differ")
-        verify_reduced_shape(self)
+        verify_reduced_shape(self, self.input)
 
 
 @operator_op(("input",), {"axes": Ints})

@@ -11,14 +11,30 @@ feature maps.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast, runtime_checkable
 
-from xdsl.ir import Operation
+from xdsl.ir import Operation, SSAValue
 from xdsl.traits import OpTrait
+from xdsl.utils.exceptions import VerifyException
+
+from tirconst.dialects.tir.operators import OperatorOp
+
+
+def operator(op: Operation) -> OperatorOp:
+    """`op` as the operator op its trait's `verify` requires it to be
+    (`Elementwise` and `Windowed` are traits of operator ops only)."""
+    return cast(OperatorOp, op)  # checked by the traits' verify
 
 
 def _p(op: Operation, name: str) -> Any:
-    return op.p(name)  # type: ignore[attr-defined]
+    return operator(op).p(name)
+
+
+def _operator_only(trait: OpTrait, op: Operation) -> None:
+    if not isinstance(op, OperatorOp):
+        raise VerifyException(
+            f"{type(trait).__name__} is a trait of operator ops, not {op.name}"
+        )
 
 
 @dataclass(frozen=True)
@@ -32,7 +48,12 @@ class Elementwise(OpTrait):
     operands: tuple[str, ...] = ("input",)
 
     def verify(self, op: Operation) -> None:
-        return None
+        _operator_only(self, op)
+
+    def values(self, op: Operation) -> list[SSAValue]:
+        """The operands read at the output element's index (`operands`)."""
+        o = operator(op)
+        return [v for name in self.operands if (v := o.input_named(name)) is not None]
 
 
 @dataclass(frozen=True)
@@ -67,12 +88,19 @@ class Windowed(OpTrait):
     depth_slices: bool = True
 
     def verify(self, op: Operation) -> None:
-        return None
+        _operator_only(self, op)
+
+    def input(self, op: Operation) -> SSAValue:
+        """The NHWC input the window slides over."""
+        x = operator(op).input_named("input")
+        assert x is not None  # a windowed op's input is not optional
+        return x
 
     def rows(self, op: Operation) -> tuple[int, int, int]:
         """(kernel height, stride, dilation) along H."""
         if self.kernel == "filter":
-            kh = op.shape(op.filter)[1]  # type: ignore[attr-defined]
+            o = operator(op)
+            kh = o.shape(o.input_named("filter"))[1]
             return kh, _p(op, "stride")[0], _p(op, "dilation")[0]
         if self.kernel == "window":
             return _p(op, "window")[0], _p(op, "stride")[0], 1
@@ -108,6 +136,28 @@ class Windowed(OpTrait):
 
 
 @dataclass(frozen=True)
+class CopyLike(OpTrait):
+    """The op copies its `input` into its `output` unchanged (MLIR's
+    CopyOpInterface): it moves data, computes nothing (weight staging copies
+    are such ops, and stage no weights of their own)."""
+
+    def verify(self, op: Operation) -> None:
+        _operator_only(self, op)
+
+
+@runtime_checkable
+class ViewOp(Protocol):
+    """The methods a `ViewLike` op implements (the interface's methods)."""
+
+    @property
+    def source(self) -> SSAValue: ...
+
+    def view_layout(self) -> tuple[int, tuple[int, ...] | None]:
+        """(element offset, element strides or None for a reshape)."""
+        ...
+
+
+@dataclass(frozen=True)
 class ViewLike(OpTrait):
     """The op's one result is a view of its `source` operand (MLIR's
     ViewLikeOpInterface): no bytes of its own, element `[i, j, ...]` is
@@ -116,16 +166,23 @@ class ViewLike(OpTrait):
     reshaped). `tirconst.analysis.views` composes chains of views."""
 
     def verify(self, op: Operation) -> None:
-        return None
+        if not isinstance(op, ViewOp):
+            raise VerifyException(f"{op.name} is ViewLike without view_layout")
 
-    def source(self, op: Operation) -> Any:
-        return op.source  # type: ignore[attr-defined]
+    def source(self, op: Operation) -> SSAValue:
+        return cast(ViewOp, op).source  # checked by verify
 
     def layout(self, op: Operation) -> tuple[int, tuple[int, ...] | None]:
         """(element offset, element strides or None for a reshape)."""
-        if hasattr(op, "element_strides"):
-            return op.offset.value.data, op.element_strides()  # type: ignore[attr-defined]
-        return 0, None
+        return cast(ViewOp, op).view_layout()  # checked by verify
 
 
-__all__ = ["Elementwise", "Pointwise", "ViewLike", "Windowed"]
+__all__ = [
+    "CopyLike",
+    "Elementwise",
+    "Pointwise",
+    "ViewLike",
+    "ViewOp",
+    "Windowed",
+    "operator",
+]
