@@ -147,17 +147,27 @@ def weighted_probe(
     records_length: int,
     dtypes: tuple[str, str] = ("int8", "int8"),
     activation: str | None = None,
+    layouts: tuple[str, str] = ("nhwc", "nhwc"),
 ) -> BlockOp:
     """A conv or depthwise npu op of this geometry, outside any stream, for
     `cheapest_block`: feature maps in the arena region, a weight stream of
     `weights_length` bytes and records of `records_length` in the constant
-    region, the activation's kind ("clamp", "table" or None)."""
+    region, the activation's kind ("clamp", "table" or None), IFM and OFM
+    layouts ("nhwc" or "nhcwb16")."""
     props = {
         "ifm": FeatureMapAttr.make(
-            dtype=dtypes[0], shape=ifm, region=ARENA_REGION, address=0
+            dtype=dtypes[0],
+            shape=ifm,
+            region=ARENA_REGION,
+            address=0,
+            layout=layouts[0],
         ),
         "ofm": FeatureMapAttr.make(
-            dtype=dtypes[1], shape=ofm, region=ARENA_REGION, address=0
+            dtype=dtypes[1],
+            shape=ofm,
+            region=ARENA_REGION,
+            address=0,
+            layout=layouts[1],
         ),
         "kernel": KernelAttr.make(size=kernel, stride=stride, dilation=dilation),
         "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),

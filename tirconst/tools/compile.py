@@ -137,6 +137,10 @@ def pipeline_text(
     passes = ["tir-tabulate", "tir-legalize-npu", "tir-data-views"]
     if tile is not None:
         passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")
+    # Intermediate feature maps in NHCWB16 where legal; in Performance mode
+    # also where the channels round up, within the SRAM peak.
+    grow = "true" if optimise == "Performance" else "false"
+    passes.append(f"tir-feature-layouts{{grow={grow} reuse-io=true}}")
     return ",".join(
         passes
         + [

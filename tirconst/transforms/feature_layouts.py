@@ -1,0 +1,206 @@
+"""`tir-feature-layouts`: store intermediate feature maps only the NPU touches
+in NHCWB16 (16-channel bricks), as Vela stores its intermediates.
+
+The NPU reads an NHWC feature map in bursts of the block depth and an
+NHCWB16 one in bursts of 16 channels times the block width, so NHCWB16
+moves the same bytes in fewer, longer bursts (the cycle model,
+`analysis.performance`, costs both). The layout is the `layout = "nhcwb16"`
+attribute of the `tir.allocate`; `views.stored_bytes` then gives its size
+with the channels rounded up to whole bricks, which is what
+`tir-plan-memory` and the SRAM measure place, and `convert-tir-to-npu`
+gives the allocation's feature maps that layout. At the tir level nothing
+changes meaning: the tir interpreter still reads the buffer row-major
+(only NPU ops ever touch it once lowered).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp, StringAttr
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+
+from tirconst.analysis.liveness import analyze
+from tirconst.analysis.npu_support import hwc, npu_reason
+from tirconst.analysis.sram import ALIGNMENT, sram_by_op
+from tirconst.analysis.views import BRICK, LAYOUT, is_view
+from tirconst.dialects.tir import (
+    AddOp,
+    AllocateOp,
+    AvgPool2DOp,
+    BufferType,
+    Conv2DOp,
+    DepthwiseConv2DOp,
+    FuncOp,
+    LogisticOp,
+    LookupOp,
+    MaximumOp,
+    MaxPool2DOp,
+    MinimumOp,
+    MulOp,
+    OperatorOp,
+    RequantizeOp,
+    SubOp,
+)
+
+NAME = "tir-feature-layouts"
+
+BRICK_OPS = (
+    Conv2DOp,
+    DepthwiseConv2DOp,
+    MaxPool2DOp,
+    AvgPool2DOp,
+    RequantizeOp,
+    AddOp,
+    SubOp,
+    MulOp,
+    MaximumOp,
+    MinimumOp,
+    LookupOp,
+    LogisticOp,
+)
+"""Operator ops whose NPU lowering reads and writes each operand as one
+feature map of its own shape (no reshaped, strided or broadcast view, no
+DMA): they may read and write NHCWB16. Fully connected layers (read as
+rows), copies (DMA), resizes (strided OFMs) and softmaxes stay NHWC."""
+ELEMENTWISE = (AddOp, SubOp, MulOp, MaximumOp, MinimumOp)
+DTYPES = ("int8", "uint8", "int16")
+
+
+def _shape(v: SSAValue) -> tuple[int, ...]:
+    assert isinstance(v.type, BufferType)
+    return tuple(v.type.get_shape())
+
+
+def _reads_whole(op: Operation, v: SSAValue) -> bool:
+    """Whether `op` reads or writes `v` as a feature map of `v`'s own shape."""
+    if not isinstance(op, BRICK_OPS) or npu_reason(op) is not None:
+        return False
+    if isinstance(op, ELEMENTWISE):
+        out = hwc(_shape(op.output))
+        return all(
+            hwc(_shape(u)) == out
+            for u in op.input_values()  # type: ignore[attr-defined]
+            if u is v
+        )
+    return True
+
+
+def _on_npu(op: Operation) -> bool:
+    """An op that does not end an NPU run (convert-tir-to-npu's segments)."""
+    from tirconst.transforms.convert_tir_to_npu import TRANSPARENT
+
+    if isinstance(op, TRANSPARENT):
+        return True
+    return isinstance(op, OperatorOp) and npu_reason(op) is None
+
+
+def candidate(alloc: AllocateOp) -> bool:
+    """Whether the allocation may be stored in NHCWB16: an int8/int16 H×W×C
+    feature map that is neither a parameter nor read through a view (a
+    slice, a concatenation's part, a reshape), written and read only by ops
+    in `BRICK_OPS` that the NPU runs, all within one NPU run (no CPU op in
+    between: what crosses a run is a tensor of the written model, which
+    firmware and LiteRT see as NHWC)."""
+    v = alloc.buffer
+    t = v.type
+    assert isinstance(t, BufferType)
+    if str(t.dtype) not in DTYPES or hwc(t.get_shape()) is None:
+        return False
+    users = [u.operation for u in v.uses]
+    if not users or any(is_view(u) or not _reads_whole(u, v) for u in users):
+        return False
+    block = alloc.parent_block()
+    if block is None or any(u.parent_block() is not block for u in users):
+        return False
+    index = {op: i for i, op in enumerate(block.ops)}
+    first = min(index[u] for u in users)
+    last = max(index[u] for u in users)
+    ops = list(block.ops)
+    return all(_on_npu(o) for o in ops[first : last + 1])
+
+
+def grows(alloc: AllocateOp) -> int:
+    """Bytes NHCWB16 adds to the allocation (channels rounded to bricks)."""
+    t = alloc.buffer.type
+    assert isinstance(t, BufferType)
+    c = t.get_shape()[-1]
+    return t.size_in_bytes // c * (-(-c // BRICK) * BRICK - c)
+
+
+def choose(
+    func: FuncOp, grow: bool, reuse_io: bool, keep_peak: bool = True
+) -> list[AllocateOp]:
+    """Mark every candidate whose channels fill whole bricks; with `grow`
+    also the others, each where the rounding does not raise the function's
+    SRAM measure (`analysis.sram`) at any op its buffer is live over.
+    Returns the allocations marked."""
+    chosen: list[AllocateOp] = []
+    rest: list[AllocateOp] = []
+    for op in func.body.walk():
+        if isinstance(op, AllocateOp) and LAYOUT not in op.attributes:
+            if candidate(op):
+                (rest if grows(op) else chosen).append(op)
+    for a in chosen:
+        a.attributes[LAYOUT] = StringAttr("nhcwb16")
+    if not grow or not rest:
+        return chosen
+    if not keep_peak:
+        for a in rest:
+            a.attributes[LAYOUT] = StringAttr("nhcwb16")
+        return chosen + rest
+    bound = sram_by_op(func, reuse_io)
+    peak = max(bound.values(), default=0)
+    live = analyze(func, "use" if reuse_io else "call")
+    tops = list(func.body.block.ops)
+    at = {op: i for i, op in enumerate(tops)}
+    for a in rest:
+        uses = live.lifetimes[a.buffer].uses
+        over = tops[at[_top(func, uses[0])] : at[_top(func, uses[-1])] + 1]
+        # the measure rounds each buffer to the alignment and leaves out
+        # the largest rounding: the growth rounded up, and one more unit
+        extra = -(-grows(a) // ALIGNMENT) * ALIGNMENT + ALIGNMENT
+        if any(bound.get(o, 0) + extra > peak for o in over):
+            continue
+        for o in over:
+            bound[o] = bound.get(o, 0) + extra
+        a.attributes[LAYOUT] = StringAttr("nhcwb16")
+        chosen.append(a)
+    return chosen
+
+
+def _top(func: FuncOp, op: Operation) -> Operation:
+    while op.parent_op() is not func:
+        parent = op.parent_op()
+        assert parent is not None
+        op = parent
+    return op
+
+
+@dataclass(frozen=True)
+class FeatureLayoutsPass(ModulePass):
+    """Store intermediate feature maps in NHCWB16 where it is legal
+    (`candidate`: only NPU ops of `BRICK_OPS` in one NPU run touch them,
+    whole, through no view): those whose channels fill whole 16-channel
+    bricks take no more bytes and the NPU moves them in longer bursts, so
+    the cycle model never costs them more; with `grow=true` (Performance)
+    also those whose channels round up, where the extra bytes do not raise
+    the SRAM peak the all-NHWC program needs (parameters placed as
+    `reuse-io`), so SRAM stays where it was. `enable=false` keeps every
+    feature map NHWC."""
+
+    name = NAME
+
+    enable: bool = True
+    grow: bool = False
+    keep_peak: bool = True
+    reuse_io: bool = False
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if not self.enable:
+            return
+        for func in op.body.block.ops:
+            if isinstance(func, FuncOp):
+                choose(func, self.grow, self.reuse_io, self.keep_peak)
