@@ -13,12 +13,12 @@ from xdsl.dialects.builtin import StringAttr
 from tests.test_device_bytes import assert_device_exact, compiled
 from tests.test_tflite_litert import Op, T, build_tflite
 from tirconst.analysis.views import LAYOUT, stored_bytes
+from tirconst.core.context import context
 from tirconst.dialects import npu
 from tirconst.dialects.tir import AllocateOp
+from tirconst.formats.tflite.reader import read_tflite_bytes
 from tirconst.frontend.importer import import_tflite
 from tirconst.tools.compile import Compiler, _passes
-from tirconst.core.context import context
-from tirconst.formats.tflite.reader import read_tflite_bytes
 from tirconst.transforms.feature_layouts import FeatureLayoutsPass, candidate
 
 
@@ -139,7 +139,9 @@ def test_views_and_outputs_stay_nhwc() -> None:
     """A buffer read through a reshape (a view) is not a candidate; the
     function's parameters are never allocations; 24 channels round up to 32
     in the stored size."""
-    allocs = _allocs(_pass_module(chain_model(16, "reshape"), grow=True, keep_peak=False))
+    allocs = _allocs(
+        _pass_module(chain_model(16, "reshape"), grow=True, keep_peak=False)
+    )
     laid = {n for n, a in allocs.items() if LAYOUT in a.attributes}
     add = next(a for n, a in allocs.items() if "add" in n)
     assert LAYOUT not in add.attributes and not candidate(add)

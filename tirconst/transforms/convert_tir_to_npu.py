@@ -200,8 +200,10 @@ class Lowerer:
         if layout_of(v) == "nhcwb16":
             # tir-feature-layouts stores only whole, unviewed feature maps
             # in bricks, read and written at their own shape
-            if p.strides is not None or p.root is not v and dims != hwc(
-                _btype(p.root).get_shape()
+            if (
+                p.strides is not None
+                or p.root is not v
+                and dims != hwc(_btype(p.root).get_shape())
             ):
                 raise fail(op, f"%{v.name_hint}: an NHCWB16 feature map read as a view")
             if dims != hwc(t.get_shape()):
