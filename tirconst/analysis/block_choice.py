@@ -244,3 +244,132 @@ def staging_gain(op: object, accelerator: str, hidden: bool) -> float:
     n = attr.nbytes
     copy = max(n / src.bandwidth + src.read_latency, n / dst.bandwidth)
     return flash - staged - (0.0 if hidden else copy)
+
+
+def _probe_fm(
+    v: object, layouts: dict[object, str], shape: tuple[int, ...] | None = None
+) -> FeatureMapAttr:
+    from tirconst.analysis.npu_support import hwc
+    from tirconst.analysis.views import layout_of, root_of
+
+    t = v.type  # type: ignore[attr-defined]
+    dims = hwc(shape if shape is not None else t.get_shape())
+    assert dims is not None
+    root = root_of(v)  # type: ignore[arg-type]
+    return FeatureMapAttr.make(
+        dtype=str(t.dtype),
+        shape=dims,
+        region=ARENA_REGION,
+        address=0,
+        layout=layouts.get(root, layout_of(root)),
+    )
+
+
+def tir_probe(op: object, layouts: dict[object, str]) -> BlockOp | None:
+    """An npu op with the tir op's geometry and feature maps, outside any
+    stream, for the cycle model: each feature map in the layout `layouts`
+    gives its root buffer, else in the one its allocation has. Weighted ops
+    read a weight stream of their raw weight bytes (the encoding is not
+    chosen yet) in the constant memory. None for an op this does not model
+    (fully connected layers, copies, resizes, softmaxes)."""
+    from tirconst.analysis.npu_support import pool_stride
+    from tirconst.dialects.npu.ops import ElementwiseOp, PoolingOp
+    from tirconst.dialects.tir import (
+        AvgPool2DOp,
+        LogisticOp,
+        LookupOp,
+        MaxPool2DOp,
+        RequantizeOp,
+    )
+    from tirconst.dialects.tir import (
+        Conv2DOp as TirConv,
+    )
+    from tirconst.dialects.tir import (
+        DepthwiseConv2DOp as TirDepthwise,
+    )
+
+    if isinstance(op, TirConv | TirDepthwise):
+        g = op.npu_geometry()
+        n = 1
+        for d in op.filter_shape():
+            n *= d
+        probe = weighted_probe(
+            g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
+            "depth_first", n, -(-g.ofm[2] * 10 // 16) * 16,
+            (str(op.input.type.dtype), str(op.output.type.dtype)),
+        )  # fmt: skip
+        probe.properties["ifm"] = _probe_fm(op.input, layouts, (1, *g.ifm))
+        probe.properties["ofm"] = _probe_fm(op.output, layouts, (1, *g.ofm))
+        return probe
+    unary = (MaxPool2DOp, AvgPool2DOp, RequantizeOp, LookupOp, LogisticOp)
+    if isinstance(op, unary):
+        props: dict[str, object] = {
+            "pool_type": StringAttr(
+                "max" if isinstance(op, MaxPool2DOp) else "average"
+            ),
+            "ifm": _probe_fm(op.input, layouts),
+            "ofm": _probe_fm(op.output, layouts),
+            "kernel": KernelAttr.make(size=(1, 1)),
+            "block_config": _dense((1, 1, 8)),
+        }
+        if isinstance(op, MaxPool2DOp | AvgPool2DOp):
+            props["kernel"] = KernelAttr.make(
+                size=tuple(op.window), stride=pool_stride(op)
+            )
+            if any(op.pad):
+                props["padding"] = PaddingAttr.make(pad=tuple(op.pad))
+        if isinstance(op, LookupOp | LogisticOp):
+            props["activation"] = ActivationAttr.make(kind="table", slot=0)
+        return PoolingOp.create(properties=props)  # type: ignore[arg-type]
+    kind = {"add": "add", "sub": "sub", "mul": "mul"}
+    kind |= {"maximum": "max", "minimum": "min"}
+    name = getattr(op, "name", "")[4:]
+    if name in kind:
+        out = op.output.type.get_shape()  # type: ignore[attr-defined]
+        a, b = op.lhs, op.rhs  # type: ignore[attr-defined]
+        if tuple(b.type.get_shape()) == tuple(out):
+            a, b = b, a
+        if tuple(a.type.get_shape()) != tuple(out):
+            return None
+        return ElementwiseOp.create(
+            properties={
+                "op_type": StringAttr(kind[name]),
+                "ifm": _probe_fm(a, layouts),
+                "ifm2": _probe_fm(b, layouts),
+                "ofm": _probe_fm(op.output, layouts),  # type: ignore[attr-defined]
+                "block_config": _dense((1, 1, 8)),
+            }
+        )
+    return None
+
+
+def tir_op_cycles(
+    op: object,
+    layouts: dict[object, str],
+    accelerator: str,
+    configs: list[BlockConfig] | None = None,
+) -> tuple[float, list[BlockConfig]]:
+    """The duration the cycle model gives the tir op (`tir_probe`) with its
+    fastest block config, its feature maps in `layouts` (0 if not
+    modelled), and the configs costed, fastest first. `configs` limits the
+    configs costed (default: every one Vela accepts, `tightest`)."""
+    import contextlib
+    import io
+
+    from tirconst.dialects.npu.vela_api import block_configs
+
+    probe = tir_probe(op, layouts)
+    if probe is None:
+        return 0.0, []
+    if configs is None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            found = block_configs(probe, accelerator)  # type: ignore[arg-type]
+        configs = tightest(found, tuple(probe.properties["ofm"]["shape"]))  # type: ignore[index]
+    cfg = default_config(accelerator)
+    mem, constant = memories(cfg)
+    costed = sorted(
+        (block_cost(probe, c, cfg, mem, constant).duration, c) for c in configs
+    )
+    if not costed:
+        return 0.0, []
+    return costed[0][0], [c for _, c in costed]

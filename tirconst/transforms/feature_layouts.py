@@ -22,10 +22,11 @@ from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
+from tirconst.analysis.block_choice import tir_op_cycles
 from tirconst.analysis.liveness import analyze
 from tirconst.analysis.npu_support import hwc, npu_reason
 from tirconst.analysis.sram import ALIGNMENT, sram_by_op
-from tirconst.analysis.views import BRICK, LAYOUT, is_view
+from tirconst.analysis.views import BRICK, LAYOUT, is_view, layout_of, root_of
 from tirconst.dialects.tir import (
     AddOp,
     AllocateOp,
@@ -67,6 +68,8 @@ DMA): they may read and write NHCWB16. Fully connected layers (read as
 rows), copies (DMA), resizes (strided OFMs) and softmaxes stay NHWC."""
 ELEMENTWISE = (AddOp, SubOp, MulOp, MaximumOp, MinimumOp)
 DTYPES = ("int8", "uint8", "int16")
+FEW_CONFIGS = 4
+"""Block configs costed for an op's other layouts: its fastest in the first."""
 
 
 def _shape(v: SSAValue) -> tuple[int, ...]:
@@ -130,42 +133,85 @@ def grows(alloc: AllocateOp) -> int:
     return t.size_in_bytes // c * (-(-c // BRICK) * BRICK - c)
 
 
+class Costs:
+    """The cycle model's duration of tir ops (`block_choice.tir_op_cycles`)
+    per layout of their operands, each combination costed once."""
+
+    def __init__(self, accelerator: str):
+        self.accelerator = accelerator
+        self.seen: dict[tuple[Operation, tuple[str, ...]], float] = {}
+        self.configs: dict[Operation, list[tuple[int, int, int]]] = {}
+
+    def cycles(self, op: Operation, root: SSAValue, layout: str) -> float:
+        values = [*op.input_values(), op.output]  # type: ignore[attr-defined]
+        layouts = {root_of(v): layout_of(v) for v in values} | {root: layout}
+        key = (op, tuple(layouts[root_of(v)] for v in values))
+        if key not in self.seen:
+            # The first costing of an op tries every block config; later ones
+            # (other layouts) only its fastest few, so a gain is never
+            # overestimated: the other layout's best may only be faster.
+            few = self.configs.get(op)
+            cycles, ranked = tir_op_cycles(op, layouts, self.accelerator, few)  # type: ignore[arg-type]
+            self.configs.setdefault(op, ranked[:FEW_CONFIGS])
+            self.seen[key] = cycles
+        return self.seen[key]
+
+    def gain(self, alloc: AllocateOp) -> float:
+        """Cycles NHCWB16 saves over NHWC on the ops that touch `alloc`
+        (the other operands as they are now)."""
+        v = alloc.buffer
+        ops = list(dict.fromkeys(u.operation for u in v.uses))
+        return sum(
+            self.cycles(o, v, "nhwc") - self.cycles(o, v, "nhcwb16") for o in ops
+        )
+
+
 def choose(
-    func: FuncOp, grow: bool, reuse_io: bool, keep_peak: bool = True
+    func: FuncOp,
+    grow: bool,
+    reuse_io: bool,
+    keep_peak: bool = True,
+    by_cost: str = "",
 ) -> list[AllocateOp]:
-    """Mark every candidate whose channels fill whole bricks; with `grow`
-    also the others, each where the rounding does not raise the function's
-    SRAM measure (`analysis.sram`) at any op its buffer is live over.
+    """Mark the candidates, in program order: those whose channels fill
+    whole bricks, and with `grow` also the others, each where the rounding
+    does not raise the function's SRAM measure (`analysis.sram`) at any op
+    its buffer is live over (unless not `keep_peak`). With `by_cost` (an
+    accelerator) only where the cycle model says the ops touching the
+    buffer run faster (rounded channels) or no slower (whole bricks).
     Returns the allocations marked."""
+    costs = Costs(by_cost) if by_cost else None
     chosen: list[AllocateOp] = []
-    rest: list[AllocateOp] = []
-    for op in func.body.walk():
-        if isinstance(op, AllocateOp) and LAYOUT not in op.attributes:
-            if candidate(op):
-                (rest if grows(op) else chosen).append(op)
-    for a in chosen:
-        a.attributes[LAYOUT] = StringAttr("nhcwb16")
-    if not grow or not rest:
-        return chosen
-    if not keep_peak:
-        for a in rest:
-            a.attributes[LAYOUT] = StringAttr("nhcwb16")
-        return chosen + rest
-    bound = sram_by_op(func, reuse_io)
-    peak = max(bound.values(), default=0)
-    live = analyze(func, "use" if reuse_io else "call")
+    bound: dict[Operation, int] | None = None
+    peak = 0
     tops = list(func.body.block.ops)
     at = {op: i for i, op in enumerate(tops)}
-    for a in rest:
-        uses = live.lifetimes[a.buffer].uses
-        over = tops[at[_top(func, uses[0])] : at[_top(func, uses[-1])] + 1]
-        # the measure rounds each buffer to the alignment and leaves out
-        # the largest rounding: the growth rounded up, and one more unit
-        extra = -(-grows(a) // ALIGNMENT) * ALIGNMENT + ALIGNMENT
-        if any(bound.get(o, 0) + extra > peak for o in over):
+    live = None
+    for a in [o for o in func.body.walk() if isinstance(o, AllocateOp)]:
+        if LAYOUT in a.attributes or not candidate(a):
             continue
-        for o in over:
-            bound[o] = bound.get(o, 0) + extra
+        extra = grows(a)
+        if extra and not grow:
+            continue
+        if costs is not None:
+            g = costs.gain(a)
+            if g < 0 or (extra and g <= 0):
+                continue
+        if extra and keep_peak:
+            if bound is None:
+                bound = sram_by_op(func, reuse_io)
+                peak = max(bound.values(), default=0)
+                live = analyze(func, "use" if reuse_io else "call")
+            assert live is not None
+            uses = live.lifetimes[a.buffer].uses
+            over = tops[at[_top(func, uses[0])] : at[_top(func, uses[-1])] + 1]
+            # the measure rounds each buffer to the alignment and leaves
+            # out the largest rounding: the growth rounded up, one unit more
+            more = -(-extra // ALIGNMENT) * ALIGNMENT + ALIGNMENT
+            if any(bound.get(o, 0) + more > peak for o in over):
+                continue
+            for o in over:
+                bound[o] = bound.get(o, 0) + more
         a.attributes[LAYOUT] = StringAttr("nhcwb16")
         chosen.append(a)
     return chosen
@@ -197,10 +243,11 @@ class FeatureLayoutsPass(ModulePass):
     grow: bool = False
     keep_peak: bool = True
     reuse_io: bool = False
+    by_cost: str = ""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if not self.enable:
             return
         for func in op.body.block.ops:
             if isinstance(func, FuncOp):
-                choose(func, self.grow, self.reuse_io, self.keep_peak)
+                choose(func, self.grow, self.reuse_io, self.keep_peak, self.by_cost)
