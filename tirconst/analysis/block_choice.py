@@ -209,13 +209,14 @@ __all__ = [
 ]
 
 
-def staging_gain(op: object, accelerator: str, hidden: bool) -> float:
+def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
     """Cycles saved by copying a weighted tir op's encoded weights into SRAM
     before it runs instead of letting the NPU read them from the constant
     memory (once per OFM block): its duration reading from flash minus its
-    duration reading from SRAM, minus the copy's cycles unless the copy is
-    `hidden` under earlier ops' compute. 0 for an op without encoded
-    weights."""
+    duration reading from SRAM, minus what of the copy's cycles earlier
+    ops' compute does not hide (`hidden`: all of it if True, none if False,
+    else that many cycles). 0 for an op without encoded weights."""
+    from tirconst.analysis.views import layout_of
     from tirconst.dialects.tir import EncodedWeightsAttr
 
     attr = getattr(op, "encoded_weights", None)
@@ -225,11 +226,13 @@ def staging_gain(op: object, accelerator: str, hidden: bool) -> float:
     core = attr.cores[0]
     enc = core.encoding
     traversal, shape = enc["traversal"], enc["shape"]  # type: ignore[index]
-    dtypes = tuple(str(v.type.dtype) for v in (op.input, op.output))  # type: ignore[attr-defined]
+    fms = (op.input, op.output)  # type: ignore[attr-defined]
+    dtypes = tuple(str(v.type.dtype) for v in fms)
     probe = weighted_probe(
         g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
         traversal, core.weight_length, core.records_length,
         dtypes,  # type: ignore[arg-type]
+        layouts=(layout_of(fms[0]), layout_of(fms[1])),
     )  # fmt: skip
     cfg = default_config(accelerator)
     raw = 1
@@ -239,11 +242,44 @@ def staging_gain(op: object, accelerator: str, hidden: bool) -> float:
     sram_mem, _ = memories(cfg, {CONSTANT_REGION: "scratch", ARENA_REGION: "scratch"})
     flash = block_cycles(probe, attr.block, cfg, flash_mem, constant, raw)
     staged = block_cycles(probe, attr.block, cfg, sram_mem, set(), raw)
+    copy = copy_cycles(attr.nbytes, accelerator)
+    if isinstance(hidden, bool):
+        cover = copy if hidden else 0.0
+    else:
+        cover = hidden
+    return flash - staged - max(0.0, copy - cover)
+
+
+def copy_cycles(nbytes: int, accelerator: str) -> float:
+    """Cycles of a DMA of `nbytes` from the constant memory into the arena."""
+    cfg = default_config(accelerator)
     src = cfg.memories[cfg.const_memory]
     dst = cfg.memories[cfg.arena_memory]
-    n = attr.nbytes
-    copy = max(n / src.bandwidth + src.read_latency, n / dst.bandwidth)
-    return flash - staged - (0.0 if hidden else copy)
+    return max(nbytes / src.bandwidth + src.read_latency, nbytes / dst.bandwidth)
+
+
+def duration_floor(op: object, accelerator: str) -> float:
+    """A lower bound of a tir op's duration on the NPU, cheap to take: its
+    MACs at the array's rate, or its feature maps' bytes at the arena's
+    bandwidth (an op lasts at least as long as either)."""
+    from tirconst.analysis.performance import ACCELERATORS as MODELS
+
+    cfg = default_config(accelerator)
+    macs = getattr(op, "macs", None)
+    n = macs() if callable(macs) else 0
+    moved = 0
+    for v in [*op.input_values(), op.output]:  # type: ignore[attr-defined]
+        t = v.type
+        if hasattr(t, "size_in_bytes") and not _constant(v):
+            moved += t.size_in_bytes
+    arena = cfg.memories[cfg.arena_memory]
+    return max(n / MODELS[accelerator].macs, moved / arena.bandwidth)
+
+
+def _constant(v: object) -> bool:
+    from tirconst.dialects.tir import AllocateConstOp
+
+    return isinstance(getattr(v, "owner", None), AllocateConstOp)
 
 
 def _probe_fm(

@@ -141,10 +141,11 @@ def pipeline_text(
     # says so: in Size mode only where the channels fill whole bricks (no
     # more bytes); in Performance mode also where they round up, as Vela
     # rounds every intermediate it stores in NHCWB16; with an SRAM limit
-    # only where that does not raise the SRAM peak (the budget is kept).
+    # only up to it.
     layouts = f"by-cost={accelerator} reuse-io=true"
     if optimise == "Performance":
-        layouts += " grow=true" + ("" if sram_budget else " keep-peak=false")
+        layouts += " grow=true"
+        layouts += f" budget={sram_budget}" if sram_budget else " keep-peak=false"
     passes.append(f"tir-feature-layouts{{{layouts}}}")
     return ",".join(
         passes

@@ -172,14 +172,16 @@ def choose(
     reuse_io: bool,
     keep_peak: bool = True,
     by_cost: str = "",
+    budget: int = 0,
 ) -> list[AllocateOp]:
     """Mark the candidates, in program order: those whose channels fill
     whole bricks, and with `grow` also the others, each where the rounding
-    does not raise the function's SRAM measure (`analysis.sram`) at any op
-    its buffer is live over (unless not `keep_peak`). With `by_cost` (an
-    accelerator) only where the cycle model says the ops touching the
-    buffer run faster (rounded channels) or no slower (whole bricks).
-    Returns the allocations marked."""
+    keeps the function's SRAM measure (`analysis.sram`) at every op its
+    buffer is live over within the larger of its peak and `budget` (any
+    measure if not `keep_peak`). With `by_cost` (an accelerator) only
+    where the cycle model says the ops touching the buffer run faster
+    (rounded channels) or no slower (whole bricks). Returns the
+    allocations marked."""
     costs = Costs(by_cost) if by_cost else None
     chosen: list[AllocateOp] = []
     bound: dict[Operation, int] | None = None
@@ -200,7 +202,7 @@ def choose(
         if extra and keep_peak:
             if bound is None:
                 bound = sram_by_op(func, reuse_io)
-                peak = max(bound.values(), default=0)
+                peak = max(max(bound.values(), default=0), budget)
                 live = analyze(func, "use" if reuse_io else "call")
             assert live is not None
             uses = live.lifetimes[a.buffer].uses
@@ -229,13 +231,19 @@ def _top(func: FuncOp, op: Operation) -> Operation:
 class FeatureLayoutsPass(ModulePass):
     """Store intermediate feature maps in NHCWB16 where it is legal
     (`candidate`: only NPU ops of `BRICK_OPS` in one NPU run touch them,
-    whole, through no view): those whose channels fill whole 16-channel
-    bricks take no more bytes and the NPU moves them in longer bursts, so
-    the cycle model never costs them more; with `grow=true` (Performance)
-    also those whose channels round up, where the extra bytes do not raise
-    the SRAM peak the all-NHWC program needs (parameters placed as
-    `reuse-io`), so SRAM stays where it was. `enable=false` keeps every
-    feature map NHWC."""
+    whole, through no view) and pays: the layout is the allocation's
+    `layout = "nhcwb16"` attribute, which `tir-plan-memory` sizes with the
+    channels rounded up to whole 16-channel bricks and `convert-tir-to-npu`
+    lowers to NHCWB16 feature maps.
+
+    Options: `by-cost=ACCELERATOR` marks a buffer only where the cycle
+    model says the ops touching it are no slower for it (faster, if it
+    takes more bytes): NHCWB16 moves the same bytes in longer bursts; none
+    marks every legal one. `grow=true` also stores buffers whose channels
+    round up (more bytes), where the SRAM measure (`analysis.sram`,
+    parameters placed as `reuse-io`) stays within the larger of the
+    all-NHWC peak and `budget`, or anywhere with `keep-peak=false`.
+    `enable=false` keeps every feature map NHWC."""
 
     name = NAME
 
@@ -244,10 +252,18 @@ class FeatureLayoutsPass(ModulePass):
     keep_peak: bool = True
     reuse_io: bool = False
     by_cost: str = ""
+    budget: int = 0
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if not self.enable:
             return
         for func in op.body.block.ops:
             if isinstance(func, FuncOp):
-                choose(func, self.grow, self.reuse_io, self.keep_peak, self.by_cost)
+                choose(
+                    func,
+                    self.grow,
+                    self.reuse_io,
+                    self.keep_peak,
+                    self.by_cost,
+                    self.budget,
+                )

@@ -12,7 +12,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from tirconst.analysis.block_choice import staging_gain
+from tirconst.analysis.block_choice import copy_cycles, duration_floor, staging_gain
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.analysis.sram import ALIGNMENT, sram_by_op, sram_peak
 from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
@@ -68,7 +68,9 @@ def stage_block(
     says) above the larger of the peak before staging and `budget`: that op
     reads its weights from flash. With `by_cost` (an accelerator), an op's
     weights are staged only where the cycle model says the op is faster
-    for it (`analysis.block_choice.staging_gain`). With `distance` > 1, an
+    for it (`analysis.block_choice.staging_gain`), counting the part of the
+    copy the ops it will run under do not hide (their `duration_floor`s
+    less the copies already issued among them). With `distance` > 1, an
     op's copies are then issued up to that many computing ops ahead (all
     NPU ops, never before the previous op's copies, and with `keep_peak`
     only where the SRAM bound allows without measuring): the copy of a large
@@ -98,8 +100,27 @@ def stage_block(
         run = [*run, op] if npu_reason(op) is None else []
         if isinstance(op, WeightedOp) and not op.WEIGHTS_REUSED and not fc:
             continue
-        if by_cost is not None and staging_gain(op, by_cost, ahead) <= 0:
-            continue
+        if by_cost is not None:
+            # The copy runs under the ops from where it will be issued
+            # (`_reach`) to `op`, behind the copies already issued there.
+            cover = 0.0
+            if ahead:
+                total = sum(
+                    -(-v.type.size_in_bytes // ALIGNMENT) * ALIGNMENT  # type: ignore[attr-defined]
+                    for v in _staged_operands(op)
+                )
+                start = _reach(
+                    anchor,
+                    earlier[1:distance] if distance > 1 else [],
+                    floor,
+                    bound,
+                    limit,
+                    keep_peak,
+                    total,
+                )
+                cover = _cover(start, op, by_cost)
+            if staging_gain(op, by_cost, cover) <= 0:
+                continue
         made: list[tuple[Operation, Operation, int]] = []
         for name in WEIGHT_OPERANDS:
             value = getattr(op, name, None)
@@ -156,6 +177,51 @@ def stage_block(
     return copies
 
 
+def _staged_operands(op: Operation) -> list:
+    out = []
+    for name in WEIGHT_OPERANDS:
+        value = getattr(op, name, None)
+        if value is not None and isinstance(value.owner, AllocateConstOp):
+            out.append(value)
+    return out
+
+
+def _reach(
+    anchor: Operation,
+    candidates: list[Operation],
+    floor: Operation | None,
+    bound: dict[Operation, int],
+    limit: int,
+    keep_peak: bool,
+    total: int,
+) -> Operation:
+    """Where `_issue_earlier` would put copies of `total` bytes now before
+    `anchor` (the SRAM bound not yet counting them)."""
+    best = anchor
+    for cand in candidates:
+        if floor is not None and _before(cand, floor):
+            break
+        extra = _span(cand, best)[:-1]
+        if keep_peak and any(bound[o] + total > limit for o in extra if o in bound):
+            break
+        best = cand
+    return best
+
+
+def _cover(start: Operation, op: Operation, accelerator: str) -> float:
+    """Cycles of compute under which a copy issued before `start` runs
+    before `op` needs it: the ops' durations (`duration_floor`) less the
+    copies already issued among them (one DMA engine)."""
+    cover = 0.0
+    for o in _span(start, op)[:-1]:
+        if isinstance(o, CopyOp):
+            src = o.operands[0]
+            cover -= copy_cycles(src.type.size_in_bytes, accelerator)  # type: ignore[attr-defined]
+        elif _computes(o):
+            cover += duration_floor(o, accelerator)
+    return cover
+
+
 def _issue_earlier(
     made: list[tuple[Operation, Operation, int]],
     anchor: Operation,
@@ -170,14 +236,7 @@ def _issue_earlier(
     `anchor`, nearest first) not before `floor` whose ops the staged bytes
     fit beside (`bound`); returns where they went."""
     total = sum(n for _, _, n in made)
-    best = anchor
-    for cand in candidates:
-        if floor is not None and _before(cand, floor):
-            break
-        extra = _span(cand, best)[:-1]
-        if keep_peak and any(bound[o] + total > limit for o in extra if o in bound):
-            break
-        best = cand
+    best = _reach(anchor, candidates, floor, bound, limit, keep_peak, total)
     if best is anchor:
         return anchor
     for o in _span(best, anchor)[:-1]:
@@ -222,7 +281,7 @@ class StageWeightsPass(ModulePass):
     `budget=N` lets the peak grow to N bytes (Performance: SRAM spent on
     speed, within the SRAM limit). `by-cost=ACCELERATOR` stages an op's
     weights only where the cycle model says it runs faster from SRAM,
-    counting the copy unless an earlier op hides it
+    counting what of the copy the earlier ops it runs under do not hide
     (`analysis.block_choice.staging_gain`): weights the NPU reads once
     (one OFM block) gain nothing from a copy that cannot be hidden.
     `distance=N` then issues an op's copies up to N computing ops ahead
