@@ -292,12 +292,13 @@ def _probe_fm(
     dims = hwc(shape if shape is not None else t.get_shape())
     assert dims is not None
     root = root_of(v)  # type: ignore[arg-type]
+    return _arena_fm(str(t.dtype), dims, layouts.get(root, layout_of(root)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _arena_fm(dtype: str, dims: tuple[int, int, int], layout: str) -> FeatureMapAttr:
     return FeatureMapAttr.make(
-        dtype=str(t.dtype),
-        shape=dims,
-        region=ARENA_REGION,
-        address=0,
-        layout=layouts.get(root, layout_of(root)),
+        dtype=dtype, shape=dims, region=ARENA_REGION, address=0, layout=layout
     )
 
 
