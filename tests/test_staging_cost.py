@@ -43,3 +43,35 @@ def test_duration_floor_is_a_lower_bound() -> None:
         floor = duration_floor(conv, ACC)
         assert 0 < floor <= tir_op_cycles(conv, {}, ACC)[0]
         assert floor >= conv.macs() / 128
+
+
+def test_copy_right_before_its_op_where_no_earlier_one_fits() -> None:
+    """rock_paper_scissors: the second conv's weights do not fit beside the
+    first pool within the SRAM peak, but do beside the conv itself, where
+    the unhidden copy still beats reading flash once per OFM block: the
+    copy goes right before the conv, and the peak does not move."""
+    from tests.tflite_patch import MODELS
+    from tirconst.analysis.sram import sram_peak
+    from tirconst.dialects.tir import CopyOp, FuncOp, OperatorOp
+    from tirconst.tools.compile import pipeline_text
+
+    module = import_tflite(MODELS / "rock_paper_scissors.tflite")
+    text = pipeline_text(ACC)
+    before, stage = text.split(",tir-stage-weights")
+    run_pipeline_text(module, before)
+    func = next(f for f in module.ops if isinstance(f, FuncOp))
+    peak = sram_peak(func, reuse_io=True).bytes
+    run_pipeline_text(module, "tir-stage-weights" + stage.split(",tir-plan")[0])
+    assert sram_peak(func, reuse_io=True).bytes == peak
+    ops = list(func.body.block.ops)
+    readers = {v: o for o in ops if isinstance(o, Conv2DOp) for v in o.operands}
+    right_before = []
+    for i, c in enumerate(ops):
+        if isinstance(c, CopyOp) and c.output in readers:
+            conv = readers[c.output]
+            between = ops[i + 1 : ops.index(conv)]
+            if not any(
+                isinstance(o, OperatorOp) and not isinstance(o, CopyOp) for o in between
+            ):
+                right_before.append(conv)
+    assert right_before

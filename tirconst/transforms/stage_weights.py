@@ -88,39 +88,11 @@ def stage_block(
     # there add: a bound on the measure, so a copy it keeps within the limit
     # needs no measuring (measuring is the pass's cost).
     bound = sram_by_op(func, reuse_io) if keep_peak else {}  # type: ignore[arg-type]
-    for op in list(block.ops):
-        if not _computes(op):
-            continue
-        # One op ahead, but not above an op the NPU cannot run: the copy (a
-        # DMA) would then need a command stream of its own before the CPU op.
-        ahead = previous is not None and npu_reason(previous) is None
-        anchor = previous if ahead else op
-        previous = op
-        earlier = run[::-1]  # the ops a copy may go before, nearest first
-        run = [*run, op] if npu_reason(op) is None else []
-        if isinstance(op, WeightedOp) and not op.WEIGHTS_REUSED and not fc:
-            continue
-        if by_cost is not None:
-            # The copy runs under the ops from where it will be issued
-            # (`_reach`) to `op`, behind the copies already issued there.
-            cover = 0.0
-            if ahead:
-                total = sum(
-                    -(-v.type.size_in_bytes // ALIGNMENT) * ALIGNMENT  # type: ignore[attr-defined]
-                    for v in _staged_operands(op)
-                )
-                start = _reach(
-                    anchor,
-                    earlier[1:distance] if distance > 1 else [],
-                    floor,
-                    bound,
-                    limit,
-                    keep_peak,
-                    total,
-                )
-                cover = _cover(start, op, by_cost)
-            if staging_gain(op, by_cost, cover) <= 0:
-                continue
+
+    def stage_before(op: Operation, anchor: Operation) -> list:
+        """Stage `op`'s weights before `anchor`, each copy kept only where
+        the SRAM measure allows; the copies made."""
+        nonlocal grown, copies
         made: list[tuple[Operation, Operation, int]] = []
         for name in WEIGHT_OPERANDS:
             value = getattr(op, name, None)
@@ -168,6 +140,52 @@ def stage_block(
                         bound[o] += rounded
             made.append((buf, copy, -(-bt.size_in_bytes // ALIGNMENT) * ALIGNMENT))
             copies += 1
+        return made
+
+    for op in list(block.ops):
+        if not _computes(op):
+            continue
+        # One op ahead, but not above an op the NPU cannot run: the copy (a
+        # DMA) would then need a command stream of its own before the CPU op.
+        ahead = previous is not None and npu_reason(previous) is None
+        anchor = previous if ahead else op
+        previous = op
+        earlier = run[::-1]  # the ops a copy may go before, nearest first
+        run = [*run, op] if npu_reason(op) is None else []
+        if isinstance(op, WeightedOp) and not op.WEIGHTS_REUSED and not fc:
+            continue
+        if by_cost is not None:
+            # The copy runs under the ops from where it will be issued
+            # (`_reach`) to `op`, behind the copies already issued there.
+            cover = 0.0
+            if ahead:
+                total = sum(
+                    -(-v.type.size_in_bytes // ALIGNMENT) * ALIGNMENT  # type: ignore[attr-defined]
+                    for v in _staged_operands(op)
+                )
+                start = _reach(
+                    anchor,
+                    earlier[1:distance] if distance > 1 else [],
+                    floor,
+                    bound,
+                    limit,
+                    keep_peak,
+                    total,
+                )
+                cover = _cover(start, op, by_cost)
+            if staging_gain(op, by_cost, cover) <= 0:
+                continue
+        made = stage_before(op, anchor)
+        if (
+            not made
+            and anchor is not op
+            and by_cost is not None
+            and staging_gain(op, by_cost, 0.0) > 0
+        ):
+            # No room while the previous ops run: right before the op, its
+            # copy then unhidden, where that still pays.
+            ahead, anchor = False, op
+            made = stage_before(op, anchor)
         if made and ahead and distance > 1:
             floor = _issue_earlier(
                 made, anchor, earlier[1:distance], floor, bound, limit, keep_peak
@@ -282,7 +300,9 @@ class StageWeightsPass(ModulePass):
     speed, within the SRAM limit). `by-cost=ACCELERATOR` stages an op's
     weights only where the cycle model says it runs faster from SRAM,
     counting what of the copy the earlier ops it runs under do not hide
-    (`analysis.block_choice.staging_gain`): weights the NPU reads once
+    (`analysis.block_choice.staging_gain`), and where the SRAM measure has
+    no room for the copy beside the previous op, right before the op if
+    the unhidden copy still pays: weights the NPU reads once
     (one OFM block) gain nothing from a copy that cannot be hidden.
     `distance=N` then issues an op's copies up to N computing ops ahead
     (all NPU ops, in the order of the ops reading them, and with
