@@ -180,10 +180,14 @@ def stage_block(
             not made
             and anchor is not op
             and by_cost is not None
+            and not budget
             and staging_gain(op, by_cost, 0.0) > 0
         ):
             # No room while the previous ops run: right before the op, its
-            # copy then unhidden, where that still pays.
+            # copy then unhidden, where that still pays. Not with a budget
+            # (a promise): more copies, more chances for the planner to
+            # place the pool above the measure (audio_example1's least
+            # budget planned 3 bytes over).
             ahead, anchor = False, op
             made = stage_before(op, anchor)
         if made and ahead and distance > 1:
@@ -302,7 +306,8 @@ class StageWeightsPass(ModulePass):
     counting what of the copy the earlier ops it runs under do not hide
     (`analysis.block_choice.staging_gain`), and where the SRAM measure has
     no room for the copy beside the previous op, right before the op if
-    the unhidden copy still pays: weights the NPU reads once
+    the unhidden copy still pays (not with a `budget`): weights the NPU
+    reads once
     (one OFM block) gain nothing from a copy that cannot be hidden.
     `distance=N` then issues an op's copies up to N computing ops ahead
     (all NPU ops, in the order of the ops reading them, and with
