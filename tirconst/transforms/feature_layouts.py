@@ -195,8 +195,8 @@ def choose(
         if extra and not grow:
             continue
         # Whole bricks move the same bytes in bursts at least as long: the
-        # model costs them no more (on the bundled models 56 of 56 such
-        # buffers no slower, 28 faster), so only rounding is costed.
+        # model costs them no more (on the bundled models 55 of 55 such
+        # buffers no slower, 26 faster), so only rounding is costed.
         if costs is not None and extra and costs.gain(a) <= 0:
             continue
         if extra and keep_peak:
