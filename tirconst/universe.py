@@ -106,6 +106,12 @@ def _data_views() -> type[ModulePass]:
     return DataViewsPass
 
 
+def _feature_layouts() -> type[ModulePass]:
+    from tirconst.transforms.feature_layouts import FeatureLayoutsPass
+
+    return FeatureLayoutsPass
+
+
 def _convert_tir_to_npu() -> type[ModulePass]:
     from tirconst.transforms.convert_tir_to_npu import ConvertTirToNpuPass
 
@@ -134,6 +140,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-legalize-npu": _legalize_npu,
         "tir-tabulate": _tabulate,
         "tir-data-views": _data_views,
+        "tir-feature-layouts": _feature_layouts,
         "convert-tir-to-npu": _convert_tir_to_npu,
         "npu-estimate-performance": _estimate_performance,
     }

@@ -147,17 +147,27 @@ def weighted_probe(
     records_length: int,
     dtypes: tuple[str, str] = ("int8", "int8"),
     activation: str | None = None,
+    layouts: tuple[str, str] = ("nhwc", "nhwc"),
 ) -> BlockOp:
     """A conv or depthwise npu op of this geometry, outside any stream, for
     `cheapest_block`: feature maps in the arena region, a weight stream of
     `weights_length` bytes and records of `records_length` in the constant
-    region, the activation's kind ("clamp", "table" or None)."""
+    region, the activation's kind ("clamp", "table" or None), IFM and OFM
+    layouts ("nhwc" or "nhcwb16")."""
     props = {
         "ifm": FeatureMapAttr.make(
-            dtype=dtypes[0], shape=ifm, region=ARENA_REGION, address=0
+            dtype=dtypes[0],
+            shape=ifm,
+            region=ARENA_REGION,
+            address=0,
+            layout=layouts[0],
         ),
         "ofm": FeatureMapAttr.make(
-            dtype=dtypes[1], shape=ofm, region=ARENA_REGION, address=0
+            dtype=dtypes[1],
+            shape=ofm,
+            region=ARENA_REGION,
+            address=0,
+            layout=layouts[1],
         ),
         "kernel": KernelAttr.make(size=kernel, stride=stride, dilation=dilation),
         "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
@@ -199,13 +209,14 @@ __all__ = [
 ]
 
 
-def staging_gain(op: object, accelerator: str, hidden: bool) -> float:
+def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
     """Cycles saved by copying a weighted tir op's encoded weights into SRAM
     before it runs instead of letting the NPU read them from the constant
     memory (once per OFM block): its duration reading from flash minus its
-    duration reading from SRAM, minus the copy's cycles unless the copy is
-    `hidden` under earlier ops' compute. 0 for an op without encoded
-    weights."""
+    duration reading from SRAM, minus what of the copy's cycles earlier
+    ops' compute does not hide (`hidden`: all of it if True, none if False,
+    else that many cycles). 0 for an op without encoded weights."""
+    from tirconst.analysis.views import layout_of
     from tirconst.dialects.tir import EncodedWeightsAttr, WeightedOp
 
     if not isinstance(op, WeightedOp):
@@ -217,11 +228,13 @@ def staging_gain(op: object, accelerator: str, hidden: bool) -> float:
     core = attr.cores[0]
     enc = attr.weight_encodings()[0]
     traversal, shape = enc.traversal, enc.shape
-    dtypes = tuple(str(op.buffer_type(v).dtype) for v in (op.input, op.output))
+    fms = (op.input, op.output)
+    dtypes = tuple(str(op.buffer_type(v).dtype) for v in fms)
     probe = weighted_probe(
         g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
         traversal, core.weight_length, core.records_length,
         dtypes,  # type: ignore[arg-type]
+        layouts=(layout_of(fms[0]), layout_of(fms[1])),
     )  # fmt: skip
     cfg = default_config(accelerator)
     raw = 1
@@ -231,8 +244,171 @@ def staging_gain(op: object, accelerator: str, hidden: bool) -> float:
     sram_mem, _ = memories(cfg, {CONSTANT_REGION: "scratch", ARENA_REGION: "scratch"})
     flash = block_cycles(probe, attr.block, cfg, flash_mem, constant, raw)
     staged = block_cycles(probe, attr.block, cfg, sram_mem, set(), raw)
+    copy = copy_cycles(attr.nbytes, accelerator)
+    if isinstance(hidden, bool):
+        cover = copy if hidden else 0.0
+    else:
+        cover = hidden
+    return flash - staged - max(0.0, copy - cover)
+
+
+def copy_cycles(nbytes: int, accelerator: str) -> float:
+    """Cycles of a DMA of `nbytes` from the constant memory into the arena."""
+    cfg = default_config(accelerator)
     src = cfg.memories[cfg.const_memory]
     dst = cfg.memories[cfg.arena_memory]
-    n = attr.nbytes
-    copy = max(n / src.bandwidth + src.read_latency, n / dst.bandwidth)
-    return flash - staged - (0.0 if hidden else copy)
+    return max(nbytes / src.bandwidth + src.read_latency, nbytes / dst.bandwidth)
+
+
+def duration_floor(op: object, accelerator: str) -> float:
+    """A lower bound of a tir op's duration on the NPU, cheap to take: its
+    MACs at the array's rate, or its feature maps' bytes at the arena's
+    bandwidth (an op lasts at least as long as either)."""
+    from tirconst.analysis.performance import ACCELERATORS as MODELS
+
+    cfg = default_config(accelerator)
+    macs = getattr(op, "macs", None)
+    n = macs() if callable(macs) else 0
+    moved = 0
+    for v in [*op.input_values(), op.output]:  # type: ignore[attr-defined]
+        t = v.type
+        if hasattr(t, "size_in_bytes") and not _constant(v):
+            moved += t.size_in_bytes
+    arena = cfg.memories[cfg.arena_memory]
+    return max(n / MODELS[accelerator].macs, moved / arena.bandwidth)
+
+
+def _constant(v: object) -> bool:
+    from tirconst.dialects.tir import AllocateConstOp
+
+    return isinstance(getattr(v, "owner", None), AllocateConstOp)
+
+
+def _probe_fm(
+    v: object, layouts: dict[object, str], shape: tuple[int, ...] | None = None
+) -> FeatureMapAttr:
+    from tirconst.analysis.npu_support import hwc
+    from tirconst.analysis.views import layout_of, root_of
+
+    t = v.type  # type: ignore[attr-defined]
+    dims = hwc(shape if shape is not None else t.get_shape())
+    assert dims is not None
+    root = root_of(v)  # type: ignore[arg-type]
+    return _arena_fm(str(t.dtype), dims, layouts.get(root, layout_of(root)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _arena_fm(dtype: str, dims: tuple[int, int, int], layout: str) -> FeatureMapAttr:
+    return FeatureMapAttr.make(
+        dtype=dtype, shape=dims, region=ARENA_REGION, address=0, layout=layout
+    )
+
+
+def tir_probe(op: object, layouts: dict[object, str]) -> BlockOp | None:
+    """An npu op with the tir op's geometry and feature maps, outside any
+    stream, for the cycle model: each feature map in the layout `layouts`
+    gives its root buffer, else in the one its allocation has. Weighted ops
+    read a weight stream of their raw weight bytes (the encoding is not
+    chosen yet) in the constant memory. None for an op this does not model
+    (fully connected layers, copies, resizes, softmaxes)."""
+    from tirconst.analysis.npu_support import pool_stride
+    from tirconst.dialects.npu.ops import ElementwiseOp, PoolingOp
+    from tirconst.dialects.tir import (
+        AvgPool2DOp,
+        LogisticOp,
+        LookupOp,
+        MaxPool2DOp,
+        RequantizeOp,
+    )
+    from tirconst.dialects.tir import (
+        Conv2DOp as TirConv,
+    )
+    from tirconst.dialects.tir import (
+        DepthwiseConv2DOp as TirDepthwise,
+    )
+
+    if isinstance(op, TirConv | TirDepthwise):
+        g = op.npu_geometry()
+        n = 1
+        for d in op.filter_shape():
+            n *= d
+        probe = weighted_probe(
+            g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
+            "depth_first", n, -(-g.ofm[2] * 10 // 16) * 16,
+            (str(op.input.type.dtype), str(op.output.type.dtype)),
+        )  # fmt: skip
+        probe.properties["ifm"] = _probe_fm(op.input, layouts, (1, *g.ifm))
+        probe.properties["ofm"] = _probe_fm(op.output, layouts, (1, *g.ofm))
+        return probe
+    unary = (MaxPool2DOp, AvgPool2DOp, RequantizeOp, LookupOp, LogisticOp)
+    if isinstance(op, unary):
+        props: dict[str, object] = {
+            "pool_type": StringAttr(
+                "max" if isinstance(op, MaxPool2DOp) else "average"
+            ),
+            "ifm": _probe_fm(op.input, layouts),
+            "ofm": _probe_fm(op.output, layouts),
+            "kernel": KernelAttr.make(size=(1, 1)),
+            "block_config": _dense((1, 1, 8)),
+        }
+        if isinstance(op, MaxPool2DOp | AvgPool2DOp):
+            props["kernel"] = KernelAttr.make(
+                size=tuple(op.window), stride=pool_stride(op)
+            )
+            if any(op.pad):
+                props["padding"] = PaddingAttr.make(pad=tuple(op.pad))
+        if isinstance(op, LookupOp | LogisticOp):
+            props["activation"] = ActivationAttr.make(kind="table", slot=0)
+        return PoolingOp.create(properties=props)  # type: ignore[arg-type]
+    kind = {"add": "add", "sub": "sub", "mul": "mul"}
+    kind |= {"maximum": "max", "minimum": "min"}
+    name = getattr(op, "name", "")[4:]
+    if name in kind:
+        out = op.output.type.get_shape()  # type: ignore[attr-defined]
+        a, b = op.lhs, op.rhs  # type: ignore[attr-defined]
+        if tuple(b.type.get_shape()) == tuple(out):
+            a, b = b, a
+        if tuple(a.type.get_shape()) != tuple(out):
+            return None
+        return ElementwiseOp.create(
+            properties={
+                "op_type": StringAttr(kind[name]),
+                "ifm": _probe_fm(a, layouts),
+                "ifm2": _probe_fm(b, layouts),
+                "ofm": _probe_fm(op.output, layouts),  # type: ignore[attr-defined]
+                "block_config": _dense((1, 1, 8)),
+            }
+        )
+    return None
+
+
+def tir_op_cycles(
+    op: object,
+    layouts: dict[object, str],
+    accelerator: str,
+    configs: list[BlockConfig] | None = None,
+) -> tuple[float, list[BlockConfig]]:
+    """The duration the cycle model gives the tir op (`tir_probe`) with its
+    fastest block config, its feature maps in `layouts` (0 if not
+    modelled), and the configs costed, fastest first. `configs` limits the
+    configs costed (default: every one Vela accepts, `tightest`)."""
+    import contextlib
+    import io
+
+    from tirconst.dialects.npu.vela_api import block_configs
+
+    probe = tir_probe(op, layouts)
+    if probe is None:
+        return 0.0, []
+    if configs is None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            found = block_configs(probe, accelerator)  # type: ignore[arg-type]
+        configs = tightest(found, probe.ofm.shape)
+    cfg = default_config(accelerator)
+    mem, constant = memories(cfg)
+    costed = sorted(
+        (block_cost(probe, c, cfg, mem, constant).duration, c) for c in configs
+    )
+    if not costed:
+        return 0.0, []
+    return costed[0][0], [c for _, c in costed]

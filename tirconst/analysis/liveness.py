@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from xdsl.ir import BlockArgument, Operation, SSAValue
 
-from tirconst.analysis.views import is_view, root_of
+from tirconst.analysis.views import is_view, root_of, stored_bytes
 from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
 from tirconst.dialects.tir.memory import Effect, operand_effects
 from tirconst.dialects.tir.structure import ForOp, FuncOp
@@ -50,9 +50,9 @@ class Lifetime:
 
     @property
     def size(self) -> int:
-        t = self.value.type
-        assert isinstance(t, BufferType)
-        return t.size_in_bytes
+        """Bytes as stored (an NHCWB16 feature map's channels in whole
+        bricks: `views.stored_bytes`)."""
+        return stored_bytes(self.value)
 
 
 @dataclass

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from xdsl.ir import Operation, SSAValue
 
 from tirconst.analysis.liveness import Liveness, analyze, use_extent
+from tirconst.analysis.views import layout_of
 from tirconst.dialects.tir.buffers import AllocateOp
 from tirconst.dialects.tir.structure import FuncOp
 from tirconst.dialects.tir.traits import Elementwise, operator
@@ -181,6 +182,8 @@ def _in_place_pairs(
         for v in op.input_values():
             if v.type != out.type or not isinstance(v.owner, AllocateOp):
                 continue
+            if layout_of(v) != layout_of(out):
+                continue  # the same bytes hold different elements
             a = live.lifetimes[v]
             if a.end != live.order[op] + 1 or ids[v] in taken:
                 continue  # read later: not dead here

@@ -212,6 +212,38 @@ def place_of(value: SSAValue) -> Place | None:
     )
 
 
+# ------------------------------------------------------------------ layouts
+
+LAYOUT = "layout"
+"""The `tir.allocate` attribute naming how a feature map is stored when it is
+not row-major (`tir-feature-layouts`): "nhcwb16" (16-channel bricks)."""
+BRICK = 16
+
+
+def layout_of(value: SSAValue) -> str:
+    """How the root `value` aliases stores its elements: "nhwc" (row-major,
+    the buffer type's own meaning) or "nhcwb16" (an NPU-only feature map:
+    element (y, x, c) at ((y * ceil(C / 16) + c // 16) * W + x) * 16 + c % 16)."""
+    owner = root_of(value).owner
+    if isinstance(owner, AllocateOp):
+        attr = owner.attributes.get(LAYOUT)
+        if attr is not None:
+            return attr.data  # type: ignore[attr-defined]
+    return "nhwc"
+
+
+def stored_bytes(root: SSAValue) -> int:
+    """The bytes a root buffer takes as stored: its type's, with the last
+    axis (the channels) rounded up to whole bricks in NHCWB16."""
+    t = root.type
+    assert isinstance(t, BufferType)
+    if layout_of(root) != "nhcwb16":
+        return t.size_in_bytes
+    shape = t.get_shape()
+    rows = t.num_elements // shape[-1] if shape[-1] else 0
+    return rows * (-(-shape[-1] // BRICK) * BRICK) * t.dtype.itemsize
+
+
 def constant_of(value: SSAValue | None) -> np.ndarray | None:
     """The data `value` holds if it is a constant or a dense view of one."""
     if value is None:
@@ -233,10 +265,12 @@ __all__ = [
     "ViewError",
     "constant_of",
     "is_view",
+    "layout_of",
     "place_of",
     "root_of",
     "root_placement",
     "strided_parent",
+    "stored_bytes",
     "users",
     "view_of",
     "view_source",

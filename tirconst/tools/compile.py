@@ -142,6 +142,16 @@ def pipeline_text(
     passes = ["tir-tabulate", "tir-legalize-npu", "tir-data-views"]
     if tile is not None:
         passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")
+    # Intermediate feature maps in NHCWB16 where legal and the cycle model
+    # says so: in Size mode only where the channels fill whole bricks (no
+    # more bytes); in Performance mode also where they round up, as Vela
+    # rounds every intermediate it stores in NHCWB16; with an SRAM limit
+    # only up to it.
+    layouts = f"by-cost={accelerator} reuse-io=true"
+    if optimise == "Performance":
+        layouts += " grow=true"
+        layouts += f" budget={sram_budget}" if sram_budget else " keep-peak=false"
+    passes.append(f"tir-feature-layouts{{{layouts}}}")
     return ",".join(
         passes
         + [

@@ -53,7 +53,15 @@ from tirconst.analysis.npu_support import (
     softmax_rows,
     softmax_workspace,
 )
-from tirconst.analysis.views import Place, is_view, place_of, views_of
+from tirconst.analysis.views import (
+    BRICK,
+    Place,
+    is_view,
+    layout_of,
+    place_of,
+    stored_bytes,
+    views_of,
+)
 from tirconst.core.diagnostics import PassFailedAt, describe
 from tirconst.dialects import npu
 from tirconst.dialects.npu.attributes import DTYPES
@@ -190,6 +198,28 @@ class Lowerer:
             raise StaysOnCpu(f"{dtype} data")
         e = t.dtype.itemsize
         strides: tuple[int, ...] = ()
+        if layout_of(v) == "nhcwb16":
+            # tir-feature-layouts stores only whole, unviewed feature maps
+            # in bricks, read and written at their own shape
+            if (
+                p.strides is not None
+                or p.root is not v
+                and dims != hwc(_btype(p.root).get_shape())
+            ):
+                raise fail(op, f"%{v.name_hint}: an NHCWB16 feature map read as a view")
+            if dims != hwc(t.get_shape()):
+                raise fail(
+                    op, f"%{v.name_hint}: an NHCWB16 feature map read as {list(dims)}"
+                )
+            return npu.FeatureMapAttr.make(
+                dtype=dtype,
+                shape=dims,
+                region=self.regions[p.pool],
+                address=p.offset,
+                layout="nhcwb16",
+                scale=None if scale is None else float(np.float32(scale)),
+                zero_point=int(zero_point),
+            )
         if p.strides is not None:
             full = (0,) * (4 - len(p.strides)) + tuple(p.strides)
             sy, sx, sc = full[1:]
@@ -325,7 +355,7 @@ class Lowerer:
         """The clamp [act_min, act_max] as the real bounds Vela re-quantizes
         with the OFM scale (each bound checked to come back exactly)."""
         lo, hi = op.act_min, op.act_max
-        info = np.iinfo(np.dtype(ofm["dtype"]))  # int8, or int16 (16x8)
+        info = np.iinfo(np.dtype(ofm.dtype))  # int8, or int16 (16x8)
         bounds = {}
         for key, q, full in (("min", lo, int(info.min)), ("max", hi, int(info.max))):
             if q == full:
@@ -826,6 +856,13 @@ class Lowerer:
                 except StaysOnCpu as e:
                     reason = str(e)
             if reason is not None:
+                for v in op.operands:
+                    if isinstance(v.type, BufferType) and layout_of(v) == "nhcwb16":
+                        raise fail(
+                            op,
+                            f"stays on the CPU ({reason}) but %{v.name_hint} is "
+                            "an NHCWB16 feature map (tir-feature-layouts)",
+                        )
                 self.close(func, seg)
                 seg = Segment()
                 op.attributes[CPU_ATTR] = StringAttr(reason)
@@ -923,6 +960,8 @@ class Lowerer:
 def _span(v: SSAValue) -> tuple[str, int, int]:
     p = place_of(v)
     assert p is not None
+    if layout_of(v) == "nhcwb16":
+        return p.pool, p.offset, p.offset + stored_bytes(p.root)
     return p.pool, p.offset, p.offset + _btype(v).size_in_bytes
 
 
@@ -951,16 +990,19 @@ def _real_bound(q: int, ofm: npu.FeatureMapAttr) -> float:
 def _sub_map(
     fm: npu.FeatureMapAttr, y: int, x: int, h: int, w: int
 ) -> npu.FeatureMapAttr:
-    """Rows [y, y + h) and columns [x, x + w) of an NHWC feature map, all
-    channels, as a strided feature map of its own."""
-    _, width, depth = fm.shape
+    """Rows [y, y + h) and columns [x, x + w) of a feature map, all
+    channels, as a strided feature map of its own (in NHCWB16 a column
+    is 16 elements apart and the bricks keep their stride)."""
+    _, _, depth = fm.shape
     e = DTYPES[fm.dtype]
-    strides = fm.strides or (width * depth * e, depth * e, e)
+    strides = fm.byte_strides()
+    step_x = BRICK * e if fm.layout == "nhcwb16" else strides[1]
     return npu.FeatureMapAttr.make(
         dtype=fm.dtype,
         shape=(h, w, depth),
         region=fm.region,
-        address=fm.address + y * strides[0] + x * strides[1],
+        address=fm.address + y * strides[0] + x * step_x,
+        layout=fm.layout,
         strides=strides,
         scale=fm.scale,
         zero_point=fm.zero_point,
@@ -1078,7 +1120,7 @@ def _pool_layout(
         for v in values:
             p = place_of(v)
             if p is not None:
-                end = p.offset + _btype(v).size_in_bytes
+                end = p.offset + stored_bytes(v)
                 reach[p.pool] = max(reach.get(p.pool, 0), end)
     sizes = {
         p.sym_name.data: p.size_bytes

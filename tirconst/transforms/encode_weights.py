@@ -34,7 +34,7 @@ from tirconst.analysis.block_choice import (
 from tirconst.analysis.constant_uses import function_of
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.analysis.symbol_uses import referenced_symbols
-from tirconst.analysis.views import constant_of
+from tirconst.analysis.views import constant_of, layout_of
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
 from tirconst.dialects.npu.ops import BlockOp
 from tirconst.dialects.tir import (
@@ -348,6 +348,7 @@ class ProbeFacts:
 
     dtypes: tuple[str, str] = ("int8", "int8")
     activation: str | None = None
+    layouts: tuple[str, str] = ("nhwc", "nhwc")
 
 
 def probe_facts(op: WeightedOp) -> ProbeFacts:
@@ -355,7 +356,8 @@ def probe_facts(op: WeightedOp) -> ProbeFacts:
     lo, hi = op.act_min, op.act_max
     info = np.iinfo(dtypes[1]) if dtypes[1] in ("int8", "int16") else None
     clamp = info is None or (lo, hi) != (info.min, info.max)
-    return ProbeFacts(dtypes, "clamp" if clamp else None)  # type: ignore[arg-type]
+    layouts = (layout_of(op.input), layout_of(op.output))  # type: ignore[attr-defined]
+    return ProbeFacts(dtypes, "clamp" if clamp else None, layouts)  # type: ignore[arg-type]
 
 
 def _probe(
@@ -371,7 +373,7 @@ def _probe(
     return weighted_probe(
         g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
         traversal, len(parts[0][0]), pad16(len(recs[0])),
-        facts.dtypes, facts.activation,
+        facts.dtypes, facts.activation, facts.layouts,
     )  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from tirconst.analysis.block_choice import staging_gain
+from tirconst.analysis.block_choice import copy_cycles, duration_floor, staging_gain
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.analysis.sram import ALIGNMENT, sram_by_op, sram_peak
 from tirconst.analysis.tiled_sram import STAGED_OPERANDS, computes
@@ -64,7 +64,9 @@ def stage_block(
     says) above the larger of the peak before staging and `budget`: that op
     reads its weights from flash. With `by_cost` (an accelerator), an op's
     weights are staged only where the cycle model says the op is faster
-    for it (`analysis.block_choice.staging_gain`). With `distance` > 1, an
+    for it (`analysis.block_choice.staging_gain`), counting the part of the
+    copy the ops it will run under do not hide (their `duration_floor`s
+    less the copies already issued among them). With `distance` > 1, an
     op's copies are then issued up to that many computing ops ahead (all
     NPU ops, never before the previous op's copies, and with `keep_peak`
     only where the SRAM bound allows without measuring): the copy of a large
@@ -82,20 +84,11 @@ def stage_block(
     # there add: a bound on the measure, so a copy it keeps within the limit
     # needs no measuring (measuring is the pass's cost).
     bound = sram_by_op(func, reuse_io) if keep_peak else {}  # type: ignore[arg-type]
-    for op in list(block.ops):
-        if not computes(op):
-            continue
-        # One op ahead, but not above an op the NPU cannot run: the copy (a
-        # DMA) would then need a command stream of its own before the CPU op.
-        ahead = previous is not None and npu_reason(previous) is None
-        anchor = previous if ahead else op
-        previous = op
-        earlier = run[::-1]  # the ops a copy may go before, nearest first
-        run = [*run, op] if npu_reason(op) is None else []
-        if isinstance(op, WeightedOp) and not op.WEIGHTS_REUSED and not fc:
-            continue
-        if by_cost is not None and staging_gain(op, by_cost, ahead) <= 0:
-            continue
+
+    def stage_before(op: Operation, anchor: Operation) -> list:
+        """Stage `op`'s weights before `anchor`, each copy kept only where
+        the SRAM measure allows; the copies made."""
+        nonlocal grown, copies
         made: list[tuple[Operation, Operation, int]] = []
         for name in WEIGHT_OPERANDS:
             value = getattr(op, name, None)
@@ -143,6 +136,56 @@ def stage_block(
                         bound[o] += rounded
             made.append((buf, copy, -(-bt.size_in_bytes // ALIGNMENT) * ALIGNMENT))
             copies += 1
+        return made
+
+    for op in list(block.ops):
+        if not computes(op):
+            continue
+        # One op ahead, but not above an op the NPU cannot run: the copy (a
+        # DMA) would then need a command stream of its own before the CPU op.
+        ahead = previous is not None and npu_reason(previous) is None
+        anchor = previous if ahead else op
+        previous = op
+        earlier = run[::-1]  # the ops a copy may go before, nearest first
+        run = [*run, op] if npu_reason(op) is None else []
+        if isinstance(op, WeightedOp) and not op.WEIGHTS_REUSED and not fc:
+            continue
+        if by_cost is not None:
+            # The copy runs under the ops from where it will be issued
+            # (`_reach`) to `op`, behind the copies already issued there.
+            cover = 0.0
+            if ahead:
+                total = sum(
+                    -(-v.type.size_in_bytes // ALIGNMENT) * ALIGNMENT  # type: ignore[attr-defined]
+                    for v in _staged_operands(op)
+                )
+                start = _reach(
+                    anchor,
+                    earlier[1:distance] if distance > 1 else [],
+                    floor,
+                    bound,
+                    limit,
+                    keep_peak,
+                    total,
+                )
+                cover = _cover(start, op, by_cost)
+            if staging_gain(op, by_cost, cover) <= 0:
+                continue
+        made = stage_before(op, anchor)
+        if (
+            not made
+            and anchor is not op
+            and by_cost is not None
+            and not budget
+            and staging_gain(op, by_cost, 0.0) > 0
+        ):
+            # No room while the previous ops run: right before the op, its
+            # copy then unhidden, where that still pays. Not with a budget
+            # (a promise): more copies, more chances for the planner to
+            # place the pool above the measure (audio_example1's least
+            # budget planned 3 bytes over).
+            ahead, anchor = False, op
+            made = stage_before(op, anchor)
         if made and ahead and distance > 1:
             floor = _issue_earlier(
                 made, anchor, earlier[1:distance], floor, bound, limit, keep_peak
@@ -150,6 +193,51 @@ def stage_block(
         elif made:
             floor = anchor
     return copies
+
+
+def _staged_operands(op: Operation) -> list:
+    out = []
+    for name in WEIGHT_OPERANDS:
+        value = getattr(op, name, None)
+        if value is not None and isinstance(value.owner, AllocateConstOp):
+            out.append(value)
+    return out
+
+
+def _reach(
+    anchor: Operation,
+    candidates: list[Operation],
+    floor: Operation | None,
+    bound: dict[Operation, int],
+    limit: int,
+    keep_peak: bool,
+    total: int,
+) -> Operation:
+    """Where `_issue_earlier` would put copies of `total` bytes now before
+    `anchor` (the SRAM bound not yet counting them)."""
+    best = anchor
+    for cand in candidates:
+        if floor is not None and _before(cand, floor):
+            break
+        extra = _span(cand, best)[:-1]
+        if keep_peak and any(bound[o] + total > limit for o in extra if o in bound):
+            break
+        best = cand
+    return best
+
+
+def _cover(start: Operation, op: Operation, accelerator: str) -> float:
+    """Cycles of compute under which a copy issued before `start` runs
+    before `op` needs it: the ops' durations (`duration_floor`) less the
+    copies already issued among them (one DMA engine)."""
+    cover = 0.0
+    for o in _span(start, op)[:-1]:
+        if isinstance(o, CopyOp):
+            src = o.operands[0]
+            cover -= copy_cycles(src.type.size_in_bytes, accelerator)  # type: ignore[attr-defined]
+        elif computes(o):
+            cover += duration_floor(o, accelerator)
+    return cover
 
 
 def _issue_earlier(
@@ -166,14 +254,7 @@ def _issue_earlier(
     `anchor`, nearest first) not before `floor` whose ops the staged bytes
     fit beside (`bound`); returns where they went."""
     total = sum(n for _, _, n in made)
-    best = anchor
-    for cand in candidates:
-        if floor is not None and _before(cand, floor):
-            break
-        extra = _span(cand, best)[:-1]
-        if keep_peak and any(bound[o] + total > limit for o in extra if o in bound):
-            break
-        best = cand
+    best = _reach(anchor, candidates, floor, bound, limit, keep_peak, total)
     if best is anchor:
         return anchor
     for o in _span(best, anchor)[:-1]:
@@ -218,8 +299,11 @@ class StageWeightsPass(ModulePass):
     `budget=N` lets the peak grow to N bytes (Performance: SRAM spent on
     speed, within the SRAM limit). `by-cost=ACCELERATOR` stages an op's
     weights only where the cycle model says it runs faster from SRAM,
-    counting the copy unless an earlier op hides it
-    (`analysis.block_choice.staging_gain`): weights the NPU reads once
+    counting what of the copy the earlier ops it runs under do not hide
+    (`analysis.block_choice.staging_gain`), and where the SRAM measure has
+    no room for the copy beside the previous op, right before the op if
+    the unhidden copy still pays (not with a `budget`): weights the NPU
+    reads once
     (one OFM block) gain nothing from a copy that cannot be hidden.
     `distance=N` then issues an op's copies up to N computing ops ahead
     (all NPU ops, in the order of the ops reading them, and with
