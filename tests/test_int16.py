@@ -503,3 +503,51 @@ def test_same_padding_is_covered() -> None:
         assert ops[0].options is not None
         seen.add(ops[0].options[1]["Padding"])
     assert seen == {_SAME, _VALID}
+
+
+def _mean16_npu(rng: np.random.Generator) -> Case:
+    """A batch-1 int16 MEAN within Vela's constraints: over H and W, H, W,
+    or the channels of a one-row map; each reduced axis longer than 1."""
+    h, w, c = (int(v) for v in rng.integers(2, 40, 3))
+    axes = [[1, 2], [1], [2], [3]][int(rng.integers(0, 4))]
+    if axes == [3]:
+        h = 1
+    shape = (1, h, w, c)
+    keep = bool(rng.integers(0, 2))
+    out = tuple(
+        1 if i in axes else d for i, d in enumerate(shape) if keep or i not in axes
+    )
+    in_s = _f32(rng.uniform(1e-4, 1e-3))
+    out_s = in_s if rng.integers(0, 2) else _f32(rng.uniform(1e-4, 1e-3))
+    tensors = [
+        T(shape, np.int16, in_s, 0),
+        T((len(axes),), np.int32, data=np.array(axes, np.int32)),
+        T(out, np.int16, out_s, 0),
+    ]
+    op = Op("MEAN", [0, 1], [2], ("ReducerOptions", {"KeepDims": keep}))
+    return tensors, [op], [0], [2]
+
+
+@pytest.mark.parametrize("core", ["regor", "legacy"])
+def test_vela_int16_mean_streams_run_exactly(tmp_path, core: str) -> None:  # type: ignore[no-untyped-def]
+    """Vela's int16 MEAN (both cores): a depthwise sum of all-ones weights
+    to an unscaled int32 OFM, then a 32-bit MUL by the readapted multiplier
+    with OFM scale (1, 31 - shift) and TFL rounding (SRDHM, then a rounding
+    shift): run by the npu interpreter from Vela's bytes, equal to LiteRT.
+    This validates the construction our own int16 MEAN lowering must use
+    (a 16x8 depthwise alone rounds once from a 15-bit multiplier)."""
+    from tests.vela_compile import compile_model as vela
+
+    checked = 0
+    for seed in range(4):
+        rng = np.random.default_rng([seed, 7])
+        model = tmp_path / f"mean{seed}.tflite"
+        model.write_bytes(build_tflite(*_mean16_npu(rng)))
+        out = vela(model, core, "tflite", tmp_path / f"vela{seed}")
+        assert out.path is not None, out.error
+        for check in verify_compiled(model, out.path, 0) + verify_compiled(
+            model, out.path, 1
+        ):
+            assert check.exact, f"{core} seed {seed}: {check.line()}"
+            checked += 1
+    assert checked == 8
