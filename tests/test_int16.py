@@ -12,6 +12,7 @@ with a remark.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -388,11 +389,45 @@ def test_int16_ops_verify_their_types() -> None:
         _conv_op(np.int64, np.int16, 40000).verify()
 
 
-def test_int16_mean_stays_on_the_cpu_with_a_remark() -> None:
-    """No 16x8 NPU lowering yet for MEAN (its depthwise form would round as
-    the 16x8 convolutions, not as MEAN's 32-bit requantization): it says so."""
-    why = npu_reason(_imported("mean"))
-    assert why is not None and "int16 data (no 16x8 NPU lowering yet)" in why
+def _mean_op(shape: tuple[int, ...], axes: list[int], input_zp: int) -> tir.MeanOp:
+    out = tuple(1 if i in axes else d for i, d in enumerate(shape))
+    func = tir.FuncOp(
+        "f", [("x", _buffer(shape, np.int16)), ("y", _buffer(out, np.int16))]
+    )
+    x, y = func.args
+    op = tir.MeanOp.create_op(
+        [x],
+        y,
+        axes=axes,
+        input_zp=input_zp,
+        output_zp=0,
+        multiplier=1 << 30,
+        shift=0,
+    )
+    func.body.block.add_op(op)
+    return op  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    "shape, axes, input_zp, message",
+    [
+        ((1, 4, 4, 3), [1, 2], 0, None),
+        ((1, 256, 256, 1), [1, 2], 0, None),
+        ((2, 3, 4, 5), [0, 2], 0, r"reduced axes \[0, 2\] of shape .* not contiguous"),
+        ((1, 257, 256, 1), [1, 2], 0, "65792 reduced elements exceed"),
+        ((1, 256, 256, 1), [1, 2], 1, "int16 sum could pass int32"),
+    ],
+)
+def test_int16_mean_npu_constraints(shape, axes, input_zp, message) -> None:  # type: ignore[no-untyped-def]
+    """An int16 MEAN runs on the NPU as one average pool over contiguous
+    reduced axes within the pool's 256 × 256 window while its sum cannot
+    pass int32; outside that it stays on the CPU with a one-line remark."""
+    why = npu_reason(_mean_op(shape, axes, input_zp))
+    if message is None:
+        assert why is None
+    else:
+        assert why is not None and "\n" not in why
+        assert re.search(message, why), why
 
 
 def test_int16_softmax_has_no_npu_lowering() -> None:
@@ -551,3 +586,27 @@ def test_vela_int16_mean_streams_run_exactly(tmp_path, core: str) -> None:  # ty
             assert check.exact, f"{core} seed {seed}: {check.line()}"
             checked += 1
     assert checked == 8
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_int16_mean_on_the_npu_device_exact(tmp_path_factory, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """An int16 MEAN within the constraints (batch 1; H and W, H, W or the
+    channels of one row; keep_dims or not; equal or different scales):
+    compiled, one NPU segment and no CPU operator, disassembled from the
+    written file, run, equal to LiteRT (2 input seeds); any int16 MEAN
+    (batches, any axes): on the NPU exactly or on the CPU saying why."""
+    rng = np.random.default_rng([seed, 23])
+    tmp = tmp_path_factory.mktemp("mean16")
+    model, written, remarks = compiled(tmp, "mean", build_tflite(*_mean16_npu(rng)))
+    assert not remarks, remarks
+    assert assert_device_exact(model, written, seeds=(0, 1)) == 1
+    tmp = tmp_path_factory.mktemp("mean16any")
+    model, written, remarks = compiled(tmp, "mean", build_tflite(*_mean16(rng)))
+    if assert_device_exact(model, written, seeds=(0, 1)) == 0:
+        assert remarks, "an int16 MEAN: no NPU segment and no remark saying why"
+    assert_program_equals_litert(model, 0)
