@@ -483,8 +483,9 @@ def _mean(op: MeanOp) -> str | None:
     """A mean over contiguous axes runs on the NPU as the depthwise sum
     tir-legalize-npu rewrites it to (with that depthwise's constraints); a
     mean over axes that are not adjacent stays on the CPU. An int16 mean
-    runs as it is: one average pool with an explicit scale
-    (`mean16_window`)."""
+    over contiguous axes runs as it is: one average pool with an explicit
+    scale (`mean16_window`), its window at most 256 × 256 and its sum
+    within int32 (count · (32768 + |input_zp|) <= 2^31)."""
     if str(op.buffer_type(op.input).dtype) == "int16":
         plan16 = mean16_window(op)
         return plan16 if isinstance(plan16, str) else None
