@@ -610,3 +610,27 @@ def test_int16_mean_on_the_npu_device_exact(tmp_path_factory, seed: int) -> None
     if assert_device_exact(model, written, seeds=(0, 1)) == 0:
         assert remarks, "an int16 MEAN: no NPU segment and no remark saying why"
     assert_program_equals_litert(model, 0)
+
+
+@pytest.mark.parametrize("core", ["regor", "legacy"])
+def test_vela_int16_softmax_streams_run_exactly(tmp_path, core: str) -> None:  # type: ignore[no-untyped-def]
+    """Vela's int16 SOFTMAX (both cores; its exp and 1/(1+x) through 16-bit
+    interpolating tables): run by the npu interpreter from Vela's bytes,
+    equal to LiteRT's SoftmaxInt16. This validates the interpreter's 16-bit
+    table semantics (`interpreter.npu.ops._lookup16`) that an NPU lowering
+    of `tir.softmax_int16` would use."""
+    from tests.vela_compile import compile_model as vela
+
+    checked = 0
+    for seed in range(4):
+        rng = np.random.default_rng([seed, 5])
+        model = tmp_path / f"softmax{seed}.tflite"
+        model.write_bytes(build_tflite(*CASES16["softmax"](rng)))
+        out = vela(model, core, "tflite", tmp_path / f"vela{seed}")
+        assert out.path is not None, out.error
+        for check in verify_compiled(model, out.path, 0) + verify_compiled(
+            model, out.path, 1
+        ):
+            assert check.exact, f"{core} seed {seed}: {check.line()}"
+            checked += 1
+    assert checked == 8
