@@ -506,6 +506,9 @@ class Lowerer:
         if isinstance(plan, str):
             raise StaysOnCpu(plan)
         win, m, sh = plan
+        for v in (op.input, op.output):  # the views reshape dense buffers
+            if self.place(op, v).strides is not None:
+                raise StaysOnCpu("mean: a strided view cannot be reshaped")
         q = op.quantization() or {}
         ifm = self.feature_map(
             op, op.input, q.get("input_scale"), op.input_zp, win.view
