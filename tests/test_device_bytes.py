@@ -314,3 +314,64 @@ def test_softmax_evicts_cached_tables(tmp_path: Path) -> None:
     assert not remarks, remarks
     assert assert_device_exact(model, written) == 1
     assert_program_equals_litert(model, 0)
+
+
+_SQUARED_DIFFERENCE = st.fixed_dictionaries(
+    {
+        "shape": st.lists(st.integers(1, 6), min_size=1, max_size=4),
+        "broadcast": st.sampled_from(["none", "lhs", "rhs", "both"]),
+        "scales": st.tuples(*[st.floats(0.001, 1.0)] * 3),
+        "zps": st.tuples(*[st.integers(-128, 127)] * 3),
+        "small_output": st.booleans(),
+    }
+)
+
+
+def squared_difference_model(p: dict) -> bytes:
+    shape = tuple(p["shape"])
+    ones = tuple(1 if i % 2 == 0 else d for i, d in enumerate(shape))
+    sa = ones if p["broadcast"] in ("lhs", "both") else shape
+    sb = ones[1:] if p["broadcast"] in ("rhs", "both") else shape
+    if p["broadcast"] == "both":
+        sb = tuple(d if i % 2 == 0 else 1 for i, d in enumerate(shape))
+    out = np.broadcast_shapes(sa, sb)
+    s1, s2, so = (float(np.float32(s)) for s in p["scales"])
+    if p["small_output"]:  # the output multiplier just below 1 (LiteRT's limit)
+        so = float(np.float32(max(s1, s2) ** 2 / 4096 * 1.01))
+    z1, z2, zo = p["zps"]
+    tensors = [T(sa, np.int8, s1, z1), T(sb, np.int8, s2, z2), T(out, np.int8, so, zo)]
+    op = Op("SQUARED_DIFFERENCE", [0, 1], [2])
+    return build_tflite(tensors, [op], [0, 1], [2])
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(p=_SQUARED_DIFFERENCE)
+def test_random_squared_difference_device_exact(tmp_path: Path, p: dict) -> None:
+    """int8 SQUARED_DIFFERENCE of rank 1..4, either operand (or none)
+    broadcasting, any scales and zero points: on the NPU (Vela's int32
+    sequence) when at most one operand broadcasts (batch 1 then), compiled,
+    disassembled from the written file, run, equal to LiteRT on 3 seeds; the
+    whole compiled program equals LiteRT; otherwise on the CPU with a
+    remark saying why. (LiteRT aborts on an output multiplier of 1 or more,
+    so the models stay below it; the rule keeps such ops on the CPU.)"""
+    model, written, remarks = compiled(tmp_path, "sqd", squared_difference_model(p))
+    segments = assert_device_exact(model, written)
+    source = import_tflite(model)
+    (sd,) = [o for o in source.walk() if o.name == "tir.squared_difference"]
+    rank = len(sd.output.type.get_shape())
+    full = [(1,) * (rank - len(s)) + tuple(s) for s in (sd.lhs.type.get_shape(),
+            sd.rhs.type.get_shape())]  # fmt: skip
+    broadcast = full[0] != full[1]
+    if all(f != tuple(sd.output.type.get_shape()) for f in full):
+        assert segments == 0 and any("both operands broadcast" in r for r in remarks)
+    elif broadcast and rank == 4 and sd.output.type.get_shape()[0] > 1:
+        assert segments == 0 and any(
+            "not a dense NPU feature map" in r for r in remarks
+        )
+    else:
+        assert segments == 1 and not remarks, remarks
+    assert_program_equals_litert(model, 0)

@@ -47,6 +47,7 @@ from tirconst.dialects.tir import (
     ResizeBilinearOp,
     ResizeNearestOp,
     SoftmaxOp,
+    SquaredDifferenceOp,
     StridedSliceOp,
     SubOp,
     TransposeConv2DOp,
@@ -1140,3 +1141,92 @@ def _transpose(op: TransposeOp) -> str | None:
     if isinstance(plan, str):
         return plan
     return "transpose: its input or output is a view, or tir-data-views did not run"
+
+
+# ------------------------------- squared difference as int32 elementwise steps
+
+
+@dataclass(frozen=True)
+class SquaredDifferencePlan:
+    """SQUARED_DIFFERENCE as the NPU runs it (Vela's sequence): each operand
+    times 128 (a scalar) with the OFM scale (its multiplier, 31 − its
+    shift) into int32 maps `lhs` and `rhs` (shapes as the operands, H×W×C),
+    their difference, its square (int32, the output's shape), then the
+    square rescaled to int8 by a 1×1 REDUCE_SUM of one channel, both sides
+    seen as `flat` (H, W, 1). `swap`: the lhs broadcasts (the NPU
+    broadcasts IFM2 only), so the difference runs with reversed operands."""
+
+    lhs: tuple[int, int, int]
+    rhs: tuple[int, int, int]
+    out: tuple[int, int, int]
+    flat: tuple[int, int, int]
+    swap: bool
+
+    def workspace(self) -> tuple[dict[str, int], int]:
+        """Byte offsets of the int32 maps in the workspace, and its size."""
+
+        def up(n: int) -> int:
+            return -(-n // 16) * 16
+
+        offsets, at = {}, 0
+        for name, dims in (("lhs", self.lhs), ("rhs", self.rhs), ("diff", self.out)):
+            offsets[name], at = at, at + up(4 * math.prod(dims))
+        return offsets, at
+
+
+SQUARED_DIFFERENCE_BLOCK_OPS = 5
+"""NPU block ops the squared difference lowering emits."""
+
+
+def squared_difference_plan(op: SquaredDifferenceOp) -> SquaredDifferencePlan | str:
+    """SQUARED_DIFFERENCE's NPU sequence (`SquaredDifferencePlan`), exactly
+    TFLite's integers: (x − zp)·128 scaled by MultiplyByQuantizedMultiplier
+    (double rounding at bit 31, then at the shift) per operand, the int32
+    difference squared (below 2^31: each scaled operand is at most 2^14 in
+    magnitude), then MultiplyByQuantizedMultiplier by the output's
+    multiplier plus its zero point; else why not."""
+    name = "squared_difference"
+    swap, why = binary_broadcast(op)
+    if why:
+        return f"{name}: {why}"
+    out = _shape(op.output)
+    rank = len(out)
+    same = _shape(op.lhs) == _shape(op.rhs) == out
+    dims = []
+    for v in (op.lhs, op.rhs, op.output):
+        full = (1,) * (rank - len(_shape(v))) + _shape(v)
+        d = pointwise_hwc(full) if same else hwc(full)  # no broadcast: any order
+        if d is None or is_strided_view(v):
+            return f"{name}: shape {list(full)} is not a dense NPU feature map"
+        dims.append(d)
+    h, w, c = dims[2]
+    flat = (h, w * c, 1) if w * c <= MAX_DIM else (h * w, c, 1)
+    if max(flat) > MAX_DIM:
+        return f"{name}: {h}x{w}x{c} has no flat NPU view of one channel"
+    for role in ("lhs", "rhs"):
+        shift = getattr(op, f"{role}_shift")
+        if not 0 <= 31 - shift <= 63:
+            return f"{name}: the {role} scale's shift {shift} is outside the NPU's"
+    if op.output_shift > 0:
+        return (
+            f"{name}: the output multiplier exceeds 1 (shift {op.output_shift}; "
+            "TFLite then shifts the int32 square left, which can wrap)"
+        )
+    if not 0 <= 31 - op.output_shift <= 63:
+        return f"{name}: the output shift {op.output_shift} is outside the NPU's"
+    return SquaredDifferencePlan(dims[0], dims[1], dims[2], flat, swap)
+
+
+@npu_support(SquaredDifferenceOp)
+def _squared_difference(op: SquaredDifferenceOp) -> str | None:
+    """As Vela does: each operand scaled to int32 by a MUL (×128 and its
+    multiplier), the int32 difference and its square, rescaled to int8 by a
+    one-channel REDUCE_SUM: exactly TFLite's integers when the output
+    multiplier is below 1 and at most one operand broadcasts; the int32
+    steps use a workspace tir-legalize-npu adds."""
+    plan = squared_difference_plan(op)
+    if isinstance(plan, str):
+        return plan
+    if op.workspace is None or _shape(op.workspace) != (plan.workspace()[1],):
+        return "squared_difference: no NPU workspace (run tir-legalize-npu)"
+    return None

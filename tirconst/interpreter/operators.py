@@ -141,7 +141,8 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     AbsOp: Kernel(kernels.abs),
     NegOp: Kernel(kernels.neg),
     RsqrtOp: Kernel(kernels.rsqrt),
-    SquaredDifferenceOp: Kernel(kernels.squared_difference),
+    # the NPU workspace, when present, goes to the kernel, which ignores it
+    SquaredDifferenceOp: Kernel(kernels.squared_difference, keywords=("workspace",)),
     MirrorPadOp: Kernel(kernels.mirror_pad),
     TileOp: Kernel(kernels.tile),
     ReverseOp: Kernel(kernels.reverse),

@@ -28,10 +28,12 @@ from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
+    FloatAttr,
     IntegerAttr,
     ModuleOp,
     StringAttr,
     UnitAttr,
+    f64,
     i64,
 )
 from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
@@ -41,6 +43,7 @@ from xdsl.utils.exceptions import PassFailedException
 from tirconst.analysis.npu_support import (
     SOFTMAX_BLOCK_OPS,
     SOFTMAX_CONSTANTS,
+    SQUARED_DIFFERENCE_BLOCK_OPS,
     binary_broadcast,
     encoded_attr,
     encoded_layout,
@@ -52,6 +55,7 @@ from tirconst.analysis.npu_support import (
     resize_nearest_plan,
     softmax_rows,
     softmax_workspace,
+    squared_difference_plan,
 )
 from tirconst.analysis.views import Place, is_view, place_of, views_of
 from tirconst.core.diagnostics import PassFailedAt, describe
@@ -83,6 +87,7 @@ from tirconst.dialects.tir import (
     ReshapeOp,
     ResizeNearestOp,
     SoftmaxOp,
+    SquaredDifferenceOp,
     SubOp,
 )
 from tirconst.dialects.tir.memory import Effect
@@ -753,6 +758,93 @@ class Lowerer:
         assert len(ops) == 1 + SOFTMAX_BLOCK_OPS  # the DMA, then block ops
         return ops
 
+    def squared_difference(
+        self, op: SquaredDifferenceOp, seg: Segment
+    ) -> list[Operation]:
+        """Vela's SQUARED_DIFFERENCE sequence (`convert_squared_difference`),
+        which computes TFLite's integers exactly
+        (`npu_support.squared_difference_plan`): per operand a MUL of
+        (x − zp) by the scalar 128 (IFM2 zero point −128, stored 0) with
+        OFM_SCALE (multiplier, 31 − shift) to int32, TFLite's
+        MultiplyByQuantizedMultiplier of (x − zp) << 7; the int32 SUB of the
+        two (the broadcasting one as IFM2), the int32 MUL of the difference
+        by itself, and a 1×1 REDUCE_SUM of one channel with OFM_SCALE
+        (output multiplier, 31 − output shift) plus the output zero point
+        to int8. The int32 maps live in the op's workspace."""
+        plan = squared_difference_plan(op)
+        if isinstance(plan, str):
+            raise StaysOnCpu(plan)
+        offsets, size = plan.workspace()
+        if op.workspace is None or _btype(op.workspace).num_elements != size:
+            raise StaysOnCpu("squared_difference: no NPU workspace")
+        ws = self.place(op, op.workspace)
+        if ws.strides is not None or ws.offset % 16:
+            raise StaysOnCpu("squared_difference: a strided or unaligned workspace")
+
+        def scratch(name: str, dims: tuple[int, int, int]) -> npu.FeatureMapAttr:
+            return npu.FeatureMapAttr.make(
+                dtype="int32", shape=dims, region=self.regions[ws.pool],
+                address=ws.offset + offsets[name], zero_point=0,
+            )  # fmt: skip
+
+        def props(kind, ifm, ifm2, ofm, scale, **extra):  # type: ignore[no-untyped-def]
+            out = {
+                "op_type": StringAttr(kind),
+                "ifm": ifm,
+                "ifm2": ifm2,
+                "ofm": ofm,
+                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                "ofm_scale": DenseArrayBase.from_list(i64, list(scale)),
+                "rounding_mode": StringAttr("tfl"),
+                **extra,
+            }
+            if kind == "sub":
+                out["operand_scales"] = DenseArrayBase.from_list(i64, [1, 0, 1, 0])
+            return self.block_config(npu.ElementwiseOp.create(properties=out))
+
+        ops: list[Operation] = []
+        for role, dims in (("lhs", plan.lhs), ("rhs", plan.rhs)):
+            x = self.feature_map(
+                op, getattr(op, role), None, getattr(op, f"{role}_zp"), dims
+            )
+            times_128 = npu.FeatureMapAttr.make(
+                dtype="int8", shape=(1, 1, 1), region=x["region"], address=0,
+                scale=1.0, zero_point=-128,
+            )  # fmt: skip
+            scale = (
+                getattr(op, f"{role}_multiplier"),
+                31 - getattr(op, f"{role}_shift"),
+            )
+            ops.append(
+                props("mul", x, times_128, scratch(role, dims), scale,
+                      ifm2_scalar=FloatAttr(128.0, f64))
+            )  # fmt: skip
+        a, b = scratch("lhs", plan.lhs), scratch("rhs", plan.rhs)
+        extra = {}
+        if plan.swap:
+            a, b = b, a
+            extra["reversed_operands"] = UnitAttr()
+        diff = scratch("diff", plan.out)
+        ops.append(props("sub", a, b, diff, (1, 0), **extra))
+        ops.append(props("mul", diff, diff, diff, (1, 0)))
+        out = self.feature_map(op, op.output, None, op.output_zp, plan.flat)
+        reduce = npu.PoolingOp.create(
+            properties={
+                "pool_type": StringAttr("reduce_sum"),
+                "ifm": scratch("diff", plan.flat),
+                "ofm": out,
+                "kernel": npu.KernelAttr.make(size=(1, 1)),
+                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                "rescale": DenseArrayBase.from_list(
+                    i64, [op.output_multiplier, 31 - op.output_shift]
+                ),
+                "rounding_mode": StringAttr("tfl"),
+            }
+        )
+        ops.append(self.block_config(reduce))
+        assert len(ops) == SQUARED_DIFFERENCE_BLOCK_OPS
+        return ops
+
     def copy(self, op: CopyOp, seg: Segment) -> list[Operation]:
         """A DMA when both sides are dense, 16-byte aligned and a multiple of
         16 bytes long; otherwise, between feature maps of one shape (strided
@@ -1020,6 +1112,7 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     SoftmaxOp: Lowerer.softmax,
     CopyOp: Lowerer.copy,
     ResizeNearestOp: Lowerer.resize_nearest,
+    SquaredDifferenceOp: Lowerer.squared_difference,
 }
 """Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,
 raising StaysOnCpu when this op cannot go (analysis.npu_support's SUPPORT

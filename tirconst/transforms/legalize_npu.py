@@ -25,6 +25,8 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
 - A `tir.softmax` the NPU can run gets its NPU buffers: the table with the
   NPU sequence's int32 constants appended, and a workspace allocation for
   its int32 intermediates (planned like any buffer).
+- A `tir.squared_difference` the NPU can run gets a workspace allocation
+  for the int32 maps of its NPU sequence.
 - A `tir.depthwise_conv2d` of one input channel with depth multiplier M
   (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
@@ -62,6 +64,7 @@ from tirconst.analysis.npu_support import (
     softmax_rows,
     softmax_shape_reason,
     softmax_workspace,
+    squared_difference_plan,
     transpose_conv_plan,
 )
 from tirconst.dialects.tir import (
@@ -81,6 +84,7 @@ from tirconst.dialects.tir import (
     ReshapeOp,
     ResizeBilinearOp,
     SoftmaxOp,
+    SquaredDifferenceOp,
     TransposeConv2DOp,
 )
 from tirconst.dialects.tir.buffers import ConstantOp, DeclBufferOp, row_major_strides
@@ -539,6 +543,30 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
     return True
 
 
+def _squared_difference_for_npu(op: SquaredDifferenceOp) -> bool:
+    """Give a squared difference the NPU can run the workspace of its NPU
+    sequence's int32 maps (`npu_support.squared_difference_plan`), a
+    `tir.allocate` planned like any buffer. True if done."""
+    if op.workspace is not None:
+        return False
+    plan = squared_difference_plan(op)
+    if isinstance(plan, str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    ws = AllocateOp(BufferType((plan.workspace()[1],), IntegerType(8)))
+    block.insert_op_before(ws, op)
+    new = SquaredDifferenceOp.create(
+        operands=[op.lhs, op.rhs, ws.results[0], op.output],
+        properties=dict(op.properties),
+        attributes=dict(op.attributes),
+    )
+    block.insert_op_before(new, op)
+    op.detach()
+    op.erase()
+    return True
+
+
 def _fresh_name(module: ModuleOp, base: str) -> str:
     names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
     name, k = base, 0
@@ -588,6 +616,8 @@ class LegalizeNpuPass(ModulePass):
                     _hoist_table_output(o)
                 if isinstance(o, SoftmaxOp) and o.parent is not None:
                     _softmax_for_npu(o)
+                if isinstance(o, SquaredDifferenceOp) and o.parent is not None:
+                    _squared_difference_for_npu(o)
 
 
 __all__ = ["LegalizeNpuPass"]
