@@ -24,6 +24,7 @@ from tirconst.dialects.npu.attributes import WeightEncodingAttr
 from tirconst.dialects.tir import (
     AddOp,
     AvgPool2DOp,
+    BatchMatmulOp,
     ConcatenationOp,
     Conv2DOp,
     CopyOp,
@@ -1229,4 +1230,107 @@ def _squared_difference(op: SquaredDifferenceOp) -> str | None:
         return plan
     if op.workspace is None or _shape(op.workspace) != (plan.workspace()[1],):
         return "squared_difference: no NPU workspace (run tir-legalize-npu)"
+    return None
+
+
+# ------------------------------------- batch matmul as products and channel sums
+
+MAX_MATMUL_OPS = 1024
+"""A BATCH_MATMUL is at most this many NPU block ops; more stay on the CPU."""
+
+MAX_MATMUL_DEPTH = (2**31 - 1) // (255 * 255)
+"""The depth (K) up to which the int32 sum of (x − zp)·(y − zp) cannot wrap
+(TFLite wraps it; the NPU's sum would not)."""
+
+
+@dataclass(frozen=True)
+class BatchMatmulPlan:
+    """BATCH_MATMUL on the NPU, both operands with the depth (K) contiguous
+    (lhs [..., M, K], rhs [..., N, K]: adj_x 0, adj_y 1; tir-legalize-npu
+    transposes what is not): per output batch and per output row (`rows`,
+    when M <= N) or column, an int32 MUL of the one operand's matrix (the
+    IFM, one K-channel pixel per row) by the other's row (IFM2, broadcast),
+    then a REDUCE_SUM of its K channels rescaled to int8 into that output
+    row or column. `batches`: per output batch the element offsets of its
+    lhs, rhs and output matrices."""
+
+    m: int
+    n: int
+    k: int
+    rows: bool
+    batches: tuple[tuple[int, int, int], ...]
+    transpose_lhs: bool
+    transpose_rhs: bool
+
+    @property
+    def block_ops(self) -> int:
+        return 2 * len(self.batches) * (self.m if self.rows else self.n)
+
+    @property
+    def workspace_bytes(self) -> int:
+        """The int32 products of one step, 16-byte aligned."""
+        return -(-4 * (self.n if self.rows else self.m) * self.k // 16) * 16
+
+
+def batch_matmul_plan(op: BatchMatmulOp) -> BatchMatmulPlan | str:
+    """BATCH_MATMUL as NPU products and channel sums (`BatchMatmulPlan`):
+    exactly TFLite's sums (K at most MAX_MATMUL_DEPTH, so the int32 sum
+    does not wrap), requantized by MultiplyByQuantizedMultiplier (a
+    multiplier below 1); else why not."""
+    name = "batch_matmul"
+    a, b, out = _shape(op.lhs), _shape(op.rhs), _shape(op.output)
+    adj_x, adj_y = bool(op.adj_x), bool(op.adj_y)
+    m, k = (a[-1], a[-2]) if adj_x else (a[-2], a[-1])
+    n = b[-1] if not adj_y else b[-2]
+    for v in (op.lhs, op.rhs, op.output):
+        if is_strided_view(v):
+            return f"{name}: a strided view (the matrices are read row by row)"
+    if max(m, n, k) > MAX_DIM:
+        return f"{name}: {m}x{k} by {k}x{n} exceeds the NPU's {MAX_DIM} per axis"
+    if k > MAX_MATMUL_DEPTH:
+        return (
+            f"{name}: depth {k} could wrap the int32 sum (at most {MAX_MATMUL_DEPTH})"
+        )
+    if op.shift > 0 or not 0 <= 31 - op.shift <= 63:
+        return f"{name}: the output multiplier (shift {op.shift}) is not below 1"
+    batch = out[:-2]
+    offsets = []
+    for idx in np.ndindex(*batch):
+        per = []
+        for shape, size in ((a, m * k), (b, n * k)):
+            lead = shape[:-2]
+            pad = len(batch) - len(lead)
+            j = [0 if lead[i] == 1 else idx[i + pad] for i in range(len(lead))]
+            per.append(int(np.ravel_multi_index(j, lead)) * size if lead else 0)
+        o = int(np.ravel_multi_index(idx, batch)) * m * n if batch else 0
+        offsets.append((per[0], per[1], o))
+    plan = BatchMatmulPlan(m, n, k, m <= n, tuple(offsets), adj_x, not adj_y)
+    if plan.block_ops > MAX_MATMUL_OPS:
+        return f"{name}: {plan.block_ops} NPU ops (at most {MAX_MATMUL_OPS})"
+    for flag, shape, role in ((adj_x, a, "lhs"), (not adj_y, b, "rhs")):
+        if flag:
+            perm = [*range(len(shape) - 2), len(shape) - 1, len(shape) - 2]
+            copies = transpose_copies(shape, perm)
+            if isinstance(copies, str):
+                return f"{name}: transposing the {role}: {copies}"
+    return plan
+
+
+@npu_support(BatchMatmulOp)
+def _batch_matmul(op: BatchMatmulOp) -> str | None:
+    """int8 BATCH_MATMUL with both operands dynamic or constant, as NPU
+    elementwise products and channel sums: per output batch and row (or
+    column) an int32 MUL of a matrix by a broadcast row and a REDUCE_SUM of
+    its K channels rescaled to int8; an operand whose depth is not its last
+    axis (adj_x, or rhs without adj_y) is transposed first (tir-legalize-npu:
+    NPU copies, or a new constant). Depth at most 33025 (the int32 sum
+    cannot wrap; Vela's limit is 2^16), output multiplier below 1, at most
+    1024 NPU ops."""
+    plan = batch_matmul_plan(op)
+    if isinstance(plan, str):
+        return plan
+    if plan.transpose_lhs or plan.transpose_rhs or op.workspace is None:
+        return "batch_matmul: run tir-legalize-npu (it gets its NPU form there)"
+    if _shape(op.workspace) != (plan.workspace_bytes,):
+        return "batch_matmul: its workspace does not have the NPU sequence's size"
     return None

@@ -152,7 +152,7 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     ResizeNearestOp: Kernel(kernels.resize_nearest, output_shape=True),
     ResizeBilinearOp: Kernel(kernels.resize_bilinear, output_shape=True),
     TransposeConv2DOp: Kernel(kernels.transpose_conv2d, output_shape=True),
-    BatchMatmulOp: Kernel(kernels.batch_matmul),
+    BatchMatmulOp: Kernel(kernels.batch_matmul, keywords=("workspace",)),
 }
 """Each tir operator op class and its kernel (registered below, by class)."""
 

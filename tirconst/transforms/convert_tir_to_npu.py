@@ -44,6 +44,7 @@ from tirconst.analysis.npu_support import (
     SOFTMAX_BLOCK_OPS,
     SOFTMAX_CONSTANTS,
     SQUARED_DIFFERENCE_BLOCK_OPS,
+    batch_matmul_plan,
     binary_broadcast,
     encoded_attr,
     encoded_layout,
@@ -67,6 +68,7 @@ from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
     AvgPool2DOp,
+    BatchMatmulOp,
     BufferType,
     ConstantOp,
     Conv2DOp,
@@ -845,6 +847,81 @@ class Lowerer:
         assert len(ops) == SQUARED_DIFFERENCE_BLOCK_OPS
         return ops
 
+    def batch_matmul(self, op: BatchMatmulOp, seg: Segment) -> list[Operation]:
+        """BATCH_MATMUL (lhs [..., M, K], rhs [..., N, K]: tir-legalize-npu
+        made the depth last) as `npu_support.batch_matmul_plan` says: per
+        output batch and output row i (M <= N) an int32 MUL of rhs's N×K
+        matrix (1×N pixels of K channels) by lhs's row i (IFM2, broadcast
+        along the width), each minus its zero point, then a 1×1
+        REDUCE_SUM of the K channels with OFM_SCALE (multiplier, 31 −
+        shift) plus the output zero point into output row i; per output
+        column j (M > N) likewise with lhs's matrix (M×1 pixels) by rhs's
+        row j, into column j (a strided view of the output). The products
+        live in the op's workspace."""
+        plan = batch_matmul_plan(op)
+        if isinstance(plan, str):
+            raise StaysOnCpu(plan)
+        if op.workspace is None or plan.transpose_lhs or plan.transpose_rhs:
+            raise StaysOnCpu("batch_matmul: not in its NPU form (tir-legalize-npu)")
+        ws = self.place(op, op.workspace)
+        lhs, rhs, out = (self.place(op, v) for v in (op.lhs, op.rhs, op.output))
+        for p in (ws, lhs, rhs, out):
+            if p.strides is not None:
+                raise StaysOnCpu("batch_matmul: a strided operand or workspace")
+        if ws.offset % 16:
+            raise StaysOnCpu("batch_matmul: its workspace is not 16-aligned")
+        m, n, k = plan.m, plan.n, plan.k
+
+        def fm(place, at: int, shape, zero_point: int, dtype: str = "int8",
+               strides=()) -> npu.FeatureMapAttr:  # type: ignore[no-untyped-def]  # fmt: skip
+            return npu.FeatureMapAttr.make(
+                dtype=dtype, shape=shape, region=self.regions[place.pool],
+                address=place.offset + at, strides=strides, zero_point=zero_point,
+            )  # fmt: skip
+
+        lz, rz, oz = op.lhs_zp, op.rhs_zp, op.output_zp
+        steps = m if plan.rows else n
+        ops: list[Operation] = []
+        for lo, ro, oo in plan.batches:
+            for i in range(steps):
+                if plan.rows:  # output row i: rhs rows times lhs row i
+                    ifm = fm(rhs, ro, (1, n, k), rz)
+                    ifm2 = fm(lhs, lo + i * k, (1, 1, k), lz)
+                    prod = fm(ws, 0, (1, n, k), 0, "int32")
+                    ofm = fm(out, oo + i * n, (1, n, 1), oz)
+                else:  # output column j: lhs rows times rhs row j
+                    ifm = fm(lhs, lo, (m, 1, k), lz)
+                    ifm2 = fm(rhs, ro + i * k, (1, 1, k), rz)
+                    prod = fm(ws, 0, (m, 1, k), 0, "int32")
+                    ofm = fm(out, oo + i, (m, 1, 1), oz, strides=(n, 1, 1))
+                mul = npu.ElementwiseOp.create(
+                    properties={
+                        "op_type": StringAttr("mul"),
+                        "ifm": ifm,
+                        "ifm2": ifm2,
+                        "ofm": prod,
+                        "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                        "ofm_scale": DenseArrayBase.from_list(i64, [1, 0]),
+                        "rounding_mode": StringAttr("tfl"),
+                    }
+                )
+                total = npu.PoolingOp.create(
+                    properties={
+                        "pool_type": StringAttr("reduce_sum"),
+                        "ifm": prod,
+                        "ofm": ofm,
+                        "kernel": npu.KernelAttr.make(size=(1, 1)),
+                        "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                        "rescale": DenseArrayBase.from_list(
+                            i64, [op.multiplier, 31 - op.shift]
+                        ),
+                        "rounding_mode": StringAttr("tfl"),
+                    }
+                )
+                ops += [self.block_config(mul), self.block_config(total)]
+        assert len(ops) == plan.block_ops
+        return ops
+
     def copy(self, op: CopyOp, seg: Segment) -> list[Operation]:
         """A DMA when both sides are dense, 16-byte aligned and a multiple of
         16 bytes long; otherwise, between feature maps of one shape (strided
@@ -1113,6 +1190,7 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     CopyOp: Lowerer.copy,
     ResizeNearestOp: Lowerer.resize_nearest,
     SquaredDifferenceOp: Lowerer.squared_difference,
+    BatchMatmulOp: Lowerer.batch_matmul,
 }
 """Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,
 raising StaysOnCpu when this op cannot go (analysis.npu_support's SUPPORT

@@ -27,6 +27,9 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   its int32 intermediates (planned like any buffer).
 - A `tir.squared_difference` the NPU can run gets a workspace allocation
   for the int32 maps of its NPU sequence.
+- A `tir.batch_matmul` the NPU can run gets both operands with the depth
+  as their last axis (a transposed constant, or a `tir.transpose` into a
+  new buffer, the adj flag flipped) and a workspace for its int32 products.
 - A `tir.depthwise_conv2d` of one input channel with depth multiplier M
   (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
@@ -49,7 +52,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import DenseArrayBase, IntegerType, ModuleOp, i64
+from xdsl.dialects.builtin import (
+    DenseArrayBase,
+    IntegerAttr,
+    IntegerType,
+    ModuleOp,
+    i64,
+)
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
@@ -57,6 +66,7 @@ from tirconst.analysis.npu_support import (
     BILINEAR_MULTIPLIER,
     SOFTMAX_CONSTANTS,
     SOFTMAX_TABLE_WORDS,
+    batch_matmul_plan,
     mean_window,
     reduce_max_window,
     resize_bilinear_depthwise,
@@ -71,6 +81,7 @@ from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
     AvgPool2DOp,
+    BatchMatmulOp,
     Conv2DOp,
     DepthwiseConv2DOp,
     FuncOp,
@@ -86,6 +97,7 @@ from tirconst.dialects.tir import (
     SoftmaxOp,
     SquaredDifferenceOp,
     TransposeConv2DOp,
+    TransposeOp,
 )
 from tirconst.dialects.tir.buffers import ConstantOp, DeclBufferOp, row_major_strides
 from tirconst.dialects.tir.provenance import fuse_into
@@ -567,6 +579,72 @@ def _squared_difference_for_npu(op: SquaredDifferenceOp) -> bool:
     return True
 
 
+def _depth_last(block, at: Operation, v: SSAValue) -> SSAValue:  # type: ignore[no-untyped-def]
+    """`v` with its last two axes swapped, before `at`: a new constant when
+    `v` is one, a `tir.reshape` when one of the two has extent 1 (the same
+    bytes), else a `tir.transpose` into a new allocation (tir-data-views
+    makes it NPU copies)."""
+    shape = tuple(v.type.get_shape())  # type: ignore[attr-defined]
+    perm = [*range(len(shape) - 2), len(shape) - 1, len(shape) - 2]
+    new_shape = tuple(shape[p] for p in perm)
+    t = BufferType(new_shape, v.type.element_type)  # type: ignore[attr-defined]
+    src = v.owner
+    module = at.get_toplevel_object()
+    if isinstance(src, AllocateConstOp) and isinstance(module, ModuleOp):
+        data = np.ascontiguousarray(np.transpose(src.data, perm))
+        symbol = src.properties.get("symbol")
+        base = f"{symbol.root_reference.data}_t" if symbol else "matmul_t"  # type: ignore[attr-defined]
+        name = _fresh_name(module, base)
+        module.body.block.insert_op_before(
+            ConstantOp(name, data), module.body.block.first_op
+        )  # type: ignore[arg-type]
+        alloc = AllocateConstOp(name, t)
+        block.insert_op_before(alloc, at)
+        return alloc.results[0]
+    if 1 in shape[-2:]:  # the same bytes: a view
+        return _view(block, at, v, new_shape)
+    alloc = AllocateOp(t)
+    block.insert_op_before(alloc, at)
+    block.insert_op_before(TransposeOp.create_op([v], alloc.results[0], perm=perm), at)
+    return alloc.results[0]
+
+
+def _batch_matmul_for_npu(op: BatchMatmulOp) -> bool:
+    """Give a BATCH_MATMUL the NPU can run its NPU form
+    (`npu_support.batch_matmul_plan`): both operands with the depth as the
+    last axis (an operand that has it second to last is transposed: a new
+    constant, or a `tir.transpose` into a new buffer, and its adj flag
+    flipped) and a workspace for one step's int32 products. True if done."""
+    if op.workspace is not None:
+        return False
+    plan = batch_matmul_plan(op)
+    if isinstance(plan, str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    lhs = _depth_last(block, op, op.lhs) if plan.transpose_lhs else op.lhs
+    rhs = _depth_last(block, op, op.rhs) if plan.transpose_rhs else op.rhs
+    ws = AllocateOp(BufferType((plan.workspace_bytes,), IntegerType(8)))
+    block.insert_op_before(ws, op)
+    props = dict(op.properties)
+    props["adj_x"] = IntegerAttr(0, i64)
+    props["adj_y"] = IntegerAttr(1, i64)
+    new = BatchMatmulOp.create(
+        operands=[lhs, rhs, ws.results[0], op.output],
+        properties=props,
+        attributes=dict(op.attributes),
+    )
+    block.insert_op_before(new, op)
+    old = [v.owner for v in (op.lhs, op.rhs)]
+    op.detach()
+    op.erase()
+    module = new.get_toplevel_object()
+    for src in old:
+        if isinstance(src, AllocateConstOp) and isinstance(module, ModuleOp):
+            _drop_if_unused(module, src)
+    return True
+
+
 def _fresh_name(module: ModuleOp, base: str) -> str:
     names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
     name, k = base, 0
@@ -618,6 +696,8 @@ class LegalizeNpuPass(ModulePass):
                     _softmax_for_npu(o)
                 if isinstance(o, SquaredDifferenceOp) and o.parent is not None:
                     _squared_difference_for_npu(o)
+                if isinstance(o, BatchMatmulOp) and o.parent is not None:
+                    _batch_matmul_for_npu(o)
 
 
 __all__ = ["LegalizeNpuPass"]
