@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tests.test_compile import two_segment_model
 from tests.test_importer_litert import litert
-from tests.test_tflite_litert import CASES, Op, T, build_tflite
+from tests.test_tflite_litert import CASES, Op, T, build_tflite, pack_case
 from tirconst.backend.ethos_u import verify
 from tirconst.backend.ethos_u.containers import read_tflite_segments
 from tirconst.backend.ethos_u.verify import verify_compiled
@@ -445,3 +445,47 @@ def test_random_batch_matmul_device_exact(tmp_path: Path, p: dict) -> None:
     }
     want, got = run_function(source, inputs), run_function(lowered, inputs)
     assert np.array_equal(want["output0"], got["output0"])
+
+
+_PACK = st.fixed_dictionaries(
+    {
+        "shape": st.lists(st.integers(1, 6), min_size=1, max_size=3),
+        "n": st.integers(1, 4),
+        "axis": st.integers(-4, 3),
+        "int16": st.booleans(),
+        "scale": st.floats(0.001, 1.0),
+        "zp": st.integers(-128, 127),
+    }
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(p=_PACK)
+def test_random_pack_device_exact(tmp_path: Path, p: dict) -> None:
+    """int8/int16 PACK of 1..4 inputs of rank 1..3 along any axis: a
+    concatenation of the inputs seen with the new axis (tir-legalize-npu),
+    then addressing or NPU copies (tir-data-views); compiled, disassembled
+    from the written file, run, equal to LiteRT on 3 seeds, and the whole
+    program equals LiteRT. A pack whose output of rank <= 3 keeps the
+    channels of each input contiguous (the new axis is not the last) runs
+    on the NPU whole; other packs may stay on the CPU, with a remark."""
+    shape = tuple(p["shape"])
+    rank = len(shape)
+    axis = max(-rank - 1, min(rank, p["axis"]))
+    dt = np.int16 if p["int16"] else np.int8
+    zp = 0 if p["int16"] else p["zp"]
+    s = float(np.float32(p["scale"]))
+    model, written, remarks = compiled(
+        tmp_path, "pack", build_tflite(*pack_case(shape, p["n"], axis, dt, s, zp))
+    )
+    segments = assert_device_exact(model, written)
+    last = axis % (rank + 1) == rank
+    if rank + 1 <= 3 and not (last and p["n"] > 1):
+        assert segments == 1 and not remarks, remarks
+    elif segments == 0:
+        assert any("concatenation" in r for r in remarks), remarks
+    assert_program_equals_litert(model, 0)

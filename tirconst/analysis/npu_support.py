@@ -40,6 +40,7 @@ from tirconst.dialects.tir import (
     MinimumOp,
     MulOp,
     OperatorOp,
+    PackOp,
     PadOp,
     QuantizeOp,
     ReduceMaxOp,
@@ -1034,6 +1035,17 @@ def _concatenation(op: ConcatenationOp) -> str | None:
     else an NPU copy between strided feature maps. 32-bit data and parts
     that are no NPU feature map stay on the CPU."""
     return _data_movement(op)
+
+
+@npu_support(PackOp)
+def _pack(op: PackOp) -> str | None:
+    """int8/int16 PACK becomes the concatenation it is (tir-legalize-npu:
+    its inputs seen with the new axis of extent 1), then as CONCATENATION.
+    32-bit data stays on the CPU."""
+    dtype = str(op.buffer_type(op.output).dtype)
+    if dtype not in ("int8", "int16"):
+        return f"pack: {dtype} data (the NPU copies int8 and int16 feature maps)"
+    return "pack: run tir-legalize-npu (it becomes a concatenation there)"
 
 
 @npu_support(StridedSliceOp)

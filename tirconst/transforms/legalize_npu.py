@@ -27,6 +27,8 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   its int32 intermediates (planned like any buffer).
 - A `tir.squared_difference` the NPU can run gets a workspace allocation
   for the int32 maps of its NPU sequence.
+- An int8/int16 `tir.pack` becomes the `tir.concatenation` it is, of its
+  inputs seen (`tir.reshape`) with the new axis of extent 1.
 - A `tir.batch_matmul` the NPU can run gets both operands with the depth
   as their last axis (a transposed constant, or a `tir.transpose` into a
   new buffer, the adj flag flipped) and a workspace for its int32 products.
@@ -82,6 +84,7 @@ from tirconst.dialects.tir import (
     AllocateOp,
     AvgPool2DOp,
     BatchMatmulOp,
+    ConcatenationOp,
     Conv2DOp,
     DepthwiseConv2DOp,
     FuncOp,
@@ -90,6 +93,7 @@ from tirconst.dialects.tir import (
     MaxPool2DOp,
     MeanOp,
     OperatorOp,
+    PackOp,
     PadOp,
     ReduceMaxOp,
     ReshapeOp,
@@ -645,6 +649,28 @@ def _batch_matmul_for_npu(op: BatchMatmulOp) -> bool:
     return True
 
 
+def _pack_as_concatenation(op: PackOp) -> bool:
+    """An int8/int16 PACK as the concatenation it is: each input seen with
+    the new axis of extent 1 (a `tir.reshape`), joined along that axis, so
+    tir-data-views makes it addressing (or NPU copies) as any concatenation.
+    True if done."""
+    if str(op.buffer_type(op.output).dtype) not in ("int8", "int16"):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    views = []
+    for v in op.input_values():
+        shape = list(v.type.get_shape())  # type: ignore[attr-defined]
+        shape.insert(op.axis, 1)
+        views.append(_view(block, op, v, tuple(shape)))
+    concat = ConcatenationOp.create_op(views, op.output, axis=op.axis)
+    concat.attributes |= dict(op.attributes)
+    block.insert_op_before(concat, op)
+    op.detach()
+    op.erase()
+    return True
+
+
 def _fresh_name(module: ModuleOp, base: str) -> str:
     names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
     name, k = base, 0
@@ -686,6 +712,8 @@ class LegalizeNpuPass(ModulePass):
                     _transpose_conv_as_convs(o)
                 elif isinstance(o, ResizeBilinearOp) and o.parent is not None:
                     _resize_bilinear_as_pools(o)
+                elif isinstance(o, PackOp) and o.parent is not None:
+                    _pack_as_concatenation(o)
             for o in list(func.walk()):
                 if isinstance(o, PadOp) and o.parent is not None:
                     _fold_pad(o)
