@@ -405,14 +405,15 @@ def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
     return plan, m, sh
 
 
-def reduce_max_window(op: ReduceMaxOp) -> ReductionWindow | str:
-    """REDUCE_MAX as one max pool (docs/ethos-u.md); else why not.
-    `tir-legalize-npu` rewrites with it."""
+def reduce_max_window(op: ReduceMaxOp | ReduceMinOp) -> ReductionWindow | str:
+    """REDUCE_MAX (or REDUCE_MIN, a max of the complements) as one max pool
+    (docs/ethos-u.md); else why not. `tir-legalize-npu` rewrites with it."""
+    name = op.name[4:]
     if str(op.input.type.dtype) != "int8":  # type: ignore[attr-defined]
-        return "reduce_max: only int8 is pooled"
+        return f"{name}: only int8 is pooled"
     why = _view_reason(op)
     if why:
-        return f"reduce_max: {why}"
+        return f"{name}: {why}"
     plan = reduction_window(
         _shape(op.input),
         op.axes,
@@ -420,7 +421,7 @@ def reduce_max_window(op: ReduceMaxOp) -> ReductionWindow | str:
         MAX_POOL_KERNEL,
         MAX_POOL_KERNEL * MAX_POOL_KERNEL,
     )
-    return f"reduce_max: {plan}" if isinstance(plan, str) else plan
+    return f"{name}: {plan}" if isinstance(plan, str) else plan
 
 
 @npu_support(MeanOp)
@@ -447,12 +448,15 @@ def _reduce_max(op: ReduceMaxOp) -> str | None:
 
 @npu_support(ReduceMinOp)
 def _reduce_min(op: ReduceMinOp) -> str | None:
-    """REDUCE_MIN stays on the CPU: the NPU pools max and average only, and
-    min(x) = -max(-x) does not fit int8."""
-    return (
-        "reduce_min: the NPU pools max and average only, and min(x) = "
-        "-max(-x) does not fit int8 (-(-128))"
-    )
+    """An int8 REDUCE_MIN over contiguous axes runs on the NPU as REDUCE_MAX
+    does, of the complements: min(x) = ~max(~x), ~x = −1 − x reversing the
+    order of the int8 values onto themselves (−(−128) would not fit);
+    tir-legalize-npu makes it a table lookup of ~, one max pool and a
+    lookup of ~ fused into the pool as its activation."""
+    win = reduce_max_window(op)
+    if isinstance(win, str):
+        return win
+    return "reduce_min: run tir-legalize-npu (it becomes a max pool there)"
 
 
 @npu_support(PadOp)

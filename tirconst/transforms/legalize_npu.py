@@ -16,6 +16,9 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
 - An int8 `tir.reduce_max` over contiguous axes becomes one
   `tir.max_pool2d` over reshaped views (the window covers the reduced
   elements, at most 256 × 256).
+- An int8 `tir.reduce_min` becomes min(x) = ~max(~x): a `tir.lookup` of
+  ~x = −1 − x, one `tir.max_pool2d` as for `tir.reduce_max` and a lookup
+  of ~ (fused into the pool as its activation).
 - A `tir.transpose_conv2d` becomes one stride-1 `tir.conv2d` per output
   phase (its kernel taps reversed, a new constant each) writing every
   stride-th output row and column through a strided view.
@@ -96,6 +99,7 @@ from tirconst.dialects.tir import (
     PackOp,
     PadOp,
     ReduceMaxOp,
+    ReduceMinOp,
     ReshapeOp,
     ResizeBilinearOp,
     SoftmaxOp,
@@ -261,6 +265,57 @@ def _reduce_max_as_pool(op: ReduceMaxOp) -> bool:
     )
     pool.attributes |= dict(op.attributes)
     block.insert_op_before(pool, op)
+    op.detach()
+    op.erase()
+    return True
+
+
+COMPLEMENT_TABLE = (127 - np.arange(256)).astype(np.int8)
+"""table[x + 128] = ~x = −1 − x: the order-reversing int8 bijection."""
+
+
+def _reduce_min_as_max(op: ReduceMinOp) -> bool:
+    """An int8 REDUCE_MIN as min(x) = ~max(~x), over the window
+    `npu_support.reduce_max_window` finds: a `tir.lookup` of ~ of the input
+    (seen as the window's (1, A, B, C)) into a new buffer, one
+    `tir.max_pool2d` of it into another, and a lookup of ~ into the output
+    (seen as the pool's output), which convert-tir-to-npu fuses into the
+    pool as its activation. Exact: ~ maps the int8 values onto themselves,
+    reversing their order. True if done."""
+    win = reduce_max_window(op)
+    module = op.get_toplevel_object()
+    if isinstance(win, str) or not isinstance(module, ModuleOp):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    name = _fresh_name(module, "complement_table")
+    module.body.block.insert_op_before(
+        ConstantOp(name, COMPLEMENT_TABLE), module.body.block.first_op
+    )  # type: ignore[arg-type]
+    i8 = op.input.type.element_type  # type: ignore[union-attr]
+    table = AllocateConstOp(name, BufferType((256,), i8))
+    flipped = AllocateOp(BufferType(win.view, i8))
+    largest = AllocateOp(BufferType(win.out_view, i8))
+    for new in (table, flipped, largest):
+        block.insert_op_before(new, op)
+    x = _view(block, op, op.input, win.view)
+    y = _view(block, op, op.output, win.out_view)
+    steps = [
+        LookupOp.create_op([x, table.results[0]], flipped.results[0]),
+        MaxPool2DOp.create_op(
+            [flipped.results[0]],
+            largest.results[0],
+            window=win.window,
+            stride=(1, 1),
+            pad=(0, 0, 0, 0),
+            act_min=-128,
+            act_max=127,
+        ),
+        LookupOp.create_op([largest.results[0], table.results[0]], y),
+    ]
+    for new in steps:
+        new.attributes |= dict(op.attributes)
+        block.insert_op_before(new, op)
     op.detach()
     op.erase()
     return True
@@ -703,6 +758,8 @@ class LegalizeNpuPass(ModulePass):
             for o in ops:
                 if isinstance(o, DepthwiseConv2DOp) and o.parent is not None:
                     _depthwise_as_conv(o)
+                elif isinstance(o, ReduceMinOp) and o.parent is not None:
+                    _reduce_min_as_max(o)
             for o in list(func.walk()):
                 if isinstance(o, MeanOp) and o.parent is not None:
                     _mean_as_depthwise(o)
