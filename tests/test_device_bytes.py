@@ -489,3 +489,33 @@ def test_random_pack_device_exact(tmp_path: Path, p: dict) -> None:
     elif segments == 0:
         assert any("concatenation" in r for r in remarks), remarks
     assert_program_equals_litert(model, 0)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    opcode=st.sampled_from(["REVERSE_V2", "TILE", "MIRROR_PAD"]),
+)
+def test_random_gather_device_exact(tmp_path: Path, seed: int, opcode: str) -> None:
+    """int8/int16 REVERSE_V2, TILE and MIRROR_PAD of rank 1..4, any axis,
+    multiples, padding and mode (the single-operator cases' generator): on
+    the NPU as slices and concatenations per axis (tir-legalize-npu, then
+    tir-data-views), compiled, disassembled from the written file, run,
+    equal to LiteRT on 3 seeds, the whole program equal to LiteRT; with a
+    batch over 1 wholly on the CPU with one remark (never split)."""
+    from tests.test_tflite_litert import _pad_like_case
+
+    case = _pad_like_case(np.random.default_rng(seed), opcode)
+    model, written, remarks = compiled(tmp_path, "gather", build_tflite(*case))
+    segments = assert_device_exact(model, written)
+    shapes = (case[0][0].shape, case[0][-1].shape)  # input and output
+    if all(len(s) <= 3 or s[0] == 1 for s in shapes):
+        assert segments == 1 and not remarks, remarks
+    else:  # all or nothing: no operator is split between NPU and CPU
+        assert segments == 0 and len(remarks) == 1, remarks
+        assert "not a dense NPU feature map" in remarks[0]
+    assert_program_equals_litert(model, 0)

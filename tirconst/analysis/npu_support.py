@@ -38,6 +38,7 @@ from tirconst.dialects.tir import (
     MaxPool2DOp,
     MeanOp,
     MinimumOp,
+    MirrorPadOp,
     MulOp,
     OperatorOp,
     PackOp,
@@ -48,10 +49,12 @@ from tirconst.dialects.tir import (
     RequantizeOp,
     ResizeBilinearOp,
     ResizeNearestOp,
+    ReverseOp,
     SoftmaxOp,
     SquaredDifferenceOp,
     StridedSliceOp,
     SubOp,
+    TileOp,
     TransposeConv2DOp,
     TransposeOp,
 )
@@ -1350,3 +1353,82 @@ def _batch_matmul(op: BatchMatmulOp) -> str | None:
     if _shape(op.workspace) != (plan.workspace_bytes,):
         return "batch_matmul: its workspace does not have the NPU sequence's size"
     return None
+
+
+# ------------------------- reverse, tile, mirror pad as slices and concatenations
+
+MAX_GATHER_PARTS = 64
+"""Along one axis, at most this many slices joined; more stay on the CPU."""
+
+
+def gather_runs(
+    op: ReverseOp | TileOp | MirrorPadOp,
+) -> list[list[tuple[int, int]]] | str:
+    """Per axis of the input, the output along it as runs (source start,
+    length) of input elements in increasing order, one after the other:
+    REVERSE_V2 one element per run, last first; TILE the whole axis
+    `multiples` times; MIRROR_PAD single elements mirrored around the whole
+    axis. An axis the op leaves alone is [(0, extent)]. Else why not."""
+    name = op.name[4:]
+    dtype = str(op.buffer_type(op.output).dtype)
+    if dtype not in ("int8", "int16"):
+        return f"{name}: {dtype} data (the NPU copies int8 and int16 feature maps)"
+    shape = _shape(op.input)
+    for v in (op.input, op.output):  # every part then is one too
+        if hwc(_shape(v)) is None or is_strided_view(v):
+            return (
+                f"{name}: shape {list(_shape(v))} is not a dense NPU feature map "
+                "(H×W×C, batch 1)"
+            )
+    runs = [[(0, d)] for d in shape]
+    if isinstance(op, ReverseOp):
+        for a in op.axes:
+            runs[a] = [(shape[a] - 1 - i, 1) for i in range(shape[a])]
+    elif isinstance(op, TileOp):
+        runs = [[(0, d)] * m for d, m in zip(shape, op.multiples, strict=True)]
+    else:
+        skip = 1 if op.mode == 0 else 0  # REFLECT skips the edge element
+        for a, d in enumerate(shape):
+            before, after = op.padding[2 * a], op.padding[2 * a + 1]
+            left = [(before - i - 1 + skip, 1) for i in range(before)]
+            right = [(d - 1 - skip - i, 1) for i in range(after)]
+            runs[a] = [*left, (0, d), *right]
+    for a, r in enumerate(runs):
+        if len(r) > MAX_GATHER_PARTS:
+            return (
+                f"{name}: {len(r)} slices along axis {a} (at most {MAX_GATHER_PARTS})"
+            )
+    return runs
+
+
+def _gather_rule(op: ReverseOp | TileOp | MirrorPadOp) -> str | None:
+    runs = gather_runs(op)
+    if isinstance(runs, str):
+        return runs
+    return f"{op.name[4:]}: run tir-legalize-npu (it becomes slices and concatenations)"
+
+
+@npu_support(ReverseOp)
+def _reverse(op: ReverseOp) -> str | None:
+    """int8/int16 REVERSE_V2 (the NPU reads forwards only) becomes, per
+    reversed axis of at most 64 elements, a concatenation of its single
+    elements last first (tir-legalize-npu), which tir-data-views makes NPU
+    copies between strided feature maps, as SLICE and CONCATENATION."""
+    return _gather_rule(op)
+
+
+@npu_support(TileOp)
+def _tile(op: TileOp) -> str | None:
+    """int8/int16 TILE becomes, per axis with a multiple (at most 64), a
+    concatenation of that many copies of the axis (tir-legalize-npu), then
+    NPU copies as CONCATENATION."""
+    return _gather_rule(op)
+
+
+@npu_support(MirrorPadOp)
+def _mirror_pad(op: MirrorPadOp) -> str | None:
+    """int8/int16 MIRROR_PAD becomes, per padded axis, a concatenation of
+    the mirrored single elements, the axis, and the mirrored elements after
+    it (at most 64 parts; tir-legalize-npu), then NPU copies as SLICE and
+    CONCATENATION."""
+    return _gather_rule(op)

@@ -32,6 +32,10 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   for the int32 maps of its NPU sequence.
 - An int8/int16 `tir.pack` becomes the `tir.concatenation` it is, of its
   inputs seen (`tir.reshape`) with the new axis of extent 1.
+- An int8/int16 `tir.reverse`, `tir.tile` or `tir.mirror_pad` becomes,
+  along each axis it changes, a `tir.concatenation` of `tir.strided_slice`s
+  of its input (single elements last first, the axis repeated, mirrored
+  elements around the axis), axis after axis through new buffers.
 - A `tir.batch_matmul` the NPU can run gets both operands with the depth
   as their last axis (a transposed constant, or a `tir.transpose` into a
   new buffer, the adj flag flipped) and a workspace for its int32 products.
@@ -72,6 +76,7 @@ from tirconst.analysis.npu_support import (
     SOFTMAX_CONSTANTS,
     SOFTMAX_TABLE_WORDS,
     batch_matmul_plan,
+    gather_runs,
     mean_window,
     reduce_max_window,
     resize_bilinear_depthwise,
@@ -95,6 +100,7 @@ from tirconst.dialects.tir import (
     LookupOp,
     MaxPool2DOp,
     MeanOp,
+    MirrorPadOp,
     OperatorOp,
     PackOp,
     PadOp,
@@ -102,8 +108,11 @@ from tirconst.dialects.tir import (
     ReduceMinOp,
     ReshapeOp,
     ResizeBilinearOp,
+    ReverseOp,
     SoftmaxOp,
     SquaredDifferenceOp,
+    StridedSliceOp,
+    TileOp,
     TransposeConv2DOp,
     TransposeOp,
 )
@@ -726,6 +735,58 @@ def _pack_as_concatenation(op: PackOp) -> bool:
     return True
 
 
+def _gather_as_concatenations(op: ReverseOp | TileOp | MirrorPadOp) -> bool:
+    """REVERSE_V2, TILE or MIRROR_PAD as what it is along each axis it
+    changes (`npu_support.gather_runs`): a `tir.concatenation` of
+    `tir.strided_slice`s of the input (runs of elements in increasing
+    order), axis after axis through new buffers, the last into the output;
+    tir-data-views makes them addressing and NPU copies. True if done."""
+    plan = gather_runs(op)
+    if isinstance(plan, str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    src = op.input
+    shape = list(src.type.get_shape())  # type: ignore[attr-defined]
+    elt = src.type.element_type  # type: ignore[attr-defined]
+    changed = [a for a, r in enumerate(plan) if r != [(0, shape[a])]]
+    if not changed:  # the identity: one part, copied
+        changed = [0]
+    rank = len(shape)
+    for k, a in enumerate(changed):
+        parts = []
+        for start, n in plan[a]:
+            size = list(shape)
+            size[a] = n
+            if size == shape:
+                parts.append(src)
+                continue
+            begin = [0] * rank
+            begin[a] = start
+            part = AllocateOp(BufferType(size, elt))
+            block.insert_op_before(part, op)
+            cut = StridedSliceOp.create_op(
+                [src], part.results[0], begin=begin, strides=[1] * rank, size=size
+            )
+            cut.attributes |= dict(op.attributes)
+            block.insert_op_before(cut, op)
+            parts.append(part.results[0])
+        shape[a] = sum(n for _, n in plan[a])
+        if k == len(changed) - 1:
+            dest = op.output
+        else:
+            alloc = AllocateOp(BufferType(list(shape), elt))
+            block.insert_op_before(alloc, op)
+            dest = alloc.results[0]
+        join = ConcatenationOp.create_op(parts, dest, axis=a)
+        join.attributes |= dict(op.attributes)
+        block.insert_op_before(join, op)
+        src = dest
+    op.detach()
+    op.erase()
+    return True
+
+
 def _fresh_name(module: ModuleOp, base: str) -> str:
     names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
     name, k = base, 0
@@ -771,6 +832,8 @@ class LegalizeNpuPass(ModulePass):
                     _resize_bilinear_as_pools(o)
                 elif isinstance(o, PackOp) and o.parent is not None:
                     _pack_as_concatenation(o)
+                elif isinstance(o, ReverseOp | TileOp | MirrorPadOp) and o.parent:
+                    _gather_as_concatenations(o)
             for o in list(func.walk()):
                 if isinstance(o, PadOp) and o.parent is not None:
                     _fold_pad(o)
