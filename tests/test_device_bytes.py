@@ -519,3 +519,37 @@ def test_random_gather_device_exact(tmp_path: Path, seed: int, opcode: str) -> N
         assert segments == 0 and len(remarks) == 1, remarks
         assert "not a dense NPU feature map" in remarks[0]
     assert_program_equals_litert(model, 0)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(seed=st.integers(0, 2**32 - 1), alpha_scale=st.floats(0.001, 0.1))
+def test_random_prelu_device_exact(
+    tmp_path: Path, seed: int, alpha_scale: float
+) -> None:
+    """int8 PRELU of rank 1..4 with a constant alpha broadcast along any
+    axes (the single-operator cases' generator), alpha of any scale: on the
+    NPU (min/max with the zero point, the two branches, a raw add),
+    compiled, disassembled from the written file, run, equal to LiteRT on 3
+    seeds, the whole program equal to LiteRT; where alpha broadcasts over a
+    batch over 1, on the CPU with one remark."""
+    from tests.test_tflite_litert import _prelu_case
+
+    tensors, ops, ins, outs = _prelu_case(np.random.default_rng(seed))
+    a = tensors[1]
+    tensors[1] = T(a.shape, np.int8, float(np.float32(alpha_scale)), a.zp,
+                   data=a.data)  # fmt: skip
+    model, written, remarks = compiled(
+        tmp_path, "prelu", build_tflite(tensors, ops, ins, outs)
+    )
+    segments = assert_device_exact(model, written)
+    x, alpha = tensors[0].shape, tensors[1].shape
+    full = (1,) * (len(x) - len(alpha)) + tuple(alpha)
+    if full == tuple(x) or len(x) < 4 or x[0] == 1:
+        assert segments == 1 and not remarks, remarks
+    else:
+        assert segments == 0 and len(remarks) == 1, remarks
+    assert_program_equals_litert(model, 0)

@@ -43,6 +43,7 @@ from tirconst.dialects.tir import (
     OperatorOp,
     PackOp,
     PadOp,
+    PreluOp,
     QuantizeOp,
     ReduceMaxOp,
     ReduceMinOp,
@@ -1432,3 +1433,51 @@ def _mirror_pad(op: MirrorPadOp) -> str | None:
     it (at most 64 parts; tir-legalize-npu), then NPU copies as SLICE and
     CONCATENATION."""
     return _gather_rule(op)
+
+
+# ----------------------------------------- prelu as two exact branches, joined
+
+PRELU_BLOCK_OPS = 5
+"""NPU block ops the PRELU lowering emits."""
+
+
+def prelu_plan(op: PreluOp) -> tuple[tuple[int, int, int], tuple[int, int, int]] | str:
+    """PRELU on the NPU: ((H, W, C) of input and output, of alpha) where
+    it runs exactly; else why not. With d = x − zp: min(x, zp) times alpha
+    (a MUL with OFM_SCALE (alpha multiplier, 31 − alpha shift)) is the
+    negative branch and the output zero point where d >= 0; max(x, zp)
+    requantized (a 1×1 average pool with the identity multiplier) is the
+    positive branch and the output zero point where d < 0; their raw sum
+    less one zero point is TFLite's output."""
+    name = "prelu"
+    x, a = _shape(op.input), _shape(op.alpha)
+    full = (1,) * (len(x) - len(a)) + a
+    dims = pointwise_hwc(x) if full == x else hwc(x)
+    alpha = pointwise_hwc(full) if full == x else hwc(full)
+    for v in (op.input, op.alpha, op.output):
+        if is_strided_view(v):
+            return f"{name}: a strided view"
+    if dims is None or alpha is None:
+        return f"{name}: shape {list(x)} (alpha {list(a)}) is no NPU feature map"
+    for what in ("identity", "alpha"):
+        shift = getattr(op, f"{what}_shift")
+        if not 0 <= 31 - shift <= 63:
+            return f"{name}: the {what} shift {shift} is outside the NPU's"
+    return dims, alpha
+
+
+@npu_support(PreluOp)
+def _prelu(op: PreluOp) -> str | None:
+    """int8 PRELU as two exact branches: min(x, zp) times alpha (an
+    elementwise MUL with the alpha multiplier) and max(x, zp) requantized
+    (a 1×1 pool with the identity multiplier), each the output zero point
+    where the other applies, joined by a raw ADD; alpha broadcasts (batch 1
+    then); the int8 intermediates use a workspace tir-legalize-npu adds."""
+    plan = prelu_plan(op)
+    if isinstance(plan, str):
+        return plan
+    n = _shape(op.output)
+    size = 4 * (-(-math.prod(n) // 16) * 16)
+    if op.workspace is None or _shape(op.workspace) != (size,):
+        return "prelu: no NPU workspace (run tir-legalize-npu)"
+    return None

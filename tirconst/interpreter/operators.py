@@ -129,7 +129,7 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     TransposeOp: Kernel(kernels.transpose),
     ReluOp: Kernel(kernels.relu),
     LeakyReluOp: Kernel(kernels.leaky_relu),
-    PreluOp: Kernel(kernels.prelu),
+    PreluOp: Kernel(kernels.prelu, keywords=("workspace",)),
     HardSwishOp: Kernel(kernels.hard_swish),
     TanhOp: Kernel(kernels.lookup, keywords=("table",)),
     ExpOp: Kernel(kernels.lookup, keywords=("table",)),

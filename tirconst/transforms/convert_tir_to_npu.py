@@ -41,6 +41,7 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.npu_support import (
+    PRELU_BLOCK_OPS,
     SOFTMAX_BLOCK_OPS,
     SOFTMAX_CONSTANTS,
     SQUARED_DIFFERENCE_BLOCK_OPS,
@@ -53,6 +54,7 @@ from tirconst.analysis.npu_support import (
     padded_average_blocks,
     pointwise_hwc,
     pool_stride,
+    prelu_plan,
     resize_nearest_plan,
     softmax_rows,
     softmax_workspace,
@@ -85,6 +87,7 @@ from tirconst.dialects.tir import (
     MulOp,
     OperatorOp,
     PoolOp,
+    PreluOp,
     RequantizeOp,
     ReshapeOp,
     ResizeNearestOp,
@@ -922,6 +925,85 @@ class Lowerer:
         assert len(ops) == plan.block_ops
         return ops
 
+    def prelu(self, op: PreluOp, seg: Segment) -> list[Operation]:
+        """PRELU as `npu_support.prelu_plan` says, in the op's workspace:
+        xn = min(x, zp) and xp = max(x, zp) (elementwise with the scalar
+        zp, raw values); A = xn·alpha with OFM_SCALE (alpha multiplier,
+        31 − alpha shift) plus the output zero point (TFLite's negative
+        branch; the zero point where x >= zp); B = xp by a 1×1 average pool
+        with rescale (identity multiplier, 31 − identity shift) (the
+        positive branch; the zero point where x < zp); out = (A − zo) +
+        (B − zo) + zo, a raw ADD."""
+        plan = prelu_plan(op)
+        if isinstance(plan, str):
+            raise StaysOnCpu(plan)
+        dims, alpha = plan
+        n = int(np.prod(_btype(op.output).get_shape()))
+        step = -(-n // 16) * 16
+        if op.workspace is None or _btype(op.workspace).num_elements != 4 * step:
+            raise StaysOnCpu("prelu: no NPU workspace")
+        ws = self.place(op, op.workspace)
+        if ws.strides is not None or ws.offset % 16:
+            raise StaysOnCpu("prelu: a strided or unaligned workspace")
+        zp, zo = op.input_zp, op.output_zp
+
+        def scratch(k: int, zero_point: int) -> npu.FeatureMapAttr:
+            return npu.FeatureMapAttr.make(
+                dtype="int8", shape=dims, region=self.regions[ws.pool],
+                address=ws.offset + k * step, zero_point=zero_point,
+            )  # fmt: skip
+
+        def ew(kind, ifm, ifm2, ofm, **extra):  # type: ignore[no-untyped-def]
+            props = {
+                "op_type": StringAttr(kind),
+                "ifm": ifm,
+                "ifm2": ifm2,
+                "ofm": ofm,
+                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                "rounding_mode": StringAttr("tfl"),
+                **extra,
+            }
+            return self.block_config(npu.ElementwiseOp.create(properties=props))
+
+        x = self.feature_map(op, op.input, None, zp, dims)
+        scalar = npu.FeatureMapAttr.make(
+            dtype="int8", shape=(1, 1, 1), region=x["region"], address=0,
+            scale=1.0, zero_point=0,
+        )  # fmt: skip
+        at_zp = {"ifm2_scalar": FloatAttr(float(zp), f64)}
+        xn, xp, neg, pos = (
+            scratch(0, zp),
+            scratch(1, zp),
+            scratch(2, zo),
+            scratch(3, zo),
+        )
+        a = self.feature_map(op, op.alpha, None, op.alpha_zp, alpha)
+        scale = (op.alpha_multiplier, 31 - op.alpha_shift)
+        requant = npu.PoolingOp.create(
+            properties={
+                "pool_type": StringAttr("average"),
+                "ifm": xp,
+                "ofm": pos,
+                "kernel": npu.KernelAttr.make(size=(1, 1)),
+                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                "rescale": DenseArrayBase.from_list(
+                    i64, [op.identity_multiplier, 31 - op.identity_shift]
+                ),
+                "rounding_mode": StringAttr("tfl"),
+            }
+        )
+        out = self.feature_map(op, op.output, None, zo, dims)
+        ops: list[Operation] = [
+            ew("min", x, scalar, xn, **at_zp),
+            ew("max", x, scalar, xp, **at_zp),
+            ew("mul", xn, a, neg, ofm_scale=DenseArrayBase.from_list(i64, list(scale))),
+            self.block_config(requant),
+            ew("add", neg, pos, out, ofm_scale=DenseArrayBase.from_list(i64, [1, 0]),
+               operand_scales=DenseArrayBase.from_list(i64, [1, 0, 1, 0])),
+        ]  # fmt: skip
+        assert len(ops) == PRELU_BLOCK_OPS
+        return ops
+
     def copy(self, op: CopyOp, seg: Segment) -> list[Operation]:
         """A DMA when both sides are dense, 16-byte aligned and a multiple of
         16 bytes long; otherwise, between feature maps of one shape (strided
@@ -1191,6 +1273,7 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     ResizeNearestOp: Lowerer.resize_nearest,
     SquaredDifferenceOp: Lowerer.squared_difference,
     BatchMatmulOp: Lowerer.batch_matmul,
+    PreluOp: Lowerer.prelu,
 }
 """Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,
 raising StaysOnCpu when this op cannot go (analysis.npu_support's SUPPORT

@@ -36,6 +36,8 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   along each axis it changes, a `tir.concatenation` of `tir.strided_slice`s
   of its input (single elements last first, the axis repeated, mirrored
   elements around the axis), axis after axis through new buffers.
+- A `tir.prelu` the NPU can run gets a workspace for its four int8
+  intermediates.
 - A `tir.batch_matmul` the NPU can run gets both operands with the depth
   as their last axis (a transposed constant, or a `tir.transpose` into a
   new buffer, the adj flag flipped) and a workspace for its int32 products.
@@ -78,6 +80,7 @@ from tirconst.analysis.npu_support import (
     batch_matmul_plan,
     gather_runs,
     mean_window,
+    prelu_plan,
     reduce_max_window,
     resize_bilinear_depthwise,
     resize_bilinear_plan,
@@ -104,6 +107,7 @@ from tirconst.dialects.tir import (
     OperatorOp,
     PackOp,
     PadOp,
+    PreluOp,
     ReduceMaxOp,
     ReduceMinOp,
     ReshapeOp,
@@ -787,6 +791,27 @@ def _gather_as_concatenations(op: ReverseOp | TileOp | MirrorPadOp) -> bool:
     return True
 
 
+def _prelu_for_npu(op: PreluOp) -> bool:
+    """Give a PRELU the NPU can run (`npu_support.prelu_plan`) the
+    workspace of its four int8 intermediates. True if done."""
+    if op.workspace is not None or isinstance(prelu_plan(op), str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    n = int(np.prod(op.output.type.get_shape()))  # type: ignore[union-attr]
+    ws = AllocateOp(BufferType((4 * (-(-n // 16) * 16),), IntegerType(8)))
+    block.insert_op_before(ws, op)
+    new = PreluOp.create(
+        operands=[op.input, op.alpha, ws.results[0], op.output],
+        properties=dict(op.properties),
+        attributes=dict(op.attributes),
+    )
+    block.insert_op_before(new, op)
+    op.detach()
+    op.erase()
+    return True
+
+
 def _fresh_name(module: ModuleOp, base: str) -> str:
     names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
     name, k = base, 0
@@ -846,6 +871,8 @@ class LegalizeNpuPass(ModulePass):
                     _squared_difference_for_npu(o)
                 if isinstance(o, BatchMatmulOp) and o.parent is not None:
                     _batch_matmul_for_npu(o)
+                if isinstance(o, PreluOp) and o.parent is not None:
+                    _prelu_for_npu(o)
 
 
 __all__ = ["LegalizeNpuPass"]
