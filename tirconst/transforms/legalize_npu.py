@@ -16,6 +16,9 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
 - An int8 `tir.reduce_max` over contiguous axes becomes one
   `tir.max_pool2d` over reshaped views (the window covers the reduced
   elements, at most 256 × 256).
+- An int8 `tir.reduce_min` becomes min(x) = ~max(~x): a `tir.lookup` of
+  ~x = −1 − x, one `tir.max_pool2d` as for `tir.reduce_max` and a lookup
+  of ~ (fused into the pool as its activation).
 - A `tir.transpose_conv2d` becomes one stride-1 `tir.conv2d` per output
   phase (its kernel taps reversed, a new constant each) writing every
   stride-th output row and column through a strided view.
@@ -25,6 +28,19 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
 - A `tir.softmax` the NPU can run gets its NPU buffers: the table with the
   NPU sequence's int32 constants appended, and a workspace allocation for
   its int32 intermediates (planned like any buffer).
+- A `tir.squared_difference` the NPU can run gets a workspace allocation
+  for the int32 maps of its NPU sequence.
+- An int8/int16 `tir.pack` becomes the `tir.concatenation` it is, of its
+  inputs seen (`tir.reshape`) with the new axis of extent 1.
+- An int8/int16 `tir.reverse`, `tir.tile` or `tir.mirror_pad` becomes,
+  along each axis it changes, a `tir.concatenation` of `tir.strided_slice`s
+  of its input (single elements last first, the axis repeated, mirrored
+  elements around the axis), axis after axis through new buffers.
+- A `tir.prelu` the NPU can run gets a workspace for its four int8
+  intermediates.
+- A `tir.batch_matmul` the NPU can run gets both operands with the depth
+  as their last axis (a transposed constant, or a `tir.transpose` into a
+  new buffer, the adj flag flipped) and a workspace for its int32 products.
 - A `tir.depthwise_conv2d` of one input channel with depth multiplier M
   (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
@@ -47,7 +63,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import DenseArrayBase, IntegerType, ModuleOp, i64
+from xdsl.dialects.builtin import (
+    DenseArrayBase,
+    IntegerAttr,
+    IntegerType,
+    ModuleOp,
+    i64,
+)
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
@@ -55,13 +77,17 @@ from tirconst.analysis.npu_support import (
     BILINEAR_MULTIPLIER,
     SOFTMAX_CONSTANTS,
     SOFTMAX_TABLE_WORDS,
+    batch_matmul_plan,
+    gather_runs,
     mean_window,
+    prelu_plan,
     reduce_max_window,
     resize_bilinear_depthwise,
     resize_bilinear_plan,
     softmax_rows,
     softmax_shape_reason,
     softmax_workspace,
+    squared_difference_plan,
     transpose_conv_plan,
 )
 from tirconst.analysis.views import strided_parent
@@ -69,6 +95,8 @@ from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
     AvgPool2DOp,
+    BatchMatmulOp,
+    ConcatenationOp,
     Conv2DOp,
     DepthwiseConv2DOp,
     FuncOp,
@@ -76,13 +104,22 @@ from tirconst.dialects.tir import (
     LookupOp,
     MaxPool2DOp,
     MeanOp,
+    MirrorPadOp,
     OperatorOp,
+    PackOp,
     PadOp,
+    PreluOp,
     ReduceMaxOp,
+    ReduceMinOp,
     ReshapeOp,
     ResizeBilinearOp,
+    ReverseOp,
     SoftmaxOp,
+    SquaredDifferenceOp,
+    StridedSliceOp,
+    TileOp,
     TransposeConv2DOp,
+    TransposeOp,
 )
 from tirconst.dialects.tir.buffers import ConstantOp, DeclBufferOp, row_major_strides
 from tirconst.dialects.tir.provenance import fuse_into
@@ -242,6 +279,57 @@ def _reduce_max_as_pool(op: ReduceMaxOp) -> bool:
     )
     pool.attributes |= dict(op.attributes)
     block.insert_op_before(pool, op)
+    op.detach()
+    op.erase()
+    return True
+
+
+COMPLEMENT_TABLE = (127 - np.arange(256)).astype(np.int8)
+"""table[x + 128] = ~x = −1 − x: the order-reversing int8 bijection."""
+
+
+def _reduce_min_as_max(op: ReduceMinOp) -> bool:
+    """An int8 REDUCE_MIN as min(x) = ~max(~x), over the window
+    `npu_support.reduce_max_window` finds: a `tir.lookup` of ~ of the input
+    (seen as the window's (1, A, B, C)) into a new buffer, one
+    `tir.max_pool2d` of it into another, and a lookup of ~ into the output
+    (seen as the pool's output), which convert-tir-to-npu fuses into the
+    pool as its activation. Exact: ~ maps the int8 values onto themselves,
+    reversing their order. True if done."""
+    win = reduce_max_window(op)
+    module = op.get_toplevel_object()
+    if isinstance(win, str) or not isinstance(module, ModuleOp):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    name = _fresh_name(module, "complement_table")
+    module.body.block.insert_op_before(
+        ConstantOp(name, COMPLEMENT_TABLE), module.body.block.first_op
+    )  # type: ignore[arg-type]
+    i8 = op.input.type.element_type  # type: ignore[union-attr]
+    table = AllocateConstOp(name, BufferType((256,), i8))
+    flipped = AllocateOp(BufferType(win.view, i8))
+    largest = AllocateOp(BufferType(win.out_view, i8))
+    for new in (table, flipped, largest):
+        block.insert_op_before(new, op)
+    x = _view(block, op, op.input, win.view)
+    y = _view(block, op, op.output, win.out_view)
+    steps = [
+        LookupOp.create_op([x, table.results[0]], flipped.results[0]),
+        MaxPool2DOp.create_op(
+            [flipped.results[0]],
+            largest.results[0],
+            window=win.window,
+            stride=(1, 1),
+            pad=(0, 0, 0, 0),
+            act_min=-128,
+            act_max=127,
+        ),
+        LookupOp.create_op([largest.results[0], table.results[0]], y),
+    ]
+    for new in steps:
+        new.attributes |= dict(op.attributes)
+        block.insert_op_before(new, op)
     op.detach()
     op.erase()
     return True
@@ -536,6 +624,191 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
     return True
 
 
+def _squared_difference_for_npu(op: SquaredDifferenceOp) -> bool:
+    """Give a squared difference the NPU can run the workspace of its NPU
+    sequence's int32 maps (`npu_support.squared_difference_plan`), a
+    `tir.allocate` planned like any buffer. True if done."""
+    if op.workspace is not None:
+        return False
+    plan = squared_difference_plan(op)
+    if isinstance(plan, str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    ws = AllocateOp(BufferType((plan.workspace()[1],), IntegerType(8)))
+    block.insert_op_before(ws, op)
+    new = SquaredDifferenceOp.create(
+        operands=[op.lhs, op.rhs, ws.results[0], op.output],
+        properties=dict(op.properties),
+        attributes=dict(op.attributes),
+    )
+    block.insert_op_before(new, op)
+    op.detach()
+    op.erase()
+    return True
+
+
+def _depth_last(block, at: Operation, v: SSAValue) -> SSAValue:  # type: ignore[no-untyped-def]
+    """`v` with its last two axes swapped, before `at`: a new constant when
+    `v` is one, a `tir.reshape` when one of the two has extent 1 (the same
+    bytes), else a `tir.transpose` into a new allocation (tir-data-views
+    makes it NPU copies)."""
+    shape = tuple(v.type.get_shape())  # type: ignore[attr-defined]
+    perm = [*range(len(shape) - 2), len(shape) - 1, len(shape) - 2]
+    new_shape = tuple(shape[p] for p in perm)
+    t = BufferType(new_shape, v.type.element_type)  # type: ignore[attr-defined]
+    src = v.owner
+    module = at.get_toplevel_object()
+    if isinstance(src, AllocateConstOp) and isinstance(module, ModuleOp):
+        data = np.ascontiguousarray(np.transpose(src.data, perm))
+        symbol = src.properties.get("symbol")
+        base = f"{symbol.root_reference.data}_t" if symbol else "matmul_t"  # type: ignore[attr-defined]
+        name = _fresh_name(module, base)
+        module.body.block.insert_op_before(
+            ConstantOp(name, data), module.body.block.first_op
+        )  # type: ignore[arg-type]
+        alloc = AllocateConstOp(name, t)
+        block.insert_op_before(alloc, at)
+        return alloc.results[0]
+    if 1 in shape[-2:]:  # the same bytes: a view
+        return _view(block, at, v, new_shape)
+    alloc = AllocateOp(t)
+    block.insert_op_before(alloc, at)
+    block.insert_op_before(TransposeOp.create_op([v], alloc.results[0], perm=perm), at)
+    return alloc.results[0]
+
+
+def _batch_matmul_for_npu(op: BatchMatmulOp) -> bool:
+    """Give a BATCH_MATMUL the NPU can run its NPU form
+    (`npu_support.batch_matmul_plan`): both operands with the depth as the
+    last axis (an operand that has it second to last is transposed: a new
+    constant, or a `tir.transpose` into a new buffer, and its adj flag
+    flipped) and a workspace for one step's int32 products. True if done."""
+    if op.workspace is not None:
+        return False
+    plan = batch_matmul_plan(op)
+    if isinstance(plan, str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    lhs = _depth_last(block, op, op.lhs) if plan.transpose_lhs else op.lhs
+    rhs = _depth_last(block, op, op.rhs) if plan.transpose_rhs else op.rhs
+    ws = AllocateOp(BufferType((plan.workspace_bytes,), IntegerType(8)))
+    block.insert_op_before(ws, op)
+    props = dict(op.properties)
+    props["adj_x"] = IntegerAttr(0, i64)
+    props["adj_y"] = IntegerAttr(1, i64)
+    new = BatchMatmulOp.create(
+        operands=[lhs, rhs, ws.results[0], op.output],
+        properties=props,
+        attributes=dict(op.attributes),
+    )
+    block.insert_op_before(new, op)
+    old = [v.owner for v in (op.lhs, op.rhs)]
+    op.detach()
+    op.erase()
+    module = new.get_toplevel_object()
+    for src in old:
+        if isinstance(src, AllocateConstOp) and isinstance(module, ModuleOp):
+            _drop_if_unused(module, src)
+    return True
+
+
+def _pack_as_concatenation(op: PackOp) -> bool:
+    """An int8/int16 PACK as the concatenation it is: each input seen with
+    the new axis of extent 1 (a `tir.reshape`), joined along that axis, so
+    tir-data-views makes it addressing (or NPU copies) as any concatenation.
+    True if done."""
+    if str(op.buffer_type(op.output).dtype) not in ("int8", "int16"):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    views = []
+    for v in op.input_values():
+        shape = list(v.type.get_shape())  # type: ignore[attr-defined]
+        shape.insert(op.axis, 1)
+        views.append(_view(block, op, v, tuple(shape)))
+    concat = ConcatenationOp.create_op(views, op.output, axis=op.axis)
+    concat.attributes |= dict(op.attributes)
+    block.insert_op_before(concat, op)
+    op.detach()
+    op.erase()
+    return True
+
+
+def _gather_as_concatenations(op: ReverseOp | TileOp | MirrorPadOp) -> bool:
+    """REVERSE_V2, TILE or MIRROR_PAD as what it is along each axis it
+    changes (`npu_support.gather_runs`): a `tir.concatenation` of
+    `tir.strided_slice`s of the input (runs of elements in increasing
+    order), axis after axis through new buffers, the last into the output;
+    tir-data-views makes them addressing and NPU copies. True if done."""
+    plan = gather_runs(op)
+    if isinstance(plan, str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    src = op.input
+    shape = list(src.type.get_shape())  # type: ignore[attr-defined]
+    elt = src.type.element_type  # type: ignore[attr-defined]
+    changed = [a for a, r in enumerate(plan) if r != [(0, shape[a])]]
+    if not changed:  # the identity: one part, copied
+        changed = [0]
+    rank = len(shape)
+    for k, a in enumerate(changed):
+        parts = []
+        for start, n in plan[a]:
+            size = list(shape)
+            size[a] = n
+            if size == shape:
+                parts.append(src)
+                continue
+            begin = [0] * rank
+            begin[a] = start
+            part = AllocateOp(BufferType(size, elt))
+            block.insert_op_before(part, op)
+            cut = StridedSliceOp.create_op(
+                [src], part.results[0], begin=begin, strides=[1] * rank, size=size
+            )
+            cut.attributes |= dict(op.attributes)
+            block.insert_op_before(cut, op)
+            parts.append(part.results[0])
+        shape[a] = sum(n for _, n in plan[a])
+        if k == len(changed) - 1:
+            dest = op.output
+        else:
+            alloc = AllocateOp(BufferType(list(shape), elt))
+            block.insert_op_before(alloc, op)
+            dest = alloc.results[0]
+        join = ConcatenationOp.create_op(parts, dest, axis=a)
+        join.attributes |= dict(op.attributes)
+        block.insert_op_before(join, op)
+        src = dest
+    op.detach()
+    op.erase()
+    return True
+
+
+def _prelu_for_npu(op: PreluOp) -> bool:
+    """Give a PRELU the NPU can run (`npu_support.prelu_plan`) the
+    workspace of its four int8 intermediates. True if done."""
+    if op.workspace is not None or isinstance(prelu_plan(op), str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    n = int(np.prod(op.output.type.get_shape()))  # type: ignore[union-attr]
+    ws = AllocateOp(BufferType((4 * (-(-n // 16) * 16),), IntegerType(8)))
+    block.insert_op_before(ws, op)
+    new = PreluOp.create(
+        operands=[op.input, op.alpha, ws.results[0], op.output],
+        properties=dict(op.properties),
+        attributes=dict(op.attributes),
+    )
+    block.insert_op_before(new, op)
+    op.detach()
+    op.erase()
+    return True
+
+
 def _fresh_name(module: ModuleOp, base: str) -> str:
     names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
     name, k = base, 0
@@ -568,6 +841,8 @@ class LegalizeNpuPass(ModulePass):
             for o in ops:
                 if isinstance(o, DepthwiseConv2DOp) and o.parent is not None:
                     _depthwise_as_conv(o)
+                elif isinstance(o, ReduceMinOp) and o.parent is not None:
+                    _reduce_min_as_max(o)
             for o in list(func.walk()):
                 if isinstance(o, MeanOp) and o.parent is not None:
                     _mean_as_depthwise(o)
@@ -577,6 +852,10 @@ class LegalizeNpuPass(ModulePass):
                     _transpose_conv_as_convs(o)
                 elif isinstance(o, ResizeBilinearOp) and o.parent is not None:
                     _resize_bilinear_as_pools(o)
+                elif isinstance(o, PackOp) and o.parent is not None:
+                    _pack_as_concatenation(o)
+                elif isinstance(o, ReverseOp | TileOp | MirrorPadOp) and o.parent:
+                    _gather_as_concatenations(o)
             for o in list(func.walk()):
                 if isinstance(o, PadOp) and o.parent is not None:
                     _fold_pad(o)
@@ -585,6 +864,12 @@ class LegalizeNpuPass(ModulePass):
                     _hoist_table_output(o)
                 if isinstance(o, SoftmaxOp) and o.parent is not None:
                     _softmax_for_npu(o)
+                if isinstance(o, SquaredDifferenceOp) and o.parent is not None:
+                    _squared_difference_for_npu(o)
+                if isinstance(o, BatchMatmulOp) and o.parent is not None:
+                    _batch_matmul_for_npu(o)
+                if isinstance(o, PreluOp) and o.parent is not None:
+                    _prelu_for_npu(o)
 
 
 __all__ = ["LegalizeNpuPass"]

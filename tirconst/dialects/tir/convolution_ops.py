@@ -20,6 +20,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.tir.buffers import AllocateConstOp, ConstantResolveError
 from tirconst.dialects.tir.encoded import EncodedWeightsAttr
+from tirconst.dialects.tir.memory import Effect, Effects
 from tirconst.dialects.tir.operators import (
     CLAMP,
     WINDOW2D,
@@ -702,8 +703,9 @@ def _matrix_dims(shape: tuple[int, ...], adjoint: int) -> tuple[int, int]:
 
 
 @operator_op(
-    ("lhs", "rhs"),
+    ("lhs", "rhs", "workspace"),
     _BATCH_MATMUL,
+    optional_last=True,
     quant={"lhs_scale": Scale, "rhs_scale": Scale, "output_scale": Scale},
 )
 class BatchMatmulOp(OperatorOp):
@@ -723,17 +725,32 @@ class BatchMatmulOp(OperatorOp):
               {adj_x = 0, adj_y = 0, lhs_zp = 0, rhs_zp = 0, output_zp = 0,
                multiplier = 1073741824, shift = -5}
         }
+
+    For the NPU, `tir-legalize-npu` adds `workspace`, an int8 buffer the op
+    may write (the int32 products of its NPU sequence): the memory planner
+    places it like any buffer; its contents afterwards are unspecified.
     """
 
     name = "tir.batch_matmul"
 
     lhs = operand_def(BufferType)
     rhs = operand_def(BufferType)
+    workspace = opt_operand_def(BufferType)
     output = operand_def(BufferType)
+
+    def effects(self) -> Effects:
+        """lhs and rhs are read; the output and the workspace (an operand of
+        `ins`, but only written) are written."""
+        written = [self.output] + ([self.workspace] if self.workspace else [])
+        return [(self.lhs, Effect.READ), (self.rhs, Effect.READ)] + [
+            (v, Effect.WRITE) for v in written
+        ]
 
     def verify_(self) -> None:
         for role, v in (("lhs", self.lhs), ("rhs", self.rhs), ("output", self.output)):
             self.expect_dtype(role, v, "int8")
+        if self.workspace is not None:
+            self.expect_dtype("workspace", self.workspace, "int8")
         a, b = self.shape(self.lhs), self.shape(self.rhs)
         if len(a) < 2 or len(b) < 2:
             raise VerifyException("lhs and rhs need at least 2 axes")

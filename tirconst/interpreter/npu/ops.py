@@ -241,13 +241,16 @@ def run_pooling(op: PoolingOp, mem: Memory) -> None:
 
 def _double_round(v: np.ndarray, scale: int, shift: int) -> np.ndarray:
     """TFLite's double rounding carried to products beyond 32 bits (int32
-    mul, pooling scales of 2^31): round v·scale half away from zero at bit
-    31, then again at `shift` − 31, on exact Python integers."""
+    mul, pooling scales of 2^31), on exact Python integers: at bit 31 as
+    SaturatingRoundingDoublingHighMul rounds (half up: its nudge is 2^30,
+    or 1 − 2^30 for a negative product, then a division toward zero), then
+    at `shift` − 31 half away from zero (RoundingDivideByPOT)."""
     p = v.astype(object) * scale
-    sign = np.where(v < 0, -1, 1).astype(object)
+    sign = np.where(p < 0, -1, 1).astype(object)
     mag = np.abs(p)
     if shift >= 31:
-        mag = (mag + (1 << 30)) >> 31
+        neg = np.asarray(p < 0).astype(object)
+        mag = (mag + (1 << 30) - neg) >> 31
         k = shift - 31
         if k:
             mag = (mag + (1 << (k - 1))) >> k
