@@ -423,6 +423,43 @@ def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
     return plan, m, sh
 
 
+def mean16_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
+    """An int16 MEAN as one NPU average pool (docs/ethos-u.md): the window
+    `reduction_window` finds within the pool's 256 × 256, stride 1, no
+    padding, and the explicit OFM scale (m', 31 − s') of the readapted
+    multiplier with TFL rounding: the window's sum of (x − input_zp),
+    SRDHM by m', a rounding shift by −s', + output_zp, saturated to int16,
+    which is LiteRT's int16 MEAN (QuantizedMeanOrSum) exactly while the sum
+    cannot pass int32 (LiteRT wraps it, the NPU would not). The register
+    semantics are those of Vela's int16 QUANTIZE (a 1×1 average pool with
+    an explicit 32-bit scale, TFL rounding); Vela itself sums to int32 with
+    a depthwise and scales with a 32-bit MUL, which computes the same
+    integers. A 16x8 depthwise cannot: it rounds once from a 15-bit
+    multiplier. Else why not."""
+    from tirconst.kernels.reduce import mean_readapted_multiplier
+
+    if str(op.buffer_type(op.input).dtype) != "int16":
+        return "mean: the pool form is for int16 (int8 becomes a depthwise sum)"
+    why = _view_reason(op.input, op.output)
+    if why:
+        return f"mean: {why}"
+    plan = reduction_window(
+        _shape(op.input),
+        op.axes,
+        MAX_POOL_KERNEL,
+        MAX_POOL_KERNEL,
+        MAX_POOL_KERNEL * MAX_POOL_KERNEL,
+    )
+    if isinstance(plan, str):
+        return f"mean: {plan}"
+    if plan.count * (32768 + abs(op.input_zp)) > 2**31:
+        return "mean: its int16 sum could pass int32 (LiteRT wraps, the NPU not)"
+    m, sh = mean_readapted_multiplier(op.multiplier, op.shift, plan.count)
+    if not 0 <= 31 - sh <= 63 or not 0 <= m < 2**31:
+        return f"mean: its scale ({m}, {sh}) is outside the NPU's 32-bit scale"
+    return plan, m, sh
+
+
 def reduce_max_window(op: ReduceMaxOp) -> ReductionWindow | str:
     """REDUCE_MAX as one max pool (docs/ethos-u.md); else why not.
     `tir-legalize-npu` rewrites with it."""
@@ -445,7 +482,13 @@ def reduce_max_window(op: ReduceMaxOp) -> ReductionWindow | str:
 def _mean(op: MeanOp) -> str | None:
     """A mean over contiguous axes runs on the NPU as the depthwise sum
     tir-legalize-npu rewrites it to (with that depthwise's constraints); a
-    mean over axes that are not adjacent stays on the CPU."""
+    mean over axes that are not adjacent stays on the CPU. An int16 mean
+    over contiguous axes runs as it is: one average pool with an explicit
+    scale (`mean16_window`), its window at most 256 × 256 and its sum
+    within int32 (count · (32768 + |input_zp|) <= 2^31)."""
+    if str(op.buffer_type(op.input).dtype) == "int16":
+        plan16 = mean16_window(op)
+        return plan16 if isinstance(plan16, str) else None
     plan = mean_window(op)
     if isinstance(plan, str):
         return plan

@@ -45,6 +45,7 @@ from tirconst.analysis.npu_support import (
     encoded_attr,
     encoded_layout,
     hwc,
+    mean16_window,
     npu_reason,
     padded_average_blocks,
     pointwise_hwc,
@@ -83,6 +84,7 @@ from tirconst.dialects.tir import (
     LookupOp,
     MaximumOp,
     MaxPool2DOp,
+    MeanOp,
     MinimumOp,
     MulOp,
     OperatorOp,
@@ -491,6 +493,37 @@ class Lowerer:
             "kernel": npu.KernelAttr.make(size=(1, 1)),
             "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
             "rescale": DenseArrayBase.from_list(i64, [op.multiplier, 31 - op.shift]),
+        }
+        return [self.block_config(npu.PoolingOp.create(properties=props))]
+
+    def mean(self, op: MeanOp, seg: Segment) -> list[Operation]:
+        """An int16 MEAN as one average pool over the reshaped views
+        `mean16_window` plans (stride 1, no padding): the window's sum of
+        (x − input_zp) scaled by the explicit OFM scale (m', 31 − s') with
+        TFL rounding, + output_zp: LiteRT's MultiplyByQuantizedMultiplier
+        with the readapted multiplier (int8 means are depthwise sums by
+        then, tir-legalize-npu)."""
+        plan = mean16_window(op)
+        if isinstance(plan, str):
+            raise StaysOnCpu(plan)
+        win, m, sh = plan
+        for v in (op.input, op.output):  # the views reshape dense buffers
+            if self.place(op, v).strides is not None:
+                raise StaysOnCpu("mean: a strided view cannot be reshaped")
+        q = op.quantization() or {}
+        ifm = self.feature_map(
+            op, op.input, q.get("input_scale"), op.input_zp, win.view
+        )
+        ofm = self.feature_map(
+            op, op.output, q.get("output_scale"), op.output_zp, win.out_view
+        )
+        props = {
+            "pool_type": StringAttr("average"),
+            "ifm": ifm,
+            "ofm": ofm,
+            "kernel": npu.KernelAttr.make(size=win.window),
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+            "rescale": DenseArrayBase.from_list(i64, [m, 31 - sh]),
         }
         return [self.block_config(npu.PoolingOp.create(properties=props))]
 
@@ -1070,6 +1103,7 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     SoftmaxOp: Lowerer.softmax,
     CopyOp: Lowerer.copy,
     ResizeNearestOp: Lowerer.resize_nearest,
+    MeanOp: Lowerer.mean,
 }
 """Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,
 raising StaysOnCpu when this op cannot go (analysis.npu_support's SUPPORT

@@ -120,7 +120,7 @@ def feature_map(fm: api.NpuFeatureMap) -> FeatureMapAttr:
         dtype=_DTYPE_NAMES[fm.data_type], shape=(h, w, c), region=fm.region,
         address=t.addresses[0], tiles=tiles,
         layout="nhwc" if fm.layout == api.NpuLayout.NHWC else "nhcwb16",
-        strides=(s.height, s.width, s.depth), scale=None,
+        strides=() if s is None else (s.height, s.width, s.depth), scale=None,
         zero_point=fm.quantization.zero_point if fm.quantization else 0,
     )  # fmt: skip
 
