@@ -113,6 +113,7 @@ from tirconst.dialects.tir.provenance import (
     model_operators,
     set_operators,
 )
+from tirconst.dialects.tir.traits import Elementwise
 from tirconst.formats.ethos_u.hardware import (
     LUT_ADDRESS,
     LUT_APART,
@@ -386,14 +387,14 @@ class Lowerer:
         Along an axis with one output element the stride is 1 (`pool_stride`):
         a global pool of any TFLite stride runs as one NPU pool."""
         q = op.quantization()
-        average = isinstance(op, AvgPool2DOp)
+        average = op.POOL_TYPE == "average"
         scale, zp = (q["input_scale"], q["input_zp"]) if q else (None, 0)
         if average:
             scale, zp = (1.0 if scale is None else scale), 0
         ifm = self.feature_map(op, op.input, scale, zp)
         ofm = self.feature_map(op, op.output, scale, zp)
         props = {
-            "pool_type": StringAttr("average" if average else "max"),
+            "pool_type": StringAttr(op.POOL_TYPE),
             "ifm": ifm,
             "ofm": ofm,
             "kernel": npu.KernelAttr.make(
@@ -556,7 +557,9 @@ class Lowerer:
         b_shape = (1,) * (rank - len(_btype(b[0]).get_shape())) + tuple(
             _btype(b[0]).get_shape()
         )
-        kind = {"maximum": "max", "minimum": "min"}.get(op.name[4:], op.name[4:])
+        arithmetic = op.get_trait(Elementwise)
+        assert arithmetic is not None  # each registered op declares its arithmetic
+        kind = arithmetic.arithmetic
         props = {
             "op_type": StringAttr(kind),
             "ifm": self.feature_map(op, a[0], a[1], a[2], tuple(out_shape)),

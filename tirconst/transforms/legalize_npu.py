@@ -55,11 +55,17 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
 Fully connected stays `tir.fully_connected`: convert-tir-to-npu lowers it to
 a 1×1 conv itself, because its rounding (NATURAL) is not tir.conv2d's (TFL).
 Everything the pass does not fold is left as it was (docs/lowering.md).
+
+Each rewrite is its operator's registration, `@legalizes(stage, OpClass)`
+(`LEGALIZATIONS`); the pass runs the stages in order (`STAGES`), each
+rewrite on the ops of its class.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 from xdsl.context import Context
@@ -122,21 +128,57 @@ from tirconst.dialects.tir import (
     TransposeOp,
 )
 from tirconst.dialects.tir.buffers import ConstantOp, DeclBufferOp, row_major_strides
+from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.provenance import fuse_into
+from tirconst.dialects.tir.traits import Windowed
 from tirconst.dialects.tir.types import BufferType
 
 NAME = "tir-legalize-npu"
 
+Legalization = Callable[[Any], bool]
+"""Rewrites one operator op in place; True if it changed the program."""
+STAGES = ("convert", "decompose", "fold", "prepare")
+"""The order the rewrites run in, each stage over the ops of a function as
+they are when it starts: "convert" an op into another one for one (a
+one-channel depthwise into a conv); "decompose" an op into the ops the NPU
+runs (mean, reduce_max, transpose_conv, resize_bilinear); "fold" an op into
+the op that reads it, once those exist (pad into a conv); "prepare" the
+buffers the lowering needs (a table lookup's output, a softmax's table and
+workspace)."""
+LEGALIZATIONS: dict[str, dict[type[Operation], Legalization]] = {
+    stage: {} for stage in STAGES
+}
+"""Stage -> operator op class -> its rewrite (`legalizes`). A user's pass
+registers its own operator here."""
 
+_L = TypeVar("_L", bound=Legalization)
+
+
+def legalizes(stage: str, *classes: type[OperatorOp]) -> Callable[[_L], _L]:
+    """Register the decorated rewrite for `classes` in `stage` (`STAGES`)."""
+
+    def register(rewrite: _L) -> _L:
+        for cls in classes:
+            LEGALIZATIONS[stage][cls] = rewrite
+        return rewrite
+
+    return register
+
+
+@legalizes("fold", PadOp)
 def _fold_pad(pad: PadOp) -> bool:
-    """Fold `pad` into its one consumer if that is exact; True if done."""
+    """Fold `pad` into its one consumer if that is exact (a windowed
+    weighted op: a conv or depthwise conv, which pads in hardware); True if
+    done."""
     out = pad.output
     if not isinstance(out.owner, AllocateOp):
         return False  # a parameter or a view: someone else sees the padded data
     users = [u.operation for u in out.uses if u.operation is not pad]
-    if len(users) != 1 or not isinstance(users[0], Conv2DOp | DepthwiseConv2DOp):
+    if len(users) != 1:
         return False
     conv = users[0]
+    if not isinstance(conv, WeightedOp) or not conv.has_trait(Windowed):
+        return False
     if conv.input is not out or conv.filter is out or conv.bias is out:
         return False
     if conv.parent_block() is not pad.parent_block() or not pad.is_before_in_block(
@@ -171,6 +213,7 @@ def _fold_pad(pad: PadOp) -> bool:
     return True
 
 
+@legalizes("convert", DepthwiseConv2DOp)
 def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:
     """A one-channel depthwise with a depth multiplier: a plain conv."""
     ci = op.input.type.get_shape()[3]  # type: ignore[union-attr]
@@ -215,6 +258,7 @@ def _view(block, op: Operation, v, shape: tuple[int, ...]):  # type: ignore[no-u
     return view.view
 
 
+@legalizes("decompose", MeanOp)
 def _mean_as_depthwise(op: MeanOp) -> bool:
     """An int8 mean as the depthwise sum it is on the NPU, over the window
     `npu_support.mean_window` finds (the input seen as (1, A, B, C), a
@@ -258,6 +302,7 @@ def _mean_as_depthwise(op: MeanOp) -> bool:
     return True
 
 
+@legalizes("decompose", ReduceMaxOp)
 def _reduce_max_as_pool(op: ReduceMaxOp) -> bool:
     """An int8 REDUCE_MAX as one max pool over the window
     `npu_support.reduce_max_window` finds (stride 1, no padding): the
@@ -288,6 +333,7 @@ COMPLEMENT_TABLE = (127 - np.arange(256)).astype(np.int8)
 """table[x + 128] = ~x = −1 − x: the order-reversing int8 bijection."""
 
 
+@legalizes("convert", ReduceMinOp)
 def _reduce_min_as_max(op: ReduceMinOp) -> bool:
     """An int8 REDUCE_MIN as min(x) = ~max(~x), over the window
     `npu_support.reduce_max_window` finds: a `tir.lookup` of ~ of the input
@@ -351,6 +397,7 @@ def _strided(block, at: Operation, buf, lo, shape, step):  # type: ignore[no-unt
     return view.view
 
 
+@legalizes("decompose", TransposeConv2DOp)
 def _transpose_conv_as_convs(op: TransposeConv2DOp) -> bool:
     """TRANSPOSE_CONV as one stride-1 `tir.conv2d` per output phase
     (`npu_support.transpose_conv_plan`): the phase's kernel taps, reversed,
@@ -420,6 +467,7 @@ def _transpose_conv_as_convs(op: TransposeConv2DOp) -> bool:
     return True
 
 
+@legalizes("decompose", ResizeBilinearOp)
 def _resize_bilinear_as_pools(op: ResizeBilinearOp) -> bool:
     """RESIZE_BILINEAR by 1 or 2 per axis (`npu_support.resize_bilinear_plan`)
     as one `tir.avg_pool2d` per output phase: window 1 (a copy) or 2 (the
@@ -544,6 +592,7 @@ def _drop_if_unused(module: ModuleOp, alloc: AllocateConstOp) -> None:
             o.erase()
 
 
+@legalizes("prepare", LookupOp, LogisticOp)
 def _hoist_table_output(op: LookupOp | LogisticOp) -> bool:
     """Move the lookup's output allocation before the op that writes its
     input, when that op is just before it and the input is a workspace only
@@ -565,8 +614,10 @@ def _hoist_table_output(op: LookupOp | LogisticOp) -> bool:
         return False
     alloc.detach()
     prev.parent_block().insert_op_before(alloc, prev)  # type: ignore[union-attr]
+    return True
 
 
+@legalizes("prepare", SoftmaxOp)
 def _softmax_for_npu(op: SoftmaxOp) -> bool:
     """Give a softmax the NPU can run what its NPU sequence needs as tir
     buffers: the table with the sequence's int32 constants appended (a new
@@ -624,6 +675,7 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
     return True
 
 
+@legalizes("prepare", SquaredDifferenceOp)
 def _squared_difference_for_npu(op: SquaredDifferenceOp) -> bool:
     """Give a squared difference the NPU can run the workspace of its NPU
     sequence's int32 maps (`npu_support.squared_difference_plan`), a
@@ -653,16 +705,18 @@ def _depth_last(block, at: Operation, v: SSAValue) -> SSAValue:  # type: ignore[
     `v` is one, a `tir.reshape` when one of the two has extent 1 (the same
     bytes), else a `tir.transpose` into a new allocation (tir-data-views
     makes it NPU copies)."""
-    shape = tuple(v.type.get_shape())  # type: ignore[attr-defined]
+    vt = v.type
+    assert isinstance(vt, BufferType)
+    shape = tuple(vt.get_shape())
     perm = [*range(len(shape) - 2), len(shape) - 1, len(shape) - 2]
     new_shape = tuple(shape[p] for p in perm)
-    t = BufferType(new_shape, v.type.element_type)  # type: ignore[attr-defined]
+    t = BufferType(new_shape, vt.element_type)
     src = v.owner
     module = at.get_toplevel_object()
     if isinstance(src, AllocateConstOp) and isinstance(module, ModuleOp):
         data = np.ascontiguousarray(np.transpose(src.data, perm))
-        symbol = src.properties.get("symbol")
-        base = f"{symbol.root_reference.data}_t" if symbol else "matmul_t"  # type: ignore[attr-defined]
+        symbol = src.symbol
+        base = f"{symbol.root_reference.data}_t" if symbol else "matmul_t"
         name = _fresh_name(module, base)
         module.body.block.insert_op_before(
             ConstantOp(name, data), module.body.block.first_op
@@ -678,6 +732,7 @@ def _depth_last(block, at: Operation, v: SSAValue) -> SSAValue:  # type: ignore[
     return alloc.results[0]
 
 
+@legalizes("prepare", BatchMatmulOp)
 def _batch_matmul_for_npu(op: BatchMatmulOp) -> bool:
     """Give a BATCH_MATMUL the NPU can run its NPU form
     (`npu_support.batch_matmul_plan`): both operands with the depth as the
@@ -714,6 +769,7 @@ def _batch_matmul_for_npu(op: BatchMatmulOp) -> bool:
     return True
 
 
+@legalizes("decompose", PackOp)
 def _pack_as_concatenation(op: PackOp) -> bool:
     """An int8/int16 PACK as the concatenation it is: each input seen with
     the new axis of extent 1 (a `tir.reshape`), joined along that axis, so
@@ -725,7 +781,7 @@ def _pack_as_concatenation(op: PackOp) -> bool:
     assert block is not None
     views = []
     for v in op.input_values():
-        shape = list(v.type.get_shape())  # type: ignore[attr-defined]
+        shape = list(op.shape(v))
         shape.insert(op.axis, 1)
         views.append(_view(block, op, v, tuple(shape)))
     concat = ConcatenationOp.create_op(views, op.output, axis=op.axis)
@@ -736,6 +792,7 @@ def _pack_as_concatenation(op: PackOp) -> bool:
     return True
 
 
+@legalizes("decompose", ReverseOp, TileOp, MirrorPadOp)
 def _gather_as_concatenations(op: ReverseOp | TileOp | MirrorPadOp) -> bool:
     """REVERSE_V2, TILE or MIRROR_PAD as what it is along each axis it
     changes (`npu_support.gather_runs`): a `tir.concatenation` of
@@ -748,8 +805,9 @@ def _gather_as_concatenations(op: ReverseOp | TileOp | MirrorPadOp) -> bool:
     block = op.parent_block()
     assert block is not None
     src = op.input
-    shape = list(src.type.get_shape())  # type: ignore[attr-defined]
-    elt = src.type.element_type  # type: ignore[attr-defined]
+    src_type = op.buffer_type(src)
+    shape = list(src_type.get_shape())
+    elt = src_type.element_type
     changed = [a for a, r in enumerate(plan) if r != [(0, shape[a])]]
     if not changed:  # the identity: one part, copied
         changed = [0]
@@ -788,6 +846,7 @@ def _gather_as_concatenations(op: ReverseOp | TileOp | MirrorPadOp) -> bool:
     return True
 
 
+@legalizes("prepare", PreluOp)
 def _prelu_for_npu(op: PreluOp) -> bool:
     """Give a PRELU the NPU can run (`npu_support.prelu_plan`) the
     workspace of its four int8 intermediates. True if done."""
@@ -837,39 +896,12 @@ class LegalizeNpuPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for func in [f for f in op.ops if isinstance(f, FuncOp)]:
-            ops: list[Operation] = list(func.walk())
-            for o in ops:
-                if isinstance(o, DepthwiseConv2DOp) and o.parent is not None:
-                    _depthwise_as_conv(o)
-                elif isinstance(o, ReduceMinOp) and o.parent is not None:
-                    _reduce_min_as_max(o)
-            for o in list(func.walk()):
-                if isinstance(o, MeanOp) and o.parent is not None:
-                    _mean_as_depthwise(o)
-                elif isinstance(o, ReduceMaxOp) and o.parent is not None:
-                    _reduce_max_as_pool(o)
-                elif isinstance(o, TransposeConv2DOp) and o.parent is not None:
-                    _transpose_conv_as_convs(o)
-                elif isinstance(o, ResizeBilinearOp) and o.parent is not None:
-                    _resize_bilinear_as_pools(o)
-                elif isinstance(o, PackOp) and o.parent is not None:
-                    _pack_as_concatenation(o)
-                elif isinstance(o, ReverseOp | TileOp | MirrorPadOp) and o.parent:
-                    _gather_as_concatenations(o)
-            for o in list(func.walk()):
-                if isinstance(o, PadOp) and o.parent is not None:
-                    _fold_pad(o)
-            for o in list(func.walk()):
-                if isinstance(o, LookupOp | LogisticOp):
-                    _hoist_table_output(o)
-                if isinstance(o, SoftmaxOp) and o.parent is not None:
-                    _softmax_for_npu(o)
-                if isinstance(o, SquaredDifferenceOp) and o.parent is not None:
-                    _squared_difference_for_npu(o)
-                if isinstance(o, BatchMatmulOp) and o.parent is not None:
-                    _batch_matmul_for_npu(o)
-                if isinstance(o, PreluOp) and o.parent is not None:
-                    _prelu_for_npu(o)
+            for stage in STAGES:
+                rewrites = LEGALIZATIONS[stage]
+                for o in list(func.walk()):
+                    rewrite = rewrites.get(type(o))
+                    if rewrite is not None and o.parent is not None:
+                        rewrite(o)
 
 
-__all__ = ["LegalizeNpuPass"]
+__all__ = ["LEGALIZATIONS", "STAGES", "LegalizeNpuPass", "legalizes"]

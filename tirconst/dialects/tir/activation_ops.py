@@ -31,7 +31,7 @@ from tirconst.dialects.tir.quantization import (
     prelu_integers,
     relu_integers,
 )
-from tirconst.dialects.tir.traits import Elementwise, Pointwise
+from tirconst.dialects.tir.traits import Elementwise, Pointwise, WholeFeatureMaps
 from tirconst.dialects.tir.types import BufferType
 
 _RELU = {
@@ -378,7 +378,7 @@ class MaximumOp(_MinMaxOp):
         }
     """
 
-    traits = traits_def(Elementwise(("lhs", "rhs")))
+    traits = traits_def(Elementwise(("lhs", "rhs"), "max"), WholeFeatureMaps())
 
     name = "tir.maximum"
 
@@ -395,6 +395,6 @@ class MinimumOp(_MinMaxOp):
         }
     """
 
-    traits = traits_def(Elementwise(("lhs", "rhs")))
+    traits = traits_def(Elementwise(("lhs", "rhs"), "min"), WholeFeatureMaps())
 
     name = "tir.minimum"

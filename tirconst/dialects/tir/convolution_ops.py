@@ -38,7 +38,11 @@ from tirconst.dialects.tir.operators import (
     verify_window,
 )
 from tirconst.dialects.tir.quantization import conv_multipliers
-from tirconst.dialects.tir.traits import Windowed
+from tirconst.dialects.tir.traits import (
+    FlattenedFeatureMaps,
+    WholeFeatureMaps,
+    Windowed,
+)
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.bias import record_scale
 from tirconst.formats.ethos_u.block_config import Geometry as NpuGeometry
@@ -339,7 +343,7 @@ class Conv2DOp(_ConvOp):
         }
     """
 
-    traits = traits_def(Windowed(kernel="filter", channels="all"))
+    traits = traits_def(Windowed(kernel="filter", channels="all"), WholeFeatureMaps())
 
     name = "tir.conv2d"
 
@@ -391,7 +395,9 @@ class DepthwiseConv2DOp(_ConvOp):
         }
     """
 
-    traits = traits_def(Windowed(kernel="filter", channels="multiplier"))
+    traits = traits_def(
+        Windowed(kernel="filter", channels="multiplier"), WholeFeatureMaps()
+    )
 
     name = "tir.depthwise_conv2d"
 
@@ -471,6 +477,8 @@ class FullyConnectedOp(WeightedOp):
 
     REDUCED_NEEDS_WIDE_BIAS: ClassVar[bool] = True
 
+    traits = traits_def(FlattenedFeatureMaps())
+
     name = "tir.fully_connected"
 
     ENCODED_ZERO_POINT: ClassVar[str | None] = "filter_zp"
@@ -542,10 +550,15 @@ POOL_QUANT = {
 must be equal (the kernels take none of them)."""
 
 
-class _PoolOp(OperatorOp):
-    """A pool over NHWC int8 data, or int16 (input and output alike)."""
+class Pool2DOp(OperatorOp):
+    """A pool over NHWC int8 data, or int16 (input and output alike): the
+    pooling interface (window, stride, pad, `POOL_TYPE`) of its subclasses."""
 
-    traits = traits_def(Windowed(kernel="window", channels="same"))
+    traits = traits_def(Windowed(kernel="window", channels="same"), WholeFeatureMaps())
+
+    POOL_TYPE: ClassVar[str]
+    """The npu pooling's `pool_type` that reduces the window ("average",
+    "max"): what the lowering and the cycle model's probe build."""
 
     input = operand_def(BufferType)
     output = operand_def(BufferType)
@@ -579,7 +592,7 @@ class _PoolOp(OperatorOp):
 
 
 @operator_op(("input",), _POOL, quant=POOL_QUANT)
-class AvgPool2DOp(_PoolOp):
+class AvgPool2DOp(Pool2DOp):
     """TFLite int8 AVERAGE_POOL_2D: the rounded mean of the in-bounds window
     elements (padding is not counted); input and output share quantization.
 
@@ -595,10 +608,11 @@ class AvgPool2DOp(_PoolOp):
     """
 
     name = "tir.avg_pool2d"
+    POOL_TYPE: ClassVar[str] = "average"
 
 
 @operator_op(("input",), _POOL, quant=POOL_QUANT)
-class MaxPool2DOp(_PoolOp):
+class MaxPool2DOp(Pool2DOp):
     """TFLite int8 MAX_POOL_2D: the maximum of the in-bounds window elements.
 
     Example:
@@ -611,6 +625,7 @@ class MaxPool2DOp(_PoolOp):
     """
 
     name = "tir.max_pool2d"
+    POOL_TYPE: ClassVar[str] = "max"
 
 
 _TRANSPOSE_CONV = {

@@ -28,7 +28,14 @@ from tirconst.dialects.tir.quantization import (
     rsqrt_integers,
     squared_difference_integers,
 )
-from tirconst.dialects.tir.traits import CopyLike, Elementwise, Pointwise, Windowed
+from tirconst.dialects.tir.traits import (
+    CopyLike,
+    Elementwise,
+    FlattenedFeatureMaps,
+    Pointwise,
+    WholeFeatureMaps,
+    Windowed,
+)
 from tirconst.dialects.tir.types import BufferType
 
 # ------------------------------------------------------------------ elementwise
@@ -110,7 +117,7 @@ class AddOp(_AddSubOp):
         }
     """
 
-    traits = traits_def(Elementwise(("lhs", "rhs")))
+    traits = traits_def(Elementwise(("lhs", "rhs"), "add"), WholeFeatureMaps())
 
     name = "tir.add"
 
@@ -133,7 +140,7 @@ class SubOp(_AddSubOp):
         }
     """
 
-    traits = traits_def(Elementwise(("lhs", "rhs")))
+    traits = traits_def(Elementwise(("lhs", "rhs"), "sub"), WholeFeatureMaps())
 
     name = "tir.sub"
 
@@ -164,7 +171,7 @@ class MulOp(_BinaryElementwiseOp):
         }
     """
 
-    traits = traits_def(Elementwise(("lhs", "rhs")))
+    traits = traits_def(Elementwise(("lhs", "rhs"), "mul"), WholeFeatureMaps())
 
     name = "tir.mul"
 
@@ -484,6 +491,8 @@ class SoftmaxOp(OperatorOp):
         }
     """
 
+    traits = traits_def(FlattenedFeatureMaps())
+
     name = "tir.softmax"
 
     input = operand_def(BufferType)
@@ -600,7 +609,7 @@ class LogisticOp(_TableOp):
         }
     """
 
-    traits = traits_def(Pointwise())
+    traits = traits_def(Pointwise(), WholeFeatureMaps())
 
     name = "tir.logistic"
 
@@ -620,7 +629,7 @@ class LookupOp(_TableOp):
         }
     """
 
-    traits = traits_def(Pointwise())
+    traits = traits_def(Pointwise(tabulated=True), WholeFeatureMaps())
 
     name = "tir.lookup"
 
@@ -649,7 +658,7 @@ class RequantizeOp(_UnaryOp):
         }
     """
 
-    traits = traits_def(Pointwise())
+    traits = traits_def(Pointwise(), WholeFeatureMaps())
 
     name = "tir.requantize"
 
