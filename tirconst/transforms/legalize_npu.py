@@ -36,6 +36,11 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   along each axis it changes, a `tir.concatenation` of `tir.strided_slice`s
   of its input (single elements last first, the axis repeated, mirrored
   elements around the axis), axis after axis through new buffers.
+- A `tir.add`, `tir.sub`, `tir.mul`, `tir.maximum` or `tir.minimum` whose
+  operands both broadcast (the NPU broadcasts its second only) gets one
+  operand (`npu_support.broadcast_tile`) tiled to the output shape first:
+  a `tir.tile` into a new buffer, which becomes concatenations as any TILE
+  (as Vela's regor materialises one operand, there with an ADD to zeros).
 - A `tir.prelu` the NPU can run gets a workspace for its four int8
   intermediates.
 - A `tir.batch_matmul` the NPU can run gets both operands with the depth
@@ -78,6 +83,7 @@ from tirconst.analysis.npu_support import (
     SOFTMAX_CONSTANTS,
     SOFTMAX_TABLE_WORDS,
     batch_matmul_plan,
+    broadcast_tile,
     gather_runs,
     mean_window,
     prelu_plan,
@@ -92,6 +98,7 @@ from tirconst.analysis.npu_support import (
 )
 from tirconst.analysis.views import strided_parent
 from tirconst.dialects.tir import (
+    AddOp,
     AllocateConstOp,
     AllocateOp,
     AvgPool2DOp,
@@ -102,9 +109,12 @@ from tirconst.dialects.tir import (
     FuncOp,
     LogisticOp,
     LookupOp,
+    MaximumOp,
     MaxPool2DOp,
     MeanOp,
+    MinimumOp,
     MirrorPadOp,
+    MulOp,
     OperatorOp,
     PackOp,
     PadOp,
@@ -117,6 +127,7 @@ from tirconst.dialects.tir import (
     SoftmaxOp,
     SquaredDifferenceOp,
     StridedSliceOp,
+    SubOp,
     TileOp,
     TransposeConv2DOp,
     TransposeOp,
@@ -788,6 +799,33 @@ def _gather_as_concatenations(op: ReverseOp | TileOp | MirrorPadOp) -> bool:
     return True
 
 
+def _tile_broadcast_operand(op: AddOp | SubOp | MulOp | MaximumOp | MinimumOp) -> bool:
+    """Both operands broadcast: the one `broadcast_tile` picks becomes a
+    `tir.tile` (of it seen with the output's rank) into a new buffer of the
+    output's shape, which the op then reads; the NPU then broadcasts only
+    the other, its second input. True if done."""
+    plan = broadcast_tile(op)
+    if plan is None or isinstance(plan, str):
+        return False
+    role, multiples = plan
+    block = op.parent_block()
+    assert block is not None
+    v = op.input_named(role)
+    out = tuple(op.output.type.get_shape())  # type: ignore[union-attr]
+    full = tuple(o // m for o, m in zip(out, multiples, strict=True))
+    elt = v.type.element_type  # type: ignore[attr-defined]
+    alloc = AllocateOp(BufferType(list(out), elt))
+    block.insert_op_before(alloc, op)
+    tile = TileOp.create_op(
+        [_view(block, op, v, full)], alloc.results[0], multiples=list(multiples)
+    )
+    tile.attributes |= dict(op.attributes)
+    block.insert_op_before(tile, op)
+    op.operands = [alloc.results[0] if x is v else x for x in op.operands]
+    _gather_as_concatenations(tile)
+    return True
+
+
 def _prelu_for_npu(op: PreluOp) -> bool:
     """Give a PRELU the NPU can run (`npu_support.prelu_plan`) the
     workspace of its four int8 intermediates. True if done."""
@@ -852,6 +890,8 @@ class LegalizeNpuPass(ModulePass):
                     _transpose_conv_as_convs(o)
                 elif isinstance(o, ResizeBilinearOp) and o.parent is not None:
                     _resize_bilinear_as_pools(o)
+                elif isinstance(o, AddOp | SubOp | MulOp | MaximumOp | MinimumOp):
+                    _tile_broadcast_operand(o)
                 elif isinstance(o, PackOp) and o.parent is not None:
                     _pack_as_concatenation(o)
                 elif isinstance(o, ReverseOp | TileOp | MirrorPadOp) and o.parent:
