@@ -864,7 +864,9 @@ class LegalizeNpuPass(ModulePass):
     with the mean's readapted multiplier and a `tir.reduce_max` as a max
     pool (over reshaped views), a `tir.transpose_conv2d` as one conv per
     output phase and a 2× `tir.resize_bilinear` as pools or depthwise convs
-    (writing strided views of the output), turns a one-channel depthwise conv
+    (writing strided views of the output), tiles one operand of an
+    elementwise op whose operands both broadcast to the output shape (the
+    NPU broadcasts only its second), turns a one-channel depthwise conv
     with a depth multiplier into a plain `tir.conv2d`, and allocates a table
     lookup's output before the op whose result only it reads (so the plan
     lets convert-tir-to-npu fuse the table into that op), so that tiling,
