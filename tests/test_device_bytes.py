@@ -421,6 +421,91 @@ def test_random_squared_difference_device_exact(tmp_path: Path, p: dict) -> None
     assert_program_equals_litert(model, 0)
 
 
+_BOTH_BROADCAST = st.fixed_dictionaries(
+    {
+        "opcode": st.sampled_from(["ADD", "SUB", "MUL", "MAXIMUM", "MINIMUM"]),
+        "shape": st.lists(st.integers(2, 6), min_size=2, max_size=3),
+        "axes": st.permutations([0, 1, 2]),
+        "third": st.sampled_from(["lhs", "rhs", "neither", "both"]),
+        "batch1": st.booleans(),
+        "drop": st.booleans(),
+        "scales": st.tuples(*[st.floats(0.001, 1.0)] * 3),
+        "zps": st.tuples(*[st.integers(-128, 127)] * 3),
+        "act": st.sampled_from([0, 1, 3]),
+    }
+)
+
+
+def both_broadcast_model(p: dict) -> bytes:
+    """An elementwise op whose lhs broadcasts along one axis and rhs along
+    another (extent 1 there), a third axis as `third` says, with a leading
+    axis of 1 or not; the rhs without its leading 1s when `drop`."""
+    shape = tuple(p["shape"])
+    rank = len(shape)
+    la, ra, third = (a for a in p["axes"])
+    bcast_a = {la % rank} | ({third} if p["third"] in ("lhs", "both") else set())
+    bcast_b = {ra % rank} | ({third} if p["third"] in ("rhs", "both") else set())
+    if ra % rank == la % rank:
+        bcast_b = {(la + 1) % rank}
+    sa = (1,) * p["batch1"] + tuple(
+        1 if i in bcast_a else d for i, d in enumerate(shape)
+    )
+    sb = (1,) * p["batch1"] + tuple(
+        1 if i in bcast_b else d for i, d in enumerate(shape)
+    )
+    while p["drop"] and len(sb) > 1 and sb[0] == 1:
+        sb = sb[1:]
+    out = np.broadcast_shapes(sa, sb)
+    s1, s2, so = (float(np.float32(s)) for s in p["scales"])
+    z1, z2, zo = p["zps"]
+    if p["opcode"] in ("MAXIMUM", "MINIMUM"):  # one scale and zero point
+        s2 = so = s1
+        z2 = zo = z1
+        opts: tuple | None = ("MaximumMinimumOptions", {})
+    else:
+        cls = p["opcode"].capitalize() + "Options"
+        opts = (cls, {"FusedActivationFunction": p["act"]})
+    tensors = [T(sa, np.int8, s1, z1), T(sb, np.int8, s2, z2)]
+    tensors.append(T(out, np.int8, so, zo))
+    return build_tflite(tensors, [Op(p["opcode"], [0, 1], [2], opts)], [0, 1], [2])
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(p=_BOTH_BROADCAST)
+def test_random_both_broadcast_device_exact(tmp_path: Path, p: dict) -> None:
+    """int8 ADD, SUB, MUL, MAXIMUM, MINIMUM of rank 1..4 (batch 1) with
+    both operands broadcasting along any axes: on the NPU whole
+    (both broadcasting, tir-legalize-npu tiles one to the output shape with
+    NPU copies first), compiled, disassembled from the written file, run,
+    equal to LiteRT on 3 seeds; the whole compiled program equals LiteRT."""
+    model, written, remarks = compiled(tmp_path, "bb", both_broadcast_model(p))
+    assert not remarks, remarks
+    assert assert_device_exact(model, written) == 1
+    assert_program_equals_litert(model, 0)
+
+
+def test_both_broadcast_too_many_copies_stays_on_cpu(tmp_path: Path) -> None:
+    """Both operands broadcast, each only tiling with 70 copies along an
+    axis (over the 64 the NPU copies take): on the CPU, the remark says
+    why, the program still equals LiteRT."""
+    tensors = [T((70, 1), np.int8, 0.05, 3), T((1, 70), np.int8, 0.02, -5)]
+    tensors.append(T((70, 70), np.int8, 0.04, 1))
+    op = Op("MUL", [0, 1], [2], ("MulOptions", {"FusedActivationFunction": 0}))
+    model, written, remarks = compiled(
+        tmp_path, "bb70", build_tflite(tensors, [op], [0, 1], [2])
+    )
+    assert assert_device_exact(model, written) == 0
+    assert any(
+        "both operands broadcast and neither tiles" in r and "70 copies" in r
+        for r in remarks
+    ), remarks
+    assert_program_equals_litert(model, 0)
+
+
 _BATCH_MATMUL = st.fixed_dictionaries(
     {
         "mkn": st.tuples(*[st.integers(1, 20)] * 3),

@@ -201,6 +201,52 @@ def binary_broadcast(op: OperatorOp) -> tuple[bool, str | None]:
     return False, "both operands broadcast (the NPU broadcasts only its second)"
 
 
+def broadcast_tile(op: OperatorOp) -> tuple[str, tuple[int, ...]] | str | None:
+    """Both operands of an elementwise op broadcast (the NPU broadcasts its
+    second only): the operand tir-legalize-npu tiles to the output shape
+    first, as Vela's regor materialises one of them, and its `multiples`
+    (over its shape with leading 1s added), the one of fewer copies (the
+    lhs on a tie); else why neither can be; None if at most one
+    broadcasts. The tile is NPU copies (`gather_runs`), so it needs int8
+    or int16 data, dense NPU feature maps and at most `MAX_GATHER_PARTS`
+    copies along an axis."""
+    if binary_broadcast(op)[1] is None:
+        return None
+    dtype = str(op.buffer_type(op.output).dtype)
+    if dtype not in ("int8", "int16"):
+        return f"{dtype} data (the NPU copies int8 and int16 feature maps)"
+    out = _shape(op.output)
+    if hwc(out) is None or is_strided_view(op.output):
+        return f"output {list(out)} is not a dense NPU feature map"
+    best: tuple[int, str, tuple[int, ...]] | None = None
+    why = ""
+    for role in ("lhs", "rhs"):
+        v = op.input_named(role)
+        full = (1,) * (len(out) - len(_shape(v))) + _shape(v)
+        multiples = tuple(o // d for o, d in zip(out, full, strict=True))
+        if hwc(full) is None or is_strided_view(v):
+            why = f"{role} {list(full)} is not a dense NPU feature map"
+        elif max(multiples) > MAX_GATHER_PARTS:
+            why = f"tiling {role} takes {max(multiples)} copies along an axis"
+        elif best is None or sum(multiples) < best[0]:
+            best = (sum(multiples), role, multiples)
+    if best is None:
+        return f"neither tiles to the output on the NPU ({why})"
+    return best[1], best[2]
+
+
+def _elementwise_broadcast_reason(op: OperatorOp) -> str | None:
+    """binary_broadcast's reason, for an op tir-legalize-npu can give one
+    operand tiled to the output shape (`broadcast_tile`)."""
+    why = binary_broadcast(op)[1]
+    if why is None:
+        return None
+    plan = broadcast_tile(op)
+    if isinstance(plan, str):
+        return f"both operands broadcast and {plan}"
+    return "both operands broadcast: run tir-legalize-npu (it tiles one first)"
+
+
 SupportRule = Callable[[Any], "str | None"]
 SUPPORT: dict[type[Operation], SupportRule] = {}
 """Operator op class -> its rule: None if the NPU runs the op exactly (and
@@ -724,20 +770,23 @@ def _avg_pool(op: AvgPool2DOp) -> str | None:
 @npu_support(AddOp, SubOp, MulOp)
 def _binary(op: AddOp | SubOp | MulOp) -> str | None:
     """Float scales present; operands and output NPU feature maps; at most one
-    operand broadcasts (the NPU broadcasts only its second input)."""
+    operand broadcasts (the NPU broadcasts only its second input); with
+    both broadcasting tir-legalize-npu first tiles one to the output shape
+    with NPU copies (`broadcast_tile`)."""
     if op.quantization() is None:
         return (
             f"{op.name[4:]} without float scales (Vela derives its registers from them)"
         )
     why = _shapes_reason(op, [op.lhs, op.rhs, op.output])
-    return why or binary_broadcast(op)[1]
+    return why or _elementwise_broadcast_reason(op)
 
 
 @npu_support(MaximumOp, MinimumOp)
 def _min_max(op: MaximumOp | MinimumOp) -> str | None:
     """int8 MAXIMUM/MINIMUM as an elementwise max/min of raw values when
     both operands and the output share one scale and zero point (Vela's
-    constraint); one operand may broadcast."""
+    constraint); one operand may broadcast (with both broadcasting
+    tir-legalize-npu first tiles one, `broadcast_tile`)."""
     q = op.quantization()
     what = op.name[4:]
     if q is None:
@@ -751,7 +800,7 @@ def _min_max(op: MaximumOp | MinimumOp) -> str | None:
             "needs one scale and zero point for all three)"
         )
     why = _shapes_reason(op, [op.lhs, op.rhs, op.output])
-    return why or binary_broadcast(op)[1]
+    return why or _elementwise_broadcast_reason(op)
 
 
 @npu_support(RequantizeOp)

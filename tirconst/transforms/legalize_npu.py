@@ -36,6 +36,11 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   along each axis it changes, a `tir.concatenation` of `tir.strided_slice`s
   of its input (single elements last first, the axis repeated, mirrored
   elements around the axis), axis after axis through new buffers.
+- A `tir.add`, `tir.sub`, `tir.mul`, `tir.maximum` or `tir.minimum` whose
+  operands both broadcast (the NPU broadcasts its second only) gets one
+  operand (`npu_support.broadcast_tile`) tiled to the output shape first:
+  a `tir.tile` into a new buffer, which becomes concatenations as any TILE
+  (as Vela's regor materialises one operand, there with an ADD to zeros).
 - A `tir.prelu` the NPU can run gets a workspace for its four int8
   intermediates.
 - A `tir.batch_matmul` the NPU can run gets both operands with the depth
@@ -84,6 +89,7 @@ from tirconst.analysis.npu_support import (
     SOFTMAX_CONSTANTS,
     SOFTMAX_TABLE_WORDS,
     batch_matmul_plan,
+    broadcast_tile,
     gather_runs,
     mean_window,
     prelu_plan,
@@ -98,6 +104,7 @@ from tirconst.analysis.npu_support import (
 )
 from tirconst.analysis.views import strided_parent
 from tirconst.dialects.tir import (
+    AddOp,
     AllocateConstOp,
     AllocateOp,
     AvgPool2DOp,
@@ -108,9 +115,12 @@ from tirconst.dialects.tir import (
     FuncOp,
     LogisticOp,
     LookupOp,
+    MaximumOp,
     MaxPool2DOp,
     MeanOp,
+    MinimumOp,
     MirrorPadOp,
+    MulOp,
     OperatorOp,
     PackOp,
     PadOp,
@@ -123,6 +133,7 @@ from tirconst.dialects.tir import (
     SoftmaxOp,
     SquaredDifferenceOp,
     StridedSliceOp,
+    SubOp,
     TileOp,
     TransposeConv2DOp,
     TransposeOp,
@@ -846,6 +857,35 @@ def _gather_as_concatenations(op: ReverseOp | TileOp | MirrorPadOp) -> bool:
     return True
 
 
+@legalizes("decompose", AddOp, SubOp, MulOp, MaximumOp, MinimumOp)
+def _tile_broadcast_operand(op: AddOp | SubOp | MulOp | MaximumOp | MinimumOp) -> bool:
+    """Both operands broadcast: the one `broadcast_tile` picks becomes a
+    `tir.tile` (of it seen with the output's rank) into a new buffer of the
+    output's shape, which the op then reads; the NPU then broadcasts only
+    the other, its second input. True if done."""
+    plan = broadcast_tile(op)
+    if plan is None or isinstance(plan, str):
+        return False
+    role, multiples = plan
+    block = op.parent_block()
+    assert block is not None
+    v = op.input_named(role)
+    assert v is not None
+    out = op.shape(op.output)
+    full = tuple(o // m for o, m in zip(out, multiples, strict=True))
+    elt = op.buffer_type(v).element_type
+    alloc = AllocateOp(BufferType(list(out), elt))
+    block.insert_op_before(alloc, op)
+    tile = TileOp.create_op(
+        [_view(block, op, v, full)], alloc.results[0], multiples=list(multiples)
+    )
+    tile.attributes |= dict(op.attributes)
+    block.insert_op_before(tile, op)
+    op.operands = [alloc.results[0] if x is v else x for x in op.operands]
+    _gather_as_concatenations(tile)
+    return True
+
+
 @legalizes("prepare", PreluOp)
 def _prelu_for_npu(op: PreluOp) -> bool:
     """Give a PRELU the NPU can run (`npu_support.prelu_plan`) the
@@ -885,7 +925,9 @@ class LegalizeNpuPass(ModulePass):
     with the mean's readapted multiplier and a `tir.reduce_max` as a max
     pool (over reshaped views), a `tir.transpose_conv2d` as one conv per
     output phase and a 2× `tir.resize_bilinear` as pools or depthwise convs
-    (writing strided views of the output), turns a one-channel depthwise conv
+    (writing strided views of the output), tiles one operand of an
+    elementwise op whose operands both broadcast to the output shape (the
+    NPU broadcasts only its second), turns a one-channel depthwise conv
     with a depth multiplier into a plain `tir.conv2d`, and allocates a table
     lookup's output before the op whose result only it reads (so the plan
     lets convert-tir-to-npu fuse the table into that op), so that tiling,
