@@ -300,9 +300,34 @@ def choose(
         recs = records(prep, accelerator)
         tried: dict[tuple[tuple[int, ...], str], list] = {}
         probes: dict[str, BlockOp] = {}
-        best: tuple[tuple[float, float, int], Candidate, list] | None = None
+        cfg = default_config(accelerator)
+        mem, constant = memories(cfg)
+        # The best is the first candidate of the least score. In `cycles`,
+        # a candidate's duration is at least its duration with an empty
+        # weight stream (the stream only adds traffic): candidates are
+        # taken from the least such bound, and one whose bound exceeds the
+        # best duration found so far is neither costed nor encoded (most
+        # streams are never encoded).
+        order: list[tuple[float, int]] = []
+        for i, c in enumerate(cands):
+            bound = 0.0
+            if policy == "cycles":
+                if c.traversal not in probes:
+                    probes[c.traversal] = _probe(prep, c.traversal, 0, recs, probe)
+                set_stream_lengths(probes[c.traversal], 0, pad16(len(recs[0])))
+                empty = block_cost(  # no stream: its raw size does not matter
+                    probes[c.traversal], c.block_config, cfg, mem, constant, 1
+                )
+                bound = empty.duration
+            order.append((bound, i))
+        if policy == "cycles":
+            order.sort()
+        best: tuple[tuple[float, float, int], int, list] | None = None
         vela_bytes = -1
-        for c in cands:
+        for bound, i in order:
+            c = cands[i]
+            if best is not None and bound > best[0][0]:
+                break  # sorted by bound (only `cycles` has bounds above 0)
             depths = stream_depths(prep, accelerator, c.block_config[2])
             if depths is None:
                 continue
@@ -315,21 +340,21 @@ def choose(
                 vela_bytes = size
             cycles = compute = 0.0
             if policy == "cycles":
-                if c.traversal not in probes:
-                    probes[c.traversal] = _probe(prep, c.traversal, parts, recs, probe)
                 set_stream_lengths(
                     probes[c.traversal], len(parts[0][0]), pad16(len(recs[0]))
                 )
-                cfg = default_config(accelerator)
-                mem, constant = memories(cfg)
                 raw = int(np.prod(parts[0][1].shape))
                 cost = block_cost(
                     probes[c.traversal], c.block_config, cfg, mem, constant, raw
                 )
                 cycles, compute = cost.duration, cost.compute
             score = (cycles, compute, size)
-            if best is None or score < best[0] or (score == best[0] and c == vela):
-                best = (score, c, parts)
+            if (
+                best is None
+                or (score, i) < (best[0], best[1])
+                or (score == best[0] and c == vela)
+            ):
+                best = (score, i, parts)
     except WeightFormatError as e:
         raise EncodeRefused(f"{NAME}: {label}: {e}") from None
     if best is None:
@@ -337,7 +362,7 @@ def choose(
             f"{NAME}: {label}: the NPU cannot run it (no block depth the "
             f"{ncores_text(accelerator)} can encode)"
         )
-    data, attr = assemble(best[1].block_config, recs, best[2])
+    data, attr = assemble(cands[best[1]].block_config, recs, best[2])
     return data, attr, vela_bytes
 
 
@@ -363,16 +388,17 @@ def probe_facts(op: WeightedOp) -> ProbeFacts:
 def _probe(
     prep: Prepared,
     traversal: str,
-    parts: list[tuple[bytes, WeightEncoding]],
+    stream_length: int,
     recs: list[bytes],
     probe: ProbeFacts | None,
 ) -> BlockOp:
-    """The npu op the cycle model costs for this stream (core 0's)."""
+    """The npu op the cycle model costs for a stream of this length (core
+    0's)."""
     g = prep.geometry
     facts = probe or ProbeFacts()
     return weighted_probe(
         g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
-        traversal, len(parts[0][0]), pad16(len(recs[0])),
+        traversal, stream_length, pad16(len(recs[0])),
         facts.dtypes, facts.activation, facts.layouts,
     )  # fmt: skip
 
