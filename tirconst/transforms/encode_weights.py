@@ -300,34 +300,9 @@ def choose(
         recs = records(prep, accelerator)
         tried: dict[tuple[tuple[int, ...], str], list] = {}
         probes: dict[str, BlockOp] = {}
-        cfg = default_config(accelerator)
-        mem, constant = memories(cfg)
-        # The best is the first candidate of the least score. In `cycles`,
-        # a candidate's duration is at least its duration with an empty
-        # weight stream (the stream only adds traffic): candidates are
-        # taken from the least such bound, and one whose bound exceeds the
-        # best duration found so far is neither costed nor encoded (most
-        # streams are never encoded).
-        order: list[tuple[float, int]] = []
-        for i, c in enumerate(cands):
-            bound = 0.0
-            if policy == "cycles":
-                if c.traversal not in probes:
-                    probes[c.traversal] = _probe(prep, c.traversal, 0, recs, probe)
-                set_stream_lengths(probes[c.traversal], 0, pad16(len(recs[0])))
-                empty = block_cost(  # no stream: its raw size does not matter
-                    probes[c.traversal], c.block_config, cfg, mem, constant, 1
-                )
-                bound = empty.duration
-            order.append((bound, i))
-        if policy == "cycles":
-            order.sort()
-        best: tuple[tuple[float, float, int], int, list] | None = None
+        best: tuple[tuple[float, float, int], Candidate, list] | None = None
         vela_bytes = -1
-        for bound, i in order:
-            c = cands[i]
-            if best is not None and bound > best[0][0]:
-                break  # sorted by bound (only `cycles` has bounds above 0)
+        for c in cands:
             depths = stream_depths(prep, accelerator, c.block_config[2])
             if depths is None:
                 continue
@@ -340,21 +315,21 @@ def choose(
                 vela_bytes = size
             cycles = compute = 0.0
             if policy == "cycles":
+                if c.traversal not in probes:
+                    probes[c.traversal] = _probe(prep, c.traversal, parts, recs, probe)
                 set_stream_lengths(
                     probes[c.traversal], len(parts[0][0]), pad16(len(recs[0]))
                 )
+                cfg = default_config(accelerator)
+                mem, constant = memories(cfg)
                 raw = int(np.prod(parts[0][1].shape))
                 cost = block_cost(
                     probes[c.traversal], c.block_config, cfg, mem, constant, raw
                 )
                 cycles, compute = cost.duration, cost.compute
             score = (cycles, compute, size)
-            if (
-                best is None
-                or (score, i) < (best[0], best[1])
-                or (score == best[0] and c == vela)
-            ):
-                best = (score, i, parts)
+            if best is None or score < best[0] or (score == best[0] and c == vela):
+                best = (score, c, parts)
     except WeightFormatError as e:
         raise EncodeRefused(f"{NAME}: {label}: {e}") from None
     if best is None:
@@ -362,7 +337,7 @@ def choose(
             f"{NAME}: {label}: the NPU cannot run it (no block depth the "
             f"{ncores_text(accelerator)} can encode)"
         )
-    data, attr = assemble(cands[best[1]].block_config, recs, best[2])
+    data, attr = assemble(best[1].block_config, recs, best[2])
     return data, attr, vela_bytes
 
 
@@ -388,17 +363,16 @@ def probe_facts(op: WeightedOp) -> ProbeFacts:
 def _probe(
     prep: Prepared,
     traversal: str,
-    stream_length: int,
+    parts: list[tuple[bytes, WeightEncoding]],
     recs: list[bytes],
     probe: ProbeFacts | None,
 ) -> BlockOp:
-    """The npu op the cycle model costs for a stream of this length (core
-    0's)."""
+    """The npu op the cycle model costs for this stream (core 0's)."""
     g = prep.geometry
     facts = probe or ProbeFacts()
     return weighted_probe(
         g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
-        traversal, stream_length, pad16(len(recs[0])),
+        traversal, len(parts[0][0]), pad16(len(recs[0])),
         facts.dtypes, facts.activation, facts.layouts,
     )  # fmt: skip
 
