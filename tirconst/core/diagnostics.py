@@ -304,11 +304,13 @@ class StageVerifier:
         names: frozenset[str] = frozenset()
         if isinstance(attr, SymbolRefAttr):
             names = frozenset([attr.root_reference.data])
+        elif type(attr).__module__.startswith("xdsl."):
+            pass  # xDSL's other attributes and types hold no symbol
         elif isinstance(attr, ParametrizedAttribute):
             for p in attr.parameters:
                 if isinstance(p, Attribute):
                     names |= self._mentioned(p)
-        elif isinstance(attr, ArrayAttr):
+        if isinstance(attr, ArrayAttr):
             for p in attr.data:
                 names |= self._mentioned(p)
         elif isinstance(attr, DictionaryAttr):
