@@ -176,7 +176,7 @@ def verify_after(module: ModuleOp, stage: str, where: str | None = None) -> None
     raise ToolError(error_line(f"after {stage}: {what}", where))
 
 
-_Passed = tuple[Operation, tuple[str, ...], list[Any], set[str]]
+_Passed = tuple[Operation, tuple[str, ...], list[Any], frozenset[str] | None]
 """An op that verified: the op, what its verifier may read, the symbols it names."""
 
 
@@ -243,18 +243,20 @@ class StageVerifier:
                     self._walk(inner, changed, passed)
         keys, objects = self._inputs(op)
         before = self._passed.get(id(op))
-        if (
+        names: frozenset[str] | None = None  # taken when first needed
+        if not (
             op.regions
             or before is None
             or before[1] != keys
             or not _same(before[2], objects)
         ):
-            names = self._names(op)
-        elif not changed or changed.isdisjoint(before[3]):
-            passed[id(op)] = before  # nothing it reads changed
-            return
-        else:
-            names = before[3]
+            if not changed:
+                passed[id(op)] = before  # nothing it reads changed
+                return
+            names = before[3] if before[3] is not None else self._names(op)
+            if changed.isdisjoint(names):
+                passed[id(op)] = (op, keys, objects, names)
+                return
         # nested ops were walked above, as Operation.verify does first; an
         # empty single block is checked by Block.verify
         for region in op.regions:
@@ -287,9 +289,9 @@ class StageVerifier:
             objects += (r.type for r in parent.results)
         return keys, objects
 
-    def _names(self, op: Operation) -> set[str]:
+    def _names(self, op: Operation) -> frozenset[str]:
         """The symbols the attributes of `op` and of its operands' owners name."""
-        out: set[str] = set()
+        out: frozenset[str] = frozenset()
         owners = [op, *(v.owner for v in op.operands)]
         for o in owners:
             if isinstance(o, Operation):
