@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tests.test_compile import two_segment_model
 from tests.test_importer_litert import litert
-from tests.test_tflite_litert import CASES, Op, T, build_tflite
+from tests.test_tflite_litert import CASES, Op, T, build_tflite, pack_case
 from tirconst.backend.ethos_u import verify
 from tirconst.backend.ethos_u.containers import read_tflite_segments
 from tirconst.backend.ethos_u.verify import verify_compiled
@@ -357,4 +357,243 @@ def test_softmax_evicts_cached_tables(tmp_path: Path) -> None:
     )
     assert not remarks, remarks
     assert assert_device_exact(model, written) == 1
+    assert_program_equals_litert(model, 0)
+
+
+_SQUARED_DIFFERENCE = st.fixed_dictionaries(
+    {
+        "shape": st.lists(st.integers(1, 6), min_size=1, max_size=4),
+        "broadcast": st.sampled_from(["none", "lhs", "rhs", "both"]),
+        "scales": st.tuples(*[st.floats(0.001, 1.0)] * 3),
+        "zps": st.tuples(*[st.integers(-128, 127)] * 3),
+        "small_output": st.booleans(),
+    }
+)
+
+
+def squared_difference_model(p: dict) -> bytes:
+    shape = tuple(p["shape"])
+    ones = tuple(1 if i % 2 == 0 else d for i, d in enumerate(shape))
+    sa = ones if p["broadcast"] in ("lhs", "both") else shape
+    sb = ones[1:] if p["broadcast"] in ("rhs", "both") else shape
+    if p["broadcast"] == "both":
+        sb = tuple(d if i % 2 == 0 else 1 for i, d in enumerate(shape))
+    out = np.broadcast_shapes(sa, sb)
+    s1, s2, so = (float(np.float32(s)) for s in p["scales"])
+    if p["small_output"]:  # the output multiplier just below 1 (LiteRT's limit)
+        so = float(np.float32(max(s1, s2) ** 2 / 4096 * 1.01))
+    z1, z2, zo = p["zps"]
+    tensors = [T(sa, np.int8, s1, z1), T(sb, np.int8, s2, z2), T(out, np.int8, so, zo)]
+    op = Op("SQUARED_DIFFERENCE", [0, 1], [2])
+    return build_tflite(tensors, [op], [0, 1], [2])
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(p=_SQUARED_DIFFERENCE)
+def test_random_squared_difference_device_exact(tmp_path: Path, p: dict) -> None:
+    """int8 SQUARED_DIFFERENCE of rank 1..4, either operand (or none)
+    broadcasting, any scales and zero points: on the NPU (Vela's int32
+    sequence) when at most one operand broadcasts (batch 1 then), compiled,
+    disassembled from the written file, run, equal to LiteRT on 3 seeds; the
+    whole compiled program equals LiteRT; otherwise on the CPU with a
+    remark saying why. (LiteRT aborts on an output multiplier of 1 or more,
+    so the models stay below it; the rule keeps such ops on the CPU.)"""
+    model, written, remarks = compiled(tmp_path, "sqd", squared_difference_model(p))
+    segments = assert_device_exact(model, written)
+    source = import_tflite(model)
+    (sd,) = [o for o in source.walk() if o.name == "tir.squared_difference"]
+    rank = len(sd.output.type.get_shape())
+    full = [(1,) * (rank - len(s)) + tuple(s) for s in (sd.lhs.type.get_shape(),
+            sd.rhs.type.get_shape())]  # fmt: skip
+    broadcast = full[0] != full[1]
+    if all(f != tuple(sd.output.type.get_shape()) for f in full):
+        assert segments == 0 and any("both operands broadcast" in r for r in remarks)
+    elif broadcast and rank == 4 and sd.output.type.get_shape()[0] > 1:
+        assert segments == 0 and any(
+            "not a dense NPU feature map" in r for r in remarks
+        )
+    else:
+        assert segments == 1 and not remarks, remarks
+    assert_program_equals_litert(model, 0)
+
+
+_BATCH_MATMUL = st.fixed_dictionaries(
+    {
+        "mkn": st.tuples(*[st.integers(1, 20)] * 3),
+        "batch": st.lists(st.integers(1, 3), min_size=0, max_size=2),
+        "broadcast": st.tuples(st.integers(0, 3), st.integers(0, 3)),
+        "adj": st.tuples(st.booleans(), st.booleans()),
+        "const_rhs": st.booleans(),
+        "scales": st.tuples(*[st.floats(0.005, 0.1)] * 2, st.floats(0.05, 2.0)),
+        "zps": st.tuples(*[st.integers(-128, 127)] * 3),
+        "large_multiplier": st.booleans(),
+    }
+)
+
+
+def batch_matmul_model(p: dict) -> bytes:
+    m, k, n = p["mkn"]
+    batch = tuple(p["batch"])
+    ba = tuple(1 if p["broadcast"][0] >> i & 1 else d for i, d in enumerate(batch))
+    bb = tuple(1 if p["broadcast"][1] >> i & 1 else d for i, d in enumerate(batch))
+    adj_x, adj_y = p["adj"]
+    sa = ba + ((k, m) if adj_x else (m, k))
+    sb = bb + ((n, k) if adj_y else (k, n))
+    out = np.broadcast_shapes(ba, bb) + (m, n)
+    s1, s2, so = (float(np.float32(s)) for s in p["scales"])
+    if p["large_multiplier"]:
+        so = float(np.float32(s1 * s2 / 3))
+    z1, z2, zo = p["zps"]
+    rng = np.random.default_rng(sum(p["mkn"]))
+    data = rng.integers(-128, 128, sb).astype(np.int8) if p["const_rhs"] else None
+    tensors = [
+        T(sa, np.int8, s1, z1),
+        T(sb, np.int8, s2, z2, data=data),
+        T(out, np.int8, so, zo),
+    ]
+    opts = ("BatchMatMulOptions", {"AdjX": adj_x, "AdjY": adj_y})
+    inputs = [0] if p["const_rhs"] else [0, 1]
+    return build_tflite(tensors, [Op("BATCH_MATMUL", [0, 1], [2], opts)], inputs, [2])
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(p=_BATCH_MATMUL)
+def test_random_batch_matmul_device_exact(tmp_path: Path, p: dict) -> None:
+    """int8 BATCH_MATMUL of 1..20 rows, columns and depth, up to two batch
+    axes (either operand broadcasting), any adj_x / adj_y, the rhs dynamic
+    or constant, any scales and zero points: on the NPU (products and
+    channel sums, transposes as NPU copies or new constants), compiled,
+    disassembled from the written file, run, equal to LiteRT on 3 seeds;
+    the whole compiled program equals LiteRT, and the tir program equals
+    its lowering in the interpreters. An output multiplier above 1 stays on
+    the CPU with a remark saying why."""
+    model, written, remarks = compiled(tmp_path, "bmm", batch_matmul_model(p))
+    segments = assert_device_exact(model, written)
+    if p["large_multiplier"]:
+        assert segments == 0 and any("output multiplier" in r for r in remarks)
+    else:
+        assert segments == 1 and not remarks, remarks
+    assert_program_equals_litert(model, 0)
+    source = import_tflite(model)
+    lowered, _ = Compiler(model, "ethos-u55-128", None).run()
+    inputs = {
+        k: v for k, v in random_inputs(source, seed=1).items() if k.startswith("input")
+    }
+    want, got = run_function(source, inputs), run_function(lowered, inputs)
+    assert np.array_equal(want["output0"], got["output0"])
+
+
+_PACK = st.fixed_dictionaries(
+    {
+        "shape": st.lists(st.integers(1, 6), min_size=1, max_size=3),
+        "n": st.integers(1, 4),
+        "axis": st.integers(-4, 3),
+        "int16": st.booleans(),
+        "scale": st.floats(0.001, 1.0),
+        "zp": st.integers(-128, 127),
+    }
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(p=_PACK)
+def test_random_pack_device_exact(tmp_path: Path, p: dict) -> None:
+    """int8/int16 PACK of 1..4 inputs of rank 1..3 along any axis: a
+    concatenation of the inputs seen with the new axis (tir-legalize-npu),
+    then addressing or NPU copies (tir-data-views); compiled, disassembled
+    from the written file, run, equal to LiteRT on 3 seeds, and the whole
+    program equals LiteRT. A pack whose output of rank <= 3 keeps the
+    channels of each input contiguous (the new axis is not the last) runs
+    on the NPU whole; other packs may stay on the CPU, with a remark."""
+    shape = tuple(p["shape"])
+    rank = len(shape)
+    axis = max(-rank - 1, min(rank, p["axis"]))
+    dt = np.int16 if p["int16"] else np.int8
+    zp = 0 if p["int16"] else p["zp"]
+    s = float(np.float32(p["scale"]))
+    model, written, remarks = compiled(
+        tmp_path, "pack", build_tflite(*pack_case(shape, p["n"], axis, dt, s, zp))
+    )
+    segments = assert_device_exact(model, written)
+    last = axis % (rank + 1) == rank
+    if rank + 1 <= 3 and not (last and p["n"] > 1):
+        assert segments == 1 and not remarks, remarks
+    elif segments == 0:
+        assert any("concatenation" in r for r in remarks), remarks
+    assert_program_equals_litert(model, 0)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    opcode=st.sampled_from(["REVERSE_V2", "TILE", "MIRROR_PAD"]),
+)
+def test_random_gather_device_exact(tmp_path: Path, seed: int, opcode: str) -> None:
+    """int8/int16 REVERSE_V2, TILE and MIRROR_PAD of rank 1..4, any axis,
+    multiples, padding and mode (the single-operator cases' generator): on
+    the NPU as slices and concatenations per axis (tir-legalize-npu, then
+    tir-data-views), compiled, disassembled from the written file, run,
+    equal to LiteRT on 3 seeds, the whole program equal to LiteRT; with a
+    batch over 1 wholly on the CPU with one remark (never split)."""
+    from tests.test_tflite_litert import _pad_like_case
+
+    case = _pad_like_case(np.random.default_rng(seed), opcode)
+    model, written, remarks = compiled(tmp_path, "gather", build_tflite(*case))
+    segments = assert_device_exact(model, written)
+    shapes = (case[0][0].shape, case[0][-1].shape)  # input and output
+    if all(len(s) <= 3 or s[0] == 1 for s in shapes):
+        assert segments == 1 and not remarks, remarks
+    else:  # all or nothing: no operator is split between NPU and CPU
+        assert segments == 0 and len(remarks) == 1, remarks
+        assert "not a dense NPU feature map" in remarks[0]
+    assert_program_equals_litert(model, 0)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(seed=st.integers(0, 2**32 - 1), alpha_scale=st.floats(0.001, 0.1))
+def test_random_prelu_device_exact(
+    tmp_path: Path, seed: int, alpha_scale: float
+) -> None:
+    """int8 PRELU of rank 1..4 with a constant alpha broadcast along any
+    axes (the single-operator cases' generator), alpha of any scale: on the
+    NPU (min/max with the zero point, the two branches, a raw add),
+    compiled, disassembled from the written file, run, equal to LiteRT on 3
+    seeds, the whole program equal to LiteRT; where alpha broadcasts over a
+    batch over 1, on the CPU with one remark."""
+    from tests.test_tflite_litert import _prelu_case
+
+    tensors, ops, ins, outs = _prelu_case(np.random.default_rng(seed))
+    a = tensors[1]
+    tensors[1] = T(a.shape, np.int8, float(np.float32(alpha_scale)), a.zp,
+                   data=a.data)  # fmt: skip
+    model, written, remarks = compiled(
+        tmp_path, "prelu", build_tflite(tensors, ops, ins, outs)
+    )
+    segments = assert_device_exact(model, written)
+    x, alpha = tensors[0].shape, tensors[1].shape
+    full = (1,) * (len(x) - len(alpha)) + tuple(alpha)
+    if full == tuple(x) or len(x) < 4 or x[0] == 1:
+        assert segments == 1 and not remarks, remarks
+    else:
+        assert segments == 0 and len(remarks) == 1, remarks
     assert_program_equals_litert(model, 0)

@@ -12,6 +12,7 @@ with a remark.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -388,11 +389,45 @@ def test_int16_ops_verify_their_types() -> None:
         _conv_op(np.int64, np.int16, 40000).verify()
 
 
-def test_int16_mean_stays_on_the_cpu_with_a_remark() -> None:
-    """No 16x8 NPU lowering yet for MEAN (its depthwise form would round as
-    the 16x8 convolutions, not as MEAN's 32-bit requantization): it says so."""
-    why = npu_reason(_imported("mean"))
-    assert why is not None and "int16 data (no 16x8 NPU lowering yet)" in why
+def _mean_op(shape: tuple[int, ...], axes: list[int], input_zp: int) -> tir.MeanOp:
+    out = tuple(1 if i in axes else d for i, d in enumerate(shape))
+    func = tir.FuncOp(
+        "f", [("x", _buffer(shape, np.int16)), ("y", _buffer(out, np.int16))]
+    )
+    x, y = func.args
+    op = tir.MeanOp.create_op(
+        [x],
+        y,
+        axes=axes,
+        input_zp=input_zp,
+        output_zp=0,
+        multiplier=1 << 30,
+        shift=0,
+    )
+    func.body.block.add_op(op)
+    return op  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    "shape, axes, input_zp, message",
+    [
+        ((1, 4, 4, 3), [1, 2], 0, None),
+        ((1, 256, 256, 1), [1, 2], 0, None),
+        ((2, 3, 4, 5), [0, 2], 0, r"reduced axes \[0, 2\] of shape .* not contiguous"),
+        ((1, 257, 256, 1), [1, 2], 0, "65792 reduced elements exceed"),
+        ((1, 256, 256, 1), [1, 2], 1, "int16 sum could pass int32"),
+    ],
+)
+def test_int16_mean_npu_constraints(shape, axes, input_zp, message) -> None:  # type: ignore[no-untyped-def]
+    """An int16 MEAN runs on the NPU as one average pool over contiguous
+    reduced axes within the pool's 256 × 256 window while its sum cannot
+    pass int32; outside that it stays on the CPU with a one-line remark."""
+    why = npu_reason(_mean_op(shape, axes, input_zp))
+    if message is None:
+        assert why is None
+    else:
+        assert why is not None and "\n" not in why
+        assert re.search(message, why), why
 
 
 def test_int16_softmax_has_no_npu_lowering() -> None:
@@ -503,3 +538,99 @@ def test_same_padding_is_covered() -> None:
         assert ops[0].options is not None
         seen.add(ops[0].options[1]["Padding"])
     assert seen == {_SAME, _VALID}
+
+
+def _mean16_npu(rng: np.random.Generator) -> Case:
+    """A batch-1 int16 MEAN within Vela's constraints: over H and W, H, W,
+    or the channels of a one-row map; each reduced axis longer than 1."""
+    h, w, c = (int(v) for v in rng.integers(2, 40, 3))
+    axes = [[1, 2], [1], [2], [3]][int(rng.integers(0, 4))]
+    if axes == [3]:
+        h = 1
+    shape = (1, h, w, c)
+    keep = bool(rng.integers(0, 2))
+    out = tuple(
+        1 if i in axes else d for i, d in enumerate(shape) if keep or i not in axes
+    )
+    in_s = _f32(rng.uniform(1e-4, 1e-3))
+    out_s = in_s if rng.integers(0, 2) else _f32(rng.uniform(1e-4, 1e-3))
+    tensors = [
+        T(shape, np.int16, in_s, 0),
+        T((len(axes),), np.int32, data=np.array(axes, np.int32)),
+        T(out, np.int16, out_s, 0),
+    ]
+    op = Op("MEAN", [0, 1], [2], ("ReducerOptions", {"KeepDims": keep}))
+    return tensors, [op], [0], [2]
+
+
+@pytest.mark.parametrize("core", ["regor", "legacy"])
+def test_vela_int16_mean_streams_run_exactly(tmp_path, core: str) -> None:  # type: ignore[no-untyped-def]
+    """Vela's int16 MEAN (both cores): a depthwise sum of all-ones weights
+    to an unscaled int32 OFM, then a 32-bit MUL by the readapted multiplier
+    with OFM scale (1, 31 - shift) and TFL rounding (SRDHM, then a rounding
+    shift): run by the npu interpreter from Vela's bytes, equal to LiteRT.
+    This validates the construction our own int16 MEAN lowering must use
+    (a 16x8 depthwise alone rounds once from a 15-bit multiplier)."""
+    from tests.vela_compile import compile_model as vela
+
+    checked = 0
+    for seed in range(4):
+        rng = np.random.default_rng([seed, 7])
+        model = tmp_path / f"mean{seed}.tflite"
+        model.write_bytes(build_tflite(*_mean16_npu(rng)))
+        out = vela(model, core, "tflite", tmp_path / f"vela{seed}")
+        assert out.path is not None, out.error
+        for check in verify_compiled(model, out.path, 0) + verify_compiled(
+            model, out.path, 1
+        ):
+            assert check.exact, f"{core} seed {seed}: {check.line()}"
+            checked += 1
+    assert checked == 8
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_int16_mean_on_the_npu_device_exact(tmp_path_factory, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """An int16 MEAN within the constraints (batch 1; H and W, H, W or the
+    channels of one row; keep_dims or not; equal or different scales):
+    compiled, one NPU segment and no CPU operator, disassembled from the
+    written file, run, equal to LiteRT (2 input seeds); any int16 MEAN
+    (batches, any axes): on the NPU exactly or on the CPU saying why."""
+    rng = np.random.default_rng([seed, 23])
+    tmp = tmp_path_factory.mktemp("mean16")
+    model, written, remarks = compiled(tmp, "mean", build_tflite(*_mean16_npu(rng)))
+    assert not remarks, remarks
+    assert assert_device_exact(model, written, seeds=(0, 1)) == 1
+    tmp = tmp_path_factory.mktemp("mean16any")
+    model, written, remarks = compiled(tmp, "mean", build_tflite(*_mean16(rng)))
+    if assert_device_exact(model, written, seeds=(0, 1)) == 0:
+        assert remarks, "an int16 MEAN: no NPU segment and no remark saying why"
+    assert_program_equals_litert(model, 0)
+
+
+@pytest.mark.parametrize("core", ["regor", "legacy"])
+def test_vela_int16_softmax_streams_run_exactly(tmp_path, core: str) -> None:  # type: ignore[no-untyped-def]
+    """Vela's int16 SOFTMAX (both cores; its exp and 1/(1+x) through 16-bit
+    interpolating tables): run by the npu interpreter from Vela's bytes,
+    equal to LiteRT's SoftmaxInt16. This validates the interpreter's 16-bit
+    table semantics (`interpreter.npu.ops._lookup16`) that an NPU lowering
+    of `tir.softmax_int16` would use."""
+    from tests.vela_compile import compile_model as vela
+
+    checked = 0
+    for seed in range(4):
+        rng = np.random.default_rng([seed, 5])
+        model = tmp_path / f"softmax{seed}.tflite"
+        model.write_bytes(build_tflite(*CASES16["softmax"](rng)))
+        out = vela(model, core, "tflite", tmp_path / f"vela{seed}")
+        assert out.path is not None, out.error
+        for check in verify_compiled(model, out.path, 0) + verify_compiled(
+            model, out.path, 1
+        ):
+            assert check.exact, f"{core} seed {seed}: {check.line()}"
+            checked += 1
+    assert checked == 8

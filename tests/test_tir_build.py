@@ -101,6 +101,7 @@ from tirconst.dialects.tir import (
     ReverseOp,
     RsqrtOp,
     SelectOp,
+    SequenceLstmOp,
     SoftmaxInt16Op,
     SoftmaxOp,
     SquaredDifferenceOp,
@@ -423,6 +424,25 @@ OPERATOR_CASES: dict[type[OperatorOp], tuple[list[BufferType], BufferType, dict]
         [buf([1, 10]), buf([256], "i32")],
         buf([1, 10]),
         {"output_scale": 1 / 256, "output_zp": -128},
+    ),
+    SequenceLstmOp: (
+        [buf([1, 3, 2])]
+        + [buf([4, 2])] * 4
+        + [buf([4, 4])] * 4
+        + [buf([4], "i32")] * 4,
+        buf([1, 3, 4]),
+        {
+            "time_major": 0,
+            "input_zp": 0,
+            "output_state_zp": -5,
+            "hidden_zp": -5,
+            "multiplier": [1 << 30] * 8,
+            "shift": [3] * 8,
+            "hidden_multiplier": 1 << 30,
+            "hidden_shift": -22,
+            "cell_scale_log2": -15,
+            "cell_clip": 0,
+        },
     ),
     SoftmaxInt16Op: (
         [buf([1, 4], "i16"), buf([1026], "i16")],

@@ -23,6 +23,7 @@ import functools
 from collections.abc import Iterable
 
 from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, StringAttr, i64
+from xdsl.ir import SSAValue
 
 from tirconst.analysis.performance import OpCost, SystemConfig, block_op_cost
 from tirconst.dialects.npu.attributes import (
@@ -33,6 +34,7 @@ from tirconst.dialects.npu.attributes import (
     PaddingAttr,
 )
 from tirconst.dialects.npu.ops import BlockOp, Conv2DOp, DepthwiseConv2DOp
+from tirconst.dialects.tir import BufferType, OperatorOp
 
 BlockConfig = tuple[int, int, int]
 CONSTANT_REGION = 0
@@ -276,7 +278,7 @@ def copy_cycles(nbytes: int, accelerator: str) -> float:
     return max(nbytes / src.bandwidth + src.read_latency, nbytes / dst.bandwidth)
 
 
-def duration_floor(op: object, accelerator: str) -> float:
+def duration_floor(op: OperatorOp, accelerator: str) -> float:
     """A lower bound of a tir op's duration on the NPU, cheap to take: its
     MACs at the array's rate, or its feature maps' bytes at the arena's
     bandwidth (an op lasts at least as long as either)."""
@@ -286,9 +288,9 @@ def duration_floor(op: object, accelerator: str) -> float:
     macs = getattr(op, "macs", None)
     n = macs() if callable(macs) else 0
     moved = 0
-    for v in [*op.input_values(), op.output]:  # type: ignore[attr-defined]
+    for v in [*op.input_values(), op.output]:
         t = v.type
-        if hasattr(t, "size_in_bytes") and not _constant(v):
+        if isinstance(t, BufferType) and not _constant(v):
             moved += t.size_in_bytes
     arena = cfg.memories[cfg.arena_memory]
     return max(n / MODELS[accelerator].macs, moved / arena.bandwidth)
@@ -301,15 +303,16 @@ def _constant(v: object) -> bool:
 
 
 def _probe_fm(
-    v: object, layouts: dict[object, str], shape: tuple[int, ...] | None = None
+    v: SSAValue, layouts: dict[object, str], shape: tuple[int, ...] | None = None
 ) -> FeatureMapAttr:
     from tirconst.analysis.npu_support import hwc
     from tirconst.analysis.views import layout_of, root_of
 
-    t = v.type  # type: ignore[attr-defined]
+    t = v.type
+    assert isinstance(t, BufferType)
     dims = hwc(shape if shape is not None else t.get_shape())
     assert dims is not None
-    root = root_of(v)  # type: ignore[arg-type]
+    root = root_of(v)
     return _arena_fm(str(t.dtype), dims, layouts.get(root, layout_of(root)))
 
 
@@ -320,78 +323,80 @@ def _arena_fm(dtype: str, dims: tuple[int, int, int], layout: str) -> FeatureMap
     )
 
 
-def tir_probe(op: object, layouts: dict[object, str]) -> BlockOp | None:
+def tir_probe(op: OperatorOp, layouts: dict[object, str]) -> BlockOp | None:
     """An npu op with the tir op's geometry and feature maps, outside any
     stream, for the cycle model: each feature map in the layout `layouts`
-    gives its root buffer, else in the one its allocation has. Weighted ops
-    read a weight stream of their raw weight bytes (the encoding is not
-    chosen yet) in the constant memory. None for an op this does not model
-    (fully connected layers, copies, resizes, softmaxes)."""
+    gives its root buffer, else in the one its allocation has. Only ops
+    with the `WholeFeatureMaps` trait are modelled, by their traits: a
+    windowed weighted op is a conv or depthwise reading a weight stream of
+    its raw weight bytes (the encoding is not chosen yet) in the constant
+    memory; a pool the pooling of its `POOL_TYPE`; a pointwise op a 1×1
+    average pool (with a table activation if it reads a table); a binary
+    elementwise op its `arithmetic`. None for the others (fully connected
+    layers, copies, resizes, softmaxes)."""
     from tirconst.analysis.npu_support import pool_stride
     from tirconst.dialects.npu.ops import ElementwiseOp, PoolingOp
-    from tirconst.dialects.tir import (
-        AvgPool2DOp,
-        LogisticOp,
-        LookupOp,
-        MaxPool2DOp,
-        RequantizeOp,
-    )
-    from tirconst.dialects.tir import (
-        Conv2DOp as TirConv,
-    )
-    from tirconst.dialects.tir import (
-        DepthwiseConv2DOp as TirDepthwise,
+    from tirconst.dialects.tir import Pool2DOp, WeightedOp
+    from tirconst.dialects.tir.traits import (
+        Elementwise,
+        Pointwise,
+        WholeFeatureMaps,
+        Windowed,
     )
 
-    if isinstance(op, TirConv | TirDepthwise):
+    if not op.has_trait(WholeFeatureMaps):
+        return None
+    if isinstance(op, WeightedOp) and op.has_trait(Windowed):
         g = op.npu_geometry()
         n = 1
         for d in op.filter_shape():
             n *= d
+        dtypes = (
+            str(op.buffer_type(op.input).dtype),
+            str(op.buffer_type(op.output).dtype),
+        )
         probe = weighted_probe(
             g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
-            "depth_first", n, -(-g.ofm[2] * 10 // 16) * 16,
-            (str(op.input.type.dtype), str(op.output.type.dtype)),
+            "depth_first", n, -(-g.ofm[2] * 10 // 16) * 16, dtypes,
         )  # fmt: skip
         probe.properties["ifm"] = _probe_fm(op.input, layouts, (1, *g.ifm))
         probe.properties["ofm"] = _probe_fm(op.output, layouts, (1, *g.ofm))
         return probe
-    unary = (MaxPool2DOp, AvgPool2DOp, RequantizeOp, LookupOp, LogisticOp)
-    if isinstance(op, unary):
+    if isinstance(op, Pool2DOp) or op.has_trait(Pointwise):
+        x = op.input_named("input")
+        assert x is not None  # a pool's and a pointwise op's input
         props: dict[str, object] = {
             "pool_type": StringAttr(
-                "max" if isinstance(op, MaxPool2DOp) else "average"
+                op.POOL_TYPE if isinstance(op, Pool2DOp) else "average"
             ),
-            "ifm": _probe_fm(op.input, layouts),
+            "ifm": _probe_fm(x, layouts),
             "ofm": _probe_fm(op.output, layouts),
             "kernel": KernelAttr.make(size=(1, 1)),
             "block_config": _dense((1, 1, 8)),
         }
-        if isinstance(op, MaxPool2DOp | AvgPool2DOp):
+        if isinstance(op, Pool2DOp):
             props["kernel"] = KernelAttr.make(
                 size=tuple(op.window), stride=pool_stride(op)
             )
             if any(op.pad):
                 props["padding"] = PaddingAttr.make(pad=tuple(op.pad))
-        if isinstance(op, LookupOp | LogisticOp):
+        elif op.input_named("table") is not None:
             props["activation"] = ActivationAttr.make(kind="table", slot=0)
         return PoolingOp.create(properties=props)  # type: ignore[arg-type]
-    kind = {"add": "add", "sub": "sub", "mul": "mul"}
-    kind |= {"maximum": "max", "minimum": "min"}
-    name = getattr(op, "name", "")[4:]
-    if name in kind:
-        out = op.output.type.get_shape()  # type: ignore[attr-defined]
-        a, b = op.lhs, op.rhs  # type: ignore[attr-defined]
-        if tuple(b.type.get_shape()) == tuple(out):
+    elementwise = op.get_trait(Elementwise)
+    if elementwise is not None and elementwise.arithmetic is not None:
+        out = op.shape(op.output)
+        a, b = elementwise.values(op)
+        if op.shape(b) == out:
             a, b = b, a
-        if tuple(a.type.get_shape()) != tuple(out):
+        if op.shape(a) != out:
             return None
         return ElementwiseOp.create(
             properties={
-                "op_type": StringAttr(kind[name]),
+                "op_type": StringAttr(elementwise.arithmetic),
                 "ifm": _probe_fm(a, layouts),
                 "ifm2": _probe_fm(b, layouts),
-                "ofm": _probe_fm(op.output, layouts),  # type: ignore[attr-defined]
+                "ofm": _probe_fm(op.output, layouts),
                 "block_config": _dense((1, 1, 8)),
             }
         )
@@ -399,7 +404,7 @@ def tir_probe(op: object, layouts: dict[object, str]) -> BlockOp | None:
 
 
 def tir_op_cycles(
-    op: object,
+    op: OperatorOp,
     layouts: dict[object, str],
     accelerator: str,
     configs: list[BlockConfig] | None = None,

@@ -24,6 +24,7 @@ from tirconst.dialects.npu.attributes import WeightEncodingAttr
 from tirconst.dialects.tir import (
     AddOp,
     AvgPool2DOp,
+    BatchMatmulOp,
     ConcatenationOp,
     Conv2DOp,
     CopyOp,
@@ -37,18 +38,24 @@ from tirconst.dialects.tir import (
     MaxPool2DOp,
     MeanOp,
     MinimumOp,
+    MirrorPadOp,
     MulOp,
     OperatorOp,
+    PackOp,
     PadOp,
+    PreluOp,
     QuantizeOp,
     ReduceMaxOp,
     ReduceMinOp,
     RequantizeOp,
     ResizeBilinearOp,
     ResizeNearestOp,
+    ReverseOp,
     SoftmaxOp,
+    SquaredDifferenceOp,
     StridedSliceOp,
     SubOp,
+    TileOp,
     TransposeConv2DOp,
     TransposeOp,
 )
@@ -423,14 +430,26 @@ def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
     return plan, m, sh
 
 
-def reduce_max_window(op: ReduceMaxOp) -> ReductionWindow | str:
-    """REDUCE_MAX as one max pool (docs/ethos-u.md); else why not.
-    `tir-legalize-npu` rewrites with it."""
-    if str(op.buffer_type(op.input).dtype) != "int8":
-        return "reduce_max: only int8 is pooled"
+def mean16_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
+    """An int16 MEAN as one NPU average pool (docs/ethos-u.md): the window
+    `reduction_window` finds within the pool's 256 × 256, stride 1, no
+    padding, and the explicit OFM scale (m', 31 − s') of the readapted
+    multiplier with TFL rounding: the window's sum of (x − input_zp),
+    SRDHM by m', a rounding shift by −s', + output_zp, saturated to int16,
+    which is LiteRT's int16 MEAN (QuantizedMeanOrSum) exactly while the sum
+    cannot pass int32 (LiteRT wraps it, the NPU would not). The register
+    semantics are those of Vela's int16 QUANTIZE (a 1×1 average pool with
+    an explicit 32-bit scale, TFL rounding); Vela itself sums to int32 with
+    a depthwise and scales with a 32-bit MUL, which computes the same
+    integers. A 16x8 depthwise cannot: it rounds once from a 15-bit
+    multiplier. Else why not."""
+    from tirconst.kernels.reduce import mean_readapted_multiplier
+
+    if str(op.buffer_type(op.input).dtype) != "int16":
+        return "mean: the pool form is for int16 (int8 becomes a depthwise sum)"
     why = _view_reason(op.input, op.output)
     if why:
-        return f"reduce_max: {why}"
+        return f"mean: {why}"
     plan = reduction_window(
         _shape(op.input),
         op.axes,
@@ -438,14 +457,46 @@ def reduce_max_window(op: ReduceMaxOp) -> ReductionWindow | str:
         MAX_POOL_KERNEL,
         MAX_POOL_KERNEL * MAX_POOL_KERNEL,
     )
-    return f"reduce_max: {plan}" if isinstance(plan, str) else plan
+    if isinstance(plan, str):
+        return f"mean: {plan}"
+    if plan.count * (32768 + abs(op.input_zp)) > 2**31:
+        return "mean: its int16 sum could pass int32 (LiteRT wraps, the NPU not)"
+    m, sh = mean_readapted_multiplier(op.multiplier, op.shift, plan.count)
+    if not 0 <= 31 - sh <= 63 or not 0 <= m < 2**31:
+        return f"mean: its scale ({m}, {sh}) is outside the NPU's 32-bit scale"
+    return plan, m, sh
+
+
+def reduce_max_window(op: ReduceMaxOp | ReduceMinOp) -> ReductionWindow | str:
+    """REDUCE_MAX (or REDUCE_MIN, a max of the complements) as one max pool
+    (docs/ethos-u.md); else why not. `tir-legalize-npu` rewrites with it."""
+    name = op.name[4:]
+    if str(op.buffer_type(op.input).dtype) != "int8":
+        return f"{name}: only int8 is pooled"
+    why = _view_reason(op.input, op.output)
+    if why:
+        return f"{name}: {why}"
+    plan = reduction_window(
+        _shape(op.input),
+        op.axes,
+        MAX_POOL_KERNEL,
+        MAX_POOL_KERNEL,
+        MAX_POOL_KERNEL * MAX_POOL_KERNEL,
+    )
+    return f"{name}: {plan}" if isinstance(plan, str) else plan
 
 
 @npu_support(MeanOp)
 def _mean(op: MeanOp) -> str | None:
     """A mean over contiguous axes runs on the NPU as the depthwise sum
     tir-legalize-npu rewrites it to (with that depthwise's constraints); a
-    mean over axes that are not adjacent stays on the CPU."""
+    mean over axes that are not adjacent stays on the CPU. An int16 mean
+    over contiguous axes runs as it is: one average pool with an explicit
+    scale (`mean16_window`), its window at most 256 × 256 and its sum
+    within int32 (count · (32768 + |input_zp|) <= 2^31)."""
+    if str(op.buffer_type(op.input).dtype) == "int16":
+        plan16 = mean16_window(op)
+        return plan16 if isinstance(plan16, str) else None
     plan = mean_window(op)
     if isinstance(plan, str):
         return plan
@@ -465,12 +516,15 @@ def _reduce_max(op: ReduceMaxOp) -> str | None:
 
 @npu_support(ReduceMinOp)
 def _reduce_min(op: ReduceMinOp) -> str | None:
-    """REDUCE_MIN stays on the CPU: the NPU pools max and average only, and
-    min(x) = -max(-x) does not fit int8."""
-    return (
-        "reduce_min: the NPU pools max and average only, and min(x) = "
-        "-max(-x) does not fit int8 (-(-128))"
-    )
+    """An int8 REDUCE_MIN over contiguous axes runs on the NPU as REDUCE_MAX
+    does, of the complements: min(x) = ~max(~x), ~x = −1 − x reversing the
+    order of the int8 values onto themselves (−(−128) would not fit);
+    tir-legalize-npu makes it a table lookup of ~, one max pool and a
+    lookup of ~ fused into the pool as its activation."""
+    win = reduce_max_window(op)
+    if isinstance(win, str):
+        return win
+    return "reduce_min: run tir-legalize-npu (it becomes a max pool there)"
 
 
 @npu_support(PadOp)
@@ -1096,6 +1150,17 @@ def _concatenation(op: ConcatenationOp) -> str | None:
     return _data_movement(op)
 
 
+@npu_support(PackOp)
+def _pack(op: PackOp) -> str | None:
+    """int8/int16 PACK becomes the concatenation it is (tir-legalize-npu:
+    its inputs seen with the new axis of extent 1), then as CONCATENATION.
+    32-bit data stays on the CPU."""
+    dtype = str(op.buffer_type(op.output).dtype)
+    if dtype not in ("int8", "int16"):
+        return f"pack: {dtype} data (the NPU copies int8 and int16 feature maps)"
+    return "pack: run tir-legalize-npu (it becomes a concatenation there)"
+
+
 @npu_support(StridedSliceOp)
 def _slice(op: StridedSliceOp) -> str | None:
     """int8/int16 slices with positive strides (SPLIT, SPLIT_V, SLICE,
@@ -1202,3 +1267,322 @@ def _transpose(op: TransposeOp) -> str | None:
     if isinstance(plan, str):
         return plan
     return "transpose: its input or output is a view, or tir-data-views did not run"
+
+
+# ------------------------------- squared difference as int32 elementwise steps
+
+
+@dataclass(frozen=True)
+class SquaredDifferencePlan:
+    """SQUARED_DIFFERENCE as the NPU runs it (Vela's sequence): each operand
+    times 128 (a scalar) with the OFM scale (its multiplier, 31 − its
+    shift) into int32 maps `lhs` and `rhs` (shapes as the operands, H×W×C),
+    their difference, its square (int32, the output's shape), then the
+    square rescaled to int8 by a 1×1 REDUCE_SUM of one channel, both sides
+    seen as `flat` (H, W, 1). `swap`: the lhs broadcasts (the NPU
+    broadcasts IFM2 only), so the difference runs with reversed operands."""
+
+    lhs: tuple[int, int, int]
+    rhs: tuple[int, int, int]
+    out: tuple[int, int, int]
+    flat: tuple[int, int, int]
+    swap: bool
+
+    def workspace(self) -> tuple[dict[str, int], int]:
+        """Byte offsets of the int32 maps in the workspace, and its size."""
+
+        def up(n: int) -> int:
+            return -(-n // 16) * 16
+
+        offsets, at = {}, 0
+        for name, dims in (("lhs", self.lhs), ("rhs", self.rhs), ("diff", self.out)):
+            offsets[name], at = at, at + up(4 * math.prod(dims))
+        return offsets, at
+
+
+SQUARED_DIFFERENCE_BLOCK_OPS = 5
+"""NPU block ops the squared difference lowering emits."""
+
+
+def squared_difference_plan(op: SquaredDifferenceOp) -> SquaredDifferencePlan | str:
+    """SQUARED_DIFFERENCE's NPU sequence (`SquaredDifferencePlan`), exactly
+    TFLite's integers: (x − zp)·128 scaled by MultiplyByQuantizedMultiplier
+    (double rounding at bit 31, then at the shift) per operand, the int32
+    difference squared (below 2^31: each scaled operand is at most 2^14 in
+    magnitude), then MultiplyByQuantizedMultiplier by the output's
+    multiplier plus its zero point; else why not."""
+    name = "squared_difference"
+    swap, why = binary_broadcast(op)
+    if why:
+        return f"{name}: {why}"
+    out = _shape(op.output)
+    rank = len(out)
+    same = _shape(op.lhs) == _shape(op.rhs) == out
+    dims = []
+    for v in (op.lhs, op.rhs, op.output):
+        full = (1,) * (rank - len(_shape(v))) + _shape(v)
+        d = pointwise_hwc(full) if same else hwc(full)  # no broadcast: any order
+        if d is None or is_strided_view(v):
+            return f"{name}: shape {list(full)} is not a dense NPU feature map"
+        dims.append(d)
+    h, w, c = dims[2]
+    flat = (h, w * c, 1) if w * c <= MAX_DIM else (h * w, c, 1)
+    if max(flat) > MAX_DIM:
+        return f"{name}: {h}x{w}x{c} has no flat NPU view of one channel"
+    for role in ("lhs", "rhs"):
+        shift = getattr(op, f"{role}_shift")
+        if not 0 <= 31 - shift <= 63:
+            return f"{name}: the {role} scale's shift {shift} is outside the NPU's"
+    if op.output_shift > 0:
+        return (
+            f"{name}: the output multiplier exceeds 1 (shift {op.output_shift}; "
+            "TFLite then shifts the int32 square left, which can wrap)"
+        )
+    if not 0 <= 31 - op.output_shift <= 63:
+        return f"{name}: the output shift {op.output_shift} is outside the NPU's"
+    return SquaredDifferencePlan(dims[0], dims[1], dims[2], flat, swap)
+
+
+@npu_support(SquaredDifferenceOp)
+def _squared_difference(op: SquaredDifferenceOp) -> str | None:
+    """As Vela does: each operand scaled to int32 by a MUL (×128 and its
+    multiplier), the int32 difference and its square, rescaled to int8 by a
+    one-channel REDUCE_SUM: exactly TFLite's integers when the output
+    multiplier is below 1 and at most one operand broadcasts; the int32
+    steps use a workspace tir-legalize-npu adds."""
+    plan = squared_difference_plan(op)
+    if isinstance(plan, str):
+        return plan
+    if op.workspace is None or _shape(op.workspace) != (plan.workspace()[1],):
+        return "squared_difference: no NPU workspace (run tir-legalize-npu)"
+    return None
+
+
+# ------------------------------------- batch matmul as products and channel sums
+
+MAX_MATMUL_OPS = 1024
+"""A BATCH_MATMUL is at most this many NPU block ops; more stay on the CPU."""
+
+MAX_MATMUL_DEPTH = (2**31 - 1) // (255 * 255)
+"""The depth (K) up to which the int32 sum of (x − zp)·(y − zp) cannot wrap
+(TFLite wraps it; the NPU's sum would not)."""
+
+
+@dataclass(frozen=True)
+class BatchMatmulPlan:
+    """BATCH_MATMUL on the NPU, both operands with the depth (K) contiguous
+    (lhs [..., M, K], rhs [..., N, K]: adj_x 0, adj_y 1; tir-legalize-npu
+    transposes what is not): per output batch and per output row (`rows`,
+    when M <= N) or column, an int32 MUL of the one operand's matrix (the
+    IFM, one K-channel pixel per row) by the other's row (IFM2, broadcast),
+    then a REDUCE_SUM of its K channels rescaled to int8 into that output
+    row or column. `batches`: per output batch the element offsets of its
+    lhs, rhs and output matrices."""
+
+    m: int
+    n: int
+    k: int
+    rows: bool
+    batches: tuple[tuple[int, int, int], ...]
+    transpose_lhs: bool
+    transpose_rhs: bool
+
+    @property
+    def block_ops(self) -> int:
+        return 2 * len(self.batches) * (self.m if self.rows else self.n)
+
+    @property
+    def workspace_bytes(self) -> int:
+        """The int32 products of one step, 16-byte aligned."""
+        return -(-4 * (self.n if self.rows else self.m) * self.k // 16) * 16
+
+
+def batch_matmul_plan(op: BatchMatmulOp) -> BatchMatmulPlan | str:
+    """BATCH_MATMUL as NPU products and channel sums (`BatchMatmulPlan`):
+    exactly TFLite's sums (K at most MAX_MATMUL_DEPTH, so the int32 sum
+    does not wrap), requantized by MultiplyByQuantizedMultiplier (a
+    multiplier below 1); else why not."""
+    name = "batch_matmul"
+    a, b, out = _shape(op.lhs), _shape(op.rhs), _shape(op.output)
+    adj_x, adj_y = bool(op.adj_x), bool(op.adj_y)
+    m, k = (a[-1], a[-2]) if adj_x else (a[-2], a[-1])
+    n = b[-1] if not adj_y else b[-2]
+    for v in (op.lhs, op.rhs, op.output):
+        if is_strided_view(v):
+            return f"{name}: a strided view (the matrices are read row by row)"
+    if max(m, n, k) > MAX_DIM:
+        return f"{name}: {m}x{k} by {k}x{n} exceeds the NPU's {MAX_DIM} per axis"
+    if k > MAX_MATMUL_DEPTH:
+        return (
+            f"{name}: depth {k} could wrap the int32 sum (at most {MAX_MATMUL_DEPTH})"
+        )
+    if op.shift > 0 or not 0 <= 31 - op.shift <= 63:
+        return f"{name}: the output multiplier (shift {op.shift}) is not below 1"
+    batch = out[:-2]
+    offsets = []
+    for idx in np.ndindex(*batch):
+        per = []
+        for shape, size in ((a, m * k), (b, n * k)):
+            lead = shape[:-2]
+            pad = len(batch) - len(lead)
+            j = [0 if lead[i] == 1 else idx[i + pad] for i in range(len(lead))]
+            per.append(int(np.ravel_multi_index(j, lead)) * size if lead else 0)
+        o = int(np.ravel_multi_index(idx, batch)) * m * n if batch else 0
+        offsets.append((per[0], per[1], o))
+    plan = BatchMatmulPlan(m, n, k, m <= n, tuple(offsets), adj_x, not adj_y)
+    if plan.block_ops > MAX_MATMUL_OPS:
+        return f"{name}: {plan.block_ops} NPU ops (at most {MAX_MATMUL_OPS})"
+    for flag, shape, role in ((adj_x, a, "lhs"), (not adj_y, b, "rhs")):
+        if flag:
+            perm = [*range(len(shape) - 2), len(shape) - 1, len(shape) - 2]
+            copies = transpose_copies(shape, perm)
+            if isinstance(copies, str):
+                return f"{name}: transposing the {role}: {copies}"
+    return plan
+
+
+@npu_support(BatchMatmulOp)
+def _batch_matmul(op: BatchMatmulOp) -> str | None:
+    """int8 BATCH_MATMUL with both operands dynamic or constant, as NPU
+    elementwise products and channel sums: per output batch and row (or
+    column) an int32 MUL of a matrix by a broadcast row and a REDUCE_SUM of
+    its K channels rescaled to int8; an operand whose depth is not its last
+    axis (adj_x, or rhs without adj_y) is transposed first (tir-legalize-npu:
+    NPU copies, or a new constant). Depth at most 33025 (the int32 sum
+    cannot wrap; Vela's limit is 2^16), output multiplier below 1, at most
+    1024 NPU ops."""
+    plan = batch_matmul_plan(op)
+    if isinstance(plan, str):
+        return plan
+    if plan.transpose_lhs or plan.transpose_rhs or op.workspace is None:
+        return "batch_matmul: run tir-legalize-npu (it gets its NPU form there)"
+    if _shape(op.workspace) != (plan.workspace_bytes,):
+        return "batch_matmul: its workspace does not have the NPU sequence's size"
+    return None
+
+
+# ------------------------- reverse, tile, mirror pad as slices and concatenations
+
+MAX_GATHER_PARTS = 64
+"""Along one axis, at most this many slices joined; more stay on the CPU."""
+
+
+def gather_runs(
+    op: ReverseOp | TileOp | MirrorPadOp,
+) -> list[list[tuple[int, int]]] | str:
+    """Per axis of the input, the output along it as runs (source start,
+    length) of input elements in increasing order, one after the other:
+    REVERSE_V2 one element per run, last first; TILE the whole axis
+    `multiples` times; MIRROR_PAD single elements mirrored around the whole
+    axis. An axis the op leaves alone is [(0, extent)]. Else why not."""
+    name = op.name[4:]
+    dtype = str(op.buffer_type(op.output).dtype)
+    if dtype not in ("int8", "int16"):
+        return f"{name}: {dtype} data (the NPU copies int8 and int16 feature maps)"
+    shape = _shape(op.input)
+    for v in (op.input, op.output):  # every part then is one too
+        if hwc(_shape(v)) is None or is_strided_view(v):
+            return (
+                f"{name}: shape {list(_shape(v))} is not a dense NPU feature map "
+                "(H×W×C, batch 1)"
+            )
+    runs = [[(0, d)] for d in shape]
+    if isinstance(op, ReverseOp):
+        for a in op.axes:
+            runs[a] = [(shape[a] - 1 - i, 1) for i in range(shape[a])]
+    elif isinstance(op, TileOp):
+        runs = [[(0, d)] * m for d, m in zip(shape, op.multiples, strict=True)]
+    else:
+        skip = 1 if op.mode == 0 else 0  # REFLECT skips the edge element
+        for a, d in enumerate(shape):
+            before, after = op.padding[2 * a], op.padding[2 * a + 1]
+            left = [(before - i - 1 + skip, 1) for i in range(before)]
+            right = [(d - 1 - skip - i, 1) for i in range(after)]
+            runs[a] = [*left, (0, d), *right]
+    for a, r in enumerate(runs):
+        if len(r) > MAX_GATHER_PARTS:
+            return (
+                f"{name}: {len(r)} slices along axis {a} (at most {MAX_GATHER_PARTS})"
+            )
+    return runs
+
+
+def _gather_rule(op: ReverseOp | TileOp | MirrorPadOp) -> str | None:
+    runs = gather_runs(op)
+    if isinstance(runs, str):
+        return runs
+    return f"{op.name[4:]}: run tir-legalize-npu (it becomes slices and concatenations)"
+
+
+@npu_support(ReverseOp)
+def _reverse(op: ReverseOp) -> str | None:
+    """int8/int16 REVERSE_V2 (the NPU reads forwards only) becomes, per
+    reversed axis of at most 64 elements, a concatenation of its single
+    elements last first (tir-legalize-npu), which tir-data-views makes NPU
+    copies between strided feature maps, as SLICE and CONCATENATION."""
+    return _gather_rule(op)
+
+
+@npu_support(TileOp)
+def _tile(op: TileOp) -> str | None:
+    """int8/int16 TILE becomes, per axis with a multiple (at most 64), a
+    concatenation of that many copies of the axis (tir-legalize-npu), then
+    NPU copies as CONCATENATION."""
+    return _gather_rule(op)
+
+
+@npu_support(MirrorPadOp)
+def _mirror_pad(op: MirrorPadOp) -> str | None:
+    """int8/int16 MIRROR_PAD becomes, per padded axis, a concatenation of
+    the mirrored single elements, the axis, and the mirrored elements after
+    it (at most 64 parts; tir-legalize-npu), then NPU copies as SLICE and
+    CONCATENATION."""
+    return _gather_rule(op)
+
+
+# ----------------------------------------- prelu as two exact branches, joined
+
+PRELU_BLOCK_OPS = 5
+"""NPU block ops the PRELU lowering emits."""
+
+
+def prelu_plan(op: PreluOp) -> tuple[tuple[int, int, int], tuple[int, int, int]] | str:
+    """PRELU on the NPU: ((H, W, C) of input and output, of alpha) where
+    it runs exactly; else why not. With d = x − zp: min(x, zp) times alpha
+    (a MUL with OFM_SCALE (alpha multiplier, 31 − alpha shift)) is the
+    negative branch and the output zero point where d >= 0; max(x, zp)
+    requantized (a 1×1 average pool with the identity multiplier) is the
+    positive branch and the output zero point where d < 0; their raw sum
+    less one zero point is TFLite's output."""
+    name = "prelu"
+    x, a = _shape(op.input), _shape(op.alpha)
+    full = (1,) * (len(x) - len(a)) + a
+    dims = pointwise_hwc(x) if full == x else hwc(x)
+    alpha = pointwise_hwc(full) if full == x else hwc(full)
+    for v in (op.input, op.alpha, op.output):
+        if is_strided_view(v):
+            return f"{name}: a strided view"
+    if dims is None or alpha is None:
+        return f"{name}: shape {list(x)} (alpha {list(a)}) is no NPU feature map"
+    for what in ("identity", "alpha"):
+        shift = getattr(op, f"{what}_shift")
+        if not 0 <= 31 - shift <= 63:
+            return f"{name}: the {what} shift {shift} is outside the NPU's"
+    return dims, alpha
+
+
+@npu_support(PreluOp)
+def _prelu(op: PreluOp) -> str | None:
+    """int8 PRELU as two exact branches: min(x, zp) times alpha (an
+    elementwise MUL with the alpha multiplier) and max(x, zp) requantized
+    (a 1×1 pool with the identity multiplier), each the output zero point
+    where the other applies, joined by a raw ADD; alpha broadcasts (batch 1
+    then); the int8 intermediates use a workspace tir-legalize-npu adds."""
+    plan = prelu_plan(op)
+    if isinstance(plan, str):
+        return plan
+    n = _shape(op.output)
+    size = 4 * (-(-math.prod(n) // 16) * 16)
+    if op.workspace is None or _shape(op.workspace) != (size,):
+        return "prelu: no NPU workspace (run tir-legalize-npu)"
+    return None

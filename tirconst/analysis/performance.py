@@ -781,6 +781,8 @@ def _ranges_read(op: BlockOp) -> list[tuple[int, int, int]]:
     out = []
     for what in ("ifm", "ifm2"):
         fm = getattr(op, what, None)
+        if what == "ifm2" and getattr(op, "ifm2_scalar", None) is not None:
+            continue  # a scalar operand reads no memory
         if fm is not None:
             first, end = byte_span(fm)
             out.append((fm.region, first, end))

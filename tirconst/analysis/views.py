@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from xdsl.dialects.builtin import StringAttr
 from xdsl.ir import Block, BlockArgument, Operation, SSAValue
 
 from tirconst.dialects.tir.buffers import (
@@ -227,8 +228,8 @@ def layout_of(value: SSAValue) -> str:
     owner = root_of(value).owner
     if isinstance(owner, AllocateOp):
         attr = owner.attributes.get(LAYOUT)
-        if attr is not None:
-            return attr.data  # type: ignore[attr-defined]
+        if isinstance(attr, StringAttr):
+            return attr.data
     return "nhwc"
 
 

@@ -133,7 +133,7 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     TransposeOp: Kernel(kernels.transpose),
     ReluOp: Kernel(kernels.relu),
     LeakyReluOp: Kernel(kernels.leaky_relu),
-    PreluOp: Kernel(kernels.prelu),
+    PreluOp: Kernel(kernels.prelu, keywords=("workspace",)),
     HardSwishOp: Kernel(kernels.hard_swish),
     TanhOp: Kernel(kernels.lookup, keywords=("table",)),
     ExpOp: Kernel(kernels.lookup, keywords=("table",)),
@@ -145,7 +145,8 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     AbsOp: Kernel(kernels.abs),
     NegOp: Kernel(kernels.neg),
     RsqrtOp: Kernel(kernels.rsqrt),
-    SquaredDifferenceOp: Kernel(kernels.squared_difference),
+    # the NPU workspace, when present, goes to the kernel, which ignores it
+    SquaredDifferenceOp: Kernel(kernels.squared_difference, keywords=("workspace",)),
     MirrorPadOp: Kernel(kernels.mirror_pad),
     TileOp: Kernel(kernels.tile),
     ReverseOp: Kernel(kernels.reverse),
@@ -155,7 +156,7 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     ResizeNearestOp: Kernel(kernels.resize_nearest, output_shape=True),
     ResizeBilinearOp: Kernel(kernels.resize_bilinear, output_shape=True),
     TransposeConv2DOp: Kernel(kernels.transpose_conv2d, output_shape=True),
-    BatchMatmulOp: Kernel(kernels.batch_matmul),
+    BatchMatmulOp: Kernel(kernels.batch_matmul, keywords=("workspace",)),
     SequenceLstmOp: Kernel(kernels.sequence_lstm),
 }
 """Each tir operator op class and its kernel (registered below, by class)."""

@@ -314,11 +314,13 @@ def prelu(
     identity_shift: int,
     alpha_multiplier: int,
     alpha_shift: int,
+    workspace: np.ndarray | None = None,
 ) -> np.ndarray:
     """int8 PRELU (``reference_ops::BroadcastPrelu4DSlow``): with ``d = x -
     input_zp``, ``MultiplyByQuantizedMultiplier(d, identity)`` for ``d >= 0``
     else ``MultiplyByQuantizedMultiplier(d * (alpha - alpha_zp), alpha)``,
-    plus ``output_zp``, saturated to int8; alpha broadcasts."""
+    plus ``output_zp``, saturated to int8; alpha broadcasts. ``workspace``
+    (the NPU sequence's scratch) does not change the result."""
     x, a = np.asarray(input), np.asarray(alpha)
     if x.dtype != np.int8 or a.dtype != np.int8:
         raise TypeError(f"input and alpha must be int8, got {x.dtype}, {a.dtype}")

@@ -362,11 +362,13 @@ def batch_matmul(
     output_zp: int,
     multiplier: int,
     shift: int,
+    workspace: np.ndarray | None = None,
 ) -> np.ndarray:
     """int8 BATCH_MATMUL (``reference_ops::BatchMatMul``): the int32 sum of
     ``(lhs - lhs_zp) * (rhs - rhs_zp)`` over the depth, batch axes
     broadcast, ``MultiplyByQuantizedMultiplier`` plus ``output_zp``,
-    saturated to int8."""
+    saturated to int8. ``workspace`` (the NPU sequence's scratch) does not
+    change the result."""
     a, b = np.asarray(lhs), np.asarray(rhs)
     if a.dtype != np.int8 or b.dtype != np.int8:
         raise TypeError(f"operands must be int8, got {a.dtype}, {b.dtype}")

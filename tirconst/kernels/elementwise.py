@@ -274,11 +274,13 @@ def squared_difference(
     rhs_shift: int,
     output_multiplier: int,
     output_shift: int,
+    workspace: np.ndarray | None = None,
 ) -> np.ndarray:
     """int8 SQUARED_DIFFERENCE with broadcasting (squared_difference.cc):
     each operand offset by its zero point, shifted left by ``left_shift`` (7)
     and rescaled with its multiplier (``MultiplyByQuantizedMultiplier``); the
-    difference squared (int32) and rescaled to the output, clamped to int8."""
+    difference squared (int32) and rescaled to the output, clamped to int8.
+    ``workspace`` (the NPU sequence's scratch) does not change the result."""
     a, b = _operands(lhs, rhs, lhs_zp, rhs_zp)
     sa = multiply_by_quantized_multiplier(a << left_shift, lhs_multiplier, lhs_shift)
     sb = multiply_by_quantized_multiplier(b << left_shift, rhs_multiplier, rhs_shift)

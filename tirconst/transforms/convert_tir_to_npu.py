@@ -28,10 +28,12 @@ from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
+    FloatAttr,
     IntegerAttr,
     ModuleOp,
     StringAttr,
     UnitAttr,
+    f64,
     i64,
 )
 from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
@@ -39,19 +41,25 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.npu_support import (
+    PRELU_BLOCK_OPS,
     SOFTMAX_BLOCK_OPS,
     SOFTMAX_CONSTANTS,
+    SQUARED_DIFFERENCE_BLOCK_OPS,
+    batch_matmul_plan,
     binary_broadcast,
     encoded_attr,
     encoded_layout,
     hwc,
+    mean16_window,
     npu_reason,
     padded_average_blocks,
     pointwise_hwc,
     pool_stride,
+    prelu_plan,
     resize_nearest_plan,
     softmax_rows,
     softmax_workspace,
+    squared_difference_plan,
 )
 from tirconst.analysis.views import (
     BRICK,
@@ -71,6 +79,7 @@ from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
     AvgPool2DOp,
+    BatchMatmulOp,
     BufferType,
     ConstantOp,
     Conv2DOp,
@@ -83,14 +92,17 @@ from tirconst.dialects.tir import (
     LookupOp,
     MaximumOp,
     MaxPool2DOp,
+    MeanOp,
     MinimumOp,
     MulOp,
     OperatorOp,
     PoolOp,
+    PreluOp,
     RequantizeOp,
     ReshapeOp,
     ResizeNearestOp,
     SoftmaxOp,
+    SquaredDifferenceOp,
     SubOp,
     WeightedOp,
 )
@@ -101,6 +113,7 @@ from tirconst.dialects.tir.provenance import (
     model_operators,
     set_operators,
 )
+from tirconst.dialects.tir.traits import Elementwise
 from tirconst.formats.ethos_u.hardware import (
     LUT_ADDRESS,
     LUT_APART,
@@ -374,14 +387,14 @@ class Lowerer:
         Along an axis with one output element the stride is 1 (`pool_stride`):
         a global pool of any TFLite stride runs as one NPU pool."""
         q = op.quantization()
-        average = isinstance(op, AvgPool2DOp)
+        average = op.POOL_TYPE == "average"
         scale, zp = (q["input_scale"], q["input_zp"]) if q else (None, 0)
         if average:
             scale, zp = (1.0 if scale is None else scale), 0
         ifm = self.feature_map(op, op.input, scale, zp)
         ofm = self.feature_map(op, op.output, scale, zp)
         props = {
-            "pool_type": StringAttr("average" if average else "max"),
+            "pool_type": StringAttr(op.POOL_TYPE),
             "ifm": ifm,
             "ofm": ofm,
             "kernel": npu.KernelAttr.make(
@@ -493,6 +506,37 @@ class Lowerer:
         }
         return [self.block_config(npu.PoolingOp.create(properties=props))]
 
+    def mean(self, op: MeanOp, seg: Segment) -> list[Operation]:
+        """An int16 MEAN as one average pool over the reshaped views
+        `mean16_window` plans (stride 1, no padding): the window's sum of
+        (x − input_zp) scaled by the explicit OFM scale (m', 31 − s') with
+        TFL rounding, + output_zp: LiteRT's MultiplyByQuantizedMultiplier
+        with the readapted multiplier (int8 means are depthwise sums by
+        then, tir-legalize-npu)."""
+        plan = mean16_window(op)
+        if isinstance(plan, str):
+            raise StaysOnCpu(plan)
+        win, m, sh = plan
+        for v in (op.input, op.output):  # the views reshape dense buffers
+            if self.place(op, v).strides is not None:
+                raise StaysOnCpu("mean: a strided view cannot be reshaped")
+        q = op.quantization() or {}
+        ifm = self.feature_map(
+            op, op.input, q.get("input_scale"), op.input_zp, win.view
+        )
+        ofm = self.feature_map(
+            op, op.output, q.get("output_scale"), op.output_zp, win.out_view
+        )
+        props = {
+            "pool_type": StringAttr("average"),
+            "ifm": ifm,
+            "ofm": ofm,
+            "kernel": npu.KernelAttr.make(size=win.window),
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+            "rescale": DenseArrayBase.from_list(i64, [m, 31 - sh]),
+        }
+        return [self.block_config(npu.PoolingOp.create(properties=props))]
+
     def elementwise(
         self, op: AddOp | SubOp | MulOp | MaximumOp | MinimumOp, seg: Segment
     ) -> list[Operation]:
@@ -513,7 +557,9 @@ class Lowerer:
         b_shape = (1,) * (rank - len(_btype(b[0]).get_shape())) + tuple(
             _btype(b[0]).get_shape()
         )
-        kind = {"maximum": "max", "minimum": "min"}.get(op.name[4:], op.name[4:])
+        arithmetic = op.get_trait(Elementwise)
+        assert arithmetic is not None  # each registered op declares its arithmetic
+        kind = arithmetic.arithmetic
         props = {
             "op_type": StringAttr(kind),
             "ifm": self.feature_map(op, a[0], a[1], a[2], tuple(out_shape)),
@@ -787,6 +833,247 @@ class Lowerer:
             ew("shr", scratch("scaled", col), shift, out, rounding="natural"),
         ]
         assert len(ops) == 1 + SOFTMAX_BLOCK_OPS  # the DMA, then block ops
+        return ops
+
+    def squared_difference(
+        self, op: SquaredDifferenceOp, seg: Segment
+    ) -> list[Operation]:
+        """Vela's SQUARED_DIFFERENCE sequence (`convert_squared_difference`),
+        which computes TFLite's integers exactly
+        (`npu_support.squared_difference_plan`): per operand a MUL of
+        (x − zp) by the scalar 128 (IFM2 zero point −128, stored 0) with
+        OFM_SCALE (multiplier, 31 − shift) to int32, TFLite's
+        MultiplyByQuantizedMultiplier of (x − zp) << 7; the int32 SUB of the
+        two (the broadcasting one as IFM2), the int32 MUL of the difference
+        by itself, and a 1×1 REDUCE_SUM of one channel with OFM_SCALE
+        (output multiplier, 31 − output shift) plus the output zero point
+        to int8. The int32 maps live in the op's workspace."""
+        plan = squared_difference_plan(op)
+        if isinstance(plan, str):
+            raise StaysOnCpu(plan)
+        offsets, size = plan.workspace()
+        if op.workspace is None or _btype(op.workspace).num_elements != size:
+            raise StaysOnCpu("squared_difference: no NPU workspace")
+        ws = self.place(op, op.workspace)
+        if ws.strides is not None or ws.offset % 16:
+            raise StaysOnCpu("squared_difference: a strided or unaligned workspace")
+
+        def scratch(name: str, dims: tuple[int, int, int]) -> npu.FeatureMapAttr:
+            return npu.FeatureMapAttr.make(
+                dtype="int32", shape=dims, region=self.regions[ws.pool],
+                address=ws.offset + offsets[name], zero_point=0,
+            )  # fmt: skip
+
+        def props(kind, ifm, ifm2, ofm, scale, **extra):  # type: ignore[no-untyped-def]
+            out = {
+                "op_type": StringAttr(kind),
+                "ifm": ifm,
+                "ifm2": ifm2,
+                "ofm": ofm,
+                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                "ofm_scale": DenseArrayBase.from_list(i64, list(scale)),
+                "rounding_mode": StringAttr("tfl"),
+                **extra,
+            }
+            if kind == "sub":
+                out["operand_scales"] = DenseArrayBase.from_list(i64, [1, 0, 1, 0])
+            return self.block_config(npu.ElementwiseOp.create(properties=out))
+
+        ops: list[Operation] = []
+        for role, dims in (("lhs", plan.lhs), ("rhs", plan.rhs)):
+            x = self.feature_map(
+                op, getattr(op, role), None, getattr(op, f"{role}_zp"), dims
+            )
+            times_128 = npu.FeatureMapAttr.make(
+                dtype="int8", shape=(1, 1, 1), region=x["region"], address=0,
+                scale=1.0, zero_point=-128,
+            )  # fmt: skip
+            scale = (
+                getattr(op, f"{role}_multiplier"),
+                31 - getattr(op, f"{role}_shift"),
+            )
+            ops.append(
+                props("mul", x, times_128, scratch(role, dims), scale,
+                      ifm2_scalar=FloatAttr(128.0, f64))
+            )  # fmt: skip
+        a, b = scratch("lhs", plan.lhs), scratch("rhs", plan.rhs)
+        extra = {}
+        if plan.swap:
+            a, b = b, a
+            extra["reversed_operands"] = UnitAttr()
+        diff = scratch("diff", plan.out)
+        ops.append(props("sub", a, b, diff, (1, 0), **extra))
+        ops.append(props("mul", diff, diff, diff, (1, 0)))
+        out = self.feature_map(op, op.output, None, op.output_zp, plan.flat)
+        reduce = npu.PoolingOp.create(
+            properties={
+                "pool_type": StringAttr("reduce_sum"),
+                "ifm": scratch("diff", plan.flat),
+                "ofm": out,
+                "kernel": npu.KernelAttr.make(size=(1, 1)),
+                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                "rescale": DenseArrayBase.from_list(
+                    i64, [op.output_multiplier, 31 - op.output_shift]
+                ),
+                "rounding_mode": StringAttr("tfl"),
+            }
+        )
+        ops.append(self.block_config(reduce))
+        assert len(ops) == SQUARED_DIFFERENCE_BLOCK_OPS
+        return ops
+
+    def batch_matmul(self, op: BatchMatmulOp, seg: Segment) -> list[Operation]:
+        """BATCH_MATMUL (lhs [..., M, K], rhs [..., N, K]: tir-legalize-npu
+        made the depth last) as `npu_support.batch_matmul_plan` says: per
+        output batch and output row i (M <= N) an int32 MUL of rhs's N×K
+        matrix (1×N pixels of K channels) by lhs's row i (IFM2, broadcast
+        along the width), each minus its zero point, then a 1×1
+        REDUCE_SUM of the K channels with OFM_SCALE (multiplier, 31 −
+        shift) plus the output zero point into output row i; per output
+        column j (M > N) likewise with lhs's matrix (M×1 pixels) by rhs's
+        row j, into column j (a strided view of the output). The products
+        live in the op's workspace."""
+        plan = batch_matmul_plan(op)
+        if isinstance(plan, str):
+            raise StaysOnCpu(plan)
+        if op.workspace is None or plan.transpose_lhs or plan.transpose_rhs:
+            raise StaysOnCpu("batch_matmul: not in its NPU form (tir-legalize-npu)")
+        ws = self.place(op, op.workspace)
+        lhs, rhs, out = (self.place(op, v) for v in (op.lhs, op.rhs, op.output))
+        for p in (ws, lhs, rhs, out):
+            if p.strides is not None:
+                raise StaysOnCpu("batch_matmul: a strided operand or workspace")
+        if ws.offset % 16:
+            raise StaysOnCpu("batch_matmul: its workspace is not 16-aligned")
+        m, n, k = plan.m, plan.n, plan.k
+
+        def fm(place, at: int, shape, zero_point: int, dtype: str = "int8",
+               strides=()) -> npu.FeatureMapAttr:  # type: ignore[no-untyped-def]  # fmt: skip
+            return npu.FeatureMapAttr.make(
+                dtype=dtype, shape=shape, region=self.regions[place.pool],
+                address=place.offset + at, strides=strides, zero_point=zero_point,
+            )  # fmt: skip
+
+        lz, rz, oz = op.lhs_zp, op.rhs_zp, op.output_zp
+        steps = m if plan.rows else n
+        ops: list[Operation] = []
+        for lo, ro, oo in plan.batches:
+            for i in range(steps):
+                if plan.rows:  # output row i: rhs rows times lhs row i
+                    ifm = fm(rhs, ro, (1, n, k), rz)
+                    ifm2 = fm(lhs, lo + i * k, (1, 1, k), lz)
+                    prod = fm(ws, 0, (1, n, k), 0, "int32")
+                    ofm = fm(out, oo + i * n, (1, n, 1), oz)
+                else:  # output column j: lhs rows times rhs row j
+                    ifm = fm(lhs, lo, (m, 1, k), lz)
+                    ifm2 = fm(rhs, ro + i * k, (1, 1, k), rz)
+                    prod = fm(ws, 0, (m, 1, k), 0, "int32")
+                    ofm = fm(out, oo + i, (m, 1, 1), oz, strides=(n, 1, 1))
+                mul = npu.ElementwiseOp.create(
+                    properties={
+                        "op_type": StringAttr("mul"),
+                        "ifm": ifm,
+                        "ifm2": ifm2,
+                        "ofm": prod,
+                        "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                        "ofm_scale": DenseArrayBase.from_list(i64, [1, 0]),
+                        "rounding_mode": StringAttr("tfl"),
+                    }
+                )
+                total = npu.PoolingOp.create(
+                    properties={
+                        "pool_type": StringAttr("reduce_sum"),
+                        "ifm": prod,
+                        "ofm": ofm,
+                        "kernel": npu.KernelAttr.make(size=(1, 1)),
+                        "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                        "rescale": DenseArrayBase.from_list(
+                            i64, [op.multiplier, 31 - op.shift]
+                        ),
+                        "rounding_mode": StringAttr("tfl"),
+                    }
+                )
+                ops += [self.block_config(mul), self.block_config(total)]
+        assert len(ops) == plan.block_ops
+        return ops
+
+    def prelu(self, op: PreluOp, seg: Segment) -> list[Operation]:
+        """PRELU as `npu_support.prelu_plan` says, in the op's workspace:
+        xn = min(x, zp) and xp = max(x, zp) (elementwise with the scalar
+        zp, raw values); A = xn·alpha with OFM_SCALE (alpha multiplier,
+        31 − alpha shift) plus the output zero point (TFLite's negative
+        branch; the zero point where x >= zp); B = xp by a 1×1 average pool
+        with rescale (identity multiplier, 31 − identity shift) (the
+        positive branch; the zero point where x < zp); out = (A − zo) +
+        (B − zo) + zo, a raw ADD."""
+        plan = prelu_plan(op)
+        if isinstance(plan, str):
+            raise StaysOnCpu(plan)
+        dims, alpha = plan
+        n = int(np.prod(_btype(op.output).get_shape()))
+        step = -(-n // 16) * 16
+        if op.workspace is None or _btype(op.workspace).num_elements != 4 * step:
+            raise StaysOnCpu("prelu: no NPU workspace")
+        ws = self.place(op, op.workspace)
+        if ws.strides is not None or ws.offset % 16:
+            raise StaysOnCpu("prelu: a strided or unaligned workspace")
+        zp, zo = op.input_zp, op.output_zp
+
+        def scratch(k: int, zero_point: int) -> npu.FeatureMapAttr:
+            return npu.FeatureMapAttr.make(
+                dtype="int8", shape=dims, region=self.regions[ws.pool],
+                address=ws.offset + k * step, zero_point=zero_point,
+            )  # fmt: skip
+
+        def ew(kind, ifm, ifm2, ofm, **extra):  # type: ignore[no-untyped-def]
+            props = {
+                "op_type": StringAttr(kind),
+                "ifm": ifm,
+                "ifm2": ifm2,
+                "ofm": ofm,
+                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                "rounding_mode": StringAttr("tfl"),
+                **extra,
+            }
+            return self.block_config(npu.ElementwiseOp.create(properties=props))
+
+        x = self.feature_map(op, op.input, None, zp, dims)
+        scalar = npu.FeatureMapAttr.make(
+            dtype="int8", shape=(1, 1, 1), region=x["region"], address=0,
+            scale=1.0, zero_point=0,
+        )  # fmt: skip
+        at_zp = {"ifm2_scalar": FloatAttr(float(zp), f64)}
+        xn, xp, neg, pos = (
+            scratch(0, zp),
+            scratch(1, zp),
+            scratch(2, zo),
+            scratch(3, zo),
+        )
+        a = self.feature_map(op, op.alpha, None, op.alpha_zp, alpha)
+        scale = (op.alpha_multiplier, 31 - op.alpha_shift)
+        requant = npu.PoolingOp.create(
+            properties={
+                "pool_type": StringAttr("average"),
+                "ifm": xp,
+                "ofm": pos,
+                "kernel": npu.KernelAttr.make(size=(1, 1)),
+                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                "rescale": DenseArrayBase.from_list(
+                    i64, [op.identity_multiplier, 31 - op.identity_shift]
+                ),
+                "rounding_mode": StringAttr("tfl"),
+            }
+        )
+        out = self.feature_map(op, op.output, None, zo, dims)
+        ops: list[Operation] = [
+            ew("min", x, scalar, xn, **at_zp),
+            ew("max", x, scalar, xp, **at_zp),
+            ew("mul", xn, a, neg, ofm_scale=DenseArrayBase.from_list(i64, list(scale))),
+            self.block_config(requant),
+            ew("add", neg, pos, out, ofm_scale=DenseArrayBase.from_list(i64, [1, 0]),
+               operand_scales=DenseArrayBase.from_list(i64, [1, 0, 1, 0])),
+        ]  # fmt: skip
+        assert len(ops) == PRELU_BLOCK_OPS
         return ops
 
     def copy(self, op: CopyOp, seg: Segment) -> list[Operation]:
@@ -1067,6 +1354,10 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     SoftmaxOp: Lowerer.softmax,
     CopyOp: Lowerer.copy,
     ResizeNearestOp: Lowerer.resize_nearest,
+    MeanOp: Lowerer.mean,
+    SquaredDifferenceOp: Lowerer.squared_difference,
+    BatchMatmulOp: Lowerer.batch_matmul,
+    PreluOp: Lowerer.prelu,
 }
 """Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,
 raising StaysOnCpu when this op cannot go (analysis.npu_support's SUPPORT

@@ -25,13 +25,16 @@ feature map (batch 1, at most 4 axes, channels contiguous); otherwise the
 op stays as it was and stays on the CPU. Ops inside loops are left alone.
 The rewrite keeps the program's meaning bit for bit (the interpreter runs
 views), and the ops it creates keep the replaced op's `tflite.index`.
+Each data op's rewrite is its registration, `@rewrites(OpClass, stage)`
+(`REWRITES`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -48,17 +51,16 @@ from tirconst.dialects.tir import (
     ConcatenationOp,
     CopyOp,
     DeclBufferOp,
-    FullyConnectedOp,
     FuncOp,
     OperatorOp,
     ReshapeOp,
-    SoftmaxOp,
     StridedSliceOp,
     TransposeOp,
 )
 from tirconst.dialects.tir.buffers import row_major_strides
 from tirconst.dialects.tir.memory import Effect, operand_effects
 from tirconst.dialects.tir.provenance import fuse_into
+from tirconst.dialects.tir.traits import FlattenedFeatureMaps
 
 NAME = "tir-data-views"
 KEEP = ("tflite.index", "tflite.name")
@@ -66,6 +68,36 @@ KEEP = ("tflite.index", "tflite.name")
 COPYABLE = ("int8", "int16")
 """Element types the NPU copies between strided feature maps (a 1×1 max
 pool; convert-tir-to-npu's copy lowering)."""
+
+
+@dataclass(frozen=True)
+class ViewRewrite:
+    """How the pass rewrites one data op class (`rewrites`)."""
+
+    rewrite: Callable[[Any], bool]
+    """Rewrites the op in place; True if it did."""
+    stage: int
+    """Rewrites of a lower stage run first, over the whole function."""
+    addressing: bool
+    """Whether the pass makes the op's kind addressing or NPU copies, so
+    one of them between an NPU op's readers ends no NPU segment."""
+
+
+REWRITES: dict[type[Operation], ViewRewrite] = {}
+"""Data op class -> its rewrite (`rewrites`): transposes, then
+concatenations, then slices."""
+
+
+def rewrites(
+    cls: type[OperatorOp], stage: int, addressing: bool = False
+) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
+    """Register the decorated function as the rewrite of `cls` (`ViewRewrite`)."""
+
+    def register(fn: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        REWRITES[cls] = ViewRewrite(fn, stage, addressing)
+        return fn
+
+    return register
 
 
 def _shape(v: SSAValue) -> tuple[int, ...]:
@@ -113,7 +145,7 @@ def _reads_view(op: Operation, dense: bool) -> bool:
         return False
     # a fully connected op and a softmax flatten their feature maps (rows of
     # channels): only a dense one
-    return dense or not isinstance(op, FullyConnectedOp | SoftmaxOp)
+    return dense or not op.has_trait(FlattenedFeatureMaps)
 
 
 def _canonical(shape: Sequence[int], strides: Sequence[int]) -> tuple[int, ...]:
@@ -172,6 +204,7 @@ def _hoist(alloc: Operation, before: Operation) -> None:
 # ------------------------------------------------------------- concatenation
 
 
+@rewrites(ConcatenationOp, stage=1, addressing=True)
 def _concat(op: ConcatenationOp) -> bool:
     out = op.output
     try:
@@ -266,6 +299,7 @@ def _producer(
 # ------------------------------------------------------------------- slices
 
 
+@rewrites(StridedSliceOp, stage=2, addressing=True)
 def _slice(op: StridedSliceOp) -> bool:
     if any(s < 1 for s in op.strides):
         return False  # the NPU reads forwards
@@ -340,7 +374,8 @@ def _one_segment(ops: list[Operation]) -> bool:
     index = {o: i for i, o in enumerate(block.ops)}
     lo, hi = min(index[o] for o in ops), max(index[o] for o in ops)
     for o in list(block.ops)[lo : hi + 1]:
-        if isinstance(o, ConcatenationOp | StridedSliceOp):
+        known = REWRITES.get(type(o))
+        if known is not None and known.addressing:
             continue  # this pass makes the others addresses or NPU copies
         if isinstance(o, OperatorOp):
             if o not in ops and npu_reason(o) is not None:
@@ -363,6 +398,7 @@ def _unwritten_after(root: SSAValue, op: Operation) -> bool:
 # --------------------------------------------------------------- transpose
 
 
+@rewrites(TransposeOp, stage=0)
 def _transpose(op: TransposeOp) -> bool:
     if not _copyable(op.output):
         return False
@@ -400,18 +436,15 @@ def _transpose(op: TransposeOp) -> bool:
 
 
 def rewrite_function(func: FuncOp) -> int:
-    """Rewrite the top-level transposes, concatenations, then slices of `func`;
+    """Rewrite the top-level data ops of `func` by their registered rewrites
+    (`REWRITES`), stage by stage: transposes, concatenations, then slices;
     the number of ops rewritten."""
     done = 0
-    for op in list(func.body.block.ops):
-        if isinstance(op, TransposeOp):
-            done += _transpose(op)
-    for op in list(func.body.block.ops):
-        if isinstance(op, ConcatenationOp):
-            done += _concat(op)
-    for op in list(func.body.block.ops):
-        if isinstance(op, StridedSliceOp):
-            done += _slice(op)
+    for stage in sorted({r.stage for r in REWRITES.values()}):
+        for op in list(func.body.block.ops):
+            known = REWRITES.get(type(op))
+            if known is not None and known.stage == stage:
+                done += known.rewrite(op)
     return done
 
 
@@ -432,4 +465,4 @@ class DataViewsPass(ModulePass):
             rewrite_function(func)
 
 
-__all__ = ["DataViewsPass", "rewrite_function"]
+__all__ = ["REWRITES", "DataViewsPass", "ViewRewrite", "rewrite_function", "rewrites"]

@@ -356,7 +356,7 @@ def probe_facts(op: WeightedOp) -> ProbeFacts:
     lo, hi = op.act_min, op.act_max
     info = np.iinfo(dtypes[1]) if dtypes[1] in ("int8", "int16") else None
     clamp = info is None or (lo, hi) != (info.min, info.max)
-    layouts = (layout_of(op.input), layout_of(op.output))  # type: ignore[attr-defined]
+    layouts = (layout_of(op.input), layout_of(op.output))
     return ProbeFacts(dtypes, "clamp" if clamp else None, layouts)  # type: ignore[arg-type]
 
 

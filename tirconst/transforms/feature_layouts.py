@@ -27,46 +27,11 @@ from tirconst.analysis.liveness import analyze
 from tirconst.analysis.npu_support import hwc, npu_reason
 from tirconst.analysis.sram import ALIGNMENT, sram_by_op
 from tirconst.analysis.views import BRICK, LAYOUT, is_view, layout_of, root_of
-from tirconst.dialects.tir import (
-    AddOp,
-    AllocateOp,
-    AvgPool2DOp,
-    BufferType,
-    Conv2DOp,
-    DepthwiseConv2DOp,
-    FuncOp,
-    LogisticOp,
-    LookupOp,
-    MaximumOp,
-    MaxPool2DOp,
-    MinimumOp,
-    MulOp,
-    OperatorOp,
-    RequantizeOp,
-    SubOp,
-)
+from tirconst.dialects.tir import AllocateOp, BufferType, FuncOp, OperatorOp
+from tirconst.dialects.tir.traits import Elementwise, WholeFeatureMaps
 
 NAME = "tir-feature-layouts"
 
-BRICK_OPS = (
-    Conv2DOp,
-    DepthwiseConv2DOp,
-    MaxPool2DOp,
-    AvgPool2DOp,
-    RequantizeOp,
-    AddOp,
-    SubOp,
-    MulOp,
-    MaximumOp,
-    MinimumOp,
-    LookupOp,
-    LogisticOp,
-)
-"""Operator ops whose NPU lowering reads and writes each operand as one
-feature map of its own shape (no reshaped, strided or broadcast view, no
-DMA): they may read and write NHCWB16. Fully connected layers (read as
-rows), copies (DMA), resizes (strided OFMs) and softmaxes stay NHWC."""
-ELEMENTWISE = (AddOp, SubOp, MulOp, MaximumOp, MinimumOp)
 DTYPES = ("int8", "uint8", "int16")
 FEW_CONFIGS = 4
 """Block configs costed for an op's other layouts: its fastest in the first."""
@@ -78,16 +43,17 @@ def _shape(v: SSAValue) -> tuple[int, ...]:
 
 
 def _reads_whole(op: Operation, v: SSAValue) -> bool:
-    """Whether `op` reads or writes `v` as a feature map of `v`'s own shape."""
-    if not isinstance(op, BRICK_OPS) or npu_reason(op) is not None:
+    """Whether `op` reads or writes `v` as a feature map of `v`'s own shape:
+    an op the NPU runs with the `WholeFeatureMaps` trait, reading `v`, if
+    an `Elementwise` operand, at the output's shape (not broadcast)."""
+    if not isinstance(op, OperatorOp) or not op.has_trait(WholeFeatureMaps):
         return False
-    if isinstance(op, ELEMENTWISE):
+    if npu_reason(op) is not None:
+        return False
+    elementwise = op.get_trait(Elementwise)
+    if elementwise is not None:
         out = hwc(_shape(op.output))
-        return all(
-            hwc(_shape(u)) == out
-            for u in op.input_values()  # type: ignore[attr-defined]
-            if u is v
-        )
+        return all(hwc(_shape(u)) == out for u in elementwise.values(op) if u is v)
     return True
 
 
@@ -107,9 +73,9 @@ def candidate(
     """Whether the allocation may be stored in NHCWB16: an int8/int16 H×W×C
     feature map that is neither a parameter nor read through a view (a
     slice, a concatenation's part, a reshape), written and read only by ops
-    in `BRICK_OPS` that the NPU runs, all within one NPU run (no CPU op in
-    between: what crosses a run is a tensor of the written model, which
-    firmware and LiteRT see as NHWC)."""
+    with the `WholeFeatureMaps` trait that the NPU runs, all within one NPU
+    run (no CPU op in between: what crosses a run is a tensor of the
+    written model, which firmware and LiteRT see as NHWC)."""
     v = alloc.buffer
     t = v.type
     assert isinstance(t, BufferType)
@@ -152,8 +118,8 @@ class Costs:
         self.seen: dict[tuple[Operation, tuple[str, ...]], float] = {}
         self.configs: dict[Operation, list[tuple[int, int, int]]] = {}
 
-    def cycles(self, op: Operation, root: SSAValue, layout: str) -> float:
-        values = [*op.input_values(), op.output]  # type: ignore[attr-defined]
+    def cycles(self, op: OperatorOp, root: SSAValue, layout: str) -> float:
+        values = [*op.input_values(), op.output]
         layouts = {root_of(v): layout_of(v) for v in values} | {root: layout}
         key = (op, tuple(layouts[root_of(v)] for v in values))
         if key not in self.seen:
@@ -161,7 +127,7 @@ class Costs:
             # (other layouts) only its fastest few, so a gain is never
             # overestimated: the other layout's best may only be faster.
             few = self.configs.get(op)
-            cycles, ranked = tir_op_cycles(op, layouts, self.accelerator, few)  # type: ignore[arg-type]
+            cycles, ranked = tir_op_cycles(op, layouts, self.accelerator, few)
             self.configs.setdefault(op, ranked[:FEW_CONFIGS])
             self.seen[key] = cycles
         return self.seen[key]
@@ -171,6 +137,7 @@ class Costs:
         (the other operands as they are now)."""
         v = alloc.buffer
         ops = list(dict.fromkeys(u.operation for u in v.uses))
+        assert all(isinstance(o, OperatorOp) for o in ops)  # a candidate's users
         return sum(
             self.cycles(o, v, "nhwc") - self.cycles(o, v, "nhcwb16") for o in ops
         )
@@ -241,7 +208,8 @@ def _top(func: FuncOp, op: Operation) -> Operation:
 @dataclass(frozen=True)
 class FeatureLayoutsPass(ModulePass):
     """Store intermediate feature maps in NHCWB16 where it is legal
-    (`candidate`: only NPU ops of `BRICK_OPS` in one NPU run touch them,
+    (`candidate`: only NPU ops with the `WholeFeatureMaps` trait in one NPU
+    run touch them,
     whole, through no view) and pays: the layout is the allocation's
     `layout = "nhcwb16"` attribute, which `tir-plan-memory` sizes with the
     channels rounded up to whole 16-channel bricks and `convert-tir-to-npu`

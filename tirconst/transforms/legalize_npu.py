@@ -16,6 +16,9 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
 - An int8 `tir.reduce_max` over contiguous axes becomes one
   `tir.max_pool2d` over reshaped views (the window covers the reduced
   elements, at most 256 × 256).
+- An int8 `tir.reduce_min` becomes min(x) = ~max(~x): a `tir.lookup` of
+  ~x = −1 − x, one `tir.max_pool2d` as for `tir.reduce_max` and a lookup
+  of ~ (fused into the pool as its activation).
 - A `tir.transpose_conv2d` becomes one stride-1 `tir.conv2d` per output
   phase (its kernel taps reversed, a new constant each) writing every
   stride-th output row and column through a strided view.
@@ -25,6 +28,19 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
 - A `tir.softmax` the NPU can run gets its NPU buffers: the table with the
   NPU sequence's int32 constants appended, and a workspace allocation for
   its int32 intermediates (planned like any buffer).
+- A `tir.squared_difference` the NPU can run gets a workspace allocation
+  for the int32 maps of its NPU sequence.
+- An int8/int16 `tir.pack` becomes the `tir.concatenation` it is, of its
+  inputs seen (`tir.reshape`) with the new axis of extent 1.
+- An int8/int16 `tir.reverse`, `tir.tile` or `tir.mirror_pad` becomes,
+  along each axis it changes, a `tir.concatenation` of `tir.strided_slice`s
+  of its input (single elements last first, the axis repeated, mirrored
+  elements around the axis), axis after axis through new buffers.
+- A `tir.prelu` the NPU can run gets a workspace for its four int8
+  intermediates.
+- A `tir.batch_matmul` the NPU can run gets both operands with the depth
+  as their last axis (a transposed constant, or a `tir.transpose` into a
+  new buffer, the adj flag flipped) and a workspace for its int32 products.
 - A `tir.depthwise_conv2d` of one input channel with depth multiplier M
   (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
   its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
@@ -39,15 +55,27 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
 Fully connected stays `tir.fully_connected`: convert-tir-to-npu lowers it to
 a 1×1 conv itself, because its rounding (NATURAL) is not tir.conv2d's (TFL).
 Everything the pass does not fold is left as it was (docs/lowering.md).
+
+Each rewrite is its operator's registration, `@legalizes(stage, OpClass)`
+(`LEGALIZATIONS`); the pass runs the stages in order (`STAGES`), each
+rewrite on the ops of its class.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import DenseArrayBase, IntegerType, ModuleOp, i64
+from xdsl.dialects.builtin import (
+    DenseArrayBase,
+    IntegerAttr,
+    IntegerType,
+    ModuleOp,
+    i64,
+)
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
@@ -55,13 +83,17 @@ from tirconst.analysis.npu_support import (
     BILINEAR_MULTIPLIER,
     SOFTMAX_CONSTANTS,
     SOFTMAX_TABLE_WORDS,
+    batch_matmul_plan,
+    gather_runs,
     mean_window,
+    prelu_plan,
     reduce_max_window,
     resize_bilinear_depthwise,
     resize_bilinear_plan,
     softmax_rows,
     softmax_shape_reason,
     softmax_workspace,
+    squared_difference_plan,
     transpose_conv_plan,
 )
 from tirconst.analysis.views import strided_parent
@@ -69,6 +101,8 @@ from tirconst.dialects.tir import (
     AllocateConstOp,
     AllocateOp,
     AvgPool2DOp,
+    BatchMatmulOp,
+    ConcatenationOp,
     Conv2DOp,
     DepthwiseConv2DOp,
     FuncOp,
@@ -76,30 +110,75 @@ from tirconst.dialects.tir import (
     LookupOp,
     MaxPool2DOp,
     MeanOp,
+    MirrorPadOp,
     OperatorOp,
+    PackOp,
     PadOp,
+    PreluOp,
     ReduceMaxOp,
+    ReduceMinOp,
     ReshapeOp,
     ResizeBilinearOp,
+    ReverseOp,
     SoftmaxOp,
+    SquaredDifferenceOp,
+    StridedSliceOp,
+    TileOp,
     TransposeConv2DOp,
+    TransposeOp,
 )
 from tirconst.dialects.tir.buffers import ConstantOp, DeclBufferOp, row_major_strides
+from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.provenance import fuse_into
+from tirconst.dialects.tir.traits import Windowed
 from tirconst.dialects.tir.types import BufferType
 
 NAME = "tir-legalize-npu"
 
+Legalization = Callable[[Any], bool]
+"""Rewrites one operator op in place; True if it changed the program."""
+STAGES = ("convert", "decompose", "fold", "prepare")
+"""The order the rewrites run in, each stage over the ops of a function as
+they are when it starts: "convert" an op into another one for one (a
+one-channel depthwise into a conv); "decompose" an op into the ops the NPU
+runs (mean, reduce_max, transpose_conv, resize_bilinear); "fold" an op into
+the op that reads it, once those exist (pad into a conv); "prepare" the
+buffers the lowering needs (a table lookup's output, a softmax's table and
+workspace)."""
+LEGALIZATIONS: dict[str, dict[type[Operation], Legalization]] = {
+    stage: {} for stage in STAGES
+}
+"""Stage -> operator op class -> its rewrite (`legalizes`). A user's pass
+registers its own operator here."""
 
+_L = TypeVar("_L", bound=Legalization)
+
+
+def legalizes(stage: str, *classes: type[OperatorOp]) -> Callable[[_L], _L]:
+    """Register the decorated rewrite for `classes` in `stage` (`STAGES`)."""
+
+    def register(rewrite: _L) -> _L:
+        for cls in classes:
+            LEGALIZATIONS[stage][cls] = rewrite
+        return rewrite
+
+    return register
+
+
+@legalizes("fold", PadOp)
 def _fold_pad(pad: PadOp) -> bool:
-    """Fold `pad` into its one consumer if that is exact; True if done."""
+    """Fold `pad` into its one consumer if that is exact (a windowed
+    weighted op: a conv or depthwise conv, which pads in hardware); True if
+    done."""
     out = pad.output
     if not isinstance(out.owner, AllocateOp):
         return False  # a parameter or a view: someone else sees the padded data
     users = [u.operation for u in out.uses if u.operation is not pad]
-    if len(users) != 1 or not isinstance(users[0], Conv2DOp | DepthwiseConv2DOp):
+    if len(users) != 1:
         return False
     conv = users[0]
+    if not isinstance(conv, WeightedOp) or not conv.has_trait(Windowed):
+        return False
     if conv.input is not out or conv.filter is out or conv.bias is out:
         return False
     if conv.parent_block() is not pad.parent_block() or not pad.is_before_in_block(
@@ -134,6 +213,7 @@ def _fold_pad(pad: PadOp) -> bool:
     return True
 
 
+@legalizes("convert", DepthwiseConv2DOp)
 def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:
     """A one-channel depthwise with a depth multiplier: a plain conv."""
     ci = op.input.type.get_shape()[3]  # type: ignore[union-attr]
@@ -178,6 +258,7 @@ def _view(block, op: Operation, v, shape: tuple[int, ...]):  # type: ignore[no-u
     return view.view
 
 
+@legalizes("decompose", MeanOp)
 def _mean_as_depthwise(op: MeanOp) -> bool:
     """An int8 mean as the depthwise sum it is on the NPU, over the window
     `npu_support.mean_window` finds (the input seen as (1, A, B, C), a
@@ -221,6 +302,7 @@ def _mean_as_depthwise(op: MeanOp) -> bool:
     return True
 
 
+@legalizes("decompose", ReduceMaxOp)
 def _reduce_max_as_pool(op: ReduceMaxOp) -> bool:
     """An int8 REDUCE_MAX as one max pool over the window
     `npu_support.reduce_max_window` finds (stride 1, no padding): the
@@ -247,6 +329,58 @@ def _reduce_max_as_pool(op: ReduceMaxOp) -> bool:
     return True
 
 
+COMPLEMENT_TABLE = (127 - np.arange(256)).astype(np.int8)
+"""table[x + 128] = ~x = −1 − x: the order-reversing int8 bijection."""
+
+
+@legalizes("convert", ReduceMinOp)
+def _reduce_min_as_max(op: ReduceMinOp) -> bool:
+    """An int8 REDUCE_MIN as min(x) = ~max(~x), over the window
+    `npu_support.reduce_max_window` finds: a `tir.lookup` of ~ of the input
+    (seen as the window's (1, A, B, C)) into a new buffer, one
+    `tir.max_pool2d` of it into another, and a lookup of ~ into the output
+    (seen as the pool's output), which convert-tir-to-npu fuses into the
+    pool as its activation. Exact: ~ maps the int8 values onto themselves,
+    reversing their order. True if done."""
+    win = reduce_max_window(op)
+    module = op.get_toplevel_object()
+    if isinstance(win, str) or not isinstance(module, ModuleOp):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    name = _fresh_name(module, "complement_table")
+    module.body.block.insert_op_before(
+        ConstantOp(name, COMPLEMENT_TABLE), module.body.block.first_op
+    )  # type: ignore[arg-type]
+    i8 = op.input.type.element_type  # type: ignore[union-attr]
+    table = AllocateConstOp(name, BufferType((256,), i8))
+    flipped = AllocateOp(BufferType(win.view, i8))
+    largest = AllocateOp(BufferType(win.out_view, i8))
+    for new in (table, flipped, largest):
+        block.insert_op_before(new, op)
+    x = _view(block, op, op.input, win.view)
+    y = _view(block, op, op.output, win.out_view)
+    steps = [
+        LookupOp.create_op([x, table.results[0]], flipped.results[0]),
+        MaxPool2DOp.create_op(
+            [flipped.results[0]],
+            largest.results[0],
+            window=win.window,
+            stride=(1, 1),
+            pad=(0, 0, 0, 0),
+            act_min=-128,
+            act_max=127,
+        ),
+        LookupOp.create_op([largest.results[0], table.results[0]], y),
+    ]
+    for new in steps:
+        new.attributes |= dict(op.attributes)
+        block.insert_op_before(new, op)
+    op.detach()
+    op.erase()
+    return True
+
+
 def _strided(block, at: Operation, buf, lo, shape, step):  # type: ignore[no-untyped-def]
     """Elements lo + i·step of `buf` (through the view `buf` may be), a view
     of `shape` inserted before `at`."""
@@ -263,6 +397,7 @@ def _strided(block, at: Operation, buf, lo, shape, step):  # type: ignore[no-unt
     return view.view
 
 
+@legalizes("decompose", TransposeConv2DOp)
 def _transpose_conv_as_convs(op: TransposeConv2DOp) -> bool:
     """TRANSPOSE_CONV as one stride-1 `tir.conv2d` per output phase
     (`npu_support.transpose_conv_plan`): the phase's kernel taps, reversed,
@@ -332,6 +467,7 @@ def _transpose_conv_as_convs(op: TransposeConv2DOp) -> bool:
     return True
 
 
+@legalizes("decompose", ResizeBilinearOp)
 def _resize_bilinear_as_pools(op: ResizeBilinearOp) -> bool:
     """RESIZE_BILINEAR by 1 or 2 per axis (`npu_support.resize_bilinear_plan`)
     as one `tir.avg_pool2d` per output phase: window 1 (a copy) or 2 (the
@@ -456,6 +592,7 @@ def _drop_if_unused(module: ModuleOp, alloc: AllocateConstOp) -> None:
             o.erase()
 
 
+@legalizes("prepare", LookupOp, LogisticOp)
 def _hoist_table_output(op: LookupOp | LogisticOp) -> bool:
     """Move the lookup's output allocation before the op that writes its
     input, when that op is just before it and the input is a workspace only
@@ -477,8 +614,10 @@ def _hoist_table_output(op: LookupOp | LogisticOp) -> bool:
         return False
     alloc.detach()
     prev.parent_block().insert_op_before(alloc, prev)  # type: ignore[union-attr]
+    return True
 
 
+@legalizes("prepare", SoftmaxOp)
 def _softmax_for_npu(op: SoftmaxOp) -> bool:
     """Give a softmax the NPU can run what its NPU sequence needs as tir
     buffers: the table with the sequence's int32 constants appended (a new
@@ -536,6 +675,199 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
     return True
 
 
+@legalizes("prepare", SquaredDifferenceOp)
+def _squared_difference_for_npu(op: SquaredDifferenceOp) -> bool:
+    """Give a squared difference the NPU can run the workspace of its NPU
+    sequence's int32 maps (`npu_support.squared_difference_plan`), a
+    `tir.allocate` planned like any buffer. True if done."""
+    if op.workspace is not None:
+        return False
+    plan = squared_difference_plan(op)
+    if isinstance(plan, str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    ws = AllocateOp(BufferType((plan.workspace()[1],), IntegerType(8)))
+    block.insert_op_before(ws, op)
+    new = SquaredDifferenceOp.create(
+        operands=[op.lhs, op.rhs, ws.results[0], op.output],
+        properties=dict(op.properties),
+        attributes=dict(op.attributes),
+    )
+    block.insert_op_before(new, op)
+    op.detach()
+    op.erase()
+    return True
+
+
+def _depth_last(block, at: Operation, v: SSAValue) -> SSAValue:  # type: ignore[no-untyped-def]
+    """`v` with its last two axes swapped, before `at`: a new constant when
+    `v` is one, a `tir.reshape` when one of the two has extent 1 (the same
+    bytes), else a `tir.transpose` into a new allocation (tir-data-views
+    makes it NPU copies)."""
+    vt = v.type
+    assert isinstance(vt, BufferType)
+    shape = tuple(vt.get_shape())
+    perm = [*range(len(shape) - 2), len(shape) - 1, len(shape) - 2]
+    new_shape = tuple(shape[p] for p in perm)
+    t = BufferType(new_shape, vt.element_type)
+    src = v.owner
+    module = at.get_toplevel_object()
+    if isinstance(src, AllocateConstOp) and isinstance(module, ModuleOp):
+        data = np.ascontiguousarray(np.transpose(src.data, perm))
+        symbol = src.symbol
+        base = f"{symbol.root_reference.data}_t" if symbol else "matmul_t"
+        name = _fresh_name(module, base)
+        module.body.block.insert_op_before(
+            ConstantOp(name, data), module.body.block.first_op
+        )  # type: ignore[arg-type]
+        alloc = AllocateConstOp(name, t)
+        block.insert_op_before(alloc, at)
+        return alloc.results[0]
+    if 1 in shape[-2:]:  # the same bytes: a view
+        return _view(block, at, v, new_shape)
+    alloc = AllocateOp(t)
+    block.insert_op_before(alloc, at)
+    block.insert_op_before(TransposeOp.create_op([v], alloc.results[0], perm=perm), at)
+    return alloc.results[0]
+
+
+@legalizes("prepare", BatchMatmulOp)
+def _batch_matmul_for_npu(op: BatchMatmulOp) -> bool:
+    """Give a BATCH_MATMUL the NPU can run its NPU form
+    (`npu_support.batch_matmul_plan`): both operands with the depth as the
+    last axis (an operand that has it second to last is transposed: a new
+    constant, or a `tir.transpose` into a new buffer, and its adj flag
+    flipped) and a workspace for one step's int32 products. True if done."""
+    if op.workspace is not None:
+        return False
+    plan = batch_matmul_plan(op)
+    if isinstance(plan, str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    lhs = _depth_last(block, op, op.lhs) if plan.transpose_lhs else op.lhs
+    rhs = _depth_last(block, op, op.rhs) if plan.transpose_rhs else op.rhs
+    ws = AllocateOp(BufferType((plan.workspace_bytes,), IntegerType(8)))
+    block.insert_op_before(ws, op)
+    props = dict(op.properties)
+    props["adj_x"] = IntegerAttr(0, i64)
+    props["adj_y"] = IntegerAttr(1, i64)
+    new = BatchMatmulOp.create(
+        operands=[lhs, rhs, ws.results[0], op.output],
+        properties=props,
+        attributes=dict(op.attributes),
+    )
+    block.insert_op_before(new, op)
+    old = [v.owner for v in (op.lhs, op.rhs)]
+    op.detach()
+    op.erase()
+    module = new.get_toplevel_object()
+    for src in old:
+        if isinstance(src, AllocateConstOp) and isinstance(module, ModuleOp):
+            _drop_if_unused(module, src)
+    return True
+
+
+@legalizes("decompose", PackOp)
+def _pack_as_concatenation(op: PackOp) -> bool:
+    """An int8/int16 PACK as the concatenation it is: each input seen with
+    the new axis of extent 1 (a `tir.reshape`), joined along that axis, so
+    tir-data-views makes it addressing (or NPU copies) as any concatenation.
+    True if done."""
+    if str(op.buffer_type(op.output).dtype) not in ("int8", "int16"):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    views = []
+    for v in op.input_values():
+        shape = list(op.shape(v))
+        shape.insert(op.axis, 1)
+        views.append(_view(block, op, v, tuple(shape)))
+    concat = ConcatenationOp.create_op(views, op.output, axis=op.axis)
+    concat.attributes |= dict(op.attributes)
+    block.insert_op_before(concat, op)
+    op.detach()
+    op.erase()
+    return True
+
+
+@legalizes("decompose", ReverseOp, TileOp, MirrorPadOp)
+def _gather_as_concatenations(op: ReverseOp | TileOp | MirrorPadOp) -> bool:
+    """REVERSE_V2, TILE or MIRROR_PAD as what it is along each axis it
+    changes (`npu_support.gather_runs`): a `tir.concatenation` of
+    `tir.strided_slice`s of the input (runs of elements in increasing
+    order), axis after axis through new buffers, the last into the output;
+    tir-data-views makes them addressing and NPU copies. True if done."""
+    plan = gather_runs(op)
+    if isinstance(plan, str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    src = op.input
+    src_type = op.buffer_type(src)
+    shape = list(src_type.get_shape())
+    elt = src_type.element_type
+    changed = [a for a, r in enumerate(plan) if r != [(0, shape[a])]]
+    if not changed:  # the identity: one part, copied
+        changed = [0]
+    rank = len(shape)
+    for k, a in enumerate(changed):
+        parts = []
+        for start, n in plan[a]:
+            size = list(shape)
+            size[a] = n
+            if size == shape:
+                parts.append(src)
+                continue
+            begin = [0] * rank
+            begin[a] = start
+            part = AllocateOp(BufferType(size, elt))
+            block.insert_op_before(part, op)
+            cut = StridedSliceOp.create_op(
+                [src], part.results[0], begin=begin, strides=[1] * rank, size=size
+            )
+            cut.attributes |= dict(op.attributes)
+            block.insert_op_before(cut, op)
+            parts.append(part.results[0])
+        shape[a] = sum(n for _, n in plan[a])
+        if k == len(changed) - 1:
+            dest = op.output
+        else:
+            alloc = AllocateOp(BufferType(list(shape), elt))
+            block.insert_op_before(alloc, op)
+            dest = alloc.results[0]
+        join = ConcatenationOp.create_op(parts, dest, axis=a)
+        join.attributes |= dict(op.attributes)
+        block.insert_op_before(join, op)
+        src = dest
+    op.detach()
+    op.erase()
+    return True
+
+
+@legalizes("prepare", PreluOp)
+def _prelu_for_npu(op: PreluOp) -> bool:
+    """Give a PRELU the NPU can run (`npu_support.prelu_plan`) the
+    workspace of its four int8 intermediates. True if done."""
+    if op.workspace is not None or isinstance(prelu_plan(op), str):
+        return False
+    block = op.parent_block()
+    assert block is not None
+    n = int(np.prod(op.output.type.get_shape()))  # type: ignore[union-attr]
+    ws = AllocateOp(BufferType((4 * (-(-n // 16) * 16),), IntegerType(8)))
+    block.insert_op_before(ws, op)
+    new = PreluOp.create(
+        operands=[op.input, op.alpha, ws.results[0], op.output],
+        properties=dict(op.properties),
+        attributes=dict(op.attributes),
+    )
+    block.insert_op_before(new, op)
+    op.detach()
+    op.erase()
+    return True
+
+
 def _fresh_name(module: ModuleOp, base: str) -> str:
     names = {o.sym_name.data for o in module.ops if isinstance(o, ConstantOp)}
     name, k = base, 0
@@ -564,27 +896,12 @@ class LegalizeNpuPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for func in [f for f in op.ops if isinstance(f, FuncOp)]:
-            ops: list[Operation] = list(func.walk())
-            for o in ops:
-                if isinstance(o, DepthwiseConv2DOp) and o.parent is not None:
-                    _depthwise_as_conv(o)
-            for o in list(func.walk()):
-                if isinstance(o, MeanOp) and o.parent is not None:
-                    _mean_as_depthwise(o)
-                elif isinstance(o, ReduceMaxOp) and o.parent is not None:
-                    _reduce_max_as_pool(o)
-                elif isinstance(o, TransposeConv2DOp) and o.parent is not None:
-                    _transpose_conv_as_convs(o)
-                elif isinstance(o, ResizeBilinearOp) and o.parent is not None:
-                    _resize_bilinear_as_pools(o)
-            for o in list(func.walk()):
-                if isinstance(o, PadOp) and o.parent is not None:
-                    _fold_pad(o)
-            for o in list(func.walk()):
-                if isinstance(o, LookupOp | LogisticOp):
-                    _hoist_table_output(o)
-                if isinstance(o, SoftmaxOp) and o.parent is not None:
-                    _softmax_for_npu(o)
+            for stage in STAGES:
+                rewrites = LEGALIZATIONS[stage]
+                for o in list(func.walk()):
+                    rewrite = rewrites.get(type(o))
+                    if rewrite is not None and o.parent is not None:
+                        rewrite(o)
 
 
-__all__ = ["LegalizeNpuPass"]
+__all__ = ["LEGALIZATIONS", "STAGES", "LegalizeNpuPass", "legalizes"]

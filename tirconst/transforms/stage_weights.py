@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Block, Operation
+from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
@@ -19,7 +19,9 @@ from tirconst.analysis.tiled_sram import STAGED_OPERANDS, computes
 from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
 from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.elementwise_ops import CopyOp
+from tirconst.dialects.tir.operators import OperatorOp
 from tirconst.dialects.tir.structure import FuncOp
+from tirconst.dialects.tir.traits import CopyLike
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 
@@ -156,7 +158,7 @@ def stage_block(
             cover = 0.0
             if ahead:
                 total = sum(
-                    -(-v.type.size_in_bytes // ALIGNMENT) * ALIGNMENT  # type: ignore[attr-defined]
+                    -(-_nbytes(v) // ALIGNMENT) * ALIGNMENT
                     for v in _staged_operands(op)
                 )
                 start = _reach(
@@ -195,8 +197,14 @@ def stage_block(
     return copies
 
 
-def _staged_operands(op: Operation) -> list:
-    out = []
+def _nbytes(v: SSAValue) -> int:
+    t = v.type
+    assert isinstance(t, BufferType)
+    return t.size_in_bytes
+
+
+def _staged_operands(op: Operation) -> list[SSAValue]:
+    out: list[SSAValue] = []
     for name in WEIGHT_OPERANDS:
         value = getattr(op, name, None)
         if value is not None and isinstance(value.owner, AllocateConstOp):
@@ -232,10 +240,11 @@ def _cover(start: Operation, op: Operation, accelerator: str) -> float:
     copies already issued among them (one DMA engine)."""
     cover = 0.0
     for o in _span(start, op)[:-1]:
-        if isinstance(o, CopyOp):
-            src = o.operands[0]
-            cover -= copy_cycles(src.type.size_in_bytes, accelerator)  # type: ignore[attr-defined]
-        elif computes(o):
+        if isinstance(o, OperatorOp) and o.has_trait(CopyLike):
+            src = o.input_named("input")
+            assert src is not None  # a copy's input
+            cover -= copy_cycles(_nbytes(src), accelerator)
+        elif isinstance(o, OperatorOp) and computes(o):
             cover += duration_floor(o, accelerator)
     return cover
 

@@ -15,12 +15,13 @@ lowering serves TANH, HARD_SWISH, GELU, EXP, LOG, LEAKY_RELU, the ReLU
 family, ABS, NEG and every future pointwise operator; on the CPU a lookup
 is also the cheapest form.
 
-Left as they are: ops the NPU already runs as they are (`npu_reason` is
-None: `tir.requantize` as a rescaling pool, `tir.logistic` and `tir.lookup`
-as tables), ops whose input or output is not int8, and ops whose other
-operands (a table) are not constants, so the function is not known at
-compile time. The op's attributes (its TFLite provenance) move to the
-lookup.
+Left as they are: `tir.lookup` (the pass's own form, declared
+`Pointwise(tabulated=True)`), ops the NPU already runs as they are
+(`npu_reason` is None: `tir.requantize` as a rescaling pool,
+`tir.logistic` as a table), ops whose input or output is not int8, and
+ops whose other operands (a table) are not constants, so the function is
+not known at compile time. The op's attributes (its TFLite provenance)
+move to the lookup.
 """
 
 from __future__ import annotations
@@ -117,7 +118,8 @@ class _Tables:
 
 
 def _tabulate(op: OperatorOp, tables: _Tables) -> bool:
-    if isinstance(op, LookupOp) or npu_reason(op) is None:
+    pointwise = op.get_trait(Pointwise)
+    if pointwise is None or pointwise.tabulated or npu_reason(op) is None:
         return False
     table = table_of(op)
     if table is None:
@@ -128,7 +130,7 @@ def _tabulate(op: OperatorOp, tables: _Tables) -> bool:
     out = op.buffer_type(op.output)
     alloc = AllocateConstOp(name, BufferType((256,), out.element_type))
     block.insert_op_before(alloc, op)
-    x = getattr(op, op.get_trait(Pointwise).operands[0])  # type: ignore[union-attr]
+    x = getattr(op, pointwise.operands[0])
     new = LookupOp.create_op([x, alloc.results[0]], op.output)
     new.attributes |= dict(op.attributes)
     block.insert_op_before(new, op)

@@ -120,7 +120,7 @@ def feature_map(fm: api.NpuFeatureMap) -> FeatureMapAttr:
         dtype=_DTYPE_NAMES[fm.data_type], shape=(h, w, c), region=fm.region,
         address=t.addresses[0], tiles=tiles,
         layout="nhwc" if fm.layout == api.NpuLayout.NHWC else "nhcwb16",
-        strides=(s.height, s.width, s.depth), scale=None,
+        strides=() if s is None else (s.height, s.width, s.depth), scale=None,
         zero_point=fm.quantization.zero_point if fm.quantization else 0,
     )  # fmt: skip
 
@@ -323,7 +323,7 @@ def npu_op(d: DecodedOp, streams: _Streams) -> Operation:
         opb = d.opb_scale if d.opb_scale is not None else 1
         props["operand_scales"] = _ints((scale, shift, opb, d.op_to_scale))
     if op.ifm2 is not None:
-        props["ifm2"] = feature_map_or_scalar(op.ifm2)
+        props["ifm2"] = feature_map_or_scalar(op.ifm2, op.ifm2_scalar is not None)
         if op.ifm2_scalar is not None:
             props["ifm2_scalar"] = FloatAttr(op.ifm2_scalar, f64)
     if op.reversed_operands:
@@ -331,8 +331,8 @@ def npu_op(d: DecodedOp, streams: _Streams) -> Operation:
     return ElementwiseOp.create(properties=props)
 
 
-def feature_map_or_scalar(fm: api.NpuFeatureMap) -> FeatureMapAttr:
-    if fm.tiles is None:  # a scalar: no address registers
+def feature_map_or_scalar(fm: api.NpuFeatureMap, scalar: bool) -> FeatureMapAttr:
+    if scalar or fm.tiles is None:  # a scalar: no address registers
         return FeatureMapAttr.make(
             dtype=_DTYPE_NAMES[fm.data_type], shape=(1, 1, 1),
             zero_point=fm.quantization.zero_point if fm.quantization else 0,

@@ -154,7 +154,12 @@ class ActivationAttr(StructAttr):
     a lookup in table slot `slot` (0-7) of the NPU's lookup-table memory,
     then the clamp. For an int32 OFM the table is 256 int32 entries over
     four slots, indexed by the value clamped to [min, max] and to 8 bits,
-    with no clamp after it (Vela's softmax exp). `sigmoid` and `tanh` are
+    with no clamp after it (Vela's softmax exp). For an int16 OFM it is
+    the 16-bit interpolating table: 512 32-bit entries (slope << 16 |
+    base, signed 16 bits each) over eight slots; the value saturated to
+    int16 picks entry (v + 32768) >> 7 and gives base + ((slope ·
+    (v & 127) + 64) >> 7), then the clamp (Vela's int16 EXP and SOFTMAX:
+    LiteRT's int16 table lookup). `sigmoid` and `tanh` are
     the hardware's int16 functions: the scaled value, on the scale
     1/(3·4096), goes through LiteRT's int16 Logistic/Tanh
     (tirconst.kernels.sigmoid16) to Q0.15, then the clamp (Vela's int16

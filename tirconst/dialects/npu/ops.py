@@ -124,6 +124,8 @@ class BlockOp(IRDLOperation):
                 raise VerifyException("a lookup-table slot is 0-7")
         for what in ("ifm", "ifm2", "ofm"):
             fm = getattr(self, what, None)
+            if what == "ifm2" and getattr(self, "ifm2_scalar", None) is not None:
+                continue  # a scalar operand: no bytes are read
             if fm is not None:
                 check_feature_map(self, fm, what.upper())
 

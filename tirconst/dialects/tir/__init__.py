@@ -44,6 +44,7 @@ from tirconst.dialects.tir.convolution_ops import (
     DepthwiseConv2DOp,
     FullyConnectedOp,
     MaxPool2DOp,
+    Pool2DOp,
     TransposeConv2DOp,
     WeightedOp,
 )
@@ -231,6 +232,7 @@ __all__ = [
     "PadOp",
     "PlacementAttr",
     "PoolOp",
+    "Pool2DOp",
     "PreluOp",
     "QuantizeOp",
     "ReduceMaxOp",

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from xdsl.irdl import operand_def, traits_def
+from xdsl.irdl import operand_def, opt_operand_def, traits_def
 from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.tir.elementwise_ops import _TableOp, _UnaryOp
+from tirconst.dialects.tir.memory import Effect, Effects
 from tirconst.dialects.tir.operators import (
     CLAMP,
     Float,
@@ -30,7 +31,7 @@ from tirconst.dialects.tir.quantization import (
     prelu_integers,
     relu_integers,
 )
-from tirconst.dialects.tir.traits import Elementwise, Pointwise
+from tirconst.dialects.tir.traits import Elementwise, Pointwise, WholeFeatureMaps
 from tirconst.dialects.tir.types import BufferType
 
 _RELU = {
@@ -126,8 +127,9 @@ _PRELU = {
 
 
 @operator_op(
-    ("input", "alpha"),
+    ("input", "alpha", "workspace"),
     _PRELU,
+    optional_last=True,
     quant={"input_scale": Scale, "alpha_scale": Scale, "output_scale": Scale},
 )
 class PreluOp(OperatorOp):
@@ -148,13 +150,26 @@ class PreluOp(OperatorOp):
                identity_multiplier = 1073741824, identity_shift = 1,
                alpha_multiplier = 1073741824, alpha_shift = -6}
         }
+
+    For the NPU, `tir-legalize-npu` adds `workspace`, an int8 buffer the op
+    may write (the intermediates of its NPU sequence): the memory planner
+    places it like any buffer; its contents afterwards are unspecified.
     """
 
     name = "tir.prelu"
 
     input = operand_def(BufferType)
     alpha = operand_def(BufferType)
+    workspace = opt_operand_def(BufferType)
     output = operand_def(BufferType)
+
+    def effects(self) -> Effects:
+        """input and alpha are read; the output and the workspace (an
+        operand of `ins`, but only written) are written."""
+        written = [self.output] + ([self.workspace] if self.workspace else [])
+        return [(self.input, Effect.READ), (self.alpha, Effect.READ)] + [
+            (v, Effect.WRITE) for v in written
+        ]
 
     def verify_(self) -> None:
         for role, v in (
@@ -163,6 +178,8 @@ class PreluOp(OperatorOp):
             ("output", self.output),
         ):
             self.expect_dtype(role, v, "int8")
+        if self.workspace is not None:
+            self.expect_dtype("workspace", self.workspace, "int8")
         try:
             shape = np.broadcast_shapes(self.shape(self.input), self.shape(self.alpha))
         except ValueError:
@@ -361,7 +378,7 @@ class MaximumOp(_MinMaxOp):
         }
     """
 
-    traits = traits_def(Elementwise(("lhs", "rhs")))
+    traits = traits_def(Elementwise(("lhs", "rhs"), "max"), WholeFeatureMaps())
 
     name = "tir.maximum"
 
@@ -378,6 +395,6 @@ class MinimumOp(_MinMaxOp):
         }
     """
 
-    traits = traits_def(Elementwise(("lhs", "rhs")))
+    traits = traits_def(Elementwise(("lhs", "rhs"), "min"), WholeFeatureMaps())
 
     name = "tir.minimum"

@@ -20,6 +20,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.tir.buffers import AllocateConstOp, ConstantResolveError
 from tirconst.dialects.tir.encoded import EncodedWeightsAttr
+from tirconst.dialects.tir.memory import Effect, Effects
 from tirconst.dialects.tir.operators import (
     CLAMP,
     WINDOW2D,
@@ -37,7 +38,11 @@ from tirconst.dialects.tir.operators import (
     verify_window,
 )
 from tirconst.dialects.tir.quantization import conv_multipliers
-from tirconst.dialects.tir.traits import Windowed
+from tirconst.dialects.tir.traits import (
+    FlattenedFeatureMaps,
+    WholeFeatureMaps,
+    Windowed,
+)
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.bias import record_scale
 from tirconst.formats.ethos_u.block_config import Geometry as NpuGeometry
@@ -338,7 +343,7 @@ class Conv2DOp(_ConvOp):
         }
     """
 
-    traits = traits_def(Windowed(kernel="filter", channels="all"))
+    traits = traits_def(Windowed(kernel="filter", channels="all"), WholeFeatureMaps())
 
     name = "tir.conv2d"
 
@@ -390,7 +395,9 @@ class DepthwiseConv2DOp(_ConvOp):
         }
     """
 
-    traits = traits_def(Windowed(kernel="filter", channels="multiplier"))
+    traits = traits_def(
+        Windowed(kernel="filter", channels="multiplier"), WholeFeatureMaps()
+    )
 
     name = "tir.depthwise_conv2d"
 
@@ -470,6 +477,8 @@ class FullyConnectedOp(WeightedOp):
 
     REDUCED_NEEDS_WIDE_BIAS: ClassVar[bool] = True
 
+    traits = traits_def(FlattenedFeatureMaps())
+
     name = "tir.fully_connected"
 
     ENCODED_ZERO_POINT: ClassVar[str | None] = "filter_zp"
@@ -541,10 +550,15 @@ POOL_QUANT = {
 must be equal (the kernels take none of them)."""
 
 
-class _PoolOp(OperatorOp):
-    """A pool over NHWC int8 data, or int16 (input and output alike)."""
+class Pool2DOp(OperatorOp):
+    """A pool over NHWC int8 data, or int16 (input and output alike): the
+    pooling interface (window, stride, pad, `POOL_TYPE`) of its subclasses."""
 
-    traits = traits_def(Windowed(kernel="window", channels="same"))
+    traits = traits_def(Windowed(kernel="window", channels="same"), WholeFeatureMaps())
+
+    POOL_TYPE: ClassVar[str]
+    """The npu pooling's `pool_type` that reduces the window ("average",
+    "max"): what the lowering and the cycle model's probe build."""
 
     input = operand_def(BufferType)
     output = operand_def(BufferType)
@@ -578,7 +592,7 @@ class _PoolOp(OperatorOp):
 
 
 @operator_op(("input",), _POOL, quant=POOL_QUANT)
-class AvgPool2DOp(_PoolOp):
+class AvgPool2DOp(Pool2DOp):
     """TFLite int8 AVERAGE_POOL_2D: the rounded mean of the in-bounds window
     elements (padding is not counted); input and output share quantization.
 
@@ -594,10 +608,11 @@ class AvgPool2DOp(_PoolOp):
     """
 
     name = "tir.avg_pool2d"
+    POOL_TYPE: ClassVar[str] = "average"
 
 
 @operator_op(("input",), _POOL, quant=POOL_QUANT)
-class MaxPool2DOp(_PoolOp):
+class MaxPool2DOp(Pool2DOp):
     """TFLite int8 MAX_POOL_2D: the maximum of the in-bounds window elements.
 
     Example:
@@ -610,6 +625,7 @@ class MaxPool2DOp(_PoolOp):
     """
 
     name = "tir.max_pool2d"
+    POOL_TYPE: ClassVar[str] = "max"
 
 
 _TRANSPOSE_CONV = {
@@ -702,8 +718,9 @@ def _matrix_dims(shape: tuple[int, ...], adjoint: int) -> tuple[int, int]:
 
 
 @operator_op(
-    ("lhs", "rhs"),
+    ("lhs", "rhs", "workspace"),
     _BATCH_MATMUL,
+    optional_last=True,
     quant={"lhs_scale": Scale, "rhs_scale": Scale, "output_scale": Scale},
 )
 class BatchMatmulOp(OperatorOp):
@@ -723,17 +740,32 @@ class BatchMatmulOp(OperatorOp):
               {adj_x = 0, adj_y = 0, lhs_zp = 0, rhs_zp = 0, output_zp = 0,
                multiplier = 1073741824, shift = -5}
         }
+
+    For the NPU, `tir-legalize-npu` adds `workspace`, an int8 buffer the op
+    may write (the int32 products of its NPU sequence): the memory planner
+    places it like any buffer; its contents afterwards are unspecified.
     """
 
     name = "tir.batch_matmul"
 
     lhs = operand_def(BufferType)
     rhs = operand_def(BufferType)
+    workspace = opt_operand_def(BufferType)
     output = operand_def(BufferType)
+
+    def effects(self) -> Effects:
+        """lhs and rhs are read; the output and the workspace (an operand of
+        `ins`, but only written) are written."""
+        written = [self.output] + ([self.workspace] if self.workspace else [])
+        return [(self.lhs, Effect.READ), (self.rhs, Effect.READ)] + [
+            (v, Effect.WRITE) for v in written
+        ]
 
     def verify_(self) -> None:
         for role, v in (("lhs", self.lhs), ("rhs", self.rhs), ("output", self.output)):
             self.expect_dtype(role, v, "int8")
+        if self.workspace is not None:
+            self.expect_dtype("workspace", self.workspace, "int8")
         a, b = self.shape(self.lhs), self.shape(self.rhs)
         if len(a) < 2 or len(b) < 2:
             raise VerifyException("lhs and rhs need at least 2 axes")

@@ -28,7 +28,14 @@ from tirconst.dialects.tir.quantization import (
     rsqrt_integers,
     squared_difference_integers,
 )
-from tirconst.dialects.tir.traits import CopyLike, Elementwise, Pointwise, Windowed
+from tirconst.dialects.tir.traits import (
+    CopyLike,
+    Elementwise,
+    FlattenedFeatureMaps,
+    Pointwise,
+    WholeFeatureMaps,
+    Windowed,
+)
 from tirconst.dialects.tir.types import BufferType
 
 # ------------------------------------------------------------------ elementwise
@@ -110,7 +117,7 @@ class AddOp(_AddSubOp):
         }
     """
 
-    traits = traits_def(Elementwise(("lhs", "rhs")))
+    traits = traits_def(Elementwise(("lhs", "rhs"), "add"), WholeFeatureMaps())
 
     name = "tir.add"
 
@@ -133,7 +140,7 @@ class SubOp(_AddSubOp):
         }
     """
 
-    traits = traits_def(Elementwise(("lhs", "rhs")))
+    traits = traits_def(Elementwise(("lhs", "rhs"), "sub"), WholeFeatureMaps())
 
     name = "tir.sub"
 
@@ -164,7 +171,7 @@ class MulOp(_BinaryElementwiseOp):
         }
     """
 
-    traits = traits_def(Elementwise(("lhs", "rhs")))
+    traits = traits_def(Elementwise(("lhs", "rhs"), "mul"), WholeFeatureMaps())
 
     name = "tir.mul"
 
@@ -175,8 +182,13 @@ class MulOp(_BinaryElementwiseOp):
 _SQUARED_DIFFERENCE = {k: v for k, v in _ADD_SUB.items() if k not in CLAMP}
 
 
-@operator_op(("lhs", "rhs"), _SQUARED_DIFFERENCE, quant=BINARY_QUANT)
-class SquaredDifferenceOp(_BinaryElementwiseOp):
+@operator_op(
+    ("lhs", "rhs", "workspace"),
+    _SQUARED_DIFFERENCE,
+    optional_last=True,
+    quant=BINARY_QUANT,
+)
+class SquaredDifferenceOp(OperatorOp):
     """TFLite int8 SQUARED_DIFFERENCE with numpy broadcasting: each operand
     offset by its zero point, shifted left by `left_shift` (7) and rescaled
     with its multiplier to twice the larger input scale; the difference
@@ -193,13 +205,25 @@ class SquaredDifferenceOp(_BinaryElementwiseOp):
                rhs_multiplier = 1073741824, rhs_shift = 0,
                output_multiplier = 1073741824, output_shift = -11}
         }
+
+    For the NPU, `tir-legalize-npu` adds `workspace`, an int8 buffer the op
+    may write (the int32 intermediates of its NPU sequence): the memory
+    planner places it like any buffer; its contents afterwards are
+    unspecified.
     """
 
     name = "tir.squared_difference"
 
+    lhs = operand_def(BufferType)
+    rhs = operand_def(BufferType)
+    workspace = opt_operand_def(BufferType)
+    output = operand_def(BufferType)
+
     def verify_(self) -> None:
         for role, v in (("lhs", self.lhs), ("rhs", self.rhs), ("output", self.output)):
             self.expect_dtype(role, v, "int8")
+        if self.workspace is not None:
+            self.expect_dtype("workspace", self.workspace, "int8")
         try:
             shape = np.broadcast_shapes(self.shape(self.lhs), self.shape(self.rhs))
         except ValueError:
@@ -208,6 +232,14 @@ class SquaredDifferenceOp(_BinaryElementwiseOp):
                 "do not broadcast"
             ) from None
         self.expect_shape("output", self.output, shape)
+
+    def effects(self) -> Effects:
+        """lhs and rhs are read; the output and the workspace (an operand of
+        `ins`, but only written) are written."""
+        written = [self.output] + ([self.workspace] if self.workspace else [])
+        return [(self.lhs, Effect.READ), (self.rhs, Effect.READ)] + [
+            (v, Effect.WRITE) for v in written
+        ]
 
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
         return squared_difference_integers(
@@ -459,6 +491,8 @@ class SoftmaxOp(OperatorOp):
         }
     """
 
+    traits = traits_def(FlattenedFeatureMaps())
+
     name = "tir.softmax"
 
     input = operand_def(BufferType)
@@ -575,7 +609,7 @@ class LogisticOp(_TableOp):
         }
     """
 
-    traits = traits_def(Pointwise())
+    traits = traits_def(Pointwise(), WholeFeatureMaps())
 
     name = "tir.logistic"
 
@@ -595,7 +629,7 @@ class LookupOp(_TableOp):
         }
     """
 
-    traits = traits_def(Pointwise())
+    traits = traits_def(Pointwise(tabulated=True), WholeFeatureMaps())
 
     name = "tir.lookup"
 
@@ -624,7 +658,7 @@ class RequantizeOp(_UnaryOp):
         }
     """
 
-    traits = traits_def(Pointwise())
+    traits = traits_def(Pointwise(), WholeFeatureMaps())
 
     name = "tir.requantize"
 

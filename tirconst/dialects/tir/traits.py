@@ -46,6 +46,10 @@ class Elementwise(OpTrait):
     operand that dies at the op (in place)."""
 
     operands: tuple[str, ...] = ("input",)
+    arithmetic: str | None = None
+    """The binary arithmetic the op is, by the NPU's elementwise `op_type`
+    names ("add", "sub", "mul", "max", "min"), or None: the one fact the
+    lowering and the cycle model's probe read."""
 
     def verify(self, op: Operation) -> None:
         _operator_only(self, op)
@@ -67,6 +71,10 @@ class Pointwise(Elementwise):
     values (tir-tabulate)."""
 
     operands: tuple[str, ...] = ("input",)
+    tabulated: bool = False
+    """The op is `tir-tabulate`'s form, output = table[input + 128] of a
+    table operand that is its whole function (`tir.lookup`): the pass
+    leaves it as it is."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +153,30 @@ class CopyLike(OpTrait):
         _operator_only(self, op)
 
 
+@dataclass(frozen=True)
+class WholeFeatureMaps(OpTrait):
+    """The NPU runs the op reading and writing each operand as one feature
+    map of the operand's own shape (no reshaped, strided or broadcast view,
+    no DMA; an `Elementwise` operand broadcast to the output's shape is
+    read otherwise): so each may be stored in 16-channel bricks, NHCWB16
+    (`tir-feature-layouts`), and the cycle model costs the op as the one
+    npu op it lowers to (`block_choice.tir_probe`). Fully connected layers
+    (rows), copies (DMA), resizes (strided OFMs) and softmaxes do not."""
+
+    def verify(self, op: Operation) -> None:
+        _operator_only(self, op)
+
+
+@dataclass(frozen=True)
+class FlattenedFeatureMaps(OpTrait):
+    """The NPU reads the op's feature maps flattened to rows of channels (a
+    fully connected layer, a softmax): a view of one is read in place only
+    if it is dense (`tir-data-views`)."""
+
+    def verify(self, op: Operation) -> None:
+        _operator_only(self, op)
+
+
 @runtime_checkable
 class ViewOp(Protocol):
     """The methods a `ViewLike` op implements (the interface's methods)."""
@@ -180,9 +212,11 @@ class ViewLike(OpTrait):
 __all__ = [
     "CopyLike",
     "Elementwise",
+    "FlattenedFeatureMaps",
     "Pointwise",
     "ViewLike",
     "ViewOp",
+    "WholeFeatureMaps",
     "Windowed",
     "operator",
 ]

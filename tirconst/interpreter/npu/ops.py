@@ -101,6 +101,28 @@ def _finish(op: BlockOp, mem: Memory, acc: np.ndarray, scale, shift) -> None:
     store(op, mem, out)
 
 
+def _lookup16(op: BlockOp, mem: Memory, out: np.ndarray) -> np.ndarray:
+    """The 16-bit interpolating table (an int16 OFM): 512 32-bit entries
+    over eight slots, each slope << 16 | base (16 bits each, signed). The
+    value v, saturated to int16, selects entry (v + 32768) >> 7, and the
+    low 7 bits interpolate: base + ((slope · (v & 127) + 64) >> 7), as
+    LiteRT's int16 table lookup (its 513 values as bases and differences;
+    Vela's `create_lut_int16_op` writes them so)."""
+    act = op.activation
+    assert act is not None and act.slot is not None
+    table = mem.read_bytes(
+        LUT_REGION,
+        LUT_ADDRESS[_accelerator(op)] + act.slot * LUT_SLOT_BYTES,
+        8 * LUT_SLOT_BYTES,
+        f"16-bit lookup table at slot {act.slot}",
+    ).view("<u4")
+    v = np.clip(out, -32768, 32767).astype(np.int64)
+    entry = table[(v + 32768) >> 7].astype(np.int64)
+    base = ((entry & 0xFFFF) ^ 0x8000) - 0x8000
+    slope = (((entry >> 16) & 0xFFFF) ^ 0x8000) - 0x8000
+    return base + ((slope * (v & 127) + 64) >> 7)
+
+
 def store(op: BlockOp, mem: Memory, out: np.ndarray) -> None:
     """Activation (lookup table, then clamp) and the store to the OFM."""
     ofm = op.ofm
@@ -119,7 +141,9 @@ def store(op: BlockOp, mem: Memory, out: np.ndarray) -> None:
         index = np.clip(np.clip(out, max(qmin, -128), min(qmax, 127)), -128, 127)
         mem.write(ofm, table32[index + 128].astype(np.int64), "the OFM")
         return
-    if act is not None and act.kind == "table":
+    if act is not None and act.kind == "table" and ofm.dtype == "int16":
+        out = _lookup16(op, mem, out)
+    elif act is not None and act.kind == "table":
         table = mem.read_bytes(
             LUT_REGION,
             LUT_ADDRESS[_accelerator(op)] + act.slot * LUT_SLOT_BYTES,
@@ -217,13 +241,16 @@ def run_pooling(op: PoolingOp, mem: Memory) -> None:
 
 def _double_round(v: np.ndarray, scale: int, shift: int) -> np.ndarray:
     """TFLite's double rounding carried to products beyond 32 bits (int32
-    mul, pooling scales of 2^31): round v·scale half away from zero at bit
-    31, then again at `shift` − 31, on exact Python integers."""
+    mul, pooling scales of 2^31), on exact Python integers: at bit 31 as
+    SaturatingRoundingDoublingHighMul rounds (half up: its nudge is 2^30,
+    or 1 − 2^30 for a negative product, then a division toward zero), then
+    at `shift` − 31 half away from zero (RoundingDivideByPOT)."""
     p = v.astype(object) * scale
-    sign = np.where(v < 0, -1, 1).astype(object)
+    sign = np.where(p < 0, -1, 1).astype(object)
     mag = np.abs(p)
     if shift >= 31:
-        mag = (mag + (1 << 30)) >> 31
+        neg = np.asarray(p < 0).astype(object)
+        mag = (mag + (1 << 30) - neg) >> 31
         k = shift - 31
         if k:
             mag = (mag + (1 << (k - 1))) >> k
