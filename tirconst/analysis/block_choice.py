@@ -157,36 +157,52 @@ def weighted_probe(
     region, the activation's kind ("clamp", "table" or None), IFM and OFM
     layouts ("nhwc" or "nhcwb16")."""
     props = {
-        "ifm": FeatureMapAttr.make(
-            dtype=dtypes[0],
-            shape=ifm,
-            region=ARENA_REGION,
-            address=0,
-            layout=layouts[0],
-        ),
-        "ofm": FeatureMapAttr.make(
-            dtype=dtypes[1],
-            shape=ofm,
-            region=ARENA_REGION,
-            address=0,
-            layout=layouts[1],
-        ),
-        "kernel": KernelAttr.make(size=kernel, stride=stride, dilation=dilation),
-        "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+        "ifm": _arena_fm(dtypes[0], tuple(ifm), layouts[0]),
+        "ofm": _arena_fm(dtypes[1], tuple(ofm), layouts[1]),
+        "kernel": _kernel(tuple(kernel), tuple(stride), tuple(dilation)),
+        "block_config": _dense((1, 1, 8)),
         "weights": _ranges(weights_length),
         "biases": _ranges(records_length),
-        "rounding_mode": StringAttr("tfl"),
+        "rounding_mode": _string("tfl"),
     }
     if any(pad):
-        props["padding"] = PaddingAttr.make(pad=pad)
-    if activation == "table":
-        props["activation"] = ActivationAttr.make(kind="table", slot=0)
-    elif activation == "clamp":
-        props["activation"] = ActivationAttr.make(kind="clamp", min=0.0)
+        props["padding"] = _padding(tuple(pad))
+    if activation in ("table", "clamp"):
+        props["activation"] = _activation(activation)
     if depthwise:
         return DepthwiseConv2DOp.create(properties=props)
-    props["block_traversal"] = StringAttr(traversal)
+    props["block_traversal"] = _string(traversal)
     return Conv2DOp.create(properties=props)
+
+
+# Attributes are immutable: a probe's are made once per value (making them
+# verifies them, and the compile builds probes for every op and candidate).
+
+
+@functools.lru_cache(maxsize=1024)
+def _kernel(
+    size: tuple[int, int],
+    stride: tuple[int, int] = (1, 1),
+    dilation: tuple[int, int] = (1, 1),
+) -> KernelAttr:
+    return KernelAttr.make(size=size, stride=stride, dilation=dilation)
+
+
+@functools.lru_cache(maxsize=1024)
+def _padding(pad: tuple[int, int, int, int]) -> PaddingAttr:
+    return PaddingAttr.make(pad=pad)
+
+
+@functools.lru_cache(maxsize=16)
+def _activation(kind: str) -> ActivationAttr:
+    if kind == "table":
+        return ActivationAttr.make(kind="table", slot=0)
+    return ActivationAttr.make(kind="clamp", min=0.0)
+
+
+@functools.lru_cache(maxsize=64)
+def _string(text: str) -> StringAttr:
+    return StringAttr(text)
 
 
 def set_stream_lengths(op: BlockOp, weights_length: int, records_length: int) -> None:

@@ -746,6 +746,10 @@ def block_op_cost(
 def _constant_regions(op: Operation) -> set[int]:
     stream = op.parent_op()
     assert isinstance(stream, CommandStreamOp)
+    return _stream_constant_regions(stream)
+
+
+def _stream_constant_regions(stream: CommandStreamOp) -> set[int]:
     return {
         r.index.value.data
         for r in stream.body.block.ops
@@ -844,6 +848,7 @@ def stream_cost(stream: CommandStreamOp, cfg: SystemConfig) -> StreamCost:
             f"system config for {cfg.accelerator.name}"
         )
     mem = region_memories(stream, cfg)
+    constant = _stream_constant_regions(stream)
     costs: list[OpCost] = []
     dmas: list[tuple[OpCost, list[tuple[int, int, int]]]] = []
     users: list[tuple[OpCost, list[tuple[int, int, int]]]] = []
@@ -862,7 +867,7 @@ def stream_cost(stream: CommandStreamOp, cfg: SystemConfig) -> StreamCost:
             dmas.append((c, dest))
             users.append((c, [_span(op.src), *dest]))
         elif isinstance(op, BlockOp):
-            c = block_op_cost(op, len(costs), cfg, mem)
+            c = block_op_cost(op, len(costs), cfg, mem, constant)
             reads = _ranges_read(op)
             ready = max(
                 [compute_free] + [d.end for d, dest in dmas if _overlaps(reads, dest)]

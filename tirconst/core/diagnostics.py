@@ -13,8 +13,15 @@ import weakref
 from typing import Any
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import AnyFloat, ModuleOp, StringAttr
-from xdsl.ir import Operation
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    ArrayAttr,
+    DictionaryAttr,
+    ModuleOp,
+    StringAttr,
+    SymbolRefAttr,
+)
+from xdsl.ir import Attribute, Operation, ParametrizedAttribute
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import (
     DiagnosticException,
@@ -167,6 +174,179 @@ def verify_after(module: ModuleOp, stage: str, where: str | None = None) -> None
     op, message = failure
     what = f"{describe(op)}: {message}" if op is not None else message
     raise ToolError(error_line(f"after {stage}: {what}", where))
+
+
+_Passed = tuple[Operation, tuple[str, ...], list[Any], frozenset[str] | None]
+"""An op that verified: the op, what its verifier may read, the symbols it names."""
+
+
+class StageVerifier:
+    """`verify_after` for a tool that runs stages one after another over one
+    module (tirconst-compile: the import, then every pass): after each stage
+    the module is verified as a whole would be, but an op's verifier is run
+    again only if something it may read changed since it last passed.
+
+    What an op's verifier may read, compared by identity (attributes are
+    immutable, so a changed property is a new object): its class, parent op
+    and block, properties and attributes, operands, their types and owners
+    and the owners' properties and attributes, its result types and
+    successors, its parent op's properties, attributes and result types,
+    and, for every symbol its attributes or its operand owners' name, the
+    module-level op of that name and that op's properties and attributes.
+    An op with regions (a function walks its body) is verified after every
+    stage; so are blocks' and ops' parent links. A failure is reported as
+    `verify_after` reports it (the first failing op of a full walk)."""
+
+    def __init__(self, where: str | None = None):
+        self.where = where
+        self._passed: dict[int, _Passed] = {}
+        self._symbols: dict[str, list[Any]] = {}
+        self._mentions: dict[int, tuple[Attribute, frozenset[str]]] = {}
+
+    def after(self, module: ModuleOp, stage: str) -> None:
+        symbols = self._symbol_table(module)
+        changed = {
+            name
+            for name in symbols.keys() | self._symbols.keys()
+            if not _same(symbols.get(name), self._symbols.get(name))
+        }
+        passed: dict[int, _Passed] = {}
+        try:
+            self._walk(module, changed, passed)
+        except (DiagnosticException, ValueError) as e:
+            verify_after(module, stage, self.where)  # names the op, as always
+            raise ToolError(
+                error_line(f"after {stage}: {first_line(str(e))}", self.where)
+            ) from None
+        self._passed, self._symbols = passed, symbols
+
+    def _walk(
+        self,
+        op: Operation,
+        changed: set[str],
+        passed: dict[int, _Passed],
+    ) -> None:
+        for region in op.regions:
+            if region.parent is not op:
+                raise ValueError("Parent pointer of region does not refer to its op")
+            for block in region.blocks:
+                if block.parent is not region:
+                    raise ValueError(
+                        "Parent pointer of block does not refer to containing region"
+                    )
+                for inner in block.ops:
+                    if inner.parent is not block:
+                        raise ValueError(
+                            "Parent pointer of operation does not refer to "
+                            "containing region"
+                        )
+                    self._walk(inner, changed, passed)
+        keys, objects = self._inputs(op)
+        before = self._passed.get(id(op))
+        names: frozenset[str] | None = None  # taken when first needed
+        if not (
+            op.regions
+            or before is None
+            or before[1] != keys
+            or not _same(before[2], objects)
+        ):
+            if not changed:
+                passed[id(op)] = before  # nothing it reads changed
+                return
+            names = before[3] if before[3] is not None else self._names(op)
+            if changed.isdisjoint(names):
+                passed[id(op)] = (op, keys, objects, names)
+                return
+        # nested ops were walked above, as Operation.verify does first; an
+        # empty single block is checked by Block.verify
+        for region in op.regions:
+            for block in region.blocks:
+                if block.first_op is None:
+                    block.verify()
+        op.verify(verify_nested_ops=False)
+        passed[id(op)] = (op, keys, objects, names)
+
+    @staticmethod
+    def _inputs(op: Operation) -> tuple[tuple[str, ...], list[Any]]:
+        parent = op.parent_op()
+        keys = (*op.properties, "|", *op.attributes)
+        objects: list[Any] = [type(op), parent, op.parent]
+        objects += op.properties.values()
+        objects += op.attributes.values()
+        for v in op.operands:
+            owner = v.owner
+            objects += (v, v.type, owner)
+            if isinstance(owner, Operation):
+                objects += (len(owner.properties), len(owner.attributes))
+                objects += owner.properties.values()
+                objects += owner.attributes.values()
+        objects += (r.type for r in op.results)
+        objects += op.successors
+        if parent is not None:
+            objects += (len(parent.properties), len(parent.attributes))
+            objects += parent.properties.values()
+            objects += parent.attributes.values()
+            objects += (r.type for r in parent.results)
+        return keys, objects
+
+    def _names(self, op: Operation) -> frozenset[str]:
+        """The symbols the attributes of `op` and of its operands' owners name."""
+        out: frozenset[str] = frozenset()
+        owners = [op, *(v.owner for v in op.operands)]
+        for o in owners:
+            if isinstance(o, Operation):
+                for a in (*o.properties.values(), *o.attributes.values()):
+                    out |= self._mentioned(a)
+        return out
+
+    def _mentioned(self, attr: Attribute) -> frozenset[str]:
+        hit = self._mentions.get(id(attr))
+        if hit is not None and hit[0] is attr:
+            return hit[1]
+        names: frozenset[str] = frozenset()
+        if isinstance(attr, SymbolRefAttr):
+            names = frozenset([attr.root_reference.data])
+        elif type(attr).__module__.startswith("xdsl."):
+            pass  # xDSL's other attributes and types hold no symbol
+        elif isinstance(attr, ParametrizedAttribute):
+            for p in attr.parameters:
+                if isinstance(p, Attribute):
+                    names |= self._mentioned(p)
+        if isinstance(attr, ArrayAttr):
+            for p in attr.data:
+                names |= self._mentioned(p)
+        elif isinstance(attr, DictionaryAttr):
+            for p in attr.data.values():
+                names |= self._mentioned(p)
+        self._mentions[id(attr)] = (attr, names)
+        return names
+
+    @staticmethod
+    def _symbol_table(module: ModuleOp) -> dict[str, list[Any]]:
+        """Module-level op per symbol name, with what a lookup may read of
+        it (an op with regions: a fresh object, so always changed)."""
+        out: dict[str, list[Any]] = {}
+        for op in module.ops:
+            name = op.properties.get("sym_name") or op.attributes.get("sym_name")
+            if not isinstance(name, StringAttr):
+                continue
+            entry: list[Any] = [op, tuple(op.properties), tuple(op.attributes)]
+            entry += op.properties.values()
+            entry += op.attributes.values()
+            if op.regions:
+                entry.append(object())
+            out.setdefault(name.data, []).extend(entry)
+        return out
+
+
+def _same(a: list[Any] | None, b: list[Any] | None) -> bool:
+    """Two lists of the same objects (by identity; names and counts by value)."""
+    if a is None or b is None or len(a) != len(b):
+        return False
+    return all(
+        x is y or (type(x) in (tuple, int) and x == y)
+        for x, y in zip(a, b, strict=True)
+    )
 
 
 def first_line(text: str) -> str:

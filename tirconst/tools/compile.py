@@ -64,11 +64,11 @@ from tirconst.backend.ethos_u.writers import tflite_bytes
 from tirconst.core.context import context
 from tirconst.core.diagnostics import (
     PassFailedAt,
+    StageVerifier,
     ToolError,
     diagnostic_line,
     error_line,
     first_line,
-    verify_after,
 )
 from tirconst.core.files import atomic_output
 from tirconst.dialects.tir import (
@@ -401,7 +401,11 @@ class Compiler:
             raise ToolError(error_line(str(e), name)) from None
         except OSError as e:
             raise ToolError(error_line(f"cannot read: {e.strerror}", name)) from None
-        verify_after(module, "import", name)
+        # As xdsl-opt does between passes: a stage that broke the IR is a
+        # one-line error naming it, not a program that means something else.
+        # Each verifier reruns only where its op's inputs changed.
+        verifier = StageVerifier(name)
+        verifier.after(module, "import")
         self._stage("import", module, 0)
         ctx = context()
         text = pipeline_text(self.accelerator, self.sram_budget, optimise=self.optimise)
@@ -420,9 +424,7 @@ class Compiler:
                         p.apply(ctx, module)
             except PassFailedException as e:
                 raise ToolError(_pass_failure(p.name, e, name)) from None
-            # As xdsl-opt does between passes: a pass that broke the IR is a
-            # one-line error naming it, not a program that means something else.
-            verify_after(module, p.name, name)
+            verifier.after(module, p.name)
             if p.name == "tir-plan-memory":
                 try:
                     rows = _layers(module, self.weights)

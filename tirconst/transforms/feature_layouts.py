@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp, StringAttr
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from tirconst.analysis.block_choice import tir_op_cycles
@@ -66,7 +66,10 @@ def _on_npu(op: Operation) -> bool:
     return isinstance(op, OperatorOp) and npu_reason(op) is None
 
 
-def candidate(alloc: AllocateOp) -> bool:
+def candidate(
+    alloc: AllocateOp,
+    orders: dict[Block, tuple[dict[Operation, int], list]] | None = None,
+) -> bool:
     """Whether the allocation may be stored in NHCWB16: an int8/int16 H×W×C
     feature map that is neither a parameter nor read through a view (a
     slice, a concatenation's part, a reshape), written and read only by ops
@@ -84,10 +87,17 @@ def candidate(alloc: AllocateOp) -> bool:
     block = alloc.parent_block()
     if block is None or any(u.parent_block() is not block for u in users):
         return False
-    index = {op: i for i, op in enumerate(block.ops)}
+    # `orders`: each block's op positions, for a caller asking about many
+    # allocations of blocks it does not change meanwhile
+    order = orders.get(block) if orders is not None else None
+    if order is None:
+        ops = list(block.ops)
+        order = ({op: i for i, op in enumerate(ops)}, ops)
+        if orders is not None:
+            orders[block] = order
+    index, ops = order
     first = min(index[u] for u in users)
     last = max(index[u] for u in users)
-    ops = list(block.ops)
     return all(_on_npu(o) for o in ops[first : last + 1])
 
 
@@ -155,8 +165,9 @@ def choose(
     tops = list(func.body.block.ops)
     at = {op: i for i, op in enumerate(tops)}
     live = None
+    orders: dict[Block, tuple[dict[Operation, int], list]] = {}  # no op moves here
     for a in [o for o in func.body.walk() if isinstance(o, AllocateOp)]:
-        if LAYOUT in a.attributes or not candidate(a):
+        if LAYOUT in a.attributes or not candidate(a, orders):
             continue
         extra = grows(a)
         if extra and not grow:

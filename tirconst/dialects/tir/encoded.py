@@ -79,8 +79,16 @@ class CoreSection:
     def stream_encoding(self) -> WeightEncoding:
         """How the stream was encoded (`#tir.encoded_weights` verifies that
         each core's encoding is a `#npu.weight_encoding`)."""
-        assert isinstance(self.encoding, StreamEncoding)
-        return self.encoding.encoding
+        enc = self.encoding
+        if type(enc) not in _STREAM_ENCODINGS:  # a protocol check is slow
+            assert isinstance(enc, StreamEncoding)
+            _STREAM_ENCODINGS.add(type(enc))
+        return enc.encoding  # type: ignore[attr-defined]
+
+
+_STREAM_ENCODINGS: set[type] = set()
+"""Attribute classes seen to be `StreamEncoding`s (the protocol's members
+are the class's)."""
 
 
 @irdl_attr_definition

@@ -93,12 +93,57 @@ def vela_operation(g: Geometry, traversal: str = "depth_first"):
 
 def find_block_configs(vela_op, accelerator: str) -> list[BlockConfig]:
     """(height, width, depth) of every block config
-    `npu_find_block_configs` accepts for an `ethosu.vela.api` operation."""
-    from ethosu.vela.api import npu_find_block_configs
+    `npu_find_block_configs` accepts for an `ethosu.vela.api` operation.
 
-    with contextlib.redirect_stdout(io.StringIO()):
-        found = npu_find_block_configs(vela_op, _accelerator(accelerator))
-    return [(b.height, b.width, b.depth) for b in found]
+    Cached by what `npu_find_block_configs` reads of the operation (`_key`):
+    the compile asks for the same geometry many times (each layout and
+    block config costed, ops of one shape, probes and the ops they stand
+    for), and each search tries every block shape."""
+    key = (_key(vela_op), accelerator)
+    found = _FOUND.get(key)
+    if found is None:
+        from ethosu.vela.api import npu_find_block_configs
+
+        with contextlib.redirect_stdout(io.StringIO()):
+            blocks = npu_find_block_configs(vela_op, _accelerator(accelerator))
+        found = tuple((b.height, b.width, b.depth) for b in blocks)
+        if len(_FOUND) >= _FOUND_LIMIT:
+            _FOUND.clear()
+        _FOUND[key] = found
+    return list(found)
+
+
+_FOUND: dict[tuple, tuple[BlockConfig, ...]] = {}
+_FOUND_LIMIT = 4096
+
+
+def _key(op) -> tuple:  # type: ignore[no-untyped-def]
+    """What `npu_find_block_configs` reads of an operation: its kind,
+    traversal and pooling type, the IFM, IFM2 and OFM shapes, the IFM
+    upscaling and element type, the kernel, whether the activation is a
+    table lookup, whether every feature map has a quantization, and whether
+    IFM2 is a scalar."""
+    fms = [op.ifm, getattr(op, "ifm2", None), op.ofm]
+    k = getattr(op, "kernel", None)
+    act = getattr(op, "activation", None)
+    return (
+        type(op).__name__,
+        getattr(op, "block_traversal", None),
+        getattr(op, "sub_op_type", None),
+        *(None if f is None else _shape3d(f.shape) for f in fms),
+        getattr(op, "ifm_upscale", None),
+        op.ifm.data_type,
+        None
+        if k is None
+        else (k.width, k.height, k.stride_x, k.stride_y, k.dilation_x, k.dilation_y),
+        None if act is None else act.op_type,
+        all(f is None or f.quantization is not None for f in fms),
+        getattr(op, "ifm2_scalar", None) is not None,
+    )
+
+
+def _shape3d(s) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+    return (s.height, s.width, s.depth)
 
 
 def largest(
