@@ -89,8 +89,8 @@ def _layouts(tmp: Path, data: bytes, optimise: str = "Performance") -> dict:
         if isinstance(op, npu.BlockOp):
             for key in ("ifm", "ifm2", "ofm"):
                 fm = op.properties.get(key)
-                if fm is not None:
-                    out.setdefault(key, set()).add(fm["layout"])  # type: ignore[index]
+                if isinstance(fm, npu.FeatureMapAttr):
+                    out.setdefault(key, set()).add(fm.layout)
     return out
 
 

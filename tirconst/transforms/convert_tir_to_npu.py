@@ -359,7 +359,7 @@ class Lowerer:
             props["activation"] = act
         if core.encoding.depthwise:  # a one-channel multiplier is a conv
             return [npu.DepthwiseConv2DOp.create(properties=props)]
-        props["block_traversal"] = StringAttr(core.encoding["traversal"])
+        props["block_traversal"] = StringAttr(core.encoding.traversal)
         return [npu.Conv2DOp.create(properties=props)]
 
     def activation(
@@ -885,7 +885,7 @@ class Lowerer:
                 op, getattr(op, role), None, getattr(op, f"{role}_zp"), dims
             )
             times_128 = npu.FeatureMapAttr.make(
-                dtype="int8", shape=(1, 1, 1), region=x["region"], address=0,
+                dtype="int8", shape=(1, 1, 1), region=x.region, address=0,
                 scale=1.0, zero_point=-128,
             )  # fmt: skip
             scale = (
@@ -1039,7 +1039,7 @@ class Lowerer:
 
         x = self.feature_map(op, op.input, None, zp, dims)
         scalar = npu.FeatureMapAttr.make(
-            dtype="int8", shape=(1, 1, 1), region=x["region"], address=0,
+            dtype="int8", shape=(1, 1, 1), region=x.region, address=0,
             scale=1.0, zero_point=0,
         )  # fmt: skip
         at_zp = {"ifm2_scalar": FloatAttr(float(zp), f64)}

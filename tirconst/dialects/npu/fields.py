@@ -377,15 +377,6 @@ class StructAttr(ParametrizedAttribute):
             raise TypeError(f"{cls.__name__}: unknown fields {sorted(values)}")
         return cls(*params)
 
-    def value(self, name: str) -> Any:
-        """A field's Python value by name (`attr.NAME` reads it typed)."""
-        if name not in self.FIELD_NAMES:
-            raise KeyError(name)
-        return getattr(self, name)
-
-    def __getitem__(self, name: str) -> Any:
-        return self.value(name)
-
     def replace(self: SA, **changes: Any) -> SA:
         """A copy with some fields changed (Python values)."""
         return self.make(
