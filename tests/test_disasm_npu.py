@@ -123,7 +123,7 @@ def _same_window_op(a, b) -> None:  # type: ignore[no-untyped-def]
     for fm in ("ifm", "ofm"):
         x, y = a.properties[fm], b.properties[fm]
         for f in ("dtype", "shape", "region", "address", "layout", "zero_point"):
-            assert x[f] == y[f], (fm, f)
+            assert getattr(x, f) == getattr(y, f), (fm, f)
     if isinstance(a, (Conv2DOp, DepthwiseConv2DOp)):
         assert a.weights == b.weights and a.biases == b.biases
         assert a.weight_encoding() == b.weight_encoding()
