@@ -1516,9 +1516,47 @@ MAX_GATHER_PARTS = 64
 """Along one axis, at most this many slices joined; more stay on the CPU."""
 
 
+Runs = list[list[tuple[int, int]]]
+_AXIS_RUNS: dict[type[OperatorOp], Callable[[Any, tuple[int, ...]], Runs]] = {}
+"""Operator op class -> its runs along each axis of an input of `shape`."""
+
+
+def _axis_runs(cls: type[OperatorOp]) -> Callable[[Callable], Callable]:
+    def register(fn: Callable) -> Callable:
+        _AXIS_RUNS[cls] = fn
+        return fn
+
+    return register
+
+
+@_axis_runs(ReverseOp)
+def _reverse_runs(op: ReverseOp, shape: tuple[int, ...]) -> Runs:
+    runs = [[(0, d)] for d in shape]
+    for a in op.axes:
+        runs[a] = [(shape[a] - 1 - i, 1) for i in range(shape[a])]
+    return runs
+
+
+@_axis_runs(TileOp)
+def _tile_runs(op: TileOp, shape: tuple[int, ...]) -> Runs:
+    return [[(0, d)] * m for d, m in zip(shape, op.multiples, strict=True)]
+
+
+@_axis_runs(MirrorPadOp)
+def _mirror_pad_runs(op: MirrorPadOp, shape: tuple[int, ...]) -> Runs:
+    skip = 1 if op.mode == 0 else 0  # REFLECT skips the edge element
+    runs = []
+    for a, d in enumerate(shape):
+        before, after = op.padding[2 * a], op.padding[2 * a + 1]
+        left = [(before - i - 1 + skip, 1) for i in range(before)]
+        right = [(d - 1 - skip - i, 1) for i in range(after)]
+        runs.append([*left, (0, d), *right])
+    return runs
+
+
 def gather_runs(
     op: ReverseOp | TileOp | MirrorPadOp,
-) -> list[list[tuple[int, int]]] | str:
+) -> Runs | str:
     """Per axis of the input, the output along it as runs (source start,
     length) of input elements in increasing order, one after the other:
     REVERSE_V2 one element per run, last first; TILE the whole axis
@@ -1535,19 +1573,7 @@ def gather_runs(
                 f"{name}: shape {list(_shape(v))} is not a dense NPU feature map "
                 "(H×W×C, batch 1)"
             )
-    runs = [[(0, d)] for d in shape]
-    if isinstance(op, ReverseOp):
-        for a in op.axes:
-            runs[a] = [(shape[a] - 1 - i, 1) for i in range(shape[a])]
-    elif isinstance(op, TileOp):
-        runs = [[(0, d)] * m for d, m in zip(shape, op.multiples, strict=True)]
-    else:
-        skip = 1 if op.mode == 0 else 0  # REFLECT skips the edge element
-        for a, d in enumerate(shape):
-            before, after = op.padding[2 * a], op.padding[2 * a + 1]
-            left = [(before - i - 1 + skip, 1) for i in range(before)]
-            right = [(d - 1 - skip - i, 1) for i in range(after)]
-            runs[a] = [*left, (0, d), *right]
+    runs = _AXIS_RUNS[type(op)](op, shape)
     for a, r in enumerate(runs):
         if len(r) > MAX_GATHER_PARTS:
             return (
