@@ -14,11 +14,12 @@ from tirconst.analysis.block_choice import tir_probe
 from tirconst.core.context import context
 from tirconst.core.diagnostics import parse_module
 from tirconst.dialects import npu
-from tirconst.dialects.tir import OperatorOp, Pool2DOp, WeightedOp
+from tirconst.dialects.tir import OperatorOp, WeightedOp
 from tirconst.dialects.tir.traits import (
     Elementwise,
     FlattenedFeatureMaps,
     Pointwise,
+    Pooling,
     WholeFeatureMaps,
     Windowed,
 )
@@ -44,7 +45,7 @@ def test_whole_feature_map_ops_lower_to_one_npu_op() -> None:
         e = c.get_trait(Elementwise)
         assert (
             (issubclass(c, WeightedOp) and c.has_trait(Windowed))
-            or issubclass(c, Pool2DOp)
+            or c.has_trait(Pooling)
             or c.has_trait(Pointwise)
             or (e is not None and e.arithmetic is not None)
         ), c.name
@@ -60,9 +61,10 @@ def test_arithmetic_and_pool_type_are_what_the_lowering_builds() -> None:
         if e is not None and e.arithmetic is not None:
             assert LOWERINGS[c] is Lowerer.elementwise, c.name
             assert e.arithmetic in ("add", "sub", "mul", "max", "min")
-        if issubclass(c, Pool2DOp):
+        pooling = c.get_trait(Pooling)
+        if pooling is not None:
             assert LOWERINGS[c] is Lowerer.pool, c.name
-            assert c.POOL_TYPE in ("average", "max")
+            assert pooling.kind in ("average", "max")
     tabulated = [
         c.name for c in OPERATORS if (p := c.get_trait(Pointwise)) and p.tabulated
     ]
@@ -85,7 +87,7 @@ tir.func @f(%x : !tir.buffer<1x4x4x8xi8>, %y : !tir.buffer<1x2x2x8xi8>,
 
 
 def test_probe_is_built_from_the_declarations() -> None:
-    """A pool's probe is the pooling of its POOL_TYPE with its window; a
+    """A pool's probe is the pooling of its `Pooling` kind with its window; a
     binary elementwise op's the elementwise op of its arithmetic."""
     module = parse_module(context(), POOL, "pool.mlir")
     pool, maximum = [o for o in module.walk() if isinstance(o, OperatorOp)]

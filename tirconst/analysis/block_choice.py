@@ -330,16 +330,17 @@ def tir_probe(op: OperatorOp, layouts: dict[object, str]) -> BlockOp | None:
     with the `WholeFeatureMaps` trait are modelled, by their traits: a
     windowed weighted op is a conv or depthwise reading a weight stream of
     its raw weight bytes (the encoding is not chosen yet) in the constant
-    memory; a pool the pooling of its `POOL_TYPE`; a pointwise op a 1×1
+    memory; a pool (`Pooling`) the pooling of its kind; a pointwise op a 1×1
     average pool (with a table activation if it reads a table); a binary
     elementwise op its `arithmetic`. None for the others (fully connected
     layers, copies, resizes, softmaxes)."""
     from tirconst.analysis.npu_support import pool_stride
     from tirconst.dialects.npu.ops import ElementwiseOp, PoolingOp
-    from tirconst.dialects.tir import Pool2DOp, WeightedOp
+    from tirconst.dialects.tir import WeightedOp
     from tirconst.dialects.tir.traits import (
         Elementwise,
         Pointwise,
+        Pooling,
         WholeFeatureMaps,
         Windowed,
     )
@@ -362,24 +363,23 @@ def tir_probe(op: OperatorOp, layouts: dict[object, str]) -> BlockOp | None:
         probe.properties["ifm"] = _probe_fm(op.input, layouts, (1, *g.ifm))
         probe.properties["ofm"] = _probe_fm(op.output, layouts, (1, *g.ofm))
         return probe
-    if isinstance(op, Pool2DOp) or op.has_trait(Pointwise):
+    pooling = op.get_trait(Pooling)
+    if pooling is not None or op.has_trait(Pointwise):
         x = op.input_named("input")
         assert x is not None  # a pool's and a pointwise op's input
         props: dict[str, object] = {
-            "pool_type": StringAttr(
-                op.POOL_TYPE if isinstance(op, Pool2DOp) else "average"
-            ),
+            "pool_type": StringAttr("average" if pooling is None else pooling.kind),
             "ifm": _probe_fm(x, layouts),
             "ofm": _probe_fm(op.output, layouts),
             "kernel": KernelAttr.make(size=(1, 1)),
             "block_config": _dense((1, 1, 8)),
         }
-        if isinstance(op, Pool2DOp):
+        if pooling is not None:
             props["kernel"] = KernelAttr.make(
-                size=tuple(op.window), stride=pool_stride(op)
+                size=pooling.window(op), stride=pool_stride(op)
             )
-            if any(op.pad):
-                props["padding"] = PaddingAttr.make(pad=tuple(op.pad))
+            if any(pooling.pad(op)):
+                props["padding"] = PaddingAttr.make(pad=pooling.pad(op))
         elif op.input_named("table") is not None:
             props["activation"] = ActivationAttr.make(kind="table", slot=0)
         return PoolingOp.create(properties=props)  # type: ignore[arg-type]

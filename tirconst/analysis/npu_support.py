@@ -676,13 +676,13 @@ def _fully_connected(op: FullyConnectedOp) -> str | None:
     return None
 
 
-def pool_stride(op: MaxPool2DOp | AvgPool2DOp) -> tuple[int, int]:
+def pool_stride(op: OperatorOp) -> tuple[int, int]:
     """The stride the NPU runs a pool with: along an axis with one output
     element the stride moves nothing, so it is 1 there (a global pool, kernel
     = input with a 1×1 output, has any stride in TFLite; docs/ethos-u.md,
     "Average pooling")."""
     _, oh, ow, _ = _shape(op.output)
-    sy, sx = op.stride
+    sy, sx = op.p("stride")
     return (1 if oh == 1 else sy, 1 if ow == 1 else sx)
 
 

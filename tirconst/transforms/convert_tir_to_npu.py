@@ -113,7 +113,7 @@ from tirconst.dialects.tir.provenance import (
     model_operators,
     set_operators,
 )
-from tirconst.dialects.tir.traits import Elementwise
+from tirconst.dialects.tir.traits import Elementwise, Pooling
 from tirconst.formats.ethos_u.hardware import (
     LUT_ADDRESS,
     LUT_APART,
@@ -387,14 +387,16 @@ class Lowerer:
         Along an axis with one output element the stride is 1 (`pool_stride`):
         a global pool of any TFLite stride runs as one NPU pool."""
         q = op.quantization()
-        average = op.POOL_TYPE == "average"
+        kind = op.get_trait(Pooling)
+        assert kind is not None  # registered for the pools, which declare it
+        average = kind.kind == "average"
         scale, zp = (q["input_scale"], q["input_zp"]) if q else (None, 0)
         if average:
             scale, zp = (1.0 if scale is None else scale), 0
         ifm = self.feature_map(op, op.input, scale, zp)
         ofm = self.feature_map(op, op.output, scale, zp)
         props = {
-            "pool_type": StringAttr(op.POOL_TYPE),
+            "pool_type": StringAttr(kind.kind),
             "ifm": ifm,
             "ofm": ofm,
             "kernel": npu.KernelAttr.make(

@@ -40,6 +40,7 @@ from tirconst.dialects.tir.operators import (
 from tirconst.dialects.tir.quantization import conv_multipliers
 from tirconst.dialects.tir.traits import (
     FlattenedFeatureMaps,
+    Pooling,
     WholeFeatureMaps,
     Windowed,
 )
@@ -552,13 +553,10 @@ must be equal (the kernels take none of them)."""
 
 class Pool2DOp(OperatorOp):
     """A pool over NHWC int8 data, or int16 (input and output alike): the
-    pooling interface (window, stride, pad, `POOL_TYPE`) of its subclasses."""
+    window, stride and pad of its subclasses, which declare their reduction
+    with the `Pooling` trait."""
 
     traits = traits_def(Windowed(kernel="window", channels="same"), WholeFeatureMaps())
-
-    POOL_TYPE: ClassVar[str]
-    """The npu pooling's `pool_type` that reduces the window ("average",
-    "max"): what the lowering and the cycle model's probe build."""
 
     input = operand_def(BufferType)
     output = operand_def(BufferType)
@@ -608,7 +606,7 @@ class AvgPool2DOp(Pool2DOp):
     """
 
     name = "tir.avg_pool2d"
-    POOL_TYPE: ClassVar[str] = "average"
+    traits = traits_def(Pooling("average"))
 
 
 @operator_op(("input",), _POOL, quant=POOL_QUANT)
@@ -625,7 +623,7 @@ class MaxPool2DOp(Pool2DOp):
     """
 
     name = "tir.max_pool2d"
-    POOL_TYPE: ClassVar[str] = "max"
+    traits = traits_def(Pooling("max"))
 
 
 _TRANSPOSE_CONV = {

@@ -144,6 +144,26 @@ class Windowed(OpTrait):
 
 
 @dataclass(frozen=True)
+class Pooling(OpTrait):
+    """The op reduces each window of its `input` (`window`, `stride`, `pad`)
+    by `kind`, the NPU pooling's `pool_type` ("average", "max"): the one
+    fact the lowering and the cycle model's probe read."""
+
+    kind: str
+
+    def verify(self, op: Operation) -> None:
+        _operator_only(self, op)
+
+    def window(self, op: Operation) -> tuple[int, int]:
+        kh, kw = _p(op, "window")
+        return kh, kw
+
+    def pad(self, op: Operation) -> tuple[int, int, int, int]:
+        top, left, bottom, right = _p(op, "pad")
+        return top, left, bottom, right
+
+
+@dataclass(frozen=True)
 class CopyLike(OpTrait):
     """The op copies its `input` into its `output` unchanged (MLIR's
     CopyOpInterface): it moves data, computes nothing (weight staging copies
@@ -214,6 +234,7 @@ __all__ = [
     "Elementwise",
     "FlattenedFeatureMaps",
     "Pointwise",
+    "Pooling",
     "ViewLike",
     "ViewOp",
     "WholeFeatureMaps",
