@@ -55,6 +55,7 @@ from tirconst.dialects.tir import (
     SquaredDifferenceOp,
     StridedSliceOp,
     SubOp,
+    SumOp,
     TileOp,
     TransposeConv2DOp,
     TransposeOp,
@@ -447,6 +448,34 @@ def _view_reason(*values: SSAValue) -> str | None:
     return None
 
 
+def _depthwise_sum_window(op: MeanOp | SumOp) -> ReductionWindow | str:
+    """The window of the depthwise sum (docs/ethos-u.md) that reduces a
+    mean's or a sum's axes, within the depthwise's kernel limits; else why
+    not (named after the op)."""
+    name = op.name[4:]
+    why = _view_reason(op.input, op.output)
+    if why:
+        return f"{name}: {why}"
+    plan = reduction_window(
+        _shape(op.input),
+        op.axes,
+        MAX_KERNEL_HEIGHT,
+        MAX_KERNEL_AREA,
+        MAX_KERNEL_AREA,
+    )
+    if isinstance(plan, str):
+        return f"{name}: {plan}"
+    if plan.count * 256 >= 2**31:
+        return f"{name}: its sum could wrap int32"
+    return plan
+
+
+def _npu_scale_reason(name: str, m: int, sh: int) -> str | None:
+    if not 0 <= 31 - sh <= 63 or not 0 <= m < 2**31:
+        return f"{name}: its scale ({m}, {sh}) is outside the NPU's 32-bit scale"
+    return None
+
+
 def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
     """A mean as the NPU's depthwise sum (docs/ethos-u.md): its window,
     and the readapted (multiplier, shift) with 1/count folded in; else why
@@ -456,23 +485,52 @@ def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
     why = int16_reason(op, "mean")
     if why:
         return why
-    why = _view_reason(op.input, op.output)
-    if why:
-        return f"mean: {why}"
-    plan = reduction_window(
-        _shape(op.input),
-        op.axes,
-        MAX_KERNEL_HEIGHT,
-        MAX_KERNEL_AREA,
-        MAX_KERNEL_AREA,
-    )
+    plan = _depthwise_sum_window(op)
     if isinstance(plan, str):
-        return f"mean: {plan}"
-    if plan.count * 256 >= 2**31:
-        return "mean: its sum could wrap int32"
+        return plan
     m, sh = mean_readapted_multiplier(op.multiplier, op.shift, plan.count)
-    if not 0 <= 31 - sh <= 63 or not 0 <= m < 2**31:
-        return f"mean: its scale ({m}, {sh}) is outside the NPU's 32-bit scale"
+    return _npu_scale_reason("mean", m, sh) or (plan, m, sh)
+
+
+def sum_window(op: SumOp) -> tuple[ReductionWindow, int, int] | str:
+    """An int8 SUM as the NPU's depthwise sum (as a mean, without the
+    division): its window and the (multiplier, shift) =
+    QuantizeMultiplier(scale) the depthwise requantizes Σ (x − input_zp)
+    with (TFL rounding, + output_zp, saturated); else why not. LiteRT's SUM
+    rescales in float32 (`kernels.reduce_sum`), whose rounding (of the
+    product and of the zero point's bias) can move a step of the output by
+    one sum, so the pair is accepted only when it gives LiteRT's output for
+    every sum the window can reach (at most 255 · 4096 + 1 values, all
+    tried): exact by exhaustion, as a table is by construction. Equal input
+    and output quantization always passes (scale 1: integer arithmetic).
+    `tir-legalize-npu` rewrites with it."""
+    from tirconst.dialects.tir.quantization import quantize_multiplier
+    from tirconst.kernels.fixedpoint import multiply_by_quantized_multiplier
+    from tirconst.kernels.reduce import sum_from_totals
+
+    plan = _depthwise_sum_window(op)
+    if isinstance(plan, str):
+        return plan
+    m, sh = quantize_multiplier(op.scale)
+    why = _npu_scale_reason("sum", m, sh)
+    if why:
+        return why
+    n = plan.count
+    total = np.arange(-128 * n, 127 * n + 1, dtype=np.int64)
+    want = sum_from_totals(
+        total, n, input_zp=op.input_zp, output_zp=op.output_zp, scale=op.scale
+    )
+    acc = total - op.input_zp * n
+    got = multiply_by_quantized_multiplier(acc, m, sh) + op.output_zp
+    got = np.clip(got, -128, 127)
+    bad = np.flatnonzero(got != want)
+    if bad.size:
+        i = int(bad[0])
+        return (
+            f"sum: LiteRT's float32 rescale of the sum {int(total[i])} of {n} "
+            f"values gives {int(want[i])}, the NPU's integer one ({m}, {sh}) "
+            f"{int(got[i])}"
+        )
     return plan, m, sh
 
 
@@ -547,6 +605,21 @@ def _mean(op: MeanOp) -> str | None:
     if isinstance(plan, str):
         return plan
     return "mean: run tir-legalize-npu (it becomes a depthwise sum there)"
+
+
+@npu_support(SumOp)
+def _sum(op: SumOp) -> str | None:
+    """An int8 SUM over contiguous axes runs on the NPU as MEAN does, as
+    the depthwise sum tir-legalize-npu rewrites it to (an all-ones filter,
+    at most 4096 reduced elements), requantized by QuantizeMultiplier of
+    input_scale / output_scale with TFL rounding, where that equals
+    LiteRT's float32 rescale on every reachable sum (`sum_window` tries
+    them all); otherwise, or over axes that are not adjacent, it stays on
+    the CPU with the sum where the two differ."""
+    plan = sum_window(op)
+    if isinstance(plan, str):
+        return plan
+    return "sum: run tir-legalize-npu (it becomes a depthwise sum there)"
 
 
 @npu_support(ReduceMaxOp)

@@ -13,6 +13,9 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   input and output, whose per-channel multiplier is the mean's readapted one
   (docs/ethos-u.md's "depthwise sum then multiply", the multiply folded into
   the requantization).
+- An int8 `tir.sum` becomes the same depthwise sum, requantized by
+  QuantizeMultiplier(input_scale / output_scale) where that equals
+  LiteRT's float32 rescale on every reachable sum (`npu_support.sum_window`).
 - An int8 `tir.reduce_max` over contiguous axes becomes one
   `tir.max_pool2d` over reshaped views (the window covers the reduced
   elements, at most 256 × 256).
@@ -88,6 +91,7 @@ from tirconst.analysis.npu_support import (
     BILINEAR_MULTIPLIER,
     SOFTMAX_CONSTANTS,
     SOFTMAX_TABLE_WORDS,
+    ReductionWindow,
     batch_matmul_plan,
     broadcast_tile,
     gather_runs,
@@ -100,6 +104,7 @@ from tirconst.analysis.npu_support import (
     softmax_shape_reason,
     softmax_workspace,
     squared_difference_plan,
+    sum_window,
     transpose_conv_plan,
 )
 from tirconst.analysis.views import strided_parent
@@ -134,6 +139,7 @@ from tirconst.dialects.tir import (
     SquaredDifferenceOp,
     StridedSliceOp,
     SubOp,
+    SumOp,
     TileOp,
     TransposeConv2DOp,
     TransposeOp,
@@ -278,13 +284,30 @@ def _mean_as_depthwise(op: MeanOp) -> bool:
     readapted multiplier (TFLite's QuantizedMeanOrSum folds 1/count into
     it): MultiplyByQuantizedMultiplier(Σ (x − input_zp), m', s') +
     output_zp, exactly the mean's integers."""
-    plan = mean_window(op)
+    return _as_depthwise_sum(op, mean_window(op))
+
+
+@legalizes("decompose", SumOp)
+def _sum_as_depthwise(op: SumOp) -> bool:
+    """An int8 sum as a mean is, without the division: the depthwise sum
+    over the window `npu_support.sum_window` finds, requantized by
+    QuantizeMultiplier(scale), which that function checked equals LiteRT's
+    float32 rescale on every sum the window can reach."""
+    return _as_depthwise_sum(op, sum_window(op))
+
+
+def _as_depthwise_sum(
+    op: MeanOp | SumOp, plan: tuple[ReductionWindow, int, int] | str
+) -> bool:
+    """Replace `op` by the depthwise conv of an all-ones filter over `plan`'s
+    window, requantized by its (multiplier, shift) (False: `plan` is why
+    not, nothing changes)."""
     module = op.get_toplevel_object()
     if isinstance(plan, str) or not isinstance(module, ModuleOp):
         return False
     win, m, sh = plan
     c = win.view[3]
-    name = _fresh_name(module, "mean_ones")
+    name = _fresh_name(module, f"{op.name[4:]}_ones")
     ones = np.ones((1, *win.window, c), np.int8)
     const = ConstantOp(name, ones)
     module.body.block.insert_op_before(const, module.body.block.first_op)  # type: ignore[arg-type]

@@ -1,7 +1,9 @@
 """The device bytes checked against the oracle: every NPU segment of a
 compiled `.tflite`, read back from the file, disassembled and run in the npu
 interpreter on LiteRT's own values of its input tensors, compared with
-LiteRT's values of its output tensors (BUILTIN_REF kernels), bit for bit.
+LiteRT's values of its output tensors (BUILTIN_REF kernels; for a model
+with SUM or ELU, whose oracle is the optimized kernel, the default ones:
+`operator_table.oracle_resolver`), bit for bit.
 
 LiteRT runs the original model once per seed with every intermediate tensor
 kept; a segment's inputs and outputs are tensors of the original graph (the
@@ -66,13 +68,18 @@ class SegmentCheck:
 
 
 def litert_tensors(model: str | Path, seed: int) -> dict[str, np.ndarray]:
-    """Every tensor of `model` by name after one LiteRT run (reference
-    kernels) on seeded random inputs over each input type's whole range."""
+    """Every tensor of `model` by name after one LiteRT run (the model's
+    oracle kernels, `oracle_resolver`) on seeded random inputs over each
+    input type's whole range."""
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    from tirconst.frontend.operator_table import oracle_resolver
 
     interp = Interpreter(
         model_path=str(model),
-        experimental_op_resolver_type=OpResolverType.BUILTIN_REF,
+        experimental_op_resolver_type=OpResolverType[
+            oracle_resolver(read_tflite(model))
+        ],
         experimental_preserve_all_tensors=True,
     )
     interp.allocate_tensors()
