@@ -20,6 +20,7 @@ from tests.test_device_bytes import (
     compiled,
 )
 from tests.test_tflite_litert import Op, T, build_tflite, pack_case, sum_case
+from tirconst.analysis.npu_support import sum_depthwise
 from tirconst.dialects import tir
 from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite_bytes
 from tirconst.frontend.importer import import_tflite
@@ -340,11 +341,14 @@ def test_sum_outside_the_npu_stays_on_the_cpu(tmp_path: Path) -> None:
     the remark, equal to LiteRT."""
     cases = {
         "apart": sum_case((4, 5, 4, 3), [-4, -3, -1], True, (0.05, 3), (0.05, 3)),
-        "float": sum_case((2,), [-1], False, (0.09975718, -110), (1.6461010, 2)),
+        "float": sum_case(
+            (3,), [0], False, (0.07478483021259308, -88), (0.23620732128620148, -13)
+        ),
     }
     reasons = {
         "apart": "reduced axes [0, 1, 3] of shape [4, 5, 4, 3] are not contiguous",
-        "float": "sum: LiteRT's float32 rescale of the sum",
+        "float": "sum: no NPU depthwise sum follows LiteRT's float32 rescale "
+        "(the sum -382 of 3 values: LiteRT -50, QuantizeMultiplier(scale) -51)",
     }
     for name, case in cases.items():
         (tmp_path / name).mkdir()
@@ -352,3 +356,23 @@ def test_sum_outside_the_npu_stays_on_the_cpu(tmp_path: Path) -> None:
         assert assert_device_exact(model, written, seeds=(0,)) == 0
         assert len(remarks) == 1 and reasons[name] in remarks[0], remarks
         assert_program_equals_litert(model, 0)
+
+
+def test_rescaled_sum_runs_with_taps_and_bias(tmp_path: Path) -> None:
+    """A rescaled SUM whose float32 rounding QuantizeMultiplier(scale) does
+    not follow runs on the NPU as a depthwise sum of filter taps 15 and
+    bias 1 that place the steps where LiteRT's are: exact from the file's
+    bytes."""
+    q_in, q_out = (0.4376222789287567, -128), (1.0, -116)
+    data = build_tflite(*sum_case((1, 2), [-1], True, q_in, q_out))
+    module = import_tflite(read_tflite_bytes(data))
+    (op,) = [o for o in module.walk() if isinstance(o, tir.SumOp)]
+    assert sum_depthwise(op.scale, op.input_zp, op.output_zp, 2) == (
+        15,
+        1,
+        2004318071,
+        -5,
+    )
+    model, written, remarks = compiled(tmp_path, "sum", data)
+    assert not remarks and assert_device_exact(model, written) == 1
+    assert_program_equals_litert(model, 0)

@@ -12,6 +12,7 @@ are docs/ethos-u.md's.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -398,6 +399,20 @@ class ReductionWindow:
         return self.window[0] * self.window[1]
 
 
+@dataclass(frozen=True)
+class DepthwiseSum:
+    """A reduction (MEAN, SUM) as one NPU depthwise convolution over
+    `window`: every filter tap `weight`, every channel's bias `bias`, the
+    accumulator Σ weight · (x − input_zp) + bias requantized by
+    (`multiplier`, `shift`) with TFL rounding, + output_zp, saturated."""
+
+    window: ReductionWindow
+    multiplier: int
+    shift: int
+    weight: int = 1
+    bias: int = 0
+
+
 def reduction_window(
     shape: Sequence[int],
     axes: Sequence[int],
@@ -476,7 +491,7 @@ def _npu_scale_reason(name: str, m: int, sh: int) -> str | None:
     return None
 
 
-def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
+def mean_window(op: MeanOp) -> DepthwiseSum | str:
     """A mean as the NPU's depthwise sum (docs/ethos-u.md): its window,
     and the readapted (multiplier, shift) with 1/count folded in; else why
     not. `tir-legalize-npu` rewrites with it."""
@@ -489,49 +504,132 @@ def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
     if isinstance(plan, str):
         return plan
     m, sh = mean_readapted_multiplier(op.multiplier, op.shift, plan.count)
-    return _npu_scale_reason("mean", m, sh) or (plan, m, sh)
+    return _npu_scale_reason("mean", m, sh) or DepthwiseSum(plan, m, sh)
 
 
-def sum_window(op: SumOp) -> tuple[ReductionWindow, int, int] | str:
-    """An int8 SUM as the NPU's depthwise sum (as a mean, without the
-    division): its window and the (multiplier, shift) =
-    QuantizeMultiplier(scale) the depthwise requantizes Σ (x − input_zp)
-    with (TFL rounding, + output_zp, saturated); else why not. LiteRT's SUM
-    rescales in float32 (`kernels.reduce_sum`), whose rounding (of the
-    product and of the zero point's bias) can move a step of the output by
-    one sum, so the pair is accepted only when it gives LiteRT's output for
-    every sum the window can reach (at most 255 · 4096 + 1 values, all
-    tried): exact by exhaustion, as a table is by construction. Equal input
-    and output quantization always passes (scale 1: integer arithmetic).
-    `tir-legalize-npu` rewrites with it."""
+def _affine_steps(
+    total: np.ndarray, want: np.ndarray, output_zp: int, scale: float
+) -> tuple[float, float, float] | None:
+    """(r, lo, hi): a real multiplier r and the open interval (lo, hi) of
+    offsets d for which clamp(round(r · S + d) + output_zp) is `want` on
+    every sum S of the consecutive `total`, no r · S + d on a half (so
+    any rounding of halves agrees); r is the one with the widest interval
+    (the interval's width is concave in r: a ternary search between scale
+    / 2 and 2 · scale). None: `want` is not non-decreasing, or no (r, d)
+    does it."""
+    y = want.astype(np.int64) - int(output_zp)
+    if np.any(np.diff(y) < 0):
+        return None
+    step = np.flatnonzero(np.diff(y) > 0) + 1
+    # r·S + d > y(S) − ½ where y steps up at S (or at the first sum, unless
+    # saturated); r·S + d < y(S) + ½ just before a step (or at the last).
+    low_s, low_e = total[step], y[step] - 0.5
+    high_s, high_e = total[step - 1], y[step - 1] + 0.5
+    if want[0] > -128:
+        low_s, low_e = np.append(low_s, total[0]), np.append(low_e, y[0] - 0.5)
+    if want[-1] < 127:
+        high_s, high_e = np.append(high_s, total[-1]), np.append(high_e, y[-1] + 0.5)
+    low_s, high_s = low_s.astype(np.float64), high_s.astype(np.float64)
+
+    def interval(r: float) -> tuple[float, float]:
+        lo = float(np.max(low_e - r * low_s)) if low_s.size else -math.inf
+        hi = float(np.min(high_e - r * high_s)) if high_s.size else math.inf
+        return lo, hi
+
+    a, b = scale / 2, scale * 2
+    for _ in range(200):
+        m1, m2 = a + (b - a) / 3, b - (b - a) / 3
+        (l1, h1), (l2, h2) = interval(m1), interval(m2)
+        if h1 - l1 < h2 - l2:
+            a = m1
+        else:
+            b = m2
+    r = (a + b) / 2
+    lo, hi = interval(r)
+    return (r, lo, hi) if lo < hi else None
+
+
+@functools.lru_cache(maxsize=256)
+def sum_depthwise(
+    scale: float, input_zp: int, output_zp: int, count: int
+) -> tuple[int, int, int, int] | str:
+    """(weight, bias, multiplier, shift) of the NPU depthwise sum that gives
+    LiteRT's int8 SUM of `count` values (`kernels.reduce_sum`: the int32 sum
+    S rescaled in float32) on every reachable sum, or why none does.
+
+    First QuantizeMultiplier(scale) with weight 1 and no bias. LiteRT's
+    float32 rounding (of S · scale and of the zero point's bias) can move
+    an output step by one sum; the steps are then those of round(r · S +
+    d) for a real multiplier r near scale and an offset d known to a few
+    thousandths of a sum (`_affine_steps`), which the NPU reaches as
+    round((w · S + C) · r / w): every filter tap w ≤ 127 and the bias C +
+    w · input_zp · count (the accumulator is Σ w · (x − input_zp) + bias),
+    the first w for which an integer C falls in the interval. Each
+    candidate is accepted only when it gives LiteRT's output for all 255 ·
+    count + 1 sums (exact by exhaustion, as a table is by construction)."""
     from tirconst.dialects.tir.quantization import quantize_multiplier
     from tirconst.kernels.fixedpoint import multiply_by_quantized_multiplier
     from tirconst.kernels.reduce import sum_from_totals
 
+    n = int(count)
+    total = np.arange(-128 * n, 127 * n + 1, dtype=np.int64)
+    want = sum_from_totals(
+        total, n, input_zp=input_zp, output_zp=output_zp, scale=scale
+    )
+    m, sh = quantize_multiplier(scale)
+    why = _npu_scale_reason("sum", m, sh)
+
+    def first_difference(w: int, bias: int, m: int, sh: int) -> int | None:
+        acc = w * (total - int(input_zp) * n) + bias
+        got = np.clip(
+            multiply_by_quantized_multiplier(acc, m, sh) + output_zp, -128, 127
+        )
+        bad = np.flatnonzero(got != want)
+        return int(bad[0]) if bad.size else None
+
+    if why is None:
+        i = first_difference(1, 0, m, sh)
+        if i is None:
+            return 1, 0, m, sh
+        acc = int(total[i]) - int(input_zp) * n
+        got = int(multiply_by_quantized_multiplier(np.int64(acc), m, sh)) + output_zp
+        why = (
+            "sum: no NPU depthwise sum follows LiteRT's float32 rescale (the "
+            f"sum {int(total[i])} of {n} values: LiteRT {int(want[i])}, "
+            f"QuantizeMultiplier(scale) {min(max(got, -128), 127)})"
+        )
+    fit = _affine_steps(total, want, output_zp, scale)
+    if fit is None:
+        return why
+    r, lo, hi = fit
+    for w in range(1, 128):
+        c_lo, c_hi = lo * w / r, hi * w / r
+        c = math.floor((c_lo + c_hi) / 2)
+        c = c if c_lo < c < c_hi else c + 1
+        if not c_lo < c < c_hi:
+            continue
+        m, sh = quantize_multiplier(r / w)
+        bias = c + w * int(input_zp) * n
+        if _npu_scale_reason("sum", m, sh) or not -(2**31) <= bias < 2**31:
+            continue
+        if first_difference(w, bias, m, sh) is None:
+            return w, bias, m, sh
+    return why
+
+
+def sum_window(op: SumOp) -> DepthwiseSum | str:
+    """An int8 SUM as the NPU's depthwise sum (as a mean, without the
+    division): its window and the filter tap, bias and requantization
+    `sum_depthwise` finds exact on every reachable sum; else why not.
+    `tir-legalize-npu` rewrites with it."""
     plan = _depthwise_sum_window(op)
     if isinstance(plan, str):
         return plan
-    m, sh = quantize_multiplier(op.scale)
-    why = _npu_scale_reason("sum", m, sh)
-    if why:
-        return why
-    n = plan.count
-    total = np.arange(-128 * n, 127 * n + 1, dtype=np.int64)
-    want = sum_from_totals(
-        total, n, input_zp=op.input_zp, output_zp=op.output_zp, scale=op.scale
-    )
-    acc = total - op.input_zp * n
-    got = multiply_by_quantized_multiplier(acc, m, sh) + op.output_zp
-    got = np.clip(got, -128, 127)
-    bad = np.flatnonzero(got != want)
-    if bad.size:
-        i = int(bad[0])
-        return (
-            f"sum: LiteRT's float32 rescale of the sum {int(total[i])} of {n} "
-            f"values gives {int(want[i])}, the NPU's integer one ({m}, {sh}) "
-            f"{int(got[i])}"
-        )
-    return plan, m, sh
+    found = sum_depthwise(op.scale, op.input_zp, op.output_zp, plan.count)
+    if isinstance(found, str):
+        return found
+    w, bias, m, sh = found
+    return DepthwiseSum(plan, m, sh, weight=w, bias=bias)
 
 
 def mean16_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
@@ -609,13 +707,14 @@ def _mean(op: MeanOp) -> str | None:
 
 @npu_support(SumOp)
 def _sum(op: SumOp) -> str | None:
-    """An int8 SUM over contiguous axes runs on the NPU as MEAN does, as
-    the depthwise sum tir-legalize-npu rewrites it to (an all-ones filter,
-    at most 4096 reduced elements), requantized by QuantizeMultiplier of
-    input_scale / output_scale with TFL rounding, where that equals
-    LiteRT's float32 rescale on every reachable sum (`sum_window` tries
-    them all); otherwise, or over axes that are not adjacent, it stays on
-    the CPU with the sum where the two differ."""
+    """An int8 SUM over contiguous axes (at most 4096 reduced elements)
+    runs on the NPU as MEAN does, as the depthwise sum tir-legalize-npu
+    rewrites it to, where a depthwise sum equals LiteRT's float32 rescale
+    on every reachable sum (`sum_depthwise` tries them all): always with
+    equal input and output quantization (an all-ones filter, scale 1);
+    with a rescale, QuantizeMultiplier of the scale, or a filter tap w <=
+    127 and a bias placing LiteRT's rounding steps to 1/w of a sum. Other
+    sums stay on the CPU with the first sum no depthwise reaches."""
     plan = sum_window(op)
     if isinstance(plan, str):
         return plan

@@ -13,9 +13,9 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   input and output, whose per-channel multiplier is the mean's readapted one
   (docs/ethos-u.md's "depthwise sum then multiply", the multiply folded into
   the requantization).
-- An int8 `tir.sum` becomes the same depthwise sum, requantized by
-  QuantizeMultiplier(input_scale / output_scale) where that equals
-  LiteRT's float32 rescale on every reachable sum (`npu_support.sum_window`).
+- An int8 `tir.sum` becomes the same depthwise sum where one (its filter
+  taps, bias and requantization) equals LiteRT's float32 rescale on every
+  reachable sum (`npu_support.sum_window`).
 - An int8 `tir.reduce_max` over contiguous axes becomes one
   `tir.max_pool2d` over reshaped views (the window covers the reduced
   elements, at most 256 × 256).
@@ -91,7 +91,7 @@ from tirconst.analysis.npu_support import (
     BILINEAR_MULTIPLIER,
     SOFTMAX_CONSTANTS,
     SOFTMAX_TABLE_WORDS,
-    ReductionWindow,
+    DepthwiseSum,
     batch_matmul_plan,
     broadcast_tile,
     gather_runs,
@@ -290,41 +290,49 @@ def _mean_as_depthwise(op: MeanOp) -> bool:
 @legalizes("decompose", SumOp)
 def _sum_as_depthwise(op: SumOp) -> bool:
     """An int8 sum as a mean is, without the division: the depthwise sum
-    over the window `npu_support.sum_window` finds, requantized by
-    QuantizeMultiplier(scale), which that function checked equals LiteRT's
-    float32 rescale on every sum the window can reach."""
+    over the window `npu_support.sum_window` finds, with the filter tap,
+    bias and requantization that function checked equal LiteRT's float32
+    rescale on every sum the window can reach."""
     return _as_depthwise_sum(op, sum_window(op))
 
 
-def _as_depthwise_sum(
-    op: MeanOp | SumOp, plan: tuple[ReductionWindow, int, int] | str
-) -> bool:
-    """Replace `op` by the depthwise conv of an all-ones filter over `plan`'s
-    window, requantized by its (multiplier, shift) (False: `plan` is why
-    not, nothing changes)."""
+def _as_depthwise_sum(op: MeanOp | SumOp, plan: DepthwiseSum | str) -> bool:
+    """Replace `op` by the depthwise conv `plan` describes: every filter
+    tap its weight, its bias (none when 0), its per-channel requantization
+    (False: `plan` is why not, nothing changes)."""
     module = op.get_toplevel_object()
     if isinstance(plan, str) or not isinstance(module, ModuleOp):
         return False
-    win, m, sh = plan
+    win = plan.window
     c = win.view[3]
-    name = _fresh_name(module, f"{op.name[4:]}_ones")
-    ones = np.ones((1, *win.window, c), np.int8)
-    const = ConstantOp(name, ones)
-    module.body.block.insert_op_before(const, module.body.block.first_op)  # type: ignore[arg-type]
     block = op.parent_block()
     assert block is not None
-    alloc = AllocateConstOp(name, BufferType(ones.shape, op.input.type.element_type))  # type: ignore[union-attr]
-    block.insert_op_before(alloc, op)
+    base = op.name[4:]
+    taps = np.full((1, *win.window, c), plan.weight, np.int8)
+    names = {"ones" if plan.weight == 1 else "taps": taps}
+    if plan.bias:
+        names["bias"] = np.full((c,), plan.bias, np.int32)
+    consts = []
+    for suffix, data in names.items():
+        name = _fresh_name(module, f"{base}_{suffix}")
+        module.body.block.insert_op_before(
+            ConstantOp(name, data), module.body.block.first_op
+        )  # type: ignore[arg-type]
+        alloc = AllocateConstOp(
+            name, BufferType(data.shape, IntegerType(8 * data.dtype.itemsize))
+        )
+        block.insert_op_before(alloc, op)
+        consts.append(alloc.results[0])
     conv = DepthwiseConv2DOp.create_op(
-        [_view(block, op, op.input, win.view), alloc.results[0], None],
+        [_view(block, op, op.input, win.view), *consts, None][:3],
         _view(block, op, op.output, win.out_view),
         stride=(1, 1),
         dilation=(1, 1),
         pad=(0, 0, 0, 0),
         input_zp=op.input_zp,
         output_zp=op.output_zp,
-        multiplier=[m] * c,
-        shift=[sh] * c,
+        multiplier=[plan.multiplier] * c,
+        shift=[plan.shift] * c,
         act_min=-128,
         act_max=127,
         depth_multiplier=1,
