@@ -561,12 +561,16 @@ def sum_depthwise(
     float32 rounding (of S · scale and of the zero point's bias) can move
     an output step by one sum; the steps are then those of round(r · S +
     d) for a real multiplier r near scale and an offset d known to a few
-    thousandths of a sum (`_affine_steps`), which the NPU reaches as
+    thousandths of a sum (`_affine_steps`), which the NPU approaches as
     round((w · S + C) · r / w): every filter tap w ≤ 127 and the bias C +
     w · input_zp · count (the accumulator is Σ w · (x − input_zp) + bias),
-    the first w for which an integer C falls in the interval. Each
-    candidate is accepted only when it gives LiteRT's output for all 255 ·
-    count + 1 sums (exact by exhaustion, as a table is by construction)."""
+    each integer C in the interval. The NPU's double rounding (to an
+    integer after the 31-bit multiply, then by the shift) can still move a
+    step, so each candidate is checked on both sides of every step of
+    LiteRT's output and at both ends, which for two non-decreasing functions
+    of the sum is equality on all of them, and the accepted one on all 255
+    · count + 1 sums again (exact by exhaustion, as a table is by
+    construction)."""
     from tirconst.dialects.tir.quantization import quantize_multiplier
     from tirconst.kernels.fixedpoint import multiply_by_quantized_multiplier
     from tirconst.kernels.reduce import sum_from_totals
@@ -576,21 +580,32 @@ def sum_depthwise(
     want = sum_from_totals(
         total, n, input_zp=input_zp, output_zp=output_zp, scale=scale
     )
-    m, sh = quantize_multiplier(scale)
-    why = _npu_scale_reason("sum", m, sh)
+    every = np.arange(total.size)
+    keys = every
+    if np.all(np.diff(want.astype(np.int64)) >= 0):
+        step = np.flatnonzero(np.diff(want.astype(np.int64)))
+        keys = np.unique(np.concatenate([[0, total.size - 1], step, step + 1]))
 
-    def first_difference(w: int, bias: int, m: int, sh: int) -> int | None:
-        acc = w * (total - int(input_zp) * n) + bias
-        got = np.clip(
-            multiply_by_quantized_multiplier(acc, m, sh) + output_zp, -128, 127
+    def differs(w: int, bias: int, m: int, sh: int, at: np.ndarray) -> int | None:
+        acc = w * (total[at] - int(input_zp) * n) + bias
+        got = multiply_by_quantized_multiplier(acc, m, sh) + output_zp
+        bad = np.flatnonzero(np.clip(got, -128, 127) != want[at])
+        return int(at[bad[0]]) if bad.size else None
+
+    def exact(w: int, bias: int, m: int, sh: int) -> bool:
+        if _npu_scale_reason("sum", m, sh) or not -(2**31) <= bias < 2**31:
+            return False
+        return differs(w, bias, m, sh, keys) is None and (
+            differs(w, bias, m, sh, every) is None
         )
-        bad = np.flatnonzero(got != want)
-        return int(bad[0]) if bad.size else None
 
+    m, sh = quantize_multiplier(scale)
+    if exact(1, 0, m, sh):
+        return 1, 0, m, sh
+    why = _npu_scale_reason("sum", m, sh)
     if why is None:
-        i = first_difference(1, 0, m, sh)
-        if i is None:
-            return 1, 0, m, sh
+        i = differs(1, 0, m, sh, every)
+        assert i is not None
         acc = int(total[i]) - int(input_zp) * n
         got = int(multiply_by_quantized_multiplier(np.int64(acc), m, sh)) + output_zp
         why = (
@@ -604,16 +619,13 @@ def sum_depthwise(
     r, lo, hi = fit
     for w in range(1, 128):
         c_lo, c_hi = lo * w / r, hi * w / r
-        c = math.floor((c_lo + c_hi) / 2)
-        c = c if c_lo < c < c_hi else c + 1
-        if not c_lo < c < c_hi:
-            continue
         m, sh = quantize_multiplier(r / w)
-        bias = c + w * int(input_zp) * n
-        if _npu_scale_reason("sum", m, sh) or not -(2**31) <= bias < 2**31:
-            continue
-        if first_difference(w, bias, m, sh) is None:
-            return w, bias, m, sh
+        for c in range(
+            math.floor(c_lo) + 1, min(math.ceil(c_hi), math.floor(c_lo) + 9)
+        ):
+            bias = c + w * int(input_zp) * n
+            if exact(w, bias, m, sh):
+                return w, bias, m, sh
     return why
 
 
@@ -714,7 +726,8 @@ def _sum(op: SumOp) -> str | None:
     equal input and output quantization (an all-ones filter, scale 1);
     with a rescale, QuantizeMultiplier of the scale, or a filter tap w <=
     127 and a bias placing LiteRT's rounding steps to 1/w of a sum. Other
-    sums stay on the CPU with the first sum no depthwise reaches."""
+    sums stay on the CPU, the remark naming the first sum
+    QuantizeMultiplier(scale) gets wrong."""
     plan = sum_window(op)
     if isinstance(plan, str):
         return plan
