@@ -108,8 +108,8 @@ def reduce_sum(
     scale: float,
     output_shape: Sequence[int],
 ) -> np.ndarray:
-    """int8 SUM over ``axes`` as LiteRT's default (optimized) kernel and
-    TFLite Micro compute it: ``QuantizedMeanOrSum(compute_sum=true)``, the
+    """int8 SUM over ``axes`` as LiteRT's default (optimized) kernel
+    computes it: ``QuantizedMeanOrSum(compute_sum=true)``, the
     int32 sum of the raw values rescaled in float32 by ``scale =
     input_scale / output_scale`` (:func:`sum_from_totals`), saturated to
     int8; with equal input and output quantization too (scale 1: the sum

@@ -89,7 +89,7 @@ _SUM = {"axes": Ints, "input_zp": ZeroPoint, "output_zp": ZeroPoint, "scale": Fl
 @operator_op(("input",), _SUM, quant={"input_scale": Scale, "output_scale": Scale})
 class SumOp(OperatorOp):
     """TFLite int8 SUM over `axes` as LiteRT's default (optimized) kernel
-    and TFLite Micro compute it: the int32 sum S of the raw values over n
+    computes it: the int32 sum S of the raw values over n
     elements, then clamp(roundf(S · scale + (−input_zp · scale) · n) +
     output_zp) in float32, roundf half away from zero, with `scale` the
     float32 quotient input_scale / output_scale; the output keeps reduced
