@@ -236,8 +236,9 @@ def test_sum_oracle_is_the_optimized_kernel(same: bool) -> None:
     Rescaled, it reads the int8 data as uint8; with equal input and output
     quantization it returns values that are neither the wrapped nor the
     saturated sum. The optimized kernel is the float32 sum `round(sum *
-    s_in/s_out - zp_in * s_in/s_out * n) + zp_out`, saturated, and our import is that, bit for bit. When the BUILTIN_REF
-    assertion fails, the reference is fixed: make it SUM's oracle again."""
+    s_in/s_out - zp_in * s_in/s_out * n) + zp_out`, saturated, and our
+    import is that, bit for bit. When the BUILTIN_REF assertion fails, the
+    reference is fixed: make it SUM's oracle again."""
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
     data = _sum_model(same)
