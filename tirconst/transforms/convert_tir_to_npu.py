@@ -722,17 +722,7 @@ class Lowerer:
         (tir-legalize-npu put both there)."""
         rows, c = softmax_rows(op)
         offsets, size = softmax_workspace(rows, c)
-        if op.workspace is None or _btype(op.workspace).num_elements != size:
-            raise StaysOnCpu("softmax: no NPU workspace (run tir-legalize-npu)")
-        ws = self.place(op, op.workspace)
-        tab = self.place(op, op.table)
-        if ws.strides is not None or tab.strides is not None:
-            raise StaysOnCpu("softmax: a strided workspace or table")
-        for v in (op.input, op.output):  # the sequence reads rows of channels
-            if self.place(op, v).strides is not None:
-                raise StaysOnCpu("softmax: a strided view (rows of channels)")
-        if ws.offset % 16 or tab.offset % 16:
-            raise StaysOnCpu("softmax: its workspace or table is not 16-aligned")
+        ws, tab = self._sequence_buffers(op, size)
         # four slots, 1 KiB aligned; a table loaded there is gone
         base = (seg.slots + 3) // 4 * 4 % LUT_SLOTS
         seg.slots = base + 4
@@ -749,12 +739,7 @@ class Lowerer:
             }
         )
 
-        def scratch(name: str, shape: tuple[int, int, int], dtype: str = "int32",
-                    zero_point: int = 0) -> npu.FeatureMapAttr:  # fmt: skip
-            return npu.FeatureMapAttr.make(
-                dtype=dtype, shape=shape, region=self.regions[ws.pool],
-                address=ws.offset + offsets[name], zero_point=zero_point,
-            )  # fmt: skip
+        scratch = self._scratch_maps(ws, offsets)
 
         def const(value: int) -> npu.FeatureMapAttr:
             k = SOFTMAX_CONSTANTS.index(value)
@@ -767,16 +752,8 @@ class Lowerer:
         zp = op.input_zp or 0
         row, col = (rows, 1, 1), (rows, 1, c)
         mx = scratch("max", row, "int8", zp)
-        pool = self.block_config(
-            npu.PoolingOp.create(
-                properties={
-                    "pool_type": StringAttr("max"),
-                    "ifm": self.feature_map(op, op.input, None, zp, (rows, c, 1)),
-                    "ofm": mx,
-                    "kernel": npu.KernelAttr.make(size=(1, c)),
-                    "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-                }
-            )
+        pool = self._pool_step(
+            "max", self.feature_map(op, op.input, None, zp, (rows, c, 1)), mx, c
         )
         x_in = self.feature_map(op, op.input, None, zp, col)
         exp = scratch("exp", col)
@@ -791,17 +768,7 @@ class Lowerer:
             ew("sub", x_in, mx, scratch("exp", col, zero_point=127),
                activation=npu.ActivationAttr.make(kind="table", slot=base)),
             ew("shr", exp, const(12), scratch("scaled", col), rounding="natural"),
-            self.block_config(
-                npu.PoolingOp.create(
-                    properties={
-                        "pool_type": StringAttr("reduce_sum"),
-                        "ifm": scratch("scaled", col),
-                        "ofm": sums,
-                        "kernel": npu.KernelAttr.make(size=(1, 1)),
-                        "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-                    }
-                )
-            ),
+            self._pool_step("reduce_sum", scratch("scaled", col), sums, 1),
             ew("clz", sums, None, clz),
             ew("sub", clz, const(35), shift, reversed_operands=UnitAttr()),
             ew("sub", clz, const(1), head),
@@ -828,6 +795,55 @@ class Lowerer:
         ]
         assert len(ops) == 1 + SOFTMAX_BLOCK_OPS  # the DMA, then block ops
         return ops
+
+    def _sequence_buffers(
+        self, op: SoftmaxOp | SoftmaxInt16Op, size: int
+    ) -> tuple[Place, Place]:
+        """The placed workspace (of `size` bytes) and table of a softmax's
+        NPU sequence, which reads them, its input and its output densely and
+        16-aligned (else StaysOnCpu)."""
+        what = op.name[4:]
+        if op.workspace is None or _btype(op.workspace).num_elements != size:
+            raise StaysOnCpu(f"{what}: no NPU workspace (run tir-legalize-npu)")
+        ws = self.place(op, op.workspace)
+        tab = self.place(op, op.table)
+        if ws.strides is not None or tab.strides is not None:
+            raise StaysOnCpu(f"{what}: a strided workspace or table")
+        for v in (op.input, op.output):  # the sequence reads rows of channels
+            if self.place(op, v).strides is not None:
+                raise StaysOnCpu(f"{what}: a strided view (rows of channels)")
+        if ws.offset % 16 or tab.offset % 16:
+            raise StaysOnCpu(f"{what}: its workspace or table is not 16-aligned")
+        return ws, tab
+
+    def _scratch_maps(
+        self, ws: Place, offsets: dict[str, int]
+    ) -> Callable[..., npu.FeatureMapAttr]:
+        """`scratch(name, shape, dtype="int32", zero_point=0)`: the feature
+        map at `offsets[name]` in the placed workspace `ws`."""
+
+        def scratch(name: str, shape: tuple[int, int, int], dtype: str = "int32",
+                    zero_point: int = 0) -> npu.FeatureMapAttr:  # fmt: skip
+            return npu.FeatureMapAttr.make(
+                dtype=dtype, shape=shape, region=self.regions[ws.pool],
+                address=ws.offset + offsets[name], zero_point=zero_point,
+            )  # fmt: skip
+
+        return scratch
+
+    def _pool_step(
+        self, kind: str, ifm: npu.FeatureMapAttr, ofm: npu.FeatureMapAttr, width: int
+    ) -> Operation:
+        """A 1×`width` pool of a softmax sequence (the row maximum; a
+        reduce_sum over the channels)."""
+        props = {
+            "pool_type": StringAttr(kind),
+            "ifm": ifm,
+            "ofm": ofm,
+            "kernel": npu.KernelAttr.make(size=(1, width)),
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+        }
+        return self.block_config(npu.PoolingOp.create(properties=props))
 
     def _integer_step(  # type: ignore[no-untyped-def]
         self, kind, ifm, ifm2, ofm, scale=(1, 0), rounding="tfl", **extra
@@ -870,20 +886,10 @@ class Lowerer:
         planner; the tables and int32 words follow LiteRT's tables in the
         op's table (tir-legalize-npu put both there)."""
         rows, c = softmax_rows(op)
-        offsets, size = softmax_int16_workspace(rows, c)
-        if op.workspace is None or _btype(op.workspace).num_elements != size:
-            raise StaysOnCpu("softmax_int16: no NPU workspace (run tir-legalize-npu)")
         if c > MAX_POOL_KERNEL:  # the row maximum is one 1×C pool
             raise StaysOnCpu(f"softmax_int16 over {c} channels")
-        ws = self.place(op, op.workspace)
-        tab = self.place(op, op.table)
-        if ws.strides is not None or tab.strides is not None:
-            raise StaysOnCpu("softmax_int16: a strided workspace or table")
-        for v in (op.input, op.output):  # the sequence reads rows of channels
-            if self.place(op, v).strides is not None:
-                raise StaysOnCpu("softmax_int16: a strided view (rows of channels)")
-        if ws.offset % 16 or tab.offset % 16:
-            raise StaysOnCpu("softmax_int16: its workspace or table is not 16-aligned")
+        offsets, size = softmax_int16_workspace(rows, c)
+        ws, tab = self._sequence_buffers(op, size)
         # Each table fills the eight slots: whatever they held is gone.
         seg.uses_lut = True
         seg.slots, seg.tables = 0, {}
@@ -902,12 +908,7 @@ class Lowerer:
                 }
             )
 
-        def scratch(name: str, shape: tuple[int, int, int],
-                    dtype: str = "int32") -> npu.FeatureMapAttr:  # fmt: skip
-            return npu.FeatureMapAttr.make(
-                dtype=dtype, shape=shape, region=self.regions[ws.pool],
-                address=ws.offset + offsets[name], zero_point=0,
-            )  # fmt: skip
+        scratch = self._scratch_maps(ws, offsets)
 
         def word(k: int) -> npu.FeatureMapAttr:  # 0: M, then SOFTMAX16_CONSTANTS
             return npu.FeatureMapAttr.make(
@@ -921,16 +922,8 @@ class Lowerer:
         ew = self._integer_step
         row, col = (rows, 1, 1), (rows, 1, c)
         mx = scratch("max", row, "int16")
-        pool = self.block_config(
-            npu.PoolingOp.create(
-                properties={
-                    "pool_type": StringAttr("max"),
-                    "ifm": self.feature_map(op, op.input, None, 0, (rows, c, 1)),
-                    "ofm": mx,
-                    "kernel": npu.KernelAttr.make(size=(1, c)),
-                    "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-                }
-            )
+        pool = self._pool_step(
+            "max", self.feature_map(op, op.input, None, 0, (rows, c, 1)), mx, c
         )
         table = npu.ActivationAttr.make(kind="table", slot=0)
         scaled, exp = scratch("scaled", col), scratch("exp", col, "int16")
@@ -944,17 +937,7 @@ class Lowerer:
             ew("mul", scaled, word(0), scaled, scale=(1, 31 - op.input_left_shift)),
             load(0),
             ew("add", scaled, const(32767), exp, activation=table),
-            self.block_config(
-                npu.PoolingOp.create(
-                    properties={
-                        "pool_type": StringAttr("reduce_sum"),
-                        "ifm": exp,
-                        "ofm": sums,
-                        "kernel": npu.KernelAttr.make(size=(1, 1)),
-                        "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-                    }
-                )
-            ),
+            self._pool_step("reduce_sum", exp, sums, 1),
             ew("clz", sums, None, clz),
             ew("sub", clz, const(31), shift, reversed_operands=UnitAttr()),
             ew("shl", shift, const(1), norm, reversed_operands=UnitAttr()),

@@ -643,12 +643,10 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
     sequence itself is emitted by convert-tir-to-npu). True if done."""
     if op.workspace is not None or softmax_shape_reason(op) is not None:
         return False
-    src = op.table.owner
-    if not isinstance(src, AllocateConstOp) or src.constant_op() is None:
+    found = _flash_table(op, 256)
+    if found is None:
         return False
-    table = np.asarray(src.data).reshape(-1)  # type: ignore[union-attr]
-    if table.size != 256 or not isinstance(op.get_toplevel_object(), ModuleOp):
-        return False
+    src, table = found
     extra = np.array(SOFTMAX_CONSTANTS, np.int64).astype(np.int32)
     data = np.concatenate([table.astype(np.int32), extra])
     assert data.size == SOFTMAX_TABLE_WORDS
@@ -663,15 +661,27 @@ def _softmax_int16_for_npu(op: SoftmaxInt16Op) -> bool:
     (`npu_support.softmax_int16_npu_table`) and a workspace. True if done."""
     if op.workspace is not None or softmax_int16_reason(op) is not None:
         return False
-    src = op.table.owner
-    if not isinstance(src, AllocateConstOp) or src.constant_op() is None:
+    found = _flash_table(op, SOFTMAX_INT16_TABLE)
+    if found is None:
         return False
-    table = np.asarray(src.data).reshape(-1)  # type: ignore[union-attr]
-    if table.size != SOFTMAX_INT16_TABLE:
-        return False
+    src, table = found
     data = softmax_int16_npu_table(table, op.input_multiplier)
     _with_npu_table(op, src, data, softmax_int16_workspace(*softmax_rows(op))[1])
     return True
+
+
+def _flash_table(
+    op: SoftmaxOp | SoftmaxInt16Op, entries: int
+) -> tuple[AllocateConstOp, np.ndarray] | None:
+    """The softmax's table as its module-level constant's allocation and
+    data, if it is one of `entries` entries in a module (else None)."""
+    src = op.table.owner
+    if not isinstance(src, AllocateConstOp) or src.constant_op() is None:
+        return None
+    table = np.asarray(src.data).reshape(-1)  # type: ignore[union-attr]
+    if table.size != entries or not isinstance(op.get_toplevel_object(), ModuleOp):
+        return None
+    return src, table
 
 
 def _with_npu_table(
