@@ -52,6 +52,7 @@ from tirconst.dialects.tir import (
     ResizeBilinearOp,
     ResizeNearestOp,
     ReverseOp,
+    SoftmaxInt16Op,
     SoftmaxOp,
     SquaredDifferenceOp,
     StridedSliceOp,
@@ -62,6 +63,7 @@ from tirconst.dialects.tir import (
     TransposeOp,
 )
 from tirconst.dialects.tir.buffers import is_strided_view
+from tirconst.dialects.tir.elementwise_ops import SOFTMAX_INT16_TABLE
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.hardware import (
     MAX_DILATION,
@@ -314,14 +316,14 @@ SOFTMAX_BLOCK_OPS = 31
 """NPU block ops (not DMA) the softmax lowering emits."""
 
 
-def softmax_rows(op: SoftmaxOp) -> tuple[int, int]:
+def softmax_rows(op: SoftmaxOp | SoftmaxInt16Op) -> tuple[int, int]:
     """(rows, channels): the softmax runs over the last axis of each row."""
     shape = _shape(op.input)
     c = shape[-1] if shape else 1
     return int(np.prod(shape[:-1], dtype=np.int64)) if len(shape) > 1 else 1, c
 
 
-def softmax_shape_reason(op: SoftmaxOp) -> str | None:
+def softmax_shape_reason(op: SoftmaxOp | SoftmaxInt16Op) -> str | None:
     """None if the NPU sequence can run a softmax of this shape exactly."""
     rows, c = softmax_rows(op)
     if c > MAX_POOL_KERNEL:
@@ -356,8 +358,7 @@ def softmax_workspace(rows: int, channels: int) -> tuple[dict[str, int], int]:
 @npu_support(SoftmaxOp)
 def _softmax(op: SoftmaxOp) -> str | None:
     """Vela's int8 softmax sequence computes TFLite's integer softmax, which
-    tir.softmax is, exactly (docs/lowering.md). An int16 SOFTMAX is
-    tir.softmax_int16, which stays on the CPU (no NPU lowering yet)."""
+    tir.softmax is, exactly (docs/lowering.md)."""
     why = softmax_shape_reason(op)
     if why is not None:
         return why
@@ -366,6 +367,98 @@ def _softmax(op: SoftmaxOp) -> str | None:
     rows, c = softmax_rows(op)
     if _shape(op.workspace) != (softmax_workspace(rows, c)[1],):
         return "softmax: its workspace does not have the NPU sequence's size"
+    return None
+
+
+SOFTMAX16_CONSTANTS = (32767, 31, 1, 15, 32768)
+"""The int32 operands of the NPU int16 softmax's elementwise steps after the
+op's input multiplier (the exp table's offset 32767, 31 for the right
+shift, one, the shift by 15, the reciprocal table's offset 32768), one word
+each after the multiplier, after the two tables (`softmax_int16_npu_table`)."""
+SOFTMAX16_LUTS = 2064
+"""Byte offset of the NPU's two 2048-byte tables in a legalized
+`tir.softmax_int16` table: LiteRT's 1026 int16 entries, padded to 16 bytes."""
+SOFTMAX16_WORDS = SOFTMAX16_LUTS + 2 * 2048
+"""Byte offset of the int32 words (the input multiplier, then
+SOFTMAX16_CONSTANTS) in a legalized `tir.softmax_int16` table."""
+SOFTMAX16_TABLE = (SOFTMAX16_WORDS + 4 * (1 + len(SOFTMAX16_CONSTANTS))) // 2
+"""int16 entries of a legalized `tir.softmax_int16` table."""
+SOFTMAX16_BLOCK_OPS = 14
+"""NPU block ops (not DMA) the int16 softmax lowering emits."""
+
+
+def interpolating_table(lut: np.ndarray) -> np.ndarray:
+    """LiteRT's 513-entry int16 table as the NPU's 16-bit interpolating
+    one: 512 words `slope << 16 | base`, base the entry and slope the int16
+    difference to the next (as LiteRT's lookup wraps it), each 16 bits."""
+    t = np.asarray(lut, np.int64).reshape(-1)
+    if t.size != 513:
+        raise ValueError(f"an interpolating table has 513 entries, got {t.size}")
+    base, slope = t[:512], (t[1:] - t[:512]) & 0xFFFF
+    return ((slope << 16) | (base & 0xFFFF)).astype(np.uint32)
+
+
+def softmax_int16_npu_table(table: np.ndarray, multiplier: int) -> np.ndarray:
+    """The int16 table tir-legalize-npu gives a `tir.softmax_int16` the NPU
+    runs: LiteRT's 1026 entries (what the kernel reads) padded to
+    SOFTMAX16_LUTS bytes, its exp and 1 / (1 + x) tables as the NPU's
+    interpolating tables (`interpolating_table`), then the int32 words (the
+    input multiplier, SOFTMAX16_CONSTANTS), all little-endian."""
+    t = np.asarray(table, np.int16).reshape(-1)[:SOFTMAX_INT16_TABLE]
+    words = np.array([multiplier, *SOFTMAX16_CONSTANTS], np.int64).astype("<i4")
+    pad = np.zeros(SOFTMAX16_LUTS // 2 - t.size, np.int16)
+    parts = [t.astype("<i2").tobytes(), pad.tobytes()]
+    parts += [
+        interpolating_table(t[k : k + 513]).astype("<u4").tobytes() for k in (0, 513)
+    ]
+    data = np.frombuffer(b"".join([*parts, words.tobytes()]), "<i2").astype(np.int16)
+    assert data.size == SOFTMAX16_TABLE
+    return data
+
+
+def softmax_int16_workspace(rows: int, channels: int) -> tuple[dict[str, int], int]:
+    """Byte offsets of the NPU int16 softmax's intermediates in its
+    workspace, and its size: the int16 row maxima, an int32 map of the
+    input's shape (the scaled differences, later the products of
+    exponential and reciprocal), the int16 exponentials; per row the int32
+    sum, its clz, the right shift and the normalized sum, and the int16
+    reciprocal; each 16-byte aligned."""
+    n = rows * channels
+    offsets, at = {}, 0
+    for name, size in (("max", 2 * rows), ("scaled", 4 * n), ("exp", 2 * n),
+                       ("sum", 4 * rows), ("clz", 4 * rows),
+                       ("right_shift", 4 * rows), ("norm", 4 * rows),
+                       ("recip", 2 * rows)):  # fmt: skip
+        offsets[name], at = at, at + -(-size // 16) * 16
+    return offsets, at
+
+
+def softmax_int16_reason(op: SoftmaxInt16Op) -> str | None:
+    """None if the NPU int16 sequence can run this softmax exactly."""
+    why = softmax_shape_reason(op)
+    if why is None and op.input_left_shift > 15:
+        why = (
+            f"softmax_int16: input shift {op.input_left_shift} exceeds 15 "
+            "(LiteRT's shifted difference wraps int32)"
+        )
+    return why
+
+
+@npu_support(SoftmaxInt16Op)
+def _softmax_int16(op: SoftmaxInt16Op) -> str | None:
+    """Vela's int16 softmax sequence, through two 16-bit interpolating
+    tables (exp and 1 / (1 + x), LiteRT's own gen_lut tables), computes
+    LiteRT's SoftmaxInt16 exactly (docs/lowering.md): up to 256 channels
+    and 65535 rows, and an input shift (from input scale · beta) of at most
+    15, where LiteRT's difference · 2^shift cannot wrap int32."""
+    why = softmax_int16_reason(op)
+    if why is not None:
+        return why
+    if op.workspace is None or _shape(op.table) != (SOFTMAX16_TABLE,):
+        return "softmax_int16: no NPU workspace and tables (run tir-legalize-npu)"
+    rows, c = softmax_rows(op)
+    if _shape(op.workspace) != (softmax_int16_workspace(rows, c)[1],):
+        return "softmax_int16: its workspace does not have the NPU sequence's size"
     return None
 
 

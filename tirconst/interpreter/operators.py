@@ -124,7 +124,7 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     # the NPU workspace, when present, goes to the kernel, which ignores it
     SoftmaxOp: Kernel(kernels.softmax, keywords=("exp_table", "workspace")),
     LogisticOp: Kernel(kernels.logistic, keywords=("table",)),
-    SoftmaxInt16Op: Kernel(kernels.softmax_int16, keywords=("exp_table",)),
+    SoftmaxInt16Op: Kernel(kernels.softmax_int16, keywords=("exp_table", "workspace")),
     QuantizeOp: Kernel(kernels.quantize),
     # int8/int16 -> int8/int16: TFLite's QUANTIZE
     RequantizeOp: Kernel(kernels.quantize, output_dtype=True),

@@ -95,11 +95,13 @@ class Support:
 
 def _classes(entry) -> list[type]:  # type: ignore[no-untyped-def]
     """The tir op classes an operator table entry can make (a `variant`
-    entry is probed with the two parameter sets QUANTIZE distinguishes:
-    int8 -> int8 has a `multiplier`)."""
+    entry is probed with the parameter sets its variants are told apart by:
+    QUANTIZE int8 -> int8 has a `multiplier`, an int16 SOFTMAX an
+    `input_multiplier`)."""
     if entry.variant is None:
         return [entry.op] if entry.op is not None else []
-    return list(dict.fromkeys(entry.variant(p) for p in ({}, {"multiplier": 0})))
+    probes = ({}, {"multiplier": 0}, {"input_multiplier": 0})
+    return list(dict.fromkeys(entry.variant(p) for p in probes))
 
 
 def rule_text(rule) -> str:  # type: ignore[no-untyped-def]

@@ -28,9 +28,10 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
 - A 2× `tir.resize_bilinear` becomes one `tir.avg_pool2d` per output phase
   (outputs on or halfway between inputs), or with half-pixel centers one
   `tir.depthwise_conv2d` of 16ths per run of outputs weighted alike.
-- A `tir.softmax` the NPU can run gets its NPU buffers: the table with the
-  NPU sequence's int32 constants appended, and a workspace allocation for
-  its int32 intermediates (planned like any buffer).
+- A `tir.softmax` (or `tir.softmax_int16`) the NPU can run gets its NPU
+  buffers: the table with the NPU sequence's int32 constants (for int16
+  also the two interpolating tables) appended, and a workspace allocation
+  for its intermediates (planned like any buffer).
 - A `tir.squared_difference` the NPU can run gets a workspace allocation
   for the int32 maps of its NPU sequence.
 - An int8/int16 `tir.pack` becomes the `tir.concatenation` it is, of its
@@ -100,6 +101,9 @@ from tirconst.analysis.npu_support import (
     reduce_max_window,
     resize_bilinear_depthwise,
     resize_bilinear_plan,
+    softmax_int16_npu_table,
+    softmax_int16_reason,
+    softmax_int16_workspace,
     softmax_rows,
     softmax_shape_reason,
     softmax_workspace,
@@ -135,6 +139,7 @@ from tirconst.dialects.tir import (
     ReshapeOp,
     ResizeBilinearOp,
     ReverseOp,
+    SoftmaxInt16Op,
     SoftmaxOp,
     SquaredDifferenceOp,
     StridedSliceOp,
@@ -146,6 +151,7 @@ from tirconst.dialects.tir import (
 )
 from tirconst.dialects.tir.buffers import ConstantOp, DeclBufferOp, row_major_strides
 from tirconst.dialects.tir.convolution_ops import WeightedOp
+from tirconst.dialects.tir.elementwise_ops import SOFTMAX_INT16_TABLE
 from tirconst.dialects.tir.provenance import fuse_into
 from tirconst.dialects.tir.traits import Windowed
 from tirconst.dialects.tir.types import BufferType
@@ -668,18 +674,55 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
     sequence itself is emitted by convert-tir-to-npu). True if done."""
     if op.workspace is not None or softmax_shape_reason(op) is not None:
         return False
-    src = op.table.owner
-    if not isinstance(src, AllocateConstOp) or src.constant_op() is None:
+    found = _flash_table(op, 256)
+    if found is None:
         return False
-    table = np.asarray(src.data).reshape(-1)  # type: ignore[union-attr]
-    if table.size != 256:
-        return False
-    module = op.get_toplevel_object()
-    if not isinstance(module, ModuleOp):
-        return False
+    src, table = found
     extra = np.array(SOFTMAX_CONSTANTS, np.int64).astype(np.int32)
     data = np.concatenate([table.astype(np.int32), extra])
     assert data.size == SOFTMAX_TABLE_WORDS
+    _with_npu_table(op, src, data, softmax_workspace(*softmax_rows(op))[1])
+    return True
+
+
+@legalizes("prepare", SoftmaxInt16Op)
+def _softmax_int16_for_npu(op: SoftmaxInt16Op) -> bool:
+    """As `_softmax_for_npu`, for an int16 softmax: the table with the NPU's
+    two interpolating tables and the sequence's int32 words appended
+    (`npu_support.softmax_int16_npu_table`) and a workspace. True if done."""
+    if op.workspace is not None or softmax_int16_reason(op) is not None:
+        return False
+    found = _flash_table(op, SOFTMAX_INT16_TABLE)
+    if found is None:
+        return False
+    src, table = found
+    data = softmax_int16_npu_table(table, op.input_multiplier)
+    _with_npu_table(op, src, data, softmax_int16_workspace(*softmax_rows(op))[1])
+    return True
+
+
+def _flash_table(
+    op: SoftmaxOp | SoftmaxInt16Op, entries: int
+) -> tuple[AllocateConstOp, np.ndarray] | None:
+    """The softmax's table as its module-level constant's allocation and
+    data, if it is one of `entries` entries in a module (else None)."""
+    src = op.table.owner
+    if not isinstance(src, AllocateConstOp) or src.constant_op() is None:
+        return None
+    table = np.asarray(src.data).reshape(-1)  # type: ignore[union-attr]
+    if table.size != entries or not isinstance(op.get_toplevel_object(), ModuleOp):
+        return None
+    return src, table
+
+
+def _with_npu_table(
+    op: SoftmaxOp | SoftmaxInt16Op, src: AllocateConstOp, data: np.ndarray, size: int
+) -> None:
+    """Replace `op` by the same op reading `data` (a new flash constant,
+    named after the old table) as its table and writing a new `size`-byte
+    workspace; the old table goes if nothing else reads it."""
+    module = op.get_toplevel_object()
+    assert isinstance(module, ModuleOp)
     symbol = src.symbol
     base = f"{symbol.root_reference.data}_npu" if symbol else "softmax_npu"
     name = _fresh_name(module, base)
@@ -690,11 +733,9 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
     assert block is not None
     alloc = AllocateConstOp(name, BufferType(data.shape, src.buffer_type.element_type))
     block.insert_op_before(alloc, op)
-    rows, channels = softmax_rows(op)
-    size = softmax_workspace(rows, channels)[1]
     ws = AllocateOp(BufferType((size,), IntegerType(8)))
     block.insert_op_before(ws, op)
-    new = SoftmaxOp.create(
+    new = type(op).create(
         operands=[op.input, alloc.results[0], ws.results[0], op.output],
         properties=dict(op.properties),
         attributes=dict(op.attributes),
@@ -714,7 +755,6 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
         ):
             old.detach()
             old.erase()
-    return True
 
 
 @legalizes("prepare", SquaredDifferenceOp)
