@@ -13,6 +13,7 @@ any more are removed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -328,6 +329,8 @@ def choose(
         probes: dict[str, BlockOp] = {}
         best: tuple[tuple[float, float, int], Candidate, list] | None = None
         vela_bytes = -1
+        cfg = default_config(accelerator)
+        mem, constant = memories(cfg)
         for c in cands:
             depths = stream_depths(prep, accelerator, c.block_config[2])
             if depths is None:
@@ -346,9 +349,7 @@ def choose(
                 set_stream_lengths(
                     probes[c.traversal], len(parts[0][0]), pad16(len(recs[0]))
                 )
-                cfg = default_config(accelerator)
-                mem, constant = memories(cfg)
-                raw = int(np.prod(parts[0][1].shape))
+                raw = math.prod(parts[0][1].shape)
                 cost = block_cost(
                     probes[c.traversal], c.block_config, cfg, mem, constant, raw
                 )
