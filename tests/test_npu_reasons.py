@@ -1,7 +1,8 @@
-"""`NpuReasons`, the remembered `npu_reason` tir-data-views asks of the ops
-between a slice's readers: after any change to what the rule reads (an
-operand, the view an operand is, a view further up the chain, an
-attribute) it answers as `npu_reason` does now, never what it said before."""
+"""What tir-data-views remembers of the ops it walks past, never stale:
+`NpuReasons`, the remembered `npu_reason` it asks of the ops between a
+slice's readers (after any change to what the rule reads: an operand, the
+view an operand is, a view further up the chain, an attribute, it answers
+as `npu_reason` does now), and `is_view`, remembered per op class."""
 
 from __future__ import annotations
 
@@ -58,3 +59,19 @@ def test_never_stale():
     check()
     assert seen[0] is None and seen[1] is not None and seen[2] is None
     assert seen[5] is not None and seen[5] != seen[1]
+
+
+def test_is_view_is_the_trait():
+    """`is_view`, remembered per op class, says what `has_trait(ViewLike)`
+    says of every op class the compile makes, and of an unregistered op."""
+    from xdsl.dialects.builtin import UnregisteredOp
+
+    from tirconst.analysis.views import is_view
+    from tirconst.dialects.tir.traits import ViewLike
+
+    module = load(PROGRAM)
+    ops = list(module.walk())
+    ops.append(UnregisteredOp.with_name("x.y").create())
+    assert any(is_view(o) for o in ops) and not all(is_view(o) for o in ops[:-1])
+    for o in ops:
+        assert is_view(o) == o.has_trait(ViewLike)
