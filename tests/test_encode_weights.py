@@ -22,7 +22,7 @@ from tirconst.dialects.tir import (
     FuncOp,
 )
 from tirconst.dialects.tir.types import i8
-from tirconst.formats.ethos_u import WeightEncoding, encode_weights
+from tirconst.formats.ethos_u import WeightEncoding, WeightFormatError, encode_weights
 from tirconst.frontend.importer import import_tflite
 from tirconst.interpreter import InterpreterError, NotEquivalentError, check_equivalent
 from tirconst.interpreter.encoded import decode_encoded
@@ -285,3 +285,5 @@ def test_streams_made_once_never_stale() -> None:
         assert made.encode(vol, other) != made.encode(vol, enc)
     wide = vol.astype(np.int16)  # other bytes, same values: the same stream
     assert made.encode(wide, enc) == encode_weights(vol, enc)
+    with pytest.raises(WeightFormatError):  # the same bytes in another shape
+        made.encode(vol.reshape(16, 9, 40, 1), enc)

@@ -238,13 +238,14 @@ class Streams:
     of one op read the same weights and try the same (depth, traversal)
     pairs (`tir-tile` in Size mode: kws's 599 encodes are 325 distinct).
     The key is everything `encode_weights` reads: the volume's bytes, dtype
-    and shape (in the encoding) and the encoding."""
+    and shape, and the encoding."""
 
     def __init__(self) -> None:
-        self._made: dict[tuple[bytes, str, WeightEncoding], bytes] = {}
+        self._made: dict[tuple[bytes, str, tuple[int, ...], WeightEncoding], bytes]
+        self._made = {}
 
     def encode(self, vol: np.ndarray, enc: WeightEncoding) -> bytes:
-        key = (vol.tobytes(), vol.dtype.str, enc)
+        key = (vol.tobytes(), vol.dtype.str, vol.shape, enc)
         stream = self._made.get(key)
         if stream is None:
             stream = self._made[key] = encode_weights(vol, enc)
