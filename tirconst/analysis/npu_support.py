@@ -64,6 +64,7 @@ from tirconst.dialects.tir import (
 )
 from tirconst.dialects.tir.buffers import is_strided_view
 from tirconst.dialects.tir.elementwise_ops import SOFTMAX_INT16_TABLE
+from tirconst.dialects.tir.traits import ViewLike
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.hardware import (
     MAX_DILATION,
@@ -291,6 +292,55 @@ def npu_reason(op: Operation) -> str | None:
     if not all(isinstance(v.type, BufferType) for v in [*op.input_values(), op.output]):
         return "operands are not buffers"
     return rule(op)
+
+
+def reason_inputs(op: Operation) -> list[Any]:
+    """What `npu_reason(op)` may read, as objects compared by identity: the
+    op's class, properties and attributes (immutable: a changed one is a new
+    object), and for each operand the value, its type, and the chain of its
+    defining ops through views (`ViewLike`) to the root, each with its
+    properties and attributes and the value it views. Module constants a
+    root names are not followed (no pass that asks changes them)."""
+    out: list[Any] = [type(op), *op.properties.values(), "|"]
+    out += op.attributes.values()
+    for v in op.operands:
+        while True:
+            owner = v.owner
+            out += ("|", v, v.type, owner)
+            if not isinstance(owner, Operation):
+                break
+            out += owner.properties.values()
+            out.append("|")
+            out += owner.attributes.values()
+            view = owner.get_trait(ViewLike)
+            if view is None:
+                break
+            v = view.source(owner)
+    return out
+
+
+class NpuReasons:
+    """`npu_reason` per op, remembered while nothing it may read changed
+    (`reason_inputs`), for a pass that asks it of the same ops again and
+    again while it rewrites the program around them (tir-data-views asks
+    for every op between a slice's readers). An op whose operands, their
+    views or its attributes changed is asked again."""
+
+    def __init__(self) -> None:
+        self._known: dict[Operation, tuple[list[Any], str | None]] = {}
+
+    def __call__(self, op: Operation) -> str | None:
+        inputs = reason_inputs(op)
+        hit = self._known.get(op)
+        if (
+            hit is not None
+            and len(hit[0]) == len(inputs)
+            and all(a is b for a, b in zip(hit[0], inputs, strict=True))
+        ):
+            return hit[1]
+        reason = npu_reason(op)
+        self._known[op] = (inputs, reason)
+        return reason
 
 
 # ---------------------------------------------------------------- the rules
