@@ -433,11 +433,13 @@ def tir_op_cycles(
     layouts: dict[object, str],
     accelerator: str,
     configs: list[BlockConfig] | None = None,
+    staged: bool = False,
 ) -> tuple[float, list[BlockConfig]]:
     """The duration the cycle model gives the tir op (`tir_probe`) with its
     fastest block config, its feature maps in `layouts` (0 if not
     modelled), and the configs costed, fastest first. `configs` limits the
-    configs costed (default: every one Vela accepts, `tightest`)."""
+    configs costed (default: every one Vela accepts, `tightest`); `staged`
+    reads a weighted op's weights from SRAM (the copy not counted)."""
     import contextlib
     import io
 
@@ -452,6 +454,8 @@ def tir_op_cycles(
         configs = tightest(found, probe.ofm.shape)
     cfg = default_config(accelerator)
     mem, constant = memories(cfg)
+    if staged:
+        mem, constant = staged_memories(cfg), set()
     costed = sorted(
         (block_cost(probe, c, cfg, mem, constant).duration, c) for c in configs
     )

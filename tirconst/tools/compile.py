@@ -145,7 +145,12 @@ def pipeline_text(
         stage += " op-weights=true"
     if optimise == "Performance" and sram_budget:
         stage += f" budget={sram_budget}"
-    passes = ["tir-tabulate", "tir-legalize-npu", "tir-data-views"]
+    passes = ["tir-tabulate", "tir-legalize-npu"]
+    # A stride-2 conv over one input channel as a stride-1 conv over column
+    # pairs where the cycle model says it is faster (same bits, more of the
+    # MAC array used).
+    passes.append(f"tir-pair-columns{{by-cost={accelerator}}}")
+    passes.append("tir-data-views")
     if tile is not None:
         passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")
     # Intermediate feature maps in NHCWB16 where legal and the cycle model
