@@ -451,6 +451,18 @@ def test_resize_nearest_outside_the_npu_remark(tmp_path: Path) -> None:
     assert len(remarks) == 1 and "9x9 copies exceed 64" in remarks[0], remarks
 
 
+def conv_bias(rng: np.random.Generator, s_in: float, fs: list[float]) -> T:
+    """A conv's int32 bias, quantised per output channel at input scale
+    times filter scale."""
+    return T(
+        (len(fs),),
+        np.int32,
+        [float(np.float32(s_in * f)) for f in fs],
+        0,
+        data=rng.integers(-3000, 3000, len(fs)).astype(np.int32),
+    )
+
+
 def transpose_conv_model(
     rng: np.random.Generator,
     hw: tuple[int, int],
@@ -476,13 +488,7 @@ def transpose_conv_model(
         T((4,), np.int32, data=np.array([1, oh, ow, co], np.int32)),
         T((co, kh, kw, ci), np.int8, fs, 0, 0, data=wt),
         T((1, h, w, ci), np.int8, s_in, int(rng.integers(-20, 20))),
-        T(
-            (co,),
-            np.int32,
-            [float(np.float32(s_in * f)) for f in fs],
-            0,
-            data=rng.integers(-3000, 3000, co).astype(np.int32),
-        ),
+        conv_bias(rng, s_in, fs),
         T((1, oh, ow, co), np.int8, 0.3, int(rng.integers(-20, 20))),
     ]
     opts = {"Padding": 0 if same else 1, "StrideW": sx, "StrideH": sy}

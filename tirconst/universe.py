@@ -88,6 +88,12 @@ def _stage_weights() -> type[ModulePass]:
     return StageWeightsPass
 
 
+def _pair_columns() -> type[ModulePass]:
+    from tirconst.transforms.pair_columns import PairColumnsPass
+
+    return PairColumnsPass
+
+
 def _legalize_npu() -> type[ModulePass]:
     from tirconst.transforms.legalize_npu import LegalizeNpuPass
 
@@ -138,6 +144,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-tile": _tile,
         "tir-stage-weights": _stage_weights,
         "tir-legalize-npu": _legalize_npu,
+        "tir-pair-columns": _pair_columns,
         "tir-tabulate": _tabulate,
         "tir-data-views": _data_views,
         "tir-feature-layouts": _feature_layouts,

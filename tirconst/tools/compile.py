@@ -127,19 +127,30 @@ def pipeline_text(
     # Block configs: the fastest by the cycle model in Performance mode, the
     # smallest weight streams in Size mode (staged weights take SRAM).
     policy = "cycles" if optimise == "Performance" else "min-size"
-    # Weights staged where the cycle model says it pays. Staging never grows
-    # the SRAM peak the unstaged plan needs (so SRAM stays at most Vela's),
-    # except in Performance mode with an SRAM limit given (--sram-budget,
-    # --arena-cache-size): then the peak may grow up to that limit.
+    # Weights staged where the cycle model says it pays. In Size mode staging
+    # never grows the SRAM peak the unstaged plan needs; in Performance mode
+    # with an SRAM limit given (--sram-budget, --arena-cache-size) the peak
+    # may grow up to that limit, without one as far as op-weights says.
     stage = f"by-cost={accelerator}"
     # Copies issued several ops ahead live longer: the SRAM measure allows
     # it, but the planner may then place the pool above the measure (the
     # measure is a lower bound), which a budget (a promise) cannot take.
     if DMA_DISTANCE > 1 and not sram_budget:
         stage += f" distance={DMA_DISTANCE}"
+    # Performance without an SRAM limit: the peak may grow to what each op
+    # whose staging pays needs beside its own weights (any plan reading
+    # them from SRAM needs that much; Vela's Performance schedule buffers
+    # them so), copies issued ahead only within it.
+    if optimise == "Performance" and not sram_budget:
+        stage += " op-weights=true"
     if optimise == "Performance" and sram_budget:
         stage += f" budget={sram_budget}"
-    passes = ["tir-tabulate", "tir-legalize-npu", "tir-data-views"]
+    passes = ["tir-tabulate", "tir-legalize-npu"]
+    # A stride-2 conv over one input channel as a stride-1 conv over column
+    # pairs where the cycle model says it is faster (same bits, more of the
+    # MAC array used).
+    passes.append(f"tir-pair-columns{{by-cost={accelerator}}}")
+    passes.append("tir-data-views")
     if tile is not None:
         passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")
     # Intermediate feature maps in NHCWB16 where legal and the cycle model

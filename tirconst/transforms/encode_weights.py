@@ -27,6 +27,7 @@ from xdsl.utils.exceptions import PassFailedException
 from tirconst.analysis.block_choice import (
     block_cost,
     default_config,
+    flash_or_staged,
     memories,
     set_stream_lengths,
     tightest,
@@ -324,6 +325,7 @@ def choose(
     the fewest bytes. `made`: the streams encoded so far (the pass shares
     one across its ops)."""
     cands, vela = candidates(prep, accelerator, policy, label)
+    facts = probe or ProbeFacts()
     try:
         recs = records(prep, accelerator)
         tried: dict[tuple[tuple[int, ...], str], list] = {}
@@ -346,15 +348,22 @@ def choose(
             cycles = compute = 0.0
             if policy == "cycles":
                 if c.traversal not in probes:
-                    probes[c.traversal] = _probe(prep, c.traversal, parts, recs, probe)
+                    probes[c.traversal] = _probe(prep, c.traversal, parts, recs, facts)
                 set_stream_lengths(
                     probes[c.traversal], len(parts[0][0]), pad16(len(recs[0]))
                 )
                 raw = math.prod(parts[0][1].shape)
-                cost = block_cost(
-                    probes[c.traversal], c.block_config, cfg, mem, constant, raw
-                )
-                cycles, compute = cost.duration, cost.compute
+                if facts.stageable:  # staged where faster (tir-stage-weights)
+                    nbytes = size + sum(pad16(len(r)) for r in recs)
+                    cycles, compute = flash_or_staged(
+                        probes[c.traversal], c.block_config, cfg, raw, nbytes,
+                        accelerator,
+                    )  # fmt: skip
+                else:
+                    cost = block_cost(
+                        probes[c.traversal], c.block_config, cfg, mem, constant, raw
+                    )
+                    cycles, compute = cost.duration, cost.compute
             score = (cycles, compute, size)
             if best is None or score < best[0] or (score == best[0] and c == vela):
                 best = (score, c, parts)
@@ -377,6 +386,10 @@ class ProbeFacts:
     dtypes: tuple[str, str] = ("int8", "int8")
     activation: str | None = None
     layouts: tuple[str, str] = ("nhwc", "nhwc")
+    stageable: bool = False
+    """Whether `tir-stage-weights` may stage the op's weights (not a fully
+    connected op's): its block config is then costed reading them from
+    flash or from SRAM, whichever is faster."""
 
 
 def probe_facts(op: WeightedOp) -> ProbeFacts:
@@ -385,7 +398,7 @@ def probe_facts(op: WeightedOp) -> ProbeFacts:
     info = np.iinfo(dtypes[1]) if dtypes[1] in ("int8", "int16") else None
     clamp = info is None or (lo, hi) != (info.min, info.max)
     layouts = (layout_of(op.input), layout_of(op.output))
-    return ProbeFacts(dtypes, "clamp" if clamp else None, layouts)  # type: ignore[arg-type]
+    return ProbeFacts(dtypes, "clamp" if clamp else None, layouts, op.WEIGHTS_REUSED)  # type: ignore[arg-type]
 
 
 def _probe(
