@@ -23,6 +23,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
 from tirconst.dialects.tir import (
     AddOp,
+    ArgMaxOp,
     AvgPool2DOp,
     BatchMatmulOp,
     ConcatenationOp,
@@ -571,6 +572,86 @@ def _reduce_min(op: ReduceMinOp) -> str | None:
     if isinstance(win, str):
         return win
     return "reduce_min: run tir-legalize-npu (it becomes a max pool there)"
+
+
+ARG_MAX_DEPTH = 127
+"""Vela's ARG_MAX bound: the channel index rides in the 7 low bits of each
+int16 key (x · 128 + 127 − c)."""
+ARG_MAX_BLOCK_OPS = 5
+"""NPU block ops of the ARG_MAX lowering with an int32 output (int64: one
+more, the high words)."""
+
+
+@dataclass(frozen=True)
+class ArgMaxPlan:
+    """ARG_MAX over the depth as the NPU computes it: `rows` rows of
+    `depth` channels (the input seen as (rows, 1, depth), the output as
+    (rows, 1, 1))."""
+
+    rows: int
+    depth: int
+
+    def workspace(self) -> tuple[dict[str, int], int]:
+        """Byte offsets of the int16 intermediates in the workspace and its
+        size: the keys (the input · 128, then plus the indices) and the two
+        row maxima, each 16-byte aligned."""
+
+        def up(n: int) -> int:
+            return -(-n // 16) * 16
+
+        offsets, at = {}, 0
+        for name, size in (
+            ("keys", 2 * self.rows * self.depth),
+            ("high", 2 * self.rows),
+            ("max", 2 * self.rows),
+        ):
+            offsets[name], at = at, at + up(size)
+        return offsets, at
+
+
+def arg_max_plan(op: ArgMaxOp) -> ArgMaxPlan | str:
+    """ARG_MAX within Vela's constraints (along the depth, at most 127
+    channels) over dense buffers the NPU sees as one feature map, or why
+    not."""
+    shape = _shape(op.input)
+    if op.axis != len(shape) - 1:
+        return (
+            f"arg_max: along axis {op.axis} of {len(shape)}, not the depth "
+            "(the NPU takes the maximum over channels)"
+        )
+    depth = shape[-1]
+    if depth > ARG_MAX_DEPTH:
+        return (
+            f"arg_max: IFM depth {depth} exceeds {ARG_MAX_DEPTH} (the index "
+            "takes the 7 low bits of each int16 key)"
+        )
+    rows = int(np.prod(shape[:-1], dtype=np.int64))
+    if rows > MAX_DIM - 1:
+        return f"arg_max: {rows} rows exceed the NPU's {MAX_DIM - 1}"
+    why = _view_reason(op.input, op.output)
+    if why:
+        return f"arg_max: {why}"
+    return ArgMaxPlan(rows, depth)
+
+
+@npu_support(ArgMaxOp)
+def _arg_max(op: ArgMaxOp) -> str | None:
+    """An ARG_MAX along the depth of at most 127 channels runs on the NPU
+    (Vela's constraints) as Vela's idea computes it, exactly: int16 keys
+    x · 128 + (127 − c) (an elementwise MUL by 128 and an ADD of the
+    `indices` constant), whose maximum over the channels (a max pool of
+    the channels seen as width) is the first largest value's; its index is
+    max(x · 128) − max(key) + 127 (a second pool and a SUB), as int32, or
+    as the low words of int64 with zero high words. Other ARG_MAXes stay on
+    the CPU."""
+    plan = arg_max_plan(op)
+    if isinstance(plan, str):
+        return plan
+    if op.workspace is None:
+        return "arg_max: no NPU indices and workspace (run tir-legalize-npu)"
+    if _shape(op.workspace) != (plan.workspace()[1],):
+        return "arg_max: its workspace does not have the NPU sequence's size"
+    return None
 
 
 @npu_support(PadOp)

@@ -41,7 +41,9 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.npu_support import (
+    ARG_MAX_BLOCK_OPS,
     PRELU_BLOCK_OPS,
+    arg_max_plan,
     SOFTMAX_BLOCK_OPS,
     SOFTMAX_CONSTANTS,
     SQUARED_DIFFERENCE_BLOCK_OPS,
@@ -78,6 +80,7 @@ from tirconst.dialects.tir import (
     AddOp,
     AllocateConstOp,
     AllocateOp,
+    ArgMaxOp,
     AvgPool2DOp,
     BatchMatmulOp,
     BufferType,
@@ -999,6 +1002,99 @@ class Lowerer:
         assert len(ops) == plan.block_ops
         return ops
 
+    def arg_max(self, op: ArgMaxOp, seg: Segment) -> list[Operation]:
+        """ARG_MAX along the depth (`npu_support.arg_max_plan`), Vela's idea
+        with elementwise steps, exact: per row of C <= 127 channels (the
+        input seen as (rows, 1, C), raw values) a MUL by the scalar 128 to
+        int16 (t = 128·x), a max pool of t's channels seen as width (128·m,
+        m the row's largest value), an ADD of the `indices` constant
+        (keys = 128·x + 127 − c: the low 7 bits break ties towards the first
+        channel), a max pool of the keys (128·m + 127 − c*, c* the first
+        channel holding m) and a SUB of the two maxima with the keys' zero
+        point 127: 128·m − (128·m + 127 − c* − 127) = c*, to int32. An int64
+        output takes it in its low words (a strided view) and a SUB of a
+        maximum from itself gives the zero high words. The int16 maps live
+        in the op's workspace; `indices` is the constant tir-legalize-npu
+        added."""
+        plan = arg_max_plan(op)
+        if isinstance(plan, str):
+            raise StaysOnCpu(plan)
+        offsets, size = plan.workspace()
+        if (
+            op.workspace is None
+            or op.indices is None
+            or _btype(op.workspace).num_elements != size
+        ):
+            raise StaysOnCpu("arg_max: no NPU workspace (run tir-legalize-npu)")
+        ws = self.place(op, op.workspace)
+        idx = self.place(op, op.indices)
+        out = self.place(op, op.output)
+        for p in (ws, idx, out):
+            if p.strides is not None:
+                raise StaysOnCpu("arg_max: a strided workspace, constant or output")
+        if ws.offset % 16 or idx.offset % 16:
+            raise StaysOnCpu("arg_max: its workspace or indices are not 16-aligned")
+        r, c = plan.rows, plan.depth
+
+        def fm(place: Place, at: int, shape: tuple[int, int, int], dtype: str,
+               zero_point: int = 0, strides: tuple[int, ...] = ()
+               ) -> npu.FeatureMapAttr:  # fmt: skip
+            return npu.FeatureMapAttr.make(
+                dtype=dtype, shape=shape, region=self.regions[place.pool],
+                address=place.offset + at, strides=strides, zero_point=zero_point,
+            )  # fmt: skip
+
+        def ew(kind: str, ifm, ifm2, ofm, **extra) -> Operation:  # type: ignore[no-untyped-def]
+            props = {
+                "op_type": StringAttr(kind),
+                "ifm": ifm,
+                "ifm2": ifm2,
+                "ofm": ofm,
+                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                "ofm_scale": DenseArrayBase.from_list(i64, [1, 0]),
+                "rounding_mode": StringAttr("tfl"),
+                **extra,
+            }
+            if kind in ("add", "sub"):
+                props["operand_scales"] = DenseArrayBase.from_list(i64, [1, 0, 1, 0])
+            return self.block_config(npu.ElementwiseOp.create(properties=props))
+
+        def max_pool(ifm: npu.FeatureMapAttr, ofm: npu.FeatureMapAttr) -> Operation:
+            props = {
+                "pool_type": StringAttr("max"),
+                "ifm": ifm,
+                "ofm": ofm,
+                "kernel": npu.KernelAttr.make(size=(1, c)),
+                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+            }
+            return self.block_config(npu.PoolingOp.create(properties=props))
+
+        x = self.feature_map(op, op.input, None, 0, (r, 1, c))
+        times_128 = npu.FeatureMapAttr.make(
+            dtype="int8", shape=(1, 1, 1), region=x.region, address=0,
+            scale=1.0, zero_point=-128,
+        )  # fmt: skip
+        keys = fm(ws, offsets["keys"], (r, 1, c), "int16")
+        as_width = fm(ws, offsets["keys"], (r, c, 1), "int16")
+        high = fm(ws, offsets["high"], (r, 1, 1), "int16")
+        ops = [
+            ew("mul", x, times_128, keys, ifm2_scalar=FloatAttr(128.0, f64)),
+            max_pool(as_width, high),
+            ew("add", keys, fm(idx, 0, (1, 1, c), "int16"), keys),
+            max_pool(as_width, fm(ws, offsets["max"], (r, 1, 1), "int16")),
+        ]
+        top = fm(ws, offsets["max"], (r, 1, 1), "int16", zero_point=127)
+        if str(_btype(op.output).dtype) == "int32":
+            ops.append(ew("sub", high, top, fm(out, 0, (r, 1, 1), "int32")))
+        else:  # int64: the index in the low words, zeros in the high ones
+            words = (8, 8, 4)
+            low = fm(out, 0, (r, 1, 1), "int32", strides=words)
+            ops.append(ew("sub", high, top, low))
+            ops.append(ew("sub", high, high, fm(out, 4, (r, 1, 1), "int32",
+                                                strides=words)))  # fmt: skip
+        assert len(ops) == ARG_MAX_BLOCK_OPS + (len(ops) > ARG_MAX_BLOCK_OPS)
+        return ops
+
     def prelu(self, op: PreluOp, seg: Segment) -> list[Operation]:
         """PRELU as `npu_support.prelu_plan` says, in the op's workspace:
         xn = min(x, zp) and xp = max(x, zp) (elementwise with the scalar
@@ -1360,6 +1456,7 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     SquaredDifferenceOp: Lowerer.squared_difference,
     BatchMatmulOp: Lowerer.batch_matmul,
     PreluOp: Lowerer.prelu,
+    ArgMaxOp: Lowerer.arg_max,
 }
 """Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,
 raising StaysOnCpu when this op cannot go (analysis.npu_support's SUPPORT
