@@ -43,10 +43,10 @@ from xdsl.utils.exceptions import PassFailedException
 from tirconst.analysis.npu_support import (
     ARG_MAX_BLOCK_OPS,
     PRELU_BLOCK_OPS,
-    arg_max_plan,
     SOFTMAX_BLOCK_OPS,
     SOFTMAX_CONSTANTS,
     SQUARED_DIFFERENCE_BLOCK_OPS,
+    arg_max_plan,
     batch_matmul_plan,
     binary_broadcast,
     encoded_attr,
@@ -1084,15 +1084,16 @@ class Lowerer:
             max_pool(as_width, fm(ws, offsets["max"], (r, 1, 1), "int16")),
         ]
         top = fm(ws, offsets["max"], (r, 1, 1), "int16", zero_point=127)
-        if str(_btype(op.output).dtype) == "int32":
+        wide = str(_btype(op.output).dtype) == "int64"
+        if not wide:
             ops.append(ew("sub", high, top, fm(out, 0, (r, 1, 1), "int32")))
-        else:  # int64: the index in the low words, zeros in the high ones
+        else:  # the index in the low words, zeros in the high ones
             words = (8, 8, 4)
             low = fm(out, 0, (r, 1, 1), "int32", strides=words)
             ops.append(ew("sub", high, top, low))
             ops.append(ew("sub", high, high, fm(out, 4, (r, 1, 1), "int32",
                                                 strides=words)))  # fmt: skip
-        assert len(ops) == ARG_MAX_BLOCK_OPS + (len(ops) > ARG_MAX_BLOCK_OPS)
+        assert len(ops) == ARG_MAX_BLOCK_OPS + wide
         return ops
 
     def prelu(self, op: PreluOp, seg: Segment) -> list[Operation]:

@@ -89,9 +89,9 @@ from xdsl.passes import ModulePass
 
 from tirconst.analysis.npu_support import (
     BILINEAR_MULTIPLIER,
-    arg_max_plan,
     SOFTMAX_CONSTANTS,
     SOFTMAX_TABLE_WORDS,
+    arg_max_plan,
     batch_matmul_plan,
     broadcast_tile,
     gather_runs,
