@@ -7,11 +7,17 @@ SUM is not imported: LiteRT's reference int8 SUM is not the sum (README,
 from __future__ import annotations
 
 from xdsl.ir import SSAValue
-from xdsl.irdl import AttrSizedOperandSegments, operand_def, opt_operand_def
+from xdsl.irdl import (
+    AttrSizedOperandSegments,
+    operand_def,
+    opt_operand_def,
+    traits_def,
+)
 from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.tir.memory import Effect, Effects
 from tirconst.dialects.tir.operators import Int, Ints, OperatorOp, operator_op
+from tirconst.dialects.tir.traits import FlattenedFeatureMaps
 from tirconst.dialects.tir.types import BufferType
 
 
@@ -94,6 +100,8 @@ class ArgMaxOp(OperatorOp):
               {axis = 1}
         }
     """
+
+    traits = traits_def(FlattenedFeatureMaps())
 
     name = "tir.arg_max"
 
