@@ -310,7 +310,17 @@ int32 feature map needs 4-byte alignment): `tir-legalize-npu` appends them,
 convert-tir-to-npu reads them."""
 SOFTMAX_TABLE_WORDS = 256 + len(SOFTMAX_CONSTANTS)
 SOFTMAX_BLOCK_OPS = 31
-"""NPU block ops (not DMA) the softmax lowering emits."""
+"""NPU block ops (not DMA) the softmax lowering emits up to 256 channels
+(one pool takes the row maximum)."""
+SOFTMAX_SHIFT_CHANNELS = 512
+"""From 512 channels a row's sum of exponentials (each at most 2^19 in
+Q12.19) can reach 2^28 and the final shift 35 − clz pass 31: LiteRT's
+reference kernel asserts there, tir.softmax's kernel shifts by the larger
+amount (the row is the output zero point), and the NPU sequence zeroes the
+row's reciprocal first (three more ops) so that it gives the same."""
+SOFTMAX_MAX_CHANNELS = 4095
+"""The most channels whose sum of exponentials stays within int32 (4095 ·
+2^19 < 2^31): LiteRT wraps the sum, the NPU's REDUCE_SUM saturates."""
 
 
 def softmax_rows(op: SoftmaxOp) -> tuple[int, int]:
@@ -320,13 +330,31 @@ def softmax_rows(op: SoftmaxOp) -> tuple[int, int]:
     return int(np.prod(shape[:-1], dtype=np.int64)) if len(shape) > 1 else 1, c
 
 
+def softmax_max_windows(channels: int) -> list[tuple[int, int]]:
+    """The (first channel, count) of each pooling window the NPU takes a
+    row's maximum over: the whole row up to 256 channels, else windows of
+    256 (the last shorter), whose maxima a second pool reduces."""
+    step = MAX_POOL_KERNEL
+    return [(at, min(step, channels - at)) for at in range(0, channels, step)]
+
+
+def softmax_block_ops(channels: int) -> int:
+    """NPU block ops (not DMA) of the softmax lowering for a row of
+    `channels`: SOFTMAX_BLOCK_OPS, one more pool per window beyond the
+    first (`softmax_max_windows`: k windows and the pool of their maxima),
+    and from SOFTMAX_SHIFT_CHANNELS the three ops zeroing a reciprocal."""
+    windows = len(softmax_max_windows(channels))
+    extra = windows if windows > 1 else 0
+    return SOFTMAX_BLOCK_OPS + extra + 3 * (channels >= SOFTMAX_SHIFT_CHANNELS)
+
+
 def softmax_shape_reason(op: SoftmaxOp) -> str | None:
     """None if the NPU sequence can run a softmax of this shape exactly."""
     rows, c = softmax_rows(op)
-    if c > MAX_POOL_KERNEL:
+    if c > SOFTMAX_MAX_CHANNELS:
         return (
-            f"softmax over {c} channels: the row maximum is one pooling window "
-            f"of at most {MAX_POOL_KERNEL}"
+            f"softmax over {c} channels: the sum of exponentials could pass "
+            f"int32 beyond {SOFTMAX_MAX_CHANNELS} (LiteRT wraps, the NPU not)"
         )
     if rows > MAX_DIM - 1:
         return f"softmax of {rows} rows exceeds the NPU's {MAX_DIM - 1}"
@@ -337,12 +365,16 @@ def softmax_workspace(rows: int, channels: int) -> tuple[dict[str, int], int]:
     """Byte offsets of the NPU softmax's intermediates in its workspace, and
     its size: the int8 row maxima, two int32 maps of the input's shape
     (exponentials; shifted exponentials, later the scaled ones), and eight
-    int32 values per row, each 16-byte aligned."""
+    int32 values per row, each 16-byte aligned; over 256 channels first the
+    int8 maxima of each row's windows (`softmax_max_windows`)."""
 
     def up(n: int) -> int:
         return -(-n // 16) * 16
 
     offsets, at = {}, 0
+    windows = len(softmax_max_windows(channels))
+    if windows > 1:
+        offsets["partial"], at = 0, up(rows * windows)
     for name, size in (("max", rows), ("exp", 4 * rows * channels),
                        ("scaled", 4 * rows * channels)):  # fmt: skip
         offsets[name], at = at, at + up(size)
@@ -355,7 +387,9 @@ def softmax_workspace(rows: int, channels: int) -> tuple[dict[str, int], int]:
 @npu_support(SoftmaxOp)
 def _softmax(op: SoftmaxOp) -> str | None:
     """Vela's int8 softmax sequence computes TFLite's integer softmax, which
-    tir.softmax is, exactly (docs/lowering.md). An int16 SOFTMAX is
+    tir.softmax is, exactly (docs/lowering.md), over rows of up to 4095
+    channels (the row maximum a pool of pools over 256, the sum within
+    int32). An int16 SOFTMAX is
     tir.softmax_int16, which stays on the CPU (no NPU lowering yet)."""
     why = softmax_shape_reason(op)
     if why is not None:

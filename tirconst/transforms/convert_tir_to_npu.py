@@ -43,8 +43,8 @@ from xdsl.utils.exceptions import PassFailedException
 from tirconst.analysis.npu_support import (
     ARG_MAX_BLOCK_OPS,
     PRELU_BLOCK_OPS,
-    SOFTMAX_BLOCK_OPS,
     SOFTMAX_CONSTANTS,
+    SOFTMAX_SHIFT_CHANNELS,
     SQUARED_DIFFERENCE_BLOCK_OPS,
     arg_max_plan,
     batch_matmul_plan,
@@ -59,6 +59,8 @@ from tirconst.analysis.npu_support import (
     pool_stride,
     prelu_plan,
     resize_nearest_plan,
+    softmax_block_ops,
+    softmax_max_windows,
     softmax_rows,
     softmax_workspace,
     squared_difference_plan,
@@ -703,15 +705,19 @@ class Lowerer:
         exactly as tir.softmax's kernel does, per row of C channels:
 
         the 1024-byte exp table DMA'd into four lookup-table slots; the row
-        max (a 1×C max pool over the row laid out as width); x − max as an
-        int32 OFM with zero point 127 through the 32-bit table (the table's
+        max (a 1×C max pool over the row laid out as width; over 256
+        channels a pool per window of 256 and one of their maxima); x − max
+        as an int32 OFM with zero point 127 through the 32-bit table (the table's
         index is x − max + 255): e; e >> 12 (natural) summed over the
         channels (reduce_sum); clz of the sum; 35 − clz, the final shift;
         (sum << (clz − 1)) − 2^30, << 1, + (2^31 − 1) with OFM scale (1, 1)
         (RoundingHalfSum): the half denominator d; x = 48/17 − 32/17·d and
         three Newton steps x += 4·x·(1 − d·x) (int32 MULs with (2^30, 31)
         are SRDHM; ×4 and ×2 with (1, 0) saturate); then e · 2x (SRDHM)
-        >> (35 − clz) (natural) + output zero point, to int8.
+        >> (35 − clz) (natural) + output zero point, to int8. From 512
+        channels, where the shift can pass 31 (LiteRT asserts), x is first
+        multiplied by min(clz >> 2, 1), so such a row is the zero point, as
+        in tir.softmax's kernel.
 
         The int32 intermediates live in the op's workspace, placed by the
         memory planner; the constants follow the exponentials in the table
@@ -778,17 +784,42 @@ class Lowerer:
         zp = op.input_zp or 0
         row, col = (rows, 1, 1), (rows, 1, c)
         mx = scratch("max", row, "int8", zp)
-        pool = self.block_config(
-            npu.PoolingOp.create(
-                properties={
-                    "pool_type": StringAttr("max"),
-                    "ifm": self.feature_map(op, op.input, None, zp, (rows, c, 1)),
-                    "ofm": mx,
-                    "kernel": npu.KernelAttr.make(size=(1, c)),
-                    "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-                }
-            )
-        )
+
+        def max_pool(ifm: npu.FeatureMapAttr, ofm: npu.FeatureMapAttr) -> Operation:
+            props = {
+                "pool_type": StringAttr("max"),
+                "ifm": ifm,
+                "ofm": ofm,
+                "kernel": npu.KernelAttr.make(size=(1, ifm.shape[1])),
+                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+            }
+            return self.block_config(npu.PoolingOp.create(properties=props))
+
+        # The row maximum: one 1×C pool of the row laid out as width, or over
+        # 256 channels (a window's limit) the maxima of windows of 256 into
+        # a row of k, then their maximum (softmax_max_windows).
+        x_rows = self.feature_map(op, op.input, None, zp, (rows, c, 1))
+        windows = softmax_max_windows(c)
+        if len(windows) == 1:
+            maxima = [max_pool(x_rows, mx)]
+        else:
+            k = len(windows)
+            part = ws.offset + offsets["partial"]
+            maxima = [
+                max_pool(
+                    _sub_map(x_rows, 0, at, rows, n),
+                    npu.FeatureMapAttr.make(
+                        dtype="int8",
+                        shape=row,
+                        region=self.regions[ws.pool],
+                        address=part + j,
+                        strides=(k, 1, 1),
+                        zero_point=zp,
+                    ),
+                )  # fmt: skip
+                for j, (at, n) in enumerate(windows)
+            ]
+            maxima.append(max_pool(scratch("partial", (rows, k, 1), "int8", zp), mx))
         x_in = self.feature_map(op, op.input, None, zp, col)
         exp = scratch("exp", col)
         sums, clz = scratch("sum", row), scratch("clz", row)
@@ -798,7 +829,7 @@ class Lowerer:
         q31 = (2**30, 31)  # SRDHM of two int32 operands
         ops: list[Operation] = [
             dma,
-            pool,
+            *maxima,
             ew("sub", x_in, mx, scratch("exp", col, zero_point=127),
                activation=npu.ActivationAttr.make(kind="table", slot=base)),
             ew("shr", exp, const(12), scratch("scaled", col), rounding="natural"),
@@ -831,13 +862,23 @@ class Lowerer:
                 ew("mul", b, const(4), b),
                 ew("add", x, b, x),
             ]
+        if c >= SOFTMAX_SHIFT_CHANNELS:
+            # A row whose sum reached 2^28 (clz < 4) has a final shift over
+            # 31, where tir.softmax's row is its zero point (LiteRT asserts):
+            # its reciprocal times min(clz >> 2, 1) = 0 makes it so, whatever
+            # the hardware does with such a shift; other rows are unchanged.
+            ops += [
+                ew("shr", clz, const(2), a, rounding="truncate"),
+                ew("min", a, const(1), a),
+                ew("mul", x, a, x),
+            ]
         out = self.feature_map(op, op.output, None, op.output_zp, col)
         ops += [
             ew("mul", x, const(2), x),
             ew("mul", exp, x, scratch("scaled", col), scale=q31),
             ew("shr", scratch("scaled", col), shift, out, rounding="natural"),
         ]
-        assert len(ops) == 1 + SOFTMAX_BLOCK_OPS  # the DMA, then block ops
+        assert len(ops) == 1 + softmax_block_ops(c)  # the DMA, then block ops
         return ops
 
     def squared_difference(
