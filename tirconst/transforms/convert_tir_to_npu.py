@@ -36,7 +36,7 @@ from xdsl.dialects.builtin import (
     f64,
     i64,
 )
-from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Block, BlockArgument, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
@@ -699,6 +699,45 @@ class Lowerer:
         seg.npu_ops[at:at] = dma
         return True
 
+    def registers_elementwise(
+        self,
+        kind: str,
+        ifm: npu.FeatureMapAttr,
+        ifm2: npu.FeatureMapAttr | None,
+        ofm: npu.FeatureMapAttr,
+        scale: tuple[int, int] = (1, 0),
+        rounding: str = "tfl",
+        **extra: Attribute,
+    ) -> Operation:
+        """An `npu.elementwise` given by its registers (the integer steps of
+        Vela's sequences): OFM_SCALE `scale`, the rounding mode, and for
+        add/sub unscaled operands (1, 0, 1, 0); IFM2 absent for a unary op."""
+        props: dict[str, Attribute] = {"op_type": StringAttr(kind), "ifm": ifm}
+        if ifm2 is not None:
+            props["ifm2"] = ifm2
+        props |= {
+            "ofm": ofm,
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+            "ofm_scale": DenseArrayBase.from_list(i64, list(scale)),
+            "rounding_mode": StringAttr(rounding),
+            **extra,
+        }
+        if kind in ("add", "sub"):
+            props["operand_scales"] = DenseArrayBase.from_list(i64, [1, 0, 1, 0])
+        return self.block_config(npu.ElementwiseOp.create(properties=props))
+
+    def row_max(self, ifm: npu.FeatureMapAttr, ofm: npu.FeatureMapAttr) -> Operation:
+        """A max pool of each row of `ifm` (rows × n × 1: n channels laid out
+        as width) into `ofm` (rows × 1 × 1), stride 1, no padding."""
+        props = {
+            "pool_type": StringAttr("max"),
+            "ifm": ifm,
+            "ofm": ofm,
+            "kernel": npu.KernelAttr.make(size=(1, ifm.shape[1])),
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+        }
+        return self.block_config(npu.PoolingOp.create(properties=props))
+
     def softmax(self, op: SoftmaxOp, seg: Segment) -> list[Operation]:
         """Vela's int8 softmax sequence (its legacy `softmax.py`, the register
         semantics of docs/npu.md), which computes TFLite's integer softmax
@@ -765,35 +804,12 @@ class Lowerer:
                 address=tab.offset + 4 * (256 + k), zero_point=0,
             )  # fmt: skip
 
-        def ew(kind, ifm, ifm2, ofm, scale=(1, 0), rounding="tfl", **extra):  # type: ignore[no-untyped-def]
-            props = {
-                "op_type": StringAttr(kind),
-                "ifm": ifm,
-                "ofm": ofm,
-                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-                "ofm_scale": DenseArrayBase.from_list(i64, list(scale)),
-                "rounding_mode": StringAttr(rounding),
-                **extra,
-            }
-            if ifm2 is not None:
-                props["ifm2"] = ifm2
-            if kind in ("add", "sub"):
-                props["operand_scales"] = DenseArrayBase.from_list(i64, [1, 0, 1, 0])
-            return self.block_config(npu.ElementwiseOp.create(properties=props))
+        ew = self.registers_elementwise
 
         zp = op.input_zp or 0
         row, col = (rows, 1, 1), (rows, 1, c)
         mx = scratch("max", row, "int8", zp)
-
-        def max_pool(ifm: npu.FeatureMapAttr, ofm: npu.FeatureMapAttr) -> Operation:
-            props = {
-                "pool_type": StringAttr("max"),
-                "ifm": ifm,
-                "ofm": ofm,
-                "kernel": npu.KernelAttr.make(size=(1, ifm.shape[1])),
-                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-            }
-            return self.block_config(npu.PoolingOp.create(properties=props))
+        max_pool = self.row_max
 
         # The row maximum: one 1×C pool of the row laid out as width, or over
         # 256 channels (a window's limit) the maxima of windows of 256 into
@@ -910,20 +926,7 @@ class Lowerer:
                 address=ws.offset + offsets[name], zero_point=0,
             )  # fmt: skip
 
-        def props(kind, ifm, ifm2, ofm, scale, **extra):  # type: ignore[no-untyped-def]
-            out = {
-                "op_type": StringAttr(kind),
-                "ifm": ifm,
-                "ifm2": ifm2,
-                "ofm": ofm,
-                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-                "ofm_scale": DenseArrayBase.from_list(i64, list(scale)),
-                "rounding_mode": StringAttr("tfl"),
-                **extra,
-            }
-            if kind == "sub":
-                out["operand_scales"] = DenseArrayBase.from_list(i64, [1, 0, 1, 0])
-            return self.block_config(npu.ElementwiseOp.create(properties=out))
+        props = self.registers_elementwise
 
         ops: list[Operation] = []
         for role, dims in (("lhs", plan.lhs), ("rhs", plan.rhs)):
@@ -1085,30 +1088,7 @@ class Lowerer:
                 address=place.offset + at, strides=strides, zero_point=zero_point,
             )  # fmt: skip
 
-        def ew(kind: str, ifm, ifm2, ofm, **extra) -> Operation:  # type: ignore[no-untyped-def]
-            props = {
-                "op_type": StringAttr(kind),
-                "ifm": ifm,
-                "ifm2": ifm2,
-                "ofm": ofm,
-                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-                "ofm_scale": DenseArrayBase.from_list(i64, [1, 0]),
-                "rounding_mode": StringAttr("tfl"),
-                **extra,
-            }
-            if kind in ("add", "sub"):
-                props["operand_scales"] = DenseArrayBase.from_list(i64, [1, 0, 1, 0])
-            return self.block_config(npu.ElementwiseOp.create(properties=props))
-
-        def max_pool(ifm: npu.FeatureMapAttr, ofm: npu.FeatureMapAttr) -> Operation:
-            props = {
-                "pool_type": StringAttr("max"),
-                "ifm": ifm,
-                "ofm": ofm,
-                "kernel": npu.KernelAttr.make(size=(1, c)),
-                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-            }
-            return self.block_config(npu.PoolingOp.create(properties=props))
+        ew, max_pool = self.registers_elementwise, self.row_max
 
         x = self.feature_map(op, op.input, None, 0, (r, 1, c))
         times_128 = npu.FeatureMapAttr.make(
