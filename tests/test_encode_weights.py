@@ -22,11 +22,13 @@ from tirconst.dialects.tir import (
     FuncOp,
 )
 from tirconst.dialects.tir.types import i8
+from tirconst.formats.ethos_u import WeightEncoding, WeightFormatError, encode_weights
 from tirconst.frontend.importer import import_tflite
 from tirconst.interpreter import InterpreterError, NotEquivalentError, check_equivalent
 from tirconst.interpreter.encoded import decode_encoded
 from tirconst.transforms.encode_weights import (
     EncodeRefused,
+    Streams,
     WeightedOp,
     constant_of,
     encode_module,
@@ -256,3 +258,32 @@ def test_cycles_policy_is_fastest_by_the_model(model: Path) -> None:
         assert got["cycles"] <= min(got["vela"], got["min-size"]), got
         better += got["cycles"] < got["min-size"]
     assert better > 0
+
+
+def test_streams_made_once_never_stale() -> None:
+    """The pass's stream cache answers each (volume, encoding) with what the
+    encoder makes of it: another volume, a changed value of the same array
+    or another encoding is encoded again, never served a stream made for
+    something else."""
+    rng = np.random.default_rng(0)
+    vol = rng.integers(-128, 128, (16, 3, 3, 40), dtype=np.int8)
+    enc = WeightEncoding("ethos-u55-128", 16, "depth_first", 1, 1, False, vol.shape)
+    made = Streams()
+    first = made.encode(vol, enc)
+    assert first == encode_weights(vol, enc)
+    assert made.encode(vol.copy(), enc) is first  # the same bytes: made once
+    vol[0, 0, 0, 0] ^= 0x55  # the same array, another value
+    assert made.encode(vol, enc) == encode_weights(vol, enc) != first
+    for other in (
+        WeightEncoding("ethos-u55-128", 8, "depth_first", 1, 1, False, vol.shape),
+        WeightEncoding(
+            "ethos-u55-128", 16, "part_kernel_first", 1, 1, False, vol.shape
+        ),
+        WeightEncoding("ethos-u55-128", 16, "depth_first", 1, 1, False, vol.shape, 3),
+    ):
+        assert made.encode(vol, other) == encode_weights(vol, other)
+        assert made.encode(vol, other) != made.encode(vol, enc)
+    wide = vol.astype(np.int16)  # other bytes, same values: the same stream
+    assert made.encode(wide, enc) == encode_weights(vol, enc)
+    with pytest.raises(WeightFormatError):  # the same bytes in another shape
+        made.encode(vol.reshape(16, 9, 40, 1), enc)

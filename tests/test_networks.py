@@ -41,7 +41,6 @@ BLOCKED: dict[str, str] = {}
 MORE_CPU_THAN_VELA: dict[str, str] = {
     # Vela unrolls the LSTM into ~1100 NPU ops; ours runs it on the CPU
     "lstm": "UNIDIRECTIONAL_SEQUENCE_LSTM",
-    "int16x8": "int16 SOFTMAX",
 }
 """Network -> the NPU lowerings it still lacks to leave no more operators on
 the CPU than Vela (the test computes the comparison; this only names why)."""

@@ -38,6 +38,7 @@ from tirconst.dialects.tir import (
     CopyOp,
     DepthwiseConv2DOp,
     DequantizeOp,
+    EluOp,
     ExpOp,
     FullyConnectedOp,
     FuncOp,
@@ -73,6 +74,7 @@ from tirconst.dialects.tir import (
     SquaredDifferenceOp,
     StridedSliceOp,
     SubOp,
+    SumOp,
     TanhOp,
     TileOp,
     TransposeConv2DOp,
@@ -122,7 +124,7 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     # the NPU workspace, when present, goes to the kernel, which ignores it
     SoftmaxOp: Kernel(kernels.softmax, keywords=("exp_table", "workspace")),
     LogisticOp: Kernel(kernels.logistic, keywords=("table",)),
-    SoftmaxInt16Op: Kernel(kernels.softmax_int16, keywords=("exp_table",)),
+    SoftmaxInt16Op: Kernel(kernels.softmax_int16, keywords=("exp_table", "workspace")),
     QuantizeOp: Kernel(kernels.quantize),
     # int8/int16 -> int8/int16: TFLite's QUANTIZE
     RequantizeOp: Kernel(kernels.quantize, output_dtype=True),
@@ -139,6 +141,7 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     ExpOp: Kernel(kernels.lookup, keywords=("table",)),
     LogOp: Kernel(kernels.lookup, keywords=("table",)),
     GeluOp: Kernel(kernels.lookup, keywords=("table",)),
+    EluOp: Kernel(kernels.lookup, keywords=("table",)),
     LookupOp: Kernel(kernels.lookup, keywords=("table",)),
     MaximumOp: Kernel(kernels.maximum),
     MinimumOp: Kernel(kernels.minimum),
@@ -152,6 +155,7 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     ReverseOp: Kernel(kernels.reverse),
     ReduceMaxOp: Kernel(kernels.reduce_max, output_shape=True),
     ReduceMinOp: Kernel(kernels.reduce_min, output_shape=True),
+    SumOp: Kernel(kernels.reduce_sum, output_shape=True),
     ArgMaxOp: Kernel(
         kernels.arg_max,
         keywords=("indices", "workspace"),

@@ -36,13 +36,17 @@ from xdsl.dialects.builtin import (
     f64,
     i64,
 )
-from xdsl.ir import Attribute, Block, BlockArgument, Operation, Region, SSAValue
+from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.npu_support import (
     ARG_MAX_BLOCK_OPS,
     PRELU_BLOCK_OPS,
+    SOFTMAX16_BLOCK_OPS,
+    SOFTMAX16_CONSTANTS,
+    SOFTMAX16_LUTS,
+    SOFTMAX16_WORDS,
     SOFTMAX_CONSTANTS,
     SOFTMAX_SHIFT_CHANNELS,
     SQUARED_DIFFERENCE_BLOCK_OPS,
@@ -60,6 +64,7 @@ from tirconst.analysis.npu_support import (
     prelu_plan,
     resize_nearest_plan,
     softmax_block_ops,
+    softmax_int16_workspace,
     softmax_max_windows,
     softmax_rows,
     softmax_workspace,
@@ -106,6 +111,7 @@ from tirconst.dialects.tir import (
     RequantizeOp,
     ReshapeOp,
     ResizeNearestOp,
+    SoftmaxInt16Op,
     SoftmaxOp,
     SquaredDifferenceOp,
     SubOp,
@@ -124,6 +130,7 @@ from tirconst.formats.ethos_u.hardware import (
     LUT_APART,
     LUT_SLOT_BYTES,
     LUT_SLOTS,
+    MAX_POOL_KERNEL,
     SHRAM_BYTES,
 )
 from tirconst.formats.ethos_u.weights import ACCELERATORS
@@ -699,45 +706,6 @@ class Lowerer:
         seg.npu_ops[at:at] = dma
         return True
 
-    def registers_elementwise(
-        self,
-        kind: str,
-        ifm: npu.FeatureMapAttr,
-        ifm2: npu.FeatureMapAttr | None,
-        ofm: npu.FeatureMapAttr,
-        scale: tuple[int, int] = (1, 0),
-        rounding: str = "tfl",
-        **extra: Attribute,
-    ) -> Operation:
-        """An `npu.elementwise` given by its registers (the integer steps of
-        Vela's sequences): OFM_SCALE `scale`, the rounding mode, and for
-        add/sub unscaled operands (1, 0, 1, 0); IFM2 absent for a unary op."""
-        props: dict[str, Attribute] = {"op_type": StringAttr(kind), "ifm": ifm}
-        if ifm2 is not None:
-            props["ifm2"] = ifm2
-        props |= {
-            "ofm": ofm,
-            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-            "ofm_scale": DenseArrayBase.from_list(i64, list(scale)),
-            "rounding_mode": StringAttr(rounding),
-            **extra,
-        }
-        if kind in ("add", "sub"):
-            props["operand_scales"] = DenseArrayBase.from_list(i64, [1, 0, 1, 0])
-        return self.block_config(npu.ElementwiseOp.create(properties=props))
-
-    def row_max(self, ifm: npu.FeatureMapAttr, ofm: npu.FeatureMapAttr) -> Operation:
-        """A max pool of each row of `ifm` (rows × n × 1: n channels laid out
-        as width) into `ofm` (rows × 1 × 1), stride 1, no padding."""
-        props = {
-            "pool_type": StringAttr("max"),
-            "ifm": ifm,
-            "ofm": ofm,
-            "kernel": npu.KernelAttr.make(size=(1, ifm.shape[1])),
-            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-        }
-        return self.block_config(npu.PoolingOp.create(properties=props))
-
     def softmax(self, op: SoftmaxOp, seg: Segment) -> list[Operation]:
         """Vela's int8 softmax sequence (its legacy `softmax.py`, the register
         semantics of docs/npu.md), which computes TFLite's integer softmax
@@ -763,17 +731,7 @@ class Lowerer:
         (tir-legalize-npu put both there)."""
         rows, c = softmax_rows(op)
         offsets, size = softmax_workspace(rows, c)
-        if op.workspace is None or _btype(op.workspace).num_elements != size:
-            raise StaysOnCpu("softmax: no NPU workspace (run tir-legalize-npu)")
-        ws = self.place(op, op.workspace)
-        tab = self.place(op, op.table)
-        if ws.strides is not None or tab.strides is not None:
-            raise StaysOnCpu("softmax: a strided workspace or table")
-        for v in (op.input, op.output):  # the sequence reads rows of channels
-            if self.place(op, v).strides is not None:
-                raise StaysOnCpu("softmax: a strided view (rows of channels)")
-        if ws.offset % 16 or tab.offset % 16:
-            raise StaysOnCpu("softmax: its workspace or table is not 16-aligned")
+        ws, tab = self._sequence_buffers(op, size)
         # four slots, 1 KiB aligned; a table loaded there is gone
         base = (seg.slots + 3) // 4 * 4 % LUT_SLOTS
         seg.slots = base + 4
@@ -790,12 +748,7 @@ class Lowerer:
             }
         )
 
-        def scratch(name: str, shape: tuple[int, int, int], dtype: str = "int32",
-                    zero_point: int = 0) -> npu.FeatureMapAttr:  # fmt: skip
-            return npu.FeatureMapAttr.make(
-                dtype=dtype, shape=shape, region=self.regions[ws.pool],
-                address=ws.offset + offsets[name], zero_point=zero_point,
-            )  # fmt: skip
+        scratch = self._scratch_maps(ws, offsets)
 
         def const(value: int) -> npu.FeatureMapAttr:
             k = SOFTMAX_CONSTANTS.index(value)
@@ -804,12 +757,10 @@ class Lowerer:
                 address=tab.offset + 4 * (256 + k), zero_point=0,
             )  # fmt: skip
 
-        ew = self.registers_elementwise
-
+        ew = self._integer_step
         zp = op.input_zp or 0
         row, col = (rows, 1, 1), (rows, 1, c)
         mx = scratch("max", row, "int8", zp)
-        max_pool = self.row_max
 
         # The row maximum: one 1×C pool of the row laid out as width, or over
         # 256 channels (a window's limit) the maxima of windows of 256 into
@@ -817,12 +768,13 @@ class Lowerer:
         x_rows = self.feature_map(op, op.input, None, zp, (rows, c, 1))
         windows = softmax_max_windows(c)
         if len(windows) == 1:
-            maxima = [max_pool(x_rows, mx)]
+            maxima = [self._pool_step("max", x_rows, mx, c)]
         else:
             k = len(windows)
             part = ws.offset + offsets["partial"]
             maxima = [
-                max_pool(
+                self._pool_step(
+                    "max",
                     _sub_map(x_rows, 0, at, rows, n),
                     npu.FeatureMapAttr.make(
                         dtype="int8",
@@ -832,10 +784,12 @@ class Lowerer:
                         strides=(k, 1, 1),
                         zero_point=zp,
                     ),
+                    n,
                 )  # fmt: skip
                 for j, (at, n) in enumerate(windows)
             ]
-            maxima.append(max_pool(scratch("partial", (rows, k, 1), "int8", zp), mx))
+            partial = scratch("partial", (rows, k, 1), "int8", zp)
+            maxima.append(self._pool_step("max", partial, mx, k))
         x_in = self.feature_map(op, op.input, None, zp, col)
         exp = scratch("exp", col)
         sums, clz = scratch("sum", row), scratch("clz", row)
@@ -849,17 +803,7 @@ class Lowerer:
             ew("sub", x_in, mx, scratch("exp", col, zero_point=127),
                activation=npu.ActivationAttr.make(kind="table", slot=base)),
             ew("shr", exp, const(12), scratch("scaled", col), rounding="natural"),
-            self.block_config(
-                npu.PoolingOp.create(
-                    properties={
-                        "pool_type": StringAttr("reduce_sum"),
-                        "ifm": scratch("scaled", col),
-                        "ofm": sums,
-                        "kernel": npu.KernelAttr.make(size=(1, 1)),
-                        "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-                    }
-                )
-            ),
+            self._pool_step("reduce_sum", scratch("scaled", col), sums, 1),
             ew("clz", sums, None, clz),
             ew("sub", clz, const(35), shift, reversed_operands=UnitAttr()),
             ew("sub", clz, const(1), head),
@@ -897,6 +841,162 @@ class Lowerer:
         assert len(ops) == 1 + softmax_block_ops(c)  # the DMA, then block ops
         return ops
 
+    def _sequence_buffers(
+        self, op: SoftmaxOp | SoftmaxInt16Op, size: int
+    ) -> tuple[Place, Place]:
+        """The placed workspace (of `size` bytes) and table of a softmax's
+        NPU sequence, which reads them, its input and its output densely and
+        16-aligned (else StaysOnCpu)."""
+        what = op.name[4:]
+        if op.workspace is None or _btype(op.workspace).num_elements != size:
+            raise StaysOnCpu(f"{what}: no NPU workspace (run tir-legalize-npu)")
+        ws = self.place(op, op.workspace)
+        tab = self.place(op, op.table)
+        if ws.strides is not None or tab.strides is not None:
+            raise StaysOnCpu(f"{what}: a strided workspace or table")
+        for v in (op.input, op.output):  # the sequence reads rows of channels
+            if self.place(op, v).strides is not None:
+                raise StaysOnCpu(f"{what}: a strided view (rows of channels)")
+        if ws.offset % 16 or tab.offset % 16:
+            raise StaysOnCpu(f"{what}: its workspace or table is not 16-aligned")
+        return ws, tab
+
+    def _scratch_maps(
+        self, ws: Place, offsets: dict[str, int]
+    ) -> Callable[..., npu.FeatureMapAttr]:
+        """`scratch(name, shape, dtype="int32", zero_point=0)`: the feature
+        map at `offsets[name]` in the placed workspace `ws`."""
+
+        def scratch(name: str, shape: tuple[int, int, int], dtype: str = "int32",
+                    zero_point: int = 0) -> npu.FeatureMapAttr:  # fmt: skip
+            return npu.FeatureMapAttr.make(
+                dtype=dtype, shape=shape, region=self.regions[ws.pool],
+                address=ws.offset + offsets[name], zero_point=zero_point,
+            )  # fmt: skip
+
+        return scratch
+
+    def _pool_step(
+        self, kind: str, ifm: npu.FeatureMapAttr, ofm: npu.FeatureMapAttr, width: int
+    ) -> Operation:
+        """A 1×`width` pool of a softmax sequence (the row maximum; a
+        reduce_sum over the channels)."""
+        props = {
+            "pool_type": StringAttr(kind),
+            "ifm": ifm,
+            "ofm": ofm,
+            "kernel": npu.KernelAttr.make(size=(1, width)),
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+        }
+        return self.block_config(npu.PoolingOp.create(properties=props))
+
+    def _integer_step(  # type: ignore[no-untyped-def]
+        self, kind, ifm, ifm2, ofm, scale=(1, 0), rounding="tfl", **extra
+    ) -> Operation:
+        """One elementwise op of a softmax sequence: OFM_SCALE `scale`
+        (multiplier, shift), add/sub with unit operand scales."""
+        props = {
+            "op_type": StringAttr(kind),
+            "ifm": ifm,
+            "ofm": ofm,
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+            "ofm_scale": DenseArrayBase.from_list(i64, list(scale)),
+            "rounding_mode": StringAttr(rounding),
+            **extra,
+        }
+        if ifm2 is not None:
+            props["ifm2"] = ifm2
+        if kind in ("add", "sub"):
+            props["operand_scales"] = DenseArrayBase.from_list(i64, [1, 0, 1, 0])
+        return self.block_config(npu.ElementwiseOp.create(properties=props))
+
+    def softmax_int16(self, op: SoftmaxInt16Op, seg: Segment) -> list[Operation]:
+        """Vela's int16 softmax sequence (its `softmax.py`
+        get_graph_int16, the register semantics of docs/npu.md), which
+        computes LiteRT's SoftmaxInt16 exactly as tir.softmax_int16's kernel
+        does, per row of C channels:
+
+        the row max (a 1×C max pool); x − max to int32; times the input
+        multiplier M (an int32 MUL with OFM_SCALE shift 31 − input_left_shift:
+        the exact product rounded once, or twice as TFLite does past 31,
+        which is MultiplyByQuantizedMultiplier); + 32767 to int16 through
+        the exp table (the 2048-byte interpolating table DMA'd into the
+        eight lookup-table slots): e; the sum of e (reduce_sum, int32); its
+        clz; 31 − clz, the final right shift r; ((sum − (1 << r)) << clz)
+        >> 15 (natural) − 32768 to int16 through the 1 / (1 + x) table (the
+        same slots): the reciprocal; e · reciprocal to int32, >> r
+        (natural) to int16.
+
+        The intermediates live in the op's workspace, placed by the memory
+        planner; the tables and int32 words follow LiteRT's tables in the
+        op's table (tir-legalize-npu put both there)."""
+        rows, c = softmax_rows(op)
+        if c > MAX_POOL_KERNEL:  # the row maximum is one 1×C pool
+            raise StaysOnCpu(f"softmax_int16 over {c} channels")
+        offsets, size = softmax_int16_workspace(rows, c)
+        ws, tab = self._sequence_buffers(op, size)
+        # Each table fills the eight slots: whatever they held is gone.
+        seg.uses_lut = True
+        seg.slots, seg.tables = 0, {}
+
+        def load(k: int) -> Operation:
+            return npu.DmaOp.create(
+                properties={
+                    "src": self.byte_range(
+                        op, op.table, SOFTMAX16_LUTS + 2048 * k, 2048
+                    ),
+                    "dest": npu.AddressRangeAttr.make(
+                        region=npu.LUT_REGION,
+                        address=LUT_ADDRESS[self.accelerator],
+                        length=LUT_SLOTS * LUT_SLOT_BYTES,
+                    ),
+                }
+            )
+
+        scratch = self._scratch_maps(ws, offsets)
+
+        def word(k: int) -> npu.FeatureMapAttr:  # 0: M, then SOFTMAX16_CONSTANTS
+            return npu.FeatureMapAttr.make(
+                dtype="int32", shape=(1, 1, 1), region=self.regions[tab.pool],
+                address=tab.offset + SOFTMAX16_WORDS + 4 * k, zero_point=0,
+            )  # fmt: skip
+
+        def const(value: int) -> npu.FeatureMapAttr:
+            return word(1 + SOFTMAX16_CONSTANTS.index(value))
+
+        ew = self._integer_step
+        row, col = (rows, 1, 1), (rows, 1, c)
+        mx = scratch("max", row, "int16")
+        pool = self._pool_step(
+            "max", self.feature_map(op, op.input, None, 0, (rows, c, 1)), mx, c
+        )
+        table = npu.ActivationAttr.make(kind="table", slot=0)
+        scaled, exp = scratch("scaled", col), scratch("exp", col, "int16")
+        sums, clz = scratch("sum", row), scratch("clz", row)
+        shift, norm = scratch("right_shift", row), scratch("norm", row)
+        recip = scratch("recip", row, "int16")
+        out = self.feature_map(op, op.output, None, 0, col)
+        ops: list[Operation] = [
+            pool,
+            ew("sub", self.feature_map(op, op.input, None, 0, col), mx, scaled),
+            ew("mul", scaled, word(0), scaled, scale=(1, 31 - op.input_left_shift)),
+            load(0),
+            ew("add", scaled, const(32767), exp, activation=table),
+            self._pool_step("reduce_sum", exp, sums, 1),
+            ew("clz", sums, None, clz),
+            ew("sub", clz, const(31), shift, reversed_operands=UnitAttr()),
+            ew("shl", shift, const(1), norm, reversed_operands=UnitAttr()),
+            ew("sub", sums, norm, norm),
+            ew("shl", norm, clz, norm),
+            ew("shr", norm, const(15), norm, rounding="natural"),
+            load(1),
+            ew("sub", norm, const(32768), recip, activation=table),
+            ew("mul", exp, recip, scaled),
+            ew("shr", scaled, shift, out, rounding="natural"),
+        ]  # fmt: skip
+        assert len(ops) == 2 + SOFTMAX16_BLOCK_OPS  # two DMAs, then block ops
+        return ops
+
     def squared_difference(
         self, op: SquaredDifferenceOp, seg: Segment
     ) -> list[Operation]:
@@ -926,7 +1026,20 @@ class Lowerer:
                 address=ws.offset + offsets[name], zero_point=0,
             )  # fmt: skip
 
-        props = self.registers_elementwise
+        def props(kind, ifm, ifm2, ofm, scale, **extra):  # type: ignore[no-untyped-def]
+            out = {
+                "op_type": StringAttr(kind),
+                "ifm": ifm,
+                "ifm2": ifm2,
+                "ofm": ofm,
+                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+                "ofm_scale": DenseArrayBase.from_list(i64, list(scale)),
+                "rounding_mode": StringAttr("tfl"),
+                **extra,
+            }
+            if kind == "sub":
+                out["operand_scales"] = DenseArrayBase.from_list(i64, [1, 0, 1, 0])
+            return self.block_config(npu.ElementwiseOp.create(properties=out))
 
         ops: list[Operation] = []
         for role, dims in (("lhs", plan.lhs), ("rhs", plan.rhs)):
@@ -1088,7 +1201,10 @@ class Lowerer:
                 address=place.offset + at, strides=strides, zero_point=zero_point,
             )  # fmt: skip
 
-        ew, max_pool = self.registers_elementwise, self.row_max
+        ew = self._integer_step
+
+        def max_pool(ifm: npu.FeatureMapAttr, ofm: npu.FeatureMapAttr) -> Operation:
+            return self._pool_step("max", ifm, ofm, c)
 
         x = self.feature_map(op, op.input, None, 0, (r, 1, c))
         times_128 = npu.FeatureMapAttr.make(
@@ -1472,6 +1588,7 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     LogisticOp: Lowerer.lookup,
     LookupOp: Lowerer.lookup,
     SoftmaxOp: Lowerer.softmax,
+    SoftmaxInt16Op: Lowerer.softmax_int16,
     CopyOp: Lowerer.copy,
     ResizeNearestOp: Lowerer.resize_nearest,
     MeanOp: Lowerer.mean,

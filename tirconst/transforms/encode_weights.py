@@ -13,6 +13,7 @@ any more are removed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -232,12 +233,37 @@ def records(prep: Prepared, accelerator: str) -> list[bytes]:
     ]
 
 
+class Streams:
+    """Weight streams made once per distinct volume and encoding: the tiles
+    of one op read the same weights and try the same (depth, traversal)
+    pairs (`tir-tile` in Size mode: kws's 599 encodes are 325 distinct).
+    The key is everything `encode_weights` reads: the volume's bytes, dtype
+    and shape, and the encoding."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[bytes, str, tuple[int, ...], WeightEncoding], bytes]
+        self._made = {}
+
+    def encode(self, vol: np.ndarray, enc: WeightEncoding) -> bytes:
+        key = (vol.tobytes(), vol.dtype.str, vol.shape, enc)
+        stream = self._made.get(key)
+        if stream is None:
+            stream = self._made[key] = encode_weights(vol, enc)
+        return stream
+
+
 def streams(
-    prep: Prepared, accelerator: str, depths: tuple[int, ...], traversal: str
+    prep: Prepared,
+    accelerator: str,
+    depths: tuple[int, ...],
+    traversal: str,
+    made: Streams | None = None,
 ) -> list[tuple[bytes, WeightEncoding]]:
-    """Each core's weight stream (core k: output channels k, k + cores, ...)."""
+    """Each core's weight stream (core k: output channels k, k + cores, ...),
+    from `made` if it encoded the same before."""
     ncores = ACCELERATORS[accelerator].cores
     dy, dx = prep.geometry.dilation
+    encode = made.encode if made is not None else encode_weights
     out = []
     for k, d in enumerate(depths):
         vol = np.ascontiguousarray(prep.ohwi[k::ncores])
@@ -252,7 +278,7 @@ def streams(
             prep.zero_point,
             prep.geometry.ifm_bits,
         )
-        out.append((encode_weights(vol, enc), enc))
+        out.append((encode(vol, enc), enc))
     return out
 
 
@@ -287,6 +313,7 @@ def choose(
     policy: str,
     label: str,
     probe: ProbeFacts | None = None,
+    made: Streams | None = None,
 ) -> tuple[bytes, EncodedWeightsAttr, int]:
     """The policy's encoding of the op, and the stream bytes of Vela's choice
     (-1 if the encoder cannot encode Vela's choice or the policy does not
@@ -294,7 +321,8 @@ def choose(
     bytes; `cycles`: the fewest cycles the cycle model estimates for the op
     with that block config and stream (`analysis.block_choice`), then the
     fewest compute cycles (what is left once the weights are staged), then
-    the fewest bytes."""
+    the fewest bytes. `made`: the streams encoded so far (the pass shares
+    one across its ops)."""
     cands, vela = candidates(prep, accelerator, policy, label)
     try:
         recs = records(prep, accelerator)
@@ -302,13 +330,15 @@ def choose(
         probes: dict[str, BlockOp] = {}
         best: tuple[tuple[float, float, int], Candidate, list] | None = None
         vela_bytes = -1
+        cfg = default_config(accelerator)
+        mem, constant = memories(cfg)
         for c in cands:
             depths = stream_depths(prep, accelerator, c.block_config[2])
             if depths is None:
                 continue
             key = (depths, c.traversal)
             if key not in tried:
-                tried[key] = streams(prep, accelerator, depths, c.traversal)
+                tried[key] = streams(prep, accelerator, depths, c.traversal, made)
             parts = tried[key]
             size = sum(pad16(len(s)) for s, _ in parts)
             if c == vela:
@@ -320,9 +350,7 @@ def choose(
                 set_stream_lengths(
                     probes[c.traversal], len(parts[0][0]), pad16(len(recs[0]))
                 )
-                cfg = default_config(accelerator)
-                mem, constant = memories(cfg)
-                raw = int(np.prod(parts[0][1].shape))
+                raw = math.prod(parts[0][1].shape)
                 cost = block_cost(
                     probes[c.traversal], c.block_config, cfg, mem, constant, raw
                 )
@@ -485,6 +513,7 @@ def encode_module(
             last_const = o
     state = _State(module, accelerator, policy, {}, taken, last_const)
     stats = EncodeStats([])
+    made = Streams()
     touched: list[Operation] = []
     ops = [
         o
@@ -499,7 +528,7 @@ def encode_module(
         label = _label(o)
         prep = prepare(o)
         data, attr, vela_bytes = choose(
-            prep, accelerator, policy, label, probe_facts(o)
+            prep, accelerator, policy, label, probe_facts(o), made
         )
         const = state.symbol_for(_base_name(o), data, attr, prep.raw_bytes)
         holder = AllocateConstOp(

@@ -36,7 +36,7 @@
 // CHECK-NEXT:   npu.pooling {pool_type = "max", ifm = #npu.feature_map<int16, [3, 10, 1]{{.*}}ofm = #npu.feature_map<int16, [3, 1, 1]{{.*}}kernel = #npu.kernel<[1, 10]>
 // CHECK-NEXT:   npu.elementwise {op_type = "add", ifm = #npu.feature_map<int16, [3, 1, 10]{{.*}}ifm2 = #npu.feature_map<int16, [1, 1, 10]
 // CHECK-NEXT:   npu.pooling {pool_type = "max", ifm = #npu.feature_map<int16, [3, 10, 1]
-// CHECK-NEXT:   npu.elementwise {op_type = "sub", ifm = #npu.feature_map<int16, [3, 1, 1]{{.*}}ifm2 = #npu.feature_map<int16, [3, 1, 1]{{.*}}zero_point = 127>, ofm = #npu.feature_map<int32, [3, 1, 1]
+// CHECK-NEXT:   npu.elementwise {op_type = "sub", ifm = #npu.feature_map<int16, [3, 1, 1]{{.*}}ofm = #npu.feature_map<int32, [3, 1, 1]{{.*}}ifm2 = #npu.feature_map<int16, [3, 1, 1]{{.*}}zero_point = 127>
 // CHECK:        npu.elementwise {op_type = "sub", {{.*}}ofm = #npu.feature_map<int32, [8, 1, 1]{{.*}}strides = [8, 8, 4]>
 // CHECK-NEXT:   npu.elementwise {op_type = "sub", {{.*}}ofm = #npu.feature_map<int32, [8, 1, 1]{{.*}}strides = [8, 8, 4]>
 // CHECK-NEXT: }

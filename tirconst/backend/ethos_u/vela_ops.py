@@ -23,24 +23,28 @@ class VelaRefused(ToolError):
 
 
 def register_command_stream(stream: CommandStreamOp) -> list[int]:
-    """Vela's register command stream of the stream's ops, generated one op
-    at a time first so that a refusal names the op."""
+    """Vela's register command stream of the stream's ops. Should Vela
+    refuse the stream, it is generated again one op at a time, so that the
+    refusal names the op (Vela's messages do not)."""
     acc = accelerator(stream)
-    ops = []
-    for op in stream.body.block.ops:
-        if not isinstance(op, _OPS):
-            continue
-        vela_op = vela_operation(op)
+    ours = [op for op in stream.body.block.ops if isinstance(op, _OPS)]
+    ops = [vela_operation(op) for op in ours]
+    keep_unused_strides(ops)
+    try:
+        return api.npu_generate_register_command_stream(ops, acc)
+    except Exception:  # Vela raises VelaError and bare assertions
+        pass
+    for op in ours:
         try:
-            api.npu_generate_register_command_stream([vela_op], acc)
-        except Exception as e:  # Vela raises VelaError and bare assertions
+            api.npu_generate_register_command_stream([vela_operation(op)], acc)
+        except Exception as e:
             reason = (
                 str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             )
             raise VelaRefused(
                 error_line(f"{describe(op)}: Vela refuses it: {reason}")
             ) from None
-        ops.append(vela_op)
+    ops = [vela_operation(op) for op in ours]  # no op alone: the stream's error
     keep_unused_strides(ops)
     return api.npu_generate_register_command_stream(ops, acc)
 
