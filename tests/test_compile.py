@@ -90,9 +90,9 @@ def test_device_bytes_equal_litert(name: str, compiled: Path) -> None:
 
 
 def two_segment_model(seed: int = 0) -> bytes:
-    """CONV_2D -> SOFTMAX -> CONV_2D: the softmax over 260 channels stays on
-    the CPU (the NPU's row maximum is one pooling window of at most 256), so
-    the compile has two NPU segments with a CPU operator between them."""
+    """CONV_2D -> MEAN -> CONV_2D: the mean over axes 1 and 3 (not
+    adjacent) stays on the CPU, so the compile has two NPU segments with a
+    CPU operator between them."""
     rng = np.random.default_rng(seed)
 
     def conv(c_in: int, c_out: int) -> list[T]:
@@ -118,16 +118,17 @@ def two_segment_model(seed: int = 0) -> bytes:
         T((1, 8, 8, 4), np.int8, 0.05, 3),
         *conv(4, 260),
         T((1, 8, 8, 260), np.int8, 0.1, -5),
-        T((1, 8, 8, 260), np.int8, 1 / 256, -128),
-        *conv(260, 6),
-        T((1, 8, 8, 6), np.int8, 0.08, 2),
+        T((2,), np.int32, data=np.array([1, 3], np.int32)),
+        T((1, 1, 8, 1), np.int8, 0.02, 1),
+        *conv(1, 6),
+        T((1, 1, 8, 6), np.int8, 0.08, 2),
     ]
     ops = [
         Op("CONV_2D", [0, 1, 2], [3], opts),
-        Op("SOFTMAX", [3], [4], ("SoftmaxOptions", {"Beta": 1.0})),
-        Op("CONV_2D", [4, 5, 6], [7], opts),
+        Op("MEAN", [3, 4], [5], ("ReducerOptions", {"KeepDims": True})),
+        Op("CONV_2D", [5, 6, 7], [8], opts),
     ]
-    return build_tflite(tensors, ops, [0], [7])
+    return build_tflite(tensors, ops, [0], [8])
 
 
 def test_two_segments_carry_the_flash_once(tmp_path: Path) -> None:
@@ -406,7 +407,7 @@ def test_raw_output_reads_back(tmp_path: Path, name: str) -> None:
 
 
 def test_raw_output_refuses_a_cpu_operator(tmp_path: Path) -> None:
-    """A CPU operator between NPU segments (a softmax over 260 channels): a
+    """A CPU operator between NPU segments (a mean over axes 1 and 3): a
     raw .npz would hold its input as the model's "output"; Vela refuses it
     too."""
     model = tmp_path / "two.tflite"
@@ -416,7 +417,7 @@ def test_raw_output_refuses_a_cpu_operator(tmp_path: Path) -> None:
     assert r.returncode != 0
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1, r.stderr
-    assert "but operators stay on the CPU: SOFTMAX (operator 1)" in lines[0]
+    assert "but operators stay on the CPU: MEAN (operator 1)" in lines[0]
     assert not out.exists() or not list(out.iterdir())
 
 

@@ -24,6 +24,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
 from tirconst.dialects.tir import (
     AddOp,
+    ArgMaxOp,
     AvgPool2DOp,
     BatchMatmulOp,
     ConcatenationOp,
@@ -363,7 +364,17 @@ int32 feature map needs 4-byte alignment): `tir-legalize-npu` appends them,
 convert-tir-to-npu reads them."""
 SOFTMAX_TABLE_WORDS = 256 + len(SOFTMAX_CONSTANTS)
 SOFTMAX_BLOCK_OPS = 31
-"""NPU block ops (not DMA) the softmax lowering emits."""
+"""NPU block ops (not DMA) the softmax lowering emits up to 256 channels
+(one pool takes the row maximum)."""
+SOFTMAX_SHIFT_CHANNELS = 512
+"""From 512 channels a row's sum of exponentials (each at most 2^19 in
+Q12.19) can reach 2^28 and the final shift 35 − clz pass 31: LiteRT's
+reference kernel asserts there, tir.softmax's kernel shifts by the larger
+amount (the row is the output zero point), and the NPU sequence zeroes the
+row's reciprocal first (three more ops) so that it gives the same."""
+SOFTMAX_MAX_CHANNELS = 4095
+"""The most channels whose sum of exponentials stays within int32 (4095 ·
+2^19 < 2^31): LiteRT wraps the sum, the NPU's REDUCE_SUM saturates."""
 
 
 def softmax_rows(op: SoftmaxOp | SoftmaxInt16Op) -> tuple[int, int]:
@@ -373,14 +384,40 @@ def softmax_rows(op: SoftmaxOp | SoftmaxInt16Op) -> tuple[int, int]:
     return int(np.prod(shape[:-1], dtype=np.int64)) if len(shape) > 1 else 1, c
 
 
-def softmax_shape_reason(op: SoftmaxOp | SoftmaxInt16Op) -> str | None:
-    """None if the NPU sequence can run a softmax of this shape exactly."""
+def softmax_max_windows(channels: int) -> list[tuple[int, int]]:
+    """The (first channel, count) of each pooling window the NPU takes a
+    row's maximum over: the whole row up to 256 channels, else windows of
+    256 (the last shorter), whose maxima a second pool reduces."""
+    step = MAX_POOL_KERNEL
+    return [(at, min(step, channels - at)) for at in range(0, channels, step)]
+
+
+def softmax_block_ops(channels: int) -> int:
+    """NPU block ops (not DMA) of the softmax lowering for a row of
+    `channels`: SOFTMAX_BLOCK_OPS, one more pool per window beyond the
+    first (`softmax_max_windows`: k windows and the pool of their maxima),
+    and from SOFTMAX_SHIFT_CHANNELS the three ops zeroing a reciprocal."""
+    windows = len(softmax_max_windows(channels))
+    extra = windows if windows > 1 else 0
+    return SOFTMAX_BLOCK_OPS + extra + 3 * (channels >= SOFTMAX_SHIFT_CHANNELS)
+
+
+def softmax_shape_reason(
+    op: SoftmaxOp | SoftmaxInt16Op, max_channels: int = MAX_POOL_KERNEL
+) -> str | None:
+    """None if the NPU sequence can run a softmax of this shape exactly:
+    rows of at most `max_channels` (the int16 sequence's row maximum is one
+    pooling window; the int8 one takes pools of windows up to
+    SOFTMAX_MAX_CHANNELS)."""
     rows, c = softmax_rows(op)
-    if c > MAX_POOL_KERNEL:
-        return (
-            f"softmax over {c} channels: the row maximum is one pooling window "
-            f"of at most {MAX_POOL_KERNEL}"
+    if c > max_channels:
+        why = (
+            f"the sum of exponentials could pass int32 beyond {max_channels} "
+            "(LiteRT wraps, the NPU not)"
+            if max_channels == SOFTMAX_MAX_CHANNELS
+            else f"the row maximum is one pooling window of at most {max_channels}"
         )
+        return f"softmax over {c} channels: {why}"
     if rows > MAX_DIM - 1:
         return f"softmax of {rows} rows exceeds the NPU's {MAX_DIM - 1}"
     return None
@@ -390,12 +427,16 @@ def softmax_workspace(rows: int, channels: int) -> tuple[dict[str, int], int]:
     """Byte offsets of the NPU softmax's intermediates in its workspace, and
     its size: the int8 row maxima, two int32 maps of the input's shape
     (exponentials; shifted exponentials, later the scaled ones), and eight
-    int32 values per row, each 16-byte aligned."""
+    int32 values per row, each 16-byte aligned; over 256 channels first the
+    int8 maxima of each row's windows (`softmax_max_windows`)."""
 
     def up(n: int) -> int:
         return -(-n // 16) * 16
 
     offsets, at = {}, 0
+    windows = len(softmax_max_windows(channels))
+    if windows > 1:
+        offsets["partial"], at = 0, up(rows * windows)
     for name, size in (("max", rows), ("exp", 4 * rows * channels),
                        ("scaled", 4 * rows * channels)):  # fmt: skip
         offsets[name], at = at, at + up(size)
@@ -408,8 +449,10 @@ def softmax_workspace(rows: int, channels: int) -> tuple[dict[str, int], int]:
 @npu_support(SoftmaxOp)
 def _softmax(op: SoftmaxOp) -> str | None:
     """Vela's int8 softmax sequence computes TFLite's integer softmax, which
-    tir.softmax is, exactly (docs/lowering.md)."""
-    why = softmax_shape_reason(op)
+    tir.softmax is, exactly (docs/lowering.md), over rows of up to 4095
+    channels (the row maximum a pool of pools over 256, the sum within
+    int32)."""
+    why = softmax_shape_reason(op, SOFTMAX_MAX_CHANNELS)
     if why is not None:
         return why
     if op.workspace is None or _shape(op.table) != (SOFTMAX_TABLE_WORDS,):
@@ -899,6 +942,86 @@ def _reduce_min(op: ReduceMinOp) -> str | None:
     if isinstance(win, str):
         return win
     return "reduce_min: run tir-legalize-npu (it becomes a max pool there)"
+
+
+ARG_MAX_DEPTH = 127
+"""Vela's ARG_MAX bound: the channel index rides in the 7 low bits of each
+int16 key (x · 128 + 127 − c)."""
+ARG_MAX_BLOCK_OPS = 5
+"""NPU block ops of the ARG_MAX lowering with an int32 output (int64: one
+more, the high words)."""
+
+
+@dataclass(frozen=True)
+class ArgMaxPlan:
+    """ARG_MAX over the depth as the NPU computes it: `rows` rows of
+    `depth` channels (the input seen as (rows, 1, depth), the output as
+    (rows, 1, 1))."""
+
+    rows: int
+    depth: int
+
+    def workspace(self) -> tuple[dict[str, int], int]:
+        """Byte offsets of the int16 intermediates in the workspace and its
+        size: the keys (the input · 128, then plus the indices) and the two
+        row maxima, each 16-byte aligned."""
+
+        def up(n: int) -> int:
+            return -(-n // 16) * 16
+
+        offsets, at = {}, 0
+        for name, size in (
+            ("keys", 2 * self.rows * self.depth),
+            ("high", 2 * self.rows),
+            ("max", 2 * self.rows),
+        ):
+            offsets[name], at = at, at + up(size)
+        return offsets, at
+
+
+def arg_max_plan(op: ArgMaxOp) -> ArgMaxPlan | str:
+    """ARG_MAX within Vela's constraints (along the depth, at most 127
+    channels) over dense buffers the NPU sees as one feature map, or why
+    not."""
+    shape = _shape(op.input)
+    if op.axis != len(shape) - 1:
+        return (
+            f"arg_max: along axis {op.axis} of {len(shape)}, not the depth "
+            "(the NPU takes the maximum over channels)"
+        )
+    depth = shape[-1]
+    if depth > ARG_MAX_DEPTH:
+        return (
+            f"arg_max: IFM depth {depth} exceeds {ARG_MAX_DEPTH} (the index "
+            "takes the 7 low bits of each int16 key)"
+        )
+    rows = int(np.prod(shape[:-1], dtype=np.int64))
+    if rows > MAX_DIM - 1:
+        return f"arg_max: {rows} rows exceed the NPU's {MAX_DIM - 1}"
+    why = _view_reason(op.input, op.output)
+    if why:
+        return f"arg_max: {why}"
+    return ArgMaxPlan(rows, depth)
+
+
+@npu_support(ArgMaxOp)
+def _arg_max(op: ArgMaxOp) -> str | None:
+    """An ARG_MAX along the depth of at most 127 channels runs on the NPU
+    (Vela's constraints) as Vela's idea computes it, exactly: int16 keys
+    x · 128 + (127 − c) (an elementwise MUL by 128 and an ADD of the
+    `indices` constant), whose maximum over the channels (a max pool of
+    the channels seen as width) is the first largest value's; its index is
+    max(x · 128) − max(key) + 127 (a second pool and a SUB), as int32, or
+    as the low words of int64 with zero high words. Other ARG_MAXes stay on
+    the CPU."""
+    plan = arg_max_plan(op)
+    if isinstance(plan, str):
+        return plan
+    if op.workspace is None:
+        return "arg_max: no NPU indices and workspace (run tir-legalize-npu)"
+    if _shape(op.workspace) != (plan.workspace()[1],):
+        return "arg_max: its workspace does not have the NPU sequence's size"
+    return None
 
 
 @npu_support(PadOp)

@@ -156,7 +156,12 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     ReduceMaxOp: Kernel(kernels.reduce_max, output_shape=True),
     ReduceMinOp: Kernel(kernels.reduce_min, output_shape=True),
     SumOp: Kernel(kernels.reduce_sum, output_shape=True),
-    ArgMaxOp: Kernel(kernels.arg_max, output_shape=True, output_dtype=True),
+    ArgMaxOp: Kernel(
+        kernels.arg_max,
+        keywords=("indices", "workspace"),
+        output_shape=True,
+        output_dtype=True,
+    ),
     ResizeNearestOp: Kernel(kernels.resize_nearest, output_shape=True),
     ResizeBilinearOp: Kernel(kernels.resize_bilinear, output_shape=True),
     TransposeConv2DOp: Kernel(kernels.transpose_conv2d, output_shape=True),

@@ -151,10 +151,18 @@ def reduce_min(
 
 
 def arg_max(
-    input: np.ndarray, *, axis: int, output_shape: Sequence[int], output_dtype
+    input: np.ndarray,
+    *,
+    axis: int,
+    output_shape: Sequence[int],
+    output_dtype,
+    indices: np.ndarray | None = None,
+    workspace: np.ndarray | None = None,
 ) -> np.ndarray:  # type: ignore[no-untyped-def]
     """ARG_MAX (``reference_ops::ArgMinMax`` with ``std::greater``): the
-    index of the first largest stored value along ``axis``."""
+    index of the first largest stored value along ``axis``. ``indices`` and
+    ``workspace`` (the NPU sequence's constant and scratch, when
+    tir-legalize-npu gave them) do not change the result."""
     x = np.asarray(input)
     out = np.argmax(x, axis=int(axis)).astype(output_dtype)
     return out.reshape(tuple(int(d) for d in output_shape))

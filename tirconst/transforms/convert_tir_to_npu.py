@@ -41,14 +41,16 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.npu_support import (
+    ARG_MAX_BLOCK_OPS,
     PRELU_BLOCK_OPS,
     SOFTMAX16_BLOCK_OPS,
     SOFTMAX16_CONSTANTS,
     SOFTMAX16_LUTS,
     SOFTMAX16_WORDS,
-    SOFTMAX_BLOCK_OPS,
     SOFTMAX_CONSTANTS,
+    SOFTMAX_SHIFT_CHANNELS,
     SQUARED_DIFFERENCE_BLOCK_OPS,
+    arg_max_plan,
     batch_matmul_plan,
     binary_broadcast,
     encoded_attr,
@@ -61,7 +63,9 @@ from tirconst.analysis.npu_support import (
     pool_stride,
     prelu_plan,
     resize_nearest_plan,
+    softmax_block_ops,
     softmax_int16_workspace,
+    softmax_max_windows,
     softmax_rows,
     softmax_workspace,
     squared_difference_plan,
@@ -83,6 +87,7 @@ from tirconst.dialects.tir import (
     AddOp,
     AllocateConstOp,
     AllocateOp,
+    ArgMaxOp,
     AvgPool2DOp,
     BatchMatmulOp,
     BufferType,
@@ -707,15 +712,19 @@ class Lowerer:
         exactly as tir.softmax's kernel does, per row of C channels:
 
         the 1024-byte exp table DMA'd into four lookup-table slots; the row
-        max (a 1×C max pool over the row laid out as width); x − max as an
-        int32 OFM with zero point 127 through the 32-bit table (the table's
+        max (a 1×C max pool over the row laid out as width; over 256
+        channels a pool per window of 256 and one of their maxima); x − max
+        as an int32 OFM with zero point 127 through the 32-bit table (the table's
         index is x − max + 255): e; e >> 12 (natural) summed over the
         channels (reduce_sum); clz of the sum; 35 − clz, the final shift;
         (sum << (clz − 1)) − 2^30, << 1, + (2^31 − 1) with OFM scale (1, 1)
         (RoundingHalfSum): the half denominator d; x = 48/17 − 32/17·d and
         three Newton steps x += 4·x·(1 − d·x) (int32 MULs with (2^30, 31)
         are SRDHM; ×4 and ×2 with (1, 0) saturate); then e · 2x (SRDHM)
-        >> (35 − clz) (natural) + output zero point, to int8.
+        >> (35 − clz) (natural) + output zero point, to int8. From 512
+        channels, where the shift can pass 31 (LiteRT asserts), x is first
+        multiplied by min(clz >> 2, 1), so such a row is the zero point, as
+        in tir.softmax's kernel.
 
         The int32 intermediates live in the op's workspace, placed by the
         memory planner; the constants follow the exponentials in the table
@@ -752,9 +761,35 @@ class Lowerer:
         zp = op.input_zp or 0
         row, col = (rows, 1, 1), (rows, 1, c)
         mx = scratch("max", row, "int8", zp)
-        pool = self._pool_step(
-            "max", self.feature_map(op, op.input, None, zp, (rows, c, 1)), mx, c
-        )
+
+        # The row maximum: one 1×C pool of the row laid out as width, or over
+        # 256 channels (a window's limit) the maxima of windows of 256 into
+        # a row of k, then their maximum (softmax_max_windows).
+        x_rows = self.feature_map(op, op.input, None, zp, (rows, c, 1))
+        windows = softmax_max_windows(c)
+        if len(windows) == 1:
+            maxima = [self._pool_step("max", x_rows, mx, c)]
+        else:
+            k = len(windows)
+            part = ws.offset + offsets["partial"]
+            maxima = [
+                self._pool_step(
+                    "max",
+                    _sub_map(x_rows, 0, at, rows, n),
+                    npu.FeatureMapAttr.make(
+                        dtype="int8",
+                        shape=row,
+                        region=self.regions[ws.pool],
+                        address=part + j,
+                        strides=(k, 1, 1),
+                        zero_point=zp,
+                    ),
+                    n,
+                )  # fmt: skip
+                for j, (at, n) in enumerate(windows)
+            ]
+            partial = scratch("partial", (rows, k, 1), "int8", zp)
+            maxima.append(self._pool_step("max", partial, mx, k))
         x_in = self.feature_map(op, op.input, None, zp, col)
         exp = scratch("exp", col)
         sums, clz = scratch("sum", row), scratch("clz", row)
@@ -764,7 +799,7 @@ class Lowerer:
         q31 = (2**30, 31)  # SRDHM of two int32 operands
         ops: list[Operation] = [
             dma,
-            pool,
+            *maxima,
             ew("sub", x_in, mx, scratch("exp", col, zero_point=127),
                activation=npu.ActivationAttr.make(kind="table", slot=base)),
             ew("shr", exp, const(12), scratch("scaled", col), rounding="natural"),
@@ -787,13 +822,23 @@ class Lowerer:
                 ew("mul", b, const(4), b),
                 ew("add", x, b, x),
             ]
+        if c >= SOFTMAX_SHIFT_CHANNELS:
+            # A row whose sum reached 2^28 (clz < 4) has a final shift over
+            # 31, where tir.softmax's row is its zero point (LiteRT asserts):
+            # its reciprocal times min(clz >> 2, 1) = 0 makes it so, whatever
+            # the hardware does with such a shift; other rows are unchanged.
+            ops += [
+                ew("shr", clz, const(2), a, rounding="truncate"),
+                ew("min", a, const(1), a),
+                ew("mul", x, a, x),
+            ]
         out = self.feature_map(op, op.output, None, op.output_zp, col)
         ops += [
             ew("mul", x, const(2), x),
             ew("mul", exp, x, scratch("scaled", col), scale=q31),
             ew("shr", scratch("scaled", col), shift, out, rounding="natural"),
         ]
-        assert len(ops) == 1 + SOFTMAX_BLOCK_OPS  # the DMA, then block ops
+        assert len(ops) == 1 + softmax_block_ops(c)  # the DMA, then block ops
         return ops
 
     def _sequence_buffers(
@@ -1112,6 +1157,80 @@ class Lowerer:
                 )
                 ops += [self.block_config(mul), self.block_config(total)]
         assert len(ops) == plan.block_ops
+        return ops
+
+    def arg_max(self, op: ArgMaxOp, seg: Segment) -> list[Operation]:
+        """ARG_MAX along the depth (`npu_support.arg_max_plan`), Vela's idea
+        with elementwise steps, exact: per row of C <= 127 channels (the
+        input seen as (rows, 1, C), raw values) a MUL by the scalar 128 to
+        int16 (t = 128·x), a max pool of t's channels seen as width (128·m,
+        m the row's largest value), an ADD of the `indices` constant
+        (keys = 128·x + 127 − c: the low 7 bits break ties towards the first
+        channel), a max pool of the keys (128·m + 127 − c*, c* the first
+        channel holding m) and a SUB of the two maxima with the keys' zero
+        point 127: 128·m − (128·m + 127 − c* − 127) = c*, to int32. An int64
+        output takes it in its low words (a strided view) and a SUB of a
+        maximum from itself gives the zero high words. The int16 maps live
+        in the op's workspace; `indices` is the constant tir-legalize-npu
+        added."""
+        plan = arg_max_plan(op)
+        if isinstance(plan, str):
+            raise StaysOnCpu(plan)
+        offsets, size = plan.workspace()
+        if (
+            op.workspace is None
+            or op.indices is None
+            or _btype(op.workspace).num_elements != size
+        ):
+            raise StaysOnCpu("arg_max: no NPU workspace (run tir-legalize-npu)")
+        ws = self.place(op, op.workspace)
+        idx = self.place(op, op.indices)
+        out = self.place(op, op.output)
+        for p in (ws, idx, out):
+            if p.strides is not None:
+                raise StaysOnCpu("arg_max: a strided workspace, constant or output")
+        if ws.offset % 16 or idx.offset % 16:
+            raise StaysOnCpu("arg_max: its workspace or indices are not 16-aligned")
+        r, c = plan.rows, plan.depth
+
+        def fm(place: Place, at: int, shape: tuple[int, int, int], dtype: str,
+               zero_point: int = 0, strides: tuple[int, ...] = ()
+               ) -> npu.FeatureMapAttr:  # fmt: skip
+            return npu.FeatureMapAttr.make(
+                dtype=dtype, shape=shape, region=self.regions[place.pool],
+                address=place.offset + at, strides=strides, zero_point=zero_point,
+            )  # fmt: skip
+
+        ew = self._integer_step
+
+        def max_pool(ifm: npu.FeatureMapAttr, ofm: npu.FeatureMapAttr) -> Operation:
+            return self._pool_step("max", ifm, ofm, c)
+
+        x = self.feature_map(op, op.input, None, 0, (r, 1, c))
+        times_128 = npu.FeatureMapAttr.make(
+            dtype="int8", shape=(1, 1, 1), region=x.region, address=0,
+            scale=1.0, zero_point=-128,
+        )  # fmt: skip
+        keys = fm(ws, offsets["keys"], (r, 1, c), "int16")
+        as_width = fm(ws, offsets["keys"], (r, c, 1), "int16")
+        high = fm(ws, offsets["high"], (r, 1, 1), "int16")
+        ops = [
+            ew("mul", x, times_128, keys, ifm2_scalar=FloatAttr(128.0, f64)),
+            max_pool(as_width, high),
+            ew("add", keys, fm(idx, 0, (1, 1, c), "int16"), keys),
+            max_pool(as_width, fm(ws, offsets["max"], (r, 1, 1), "int16")),
+        ]
+        top = fm(ws, offsets["max"], (r, 1, 1), "int16", zero_point=127)
+        wide = str(_btype(op.output).dtype) == "int64"
+        if not wide:
+            ops.append(ew("sub", high, top, fm(out, 0, (r, 1, 1), "int32")))
+        else:  # the index in the low words, zeros in the high ones
+            words = (8, 8, 4)
+            low = fm(out, 0, (r, 1, 1), "int32", strides=words)
+            ops.append(ew("sub", high, top, low))
+            ops.append(ew("sub", high, high, fm(out, 4, (r, 1, 1), "int32",
+                                                strides=words)))  # fmt: skip
+        assert len(ops) == ARG_MAX_BLOCK_OPS + wide
         return ops
 
     def prelu(self, op: PreluOp, seg: Segment) -> list[Operation]:
@@ -1476,6 +1595,7 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     SquaredDifferenceOp: Lowerer.squared_difference,
     BatchMatmulOp: Lowerer.batch_matmul,
     PreluOp: Lowerer.prelu,
+    ArgMaxOp: Lowerer.arg_max,
 }
 """Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,
 raising StaysOnCpu when this op cannot go (analysis.npu_support's SUPPORT

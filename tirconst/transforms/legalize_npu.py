@@ -32,6 +32,9 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   buffers: the table with the NPU sequence's int32 constants (for int16
   also the two interpolating tables) appended, and a workspace allocation
   for its intermediates (planned like any buffer).
+- A `tir.arg_max` the NPU can run gets its NPU buffers: the int16
+  constant of 127 − c per channel c and a workspace allocation for its
+  int16 keys and row maxima.
 - A `tir.squared_difference` the NPU can run gets a workspace allocation
   for the int32 maps of its NPU sequence.
 - An int8/int16 `tir.pack` becomes the `tir.concatenation` it is, of its
@@ -91,8 +94,10 @@ from xdsl.passes import ModulePass
 from tirconst.analysis.npu_support import (
     BILINEAR_MULTIPLIER,
     SOFTMAX_CONSTANTS,
+    SOFTMAX_MAX_CHANNELS,
     SOFTMAX_TABLE_WORDS,
     DepthwiseSum,
+    arg_max_plan,
     batch_matmul_plan,
     broadcast_tile,
     gather_runs,
@@ -116,6 +121,7 @@ from tirconst.dialects.tir import (
     AddOp,
     AllocateConstOp,
     AllocateOp,
+    ArgMaxOp,
     AvgPool2DOp,
     BatchMatmulOp,
     ConcatenationOp,
@@ -672,7 +678,7 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
     flash constant) and a workspace allocation for its int32 intermediates,
     which tiling and the memory planner see and place like any buffer (the
     sequence itself is emitted by convert-tir-to-npu). True if done."""
-    if op.workspace is not None or softmax_shape_reason(op) is not None:
+    if op.workspace is not None or softmax_shape_reason(op, SOFTMAX_MAX_CHANNELS):
         return False
     found = _flash_table(op, 256)
     if found is None:
@@ -755,6 +761,39 @@ def _with_npu_table(
         ):
             old.detach()
             old.erase()
+
+
+@legalizes("prepare", ArgMaxOp)
+def _arg_max_for_npu(op: ArgMaxOp) -> bool:
+    """Give an ARG_MAX the NPU can run (`npu_support.arg_max_plan`) what
+    its NPU sequence needs as tir buffers: the int16 constant of 127 − c
+    for each channel c (a new flash constant, the keys' low bits) and a
+    workspace for its int16 keys and row maxima. True if done."""
+    if op.workspace is not None:
+        return False
+    plan = arg_max_plan(op)
+    module = op.get_toplevel_object()
+    if isinstance(plan, str) or not isinstance(module, ModuleOp):
+        return False
+    data = (127 - np.arange(plan.depth)).astype(np.int16)
+    name = _fresh_name(module, "arg_max_indices")
+    module.body.block.insert_op_before(
+        ConstantOp(name, data), module.body.block.first_op
+    )  # type: ignore[arg-type]
+    block = op.parent_block()
+    assert block is not None
+    indices = AllocateConstOp(name, BufferType(data.shape, IntegerType(16)))
+    ws = AllocateOp(BufferType((plan.workspace()[1],), IntegerType(8)))
+    block.insert_op_before(indices, op)
+    block.insert_op_before(ws, op)
+    new = ArgMaxOp.create_op(
+        [op.input, indices.results[0], ws.results[0]], op.output, axis=op.axis
+    )
+    new.attributes |= dict(op.attributes)
+    block.insert_op_before(new, op)
+    op.detach()
+    op.erase()
+    return True
 
 
 @legalizes("prepare", SquaredDifferenceOp)

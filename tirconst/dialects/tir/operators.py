@@ -437,12 +437,19 @@ class OperatorOp(IRDLOperation):
         if len(names) != len(types):
             parser.raise_error(f"{len(names)} operands but {len(types)} types", pos)
         required = len(cls.INPUTS) - int(cls.OPTIONAL_LAST)
+        optional = int(cls.OPTIONAL_LAST)
         if cls.VARIADIC and not names:
             parser.raise_error(f"{cls.name} takes ins(%{cls.INPUTS[0]}, ...)", pos)
         if not cls.VARIADIC and not required <= len(names) <= len(cls.INPUTS):
             parser.raise_error(
                 f"{cls.name} takes ins({', '.join(cls.INPUTS)})"
-                + (" (the last is optional)" if cls.OPTIONAL_LAST else ""),
+                + (
+                    f" (the last {optional} are optional)"
+                    if optional > 1
+                    else " (the last is optional)"
+                    if optional
+                    else ""
+                ),
                 pos,
             )
         ins = parser.resolve_operands(names, types, pos)
@@ -466,8 +473,10 @@ class OperatorOp(IRDLOperation):
         op = cls(operands=[*operands, [out]], properties=props, attributes=attrs)
         return op
 
-    OPTIONAL_LAST: ClassVar[bool] = False
-    """Whether the last of INPUTS may be absent (a conv without bias)."""
+    OPTIONAL_LAST: ClassVar[bool | int] = False
+    """Whether the last of INPUTS may be absent (a conv without bias), or
+    how many of the last may be (an int: `tir.arg_max`'s NPU constant and
+    workspace, given together)."""
 
     VARIADIC: ClassVar[bool] = False
     """Whether the one name in INPUTS is a variadic operand (any number of
@@ -490,7 +499,7 @@ def _accessor(name: str, required: bool) -> property:
 def operator_op(
     inputs: tuple[str, ...],
     params: Mapping[str, type[Kind]],
-    optional_last: bool = False,
+    optional_last: bool | int = False,
     quant: Mapping[str, type[Kind]] | None = None,
 ):
     """`irdl_op_definition` for an operator op: one required property per

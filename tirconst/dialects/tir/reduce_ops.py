@@ -7,9 +7,15 @@ from typing import Any
 
 import numpy as np
 from xdsl.ir import SSAValue
-from xdsl.irdl import operand_def
+from xdsl.irdl import (
+    AttrSizedOperandSegments,
+    operand_def,
+    opt_operand_def,
+    traits_def,
+)
 from xdsl.utils.exceptions import VerifyException
 
+from tirconst.dialects.tir.memory import Effect, Effects
 from tirconst.dialects.tir.operators import (
     Float,
     Int,
@@ -19,6 +25,7 @@ from tirconst.dialects.tir.operators import (
     ZeroPoint,
     operator_op,
 )
+from tirconst.dialects.tir.traits import FlattenedFeatureMaps
 from tirconst.dialects.tir.types import BufferType
 
 
@@ -127,10 +134,17 @@ class SumOp(OperatorOp):
         return {"scale": float(s)}
 
 
-@operator_op(("input",), {"axis": Int})
+@operator_op(("input", "indices", "workspace"), {"axis": Int}, optional_last=2)
 class ArgMaxOp(OperatorOp):
     """TFLite ARG_MAX: along `axis` (0 <= axis < rank), the index of the
     first largest stored value, as int32 or int64; the axis is dropped.
+
+    For the NPU, `tir-legalize-npu` adds `indices`, an int16 constant of
+    127 − c for each channel c (the tie-breaking low bits of the NPU's
+    keys), and `workspace`, an int8 buffer the op may write (the int16
+    keys and row maxima of its NPU sequence), given together: the memory
+    planner places them like any buffer; the result does not depend on
+    them and the workspace's contents afterwards are unspecified.
 
     Example:
         tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<2xi32>) {
@@ -139,10 +153,23 @@ class ArgMaxOp(OperatorOp):
         }
     """
 
+    traits = traits_def(FlattenedFeatureMaps())
+
     name = "tir.arg_max"
 
     input = operand_def(BufferType)
+    indices = opt_operand_def(BufferType)
+    workspace = opt_operand_def(BufferType)
     output = operand_def(BufferType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    def effects(self) -> Effects:
+        """The input and indices are read; the output and the workspace (an
+        operand of `ins`, but only written) are written."""
+        read = [self.input] + ([self.indices] if self.indices else [])
+        written = [self.output] + ([self.workspace] if self.workspace else [])
+        return [(v, Effect.READ) for v in read] + [(v, Effect.WRITE) for v in written]
 
     def verify_(self) -> None:
         self.expect_dtype("input", self.input, "int8")
@@ -154,3 +181,9 @@ class ArgMaxOp(OperatorOp):
         self.expect_shape(
             "output", self.output, [d for i, d in enumerate(shape) if i != axis]
         )
+        if (self.indices is None) != (self.workspace is None):
+            raise VerifyException("indices and workspace are given together")
+        if self.indices is not None:
+            self.expect_dtype("indices", self.indices, "int16")
+            self.expect_shape("indices", self.indices, [shape[axis]])
+            self.expect_dtype("workspace", self.workspace, "int8")

@@ -231,6 +231,15 @@ tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<2xi8>) {
 
 // -----
 
+// arg_max: the NPU indices come with a workspace
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<2x3xi8>, %i : !tir.buffer<3xi16>, %y : !tir.buffer<2xi32>) {
+// CHECK-NEXT: {{.*}}invalid_ops.mlir:[[# @LINE + 1]]:3: error: 'tir.arg_max' op in @f: indices and workspace are given together
+  tir.arg_max ins(%x, %i : !tir.buffer<2x3xi8>, !tir.buffer<3xi16>) outs(%y : !tir.buffer<2xi32>) {axis = 1}
+}
+
+// -----
+
 // resize: batch and channels are kept
 // CHECK-NEXT: {{^}}// {{-{5}$}}
 tir.func @f(%x : !tir.buffer<1x2x2x3xi8>, %y : !tir.buffer<1x4x4x2xi8>) {
