@@ -114,6 +114,55 @@ def test_identical_streams_stored_once() -> None:
     assert a.filter.owner.symbol == b.filter.owner.symbol  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("accelerator", ["ethos-u55-128", "ethos-u65-512"])
+def test_shared_stream_stored_once_with_each_ops_records(accelerator: str) -> None:
+    # One weight tensor read by ops with different biases or requantizations
+    # (the steps of an unrolled recurrent network): one constant holding each op's
+    # records and the stream once; each op decodes to its own integers and
+    # the module computes what it did.
+    before = imported(MODELS[0]).clone()
+    func = next(o for o in before.walk() if isinstance(o, FuncOp))
+    op = next(
+        o
+        for o in weighted(before)
+        if len(o.p("multiplier")) > 2 and constant_of(o.bias) is not None
+    )
+    bias = AllocateConstOp(np.array(constant_of(op.bias)) + 7, name="bias7")
+    twin = op.clone()
+    func.body.block.insert_op_after(twin, op)
+    func.body.block.insert_op_before(bias, twin)
+    twin.operands[op.operands.index(op.bias)] = bias.buffer
+    expected = [expected_of(o) for o in (op, twin)]
+    after = before.clone()
+    stats = encode_module(after, accelerator)
+    after.verify()
+    k = weighted(before).index(op)
+    a, b = weighted(after)[k : k + 2]
+    holder_a, holder_b = a.filter.owner, b.filter.owner
+    assert isinstance(holder_a, AllocateConstOp)
+    assert isinstance(holder_b, AllocateConstOp)
+    assert holder_a.symbol == holder_b.symbol
+    ea, eb = a.encoded_weights, b.encoded_weights
+    assert isinstance(ea, EncodedWeightsAttr) and isinstance(eb, EncodedWeightsAttr)
+    for ca, cb in zip(ea.cores, eb.cores, strict=True):
+        assert ca.weight_offset == cb.weight_offset  # one stream
+        assert ca.bias_offset != cb.bias_offset  # own records
+    # the stream once: the constant is the two ops' bytes less one stream
+    streams = sum(-(-c.weight_length // 16) * 16 for c in ea.cores)
+    assert holder_a.data.size == ea.op_bytes + eb.op_bytes - streams
+    for got_op, (w, bias, m, s) in zip((a, b), expected, strict=True):
+        got = decode_encoded(got_op, holder_a.data)
+        np.testing.assert_array_equal(got.filter, w)
+        np.testing.assert_array_equal(got.bias, bias)
+        np.testing.assert_array_equal(got.multiplier, m)
+        np.testing.assert_array_equal(got.shift, s)
+    assert [enc for _, _, enc, _ in stats.layers[k : k + 2]] == [
+        ea.op_bytes,
+        eb.op_bytes,
+    ]
+    assert_equivalent(before, after, trials=1)
+
+
 def _corrupted(model: Path, where: str) -> ModuleOp:
     after = imported(model).clone()
     encode_module(after)
@@ -242,15 +291,24 @@ def test_cycles_policy_is_fastest_by_the_model(model: Path) -> None:
     # Per op, the `cycles` policy's block config and stream cost at most the
     # cycles of Vela's choice and of the smallest stream, and strictly less
     # somewhere (a largest block leaves partly empty blocks).
-    from tirconst.transforms.encode_weights import choose, prepare, probe_facts
+    from tirconst.transforms.encode_weights import (
+        assemble,
+        choose,
+        prepare,
+        probe_facts,
+    )
+
+    def encoding(op: WeightedOp, policy: str) -> EncodedWeightsAttr:
+        prep = prepare(op)
+        block, recs, parts, _ = choose(
+            prep, "ethos-u55-128", policy, "op", probe_facts(op)
+        )
+        return assemble(block, recs, parts)[1]
 
     better = 0
     for op in weighted(imported(model)):
-        prep = prepare(op)
         got = {
-            p: _estimated_cycles(
-                op, choose(prep, "ethos-u55-128", p, "op", probe_facts(op))[1]
-            )
+            p: _estimated_cycles(op, encoding(op, p))
             for p in ("cycles", "vela", "min-size")
         }
         assert got["cycles"] <= min(got["vela"], got["min-size"]), got

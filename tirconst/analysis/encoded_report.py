@@ -5,8 +5,9 @@ constant is encoded when a weighted op reading it has `encoded_weights`): per
 constant, raw bytes (what it replaced: the weight slice and its bias, the
 `tir.raw_bytes` attribute; a raw constant is its own size), encoded bytes
 and their ratio, with totals; then one row per layer (weighted op) reading
-encoded weights: its constant, raw and encoded bytes, ratio, block config
-and traversal.
+encoded weights: its constant, the constant's raw bytes, the encoded bytes
+the layer reads (its records and stream: less than the constant when ops
+share a stream), ratio, block config and traversal.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def layer_rows(module: ModuleOp) -> list[dict[str, Cell]]:
                 if const is not None
                 else "(copy)",
                 "raw": raw.value.data if isinstance(raw, IntegerAttr) else "-",
-                "encoded": op.shape(op.filter)[0],
+                "encoded": attr.op_bytes,
                 "block": "x".join(map(str, attr.block)),
                 "traversal": attr.weight_encodings()[0].traversal,
             }

@@ -228,7 +228,7 @@ def _layers(
             continue
         # encoded weights are a weighted op's
         enc = op.encoded_weights if isinstance(op, WeightedOp) else None
-        encoded = enc.nbytes if enc is not None else 0
+        encoded = enc.op_bytes if enc is not None else 0
         raw = 0
         if isinstance(op, WeightedOp) and enc is not None:  # int8: a byte each
             raw = math.prod(op.filter_shape())
@@ -247,7 +247,8 @@ def _layers(
         shape = op.shape(op.output)
         rows.append((index, record, "x".join(str(d) for d in shape)))
         if isinstance(op, WeightedOp) and enc is not None:
-            weights.setdefault(_weight_constant(op), (raw, encoded))
+            # a constant once, whole (ops sharing a stream share it)
+            weights.setdefault(_weight_constant(op), (raw, enc.nbytes))
     tiles = Counter(index for index, _, _ in rows)
     return [
         (index, replace(r, tile=tile) if tiles[index] > 1 else r)

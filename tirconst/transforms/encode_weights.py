@@ -7,8 +7,9 @@ contiguous view of one), whose filter and bias are constants, the weights,
 bias and per-channel requantization become one 1-D ui8 `tir.constant` of
 the bytes Vela's encoder makes (`npu_encode_weights`, `npu_encode_bias`),
 with `#tir.encoded_weights` saying how; the op reads it instead (no bias
-operand). Identical bytes are stored once. The raw constants nothing reads
-any more are removed.
+operand). Identical bytes are stored once, and ops whose streams are the same
+bytes share one constant holding each one's records and the stream once
+(`assemble_shared`). The raw constants nothing reads any more are removed.
 """
 
 from __future__ import annotations
@@ -100,6 +101,8 @@ class Prepared:
     """16x8 with 64-bit requantization: records hold the multiplier rounded
     to 15 bits (shift 16 less), as LiteRT's 64-bit MultiplyByQuantizedMultiplier
     and Vela's `reduced_quantise_scale` use it."""
+    bias_bytes: int = 0
+    """The raw bias's bytes (part of `raw_bytes`)."""
 
 
 def prepare(op: WeightedOp) -> Prepared:
@@ -140,9 +143,12 @@ def prepare(op: WeightedOp) -> Prepared:
     bias = np.zeros(co, np.int64) if b is None else b.astype(np.int64).reshape(-1)
     mult = np.broadcast_to(np.asarray(p["multiplier"], np.int64), (co,))
     shift = np.broadcast_to(np.asarray(p["shift"], np.int64), (co,))
-    raw = w.nbytes + (0 if b is None else b.nbytes)
+    bias_bytes = 0 if b is None else b.nbytes
+    raw = w.nbytes + bias_bytes
     reduced = op.reduced_scale(b)
-    return Prepared(ohwi, zp, depthwise, bias, mult, shift, geometry, raw, reduced)
+    return Prepared(
+        ohwi, zp, depthwise, bias, mult, shift, geometry, raw, reduced, bias_bytes
+    )
 
 
 @dataclass(frozen=True)
@@ -262,23 +268,51 @@ def assemble(
     parts: list[tuple[bytes, WeightEncoding]],
 ) -> tuple[bytes, EncodedWeightsAttr]:
     """Per core `[records | pad to 16 | stream | pad to 16]`, and its attribute."""
+    data, attrs = assemble_shared([(block_config, recs)], parts)
+    return data, attrs[0]
+
+
+def assemble_shared(
+    users: list[tuple[tuple[int, int, int], list[bytes]]],
+    parts: list[tuple[bytes, WeightEncoding]],
+) -> tuple[bytes, list[EncodedWeightsAttr]]:
+    """One constant for ops whose weight streams are the same bytes (one
+    weight tensor read by several ops, each with its own requantization:
+    the steps of an unrolled recurrent network): per core, each distinct
+    records section once (`[records | pad to 16]`, in the users' order),
+    then the stream once (`[stream | pad to 16]`); and per user (its block
+    config and per-core records) its attribute, pointing at its records and
+    the shared stream. One user gives `[records | pad | stream | pad]`."""
     data = bytearray()
-    sections = []
-    for rec, (stream, enc) in zip(recs, parts, strict=True):
-        bias_offset = len(data)
-        data += rec + bytes(pad16(len(rec)) - len(rec))
-        weight_offset = len(data)
+    placed: list[dict[bytes, int]] = []
+    streams_at: list[int] = []
+    for k, (stream, _) in enumerate(parts):
+        at: dict[bytes, int] = {}
+        for _, recs in users:
+            if recs[k] not in at:
+                at[recs[k]] = len(data)
+                data += recs[k] + bytes(pad16(len(recs[k])) - len(recs[k]))
+        placed.append(at)
+        streams_at.append(len(data))
         data += stream + bytes(pad16(len(stream)) - len(stream))
-        sections.append(
-            CoreSection(
-                bias_offset,
-                len(rec),
-                weight_offset,
-                len(stream),
-                WeightEncodingAttr.of(enc),
-            )
+    encodings = [WeightEncodingAttr.of(enc) for _, enc in parts]
+    attrs = [
+        EncodedWeightsAttr.make(
+            block_config,
+            [
+                CoreSection(
+                    placed[k][recs[k]],
+                    len(recs[k]),
+                    streams_at[k],
+                    len(stream),
+                    encodings[k],
+                )
+                for k, (stream, _) in enumerate(parts)
+            ],
         )
-    return bytes(data), EncodedWeightsAttr.make(block_config, sections)
+        for block_config, recs in users
+    ]
+    return bytes(data), attrs
 
 
 def choose(
@@ -287,10 +321,11 @@ def choose(
     policy: str,
     label: str,
     probe: ProbeFacts | None = None,
-) -> tuple[bytes, EncodedWeightsAttr, int]:
-    """The policy's encoding of the op, and the stream bytes of Vela's choice
+) -> tuple[tuple[int, int, int], list[bytes], list[tuple[bytes, WeightEncoding]], int]:
+    """The policy's encoding of the op: its block config, each core's
+    records and (stream, encoding), and the stream bytes of Vela's choice
     (-1 if the encoder cannot encode Vela's choice or the policy does not
-    ask for it). `min-size`: the fewest
+    ask for it); `assemble` lays them out. `min-size`: the fewest
     bytes; `cycles`: the fewest cycles the cycle model estimates for the op
     with that block config and stream (`analysis.block_choice`), then the
     fewest compute cycles (what is left once the weights are staged), then
@@ -337,8 +372,7 @@ def choose(
             f"{NAME}: {label}: the NPU cannot run it (no block depth the "
             f"{ncores_text(accelerator)} can encode)"
         )
-    data, attr = assemble(best[1].block_config, recs, best[2])
-    return data, attr, vela_bytes
+    return best[1].block_config, recs, best[2], vela_bytes
 
 
 @dataclass(frozen=True)
@@ -387,16 +421,13 @@ class _State:
     module: ModuleOp
     accelerator: str
     policy: str
-    by_bytes: dict[tuple[bytes, EncodedWeightsAttr], ConstantOp]
+    by_bytes: dict[bytes, ConstantOp]
     taken: set[str]
     last: Operation | None = None
 
-    def symbol_for(
-        self, base: str, data: bytes, attr: EncodedWeightsAttr, raw: int
-    ) -> ConstantOp:
-        key = (data, attr)
-        if key in self.by_bytes:
-            return self.by_bytes[key]
+    def symbol_for(self, base: str, data: bytes, raw: int) -> ConstantOp:
+        if data in self.by_bytes:
+            return self.by_bytes[data]
         k = 0
         while (name := f"{base}_enc{k if k else ''}") in self.taken:
             k += 1
@@ -414,7 +445,7 @@ class _State:
         else:
             Rewriter.insert_op(const, InsertPoint.after(self.last))
         self.last = const
-        self.by_bytes[key] = const
+        self.by_bytes[data] = const
         return const
 
 
@@ -459,6 +490,21 @@ class EncodeWeightsPass(ModulePass):
 
 
 @dataclass
+class _Chosen:
+    """One op's encoding, before its constant is made."""
+
+    op: WeightedOp
+    label: str
+    prep: Prepared
+    block_config: tuple[int, int, int]
+    records: list[bytes]
+    vela_bytes: int
+    constant: ConstantOp | None = None
+    attr: EncodedWeightsAttr | None = None
+    size: int = 0
+
+
+@dataclass
 class EncodeStats:
     """Per op: label, raw bytes, encoded bytes, bytes under Vela's choice."""
 
@@ -495,21 +541,42 @@ def encode_module(
         and (o.bias is None or constant_of(o.bias) is not None)
         and npu_reason(o) is None  # what stays on the CPU keeps its weights
     ]
+    chosen: list[_Chosen] = []
+    # ops whose streams are the same bytes (one weight tensor, several
+    # requantizations) share one constant: `assemble_shared`
+    groups: dict[tuple[tuple[bytes, WeightEncoding], ...], list[_Chosen]] = {}
     for o in ops:
         label = _label(o)
         prep = prepare(o)
-        data, attr, vela_bytes = choose(
+        block, recs, parts, vela_bytes = choose(
             prep, accelerator, policy, label, probe_facts(o)
         )
-        const = state.symbol_for(_base_name(o), data, attr, prep.raw_bytes)
+        c = _Chosen(o, label, prep, block, recs, vela_bytes)
+        chosen.append(c)
+        groups.setdefault(tuple(parts), []).append(c)
+    for parts, members in groups.items():
+        data, attrs = assemble_shared(
+            [(c.block_config, c.records) for c in members], list(parts)
+        )
+        # what the constant replaced: the weights once, each distinct bias
+        first = members[0]
+        distinct = {tuple(c.records): c.prep.bias_bytes for c in members[1:]}
+        distinct.pop(tuple(first.records), None)
+        raw = first.prep.raw_bytes + sum(distinct.values())
+        const = state.symbol_for(_base_name(first.op), data, raw)
+        for c, attr in zip(members, attrs, strict=True):
+            c.constant, c.attr, c.size = const, attr, len(data)
+    for c in chosen:
+        o = c.op
+        assert c.constant is not None and c.attr is not None
         holder = AllocateConstOp(
-            const.sym_name.data,
-            BufferType([len(data)], ui8),
+            c.constant.sym_name.data,
+            BufferType([c.size], ui8),
             name=f"{_base_name(o)}_enc",
         )
         Rewriter.insert_op(holder, InsertPoint.before(o))
         props = dict(o.properties)
-        props["encoded_weights"] = attr
+        props["encoded_weights"] = c.attr
         props.pop("operandSegmentSizes", None)
         new = type(o)(
             operands=[[o.input], [holder.buffer], [], [o.output]],
@@ -518,7 +585,7 @@ def encode_module(
         )
         touched += [v.owner for v in (o.filter, o.bias) if v is not None]
         Rewriter.replace_op(o, new, new_results=[])
-        stats.layers.append((label, prep.raw_bytes, len(data), vela_bytes))
+        stats.layers.append((c.label, c.prep.raw_bytes, c.attr.op_bytes, c.vela_bytes))
     _remove_dead(module, touched)
     return stats
 

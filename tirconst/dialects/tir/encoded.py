@@ -99,7 +99,9 @@ class EncodedWeightsAttr(ParametrizedAttribute):
     weight stream, and the `#npu.weight_encoding` of the stream; plus the block
     config [height, width, depth] the op must run with (the stream depends on
     its depth). Bytes per core are `[records | pad to 16 | weight stream]`,
-    each section 16-aligned.
+    each section 16-aligned; ops sharing one weight stream share one constant
+    with each op's records before the stream (`[records a | records b | ... |
+    weight stream]`), each op's sections pointing at its own records.
 
     Syntax:
         #tir.encoded_weights<block_config = [H, W, D],
@@ -160,6 +162,13 @@ class EncodedWeightsAttr(ParametrizedAttribute):
     def nbytes(self) -> int:
         """The bytes the sections span (the constant may be no shorter)."""
         return max(c.end for c in self.cores)
+
+    @property
+    def op_bytes(self) -> int:
+        """The bytes this op reads: each core's records and stream, padded
+        to 16 (less than `nbytes` when ops share a stream and the constant
+        holds their records too)."""
+        return sum(c.records_length + pad16(c.weight_length) for c in self.cores)
 
     def records(self, raw: bytes | np.ndarray) -> BiasRecords:
         """Every output channel's bias/scale record, in channel order, from
