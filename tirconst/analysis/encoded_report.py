@@ -26,6 +26,7 @@ from tirconst.analysis.constant_report import (
     sum_of,
 )
 from tirconst.analysis.constant_uses import function_of
+from tirconst.analysis.views import root_of
 from tirconst.dialects.tir import AllocateConstOp, EncodedWeightsAttr, WeightedOp
 
 
@@ -78,7 +79,7 @@ def layer_rows(module: ModuleOp) -> list[dict[str, Cell]]:
         attr = op.encoded_weights
         if not isinstance(attr, EncodedWeightsAttr):
             continue
-        holder = op.filter.owner
+        holder = root_of(op.filter).owner  # a view of a shared constant
         const = holder.constant_op() if isinstance(holder, AllocateConstOp) else None
         raw = const.attributes.get("tir.raw_bytes") if const is not None else None
         func = function_of(op)

@@ -268,51 +268,71 @@ def assemble(
     parts: list[tuple[bytes, WeightEncoding]],
 ) -> tuple[bytes, EncodedWeightsAttr]:
     """Per core `[records | pad to 16 | stream | pad to 16]`, and its attribute."""
-    data, attrs = assemble_shared([(block_config, recs)], parts)
-    return data, attrs[0]
+    data, users = assemble_shared([(block_config, recs)], parts)
+    return data, users[0][2]
 
 
 def assemble_shared(
     users: list[tuple[tuple[int, int, int], list[bytes]]],
     parts: list[tuple[bytes, WeightEncoding]],
-) -> tuple[bytes, list[EncodedWeightsAttr]]:
+) -> tuple[bytes, list[tuple[int, int, EncodedWeightsAttr]]]:
     """One constant for ops whose weight streams are the same bytes (one
     weight tensor read by several ops, each with its own requantization:
-    the steps of an unrolled recurrent network): per core, each distinct
-    records section once (`[records | pad to 16]`, in the users' order),
-    then the stream once (`[stream | pad to 16]`); and per user (its block
-    config and per-core records) its attribute, pointing at its records and
-    the shared stream. One user gives `[records | pad | stream | pad]`."""
+    the steps of an unrolled recurrent network). Per core, each distinct
+    records section once (`[records | pad to 16]`, in the users' order) and
+    the stream once (`[stream | pad to 16]`), the stream between the last two
+    distinct records: `[records a | ... | records y | stream | records z]`,
+    so the last two users' bytes are each one contiguous range (`[records y
+    | stream]`, `[stream | records z]`) a copy of which holds nothing else.
+    One user (or one distinct records section) gives `[records | pad |
+    stream | pad]`. Per user: where its bytes start in the constant, how
+    many, and its attribute with offsets from that start (the user reads a
+    view of those bytes)."""
     data = bytearray()
     placed: list[dict[bytes, int]] = []
     streams_at: list[int] = []
+
+    def put(block: bytes) -> int:
+        at = len(data)
+        data.extend(block + bytes(pad16(len(block)) - len(block)))
+        return at
+
     for k, (stream, _) in enumerate(parts):
-        at: dict[bytes, int] = {}
-        for _, recs in users:
-            if recs[k] not in at:
-                at[recs[k]] = len(data)
-                data += recs[k] + bytes(pad16(len(recs[k])) - len(recs[k]))
+        distinct = list(dict.fromkeys(recs[k] for _, recs in users))
+        at = {r: put(r) for r in distinct[:-1] if len(distinct) > 1}
+        if len(distinct) == 1:
+            at[distinct[0]] = put(distinct[0])
+        streams_at.append(put(stream))
+        if len(distinct) > 1:
+            at[distinct[-1]] = put(distinct[-1])
         placed.append(at)
-        streams_at.append(len(data))
-        data += stream + bytes(pad16(len(stream)) - len(stream))
     encodings = [WeightEncodingAttr.of(enc) for _, enc in parts]
-    attrs = [
-        EncodedWeightsAttr.make(
-            block_config,
-            [
-                CoreSection(
-                    placed[k][recs[k]],
-                    len(recs[k]),
-                    streams_at[k],
-                    len(stream),
-                    encodings[k],
-                )
-                for k, (stream, _) in enumerate(parts)
-            ],
-        )
-        for block_config, recs in users
-    ]
-    return bytes(data), attrs
+    out = []
+    for block_config, recs in users:
+        sections = [
+            CoreSection(
+                placed[k][recs[k]],
+                len(recs[k]),
+                streams_at[k],
+                len(stream),
+                encodings[k],
+            )
+            for k, (stream, _) in enumerate(parts)
+        ]
+        start = min(c.start for c in sections)
+        end = max(c.end for c in sections)
+        rebased = [
+            CoreSection(
+                c.bias_offset - start,
+                c.bias_length,
+                c.weight_offset - start,
+                c.weight_length,
+                c.encoding,
+            )
+            for c in sections
+        ]
+        out.append((start, end - start, EncodedWeightsAttr.make(block_config, rebased)))
+    return bytes(data), out
 
 
 def choose(
@@ -502,6 +522,9 @@ class _Chosen:
     constant: ConstantOp | None = None
     attr: EncodedWeightsAttr | None = None
     size: int = 0
+    """The constant's bytes; the op reads `length` of them from `start`."""
+    start: int = 0
+    length: int = 0
 
 
 @dataclass
@@ -564,8 +587,9 @@ def encode_module(
         distinct.pop(tuple(first.records), None)
         raw = first.prep.raw_bytes + sum(distinct.values())
         const = state.symbol_for(_base_name(first.op), data, raw)
-        for c, attr in zip(members, attrs, strict=True):
+        for c, (start, length, attr) in zip(members, attrs, strict=True):
             c.constant, c.attr, c.size = const, attr, len(data)
+            c.start, c.length = start, length
     for c in chosen:
         o = c.op
         assert c.constant is not None and c.attr is not None
@@ -575,11 +599,17 @@ def encode_module(
             name=f"{_base_name(o)}_enc",
         )
         Rewriter.insert_op(holder, InsertPoint.before(o))
+        filt = holder.buffer
+        if c.length != c.size:  # its own bytes of a shared constant
+            view = DeclBufferOp(filt, c.start, BufferType([c.length], ui8))
+            view.view.name_hint = f"{_base_name(o)}_enc_view"
+            Rewriter.insert_op(view, InsertPoint.before(o))
+            filt = view.view
         props = dict(o.properties)
         props["encoded_weights"] = c.attr
         props.pop("operandSegmentSizes", None)
         new = type(o)(
-            operands=[[o.input], [holder.buffer], [], [o.output]],
+            operands=[[o.input], [filt], [], [o.output]],
             properties=props,
             attributes=dict(o.attributes),
         )

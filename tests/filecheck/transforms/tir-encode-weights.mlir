@@ -21,9 +21,10 @@
 // identical: stored once), a depthwise conv without bias, and two fully
 // connected ops reading two equal constants (one encoded constant), and a third
 // reading the same weights with its own bias and requantization (the steps of
-// an unrolled recurrent network): one constant holds both ops' records and the
-// weight stream once, each op's section pointing at its records. The raw
-// constants nothing reads any more are gone.
+// an unrolled recurrent network): one constant holds the weight stream once
+// between the two records sections, `[records f, g | stream | records h]`, and
+// each op reads a view of its own bytes (records then stream, or stream then
+// records). The raw constants nothing reads any more are gone.
 
 // CHECK-NOT: tir.constant @w1 =
 // CHECK:      tir.constant @w1_enc = dense<"0x{{[0-9a-f]+}}"> : tensor<464xui8> {tir.raw_bytes = 320 : i64}
@@ -42,11 +43,14 @@
 // CHECK-NEXT: %r = tir.reshape
 // CHECK-NEXT: %r2 = tir.decl_buffer %r[0]
 // CHECK-NEXT: %fc_enc = tir.allocate_const @fc_enc : !tir.buffer<272xui8>
-// CHECK-NEXT: tir.fully_connected ins(%r2, %fc_enc : !tir.buffer<2x32xi8>, !tir.buffer<272xui8>) outs(%f : {{.*}}filter_zp = 3 : i64{{.*}}encoded_weights = #tir.encoded_weights<block_config = [2, 2, 8], core(bias = [0, 40], weights = [96, 176], {{.*}}zero_point = 3>)>}
+// CHECK-NEXT: %fc_enc_view = tir.decl_buffer %fc_enc[0] : !tir.buffer<272xui8> -> !tir.buffer<224xui8>
+// CHECK-NEXT: tir.fully_connected ins(%r2, %fc_enc_view : !tir.buffer<2x32xi8>, !tir.buffer<224xui8>) outs(%f : {{.*}}filter_zp = 3 : i64{{.*}}encoded_weights = #tir.encoded_weights<block_config = [2, 2, 8], core(bias = [0, 40], weights = [48, 176], {{.*}}zero_point = 3>)>}
 // CHECK-NEXT: %fc_copy_enc = tir.allocate_const @fc_enc : !tir.buffer<272xui8>
-// CHECK-NEXT: tir.fully_connected ins(%r2, %fc_copy_enc : {{.*}}core(bias = [0, 40], weights = [96, 176],
+// CHECK-NEXT: %fc_copy_enc_view = tir.decl_buffer %fc_copy_enc[0] : !tir.buffer<272xui8> -> !tir.buffer<224xui8>
+// CHECK-NEXT: tir.fully_connected ins(%r2, %fc_copy_enc_view : {{.*}}core(bias = [0, 40], weights = [48, 176],
 // CHECK-NEXT: %fc_enc_1 = tir.allocate_const @fc_enc : !tir.buffer<272xui8>
-// CHECK-NEXT: tir.fully_connected ins(%r2, %fc_enc_1 : {{.*}}outs(%h : {{.*}}core(bias = [48, 40], weights = [96, 176],
+// CHECK-NEXT: %fc_enc_view_1 = tir.decl_buffer %fc_enc_1[48] : !tir.buffer<272xui8> -> !tir.buffer<224xui8>
+// CHECK-NEXT: tir.fully_connected ins(%r2, %fc_enc_view_1 : {{.*}}outs(%h : {{.*}}core(bias = [176, 40], weights = [0, 176],
 // CHECK-NOT: tir.constant
 
 // The fastest block by the cycle model: each 6x6 output in one block.
@@ -61,7 +65,7 @@
 // REPORT-NEXT:@w1_enc    uint8  464      464      1  320      464  1.450  @main: tir.conv2d
 // REPORT-NEXT:@w2_enc    uint8  176      176      2   96      176  1.833  @main: tir.conv2d x2
 // REPORT-NEXT:@dw_enc    uint8  208      208      1   72      208  2.889  @main: tir.depthwise_conv2d
-// REPORT-NEXT:@fc_enc    uint8  272      272      3  160      272  1.700  @main: tir.fully_connected x3
+// REPORT-NEXT:@fc_enc    uint8  272      272      3  160      272  1.700  @main: tir.fully_connected[0:224] x2; @main: tir.fully_connected[48:272]
 // REPORT-NEXT:total (4)                 1120      7  648     1120  1.728
 // REPORT-EMPTY:
 // REPORT-NEXT:layer                           constant   raw  encoded  ratio  block  traversal
