@@ -16,7 +16,13 @@ from xdsl.dialects.builtin import DenseArrayBase, f32, i32, i64
 from xdsl.irdl.operations import BaseAttrAccessor
 
 from tirconst.dialects.tir import OperatorOp
-from tirconst.dialects.tir.operators import _SegmentAccessor, from_attr
+from tirconst.dialects.tir.operators import (
+    Ints,
+    PerChannel,
+    Scales,
+    _SegmentAccessor,
+    from_attr,
+)
 from tirconst.frontend.importer import import_tflite
 from tirconst.transforms.encode_weights import encode_module
 
@@ -79,3 +85,39 @@ def test_from_attr_is_the_decoded_array(elt, values: list[int]) -> None:
         assert np.array_equal(got, want, equal_nan=True)
     else:
         assert got == want
+
+
+@given(
+    st.sampled_from([Ints, PerChannel]),
+    st.lists(st.integers(-(2**64), 2**64), max_size=12),
+    st.sampled_from([None, np.int64, np.int32, np.uint64, np.float64]),
+)
+def test_ints_build_packs_what_from_list_packs(kind, values: list[int], dtype) -> None:
+    """The integer kinds' `build` (a packing fast path for in-range integer
+    arrays) gives the attribute `DenseArrayBase.from_list` gives, and the
+    same refusal where that refuses."""
+    try:
+        value = np.array(values, dtype=dtype)
+    except OverflowError:
+        return  # numpy itself refuses the values in that dtype
+    if dtype is None and value.dtype == object:
+        value = values  # Python ints past int64: the list as it is
+    try:
+        want = DenseArrayBase.from_list(
+            kind.elt, [int(v) for v in np.asarray(value).reshape(-1)]
+        )
+    except ValueError as e:
+        with pytest.raises(type(e)):
+            kind.build(value)
+        return
+    assert kind.build(value) == want
+
+
+@given(st.lists(st.floats(width=32), max_size=12))
+def test_scales_build_packs_what_from_list_packs(values: list[float]) -> None:
+    want = DenseArrayBase.from_list(
+        f32, [float(v) for v in np.asarray(values, np.float32)]
+    )
+    got = Scales.build(values)
+    assert isinstance(got, DenseArrayBase)
+    assert got.data.data == want.data.data

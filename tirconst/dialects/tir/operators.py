@@ -37,6 +37,7 @@ from typing import Any, ClassVar, NoReturn
 
 import numpy as np
 from xdsl.dialects.builtin import (
+    BytesAttr,
     DenseArrayBase,
     Float32Type,
     FloatAttr,
@@ -124,7 +125,20 @@ class Ints(Kind):
 
     @classmethod
     def build(cls, value: Any) -> Attribute:
-        values = [int(v) for v in np.asarray(value).reshape(-1)]
+        array = np.asarray(value).reshape(-1)
+        width = cls.elt.bitwidth  # type: ignore[attr-defined]
+        if (
+            array.dtype.kind in "iu"
+            and array.size
+            and -(2 ** (width - 1)) <= int(array.min())
+            and int(array.max()) < 2 ** (width - 1)
+        ):
+            # the bytes `from_list` packs (little-endian, the values kept as
+            # they are in the signed range), without its per-value Python
+            # checks: the import builds ~800 of these for kws
+            data = array.astype(f"<i{width // 8}").tobytes()
+            return DenseArrayBase(cls.elt, BytesAttr(data))
+        values = [int(v) for v in array]
         return DenseArrayBase.from_list(cls.elt, values)  # type: ignore[arg-type]
 
     @classmethod
@@ -173,7 +187,10 @@ class Scales(Kind):
 
     @staticmethod
     def build(value: Any) -> Attribute:
-        values = [float(v) for v in np.asarray(value, np.float32).reshape(-1)]
+        array = np.asarray(value, np.float32).reshape(-1)
+        if np.isfinite(array).all():  # `from_list`'s bytes (a NaN's may differ)
+            return DenseArrayBase(f32, BytesAttr(array.astype("<f4").tobytes()))
+        values = [float(v) for v in array]
         return DenseArrayBase.from_list(f32, values)
 
     @staticmethod
