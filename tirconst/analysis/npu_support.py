@@ -403,19 +403,19 @@ def softmax_block_ops(channels: int) -> int:
 
 
 def softmax_shape_reason(
-    op: SoftmaxOp | SoftmaxInt16Op, max_channels: int = MAX_POOL_KERNEL
+    op: SoftmaxOp | SoftmaxInt16Op, max_channels: int
 ) -> str | None:
     """None if the NPU sequence can run a softmax of this shape exactly:
-    rows of at most `max_channels` (the int16 sequence's row maximum is one
-    pooling window; the int8 one takes pools of windows up to
-    SOFTMAX_MAX_CHANNELS)."""
+    rows of at most `max_channels` (SOFTMAX_MAX_CHANNELS for int8,
+    SOFTMAX16_MAX_CHANNELS for int16; the row maximum is a pool of the
+    pools over windows of 256 beyond 256) and at most MAX_DIM - 1 rows."""
     rows, c = softmax_rows(op)
     if c > max_channels:
         why = (
             f"the sum of exponentials could pass int32 beyond {max_channels} "
             "(LiteRT wraps, the NPU not)"
             if max_channels == SOFTMAX_MAX_CHANNELS
-            else f"the row maximum is one pooling window of at most {max_channels}"
+            else f"a row exceeds the NPU's {max_channels}"
         )
         return f"softmax over {c} channels: {why}"
     if rows > MAX_DIM - 1:
@@ -476,8 +476,20 @@ SOFTMAX16_WORDS = SOFTMAX16_LUTS + 2 * 2048
 SOFTMAX16_CONSTANTS) in a legalized `tir.softmax_int16` table."""
 SOFTMAX16_TABLE = (SOFTMAX16_WORDS + 4 * (1 + len(SOFTMAX16_CONSTANTS))) // 2
 """int16 entries of a legalized `tir.softmax_int16` table."""
-SOFTMAX16_BLOCK_OPS = 14
-"""NPU block ops (not DMA) the int16 softmax lowering emits."""
+SOFTMAX16_MAX_CHANNELS = MAX_DIM
+"""Channels of an int16 softmax row the NPU runs: the NPU's dimension limit.
+Within it nothing wraps: the sum of exponentials is at most 65536 · 32767
+< 2^31, the product of exponential and reciprocal below 2^30, the final
+shift 31 − clz within 14..30, and the row maximum's windows of 256 at most 256
+(`softmax_max_windows`)."""
+
+
+def softmax_int16_block_ops(channels: int) -> int:
+    """NPU block ops (not DMA) of the int16 softmax lowering for a row of
+    `channels`: 14, and over 256 channels one more pool per window
+    (`softmax_max_windows`: k windows and the pool of their maxima)."""
+    windows = len(softmax_max_windows(channels))
+    return 14 + (windows if windows > 1 else 0)
 
 
 def interpolating_table(lut: np.ndarray) -> np.ndarray:
@@ -515,9 +527,13 @@ def softmax_int16_workspace(rows: int, channels: int) -> tuple[dict[str, int], i
     input's shape (the scaled differences, later the products of
     exponential and reciprocal), the int16 exponentials; per row the int32
     sum, its clz, the right shift and the normalized sum, and the int16
-    reciprocal; each 16-byte aligned."""
+    reciprocal; each 16-byte aligned; over 256 channels first the int16
+    maxima of each row's windows (`softmax_max_windows`)."""
     n = rows * channels
     offsets, at = {}, 0
+    windows = len(softmax_max_windows(channels))
+    if windows > 1:
+        offsets["partial"], at = 0, -(-2 * rows * windows // 16) * 16
     for name, size in (("max", 2 * rows), ("scaled", 4 * n), ("exp", 2 * n),
                        ("sum", 4 * rows), ("clz", 4 * rows),
                        ("right_shift", 4 * rows), ("norm", 4 * rows),
@@ -528,7 +544,7 @@ def softmax_int16_workspace(rows: int, channels: int) -> tuple[dict[str, int], i
 
 def softmax_int16_reason(op: SoftmaxInt16Op) -> str | None:
     """None if the NPU int16 sequence can run this softmax exactly."""
-    why = softmax_shape_reason(op)
+    why = softmax_shape_reason(op, SOFTMAX16_MAX_CHANNELS)
     if why is None and op.input_left_shift > 15:
         why = (
             f"softmax_int16: input shift {op.input_left_shift} exceeds 15 "
@@ -541,9 +557,10 @@ def softmax_int16_reason(op: SoftmaxInt16Op) -> str | None:
 def _softmax_int16(op: SoftmaxInt16Op) -> str | None:
     """Vela's int16 softmax sequence, through two 16-bit interpolating
     tables (exp and 1 / (1 + x), LiteRT's own gen_lut tables), computes
-    LiteRT's SoftmaxInt16 exactly (docs/lowering.md): up to 256 channels
-    and 65535 rows, and an input shift (from input scale · beta) of at most
-    15, where LiteRT's difference · 2^shift cannot wrap int32."""
+    LiteRT's SoftmaxInt16 exactly (docs/lowering.md): up to 65536
+    channels (SOFTMAX16_MAX_CHANNELS) and 65535 rows, and an input shift
+    (from input scale · beta) of at most 15, where LiteRT's difference ·
+    2^shift cannot wrap int32."""
     why = softmax_int16_reason(op)
     if why is not None:
         return why

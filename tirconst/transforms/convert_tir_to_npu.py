@@ -43,7 +43,6 @@ from xdsl.utils.exceptions import PassFailedException
 from tirconst.analysis.npu_support import (
     ARG_MAX_BLOCK_OPS,
     PRELU_BLOCK_OPS,
-    SOFTMAX16_BLOCK_OPS,
     SOFTMAX16_CONSTANTS,
     SOFTMAX16_LUTS,
     SOFTMAX16_WORDS,
@@ -64,6 +63,7 @@ from tirconst.analysis.npu_support import (
     prelu_plan,
     resize_nearest_plan,
     softmax_block_ops,
+    softmax_int16_block_ops,
     softmax_int16_workspace,
     softmax_max_windows,
     softmax_rows,
@@ -131,7 +131,6 @@ from tirconst.formats.ethos_u.hardware import (
     LUT_APART,
     LUT_SLOT_BYTES,
     LUT_SLOTS,
-    MAX_POOL_KERNEL,
     SHRAM_BYTES,
 )
 from tirconst.formats.ethos_u.weights import ACCELERATORS
@@ -761,34 +760,8 @@ class Lowerer:
         row, col = (rows, 1, 1), (rows, 1, c)
         mx = scratch("max", row, "int8", zp)
 
-        # The row maximum: one 1×C pool of the row laid out as width, or over
-        # 256 channels (a window's limit) the maxima of windows of 256 into
-        # a row of k, then their maximum (softmax_max_windows).
         x_rows = self.feature_map(op, op.input, None, zp, (rows, c, 1))
-        windows = softmax_max_windows(c)
-        if len(windows) == 1:
-            maxima = [self._pool_step("max", x_rows, mx, c)]
-        else:
-            k = len(windows)
-            part = ws.offset + offsets["partial"]
-            maxima = [
-                self._pool_step(
-                    "max",
-                    _sub_map(x_rows, 0, at, rows, n),
-                    npu.FeatureMapAttr.make(
-                        dtype="int8",
-                        shape=row,
-                        region=self.regions[ws.pool],
-                        address=part + j,
-                        strides=(k, 1, 1),
-                        zero_point=zp,
-                    ),
-                    n,
-                )  # fmt: skip
-                for j, (at, n) in enumerate(windows)
-            ]
-            partial = scratch("partial", (rows, k, 1), "int8", zp)
-            maxima.append(self._pool_step("max", partial, mx, k))
+        maxima = self._row_max(x_rows, mx, ws, offsets)
         x_in = self.feature_map(op, op.input, None, zp, col)
         exp = scratch("exp", col)
         sums, clz = scratch("sum", row), scratch("clz", row)
@@ -839,6 +812,40 @@ class Lowerer:
         ]
         assert len(ops) == 1 + softmax_block_ops(c)  # the DMA, then block ops
         return ops
+
+    def _row_max(
+        self,
+        x_rows: npu.FeatureMapAttr,
+        mx: npu.FeatureMapAttr,
+        ws: Place,
+        offsets: dict[str, int],
+    ) -> list[Operation]:
+        """A softmax's row maximum of `x_rows` (rows × C, the channels laid
+        out as width) into `mx` (rows × 1): one 1×C pool, or over 256
+        channels (a window's limit) the maxima of windows of 256 into a row
+        of k at the workspace's `partial`, then their maximum
+        (softmax_max_windows)."""
+        rows, c, _ = x_rows.shape
+        windows = softmax_max_windows(c)
+        if len(windows) == 1:
+            return [self._pool_step("max", x_rows, mx, c)]
+        k, e = len(windows), DTYPES[x_rows.dtype]
+
+        def partial(j: int, shape: tuple[int, int, int]) -> npu.FeatureMapAttr:
+            return npu.FeatureMapAttr.make(
+                dtype=x_rows.dtype, shape=shape, region=self.regions[ws.pool],
+                address=ws.offset + offsets["partial"] + j * e,
+                strides=(k * e, e, e), zero_point=x_rows.zero_point,
+            )  # fmt: skip
+
+        maxima = [
+            self._pool_step(
+                "max", _sub_map(x_rows, 0, at, rows, n), partial(j, (rows, 1, 1)), n
+            )
+            for j, (at, n) in enumerate(windows)
+        ]
+        maxima.append(self._pool_step("max", partial(0, (rows, k, 1)), mx, k))
+        return maxima
 
     def _sequence_buffers(
         self, op: SoftmaxOp | SoftmaxInt16Op, size: int
@@ -915,10 +922,12 @@ class Lowerer:
         computes LiteRT's SoftmaxInt16 exactly as tir.softmax_int16's kernel
         does, per row of C channels:
 
-        the row max (a 1×C max pool); x − max to int32; times the input
-        multiplier M (an int32 MUL with OFM_SCALE shift 31 − input_left_shift:
-        the exact product rounded once, or twice as TFLite does past 31,
-        which is MultiplyByQuantizedMultiplier); + 32767 to int16 through
+        the row max (a 1×C max pool; over 256 channels a pool per window of
+        256 and one of their maxima, as the int8 sequence); x − max to
+        int32; times the input multiplier M (an int32 MUL with OFM_SCALE
+        shift 31 − input_left_shift: the exact product rounded once, or
+        twice as TFLite does past 31, which is
+        MultiplyByQuantizedMultiplier); + 32767 to int16 through
         the exp table (the 2048-byte interpolating table DMA'd into the
         eight lookup-table slots): e; the sum of e (reduce_sum, int32); its
         clz; 31 − clz, the final right shift r; ((sum − (1 << r)) << clz)
@@ -930,8 +939,6 @@ class Lowerer:
         planner; the tables and int32 words follow LiteRT's tables in the
         op's table (tir-legalize-npu put both there)."""
         rows, c = softmax_rows(op)
-        if c > MAX_POOL_KERNEL:  # the row maximum is one 1×C pool
-            raise StaysOnCpu(f"softmax_int16 over {c} channels")
         offsets, size = softmax_int16_workspace(rows, c)
         ws, tab = self._sequence_buffers(op, size)
         # Each table fills the eight slots: whatever they held is gone.
@@ -966,9 +973,7 @@ class Lowerer:
         ew = self._integer_step
         row, col = (rows, 1, 1), (rows, 1, c)
         mx = scratch("max", row, "int16")
-        pool = self._pool_step(
-            "max", self.feature_map(op, op.input, None, 0, (rows, c, 1)), mx, c
-        )
+        x_rows = self.feature_map(op, op.input, None, 0, (rows, c, 1))
         table = npu.ActivationAttr.make(kind="table", slot=0)
         scaled, exp = scratch("scaled", col), scratch("exp", col, "int16")
         sums, clz = scratch("sum", row), scratch("clz", row)
@@ -976,7 +981,7 @@ class Lowerer:
         recip = scratch("recip", row, "int16")
         out = self.feature_map(op, op.output, None, 0, col)
         ops: list[Operation] = [
-            pool,
+            *self._row_max(x_rows, mx, ws, offsets),
             ew("sub", self.feature_map(op, op.input, None, 0, col), mx, scaled),
             ew("mul", scaled, word(0), scaled, scale=(1, 31 - op.input_left_shift)),
             load(0),
@@ -993,7 +998,7 @@ class Lowerer:
             ew("mul", exp, recip, scaled),
             ew("shr", scaled, shift, out, rounding="natural"),
         ]  # fmt: skip
-        assert len(ops) == 2 + SOFTMAX16_BLOCK_OPS  # two DMAs, then block ops
+        assert len(ops) == 2 + softmax_int16_block_ops(c)  # two DMAs, block ops
         return ops
 
     def squared_difference(
