@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -673,12 +674,22 @@ def test_random_softmax16_device_exact(tmp_path_factory, p: dict) -> None:  # ty
     over the whole exp table); the whole compiled program equals LiteRT.
     Otherwise on the CPU, with a remark saying why (wider rows:
     tests/test_softmax_wide_npu.py)."""
-    shape = (*p["lead"], p["c"])
-    tensors = [T(shape, np.int16, _f32(p["scale"]), 0)]
+    check_softmax16(tmp_path_factory.mktemp("softmax16"), p)
+
+
+def softmax16_model(shape: tuple[int, ...], scale: float, beta: float) -> bytes:
+    """One int16 SOFTMAX (output scale 1/32768, zero points 0)."""
+    tensors = [T(shape, np.int16, _f32(scale), 0)]
     tensors.append(T(shape, np.int16, 1 / 32768, 0))
-    op = Op("SOFTMAX", [0], [1], ("SoftmaxOptions", {"Beta": _f32(p["beta"])}))
-    tmp = tmp_path_factory.mktemp("softmax16")
-    data = build_tflite(tensors, [op], [0], [1])
+    op = Op("SOFTMAX", [0], [1], ("SoftmaxOptions", {"Beta": _f32(beta)}))
+    return build_tflite(tensors, [op], [0], [1])
+
+
+def check_softmax16(tmp: Path, p: dict) -> None:
+    """`test_random_softmax16_device_exact`'s check of the int16 softmax
+    `p` (lead, c, beta, scale, bound)."""
+    shape = (*p["lead"], p["c"])
+    data = softmax16_model(shape, p["scale"], p["beta"])
     model, written, remarks = compiled(tmp, "sm16", data)
     segments = assert_device_exact(model, written, seeds=(0, 1))
     imported = import_tflite(read_tflite(model))

@@ -924,10 +924,11 @@ class Lowerer:
 
         the row max (a 1×C max pool; over 256 channels a pool per window of
         256 and one of their maxima, as the int8 sequence); x − max to
-        int32; times the input multiplier M (an int32 MUL with OFM_SCALE
-        shift 31 − input_left_shift: the exact product rounded once, or
-        twice as TFLite does past 31, which is
-        MultiplyByQuantizedMultiplier); + 32767 to int16 through
+        int32, times 2^input_left_shift when that is positive (OFM_SCALE
+        (2^shift, 0), natural: exact); times the input multiplier M (an
+        int32 MUL with OFM_SCALE shift 31, or 31 − input_left_shift when
+        that is negative: rounded half up at bit 31, then as TFLite past
+        it, which is MultiplyByQuantizedMultiplier); + 32767 to int16 through
         the exp table (the 2048-byte interpolating table DMA'd into the
         eight lookup-table slots): e; the sum of e (reduce_sum, int32); its
         clz; 31 − clz, the final right shift r; ((sum − (1 << r)) << clz)
@@ -971,6 +972,10 @@ class Lowerer:
             return word(1 + SOFTMAX16_CONSTANTS.index(value))
 
         ew = self._integer_step
+        # TFLite's (x − max) · 2^ls (exact: |x − max| · 2^15 < 2^31), then
+        # SRDHM with M, which rounds half up at bit 31: a single rounding
+        # below bit 31 would be TFL's half away from zero at negative ties.
+        ls = op.input_left_shift
         row, col = (rows, 1, 1), (rows, 1, c)
         mx = scratch("max", row, "int16")
         x_rows = self.feature_map(op, op.input, None, 0, (rows, c, 1))
@@ -982,8 +987,9 @@ class Lowerer:
         out = self.feature_map(op, op.output, None, 0, col)
         ops: list[Operation] = [
             *self._row_max(x_rows, mx, ws, offsets),
-            ew("sub", self.feature_map(op, op.input, None, 0, col), mx, scaled),
-            ew("mul", scaled, word(0), scaled, scale=(1, 31 - op.input_left_shift)),
+            ew("sub", self.feature_map(op, op.input, None, 0, col), mx, scaled,
+               scale=(1 << max(ls, 0), 0), rounding="natural"),
+            ew("mul", scaled, word(0), scaled, scale=(1, 31 - min(ls, 0))),
             load(0),
             ew("add", scaled, const(32767), exp, activation=table),
             self._pool_step("reduce_sum", exp, sums, 1),

@@ -38,8 +38,8 @@
 // CHECK:      npu.command_stream @main_npu0
 // CHECK:        npu.region 259 lut
 // CHECK-NEXT:   npu.pooling {pool_type = "max", ifm = #npu.feature_map<int16, [3, 10, 1]{{.*}}kernel = #npu.kernel<[1, 10]>
-// CHECK-NEXT:   npu.elementwise {op_type = "sub", ifm = #npu.feature_map<int16, [3, 1, 10]{{.*}}ofm = #npu.feature_map<int32, [3, 1, 10]
-// CHECK-NEXT:   npu.elementwise {op_type = "mul", {{.*}}ofm_scale = array<i64: 1, 30>
+// CHECK-NEXT:   npu.elementwise {op_type = "sub", ifm = #npu.feature_map<int16, [3, 1, 10]{{.*}}ofm = #npu.feature_map<int32, [3, 1, 10]{{.*}}ofm_scale = array<i64: 2, 0>, rounding_mode = "natural"
+// CHECK-NEXT:   npu.elementwise {op_type = "mul", {{.*}}ofm_scale = array<i64: 1, 31>
 // CHECK-NEXT:   npu.dma {{.*}}dest = #npu.range<259, 22528, 2048>}
 // CHECK-NEXT:   npu.elementwise {op_type = "add", {{.*}}ofm = #npu.feature_map<int16, [3, 1, 10]{{.*}}activation = #npu.activation<table>
 // CHECK-NEXT:   npu.pooling {pool_type = "reduce_sum"
