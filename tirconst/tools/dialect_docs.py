@@ -182,7 +182,7 @@ def _operator_syntax(cls: type[OperatorOp]) -> str:
         (name,) = cls.INPUTS
         names, types = [f"%{name}0, ..."], [f"type(%{name}0), ..."]
     for i, name in enumerate(() if cls.VARIADIC else cls.INPUTS):
-        optional = cls.OPTIONAL_LAST and i == len(cls.INPUTS) - 1
+        optional = i >= len(cls.INPUTS) - int(cls.OPTIONAL_LAST)
         sep = ", " if i else ""
         names.append(f"[{sep}%{name}]" if optional else f"{sep}%{name}")
         types.append(f"[{sep}type(%{name})]" if optional else f"{sep}type(%{name})")

@@ -442,7 +442,13 @@ class OperatorOp(IRDLOperation):
         if not cls.VARIADIC and not required <= len(names) <= len(cls.INPUTS):
             parser.raise_error(
                 f"{cls.name} takes ins({', '.join(cls.INPUTS)})"
-                + (" (the last is optional)" if cls.OPTIONAL_LAST else ""),
+                + (
+                    f" (the last {int(cls.OPTIONAL_LAST)} are optional)"
+                    if int(cls.OPTIONAL_LAST) > 1
+                    else " (the last is optional)"
+                    if cls.OPTIONAL_LAST
+                    else ""
+                ),
                 pos,
             )
         ins = parser.resolve_operands(names, types, pos)
@@ -466,8 +472,9 @@ class OperatorOp(IRDLOperation):
         op = cls(operands=[*operands, [out]], properties=props, attributes=attrs)
         return op
 
-    OPTIONAL_LAST: ClassVar[bool] = False
-    """Whether the last of INPUTS may be absent (a conv without bias)."""
+    OPTIONAL_LAST: ClassVar[bool | int] = False
+    """Whether the last of INPUTS may be absent (a conv without bias); an
+    int: how many of the last may be (absent ones from the end)."""
 
     VARIADIC: ClassVar[bool] = False
     """Whether the one name in INPUTS is a variadic operand (any number of
@@ -490,7 +497,7 @@ def _accessor(name: str, required: bool) -> property:
 def operator_op(
     inputs: tuple[str, ...],
     params: Mapping[str, type[Kind]],
-    optional_last: bool = False,
+    optional_last: bool | int = False,
     quant: Mapping[str, type[Kind]] | None = None,
 ):
     """`irdl_op_definition` for an operator op: one required property per
