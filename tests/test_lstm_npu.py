@@ -1,84 +1,84 @@
-"""An exact NPU form of the int8 LSTM (bench/lstm_npu.py, issue 25): the
-gate functions (gemmlowp's int16 logistic of Q3.12 and tanh of Q0..Q6) as
-Ethos-U elementwise sequences equal LiteRT's kernels
-(tirconst.kernels.lstm) on every int16 input, and whole LSTMs as one
-unrolled command stream equal LiteRT: the bundled models against the
-kernel, random single-operator models against LiteRT's BUILTIN_REF; before
-and after the round trip through Vela's register writer and our
-disassembler."""
+"""The NPU form of the int8 LSTM's gate functions (tirconst.dialects.npu.lstm,
+issue 25): gemmlowp's int16 logistic of Q3.12 and tanh of Q0..Q6 as Ethos-U
+elementwise sequences equal LiteRT's kernels (tirconst.kernels.lstm) on
+every int16 input, also after the round trip through Vela's register writer
+and our disassembler; the workspace planner reuses a step's bytes. Whole
+LSTMs compiled and checked from the written bytes: tests/test_lstm.py,
+tests/test_networks.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from bench.lstm_npu import (
-    EVERY,
-    FUNCTIONS,
-    MODELS,
-    lstm_check,
-    lstm_stream,
-    mismatches,
-    stream,
-)
 from tests.test_disasm_npu import roundtrip
-from tests.test_lstm import _LSTM, _feeds, lstm_model
-from tests.test_tflite_litert import litert_tensors
-from tirconst.formats.tflite.reader import read_tflite_bytes
+from tirconst.dialects.npu.build import SCRATCH, StreamBuilder
+from tirconst.dialects.npu.lstm import (
+    GATE_FUNCTIONS,
+    Emitter,
+    LstmShape,
+    workspace_and_ops,
+)
 from tirconst.interpreter.npu import run_stream
+from tirconst.kernels.lstm import sigmoid_q3_12, tanh_int16
+
+EVERY = np.arange(-32768, 32768).astype(np.int16).reshape(1, 64, 64, 16)
+"""Every int16 value, as a feature map."""
+
+REFERENCE = {
+    "logistic_q3_12": sigmoid_q3_12,
+    **{f"tanh_q{k}": (lambda x, k=k: tanh_int16(x, k)) for k in range(7)},
+}
+OP_COUNTS = {
+    "logistic_q3_12": 76,
+    **{f"tanh_q{k}": n for k, n in enumerate((60, 67, 74, 81, 88, 90, 90))},
+}
+"""The op counts docs/lowering.md gives."""
 
 
-@pytest.mark.parametrize("name", list(FUNCTIONS))
+def gate_stream(name: str):  # type: ignore[no-untyped-def]
+    """The command stream of GATE_FUNCTIONS[name] over EVERY's shape (its
+    intermediates in a workspace from the scratch region's start), and its
+    op count."""
+    b = StreamBuilder()
+    x = b.tensor("x", "input", EVERY.shape, "int16")
+    y = b.tensor("y", "output", EVERY.shape, "int16")
+    em = Emitter(b.accelerator, region=SCRATCH)
+    with em.step():
+        em.op("add", GATE_FUNCTIONS[name](em, x), 0, out=y)  # into the output
+    b.space(SCRATCH, em.workspace_bytes)
+    for op in em.ops:
+        b.add(op)
+    return b.module(), len(em.ops) - 1  # not counting the copy
+
+
+@pytest.mark.parametrize("name", list(GATE_FUNCTIONS))
 def test_gate_function_is_exact_on_every_int16(name: str) -> None:
-    count, wrong, first = mismatches(name)
-    assert wrong == 0, (name, first)
-    assert count <= 90  # the op counts the bench's docstring gives
+    module, count = gate_stream(name)
+    module.verify()
+    assert count == OP_COUNTS[name]
+    got = run_stream(module, {"x": EVERY})["y"].reshape(-1)
+    want = REFERENCE[name](EVERY.reshape(-1).astype(np.int64))
+    wrong = np.flatnonzero(got != want)
+    assert wrong.size == 0, (name, EVERY.reshape(-1)[wrong[:8]])
 
 
-@pytest.mark.parametrize("name", ["logistic_q3_12", "tanh_q4", "tanh_q6"])
+@pytest.mark.parametrize("name", ["logistic_q3_12", "tanh_q6"])
 def test_gate_function_survives_the_register_round_trip(name: str) -> None:
-    module, _ = stream(name)
-    back = roundtrip(module)
-    got = run_stream(back, {"x": EVERY})["y"].reshape(-1)
-    want = FUNCTIONS[name][1](EVERY.reshape(-1).astype(np.int64))
+    module, _ = gate_stream(name)
+    got = run_stream(roundtrip(module), {"x": EVERY})["y"].reshape(-1)
+    want = REFERENCE[name](EVERY.reshape(-1).astype(np.int64))
     np.testing.assert_array_equal(got, want)
 
 
-@pytest.mark.parametrize("path", sorted(MODELS.glob("lstm/*.tflite")), ids=str)
-def test_bundled_lstm_stream_is_exact(path: Path) -> None:
-    rows = lstm_check(path)
-    assert rows and all(wrong == 0 for _, _, wrong, _ in rows), rows
-
-
-_CONVERTER_WEIGHTS = st.lists(st.floats(0.0005, 0.004), min_size=8, max_size=8)
-"""Weight scales as the converter picks them (the bundled models'); test_lstm's
-up to 0.02 make every other recurrent term too wide for its int16 map."""
-
-
-@settings(max_examples=12, deadline=None)
-@given(p=st.one_of(_LSTM, st.tuples(_LSTM, _CONVERTER_WEIGHTS).map(
-    lambda t: {**t[0], "weight_scales": t[1]})))  # fmt: skip
-def test_random_lstm_stream_equals_litert(p: dict[str, Any]) -> None:
-    """Random shapes, quantization, cell scales (tanh of 0-6 integer bits,
-    LiteRT's input-gate quirk outside, the int16 wrap of the cell update
-    below 2^-15), clips, batch- and time-major: the stream equals LiteRT,
-    also decoded from Vela's registers; or it is refused because the
-    recurrent term could saturate its int16 map (`recurrent_bound`)."""
-    data = lstm_model(p)
-    model = read_tflite_bytes(data)
-    (op,) = model.operators
-    try:
-        module, _ = lstm_stream(model, op)
-    except ValueError as e:
-        assert "recurrent term" in str(e)
-        return
-    feeds = _feeds(data, p["seed"])
-    want = litert_tensors(data, model, feeds)[model.outputs[0]]
-    for m in (module, roundtrip(module)):
-        got = run_stream(m, {"x": feeds[0][None]})["y"].reshape(want.shape)
-        np.testing.assert_array_equal(got, want, err_msg=str(p))
+def test_workspace_reuses_a_steps_bytes() -> None:
+    """models/networks/lstm.tflite's shape: the workspace is 7 steps' input
+    terms (one conv each 7 steps), the cell state twice and one step's maps,
+    so 49 steps need no more than 7."""
+    shape = LstmShape(0, (1, 49, 10), 32, 0, -5, -5, 1 << 30, -20, -15, 0)
+    seven = LstmShape(0, (1, 7, 10), 32, 0, -5, -5, 1 << 30, -20, -15, 0)
+    assert shape.chunk == seven.chunk == 7
+    (size, ops), (size7, ops7) = workspace_and_ops(shape), workspace_and_ops(seven)
+    assert size == size7 < 7 * 128 * 2 + 4096
+    assert ops == 11028  # docs/lowering.md
+    assert (ops - ops7 - 6) % 42 == 0  # 6 more input convs, 42 steps alike

@@ -39,8 +39,6 @@ BLOCKED: dict[str, str] = {}
 """Network -> the operator the importer refuses (its error names it)."""
 
 MORE_CPU_THAN_VELA: dict[str, str] = {
-    # Vela unrolls the LSTM into ~1100 NPU ops; ours runs it on the CPU
-    "lstm": "UNIDIRECTIONAL_SEQUENCE_LSTM",
     "int16x8": "int16 SOFTMAX",
 }
 """Network -> the NPU lowerings it still lacks to leave no more operators on

@@ -23,26 +23,31 @@ class VelaRefused(ToolError):
 
 
 def register_command_stream(stream: CommandStreamOp) -> list[int]:
-    """Vela's register command stream of the stream's ops, generated one op
-    at a time first so that a refusal names the op."""
+    """Vela's register command stream of the stream's ops; when Vela refuses
+    it, the ops are generated one at a time so that the refusal names the op
+    (a long stream, an unrolled LSTM's 11k ops, is generated once)."""
     acc = accelerator(stream)
-    ops = []
-    for op in stream.body.block.ops:
-        if not isinstance(op, _OPS):
-            continue
-        vela_op = vela_operation(op)
-        try:
-            api.npu_generate_register_command_stream([vela_op], acc)
-        except Exception as e:  # Vela raises VelaError and bare assertions
-            reason = (
-                str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            )
-            raise VelaRefused(
-                error_line(f"{describe(op)}: Vela refuses it: {reason}")
-            ) from None
-        ops.append(vela_op)
+    block_ops = [op for op in stream.body.block.ops if isinstance(op, _OPS)]
+    ops = [vela_operation(op) for op in block_ops]
     keep_unused_strides(ops)
-    return api.npu_generate_register_command_stream(ops, acc)
+    try:
+        return api.npu_generate_register_command_stream(ops, acc)
+    except Exception as e:  # Vela raises VelaError and bare assertions
+        whole = _reason(e)
+    for op in block_ops:
+        try:
+            api.npu_generate_register_command_stream([vela_operation(op)], acc)
+        except Exception as e:  # Vela raises VelaError and bare assertions
+            raise VelaRefused(
+                error_line(f"{describe(op)}: Vela refuses it: {_reason(e)}")
+            ) from None
+    raise VelaRefused(
+        error_line(f"{describe(stream)}: Vela refuses the sequence: {whole}")
+    )
+
+
+def _reason(e: Exception) -> str:
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
 
 def keep_unused_strides(ops: list[api.NpuOperation]) -> None:

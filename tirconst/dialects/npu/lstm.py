@@ -91,6 +91,9 @@ ORDER = (0, 1, 3, 2)
 logistic ones, side by side), then cell (tanh); indices into the op's
 (input, forget, cell, output)."""
 
+CHUNK_STEPS = 8
+"""At most this many steps' input terms come from one conv (`LstmShape.chunk`)."""
+
 RECURRENT_LIMIT = 32767
 """The stream is exact when `recurrent_bound` is at most this."""
 
@@ -138,20 +141,6 @@ def _fm(fm: FeatureMapAttr, **change: Any) -> FeatureMapAttr:
         "zero_point": fm.zero_point,
     }
     return _make(**(fields | change))
-
-
-def _key(op: BlockOp) -> tuple:
-    """What a block config depends on: the properties, feature maps without
-    their addresses."""
-    out = []
-    for name, attr in sorted(op.properties.items()):
-        if name == "block_config":
-            continue
-        if isinstance(attr, FeatureMapAttr):
-            out.append((name, attr.dtype, tuple(attr.shape)))
-        else:
-            out.append((name, str(attr)))
-    return (op.name, *out)
 
 
 @dataclass
@@ -207,12 +196,15 @@ class Emitter:
         self._finish()
 
     def add_op(
-        self, op: BlockOp, block_config: tuple[int, int, int] | None = None
+        self,
+        op: BlockOp,
+        block_config: tuple[int, int, int] | None = None,
+        key: tuple = (),
     ) -> None:
         """Append `op` with `block_config`, or the largest one Vela accepts
-        (cached per shape)."""
+        (the same for ops of the same `key`: what the choice depends on,
+        the op's kind and its maps' types and shapes, not their addresses)."""
         if block_config is None and self.accelerator is not None:
-            key = _key(op)
             block_config = self._configs.get(key)
             if block_config is None:
                 from tirconst.dialects.npu.vela_api import pick_block_config
@@ -263,7 +255,9 @@ class Emitter:
         if clamp is not None:  # real bounds, re-quantized with the OFM zero point
             lo, hi = clamp
             props["activation"] = _clamp(float(lo - zero_point), float(hi - zero_point))
-        self.add_op(ElementwiseOp.create(properties=props))
+        b_key = "scalar" if isinstance(b, int) else (b.dtype, tuple(b.shape))
+        key = (kind, a.dtype, tuple(a.shape), b_key, out.dtype, clamp is not None)
+        self.add_op(ElementwiseOp.create(properties=props), key=key)
         return _fm(out, zero_point=0)  # read back as plain integers
 
     # gemmlowp's primitives
@@ -522,6 +516,14 @@ class LstmShape:
         )  # fmt: skip
 
     @property
+    def chunk(self) -> int:
+        """Steps whose input terms one conv computes: the largest divisor of
+        the step count up to `CHUNK_STEPS` (one conv per step costs its
+        weight fetch each time; all steps at once an int16 map of all)."""
+        steps = self.steps_batch[0]
+        return max(k for k in range(1, CHUNK_STEPS + 1) if steps % k == 0)
+
+    @property
     def steps_batch(self) -> tuple[int, int]:
         a, b, _ = self.input_shape
         return (a, b) if self.time_major else (b, a)
@@ -529,11 +531,16 @@ class LstmShape:
     def conv_maps(
         self,
     ) -> tuple[tuple[tuple[int, int, int], tuple[int, int, int]], ...]:
-        """(IFM, OFM) shapes of the input conv and of the recurrent conv."""
-        a, b, c = self.input_shape
+        """(IFM, OFM) shapes of the input conv (`chunk` steps) and of a
+        step's recurrent conv."""
+        n_input = self.input_shape[2]
         n4 = 4 * self.n_cell
-        batch = self.steps_batch[1]
-        return ((a, b, c), (a, b, n4)), ((batch, 1, self.n_cell), (batch, 1, n4))
+        batch, k = self.steps_batch[1], self.chunk
+        rows = (k, batch) if self.time_major else (batch, k)
+        return ((*rows, n_input), (*rows, n4)), (
+            (batch, 1, self.n_cell),
+            (batch, 1, n4),
+        )
 
 
 def emit_sequence_lstm(
@@ -543,19 +550,29 @@ def emit_sequence_lstm(
     y: FeatureMapAttr,
     convs: tuple[ConvWeights | None, ConvWeights | None],
 ) -> None:
-    """The LSTM's ops into `em`: `x` the dense input map (its zero point
-    ignored), `y` the dense output map; `convs` the input and recurrent
+    """The LSTM's ops into `em`: `x` the dense input map, `y` the dense
+    output map (their zero points ignored); `convs` the input and recurrent
     weights (None: probes, for sizing)."""
     steps, batch = s.steps_batch
     tm = s.time_major
     n = s.n_cell
 
-    def at(fm: FeatureMapAttr, step: int, zero_point: int = 0) -> FeatureMapAttr:
-        """Step `step` of a (.., .., C) sequence map: (batch, 1, C)."""
+    def at(
+        fm: FeatureMapAttr, step: int, zero_point: int = 0, count: int = 1
+    ) -> FeatureMapAttr:
+        """Steps [step, step + count) of a (.., .., C) sequence map of
+        `fm.shape`: (batch, count, C) batch-major, (count, batch, C)
+        time-major."""
         e, c = fm.element_size, fm.shape[2]
-        rows = (c * e, c * e, e) if tm else (steps * c * e, c * e, e)
-        address = fm.address + step * c * e * (batch if tm else 1)
-        return _make(fm.dtype, (batch, 1, c), fm.region, address, rows, zero_point)
+        if tm:
+            shape, rows = (count, batch, c), (batch * c * e, c * e, e)
+            address = fm.address + step * batch * c * e
+        else:
+            shape, rows = (batch, count, c), (fm.shape[1] * c * e, c * e, e)
+            address = fm.address + step * c * e
+        if count == 1:  # one step: (batch, 1, C), rows apart
+            shape, rows = (batch, 1, c), ((c * e if tm else rows[0]), c * e, e)
+        return _make(fm.dtype, shape, fm.region, address, rows, zero_point)
 
     def view(fm: FeatureMapAttr, lo: int, hi: int) -> FeatureMapAttr:
         """Channels [lo, hi) of a (batch, 1, C) map."""
@@ -564,25 +581,28 @@ def emit_sequence_lstm(
         address = fm.address + lo * e
         return _make(fm.dtype, (batch, 1, hi - lo), fm.region, address, (row, row, e))
 
-    x = _fm(x, zero_point=s.input_zp)
-    terms = em.fixed((*x.shape[:2], 4 * n), "int16")
+    k = s.chunk
+    terms = em.fixed(s.conv_maps()[0][1], "int16")  # `k` steps' input terms
     cells = [em.fixed((batch, 1, n), "int16") for _ in range(2 if steps > 1 else 1)]
     w_in, w_rec = convs
-    em.add_op(conv_1x1(x, terms, w_in), w_in.block_config if w_in else None)
     c = None
     for step in range(steps):
+        if step % k == 0:
+            xs = at(x, step, s.input_zp, count=k)
+            em.add_op(conv_1x1(xs, terms, w_in), w_in.block_config if w_in else None)
         with em.step():
-            c = _step(
-                em, s, y, at(terms, step), step, at, view, w_rec, c, cells[step % 2]
-            )
+            gates = at(terms, step % k)
+            c = _step(em, s, (gates, y), step, at, view, w_rec, c, cells[step % 2])
 
 
-def _step(em, s, y, gates, step, at, view, w_rec, c, cell):  # type: ignore[no-untyped-def]
-    """One time step's ops; the new cell state (in `cell`)."""
+def _step(em, s, gy, step, at, view, w_rec, c, cell):  # type: ignore[no-untyped-def]
+    """One time step's ops from its input terms; the new cell state (in
+    `cell`)."""
     batch, n = s.steps_batch[1], s.n_cell
     cell_shift = 30 + s.cell_scale_log2
     clamp = (-s.cell_clip, s.cell_clip) if s.cell_clip > 0 else None
     tanh_bits = 15 + s.cell_scale_log2
+    gates, y = gy
     if step:
         rec = em.scratch_map((batch, 1, 4 * n), "int16")
         h = at(y, step - 1, s.output_state_zp)
