@@ -1734,8 +1734,8 @@ def sequence_lstm_reason(op: SequenceLstmOp) -> str | None:
 
 
 def sequence_lstm_workspace(op: SequenceLstmOp) -> int:
-    """The bytes of the NPU sequence's workspace: the input terms of every
-    step (int16), the cell state twice, and one step's intermediates."""
+    """The bytes of the NPU sequence's workspace: one chunk's input terms
+    (int16), the cell state twice, and one step's intermediates."""
     from tirconst.dialects.npu.lstm import workspace_and_ops
 
     return workspace_and_ops(lstm_shape(op))[0]
@@ -1744,8 +1744,8 @@ def sequence_lstm_workspace(op: SequenceLstmOp) -> int:
 @npu_support(SequenceLstmOp)
 def _sequence_lstm(op: SequenceLstmOp) -> str | None:
     """LiteRT's integer LSTM exactly, the time loop unrolled (docs/lowering.md):
-    the input terms as one 1x1 conv to int16; per step the recurrent 1x1
-    conv, a saturated add, gemmlowp's logistic and tanh as 60-90 int16
+    the input terms of up to 8 steps as one 1x1 conv to int16; per step the
+    recurrent 1x1 conv, a saturated add, gemmlowp's logistic and tanh as 60-90 int16
     elementwise ops each, int32 cell products with TFL shifts, the hidden
     state MBQM to int8. Exact while the recurrent term fits int16 (a bound
     from the weights and the hidden state's range); at most 256 steps; the

@@ -1374,7 +1374,7 @@ def lower_sequence_lstm(
     lowerer: Lowerer, op: SequenceLstmOp, seg: Segment
 ) -> list[Operation]:
     """LiteRT's integer LSTM as one unrolled op sequence (`npu.lstm`,
-    docs/lowering.md): the input terms of every step as one 1x1 conv to
+    docs/lowering.md): the input terms of up to 8 steps as one 1x1 conv to
     int16 into the workspace; per step the recurrent 1x1 conv of the
     previous output step, the saturated add, gemmlowp's logistic (input,
     forget and output gates side by side) and tanh (cell gate, then the

@@ -954,8 +954,8 @@ __all__ = ["LEGALIZATIONS", "STAGES", "LegalizeNpuPass", "legalizes"]
 
 @legalizes("prepare", SequenceLstmOp)
 def _sequence_lstm_for_npu(op: SequenceLstmOp) -> bool:
-    """Give an LSTM the NPU can run the workspace of its NPU sequence (the
-    input terms of every step, the cell state, one step's intermediates:
+    """Give an LSTM the NPU can run the workspace of its NPU sequence (a
+    chunk's input terms, the cell state, one step's intermediates:
     `npu_support.sequence_lstm_workspace`), a `tir.allocate` planned like
     any buffer. True if done."""
     if op.workspace is not None or sequence_lstm_reason(op) is not None:

@@ -1,6 +1,6 @@
 // tir.sequence_lstm on the NPU: tir-legalize-npu adds its workspace (the
-// input terms of every step as int16, the cell state twice, one step's
-// intermediates); tir-encode-weights adds the two encoded 1x1 convs
+// input terms of a chunk of steps, here all 3, as int16, the cell state
+// twice, one step's intermediates); tir-encode-weights adds the two encoded 1x1 convs
 // (input weights with the gate biases, recurrent weights) as npu_weights;
 // convert-tir-to-npu unrolls the time loop: the input conv to int16, then
 // per step (but the first) the recurrent conv and the saturated add, the

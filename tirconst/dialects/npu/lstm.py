@@ -29,7 +29,8 @@ OFM saturates as gemmlowp's saturating ops do):
   the sign selects are MULs by a sign map made by one op's clamp.
 
 `emit_sequence_lstm` writes the whole LSTM, the time loop unrolled: the
-input terms of every step as one 1x1 conv to int16; per step the recurrent
+input terms of `LstmShape.chunk` steps (up to 8) as one 1x1 conv to int16;
+per step the recurrent
 term (a 1x1 conv of the previous output step), their saturated int16 sum,
 the gate sequences, the cell update with int32 products and TFL shifts, the
 clip, tanh of the cell and the hidden state MBQM(o·tanh(c)) + zp to int8
