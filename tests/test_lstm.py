@@ -225,6 +225,22 @@ def test_random_lstm_compiles(tmp_path: Path, p: dict[str, Any]) -> None:
     assert op_params(back, on_cpu[0]) == op_params(original, original.operators[0])
 
 
+@pytest.mark.parametrize(
+    ("time", "batch", "time_major"),
+    [(1, 2, True), (11, 2, True), (6, 3, True), (11, 2, False), (6, 3, False)],
+)
+def test_lstm_chunks_on_the_npu(
+    tmp_path: Path, time: int, batch: int, time_major: bool
+) -> None:
+    """The input terms come per chunk of steps (the largest divisor of the
+    step count up to 8; 1 for 11 steps): on the NPU, exact from the bytes,
+    batch- and time-major."""
+    p = {**NETWORK_LIKE, "time": time, "batch": batch, "time_major": time_major}
+    model, written, remarks = compiled(tmp_path, "lstm", lstm_model(p, head=True))
+    assert not remarks, remarks
+    assert assert_device_exact(model, written, seeds=(0, 1)) == 1
+
+
 LSTM_MODELS = Path(__file__).resolve().parent.parent / "models" / "lstm"
 CONVERTED = sorted(p.stem for p in LSTM_MODELS.glob("*.tflite"))
 

@@ -537,7 +537,7 @@ class LstmShape:
         n_input = self.input_shape[2]
         n4 = 4 * self.n_cell
         batch, k = self.steps_batch[1], self.chunk
-        rows = (k, batch) if self.time_major else (batch, k)
+        rows = (batch, 1) if k == 1 else (k, batch) if self.time_major else (batch, k)
         return ((*rows, n_input), (*rows, n4)), (
             (batch, 1, self.n_cell),
             (batch, 1, n4),
