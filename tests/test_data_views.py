@@ -336,16 +336,18 @@ def test_views_module() -> None:
     assert place_of(w) is None and isinstance(w.owner, AllocateOp)
 
 
-def _softmax(g: Graph, x: int) -> int:
-    y = g.tensor(T(g.tensors[x].shape, np.int8, 1 / 256, -128))
-    g.ops.append(Op("SOFTMAX", [x], [y], ("SoftmaxOptions", {"Beta": 1.0})))
+def _cpu_maximum(g: Graph, x: int, q: tuple[float, int]) -> int:
+    """MAXIMUM(x, x) quantized `q`, unlike x: it stays on the CPU (the NPU,
+    as Vela, compares operands and output of one quantization)."""
+    y = g.tensor(T(g.tensors[x].shape, np.int8, *q))
+    g.ops.append(Op("MAXIMUM", [x, x], [y]))
     return y
 
 
 @pytest.mark.parametrize("where", ["between", "after"])
 def test_cpu_operator_beside_a_concatenation(tmp_path: Path, where: str) -> None:
-    """A CPU operator (a SOFTMAX over more than 256 channels, which the NPU
-    sequence does not take) between a part's producer and the
+    """A CPU operator (a MAXIMUM of operands quantized unlike its output,
+    which the NPU does not take) between a part's producer and the
     concatenation: the part crosses NPU segments as a model tensor, so it is
     not written in place but copied; a CPU operator reading the
     concatenated tensor reads it whole. Either way exact from the file."""
@@ -354,17 +356,20 @@ def test_cpu_operator_beside_a_concatenation(tmp_path: Path, where: str) -> None
     qx = _q(g.rng)
     x = g.input((1, 4, 4, 3), qx)
     a = g.conv(x, qx, 5, q)
-    wide = 260  # channels: more than the NPU softmax's 256
+    wide = 260
     if where == "between":
-        b = _softmax(g, g.input((1, 4, 4, wide), _q(g.rng)))
+        b = _cpu_maximum(g, g.input((1, 4, 4, wide), _q(g.rng)), q)
     else:
         b = g.conv(x, qx, wide, q)
     cat = g.tensor(T((1, 4, 4, 5 + wide), np.int8, *q))
     opts = ("ConcatenationOptions", {"Axis": 3})
     g.ops.append(Op("CONCATENATION", [a, b], [cat], opts))
-    last = g.conv(cat, q, 4, _q(g.rng)) if where == "between" else _softmax(g, cat)
+    if where == "between":
+        last = g.conv(cat, q, 4, _q(g.rng))
+    else:
+        last = _cpu_maximum(g, cat, (1 / 128, -1))
     model, written, remarks = compiled(tmp_path, where, g.build([last]))
-    assert remarks and all("softmax" in r for r in remarks)
+    assert remarks and all("quantized unlike" in r for r in remarks)
     assert assert_device_exact(model, written, seeds=(0, 1)) == (
         2 if where == "between" else 1
     )

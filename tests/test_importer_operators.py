@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_device_bytes import (
@@ -19,11 +19,18 @@ from tests.test_device_bytes import (
     assert_program_equals_litert,
     compiled,
 )
-from tests.test_tflite_litert import Op, T, build_tflite, pack_case
+from tests.test_tflite_litert import Op, T, build_tflite, pack_case, sum_case
+from tirconst.analysis.npu_support import sum_depthwise
 from tirconst.dialects import tir
 from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite_bytes
 from tirconst.frontend.importer import import_tflite
-from tirconst.frontend.operator_table import OPERATORS
+from tirconst.frontend.operator_table import (
+    OPERATORS,
+    OPTIMIZED,
+    REFERENCE,
+    oracle_resolver,
+)
+from tirconst.interpreter import run_function
 
 _CONV = {
     "Padding": 0,
@@ -218,23 +225,20 @@ def test_random_pack_equals_litert(
 def _sum_model(same: bool) -> bytes:
     q_in = (0.05, 3)
     q_out = q_in if same else (0.3, -4)
-    tensors = [
-        T((1, 4, 5, 6), np.int8, *q_in),
-        T((2,), np.int32, data=np.array([1, 2], np.int32)),
-        T((1, 6), np.int8, *q_out),
-    ]
-    op = Op("SUM", [0, 1], [2], ("ReducerOptions", {"KeepDims": False}))
-    return build_tflite(tensors, [op], [0], [2])
+    axes = [1, 2]
+    return build_tflite(*sum_case((1, 4, 5, 6), axes, False, q_in, q_out))
 
 
 @pytest.mark.parametrize("same", [False, True], ids=["rescaled", "same_scale"])
-def test_litert_reference_sum_is_not_a_reference(same: bool) -> None:
-    """Why SUM is not imported (README, "TFLite operators"): LiteRT's
-    BUILTIN_REF int8 SUM is not the sum. Rescaled, it reads the int8 data as
-    uint8; with equal input and output quantization it returns values that
-    are not the (wrapped or saturated) sum. LiteRT's optimized kernel is the
-    float sum `round(sum * s_in/s_out - zp_in * s_in/s_out * n) + zp_out`,
-    saturated. When this test fails, the reference is fixed: import SUM."""
+def test_sum_oracle_is_the_optimized_kernel(same: bool) -> None:
+    """Why SUM's oracle is LiteRT's default kernel, not BUILTIN_REF (the
+    operator table's `oracle`): BUILTIN_REF's int8 SUM is not the sum.
+    Rescaled, it reads the int8 data as uint8; with equal input and output
+    quantization it returns values that are neither the wrapped nor the
+    saturated sum. The optimized kernel is the float32 sum `round(sum *
+    s_in/s_out - zp_in * s_in/s_out * n) + zp_out`, saturated, and our
+    import is that, bit for bit. When the BUILTIN_REF assertion fails, the
+    reference is fixed: make it SUM's oracle again."""
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
     data = _sum_model(same)
@@ -255,5 +259,120 @@ def test_litert_reference_sum_is_not_a_reference(same: bool) -> None:
     want = np.clip(np.sign(value) * np.floor(np.abs(value) + 0.5) + zp_out, -128, 127)
     assert np.array_equal(run(OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES), want)
     assert not np.array_equal(run(OpResolverType.BUILTIN_REF), want)
-    with pytest.raises(TFLiteImportError, match=r"unsupported operator kind\(s\) SUM"):
-        import_tflite(read_tflite_bytes(data))
+    model = read_tflite_bytes(data)
+    assert oracle_resolver(model) == OPTIMIZED == "BUILTIN_WITHOUT_DEFAULT_DELEGATES"
+    got = run_function(import_tflite(model), {"input0": x})["output0"]
+    assert np.array_equal(got.reshape(-1), want)
+
+
+def test_elu_oracle_is_the_optimized_kernel() -> None:
+    """BUILTIN_REF registers no ELU, so ELU's oracle is the default kernel
+    (its table, `tir.elu`); a model without SUM or ELU keeps the reference
+    kernels as its oracle."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    tensors = [T((4,), np.int8, 0.1, 0), T((4,), np.int8, 0.05, 10)]
+    data = build_tflite(tensors, [Op("ELU", [0], [1])], [0], [1])
+    with pytest.raises(ValueError, match="ELU"):
+        Interpreter(
+            model_content=data,
+            experimental_op_resolver_type=OpResolverType.BUILTIN_REF,
+        )
+    assert oracle_resolver(read_tflite_bytes(data)) == OPTIMIZED
+    assert oracle_resolver(read_tflite_bytes(split_model(0))) == REFERENCE
+
+
+@st.composite
+def _sum_models(draw: st.DrawFn) -> tuple[bytes, bool]:
+    """(a SUM model, whether it must run on the NPU): any rank, axes
+    (negative too, repeated, adjacent or not), keep_dims; the output
+    quantized as the input (integer arithmetic: always exact on the NPU
+    over adjacent axes of a feature map) or on its own."""
+    shape = tuple(draw(st.lists(st.integers(1, 7), min_size=1, max_size=4)))
+    rank = len(shape)
+    axes = draw(st.lists(st.integers(-rank, rank - 1), min_size=1, max_size=rank))
+    q_in = (
+        float(np.float32(draw(st.floats(0.002, 0.2)))),
+        draw(st.integers(-128, 127)),
+    )
+    same = draw(st.booleans())
+    q_out = q_in
+    if not same:
+        q_out = (
+            float(np.float32(draw(st.floats(0.01, 4.0)))),
+            draw(st.integers(-128, 127)),
+        )
+    red = sorted({a % rank for a in axes})
+    live = [i for i in range(rank) if shape[i] > 1]
+    pos = [k for k, i in enumerate(live) if i in red]
+    adjacent = not pos or pos == list(range(pos[0], pos[-1] + 1))
+    keep = draw(st.booleans())
+    return build_tflite(*sum_case(shape, axes, keep, q_in, q_out)), same and adjacent
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(case=_sum_models(), seed=st.integers(0, 3))
+def test_random_sum_equals_litert(
+    tmp_path_factory: pytest.TempPathFactory, case: tuple[bytes, bool], seed: int
+) -> None:
+    """SUM of any shape, axes and quantization: the compiled program equals
+    LiteRT's default kernel; the NPU segment, if any, is exact from the
+    written file's bytes; where none runs a remark says why (axes not
+    adjacent, or the float32 rescale differing from the NPU's integer one
+    at a named sum). Equal quantization over adjacent axes runs on the
+    NPU."""
+    data, on_npu = case
+    model, written, remarks = compiled(tmp_path_factory.mktemp("sum"), "sum", data)
+    assert_program_equals_litert(model, seed)
+    segments = assert_device_exact(model, written, seeds=(seed,))
+    if on_npu:
+        assert segments == 1 and not remarks, remarks
+    if segments == 0:
+        assert any("sum:" in r for r in remarks), remarks
+
+
+def test_sum_outside_the_npu_stays_on_the_cpu(tmp_path: Path) -> None:
+    """A SUM over axes that are not adjacent, and one whose float32 rescale
+    the NPU's integer requantization cannot follow, stay on the CPU with
+    the remark, equal to LiteRT."""
+    cases = {
+        "apart": sum_case((4, 5, 4, 3), [-4, -3, -1], True, (0.05, 3), (0.05, 3)),
+        "float": sum_case(
+            (3,), [0], False, (0.07478483021259308, -88), (0.23620732128620148, -13)
+        ),
+    }
+    reasons = {
+        "apart": "reduced axes [0, 1, 3] of shape [4, 5, 4, 3] are not contiguous",
+        "float": "sum: no NPU depthwise sum follows LiteRT's float32 rescale "
+        "(the sum -382 of 3 values: LiteRT -50, QuantizeMultiplier(scale) -51)",
+    }
+    for name, case in cases.items():
+        (tmp_path / name).mkdir()
+        model, written, remarks = compiled(tmp_path / name, name, build_tflite(*case))
+        assert assert_device_exact(model, written, seeds=(0,)) == 0
+        assert len(remarks) == 1 and reasons[name] in remarks[0], remarks
+        assert_program_equals_litert(model, 0)
+
+
+def test_rescaled_sum_runs_with_taps_and_bias(tmp_path: Path) -> None:
+    """A rescaled SUM whose float32 rounding QuantizeMultiplier(scale) does
+    not follow runs on the NPU as a depthwise sum of filter taps 15 and
+    bias 1 that place the steps where LiteRT's are: exact from the file's
+    bytes."""
+    q_in, q_out = (0.4376222789287567, -128), (1.0, -116)
+    data = build_tflite(*sum_case((1, 2), [-1], True, q_in, q_out))
+    module = import_tflite(read_tflite_bytes(data))
+    (op,) = [o for o in module.walk() if isinstance(o, tir.SumOp)]
+    assert sum_depthwise(op.scale, op.input_zp, op.output_zp, 2) == (
+        15,
+        1,
+        2004318071,
+        -5,
+    )
+    model, written, remarks = compiled(tmp_path, "sum", data)
+    assert not remarks and assert_device_exact(model, written) == 1
+    assert_program_equals_litert(model, 0)

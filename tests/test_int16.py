@@ -19,12 +19,15 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from xdsl.dialects.builtin import IntegerAttr
 
 from tests.test_device_bytes import (
     assert_device_exact,
     assert_program_equals_litert,
     compiled,
 )
+from tests.test_disasm_npu import npu_module_of
+from tests.test_npu_int16_functions import _litert
 from tests.test_tflite_litert import (
     _SAME,
     _VALID,
@@ -41,11 +44,13 @@ from tirconst.backend.ethos_u.verify import verify_compiled
 from tirconst.dialects import tir
 from tirconst.formats.tflite.reader import (
     TFLiteImportError,
+    read_tflite,
     read_tflite_bytes,
 )
 from tirconst.frontend.importer import import_tflite
 from tirconst.frontend.tflite_params import int16_lut, softmax_int16_tables
 from tirconst.interpreter import run_function
+from tirconst.interpreter.npu import run_stream
 from tirconst.kernels.activations import lookup_int16
 from tirconst.kernels.fixedpoint import multiply_by_quantized_multiplier_int64
 
@@ -430,8 +435,34 @@ def test_int16_mean_npu_constraints(shape, axes, input_zp, message) -> None:  # 
         assert re.search(message, why), why
 
 
-def test_int16_softmax_has_no_npu_lowering() -> None:
-    assert npu_reason(_imported("softmax")) == "softmax_int16: no NPU lowering yet"
+def test_int16_softmax_npu_reason() -> None:
+    """An imported int16 softmax waits for tir-legalize-npu's tables and
+    workspace; an input shift over 15 (input scale · beta of 5 or more)
+    keeps it on the CPU, saying why."""
+    op = _imported("softmax")
+    assert npu_reason(op) == (
+        "softmax_int16: no NPU workspace and tables (run tir-legalize-npu)"
+    )
+    op.properties["input_left_shift"] = IntegerAttr(16, 64)
+    assert npu_reason(op) == (
+        "softmax_int16: input shift 16 exceeds 15 (LiteRT's shifted difference "
+        "wraps int32)"
+    )
+
+
+def test_int16_softmax_npu_tables_are_litert_and_vela() -> None:
+    """The NPU's two interpolating tables, made from LiteRT's gen_lut tables
+    (our `int16_lut`), are word for word the ones Vela hard-codes."""
+    from ethosu.vela.softmax import SoftMax
+
+    from tirconst.analysis.npu_support import SOFTMAX16_LUTS, softmax_int16_npu_table
+
+    data = softmax_int16_npu_table(softmax_int16_tables(), 1 << 30).tobytes()
+    words = np.frombuffer(data[SOFTMAX16_LUTS:], "<u4")
+    assert words[:512].tolist() == SoftMax.EXP_LUT
+    assert words[512:1024].tolist() == SoftMax.ONE_OVER_ONE_PLUS_X_LUT
+    assert words[1024] == 1 << 30
+    assert np.array_equal(np.frombuffer(data[:2052], "<i2"), softmax_int16_tables())
 
 
 # ------------------------------------------------------------------ the NPU
@@ -609,6 +640,59 @@ def test_int16_mean_on_the_npu_device_exact(tmp_path_factory, seed: int) -> None
     model, written, remarks = compiled(tmp, "mean", build_tflite(*_mean16(rng)))
     if assert_device_exact(model, written, seeds=(0, 1)) == 0:
         assert remarks, "an int16 MEAN: no NPU segment and no remark saying why"
+    assert_program_equals_litert(model, 0)
+
+
+_SOFTMAX16 = st.fixed_dictionaries(
+    {
+        "lead": st.lists(st.integers(1, 4), min_size=0, max_size=3),
+        "c": st.one_of(st.integers(1, 300), st.sampled_from([1, 2, 255, 256, 257])),
+        "beta": st.one_of(st.floats(0.05, 3.0), st.just(1.0)),
+        "scale": st.one_of(
+            st.floats(-6.0, -0.5).map(lambda e: 10.0**e),
+            st.sampled_from([2.0**-12, 1.0, 8.0]),
+        ),
+        "bound": st.integers(1, 15),
+    }
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(p=_SOFTMAX16)
+def test_random_softmax16_device_exact(tmp_path_factory, p: dict) -> None:  # type: ignore[no-untyped-def]
+    """int16 SOFTMAX (output scale 1/32768, zero points 0, as TFLite fixes
+    them) of rank 1..4, 1..300 channels, any beta and input scale: on the
+    NPU (Vela's int16 sequence, LiteRT's tables) up to 256 channels and an
+    input shift of 15, compiled, disassembled from the written file and run,
+    equal to LiteRT on full-range inputs (2 seeds) and on inputs within
+    ±2^bound (differences over the whole exp table); the whole compiled
+    program equals LiteRT. Otherwise on the CPU, with a remark saying why."""
+    shape = (*p["lead"], p["c"])
+    tensors = [T(shape, np.int16, _f32(p["scale"]), 0)]
+    tensors.append(T(shape, np.int16, 1 / 32768, 0))
+    op = Op("SOFTMAX", [0], [1], ("SoftmaxOptions", {"Beta": _f32(p["beta"])}))
+    tmp = tmp_path_factory.mktemp("softmax16")
+    data = build_tflite(tensors, [op], [0], [1])
+    model, written, remarks = compiled(tmp, "sm16", data)
+    segments = assert_device_exact(model, written, seeds=(0, 1))
+    imported = import_tflite(read_tflite(model))
+    (sm,) = [o for o in imported.walk() if isinstance(o, tir.SoftmaxInt16Op)]
+    if p["c"] <= 256 and sm.input_left_shift <= 15:
+        assert segments == 1 and not remarks, remarks
+        module = npu_module_of(written)
+        (x_t,) = [t for t in module.ops.first.tensors() if t.kind.data == "input"]
+        (y_t,) = [t for t in module.ops.first.tensors() if t.kind.data == "output"]
+        rng = np.random.default_rng(p["bound"])
+        x = rng.integers(-(2 ** p["bound"]), 2 ** p["bound"], shape).astype(np.int16)
+        want = _litert(data, x)
+        got = run_stream(module, {x_t.tensor_name.data: x.reshape(x_t.shape)})
+        np.testing.assert_array_equal(got[y_t.tensor_name.data].reshape(shape), want)
+    else:
+        assert segments == 0 and any("softmax" in r for r in remarks), remarks
     assert_program_equals_litert(model, 0)
 
 

@@ -622,3 +622,22 @@ def test_requantize_and_dequantize() -> None:
         K.quantize(_i8([1]), scale=1.0, zero_point=0)
     out = K.dequantize(_i8([-1, 0, 127]), scale=0.5, zero_point=-1)
     assert out.dtype == np.float32 and out.tolist() == [0.0, 0.5, 64.0]
+
+
+def test_rsqrt_remembered_multipliers_are_the_computed_ones() -> None:
+    """RSQRT's 1/sqrt(v) multipliers are remembered per v (a pure function
+    of the int): a table built once the cache holds other zero points' values
+    equals the one built from an empty cache, and every remembered value
+    equals the one computed afresh."""
+    from tirconst.kernels import elementwise
+
+    remembered = elementwise._inv_sqrt_multiplier_exp
+    x = np.arange(-128, 128, dtype=np.int8)
+    args = {"output_zp": 2, "multiplier": 1 << 30, "shift": 1}
+    remembered.cache_clear()
+    cold = K.rsqrt(x, input_zp=40, **args)
+    for zp in (-128, -3):
+        K.rsqrt(x, input_zp=zp, **args)
+    np.testing.assert_array_equal(K.rsqrt(x, input_zp=40, **args), cold)
+    for v in range(1, 256):
+        assert remembered(v) == remembered.__wrapped__(v)

@@ -21,7 +21,11 @@ from tests.test_device_bytes import (
     assert_program_equals_litert,
     compiled,
 )
+from tests.test_importer_litert import litert
 from tests.test_tflite_litert import Op, T, build_tflite
+from tirconst.backend.ethos_u.decoder import disassemble_segments
+from tirconst.backend.ethos_u.disasm_ir import npu_module
+from tirconst.interpreter.npu import run_stream
 
 
 def global_pool_model(
@@ -391,6 +395,78 @@ def test_random_padded_average_pool_device_exact(
     assert assert_device_exact(model, written, seeds=(0,)) == 1
 
 
+def arg_max_model(
+    shape: tuple[int, ...], axis: int, out: type, q: tuple[float, int]
+) -> bytes:
+    """One ARG_MAX along `axis` (negative allowed) to int32 or int64."""
+    rank = len(shape)
+    kept = tuple(d for i, d in enumerate(shape) if i != axis % rank)
+    tensors = [
+        T(shape, np.int8, float(np.float32(q[0])), q[1]),
+        T((1,), np.int32, data=np.array([axis], np.int32)),
+        T(kept, out),
+    ]
+    opts = ("ArgMaxOptions", {"OutputType": 2 if out is np.int32 else 4})
+    return build_tflite(tensors, [Op("ARG_MAX", [0, 1], [2], opts)], [0], [2])
+
+
+def assert_stream_equals_litert(model: Path, written: Path, x: np.ndarray) -> None:
+    """The one NPU segment of `written`, disassembled and run on `x`, equals
+    LiteRT's output on `x` (`assert_device_exact` draws its inputs over the
+    whole int8 range, where a row's maximum is rarely tied)."""
+    (dis,) = disassemble_segments(written)
+    module = npu_module(dis)
+    tensors = module.ops.first.tensors()  # type: ignore[union-attr]
+    (src,) = [t for t in tensors if t.kind.data == "input"]
+    (dst,) = [t for t in tensors if t.kind.data == "output"]
+    got = run_stream(module, {src.tensor_name.data: x.reshape(src.shape)})
+    interp = litert(model, {"input0": x})
+    want = interp.get_tensor(interp.get_output_details()[0]["index"])
+    assert np.array_equal(got[dst.tensor_name.data].reshape(want.shape), want)
+
+
+@st.composite
+def _arg_max(draw: st.DrawFn) -> dict:
+    rank = draw(st.integers(1, 4))
+    lead = draw(st.lists(st.integers(1, 6), min_size=rank - 1, max_size=rank - 1))
+    depth = draw(st.one_of(st.integers(1, 127), st.sampled_from([1, 2, 127, 128, 140])))
+    shape = (*lead, depth)
+    axis = draw(st.sampled_from([-1, rank - 1] if draw(st.booleans()) else range(rank)))
+    return {
+        "shape": shape,
+        "axis": axis,
+        "out": draw(st.sampled_from([np.int32, np.int64])),
+    }
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(p=_arg_max(), q=_Q, spread=st.integers(1, 4))
+def test_random_arg_max_device_exact(tmp_path: Path, p: dict, q, spread: int) -> None:
+    """ARG_MAX along the depth of at most 127 channels, to int32 or int64,
+    any quantization: on the NPU (int16 keys 128·x + 127 − c, two max pools
+    and a SUB), compiled, disassembled from the written file, run, equal to
+    LiteRT, also on inputs of few distinct values (ties: the first index);
+    the whole program too; along another axis or over more channels it
+    stays on the CPU with Vela's reason."""
+    model, written, remarks = compiled(tmp_path, "argmax", arg_max_model(**p, q=q))
+    segments = assert_device_exact(model, written, seeds=(0,))
+    shape, axis = p["shape"], p["axis"] % len(p["shape"])
+    if axis != len(shape) - 1:
+        assert segments == 0 and "not the depth" in remarks[0], remarks
+    elif shape[-1] > 127:
+        assert segments == 0 and "exceeds 127" in remarks[0], remarks
+    else:
+        assert segments == 1 and not remarks, remarks
+        rng = np.random.default_rng(spread)
+        x = (rng.integers(-spread, spread + 1, shape) * 40 + q[1]).clip(-128, 127)
+        assert_stream_equals_litert(model, written, x.astype(np.int8))
+    assert_program_equals_litert(model, 0)
+
+
 def resize_model(
     hw: tuple[int, int], out: tuple[int, int], c: int, mode: int, dtype, zp: int
 ) -> bytes:
@@ -451,6 +527,18 @@ def test_resize_nearest_outside_the_npu_remark(tmp_path: Path) -> None:
     assert len(remarks) == 1 and "9x9 copies exceed 64" in remarks[0], remarks
 
 
+def conv_bias(rng: np.random.Generator, s_in: float, fs: list[float]) -> T:
+    """A conv's int32 bias, quantised per output channel at input scale
+    times filter scale."""
+    return T(
+        (len(fs),),
+        np.int32,
+        [float(np.float32(s_in * f)) for f in fs],
+        0,
+        data=rng.integers(-3000, 3000, len(fs)).astype(np.int32),
+    )
+
+
 def transpose_conv_model(
     rng: np.random.Generator,
     hw: tuple[int, int],
@@ -476,13 +564,7 @@ def transpose_conv_model(
         T((4,), np.int32, data=np.array([1, oh, ow, co], np.int32)),
         T((co, kh, kw, ci), np.int8, fs, 0, 0, data=wt),
         T((1, h, w, ci), np.int8, s_in, int(rng.integers(-20, 20))),
-        T(
-            (co,),
-            np.int32,
-            [float(np.float32(s_in * f)) for f in fs],
-            0,
-            data=rng.integers(-3000, 3000, co).astype(np.int32),
-        ),
+        conv_bias(rng, s_in, fs),
         T((1, oh, ow, co), np.int8, 0.3, int(rng.integers(-20, 20))),
     ]
     opts = {"Padding": 0 if same else 1, "StrideW": sx, "StrideH": sy}

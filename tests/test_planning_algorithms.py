@@ -87,6 +87,26 @@ def test_exact_matches_brute_force(buffers):
     assert result.peak == optimum
 
 
+@settings(max_examples=150, deadline=None)
+@given(buffers=instances(max_buffers=6))
+def test_aligned_bound_is_a_lower_bound(buffers):
+    """No plan is below it (the brute-force optimum), and it is never below
+    the live bytes."""
+    inst = Instance.from_buffers(buffers)
+    assert lower_bound(buffers) <= inst.aligned_bound() <= brute_force(buffers)
+
+
+def test_aligned_bound_proves_a_plan_above_the_live_bytes():
+    """Two 24-byte buffers aligned to 16 live together need 32 + 24 bytes;
+    the live bytes say 48, so without the aligned bound an exact search
+    runs to its time limit trying to prove 56 optimal."""
+    buffers = [Buffer("a", 0, 2, 24, 16), Buffer("b", 1, 3, 24, 16)]
+    assert Instance.from_buffers(buffers).aligned_bound() == 56
+    result = plan(buffers, time_limit=20)
+    assert result.peak == 56 and result.optimal
+    assert plan(buffers, capacity=55, time_limit=20).fits is False
+
+
 @settings(max_examples=60, deadline=None)
 @given(buffers=instances(max_buffers=6), slack=st.integers(-3, 3))
 def test_exact_with_capacity(buffers, slack):

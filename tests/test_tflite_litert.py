@@ -1,4 +1,5 @@
-"""Bit-exactness of the reference runner against LiteRT's BUILTIN_REF kernels.
+"""Bit-exactness of the reference runner against LiteRT's BUILTIN_REF kernels
+(for a model with SUM or ELU its default kernels: `oracle_resolver`).
 
 * every bundled model (``models/*.tflite``), several seeded random inputs,
   every intermediate tensor compared (``experimental_preserve_all_tensors``);
@@ -31,7 +32,7 @@ from tirconst.formats.tflite.reader import (
     read_tflite,
     read_tflite_bytes,
 )
-from tirconst.frontend.operator_table import op_params
+from tirconst.frontend.operator_table import op_params, oracle_resolver
 
 litert = pytest.importorskip("ai_edge_litert.interpreter")
 
@@ -49,9 +50,12 @@ def _interpreter(source: Path | bytes) -> Any:
         if isinstance(source, Path)
         else {"model_content": bytes(source)}
     )
+    model = (
+        read_tflite(source) if isinstance(source, Path) else read_tflite_bytes(source)
+    )
     return litert.Interpreter(
         **kw,
-        experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF,
+        experimental_op_resolver_type=litert.OpResolverType[oracle_resolver(model)],
         experimental_preserve_all_tensors=True,
     )
 
@@ -874,6 +878,39 @@ def _reduce_case(rng: np.random.Generator, opcode: str) -> Case:
     return tensors, [op], [0], [2]
 
 
+def sum_case(
+    shape: tuple[int, ...],
+    axes: list[int],
+    keep: bool,
+    q_in: tuple[float, int],
+    q_out: tuple[float, int],
+) -> Case:
+    """An int8 SUM of `shape` over `axes` (negative ones too)."""
+    red = {a % len(shape) for a in axes}
+    out = tuple(
+        1 if i in red else d for i, d in enumerate(shape) if keep or i not in red
+    )
+    tensors = [
+        T(shape, np.int8, *q_in),
+        T((len(axes),), np.int32, data=np.array(axes, np.int32)),
+        T(out, np.int8, *q_out),
+    ]
+    op = Op("SUM", [0, 1], [2], ("ReducerOptions", {"KeepDims": keep}))
+    return tensors, [op], [0], [2]
+
+
+def _sum_case(rng: np.random.Generator) -> Case:
+    """SUM with the output quantization the input's (a third of the cases)
+    or its own, over spans the float32 rescale of small and large sums."""
+    shape = _shape(rng)
+    rank = len(shape)
+    axes = sorted(rng.choice(rank, int(rng.integers(1, rank + 1)), replace=False))
+    axes = [int(a) - rank if rng.integers(0, 2) else int(a) for a in axes]
+    q_in = _q(rng, 0.005, 0.1)
+    q_out = q_in if rng.integers(0, 3) == 0 else _q(rng, 0.01, 2.0)
+    return sum_case(shape, axes, bool(rng.integers(0, 2)), q_in, q_out)
+
+
 def _resize_case(rng: np.random.Generator, opcode: str) -> Case:
     n, h, w, c = (int(v) for v in rng.integers(1, 6, 4))
     oh, ow = (int(v) for v in rng.integers(1, 13, 2))
@@ -1031,6 +1068,8 @@ CASES: dict[str, Callable[[np.random.Generator], Case]] = {
     "exp": lambda r: _unary_case(r, "EXP"),
     "log": lambda r: _unary_case(r, "LOG"),
     "gelu": lambda r: _unary_case(r, "GELU"),
+    "elu": lambda r: _unary_case(r, "ELU"),
+    "sum": _sum_case,
     "maximum": lambda r: _min_max_case(r, "MAXIMUM"),
     "abs": lambda r: _unary_case(r, "ABS"),
     "neg": lambda r: _unary_case(r, "NEG"),

@@ -61,6 +61,7 @@ from tirconst.dialects.tir import (
     DeclBufferOp,
     DepthwiseConv2DOp,
     DequantizeOp,
+    EluOp,
     ExpOp,
     FloorDivOp,
     FloorModOp,
@@ -107,6 +108,7 @@ from tirconst.dialects.tir import (
     SquaredDifferenceOp,
     StridedSliceOp,
     SubOp,
+    SumOp,
     TanhOp,
     TileOp,
     Tir,
@@ -538,6 +540,7 @@ OPERATOR_CASES: dict[type[OperatorOp], tuple[list[BufferType], BufferType, dict]
     ExpOp: ([buf([16]), buf([256])], buf([16]), {}),
     LogOp: ([buf([16]), buf([256])], buf([16]), {}),
     GeluOp: ([buf([16]), buf([256])], buf([16]), {}),
+    EluOp: ([buf([16]), buf([256])], buf([16]), {}),
     MaximumOp: ([buf([2, 3]), buf([3])], buf([2, 3]), {}),
     MinimumOp: ([buf([2, 3]), buf([3])], buf([2, 3]), {}),
     AbsOp: (
@@ -559,6 +562,11 @@ OPERATOR_CASES: dict[type[OperatorOp], tuple[list[BufferType], BufferType, dict]
     ),
     ReduceMaxOp: ([buf([2, 3])], buf([2]), {"axes": (1,)}),
     ReduceMinOp: ([buf([2, 3])], buf([2, 1]), {"axes": (-1,)}),
+    SumOp: (
+        [buf([2, 3])],
+        buf([2]),
+        {"axes": (1,), "input_zp": 3, "output_zp": -4, "scale": 0.25},
+    ),
     ArgMaxOp: ([buf([2, 3])], buf([2], "i32"), {"axis": 1}),
     TransposeConv2DOp: (
         [buf([1, 2, 2, 1]), buf([2, 3, 3, 1]), buf([2], "i32")],

@@ -88,6 +88,12 @@ def _stage_weights() -> type[ModulePass]:
     return StageWeightsPass
 
 
+def _pair_columns() -> type[ModulePass]:
+    from tirconst.transforms.pair_columns import PairColumnsPass
+
+    return PairColumnsPass
+
+
 def _legalize_npu() -> type[ModulePass]:
     from tirconst.transforms.legalize_npu import LegalizeNpuPass
 
@@ -104,6 +110,12 @@ def _data_views() -> type[ModulePass]:
     from tirconst.transforms.data_views import DataViewsPass
 
     return DataViewsPass
+
+
+def _sink_ops() -> type[ModulePass]:
+    from tirconst.transforms.sink_ops import SinkOpsPass
+
+    return SinkOpsPass
 
 
 def _feature_layouts() -> type[ModulePass]:
@@ -138,8 +150,10 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-tile": _tile,
         "tir-stage-weights": _stage_weights,
         "tir-legalize-npu": _legalize_npu,
+        "tir-pair-columns": _pair_columns,
         "tir-tabulate": _tabulate,
         "tir-data-views": _data_views,
+        "tir-sink-ops": _sink_ops,
         "tir-feature-layouts": _feature_layouts,
         "convert-tir-to-npu": _convert_tir_to_npu,
         "npu-estimate-performance": _estimate_performance,

@@ -259,15 +259,40 @@ def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
     for d in shape:
         raw *= d
     flash_mem, constant = memories(cfg)
-    sram_mem, _ = memories(cfg, {CONSTANT_REGION: "scratch", ARENA_REGION: "scratch"})
     flash = block_cycles(probe, attr.block, cfg, flash_mem, constant, raw)
-    staged = block_cycles(probe, attr.block, cfg, sram_mem, set(), raw)
+    staged = block_cycles(probe, attr.block, cfg, staged_memories(cfg), set(), raw)
     copy = copy_cycles(attr.nbytes, accelerator)
     if isinstance(hidden, bool):
         cover = copy if hidden else 0.0
     else:
         cover = hidden
     return flash - staged - max(0.0, copy - cover)
+
+
+def staged_memories(cfg: SystemConfig) -> dict[int, str]:
+    """The memory per region once an op's weights are staged: the
+    constant region's bytes read from the arena."""
+    return memories(cfg, {CONSTANT_REGION: "scratch", ARENA_REGION: "scratch"})[0]
+
+
+def flash_or_staged(
+    op: BlockOp,
+    block: BlockConfig,
+    cfg: SystemConfig,
+    raw_weights: int,
+    nbytes: int,
+    accelerator: str,
+) -> tuple[float, float]:
+    """(duration, compute cycles) of a weighted probe run with `block`: the
+    duration reading its weights from the constant memory (re-read per OFM
+    block) or, where faster, from SRAM after an `nbytes` copy nothing hides
+    (which `staging_gain` then finds worth staging): what a block config is
+    chosen by when `tir-stage-weights{by-cost}` follows."""
+    mem, constant = memories(cfg)
+    cost = block_cost(op, block, cfg, mem, constant, raw_weights)
+    staged = block_cost(op, block, cfg, staged_memories(cfg), set(), raw_weights)
+    copy = copy_cycles(nbytes, accelerator)
+    return min(cost.duration, staged.duration + copy), cost.compute
 
 
 def copy_cycles(nbytes: int, accelerator: str) -> float:
@@ -408,11 +433,13 @@ def tir_op_cycles(
     layouts: dict[object, str],
     accelerator: str,
     configs: list[BlockConfig] | None = None,
+    staged: bool = False,
 ) -> tuple[float, list[BlockConfig]]:
     """The duration the cycle model gives the tir op (`tir_probe`) with its
     fastest block config, its feature maps in `layouts` (0 if not
     modelled), and the configs costed, fastest first. `configs` limits the
-    configs costed (default: every one Vela accepts, `tightest`)."""
+    configs costed (default: every one Vela accepts, `tightest`); `staged`
+    reads a weighted op's weights from SRAM (the copy not counted)."""
     import contextlib
     import io
 
@@ -427,6 +454,8 @@ def tir_op_cycles(
         configs = tightest(found, probe.ofm.shape)
     cfg = default_config(accelerator)
     mem, constant = memories(cfg)
+    if staged:
+        mem, constant = staged_memories(cfg), set()
     costed = sorted(
         (block_cost(probe, c, cfg, mem, constant).duration, c) for c in configs
     )

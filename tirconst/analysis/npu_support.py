@@ -12,6 +12,7 @@ are docs/ethos-u.md's.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
 from tirconst.dialects.tir import (
     AddOp,
+    ArgMaxOp,
     AvgPool2DOp,
     BatchMatmulOp,
     ConcatenationOp,
@@ -52,15 +54,19 @@ from tirconst.dialects.tir import (
     ResizeNearestOp,
     ReverseOp,
     SequenceLstmOp,
+    SoftmaxInt16Op,
     SoftmaxOp,
     SquaredDifferenceOp,
     StridedSliceOp,
     SubOp,
+    SumOp,
     TileOp,
     TransposeConv2DOp,
     TransposeOp,
 )
 from tirconst.dialects.tir.buffers import is_strided_view
+from tirconst.dialects.tir.elementwise_ops import SOFTMAX_INT16_TABLE
+from tirconst.dialects.tir.traits import ViewLike
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.hardware import (
     MAX_DILATION,
@@ -290,6 +296,55 @@ def npu_reason(op: Operation) -> str | None:
     return rule(op)
 
 
+def reason_inputs(op: Operation) -> list[Any]:
+    """What `npu_reason(op)` may read, as objects compared by identity: the
+    op's class, properties and attributes (immutable: a changed one is a new
+    object), and for each operand the value, its type, and the chain of its
+    defining ops through views (`ViewLike`) to the root, each with its
+    properties and attributes and the value it views. Module constants a
+    root names are not followed (no pass that asks changes them)."""
+    out: list[Any] = [type(op), *op.properties.values(), "|"]
+    out += op.attributes.values()
+    for v in op.operands:
+        while True:
+            owner = v.owner
+            out += ("|", v, v.type, owner)
+            if not isinstance(owner, Operation):
+                break
+            out += owner.properties.values()
+            out.append("|")
+            out += owner.attributes.values()
+            view = owner.get_trait(ViewLike)
+            if view is None:
+                break
+            v = view.source(owner)
+    return out
+
+
+class NpuReasons:
+    """`npu_reason` per op, remembered while nothing it may read changed
+    (`reason_inputs`), for a pass that asks it of the same ops again and
+    again while it rewrites the program around them (tir-data-views asks
+    for every op between a slice's readers). An op whose operands, their
+    views or its attributes changed is asked again."""
+
+    def __init__(self) -> None:
+        self._known: dict[Operation, tuple[list[Any], str | None]] = {}
+
+    def __call__(self, op: Operation) -> str | None:
+        inputs = reason_inputs(op)
+        hit = self._known.get(op)
+        if (
+            hit is not None
+            and len(hit[0]) == len(inputs)
+            and all(a is b for a, b in zip(hit[0], inputs, strict=True))
+        ):
+            return hit[1]
+        reason = npu_reason(op)
+        self._known[op] = (inputs, reason)
+        return reason
+
+
 # ---------------------------------------------------------------- the rules
 
 
@@ -310,24 +365,60 @@ int32 feature map needs 4-byte alignment): `tir-legalize-npu` appends them,
 convert-tir-to-npu reads them."""
 SOFTMAX_TABLE_WORDS = 256 + len(SOFTMAX_CONSTANTS)
 SOFTMAX_BLOCK_OPS = 31
-"""NPU block ops (not DMA) the softmax lowering emits."""
+"""NPU block ops (not DMA) the softmax lowering emits up to 256 channels
+(one pool takes the row maximum)."""
+SOFTMAX_SHIFT_CHANNELS = 512
+"""From 512 channels a row's sum of exponentials (each at most 2^19 in
+Q12.19) can reach 2^28 and the final shift 35 − clz pass 31: LiteRT's
+reference kernel asserts there, tir.softmax's kernel shifts by the larger
+amount (the row is the output zero point), and the NPU sequence zeroes the
+row's reciprocal first (three more ops) so that it gives the same."""
+SOFTMAX_MAX_CHANNELS = 4095
+"""The most channels whose sum of exponentials stays within int32 (4095 ·
+2^19 < 2^31): LiteRT wraps the sum, the NPU's REDUCE_SUM saturates."""
 
 
-def softmax_rows(op: SoftmaxOp) -> tuple[int, int]:
+def softmax_rows(op: SoftmaxOp | SoftmaxInt16Op) -> tuple[int, int]:
     """(rows, channels): the softmax runs over the last axis of each row."""
     shape = _shape(op.input)
     c = shape[-1] if shape else 1
     return int(np.prod(shape[:-1], dtype=np.int64)) if len(shape) > 1 else 1, c
 
 
-def softmax_shape_reason(op: SoftmaxOp) -> str | None:
-    """None if the NPU sequence can run a softmax of this shape exactly."""
+def softmax_max_windows(channels: int) -> list[tuple[int, int]]:
+    """The (first channel, count) of each pooling window the NPU takes a
+    row's maximum over: the whole row up to 256 channels, else windows of
+    256 (the last shorter), whose maxima a second pool reduces."""
+    step = MAX_POOL_KERNEL
+    return [(at, min(step, channels - at)) for at in range(0, channels, step)]
+
+
+def softmax_block_ops(channels: int) -> int:
+    """NPU block ops (not DMA) of the softmax lowering for a row of
+    `channels`: SOFTMAX_BLOCK_OPS, one more pool per window beyond the
+    first (`softmax_max_windows`: k windows and the pool of their maxima),
+    and from SOFTMAX_SHIFT_CHANNELS the three ops zeroing a reciprocal."""
+    windows = len(softmax_max_windows(channels))
+    extra = windows if windows > 1 else 0
+    return SOFTMAX_BLOCK_OPS + extra + 3 * (channels >= SOFTMAX_SHIFT_CHANNELS)
+
+
+def softmax_shape_reason(
+    op: SoftmaxOp | SoftmaxInt16Op, max_channels: int = MAX_POOL_KERNEL
+) -> str | None:
+    """None if the NPU sequence can run a softmax of this shape exactly:
+    rows of at most `max_channels` (the int16 sequence's row maximum is one
+    pooling window; the int8 one takes pools of windows up to
+    SOFTMAX_MAX_CHANNELS)."""
     rows, c = softmax_rows(op)
-    if c > MAX_POOL_KERNEL:
-        return (
-            f"softmax over {c} channels: the row maximum is one pooling window "
-            f"of at most {MAX_POOL_KERNEL}"
+    if c > max_channels:
+        why = (
+            f"the sum of exponentials could pass int32 beyond {max_channels} "
+            "(LiteRT wraps, the NPU not)"
+            if max_channels == SOFTMAX_MAX_CHANNELS
+            else f"the row maximum is one pooling window of at most {max_channels}"
         )
+        return f"softmax over {c} channels: {why}"
     if rows > MAX_DIM - 1:
         return f"softmax of {rows} rows exceeds the NPU's {MAX_DIM - 1}"
     return None
@@ -337,12 +428,16 @@ def softmax_workspace(rows: int, channels: int) -> tuple[dict[str, int], int]:
     """Byte offsets of the NPU softmax's intermediates in its workspace, and
     its size: the int8 row maxima, two int32 maps of the input's shape
     (exponentials; shifted exponentials, later the scaled ones), and eight
-    int32 values per row, each 16-byte aligned."""
+    int32 values per row, each 16-byte aligned; over 256 channels first the
+    int8 maxima of each row's windows (`softmax_max_windows`)."""
 
     def up(n: int) -> int:
         return -(-n // 16) * 16
 
     offsets, at = {}, 0
+    windows = len(softmax_max_windows(channels))
+    if windows > 1:
+        offsets["partial"], at = 0, up(rows * windows)
     for name, size in (("max", rows), ("exp", 4 * rows * channels),
                        ("scaled", 4 * rows * channels)):  # fmt: skip
         offsets[name], at = at, at + up(size)
@@ -355,9 +450,10 @@ def softmax_workspace(rows: int, channels: int) -> tuple[dict[str, int], int]:
 @npu_support(SoftmaxOp)
 def _softmax(op: SoftmaxOp) -> str | None:
     """Vela's int8 softmax sequence computes TFLite's integer softmax, which
-    tir.softmax is, exactly (docs/lowering.md). An int16 SOFTMAX is
-    tir.softmax_int16, which stays on the CPU (no NPU lowering yet)."""
-    why = softmax_shape_reason(op)
+    tir.softmax is, exactly (docs/lowering.md), over rows of up to 4095
+    channels (the row maximum a pool of pools over 256, the sum within
+    int32)."""
+    why = softmax_shape_reason(op, SOFTMAX_MAX_CHANNELS)
     if why is not None:
         return why
     if op.workspace is None or _shape(op.table) != (SOFTMAX_TABLE_WORDS,):
@@ -365,6 +461,98 @@ def _softmax(op: SoftmaxOp) -> str | None:
     rows, c = softmax_rows(op)
     if _shape(op.workspace) != (softmax_workspace(rows, c)[1],):
         return "softmax: its workspace does not have the NPU sequence's size"
+    return None
+
+
+SOFTMAX16_CONSTANTS = (32767, 31, 1, 15, 32768)
+"""The int32 operands of the NPU int16 softmax's elementwise steps after the
+op's input multiplier (the exp table's offset 32767, 31 for the right
+shift, one, the shift by 15, the reciprocal table's offset 32768), one word
+each after the multiplier, after the two tables (`softmax_int16_npu_table`)."""
+SOFTMAX16_LUTS = 2064
+"""Byte offset of the NPU's two 2048-byte tables in a legalized
+`tir.softmax_int16` table: LiteRT's 1026 int16 entries, padded to 16 bytes."""
+SOFTMAX16_WORDS = SOFTMAX16_LUTS + 2 * 2048
+"""Byte offset of the int32 words (the input multiplier, then
+SOFTMAX16_CONSTANTS) in a legalized `tir.softmax_int16` table."""
+SOFTMAX16_TABLE = (SOFTMAX16_WORDS + 4 * (1 + len(SOFTMAX16_CONSTANTS))) // 2
+"""int16 entries of a legalized `tir.softmax_int16` table."""
+SOFTMAX16_BLOCK_OPS = 14
+"""NPU block ops (not DMA) the int16 softmax lowering emits."""
+
+
+def interpolating_table(lut: np.ndarray) -> np.ndarray:
+    """LiteRT's 513-entry int16 table as the NPU's 16-bit interpolating
+    one: 512 words `slope << 16 | base`, base the entry and slope the int16
+    difference to the next (as LiteRT's lookup wraps it), each 16 bits."""
+    t = np.asarray(lut, np.int64).reshape(-1)
+    if t.size != 513:
+        raise ValueError(f"an interpolating table has 513 entries, got {t.size}")
+    base, slope = t[:512], (t[1:] - t[:512]) & 0xFFFF
+    return ((slope << 16) | (base & 0xFFFF)).astype(np.uint32)
+
+
+def softmax_int16_npu_table(table: np.ndarray, multiplier: int) -> np.ndarray:
+    """The int16 table tir-legalize-npu gives a `tir.softmax_int16` the NPU
+    runs: LiteRT's 1026 entries (what the kernel reads) padded to
+    SOFTMAX16_LUTS bytes, its exp and 1 / (1 + x) tables as the NPU's
+    interpolating tables (`interpolating_table`), then the int32 words (the
+    input multiplier, SOFTMAX16_CONSTANTS), all little-endian."""
+    t = np.asarray(table, np.int16).reshape(-1)[:SOFTMAX_INT16_TABLE]
+    words = np.array([multiplier, *SOFTMAX16_CONSTANTS], np.int64).astype("<i4")
+    pad = np.zeros(SOFTMAX16_LUTS // 2 - t.size, np.int16)
+    parts = [t.astype("<i2").tobytes(), pad.tobytes()]
+    parts += [
+        interpolating_table(t[k : k + 513]).astype("<u4").tobytes() for k in (0, 513)
+    ]
+    data = np.frombuffer(b"".join([*parts, words.tobytes()]), "<i2").astype(np.int16)
+    assert data.size == SOFTMAX16_TABLE
+    return data
+
+
+def softmax_int16_workspace(rows: int, channels: int) -> tuple[dict[str, int], int]:
+    """Byte offsets of the NPU int16 softmax's intermediates in its
+    workspace, and its size: the int16 row maxima, an int32 map of the
+    input's shape (the scaled differences, later the products of
+    exponential and reciprocal), the int16 exponentials; per row the int32
+    sum, its clz, the right shift and the normalized sum, and the int16
+    reciprocal; each 16-byte aligned."""
+    n = rows * channels
+    offsets, at = {}, 0
+    for name, size in (("max", 2 * rows), ("scaled", 4 * n), ("exp", 2 * n),
+                       ("sum", 4 * rows), ("clz", 4 * rows),
+                       ("right_shift", 4 * rows), ("norm", 4 * rows),
+                       ("recip", 2 * rows)):  # fmt: skip
+        offsets[name], at = at, at + -(-size // 16) * 16
+    return offsets, at
+
+
+def softmax_int16_reason(op: SoftmaxInt16Op) -> str | None:
+    """None if the NPU int16 sequence can run this softmax exactly."""
+    why = softmax_shape_reason(op)
+    if why is None and op.input_left_shift > 15:
+        why = (
+            f"softmax_int16: input shift {op.input_left_shift} exceeds 15 "
+            "(LiteRT's shifted difference wraps int32)"
+        )
+    return why
+
+
+@npu_support(SoftmaxInt16Op)
+def _softmax_int16(op: SoftmaxInt16Op) -> str | None:
+    """Vela's int16 softmax sequence, through two 16-bit interpolating
+    tables (exp and 1 / (1 + x), LiteRT's own gen_lut tables), computes
+    LiteRT's SoftmaxInt16 exactly (docs/lowering.md): up to 256 channels
+    and 65535 rows, and an input shift (from input scale · beta) of at most
+    15, where LiteRT's difference · 2^shift cannot wrap int32."""
+    why = softmax_int16_reason(op)
+    if why is not None:
+        return why
+    if op.workspace is None or _shape(op.table) != (SOFTMAX16_TABLE,):
+        return "softmax_int16: no NPU workspace and tables (run tir-legalize-npu)"
+    rows, c = softmax_rows(op)
+    if _shape(op.workspace) != (softmax_int16_workspace(rows, c)[1],):
+        return "softmax_int16: its workspace does not have the NPU sequence's size"
     return None
 
 
@@ -396,6 +584,20 @@ class ReductionWindow:
     @property
     def count(self) -> int:
         return self.window[0] * self.window[1]
+
+
+@dataclass(frozen=True)
+class DepthwiseSum:
+    """A reduction (MEAN, SUM) as one NPU depthwise convolution over
+    `window`: every filter tap `weight`, every channel's bias `bias`, the
+    accumulator Σ weight · (x − input_zp) + bias requantized by
+    (`multiplier`, `shift`) with TFL rounding, + output_zp, saturated."""
+
+    window: ReductionWindow
+    multiplier: int
+    shift: int
+    weight: int = 1
+    bias: int = 0
 
 
 def reduction_window(
@@ -448,18 +650,14 @@ def _view_reason(*values: SSAValue) -> str | None:
     return None
 
 
-def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
-    """A mean as the NPU's depthwise sum (docs/ethos-u.md): its window,
-    and the readapted (multiplier, shift) with 1/count folded in; else why
-    not. `tir-legalize-npu` rewrites with it."""
-    from tirconst.kernels.reduce import mean_readapted_multiplier
-
-    why = int16_reason(op, "mean")
-    if why:
-        return why
+def _depthwise_sum_window(op: MeanOp | SumOp) -> ReductionWindow | str:
+    """The window of the depthwise sum (docs/ethos-u.md) that reduces a
+    mean's or a sum's axes, within the depthwise's kernel limits; else why
+    not (named after the op)."""
+    name = op.name[4:]
     why = _view_reason(op.input, op.output)
     if why:
-        return f"mean: {why}"
+        return f"{name}: {why}"
     plan = reduction_window(
         _shape(op.input),
         op.axes,
@@ -468,13 +666,169 @@ def mean_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
         MAX_KERNEL_AREA,
     )
     if isinstance(plan, str):
-        return f"mean: {plan}"
+        return f"{name}: {plan}"
     if plan.count * 256 >= 2**31:
-        return "mean: its sum could wrap int32"
-    m, sh = mean_readapted_multiplier(op.multiplier, op.shift, plan.count)
+        return f"{name}: its sum could wrap int32"
+    return plan
+
+
+def _npu_scale_reason(name: str, m: int, sh: int) -> str | None:
     if not 0 <= 31 - sh <= 63 or not 0 <= m < 2**31:
-        return f"mean: its scale ({m}, {sh}) is outside the NPU's 32-bit scale"
-    return plan, m, sh
+        return f"{name}: its scale ({m}, {sh}) is outside the NPU's 32-bit scale"
+    return None
+
+
+def mean_window(op: MeanOp) -> DepthwiseSum | str:
+    """A mean as the NPU's depthwise sum (docs/ethos-u.md): its window,
+    and the readapted (multiplier, shift) with 1/count folded in; else why
+    not. `tir-legalize-npu` rewrites with it."""
+    from tirconst.kernels.reduce import mean_readapted_multiplier
+
+    why = int16_reason(op, "mean")
+    if why:
+        return why
+    plan = _depthwise_sum_window(op)
+    if isinstance(plan, str):
+        return plan
+    m, sh = mean_readapted_multiplier(op.multiplier, op.shift, plan.count)
+    return _npu_scale_reason("mean", m, sh) or DepthwiseSum(plan, m, sh)
+
+
+def _affine_steps(
+    total: np.ndarray, want: np.ndarray, output_zp: int, scale: float
+) -> tuple[float, float, float] | None:
+    """(r, lo, hi): a real multiplier r and the open interval (lo, hi) of
+    offsets d for which clamp(round(r · S + d) + output_zp) is `want` on
+    every sum S of the consecutive `total`, no r · S + d on a half (so
+    any rounding of halves agrees); r is the one with the widest interval
+    (the interval's width is concave in r: a ternary search between scale
+    / 2 and 2 · scale). None: `want` is not non-decreasing, or no (r, d)
+    does it."""
+    y = want.astype(np.int64) - int(output_zp)
+    if np.any(np.diff(y) < 0):
+        return None
+    step = np.flatnonzero(np.diff(y) > 0) + 1
+    # r·S + d > y(S) − ½ where y steps up at S (or at the first sum, unless
+    # saturated); r·S + d < y(S) + ½ just before a step (or at the last).
+    low_s, low_e = total[step], y[step] - 0.5
+    high_s, high_e = total[step - 1], y[step - 1] + 0.5
+    if want[0] > -128:
+        low_s, low_e = np.append(low_s, total[0]), np.append(low_e, y[0] - 0.5)
+    if want[-1] < 127:
+        high_s, high_e = np.append(high_s, total[-1]), np.append(high_e, y[-1] + 0.5)
+    low_s, high_s = low_s.astype(np.float64), high_s.astype(np.float64)
+
+    def interval(r: float) -> tuple[float, float]:
+        lo = float(np.max(low_e - r * low_s)) if low_s.size else -math.inf
+        hi = float(np.min(high_e - r * high_s)) if high_s.size else math.inf
+        return lo, hi
+
+    a, b = scale / 2, scale * 2
+    for _ in range(200):
+        m1, m2 = a + (b - a) / 3, b - (b - a) / 3
+        (l1, h1), (l2, h2) = interval(m1), interval(m2)
+        if h1 - l1 < h2 - l2:
+            a = m1
+        else:
+            b = m2
+    r = (a + b) / 2
+    lo, hi = interval(r)
+    return (r, lo, hi) if lo < hi else None
+
+
+@functools.lru_cache(maxsize=256)
+def sum_depthwise(
+    scale: float, input_zp: int, output_zp: int, count: int
+) -> tuple[int, int, int, int] | str:
+    """(weight, bias, multiplier, shift) of the NPU depthwise sum that gives
+    LiteRT's int8 SUM of `count` values (`kernels.reduce_sum`: the int32 sum
+    S rescaled in float32) on every reachable sum, or why none does.
+
+    First QuantizeMultiplier(scale) with weight 1 and no bias. LiteRT's
+    float32 rounding (of S · scale and of the zero point's bias) can move
+    an output step by one sum; the steps are then those of round(r · S +
+    d) for a real multiplier r near scale and an offset d known to a few
+    thousandths of a sum (`_affine_steps`), which the NPU approaches as
+    round((w · S + C) · r / w): every filter tap w ≤ 127 and the bias C +
+    w · input_zp · count (the accumulator is Σ w · (x − input_zp) + bias),
+    each integer C in the interval. The NPU's double rounding (to an
+    integer after the 31-bit multiply, then by the shift) can still move a
+    step, so each candidate is checked on both sides of every step of
+    LiteRT's output and at both ends, which for two non-decreasing functions
+    of the sum is equality on all of them, and the accepted one on all 255
+    · count + 1 sums again (exact by exhaustion, as a table is by
+    construction)."""
+    from tirconst.dialects.tir.quantization import quantize_multiplier
+    from tirconst.kernels.fixedpoint import multiply_by_quantized_multiplier
+    from tirconst.kernels.reduce import sum_from_totals
+
+    n = int(count)
+    total = np.arange(-128 * n, 127 * n + 1, dtype=np.int64)
+    want = sum_from_totals(
+        total, n, input_zp=input_zp, output_zp=output_zp, scale=scale
+    )
+    every = np.arange(total.size)
+    keys = every
+    if np.all(np.diff(want.astype(np.int64)) >= 0):
+        step = np.flatnonzero(np.diff(want.astype(np.int64)))
+        keys = np.unique(np.concatenate([[0, total.size - 1], step, step + 1]))
+
+    def differs(w: int, bias: int, m: int, sh: int, at: np.ndarray) -> int | None:
+        acc = w * (total[at] - int(input_zp) * n) + bias
+        got = multiply_by_quantized_multiplier(acc, m, sh) + output_zp
+        bad = np.flatnonzero(np.clip(got, -128, 127) != want[at])
+        return int(at[bad[0]]) if bad.size else None
+
+    def exact(w: int, bias: int, m: int, sh: int) -> bool:
+        if _npu_scale_reason("sum", m, sh) or not -(2**31) <= bias < 2**31:
+            return False
+        return differs(w, bias, m, sh, keys) is None and (
+            differs(w, bias, m, sh, every) is None
+        )
+
+    m, sh = quantize_multiplier(scale)
+    if exact(1, 0, m, sh):
+        return 1, 0, m, sh
+    why = _npu_scale_reason("sum", m, sh)
+    if why is None:
+        i = differs(1, 0, m, sh, every)
+        assert i is not None
+        acc = int(total[i]) - int(input_zp) * n
+        got = int(multiply_by_quantized_multiplier(np.int64(acc), m, sh)) + output_zp
+        why = (
+            "sum: no NPU depthwise sum follows LiteRT's float32 rescale (the "
+            f"sum {int(total[i])} of {n} values: LiteRT {int(want[i])}, "
+            f"QuantizeMultiplier(scale) {min(max(got, -128), 127)})"
+        )
+    fit = _affine_steps(total, want, output_zp, scale)
+    if fit is None:
+        return why
+    r, lo, hi = fit
+    for w in range(1, 128):
+        c_lo, c_hi = lo * w / r, hi * w / r
+        m, sh = quantize_multiplier(r / w)
+        for c in range(
+            math.floor(c_lo) + 1, min(math.ceil(c_hi), math.floor(c_lo) + 9)
+        ):
+            bias = c + w * int(input_zp) * n
+            if exact(w, bias, m, sh):
+                return w, bias, m, sh
+    return why
+
+
+def sum_window(op: SumOp) -> DepthwiseSum | str:
+    """An int8 SUM as the NPU's depthwise sum (as a mean, without the
+    division): its window and the filter tap, bias and requantization
+    `sum_depthwise` finds exact on every reachable sum; else why not.
+    `tir-legalize-npu` rewrites with it."""
+    plan = _depthwise_sum_window(op)
+    if isinstance(plan, str):
+        return plan
+    found = sum_depthwise(op.scale, op.input_zp, op.output_zp, plan.count)
+    if isinstance(found, str):
+        return found
+    w, bias, m, sh = found
+    return DepthwiseSum(plan, m, sh, weight=w, bias=bias)
 
 
 def mean16_window(op: MeanOp) -> tuple[ReductionWindow, int, int] | str:
@@ -550,6 +904,23 @@ def _mean(op: MeanOp) -> str | None:
     return "mean: run tir-legalize-npu (it becomes a depthwise sum there)"
 
 
+@npu_support(SumOp)
+def _sum(op: SumOp) -> str | None:
+    """An int8 SUM over contiguous axes (at most 4096 reduced elements)
+    runs on the NPU as MEAN does, as the depthwise sum tir-legalize-npu
+    rewrites it to, where a depthwise sum equals LiteRT's float32 rescale
+    on every reachable sum (`sum_depthwise` tries them all): always with
+    equal input and output quantization (an all-ones filter, scale 1);
+    with a rescale, QuantizeMultiplier of the scale, or a filter tap w <=
+    127 and a bias placing LiteRT's rounding steps to 1/w of a sum. Other
+    sums stay on the CPU, the remark naming the first sum
+    QuantizeMultiplier(scale) gets wrong."""
+    plan = sum_window(op)
+    if isinstance(plan, str):
+        return plan
+    return "sum: run tir-legalize-npu (it becomes a depthwise sum there)"
+
+
 @npu_support(ReduceMaxOp)
 def _reduce_max(op: ReduceMaxOp) -> str | None:
     """An int8 REDUCE_MAX over contiguous axes runs on the NPU as one max
@@ -572,6 +943,86 @@ def _reduce_min(op: ReduceMinOp) -> str | None:
     if isinstance(win, str):
         return win
     return "reduce_min: run tir-legalize-npu (it becomes a max pool there)"
+
+
+ARG_MAX_DEPTH = 127
+"""Vela's ARG_MAX bound: the channel index rides in the 7 low bits of each
+int16 key (x · 128 + 127 − c)."""
+ARG_MAX_BLOCK_OPS = 5
+"""NPU block ops of the ARG_MAX lowering with an int32 output (int64: one
+more, the high words)."""
+
+
+@dataclass(frozen=True)
+class ArgMaxPlan:
+    """ARG_MAX over the depth as the NPU computes it: `rows` rows of
+    `depth` channels (the input seen as (rows, 1, depth), the output as
+    (rows, 1, 1))."""
+
+    rows: int
+    depth: int
+
+    def workspace(self) -> tuple[dict[str, int], int]:
+        """Byte offsets of the int16 intermediates in the workspace and its
+        size: the keys (the input · 128, then plus the indices) and the two
+        row maxima, each 16-byte aligned."""
+
+        def up(n: int) -> int:
+            return -(-n // 16) * 16
+
+        offsets, at = {}, 0
+        for name, size in (
+            ("keys", 2 * self.rows * self.depth),
+            ("high", 2 * self.rows),
+            ("max", 2 * self.rows),
+        ):
+            offsets[name], at = at, at + up(size)
+        return offsets, at
+
+
+def arg_max_plan(op: ArgMaxOp) -> ArgMaxPlan | str:
+    """ARG_MAX within Vela's constraints (along the depth, at most 127
+    channels) over dense buffers the NPU sees as one feature map, or why
+    not."""
+    shape = _shape(op.input)
+    if op.axis != len(shape) - 1:
+        return (
+            f"arg_max: along axis {op.axis} of {len(shape)}, not the depth "
+            "(the NPU takes the maximum over channels)"
+        )
+    depth = shape[-1]
+    if depth > ARG_MAX_DEPTH:
+        return (
+            f"arg_max: IFM depth {depth} exceeds {ARG_MAX_DEPTH} (the index "
+            "takes the 7 low bits of each int16 key)"
+        )
+    rows = int(np.prod(shape[:-1], dtype=np.int64))
+    if rows > MAX_DIM - 1:
+        return f"arg_max: {rows} rows exceed the NPU's {MAX_DIM - 1}"
+    why = _view_reason(op.input, op.output)
+    if why:
+        return f"arg_max: {why}"
+    return ArgMaxPlan(rows, depth)
+
+
+@npu_support(ArgMaxOp)
+def _arg_max(op: ArgMaxOp) -> str | None:
+    """An ARG_MAX along the depth of at most 127 channels runs on the NPU
+    (Vela's constraints) as Vela's idea computes it, exactly: int16 keys
+    x · 128 + (127 − c) (an elementwise MUL by 128 and an ADD of the
+    `indices` constant), whose maximum over the channels (a max pool of
+    the channels seen as width) is the first largest value's; its index is
+    max(x · 128) − max(key) + 127 (a second pool and a SUB), as int32, or
+    as the low words of int64 with zero high words. Other ARG_MAXes stay on
+    the CPU."""
+    plan = arg_max_plan(op)
+    if isinstance(plan, str):
+        return plan
+    if op.workspace is None:
+        return "arg_max: no NPU indices and workspace (run tir-legalize-npu)"
+    if _shape(op.workspace) != (plan.workspace()[1],):
+        return "arg_max: its workspace does not have the NPU sequence's size"
+    return None
 
 
 @npu_support(PadOp)

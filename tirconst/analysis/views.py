@@ -17,6 +17,7 @@ reads), the packager (tensor offsets) and the data-movement rewrite
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -71,7 +72,14 @@ def _shape(v: SSAValue) -> tuple[int, ...]:
 def is_view(op: Operation) -> bool:
     """Whether `op` is a view (`tir.decl_buffer`, `tir.reshape`, or any op
     with the ViewLike trait)."""
-    return op.has_trait(ViewLike)
+    return _view_class(type(op))
+
+
+@functools.cache
+def _view_class(cls: type[Operation]) -> bool:
+    """`has_trait(ViewLike)`, a class method (traits are the class's), asked
+    once per class: the passes ask it of every op they walk past."""
+    return cls.has_trait(ViewLike)
 
 
 def view_source(op: Operation) -> SSAValue:

@@ -29,6 +29,7 @@ from tirconst.dialects.tir.quantization import (
 from tirconst.formats.tflite.reader import TFLiteTensor
 from tirconst.frontend.tflite_params import (
     Ctx,
+    elu_table,
     exp_table,
     gelu_table,
     log_table,
@@ -427,6 +428,22 @@ def reduce_extremum_params(ctx: Ctx) -> dict[str, Any]:
     return {"axes": _reduced(ctx, x, y), "output_shape": tuple(y.shape)}
 
 
+def sum_params(ctx: Ctx) -> dict[str, Any]:
+    """SUM int8: the axes and zero points, and the float32 quotient
+    input_scale / output_scale the optimized kernel rescales the sum by
+    (`tir.sum`)."""
+    x, y = ctx.input(0), ctx.output()
+    in_s, in_zp = ctx.int8(x, "input")
+    out_s, out_zp = ctx.int8(y, "output")
+    return {
+        "axes": _reduced(ctx, x, y),
+        "input_zp": in_zp,
+        "output_zp": out_zp,
+        "scale": float(np.float32(in_s) / np.float32(out_s)),
+        "output_shape": tuple(y.shape),
+    }
+
+
 def arg_max_params(ctx: Ctx) -> dict[str, Any]:
     """ARG_MAX(input, axis): int32 or int64 indices of int8 data (LiteRT's
     kernel has no int16 case)."""
@@ -527,6 +544,11 @@ def gelu_params(ctx: Ctx) -> dict[str, Any]:
     """GELU int8: the table of the exact or (option) approximate GELU."""
     approximate = bool(ctx.op.options.get("approximate", False))
     return _lut_params(ctx, lambda *q: gelu_table(*q, approximate=approximate))
+
+
+def elu_params(ctx: Ctx) -> dict[str, Any]:
+    """ELU int8: the table of expm1f below zero, the identity above."""
+    return _lut_params(ctx, elu_table)
 
 
 def min_max_params(ctx: Ctx) -> dict[str, Any]:

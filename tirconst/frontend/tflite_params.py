@@ -59,6 +59,7 @@ __all__ = [
     "exp_table",
     "log_table",
     "gelu_table",
+    "elu_table",
 ]
 
 INT8_MIN = -128
@@ -161,6 +162,7 @@ _expf = _libm_float("expf", np.exp)
 _tanhf = _libm_float("tanhf", np.tanh)
 _erff = _libm_float("erff", np.vectorize(math.erf, otypes=[np.float64]))
 _logf = _libm_float("logf", np.log)
+_expm1f = _libm_float("expm1f", np.expm1)
 
 
 def softmax_exp_table(input_scale: float, beta: float) -> np.ndarray:
@@ -322,6 +324,18 @@ def gelu_table(
 
     fn = approx if approximate else exact
     return lut_table(fn, input_scale, input_zp, output_scale, output_zp)
+
+
+def elu_table(
+    input_scale: float, input_zp: int, output_scale: float, output_zp: int
+) -> np.ndarray:
+    """ELU's table (EluPrepare, activations.cc): :func:`lut_table` of
+    ``x < 0 ? expm1f(x) : x``."""
+
+    def elu(x: np.ndarray) -> np.ndarray:
+        return np.where(x < 0, _expm1f(x), x).astype(np.float32)
+
+    return lut_table(elu, input_scale, input_zp, output_scale, output_zp)
 
 
 def tanh_table(

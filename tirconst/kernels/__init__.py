@@ -36,7 +36,7 @@ from .elementwise import (
 from .lstm import sequence_lstm
 from .pooling import avg_pool2d, max_pool2d
 from .quantize import dequantize, quantize
-from .reduce import arg_max, mean, reduce_max, reduce_min
+from .reduce import arg_max, mean, reduce_max, reduce_min, reduce_sum
 from .shape import (
     concatenation,
     mirror_pad,
@@ -61,6 +61,7 @@ __all__ = [
     "resize_nearest",
     "arg_max",
     "reduce_max",
+    "reduce_sum",
     "reduce_min",
     "mirror_pad",
     "reverse",

@@ -138,6 +138,7 @@ def softmax_int16(
     exp_table: np.ndarray,
     input_multiplier: int,
     input_left_shift: int,
+    workspace: np.ndarray | None = None,
 ) -> np.ndarray:
     """int16 softmax over the last axis: ``reference_ops::SoftmaxInt16``,
     which LiteRT runs for int16 input and output (zero points 0).
@@ -152,14 +153,18 @@ def softmax_int16(
     ``((sum << (clz - 1)) + 2^13) >> 14``, minus 3 · 2^15, saturated, looked
     up in the 1 / (1 + x) table; each output ``(exp · reciprocal + 2^(30 −
     clz)) >> (31 − clz)`` clamped to [0, 32767].
+
+    ``exp_table`` may hold more than 1026 entries (tir-legalize-npu appends
+    the NPU's tables and constants): the first 1026 are used.
+    ``workspace`` (the NPU lowering's scratch) is not used.
     """
     x = np.asarray(input)
     if x.dtype != np.int16:
         raise TypeError(f"input must be int16, got {x.dtype}")
     t = np.asarray(exp_table).reshape(-1)
-    if t.size != 2 * 513:
+    if t.size < 2 * 513:
         raise ValueError(f"exp_table must have {2 * 513} entries, got {t.size}")
-    exp_lut, recip_lut = t[:513], t[513:]
+    exp_lut, recip_lut = t[:513], t[513 : 2 * 513]
     if x.size == 0:
         return x.copy()
     v = x.astype(np.int64)

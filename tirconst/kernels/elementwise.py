@@ -3,6 +3,8 @@ MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE) and the unary ABS and NEG."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .fixedpoint import (
@@ -186,10 +188,14 @@ def abs(
     return np.clip(out, -128, 127).astype(np.int8)
 
 
+@functools.cache
 def _inv_sqrt_multiplier_exp(value: int) -> tuple[int, int]:
     """TFLite ``GetInvSqrtQuantizedMultiplierExp(value, kReverseShift)``:
     1/sqrt(value) as (multiplier, left shift), by gemmlowp's Newton-Raphson
-    in Q3 fixed point (five iterations from x = 1)."""
+    in Q3 fixed point (five iterations from x = 1). A function of the int
+    alone, remembered: each RSQRT's table asks it for up to 255 values, in
+    numpy scalar arithmetic (a compile's tir-tabulate makes one table per
+    RSQRT, a transformer's layer norms several)."""
     if value <= 1:
         return INT32_MAX, 0
     shift = 11

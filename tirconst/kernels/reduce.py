@@ -1,5 +1,6 @@
-"""int8 reductions (TFLite reduce.cc and arg_min_max.cc, reference paths):
-MEAN, REDUCE_MAX, REDUCE_MIN, ARG_MAX."""
+"""int8 reductions (TFLite reduce.cc and arg_min_max.cc): MEAN, REDUCE_MAX,
+REDUCE_MIN, ARG_MAX as the reference paths compute them, SUM as the
+optimized (default) kernel does (see :func:`reduce_sum`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ __all__ = [
     "mean_readapted_multiplier",
     "reduce_max",
     "reduce_min",
+    "reduce_sum",
+    "sum_from_totals",
 ]
 
 
@@ -74,6 +77,58 @@ def mean(
     return out.reshape(oshape)
 
 
+def sum_from_totals(
+    total: np.ndarray, count: int, *, input_zp: int, output_zp: int, scale: float
+) -> np.ndarray:
+    """int8 SUM's output from the int32 sums `total` of `count` raw values:
+    ``clamp(int32(roundf(float(total) * scale + bias)) + output_zp)`` with
+    ``bias = float(-input_zp) * scale * float(count)``, every step in float32
+    (``QuantizedMeanOrSum(compute_sum=true)``), ``roundf`` half away from
+    zero. A rounded value past int32 is INT32_MIN, as x86's float -> int
+    conversion gives (C leaves it undefined), and the zero point's addition
+    wraps."""
+    f32 = np.float32
+    s = f32(scale)
+    bias = f32(f32(f32(-int(input_zp)) * s) * f32(count))
+    with np.errstate(over="ignore", invalid="ignore"):
+        v = (np.asarray(total, np.int32).astype(f32) * s).astype(f32) + bias
+        r = (np.sign(v) * np.floor(np.abs(v) + f32(0.5))).astype(np.float64)
+    big = ~(np.abs(r) < 2.0**31)
+    q = np.where(big, -(2**31), np.where(big, 0, r).astype(np.int64))
+    q = wrap_int32(q + int(output_zp))
+    return np.clip(q, -128, 127).astype(np.int8)
+
+
+def reduce_sum(
+    input: np.ndarray,
+    *,
+    axes: Sequence[int],
+    input_zp: int,
+    output_zp: int,
+    scale: float,
+    output_shape: Sequence[int],
+) -> np.ndarray:
+    """int8 SUM over ``axes`` as LiteRT's default (optimized) kernel
+    computes it: ``QuantizedMeanOrSum(compute_sum=true)``, the
+    int32 sum of the raw values rescaled in float32 by ``scale =
+    input_scale / output_scale`` (:func:`sum_from_totals`), saturated to
+    int8; with equal input and output quantization too (scale 1: the sum
+    less ``input_zp * (count - 1)``). LiteRT's reference resolver
+    (BUILTIN_REF) is not this: rescaled, it reads the int8 data as uint8
+    (tests/test_importer_operators.py pins it). ``output_shape`` gives
+    keep_dims or not."""
+    x = np.asarray(input)
+    if x.dtype != np.int8:
+        raise TypeError(f"input must be int8, got {x.dtype}")
+    ax = tuple(sorted({int(a) % x.ndim for a in axes})) if x.ndim else ()
+    count = int(np.prod([x.shape[a] for a in ax], dtype=np.int64))
+    total = wrap_int32(x.astype(np.int64).sum(axis=ax))
+    out = sum_from_totals(
+        total, count, input_zp=input_zp, output_zp=output_zp, scale=scale
+    )
+    return out.reshape(tuple(int(d) for d in output_shape))
+
+
 def _reduce(x: np.ndarray, axes: Sequence[int], fn, output_shape) -> np.ndarray:  # type: ignore[no-untyped-def]
     x = np.asarray(x)
     ax = tuple(sorted({int(a) % x.ndim for a in axes})) if x.ndim else ()
@@ -96,10 +151,18 @@ def reduce_min(
 
 
 def arg_max(
-    input: np.ndarray, *, axis: int, output_shape: Sequence[int], output_dtype
+    input: np.ndarray,
+    *,
+    axis: int,
+    output_shape: Sequence[int],
+    output_dtype,
+    indices: np.ndarray | None = None,
+    workspace: np.ndarray | None = None,
 ) -> np.ndarray:  # type: ignore[no-untyped-def]
     """ARG_MAX (``reference_ops::ArgMinMax`` with ``std::greater``): the
-    index of the first largest stored value along ``axis``."""
+    index of the first largest stored value along ``axis``. ``indices`` and
+    ``workspace`` (the NPU sequence's constant and scratch, when
+    tir-legalize-npu gave them) do not change the result."""
     x = np.asarray(input)
     out = np.argmax(x, axis=int(axis)).astype(output_dtype)
     return out.reshape(tuple(int(d) for d in output_shape))

@@ -52,7 +52,8 @@ def _exact(inst: Instance, lower: int, capacity: int | None, deadline: float):
     start = [greedy.best_fit(inst), greedy.first_fit(inst)]
     offsets = min(start, key=inst.peak)
     peak = inst.peak(offsets)
-    if peak == lower:
+    lower = max(lower, inst.aligned_bound())
+    if peak <= lower:  # no plan is lower: proven
         return Outcome(offsets, peak, True)
     found = exact.solve(inst, lower, peak, capacity=capacity, deadline=deadline)
     if found.offsets is None:

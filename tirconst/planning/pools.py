@@ -144,6 +144,8 @@ def _fits_exactly(
     peak = inst.peak(start)
     outcome = Outcome(start, peak, peak == lower)
     if peak > pool.capacity:
+        if inst.aligned_bound() > pool.capacity:
+            return None  # no plan fits: the search could only fail
         found = exact.solve(
             inst,
             lower,

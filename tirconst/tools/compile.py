@@ -127,19 +127,34 @@ def pipeline_text(
     # Block configs: the fastest by the cycle model in Performance mode, the
     # smallest weight streams in Size mode (staged weights take SRAM).
     policy = "cycles" if optimise == "Performance" else "min-size"
-    # Weights staged where the cycle model says it pays. Staging never grows
-    # the SRAM peak the unstaged plan needs (so SRAM stays at most Vela's),
-    # except in Performance mode with an SRAM limit given (--sram-budget,
-    # --arena-cache-size): then the peak may grow up to that limit.
+    # Weights staged where the cycle model says it pays. In Size mode staging
+    # never grows the SRAM peak the unstaged plan needs; in Performance mode
+    # with an SRAM limit given (--sram-budget, --arena-cache-size) the peak
+    # may grow up to that limit, without one as far as op-weights says.
     stage = f"by-cost={accelerator}"
     # Copies issued several ops ahead live longer: the SRAM measure allows
     # it, but the planner may then place the pool above the measure (the
     # measure is a lower bound), which a budget (a promise) cannot take.
     if DMA_DISTANCE > 1 and not sram_budget:
         stage += f" distance={DMA_DISTANCE}"
+    # Performance without an SRAM limit: the peak may grow to what each op
+    # whose staging pays needs beside its own weights (any plan reading
+    # them from SRAM needs that much; Vela's Performance schedule buffers
+    # them so), copies issued ahead only within it.
+    if optimise == "Performance" and not sram_budget:
+        stage += " op-weights=true"
     if optimise == "Performance" and sram_budget:
         stage += f" budget={sram_budget}"
-    passes = ["tir-tabulate", "tir-legalize-npu", "tir-data-views"]
+    passes = ["tir-tabulate", "tir-legalize-npu"]
+    # A stride-2 conv over one input channel as a stride-1 conv over column
+    # pairs where the cycle model says it is faster (same bits, more of the
+    # MAC array used).
+    passes.append(f"tir-pair-columns{{by-cost={accelerator}}}")
+    passes.append("tir-data-views")
+    # Each op just before the op that needs it where that lowers the SRAM (as
+    # Vela schedules): an unrolled recurrent network lists every step's
+    # input projection first.
+    passes.append("tir-sink-ops{reuse-io=true}")
     if tile is not None:
         passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")
     # Intermediate feature maps in NHCWB16 where legal and the cycle model
@@ -228,7 +243,7 @@ def _layers(
             continue
         # encoded weights are a weighted op's
         enc = op.encoded_weights if isinstance(op, WeightedOp) else None
-        encoded = enc.nbytes if enc is not None else 0
+        encoded = enc.op_bytes if enc is not None else 0
         raw = 0
         if isinstance(op, WeightedOp) and enc is not None:  # int8: a byte each
             raw = math.prod(op.filter_shape())
@@ -247,7 +262,8 @@ def _layers(
         shape = op.shape(op.output)
         rows.append((index, record, "x".join(str(d) for d in shape)))
         if isinstance(op, WeightedOp) and enc is not None:
-            weights.setdefault(_weight_constant(op), (raw, encoded))
+            # a constant once, whole (ops sharing a stream read views of it)
+            weights.setdefault(*_weight_constant(op, raw))
     tiles = Counter(index for index, _, _ in rows)
     return [
         (index, replace(r, tile=tile) if tiles[index] > 1 else r)
@@ -255,10 +271,10 @@ def _layers(
     ]
 
 
-def _weight_constant(op: WeightedOp) -> str:
+def _weight_constant(op: WeightedOp, raw: int) -> tuple[str, tuple[int, int]]:
     """The flash constant an encoded op's filter is (through views and the
     SRAM copy `tir-stage-weights` makes of it): tiles of one operator read
-    the same one."""
+    the same one; with `raw` and the constant's bytes."""
     value = root_of(op.filter)
     if isinstance(value.owner, AllocateOp):  # staged: the copy's source
         for use in value.uses:
@@ -267,7 +283,8 @@ def _weight_constant(op: WeightedOp) -> str:
                 break
     owner = value.owner
     if isinstance(owner, AllocateConstOp) and owner.symbol is not None:
-        return owner.symbol.root_reference.data
+        size = math.prod(owner.buffer_type.get_shape())
+        return owner.symbol.root_reference.data, (raw, size)
     raise OutputError(f"{op.name}: its encoded weights are no flash constant")
 
 

@@ -95,11 +95,13 @@ class Support:
 
 def _classes(entry) -> list[type]:  # type: ignore[no-untyped-def]
     """The tir op classes an operator table entry can make (a `variant`
-    entry is probed with the two parameter sets QUANTIZE distinguishes:
-    int8 -> int8 has a `multiplier`)."""
+    entry is probed with the parameter sets its variants are told apart by:
+    QUANTIZE int8 -> int8 has a `multiplier`, an int16 SOFTMAX an
+    `input_multiplier`)."""
     if entry.variant is None:
         return [entry.op] if entry.op is not None else []
-    return list(dict.fromkeys(entry.variant(p) for p in ({}, {"multiplier": 0})))
+    probes = ({}, {"multiplier": 0}, {"input_multiplier": 0})
+    return list(dict.fromkeys(entry.variant(p) for p in probes))
 
 
 def rule_text(rule) -> str:  # type: ignore[no-untyped-def]
@@ -160,8 +162,19 @@ def render(report: VelaReport | None = None) -> str:
     """The whole docs/supported-ops.md text."""
     report = report or read_vela_report()
     rows = [(op, support(op)) for op in report.operators]
+    from tirconst.frontend.operator_table import OPERATORS, REFERENCE
+
     imported = sum(1 for _, s in rows if s.imported)
     on_npu = sum(1 for _, s in rows if s.npu != "no")
+    other = sorted(
+        op for op, _ in rows if op in OPERATORS and OPERATORS[op].oracle != REFERENCE
+    )
+    oracle = (
+        f"; {' and '.join(other)} against its default (optimized) kernels, as "
+        'BUILTIN_REF cannot serve for them: README, "TFLite operators"'
+        if other
+        else ""
+    )
     out = [
         "# Supported operators",
         "",
@@ -172,7 +185,8 @@ def render(report: VelaReport | None = None) -> str:
         f"Vela {report.version} runs {len(report.operators)} TFLite operators on the "
         f"Ethos-U55/U65 (`vela --supported-ops-report`). tirconst imports "
         f"{imported} of them (run by the interpreter bit-exact against LiteRT's "
-        f"reference kernels) and runs {on_npu} on the NPU, within the constraints "
+        f"reference kernels{oracle}) and runs {on_npu} on the NPU, within the "
+        "constraints "
         "below; outside them an operator stays on the CPU with a remark saying why.",
         "",
         "- **imported as**: the tir operator op it becomes (empty: the importer",

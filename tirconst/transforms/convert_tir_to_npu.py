@@ -41,10 +41,16 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.npu_support import (
+    ARG_MAX_BLOCK_OPS,
     PRELU_BLOCK_OPS,
-    SOFTMAX_BLOCK_OPS,
+    SOFTMAX16_BLOCK_OPS,
+    SOFTMAX16_CONSTANTS,
+    SOFTMAX16_LUTS,
+    SOFTMAX16_WORDS,
     SOFTMAX_CONSTANTS,
+    SOFTMAX_SHIFT_CHANNELS,
     SQUARED_DIFFERENCE_BLOCK_OPS,
+    arg_max_plan,
     batch_matmul_plan,
     binary_broadcast,
     encoded_attr,
@@ -59,6 +65,9 @@ from tirconst.analysis.npu_support import (
     prelu_plan,
     resize_nearest_plan,
     sequence_lstm_workspace,
+    softmax_block_ops,
+    softmax_int16_workspace,
+    softmax_max_windows,
     softmax_rows,
     softmax_workspace,
     squared_difference_plan,
@@ -70,6 +79,7 @@ from tirconst.analysis.views import (
     layout_of,
     place_of,
     stored_bytes,
+    users,
     views_of,
 )
 from tirconst.core.diagnostics import PassFailedAt, describe
@@ -81,6 +91,7 @@ from tirconst.dialects.tir import (
     AddOp,
     AllocateConstOp,
     AllocateOp,
+    ArgMaxOp,
     AvgPool2DOp,
     BatchMatmulOp,
     BufferType,
@@ -104,6 +115,7 @@ from tirconst.dialects.tir import (
     RequantizeOp,
     ReshapeOp,
     ResizeNearestOp,
+    SoftmaxInt16Op,
     SoftmaxOp,
     SquaredDifferenceOp,
     SubOp,
@@ -123,6 +135,7 @@ from tirconst.formats.ethos_u.hardware import (
     LUT_APART,
     LUT_SLOT_BYTES,
     LUT_SLOTS,
+    MAX_POOL_KERNEL,
     SHRAM_BYTES,
 )
 from tirconst.formats.ethos_u.weights import ACCELERATORS
@@ -662,9 +675,7 @@ class Lowerer:
             return False
         prev, last = seg.ops[-1], seg.npu_ops[-1]
         mid = op.input
-        if getattr(prev, "output", None) is not mid or not isinstance(
-            mid.owner, AllocateOp
-        ):
+        if getattr(prev, "output", None) is not mid or not _unread_after(mid, prev, op):
             return False
         # Besides the two, only the view the plan made of `op`'s output when
         # it gave it the input's bytes (in place) may use the input.
@@ -704,32 +715,26 @@ class Lowerer:
         exactly as tir.softmax's kernel does, per row of C channels:
 
         the 1024-byte exp table DMA'd into four lookup-table slots; the row
-        max (a 1×C max pool over the row laid out as width); x − max as an
-        int32 OFM with zero point 127 through the 32-bit table (the table's
+        max (a 1×C max pool over the row laid out as width; over 256
+        channels a pool per window of 256 and one of their maxima); x − max
+        as an int32 OFM with zero point 127 through the 32-bit table (the table's
         index is x − max + 255): e; e >> 12 (natural) summed over the
         channels (reduce_sum); clz of the sum; 35 − clz, the final shift;
         (sum << (clz − 1)) − 2^30, << 1, + (2^31 − 1) with OFM scale (1, 1)
         (RoundingHalfSum): the half denominator d; x = 48/17 − 32/17·d and
         three Newton steps x += 4·x·(1 − d·x) (int32 MULs with (2^30, 31)
         are SRDHM; ×4 and ×2 with (1, 0) saturate); then e · 2x (SRDHM)
-        >> (35 − clz) (natural) + output zero point, to int8.
+        >> (35 − clz) (natural) + output zero point, to int8. From 512
+        channels, where the shift can pass 31 (LiteRT asserts), x is first
+        multiplied by min(clz >> 2, 1), so such a row is the zero point, as
+        in tir.softmax's kernel.
 
         The int32 intermediates live in the op's workspace, placed by the
         memory planner; the constants follow the exponentials in the table
         (tir-legalize-npu put both there)."""
         rows, c = softmax_rows(op)
         offsets, size = softmax_workspace(rows, c)
-        if op.workspace is None or _btype(op.workspace).num_elements != size:
-            raise StaysOnCpu("softmax: no NPU workspace (run tir-legalize-npu)")
-        ws = self.place(op, op.workspace)
-        tab = self.place(op, op.table)
-        if ws.strides is not None or tab.strides is not None:
-            raise StaysOnCpu("softmax: a strided workspace or table")
-        for v in (op.input, op.output):  # the sequence reads rows of channels
-            if self.place(op, v).strides is not None:
-                raise StaysOnCpu("softmax: a strided view (rows of channels)")
-        if ws.offset % 16 or tab.offset % 16:
-            raise StaysOnCpu("softmax: its workspace or table is not 16-aligned")
+        ws, tab = self._sequence_buffers(op, size)
         # four slots, 1 KiB aligned; a table loaded there is gone
         base = (seg.slots + 3) // 4 * 4 % LUT_SLOTS
         seg.slots = base + 4
@@ -746,12 +751,7 @@ class Lowerer:
             }
         )
 
-        def scratch(name: str, shape: tuple[int, int, int], dtype: str = "int32",
-                    zero_point: int = 0) -> npu.FeatureMapAttr:  # fmt: skip
-            return npu.FeatureMapAttr.make(
-                dtype=dtype, shape=shape, region=self.regions[ws.pool],
-                address=ws.offset + offsets[name], zero_point=zero_point,
-            )  # fmt: skip
+        scratch = self._scratch_maps(ws, offsets)
 
         def const(value: int) -> npu.FeatureMapAttr:
             k = SOFTMAX_CONSTANTS.index(value)
@@ -760,36 +760,39 @@ class Lowerer:
                 address=tab.offset + 4 * (256 + k), zero_point=0,
             )  # fmt: skip
 
-        def ew(kind, ifm, ifm2, ofm, scale=(1, 0), rounding="tfl", **extra):  # type: ignore[no-untyped-def]
-            props = {
-                "op_type": StringAttr(kind),
-                "ifm": ifm,
-                "ofm": ofm,
-                "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-                "ofm_scale": DenseArrayBase.from_list(i64, list(scale)),
-                "rounding_mode": StringAttr(rounding),
-                **extra,
-            }
-            if ifm2 is not None:
-                props["ifm2"] = ifm2
-            if kind in ("add", "sub"):
-                props["operand_scales"] = DenseArrayBase.from_list(i64, [1, 0, 1, 0])
-            return self.block_config(npu.ElementwiseOp.create(properties=props))
-
+        ew = self._integer_step
         zp = op.input_zp or 0
         row, col = (rows, 1, 1), (rows, 1, c)
         mx = scratch("max", row, "int8", zp)
-        pool = self.block_config(
-            npu.PoolingOp.create(
-                properties={
-                    "pool_type": StringAttr("max"),
-                    "ifm": self.feature_map(op, op.input, None, zp, (rows, c, 1)),
-                    "ofm": mx,
-                    "kernel": npu.KernelAttr.make(size=(1, c)),
-                    "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-                }
-            )
-        )
+
+        # The row maximum: one 1×C pool of the row laid out as width, or over
+        # 256 channels (a window's limit) the maxima of windows of 256 into
+        # a row of k, then their maximum (softmax_max_windows).
+        x_rows = self.feature_map(op, op.input, None, zp, (rows, c, 1))
+        windows = softmax_max_windows(c)
+        if len(windows) == 1:
+            maxima = [self._pool_step("max", x_rows, mx, c)]
+        else:
+            k = len(windows)
+            part = ws.offset + offsets["partial"]
+            maxima = [
+                self._pool_step(
+                    "max",
+                    _sub_map(x_rows, 0, at, rows, n),
+                    npu.FeatureMapAttr.make(
+                        dtype="int8",
+                        shape=row,
+                        region=self.regions[ws.pool],
+                        address=part + j,
+                        strides=(k, 1, 1),
+                        zero_point=zp,
+                    ),
+                    n,
+                )  # fmt: skip
+                for j, (at, n) in enumerate(windows)
+            ]
+            partial = scratch("partial", (rows, k, 1), "int8", zp)
+            maxima.append(self._pool_step("max", partial, mx, k))
         x_in = self.feature_map(op, op.input, None, zp, col)
         exp = scratch("exp", col)
         sums, clz = scratch("sum", row), scratch("clz", row)
@@ -799,21 +802,11 @@ class Lowerer:
         q31 = (2**30, 31)  # SRDHM of two int32 operands
         ops: list[Operation] = [
             dma,
-            pool,
+            *maxima,
             ew("sub", x_in, mx, scratch("exp", col, zero_point=127),
                activation=npu.ActivationAttr.make(kind="table", slot=base)),
             ew("shr", exp, const(12), scratch("scaled", col), rounding="natural"),
-            self.block_config(
-                npu.PoolingOp.create(
-                    properties={
-                        "pool_type": StringAttr("reduce_sum"),
-                        "ifm": scratch("scaled", col),
-                        "ofm": sums,
-                        "kernel": npu.KernelAttr.make(size=(1, 1)),
-                        "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
-                    }
-                )
-            ),
+            self._pool_step("reduce_sum", scratch("scaled", col), sums, 1),
             ew("clz", sums, None, clz),
             ew("sub", clz, const(35), shift, reversed_operands=UnitAttr()),
             ew("sub", clz, const(1), head),
@@ -832,13 +825,179 @@ class Lowerer:
                 ew("mul", b, const(4), b),
                 ew("add", x, b, x),
             ]
+        if c >= SOFTMAX_SHIFT_CHANNELS:
+            # A row whose sum reached 2^28 (clz < 4) has a final shift over
+            # 31, where tir.softmax's row is its zero point (LiteRT asserts):
+            # its reciprocal times min(clz >> 2, 1) = 0 makes it so, whatever
+            # the hardware does with such a shift; other rows are unchanged.
+            ops += [
+                ew("shr", clz, const(2), a, rounding="truncate"),
+                ew("min", a, const(1), a),
+                ew("mul", x, a, x),
+            ]
         out = self.feature_map(op, op.output, None, op.output_zp, col)
         ops += [
             ew("mul", x, const(2), x),
             ew("mul", exp, x, scratch("scaled", col), scale=q31),
             ew("shr", scratch("scaled", col), shift, out, rounding="natural"),
         ]
-        assert len(ops) == 1 + SOFTMAX_BLOCK_OPS  # the DMA, then block ops
+        assert len(ops) == 1 + softmax_block_ops(c)  # the DMA, then block ops
+        return ops
+
+    def _sequence_buffers(
+        self, op: SoftmaxOp | SoftmaxInt16Op, size: int
+    ) -> tuple[Place, Place]:
+        """The placed workspace (of `size` bytes) and table of a softmax's
+        NPU sequence, which reads them, its input and its output densely and
+        16-aligned (else StaysOnCpu)."""
+        what = op.name[4:]
+        if op.workspace is None or _btype(op.workspace).num_elements != size:
+            raise StaysOnCpu(f"{what}: no NPU workspace (run tir-legalize-npu)")
+        ws = self.place(op, op.workspace)
+        tab = self.place(op, op.table)
+        if ws.strides is not None or tab.strides is not None:
+            raise StaysOnCpu(f"{what}: a strided workspace or table")
+        for v in (op.input, op.output):  # the sequence reads rows of channels
+            if self.place(op, v).strides is not None:
+                raise StaysOnCpu(f"{what}: a strided view (rows of channels)")
+        if ws.offset % 16 or tab.offset % 16:
+            raise StaysOnCpu(f"{what}: its workspace or table is not 16-aligned")
+        return ws, tab
+
+    def _scratch_maps(
+        self, ws: Place, offsets: dict[str, int]
+    ) -> Callable[..., npu.FeatureMapAttr]:
+        """`scratch(name, shape, dtype="int32", zero_point=0)`: the feature
+        map at `offsets[name]` in the placed workspace `ws`."""
+
+        def scratch(name: str, shape: tuple[int, int, int], dtype: str = "int32",
+                    zero_point: int = 0) -> npu.FeatureMapAttr:  # fmt: skip
+            return npu.FeatureMapAttr.make(
+                dtype=dtype, shape=shape, region=self.regions[ws.pool],
+                address=ws.offset + offsets[name], zero_point=zero_point,
+            )  # fmt: skip
+
+        return scratch
+
+    def _pool_step(
+        self, kind: str, ifm: npu.FeatureMapAttr, ofm: npu.FeatureMapAttr, width: int
+    ) -> Operation:
+        """A 1×`width` pool of a softmax sequence (the row maximum; a
+        reduce_sum over the channels)."""
+        props = {
+            "pool_type": StringAttr(kind),
+            "ifm": ifm,
+            "ofm": ofm,
+            "kernel": npu.KernelAttr.make(size=(1, width)),
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+        }
+        return self.block_config(npu.PoolingOp.create(properties=props))
+
+    def _integer_step(  # type: ignore[no-untyped-def]
+        self, kind, ifm, ifm2, ofm, scale=(1, 0), rounding="tfl", **extra
+    ) -> Operation:
+        """One elementwise op of a softmax sequence: OFM_SCALE `scale`
+        (multiplier, shift), add/sub with unit operand scales."""
+        props = {
+            "op_type": StringAttr(kind),
+            "ifm": ifm,
+            "ofm": ofm,
+            "block_config": DenseArrayBase.from_list(i64, [1, 1, 8]),
+            "ofm_scale": DenseArrayBase.from_list(i64, list(scale)),
+            "rounding_mode": StringAttr(rounding),
+            **extra,
+        }
+        if ifm2 is not None:
+            props["ifm2"] = ifm2
+        if kind in ("add", "sub"):
+            props["operand_scales"] = DenseArrayBase.from_list(i64, [1, 0, 1, 0])
+        return self.block_config(npu.ElementwiseOp.create(properties=props))
+
+    def softmax_int16(self, op: SoftmaxInt16Op, seg: Segment) -> list[Operation]:
+        """Vela's int16 softmax sequence (its `softmax.py`
+        get_graph_int16, the register semantics of docs/npu.md), which
+        computes LiteRT's SoftmaxInt16 exactly as tir.softmax_int16's kernel
+        does, per row of C channels:
+
+        the row max (a 1×C max pool); x − max to int32; times the input
+        multiplier M (an int32 MUL with OFM_SCALE shift 31 − input_left_shift:
+        the exact product rounded once, or twice as TFLite does past 31,
+        which is MultiplyByQuantizedMultiplier); + 32767 to int16 through
+        the exp table (the 2048-byte interpolating table DMA'd into the
+        eight lookup-table slots): e; the sum of e (reduce_sum, int32); its
+        clz; 31 − clz, the final right shift r; ((sum − (1 << r)) << clz)
+        >> 15 (natural) − 32768 to int16 through the 1 / (1 + x) table (the
+        same slots): the reciprocal; e · reciprocal to int32, >> r
+        (natural) to int16.
+
+        The intermediates live in the op's workspace, placed by the memory
+        planner; the tables and int32 words follow LiteRT's tables in the
+        op's table (tir-legalize-npu put both there)."""
+        rows, c = softmax_rows(op)
+        if c > MAX_POOL_KERNEL:  # the row maximum is one 1×C pool
+            raise StaysOnCpu(f"softmax_int16 over {c} channels")
+        offsets, size = softmax_int16_workspace(rows, c)
+        ws, tab = self._sequence_buffers(op, size)
+        # Each table fills the eight slots: whatever they held is gone.
+        seg.uses_lut = True
+        seg.slots, seg.tables = 0, {}
+
+        def load(k: int) -> Operation:
+            return npu.DmaOp.create(
+                properties={
+                    "src": self.byte_range(
+                        op, op.table, SOFTMAX16_LUTS + 2048 * k, 2048
+                    ),
+                    "dest": npu.AddressRangeAttr.make(
+                        region=npu.LUT_REGION,
+                        address=LUT_ADDRESS[self.accelerator],
+                        length=LUT_SLOTS * LUT_SLOT_BYTES,
+                    ),
+                }
+            )
+
+        scratch = self._scratch_maps(ws, offsets)
+
+        def word(k: int) -> npu.FeatureMapAttr:  # 0: M, then SOFTMAX16_CONSTANTS
+            return npu.FeatureMapAttr.make(
+                dtype="int32", shape=(1, 1, 1), region=self.regions[tab.pool],
+                address=tab.offset + SOFTMAX16_WORDS + 4 * k, zero_point=0,
+            )  # fmt: skip
+
+        def const(value: int) -> npu.FeatureMapAttr:
+            return word(1 + SOFTMAX16_CONSTANTS.index(value))
+
+        ew = self._integer_step
+        row, col = (rows, 1, 1), (rows, 1, c)
+        mx = scratch("max", row, "int16")
+        pool = self._pool_step(
+            "max", self.feature_map(op, op.input, None, 0, (rows, c, 1)), mx, c
+        )
+        table = npu.ActivationAttr.make(kind="table", slot=0)
+        scaled, exp = scratch("scaled", col), scratch("exp", col, "int16")
+        sums, clz = scratch("sum", row), scratch("clz", row)
+        shift, norm = scratch("right_shift", row), scratch("norm", row)
+        recip = scratch("recip", row, "int16")
+        out = self.feature_map(op, op.output, None, 0, col)
+        ops: list[Operation] = [
+            pool,
+            ew("sub", self.feature_map(op, op.input, None, 0, col), mx, scaled),
+            ew("mul", scaled, word(0), scaled, scale=(1, 31 - op.input_left_shift)),
+            load(0),
+            ew("add", scaled, const(32767), exp, activation=table),
+            self._pool_step("reduce_sum", exp, sums, 1),
+            ew("clz", sums, None, clz),
+            ew("sub", clz, const(31), shift, reversed_operands=UnitAttr()),
+            ew("shl", shift, const(1), norm, reversed_operands=UnitAttr()),
+            ew("sub", sums, norm, norm),
+            ew("shl", norm, clz, norm),
+            ew("shr", norm, const(15), norm, rounding="natural"),
+            load(1),
+            ew("sub", norm, const(32768), recip, activation=table),
+            ew("mul", exp, recip, scaled),
+            ew("shr", scaled, shift, out, rounding="natural"),
+        ]  # fmt: skip
+        assert len(ops) == 2 + SOFTMAX16_BLOCK_OPS  # two DMAs, then block ops
         return ops
 
     def squared_difference(
@@ -1001,6 +1160,80 @@ class Lowerer:
                 )
                 ops += [self.block_config(mul), self.block_config(total)]
         assert len(ops) == plan.block_ops
+        return ops
+
+    def arg_max(self, op: ArgMaxOp, seg: Segment) -> list[Operation]:
+        """ARG_MAX along the depth (`npu_support.arg_max_plan`), Vela's idea
+        with elementwise steps, exact: per row of C <= 127 channels (the
+        input seen as (rows, 1, C), raw values) a MUL by the scalar 128 to
+        int16 (t = 128·x), a max pool of t's channels seen as width (128·m,
+        m the row's largest value), an ADD of the `indices` constant
+        (keys = 128·x + 127 − c: the low 7 bits break ties towards the first
+        channel), a max pool of the keys (128·m + 127 − c*, c* the first
+        channel holding m) and a SUB of the two maxima with the keys' zero
+        point 127: 128·m − (128·m + 127 − c* − 127) = c*, to int32. An int64
+        output takes it in its low words (a strided view) and a SUB of a
+        maximum from itself gives the zero high words. The int16 maps live
+        in the op's workspace; `indices` is the constant tir-legalize-npu
+        added."""
+        plan = arg_max_plan(op)
+        if isinstance(plan, str):
+            raise StaysOnCpu(plan)
+        offsets, size = plan.workspace()
+        if (
+            op.workspace is None
+            or op.indices is None
+            or _btype(op.workspace).num_elements != size
+        ):
+            raise StaysOnCpu("arg_max: no NPU workspace (run tir-legalize-npu)")
+        ws = self.place(op, op.workspace)
+        idx = self.place(op, op.indices)
+        out = self.place(op, op.output)
+        for p in (ws, idx, out):
+            if p.strides is not None:
+                raise StaysOnCpu("arg_max: a strided workspace, constant or output")
+        if ws.offset % 16 or idx.offset % 16:
+            raise StaysOnCpu("arg_max: its workspace or indices are not 16-aligned")
+        r, c = plan.rows, plan.depth
+
+        def fm(place: Place, at: int, shape: tuple[int, int, int], dtype: str,
+               zero_point: int = 0, strides: tuple[int, ...] = ()
+               ) -> npu.FeatureMapAttr:  # fmt: skip
+            return npu.FeatureMapAttr.make(
+                dtype=dtype, shape=shape, region=self.regions[place.pool],
+                address=place.offset + at, strides=strides, zero_point=zero_point,
+            )  # fmt: skip
+
+        ew = self._integer_step
+
+        def max_pool(ifm: npu.FeatureMapAttr, ofm: npu.FeatureMapAttr) -> Operation:
+            return self._pool_step("max", ifm, ofm, c)
+
+        x = self.feature_map(op, op.input, None, 0, (r, 1, c))
+        times_128 = npu.FeatureMapAttr.make(
+            dtype="int8", shape=(1, 1, 1), region=x.region, address=0,
+            scale=1.0, zero_point=-128,
+        )  # fmt: skip
+        keys = fm(ws, offsets["keys"], (r, 1, c), "int16")
+        as_width = fm(ws, offsets["keys"], (r, c, 1), "int16")
+        high = fm(ws, offsets["high"], (r, 1, 1), "int16")
+        ops = [
+            ew("mul", x, times_128, keys, ifm2_scalar=FloatAttr(128.0, f64)),
+            max_pool(as_width, high),
+            ew("add", keys, fm(idx, 0, (1, 1, c), "int16"), keys),
+            max_pool(as_width, fm(ws, offsets["max"], (r, 1, 1), "int16")),
+        ]
+        top = fm(ws, offsets["max"], (r, 1, 1), "int16", zero_point=127)
+        wide = str(_btype(op.output).dtype) == "int64"
+        if not wide:
+            ops.append(ew("sub", high, top, fm(out, 0, (r, 1, 1), "int32")))
+        else:  # the index in the low words, zeros in the high ones
+            words = (8, 8, 4)
+            low = fm(out, 0, (r, 1, 1), "int32", strides=words)
+            ops.append(ew("sub", high, top, low))
+            ops.append(ew("sub", high, high, fm(out, 4, (r, 1, 1), "int32",
+                                                strides=words)))  # fmt: skip
+        assert len(ops) == ARG_MAX_BLOCK_OPS + wide
         return ops
 
     def prelu(self, op: PreluOp, seg: Segment) -> list[Operation]:
@@ -1250,6 +1483,28 @@ class Lowerer:
         return p.pool
 
 
+def _unread_after(mid: SSAValue, prev: Operation, op: Operation) -> bool:
+    """Whether `prev`'s output `mid` is a workspace nothing but `op` reads
+    once `prev` wrote it: a `tir.allocate`, or a view the plan made of one
+    (`prev` in place on a dead input) whose bytes no op after `prev` uses
+    but through `mid`."""
+    root = mid.owner
+    while isinstance(root, Operation) and is_view(root):
+        root = root.operands[0].owner
+    if not isinstance(root, AllocateOp):
+        return False
+    if root.buffer is mid:
+        return True
+    for user, seen in users(root.buffer):
+        if seen is mid or user is prev:
+            continue
+        if user.parent_block() is not prev.parent_block():
+            return False
+        if prev.is_before_in_block(user):
+            return False
+    return True
+
+
 def _span(v: SSAValue) -> tuple[str, int, int]:
     p = place_of(v)
     assert p is not None
@@ -1358,12 +1613,14 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
     LogisticOp: Lowerer.lookup,
     LookupOp: Lowerer.lookup,
     SoftmaxOp: Lowerer.softmax,
+    SoftmaxInt16Op: Lowerer.softmax_int16,
     CopyOp: Lowerer.copy,
     ResizeNearestOp: Lowerer.resize_nearest,
     MeanOp: Lowerer.mean,
     SquaredDifferenceOp: Lowerer.squared_difference,
     BatchMatmulOp: Lowerer.batch_matmul,
     PreluOp: Lowerer.prelu,
+    ArgMaxOp: Lowerer.arg_max,
 }
 """Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,
 raising StaysOnCpu when this op cannot go (analysis.npu_support's SUPPORT

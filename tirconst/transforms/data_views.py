@@ -42,7 +42,7 @@ from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
-from tirconst.analysis.npu_support import hwc, npu_reason, transpose_copies
+from tirconst.analysis.npu_support import NpuReasons, hwc, transpose_copies
 from tirconst.analysis.views import ViewError, is_view, users, view_of
 from tirconst.dialects.tir import (
     AllocateConstOp,
@@ -141,7 +141,7 @@ def _root(v: SSAValue) -> SSAValue:
 
 def _reads_view(op: Operation, dense: bool) -> bool:
     """Whether `op` (the NPU running it) can read or write a view in place."""
-    if not isinstance(op, OperatorOp) or npu_reason(op) is not None:
+    if not isinstance(op, OperatorOp) or _reasons(op) is not None:
         return False
     # a fully connected op and a softmax flatten their feature maps (rows of
     # channels): only a dense one
@@ -371,19 +371,34 @@ def _one_segment(ops: list[Operation]) -> bool:
     block = ops[0].parent_block()
     if block is None or any(o.parent_block() is not block for o in ops):
         return False
-    index = {o: i for i, o in enumerate(block.ops)}
-    lo, hi = min(index[o] for o in ops), max(index[o] for o in ops)
-    for o in list(block.ops)[lo : hi + 1]:
-        known = REWRITES.get(type(o))
-        if known is not None and known.addressing:
-            continue  # this pass makes the others addresses or NPU copies
-        if isinstance(o, OperatorOp):
-            if o not in ops and npu_reason(o) is not None:
-                return False
-        elif not (is_view(o) or isinstance(o, AllocateOp | AllocateConstOp)):
-            if o.regions or any(isinstance(v.type, BufferType) for v in o.operands):
-                return False  # a loop, a load or store, a call: CPU work
+    mine = set(map(id, ops))
+    left = len(mine)  # of `ops` not reached yet
+    for o in block.ops:  # from the first of `ops` to the last
+        member = id(o) in mine
+        if left == len(mine) and not member:
+            continue
+        left -= member
+        if not _on_npu_here(o, member):
+            return False
+        if not left:
+            break
     return True
+
+
+def _on_npu_here(o: Operation, member: bool) -> bool:
+    """Whether `o`, between a view's readers, runs on the NPU or is no work
+    (a view, an allocation, an op this pass makes an address or an NPU
+    copy); an operator op among the readers themselves (`member`) is the
+    caller's to judge."""
+    known = REWRITES.get(type(o))
+    if known is not None and known.addressing:
+        return True  # this pass makes the others addresses or NPU copies
+    if isinstance(o, OperatorOp):
+        return member or _reasons(o) is None
+    if is_view(o) or isinstance(o, AllocateOp | AllocateConstOp):
+        return True
+    # a loop, a load or store, a call: CPU work
+    return not (o.regions or any(isinstance(v.type, BufferType) for v in o.operands))
 
 
 def _unwritten_after(root: SSAValue, op: Operation) -> bool:
@@ -435,16 +450,25 @@ def _transpose(op: TransposeOp) -> bool:
 # --------------------------------------------------------------------- pass
 
 
+_reasons = NpuReasons()
+"""`npu_reason` of the ops `_one_segment` looks at, while `rewrite_function`
+runs (each slice asks it of every op between its readers)."""
+
+
 def rewrite_function(func: FuncOp) -> int:
     """Rewrite the top-level data ops of `func` by their registered rewrites
     (`REWRITES`), stage by stage: transposes, concatenations, then slices;
     the number of ops rewritten."""
+    global _reasons
     done = 0
-    for stage in sorted({r.stage for r in REWRITES.values()}):
-        for op in list(func.body.block.ops):
-            known = REWRITES.get(type(op))
-            if known is not None and known.stage == stage:
-                done += known.rewrite(op)
+    try:
+        for stage in sorted({r.stage for r in REWRITES.values()}):
+            for op in list(func.body.block.ops):
+                known = REWRITES.get(type(op))
+                if known is not None and known.stage == stage:
+                    done += known.rewrite(op)
+    finally:
+        _reasons = NpuReasons()  # holds no ops of this function beyond it
     return done
 
 

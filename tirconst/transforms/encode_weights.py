@@ -7,14 +7,16 @@ contiguous view of one), whose filter and bias are constants, the weights,
 bias and per-channel requantization become one 1-D ui8 `tir.constant` of
 the bytes Vela's encoder makes (`npu_encode_weights`, `npu_encode_bias`),
 with `#tir.encoded_weights` saying how; the op reads it instead (no bias
-operand). Identical bytes are stored once. The raw constants nothing reads
-any more are removed.
+operand). Identical bytes are stored once, and ops whose streams are the same
+bytes share one constant holding each one's records and the stream once
+(`assemble_shared`). The raw constants nothing reads any more are removed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +30,7 @@ from xdsl.utils.exceptions import PassFailedException
 from tirconst.analysis.block_choice import (
     block_cost,
     default_config,
+    flash_or_staged,
     memories,
     set_stream_lengths,
     tightest,
@@ -103,6 +106,8 @@ class Prepared:
     """16x8 with 64-bit requantization: records hold the multiplier rounded
     to 15 bits (shift 16 less), as LiteRT's 64-bit MultiplyByQuantizedMultiplier
     and Vela's `reduced_quantise_scale` use it."""
+    bias_bytes: int = 0
+    """The raw bias's bytes (part of `raw_bytes`)."""
 
 
 def prepare(op: WeightedOp) -> Prepared:
@@ -143,9 +148,12 @@ def prepare(op: WeightedOp) -> Prepared:
     bias = np.zeros(co, np.int64) if b is None else b.astype(np.int64).reshape(-1)
     mult = np.broadcast_to(np.asarray(p["multiplier"], np.int64), (co,))
     shift = np.broadcast_to(np.asarray(p["shift"], np.int64), (co,))
-    raw = w.nbytes + (0 if b is None else b.nbytes)
+    bias_bytes = 0 if b is None else b.nbytes
+    raw = w.nbytes + bias_bytes
     reduced = op.reduced_scale(b)
-    return Prepared(ohwi, zp, depthwise, bias, mult, shift, geometry, raw, reduced)
+    return Prepared(
+        ohwi, zp, depthwise, bias, mult, shift, geometry, raw, reduced, bias_bytes
+    )
 
 
 @dataclass(frozen=True)
@@ -235,12 +243,37 @@ def records(prep: Prepared, accelerator: str) -> list[bytes]:
     ]
 
 
+class Streams:
+    """Weight streams made once per distinct volume and encoding: the tiles
+    of one op read the same weights and try the same (depth, traversal)
+    pairs (`tir-tile` in Size mode: kws's 599 encodes are 325 distinct).
+    The key is everything `encode_weights` reads: the volume's bytes, dtype
+    and shape, and the encoding."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[bytes, str, tuple[int, ...], WeightEncoding], bytes]
+        self._made = {}
+
+    def encode(self, vol: np.ndarray, enc: WeightEncoding) -> bytes:
+        key = (vol.tobytes(), vol.dtype.str, vol.shape, enc)
+        stream = self._made.get(key)
+        if stream is None:
+            stream = self._made[key] = encode_weights(vol, enc)
+        return stream
+
+
 def streams(
-    prep: Prepared, accelerator: str, depths: tuple[int, ...], traversal: str
+    prep: Prepared,
+    accelerator: str,
+    depths: tuple[int, ...],
+    traversal: str,
+    made: Streams | None = None,
 ) -> list[tuple[bytes, WeightEncoding]]:
-    """Each core's weight stream (core k: output channels k, k + cores, ...)."""
+    """Each core's weight stream (core k: output channels k, k + cores, ...),
+    from `made` if it encoded the same before."""
     ncores = ACCELERATORS[accelerator].cores
     dy, dx = prep.geometry.dilation
+    encode = made.encode if made is not None else encode_weights
     out = []
     for k, d in enumerate(depths):
         vol = np.ascontiguousarray(prep.ohwi[k::ncores])
@@ -255,7 +288,7 @@ def streams(
             prep.zero_point,
             prep.geometry.ifm_bits,
         )
-        out.append((encode_weights(vol, enc), enc))
+        out.append((encode(vol, enc), enc))
     return out
 
 
@@ -265,23 +298,71 @@ def assemble(
     parts: list[tuple[bytes, WeightEncoding]],
 ) -> tuple[bytes, EncodedWeightsAttr]:
     """Per core `[records | pad to 16 | stream | pad to 16]`, and its attribute."""
+    data, users = assemble_shared([(block_config, recs)], parts)
+    return data, users[0][2]
+
+
+def assemble_shared(
+    users: list[tuple[tuple[int, int, int], list[bytes]]],
+    parts: list[tuple[bytes, WeightEncoding]],
+) -> tuple[bytes, list[tuple[int, int, EncodedWeightsAttr]]]:
+    """One constant for ops whose weight streams are the same bytes (one
+    weight tensor read by several ops, each with its own requantization:
+    the steps of an unrolled recurrent network). Per core, each distinct
+    records section once (`[records | pad to 16]`, in the users' order) and
+    the stream once (`[stream | pad to 16]`), the stream between the last two
+    distinct records: `[records a | ... | records y | stream | records z]`,
+    so the last two users' bytes are each one contiguous range (`[records y
+    | stream]`, `[stream | records z]`) a copy of which holds nothing else.
+    One user (or one distinct records section) gives `[records | pad |
+    stream | pad]`. Per user: where its bytes start in the constant, how
+    many, and its attribute with offsets from that start (the user reads a
+    view of those bytes)."""
     data = bytearray()
-    sections = []
-    for rec, (stream, enc) in zip(recs, parts, strict=True):
-        bias_offset = len(data)
-        data += rec + bytes(pad16(len(rec)) - len(rec))
-        weight_offset = len(data)
-        data += stream + bytes(pad16(len(stream)) - len(stream))
-        sections.append(
+    placed: list[dict[bytes, int]] = []
+    streams_at: list[int] = []
+
+    def put(block: bytes) -> int:
+        at = len(data)
+        data.extend(block + bytes(pad16(len(block)) - len(block)))
+        return at
+
+    for k, (stream, _) in enumerate(parts):
+        distinct = list(dict.fromkeys(recs[k] for _, recs in users))
+        at = {r: put(r) for r in distinct[:-1] if len(distinct) > 1}
+        if len(distinct) == 1:
+            at[distinct[0]] = put(distinct[0])
+        streams_at.append(put(stream))
+        if len(distinct) > 1:
+            at[distinct[-1]] = put(distinct[-1])
+        placed.append(at)
+    encodings = [WeightEncodingAttr.of(enc) for _, enc in parts]
+    out = []
+    for block_config, recs in users:
+        sections = [
             CoreSection(
-                bias_offset,
-                len(rec),
-                weight_offset,
+                placed[k][recs[k]],
+                len(recs[k]),
+                streams_at[k],
                 len(stream),
-                WeightEncodingAttr.of(enc),
+                encodings[k],
             )
-        )
-    return bytes(data), EncodedWeightsAttr.make(block_config, sections)
+            for k, (stream, _) in enumerate(parts)
+        ]
+        start = min(c.start for c in sections)
+        end = max(c.end for c in sections)
+        rebased = [
+            CoreSection(
+                c.bias_offset - start,
+                c.bias_length,
+                c.weight_offset - start,
+                c.weight_length,
+                c.encoding,
+            )
+            for c in sections
+        ]
+        out.append((start, end - start, EncodedWeightsAttr.make(block_config, rebased)))
+    return bytes(data), out
 
 
 def choose(
@@ -290,28 +371,34 @@ def choose(
     policy: str,
     label: str,
     probe: ProbeFacts | None = None,
-) -> tuple[bytes, EncodedWeightsAttr, int]:
-    """The policy's encoding of the op, and the stream bytes of Vela's choice
+    made: Streams | None = None,
+) -> tuple[tuple[int, int, int], list[bytes], list[tuple[bytes, WeightEncoding]], int]:
+    """The policy's encoding of the op: its block config, each core's
+    records and (stream, encoding), and the stream bytes of Vela's choice
     (-1 if the encoder cannot encode Vela's choice or the policy does not
-    ask for it). `min-size`: the fewest
+    ask for it); `assemble` lays them out. `min-size`: the fewest
     bytes; `cycles`: the fewest cycles the cycle model estimates for the op
     with that block config and stream (`analysis.block_choice`), then the
     fewest compute cycles (what is left once the weights are staged), then
-    the fewest bytes."""
+    the fewest bytes. `made`: the streams encoded so far (the pass shares
+    one across its ops)."""
     cands, vela = candidates(prep, accelerator, policy, label)
+    facts = probe or ProbeFacts()
     try:
         recs = records(prep, accelerator)
         tried: dict[tuple[tuple[int, ...], str], list] = {}
         probes: dict[str, BlockOp] = {}
         best: tuple[tuple[float, float, int], Candidate, list] | None = None
         vela_bytes = -1
+        cfg = default_config(accelerator)
+        mem, constant = memories(cfg)
         for c in cands:
             depths = stream_depths(prep, accelerator, c.block_config[2])
             if depths is None:
                 continue
             key = (depths, c.traversal)
             if key not in tried:
-                tried[key] = streams(prep, accelerator, depths, c.traversal)
+                tried[key] = streams(prep, accelerator, depths, c.traversal, made)
             parts = tried[key]
             size = sum(pad16(len(s)) for s, _ in parts)
             if c == vela:
@@ -319,17 +406,22 @@ def choose(
             cycles = compute = 0.0
             if policy == "cycles":
                 if c.traversal not in probes:
-                    probes[c.traversal] = _probe(prep, c.traversal, parts, recs, probe)
+                    probes[c.traversal] = _probe(prep, c.traversal, parts, recs, facts)
                 set_stream_lengths(
                     probes[c.traversal], len(parts[0][0]), pad16(len(recs[0]))
                 )
-                cfg = default_config(accelerator)
-                mem, constant = memories(cfg)
-                raw = int(np.prod(parts[0][1].shape))
-                cost = block_cost(
-                    probes[c.traversal], c.block_config, cfg, mem, constant, raw
-                )
-                cycles, compute = cost.duration, cost.compute
+                raw = math.prod(parts[0][1].shape)
+                if facts.stageable:  # staged where faster (tir-stage-weights)
+                    nbytes = size + sum(pad16(len(r)) for r in recs)
+                    cycles, compute = flash_or_staged(
+                        probes[c.traversal], c.block_config, cfg, raw, nbytes,
+                        accelerator,
+                    )  # fmt: skip
+                else:
+                    cost = block_cost(
+                        probes[c.traversal], c.block_config, cfg, mem, constant, raw
+                    )
+                    cycles, compute = cost.duration, cost.compute
             score = (cycles, compute, size)
             if best is None or score < best[0] or (score == best[0] and c == vela):
                 best = (score, c, parts)
@@ -340,8 +432,7 @@ def choose(
             f"{NAME}: {label}: the NPU cannot run it (no block depth the "
             f"{ncores_text(accelerator)} can encode)"
         )
-    data, attr = assemble(best[1].block_config, recs, best[2])
-    return data, attr, vela_bytes
+    return best[1].block_config, recs, best[2], vela_bytes
 
 
 @dataclass(frozen=True)
@@ -352,6 +443,10 @@ class ProbeFacts:
     dtypes: tuple[str, str] = ("int8", "int8")
     activation: str | None = None
     layouts: tuple[str, str] = ("nhwc", "nhwc")
+    stageable: bool = False
+    """Whether `tir-stage-weights` may stage the op's weights (not a fully
+    connected op's): its block config is then costed reading them from
+    flash or from SRAM, whichever is faster."""
 
 
 def probe_facts(op: WeightedOp) -> ProbeFacts:
@@ -360,7 +455,7 @@ def probe_facts(op: WeightedOp) -> ProbeFacts:
     info = np.iinfo(dtypes[1]) if dtypes[1] in ("int8", "int16") else None
     clamp = info is None or (lo, hi) != (info.min, info.max)
     layouts = (layout_of(op.input), layout_of(op.output))
-    return ProbeFacts(dtypes, "clamp" if clamp else None, layouts)  # type: ignore[arg-type]
+    return ProbeFacts(dtypes, "clamp" if clamp else None, layouts, op.WEIGHTS_REUSED)  # type: ignore[arg-type]
 
 
 def _probe(
@@ -390,16 +485,13 @@ class _State:
     module: ModuleOp
     accelerator: str
     policy: str
-    by_bytes: dict[tuple[bytes, EncodedWeightsAttr], ConstantOp]
+    by_bytes: dict[bytes, ConstantOp]
     taken: set[str]
     last: Operation | None = None
 
-    def symbol_for(
-        self, base: str, data: bytes, attr: EncodedWeightsAttr, raw: int
-    ) -> ConstantOp:
-        key = (data, attr)
-        if key in self.by_bytes:
-            return self.by_bytes[key]
+    def symbol_for(self, base: str, data: bytes, raw: int) -> ConstantOp:
+        if data in self.by_bytes:
+            return self.by_bytes[data]
         k = 0
         while (name := f"{base}_enc{k if k else ''}") in self.taken:
             k += 1
@@ -417,7 +509,7 @@ class _State:
         else:
             Rewriter.insert_op(const, InsertPoint.after(self.last))
         self.last = const
-        self.by_bytes[key] = const
+        self.by_bytes[data] = const
         return const
 
 
@@ -462,6 +554,24 @@ class EncodeWeightsPass(ModulePass):
 
 
 @dataclass
+class _Chosen:
+    """One op's encoding, before its constant is made."""
+
+    op: WeightedOp
+    label: str
+    prep: Prepared
+    block_config: tuple[int, int, int]
+    records: list[bytes]
+    vela_bytes: int
+    constant: ConstantOp | None = None
+    attr: EncodedWeightsAttr | None = None
+    size: int = 0
+    """The constant's bytes; the op reads `length` of them from `start`."""
+    start: int = 0
+    length: int = 0
+
+
+@dataclass
 class EncodeStats:
     """Per op: label, raw bytes, encoded bytes, bytes under Vela's choice."""
 
@@ -488,6 +598,7 @@ def encode_module(
             last_const = o
     state = _State(module, accelerator, policy, {}, taken, last_const)
     stats = EncodeStats([])
+    made = Streams()
     touched: list[Operation] = []
     ops = [
         o
@@ -498,30 +609,58 @@ def encode_module(
         and (o.bias is None or constant_of(o.bias) is not None)
         and npu_reason(o) is None  # what stays on the CPU keeps its weights
     ]
+    chosen: list[_Chosen] = []
+    # ops whose streams are the same bytes (one weight tensor, several
+    # requantizations) share one constant: `assemble_shared`
+    groups: dict[tuple[tuple[bytes, WeightEncoding], ...], list[_Chosen]] = {}
     for o in ops:
         label = _label(o)
         prep = prepare(o)
-        data, attr, vela_bytes = choose(
-            prep, accelerator, policy, label, probe_facts(o)
+        block, recs, parts, vela_bytes = choose(
+            prep, accelerator, policy, label, probe_facts(o), made
         )
-        const = state.symbol_for(_base_name(o), data, attr, prep.raw_bytes)
+        c = _Chosen(o, label, prep, block, recs, vela_bytes)
+        chosen.append(c)
+        groups.setdefault(tuple(parts), []).append(c)
+    for parts, members in groups.items():
+        data, attrs = assemble_shared(
+            [(c.block_config, c.records) for c in members], list(parts)
+        )
+        # what the constant replaced: the weights once, each distinct bias
+        first = members[0]
+        distinct = {tuple(c.records): c.prep.bias_bytes for c in members[1:]}
+        distinct.pop(tuple(first.records), None)
+        raw = first.prep.raw_bytes + sum(distinct.values())
+        const = state.symbol_for(_base_name(first.op), data, raw)
+        for c, (start, length, attr) in zip(members, attrs, strict=True):
+            c.constant, c.attr, c.size = const, attr, len(data)
+            c.start, c.length = start, length
+    for c in chosen:
+        o = c.op
+        assert c.constant is not None and c.attr is not None
         holder = AllocateConstOp(
-            const.sym_name.data,
-            BufferType([len(data)], ui8),
+            c.constant.sym_name.data,
+            BufferType([c.size], ui8),
             name=f"{_base_name(o)}_enc",
         )
         Rewriter.insert_op(holder, InsertPoint.before(o))
+        filt = holder.buffer
+        if c.length != c.size:  # its own bytes of a shared constant
+            view = DeclBufferOp(filt, c.start, BufferType([c.length], ui8))
+            view.view.name_hint = f"{_base_name(o)}_enc_view"
+            Rewriter.insert_op(view, InsertPoint.before(o))
+            filt = view.view
         props = dict(o.properties)
-        props["encoded_weights"] = attr
+        props["encoded_weights"] = c.attr
         props.pop("operandSegmentSizes", None)
         new = type(o)(
-            operands=[[o.input], [holder.buffer], [], [o.output]],
+            operands=[[o.input], [filt], [], [o.output]],
             properties=props,
             attributes=dict(o.attributes),
         )
         touched += [v.owner for v in (o.filter, o.bias) if v is not None]
         Rewriter.replace_op(o, new, new_results=[])
-        stats.layers.append((label, prep.raw_bytes, len(data), vela_bytes))
+        stats.layers.append((c.label, c.prep.raw_bytes, c.attr.op_bytes, c.vela_bytes))
     _remove_dead(module, touched)
     encode_lstms(module, state, stats)
     return stats
@@ -646,7 +785,7 @@ def encode_lstms(module: ModuleOp, state: _State, stats: EncodeStats) -> None:
             else "lstm"
         )
         encoding = ArrayAttr(attrs)
-        const = state.symbol_for(base, data, encoding, raw)  # type: ignore[arg-type]
+        const = state.symbol_for(base, data, raw)
         holder = AllocateConstOp(
             const.sym_name.data, BufferType([len(data)], ui8), name=f"{base}_enc"
         )

@@ -13,6 +13,9 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
   input and output, whose per-channel multiplier is the mean's readapted one
   (docs/ethos-u.md's "depthwise sum then multiply", the multiply folded into
   the requantization).
+- An int8 `tir.sum` becomes the same depthwise sum where one (its filter
+  taps, bias and requantization) equals LiteRT's float32 rescale on every
+  reachable sum (`npu_support.sum_window`).
 - An int8 `tir.reduce_max` over contiguous axes becomes one
   `tir.max_pool2d` over reshaped views (the window covers the reduced
   elements, at most 256 × 256).
@@ -25,9 +28,13 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
 - A 2× `tir.resize_bilinear` becomes one `tir.avg_pool2d` per output phase
   (outputs on or halfway between inputs), or with half-pixel centers one
   `tir.depthwise_conv2d` of 16ths per run of outputs weighted alike.
-- A `tir.softmax` the NPU can run gets its NPU buffers: the table with the
-  NPU sequence's int32 constants appended, and a workspace allocation for
-  its int32 intermediates (planned like any buffer).
+- A `tir.softmax` (or `tir.softmax_int16`) the NPU can run gets its NPU
+  buffers: the table with the NPU sequence's int32 constants (for int16
+  also the two interpolating tables) appended, and a workspace allocation
+  for its intermediates (planned like any buffer).
+- A `tir.arg_max` the NPU can run gets its NPU buffers: the int16
+  constant of 127 − c per channel c and a workspace allocation for its
+  int16 keys and row maxima.
 - A `tir.squared_difference` the NPU can run gets a workspace allocation
   for the int32 maps of its NPU sequence.
 - An int8/int16 `tir.pack` becomes the `tir.concatenation` it is, of its
@@ -87,7 +94,10 @@ from xdsl.passes import ModulePass
 from tirconst.analysis.npu_support import (
     BILINEAR_MULTIPLIER,
     SOFTMAX_CONSTANTS,
+    SOFTMAX_MAX_CHANNELS,
     SOFTMAX_TABLE_WORDS,
+    DepthwiseSum,
+    arg_max_plan,
     batch_matmul_plan,
     broadcast_tile,
     gather_runs,
@@ -98,10 +108,14 @@ from tirconst.analysis.npu_support import (
     resize_bilinear_plan,
     sequence_lstm_reason,
     sequence_lstm_workspace,
+    softmax_int16_npu_table,
+    softmax_int16_reason,
+    softmax_int16_workspace,
     softmax_rows,
     softmax_shape_reason,
     softmax_workspace,
     squared_difference_plan,
+    sum_window,
     transpose_conv_plan,
 )
 from tirconst.analysis.views import strided_parent
@@ -109,6 +123,7 @@ from tirconst.dialects.tir import (
     AddOp,
     AllocateConstOp,
     AllocateOp,
+    ArgMaxOp,
     AvgPool2DOp,
     BatchMatmulOp,
     ConcatenationOp,
@@ -132,16 +147,19 @@ from tirconst.dialects.tir import (
     ReshapeOp,
     ResizeBilinearOp,
     ReverseOp,
+    SoftmaxInt16Op,
     SoftmaxOp,
     SquaredDifferenceOp,
     StridedSliceOp,
     SubOp,
+    SumOp,
     TileOp,
     TransposeConv2DOp,
     TransposeOp,
 )
 from tirconst.dialects.tir.buffers import ConstantOp, DeclBufferOp, row_major_strides
 from tirconst.dialects.tir.convolution_ops import WeightedOp
+from tirconst.dialects.tir.elementwise_ops import SOFTMAX_INT16_TABLE
 from tirconst.dialects.tir.provenance import fuse_into
 from tirconst.dialects.tir.sequence_ops import SequenceLstmOp
 from tirconst.dialects.tir.traits import Windowed
@@ -281,30 +299,55 @@ def _mean_as_depthwise(op: MeanOp) -> bool:
     readapted multiplier (TFLite's QuantizedMeanOrSum folds 1/count into
     it): MultiplyByQuantizedMultiplier(Σ (x − input_zp), m', s') +
     output_zp, exactly the mean's integers."""
-    plan = mean_window(op)
+    return _as_depthwise_sum(op, mean_window(op))
+
+
+@legalizes("decompose", SumOp)
+def _sum_as_depthwise(op: SumOp) -> bool:
+    """An int8 sum as a mean is, without the division: the depthwise sum
+    over the window `npu_support.sum_window` finds, with the filter tap,
+    bias and requantization that function checked equal LiteRT's float32
+    rescale on every sum the window can reach."""
+    return _as_depthwise_sum(op, sum_window(op))
+
+
+def _as_depthwise_sum(op: MeanOp | SumOp, plan: DepthwiseSum | str) -> bool:
+    """Replace `op` by the depthwise conv `plan` describes: every filter
+    tap its weight, its bias (none when 0), its per-channel requantization
+    (False: `plan` is why not, nothing changes)."""
     module = op.get_toplevel_object()
     if isinstance(plan, str) or not isinstance(module, ModuleOp):
         return False
-    win, m, sh = plan
+    win = plan.window
     c = win.view[3]
-    name = _fresh_name(module, "mean_ones")
-    ones = np.ones((1, *win.window, c), np.int8)
-    const = ConstantOp(name, ones)
-    module.body.block.insert_op_before(const, module.body.block.first_op)  # type: ignore[arg-type]
     block = op.parent_block()
     assert block is not None
-    alloc = AllocateConstOp(name, BufferType(ones.shape, op.input.type.element_type))  # type: ignore[union-attr]
-    block.insert_op_before(alloc, op)
+    base = op.name[4:]
+    taps = np.full((1, *win.window, c), plan.weight, np.int8)
+    names = {"ones" if plan.weight == 1 else "taps": taps}
+    if plan.bias:
+        names["bias"] = np.full((c,), plan.bias, np.int32)
+    consts = []
+    for suffix, data in names.items():
+        name = _fresh_name(module, f"{base}_{suffix}")
+        module.body.block.insert_op_before(
+            ConstantOp(name, data), module.body.block.first_op
+        )  # type: ignore[arg-type]
+        alloc = AllocateConstOp(
+            name, BufferType(data.shape, IntegerType(8 * data.dtype.itemsize))
+        )
+        block.insert_op_before(alloc, op)
+        consts.append(alloc.results[0])
     conv = DepthwiseConv2DOp.create_op(
-        [_view(block, op, op.input, win.view), alloc.results[0], None],
+        [_view(block, op, op.input, win.view), *consts, None][:3],
         _view(block, op, op.output, win.out_view),
         stride=(1, 1),
         dilation=(1, 1),
         pad=(0, 0, 0, 0),
         input_zp=op.input_zp,
         output_zp=op.output_zp,
-        multiplier=[m] * c,
-        shift=[sh] * c,
+        multiplier=[plan.multiplier] * c,
+        shift=[plan.shift] * c,
         act_min=-128,
         act_max=127,
         depth_multiplier=1,
@@ -638,20 +681,57 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
     flash constant) and a workspace allocation for its int32 intermediates,
     which tiling and the memory planner see and place like any buffer (the
     sequence itself is emitted by convert-tir-to-npu). True if done."""
-    if op.workspace is not None or softmax_shape_reason(op) is not None:
+    if op.workspace is not None or softmax_shape_reason(op, SOFTMAX_MAX_CHANNELS):
         return False
-    src = op.table.owner
-    if not isinstance(src, AllocateConstOp) or src.constant_op() is None:
+    found = _flash_table(op, 256)
+    if found is None:
         return False
-    table = np.asarray(src.data).reshape(-1)  # type: ignore[union-attr]
-    if table.size != 256:
-        return False
-    module = op.get_toplevel_object()
-    if not isinstance(module, ModuleOp):
-        return False
+    src, table = found
     extra = np.array(SOFTMAX_CONSTANTS, np.int64).astype(np.int32)
     data = np.concatenate([table.astype(np.int32), extra])
     assert data.size == SOFTMAX_TABLE_WORDS
+    _with_npu_table(op, src, data, softmax_workspace(*softmax_rows(op))[1])
+    return True
+
+
+@legalizes("prepare", SoftmaxInt16Op)
+def _softmax_int16_for_npu(op: SoftmaxInt16Op) -> bool:
+    """As `_softmax_for_npu`, for an int16 softmax: the table with the NPU's
+    two interpolating tables and the sequence's int32 words appended
+    (`npu_support.softmax_int16_npu_table`) and a workspace. True if done."""
+    if op.workspace is not None or softmax_int16_reason(op) is not None:
+        return False
+    found = _flash_table(op, SOFTMAX_INT16_TABLE)
+    if found is None:
+        return False
+    src, table = found
+    data = softmax_int16_npu_table(table, op.input_multiplier)
+    _with_npu_table(op, src, data, softmax_int16_workspace(*softmax_rows(op))[1])
+    return True
+
+
+def _flash_table(
+    op: SoftmaxOp | SoftmaxInt16Op, entries: int
+) -> tuple[AllocateConstOp, np.ndarray] | None:
+    """The softmax's table as its module-level constant's allocation and
+    data, if it is one of `entries` entries in a module (else None)."""
+    src = op.table.owner
+    if not isinstance(src, AllocateConstOp) or src.constant_op() is None:
+        return None
+    table = np.asarray(src.data).reshape(-1)  # type: ignore[union-attr]
+    if table.size != entries or not isinstance(op.get_toplevel_object(), ModuleOp):
+        return None
+    return src, table
+
+
+def _with_npu_table(
+    op: SoftmaxOp | SoftmaxInt16Op, src: AllocateConstOp, data: np.ndarray, size: int
+) -> None:
+    """Replace `op` by the same op reading `data` (a new flash constant,
+    named after the old table) as its table and writing a new `size`-byte
+    workspace; the old table goes if nothing else reads it."""
+    module = op.get_toplevel_object()
+    assert isinstance(module, ModuleOp)
     symbol = src.symbol
     base = f"{symbol.root_reference.data}_npu" if symbol else "softmax_npu"
     name = _fresh_name(module, base)
@@ -662,11 +742,9 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
     assert block is not None
     alloc = AllocateConstOp(name, BufferType(data.shape, src.buffer_type.element_type))
     block.insert_op_before(alloc, op)
-    rows, channels = softmax_rows(op)
-    size = softmax_workspace(rows, channels)[1]
     ws = AllocateOp(BufferType((size,), IntegerType(8)))
     block.insert_op_before(ws, op)
-    new = SoftmaxOp.create(
+    new = type(op).create(
         operands=[op.input, alloc.results[0], ws.results[0], op.output],
         properties=dict(op.properties),
         attributes=dict(op.attributes),
@@ -686,6 +764,38 @@ def _softmax_for_npu(op: SoftmaxOp) -> bool:
         ):
             old.detach()
             old.erase()
+
+
+@legalizes("prepare", ArgMaxOp)
+def _arg_max_for_npu(op: ArgMaxOp) -> bool:
+    """Give an ARG_MAX the NPU can run (`npu_support.arg_max_plan`) what
+    its NPU sequence needs as tir buffers: the int16 constant of 127 − c
+    for each channel c (a new flash constant, the keys' low bits) and a
+    workspace for its int16 keys and row maxima. True if done."""
+    if op.workspace is not None:
+        return False
+    plan = arg_max_plan(op)
+    module = op.get_toplevel_object()
+    if isinstance(plan, str) or not isinstance(module, ModuleOp):
+        return False
+    data = (127 - np.arange(plan.depth)).astype(np.int16)
+    name = _fresh_name(module, "arg_max_indices")
+    module.body.block.insert_op_before(
+        ConstantOp(name, data), module.body.block.first_op
+    )  # type: ignore[arg-type]
+    block = op.parent_block()
+    assert block is not None
+    indices = AllocateConstOp(name, BufferType(data.shape, IntegerType(16)))
+    ws = AllocateOp(BufferType((plan.workspace()[1],), IntegerType(8)))
+    block.insert_op_before(indices, op)
+    block.insert_op_before(ws, op)
+    new = ArgMaxOp.create_op(
+        [op.input, indices.results[0], ws.results[0]], op.output, axis=op.axis
+    )
+    new.attributes |= dict(op.attributes)
+    block.insert_op_before(new, op)
+    op.detach()
+    op.erase()
     return True
 
 

@@ -59,6 +59,7 @@ def stage_block(
     by_cost: str | None = None,
     budget: int = 0,
     distance: int = 1,
+    op_weights: bool = False,
 ) -> int:
     """Stage the weights of the ops of `block`; returns how many copies. With
     `keep_peak`, an op's copies are undone when they raise the function's
@@ -72,7 +73,12 @@ def stage_block(
     op's copies are then issued up to that many computing ops ahead (all
     NPU ops, never before the previous op's copies, and with `keep_peak`
     only where the SRAM bound allows without measuring): the copy of a large
-    weight then runs under several short ops instead of stalling its op."""
+    weight then runs under several short ops instead of stalling its op.
+    With `op_weights` (and `keep_peak`, `by_cost`), the limit is at least
+    what each op whose staging pays needs beside its own staged weights
+    (`_own_weights_peak`): reading an op's weights from SRAM needs them
+    there while it runs whatever the schedule, so the peak may grow that
+    far, and copies issued ahead of their op only within it."""
     copies = 0
     previous: Operation | None = None
     run: list[Operation] = []  # the computing NPU ops since the last CPU op
@@ -80,12 +86,14 @@ def stage_block(
     func = block.parent_op()
     keep_peak = keep_peak and isinstance(func, FuncOp)
     peak = sram_peak(func, reuse_io).bytes if keep_peak else 0  # type: ignore[arg-type]
-    limit = max(peak, budget)
     grown = 0
     # The measure at each op before staging plus what staged buffers live
     # there add: a bound on the measure, so a copy it keeps within the limit
     # needs no measuring (measuring is the pass's cost).
     bound = sram_by_op(func, reuse_io) if keep_peak else {}  # type: ignore[arg-type]
+    limit = max(peak, budget)
+    if keep_peak and op_weights and by_cost is not None:
+        limit = max(limit, _own_weights_peak(block, bound, fc, by_cost))
 
     def stage_before(op: Operation, anchor: Operation) -> list:
         """Stage `op`'s weights before `anchor`, each copy kept only where
@@ -150,7 +158,7 @@ def stage_block(
         previous = op
         earlier = run[::-1]  # the ops a copy may go before, nearest first
         run = [*run, op] if npu_reason(op) is None else []
-        if isinstance(op, WeightedOp) and not op.WEIGHTS_REUSED and not fc:
+        if not _stageable(op, fc):
             continue
         if by_cost is not None:
             # The copy runs under the ops from where it will be issued
@@ -195,6 +203,31 @@ def stage_block(
         elif made:
             floor = anchor
     return copies
+
+
+def _own_weights_peak(
+    block: Block, bound: dict[Operation, int], fc: bool, accelerator: str
+) -> int:
+    """The largest SRAM measure (`bound`, before staging) of an op of
+    `block` plus its own staged weights (rounded to the planner's
+    alignment), over the ops whose staging the cycle model says pays when
+    the copy is hidden: what any plan reading those weights from SRAM
+    needs while the op runs (Vela's Performance schedule buffers them so)."""
+    most = 0
+    for op in block.ops:
+        if op not in bound or not _stageable(op, fc):
+            continue
+        if staging_gain(op, accelerator, True) <= 0:
+            continue
+        own = sum(-(-_nbytes(v) // ALIGNMENT) * ALIGNMENT for v in _staged_operands(op))
+        most = max(most, bound[op] + own)
+    return most
+
+
+def _stageable(op: Operation, fc: bool) -> bool:
+    """Whether the pass may stage `op`'s weights (fully connected ones only
+    with `fc`)."""
+    return fc or not (isinstance(op, WeightedOp) and not op.WEIGHTS_REUSED)
 
 
 def _nbytes(v: SSAValue) -> int:
@@ -318,6 +351,10 @@ class StageWeightsPass(ModulePass):
     (all NPU ops, in the order of the ops reading them, and with
     `keep-peak` only where the SRAM bound per op allows): a large copy then
     runs under several short ops rather than stalling its op.
+    `op-weights=true` (with `keep-peak` and `by-cost`) lets the peak grow
+    to what each op whose staging pays needs beside its own staged weights
+    (any plan reading them from SRAM needs that while the op runs), copies
+    issued ahead only within it.
     """
 
     name = NAME
@@ -329,6 +366,7 @@ class StageWeightsPass(ModulePass):
     budget: int = 0
     by_cost: str = ""
     distance: int = 1
+    op_weights: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.fc not in ("flash", "stage"):
@@ -356,4 +394,5 @@ class StageWeightsPass(ModulePass):
                     self.by_cost or None,
                     self.budget,
                     self.distance,
+                    self.op_weights,
                 )

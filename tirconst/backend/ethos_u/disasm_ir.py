@@ -90,7 +90,7 @@ _ELEMENTWISE = {
     api.NpuElementWiseOp.SHR: "shr",
     api.NpuElementWiseOp.CLZ: "clz",
 }
-_SIGNED = {1: "int8", 2: "int16", 4: "int32"}
+_SIGNED = {1: "int8", 2: "int16", 4: "int32", 8: "int64"}
 
 
 class ConversionError(ToolError):
@@ -353,7 +353,9 @@ def _tensor_type(
     p: TensorPlacement, ops: list[DecodedOp], write: bool
 ) -> tuple[str, int | None]:
     """The element type and zero point of the feature map over `p`'s bytes:
-    the first op reading it (an input) or the last writing it (an output)."""
+    the first op reading it (an input) or the last writing it (an output).
+    A tensor of wider elements than that feature map's (an int64 ARG_MAX
+    output, written as int32 words) keeps the container's element size."""
     order = reversed(ops) if write else ops
     for d in order:
         op = d.op
@@ -365,6 +367,8 @@ def _tensor_type(
             iv = feature_map_intervals(fm)
             if iv and iv[0][0] <= p.offset < iv[-1][1]:  # type: ignore[operator]
                 zp = fm.quantization.zero_point if fm.quantization else 0
+                if p.elem_size > fm.data_type.size_in_bytes():
+                    return _SIGNED.get(p.elem_size, "int8"), zp
                 return _DTYPE_NAMES[fm.data_type], zp
     return _SIGNED.get(p.elem_size, "int8"), None
 

@@ -23,31 +23,30 @@ class VelaRefused(ToolError):
 
 
 def register_command_stream(stream: CommandStreamOp) -> list[int]:
-    """Vela's register command stream of the stream's ops; when Vela refuses
-    it, the ops are generated one at a time so that the refusal names the op
-    (a long stream, an unrolled LSTM's 11k ops, is generated once)."""
+    """Vela's register command stream of the stream's ops. Should Vela
+    refuse the stream, it is generated again one op at a time, so that the
+    refusal names the op (Vela's messages do not)."""
     acc = accelerator(stream)
-    block_ops = [op for op in stream.body.block.ops if isinstance(op, _OPS)]
-    ops = [vela_operation(op) for op in block_ops]
+    ours = [op for op in stream.body.block.ops if isinstance(op, _OPS)]
+    ops = [vela_operation(op) for op in ours]
     keep_unused_strides(ops)
     try:
         return api.npu_generate_register_command_stream(ops, acc)
-    except Exception as e:  # Vela raises VelaError and bare assertions
-        whole = _reason(e)
-    for op in block_ops:
+    except Exception:  # Vela raises VelaError and bare assertions
+        pass
+    for op in ours:
         try:
             api.npu_generate_register_command_stream([vela_operation(op)], acc)
-        except Exception as e:  # Vela raises VelaError and bare assertions
+        except Exception as e:
+            reason = (
+                str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            )
             raise VelaRefused(
-                error_line(f"{describe(op)}: Vela refuses it: {_reason(e)}")
+                error_line(f"{describe(op)}: Vela refuses it: {reason}")
             ) from None
-    raise VelaRefused(
-        error_line(f"{describe(stream)}: Vela refuses the sequence: {whole}")
-    )
-
-
-def _reason(e: Exception) -> str:
-    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    ops = [vela_operation(op) for op in ours]  # no op alone: the stream's error
+    keep_unused_strides(ops)
+    return api.npu_generate_register_command_stream(ops, acc)
 
 
 def keep_unused_strides(ops: list[api.NpuOperation]) -> None:

@@ -11,6 +11,7 @@ loops, conditionals), `scalar` (TIR-specific scalar ops) and `operators`
 from xdsl.ir import Dialect
 
 from tirconst.dialects.tir.activation_ops import (
+    EluOp,
     ExpOp,
     GeluOp,
     HardSwishOp,
@@ -89,6 +90,7 @@ from tirconst.dialects.tir.reduce_ops import (
     ArgMaxOp,
     ReduceMaxOp,
     ReduceMinOp,
+    SumOp,
 )
 from tirconst.dialects.tir.scalar import (
     CastOp,
@@ -152,6 +154,7 @@ OPERATOR_OPS = [
     ExpOp,
     LogOp,
     GeluOp,
+    EluOp,
     PreluOp,
     MaximumOp,
     MinimumOp,
@@ -163,6 +166,7 @@ OPERATOR_OPS = [
     ReverseOp,
     ReduceMaxOp,
     ReduceMinOp,
+    SumOp,
     ArgMaxOp,
     ResizeNearestOp,
     ResizeBilinearOp,
@@ -211,6 +215,7 @@ __all__ = [
     "WeightedOp",
     "FuncOp",
     "GeluOp",
+    "EluOp",
     "HardSwishOp",
     "IfOp",
     "LeakyReluOp",
@@ -237,6 +242,7 @@ __all__ = [
     "QuantizeOp",
     "ReduceMaxOp",
     "ReduceMinOp",
+    "SumOp",
     "ReluOp",
     "RequantizeOp",
     "RsqrtOp",

@@ -1,10 +1,7 @@
 """TFLite activations and elementwise selections as tir operator ops: the
 ReLU family, LEAKY_RELU, PRELU, HARD_SWISH, the lookup-table activations TANH,
-EXP, LOG and GELU (as LOGISTIC), MAXIMUM and MINIMUM (see `operators` for
-the conventions they share).
-
-ELU is not imported: LiteRT's BUILTIN_REF resolver has no ELU kernel (at
-any version), so nothing can check ours bit for bit."""
+EXP, LOG, GELU and ELU (as LOGISTIC), MAXIMUM and MINIMUM (see `operators`
+for the conventions they share)."""
 
 from __future__ import annotations
 
@@ -330,6 +327,28 @@ class GeluOp(_TableOp):
     traits = traits_def(Pointwise())
 
     name = "tir.gelu"
+
+
+@operator_op(("input", "table"), {}, quant=_LUT_QUANT)
+class EluOp(_TableOp):
+    """TFLite int8 ELU through its 256-entry table: output = table[input +
+    128], table[i] = clamp(round(f(input_scale * (i - 128 - input_zp)) /
+    output_scale) + output_zp) in float32 with f(x) = expm1f(x) for x < 0,
+    x otherwise (EluPrepare's LUTPopulate), built as `tir.exp`'s. LiteRT's
+    reference resolver (BUILTIN_REF) registers no ELU: the oracle is its
+    default (optimized) kernel, which is this table.
+
+    Example:
+        tir.func @f(%x : !tir.buffer<16xi8>, %t : !tir.buffer<256xi8>,
+                    %y : !tir.buffer<16xi8>) {
+          tir.elu ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>)
+              outs(%y : !tir.buffer<16xi8>)
+        }
+    """
+
+    traits = traits_def(Pointwise())
+
+    name = "tir.elu"
 
 
 class _MinMaxOp(OperatorOp):

@@ -534,8 +534,9 @@ SOFTMAX_INT16_TABLE = 2 * 513
 
 
 @operator_op(
-    ("input", "table"),
+    ("input", "table", "workspace"),
     {"input_multiplier": Int, "input_left_shift": Int},
+    optional_last=True,
     quant={"input_scale": Scale, "output_scale": Scale},
 )
 class SoftmaxInt16Op(OperatorOp):
@@ -550,6 +551,13 @@ class SoftmaxInt16Op(OperatorOp):
     of exponentials normalized into the reciprocal table's, and each output
     is exp · reciprocal rounded to [0, 32767] (1.0 is 32768).
 
+    For the NPU, `tir-legalize-npu` appends to the table what Vela's int16
+    sequence needs (entries after the first 1026; the result does not
+    depend on them: `npu_support.softmax_int16_npu_table`) and adds
+    `workspace`, an int8 buffer the op may write (its intermediates on the
+    NPU), placed by the memory planner; its contents afterwards are
+    unspecified.
+
     Example:
         tir.func @f(%x : !tir.buffer<1x4xi16>, %t : !tir.buffer<1026xi16>,
                     %y : !tir.buffer<1x4xi16>) {
@@ -560,10 +568,13 @@ class SoftmaxInt16Op(OperatorOp):
         }
     """
 
+    traits = traits_def(FlattenedFeatureMaps())
+
     name = "tir.softmax_int16"
 
     input = operand_def(BufferType)
     table = operand_def(BufferType)
+    workspace = opt_operand_def(BufferType)
     output = operand_def(BufferType)
 
     def verify_(self) -> None:
@@ -571,7 +582,14 @@ class SoftmaxInt16Op(OperatorOp):
             self.expect_dtype(role, v, "int16")
         self.expect_shape("output", self.output, self.shape(self.input))
         self.expect_dtype("table", self.table, "int16")
-        self.expect_shape("table", self.table, [SOFTMAX_INT16_TABLE])
+        table = self.shape(self.table)
+        if len(table) != 1 or table[0] < SOFTMAX_INT16_TABLE:
+            raise VerifyException(
+                f"table must have shape [n] with n >= {SOFTMAX_INT16_TABLE}, "
+                f"got {list(table)}"
+            )
+        if self.workspace is not None:
+            self.expect_dtype("workspace", self.workspace, "int8")
         if not 0 <= self.input_multiplier < 2**31:
             raise VerifyException(
                 f"input_multiplier {self.input_multiplier} is not a Q0.31 value"
@@ -583,6 +601,11 @@ class SoftmaxInt16Op(OperatorOp):
 
     def derived_integers(self, q: dict[str, Any]) -> dict[str, Any]:
         return {}  # beta is folded into the multiplier, not a property
+
+    # as tir.softmax: two MACs an element (Vela's count), and the workspace
+    # (an operand of `ins`, but only written) written
+    macs = SoftmaxOp.macs
+    effects = SoftmaxOp.effects
 
 
 @operator_op(

@@ -437,16 +437,17 @@ class OperatorOp(IRDLOperation):
         if len(names) != len(types):
             parser.raise_error(f"{len(names)} operands but {len(types)} types", pos)
         required = len(cls.INPUTS) - int(cls.OPTIONAL_LAST)
+        optional = int(cls.OPTIONAL_LAST)
         if cls.VARIADIC and not names:
             parser.raise_error(f"{cls.name} takes ins(%{cls.INPUTS[0]}, ...)", pos)
         if not cls.VARIADIC and not required <= len(names) <= len(cls.INPUTS):
             parser.raise_error(
                 f"{cls.name} takes ins({', '.join(cls.INPUTS)})"
                 + (
-                    f" (the last {int(cls.OPTIONAL_LAST)} are optional)"
-                    if int(cls.OPTIONAL_LAST) > 1
+                    f" (the last {optional} are optional)"
+                    if optional > 1
                     else " (the last is optional)"
-                    if cls.OPTIONAL_LAST
+                    if optional
                     else ""
                 ),
                 pos,
@@ -473,8 +474,9 @@ class OperatorOp(IRDLOperation):
         return op
 
     OPTIONAL_LAST: ClassVar[bool | int] = False
-    """Whether the last of INPUTS may be absent (a conv without bias); an
-    int: how many of the last may be (absent ones from the end)."""
+    """Whether the last of INPUTS may be absent (a conv without bias), or
+    how many of the last may be (an int: `tir.arg_max`'s NPU constant and
+    workspace, given together)."""
 
     VARIADIC: ClassVar[bool] = False
     """Whether the one name in INPUTS is a variadic operand (any number of

@@ -190,8 +190,8 @@ class WholeFeatureMaps(OpTrait):
 @dataclass(frozen=True)
 class FlattenedFeatureMaps(OpTrait):
     """The NPU reads the op's feature maps flattened to rows of channels (a
-    fully connected layer, a softmax): a view of one is read in place only
-    if it is dense (`tir-data-views`)."""
+    fully connected layer, a softmax, an arg max): a view of one is read in
+    place only if it is dense (`tir-data-views`)."""
 
     def verify(self, op: Operation) -> None:
         _operator_only(self, op)

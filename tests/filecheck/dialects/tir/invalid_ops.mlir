@@ -195,11 +195,47 @@ tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<3xi8>) {
 
 // -----
 
+// sum: the output keeps or drops the reduced axes
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<3xi8>) {
+// CHECK-NEXT: {{.*}}invalid_ops.mlir:[[# @LINE + 1]]:3: error: 'tir.sum' op in @f: output must have shape [2, 1] or [2], got [3]
+  tir.sum ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<3xi8>) {axes = array<i64: 1>, input_zp = 0, output_zp = 0, scale = 1.0 : f32}
+}
+
+// -----
+
+// sum: int8 data only (LiteRT's int16 SUM is not imported)
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<2x3xi16>, %y : !tir.buffer<2xi16>) {
+// CHECK-NEXT: {{.*}}invalid_ops.mlir:[[# @LINE + 1]]:3: error: 'tir.sum' op in @f: input must be int8
+  tir.sum ins(%x : !tir.buffer<2x3xi16>) outs(%y : !tir.buffer<2xi16>) {axes = array<i64: 1>, input_zp = 0, output_zp = 0, scale = 1.0 : f32}
+}
+
+// -----
+
+// sum: a finite scale above zero
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<2xi8>) {
+// CHECK-NEXT: {{.*}}invalid_ops.mlir:[[# @LINE + 1]]:3: error: 'tir.sum' op in @f: scale 0.0 must be finite and > 0
+  tir.sum ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2xi8>) {axes = array<i64: 1>, input_zp = 0, output_zp = 0, scale = 0.0 : f32}
+}
+
+// -----
+
 // arg_max: indices are int32 or int64
 // CHECK-NEXT: {{^}}// {{-{5}$}}
 tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<2xi8>) {
 // CHECK-NEXT: {{.*}}invalid_ops.mlir:[[# @LINE + 1]]:3: error: 'tir.arg_max' op in @f: output must be int32 or int64, got int8
   tir.arg_max ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2xi8>) {axis = 1}
+}
+
+// -----
+
+// arg_max: the NPU indices come with a workspace
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<2x3xi8>, %i : !tir.buffer<3xi16>, %y : !tir.buffer<2xi32>) {
+// CHECK-NEXT: {{.*}}invalid_ops.mlir:[[# @LINE + 1]]:3: error: 'tir.arg_max' op in @f: indices and workspace are given together
+  tir.arg_max ins(%x, %i : !tir.buffer<2x3xi8>, !tir.buffer<3xi16>) outs(%y : !tir.buffer<2xi32>) {axis = 1}
 }
 
 // -----

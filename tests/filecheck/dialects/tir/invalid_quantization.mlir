@@ -185,3 +185,12 @@ tir.func @f(%x : !tir.buffer<1x4x4x8xi8>, %y : !tir.buffer<1x2x2x8xi8>) {
 tir.func @f(%x : !tir.buffer<16xi8>, %t : !tir.buffer<256xi8>, %y : !tir.buffer<16xi8>) {
   tir.logistic ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>) outs(%y : !tir.buffer<16xi8>) {input_scale = 0.0625 : f32, input_zp = 0, output_scale = 0.00390625 : f32, output_zp = -129}
 }
+
+// -----
+
+// sum: scale is the float32 quotient of the scales
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+// CHECK-NEXT: {{.*}}invalid_quantization.mlir:[[# @LINE + 2]]:3: error: 'tir.sum' op in @f: scale = 0.5 disagrees with the scales, which give 0.25
+tir.func @f(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<2xi8>) {
+  tir.sum ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2xi8>) {axes = array<i64: 1>, input_zp = 0, output_zp = 0, scale = 0.5 : f32, input_scale = 0.0625 : f32, output_scale = 0.25 : f32}
+}

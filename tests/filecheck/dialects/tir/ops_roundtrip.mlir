@@ -111,6 +111,18 @@ tir.func @gelu_2(%x : !tir.buffer<16xi8>, %t : !tir.buffer<256xi8>) {
   tir.gelu ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>) outs(%x : !tir.buffer<16xi8>)
 }
 
+// CHECK: tir.func @elu_3
+tir.func @elu_3(%x : !tir.buffer<16xi8>, %t : !tir.buffer<256xi8>) {
+  // CHECK-NEXT: tir.elu ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>) outs(%x : !tir.buffer<16xi8>)
+  tir.elu ins(%x, %t : !tir.buffer<16xi8>, !tir.buffer<256xi8>) outs(%x : !tir.buffer<16xi8>)
+}
+
+// CHECK: tir.func @sum_0
+tir.func @sum_0(%x : !tir.buffer<2x3xi8>, %y : !tir.buffer<2x1xi8>) {
+  // CHECK-NEXT: tir.sum ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x1xi8>) {axes = array<i64: -1>, input_zp = 3 : i64, output_zp = -4 : i64, scale = 2.500000e-01 : f32, input_scale = 6.250000e-02 : f32, output_scale = 2.500000e-01 : f32}
+  tir.sum ins(%x : !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x1xi8>) {axes = array<i64: -1>, input_zp = 3, output_zp = -4, scale = 0.25 : f32, input_scale = 0.0625 : f32, output_scale = 0.25 : f32}
+}
+
 // CHECK: tir.func @resize_nearest_0
 tir.func @resize_nearest_0(%x : !tir.buffer<1x2x2x3xi8>, %y : !tir.buffer<1x4x4x3xi8>) {
   // CHECK-NEXT: tir.resize_nearest ins(%x : !tir.buffer<1x2x2x3xi8>) outs(%y : !tir.buffer<1x4x4x3xi8>) {align_corners = 0 : i64, half_pixel_centers = 1 : i64}

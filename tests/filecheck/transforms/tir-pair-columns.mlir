@@ -1,0 +1,48 @@
+// RUN: tirconst-opt %s -p tir-pair-columns | filecheck %s
+// RUN: tirconst-opt %s -p tir-pair-columns -o %t
+// RUN: tirconst-run --check-equivalent %s %t --function main
+// RUN: tirconst-run --check-equivalent %s %t --function odd
+// RUN: tirconst-opt %s -p 'tir-pair-columns{by-cost=ethos-u55-128}' | filecheck %s --check-prefix=COST
+// RUN: not tirconst-opt %s -p 'tir-pair-columns{by-cost=ethos-u99}' 2>&1 | filecheck %s --check-prefix=BAD
+
+// A 3x3 stride-2 conv over 6x8x1 with a padding of one: over column pairs
+// (6x4x2) a stride-1 conv of a 3x2x2 filter. The left padding is odd, so
+// the taps start one column into the first pair (a zero tap before them);
+// the padded pair on the left is the padded column and that zero tap.
+// CHECK:       tir.constant @filter_pairs = dense<"0x002c4e86004ff804{{.*}}"> : tensor<4x3x2x2xi8>
+// CHECK-LABEL: tir.func @main
+// CHECK:         %[[V:.*]] = tir.reshape %input0 : !tir.buffer<1x6x8x1xi8> -> !tir.buffer<1x6x4x2xi8>
+// CHECK-NEXT:    %[[W:.*]] = tir.allocate_const @filter_pairs : !tir.buffer<4x3x2x2xi8>
+// CHECK-NEXT:    tir.conv2d ins(%[[V]], %[[W]], %b : {{.*}}) outs(%output0 : !tir.buffer<1x3x4x4xi8>) {stride = array<i64: 2, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 0>,
+// An odd width does not split into pairs: left alone.
+// CHECK-LABEL: tir.func @odd
+// CHECK:         tir.conv2d ins(%input0, %w, %b : !tir.buffer<1x6x7x1xi8>, !tir.buffer<4x3x3x1xi8>,
+
+// The cycle model finds the paired conv faster (a third fewer kernel steps).
+// COST-LABEL: tir.func @main
+// COST:         tir.conv2d ins(%{{.*}}, %{{.*}}, %b : !tir.buffer<1x6x4x2xi8>, !tir.buffer<4x3x2x2xi8>
+
+// BAD: tir-pair-columns: unknown accelerator 'ethos-u99' for by-cost
+
+builtin.module {
+tir.func @main(%input0 : !tir.buffer<1x6x8x1xi8>, %output0 : !tir.buffer<1x3x4x4xi8>) {
+  %w = tir.allocate_const dense<"0x2c4e864ff80421c97a8ec7e212e9a28c818da67fb12740bcc8efc479ae654c589ee521fe"> : !tir.buffer<4x3x3x1xi8>
+  %b = tir.allocate_const dense<"0x7a060000e60600005d060000d8eeffff"> : !tir.buffer<4xi32>
+  tir.conv2d ins(%input0, %w, %b : !tir.buffer<1x6x8x1xi8>, !tir.buffer<4x3x3x1xi8>, !tir.buffer<4xi32>)
+      outs(%output0 : !tir.buffer<1x3x4x4xi8>)
+      {stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>,
+       pad = array<i64: 1, 1, 1, 1>, input_zp = 3, output_zp = -2,
+       multiplier = array<i32: 2103566945, 1670308611, 2043880254, 1365210764>, shift = array<i32: -9, -6, -10, -10>,
+       act_min = -128, act_max = 127}
+}
+tir.func @odd(%input0 : !tir.buffer<1x6x7x1xi8>, %output0 : !tir.buffer<1x3x4x4xi8>) {
+  %w = tir.allocate_const dense<"0x2c4e864ff80421c97a8ec7e212e9a28c818da67fb12740bcc8efc479ae654c589ee521fe"> : !tir.buffer<4x3x3x1xi8>
+  %b = tir.allocate_const dense<"0x7a060000e60600005d060000d8eeffff"> : !tir.buffer<4xi32>
+  tir.conv2d ins(%input0, %w, %b : !tir.buffer<1x6x7x1xi8>, !tir.buffer<4x3x3x1xi8>, !tir.buffer<4xi32>)
+      outs(%output0 : !tir.buffer<1x3x4x4xi8>)
+      {stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>,
+       pad = array<i64: 1, 1, 1, 1>, input_zp = 3, output_zp = -2,
+       multiplier = array<i32: 2103566945, 1670308611, 2043880254, 1365210764>, shift = array<i32: -9, -6, -10, -10>,
+       act_min = -128, act_max = 127}
+}
+}
