@@ -73,6 +73,7 @@ from tirconst.formats.ethos_u.hardware import (
     MAX_KERNEL_HEIGHT,
     MAX_STRIDE,
 )
+from tirconst.formats.ethos_u.weights import stream_block_depth
 
 NAME = "tir-encode-weights"
 POLICIES = ("min-size", "vela", "cycles")
@@ -213,12 +214,10 @@ def stream_depths(prep: Prepared, accelerator: str, block_depth: int):
     co = prep.ohwi.shape[0]
     out = []
     for k, d in enumerate(core_depths(block_depth, ncores)[: min(ncores, co)]):
-        channels = len(range(k, co, ncores))
-        if d >= channels:
-            d = -(-channels // 8) * 8
-        elif d % 8:
+        depth = stream_block_depth(d, len(range(k, co, ncores)))
+        if depth is None:
             return None
-        out.append(d)
+        out.append(depth)
     return tuple(out)
 
 
