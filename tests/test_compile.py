@@ -637,3 +637,23 @@ def test_compile_runs_with_fewer_collections_and_restores_them(
         assert gc.get_threshold() == (700, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+@pytest.mark.parametrize(
+    ("name", "accelerator"),
+    [("image_example1", "ethos-u55-32"), ("audio_example1", "ethos-u55-32")],
+)
+def test_small_arrays_encode_blocks_shallower_than_a_stream(
+    name: str, accelerator: str, tmp_path: Path
+) -> None:
+    """On the U55-32 an op's block config may be shallower than 8 channels
+    (an FC of 4 outputs in 4-deep blocks, a 20-channel conv in 20-deep ones)
+    while the encoder takes depths in multiples of 8: the stream of the
+    smallest multiple covering the channels is the one the NPU reads. Such
+    models compile (they stopped in tir-encode-weights' verifier) and are
+    exact from the written bytes."""
+    model = MODELS / f"{name}.tflite"
+    result = compile_model(model, tmp_path, accelerator)
+    written = result.outputs[f"{name}_tirconst.tflite"]
+    checks = verify_compiled(model, written, 0)
+    assert checks and all(c.exact for c in checks), [c.line() for c in checks]

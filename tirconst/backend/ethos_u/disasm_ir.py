@@ -60,7 +60,11 @@ from tirconst.dialects.npu import (
 )
 from tirconst.dialects.tir.types import DTYPES
 from tirconst.formats.ethos_u.hardware import SHRAM_BYTES
-from tirconst.formats.ethos_u.weights import ACCELERATORS, WeightEncoding
+from tirconst.formats.ethos_u.weights import (
+    ACCELERATORS,
+    WeightEncoding,
+    stream_block_depth,
+)
 
 _DTYPE_NAMES = {
     api.NpuDataType.INT8: "int8",
@@ -183,8 +187,9 @@ class _Streams:
             and op.block_traversal == api.NpuBlockTraversal.PART_KERNEL_FIRST
             else "depth_first"
         )
+        depth = stream_block_depth(op.block_config.depth, ofm_depth)
         enc = WeightEncoding(
-            self.accelerator, op.block_config.depth, traversal, k.dilation_x,
+            self.accelerator, depth or op.block_config.depth, traversal, k.dilation_x,
             k.dilation_y, depthwise, shape, 0,
             8 * op.ifm.data_type.size_in_bytes(),
         )  # fmt: skip

@@ -130,7 +130,9 @@ class WeightedOp(OperatorOp):
                 )
             if e.shape[1:] != ref.shape[1:] or e.accelerator != ref.accelerator:
                 raise VerifyException("the cores' encodings disagree")
-            if e.block_depth > enc.block[2]:
+            # A stream of depth d is the stream of any depth covering the
+            # core's channels (the encoder takes multiples of 8 only).
+            if e.block_depth > enc.block[2] and e.shape[0] > enc.block[2]:
                 raise VerifyException(
                     f"block depth {e.block_depth} exceeds the block config's "
                     f"{enc.block[2]}"

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "stream_block_depth",
     "ACCELERATORS",
     "TRAVERSALS",
     "WeightEncoding",
@@ -134,6 +135,17 @@ class WeightEncoding:
             self.zero_point,
             self.ifm_bitdepth,
         )
+
+
+def stream_block_depth(block_depth: int, channels: int) -> int | None:
+    """The depth a stream of `channels` output channels read in OFM blocks
+    of `block_depth` is encoded with: the block depth, or, where one block
+    covers every channel, the smallest multiple of 8 that does (the same
+    stream: the encoder takes multiples of 8 only); None where there is none
+    (a depth that is no multiple of 8 and does not cover the channels)."""
+    if block_depth >= channels:
+        return -(-channels // 8) * 8
+    return None if block_depth % 8 else block_depth
 
 
 def _vela_accelerator(name: str):
