@@ -76,7 +76,9 @@ from tirconst.analysis.views import (
     is_view,
     layout_of,
     place_of,
+    root_of,
     stored_bytes,
+    users,
     views_of,
 )
 from tirconst.core.diagnostics import PassFailedAt, describe
@@ -121,8 +123,11 @@ from tirconst.dialects.tir.memory import Effect
 from tirconst.dialects.tir.provenance import (
     TFLITE_INDEX,
     fuse_into,
+    model_index,
     model_operators,
+    parts,
     set_operators,
+    set_source,
 )
 from tirconst.dialects.tir.traits import Elementwise, Pooling
 from tirconst.formats.ethos_u.hardware import (
@@ -140,6 +145,19 @@ TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp, arith.Const
 """Ops that neither compute nor touch bytes: they do not end an NPU segment."""
 CPU_ATTR = "npu_cpu"
 """On an npu op: the model operator index of the table op fused into it."""
+
+
+def _origin(op: OperatorOp) -> OperatorOp | None:
+    """The op whose provenance `op`'s npu ops take: its own, or for an op
+    computing no model operator (a staged weight copy, a transpose a
+    legalization made) the first op after it that reads what it writes."""
+    if model_index(op) is not None:
+        return op
+    readers = {u for u, _ in users(root_of(op.output)) if model_index(u) is not None}
+    after = op.next_op
+    while after is not None and after not in readers:
+        after = after.next_op
+    return after  # type: ignore[return-value]
 
 
 class StaysOnCpu(Exception):
@@ -191,6 +209,8 @@ class Lowerer:
     sizes: dict[str, int]
     remarks: list[str] = field(default_factory=list)
     streams: list[npu.CommandStreamOp] = field(default_factory=list)
+    parts: dict[Operation, int] = field(default_factory=dict)
+    """Each operator op's `tflite.part` (`provenance.parts`, before lowering)."""
 
     # -- feature maps and ranges ------------------------------------------
 
@@ -703,6 +723,8 @@ class Lowerer:
         if isinstance(last, npu.PoolingOp | npu.ElementwiseOp):
             self.block_config(last)
         at = seg.npu_ops.index(last)
+        if TFLITE_INDEX in last.attributes:  # the table's load feeds `last`
+            set_source(dma, last)
         seg.npu_ops[at:at] = dma
         return True
 
@@ -1391,10 +1413,9 @@ class Lowerer:
                 op.attributes[CPU_ATTR] = StringAttr(reason)
                 self.remarks.append(f"{describe(op)} stays on the CPU: {reason}")
                 continue
-            index = op.attributes.get(TFLITE_INDEX)
-            if index is not None:  # provenance: which model operator it is
-                for npu_op in lowered:
-                    npu_op.attributes[TFLITE_INDEX] = index
+            origin = _origin(op)
+            if origin is not None:  # provenance: which model operator it is
+                set_source(lowered, origin, self.parts[origin])
             seg.ops.append(op)
             seg.npu_ops += lowered
             seg.lowered_by.update((n, op) for n in lowered)
@@ -1692,6 +1713,7 @@ class ConvertTirToNpuPass(ModulePass):
             if isinstance(pool, PoolOp) and pool.size is None:
                 pool.size = IntegerAttr(sizes[pool.sym_name.data], 64)
         lowerer = Lowerer(op, self.accelerator, regions, kinds, sizes)
+        lowerer.parts = parts(o for o in op.walk() if isinstance(o, OperatorOp))
         for func in [f for f in op.ops if isinstance(f, FuncOp)]:
             lowerer.run(func)
         for stream in lowerer.streams:
