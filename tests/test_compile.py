@@ -604,3 +604,36 @@ def test_segments_come_from_recorded_provenance(tmp_path: Path) -> None:
     del invokes[0].attributes[TFLITE_OPERATORS]
     with pytest.raises(OutputError, match=r"npu.invoke @main_npu0 records no tflite"):
         package(module, read_tflite(model))
+
+
+def test_compile_runs_with_fewer_collections_and_restores_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """During a compile the collector's thresholds are raised
+    (`fewer_collections`); after it, also after a failed compile, they
+    are what they were."""
+    import gc
+
+    from tirconst.core.collection import OLDER, YOUNG
+
+    seen: list[tuple[int, int, int]] = []
+    run = Compiler.run
+
+    def spy(self: Compiler):
+        seen.append(gc.get_threshold())
+        return run(self)
+
+    monkeypatch.setattr(Compiler, "run", spy)
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        compile_model(MODELS / "autoencoder_example.tflite", tmp_path / "out")
+        assert seen[-1] == (YOUNG, 10, OLDER)
+        assert gc.get_threshold() == (700, 10, 10)
+        with pytest.raises(compile_tool.ToolError):
+            compile_model(
+                MODELS / "autoencoder_example.tflite", tmp_path / "o", output_format="x"
+            )
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)

@@ -13,10 +13,12 @@ from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i32
 from xdsl.utils.exceptions import VerifyException
 
 from tests.helpers import assert_equivalent
+from tirconst.analysis.views import root_of
 from tirconst.core.diagnostics import ToolError
 from tirconst.dialects.tir import (
     AllocateConstOp,
     BufferType,
+    DeclBufferOp,
     EncodedWeightsAttr,
     FullyConnectedOp,
     FuncOp,
@@ -114,6 +116,59 @@ def test_identical_streams_stored_once() -> None:
     encode_module(module)
     a, b = weighted(module)[:2]
     assert a.filter.owner.symbol == b.filter.owner.symbol  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("accelerator", ["ethos-u55-128", "ethos-u65-512"])
+def test_shared_stream_stored_once_with_each_ops_records(accelerator: str) -> None:
+    # One weight tensor read by ops with different biases or requantizations
+    # (the steps of an unrolled recurrent network): one constant holding each op's
+    # records and the stream once; each op decodes to its own integers and
+    # the module computes what it did.
+    before = imported(MODELS[0]).clone()
+    func = next(o for o in before.walk() if isinstance(o, FuncOp))
+    op = next(
+        o
+        for o in weighted(before)
+        if len(o.p("multiplier")) > 2 and constant_of(o.bias) is not None
+    )
+    bias = AllocateConstOp(np.array(constant_of(op.bias)) + 7, name="bias7")
+    twin = op.clone()
+    func.body.block.insert_op_after(twin, op)
+    func.body.block.insert_op_before(bias, twin)
+    twin.operands[op.operands.index(op.bias)] = bias.buffer
+    expected = [expected_of(o) for o in (op, twin)]
+    after = before.clone()
+    stats = encode_module(after, accelerator)
+    after.verify()
+    k = weighted(before).index(op)
+    a, b = weighted(after)[k : k + 2]
+    views = [o.filter.owner for o in (a, b)]
+    assert all(isinstance(v, DeclBufferOp) for v in views)
+    holders = [root_of(o.filter).owner for o in (a, b)]
+    assert all(isinstance(h, AllocateConstOp) for h in holders)
+    assert holders[0].symbol == holders[1].symbol  # type: ignore[union-attr]
+    data = holders[0].data  # type: ignore[union-attr]
+    # the stream once: the constant is the two ops' bytes less one stream
+    ea, eb = a.encoded_weights, b.encoded_weights
+    assert isinstance(ea, EncodedWeightsAttr) and isinstance(eb, EncodedWeightsAttr)
+    streams = sum(-(-c.weight_length // 16) * 16 for c in ea.cores)
+    assert data.size == ea.op_bytes + eb.op_bytes - streams
+    for got_op, view, (w, bias, m, s) in zip((a, b), views, expected, strict=True):
+        # each op reads a view of its own bytes (one core: exactly those)
+        at = view.offset.value.data  # type: ignore[union-attr]
+        own = data[at : at + got_op.shape(got_op.filter)[0]]
+        if accelerator == "ethos-u55-128":
+            assert own.size == got_op.encoded_weights.op_bytes  # type: ignore[union-attr]
+        got = decode_encoded(got_op, own)
+        np.testing.assert_array_equal(got.filter, w)
+        np.testing.assert_array_equal(got.bias, bias)
+        np.testing.assert_array_equal(got.multiplier, m)
+        np.testing.assert_array_equal(got.shift, s)
+    assert [enc for _, _, enc, _ in stats.layers[k : k + 2]] == [
+        ea.op_bytes,
+        eb.op_bytes,
+    ]
+    assert_equivalent(before, after, trials=1)
 
 
 def _corrupted(model: Path, where: str) -> ModuleOp:
@@ -251,15 +306,24 @@ def test_cycles_policy_is_fastest_by_the_model(model: Path) -> None:
     # Per op, the `cycles` policy's block config and stream cost at most the
     # cycles of Vela's choice and of the smallest stream, and strictly less
     # somewhere (a largest block leaves partly empty blocks).
-    from tirconst.transforms.encode_weights import choose, prepare, probe_facts
+    from tirconst.transforms.encode_weights import (
+        assemble,
+        choose,
+        prepare,
+        probe_facts,
+    )
+
+    def encoding(op: WeightedOp, policy: str) -> EncodedWeightsAttr:
+        prep = prepare(op)
+        block, recs, parts, _ = choose(
+            prep, "ethos-u55-128", policy, "op", probe_facts(op)
+        )
+        return assemble(block, recs, parts)[1]
 
     better = 0
     for op in weighted(imported(model)):
-        prep = prepare(op)
         got = {
-            p: _estimated_cycles(
-                op, choose(prep, "ethos-u55-128", p, "op", probe_facts(op))[1]
-            )
+            p: _estimated_cycles(op, encoding(op, p))
             for p in ("cycles", "vela", "min-size")
         }
         assert got["cycles"] <= min(got["vela"], got["min-size"]), got

@@ -1,7 +1,7 @@
 """Imported models compute exactly what LiteRT's reference kernels compute.
 
 Each bundled model runs through LiteRT (BUILTIN_REF resolver, or the
-operator table's `oracle_resolver`) and through the
+`formats.tflite.oracle.oracle_resolver`) and through the
 tir interpreter on the imported program, on several seeded random inputs;
 outputs must be equal bit for bit. On a mismatch the failure names the first
 operator whose output differs, by comparing every intermediate tensor.
@@ -18,9 +18,9 @@ from xdsl.dialects.builtin import ModuleOp, StringAttr
 
 from tests.tflite_patch import MODELS
 from tirconst.dialects import tir
+from tirconst.formats.tflite.oracle import oracle_resolver
 from tirconst.formats.tflite.reader import TFLiteModel, read_tflite
 from tirconst.frontend.importer import import_tflite
-from tirconst.frontend.operator_table import oracle_resolver
 from tirconst.interpreter import random_inputs, run_function
 
 ALL_MODELS = sorted(p.stem for p in MODELS.glob("*.tflite"))

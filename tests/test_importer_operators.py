@@ -22,14 +22,10 @@ from tests.test_device_bytes import (
 from tests.test_tflite_litert import Op, T, build_tflite, pack_case, sum_case
 from tirconst.analysis.npu_support import sum_depthwise
 from tirconst.dialects import tir
+from tirconst.formats.tflite.oracle import OPTIMIZED, REFERENCE, oracle_resolver
 from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite_bytes
 from tirconst.frontend.importer import import_tflite
-from tirconst.frontend.operator_table import (
-    OPERATORS,
-    OPTIMIZED,
-    REFERENCE,
-    oracle_resolver,
-)
+from tirconst.frontend.operator_table import OPERATORS
 from tirconst.interpreter import run_function
 
 _CONV = {

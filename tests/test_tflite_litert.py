@@ -26,13 +26,14 @@ from tflite.TensorType import TensorType
 from tflite.utils import BUILTIN_OPCODE2NAME
 
 from tests.tflite_reference_runner import ReferenceRunner, first_mismatch
+from tirconst.formats.tflite.oracle import oracle_resolver
 from tirconst.formats.tflite.reader import (
     TFLiteImportError,
     TFLiteModel,
     read_tflite,
     read_tflite_bytes,
 )
-from tirconst.frontend.operator_table import op_params, oracle_resolver
+from tirconst.frontend.operator_table import op_params
 
 litert = pytest.importorskip("ai_edge_litert.interpreter")
 

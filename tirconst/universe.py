@@ -112,6 +112,12 @@ def _data_views() -> type[ModulePass]:
     return DataViewsPass
 
 
+def _sink_ops() -> type[ModulePass]:
+    from tirconst.transforms.sink_ops import SinkOpsPass
+
+    return SinkOpsPass
+
+
 def _feature_layouts() -> type[ModulePass]:
     from tirconst.transforms.feature_layouts import FeatureLayoutsPass
 
@@ -147,6 +153,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-pair-columns": _pair_columns,
         "tir-tabulate": _tabulate,
         "tir-data-views": _data_views,
+        "tir-sink-ops": _sink_ops,
         "tir-feature-layouts": _feature_layouts,
         "convert-tir-to-npu": _convert_tir_to_npu,
         "npu-estimate-performance": _estimate_performance,

@@ -5,8 +5,9 @@ constant is encoded when a weighted op reading it has `encoded_weights`): per
 constant, raw bytes (what it replaced: the weight slice and its bias, the
 `tir.raw_bytes` attribute; a raw constant is its own size), encoded bytes
 and their ratio, with totals; then one row per layer (weighted op) reading
-encoded weights: its constant, raw and encoded bytes, ratio, block config
-and traversal.
+encoded weights: its constant, the constant's raw bytes, the encoded bytes
+the layer reads (its records and stream: less than the constant when ops
+share a stream), ratio, block config and traversal.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tirconst.analysis.constant_report import (
     sum_of,
 )
 from tirconst.analysis.constant_uses import function_of
+from tirconst.analysis.views import root_of
 from tirconst.dialects.tir import AllocateConstOp, EncodedWeightsAttr, WeightedOp
 
 
@@ -77,7 +79,7 @@ def layer_rows(module: ModuleOp) -> list[dict[str, Cell]]:
         attr = op.encoded_weights
         if not isinstance(attr, EncodedWeightsAttr):
             continue
-        holder = op.filter.owner
+        holder = root_of(op.filter).owner  # a view of a shared constant
         const = holder.constant_op() if isinstance(holder, AllocateConstOp) else None
         raw = const.attributes.get("tir.raw_bytes") if const is not None else None
         func = function_of(op)
@@ -90,7 +92,7 @@ def layer_rows(module: ModuleOp) -> list[dict[str, Cell]]:
                 if const is not None
                 else "(copy)",
                 "raw": raw.value.data if isinstance(raw, IntegerAttr) else "-",
-                "encoded": op.shape(op.filter)[0],
+                "encoded": attr.op_bytes,
                 "block": "x".join(map(str, attr.block)),
                 "traversal": attr.weight_encodings()[0].traversal,
             }

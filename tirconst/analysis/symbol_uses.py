@@ -9,6 +9,7 @@ a constant some other op names is kept.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, SymbolRefAttr
@@ -25,10 +26,19 @@ def symbol_refs(attr: Attribute) -> Iterator[SymbolRefAttr]:
     elif isinstance(attr, DictionaryAttr):
         for a in attr.data.values():
             yield from symbol_refs(a)
-    elif isinstance(attr, ParametrizedAttribute):
+    elif isinstance(attr, ParametrizedAttribute) and not _xdsl(type(attr)):
         for a in attr.parameters:
             if isinstance(a, Attribute):
                 yield from symbol_refs(a)
+
+
+@functools.cache
+def _xdsl(cls: type) -> bool:
+    """An attribute class of xDSL's own: none but `SymbolRefAttr` and the
+    containers (arrays, dictionaries: asked above) holds a symbol reference,
+    so their parameters (an integer's type, a dense array's bytes) are not
+    searched."""
+    return cls.__module__.startswith("xdsl.")
 
 
 def _op_refs(op: Operation) -> Iterator[SymbolRefAttr]:

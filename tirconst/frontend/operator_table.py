@@ -32,11 +32,6 @@ from tirconst.frontend.tflite_params import Ctx
 
 Reader = Callable[[Ctx], Any]
 
-REFERENCE = "BUILTIN_REF"
-"""LiteRT's reference kernels: the oracle of almost every operator."""
-OPTIMIZED = "BUILTIN_WITHOUT_DEFAULT_DELEGATES"
-"""LiteRT's default (optimized) kernels, without the XNNPACK delegate."""
-
 
 @dataclass(frozen=True)
 class TFLiteOp:
@@ -54,11 +49,8 @@ class TFLiteOp:
     `per_output`: the operator has several outputs; `params` returns one
     dict per output and the importer emits one op per output, each writing
     that output (SPLIT: one `tir.strided_slice` per part).
-    `oracle`: the LiteRT op resolver whose kernel the import equals bit for
-    bit (`OpResolverType` name): the reference kernels (REFERENCE) for all
-    but SUM and ELU, whose oracle is the default, optimized kernel
-    (OPTIMIZED): BUILTIN_REF registers no ELU, and its int8 SUM reads the
-    data as uint8 when it rescales (tests/test_importer_operators.py).
+    The kernel the import equals bit for bit is LiteRT's reference kernel,
+    or for SUM and ELU its optimized one (`formats.tflite.oracle`).
     """
 
     op: type[tir.OperatorOp] | None
@@ -68,7 +60,6 @@ class TFLiteOp:
     table: str | None = None
     variant: Callable[[dict[str, Any]], type[tir.OperatorOp]] | None = None
     per_output: bool = False
-    oracle: str = REFERENCE
 
     def op_class(self, params: dict[str, Any]) -> type[tir.OperatorOp] | None:
         return self.variant(params) if self.variant is not None else self.op
@@ -116,9 +107,7 @@ OPERATORS: dict[str, TFLiteOp] = {
     "MEAN": TFLiteOp(tir.MeanOp, tp.mean_params, scales=tp.in_out_scales),
     "REDUCE_MAX": TFLiteOp(tir.ReduceMaxOp, po.reduce_extremum_params),
     "REDUCE_MIN": TFLiteOp(tir.ReduceMinOp, po.reduce_extremum_params),
-    "SUM": TFLiteOp(
-        tir.SumOp, po.sum_params, scales=tp.in_out_scales, oracle=OPTIMIZED
-    ),
+    "SUM": TFLiteOp(tir.SumOp, po.sum_params, scales=tp.in_out_scales),
     "ARG_MAX": TFLiteOp(tir.ArgMaxOp, po.arg_max_params),
     "SOFTMAX": TFLiteOp(
         tir.SoftmaxOp,
@@ -190,7 +179,6 @@ OPERATORS: dict[str, TFLiteOp] = {
         po.elu_params,
         scales=tp.in_out_quantization,
         table="table",
-        oracle=OPTIMIZED,
     ),
     "MAXIMUM": TFLiteOp(
         tir.MaximumOp, po.min_max_params, (0, 1), po.min_max_quantization
@@ -213,19 +201,6 @@ def supported(opcode: str) -> bool:
 def unsupported_operators(model: TFLiteModel) -> list[TFLiteOperator]:
     """The model's operators the table has no entry for, in model order."""
     return [op for op in model.operators if op.opcode not in OPERATORS]
-
-
-def oracle_resolver(model: TFLiteModel) -> str:
-    """The LiteRT op resolver (an `OpResolverType` name) that checks `model`:
-    REFERENCE, or OPTIMIZED when an operator's oracle is the optimized
-    kernel (SUM, ELU). LiteRT runs one resolver per model, so in a model
-    with SUM or ELU the other operators are checked against their
-    optimized kernels too, which may differ from the reference ones (int8
-    SOFTMAX's float table does, on about 1 element in 10^5)."""
-    oracles = {
-        OPERATORS[op.opcode].oracle for op in model.operators if op.opcode in OPERATORS
-    }
-    return OPTIMIZED if OPTIMIZED in oracles else REFERENCE
 
 
 def op_params(model: TFLiteModel, op: TFLiteOperator) -> Any:
@@ -264,10 +239,7 @@ __all__ = [
     "OPERATORS",
     "TFLiteImportError",
     "TFLiteOp",
-    "OPTIMIZED",
-    "REFERENCE",
     "op_params",
-    "oracle_resolver",
     "op_quantization",
     "supported",
     "table_value",

@@ -162,13 +162,11 @@ def render(report: VelaReport | None = None) -> str:
     """The whole docs/supported-ops.md text."""
     report = report or read_vela_report()
     rows = [(op, support(op)) for op in report.operators]
-    from tirconst.frontend.operator_table import OPERATORS, REFERENCE
+    from tirconst.formats.tflite.oracle import ORACLES
 
     imported = sum(1 for _, s in rows if s.imported)
     on_npu = sum(1 for _, s in rows if s.npu != "no")
-    other = sorted(
-        op for op, _ in rows if op in OPERATORS and OPERATORS[op].oracle != REFERENCE
-    )
+    other = sorted(op for op, s in rows if op in ORACLES and s.imported)
     oracle = (
         f"; {' and '.join(other)} against its default (optimized) kernels, as "
         'BUILTIN_REF cannot serve for them: README, "TFLite operators"'

@@ -690,9 +690,7 @@ class Lowerer:
             return False
         prev, last = seg.ops[-1], seg.npu_ops[-1]
         mid = op.input
-        if getattr(prev, "output", None) is not mid or not isinstance(
-            mid.owner, AllocateOp
-        ):
+        if getattr(prev, "output", None) is not mid or not _unread_after(mid, prev, op):
             return False
         # Besides the two, only the view the plan made of `op`'s output when
         # it gave it the input's bytes (in place) may use the input.
@@ -1499,6 +1497,28 @@ class Lowerer:
         p = place_of(root)
         assert p is not None
         return p.pool
+
+
+def _unread_after(mid: SSAValue, prev: Operation, op: Operation) -> bool:
+    """Whether `prev`'s output `mid` is a workspace nothing but `op` reads
+    once `prev` wrote it: a `tir.allocate`, or a view the plan made of one
+    (`prev` in place on a dead input) whose bytes no op after `prev` uses
+    but through `mid`."""
+    root = mid.owner
+    while isinstance(root, Operation) and is_view(root):
+        root = root.operands[0].owner
+    if not isinstance(root, AllocateOp):
+        return False
+    if root.buffer is mid:
+        return True
+    for user, seen in users(root.buffer):
+        if seen is mid or user is prev:
+            continue
+        if user.parent_block() is not prev.parent_block():
+            return False
+        if prev.is_before_in_block(user):
+            return False
+    return True
 
 
 def _span(v: SSAValue) -> tuple[str, int, int]:

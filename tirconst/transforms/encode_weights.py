@@ -7,8 +7,9 @@ contiguous view of one), whose filter and bias are constants, the weights,
 bias and per-channel requantization become one 1-D ui8 `tir.constant` of
 the bytes Vela's encoder makes (`npu_encode_weights`, `npu_encode_bias`),
 with `#tir.encoded_weights` saying how; the op reads it instead (no bias
-operand). Identical bytes are stored once. The raw constants nothing reads
-any more are removed.
+operand). Identical bytes are stored once, and ops whose streams are the same
+bytes share one constant holding each one's records and the stream once
+(`assemble_shared`). The raw constants nothing reads any more are removed.
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ class Prepared:
     """16x8 with 64-bit requantization: records hold the multiplier rounded
     to 15 bits (shift 16 less), as LiteRT's 64-bit MultiplyByQuantizedMultiplier
     and Vela's `reduced_quantise_scale` use it."""
+    bias_bytes: int = 0
+    """The raw bias's bytes (part of `raw_bytes`)."""
 
 
 def prepare(op: WeightedOp) -> Prepared:
@@ -142,9 +145,12 @@ def prepare(op: WeightedOp) -> Prepared:
     bias = np.zeros(co, np.int64) if b is None else b.astype(np.int64).reshape(-1)
     mult = np.broadcast_to(np.asarray(p["multiplier"], np.int64), (co,))
     shift = np.broadcast_to(np.asarray(p["shift"], np.int64), (co,))
-    raw = w.nbytes + (0 if b is None else b.nbytes)
+    bias_bytes = 0 if b is None else b.nbytes
+    raw = w.nbytes + bias_bytes
     reduced = op.reduced_scale(b)
-    return Prepared(ohwi, zp, depthwise, bias, mult, shift, geometry, raw, reduced)
+    return Prepared(
+        ohwi, zp, depthwise, bias, mult, shift, geometry, raw, reduced, bias_bytes
+    )
 
 
 @dataclass(frozen=True)
@@ -289,23 +295,71 @@ def assemble(
     parts: list[tuple[bytes, WeightEncoding]],
 ) -> tuple[bytes, EncodedWeightsAttr]:
     """Per core `[records | pad to 16 | stream | pad to 16]`, and its attribute."""
+    data, users = assemble_shared([(block_config, recs)], parts)
+    return data, users[0][2]
+
+
+def assemble_shared(
+    users: list[tuple[tuple[int, int, int], list[bytes]]],
+    parts: list[tuple[bytes, WeightEncoding]],
+) -> tuple[bytes, list[tuple[int, int, EncodedWeightsAttr]]]:
+    """One constant for ops whose weight streams are the same bytes (one
+    weight tensor read by several ops, each with its own requantization:
+    the steps of an unrolled recurrent network). Per core, each distinct
+    records section once (`[records | pad to 16]`, in the users' order) and
+    the stream once (`[stream | pad to 16]`), the stream between the last two
+    distinct records: `[records a | ... | records y | stream | records z]`,
+    so the last two users' bytes are each one contiguous range (`[records y
+    | stream]`, `[stream | records z]`) a copy of which holds nothing else.
+    One user (or one distinct records section) gives `[records | pad |
+    stream | pad]`. Per user: where its bytes start in the constant, how
+    many, and its attribute with offsets from that start (the user reads a
+    view of those bytes)."""
     data = bytearray()
-    sections = []
-    for rec, (stream, enc) in zip(recs, parts, strict=True):
-        bias_offset = len(data)
-        data += rec + bytes(pad16(len(rec)) - len(rec))
-        weight_offset = len(data)
-        data += stream + bytes(pad16(len(stream)) - len(stream))
-        sections.append(
+    placed: list[dict[bytes, int]] = []
+    streams_at: list[int] = []
+
+    def put(block: bytes) -> int:
+        at = len(data)
+        data.extend(block + bytes(pad16(len(block)) - len(block)))
+        return at
+
+    for k, (stream, _) in enumerate(parts):
+        distinct = list(dict.fromkeys(recs[k] for _, recs in users))
+        at = {r: put(r) for r in distinct[:-1] if len(distinct) > 1}
+        if len(distinct) == 1:
+            at[distinct[0]] = put(distinct[0])
+        streams_at.append(put(stream))
+        if len(distinct) > 1:
+            at[distinct[-1]] = put(distinct[-1])
+        placed.append(at)
+    encodings = [WeightEncodingAttr.of(enc) for _, enc in parts]
+    out = []
+    for block_config, recs in users:
+        sections = [
             CoreSection(
-                bias_offset,
-                len(rec),
-                weight_offset,
+                placed[k][recs[k]],
+                len(recs[k]),
+                streams_at[k],
                 len(stream),
-                WeightEncodingAttr.of(enc),
+                encodings[k],
             )
-        )
-    return bytes(data), EncodedWeightsAttr.make(block_config, sections)
+            for k, (stream, _) in enumerate(parts)
+        ]
+        start = min(c.start for c in sections)
+        end = max(c.end for c in sections)
+        rebased = [
+            CoreSection(
+                c.bias_offset - start,
+                c.bias_length,
+                c.weight_offset - start,
+                c.weight_length,
+                c.encoding,
+            )
+            for c in sections
+        ]
+        out.append((start, end - start, EncodedWeightsAttr.make(block_config, rebased)))
+    return bytes(data), out
 
 
 def choose(
@@ -315,10 +369,11 @@ def choose(
     label: str,
     probe: ProbeFacts | None = None,
     made: Streams | None = None,
-) -> tuple[bytes, EncodedWeightsAttr, int]:
-    """The policy's encoding of the op, and the stream bytes of Vela's choice
+) -> tuple[tuple[int, int, int], list[bytes], list[tuple[bytes, WeightEncoding]], int]:
+    """The policy's encoding of the op: its block config, each core's
+    records and (stream, encoding), and the stream bytes of Vela's choice
     (-1 if the encoder cannot encode Vela's choice or the policy does not
-    ask for it). `min-size`: the fewest
+    ask for it); `assemble` lays them out. `min-size`: the fewest
     bytes; `cycles`: the fewest cycles the cycle model estimates for the op
     with that block config and stream (`analysis.block_choice`), then the
     fewest compute cycles (what is left once the weights are staged), then
@@ -374,8 +429,7 @@ def choose(
             f"{NAME}: {label}: the NPU cannot run it (no block depth the "
             f"{ncores_text(accelerator)} can encode)"
         )
-    data, attr = assemble(best[1].block_config, recs, best[2])
-    return data, attr, vela_bytes
+    return best[1].block_config, recs, best[2], vela_bytes
 
 
 @dataclass(frozen=True)
@@ -428,16 +482,13 @@ class _State:
     module: ModuleOp
     accelerator: str
     policy: str
-    by_bytes: dict[tuple[bytes, EncodedWeightsAttr], ConstantOp]
+    by_bytes: dict[bytes, ConstantOp]
     taken: set[str]
     last: Operation | None = None
 
-    def symbol_for(
-        self, base: str, data: bytes, attr: EncodedWeightsAttr, raw: int
-    ) -> ConstantOp:
-        key = (data, attr)
-        if key in self.by_bytes:
-            return self.by_bytes[key]
+    def symbol_for(self, base: str, data: bytes, raw: int) -> ConstantOp:
+        if data in self.by_bytes:
+            return self.by_bytes[data]
         k = 0
         while (name := f"{base}_enc{k if k else ''}") in self.taken:
             k += 1
@@ -455,7 +506,7 @@ class _State:
         else:
             Rewriter.insert_op(const, InsertPoint.after(self.last))
         self.last = const
-        self.by_bytes[key] = const
+        self.by_bytes[data] = const
         return const
 
 
@@ -500,6 +551,24 @@ class EncodeWeightsPass(ModulePass):
 
 
 @dataclass
+class _Chosen:
+    """One op's encoding, before its constant is made."""
+
+    op: WeightedOp
+    label: str
+    prep: Prepared
+    block_config: tuple[int, int, int]
+    records: list[bytes]
+    vela_bytes: int
+    constant: ConstantOp | None = None
+    attr: EncodedWeightsAttr | None = None
+    size: int = 0
+    """The constant's bytes; the op reads `length` of them from `start`."""
+    start: int = 0
+    length: int = 0
+
+
+@dataclass
 class EncodeStats:
     """Per op: label, raw bytes, encoded bytes, bytes under Vela's choice."""
 
@@ -537,30 +606,58 @@ def encode_module(
         and (o.bias is None or constant_of(o.bias) is not None)
         and npu_reason(o) is None  # what stays on the CPU keeps its weights
     ]
+    chosen: list[_Chosen] = []
+    # ops whose streams are the same bytes (one weight tensor, several
+    # requantizations) share one constant: `assemble_shared`
+    groups: dict[tuple[tuple[bytes, WeightEncoding], ...], list[_Chosen]] = {}
     for o in ops:
         label = _label(o)
         prep = prepare(o)
-        data, attr, vela_bytes = choose(
+        block, recs, parts, vela_bytes = choose(
             prep, accelerator, policy, label, probe_facts(o), made
         )
-        const = state.symbol_for(_base_name(o), data, attr, prep.raw_bytes)
+        c = _Chosen(o, label, prep, block, recs, vela_bytes)
+        chosen.append(c)
+        groups.setdefault(tuple(parts), []).append(c)
+    for parts, members in groups.items():
+        data, attrs = assemble_shared(
+            [(c.block_config, c.records) for c in members], list(parts)
+        )
+        # what the constant replaced: the weights once, each distinct bias
+        first = members[0]
+        distinct = {tuple(c.records): c.prep.bias_bytes for c in members[1:]}
+        distinct.pop(tuple(first.records), None)
+        raw = first.prep.raw_bytes + sum(distinct.values())
+        const = state.symbol_for(_base_name(first.op), data, raw)
+        for c, (start, length, attr) in zip(members, attrs, strict=True):
+            c.constant, c.attr, c.size = const, attr, len(data)
+            c.start, c.length = start, length
+    for c in chosen:
+        o = c.op
+        assert c.constant is not None and c.attr is not None
         holder = AllocateConstOp(
-            const.sym_name.data,
-            BufferType([len(data)], ui8),
+            c.constant.sym_name.data,
+            BufferType([c.size], ui8),
             name=f"{_base_name(o)}_enc",
         )
         Rewriter.insert_op(holder, InsertPoint.before(o))
+        filt = holder.buffer
+        if c.length != c.size:  # its own bytes of a shared constant
+            view = DeclBufferOp(filt, c.start, BufferType([c.length], ui8))
+            view.view.name_hint = f"{_base_name(o)}_enc_view"
+            Rewriter.insert_op(view, InsertPoint.before(o))
+            filt = view.view
         props = dict(o.properties)
-        props["encoded_weights"] = attr
+        props["encoded_weights"] = c.attr
         props.pop("operandSegmentSizes", None)
         new = type(o)(
-            operands=[[o.input], [holder.buffer], [], [o.output]],
+            operands=[[o.input], [filt], [], [o.output]],
             properties=props,
             attributes=dict(o.attributes),
         )
         touched += [v.owner for v in (o.filter, o.bias) if v is not None]
         Rewriter.replace_op(o, new, new_results=[])
-        stats.layers.append((label, prep.raw_bytes, len(data), vela_bytes))
+        stats.layers.append((c.label, c.prep.raw_bytes, c.attr.op_bytes, c.vela_bytes))
     _remove_dead(module, touched)
     return stats
 

@@ -15,6 +15,7 @@ changes meaning: the tir interpreter still reads the buffer row-major
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -24,7 +25,7 @@ from xdsl.passes import ModulePass
 
 from tirconst.analysis.block_choice import tir_op_cycles
 from tirconst.analysis.liveness import analyze
-from tirconst.analysis.npu_support import hwc, npu_reason
+from tirconst.analysis.npu_support import NpuReasons, hwc, npu_reason
 from tirconst.analysis.sram import ALIGNMENT, sram_by_op
 from tirconst.analysis.views import BRICK, LAYOUT, is_view, layout_of, root_of
 from tirconst.dialects.tir import AllocateOp, BufferType, FuncOp, OperatorOp
@@ -42,13 +43,15 @@ def _shape(v: SSAValue) -> tuple[int, ...]:
     return tuple(v.type.get_shape())
 
 
-def _reads_whole(op: Operation, v: SSAValue) -> bool:
+def _reads_whole(
+    op: Operation, v: SSAValue, reason: Callable[[Operation], str | None] = npu_reason
+) -> bool:
     """Whether `op` reads or writes `v` as a feature map of `v`'s own shape:
     an op the NPU runs with the `WholeFeatureMaps` trait, reading `v`, if
     an `Elementwise` operand, at the output's shape (not broadcast)."""
     if not isinstance(op, OperatorOp) or not op.has_trait(WholeFeatureMaps):
         return False
-    if npu_reason(op) is not None:
+    if reason(op) is not None:
         return False
     elementwise = op.get_trait(Elementwise)
     if elementwise is not None:
@@ -57,18 +60,21 @@ def _reads_whole(op: Operation, v: SSAValue) -> bool:
     return True
 
 
-def _on_npu(op: Operation) -> bool:
+def _on_npu(
+    op: Operation, reason: Callable[[Operation], str | None] = npu_reason
+) -> bool:
     """An op that does not end an NPU run (convert-tir-to-npu's segments)."""
     from tirconst.transforms.convert_tir_to_npu import TRANSPARENT
 
     if isinstance(op, TRANSPARENT):
         return True
-    return isinstance(op, OperatorOp) and npu_reason(op) is None
+    return isinstance(op, OperatorOp) and reason(op) is None
 
 
 def candidate(
     alloc: AllocateOp,
     orders: dict[Block, tuple[dict[Operation, int], list]] | None = None,
+    reason: Callable[[Operation], str | None] = npu_reason,
 ) -> bool:
     """Whether the allocation may be stored in NHCWB16: an int8/int16 H×W×C
     feature map that is neither a parameter nor read through a view (a
@@ -82,11 +88,13 @@ def candidate(
     if str(t.dtype) not in DTYPES or hwc(t.get_shape()) is None:
         return False
     users = [u.operation for u in v.uses]
-    if not users or any(is_view(u) or not _reads_whole(u, v) for u in users):
+    if not users or any(is_view(u) or not _reads_whole(u, v, reason) for u in users):
         return False
     block = alloc.parent_block()
     if block is None or any(u.parent_block() is not block for u in users):
         return False
+    # `reason`: npu_reason, or a caller's NpuReasons remembering each op's
+    # answer across the allocations it asks about.
     # `orders`: each block's op positions, for a caller asking about many
     # allocations of blocks it does not change meanwhile
     order = orders.get(block) if orders is not None else None
@@ -98,7 +106,7 @@ def candidate(
     index, ops = order
     first = min(index[u] for u in users)
     last = max(index[u] for u in users)
-    return all(_on_npu(o) for o in ops[first : last + 1])
+    return all(_on_npu(o, reason) for o in ops[first : last + 1])
 
 
 def grows(alloc: AllocateOp) -> int:
@@ -166,8 +174,9 @@ def choose(
     at = {op: i for i, op in enumerate(tops)}
     live = None
     orders: dict[Block, tuple[dict[Operation, int], list]] = {}  # no op moves here
+    reasons = NpuReasons()  # each op's, asked again for every buffer it touches
     for a in [o for o in func.body.walk() if isinstance(o, AllocateOp)]:
-        if LAYOUT in a.attributes or not candidate(a, orders):
+        if LAYOUT in a.attributes or not candidate(a, orders, reasons):
             continue
         extra = grows(a)
         if extra and not grow:

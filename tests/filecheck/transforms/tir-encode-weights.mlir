@@ -19,14 +19,18 @@
 
 // A conv with bias, two tiles reading views of one constant (their slices are
 // identical: stored once), a depthwise conv without bias, and two fully
-// connected ops reading two equal constants (one encoded constant). The raw
-// constants nothing reads any more are gone.
+// connected ops reading two equal constants (one encoded constant), and a third
+// reading the same weights with its own bias and requantization (the steps of
+// an unrolled recurrent network): one constant holds the weight stream once
+// between the two records sections, `[records f, g | stream | records h]`, and
+// each op reads a view of its own bytes (records then stream, or stream then
+// records). The raw constants nothing reads any more are gone.
 
 // CHECK-NOT: tir.constant @w1 =
 // CHECK:      tir.constant @w1_enc = dense<"0x{{[0-9a-f]+}}"> : tensor<464xui8> {tir.raw_bytes = 320 : i64}
 // CHECK-NEXT: tir.constant @w2_enc = dense<"0x{{[0-9a-f]+}}"> : tensor<176xui8> {tir.raw_bytes = 96 : i64}
 // CHECK-NEXT: tir.constant @dw_enc = dense<"0x{{[0-9a-f]+}}"> : tensor<208xui8> {tir.raw_bytes = 72 : i64}
-// CHECK-NEXT: tir.constant @fc_enc = dense<"0x{{[0-9a-f]+}}"> : tensor<224xui8> {tir.raw_bytes = 144 : i64}
+// CHECK-NEXT: tir.constant @fc_enc = dense<"0x{{[0-9a-f]+}}"> : tensor<272xui8> {tir.raw_bytes = 160 : i64}
 // CHECK-NEXT: tir.func @main
 // CHECK-NEXT: %w1_enc = tir.allocate_const @w1_enc : !tir.buffer<464xui8>
 // CHECK-NEXT: tir.conv2d ins(%x, %w1_enc : !tir.buffer<1x6x6x4xi8>, !tir.buffer<464xui8>) outs(%y : !tir.buffer<1x6x6x8xi8>) {stride = {{.*}}, act_max = 127 : i64, encoded_weights = #tir.encoded_weights<block_config = [6, 6, 8], core({{.*}})>}
@@ -38,10 +42,15 @@
 // CHECK-NEXT: tir.depthwise_conv2d ins(%t0, %dw_enc : !tir.buffer<1x6x6x8xi8>, !tir.buffer<208xui8>) outs(%d : {{.*}}depth_multiplier = 1 : i64, encoded_weights = #tir.encoded_weights<{{.*}}depthwise = true>)>}
 // CHECK-NEXT: %r = tir.reshape
 // CHECK-NEXT: %r2 = tir.decl_buffer %r[0]
-// CHECK-NEXT: %fc_enc = tir.allocate_const @fc_enc : !tir.buffer<224xui8>
-// CHECK-NEXT: tir.fully_connected ins(%r2, %fc_enc : !tir.buffer<2x32xi8>, !tir.buffer<224xui8>) outs(%f : {{.*}}filter_zp = 3 : i64{{.*}}encoded_weights = #tir.encoded_weights<{{.*}}zero_point = 3>)>}
-// CHECK-NEXT: %fc_copy_enc = tir.allocate_const @fc_enc : !tir.buffer<224xui8>
-// CHECK-NEXT: tir.fully_connected ins(%r2, %fc_copy_enc :
+// CHECK-NEXT: %fc_enc = tir.allocate_const @fc_enc : !tir.buffer<272xui8>
+// CHECK-NEXT: %fc_enc_view = tir.decl_buffer %fc_enc[0] : !tir.buffer<272xui8> -> !tir.buffer<224xui8>
+// CHECK-NEXT: tir.fully_connected ins(%r2, %fc_enc_view : !tir.buffer<2x32xi8>, !tir.buffer<224xui8>) outs(%f : {{.*}}filter_zp = 3 : i64{{.*}}encoded_weights = #tir.encoded_weights<block_config = [2, 2, 8], core(bias = [0, 40], weights = [48, 176], {{.*}}zero_point = 3>)>}
+// CHECK-NEXT: %fc_copy_enc = tir.allocate_const @fc_enc : !tir.buffer<272xui8>
+// CHECK-NEXT: %fc_copy_enc_view = tir.decl_buffer %fc_copy_enc[0] : !tir.buffer<272xui8> -> !tir.buffer<224xui8>
+// CHECK-NEXT: tir.fully_connected ins(%r2, %fc_copy_enc_view : {{.*}}core(bias = [0, 40], weights = [48, 176],
+// CHECK-NEXT: %fc_enc_1 = tir.allocate_const @fc_enc : !tir.buffer<272xui8>
+// CHECK-NEXT: %fc_enc_view_1 = tir.decl_buffer %fc_enc_1[48] : !tir.buffer<272xui8> -> !tir.buffer<224xui8>
+// CHECK-NEXT: tir.fully_connected ins(%r2, %fc_enc_view_1 : {{.*}}outs(%h : {{.*}}core(bias = [176, 40], weights = [0, 176],
 // CHECK-NOT: tir.constant
 
 // The fastest block by the cycle model: each 6x6 output in one block.
@@ -56,17 +65,18 @@
 // REPORT-NEXT:@w1_enc    uint8  464      464      1  320      464  1.450  @main: tir.conv2d
 // REPORT-NEXT:@w2_enc    uint8  176      176      2   96      176  1.833  @main: tir.conv2d x2
 // REPORT-NEXT:@dw_enc    uint8  208      208      1   72      208  2.889  @main: tir.depthwise_conv2d
-// REPORT-NEXT:@fc_enc    uint8  224      224      2  144      224  1.556  @main: tir.fully_connected x2
-// REPORT-NEXT:total (4)                 1072      6  632     1072  1.696
+// REPORT-NEXT:@fc_enc    uint8  272      272      3  160      272  1.700  @main: tir.fully_connected[0:224] x2; @main: tir.fully_connected[48:272]
+// REPORT-NEXT:total (4)                 1120      7  648     1120  1.728
 // REPORT-EMPTY:
-// REPORT-NEXT:layer                           constant  raw  encoded  ratio  block  traversal
-// REPORT-NEXT:@main: tir.conv2d %y            @w1_enc   320      464  1.450  6x6x8  part_kernel_first
-// REPORT-NEXT:@main: tir.conv2d %t0           @w2_enc    96      176  1.833  6x6x8  part_kernel_first
-// REPORT-NEXT:@main: tir.conv2d %t1           @w2_enc    96      176  1.833  6x6x8  part_kernel_first
-// REPORT-NEXT:@main: tir.depthwise_conv2d %d  @dw_enc    72      208  2.889  4x4x8  depth_first
-// REPORT-NEXT:@main: tir.fully_connected %f   @fc_enc   144      224  1.556  2x2x8  depth_first
-// REPORT-NEXT:@main: tir.fully_connected %g   @fc_enc   144      224  1.556  2x2x8  depth_first
-// REPORT-NEXT:total (6 layers)                          872     1472  1.688
+// REPORT-NEXT:layer                           constant   raw  encoded  ratio  block  traversal
+// REPORT-NEXT:@main: tir.conv2d %y            @w1_enc    320      464  1.450  6x6x8  part_kernel_first
+// REPORT-NEXT:@main: tir.conv2d %t0           @w2_enc     96      176  1.833  6x6x8  part_kernel_first
+// REPORT-NEXT:@main: tir.conv2d %t1           @w2_enc     96      176  1.833  6x6x8  part_kernel_first
+// REPORT-NEXT:@main: tir.depthwise_conv2d %d  @dw_enc     72      208  2.889  4x4x8  depth_first
+// REPORT-NEXT:@main: tir.fully_connected %f   @fc_enc    160      224  1.400  2x2x8  depth_first
+// REPORT-NEXT:@main: tir.fully_connected %g   @fc_enc    160      224  1.400  2x2x8  depth_first
+// REPORT-NEXT:@main: tir.fully_connected %h   @fc_enc    160      224  1.400  2x2x8  depth_first
+// REPORT-NEXT:total (7 layers)                          1064     1696  1.594
 
 
 builtin.module {
@@ -78,7 +88,8 @@ builtin.module {
   tir.constant @fc = dense<"0xF5D239C52629CE061E0608081AF9DFE1F8FB0E01211911F526E2DD100817CFD92F313B22FBE6E62B091937E1D4DC1639D32BFACDD3D6DC352514230DF7CB281A2A040C15341F2B12E612F233031B23FA0B29D71BF80B09EFC5EFD734E413081138FDD81BED38D1D903031A1235DFF3EE03D8DED1160307F3E722DC15042319F3"> : tensor<4x32xi8>
   tir.constant @fc_copy = dense<"0xF5D239C52629CE061E0608081AF9DFE1F8FB0E01211911F526E2DD100817CFD92F313B22FBE6E62B091937E1D4DC1639D32BFACDD3D6DC352514230DF7CB281A2A040C15341F2B12E612F233031B23FA0B29D71BF80B09EFC5EFD734E413081138FDD81BED38D1D903031A1235DFF3EE03D8DED1160307F3E722DC15042319F3"> : tensor<4x32xi8>
   tir.constant @bf = dense<"0xEBFFFFFF63000000C7FFFFFF19000000"> : tensor<4xi32>
-  tir.func @main(%x : !tir.buffer<1x6x6x4xi8>, %y : !tir.buffer<1x6x6x8xi8>, %t0 : !tir.buffer<1x6x6x8xi8>, %t1 : !tir.buffer<1x6x6x8xi8>, %d : !tir.buffer<1x4x4x8xi8>, %f : !tir.buffer<2x4xi8>, %g : !tir.buffer<2x4xi8>) {
+  tir.constant @bh = dense<"0x0500000000010000F9FFFFFF00000000"> : tensor<4xi32>
+  tir.func @main(%x : !tir.buffer<1x6x6x4xi8>, %y : !tir.buffer<1x6x6x8xi8>, %t0 : !tir.buffer<1x6x6x8xi8>, %t1 : !tir.buffer<1x6x6x8xi8>, %d : !tir.buffer<1x4x4x8xi8>, %f : !tir.buffer<2x4xi8>, %g : !tir.buffer<2x4xi8>, %h : !tir.buffer<2x4xi8>) {
     %w1 = tir.allocate_const @w1 : !tir.buffer<8x3x3x4xi8>
     %b1 = tir.allocate_const @b1 : !tir.buffer<8xi32>
     tir.conv2d ins(%x, %w1, %b1 : !tir.buffer<1x6x6x4xi8>, !tir.buffer<8x3x3x4xi8>, !tir.buffer<8xi32>) outs(%y : !tir.buffer<1x6x6x8xi8>) {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, input_zp = 3 : i64, output_zp = -2 : i64, multiplier = array<i32: 1942588027, 1425396244, 1423964636, 2019660536, 1797665258, 1811992889, 1178203945, 2079305818>, shift = array<i32: -6, -8, -8, -6, -9, -8, -8, -9>, act_min = -128 : i64, act_max = 127 : i64}
@@ -99,5 +110,7 @@ builtin.module {
     tir.fully_connected ins(%r2, %fc, %bf : !tir.buffer<2x32xi8>, !tir.buffer<4x32xi8>, !tir.buffer<4xi32>) outs(%f : !tir.buffer<2x4xi8>) {input_zp = 1 : i64, filter_zp = 3 : i64, output_zp = -3 : i64, multiplier = array<i32: 1300000000>, shift = array<i32: -8>, act_min = -128 : i64, act_max = 127 : i64}
     %fc2 = tir.allocate_const @fc_copy : !tir.buffer<4x32xi8>
     tir.fully_connected ins(%r2, %fc2, %bf : !tir.buffer<2x32xi8>, !tir.buffer<4x32xi8>, !tir.buffer<4xi32>) outs(%g : !tir.buffer<2x4xi8>) {input_zp = 1 : i64, filter_zp = 3 : i64, output_zp = -3 : i64, multiplier = array<i32: 1300000000>, shift = array<i32: -8>, act_min = -128 : i64, act_max = 127 : i64}
+    %bh = tir.allocate_const @bh : !tir.buffer<4xi32>
+    tir.fully_connected ins(%r2, %fc, %bh : !tir.buffer<2x32xi8>, !tir.buffer<4x32xi8>, !tir.buffer<4xi32>) outs(%h : !tir.buffer<2x4xi8>) {input_zp = 1 : i64, filter_zp = 3 : i64, output_zp = 5 : i64, multiplier = array<i32: 1100000000>, shift = array<i32: -7>, act_min = -128 : i64, act_max = 127 : i64}
   }
 }

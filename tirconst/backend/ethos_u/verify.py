@@ -3,7 +3,7 @@ compiled `.tflite`, read back from the file, disassembled and run in the npu
 interpreter on LiteRT's own values of its input tensors, compared with
 LiteRT's values of its output tensors (BUILTIN_REF kernels; for a model
 with SUM or ELU, whose oracle is the optimized kernel, the default ones:
-`operator_table.oracle_resolver`), bit for bit.
+`formats.tflite.oracle`), bit for bit.
 
 LiteRT runs the original model once per seed with every intermediate tensor
 kept; a segment's inputs and outputs are tensors of the original graph (the
@@ -89,7 +89,7 @@ def litert_tensors(model: str | Path, seed: int) -> dict[str, np.ndarray]:
     input type's whole range."""
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-    from tirconst.frontend.operator_table import oracle_resolver
+    from tirconst.formats.tflite.oracle import oracle_resolver
 
     interp = Interpreter(
         model_path=str(model),

@@ -62,13 +62,22 @@ class CoreSection:
     @property
     def records_length(self) -> int:
         """The records section padded to 16 bytes (`[records | pad to 16]`):
-        the length of the NPU's scale range. The verifier's alignment rules
-        make it end at or before the weight stream."""
+        the length of the NPU's scale range. The verifier keeps it off the
+        weight stream."""
         return pad16(self.bias_length)
 
     @property
+    def start(self) -> int:
+        """Where the core's first section begins."""
+        return min(self.bias_offset, self.weight_offset)
+
+    @property
     def end(self) -> int:
-        return self.weight_offset + self.weight_length
+        """Where the core's last section ends (records padded to 16)."""
+        return max(
+            self.weight_offset + self.weight_length,
+            self.bias_offset + self.records_length,
+        )
 
     @property
     def channels(self) -> int:
@@ -99,7 +108,10 @@ class EncodedWeightsAttr(ParametrizedAttribute):
     weight stream, and the `#npu.weight_encoding` of the stream; plus the block
     config [height, width, depth] the op must run with (the stream depends on
     its depth). Bytes per core are `[records | pad to 16 | weight stream]`,
-    each section 16-aligned.
+    each section 16-aligned; a core's records may also follow its stream (ops
+    sharing one weight stream share one constant, `[records a | ... | records
+    y | weight stream | records z]`, each op reading a view of its own bytes),
+    never overlap it.
 
     Syntax:
         #tir.encoded_weights<block_config = [H, W, D],
@@ -161,6 +173,13 @@ class EncodedWeightsAttr(ParametrizedAttribute):
         """The bytes the sections span (the constant may be no shorter)."""
         return max(c.end for c in self.cores)
 
+    @property
+    def op_bytes(self) -> int:
+        """The bytes this op reads: each core's records and stream, padded
+        to 16 (less than `nbytes` when ops share a stream and the constant
+        holds their records too)."""
+        return sum(c.records_length + pad16(c.weight_length) for c in self.cores)
+
     def records(self, raw: bytes | np.ndarray) -> BiasRecords:
         """Every output channel's bias/scale record, in channel order, from
         the encoded bytes `raw` (core k holds channels k, k + cores, ...).
@@ -214,17 +233,18 @@ class EncodedWeightsAttr(ParametrizedAttribute):
                 )
         previous = 0
         for c in self.cores:
-            if c.bias_offset % 16 or c.weight_offset % 16 or c.bias_offset < previous:
+            if c.bias_offset % 16 or c.weight_offset % 16 or c.start < previous:
                 raise VerifyException(
                     "#tir.encoded_weights: sections must be 16-aligned and in order"
                 )
             if c.bias_length < RECORD_BYTES * c.channels or (
-                c.bias_offset + c.bias_length > c.weight_offset
+                c.bias_offset < c.weight_offset + c.weight_length
+                and c.weight_offset < c.bias_offset + c.records_length
             ):
                 raise VerifyException(
                     f"#tir.encoded_weights: the bias records of {c.channels} "
-                    f"channels need {RECORD_BYTES * c.channels} bytes before the "
-                    "weights"
+                    f"channels need {RECORD_BYTES * c.channels} bytes beside the "
+                    "weights (before or after them)"
                 )
             if c.weight_length < 16 or c.weight_length % 16:
                 raise VerifyException(

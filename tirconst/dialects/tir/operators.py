@@ -33,10 +33,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 import numpy as np
 from xdsl.dialects.builtin import (
+    BytesAttr,
     DenseArrayBase,
     Float32Type,
     FloatAttr,
@@ -45,7 +46,7 @@ from xdsl.dialects.builtin import (
     i32,
     i64,
 )
-from xdsl.ir import Attribute, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
     irdl_op_definition,
@@ -53,6 +54,7 @@ from xdsl.irdl import (
     prop_def,
     traits_def,
 )
+from xdsl.irdl.operations import BaseAttrAccessor, VarIRConstruct
 from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.traits import MemoryReadEffect, MemoryWriteEffect
@@ -123,7 +125,20 @@ class Ints(Kind):
 
     @classmethod
     def build(cls, value: Any) -> Attribute:
-        values = [int(v) for v in np.asarray(value).reshape(-1)]
+        array = np.asarray(value).reshape(-1)
+        width = cls.elt.bitwidth  # type: ignore[attr-defined]
+        if (
+            array.dtype.kind in "iu"
+            and array.size
+            and -(2 ** (width - 1)) <= int(array.min())
+            and int(array.max()) < 2 ** (width - 1)
+        ):
+            # the bytes `from_list` packs (little-endian, the values kept as
+            # they are in the signed range), without its per-value Python
+            # checks: the import builds ~800 of these for kws
+            data = array.astype(f"<i{width // 8}").tobytes()
+            return DenseArrayBase(cls.elt, BytesAttr(data))
+        values = [int(v) for v in array]
         return DenseArrayBase.from_list(cls.elt, values)  # type: ignore[arg-type]
 
     @classmethod
@@ -172,7 +187,10 @@ class Scales(Kind):
 
     @staticmethod
     def build(value: Any) -> Attribute:
-        values = [float(v) for v in np.asarray(value, np.float32).reshape(-1)]
+        array = np.asarray(value, np.float32).reshape(-1)
+        if np.isfinite(array).all():  # `from_list`'s bytes (a NaN's may differ)
+            return DenseArrayBase(f32, BytesAttr(array.astype("<f4").tobytes()))
+        values = [float(v) for v in array]
         return DenseArrayBase.from_list(f32, values)
 
     @staticmethod
@@ -191,19 +209,43 @@ def to_attr(name: str, value: Any, kind: type[Kind]) -> Attribute:
 
 def from_attr(attr: Attribute) -> Any:
     """The Python value of a property: int, float, tuple, or an int32 (per-channel
-    integers) or float32 (per-channel scales) array."""
+    integers) or float32 (per-channel scales) array (a new one each time)."""
     if isinstance(attr, IntegerAttr):
         return attr.value.data
     if isinstance(attr, FloatAttr):
         return attr.value.data
     if isinstance(attr, DenseArrayBase):
+        values = _array_values(attr)
+        return values.copy() if isinstance(values, np.ndarray) else values
+    raise TypeError(f"unexpected parameter attribute {attr}")
+
+
+_VALUES: dict[tuple[Attribute, bytes], tuple | np.ndarray] = {}
+"""Dense arrays' values by (element type, bytes), `_array_values`'s."""
+
+_VALUES_KEPT = 4096
+"""At most this many arrays' values are kept (then the dict starts anew)."""
+
+
+def _array_values(attr: DenseArrayBase) -> tuple | np.ndarray:
+    """A dense array's values, decoded once per distinct element type and
+    bytes (all `get_values` reads): the passes read an op's parameters many
+    times (kws's compile: 8,630 reads). An array is the cache's own:
+    `from_attr` hands out copies."""
+    key = (attr.elt_type, attr.data.data)
+    hit = _VALUES.get(key)
+    if hit is None:
         values = attr.get_values()
         if attr.elt_type == i32:
-            return np.array(values, dtype=np.int32)
-        if attr.elt_type == f32:
-            return np.array(values, dtype=np.float32)
-        return tuple(values)
-    raise TypeError(f"unexpected parameter attribute {attr}")
+            hit = np.array(values, dtype=np.int32)
+        elif attr.elt_type == f32:
+            hit = np.array(values, dtype=np.float32)
+        else:
+            hit = tuple(values)
+        if len(_VALUES) >= _VALUES_KEPT:
+            _VALUES.clear()
+        _VALUES[key] = hit
+    return hit
 
 
 @dataclass(frozen=True)
@@ -496,6 +538,47 @@ def _accessor(name: str, required: bool) -> property:
     return property(get)
 
 
+_SIZES: dict[bytes, tuple[int, ...]] = {}
+"""Operand segment sizes by the bytes of their i32 array (a handful of
+distinct ones: one per op kind and optional operand present or not)."""
+
+
+class _SegmentAccessor:
+    """An operand accessor of an op with `AttrSizedOperandSegments`: xDSL's
+    (`inner`, which decodes the segment sizes property on every read), with
+    the sizes decoded once per distinct property value: the passes read
+    `op.input`, `op.bias`, ... of every op many times (kws's compile:
+    15,618 reads)."""
+
+    def __init__(self, inner: BaseAttrAccessor):
+        self.inner = inner
+        self.name = inner.option.attribute_name
+
+    def __get__(self, obj: Operation | None, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        sizes = self.inner.option.container(obj)[self.name]
+        data = sizes.data.data  # type: ignore[attr-defined]
+        values = _SIZES.get(data)
+        if values is None:
+            values = _SIZES[data] = sizes.get_values()  # type: ignore[attr-defined]
+        return self.inner.index(values, obj.operands)
+
+    def __set__(self, obj: Operation, value: Any) -> NoReturn:
+        self.inner.__set__(obj, value)
+
+
+def _segment_accessors(op: type[IRDLOperation]) -> None:
+    """Replace the op class's attribute-sized operand accessors by
+    `_SegmentAccessor`s (the same answers)."""
+    for name, accessor in list(vars(op).items()):
+        if (
+            isinstance(accessor, BaseAttrAccessor)
+            and accessor.construct == VarIRConstruct.OPERAND
+        ):
+            setattr(op, name, _SegmentAccessor(accessor))
+
+
 def operator_op(
     inputs: tuple[str, ...],
     params: Mapping[str, type[Kind]],
@@ -521,6 +604,7 @@ def operator_op(
 
         cls.verify_ = verify_  # type: ignore[method-assign]
         op = irdl_op_definition(cls)
+        _segment_accessors(op)
         # Typed accessors: `op.stride` is the parameter's Python value (the
         # attribute stays in `op.properties`); a quantization property is
         # None when the op has none.

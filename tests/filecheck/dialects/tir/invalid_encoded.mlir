@@ -85,7 +85,7 @@ builtin.module {
 
 // -----
 
-// CHECK: error: {{.*}}#tir.encoded_weights: the bias records of 4 channels need 40 bytes before the weights
+// CHECK: error: {{.*}}#tir.encoded_weights: the bias records of 4 channels need 40 bytes beside the weights (before or after them)
 builtin.module {
   tir.func @f(%x : !tir.buffer<2x32xi8>, %w : !tir.buffer<224xui8>, %y : !tir.buffer<2x4xi8>) {
     tir.fully_connected ins(%x, %w : !tir.buffer<2x32xi8>, !tir.buffer<224xui8>) outs(%y : !tir.buffer<2x4xi8>) {input_zp = 1 : i64, filter_zp = 3 : i64, output_zp = -3 : i64, multiplier = array<i32: 1300000000>, shift = array<i32: -8>, act_min = -128 : i64, act_max = 127 : i64, encoded_weights = #tir.encoded_weights<block_config = [2, 2, 8], core(bias = [0, 30], weights = [48, 176], #npu.weight_encoding<"ethos-u55-128", [4, 1, 1, 32], block_depth = 8>)>}
