@@ -2,7 +2,8 @@
 integer 8x8->16 LSTM imported as `tir.sequence_lstm`, its kernel bit-exact
 with LiteRT's reference kernels on hand-built single-operator models (random
 shapes, scales, zero points, cell scales, clips, batch- and time-major),
-run on the CPU in a compiled model whose NPU part is exact from the bytes;
+compiled to the NPU (or, past the NPU form's bounds, left on the CPU with
+a remark) exact from the written bytes;
 the variants LiteRT has but we do not import (CIFG, peephole, projection,
 layer norm) are a one-line import error."""
 
@@ -184,27 +185,60 @@ def test_network_like_lstm_equals_litert(seed: int) -> None:
     assert_bit_exact(data, read_tflite_bytes(data), _feeds(data, seed), "lstm")
 
 
+_CONVERTER_WEIGHTS = st.lists(st.floats(0.0005, 0.004), min_size=8, max_size=8)
+"""Weight scales as the converter picks them (the bundled models'); _LSTM's
+up to 0.02 make many a recurrent term too wide for the NPU's int16 map."""
+
+_LSTM_MIXED = st.one_of(
+    _LSTM,
+    st.tuples(_LSTM, _CONVERTER_WEIGHTS).map(lambda t: {**t[0], "weight_scales": t[1]}),
+)
+
+
 @settings(
     max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(p=_LSTM)
-def test_random_lstm_compiles_on_the_cpu(tmp_path: Path, p: dict[str, Any]) -> None:
-    """Compiled: the LSTM stays on the CPU with a remark, the FULLY_CONNECTED
-    after it is an NPU segment exact from the bytes, the whole program equals
-    LiteRT, and the written LSTM keeps what LiteRT's Prepare reads (variable
-    states, the intermediates' quantization): the same parameters."""
+@given(p=_LSTM_MIXED)
+def test_random_lstm_compiles(tmp_path: Path, p: dict[str, Any]) -> None:
+    """Compiled: the LSTM runs on the NPU (with the FULLY_CONNECTED after it,
+    one segment) exact from the written bytes, or stays on the CPU with a
+    one-line remark saying why (then the FULLY_CONNECTED is the segment and
+    the written LSTM keeps what LiteRT's Prepare reads: variable states, the
+    intermediates' quantization, the same parameters); either way the whole
+    program equals LiteRT."""
     data = lstm_model(p, head=True)
     tmp = Path(tempfile.mkdtemp(dir=tmp_path))  # one per example
     model, written, remarks = compiled(tmp, "lstm", data)
     assert assert_device_exact(model, written, seeds=(0,)) == 1
-    assert any("sequence_lstm" in r for r in remarks), remarks
     assert_program_equals_litert(model, 0)
     back = read_tflite(written)
-    (lstm,) = [op for op in back.operators if op.opcode.endswith("LSTM")]
+    on_cpu = [op for op in back.operators if op.opcode.endswith("LSTM")]
+    lstm_remarks = [r for r in remarks if "sequence_lstm" in r]
+    if not on_cpu:
+        assert not lstm_remarks, remarks
+        return
+    (remark,) = lstm_remarks
+    assert "\n" not in remark and "recurrent term" in remark, remark
     original = read_tflite_bytes(data)
-    assert op_params(back, lstm) == op_params(original, original.operators[0])
+    assert op_params(back, on_cpu[0]) == op_params(original, original.operators[0])
+
+
+@pytest.mark.parametrize(
+    ("time", "batch", "time_major"),
+    [(1, 2, True), (11, 2, True), (6, 3, False)],
+)
+def test_lstm_chunks_on_the_npu(
+    tmp_path: Path, time: int, batch: int, time_major: bool
+) -> None:
+    """The input terms come per chunk of steps (the largest divisor of the
+    step count up to 8; 1 for 11 steps): on the NPU, exact from the bytes,
+    batch- and time-major."""
+    p = {**NETWORK_LIKE, "time": time, "batch": batch, "time_major": time_major}
+    model, written, remarks = compiled(tmp_path, "lstm", lstm_model(p, head=True))
+    assert not remarks, remarks
+    assert assert_device_exact(model, written, seeds=(0, 1)) == 1
 
 
 LSTM_MODELS = Path(__file__).resolve().parent.parent / "models" / "lstm"
@@ -230,8 +264,8 @@ def test_the_converted_models_are_there() -> None:
 @pytest.mark.parametrize("name", CONVERTED)
 def test_converted_lstm_equals_litert(name: str, tmp_path: Path) -> None:
     """The converter's LSTMs: every operator output equals LiteRT's; compiled,
-    the NPU segments are exact from the bytes and the whole program equals
-    LiteRT."""
+    every operator is on the NPU, one segment exact from the bytes, and the
+    whole program equals LiteRT."""
     path = LSTM_MODELS / f"{name}.tflite"
     model = read_tflite(path)
     for seed in range(3):
@@ -239,10 +273,8 @@ def test_converted_lstm_equals_litert(name: str, tmp_path: Path) -> None:
     written = tmp_path / "out" / f"{name}_tirconst.tflite"
     remarks: list[str] = []
     compile_model(path, tmp_path / "out", remark=remarks.append)
-    assert_device_exact(path, written, seeds=(0,))
-    assert sum("sequence_lstm" in r for r in remarks) == sum(
-        op.opcode == "UNIDIRECTIONAL_SEQUENCE_LSTM" for op in model.operators
-    )
+    assert assert_device_exact(path, written, seeds=(0,)) == 1
+    assert not remarks, remarks  # every operator on the NPU
     assert_program_equals_litert(path, 0)
 
 

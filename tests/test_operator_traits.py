@@ -50,7 +50,12 @@ def test_whole_feature_map_ops_lower_to_one_npu_op() -> None:
             or (e is not None and e.arithmetic is not None)
         ), c.name
     flat = {c.name for c in OPERATORS if c.has_trait(FlattenedFeatureMaps)}
-    assert flat == {"tir.fully_connected", "tir.softmax", "tir.softmax_int16"}
+    assert flat == {
+        "tir.arg_max",
+        "tir.fully_connected",
+        "tir.softmax",
+        "tir.softmax_int16",
+    }
 
 
 def test_arithmetic_and_pool_type_are_what_the_lowering_builds() -> None:

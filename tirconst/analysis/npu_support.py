@@ -53,6 +53,7 @@ from tirconst.dialects.tir import (
     ResizeBilinearOp,
     ResizeNearestOp,
     ReverseOp,
+    SequenceLstmOp,
     SoftmaxInt16Op,
     SoftmaxOp,
     SquaredDifferenceOp,
@@ -2111,4 +2112,99 @@ def _prelu(op: PreluOp) -> str | None:
     size = 4 * (-(-math.prod(n) // 16) * 16)
     if op.workspace is None or _shape(op.workspace) != (size,):
         return "prelu: no NPU workspace (run tir-legalize-npu)"
+    return None
+
+
+# ------------------------------------------------------------ sequence_lstm
+
+LSTM_MAX_STEPS = 256
+"""The NPU form unrolls the time loop, some 250 ops a step: longer
+sequences stay on the CPU (a stream of at most some 64k ops)."""
+
+
+def lstm_gate_matrices(op: SequenceLstmOp) -> Any:
+    """The op's two matmuls as the NPU runs them (`npu.lstm.GateMatrices`),
+    or None when a weight or bias is not a constant."""
+    from tirconst.analysis.views import constant_of
+    from tirconst.dialects.npu.lstm import gate_matrices
+    from tirconst.dialects.tir.sequence_ops import LSTM_GATES
+
+    arrays = {}
+    for name in op.INPUTS[1:13]:
+        data = constant_of(getattr(op, name))
+        if data is None:
+            return None
+        arrays[name] = data
+    return gate_matrices(
+        [arrays[f"input_to_{g}_weights"] for g in LSTM_GATES],
+        [arrays[f"recurrent_to_{g}_weights"] for g in LSTM_GATES],
+        [arrays[f"{g}_gate_bias"] for g in LSTM_GATES],
+        tuple(op.multiplier),
+        tuple(op.shift),
+    )
+
+
+def lstm_shape(op: SequenceLstmOp) -> Any:
+    """What the op's NPU sequence depends on besides addresses and weights
+    (`npu.lstm.LstmShape`)."""
+    from tirconst.dialects.npu.lstm import LstmShape
+
+    return LstmShape.of(_shape(op.input), _shape(op.output)[2], op.params())
+
+
+def sequence_lstm_reason(op: SequenceLstmOp) -> str | None:
+    """None if the NPU sequence can run the op exactly (its workspace
+    aside), else why not."""
+    from tirconst.dialects.npu.lstm import RECURRENT_LIMIT, recurrent_bound
+
+    for v in (op.input, op.output):
+        if is_strided_view(v):
+            return "sequence_lstm: a strided view"
+    x, n = _shape(op.input), _shape(op.output)[2]
+    if hwc(x) is None or hwc((*x[:2], 4 * n)) is None:
+        return f"sequence_lstm: input {list(x)} with {n} cells is no NPU feature map"
+    steps = x[0] if op.time_major else x[1]
+    if steps > LSTM_MAX_STEPS:
+        return (
+            f"sequence_lstm of {steps} steps: the unrolled NPU stream takes "
+            f"at most {LSTM_MAX_STEPS}"
+        )
+    shifts = [*op.shift, op.hidden_shift]
+    if any(not 0 <= 31 - s <= 63 for s in shifts):
+        return f"sequence_lstm: a shift in {shifts} is outside the NPU's"
+    m = lstm_gate_matrices(op)
+    if m is None:
+        return "sequence_lstm: weights or biases that are not constants"
+    bound = recurrent_bound(m, op.params())
+    if bound > RECURRENT_LIMIT:
+        return (
+            f"sequence_lstm: the recurrent term reaches {bound}, past the int16 "
+            "map the NPU sums it in (LiteRT adds it unsaturated)"
+        )
+    return None
+
+
+def sequence_lstm_workspace(op: SequenceLstmOp) -> int:
+    """The bytes of the NPU sequence's workspace: one chunk's input terms
+    (int16), the cell state twice, and one step's intermediates."""
+    from tirconst.dialects.npu.lstm import workspace_and_ops
+
+    return workspace_and_ops(lstm_shape(op))[0]
+
+
+@npu_support(SequenceLstmOp)
+def _sequence_lstm(op: SequenceLstmOp) -> str | None:
+    """LiteRT's integer LSTM exactly, the time loop unrolled (docs/lowering.md):
+    the input terms of up to 8 steps as one 1x1 conv to int16; per step the
+    recurrent 1x1 conv, a saturated add, gemmlowp's logistic and tanh as 60-90 int16
+    elementwise ops each, int32 cell products with TFL shifts, the hidden
+    state MBQM to int8. Exact while the recurrent term fits int16 (a bound
+    from the weights and the hidden state's range); at most 256 steps; the
+    intermediates use a workspace tir-legalize-npu adds."""
+    why = sequence_lstm_reason(op)
+    if why is not None:
+        return why
+    size = sequence_lstm_workspace(op)
+    if op.workspace is None or _shape(op.workspace) != (size,):
+        return "sequence_lstm: no NPU workspace (run tir-legalize-npu)"
     return None

@@ -166,7 +166,11 @@ KERNELS: dict[type[OperatorOp], Kernel] = {
     ResizeBilinearOp: Kernel(kernels.resize_bilinear, output_shape=True),
     TransposeConv2DOp: Kernel(kernels.transpose_conv2d, output_shape=True),
     BatchMatmulOp: Kernel(kernels.batch_matmul, keywords=("workspace",)),
-    SequenceLstmOp: Kernel(kernels.sequence_lstm),
+    # the NPU's weights and workspace, when present, go to the kernel, which
+    # ignores them
+    SequenceLstmOp: Kernel(
+        kernels.sequence_lstm, keywords=("npu_weights", "workspace")
+    ),
 }
 """Each tir operator op class and its kernel (registered below, by class)."""
 

@@ -211,11 +211,14 @@ def sequence_lstm(
     hidden_shift: int,
     cell_scale_log2: int,
     cell_clip: int,
+    npu_weights: np.ndarray | None = None,
+    workspace: np.ndarray | None = None,
 ) -> np.ndarray:
     """The int8 output sequence (input's shape with n_cell last) of LiteRT's
     integer UNIDIRECTIONAL_SEQUENCE_LSTM (module docstring). `multiplier` /
     `shift`: the eight gate matmuls' (input weights of the input, forget,
-    cell, output gates, then the recurrent weights, in that order)."""
+    cell, output gates, then the recurrent weights, in that order).
+    `npu_weights` and `workspace` (the NPU's buffers) are ignored."""
     x = np.asarray(input)
     if x.dtype != np.int8 or x.ndim != 3:
         raise TypeError(f"input must be rank-3 int8, got {x.dtype}{list(x.shape)}")

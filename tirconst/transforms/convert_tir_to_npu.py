@@ -56,6 +56,7 @@ from tirconst.analysis.npu_support import (
     encoded_attr,
     encoded_layout,
     hwc,
+    lstm_shape,
     mean16_window,
     npu_reason,
     padded_average_blocks,
@@ -63,6 +64,7 @@ from tirconst.analysis.npu_support import (
     pool_stride,
     prelu_plan,
     resize_nearest_plan,
+    sequence_lstm_workspace,
     softmax_block_ops,
     softmax_int16_workspace,
     softmax_max_windows,
@@ -85,6 +87,7 @@ from tirconst.core.diagnostics import PassFailedAt, describe
 from tirconst.dialects import npu
 from tirconst.dialects.npu.attributes import DTYPES
 from tirconst.dialects.npu.invoke import InvokeOp
+from tirconst.dialects.npu.lstm import ConvWeights, Emitter, emit_sequence_lstm
 from tirconst.dialects.tir import (
     AddOp,
     AllocateConstOp,
@@ -129,6 +132,7 @@ from tirconst.dialects.tir.provenance import (
     set_operators,
     set_source,
 )
+from tirconst.dialects.tir.sequence_ops import SequenceLstmOp
 from tirconst.dialects.tir.traits import Elementwise, Pooling
 from tirconst.formats.ethos_u.hardware import (
     LUT_ADDRESS,
@@ -1641,6 +1645,66 @@ LOWERINGS: dict[type[OperatorOp], Lowering] = {
 """Operator op class -> how it lowers: `(lowerer, op, segment) -> npu ops`,
 raising StaysOnCpu when this op cannot go (analysis.npu_support's SUPPORT
 says which ops may). A user's pass registers its own operator here."""
+
+
+def lower_sequence_lstm(
+    lowerer: Lowerer, op: SequenceLstmOp, seg: Segment
+) -> list[Operation]:
+    """LiteRT's integer LSTM as one unrolled op sequence (`npu.lstm`,
+    docs/lowering.md): the input terms of up to 8 steps as one 1x1 conv to
+    int16 into the workspace; per step the recurrent 1x1 conv of the
+    previous output step, the saturated add, gemmlowp's logistic (input,
+    forget and output gates side by side) and tanh (cell gate, then the
+    cell state) as int16 elementwise sequences, int32 cell products with TFL
+    shifts, the clip, and MBQM(o·tanh(c)) + zp into the output step. The
+    encoded convs are `npu_weights` (tir-encode-weights); every
+    intermediate lives in the workspace, one step's reusing the last's."""
+    if op.npu_weights is None or op.npu_encoding is None:
+        raise fail(
+            op,
+            "its weights are not encoded (run tir-encode-weights first: the "
+            "NPU reads encoded weight streams)",
+        )
+    size = sequence_lstm_workspace(op)
+    if op.workspace is None or _btype(op.workspace).num_elements != size:
+        raise StaysOnCpu("sequence_lstm: no NPU workspace (run tir-legalize-npu)")
+    ws = lowerer.place(op, op.workspace)
+    for v in (op.input, op.output, op.workspace):
+        if lowerer.place(op, v).strides is not None or layout_of(v) != "nhwc":
+            raise StaysOnCpu("sequence_lstm: a strided or NHCWB16 map")
+    if ws.offset % 16:
+        raise StaysOnCpu("sequence_lstm: its workspace is not 16-aligned")
+    convs = []
+    for enc in op.npu_encoding.data:
+        if len(enc.cores) != 1:
+            raise StaysOnCpu("multi-core weight streams are not lowered")
+        core = enc.cores[0]
+        weights = lowerer.byte_range(
+            op, op.npu_weights, core.weight_offset, core.weight_length
+        )
+        biases = lowerer.byte_range(
+            op, op.npu_weights, core.bias_offset, core.records_length
+        )
+        stream = npu.WeightStreamAttr.make(
+            address=weights.address, length=weights.length, encoding=core.encoding
+        )
+        declared = seg.streams.setdefault(lowerer.place(op, op.npu_weights).pool, [])
+        if stream not in declared:
+            declared.append(stream)
+        traversal = core.stream_encoding.traversal
+        convs.append(ConvWeights(weights, biases, enc.block, traversal))
+    shape = lstm_shape(op)
+    x = lowerer.feature_map(op, op.input, None, shape.input_zp)
+    y = lowerer.feature_map(op, op.output, None, 0)
+    em = Emitter(lowerer.accelerator, lowerer.regions[ws.pool], ws.offset)
+    emit_sequence_lstm(em, shape, x, y, (convs[0], convs[1]))
+    if em.workspace_bytes > size:
+        raise fail(op, f"the NPU sequence needs {em.workspace_bytes} bytes of "
+                   f"workspace, it has {size}")  # fmt: skip
+    return list(em.ops)
+
+
+LOWERINGS[SequenceLstmOp] = lower_sequence_lstm
 
 
 def _used_outside(root: SSAValue, ops: set[Operation]) -> bool:

@@ -14,12 +14,14 @@ bytes share one constant holding each one's records and the stream once
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
+from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, ModuleOp, i64
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -35,7 +37,7 @@ from tirconst.analysis.block_choice import (
     weighted_probe,
 )
 from tirconst.analysis.constant_uses import function_of
-from tirconst.analysis.npu_support import npu_reason
+from tirconst.analysis.npu_support import lstm_gate_matrices, lstm_shape, npu_reason
 from tirconst.analysis.symbol_uses import referenced_symbols
 from tirconst.analysis.views import constant_of, layout_of
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
@@ -50,6 +52,7 @@ from tirconst.dialects.tir import (
     WeightedOp,
 )
 from tirconst.dialects.tir.encoded import pad16
+from tirconst.dialects.tir.sequence_ops import SequenceLstmOp
 from tirconst.dialects.tir.types import ui8
 from tirconst.formats.ethos_u import (
     ACCELERATORS,
@@ -659,6 +662,7 @@ def encode_module(
         Rewriter.replace_op(o, new, new_results=[])
         stats.layers.append((c.label, c.prep.raw_bytes, c.attr.op_bytes, c.vela_bytes))
     _remove_dead(module, touched)
+    encode_lstms(module, state, stats)
     return stats
 
 
@@ -681,3 +685,120 @@ def _remove_dead(module: ModuleOp, touched: list[Operation]) -> None:
     for o in list(module.body.block.ops):
         if isinstance(o, ConstantOp) and o.sym_name.data in symbols - still:
             Rewriter.erase_op(o)
+
+
+def encode_lstm(
+    op: SequenceLstmOp, accelerator: str, label: str
+) -> tuple[bytes, list[EncodedWeightsAttr], int]:
+    """The bytes of an LSTM's two NPU convs (`npu.lstm`: the input weights
+    with the gate biases, then the recurrent weights; gates in `ORDER`),
+    each encoded for the largest block config Vela accepts for its int8 to
+    int16 1x1 conv, their `#tir.encoded_weights` (offsets into the bytes),
+    and the raw bytes they replace."""
+    from tirconst.dialects.npu.attributes import FeatureMapAttr
+    from tirconst.dialects.npu.lstm import conv_1x1
+    from tirconst.dialects.npu.vela_api import pick_block_config
+
+    m = lstm_gate_matrices(op)
+    assert m is not None  # npu_reason said the NPU runs it
+    convs = (
+        (m.input_weights, m.bias, m.input_multiplier, m.input_shift),
+        (
+            m.recurrent_weights,
+            np.zeros(len(m.bias), np.int64),
+            m.recurrent_multiplier,
+            m.recurrent_shift,
+        ),
+    )
+    raw = m.input_weights.nbytes + m.recurrent_weights.nbytes + 4 * len(m.bias)
+    data = bytearray()
+    attrs = []
+    for (ifm, ofm), (w, bias, mult, shift) in zip(
+        lstm_shape(op).conv_maps(), convs, strict=True
+    ):
+        probe = conv_1x1(
+            FeatureMapAttr.make(dtype="int8", shape=ifm),
+            FeatureMapAttr.make(dtype="int16", shape=ofm),
+            None,
+        )
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):  # Vela's warnings
+                block = pick_block_config(probe, accelerator)
+        except ValueError:
+            raise EncodeRefused(
+                f"{NAME}: {label}: the NPU cannot run it (no block config)"
+            ) from None
+        ohwi = w.reshape(w.shape[0], 1, 1, w.shape[1])
+        prep = Prepared(
+            ohwi, 0, False, bias, mult, shift, Geometry(ifm, ofm, (1, 1)), 0
+        )
+        depths = stream_depths(prep, accelerator, block[2])
+        if depths is None:
+            raise EncodeRefused(
+                f"{NAME}: {label}: the NPU cannot run it (no block depth the "
+                f"{ncores_text(accelerator)} can encode)"
+            )
+        try:
+            recs = records(prep, accelerator)
+            parts = streams(prep, accelerator, depths, "depth_first")
+        except WeightFormatError as e:
+            raise EncodeRefused(f"{NAME}: {label}: {e}") from None
+        chunk, attr = assemble(block, recs, parts)
+        at = len(data)
+        attrs.append(
+            EncodedWeightsAttr.make(
+                block,
+                [
+                    CoreSection(
+                        c.bias_offset + at,
+                        c.bias_length,
+                        c.weight_offset + at,
+                        c.weight_length,
+                        c.encoding,
+                    )
+                    for c in attr.cores
+                ],
+            )
+        )
+        data += chunk
+    return bytes(data), attrs, raw
+
+
+def encode_lstms(module: ModuleOp, state: _State, stats: EncodeStats) -> None:
+    """Give every LSTM the NPU runs its encoded convs (`npu_weights`, a new
+    module constant, and `npu_encoding`); its raw weights stay its
+    semantics."""
+    ops = [
+        o
+        for o in module.walk()
+        if isinstance(o, SequenceLstmOp)
+        and o.npu_weights is None
+        and npu_reason(o) is None
+    ]
+    for o in ops:
+        label = _label(o)
+        data, attrs, raw = encode_lstm(o, state.accelerator, label)
+        owner = o.input_to_input_weights.owner
+        base = (
+            owner.symbol.root_reference.data
+            if isinstance(owner, AllocateConstOp) and owner.symbol is not None
+            else "lstm"
+        )
+        encoding = ArrayAttr(attrs)
+        const = state.symbol_for(base, data, raw)
+        holder = AllocateConstOp(
+            const.sym_name.data, BufferType([len(data)], ui8), name=f"{base}_enc"
+        )
+        Rewriter.insert_op(holder, InsertPoint.before(o))
+        props = dict(o.properties)
+        props.pop("operandSegmentSizes", None)
+        props["npu_encoding"] = encoding
+        ins = [[getattr(o, name)] for name in o.INPUTS[:13]]
+        ws = [o.workspace] if o.workspace is not None else []
+        new = SequenceLstmOp(
+            operands=[*ins, [holder.buffer], ws, [o.output]],
+            properties=props,
+            attributes=dict(o.attributes),
+        )
+        Rewriter.replace_op(o, new, new_results=[])
+        stats.layers.append((label, raw, len(data), -1))

@@ -106,6 +106,8 @@ from tirconst.analysis.npu_support import (
     reduce_max_window,
     resize_bilinear_depthwise,
     resize_bilinear_plan,
+    sequence_lstm_reason,
+    sequence_lstm_workspace,
     softmax_int16_npu_table,
     softmax_int16_reason,
     softmax_int16_workspace,
@@ -159,6 +161,7 @@ from tirconst.dialects.tir.buffers import ConstantOp, DeclBufferOp, row_major_st
 from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.elementwise_ops import SOFTMAX_INT16_TABLE
 from tirconst.dialects.tir.provenance import fuse_into
+from tirconst.dialects.tir.sequence_ops import SequenceLstmOp
 from tirconst.dialects.tir.traits import Windowed
 from tirconst.dialects.tir.types import BufferType
 
@@ -1057,3 +1060,30 @@ class LegalizeNpuPass(ModulePass):
 
 
 __all__ = ["LEGALIZATIONS", "STAGES", "LegalizeNpuPass", "legalizes"]
+
+
+@legalizes("prepare", SequenceLstmOp)
+def _sequence_lstm_for_npu(op: SequenceLstmOp) -> bool:
+    """Give an LSTM the NPU can run the workspace of its NPU sequence (a
+    chunk's input terms, the cell state, one step's intermediates:
+    `npu_support.sequence_lstm_workspace`), a `tir.allocate` planned like
+    any buffer. True if done."""
+    if op.workspace is not None or sequence_lstm_reason(op) is not None:
+        return False
+    block = op.parent_block()
+    assert block is not None
+    ws = AllocateOp(BufferType((sequence_lstm_workspace(op),), IntegerType(8)))
+    block.insert_op_before(ws, op)
+    props = dict(op.properties)
+    props.pop("operandSegmentSizes", None)
+    ins = [[getattr(op, name)] for name in op.INPUTS[:13]]
+    weights = [op.npu_weights] if op.npu_weights is not None else []
+    new = SequenceLstmOp(
+        operands=[*ins, weights, [ws.results[0]], [op.output]],
+        properties=props,
+        attributes=dict(op.attributes),
+    )
+    block.insert_op_before(new, op)
+    op.detach()
+    op.erase()
+    return True

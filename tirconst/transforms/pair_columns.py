@@ -78,8 +78,9 @@ def pairable(op: Conv2DOp) -> bool:
 
 def pair_columns(op: Conv2DOp, module: ModuleOp) -> tuple[Conv2DOp, ConstantOp] | None:
     """Insert the paired form of `op` before it (see the module docstring)
-    and return it with its filter's `tir.constant` (not yet in the module),
-    `op` left in place; None where the NPU would not run it."""
+    and its filter's `tir.constant` at the module's top (the NPU rules read
+    the filter through it), and return both, `op` left in place; None (and
+    nothing inserted) where the NPU would not run it."""
     src = op.filter.owner
     assert isinstance(src, AllocateConstOp)
     n, h, w, _ = op.input.type.get_shape()  # type: ignore[union-attr]
@@ -113,16 +114,18 @@ def pair_columns(op: Conv2DOp, module: ModuleOp) -> tuple[Conv2DOp, ConstantOp] 
     conv.attributes |= dict(op.attributes)
     for new in (view, alloc, conv):
         block.insert_op_before(new, op)
+    module.body.block.insert_op_before(const, module.body.block.first_op)  # type: ignore[arg-type]
     if npu_reason(conv) is not None:
-        _erase(conv)
+        _erase(conv, const)
         return None
     return conv, const
 
 
-def _erase(conv: Conv2DOp) -> None:
-    """Erase a paired conv with its input view and filter allocation."""
+def _erase(conv: Conv2DOp, const: ConstantOp) -> None:
+    """Erase a paired conv with its input view, filter allocation and
+    filter constant."""
     view, alloc = conv.input.owner, conv.filter.owner
-    for dead in (conv, alloc, view):
+    for dead in (conv, alloc, view, const):
         assert isinstance(dead, Operation)
         dead.detach()
         dead.erase()
@@ -165,9 +168,8 @@ class PairColumnsPass(ModulePass):
                 continue
             new, const = made
             if self.by_cost and not _faster(new, conv, self.by_cost):
-                _erase(new)
+                _erase(new, const)
                 continue
-            op.body.block.insert_op_before(const, op.body.block.first_op)  # type: ignore[arg-type]
             src = conv.filter.owner
             conv.detach()
             conv.erase()

@@ -41,6 +41,7 @@ from tirconst.dialects.tir.provenance import (
     model_operators,
 )
 from tirconst.formats.tflite import TFLiteModel
+from tirconst.frontend.operator_table import read_tensors
 
 NPU_OPS = ("npu.conv2d", "npu.depthwise_conv2d", "npu.pooling", "npu.elementwise")
 
@@ -210,7 +211,7 @@ def package(module: ModuleOp, model: TFLiteModel) -> Package:
         read = {
             t
             for k in run
-            for t in model.operators[k].inputs
+            for t in read_tensors(model.operators[k])
             if t >= 0 and model.tensor(t).data is None
         }
         used_outside = {

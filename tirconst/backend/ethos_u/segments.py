@@ -124,6 +124,8 @@ def _check_boundaries(
         for t in _ints(op.InputsAsNumpy, op.InputsLength):
             if t < 0 or _buffer_data(data, model, sg.Tensors(t).Buffer()):
                 continue
+            if sg.Tensors(t).IsVariable() and t not in producer:
+                continue  # an LSTM's state: the operator's own, reset each run
             src = owner.get(producer[t]) if t in producer else None
             name = sg.Tensors(t).Name().decode()
             if (

@@ -3,9 +3,19 @@ with int8 activations (see `operators` for the conventions they share)."""
 
 from __future__ import annotations
 
-from xdsl.irdl import operand_def
+from typing import ClassVar
+
+from xdsl.dialects.builtin import ArrayAttr
+from xdsl.irdl import (
+    AttrSizedOperandSegments,
+    operand_def,
+    opt_operand_def,
+    opt_prop_def,
+)
 from xdsl.utils.exceptions import VerifyException
 
+from tirconst.dialects.tir.encoded import EncodedWeightsAttr
+from tirconst.dialects.tir.memory import Effect, Effects
 from tirconst.dialects.tir.operators import (
     Int,
     Ints,
@@ -23,6 +33,8 @@ _LSTM_INPUTS = (
     *(f"input_to_{g}_weights" for g in LSTM_GATES),
     *(f"recurrent_to_{g}_weights" for g in LSTM_GATES),
     *(f"{g}_gate_bias" for g in LSTM_GATES),
+    "npu_weights",
+    "workspace",
 )
 
 _LSTM_PARAMS = {
@@ -39,7 +51,7 @@ _LSTM_PARAMS = {
 }
 
 
-@operator_op(_LSTM_INPUTS, _LSTM_PARAMS)
+@operator_op(_LSTM_INPUTS, _LSTM_PARAMS, optional_last=2)
 class SequenceLstmOp(OperatorOp):
     """TFLite UNIDIRECTIONAL_SEQUENCE_LSTM with int8 activations (LiteRT's
     integer 8x8->16 LSTM; kernel `tirconst.kernels.lstm.sequence_lstm`).
@@ -58,6 +70,15 @@ class SequenceLstmOp(OperatorOp):
     state starts at `output_state_zp`, the cell state at 0, on every run (as
     LiteRT resets its variable tensors). No CIFG, peephole, projection or
     layer normalization.
+
+    For the NPU (docs/lowering.md), `tir-legalize-npu` adds `workspace`, an
+    int8 buffer the op may write (its int16 and int32 intermediates on the
+    NPU; contents afterwards unspecified), and `tir-encode-weights` adds
+    `npu_weights`, the 1-D ui8 bytes of the two Ethos-U encoded 1x1 convs
+    the NPU runs (input weights with the gate biases, then recurrent
+    weights; gates in the order input, forget, output, cell), described by
+    `npu_encoding` (one `#tir.encoded_weights` per conv, offsets into
+    `npu_weights`). The raw weights stay the op's semantics.
 
     Example:
         tir.func @f(%x : !tir.buffer<1x3x2xi8>, %w : !tir.buffer<4x2xi8>,
@@ -93,7 +114,21 @@ class SequenceLstmOp(OperatorOp):
     forget_gate_bias = operand_def(BufferType)
     cell_gate_bias = operand_def(BufferType)
     output_gate_bias = operand_def(BufferType)
+    npu_weights = opt_operand_def(BufferType)
+    workspace = opt_operand_def(BufferType)
     output = operand_def(BufferType)
+    npu_encoding = opt_prop_def(ArrayAttr[EncodedWeightsAttr])
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    EXTRA_PROPS: ClassVar[tuple[str, ...]] = ("npu_encoding",)
+
+    def effects(self) -> Effects:
+        """The inputs are read; the output and the workspace (an operand of
+        `ins`, but only written) are written."""
+        ins = [v for v in self.input_values() if v is not self.workspace]
+        written = [self.output] + ([self.workspace] if self.workspace else [])
+        return [(v, Effect.READ) for v in ins] + [(v, Effect.WRITE) for v in written]
 
     def verify_(self) -> None:
         self.expect_dtype("input", self.input, "int8")
@@ -123,3 +158,26 @@ class SequenceLstmOp(OperatorOp):
             raise VerifyException(
                 f"cell_clip must be in [0, 32767], got {self.cell_clip}"
             )
+        if self.workspace is not None:
+            self.expect_dtype("workspace", self.workspace, "int8")
+        if (self.npu_weights is None) != (self.npu_encoding is None):
+            raise VerifyException("npu_weights and npu_encoding come together")
+        if self.npu_weights is not None:
+            self.expect_rank("npu_weights", self.npu_weights, 1)
+            self.expect_dtype("npu_weights", self.npu_weights, "uint8")
+            assert self.npu_encoding is not None
+            if len(self.npu_encoding.data) != 2:
+                raise VerifyException(
+                    "npu_encoding must describe 2 convs (input, recurrent), got "
+                    f"{len(self.npu_encoding.data)}"
+                )
+            end = max(
+                c.weight_offset + c.weight_length
+                for e in self.npu_encoding.data
+                for c in e.cores
+            )
+            if self.shape(self.npu_weights)[0] < end:
+                raise VerifyException(
+                    f"npu_encoding spans {end} bytes, npu_weights has "
+                    f"{self.shape(self.npu_weights)[0]}"
+                )
