@@ -9,8 +9,10 @@ region naming its pool, so both interpreters see the same planned bytes and
 `tirconst-run --check-equivalent before.mlir after.mlir` compares them bit
 for bit. Ops that stay on the CPU get an `npu_cpu = "reason"` attribute and
 a remark on stderr. Provenance is recorded, not reconstructed: each npu op
-keeps its operator op's `tflite.index`, and each `npu.invoke` lists the
-model operators it replaces in `tflite.operators`.
+(DMAs included) keeps its operator op's `tflite.index` and gets its
+`tflite.part` (`provenance.set_source`, in `Lowerer.run` for every op a
+lowering emits), and each `npu.invoke` lists the model operators it
+replaces in `tflite.operators`.
 """
 
 from __future__ import annotations
