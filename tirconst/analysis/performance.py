@@ -53,6 +53,7 @@ from tirconst.dialects.npu.ops import (
     WindowOp,
 )
 from tirconst.dialects.npu.stream import CommandStreamOp, RegionOp
+from tirconst.dialects.tir.provenance import source
 
 MEMORIES = ("Sram", "Dram", "OnChipFlash", "OffChipFlash")
 LUT_MEMORY = "Shram"
@@ -313,11 +314,13 @@ class OpCost:
     timeline, `cycles` the time it adds to the stream (stall + duration), so
     the ops' `cycles` sum to the stream's. `traffic[(memory, purpose,
     direction)]` bytes moved, purpose "fm" or "weights", direction "read" or
-    "write"."""
+    "write". `source` the model operator and part of it the op computes
+    (`provenance.source`: the per-layer CSV's row), None if none."""
 
     index: int
     kind: str
     name: str
+    source: tuple[int, int] | None = None
     macs: int = 0
     compute: float = 0.0
     dma: float = 0.0
@@ -878,6 +881,7 @@ def stream_cost(stream: CommandStreamOp, cfg: SystemConfig) -> StreamCost:
             users.append((c, reads + _ranges_written(op)))
         else:
             continue
+        c.source = source(op)
         costs.append(c)
     # Each compute op adds the time from the previous one's end to its own;
     # DMAs still running after the last op are the stream's tail.

@@ -39,10 +39,11 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import PassFailedException
 
-from tirconst.analysis.npu_support import SOFTMAX_BLOCK_OPS
 from tirconst.analysis.performance import (
+    MEMORIES,
     ConfigError,
     Estimate,
+    OpCost,
     SystemConfig,
     estimate,
 )
@@ -83,6 +84,7 @@ from tirconst.dialects.tir import (
 from tirconst.dialects.tir.provenance import (
     fused_operators,
     model_index,
+    parts,
     tensor_name,
 )
 from tirconst.dialects.tir.traits import CopyLike
@@ -223,9 +225,11 @@ def _check_raw(module: ModuleOp) -> None:
 
 def _layers(
     module: ModuleOp, weights: dict[str, tuple[int, int]]
-) -> list[tuple[int, LayerRecord]]:
+) -> list[tuple[tuple[int, int], LayerRecord]]:
     """One row per operator op of the planned program (before conversion:
-    the tiles, with their encoded weights), with its model operator index:
+    the tiles, with their encoded weights), with its `source` (model
+    operator index and part, `provenance.parts`, which the npu ops lowered
+    from it carry):
     its MACs (`OperatorOp.macs`), the SRAM pool bytes live while it runs
     (`pool_bytes_at`) and, for a tile of an operator the tiler split, its
     output shape. `weights` gets (raw, encoded) bytes per weight constant,
@@ -238,10 +242,11 @@ def _layers(
         if isinstance(func, FuncOp) and len(sram) == 1:
             staging.update(pool_bytes_at(func, sram[0]))
     rows = []
-    for op in module.walk():
+    part = parts(op for op in module.walk() if isinstance(op, OperatorOp))
+    for op, k in part.items():
         index = model_index(op)
-        if not isinstance(op, OperatorOp) or index is None:
-            continue
+        assert isinstance(op, OperatorOp) and index is not None  # (`parts`)
+        key = (index, k)
         # encoded weights are a weighted op's
         enc = op.encoded_weights if isinstance(op, WeightedOp) else None
         encoded = enc.op_bytes if enc is not None else 0
@@ -261,14 +266,14 @@ def _layers(
             macs=op.macs(),
         )
         shape = op.shape(op.output)
-        rows.append((index, record, "x".join(str(d) for d in shape)))
+        rows.append((key, record, "x".join(str(d) for d in shape)))
         if isinstance(op, WeightedOp) and enc is not None:
             # a constant once, whole (ops sharing a stream read views of it)
             weights.setdefault(*_weight_constant(op, raw))
-    tiles = Counter(index for index, _, _ in rows)
+    tiles = Counter(index for (index, _), _, _ in rows)
     return [
-        (index, replace(r, tile=tile) if tiles[index] > 1 else r)
-        for index, r, tile in rows
+        (key, replace(r, tile=tile) if tiles[key[0]] > 1 else r)
+        for key, r, tile in rows
     ]
 
 
@@ -290,8 +295,8 @@ def _weight_constant(op: WeightedOp, raw: int) -> tuple[str, tuple[int, int]]:
 
 
 def _on_cpu(
-    rows: list[tuple[int, LayerRecord]], module: ModuleOp
-) -> tuple[LayerRecord, ...]:
+    rows: list[tuple[tuple[int, int], LayerRecord]], module: ModuleOp
+) -> tuple[tuple[tuple[int, int], LayerRecord], ...]:
     """The rows with the operators `convert-tir-to-npu` left on the CPU
     (`npu_cpu`) as Vela writes a CPU operator: target CPU, no NPU MACs; an
     operator fused into the NPU op before it (a table activation: `tflite.fused`
@@ -305,42 +310,52 @@ def _on_cpu(
     }
     fused = {k for op in module.walk() for k in fused_operators(op)}
     return tuple(
-        replace(r, target="CPU", macs=0) if index in cpu else r
-        for index, r in rows
-        if index not in fused
+        (key, replace(r, target="CPU", macs=0) if key[0] in cpu else r)
+        for key, r in rows
+        if key[0] not in fused
     )
 
 
+NO_OPERATOR = "(no operator)"
+"""The name of the per-layer row that sums npu ops no model operator has."""
+
+
 def _with_performance(
-    layers: tuple[LayerRecord, ...], module: ModuleOp, perf: Estimate
+    rows: tuple[tuple[tuple[int, int], LayerRecord], ...], perf: Estimate
 ) -> tuple[LayerRecord, ...]:
-    """The layer rows with the model's figures: the NPU rows in order against
-    the streams' block ops in order (each lowered operator op is one block
-    op). The rows keep no figures when the two do not pair up one to one."""
-    rows = list(layers)
-    blocks = [c for c in perf.ops if c.kind != "dma"]
-    npu = [i for i, r in enumerate(rows) if r.target == "NPU"]
-    # A softmax is SOFTMAX_BLOCK_OPS block ops; every other operator one.
-    counts = [SOFTMAX_BLOCK_OPS if rows[i].op == "tir.softmax" else 1 for i in npu]
-    if sum(counts) != len(blocks):
-        return tuple(rows)
+    """The layer rows with the model's figures: each NPU row sums the ops
+    (DMAs included) whose `source` is its own (the model operator and tile
+    its npu ops were lowered from), so the rows' cycles add up to the
+    streams'. Ops with no row (no provenance) are summed in one more row,
+    `NO_OPERATOR`."""
+    groups: dict[tuple[int, int] | None, list[OpCost]] = {}
+    for c in perf.ops:
+        groups.setdefault(c.source, []).append(c)
+    out = []
+    for key, r in rows:
+        if r.target == "NPU":
+            r = _figures(r, groups.pop(key, []), perf)
+        out.append(r)
+    rest = [c for group in groups.values() for c in group]
+    if rest:
+        out.append(_figures(LayerRecord(NO_OPERATOR, "", "", "NPU"), rest, perf))
+    return tuple(out)
+
+
+def _figures(row: LayerRecord, group: list[OpCost], perf: Estimate) -> LayerRecord:
+    """`row` with the summed figures of its ops `group`."""
     acc = perf.config.accelerator
-    at = 0
-    for i, n in zip(npu, counts, strict=True):
-        group, at = blocks[at : at + n], at + n
-        cycles = sum(c.cycles for c in group)
-        capacity = cycles * acc.macs * acc.cores
-        rows[i] = dataclasses.replace(
-            rows[i],
-            cycles=round(cycles),
-            npu_cycles=sum(c.npu for c in group),
-            access_cycles=tuple(  # type: ignore[arg-type]
-                sum(c.access.get(m, 0.0) for c in group)
-                for m in ("Sram", "Dram", "OnChipFlash", "OffChipFlash")
-            ),
-            mac_util=100.0 * sum(c.macs for c in group) / capacity if capacity else 0.0,
-        )
-    return tuple(rows)
+    cycles = sum(c.cycles for c in group)
+    capacity = cycles * acc.macs * acc.cores
+    return dataclasses.replace(
+        row,
+        cycles=round(cycles),
+        npu_cycles=sum(c.npu for c in group if c.kind != "dma"),
+        access_cycles=tuple(  # type: ignore[arg-type]
+            sum(c.access.get(m, 0.0) for c in group) for m in MEMORIES
+        ),
+        mac_util=100.0 * sum(c.macs for c in group) / capacity if capacity else 0.0,
+    )
 
 
 def system_config(
@@ -403,6 +418,8 @@ class Compiler:
         self.dumps: dict[Path, str] = {}
         self.svg = ""
         self.layers: tuple[LayerRecord, ...] = ()
+        # the layer rows, each with its source (model operator index, tile)
+        self.rows: tuple[tuple[tuple[int, int], LayerRecord], ...] = ()
         self.weights: dict[str, tuple[int, int]] = {}  # constant -> raw, encoded
 
     def _stage(self, name: str, module: ModuleOp, index: int) -> None:
@@ -427,7 +444,7 @@ class Compiler:
         self._stage("import", module, 0)
         ctx = context()
         text = pipeline_text(self.accelerator, self.sram_budget, optimise=self.optimise)
-        rows: list[tuple[int, LayerRecord]] = []
+        rows: list[tuple[tuple[int, int], LayerRecord]] = []
         for i, p in enumerate(_passes(text), start=1):
             self.progress(p.name)
             try:
@@ -449,7 +466,8 @@ class Compiler:
                 except OutputError as e:
                     raise ToolError(error_line(str(e), name)) from None
             self._stage(p.name, module, i)
-        self.layers = _on_cpu(rows, module)
+        self.rows = _on_cpu(rows, module)
+        self.layers = tuple(r for _, r in self.rows)
         self.progress("command stream")
         try:
             with contextlib.redirect_stdout(io.StringIO()):
@@ -561,7 +579,7 @@ def _compile_model(
         raise ToolError(error_line(str(e), str(path))) from None
     assert config is not None
     perf = estimate(module, config)
-    layers = _with_performance(compiler.layers, module, perf)
+    layers = _with_performance(compiler.rows, perf)
     seconds = time.perf_counter() - start
     raw = sum(r for r, _ in compiler.weights.values())
     encoded = sum(e for _, e in compiler.weights.values())

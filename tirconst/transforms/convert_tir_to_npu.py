@@ -9,8 +9,10 @@ region naming its pool, so both interpreters see the same planned bytes and
 `tirconst-run --check-equivalent before.mlir after.mlir` compares them bit
 for bit. Ops that stay on the CPU get an `npu_cpu = "reason"` attribute and
 a remark on stderr. Provenance is recorded, not reconstructed: each npu op
-keeps its operator op's `tflite.index`, and each `npu.invoke` lists the
-model operators it replaces in `tflite.operators`.
+(DMAs included) keeps its operator op's `tflite.index` and gets its
+`tflite.part` (`provenance.set_source`, in `Lowerer.run` for every op a
+lowering emits), and each `npu.invoke` lists the model operators it
+replaces in `tflite.operators`.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ from tirconst.analysis.views import (
     is_view,
     layout_of,
     place_of,
+    root_of,
     stored_bytes,
     users,
     views_of,
@@ -125,8 +128,11 @@ from tirconst.dialects.tir.memory import Effect
 from tirconst.dialects.tir.provenance import (
     TFLITE_INDEX,
     fuse_into,
+    model_index,
     model_operators,
+    parts,
     set_operators,
+    set_source,
 )
 from tirconst.dialects.tir.sequence_ops import SequenceLstmOp
 from tirconst.dialects.tir.traits import Elementwise, Pooling
@@ -144,6 +150,19 @@ TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp, arith.Const
 """Ops that neither compute nor touch bytes: they do not end an NPU segment."""
 CPU_ATTR = "npu_cpu"
 """On an npu op: the model operator index of the table op fused into it."""
+
+
+def _origin(op: OperatorOp) -> OperatorOp | None:
+    """The op whose provenance `op`'s npu ops take: its own, or for an op
+    computing no model operator (a staged weight copy, a transpose a
+    legalization made) the first op after it that reads what it writes."""
+    if model_index(op) is not None:
+        return op
+    readers = {u for u, _ in users(root_of(op.output)) if model_index(u) is not None}
+    after = op.next_op
+    while after is not None and after not in readers:
+        after = after.next_op
+    return after  # type: ignore[return-value]
 
 
 class StaysOnCpu(Exception):
@@ -195,6 +214,8 @@ class Lowerer:
     sizes: dict[str, int]
     remarks: list[str] = field(default_factory=list)
     streams: list[npu.CommandStreamOp] = field(default_factory=list)
+    parts: dict[Operation, int] = field(default_factory=dict)
+    """Each operator op's `tflite.part` (`provenance.parts`, before lowering)."""
 
     # -- feature maps and ranges ------------------------------------------
 
@@ -705,6 +726,8 @@ class Lowerer:
         if isinstance(last, npu.PoolingOp | npu.ElementwiseOp):
             self.block_config(last)
         at = seg.npu_ops.index(last)
+        if TFLITE_INDEX in last.attributes:  # the table's load feeds `last`
+            set_source(dma, last)
         seg.npu_ops[at:at] = dma
         return True
 
@@ -1405,10 +1428,9 @@ class Lowerer:
                 op.attributes[CPU_ATTR] = StringAttr(reason)
                 self.remarks.append(f"{describe(op)} stays on the CPU: {reason}")
                 continue
-            index = op.attributes.get(TFLITE_INDEX)
-            if index is not None:  # provenance: which model operator it is
-                for npu_op in lowered:
-                    npu_op.attributes[TFLITE_INDEX] = index
+            origin = _origin(op)
+            if origin is not None:  # provenance: which model operator it is
+                set_source(lowered, origin, self.parts[origin])
             seg.ops.append(op)
             seg.npu_ops += lowered
             seg.lowered_by.update((n, op) for n in lowered)
@@ -1788,6 +1810,7 @@ class ConvertTirToNpuPass(ModulePass):
             if isinstance(pool, PoolOp) and pool.size is None:
                 pool.size = IntegerAttr(sizes[pool.sym_name.data], 64)
         lowerer = Lowerer(op, self.accelerator, regions, kinds, sizes)
+        lowerer.parts = parts(o for o in op.walk() if isinstance(o, OperatorOp))
         for func in [f for f in op.ops if isinstance(f, FuncOp)]:
             lowerer.run(func)
         for stream in lowerer.streams:
