@@ -13,6 +13,12 @@ measure `tirconst.analysis.sram.sram_peak` (what `tir-plan-memory` places)
 goes down. Ops are tried from the last to the first, so an op can follow
 the ops after it that moved. Nothing else changes: the program computes
 the same bytes in the same buffers.
+
+A move changes which buffers are live only from the op's place to its
+target's (its outputs start later, its inputs may end later, in-place pairs
+among the ops it passes may change), so it can lower the peak only where
+every op at which the measure peaks lies in that span; other moves are not
+measured (the same result, far fewer measures).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.traits import IsTerminator
 
-from tirconst.analysis.sram import sram_peak
+from tirconst.analysis.sram import sram_by_op, sram_peak
 from tirconst.analysis.views import root_of
 from tirconst.dialects.tir.memory import Effect, operand_effects
 from tirconst.dialects.tir.operators import OperatorOp
@@ -71,24 +77,48 @@ def _first_dependent(op: Operation) -> Operation | None:
     return None
 
 
-def sink_block(func: FuncOp, block: Block, reuse_io: bool) -> int:
-    """Sink the operator ops of `block` (a block of `func`); returns how many
-    moved."""
-    moved = 0
+def _at_peak(func: FuncOp, reuse_io: bool) -> tuple[int, set[Operation] | None]:
+    """The measure of `func` and the top-level ops at which it reaches it
+    (None when it peaks where no op runs: then any move may matter)."""
     peak = sram_peak(func, reuse_io).bytes
+    by_op = sram_by_op(func, reuse_io)
+    at = {op for op, n in by_op.items() if n == peak}
+    return peak, at or None
+
+
+def _span(op: Operation, target: Operation) -> set[Operation]:
+    """The ops from `op` through `target`, in block order."""
+    out: set[Operation] = set()
+    cur: Operation | None = op
+    while cur is not None:
+        out.add(cur)
+        if cur is target:
+            break
+        cur = cur.next_op
+    return out
+
+
+def sink_block(func: FuncOp, block: Block, reuse_io: bool, prune: bool = True) -> int:
+    """Sink the operator ops of `block` (the body of `func`); returns how
+    many moved. `prune=False` measures every move (the tests check the
+    pruning changes nothing)."""
+    moved = 0
+    peak, at_peak = _at_peak(func, reuse_io)
     for op in reversed(list(block.ops)):
         if not isinstance(op, OperatorOp) or op.results or _roots(op) is None:
             continue
         target = _first_dependent(op)
         if target is op.next_op or target is None:
             continue  # nothing to pass, or nothing after it needs it
+        if prune and at_peak is not None and not at_peak <= _span(op, target):
+            continue  # the measure peaks outside what the move changes
         home = op.next_op
         assert home is not None  # the target is further down
         op.detach()
         block.insert_op_before(op, target)
         now = sram_peak(func, reuse_io).bytes
         if now < peak:
-            peak = now
+            peak, at_peak = _at_peak(func, reuse_io)
             moved += 1
             continue
         op.detach()  # no better: back where it was
