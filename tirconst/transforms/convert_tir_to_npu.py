@@ -318,24 +318,26 @@ class Lowerer:
             layout = encoded_layout(op)
         except ValueError as e:
             raise fail(op, f"encoded_weights: {e}") from None
-        if len(layout.cores) != 1:
-            raise StaysOnCpu("multi-core weight streams are not lowered")
-        core = layout.cores[0]
         q = op.quantization() or {}
         filt = op.filter
-        wrange = self.byte_range(op, filt, core.weights_offset, core.weights_length)
-        # Vela takes whole 16-byte units of records: `records_length` is
-        # already padded (#tir.encoded_weights verifies the padding is records).
-        brange = self.byte_range(op, filt, core.records_offset, core.records_length)
         pool = self.place(op, filt).pool
-        stream = npu.WeightStreamAttr.make(
-            address=wrange.address, length=wrange.length, encoding=core.encoding
-        )
-        # A staging buffer reused by several ops holds several streams over
-        # time: each is declared, and each op finds the one it reads.
-        declared = seg.streams.setdefault(pool, [])
-        if stream not in declared:
-            declared.append(stream)
+        wranges, branges = [], []
+        for core in layout.cores:  # one stream and records per core
+            wrange = self.byte_range(op, filt, core.weights_offset, core.weights_length)
+            # Vela takes whole 16-byte units of records: `records_length` is
+            # already padded (#tir.encoded_weights verifies the padding).
+            brange = self.byte_range(op, filt, core.records_offset, core.records_length)
+            stream = npu.WeightStreamAttr.make(
+                address=wrange.address, length=wrange.length, encoding=core.encoding
+            )
+            # A staging buffer reused by several ops holds several streams
+            # over time: each is declared, and each op finds the one it reads.
+            declared = seg.streams.setdefault(pool, [])
+            if stream not in declared:
+                declared.append(stream)
+            wranges.append(wrange)
+            branges.append(brange)
+        core = layout.cores[0]
         in_zp, out_zp = op.input_zp, op.output_zp
         ifm_shape = ofm_shape = None
         if isinstance(op, FullyConnectedOp):
@@ -359,8 +361,8 @@ class Lowerer:
             "ofm": ofm,
             "kernel": kernel,
             "block_config": DenseArrayBase.from_list(i64, list(layout.block_config)),
-            "weights": ArrayAttr([wrange]),
-            "biases": ArrayAttr([brange]),
+            "weights": ArrayAttr(wranges),
+            "biases": ArrayAttr(branges),
             # docs/ethos-u.md: FC rounds once (NATURAL); conv and depthwise as
             # TFL; 16x8 ops once (NATURAL), as LiteRT's 64-bit requantization.
             "rounding_mode": StringAttr(
