@@ -355,7 +355,10 @@ class Conv2DOp(WeightedOp):
     point) · weight, scaled by the channel's (scale, shift) with the rounding
     mode, plus the OFM zero point, clamped by the activation. Padding reads as
     the IFM zero point. `block_traversal` must be the traversal the weights
-    were encoded with.
+    were encoded with. On a two-core accelerator (ethos-u65-512) `weights`
+    and `biases` hold one range per core: core k computes output channels
+    k, k + 2, ... from its stream (encoded with its share of the block
+    depth) and its records.
 
     Example:
         npu.command_stream @s "ethos-u55-128" {
