@@ -1658,23 +1658,25 @@ def lower_sequence_lstm(
         raise StaysOnCpu("sequence_lstm: its workspace is not 16-aligned")
     convs = []
     for enc in op.npu_encoding.data:
-        if len(enc.cores) != 1:
-            raise StaysOnCpu("multi-core weight streams are not lowered")
-        core = enc.cores[0]
-        weights = lowerer.byte_range(
-            op, op.npu_weights, core.weight_offset, core.weight_length
-        )
-        biases = lowerer.byte_range(
-            op, op.npu_weights, core.bias_offset, core.records_length
-        )
-        stream = npu.WeightStreamAttr.make(
-            address=weights.address, length=weights.length, encoding=core.encoding
-        )
-        declared = seg.streams.setdefault(lowerer.place(op, op.npu_weights).pool, [])
-        if stream not in declared:
-            declared.append(stream)
-        traversal = core.stream_encoding.traversal
-        convs.append(ConvWeights(weights, biases, enc.block, traversal))
+        pool = lowerer.place(op, op.npu_weights).pool
+        declared = seg.streams.setdefault(pool, [])
+        weights, biases = [], []
+        for core in enc.cores:  # one stream and records per core
+            w = lowerer.byte_range(
+                op, op.npu_weights, core.weight_offset, core.weight_length
+            )
+            b = lowerer.byte_range(
+                op, op.npu_weights, core.bias_offset, core.records_length
+            )
+            stream = npu.WeightStreamAttr.make(
+                address=w.address, length=w.length, encoding=core.encoding
+            )
+            if stream not in declared:
+                declared.append(stream)
+            weights.append(w)
+            biases.append(b)
+        traversal = enc.cores[0].stream_encoding.traversal
+        convs.append(ConvWeights(tuple(weights), tuple(biases), enc.block, traversal))
     shape = lstm_shape(op)
     x = lowerer.feature_map(op, op.input, None, shape.input_zp)
     y = lowerer.feature_map(op, op.output, None, 0)
