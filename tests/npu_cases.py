@@ -16,6 +16,7 @@ from tirconst.dialects.npu import (
 )
 from tirconst.dialects.npu.build import StreamBuilder
 from tirconst.formats.ethos_u import WeightEncoding
+from tirconst.formats.ethos_u.weights import ACCELERATORS, core_depths
 
 
 def block(h: int, w: int, c: int) -> DenseArrayBase:
@@ -38,12 +39,20 @@ def conv_stream(
     oh, ow = window_output((h, wd), kernel, pad)
     ifm = b.tensor("input0", "input", x_shape, zero_point=input_zp)
     ofm = b.tensor("output0", "output", (1, oh, ow, co), zero_point=output_zp)
-    enc = WeightEncoding(
-        accelerator, block_depth, traversal, dilation[1], dilation[0], depthwise,
-        tuple(w.shape),
-    )  # fmt: skip
-    wr = b.weights(w, enc)
-    br = b.biases(bias, multiplier, [31 - int(s) for s in shift])
+    # One stream and records per core: core k computes channels k, k + n,
+    # ... in its share of the block depth (ethos-u65-512: two cores).
+    n = ACCELERATORS[accelerator].cores
+    wrs, brs = [], []
+    for k, depth in enumerate(core_depths(block_depth, n)[: min(n, co)]):
+        part = np.ascontiguousarray(w[k::n])
+        enc = WeightEncoding(
+            accelerator, depth, traversal, dilation[1], dilation[0], depthwise,
+            tuple(part.shape),
+        )  # fmt: skip
+        wrs.append(b.weights(part, enc))
+        brs.append(
+            b.biases(bias[k::n], multiplier[k::n], [31 - int(s) for s in shift[k::n]])
+        )
     props = {
         "ifm": ifm,
         "ofm": ofm,
@@ -51,8 +60,8 @@ def conv_stream(
         "padding": PaddingAttr.make(pad=pad),
         "block_config": block(1, 1, block_depth),
         "rounding_mode": StringAttr(rounding),
-        "weights": ArrayAttr([wr]),
-        "biases": ArrayAttr([br]),
+        "weights": ArrayAttr(wrs),
+        "biases": ArrayAttr(brs),
     }
     if act is not None:
         props["activation"] = act

@@ -657,3 +657,25 @@ def test_small_arrays_encode_blocks_shallower_than_a_stream(
     written = result.outputs[f"{name}_tirconst.tflite"]
     checks = verify_compiled(model, written, 0)
     assert checks and all(c.exact for c in checks), [c.line() for c in checks]
+
+
+@pytest.mark.parametrize(
+    "name", ["image_example1", "fingerprint_signature_generator", "tflite_micro_speech"]
+)
+def test_u65_512_deals_channels_to_two_cores(name: str, tmp_path: Path) -> None:
+    """On ethos-u65-512 every weighted op reads one stream and one set of
+    records per core (core k: output channels k, k + 2, ...), conv and
+    depthwise alike; the models compile (their convs stayed on the CPU, and
+    the NHCWB16 maps around them failed) and are exact from the written
+    bytes."""
+    from tirconst.backend.ethos_u.decoder import disassemble_segments
+
+    model = MODELS / f"{name}.tflite"
+    result = compile_model(model, tmp_path, "ethos-u65-512")
+    written = result.outputs[f"{name}_tirconst.tflite"]
+    ops = [d.op for seg in disassemble_segments(written) for d in seg.ops]
+    weighted = [op for op in ops if getattr(op, "weights", None)]
+    assert weighted
+    assert all(len(op.weights) == min(2, op.ofm.shape.depth) for op in weighted)
+    checks = verify_compiled(model, written, 0)
+    assert checks and all(c.exact for c in checks), [c.line() for c in checks]

@@ -12,6 +12,7 @@ from ethosu.vela.api import NpuAccelerator, NpuBlockOperation, NpuDmaOperation
 from tests.vela_compile import CORES, FORMATS, Compiled, bundled_models, compile_model
 from tirconst.backend.ethos_u import decode_operations, decode_words, read_stream_file
 from tirconst.backend.ethos_u.memcheck import check_memory
+from tirconst.backend.ethos_u.verify import verify_compiled
 
 CASES = [(m, c, f) for m in bundled_models() for c in CORES for f in FORMATS]
 
@@ -70,9 +71,21 @@ def test_tflite_and_raw_hold_the_same_stream(compiled, core: str) -> None:  # ty
     assert pairs >= 3
 
 
-@pytest.mark.parametrize("core", list(CORES))
-def test_u65_512_two_weight_streams(tmp_path: Path, core: str) -> None:
-    model = next(m for m in bundled_models() if m.stem == "tflite_micro_speech")
+U65_512 = [
+    (m, c) for m in ("tflite_micro_speech", "fingerprint_signature_generator")
+    for c in CORES
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "core"), U65_512, ids=[f"{m}-{c}" for m, c in U65_512]
+)
+def test_u65_512_two_weight_streams(tmp_path: Path, name: str, core: str) -> None:
+    """Vela's ethos-u65-512 streams deal each weighted op's output channels
+    to two cores (conv and depthwise): two weight and scale ranges, and run
+    in the npu interpreter (core k: channels k, k + 2, ...) they equal
+    LiteRT."""
+    model = next(m for m in bundled_models() if m.stem == name)
     result = compile_model(model, core, "tflite", tmp_path, "ethos-u65-512")
     assert result.path is not None, result.error
     stream = read_stream_file(result.path)
@@ -84,3 +97,5 @@ def test_u65_512_two_weight_streams(tmp_path: Path, core: str) -> None:
     assert all(len(op.biases) == 2 for op in weighted)
     report = check_memory(ops, stream.region_sizes, stream.inputs, stream.outputs)
     assert report.findings == []
+    checks = verify_compiled(model, result.path, 0)
+    assert checks and all(c.exact for c in checks), [c.line() for c in checks]

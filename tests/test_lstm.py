@@ -278,6 +278,23 @@ def test_converted_lstm_equals_litert(name: str, tmp_path: Path) -> None:
     assert_program_equals_litert(path, 0)
 
 
+def test_converted_lstm_on_two_cores(tmp_path: Path) -> None:
+    """On ethos-u65-512 the LSTM's 1x1 convs read one weight stream and one
+    set of records per core (they stayed on the CPU): every operator on the
+    NPU, exact from the bytes."""
+    from tirconst.backend.ethos_u.decoder import disassemble_segments
+
+    path = LSTM_MODELS / "sequence_dense.tflite"
+    written = tmp_path / "out" / "sequence_dense_tirconst.tflite"
+    remarks: list[str] = []
+    compile_model(path, tmp_path / "out", "ethos-u65-512", remark=remarks.append)
+    assert not remarks, remarks
+    ops = [d.op for seg in disassemble_segments(written) for d in seg.ops]
+    weighted = [op for op in ops if getattr(op, "weights", None)]
+    assert weighted and all(len(op.weights) == 2 for op in weighted)
+    assert assert_device_exact(path, written, seeds=(0,)) == 1
+
+
 def _variant(case: str) -> bytes:
     """The network-like LSTM with one input changed to a variant we refuse."""
     p = dict(NETWORK_LIKE)

@@ -280,18 +280,25 @@ def conv_cases(draw, depthwise: bool):
     pad = (pad[0] * dy, pad[1] * dx, pad[2] * dy, pad[3] * dx)
     h = draw(st.integers((kh - 1) * dy + 1, 12))
     w = draw(st.integers((kw - 1) * dx + 1, 12))
-    block_depth = draw(st.sampled_from([8, 16, 32, 64]))
+    # ethos-u65-512 deals the output channels to two cores, each with its
+    # stream of half the block depth (a multiple of 8: blocks of 16 or more).
+    accelerator = draw(st.sampled_from(["ethos-u55-128", "ethos-u65-512"]))
+    two = accelerator == "ethos-u65-512"
+    block_depth = draw(st.sampled_from([16, 32, 64] if two else [8, 16, 32, 64]))
     traversal = (
         "depth_first"
         if depthwise
         else draw(st.sampled_from(["depth_first", "part_kernel_first"]))
     )
     seed = draw(st.integers(0, 2**32 - 1))
-    return kh, kw, (dy, dx), (sy, sx), ci, co, pad, h, w, block_depth, traversal, seed
+    return (
+        kh, kw, (dy, dx), (sy, sx), ci, co, pad, h, w, block_depth, traversal,
+        seed, accelerator,
+    )  # fmt: skip
 
 
 def _check_conv(case, depthwise: bool) -> None:
-    kh, kw, dil, stride, ci, co, pad, h, w, depth, traversal, seed = case
+    kh, kw, dil, stride, ci, co, pad, h, w, depth, traversal, seed, acc = case
     rng = np.random.default_rng(seed)
     wts, bias, m, s = random_conv(rng, co, kh, kw, 1 if depthwise else ci)
     kwargs = dict(
@@ -301,8 +308,9 @@ def _check_conv(case, depthwise: bool) -> None:
     x_shape = (1, h, w, ci)
     tir = tir_conv_text(x_shape, wts, bias, m, s, **kwargs)
     npu = conv_stream(
-        x_shape, wts, bias, m, s, block_depth=depth, traversal=traversal, **kwargs
-    )
+        x_shape, wts, bias, m, s, block_depth=depth, traversal=traversal,
+        accelerator=acc, **kwargs,
+    )  # fmt: skip
     check_equivalent(tir, NpuProgram(npu), trials=2)
 
 
@@ -505,3 +513,37 @@ def test_reduce_sum_to_int32_by_hand():
     out = run_stream(b.module(), {"input0": data.reshape(1, 2, 2, 3)})["output0"]
     # sums of (x - 2): 427 - 8, -428 - 8, 10 - 8
     assert out.reshape(-1).tolist() == [419, -436, 2]
+
+
+def test_two_cores_deal_the_output_channels():
+    """On ethos-u65-512 core k computes output channels k, k + 2, ... from
+    its own stream and records: one range of each per core, the channels
+    dealt back as Vela's weight_compressor deals them (swapping the cores'
+    ranges gives other outputs); a core count the op does not have is
+    refused."""
+    rng = np.random.default_rng(3)
+    w, bias, m, s = random_conv(rng, 6, 3, 3, 5)
+    kwargs = dict(pad=(1, 1, 1, 1), input_zp=2, output_zp=-3, block_depth=16)
+    tir = tir_conv_text((1, 5, 4, 5), w, bias, m, s, pad=(1, 1, 1, 1), input_zp=2,
+                        output_zp=-3)  # fmt: skip
+    npu = conv_stream((1, 5, 4, 5), w, bias, m, s, accelerator="ethos-u65-512",
+                      **kwargs)  # fmt: skip
+    conv = next(op for op in npu.walk() if op.name == "npu.conv2d")
+    assert len(conv.weights.data) == len(conv.biases.data) == 2
+    check_equivalent(tir, NpuProgram(npu), trials=2)
+    x = {"input0": rng.integers(-128, 128, (1, 5, 4, 5), dtype=np.int8)}
+    want = run_stream(npu, x)["output0"]
+    swapped = npu.clone()
+    c2 = next(op for op in swapped.walk() if op.name == "npu.conv2d")
+    c2.properties["weights"] = ArrayAttr(list(reversed(conv.weights.data)))
+    c2.properties["biases"] = ArrayAttr(list(reversed(conv.biases.data)))
+    got = run_stream(swapped, x)["output0"]
+    assert not np.array_equal(got, want)
+    assert np.array_equal(got[..., 0::2], want[..., 1::2])  # core 1's channels
+    one = npu.clone()
+    c1 = next(op for op in one.walk() if op.name == "npu.conv2d")
+    c1.properties["weights"] = ArrayAttr(conv.weights.data[:1])
+    c1.properties["biases"] = ArrayAttr(conv.biases.data[:1])
+    with pytest.raises(ToolError) as e:
+        NpuProgram(one)
+    assert "1 weight ranges, expected 2" in _one_line(e)

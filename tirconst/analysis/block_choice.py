@@ -20,6 +20,7 @@ default system config (`SystemConfig.load`).
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterable
 
 from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, StringAttr, i64
@@ -243,21 +244,21 @@ def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
     if not isinstance(attr, EncodedWeightsAttr):
         return 0.0
     g = op.npu_geometry()
-    core = attr.cores[0]
-    enc = attr.weight_encodings()[0]
-    traversal, shape = enc.traversal, enc.shape
+    encs = attr.weight_encodings()
+    traversal = encs[0].traversal
+    # every core's stream and records (two on ethos-u65-512)
+    weight_length = sum(c.weight_length for c in attr.cores)
+    records_length = sum(c.records_length for c in attr.cores)
     fms = (op.input, op.output)
     dtypes = tuple(str(op.buffer_type(v).dtype) for v in fms)
     probe = weighted_probe(
         g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
-        traversal, core.weight_length, core.records_length,
+        traversal, weight_length, records_length,
         dtypes,  # type: ignore[arg-type]
         layouts=(layout_of(fms[0]), layout_of(fms[1])),
     )  # fmt: skip
     cfg = default_config(accelerator)
-    raw = 1
-    for d in shape:
-        raw *= d
+    raw = sum(math.prod(e.shape) for e in encs)
     flash_mem, constant = memories(cfg)
     flash = block_cycles(probe, attr.block, cfg, flash_mem, constant, raw)
     staged = block_cycles(probe, attr.block, cfg, staged_memories(cfg), set(), raw)

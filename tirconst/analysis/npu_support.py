@@ -104,9 +104,11 @@ class EncodedLayout:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        """The OHWI shape given to the encoder (depthwise (C,KH,KW,1), FC
-        (Co,1,1,K))."""
-        return tuple(self.cores[0].encoding.encoding.shape)
+        """The OHWI shape of the weights over all cores (each core's encoder
+        has its channels of it; depthwise (C,KH,KW,1), FC (Co,1,1,K))."""
+        first = tuple(self.cores[0].encoding.encoding.shape)
+        channels = sum(c.encoding.encoding.shape[0] for c in self.cores)
+        return (channels, *first[1:])
 
 
 def encoded_attr(op: Operation) -> Attribute | None:

@@ -724,13 +724,18 @@ def block_op_cost(
         if isinstance(op, WeightedOp):
             kernel_read = kh * kw * (1 if q.kind == "depthwise" else q.ifm[2])
             elements = kernel_read * block_depth * blocks
+            # One weight region and one scale region (the registers have
+            # one each) however many cores: every core's stream counts.
             w, b = op.weights.data[0], op.biases.data[0]
             raw = raw_weights
             if raw is None:
-                enc = op.weight_encoding()
-                shape = enc.encoding.shape if enc is not None else None  # type: ignore[union-attr]
-                raw = math.prod(shape) if shape else kh * kw * q.ifm[2] * q.ofm[2]
-            wbytes = elements * w.length / raw
+                encs = [op.weight_encoding(k) for k in range(len(op.weights.data))]
+                raw = sum(
+                    math.prod(e.encoding.shape)  # type: ignore[union-attr]
+                    for e in encs
+                    if e is not None
+                ) or (kh * kw * q.ifm[2] * q.ofm[2])
+            wbytes = elements * sum(r.length for r in op.weights.data) / raw
             bbytes = 10 * q.ofm[2]
             for r, n in ((w, wbytes), (b, bbytes)):
                 m = mem[r.region]

@@ -338,24 +338,26 @@ class Lowerer:
             layout = encoded_layout(op)
         except ValueError as e:
             raise fail(op, f"encoded_weights: {e}") from None
-        if len(layout.cores) != 1:
-            raise StaysOnCpu("multi-core weight streams are not lowered")
-        core = layout.cores[0]
         q = op.quantization() or {}
         filt = op.filter
-        wrange = self.byte_range(op, filt, core.weights_offset, core.weights_length)
-        # Vela takes whole 16-byte units of records: `records_length` is
-        # already padded (#tir.encoded_weights verifies the padding is records).
-        brange = self.byte_range(op, filt, core.records_offset, core.records_length)
         pool = self.place(op, filt).pool
-        stream = npu.WeightStreamAttr.make(
-            address=wrange.address, length=wrange.length, encoding=core.encoding
-        )
-        # A staging buffer reused by several ops holds several streams over
-        # time: each is declared, and each op finds the one it reads.
-        declared = seg.streams.setdefault(pool, [])
-        if stream not in declared:
-            declared.append(stream)
+        wranges, branges = [], []
+        for core in layout.cores:  # one stream and records per core
+            wrange = self.byte_range(op, filt, core.weights_offset, core.weights_length)
+            # Vela takes whole 16-byte units of records: `records_length` is
+            # already padded (#tir.encoded_weights verifies the padding).
+            brange = self.byte_range(op, filt, core.records_offset, core.records_length)
+            stream = npu.WeightStreamAttr.make(
+                address=wrange.address, length=wrange.length, encoding=core.encoding
+            )
+            # A staging buffer reused by several ops holds several streams
+            # over time: each is declared, and each op finds the one it reads.
+            declared = seg.streams.setdefault(pool, [])
+            if stream not in declared:
+                declared.append(stream)
+            wranges.append(wrange)
+            branges.append(brange)
+        core = layout.cores[0]
         in_zp, out_zp = op.input_zp, op.output_zp
         ifm_shape = ofm_shape = None
         if isinstance(op, FullyConnectedOp):
@@ -379,8 +381,8 @@ class Lowerer:
             "ofm": ofm,
             "kernel": kernel,
             "block_config": DenseArrayBase.from_list(i64, list(layout.block_config)),
-            "weights": ArrayAttr([wrange]),
-            "biases": ArrayAttr([brange]),
+            "weights": ArrayAttr(wranges),
+            "biases": ArrayAttr(branges),
             # docs/ethos-u.md: FC rounds once (NATURAL); conv and depthwise as
             # TFL; 16x8 ops once (NATURAL), as LiteRT's 64-bit requantization.
             "rounding_mode": StringAttr(
@@ -1689,23 +1691,25 @@ def lower_sequence_lstm(
         raise StaysOnCpu("sequence_lstm: its workspace is not 16-aligned")
     convs = []
     for enc in op.npu_encoding.data:
-        if len(enc.cores) != 1:
-            raise StaysOnCpu("multi-core weight streams are not lowered")
-        core = enc.cores[0]
-        weights = lowerer.byte_range(
-            op, op.npu_weights, core.weight_offset, core.weight_length
-        )
-        biases = lowerer.byte_range(
-            op, op.npu_weights, core.bias_offset, core.records_length
-        )
-        stream = npu.WeightStreamAttr.make(
-            address=weights.address, length=weights.length, encoding=core.encoding
-        )
-        declared = seg.streams.setdefault(lowerer.place(op, op.npu_weights).pool, [])
-        if stream not in declared:
-            declared.append(stream)
-        traversal = core.stream_encoding.traversal
-        convs.append(ConvWeights(weights, biases, enc.block, traversal))
+        pool = lowerer.place(op, op.npu_weights).pool
+        declared = seg.streams.setdefault(pool, [])
+        weights, biases = [], []
+        for core in enc.cores:  # one stream and records per core
+            w = lowerer.byte_range(
+                op, op.npu_weights, core.weight_offset, core.weight_length
+            )
+            b = lowerer.byte_range(
+                op, op.npu_weights, core.bias_offset, core.records_length
+            )
+            stream = npu.WeightStreamAttr.make(
+                address=w.address, length=w.length, encoding=core.encoding
+            )
+            if stream not in declared:
+                declared.append(stream)
+            weights.append(w)
+            biases.append(b)
+        traversal = enc.cores[0].stream_encoding.traversal
+        convs.append(ConvWeights(tuple(weights), tuple(biases), enc.block, traversal))
     shape = lstm_shape(op)
     x = lowerer.feature_map(op, op.input, None, shape.input_zp)
     y = lowerer.feature_map(op, op.output, None, 0)

@@ -73,7 +73,7 @@ from tirconst.formats.ethos_u.hardware import (
     MAX_KERNEL_HEIGHT,
     MAX_STRIDE,
 )
-from tirconst.formats.ethos_u.weights import stream_block_depth
+from tirconst.formats.ethos_u.weights import core_depths, stream_block_depth
 
 NAME = "tir-encode-weights"
 POLICIES = ("min-size", "vela", "cycles")
@@ -197,11 +197,6 @@ def candidates(
                 by_depth[c[2]] = c
         out += [Candidate(c, t) for _, c in sorted(by_depth.items())]
     return out, chosen
-
-
-def core_depths(block_depth: int, cores: int) -> list[int]:
-    """Vela's per-core block depth: core k gets ceil((depth - k) / cores)."""
-    return [(block_depth + cores - 1 - k) // cores for k in range(cores)]
 
 
 def stream_depths(prep: Prepared, accelerator: str, block_depth: int):

@@ -13,9 +13,10 @@ of the first op that reads (or the last that writes) their bytes.
 
 Ops keep the integer scales the registers hold: pooling and elementwise ops
 carry `ofm_scale` (and `operand_scales`) instead of float scales, and clamps
-are the registers' values (feature maps have no scale). What the stream
-cannot express in the dialect (upscaling, LRELU, CLZ,
-shifts, two-core weight streams) is a `ConversionError` naming the op.
+are the registers' values (feature maps have no scale). Two-core streams
+(ethos-u65-512) keep one weight and bias range per core. What the stream
+cannot express in the dialect (upscaling, LRELU) is a `ConversionError`
+naming the op.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ from tirconst.formats.ethos_u.hardware import SHRAM_BYTES
 from tirconst.formats.ethos_u.weights import (
     ACCELERATORS,
     WeightEncoding,
+    core_channels,
+    core_depths,
     stream_block_depth,
 )
 
@@ -171,11 +174,16 @@ class _Streams:
         self.accelerator = accelerator
         self.found: dict[tuple[int, int, int], list[WeightStreamAttr]] = {}
 
-    def add(self, d: DecodedOp, r: api.NpuAddressRange) -> None:
+    def add(self, d: DecodedOp, r: api.NpuAddressRange, core: int) -> None:
+        """Declare the stream core `core`'s weight range `r` holds: its
+        channels (core k: k, k + cores, ...) in its share of the block."""
         op = d.op
         k = op.kernel
         depthwise = isinstance(op, api.NpuConvDepthWiseOperation)
-        ofm_depth, ifm_depth = op.ofm.shape.depth, op.ifm.shape.depth
+        ncores = ACCELERATORS[self.accelerator].cores
+        ofm_depth = core_channels(op.ofm.shape.depth, ncores)[core]
+        block_depth = core_depths(op.block_config.depth, ncores)[core]
+        ifm_depth = op.ifm.shape.depth
         shape = (
             (ofm_depth, k.height, k.width, 1)
             if depthwise
@@ -187,9 +195,9 @@ class _Streams:
             and op.block_traversal == api.NpuBlockTraversal.PART_KERNEL_FIRST
             else "depth_first"
         )
-        depth = stream_block_depth(op.block_config.depth, ofm_depth)
+        depth = stream_block_depth(block_depth, ofm_depth)
         enc = WeightEncoding(
-            self.accelerator, depth or op.block_config.depth, traversal, k.dilation_x,
+            self.accelerator, depth or block_depth, traversal, k.dilation_x,
             k.dilation_y, depthwise, shape, 0,
             8 * op.ifm.data_type.size_in_bytes(),
         )  # fmt: skip
@@ -278,15 +286,19 @@ def _block_props(d: DecodedOp, streams: _Streams) -> dict:  # type: ignore[type-
         if pad is not None and any(pad):
             props["padding"] = PaddingAttr.make(pad=pad)
     if isinstance(op, (api.NpuConv2DOperation, api.NpuConvDepthWiseOperation)):
-        if len(op.weights) != 1 or len(op.biases) != 1:
+        ncores = ACCELERATORS[streams.accelerator].cores
+        expected = len(core_channels(op.ofm.shape.depth, ncores))
+        if len(op.weights) != expected or len(op.biases) != expected:
             raise ConversionError(
                 error_line(
-                    f"{_what(d)}: {len(op.weights)} weight streams (one core expected)"
+                    f"{_what(d)}: {len(op.weights)} weight and {len(op.biases)} "
+                    f"bias ranges ({expected} expected: one per core with channels)"
                 )
             )
-        streams.add(d, op.weights[0])
-        props["weights"] = ArrayAttr([_range(op.weights[0])])
-        props["biases"] = ArrayAttr([_range(op.biases[0])])
+        for core, r in enumerate(op.weights):
+            streams.add(d, r, core)
+        props["weights"] = ArrayAttr([_range(r) for r in op.weights])
+        props["biases"] = ArrayAttr([_range(r) for r in op.biases])
     return props
 
 

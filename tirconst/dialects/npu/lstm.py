@@ -459,11 +459,12 @@ def recurrent_bound(m: GateMatrices, p: dict[str, Any]) -> int:
 
 @dataclass(frozen=True)
 class ConvWeights:
-    """An encoded 1x1 conv's weight stream and bias/scale records, and the
-    block config they were encoded for."""
+    """An encoded 1x1 conv's weight streams and bias/scale records, one of
+    each per core (two on ethos-u65-512), and the block config they were
+    encoded for."""
 
-    weights: AddressRangeAttr
-    biases: AddressRangeAttr
+    weights: tuple[AddressRangeAttr, ...]
+    biases: tuple[AddressRangeAttr, ...]
     block_config: tuple[int, int, int]
     traversal: str = "depth_first"
 
@@ -474,8 +475,8 @@ def conv_1x1(
     """A 1x1 conv (TFL rounding; the int16 OFM saturates); `w` None: a probe
     without weights, for choosing a block config."""
     w = w or ConvWeights(
-        AddressRangeAttr.make(region=0, address=0, length=16),
-        AddressRangeAttr.make(region=0, address=0, length=16),
+        (AddressRangeAttr.make(region=0, address=0, length=16),),
+        (AddressRangeAttr.make(region=0, address=0, length=16),),
         (1, 1, 16),
     )
     return Conv2DOp.create(
@@ -485,8 +486,8 @@ def conv_1x1(
             "kernel": KernelAttr.make(size=(1, 1)),
             "padding": PaddingAttr.make(pad=(0, 0, 0, 0)),
             "block_config": DenseArrayBase.from_list(i64, list(w.block_config)),
-            "weights": ArrayAttr([w.weights]),
-            "biases": ArrayAttr([w.biases]),
+            "weights": ArrayAttr(list(w.weights)),
+            "biases": ArrayAttr(list(w.biases)),
             "block_traversal": StringAttr(w.traversal),
         }
     )

@@ -47,6 +47,7 @@ from tirconst.formats.ethos_u.hardware import (
     MAX_POOL_KERNEL,
     MAX_STRIDE,
 )
+from tirconst.formats.ethos_u.weights import ACCELERATORS, core_channels, core_depths
 
 
 def _region(op: IRDLOperation, index: int, what: str) -> RegionOp | None:
@@ -184,14 +185,29 @@ class WindowOp(BlockOp):
 
 class WeightedOp(WindowOp):
     """A convolution: weights (an encoded stream) and bias/scale records, one
-    range of each per core, in the constant region."""
+    range of each per core, in the constant region. On a two-core
+    accelerator (ethos-u65-512) core k computes the output channels k,
+    k + 2, ... from its own stream and records, read in OFM blocks of its
+    share of the block depth (Vela's weight_compressor deals them so); a
+    core with no channel has no range."""
 
     weights = prop_def(ArrayAttr[AddressRangeAttr])
     biases = prop_def(ArrayAttr[AddressRangeAttr])
 
-    def weight_encoding(self) -> WeightEncodingAttr | None:
-        """The encoding of the stream the (first) weight range points at."""
-        r = self.weights.data[0]
+    def ncores(self) -> int:
+        """The cores the op runs on: the stream's accelerator's, else (an op
+        outside a stream) one per weight range."""
+        stream = stream_of(self)
+        acc = ACCELERATORS.get(stream.accelerator.data) if stream else None
+        return acc.cores if acc is not None else len(self.weights.data)
+
+    def core_channels(self) -> list[int]:
+        """How many output channels each core computes (core k: k, k + n, ...)."""
+        return core_channels(self.shape(self.ofm)[2], self.ncores())
+
+    def weight_encoding(self, core: int = 0) -> WeightEncodingAttr | None:
+        """The encoding of the stream core `core`'s weight range points at."""
+        r = self.weights.data[core]
         region = check_range(self, r, "weight range")
         if region is None:
             return None
@@ -208,65 +224,100 @@ class WeightedOp(WindowOp):
         # several ops): the entry that fits this op, if there is one; else the
         # first, and the verifier says how it does not fit.
         for enc in encodings:
-            if self._fits(enc.encoding):  # type: ignore[union-attr]
+            if self._fits(enc.encoding, core):  # type: ignore[union-attr]
                 return enc  # type: ignore[return-value]
         return encodings[0]  # type: ignore[return-value]
 
-    def _fits(self, e) -> bool:  # type: ignore[no-untyped-def]
-        """Whether encoding `e` is one this op can read its weights with."""
+    def _core_depth(self, core: int) -> int:
+        """Core `core`'s share of the OFM block depth."""
+        return core_depths(self.block_depth, self.ncores())[core]
+
+    def _fits(self, e, core: int = 0) -> bool:  # type: ignore[no-untyped-def]
+        """Whether encoding `e` is one core `core` can read its weights with."""
         _, _, ic = self.shape(self.ifm)
-        _, _, oc = self.shape(self.ofm)
+        channels = self.core_channels()
+        oc = channels[core] if core < len(channels) else 0
+        depth = self._core_depth(core)
         depthwise = e.is_depthwise
-        in_depth = e.shape[0] if depthwise else e.shape[3]
         traversal = getattr(self, "block_traversal", None)
-        whole = min(self.block_depth, e.block_depth) >= e.shape[0]
+        whole = min(depth, e.block_depth) >= e.shape[0]
         return (
             e.shape[0] == oc
-            and in_depth == ic
+            and (depthwise or e.shape[3] == ic)
             and tuple(e.shape[1:3]) == self.kernel.size
-            and (e.block_depth == self.block_depth or whole)
+            and (e.block_depth == depth or whole)
             and (traversal is None or depthwise or traversal.data == e.traversal)
         )
 
-    def verify_weighted(self, depthwise: bool) -> WeightEncodingAttr | None:
+    def verify_weighted(self, depthwise: bool) -> list[WeightEncodingAttr] | None:
+        """Check every core's ranges and stream; the cores' encodings."""
         self.verify_common()
         self.verify_window(conv_limits=True)
-        if len(self.weights.data) != 1 or len(self.biases.data) != 1:
+        n = len(self.weights.data)
+        if len(self.biases.data) != n:
             raise VerifyException(
-                "one weight and one bias range expected (one core; multi-core "
-                "streams are not supported)"
+                f"{n} weight ranges but {len(self.biases.data)} bias ranges "
+                "(one of each per core)"
             )
-        w, b = self.weights.data[0], self.biases.data[0]
-        if w.address % 16 or w.length % 16:
-            raise VerifyException("a weight range must be 16-byte aligned and sized")
-        if b.address % 16:
-            raise VerifyException(f"scale/bias base {b.address} is not 16-byte aligned")
-        if b.length % 16:
+        channels = self.core_channels()
+        if n != len(channels):
             raise VerifyException(
-                f"scale/bias length {b.length} is not a multiple of 16"
+                f"{n} weight ranges, expected {len(channels)} (one per core that "
+                "computes output channels)"
             )
-        _, _, oc = self.shape(self.ofm)
-        if b.length < oc * RECORD_BYTES:
-            raise VerifyException(
-                f"bias range of {b.length} bytes holds fewer than {oc} records"
-            )
-        check_range(self, b, "bias range")
-        enc = self.weight_encoding()
-        if enc is None:
-            return None
+        for k, (w, b) in enumerate(
+            zip(self.weights.data, self.biases.data, strict=True)
+        ):
+            core = f" (core {k})" if n > 1 else ""
+            if w.address % 16 or w.length % 16:
+                raise VerifyException(
+                    f"a weight range must be 16-byte aligned and sized{core}"
+                )
+            if b.address % 16:
+                raise VerifyException(
+                    f"scale/bias base {b.address} is not 16-byte aligned{core}"
+                )
+            if b.length % 16:
+                raise VerifyException(
+                    f"scale/bias length {b.length} is not a multiple of 16{core}"
+                )
+            if b.length < channels[k] * RECORD_BYTES:
+                raise VerifyException(
+                    f"bias range of {b.length} bytes holds fewer than "
+                    f"{channels[k]} records{core}"
+                )
+            check_range(self, b, "bias range")
+        encodings = []
+        for k in range(n):
+            enc = self.weight_encoding(k)
+            if enc is None:
+                return None
+            self._verify_encoding(enc, k, depthwise)
+            encodings.append(enc)
+        return encodings
+
+    def _verify_encoding(
+        self, enc: WeightEncodingAttr, k: int, depthwise: bool
+    ) -> None:
         e = enc.encoding
         _, _, ic = self.shape(self.ifm)
+        oc = self.core_channels()[k]
+        core = f" (core {k})" if len(self.weights.data) > 1 else ""
         if e.is_depthwise != depthwise:
             what = "depthwise" if e.is_depthwise else "non-depthwise"
             raise VerifyException(f"the weights were encoded {what}")
-        in_depth = e.shape[0] if depthwise else e.shape[3]
+        # A depthwise core reads the IFM channels of its output channels
+        # (its stream's depth, checked against them below).
+        in_depth = ic if depthwise else e.shape[3]
         if ic != in_depth:
             raise VerifyException(
                 f"IFM depth {ic} does not match the weights' input depth {in_depth}"
             )
         if e.shape[0] != oc:
+            what = "OFM depth" if not core else "output channels"
             raise VerifyException(
-                f"OFM depth {oc} does not match the weights' output depth {e.shape[0]}"
+                f"{what} {oc} does not match the weights' output depth "
+                f"{e.shape[0]}{core}"
             )
         if tuple(e.shape[1:3]) != self.kernel.size:
             raise VerifyException(
@@ -281,11 +332,12 @@ class WeightedOp(WindowOp):
             )
         # One OFM block covering every output channel reads the weights in
         # one piece whatever its depth, so any two such depths give one stream.
-        whole = min(self.block_depth, e.block_depth) >= e.shape[0]
-        if self.block_depth != e.block_depth and not whole:
+        depth = self._core_depth(k)
+        whole = min(depth, e.block_depth) >= e.shape[0]
+        if depth != e.block_depth and not whole:
             raise VerifyException(
-                f"block depth {self.block_depth} but the weights were encoded with "
-                f"block depth {e.block_depth}"
+                f"block depth {depth} but the weights were encoded with "
+                f"block depth {e.block_depth}{core}"
             )
         if stream_of(self) is not None:
             acc = stream_of(self).accelerator.data  # type: ignore[union-attr]
@@ -294,7 +346,6 @@ class WeightedOp(WindowOp):
                     f"the weights were encoded for {e.accelerator}, the stream is "
                     f"for {acc}"
                 )
-        return enc
 
 
 @irdl_op_definition
@@ -304,7 +355,10 @@ class Conv2DOp(WeightedOp):
     point) · weight, scaled by the channel's (scale, shift) with the rounding
     mode, plus the OFM zero point, clamped by the activation. Padding reads as
     the IFM zero point. `block_traversal` must be the traversal the weights
-    were encoded with.
+    were encoded with. On a two-core accelerator (ethos-u65-512) `weights`
+    and `biases` hold one range per core: core k computes output channels
+    k, k + 2, ... from its stream (encoded with its share of the block
+    depth) and its records.
 
     Example:
         npu.command_stream @s "ethos-u55-128" {
@@ -324,12 +378,12 @@ class Conv2DOp(WeightedOp):
     block_traversal = prop_def(StringAttr, default_value=StringAttr("depth_first"))
 
     def verify_(self) -> None:
-        enc = self.verify_weighted(depthwise=False)
-        if enc is not None and enc.traversal != self.block_traversal.data:
-            raise VerifyException(
-                f"block traversal {self.block_traversal.data} but the weights were "
-                f"encoded {enc.traversal}"
-            )
+        for enc in self.verify_weighted(depthwise=False) or ():
+            if enc.traversal != self.block_traversal.data:
+                raise VerifyException(
+                    f"block traversal {self.block_traversal.data} but the weights "
+                    f"were encoded {enc.traversal}"
+                )
 
 
 @irdl_op_definition

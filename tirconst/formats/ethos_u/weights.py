@@ -27,6 +27,8 @@ import numpy as np
 
 __all__ = [
     "stream_block_depth",
+    "core_channels",
+    "core_depths",
     "ACCELERATORS",
     "TRAVERSALS",
     "WeightEncoding",
@@ -146,6 +148,18 @@ def stream_block_depth(block_depth: int, channels: int) -> int | None:
     if block_depth >= channels:
         return -(-channels // 8) * 8
     return None if block_depth % 8 else block_depth
+
+
+def core_depths(block_depth: int, cores: int) -> list[int]:
+    """Vela's per-core block depth: core k gets ceil((depth - k) / cores)."""
+    return [(block_depth + cores - 1 - k) // cores for k in range(cores)]
+
+
+def core_channels(channels: int, cores: int) -> list[int]:
+    """How many of `channels` output channels each core computes: core k
+    the channels k, k + cores, ... (Vela's weight_compressor deals them so);
+    a core with none has no stream (one channel on two cores: one)."""
+    return [len(range(k, channels, cores)) for k in range(min(cores, channels))]
 
 
 def _vela_accelerator(name: str):

@@ -54,15 +54,28 @@ def _decoded(stream: bytes, encoding: WeightEncoding) -> np.ndarray:
 
 
 def weights_of(op: WeightedOp, mem: Memory) -> np.ndarray:
-    """The OHWI values the hardware multiplies (weight - zero point), int64."""
-    enc = op.weight_encoding()
-    if enc is None:
-        raise OpError("is not inside an npu.command_stream")
-    raw = mem.read_range(op.weights.data[0], "the weight range").tobytes()
-    try:
-        return _decoded(raw, enc.encoding).astype(np.int64)
-    except WeightFormatError as e:
-        raise OpError(str(e)) from None
+    """The OHWI values the hardware multiplies (weight - zero point), int64:
+    each core's stream decoded with its own encoding, its channels dealt
+    back (core k computes output channels k, k + cores, ...)."""
+    n = op.ncores()
+    parts = []
+    for k in range(len(op.weights.data)):
+        enc = op.weight_encoding(k)
+        if enc is None:
+            raise OpError("is not inside an npu.command_stream")
+        what = "the weight range" if n == 1 else f"the weight range of core {k}"
+        raw = mem.read_range(op.weights.data[k], what).tobytes()
+        try:
+            parts.append(_decoded(raw, enc.encoding))
+        except WeightFormatError as e:
+            raise OpError(str(e)) from None
+    if len(parts) == 1:
+        return parts[0].astype(np.int64)
+    co = sum(p.shape[0] for p in parts)
+    out = np.empty((co, *parts[0].shape[1:]), dtype=np.int64)
+    for k, part in enumerate(parts):
+        out[k::n] = part
+    return out
 
 
 def _padded(x: np.ndarray, pad: tuple[int, int, int, int], fill: int) -> np.ndarray:
@@ -174,12 +187,21 @@ def _accelerator(op: BlockOp) -> str:
 
 
 def _bias(op: WeightedOp, mem: Memory, channels: int):
-    data = mem.read_range(op.biases.data[0], "the bias range")
-    try:
-        rec = decode_bias(data.tobytes(), channels)
-    except WeightFormatError as e:
-        raise OpError(str(e)) from None
-    return rec.bias, rec.scale, rec.shift
+    """Each core's (bias, scale, shift) records, dealt back to the channels."""
+    n = op.ncores()
+    bias = np.empty(channels, dtype=np.int64)
+    scale = np.empty(channels, dtype=np.int64)
+    shift = np.empty(channels, dtype=np.int64)
+    counts = op.core_channels() if n > 1 else [channels]
+    for k, count in enumerate(counts):
+        what = "the bias range" if n == 1 else f"the bias range of core {k}"
+        data = mem.read_range(op.biases.data[k], what)
+        try:
+            rec = decode_bias(data.tobytes(), count)
+        except WeightFormatError as e:
+            raise OpError(str(e)) from None
+        bias[k::n], scale[k::n], shift[k::n] = rec.bias, rec.scale, rec.shift
+    return bias, scale, shift
 
 
 def _ifm(op: BlockOp, mem: Memory) -> np.ndarray:

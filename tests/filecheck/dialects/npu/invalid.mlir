@@ -213,3 +213,37 @@ npu.command_stream @s "ethos-u55-128" {
 // CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.elementwise' op in @s: add takes an IFM2
   npu.elementwise {op_type = "add", ifm = #npu.feature_map<int8, [1, 1, 16], region = 1, scale = 0.5>, ofm = #npu.feature_map<int8, [1, 1, 16], region = 1, address = 32, scale = 1.0>, block_config = array<i64: 1, 1, 16>}
 }
+
+// -----
+
+// two cores (ethos-u65-512): one weight range per core that computes output
+// channels
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+npu.command_stream @s "ethos-u65-512" {
+  npu.region 0 constant size 64 = dense<"0x00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"> : tensor<64xui8>
+  npu.region 1 scratch size 128
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.conv2d' op in @s: 1 weight ranges, expected 2 (one per core that computes output channels)
+  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 64>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 2, 2, 16>, weights = [#npu.range<0, 0, 16>], biases = [#npu.range<0, 32, 16>]}
+}
+
+// -----
+
+// one bias range per weight range
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+npu.command_stream @s "ethos-u65-512" {
+  npu.region 0 constant size 64 = dense<"0x00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"> : tensor<64xui8>
+  npu.region 1 scratch size 128
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.conv2d' op in @s: 2 weight ranges but 1 bias ranges (one of each per core)
+  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 2], region = 1, address = 64>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 2, 2, 16>, weights = [#npu.range<0, 0, 16>, #npu.range<0, 16, 16>], biases = [#npu.range<0, 32, 16>]}
+}
+
+// -----
+
+// each core's stream holds its output channels (core k: k, k + 2, ...)
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+npu.command_stream @s "ethos-u65-512" {
+  npu.region 0 constant size 96 streams [#npu.weight_stream<0, 16, #npu.weight_encoding<"ethos-u65-512", [2, 1, 1, 4], block_depth = 8>>, #npu.weight_stream<16, 16, #npu.weight_encoding<"ethos-u65-512", [2, 1, 1, 4], block_depth = 8>>] = dense<"0x000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"> : tensor<96xui8>
+  npu.region 1 scratch size 128
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.conv2d' op in @s: output channels 1 does not match the weights' output depth 2 (core 1)
+  npu.conv2d {ifm = #npu.feature_map<int8, [2, 2, 4], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 3], region = 1, address = 64>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: 2, 2, 16>, weights = [#npu.range<0, 0, 16>, #npu.range<0, 16, 16>], biases = [#npu.range<0, 32, 32>, #npu.range<0, 64, 32>], block_traversal = "depth_first"}
+}
