@@ -193,17 +193,6 @@ OPERATORS: dict[str, TFLiteOp] = {
 """TFLite builtin operator name -> how it is imported."""
 
 
-def read_tensors(op: TFLiteOperator) -> tuple[int, ...]:
-    """The tensors the imported operator reads: those at its buffer
-    positions (an LSTM's variable state tensors are not read: the op starts
-    from the zero points on every run, as LiteRT resets them); every input
-    for an operator the importer does not know or a variadic one."""
-    entry = OPERATORS.get(op.opcode)
-    if entry is None or entry.buffers is None:
-        return tuple(op.inputs)
-    return tuple(op.inputs[p] for p in entry.buffers if p < len(op.inputs))
-
-
 def supported(opcode: str) -> bool:
     """Whether the importer knows the TFLite operator `opcode`."""
     return opcode in OPERATORS

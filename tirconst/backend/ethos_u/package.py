@@ -41,7 +41,6 @@ from tirconst.dialects.tir.provenance import (
     model_operators,
 )
 from tirconst.formats.tflite import TFLiteModel
-from tirconst.frontend.operator_table import read_tensors
 
 NPU_OPS = ("npu.conv2d", "npu.depthwise_conv2d", "npu.pooling", "npu.elementwise")
 
@@ -208,11 +207,15 @@ def package(module: ModuleOp, model: TFLiteModel) -> Package:
         )
         members = set(run)
         written = {t for k in run for t in model.operators[k].outputs}
+        # A variable tensor (an LSTM's state) is no segment input: the
+        # imported op starts from its reset value, as LiteRT does each run.
         read = {
             t
             for k in run
-            for t in read_tensors(model.operators[k])
-            if t >= 0 and model.tensor(t).data is None
+            for t in model.operators[k].inputs
+            if t >= 0
+            and model.tensor(t).data is None
+            and not model.tensor(t).is_variable
         }
         used_outside = {
             t for op in model.operators if op.index not in members for t in op.inputs
