@@ -73,7 +73,11 @@ from tirconst.formats.ethos_u.hardware import (
     MAX_KERNEL_HEIGHT,
     MAX_STRIDE,
 )
-from tirconst.formats.ethos_u.weights import core_depths, stream_block_depth
+from tirconst.formats.ethos_u.weights import (
+    core_channels,
+    core_depths,
+    stream_block_depth,
+)
 
 NAME = "tir-encode-weights"
 POLICIES = ("min-size", "vela", "cycles")
@@ -206,10 +210,10 @@ def stream_depths(prep: Prepared, accelerator: str, block_depth: int):
     same stream as any larger one, so it is normalised to the smallest
     multiple of 8 that does (candidates then encode each stream once)."""
     ncores = ACCELERATORS[accelerator].cores
-    co = prep.ohwi.shape[0]
     out = []
-    for k, d in enumerate(core_depths(block_depth, ncores)[: min(ncores, co)]):
-        depth = stream_block_depth(d, len(range(k, co, ncores)))
+    channels = core_channels(prep.ohwi.shape[0], ncores)
+    for d, n in zip(core_depths(block_depth, ncores), channels, strict=False):
+        depth = stream_block_depth(d, n)
         if depth is None:
             return None
         out.append(depth)
