@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xdsl.dialects import arith
 from xdsl.dialects.builtin import IntegerAttr, IntegerType
 from xdsl.ir import BlockArgument, Operation, SSAValue
 
@@ -82,10 +81,11 @@ class IndexRanges:
             raise DynamicIndex(f"{describe_value(value)} is not bounded")
         op = value.owner
         assert isinstance(op, Operation)
-        if isinstance(op, arith.ConstantOp) and isinstance(op.value, IntegerAttr):
-            v = op.value.value.data
+        value_attr = op.properties.get("value")
+        if op.name == "arith.constant" and isinstance(value_attr, IntegerAttr):
+            v = value_attr.value.data
             return Interval(v, v)
-        rule = _RULES.get(type(op))
+        rule = _RULES.get(op.name)
         if rule is None:
             raise DynamicIndex(f"{describe_value(value)} is not bounded")
         return rule(self, op)
@@ -161,18 +161,20 @@ def _same(r: IndexRanges, op: Operation) -> Interval:
     return r.range_of(op.operands[0])
 
 
+# By op name: importing xdsl's arith dialect for its classes costs every
+# compile 40 ms; a module holding arith ops has loaded it already.
 _RULES = {
-    arith.AddiOp: _add,
-    arith.SubiOp: _sub,
-    arith.MuliOp: _mul,
-    FloorDivOp: _floordiv,
-    arith.FloorDivSIOp: _floordiv,
-    FloorModOp: _floormod,
-    MinOp: _min,
-    arith.MinSIOp: _min,
-    MaxOp: _max,
-    arith.MaxSIOp: _max,
-    SelectOp: _select,
-    arith.SelectOp: _select,
-    arith.IndexCastOp: _same,
+    "arith.addi": _add,
+    "arith.subi": _sub,
+    "arith.muli": _mul,
+    FloorDivOp.name: _floordiv,
+    "arith.floordivsi": _floordiv,
+    FloorModOp.name: _floormod,
+    MinOp.name: _min,
+    "arith.minsi": _min,
+    MaxOp.name: _max,
+    "arith.maxsi": _max,
+    SelectOp.name: _select,
+    "arith.select": _select,
+    "arith.index_cast": _same,
 }

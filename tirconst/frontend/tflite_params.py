@@ -137,22 +137,37 @@ def compute_padding(
 # Lookup tables (activations.cc)
 
 
+@functools.cache
+def _libm() -> ctypes.CDLL | None:
+    """glibc's libm, found once and when first needed (`find_library` runs
+    ldconfig: 16 ms at every import otherwise)."""
+    lib = ctypes.util.find_library("m")
+    try:
+        return ctypes.CDLL(lib) if lib else None
+    except OSError:
+        return None
+
+
+@functools.cache
+def _libm_function(name: str, ctype: type) -> Callable[[float], float] | None:
+    libm = _libm()
+    fn = getattr(libm, name, None) if libm is not None else None
+    if fn is None:
+        return None
+    fn.restype = ctype
+    fn.argtypes = [ctype]
+    return fn
+
+
 def _libm_float(name: str, fallback: Callable[[np.ndarray], np.ndarray]):  # type: ignore[no-untyped-def]
     """glibc's float32 function `name` (expf, tanhf, ...) on arrays: LiteRT
     calls it, and numpy's float32 versions may differ by an ulp."""
-    lib = ctypes.util.find_library("m")
-    try:
-        libm = ctypes.CDLL(lib) if lib else None
-        fn = getattr(libm, name) if libm is not None else None
-    except (OSError, AttributeError):
-        fn = None
-    if fn is None:
-        return lambda a: fallback(np.asarray(a, np.float32)).astype(np.float32)
-    fn.restype = ctypes.c_float
-    fn.argtypes = [ctypes.c_float]
 
     def apply(a: np.ndarray) -> np.ndarray:
         a = np.asarray(a, np.float32)
+        fn = _libm_function(name, ctypes.c_float)
+        if fn is None:
+            return fallback(a).astype(np.float32)
         return np.array([fn(float(v)) for v in a.ravel()], np.float32).reshape(a.shape)
 
     return apply
@@ -195,16 +210,12 @@ def softmax_exp_table(input_scale: float, beta: float) -> np.ndarray:
 def _libm_double(name: str, fallback: Callable[[float], float]):  # type: ignore[no-untyped-def]
     """glibc's double function `name` (exp, ...) on one value: LiteRT's
     tables call it, and numpy's vectorized versions may differ by an ulp."""
-    lib = ctypes.util.find_library("m")
-    try:
-        fn = getattr(ctypes.CDLL(lib), name) if lib else None
-    except (OSError, AttributeError):
-        fn = None
-    if fn is None:
-        return fallback
-    fn.restype = ctypes.c_double
-    fn.argtypes = [ctypes.c_double]
-    return lambda v: float(fn(float(v)))
+
+    def apply(v: float) -> float:
+        fn = _libm_function(name, ctypes.c_double)
+        return float(fn(float(v))) if fn is not None else fallback(v)
+
+    return apply
 
 
 _exp = _libm_double("exp", math.exp)

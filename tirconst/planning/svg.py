@@ -10,12 +10,18 @@ a dotted black one; the lane title gives the pool's peak and status.
 from __future__ import annotations
 
 import colorsys
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 from .planner import Plan
 from .report import PoolReport
 
 __all__ = ["plan_svg"]
+
+
+def escape(text: str) -> str:
+    """XML character data: `&`, `<` and `>` escaped (html's escape; the
+    xml.sax one imports urllib, http and ssl at every compile's start)."""
+    return _html_escape(text, quote=False)
 
 WIDTH = 1200  # plot area, pixels (at least; more for long programs)
 STEP = 24  # pixels per distinct time, so lifetimes stay wide enough to label

@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from xdsl.utils.exceptions import (
     ArgSpecParseError,
@@ -147,3 +147,24 @@ def reports_errors(tool: str) -> Callable[[F], F]:
         return run  # type: ignore[return-value]
 
     return wrap
+
+
+def exit_after(main: Callable[[], Any]) -> NoReturn:
+    """Run a tool's `main` as the whole process and end it with main's exit
+    status, without the interpreter's teardown: freeing a compile's modules
+    and IR object by object takes 0.15 s, a fifth of a small model's compile.
+    Every output is written and closed before `main` returns (atomically,
+    `core.files`), so only the standard streams are flushed here."""
+    try:
+        code = main()
+    except SystemExit as e:
+        code = e.code
+    if isinstance(code, str):  # as SystemExit("message") prints it
+        print(code, file=sys.stderr)
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing to keep
+            pass
+    os._exit(status)

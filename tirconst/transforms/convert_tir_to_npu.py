@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
@@ -146,8 +145,15 @@ from tirconst.formats.ethos_u.hardware import (
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 
 NAME = "convert-tir-to-npu"
-TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp, arith.ConstantOp)
-"""Ops that neither compute nor touch bytes: they do not end an NPU segment."""
+TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp)
+"""Ops that neither compute nor touch bytes: they do not end an NPU segment
+(with `arith.constant`, named in `transparent`)."""
+
+
+def transparent(op: Operation) -> bool:
+    # arith.constant by name: xdsl's arith dialect costs 40 ms to import
+    return isinstance(op, TRANSPARENT) or op.name == "arith.constant"
+
 CPU_ATTR = "npu_cpu"
 """On an npu op: the model operator index of the table op fused into it."""
 
@@ -1400,7 +1406,7 @@ class Lowerer:
     def run(self, func: FuncOp) -> None:
         seg = Segment()
         for op in list(func.body.block.ops):
-            if isinstance(op, TRANSPARENT):
+            if transparent(op):
                 if seg.ops and isinstance(op, AllocateOp | AllocateConstOp):
                     seg.late_allocs.append(op)
                 if model_operators(op):

@@ -64,9 +64,9 @@ def _on_npu(
     op: Operation, reason: Callable[[Operation], str | None] = npu_reason
 ) -> bool:
     """An op that does not end an NPU run (convert-tir-to-npu's segments)."""
-    from tirconst.transforms.convert_tir_to_npu import TRANSPARENT
+    from tirconst.transforms.convert_tir_to_npu import transparent
 
-    if isinstance(op, TRANSPARENT):
+    if transparent(op):
         return True
     return isinstance(op, OperatorOp) and reason(op) is None
 

@@ -45,7 +45,6 @@ from tirconst.dialects.tir import (
     OperatorOp,
 )
 from tirconst.dialects.tir.traits import Pointwise
-from tirconst.interpreter.operators import KERNELS
 
 NAME = "tir-tabulate"
 INT8_VALUES = np.arange(-128, 128, dtype=np.int8)
@@ -61,8 +60,14 @@ def table_of(op: OperatorOp) -> np.ndarray | None:
     the 256 int8 values), or None if the op is not one or its other
     operands are not constants."""
     trait = op.get_trait(Pointwise)
+    if trait is None or len(trait.operands) != 1:
+        return None
+    # The interpreter's kernels are imported when a model has a pointwise op
+    # (30 ms of every compile's start otherwise).
+    from tirconst.interpreter.operators import KERNELS
+
     kernel = KERNELS.get(type(op))
-    if trait is None or kernel is None or len(trait.operands) != 1:
+    if kernel is None:
         return None
     (name,) = trait.operands
     x = getattr(op, name)
