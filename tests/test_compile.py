@@ -30,7 +30,13 @@ from tirconst.backend.ethos_u.verify import verify_compiled
 from tirconst.dialects import tir
 from tirconst.interpreter import random_inputs, run_function
 from tirconst.tools import compile as compile_tool
-from tirconst.tools.compile import Compiler, compile_model, pipeline_text
+from tirconst.tools.compile import (
+    Compiler,
+    compile_limits,
+    compile_model,
+    pipeline_text,
+    system_config,
+)
 from tirconst.transforms.data_views import DataViewsPass
 from tirconst.transforms.encode_weights import EncodeWeightsPass
 from tirconst.transforms.tile import TilePass
@@ -421,26 +427,34 @@ def test_raw_output_refuses_a_cpu_operator(tmp_path: Path) -> None:
     assert not out.exists() or not list(out.iterdir())
 
 
-def test_pipeline_is_the_tirconst_opt_string(tmp_path: Path) -> None:
+@pytest.mark.parametrize("accelerator", ["ethos-u55-128", "ethos-u65-256"])
+def test_pipeline_is_the_tirconst_opt_string(accelerator: str, tmp_path: Path) -> None:
     """`--print-pipeline` through tirconst-opt gives the program the tool
-    compiles (same placed, lowered IR)."""
+    compiles (same placed, lowered IR), with the system's limits: none on
+    the U55's default system, the arena cache on the U65's (as its budget
+    and as the SRAM beside the DRAM arena)."""
     src = tmp_path / "m.mlir"
     model = MODELS / "tflite_micro_speech.tflite"
     subprocess.run([BIN / "tirconst-import", model, "-o", src], check=True)
     text = subprocess.run(
-        [BIN / "tirconst-compile", "--print-pipeline"],
+        [BIN / "tirconst-compile", "--print-pipeline"]
+        + ["--accelerator-config", accelerator],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.strip()
-    assert text == pipeline_text()
+    budget, cache = compile_limits(system_config(accelerator))
+    assert (budget, cache) == (
+        (None, None) if accelerator == "ethos-u55-128" else (384 * 1024,) * 2
+    )
+    assert text == pipeline_text(accelerator, budget, cache_size=cache)
     out = subprocess.run(
         [BIN / "tirconst-opt", src, "-p", text],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    module, _ = Compiler(model, "ethos-u55-128", None).run()
+    module, _ = Compiler(model, accelerator, budget, cache_size=cache).run()
     assert out.strip() == str(module).strip()
 
 
@@ -679,3 +693,51 @@ def test_u65_512_deals_channels_to_two_cores(name: str, tmp_path: Path) -> None:
     assert all(len(op.weights) == min(2, op.ofm.shape.depth) for op in weighted)
     checks = verify_compiled(model, written, 0)
     assert checks and all(c.exact for c in checks), [c.line() for c in checks]
+
+
+@pytest.mark.parametrize(
+    ("name", "accelerator"),
+    [("image_example1", "ethos-u65-256"), ("autoencoder_example", "ethos-u65-512")],
+)
+def test_dedicated_sram_plans_feature_maps_in_the_cache(
+    name: str, accelerator: str, tmp_path: Path
+) -> None:
+    """A U65's default memory mode (Dedicated_Sram_384KB) keeps the arena in
+    DRAM and 384 KiB of SRAM beside it: the feature maps go to the fast
+    scratch (region 2, in SRAM), the tensors the runtime hands over (the
+    model's, and those of its CPU operators) to the scratch (region 1, the
+    arena). The file carries both, the summary's SRAM is the fast scratch
+    and its DRAM the arena, the performance model reads region 2 as SRAM,
+    and the written program is exact; with Shared_Sram there is one arena
+    in SRAM."""
+    from tirconst.backend.ethos_u.decoder import disassemble_segments
+
+    model = MODELS / f"{name}.tflite"
+    result = compile_model(model, tmp_path / "dedicated", accelerator)
+    written = result.outputs[f"{name}_tirconst.tflite"]
+    (seg,) = read_tflite_segments(written)
+    assert seg.region_sizes[2] == result.sram_bytes > 0
+    assert seg.region_sizes[1] == result.dram_bytes > 0
+    assert {t.region for t in (*seg.inputs, *seg.outputs)} == {1}
+    ops = [d.op for s in disassemble_segments(written) for d in s.ops]
+    fms = [getattr(op, k, None) for op in ops for k in ("ifm", "ofm")]
+    regions = [fm.region for fm in fms if fm is not None]
+    assert regions.count(2) > regions.count(1) > 0
+    summary = read_summary(tmp_path / "dedicated" / f"{name}_summary_tirconst.csv")
+    assert float(summary["sram_memory_used"]) * 1024 == result.sram_bytes
+    assert float(summary["dram_memory_used"]) * 1024 == result.dram_bytes
+    assert result.performance is not None
+    assert result.performance.access_cycles("Sram") > 0
+    checks = verify_compiled(model, written, 0)
+    assert checks and all(c.exact for c in checks), [c.line() for c in checks]
+
+    shared = compile_model(
+        model,
+        tmp_path / "shared",
+        accelerator,
+        config=system_config(accelerator, memory_mode="Shared_Sram"),
+    )
+    (one,) = read_tflite_segments(shared.outputs[f"{name}_tirconst.tflite"])
+    # one arena, passed as both scratch tensors (as Vela's default core does)
+    assert one.region_sizes[2] == one.region_sizes[1] == shared.sram_bytes
+    assert shared.dram_bytes == 0

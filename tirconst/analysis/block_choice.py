@@ -12,9 +12,11 @@ op's geometry: `weighted_probe`) and `convert-tir-to-npu` for the others
 configs Vela's `npu_find_block_configs` accepts (SHRAM limits included).
 
 The cost is the op's own duration (the slower of compute and its memories'
-access cycles) with its operands where they will be: feature maps in the
-arena, weights in the constant memory (`memories`), for the accelerator's
-default system config (`SystemConfig.load`).
+access cycles) with its operands where they will be: feature maps where
+intermediates are planned (the fast scratch in the cache of a
+dedicated-SRAM system, else the arena: `feature_map_memory`), weights in
+the constant memory (`memories`), for the accelerator's default system
+config (`SystemConfig.load`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,14 @@ from collections.abc import Iterable
 from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, StringAttr, i64
 from xdsl.ir import SSAValue
 
-from tirconst.analysis.performance import OpCost, SystemConfig, block_op_cost
+from tirconst.analysis.performance import (
+    FAST_REGION,
+    OpCost,
+    SystemConfig,
+    block_op_cost,
+    feature_map_memory,
+    scratch_memory,
+)
 from tirconst.dialects.npu.attributes import (
     ActivationAttr,
     AddressRangeAttr,
@@ -40,6 +49,8 @@ from tirconst.dialects.tir import BufferType, OperatorOp
 BlockConfig = tuple[int, int, int]
 CONSTANT_REGION = 0
 ARENA_REGION = 1
+"""A probe's feature map the model's runtime hands over; the others are in
+`FAST_REGION`, where intermediates are planned (`memories`)."""
 
 
 @functools.lru_cache(maxsize=16)
@@ -52,12 +63,19 @@ def memories(
     cfg: SystemConfig, kinds: dict[int, str] | None = None
 ) -> tuple[dict[int, str], set[int]]:
     """(memory per region, the constant regions) for regions of the given
-    kinds ("constant" or anything else: the arena); default: region 0
-    constants, region 1 the arena."""
+    kinds ("constant" or anything else: read-write, `scratch_memory`);
+    default, for a probe: region 0 constants, region 1 the arena (feature
+    maps the runtime hands over), region 2 where intermediates are planned
+    (`feature_map_memory`)."""
     if kinds is None:
-        kinds = {CONSTANT_REGION: "constant", ARENA_REGION: "scratch"}
+        mem = {
+            CONSTANT_REGION: cfg.const_memory,
+            ARENA_REGION: cfg.arena_memory,
+            FAST_REGION: feature_map_memory(cfg),
+        }
+        return mem, {CONSTANT_REGION}
     mem = {
-        r: cfg.const_memory if k == "constant" else cfg.arena_memory
+        r: cfg.const_memory if k == "constant" else scratch_memory(cfg, r)
         for r, k in kinds.items()
     }
     return mem, {r for r, k in kinds.items() if k == "constant"}
@@ -151,15 +169,16 @@ def weighted_probe(
     dtypes: tuple[str, str] = ("int8", "int8"),
     activation: str | None = None,
     layouts: tuple[str, str] = ("nhwc", "nhwc"),
+    regions: tuple[int, int] = (FAST_REGION, FAST_REGION),
 ) -> BlockOp:
     """A conv or depthwise npu op of this geometry, outside any stream, for
-    `cheapest_block`: feature maps in the arena region, a weight stream of
-    `weights_length` bytes and records of `records_length` in the constant
-    region, the activation's kind ("clamp", "table" or None), IFM and OFM
-    layouts ("nhwc" or "nhcwb16")."""
+    `cheapest_block`: IFM and OFM in `regions` (`fm_region`), a weight stream
+    of `weights_length` bytes and records of `records_length` in the
+    constant region, the activation's kind ("clamp", "table" or None), IFM
+    and OFM layouts ("nhwc" or "nhcwb16")."""
     props = {
-        "ifm": _arena_fm(dtypes[0], tuple(ifm), layouts[0]),
-        "ofm": _arena_fm(dtypes[1], tuple(ofm), layouts[1]),
+        "ifm": _arena_fm(dtypes[0], tuple(ifm), layouts[0], regions[0]),
+        "ofm": _arena_fm(dtypes[1], tuple(ofm), layouts[1], regions[1]),
         "kernel": _kernel(tuple(kernel), tuple(stride), tuple(dilation)),
         "block_config": _dense((1, 1, 8)),
         "weights": _ranges(weights_length),
@@ -223,6 +242,7 @@ __all__ = [
     "block_cycles",
     "cheapest_block",
     "default_config",
+    "fm_region",
     "memories",
     "weighted_probe",
 ]
@@ -256,6 +276,7 @@ def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
         traversal, weight_length, records_length,
         dtypes,  # type: ignore[arg-type]
         layouts=(layout_of(fms[0]), layout_of(fms[1])),
+        regions=(fm_region(fms[0]), fm_region(fms[1])),
     )  # fmt: skip
     cfg = default_config(accelerator)
     raw = sum(math.prod(e.shape) for e in encs)
@@ -272,8 +293,10 @@ def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
 
 def staged_memories(cfg: SystemConfig) -> dict[int, str]:
     """The memory per region once an op's weights are staged: the
-    constant region's bytes read from the arena."""
-    return memories(cfg, {CONSTANT_REGION: "scratch", ARENA_REGION: "scratch"})[0]
+    constant region's bytes read from where the copy is planned."""
+    mem = memories(cfg)[0]
+    mem[CONSTANT_REGION] = mem[FAST_REGION]  # a copy is planned as any workspace
+    return mem
 
 
 def flash_or_staged(
@@ -297,17 +320,20 @@ def flash_or_staged(
 
 
 def copy_cycles(nbytes: int, accelerator: str) -> float:
-    """Cycles of a DMA of `nbytes` from the constant memory into the arena."""
+    """Cycles of a DMA of `nbytes` from the constant memory to where the
+    copy is planned (`feature_map_memory`)."""
     cfg = default_config(accelerator)
     src = cfg.memories[cfg.const_memory]
-    dst = cfg.memories[cfg.arena_memory]
+    dst = cfg.memories[feature_map_memory(cfg)]
     return max(nbytes / src.bandwidth + src.read_latency, nbytes / dst.bandwidth)
 
 
 def duration_floor(op: OperatorOp, accelerator: str) -> float:
     """A lower bound of a tir op's duration on the NPU, cheap to take: its
-    MACs at the array's rate, or its feature maps' bytes at the arena's
-    bandwidth (an op lasts at least as long as either)."""
+    MACs at the array's rate, or its feature maps' bytes at the bandwidth
+    of the faster memory a feature map may be in (the arena, or the cache
+    intermediates are planned in; an op lasts at least as long as
+    either)."""
     from tirconst.analysis.performance import ACCELERATORS as MODELS
 
     cfg = default_config(accelerator)
@@ -318,8 +344,10 @@ def duration_floor(op: OperatorOp, accelerator: str) -> float:
         t = v.type
         if isinstance(t, BufferType) and not _constant(v):
             moved += t.size_in_bytes
-    arena = cfg.memories[cfg.arena_memory]
-    return max(n / MODELS[accelerator].macs, moved / arena.bandwidth)
+    fastest = max(
+        cfg.memories[m].bandwidth for m in (cfg.arena_memory, feature_map_memory(cfg))
+    )
+    return max(n / MODELS[accelerator].macs, moved / fastest)
 
 
 def _constant(v: object) -> bool:
@@ -339,13 +367,25 @@ def _probe_fm(
     dims = hwc(shape if shape is not None else t.get_shape())
     assert dims is not None
     root = root_of(v)
-    return _arena_fm(str(t.dtype), dims, layouts.get(root, layout_of(root)))
+    layout = layouts.get(root, layout_of(root))
+    return _arena_fm(str(t.dtype), dims, layout, fm_region(v))
+
+
+def fm_region(v: SSAValue) -> int:
+    """The probe region of feature map `v`: the arena for a tensor the
+    model's runtime hands over (`analysis.sram.handed_over`), else where
+    intermediates are planned."""
+    from tirconst.analysis.sram import handed_over
+
+    return ARENA_REGION if handed_over(v) else FAST_REGION
 
 
 @functools.lru_cache(maxsize=4096)
-def _arena_fm(dtype: str, dims: tuple[int, int, int], layout: str) -> FeatureMapAttr:
+def _arena_fm(
+    dtype: str, dims: tuple[int, int, int], layout: str, region: int
+) -> FeatureMapAttr:
     return FeatureMapAttr.make(
-        dtype=dtype, shape=dims, region=ARENA_REGION, address=0, layout=layout
+        dtype=dtype, shape=dims, region=region, address=0, layout=layout
     )
 
 

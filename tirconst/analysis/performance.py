@@ -280,10 +280,32 @@ def _figures(m: Memory) -> tuple[float, int, int, int]:
     return m.bandwidth, m.read_latency, m.write_latency, m.burst_length
 
 
+FAST_REGION = 2
+"""Vela's fast scratch: the region a dedicated-SRAM system keeps in its cache."""
+
+
+def scratch_memory(config: SystemConfig, region: int) -> str:
+    """The memory a read-write region lives in: the fast scratch in the
+    cache where the system has one apart from the arena (Dedicated_Sram),
+    any other region (scratch, inputs, outputs) in the arena."""
+    if region == FAST_REGION and config.cache_memory != config.arena_memory:
+        return config.cache_memory
+    return config.arena_memory
+
+
+def feature_map_memory(config: SystemConfig) -> str:
+    """Where the compile plans an intermediate feature map (or a staged
+    weight copy): in the fast scratch (`scratch_memory`) where the cache
+    has room (a positive arena cache size), else in the arena."""
+    if config.arena_cache_size > 0:
+        return scratch_memory(config, FAST_REGION)
+    return config.arena_memory
+
+
 def region_memories(stream: CommandStreamOp, config: SystemConfig) -> dict[int, str]:
     """Which memory each region of `stream` lives in: constants in the
-    constant memory, the lookup-table memory on chip, scratch, input and
-    output in the arena (region 2, Vela's fast scratch, in the cache)."""
+    constant memory, the lookup-table memory on chip, read-write regions
+    as `scratch_memory` says."""
     out: dict[int, str] = {}
     for r in stream.body.block.ops:
         if not isinstance(r, RegionOp):
@@ -293,10 +315,8 @@ def region_memories(stream: CommandStreamOp, config: SystemConfig) -> dict[int, 
             out[idx] = config.const_memory
         elif kind == "lut":
             out[idx] = LUT_MEMORY
-        elif idx == 2 and config.cache_memory != config.arena_memory:
-            out[idx] = config.cache_memory
         else:
-            out[idx] = config.arena_memory
+            out[idx] = scratch_memory(config, idx)
     return out
 
 

@@ -23,6 +23,7 @@ def escape(text: str) -> str:
     xml.sax one imports urllib, http and ssl at every compile's start)."""
     return _html_escape(text, quote=False)
 
+
 WIDTH = 1200  # plot area, pixels (at least; more for long programs)
 STEP = 24  # pixels per distinct time, so lifetimes stay wide enough to label
 MAX_WIDTH = 6000

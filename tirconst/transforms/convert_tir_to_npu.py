@@ -154,6 +154,7 @@ def transparent(op: Operation) -> bool:
     # arith.constant by name: xdsl's arith dialect costs 40 ms to import
     return isinstance(op, TRANSPARENT) or op.name == "arith.constant"
 
+
 CPU_ATTR = "npu_cpu"
 """On an npu op: the model operator index of the table op fused into it."""
 

@@ -31,6 +31,7 @@ from tirconst.analysis.block_choice import (
     block_cost,
     default_config,
     flash_or_staged,
+    fm_region,
     memories,
     set_stream_lengths,
     tightest,
@@ -38,6 +39,7 @@ from tirconst.analysis.block_choice import (
 )
 from tirconst.analysis.constant_uses import function_of
 from tirconst.analysis.npu_support import lstm_gate_matrices, lstm_shape, npu_reason
+from tirconst.analysis.performance import FAST_REGION
 from tirconst.analysis.symbol_uses import referenced_symbols
 from tirconst.analysis.views import constant_of, layout_of
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
@@ -445,15 +447,25 @@ class ProbeFacts:
     """Whether `tir-stage-weights` may stage the op's weights (not a fully
     connected op's): its block config is then costed reading them from
     flash or from SRAM, whichever is faster."""
+    regions: tuple[int, int] = (FAST_REGION, FAST_REGION)
+    """The probe regions of IFM and OFM (`block_choice.fm_region`)."""
 
 
 def probe_facts(op: WeightedOp) -> ProbeFacts:
-    dtypes = tuple(str(op.buffer_type(v).dtype) for v in (op.input, op.output))
+    fms = (op.input, op.output)
+    dtypes = tuple(str(op.buffer_type(v).dtype) for v in fms)
     lo, hi = op.act_min, op.act_max
     info = np.iinfo(dtypes[1]) if dtypes[1] in ("int8", "int16") else None
     clamp = info is None or (lo, hi) != (info.min, info.max)
-    layouts = (layout_of(op.input), layout_of(op.output))
-    return ProbeFacts(dtypes, "clamp" if clamp else None, layouts, op.WEIGHTS_REUSED)  # type: ignore[arg-type]
+    layouts = (layout_of(fms[0]), layout_of(fms[1]))
+    regions = (fm_region(fms[0]), fm_region(fms[1]))
+    return ProbeFacts(
+        dtypes,  # type: ignore[arg-type]
+        "clamp" if clamp else None,
+        layouts,  # type: ignore[arg-type]
+        op.WEIGHTS_REUSED,
+        regions,
+    )
 
 
 def _probe(
@@ -469,7 +481,7 @@ def _probe(
     return weighted_probe(
         g.ifm, g.ofm, g.kernel, g.stride, g.dilation, g.pad, g.depthwise,
         traversal, len(parts[0][0]), pad16(len(recs[0])),
-        facts.dtypes, facts.activation, facts.layouts,
+        facts.dtypes, facts.activation, facts.layouts, facts.regions,
     )  # fmt: skip
 
 

@@ -21,8 +21,16 @@ flat-memory interpreter, the verifier and the backend read it:
 
 Pools come from the module's `tir.pool` ops; a module that declares none
 gets `tir.pool @sram [size sram-size] alignment sram-alignment` and
-`tir.pool @flash read_only alignment sram-alignment`. A module that declares
-pools but no read-only one gets the flash pool added. Every plan passes the
+`tir.pool @flash read_only alignment sram-alignment`. With `cache-size`
+(Vela's arena cache size, for a system whose arena is not its SRAM:
+`Dedicated_Sram`) it gets `tir.pool @arena` (unbounded, the arena) and
+`tir.pool @sram [size cache-size]` (the cache) instead, in that order
+(regions 1 and 2 of the command stream: Vela's scratch and fast scratch):
+the tensors the model's runtime hands over (the parameters, and what ops
+that stay on the CPU read or write: `analysis.sram.runtime_tensors`) go to
+the arena, every other buffer to the cache where it fits, else the arena.
+A module that declares pools but no read-only one gets the flash pool
+added. Every plan passes the
 planner's independent checker; a pool over capacity is a one-line error with
 the peak, the lower bound and the largest buffers live at the peak.
 """
@@ -65,6 +73,8 @@ from tirconst.planning import (
 )
 
 NAME = "tir-plan-memory"
+ARENA, CACHE = "arena", "sram"
+"""The pools `cache-size` declares: the arena, and the cache in SRAM."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,8 @@ class PlanMemoryPass(ModulePass):
     """Place workspaces, parameters and constants in pools (see the module doc).
 
     Options: `sram-size` (bytes of the default `sram` pool; none: unbounded),
+    `cache-size` (the default pools are an arena and a cache of this many
+    bytes, see the module doc),
     `sram-alignment` (16), `flash-pool` (the read-only pool for constants;
     default: the first declared, else a new `flash`), `pools` (a list of
     read-write pools buffers may use, in order of preference; default: all
@@ -86,6 +98,7 @@ class PlanMemoryPass(ModulePass):
     name = "tir-plan-memory"
 
     sram_size: int | None = None
+    cache_size: int | None = None
     sram_alignment: int = 16
     flash_pool: str | None = None
     pools: tuple[str, ...] = ()
@@ -135,6 +148,14 @@ class PlanMemoryPass(ModulePass):
             )
         if self.sram_size is not None and self.sram_size < 0:
             raise PassFailedException(f"{NAME}: sram-size {self.sram_size} is negative")
+        if self.cache_size is not None and self.cache_size < 0:
+            raise PassFailedException(
+                f"{NAME}: cache-size {self.cache_size} is negative"
+            )
+        if self.cache_size is not None and (self.sram_size is not None or self.pools):
+            raise PassFailedException(
+                f"{NAME}: cache-size declares the pools: give no sram-size or pools"
+            )
         if self.time_limit <= 0:
             raise PassFailedException(f"{NAME}: time-limit must be positive")
 
@@ -142,12 +163,20 @@ class PlanMemoryPass(ModulePass):
         declared = [p for p in module.ops if isinstance(p, PoolOp)]
         by_name = {p.sym_name.data: p for p in declared}
         if not declared:
-            sram = PoolOp("sram", self.sram_size, self.sram_alignment)
-            _prepend(module, sram)
-            declared, by_name = [sram], {"sram": sram}
-        elif self.sram_size is not None:
+            align = self.sram_alignment
+            declared = [PoolOp("sram", self.sram_size, align)]
+            if self.cache_size is not None:
+                declared = [
+                    PoolOp(ARENA, None, align),
+                    PoolOp(CACHE, self.cache_size, align),
+                ]
+            for pool in reversed(declared):
+                _prepend(module, pool)
+            by_name = {p.sym_name.data: p for p in declared}
+        elif self.sram_size is not None or self.cache_size is not None:
+            given = "sram-size" if self.sram_size is not None else "cache-size"
             raise PassFailedException(
-                f"{NAME}: sram-size applies only to the pool the pass creates; "
+                f"{NAME}: {given} applies only to the pool the pass creates; "
                 "the module declares its pools (give them a size)"
             )
         if self.pools:
@@ -227,7 +256,12 @@ class PlanMemoryPass(ModulePass):
     ) -> Plan:
         _sink_allocations(func)
         pool_names = tuple(p.sym_name.data for p in rw)
-        prob = problem(func, self.reuse_io, self.place_io, self.in_place, pool_names)
+        io_pools = None
+        if self.cache_size is not None:  # the cache first, the arena for the rest
+            pool_names, io_pools = (CACHE, ARENA), (ARENA,)
+        prob = problem(
+            func, self.reuse_io, self.place_io, self.in_place, pool_names, io_pools
+        )
         live, ids, shares = prob.live, prob.ids, prob.shares
         buffers = _compress_time(prob.buffers)
         pools = [Pool(p.sym_name.data, p.size_bytes, p.align) for p in rw]

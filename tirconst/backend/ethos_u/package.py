@@ -51,10 +51,25 @@ class Package:
 
     segments: tuple[NpuSegment, ...]
     flash: bytes  # region 0: the encoded weights, biases and tables the NPU reads
-    scratch_size: int  # region 1: the planned SRAM pool
+    scratch_size: int  # region 1: the planned arena
     npu_ops: int  # block operations and DMAs in the command streams
     cpu_ops: int
     payload_bytes: int
+    # region 2: a dedicated-SRAM system's cache (None: the arena is the SRAM)
+    scratch_fast_size: int | None = None
+
+    @property
+    def sram_bytes(self) -> int:
+        """The SRAM the network takes (Vela's sram_memory_used): the cache
+        where the arena is not SRAM, else the arena."""
+        if self.scratch_fast_size is not None:
+            return self.scratch_fast_size
+        return self.scratch_size
+
+    @property
+    def dram_bytes(self) -> int:
+        """The arena where it is not SRAM (a dedicated-SRAM system's)."""
+        return self.scratch_size if self.scratch_fast_size is not None else 0
 
 
 def _main(module: ModuleOp) -> FuncOp:
@@ -65,17 +80,20 @@ def _main(module: ModuleOp) -> FuncOp:
     raise OutputError("the module has no tir.func @main")
 
 
-def _pools(module: ModuleOp) -> tuple[PoolOp, PoolOp]:
+def _pools(module: ModuleOp) -> tuple[PoolOp, PoolOp, PoolOp | None]:
+    """The flash pool (region 0), the arena (region 1) and, if the module
+    declares a second read-write pool, the fast scratch (region 2: a
+    dedicated-SRAM system's cache, `tir-plan-memory{cache-size}`)."""
     pools = [op for op in module.ops if isinstance(op, PoolOp)]
     flash = [p for p in pools if p.read_only]
-    sram = [p for p in pools if not p.read_only]
-    if len(flash) != 1 or len(sram) != 1:
+    rw = [p for p in pools if not p.read_only]
+    if len(flash) != 1 or len(rw) not in (1, 2):
         raise OutputError(
-            "the device format has one flash pool (region 0) and one SRAM pool "
-            f"(region 1); the module has {len(flash)} read-only and {len(sram)} "
-            "read-write pools"
+            "the device format has one flash pool (region 0), an arena (region 1) "
+            f"and a fast scratch (region 2); the module has {len(flash)} read-only "
+            f"and {len(rw)} read-write pools"
         )
-    return flash[0], sram[0]
+    return flash[0], rw[0], rw[1] if len(rw) == 2 else None
 
 
 def _pool_size(pool: PoolOp, func: FuncOp) -> int:
@@ -128,7 +146,7 @@ def _cpu_only_constants(func: FuncOp) -> set[str]:
 
 
 class _Places:
-    """Byte offset in the SRAM pool of each buffer, by name (through views)."""
+    """Byte offset in the arena of each buffer, by name (through views)."""
 
     def __init__(self, func: FuncOp, sram: str):
         self.sram = sram
@@ -145,7 +163,10 @@ class _Places:
         if place is None:
             raise OutputError(f"{what} has no place the device can address")
         if place.pool != self.sram:
-            raise OutputError(f"{what} is not placed in SRAM")
+            raise OutputError(
+                f"{what} is not placed in the arena (@{self.sram}), where the "
+                "model's runtime hands it over"
+            )
         if place.strides is not None:
             raise OutputError(f"{what} is a strided view (not a dense tensor)")
         return place.offset
@@ -174,8 +195,7 @@ class _Places:
 def package(module: ModuleOp, model: TFLiteModel) -> Package:
     """The segments of a lowered, planned module imported from `model`."""
     func = _main(module)
-    flash_pool, sram_pool = _pools(module)
-    sram = sram_pool.sym_name.data
+    flash_pool, arena_pool, fast_pool = _pools(module)
     streams = {
         op.sym_name.data: op for op in module.ops if isinstance(op, CommandStreamOp)
     }
@@ -195,8 +215,11 @@ def package(module: ModuleOp, model: TFLiteModel) -> Package:
             )
         runs.append(sorted(replaced))
     flash = _flash_blob(module, flash_pool, _cpu_only_constants(func))
-    scratch = _pool_size(sram_pool, func)
-    places = _Places(func, sram)
+    scratch = _pool_size(arena_pool, func)
+    fast = None
+    if fast_pool is not None:  # a pool nothing was placed in is not written
+        fast = int(func.peaks().get(fast_pool.sym_name.data, 0))
+    places = _Places(func, arena_pool.sym_name.data)
     segments, npu_ops, payload_bytes = [], 0, 0
     for run, inv in zip(runs, invokes, strict=True):
         stream = streams[inv.stream.root_reference.data]
@@ -234,6 +257,9 @@ def package(module: ModuleOp, model: TFLiteModel) -> Package:
                 scratch_size=scratch,
                 inputs=tuple(at(t) for t in ins),
                 outputs=tuple(at(t) for t in outs),
+                scratch_fast_size=fast or 0,
             )
         )
-    return Package(tuple(segments), flash, scratch, npu_ops, len(cpu), payload_bytes)
+    return Package(
+        tuple(segments), flash, scratch, npu_ops, len(cpu), payload_bytes, fast
+    )

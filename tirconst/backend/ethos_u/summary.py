@@ -95,7 +95,8 @@ class LayerRecord:
 class CompileResult:
     """The figures of one compile, in bytes, and its output files.
 
-    `sram_bytes` is the arena the network needs (Vela's sram_memory_used),
+    `sram_bytes` is the SRAM the network needs (Vela's sram_memory_used:
+    the arena, or a dedicated-SRAM system's cache),
     `flash_bytes` the read-only blob plus the driver payload (encoded
     weights, biases, LUTs and the command stream); `npu_ops` counts the
     command stream's operations, `cpu_ops` the TFLite operators kept."""
@@ -114,6 +115,10 @@ class CompileResult:
     layers: tuple[LayerRecord, ...] = ()
     outputs: dict[str, Path] = field(default_factory=dict)
     performance: Estimate | None = None
+    dram_bytes: int = 0
+    """The arena where it is not the SRAM (a dedicated-SRAM system: the
+    model's tensors there, the feature maps in the cache `sram_bytes`
+    counts; Vela's dram_memory_used, which also counts constants in DRAM)."""
 
 
 def accelerator_label(accelerator: str) -> str:
@@ -136,7 +141,7 @@ def summary_row(
         passes_before_fusing=str(result.npu_ops + result.cpu_ops),
         passes_after_fusing=str(result.npu_ops + result.cpu_ops),
         sram_memory_used=repr(result.sram_bytes / KIB),
-        dram_memory_used="0.0",
+        dram_memory_used=repr(result.dram_bytes / KIB),
         on_chip_flash_memory_used="0.0",
         off_chip_flash_memory_used=repr(result.flash_bytes / KIB),
         total_original_weights=str(result.weights_raw_bytes),
