@@ -235,14 +235,45 @@ def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
     duration reading from SRAM, minus what of the copy's cycles earlier
     ops' compute does not hide (`hidden`: all of it if True, none if False,
     else that many cycles). 0 for an op without encoded weights."""
+    cycles = _staging_cycles(op, accelerator)
+    if cycles is None:
+        return 0.0
+    flash, staged, copy = cycles
+    if isinstance(hidden, bool):
+        cover = copy if hidden else 0.0
+    else:
+        cover = hidden
+    return flash - staged - max(0.0, copy - cover)
+
+
+def staging_grows(op: object, accelerator: str) -> bool:
+    """Whether staging a weighted tir op's encoded weights is worth growing
+    the SRAM peak for (`growth_pays`, its duration from flash with its block
+    config as the reference); False for an op without encoded weights."""
+    from tirconst.dialects.tir import EncodedWeightsAttr, WeightedOp
+
+    cycles = _staging_cycles(op, accelerator)
+    if cycles is None:
+        return False
+    assert isinstance(op, WeightedOp)
+    attr = op.encoded_weights
+    assert isinstance(attr, EncodedWeightsAttr)
+    flash, staged, copy = cycles
+    return growth_pays(flash, staged, copy, attr.nbytes, feature_map_bytes(op))
+
+
+def _staging_cycles(op: object, accelerator: str) -> tuple[float, float, float] | None:
+    """(duration reading its weights from flash, duration reading them from
+    SRAM, the copy's cycles) of a weighted tir op with its encoded weights
+    and block config; None without encoded weights."""
     from tirconst.analysis.views import layout_of
     from tirconst.dialects.tir import EncodedWeightsAttr, WeightedOp
 
     if not isinstance(op, WeightedOp):
-        return 0.0
+        return None
     attr = op.encoded_weights
     if not isinstance(attr, EncodedWeightsAttr):
-        return 0.0
+        return None
     g = op.npu_geometry()
     encs = attr.weight_encodings()
     traversal = encs[0].traversal
@@ -262,12 +293,7 @@ def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
     flash_mem, constant = memories(cfg)
     flash = block_cycles(probe, attr.block, cfg, flash_mem, constant, raw)
     staged = block_cycles(probe, attr.block, cfg, staged_memories(cfg), set(), raw)
-    copy = copy_cycles(attr.nbytes, accelerator)
-    if isinstance(hidden, bool):
-        cover = copy if hidden else 0.0
-    else:
-        cover = hidden
-    return flash - staged - max(0.0, copy - cover)
+    return flash, staged, copy_cycles(attr.nbytes, accelerator)
 
 
 def staged_memories(cfg: SystemConfig) -> dict[int, str]:
@@ -283,17 +309,18 @@ def flash_or_staged(
     raw_weights: int,
     nbytes: int,
     accelerator: str,
-) -> tuple[float, float]:
-    """(duration, compute cycles) of a weighted probe run with `block`: the
-    duration reading its weights from the constant memory (re-read per OFM
-    block) or, where faster, from SRAM after an `nbytes` copy nothing hides
-    (which `staging_gain` then finds worth staging): what a block config is
-    chosen by when `tir-stage-weights{by-cost}` follows."""
+) -> tuple[float, float, float]:
+    """(duration reading its weights from the constant memory, re-read per
+    OFM block; duration reading them from SRAM; compute cycles) of a
+    weighted probe run with `block`, the SRAM one counting an `nbytes` copy
+    nothing hides (which `staging_gain` then finds worth staging): what a
+    block config is chosen by when `tir-stage-weights{by-cost}` follows
+    (the faster, the SRAM one only where `growth_pays`)."""
     mem, constant = memories(cfg)
     cost = block_cost(op, block, cfg, mem, constant, raw_weights)
     staged = block_cost(op, block, cfg, staged_memories(cfg), set(), raw_weights)
     copy = copy_cycles(nbytes, accelerator)
-    return min(cost.duration, staged.duration + copy), cost.compute
+    return cost.duration, staged.duration + copy, cost.compute
 
 
 def copy_cycles(nbytes: int, accelerator: str) -> float:
@@ -313,13 +340,34 @@ def duration_floor(op: OperatorOp, accelerator: str) -> float:
     cfg = default_config(accelerator)
     macs = getattr(op, "macs", None)
     n = macs() if callable(macs) else 0
+    arena = cfg.memories[cfg.arena_memory]
+    return max(n / MODELS[accelerator].macs, feature_map_bytes(op) / arena.bandwidth)
+
+
+def feature_map_bytes(op: OperatorOp) -> int:
+    """The bytes of a tir op's feature maps: its inputs that are not
+    constants and its output (what it reads and writes in SRAM)."""
     moved = 0
     for v in [*op.input_values(), op.output]:
         t = v.type
         if isinstance(t, BufferType) and not _constant(v):
             moved += t.size_in_bytes
-    arena = cfg.memories[cfg.arena_memory]
-    return max(n / MODELS[accelerator].macs, moved / arena.bandwidth)
+    return moved
+
+
+def growth_pays(
+    flash: float, staged: float, copy: float, nbytes: int, feature_maps: int
+) -> bool:
+    """Whether staging an op's weights is worth the SRAM they add where
+    the SRAM peak must grow for them: the cycles saved against `flash` (the
+    op's duration reading them from the constant memory), the copy counted
+    unhidden (`staged` + `copy`: whether earlier ops hide it depends on
+    the schedule around the op, and Vela counts a copy of weights read once
+    so), must be as large a share of `flash` as the `nbytes` staged are of
+    the SRAM the op then holds (its `feature_maps` bytes and the copy):
+    SRAM is traded for speed at no worse than one to one, relatively."""
+    saved = flash - staged - copy
+    return saved > 0 and saved * (feature_maps + nbytes) >= nbytes * flash
 
 
 def _constant(v: object) -> bool:

@@ -30,7 +30,9 @@ from xdsl.utils.exceptions import PassFailedException
 from tirconst.analysis.block_choice import (
     block_cost,
     default_config,
+    feature_map_bytes,
     flash_or_staged,
+    growth_pays,
     memories,
     set_stream_lengths,
     tightest,
@@ -390,6 +392,9 @@ def choose(
         vela_bytes = -1
         cfg = default_config(accelerator)
         mem, constant = memories(cfg)
+        # (candidate, streams, stream bytes, staged bytes, from flash, from
+        # SRAM after an unhidden copy, compute cycles)
+        costed: list[tuple[Candidate, list, int, int, float, float, float]] = []
         for c in cands:
             depths = stream_depths(prep, accelerator, c.block_config[2])
             if depths is None:
@@ -401,7 +406,8 @@ def choose(
             size = sum(pad16(len(s)) for s, _ in parts)
             if c == vela:
                 vela_bytes = size
-            cycles = compute = 0.0
+            flash = staged = compute = 0.0
+            nbytes = size + sum(pad16(len(r)) for r in recs)
             if policy == "cycles":
                 if c.traversal not in probes:
                     probes[c.traversal] = _probe(prep, c.traversal, parts, recs, facts)
@@ -410,8 +416,7 @@ def choose(
                 )
                 raw = math.prod(parts[0][1].shape)
                 if facts.stageable:  # staged where faster (tir-stage-weights)
-                    nbytes = size + sum(pad16(len(r)) for r in recs)
-                    cycles, compute = flash_or_staged(
+                    flash, staged, compute = flash_or_staged(
                         probes[c.traversal], c.block_config, cfg, raw, nbytes,
                         accelerator,
                     )  # fmt: skip
@@ -419,7 +424,20 @@ def choose(
                     cost = block_cost(
                         probes[c.traversal], c.block_config, cfg, mem, constant, raw
                     )
-                    cycles, compute = cost.duration, cost.compute
+                    flash, compute = cost.duration, cost.compute
+                    staged = flash
+            costed.append((c, parts, size, nbytes, flash, staged, compute))
+        # Staged only where that pays against the op's fastest config from
+        # flash, by what the copy adds to the SRAM the op holds (`growth_pays`):
+        # a config fast only from SRAM is not worth SRAM Vela would not spend.
+        reference = min((f for *_, f, _, _ in costed), default=0.0)
+        for c, parts, size, nbytes, flash, staged, compute in costed:
+            cycles = flash
+            if staged < flash and (
+                not facts.feature_maps
+                or growth_pays(reference, staged, 0.0, nbytes, facts.feature_maps)
+            ):
+                cycles = staged
             score = (cycles, compute, size)
             if best is None or score < best[0] or (score == best[0] and c == vela):
                 best = (score, c, parts)
@@ -445,6 +463,10 @@ class ProbeFacts:
     """Whether `tir-stage-weights` may stage the op's weights (not a fully
     connected op's): its block config is then costed reading them from
     flash or from SRAM, whichever is faster."""
+    feature_maps: int = 0
+    """The op's feature-map bytes (`analysis.block_choice.feature_map_bytes`):
+    reading the weights from SRAM is costed only where `growth_pays` (0:
+    wherever faster)."""
 
 
 def probe_facts(op: WeightedOp) -> ProbeFacts:
@@ -453,7 +475,13 @@ def probe_facts(op: WeightedOp) -> ProbeFacts:
     info = np.iinfo(dtypes[1]) if dtypes[1] in ("int8", "int16") else None
     clamp = info is None or (lo, hi) != (info.min, info.max)
     layouts = (layout_of(op.input), layout_of(op.output))
-    return ProbeFacts(dtypes, "clamp" if clamp else None, layouts, op.WEIGHTS_REUSED)  # type: ignore[arg-type]
+    return ProbeFacts(
+        dtypes,  # type: ignore[arg-type]
+        "clamp" if clamp else None,
+        layouts,  # type: ignore[arg-type]
+        op.WEIGHTS_REUSED,
+        feature_map_bytes(op),
+    )
 
 
 def _probe(

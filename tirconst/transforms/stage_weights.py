@@ -12,7 +12,12 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from tirconst.analysis.block_choice import copy_cycles, duration_floor, staging_gain
+from tirconst.analysis.block_choice import (
+    copy_cycles,
+    duration_floor,
+    staging_gain,
+    staging_grows,
+)
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.analysis.sram import ALIGNMENT, sram_by_op, sram_peak
 from tirconst.analysis.tiled_sram import STAGED_OPERANDS, computes
@@ -217,9 +222,9 @@ def _own_weights_peak(
     for op in block.ops:
         if op not in bound or not _stageable(op, fc):
             continue
-        if staging_gain(op, accelerator, True) <= 0:
-            continue
         own = sum(-(-_nbytes(v) // ALIGNMENT) * ALIGNMENT for v in _staged_operands(op))
+        if bound[op] + own > most and not staging_grows(op, accelerator):
+            continue
         most = max(most, bound[op] + own)
     return most
 
