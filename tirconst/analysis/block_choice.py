@@ -24,7 +24,7 @@ import math
 from collections.abc import Iterable
 
 from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, StringAttr, i64
-from xdsl.ir import SSAValue
+from xdsl.ir import Operation, SSAValue
 
 from tirconst.analysis.performance import OpCost, SystemConfig, block_op_cost
 from tirconst.dialects.npu.attributes import (
@@ -249,7 +249,8 @@ def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
 def staging_grows(op: object, accelerator: str) -> bool:
     """Whether staging a weighted tir op's encoded weights is worth growing
     the SRAM peak for (`growth_pays`, its duration from flash with its block
-    config as the reference); False for an op without encoded weights."""
+    config as the reference, the copy under the op before: `slack_before`);
+    False for an op without encoded weights."""
     from tirconst.dialects.tir import EncodedWeightsAttr, WeightedOp
 
     cycles = _staging_cycles(op, accelerator)
@@ -259,7 +260,14 @@ def staging_grows(op: object, accelerator: str) -> bool:
     attr = op.encoded_weights
     assert isinstance(attr, EncodedWeightsAttr)
     flash, staged, copy = cycles
-    return growth_pays(flash, staged, copy, attr.nbytes, feature_map_bytes(op))
+    return growth_pays(
+        flash,
+        staged,
+        copy,
+        attr.nbytes,
+        feature_map_bytes(op),
+        slack_before(op, accelerator),
+    )
 
 
 def _staging_cycles(op: object, accelerator: str) -> tuple[float, float, float] | None:
@@ -356,18 +364,43 @@ def feature_map_bytes(op: OperatorOp) -> int:
 
 
 def growth_pays(
-    flash: float, staged: float, copy: float, nbytes: int, feature_maps: int
+    flash: float,
+    staged: float,
+    copy: float,
+    nbytes: int,
+    feature_maps: int,
+    slack: float = 0.0,
 ) -> bool:
     """Whether staging an op's weights is worth the SRAM they add where
     the SRAM peak must grow for them: the cycles saved against `flash` (the
-    op's duration reading them from the constant memory), the copy counted
-    unhidden (`staged` + `copy`: whether earlier ops hide it depends on
-    the schedule around the op, and Vela counts a copy of weights read once
-    so), must be as large a share of `flash` as the `nbytes` staged are of
-    the SRAM the op then holds (its `feature_maps` bytes and the copy):
-    SRAM is traded for speed at no worse than one to one, relatively."""
-    saved = flash - staged - copy
+    op's duration reading them from the constant memory) by `staged` (its
+    duration reading them from SRAM) and the part of the `copy` the op
+    before does not hide (`slack`: Vela hides a weight copy only under the
+    op before, its buffering slack) must be as large a share of `flash` as
+    the `nbytes` staged are of the SRAM the op then holds (its
+    `feature_maps` bytes and the copy): SRAM is traded for speed at no
+    worse than one to one, relatively."""
+    saved = flash - staged - max(0.0, copy - slack)
     return saved > 0 and saved * (feature_maps + nbytes) >= nbytes * flash
+
+
+def slack_before(op: Operation, accelerator: str) -> float:
+    """Cycles of compute under which a copy issued one op ahead of `op`
+    runs: the duration of the computing op before it in its block (the
+    cycle model's, `tir_op_cycles`, its weights from flash; at least its
+    `duration_floor`), 0 where there is none or the CPU runs it (the copy
+    then waits)."""
+    from tirconst.analysis.npu_support import npu_reason
+    from tirconst.analysis.tiled_sram import computes
+
+    prev = op.prev_op
+    while prev is not None and not computes(prev):
+        prev = prev.prev_op
+    if not isinstance(prev, OperatorOp) or npu_reason(prev) is not None:
+        return 0.0
+    return max(
+        duration_floor(prev, accelerator), tir_op_cycles(prev, {}, accelerator)[0]
+    )
 
 
 def _constant(v: object) -> bool:
