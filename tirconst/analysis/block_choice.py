@@ -260,14 +260,8 @@ def staging_grows(op: object, accelerator: str) -> bool:
     attr = op.encoded_weights
     assert isinstance(attr, EncodedWeightsAttr)
     flash, staged, copy = cycles
-    return growth_pays(
-        flash,
-        staged,
-        copy,
-        attr.nbytes,
-        feature_map_bytes(op),
-        slack_before(op, accelerator),
-    )
+    after = staged_after(staged, copy, slack_before(op, accelerator))
+    return growth_pays(flash, after, attr.nbytes, feature_map_bytes(op))
 
 
 def _staging_cycles(op: object, accelerator: str) -> tuple[float, float, float] | None:
@@ -363,25 +357,23 @@ def feature_map_bytes(op: OperatorOp) -> int:
     return moved
 
 
-def growth_pays(
-    flash: float,
-    staged: float,
-    copy: float,
-    nbytes: int,
-    feature_maps: int,
-    slack: float = 0.0,
-) -> bool:
-    """Whether staging an op's weights is worth the SRAM they add where
-    the SRAM peak must grow for them: the cycles saved against `flash` (the
-    op's duration reading them from the constant memory) by `staged` (its
-    duration reading them from SRAM) and the part of the `copy` the op
-    before does not hide (`slack`: Vela hides a weight copy only under the
-    op before, its buffering slack) must be as large a share of `flash` as
-    the `nbytes` staged are of the SRAM the op then holds (its
-    `feature_maps` bytes and the copy): SRAM is traded for speed at no
-    worse than one to one, relatively."""
-    saved = flash - staged - max(0.0, copy - slack)
-    return saved > 0 and saved * (feature_maps + nbytes) >= nbytes * flash
+def growth_pays(before: float, after: float, nbytes: int, held: int) -> bool:
+    """Whether a change that makes ops take `after` cycles instead of
+    `before` is worth the `nbytes` of SRAM it adds where the SRAM peak must
+    grow for it: the cycles saved must be as large a share of `before` as
+    the added bytes are of the SRAM the ops then hold (`held`, their
+    feature maps, and the bytes added): SRAM traded for speed at no worse
+    than one to one, relatively (Performance mode without an SRAM limit)."""
+    saved = before - after
+    return saved > 0 and saved * (held + nbytes) >= nbytes * before
+
+
+def staged_after(staged: float, copy: float, slack: float) -> float:
+    """An op's cycles with its weights staged for `growth_pays`: its
+    duration reading them from SRAM and what of the `copy` the op before
+    does not hide (`slack`: Vela hides a weight copy only under the op
+    before, its buffering slack)."""
+    return staged + max(0.0, copy - slack)
 
 
 def slack_before(op: Operation, accelerator: str) -> float:

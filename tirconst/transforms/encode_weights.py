@@ -37,6 +37,7 @@ from tirconst.analysis.block_choice import (
     memories,
     set_stream_lengths,
     slack_before,
+    staged_after,
     tightest,
     weighted_probe,
 )
@@ -448,9 +449,8 @@ def choose(
                 if slack is None:
                     slack = slack_before(facts.op, accelerator)
                 copy = copy_cycles(nbytes, accelerator)
-                pays = growth_pays(
-                    reference, staged - copy, copy, nbytes, facts.feature_maps, slack
-                )
+                after = staged_after(staged - copy, copy, slack)
+                pays = growth_pays(reference, after, nbytes, facts.feature_maps)
                 cycles = staged if pays else flash
             score = (cycles, compute, size)
             if best is None or score < best[0] or (score == best[0] and c == vela):
