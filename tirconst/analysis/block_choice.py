@@ -379,9 +379,9 @@ def staged_after(staged: float, copy: float, slack: float) -> float:
 def slack_before(op: Operation, accelerator: str) -> float:
     """Cycles of compute under which a copy issued one op ahead of `op`
     runs: the duration of the computing op before it in its block (the
-    cycle model's, `tir_op_cycles`, its weights from flash; at least its
-    `duration_floor`), 0 where there is none or the CPU runs it (the copy
-    then waits)."""
+    cycle model's, `tir_op_cycles`, its own weights read from SRAM, the
+    shorter; at least its `duration_floor`), 0 where there is none or the
+    CPU runs it (the copy then waits)."""
     from tirconst.analysis.npu_support import npu_reason
     from tirconst.analysis.tiled_sram import computes
 
@@ -390,9 +390,8 @@ def slack_before(op: Operation, accelerator: str) -> float:
         prev = prev.prev_op
     if not isinstance(prev, OperatorOp) or npu_reason(prev) is not None:
         return 0.0
-    return max(
-        duration_floor(prev, accelerator), tir_op_cycles(prev, {}, accelerator)[0]
-    )
+    modelled = tir_op_cycles(prev, {}, accelerator, staged=True)[0]
+    return max(duration_floor(prev, accelerator), modelled)
 
 
 def _constant(v: object) -> bool:
