@@ -141,9 +141,10 @@ def pipeline_text(
     if DMA_DISTANCE > 1 and not sram_budget:
         stage += f" distance={DMA_DISTANCE}"
     # Performance without an SRAM limit: the peak may grow to what each op
-    # whose staging pays needs beside its own weights (any plan reading
-    # them from SRAM needs that much; Vela's Performance schedule buffers
-    # them so), copies issued ahead only within it.
+    # whose staging is worth the SRAM (block_choice.growth_pays) needs beside
+    # its own weights (any plan reading them from SRAM needs that much;
+    # Vela's Performance schedule buffers them so), copies issued ahead only
+    # within it.
     # Block configs fast only from SRAM are chosen where the staged weights
     # fit within the peak or its growth pays, as op-weights grows it.
     encode = ""

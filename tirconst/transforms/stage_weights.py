@@ -80,7 +80,8 @@ def stage_block(
     only where the SRAM bound allows without measuring): the copy of a large
     weight then runs under several short ops instead of stalling its op.
     With `op_weights` (and `keep_peak`, `by_cost`), the limit is at least
-    what each op whose staging pays needs beside its own staged weights
+    what each op whose staging is worth growing the peak for
+    (`block_choice.staging_grows`) needs beside its own staged weights
     (`_own_weights_peak`): reading an op's weights from SRAM needs them
     there while it runs whatever the schedule, so the peak may grow that
     far, and copies issued ahead of their op only within it."""
@@ -215,8 +216,10 @@ def _own_weights_peak(
 ) -> int:
     """The largest SRAM measure (`bound`, before staging) of an op of
     `block` plus its own staged weights (rounded to the planner's
-    alignment), over the ops whose staging the cycle model says pays when
-    the copy is hidden: what any plan reading those weights from SRAM
+    alignment), over the ops whose staging is worth growing the SRAM for
+    (`block_choice.staging_grows`: the cycles saved, the copy under the op
+    before, at least the share of the op's cycles its staged bytes are of
+    the SRAM it then holds): what any plan reading those weights from SRAM
     needs while the op runs (Vela's Performance schedule buffers them so)."""
     most = 0
     for op in block.ops:
@@ -357,9 +360,10 @@ class StageWeightsPass(ModulePass):
     `keep-peak` only where the SRAM bound per op allows): a large copy then
     runs under several short ops rather than stalling its op.
     `op-weights=true` (with `keep-peak` and `by-cost`) lets the peak grow
-    to what each op whose staging pays needs beside its own staged weights
-    (any plan reading them from SRAM needs that while the op runs), copies
-    issued ahead only within it.
+    to what each op whose staging is worth it needs beside its own staged
+    weights (any plan reading them from SRAM needs that while the op runs;
+    worth it: `analysis.block_choice.staging_grows`, SRAM for speed at one
+    to one, relatively, at worst), copies issued ahead only within it.
     """
 
     name = NAME
