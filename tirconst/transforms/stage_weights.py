@@ -99,7 +99,7 @@ def stage_block(
     bound = sram_by_op(func, reuse_io) if keep_peak else {}  # type: ignore[arg-type]
     limit = max(peak, budget)
     if keep_peak and op_weights and by_cost is not None:
-        limit = max(limit, _own_weights_peak(block, bound, fc, by_cost))
+        limit = max(limit, _own_weights_peak(block, bound, fc, by_cost, peak))
 
     def stage_before(op: Operation, anchor: Operation) -> list:
         """Stage `op`'s weights before `anchor`, each copy kept only where
@@ -212,7 +212,7 @@ def stage_block(
 
 
 def _own_weights_peak(
-    block: Block, bound: dict[Operation, int], fc: bool, accelerator: str
+    block: Block, bound: dict[Operation, int], fc: bool, accelerator: str, peak: int
 ) -> int:
     """The largest SRAM measure (`bound`, before staging) of an op of
     `block` plus its own staged weights (rounded to the planner's
@@ -220,13 +220,14 @@ def _own_weights_peak(
     (`block_choice.staging_grows`: the cycles saved, the copy under the op
     before, at least the share of the op's cycles its staged bytes are of
     the SRAM it then holds): what any plan reading those weights from SRAM
-    needs while the op runs (Vela's Performance schedule buffers them so)."""
+    needs while the op runs (Vela's Performance schedule buffers them so).
+    Within `peak` (the measure's) that is not asked: it grows nothing."""
     most = 0
     for op in block.ops:
         if op not in bound or not _stageable(op, fc):
             continue
         own = sum(-(-_nbytes(v) // ALIGNMENT) * ALIGNMENT for v in _staged_operands(op))
-        if bound[op] + own > most and not staging_grows(op, accelerator):
+        if bound[op] + own > max(most, peak) and not staging_grows(op, accelerator):
             continue
         most = max(most, bound[op] + own)
     return most
