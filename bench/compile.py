@@ -31,7 +31,7 @@ that tool exists the Vela side is printed alone, with a note.
 models/networks/ (issue 25) instead of the bundled models.
 
     python bench/compile.py [--networks] [--models NAME ...]
-        [--files MODEL.tflite ...] [--modes Performance Size]
+        [--files MODEL.tflite ...] [--modes Performance Size] [--bytes]
 
 `--files` compiles the given models instead of the bundled ones (e.g. the
 data-movement models `bench/data_views.py` writes).
@@ -148,8 +148,13 @@ def tirconst_side():  # type: ignore[no-untyped-def]
     return compile_model, ""
 
 
+BYTES = False
+"""SRAM in bytes rather than KiB (`--bytes`): whether it is at most Vela's
+shows only in bytes."""
+
+
 def kib(n: int) -> str:
-    return f"{n / KIB:.1f}"
+    return str(n) if BYTES else f"{n / KIB:.1f}"
 
 
 def ratio(a: float, b: float) -> str:
@@ -158,8 +163,8 @@ def ratio(a: float, b: float) -> str:
 
 # (header, width) of the three column groups: Vela, tirconst, ratios.
 VELA_COLS = [
-    ("SRAM KiB", 8),
-    ("flash KiB", 9),
+    ("SRAM", 8),
+    ("flash", 9),
     ("NPU", 4),
     ("CPU", 3),
     ("cycles", 8),
@@ -216,7 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--modes", nargs="*", choices=MODES, default=list(MODES), help="--optimise"
     )
+    ap.add_argument("--bytes", action="store_true", help="SRAM in bytes (default: KiB)")
     args = ap.parse_args(argv)
+    global BYTES
+    BYTES = args.bytes
     pool = (
         sorted((MODELS / "networks").glob("*.tflite"))
         if args.networks
@@ -243,7 +251,7 @@ def run_mode(models: list[Path], mode: str, compile_model) -> int:  # type: igno
     )
     print(
         f"\n--optimise {mode}: Vela {ACCELERATOR} (left) vs tirconst-compile; "
-        "ratios tirconst/Vela"
+        f"ratios tirconst/Vela; SRAM and flash in {'bytes' if BYTES else 'KiB'}"
     )
     print(head)
     print("-" * len(head))

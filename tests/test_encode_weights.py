@@ -295,9 +295,10 @@ def _estimated_cycles(op: WeightedOp, attr: EncodedWeightsAttr) -> float:
     mem, constant = memories(cfg)
     raw = int(np.prod(shape))
     if op.WEIGHTS_REUSED:
-        return flash_or_staged(
+        flash, staged, _ = flash_or_staged(
             probe, attr.block, cfg, raw, attr.nbytes, "ethos-u55-128"
-        )[0]
+        )
+        return min(flash, staged)
     return block_cycles(probe, attr.block, cfg, mem, constant, raw)
 
 

@@ -26,7 +26,7 @@ import math
 from collections.abc import Iterable
 
 from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, StringAttr, i64
-from xdsl.ir import SSAValue
+from xdsl.ir import Operation, SSAValue
 
 from tirconst.analysis.performance import (
     FAST_REGION,
@@ -255,14 +255,47 @@ def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
     duration reading from SRAM, minus what of the copy's cycles earlier
     ops' compute does not hide (`hidden`: all of it if True, none if False,
     else that many cycles). 0 for an op without encoded weights."""
+    cycles = _staging_cycles(op, accelerator)
+    if cycles is None:
+        return 0.0
+    flash, staged, copy = cycles
+    if isinstance(hidden, bool):
+        cover = copy if hidden else 0.0
+    else:
+        cover = hidden
+    return flash - staged - max(0.0, copy - cover)
+
+
+def staging_grows(op: object, accelerator: str) -> bool:
+    """Whether staging a weighted tir op's encoded weights is worth growing
+    the SRAM peak for (`growth_pays`, its duration from flash with its block
+    config as the reference, the copy under the op before: `slack_before`);
+    False for an op without encoded weights."""
+    from tirconst.dialects.tir import EncodedWeightsAttr, WeightedOp
+
+    cycles = _staging_cycles(op, accelerator)
+    if cycles is None:
+        return False
+    assert isinstance(op, WeightedOp)
+    attr = op.encoded_weights
+    assert isinstance(attr, EncodedWeightsAttr)
+    flash, staged, copy = cycles
+    after = staged_after(staged, copy, slack_before(op, accelerator))
+    return growth_pays(flash, after, attr.nbytes, feature_map_bytes(op))
+
+
+def _staging_cycles(op: object, accelerator: str) -> tuple[float, float, float] | None:
+    """(duration reading its weights from flash, duration reading them from
+    SRAM, the copy's cycles) of a weighted tir op with its encoded weights
+    and block config; None without encoded weights."""
     from tirconst.analysis.views import layout_of
     from tirconst.dialects.tir import EncodedWeightsAttr, WeightedOp
 
     if not isinstance(op, WeightedOp):
-        return 0.0
+        return None
     attr = op.encoded_weights
     if not isinstance(attr, EncodedWeightsAttr):
-        return 0.0
+        return None
     g = op.npu_geometry()
     encs = attr.weight_encodings()
     traversal = encs[0].traversal
@@ -283,12 +316,7 @@ def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
     flash_mem, constant = memories(cfg)
     flash = block_cycles(probe, attr.block, cfg, flash_mem, constant, raw)
     staged = block_cycles(probe, attr.block, cfg, staged_memories(cfg), set(), raw)
-    copy = copy_cycles(attr.nbytes, accelerator)
-    if isinstance(hidden, bool):
-        cover = copy if hidden else 0.0
-    else:
-        cover = hidden
-    return flash - staged - max(0.0, copy - cover)
+    return flash, staged, copy_cycles(attr.nbytes, accelerator)
 
 
 def staged_memories(cfg: SystemConfig) -> dict[int, str]:
@@ -306,17 +334,18 @@ def flash_or_staged(
     raw_weights: int,
     nbytes: int,
     accelerator: str,
-) -> tuple[float, float]:
-    """(duration, compute cycles) of a weighted probe run with `block`: the
-    duration reading its weights from the constant memory (re-read per OFM
-    block) or, where faster, from SRAM after an `nbytes` copy nothing hides
-    (which `staging_gain` then finds worth staging): what a block config is
-    chosen by when `tir-stage-weights{by-cost}` follows."""
+) -> tuple[float, float, float]:
+    """(duration reading its weights from the constant memory, re-read per
+    OFM block; duration reading them from SRAM; compute cycles) of a
+    weighted probe run with `block`, the SRAM one counting an `nbytes` copy
+    nothing hides (which `staging_gain` then finds worth staging): what a
+    block config is chosen by when `tir-stage-weights{by-cost}` follows
+    (the faster, the SRAM one only where `growth_pays`)."""
     mem, constant = memories(cfg)
     cost = block_cost(op, block, cfg, mem, constant, raw_weights)
     staged = block_cost(op, block, cfg, staged_memories(cfg), set(), raw_weights)
     copy = copy_cycles(nbytes, accelerator)
-    return min(cost.duration, staged.duration + copy), cost.compute
+    return cost.duration, staged.duration + copy, cost.compute
 
 
 def copy_cycles(nbytes: int, accelerator: str) -> float:
@@ -339,15 +368,58 @@ def duration_floor(op: OperatorOp, accelerator: str) -> float:
     cfg = default_config(accelerator)
     macs = getattr(op, "macs", None)
     n = macs() if callable(macs) else 0
+    fastest = max(
+        cfg.memories[m].bandwidth for m in (cfg.arena_memory, feature_map_memory(cfg))
+    )
+    return max(n / MODELS[accelerator].macs, feature_map_bytes(op) / fastest)
+
+
+def feature_map_bytes(op: OperatorOp) -> int:
+    """The bytes of a tir op's feature maps: its inputs that are not
+    constants and its output (what it reads and writes in SRAM)."""
     moved = 0
     for v in [*op.input_values(), op.output]:
         t = v.type
         if isinstance(t, BufferType) and not _constant(v):
             moved += t.size_in_bytes
-    fastest = max(
-        cfg.memories[m].bandwidth for m in (cfg.arena_memory, feature_map_memory(cfg))
-    )
-    return max(n / MODELS[accelerator].macs, moved / fastest)
+    return moved
+
+
+def growth_pays(before: float, after: float, nbytes: int, held: int) -> bool:
+    """Whether a change that makes ops take `after` cycles instead of
+    `before` is worth the `nbytes` of SRAM it adds where the SRAM peak must
+    grow for it: the cycles saved must be as large a share of `before` as
+    the added bytes are of the SRAM the ops then hold (`held`, their
+    feature maps, and the bytes added): SRAM traded for speed at no worse
+    than one to one, relatively (Performance mode without an SRAM limit)."""
+    saved = before - after
+    return saved > 0 and saved * (held + nbytes) >= nbytes * before
+
+
+def staged_after(staged: float, copy: float, slack: float) -> float:
+    """An op's cycles with its weights staged for `growth_pays`: its
+    duration reading them from SRAM and what of the `copy` the op before
+    does not hide (`slack`: Vela hides a weight copy only under the op
+    before, its buffering slack)."""
+    return staged + max(0.0, copy - slack)
+
+
+def slack_before(op: Operation, accelerator: str) -> float:
+    """Cycles of compute under which a copy issued one op ahead of `op`
+    runs: the duration of the computing op before it in its block (the
+    cycle model's, `tir_op_cycles`, its own weights read from SRAM, the
+    shorter; at least its `duration_floor`), 0 where there is none or the
+    CPU runs it (the copy then waits)."""
+    from tirconst.analysis.npu_support import npu_reason
+    from tirconst.analysis.tiled_sram import computes
+
+    prev = op.prev_op
+    while prev is not None and not computes(prev):
+        prev = prev.prev_op
+    if not isinstance(prev, OperatorOp) or npu_reason(prev) is not None:
+        return 0.0
+    modelled = tir_op_cycles(prev, {}, accelerator, staged=True)[0]
+    return max(duration_floor(prev, accelerator), modelled)
 
 
 def _constant(v: object) -> bool:

@@ -162,11 +162,16 @@ def pipeline_text(
     if DMA_DISTANCE > 1 and not sram_budget:
         stage += f" distance={DMA_DISTANCE}"
     # Performance without an SRAM limit: the peak may grow to what each op
-    # whose staging pays needs beside its own weights (any plan reading
-    # them from SRAM needs that much; Vela's Performance schedule buffers
-    # them so), copies issued ahead only within it.
+    # whose staging is worth the SRAM (block_choice.growth_pays) needs beside
+    # its own weights (any plan reading them from SRAM needs that much;
+    # Vela's Performance schedule buffers them so), copies issued ahead only
+    # within it.
+    # Block configs fast only from SRAM are chosen where the staged weights
+    # fit within the peak or its growth pays, as op-weights grows it.
+    encode = ""
     if optimise == "Performance" and not sram_budget:
         stage += " op-weights=true"
+        encode = " keep-peak=true reuse-io=true"
     if optimise == "Performance" and sram_budget:
         stage += f" budget={sram_budget}"
     passes = ["tir-tabulate", "tir-legalize-npu"]
@@ -195,7 +200,7 @@ def pipeline_text(
     return ",".join(
         passes
         + [
-            f"tir-encode-weights{{accelerator={accelerator} policy={policy}}}",
+            f"tir-encode-weights{{accelerator={accelerator} policy={policy}{encode}}}",
             f"tir-stage-weights{{keep-peak=true reuse-io=true {stage}}}",
             f"tir-plan-memory{{time-limit={time_limit:g} reuse-io=true{cache}}}",
             f"convert-tir-to-npu{{accelerator={accelerator}}}",

@@ -29,17 +29,23 @@ from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.block_choice import (
     block_cost,
+    copy_cycles,
     default_config,
+    feature_map_bytes,
     flash_or_staged,
     fm_region,
+    growth_pays,
     memories,
     set_stream_lengths,
+    slack_before,
+    staged_after,
     tightest,
     weighted_probe,
 )
 from tirconst.analysis.constant_uses import function_of
 from tirconst.analysis.npu_support import lstm_gate_matrices, lstm_shape, npu_reason
 from tirconst.analysis.performance import FAST_REGION
+from tirconst.analysis.sram import ALIGNMENT, sram_by_op, sram_peak
 from tirconst.analysis.symbol_uses import referenced_symbols
 from tirconst.analysis.views import constant_of, layout_of
 from tirconst.dialects.npu.attributes import WeightEncodingAttr
@@ -55,6 +61,7 @@ from tirconst.dialects.tir import (
 )
 from tirconst.dialects.tir.encoded import pad16
 from tirconst.dialects.tir.sequence_ops import SequenceLstmOp
+from tirconst.dialects.tir.structure import FuncOp
 from tirconst.dialects.tir.types import ui8
 from tirconst.formats.ethos_u import (
     ACCELERATORS,
@@ -392,6 +399,9 @@ def choose(
         vela_bytes = -1
         cfg = default_config(accelerator)
         mem, constant = memories(cfg)
+        # (candidate, streams, stream bytes, staged bytes, from flash, from
+        # SRAM after an unhidden copy, compute cycles)
+        costed: list[tuple[Candidate, list, int, int, float, float, float]] = []
         for c in cands:
             depths = stream_depths(prep, accelerator, c.block_config[2])
             if depths is None:
@@ -403,7 +413,8 @@ def choose(
             size = sum(pad16(len(s)) for s, _ in parts)
             if c == vela:
                 vela_bytes = size
-            cycles = compute = 0.0
+            flash = staged = compute = 0.0
+            nbytes = size + sum(pad16(len(r)) for r in recs)
             if policy == "cycles":
                 if c.traversal not in probes:
                     probes[c.traversal] = _probe(prep, c.traversal, parts, recs, facts)
@@ -412,8 +423,7 @@ def choose(
                 )
                 raw = math.prod(parts[0][1].shape)
                 if facts.stageable:  # staged where faster (tir-stage-weights)
-                    nbytes = size + sum(pad16(len(r)) for r in recs)
-                    cycles, compute = flash_or_staged(
+                    flash, staged, compute = flash_or_staged(
                         probes[c.traversal], c.block_config, cfg, raw, nbytes,
                         accelerator,
                     )  # fmt: skip
@@ -421,7 +431,29 @@ def choose(
                     cost = block_cost(
                         probes[c.traversal], c.block_config, cfg, mem, constant, raw
                     )
-                    cycles, compute = cost.duration, cost.compute
+                    flash, compute = cost.duration, cost.compute
+                    staged = flash
+            costed.append((c, parts, size, nbytes, flash, staged, compute))
+        # From SRAM where the copy fits beside the op within the SRAM peak
+        # (`facts.room`), else only where that pays against the op's fastest
+        # config from flash by what the copy adds to the SRAM the op holds
+        # (`growth_pays`): the peak grows for it only then.
+        reference = min((f for *_, f, _, _ in costed), default=0.0)
+        slack: float | None = None
+        for c, parts, size, nbytes, flash, staged, compute in costed:
+            cycles = flash
+            rounded = -(-nbytes // ALIGNMENT) * ALIGNMENT
+            if staged >= flash:
+                pass
+            elif facts.room is None or rounded <= facts.room:
+                cycles = staged
+            elif facts.op is not None:
+                if slack is None:
+                    slack = slack_before(facts.op, accelerator)
+                copy = copy_cycles(nbytes, accelerator)
+                after = staged_after(staged - copy, copy, slack)
+                pays = growth_pays(reference, after, nbytes, facts.feature_maps)
+                cycles = staged if pays else flash
             score = (cycles, compute, size)
             if best is None or score < best[0] or (score == best[0] and c == vela):
                 best = (score, c, parts)
@@ -449,9 +481,18 @@ class ProbeFacts:
     flash or from SRAM, whichever is faster."""
     regions: tuple[int, int] = (FAST_REGION, FAST_REGION)
     """The probe regions of IFM and OFM (`block_choice.fm_region`)."""
+    feature_maps: int = 0
+    """The op's feature-map bytes (`analysis.block_choice.feature_map_bytes`)."""
+    room: int | None = None
+    """The bytes free beside the op within the SRAM peak of the unstaged
+    program: a config is costed reading its weights from SRAM where they
+    fit there or `growth_pays` (None: wherever faster)."""
+    op: WeightedOp | None = None
+    """The op itself, for `growth_pays` (`slack_before` it) where needed."""
 
 
-def probe_facts(op: WeightedOp) -> ProbeFacts:
+def probe_facts(op: WeightedOp, room: int | None = None) -> ProbeFacts:
+    """The op's `ProbeFacts`, with its `room`."""
     fms = (op.input, op.output)
     dtypes = tuple(str(op.buffer_type(v).dtype) for v in fms)
     lo, hi = op.act_min, op.act_max
@@ -465,6 +506,9 @@ def probe_facts(op: WeightedOp) -> ProbeFacts:
         layouts,  # type: ignore[arg-type]
         op.WEIGHTS_REUSED,
         regions,
+        feature_map_bytes(op),
+        room,
+        op,
     )
 
 
@@ -548,7 +592,13 @@ class EncodeWeightsPass(ModulePass):
     the one the cycle model (`analysis.block_choice`) estimates fastest
     (then the smallest), `vela` takes Vela's own choice. Why here: the
     stream depends on both, so the block config is fixed when the weights
-    are encoded.
+    are encoded. With `cycles`, an op whose weights `tir-stage-weights` may
+    stage is costed at the faster of reading them from flash and from SRAM
+    after an unhidden copy; `keep-peak=true` (`reuse-io` as
+    `tir-plan-memory`'s) takes the SRAM cost only where the copy fits beside
+    the op within the program's SRAM peak or the peak's growth pays
+    (`analysis.block_choice.growth_pays`, against the op's fastest config
+    from flash), as `tir-stage-weights{op-weights=true}` grows it.
 
     Refuses, naming the op: weights outside ±255 after zero-point removal,
     an op the NPU cannot run, an unknown accelerator or policy.
@@ -558,9 +608,11 @@ class EncodeWeightsPass(ModulePass):
 
     accelerator: str = "ethos-u55-128"
     policy: str = "min-size"
+    keep_peak: bool = False
+    reuse_io: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        encode_module(op, self.accelerator, self.policy)
+        encode_module(op, self.accelerator, self.policy, self.keep_peak, self.reuse_io)
 
 
 @dataclass
@@ -589,9 +641,17 @@ class EncodeStats:
 
 
 def encode_module(
-    module: ModuleOp, accelerator: str = "ethos-u55-128", policy: str = "min-size"
+    module: ModuleOp,
+    accelerator: str = "ethos-u55-128",
+    policy: str = "min-size",
+    keep_peak: bool = False,
+    reuse_io: bool = False,
 ) -> EncodeStats:
-    """Run the rewrite; return what it did per op (for benchmarks)."""
+    """Run the rewrite; return what it did per op (for benchmarks). With
+    `keep_peak` (and `policy=cycles`), a config is costed reading its
+    weights from SRAM only where they fit beside the op within the SRAM
+    peak of the program as it is (`analysis.sram`, parameters placed as
+    `reuse_io` says) or where `growth_pays`."""
     if accelerator not in ACCELERATORS:
         raise PassFailedException(
             f"{NAME}: unknown accelerator {accelerator!r} (known: "
@@ -619,6 +679,7 @@ def encode_module(
         and (o.bias is None or constant_of(o.bias) is not None)
         and npu_reason(o) is None  # what stays on the CPU keeps its weights
     ]
+    rooms = _rooms(module, reuse_io) if keep_peak and policy == "cycles" else {}
     chosen: list[_Chosen] = []
     # ops whose streams are the same bytes (one weight tensor, several
     # requantizations) share one constant: `assemble_shared`
@@ -627,7 +688,12 @@ def encode_module(
         label = _label(o)
         prep = prepare(o)
         block, recs, parts, vela_bytes = choose(
-            prep, accelerator, policy, label, probe_facts(o), made
+            prep,
+            accelerator,
+            policy,
+            label,
+            probe_facts(o, _room(o, rooms)),
+            made,
         )
         c = _Chosen(o, label, prep, block, recs, vela_bytes)
         chosen.append(c)
@@ -674,6 +740,29 @@ def encode_module(
     _remove_dead(module, touched)
     encode_lstms(module, state, stats)
     return stats
+
+
+def _rooms(module: ModuleOp, reuse_io: bool) -> dict[Operation, int]:
+    """The bytes free within its function's SRAM peak beside each top-level
+    op of each function (`analysis.sram`)."""
+    rooms: dict[Operation, int] = {}
+    for func in module.body.block.ops:
+        if isinstance(func, FuncOp):
+            peak = sram_peak(func, reuse_io).bytes
+            for o, n in sram_by_op(func, reuse_io).items():
+                rooms[o] = peak - n
+    return rooms
+
+
+def _room(op: Operation, rooms: dict[Operation, int]) -> int | None:
+    """`op`'s room (that of the top-level op holding it; 0 for an op no
+    function holds), or None without `rooms` (no SRAM limit asked)."""
+    if not rooms:
+        return None
+    cur: Operation | None = op
+    while cur is not None and cur not in rooms:
+        cur = cur.parent_op()
+    return rooms[cur] if cur is not None else 0
 
 
 def _remove_dead(module: ModuleOp, touched: list[Operation]) -> None:

@@ -144,11 +144,16 @@ class Costs:
         """Cycles NHCWB16 saves over NHWC on the ops that touch `alloc`
         (the other operands as they are now)."""
         v = alloc.buffer
-        ops = list(dict.fromkeys(u.operation for u in v.uses))
-        assert all(isinstance(o, OperatorOp) for o in ops)  # a candidate's users
         return sum(
-            self.cycles(o, v, "nhwc") - self.cycles(o, v, "nhcwb16") for o in ops
+            self.cycles(o, v, "nhwc") - self.cycles(o, v, "nhcwb16")
+            for o in _users(alloc)
         )
+
+
+def _users(alloc: AllocateOp) -> list[OperatorOp]:
+    ops = list(dict.fromkeys(u.operation for u in alloc.buffer.uses))
+    assert all(isinstance(o, OperatorOp) for o in ops)  # a candidate's users
+    return ops  # type: ignore[return-value]
 
 
 def choose(
@@ -163,9 +168,10 @@ def choose(
     whole bricks, and with `grow` also the others, each where the rounding
     keeps the function's SRAM measure (`analysis.sram`) at every op its
     buffer is live over within the larger of its peak and `budget` (any
-    measure if not `keep_peak`). With `by_cost` (an accelerator) rounded
-    channels only where the cycle model says the ops touching the buffer
-    run faster. Returns the allocations marked."""
+    measure if not `keep_peak`), and not an elementwise op's output that
+    may take an NHWC operand's bytes (`_in_place`). With `by_cost` (an
+    accelerator) rounded channels only where the cycle model says the ops
+    touching the buffer run faster. Returns the allocations marked."""
     costs = Costs(by_cost) if by_cost else None
     chosen: list[AllocateOp] = []
     bound: dict[Operation, int] | None = None
@@ -179,7 +185,7 @@ def choose(
         if LAYOUT in a.attributes or not candidate(a, orders, reasons):
             continue
         extra = grows(a)
-        if extra and not grow:
+        if extra and (not grow or _in_place(a)):
             continue
         # Whole bricks move the same bytes in bursts at least as long: the
         # model costs them no more (on the bundled models 55 of 55 such
@@ -204,6 +210,23 @@ def choose(
         a.attributes[LAYOUT] = StringAttr("nhcwb16")
         chosen.append(a)
     return chosen
+
+
+def _in_place(alloc: AllocateOp) -> bool:
+    """Whether `alloc` is written by an elementwise op that reads an NHWC
+    operand of its shape and element type, whose bytes it may take (in
+    place): rounding it would keep them apart (Vela keeps such an output
+    NHWC where its channels do not fill whole bricks)."""
+    v = alloc.buffer
+    for op in _users(alloc):
+        elementwise = op.get_trait(Elementwise)
+        if elementwise is None or op.output is not v:
+            continue
+        return any(
+            u.type == v.type and layout_of(root_of(u)) == "nhwc"
+            for u in elementwise.values(op)
+        )
+    return False
 
 
 def _top(func: FuncOp, op: Operation) -> Operation:
@@ -231,7 +254,9 @@ class FeatureLayoutsPass(ModulePass):
     stores buffers whose channels round up (more bytes), where the SRAM
     measure (`analysis.sram`, parameters placed as `reuse-io`) stays within
     the larger of the all-NHWC peak and `budget`, or anywhere with
-    `keep-peak=false`.
+    `keep-peak=false`; not the output of an elementwise op that may take
+    the bytes of an NHWC operand of its shape in place (rounding would keep
+    them apart; Vela keeps such an output NHWC likewise).
     `enable=false` keeps every feature map NHWC."""
 
     name = NAME

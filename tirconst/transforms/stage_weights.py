@@ -12,7 +12,12 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from tirconst.analysis.block_choice import copy_cycles, duration_floor, staging_gain
+from tirconst.analysis.block_choice import (
+    copy_cycles,
+    duration_floor,
+    staging_gain,
+    staging_grows,
+)
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.analysis.sram import ALIGNMENT, sram_by_op, sram_peak
 from tirconst.analysis.tiled_sram import STAGED_OPERANDS, computes
@@ -75,7 +80,8 @@ def stage_block(
     only where the SRAM bound allows without measuring): the copy of a large
     weight then runs under several short ops instead of stalling its op.
     With `op_weights` (and `keep_peak`, `by_cost`), the limit is at least
-    what each op whose staging pays needs beside its own staged weights
+    what each op whose staging is worth growing the peak for
+    (`block_choice.staging_grows`) needs beside its own staged weights
     (`_own_weights_peak`): reading an op's weights from SRAM needs them
     there while it runs whatever the schedule, so the peak may grow that
     far, and copies issued ahead of their op only within it."""
@@ -93,7 +99,7 @@ def stage_block(
     bound = sram_by_op(func, reuse_io) if keep_peak else {}  # type: ignore[arg-type]
     limit = max(peak, budget)
     if keep_peak and op_weights and by_cost is not None:
-        limit = max(limit, _own_weights_peak(block, bound, fc, by_cost))
+        limit = max(limit, _own_weights_peak(block, bound, fc, by_cost, peak))
 
     def stage_before(op: Operation, anchor: Operation) -> list:
         """Stage `op`'s weights before `anchor`, each copy kept only where
@@ -206,20 +212,23 @@ def stage_block(
 
 
 def _own_weights_peak(
-    block: Block, bound: dict[Operation, int], fc: bool, accelerator: str
+    block: Block, bound: dict[Operation, int], fc: bool, accelerator: str, peak: int
 ) -> int:
     """The largest SRAM measure (`bound`, before staging) of an op of
     `block` plus its own staged weights (rounded to the planner's
-    alignment), over the ops whose staging the cycle model says pays when
-    the copy is hidden: what any plan reading those weights from SRAM
-    needs while the op runs (Vela's Performance schedule buffers them so)."""
+    alignment), over the ops whose staging is worth growing the SRAM for
+    (`block_choice.staging_grows`: the cycles saved, the copy under the op
+    before, at least the share of the op's cycles its staged bytes are of
+    the SRAM it then holds): what any plan reading those weights from SRAM
+    needs while the op runs (Vela's Performance schedule buffers them so).
+    Within `peak` (the measure's) that is not asked: it grows nothing."""
     most = 0
     for op in block.ops:
         if op not in bound or not _stageable(op, fc):
             continue
-        if staging_gain(op, accelerator, True) <= 0:
-            continue
         own = sum(-(-_nbytes(v) // ALIGNMENT) * ALIGNMENT for v in _staged_operands(op))
+        if bound[op] + own > max(most, peak) and not staging_grows(op, accelerator):
+            continue
         most = max(most, bound[op] + own)
     return most
 
@@ -352,9 +361,10 @@ class StageWeightsPass(ModulePass):
     `keep-peak` only where the SRAM bound per op allows): a large copy then
     runs under several short ops rather than stalling its op.
     `op-weights=true` (with `keep-peak` and `by-cost`) lets the peak grow
-    to what each op whose staging pays needs beside its own staged weights
-    (any plan reading them from SRAM needs that while the op runs), copies
-    issued ahead only within it.
+    to what each op whose staging is worth it needs beside its own staged
+    weights (any plan reading them from SRAM needs that while the op runs;
+    worth it: `analysis.block_choice.staging_grows`, SRAM for speed at one
+    to one, relatively, at worst), copies issued ahead only within it.
     """
 
     name = NAME
