@@ -1506,6 +1506,11 @@ class Lowerer:
         stream = npu.CommandStreamOp(
             name, self.accelerator, Region(Block([*regions, *seg.npu_ops]))
         )
+        if seg.uses_lut:  # table loads where the ops before their lookups hide them
+            from tirconst.analysis.block_choice import default_config
+            from tirconst.transforms.table_loads import schedule_table_loads
+
+            schedule_table_loads(stream, default_config(self.accelerator))
         self.streams.append(stream)
         last = seg.ops[-1]
         invoke = InvokeOp(name, ins, outs)
