@@ -1,8 +1,8 @@
-"""Table loads scheduled where the ops before their lookups hide them
-(tirconst.transforms.table_loads): moved to the start of an earlier gap
-between lookups whose ops cover the copy, never past an op reading the slot
-they write; on an accelerator whose table memory is the accumulators'
-nothing moves."""
+"""Table loads scheduled where an op hides them
+(tirconst.transforms.table_loads): moved to right after the nearest op
+before their lookup whose cycles cover the copy, ahead of the weight
+copies issued after it, never past an op reading the slot they write; on
+an accelerator whose table memory is the accumulators' nothing moves."""
 
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ def stream(acc: str, body: list[str]) -> ModuleOp:
     text = (
         "builtin.module {{\n"
         f'  npu.command_stream @s "{acc}" {{{{\n'
-        "    npu.region 0 constant size 768\n"
-        "    npu.region 1 scratch size 40960\n"
+        "    npu.region 0 constant size 16384\n"
+        "    npu.region 1 scratch size 65536\n"
         "    npu.region 259 lut size 24576\n"
         + "".join(f"    {line}\n" for line in body)
         + "  }}\n}}\n"
@@ -68,10 +68,10 @@ def the_stream(m: ModuleOp) -> npu.CommandStreamOp:
 
 
 def test_loads_move_under_the_ops_before_their_lookups() -> None:
-    # A big pool, then lookups in slots 0 and 1 after short ops, then slot 0
-    # again with another table: the first two loads go under the pool; the
-    # third may not pass the lookup still reading slot 0, and nothing since
-    # hides it, so it stays.
+    # A big pool, then lookups in slots 0 and 1, then slot 0 again with
+    # another table: the first load already follows the pool; the second
+    # joins it there; the third may not pass the lookup still reading slot
+    # 0, and no op since hides it, so it stays.
     body = [
         BIG,
         load(0, 0),
@@ -84,37 +84,48 @@ def test_loads_move_under_the_ops_before_their_lookups() -> None:
     m = stream("ethos-u55-128", body)
     cfg = SystemConfig.load("ethos-u55-128")
     before = estimate(m, cfg).cycles
-    assert schedule_table_loads(the_stream(m), cfg) == 2
+    assert schedule_table_loads(the_stream(m), cfg) == 1
     assert order(m) == [
+        "big",
         "load0@0",
         "load1@256",
-        "big",
         "lookup0",
         "lookup1",
         "load0@512",
         "lookup0",
     ]
-    after = estimate(m, cfg).cycles
     # the first load already ran under the pool (a DMA starts once the op
     # before it has); the second no longer stalls its lookup for its copy
+    after = estimate(m, cfg).cycles
     assert after <= before - 300
     assert schedule_table_loads(the_stream(m), cfg) == 0  # already in place
 
 
-def test_load_goes_ahead_of_weight_copies_in_its_gap() -> None:
-    # A copy for a later op issued before the lookup's load would delay it:
-    # the load goes first.
+def test_load_goes_ahead_of_weight_copies_after_its_op() -> None:
+    # A long copy for a later op issued after the pool would delay the lookup's
+    # load behind it: the load goes right after the pool, ahead of it.
     body = [
         lookup(1, 32768),
-        "npu.dma {{src = #npu.range<0, 256, 512>, dest = #npu.range<1, 36864, 512>}}",
+        BIG,
+        "npu.dma {{src = #npu.range<0, 768, 8192>, dest = #npu.range<1, 36864, 8192>}}",
         load(0, 0),
         lookup(0, 32800),
     ]
     m = stream("ethos-u55-128", body)
     cfg = SystemConfig.load("ethos-u55-128")
+    before = estimate(m, cfg).cycles
     assert schedule_table_loads(the_stream(m), cfg) == 1
     ops = [o for o in m.walk() if isinstance(o, npu.DmaOp | npu.PoolingOp)]
-    assert isinstance(ops[1], npu.DmaOp) and ops[1].dest.region == npu.LUT_REGION
+    assert isinstance(ops[2], npu.DmaOp) and ops[2].dest.region == npu.LUT_REGION
+    assert estimate(m, cfg).cycles < before
+
+
+def test_no_op_hides_a_load_after_a_lookup_of_its_slot() -> None:
+    # Only the lookup of slot 0 before it: the new table for slot 0 stays.
+    body = [lookup(0, 32768), load(1, 0), lookup(0, 32800)]
+    m = stream("ethos-u55-128", body)
+    cfg = SystemConfig.load("ethos-u55-128")
+    assert schedule_table_loads(the_stream(m), cfg) == 0
 
 
 def test_nothing_moves_where_the_table_memory_is_the_accumulators() -> None:

@@ -1,22 +1,27 @@
 """Where a command stream loads its lookup tables: each 256-byte table's DMA
-goes where the ops before its lookup hide it (`schedule_table_loads`,
-called by `convert-tir-to-npu` on every stream it builds).
+goes right after an op that hides it (`schedule_table_loads`, called by
+`convert-tir-to-npu` on every stream it builds).
 
 An op with a table activation reads the whole lookup-table memory as Vela's
 wait rule counts it (`get_op_memory_accesses`: the 2 KiB of slots), so it
-waits for every table DMA issued before it, and a table DMA waits for every
-such op issued before it. The ops between two lookups (a *gap*) are the
-only time a table load can run under: a table DMA issued right before its
-lookup, after short ops, stalls that lookup for the whole copy (the GRU of
+waits for every table DMA issued before it, and a table DMA for every such
+op issued before it. A table DMA issued right before its lookup, after
+short ops, stalls that lookup for the whole copy (the GRU of
 models/networks: three lookups a step, each after ops of 18-48 cycles,
 ~300 cycles of stall each, while the step's two 1x1 convs take ~4,400).
 
-So each table DMA (in stream order) moves to the start of the latest gap
-before its lookup whose ops' estimated cycles not yet given to other table
-loads cover its copy, never past an op that reads its slot or another DMA
-that writes it (the slot would then hold another table when an op reads
-it); with no such gap it goes to the start of its own gap, ahead of the
-weight DMAs issued there for later ops (which would else delay it). Only on
+So each table DMA (in stream order) moves to right after the nearest op
+before its lookup that reads no table and whose estimated time, from its
+start or from when the DMA engine is done with the copies issued before it
+(the cycle model's timeline), less the table loads already put after it,
+covers its copy: a DMA starts once the op before it has, so the copy runs
+under that op. It never passes an op
+that reads its slot or a DMA that writes it (the slot would then hold
+another table when an op reads it), and goes ahead of the weight copies
+issued after that op. Under one op rather than spread over several short
+ones, because the U55 keeps one DMA outstanding: the command stream stops
+at a second DMA until the first is done, and only the op already issued
+keeps the NPU busy meanwhile. With no such op the DMA stays. Only on
 accelerators whose table memory is apart from the accumulators
 (`hardware.LUT_APART`): on the others every op writes the table memory, so
 nothing hides a load. Moving a DMA changes no result: the ops it passes
@@ -61,7 +66,15 @@ def schedule_table_loads(stream: npu.CommandStreamOp, cfg: SystemConfig) -> int:
     if not any(is_load(o) for o in ops):
         return 0
     costs = stream_cost(stream, cfg).ops
-    duration = {o: c.duration for o, c in zip(ops, costs, strict=True)}
+    cost = dict(zip(ops, costs, strict=True))
+    # When the DMA engine is done with the copies issued before each op
+    # (table loads aside: those this schedule places)
+    free: dict[Operation, float] = {}
+    done = 0.0
+    for o in ops:
+        free[o] = done
+        if isinstance(o, npu.DmaOp) and not is_load(o):
+            done = max(done, cost[o].end)
     # The slots each op touches: a DMA its destination's, a lookup those of
     # the last DMA before it that wrote its slot (a 1 KiB table fills four).
     touches: dict[Operation, set[int]] = {}
@@ -75,46 +88,34 @@ def schedule_table_loads(stream: npu.CommandStreamOp, cfg: SystemConfig) -> int:
             slot = o.properties["activation"].slot  # type: ignore[union-attr]
             touches[o] = held.get(slot, {slot})
     order = list(ops)  # the new order, changed in place
-    given: dict[Operation | None, float] = {}  # gap start -> load cycles given
+    given: dict[Operation, float] = {}  # op -> table load cycles put after it
     moved = 0
     for load in [o for o in ops if is_load(o)]:
         at = order.index(load)
-        need = costs[ops.index(load)].dma
+        need = cost[load].dma
         mine = touches[load]
-        # walk back gap by gap: a gap starts after a table op (or at the top)
-        work, choice = 0.0, None
-        own: tuple[int, Operation | None] | None = None
-        k = at - 1
-        while True:
-            o = order[k] if k >= 0 else None
-            if o is None or _table_op(o):
-                if own is None:
-                    own = (k + 1, o)
-                if work - given.get(o, 0.0) >= need:
-                    choice = (k + 1, o)
-                    break
-                if o is None or touches[o] & mine:
-                    break
-                work = 0.0
-            elif isinstance(o, npu.DmaOp):
+        under: Operation | None = None
+        for o in reversed(order[:at]):
+            if isinstance(o, npu.DmaOp) or _table_op(o):
                 if o in touches and touches[o] & mine:
-                    break
+                    break  # reads or writes the slot: not past it
             else:
-                work += duration[o]
-            k -= 1
-        assert own is not None
-        pos, gap = choice if choice is not None else own
-        given[gap] = given.get(gap, 0.0) + need
-        # after the table loads already given to this gap
-        while pos < at and is_load(order[pos]):
+                c = cost[o]
+                if max(c.start, free[o]) + given.get(o, 0.0) + need <= c.end:
+                    under = o
+                    break
+        if under is None:
+            continue
+        given[under] = given.get(under, 0.0) + need
+        pos = order.index(under) + 1
+        while pos < at and is_load(order[pos]):  # after the loads put there
             pos += 1
         if pos >= at:
             continue
         order.pop(at)
         order.insert(pos, load)
-        anchor = order[pos + 1]
         load.detach()
-        block.insert_op_before(load, anchor)
+        block.insert_op_before(load, order[pos + 1])
         moved += 1
     return moved
 

@@ -14,7 +14,6 @@
 
 // CHECK:      npu.command_stream @main_npu0 "ethos-u55-128" {
 // CHECK:        npu.dma
-// CHECK-NEXT:   npu.pooling {pool_type = "max",
 // CHECK-NEXT:   npu.elementwise {op_type = "add", {{.*}}ofm = #npu.feature_map<int8, [2, 2, 16], region = 1, address = 64, {{.*}}activation = #npu.activation<table>}
 // CHECK-NEXT:   npu.pooling {pool_type = "max",
 // CHECK-NEXT:   npu.elementwise {op_type = "add", {{.*}}ofm = #npu.feature_map<int8, [2, 2, 16], region = 1, address = 256, {{[^}]*}}>, block_config = array<i64: {{[0-9, ]+}}>}{{$}}

@@ -34,9 +34,9 @@
 // CHECK-NEXT:   npu.region 0 constant size 1296 pool @flash
 // CHECK-NEXT:   npu.region 1 scratch size 1024 pool @sram
 // CHECK-NEXT:   npu.region 259 lut size 24576
-// CHECK-NEXT:   npu.dma {src = #npu.range<0, 0, 256>, dest = #npu.range<259, 22528, 256>}
 // CHECK-NEXT:   npu.pooling {pool_type = "max", ifm = #npu.feature_map<int8, [4, 4, 16], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 16], region = 1, address = 256>, kernel = #npu.kernel<[2, 2], stride = [2, 2]>, block_config = array<i64: {{.*}}>, activation = #npu.activation<clamp, min = -100.0>}
 // CHECK-NEXT:   npu.pooling {pool_type = "average", ifm = #npu.feature_map<int8, [2, 2, 16], region = 1, address = 256, scale = 0.5, zero_point = 3>, ofm = #npu.feature_map<int8, [2, 2, 16], region = 1, address = 320, scale = 0.25, zero_point = -1>, kernel = #npu.kernel<[1, 1]>, block_config = array<i64: {{.*}}>, rescale = array<i64: 1073741824, 29>}
+// CHECK-NEXT:   npu.dma {src = #npu.range<0, 0, 256>, dest = #npu.range<259, 22528, 256>}
 // CHECK-NEXT:   npu.elementwise {op_type = "add", ifm = #npu.feature_map<int8, [2, 2, 16], region = 1, address = 320, scale = 0.25, zero_point = -1>, ifm2 = #npu.feature_map<int8, [1, 1, 16], address = 256, scale = 0.25>, ofm = #npu.feature_map<int8, [2, 2, 16], region = 1, address = 512, scale = 0.5, zero_point = 2>, {{.*}}reversed_operands, activation = #npu.activation<table>}
 // CHECK-NEXT: }
 // CHECK:      npu.command_stream @main_npu1 "ethos-u55-128" {
