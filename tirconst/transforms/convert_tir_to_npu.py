@@ -691,7 +691,9 @@ class Lowerer:
     ) -> bool:
         """Make the table the activation of the NPU op that wrote `op`'s
         input, writing `op`'s output directly (Vela's
-        fuse_activation_function_with_prev): the op before in the segment,
+        fuse_activation_function_with_prev): the op before in the segment
+        (past copies lowered to DMAs that touch neither the input nor the
+        output: tir-stage-weights issues a later op's weight copy there),
         lowered to one block op without an activation, whose output is a
         workspace only it and `op` touch (and `op`'s output, if the plan
         put it in place), and only where the table memory
@@ -702,8 +704,11 @@ class Lowerer:
         there, which the op would then overwrite while reading it)."""
         if self.accelerator not in LUT_APART or not seg.ops or not seg.npu_ops:
             return False
-        prev, last = seg.ops[-1], seg.npu_ops[-1]
         mid = op.input
+        found = _producer_past_copies(seg, (_span(mid), _span(op.output)))
+        if found is None:
+            return False
+        prev, last = found
         if getattr(prev, "output", None) is not mid or not _unread_after(mid, prev, op):
             return False
         # Besides the two, only the view the plan made of `op`'s output when
@@ -1508,6 +1513,11 @@ class Lowerer:
         stream = npu.CommandStreamOp(
             name, self.accelerator, Region(Block([*regions, *seg.npu_ops]))
         )
+        if seg.uses_lut:  # table loads where the ops before their lookups hide them
+            from tirconst.analysis.block_choice import default_config
+            from tirconst.transforms.table_loads import schedule_table_loads
+
+            schedule_table_loads(stream, default_config(self.accelerator))
         self.streams.append(stream)
         last = seg.ops[-1]
         invoke = InvokeOp(name, ins, outs)
@@ -1523,6 +1533,28 @@ class Lowerer:
         p = place_of(root)
         assert p is not None
         return p.pool
+
+
+def _producer_past_copies(
+    seg: Segment, spans: tuple[tuple[str, int, int], ...]
+) -> tuple[OperatorOp, Operation] | None:
+    """The segment's last tir op that is not a copy lowered to DMAs alone
+    touching none of `spans`, and the last npu op it lowers to (the npu
+    ops after it are those DMAs); None if there is none."""
+    k, n = len(seg.ops) - 1, len(seg.npu_ops)
+    while k >= 0 and isinstance(seg.ops[k], CopyOp):
+        copy = seg.ops[k]
+        dmas = [o for o in seg.npu_ops if seg.lowered_by.get(o) is copy]
+        if not dmas or any(not isinstance(o, npu.DmaOp) for o in dmas):
+            return None
+        if seg.npu_ops[n - len(dmas) : n] != dmas:
+            return None
+        if any(_overlap(_span(v), s) for v in copy.operands for s in spans):
+            return None
+        k, n = k - 1, n - len(dmas)
+    if k < 0 or n == 0:
+        return None
+    return seg.ops[k], seg.npu_ops[n - 1]
 
 
 def _unread_after(mid: SSAValue, prev: Operation, op: Operation) -> bool:

@@ -1,15 +1,16 @@
-"""`tir-pair-columns`: a stride-2 conv over one input channel as a stride-1
-conv over column pairs (Vela's `fixup_strided_conv`).
+"""`tir-pair-columns`: a stride-2 conv over few input channels as a
+stride-1 conv over column pairs (Vela's `fixup_strided_conv`).
 
-An NHWC input of one channel and even width W is, byte for byte, an input
-of W/2 columns of two channels: column pair p holds columns 2p and 2p + 1.
-A `tir.conv2d` reading it with a horizontal stride of 2 then reads whole
-pairs: output column x reads input columns 2x - left + kx, which are pair
-x - left' + j, channel c, for 2j + c = lead + kx (lead = left mod 2, left'
-= (left + lead) / 2). So the op becomes a `tir.conv2d` of stride (sh, 1)
-over the input seen (`tir.reshape`) as (1, H, W/2, 2), with a new filter
-(O, KH, ceil((lead + KW) / 2), 2): the old taps at their pair and channel,
-zeros elsewhere (a zero tap contributes nothing whatever it reads: a
+An NHWC input of C channels and even width W is, byte for byte, an input
+of W/2 columns of 2C channels: column pair p holds columns 2p (channels 0
+to C - 1) and 2p + 1 (channels C to 2C - 1). A `tir.conv2d` reading it with
+a horizontal stride of 2 then reads whole pairs: output column x reads
+input columns 2x - left + kx, which are pair x - left' + j, channel block
+b, for 2j + b = lead + kx (lead = left mod 2, left' = (left + lead) / 2).
+So the op becomes a `tir.conv2d` of stride (sh, 1) over the input seen
+(`tir.reshape`) as (1, H, W/2, 2C), with a new filter (O, KH, ceil((lead +
+KW) / 2), 2C): the old taps at their pair and channel block, zeros
+elsewhere (a zero tap contributes nothing whatever it reads: a
 padding column, or a real column the old kernel did not reach). Padding
 keeps its meaning: a padded pair is two padded columns. The sums are the
 same products, so the result is the same bits.
@@ -17,7 +18,11 @@ same products, so the result is the same bits.
 The NPU's MAC array takes at least 8 input channels per kernel element
 (depth first), so one channel wastes most of it: over pairs it does the
 same work in about half the kernel steps (fingerprint_signature_generator's
-first conv, 5x5 over 180x180x1: 5x3 over 180x90x2). With
+first conv, 5x5 over 180x180x1: 5x3 over 180x90x2; a network's RGB input,
+3x3 over 96x96x3: 3x2 over 96x48x6). One channel qualifies wherever it is
+read; more only where the input is the function's own (a network's input,
+as Vela's legacy core pairs only the network's first op): a feature map an
+NPU op writes would have to stay NHWC to be seen as pairs. With
 `by-cost=ACCELERATOR` an op is rewritten only where the cycle model says
 its fastest block config is faster for it (its weights read from flash or
 from SRAM, whichever is faster, in both forms); without, wherever it
@@ -33,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation
+from xdsl.ir import BlockArgument, Operation
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
@@ -49,28 +54,29 @@ NAME = "tir-pair-columns"
 
 
 def paired_filter(w: np.ndarray, lead: int) -> np.ndarray:
-    """The (O, KH, KW, 1) filter `w` over column pairs: (O, KH, KP, 2) with
-    KP = ceil((lead + KW) / 2), tap kx at pair (lead + kx) // 2, channel
-    (lead + kx) % 2, zeros elsewhere."""
-    o, kh, kw, _ = w.shape
+    """The (O, KH, KW, C) filter `w` over column pairs: (O, KH, KP, 2C) with
+    KP = ceil((lead + KW) / 2), tap kx at pair (lead + kx) // 2, channels
+    ((lead + kx) % 2) * C + c, zeros elsewhere."""
+    o, kh, kw, c = w.shape
     kp = -(-(lead + kw) // 2)
-    wide = np.zeros((o, kh, 2 * kp), w.dtype)
-    wide[:, :, lead : lead + kw] = w[..., 0]
-    return wide.reshape(o, kh, kp, 2)
+    wide = np.zeros((o, kh, 2 * kp, c), w.dtype)
+    wide[:, :, lead : lead + kw] = w
+    return wide.reshape(o, kh, kp, 2 * c)
 
 
 def pairable(op: Conv2DOp) -> bool:
-    """Whether `op` reads one channel of an even width with a horizontal
-    stride of 2, an undilated kernel and a constant filter."""
+    """Whether `op` reads an even width with a horizontal stride of 2, an
+    undilated kernel and a constant filter, over one channel or (more) the
+    function's own input."""
     shape = op.input.type.get_shape()  # type: ignore[union-attr]
     p = op.params()
     return (
         len(shape) == 4
-        and shape[3] == 1
+        and (shape[3] == 1 or isinstance(op.input, BlockArgument))
         and shape[2] % 2 == 0
         and tuple(p["stride"])[1] == 2
         and tuple(p["dilation"]) == (1, 1)
-        and tuple(op.filter.type.get_shape())[3] == 1  # type: ignore[union-attr]
+        and tuple(op.filter.type.get_shape())[3] == shape[3]  # type: ignore[union-attr]
         and isinstance(op.filter.owner, AllocateConstOp)
         and op.filter.owner.data is not None
     )
@@ -83,7 +89,7 @@ def pair_columns(op: Conv2DOp, module: ModuleOp) -> tuple[Conv2DOp, ConstantOp] 
     nothing inserted) where the NPU would not run it."""
     src = op.filter.owner
     assert isinstance(src, AllocateConstOp)
-    n, h, w, _ = op.input.type.get_shape()  # type: ignore[union-attr]
+    n, h, w, c = op.input.type.get_shape()  # type: ignore[union-attr]
     ow = op.output.type.get_shape()[2]  # type: ignore[union-attr]
     p = op.params()
     top, left, bottom, _right = (int(v) for v in p["pad"])
@@ -96,7 +102,7 @@ def pair_columns(op: Conv2DOp, module: ModuleOp) -> tuple[Conv2DOp, ConstantOp] 
     block = op.parent_block()
     assert block is not None
     et = op.input.type.element_type  # type: ignore[union-attr]
-    view = ReshapeOp(op.input, BufferType((n, h, w // 2, 2), et))
+    view = ReshapeOp(op.input, BufferType((n, h, w // 2, 2 * c), et))
     symbol = src.symbol
     base = f"{symbol.root_reference.data}_pairs" if symbol else "filter_pairs"
     name = _fresh_name(module, base)
@@ -146,9 +152,10 @@ def _faster(new: Conv2DOp, old: Conv2DOp, accelerator: str) -> bool:
 
 @dataclass(frozen=True)
 class PairColumnsPass(ModulePass):
-    """A stride-2 `tir.conv2d` over one input channel of even width as a
-    stride-1 conv over column pairs (the module docstring says how), with
-    `by-cost=ACCELERATOR` only where the cycle model says it is faster."""
+    """A stride-2 `tir.conv2d` over one input channel (or the function's own
+    input) of even width as a stride-1 conv over column pairs (the module
+    docstring says how), with `by-cost=ACCELERATOR` only where the cycle
+    model says it is faster."""
 
     name = NAME
 
