@@ -118,6 +118,12 @@ def _sink_ops() -> type[ModulePass]:
     return SinkOpsPass
 
 
+def _split_weights() -> type[ModulePass]:
+    from tirconst.transforms.split_weights import SplitWeightsPass
+
+    return SplitWeightsPass
+
+
 def _feature_layouts() -> type[ModulePass]:
     from tirconst.transforms.feature_layouts import FeatureLayoutsPass
 
@@ -154,6 +160,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tir-tabulate": _tabulate,
         "tir-data-views": _data_views,
         "tir-sink-ops": _sink_ops,
+        "tir-split-weights": _split_weights,
         "tir-feature-layouts": _feature_layouts,
         "convert-tir-to-npu": _convert_tir_to_npu,
         "npu-estimate-performance": _estimate_performance,

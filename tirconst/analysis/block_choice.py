@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 
 from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, StringAttr, i64
 from xdsl.ir import Operation, SSAValue
@@ -418,8 +419,15 @@ def slack_before(op: Operation, accelerator: str) -> float:
         prev = prev.prev_op
     if not isinstance(prev, OperatorOp) or npu_reason(prev) is not None:
         return 0.0
-    modelled = tir_op_cycles(prev, {}, accelerator, staged=True)[0]
-    return max(duration_floor(prev, accelerator), modelled)
+    return modelled_duration(prev, accelerator)
+
+
+def modelled_duration(op: OperatorOp, accelerator: str) -> float:
+    """A tir op's duration on the NPU as a copy issued before it runs under
+    it: the cycle model's (`tir_op_cycles`, its own weights read from SRAM,
+    the shorter), at least its `duration_floor`."""
+    modelled = tir_op_cycles(op, {}, accelerator, staged=True)[0]
+    return max(duration_floor(op, accelerator), modelled)
 
 
 def _constant(v: object) -> bool:
@@ -461,7 +469,9 @@ def _arena_fm(
     )
 
 
-def tir_probe(op: OperatorOp, layouts: dict[object, str]) -> BlockOp | None:
+def tir_probe(
+    op: OperatorOp, layouts: dict[object, str], depth: int | None = None
+) -> BlockOp | None:
     """An npu op with the tir op's geometry and feature maps, outside any
     stream, for the cycle model: each feature map in the layout `layouts`
     gives its root buffer, else in the one its allocation has. Only ops
@@ -471,7 +481,8 @@ def tir_probe(op: OperatorOp, layouts: dict[object, str]) -> BlockOp | None:
     memory; a pool (`Pooling`) the pooling of its kind; a pointwise op a 1×1
     average pool (with a table activation if it reads a table); a binary
     elementwise op its `arithmetic`. None for the others (fully connected
-    layers, copies, resizes, softmaxes)."""
+    layers, copies, resizes, softmaxes). `depth`: a conv computing only
+    that many of its output channels (its weights for them)."""
     from tirconst.analysis.npu_support import pool_stride
     from tirconst.dialects.npu.ops import ElementwiseOp, PoolingOp
     from tirconst.dialects.tir import WeightedOp
@@ -490,6 +501,9 @@ def tir_probe(op: OperatorOp, layouts: dict[object, str]) -> BlockOp | None:
         n = 1
         for d in op.filter_shape():
             n *= d
+        if depth is not None and not g.depthwise:
+            n = n // g.ofm[2] * depth
+            g = replace(g, ofm=(*g.ofm[:2], depth))
         dtypes = (
             str(op.buffer_type(op.input).dtype),
             str(op.buffer_type(op.output).dtype),
@@ -547,18 +561,20 @@ def tir_op_cycles(
     accelerator: str,
     configs: list[BlockConfig] | None = None,
     staged: bool = False,
+    depth: int | None = None,
 ) -> tuple[float, list[BlockConfig]]:
     """The duration the cycle model gives the tir op (`tir_probe`) with its
     fastest block config, its feature maps in `layouts` (0 if not
     modelled), and the configs costed, fastest first. `configs` limits the
     configs costed (default: every one Vela accepts, `tightest`); `staged`
-    reads a weighted op's weights from SRAM (the copy not counted)."""
+    reads a weighted op's weights from SRAM (the copy not counted); `depth`
+    models a conv computing only that many output channels (`tir_probe`)."""
     import contextlib
     import io
 
     from tirconst.dialects.npu.vela_api import block_configs
 
-    probe = tir_probe(op, layouts)
+    probe = tir_probe(op, layouts, depth)
     if probe is None:
         return 0.0, []
     if configs is None:

@@ -10,7 +10,8 @@ The chain is the passes of `pipeline_text()`, the same string `tirconst-opt
 -p` runs, so a user can stop after any pass: import, tir-legalize-npu,
 tir-data-views (concatenations and slices as addressing), tir-tile
 (cascaded: Performance only as far as the SRAM limit needs, Size to the
-least SRAM it finds),
+least SRAM it finds), tir-split-weights (Performance without an SRAM
+limit: weights copied in OFM-depth halves where whole they cannot hide),
 tir-encode-weights, tir-stage-weights, tir-plan-memory, convert-tir-to-npu;
 then Vela's command-stream generator and the output files
 (`backend/ethos_u`: `package`, `writers`, `raw`, `summary`). Every output is
@@ -186,6 +187,14 @@ def pipeline_text(
     passes.append("tir-sink-ops{reuse-io=true}")
     if tile is not None:
         passes.append(f"tir-tile{{cascade=true weights=flash reuse-io=true {tile}}}")
+    # Performance without an SRAM limit: a conv whose weight copy the op
+    # before cannot hide in two OFM depth halves, each copy hidden (as
+    # Vela's Performance schedule buffers weights in depth slices).
+    if optimise == "Performance" and not sram_budget:
+        passes.append(
+            f"tir-split-weights{{by-cost={accelerator} reuse-io=true "
+            f"distance={DMA_DISTANCE}}}"
+        )
     # Intermediate feature maps in NHCWB16 where legal and the cycle model
     # says so: in Size mode only where the channels fill whole bricks (no
     # more bytes); in Performance mode also where they round up, as Vela
