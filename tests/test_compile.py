@@ -653,6 +653,12 @@ def test_compile_runs_with_fewer_collections_and_restores_them(
         gc.set_threshold(*before)
 
 
+def _assert_exact(model: Path, written: Path) -> None:
+    """Every NPU segment of the written file equals LiteRT (seed 0)."""
+    checks = verify_compiled(model, written, 0)
+    assert checks and all(c.exact for c in checks), [c.line() for c in checks]
+
+
 @pytest.mark.parametrize(
     ("name", "accelerator"),
     [("image_example1", "ethos-u55-32"), ("audio_example1", "ethos-u55-32")],
@@ -669,8 +675,7 @@ def test_small_arrays_encode_blocks_shallower_than_a_stream(
     model = MODELS / f"{name}.tflite"
     result = compile_model(model, tmp_path, accelerator)
     written = result.outputs[f"{name}_tirconst.tflite"]
-    checks = verify_compiled(model, written, 0)
-    assert checks and all(c.exact for c in checks), [c.line() for c in checks]
+    _assert_exact(model, written)
 
 
 @pytest.mark.parametrize(
@@ -691,8 +696,7 @@ def test_u65_512_deals_channels_to_two_cores(name: str, tmp_path: Path) -> None:
     weighted = [op for op in ops if getattr(op, "weights", None)]
     assert weighted
     assert all(len(op.weights) == min(2, op.ofm.shape.depth) for op in weighted)
-    checks = verify_compiled(model, written, 0)
-    assert checks and all(c.exact for c in checks), [c.line() for c in checks]
+    _assert_exact(model, written)
 
 
 @pytest.mark.parametrize(
@@ -728,8 +732,7 @@ def test_dedicated_sram_plans_feature_maps_in_the_cache(
     assert float(summary["dram_memory_used"]) * 1024 == result.dram_bytes
     assert result.performance is not None
     assert result.performance.access_cycles("Sram") > 0
-    checks = verify_compiled(model, written, 0)
-    assert checks and all(c.exact for c in checks), [c.line() for c in checks]
+    _assert_exact(model, written)
 
     shared = compile_model(
         model,

@@ -46,6 +46,7 @@ from tirconst.dialects.npu.attributes import (
 )
 from tirconst.dialects.npu.ops import BlockOp, Conv2DOp, DepthwiseConv2DOp
 from tirconst.dialects.tir import BufferType, OperatorOp
+from tirconst.dialects.tir.traits import operator
 
 BlockConfig = tuple[int, int, int]
 CONSTANT_REGION = 0
@@ -259,7 +260,7 @@ def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
     cycles = _staging_cycles(op, accelerator)
     if cycles is None:
         return 0.0
-    flash, staged, copy = cycles
+    flash, staged, copy, _ = cycles
     if isinstance(hidden, bool):
         cover = copy if hidden else 0.0
     else:
@@ -272,23 +273,21 @@ def staging_grows(op: object, accelerator: str) -> bool:
     the SRAM peak for (`growth_pays`, its duration from flash with its block
     config as the reference, the copy under the op before: `slack_before`);
     False for an op without encoded weights."""
-    from tirconst.dialects.tir import EncodedWeightsAttr, WeightedOp
-
     cycles = _staging_cycles(op, accelerator)
     if cycles is None:
         return False
-    assert isinstance(op, WeightedOp)
-    attr = op.encoded_weights
-    assert isinstance(attr, EncodedWeightsAttr)
-    flash, staged, copy = cycles
-    after = staged_after(staged, copy, slack_before(op, accelerator))
-    return growth_pays(flash, after, attr.nbytes, feature_map_bytes(op))
+    flash, staged, copy, nbytes = cycles
+    weighted = operator(op)  # _staging_cycles found it weighted
+    after = staged_after(staged, copy, slack_before(weighted, accelerator))
+    return growth_pays(flash, after, nbytes, feature_map_bytes(weighted))
 
 
-def _staging_cycles(op: object, accelerator: str) -> tuple[float, float, float] | None:
+def _staging_cycles(
+    op: object, accelerator: str
+) -> tuple[float, float, float, int] | None:
     """(duration reading its weights from flash, duration reading them from
-    SRAM, the copy's cycles) of a weighted tir op with its encoded weights
-    and block config; None without encoded weights."""
+    SRAM, the copy's cycles, the bytes copied) of a weighted tir op with its
+    encoded weights and block config; None without encoded weights."""
     from tirconst.analysis.views import layout_of
     from tirconst.dialects.tir import EncodedWeightsAttr, WeightedOp
 
@@ -317,7 +316,7 @@ def _staging_cycles(op: object, accelerator: str) -> tuple[float, float, float] 
     flash_mem, constant = memories(cfg)
     flash = block_cycles(probe, attr.block, cfg, flash_mem, constant, raw)
     staged = block_cycles(probe, attr.block, cfg, staged_memories(cfg), set(), raw)
-    return flash, staged, copy_cycles(attr.nbytes, accelerator)
+    return flash, staged, copy_cycles(attr.nbytes, accelerator), attr.nbytes
 
 
 def staged_memories(cfg: SystemConfig) -> dict[int, str]:
@@ -417,9 +416,9 @@ def slack_before(op: Operation, accelerator: str) -> float:
     prev = op.prev_op
     while prev is not None and not computes(prev):
         prev = prev.prev_op
-    if not isinstance(prev, OperatorOp) or npu_reason(prev) is not None:
+    if prev is None or npu_reason(prev) is not None:  # none, or the CPU's
         return 0.0
-    return modelled_duration(prev, accelerator)
+    return modelled_duration(operator(prev), accelerator)
 
 
 def modelled_duration(op: OperatorOp, accelerator: str) -> float:

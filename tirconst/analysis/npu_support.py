@@ -64,7 +64,13 @@ from tirconst.dialects.tir import (
     TransposeConv2DOp,
     TransposeOp,
 )
-from tirconst.dialects.tir.buffers import is_strided_view
+from tirconst.dialects.tir.buffers import (
+    AllocateConstOp,
+    AllocateOp,
+    DeclBufferOp,
+    ReshapeOp,
+    is_strided_view,
+)
 from tirconst.dialects.tir.elementwise_ops import SOFTMAX_INT16_TABLE
 from tirconst.dialects.tir.traits import ViewLike
 from tirconst.dialects.tir.types import BufferType
@@ -282,6 +288,23 @@ def _has_float(op: OperatorOp) -> bool:
         isinstance(v.type, BufferType) and v.type.dtype.kind == "f"
         for v in [*op.input_values(), op.output]
     )
+
+
+TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp)
+"""Ops that neither compute nor touch bytes: they do not end an NPU segment
+(with `arith.constant`, named in `transparent`)."""
+
+
+def transparent(op: Operation) -> bool:
+    # arith.constant by name: xdsl's arith dialect costs 40 ms to import
+    return isinstance(op, TRANSPARENT) or op.name == "arith.constant"
+
+
+def stays_on_cpu(op: Operation) -> bool:
+    """Whether `convert-tir-to-npu` leaves `op` to the CPU: it touches bytes
+    (it is not `transparent`) and the NPU cannot run it exactly
+    (`npu_reason`: any op but a supported operator)."""
+    return not transparent(op) and npu_reason(op) is not None
 
 
 def npu_reason(op: Operation) -> str | None:

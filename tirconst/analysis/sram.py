@@ -33,10 +33,9 @@ from xdsl.ir import BlockArgument, Operation, SSAValue
 
 from tirconst.analysis.liveness import Liveness, analyze, use_extent
 from tirconst.analysis.views import layout_of
-from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
+from tirconst.dialects.tir.buffers import AllocateOp
 from tirconst.dialects.tir.structure import FuncOp
 from tirconst.dialects.tir.traits import Elementwise, operator
-from tirconst.dialects.tir.types import BufferType
 from tirconst.planning import Buffer
 from tirconst.planning.bounds import share_groups
 
@@ -65,17 +64,18 @@ def problem(
 ) -> Problem:
     """What `tir-plan-memory` plans for `func` (options named as its own):
     each buffer may go to `pools`, in order of preference, but with
-    `io_pools` the tensors the model's runtime hands over (`runtime_tensors`)
+    `io_pools` the tensors the model's runtime hands over (`handed_over`)
     go to those."""
     live = analyze(func, "use" if reuse_io else "call")
     ids = _buffer_ids(func, live)
     starts = {v: _start(live, v) for v in live.lifetimes}
-    handed = runtime_tensors(func) if io_pools is not None else set()
     buffers: list[Buffer] = []
     for value, life in live.lifetimes.items():
         if life.kind == "constant" or (life.kind == "param" and not place_io):
             continue
-        where = io_pools if io_pools is not None and value in handed else pools
+        where = pools
+        if io_pools is not None and handed_over(value):
+            where = io_pools
         buffers.append(Buffer(ids[value], starts[value], life.end, life.size, 1, where))
     shares = _in_place_pairs(live, ids, starts) if in_place else []
     if io_pools is not None:  # bytes are shared only within one pool
@@ -84,37 +84,20 @@ def problem(
     return Problem(live, ids, buffers, shares)
 
 
-def runtime_tensors(func: FuncOp) -> set[SSAValue]:
-    """The function's buffers the model's runtime hands over (`handed_over`)."""
-    out: set[SSAValue] = {a for a in func.args if isinstance(a.type, BufferType)}
-    for op in func.walk():
-        if isinstance(op, AllocateOp) and handed_over(op.buffer):
-            out.add(op.buffer)
-    return out
-
-
 def handed_over(value: SSAValue) -> bool:
     """Whether the buffer `value` views is one the model's runtime hands
     between the CPU and an NPU segment, so it lives where the runtime can
     address it (the arena): a parameter of the function (the model's own
     inputs and outputs), or a buffer an op that stays on the CPU reads or
-    writes. Ops stay on the CPU as `convert-tir-to-npu` decides, by
-    `npu_reason`; any other op that touches bytes (a loop's loads and
-    stores, an extern call) is the CPU's."""
-    from tirconst.analysis.npu_support import npu_reason
+    writes (`npu_support.stays_on_cpu`: what `convert-tir-to-npu` leaves,
+    a loop's loads and stores and an extern call included)."""
+    from tirconst.analysis.npu_support import stays_on_cpu
     from tirconst.analysis.views import root_of, users
-    from tirconst.dialects.tir.operators import OperatorOp
 
     root = root_of(value)
-    if isinstance(root, BlockArgument):
-        return True
-    for user, _ in users(root):
-        if isinstance(user, OperatorOp):
-            if npu_reason(user) is not None:
-                return True
-        elif not isinstance(user, AllocateOp | AllocateConstOp):
-            return True
-    return False
+    return isinstance(root, BlockArgument) or any(
+        stays_on_cpu(user) for user, _ in users(root)
+    )
 
 
 @dataclass(frozen=True)

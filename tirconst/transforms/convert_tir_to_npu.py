@@ -72,6 +72,7 @@ from tirconst.analysis.npu_support import (
     softmax_rows,
     softmax_workspace,
     squared_difference_plan,
+    transparent,
 )
 from tirconst.analysis.views import (
     BRICK,
@@ -100,7 +101,6 @@ from tirconst.dialects.tir import (
     ConstantOp,
     Conv2DOp,
     CopyOp,
-    DeclBufferOp,
     DepthwiseConv2DOp,
     FullyConnectedOp,
     FuncOp,
@@ -115,7 +115,6 @@ from tirconst.dialects.tir import (
     PoolOp,
     PreluOp,
     RequantizeOp,
-    ReshapeOp,
     ResizeNearestOp,
     SoftmaxInt16Op,
     SoftmaxOp,
@@ -145,14 +144,6 @@ from tirconst.formats.ethos_u.hardware import (
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 
 NAME = "convert-tir-to-npu"
-TRANSPARENT = (AllocateOp, AllocateConstOp, DeclBufferOp, ReshapeOp)
-"""Ops that neither compute nor touch bytes: they do not end an NPU segment
-(with `arith.constant`, named in `transparent`)."""
-
-
-def transparent(op: Operation) -> bool:
-    # arith.constant by name: xdsl's arith dialect costs 40 ms to import
-    return isinstance(op, TRANSPARENT) or op.name == "arith.constant"
 
 
 CPU_ATTR = "npu_cpu"

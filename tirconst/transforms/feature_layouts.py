@@ -25,7 +25,7 @@ from xdsl.passes import ModulePass
 
 from tirconst.analysis.block_choice import tir_op_cycles
 from tirconst.analysis.liveness import analyze
-from tirconst.analysis.npu_support import NpuReasons, hwc, npu_reason
+from tirconst.analysis.npu_support import NpuReasons, hwc, npu_reason, transparent
 from tirconst.analysis.sram import ALIGNMENT, sram_by_op
 from tirconst.analysis.views import BRICK, LAYOUT, is_view, layout_of, root_of
 from tirconst.dialects.tir import AllocateOp, BufferType, FuncOp, OperatorOp
@@ -64,8 +64,6 @@ def _on_npu(
     op: Operation, reason: Callable[[Operation], str | None] = npu_reason
 ) -> bool:
     """An op that does not end an NPU run (convert-tir-to-npu's segments)."""
-    from tirconst.transforms.convert_tir_to_npu import transparent
-
     if transparent(op):
         return True
     return isinstance(op, OperatorOp) and reason(op) is None

@@ -27,7 +27,7 @@ gets `tir.pool @sram [size sram-size] alignment sram-alignment` and
 `tir.pool @sram [size cache-size]` (the cache) instead, in that order
 (regions 1 and 2 of the command stream: Vela's scratch and fast scratch):
 the tensors the model's runtime hands over (the parameters, and what ops
-that stay on the CPU read or write: `analysis.sram.runtime_tensors`) go to
+that stay on the CPU read or write: `analysis.sram.handed_over`) go to
 the arena, every other buffer to the cache where it fits, else the arena.
 A module that declares pools but no read-only one gets the flash pool
 added. Every plan passes the

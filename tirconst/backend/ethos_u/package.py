@@ -148,8 +148,8 @@ def _cpu_only_constants(func: FuncOp) -> set[str]:
 class _Places:
     """Byte offset in the arena of each buffer, by name (through views)."""
 
-    def __init__(self, func: FuncOp, sram: str):
-        self.sram = sram
+    def __init__(self, func: FuncOp, arena: str):
+        self.arena = arena
         self.params = {n: a for n, a in zip(func.names, func.args, strict=True)}
         self.placements = func.placements()
         self.named: dict[str, SSAValue] = {}
@@ -162,9 +162,9 @@ class _Places:
         place = place_of(value)
         if place is None:
             raise OutputError(f"{what} has no place the device can address")
-        if place.pool != self.sram:
+        if place.pool != self.arena:
             raise OutputError(
-                f"{what} is not placed in the arena (@{self.sram}), where the "
+                f"{what} is not placed in the arena (@{self.arena}), where the "
                 "model's runtime hands it over"
             )
         if place.strides is not None:
