@@ -20,6 +20,7 @@ from tests.test_importer_litert import litert
 from tests.test_tflite_litert import Op, T, build_tflite
 from tests.tflite_patch import MODELS
 from tests.vela_compile import estimate_file
+from tirconst.analysis.performance import estimate
 from tirconst.backend.ethos_u.containers import (
     read_tflite,
     read_tflite_segments,
@@ -425,6 +426,81 @@ def test_raw_output_refuses_a_cpu_operator(tmp_path: Path) -> None:
     assert len(lines) == 1, r.stderr
     assert "but operators stay on the CPU: MEAN (operator 1)" in lines[0]
     assert not out.exists() or not list(out.iterdir())
+
+
+COSTED_PASSES = (
+    "tir-pair-columns",
+    "tir-split-weights",
+    "tir-feature-layouts",
+    "tir-encode-weights",
+    "tir-stage-weights",
+    "convert-tir-to-npu",
+)
+
+
+def test_decisions_are_for_the_system_config(tmp_path: Path) -> None:
+    """`--system-config` is what the cycle model decides for, as Vela
+    schedules for it: every pass that decides by cost is told the system,
+    and on Ethos_U55_Deep_Embedded (flash at half the bytes per cycle) the
+    program decided for it is faster there than the one decided for the
+    default system, and still exact from its written bytes."""
+    model = MODELS / "image_example1.tflite"
+    deep = system_config("ethos-u55-128", "Ethos_U55_Deep_Embedded")
+    text = pipeline_text("ethos-u55-128", system=deep)
+    for name in COSTED_PASSES:
+        (spec,) = [p for p in text.split(",") if p.startswith(name + "{")]
+        assert "system-config=Ethos_U55_Deep_Embedded" in spec, spec
+    assert "system-config" not in pipeline_text("ethos-u55-128")
+    cycles = {}
+    for decided in ("default", "deep"):
+        compiler = Compiler(
+            model, "ethos-u55-128", None, system=deep if decided == "deep" else None
+        )
+        module, _ = compiler.run()
+        cycles[decided] = estimate(module, deep).cycles
+    assert cycles["deep"] < 0.9 * cycles["default"], cycles
+    result = compile_model(model, tmp_path, "ethos-u55-128", config=deep)
+    assert result.performance is not None
+    assert result.performance.cycles == pytest.approx(cycles["deep"])
+    checks = verify_compiled(model, tmp_path / "image_example1_tirconst.tflite")
+    assert checks and all(c.exact for c in checks), [str(c) for c in checks]
+
+
+def test_config_files_reach_the_passes(tmp_path: Path) -> None:
+    """A system from the user's own ini file (`--config`) is named to the
+    passes with the file, quoted, so the printed pipeline runs as is; a
+    path the pipeline cannot quote is a one-line error."""
+    ini = tmp_path / "slow flash.ini"
+    ini.write_text(
+        "[System_Config.Slow_Flash]\n"
+        "core_clock=500e6\naxi0_port=Sram\naxi1_port=OffChipFlash\n"
+        "Sram_clock_scale=1.0\nSram_burst_length=32\n"
+        "Sram_read_latency=32\nSram_write_latency=32\n"
+        "OffChipFlash_clock_scale=0.0625\nOffChipFlash_burst_length=128\n"
+        "OffChipFlash_read_latency=64\nOffChipFlash_write_latency=64\n"
+        "[Memory_Mode.Shared_Sram]\n"
+        "const_mem_area=Axi1\narena_mem_area=Axi0\ncache_mem_area=Axi0\n"
+    )
+    r = _run("--print-pipeline", "--config", str(ini), "--system-config", "Slow_Flash")
+    assert r.returncode == 0, r.stderr
+    for name in COSTED_PASSES:
+        (spec,) = [p for p in r.stdout.strip().split(",") if p.startswith(name + "{")]
+        assert f'system-config=Slow_Flash config="{ini.resolve()}"' in spec, spec
+    src = tmp_path / "m.mlir"
+    model = MODELS / "tflite_micro_speech.tflite"
+    subprocess.run([BIN / "tirconst-import", model, "-o", src], check=True)
+    run = subprocess.run(
+        [BIN / "tirconst-opt", src, "-p", r.stdout.strip()],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "npu.command_stream" in run.stdout
+    bad = tmp_path / 'a"b.ini'
+    bad.write_text(ini.read_text())
+    r = _run("--print-pipeline", "--config", str(bad), "--system-config", "Slow_Flash")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert r.stderr.count("\n") == 1 and "quote or backslash" in r.stderr
 
 
 @pytest.mark.parametrize("accelerator", ["ethos-u55-128", "ethos-u65-256"])

@@ -275,7 +275,7 @@ def _estimated_cycles(op: WeightedOp, attr: EncodedWeightsAttr) -> float:
     after a copy nothing hides where that is faster."""
     from tirconst.analysis.block_choice import (
         block_cycles,
-        default_config,
+        cost_config,
         flash_or_staged,
         memories,
         weighted_probe,
@@ -291,13 +291,11 @@ def _estimated_cycles(op: WeightedOp, attr: EncodedWeightsAttr) -> float:
         traversal, core.weight_length, -(-core.bias_length // 16) * 16,
         facts.dtypes, facts.activation,
     )  # fmt: skip
-    cfg = default_config("ethos-u55-128")
+    cfg = cost_config("ethos-u55-128")
     mem, constant = memories(cfg)
     raw = int(np.prod(shape))
     if op.WEIGHTS_REUSED:
-        flash, staged, _ = flash_or_staged(
-            probe, attr.block, cfg, raw, attr.nbytes, "ethos-u55-128"
-        )
+        flash, staged, _ = flash_or_staged(probe, attr.block, cfg, raw, attr.nbytes)
         return min(flash, staged)
     return block_cycles(probe, attr.block, cfg, mem, constant, raw)
 

@@ -4,12 +4,18 @@
 from __future__ import annotations
 
 from tests.test_feature_layouts import chain_model, run_pipeline_text
-from tirconst.analysis.block_choice import copy_cycles, duration_floor, staging_gain
+from tirconst.analysis.block_choice import (
+    copy_cycles,
+    cost_config,
+    duration_floor,
+    staging_gain,
+)
 from tirconst.dialects.tir import Conv2DOp
 from tirconst.formats.tflite.reader import read_tflite_bytes
 from tirconst.frontend.importer import import_tflite
 
 ACC = "ethos-u55-128"
+CFG = cost_config(ACC)
 
 
 def _convs() -> list[Conv2DOp]:
@@ -25,13 +31,13 @@ def test_gain_counts_only_the_unhidden_copy() -> None:
     for conv in _convs():
         attr = conv.encoded_weights
         assert attr is not None
-        copy = copy_cycles(attr.nbytes, ACC)
-        hidden, bare = staging_gain(conv, ACC, True), staging_gain(conv, ACC, False)
+        copy = copy_cycles(attr.nbytes, CFG)
+        hidden, bare = staging_gain(conv, CFG, True), staging_gain(conv, CFG, False)
         assert bare == hidden - copy
-        assert staging_gain(conv, ACC, copy) == hidden
-        assert staging_gain(conv, ACC, 2 * copy) == hidden  # no credit past it
-        assert staging_gain(conv, ACC, copy / 4) == hidden - copy * 3 / 4
-        assert staging_gain(conv, ACC, 0.0) == bare
+        assert staging_gain(conv, CFG, copy) == hidden
+        assert staging_gain(conv, CFG, 2 * copy) == hidden  # no credit past it
+        assert staging_gain(conv, CFG, copy / 4) == hidden - copy * 3 / 4
+        assert staging_gain(conv, CFG, 0.0) == bare
 
 
 def test_duration_floor_is_a_lower_bound() -> None:
@@ -40,8 +46,8 @@ def test_duration_floor_is_a_lower_bound() -> None:
     from tirconst.analysis.block_choice import tir_op_cycles
 
     for conv in _convs():
-        floor = duration_floor(conv, ACC)
-        assert 0 < floor <= tir_op_cycles(conv, {}, ACC)[0]
+        floor = duration_floor(conv, CFG)
+        assert 0 < floor <= tir_op_cycles(conv, {}, CFG)[0]
         assert floor >= conv.macs() / 128
 
 
@@ -113,7 +119,7 @@ def _peaks_around_staging(path) -> tuple[int, int, int]:  # type: ignore[no-unty
         if (
             isinstance(op, WeightedOp)
             and _stageable(op, False)
-            and staging_grows(op, ACC)
+            and staging_grows(op, CFG)
         ):
             own = sum(
                 -(-v.type.size_in_bytes // ALIGNMENT) * ALIGNMENT

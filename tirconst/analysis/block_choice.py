@@ -15,8 +15,8 @@ The cost is the op's own duration (the slower of compute and its memories'
 access cycles) with its operands where they will be: feature maps where
 intermediates are planned (the fast scratch in the cache of a
 dedicated-SRAM system, else the arena: `feature_map_memory`), weights in
-the constant memory (`memories`), for the accelerator's default system
-config (`SystemConfig.load`).
+the constant memory (`memories`), for the system the compile is for
+(`cost_config`: Vela's ini sections, by default Vela's for the accelerator).
 """
 
 from __future__ import annotations
@@ -56,9 +56,17 @@ ARENA_REGION = 1
 
 
 @functools.lru_cache(maxsize=16)
-def default_config(accelerator: str) -> SystemConfig:
-    """The accelerator's default system config (Vela's), loaded once."""
-    return SystemConfig.load(accelerator)
+def cost_config(
+    accelerator: str,
+    system_config: str | None = None,
+    memory_mode: str | None = None,
+    config: tuple[str, ...] = (),
+) -> SystemConfig:
+    """The system the compile's cost decisions are for, loaded once: the
+    sections of Vela's ini files (`config`, default the ones Vela ships)
+    named, else Vela's defaults for the accelerator. ConfigError names what
+    is wrong."""
+    return SystemConfig.load(accelerator, system_config, memory_mode, config or None)
 
 
 def memories(
@@ -243,21 +251,21 @@ def _ranges(length: int) -> ArrayAttr[AddressRangeAttr]:
 __all__ = [
     "block_cycles",
     "cheapest_block",
-    "default_config",
+    "cost_config",
     "fm_region",
     "memories",
     "weighted_probe",
 ]
 
 
-def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
+def staging_gain(op: object, cfg: SystemConfig, hidden: bool | float) -> float:
     """Cycles saved by copying a weighted tir op's encoded weights into SRAM
     before it runs instead of letting the NPU read them from the constant
     memory (once per OFM block): its duration reading from flash minus its
     duration reading from SRAM, minus what of the copy's cycles earlier
     ops' compute does not hide (`hidden`: all of it if True, none if False,
     else that many cycles). 0 for an op without encoded weights."""
-    cycles = _staging_cycles(op, accelerator)
+    cycles = _staging_cycles(op, cfg)
     if cycles is None:
         return 0.0
     flash, staged, copy, _ = cycles
@@ -268,22 +276,22 @@ def staging_gain(op: object, accelerator: str, hidden: bool | float) -> float:
     return flash - staged - max(0.0, copy - cover)
 
 
-def staging_grows(op: object, accelerator: str) -> bool:
+def staging_grows(op: object, cfg: SystemConfig) -> bool:
     """Whether staging a weighted tir op's encoded weights is worth growing
     the SRAM peak for (`growth_pays`, its duration from flash with its block
     config as the reference, the copy under the op before: `slack_before`);
     False for an op without encoded weights."""
-    cycles = _staging_cycles(op, accelerator)
+    cycles = _staging_cycles(op, cfg)
     if cycles is None:
         return False
     flash, staged, copy, nbytes = cycles
     weighted = operator(op)  # _staging_cycles found it weighted
-    after = staged_after(staged, copy, slack_before(weighted, accelerator))
+    after = staged_after(staged, copy, slack_before(weighted, cfg))
     return growth_pays(flash, after, nbytes, feature_map_bytes(weighted))
 
 
 def _staging_cycles(
-    op: object, accelerator: str
+    op: object, cfg: SystemConfig
 ) -> tuple[float, float, float, int] | None:
     """(duration reading its weights from flash, duration reading them from
     SRAM, the copy's cycles, the bytes copied) of a weighted tir op with its
@@ -311,12 +319,11 @@ def _staging_cycles(
         layouts=(layout_of(fms[0]), layout_of(fms[1])),
         regions=(fm_region(fms[0]), fm_region(fms[1])),
     )  # fmt: skip
-    cfg = default_config(accelerator)
     raw = sum(math.prod(e.shape) for e in encs)
     flash_mem, constant = memories(cfg)
     flash = block_cycles(probe, attr.block, cfg, flash_mem, constant, raw)
     staged = block_cycles(probe, attr.block, cfg, staged_memories(cfg), set(), raw)
-    return flash, staged, copy_cycles(attr.nbytes, accelerator), attr.nbytes
+    return flash, staged, copy_cycles(attr.nbytes, cfg), attr.nbytes
 
 
 def staged_memories(cfg: SystemConfig) -> dict[int, str]:
@@ -333,7 +340,6 @@ def flash_or_staged(
     cfg: SystemConfig,
     raw_weights: int,
     nbytes: int,
-    accelerator: str,
 ) -> tuple[float, float, float]:
     """(duration reading its weights from the constant memory, re-read per
     OFM block; duration reading them from SRAM; compute cycles) of a
@@ -344,34 +350,30 @@ def flash_or_staged(
     mem, constant = memories(cfg)
     cost = block_cost(op, block, cfg, mem, constant, raw_weights)
     staged = block_cost(op, block, cfg, staged_memories(cfg), set(), raw_weights)
-    copy = copy_cycles(nbytes, accelerator)
+    copy = copy_cycles(nbytes, cfg)
     return cost.duration, staged.duration + copy, cost.compute
 
 
-def copy_cycles(nbytes: int, accelerator: str) -> float:
+def copy_cycles(nbytes: int, cfg: SystemConfig) -> float:
     """Cycles of a DMA of `nbytes` from the constant memory to where the
     copy is planned (`feature_map_memory`)."""
-    cfg = default_config(accelerator)
     src = cfg.memories[cfg.const_memory]
     dst = cfg.memories[feature_map_memory(cfg)]
     return max(nbytes / src.bandwidth + src.read_latency, nbytes / dst.bandwidth)
 
 
-def duration_floor(op: OperatorOp, accelerator: str) -> float:
+def duration_floor(op: OperatorOp, cfg: SystemConfig) -> float:
     """A lower bound of a tir op's duration on the NPU, cheap to take: its
     MACs at the array's rate, or its feature maps' bytes at the bandwidth
     of the faster memory a feature map may be in (the arena, or the cache
     intermediates are planned in; an op lasts at least as long as
     either)."""
-    from tirconst.analysis.performance import ACCELERATORS as MODELS
-
-    cfg = default_config(accelerator)
     macs = getattr(op, "macs", None)
     n = macs() if callable(macs) else 0
     fastest = max(
         cfg.memories[m].bandwidth for m in (cfg.arena_memory, feature_map_memory(cfg))
     )
-    return max(n / MODELS[accelerator].macs, feature_map_bytes(op) / fastest)
+    return max(n / cfg.accelerator.macs, feature_map_bytes(op) / fastest)
 
 
 def feature_map_bytes(op: OperatorOp) -> int:
@@ -404,7 +406,7 @@ def staged_after(staged: float, copy: float, slack: float) -> float:
     return staged + max(0.0, copy - slack)
 
 
-def slack_before(op: Operation, accelerator: str) -> float:
+def slack_before(op: Operation, cfg: SystemConfig) -> float:
     """Cycles of compute under which a copy issued one op ahead of `op`
     runs: the duration of the computing op before it in its block (the
     cycle model's, `tir_op_cycles`, its own weights read from SRAM, the
@@ -418,15 +420,15 @@ def slack_before(op: Operation, accelerator: str) -> float:
         prev = prev.prev_op
     if prev is None or npu_reason(prev) is not None:  # none, or the CPU's
         return 0.0
-    return modelled_duration(operator(prev), accelerator)
+    return modelled_duration(operator(prev), cfg)
 
 
-def modelled_duration(op: OperatorOp, accelerator: str) -> float:
+def modelled_duration(op: OperatorOp, cfg: SystemConfig) -> float:
     """A tir op's duration on the NPU as a copy issued before it runs under
     it: the cycle model's (`tir_op_cycles`, its own weights read from SRAM,
     the shorter), at least its `duration_floor`."""
-    modelled = tir_op_cycles(op, {}, accelerator, staged=True)[0]
-    return max(duration_floor(op, accelerator), modelled)
+    modelled = tir_op_cycles(op, {}, cfg, staged=True)[0]
+    return max(duration_floor(op, cfg), modelled)
 
 
 def _constant(v: object) -> bool:
@@ -557,7 +559,7 @@ def tir_probe(
 def tir_op_cycles(
     op: OperatorOp,
     layouts: dict[object, str],
-    accelerator: str,
+    cfg: SystemConfig,
     configs: list[BlockConfig] | None = None,
     staged: bool = False,
     depth: int | None = None,
@@ -578,9 +580,8 @@ def tir_op_cycles(
         return 0.0, []
     if configs is None:
         with contextlib.redirect_stdout(io.StringIO()):
-            found = block_configs(probe, accelerator)  # type: ignore[arg-type]
+            found = block_configs(probe, cfg.accelerator.name)  # type: ignore[arg-type]
         configs = tightest(found, probe.ofm.shape)
-    cfg = default_config(accelerator)
     mem, constant = memories(cfg)
     if staged:
         mem, constant = staged_memories(cfg), set()

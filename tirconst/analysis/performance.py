@@ -153,6 +153,8 @@ class SystemConfig:
     cache_memory: str
     arena_cache_size: int
     optimise: str = "Performance"
+    config_files: tuple[str, ...] = ()
+    """The ini files it was read from (resolved); () for the ones Vela ships."""
 
     @classmethod
     def load(
@@ -273,6 +275,7 @@ class SystemConfig:
             cache,
             cache_size,
             optimise,
+            tuple(str(f.resolve()) for f in files) if config_files else (),
         )
 
 

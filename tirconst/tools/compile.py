@@ -41,6 +41,8 @@ from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.performance import (
+    DEFAULT_MEMORY_MODE,
+    DEFAULT_SYSTEM_CONFIG,
     MEMORIES,
     ConfigError,
     Estimate,
@@ -127,6 +129,7 @@ def pipeline_text(
     time_limit: float = PLAN_TIME_LIMIT,
     optimise: str = "Performance",
     cache_size: int | None = None,
+    system: SystemConfig | None = None,
 ) -> str:
     """The compile as one `tirconst-opt -p` pipeline.
 
@@ -137,7 +140,9 @@ def pipeline_text(
     op); `Size` takes the least SRAM the tiling search reaches (within the
     budget, if one is given). `cache_size` (`compile_limits`): the feature
     maps are planned in a cache of that many bytes of SRAM beside the
-    arena, the model's tensors in the arena."""
+    arena, the model's tensors in the arena. `system`: the system the
+    passes that decide by the cycle model decide for (`system_options`;
+    default Vela's for the accelerator)."""
     if optimise not in OPTIMISE:
         raise ToolError(error_line("--optimise must be Performance or Size", TOOL))
     if optimise == "Size":
@@ -156,7 +161,9 @@ def pipeline_text(
     # Fully connected weights too: each is read once, but a copy hidden
     # behind earlier ops' compute takes the flash reads off the op's own
     # time (rock_paper_scissors' dense layer: 20% of its cycles).
-    stage = f"by-cost={accelerator} fc=stage"
+    on = system_options(system)
+    cost = f"by-cost={accelerator}{on}"
+    stage = f"{cost} fc=stage"
     # Copies issued several ops ahead live longer: the SRAM measure allows
     # it, but the planner may then place the pool above the measure (the
     # measure is a lower bound), which a budget (a promise) cannot take.
@@ -179,7 +186,7 @@ def pipeline_text(
     # A stride-2 conv over one input channel as a stride-1 conv over column
     # pairs where the cycle model says it is faster (same bits, more of the
     # MAC array used).
-    passes.append(f"tir-pair-columns{{by-cost={accelerator}}}")
+    passes.append(f"tir-pair-columns{{{cost}}}")
     passes.append("tir-data-views")
     # Each op just before the op that needs it where that lowers the SRAM (as
     # Vela schedules): an unrolled recurrent network lists every step's
@@ -192,15 +199,14 @@ def pipeline_text(
     # Vela's Performance schedule buffers weights in depth slices).
     if optimise == "Performance" and not sram_budget:
         passes.append(
-            f"tir-split-weights{{by-cost={accelerator} reuse-io=true "
-            f"distance={DMA_DISTANCE}}}"
+            f"tir-split-weights{{{cost} reuse-io=true distance={DMA_DISTANCE}}}"
         )
     # Intermediate feature maps in NHCWB16 where legal and the cycle model
     # says so: in Size mode only where the channels fill whole bricks (no
     # more bytes); in Performance mode also where they round up, as Vela
     # rounds every intermediate it stores in NHCWB16; with an SRAM limit
     # only up to it.
-    layouts = f"by-cost={accelerator} reuse-io=true"
+    layouts = f"{cost} reuse-io=true"
     if optimise == "Performance":
         layouts += " grow=true"
         layouts += f" budget={sram_budget}" if sram_budget else " keep-peak=false"
@@ -209,12 +215,34 @@ def pipeline_text(
     return ",".join(
         passes
         + [
-            f"tir-encode-weights{{accelerator={accelerator} policy={policy}{encode}}}",
+            f"tir-encode-weights{{accelerator={accelerator}{on} "
+            f"policy={policy}{encode}}}",
             f"tir-stage-weights{{keep-peak=true reuse-io=true {stage}}}",
             f"tir-plan-memory{{time-limit={time_limit:g} reuse-io=true{cache}}}",
-            f"convert-tir-to-npu{{accelerator={accelerator}}}",
+            f"convert-tir-to-npu{{accelerator={accelerator}{on}}}",
         ]
     )
+
+
+def system_options(system: SystemConfig | None) -> str:
+    """The options (`transforms.system_options`) that name `system` to a
+    pass, each after a space; none for Vela's defaults. Config files are
+    quoted (a pipeline's strings)."""
+    if system is None:
+        return ""
+    family = system.accelerator.family
+    out = ""
+    if system.system_config != DEFAULT_SYSTEM_CONFIG[family]:
+        out += f" system-config={system.system_config}"
+    if system.memory_mode != DEFAULT_MEMORY_MODE[family]:
+        out += f" memory-mode={system.memory_mode}"
+    if system.config_files:
+        for f in system.config_files:
+            if '"' in f or "\\" in f:
+                why = "a quote or backslash in the path"
+                raise ToolError(error_line(f"--config {f!r}: {why}", TOOL))
+        out += " config=" + ",".join(f'"{f}"' for f in system.config_files)
+    return out
 
 
 def _passes(text: str) -> list[ModulePass]:
@@ -435,6 +463,7 @@ class Compiler:
         progress: Callable[[str], None] | None = None,
         optimise: str = "Performance",
         cache_size: int | None = None,
+        system: SystemConfig | None = None,
     ):
         if accelerator not in ACCELERATORS:
             raise ToolError(
@@ -451,6 +480,7 @@ class Compiler:
         self.sram_budget = sram_budget
         self.optimise = optimise
         self.cache_size = cache_size
+        self.system = system  # what the cycle model decides for
         self.dump_ir = dump_ir
         self.progress = progress or (lambda _: None)
         self.dumps: dict[Path, str] = {}
@@ -486,6 +516,7 @@ class Compiler:
             self.sram_budget,
             optimise=self.optimise,
             cache_size=self.cache_size,
+            system=self.system,
         )
         rows: list[tuple[tuple[int, int], LayerRecord]] = []
         for i, p in enumerate(_passes(text), start=1):
@@ -606,6 +637,7 @@ def _compile_model(
         progress,
         optimise=optimise,
         cache_size=cache_size,
+        system=config,
     )
     _check_writable(out, compiler.dump_ir)
     module, pkg = compiler.run()
@@ -718,8 +750,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--system-config",
-        help="the System_Config section for the estimate (default: Vela's, "
-        "Ethos_U55_High_End_Embedded for a U55, Ethos_U65_Client_Server for a U65)",
+        help="the System_Config section the compile decides and estimates for "
+        "(default: Vela's, Ethos_U55_High_End_Embedded for a U55, "
+        "Ethos_U65_Client_Server for a U65)",
     )
     p.add_argument(
         "--memory-mode",
@@ -730,15 +763,17 @@ def _parser() -> argparse.ArgumentParser:
         "--optimise",
         choices=("Performance", "Size"),
         default="Performance",
-        help="Vela's optimisation goal, recorded with the estimate (the "
-        "compile's decisions do not use it yet)",
+        help="Vela's optimisation goal: Performance spends SRAM for speed "
+        "(tiled only as far as the SRAM limit needs), Size takes the least SRAM "
+        "the tiling reaches",
     )
     p.add_argument(
         "--arena-cache-size",
         type=int,
         metavar="BYTES",
-        help="Vela's arena cache size, recorded in the summary (default: the "
-        "memory mode's, else 4 GiB)",
+        help="Vela's arena cache size: the SRAM limit in Performance mode and, "
+        "on a Dedicated_Sram system, the cache the feature maps are planned in "
+        "(default: the memory mode's, else 4 GiB)",
     )
     p.add_argument("--dump-ir", metavar="DIR", help="write the IR after every pass")
     p.add_argument(
@@ -776,6 +811,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 budget,
                 optimise=args.optimise,
                 cache_size=cache,
+                system=config,
             )
         )
         return 0

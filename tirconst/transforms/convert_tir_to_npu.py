@@ -74,6 +74,7 @@ from tirconst.analysis.npu_support import (
     squared_difference_plan,
     transparent,
 )
+from tirconst.analysis.performance import SystemConfig
 from tirconst.analysis.views import (
     BRICK,
     Place,
@@ -142,6 +143,7 @@ from tirconst.formats.ethos_u.hardware import (
     SHRAM_BYTES,
 )
 from tirconst.formats.ethos_u.weights import ACCELERATORS
+from tirconst.transforms.system_options import SystemOptions
 
 NAME = "convert-tir-to-npu"
 
@@ -214,6 +216,15 @@ class Lowerer:
     streams: list[npu.CommandStreamOp] = field(default_factory=list)
     parts: dict[Operation, int] = field(default_factory=dict)
     """Each operator op's `tflite.part` (`provenance.parts`, before lowering)."""
+    cfg: SystemConfig | None = None
+    """The system block configs and table loads are chosen for (default
+    Vela's for the accelerator)."""
+
+    @property
+    def system(self) -> SystemConfig:
+        from tirconst.analysis.block_choice import cost_config
+
+        return self.cfg or cost_config(self.accelerator)
 
     # -- feature maps and ranges ------------------------------------------
 
@@ -306,18 +317,14 @@ class Lowerer:
         """Give `built` the block config the cycle model estimates fastest
         among those Vela accepts (`analysis.block_choice`; of depth `depth`
         if given)."""
-        from tirconst.analysis.block_choice import (
-            cheapest_block,
-            default_config,
-            memories,
-        )
+        from tirconst.analysis.block_choice import cheapest_block, memories
         from tirconst.dialects.npu.vela_api import block_configs
 
         # Vela prints configuration warnings on stdout: keep the IR clean
         with contextlib.redirect_stdout(io.StringIO()):
             configs = block_configs(built, self.accelerator)  # type: ignore[arg-type]
         configs = [c for c in configs if depth is None or c[2] == depth]
-        cfg = default_config(self.accelerator)
+        cfg = self.system
         kinds = {i: self.kinds[p] for p, i in self.regions.items()}
         mem, constant = memories(cfg, kinds)
         if cheapest_block(built, configs, cfg, mem, constant) is None:  # type: ignore[arg-type]
@@ -1505,10 +1512,9 @@ class Lowerer:
             name, self.accelerator, Region(Block([*regions, *seg.npu_ops]))
         )
         if seg.uses_lut:  # table loads where the ops before their lookups hide them
-            from tirconst.analysis.block_choice import default_config
             from tirconst.transforms.table_loads import schedule_table_loads
 
-            schedule_table_loads(stream, default_config(self.accelerator))
+            schedule_table_loads(stream, self.system)
         self.streams.append(stream)
         last = seg.ops[-1]
         invoke = InvokeOp(name, ins, outs)
@@ -1813,7 +1819,7 @@ def _pool_layout(
 
 
 @dataclass(frozen=True)
-class ConvertTirToNpuPass(ModulePass):
+class ConvertTirToNpuPass(SystemOptions, ModulePass):
     """Lowers every tir operator op the NPU can run exactly to npu ops at the
     planned addresses (conv and depthwise with TFL rounding, fully connected
     as a 1×1 conv with NATURAL rounding, pools, requantize as a 1×1 average
@@ -1825,7 +1831,9 @@ class ConvertTirToNpuPass(ModulePass):
     Needs a memory plan (every buffer placed) and encoded weights for the
     weighted ops: a one-line error names the op otherwise. Why: the NPU
     computes on flat memory from encoded weights; keeping the CPU part as tir
-    lets both interpreters check the lowering bit for bit."""
+    lets both interpreters check the lowering bit for bit. Block configs
+    and table loads are chosen by the cycle model for the system
+    `system-config`, `memory-mode` and `config` name (`SystemOptions`)."""
 
     name = NAME
     accelerator: str = "ethos-u55-128"
@@ -1843,7 +1851,8 @@ class ConvertTirToNpuPass(ModulePass):
         for pool in op.ops:
             if isinstance(pool, PoolOp) and pool.size is None:
                 pool.size = IntegerAttr(sizes[pool.sym_name.data], 64)
-        lowerer = Lowerer(op, self.accelerator, regions, kinds, sizes)
+        cfg = self.system(self.accelerator, NAME)
+        lowerer = Lowerer(op, self.accelerator, regions, kinds, sizes, cfg=cfg)
         lowerer.parts = parts(o for o in op.walk() if isinstance(o, OperatorOp))
         for func in [f for f in op.ops if isinstance(f, FuncOp)]:
             lowerer.run(func)

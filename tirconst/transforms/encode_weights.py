@@ -30,7 +30,7 @@ from xdsl.utils.exceptions import PassFailedException
 from tirconst.analysis.block_choice import (
     block_cost,
     copy_cycles,
-    default_config,
+    cost_config,
     feature_map_bytes,
     flash_or_staged,
     fm_region,
@@ -44,7 +44,7 @@ from tirconst.analysis.block_choice import (
 )
 from tirconst.analysis.constant_uses import function_of
 from tirconst.analysis.npu_support import lstm_gate_matrices, lstm_shape, npu_reason
-from tirconst.analysis.performance import FAST_REGION
+from tirconst.analysis.performance import FAST_REGION, SystemConfig
 from tirconst.analysis.sram import ALIGNMENT, sram_by_op, sram_peak
 from tirconst.analysis.symbol_uses import referenced_symbols
 from tirconst.analysis.views import constant_of, layout_of
@@ -87,6 +87,7 @@ from tirconst.formats.ethos_u.weights import (
     core_depths,
     stream_block_depth,
 )
+from tirconst.transforms.system_options import SystemOptions
 
 NAME = "tir-encode-weights"
 POLICIES = ("min-size", "vela", "cycles")
@@ -379,6 +380,7 @@ def choose(
     label: str,
     probe: ProbeFacts | None = None,
     made: Streams | None = None,
+    cfg: SystemConfig | None = None,
 ) -> tuple[tuple[int, int, int], list[bytes], list[tuple[bytes, WeightEncoding]], int]:
     """The policy's encoding of the op: its block config, each core's
     records and (stream, encoding), and the stream bytes of Vela's choice
@@ -397,7 +399,7 @@ def choose(
         probes: dict[str, BlockOp] = {}
         best: tuple[tuple[float, float, int], Candidate, list] | None = None
         vela_bytes = -1
-        cfg = default_config(accelerator)
+        cfg = cfg or cost_config(accelerator)
         mem, constant = memories(cfg)
         # (candidate, streams, stream bytes, staged bytes, from flash, from
         # SRAM after an unhidden copy, compute cycles)
@@ -425,7 +427,6 @@ def choose(
                 if facts.stageable:  # staged where faster (tir-stage-weights)
                     flash, staged, compute = flash_or_staged(
                         probes[c.traversal], c.block_config, cfg, raw, nbytes,
-                        accelerator,
                     )  # fmt: skip
                 else:
                     cost = block_cost(
@@ -449,8 +450,8 @@ def choose(
                 cycles = staged
             elif facts.op is not None:
                 if slack is None:
-                    slack = slack_before(facts.op, accelerator)
-                copy = copy_cycles(nbytes, accelerator)
+                    slack = slack_before(facts.op, cfg)
+                copy = copy_cycles(nbytes, cfg)
                 after = staged_after(staged - copy, copy, slack)
                 pays = growth_pays(reference, after, nbytes, facts.feature_maps)
                 cycles = staged if pays else flash
@@ -578,7 +579,7 @@ def _base_name(op: WeightedOp) -> str:
 
 
 @dataclass(frozen=True)
-class EncodeWeightsPass(ModulePass):
+class EncodeWeightsPass(SystemOptions, ModulePass):
     """Encode every constant weight slice of a conv2d, depthwise conv2d or
     fully connected op, with its bias and requantization, into an Ethos-U
     weight stream and bias/scale records made by Vela (`#tir.encoded_weights`
@@ -598,7 +599,9 @@ class EncodeWeightsPass(ModulePass):
     `tir-plan-memory`'s) takes the SRAM cost only where the copy fits beside
     the op within the program's SRAM peak or the peak's growth pays
     (`analysis.block_choice.growth_pays`, against the op's fastest config
-    from flash), as `tir-stage-weights{op-weights=true}` grows it.
+    from flash), as `tir-stage-weights{op-weights=true}` grows it. The cycle
+    model is for the system `system-config`, `memory-mode` and `config`
+    name (`SystemOptions`).
 
     Refuses, naming the op: weights outside ±255 after zero-point removal,
     an op the NPU cannot run, an unknown accelerator or policy.
@@ -612,7 +615,12 @@ class EncodeWeightsPass(ModulePass):
     reuse_io: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        encode_module(op, self.accelerator, self.policy, self.keep_peak, self.reuse_io)
+        cfg = None
+        if self.policy == "cycles" and self.accelerator in ACCELERATORS:
+            cfg = self.system(self.accelerator, NAME)
+        encode_module(
+            op, self.accelerator, self.policy, self.keep_peak, self.reuse_io, cfg
+        )
 
 
 @dataclass
@@ -646,12 +654,14 @@ def encode_module(
     policy: str = "min-size",
     keep_peak: bool = False,
     reuse_io: bool = False,
+    cfg: SystemConfig | None = None,
 ) -> EncodeStats:
     """Run the rewrite; return what it did per op (for benchmarks). With
     `keep_peak` (and `policy=cycles`), a config is costed reading its
     weights from SRAM only where they fit beside the op within the SRAM
     peak of the program as it is (`analysis.sram`, parameters placed as
-    `reuse_io` says) or where `growth_pays`."""
+    `reuse_io` says) or where `growth_pays`. `cfg`: the system the cycle
+    model is for (default Vela's for the accelerator, `cost_config`)."""
     if accelerator not in ACCELERATORS:
         raise PassFailedException(
             f"{NAME}: unknown accelerator {accelerator!r} (known: "
@@ -694,6 +704,7 @@ def encode_module(
             label,
             probe_facts(o, _room(o, rooms)),
             made,
+            cfg,
         )
         c = _Chosen(o, label, prep, block, recs, vela_bytes)
         chosen.append(c)

@@ -26,10 +26,12 @@ from xdsl.passes import ModulePass
 from tirconst.analysis.block_choice import tir_op_cycles
 from tirconst.analysis.liveness import analyze
 from tirconst.analysis.npu_support import NpuReasons, hwc, npu_reason, transparent
+from tirconst.analysis.performance import SystemConfig
 from tirconst.analysis.sram import ALIGNMENT, sram_by_op
 from tirconst.analysis.views import BRICK, LAYOUT, is_view, layout_of, root_of
 from tirconst.dialects.tir import AllocateOp, BufferType, FuncOp, OperatorOp
 from tirconst.dialects.tir.traits import Elementwise, WholeFeatureMaps
+from tirconst.transforms.system_options import SystemOptions
 
 NAME = "tir-feature-layouts"
 
@@ -119,8 +121,8 @@ class Costs:
     """The cycle model's duration of tir ops (`block_choice.tir_op_cycles`)
     per layout of their operands, each combination costed once."""
 
-    def __init__(self, accelerator: str):
-        self.accelerator = accelerator
+    def __init__(self, cfg: SystemConfig):
+        self.cfg = cfg
         self.seen: dict[tuple[Operation, tuple[str, ...]], float] = {}
         self.configs: dict[Operation, list[tuple[int, int, int]]] = {}
 
@@ -133,7 +135,7 @@ class Costs:
             # (other layouts) only its fastest few, so a gain is never
             # overestimated: the other layout's best may only be faster.
             few = self.configs.get(op)
-            cycles, ranked = tir_op_cycles(op, layouts, self.accelerator, few)
+            cycles, ranked = tir_op_cycles(op, layouts, self.cfg, few)
             self.configs.setdefault(op, ranked[:FEW_CONFIGS])
             self.seen[key] = cycles
         return self.seen[key]
@@ -159,7 +161,7 @@ def choose(
     grow: bool,
     reuse_io: bool,
     keep_peak: bool = True,
-    by_cost: str = "",
+    by_cost: SystemConfig | None = None,
     budget: int = 0,
 ) -> list[AllocateOp]:
     """Mark the candidates, in program order: those whose channels fill
@@ -167,10 +169,10 @@ def choose(
     keeps the function's SRAM measure (`analysis.sram`) at every op its
     buffer is live over within the larger of its peak and `budget` (any
     measure if not `keep_peak`), and not an elementwise op's output that
-    may take an NHWC operand's bytes (`_in_place`). With `by_cost` (an
-    accelerator) rounded channels only where the cycle model says the ops
+    may take an NHWC operand's bytes (`_in_place`). With `by_cost` (a
+    system) rounded channels only where the cycle model says the ops
     touching the buffer run faster. Returns the allocations marked."""
-    costs = Costs(by_cost) if by_cost else None
+    costs = Costs(by_cost) if by_cost is not None else None
     chosen: list[AllocateOp] = []
     bound: dict[Operation, int] | None = None
     peak = 0
@@ -236,7 +238,7 @@ def _top(func: FuncOp, op: Operation) -> Operation:
 
 
 @dataclass(frozen=True)
-class FeatureLayoutsPass(ModulePass):
+class FeatureLayoutsPass(SystemOptions, ModulePass):
     """Store intermediate feature maps in NHCWB16 where it is legal
     (`candidate`: only NPU ops with the `WholeFeatureMaps` trait in one NPU
     run touch them,
@@ -248,7 +250,8 @@ class FeatureLayoutsPass(ModulePass):
     Options: `by-cost=ACCELERATOR` marks a buffer whose channels round up
     only where the cycle model says the ops touching it are faster for it
     (whole bricks move the same bytes in bursts at least as long, which the
-    model never costs more); none marks every legal one. `grow=true` also
+    model never costs more), for the system `system-config`, `memory-mode`
+    and `config` name (`SystemOptions`); none marks every legal one. `grow=true` also
     stores buffers whose channels round up (more bytes), where the SRAM
     measure (`analysis.sram`, parameters placed as `reuse-io`) stays within
     the larger of the all-NHWC peak and `budget`, or anywhere with
@@ -269,6 +272,7 @@ class FeatureLayoutsPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if not self.enable:
             return
+        cfg = self.system(self.by_cost, NAME) if self.by_cost else None
         for func in op.body.block.ops:
             if isinstance(func, FuncOp):
                 choose(
@@ -276,6 +280,6 @@ class FeatureLayoutsPass(ModulePass):
                     self.grow,
                     self.reuse_io,
                     self.keep_peak,
-                    self.by_cost,
+                    cfg,
                     self.budget,
                 )

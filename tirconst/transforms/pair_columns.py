@@ -44,11 +44,13 @@ from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.block_choice import tir_op_cycles
 from tirconst.analysis.npu_support import npu_reason
+from tirconst.analysis.performance import SystemConfig
 from tirconst.dialects.tir import AllocateConstOp, BufferType, ReshapeOp
 from tirconst.dialects.tir.buffers import ConstantOp
 from tirconst.dialects.tir.convolution_ops import Conv2DOp
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 from tirconst.transforms.legalize_npu import _drop_if_unused, _fresh_name
+from tirconst.transforms.system_options import SystemOptions
 
 NAME = "tir-pair-columns"
 
@@ -137,25 +139,25 @@ def _erase(conv: Conv2DOp, const: ConstantOp) -> None:
         dead.erase()
 
 
-def _faster(new: Conv2DOp, old: Conv2DOp, accelerator: str) -> bool:
+def _faster(new: Conv2DOp, old: Conv2DOp, cfg: SystemConfig) -> bool:
     """Whether the cycle model runs `new` faster than `old` (each with its
     fastest block config, weights from flash or SRAM, whichever is faster)."""
 
     def best(op: Conv2DOp) -> float:
         return min(
-            tir_op_cycles(op, {}, accelerator, staged=staged)[0]
-            for staged in (False, True)
+            tir_op_cycles(op, {}, cfg, staged=staged)[0] for staged in (False, True)
         )
 
     return best(new) < best(old)
 
 
 @dataclass(frozen=True)
-class PairColumnsPass(ModulePass):
+class PairColumnsPass(SystemOptions, ModulePass):
     """A stride-2 `tir.conv2d` over one input channel (or the function's own
     input) of even width as a stride-1 conv over column pairs (the module
     docstring says how), with `by-cost=ACCELERATOR` only where the cycle
-    model says it is faster."""
+    model (for the system `system-config`, `memory-mode` and `config` name:
+    `SystemOptions`) says it is faster."""
 
     name = NAME
 
@@ -167,6 +169,7 @@ class PairColumnsPass(ModulePass):
                 f"{NAME}: unknown accelerator {self.by_cost!r} for by-cost (known: "
                 f"{', '.join(ACCELERATORS)})"
             )
+        cfg = self.system(self.by_cost, NAME) if self.by_cost else None
         for conv in [o for o in op.walk() if isinstance(o, Conv2DOp)]:
             if not pairable(conv) or npu_reason(conv) is not None:
                 continue
@@ -174,7 +177,7 @@ class PairColumnsPass(ModulePass):
             if made is None:
                 continue
             new, const = made
-            if self.by_cost and not _faster(new, conv, self.by_cost):
+            if cfg is not None and not _faster(new, conv, cfg):
                 _erase(new, const)
                 continue
             src = conv.filter.owner

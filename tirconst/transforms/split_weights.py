@@ -18,6 +18,7 @@ from tirconst.analysis.block_choice import (
     tir_op_cycles,
 )
 from tirconst.analysis.npu_support import npu_reason
+from tirconst.analysis.performance import SystemConfig
 from tirconst.analysis.sram import sram_by_op, sram_peak
 from tirconst.analysis.tiled_sram import computes
 from tirconst.analysis.tiling import Setting
@@ -28,6 +29,7 @@ from tirconst.dialects.tir.structure import FuncOp
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.hardware import DEPTH_GRANULE
 from tirconst.formats.ethos_u.weights import ACCELERATORS
+from tirconst.transforms.system_options import SystemOptions
 from tirconst.transforms.tile import Tiler
 
 NAME = "tir-split-weights"
@@ -72,7 +74,7 @@ def _cover(
     nbytes: int,
     bound: dict[Operation, int],
     limit: int,
-    accelerator: str,
+    cfg: SystemConfig,
     distance: int,
 ) -> float:
     """The modelled cycles (`modelled_duration`) of the computing NPU ops,
@@ -87,7 +89,7 @@ def _cover(
             if npu_reason(prev) is not None or bound.get(prev, 0) + nbytes > limit:
                 break
             assert isinstance(prev, OperatorOp)
-            cover += modelled_duration(prev, accelerator)
+            cover += modelled_duration(prev, cfg)
             seen += 1
         prev = prev.prev_op
     return cover
@@ -95,7 +97,7 @@ def _cover(
 
 def worth_splitting(
     op: OperatorOp,
-    accelerator: str,
+    cfg: SystemConfig,
     bound: dict[Operation, int],
     limit: int,
     distance: int,
@@ -115,27 +117,27 @@ def worth_splitting(
         return False
     if op.npu_geometry().depthwise:
         return False  # a slice would also slice the input
-    flash = tir_op_cycles(op, {}, accelerator)[0]
-    staged = tir_op_cycles(op, {}, accelerator, staged=True)[0]
-    half = tir_op_cycles(op, {}, accelerator, staged=True, depth=pc.channels // 2)[0]
+    flash = tir_op_cycles(op, {}, cfg)[0]
+    staged = tir_op_cycles(op, {}, cfg, staged=True)[0]
+    half = tir_op_cycles(op, {}, cfg, staged=True, depth=pc.channels // 2)[0]
     if not flash or not staged or not half:
         return False
     nbytes = copy_bytes(op)
     if bound.get(op, 0) + -(-nbytes // 2) > limit:
         return False  # a staged half would grow the SRAM peak
-    copy = copy_cycles(nbytes, accelerator)
+    copy = copy_cycles(nbytes, cfg)
     if flash <= copy:
         return False  # read once from flash: as fast as its copy, no op more
-    cover = _cover(op, nbytes, bound, limit, accelerator, distance)
+    cover = _cover(op, nbytes, bound, limit, cfg, distance)
     if copy <= cover:
         return False  # the whole copy hides: nothing for halves to hide
-    half_cover = _cover(op, -(-nbytes // 2), bound, limit, accelerator, distance)
+    half_cover = _cover(op, -(-nbytes // 2), bound, limit, cfg, distance)
     fl, whole, halves = split_cycles(flash, staged, half, copy, cover, half_cover)
     return halves < min(fl, whole)
 
 
 @dataclass(frozen=True)
-class SplitWeightsPass(ModulePass):
+class SplitWeightsPass(SystemOptions, ModulePass):
     """Split convs into two OFM depth halves where their weights' copy is
     worth hiding in halves.
 
@@ -148,7 +150,8 @@ class SplitWeightsPass(ModulePass):
     `tir-tile`'s depth slices (each reading its output channels' weights,
     bias and requantization, writing its channels of the whole output).
     `tir-stage-weights` then stages each slice's weights where that pays and
-    the SRAM allows. `by-cost=ACCELERATOR` names the cycle model's NPU.
+    the SRAM allows. `by-cost=ACCELERATOR` names the cycle model's NPU, and
+    `system-config`, `memory-mode` and `config` its system (`SystemOptions`).
     """
 
     name = NAME
@@ -163,6 +166,7 @@ class SplitWeightsPass(ModulePass):
                 f"{NAME}: unknown accelerator {self.by_cost!r} for by-cost (known: "
                 f"{', '.join(ACCELERATORS)})"
             )
+        cfg = self.system(self.by_cost, NAME)
         tiler = Tiler(op)
         for func in op.body.block.ops:
             if not isinstance(func, FuncOp):
@@ -171,7 +175,7 @@ class SplitWeightsPass(ModulePass):
             limit = sram_peak(func, self.reuse_io).bytes
             for o in list(func.body.block.ops):
                 if isinstance(o, OperatorOp) and worth_splitting(
-                    o, self.by_cost, bound, limit, self.distance
+                    o, cfg, bound, limit, self.distance
                 ):
                     pc = o.per_channel()
                     assert pc is not None

@@ -19,6 +19,7 @@ from tirconst.analysis.block_choice import (
     staging_grows,
 )
 from tirconst.analysis.npu_support import npu_reason
+from tirconst.analysis.performance import SystemConfig
 from tirconst.analysis.sram import ALIGNMENT, sram_by_op, sram_peak
 from tirconst.analysis.tiled_sram import STAGED_OPERANDS, computes
 from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
@@ -29,6 +30,7 @@ from tirconst.dialects.tir.structure import FuncOp
 from tirconst.dialects.tir.traits import CopyLike
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.weights import ACCELERATORS
+from tirconst.transforms.system_options import SystemOptions
 
 NAME = "tir-stage-weights"
 WEIGHT_OPERANDS = STAGED_OPERANDS
@@ -61,7 +63,7 @@ def stage_block(
     fc: bool,
     keep_peak: bool = False,
     reuse_io: bool = False,
-    by_cost: str | None = None,
+    by_cost: SystemConfig | None = None,
     budget: int = 0,
     distance: int = 1,
     op_weights: bool = False,
@@ -70,7 +72,7 @@ def stage_block(
     `keep_peak`, an op's copies are undone when they raise the function's
     SRAM peak (`tirconst.analysis.sram`, parameters placed as `reuse_io`
     says) above the larger of the peak before staging and `budget`: that op
-    reads its weights from flash. With `by_cost` (an accelerator), an op's
+    reads its weights from flash. With `by_cost` (a system), an op's
     weights are staged only where the cycle model says the op is faster
     for it (`analysis.block_choice.staging_gain`), counting the part of the
     copy the ops it will run under do not hide (their `duration_floor`s
@@ -212,7 +214,7 @@ def stage_block(
 
 
 def _own_weights_peak(
-    block: Block, bound: dict[Operation, int], fc: bool, accelerator: str, peak: int
+    block: Block, bound: dict[Operation, int], fc: bool, cfg: SystemConfig, peak: int
 ) -> int:
     """The largest SRAM measure (`bound`, before staging) of an op of
     `block` plus its own staged weights (rounded to the planner's
@@ -227,7 +229,7 @@ def _own_weights_peak(
         if op not in bound or not _stageable(op, fc):
             continue
         own = sum(-(-_nbytes(v) // ALIGNMENT) * ALIGNMENT for v in _staged_operands(op))
-        if bound[op] + own > max(most, peak) and not staging_grows(op, accelerator):
+        if bound[op] + own > max(most, peak) and not staging_grows(op, cfg):
             continue
         most = max(most, bound[op] + own)
     return most
@@ -276,7 +278,7 @@ def _reach(
     return best
 
 
-def _cover(start: Operation, op: Operation, accelerator: str) -> float:
+def _cover(start: Operation, op: Operation, cfg: SystemConfig) -> float:
     """Cycles of compute under which a copy issued before `start` runs
     before `op` needs it: the ops' durations (`duration_floor`) less the
     copies already issued among them (one DMA engine)."""
@@ -285,9 +287,9 @@ def _cover(start: Operation, op: Operation, accelerator: str) -> float:
         if isinstance(o, OperatorOp) and o.has_trait(CopyLike):
             src = o.input_named("input")
             assert src is not None  # a copy's input
-            cover -= copy_cycles(_nbytes(src), accelerator)
+            cover -= copy_cycles(_nbytes(src), cfg)
         elif isinstance(o, OperatorOp) and computes(o):
-            cover += duration_floor(o, accelerator)
+            cover += duration_floor(o, cfg)
     return cover
 
 
@@ -328,7 +330,7 @@ def _issue_earlier(
 
 
 @dataclass(frozen=True)
-class StageWeightsPass(ModulePass):
+class StageWeightsPass(SystemOptions, ModulePass):
     """Stage weights from flash into SRAM, one op ahead.
 
     For each operator op reading a constant as its filter or bias (raw
@@ -349,7 +351,9 @@ class StageWeightsPass(ModulePass):
     and need not cost memory (nor break `tir-tile`'s budget).
     `budget=N` lets the peak grow to N bytes (Performance: SRAM spent on
     speed, within the SRAM limit). `by-cost=ACCELERATOR` stages an op's
-    weights only where the cycle model says it runs faster from SRAM,
+    weights only where the cycle model (for the system `system-config`,
+    `memory-mode` and `config` name: `SystemOptions`) says it runs faster
+    from SRAM,
     counting what of the copy the earlier ops it runs under do not hide
     (`analysis.block_choice.staging_gain`), and where the SRAM measure has
     no room for the copy beside the previous op, right before the op if
@@ -394,6 +398,7 @@ class StageWeightsPass(ModulePass):
             )
         if not self.enable:
             return
+        cfg = self.system(self.by_cost, NAME) if self.by_cost else None
         for func in op.body.block.ops:
             if isinstance(func, FuncOp):
                 stage_block(
@@ -401,7 +406,7 @@ class StageWeightsPass(ModulePass):
                     self.fc == "stage",
                     self.keep_peak,
                     self.reuse_io,
-                    self.by_cost or None,
+                    cfg,
                     self.budget,
                     self.distance,
                     self.op_weights,
