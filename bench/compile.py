@@ -19,8 +19,9 @@ start or imports, as a Python user calling it pays), then the installed
 `tirconst-compile MODEL --optimise MODE` as a process (`s`: wall time, as
 Vela's), measured the same way (flash read back from
 the written `.tflite`; a summary that says otherwise is a failure), cycles
-from our performance model (docs/performance.md) for Vela's default system
-config in the same mode, inference time = those cycles at its core clock,
+from our performance model (docs/performance.md) for the system both sides
+compile for (`--system-config`, `--memory-mode`, default Vela's) in the same
+mode, inference time = those cycles at its core clock,
 and the ratios to each Vela row (issue 24's goals: SRAM <= 1 in both modes,
 cycles <= 1 and geomean <= 0.9 in Performance, compile time <= 1; `time x`
 is process to process, `in x` our in-process time to Vela's process). Until
@@ -32,9 +33,13 @@ models/networks/ (issue 25) instead of the bundled models.
 
     python bench/compile.py [--networks] [--models NAME ...]
         [--files MODEL.tflite ...] [--modes Performance Size] [--bytes]
+        [--accelerator-config A] [--system-config S] [--memory-mode M]
 
 `--files` compiles the given models instead of the bundled ones (e.g. the
-data-movement models `bench/data_views.py` writes).
+data-movement models `bench/data_views.py` writes). The last line is the
+startup floor beside its anchor: a bare interpreter, the imports any compile
+on xDSL pays (numpy and xDSL's builtin dialect), all of tirconst-compile's,
+and Vela's own (`ethosu.vela.vela`).
 """
 
 from __future__ import annotations
@@ -65,6 +70,8 @@ from tirconst.backend.ethos_u.summary import KIB, CompileResult, read_summary  #
 from tirconst.backend.ethos_u.verify import verify_compiled  # noqa: E402
 
 ACCELERATOR = "ethos-u55-128"
+SYSTEM: list[str] = []  # --system-config / --memory-mode flags, both sides
+SYSTEM_NAMES: tuple[str | None, str | None] = (None, None)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,7 @@ def run_vela(model: Path, core: str, out: Path, mode: str) -> VelaRow:
         str(out),
         "--optimise",
         mode,
+        *SYSTEM,
         *CORES[core],
     ]
     start = time.perf_counter()
@@ -133,7 +141,7 @@ def run_ours(model: Path, out: Path, mode: str) -> float:
     user runs it (0.0 if it failed: the in-process compile reports why)."""
     program = Path(sys.executable).parent / "tirconst-compile"
     cmd = [str(program), str(model), "--output-dir", str(out), "--optimise", mode]
-    cmd += ["--accelerator-config", ACCELERATOR]
+    cmd += ["--accelerator-config", ACCELERATOR, *SYSTEM]
     start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True)
     seconds = time.perf_counter() - start
@@ -210,6 +218,7 @@ def blank(cols: list[tuple[str, int]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global BYTES, ACCELERATOR, SYSTEM, SYSTEM_NAMES
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="*", help="model stems (default: all bundled)")
     ap.add_argument(
@@ -222,9 +231,17 @@ def main(argv: list[str] | None = None) -> int:
         "--modes", nargs="*", choices=MODES, default=list(MODES), help="--optimise"
     )
     ap.add_argument("--bytes", action="store_true", help="SRAM in bytes (default: KiB)")
+    ap.add_argument("--accelerator-config", default=ACCELERATOR, help="both sides")
+    ap.add_argument("--system-config", help="both sides (default: Vela's)")
+    ap.add_argument("--memory-mode", help="both sides (default: Vela's)")
     args = ap.parse_args(argv)
-    global BYTES
     BYTES = args.bytes
+    ACCELERATOR = args.accelerator_config
+    SYSTEM_NAMES = (args.system_config, args.memory_mode)
+    SYSTEM = []
+    flags = ("--system-config", "--memory-mode")
+    for flag, name in zip(flags, SYSTEM_NAMES, strict=True):
+        SYSTEM += [flag, name] if name else []
     pool = (
         sorted((MODELS / "networks").glob("*.tflite"))
         if args.networks
@@ -239,7 +256,35 @@ def main(argv: list[str] | None = None) -> int:
         failures += run_mode(models, mode, compile_model)
     if note:
         print(f"note: {note}")
+    floor = startup_floor()
+    print(
+        "startup (best of 3 processes): "
+        + ", ".join(f"{what} {sec:.2f} s" for what, sec in floor.items())
+    )
     return 1 if failures else 0
+
+
+def startup_floor() -> dict[str, float]:
+    """What a process pays before compiling: the interpreter, the imports
+    any compile on xDSL needs (numpy and xDSL's builtin dialect: the floor
+    of a Python compiler on xDSL), and all the imports of ours, beside the
+    anchor of Vela's own imports (`ethosu.vela.vela`)."""
+    probes = {
+        "python": "pass",
+        "numpy + xdsl builtin": "import numpy, xdsl.dialects.builtin",
+        "tirconst-compile imports": "import tirconst.tools.programs, "
+        "tirconst.tools.compile, tirconst.backend.ethos_u.package",
+        "vela imports": "import ethosu.vela.vela",
+    }
+    out = {}
+    for what, code in probes.items():
+        best = math.inf
+        for _ in range(3):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            best = min(best, time.perf_counter() - start)
+        out[what] = best
+    return out
 
 
 def run_mode(models: list[Path], mode: str, compile_model) -> int:  # type: ignore[no-untyped-def]
@@ -250,7 +295,8 @@ def run_mode(models: list[Path], mode: str, compile_model) -> int:  # type: igno
         *(cells([h for h, _ in c], c) for c in (VELA_COLS, OURS_COLS, RATIO_COLS)),
     )
     print(
-        f"\n--optimise {mode}: Vela {ACCELERATOR} (left) vs tirconst-compile; "
+        f"\n--optimise {mode}: Vela {ACCELERATOR} {' '.join(SYSTEM)} (left) vs "
+        "tirconst-compile; "
         f"ratios tirconst/Vela; SRAM and flash in {'bytes' if BYTES else 'KiB'}"
     )
     print(head)
@@ -271,7 +317,9 @@ def run_mode(models: list[Path], mode: str, compile_model) -> int:  # type: igno
                         model,
                         Path(tmp) / f"{model.stem}-tirconst",
                         ACCELERATOR,
-                        config=SystemConfig.load(ACCELERATOR, optimise=mode),
+                        config=SystemConfig.load(
+                            ACCELERATOR, *SYSTEM_NAMES, optimise=mode
+                        ),
                     )
                 except Exception as e:  # noqa: BLE001 - one model's failure is a row
                     ours_err = f"{type(e).__name__}: {e}"
