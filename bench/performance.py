@@ -11,7 +11,11 @@ ours", and its ratio to ours on Vela's legacy stream: one model, two
 streams). Goal: ours on Vela's legacy stream within 10% of Vela's legacy
 estimate on every model.
 
-    python bench/performance.py [--models NAME ...]
+    python bench/performance.py [--models NAME ...] [--networks]
+        [--files MODEL.tflite ...] [--no-ours]
+
+`--networks` runs the generated networks of models/networks/ instead,
+`--files` any other models.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.vela_compile import (  # noqa: E402
     CORES,
+    MODELS,
     bundled_models,
     compile_model,
     estimate_file,
@@ -41,8 +46,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--no-ours", action="store_true", help="skip compiling with tirconst-compile"
     )
+    ap.add_argument("--networks", action="store_true", help="models/networks/ instead")
+    ap.add_argument("--files", nargs="*", default=[], help="other .tflite models")
     args = ap.parse_args(argv)
-    models = [m for m in bundled_models() if not args.models or m.stem in args.models]
+    pool = (
+        sorted((MODELS / "networks").glob("*.tflite"))
+        if args.networks
+        else bundled_models()
+    )
+    models = [m for m in pool if not args.models or m.stem in args.models]
+    if args.files:
+        models = [Path(f) for f in args.files]
     from tirconst.tools.compile import compile_model as tirconst_compile
 
     cols = "".join(
@@ -64,7 +78,12 @@ def main(argv: list[str] | None = None) -> int:
                     row += f" | {'vela failed':>30}"
                     continue
                 vela = vela_cycles(out)
-                ours = estimate_file(done.path).cycles
+                try:
+                    ours = estimate_file(done.path).cycles
+                except Exception as e:  # noqa: BLE001 - one stream's failure is a cell
+                    failures += 1
+                    row += f" | {vela:12.0f} ours failed: {str(e).splitlines()[0]}"
+                    continue
                 r = ours / vela
                 ratios[core].append(r)
                 if core == "legacy":
