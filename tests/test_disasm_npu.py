@@ -13,8 +13,19 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from tests.npu_cases import conv_stream, pool_stream, random_conv
-from tests.vela_compile import CORES, bundled_models, compile_model
-from tirconst.backend.ethos_u import decode_operations, decode_words, read_payload
+from tests.vela_compile import (
+    CORES,
+    bundled_models,
+    compile_model,
+    estimate_file,
+    vela_cycles,
+)
+from tirconst.backend.ethos_u import (
+    decode_operations,
+    decode_words,
+    disassemble_segments,
+    read_payload,
+)
 from tirconst.backend.ethos_u.containers import TensorPlacement
 from tirconst.backend.ethos_u.decoder import Disassembly
 from tirconst.backend.ethos_u.disasm_ir import npu_module
@@ -221,3 +232,29 @@ def test_vela_lstm_stream_runs_and_differs(tmp_path: Path) -> None:
             assert "differs at #3 SOFTMAX" in check.line()
     assert sum("differs" in line for line in lines) >= 2, lines
     assert "outputs unchecked, not tensors LiteRT computes" in lines[1]
+
+
+@pytest.mark.parametrize("core", sorted(CORES))
+@pytest.mark.parametrize("name", ["unet", "yolo_head"])
+def test_vela_upscaled_streams_run_exact(name: str, core: str, tmp_path: Path) -> None:
+    """Vela reads an IFM doubled by IFM_UPSCALE: unet's transpose conv with
+    zeros inserted (TRANSPOSE), yolo_head's nearest resize as a 1x1 average
+    pool (NEAREST). Read back as npu ops with `upscale`, run from the
+    file's bytes, they equal LiteRT bit for bit (as do regor's bilinear
+    resize depthwise convs with a record scale of 2^31 + 1), and the cycle
+    model costs them (docs/performance.md: within 10% of Vela's legacy
+    estimate)."""
+    model = Path(__file__).parent.parent / f"models/networks/{name}.tflite"
+    result = compile_model(model, core, "tflite", tmp_path)
+    assert result.path is not None, result.error
+    (dis,) = disassemble_segments(result.path)
+    module = npu_module(dis)
+    upscaled = [o for o in module.walk() if getattr(o, "upscale", None) is not None]
+    modes = {o.upscale.data for o in upscaled}  # type: ignore[union-attr]
+    assert modes == {"transpose" if name == "unet" else "nearest"}
+    for seed in (0, 1):
+        checks = verify_compiled(model, result.path, seed)
+        assert checks and all(c.exact for c in checks), [c.line() for c in checks]
+    if core == "legacy":
+        ours = estimate_file(result.path).cycles
+        assert ours == pytest.approx(vela_cycles(tmp_path), rel=0.10)

@@ -430,14 +430,17 @@ def _burst_bytes(
 def _ifm_block(
     op: BlockOp, acc: Accelerator, ofm_block: tuple[int, int, int], part_kernel: bool
 ) -> tuple[int, int, int]:
-    """The IFM block that feeds an OFM block (Vela's block config)."""
+    """The IFM block that feeds an OFM block (Vela's block config; half as
+    many rows and columns of an upscaled IFM)."""
     bh, bw, bd = ofm_block
+    up = 1
     if isinstance(op, WindowOp):
         (sy, sx), (kh, kw) = op.kernel.stride, op.kernel.dilated()
+        up = op.upscaling
     else:
         sy = sx = kh = kw = 1
-    h = _round_up((bh - 1) * sy + min(kh, SUB_KERNEL), acc.ofm_ublock[0])
-    w = _round_up((bw - 1) * sx + min(kw, SUB_KERNEL), acc.ofm_ublock[1])
+    h = _round_up(_ceil_div((bh - 1) * sy + min(kh, SUB_KERNEL), up), acc.ofm_ublock[0])
+    w = _round_up(_ceil_div((bw - 1) * sx + min(kw, SUB_KERNEL), up), acc.ofm_ublock[1])
     if isinstance(op, Conv2DOp) or (
         isinstance(op, PoolingOp) and op.pool_type.data == "reduce_sum"
     ):

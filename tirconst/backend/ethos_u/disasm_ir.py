@@ -81,6 +81,10 @@ _ROUNDING = {
     api.NpuRoundingMode.NATURAL: "natural",
     api.NpuRoundingMode.TRUNCATE: "truncate",
 }
+_UPSCALE = {
+    api.NpuResamplingMode.NEAREST: "nearest",
+    api.NpuResamplingMode.TRANSPOSE: "transpose",
+}
 _POOL = {
     api.NpuPoolingOp.MAX: "max",
     api.NpuPoolingOp.AVERAGE: "average",
@@ -251,7 +255,10 @@ def _window_extent(
 
 def _block_props(d: DecodedOp, streams: _Streams) -> dict:  # type: ignore[type-arg]
     op = d.op
-    if op.ifm_upscale != api.NpuResamplingMode.NONE:
+    upscale = _UPSCALE.get(op.ifm_upscale)
+    if op.ifm_upscale != api.NpuResamplingMode.NONE and (
+        upscale is None or op.kernel is None
+    ):
         raise ConversionError(f"error: {_what(d)}: IFM upscaling has no npu form")
     b = op.block_config
     ofm = feature_map(op.ofm)
@@ -265,7 +272,11 @@ def _block_props(d: DecodedOp, streams: _Streams) -> dict:  # type: ignore[type-
         ofm = ofm.replace(zero_point=0)
     ifm = feature_map(op.ifm)
     pad = None
-    if op.kernel is not None and not isinstance(op, api.NpuElementWiseOperation):
+    if upscale is not None:
+        # the padding registers are around the doubled IFM, as the op reads it
+        p = op.padding
+        pad = (p.top, p.left, p.bottom, p.right) if p else (0, 0, 0, 0)
+    elif op.kernel is not None and not isinstance(op, api.NpuElementWiseOperation):
         ifm, pad = _window_extent(op, ifm)
     props = {
         "ifm": ifm,
@@ -285,6 +296,8 @@ def _block_props(d: DecodedOp, streams: _Streams) -> dict:  # type: ignore[type-
         )
         if pad is not None and any(pad):
             props["padding"] = PaddingAttr.make(pad=pad)
+        if upscale is not None:
+            props["upscale"] = StringAttr(upscale)
     if isinstance(op, (api.NpuConv2DOperation, api.NpuConvDepthWiseOperation)):
         ncores = ACCELERATORS[streams.accelerator].cores
         expected = len(core_channels(op.ofm.shape.depth, ncores))

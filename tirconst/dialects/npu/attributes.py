@@ -27,6 +27,7 @@ from tirconst.formats.ethos_u.weights import (
 DTYPES = {"int8": 1, "uint8": 1, "int16": 2, "uint16": 2, "int32": 4}
 LAYOUTS = ("nhwc", "nhcwb16")
 ROUNDING_MODES = ("tfl", "natural", "truncate")
+UPSCALE_MODES = ("nearest", "transpose")
 
 
 @irdl_struct_definition

@@ -30,6 +30,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.npu.attributes import (
     ROUNDING_MODES,
+    UPSCALE_MODES,
     ActivationAttr,
     AddressRangeAttr,
     FeatureMapAttr,
@@ -136,14 +137,25 @@ class BlockOp(IRDLOperation):
 
 
 class WindowOp(BlockOp):
-    """A block op sliding a kernel over the IFM."""
+    """A block op sliding a kernel over the IFM. `upscale` (Vela's
+    IFM_UPSCALE) makes the kernel slide over the IFM doubled in height and
+    width first: `nearest` repeats each element 2×2, `transpose` puts each
+    element at the even row and column and the IFM zero point between (the
+    zero-insertion of a transpose convolution); the padding is around the
+    doubled IFM."""
 
     kernel = prop_def(KernelAttr)
     padding = opt_prop_def(PaddingAttr)
+    upscale = opt_prop_def(StringAttr)
 
     @property
     def pad(self) -> tuple[int, int, int, int]:
         return self.padding.pad if self.padding else (0, 0, 0, 0)  # type: ignore
+
+    @property
+    def upscaling(self) -> int:
+        """How many times the IFM is upscaled per axis: 2 with `upscale`."""
+        return 1 if self.upscale is None else 2
 
     def verify_window(self, conv_limits: bool) -> None:
         k = self.kernel
@@ -173,13 +185,20 @@ class WindowOp(BlockOp):
             raise VerifyException(
                 f"padding {list(self.pad)} is not smaller than the kernel {dkh}x{dkw}"
             )
+        if self.upscale is not None and self.upscale.data not in UPSCALE_MODES:
+            raise VerifyException(
+                f"upscale must be one of {', '.join(UPSCALE_MODES)}, got "
+                f"{self.upscale.data!r}"
+            )
         ih, iw, _ = self.shape(self.ifm)
+        ih, iw = ih * self.upscaling, iw * self.upscaling
         oh, ow, _ = self.shape(self.ofm)
         eh, ew = window_output((ih, iw), k, self.pad)
         if (oh, ow) != (eh, ew):
+            what = "upscaled IFM" if self.upscale is not None else "IFM"
             raise VerifyException(
-                f"OFM is {oh}x{ow} but IFM {ih}x{iw}, kernel, stride and padding "
-                f"give {eh}x{ew}"
+                f"OFM is {oh}x{ow} but {what} {ih}x{iw}, kernel, stride and "
+                f"padding give {eh}x{ew}"
             )
 
 

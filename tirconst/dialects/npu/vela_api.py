@@ -64,6 +64,10 @@ _TRAVERSAL = {
     "depth_first": api.NpuBlockTraversal.DEPTH_FIRST,
     "part_kernel_first": api.NpuBlockTraversal.PART_KERNEL_FIRST,
 }
+_UPSCALE = {
+    "nearest": api.NpuResamplingMode.NEAREST,
+    "transpose": api.NpuResamplingMode.TRANSPOSE,
+}
 
 
 def accelerator(stream: CommandStreamOp) -> api.NpuAccelerator:
@@ -145,6 +149,8 @@ def _block(op: BlockOp, out: api.NpuBlockOperation) -> api.NpuBlockOperation:
         out.kernel = api.NpuKernel(kw, kh, sx, sy, dx, dy)
         top, left, bottom, right = op.pad
         out.padding = api.NpuPadding(top=top, left=left, bottom=bottom, right=right)
+        if op.upscale is not None:
+            out.ifm_upscale = _UPSCALE[op.upscale.data]
     if isinstance(op, WeightedOp):
         out.weights = [address_range(r) for r in op.weights.data]
         out.biases = [address_range(r) for r in op.biases.data]

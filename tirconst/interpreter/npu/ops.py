@@ -104,10 +104,25 @@ def _taps(op: WindowOp, xp: np.ndarray, oh: int, ow: int):
 
 
 def _finish(op: BlockOp, mem: Memory, acc: np.ndarray, scale, shift) -> None:
-    """Scale, add the OFM zero point, activate, clamp, store."""
+    """Scale, add the OFM zero point, activate, clamp, store. A TFL-rounded
+    channel whose record scale is 2^31 or more (Vela's bilinear resize
+    writes 2^31 + 1 with shift 35) or whose accumulator passes 32 bits is
+    double-rounded on exact integers, as a pooling's scale is
+    (`_double_round`)."""
     ofm = op.ofm
+    scale, shift = np.asarray(scale, np.int64), np.asarray(shift, np.int64)
+    wide = op.rounding_mode.data == "tfl" and (
+        np.any(scale >= 2**31) or np.abs(acc).max(initial=0) >= 2**31
+    )
     try:
-        out = scale_accumulator(acc, scale, shift, op.rounding_mode.data)
+        if wide:
+            scale = np.broadcast_to(scale, acc.shape[-1:])
+            shift = np.broadcast_to(shift, acc.shape[-1:])
+            out = np.empty_like(acc)
+            for c in range(acc.shape[-1]):
+                out[..., c] = _double_round(acc[..., c], int(scale[c]), int(shift[c]))
+        else:
+            out = scale_accumulator(acc, scale, shift, op.rounding_mode.data)
     except ArithmeticError_ as e:
         raise OpError(str(e)) from None
     out = out + ofm.zero_point
@@ -206,7 +221,22 @@ def _bias(op: WeightedOp, mem: Memory, channels: int):
 
 def _ifm(op: BlockOp, mem: Memory) -> np.ndarray:
     x = mem.read(op.ifm, "the IFM").astype(np.int64)
-    return x - op.ifm.zero_point
+    return _upscaled(op, x - op.ifm.zero_point)
+
+
+def _upscaled(op: BlockOp, x: np.ndarray) -> np.ndarray:
+    """(IFM − zero point) as the window reads it: with `upscale`, doubled in
+    height and width, each element repeated 2×2 (`nearest`) or at the even
+    row and column with the zero point, 0 here, between (`transpose`)."""
+    mode = getattr(op, "upscale", None)
+    if mode is None:
+        return x
+    if mode.data == "nearest":
+        return x.repeat(2, axis=0).repeat(2, axis=1)
+    h, w, c = x.shape
+    out = np.zeros((2 * h, 2 * w, c), dtype=x.dtype)
+    out[::2, ::2] = x
+    return out
 
 
 def run_conv2d(op: Conv2DOp, mem: Memory) -> None:
@@ -241,7 +271,7 @@ def run_pooling(op: PoolingOp, mem: Memory) -> None:
     (IFM − zero point), scaled by the OFM_SCALE register where the op has
     one, plus the OFM zero point. No float scale is used."""
     oh, ow, c = op.shape(op.ofm)
-    x = mem.read(op.ifm, "the IFM").astype(np.int64) - op.ifm.zero_point
+    x = _ifm(op, mem)
     if op.pool_type.data == "max":
         xp = _padded(x, op.pad, np.iinfo(np.int64).min)
         acc = None

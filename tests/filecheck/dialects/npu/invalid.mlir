@@ -60,6 +60,26 @@ npu.command_stream @s "ethos-u55-128" {
 
 // -----
 
+// an upscale mode the IFM_UPSCALE register has
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+npu.command_stream @s "ethos-u55-128" {
+  npu.region 1 scratch size 100000
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.pooling' op in @s: upscale must be one of nearest, transpose, got 'bilinear'
+  npu.pooling {pool_type = "average", ifm = #npu.feature_map<int8, [2, 2, 8], region = 1>, ofm = #npu.feature_map<int8, [4, 4, 8], region = 1, address = 50000>, kernel = #npu.kernel<[1, 1]>, upscale = "bilinear", block_config = array<i64: 2, 2, 8>}
+}
+
+// -----
+
+// the window slides over the doubled IFM
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+npu.command_stream @s "ethos-u55-128" {
+  npu.region 1 scratch size 100000
+// CHECK-NEXT: {{.*}}invalid.mlir:[[# @LINE + 1]]:3: error: 'npu.pooling' op in @s: OFM is 2x2 but upscaled IFM 4x4, kernel, stride and padding give 4x4
+  npu.pooling {pool_type = "average", ifm = #npu.feature_map<int8, [2, 2, 8], region = 1>, ofm = #npu.feature_map<int8, [2, 2, 8], region = 1, address = 50000>, kernel = #npu.kernel<[1, 1]>, upscale = "nearest", block_config = array<i64: 2, 2, 8>}
+}
+
+// -----
+
 // activation min <= max
 // CHECK-NEXT: {{^}}// {{-{5}$}}
 npu.command_stream @s "ethos-u55-128" {
