@@ -61,3 +61,53 @@ def test_exit_after_keeps_mains_status(body: str, status: int, stderr: str) -> N
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert (done.returncode, done.stdout, done.stderr) == (status, "out\n", stderr)
+
+
+def test_imports_uncollected_freezes_what_the_imports_made() -> None:
+    """The collector is off during a program's imports and on again after
+    (off stays off); what the imports made is frozen, never walked again."""
+    code = (
+        "import gc\nfrom tirconst.core.collection import imports_uncollected\n"
+        "with imports_uncollected():\n"
+        "    inside = gc.isenabled()\n"
+        "    import tirconst.tools.driver\n"
+        "print(inside, gc.isenabled(), gc.get_freeze_count() > 10_000)\n"
+        "gc.disable()\n"
+        "with imports_uncollected():\n"
+        "    import json\n"
+        "print(gc.isenabled())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        "False True True\nFalse\n",
+        "",
+    )
+
+
+# Modules a compile never calls: loop-level rewrites (xDSL's arith), text
+# input (secrets), LiteRT's float functions' libm lookup (ctypes.util, which
+# imports subprocess), --verify, the SVG's former escapes (xml.sax).
+NOT_IN_A_COMPILE = (
+    "xdsl.dialects.arith",
+    "secrets",
+    "ctypes.util",
+    "subprocess",
+    "tirconst.backend.ethos_u.verify",
+    "tirconst.interpreter",
+    "xml.sax",
+)
+
+
+def test_compile_imports_nothing_it_does_not_call(tmp_path: Path) -> None:
+    model = MODELS / "tflite_micro_speech.tflite"
+    code = (
+        "import sys\nfrom tirconst.tools.compile import main\n"
+        f"assert main([{str(model)!r}, '--output-dir', {str(tmp_path)!r}]) == 0\n"
+        "print(' '.join(sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stderr.split())
+    assert "tirconst.transforms.slice_constants" in loaded  # the compile ran
+    assert not loaded & set(NOT_IN_A_COMPILE), sorted(loaded & set(NOT_IN_A_COMPILE))

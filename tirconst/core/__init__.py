@@ -1,4 +1,4 @@
 """The layer below the tools and the interpreter: one-line diagnostics with
 source locations (`diagnostics`), the shared parsing context (`context`) and
-atomic file output (`files`), the garbage collector's thresholds during a
-compile (`collection`)."""
+atomic file output (`files`), the garbage collector during a compile and
+a program's imports (`collection`)."""

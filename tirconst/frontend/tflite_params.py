@@ -17,7 +17,6 @@ left shift); ``act_min``/``act_max`` are in the output's quantised domain;
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import math
 from collections.abc import Callable
@@ -140,7 +139,9 @@ def compute_padding(
 @functools.cache
 def _libm() -> ctypes.CDLL | None:
     """glibc's libm, found once and when first needed (`find_library` runs
-    ldconfig: 16 ms at every import otherwise)."""
+    ldconfig: 16 ms at every import otherwise; importing it, subprocess)."""
+    import ctypes.util
+
     lib = ctypes.util.find_library("m")
     try:
         return ctypes.CDLL(lib) if lib else None

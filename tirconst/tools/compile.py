@@ -63,7 +63,6 @@ from tirconst.backend.ethos_u.summary import (
     summary_csv,
     summary_path,
 )
-from tirconst.backend.ethos_u.verify import verify_compiled
 from tirconst.backend.ethos_u.writers import tflite_bytes
 from tirconst.core.collection import fewer_collections
 from tirconst.core.context import context
@@ -851,6 +850,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in sorted(result.outputs):
         print(f"  wrote {result.outputs[name]}")
     if args.verify:
+        from tirconst.backend.ethos_u.verify import verify_compiled  # --verify only
+
         written = output_path(
             Path(args.model), Path(args.output_dir), args.output_format
         )

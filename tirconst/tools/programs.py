@@ -1,6 +1,10 @@
 """The installed command-line programs (`[project.scripts]`): each runs its
 tool's `main` and exits without the interpreter's teardown
-(`driver.exit_after`). In-process callers use the tools' `main`s."""
+(`driver.exit_after`). In-process callers use the tools' `main`s.
+
+A program imports its tool (and the driver, which imports xDSL) with the
+garbage collector off, then freezes what the imports made
+(`core.collection.imports_uncollected`)."""
 
 from __future__ import annotations
 
@@ -8,12 +12,16 @@ import importlib
 from collections.abc import Callable
 from typing import NoReturn
 
-from tirconst.tools.driver import exit_after
+from tirconst.core.collection import imports_uncollected
 
 
 def _program(module: str) -> Callable[[], NoReturn]:
     def program() -> NoReturn:
-        exit_after(importlib.import_module(module).main)
+        with imports_uncollected():
+            from tirconst.tools.driver import exit_after
+
+            main = importlib.import_module(module).main
+        exit_after(main)
 
     program.__doc__ = f"`{module}.main` as a program."
     return program

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects import arith
 from xdsl.dialects.builtin import IndexType, IntegerAttr, ModuleOp
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
@@ -147,6 +146,8 @@ class SliceState:
 def _index_constant(
     value: int, rewriter: PatternRewriter, before: Operation
 ) -> SSAValue:
+    from xdsl.dialects import arith  # loop-level loads only: not in a compile
+
     c = arith.ConstantOp(IntegerAttr(value, IndexType()))
     rewriter.insert(c, InsertPoint.before(before))
     return c.result
@@ -233,6 +234,8 @@ class SliceConstant(RewritePattern):
             rewriter.replace(user, view)
             return
         assert isinstance(user, BufferLoadOp)
+        from xdsl.dialects import arith  # loop-level loads only: not in a compile
+
         indices: list[SSAValue] = []
         for index, lo in zip(user.indices, box.lo, strict=True):
             if lo == 0:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import binascii
 import contextlib
 import math
-import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any, NamedTuple
@@ -174,6 +173,8 @@ def lift_hex(lines: Iterable[bytes]) -> Iterator[str]:
     The whole hex text of a module is never held in memory (it is twice the
     size of the data), and the parser takes the decoded bytes as they are.
     """
+    import secrets  # with hmac and hashlib: only text input needs it
+
     marker = f"#lifted-{secrets.token_hex(6)}-"
     blobs: list[bytes] = []
     parts: list[str] = []
