@@ -523,14 +523,16 @@ def test_pipeline_is_the_tirconst_opt_string(accelerator: str, tmp_path: Path) -
     assert (budget, cache) == (
         (None, None) if accelerator == "ethos-u55-128" else (384 * 1024,) * 2
     )
-    assert text == pipeline_text(accelerator, budget, cache_size=cache)
+    assert text == pipeline_text(accelerator, budget, cache_size=cache, target=True)
     out = subprocess.run(
         [BIN / "tirconst-opt", src, "-p", text],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    module, _ = Compiler(model, accelerator, budget, cache_size=cache).run()
+    module, _ = Compiler(
+        model, accelerator, budget, cache_size=cache, target=True
+    ).run()
     assert out.strip() == str(module).strip()
 
 

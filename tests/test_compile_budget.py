@@ -102,6 +102,32 @@ def test_below_the_least_is_one_line_naming_it(
     assert result.sram_bytes <= low
 
 
+def test_an_arena_cache_size_below_the_least_is_a_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--arena-cache-size` is Vela's target, not a promise: below the least
+    SRAM the tiling reaches, the compile keeps that least (as Vela goes over
+    its arena cache size) with a remark, and the program is exact from the
+    file; the same size as `--sram-budget` is a one-line error."""
+    from tirconst.backend.ethos_u.verify import verify_compiled
+
+    model = "audio_example1"
+    low = least(model)
+    out = tmp_path / "out"
+    path = MODELS / f"{model}.tflite"
+    args = [str(path), "--output-dir", str(out)]
+    assert main([*args, "--arena-cache-size", str(low - 1)]) == 0
+    err = capsys.readouterr().err
+    assert f"over the arena cache size {low - 1}: the least the tiling reaches" in err
+    written = out / f"{model}_tirconst.tflite"
+    checks = verify_compiled(path, written)
+    assert checks and all(c.exact for c in checks)
+    assert compile_model(path, tmp_path / "s", sram_budget=low).sram_bytes == low
+    with pytest.raises(SystemExit):
+        main([*args, "--sram-budget", str(low - 1)])
+    assert "does not fit" in capsys.readouterr().err
+
+
 def test_a_plan_over_the_budget_fails_not_reports(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -409,7 +409,10 @@ class TilePass(ModulePass):
     which is also the measure to use before `tir-stage-weights{keep-peak=true}`,
     whose copies never raise it); `report=true` prints the per-unit cost
     (tiles, recomputed rows, extra weight reads). When no step fits, a
-    one-line error names the least SRAM the search reaches. `smallest=true`
+    one-line error names the least SRAM the search reaches, or with
+    `soft=true` (a budget that is a target, as Vela's arena cache size: Vela
+    goes over it when its schedule cannot fit) the pass keeps the tiling
+    reaching that least and says so in a remark. `smallest=true`
     keeps the first tiling reaching that least, whatever the extra work;
     with `slack=P` the first within P% of it instead, which needs far fewer
     tiles (what `tirconst-compile` does without `--sram-budget`). Every
@@ -422,6 +425,7 @@ class TilePass(ModulePass):
     depth: int = 0
     cascade: bool = False
     budget: int = 0
+    soft: bool = False
     smallest: bool = False
     slack: int = 0
     weights: str = "conv"
@@ -452,6 +456,17 @@ class TilePass(ModulePass):
             # with slack, the first tiling within slack% of it: less work
             target = low + low * self.slack // 100
             settings = next(s for s in steps if s.peak <= target).settings
+        elif self.budget and self.soft:
+            settings, peak, where = search(
+                op, self.cascade, self.budget, self.weights, self.reuse_io
+            )
+            if peak > self.budget:
+                print(
+                    f"{NAME}: remark: budget={self.budget} bytes does not fit: "
+                    f"kept the least SRAM the tiling search reaches, {peak} bytes "
+                    f"(peak at {where})",
+                    file=sys.stderr,
+                )
         elif self.budget:
             settings = choose(
                 op, self.cascade, self.budget, self.weights, self.reuse_io

@@ -2,6 +2,12 @@
 // RUN: not tirconst-opt %s -p 'tir-tile{depth=24}' 2>&1 | filecheck %s --check-prefix=DEPTH
 // RUN: not tirconst-opt %s -p 'tir-tile{budget=100 rows=2}' 2>&1 | filecheck %s --check-prefix=BOTH
 // RUN: not tirconst-opt %s -p 'tir-tile{budget=100 weights=sram}' 2>&1 | filecheck %s --check-prefix=WEIGHTS
+// A budget that is a target (soft=true, as tirconst-compile takes the arena
+// cache size) keeps the least the search reaches, with a remark: the same
+// program as smallest=true, equivalent.
+// RUN: tirconst-opt %s -p 'tir-tile{budget=100 cascade=true soft=true}' -o %t 2>&1 | filecheck %s --check-prefix=SOFT
+// RUN: tirconst-opt %s -p 'tir-tile{smallest=true cascade=true}' | diff - %t
+// RUN: tirconst-run --check-equivalent %s %t | filecheck %s --check-prefix=SAME
 
 // However the conv -> pool cascade is striped, %a (64 bytes) is live until
 // the last conv stripe and %u (32) from the first pool stripe; with a
@@ -15,6 +21,8 @@
 // DEPTH: error: tir-tile: depth=24 is not a multiple of 16 (the Ethos-U OFM depth granule)
 // BOTH: error: tir-tile: give budget, smallest or rows/depth, not several
 // WEIGHTS: error: tir-tile: weights must be conv, all or flash, got 'sram'
+// SOFT: tir-tile: remark: budget=100 bytes does not fit: kept the least SRAM the tiling search reaches, 232 bytes (peak at 'tir.max_pool2d' in @main)
+// SAME: equivalent: @main
 
 builtin.module {
   tir.func @main(%x : !tir.buffer<1x8x4x2xi8>, %y : !tir.buffer<1x4x2x4xi8>) {
