@@ -192,3 +192,98 @@ def test_keep_peak_stages_only_what_costs_no_sram(model):
         assert sram_peak(sfunc).bytes > unstaged
     if model == "keyword_spotting_mobilenetv2":  # many copies fit below the peak
         assert "_staged" in str(kept)
+
+
+def _mobilenet_like(seed: int = 0) -> bytes:
+    """A MobileNet-V1 body at 32x32: a 3x3 stride-2 conv, then (depthwise
+    3x3, pointwise) pairs whose depthwise convs halve the rows at every
+    other pair, so the intermediates dip after each stride-2 depthwise."""
+    from tests.test_tflite_litert import Op, T, build_tflite
+
+    rng = np.random.default_rng(seed)
+    tensors = [T((1, 32, 32, 3), np.int8, 0.05, 3)]
+    ops = []
+    h, c, scale = 32, 3, 0.05
+
+    def layer(kind: str, cout: int, stride: int) -> None:
+        nonlocal h, c, scale
+        k = 1 if kind == "pw" else 3
+        fshape = (1, k, k, c) if kind == "dw" else (cout, k, k, c)
+        oc = c if kind == "dw" else cout
+        src = len(tensors) - 1
+        tensors.append(
+            T(
+                fshape,
+                np.int8,
+                0.02,
+                0,
+                data=rng.integers(-90, 90, fshape).astype(np.int8),
+            )
+        )
+        tensors.append(
+            T((oc,), np.int32, [float(np.float32(scale * 0.02))] * oc, 0,
+              data=rng.integers(-3000, 3000, oc).astype(np.int32))
+        )  # fmt: skip
+        h = -(-h // stride)
+        scale = 0.1
+        tensors.append(T((1, h, h, oc), np.int8, scale, -5))
+        common = {
+            "Padding": 0, "StrideW": stride, "StrideH": stride,
+            "FusedActivationFunction": 3, "DilationWFactor": 1, "DilationHFactor": 1,
+        }  # fmt: skip
+        n = len(tensors)
+        if kind == "dw":
+            options = ("DepthwiseConv2DOptions", {**common, "DepthMultiplier": 1})
+            ops.append(Op("DEPTHWISE_CONV_2D", [src, n - 3, n - 2], [n - 1], options))
+        else:
+            ops.append(
+                Op("CONV_2D", [src, n - 3, n - 2], [n - 1], ("Conv2DOptions", common))
+            )
+        c = oc
+
+    layer("conv", 16, 2)
+    for stride, cout in ((1, 32), (2, 64), (1, 64), (2, 128)):
+        layer("dw", 0, stride)
+        layer("pw", cout, 1)
+    return build_tflite(tensors, ops, [0], [len(tensors) - 1])
+
+
+def test_a_long_cascade_is_cut_at_its_dips(tmp_path) -> None:
+    """A MobileNet body is one cascade; its peak lies early, between the
+    stride-2 depthwise convs where the intermediates dip. The ladder cuts
+    the chain at every dip (`_dips`) once one cut at its smallest
+    intermediate is not enough: the least SRAM the search reaches is then
+    below every step before, and the Size compile reaches it, exact from
+    the file."""
+    from tirconst.backend.ethos_u.verify import verify_compiled
+    from tirconst.formats.tflite.reader import read_tflite_bytes
+    from tirconst.tools.compile import compile_model
+    from tirconst.transforms.tile import _dips, path, units
+
+    assert _dips([4, 4, 8, 2, 4, 4, 1, 3]) == [4, 7]
+    assert _dips([2, 4, 4]) == [1]
+    data = _mobilenet_like()
+    from tirconst.transforms.legalize_npu import LegalizeNpuPass
+
+    module = tiled(import_tflite(read_tflite_bytes(data)), LegalizeNpuPass())
+    (chain,) = [u for f in functions(module) for u in units(f, True) if len(u) > 2]
+    assert len(chain) == 9
+    steps = path(module, True, 0, "flash", True)
+    cut = [
+        i
+        for i, s in enumerate(steps)
+        if any(len(v.parts) > 2 for v in s.settings.values())
+    ]
+    assert cut, "no step cuts the chain at its dips"
+    low = min(s.peak for s in steps)
+    assert low < min(s.peak for s in steps[: cut[0]])
+    src = tmp_path / "m.tflite"
+    src.write_bytes(data)
+    from tirconst.analysis.performance import SystemConfig
+
+    result = compile_model(
+        src, tmp_path / "out", config=SystemConfig.load(optimise="Size")
+    )
+    assert result.sram_bytes <= low
+    checks = verify_compiled(src, result.outputs["m_tirconst.tflite"])
+    assert checks and all(c.exact for c in checks)

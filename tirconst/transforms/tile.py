@@ -249,7 +249,10 @@ def ladder(chain: list[OperatorOp], weights: str = "conv") -> list[Setting]:
     """The settings tried for a unit, least extra work first: for a cascade,
     fewer rows per stripe, then (three ops or more) the chain cut in two at
     its smallest intermediate, both parts from untiled to one row per
-    stripe together; for a weighted op whose weights are staged
+    stripe together, then cut at every intermediate smaller than the one
+    before it and no larger than the one after (`_dips`: a long network
+    chain, where the peak lies between two such dips), the parts again
+    stepped down together; for a weighted op whose weights are staged
     (`weights` not `flash`), thinner depth slices (smaller staged weight
     slices). Other single ops gain nothing from tiling (their whole input and
     output stay live)."""
@@ -274,12 +277,53 @@ def ladder(chain: list[OperatorOp], weights: str = "conv") -> list[Setting]:
                 sa = rows_a[min(k, len(rows_a) - 1)]
                 sb = rows_b[min(k, len(rows_b) - 1)]
                 steps.append(Setting(parts=((len(a), sa), (len(b), sb))))
+            cuts = _dips(sizes)
+            if len(cuts) > 1:
+                steps += _parts_together(chain, cuts)
     elif last.per_channel() is not None and weights != "flash":
         d = out[-1]
         while d > DEPTH_GRANULE:
             d = max(DEPTH_GRANULE, -(-d // 2 // DEPTH_GRANULE) * DEPTH_GRANULE)
             steps.append(Setting(depth=d))
     return steps
+
+
+def _dips(sizes: list[int]) -> list[int]:
+    """Where to cut a chain whose intermediates have these sizes: after each
+    intermediate smaller than the one before it (the first: than the one
+    after) and no larger than the one after it (the last: any), so each
+    part runs from one dip to the next (MobileNet's stride-2 layers)."""
+    cuts = []
+    for j, v in enumerate(sizes):
+        before = sizes[j - 1] if j else None
+        after = sizes[j + 1] if j + 1 < len(sizes) else None
+        if before is None:
+            dip = after is not None and v < after
+        else:
+            dip = v < before and (after is None or v <= after)
+        if dip:
+            cuts.append(j + 1)
+    return cuts
+
+
+def _parts_together(chain: list[OperatorOp], cuts: list[int]) -> list[Setting]:
+    """The chain cut at `cuts`, every part from untiled to one row per
+    stripe together (a part of one op stays whole)."""
+    bounds = [0, *cuts, len(chain)]
+    parts = [chain[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    ladders = [
+        [Setting()] + (_halvings(_shape(p[-1].output)[1]) if len(p) > 1 else [])
+        for p in parts
+    ]
+    return [
+        Setting(
+            parts=tuple(
+                (len(p), rows[min(k, len(rows) - 1)])
+                for p, rows in zip(parts, ladders, strict=True)
+            )
+        )
+        for k in range(max(len(r) for r in ladders))
+    ]
 
 
 def _halvings(height: int) -> list[Setting]:
