@@ -330,6 +330,29 @@ def test_cycles_policy_is_fastest_by_the_model(model: Path) -> None:
     assert better > 0
 
 
+def test_estimated_streams_choose_as_every_stream_would() -> None:
+    """The `cycles` policy lets one depth's streams stand for the other
+    depths of their traversal and encodes a candidate's own only when it
+    would win: per op of every bundled model, the same block config and
+    streams as encoding every candidate, with fewer encodes."""
+    from tirconst.transforms.encode_weights import choose, prepare, probe_facts
+
+    counts = {True: 0, False: 0}
+    ops = [op for model in MODELS for op in weighted(imported(model))]
+    for op in ops:
+        prep, facts = prepare(op), probe_facts(op)
+        chosen = {}
+        for estimate in (True, False):
+            made = Streams()
+            block, _, parts, _ = choose(
+                prep, "ethos-u55-128", "cycles", "op", facts, made, estimate=estimate
+            )
+            chosen[estimate] = (block, [s for s, _ in parts])
+            counts[estimate] += len(made._made)
+        assert chosen[True] == chosen[False]
+    assert counts[True] < counts[False] * 2 // 3, counts
+
+
 def test_streams_made_once_never_stale() -> None:
     """The pass's stream cache answers each (volume, encoding) with what the
     encoder makes of it: another volume, a changed value of the same array

@@ -381,6 +381,7 @@ def choose(
     probe: ProbeFacts | None = None,
     made: Streams | None = None,
     cfg: SystemConfig | None = None,
+    estimate: bool = True,
 ) -> tuple[tuple[int, int, int], list[bytes], list[tuple[bytes, WeightEncoding]], int]:
     """The policy's encoding of the op: its block config, each core's
     records and (stream, encoding), and the stream bytes of Vela's choice
@@ -390,31 +391,37 @@ def choose(
     with that block config and stream (`analysis.block_choice`), then the
     fewest compute cycles (what is left once the weights are staged), then
     the fewest bytes. `made`: the streams encoded so far (the pass shares
-    one across its ops)."""
+    one across its ops). `estimate` (with `cycles`): one block depth's
+    streams stand for the other depths of their traversal until a
+    candidate costed so would win (then its own are encoded and it is
+    costed again), rather than encoding every depth."""
     cands, vela = candidates(prep, accelerator, policy, label)
     facts = probe or ProbeFacts()
     try:
         recs = records(prep, accelerator)
         tried: dict[tuple[tuple[int, ...], str], list] = {}
+        # With `cycles`, the streams of one block depth stand for the other
+        # depths of their traversal (the same weights in another order: within
+        # 0.3% of the bytes on the bundled models) until a candidate costed so
+        # would win: only then is its own stream encoded (the encoder is most
+        # of a large model's compile).
+        sample: dict[str, list] = {}
         probes: dict[str, BlockOp] = {}
-        best: tuple[tuple[float, float, int], Candidate, list] | None = None
-        vela_bytes = -1
         cfg = cfg or cost_config(accelerator)
         mem, constant = memories(cfg)
-        # (candidate, streams, stream bytes, staged bytes, from flash, from
-        # SRAM after an unhidden copy, compute cycles)
-        costed: list[tuple[Candidate, list, int, int, float, float, float]] = []
-        for c in cands:
-            depths = stream_depths(prep, accelerator, c.block_config[2])
-            if depths is None:
-                continue
-            key = (depths, c.traversal)
-            if key not in tried:
-                tried[key] = streams(prep, accelerator, depths, c.traversal, made)
-            parts = tried[key]
+
+        def parts_of(key: _Key, exact: bool) -> tuple[list, bool]:
+            if key in tried:
+                return tried[key], True
+            if not exact and key[1] in sample:
+                return sample[key[1]], False
+            tried[key] = streams(prep, accelerator, key[0], key[1], made)
+            sample.setdefault(key[1], tried[key])
+            return tried[key], True
+
+        def costed(c: Candidate, key: _Key, exact: bool) -> _Costed:
+            parts, exact = parts_of(key, exact)
             size = sum(pad16(len(s)) for s, _ in parts)
-            if c == vela:
-                vela_bytes = size
             flash = staged = compute = 0.0
             nbytes = size + sum(pad16(len(r)) for r in recs)
             if policy == "cycles":
@@ -434,30 +441,25 @@ def choose(
                     )
                     flash, compute = cost.duration, cost.compute
                     staged = flash
-            costed.append((c, parts, size, nbytes, flash, staged, compute))
-        # From SRAM where the copy fits beside the op within the SRAM peak
-        # (`facts.room`), else only where that pays against the op's fastest
-        # config from flash by what the copy adds to the SRAM the op holds
-        # (`growth_pays`): the peak grows for it only then.
-        reference = min((f for *_, f, _, _ in costed), default=0.0)
-        slack: float | None = None
-        for c, parts, size, nbytes, flash, staged, compute in costed:
-            cycles = flash
-            rounded = -(-nbytes // ALIGNMENT) * ALIGNMENT
-            if staged >= flash:
-                pass
-            elif facts.room is None or rounded <= facts.room:
-                cycles = staged
-            elif facts.op is not None:
-                if slack is None:
-                    slack = slack_before(facts.op, cfg)
-                copy = copy_cycles(nbytes, cfg)
-                after = staged_after(staged - copy, copy, slack)
-                pays = growth_pays(reference, after, nbytes, facts.feature_maps)
-                cycles = staged if pays else flash
-            score = (cycles, compute, size)
-            if best is None or score < best[0] or (score == best[0] and c == vela):
-                best = (score, c, parts)
+            return _Costed(c, key, parts, exact, size, nbytes, flash, staged, compute)
+
+        entries: list[_Costed] = []
+        for c in cands:
+            depths = stream_depths(prep, accelerator, c.block_config[2])
+            if depths is not None:
+                exact = policy != "cycles" or not estimate
+                entries.append(costed(c, (depths, c.traversal), exact))
+        while True:
+            best = _pick(entries, facts, cfg, vela)
+            if best is None or best.exact:
+                break
+            entries = [
+                costed(e.candidate, e.key, True) if e.key == best.key else e
+                for e in entries
+            ]
+        vela_bytes = next(
+            (e.size for e in entries if e.candidate == vela and e.exact), -1
+        )
     except WeightFormatError as e:
         raise EncodeRefused(f"{NAME}: {label}: {e}") from None
     if best is None:
@@ -465,7 +467,64 @@ def choose(
             f"{NAME}: {label}: the NPU cannot run it (no block depth the "
             f"{ncores_text(accelerator)} can encode)"
         )
-    return best[1].block_config, recs, best[2], vela_bytes
+    return best.candidate.block_config, recs, best.parts, vela_bytes
+
+
+_Key = tuple[tuple[int, ...], str]
+"""A stream's block depth per core and its traversal."""
+
+
+@dataclass(frozen=True)
+class _Costed:
+    """A candidate costed: its streams (`exact`: its own, else those of
+    another depth of its traversal standing for them), stream bytes, staged
+    bytes, and the cycles from flash, from SRAM after an unhidden copy, of
+    compute."""
+
+    candidate: Candidate
+    key: _Key
+    parts: list
+    exact: bool
+    size: int
+    nbytes: int
+    flash: float
+    staged: float
+    compute: float
+
+
+def _pick(
+    entries: list[_Costed], facts: ProbeFacts, cfg: SystemConfig, vela: object
+) -> _Costed | None:
+    """The entry with the fewest cycles, then compute cycles, then bytes
+    (ties: Vela's choice). From SRAM where the copy fits beside the op
+    within the SRAM peak (`facts.room`), else only where that pays against
+    the op's fastest config from flash by what the copy adds to the SRAM the
+    op holds (`growth_pays`): the peak grows for it only then."""
+    reference = min((e.flash for e in entries), default=0.0)
+    slack: float | None = None
+    best: tuple[tuple[float, float, int], _Costed] | None = None
+    for e in entries:
+        cycles = e.flash
+        rounded = -(-e.nbytes // ALIGNMENT) * ALIGNMENT
+        if e.staged >= e.flash:
+            pass
+        elif facts.room is None or rounded <= facts.room:
+            cycles = e.staged
+        elif facts.op is not None:
+            if slack is None:
+                slack = slack_before(facts.op, cfg)
+            copy = copy_cycles(e.nbytes, cfg)
+            after = staged_after(e.staged - copy, copy, slack)
+            pays = growth_pays(reference, after, e.nbytes, facts.feature_maps)
+            cycles = e.staged if pays else e.flash
+        score = (cycles, e.compute, e.size)
+        if (
+            best is None
+            or score < best[0]
+            or (score == best[0] and e.candidate == vela)
+        ):
+            best = (score, e)
+    return None if best is None else best[1]
 
 
 @dataclass(frozen=True)
