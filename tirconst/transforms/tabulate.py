@@ -15,6 +15,12 @@ lowering serves TANH, HARD_SWISH, GELU, EXP, LOG, LEAKY_RELU, the ReLU
 family, ABS, NEG and every future pointwise operator; on the CPU a lookup
 is also the cheapest form.
 
+An op that is pointwise only when a parameter broadcast against its input
+is uniform (`PointwiseWhenUniform`: PRELU whose alpha elements are all
+equal, a shared alpha) becomes its lookup too, even though the NPU runs it
+as it is: its own lowering takes five NPU ops reading the alpha, the lookup
+one table, which fuses into the op before it as its activation.
+
 Left as they are: `tir.lookup` (the pass's own form, declared
 `Pointwise(tabulated=True)`), ops the NPU already runs as they are
 (`npu_reason` is None: `tir.requantize` as a rescaling pool,
@@ -44,7 +50,7 @@ from tirconst.dialects.tir import (
     LookupOp,
     OperatorOp,
 )
-from tirconst.dialects.tir.traits import Pointwise
+from tirconst.dialects.tir.traits import Pointwise, PointwiseWhenUniform
 
 NAME = "tir-tabulate"
 INT8_VALUES = np.arange(-128, 128, dtype=np.int8)
@@ -55,12 +61,25 @@ def _int8(v: SSAValue) -> bool:
     return isinstance(v.type, BufferType) and str(v.type.dtype) == "int8"
 
 
+def _pointwise_operands(op: OperatorOp) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the input operand names, the uniform parameters) of an op that may be
+    pointwise (`Pointwise`, or `PointwiseWhenUniform`); ((), ()) otherwise."""
+    trait = op.get_trait(Pointwise)
+    if trait is not None:
+        return trait.operands, ()
+    when = op.get_trait(PointwiseWhenUniform)
+    if when is not None:
+        return when.operands, when.uniform
+    return (), ()
+
+
 def table_of(op: OperatorOp) -> np.ndarray | None:
     """The 256-entry int8 table of a pointwise int8 -> int8 op (its kernel on
-    the 256 int8 values), or None if the op is not one or its other
-    operands are not constants."""
-    trait = op.get_trait(Pointwise)
-    if trait is None or len(trait.operands) != 1:
+    the 256 int8 values, each uniform parameter as its one value), or None
+    if the op is not one, its other operands are not constants or a
+    uniform parameter's elements differ."""
+    operands, uniform = _pointwise_operands(op)
+    if len(operands) != 1:
         return None
     # The interpreter's kernels are imported when a model has a pointwise op
     # (30 ms of every compile's start otherwise).
@@ -69,7 +88,7 @@ def table_of(op: OperatorOp) -> np.ndarray | None:
     kernel = KERNELS.get(type(op))
     if kernel is None:
         return None
-    (name,) = trait.operands
+    (name,) = operands
     x = getattr(op, name)
     if not _int8(x) or not _int8(op.output):
         return None
@@ -80,6 +99,11 @@ def table_of(op: OperatorOp) -> np.ndarray | None:
             args.append(INT8_VALUES.copy())
         elif v is None:
             args.append(None)
+        elif isinstance(v.owner, AllocateConstOp) and slot in uniform:
+            flat = np.asarray(v.owner.data).reshape(-1)
+            if flat.size == 0 or not (flat == flat[0]).all():
+                return None  # a parameter that varies: not one function
+            args.append(flat[:1])
         elif isinstance(v.owner, AllocateConstOp):
             args.append(v.owner.data)
         else:
@@ -124,7 +148,10 @@ class _Tables:
 
 def _tabulate(op: OperatorOp, tables: _Tables) -> bool:
     pointwise = op.get_trait(Pointwise)
-    if pointwise is None or pointwise.tabulated or npu_reason(op) is None:
+    operands, uniform = _pointwise_operands(op)
+    if not operands or (pointwise is not None and pointwise.tabulated):
+        return False
+    if not uniform and npu_reason(op) is None:
         return False
     table = table_of(op)
     if table is None:
@@ -135,7 +162,7 @@ def _tabulate(op: OperatorOp, tables: _Tables) -> bool:
     out = op.buffer_type(op.output)
     alloc = AllocateConstOp(name, BufferType((256,), out.element_type))
     block.insert_op_before(alloc, op)
-    x = getattr(op, pointwise.operands[0])
+    x = getattr(op, operands[0])
     new = LookupOp.create_op([x, alloc.results[0]], op.output)
     new.attributes |= dict(op.attributes)
     block.insert_op_before(new, op)

@@ -8,7 +8,7 @@
 // RUN: tirconst-opt --split-input-file %s -p tir-tabulate | filecheck %s
 // RUN: tirconst-opt --split-input-file %s -p tir-tabulate -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-2: equivalent: @main
+// SAME-COUNT-3: equivalent: @main
 
 // CHECK:         tir.constant @abs_table = dense<
 // CHECK-NEXT:    tir.constant @hard_swish_table = dense<
@@ -71,4 +71,27 @@ tir.func @main(%input0 : !tir.buffer<8xi16>, %input1 : !tir.buffer<8xi8>, %input
   tir.neg ins(%input3 : !tir.buffer<8xf32>) outs(%output3 : !tir.buffer<8xf32>)
   tir.tanh ins(%input1, %input2 : !tir.buffer<8xi8>, !tir.buffer<256xi8>) outs(%output1 : !tir.buffer<8xi8>)
   tir.neg ins(%input1 : !tir.buffer<8xi8>) outs(%output2 : !tir.buffer<8xi8>)
+}
+
+// -----
+
+// PRELU with a shared alpha (every element equal) is one function of each
+// input element: its lookup (the NPU runs PRELU as it is, in five ops, the
+// lookup in one); a per-channel alpha stays.
+// CHECK-LABEL: tir.func @main
+// CHECK:         %[[T:.*]] = tir.allocate_const @prelu_table : !tir.buffer<256xi8>
+// CHECK-NEXT:    tir.lookup ins(%input0, %[[T]] : !tir.buffer<1x2x2x3xi8>, !tir.buffer<256xi8>) outs(%output0 : !tir.buffer<1x2x2x3xi8>)
+// CHECK:         tir.prelu ins(%input0, %b :
+tir.func @main(%input0 : !tir.buffer<1x2x2x3xi8>, %output0 : !tir.buffer<1x2x2x3xi8>,
+               %output1 : !tir.buffer<1x2x2x3xi8>) {
+  %a = tir.allocate_const dense<[-40, -40, -40]> : !tir.buffer<3xi8>
+  %b = tir.allocate_const dense<[-40, 12, 90]> : !tir.buffer<3xi8>
+  tir.prelu ins(%input0, %a : !tir.buffer<1x2x2x3xi8>, !tir.buffer<3xi8>) outs(%output0 : !tir.buffer<1x2x2x3xi8>)
+      {input_zp = 3, alpha_zp = -5, output_zp = -2,
+       identity_multiplier = 1200000000, identity_shift = 1,
+       alpha_multiplier = 1500000000, alpha_shift = -6}
+  tir.prelu ins(%input0, %b : !tir.buffer<1x2x2x3xi8>, !tir.buffer<3xi8>) outs(%output1 : !tir.buffer<1x2x2x3xi8>)
+      {input_zp = 3, alpha_zp = -5, output_zp = -2,
+       identity_multiplier = 1200000000, identity_shift = 1,
+       alpha_multiplier = 1500000000, alpha_shift = -6}
 }

@@ -28,7 +28,12 @@ from tirconst.dialects.tir.quantization import (
     prelu_integers,
     relu_integers,
 )
-from tirconst.dialects.tir.traits import Elementwise, Pointwise, WholeFeatureMaps
+from tirconst.dialects.tir.traits import (
+    Elementwise,
+    Pointwise,
+    PointwiseWhenUniform,
+    WholeFeatureMaps,
+)
 from tirconst.dialects.tir.types import BufferType
 
 _RELU = {
@@ -157,6 +162,7 @@ class PreluOp(OperatorOp):
 
     input = operand_def(BufferType)
     alpha = operand_def(BufferType)
+    traits = traits_def(PointwiseWhenUniform(uniform=("alpha",)))
     workspace = opt_operand_def(BufferType)
     output = operand_def(BufferType)
 

@@ -78,6 +78,21 @@ class Pointwise(Elementwise):
 
 
 @dataclass(frozen=True)
+class PointwiseWhenUniform(OpTrait):
+    """Pointwise in `operands` when every operand of `uniform` (a parameter
+    broadcast against the input, e.g. PReLU's alpha) is a constant whose
+    elements are all equal: the op is then one function of each input
+    element, its kernel run with that one value (tir-tabulate). With a
+    parameter that varies along an axis it is not."""
+
+    operands: tuple[str, ...] = ("input",)
+    uniform: tuple[str, ...] = ()
+
+    def verify(self, op: Operation) -> None:
+        _operator_only(self, op)
+
+
+@dataclass(frozen=True)
 class Windowed(OpTrait):
     """NHWC `input` -> `output` where output rows [y0, y1) read a window of
     input rows: the kernel height, stride and dilation along H come from
