@@ -681,3 +681,29 @@ def test_random_prelu_device_exact(
     else:
         assert segments == 0 and len(remarks) == 1, remarks
     assert_program_equals_litert(model, 0)
+
+
+def test_depthwise_multiplier_over_several_channels_on_the_npu(
+    tmp_path: Path,
+) -> None:
+    """DEPTHWISE_CONV_2D with a depth multiplier over several input channels
+    (the single-operator cases' generator: any window, stride, dilation,
+    padding and quantization) is a plain conv on the NPU (tir-legalize-npu:
+    each output channel's weights on its own input channel, zeros elsewhere),
+    exact from the file's bytes and as a whole program."""
+    from tests.test_tflite_litert import _conv_case
+
+    done = 0
+    for seed in range(40):
+        tensors, ops, ins, outs = _conv_case(np.random.default_rng(seed), "depthwise")
+        c, dm = tensors[0].shape[-1], ops[0].options[1]["DepthMultiplier"]
+        if c == 1 or dm == 1 or tensors[0].shape[0] != 1:  # batch 1 on the NPU
+            continue
+        (tmp_path / str(seed)).mkdir()
+        model, written, remarks = compiled(
+            tmp_path / str(seed), "dw", build_tflite(tensors, ops, ins, outs)
+        )
+        assert assert_device_exact(model, written) == 1 and not remarks, remarks
+        assert_program_equals_litert(model, 0)
+        done += 1
+    assert done >= 5, done

@@ -1145,14 +1145,15 @@ def _conv(op: Conv2DOp) -> str | None:
 
 @npu_support(DepthwiseConv2DOp)
 def _depthwise(op: DepthwiseConv2DOp) -> str | None:
-    """As CONV_2D's window and feature maps; depth multiplier 1 (or one
-    input channel, then a plain conv). int8 data, or 16x8 as CONV_2D."""
+    """As CONV_2D's window and feature maps. A depth multiplier over 1 is a
+    plain conv (tir-legalize-npu: with several input channels, each output
+    channel's filter zero but on its own input channel), so its filter must
+    be a constant. int8 data, or 16x8 as CONV_2D."""
     why = sixteen_by_eight_reason(op)
     if why:
         return why
-    if op.depth_multiplier != 1 and _shape(op.input)[-1] != 1:
-        # With one input channel it is a plain conv (tir-legalize-npu).
-        return "depthwise with a depth multiplier and several input channels"
+    if op.depth_multiplier != 1 and not isinstance(op.filter.owner, AllocateConstOp):
+        return "depthwise with a depth multiplier and a filter known only at run time"
     return _window_of_weights(op)
 
 

@@ -53,9 +53,11 @@ go to the NPU, so tiling, weight encoding and planning see the final ops.
 - A `tir.batch_matmul` the NPU can run gets both operands with the depth
   as their last axis (a transposed constant, or a `tir.transpose` into a
   new buffer, the adj flag flipped) and a workspace for its int32 products.
-- A `tir.depthwise_conv2d` of one input channel with depth multiplier M
-  (docs/ethos-u.md: "a plain conv") becomes a `tir.conv2d` of M output channels:
-  its filter (1, KH, KW, M) is a new constant (M, KH, KW, 1).
+- A `tir.depthwise_conv2d` with depth multiplier M over C input channels
+  becomes a `tir.conv2d` of C·M output channels (docs/ethos-u.md: with one
+  input channel "a plain conv"): its filter (1, KH, KW, C·M) is a new
+  constant (C·M, KH, KW, C), output channel c·M + k holding the depthwise
+  weights on input channel c and zeros elsewhere.
 
 - A `tir.lookup` (or `tir.logistic`) whose input only the op just before
   it writes and nothing else reads gets its output's `tir.allocate` moved
@@ -247,15 +249,21 @@ def _fold_pad(pad: PadOp) -> bool:
 
 @legalizes("convert", DepthwiseConv2DOp)
 def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:
-    """A one-channel depthwise with a depth multiplier: a plain conv."""
+    """A depthwise with a depth multiplier M: a plain conv whose output
+    channel c·M + k has the depthwise filter's weights on input channel c
+    and zeros on the others (the NPU's depthwise makes one output channel
+    per input channel); exact, the zeros adding nothing."""
     ci = op.input.type.get_shape()[3]  # type: ignore[union-attr]
-    if ci != 1 or op.depth_multiplier == 1:
+    m = op.depth_multiplier
+    if m == 1:
         return False
     src = op.filter.owner
     if not isinstance(src, AllocateConstOp):
         return False
-    w = src.data  # (1, KH, KW, M)
-    ohwi = np.ascontiguousarray(np.transpose(w, (3, 1, 2, 0)))
+    w = src.data  # (1, KH, KW, C·M)
+    ohwi = np.zeros((ci * m, *w.shape[1:3], ci), dtype=w.dtype)
+    for o in range(ci * m):
+        ohwi[o, :, :, o // m] = w[0, :, :, o]
     module = op.get_toplevel_object()
     if not isinstance(module, ModuleOp):
         return False

@@ -6,15 +6,16 @@
 // (tir-reduce-min-npu.mlir) and one over axes not adjacent stays; a stride-2 transpose
 // convolution becomes four phase convolutions into strided views; a 2x
 // bilinear resize becomes four average pools, a half-pixel one depthwise
-// convolutions, an align_corners one stays; a one-channel
-// depthwise with a depth multiplier becomes a conv2d.
+// convolutions, an align_corners one stays; a depthwise with a depth
+// multiplier becomes a conv2d (over several input channels, each output
+// channel's weights on its own input channel, zeros elsewhere).
 // A table lookup's output is allocated before the op whose result only it
 // reads. Every rewrite is equivalent.
 //
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu | filecheck %s
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-14: equivalent: @main
+// SAME-COUNT-15: equivalent: @main
 
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.pad
@@ -75,6 +76,24 @@ tir.func @main(%input0 : !tir.buffer<1x4x4x1xi8>, %output0 : !tir.buffer<1x2x2x4
       {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>,
        input_zp = 2, output_zp = -1, multiplier = array<i32: 1500000000, 1300000000, 1200000000, 1100000000>,
        shift = array<i32: -7, -7, -7, -7>, act_min = -128, act_max = 127, depth_multiplier = 4}
+}
+
+// -----
+
+// Two input channels, depth multiplier 2: output channels 0, 1 read input
+// channel 0, 2, 3 input channel 1 (the filter's OHWI zeros elsewhere).
+// CHECK-LABEL: tir.constant @dw2_ohwi = dense<"0x0a008f007c00b30017003d00c700fc00ad0009000c000c005a00f50051005900db00d800000700bb00cc00fd000c00b0005800f000380075000e006700c500dc006100af009000df"> : tensor<4x3x3x2xi8>
+// CHECK-LABEL: tir.func @main
+// CHECK:         tir.conv2d ins(%input0, %{{.*}} : !tir.buffer<1x4x4x2xi8>, !tir.buffer<4x3x3x2xi8>)
+// CHECK-NOT:       depth_multiplier
+tir.constant @dw2 = dense<"0x0A0907758F0CBB0E7C0CCC67B35AFDC517F50CDC3D51B061C75958AFFCDBF090ADD838DF"> : tensor<1x3x3x4xi8>
+tir.func @main(%input0 : !tir.buffer<1x4x4x2xi8>, %output0 : !tir.buffer<1x2x2x4xi8>) {
+  %w = tir.allocate_const @dw2 : !tir.buffer<1x3x3x4xi8>
+  tir.depthwise_conv2d ins(%input0, %w : !tir.buffer<1x4x4x2xi8>, !tir.buffer<1x3x3x4xi8>)
+      outs(%output0 : !tir.buffer<1x2x2x4xi8>)
+      {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>,
+       input_zp = 2, output_zp = -1, multiplier = array<i32: 1500000000, 1300000000, 1200000000, 1100000000>,
+       shift = array<i32: -7, -7, -7, -7>, act_min = -128, act_max = 127, depth_multiplier = 2}
 }
 
 // -----
