@@ -855,7 +855,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         written = output_path(
             Path(args.model), Path(args.output_dir), args.output_format
         )
-        checks = verify_compiled(args.model, written, args.seed)
+        from tirconst.formats.tflite.oracle import OracleError
+
+        try:
+            checks = verify_compiled(args.model, written, args.seed)
+        except OracleError as e:
+            raise ToolError(error_line(f"--verify: {e}", args.model)) from None
         if not checks:
             print("verify: no NPU segment (every operator runs on the CPU)")
         for check in checks:
