@@ -81,6 +81,7 @@ from tirconst.dialects.tir import (
     FuncOp,
     OperatorOp,
     PoolOp,
+    TFLiteOperatorOp,
     WeightedOp,
 )
 from tirconst.dialects.tir.provenance import (
@@ -267,6 +268,14 @@ def _cpu_reasons(module: ModuleOp) -> list[str]:
     return out
 
 
+def _kind(op: OperatorOp) -> str:
+    """What a row or message calls an operator op: `CONV2D` for
+    `tir.conv2d`; a kept TFLite operator by its own name (`DEPTH_TO_SPACE`)."""
+    if isinstance(op, TFLiteOperatorOp):
+        return op.opcode
+    return op.name.removeprefix("tir.").upper()
+
+
 def _check_raw(module: ModuleOp) -> None:
     """Refuse raw output for a model with CPU operators, as Vela does
     ("RawWriter expects a graph without passthrough/CPU operations"): the
@@ -278,7 +287,7 @@ def _check_raw(module: ModuleOp) -> None:
     names = []
     for op in cpu:
         index = model_index(op)
-        kind = op.name.removeprefix("tir.").upper()
+        kind = _kind(op)
         names.append(f"{kind} (operator {index})" if index is not None else kind)
     raise OutputError(
         "--output-format raw holds the NPU command stream alone, but operators "
@@ -320,7 +329,7 @@ def _layers(
         assert name is not None  # the importer names every operator's output
         record = LayerRecord(
             name=name,
-            original_op=op.name.removeprefix("tir.").upper(),
+            original_op=_kind(op),
             op=op.name,
             target="NPU",
             sram_bytes=staging.get(op, 0),

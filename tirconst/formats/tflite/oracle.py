@@ -63,6 +63,12 @@ REFERENCE_VERSIONS: dict[str, int] = {
     # added no semantics, only the int8 marker TFLite's converter writes
     # (Keras 3's UpSampling2D(nearest) is RESHAPE, TILE, RESHAPE).
     "TILE": 2,
+    # DEPTH_TO_SPACE: op_version.cc gives an int8 input version 2, any other
+    # 1; register_ref.cc registers Register_DEPTH_TO_SPACE_REF() for
+    # version 1 only, and its Prepare and Eval switch on the tensor type
+    # (float32, uint8, int8, int32, int64 alike), never on the version.
+    # Version 2 added no semantics, only the int8 marker.
+    "DEPTH_TO_SPACE": 1,
 }
 """TFLite operator -> the highest version BUILTIN_REF registers, for the
 operators whose newer versions only mark input types the registered kernel
