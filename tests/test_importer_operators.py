@@ -188,10 +188,13 @@ def test_an_operator_the_table_lacks_is_kept_whole() -> None:
     assert "\n" not in str(e.value)
 
 
-def test_an_unknown_operator_that_cannot_be_kept_is_listed() -> None:
+def test_an_unknown_operator_that_cannot_be_kept_is_listed(tmp_path: Path) -> None:
     """A `tir.tflite_operator` writes one output and reads a tensor: an
     unknown operator with two outputs (TOPK_V2) is refused, listed with its
-    index and output name, in one line."""
+    index and output name, in one line (tirconst-import too: exit 1,
+    nothing written)."""
+    from tests.tool_runner import call
+
     assert "TOPK_V2" not in OPERATORS
     tensors = [
         T((8,), np.int8, 0.1, 0),
@@ -206,6 +209,12 @@ def test_an_unknown_operator_that_cannot_be_kept_is_listed() -> None:
         r"for the CPU: #0 TOPK_V2 \(t2\): 2 outputs \(a kept operator has one\)$",
     ):
         import_tflite(read_tflite_bytes(data))
+    path = tmp_path / "topk.tflite"
+    path.write_bytes(data)
+    status, _, err = call("tirconst-import", str(path), "-o", str(tmp_path / "o.mlir"))
+    assert status == 1 and len(err.strip().splitlines()) == 1, err
+    assert "#0 TOPK_V2 (t2): 2 outputs" in err and "Traceback" not in err
+    assert not (tmp_path / "o.mlir").exists()
 
 
 def test_readme_lists_the_table() -> None:
