@@ -21,7 +21,7 @@ from tests.test_tflite_litert import CASES, Op, T, build_tflite, pack_case
 from tirconst.backend.ethos_u import verify
 from tirconst.backend.ethos_u.containers import read_tflite_segments
 from tirconst.backend.ethos_u.verify import verify_compiled
-from tirconst.formats.tflite.reader import read_tflite
+from tirconst.formats.tflite.reader import read_tflite, read_tflite_bytes
 from tirconst.frontend.importer import import_tflite
 from tirconst.interpreter import random_inputs, run_function
 from tirconst.tools import compile as compile_tool
@@ -321,6 +321,80 @@ def test_verify_without_npu_segment(tmp_path: Path, capsys) -> None:  # type: ig
         compile_tool.main([str(model), "--output-dir", str(tmp_path), "--verify"]) == 0
     )
     assert "no NPU segment" in capsys.readouterr().out
+
+
+def tile_v3_model(multiples: tuple[int, ...], shape: tuple[int, ...]) -> bytes:
+    """An int8 TILE marked version 3, as TFLite's converter writes it (Keras
+    3's UpSampling2D(nearest) is RESHAPE, TILE, RESHAPE)."""
+    out = tuple(d * k for d, k in zip(shape, multiples, strict=True))
+    m = np.array(multiples, np.int32)
+    tensors = [
+        T(shape, np.int8, 0.05, 3),
+        T((len(shape),), np.int32, data=m),
+        T(out, np.int8, 0.05, 3),
+    ]
+    return build_tflite(tensors, [Op("TILE", [0, 1], [2], version=3)], [0], [2])
+
+
+def test_tile_version_3_is_checked_on_the_reference_kernel(tmp_path: Path) -> None:
+    """BUILTIN_REF registers TILE up to version 2, the same kernel the
+    default resolver registers up to 3: the oracle runs a version 3 TILE as
+    version 2 (`oracle.REFERENCE_VERSIONS`, nothing else of the model
+    changed), and its values are np.tile's and the default kernel's. Then
+    the compiled TILE is exact from the file's bytes and --verify says so."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    from tirconst.formats.tflite.oracle import oracle_content, oracle_interpreter
+
+    data = tile_v3_model((1, 2, 3, 1), (1, 3, 4, 8))
+    with pytest.raises(ValueError, match="'TILE' version '3'"):
+        Interpreter(
+            model_content=data,
+            experimental_op_resolver_type=OpResolverType.BUILTIN_REF,
+        )
+    lowered = oracle_content(data)
+    assert len(lowered) == len(data)
+    assert [op.version for op in read_tflite_bytes(lowered).operators] == [2]
+    assert sum(a != b for a, b in zip(lowered, data, strict=True)) == 1
+    assert oracle_content(data, "BUILTIN_WITHOUT_DEFAULT_DELEGATES") is data
+    x = np.random.default_rng(0).integers(-128, 128, (1, 3, 4, 8), dtype=np.int8)
+
+    def run(interp) -> np.ndarray:  # type: ignore[no-untyped-def]
+        interp.allocate_tensors()
+        interp.set_tensor(interp.get_input_details()[0]["index"], x)
+        interp.invoke()
+        return interp.get_tensor(interp.get_output_details()[0]["index"])
+
+    reference = run(oracle_interpreter(data))
+    assert np.array_equal(reference, np.tile(x, (1, 2, 3, 1)))
+    default = Interpreter(
+        model_content=data,
+        experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+    )
+    assert np.array_equal(reference, run(default))
+
+    model, written, remarks = compiled(tmp_path, "tile3", data)
+    assert assert_device_exact(model, written) == 1 and not remarks, remarks
+    assert_program_equals_litert(model, 0)
+
+
+def test_verify_names_an_operator_the_oracle_cannot_run(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """An operator version no LiteRT resolver registers (nor may be lowered:
+    ADD is not in `REFERENCE_VERSIONS`) is one line naming it, never a
+    traceback; the compile itself is unaffected."""
+    tensors = [T((1, 2, 2, 8), np.int8, 0.05, 3) for _ in range(3)]
+    model = tmp_path / "add9.tflite"
+    model.write_bytes(
+        build_tflite(tensors, [Op("ADD", [0, 1], [2], version=9)], [0, 1], [2])
+    )
+    with pytest.raises(SystemExit) as e:
+        compile_tool.main([str(model), "--output-dir", str(tmp_path), "--verify"])
+    assert e.value.code == 1
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err
+    assert "cannot run ADD version 9 (#0 of add9.tflite)" in err, err
+    assert err.startswith(str(model)), err
+    assert (tmp_path / "add9_tirconst.tflite").exists()
 
 
 def test_softmax_evicts_cached_tables(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Imported models compute exactly what LiteRT's reference kernels compute.
 
 Each bundled model runs through LiteRT (BUILTIN_REF resolver, or the
-`formats.tflite.oracle.oracle_resolver`) and through the
+`formats.tflite.oracle.oracle_interpreter`) and through the
 tir interpreter on the imported program, on several seeded random inputs;
 outputs must be equal bit for bit. On a mismatch the failure names the first
 operator whose output differs, by comparing every intermediate tensor.
@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ai_edge_litert.interpreter import Interpreter, OpResolverType
+from ai_edge_litert.interpreter import Interpreter
 from xdsl.dialects.builtin import ModuleOp, StringAttr
 
 from tests.tflite_patch import MODELS
 from tirconst.dialects import tir
-from tirconst.formats.tflite.oracle import oracle_resolver
+from tirconst.formats.tflite.oracle import oracle_interpreter
 from tirconst.formats.tflite.reader import TFLiteModel, read_tflite
 from tirconst.frontend.importer import import_tflite
 from tirconst.interpreter import random_inputs, run_function
@@ -28,14 +28,7 @@ SEEDS = (0, 1, 2)
 
 
 def litert(path, inputs: dict[str, np.ndarray]) -> Interpreter:
-    interp = Interpreter(
-        model_path=str(path),
-        experimental_op_resolver_type=OpResolverType[
-            oracle_resolver(read_tflite(path))
-        ],
-        experimental_preserve_all_tensors=True,
-    )
-    interp.allocate_tensors()
+    interp = oracle_interpreter(path, preserve_all_tensors=True)
     for i, d in enumerate(interp.get_input_details()):
         interp.set_tensor(d["index"], inputs[f"input{i}"])
     interp.invoke()

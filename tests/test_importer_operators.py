@@ -155,18 +155,66 @@ def test_strided_slice_ellipsis_rejected() -> None:
         import_tflite(read_tflite_bytes(data))
 
 
-def test_unsupported_operators_listed_from_the_table() -> None:
+def test_an_operator_the_table_lacks_is_kept_whole() -> None:
+    """GATHER is not in the table: it becomes one `tir.tflite_operator`
+    naming it, reading its non-constant input (the constant indices stay
+    the model's), writing its output, with its operator index; the tir
+    interpreter refuses to run it in one line naming it."""
+    from tirconst.interpreter.errors import InterpreterError
+
     assert "GATHER" not in OPERATORS
     data = _single(
         "GATHER",
-        [T((4,), np.int8, 0.1, 0), T((2,), np.int32), T((2,), np.int8, 0.1, 0)],
+        [
+            T((4, 3), np.int8, 0.1, 0),
+            T((2,), np.int32, data=np.array([3, 1], np.int32)),
+            T((2, 3), np.int8, 0.1, 0),
+        ],
         [0, 1],
     )
+    module = import_tflite(read_tflite_bytes(data))
+    module.verify()
+    (func,) = [op for op in module.ops if isinstance(op, tir.FuncOp)]
+    (kept,) = [op for op in func.walk() if isinstance(op, tir.OperatorOp)]
+    assert isinstance(kept, tir.TFLiteOperatorOp)
+    assert (kept.opcode, kept.version) == ("GATHER", 1)
+    assert kept.input_values() == [func.args[0]] and kept.output is func.args[1]
+    assert kept.attributes["tflite.index"].value.data == 0  # type: ignore[attr-defined]
+    assert not [op for op in module.ops if isinstance(op, tir.ConstantOp)]
+    x = np.arange(12, dtype=np.int8).reshape(4, 3)
+    with pytest.raises(InterpreterError) as e:
+        run_function(module, {"input0": x})
+    assert "GATHER is a TFLite operator tir does not model" in str(e.value)
+    assert "\n" not in str(e.value)
+
+
+def test_an_unknown_operator_that_cannot_be_kept_is_listed(tmp_path: Path) -> None:
+    """A `tir.tflite_operator` writes one output and reads a tensor: an
+    unknown operator with two outputs (TOPK_V2) is refused, listed with its
+    index and output name, in one line (tirconst-import too: exit 1,
+    nothing written)."""
+    from tests.tool_runner import call
+
+    assert "TOPK_V2" not in OPERATORS
+    tensors = [
+        T((8,), np.int8, 0.1, 0),
+        T((1,), np.int32, data=np.array([2], np.int32)),
+        T((2,), np.int8, 0.1, 0),
+        T((2,), np.int32),
+    ]
+    data = build_tflite(tensors, [Op("TOPK_V2", [0, 1], [2, 3])], [0], [2, 3])
     with pytest.raises(
         TFLiteImportError,
-        match=r"unsupported operator kind\(s\) GATHER: #0 GATHER \(t2\)",
+        match=r"^unsupported operator kind\(s\) TOPK_V2, not imported and not kept "
+        r"for the CPU: #0 TOPK_V2 \(t2\): 2 outputs \(a kept operator has one\)$",
     ):
         import_tflite(read_tflite_bytes(data))
+    path = tmp_path / "topk.tflite"
+    path.write_bytes(data)
+    status, _, err = call("tirconst-import", str(path), "-o", str(tmp_path / "o.mlir"))
+    assert status == 1 and len(err.strip().splitlines()) == 1, err
+    assert "#0 TOPK_V2 (t2): 2 outputs" in err and "Traceback" not in err
+    assert not (tmp_path / "o.mlir").exists()
 
 
 def test_readme_lists_the_table() -> None:

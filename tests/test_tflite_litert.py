@@ -1,5 +1,5 @@
 """Bit-exactness of the reference runner against LiteRT's BUILTIN_REF kernels
-(for a model with SUM or ELU its default kernels: `oracle_resolver`).
+(for a model with SUM or ELU its default kernels: `oracle_interpreter`).
 
 * every bundled model (``models/*.tflite``), several seeded random inputs,
   every intermediate tensor compared (``experimental_preserve_all_tensors``);
@@ -26,7 +26,7 @@ from tflite.TensorType import TensorType
 from tflite.utils import BUILTIN_OPCODE2NAME
 
 from tests.tflite_reference_runner import ReferenceRunner, first_mismatch
-from tirconst.formats.tflite.oracle import oracle_resolver
+from tirconst.formats.tflite.oracle import oracle_interpreter
 from tirconst.formats.tflite.reader import (
     TFLiteImportError,
     TFLiteModel,
@@ -46,18 +46,9 @@ MODELS = sorted(MODELS_DIR.glob("*.tflite"))
 
 
 def _interpreter(source: Path | bytes) -> Any:
-    kw: dict[str, Any] = (
-        {"model_path": str(source)}
-        if isinstance(source, Path)
-        else {"model_content": bytes(source)}
-    )
-    model = (
-        read_tflite(source) if isinstance(source, Path) else read_tflite_bytes(source)
-    )
-    return litert.Interpreter(
-        **kw,
-        experimental_op_resolver_type=litert.OpResolverType[oracle_resolver(model)],
-        experimental_preserve_all_tensors=True,
+    return oracle_interpreter(
+        source if isinstance(source, Path) else bytes(source),
+        preserve_all_tensors=True,
     )
 
 
@@ -161,6 +152,7 @@ class Op:
     outputs: list[int]
     options: tuple[str, dict[str, Any]] | None = None
     intermediates: list[int] | None = None  # an integer LSTM's
+    version: int = 1  # the operator code's version
 
 
 def _vector(b: flatbuffers.Builder, start: Callable, values: list, kind: str) -> int:
@@ -232,13 +224,13 @@ def build_tflite(
         if quant is not None:
             tflite.TensorAddQuantization(b, quant)
         tensor_offsets.append(tflite.TensorEnd(b))
-    names = list(dict.fromkeys(o.opcode for o in ops))
+    names = list(dict.fromkeys((o.opcode, o.version) for o in ops))
     opcodes = []
-    for n in names:
+    for n, version in names:
         tflite.OperatorCodeStart(b)
         tflite.OperatorCodeAddDeprecatedBuiltinCode(b, min(_OPCODE[n], 127))
         tflite.OperatorCodeAddBuiltinCode(b, _OPCODE[n])
-        tflite.OperatorCodeAddVersion(b, 1)
+        tflite.OperatorCodeAddVersion(b, version)
         opcodes.append(tflite.OperatorCodeEnd(b))
     op_offsets = []
     for o in ops:
@@ -262,7 +254,7 @@ def build_tflite(
                 b, tflite.OperatorStartIntermediatesVector, o.intermediates, "Int32"
             )
         tflite.OperatorStart(b)
-        tflite.OperatorAddOpcodeIndex(b, names.index(o.opcode))
+        tflite.OperatorAddOpcodeIndex(b, names.index((o.opcode, o.version)))
         tflite.OperatorAddInputs(b, iv)
         tflite.OperatorAddOutputs(b, ov)
         if mv is not None:

@@ -110,6 +110,7 @@ from tirconst.dialects.tir import (
     SubOp,
     SumOp,
     TanhOp,
+    TFLiteOperatorOp,
     TileOp,
     Tir,
     TransposeConv2DOp,
@@ -594,6 +595,11 @@ OPERATOR_CASES: dict[type[OperatorOp], tuple[list[BufferType], BufferType, dict]
             "shift": -5,
         },
     ),
+    TFLiteOperatorOp: (
+        [buf([1, 4, 4, 8]), buf([2], "i32")],
+        buf([1, 8, 8, 2]),
+        {"opcode": "DEPTH_TO_SPACE", "version": 2},
+    ),
 }
 
 
@@ -659,6 +665,26 @@ def test_create_op_names_missing_and_unknown_parameters():
         MulOp.create_op([a, b], y, **missing)
     with pytest.raises(TypeError, match="tir.mul has no parameter 'stride'"):
         MulOp.create_op([a, b], y, **params, stride=(1, 1))
+
+
+@pytest.mark.parametrize(
+    ("ins", "props", "message"),
+    [
+        (1, {"opcode": "DEPTH_TO_SPACE", "version": 0}, "version must be >= 1, got 0"),
+        (1, {"opcode": "depth_to_space", "version": 1}, "opcode must be a TFLite"),
+        (0, {"opcode": "GATHER", "version": 1}, "needs at least one input"),
+    ],
+)
+def test_tflite_operator_is_verified(ins: int, props: dict, message: str) -> None:
+    """`tir.tflite_operator` names a TFLite operator (capitals), a version
+    >= 1, and reads at least one buffer."""
+
+    def body(b: Builder, func: FuncOp) -> None:
+        args = list(func.args)
+        b.insert(TFLiteOperatorOp.create_op(args[:ins], args[-1], **props))
+
+    params = [("x", buf([1, 4, 4, 8])), ("y", buf([1, 8, 8, 2]))]
+    assert message in _verify_error(params, body)
 
 
 def test_operator_built_with_bad_shapes_is_refused():

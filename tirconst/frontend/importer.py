@@ -12,6 +12,13 @@ attributes `tflite.index` / `tflite.name` (operator index, output tensor
 name), so IR maps back to the model, and the float32 scales of the tensors it
 touches (`input_scale`, `filter_scales`, ...), which the verifier checks against
 the integers.
+
+An operator the table does not know (`operator_table.OPERATORS`: DEPTH_TO_SPACE,
+GATHER, ...) is kept whole for the CPU, as Vela keeps it: one
+`tir.tflite_operator` naming it, reading its tensor inputs that are neither
+constants nor variable state and writing its one output (`kept_inputs`);
+convert-tir-to-npu leaves it on the CPU with a remark, and the written model
+keeps the operator.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from tirconst.frontend.operator_table import (
     OPERATORS,
     op_params,
     op_quantization,
+    supported,
     table_value,
     unsupported_operators,
 )
@@ -46,13 +54,17 @@ from tirconst.frontend.static_fold import fold_static
 
 def import_tflite(model: TFLiteModel | str | os.PathLike[str]) -> ModuleOp:
     """Import an int8 TFLite model; raises TFLiteImportError on anything
-    unsupported, after checking the whole model (nothing is half-built)."""
+    unsupported, after checking the whole model (nothing is half-built).
+    Operators the table does not know become `tir.tflite_operator`s."""
     if not isinstance(model, TFLiteModel):
         model = read_tflite(model)
     check_graph(model)
     model = fold_static(model)  # shape computations become constants
     check_supported(model)
-    return _Builder(model).build([_params(model, op) for op in model.operators])
+    params = [
+        _params(model, op) if supported(op.opcode) else None for op in model.operators
+    ]
+    return _Builder(model).build(params)
 
 
 def _params(model: TFLiteModel, op: TFLiteOperator) -> list[dict]:
@@ -73,16 +85,40 @@ def output_buffer_name(index: int, opcode: str, position: int = 0) -> str:
     return stem if position == 0 else f"{stem}_out{position}"
 
 
+def kept_inputs(model: TFLiteModel, op: TFLiteOperator) -> list[int]:
+    """The inputs of an operator kept whole for the CPU that its
+    `tir.tflite_operator` reads: the tensors that are neither constants nor
+    variable state (those stay the model's alone), in operator order."""
+    return [
+        t
+        for t in op.inputs
+        if t >= 0 and model.tensor(t).data is None and not model.tensor(t).is_variable
+    ]
+
+
 def check_supported(model: TFLiteModel) -> None:
-    """Fail listing every unsupported operator, with its index and name."""
-    bad = unsupported_operators(model)
+    """Fail listing every operator the table does not know that cannot be
+    kept whole for the CPU either (a `tir.tflite_operator` writes one output
+    and reads at least one tensor; an `ethos-u` custom operator is a
+    compiled NPU segment), with its index and name."""
+    bad = []
+    for op in unsupported_operators(model):
+        outs = [o for o in op.outputs if o >= 0]
+        if op.custom_code == "ethos-u":
+            bad.append((op, "an NPU segment: the model is already compiled"))
+        elif len(outs) != 1:
+            bad.append((op, f"{len(outs)} outputs (a kept operator has one)"))
+        elif not kept_inputs(model, op):
+            bad.append((op, "constant inputs only (a kept operator reads a tensor)"))
     if bad:
-        kinds = sorted({op.opcode for op in bad})
+        kinds = sorted({op.opcode for op, _ in bad})
         listing = ", ".join(
-            f"#{op.index} {op.opcode} ({_output_name(model, op)})" for op in bad
+            f"#{op.index} {op.opcode} ({_output_name(model, op)}): {why}"
+            for op, why in bad
         )
         raise TFLiteImportError(
-            f"unsupported operator kind(s) {', '.join(kinds)}: {listing}"
+            f"unsupported operator kind(s) {', '.join(kinds)}, not imported and "
+            f"not kept for the CPU: {listing}"
         )
     for t in model.inputs + model.outputs:
         tensor = model.tensor(t)
@@ -120,7 +156,7 @@ class _Builder:
         self.symbols: set[str] = set()
         self.body: list[Operation] = []
 
-    def build(self, params: Sequence[list[dict]]) -> ModuleOp:
+    def build(self, params: Sequence[list[dict] | None]) -> ModuleOp:
         m = self.model
         names = [(f"input{i}", t) for i, t in enumerate(m.inputs)]
         names += [(f"output{i}", t) for i, t in enumerate(m.outputs)]
@@ -132,6 +168,9 @@ class _Builder:
                 )
             self.values[t] = arg
         for op, ps in zip(m.operators, params, strict=False):
+            if ps is None:  # not in the table: kept whole for the CPU
+                self.emit_kept(op)
+                continue
             for position, p in enumerate(ps):
                 self.emit(op, dict(p), position)
         func.body.block.add_ops(self.body)
@@ -222,6 +261,28 @@ class _Builder:
             )
         ir_op = cls.create_op(inputs, self.output_value(out_index, stem), **wanted)
         ir_op.attributes.update(attrs)
+        self.body.append(ir_op)
+
+    def emit_kept(self, op: TFLiteOperator) -> None:
+        """The `tir.tflite_operator` of an operator the table does not know."""
+        (out_index,) = [o for o in op.outputs if o >= 0]
+        stem = output_buffer_name(op.index, op.opcode, op.outputs.index(out_index))
+        inputs = [
+            self.tensor_value(t, f"{stem}_input{i}")
+            for i, t in enumerate(kept_inputs(self.model, op))
+        ]
+        ir_op = tir.TFLiteOperatorOp.create_op(
+            inputs,
+            self.output_value(out_index, stem),
+            opcode=op.opcode,
+            version=op.version,
+        )
+        ir_op.attributes.update(
+            {
+                TFLITE_INDEX: IntegerAttr(op.index, i64),
+                TFLITE_NAME: StringAttr(self.model.tensor(out_index).name),
+            }
+        )
         self.body.append(ir_op)
 
     def emit_view(

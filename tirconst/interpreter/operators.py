@@ -76,6 +76,7 @@ from tirconst.dialects.tir import (
     SubOp,
     SumOp,
     TanhOp,
+    TFLiteOperatorOp,
     TileOp,
     TransposeConv2DOp,
     TransposeOp,
@@ -208,6 +209,22 @@ def kernel_operator(op: OperatorOp) -> Callable[..., None]:
 
 for _cls in KERNELS:
     implements(_cls)(kernel_operator)
+
+
+@implements(TFLiteOperatorOp)
+def kept_operator(op: TFLiteOperatorOp) -> Callable[..., None]:
+    """A TFLite operator tir does not model has no kernel here: running it
+    is a one-line error naming it (LiteRT runs it; `--verify` checks the NPU
+    segments around it)."""
+
+    def run(*bufs: Buffer) -> None:
+        raise op_failure(
+            op,
+            f"{op.opcode} is a TFLite operator tir does not model: the tir "
+            "interpreter cannot run it (LiteRT does)",
+        )
+
+    return run
 
 
 def _decoded_weights(op: OperatorOp, args: list[Any]) -> dict[str, Any] | None:

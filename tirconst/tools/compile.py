@@ -81,6 +81,7 @@ from tirconst.dialects.tir import (
     FuncOp,
     OperatorOp,
     PoolOp,
+    TFLiteOperatorOp,
     WeightedOp,
 )
 from tirconst.dialects.tir.provenance import (
@@ -271,6 +272,14 @@ def _cpu_reasons(module: ModuleOp) -> list[str]:
     return out
 
 
+def _kind(op: OperatorOp) -> str:
+    """What a row or message calls an operator op: `CONV2D` for
+    `tir.conv2d`; a kept TFLite operator by its own name (`DEPTH_TO_SPACE`)."""
+    if isinstance(op, TFLiteOperatorOp):
+        return op.opcode
+    return op.name.removeprefix("tir.").upper()
+
+
 def _check_raw(module: ModuleOp) -> None:
     """Refuse raw output for a model with CPU operators, as Vela does
     ("RawWriter expects a graph without passthrough/CPU operations"): the
@@ -282,7 +291,7 @@ def _check_raw(module: ModuleOp) -> None:
     names = []
     for op in cpu:
         index = model_index(op)
-        kind = op.name.removeprefix("tir.").upper()
+        kind = _kind(op)
         names.append(f"{kind} (operator {index})" if index is not None else kind)
     raise OutputError(
         "--output-format raw holds the NPU command stream alone, but operators "
@@ -324,7 +333,7 @@ def _layers(
         assert name is not None  # the importer names every operator's output
         record = LayerRecord(
             name=name,
-            original_op=op.name.removeprefix("tir.").upper(),
+            original_op=_kind(op),
             op=op.name,
             target="NPU",
             sram_bytes=staging.get(op, 0),
@@ -873,7 +882,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         written = output_path(
             Path(args.model), Path(args.output_dir), args.output_format
         )
-        checks = verify_compiled(args.model, written, args.seed)
+        from tirconst.formats.tflite.oracle import OracleError
+
+        try:
+            checks = verify_compiled(args.model, written, args.seed)
+        except OracleError as e:
+            raise ToolError(error_line(f"--verify: {e}", args.model)) from None
         if not checks:
             print("verify: no NPU segment (every operator runs on the CPU)")
         for check in checks:

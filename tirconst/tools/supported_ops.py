@@ -130,7 +130,12 @@ def support(opcode: str) -> Support:
 
     entry = OPERATORS.get(opcode)
     if entry is None:
-        return Support("", "no", "not imported: the importer refuses the model")
+        return Support(
+            "",
+            "no",
+            "not imported: kept whole for the CPU (`tir.tflite_operator`), "
+            "as the model has it",
+        )
     classes = _classes(entry)
     if not classes:
         return Support("a view", "yes", "a view of its input: no data moves")
@@ -187,8 +192,8 @@ def render(report: VelaReport | None = None) -> str:
         "constraints "
         "below; outside them an operator stays on the CPU with a remark saying why.",
         "",
-        "- **imported as**: the tir operator op it becomes (empty: the importer",
-        "  refuses a model with it, naming the operator);",
+        "- **imported as**: the tir operator op it becomes (empty: not imported;",
+        "  the operator is kept whole for the CPU as a `tir.tflite_operator`);",
         "- **NPU**: yes (convert-tir-to-npu lowers it), rewritten (tir-tabulate,",
         "  tir-legalize-npu or tir-data-views turns it into ops that are",
         "  lowered), no (it stays on the CPU);",

@@ -85,20 +85,12 @@ class SegmentCheck:
 
 def litert_tensors(model: str | Path, seed: int) -> dict[str, np.ndarray]:
     """Every tensor of `model` by name after one LiteRT run (the model's
-    oracle kernels, `oracle_resolver`) on seeded random inputs over each
-    input type's whole range."""
-    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+    oracle kernels, `oracle_interpreter`) on seeded random inputs over each
+    input type's whole range. Raises `OracleError` (one line) for a model
+    LiteRT cannot run."""
+    from tirconst.formats.tflite.oracle import oracle_interpreter
 
-    from tirconst.formats.tflite.oracle import oracle_resolver
-
-    interp = Interpreter(
-        model_path=str(model),
-        experimental_op_resolver_type=OpResolverType[
-            oracle_resolver(read_tflite(model))
-        ],
-        experimental_preserve_all_tensors=True,
-    )
-    interp.allocate_tensors()
+    interp = oracle_interpreter(model, preserve_all_tensors=True)
     rng = np.random.default_rng(seed)
     for d in interp.get_input_details():
         if np.issubdtype(d["dtype"], np.integer):

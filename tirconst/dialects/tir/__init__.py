@@ -5,7 +5,8 @@ One dialect, split by meaning: `types` (the buffer type), `buffers`
 placements), `structure` (functions,
 loops, conditionals), `scalar` (TIR-specific scalar ops) and `operators`
 (the typed TFLite-int8 operator ops' shared base), `convolution_ops` and
-`elementwise_ops` (the operator ops themselves).
+`elementwise_ops` (the operator ops themselves), and `tflite_ops` (a TFLite
+operator tir does not model, kept whole for the CPU).
 """
 
 from xdsl.ir import Dialect
@@ -109,6 +110,7 @@ from tirconst.dialects.tir.structure import (
     FuncOp,
     IfOp,
 )
+from tirconst.dialects.tir.tflite_ops import TFLiteOperatorOp
 from tirconst.dialects.tir.types import BufferType, element_type_of, numpy_dtype
 
 STRUCTURE_OPS = [FuncOp, ForOp, IfOp, AssertOp, CallExternOp]
@@ -173,6 +175,7 @@ OPERATOR_OPS = [
     TransposeConv2DOp,
     BatchMatmulOp,
     SequenceLstmOp,
+    TFLiteOperatorOp,
 ]
 
 Tir = Dialect(
@@ -258,6 +261,7 @@ __all__ = [
     "StridedSliceOp",
     "SubOp",
     "TanhOp",
+    "TFLiteOperatorOp",
     "TileOp",
     "TransposeConv2DOp",
     "TransposeOp",

@@ -31,6 +31,7 @@ LSTM).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, NoReturn
@@ -42,6 +43,7 @@ from xdsl.dialects.builtin import (
     Float32Type,
     FloatAttr,
     IntegerAttr,
+    StringAttr,
     f32,
     i32,
     i64,
@@ -115,6 +117,24 @@ class ZeroPoint(Int):
             and isinstance(attr, IntegerAttr)
             and INT8_MIN <= attr.value.data <= INT8_MAX
         )
+
+
+class Name(Kind):
+    """A TFLite builtin operator name (`opcode = "DEPTH_TO_SPACE"`): a string
+    of capitals, digits and underscores, starting with a capital."""
+
+    attr, text = StringAttr, 'a TFLite operator name ("DEPTH_TO_SPACE")'
+
+    @staticmethod
+    def build(value: Any) -> Attribute:
+        return StringAttr(str(value))
+
+    @staticmethod
+    def accepts(attr: Attribute) -> bool:
+        return isinstance(attr, StringAttr) and _OPCODE.fullmatch(attr.data) is not None
+
+
+_OPCODE = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
 class Ints(Kind):
@@ -217,6 +237,8 @@ def from_attr(attr: Attribute) -> Any:
     if isinstance(attr, DenseArrayBase):
         values = _array_values(attr)
         return values.copy() if isinstance(values, np.ndarray) else values
+    if isinstance(attr, StringAttr):
+        return attr.data
     raise TypeError(f"unexpected parameter attribute {attr}")
 
 

@@ -309,3 +309,21 @@ tir.func @f(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<2x3xi8>, %y : !tir.buffer
 // CHECK-NEXT: {{.*}}invalid_ops.mlir:[[# @LINE + 1]]:3: error: 'tir.pack' op in @f: output must have shape [2, 3, 2], got [2, 3, 1]
   tir.pack ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x3x1xi8>) {axis = 2}
 }
+
+// -----
+
+// tflite_operator: a TFLite operator name is capitals, digits and underscores
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<1x4x4x8xi8>, %y : !tir.buffer<1x8x8x2xi8>) {
+// CHECK-NEXT: {{.*}}invalid_ops.mlir:[[# @LINE + 1]]:3: error: 'tir.tflite_operator' op in @f: opcode must be a TFLite operator name ("DEPTH_TO_SPACE"), got "depth_to_space"
+  tir.tflite_operator ins(%x : !tir.buffer<1x4x4x8xi8>) outs(%y : !tir.buffer<1x8x8x2xi8>) {opcode = "depth_to_space", version = 1}
+}
+
+// -----
+
+// tflite_operator: versions start at 1
+// CHECK-NEXT: {{^}}// {{-{5}$}}
+tir.func @f(%x : !tir.buffer<1x4x4x8xi8>, %y : !tir.buffer<1x8x8x2xi8>) {
+// CHECK-NEXT: {{.*}}invalid_ops.mlir:[[# @LINE + 1]]:3: error: 'tir.tflite_operator' op in @f: version must be >= 1, got 0
+  tir.tflite_operator ins(%x : !tir.buffer<1x4x4x8xi8>) outs(%y : !tir.buffer<1x8x8x2xi8>) {opcode = "DEPTH_TO_SPACE", version = 0}
+}

@@ -158,3 +158,9 @@ tir.func @pack(%a : !tir.buffer<2x3xi8>, %b : !tir.buffer<2x3xi8>, %y : !tir.buf
   // CHECK-NEXT: tir.pack ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x3x2xi8>) {axis = 2 : i64}
   tir.pack ins(%a, %b : !tir.buffer<2x3xi8>, !tir.buffer<2x3xi8>) outs(%y : !tir.buffer<2x3x2xi8>) {axis = 2}
 }
+
+// CHECK: tir.func @tflite_operator
+tir.func @tflite_operator(%x : !tir.buffer<1x8x8x12xi8>, %i : !tir.buffer<8xi32>, %y : !tir.buffer<1x8x8x8xi8>) {
+  // CHECK-NEXT: tir.tflite_operator ins(%x, %i : !tir.buffer<1x8x8x12xi8>, !tir.buffer<8xi32>) outs(%y : !tir.buffer<1x8x8x8xi8>) {opcode = "GATHER", version = 2 : i64}
+  tir.tflite_operator ins(%x, %i : !tir.buffer<1x8x8x12xi8>, !tir.buffer<8xi32>) outs(%y : !tir.buffer<1x8x8x8xi8>) {opcode = "GATHER", version = 2}
+}
