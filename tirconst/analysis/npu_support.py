@@ -1119,25 +1119,45 @@ def sixteen_by_eight_reason(op: Conv2DOp | DepthwiseConv2DOp | FullyConnectedOp)
     return None
 
 
+def spread_dilation(
+    dilation: Sequence[int],
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(the dilation the NPU reads with, the factor the filter's taps are
+    spread by) per axis, for a dilation over the NPU's: 2 where it is even,
+    else 1, the taps spread (zeros between) to the same dilated extent
+    (tir-legalize-npu); a dilation within it is kept (factor 1)."""
+    npu = tuple(d if d <= MAX_DILATION else (2 if d % 2 == 0 else 1) for d in dilation)
+    return npu, tuple(d // n for d, n in zip(dilation, npu, strict=True))  # type: ignore[return-value]
+
+
 def _window_of_weights(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
     """The checks a convolution and a depthwise share: NPU feature maps and
-    the window's limits (the kernel from the filter, or from its encoding)."""
+    the window's limits (the kernel from the filter, or from its encoding).
+    A dilation over the NPU's with a constant filter is read as the filter
+    spread out (`spread_dilation`): the same dilated extent."""
     why = _shapes_reason(op, [op.input, op.output])
     if why:
         return why
+    dilation = tuple(op.dilation)
     if op.filter is not None and len(_shape(op.filter)) == 4:
         kh, kw = _shape(op.filter)[1:3]
+        if max(dilation) > MAX_DILATION and isinstance(
+            op.filter.owner, AllocateConstOp
+        ):
+            dilation, (ey, ex) = spread_dilation(dilation)
+            kh, kw = (kh - 1) * ey + 1, (kw - 1) * ex + 1
     else:
         if encoded_attr(op) is None:
             return None  # nothing to check the kernel against
         kh, kw = encoded_layout(op).shape[1:3]
-    return _window_reason((kh, kw), op.stride, op.dilation, op.pad, conv=True)
+    return _window_reason((kh, kw), op.stride, dilation, op.pad, conv=True)
 
 
 @npu_support(Conv2DOp)
 def _conv(op: Conv2DOp) -> str | None:
     """Input and output are NPU feature maps (batch 1, H, W, C each 1..65536);
-    no grouped convolution; stride <= 3, dilation <= 2; dilated kernel
+    no grouped convolution; stride <= 3, dilation <= 2 (over 2 with a
+    constant filter: spread out, `spread_dilation`); dilated kernel
     height <= 64 and area <= 4096; padding smaller than the dilated kernel.
     int8 data, or 16x8 within `sixteen_by_eight_reason`'s ranges."""
     why = sixteen_by_eight_reason(op) or _shapes_reason(op, [op.input, op.output])

@@ -116,6 +116,7 @@ from tirconst.analysis.npu_support import (
     softmax_rows,
     softmax_shape_reason,
     softmax_workspace,
+    spread_dilation,
     squared_difference_plan,
     sum_window,
     transpose_conv_plan,
@@ -166,6 +167,7 @@ from tirconst.dialects.tir.provenance import fuse_into
 from tirconst.dialects.tir.sequence_ops import SequenceLstmOp
 from tirconst.dialects.tir.traits import Windowed
 from tirconst.dialects.tir.types import BufferType
+from tirconst.formats.ethos_u.hardware import MAX_DILATION
 
 NAME = "tir-legalize-npu"
 
@@ -247,7 +249,56 @@ def _fold_pad(pad: PadOp) -> bool:
     return True
 
 
+def _dilation_within_limits(op: Conv2DOp | DepthwiseConv2DOp) -> bool:
+    """A dilation over the NPU's 2 along an axis: the filter spread out with
+    zeros between its taps to the same dilated extent, read with dilation 2
+    where the dilation is even, else 1 (the zeros add nothing: exact). True
+    if the op changed."""
+    dil = tuple(int(d) for d in op.dilation)
+    if max(dil) <= MAX_DILATION:
+        return False
+    src = op.filter.owner
+    module = op.get_toplevel_object()
+    if not isinstance(src, AllocateConstOp) or not isinstance(module, ModuleOp):
+        return False
+    npu, (ey, ex) = spread_dilation(dil)
+    w = src.data  # (O, KH, KW, I)
+    _, kh, kw, _ = w.shape
+    spread = np.zeros(
+        (w.shape[0], (kh - 1) * ey + 1, (kw - 1) * ex + 1, w.shape[3]), w.dtype
+    )
+    spread[:, ::ey, ::ex, :] = w
+    symbol = src.symbol
+    base = f"{symbol.root_reference.data}_spread" if symbol else "filter_spread"
+    name = _fresh_name(module, base)
+    module.body.block.insert_op_before(
+        ConstantOp(name, spread), module.body.block.first_op
+    )  # type: ignore[arg-type]
+    alloc = AllocateConstOp(
+        name, BufferType(spread.shape, src.buffer_type.element_type)
+    )
+    op.parent_block().insert_op_before(alloc, op)  # type: ignore[union-attr]
+    op.operands[list(op.operands).index(op.filter)] = alloc.results[0]
+    op.properties["dilation"] = DenseArrayBase.from_list(i64, list(npu))
+    _drop_if_unused(module, src)
+    return True
+
+
+@legalizes("convert", Conv2DOp)
+def _conv_within_limits(op: Conv2DOp) -> bool:
+    """A conv whose dilation is over the NPU's: `_dilation_within_limits`."""
+    return _dilation_within_limits(op)
+
+
 @legalizes("convert", DepthwiseConv2DOp)
+def _depthwise_within_limits(op: DepthwiseConv2DOp) -> bool:
+    """A depthwise whose dilation is over the NPU's
+    (`_dilation_within_limits`), then with a depth multiplier a plain conv
+    (`_depthwise_as_conv`)."""
+    spread = _dilation_within_limits(op)
+    return _depthwise_as_conv(op) or spread
+
+
 def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:
     """A depthwise with a depth multiplier M: a plain conv whose output
     channel c·M + k has the depthwise filter's weights on input channel c

@@ -8,14 +8,15 @@
 // bilinear resize becomes four average pools, a half-pixel one depthwise
 // convolutions, an align_corners one stays; a depthwise with a depth
 // multiplier becomes a conv2d (over several input channels, each output
-// channel's weights on its own input channel, zeros elsewhere).
+// channel's weights on its own input channel, zeros elsewhere); a dilation
+// over 2 becomes 2 (or 1 where odd) over the filter spread out with zeros.
 // A table lookup's output is allocated before the op whose result only it
 // reads. Every rewrite is equivalent.
 //
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu | filecheck %s
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-15: equivalent: @main
+// SAME-COUNT-16: equivalent: @main
 
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.pad
@@ -292,4 +293,22 @@ tir.func @main(%input0 : !tir.buffer<1x4x4x8xi8>, %output0 : !tir.buffer<1x2x2x8
   %r = tir.allocate : !tir.buffer<1x2x2x8xi8>
   tir.lookup ins(%q, %t : !tir.buffer<1x2x2x8xi8>, !tir.buffer<256xi8>) outs(%output0 : !tir.buffer<1x2x2x8xi8>)
   tir.lookup ins(%q, %t : !tir.buffer<1x2x2x8xi8>, !tir.buffer<256xi8>) outs(%output1 : !tir.buffer<1x2x2x8xi8>)
+}
+
+// -----
+
+// Dilation [4, 3] (the NPU's limit is 2): the 1x2x2x1 filter spread to
+// 1x3x4x1 (taps every 2nd row, every 3rd column, zeros between), read with
+// dilation [2, 1]: the same 5x4 dilated extent.
+// CHECK-LABEL: tir.constant @w_spread = dense<[3, 0, 0, -4, 0, 0, 0, 0, 5, 0, 0, 7]> : tensor<1x3x4x1xi8>
+// CHECK-LABEL: tir.func @main
+// CHECK:         tir.conv2d ins(%input0, %{{.*}} : !tir.buffer<1x10x6x1xi8>, !tir.buffer<1x3x4x1xi8>) outs(%output0 : !tir.buffer<1x6x3x1xi8>) {stride = array<i64: 1, 1>, dilation = array<i64: 2, 1>
+tir.constant @w = dense<[[[[3], [-4]], [[5], [7]]]]> : tensor<1x2x2x1xi8>
+tir.func @main(%input0 : !tir.buffer<1x10x6x1xi8>, %output0 : !tir.buffer<1x6x3x1xi8>) {
+  %w = tir.allocate_const @w : !tir.buffer<1x2x2x1xi8>
+  tir.conv2d ins(%input0, %w : !tir.buffer<1x10x6x1xi8>, !tir.buffer<1x2x2x1xi8>)
+      outs(%output0 : !tir.buffer<1x6x3x1xi8>)
+      {stride = array<i64: 1, 1>, dilation = array<i64: 4, 3>, pad = array<i64: 0, 0, 0, 0>,
+       input_zp = 2, output_zp = -1, multiplier = array<i32: 1500000000>,
+       shift = array<i32: -3>, act_min = -128, act_max = 127}
 }
