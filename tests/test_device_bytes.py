@@ -830,3 +830,55 @@ def test_dilation_over_two_on_the_npu(tmp_path: Path, seed: int) -> None:
     )
     assert assert_device_exact(model, written) == 1 and not remarks, remarks
     assert_program_equals_litert(model, 0)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_causal_conv1d_pads_fold_on_the_npu(tmp_path: Path, seed: int) -> None:
+    """Keras' causal Conv1D: PAD of (1, W, C) at the start of W, RESHAPE to
+    (1, 1, W', C), CONV_2D 1xK (dilated on odd seeds). The pad folds into
+    the conv's padding through the reshape (tir-legalize-npu): one NPU
+    segment, no CPU op, exact from the file's bytes and as a whole
+    program."""
+    from tests.test_tflite_litert import _f32, _i8, _q
+
+    rng = np.random.default_rng(seed)
+    w, c, co = (
+        int(rng.integers(4, 12)),
+        int(rng.integers(1, 6)),
+        int(rng.integers(1, 6)),
+    )
+    k, d = int(rng.integers(2, 4)), 1 + 3 * (seed % 2)
+    lead = (k - 1) * d
+    s, zp = _q(rng)
+    out_s, out_zp = _q(rng, 0.02, 0.5)
+    fs = [_f32(v) for v in rng.uniform(0.001, 0.05, co)]
+    tensors = [
+        T((1, w, c), np.int8, s, zp),  # 0
+        T((3, 2), np.int32, data=np.array([[0, 0], [lead, 0], [0, 0]], np.int32)),
+        T((1, w + lead, c), np.int8, s, zp),  # 2 padded
+        T((4,), np.int32, data=np.array([1, 1, w + lead, c], np.int32)),
+        T((1, 1, w + lead, c), np.int8, s, zp),  # 4 reshaped
+        T((co, 1, k, c), np.int8, fs, 0, 0, data=_i8(rng, (co, 1, k, c))),
+        T((co,), np.int32, [_f32(s * f) for f in fs], 0,
+          data=rng.integers(-5000, 5000, co).astype(np.int32)),
+        T((1, 1, w, co), np.int8, out_s, out_zp),  # 7
+    ]  # fmt: skip
+    conv = {
+        "Padding": 1, "StrideW": 1, "StrideH": 1, "FusedActivationFunction": 0,
+        "DilationWFactor": d, "DilationHFactor": 1,
+    }  # fmt: skip
+    ops = [
+        Op("PAD", [0, 1], [2]),
+        Op(
+            "RESHAPE",
+            [2, 3],
+            [4],
+            ("ReshapeOptions", {"NewShape": [1, 1, w + lead, c]}),
+        ),
+        Op("CONV_2D", [4, 5, 6], [7], ("Conv2DOptions", conv)),
+    ]
+    model, written, remarks = compiled(
+        tmp_path, "tcn", build_tflite(tensors, ops, [0], [7])
+    )
+    assert assert_device_exact(model, written) == 1 and not remarks, remarks
+    assert_program_equals_litert(model, 0)

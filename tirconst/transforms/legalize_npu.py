@@ -212,16 +212,29 @@ def _fold_pad(pad: PadOp) -> bool:
     users = [u.operation for u in out.uses if u.operation is not pad]
     if len(users) != 1:
         return False
-    conv = users[0]
+    conv, view = users[0], None
+    if isinstance(conv, ReshapeOp):
+        # a reshape adding unit axes, as Keras' causal Conv1D pads (N, W, C)
+        # and convolves (N, 1, W, C): padding its axes, read by the conv
+        view = conv
+        readers = [u.operation for u in view.view.uses]
+        if len(readers) != 1:
+            return False
+        conv = readers[0]
     if not isinstance(conv, WeightedOp) or not conv.has_trait(Windowed):
         return False
-    if conv.input is not out or conv.filter is out or conv.bias is out:
+    seen = out if view is None else view.view
+    if conv.input is not seen or conv.filter is seen or conv.bias is seen:
         return False
     if conv.parent_block() is not pad.parent_block() or not pad.is_before_in_block(
         conv
     ):
         return False
     p = pad.padding
+    if view is not None:
+        p = _pads_through(p, view)
+        if p is None:
+            return False
     if len(p) != 8 or p[0] or p[1] or p[6] or p[7]:
         return False  # only height and width padding is hardware padding
     if pad.pad_value != conv.input_zp:
@@ -237,16 +250,47 @@ def _fold_pad(pad: PadOp) -> bool:
     dkh, dkw = (kh - 1) * dy + 1, (kw - 1) * dx + 1
     if max(new[0], new[2]) >= dkh or max(new[1], new[3]) >= dkw:
         return False  # the NPU's padding must be smaller than the kernel
-    conv.operands = [pad.input, *conv.operands[1:]]
+    source = pad.input
+    if view is not None:  # the unpadded input seen as the conv reads it
+        shape = tuple(
+            d - p[2 * i] - p[2 * i + 1]
+            for i, d in enumerate(view.view.type.get_shape())  # type: ignore[union-attr]
+        )
+        source = _view(conv.parent_block(), conv, pad.input, shape)
+    conv.operands = [source, *conv.operands[1:]]
     conv.properties["pad"] = DenseArrayBase.from_list(i64, list(new))
     alloc = out.owner
     fuse_into(conv, pad)
+    if view is not None:
+        fuse_into(conv, view)  # its TFLite RESHAPE is the conv's too
+        view.detach()
+        view.erase()
     pad.detach()
     pad.erase()
     if not alloc.results[0].uses:
         alloc.detach()
         alloc.erase()
     return True
+
+
+def _pads_through(
+    pads: tuple[int, ...] | list[int], view: ReshapeOp
+) -> tuple[int, ...] | None:
+    """The padding of the reshaped view's axes, if the reshape only adds unit
+    axes to the padded buffer (each source axis kept, in order), else None."""
+    src = list(view.source.type.get_shape())  # type: ignore[union-attr]
+    dst = list(view.view.type.get_shape())  # type: ignore[union-attr]
+    out: list[int] = []
+    i = 0
+    for d in dst:
+        if i < len(src) and d == src[i]:
+            out += [pads[2 * i], pads[2 * i + 1]]
+            i += 1
+        elif d == 1:
+            out += [0, 0]
+        else:
+            return None
+    return tuple(out) if i == len(src) else None
 
 
 def _dilation_within_limits(op: Conv2DOp | DepthwiseConv2DOp) -> bool:

@@ -9,14 +9,16 @@
 // convolutions, an align_corners one stays; a depthwise with a depth
 // multiplier becomes a conv2d (over several input channels, each output
 // channel's weights on its own input channel, zeros elsewhere); a dilation
-// over 2 becomes 2 (or 1 where odd) over the filter spread out with zeros.
+// over 2 becomes 2 (or 1 where odd) over the filter spread out with zeros;
+// a pad of (N, W, C) read through a reshape adding a unit axis (Keras'
+// causal Conv1D) folds into the conv too.
 // A table lookup's output is allocated before the op whose result only it
 // reads. Every rewrite is equivalent.
 //
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu | filecheck %s
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-16: equivalent: @main
+// SAME-COUNT-17: equivalent: @main
 
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.pad
@@ -311,4 +313,26 @@ tir.func @main(%input0 : !tir.buffer<1x10x6x1xi8>, %output0 : !tir.buffer<1x6x3x
       {stride = array<i64: 1, 1>, dilation = array<i64: 4, 3>, pad = array<i64: 0, 0, 0, 0>,
        input_zp = 2, output_zp = -1, multiplier = array<i32: 1500000000>,
        shift = array<i32: -3>, act_min = -128, act_max = 127}
+}
+
+// -----
+
+// Causal Conv1D: (1, 6, 2) padded by 2 at the start of W by the input zero
+// point, reshaped to (1, 1, 8, 2), convolved 1x3: the conv reads (1, 1, 6, 2)
+// with padding 2 on the left.
+// CHECK-LABEL: tir.func @main
+// CHECK-NOT:     tir.pad
+// CHECK:         %[[V:.*]] = tir.reshape %input0 : !tir.buffer<1x6x2xi8> -> !tir.buffer<1x1x6x2xi8>
+// CHECK-NEXT:    tir.conv2d ins(%[[V]], %{{.*}} : !tir.buffer<1x1x6x2xi8>, !tir.buffer<2x1x3x2xi8>) outs(%output0 : !tir.buffer<1x1x6x2xi8>) {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 0, 2, 0, 0>
+tir.func @main(%input0 : !tir.buffer<1x6x2xi8>, %output0 : !tir.buffer<1x1x6x2xi8>) {
+  %p = tir.allocate : !tir.buffer<1x8x2xi8>
+  tir.pad ins(%input0 : !tir.buffer<1x6x2xi8>) outs(%p : !tir.buffer<1x8x2xi8>)
+      {padding = array<i64: 0, 0, 2, 0, 0, 0>, pad_value = 3}
+  %v = tir.reshape %p : !tir.buffer<1x8x2xi8> -> !tir.buffer<1x1x8x2xi8>
+  %w = tir.allocate_const dense<[1, -2, 3, 4, -5, 6, 7, 8, -9, 10, 11, -12]> : !tir.buffer<2x1x3x2xi8>
+  tir.conv2d ins(%v, %w : !tir.buffer<1x1x8x2xi8>, !tir.buffer<2x1x3x2xi8>)
+      outs(%output0 : !tir.buffer<1x1x6x2xi8>)
+      {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>,
+       input_zp = 3, output_zp = -1, multiplier = array<i32: 1500000000, 1400000000>,
+       shift = array<i32: -4, -4>, act_min = -128, act_max = 127}
 }
