@@ -882,3 +882,50 @@ def test_causal_conv1d_pads_fold_on_the_npu(tmp_path: Path, seed: int) -> None:
     )
     assert assert_device_exact(model, written) == 1 and not remarks, remarks
     assert_program_equals_litert(model, 0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_stride_over_three_on_the_npu(tmp_path: Path, seed: int) -> None:
+    """CONV_2D and DEPTHWISE_CONV_2D with strides 4, 6 or 9 (a patch
+    embedding, a large first stride) run on the NPU: at a stride up to 3,
+    then a 1x1 max pool keeping every 2nd or 3rd output (tir-legalize-npu),
+    SAME and VALID, exact from the file's bytes and as a whole program."""
+    from tests.test_tflite_litert import _f32, _i8, _q
+
+    rng = np.random.default_rng(seed)
+    depthwise = bool(seed % 2)
+    sy, sx = (int(rng.choice([1, 4, 6, 9])) for _ in range(2))
+    sy = max(sy, 4)
+    kh, kw = (int(v) for v in rng.integers(1, 6, 2))
+    c = int(rng.integers(1, 5))
+    co = c if depthwise else int(rng.integers(1, 5))
+    h = kh + sy * int(rng.integers(1, 4)) + int(rng.integers(0, sy))
+    w = kw + sx * int(rng.integers(1, 4)) + int(rng.integers(0, sx))
+    padding = int(rng.integers(0, 2))  # SAME, VALID
+    oh = -(-h // sy) if padding == 0 else (h - kh) // sy + 1
+    ow = -(-w // sx) if padding == 0 else (w - kw) // sx + 1
+    in_s, in_zp = _q(rng)
+    out_s, out_zp = _q(rng, 0.02, 0.5)
+    fshape = (1, kh, kw, co) if depthwise else (co, kh, kw, c)
+    fs = [_f32(v) for v in rng.uniform(0.001, 0.05, co)]
+    tensors = [
+        T((1, h, w, c), np.int8, in_s, in_zp),
+        T(fshape, np.int8, fs, 0, 3 if depthwise else 0, data=_i8(rng, fshape)),
+        T((co,), np.int32, [_f32(in_s * s) for s in fs], 0,
+          data=rng.integers(-5000, 5000, co).astype(np.int32)),
+        T((1, oh, ow, co), np.int8, out_s, out_zp),
+    ]  # fmt: skip
+    common = {
+        "Padding": padding, "StrideW": sx, "StrideH": sy,
+        "FusedActivationFunction": 0, "DilationWFactor": 1, "DilationHFactor": 1,
+    }  # fmt: skip
+    if depthwise:
+        options = ("DepthwiseConv2DOptions", {**common, "DepthMultiplier": 1})
+        op = Op("DEPTHWISE_CONV_2D", [0, 1, 2], [3], options)
+    else:
+        op = Op("CONV_2D", [0, 1, 2], [3], ("Conv2DOptions", common))
+    model, written, remarks = compiled(
+        tmp_path, "strided", build_tflite(tensors, [op], [0], [3])
+    )
+    assert assert_device_exact(model, written) == 1 and not remarks, remarks
+    assert_program_equals_litert(model, 0)

@@ -1130,6 +1130,19 @@ def spread_dilation(
     return npu, tuple(d // n for d, n in zip(dilation, npu, strict=True))  # type: ignore[return-value]
 
 
+def split_stride(stride: int) -> tuple[int, int] | None:
+    """(the stride the conv runs with, the stride a 1x1 max pool then keeps
+    every output of) for a stride over the NPU's 3: the largest factor up to
+    3 with a cofactor up to 3 (4 = 2·2, 6 = 3·2, 9 = 3·3); (stride, 1)
+    within it; None where none is (5, 7, 8, ...)."""
+    if stride <= MAX_STRIDE:
+        return stride, 1
+    for a in range(MAX_STRIDE, 1, -1):
+        if stride % a == 0 and stride // a <= MAX_STRIDE:
+            return a, stride // a
+    return None
+
+
 def _window_of_weights(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
     """The checks a convolution and a depthwise share: NPU feature maps and
     the window's limits (the kernel from the filter, or from its encoding).
@@ -1139,6 +1152,12 @@ def _window_of_weights(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
     if why:
         return why
     dilation = tuple(op.dilation)
+    stride = tuple(op.stride)
+    split = [split_stride(v) for v in stride]
+    int8 = str(op.buffer_type(op.output).dtype) == "int8"
+    if max(stride) > MAX_STRIDE and all(split) and int8:
+        # run at the factor, then a max pool keeps every other output (or 3rd)
+        stride = tuple(f[0] for f in split if f is not None)
     if op.filter is not None and len(_shape(op.filter)) == 4:
         kh, kw = _shape(op.filter)[1:3]
         if max(dilation) > MAX_DILATION and isinstance(
@@ -1150,7 +1169,7 @@ def _window_of_weights(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
         if encoded_attr(op) is None:
             return None  # nothing to check the kernel against
         kh, kw = encoded_layout(op).shape[1:3]
-    return _window_reason((kh, kw), op.stride, dilation, op.pad, conv=True)
+    return _window_reason((kh, kw), stride, dilation, op.pad, conv=True)
 
 
 @npu_support(Conv2DOp)

@@ -116,6 +116,7 @@ from tirconst.analysis.npu_support import (
     softmax_rows,
     softmax_shape_reason,
     softmax_workspace,
+    split_stride,
     spread_dilation,
     squared_difference_plan,
     sum_window,
@@ -167,7 +168,7 @@ from tirconst.dialects.tir.provenance import fuse_into
 from tirconst.dialects.tir.sequence_ops import SequenceLstmOp
 from tirconst.dialects.tir.traits import Windowed
 from tirconst.dialects.tir.types import BufferType
-from tirconst.formats.ethos_u.hardware import MAX_DILATION
+from tirconst.formats.ethos_u.hardware import MAX_DILATION, MAX_STRIDE
 
 NAME = "tir-legalize-npu"
 
@@ -328,19 +329,69 @@ def _dilation_within_limits(op: Conv2DOp | DepthwiseConv2DOp) -> bool:
     return True
 
 
+def _stride_within_limits(op: Conv2DOp | DepthwiseConv2DOp) -> bool:
+    """A stride over the NPU's 3 along an axis, as a stride a up to 3 times
+    a cofactor b up to 3 (`split_stride`): the op runs with stride a into a
+    new buffer of every a-th output position, and a 1x1 max pool of stride
+    b copies every b-th of them into the output (the op's outputs, each
+    requantized alone: exact). The new buffer's bottom and right padding
+    are what its last kept position needs, at least 0. True if changed."""
+    stride = tuple(int(v) for v in op.stride)
+    split = [split_stride(v) for v in stride]
+    out = op.buffer_type(op.output)
+    if max(stride) <= MAX_STRIDE or not all(split) or str(out.dtype) != "int8":
+        return False
+    (ay, by), (ax, bx) = split  # type: ignore[misc]
+    _, h, w, _ = op.buffer_type(op.input).get_shape()
+    n, oh, ow, co = out.get_shape()
+    kh, kw = op.buffer_type(op.filter).get_shape()[1:3]
+    dy, dx = (int(v) for v in op.dilation)
+    dkh, dkw = (kh - 1) * dy + 1, (kw - 1) * dx + 1
+    top, left, bottom, right = (int(v) for v in op.pad)
+    bottom = max(0, ay * by * (oh - 1) + dkh - h - top)
+    right = max(0, ax * bx * (ow - 1) + dkw - w - left)
+    rows = (h + top + bottom - dkh) // ay + 1
+    cols = (w + left + right - dkw) // ax + 1
+    block = op.parent_block()
+    assert block is not None
+    every = AllocateOp(BufferType((n, rows, cols, co), out.element_type))
+    block.insert_op_before(every, op)
+    final = op.output
+    op.operands[list(op.operands).index(final)] = every.results[0]
+    op.properties["stride"] = DenseArrayBase.from_list(i64, [ay, ax])
+    op.properties["pad"] = DenseArrayBase.from_list(i64, [top, left, bottom, right])
+    pool = MaxPool2DOp.create_op(
+        [every.results[0]],
+        final,
+        window=(1, 1),
+        stride=(by, bx),
+        pad=(0, 0, 0, 0),
+        act_min=-128,
+        act_max=127,
+    )
+    pool.attributes |= {
+        k: v for k, v in op.attributes.items() if k.startswith("tflite")
+    }
+    block.insert_op_after(pool, op)
+    return True
+
+
 @legalizes("convert", Conv2DOp)
 def _conv_within_limits(op: Conv2DOp) -> bool:
-    """A conv whose dilation is over the NPU's: `_dilation_within_limits`."""
-    return _dilation_within_limits(op)
+    """A conv whose stride or dilation is over the NPU's:
+    `_stride_within_limits`, `_dilation_within_limits`."""
+    strided = _stride_within_limits(op)
+    return _dilation_within_limits(op) or strided
 
 
 @legalizes("convert", DepthwiseConv2DOp)
 def _depthwise_within_limits(op: DepthwiseConv2DOp) -> bool:
-    """A depthwise whose dilation is over the NPU's
-    (`_dilation_within_limits`), then with a depth multiplier a plain conv
-    (`_depthwise_as_conv`)."""
+    """A depthwise whose stride or dilation is over the NPU's
+    (`_stride_within_limits`, `_dilation_within_limits`), then with a depth
+    multiplier a plain conv (`_depthwise_as_conv`)."""
+    strided = _stride_within_limits(op)
     spread = _dilation_within_limits(op)
-    return _depthwise_as_conv(op) or spread
+    return _depthwise_as_conv(op) or spread or strided
 
 
 def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:

@@ -11,14 +11,15 @@
 // channel's weights on its own input channel, zeros elsewhere); a dilation
 // over 2 becomes 2 (or 1 where odd) over the filter spread out with zeros;
 // a pad of (N, W, C) read through a reshape adding a unit axis (Keras'
-// causal Conv1D) folds into the conv too.
+// causal Conv1D) folds into the conv too; a stride over 3 runs as a stride
+// up to 3 and a 1x1 max pool keeping every 2nd or 3rd output.
 // A table lookup's output is allocated before the op whose result only it
 // reads. Every rewrite is equivalent.
 //
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu | filecheck %s
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-17: equivalent: @main
+// SAME-COUNT-18: equivalent: @main
 
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.pad
@@ -335,4 +336,23 @@ tir.func @main(%input0 : !tir.buffer<1x6x2xi8>, %output0 : !tir.buffer<1x1x6x2xi
       {stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>,
        input_zp = 3, output_zp = -1, multiplier = array<i32: 1500000000, 1400000000>,
        shift = array<i32: -4, -4>, act_min = -128, act_max = 127}
+}
+
+// -----
+
+// Stride [4, 4], a 2x2 patch conv on 9x8: the conv at stride 2 into a 4x4
+// buffer (rows 0, 2, 4, 6 of the windows; the last kept one needs no
+// padding), then a 1x1 max pool of stride 2 keeps rows and columns 0, 2:
+// the 2x2 output.
+// CHECK-LABEL: tir.func @main
+// CHECK:         %[[E:.*]] = tir.allocate : !tir.buffer<1x4x4x2xi8>
+// CHECK-NEXT:    tir.conv2d ins(%input0, %{{.*}} : !tir.buffer<1x9x8x2xi8>, !tir.buffer<2x2x2x2xi8>) outs(%[[E]] : !tir.buffer<1x4x4x2xi8>) {{.}}stride = array<i64: 2, 2>
+// CHECK-NEXT:    tir.max_pool2d ins(%[[E]] : !tir.buffer<1x4x4x2xi8>) outs(%output0 : !tir.buffer<1x2x2x2xi8>) {{.}}window = array<i64: 1, 1>, stride = array<i64: 2, 2>
+tir.func @main(%input0 : !tir.buffer<1x9x8x2xi8>, %output0 : !tir.buffer<1x2x2x2xi8>) {
+  %w = tir.allocate_const dense<[-11,-4,3,10,-6,1,8,-8,-1,6,-10,-3,4,11,-5,2]> : !tir.buffer<2x2x2x2xi8>
+  tir.conv2d ins(%input0, %w : !tir.buffer<1x9x8x2xi8>, !tir.buffer<2x2x2x2xi8>)
+      outs(%output0 : !tir.buffer<1x2x2x2xi8>)
+      {stride = array<i64: 4, 4>, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>,
+       input_zp = 1, output_zp = 2, multiplier = array<i32: 1500000000, 1400000000>,
+       shift = array<i32: -5, -5>, act_min = -128, act_max = 127}
 }
