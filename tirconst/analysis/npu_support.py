@@ -1145,38 +1145,27 @@ def split_stride(stride: int) -> tuple[int, int] | None:
 
 def _window_of_weights(op: Conv2DOp | DepthwiseConv2DOp) -> str | None:
     """The checks a convolution and a depthwise share: NPU feature maps and
-    the window's limits (the kernel from the filter, or from its encoding).
-    A dilation over the NPU's with a constant filter is read as the filter
-    spread out (`spread_dilation`): the same dilated extent."""
+    the window's limits (the kernel from the filter, or from its encoding),
+    of the op as it is: tir-legalize-npu brings a stride over 3
+    (`split_stride`) or a dilation over 2 (`spread_dilation`) within them
+    first, so a compile meets them."""
     why = _shapes_reason(op, [op.input, op.output])
     if why:
         return why
-    dilation = tuple(op.dilation)
-    stride = tuple(op.stride)
-    split = [split_stride(v) for v in stride]
-    int8 = str(op.buffer_type(op.output).dtype) == "int8"
-    if max(stride) > MAX_STRIDE and all(split) and int8:
-        # run at the factor, then a max pool keeps every other output (or 3rd)
-        stride = tuple(f[0] for f in split if f is not None)
     if op.filter is not None and len(_shape(op.filter)) == 4:
         kh, kw = _shape(op.filter)[1:3]
-        if max(dilation) > MAX_DILATION and isinstance(
-            op.filter.owner, AllocateConstOp
-        ):
-            dilation, (ey, ex) = spread_dilation(dilation)
-            kh, kw = (kh - 1) * ey + 1, (kw - 1) * ex + 1
     else:
         if encoded_attr(op) is None:
             return None  # nothing to check the kernel against
         kh, kw = encoded_layout(op).shape[1:3]
-    return _window_reason((kh, kw), stride, dilation, op.pad, conv=True)
+    return _window_reason((kh, kw), op.stride, op.dilation, op.pad, conv=True)
 
 
 @npu_support(Conv2DOp)
 def _conv(op: Conv2DOp) -> str | None:
     """Input and output are NPU feature maps (batch 1, H, W, C each 1..65536);
-    no grouped convolution; stride <= 3, dilation <= 2 (over 2 with a
-    constant filter: spread out, `spread_dilation`); dilated kernel
+    no grouped convolution; stride <= 3, dilation <= 2 (tir-legalize-npu
+    brings larger ones within: `split_stride`, `spread_dilation`); dilated kernel
     height <= 64 and area <= 4096; padding smaller than the dilated kernel.
     int8 data, or 16x8 within `sixteen_by_eight_reason`'s ranges."""
     why = sixteen_by_eight_reason(op) or _shapes_reason(op, [op.input, op.output])
@@ -1194,15 +1183,18 @@ def _conv(op: Conv2DOp) -> str | None:
 
 @npu_support(DepthwiseConv2DOp)
 def _depthwise(op: DepthwiseConv2DOp) -> str | None:
-    """As CONV_2D's window and feature maps. A depth multiplier over 1 is a
-    plain conv (tir-legalize-npu: with several input channels, each output
-    channel's filter zero but on its own input channel), so its filter must
-    be a constant. int8 data, or 16x8 as CONV_2D."""
+    """As CONV_2D's window and feature maps; depth multiplier 1, or one input
+    channel (tir-legalize-npu makes any depth multiplier a plain conv: with
+    several input channels, each output channel's filter zero but on its
+    own input channel). int8 data, or 16x8 as CONV_2D."""
     why = sixteen_by_eight_reason(op)
     if why:
         return why
-    if op.depth_multiplier != 1 and not isinstance(op.filter.owner, AllocateConstOp):
-        return "depthwise with a depth multiplier and a filter known only at run time"
+    if op.depth_multiplier != 1 and _shape(op.input)[-1] != 1:
+        return (
+            "depthwise with a depth multiplier and several input channels "
+            "(tir-legalize-npu makes it a conv)"
+        )
     return _window_of_weights(op)
 
 

@@ -1,6 +1,7 @@
 // tir-encode-weights encodes the weights of the ops the NPU runs; an op it
-// cannot run (stride 4, dilation 3, a depth multiplier with several input
-// channels, a grouped convolution) keeps its raw weights, to stay on the CPU
+// cannot run as it is (stride 4, dilation 3, a depth multiplier with several
+// input channels: tir-legalize-npu rewrites these first in a compile; a
+// grouped convolution) keeps its raw weights, to stay on the CPU
 // (convert-tir-to-npu says why), and computes the same.
 // RUN: tirconst-opt %s -p tir-encode-weights | filecheck %s
 // RUN: tirconst-opt %s -p tir-encode-weights -o %t
