@@ -135,8 +135,8 @@ def test_a_plan_over_the_budget_fails_not_reports(
     compile fails in one line rather than report more SRAM than the budget
     (simulated: a tiler measuring 1 KiB too little)."""
 
-    def short(module, cascade, settings, weights, reuse_io=False):
-        m = tiled_peak(module, cascade, settings, weights, reuse_io)
+    def short(module, cascade, settings, weights, reuse_io=False, *rest):
+        m = tiled_peak(module, cascade, settings, weights, reuse_io, *rest)
         return TiledPeak(max(0, m.bytes - 1024), m.where, m.unit)
 
     # Below the untiled program's SRAM with weights in flash (what the tiler

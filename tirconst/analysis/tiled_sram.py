@@ -40,6 +40,7 @@ from tirconst.analysis.liveness import use_extent
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.analysis.sram import ALIGNMENT, need
 from tirconst.analysis.tiling import (
+    Reason,
     Setting,
     functions,
     input_rows,
@@ -258,13 +259,14 @@ def _tiled(
     cascade: bool,
     settings: dict[Unit, Setting],
     tiles: _Tiles,
+    reason: Reason,
 ) -> list[_Op]:
     """The top-level ops of `func` once tiled as `settings` say."""
     fname = func.sym_name.data
     unit_of: dict[Operation, Unit] = {}
     at_last: dict[Operation, list[_Op]] = {}
     erased: set[Operation] = set()
-    for i, chain in enumerate(units(func, cascade)):
+    for i, chain in enumerate(units(func, cascade, reason)):
         for o in chain:
             unit_of[o] = (fname, i)
         s = settings.get((fname, i))
@@ -418,13 +420,17 @@ def tiled_peak(
     settings: dict[Unit, Setting],
     weights: str,
     reuse_io: bool = False,
+    reason: Reason = npu_reason,
 ) -> TiledPeak:
     """The SRAM the program tiled as `settings` say (and staged unless
     `weights` is `flash`; `all` stages fully connected weights too) needs as
     `tir-plan-memory` places it (see the module doc): what `sram_peak` gives
-    for it, largest over the functions (a later function on a tie)."""
+    for it, largest over the functions (a later function on a tie). The
+    units are `tir-tile`'s by `reason` (`tiling.tileable`)."""
     tiles = _Tiles()
-    programs = [(f, _tiled(f, cascade, settings, tiles)) for f in functions(module)]
+    programs = [
+        (f, _tiled(f, cascade, settings, tiles, reason)) for f in functions(module)
+    ]
     best = TiledPeak(0, "", None)
     for func, ops in programs:
         if weights != "flash":

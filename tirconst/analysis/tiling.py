@@ -9,11 +9,13 @@ tiles a setting gives are here too: the pass rewrites by them, and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation, SSAValue
 
+from tirconst.analysis.npu_support import npu_reason
 from tirconst.dialects.tir.buffers import AllocateOp
 from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.operators import OperatorOp
@@ -21,6 +23,9 @@ from tirconst.dialects.tir.structure import FuncOp
 from tirconst.dialects.tir.traits import Elementwise, Windowed
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.hardware import DEPTH_GRANULE
+
+Reason = Callable[[Operation], str | None]
+"""Why the NPU cannot run an op, or None (`npu_reason`)."""
 
 
 def windowed(op: Operation) -> Windowed | None:
@@ -115,16 +120,25 @@ def _shape(v: SSAValue) -> tuple[int, ...]:
     return v.type.get_shape()
 
 
-def tileable(op: Operation) -> bool:
+def tileable(op: Operation, reason: Reason = npu_reason) -> bool:
     """Ops `tir-tile` splits: windowed over a 4-D tensor keeping its batch
     (`Windowed`), reading weights (`WeightedOp`: a fully connected op in
     depth slices), or elementwise with every aligned operand an int8 tensor
     of the output's 4-D shape (`Elementwise`). Ops reading encoded weights
-    are not split (tile before `tir-encode-weights`)."""
+    are not split (tile before `tir-encode-weights`), nor ops the NPU cannot
+    run (`reason`: `npu_reason`, or a search's `NpuReasons` remembering it):
+    the CPU runs the model's own operator on the whole tensors, so such an
+    op is never tiled nor part of a cascade, and its input and output stay
+    whole."""
     if "encoded_weights" in op.properties:
         return False
-    if not isinstance(op, OperatorOp):
+    if not isinstance(op, OperatorOp) or not _splittable(op):
         return False
+    return reason(op) is None
+
+
+def _splittable(op: OperatorOp) -> bool:
+    """Whether `op`'s shape and kind let `tir-tile` split it (`tileable`)."""
     out = _shape(op.output)
     if (trait := windowed(op)) is not None:
         if len(out) != 4 or _shape(trait.input(op))[0] != out[0]:
@@ -158,13 +172,16 @@ def _cascade_link(producer: OperatorOp, consumer: OperatorOp) -> bool:
     return sorted(map(id, users)) == sorted((id(producer), id(consumer)))
 
 
-def units(func: FuncOp, cascade: bool) -> list[list[OperatorOp]]:
-    """The tileable ops of `func`, grouped into cascade chains (producer
-    first) when `cascade`, else one op each; in program order of their ends."""
+def units(
+    func: FuncOp, cascade: bool, reason: Reason = npu_reason
+) -> list[list[OperatorOp]]:
+    """The tileable ops of `func` (`tileable`, by `reason`), grouped into
+    cascade chains (producer first) when `cascade`, else one op each; in
+    program order of their ends."""
     chain_of: dict[Operation, list[OperatorOp]] = {}
     out: list[list[OperatorOp]] = []
     for op in func.body.block.ops:
-        if not isinstance(op, OperatorOp) or not tileable(op):
+        if not isinstance(op, OperatorOp) or not tileable(op, reason):
             continue
         chain: list[OperatorOp] = [op]
         trait = windowed(op)

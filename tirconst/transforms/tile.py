@@ -15,8 +15,10 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from tirconst.analysis.constant_uses import Box
+from tirconst.analysis.npu_support import NpuReasons, npu_reason
 from tirconst.analysis.tiled_sram import tiled_peak
 from tirconst.analysis.tiling import (
+    Reason,
     Setting,
     TileCost,
     functions,
@@ -354,12 +356,13 @@ def measure(
     settings: dict[tuple[str, int], Setting],
     weights: str,
     reuse_io: bool = False,
+    reason: Reason = npu_reason,
 ) -> Step:
     """The SRAM the tiled (and, unless weights=flash, staged) program needs
     as `tir-plan-memory` places it: asked of `tirconst.analysis.tiled_sram`,
     which measures the program these settings would give without making
     it."""
-    m = tiled_peak(module, cascade, settings, weights, reuse_io)
+    m = tiled_peak(module, cascade, settings, weights, reuse_io, reason)
     return Step(settings, m.bytes, m.where, m.unit)
 
 
@@ -371,16 +374,17 @@ def path(
     the first step that fits or when that unit has no step left. The path
     does not depend on `budget` (it only says where to stop), so every budget
     at or above a step's peak stops at or before that step."""
+    reason = NpuReasons()  # each step asks the same ops again
     ladders = {
         (f.sym_name.data, i): ladder(c, weights)
         for f in functions(module)
-        for i, c in enumerate(units(f, cascade))
+        for i, c in enumerate(units(f, cascade, reason))
     }
     step = dict.fromkeys(ladders, 0)
     steps: list[Step] = []
     while True:
         settings = {u: ladders[u][k] for u, k in step.items()}
-        steps.append(measure(module, cascade, settings, weights, reuse_io))
+        steps.append(measure(module, cascade, settings, weights, reuse_io, reason))
         peak, unit = steps[-1].peak, steps[-1].unit
         if peak <= budget or unit is None or step[unit] + 1 >= len(ladders[unit]):
             return steps
@@ -432,7 +436,8 @@ class TilePass(ModulePass):
     and its per-channel requantization (`slice_output_channels`); depthwise
     slices also view their input channels. Depth slices are multiples of 16
     (Ethos-U's OFM depth granule), the last taking the rest, so each tile can
-    become one NPU op.
+    become one NPU op. An op the NPU cannot run (`npu_reason`) stays whole
+    and outside cascades: the CPU runs the model's operator on whole tensors.
 
     `cascade=true` computes chains of windowed ops (each intermediate a
     workspace read only by the next op) stripe by stripe: for each stripe of
