@@ -174,6 +174,80 @@ def test_two_segments_carry_the_flash_once(tmp_path: Path) -> None:
             assert c.exact, f"seed {seed}: {c.line()}"
 
 
+def pad_between_segments_model(seed: int = 0) -> bytes:
+    """CONV_2D -> CONV_2D -> PAD -> MAX_POOL_2D -> ADD(first conv's output):
+    the pad, read only by a pool, is not folded and stays on the CPU, so
+    the compile has two NPU segments, and the first conv's output crosses
+    the pad (written by segment 0, read by segment 1, not by the pad)."""
+    rng = np.random.default_rng(seed)
+
+    def conv(c_in: int, c_out: int) -> list[T]:
+        w = rng.integers(-127, 128, (c_out, 3, 3, c_in)).astype(np.int8)
+        b = rng.integers(-3000, 3000, c_out).astype(np.int32)
+        return [
+            T(w.shape, np.int8, 0.02, 0, data=w),
+            T(b.shape, np.int32, 1e-3, 0, data=b),
+        ]
+
+    same = {
+        "Padding": 0,
+        "StrideW": 1,
+        "StrideH": 1,
+        "FusedActivationFunction": 0,
+    }
+    dilation = {"DilationWFactor": 1, "DilationHFactor": 1}
+    pool = {"Padding": 1, "StrideW": 1, "StrideH": 1, "FilterWidth": 3}
+    pool |= {"FilterHeight": 3, "FusedActivationFunction": 0}
+    paddings = np.array([[0, 0], [1, 1], [1, 1], [0, 0]], np.int32)
+    tensors = [
+        T((1, 16, 16, 4), np.int8, 0.05, 3),
+        *conv(4, 8),
+        T((1, 16, 16, 8), np.int8, 0.1, -5),  # 3: crosses the pad
+        *conv(8, 8),
+        T((1, 16, 16, 8), np.int8, 0.1, 2),
+        T((4, 2), np.int32, data=paddings),
+        T((1, 18, 18, 8), np.int8, 0.1, 2),
+        T((1, 16, 16, 8), np.int8, 0.1, 2),
+        T((1, 16, 16, 8), np.int8, 0.15, -1),
+    ]
+    ops = [
+        Op("CONV_2D", [0, 1, 2], [3], ("Conv2DOptions", same | dilation)),
+        Op("CONV_2D", [3, 4, 5], [6], ("Conv2DOptions", same | dilation)),
+        Op("PAD", [6, 7], [8]),
+        Op("MAX_POOL_2D", [8], [9], ("Pool2DOptions", pool)),
+        Op("ADD", [3, 9], [10], ("AddOptions", {"FusedActivationFunction": 0})),
+    ]
+    return build_tflite(tensors, ops, [0], [10])
+
+
+@pytest.mark.parametrize(
+    ("accelerator", "optimise"),
+    [
+        # Size: tir-tile must leave the pad (a CPU op) whole and out of the
+        # conv -> pad -> pool cascade: the CPU runs PAD on whole tensors.
+        ("ethos-u55-128", "Size"),
+        # A dedicated-SRAM U65: tensor 3, left by segment 0 for segment 1
+        # across the pad, must be in the arena (the cache does not outlive
+        # a segment).
+        ("ethos-u65-256", "Performance"),
+    ],
+)
+def test_cpu_op_between_segments_is_exact(
+    tmp_path: Path, accelerator: str, optimise: str
+) -> None:
+    model = tmp_path / "padded.tflite"
+    model.write_bytes(pad_between_segments_model())
+    config = system_config(accelerator, optimise=optimise)
+    result = compile_model(model, tmp_path / "out", accelerator, config=config)
+    assert result.cpu_ops == 1
+    written = result.outputs["padded_tirconst.tflite"]
+    for seed in (0, 1):
+        checks = verify_compiled(model, written, seed)
+        assert len(checks) == 2
+        for c in checks:
+            assert c.exact, f"seed {seed}: {c.line()}"
+
+
 @pytest.mark.parametrize("name", ALL_MODELS)
 def test_summary_is_the_file(name: str, compiled: Path) -> None:
     """The summary's figures are what the written `.tflite` holds: flash its

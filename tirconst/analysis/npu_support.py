@@ -308,11 +308,14 @@ def transparent(op: Operation) -> bool:
     return isinstance(op, TRANSPARENT) or op.name == "arith.constant"
 
 
-def stays_on_cpu(op: Operation) -> bool:
+def stays_on_cpu(
+    op: Operation, reason: Callable[[Operation], str | None] | None = None
+) -> bool:
     """Whether `convert-tir-to-npu` leaves `op` to the CPU: it touches bytes
     (it is not `transparent`) and the NPU cannot run it exactly
-    (`npu_reason`: any op but a supported operator)."""
-    return not transparent(op) and npu_reason(op) is not None
+    (`npu_reason`, or `reason` remembering it: any op but a supported
+    operator)."""
+    return not transparent(op) and (reason or npu_reason)(op) is not None
 
 
 def npu_reason(op: Operation) -> str | None:

@@ -28,8 +28,9 @@ budget search, `tir-stage-weights{keep-peak=true}`) and for the figure
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from xdsl.ir import BlockArgument, Operation, SSAValue
+from xdsl.ir import Block, BlockArgument, Operation, SSAValue
 
 from tirconst.analysis.liveness import Liveness, analyze, use_extent
 from tirconst.analysis.views import layout_of
@@ -38,6 +39,9 @@ from tirconst.dialects.tir.structure import FuncOp
 from tirconst.dialects.tir.traits import Elementwise, operator
 from tirconst.planning import Buffer
 from tirconst.planning.bounds import share_groups
+
+if TYPE_CHECKING:
+    from tirconst.analysis.npu_support import NpuReasons
 
 ALIGNMENT = 16
 """`tir-plan-memory`'s default SRAM alignment (bytes)."""
@@ -88,16 +92,61 @@ def handed_over(value: SSAValue) -> bool:
     """Whether the buffer `value` views is one the model's runtime hands
     between the CPU and an NPU segment, so it lives where the runtime can
     address it (the arena): a parameter of the function (the model's own
-    inputs and outputs), or a buffer an op that stays on the CPU reads or
+    inputs and outputs), a buffer an op that stays on the CPU reads or
     writes (`npu_support.stays_on_cpu`: what `convert-tir-to-npu` leaves,
-    a loop's loads and stores and an extern call included)."""
+    a loop's loads and stores and an extern call included), or a buffer
+    used on both sides of such an op: each NPU segment is its own call of
+    the runtime's NPU operator, so what one segment leaves for a later one
+    is handed over too (nothing else of a segment's scratch survives it).
+    Asked of the top-level ops of the function, from the first using the
+    buffer to the last (an op in a loop is the loop's, which the CPU
+    runs)."""
     from tirconst.analysis.npu_support import stays_on_cpu
     from tirconst.analysis.views import root_of, users
 
     root = root_of(value)
-    return isinstance(root, BlockArgument) or any(
-        stays_on_cpu(user) for user, _ in users(root)
-    )
+    if isinstance(root, BlockArgument):
+        return True
+    tops = {_top_level(user) for user, _ in users(root)}
+    if not tops:
+        return False
+    block = next(iter(tops)).parent_block()
+    assert block is not None
+    reasons = _reasons(block)
+    left = len(tops)
+    for op in block.ops:
+        if left == len(tops) and op not in tops:
+            continue  # before the first use
+        if stays_on_cpu(op, reasons):
+            return True
+        left -= op in tops
+        if not left:
+            return False
+    return False
+
+
+_LAST: list[tuple[Block, NpuReasons]] = []
+"""The function body `handed_over` last asked of, and its `_reasons`."""
+
+
+def _reasons(block: Block) -> NpuReasons:
+    """`npu_reason` remembered per op of the function body `block` while
+    nothing it reads changes (`NpuReasons`): `handed_over` is asked of every
+    buffer, again and again (each cost probe's feature maps, each plan), and
+    `npu_reason` of a conv costs more than the rest of the question. Kept
+    for the last body asked only (a compile asks of one function)."""
+    from tirconst.analysis.npu_support import NpuReasons
+
+    if not _LAST or _LAST[0][0] is not block:
+        _LAST[:] = [(block, NpuReasons())]
+    return _LAST[0][1]
+
+
+def _top_level(op: Operation) -> Operation:
+    """The op of the function body that is or holds `op`."""
+    while (parent := op.parent_op()) is not None and not isinstance(parent, FuncOp):
+        op = parent
+    return op
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,12 @@ gets `tir.pool @sram [size sram-size] alignment sram-alignment` and
 `Dedicated_Sram`) it gets `tir.pool @arena` (unbounded, the arena) and
 `tir.pool @sram [size cache-size]` (the cache) instead, in that order
 (regions 1 and 2 of the command stream: Vela's scratch and fast scratch):
-the tensors the model's runtime hands over (the parameters, and what ops
-that stay on the CPU read or write: `analysis.sram.handed_over`) go to
-the arena, every other buffer to the cache where it fits, else the arena.
-A module that declares pools but no read-only one gets the flash pool
-added. Every plan passes the
+the tensors the model's runtime hands over (the parameters, what ops
+that stay on the CPU read or write, and what is used on both sides of
+such an op, passed from one NPU segment to a later one:
+`analysis.sram.handed_over`) go to the arena, every other buffer to the
+cache where it fits, else the arena. A module that declares pools but no
+read-only one gets the flash pool added. Every plan passes the
 planner's independent checker; a pool over capacity is a one-line error with
 the peak, the lower bound and the largest buffers live at the peak.
 """
