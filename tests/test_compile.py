@@ -772,6 +772,31 @@ def test_segments_come_from_recorded_provenance(tmp_path: Path) -> None:
         package(module, read_tflite(model))
 
 
+def test_dump_ir_keeps_the_passes_that_ran_when_the_compile_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--dump-ir`: a compile that fails (here the packaging, simulated)
+    still writes the IR after each pass that ran, for the diagnosis; the
+    output directory stays unwritten."""
+    from tirconst.backend.ethos_u.segments import OutputError
+
+    def failing(*_: object) -> None:
+        raise OutputError("simulated packaging failure")
+
+    monkeypatch.setattr(compile_tool, "package", failing)
+    out, dumps = tmp_path / "out", tmp_path / "ir"
+    model = MODELS / "tflite_micro_speech.tflite"
+    with pytest.raises(compile_tool.ToolError, match="simulated packaging"):
+        compile_model(model, out, dump_ir=dumps)
+    names = sorted(p.name for p in dumps.iterdir())
+    passes = [p.name for p in compile_tool._passes(pipeline_text())]
+    assert names == [
+        f"{i:02d}-{name}.mlir" for i, name in enumerate(["import", *passes])
+    ]
+    assert "npu.invoke" in (dumps / names[-1]).read_text()
+    assert not out.exists()
+
+
 def test_compile_runs_with_fewer_collections_and_restores_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -665,7 +665,15 @@ def _compile_model(
         target=target,
     )
     _check_writable(out, compiler.dump_ir)
-    module, pkg = compiler.run()
+    try:
+        module, pkg = compiler.run()
+    except ToolError:
+        # the IR after each pass that ran, to see what led to the failure
+        if compiler.dumps:
+            _make_dirs(compiler.dump_ir)
+            for target, data in compiler.dumps.items():
+                _write(target, data)
+        raise
     network = path.stem
     try:
         if output_format == "raw":
