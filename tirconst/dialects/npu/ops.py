@@ -264,6 +264,7 @@ class WeightedOp(WindowOp):
             e.shape[0] == oc
             and (depthwise or e.shape[3] == ic)
             and tuple(e.shape[1:3]) == self.kernel.size
+            and (e.dilation_y, e.dilation_x) == self.kernel.dilation
             and (e.block_depth == depth or whole)
             and (traversal is None or depthwise or traversal.data == e.traversal)
         )
