@@ -929,3 +929,52 @@ def test_stride_over_three_on_the_npu(tmp_path: Path, seed: int) -> None:
     )
     assert assert_device_exact(model, written) == 1 and not remarks, remarks
     assert_program_equals_litert(model, 0)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_keras_nearest_upsampling_tiles_on_the_npu(tmp_path: Path, seed: int) -> None:
+    """Keras 3's UpSampling2D(nearest): RESHAPE to (1, H, 1, W, C), TILE
+    (1, 1, f, 1, 1), RESHAPE to (1, H·f, W, 1, C), TILE (1, 1, 1, f, 1),
+    RESHAPE to (1, H·f, W·f, C). Each 5-D TILE is seen with its untiled axes
+    merged (a 4-D tile of contiguous rows or elements, tir-legalize-npu):
+    all on the NPU, exact from the file's bytes and as a whole program."""
+    from tests.test_tflite_litert import _q
+
+    rng = np.random.default_rng(seed)
+    h, w, c, f = (
+        int(v) for v in (*rng.integers(2, 7, 2), rng.integers(1, 9), 2 + seed % 2)
+    )
+    s, zp = _q(rng)
+    i32 = np.int32
+    tensors = [
+        T((1, h, w, c), np.int8, s, zp),  # 0
+        T((5,), i32, data=np.array([1, h, 1, w, c], i32)),
+        T((1, h, 1, w, c), np.int8, s, zp),  # 2
+        T((5,), i32, data=np.array([1, 1, f, 1, 1], i32)),
+        T((1, h, f, w, c), np.int8, s, zp),  # 4
+        T((5,), i32, data=np.array([1, h * f, w, 1, c], i32)),
+        T((1, h * f, w, 1, c), np.int8, s, zp),  # 6
+        T((5,), i32, data=np.array([1, 1, 1, f, 1], i32)),
+        T((1, h * f, w, f, c), np.int8, s, zp),  # 8
+        T((4,), i32, data=np.array([1, h * f, w * f, c], i32)),
+        T((1, h * f, w * f, c), np.int8, s, zp),  # 10
+    ]
+
+    def reshape(src: int, shape_t: int, out: int) -> Op:
+        new = [int(v) for v in tensors[shape_t].data]
+        return Op(
+            "RESHAPE", [src, shape_t], [out], ("ReshapeOptions", {"NewShape": new})
+        )
+
+    ops = [
+        reshape(0, 1, 2),
+        Op("TILE", [2, 3], [4]),
+        reshape(4, 5, 6),
+        Op("TILE", [6, 7], [8]),
+        reshape(8, 9, 10),
+    ]
+    model, written, remarks = compiled(
+        tmp_path, "up", build_tflite(tensors, ops, [0], [10])
+    )
+    assert assert_device_exact(model, written) == 1 and not remarks, remarks
+    assert_program_equals_litert(model, 0)

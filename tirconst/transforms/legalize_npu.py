@@ -77,6 +77,7 @@ rewrite on the ops of its class.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -1076,7 +1077,13 @@ def _gather_as_concatenations(op: ReverseOp | TileOp | MirrorPadOp) -> bool:
     changes (`npu_support.gather_runs`): a `tir.concatenation` of
     `tir.strided_slice`s of the input (runs of elements in increasing
     order), axis after axis through new buffers, the last into the output;
-    tir-data-views makes them addressing and NPU copies. True if done."""
+    tir-data-views makes them addressing and NPU copies. A TILE of more
+    axes than a feature map has is first seen with its untiled axes merged
+    into the one before them (`_tile_merged`). True if done."""
+    if isinstance(op, TileOp):
+        merged = _tile_merged(op)
+        if merged is not None:
+            op = merged
     plan = gather_runs(op)
     if isinstance(plan, str):
         return False
@@ -1122,6 +1129,42 @@ def _gather_as_concatenations(op: ReverseOp | TileOp | MirrorPadOp) -> bool:
     op.detach()
     op.erase()
     return True
+
+
+def _tile_merged(op: TileOp) -> TileOp | None:
+    """The TILE of more than 4 axes (Keras' nearest UpSampling2D: a row or
+    column repeated along a unit axis of a 5-D view) as a TILE of views of
+    its input and output whose axes a multiple of 1 follows are merged into
+    the one before (the bytes a tiled axis repeats are then contiguous), if
+    that leaves at most 4; the new op replaces `op`. None otherwise."""
+    shape = list(op.buffer_type(op.input).get_shape())
+    mult = [int(m) for m in op.multiples]
+    if len(shape) <= 4:
+        return None
+    groups: list[list[int]] = []
+    for a, m in enumerate(mult):
+        if not groups or m != 1:
+            groups.append([a])
+        else:
+            groups[-1].append(a)
+    if len(groups) > 4:
+        return None
+    pad = [1] * (4 - len(groups))
+    ins = pad + [math.prod(shape[a] for a in g) for g in groups]
+    ms = pad + [mult[g[0]] for g in groups]
+    outs = [d * m for d, m in zip(ins, ms, strict=True)]
+    block = op.parent_block()
+    assert block is not None
+    new = TileOp.create_op(
+        [_view(block, op, op.input, tuple(ins))],
+        _view(block, op, op.output, tuple(outs)),
+        multiples=ms,
+    )
+    new.attributes |= dict(op.attributes)
+    block.insert_op_before(new, op)
+    op.detach()
+    op.erase()
+    return new
 
 
 @legalizes("decompose", AddOp, SubOp, MulOp, MaximumOp, MinimumOp)

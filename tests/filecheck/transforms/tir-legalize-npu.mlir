@@ -12,14 +12,15 @@
 // over 2 becomes 2 (or 1 where odd) over the filter spread out with zeros;
 // a pad of (N, W, C) read through a reshape adding a unit axis (Keras'
 // causal Conv1D) folds into the conv too; a stride over 3 runs as a stride
-// up to 3 and a 1x1 max pool keeping every 2nd or 3rd output.
+// up to 3 and a 1x1 max pool keeping every 2nd or 3rd output; a 5-D tile
+// is a 4-D one over views with its untiled axes merged.
 // A table lookup's output is allocated before the op whose result only it
 // reads. Every rewrite is equivalent.
 //
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu | filecheck %s
 // RUN: tirconst-opt --split-input-file %s -p tir-legalize-npu -o %t && tirconst-run --check-equivalent --split-input-file %s %t | filecheck %s --check-prefix=SAME
 
-// SAME-COUNT-18: equivalent: @main
+// SAME-COUNT-19: equivalent: @main
 
 // CHECK-LABEL: tir.func @main
 // CHECK-NOT:     tir.pad
@@ -355,4 +356,20 @@ tir.func @main(%input0 : !tir.buffer<1x9x8x2xi8>, %output0 : !tir.buffer<1x2x2x2
       {stride = array<i64: 4, 4>, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>,
        input_zp = 1, output_zp = 2, multiplier = array<i32: 1500000000, 1400000000>,
        shift = array<i32: -5, -5>, act_min = -128, act_max = 127}
+}
+
+// -----
+
+// Keras' nearest UpSampling2D repeats each row along a unit axis of a 5-D
+// view: tile (1, 1, 2, 1, 1) of (1, 3, 1, 2, 2) is a 4-D tile of views
+// with the untiled axes merged into the one before, (1, 1, 3, 4) by
+// (1, 1, 1, 2): each row's 4 bytes twice, a concatenation of two copies.
+// CHECK-LABEL: tir.func @main
+// CHECK:         %[[I:.*]] = tir.reshape %input0 : !tir.buffer<1x3x1x2x2xi8> -> !tir.buffer<1x1x3x4xi8>
+// CHECK:         %[[O:.*]] = tir.reshape %output0 : !tir.buffer<1x3x2x2x2xi8> -> !tir.buffer<1x1x3x8xi8>
+// CHECK:         tir.concatenation ins(%[[I]], %[[I]] : !tir.buffer<1x1x3x4xi8>, !tir.buffer<1x1x3x4xi8>) outs(%[[O]] : !tir.buffer<1x1x3x8xi8>) {axis = 3
+// CHECK-NOT:     tir.tile
+tir.func @main(%input0 : !tir.buffer<1x3x1x2x2xi8>, %output0 : !tir.buffer<1x3x2x2x2xi8>) {
+  tir.tile ins(%input0 : !tir.buffer<1x3x1x2x2xi8>) outs(%output0 : !tir.buffer<1x3x2x2x2xi8>)
+      {multiples = array<i64: 1, 1, 2, 1, 1>}
 }
