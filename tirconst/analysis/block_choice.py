@@ -21,7 +21,9 @@ the constant memory (`memories`), for the system the compile is for
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import math
 from collections.abc import Iterable
 from dataclasses import replace
@@ -300,7 +302,7 @@ def _staging_cycles(
     from tirconst.dialects.tir import EncodedWeightsAttr, WeightedOp
 
     if not isinstance(op, WeightedOp):
-        return None
+        return _alpha_staging_cycles(op, cfg)
     attr = op.encoded_weights
     if not isinstance(attr, EncodedWeightsAttr):
         return None
@@ -324,6 +326,48 @@ def _staging_cycles(
     flash = block_cycles(probe, attr.block, cfg, flash_mem, constant, raw)
     staged = block_cycles(probe, attr.block, cfg, staged_memories(cfg), set(), raw)
     return flash, staged, copy_cycles(attr.nbytes, cfg), attr.nbytes
+
+
+def _alpha_staging_cycles(
+    op: object, cfg: SystemConfig
+) -> tuple[float, float, float, int] | None:
+    """`_staging_cycles` of a PRELU whose alpha is a constant: its MUL's
+    duration (min(x, zp) times the alpha broadcast over the input, as
+    `convert-tir-to-npu` lowers it) reading the alpha from the constant
+    memory, which it re-reads per OFM element, and from SRAM; None for any
+    other op."""
+    from tirconst.analysis.npu_support import prelu_plan
+    from tirconst.dialects.npu.ops import ElementwiseOp
+    from tirconst.dialects.npu.vela_api import block_configs
+    from tirconst.dialects.tir.activation_ops import PreluOp
+
+    if not isinstance(op, PreluOp) or not _constant(op.alpha):
+        return None
+    plan = prelu_plan(op)
+    if isinstance(plan, str):
+        return None
+    dims, alpha = plan
+    mem = memories(cfg)[0]
+    durations = []
+    for region in (CONSTANT_REGION, FAST_REGION):
+        mul = ElementwiseOp.create(
+            properties={
+                "op_type": _string("mul"),
+                "ifm": _arena_fm("int8", dims, "nhwc", FAST_REGION),
+                "ifm2": _arena_fm("int8", alpha, "nhwc", region),
+                "ofm": _arena_fm("int8", dims, "nhwc", FAST_REGION),
+                "block_config": _dense((1, 1, 8)),
+                "rounding_mode": _string("tfl"),
+            }
+        )
+        with contextlib.redirect_stdout(io.StringIO()):
+            configs = block_configs(mul, cfg.accelerator.name)
+        best = cheapest_block(mul, configs, cfg, mem, {CONSTANT_REGION})
+        if best is None:
+            return None
+        durations.append(best[1])
+    nbytes = op.buffer_type(op.alpha).size_in_bytes
+    return durations[0], durations[1], copy_cycles(nbytes, cfg), nbytes
 
 
 def staged_memories(cfg: SystemConfig) -> dict[int, str]:

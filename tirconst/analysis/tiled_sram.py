@@ -62,8 +62,9 @@ from tirconst.planning.bounds import share_groups
 Unit = tuple[str, int]
 """A unit of the search: (function name, index among its units)."""
 
-STAGED_OPERANDS = ("filter", "bias")
-"""The operands `tir-stage-weights` copies into SRAM."""
+STAGED_OPERANDS = ("filter", "bias", "alpha")
+"""The operands `tir-stage-weights` copies into SRAM (a PRELU's alpha: its
+MUL re-reads it per output element)."""
 
 
 def computes(op: Operation) -> bool:

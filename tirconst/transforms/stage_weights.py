@@ -35,7 +35,9 @@ from tirconst.transforms.system_options import SystemOptions
 NAME = "tir-stage-weights"
 WEIGHT_OPERANDS = STAGED_OPERANDS
 """The operands staged: whatever constant an op reads as filter (raw weights,
-a slice of them, or encoded `ui8` bytes) and bias (absent once encoded)."""
+a slice of them, or encoded `ui8` bytes) and bias (absent once encoded), and
+a PRELU's alpha (its MUL re-reads it per output element; by cost:
+`block_choice._alpha_staging_cycles`)."""
 
 
 def _before(a: Operation, b: Operation) -> bool:
