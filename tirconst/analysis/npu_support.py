@@ -60,7 +60,6 @@ from tirconst.dialects.tir import (
     StridedSliceOp,
     SubOp,
     SumOp,
-    TFLiteOperatorOp,
     TileOp,
     TransposeConv2DOp,
     TransposeOp,
@@ -73,7 +72,7 @@ from tirconst.dialects.tir.buffers import (
     is_strided_view,
 )
 from tirconst.dialects.tir.elementwise_ops import SOFTMAX_INT16_TABLE
-from tirconst.dialects.tir.traits import ViewLike
+from tirconst.dialects.tir.traits import KeptAsIs, ViewLike
 from tirconst.dialects.tir.types import BufferType
 from tirconst.formats.ethos_u.hardware import (
     MAX_DILATION,
@@ -283,13 +282,6 @@ def npu_support(*classes: type[Operation]) -> Callable[[SupportRule], SupportRul
     return register
 
 
-@npu_support(TFLiteOperatorOp)
-def _kept(op: TFLiteOperatorOp) -> str | None:
-    """A TFLite operator tir does not model stays on the CPU, as Vela leaves
-    it: the written model keeps it as it was."""
-    return f"{op.opcode}: a TFLite operator tirconst does not import (kept as it is)"
-
-
 def _has_float(op: OperatorOp) -> bool:
     """Whether an operand of `op` holds float data (float32 NEG, ...)."""
     return any(
@@ -322,8 +314,10 @@ def npu_reason(op: Operation) -> str | None:
     """None if the NPU can run `op` exactly, else why it stays on the CPU."""
     if not isinstance(op, OperatorOp):
         return f"{op.name}: not an operator the NPU runs"
-    if isinstance(op, TFLiteOperatorOp):  # whatever its types
-        return _kept(op)
+    kept = op.get_trait(KeptAsIs)
+    if kept is not None:  # whatever its types
+        what = "a TFLite operator tirconst does not import (kept as it is)"
+        return f"{kept.kind(op)}: {what}"
     if _has_float(op):
         return _float(op)  # type: ignore[arg-type]
     rule = SUPPORT.get(type(op))

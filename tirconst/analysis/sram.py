@@ -101,17 +101,19 @@ def handed_over(value: SSAValue) -> bool:
     Asked of the top-level ops of the function, from the first using the
     buffer to the last (an op in a loop is the loop's, which the CPU
     runs)."""
+    from tirconst.analysis.constant_uses import function_of
     from tirconst.analysis.npu_support import stays_on_cpu
     from tirconst.analysis.views import root_of, users
 
     root = root_of(value)
     if isinstance(root, BlockArgument):
         return True
-    tops = {_top_level(user) for user, _ in users(root)}
-    if not tops:
+    found = [user for user, _ in users(root)]
+    func = function_of(found[0]) if found else None
+    if func is None:
         return False
-    block = next(iter(tops)).parent_block()
-    assert block is not None
+    block = func.body.block
+    tops = {block.find_ancestor_op_in_block(user) for user in found}
     reasons = _reasons(block)
     left = len(tops)
     for op in block.ops:
@@ -140,13 +142,6 @@ def _reasons(block: Block) -> NpuReasons:
     if not _LAST or _LAST[0][0] is not block:
         _LAST[:] = [(block, NpuReasons())]
     return _LAST[0][1]
-
-
-def _top_level(op: Operation) -> Operation:
-    """The op of the function body that is or holds `op`."""
-    while (parent := op.parent_op()) is not None and not isinstance(parent, FuncOp):
-        op = parent
-    return op
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,6 @@ from tirconst.dialects.tir import (
     FuncOp,
     OperatorOp,
     PoolOp,
-    TFLiteOperatorOp,
     WeightedOp,
 )
 from tirconst.dialects.tir.provenance import (
@@ -90,7 +89,7 @@ from tirconst.dialects.tir.provenance import (
     parts,
     tensor_name,
 )
-from tirconst.dialects.tir.traits import CopyLike
+from tirconst.dialects.tir.traits import CopyLike, KeptAsIs
 from tirconst.formats.ethos_u.weights import ACCELERATORS
 from tirconst.formats.tflite.reader import TFLiteImportError, read_tflite
 from tirconst.frontend.importer import import_tflite
@@ -275,8 +274,9 @@ def _cpu_reasons(module: ModuleOp) -> list[str]:
 def _kind(op: OperatorOp) -> str:
     """What a row or message calls an operator op: `CONV2D` for
     `tir.conv2d`; a kept TFLite operator by its own name (`DEPTH_TO_SPACE`)."""
-    if isinstance(op, TFLiteOperatorOp):
-        return op.opcode
+    kept = op.get_trait(KeptAsIs)
+    if kept is not None:
+        return kept.kind(op)
     return op.name.removeprefix("tir.").upper()
 
 

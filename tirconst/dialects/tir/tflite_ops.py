@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from xdsl.irdl import operand_def, var_operand_def
+from xdsl.irdl import operand_def, traits_def, var_operand_def
 from xdsl.utils.exceptions import VerifyException
 
 from tirconst.dialects.tir.operators import Int, Name, OperatorOp, operator_op
+from tirconst.dialects.tir.traits import KeptAsIs
 from tirconst.dialects.tir.types import BufferType
 
 
@@ -51,6 +52,7 @@ class TFLiteOperatorOp(OperatorOp):
 
     inputs = var_operand_def(BufferType)
     output = operand_def(BufferType)
+    traits = traits_def(KeptAsIs())
 
     def verify_(self) -> None:
         if not self.input_values():

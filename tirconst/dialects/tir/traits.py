@@ -78,6 +78,20 @@ class Pointwise(Elementwise):
 
 
 @dataclass(frozen=True)
+class KeptAsIs(OpTrait):
+    """A TFLite operator tir does not model, kept whole for the CPU: the
+    NPU never runs it, whatever its types (`npu_reason`), and rows and
+    messages call it by its TFLite operator name (the op's `opcode`)."""
+
+    def verify(self, op: Operation) -> None:
+        _operator_only(self, op)
+
+    def kind(self, op: Operation) -> str:
+        """The TFLite operator name (`DEPTH_TO_SPACE`)."""
+        return str(op.opcode)
+
+
+@dataclass(frozen=True)
 class PointwiseWhenUniform(OpTrait):
     """Pointwise in `operands` when every operand of `uniform` (a parameter
     broadcast against the input, e.g. PReLU's alpha) is a constant whose
