@@ -302,7 +302,7 @@ def _staging_cycles(
     from tirconst.dialects.tir import EncodedWeightsAttr, WeightedOp
 
     if not isinstance(op, WeightedOp):
-        return _alpha_staging_cycles(op, cfg)
+        return _operand_staging_cycles(op, cfg)
     attr = op.encoded_weights
     if not isinstance(attr, EncodedWeightsAttr):
         return None
@@ -328,45 +328,48 @@ def _staging_cycles(
     return flash, staged, copy_cycles(attr.nbytes, cfg), attr.nbytes
 
 
-def _alpha_staging_cycles(
+def _operand_staging_cycles(
     op: object, cfg: SystemConfig
 ) -> tuple[float, float, float, int] | None:
-    """`_staging_cycles` of a PRELU whose alpha is a constant: its MUL's
-    duration (min(x, zp) times the alpha broadcast over the input, as
-    `convert-tir-to-npu` lowers it) reading the alpha from the constant
-    memory, which it re-reads per OFM element, and from SRAM; None for any
-    other op."""
-    from tirconst.analysis.npu_support import prelu_plan
+    """`_staging_cycles` of an op whose lowering re-reads a constant operand
+    per output element (`RereadsOperand`: a PRELU's alpha): the duration of
+    that elementwise op (the operand broadcast over the op's input) reading
+    it from the constant memory and from SRAM; None for any other op."""
+    from tirconst.analysis.npu_support import broadcast_hwc
     from tirconst.dialects.npu.ops import ElementwiseOp
     from tirconst.dialects.npu.vela_api import block_configs
-    from tirconst.dialects.tir.activation_ops import PreluOp
+    from tirconst.dialects.tir.traits import RereadsOperand
 
-    if not isinstance(op, PreluOp) or not _constant(op.alpha):
+    reread = op.get_trait(RereadsOperand) if isinstance(op, Operation) else None
+    if reread is None:
         return None
-    plan = prelu_plan(op)
-    if isinstance(plan, str):
+    weighted = operator(op)
+    value, x = weighted.input_named(reread.operand), weighted.input_named("input")
+    if value is None or x is None or not _constant(value):
         return None
-    dims, alpha = plan
+    dims, shape = broadcast_hwc(weighted.shape(x), weighted.shape(value))
+    if dims is None or shape is None:
+        return None
     mem = memories(cfg)[0]
     durations = []
     for region in (CONSTANT_REGION, FAST_REGION):
-        mul = ElementwiseOp.create(
+        probe = ElementwiseOp.create(
             properties={
-                "op_type": _string("mul"),
+                "op_type": _string(reread.arithmetic),
                 "ifm": _arena_fm("int8", dims, "nhwc", FAST_REGION),
-                "ifm2": _arena_fm("int8", alpha, "nhwc", region),
+                "ifm2": _arena_fm("int8", shape, "nhwc", region),
                 "ofm": _arena_fm("int8", dims, "nhwc", FAST_REGION),
                 "block_config": _dense((1, 1, 8)),
                 "rounding_mode": _string("tfl"),
             }
         )
         with contextlib.redirect_stdout(io.StringIO()):
-            configs = block_configs(mul, cfg.accelerator.name)
-        best = cheapest_block(mul, configs, cfg, mem, {CONSTANT_REGION})
+            configs = block_configs(probe, cfg.accelerator.name)
+        best = cheapest_block(probe, configs, cfg, mem, {CONSTANT_REGION})
         if best is None:
             return None
         durations.append(best[1])
-    nbytes = op.buffer_type(op.alpha).size_in_bytes
+    nbytes = weighted.buffer_type(value).size_in_bytes
     return durations[0], durations[1], copy_cycles(nbytes, cfg), nbytes
 
 

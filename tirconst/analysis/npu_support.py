@@ -2154,6 +2154,18 @@ PRELU_BLOCK_OPS = 5
 """NPU block ops the PRELU lowering emits."""
 
 
+def broadcast_hwc(
+    x: tuple[int, ...], b: tuple[int, ...]
+) -> tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]:
+    """The NPU feature maps (H, W, C) of `x` and of `b` broadcast against it
+    (numpy rules): any pointwise view where `b` is `x`'s shape, else each
+    as it is; None for a shape no feature map takes."""
+    full = (1,) * (len(x) - len(b)) + tuple(b)
+    if full == tuple(x):
+        return pointwise_hwc(x), pointwise_hwc(full)
+    return hwc(x), hwc(full)
+
+
 def prelu_plan(op: PreluOp) -> tuple[tuple[int, int, int], tuple[int, int, int]] | str:
     """PRELU on the NPU: ((H, W, C) of input and output, of alpha) where
     it runs exactly; else why not. With d = x − zp: min(x, zp) times alpha
@@ -2164,9 +2176,7 @@ def prelu_plan(op: PreluOp) -> tuple[tuple[int, int, int], tuple[int, int, int]]
     less one zero point is TFLite's output."""
     name = "prelu"
     x, a = _shape(op.input), _shape(op.alpha)
-    full = (1,) * (len(x) - len(a)) + a
-    dims = pointwise_hwc(x) if full == x else hwc(x)
-    alpha = pointwise_hwc(full) if full == x else hwc(full)
+    dims, alpha = broadcast_hwc(x, a)
     for v in (op.input, op.alpha, op.output):
         if is_strided_view(v):
             return f"{name}: a strided view"

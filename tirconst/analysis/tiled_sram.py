@@ -54,7 +54,12 @@ from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.memory import Effect, operand_effects
 from tirconst.dialects.tir.operators import OperatorOp
 from tirconst.dialects.tir.structure import FuncOp
-from tirconst.dialects.tir.traits import CopyLike, Elementwise, operator
+from tirconst.dialects.tir.traits import (
+    CopyLike,
+    Elementwise,
+    RereadsOperand,
+    operator,
+)
 from tirconst.dialects.tir.types import BufferType
 from tirconst.planning import Buffer
 from tirconst.planning.bounds import share_groups
@@ -62,9 +67,16 @@ from tirconst.planning.bounds import share_groups
 Unit = tuple[str, int]
 """A unit of the search: (function name, index among its units)."""
 
-STAGED_OPERANDS = ("filter", "bias", "alpha")
-"""The operands `tir-stage-weights` copies into SRAM (a PRELU's alpha: its
-MUL re-reads it per output element)."""
+STAGED_OPERANDS = ("filter", "bias")
+"""The weight operands `tir-stage-weights` copies into SRAM."""
+
+
+def staged_operands(op: Operation) -> tuple[str, ...]:
+    """The operands of `op` `tir-stage-weights` may copy into SRAM: its
+    weights (`STAGED_OPERANDS`) and an operand its lowering re-reads per
+    output element (`RereadsOperand`: a PRELU's alpha)."""
+    reread = op.get_trait(RereadsOperand)
+    return STAGED_OPERANDS + ((reread.operand,) if reread is not None else ())
 
 
 def computes(op: Operation) -> bool:
@@ -339,7 +351,7 @@ def _staged(ops: list[_Op], fc: bool) -> list[_Op]:
         previous = op
         if isinstance(src, WeightedOp) and not src.WEIGHTS_REUSED and not fc:
             continue
-        for name in STAGED_OPERANDS:
+        for name in staged_operands(src):
             value = _named(op, name)
             if value is None or isinstance(value, _View):
                 continue

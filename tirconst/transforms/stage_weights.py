@@ -21,7 +21,7 @@ from tirconst.analysis.block_choice import (
 from tirconst.analysis.npu_support import npu_reason
 from tirconst.analysis.performance import SystemConfig
 from tirconst.analysis.sram import ALIGNMENT, sram_by_op, sram_peak
-from tirconst.analysis.tiled_sram import STAGED_OPERANDS, computes
+from tirconst.analysis.tiled_sram import computes, staged_operands
 from tirconst.dialects.tir.buffers import AllocateConstOp, AllocateOp
 from tirconst.dialects.tir.convolution_ops import WeightedOp
 from tirconst.dialects.tir.elementwise_ops import CopyOp
@@ -33,11 +33,6 @@ from tirconst.formats.ethos_u.weights import ACCELERATORS
 from tirconst.transforms.system_options import SystemOptions
 
 NAME = "tir-stage-weights"
-WEIGHT_OPERANDS = STAGED_OPERANDS
-"""The operands staged: whatever constant an op reads as filter (raw weights,
-a slice of them, or encoded `ui8` bytes) and bias (absent once encoded), and
-a PRELU's alpha (its MUL re-reads it per output element; by cost:
-`block_choice._alpha_staging_cycles`)."""
 
 
 def _before(a: Operation, b: Operation) -> bool:
@@ -110,7 +105,7 @@ def stage_block(
         the SRAM measure allows; the copies made."""
         nonlocal grown, copies
         made: list[tuple[Operation, Operation, int]] = []
-        for name in WEIGHT_OPERANDS:
+        for name in staged_operands(op):
             value = getattr(op, name, None)
             if value is None or not isinstance(value.owner, AllocateConstOp):
                 continue
@@ -250,8 +245,11 @@ def _nbytes(v: SSAValue) -> int:
 
 
 def _staged_operands(op: Operation) -> list[SSAValue]:
+    """The constants `op` reads that a copy may stage: its weights (filter,
+    bias: raw, a tile's slice or encoded bytes) and an operand its lowering
+    re-reads per output element (`tiled_sram.staged_operands`)."""
     out: list[SSAValue] = []
-    for name in WEIGHT_OPERANDS:
+    for name in staged_operands(op):
         value = getattr(op, name, None)
         if value is not None and isinstance(value.owner, AllocateConstOp):
             out.append(value)

@@ -6,7 +6,7 @@
 // output element: from flash, a burst per element; the cycle model says
 // the op is faster with the alpha copied into SRAM first, even with the
 // copy unhidden (the first op), so tir-stage-weights{by-cost} stages it
-// (block_choice._alpha_staging_cycles).
+// (block_choice._operand_staging_cycles: the RereadsOperand trait).
 // SAME: equivalent: @main
 // CHECK-LABEL: tir.func @main
 // CHECK:         %a_staged = tir.allocate : !tir.buffer<16xi8>

@@ -32,6 +32,7 @@ from tirconst.dialects.tir.traits import (
     Elementwise,
     Pointwise,
     PointwiseWhenUniform,
+    RereadsOperand,
     WholeFeatureMaps,
 )
 from tirconst.dialects.tir.types import BufferType
@@ -162,7 +163,9 @@ class PreluOp(OperatorOp):
 
     input = operand_def(BufferType)
     alpha = operand_def(BufferType)
-    traits = traits_def(PointwiseWhenUniform(uniform=("alpha",)))
+    traits = traits_def(
+        PointwiseWhenUniform(uniform=("alpha",)), RereadsOperand("alpha", "mul")
+    )
     workspace = opt_operand_def(BufferType)
     output = operand_def(BufferType)
 

@@ -78,6 +78,20 @@ class Pointwise(Elementwise):
 
 
 @dataclass(frozen=True)
+class RereadsOperand(OpTrait):
+    """The op's NPU lowering reads `operand` as the broadcast second operand
+    of an elementwise `arithmetic`, again for every output element (PRELU's
+    alpha, times min(x, zp)): a constant there is worth copying into SRAM
+    first (`tir-stage-weights`, costed by `block_choice`)."""
+
+    operand: str
+    arithmetic: str
+
+    def verify(self, op: Operation) -> None:
+        _operator_only(self, op)
+
+
+@dataclass(frozen=True)
 class KeptAsIs(OpTrait):
     """A TFLite operator tir does not model, kept whole for the CPU: the
     NPU never runs it, whatever its types (`npu_reason`), and rows and
