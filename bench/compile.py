@@ -57,8 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.vela_compile import (  # noqa: E402
     CORES,
-    MODELS,
-    bundled_models,
+    chosen_models,
     cpu_operators,
 )
 from tirconst.analysis.performance import SystemConfig  # noqa: E402
@@ -242,14 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     flags = ("--system-config", "--memory-mode")
     for flag, name in zip(flags, SYSTEM_NAMES, strict=True):
         SYSTEM += [flag, name] if name else []
-    pool = (
-        sorted((MODELS / "networks").glob("*.tflite"))
-        if args.networks
-        else bundled_models()
-    )
-    models = [m for m in pool if not args.models or m.stem in args.models]
-    if args.files:
-        models = [Path(f) for f in args.files]
+    models = chosen_models(args.networks, args.models, args.files)
     compile_model, note = tirconst_side()
     failures = 0
     for mode in args.modes:

@@ -30,8 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.vela_compile import (  # noqa: E402
     CORES,
-    MODELS,
-    bundled_models,
+    chosen_models,
     compile_model,
     estimate_file,
     vela_cycles,
@@ -49,14 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--networks", action="store_true", help="models/networks/ instead")
     ap.add_argument("--files", nargs="*", default=[], help="other .tflite models")
     args = ap.parse_args(argv)
-    pool = (
-        sorted((MODELS / "networks").glob("*.tflite"))
-        if args.networks
-        else bundled_models()
-    )
-    models = [m for m in pool if not args.models or m.stem in args.models]
-    if args.files:
-        models = [Path(f) for f in args.files]
+    models = chosen_models(args.networks, args.models, args.files)
     from tirconst.tools.compile import compile_model as tirconst_compile
 
     cols = "".join(

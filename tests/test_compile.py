@@ -96,6 +96,16 @@ def test_device_bytes_equal_litert(name: str, compiled: Path) -> None:
             assert c.exact, f"{name} seed {seed}: {c.line()}"
 
 
+def _conv3x3(rng: np.random.Generator, c_in: int, c_out: int) -> list[T]:
+    """A random 3x3 int8 filter and its int32 bias, as tensors."""
+    w = rng.integers(-127, 128, (c_out, 3, 3, c_in)).astype(np.int8)
+    b = rng.integers(-3000, 3000, c_out).astype(np.int32)
+    return [
+        T(w.shape, np.int8, 0.02, 0, data=w),
+        T(b.shape, np.int32, 1e-3, 0, data=b),
+    ]
+
+
 def two_segment_model(seed: int = 0) -> bytes:
     """CONV_2D -> MEAN -> CONV_2D: the mean over axes 1 and 3 (not
     adjacent) stays on the CPU, so the compile has two NPU segments with a
@@ -103,12 +113,7 @@ def two_segment_model(seed: int = 0) -> bytes:
     rng = np.random.default_rng(seed)
 
     def conv(c_in: int, c_out: int) -> list[T]:
-        w = rng.integers(-127, 128, (c_out, 3, 3, c_in)).astype(np.int8)
-        b = rng.integers(-3000, 3000, c_out).astype(np.int32)
-        return [
-            T(w.shape, np.int8, 0.02, 0, data=w),
-            T(b.shape, np.int32, 1e-3, 0, data=b),
-        ]
+        return _conv3x3(rng, c_in, c_out)
 
     opts = (
         "Conv2DOptions",
@@ -182,12 +187,7 @@ def pad_between_segments_model(seed: int = 0) -> bytes:
     rng = np.random.default_rng(seed)
 
     def conv(c_in: int, c_out: int) -> list[T]:
-        w = rng.integers(-127, 128, (c_out, 3, 3, c_in)).astype(np.int8)
-        b = rng.integers(-3000, 3000, c_out).astype(np.int32)
-        return [
-            T(w.shape, np.int8, 0.02, 0, data=w),
-            T(b.shape, np.int32, 1e-3, 0, data=b),
-        ]
+        return _conv3x3(rng, c_in, c_out)
 
     same = {
         "Padding": 0,

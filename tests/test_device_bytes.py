@@ -783,28 +783,26 @@ def test_depthwise_multiplier_over_several_channels_on_the_npu(
     assert done >= 5, done
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_dilation_over_two_on_the_npu(tmp_path: Path, seed: int) -> None:
-    """CONV_2D and DEPTHWISE_CONV_2D with dilations 3..8 (a TCN's dilated
-    Conv1D, an atrous conv) run on the NPU: the filter spread out with zeros
-    to the same dilated extent, read with dilation 2 or 1 (tir-legalize-npu),
-    exact from the file's bytes and as a whole program."""
+def _window_case(
+    rng: np.random.Generator,
+    depthwise: bool,
+    channels: tuple[int, int],
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+    size: tuple[int, int],
+    padding: int,
+) -> bytes:
+    """A CONV_2D (or DEPTHWISE_CONV_2D) model of this geometry, SAME (0) or
+    VALID (1), random per-channel quantization and weights."""
     from tests.test_tflite_litert import _f32, _i8, _q
 
-    rng = np.random.default_rng(seed)
-    depthwise = bool(seed % 2)
-    dy, dx = (int(v) for v in rng.integers(1, 9, 2))
-    dy = max(dy, 3)
-    kh, kw = (int(v) for v in rng.integers(2, 4, 2))
-    c = int(rng.integers(1, 5))
-    co = c if depthwise else int(rng.integers(1, 5))
-    h, w = (
-        (kh - 1) * dy + int(rng.integers(1, 5)),
-        (kw - 1) * dx + int(rng.integers(1, 5)),
-    )
-    padding = int(rng.integers(0, 2))  # SAME, VALID
-    oh = h if padding == 0 else h - (kh - 1) * dy
-    ow = w if padding == 0 else w - (kw - 1) * dx
+    (c, co), (kh, kw), (sy, sx), (dy, dx), (h, w) = (
+        channels, kernel, stride, dilation, size,
+    )  # fmt: skip
+    dkh, dkw = (kh - 1) * dy + 1, (kw - 1) * dx + 1
+    oh = -(-h // sy) if padding == 0 else (h - dkh) // sy + 1
+    ow = -(-w // sx) if padding == 0 else (w - dkw) // sx + 1
     in_s, in_zp = _q(rng)
     out_s, out_zp = _q(rng, 0.02, 0.5)
     fshape = (1, kh, kw, co) if depthwise else (co, kh, kw, c)
@@ -817,17 +815,37 @@ def test_dilation_over_two_on_the_npu(tmp_path: Path, seed: int) -> None:
         T((1, oh, ow, co), np.int8, out_s, out_zp),
     ]  # fmt: skip
     common = {
-        "Padding": padding, "StrideW": 1, "StrideH": 1, "FusedActivationFunction": 0,
-        "DilationWFactor": dx, "DilationHFactor": dy,
+        "Padding": padding, "StrideW": sx, "StrideH": sy,
+        "FusedActivationFunction": 0, "DilationWFactor": dx, "DilationHFactor": dy,
     }  # fmt: skip
     if depthwise:
         options = ("DepthwiseConv2DOptions", {**common, "DepthMultiplier": 1})
         op = Op("DEPTHWISE_CONV_2D", [0, 1, 2], [3], options)
     else:
         op = Op("CONV_2D", [0, 1, 2], [3], ("Conv2DOptions", common))
-    model, written, remarks = compiled(
-        tmp_path, "dil", build_tflite(tensors, [op], [0], [3])
+    return build_tflite(tensors, [op], [0], [3])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_dilation_over_two_on_the_npu(tmp_path: Path, seed: int) -> None:
+    """CONV_2D and DEPTHWISE_CONV_2D with dilations 3..8 (a TCN's dilated
+    Conv1D, an atrous conv) run on the NPU: the filter spread out with zeros
+    to the same dilated extent, read with dilation 2 or 1 (tir-legalize-npu),
+    exact from the file's bytes and as a whole program."""
+    rng = np.random.default_rng(seed)
+    depthwise = bool(seed % 2)
+    dy, dx = (int(v) for v in rng.integers(1, 9, 2))
+    dy = max(dy, 3)
+    kh, kw = (int(v) for v in rng.integers(2, 4, 2))
+    c = int(rng.integers(1, 5))
+    co = c if depthwise else int(rng.integers(1, 5))
+    h = (kh - 1) * dy + int(rng.integers(1, 5))
+    w = (kw - 1) * dx + int(rng.integers(1, 5))
+    padding = int(rng.integers(0, 2))  # SAME, VALID
+    data = _window_case(
+        rng, depthwise, (c, co), (kh, kw), (1, 1), (dy, dx), (h, w), padding
     )
+    model, written, remarks = compiled(tmp_path, "dil", data)
     assert assert_device_exact(model, written) == 1 and not remarks, remarks
     assert_program_equals_litert(model, 0)
 
@@ -890,8 +908,6 @@ def test_stride_over_three_on_the_npu(tmp_path: Path, seed: int) -> None:
     embedding, a large first stride) run on the NPU: at a stride up to 3,
     then a 1x1 max pool keeping every 2nd or 3rd output (tir-legalize-npu),
     SAME and VALID, exact from the file's bytes and as a whole program."""
-    from tests.test_tflite_litert import _f32, _i8, _q
-
     rng = np.random.default_rng(seed)
     depthwise = bool(seed % 2)
     sy, sx = (int(rng.choice([1, 4, 6, 9])) for _ in range(2))
@@ -902,31 +918,10 @@ def test_stride_over_three_on_the_npu(tmp_path: Path, seed: int) -> None:
     h = kh + sy * int(rng.integers(1, 4)) + int(rng.integers(0, sy))
     w = kw + sx * int(rng.integers(1, 4)) + int(rng.integers(0, sx))
     padding = int(rng.integers(0, 2))  # SAME, VALID
-    oh = -(-h // sy) if padding == 0 else (h - kh) // sy + 1
-    ow = -(-w // sx) if padding == 0 else (w - kw) // sx + 1
-    in_s, in_zp = _q(rng)
-    out_s, out_zp = _q(rng, 0.02, 0.5)
-    fshape = (1, kh, kw, co) if depthwise else (co, kh, kw, c)
-    fs = [_f32(v) for v in rng.uniform(0.001, 0.05, co)]
-    tensors = [
-        T((1, h, w, c), np.int8, in_s, in_zp),
-        T(fshape, np.int8, fs, 0, 3 if depthwise else 0, data=_i8(rng, fshape)),
-        T((co,), np.int32, [_f32(in_s * s) for s in fs], 0,
-          data=rng.integers(-5000, 5000, co).astype(np.int32)),
-        T((1, oh, ow, co), np.int8, out_s, out_zp),
-    ]  # fmt: skip
-    common = {
-        "Padding": padding, "StrideW": sx, "StrideH": sy,
-        "FusedActivationFunction": 0, "DilationWFactor": 1, "DilationHFactor": 1,
-    }  # fmt: skip
-    if depthwise:
-        options = ("DepthwiseConv2DOptions", {**common, "DepthMultiplier": 1})
-        op = Op("DEPTHWISE_CONV_2D", [0, 1, 2], [3], options)
-    else:
-        op = Op("CONV_2D", [0, 1, 2], [3], ("Conv2DOptions", common))
-    model, written, remarks = compiled(
-        tmp_path, "strided", build_tflite(tensors, [op], [0], [3])
+    data = _window_case(
+        rng, depthwise, (c, co), (kh, kw), (sy, sx), (1, 1), (h, w), padding
     )
+    model, written, remarks = compiled(tmp_path, "strided", data)
     assert assert_device_exact(model, written) == 1 and not remarks, remarks
     assert_program_equals_litert(model, 0)
 

@@ -27,6 +27,20 @@ def bundled_models() -> list[Path]:
     return sorted(MODELS.glob("*.tflite"))
 
 
+def chosen_models(
+    networks: bool, names: list[str] | None, files: list[str]
+) -> list[Path]:
+    """What a benchmark runs: `files` if any, else the bundled models (the
+    generated networks of models/networks/ with `networks`) whose stems are
+    in `names` (all without)."""
+    if files:
+        return [Path(f) for f in files]
+    pool = (
+        sorted((MODELS / "networks").glob("*.tflite")) if networks else bundled_models()
+    )
+    return [m for m in pool if not names or m.stem in names]
+
+
 def compile_model(
     model: Path, core: str, fmt: str, out: Path, accelerator: str = ACCELERATOR
 ) -> Compiled:

@@ -314,16 +314,7 @@ def _dilation_within_limits(op: Conv2DOp | DepthwiseConv2DOp) -> bool:
         (w.shape[0], (kh - 1) * ey + 1, (kw - 1) * ex + 1, w.shape[3]), w.dtype
     )
     spread[:, ::ey, ::ex, :] = w
-    symbol = src.symbol
-    base = f"{symbol.root_reference.data}_spread" if symbol else "filter_spread"
-    name = _fresh_name(module, base)
-    module.body.block.insert_op_before(
-        ConstantOp(name, spread), module.body.block.first_op
-    )  # type: ignore[arg-type]
-    alloc = AllocateConstOp(
-        name, BufferType(spread.shape, src.buffer_type.element_type)
-    )
-    op.parent_block().insert_op_before(alloc, op)  # type: ignore[union-attr]
+    alloc = _replacing_constant(module, op, src, "spread", spread)
     op.operands[list(op.operands).index(op.filter)] = alloc.results[0]
     op.properties["dilation"] = DenseArrayBase.from_list(i64, list(npu))
     _drop_if_unused(module, src)
@@ -414,13 +405,7 @@ def _depthwise_as_conv(op: DepthwiseConv2DOp) -> bool:
     module = op.get_toplevel_object()
     if not isinstance(module, ModuleOp):
         return False
-    symbol = src.symbol
-    base = f"{symbol.root_reference.data}_ohwi" if symbol else "dw_ohwi"
-    name = _fresh_name(module, base)
-    const = ConstantOp(name, ohwi)
-    module.body.block.insert_op_before(const, module.body.block.first_op)  # type: ignore[arg-type]
-    alloc = AllocateConstOp(name, BufferType(ohwi.shape, src.buffer_type.element_type))
-    op.parent_block().insert_op_before(alloc, op)  # type: ignore[union-attr]
+    alloc = _replacing_constant(module, op, src, "ohwi", ohwi, "dw")
     params = {k: v for k, v in op.params().items() if k != "depth_multiplier"}
     conv = Conv2DOp.create_op(
         [op.input, alloc.results[0], op.bias],
@@ -887,16 +872,9 @@ def _with_npu_table(
     workspace; the old table goes if nothing else reads it."""
     module = op.get_toplevel_object()
     assert isinstance(module, ModuleOp)
-    symbol = src.symbol
-    base = f"{symbol.root_reference.data}_npu" if symbol else "softmax_npu"
-    name = _fresh_name(module, base)
-    module.body.block.insert_op_before(
-        ConstantOp(name, data), module.body.block.first_op
-    )  # type: ignore[arg-type]
     block = op.parent_block()
     assert block is not None
-    alloc = AllocateConstOp(name, BufferType(data.shape, src.buffer_type.element_type))
-    block.insert_op_before(alloc, op)
+    alloc = _replacing_constant(module, op, src, "npu", data, "softmax")
     ws = AllocateOp(BufferType((size,), IntegerType(8)))
     block.insert_op_before(ws, op)
     new = type(op).create(
@@ -1216,6 +1194,28 @@ def _prelu_for_npu(op: PreluOp) -> bool:
     op.detach()
     op.erase()
     return True
+
+
+def _replacing_constant(
+    module: ModuleOp,
+    op: Operation,
+    src: AllocateConstOp,
+    suffix: str,
+    data: np.ndarray,
+    stem: str = "filter",
+) -> AllocateConstOp:
+    """A new module constant of `data`, named after `src`'s constant (or
+    `stem`) with `suffix`, and its allocation, inserted before `op`, of
+    `src`'s element type: what a rewrite reads instead of `src`."""
+    symbol = src.symbol
+    base = f"{symbol.root_reference.data if symbol else stem}_{suffix}"
+    name = _fresh_name(module, base)
+    module.body.block.insert_op_before(
+        ConstantOp(name, data), module.body.block.first_op
+    )  # type: ignore[arg-type]
+    alloc = AllocateConstOp(name, BufferType(data.shape, src.buffer_type.element_type))
+    op.parent_block().insert_op_before(alloc, op)  # type: ignore[union-attr]
+    return alloc
 
 
 def _fresh_name(module: ModuleOp, base: str) -> str:
