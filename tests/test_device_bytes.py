@@ -973,3 +973,19 @@ def test_keras_nearest_upsampling_tiles_on_the_npu(tmp_path: Path, seed: int) ->
     )
     assert assert_device_exact(model, written) == 1 and not remarks, remarks
     assert_program_equals_litert(model, 0)
+
+
+def test_stride_without_factors_up_to_three_stays_on_the_cpu(tmp_path: Path) -> None:
+    """A stride of 5 has no factors up to 3 (`split_stride`): the conv stays
+    on the CPU with one remark naming the stride, and the program still
+    equals LiteRT."""
+    data = _window_case(
+        np.random.default_rng(0), False, (2, 3), (3, 3), (5, 5), (1, 1), (16, 16), 1
+    )
+    model, written, remarks = compiled(tmp_path, "s5", data)
+    assert assert_device_exact(model, written) == 0
+    assert (
+        len(remarks) == 1
+        and "stride [5, 5] exceeds the NPU's limit of 3" in (remarks[0])
+    ), remarks
+    assert_program_equals_litert(model, 0)
